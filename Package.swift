@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "OpenDoor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "opendoor", targets: ["opendoor"]),
+        .library(name: "OpenDoorKit", targets: ["OpenDoorKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        // The product's brain: knowledge, matching, safety, dialogue. No sockets, no terminals, no SQLite.
+        .target(
+            name: "OpenDoorKit",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The durable callback store on SQLite.
+        .target(
+            name: "OpenDoorSQLite",
+            dependencies: [
+                "OpenDoorKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The socket server: text and JSON-lines protocols on SwiftNIO.
+        .target(
+            name: "OpenDoorServer",
+            dependencies: [
+                "OpenDoorKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // The terminal chat on GNU readline.
+        .target(name: "OpenDoorTerminal", dependencies: ["OpenDoorKit", "CReadline"]),
+        .executableTarget(
+            name: "opendoor",
+            dependencies: [
+                "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "OpenDoorKitTests", dependencies: ["OpenDoorKit"]),
+        .testTarget(name: "OpenDoorSQLiteTests", dependencies: ["OpenDoorSQLite", "OpenDoorKit"]),
+        .testTarget(name: "OpenDoorServerTests", dependencies: ["OpenDoorServer", "OpenDoorKit", "OpenDoorSQLite"]),
+        .testTarget(name: "opendoorTests", dependencies: ["OpenDoorKit"]),
+    ]
+)

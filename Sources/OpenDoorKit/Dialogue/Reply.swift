@@ -1,0 +1,35 @@
+/// One reply to a visitor: the object every way in (terminal, socket, web) shows or sends.
+///
+/// As JSON: `{"text", "intent", "source", "confidence", "options", "state", "crisis"}`.
+/// `intent` is an intent id, or `fallback`, `clarify`, `crisis` or `welcome` for OpenDoor's own replies;
+/// `source` names the knowledge heading the text came from.
+public struct Reply: Sendable, Hashable, Codable {
+    /// What the visitor reads; paragraphs are separated by newlines.
+    public var text: String
+    /// Which intent the reply answers.
+    public var intent: IntentID
+    /// The heading of the knowledge the text came from.
+    public var source: String
+    /// How sure the matcher was, from 0 to 1 (1 for replies that involve no guess).
+    public var confidence: Double
+    /// Suggested next messages, shown as buttons or numbered choices.
+    public var options: [String]
+    /// The conversation's state after this reply.
+    public var state: ConversationState
+    /// Whether this is a crisis reply.
+    public var crisis: Bool
+
+    /// Creates a reply.
+    public init(
+        text: String, intent: IntentID, source: String, confidence: Double = 1, options: [String] = [],
+        state: ConversationState = .open, crisis: Bool = false
+    ) {
+        self.text = text
+        self.intent = intent
+        self.source = source
+        self.confidence = confidence
+        self.options = options
+        self.state = state
+        self.crisis = crisis
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Everything OpenDoor knows: the center's facts, its approved answers, the vocabulary and its own words.
+///
+/// Loaded whole from a folder of YAML files, or not at all: a bad file stops the load with diagnostics
+/// that name the file and line.
+public struct Knowledge: Sendable {
+    /// Facts about the center.
+    public var center: CenterFacts
+    /// Every intent, in file order.
+    public var intents: [Intent]
+    /// Synonyms, filler and shorthand.
+    public var vocabulary: Vocabulary
+    /// OpenDoor's own messages.
+    public var dialogue: DialogueText
+    /// Problems that did not stop the load.
+    public var warnings: [KnowledgeDiagnostic]
+    private var positions: [IntentID: Int]
+
+    /// Creates knowledge from its parts (the loader checks files; this checks nothing).
+    public init(
+        center: CenterFacts, intents: [Intent], vocabulary: Vocabulary, dialogue: DialogueText,
+        warnings: [KnowledgeDiagnostic] = []
+    ) {
+        self.center = center
+        self.intents = intents
+        self.vocabulary = vocabulary
+        self.dialogue = dialogue
+        self.warnings = warnings
+        var positions: [IntentID: Int] = [:]
+        for (position, intent) in intents.enumerated() where positions[intent.id] == nil {
+            positions[intent.id] = position
+        }
+        self.positions = positions
+    }
+
+    /// The intent with this id, if the knowledge has it.
+    public func intent(_ id: IntentID) -> Intent? {
+        positions[id].map { intents[$0] }
+    }
+
+    /// Loads and checks every file of a knowledge folder.
+    ///
+    /// - Throws: ``KnowledgeError`` listing every problem when any is an error; nothing is half-loaded.
+    public static func load(from directory: URL) throws(KnowledgeError) -> Knowledge {
+        var loader = KnowledgeLoader(directory: directory)
+        return try loader.load()
+    }
+
+    /// Where to find the knowledge when none is named: `$OPENDOOR_KNOWLEDGE`, then `./Knowledge`,
+    /// then the `Knowledge` folder of the source tree this binary was built from.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let path = environment["OPENDOOR_KNOWLEDGE"], !path.isEmpty {
+            return URL(fileURLWithPath: path, isDirectory: true)
+        }
+        let local = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Knowledge")
+        if FileManager.default.fileExists(atPath: local.appendingPathComponent("center.yaml").path) {
+            return local
+        }
+        // Sources/OpenDoorKit/Knowledge/Knowledge.swift → the package root.
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { root.deleteLastPathComponent() }
+        return root.appendingPathComponent("Knowledge", isDirectory: true)
+    }
+}

@@ -1,0 +1,319 @@
+import Foundation
+import Yams
+
+/// Reads a knowledge folder file by file and checks everything, collecting every problem before failing.
+struct KnowledgeLoader {
+    let directory: URL
+    private var diagnostics: [KnowledgeDiagnostic] = []
+
+    /// The request fields the callback steps may name as `{request.KEY}`.
+    static let requestKeys: Set<String> = ["name", "phone", "time", "voicemail", "reference"]
+    /// Ids the engine uses for its own replies; the knowledge can't define intents with them.
+    static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .welcome, .clarify]
+
+    init(directory: URL) {
+        self.directory = directory
+    }
+
+    mutating func load() throws(KnowledgeError) -> Knowledge {
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("center.yaml").path) else {
+            throw KnowledgeError(diagnostics: [
+                KnowledgeDiagnostic(
+                    .error, file: directory.path,
+                    "This is not a knowledge folder: it has no center.yaml. Point --knowledge at the folder that holds center.yaml, vocabulary.yaml, dialogue.yaml and intents/."
+                )
+            ])
+        }
+        let center = loadCenter()
+        let vocabulary = loadVocabulary()
+        var intents: [Intent] = []
+        for file in intentFiles() {
+            intents += loadIntents(file: file, center: center)
+        }
+        checkIntents(intents)
+        let dialogue = loadDialogue(center: center, intents: intents)
+
+        if diagnostics.contains(where: { $0.severity == .error }) {
+            throw KnowledgeError(diagnostics: diagnostics)
+        }
+        return Knowledge(
+            center: center, intents: intents, vocabulary: vocabulary,
+            dialogue: dialogue ?? DialogueText(heading: "", welcomeOptions: [], messages: [:]),
+            warnings: diagnostics
+        )
+    }
+
+    // MARK: - Files
+
+    private func relative(_ url: URL) -> String {
+        let base = directory.standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        let name = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
+        return "Knowledge/" + name
+    }
+
+    private func intentFiles() -> [URL] {
+        let folder = directory.appendingPathComponent("intents", isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
+            folder.appendingPathComponent($0)
+        }
+    }
+
+    /// Reads and parses one file; problems go to the diagnostics.
+    private mutating func read(_ url: URL) -> (YAMLReader, Node)? {
+        var reader = YAMLReader(file: relative(url))
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            reader.error(line: nil, "The file is missing or can't be read. Restore it from the repository.")
+            diagnostics += reader.diagnostics
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            reader.error(line: nil, "The file is not UTF-8 text. Save it as UTF-8.")
+            diagnostics += reader.diagnostics
+            return nil
+        }
+        guard let node = reader.parse(text) else {
+            diagnostics += reader.diagnostics
+            return nil
+        }
+        return (reader, node)
+    }
+
+    // MARK: - center.yaml
+
+    private mutating func loadCenter() -> CenterFacts {
+        guard case (var reader, let node)? = read(directory.appendingPathComponent("center.yaml")) else {
+            return CenterFacts(values: [:])
+        }
+        defer { diagnostics += reader.diagnostics }
+        guard let mapping = node.mapping else {
+            reader.error(node, "center.yaml must be `key: value` lines, e.g. `phone: (470) 284-1834`.")
+            return CenterFacts(values: [:])
+        }
+        var values: [String: String] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string, !name.isEmpty else {
+                reader.error(key, "A key in center.yaml is not a plain word.")
+                continue
+            }
+            if let text = reader.text(value, key: name, in: key, required: true) {
+                values[name] = text
+            }
+        }
+        for key in CenterFacts.requiredKeys where values[key] == nil {
+            reader.error(node, "center.yaml has no `\(key)`. Add `\(key): …`; replies name it.")
+        }
+        return CenterFacts(values: values)
+    }
+
+    // MARK: - vocabulary.yaml
+
+    private mutating func loadVocabulary() -> Vocabulary {
+        guard case (var reader, let node)? = read(directory.appendingPathComponent("vocabulary.yaml")) else {
+            return Vocabulary()
+        }
+        defer { diagnostics += reader.diagnostics }
+        guard let fields = reader.mapping(node, allowedKeys: ["synonyms", "filler", "expansions"], what: "vocabulary.yaml")
+        else { return Vocabulary() }
+
+        var groups: [[String]] = []
+        var seen: [String: Int?] = [:]
+        if let list = fields["synonyms"] {
+            if let sequence = list.sequence {
+                for group in sequence {
+                    let words = reader.textList(group, key: "a synonym group", in: list, required: true)
+                    if words.count < 2 {
+                        reader.error(group, "A synonym group needs at least two words or phrases.")
+                    }
+                    var normalized: [String] = []
+                    for word in words {
+                        let form = TextNormalizer.normalize(word.text)
+                        if let earlier = seen[form] {
+                            let place = earlier.map { " (line \($0))" } ?? ""
+                            reader.error(line: word.line, "`\(word.text)` is already in another synonym group\(place). A word can mean only one thing; remove one of them.")
+                        }
+                        seen[form] = word.line
+                        normalized.append(form)
+                    }
+                    groups.append(normalized)
+                }
+            } else {
+                reader.error(list, "`synonyms` must be a list of groups, e.g. `- [ghosted, dropped out]`.")
+            }
+        }
+        let filler = reader.textList(fields["filler"], key: "filler", in: node, required: false).map {
+            TextNormalizer.normalize($0.text)
+        }
+        var expansions: [String: String] = [:]
+        if let node = fields["expansions"] {
+            if let mapping = node.mapping {
+                for (key, value) in mapping {
+                    guard let short = key.string,
+                        let long = reader.text(value, key: key.string ?? "?", in: key, required: true)
+                    else { continue }
+                    expansions[TextNormalizer.normalize(short)] = TextNormalizer.normalize(long)
+                }
+            } else {
+                reader.error(node, "`expansions` must be `short: long` lines, e.g. `dont: do not`.")
+            }
+        }
+        return Vocabulary(synonyms: groups, filler: filler, expansions: expansions)
+    }
+
+    // MARK: - intents/*.yaml
+
+    private mutating func loadIntents(file url: URL, center: CenterFacts) -> [Intent] {
+        guard case (var reader, let node)? = read(url) else { return [] }
+        defer { diagnostics += reader.diagnostics }
+        guard let fields = reader.mapping(node, allowedKeys: ["intents"], what: "an intents file"),
+            let list = fields["intents"]
+        else {
+            if node.mapping != nil { reader.error(node, "The file has no `intents:` list.") }
+            return []
+        }
+        guard let sequence = list.sequence else {
+            reader.error(list, "`intents` must be a list of intents, each starting with `- id:`.")
+            return []
+        }
+        let allowed: Set<String> = ["id", "heading", "label", "answer", "action", "examples", "follow_ups"]
+        var intents: [Intent] = []
+        for entry in sequence {
+            guard let intentFields = reader.mapping(entry, allowedKeys: allowed, what: "an intent") else { continue }
+            guard let rawID = reader.text(intentFields["id"], key: "id", in: entry, required: true) else { continue }
+            let id = IntentID(rawValue: rawID)
+            if !rawID.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) {
+                reader.error(intentFields["id"], "The id `\(rawID)` may use only a–z, 0–9 and `_`.")
+            }
+            if Self.reservedIDs.contains(id) {
+                reader.error(intentFields["id"], "`\(rawID)` is reserved for OpenDoor's own replies. Choose another id.")
+            }
+            let heading = reader.text(intentFields["heading"], key: "heading", in: entry, required: true) ?? ""
+            let label = reader.text(intentFields["label"], key: "label", in: entry, required: false)
+            let rawAnswer = reader.text(intentFields["answer"], key: "answer", in: entry, required: true) ?? ""
+            var action = IntentAction.answer
+            if let rawAction = reader.text(intentFields["action"], key: "action", in: entry, required: false) {
+                if let known = IntentAction(rawValue: rawAction) {
+                    action = known
+                } else {
+                    let names = IntentAction.allCases.map(\.rawValue).joined(separator: ", ")
+                    reader.error(intentFields["action"], "Unknown action `\(rawAction)`. Use one of: \(names).")
+                }
+            }
+            let answer = renderChecked(rawAnswer, node: intentFields["answer"], center: center, reader: &reader)
+            let examples = reader.textList(intentFields["examples"], key: "examples", in: entry, required: true)
+            let followUps = reader.textList(intentFields["follow_ups"], key: "follow_ups", in: entry, required: false)
+            intents.append(
+                Intent(
+                    id: id, heading: heading, label: label, answer: answer, action: action,
+                    examples: examples.map(\.text),
+                    exampleLocations: examples.map { SourceLocation(file: reader.file, line: $0.line) },
+                    followUps: followUps.map { IntentID(rawValue: $0.text) },
+                    location: SourceLocation(file: reader.file, line: entry.mark?.line)
+                ))
+        }
+        return intents
+    }
+
+    /// Fills center facts into a text; an undefined fact is an error at the text's line.
+    private func renderChecked(_ template: String, node: Node?, center: CenterFacts, reader: inout YAMLReader) -> String {
+        switch center.render(template) {
+        case .success(let text):
+            return text
+        case .failure(let undefined):
+            for key in undefined.keys {
+                reader.error(node, "`{center.\(key)}` is not defined in center.yaml. Add `\(key): …` there or fix the name.")
+            }
+            return template
+        }
+    }
+
+    /// Checks across files: duplicate ids, the same example under two intents, unknown follow-ups.
+    private mutating func checkIntents(_ intents: [Intent]) {
+        var ids: [IntentID: SourceLocation] = [:]
+        for intent in intents {
+            if let first = ids[intent.id] {
+                diagnostics.append(
+                    KnowledgeDiagnostic(
+                        .error, file: intent.location.file, line: intent.location.line,
+                        "The id `\(intent.id)` is used twice (first at \(first)). Every intent needs its own id."))
+            } else {
+                ids[intent.id] = intent.location
+            }
+        }
+        var examples: [String: (IntentID, SourceLocation)] = [:]
+        for intent in intents {
+            for (example, location) in zip(intent.examples, intent.exampleLocations) {
+                let key = TextNormalizer.normalize(example)
+                if let (owner, first) = examples[key] {
+                    let sameIntent = owner == intent.id
+                    diagnostics.append(
+                        KnowledgeDiagnostic(
+                            sameIntent ? .warning : .error, file: location.file, line: location.line,
+                            sameIntent
+                                ? "The example “\(example)” is written twice in `\(intent.id)` (first at \(first)). Remove one."
+                                : "The example “\(example)” is under both `\(owner)` (\(first)) and `\(intent.id)`. An example can teach only one intent; keep it where it belongs."
+                        ))
+                } else {
+                    examples[key] = (intent.id, location)
+                }
+            }
+            for followUp in intent.followUps where ids[followUp] == nil {
+                diagnostics.append(
+                    KnowledgeDiagnostic(
+                        .error, file: intent.location.file, line: intent.location.line,
+                        "`follow_ups` names `\(followUp)`, which is not an intent. Fix the id or remove it."))
+            }
+        }
+    }
+
+    // MARK: - dialogue.yaml
+
+    private mutating func loadDialogue(center: CenterFacts, intents: [Intent]) -> DialogueText? {
+        guard case (var reader, let node)? = read(directory.appendingPathComponent("dialogue.yaml")) else { return nil }
+        defer { diagnostics += reader.diagnostics }
+        guard
+            let fields = reader.mapping(
+                node, allowedKeys: ["heading", "welcome_options", "messages"], what: "dialogue.yaml")
+        else { return nil }
+        let heading = reader.text(fields["heading"], key: "heading", in: node, required: true) ?? ""
+        let known = Set(intents.map(\.id))
+        var options: [IntentID] = []
+        for option in reader.textList(fields["welcome_options"], key: "welcome_options", in: node, required: false) {
+            let id = IntentID(rawValue: option.text)
+            if !known.contains(id) {
+                reader.error(line: option.line, "`welcome_options` names `\(option.text)`, which is not an intent.")
+            }
+            options.append(id)
+        }
+        var messages: [DialogueKey: String] = [:]
+        guard let messagesNode = fields["messages"] else {
+            reader.error(node, "dialogue.yaml has no `messages:`.")
+            return nil
+        }
+        guard
+            let entries = reader.mapping(
+                messagesNode, allowedKeys: Set(DialogueKey.allCases.map(\.rawValue)), what: "`messages`")
+        else { return nil }
+        for key in DialogueKey.allCases {
+            guard let text = reader.text(entries[key.rawValue], key: key.rawValue, in: messagesNode, required: true)
+            else { continue }
+            checkRequestPlaceholders(text, node: entries[key.rawValue], reader: &reader)
+            messages[key] = renderChecked(text, node: entries[key.rawValue], center: center, reader: &reader)
+        }
+        return DialogueText(heading: heading, welcomeOptions: options, messages: messages)
+    }
+
+    private func checkRequestPlaceholders(_ text: String, node: Node?, reader: inout YAMLReader) {
+        var rest = Substring(text)
+        while let open = rest.range(of: "{request.") {
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }
+            let key = String(rest[open.upperBound..<close])
+            if !Self.requestKeys.contains(key) {
+                let names = Self.requestKeys.sorted().joined(separator: ", ")
+                reader.error(node, "`{request.\(key)}` is not a field of a callback request. Use one of: \(names).")
+            }
+            rest = rest[close...]
+        }
+    }
+}

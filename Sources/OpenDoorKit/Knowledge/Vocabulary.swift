@@ -1,0 +1,16 @@
+/// The domain's words: synonyms that mean the same here, filler to ignore, and shorthand to unfold.
+public struct Vocabulary: Sendable, Hashable {
+    /// Groups of words or phrases read as the group's first entry ("ghosted" → "drop out").
+    public var synonyms: [[String]]
+    /// Words and phrases that carry no meaning for matching.
+    public var filler: [String]
+    /// Shorthand and contractions with what they stand for ("dont" → "do not").
+    public var expansions: [String: String]
+
+    /// Creates a vocabulary.
+    public init(synonyms: [[String]] = [], filler: [String] = [], expansions: [String: String] = [:]) {
+        self.synonyms = synonyms
+        self.filler = filler
+        self.expansions = expansions
+    }
+}

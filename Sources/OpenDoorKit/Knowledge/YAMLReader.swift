@@ -1,0 +1,139 @@
+import Yams
+
+/// Walks one YAML file's node tree and collects diagnostics that name the file and line.
+///
+/// Yams' `compose` keeps a `Mark` (line, column) on every node, so every problem found while
+/// walking the tree can point at the exact line a person has to fix.
+struct YAMLReader {
+    /// The file's path as shown to people.
+    let file: String
+    /// Everything found so far.
+    private(set) var diagnostics: [KnowledgeDiagnostic] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    /// Parses the text into a node tree; a syntax error becomes a diagnostic with its line.
+    mutating func parse(_ text: String) -> Node? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                error(line: 1, "The file is empty. Add its content or remove the file.")
+                return nil
+            }
+            return node
+        } catch let yamlError as YamlError {
+            let (line, problem) = Self.describe(yamlError)
+            error(line: line, "This is not valid YAML: \(problem). Check the indentation and quoting on this line.")
+        } catch {
+            self.error(line: nil, "The file could not be read as YAML: \(error).")
+        }
+        return nil
+    }
+
+    /// Records an error at a node's line.
+    mutating func error(_ node: Node?, _ message: String) {
+        error(line: node?.mark?.line, message)
+    }
+
+    /// Records an error at a line.
+    mutating func error(line: Int?, _ message: String) {
+        diagnostics.append(KnowledgeDiagnostic(.error, file: file, line: line, message))
+    }
+
+    /// Records a warning at a node's line.
+    mutating func warning(_ node: Node?, _ message: String) {
+        diagnostics.append(KnowledgeDiagnostic(.warning, file: file, line: node?.mark?.line, message))
+    }
+
+    /// The pairs of a mapping, keyed by their string keys; unknown keys are errors.
+    mutating func mapping(_ node: Node, allowedKeys: Set<String>, what: String) -> [String: Node]? {
+        guard let mapping = node.mapping else {
+            error(node, "Expected \(what) as a mapping of `key: value` lines.")
+            return nil
+        }
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else {
+                error(key, "A key in \(what) is not a plain word.")
+                continue
+            }
+            guard allowedKeys.contains(name) else {
+                let known = allowedKeys.sorted().joined(separator: ", ")
+                error(key, "Unknown key `\(name)` in \(what). Known keys: \(known). Check its spelling.")
+                continue
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    /// A required or optional text value; empty text is an error.
+    mutating func text(_ node: Node?, key: String, in parent: Node, required: Bool) -> String? {
+        guard let node else {
+            if required { error(parent, "`\(key)` is missing. Add `\(key):` with its text.") }
+            return nil
+        }
+        guard let value = node.scalar?.string else {
+            error(node, "`\(key)` must be text, not a list or a mapping.")
+            return nil
+        }
+        let trimmed = value.trimmingWhitespace()
+        if trimmed.isEmpty {
+            error(node, "`\(key)` is empty. Write its text or remove the entry.")
+            return nil
+        }
+        return trimmed
+    }
+
+    /// A list of text values with the line of each.
+    mutating func textList(_ node: Node?, key: String, in parent: Node, required: Bool) -> [(text: String, line: Int?)] {
+        guard let node else {
+            if required { error(parent, "`\(key)` is missing. Add `\(key):` with a list of entries.") }
+            return []
+        }
+        guard let sequence = node.sequence else {
+            error(node, "`\(key)` must be a list (lines starting with `- `).")
+            return []
+        }
+        var result: [(String, Int?)] = []
+        for item in sequence {
+            guard let value = item.scalar?.string else {
+                error(item, "Each entry of `\(key)` must be text.")
+                continue
+            }
+            let trimmed = value.trimmingWhitespace()
+            if trimmed.isEmpty {
+                error(item, "An entry of `\(key)` is empty. Remove it or write it.")
+                continue
+            }
+            result.append((trimmed, item.mark?.line))
+        }
+        return result
+    }
+
+    private static func describe(_ error: YamlError) -> (Int?, String) {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return (mark.line, problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.joined(separator: ", ")
+            return (context.mark.line, "the key `\(keys)` appears twice in the same mapping")
+        case .reader(let problem, _, _, _):
+            return (nil, problem)
+        default:
+            return (nil, "\(error)")
+        }
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces and newlines.
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

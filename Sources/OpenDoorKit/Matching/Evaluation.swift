@@ -1,0 +1,106 @@
+/// How well the matcher does on a labeled set: accuracy, per-intent precision and recall, confusions.
+public struct Evaluation: Sendable {
+    /// One message's outcome.
+    public struct Outcome: Sendable, Hashable {
+        /// The item.
+        public var item: EvaluationSet.Item
+        /// What the matcher decided: an intent id, `clarify` or `fallback`.
+        public var predicted: IntentID
+        /// Whether a clarify question offered the expected intent.
+        public var clarifyOffered: Bool
+        /// The top candidate's confidence.
+        public var confidence: Double
+    }
+
+    /// Precision and recall of one label.
+    public struct LabelScore: Sendable, Hashable {
+        /// The label.
+        public var label: IntentID
+        /// Items with this label.
+        public var support: Int
+        /// Correct predictions of this label over all predictions of it.
+        public var precision: Double
+        /// Correct predictions of this label over all items with it.
+        public var recall: Double
+    }
+
+    /// Every outcome, in set order.
+    public var outcomes: [Outcome]
+
+    /// Runs the matcher over a set.
+    public init(matcher: Matcher, set: EvaluationSet) {
+        outcomes = set.items.map { item in
+            let result = matcher.match(item.text)
+            switch result.decision {
+            case .answer(let id):
+                return Outcome(item: item, predicted: id, clarifyOffered: false, confidence: result.confidence)
+            case .clarify(let first, let second):
+                return Outcome(
+                    item: item, predicted: .clarify, clarifyOffered: item.label == first || item.label == second,
+                    confidence: result.confidence)
+            case .fallback:
+                return Outcome(item: item, predicted: .fallback, clarifyOffered: false, confidence: result.confidence)
+            }
+        }
+    }
+
+    /// Share of items whose decision is exactly their label (a clarify counts as wrong).
+    public var accuracy: Double {
+        ratio(outcomes.filter { $0.predicted == $0.item.label }.count, outcomes.count)
+    }
+
+    /// Share of items answered correctly or asked about with the right intent among the choices.
+    public var accuracyCountingClarify: Double {
+        ratio(outcomes.filter { $0.predicted == $0.item.label || $0.clarifyOffered }.count, outcomes.count)
+    }
+
+    /// Share of `fallback` items that got the fallback: off-topic and unanswered questions kept honest.
+    public var fallbackRate: Double {
+        let fallbacks = outcomes.filter { $0.item.label == .fallback }
+        return ratio(fallbacks.filter { $0.predicted == .fallback }.count, fallbacks.count)
+    }
+
+    /// Share of in-domain items that wrongly got the fallback.
+    public var missedRate: Double {
+        let known = outcomes.filter { $0.item.label != .fallback }
+        return ratio(known.filter { $0.predicted == .fallback }.count, known.count)
+    }
+
+    /// Share of fallback items that got a (wrong) answer: the guesses principle 2 forbids.
+    public var guessRate: Double {
+        let fallbacks = outcomes.filter { $0.item.label == .fallback }
+        return ratio(fallbacks.filter { $0.predicted != .fallback && $0.predicted != .clarify }.count, fallbacks.count)
+    }
+
+    /// Precision and recall for every label in the set, sorted by label.
+    public var labelScores: [LabelScore] {
+        let labels = Set(outcomes.map(\.item.label)).sorted()
+        return labels.map { label in
+            let support = outcomes.filter { $0.item.label == label }.count
+            let predicted = outcomes.filter { $0.predicted == label }.count
+            let correct = outcomes.filter { $0.predicted == label && $0.item.label == label }.count
+            return LabelScore(
+                label: label, support: support, precision: predicted == 0 ? 1 : ratio(correct, predicted),
+                recall: ratio(correct, support))
+        }
+    }
+
+    /// The most frequent (expected, predicted) mistakes, most frequent first.
+    public func confusions(limit: Int = 10) -> [(expected: IntentID, predicted: IntentID, count: Int)] {
+        var counts: [[IntentID]: Int] = [:]
+        for outcome in outcomes where outcome.predicted != outcome.item.label {
+            counts[[outcome.item.label, outcome.predicted], default: 0] += 1
+        }
+        return counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key.lexicographicallyPrecedes($1.key)) }
+            .prefix(limit).map { ($0.key[0], $0.key[1], $0.value) }
+    }
+
+    /// The outcomes that were wrong.
+    public var mistakes: [Outcome] {
+        outcomes.filter { $0.predicted != $0.item.label }
+    }
+
+    private func ratio(_ part: Int, _ whole: Int) -> Double {
+        whole == 0 ? 0 : Double(part) / Double(whole)
+    }
+}

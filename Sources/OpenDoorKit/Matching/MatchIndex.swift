@@ -1,0 +1,165 @@
+/// An inverted index of the knowledge's examples, weighted by TF-IDF.
+///
+/// Each term (a token, or two neighbouring tokens) lists the examples and intents that contain it, so
+/// matching a message touches only the entries of the message's own terms, never every example.
+struct MatchIndex: Sendable {
+    struct Posting: Sendable {
+        var target: Int32
+        var weight: Float
+    }
+
+    /// A message's terms with their weights, and how much of it the index didn't know.
+    struct Query {
+        var terms: [(term: Int32, weight: Float)]
+        /// The weight of words the index has never seen; they count against every match.
+        var unknownWeight: Float
+        var norm: Float
+    }
+
+    private(set) var unigrams: [String: Int32] = [:]
+    private(set) var bigrams: [UInt64: Int32] = [:]
+    private(set) var idf: [Float] = []
+    /// IDF times the bigram factor: the weight of one occurrence of each term.
+    private(set) var scale: [Float] = []
+    private(set) var termNames: [String] = []
+    /// Term → examples containing it (weights of unit-length example vectors).
+    private(set) var examplePostings: [[Posting]] = []
+    /// Term → intents containing it (weights of unit-length intent centroids).
+    private(set) var intentPostings: [[Posting]] = []
+    /// The intent of each example.
+    private(set) var exampleIntent: [Int32] = []
+    private(set) var intentCount = 0
+    /// The weight given to a word the index has never seen: as rare as the rarest term.
+    private(set) var unknownIDF: Float = 1
+    /// Bigrams weigh a little less than single words.
+    static let bigramFactor: Float = 0.8
+
+    /// Builds the index from each intent's token lists.
+    init(intentExamples: [[[String]]]) {
+        intentCount = intentExamples.count
+        var exampleTerms: [[Int32: Float]] = []
+        for (intent, examples) in intentExamples.enumerated() {
+            for tokens in examples {
+                exampleTerms.append(termCounts(tokens, adding: true))
+                exampleIntent.append(Int32(intent))
+            }
+        }
+        let exampleCount = Float(exampleTerms.count)
+        var documentFrequency = [Float](repeating: 0, count: termNames.count)
+        for terms in exampleTerms { for term in terms.keys { documentFrequency[Int(term)] += 1 } }
+        idf = documentFrequency.map { log((exampleCount + 1) / ($0 + 1)) + 1 }
+        unknownIDF = log(exampleCount + 1) + 1
+        scale = idf.indices.map { idf[$0] * (termNames[$0].contains(" ") ? Self.bigramFactor : 1) }
+
+        examplePostings = Array(repeating: [], count: termNames.count)
+        var centroids = [[Int32: Float]](repeating: [:], count: intentCount)
+        for (example, counts) in exampleTerms.enumerated() {
+            let vector = weigh(counts)
+            for (term, weight) in vector {
+                examplePostings[Int(term)].append(Posting(target: Int32(example), weight: weight))
+                centroids[Int(exampleIntent[example])][term, default: 0] += weight
+            }
+        }
+        intentPostings = Array(repeating: [], count: termNames.count)
+        for (intent, centroid) in centroids.enumerated() {
+            let norm = centroid.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { continue }
+            for (term, weight) in centroid {
+                intentPostings[Int(term)].append(Posting(target: Int32(intent), weight: weight / norm))
+            }
+        }
+    }
+
+    var exampleCount: Int { exampleIntent.count }
+
+    /// The weighted terms of a message's tokens.
+    func query(_ tokens: [String]) -> Query {
+        var weights: [Int32: Float] = [:]
+        var unknown: Float = 0
+        var previous: Int32?
+        for token in tokens {
+            guard let id = unigrams[token] else {
+                unknown += unknownIDF * unknownIDF
+                previous = nil
+                continue
+            }
+            weights[id, default: 0] += 1
+            if let previous, let pair = bigrams[Self.pairKey(previous, id)] {
+                weights[pair, default: 0] += 1
+            }
+            previous = id
+        }
+        var terms: [(Int32, Float)] = []
+        terms.reserveCapacity(weights.count)
+        var squares = unknown
+        for (term, count) in weights {
+            let weight = (count == 1 ? 1 : 1 + log(count)) * scale[Int(term)]
+            terms.append((term, weight))
+            squares += weight * weight
+        }
+        return Query(terms: terms, unknownWeight: unknown.squareRoot(), norm: squares.squareRoot())
+    }
+
+    /// The terms two intents share with a message, for explanations.
+    func intentHasTerm(_ intent: Int, _ term: Int32) -> Bool {
+        intentPostings[Int(term)].contains { $0.target == Int32(intent) }
+    }
+
+    func name(of term: Int32) -> String { termNames[Int(term)] }
+
+    // MARK: - Building
+
+    private static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+    }
+
+    private mutating func termCounts(_ tokens: [String], adding: Bool) -> [Int32: Float] {
+        var counts: [Int32: Float] = [:]
+        var previous: Int32?
+        for token in tokens {
+            let id = unigramID(token)
+            counts[id, default: 0] += 1
+            if let previous {
+                counts[bigramID(previous, id), default: 0] += 1
+            }
+            previous = id
+        }
+        return counts
+    }
+
+    private mutating func unigramID(_ token: String) -> Int32 {
+        if let id = unigrams[token] { return id }
+        let id = Int32(termNames.count)
+        unigrams[token] = id
+        termNames.append(token)
+        return id
+    }
+
+    private mutating func bigramID(_ a: Int32, _ b: Int32) -> Int32 {
+        let key = Self.pairKey(a, b)
+        if let id = bigrams[key] { return id }
+        let id = Int32(termNames.count)
+        bigrams[key] = id
+        termNames.append(termNames[Int(a)] + " " + termNames[Int(b)])
+        return id
+    }
+
+    /// A unit-length TF-IDF vector from term counts.
+    private func weigh(_ counts: [Int32: Float]) -> [(Int32, Float)] {
+        var vector: [(Int32, Float)] = []
+        var squares: Float = 0
+        for (term, count) in counts {
+            let weight = (1 + log(count)) * scale[Int(term)]
+            vector.append((term, weight))
+            squares += weight * weight
+        }
+        let norm = squares.squareRoot()
+        return norm > 0 ? vector.map { ($0.0, $0.1 / norm) } : []
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

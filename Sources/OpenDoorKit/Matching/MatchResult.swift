@@ -1,0 +1,41 @@
+/// One intent the matcher considered, with how sure it is.
+public struct MatchCandidate: Sendable, Hashable {
+    /// The intent.
+    public var intent: IntentID
+    /// How well the message fits, from 0 (not at all) to 1 (exactly an example).
+    public var confidence: Double
+    /// The message's tokens the intent's examples share.
+    public var matchedWords: [String]
+}
+
+/// What to do with a message.
+public enum MatchDecision: Sendable, Hashable {
+    /// Confident: answer with this intent.
+    case answer(IntentID)
+    /// Two intents are close: ask which one was meant.
+    case clarify(IntentID, IntentID)
+    /// Nothing fits, or the topic is one the knowledge doesn't answer (`topic` names it when known).
+    case fallback(topic: IntentID?)
+
+    /// "answer", "clarify" or "fallback", for explanations and evaluation.
+    public var name: String {
+        switch self {
+        case .answer: "answer"
+        case .clarify: "clarify"
+        case .fallback: "fallback"
+        }
+    }
+}
+
+/// Everything the matcher worked out for one message.
+public struct MatchResult: Sendable, Hashable {
+    /// How the message was read.
+    public var analysis: Analysis
+    /// The best intents, best first.
+    public var candidates: [MatchCandidate]
+    /// What to do.
+    public var decision: MatchDecision
+
+    /// The best candidate's confidence, or 0.
+    public var confidence: Double { candidates.first?.confidence ?? 0 }
+}

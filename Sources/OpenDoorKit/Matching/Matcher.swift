@@ -1,0 +1,190 @@
+import Synchronization
+
+/// Finds the intent a message means, or decides honestly that nothing fits.
+///
+/// Scores combine the closest single example (a nearest neighbour, which catches paraphrases) and the
+/// intent's centroid (which catches its topic words), both cosine similarities of TF-IDF vectors over
+/// stems, synonym groups and word pairs. Only the index entries of the message's own terms are visited.
+public struct Matcher: Sendable {
+    /// The knowledge the matcher answers from.
+    public let knowledge: Knowledge
+    /// Thresholds and weights.
+    public let configuration: MatcherConfiguration
+    private let analyzer: Analyzer
+    private let index: MatchIndex
+    private let intentIDs: [IntentID]
+    private let isFallbackTopic: [Bool]
+    private let scratch: ScratchPool
+
+    /// Builds the matcher's index from the knowledge.
+    public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
+        self.knowledge = knowledge
+        self.configuration = configuration
+        let texts = knowledge.intents.map { Self.trainingTexts(for: $0, in: knowledge) }
+        let analyzer = Analyzer(vocabulary: knowledge.vocabulary, corpus: texts.flatMap { $0 })
+        self.analyzer = analyzer
+        index = MatchIndex(
+            intentExamples: texts.map { examples in
+                examples.map { analyzer.analyze($0, correcting: false).tokens }
+            })
+        intentIDs = knowledge.intents.map(\.id)
+        isFallbackTopic = knowledge.intents.map { $0.action == .fallback }
+        scratch = ScratchPool(examples: index.exampleCount, intents: index.intentCount)
+    }
+
+    /// The texts an intent is matched against: its examples, plus its label and heading when they are its own.
+    static func trainingTexts(for intent: Intent, in knowledge: Knowledge) -> [String] {
+        var texts = intent.examples
+        let sharedHeading = knowledge.intents.contains { $0.id != intent.id && $0.heading == intent.heading }
+        if !sharedHeading && intent.action != .fallback { texts.append(intent.heading) }
+        if intent.label != intent.heading { texts.append(intent.label) }
+        return texts
+    }
+
+    /// How a message is read (normalized, corrected, stemmed), without scoring it.
+    public func analyze(_ message: String) -> Analysis {
+        analyzer.analyze(message, correcting: configuration.correctsTypos)
+    }
+
+    /// Ranks the intents for a message and decides what to do.
+    public func match(_ message: String, limit: Int = 3) -> MatchResult {
+        let analysis = analyze(message)
+        let candidates = rank(analysis, limit: max(limit, 2))
+        return MatchResult(
+            analysis: analysis, candidates: Array(candidates.prefix(limit)), decision: decide(candidates))
+    }
+
+    /// The best intents for an analysed message, best first.
+    func rank(_ analysis: Analysis, limit: Int) -> [MatchCandidate] {
+        let query = index.query(analysis.tokens)
+        guard query.norm > 0, !query.terms.isEmpty else { return [] }
+        let exampleWeight = Float(configuration.exampleWeight)
+        let ranked: [(intent: Int, score: Float)] = scratch.withScratch { buffers in
+            // Cosine with each example and each centroid, visiting only the message's terms.
+            for (term, weight) in query.terms {
+                let w = weight / query.norm
+                for posting in index.examplePostings[Int(term)] {
+                    buffers.addExample(Int(posting.target), w * posting.weight)
+                }
+                for posting in index.intentPostings[Int(term)] {
+                    buffers.addIntent(Int(posting.target), w * posting.weight)
+                }
+            }
+            for example in buffers.touchedExamples {
+                let intent = Int(index.exampleIntent[Int(example)])
+                buffers.noteBest(intent: intent, score: buffers.exampleScores[Int(example)])
+            }
+            var top: [(Int, Float)] = []
+            for intent in buffers.touchedIntents {
+                let score =
+                    exampleWeight * buffers.bestExample[Int(intent)] + (1 - exampleWeight)
+                    * buffers.intentScores[Int(intent)]
+                top.append((Int(intent), score))
+            }
+            buffers.reset()
+            top.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+            return Array(top.prefix(limit))
+        }
+        return ranked.map { entry in
+            MatchCandidate(
+                intent: intentIDs[entry.intent], confidence: min(1, max(0, Double(entry.score))),
+                matchedWords: matchedWords(query, intent: entry.intent))
+        }
+    }
+
+    private func matchedWords(_ query: MatchIndex.Query, intent: Int) -> [String] {
+        query.terms.filter { index.intentHasTerm(intent, $0.term) }
+            .sorted { $0.weight > $1.weight }
+            .map { index.name(of: $0.term) }
+    }
+
+    /// Answer, clarify or fall back, from the ranked candidates.
+    func decide(_ candidates: [MatchCandidate]) -> MatchDecision {
+        guard let first = candidates.first, first.confidence >= configuration.answerThreshold else {
+            return .fallback(topic: nil)
+        }
+        let close = candidates.dropFirst().filter {
+            $0.confidence >= configuration.answerThreshold
+                && first.confidence - $0.confidence < configuration.clarifyMargin
+        }
+        // Never guess near a topic the knowledge doesn't answer.
+        if isFallback(first.intent) { return .fallback(topic: first.intent) }
+        if let topic = close.first(where: { isFallback($0.intent) }) { return .fallback(topic: topic.intent) }
+        if let second = close.first { return .clarify(first.intent, second.intent) }
+        return .answer(first.intent)
+    }
+
+    private func isFallback(_ id: IntentID) -> Bool {
+        knowledge.intent(id)?.action == .fallback
+    }
+}
+
+/// Reusable score buffers, so matching allocates nothing in proportion to the knowledge's size.
+final class ScratchPool: Sendable {
+    struct Buffers {
+        var exampleScores: [Float]
+        var intentScores: [Float]
+        var bestExample: [Float]
+        var touchedExamples: [Int32] = []
+        var touchedIntents: [Int32] = []
+        var intentSeen: [Bool]
+
+        init(examples: Int, intents: Int) {
+            exampleScores = Array(repeating: 0, count: examples)
+            intentScores = Array(repeating: 0, count: intents)
+            bestExample = Array(repeating: 0, count: intents)
+            intentSeen = Array(repeating: false, count: intents)
+        }
+
+        mutating func addExample(_ example: Int, _ value: Float) {
+            if exampleScores[example] == 0 { touchedExamples.append(Int32(example)) }
+            exampleScores[example] += value
+        }
+
+        mutating func addIntent(_ intent: Int, _ value: Float) {
+            touch(intent)
+            intentScores[intent] += value
+        }
+
+        mutating func noteBest(intent: Int, score: Float) {
+            touch(intent)
+            if score > bestExample[intent] { bestExample[intent] = score }
+        }
+
+        private mutating func touch(_ intent: Int) {
+            if !intentSeen[intent] {
+                intentSeen[intent] = true
+                touchedIntents.append(Int32(intent))
+            }
+        }
+
+        mutating func reset() {
+            for example in touchedExamples { exampleScores[Int(example)] = 0 }
+            for intent in touchedIntents {
+                intentScores[Int(intent)] = 0
+                bestExample[Int(intent)] = 0
+                intentSeen[Int(intent)] = false
+            }
+            touchedExamples.removeAll(keepingCapacity: true)
+            touchedIntents.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private let examples: Int
+    private let intents: Int
+    private let free: Mutex<[Buffers]>
+
+    init(examples: Int, intents: Int) {
+        self.examples = examples
+        self.intents = intents
+        self.free = Mutex([])
+    }
+
+    /// Lends a set of zeroed buffers; the body must leave them zeroed (`reset()`).
+    func withScratch<T>(_ body: (inout Buffers) -> T) -> T {
+        var buffers = free.withLock { $0.popLast() } ?? Buffers(examples: examples, intents: intents)
+        let result = body(&buffers)
+        free.withLock { $0.append(buffers) }
+        return result
+    }
+}

@@ -1,0 +1,14 @@
+/// How sure the matcher must be before it answers, and when it asks instead.
+public struct MatcherConfiguration: Sendable, Hashable {
+    /// Below this confidence nothing fits: the reply is the honest fallback.
+    public var answerThreshold: Double = 0.42
+    /// When the second intent is within this much of the first, the reply asks which one was meant.
+    public var clarifyMargin: Double = 0.05
+    /// How much the closest single example counts against the intent's overall picture (its centroid).
+    public var exampleWeight: Double = 0.6
+    /// Whether typos are corrected against the knowledge's vocabulary.
+    public var correctsTypos: Bool = true
+
+    /// The defaults, chosen on the knowledge's own examples (leave-one-out), not on the evaluation set.
+    public init() {}
+}

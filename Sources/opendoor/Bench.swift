@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import OpenDoorKit
+
+extension OpenDoor {
+    /// `opendoor bench`: load time, matching latency on the shipped and a 100× knowledge, peak memory.
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure load time, matching latency and memory (build with -c release).",
+            discussion: "Example: swift run -c release opendoor bench")
+
+        @OptionGroup var options: KnowledgeOptions
+
+        @Option(help: "The messages to time (label<TAB>message). Default: the knowledge's eval/visitors.tsv.")
+        var messages: String?
+
+        @Option(help: "How many times each message is matched.")
+        var rounds = 50
+
+        @Option(help: "How much larger the synthetic knowledge is.")
+        var scale = 100
+
+        func validate() throws {
+            if rounds < 1 { throw ValidationError("--rounds must be at least 1.") }
+            if scale < 2 { throw ValidationError("--scale must be at least 2.") }
+        }
+
+        func run() async throws {
+            let knowledge = try options.load()
+            let file = messages.map { URL(fileURLWithPath: $0) }
+                ?? options.directory.appendingPathComponent("eval/visitors.tsv")
+            let labels = Set(knowledge.intents.map(\.id) + [.fallback])
+            let set: EvaluationSet
+            do {
+                set = try EvaluationSet.load(from: file, knownLabels: labels)
+            } catch {
+                printError(error.description)
+                throw ExitCode(1)
+            }
+            let texts = set.items.map(\.text)
+            #if DEBUG
+            print("note: this is a debug build; run `swift run -c release opendoor bench` for real figures.")
+            #endif
+            let load = try MatcherBenchmark.loadMilliseconds(directory: options.directory, rounds: 20)
+            print(String(format: "load (read, check, index the knowledge): %.2f ms (median of 20)", load))
+            let shipped = MatcherBenchmark.run(knowledge: knowledge, messages: texts, rounds: rounds)
+            print(Self.describe("shipped knowledge", shipped))
+            let large = SyntheticKnowledge.scaled(knowledge, factor: scale)
+            let scaled = MatcherBenchmark.run(
+                knowledge: large, messages: texts, rounds: max(1, rounds / 5), builds: 1)
+            print(Self.describe("\(scale)x synthetic knowledge", scaled))
+            print(
+                String(
+                    format: "growth at %dx: p50 %.1fx, p99 %.1fx", scale, scaled.latency.p50 / shipped.latency.p50,
+                    scaled.latency.p99 / shipped.latency.p99))
+            if let peak = MatcherBenchmark.peakMemoryMiB() {
+                print(String(format: "peak memory (VmHWM): %.1f MiB", peak))
+            }
+        }
+
+        static func describe(_ name: String, _ run: MatcherBenchmark.Run) -> String {
+            String(
+                format: "%@: %d intents, %d examples, index built in %.2f ms; per message p50 %.2f µs, p99 %.2f µs (%d matches)",
+                name, run.intents, run.examples, run.buildMilliseconds, run.latency.p50, run.latency.p99,
+                run.latency.samples)
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `opendoor` command: the chatbot and the staff tools.
+@main
+struct OpenDoor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "opendoor",
+        abstract: "An automated assistant for people thinking about coming back to an intensive outpatient program.",
+        subcommands: [Ask.self, Eval.self, Lint.self, Bench.self]
+    )
+}
