@@ -58,8 +58,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OpenDoorKitTests", dependencies: ["OpenDoorKit"]),
-        .testTarget(name: "OpenDoorSQLiteTests", dependencies: ["OpenDoorSQLite", "OpenDoorKit"]),
+        .testTarget(
+            name: "OpenDoorSQLiteTests",
+            dependencies: [
+                "OpenDoorSQLite", "OpenDoorKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "OpenDoorServerTests", dependencies: ["OpenDoorServer", "OpenDoorKit", "OpenDoorSQLite"]),
-        .testTarget(name: "opendoorTests", dependencies: ["OpenDoorKit"]),
+        .testTarget(
+            name: "opendoorTests",
+            dependencies: ["opendoor", "OpenDoorKit", "OpenDoorSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
     ]
 )

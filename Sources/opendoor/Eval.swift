@@ -20,6 +20,12 @@ extension OpenDoor {
         @Flag(help: "List every wrong decision.")
         var mistakes = false
 
+        @Option(help: "Try another answer threshold (0 to 1) instead of the default.")
+        var answerThreshold: Double?
+
+        @Option(help: "Try another clarify margin (0 to 1) instead of the default.")
+        var clarifyMargin: Double?
+
         func validate() throws {
             if let minAccuracy, !(0...1).contains(minAccuracy) {
                 throw ValidationError("--min-accuracy is a share between 0 and 1, e.g. 0.9.")
@@ -36,7 +42,10 @@ extension OpenDoor {
                 printError(error.description)
                 throw ExitCode(1)
             }
-            let evaluation = Evaluation(matcher: Matcher(knowledge: knowledge), set: set)
+            var configuration = MatcherConfiguration()
+            if let answerThreshold { configuration.answerThreshold = answerThreshold }
+            if let clarifyMargin { configuration.clarifyMargin = clarifyMargin }
+            let evaluation = Evaluation(matcher: Matcher(knowledge: knowledge, configuration: configuration), set: set)
             print(EvaluationReport.render(evaluation, listMistakes: mistakes))
             if let minAccuracy, evaluation.accuracy < minAccuracy {
                 printError(

@@ -24,6 +24,17 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case crisisCheckIn = "crisis_check_in"
     case empty
     case goodbye
+    case noName = "no_name"
+    case voicemailYes = "voicemail_yes"
+    case voicemailNo = "voicemail_no"
+}
+
+/// Kinds of short answer understood during a callback request.
+public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
+    case yes
+    case no
+    case skip
+    case cancel
 }
 
 /// OpenDoor's own messages, with center facts filled in.
@@ -34,12 +45,38 @@ public struct DialogueText: Sendable {
     public var welcomeOptions: [IntentID]
     /// Every message by key.
     public var messages: [DialogueKey: String]
+    /// The choices offered at each step of a callback request.
+    public var stepOptions: [ConversationState: [String]]
+    /// Short answers by kind, normalized ("thats fine").
+    public var words: [AnswerWord: [String]]
 
     /// Creates the messages.
-    public init(heading: String, welcomeOptions: [IntentID], messages: [DialogueKey: String]) {
+    public init(
+        heading: String, welcomeOptions: [IntentID], messages: [DialogueKey: String],
+        stepOptions: [ConversationState: [String]] = [:], words: [AnswerWord: [String]] = [:]
+    ) {
         self.heading = heading
         self.welcomeOptions = welcomeOptions
         self.messages = messages
+        self.stepOptions = stepOptions
+        self.words = words
+    }
+
+    /// Which kind of short answer a message starts with, checking `kinds` in order.
+    public func answer(_ message: String, among kinds: [AnswerWord]) -> AnswerWord? {
+        let words = TextNormalizer.words(message)
+        guard !words.isEmpty else { return nil }
+        for kind in kinds {
+            for phrase in self.words[kind] ?? [] {
+                let parts = phrase.split(separator: " ")
+                if words.count >= parts.count && zip(words, parts).allSatisfy({ $0 == $1 }) {
+                    // A cancel word must be most of the message: "stop" yes, "stop by tomorrow" no.
+                    if kind == .cancel && words.count > parts.count + 2 { continue }
+                    return kind
+                }
+            }
+        }
+        return nil
     }
 
     /// The message for a key (the loader guarantees every key is present).

@@ -17,6 +17,8 @@ public struct IntentID: RawRepresentable, Hashable, Comparable, Sendable, Codabl
     public static let crisis: IntentID = "crisis"
     /// A reply that asks which of two intents was meant.
     public static let clarify: IntentID = "clarify"
+    /// A step of the callback request.
+    public static let callback: IntentID = "callback"
     /// The conversation's opening words.
     public static let welcome: IntentID = "welcome"
 

@@ -9,7 +9,7 @@ struct KnowledgeLoader {
     /// The request fields the callback steps may name as `{request.KEY}`.
     static let requestKeys: Set<String> = ["name", "phone", "time", "voicemail", "reference"]
     /// Ids the engine uses for its own replies; the knowledge can't define intents with them.
-    static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .welcome, .clarify]
+    static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .welcome, .clarify, .callback]
 
     init(directory: URL) {
         self.directory = directory
@@ -274,7 +274,8 @@ struct KnowledgeLoader {
         defer { diagnostics += reader.diagnostics }
         guard
             let fields = reader.mapping(
-                node, allowedKeys: ["heading", "welcome_options", "messages"], what: "dialogue.yaml")
+                node, allowedKeys: ["heading", "welcome_options", "messages", "step_options", "words"],
+                what: "dialogue.yaml")
         else { return nil }
         let heading = reader.text(fields["heading"], key: "heading", in: node, required: true) ?? ""
         let known = Set(intents.map(\.id))
@@ -301,7 +302,31 @@ struct KnowledgeLoader {
             checkRequestPlaceholders(text, node: entries[key.rawValue], reader: &reader)
             messages[key] = renderChecked(text, node: entries[key.rawValue], center: center, reader: &reader)
         }
-        return DialogueText(heading: heading, welcomeOptions: options, messages: messages)
+        var stepOptions: [ConversationState: [String]] = [:]
+        if let stepsNode = fields["step_options"], let mapping = stepsNode.mapping {
+            for (key, value) in mapping {
+                guard let name = key.string, let state = ConversationState(rawValue: name), state.isCollectingCallback
+                else {
+                    reader.error(key, "`\(key.string ?? "?")` is not a callback step. Use callback_consent, callback_name, callback_time, callback_voicemail or callback_confirm.")
+                    continue
+                }
+                stepOptions[state] = reader.textList(value, key: name, in: key, required: true).map(\.text)
+            }
+        }
+        var words: [AnswerWord: [String]] = [:]
+        if let wordsNode = fields["words"] {
+            let allowed = Set(AnswerWord.allCases.map(\.rawValue))
+            if let entries = reader.mapping(wordsNode, allowedKeys: allowed, what: "`words`") {
+                for kind in AnswerWord.allCases {
+                    words[kind] = reader.textList(entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: true)
+                        .map { TextNormalizer.normalize($0.text) }
+                }
+            }
+        } else {
+            reader.error(node, "dialogue.yaml has no `words:` (yes, no, skip, cancel).")
+        }
+        return DialogueText(
+            heading: heading, welcomeOptions: options, messages: messages, stepOptions: stepOptions, words: words)
     }
 
     private func checkRequestPlaceholders(_ text: String, node: Node?, reader: inout YAMLReader) {

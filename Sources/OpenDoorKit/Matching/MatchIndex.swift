@@ -33,6 +33,8 @@ struct MatchIndex: Sendable {
     private(set) var unknownIDF: Float = 1
     /// Bigrams weigh a little less than single words.
     static let bigramFactor: Float = 0.8
+    /// How much an unknown word weighs against a typical known one.
+    static let unknownFactor: Float = 0.7
 
     /// Builds the index from each intent's token lists.
     init(intentExamples: [[[String]]]) {
@@ -48,7 +50,9 @@ struct MatchIndex: Sendable {
         var documentFrequency = [Float](repeating: 0, count: termNames.count)
         for terms in exampleTerms { for term in terms.keys { documentFrequency[Int(term)] += 1 } }
         idf = documentFrequency.map { log((exampleCount + 1) / ($0 + 1)) + 1 }
-        unknownIDF = log(exampleCount + 1) + 1
+        // A word the knowledge has never seen counts like a typical word: it makes a match less certain
+        // without drowning a long message whose question is buried among other words.
+        unknownIDF = idf.isEmpty ? 1 : idf.reduce(0, +) / Float(idf.count) * Self.unknownFactor
         scale = idf.indices.map { idf[$0] * (termNames[$0].contains(" ") ? Self.bigramFactor : 1) }
 
         examplePostings = Array(repeating: [], count: termNames.count)

@@ -1,0 +1,331 @@
+import Foundation
+
+/// Callback requests formatted for staff: a terminal table, CSV for a spreadsheet, JSON for tools.
+///
+/// All three list the requests newest first, whatever order they are given in. The name is the
+/// only field a visitor typed; it goes through ``sanitize(_:)`` in every format, so a name cannot
+/// change a staff member's terminal (colors, title, hidden text, cursor moves) or smuggle a
+/// formula into a spreadsheet.
+public enum CallbackReport {
+    /// The widest a name gets in ``table(_:timeZone:)``, in terminal columns; longer ones end in "…".
+    public static let maximumTableNameWidth = 24
+
+    /// An aligned table, one request a line, under a header:
+    ///
+    /// ```
+    /// REFERENCE  CREATED (UTC)     NAME  PHONE           BEST TIME  VOICEMAIL  CHANNEL   STATUS
+    /// K7M-3QP    2025-03-04 14:05  Sam   (470) 555-0123  morning    yes        terminal  new
+    /// ```
+    ///
+    /// Shows "No callback requests." when there are none.
+    /// - Parameter timeZone: the zone the CREATED column is shown in, UTC unless told.
+    public static func table(_ requests: [CallbackRequest], timeZone: TimeZone = CallbackReport.utc) -> String {
+        guard !requests.isEmpty else { return "No callback requests.\n" }
+        let zoneName = ["UTC", "GMT"].contains(timeZone.identifier) ? "UTC" : timeZone.identifier
+        let header = [
+            "REFERENCE", "CREATED (\(zoneName))", "NAME", "PHONE", "BEST TIME", "VOICEMAIL", "CHANNEL", "STATUS",
+        ]
+        let rows = sorted(requests).map { request in
+            [
+                request.reference,
+                minuteStamp(request.created, timeZone: timeZone),
+                truncated(
+                    request.name.map(sanitize).flatMap { $0.isEmpty ? nil : $0 } ?? "-",
+                    width: maximumTableNameWidth
+                ),
+                request.phone.display,
+                request.bestTime.displayName,
+                request.voicemailOK ? "yes" : "no",
+                request.channel.rawValue,
+                request.status.rawValue,
+            ]
+        }
+        let table = [header] + rows
+        let widths = header.indices.map { column in table.map { displayWidth($0[column]) }.max() ?? 0 }
+        var output = ""
+        for row in table {
+            var line = ""
+            for (column, cell) in row.enumerated() {
+                line += cell
+                if column < row.count - 1 {
+                    line += String(repeating: " ", count: widths[column] - displayWidth(cell) + 2)
+                }
+            }
+            output += line + "\n"
+        }
+        return output
+    }
+
+    /// CSV as RFC 4180 has it: a header record, CRLF line ends, fields quoted when they hold a comma,
+    /// a quote or a line break, quotes doubled.
+    ///
+    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status`; `created` is
+    /// ISO 8601 in UTC, `phone` as people write it (`(470) 555-0123`). A field starting with `=`, `+`,
+    /// `-` or `@` gets a leading `'` so a spreadsheet shows it as text instead of running it as a
+    /// formula (OWASP's advice for CSV injection).
+    public static func csv(_ requests: [CallbackRequest]) -> String {
+        let header = ["reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status"]
+        let rows = sorted(requests).map { request in
+            [
+                request.reference,
+                isoStamp(request.created),
+                request.name.map(sanitize) ?? "",
+                request.phone.display,
+                request.bestTime.rawValue,
+                request.voicemailOK ? "yes" : "no",
+                request.channel.rawValue,
+                request.status.rawValue,
+            ]
+        }
+        return ([header] + rows).map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    /// A JSON array, pretty-printed with sorted keys; `created` is ISO 8601 in UTC and `name` is
+    /// null when the visitor gave none:
+    ///
+    /// ```json
+    /// [{"bestTime": "morning", "channel": "web", "created": "2025-03-04T14:05:06Z", "id": 1,
+    ///   "name": "Sam", "phone": {"display": "(470) 555-0123", "e164": "+14705550123"},
+    ///   "reference": "K7M-3QP", "status": "new", "voicemailOK": true}]
+    /// ```
+    public static func json(_ requests: [CallbackRequest]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        // These types hold no floating-point values, the one thing JSONEncoder can fail on.
+        let data = (try? encoder.encode(sorted(requests).map(JSONRow.init))) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Visitor-typed text made safe to show in a terminal, a file or a spreadsheet.
+    ///
+    /// Removes terminal escape sequences whole (CSI like `ESC [ 31 m`, OSC like `ESC ] 0 ; title BEL`,
+    /// DCS, APC, PM and SOS strings up to their terminator, two-character escapes, and their 8-bit
+    /// C1 forms), every other control character, and invisible formatting characters that can
+    /// reorder or hide text (bidirectional overrides, zero-width spaces); keeps the zero-width joiner
+    /// emoji need. Tabs and line breaks become spaces; runs of spaces become one; the ends are trimmed.
+    public static func sanitize(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var kept = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            switch scalar.value {
+            case 0x1B:
+                index = endOfEscape(scalars, at: index)
+                continue
+            case 0x9B:
+                index = endOfControlSequence(scalars, from: index + 1)
+                continue
+            case 0x90, 0x98, 0x9D, 0x9E, 0x9F:
+                index = endOfControlString(scalars, from: index + 1)
+                continue
+            case 0x09...0x0D, 0x85, 0x2028, 0x2029:
+                kept.append(" ")
+            case 0x00...0x1F, 0x7F...0x9F:
+                break
+            case 0x200D, 0xE0020...0xE007F:
+                kept.append(scalar)  // zero-width joiner and tag characters, parts of emoji
+            default:
+                if scalar.properties.generalCategory != .format {
+                    kept.append(scalar)
+                }
+            }
+            index += 1
+        }
+        return String(kept).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// The UTC time zone.
+    public static let utc = TimeZone(secondsFromGMT: 0)!
+}
+
+// MARK: - Escape sequences
+
+extension CallbackReport {
+    /// The index after the escape sequence starting with the ESC at `index`.
+    private static func endOfEscape(_ scalars: [Unicode.Scalar], at index: Int) -> Int {
+        let next = index + 1
+        guard next < scalars.count else { return next }
+        switch scalars[next] {
+        case "[":
+            return endOfControlSequence(scalars, from: next + 1)
+        case "]", "P", "X", "^", "_":
+            return endOfControlString(scalars, from: next + 1)
+        default:
+            // nF escapes: intermediates 0x20–0x2F, then one final byte 0x30–0x7E ("ESC ( B", "ESC c").
+            var end = next
+            while end < scalars.count, (0x20...0x2F).contains(scalars[end].value) { end += 1 }
+            if end < scalars.count, (0x30...0x7E).contains(scalars[end].value) { return end + 1 }
+            return end
+        }
+    }
+
+    /// The index after a control sequence whose parameters start at `start` (after `ESC [`).
+    private static func endOfControlSequence(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        var end = start
+        while end < scalars.count, (0x30...0x3F).contains(scalars[end].value) { end += 1 }
+        while end < scalars.count, (0x20...0x2F).contains(scalars[end].value) { end += 1 }
+        if end < scalars.count, (0x40...0x7E).contains(scalars[end].value) { return end + 1 }
+        return end
+    }
+
+    /// The index after a control string (OSC, DCS, …) whose body starts at `start`: it ends with
+    /// BEL, ST (`ESC \` or 0x9C), or the start of another escape. Unterminated, it runs to the end,
+    /// as a terminal would swallow it.
+    private static func endOfControlString(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        var end = start
+        while end < scalars.count {
+            switch scalars[end].value {
+            case 0x07, 0x9C:
+                return end + 1
+            case 0x1B:
+                if end + 1 < scalars.count, scalars[end + 1] == "\\" { return end + 2 }
+                return end
+            default:
+                end += 1
+            }
+        }
+        return end
+    }
+}
+
+// MARK: - Cells
+
+extension CallbackReport {
+    private static func sorted(_ requests: [CallbackRequest]) -> [CallbackRequest] {
+        requests.sorted(by: CallbackRequest.newestFirst)
+    }
+
+    private static func csvField(_ value: String) -> String {
+        var value = value
+        if let first = value.unicodeScalars.first, "=+-@\u{FF1D}\u{FF0B}\u{FF0D}\u{FF20}".unicodeScalars.contains(first)
+        {
+            value = "'" + value
+        }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+            return value
+        }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func components(_ date: Date, timeZone: TimeZone) -> DateComponents {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    }
+
+    private static func twoDigits(_ value: Int?) -> String {
+        let value = value ?? 0
+        return value < 10 ? "0\(value)" : "\(value)"
+    }
+
+    /// `2025-03-04 14:05`
+    static func minuteStamp(_ date: Date, timeZone: TimeZone) -> String {
+        let parts = components(date, timeZone: timeZone)
+        return "\(parts.year ?? 0)-\(twoDigits(parts.month))-\(twoDigits(parts.day)) "
+            + "\(twoDigits(parts.hour)):\(twoDigits(parts.minute))"
+    }
+
+    /// `2025-03-04T14:05:06Z`
+    static func isoStamp(_ date: Date) -> String {
+        let parts = components(date, timeZone: utc)
+        return "\(parts.year ?? 0)-\(twoDigits(parts.month))-\(twoDigits(parts.day))T"
+            + "\(twoDigits(parts.hour)):\(twoDigits(parts.minute)):\(twoDigits(parts.second))Z"
+    }
+
+    /// Columns a string takes in a terminal: wide East Asian characters and emoji take two,
+    /// combining marks none. An approximation of `wcwidth`, good enough to line up names.
+    static func displayWidth(_ text: String) -> Int {
+        text.reduce(0) { $0 + displayWidth($1) }
+    }
+
+    private static func displayWidth(_ character: Character) -> Int {
+        guard let first = character.unicodeScalars.first else { return 0 }
+        if character.unicodeScalars.contains(where: { $0.properties.isEmojiPresentation })
+            || character.unicodeScalars.contains("\u{FE0F}")
+        {
+            return 2
+        }
+        switch first.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+            0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return 2
+        default:
+            switch first.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: return 0
+            default: return 1
+            }
+        }
+    }
+
+    /// `text` cut to `width` columns, ending in "…" when cut.
+    private static func truncated(_ text: String, width: Int) -> String {
+        guard displayWidth(text) > width else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let next = displayWidth(character)
+            guard used + next <= width - 1 else { break }
+            result.append(character)
+            used += next
+        }
+        return result + "…"
+    }
+}
+
+// MARK: - JSON
+
+extension CallbackReport {
+    private struct JSONRow: Encodable {
+        struct Phone: Encodable {
+            var e164: String
+            var display: String
+            var `extension`: String?
+        }
+
+        var id: Int64
+        var reference: String
+        var created: Date
+        var name: String?
+        var phone: Phone
+        var bestTime: BestTime
+        var voicemailOK: Bool
+        var channel: CallbackChannel
+        var status: CallbackStatus
+
+        init(_ request: CallbackRequest) {
+            id = request.id
+            reference = request.reference
+            created = request.created
+            name = request.name.map(CallbackReport.sanitize)
+            phone = Phone(
+                e164: request.phone.e164,
+                display: request.phone.display,
+                extension: request.phone.extensionDigits
+            )
+            bestTime = request.bestTime
+            voicemailOK = request.voicemailOK
+            channel = request.channel
+            status = request.status
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, reference, created, name, phone, bestTime, voicemailOK, channel, status
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(reference, forKey: .reference)
+            try container.encode(created, forKey: .created)
+            try container.encode(name, forKey: .name)  // null, not missing, when there is none
+            try container.encode(phone, forKey: .phone)
+            try container.encode(bestTime, forKey: .bestTime)
+            try container.encode(voicemailOK, forKey: .voicemailOK)
+            try container.encode(channel, forKey: .channel)
+            try container.encode(status, forKey: .status)
+        }
+    }
+}

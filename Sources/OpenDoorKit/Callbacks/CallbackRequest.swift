@@ -1,0 +1,382 @@
+import Foundation
+
+/// When the visitor would like the center to call.
+public enum BestTime: String, Sendable, Codable, CaseIterable {
+    /// Before lunch.
+    case morning
+    /// From lunch until the end of the working day.
+    case afternoon
+    /// After work and at night.
+    case evening
+    /// No preference.
+    case any
+
+    /// Words for staff and for the visitor's confirmation: "morning", "afternoon", "evening",
+    /// "any time".
+    public var displayName: String {
+        switch self {
+        case .morning: "morning"
+        case .afternoon: "afternoon"
+        case .evening: "evening"
+        case .any: "any time"
+        }
+    }
+
+    /// Reads an answer to "when is a good time to call?".
+    ///
+    /// Understands menu numbers in ``allCases`` order ("1" morning, "2" afternoon, "3" evening,
+    /// "4" any time; also "option 2", "#3"), words ("mornings", "afternoon", "night", "tonight"),
+    /// phrases ("after lunch", "after work", "after 5", "before noon", "around 2pm") and ways of
+    /// saying it doesn't matter ("anytime", "whenever", "no preference", "doesn't matter").
+    /// Negated times are set aside: "not mornings, afternoon is better" is afternoon.
+    ///
+    /// Returns nil when the answer names no time, or two of the three ("mornings or evenings"), or
+    /// only rules times out ("anything but mornings"): the visitor is then shown the choices.
+    public static func parse(_ answer: String) -> BestTime? {
+        BestTimeParser(answer).result()
+    }
+}
+
+/// How the visitor reached OpenDoor when they asked for a callback.
+public enum CallbackChannel: String, Sendable, Codable, CaseIterable {
+    /// The terminal chat.
+    case terminal
+    /// The socket server's text or JSON-lines protocol.
+    case socket
+    /// A web page.
+    case web
+}
+
+/// Where a callback request is in the center's work.
+public enum CallbackStatus: String, Sendable, Codable, CaseIterable {
+    /// Saved, no one has called yet.
+    case new
+    /// Someone at the center reached or tried to reach the visitor.
+    case contacted
+    /// Done: nothing more will be done with it.
+    case closed
+}
+
+/// What a visitor confirmed before the request is saved: only what a caller needs.
+///
+/// Never a transcript, never a reason for leaving, never anything about health beyond the fact of
+/// the request itself.
+public struct CallbackDraft: Sendable, Hashable {
+    /// The longest name kept, in characters; longer answers are cut.
+    public static let maximumNameLength = 60
+
+    /// A first name or nickname to ask for, if the visitor gave one.
+    public var name: String?
+    /// The number to call.
+    public var phone: PhoneNumber
+    /// When to call.
+    public var bestTime: BestTime
+    /// Whether the center may leave a voicemail (which never names the center).
+    public var voicemailOK: Bool
+
+    /// Creates a draft. The name is tidied with ``normalizedName(_:)``: control characters and
+    /// terminal escapes removed, spaces collapsed, cut to ``maximumNameLength``; blank becomes nil.
+    public init(name: String?, phone: PhoneNumber, bestTime: BestTime, voicemailOK: Bool) {
+        self.name = name.flatMap(Self.normalizedName)
+        self.phone = phone
+        self.bestTime = bestTime
+        self.voicemailOK = voicemailOK
+    }
+
+    /// A name as it should be kept: sanitized like ``CallbackReport/sanitize(_:)``, trimmed, cut to
+    /// ``maximumNameLength`` characters; nil when nothing is left.
+    public static func normalizedName(_ name: String) -> String? {
+        let clean = CallbackReport.sanitize(name)
+        guard !clean.isEmpty else { return nil }
+        return String(clean.prefix(maximumNameLength)).trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// A saved callback request, as staff see it.
+public struct CallbackRequest: Sendable, Hashable, Codable {
+    /// The store's row number; increases with every save, never reused.
+    public var id: Int64
+    /// The code the visitor was given, like `K7M-3QP` (see ``ReferenceCode``).
+    public var reference: String
+    /// When it was saved (an instant; reports show it in UTC unless told otherwise).
+    public var created: Date
+    /// A first name or nickname, if the visitor gave one. Visitor-typed: sanitize before showing.
+    public var name: String?
+    /// The number to call.
+    public var phone: PhoneNumber
+    /// When to call.
+    public var bestTime: BestTime
+    /// Whether the center may leave a voicemail.
+    public var voicemailOK: Bool
+    /// Where the visitor asked.
+    public var channel: CallbackChannel
+    /// Where it is in the center's work.
+    public var status: CallbackStatus
+
+    /// Creates a request; stores call this when they save or read one.
+    public init(
+        id: Int64,
+        reference: String,
+        created: Date,
+        name: String?,
+        phone: PhoneNumber,
+        bestTime: BestTime,
+        voicemailOK: Bool,
+        channel: CallbackChannel,
+        status: CallbackStatus
+    ) {
+        self.id = id
+        self.reference = reference
+        self.created = created
+        self.name = name
+        self.phone = phone
+        self.bestTime = bestTime
+        self.voicemailOK = voicemailOK
+        self.channel = channel
+        self.status = status
+    }
+
+    /// Creates the new request a store saves for `draft`, its name normalized again with
+    /// ``CallbackDraft/normalizedName(_:)`` in case it was set after the draft was made.
+    public init(id: Int64, reference: String, created: Date, draft: CallbackDraft, channel: CallbackChannel) {
+        self.init(
+            id: id,
+            reference: reference,
+            created: created,
+            name: draft.name.flatMap(CallbackDraft.normalizedName),
+            phone: draft.phone,
+            bestTime: draft.bestTime,
+            voicemailOK: draft.voicemailOK,
+            channel: channel,
+            status: .new
+        )
+    }
+}
+
+extension CallbackRequest {
+    /// The order stores list requests in: newest first, and by id (the later save first) when two
+    /// were made in the same instant.
+    public static func newestFirst(_ lhs: CallbackRequest, _ rhs: CallbackRequest) -> Bool {
+        lhs.created != rhs.created ? lhs.created > rhs.created : lhs.id > rhs.id
+    }
+}
+
+// MARK: - Best time parsing
+
+/// The word-level reading behind ``BestTime/parse(_:)``.
+private struct BestTimeParser {
+    let tokens: [String]
+
+    init(_ answer: String) {
+        var text = answer.lowercased()
+        for (dotted, plain) in [("a.m.", " am "), ("p.m.", " pm "), ("a.m", " am "), ("p.m", " pm ")] {
+            text = text.replacingOccurrences(of: dotted, with: plain)
+        }
+        text = text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: "")
+        // Runs of letters and runs of digits are separate tokens: "9am" is "9", "am".
+        var tokens: [String] = []
+        var current = ""
+        var currentIsDigit = false
+        for character in text {
+            let isDigit = character.isASCII && character.isNumber
+            let isLetter = character.isLetter
+            if isDigit || isLetter, !current.isEmpty, isDigit == currentIsDigit {
+                current.append(character)
+                continue
+            }
+            if !current.isEmpty { tokens.append(current) }
+            current = (isDigit || isLetter) ? String(character) : ""
+            currentIsDigit = isDigit
+        }
+        if !current.isEmpty { tokens.append(current) }
+        self.tokens = tokens
+    }
+
+    static let morningWords: Set = [
+        "morning", "mornings", "mornin", "morn", "breakfast", "sunrise", "forenoon",
+    ]
+    static let afternoonWords: Set = [
+        "afternoon", "afternoons", "noon", "midday", "lunch", "lunchtime", "arvo", "daytime",
+    ]
+    static let eveningWords: Set = [
+        "evening", "evenings", "eve", "night", "nights", "nite", "tonight", "dinner", "supper", "dinnertime",
+        "midnight",
+    ]
+    static let anyWords: Set = [
+        "any", "anytime", "anything", "whenever", "whatever", "either", "flexible", "always", "asap",
+        "anywhen", "whenevs", "all",
+    ]
+    static let anyPhrases: [[String]] = [
+        ["no", "preference"], ["doesnt", "matter"], ["does", "not", "matter"], ["dont", "care"],
+        ["dont", "mind"], ["do", "not", "care"], ["no", "matter"], ["not", "picky"], ["as", "soon", "as"],
+        ["all", "day"], ["any", "time"], ["right", "away"], ["up", "to", "you"],
+    ]
+    static let timeWords = morningWords.union(afternoonWords).union(eveningWords)
+    static let negations: Set = [
+        "not", "no", "never", "dont", "cant", "cannot", "wont", "except", "avoid", "busy", "unavailable",
+        "nope",
+    ]
+    static let menuWords: Set = ["option", "number", "choice", "pick", "press"]
+    static let hourWords = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+        "ten": 10, "eleven": 11, "twelve": 12,
+    ]
+
+    func hour(at index: Int) -> Int? {
+        guard index < tokens.count else { return nil }
+        if let word = Self.hourWords[tokens[index]] { return word }
+        guard let value = Int(tokens[index]), (1...12).contains(value) || (100...1259).contains(value) else {
+            return nil
+        }
+        // "130" or "1230" as people type times without a colon.
+        return value >= 100 ? value / 100 : value
+    }
+
+    /// The time of day an hour with am/pm falls in.
+    static func time(hour: Int, pm: Bool) -> BestTime? {
+        switch (hour, pm) {
+        case (5...11, false): .morning
+        case (12, true), (1...4, true): .afternoon
+        case (5...11, true), (12, false): .evening
+        default: nil
+        }
+    }
+
+    func result() -> BestTime? {
+        // A menu choice: "2", "#2", "2.", "option 2".
+        var menu = tokens
+        if let first = menu.first, Self.menuWords.contains(first) { menu.removeFirst() }
+        if menu.count == 1, let choice = Int(menu[0]), (1...BestTime.allCases.count).contains(choice) {
+            return BestTime.allCases[choice - 1]
+        }
+
+        var consumed = Set<Int>()
+        var anyMentioned = false
+        var negatedSomething = false
+        var positives = Set<BestTime>()
+
+        // Phrases meaning "it doesn't matter" come first: "no preference" is not a negation.
+        for phrase in Self.anyPhrases {
+            var start = 0
+            while start + phrase.count <= tokens.count {
+                let range = start..<start + phrase.count
+                if Array(tokens[range]) == phrase, consumed.isDisjoint(with: range) {
+                    consumed.formUnion(range)
+                    anyMentioned = true
+                }
+                start += 1
+            }
+        }
+
+        func isNegated(_ index: Int) -> Bool {
+            var back = index - 1
+            while back >= 0, back >= index - 3, !consumed.contains(back) {
+                let token = tokens[back]
+                if Self.negations.contains(token) { return true }
+                // "anything but mornings", "any time but mornings"
+                if token == "but", back > 0, ["anything", "any", "anytime", "time", "all"].contains(tokens[back - 1]) {
+                    return true
+                }
+                if ["but", "or", "and", "instead", "rather", "so"].contains(token) { return false }
+                // "not mornings, afternoon": a negation belongs to the nearest time word only.
+                if Self.timeWords.contains(token) { return false }
+                back -= 1
+            }
+            return false
+        }
+
+        func add(_ time: BestTime?, at index: Int) {
+            guard let time else { return }
+            if isNegated(index) {
+                negatedSomething = true
+            } else if time == .any {
+                anyMentioned = true
+            } else {
+                positives.insert(time)
+            }
+        }
+
+        var index = 0
+        while index < tokens.count {
+            defer { index += 1 }
+            guard !consumed.contains(index) else { continue }
+            let token = tokens[index]
+            let next = index + 1 < tokens.count ? tokens[index + 1] : nil
+
+            // "after lunch", "after 5", "after work", "before noon", "by 11"
+            if ["after", "past"].contains(token), let next {
+                var time: BestTime?
+                if ["lunch", "noon", "midday", "lunchtime", "school"].contains(next) {
+                    time = .afternoon
+                } else if ["work", "dinner", "supper", "dark", "six", "seven", "eight", "nine"].contains(next) {
+                    time = .evening
+                } else if let hour = hour(at: index + 1) {
+                    let meridiem = index + 2 < tokens.count ? tokens[index + 2] : nil
+                    if meridiem == "am" || meridiem == "pm" {
+                        time = Self.time(hour: hour, pm: meridiem == "pm")
+                        consumed.insert(index + 2)
+                    } else {
+                        switch hour {
+                        case 12, 1...4: time = .afternoon
+                        case 5...9: time = .evening
+                        default: time = nil
+                        }
+                    }
+                }
+                if let time {
+                    add(time, at: index)
+                    consumed.insert(index + 1)
+                    continue
+                }
+            }
+            if ["before", "by", "until", "till", "til"].contains(token), let next {
+                var time: BestTime?
+                if ["noon", "lunch", "lunchtime", "midday", "work", "school"].contains(next) {
+                    time = .morning
+                } else if let hour = hour(at: index + 1), [9, 10, 11, 12].contains(hour),
+                    index + 2 >= tokens.count || tokens[index + 2] != "pm"
+                {
+                    time = .morning
+                }
+                // "before 5" could be morning or afternoon: say nothing.
+                consumed.insert(index + 1)
+                if index + 2 < tokens.count, ["am", "pm"].contains(tokens[index + 2]) { consumed.insert(index + 2) }
+                add(time, at: index)
+                continue
+            }
+            // "9am", "2 pm", "10 in the morning" (the morning word counts by itself)
+            if let hour = hour(at: index), let next, next == "am" || next == "pm" {
+                add(Self.time(hour: hour, pm: next == "pm"), at: index)
+                consumed.insert(index + 1)
+                continue
+            }
+            if token == "am" {
+                // "am" alone is the verb ("I am free"); only a time after a number counts, handled above.
+                continue
+            }
+            if Self.morningWords.contains(token) {
+                add(.morning, at: index)
+            } else if Self.afternoonWords.contains(token) {
+                add(.afternoon, at: index)
+            } else if Self.eveningWords.contains(token) {
+                add(.evening, at: index)
+            } else if Self.anyWords.contains(token) {
+                add(.any, at: index)
+            }
+        }
+
+        // "early" and "late" only say something when nothing else does: "late morning" is morning.
+        if positives.isEmpty, !anyMentioned {
+            let early = tokens.firstIndex(of: "early").map { !isNegated($0) } ?? false
+            let late = tokens.firstIndex(of: "late").map { !isNegated($0) } ?? false
+            if early != late { positives.insert(early ? .morning : .evening) }
+        }
+
+        switch positives.count {
+        case 1: return positives.first
+        case BestTime.allCases.count - 1: return .any  // morning, afternoon and evening
+        case 0: return anyMentioned && !negatedSomething ? .any : nil
+        default: return nil
+        }
+    }
+}

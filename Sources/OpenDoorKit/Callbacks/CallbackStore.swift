@@ -1,0 +1,221 @@
+import Foundation
+
+/// Where callback requests are kept until someone at the center calls.
+///
+/// Implementations: `SQLiteCallbackStore` (in OpenDoorSQLite) for real use, ``InMemoryCallbackStore``
+/// for tests. They hold sensitive health information: they log reference codes, counts and events,
+/// never names or numbers.
+public protocol CallbackStore: Sendable {
+    /// Saves a confirmed request and returns it with its new id and reference code.
+    ///
+    /// When this returns, the request is durably stored: the caller may tell the visitor it is
+    /// saved. When it throws, nothing was saved and the visitor must be told so.
+    func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest
+
+    /// The requests with `status` (all of them when nil), newest first.
+    func list(status: CallbackStatus?) async throws -> [CallbackRequest]
+
+    /// The request with this reference code, typed in any case, with or without the dash.
+    func find(reference: String) async throws -> CallbackRequest?
+
+    /// Sets a request's status and returns it updated, or nil when there is no such request.
+    func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest?
+
+    /// Deletes every request created before `cutoff`, whatever its status; returns how many.
+    func purge(olderThan cutoff: Date) async throws -> Int
+
+    /// Closes the store; later calls throw ``CallbackStoreError/closed(file:line:)``.
+    func close() async throws
+}
+
+/// Why a callback store could not do what was asked, with what a person can do about it.
+///
+/// Messages name the database's path and what went wrong, never a visitor's name or number.
+public struct CallbackStoreError: Error, Hashable, Sendable {
+    /// The kind of problem: compare with `==` (`error.code == .locked`).
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum _Code: Hashable, Sendable {
+            case cannotOpen
+            case readOnly
+            case diskFull
+            case locked
+            case damaged
+            case newerSchema
+            case saveFailed
+            case readFailed
+            case closed
+        }
+
+        private var code: _Code
+
+        private init(_ code: _Code) {
+            self.code = code
+        }
+
+        /// The code's name, like `locked`.
+        public var description: String {
+            switch code {
+            case .cannotOpen: "cannotOpen"
+            case .readOnly: "readOnly"
+            case .diskFull: "diskFull"
+            case .locked: "locked"
+            case .damaged: "damaged"
+            case .newerSchema: "newerSchema"
+            case .saveFailed: "saveFailed"
+            case .readFailed: "readFailed"
+            case .closed: "closed"
+            }
+        }
+
+        /// The database could not be opened or created.
+        public static let cannotOpen = Code(.cannotOpen)
+        /// The database or its folder cannot be written.
+        public static let readOnly = Code(.readOnly)
+        /// The disk is full.
+        public static let diskFull = Code(.diskFull)
+        /// Another program held the database longer than the busy timeout.
+        public static let locked = Code(.locked)
+        /// The file is damaged or is not a callback database.
+        public static let damaged = Code(.damaged)
+        /// The database was written by a newer version of OpenDoor.
+        public static let newerSchema = Code(.newerSchema)
+        /// Saving failed for another reason.
+        public static let saveFailed = Code(.saveFailed)
+        /// Reading failed for another reason.
+        public static let readFailed = Code(.readFailed)
+        /// The store was closed.
+        public static let closed = Code(.closed)
+    }
+
+    /// The kind of problem. The only thing `==` and hashing look at.
+    public let code: Code
+    /// The database file or folder concerned, when known.
+    public let path: String?
+    /// What the system or SQLite said, when it helps (like "disk I/O error").
+    public let reason: String?
+    /// Where in OpenDoor the error was made, for bug reports.
+    public let file: String
+    /// The line in ``file``.
+    public let line: Int
+
+    private init(_ code: Code, path: String?, reason: String?, file: String, line: Int) {
+        self.code = code
+        self.path = path
+        self.reason = reason
+        self.file = file
+        self.line = line
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// The database at `path` could not be opened or created.
+    public static func cannotOpen(path: String, reason: String, file: String = #fileID, line: Int = #line) -> Self {
+        Self(.cannotOpen, path: path, reason: reason, file: file, line: line)
+    }
+
+    /// The database (or its folder) at `path` is read-only.
+    public static func readOnly(path: String? = nil, file: String = #fileID, line: Int = #line) -> Self {
+        Self(.readOnly, path: path, reason: nil, file: file, line: line)
+    }
+
+    /// The disk holding `path` is full.
+    public static func diskFull(path: String? = nil, file: String = #fileID, line: Int = #line) -> Self {
+        Self(.diskFull, path: path, reason: nil, file: file, line: line)
+    }
+
+    /// Another connection held the database at `path` for longer than `timeout`.
+    public static func locked(
+        path: String? = nil,
+        timeout: Duration? = nil,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> Self {
+        let reason = timeout.map { timeout -> String in
+            let milliseconds =
+                timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            return milliseconds % 1000 == 0 ? "waited \(milliseconds / 1000) s" : "waited \(milliseconds) ms"
+        }
+        return Self(.locked, path: path, reason: reason, file: file, line: line)
+    }
+
+    /// The file at `path` is damaged or is not a callback database.
+    public static func damaged(path: String? = nil, reason: String? = nil, file: String = #fileID, line: Int = #line)
+        -> Self
+    {
+        Self(.damaged, path: path, reason: reason, file: file, line: line)
+    }
+
+    /// The database at `path` has changes from a newer OpenDoor this one does not know.
+    public static func newerSchema(path: String? = nil, file: String = #fileID, line: Int = #line) -> Self {
+        Self(.newerSchema, path: path, reason: nil, file: file, line: line)
+    }
+
+    /// A save failed for a reason none of the other codes name.
+    public static func saveFailed(reason: String, path: String? = nil, file: String = #fileID, line: Int = #line)
+        -> Self
+    {
+        Self(.saveFailed, path: path, reason: reason, file: file, line: line)
+    }
+
+    /// A read failed for a reason none of the other codes name.
+    public static func readFailed(reason: String, path: String? = nil, file: String = #fileID, line: Int = #line)
+        -> Self
+    {
+        Self(.readFailed, path: path, reason: reason, file: file, line: line)
+    }
+
+    /// The store was used after ``CallbackStore/close()``.
+    public static func closed(file: String = #fileID, line: Int = #line) -> Self {
+        Self(.closed, path: nil, reason: nil, file: file, line: line)
+    }
+
+    /// The same error naming `path`, unless it names a path already; for stores whose inner layers
+    /// don't know the path.
+    package func naming(path: String) -> Self {
+        guard self.path == nil else { return self }
+        return Self(code, path: path, reason: reason, file: file, line: line)
+    }
+}
+
+extension CallbackStoreError: CustomStringConvertible, CustomDebugStringConvertible {
+    /// What happened and what to do, for the person running OpenDoor.
+    public var description: String {
+        let place = path.map { " at \($0)" } ?? ""
+        let because = reason.map { " (\($0))" } ?? ""
+        switch code {
+        case .cannotOpen:
+            return "Could not open the callback database\(place)\(because). "
+                + "Check that the folder exists or can be created and that this user may write to it, "
+                + "or choose another folder with --data."
+        case .readOnly:
+            return "The callback database\(place) is read-only, so nothing can be saved. "
+                + "Give this user write access to the folder and its files, or choose another folder with --data."
+        case .diskFull:
+            return "The disk holding the callback database\(place) is full, so nothing can be saved. "
+                + "Free some space; requests saved before are not affected."
+        case .locked:
+            return "The callback database\(place) is busy: another program kept it locked\(because). "
+                + "Close other programs using it (a second opendoor, an sqlite3 shell) and try again."
+        case .damaged:
+            return "The callback database\(place) is damaged or is not an OpenDoor database\(because). "
+                + "Move the file aside (keep it: it may hold requests) and start again to create a new one."
+        case .newerSchema:
+            return "The callback database\(place) was written by a newer version of OpenDoor. "
+                + "Run that version, or choose another folder with --data."
+        case .saveFailed:
+            return "The callback request could not be saved\(place)\(because)."
+        case .readFailed:
+            return "The callback requests could not be read\(place)\(because)."
+        case .closed:
+            return "The callback store was already closed."
+        default:
+            return "Callback store error \(code)\(place)\(because)."
+        }
+    }
+
+    /// The description with the code and where the error was made.
+    public var debugDescription: String {
+        "CallbackStoreError(\(code), \(file):\(line)): \(description)"
+    }
+}

@@ -1,0 +1,107 @@
+/// The shape of `safety.yaml` as YAML, before any checking of what the strings say.
+///
+/// Every mapping rejects keys it doesn't know, so a misspelled key (`patern:`) is an error
+/// with its line instead of a silently ignored section.
+struct SafetyFile: Decodable {
+    /// One pattern: plain text, or `match:` with `unless:` exceptions.
+    struct PatternEntry: Decodable {
+        /// The pattern text.
+        var match: String
+        /// Exceptions that cancel it.
+        var unless: [String]
+
+        init(from decoder: any Decoder) throws {
+            if let container = try? decoder.singleValueContainer(), let text = try? container.decode(String.self) {
+                match = text
+                unless = []
+                return
+            }
+            let container = try decoder.container(keyedBy: SafetyFileKey.self)
+            try container.rejectUnknownKeys(allowed: ["match", "unless"])
+            match = try container.decode(String.self, forKey: "match")
+            unless = try container.decodeIfPresent([String].self, forKey: "unless") ?? []
+        }
+    }
+
+    /// One category.
+    struct CategoryEntry: Decodable {
+        /// The category id as written.
+        var id: String
+        /// The reply template.
+        var reply: String
+        /// The patterns.
+        var patterns: [PatternEntry]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: SafetyFileKey.self)
+            try container.rejectUnknownKeys(allowed: ["id", "reply", "patterns"])
+            id = try container.decode(String.self, forKey: "id")
+            reply = try container.decode(String.self, forKey: "reply")
+            patterns = try container.decode([PatternEntry].self, forKey: "patterns")
+        }
+    }
+
+    /// Spelling groups: the first entry is how the others are read.
+    var spellings: [[String]]
+    /// Named word lists for `@name`.
+    var lists: [String: [String]]
+    /// Phrases whose words every crisis pattern ignores.
+    var exclusions: [PatternEntry]
+    /// "I'm not in crisis" phrases.
+    var denials: [PatternEntry]
+    /// The categories, most urgent first.
+    var categories: [CategoryEntry]
+
+    /// The keys a file may have at the top.
+    static let topLevelKeys = ["spellings", "lists", "exclusions", "denials", "categories"]
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: SafetyFileKey.self)
+        try container.rejectUnknownKeys(allowed: Self.topLevelKeys)
+        spellings = try container.decodeIfPresent([[String]].self, forKey: "spellings") ?? []
+        lists = try container.decodeIfPresent([String: [String]].self, forKey: "lists") ?? [:]
+        exclusions = try container.decodeIfPresent([PatternEntry].self, forKey: "exclusions") ?? []
+        denials = try container.decodeIfPresent([PatternEntry].self, forKey: "denials") ?? []
+        categories = try container.decode([CategoryEntry].self, forKey: "categories")
+    }
+}
+
+/// Any key of a YAML mapping, so unknown ones can be listed and reported.
+struct SafetyFileKey: CodingKey, ExpressibleByStringLiteral {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+    init(stringLiteral value: String) { stringValue = value }
+}
+
+/// A key the file format doesn't have; thrown while decoding, turned into a diagnostic with its line.
+struct UnknownKeyError: Error {
+    /// Where the key is: the keys and item numbers leading to it, the key last.
+    var path: [SafetyFilePath]
+    /// The keys allowed there.
+    var allowed: [String]
+}
+
+/// One step of a path into the YAML tree.
+enum SafetyFilePath: Sendable, Hashable {
+    /// A mapping key.
+    case key(String)
+    /// A sequence item, 0-based.
+    case index(Int)
+
+    /// Converts a decoder's coding path.
+    static func from(_ codingPath: [any CodingKey]) -> [SafetyFilePath] {
+        codingPath.map { key in key.intValue.map { .index($0) } ?? .key(key.stringValue) }
+    }
+}
+
+extension KeyedDecodingContainer where Key == SafetyFileKey {
+    /// Throws `UnknownKeyError` for the first key not in `allowed`.
+    func rejectUnknownKeys(allowed: [String]) throws {
+        for key in allKeys where !allowed.contains(key.stringValue) {
+            throw UnknownKeyError(path: SafetyFilePath.from(codingPath + [key]), allowed: allowed)
+        }
+    }
+}

@@ -1,0 +1,165 @@
+/// A pattern from `Knowledge/safety.yaml`, parsed: word positions, in order, with gaps between them.
+///
+/// The syntax (documented for staff at the top of `safety.yaml`):
+/// - words in order, next to each other: `kill myself`
+/// - `*` lets up to 3 other words come between two positions, `*N` up to N (1–9): `took * pills`
+/// - `a|b|c` is any one of these at that position; an alternative may be a phrase: `dont|do not`
+/// - `word*` is any word starting with `word` (3+ letters): `suicid*`
+/// - `word?` (or `a|b?`) makes that position optional
+/// - `#` is any number, `#N+` a number of at least N (digits or words like "twenty")
+/// - `@name` is any entry of the list `name` under `lists:`
+/// - `=word` turns off typo tolerance for that word
+struct SafetyPattern: Sendable, Hashable {
+    /// What one word of the message must be.
+    enum Term: Sendable, Hashable {
+        /// This word; with `typos`, also a word one edit away when both have 6+ letters.
+        case word(String, typos: Bool)
+        /// Any word that starts with this.
+        case prefix(String)
+        /// A number, digits or a number word, no smaller than this.
+        case number(atLeast: Int32)
+    }
+
+    /// One position: any of its alternatives (each a run of consecutive words).
+    struct Slot: Sendable, Hashable {
+        /// The choices; each is one word or a phrase of consecutive words.
+        var alternatives: [[Term]]
+        /// The position may be left out.
+        var isOptional: Bool
+        /// How many other words may come between the previous position and this one.
+        var gapBefore: Int
+    }
+
+    /// What patterns can refer to: staff word lists and spelling groups.
+    struct Vocabulary: Sendable {
+        /// `@name` lists, each entry already parsed into an alternative.
+        var lists: [String: [[Term]]] = [:]
+        /// A one-word spelling (`dont`) to the words it is read as (`do not`).
+        var spellings: [String: [String]] = [:]
+
+        /// The words `text` is read as, with spelling groups applied.
+        func canonicalWords(in text: String) -> [String] {
+            SafetyTokenizer.words(in: text).flatMap { spellings[$0] ?? [$0] }
+        }
+    }
+
+    /// Why a pattern could not be read, in words for the person editing the file.
+    struct Problem: Error, Sendable, Hashable {
+        /// What is wrong and how to fix it.
+        var message: String
+    }
+
+    /// Words allowed between two positions written with a bare `*`.
+    static let defaultGap = 3
+    /// The largest `*N`.
+    static let maximumGap = 9
+    /// The shortest prefix for `word*`; shorter ones would match far too much.
+    static let minimumPrefixLength = 3
+
+    /// The positions, in order.
+    var slots: [Slot]
+
+    /// Parses a pattern.
+    init(parsing source: String, vocabulary: Vocabulary) throws(Problem) {
+        let parts = source.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        guard !parts.isEmpty else { throw Problem(message: "the pattern is empty; write the words to look for") }
+        var slots: [Slot] = []
+        var pendingGap: Int?
+        for part in parts {
+            if let gap = try Self.gap(part) {
+                if slots.isEmpty {
+                    throw Problem(message: "“\(source)” starts with a gap (*); a gap goes between two words")
+                }
+                if pendingGap != nil { throw Problem(message: "“\(source)” has two gaps (*) in a row; use one, e.g. *5") }
+                pendingGap = gap
+                continue
+            }
+            var text = Substring(part)
+            var isOptional = false
+            if text.count > 1 && text.hasSuffix("?") {
+                isOptional = true
+                text = text.dropLast()
+            }
+            var alternatives: [[Term]] = []
+            for alternative in text.split(separator: "|", omittingEmptySubsequences: false) {
+                guard !alternative.isEmpty else {
+                    throw Problem(message: "“\(part)” has an empty choice; write words on both sides of each |")
+                }
+                alternatives += try Self.alternatives(String(alternative), vocabulary: vocabulary)
+            }
+            slots.append(Slot(alternatives: alternatives, isOptional: isOptional, gapBefore: pendingGap ?? 0))
+            pendingGap = nil
+        }
+        if pendingGap != nil {
+            throw Problem(message: "“\(source)” ends with a gap (*); a gap goes between two words")
+        }
+        let anchored = slots.contains { slot in
+            !slot.isOptional
+                && slot.alternatives.allSatisfy { $0.contains { if case .number = $0 { false } else { true } } }
+        }
+        guard anchored else {
+            throw Problem(message: "“\(source)” needs at least one word that is neither optional (?) nor a number (#)")
+        }
+        self.slots = slots
+    }
+
+    /// The size of a gap if `part` is one (`*` or `*N`), nil if it is a word.
+    private static func gap(_ part: String) throws(Problem) -> Int? {
+        guard part.first == "*" else { return nil }
+        let digits = part.dropFirst()
+        if digits.isEmpty { return defaultGap }
+        guard let size = Int(digits), (1...maximumGap).contains(size) else {
+            throw Problem(message: "“\(part)” is not a gap; write * (up to \(defaultGap) words) or *N with N from 1 to \(maximumGap)")
+        }
+        return size
+    }
+
+    /// Parses one choice of a position; a `@list` gives several.
+    static func alternatives(_ text: String, vocabulary: Vocabulary) throws(Problem) -> [[Term]] {
+        if text.hasPrefix("@") {
+            let name = String(text.dropFirst())
+            guard let list = vocabulary.lists[name] else {
+                throw Problem(message: "there is no list named “\(name)” under lists:")
+            }
+            return list
+        }
+        return [try alternative(text, allowNumbers: true, vocabulary: vocabulary)]
+    }
+
+    /// Parses a word, prefix, number or phrase (no `@`, no `|`).
+    static func alternative(_ text: String, allowNumbers: Bool, vocabulary: Vocabulary) throws(Problem) -> [Term] {
+        if text.hasPrefix("#") {
+            guard allowNumbers else { throw Problem(message: "“\(text)”: numbers (#) go in patterns, not in lists") }
+            let rest = text.dropFirst()
+            if rest.isEmpty { return [.number(atLeast: 0)] }
+            guard rest.hasSuffix("+"), let minimum = Int32(rest.dropLast()), minimum >= 0 else {
+                throw Problem(message: "“\(text)” is not a number; write # for any number or #N+, e.g. #5+")
+            }
+            return [.number(atLeast: minimum)]
+        }
+        var body = Substring(text)
+        let typos = !body.hasPrefix("=")
+        if !typos { body = body.dropFirst() }
+        let isPrefix = body.hasSuffix("*")
+        if isPrefix { body = body.dropLast() }
+        if let bad = body.first(where: { "*#@=?|".contains($0) }) {
+            throw Problem(
+                message: "“\(text)” has “\(bad)” inside a word; * goes at the end of a word (suicid*) or alone as a gap")
+        }
+        let words = SafetyTokenizer.words(in: String(body))
+        guard !words.isEmpty else { throw Problem(message: "“\(text)” has no letters or digits") }
+        if let word = words.first(where: { !$0.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) } }) {
+            throw Problem(message: "“\(word)” has a letter outside a–z; write patterns in plain letters")
+        }
+        if isPrefix {
+            guard words.count == 1 else {
+                throw Problem(message: "“\(text)”: a prefix (*) must be one word, e.g. suicid*")
+            }
+            guard words[0].utf8.count >= minimumPrefixLength else {
+                throw Problem(message: "“\(text)”: a prefix needs at least \(minimumPrefixLength) letters, or it matches too much")
+            }
+            return [.prefix(words[0])]
+        }
+        return words.flatMap { vocabulary.spellings[$0] ?? [$0] }.map { .word($0, typos: typos) }
+    }
+}

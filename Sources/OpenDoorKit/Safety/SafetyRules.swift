@@ -1,0 +1,57 @@
+import Foundation
+
+/// The crisis-safety rules from `Knowledge/safety.yaml`, checked and parsed.
+///
+/// Build one with `load(from:)` or `parse(yaml:file:)`, then hand it to `CrisisDetector`.
+/// A file with any error gives no rules at all (a `KnowledgeError` naming file and line),
+/// never a half-loaded set.
+public struct SafetyRules: Sendable, Hashable {
+    /// One pattern as staff wrote it, with its exceptions.
+    public struct Pattern: Sendable, Hashable {
+        /// The pattern text, e.g. `took|swallowed * #5+ *3 @drugs`.
+        public let source: String
+        /// Patterns that, when any is found in the message, cancel this one.
+        public let unless: [String]
+        /// The line in the file, when known.
+        public let line: Int?
+        let parsed: SafetyPattern
+        let parsedUnless: [SafetyPattern]
+    }
+
+    /// One crisis category: its reply and the patterns that point to it.
+    public struct Category: Sendable, Hashable {
+        /// Which crisis.
+        public let id: CrisisCategory
+        /// The reply template, with `{center.name}` and `{center.phone}` left for the caller to fill.
+        public let reply: String
+        /// The patterns, in file order.
+        public let patterns: [Pattern]
+    }
+
+    /// The file the rules came from, as given to the loader.
+    public let file: String
+    /// The categories in priority order: when a message matches several, the first wins.
+    public let categories: [Category]
+    /// Phrases that mean "I'm not in crisis, you misunderstood".
+    public let denials: [Pattern]
+    /// Phrases whose words are ignored by every crisis pattern ("suicide prevention").
+    public let exclusions: [Pattern]
+    /// One-word spellings and the words they are read as (`dont` → `do not`), in messages and patterns.
+    let spellings: [String: [String]]
+
+    init(
+        file: String, categories: [Category], denials: [Pattern], exclusions: [Pattern],
+        spellings: [String: [String]]
+    ) {
+        self.file = file
+        self.categories = categories
+        self.denials = denials
+        self.exclusions = exclusions
+        self.spellings = spellings
+    }
+
+    /// The category's rules, if the file has it (a loaded file always has all of them).
+    public func category(_ id: CrisisCategory) -> Category? {
+        categories.first { $0.id == id }
+    }
+}

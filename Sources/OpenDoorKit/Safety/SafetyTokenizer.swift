@@ -1,0 +1,114 @@
+/// One word of normalized text, handed to the caller of `SafetyTokenizer.forEachWord(in:_:)`.
+///
+/// The bytes are valid only inside the callback.
+struct SafetyWord {
+    /// The word's first `SafetyTokenizer.maximumStoredLength` bytes: lowercase `a`–`z` and `0`–`9`,
+    /// or the lowercased UTF-8 of other letters.
+    var bytes: UnsafeBufferPointer<UInt8>
+    /// The whole word's length in bytes; longer than `bytes` for very long words.
+    var length: Int
+    /// All digits, e.g. `800` out of `800mg`.
+    var isDigits: Bool
+    /// Only `a`–`z`, so typo tolerance may apply.
+    var isPlainLetters: Bool
+    /// The value of an all-digit word (capped at a million), otherwise -1.
+    var number: Int32
+
+    /// The word as a string (for compiling patterns; the hot path never builds strings).
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Splits text into the words safety patterns are written in, the same way for the staff's
+/// patterns and for what visitors type.
+///
+/// Letters are lowercased; apostrophes (straight, curly, backtick) are dropped so that
+/// "don't", "don’t" and "dont" are one word; every other mark separates words; digits and letters
+/// are split apart ("800mg" is "800 mg") and a comma inside a number is dropped ("1,200").
+/// It runs over Unicode scalars once, with no regular expressions and no heap allocation.
+enum SafetyTokenizer {
+    /// Bytes kept per word; nothing a pattern could name is longer.
+    static let maximumStoredLength = 48
+
+    /// Calls `body` for each word of `text`, in order.
+    @inline(__always)
+    static func forEachWord(in text: String, _ body: (SafetyWord) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumStoredLength) { buffer in
+            var length = 0
+            var kind: UInt8 = 0  // 0 none, 1 letters, 2 digits
+            var plain = true
+            var value: Int32 = 0
+            var commaPending = false
+
+            func flush() {
+                commaPending = false
+                guard length > 0 else { return }
+                let stored = UnsafeBufferPointer(rebasing: buffer[0..<min(length, maximumStoredLength)])
+                body(
+                    SafetyWord(
+                        bytes: stored, length: length, isDigits: kind == 2, isPlainLetters: kind == 1 && plain,
+                        number: kind == 2 ? value : -1))
+                length = 0
+                kind = 0
+                plain = true
+                value = 0
+            }
+
+            func append(_ byte: UInt8, kind newKind: UInt8, plain isPlain: Bool) {
+                if commaPending {
+                    commaPending = false
+                    if newKind != 2 { flush() }
+                }
+                if kind != 0 && kind != newKind { flush() }
+                kind = newKind
+                if length < maximumStoredLength { buffer[length] = byte }
+                length += 1
+                if !isPlain { plain = false }
+                if newKind == 2 { value = min(value &* 10 &+ Int32(byte &- 48), 1_000_000) }
+            }
+
+            for scalar in text.unicodeScalars {
+                let v = scalar.value
+                if v < 0x80 {
+                    var byte = UInt8(truncatingIfNeeded: v)
+                    if byte >= 65 && byte <= 90 { byte &+= 32 }
+                    if byte >= 97 && byte <= 122 {
+                        append(byte, kind: 1, plain: true)
+                    } else if byte >= 48 && byte <= 57 {
+                        append(byte, kind: 2, plain: true)
+                    } else if byte == 39 || byte == 96 {
+                        continue  // don't, dont
+                    } else if byte == 44 && kind == 2 {
+                        commaPending = true  // 1,200
+                    } else {
+                        flush()
+                    }
+                } else if isApostrophe(v) {
+                    continue
+                } else if scalar.properties.isAlphabetic {
+                    for byte in scalar.properties.lowercaseMapping.utf8 {
+                        append(byte, kind: 1, plain: false)
+                    }
+                } else {
+                    flush()
+                }
+            }
+            flush()
+        }
+    }
+
+    /// The words of `text` as strings, for compiling patterns.
+    static func words(in text: String) -> [String] {
+        var words: [String] = []
+        forEachWord(in: text) { words.append($0.string) }
+        return words
+    }
+
+    /// Curly and look-alike apostrophes people's keyboards produce.
+    @inline(__always)
+    private static func isApostrophe(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x2018, 0x2019, 0x201B, 0x02BC, 0x00B4, 0x2032, 0xFF07: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import OpenDoorKit
+
+extension SQLiteCallbackStore {
+    /// The newest migration this version knows.
+    static let currentSchema = "v1"
+
+    /// The schema's history. Never edit a migration once released: add the next one.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // `created_ms` is milliseconds since 1970 (UTC), so a request reads back exactly as it
+            // was returned by save. AUTOINCREMENT: ids are never reused after a purge.
+            // Only what a caller needs; never a transcript.
+            try db.execute(
+                sql: """
+                    CREATE TABLE callback_request (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        reference TEXT NOT NULL UNIQUE,
+                        created_ms INTEGER NOT NULL,
+                        name TEXT,
+                        phone_e164 TEXT NOT NULL,
+                        phone_extension TEXT,
+                        best_time TEXT NOT NULL,
+                        voicemail_ok INTEGER NOT NULL CHECK (voicemail_ok IN (0, 1)),
+                        channel TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'new'
+                    );
+                    CREATE INDEX callback_request_on_created ON callback_request(created_ms);
+                    """
+            )
+        }
+        return migrator
+    }()
+
+    /// GRDB's configuration for the store's connections.
+    static func databaseConfiguration(_ configuration: Configuration) -> GRDB.Configuration {
+        var config = GRDB.Configuration()
+        config.label = "OpenDoor.callbacks"
+        config.readonly = configuration.readOnly
+        config.busyMode = .timeout(seconds(configuration.busyTimeout))
+        config.maximumReaderCount = 2
+        let maximumPageCount = configuration.maximumPageCount
+        config.prepareDatabase { db in
+            // synchronous = FULL is set in makeCommitsDurable: DatabasePool resets it on its writer.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            if let maximumPageCount {
+                try db.execute(sql: "PRAGMA max_page_count = \(maximumPageCount)")
+            }
+        }
+        return config
+    }
+
+    /// Sets `synchronous = FULL` on the pool's one writing connection, and checks it took.
+    ///
+    /// In WAL mode FULL syncs the WAL at every commit, so a saved request survives a power cut, not
+    /// just a crash; NORMAL syncs only at checkpoints and may lose the last commits. It cannot go in
+    /// `prepareDatabase`: DatabasePool runs that first and then sets `synchronous = NORMAL` itself
+    /// when it turns WAL on (GRDB 7.10, `Database.setUpWALMode`). The writer connection lives as long
+    /// as the pool, so setting it once holds.
+    static func makeCommitsDurable(_ pool: DatabasePool) throws {
+        let level = try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        guard level == 2 else {
+            throw CallbackStoreError.cannotOpen(path: pool.path, reason: "SQLite refused synchronous = FULL")
+        }
+    }
+
+    /// Brings the schema up to date; a read-only store only checks it is.
+    static func migrate(_ pool: DatabasePool, readOnly: Bool) throws {
+        let (superseded, completed) = try pool.read { db in
+            (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+        }
+        if superseded { throw CallbackStoreError.newerSchema() }
+        if completed { return }
+        if readOnly { throw CallbackStoreError.readOnly() }
+        try migrator.migrate(pool)
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+
+    static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
+    }
+
+    static func referenceExists(_ reference: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM callback_request WHERE reference = ?)",
+            arguments: [reference]
+        ) ?? false
+    }
+
+    static func insert(
+        _ draft: CallbackDraft,
+        channel: CallbackChannel,
+        reference: String,
+        milliseconds: Int64,
+        in db: Database
+    ) throws -> CallbackRequest {
+        var request = CallbackRequest(
+            id: 0,
+            reference: reference,
+            created: date(milliseconds: milliseconds),
+            draft: draft,
+            channel: channel
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO callback_request
+                    (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                request.reference, milliseconds, request.name, request.phone.e164, request.phone.extensionDigits,
+                request.bestTime.rawValue, request.voicemailOK, request.channel.rawValue, request.status.rawValue,
+            ]
+        )
+        request.id = db.lastInsertedRowID
+        return request
+    }
+
+    static let columns =
+        "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status"
+
+    static func fetch(status: CallbackStatus?, in db: Database) throws -> [CallbackRequest] {
+        let rows: [Row]
+        if let status {
+            rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(columns) FROM callback_request WHERE status = ? ORDER BY created_ms DESC, id DESC",
+                arguments: [status.rawValue]
+            )
+        } else {
+            rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(columns) FROM callback_request ORDER BY created_ms DESC, id DESC"
+            )
+        }
+        return try rows.map(request(from:))
+    }
+
+    static func fetch(reference: String, in db: Database) throws -> CallbackRequest? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT \(columns) FROM callback_request WHERE reference = ?",
+            arguments: [reference]
+        ).map(request(from:))
+    }
+
+    /// Reads a row, checking every value. Errors name the row's reference and column, never its
+    /// contents (GRDB's own decoding errors print the row, number and name included).
+    static func request(from row: Row) throws -> CallbackRequest {
+        func value<Value: DatabaseValueConvertible>(_ column: String, _ type: Value.Type = Value.self) -> Value? {
+            Value.fromDatabaseValue(row[column] as DatabaseValue)
+        }
+        let reference: String = value("reference") ?? "?"
+        func bad(_ what: String) -> CallbackStoreError {
+            .damaged(reason: "the request \(reference) has an unreadable \(what)")
+        }
+        guard let id: Int64 = value("id") else { throw bad("id") }
+        guard let milliseconds: Int64 = value("created_ms") else { throw bad("creation time") }
+        guard let e164: String = value("phone_e164"),
+            let phone = PhoneNumber(e164: e164, extensionDigits: value("phone_extension"))
+        else { throw bad("phone number") }
+        guard let bestTime = value("best_time", String.self).flatMap(BestTime.init(rawValue:)) else {
+            throw bad("best time")
+        }
+        guard let voicemailOK: Bool = value("voicemail_ok") else { throw bad("voicemail choice") }
+        guard let channel = value("channel", String.self).flatMap(CallbackChannel.init(rawValue:)) else {
+            throw bad("channel")
+        }
+        guard let status = value("status", String.self).flatMap(CallbackStatus.init(rawValue:)) else {
+            throw bad("status")
+        }
+        return CallbackRequest(
+            id: id,
+            reference: reference,
+            created: date(milliseconds: milliseconds),
+            name: value("name"),
+            phone: phone,
+            bestTime: bestTime,
+            voicemailOK: voicemailOK,
+            channel: channel,
+            status: status
+        )
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import GRDB
+import Logging
+import OpenDoorKit
+
+/// The callback store OpenDoor runs with: one SQLite file, `callbacks.sqlite`, in the data folder.
+///
+/// - The folder is created readable by its owner only (0700) when it does not exist; the database
+///   file and its `-wal` and `-shm` companions are made 0600, and tightened to 0600 if found looser.
+/// - The database runs in WAL mode with `synchronous = FULL`, so ``save(_:channel:)`` returns only
+///   after the request is on disk: then, and only then, may the visitor be told it is saved.
+///   `secure_delete` is on, so purged requests are overwritten, not just unlinked from the b-tree.
+/// - Several stores (in one process or several) may share the file: writes wait for each other up
+///   to ``Configuration/busyTimeout``, then fail with ``CallbackStoreError/Code/locked``.
+/// - SQLite's failures become ``CallbackStoreError``s a person can act on: read-only, disk full,
+///   locked, damaged, cannot open.
+/// - Logs carry events, reference codes and counts; never a name or a phone number.
+public actor SQLiteCallbackStore: CallbackStore {
+    /// How the store opens its database. Every field has a default.
+    public struct Configuration: Sendable {
+        /// The database's file name inside the folder.
+        public var fileName = "callbacks.sqlite"
+        /// How long an operation waits while another connection writes before failing as locked.
+        public var busyTimeout: Duration = .seconds(5)
+        /// Open the database without writing to it (to list or export requests from a copy or a
+        /// folder this user may not write). It must exist already; saves fail as read-only.
+        public var readOnly = false
+        /// The clock that stamps ``CallbackRequest/created``.
+        public var now: @Sendable () -> Date = { Date() }
+        /// How many reference codes a save draws before giving up (each is checked unused first).
+        public var referenceAttempts = 16
+        /// Draws reference codes; tests replace it to force collisions.
+        package var makeReference: @Sendable () -> String = { ReferenceCode.random() }
+        /// Caps the database at this many pages; tests use it to fill the "disk".
+        package var maximumPageCount: Int?
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The database file.
+    public nonisolated let path: String
+    private let pool: DatabasePool
+    private let configuration: Configuration
+    private let logger: Logger
+    private var isClosed = false
+
+    /// Opens the store in `directory`, creating the folder (0700) and the database (0600) if needed
+    /// and bringing its schema up to date.
+    ///
+    /// - Throws: ``CallbackStoreError`` (`cannotOpen`, `readOnly`, `diskFull`, `locked`, `damaged`,
+    ///   `newerSchema`).
+    public init(directory: URL, configuration: Configuration = Configuration(), logger: Logger) throws {
+        let path = directory.appendingPathComponent(configuration.fileName).path
+        self.path = path
+        self.configuration = configuration
+        self.logger = logger
+
+        do {
+            try Self.prepareFiles(
+                directory: directory.path,
+                database: path,
+                readOnly: configuration.readOnly,
+                logger: logger
+            )
+            pool = try DatabasePool(path: path, configuration: Self.databaseConfiguration(configuration))
+            try Self.makeCommitsDurable(pool)
+            try Self.migrate(pool, readOnly: configuration.readOnly)
+            if !configuration.readOnly {
+                // SQLite gives -wal and -shm the database file's mode; make sure of it.
+                try Self.tightenPermissions(database: path, logger: logger)
+            }
+        } catch {
+            let failure = Self.storeError(error, during: .open, path: path, busyTimeout: configuration.busyTimeout)
+            logger.error(
+                "Could not open the callback store",
+                metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"]
+            )
+            throw failure
+        }
+        logger.info(
+            "Opened the callback store",
+            metadata: ["path": "\(path)", "readOnly": "\(configuration.readOnly)", "schema": "\(Self.currentSchema)"]
+        )
+    }
+
+    public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
+        try checkOpen()
+        // Stored as whole milliseconds; the returned request carries the same value a read gives.
+        let milliseconds = Int64((configuration.now().timeIntervalSince1970 * 1000).rounded(.down))
+        let makeReference = configuration.makeReference
+        let attempts = configuration.referenceAttempts
+        do {
+            // `write` commits (and, with synchronous = FULL, syncs the WAL) before it returns.
+            let request = try await pool.write { db in
+                var reference = makeReference()
+                var tries = 1
+                while try Self.referenceExists(reference, in: db) {
+                    guard tries < attempts else {
+                        throw CallbackStoreError.saveFailed(
+                            reason: "no unused reference code found in \(attempts) tries"
+                        )
+                    }
+                    reference = makeReference()
+                    tries += 1
+                }
+                return try Self.insert(
+                    draft,
+                    channel: channel,
+                    reference: reference,
+                    milliseconds: milliseconds,
+                    in: db
+                )
+            }
+            logger.info(
+                "Saved a callback request",
+                metadata: ["reference": "\(request.reference)", "channel": "\(channel.rawValue)"]
+            )
+            return request
+        } catch {
+            throw failure(error, during: .save, event: "Could not save a callback request")
+        }
+    }
+
+    public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
+        try checkOpen()
+        do {
+            let requests = try await pool.read { db in try Self.fetch(status: status, in: db) }
+            logger.debug(
+                "Listed callback requests",
+                metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(requests.count)"]
+            )
+            return requests
+        } catch {
+            throw failure(error, during: .read, event: "Could not list callback requests")
+        }
+    }
+
+    public func find(reference: String) async throws -> CallbackRequest? {
+        try checkOpen()
+        // What was typed is not logged: a visitor may type anything where a code is asked for.
+        guard let reference = ReferenceCode.normalized(reference) else { return nil }
+        do {
+            return try await pool.read { db in try Self.fetch(reference: reference, in: db) }
+        } catch {
+            throw failure(error, during: .read, event: "Could not look up a callback request")
+        }
+    }
+
+    public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
+        try checkOpen()
+        guard let reference = ReferenceCode.normalized(reference) else { return nil }
+        do {
+            let request = try await pool.write { db -> CallbackRequest? in
+                try db.execute(
+                    sql: "UPDATE callback_request SET status = ? WHERE reference = ?",
+                    arguments: [status.rawValue, reference]
+                )
+                guard db.changesCount > 0 else { return nil }
+                return try Self.fetch(reference: reference, in: db)
+            }
+            if request != nil {
+                logger.info(
+                    "Marked a callback request",
+                    metadata: ["reference": "\(reference)", "status": "\(status.rawValue)"]
+                )
+            }
+            return request
+        } catch {
+            throw failure(error, during: .save, event: "Could not mark a callback request")
+        }
+    }
+
+    public func purge(olderThan cutoff: Date) async throws -> Int {
+        try checkOpen()
+        let milliseconds = Int64((cutoff.timeIntervalSince1970 * 1000).rounded(.down))
+        do {
+            let count = try await pool.write { db in
+                try db.execute(sql: "DELETE FROM callback_request WHERE created_ms < ?", arguments: [milliseconds])
+                return db.changesCount
+            }
+            if count > 0 {
+                // Copy the zeroed pages into the file and empty the WAL, so the deleted requests do
+                // not linger there. Best effort: a reader in another process may hold the WAL.
+                do {
+                    _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                } catch {
+                    logger.notice("Could not empty the write-ahead log after a purge; it will be reused later")
+                }
+            }
+            logger.info("Purged callback requests", metadata: ["count": "\(count)"])
+            return count
+        } catch {
+            throw failure(error, during: .save, event: "Could not purge callback requests")
+        }
+    }
+
+    public func close() async throws {
+        guard !isClosed else { return }
+        isClosed = true
+        do {
+            try pool.close()
+        } catch {
+            throw failure(error, during: .read, event: "Could not close the callback store")
+        }
+        logger.info("Closed the callback store")
+    }
+
+    /// The value of `PRAGMA name` on the connection that writes, for tests of the set-up.
+    package func writerPragma(_ name: String) async throws -> String? {
+        try checkOpen()
+        return try await pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+
+    private func checkOpen() throws {
+        if isClosed { throw CallbackStoreError.closed() }
+    }
+
+    /// Maps `error`, logs it (code and SQLite's reason only), and returns it to throw.
+    private func failure(_ error: any Error, during operation: Operation, event: Logger.Message) -> CallbackStoreError {
+        let failure =
+            isClosed
+            ? CallbackStoreError.closed()
+            : Self.storeError(error, during: operation, path: path, busyTimeout: configuration.busyTimeout)
+        logger.error(event, metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
+        return failure
+    }
+}

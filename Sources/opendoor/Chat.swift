@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import OpenDoorKit
+import OpenDoorTerminal
+
+extension OpenDoor {
+    /// `opendoor chat`: a conversation on standard input.
+    struct Chat: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Chat with OpenDoor: the greeting, then one reply per line you type.",
+            discussion: """
+                Scripts can hold a whole conversation:
+                  printf 'i want to come back\\nyes\\nskip\\n470 555 0123\\nevening\\nno\\nyes\\n' | opendoor chat --json --data /tmp/x
+                """)
+
+        @OptionGroup var options: KnowledgeOptions
+        @OptionGroup var data: DataOptions
+        @OptionGroup var logging: LogOptions
+
+        @Flag(help: "Print one reply object per line as JSON.")
+        var json = false
+
+        @Flag(help: "For staff: after each reply, a dim line with intent, confidence, source and state.")
+        var explain = false
+
+        func run() async throws {
+            let logger = logging.bootstrap(label: "opendoor.chat", defaultLevel: .error)
+            let assistant = try options.loadAssistant()
+            let store = try data.open(logger: logger)
+            if isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 && !json {
+                var configuration = TerminalChat.Configuration()
+                configuration.explain = explain
+                await TerminalChat(assistant: assistant, store: store, configuration: configuration, logger: logger).run()
+                try? await store.close()
+                return
+            }
+            let output = PlainChat(json: json)
+            var conversation = assistant.makeConversation(channel: .terminal, logger: logger)
+            output.show(conversation.start())
+            while let line = readLine(strippingNewline: true) {
+                let reply = await conversation.respond(to: line, store: store)
+                output.show(reply)
+            }
+            try? await store.close()
+        }
+    }
+}
+
+/// The plain driver's output: text with numbered options and a blank line, or one JSON object per line.
+struct PlainChat {
+    var json: Bool
+
+    func show(_ reply: Reply) {
+        if json {
+            print((try? ReplyJSON.encode(reply)) ?? "{}")
+        } else {
+            print(ReplyFormatter.plain(reply))
+            print("")
+        }
+        fflush(nil)
+    }
+}

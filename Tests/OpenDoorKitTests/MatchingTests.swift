@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+@testable import OpenDoorKit
+
+@Suite("Normalizing, stemming and typos")
+struct TextTests {
+    @Test("Case, curly quotes, apostrophes and punctuation fold to plain words")
+    func normalization() {
+        #expect(TextNormalizer.words("Will THEY be mad?!") == ["will", "they", "be", "mad"])
+        #expect(TextNormalizer.words("don’t  don't dont") == ["dont", "dont", "dont"])
+        #expect(TextNormalizer.words("re-enroll… “please” 🙏") == ["re", "enroll", "please"])
+        #expect(TextNormalizer.words("") == [])
+    }
+
+    @Test(
+        "Porter2 stems like the reference implementation",
+        arguments: [
+            ("relapsed", "relaps"), ("relapsing", "relaps"), ("relapses", "relaps"), ("consign", "consign"),
+            ("consigned", "consign"), ("consigning", "consign"), ("consignment", "consign"),
+            ("consolation", "consol"), ("knightly", "knight"), ("generously", "generous"), ("skies", "sky"),
+            ("dying", "die"), ("news", "news"), ("hopping", "hop"), ("hoped", "hope"), ("cats", "cat"),
+            ("caresses", "caress"), ("ponies", "poni"), ("ghosted", "ghost"), ("judged", "judg"), ("a", "a"),
+        ])
+    func stems(_ word: String, _ stem: String) {
+        #expect(PorterStemmer.stem(word) == stem)
+    }
+
+    @Test(
+        "Typos are corrected against the knowledge's words",
+        arguments: [("relasped", "relapsed"), ("councelor", "counselor"), ("progam", "program"), ("jugde", "judge")])
+    func typos(_ typed: String, _ corrected: String) {
+        let analysis = Fixtures.matcher.analyze(typed)
+        #expect(analysis.corrections.first?.corrected == corrected, "\(analysis)")
+    }
+
+    @Test("Known words, short words and numbers are left alone")
+    func noCorrection() {
+        let corrector = SpellingCorrector(vocabulary: ["relapsed": 3, "group": 2])
+        #expect(corrector.correction(for: "group") == nil)
+        #expect(corrector.correction(for: "grp") == nil)
+        #expect(corrector.correction(for: "2023") == nil)
+        #expect(corrector.correction(for: "zebra") == nil)
+        #expect(corrector.correction(for: "gruop") == "group")
+    }
+
+    @Test("Synonyms and shorthand meet: ghosted my cohort = dropped out of my group")
+    func synonyms() {
+        let a = Fixtures.matcher.analyze("i ghosted my cohort").tokens
+        let b = Fixtures.matcher.analyze("i dropped out of my group").tokens
+        #expect(a == b)
+        #expect(Fixtures.matcher.analyze("they’ll be mad").tokens == Fixtures.matcher.analyze("theyll be angry").tokens)
+    }
+}
+
+@Suite("Matching decisions")
+struct MatcherTests {
+    @Test(
+        "Visitors' phrasing reaches the right answer",
+        arguments: [
+            ("what if i relapsed", "faq_relapse"), ("relasped", "faq_relapse"), ("i ghosted my group", "left_program"),
+            ("will they be mad at me", "fear_of_judgment"), ("will i have to start over", "faq_start_over"),
+            ("is this anonymous", "privacy"), ("are you a real person", "bot_identity"),
+        ])
+    func answers(_ message: String, _ intent: String) {
+        let result = Fixtures.matcher.match(message)
+        #expect(result.decision == .answer(IntentID(rawValue: intent)), "\(result.candidates)")
+        #expect(result.confidence > 0 && result.confidence <= 1)
+    }
+
+    @Test(
+        "Questions the knowledge doesn't answer get the fallback, never a near miss",
+        arguments: ["do you take insurance", "how much does it cost", "what are your hours", "can i get suboxone",
+            "do you do detox", "is there a bus that goes there"])
+    func unansweredTopics(_ message: String) {
+        let result = Fixtures.matcher.match(message)
+        guard case .fallback = result.decision else {
+            Issue.record("\(message) → \(result.decision)")
+            return
+        }
+    }
+
+    @Test("Off-topic lines and gibberish fall back", arguments: ["asdfgh jkl", "🙂🙂", "who won the game last night", ""])
+    func offTopic(_ message: String) {
+        #expect(Fixtures.matcher.match(message).decision.name == "fallback")
+    }
+
+    @Test("Two close intents make a clarify question with both as options")
+    func clarify() throws {
+        let center = CenterFacts(values: ["name": "X", "phone": "1"])
+        let dialogue = Fixtures.knowledge.dialogue
+        let knowledge = Knowledge(
+            center: center,
+            intents: [
+                Intent(id: "a", heading: "Group times", answer: "A", examples: ["group schedule times", "when is group"]),
+                Intent(id: "b", heading: "Group size", answer: "B", examples: ["group schedule size", "how big is group"]),
+            ], vocabulary: Vocabulary(), dialogue: dialogue)
+        let matcher = Matcher(knowledge: knowledge)
+        let result = matcher.match("group schedule")
+        #expect(result.decision == .clarify("a", "b") || result.decision == .clarify("b", "a"), "\(result.candidates)")
+        let reply = Responder(matcher: matcher).reply(for: result)
+        #expect(reply.intent == .clarify)
+        #expect(Set(reply.options) == ["Group times", "Group size"])
+    }
+
+    @Test("The reply object has exactly the documented JSON fields")
+    func jsonShape() throws {
+        let reply = Responder(matcher: Fixtures.matcher).respond(to: "what if i relapsed").reply
+        let data = try JSONEncoder().encode(reply)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(Set(object.keys) == ["text", "intent", "source", "confidence", "options", "state", "crisis"])
+        #expect(object["intent"] as? String == "faq_relapse")
+        #expect(object["source"] as? String == "What if I relapsed while I was gone?")
+        #expect(object["state"] as? String == "open")
+        #expect(object["crisis"] as? Bool == false)
+        let fallback = Responder(matcher: Fixtures.matcher).respond(to: "what's the capital of peru").reply
+        #expect(fallback.intent == .fallback)
+        #expect(fallback.text.contains("(470) 284-1834"))
+    }
+}
+
+@Suite("Evaluation")
+struct EvaluationTests {
+    @Test("The shipped evaluation set passes the 0.90 floor")
+    func shippedSetPasses() throws {
+        let labels = Set(Fixtures.knowledge.intents.map(\.id) + [.fallback])
+        let set = try EvaluationSet.load(
+            from: Fixtures.knowledgeDirectory.appendingPathComponent("eval/visitors.tsv"), knownLabels: labels)
+        #expect(set.items.count >= 200)
+        let evaluation = Evaluation(matcher: Fixtures.matcher, set: set)
+        #expect(evaluation.accuracy >= 0.90, "accuracy \(evaluation.accuracy)")
+    }
+
+    @Test("A wrongly labeled set fails the gate, and bad lines are named")
+    func gateCanFail() throws {
+        let set = try EvaluationSet.parse(
+            "faq_relapse\twhat if i relapsed\nprivacy\twill they be mad at me\n", file: "x.tsv",
+            knownLabels: ["faq_relapse", "privacy", "fear_of_judgment"])
+        let evaluation = Evaluation(matcher: Fixtures.matcher, set: set)
+        #expect(evaluation.accuracy == 0.5)
+        #expect(evaluation.confusions().first?.expected == "privacy")
+        do {
+            _ = try EvaluationSet.parse("# ok\nnot_an_intent\thello\nno tab here\n", file: "x.tsv", knownLabels: ["a"])
+            Issue.record("bad lines were accepted")
+        } catch {
+            #expect(error.diagnostics.map(\.line) == [2, 3])
+        }
+    }
+}

@@ -1,0 +1,473 @@
+import Foundation
+import GRDB
+import Logging
+import OpenDoorKit
+import OpenDoorSQLite
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+@Suite("SQLite callback store")
+struct SQLiteCallbackStoreTests {
+    static let phone = PhoneNumber(e164: "+14705550123", extensionDigits: "12")!
+
+    static func draft(_ name: String? = "Sam", bestTime: BestTime = .evening) -> CallbackDraft {
+        CallbackDraft(name: name, phone: phone, bestTime: bestTime, voicemailOK: true)
+    }
+
+    @Test("save, list, find, mark and purge round trip")
+    func roundTrip() async throws {
+        try await withTemporaryDirectory { directory in
+            let clock = StoreTestClock()
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.now = { clock.now }
+            let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
+
+            let first = try await store.save(Self.draft("Sam", bestTime: .morning), channel: .terminal)
+            clock.advance(by: 0.0015)  // sub-millisecond parts are dropped the same way on save and read
+            let second = try await store.save(Self.draft(nil), channel: .web)
+            #expect(first.id < second.id)
+            #expect(first.reference != second.reference)
+            #expect(ReferenceCode.normalized(first.reference) == first.reference)
+            #expect(first.name == "Sam" && first.phone == Self.phone && first.bestTime == .morning)
+            #expect(first.voicemailOK && first.channel == .terminal && first.status == .new)
+            #expect(second.name == nil)
+
+            #expect(try await store.list(status: nil) == [second, first])
+            let typed = first.reference.lowercased().replacingOccurrences(of: "-", with: " ")
+            #expect(try await store.find(reference: typed) == first)
+            #expect(try await store.find(reference: "BBB-BBB") == nil)
+            #expect(try await store.find(reference: "'; DROP TABLE callback_request; --") == nil)
+
+            let marked = try #require(try await store.mark(reference: first.reference, as: .contacted))
+            #expect(marked.status == .contacted && marked.id == first.id)
+            #expect(try await store.find(reference: first.reference)?.status == .contacted)
+            #expect(try await store.list(status: .contacted).map(\.id) == [first.id])
+            #expect(try await store.list(status: .new).map(\.id) == [second.id])
+            #expect(try await store.list(status: .closed).isEmpty)
+            #expect(try await store.mark(reference: "BBB-BBB", as: .closed) == nil)
+
+            #expect(try await store.purge(olderThan: first.created) == 0)
+            #expect(try await store.purge(olderThan: second.created) == 1)
+            #expect(try await store.list(status: nil) == [second])
+            // Ids are never reused after a purge.
+            #expect(try await store.save(Self.draft(), channel: .socket).id > second.id)
+
+            try await store.close()
+            await #expect(throws: CallbackStoreError.closed()) { try await store.list(status: nil) }
+            await #expect(throws: CallbackStoreError.closed()) { try await store.save(Self.draft(), channel: .web) }
+        }
+    }
+
+    @Test("the folder is 0700 and the database and its -wal and -shm files are 0600")
+    func fileModes() async throws {
+        try await withTemporaryDirectory { root in
+            let directory = root.appendingPathComponent("a/b/data")
+            let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            _ = try await store.save(Self.draft(), channel: .web)
+            #expect(try permissionBits(directory) == 0o700)
+            let database = directory.appendingPathComponent("callbacks.sqlite")
+            #expect(database.path == store.path)
+            for suffix in ["", "-wal", "-shm"] {
+                let file = URL(fileURLWithPath: database.path + suffix)
+                #expect(FileManager.default.fileExists(atPath: file.path), "\(suffix) missing")
+                #expect(try permissionBits(file) == 0o600, "callbacks.sqlite\(suffix)")
+            }
+            // FULL (2): every commit syncs the WAL. GRDB's DatabasePool would leave NORMAL (1).
+            #expect(try await store.writerPragma("synchronous") == "2")
+            #expect(try await store.writerPragma("secure_delete") == "1")
+            let raw = try DatabaseQueue(path: store.path)
+            #expect(try await raw.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+            try raw.close()
+            try await store.close()
+        }
+    }
+
+    @Test("a database readable by others is tightened to 0600 when opened")
+    func tightensLooseFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = directory.appendingPathComponent("callbacks.sqlite")
+            #expect(FileManager.default.createFile(atPath: database.path, contents: nil))
+            #expect(chmod(database.path, 0o644) == 0)
+            let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            #expect(try permissionBits(database) == 0o600)
+            try await store.close()
+        }
+    }
+
+    @Test("data survives closing and opening again")
+    func reopen() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            var saved: [CallbackRequest] = []
+            for index in 0..<5 {
+                saved.append(try await store.save(Self.draft("Person \(index)"), channel: .web))
+            }
+            _ = try await store.mark(reference: saved[2].reference, as: .closed)
+            saved[2].status = .closed
+            try await store.close()
+
+            let reopened = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            #expect(try await reopened.list(status: nil) == saved.reversed())
+            try await reopened.close()
+        }
+    }
+
+    @Test("hundreds of concurrent saves from several tasks and two stores are all kept once")
+    func concurrentSaves() async throws {
+        try await withTemporaryDirectory { directory in
+            let one = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            let two = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            let tasks = 6
+            let perTask = 50
+            let saved = try await withThrowingTaskGroup(of: [CallbackRequest].self) { group in
+                for task in 0..<tasks {
+                    let store = task.isMultiple(of: 2) ? one : two
+                    group.addTask {
+                        var requests: [CallbackRequest] = []
+                        for index in 0..<perTask {
+                            let channel: CallbackChannel = task.isMultiple(of: 2) ? .web : .socket
+                            requests.append(try await store.save(Self.draft("T\(task) #\(index)"), channel: channel))
+                        }
+                        return requests
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(saved.count == tasks * perTask)
+            #expect(Set(saved.map(\.reference)).count == saved.count)
+            #expect(Set(saved.map(\.id)).count == saved.count)
+
+            for store in [one, two] {
+                let listed = try await store.list(status: nil)
+                #expect(listed.count == tasks * perTask)
+                #expect(Set(listed) == Set(saved))
+                #expect(Set(listed.compactMap(\.name)).count == tasks * perTask)
+            }
+            try await one.close()
+            try await two.close()
+        }
+    }
+
+    @Test("a reference code already taken is drawn again")
+    func referenceCollision() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = SQLiteCallbackStore.Configuration()
+            let codes = StoreScriptedCodes(["BBB-BBB", "BBB-BBB", "BBB-BBB", "CCC-CCC"])
+            configuration.makeReference = { codes.next() }
+            configuration.referenceAttempts = 3
+            let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
+            #expect(try await store.save(Self.draft(), channel: .web).reference == "BBB-BBB")
+            #expect(try await store.save(Self.draft(), channel: .web).reference == "CCC-CCC")
+
+            codes.set(Array(repeating: "BBB-BBB", count: 10))
+            await #expect(throws: CallbackStoreError.saveFailed(reason: "")) {
+                try await store.save(Self.draft(), channel: .web)
+            }
+            #expect(try await store.list(status: nil).count == 2)
+            try await store.close()
+        }
+    }
+
+    @Test("a store opened read-only lists but refuses to save, with a clear error")
+    func readOnly() async throws {
+        try await withTemporaryDirectory { directory in
+            let writer = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            let saved = try await writer.save(Self.draft(), channel: .web)
+            try await writer.close()
+
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.readOnly = true
+            let reader = try SQLiteCallbackStore(
+                directory: directory,
+                configuration: configuration,
+                logger: quietLogger
+            )
+            #expect(try await reader.list(status: nil) == [saved])
+            let error = await #expect(throws: CallbackStoreError.self) {
+                try await reader.save(Self.draft(), channel: .web)
+            }
+            #expect(error?.code == .readOnly)
+            #expect(error?.description.contains("read-only") == true)
+            #expect(error?.description.contains(reader.path) == true)
+            let markError = await #expect(throws: CallbackStoreError.self) {
+                try await reader.mark(reference: saved.reference, as: .closed)
+            }
+            #expect(markError?.code == .readOnly)
+            try await reader.close()
+
+            let empty = directory.appendingPathComponent("empty")
+            #expect(throws: CallbackStoreError.cannotOpen(path: "", reason: "")) {
+                try SQLiteCallbackStore(directory: empty, configuration: configuration, logger: quietLogger)
+            }
+        }
+    }
+
+    @Test("a database that is a folder, or a folder that is a file, cannot be opened: an error, not a crash")
+    func cannotOpen() async throws {
+        try await withTemporaryDirectory { directory in
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("callbacks.sqlite"),
+                withIntermediateDirectories: false
+            )
+            let error = #expect(throws: CallbackStoreError.self) {
+                try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            }
+            #expect(error?.code == .cannotOpen)
+            #expect(error?.description.contains("callbacks.sqlite") == true)
+
+            let file = directory.appendingPathComponent("plain-file")
+            #expect(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
+            #expect(throws: CallbackStoreError.cannotOpen(path: "", reason: "")) {
+                try SQLiteCallbackStore(directory: file, logger: quietLogger)
+            }
+            #expect(throws: CallbackStoreError.cannotOpen(path: "", reason: "")) {
+                try SQLiteCallbackStore(directory: file.appendingPathComponent("below"), logger: quietLogger)
+            }
+        }
+    }
+
+    @Test("a file that is not a database is reported as damaged")
+    func damaged() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = directory.appendingPathComponent("callbacks.sqlite")
+            try Data(repeating: 0x41, count: 8192).write(to: database)
+            let error = #expect(throws: CallbackStoreError.self) {
+                try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            }
+            #expect(error?.code == .damaged)
+        }
+    }
+
+    @Test(
+        "a folder or database this user may not write is an error, not a crash",
+        .enabled(if: geteuid() != 0, "root ignores modes; the read-only test covers root")
+    )
+    func unwritableFolder() async throws {
+        try await withTemporaryDirectory { directory in
+            let locked = directory.appendingPathComponent("locked")
+            try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false)
+            #expect(chmod(locked.path, 0o500) == 0)
+            defer { _ = chmod(locked.path, 0o700) }
+            let error = #expect(throws: CallbackStoreError.self) {
+                try SQLiteCallbackStore(directory: locked, logger: quietLogger)
+            }
+            #expect(error?.code == .cannotOpen)
+            #expect(error?.description.contains("permission denied") == true)
+
+            let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            try await store.close()
+            #expect(chmod(store.path, 0o400) == 0)
+            #expect(throws: CallbackStoreError.self) {
+                try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            }
+        }
+    }
+
+    @Test("a full disk is reported as diskFull and requests saved before stay readable")
+    func diskFull() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.maximumPageCount = 12
+            let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
+            var saved = 0
+            var failure: CallbackStoreError?
+            while saved < 2000, failure == nil {
+                do {
+                    _ = try await store.save(Self.draft(String(repeating: "n", count: 60)), channel: .web)
+                    saved += 1
+                } catch let error as CallbackStoreError {
+                    failure = error
+                }
+            }
+            #expect(failure?.code == .diskFull)
+            #expect(failure?.description.contains("full") == true)
+            #expect(saved > 0)
+            #expect(try await store.list(status: nil).count == saved)
+            try await store.close()
+        }
+    }
+
+    @Test("a database locked by another connection fails as locked after the busy timeout")
+    func locked() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.busyTimeout = .milliseconds(200)
+            let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
+            let before = try await store.save(Self.draft(), channel: .web)
+
+            var rawConfiguration = GRDB.Configuration()
+            rawConfiguration.allowsUnsafeTransactions = true
+            let other = try DatabaseQueue(path: store.path, configuration: rawConfiguration)
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN EXCLUSIVE TRANSACTION") }
+
+            let start = ContinuousClock.now
+            let error = await #expect(throws: CallbackStoreError.self) {
+                try await store.save(Self.draft(), channel: .web)
+            }
+            let waited = ContinuousClock.now - start
+            #expect(error?.code == .locked)
+            #expect(error?.description.contains("busy") == true)
+            #expect(error?.description.contains("200 ms") == true)
+            #expect(waited >= .milliseconds(150) && waited < .seconds(4), "waited \(waited)")
+            // Reads go on while another connection writes (WAL).
+            #expect(try await store.list(status: nil) == [before])
+
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+            try other.close()
+            _ = try await store.save(Self.draft(), channel: .web)
+            #expect(try await store.list(status: nil).count == 2)
+            try await store.close()
+        }
+    }
+
+    @Test("a database from a newer OpenDoor is refused")
+    func newerSchema() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            try await store.close()
+            let other = try DatabaseQueue(path: directory.appendingPathComponent("callbacks.sqlite").path)
+            try await other.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')")
+            }
+            try other.close()
+            #expect(throws: CallbackStoreError.newerSchema()) {
+                try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            }
+        }
+    }
+
+    @Test("logs never contain a name or a phone number, even when things fail")
+    func logsHoldNoPersonalData() async throws {
+        try await withTemporaryDirectory { directory in
+            let records = CapturedLogs()
+            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: records) }
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.busyTimeout = .milliseconds(100)
+            let codes = StoreScriptedCodes(["BBB-BBB", "CCC-CCC", "DDD-DDD", "FFF-FFF"])
+            configuration.makeReference = { codes.next() }
+            let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
+
+            let draft = CallbackDraft(
+                name: "Bartholomew Quigley",
+                phone: Self.phone,
+                bestTime: .morning,
+                voicemailOK: false
+            )
+            let saved = try await store.save(draft, channel: .terminal)
+            _ = try await store.list(status: nil)
+            _ = try await store.find(reference: saved.reference)
+            _ = try await store.find(reference: "call me at 470 555 0123")
+            _ = try await store.mark(reference: saved.reference, as: .contacted)
+
+            let other = try DatabaseQueue(
+                path: store.path,
+                configuration: {
+                    var c = GRDB.Configuration()
+                    c.allowsUnsafeTransactions = true
+                    return c
+                }()
+            )
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN EXCLUSIVE TRANSACTION") }
+            _ = try? await store.save(draft, channel: .web)
+            try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+            try other.close()
+
+            _ = try await store.purge(olderThan: Date().addingTimeInterval(60))
+            try await store.close()
+
+            let text = records.all.joined(separator: "\n")
+            #expect(records.all.count >= 5, "too few log lines: \(text)")
+            #expect(text.contains(saved.reference))
+            #expect(text.contains("locked"))
+            for secret in ["Bartholomew", "Quigley", "4705550123", "470", "555", "0123", "+1"] {
+                #expect(!text.contains(secret), "the logs contain \(secret):\n\(text)")
+            }
+        }
+    }
+}
+
+// MARK: - Helpers
+
+/// A logger that drops everything, for tests that don't look at logs.
+let quietLogger = Logger(label: "opendoor.test.quiet") { _ in SwiftLogNoOpLogHandler() }
+
+/// Runs `body` with a new folder and removes it afterwards. Its name has no digits, so tests can
+/// look for digits in logs that mention the path.
+func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
+    let letters = "abcdefghijklmnopqrstuvwxyz"
+    let name = "opendoor-test-" + String((0..<16).map { _ in letters.randomElement()! })
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await body(directory)
+}
+
+/// The permission bits of a file or folder.
+func permissionBits(_ url: URL) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+    return (attributes[.posixPermissions] as? NSNumber).map { $0.intValue & 0o777 } ?? -1
+}
+
+/// Log lines kept in memory: message, metadata and source, one string each.
+final class CapturedLogs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    var all: [String] { lock.withLock { lines } }
+
+    func append(_ line: String) {
+        lock.withLock { lines.append(line) }
+    }
+}
+
+/// A `LogHandler` that writes into ``CapturedLogs``.
+struct CapturingLogHandler: LogHandler {
+    let records: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        let rendered = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let error = event.error.map { " error=\($0)" } ?? ""
+        records.append("\(event.level) \(event.message) \(rendered)\(error)")
+    }
+}
+
+/// A clock tests move by hand.
+final class StoreTestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_741_096_800.123_456)
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(by seconds: TimeInterval) {
+        lock.withLock { current += seconds }
+    }
+}
+
+/// Reference codes handed out in order, then random ones.
+final class StoreScriptedCodes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var codes: [String]
+
+    init(_ codes: [String]) { self.codes = codes }
+
+    func set(_ codes: [String]) {
+        lock.withLock { self.codes = codes }
+    }
+
+    func next() -> String {
+        lock.withLock { codes.isEmpty ? ReferenceCode.random() : codes.removeFirst() }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+
+/// The staff commands as a person runs them: the built binary, its output and exit status.
+final class CommandLineTests: XCTestCase {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, error: String) {
+        let binary = Self.root.appendingPathComponent(".build/debug/opendoor")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            XCTFail("build first: swift build")
+            return (-1, "", "")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        let output = Pipe()
+        let error = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    func testAskJSONHasTheReplyObject() throws {
+        let result = try run(["ask", "--json", "what if i relapsed"])
+        XCTAssertEqual(result.status, 0, result.error)
+        let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["intent"] as? String, "faq_relapse")
+        XCTAssertEqual(Set(object?.keys.map { $0 } ?? []), ["text", "intent", "source", "confidence", "options", "state", "crisis"])
+    }
+
+    func testAskExplainShowsTheDecision() throws {
+        let result = try run(["ask", "--explain", "will they be mad at me"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.output.contains("decision: answer → fear_of_judgment"), result.output)
+        XCTAssertTrue(result.output.contains("top intents:"))
+    }
+
+    func testEvalGateFailsBelowTheFloor() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID()).tsv")
+        try "faq_relapse\twhat if i relapsed\nprivacy\twill they be mad at me\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        XCTAssertEqual(try run(["eval", file.path, "--min-accuracy", "0.9"]).status, 1)
+        XCTAssertEqual(try run(["eval", file.path, "--min-accuracy", "0.5"]).status, 0)
+    }
+
+    func testBadKnowledgeNamesFileAndLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kb-\(UUID())")
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Knowledge"), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let center = folder.appendingPathComponent("center.yaml")
+        try (try String(contentsOf: center, encoding: .utf8) + "bad: [unclosed\n").write(to: center, atomically: true, encoding: .utf8)
+        let result = try run(["lint", "--knowledge", folder.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.error.contains("Knowledge/center.yaml:"), result.error)
+    }
+
+    func testPipedChatAnswersEachLineOnce() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("data-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let result = try run(["chat", "--json", "--data", data.path], input: "hi\nwhat if i relapsed\nbye\n")
+        XCTAssertEqual(result.status, 0, result.error)
+        let lines = result.output.split(separator: "\n")
+        XCTAssertEqual(lines.count, 4, result.output)  // the greeting, then one per message
+        XCTAssertTrue(lines[0].contains("\"intent\":\"welcome\""))
+        XCTAssertTrue(lines[2].contains("\"intent\":\"faq_relapse\""))
+    }
+}

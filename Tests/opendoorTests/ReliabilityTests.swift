@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import OpenDoorKit
+import OpenDoorSQLite
+import Testing
+
+/// The conversation and the store under stress: crashes, crowds and broken disks.
+@Suite("Reliability", .serialized)
+struct ReliabilityTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+    static let knowledgeDirectory = root.appendingPathComponent("Knowledge")
+
+    static func assistant() throws -> Assistant {
+        let knowledge = try Knowledge.load(from: knowledgeDirectory)
+        let rules = try SafetyRules.load(from: knowledgeDirectory.appendingPathComponent("safety.yaml"))
+        return Assistant(knowledge: knowledge, safety: CrisisDetector(rules: rules))
+    }
+
+    static func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-test-\(UUID().uuidString)")
+    }
+
+    /// The messages of a whole callback request, ending with the confirmation.
+    static func script(phone: String) -> [String] {
+        ["i want to come back", "yes", "skip", phone, "evening", "no", "yes"]
+    }
+
+    @Test("kill -9 right after \"saved\" is printed: the request is there on restart")
+    func killAfterSave() async throws {
+        let binary = Self.root.appendingPathComponent(".build/debug/opendoor")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first: swift build")
+        let data = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["chat", "--json", "--data", data.path, "--knowledge", Self.knowledgeDirectory.path]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Keep standard input open: the process must be killed, not allowed to finish.
+        input.fileHandleForWriting.write(Data((Self.script(phone: "470 555 0142").joined(separator: "\n") + "\n").utf8))
+
+        var buffer = Data()
+        var reference: String?
+        let deadline = Date().addingTimeInterval(30)
+        while reference == nil, Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
+                if let reply = try? JSONDecoder().decode(Reply.self, from: Data(line.utf8)),
+                    let range = reply.text.range(of: #"[A-Z0-9]{3}-[A-Z0-9]{3}"#, options: .regularExpression)
+                {
+                    reference = String(reply.text[range])
+                }
+            }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let saved = try #require(reference, "no saved reply in: \(String(decoding: buffer, as: UTF8.self))")
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        let store = try SQLiteCallbackStore(directory: data, logger: Logger(label: "test"))
+        let found = try await store.find(reference: saved)
+        #expect(found?.phone.e164 == "+14705550142")
+        try await store.close()
+    }
+
+    @Test("Hundreds of conversations confirming at once: every request stored once")
+    func manyAtOnce() async throws {
+        let assistant = try Self.assistant()
+        let data = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let store = try SQLiteCallbackStore(directory: data, logger: Logger(label: "test"))
+        let count = 300
+        let replies = await withTaskGroup(of: Reply.self) { group in
+            for number in 0..<count {
+                group.addTask {
+                    var conversation = assistant.makeConversation(channel: .socket)
+                    _ = conversation.start()
+                    var last: Reply?
+                    for message in Self.script(phone: String(format: "404 555 %04d", number)) {
+                        last = await conversation.respond(to: message, store: store)
+                    }
+                    return last!
+                }
+            }
+            var all: [Reply] = []
+            for await reply in group { all.append(reply) }
+            return all
+        }
+        #expect(replies.count == count)
+        #expect(replies.allSatisfy { $0.state == .open && $0.text.contains("reference") })
+        let stored = try await store.list(status: nil)
+        #expect(stored.count == count)
+        #expect(Set(stored.map(\.reference)).count == count)
+        #expect(Set(stored.map(\.phone.e164)).count == count)
+        try await store.close()
+    }
+
+    @Test("A store that can't save: the visitor is told plainly and given the center's number")
+    func saveFailsPlainly() async throws {
+        let assistant = try Self.assistant()
+        let data = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        // Create the database, then open it read-only, as on a read-only disk.
+        try await SQLiteCallbackStore(directory: data, logger: Logger(label: "test")).close()
+        var configuration = SQLiteCallbackStore.Configuration()
+        configuration.readOnly = true
+        let readOnly = try SQLiteCallbackStore(directory: data, configuration: configuration, logger: Logger(label: "test"))
+        let memory = InMemoryCallbackStore()
+        await memory.failSaves(with: .diskFull())
+        for store in [readOnly, memory] as [any CallbackStore] {
+            var conversation = assistant.makeConversation(channel: .terminal)
+            _ = conversation.start()
+            var last: Reply?
+            for message in Self.script(phone: "470 555 0199") {
+                last = await conversation.respond(to: message, store: store)
+            }
+            let reply = try #require(last)
+            #expect(reply.text.contains("didn’t work"), "\(reply.text)")
+            #expect(reply.text.contains("(470) 284-1834"))
+            #expect(!reply.text.contains("reference"))
+            #expect(reply.state == .open)
+        }
+        try await readOnly.close()
+    }
+}
