@@ -10,6 +10,7 @@ extension OpenDoor {
             discussion: "Example: opendoor test Knowledge/conversations/*.yaml")
 
         @OptionGroup var options: KnowledgeOptions
+        @OptionGroup var logging: LogOptions
 
         @Argument(help: "Conversation files (YAML).")
         var files: [String]
@@ -19,6 +20,7 @@ extension OpenDoor {
         }
 
         func run() async throws {
+            _ = logging.bootstrap(label: "opendoor.test", defaultLevel: .error)
             let assistant = try options.loadAssistant()
             let runner = ConversationTestRunner(assistant: assistant)
             var passed = 0

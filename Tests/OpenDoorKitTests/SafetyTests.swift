@@ -1,1 +1,335 @@
+import Foundation
+import OpenDoorKit
 import Testing
+
+/// Small safety files written inline, for testing the pattern language and the loader.
+private enum SafetyRulesText {
+    /// A valid file: `patterns` per category (defaults to a word no message has), plus extra sections.
+    static func yaml(_ patterns: [CrisisCategory: [String]] = [:], extra: String = "") -> String {
+        var text = """
+            spellings:
+              - [do not, dont]
+              - [want to, wanna]
+              - [my self, myself]
+            lists:
+              drugs: [pills, xanax, sleeping pills]
+            \(extra)
+            categories:
+
+            """
+        for category in CrisisCategory.allCases {
+            text += """
+                  - id: \(category.rawValue)
+                    reply: "Call or text 988 for \(category.rawValue). Call 911 in an emergency."
+                    patterns:
+
+                """
+            for pattern in patterns[category] ?? ["zzzz\(category.rawValue)"] {
+                text += "      - \"\(pattern)\"\n"
+            }
+        }
+        return text
+    }
+
+    static func detector(_ patterns: [CrisisCategory: [String]], extra: String = "") throws -> CrisisDetector {
+        CrisisDetector(rules: try SafetyRules.parse(yaml: yaml(patterns, extra: extra), file: "test.yaml"))
+    }
+
+    /// The diagnostics a broken file gives (empty if it loads).
+    static func diagnostics(_ yaml: String, file: String = "safety.yaml") -> [KnowledgeDiagnostic] {
+        do {
+            _ = try SafetyRules.parse(yaml: yaml, file: file)
+            return []
+        } catch let error as KnowledgeError {
+            return error.diagnostics
+        } catch {
+            return [KnowledgeDiagnostic(.error, file: "?", "unexpected \(error)")]
+        }
+    }
+
+    /// The 1-based line of the first line containing `needle`.
+    static func line(of needle: String, in text: String) -> Int? {
+        text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) }.map { $0 + 1 }
+    }
+
+    /// The shipped file's text.
+    static var shipped: String {
+        (try? String(contentsOf: SafetyFixtures.rulesURL, encoding: .utf8)) ?? ""
+    }
+}
+
+@Suite("Crisis safety")
+struct SafetyTests {
+    // MARK: The shipped rules
+
+    @Test(
+        "The brief's crisis messages are caught",
+        arguments: [
+            ("i don't want to be here anymore", CrisisCategory.suicide),
+            ("everyone would be better off without me", .suicide),
+            ("whats the point of living", .suicide),
+            ("kms", .suicide), ("i want to unalive myself", .suicide), ("i wanna end it", .suicide),
+            ("im so suicidel", .suicide), ("gonna kil myself", .suicide),
+            ("i have pills saved and enough to never wake up", .suicide), ("i bought a rope", .suicide),
+            ("i have a gun", .suicide), ("thinking about the bridge again, i know which bridge", .suicide),
+            ("i wrote a note", .suicide), ("i started giving my stuff away", .suicide),
+            ("my friend isn't breathing", .overdose), ("he wont wake up", .overdose),
+            ("her lips are blue", .overdose), ("blue lips", .overdose), ("took 30 of my xanax", .overdose),
+            ("i took 800mg", .overdose), ("need narcan now", .overdose), ("where is the naloxone", .overdose),
+            ("mixed fent and bars", .overdose), ("i think he's gonna od", .overdose), ("she overdosed", .overdose),
+            ("i keep cutting", .selfHarm), ("burning myself again", .selfHarm), ("i want to hurt myself", .selfHarm),
+            ("i'm having seizures", .withdrawal), ("hallucinating since i stopped drinking", .withdrawal),
+            ("pretty sure i have DTs", .withdrawal), ("delirium tremens", .withdrawal),
+            ("shaking so bad i cant stand", .withdrawal), ("i'm seeing things", .withdrawal),
+            ("he hits me", .danger), ("i'm scared to go home", .danger), ("my partner threatened me", .danger),
+            ("i'm not safe at home", .danger),
+        ] as [(String, CrisisCategory)])
+    func briefCrisisMessages(_ message: String, _ category: CrisisCategory) throws {
+        let assessment = try SafetyFixtures.detector().assess(message)
+        #expect(assessment?.category == category, "\(message) → \(assessment.map(\.description) ?? "nothing")")
+    }
+
+    @Test(
+        "Everyday phrases don't trigger",
+        arguments: [
+            "this schedule is killing me lol", "dying to get back in", "i killed it at work today",
+            "i relapsed last week but i'm ok now", "we talked about suicide prevention in group", "my phone died",
+            "i'm dead tired", "that joke killed me", "i could kill for a coffee", "hi", "", "   ", "?!?",
+        ])
+    func lookAlikes(_ message: String) throws {
+        let assessment = try SafetyFixtures.detector().assess(message)
+        #expect(assessment == nil, "\(message) → \(assessment.map(\.description) ?? "")")
+    }
+
+    @Test(
+        "Denials are recognized",
+        arguments: [
+            "no i'm fine", "No, I’m fine", "you misunderstood", "i didn't mean it like that", "im ok", "jk", "lol jk",
+            "not like that", "I'm okay, really", "no no i'm not suicidal, i meant the schedule",
+            "i would never hurt myself, it was a joke",
+        ])
+    func denials(_ message: String) throws {
+        #expect(try SafetyFixtures.detector().isDenial(message))
+    }
+
+    @Test(
+        "A message that is still a crisis, or says nothing about one, is not a denial",
+        arguments: [
+            "jk i want to die", "im ok but i took 20 xanax", "im not ok", "i'm not fine", "what time does group start",
+            "",
+        ])
+    func notDenials(_ message: String) throws {
+        #expect(try SafetyFixtures.detector().isDenial(message) == false)
+    }
+
+    @Test("Every reply gives the numbers first, the center, care and a callback, in OpenDoor's voice")
+    func replies() throws {
+        let detector = try SafetyFixtures.detector()
+        for category in CrisisCategory.allCases {
+            let reply = detector.reply(for: category)
+            let firstLine = reply.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(firstLine.contains("988") || firstLine.contains("911"), "\(category): numbers first")
+            for required in ["988", "911", "1-800-662-4357", "{center.phone}", "{center.name}", "still here", "call you back"] {
+                #expect(reply.contains(required), "\(category) reply lacks \(required)")
+            }
+            #expect(!reply.contains("!"), "\(category): no exclamation marks")
+            #expect(
+                !reply.unicodeScalars.contains { $0.properties.isEmojiPresentation }, "\(category): no emoji")
+            #expect(reply.split(separator: "\n").count <= 6, "\(category): short")
+            for word in ["unfortunately", "should have", "can't be that bad", "addict"] {
+                #expect(!reply.lowercased().contains(word), "\(category) says \(word)")
+            }
+        }
+        #expect(detector.reply(for: .danger).contains("1-800-799-7233"))
+        #expect(detector.reply(for: .overdose).contains("Narcan"))
+        #expect(detector.reply(for: .overdose).contains("stay with them"))
+        #expect(detector.reply(for: .withdrawal).lowercased().contains("seizure"))
+    }
+
+    @Test("An assessment keeps only the category and the rule, never the message")
+    func assessmentHoldsNoText() throws {
+        let secret = "i want to kill myself zebra"
+        let assessment = try #require(try SafetyFixtures.detector().assess(secret))
+        let labels = Mirror(reflecting: assessment).children.compactMap(\.label)
+        #expect(labels == ["category", "ruleID"])
+        #expect(!assessment.ruleID.rawValue.contains("zebra"))
+        #expect(assessment.ruleID.rawValue.hasPrefix("suicide/"))
+    }
+
+    // MARK: The pattern language
+
+    @Test(
+        "Patterns match as documented",
+        arguments: [
+            ("kill myself", "I want to KILL MYSELF.", true),
+            ("kill myself", "i want to kill my self", true),
+            ("kill myself", "kill them, not myself", false),
+            ("took * pills", "took like ten pills", true),
+            ("took * pills", "took one two three four pills", false),
+            ("took *5 pills", "took one two three four pills", true),
+            ("suicid*", "feeling suicidal", true),
+            ("suicid*", "suicide", true),
+            ("suicidal", "feeling suicidel", true),
+            ("suicidal", "feeling sucidal", true),
+            ("suicidal", "feeling usicidal", false),
+            ("suicidal", "feeling sucidel", false),
+            ("kill myself", "kell myself", false),
+            ("choked me", "he cooked me dinner", true),
+            ("=choked me", "he cooked me dinner", false),
+            ("really? bad", "so bad", true),
+            ("really? bad", "really bad", true),
+            ("not really? okay", "not okay", true),
+            ("took 5+ pills", "took 4 pills", false),
+            ("took 5+ pills", "took 30 pills", true),
+            ("took 5+ pills", "took twenty pills", true),
+            ("took 100+ mg", "i took 800mg", true),
+            ("took 100+ mg", "took 1,200mg", true),
+            ("took 100+ mg", "took 50mg", false),
+            ("took 0+ @drugs", "took 3 sleeping pills", true),
+            ("took 0+ @drugs", "took 3 xanax", true),
+            ("took 0+ @drugs", "took 3 advil", false),
+            ("dont want to live", "i don't want to live", true),
+            ("dont want to live", "i don’t wanna live", true),
+            ("dont want to live", "i do not want to live", true),
+            ("dont|never want to live", "I never want to live", true),
+            ("in_front_of|into traffic", "walk in front of traffic", true),
+            ("in_front_of|into traffic", "walk into traffic", true),
+            ("in_front_of|into traffic", "walk in traffic", false),
+            ("overdose|overdosed", "i think i overdosd", true),
+        ] as [(String, String, Bool)])
+    func patternLanguage(_ pattern: String, _ message: String, _ matches: Bool) throws {
+        let detector = try SafetyRulesText.detector([.suicide: [pattern]])
+        #expect((detector.assess(message) != nil) == matches, "\(pattern) on \(message)")
+    }
+
+    @Test("unless cancels one pattern; exclusions hide words from all of them")
+    func exceptions() throws {
+        let yaml = SafetyRulesText.yaml().replacingOccurrences(
+            of: "      - \"zzzzsuicide\"\n",
+            with: """
+                      - match: hurt myself
+                        unless: [at the gym]
+                      - suicid*
+
+                """)
+        let detector = CrisisDetector(
+            rules: try SafetyRules.parse(
+                yaml: yaml.replacingOccurrences(of: "categories:", with: "exclusions:\n  - suicide prevention\ncategories:"),
+                file: "test.yaml"))
+        #expect(detector.assess("i hurt myself") != nil)
+        #expect(detector.assess("i hurt myself at the gym") == nil)
+        #expect(detector.assess("we did suicide prevention in group") == nil)
+        #expect(detector.assess("suicide prevention talk made me feel suicidal") != nil)
+    }
+
+    @Test("When several categories match, the first in the file wins")
+    func priority() throws {
+        let detector = try SafetyRulesText.detector([.suicide: ["pills"], .overdose: ["took * pills"]])
+        // CrisisCategory.allCases puts overdose after suicide in the generated file.
+        let assessment = try #require(detector.assess("i took all the pills"))
+        #expect(assessment.category == .suicide)
+        #expect(assessment.ruleID.rawValue == "suicide/pills")
+    }
+
+    // MARK: Loader errors name file and line
+
+    @Test("The shipped file loads")
+    func shippedLoads() throws {
+        let rules = try SafetyRules.load(from: SafetyFixtures.rulesURL)
+        #expect(rules.categories.map(\.id).sorted { $0.rawValue < $1.rawValue }
+            == CrisisCategory.allCases.sorted { $0.rawValue < $1.rawValue })
+        #expect(!rules.denials.isEmpty)
+        #expect(rules.categories.allSatisfy { $0.patterns.allSatisfy { $0.line != nil } })
+    }
+
+    @Test("An unknown key is an error at its line")
+    func unknownKey() {
+        let shipped = SafetyRulesText.shipped
+        let topLevel = shipped.replacingOccurrences(of: "\ndenials:\n", with: "\ndenial:\n")
+        var diagnostics = SafetyRulesText.diagnostics(topLevel)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.file == "safety.yaml")
+        #expect(diagnostics.first?.line == SafetyRulesText.line(of: "denial:", in: topLevel))
+        #expect(diagnostics.first?.message.contains("denial") == true)
+
+        let nested = shipped.replacingOccurrences(of: "  - id: danger\n    reply:", with: "  - id: danger\n    replies:")
+        diagnostics = SafetyRulesText.diagnostics(nested)
+        #expect(diagnostics.first?.line == SafetyRulesText.line(of: "    replies:", in: nested))
+        #expect(diagnostics.first?.description.hasPrefix("safety.yaml:") == true)
+
+        let inPattern = shipped.replacingOccurrences(of: "        unless: [exercise,", with: "        unles: [exercise,")
+        diagnostics = SafetyRulesText.diagnostics(inPattern)
+        #expect(diagnostics.first?.line == SafetyRulesText.line(of: "unles: [exercise", in: inPattern))
+    }
+
+    @Test("A YAML syntax error is an error at its line")
+    func syntaxError() throws {
+        let shipped = SafetyRulesText.shipped
+        let broken = shipped.replacingOccurrences(of: "  - [going to, gonna", with: "  - [going to: x: gonna")
+        let diagnostics = SafetyRulesText.diagnostics(broken)
+        let line = try #require(SafetyRulesText.line(of: "going to: x: gonna", in: broken))
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.line == line)
+        #expect(diagnostics.first?.description.hasPrefix("safety.yaml:\(line): error: YAML syntax error") == true)
+
+        let unclosed = SafetyRulesText.yaml().replacingOccurrences(of: "  drugs: [pills,", with: "  drugs: \"pills,")
+        let unclosedLine = SafetyRulesText.line(of: "drugs: \"pills", in: unclosed)
+        #expect(SafetyRulesText.diagnostics(unclosed).first?.line ?? 0 >= unclosedLine ?? 1)
+    }
+
+    @Test("An empty pattern is an error at its line", arguments: ["\"\"", "\"   \"", "", "\"*\""])
+    func emptyPattern(_ written: String) throws {
+        let shipped = SafetyRulesText.shipped
+        let broken = shipped.replacingOccurrences(of: "      - suicid*\n", with: "      - suicid*\n      - \(written)\n")
+        let diagnostics = SafetyRulesText.diagnostics(broken)
+        let line = try #require(SafetyRulesText.line(of: "      - suicid*", in: broken)) + 1
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.line == line, "\(diagnostics)")
+        #expect(diagnostics.first?.file == "safety.yaml")
+    }
+
+    @Test(
+        "Other mistakes are errors at their line",
+        arguments: [
+            ("      - \"zzzzsuicide\"", "      - \"* pills\"", "starts with a gap"),
+            ("      - \"zzzzsuicide\"", "      - \"took *12 pills\"", "not a gap"),
+            ("      - \"zzzzsuicide\"", "      - \"took @pils\"", "no list named"),
+            ("      - \"zzzzsuicide\"", "      - \"su*\"", "at least 3 letters"),
+            ("      - \"zzzzsuicide\"", "      - \"ki*ll\"", "inside a word"),
+            ("      - \"zzzzsuicide\"", "      - \"a||b\"", "empty choice"),
+            ("      - \"zzzzsuicide\"", "      - \"5+ 0+\"", "needs at least one word"),
+            ("      - \"zzzzsuicide\"", "      - \"took # pills\"", "write numbers as N+"),
+            ("  - id: danger", "  - id: dangerous", "unknown category"),
+            ("\"Call or text 988 for withdrawal.", "\"Call or text for withdrawal.", "must give 988"),
+            ("    patterns:\n      - \"zzzzoverdose\"", "    patterns: \"od\"", "should be a list"),
+        ] as [(String, String, String)])
+    func otherMistakes(_ original: String, _ replacement: String, _ message: String) throws {
+        let broken = SafetyRulesText.yaml().replacingOccurrences(of: original, with: replacement)
+        #expect(broken != SafetyRulesText.yaml())
+        let diagnostics = SafetyRulesText.diagnostics(broken, file: "mine.yaml")
+        let firstLine = replacement.split(separator: "\n").first.map(String.init) ?? replacement
+        let line = try #require(SafetyRulesText.line(of: firstLine, in: broken))
+        let diagnostic = try #require(diagnostics.first)
+        #expect(diagnostic.file == "mine.yaml")
+        #expect(diagnostic.line == line, "\(diagnostic)")
+        #expect(diagnostic.message.contains(message), "\(diagnostic)")
+    }
+
+    @Test("A missing category is an error")
+    func missingCategory() {
+        let yaml = SafetyRulesText.yaml().replacingOccurrences(of: "  - id: danger", with: "  - id: suicide")
+        let diagnostics = SafetyRulesText.diagnostics(yaml)
+        #expect(diagnostics.contains { $0.message.contains("twice") })
+        #expect(diagnostics.contains { $0.message.contains("“danger” is missing") })
+    }
+
+    @Test("A file that can't be read names the file")
+    func unreadable() {
+        let url = URL(fileURLWithPath: "/nonexistent/safety.yaml")
+        #expect {
+            try SafetyRules.load(from: url)
+        } throws: { error in
+            (error as? KnowledgeError)?.diagnostics.first?.file == "safety.yaml"
+        }
+    }
+}

@@ -57,6 +57,7 @@ struct ReliabilityTests {
             buffer.append(chunk)
             for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
                 if let reply = try? JSONDecoder().decode(Reply.self, from: Data(line.utf8)),
+                    reply.intent == .callback, reply.state == .open, reply.text.contains("reference"),
                     let range = reply.text.range(of: #"[A-Z0-9]{3}-[A-Z0-9]{3}"#, options: .regularExpression)
                 {
                     reference = String(reply.text[range])

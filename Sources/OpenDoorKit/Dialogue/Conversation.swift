@@ -273,25 +273,21 @@ public struct Conversation: Sendable {
     /// Answers a question asked mid-request and repeats the step; anything else repeats the step.
     private func questionOrRepeat(_ text: String, prompt: DialogueKey) -> Reply {
         let result = responder.matcher.match(text)
-        if case .answer(let id) = result.decision, let intent = assistant.knowledge.intent(id),
-            intent.action == .answer
-        {
-            var reply = responder.answer(id, confidence: result.confidence)
-            let step = stepReply(prompt)
-            reply.text += "\n\n" + dialogue[.resume] + " " + step.text
-            reply.options = step.options
-            reply.state = state
-            return reply
+        var answer: Reply?
+        switch result.decision {
+        case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer:
+            answer = responder.answer(id, confidence: result.confidence)
+        case .fallback(let topic) where looksLikeQuestion(text):
+            answer = responder.fallback(topic: topic, confidence: result.confidence)
+        default:
+            break
         }
-        if looksLikeQuestion(text), case .fallback(let topic) = result.decision {
-            var reply = responder.fallback(topic: topic, confidence: result.confidence)
-            let step = stepReply(prompt)
-            reply.text += "\n\n" + dialogue[.resume] + " " + step.text
-            reply.options = step.options
-            reply.state = state
-            return reply
-        }
-        return stepReply(prompt)
+        let step = stepReply(prompt)
+        guard var reply = answer else { return step }
+        reply.text += "\n\n" + dialogue[.resume] + " " + step.text
+        reply.options = step.options
+        reply.state = state
+        return reply
     }
 
     private func looksLikeQuestion(_ text: String) -> Bool {

@@ -222,10 +222,21 @@ struct KnowledgeLoader {
             return text
         case .failure(let undefined):
             for key in undefined.keys {
-                reader.error(node, "`{center.\(key)}` is not defined in center.yaml. Add `\(key): …` there or fix the name.")
+                reader.error(
+                    line: Self.line(of: "{center.\(key)}", in: node),
+                    "`{center.\(key)}` is not defined in center.yaml. Add `\(key): …` there or fix the name.")
             }
             return template
         }
+    }
+
+    /// The line of a piece of text inside a scalar: block scalars (`|`, `>`) start on the line after their mark.
+    static func line(of needle: String, in node: Node?) -> Int? {
+        guard let scalar = node?.scalar, let mark = scalar.mark else { return node?.mark?.line }
+        let block = scalar.style == .literal || scalar.style == .folded
+        let lines = scalar.string.split(separator: "\n", omittingEmptySubsequences: false)
+        guard block, let index = lines.firstIndex(where: { $0.contains(needle) }) else { return mark.line }
+        return mark.line + 1 + index
     }
 
     /// Checks across files: duplicate ids, the same example under two intents, unknown follow-ups.

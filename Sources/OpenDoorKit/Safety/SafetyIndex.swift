@@ -150,7 +150,6 @@ struct SafetyIndex: Sendable {
                 add(pattern, role: .crisis(CrisisAssessment(category: category.id, ruleID: id)))
             }
         }
-        let anchoredCount = patterns.count
         for (owner, condition) in conditions {
             patterns.append(Pattern(role: .condition, slots: compile(condition), unless: []))
             patterns[owner].unless.append(patterns.count - 1)
@@ -178,7 +177,7 @@ struct SafetyIndex: Sendable {
             }
         }
 
-        // Index each pattern under the choices of its rarest required position.
+        // Index each pattern (conditions too) under the choices of its rarest required position.
         var frequency = [Int](repeating: 0, count: Int(atomCount))
         for pattern in patterns {
             var seen = Set<Int32>()
@@ -190,7 +189,7 @@ struct SafetyIndex: Sendable {
             for atom in seen { frequency[Int(atom)] += 1 }
         }
         anchored = Array(repeating: [], count: Int(atomCount))
-        for (index, pattern) in patterns.enumerated().prefix(anchoredCount) {
+        for (index, pattern) in patterns.enumerated() {
             var best: (cost: Int, atoms: [Int32])?
             for slot in pattern.slots where !slot.isOptional {
                 var atoms: [Int32] = []
@@ -430,14 +429,17 @@ struct SafetyIndex: Sendable {
         return matched
     }
 
-    /// A pattern matches and none of its `unless` conditions do.
-    private func holds(_ pattern: Int, in words: inout Words) -> Bool {
+    /// A pattern matches and none of its `unless` conditions do; only conditions whose rarest
+    /// words are in the message (`candidates`) can match, so only those are tried.
+    private func holds(_ pattern: Int, in words: inout Words, candidates: [UInt64]) -> Bool {
         guard firstMatch(pattern, in: words) != nil else { return false }
         let conditions = patterns[pattern].unless
         if conditions.isEmpty { return true }
         words.useMask = false
         defer { words.useMask = true }
-        return !conditions.contains { firstMatch($0, in: words) != nil }
+        return !conditions.contains { condition in
+            candidates[condition >> 6] & (1 << UInt64(condition & 63)) != 0 && firstMatch(condition, in: words) != nil
+        }
     }
 
     /// Checks a message: the crisis it points to (first by priority), and whether it is a denial
@@ -465,9 +467,9 @@ struct SafetyIndex: Sendable {
                 case .denial:
                     if checkDenial && maskMatches(pattern, in: &words) { denied = true }
                 case .crisis(let assessment):
-                    if holds(pattern, in: &words) { return (assessment, false) }
+                    if holds(pattern, in: &words, candidates: candidates) { return (assessment, false) }
                 case .condition:
-                    break
+                    return (nil, denied)  // conditions come after every crisis pattern
                 }
             }
         }

@@ -6,7 +6,7 @@
 /// - `a|b|c` is any one of these at that position; an alternative may be a phrase: `dont|do not`
 /// - `word*` is any word starting with `word` (3+ letters): `suicid*`
 /// - `word?` (or `a|b?`) makes that position optional
-/// - `#` is any number, `#N+` a number of at least N (digits or words like "twenty")
+/// - `N+` is a number of at least N, in digits or words ("twenty"); `0+` is any number
 /// - `@name` is any entry of the list `name` under `lists:`
 /// - `=word` turns off typo tolerance for that word
 struct SafetyPattern: Sendable, Hashable {
@@ -98,7 +98,7 @@ struct SafetyPattern: Sendable, Hashable {
                 && slot.alternatives.allSatisfy { $0.contains { if case .number = $0 { false } else { true } } }
         }
         guard anchored else {
-            throw Problem(message: "“\(source)” needs at least one word that is neither optional (?) nor a number (#)")
+            throw Problem(message: "“\(source)” needs at least one word that is neither optional (?) nor a number (N+)")
         }
         self.slots = slots
     }
@@ -128,13 +128,11 @@ struct SafetyPattern: Sendable, Hashable {
 
     /// Parses a word, prefix, number or phrase (no `@`, no `|`).
     static func alternative(_ text: String, allowNumbers: Bool, vocabulary: Vocabulary) throws(Problem) -> [Term] {
-        if text.hasPrefix("#") {
-            guard allowNumbers else { throw Problem(message: "“\(text)”: numbers (#) go in patterns, not in lists") }
-            let rest = text.dropFirst()
-            if rest.isEmpty { return [.number(atLeast: 0)] }
-            guard rest.hasSuffix("+"), let minimum = Int32(rest.dropLast()), minimum >= 0 else {
-                throw Problem(message: "“\(text)” is not a number; write # for any number or #N+, e.g. #5+")
+        if text.hasSuffix("+") {
+            guard let minimum = Int32(text.dropLast()), minimum >= 0, text.first?.isNumber == true else {
+                throw Problem(message: "“\(text)” is not a number; write N+ for a number of at least N, e.g. 5+ (0+ is any)")
             }
+            guard allowNumbers else { throw Problem(message: "“\(text)”: numbers (N+) go in patterns, not in lists") }
             return [.number(atLeast: minimum)]
         }
         var body = Substring(text)
@@ -142,7 +140,10 @@ struct SafetyPattern: Sendable, Hashable {
         if !typos { body = body.dropFirst() }
         let isPrefix = body.hasSuffix("*")
         if isPrefix { body = body.dropLast() }
-        if let bad = body.first(where: { "*#@=?|".contains($0) }) {
+        if body.contains("#") {
+            throw Problem(message: "“\(text)”: write numbers as N+ (5+, or 0+ for any number); # starts a YAML comment")
+        }
+        if let bad = body.first(where: { "*@=?|+".contains($0) }) {
             throw Problem(
                 message: "“\(text)” has “\(bad)” inside a word; * goes at the end of a word (suicid*) or alone as a gap")
         }

@@ -310,10 +310,10 @@ struct SafetyFileLocator {
 
     private static func describe(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type: "text"
-        case is [String].Type, is [[String]].Type: "a list"
-        case is [String: [String]].Type: "a mapping of names to lists"
-        default: "\(type)".hasPrefix("Array") ? "a list" : "a mapping (key: value)"
+        case is String.Type, is Node.Scalar.Type: "text"
+        case is Node.Sequence.Type: "a list"
+        case is Node.Mapping.Type: "a mapping (key: value)"
+        default: "\(type)".hasPrefix("Array") ? "a list" : "\(type)"
         }
     }
 }

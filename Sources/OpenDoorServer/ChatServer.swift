@@ -1,0 +1,292 @@
+import Logging
+import NIOCore
+import NIOPosix
+import OpenDoorKit
+import ServiceLifecycle
+
+/// The socket server: OpenDoor's chat over TCP, as plain text (for nc and telnet) and as JSON lines
+/// (for programs), on two ports. docs/PROTOCOL.md describes both.
+///
+/// Run it in a `ServiceGroup`: on graceful shutdown it stops accepting, says goodbye to everyone
+/// connected, finishes their writes, closes the callback store and returns. It follows SwiftNIO's
+/// `NIOTCPEchoServer`: a discarding task group with a non-throwing task per connection, so one bad
+/// connection never takes the server down.
+///
+/// ```swift
+/// let server = ChatServer(assistant: assistant, store: store, logger: logger)
+/// let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// try await group.run()
+/// ```
+public actor ChatServer: Service {
+    /// How the server listens and what it allows.
+    public nonisolated let configuration: ServerConfiguration
+    /// Where confirmed callback requests are saved; the server closes it when it stops.
+    private nonisolated let store: any CallbackStore
+    private nonisolated let logger: Logger
+    private nonisolated let reloader: (@Sendable () throws -> Assistant)?
+    private nonisolated let eventLoopGroup: MultiThreadedEventLoopGroup
+
+    /// The assistant new conversations start with; a reload replaces it.
+    private var assistant: Assistant
+    private var openConnections = 0
+    private var lastConnectionID: UInt64 = 0
+    private var started = false
+    private var listening = Listening.waiting([])
+
+    private enum Listening {
+        case waiting([CheckedContinuation<[ListenerAddress], any Error>])
+        case listening([ListenerAddress])
+        case stopped
+    }
+
+    /// Creates a server; nothing listens until ``run()``.
+    ///
+    /// - Parameters:
+    ///   - configuration: Ports and limits.
+    ///   - assistant: The knowledge, matcher and crisis detector conversations start with.
+    ///   - store: Where callback requests are saved. The server owns it from now on: it closes it once the
+    ///     last connection has ended, so that no save is cut off.
+    ///   - logger: Logs connection ids, events, intents and latencies; never what visitors type.
+    ///   - reloadAssistant: Loads the knowledge again, for SIGHUP and ``reloadKnowledge()``; throws when
+    ///     the knowledge on disk is broken, and then the old one stays.
+    public init(
+        configuration: ServerConfiguration = ServerConfiguration(),
+        assistant: Assistant,
+        store: any CallbackStore,
+        logger: Logger,
+        reloadAssistant: (@Sendable () throws -> Assistant)? = nil
+    ) {
+        self.configuration = configuration
+        self.assistant = assistant
+        self.store = store
+        self.logger = logger
+        self.reloader = reloadAssistant
+        self.eventLoopGroup = .singleton
+    }
+
+    // MARK: - Public API
+
+    /// Where the server listens, with the real ports (useful with port 0); waits until it is listening.
+    ///
+    /// - Throws: ``ChatServerError/notListening`` if the server stopped or could not start.
+    public func listeningAddresses() async throws -> [ListenerAddress] {
+        switch listening {
+        case .listening(let addresses):
+            return addresses
+        case .stopped:
+            throw ChatServerError.notListening
+        case .waiting(var waiters):
+            return try await withCheckedThrowingContinuation { continuation in
+                waiters.append(continuation)
+                listening = .waiting(waiters)
+            }
+        }
+    }
+
+    /// The port bound for a protocol, or nil when that protocol is turned off; waits until listening.
+    public func port(for chatProtocol: ChatProtocol) async throws -> Int? {
+        try await listeningAddresses().first { $0.chatProtocol == chatProtocol }?.port
+    }
+
+    /// Loads the knowledge again with the closure given at creation; new conversations use it,
+    /// conversations already going keep theirs. When loading fails, the error is logged and thrown and
+    /// the knowledge already loaded stays.
+    public nonisolated func reloadKnowledge() async throws {
+        guard let reloader else {
+            logger.warning("knowledge reload asked for, but this server has no way to reload it")
+            throw ChatServerError.cannotReload
+        }
+        let fresh: Assistant
+        do {
+            fresh = try reloader()
+        } catch {
+            logger.error(
+                "knowledge reload refused; keeping the knowledge already loaded", metadata: ["error": "\(error)"])
+            throw error
+        }
+        await install(fresh)
+        logger.notice("knowledge reloaded", metadata: ["intents": "\(fresh.knowledge.intents.count)"])
+    }
+
+    /// Listens and serves until graceful shutdown or cancellation, then closes the callback store.
+    public nonisolated func run() async throws {
+        try await markStarted()
+        let listeners: [(address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>)]
+        do {
+            listeners = try await bindListeners()
+        } catch {
+            logger.error("cannot listen", metadata: ["error": "\(error)"])
+            await closeStore()
+            await markStopped(error)
+            throw error
+        }
+        let addresses = listeners.map(\.address)
+        await markListening(addresses)
+        var metadata: Logger.Metadata = ["host": "\(configuration.host)"]
+        for address in addresses { metadata["\(address.chatProtocol)_port"] = "\(address.port)" }
+        logger.info("listening", metadata: metadata)
+
+        var failure: (any Error)?
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                if reloader != nil && configuration.reloadsOnHangup {
+                    group.addTask { await self.reloadOnHangup() }
+                }
+                try await withGracefulShutdownHandler {
+                    try await self.serve(listeners)
+                } onGracefulShutdown: { [logger] in
+                    logger.info("shutting down: no new chats; saying goodbye to everyone connected")
+                }
+                group.cancelAll()
+            }
+        } catch {
+            logger.error("server stopped on an error", metadata: ["error": "\(error)"])
+            failure = error
+        }
+        await closeStore()
+        await markStopped(ChatServerError.notListening)
+        logger.info("stopped")
+        if let failure { throw failure }
+    }
+
+    // MARK: - Listening
+
+    private nonisolated func bindListeners() async throws -> [(
+        address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>
+    )] {
+        var bound: [(address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>)] = []
+        do {
+            for (chatProtocol, port) in configuration.listeners {
+                bound.append(try await bind(chatProtocol, port: port))
+            }
+        } catch {
+            for listener in bound { try? await listener.channel.channel.close() }
+            throw error
+        }
+        return bound
+    }
+
+    private nonisolated func bind(_ chatProtocol: ChatProtocol, port: Int) async throws -> (
+        address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>
+    ) {
+        let host = configuration.host
+        let idleTimeout = TimeAmount(configuration.idleTimeout)
+        let channel: NIOAsyncChannel<AcceptedConnection, Never>
+        do {
+            channel = try await ServerBootstrap(group: eventLoopGroup)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Without this a client that half-closes after sending (`nc -q1`) gets no reply.
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                // Small reads: with the inbound stream's watermark this bounds what one connection buffers.
+                .childChannelOption(
+                    .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 16384)
+                )
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let stop = ConnectionStop()
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(IdleTimeoutHandler(stop: stop))
+                        let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4)))
+                        return AcceptedConnection(channel: connection, stop: stop)
+                    }
+                }
+        } catch {
+            throw ChatServerError.cannotListen(
+                ListenerAddress(chatProtocol: chatProtocol, host: host, port: port), reason: "\(error)")
+        }
+        let boundPort = channel.channel.localAddress?.port ?? port
+        return (ListenerAddress(chatProtocol: chatProtocol, host: host, port: boundPort), channel)
+    }
+
+    // MARK: - Serving
+
+    private nonisolated func serve(
+        _ listeners: [(address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>)]
+    ) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            for listener in listeners {
+                group.addTask { try await self.accept(on: listener.channel, speaking: listener.address.chatProtocol) }
+            }
+        }
+    }
+
+    /// Accepts connections until graceful shutdown, then closes the listening socket and waits for the
+    /// connections, which say their goodbyes.
+    private nonisolated func accept(
+        on listener: NIOAsyncChannel<AcceptedConnection, Never>, speaking chatProtocol: ChatProtocol
+    ) async throws {
+        try await withThrowingDiscardingTaskGroup { connections in
+            try await listener.executeThenClose { inbound in
+                for try await connection in inbound.cancelOnGracefulShutdown() {
+                    connections.addTask { await self.handle(connection, speaking: chatProtocol) }
+                }
+            }
+        }
+    }
+
+    private nonisolated func handle(_ connection: AcceptedConnection, speaking chatProtocol: ChatProtocol) async {
+        let admission = await admit()
+        var logger = self.logger
+        logger[metadataKey: "connection"] = "\(admission.id)"
+        logger[metadataKey: "protocol"] = "\(chatProtocol)"
+        let session = ChatSession(
+            chatProtocol: chatProtocol, assistant: admission.assistant, store: store, configuration: configuration,
+            logger: logger)
+        guard admission.admitted else {
+            await session.refuseBusy(connection)
+            return
+        }
+        await session.run(connection)
+        await release()
+    }
+
+    // MARK: - State
+
+    private func admit() -> (id: UInt64, assistant: Assistant, admitted: Bool) {
+        lastConnectionID += 1
+        guard openConnections < configuration.maximumConnections else {
+            return (lastConnectionID, assistant, false)
+        }
+        openConnections += 1
+        return (lastConnectionID, assistant, true)
+    }
+
+    private func release() {
+        openConnections -= 1
+    }
+
+    private func install(_ fresh: Assistant) {
+        assistant = fresh
+    }
+
+    private func markStarted() throws {
+        guard !started else { throw ChatServerError.alreadyStarted }
+        started = true
+    }
+
+    private func markListening(_ addresses: [ListenerAddress]) {
+        if case .waiting(let waiters) = listening {
+            for waiter in waiters { waiter.resume(returning: addresses) }
+        }
+        listening = .listening(addresses)
+    }
+
+    private func markStopped(_ error: any Error) {
+        if case .waiting(let waiters) = listening {
+            for waiter in waiters { waiter.resume(throwing: error) }
+        }
+        listening = .stopped
+    }
+
+    private nonisolated func closeStore() async {
+        do {
+            try await store.close()
+            logger.info("callback store closed")
+        } catch {
+            logger.error("callback store did not close cleanly", metadata: ["error": "\(error)"])
+        }
+    }
+}

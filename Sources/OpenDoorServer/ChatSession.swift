@@ -1,0 +1,152 @@
+import Logging
+import NIOCore
+import OpenDoorKit
+import ServiceLifecycle
+
+/// One visitor's connection: the greeting, then exactly one answer per line, then a goodbye.
+///
+/// ``run(_:)`` never throws: whatever one connection does (resets, sends garbage, stops reading), the
+/// others and the server go on. Reads are pulled one line at a time and each answer is written, with
+/// the writer's backpressure, before the next line is read; the inbound stream buffers only a few
+/// reads, so a client that doesn't read what it is sent soon stops being read.
+struct ChatSession: Sendable {
+    /// The protocol spoken on this connection.
+    let chatProtocol: ChatProtocol
+    /// The knowledge and matcher this conversation keeps for its whole life, even across a reload.
+    let assistant: Assistant
+    /// Where confirmed callback requests are saved.
+    let store: any CallbackStore
+    /// Limits.
+    let configuration: ServerConfiguration
+    /// Carries the connection id and protocol; never message text or phone numbers.
+    let logger: Logger
+
+    /// Serves the connection until the client leaves, it idles out or the server shuts down, then closes it.
+    func run(_ connection: AcceptedConnection) async {
+        let opened = ContinuousClock.now
+        var lines = 0
+        logger.info("connection opened")
+        do {
+            try await connection.channel.executeThenClose { inbound, outbound in
+                try await withGracefulShutdownHandler {
+                    lines = try await converse(inbound: inbound, outbound: outbound, stop: connection.stop)
+                    try await Self.finishWrites(connection.channel)
+                } onGracefulShutdown: {
+                    if connection.stop.request(.shutdown) {
+                        connection.channel.channel.close(mode: .input, promise: nil)
+                    }
+                }
+            }
+        } catch {
+            // Resets and writes to a closed socket end up here; they say nothing about the visitor.
+            logger.debug("connection error", metadata: ["error": "\(error)"])
+        }
+        logger.info(
+            "connection closed",
+            metadata: [
+                "reason": "\(connection.stop.reason?.rawValue ?? "client closed")", "lines": "\(lines)",
+                "duration_s": "\(Self.seconds(ContinuousClock.now - opened))",
+            ])
+    }
+
+    /// Tells a visitor the chat is full and gives the center's number, then closes.
+    func refuseBusy(_ connection: AcceptedConnection) async {
+        logger.notice("connection refused: chat full", metadata: ["max_connections": "\(configuration.maximumConnections)"])
+        do {
+            try await connection.channel.executeThenClose { _, outbound in
+                try await send(.bye(.busy, text: ServerText.busy(assistant.knowledge)), to: outbound)
+                try await Self.finishWrites(connection.channel)
+            }
+        } catch {
+            logger.debug("connection error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The conversation itself; returns how many lines the client sent.
+    private func converse(
+        inbound: NIOAsyncChannelInboundStream<ByteBuffer>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        stop: ConnectionStop
+    ) async throws -> Int {
+        var conversation = assistant.makeConversation(channel: .socket, logger: logger)
+        try await send(.reply(conversation.start()), to: outbound)
+        var limiter = MessageRateLimiter(burst: configuration.messageBurst, perMinute: configuration.messagesPerMinute)
+        var lines = 0
+        let frames = inbound.decode(using: LineFrameDecoder(maximumLength: configuration.maximumLineLength))
+        reading: for try await frame in frames {
+            lines += 1
+            let input: ClientInput
+            switch frame {
+            case .tooLong:
+                input = .invalid(.lineTooLong(maximum: configuration.maximumLineLength))
+            case .line(let bytes):
+                if let text = VisitorText.decode(bytes) {
+                    input = ClientInput.parse(text, as: chatProtocol)
+                } else {
+                    input = .invalid(.invalidUTF8)
+                }
+            }
+            if case .blank = input { continue }
+            guard limiter.allow() else {
+                try await refuse(.rateLimited, outbound: outbound)
+                continue
+            }
+            switch input {
+            case .message(let message):
+                let started = ContinuousClock.now
+                let reply = await conversation.respond(to: message, store: store)
+                try await send(.reply(reply), to: outbound)
+                logger.info(
+                    "reply",
+                    metadata: [
+                        "intent": "\(reply.intent.rawValue)", "state": "\(reply.state.rawValue)",
+                        "crisis": "\(reply.crisis)", "latency_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
+                    ])
+            case .hello:
+                try await send(.hello(configuration), to: outbound)
+            case .bye:
+                _ = stop.request(.client)
+                try await send(.bye(.client, text: ServerText.clientBye(assistant.knowledge)), to: outbound)
+                logger.info("client said bye")
+                return lines
+            case .invalid(let error):
+                try await refuse(error, outbound: outbound)
+            case .blank:
+                continue reading
+            }
+        }
+        if let reason = stop.reason {
+            try await send(.bye(reason, text: ServerText.bye(reason, assistant.knowledge)), to: outbound)
+            logger.info("said goodbye", metadata: ["reason": "\(reason.rawValue)"])
+        }
+        return lines
+    }
+
+    private func refuse(_ error: ProtocolError, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        logger.notice("line refused", metadata: ["code": "\(error.code)"])
+        try await send(.error(error), to: outbound)
+    }
+
+    private func send(_ output: ServerOutput, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        try await outbound.write(ByteBuffer(string: output.rendered(for: chatProtocol)))
+    }
+
+    /// Waits until everything written so far has reached the socket.
+    ///
+    /// `executeThenClose` closes the channel as soon as the body returns, and a close drops writes still
+    /// queued (a slow client, a full socket buffer). An empty write queued behind them completes only
+    /// once they have all been written.
+    private static func finishWrites(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
+        try await channel.channel.writeAndFlush(ByteBuffer()).get()
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        return (milliseconds * 100).rounded() / 100
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return ((Double(seconds) + Double(attoseconds) / 1e18) * 10).rounded() / 10
+    }
+}

@@ -1,0 +1,27 @@
+/// A token bucket: a connection may send a burst of lines, then lines at a steady rate.
+struct MessageRateLimiter {
+    /// The most lines in a burst.
+    let burst: Double
+    /// Lines earned back per second.
+    let perSecond: Double
+    private var tokens: Double
+    private var last: ContinuousClock.Instant
+
+    init(burst: Int, perMinute: Int, now: ContinuousClock.Instant = .now) {
+        self.burst = Double(max(1, burst))
+        self.perSecond = Double(max(0, perMinute)) / 60
+        self.tokens = self.burst
+        self.last = now
+    }
+
+    /// Whether one more line may be taken now; takes it if so.
+    mutating func allow(now: ContinuousClock.Instant = .now) -> Bool {
+        let elapsed = now - last
+        last = now
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        tokens = min(burst, tokens + seconds * perSecond)
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}

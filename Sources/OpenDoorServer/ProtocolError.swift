@@ -1,0 +1,76 @@
+/// Why a client's line could not be taken, as sent back to the client (`{"type":"error","code",…}` or a
+/// line of text). The connection stays open after every one of these.
+struct ProtocolError: Error, Hashable, Sendable {
+    /// The kind of problem, with its name on the wire.
+    struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum _Code: String, Hashable, Sendable {
+            case lineTooLong = "line_too_long"
+            case invalidUTF8 = "invalid_utf8"
+            case invalidJSON = "invalid_json"
+            case unknownType = "unknown_type"
+            case missingText = "missing_text"
+            case rateLimited = "rate_limited"
+        }
+
+        private var code: _Code
+
+        private init(_ code: _Code) {
+            self.code = code
+        }
+
+        /// The code as the JSON protocol sends it, like `line_too_long`.
+        var description: String { code.rawValue }
+
+        /// The line was longer than the maximum.
+        static let lineTooLong = Code(.lineTooLong)
+        /// The line was not UTF-8.
+        static let invalidUTF8 = Code(.invalidUTF8)
+        /// The line was not a JSON object.
+        static let invalidJSON = Code(.invalidJSON)
+        /// The object's `type` was missing or not one the server knows.
+        static let unknownType = Code(.unknownType)
+        /// A `message` had no `text` string.
+        static let missingText = Code(.missingText)
+        /// The connection sent lines faster than its rate limit.
+        static let rateLimited = Code(.rateLimited)
+    }
+
+    /// The kind of problem.
+    let code: Code
+    /// What the client reads: what went wrong and what to send instead.
+    let message: String
+
+    private init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// A line longer than `maximum` bytes.
+    static func lineTooLong(maximum: Int) -> Self {
+        Self(.lineTooLong, "That message is too long for me. Please keep it under \(maximum) characters and send it again.")
+    }
+
+    /// A line that is not UTF-8.
+    static let invalidUTF8 = Self(
+        .invalidUTF8, "I couldn’t read that line because it isn’t UTF-8 text. Please type it again.")
+
+    /// A JSON-lines line that is not a JSON object.
+    static let invalidJSON = Self(
+        .invalidJSON, #"Each line must be one JSON object, like {"type":"message","text":"hello"}."#)
+
+    /// A JSON object with no `type`, or one the server doesn't know.
+    static func unknownType(_ type: String?) -> Self {
+        guard let type else { return Self(.unknownType, #"The object needs a "type": "message", "hello" or "bye"."#) }
+        let shown = type.count > 40 ? String(type.prefix(40)) + "…" : type
+        return Self(.unknownType, #"Unknown type "\#(shown)": use "message", "hello" or "bye"."#)
+    }
+
+    /// A `message` object with no `text` string.
+    static let missingText = Self(
+        .missingText, #"A message needs "text" with a string, like {"type":"message","text":"hello"}."#)
+
+    /// A line over the connection's rate limit.
+    static let rateLimited = Self(
+        .rateLimited,
+        "You’re sending messages faster than I can keep up with. Please wait a few seconds and send that again.")
+}

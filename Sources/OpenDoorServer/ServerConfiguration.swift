@@ -1,0 +1,35 @@
+/// How the chat server listens and what it allows one visitor to do.
+///
+/// Every field has a default fit for a small center; `opendoor serve --help` names the option for each.
+/// Tests set the ports to 0 (any free port) and shorten the timeouts.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// The address to listen on; the default, 127.0.0.1, takes connections from this machine only.
+    public var host: String = "127.0.0.1"
+    /// The text protocol's port (for nc and telnet), 0 for any free port, or nil to turn it off.
+    public var textPort: Int? = 7460
+    /// The JSON-lines protocol's port (for programs), 0 for any free port, or nil to turn it off.
+    public var jsonPort: Int? = 7461
+    /// The longest line a visitor may send, in bytes of UTF-8 without the line break; a longer one gets an error.
+    public var maximumLineLength: Int = 4096
+    /// How long a visitor may send nothing before the chat says goodbye and closes.
+    public var idleTimeout: Duration = .seconds(600)
+    /// How many visitors may be connected at once, over both protocols; the next one is told the chat is busy.
+    public var maximumConnections: Int = 100
+    /// How many lines one connection may send in a quick burst before the rate limit applies.
+    public var messageBurst: Int = 20
+    /// How many lines per minute one connection may send, sustained, once its burst is spent.
+    public var messagesPerMinute: Int = 60
+    /// Whether SIGHUP reloads the knowledge (when the server was given a way to reload it).
+    public var reloadsOnHangup: Bool = true
+
+    /// The defaults.
+    public init() {}
+
+    /// The enabled listeners and their requested ports, text first.
+    var listeners: [(chatProtocol: ChatProtocol, port: Int)] {
+        var result: [(ChatProtocol, Int)] = []
+        if let textPort { result.append((.text, textPort)) }
+        if let jsonPort { result.append((.jsonLines, jsonPort)) }
+        return result
+    }
+}

@@ -1,0 +1,53 @@
+import NIOCore
+
+/// Turns the bytes of a visitor's line into text the conversation can take.
+enum VisitorText {
+    /// The line as a string, or nil when it is not valid UTF-8 (never repaired: the visitor is asked again).
+    static func decode(_ line: ByteBuffer) -> String? {
+        String(validating: line.readableBytesView, as: UTF8.self)
+    }
+
+    /// The text without control characters.
+    ///
+    /// Terminal escape sequences (arrow keys: `ESC [ A`) are removed whole; a backspace or delete erases
+    /// the character before it, as a raw-mode terminal would have; tabs and line breaks inside a JSON
+    /// string become spaces; every other C0 or C1 control character is dropped.
+    static func clean(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = String.UnicodeScalarView()
+        var scalars = text.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            switch scalar.value {
+            case 0x1B:
+                skipEscapeSequence(&scalars)
+            case 0x08, 0x7F:
+                if !result.isEmpty { result.removeLast() }
+            case 0x09...0x0D:
+                result.append(" ")
+            case 0x00...0x1F, 0x80...0x9F:
+                continue
+            default:
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// Skips what follows an ESC: a CSI sequence (`[` … final byte), an SS3 key (`O` and one more),
+    /// or a single character.
+    private static func skipEscapeSequence(_ scalars: inout String.UnicodeScalarView.Iterator) {
+        guard let next = scalars.next() else { return }
+        switch next {
+        case "[":
+            while let scalar = scalars.next(), !(0x40...0x7E).contains(scalar.value) {}
+        case "O":
+            _ = scalars.next()
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OpenDoorKit
+import OpenDoorServer
+import ServiceLifecycle
+
+extension OpenDoor {
+    /// `opendoor serve`: the chat over TCP, as text for nc/telnet and as JSON lines for programs.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the chat over TCP: plain text on --port, JSON lines on --json-port.",
+            discussion: """
+                Listens on 127.0.0.1 unless --host says otherwise. Try it with:
+                  nc 127.0.0.1 7460
+                  printf '{"type":"message","text":"can i come back"}\\n' | nc -q1 127.0.0.1 7461
+                SIGTERM or SIGINT (Ctrl-C) says goodbye to everyone connected, closes the callback store and
+                exits 0. SIGHUP reloads the knowledge folder: new chats use it, chats already going keep theirs,
+                and a broken edit is refused (logged) while the old knowledge stays. docs/PROTOCOL.md has both
+                protocols with example sessions.
+                """)
+
+        private static let defaults = ServerConfiguration()
+
+        @OptionGroup var options: KnowledgeOptions
+        @OptionGroup var data: DataOptions
+        @OptionGroup var logging: LogOptions
+
+        @Option(help: "The address to listen on (0.0.0.0 for every interface).")
+        var host = defaults.host
+
+        @Option(help: "The text protocol's port (0: any free port).")
+        var port = defaults.textPort ?? 7460
+
+        @Option(help: "The JSON-lines protocol's port (0: any free port).")
+        var jsonPort = defaults.jsonPort ?? 7461
+
+        @Flag(help: "Don't serve the text protocol.")
+        var noText = false
+
+        @Flag(help: "Don't serve the JSON-lines protocol.")
+        var noJson = false
+
+        @Option(help: "How many visitors may be connected at once, both protocols together.")
+        var maxConnections = defaults.maximumConnections
+
+        @Option(help: "Seconds a visitor may send nothing before the chat says goodbye and closes.")
+        var idleTimeout = Int(defaults.idleTimeout.components.seconds)
+
+        @Option(help: "The longest line accepted, in bytes; a longer one gets an error.")
+        var maxLineLength = defaults.maximumLineLength
+
+        @Option(help: "Lines one connection may send in a quick burst.")
+        var messageBurst = defaults.messageBurst
+
+        @Option(help: "Lines per minute one connection may send once its burst is spent.")
+        var messagesPerMinute = defaults.messagesPerMinute
+
+        func validate() throws {
+            if noText && noJson {
+                throw ValidationError("--no-text and --no-json together leave nothing to serve; keep one.")
+            }
+            for (name, value) in [("--port", port), ("--json-port", jsonPort)] where !(0...65_535).contains(value) {
+                throw ValidationError("\(name) is a TCP port from 1 to 65535 (or 0 for any free port).")
+            }
+            if !noText && !noJson && port == jsonPort && port != 0 {
+                throw ValidationError("--port and --json-port must differ; each protocol needs its own port.")
+            }
+            if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
+            if idleTimeout < 1 { throw ValidationError("--idle-timeout is a number of seconds, at least 1.") }
+            if maxLineLength < 64 { throw ValidationError("--max-line-length must be at least 64 bytes.") }
+            if messageBurst < 1 { throw ValidationError("--message-burst must be at least 1.") }
+            if messagesPerMinute < 1 { throw ValidationError("--messages-per-minute must be at least 1.") }
+        }
+
+        var serverConfiguration: ServerConfiguration {
+            var configuration = ServerConfiguration()
+            configuration.host = host
+            configuration.textPort = noText ? nil : port
+            configuration.jsonPort = noJson ? nil : jsonPort
+            configuration.maximumConnections = maxConnections
+            configuration.idleTimeout = .seconds(idleTimeout)
+            configuration.maximumLineLength = maxLineLength
+            configuration.messageBurst = messageBurst
+            configuration.messagesPerMinute = messagesPerMinute
+            return configuration
+        }
+
+        func run() async throws {
+            let logger = logging.bootstrap(label: "opendoor.serve", defaultLevel: .info)
+            let assistant = try options.loadAssistant()
+            let store = try data.open(logger: logger)
+            let directory = options.directory
+            let server = ChatServer(
+                configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
+                reloadAssistant: { try Self.loadAssistant(from: directory) })
+            var group = ServiceGroupConfiguration(
+                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = .seconds(10)
+            group.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: group).run()
+        }
+
+        /// The knowledge and safety rules, for a reload: errors are thrown for the server to log, not printed.
+        static func loadAssistant(from directory: URL) throws -> Assistant {
+            let knowledge = try Knowledge.load(from: directory)
+            let rules = try SafetyRules.load(from: directory.appendingPathComponent("safety.yaml"))
+            return Assistant(knowledge: knowledge, safety: CrisisDetector(rules: rules))
+        }
+    }
+}
