@@ -57,7 +57,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "OpenDoorKitTests", dependencies: ["OpenDoorKit"]),
+        .testTarget(
+            name: "OpenDoorKitTests", dependencies: ["OpenDoorKit", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "OpenDoorSQLiteTests",
             dependencies: [
@@ -65,7 +67,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "OpenDoorServerTests", dependencies: ["OpenDoorServer", "OpenDoorKit", "OpenDoorSQLite"]),
+        .testTarget(
+            name: "OpenDoorServerTests",
+            dependencies: [
+                "OpenDoorServer", "OpenDoorKit", "OpenDoorSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "opendoorTests",
             dependencies: ["opendoor", "OpenDoorKit", "OpenDoorSQLite", .product(name: "Logging", package: "swift-log")]

@@ -259,9 +259,20 @@
     '  border: 1px solid CanvasText; } }',
   ].join('\n');
 
-  var CHAT_ICON =
-    '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v9a2 ' +
-    '2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm0 2v9h2v2l2.5-2H20V6H4z"/></svg>';
+  var CHAT_ICON_PATH = 'M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm0 2v9h2v2l2.5-2H20V6H4z';
+
+  function chatIcon() {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var path = document.createElementNS(ns, 'path');
+    path.setAttribute('fill', 'currentColor');
+    path.setAttribute('d', CHAT_ICON_PATH);
+    svg.appendChild(path);
+    return svg;
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Small DOM helpers: text always goes in through textContent.
@@ -320,9 +331,21 @@
     this.host = host;
     this.root = root;
 
-    var style = el('style');
-    style.textContent = CSS;
-    root.appendChild(style);
+    // A constructed style sheet needs no 'unsafe-inline' in the site's Content-Security-Policy.
+    if (root !== host && 'adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function') {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+      } catch (error) {
+        sheet = null;
+      }
+    }
+    if (!sheet) {
+      var style = el('style');
+      style.textContent = CSS;
+      root.appendChild(style);
+    }
 
     var accent = parseColor(config.accentColor);
     var crisis = parseColor(config.crisisColor);
@@ -343,7 +366,7 @@
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-controls', 'odw-panel');
     launcher.setAttribute('aria-haspopup', 'dialog');
-    launcher.innerHTML = CHAT_ICON; // static markup, no outside text
+    launcher.appendChild(chatIcon());
     launcher.appendChild(el('span', null, config.launcherLabel));
     launcher.title = 'Chat with ' + config.centerName;
     this.launcher = launcher;
@@ -449,10 +472,10 @@
     retry.addEventListener('click', function () { self.reconnectNow(); });
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      if (self.send(input.value)) input.value = '';
+      if (self.send(input.value, true)) input.value = '';
       input.focus();
     });
-    panel.addEventListener('keydown', function (event) { self.onKeyDown(event); });
+    wrap.addEventListener('keydown', function (event) { self.onKeyDown(event); });
     window.addEventListener('online', function () { self.reconnectNow(); });
     window.addEventListener('offline', function () {
       if (!self.connected) self.setStatus('offline', 'You’re offline. I’ll reconnect when you’re back online.');
@@ -504,8 +527,16 @@
     else this.open();
   };
 
-  Widget.prototype.focusInput = function () {
-    if (!this.input.disabled) {
+  /**
+   * Moves focus into the chat: to the input, or on a touch screen to the conversation, so that the keyboard
+   * doesn't cover the reply the visitor is about to read (`typing` says they are about to type anyway).
+   */
+  Widget.prototype.focusInput = function (typing) {
+    var touch = window.matchMedia && window.matchMedia('(pointer: coarse)').matches;
+    if (touch && !typing) {
+      this.waitingFocus = null;
+      this.log.focus({ preventScroll: true });
+    } else if (!this.input.disabled) {
       this.input.focus();
       this.waitingFocus = null;
     } else {
@@ -516,7 +547,7 @@
   };
 
   Widget.prototype.onKeyDown = function (event) {
-    if (event.key === 'Escape') {
+    if (event.key === 'Escape' && this.isOpen) {
       event.preventDefault();
       event.stopPropagation();
       this.close();
@@ -596,6 +627,8 @@
     this.pending = 0;
     this.showTyping(false);
     this.setInputEnabled(false);
+    this.retireOptions(); // they belong to the conversation that just ended
+    this.applyState('open');
     if (this.greeted) {
       this.hadConversation = true;
       this.lastConversationState = this.state;
@@ -698,17 +731,21 @@
     this.byeReason = typeof bye.reason === 'string' ? bye.reason : 'unknown';
     this.pending = 0;
     this.showTyping(false);
-    if (this.byeReason !== 'client' && typeof bye.text === 'string' && bye.text) {
+    // A full chat is said once; the status line counts down the retries after that.
+    var repeat = this.byeReason === 'busy' && this.busyShown;
+    if (this.byeReason !== 'client' && typeof bye.text === 'string' && bye.text && !repeat) {
       this.retireOptions();
       this.renderReply({ text: bye.text, options: [], crisis: false });
     }
+    if (this.byeReason === 'busy') this.busyShown = true;
   };
 
   Widget.prototype.onReply = function (reply) {
     if (!this.greeted) {
       this.greeted = true;
       this.attempt = 0;
-      if (this.hadConversation) this.showNewConversationNotice();
+      this.busyShown = false;
+      var notice = this.hadConversation ? this.showNewConversationNotice() : null;
       this.setInputEnabled(true);
       if (this.isOpen && this.shouldFocusInput()) this.input.focus();
     } else if (this.pending > 0) {
@@ -719,9 +756,11 @@
     this.state = state;
     this.renderReply(reply);
     this.applyState(state);
+    if (notice) this.log.scrollTop = notice.offsetTop - 8; // the notice first, then the new greeting
   };
 
   Widget.prototype.onError = function (error) {
+    if (this.pending === 0 && error.code === 'unknown_type') return; // a server that doesn't know our hello
     if (this.pending > 0) this.pending -= 1;
     this.showTyping(this.pending > 0);
     var text = typeof error.message === 'string' && error.message ? error.message
@@ -744,8 +783,9 @@
       text += ' Your call request wasn’t finished, so nothing was sent. You can ask again whenever you like.';
     }
     this.retireOptions();
-    this.appendNote(text);
+    var note = this.appendNote(text);
     this.hadConversation = false;
+    return note;
   };
 
   // ----- Rendering ----------------------------------------------------------------------------------
@@ -785,8 +825,10 @@
       options.forEach(function (option) {
         var button = el('button', 'odw-option', option);
         button.type = 'button';
-        button.addEventListener('click', function () {
-          if (self.send(option)) self.input.focus();
+        button.addEventListener('click', function (event) {
+          // A keyboard's Enter or Space clicks with detail 0: keep typing hands in the input. A tap leaves
+          // the phone's keyboard down.
+          self.send(option, event.detail === 0);
         });
         group.appendChild(button);
       });
@@ -821,7 +863,7 @@
   };
 
   /** Suggested replies belong to the moment they were offered; once the visitor answers, they go. */
-  Widget.prototype.retireOptions = function () {
+  Widget.prototype.retireOptions = function (typing) {
     var groups = this.log.querySelectorAll('.odw-options');
     var active = this.root.activeElement;
     var hadFocus = false;
@@ -829,7 +871,7 @@
       if (active && group.contains(active)) hadFocus = true;
       group.parentNode.removeChild(group);
     });
-    if (hadFocus) this.focusInput();
+    if (hadFocus) this.focusInput(typing);
   };
 
   Widget.prototype.showTyping = function (on) {
@@ -887,14 +929,14 @@
 
   // ----- Sending ------------------------------------------------------------------------------------
 
-  Widget.prototype.send = function (raw) {
+  Widget.prototype.send = function (raw, typing) {
     var text = String(raw || '').trim();
     if (!text) return false;
     if (!this.ws || !this.connected || !this.greeted || this.ws.readyState !== WebSocket.OPEN) return false;
     if (text.length > this.maxChars) text = text.slice(0, this.maxChars);
     // JSON.stringify escapes newlines, so one message is always one line. websockify takes binary frames.
     this.ws.send(this.encoder.encode(JSON.stringify({ type: 'message', text: text }) + '\n'));
-    this.retireOptions();
+    this.retireOptions(typing !== false);
     this.renderVisitor(text);
     this.pending += 1;
     this.showTyping(true);

@@ -171,6 +171,7 @@ public actor ChatServer: Service {
     ) {
         let host = configuration.host
         let idleTimeout = TimeAmount(configuration.idleTimeout)
+        let closeGracePeriod = TimeAmount(configuration.closeGracePeriod)
         let channel: NIOAsyncChannel<AcceptedConnection, Never>
         do {
             channel = try await ServerBootstrap(group: eventLoopGroup)
@@ -185,8 +186,9 @@ public actor ChatServer: Service {
                 .bind(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let stop = ConnectionStop()
-                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                        try channel.pipeline.syncOperations.addHandler(IdleTimeoutHandler(stop: stop))
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(
+                            IdleTimeoutHandler(stop: stop, grace: closeGracePeriod))
                         let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                             wrappingChannelSynchronously: channel,
                             configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4)))

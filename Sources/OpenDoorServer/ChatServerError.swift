@@ -73,7 +73,7 @@ extension ChatServerError: CustomStringConvertible {
         case .cannotListen:
             let place = address.map { "\($0.host):\($0.port) for the \($0.chatProtocol) protocol" } ?? "the port"
             let option = address?.chatProtocol == .jsonLines ? "--json-port" : "--port"
-            return "Could not listen on \(place)" + (reason.map { " (\($0))" } ?? "") + ". "
+            return "Could not listen on \(place)" + (reason.map { ": \($0)" } ?? "") + ". "
                 + "Another program (perhaps another opendoor serve) may be using it: stop it, or choose another port "
                 + "with \(option)."
         case .alreadyStarted:

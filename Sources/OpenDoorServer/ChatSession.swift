@@ -29,12 +29,15 @@ struct ChatSession: Sendable {
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
                 try await withGracefulShutdownHandler {
-                    lines = try await converse(inbound: inbound, outbound: outbound, stop: connection.stop)
+                    try await converse(inbound: inbound, outbound: outbound, stop: connection.stop, lines: &lines)
                     try await Self.finishWrites(connection.channel)
-                } onGracefulShutdown: {
+                } onGracefulShutdown: { [grace = TimeAmount(configuration.closeGracePeriod)] in
+                    let channel = connection.channel.channel
                     if connection.stop.request(.shutdown) {
-                        connection.channel.channel.close(mode: .input, promise: nil)
+                        channel.close(mode: .input, promise: nil)
                     }
+                    // A visitor who doesn't read can't be written to: don't let them hold up the shutdown.
+                    channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
                 }
             }
         } catch {
@@ -51,7 +54,8 @@ struct ChatSession: Sendable {
 
     /// Tells a visitor the chat is full and gives the center's number, then closes.
     func refuseBusy(_ connection: AcceptedConnection) async {
-        logger.notice("connection refused: chat full", metadata: ["max_connections": "\(configuration.maximumConnections)"])
+        logger.notice(
+            "connection refused: chat full", metadata: ["max_connections": "\(configuration.maximumConnections)"])
         do {
             try await connection.channel.executeThenClose { _, outbound in
                 try await send(.bye(.busy, text: ServerText.busy(assistant.knowledge)), to: outbound)
@@ -62,15 +66,14 @@ struct ChatSession: Sendable {
         }
     }
 
-    /// The conversation itself; returns how many lines the client sent.
+    /// The conversation itself; counts the lines the client sent in `lines`.
     private func converse(
         inbound: NIOAsyncChannelInboundStream<ByteBuffer>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-        stop: ConnectionStop
-    ) async throws -> Int {
+        stop: ConnectionStop, lines: inout Int
+    ) async throws {
         var conversation = assistant.makeConversation(channel: .socket, logger: logger)
         try await send(.reply(conversation.start()), to: outbound)
         var limiter = MessageRateLimiter(burst: configuration.messageBurst, perMinute: configuration.messagesPerMinute)
-        var lines = 0
         let frames = inbound.decode(using: LineFrameDecoder(maximumLength: configuration.maximumLineLength))
         reading: for try await frame in frames {
             lines += 1
@@ -99,7 +102,8 @@ struct ChatSession: Sendable {
                     "reply",
                     metadata: [
                         "intent": "\(reply.intent.rawValue)", "state": "\(reply.state.rawValue)",
-                        "crisis": "\(reply.crisis)", "latency_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
+                        "crisis": "\(reply.crisis)",
+                        "latency_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
                     ])
             case .hello:
                 try await send(.hello(configuration), to: outbound)
@@ -107,7 +111,7 @@ struct ChatSession: Sendable {
                 _ = stop.request(.client)
                 try await send(.bye(.client, text: ServerText.clientBye(assistant.knowledge)), to: outbound)
                 logger.info("client said bye")
-                return lines
+                return
             case .invalid(let error):
                 try await refuse(error, outbound: outbound)
             case .blank:
@@ -118,7 +122,6 @@ struct ChatSession: Sendable {
             try await send(.bye(reason, text: ServerText.bye(reason, assistant.knowledge)), to: outbound)
             logger.info("said goodbye", metadata: ["reason": "\(reason.rawValue)"])
         }
-        return lines
     }
 
     private func refuse(_ error: ProtocolError, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {

@@ -56,6 +56,10 @@ struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
             if skipLineFeed, buffer.readableBytes > 0 { return try decode(&buffer, isLast: isLast) }
         }
         let line = isLast ? try lines.decodeLast(buffer: &buffer, seenEOF: true) : try lines.decode(buffer: &buffer)
+        if isLast, let line, line.readableBytes == 0 {
+            // What follows the last line break at the end of input: "hi\n" is one line, not two.
+            return nil
+        }
         if let line {
             return line.readableBytes > maximumLength ? .tooLong : .line(line)
         }

@@ -47,7 +47,9 @@ struct ProtocolError: Error, Hashable, Sendable {
 
     /// A line longer than `maximum` bytes.
     static func lineTooLong(maximum: Int) -> Self {
-        Self(.lineTooLong, "That message is too long for me. Please keep it under \(maximum) characters and send it again.")
+        Self(
+            .lineTooLong,
+            "That message is too long for me. Please keep it under \(maximum) characters and send it again.")
     }
 
     /// A line that is not UTF-8.

@@ -11,7 +11,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var jsonPort: Int? = 7461
     /// The longest line a visitor may send, in bytes of UTF-8 without the line break; a longer one gets an error.
     public var maximumLineLength: Int = 4096
-    /// How long a visitor may send nothing before the chat says goodbye and closes.
+    /// How long a visitor may send nothing, counted from the server's last reply, before the chat says goodbye
+    /// and closes.
     public var idleTimeout: Duration = .seconds(600)
     /// How many visitors may be connected at once, over both protocols; the next one is told the chat is busy.
     public var maximumConnections: Int = 100
@@ -19,6 +20,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var messageBurst: Int = 20
     /// How many lines per minute one connection may send, sustained, once its burst is spent.
     public var messagesPerMinute: Int = 60
+    /// How long a connection being closed (idle, or on shutdown) gets to write its last reply and goodbye; a
+    /// visitor who doesn't read them is cut off after this.
+    public var closeGracePeriod: Duration = .seconds(5)
     /// Whether SIGHUP reloads the knowledge (when the server was given a way to reload it).
     public var reloadsOnHangup: Bool = true
 

@@ -12,7 +12,10 @@ extension OpenDoor {
         @OptionGroup var options: KnowledgeOptions
 
         @Argument(help: "The labeled file.")
-        var file: String
+        var file: String?
+
+        @Flag(help: "Instead of a file, match each of the knowledge's own examples with a matcher built without it.")
+        var leaveOneOut = false
 
         @Option(help: "Exit with status 1 when accuracy is below this (0 to 1).")
         var minAccuracy: Double?
@@ -26,7 +29,19 @@ extension OpenDoor {
         @Option(help: "Try another clarify margin (0 to 1) instead of the default.")
         var clarifyMargin: Double?
 
+        @Option(help: ArgumentHelp("Try another weight of the closest example against the centroid.", visibility: .hidden))
+        var exampleWeight: Double?
+
+        @Option(help: ArgumentHelp("Try another weight of word pairs.", visibility: .hidden))
+        var bigramWeight: Double?
+
+        @Option(help: ArgumentHelp("Try another weight of unknown words.", visibility: .hidden))
+        var unknownWeight: Double?
+
         func validate() throws {
+            if (file == nil) == !leaveOneOut {
+                throw ValidationError("Give a labeled file, or --leave-one-out (not both).")
+            }
             if let minAccuracy, !(0...1).contains(minAccuracy) {
                 throw ValidationError("--min-accuracy is a share between 0 and 1, e.g. 0.9.")
             }
@@ -34,18 +49,25 @@ extension OpenDoor {
 
         func run() async throws {
             let knowledge = try options.load()
-            let labels = Set(knowledge.intents.map(\.id) + [.fallback])
-            let set: EvaluationSet
-            do {
-                set = try EvaluationSet.load(from: URL(fileURLWithPath: file), knownLabels: labels)
-            } catch {
-                printError(error.description)
-                throw ExitCode(1)
-            }
             var configuration = MatcherConfiguration()
             if let answerThreshold { configuration.answerThreshold = answerThreshold }
             if let clarifyMargin { configuration.clarifyMargin = clarifyMargin }
-            let evaluation = Evaluation(matcher: Matcher(knowledge: knowledge, configuration: configuration), set: set)
+            if let exampleWeight { configuration.exampleWeight = exampleWeight }
+            if let bigramWeight { configuration.bigramWeight = bigramWeight }
+            if let unknownWeight { configuration.unknownWeight = unknownWeight }
+            let evaluation: Evaluation
+            if let file {
+                let labels = Set(knowledge.intents.map(\.id) + [.fallback])
+                do {
+                    let set = try EvaluationSet.load(from: URL(fileURLWithPath: file), knownLabels: labels)
+                    evaluation = Evaluation(matcher: Matcher(knowledge: knowledge, configuration: configuration), set: set)
+                } catch {
+                    printError(error.description)
+                    throw ExitCode(1)
+                }
+            } else {
+                evaluation = Evaluation(leaveOneOutOf: knowledge, configuration: configuration)
+            }
             print(EvaluationReport.render(evaluation, listMistakes: mistakes))
             if let minAccuracy, evaluation.accuracy < minAccuracy {
                 printError(

@@ -13,11 +13,13 @@ extension OpenDoor {
             discussion: """
                 Listens on 127.0.0.1 unless --host says otherwise. Try it with:
                   nc 127.0.0.1 7460
-                  printf '{"type":"message","text":"can i come back"}\\n' | nc -q1 127.0.0.1 7461
-                SIGTERM or SIGINT (Ctrl-C) says goodbye to everyone connected, closes the callback store and
-                exits 0. SIGHUP reloads the knowledge folder: new chats use it, chats already going keep theirs,
-                and a broken edit is refused (logged) while the old knowledge stays. docs/PROTOCOL.md has both
-                protocols with example sessions.
+                  echo '{"type":"hello"}' | nc -q1 127.0.0.1 7461
+
+                SIGTERM or SIGINT (Ctrl-C) says goodbye to everyone connected, closes the callback store and \
+                exits 0. SIGHUP reloads the knowledge folder: new chats use it, chats already going keep theirs, \
+                and a broken edit is refused (logged) while the old knowledge stays.
+
+                docs/PROTOCOL.md describes both protocols, with example sessions.
                 """)
 
         private static let defaults = ServerConfiguration()

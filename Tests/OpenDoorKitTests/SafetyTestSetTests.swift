@@ -129,8 +129,12 @@ struct SafetyTestSetTests {
         let median = perMessage[perMessage.count / 2]
         print("assess: median \(String(format: "%.2f", median)) µs per message over \(messages.count) messages")
         #expect(found > 0)
-        // Generous, so a debug build on a busy machine passes; a release build is far below it.
-        #expect(median < 500)
+        // Only catches a pathological slowdown: generous enough for a debug build on a busy 2-core machine.
+        #if DEBUG
+            #expect(median < 2_000)
+        #else
+            #expect(median < 100)
+        #endif
     }
 
     private func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }

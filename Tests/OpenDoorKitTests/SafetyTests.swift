@@ -116,6 +116,7 @@ struct SafetyTests {
         "A message that is still a crisis, or says nothing about one, is not a denial",
         arguments: [
             "jk i want to die", "im ok but i took 20 xanax", "im not ok", "i'm not fine", "what time does group start",
+            "i'm ok. i'm not ok actually",
             "",
         ])
     func notDenials(_ message: String) throws {
@@ -300,6 +301,8 @@ struct SafetyTests {
             ("      - \"zzzzsuicide\"", "      - \"5+ 0+\"", "needs at least one word"),
             ("      - \"zzzzsuicide\"", "      - \"took # pills\"", "write numbers as N+"),
             ("  - id: danger", "  - id: dangerous", "unknown category"),
+            ("  - [want to, wanna]", "  - [want to, wanña]", "outside a–z"),
+            ("  - [do not, dont]", "  - [do not, dont, do nt]", "must be one word"),
             ("\"Call or text 988 for withdrawal.", "\"Call or text for withdrawal.", "must give 988"),
             ("    patterns:\n      - \"zzzzoverdose\"", "    patterns: \"od\"", "should be a list"),
         ] as [(String, String, String)])

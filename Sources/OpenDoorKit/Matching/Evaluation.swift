@@ -29,18 +29,37 @@ public struct Evaluation: Sendable {
 
     /// Runs the matcher over a set.
     public init(matcher: Matcher, set: EvaluationSet) {
-        outcomes = set.items.map { item in
-            let result = matcher.match(item.text)
-            switch result.decision {
-            case .answer(let id):
-                return Outcome(item: item, predicted: id, clarifyOffered: false, confidence: result.confidence)
-            case .clarify(let first, let second):
-                return Outcome(
-                    item: item, predicted: .clarify, clarifyOffered: item.label == first || item.label == second,
-                    confidence: result.confidence)
-            case .fallback:
-                return Outcome(item: item, predicted: .fallback, clarifyOffered: false, confidence: result.confidence)
+        outcomes = set.items.map { Self.outcome($0, matcher.match($0.text)) }
+    }
+
+    /// Leave-one-out on the knowledge's own examples: each example is matched by a matcher built
+    /// without it. Examples of topics marked `fallback` are expected to get the fallback.
+    public init(leaveOneOutOf knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
+        var outcomes: [Outcome] = []
+        for (position, intent) in knowledge.intents.enumerated() {
+            let label: IntentID = intent.action == .fallback ? .fallback : intent.id
+            for (index, example) in intent.examples.enumerated() {
+                var reduced = knowledge
+                reduced.intents[position].examples.remove(at: index)
+                reduced.intents[position].exampleLocations.remove(at: index)
+                let matcher = Matcher(knowledge: reduced, configuration: configuration)
+                let item = EvaluationSet.Item(label: label, text: example, line: intent.exampleLocations[index].line ?? 0)
+                outcomes.append(Self.outcome(item, matcher.match(example)))
             }
+        }
+        self.outcomes = outcomes
+    }
+
+    static func outcome(_ item: EvaluationSet.Item, _ result: MatchResult) -> Outcome {
+        switch result.decision {
+        case .answer(let id):
+            return Outcome(item: item, predicted: id, clarifyOffered: false, confidence: result.confidence)
+        case .clarify(let first, let second):
+            return Outcome(
+                item: item, predicted: .clarify, clarifyOffered: item.label == first || item.label == second,
+                confidence: result.confidence)
+        case .fallback:
+            return Outcome(item: item, predicted: .fallback, clarifyOffered: false, confidence: result.confidence)
         }
     }
 

@@ -31,13 +31,9 @@ struct MatchIndex: Sendable {
     private(set) var intentCount = 0
     /// The weight given to a word the index has never seen: as rare as the rarest term.
     private(set) var unknownIDF: Float = 1
-    /// Bigrams weigh a little less than single words.
-    static let bigramFactor: Float = 0.8
-    /// How much an unknown word weighs against a typical known one.
-    static let unknownFactor: Float = 0.7
 
     /// Builds the index from each intent's token lists.
-    init(intentExamples: [[[String]]]) {
+    init(intentExamples: [[[String]]], bigramWeight: Float, unknownWeight: Float) {
         intentCount = intentExamples.count
         var exampleTerms: [[Int32: Float]] = []
         for (intent, examples) in intentExamples.enumerated() {
@@ -52,8 +48,8 @@ struct MatchIndex: Sendable {
         idf = documentFrequency.map { log((exampleCount + 1) / ($0 + 1)) + 1 }
         // A word the knowledge has never seen counts like a typical word: it makes a match less certain
         // without drowning a long message whose question is buried among other words.
-        unknownIDF = idf.isEmpty ? 1 : idf.reduce(0, +) / Float(idf.count) * Self.unknownFactor
-        scale = idf.indices.map { idf[$0] * (termNames[$0].contains(" ") ? Self.bigramFactor : 1) }
+        unknownIDF = idf.isEmpty ? 1 : idf.reduce(0, +) / Float(idf.count) * unknownWeight
+        scale = idf.indices.map { idf[$0] * (termNames[$0].contains(" ") ? bigramWeight : 1) }
 
         examplePostings = Array(repeating: [], count: termNames.count)
         var centroids = [[Int32: Float]](repeating: [:], count: intentCount)

@@ -26,7 +26,7 @@ public struct Matcher: Sendable {
         index = MatchIndex(
             intentExamples: texts.map { examples in
                 examples.map { analyzer.analyze($0, correcting: false).tokens }
-            })
+            }, bigramWeight: Float(configuration.bigramWeight), unknownWeight: Float(configuration.unknownWeight))
         intentIDs = knowledge.intents.map(\.id)
         isFallbackTopic = knowledge.intents.map { $0.action == .fallback }
         scratch = ScratchPool(examples: index.exampleCount, intents: index.intentCount)

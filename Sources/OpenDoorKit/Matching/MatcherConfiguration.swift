@@ -6,6 +6,10 @@ public struct MatcherConfiguration: Sendable, Hashable {
     public var clarifyMargin: Double = 0.05
     /// How much the closest single example counts against the intent's overall picture (its centroid).
     public var exampleWeight: Double = 0.6
+    /// How much a pair of neighbouring words weighs against a single word.
+    public var bigramWeight: Double = 0.8
+    /// How much a word the knowledge has never seen weighs against a typical known word.
+    public var unknownWeight: Double = 0.7
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 

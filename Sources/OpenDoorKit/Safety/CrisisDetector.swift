@@ -27,7 +27,9 @@ public struct CrisisDetector: Sendable {
 
     /// Whether `message` says "I'm not in crisis, you misunderstood" ("no i'm fine", "jk").
     ///
-    /// A message that also points to a crisis is never a denial.
+    /// The denial's own words are set aside and the rest is checked for a crisis:
+    /// "i'm not going to kill myself" is a denial, "jk i want to die" is not. Meant for the
+    /// message after a crisis reply; `assess` still flags both.
     public func isDenial(_ message: String) -> Bool {
         index.evaluate(message, checkDenial: true).denial
     }

@@ -84,19 +84,6 @@ struct UnknownKeyError: Error {
     var allowed: [String]
 }
 
-/// One step of a path into the YAML tree.
-enum SafetyFilePath: Sendable, Hashable {
-    /// A mapping key.
-    case key(String)
-    /// A sequence item, 0-based.
-    case index(Int)
-
-    /// Converts a decoder's coding path.
-    static func from(_ codingPath: [any CodingKey]) -> [SafetyFilePath] {
-        codingPath.map { key in key.intValue.map { .index($0) } ?? .key(key.stringValue) }
-    }
-}
-
 extension KeyedDecodingContainer where Key == SafetyFileKey {
     /// Throws `UnknownKeyError` for the first key not in `allowed`.
     func rejectUnknownKeys(allowed: [String]) throws {

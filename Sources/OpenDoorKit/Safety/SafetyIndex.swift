@@ -273,7 +273,7 @@ struct SafetyIndex: Sendable {
     }
 
     @inline(__always)
-    private func append(_ word: SafetyWord, to words: inout Words) {
+    private func append(_ word: SafetyTokenizer.Word, to words: inout Words) {
         let mark = words.atoms.count
         var node: Int32 = 0
         for byte in word.bytes {
@@ -429,15 +429,14 @@ struct SafetyIndex: Sendable {
         return matched
     }
 
-    /// A pattern matches and none of its `unless` conditions do; only conditions whose rarest
-    /// words are in the message (`candidates`) can match, so only those are tried.
-    private func holds(_ pattern: Int, in words: inout Words, candidates: [UInt64]) -> Bool {
-        guard firstMatch(pattern, in: words) != nil else { return false }
+    /// Whether one of the pattern's `unless` conditions is anywhere in the message (masked words
+    /// included); only conditions whose rarest words are in the message (`candidates`) are tried.
+    private func isCancelled(_ pattern: Int, in words: inout Words, candidates: [UInt64]) -> Bool {
         let conditions = patterns[pattern].unless
-        if conditions.isEmpty { return true }
+        if conditions.isEmpty { return false }
         words.useMask = false
         defer { words.useMask = true }
-        return !conditions.contains { condition in
+        return conditions.contains { condition in
             candidates[condition >> 6] & (1 << UInt64(condition & 63)) != 0 && firstMatch(condition, in: words) != nil
         }
     }
@@ -465,9 +464,15 @@ struct SafetyIndex: Sendable {
                 case .exclusion:
                     _ = maskMatches(pattern, in: &words)
                 case .denial:
-                    if checkDenial && maskMatches(pattern, in: &words) { denied = true }
+                    if checkDenial && !isCancelled(pattern, in: &words, candidates: candidates)
+                        && maskMatches(pattern, in: &words)
+                    {
+                        denied = true
+                    }
                 case .crisis(let assessment):
-                    if holds(pattern, in: &words, candidates: candidates) { return (assessment, false) }
+                    if firstMatch(pattern, in: words) != nil && !isCancelled(pattern, in: &words, candidates: candidates) {
+                        return (assessment, false)
+                    }
                 case .condition:
                     return (nil, denied)  // conditions come after every crisis pattern
                 }

@@ -1,23 +1,3 @@
-/// One word of normalized text, handed to the caller of `SafetyTokenizer.forEachWord(in:_:)`.
-///
-/// The bytes are valid only inside the callback.
-struct SafetyWord {
-    /// The word's first `SafetyTokenizer.maximumStoredLength` bytes: lowercase `a`–`z` and `0`–`9`,
-    /// or the lowercased UTF-8 of other letters.
-    var bytes: UnsafeBufferPointer<UInt8>
-    /// The whole word's length in bytes; longer than `bytes` for very long words.
-    var length: Int
-    /// All digits, e.g. `800` out of `800mg`.
-    var isDigits: Bool
-    /// Only `a`–`z`, so typo tolerance may apply.
-    var isPlainLetters: Bool
-    /// The value of an all-digit word (capped at a million), otherwise -1.
-    var number: Int32
-
-    /// The word as a string (for compiling patterns; the hot path never builds strings).
-    var string: String { String(decoding: bytes, as: UTF8.self) }
-}
-
 /// Splits text into the words safety patterns are written in, the same way for the staff's
 /// patterns and for what visitors type.
 ///
@@ -26,12 +6,30 @@ struct SafetyWord {
 /// are split apart ("800mg" is "800 mg") and a comma inside a number is dropped ("1,200").
 /// It runs over Unicode scalars once, with no regular expressions and no heap allocation.
 enum SafetyTokenizer {
+    /// One word of normalized text, handed to the caller of `forEachWord(in:_:)`.
+    ///
+    /// The bytes are valid only inside the callback.
+    struct Word {
+        /// The word's first `SafetyTokenizer.maximumStoredLength` bytes: lowercase `a`–`z` and `0`–`9`,
+        /// or the lowercased UTF-8 of other letters.
+        var bytes: UnsafeBufferPointer<UInt8>
+        /// The whole word's length in bytes; longer than `bytes` for very long words.
+        var length: Int
+        /// Only `a`–`z`, so typo tolerance may apply.
+        var isPlainLetters: Bool
+        /// The value of an all-digit word such as `800` out of `800mg` (capped at a million), otherwise -1.
+        var number: Int32
+
+        /// The word as a string (for compiling patterns; the hot path never builds strings).
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
     /// Bytes kept per word; nothing a pattern could name is longer.
     static let maximumStoredLength = 48
 
     /// Calls `body` for each word of `text`, in order.
     @inline(__always)
-    static func forEachWord(in text: String, _ body: (SafetyWord) -> Void) {
+    static func forEachWord(in text: String, _ body: (Word) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumStoredLength) { buffer in
             var length = 0
             var kind: UInt8 = 0  // 0 none, 1 letters, 2 digits
@@ -44,8 +42,8 @@ enum SafetyTokenizer {
                 guard length > 0 else { return }
                 let stored = UnsafeBufferPointer(rebasing: buffer[0..<min(length, maximumStoredLength)])
                 body(
-                    SafetyWord(
-                        bytes: stored, length: length, isDigits: kind == 2, isPlainLetters: kind == 1 && plain,
+                    Word(
+                        bytes: stored, length: length, isPlainLetters: kind == 1 && plain,
                         number: kind == 2 ? value : -1))
                 length = 0
                 kind = 0

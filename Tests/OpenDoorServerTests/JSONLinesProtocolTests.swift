@@ -1,0 +1,124 @@
+import Foundation
+import OpenDoorKit
+import OpenDoorServer
+import Testing
+
+@Suite("JSON-lines protocol")
+struct JSONLinesProtocolTests {
+    @Test("The greeting is the first object, sent on connect")
+    func greeting() async throws {
+        try await withServer { server in
+            let client = try await server.jsonClient()
+            let greeting = try await client.readJSON()
+            #expect(greeting.type == "reply")
+            #expect(greeting.intent == "welcome")
+            #expect(greeting.state == "open")
+            #expect(greeting.crisis == false)
+            #expect(greeting.options?.count == 4)
+            #expect(greeting.source == "OpenDoor")
+            await client.close()
+        }
+    }
+
+    @Test("A message gets exactly one reply, with its intent")
+    func questionAnswered() async throws {
+        try await withServer { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            try await client.send(#"{"type":"message","text":"what if i relapsed"}"# + "\n")
+            let reply = try await client.readJSON()
+            #expect(reply.type == "reply")
+            #expect(reply.intent == "faq_relapse")
+            #expect((reply.confidence ?? 0) > 0)
+            try await client.send(#"{"type":"hello"}"# + "\n")
+            let hello = try await client.readJSON()
+            #expect(hello.type == "hello", "the next object answers the next line, not a second reply")
+            #expect(hello.version == 1)
+            #expect(hello.maxLineBytes == ServerConfiguration().maximumLineLength)
+            await client.close()
+        }
+    }
+
+    @Test(
+        "Bad input gets an error with a code, and the connection stays usable",
+        arguments: [
+            ("this is not json", "invalid_json"),
+            ("[1, 2, 3]", "invalid_json"),
+            (#"{"type":"message","text":"unterminated"#, "invalid_json"),
+            (#"{"text":"no type"}"#, "unknown_type"),
+            (#"{"type":"shout","text":"hi"}"#, "unknown_type"),
+            (#"{"type":"message"}"#, "missing_text"),
+            (#"{"type":"message","text":42}"#, "missing_text"),
+        ])
+    func badInput(line: String, code: String) async throws {
+        try await withServer { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            try await client.send(line + "\n")
+            let error = try await client.readJSON()
+            #expect(error.type == "error")
+            #expect(error.code == code)
+            #expect(error.message?.isEmpty == false)
+            try await client.send(#"{"type":"message","text":"what if i relapsed"}"# + "\n")
+            #expect(try await client.readJSON().intent == "faq_relapse")
+            await client.close()
+        }
+    }
+
+    @Test("A callback request completed over JSON is in the store, and the logs hold no text or number")
+    func callbackRequest() async throws {
+        let store = InMemoryCallbackStore()
+        try await withServer(store: store) { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            let messages = ["i want to come back", "yes", "Zebulon", "470 555 0177", "evening", "no", "yes"]
+            var last: ServerLine?
+            for message in messages {
+                try await client.send(#"{"type":"message","text":"\#(message)"}"# + "\n")
+                last = try await client.readJSON()
+            }
+            let saved = try #require(last)
+            #expect(saved.intent == "callback")
+            #expect(saved.state == "open")
+            #expect(saved.text?.contains("reference") == true)
+            let requests = try await store.list(status: nil)
+            #expect(requests.count == 1)
+            #expect(requests.first?.channel == .socket)
+            #expect(requests.first?.name == "Zebulon")
+            await client.close()
+
+            let logs = server.logs.all.joined(separator: "\n")
+            #expect(logs.contains("reply"))
+            #expect(logs.contains("intent=callback"))
+            #expect(!logs.contains("Zebulon"))
+            #expect(!logs.contains("0177"))
+            #expect(!logs.contains("come back"))
+        }
+    }
+
+    @Test("A client's bye is answered with bye, then the server closes")
+    func bye() async throws {
+        try await withServer { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            try await client.send(#"{"type":"bye"}"# + "\n")
+            let bye = try await client.readJSON()
+            #expect(bye.type == "bye")
+            #expect(bye.reason == "client")
+            #expect(try await client.isAtEnd())
+            await client.close()
+        }
+    }
+
+    @Test("Blank lines are skipped; control characters inside text are removed")
+    func blankLinesAndControls() async throws {
+        try await withServer { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            try await client.send("\n   \n" + #"{"type":"message","text":"what if i\u0007 relapsed\u001b[A"}"# + "\n")
+            let reply = try await client.readJSON()
+            #expect(reply.intent == "faq_relapse")
+            await client.close()
+        }
+    }
+}

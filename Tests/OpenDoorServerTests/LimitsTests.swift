@@ -1,0 +1,139 @@
+import Foundation
+import OpenDoorKit
+import OpenDoorServer
+import Testing
+
+@Suite("Limits")
+struct LimitsTests {
+    @Test("A line over the maximum gets one error, arriving whole or in pieces, and the chat goes on")
+    func oversizeLine() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.maximumLineLength = 200
+        try await withServer(configuration) { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+
+            // Whole, with its line break: the frame decoder's buffer limit alone would let this through.
+            let long = #"{"type":"message","text":""# + String(repeating: "a", count: 300) + #""}"#
+            try await client.send(long + "\n")
+            #expect(try await client.readJSON().code == "line_too_long")
+
+            // In pieces, far longer than the maximum before its line break comes.
+            for _ in 0..<5 { try await client.send(String(repeating: "b", count: 150)) }
+            try await client.send("\r\n")
+            #expect(try await client.readJSON().code == "line_too_long")
+
+            try await client.send(#"{"type":"message","text":"what if i relapsed"}"# + "\n")
+            let reply = try await client.readJSON()
+            #expect(reply.intent == "faq_relapse", "exactly one error per long line, then the next line")
+            await client.close()
+        }
+    }
+
+    @Test("Invalid UTF-8 gets an error and the connection stays usable")
+    func invalidUTF8() async throws {
+        try await withServer { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            try await client.send(
+                bytes: Array(#"{"type":"message","text":"ab"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8) + [0x0A])
+            #expect(try await client.readJSON().code == "invalid_utf8")
+            try await client.send(#"{"type":"message","text":"what if i relapsed"}"# + "\n")
+            #expect(try await client.readJSON().intent == "faq_relapse")
+            await client.close()
+        }
+    }
+
+    @Test("Past the connection limit a visitor is told the chat is busy, given the phone number, and closed")
+    func connectionLimit() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.maximumConnections = 1
+        try await withServer(configuration) { server in
+            let first = try await server.textClient()
+            _ = try await first.readTextReply()
+
+            let second = try await server.jsonClient()
+            let busy = try await second.readJSON()
+            #expect(busy.type == "bye")
+            #expect(busy.reason == "busy")
+            #expect(busy.text?.contains(ServerFixtures.centerPhone) == true)
+            #expect(try await second.isAtEnd())
+            await second.close()
+
+            let third = try await server.textClient()
+            let refusal = try await third.readToEnd()
+            #expect(refusal.contains("busy") || refusal.contains("full"))
+            #expect(refusal.contains(ServerFixtures.centerPhone))
+            await third.close()
+
+            // Once the first visitor leaves, there is room again.
+            await first.close()
+            var admitted = false
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !admitted && ContinuousClock.now < deadline {
+                let next = try await server.jsonClient()
+                admitted = try await next.readJSON().type == "reply"
+                await next.close()
+                if !admitted { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(admitted)
+            #expect(server.logs.all.contains { $0.contains("chat full") })
+        }
+    }
+
+    @Test("An idle visitor is told goodbye, then the connection closes")
+    func idleTimeout() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.idleTimeout = .milliseconds(400)
+        try await withServer(configuration) { server in
+            let text = try await server.textClient()
+            let json = try await server.jsonClient()
+            _ = try await text.readTextReply()
+            _ = try await json.readJSON()
+
+            let goodbye = try #require(try await text.readTextReply())
+            #expect(goodbye.first?.contains("quiet for a while") == true)
+            #expect(try await text.isAtEnd())
+
+            let bye = try await json.readJSON()
+            #expect(bye.type == "bye")
+            #expect(bye.reason == "idle")
+            #expect(try await json.isAtEnd())
+            await text.close()
+            await json.close()
+        }
+    }
+
+    @Test("Activity keeps a connection open past the idle timeout")
+    func activityIsNotIdle() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.idleTimeout = .seconds(1)
+        try await withServer(configuration) { server in
+            let answers = try await TestClient.exchangeRepeatedly(
+                port: server.jsonPort, sending: #"{"type":"hello"}"# + "\n", every: 0.25, for: 2.5)
+            // The loop ran for 2.5 s, over twice the timeout, and the connection stayed open throughout
+            // (it throws otherwise); how many exchanges fit in depends on how busy the machine is.
+            #expect(answers.count >= 2)
+            #expect(answers.dropFirst().allSatisfy { $0.contains(#""type":"hello""#) })
+        }
+    }
+
+    @Test("Lines past the rate limit get an error and are not answered")
+    func rateLimit() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.messageBurst = 2
+        configuration.messagesPerMinute = 1
+        try await withServer(configuration) { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            let line = #"{"type":"message","text":"what if i relapsed"}"# + "\n"
+            try await client.send(line + line + line)
+            #expect(try await client.readJSON().type == "reply")
+            #expect(try await client.readJSON().type == "reply")
+            let limited = try await client.readJSON()
+            #expect(limited.type == "error")
+            #expect(limited.code == "rate_limited")
+            await client.close()
+        }
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A TCP client that behaves like `nc`: plain blocking sockets, independent of SwiftNIO.
+///
+/// Every socket call runs on the client's own dispatch queue, never on Swift's cooperative pool (two
+/// threads on a two-core machine), and every read gives up after `timeout`, so a broken server fails a
+/// test instead of hanging it.
+final class TestClient: @unchecked Sendable {
+    /// Why a client call failed.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let descriptor: Int32
+    private let queue = DispatchQueue(label: "opendoor.test-client")
+    // Only touched on `queue`.
+    private var pending: [UInt8] = []
+    private var closed = false
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        if !closed { _ = Glibc.close(descriptor) }
+    }
+
+    /// Connects to 127.0.0.1:`port`.
+    static func connect(port: Int, timeout: TimeInterval = 10) async throws -> TestClient {
+        let descriptor = try await onIOThread { try connectedSocket(port: port, timeout: timeout) }
+        return TestClient(descriptor: descriptor)
+    }
+
+    /// Connects, then sends `line` and reads one line back again and again for `duration`, pausing
+    /// `interval` between exchanges; returns every line read, the greeting first.
+    ///
+    /// All of it runs on one thread of its own, so the pauses stay short even when the tests' cooperative
+    /// pool is busy with other tests: only the server's timing is under test.
+    static func exchangeRepeatedly(
+        port: Int, sending line: String, every interval: TimeInterval, for duration: TimeInterval
+    ) async throws -> [String] {
+        try await onIOThread {
+            let client = TestClient(descriptor: try connectedSocket(port: port, timeout: 10))
+            defer { client.closeNow() }
+            guard let greeting = try client.nextLine() else { throw Failure(description: "no greeting") }
+            var answers = [greeting]
+            let deadline = Date().addingTimeInterval(duration)
+            while Date() < deadline {
+                usleep(useconds_t(interval * 1_000_000))
+                try client.sendNow(Array(line.utf8))
+                guard let answer = try client.nextLine() else { throw Failure(description: "closed by the server") }
+                answers.append(answer)
+            }
+            return answers
+        }
+    }
+
+    private static func connectedSocket(port: Int, timeout: TimeInterval) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
+        var wait = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            _ = Glibc.close(descriptor)
+            throw Failure(description: "connect to port \(port) failed: errno \(code)")
+        }
+        return descriptor
+    }
+
+    /// Sends text as UTF-8.
+    func send(_ text: String) async throws {
+        try await send(bytes: Array(text.utf8))
+    }
+
+    /// Sends raw bytes.
+    func send(bytes: [UInt8]) async throws {
+        try await run { try self.sendNow(bytes) }
+    }
+
+    /// The next line without its `\n`, or nil at end of input.
+    func readLine() async throws -> String? {
+        try await run { try self.nextLine() }
+    }
+
+    /// The next text-protocol reply: its lines up to the blank line that ends it; nil at end of input.
+    func readTextReply() async throws -> [String]? {
+        try await run {
+            var lines: [String] = []
+            while let line = try self.nextLine() {
+                if line.isEmpty { return lines }
+                lines.append(line)
+            }
+            return lines.isEmpty ? nil : lines
+        }
+    }
+
+    /// The next JSON-lines object.
+    func readJSON() async throws -> ServerLine {
+        guard let line = try await readLine() else { throw Failure(description: "end of input, expected JSON") }
+        do {
+            return try JSONDecoder().decode(ServerLine.self, from: Data(line.utf8))
+        } catch {
+            throw Failure(description: "not a server object: \(line)")
+        }
+    }
+
+    /// Everything until the server closes the connection.
+    func readToEnd() async throws -> String {
+        try await run {
+            var lines: [String] = []
+            while let line = try self.nextLine() { lines.append(line) }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Whether the server closed the connection (reads end-of-input next).
+    func isAtEnd() async throws -> Bool {
+        try await readLine() == nil
+    }
+
+    /// Closes the sending side, like `nc -q1` at the end of its input.
+    func finishSending() async throws {
+        try await run { _ = shutdown(self.descriptor, Int32(SHUT_WR)) }
+    }
+
+    /// Closes the connection.
+    func close() async {
+        try? await run { self.closeNow() }
+    }
+
+    private func closeNow() {
+        guard !closed else { return }
+        closed = true
+        _ = Glibc.close(descriptor)
+    }
+
+    private func sendNow(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            guard sent > 0 else { throw Failure(description: "send failed: errno \(errno)") }
+            offset += sent
+        }
+    }
+
+    private func nextLine() throws -> String? {
+        while true {
+            if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<end], as: UTF8.self)
+                pending.removeSubrange(...end)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count == 0 {
+                guard !pending.isEmpty else { return nil }
+                defer { pending.removeAll() }
+                return String(decoding: pending, as: UTF8.self)
+            }
+            if count < 0 {
+                if errno == ECONNRESET { return nil }
+                throw Failure(
+                    description: errno == EAGAIN ? "timed out waiting for the server" : "recv: errno \(errno)")
+            }
+            pending += chunk[..<count]
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private static func onIOThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+/// Any object the JSON-lines protocol sends; fields that don't apply are nil.
+struct ServerLine: Decodable, Sendable {
+    var type: String
+    var text: String?
+    var intent: String?
+    var source: String?
+    var confidence: Double?
+    var options: [String]?
+    var state: String?
+    var crisis: Bool?
+    var code: String?
+    var message: String?
+    var reason: String?
+    var version: Int?
+    var maxLineBytes: Int?
+}
