@@ -32,6 +32,9 @@ extension OpenDoor {
         @Option(help: ArgumentHelp("Try another weight of the closest example against the centroid.", visibility: .hidden))
         var exampleWeight: Double?
 
+        @Option(help: ArgumentHelp("Try another weight of the second-closest example.", visibility: .hidden))
+        var secondWeight: Double?
+
         @Option(help: ArgumentHelp("Try another weight of word pairs.", visibility: .hidden))
         var bigramWeight: Double?
 
@@ -53,6 +56,7 @@ extension OpenDoor {
             if let answerThreshold { configuration.answerThreshold = answerThreshold }
             if let clarifyMargin { configuration.clarifyMargin = clarifyMargin }
             if let exampleWeight { configuration.exampleWeight = exampleWeight }
+            if let secondWeight { configuration.secondExampleWeight = secondWeight }
             if let bigramWeight { configuration.bigramWeight = bigramWeight }
             if let unknownWeight { configuration.unknownWeight = unknownWeight }
             let evaluation: Evaluation

@@ -59,6 +59,7 @@ public struct Matcher: Sendable {
         let query = index.query(analysis.tokens)
         guard query.norm > 0, !query.terms.isEmpty else { return [] }
         let exampleWeight = Float(configuration.exampleWeight)
+        let secondWeight = Float(configuration.secondExampleWeight)
         let ranked: [(intent: Int, score: Float)] = scratch.withScratch { buffers in
             // Cosine with each example and each centroid, visiting only the message's terms.
             for (term, weight) in query.terms {
@@ -77,7 +78,9 @@ public struct Matcher: Sendable {
             var top: [(Int, Float)] = []
             for intent in buffers.touchedIntents {
                 let score =
-                    exampleWeight * buffers.bestExample[Int(intent)] + (1 - exampleWeight)
+                    exampleWeight
+                    * ((1 - secondWeight) * buffers.bestExample[Int(intent)]
+                        + secondWeight * buffers.secondExample[Int(intent)]) + (1 - exampleWeight)
                     * buffers.intentScores[Int(intent)]
                 top.append((Int(intent), score))
             }
@@ -125,6 +128,7 @@ final class ScratchPool: Sendable {
         var exampleScores: [Float]
         var intentScores: [Float]
         var bestExample: [Float]
+        var secondExample: [Float]
         var touchedExamples: [Int32] = []
         var touchedIntents: [Int32] = []
         var intentSeen: [Bool]
@@ -133,6 +137,7 @@ final class ScratchPool: Sendable {
             exampleScores = Array(repeating: 0, count: examples)
             intentScores = Array(repeating: 0, count: intents)
             bestExample = Array(repeating: 0, count: intents)
+            secondExample = Array(repeating: 0, count: intents)
             intentSeen = Array(repeating: false, count: intents)
         }
 
@@ -148,7 +153,12 @@ final class ScratchPool: Sendable {
 
         mutating func noteBest(intent: Int, score: Float) {
             touch(intent)
-            if score > bestExample[intent] { bestExample[intent] = score }
+            if score > bestExample[intent] {
+                secondExample[intent] = bestExample[intent]
+                bestExample[intent] = score
+            } else if score > secondExample[intent] {
+                secondExample[intent] = score
+            }
         }
 
         private mutating func touch(_ intent: Int) {
@@ -163,6 +173,7 @@ final class ScratchPool: Sendable {
             for intent in touchedIntents {
                 intentScores[Int(intent)] = 0
                 bestExample[Int(intent)] = 0
+                secondExample[Int(intent)] = 0
                 intentSeen[Int(intent)] = false
             }
             touchedExamples.removeAll(keepingCapacity: true)

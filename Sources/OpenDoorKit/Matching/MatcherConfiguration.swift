@@ -6,6 +6,9 @@ public struct MatcherConfiguration: Sendable, Hashable {
     public var clarifyMargin: Double = 0.05
     /// How much the closest single example counts against the intent's overall picture (its centroid).
     public var exampleWeight: Double = 0.6
+    /// Within the example part, how much the second-closest example counts against the closest: two
+    /// examples agreeing is stronger evidence than one.
+    public var secondExampleWeight: Double = 0
     /// How much a pair of neighbouring words weighs against a single word.
     public var bigramWeight: Double = 0.8
     /// How much a word the knowledge has never seen weighs against a typical known word.
