@@ -59,6 +59,7 @@ public struct Analyzer: Sendable {
         self.stems = stems
         self.corrector = SpellingCorrector(vocabulary: wordCounts)
 
+
         func stemmed(_ phrase: String) -> [String] {
             phrase.split(separator: " ").map { word in stems[String(word)] ?? PorterStemmer.stem(String(word)) }
         }

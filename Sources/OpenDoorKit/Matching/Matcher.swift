@@ -23,10 +23,10 @@ public struct Matcher: Sendable {
         let texts = knowledge.intents.map { Self.trainingTexts(for: $0, in: knowledge) }
         let analyzer = Analyzer(vocabulary: knowledge.vocabulary, corpus: texts.flatMap { $0 })
         self.analyzer = analyzer
+        let tokenLists = texts.map { examples in examples.map { analyzer.analyze($0, correcting: false).tokens } }
+
         index = MatchIndex(
-            intentExamples: texts.map { examples in
-                examples.map { analyzer.analyze($0, correcting: false).tokens }
-            }, bigramWeight: Float(configuration.bigramWeight), unknownWeight: Float(configuration.unknownWeight))
+            intentExamples: tokenLists, bigramWeight: Float(configuration.bigramWeight), unknownWeight: Float(configuration.unknownWeight))
         intentIDs = knowledge.intents.map(\.id)
         isFallbackTopic = knowledge.intents.map { $0.action == .fallback }
         scratch = ScratchPool(examples: index.exampleCount, intents: index.intentCount)
@@ -75,17 +75,23 @@ public struct Matcher: Sendable {
                 let intent = Int(index.exampleIntent[Int(example)])
                 buffers.noteBest(intent: intent, score: buffers.exampleScores[Int(example)])
             }
+            // Keep only the best `limit`: a full sort of every touched intent costs more than matching.
             var top: [(Int, Float)] = []
+            top.reserveCapacity(limit + 1)
             for intent in buffers.touchedIntents {
                 let score =
                     exampleWeight
                     * ((1 - secondWeight) * buffers.bestExample[Int(intent)]
                         + secondWeight * buffers.secondExample[Int(intent)]) + (1 - exampleWeight)
                     * buffers.intentScores[Int(intent)]
-                top.append((Int(intent), score))
+                let entry = (Int(intent), score)
+                if top.count == limit, let last = top.last, !Self.ranksBefore(entry, last) { continue }
+                var position = top.count
+                while position > 0 && Self.ranksBefore(entry, top[position - 1]) { position -= 1 }
+                top.insert(entry, at: position)
+                if top.count > limit { top.removeLast() }
             }
             buffers.reset()
-            top.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
             return Array(top.prefix(limit))
         }
         return ranked.map { entry in
@@ -93,6 +99,12 @@ public struct Matcher: Sendable {
                 intent: intentIDs[entry.intent], confidence: min(1, max(0, Double(entry.score))),
                 matchedWords: matchedWords(query, intent: entry.intent))
         }
+    }
+
+    /// Higher score first; ties go to the intent written first, so results never depend on hash order.
+    @inline(__always)
+    static func ranksBefore(_ a: (Int, Float), _ b: (Int, Float)) -> Bool {
+        a.1 > b.1 || (a.1 == b.1 && a.0 < b.0)
     }
 
     private func matchedWords(_ query: MatchIndex.Query, intent: Int) -> [String] {

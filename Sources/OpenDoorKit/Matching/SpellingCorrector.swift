@@ -13,22 +13,36 @@ public struct SpellingCorrector: Sendable {
     private var words: [String] = []
     private var frequencies: [Int] = []
     private var known: [String: Int] = [:]
-    private var deletes: [String: [Int32]] = [:]
+    private var knownByHash: [UInt64: Int32] = [:]
+    /// (hash of a deletion form, word) pairs sorted by hash; a hash collision only adds a candidate that
+    /// the distance check rejects. A sorted array builds far faster than a dictionary of arrays.
+    private var deleteHashes: [UInt64] = []
+    private var deleteWords: [Int32] = []
 
     /// Creates a corrector for a vocabulary, with how often each word occurs (more frequent wins ties).
     public init(vocabulary: [String: Int]) {
+        var pairs: [(UInt64, Int32)] = []
+        pairs.reserveCapacity(vocabulary.count * 24)
         for (word, count) in vocabulary.sorted(by: { $0.key < $1.key }) {
             let id = words.count
             words.append(word)
             frequencies.append(count)
             known[word] = id
             let bytes = Array(word.utf8)
+            knownByHash[Self.hash(bytes[...])] = Int32(id)
             guard bytes.count >= Self.minimumLength else { continue }
             let depth = bytes.count >= Self.twoEditLength ? 2 : 1
-            for variant in Self.deletions(of: bytes, depth: depth) {
-                deletes[variant, default: []].append(Int32(id))
+            for variant in Self.deletionHashes(of: bytes, depth: depth) {
+                pairs.append((variant, Int32(id)))
             }
         }
+        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        var unique: [(UInt64, Int32)] = []
+        unique.reserveCapacity(pairs.count)
+        for pair in pairs where unique.last.map({ $0 != pair }) ?? true { unique.append(pair) }
+        pairs = unique
+        deleteHashes = pairs.map(\.0)
+        deleteWords = pairs.map(\.1)
     }
 
     /// Whether the word is in the vocabulary as written.
@@ -59,17 +73,33 @@ public struct SpellingCorrector: Sendable {
             }
         }
         // The word itself may be a deletion of a known word ("relaped" ← "relapsed").
-        if let ids = deletes[word] { ids.forEach { consider(Int($0)) } }
+        for id in words(withDeletionHash: Self.hash(bytes[...])) { consider(id) }
         for variant in Self.deletions(of: bytes, depth: maxDistance) {
-            if let id = known[variant] { consider(id) }
-            if let ids = deletes[variant] { ids.forEach { consider(Int($0)) } }
+            if let id = knownByHash[Self.hash(variant[...])] { consider(Int(id)) }
+            for id in words(withDeletionHash: Self.hash(variant[...])) { consider(id) }
         }
         return best.map { words[$0.id] }
     }
 
-    /// Every distinct form made by deleting up to `depth` letters.
-    static func deletions(of word: [UInt8], depth: Int) -> Set<String> {
-        var result: Set<String> = []
+    /// The words one of whose deletion forms has this hash.
+    private func words(withDeletionHash hash: UInt64) -> [Int] {
+        var low = 0
+        var high = deleteHashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if deleteHashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        var result: [Int] = []
+        while low < deleteHashes.count, deleteHashes[low] == hash {
+            result.append(Int(deleteWords[low]))
+            low += 1
+        }
+        return result
+    }
+
+    /// Every form made by deleting up to `depth` letters (a form may repeat).
+    static func deletions(of word: [UInt8], depth: Int) -> [[UInt8]] {
+        var result: [[UInt8]] = []
         var frontier: [[UInt8]] = [word]
         for _ in 0..<depth {
             var next: [[UInt8]] = []
@@ -77,13 +107,42 @@ public struct SpellingCorrector: Sendable {
                 for i in form.indices {
                     var shorter = form
                     shorter.remove(at: i)
-                    let key = String(decoding: shorter, as: UTF8.self)
-                    if result.insert(key).inserted { next.append(shorter) }
+                    next.append(shorter)
                 }
             }
+            result += next
             frontier = next
         }
         return result
+    }
+
+    /// The hashes of every form made by deleting up to `depth` letters, without building strings.
+    static func deletionHashes(of word: [UInt8], depth: Int) -> [UInt64] {
+        var hashes: [UInt64] = []
+        var buffer = word
+        func visit(_ length: Int, _ remaining: Int, _ from: Int) {
+            guard remaining > 0, length > 1 else { return }
+            for i in from..<length {
+                let removed = buffer[i]
+                buffer.remove(at: i)
+                hashes.append(hash(buffer[0..<(length - 1)]))
+                visit(length - 1, remaining - 1, i)
+                buffer.insert(removed, at: i)
+            }
+        }
+        visit(word.count, depth, 0)
+        return hashes
+    }
+
+    /// FNV-1a over the bytes.
+    @inline(__always)
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* 0x100_0000_01b3
+        }
+        return value
     }
 
     /// Optimal string alignment distance (Levenshtein plus swaps of neighbours), stopping early past `limit`.
