@@ -1,0 +1,197 @@
+import NIOCore
+
+/// How a server's answers are delimited on the wire, so the load generator can count them.
+public enum LoadFraming: Sendable, Hashable {
+    /// One line per answer: the JSON-lines protocol, and the echo server.
+    case lines
+    /// Lines ended by a blank line: the text protocol.
+    case blankLine
+}
+
+/// What one load connection sends once it has been greeted.
+struct LoadPlan: Sendable {
+    /// The messages, line break included; sent in turn, starting at ``firstMessage``.
+    var messages: [ByteBuffer]
+    /// Where in ``messages`` this connection starts, so that connections don't all send the same thing.
+    var firstMessage: Int
+    /// How many messages to send.
+    var count: Int
+    /// Paced or saturated.
+    var shape: LoadGenerator.Shape
+    /// For a paced run: how far into the first interval this connection sends, spreading connections evenly.
+    var phaseNanoseconds: UInt64
+}
+
+/// One client connection of a load run, entirely on its event loop: it waits for the greeting, then sends
+/// its messages (on a schedule, or each as soon as the previous answer arrived), counts answers and records
+/// each one's latency.
+///
+/// No allocation per answer beyond NIO's own: answers are counted by scanning for line breaks, not decoded.
+final class LoadConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What the connection did, handed over once it is finished or closed.
+    struct Outcome: Sendable {
+        var sent = 0
+        var answers = 0
+        var errors = 0
+        /// Nanoseconds from each message's send time to its answer.
+        var latencies: [UInt64] = []
+        /// When the last answer arrived (uptime nanoseconds), 0 if none did.
+        var lastAnswer: UInt64 = 0
+        /// Whether every message was answered.
+        var complete = false
+    }
+
+    /// A JSON-lines error object starts `{"code"` (keys are sorted); a reply starts `{"confidence"`.
+    private static let errorPrefix = Array(#"{"cod"#.utf8)
+
+    private let plan: LoadPlan
+    private let framing: LoadFraming
+    private let greeted: EventLoopPromise<Void>
+    private let begin: EventLoopFuture<NIODeadline>
+    private let finished: EventLoopPromise<Outcome>
+    private var context: ChannelHandlerContext?
+
+    private var isGreeted = false
+    private var isDone = false
+    private var outcome = Outcome()
+    /// When each unanswered message was sent (or, paced, was due), oldest first.
+    private var pending = CircularBuffer<UInt64>(initialCapacity: 8)
+    private var previousByteWasNewline = false
+    /// How much of ``errorPrefix`` the current line has matched; -1 once it can't match.
+    private var errorPrefixMatched = 0
+    private var paceStart: UInt64 = 0
+    private var nextSend: Scheduled<Void>?
+
+    init(
+        plan: LoadPlan, framing: LoadFraming, greeted: EventLoopPromise<Void>, begin: EventLoopFuture<NIODeadline>,
+        finished: EventLoopPromise<Outcome>
+    ) {
+        self.plan = plan
+        self.framing = framing
+        self.greeted = greeted
+        self.begin = begin
+        self.finished = finished
+        outcome.latencies.reserveCapacity(plan.count)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        begin.assumeIsolated().whenSuccess { start in
+            self.start(at: start)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finish(complete: false)
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(complete: false)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        var now: UInt64 = 0
+        for byte in buffer.readableBytesView {
+            if framing == .lines, errorPrefixMatched >= 0 {
+                if byte == Self.errorPrefix[errorPrefixMatched] {
+                    errorPrefixMatched += 1
+                    if errorPrefixMatched == Self.errorPrefix.count {
+                        outcome.errors += 1
+                        errorPrefixMatched = -1
+                    }
+                } else {
+                    errorPrefixMatched = -1
+                }
+            }
+            guard byte == UInt8(ascii: "\n") else {
+                previousByteWasNewline = false
+                continue
+            }
+            errorPrefixMatched = 0
+            if framing == .blankLine && !previousByteWasNewline {
+                previousByteWasNewline = true
+                continue
+            }
+            previousByteWasNewline = false
+            if now == 0 { now = NIODeadline.now().uptimeNanoseconds }
+            answered(at: now)
+            if isDone { return }
+        }
+    }
+
+    // MARK: - Sending and counting
+
+    private func answered(at now: UInt64) {
+        guard isGreeted else {
+            isGreeted = true
+            greeted.succeed()
+            return
+        }
+        outcome.answers += 1
+        outcome.lastAnswer = now
+        if let sent = pending.popFirst() {
+            outcome.latencies.append(now >= sent ? now - sent : 0)
+        }
+        if outcome.answers >= plan.count {
+            finish(complete: true)
+            context?.close(promise: nil)
+            return
+        }
+        if case .saturated = plan.shape, outcome.sent < plan.count {
+            send(due: now)
+        }
+    }
+
+    private func start(at start: NIODeadline) {
+        guard !isDone, plan.count > 0 else { return }
+        switch plan.shape {
+        case .saturated:
+            send(due: NIODeadline.now().uptimeNanoseconds)
+        case .paced:
+            paceStart = start.uptimeNanoseconds + plan.phaseNanoseconds
+            scheduleNextSend()
+        }
+    }
+
+    private func scheduleNextSend() {
+        guard case .paced(let perSecond) = plan.shape, !isDone, outcome.sent < plan.count, let context else {
+            return
+        }
+        let due = paceStart + UInt64(Double(outcome.sent) * 1e9 / perSecond)
+        nextSend = context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) {
+            self.send(due: due)
+            self.scheduleNextSend()
+        }
+    }
+
+    private func send(due: UInt64) {
+        guard let context, !isDone else { return }
+        let message = plan.messages[(plan.firstMessage + outcome.sent) % plan.messages.count]
+        outcome.sent += 1
+        pending.append(due)
+        context.writeAndFlush(wrapOutboundOut(message), promise: nil)
+    }
+
+    private func finish(complete: Bool) {
+        if !isGreeted {
+            greeted.fail(ChannelError.inputClosed)
+        }
+        guard !isDone else { return }
+        isDone = true
+        nextSend?.cancel()
+        nextSend = nil
+        outcome.complete = complete
+        finished.succeed(outcome)
+        outcome.latencies = []
+    }
+}

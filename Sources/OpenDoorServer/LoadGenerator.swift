@@ -1,0 +1,270 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A load generator for OpenDoor's socket server (or any line server): many concurrent conversations over
+/// real TCP, each sending a fixed number of visitor messages, with every answer's latency recorded.
+///
+/// It runs on SwiftNIO's event loops with plain channel handlers (no async sequences, no allocation per
+/// answer beyond NIO's own), so that on a small machine the client takes as little as possible from the
+/// server it measures.
+///
+/// ```swift
+/// let generator = LoadGenerator(group: group, connections: 1000, messagesPerConnection: 200, shape: .paced(perSecond: 20))
+/// let result = try await generator.run(against: .init(port: 7461, framing: .lines), messages: LoadGenerator.jsonLines())
+/// ```
+public struct LoadGenerator: Sendable {
+    /// How each connection sends its messages.
+    public enum Shape: Sendable, Hashable {
+        /// Open loop: each connection sends at a steady rate whether or not its answers have come back.
+        case paced(perSecond: Double)
+        /// Closed loop: each connection sends its next message as soon as the answer to the last one arrives.
+        case saturated
+    }
+
+    /// Where to connect and how its answers are delimited.
+    public struct Target: Sendable, Hashable {
+        /// The host, `127.0.0.1` by default.
+        public var host: String
+        /// The port.
+        public var port: Int
+        /// How answers end on the wire.
+        public var framing: LoadFraming
+
+        /// Creates a target.
+        public init(host: String = "127.0.0.1", port: Int, framing: LoadFraming) {
+            self.host = host
+            self.port = port
+            self.framing = framing
+        }
+    }
+
+    /// Why a run could not go ahead.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong.
+        public var description: String
+    }
+
+    /// Questions people ask the chat, none of which starts a callback request (which would save to the store).
+    public static let visitorQuestions = [
+        "i dropped out of my iop like 2 months ago",
+        "what if i relapsed",
+        "will they judge me for leaving",
+        "can i come back after ghosting my group",
+        "is it normal to drop out of iop",
+        "will i have the same counselor",
+        "do i have to start over from the beginning",
+        "what does coming back look like",
+        "i'm not sure i'm ready",
+        "are you a real person",
+        "what are your hours",
+        "i tried before and it didn't work",
+        "how do i make it stick this time",
+        "is what i tell you private",
+        "my life is a mess right now",
+        "thanks that helps",
+        "how would i even start",
+        "i feel like i failed",
+        "does it cost anything",
+        "what should i say when i walk in",
+    ]
+
+    /// The visitor questions as JSON-lines `message` objects, each with its line break.
+    public static func jsonLines(_ questions: [String] = visitorQuestions) -> [String] {
+        questions.map { question in
+            let text = (try? JSONEncoder().encode(question)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+            return #"{"type":"message","text":\#(text)}"# + "\n"
+        }
+    }
+
+    /// The visitor questions as text-protocol lines.
+    public static func textLines(_ questions: [String] = visitorQuestions) -> [String] {
+        questions.map { $0 + "\n" }
+    }
+
+    /// How many connections to open.
+    public var connections: Int
+    /// How many messages each connection sends.
+    public var messagesPerConnection: Int
+    /// Paced or saturated.
+    public var shape: Shape
+    /// How many connections may be connecting (waiting for their greeting) at once.
+    public var connectConcurrency = 200
+    /// A run that takes longer than this is cut short; its unfinished connections count as failed.
+    public var timeout: Duration = .seconds(120)
+    private let group: any EventLoopGroup
+
+    /// Creates a generator that runs its connections on `group`.
+    public init(group: any EventLoopGroup, connections: Int, messagesPerConnection: Int, shape: Shape) {
+        self.group = group
+        self.connections = connections
+        self.messagesPerConnection = messagesPerConnection
+        self.shape = shape
+    }
+
+    /// Connects every connection, waits for each greeting, then starts them all together and waits until
+    /// every message is answered (or the run times out).
+    ///
+    /// - Parameter messages: What to send, each with its line break; connection *i* starts at message *i*.
+    public func run(against target: Target, messages: [String]) async throws -> LoadResult {
+        guard !messages.isEmpty else { throw Failure(description: "no messages to send") }
+        let buffers = messages.map { ByteBuffer(string: $0) }
+        let interval: Double
+        if case .paced(let perSecond) = shape {
+            guard perSecond > 0 else { throw Failure(description: "a paced run needs a rate above 0") }
+            interval = 1e9 / perSecond
+        } else {
+            interval = 0
+        }
+        let opened = try await connect(connections, to: target) { index in
+            LoadPlan(
+                messages: buffers, firstMessage: index % buffers.count, count: messagesPerConnection, shape: shape,
+                phaseNanoseconds: UInt64(interval * Double(index) / Double(max(1, connections))))
+        }
+        // A common start a little ahead, so that every connection's schedule begins at the same instant.
+        let start = NIODeadline.now() + .milliseconds(50)
+        for connection in opened { connection.begin.succeed(start) }
+        let timeout = group.next().scheduleTask(in: TimeAmount(self.timeout)) {
+            for connection in opened { connection.channel.close(promise: nil) }
+        }
+        var outcomes: [LoadConnectionHandler.Outcome] = []
+        outcomes.reserveCapacity(opened.count)
+        for connection in opened {
+            outcomes.append(try await connection.finished.get())
+        }
+        timeout.cancel()
+        for connection in opened { try? await connection.channel.close() }
+
+        var latencies: [UInt64] = []
+        latencies.reserveCapacity(connections * messagesPerConnection)
+        var result = LoadResult(
+            connections: opened.count, sent: 0, answers: 0, errors: 0, failedConnections: 0, elapsed: .zero,
+            latency: LatencySummary(nanoseconds: []))
+        var last: UInt64 = start.uptimeNanoseconds
+        for outcome in outcomes {
+            result.sent += outcome.sent
+            result.answers += outcome.answers
+            result.errors += outcome.errors
+            if !outcome.complete { result.failedConnections += 1 }
+            last = max(last, outcome.lastAnswer)
+            latencies += outcome.latencies
+        }
+        result.elapsed = .nanoseconds(Int64(last - start.uptimeNanoseconds))
+        result.latency = LatencySummary(nanoseconds: latencies)
+        return result
+    }
+
+    /// Opens `count` connections that wait for their greeting and then send nothing; close them with
+    /// ``IdleConnections/close()``.
+    public func openIdle(_ count: Int, to target: Target) async throws -> IdleConnections {
+        let opened = try await connect(count, to: target) { _ in
+            LoadPlan(messages: [], firstMessage: 0, count: 0, shape: .saturated, phaseNanoseconds: 0)
+        }
+        return IdleConnections(opened)
+    }
+
+    // MARK: - Connecting
+
+    /// One connection of a run: its channel, the promise that starts it and the future of what it did.
+    struct Connection: Sendable {
+        var channel: any Channel
+        var begin: EventLoopPromise<NIODeadline>
+        var finished: EventLoopFuture<LoadConnectionHandler.Outcome>
+    }
+
+    /// Connects `count` connections, at most ``connectConcurrency`` at a time, each greeted before it counts.
+    /// If one fails, those already open are closed and the error is thrown.
+    private func connect(
+        _ count: Int, to target: Target, plan: @escaping @Sendable (Int) -> LoadPlan
+    ) async throws -> [Connection] {
+        var opened: [Connection?] = Array(repeating: nil, count: count)
+        do {
+            try await withThrowingTaskGroup(of: (Int, Connection).self) { tasks in
+                var next = 0
+                while next < min(count, connectConcurrency) {
+                    let index = next
+                    tasks.addTask { (index, try await connectOne(to: target, plan: plan(index))) }
+                    next += 1
+                }
+                while let (index, connection) = try await tasks.next() {
+                    opened[index] = connection
+                    if next < count {
+                        let index = next
+                        tasks.addTask { (index, try await connectOne(to: target, plan: plan(index))) }
+                        next += 1
+                    }
+                }
+            }
+        } catch {
+            for connection in opened.compactMap({ $0 }) {
+                connection.begin.fail(CancellationError())
+                try? await connection.channel.close()
+            }
+            throw Failure(
+                description: "could not open \(count) connections to \(target.host):\(target.port): \(error)")
+        }
+        return opened.compactMap { $0 }
+    }
+
+    private func connectOne(to target: Target, plan: LoadPlan) async throws -> Connection {
+        let loop = group.next()
+        let greeted = loop.makePromise(of: Void.self)
+        let begin = loop.makePromise(of: NIODeadline.self)
+        let finished = loop.makePromise(of: LoadConnectionHandler.Outcome.self)
+        do {
+            let channel = try await ClientBootstrap(group: loop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            LoadConnectionHandler(
+                                plan: plan, framing: target.framing, greeted: greeted, begin: begin.futureResult,
+                                finished: finished))
+                    }
+                }
+                .connect(host: target.host, port: target.port).get()
+            do {
+                try await greeted.futureResult.get()
+            } catch {
+                try? await channel.close()
+                throw Failure(description: "the server closed a connection before its greeting")
+            }
+            return Connection(channel: channel, begin: begin, finished: finished.futureResult)
+        } catch {
+            greeted.fail(error)
+            begin.fail(error)
+            finished.fail(error)
+            throw error
+        }
+    }
+}
+
+/// Connections held open without sending anything, for measuring what idle visitors cost a server.
+public struct IdleConnections: Sendable {
+    private let connections: [LoadGenerator.Connection]
+
+    init(_ connections: [LoadGenerator.Connection]) {
+        self.connections = connections
+    }
+
+    /// How many were opened.
+    public var count: Int { connections.count }
+
+    /// How many are still open (the server has not closed them).
+    public func stillOpen() async -> Int {
+        var open = 0
+        for connection in connections where connection.channel.isActive { open += 1 }
+        return open
+    }
+
+    /// Closes them all.
+    public func close() async {
+        for connection in connections {
+            connection.begin.fail(CancellationError())
+            connection.channel.close(promise: nil)
+        }
+        for connection in connections {
+            _ = try? await connection.finished.get()
+        }
+    }
+}
