@@ -35,19 +35,13 @@ public struct Evaluation: Sendable {
     /// Leave-one-out on the knowledge's own examples: each example is matched by a matcher built
     /// without it. Examples of topics marked `fallback` are expected to get the fallback.
     public init(leaveOneOutOf knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
-        var outcomes: [Outcome] = []
-        for (position, intent) in knowledge.intents.enumerated() {
+        outcomes = Matcher(knowledge: knowledge, configuration: configuration).leaveOneOut().map { entry in
+            let intent = knowledge.intents[entry.intent]
             let label: IntentID = intent.action == .fallback ? .fallback : intent.id
-            for (index, example) in intent.examples.enumerated() {
-                var reduced = knowledge
-                reduced.intents[position].examples.remove(at: index)
-                reduced.intents[position].exampleLocations.remove(at: index)
-                let matcher = Matcher(knowledge: reduced, configuration: configuration)
-                let item = EvaluationSet.Item(label: label, text: example, line: intent.exampleLocations[index].line ?? 0)
-                outcomes.append(Self.outcome(item, matcher.match(example)))
-            }
+            let item = EvaluationSet.Item(
+                label: label, text: intent.examples[entry.example], line: intent.exampleLocations[entry.example].line ?? 0)
+            return Self.outcome(item, entry.result)
         }
-        self.outcomes = outcomes
     }
 
     static func outcome(_ item: EvaluationSet.Item, _ result: MatchResult) -> Outcome {

@@ -32,25 +32,15 @@ public struct KnowledgeLinter: Sendable {
     /// Each example matched by a matcher built without it; one that lands on another intent is a warning.
     func leaveOneOut() -> [KnowledgeDiagnostic] {
         var diagnostics: [KnowledgeDiagnostic] = []
-        for (position, intent) in knowledge.intents.enumerated() {
-            for (index, example) in intent.examples.enumerated() {
-                var reduced = knowledge
-                reduced.intents[position].examples.remove(at: index)
-                reduced.intents[position].exampleLocations.remove(at: index)
-                let matcher = Matcher(knowledge: reduced, configuration: configuration)
-                let result = matcher.match(example)
-                let location = intent.exampleLocations[index]
-                switch result.decision {
-                case .answer(let other) where other != intent.id:
-                    diagnostics.append(
-                        KnowledgeDiagnostic(
-                            .warning, file: location.file, line: location.line,
-                            "“\(example)” matches `\(other)` better than its own `\(intent.id)`. Reword it, move it, or add examples that tell them apart."
-                        ))
-                default:
-                    break
-                }
-            }
+        for entry in Matcher(knowledge: knowledge, configuration: configuration).leaveOneOut() {
+            let intent = knowledge.intents[entry.intent]
+            guard case .answer(let other) = entry.result.decision, other != intent.id else { continue }
+            let location = intent.exampleLocations[entry.example]
+            diagnostics.append(
+                KnowledgeDiagnostic(
+                    .warning, file: location.file, line: location.line,
+                    "“\(intent.examples[entry.example])” matches `\(other)` better than its own `\(intent.id)`. Reword it, move it, or add examples that tell them apart."
+                ))
         }
         return diagnostics
     }

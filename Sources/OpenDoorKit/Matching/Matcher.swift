@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Finds the intent a message means, or decides honestly that nothing fits.
@@ -11,6 +12,8 @@ public struct Matcher: Sendable {
     /// Thresholds and weights.
     public let configuration: MatcherConfiguration
     private let analyzer: Analyzer
+    /// Each intent's training texts as tokens, kept so leave-one-out can rebuild only the index.
+    private let tokenLists: [[[String]]]
     private let index: MatchIndex
     private let intentIDs: [IntentID]
     private let isFallbackTopic: [Bool]
@@ -18,18 +21,48 @@ public struct Matcher: Sendable {
 
     /// Builds the matcher's index from the knowledge.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
-        self.knowledge = knowledge
-        self.configuration = configuration
         let texts = knowledge.intents.map { Self.trainingTexts(for: $0, in: knowledge) }
         let analyzer = Analyzer(vocabulary: knowledge.vocabulary, corpus: texts.flatMap { $0 })
-        self.analyzer = analyzer
         let tokenLists = texts.map { examples in examples.map { analyzer.analyze($0, correcting: false).tokens } }
+        self.init(knowledge: knowledge, configuration: configuration, analyzer: analyzer, tokenLists: tokenLists)
+    }
 
+    private init(knowledge: Knowledge, configuration: MatcherConfiguration, analyzer: Analyzer, tokenLists: [[[String]]]) {
+        self.knowledge = knowledge
+        self.configuration = configuration
+        self.analyzer = analyzer
+        self.tokenLists = tokenLists
         index = MatchIndex(
             intentExamples: tokenLists, bigramWeight: Float(configuration.bigramWeight), unknownWeight: Float(configuration.unknownWeight))
         intentIDs = knowledge.intents.map(\.id)
         isFallbackTopic = knowledge.intents.map { $0.action == .fallback }
         scratch = ScratchPool(examples: index.exampleCount, intents: index.intentCount)
+    }
+
+    /// The same matcher without one example (for leave-one-out), reusing the analyzer and token lists:
+    /// only the index is rebuilt.
+    func leavingOut(intent position: Int, example: Int) -> Matcher {
+        var reduced = knowledge
+        reduced.intents[position].examples.remove(at: example)
+        reduced.intents[position].exampleLocations.remove(at: example)
+        var lists = tokenLists
+        lists[position].remove(at: example)
+        return Matcher(knowledge: reduced, configuration: configuration, analyzer: analyzer, tokenLists: lists)
+    }
+
+    /// Every example matched by a matcher built without it, in knowledge order, on every core.
+    func leaveOneOut() -> [(intent: Int, example: Int, result: MatchResult)] {
+        let cases = knowledge.intents.indices.flatMap { intent in
+            knowledge.intents[intent].examples.indices.map { (intent, $0) }
+        }
+        let results = Mutex<[Int: MatchResult]>([:])
+        DispatchQueue.concurrentPerform(iterations: cases.count) { number in
+            let (intent, example) = cases[number]
+            let result = leavingOut(intent: intent, example: example).match(knowledge.intents[intent].examples[example])
+            results.withLock { $0[number] = result }
+        }
+        let all = results.withLock { $0 }
+        return cases.enumerated().map { ($0.element.0, $0.element.1, all[$0.offset]!) }
     }
 
     /// The texts an intent is matched against: its examples, plus its label and heading when they are its own.
