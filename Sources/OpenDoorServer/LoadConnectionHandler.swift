@@ -153,10 +153,12 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     }
 
     private func start(at start: NIODeadline) {
-        guard !isDone, plan.count > 0 else { return }
+        guard !isDone, plan.count > 0, let context else { return }
         switch plan.shape {
         case .saturated:
-            send(due: NIODeadline.now().uptimeNanoseconds)
+            nextSend = context.eventLoop.assumeIsolated().scheduleTask(deadline: start) {
+                self.send(due: NIODeadline.now().uptimeNanoseconds)
+            }
         case .paced:
             paceStart = start.uptimeNanoseconds + plan.phaseNanoseconds
             scheduleNextSend()

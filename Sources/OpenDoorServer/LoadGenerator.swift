@@ -43,6 +43,11 @@ public struct LoadGenerator: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         /// What went wrong.
         public var description: String
+
+        /// Creates a failure that says what went wrong.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Questions people ask the chat, none of which starts a callback request (which would save to the store).

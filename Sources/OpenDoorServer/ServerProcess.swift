@@ -15,6 +15,11 @@ public final class ServerProcess: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         /// What went wrong.
         public var description: String
+
+        /// Creates a failure that says what went wrong.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The process id.
@@ -41,7 +46,7 @@ public final class ServerProcess: Sendable {
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         let result = (argv + [nil]).withUnsafeBufferPointer { argvPointer in
-            posix_spawn(&pid, executable, &actions, nil, argvPointer.baseAddress, environ)
+            posix_spawn(&pid, executable, &actions, nil, argvPointer.baseAddress!, environ)
         }
         let commandLine = ([executable] + arguments).joined(separator: " ")
         guard result == 0 else {
@@ -158,7 +163,7 @@ public struct ProcessStatus: Sendable {
         for line in status.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let value = parts[1].split(separator: " ", omittingEmptySubsequences: true).first
+            let value = parts[1].split(whereSeparator: \.isWhitespace).first
             fields[String(parts[0])] = value.flatMap { Int($0) }
         }
         guard let resident = fields["VmRSS"], let peak = fields["VmHWM"] else { return nil }
