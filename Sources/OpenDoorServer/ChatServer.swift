@@ -223,7 +223,11 @@ public actor ChatServer: Service {
         try await withThrowingDiscardingTaskGroup { connections in
             try await listener.executeThenClose { inbound in
                 for try await connection in inbound.cancelOnGracefulShutdown() {
-                    connections.addTask { await self.handle(connection, speaking: chatProtocol) }
+                    // On the connection's own event loop: no thread hop between reading, answering and writing.
+                    let executor = EventLoopTaskExecutor(connection.channel.channel.eventLoop)
+                    connections.addTask(executorPreference: executor) {
+                        await self.handle(connection, speaking: chatProtocol)
+                    }
                 }
             }
         }

@@ -58,7 +58,10 @@ public struct EchoServer: Sendable {
         try await withThrowingDiscardingTaskGroup { connections in
             try await listener.executeThenClose { inbound in
                 for try await connection in inbound {
-                    connections.addTask { await echo(connection) }
+                    // As `ChatServer` does: the connection's task runs on its channel's event loop.
+                    connections.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
+                        await echo(connection)
+                    }
                 }
             }
         }

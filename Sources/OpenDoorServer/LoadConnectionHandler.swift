@@ -160,7 +160,9 @@ final class LoadConnectionHandler: ChannelInboundHandler {
                 self.send(due: NIODeadline.now().uptimeNanoseconds)
             }
         case .paced:
-            paceStart = start.uptimeNanoseconds + plan.phaseNanoseconds
+            // Phases are whole milliseconds, so connections due at the same moment are sent in one event-loop
+            // tick: the client wakes a thousand times a second rather than once per message.
+            paceStart = start.uptimeNanoseconds + plan.phaseNanoseconds / 1_000_000 * 1_000_000
             scheduleNextSend()
         }
     }

@@ -60,6 +60,15 @@ enum ServerOutput: Sendable {
     }
 
     private var jsonLine: String {
+        // Replies, one per message, are written by hand; debug builds check each against `JSONEncoder`.
+        if case .reply(let reply) = self, let line = JSONReplyWriter.line(for: reply) {
+            assert(line.utf8.elementsEqual(encodedLine.utf8), "JSONReplyWriter differs from JSONEncoder: \(line)")
+            return line
+        }
+        return encodedLine
+    }
+
+    private var encodedLine: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data: Data?

@@ -108,12 +108,19 @@ public struct TerminalChat: Sendable {
     }
 
     private func installInterruptHandler() {
-        // Ctrl-C clears the line being typed instead of ending the chat.
-        signal(SIGINT) { _ in
-            print("")
+        // Ctrl-C clears the line being typed instead of ending the chat. readline's own signal handling
+        // is off and the handler is installed without SA_RESTART, so the waiting read() returns at once
+        // and the line is cleared right away, not at the next key.
+        opendoor_rl_disable_signal_handling()
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            write(STDOUT_FILENO, "\n", 1)
             rl_on_new_line()
             rl_replace_line("", 0)
             rl_redisplay()
         }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
     }
 }
