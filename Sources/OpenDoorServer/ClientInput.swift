@@ -25,9 +25,23 @@ enum ClientInput: Hashable, Sendable {
 
     private static func parseJSON(_ line: String) -> ClientInput {
         if line.allSatisfy(\.isWhitespace) { return .blank }
+        // The usual `{"type":"message","text":"…"}` is read directly; anything else goes to `JSONDecoder`.
+        if let flat = FlatJSONObject(line) {
+            let input = interpret(ClientObject(type: flat["type"], text: flat["text"]))
+            assert(input == decodeJSON(line), "FlatJSONObject differs from JSONDecoder for \(line)")
+            return input
+        }
+        return decodeJSON(line)
+    }
+
+    private static func decodeJSON(_ line: String) -> ClientInput {
         guard let object = try? JSONDecoder().decode(ClientObject.self, from: Data(line.utf8)) else {
             return .invalid(.invalidJSON)
         }
+        return interpret(object)
+    }
+
+    private static func interpret(_ object: ClientObject) -> ClientInput {
         switch object.type {
         case "message":
             guard let text = object.text else { return .invalid(.missingText) }
@@ -49,6 +63,11 @@ private struct ClientObject: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case type, text
+    }
+
+    init(type: String?, text: String?) {
+        self.type = type
+        self.text = text
     }
 
     init(from decoder: any Decoder) throws {

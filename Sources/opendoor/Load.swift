@@ -261,6 +261,8 @@ private struct LoadBenchmark {
         let load = Self.loadAverage(minutes: 1)
         let before = process.status()
         let clientBefore = ProcessStatus.current()
+        let machineBefore = ProcessStatus.machineBusyTime()
+        let started = ContinuousClock.now
         let result: LoadResult
         do {
             result = try await generator.run(against: target(server, port: port), messages: messages(for: server))
@@ -270,9 +272,16 @@ private struct LoadBenchmark {
         }
         let after = process.status()
         let clientAfter = ProcessStatus.current()
+        let machineAfter = ProcessStatus.machineBusyTime()
+        let wall = ContinuousClock.now - started
         await process.stop()
         let serverCPU = (after?.cpuTime ?? .zero) - (before?.cpuTime ?? .zero)
         let clientCPU = (clientAfter?.cpuTime ?? .zero) - (clientBefore?.cpuTime ?? .zero)
+        // What other processes used, as a share of every core over the measurement.
+        let machineCPU = (machineAfter ?? .zero) - (machineBefore ?? .zero)
+        let others =
+            Self.seconds(machineCPU - serverCPU - clientCPU)
+            / (Self.seconds(wall) * Double(ProcessInfo.processInfo.activeProcessorCount))
         let perMessage = { (cpu: Duration) in Self.number(Self.seconds(cpu) * 1e6 / Double(max(1, result.answers))) }
         print(
             "  \(Self.pad(server.rawValue, 6))  \(Self.pad(load, 5))  \(Self.pad(Self.number(result.answersPerSecond), 9))  "
@@ -280,12 +289,13 @@ private struct LoadBenchmark {
                 + "\(Self.pad(Self.number(result.latency.p999), 7))  \(Self.pad(Self.number(result.latency.max), 7))  "
                 + "\(Self.pad("\(result.errors)/\(result.failedConnections)", 6))  "
                 + "\(Self.pad(perMessage(serverCPU), 10))  \(Self.pad(perMessage(clientCPU), 10))  "
-                + "\(Self.pad(after.map { Self.mebibytes($0.peakResidentBytes) } ?? "?", 8))")
+                + "\(Self.pad(after.map { Self.mebibytes($0.peakResidentBytes) } ?? "?", 8))  "
+                + "\(Self.pad(String(format: "%.0f%%", max(0, others) * 100), 6))")
         return Measurement(result: result)
     }
 
     private static let header =
-        "  server  load1  answers/s  p50 ms  p99 ms  p99.9 ms   max ms  err/fail  server µs/msg  client µs/msg  peak RSS"
+        "  server  load1  answers/s  p50 ms  p99 ms  p99.9 ms   max ms  err/fail  server µs/msg  client µs/msg  peak RSS  others"
 
     /// Starts a fresh server of the kind asked for and waits until it accepts connections.
     private func launch(_ server: Server) async throws -> (ServerProcess, Int) {
