@@ -10,8 +10,10 @@ import NIOPosix
 /// server it measures.
 ///
 /// ```swift
-/// let generator = LoadGenerator(group: group, connections: 1000, messagesPerConnection: 200, shape: .paced(perSecond: 20))
-/// let result = try await generator.run(against: .init(port: 7461, framing: .lines), messages: LoadGenerator.jsonLines())
+/// let generator = LoadGenerator(
+///     group: group, connections: 1000, messagesPerConnection: 200, shape: .paced(perSecond: 20))
+/// let result = try await generator.run(
+///     against: .init(port: 7461, framing: .lines), messages: LoadGenerator.jsonLines())
 /// ```
 public struct LoadGenerator: Sendable {
     /// How each connection sends its messages.

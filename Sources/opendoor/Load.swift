@@ -11,10 +11,10 @@ extension OpenDoor {
         static let configuration = CommandConfiguration(
             abstract: "Load-test the socket server over TCP against a line-echo baseline (build with -c release).",
             discussion: """
-                Each server runs as a child process (`opendoor serve --port 0 …`, and a line-echo server on the \
-                same NIO pipeline), started fresh for every measurement, so its memory (VmHWM, VmRSS) and CPU \
-                time are read from /proc/<pid> on their own. The load generator is this process, on its own \
-                NIO event loops; it shares the machine's cores with the server.
+                Each server runs as a child process (`opendoor serve --json-port <a free port> …`, and a \
+                line-echo server on the same NIO pipeline), started fresh for every measurement, so its memory \
+                (VmHWM, VmRSS) and CPU time are read from /proc/<pid> on their own. The load generator is this \
+                process, on its own NIO event loops; it shares the machine's cores with the server.
 
                 paced      N connections, each sending a message every 1/rate s (open loop); latency counts \
                 from when a message was due.
@@ -75,7 +75,8 @@ extension OpenDoor {
 
         func validate() throws {
             if connections < 1 || saturatedConnections < 1 || idleConnections < 1 {
-                throw ValidationError("--connections, --saturated-connections and --idle-connections must be at least 1.")
+                throw ValidationError(
+                    "--connections, --saturated-connections and --idle-connections must be at least 1.")
             }
             if messages < 1 || saturatedMessages < 1 { throw ValidationError("--messages must be at least 1.") }
             if !(rate > 0) { throw ValidationError("--rate must be above 0 messages per second.") }
@@ -176,10 +177,11 @@ private struct LoadBenchmark {
 
     private func paced(group: MultiThreadedEventLoopGroup) async throws -> Bool {
         let offered = Double(command.connections) * command.rate
+        let seconds = Double(command.messages) / command.rate
         print(
-            "paced: \(command.connections) connections × \(command.messages) messages at \(Self.number(command.rate))/s "
-                + "each (\(Self.number(offered)) msg/s offered, open loop, \(Self.number(Double(command.messages) / command.rate)) s)"
-        )
+            "paced: \(command.connections) connections × \(command.messages) messages at "
+                + "\(Self.number(command.rate))/s each (\(Self.number(offered)) msg/s offered, open loop, "
+                + "\(Self.number(seconds)) s)")
         let generator = LoadGenerator(
             group: group, connections: command.connections, messagesPerConnection: command.messages,
             shape: .paced(perSecond: command.rate))
@@ -188,7 +190,11 @@ private struct LoadBenchmark {
         let chat = try await measure(.chat, with: generator)
         let p99 = chat.result.latency.p99
         let met = p99 < 10 && chat.result.failedConnections == 0 && chat.result.errors == 0
-        print("  floor: chat p99 < 10 ms: \(met ? "met" : "NOT MET") (p99 \(Self.number(p99)) ms; echo \(Self.number(echo.result.latency.p99)) ms)")
+        let note = command.connections == 1000 && command.rate == 20 ? "" : " (the floor is for 1000 × 20/s)"
+        print(
+            "  floor: chat p99 < 10 ms\(note): "
+                + "\(met ? "met" : "NOT MET") "
+                + "(p99 \(Self.number(p99)) ms; echo \(Self.number(echo.result.latency.p99)) ms)")
         return met
     }
 
@@ -204,14 +210,19 @@ private struct LoadBenchmark {
         let chat = try await measure(.chat, with: generator)
         let ratio = chat.result.answersPerSecond / max(1, echo.result.answersPerSecond)
         let met = ratio >= 0.5 && chat.result.failedConnections == 0 && chat.result.errors == 0
-        print("  floor: chat ≥ 0.5 × echo throughput: \(met ? "met" : "NOT MET") (chat/echo = \(Self.number(ratio)))")
+        print(
+            "  floor: chat ≥ 0.5 × echo throughput: \(met ? "met" : "NOT MET") (chat/echo = \(Self.number(ratio)))")
         return met
     }
 
     private func idle(group: MultiThreadedEventLoopGroup) async throws -> Bool {
         let count = command.idleConnections
         print("idle: \(count) connections, greeted, then silent; server memory after 2 s")
-        print("  server  load1  RSS before  RSS idle  per connection  peak RSS  threads  still open")
+        let widths = [6, 5, 10, 10, 14, 10, 7, 10]
+        print(
+            Self.row(
+                ["server", "load1", "RSS before", "RSS idle", "per conn.", "peak RSS", "threads", "still open"], widths)
+        )
         var chatPeak = 0
         var met = true
         for server in [Server.echo, .chat] {
@@ -231,12 +242,16 @@ private struct LoadBenchmark {
             let open = await connections.stillOpen()
             await connections.close()
             await process.stop()
-            guard let before, let after else { throw ServerProcess.Failure(description: "cannot read /proc for \(server)") }
+            guard let before, let after else {
+                throw ServerProcess.Failure(description: "cannot read /proc for \(server)")
+            }
             let perConnection = Double(after.residentBytes - before.residentBytes) / Double(count)
-            print(
-                "  \(Self.pad(server.rawValue, 6))  \(Self.pad(load, 5))  \(Self.pad(Self.mebibytes(before.residentBytes), 10))  "
-                    + "\(Self.pad(Self.mebibytes(after.residentBytes), 8))  \(Self.pad(Self.number(perConnection / 1024) + " KiB", 14))  "
-                    + "\(Self.pad(Self.mebibytes(after.peakResidentBytes), 8))  \(Self.pad("\(after.threads)", 7))  \(Self.pad("\(open)", 10))")
+            let cells = [
+                server.rawValue, load, Self.mebibytes(before.residentBytes), Self.mebibytes(after.residentBytes),
+                Self.number(perConnection / 1024) + " KiB", Self.mebibytes(after.peakResidentBytes), "\(after.threads)",
+                "\(open)",
+            ]
+            print(Self.row(cells, widths))
             if server == .chat {
                 chatPeak = after.peakResidentBytes
                 met = open == count
@@ -283,19 +298,22 @@ private struct LoadBenchmark {
             Self.seconds(machineCPU - serverCPU - clientCPU)
             / (Self.seconds(wall) * Double(ProcessInfo.processInfo.activeProcessorCount))
         let perMessage = { (cpu: Duration) in Self.number(Self.seconds(cpu) * 1e6 / Double(max(1, result.answers))) }
-        print(
-            "  \(Self.pad(server.rawValue, 6))  \(Self.pad(load, 5))  \(Self.pad(Self.number(result.answersPerSecond), 9))  "
-                + "\(Self.pad(Self.number(result.latency.p50), 6))  \(Self.pad(Self.number(result.latency.p99), 6))  "
-                + "\(Self.pad(Self.number(result.latency.p999), 7))  \(Self.pad(Self.number(result.latency.max), 7))  "
-                + "\(Self.pad("\(result.errors)/\(result.failedConnections)", 6))  "
-                + "\(Self.pad(perMessage(serverCPU), 10))  \(Self.pad(perMessage(clientCPU), 10))  "
-                + "\(Self.pad(after.map { Self.mebibytes($0.peakResidentBytes) } ?? "?", 8))  "
-                + "\(Self.pad(String(format: "%.0f%%", max(0, others) * 100), 6))")
+        let cells = [
+            server.rawValue, load, Self.number(result.answersPerSecond), Self.number(result.latency.p50),
+            Self.number(result.latency.p99), Self.number(result.latency.p999), Self.number(result.latency.max),
+            "\(result.errors)/\(result.failedConnections)", perMessage(serverCPU), perMessage(clientCPU),
+            after.map { Self.mebibytes($0.peakResidentBytes) } ?? "?", String(format: "%.0f%%", max(0, others) * 100),
+        ]
+        print(Self.row(cells, Self.widths))
         return Measurement(result: result)
     }
 
-    private static let header =
-        "  server  load1  answers/s  p50 ms  p99 ms  p99.9 ms   max ms  err/fail  server µs/msg  client µs/msg  peak RSS  others"
+    private static let widths = [6, 5, 9, 7, 7, 8, 7, 8, 13, 13, 10, 6]
+    private static let header = row(
+        [
+            "server", "load1", "answers/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "err/fail", "server µs/msg",
+            "client µs/msg", "peak RSS", "others",
+        ], widths)
 
     /// Starts a fresh server of the kind asked for and waits until it accepts connections.
     private func launch(_ server: Server) async throws -> (ServerProcess, Int) {
@@ -306,7 +324,8 @@ private struct LoadBenchmark {
             arguments = ["load", "--echo-server-port", "\(port)"]
         case .chat:
             let listen =
-                command.chatProtocol == .json ? ["--no-text", "--json-port", "\(port)"] : ["--no-json", "--port", "\(port)"]
+                command.chatProtocol == .json
+                ? ["--no-text", "--json-port", "\(port)"] : ["--no-json", "--port", "\(port)"]
             arguments =
                 [
                     "serve", "--knowledge", command.options.directory.path, "--data", data.path,
@@ -357,6 +376,11 @@ private struct LoadBenchmark {
 
     static func mebibytes(_ bytes: Int) -> String {
         String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+    }
+
+    /// One table row: each cell right-aligned in its width.
+    static func row(_ cells: [String], _ widths: [Int]) -> String {
+        "  " + zip(cells, widths).map { pad($0, $1) }.joined(separator: "  ")
     }
 
     static func pad(_ text: String, _ width: Int) -> String {
