@@ -51,6 +51,8 @@ struct LogOptions: ParsableArguments {
     /// Sends logs to standard error at the chosen level (or `defaultLevel`) and returns a logger.
     func bootstrap(label: String, defaultLevel: Level) -> Logger {
         let level = (logLevel ?? defaultLevel).logLevel
+        // Without TZ, the C library re-reads /etc/localtime for every timestamp (a stat per log line).
+        setenv("TZ", ":/etc/localtime", 0)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

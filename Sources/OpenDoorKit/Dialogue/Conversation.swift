@@ -58,7 +58,7 @@ public struct Conversation: Sendable {
 
     /// The reply to one message, or a request to save a confirmed callback.
     public mutating func receive(_ rawMessage: String) -> Step {
-        let message = rawMessage.trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = rawMessage.trimmingWhitespace()
         // Safety first, in every state, before anything else.
         if let crisis = assistant.safety.assess(message) {
             return .reply(crisisReply(crisis))
@@ -354,8 +354,10 @@ public struct Conversation: Sendable {
 
     /// A typed number ("2") picks the second option of the last reply.
     private func chosenOption(_ message: String) -> String? {
-        guard let number = Int(message.trimmingCharacters(in: CharacterSet(charactersIn: ".)# "))),
-            number >= 1, number <= lastOptions.count, message.count <= 4
+        // Cheap checks first: this runs on every message.
+        guard !lastOptions.isEmpty, message.utf8.count <= 4,
+            let number = Int(String(message.filter { !".)# ".contains($0) })),
+            number >= 1, number <= lastOptions.count
         else { return nil }
         return lastOptions[number - 1]
     }
