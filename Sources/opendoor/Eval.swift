@@ -41,6 +41,12 @@ extension OpenDoor {
         @Option(help: ArgumentHelp("Try another weight of unknown words.", visibility: .hidden))
         var unknownWeight: Double?
 
+        @Option(help: ArgumentHelp("Try another confidence floor.", visibility: .hidden))
+        var confidenceFloor: Double?
+
+        @Option(help: ArgumentHelp("Try another weight of the learned probability.", visibility: .hidden))
+        var learnedWeight: Double?
+
         func validate() throws {
             if (file == nil) == !leaveOneOut {
                 throw ValidationError("Give a labeled file, or --leave-one-out (not both).")
@@ -59,6 +65,8 @@ extension OpenDoor {
             if let secondWeight { configuration.secondExampleWeight = secondWeight }
             if let bigramWeight { configuration.bigramWeight = bigramWeight }
             if let unknownWeight { configuration.unknownWeight = unknownWeight }
+            if let confidenceFloor { configuration.confidenceFloor = confidenceFloor }
+            if let learnedWeight { configuration.learnedWeight = learnedWeight }
             let evaluation: Evaluation
             if let file {
                 let labels = Set(knowledge.intents.map(\.id) + [.fallback])

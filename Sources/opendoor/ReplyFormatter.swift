@@ -34,7 +34,10 @@ enum ExplainFormatter {
         for (rank, candidate) in match.candidates.enumerated() {
             let words = candidate.matchedWords.isEmpty ? "" : "  [" + candidate.matchedWords.joined(separator: ", ") + "]"
             lines.append(
-                String(format: "  %d. %@ %.3f", rank + 1, candidate.intent.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0), candidate.confidence)
+                String(
+                    format: "  %d. %@ %.3f  (similarity %.3f)", rank + 1,
+                    candidate.intent.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0),
+                    candidate.confidence, candidate.similarity)
                     + words)
         }
         var decision = "decision: " + match.decision.name

@@ -31,9 +31,15 @@ struct MatchIndex: Sendable {
     private(set) var intentCount = 0
     /// The weight given to a word the index has never seen: as rare as the rarest term.
     private(set) var unknownIDF: Float = 1
+    /// Learned weights on the centroid postings that tell neighbouring intents apart.
+    private(set) var logits = IntentLogits(
+        examples: [], exampleIntent: [], intentPostings: [], intentCount: 0)
 
     /// Builds the index from each intent's token lists.
-    init(intentExamples: [[[String]]], bigramWeight: Float, unknownWeight: Float) {
+    init(
+        intentExamples: [[[String]]], bigramWeight: Float, unknownWeight: Float,
+        training: IntentLogits.Training = IntentLogits.Training()
+    ) {
         intentCount = intentExamples.count
         var exampleTerms: [[Int32: Float]] = []
         for (intent, examples) in intentExamples.enumerated() {
@@ -53,8 +59,11 @@ struct MatchIndex: Sendable {
 
         examplePostings = Array(repeating: [], count: termNames.count)
         var centroids = [[Int32: Float]](repeating: [:], count: intentCount)
+        var exampleVectors: [[(Int32, Float)]] = []
+        exampleVectors.reserveCapacity(exampleTerms.count)
         for (example, counts) in exampleTerms.enumerated() {
             let vector = weigh(counts)
+            exampleVectors.append(vector)
             for (term, weight) in vector {
                 examplePostings[Int(term)].append(Posting(target: Int32(example), weight: weight))
                 centroids[Int(exampleIntent[example])][term, default: 0] += weight
@@ -62,12 +71,17 @@ struct MatchIndex: Sendable {
         }
         intentPostings = Array(repeating: [], count: termNames.count)
         for (intent, centroid) in centroids.enumerated() {
-            let norm = centroid.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            // In term order: a dictionary's order differs between instances, and float sums with it.
+            let entries = centroid.sorted { $0.key < $1.key }
+            let norm = entries.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
             guard norm > 0 else { continue }
-            for (term, weight) in centroid {
+            for (term, weight) in entries {
                 intentPostings[Int(term)].append(Posting(target: Int32(intent), weight: weight / norm))
             }
         }
+        logits = IntentLogits(
+            examples: exampleVectors, exampleIntent: exampleIntent, intentPostings: intentPostings,
+            intentCount: intentCount, training: training)
     }
 
     var exampleCount: Int { exampleIntent.count }
@@ -92,7 +106,8 @@ struct MatchIndex: Sendable {
         var terms: [(Int32, Float)] = []
         terms.reserveCapacity(weights.count)
         var squares = unknown
-        for (term, count) in weights {
+        // In term order, so that the same message always sums to the same score.
+        for (term, count) in weights.sorted(by: { $0.key < $1.key }) {
             let weight = (count == 1 ? 1 : 1 + log(count)) * scale[Int(term)]
             terms.append((term, weight))
             squares += weight * weight
@@ -146,14 +161,10 @@ struct MatchIndex: Sendable {
 
     /// A unit-length TF-IDF vector from term counts.
     private func weigh(_ counts: [Int32: Float]) -> [(Int32, Float)] {
-        var vector: [(Int32, Float)] = []
-        var squares: Float = 0
-        for (term, count) in counts {
-            let weight = (1 + log(count)) * scale[Int(term)]
-            vector.append((term, weight))
-            squares += weight * weight
-        }
-        let norm = squares.squareRoot()
+        // In term order: a dictionary's order differs between instances, and float sums (the norm, and
+        // training over the vector) with it.
+        let vector = counts.sorted { $0.key < $1.key }.map { ($0.key, (1 + log($0.value)) * scale[Int($0.key)]) }
+        let norm = vector.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
         return norm > 0 ? vector.map { ($0.0, $0.1 / norm) } : []
     }
 }

@@ -2,8 +2,12 @@
 public struct MatchCandidate: Sendable, Hashable {
     /// The intent.
     public var intent: IntentID
-    /// How well the message fits, from 0 (not at all) to 1 (exactly an example).
+    /// How sure the matcher is that this intent is meant, from 0 to 1: the learned probability blended
+    /// with ``similarity``.
     public var confidence: Double
+    /// How much the message looks like the intent's examples (TF-IDF cosine), from 0 (no shared word) to
+    /// 1 (exactly an example): the evidence the fallback threshold is checked against.
+    public var similarity: Double = 0
     /// The message's tokens the intent's examples share.
     public var matchedWords: [String]
 }

@@ -33,7 +33,8 @@ public struct Matcher: Sendable {
         self.analyzer = analyzer
         self.tokenLists = tokenLists
         index = MatchIndex(
-            intentExamples: tokenLists, bigramWeight: Float(configuration.bigramWeight), unknownWeight: Float(configuration.unknownWeight))
+            intentExamples: tokenLists, bigramWeight: Float(configuration.bigramWeight),
+            unknownWeight: Float(configuration.unknownWeight), training: configuration.training)
         intentIDs = knowledge.intents.map(\.id)
         isFallbackTopic = knowledge.intents.map { $0.action == .fallback }
         scratch = ScratchPool(examples: index.exampleCount, intents: index.intentCount)
@@ -93,31 +94,36 @@ public struct Matcher: Sendable {
         guard query.norm > 0, !query.terms.isEmpty else { return [] }
         let exampleWeight = Float(configuration.exampleWeight)
         let secondWeight = Float(configuration.secondExampleWeight)
-        let ranked: [(intent: Int, score: Float)] = scratch.withScratch { buffers in
+        let learnedWeight = Float(configuration.learnedWeight)
+        let ranked: [(intent: Int, score: Float, similarity: Float)] = scratch.withScratch { buffers in
             // Cosine with each example and each centroid, visiting only the message's terms.
             for (term, weight) in query.terms {
                 let w = weight / query.norm
                 for posting in index.examplePostings[Int(term)] {
                     buffers.addExample(Int(posting.target), w * posting.weight)
                 }
-                for posting in index.intentPostings[Int(term)] {
-                    buffers.addIntent(Int(posting.target), w * posting.weight)
+                for (position, posting) in index.intentPostings[Int(term)].enumerated() {
+                    buffers.addIntent(
+                        Int(posting.target), w * posting.weight,
+                        logit: w * index.logits.weight(term: Int(term), position: position))
                 }
             }
             for example in buffers.touchedExamples {
                 let intent = Int(index.exampleIntent[Int(example)])
                 buffers.noteBest(intent: intent, score: buffers.exampleScores[Int(example)])
             }
+            buffers.probabilities(intentCount: index.intentCount)
             // Keep only the best `limit`: a full sort of every touched intent costs more than matching.
-            var top: [(Int, Float)] = []
+            var top: [(Int, Float, Float)] = []
             top.reserveCapacity(limit + 1)
             for intent in buffers.touchedIntents {
-                let score =
+                let similarity =
                     exampleWeight
                     * ((1 - secondWeight) * buffers.bestExample[Int(intent)]
                         + secondWeight * buffers.secondExample[Int(intent)]) + (1 - exampleWeight)
                     * buffers.intentScores[Int(intent)]
-                let entry = (Int(intent), score)
+                let score = learnedWeight * buffers.logits[Int(intent)] + (1 - learnedWeight) * similarity
+                let entry = (Int(intent), score, similarity)
                 if top.count == limit, let last = top.last, !Self.ranksBefore(entry, last) { continue }
                 var position = top.count
                 while position > 0 && Self.ranksBefore(entry, top[position - 1]) { position -= 1 }
@@ -125,18 +131,19 @@ public struct Matcher: Sendable {
                 if top.count > limit { top.removeLast() }
             }
             buffers.reset()
-            return Array(top.prefix(limit))
+            return top.map { ($0.0, $0.1, $0.2) }
         }
         return ranked.map { entry in
             MatchCandidate(
                 intent: intentIDs[entry.intent], confidence: min(1, max(0, Double(entry.score))),
+                similarity: min(1, max(0, Double(entry.similarity))),
                 matchedWords: matchedWords(query, intent: entry.intent))
         }
     }
 
     /// Higher score first; ties go to the intent written first, so results never depend on hash order.
     @inline(__always)
-    static func ranksBefore(_ a: (Int, Float), _ b: (Int, Float)) -> Bool {
+    static func ranksBefore(_ a: (Int, Float, Float), _ b: (Int, Float, Float)) -> Bool {
         a.1 > b.1 || (a.1 == b.1 && a.0 < b.0)
     }
 
@@ -148,12 +155,15 @@ public struct Matcher: Sendable {
 
     /// Answer, clarify or fall back, from the ranked candidates.
     func decide(_ candidates: [MatchCandidate]) -> MatchDecision {
-        guard let first = candidates.first, first.confidence >= configuration.answerThreshold else {
+        // Evidence first: however the probabilities fall, a message that looks like no intent's
+        // examples gets the honest fallback.
+        guard let first = candidates.first, first.similarity >= configuration.answerThreshold,
+            first.confidence >= configuration.confidenceFloor
+        else {
             return .fallback(topic: nil)
         }
         let close = candidates.dropFirst().filter {
-            $0.confidence >= configuration.answerThreshold
-                && first.confidence - $0.confidence < configuration.clarifyMargin
+            first.confidence - $0.confidence < configuration.clarifyMargin
         }
         // Never guess near a topic the knowledge doesn't answer.
         if isFallback(first.intent) { return .fallback(topic: first.intent) }
@@ -174,6 +184,8 @@ final class ScratchPool: Sendable {
         var intentScores: [Float]
         var bestExample: [Float]
         var secondExample: [Float]
+        /// Learned logits, then (after `probabilities`) the softmax probabilities of touched intents.
+        var logits: [Float]
         var touchedExamples: [Int32] = []
         var touchedIntents: [Int32] = []
         var intentSeen: [Bool]
@@ -183,6 +195,7 @@ final class ScratchPool: Sendable {
             intentScores = Array(repeating: 0, count: intents)
             bestExample = Array(repeating: 0, count: intents)
             secondExample = Array(repeating: 0, count: intents)
+            logits = Array(repeating: 0, count: intents)
             intentSeen = Array(repeating: false, count: intents)
         }
 
@@ -191,9 +204,15 @@ final class ScratchPool: Sendable {
             exampleScores[example] += value
         }
 
-        mutating func addIntent(_ intent: Int, _ value: Float) {
+        mutating func addIntent(_ intent: Int, _ value: Float, logit: Float) {
             touch(intent)
             intentScores[intent] += value
+            logits[intent] += logit
+        }
+
+        /// Turns the touched intents' logits into probabilities (untouched intents have logit 0).
+        mutating func probabilities(intentCount: Int) {
+            IntentLogits.softmax(&logits, touched: touchedIntents, intentCount: intentCount)
         }
 
         mutating func noteBest(intent: Int, score: Float) {
@@ -219,6 +238,7 @@ final class ScratchPool: Sendable {
                 intentScores[Int(intent)] = 0
                 bestExample[Int(intent)] = 0
                 secondExample[Int(intent)] = 0
+                logits[Int(intent)] = 0
                 intentSeen[Int(intent)] = false
             }
             touchedExamples.removeAll(keepingCapacity: true)

@@ -1,9 +1,17 @@
 /// How sure the matcher must be before it answers, and when it asks instead.
 public struct MatcherConfiguration: Sendable, Hashable {
-    /// Below this confidence nothing fits: the reply is the honest fallback.
-    public var answerThreshold: Double = 0.33
-    /// When the second intent is within this much of the first, the reply asks which one was meant.
+    /// When no intent's examples look this much like the message (similarity), nothing fits: the reply
+    /// is the honest fallback.
+    public var answerThreshold: Double = 0.2
+    /// When the second intent's confidence is within this much of the first, the reply asks which one
+    /// was meant.
     public var clarifyMargin: Double = 0.05
+    /// Below this confidence the matcher isn't sure enough of any intent to answer: the fallback.
+    public var confidenceFloor: Double = 0.3
+    /// How much the learned probability counts in the confidence against the similarity.
+    public var learnedWeight: Double = 0.6
+    /// How the learned weights are trained.
+    var training = IntentLogits.Training()
     /// How much the closest single example counts against the intent's overall picture (its centroid).
     public var exampleWeight: Double = 0.6
     /// Within the example part, how much the second-closest example counts against the closest: two
@@ -16,8 +24,7 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 
-    /// The defaults. Weights were chosen by leave-one-out on the knowledge's own examples
-    /// (`opendoor eval --leave-one-out`); the threshold sits between the leave-one-out optimum (0.25–0.30)
-    /// and the held-out set's rate of guesses on questions the knowledge doesn't answer.
+    /// The defaults, chosen by leave-one-out on the knowledge's own examples (`opendoor eval
+    /// --leave-one-out`), trading accuracy against guesses on the topics the knowledge doesn't answer.
     public init() {}
 }

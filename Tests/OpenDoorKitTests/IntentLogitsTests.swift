@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@testable import OpenDoorKit
+
+@Suite("Learned intent weights")
+struct IntentLogitsTests {
+    /// Two intents share the word "group"; only the learned weights can say which other words decide.
+    static let knowledge = Knowledge(
+        center: CenterFacts(values: ["name": "X", "phone": "1"]),
+        intents: [
+            Intent(
+                id: "times", heading: "Group times", answer: "A",
+                examples: ["when does group meet", "what time is group", "group meets when", "group schedule"]),
+            Intent(
+                id: "size", heading: "Group size", answer: "B",
+                examples: ["how big is group", "how many people in group", "group size", "is group crowded"]),
+        ], vocabulary: Vocabulary(), dialogue: Fixtures.knowledge.dialogue)
+
+    @Test("Training learns that a shared word decides nothing and the other words do")
+    func sharedWord() throws {
+        let matcher = Matcher(knowledge: Self.knowledge)
+        let result = matcher.match("what time does group meet")
+        #expect(result.decision == .answer("times"), "\(result.candidates)")
+        let first = try #require(result.candidates.first)
+        #expect(first.confidence > first.similarity, "the probability should be sure: \(result.candidates)")
+        #expect(matcher.match("how many people").decision == .answer("size"))
+    }
+
+    @Test("The same knowledge trains the same weights on every load")
+    func deterministic() {
+        let a = Matcher(knowledge: Fixtures.knowledge).match("i ghosted my group and feel like they hate me")
+        let b = Matcher(knowledge: Fixtures.knowledge).match("i ghosted my group and feel like they hate me")
+        #expect(a == b)
+    }
+
+    @Test("Probabilities over touched intents and the untouched rest sum to one")
+    func softmax() {
+        var logits: [Float] = [2, 0, -1, 0, 0]
+        IntentLogits.softmax(&logits, touched: [0, 2], intentCount: 5)
+        let rest = Float(3) * 1 / (exp(2) + exp(-1) + 3)
+        #expect(abs(logits[0] + logits[2] + rest - 1) < 1e-5)
+        #expect(logits[0] > logits[2])
+    }
+
+    @Test("A term shared by more intents than the limit learns nothing")
+    func commonTermsDoNotLearn() {
+        let postings = [
+            [MatchIndex.Posting(target: 0, weight: 1), MatchIndex.Posting(target: 1, weight: 1)],
+            [MatchIndex.Posting(target: 0, weight: 1)],
+        ]
+        var training = IntentLogits.Training()
+        training.maximumIntents = 1
+        let logits = IntentLogits(
+            examples: [[(0, 0.7), (1, 0.7)], [(0, 1)]], exampleIntent: [0, 1], intentPostings: postings,
+            intentCount: 2, training: training)
+        #expect(logits.weight(term: 0, position: 0) == 0)
+        #expect(logits.weight(term: 0, position: 1) == 0)
+        #expect(logits.weight(term: 1, position: 0) > 0)
+    }
+}
