@@ -20,7 +20,7 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// How much a pair of neighbouring words weighs against a single word.
     public var bigramWeight: Double = 0.8
     /// How much a word the knowledge has never seen weighs against a typical known word.
-    public var unknownWeight: Double = 0.7
+    public var unknownWeight: Double = 1.0
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 
