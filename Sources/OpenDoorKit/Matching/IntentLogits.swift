@@ -57,8 +57,20 @@ struct IntentLogits: Sendable {
             for (position, posting) in postings.enumerated() { targets[offsets[term] + position] = posting.target }
         }
         // A term learns only when few enough intents share it; otherwise its range is empty here.
+        // Each term's range of slots that learn: empty when too many intents share the term.
         let learningEnd = intentPostings.indices.map { term in
             intentPostings[term].count <= training.maximumIntents ? offsets[term + 1] : offsets[term]
+        }
+        // The examples laid out flat too: terms and values, example by example.
+        var exampleStart = [Int](repeating: 0, count: examples.count + 1)
+        var exampleTerms: [Int32] = []
+        var exampleValues: [Float] = []
+        for (number, vector) in examples.enumerated() {
+            for (term, value) in vector {
+                exampleTerms.append(term)
+                exampleValues.append(value)
+            }
+            exampleStart[number + 1] = exampleTerms.count
         }
         var probabilities = [Float](repeating: 0, count: intentCount)
         var seen = [Bool](repeating: false, count: intentCount)
@@ -66,40 +78,54 @@ struct IntentLogits: Sendable {
         touched.reserveCapacity(intentCount)
         var order = Array(examples.indices)
         var generator = SplitMix64(seed: training.seed)
+        var epochOrders: [[Int]] = []
+        for _ in 0..<training.epochs {
+            order.shuffle(using: &generator)
+            epochOrders.append(order)
+        }
 
         weights.withUnsafeMutableBufferPointer { weights in
-            targets.withUnsafeBufferPointer { targets in
-                for epoch in 0..<training.epochs {
-                    order.shuffle(using: &generator)
-                    let step = training.learningRate / (1 + training.decay * Float(epoch))
-                    let shrink = 1 - step * training.l2
-                    for example in order {
-                        let vector = examples[example]
-                        // Forward: the logits of every intent sharing a term with the example.
-                        for (term, value) in vector {
-                            for slot in offsets[Int(term)]..<learningEnd[Int(term)] {
-                                let intent = Int(targets[slot])
-                                if !seen[intent] {
-                                    seen[intent] = true
-                                    touched.append(Int32(intent))
+            probabilities.withUnsafeMutableBufferPointer { probabilities in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    let targets = UnsafeBufferPointer(start: targets, count: targets.count)
+                    let offsets = UnsafeBufferPointer(start: offsets, count: offsets.count)
+                    let learningEnd = UnsafeBufferPointer(start: learningEnd, count: learningEnd.count)
+                    let exampleTerms = UnsafeBufferPointer(start: exampleTerms, count: exampleTerms.count)
+                    let exampleValues = UnsafeBufferPointer(start: exampleValues, count: exampleValues.count)
+                    for (epoch, order) in epochOrders.enumerated() {
+                        let step = training.learningRate / (1 + training.decay * Float(epoch))
+                        let shrink = 1 - step * training.l2
+                        for example in order {
+                            let entries = exampleStart[example]..<exampleStart[example + 1]
+                            // Forward: the logits of every intent sharing a term with the example.
+                            for entry in entries {
+                                let term = Int(exampleTerms[entry])
+                                let value = exampleValues[entry]
+                                for slot in offsets[term]..<learningEnd[term] {
+                                    let intent = Int(targets[slot])
+                                    if !seen[intent] {
+                                        seen[intent] = true
+                                        touched.append(Int32(intent))
+                                    }
+                                    probabilities[intent] += value * weights[slot]
                                 }
-                                probabilities[intent] += value * weights[slot]
                             }
-                        }
-                        Self.softmax(&probabilities, touched: touched, intentCount: intentCount)
-                        // Backward: the cross-entropy gradient on the weights the example touched.
-                        let truth = Int(exampleIntent[example])
-                        probabilities[truth] -= 1
-                        for (term, value) in vector {
-                            for slot in offsets[Int(term)]..<learningEnd[Int(term)] {
-                                weights[slot] = weights[slot] * shrink - step * value * probabilities[Int(targets[slot])]
+                            Self.softmax(probabilities, touched: touched, intentCount: intentCount)
+                            // Backward: the cross-entropy gradient on the weights the example touched.
+                            probabilities[Int(exampleIntent[example])] -= 1
+                            for entry in entries {
+                                let term = Int(exampleTerms[entry])
+                                let value = step * exampleValues[entry]
+                                for slot in offsets[term]..<learningEnd[term] {
+                                    weights[slot] = weights[slot] * shrink - value * probabilities[Int(targets[slot])]
+                                }
                             }
+                            for intent in touched {
+                                probabilities[Int(intent)] = 0
+                                seen[Int(intent)] = false
+                            }
+                            touched.removeAll(keepingCapacity: true)
                         }
-                        for intent in touched {
-                            probabilities[Int(intent)] = 0
-                            seen[Int(intent)] = false
-                        }
-                        touched.removeAll(keepingCapacity: true)
                     }
                 }
             }
@@ -111,6 +137,11 @@ struct IntentLogits: Sendable {
     /// and shares the rest of the probability.
     @inline(__always)
     static func softmax(_ logits: inout [Float], touched: [Int32], intentCount: Int) {
+        logits.withUnsafeMutableBufferPointer { softmax($0, touched: touched, intentCount: intentCount) }
+    }
+
+    @inline(__always)
+    static func softmax(_ logits: UnsafeMutableBufferPointer<Float>, touched: [Int32], intentCount: Int) {
         let untouched = Float(intentCount - touched.count)
         var largest: Float = untouched > 0 ? 0 : -.infinity
         for intent in touched { largest = max(largest, logits[Int(intent)]) }
@@ -120,6 +151,7 @@ struct IntentLogits: Sendable {
             logits[Int(intent)] = value
             total += value
         }
-        for intent in touched { logits[Int(intent)] /= total }
+        let scale = 1 / total
+        for intent in touched { logits[Int(intent)] *= scale }
     }
 }
