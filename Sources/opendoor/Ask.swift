@@ -35,10 +35,16 @@ extension OpenDoor {
         }
 
         func run() async throws {
-            let knowledge = try options.load()
-            let responder = Responder(matcher: Matcher(knowledge: knowledge))
+            let assistant = try options.loadAssistant()
             let text = message.joined(separator: " ")
-            let (reply, match) = responder.respond(to: text)
+            // The reply a visitor would get as their first message: the crisis check comes first, as in
+            // every conversation.
+            var conversation = assistant.makeConversation(channel: .terminal)
+            _ = conversation.start()
+            guard case .reply(let reply) = conversation.receive(text) else {
+                printError("This message asks to save a callback, which one message can't do.")
+                throw ExitCode(1)
+            }
             if json {
                 print(try ReplyJSON.encode(reply))
                 return
@@ -46,7 +52,11 @@ extension OpenDoor {
             print(ReplyFormatter.plain(reply))
             if explain {
                 print("")
-                print(ExplainFormatter.describe(match, reply: reply))
+                if let crisis = assistant.safety.assess(text) {
+                    print("crisis:   \(crisis) — checked before the matcher, which is not consulted")
+                } else {
+                    print(ExplainFormatter.describe(assistant.responder.matcher.match(text), reply: reply))
+                }
             }
         }
     }

@@ -73,6 +73,11 @@ extension OpenDoor {
                 do {
                     let set = try EvaluationSet.load(from: URL(fileURLWithPath: file), knownLabels: labels)
                     evaluation = Evaluation(matcher: Matcher(knowledge: knowledge, configuration: configuration), set: set)
+                    for (item, example) in set.overlaps(with: knowledge) {
+                        printError(
+                            "\(file):\(item.line): warning: “\(item.text)” repeats the training example “\(example)”; "
+                                + "a held-out line must be new to measure understanding. Replace it.")
+                    }
                 } catch {
                     printError(error.description)
                     throw ExitCode(1)

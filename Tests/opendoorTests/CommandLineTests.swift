@@ -42,6 +42,17 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(Set(object?.keys.map { $0 } ?? []), ["text", "intent", "source", "confidence", "options", "state", "crisis"])
     }
 
+    func testAskChecksForCrisisFirst() throws {
+        let result = try run(["ask", "--json", "i want to kill myself"])
+        XCTAssertEqual(result.status, 0, result.error)
+        let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["crisis"] as? Bool, true, result.output)
+        XCTAssertTrue((object?["text"] as? String)?.contains("988") == true, result.output)
+        let explained = try run(["ask", "--explain", "i took too many pills"])
+        XCTAssertTrue(explained.output.contains("911"), explained.output)
+        XCTAssertTrue(explained.output.contains("crisis:"), explained.output)
+    }
+
     func testAskExplainShowsTheDecision() throws {
         let result = try run(["ask", "--explain", "will they be mad at me"])
         XCTAssertEqual(result.status, 0)

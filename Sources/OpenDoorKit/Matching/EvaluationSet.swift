@@ -62,4 +62,30 @@ public struct EvaluationSet: Sendable {
         }
         return try parse(text, file: url.path, knownLabels: knownLabels)
     }
+
+    /// The items that repeat one of the knowledge's training texts, word for word or nearly (at least
+    /// four words, four in five of them shared): a held-out line that is also a training example measures
+    /// memory, not understanding, so the shipped set must have none.
+    public func overlaps(with knowledge: Knowledge) -> [(item: Item, example: String)] {
+        var exact: [String: String] = [:]
+        var wordSets: [(words: Set<String>, text: String)] = []
+        for intent in knowledge.intents {
+            for example in intent.examples {
+                let words = TextNormalizer.words(example)
+                exact[words.joined(separator: " ")] = example
+                wordSets.append((Set(words), example))
+            }
+        }
+        return items.compactMap { item in
+            let words = TextNormalizer.words(item.text)
+            if let example = exact[words.joined(separator: " ")] { return (item, example) }
+            let set = Set(words)
+            guard set.count >= 4 else { return nil }
+            for (other, example) in wordSets {
+                let union = set.union(other).count
+                if union > 0, Double(set.intersection(other).count) / Double(union) >= 0.8 { return (item, example) }
+            }
+            return nil
+        }
+    }
 }
