@@ -101,8 +101,8 @@ struct ChatSession: Sendable {
                 logger.info(
                     "reply",
                     metadata: [
-                        "intent": "\(reply.intent.rawValue)", "state": "\(reply.state.rawValue)",
-                        "crisis": "\(reply.crisis)",
+                        "intent": .string(reply.intent.rawValue), "state": .string(reply.state.rawValue),
+                        "crisis": .string(reply.crisis ? "true" : "false"),
                         "latency_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
                     ])
             case .hello:
@@ -130,7 +130,9 @@ struct ChatSession: Sendable {
     }
 
     private func send(_ output: ServerOutput, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        try await outbound.write(ByteBuffer(string: output.rendered(for: chatProtocol)))
+        var buffer = ByteBuffer()
+        output.write(for: chatProtocol, into: &buffer)
+        try await outbound.write(buffer)
     }
 
     /// Waits until everything written so far has reached the socket.

@@ -1,0 +1,99 @@
+import Logging
+
+/// A `LogHandler` that writes lines as swift-log's `StreamLogHandler` does, into a ``BufferedLogOutput``
+/// that writes them to the descriptor in batches from a thread of its own.
+///
+/// A line reads `2025-05-01T09:30:00+0200 info opendoor.serve: connection=7 intent=faq_cost [OpenDoorServer] reply`:
+/// the timestamp, the level, the label, the metadata sorted by key as `key=value`, the source module in
+/// brackets, then the message. The metadata is the handler's own, then the metadata provider's, then the
+/// line's (a later one wins for the same key), plus `error.message` and `error.type` when an error is logged.
+///
+/// ```swift
+/// LoggingSystem.bootstrap { label in
+///     var handler = BufferedLogHandler(label: label, output: .standardError)
+///     handler.logLevel = .info
+///     return handler
+/// }
+/// ```
+public struct BufferedLogHandler: LogHandler {
+    /// The least severe level logged.
+    public var logLevel: Logger.Level = .info
+    /// Metadata added to every line when the line is logged.
+    public var metadataProvider: Logger.MetadataProvider?
+    /// Metadata every line of this logger carries.
+    public var metadata = Logger.Metadata()
+
+    private let label: String
+    private let output: BufferedLogOutput
+
+    /// Creates a handler that writes into `output`.
+    public init(
+        label: String, output: BufferedLogOutput, metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
+    ) {
+        self.label = label
+        self.output = output
+        self.metadataProvider = metadataProvider
+    }
+
+    /// A metadata item of this logger.
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Writes one line.
+    public func log(event: LogEvent) {
+        let entries = Self.entries(
+            base: metadata, provided: metadataProvider?.get() ?? [:], explicit: event.metadata ?? [:],
+            error: event.error)
+        let source = event.source
+        let message = event.message.description
+        output.append(level: event.level) { line in
+            line.append(contentsOf: event.level.rawValue.utf8)
+            if !label.isEmpty {
+                line.append(UInt8(ascii: " "))
+                line.append(contentsOf: label.utf8)
+            }
+            line.append(UInt8(ascii: ":"))
+            for (key, value) in entries {
+                line.append(UInt8(ascii: " "))
+                line.append(contentsOf: key.utf8)
+                line.append(UInt8(ascii: "="))
+                if case .string(let string) = value {
+                    line.append(contentsOf: string.utf8)
+                } else {
+                    line.append(contentsOf: value.description.utf8)
+                }
+            }
+            line.append(contentsOf: " [".utf8)
+            line.append(contentsOf: source.utf8)
+            line.append(contentsOf: "] ".utf8)
+            line.append(contentsOf: message.utf8)
+        }
+    }
+
+    /// The line's metadata, merged as `StreamLogHandler` merges it, sorted by key.
+    static func entries(
+        base: Logger.Metadata, provided: Logger.Metadata, explicit: Logger.Metadata, error: (any Error)?
+    ) -> [(key: String, value: Logger.MetadataValue)] {
+        var entries: [(key: String, value: Logger.MetadataValue)] = []
+        entries.reserveCapacity(base.count + provided.count + explicit.count + (error == nil ? 0 : 2))
+        var errorKeys: Set<String> = []
+        if let error {
+            errorKeys = ["error.message", "error.type"]
+            entries.append(("error.message", "\(error)"))
+            entries.append(("error.type", "\(String(reflecting: type(of: error)))"))
+        }
+        for (key, value) in explicit where !errorKeys.contains(key) {
+            entries.append((key, value))
+        }
+        for (key, value) in provided where explicit[key] == nil && !errorKeys.contains(key) {
+            entries.append((key, value))
+        }
+        for (key, value) in base where explicit[key] == nil && provided[key] == nil && !errorKeys.contains(key) {
+            entries.append((key, value))
+        }
+        entries.sort { $0.key < $1.key }
+        return entries
+    }
+}
