@@ -1,5 +1,11 @@
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// How a server's answers are delimited on the wire, so the load generator can count them.
 public enum LoadFraming: Sendable, Hashable {
     /// One line per answer: the JSON-lines protocol, and the echo server.
@@ -101,31 +107,50 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         var now: UInt64 = 0
-        for byte in buffer.readableBytesView {
-            if framing == .lines, errorPrefixMatched >= 0 {
-                if byte == Self.errorPrefix[errorPrefixMatched] {
-                    errorPrefixMatched += 1
-                    if errorPrefixMatched == Self.errorPrefix.count {
-                        outcome.errors += 1
+        buffer.withUnsafeReadableBytes { bytes in
+            var index = 0
+            while index < bytes.count {
+                if framing == .lines, errorPrefixMatched >= 0 {
+                    // Only a line's first few bytes are looked at one by one, to spot an error object.
+                    let byte = bytes[index]
+                    if byte == Self.errorPrefix[errorPrefixMatched] {
+                        errorPrefixMatched += 1
+                        if errorPrefixMatched == Self.errorPrefix.count {
+                            outcome.errors += 1
+                            errorPrefixMatched = -1
+                        }
+                    } else {
                         errorPrefixMatched = -1
                     }
+                    if byte != UInt8(ascii: "\n") {
+                        previousByteWasNewline = false
+                        index += 1
+                        continue
+                    }
                 } else {
-                    errorPrefixMatched = -1
+                    // The rest of the line: jump to its end.
+                    guard
+                        let found = memchr(bytes.baseAddress! + index, Int32(UInt8(ascii: "\n")), bytes.count - index)
+                    else {
+                        previousByteWasNewline = false
+                        return
+                    }
+                    let newline = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
+                    if newline > index { previousByteWasNewline = false }
+                    index = newline
                 }
-            }
-            guard byte == UInt8(ascii: "\n") else {
+                // bytes[index] is a line break.
+                index += 1
+                errorPrefixMatched = 0
+                if framing == .blankLine && !previousByteWasNewline {
+                    previousByteWasNewline = true
+                    continue
+                }
                 previousByteWasNewline = false
-                continue
+                if now == 0 { now = NIODeadline.now().uptimeNanoseconds }
+                answered(at: now)
+                if isDone { return }
             }
-            errorPrefixMatched = 0
-            if framing == .blankLine && !previousByteWasNewline {
-                previousByteWasNewline = true
-                continue
-            }
-            previousByteWasNewline = false
-            if now == 0 { now = NIODeadline.now().uptimeNanoseconds }
-            answered(at: now)
-            if isDone { return }
         }
     }
 

@@ -87,7 +87,7 @@ struct BufferedLogHandlerTests {
         let written = file.lines.map(Self.withoutTimestamp)
         #expect(written == expected)
         #expect(written.count == 5)
-        #expect(written.first == "info opendoor.test: connection=7 crisis=false intent=faq_cost latency_ms=0.25 request=42 zeta=[\"a\", \"b\"] [OpenDoorLoggingTests] reply")
+        #expect(written.first == "info opendoor.test: connection=from-provider crisis=false intent=faq_cost latency_ms=0.25 request=42 zeta=[\"a\", \"b\"] [OpenDoorLoggingTests] reply")
     }
 
     @Test("the timestamp is local time to the second, as StreamLogHandler writes it")
