@@ -78,22 +78,59 @@ public struct BufferedLogHandler: LogHandler {
     ) -> [(key: String, value: Logger.MetadataValue)] {
         var entries: [(key: String, value: Logger.MetadataValue)] = []
         entries.reserveCapacity(base.count + provided.count + explicit.count + (error == nil ? 0 : 2))
-        var errorKeys: Set<String> = []
-        if let error {
-            errorKeys = ["error.message", "error.type"]
-            entries.append(("error.message", "\(error)"))
-            entries.append(("error.type", "\(String(reflecting: type(of: error)))"))
+        if provided.isEmpty && error == nil {
+            // The usual line: the logger's metadata and the line's own.
+            for (key, value) in base where explicit.isEmpty || explicit.index(forKey: key) == nil {
+                entries.append((key, value))
+            }
+            for (key, value) in explicit { entries.append((key, value)) }
+        } else {
+            var errorKeys: Set<String> = []
+            if let error {
+                errorKeys = ["error.message", "error.type"]
+                entries.append(("error.message", "\(error)"))
+                entries.append(("error.type", "\(String(reflecting: type(of: error)))"))
+            }
+            for (key, value) in explicit where !errorKeys.contains(key) {
+                entries.append((key, value))
+            }
+            for (key, value) in provided where explicit[key] == nil && !errorKeys.contains(key) {
+                entries.append((key, value))
+            }
+            for (key, value) in base where explicit[key] == nil && provided[key] == nil && !errorKeys.contains(key) {
+                entries.append((key, value))
+            }
         }
-        for (key, value) in explicit where !errorKeys.contains(key) {
-            entries.append((key, value))
+        // A handful of entries: insertion sort.
+        var sorted = 1
+        while sorted < entries.count {
+            var index = sorted
+            while index > 0 && precedes(entries[index].key, entries[index - 1].key) {
+                entries.swapAt(index, index - 1)
+                index -= 1
+            }
+            sorted += 1
         }
-        for (key, value) in provided where explicit[key] == nil && !errorKeys.contains(key) {
-            entries.append((key, value))
-        }
-        for (key, value) in base where explicit[key] == nil && provided[key] == nil && !errorKeys.contains(key) {
-            entries.append((key, value))
-        }
-        entries.sort { $0.key < $1.key }
         return entries
+    }
+
+    /// `left < right`, comparing bytes when both are ASCII (the same order, without Unicode's rules).
+    private static func precedes(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        let order = left.withUTF8 { l in
+            right.withUTF8 { r -> Bool? in
+                var index = 0
+                while index < l.count && index < r.count {
+                    let a = l[index]
+                    let b = r[index]
+                    if a >= 0x80 || b >= 0x80 { return nil }
+                    if a != b { return a < b }
+                    index += 1
+                }
+                return l.count < r.count
+            }
+        }
+        return order ?? (left < right)
     }
 }

@@ -56,18 +56,45 @@ enum JSONReplyWriter {
         out.writeInteger(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
-            // Runs of bytes that need no escape are copied whole.
+            guard let base = bytes.baseAddress else { return }
+            let count = bytes.count
+            // Runs of bytes that need no escape are copied whole; eight bytes at a time are checked for one
+            // that does, and only a word that has one is looked at byte by byte.
             var runStart = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                out.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<index])))
-                writeEscape(byte, into: &out)
-                runStart = index + 1
+            var index = 0
+            while index < count {
+                while index + 8 <= count,
+                    !mayNeedEscape(UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                {
+                    index += 8
+                }
+                let end = min(index + 8, count)
+                while index < end {
+                    let byte = base[index]
+                    if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                        out.writeBytes(UnsafeRawBufferPointer(start: base + runStart, count: index - runStart))
+                        writeEscape(byte, into: &out)
+                        runStart = index + 1
+                    }
+                    index += 1
+                }
             }
-            out.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart...])))
+            out.writeBytes(UnsafeRawBufferPointer(start: base + runStart, count: count - runStart))
         }
         out.writeInteger(UInt8(ascii: "\""))
+    }
+
+    /// False only when none of the eight bytes of `word` is a control character, `"` or `\\`: the classic
+    /// "has a zero byte" and "has a byte less than n" tests, which never miss one (they may flag a word
+    /// that has none; that word is then checked byte by byte).
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        return (control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs)) != 0
     }
 
     private static func writeEscape(_ byte: UInt8, into out: inout ByteBuffer) {
