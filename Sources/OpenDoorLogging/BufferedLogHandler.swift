@@ -21,7 +21,11 @@ public struct BufferedLogHandler: LogHandler {
     /// Metadata added to every line when the line is logged.
     public var metadataProvider: Logger.MetadataProvider?
     /// Metadata every line of this logger carries.
-    public var metadata = Logger.Metadata()
+    public var metadata = Logger.Metadata() {
+        didSet { sortedMetadata = Self.sorted(Array(metadata)) }
+    }
+    /// ``metadata``, sorted by key: set once per logger, merged with each line's own.
+    private var sortedMetadata: [(key: String, value: Logger.MetadataValue)] = []
 
     private let label: String
     private let output: BufferedLogOutput
@@ -43,33 +47,73 @@ public struct BufferedLogHandler: LogHandler {
 
     /// Writes one line.
     public func log(event: LogEvent) {
-        let entries = Self.entries(
-            base: metadata, provided: metadataProvider?.get() ?? [:], explicit: event.metadata ?? [:],
-            error: event.error)
+        let provided = metadataProvider?.get() ?? [:]
         let source = event.source
         let message = event.message.description
-        output.append(level: event.level) { line in
-            line.append(contentsOf: event.level.rawValue.utf8)
-            if !label.isEmpty {
-                line.append(UInt8(ascii: " "))
-                line.append(contentsOf: label.utf8)
-            }
-            line.append(UInt8(ascii: ":"))
-            for (key, value) in entries {
-                line.append(UInt8(ascii: " "))
-                line.append(contentsOf: key.utf8)
-                line.append(UInt8(ascii: "="))
-                if case .string(let string) = value {
-                    line.append(contentsOf: string.utf8)
-                } else {
-                    line.append(contentsOf: value.description.utf8)
+        if provided.isEmpty && event.error == nil {
+            // The usual line: the logger's metadata, already sorted, merged with the line's own.
+            let explicit = Self.sorted(event.metadata.map(Array.init) ?? [])
+            output.append(level: event.level) { line in
+                writeStart(event.level, into: &line)
+                var baseIndex = 0
+                var explicitIndex = 0
+                while baseIndex < sortedMetadata.count || explicitIndex < explicit.count {
+                    if explicitIndex == explicit.count
+                        || (baseIndex < sortedMetadata.count
+                            && Self.precedes(sortedMetadata[baseIndex].key, explicit[explicitIndex].key))
+                    {
+                        Self.write(sortedMetadata[baseIndex], into: &line)
+                        baseIndex += 1
+                    } else {
+                        // The line's own value wins over the logger's for the same key.
+                        if baseIndex < sortedMetadata.count && sortedMetadata[baseIndex].key == explicit[explicitIndex].key {
+                            baseIndex += 1
+                        }
+                        Self.write(explicit[explicitIndex], into: &line)
+                        explicitIndex += 1
+                    }
                 }
+                Self.writeEnd(source: source, message: message, into: &line)
             }
-            line.append(contentsOf: " [".utf8)
-            line.append(contentsOf: source.utf8)
-            line.append(contentsOf: "] ".utf8)
-            line.append(contentsOf: message.utf8)
+            return
         }
+        let entries = Self.entries(
+            base: metadata, provided: provided, explicit: event.metadata ?? [:], error: event.error)
+        output.append(level: event.level) { line in
+            writeStart(event.level, into: &line)
+            for entry in entries { Self.write(entry, into: &line) }
+            Self.writeEnd(source: source, message: message, into: &line)
+        }
+    }
+
+    /// `info opendoor.serve:`
+    private func writeStart(_ level: Logger.Level, into line: inout [UInt8]) {
+        line.append(contentsOf: level.rawValue.utf8)
+        if !label.isEmpty {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: label.utf8)
+        }
+        line.append(UInt8(ascii: ":"))
+    }
+
+    /// ` key=value`
+    private static func write(_ entry: (key: String, value: Logger.MetadataValue), into line: inout [UInt8]) {
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: entry.key.utf8)
+        line.append(UInt8(ascii: "="))
+        if case .string(let string) = entry.value {
+            line.append(contentsOf: string.utf8)
+        } else {
+            line.append(contentsOf: entry.value.description.utf8)
+        }
+    }
+
+    /// ` [Module] message`
+    private static func writeEnd(source: String, message: String, into line: inout [UInt8]) {
+        line.append(contentsOf: " [".utf8)
+        line.append(contentsOf: source.utf8)
+        line.append(contentsOf: "] ".utf8)
+        line.append(contentsOf: message.utf8)
     }
 
     /// The line's metadata, merged as `StreamLogHandler` merges it, sorted by key.
@@ -78,30 +122,29 @@ public struct BufferedLogHandler: LogHandler {
     ) -> [(key: String, value: Logger.MetadataValue)] {
         var entries: [(key: String, value: Logger.MetadataValue)] = []
         entries.reserveCapacity(base.count + provided.count + explicit.count + (error == nil ? 0 : 2))
-        if provided.isEmpty && error == nil {
-            // The usual line: the logger's metadata and the line's own.
-            for (key, value) in base where explicit.isEmpty || explicit.index(forKey: key) == nil {
-                entries.append((key, value))
-            }
-            for (key, value) in explicit { entries.append((key, value)) }
-        } else {
-            var errorKeys: Set<String> = []
-            if let error {
-                errorKeys = ["error.message", "error.type"]
-                entries.append(("error.message", "\(error)"))
-                entries.append(("error.type", "\(String(reflecting: type(of: error)))"))
-            }
-            for (key, value) in explicit where !errorKeys.contains(key) {
-                entries.append((key, value))
-            }
-            for (key, value) in provided where explicit[key] == nil && !errorKeys.contains(key) {
-                entries.append((key, value))
-            }
-            for (key, value) in base where explicit[key] == nil && provided[key] == nil && !errorKeys.contains(key) {
-                entries.append((key, value))
-            }
+        var errorKeys: Set<String> = []
+        if let error {
+            errorKeys = ["error.message", "error.type"]
+            entries.append(("error.message", "\(error)"))
+            entries.append(("error.type", "\(String(reflecting: type(of: error)))"))
         }
-        // A handful of entries: insertion sort.
+        for (key, value) in explicit where !errorKeys.contains(key) {
+            entries.append((key, value))
+        }
+        for (key, value) in provided where explicit[key] == nil && !errorKeys.contains(key) {
+            entries.append((key, value))
+        }
+        for (key, value) in base where explicit[key] == nil && provided[key] == nil && !errorKeys.contains(key) {
+            entries.append((key, value))
+        }
+        return sorted(entries)
+    }
+
+    /// The entries sorted by key; there are a handful, so by insertion.
+    static func sorted(
+        _ entries: [(key: String, value: Logger.MetadataValue)]
+    ) -> [(key: String, value: Logger.MetadataValue)] {
+        var entries = entries
         var sorted = 1
         while sorted < entries.count {
             var index = sorted

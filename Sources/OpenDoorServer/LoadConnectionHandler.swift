@@ -58,6 +58,8 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     private let greeted: EventLoopPromise<Void>
     private let begin: EventLoopFuture<NIODeadline>
     private let finished: EventLoopPromise<Outcome>
+    /// The clock of a paced run on this connection's event loop.
+    private let pacer: NIOLoopBound<LoadPacer>?
     private var context: ChannelHandlerContext?
 
     private var isGreeted = false
@@ -73,13 +75,14 @@ final class LoadConnectionHandler: ChannelInboundHandler {
 
     init(
         plan: LoadPlan, framing: LoadFraming, greeted: EventLoopPromise<Void>, begin: EventLoopFuture<NIODeadline>,
-        finished: EventLoopPromise<Outcome>
+        finished: EventLoopPromise<Outcome>, pacer: NIOLoopBound<LoadPacer>?
     ) {
         self.plan = plan
         self.framing = framing
         self.greeted = greeted
         self.begin = begin
         self.finished = finished
+        self.pacer = pacer
         outcome.latencies.reserveCapacity(plan.count)
     }
 
@@ -193,14 +196,16 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     }
 
     private func scheduleNextSend() {
-        guard case .paced(let perSecond) = plan.shape, !isDone, outcome.sent < plan.count, let context else {
+        guard case .paced(let perSecond) = plan.shape, !isDone, outcome.sent < plan.count, let pacer else {
             return
         }
-        let due = paceStart + UInt64(Double(outcome.sent) * 1e9 / perSecond)
-        nextSend = context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) {
-            self.send(due: due)
-            self.scheduleNextSend()
-        }
+        pacer.value.schedule(self, at: paceStart + UInt64(Double(outcome.sent) * 1e9 / perSecond))
+    }
+
+    /// Sends the message due at `due` and schedules the next; called by the pacer.
+    func sendPaced(due: UInt64) {
+        send(due: due)
+        scheduleNextSend()
     }
 
     private func send(due: UInt64) {

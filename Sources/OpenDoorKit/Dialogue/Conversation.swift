@@ -120,8 +120,8 @@ public struct Conversation: Sendable {
         // `assistant.responder` rather than `responder`: the computed property copies the responder.
         let result = assistant.responder.matcher.match(text)
         let early = PhoneNumber.find(in: text)
-        if case .answer(let id) = result.decision, let intent = assistant.knowledge.intent(id) {
-            switch intent.action {
+        if case .answer(let id) = result.decision, let action = assistant.responder.action(of: id) {
+            switch action {
             case .handoff:
                 return beginCallback(phone: early, confidence: result.confidence)
             case .goodbye:

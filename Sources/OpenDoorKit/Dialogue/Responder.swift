@@ -14,6 +14,10 @@ public struct Responder: Sendable {
     private let topicFallbacks: [IntentID: Reply]
     /// The fallback with no topic (confidence 1).
     private let plainFallback: Reply
+    /// Each intent's action.
+    private let actions: [IntentID: IntentAction]
+    /// Each intent's label.
+    private let labels: [IntentID: String]
 
     /// Creates a responder.
     public init(matcher: Matcher) {
@@ -31,7 +35,11 @@ public struct Responder: Sendable {
             options: fallbackOptions)
         var topicFallbacks: [IntentID: Reply] = [:]
         var answers: [IntentID: Reply] = [:]
+        var actions: [IntentID: IntentAction] = [:]
+        var labels: [IntentID: String] = [:]
         for intent in knowledge.intents where topicFallbacks[intent.id] == nil {
+            actions[intent.id] = intent.action
+            labels[intent.id] = intent.label
             let topicFallback = Reply(
                 text: intent.answer + " " + contact, intent: .fallback, source: intent.heading,
                 options: fallbackOptions)
@@ -48,6 +56,13 @@ public struct Responder: Sendable {
         }
         self.answers = answers
         self.topicFallbacks = topicFallbacks
+        self.actions = actions
+        self.labels = labels
+    }
+
+    /// What the conversation does with an intent, or nil when the knowledge has no such intent.
+    public func action(of id: IntentID) -> IntentAction? {
+        actions[id]
     }
 
     private var knowledge: Knowledge { matcher.knowledge }
@@ -90,6 +105,6 @@ public struct Responder: Sendable {
 
     /// The label an intent is offered under.
     public func label(_ id: IntentID) -> String {
-        knowledge.intent(id)?.label ?? id.rawValue
+        labels[id] ?? id.rawValue
     }
 }
