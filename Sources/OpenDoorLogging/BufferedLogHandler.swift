@@ -48,41 +48,52 @@ public struct BufferedLogHandler: LogHandler {
     /// Writes one line.
     public func log(event: LogEvent) {
         let provided = metadataProvider?.get() ?? [:]
-        let source = event.source
-        let message = event.message.description
+        // Formatted here, outside the output's lock.
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        writeStart(event.level, into: &line)
         if provided.isEmpty && event.error == nil {
             // The usual line: the logger's metadata, already sorted, merged with the line's own.
-            let explicit = Self.sorted(event.metadata.map(Array.init) ?? [])
-            output.append(level: event.level) { line in
-                writeStart(event.level, into: &line)
-                var baseIndex = 0
-                var explicitIndex = 0
-                while baseIndex < sortedMetadata.count || explicitIndex < explicit.count {
-                    if explicitIndex == explicit.count
-                        || (baseIndex < sortedMetadata.count
-                            && Self.precedes(sortedMetadata[baseIndex].key, explicit[explicitIndex].key))
-                    {
-                        Self.write(sortedMetadata[baseIndex], into: &line)
-                        baseIndex += 1
-                    } else {
-                        // The line's own value wins over the logger's for the same key.
-                        if baseIndex < sortedMetadata.count && sortedMetadata[baseIndex].key == explicit[explicitIndex].key {
-                            baseIndex += 1
-                        }
-                        Self.write(explicit[explicitIndex], into: &line)
-                        explicitIndex += 1
-                    }
-                }
-                Self.writeEnd(source: source, message: message, into: &line)
-            }
-            return
+            writeMerged(event.metadata ?? [:], into: &line)
+        } else {
+            let entries = Self.entries(
+                base: metadata, provided: provided, explicit: event.metadata ?? [:], error: event.error)
+            for entry in entries { Self.write(key: entry.key, value: entry.value, into: &line) }
         }
-        let entries = Self.entries(
-            base: metadata, provided: provided, explicit: event.metadata ?? [:], error: event.error)
-        output.append(level: event.level) { line in
-            writeStart(event.level, into: &line)
-            for entry in entries { Self.write(entry, into: &line) }
-            Self.writeEnd(source: source, message: message, into: &line)
+        Self.writeEnd(source: event.source, message: event.message.description, into: &line)
+        output.append(level: event.level, line: line)
+    }
+
+    /// Writes ``metadata`` and `explicit` sorted by key, `explicit`'s value for a key in both.
+    private func writeMerged(_ explicit: Logger.Metadata, into line: inout [UInt8]) {
+        // The line's own keys in order, as dictionary positions: nothing is copied but the positions.
+        var order = Array(explicit.indices)
+        var sorted = 1
+        while sorted < order.count {
+            var index = sorted
+            while index > 0 && Self.precedes(explicit.keys[order[index]], explicit.keys[order[index - 1]]) {
+                order.swapAt(index, index - 1)
+                index -= 1
+            }
+            sorted += 1
+        }
+        var baseIndex = 0
+        var explicitIndex = 0
+        while baseIndex < sortedMetadata.count || explicitIndex < order.count {
+            if explicitIndex == order.count
+                || (baseIndex < sortedMetadata.count
+                    && Self.precedes(sortedMetadata[baseIndex].key, explicit.keys[order[explicitIndex]]))
+            {
+                Self.write(key: sortedMetadata[baseIndex].key, value: sortedMetadata[baseIndex].value, into: &line)
+                baseIndex += 1
+            } else {
+                let position = order[explicitIndex]
+                if baseIndex < sortedMetadata.count && sortedMetadata[baseIndex].key == explicit.keys[position] {
+                    baseIndex += 1
+                }
+                Self.write(key: explicit.keys[position], value: explicit.values[position], into: &line)
+                explicitIndex += 1
+            }
         }
     }
 
@@ -97,14 +108,14 @@ public struct BufferedLogHandler: LogHandler {
     }
 
     /// ` key=value`
-    private static func write(_ entry: (key: String, value: Logger.MetadataValue), into line: inout [UInt8]) {
+    private static func write(key: String, value: Logger.MetadataValue, into line: inout [UInt8]) {
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: entry.key.utf8)
+        line.append(contentsOf: key.utf8)
         line.append(UInt8(ascii: "="))
-        if case .string(let string) = entry.value {
+        if case .string(let string) = value {
             line.append(contentsOf: string.utf8)
         } else {
-            line.append(contentsOf: entry.value.description.utf8)
+            line.append(contentsOf: value.description.utf8)
         }
     }
 

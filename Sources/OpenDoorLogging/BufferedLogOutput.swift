@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -11,9 +12,10 @@ import Logging
 /// by a thread of its own, a batch at a time.
 ///
 /// A server that logs every reply can't afford a system call per line on its event loops, nor a lock
-/// held across one. Here a line costs a short lock and a copy into a buffer; the writer thread wakes
-/// when the buffer stops being empty, waits ``flushInterval`` for more lines to gather, and writes them
-/// all with one `write(2)`. Lines stay in the order they were logged.
+/// held across one. Here the logging thread formats a line on its own, then copies it into the shared
+/// buffer under a lock held only for the copy; the writer thread wakes when the buffer stops being empty,
+/// waits ``flushInterval`` for more lines to gather, and writes them all with one `write(2)`. Lines stay in
+/// the order they were logged.
 ///
 /// What is written at once, and when:
 /// - lines at ``synchronousLevel`` or above (warnings, errors) are written before `log` returns, together
@@ -21,10 +23,7 @@ import Logging
 /// - ``flush()`` writes everything now (the `opendoor` command calls it at exit);
 /// - when more than ``maximumBufferedBytes`` are waiting (the reader of the descriptor is slow), the
 ///   logging thread writes them itself, as an unbuffered handler would, so memory stays bounded.
-public final class BufferedLogOutput: @unchecked Sendable {
-    // @unchecked: the mutable state below is only touched with `state` (a condition lock, which `Mutex`
-    // has no way to wait on) held, and the descriptor only with `writing` held.
-
+public final class BufferedLogOutput: Sendable {
     /// The process's standard error, shared by every logger so that lines from different threads don't
     /// interleave.
     public static let standardError = BufferedLogOutput(descriptor: STDERR_FILENO)
@@ -38,14 +37,20 @@ public final class BufferedLogOutput: @unchecked Sendable {
     /// How many bytes may wait before the logging thread writes them itself.
     public let maximumBufferedBytes: Int
 
-    private let state = NSCondition()
-    /// Serializes writes to the descriptor; taken before `state`, never while holding it.
-    private let writing = NSLock()
-    private var pending: [UInt8] = []
-    private var spare: [UInt8] = []
-    private var writerStarted = false
-    private var timestampSecond = Int.min
-    private var timestamp: [UInt8] = []
+    /// What the logging threads share; held only to copy a line in (lines are formatted before).
+    private struct State {
+        var pending: [UInt8] = []
+        var writerStarted = false
+        var timestampSecond = Int.min
+        var timestamp: [UInt8] = []
+    }
+
+    private let state = Mutex(State())
+    /// Held while writing to the descriptor, so that batches go out in order; holds the spare buffer that
+    /// the next batch is swapped into. Taken before `state`, never while holding it.
+    private let writing = Mutex<[UInt8]>([])
+    /// Wakes the writer thread when the buffer stops being empty.
+    private let wake = DispatchSemaphore(value: 0)
 
     /// Creates an output for `descriptor`; nothing is written until a line is logged.
     ///
@@ -64,53 +69,42 @@ public final class BufferedLogOutput: @unchecked Sendable {
         self.maximumBufferedBytes = maximumBufferedBytes
     }
 
-    /// Appends one line: `body` writes it (without its line break) after the timestamp and a space.
-    ///
-    /// `body` runs with the output's lock held: it must only write bytes.
-    func append(level: Logger.Level, _ body: (inout [UInt8]) -> Void) {
+    /// Appends one line: the timestamp, a space, `line` (formatted by the caller, without its line break)
+    /// and a line break.
+    func append(level: Logger.Level, line: [UInt8]) {
         let now = time(nil)
-        state.lock()
-        let wasEmpty = pending.isEmpty
-        appendTimestamp(for: now)
-        pending.append(UInt8(ascii: " "))
-        body(&pending)
-        pending.append(UInt8(ascii: "\n"))
-        let mustWrite = level >= synchronousLevel || pending.count > maximumBufferedBytes
-        if !mustWrite && wasEmpty {
-            startWriterIfNeeded()
-            state.signal()
+        let (mustWrite, startWriter, signal) = state.withLock { state in
+            let wasEmpty = state.pending.isEmpty
+            let second = Int(now)
+            if second != state.timestampSecond {
+                state.timestampSecond = second
+                state.timestamp = Self.format(now)
+            }
+            state.pending.append(contentsOf: state.timestamp)
+            state.pending.append(UInt8(ascii: " "))
+            state.pending.append(contentsOf: line)
+            state.pending.append(UInt8(ascii: "\n"))
+            let mustWrite = level >= synchronousLevel || state.pending.count > maximumBufferedBytes
+            let startWriter = !mustWrite && !state.writerStarted
+            if startWriter { state.writerStarted = true }
+            return (mustWrite, startWriter, !mustWrite && wasEmpty)
         }
-        state.unlock()
+        if startWriter { startWriterThread() }
+        if signal { wake.signal() }
         if mustWrite { flush() }
     }
 
     /// Writes every line logged so far before returning.
     public func flush() {
-        writing.lock()
-        defer { writing.unlock() }
-        state.lock()
-        var batch = pending
-        pending = spare
-        spare = []
-        state.unlock()
-        writeAll(batch)
-        batch.removeAll(keepingCapacity: true)
-        state.lock()
-        spare = batch
-        state.unlock()
+        writing.withLock { batch in
+            // The spare buffer (empty, with its capacity) becomes the shared one; what was shared is written.
+            state.withLock { state in swap(&state.pending, &batch) }
+            writeAll(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
     }
 
     // MARK: - Private
-
-    /// Called with `state` held.
-    private func appendTimestamp(for now: time_t) {
-        let second = Int(now)
-        if second != timestampSecond {
-            timestampSecond = second
-            timestamp = Self.format(now)
-        }
-        pending.append(contentsOf: timestamp)
-    }
 
     /// `2025-05-01T09:30:00+0200`, in local time, as `StreamLogHandler` writes it.
     private static func format(_ now: time_t) -> [UInt8] {
@@ -122,10 +116,7 @@ public final class BufferedLogOutput: @unchecked Sendable {
         return buffer.prefix(count).map { UInt8(bitPattern: $0) }
     }
 
-    /// Called with `state` held.
-    private func startWriterIfNeeded() {
-        guard !writerStarted else { return }
-        writerStarted = true
+    private func startWriterThread() {
         let thread = Thread { [self] in runWriter() }
         thread.name = "opendoor-log"
         thread.start()
@@ -135,9 +126,7 @@ public final class BufferedLogOutput: @unchecked Sendable {
         let (seconds, attoseconds) = flushInterval.components
         let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
         while true {
-            state.lock()
-            while pending.isEmpty { state.wait() }
-            state.unlock()
+            wake.wait()
             // Let more lines gather, then write them all at once.
             if microseconds > 0 { usleep(useconds_t(clamping: microseconds)) }
             flush()
