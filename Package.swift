@@ -45,13 +45,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Log lines written in batches by a thread of their own (no system call per line on an event loop).
+        .target(name: "OpenDoorLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The terminal chat on GNU readline.
         .target(name: "OpenDoorTerminal", dependencies: ["OpenDoorKit", "CReadline"]),
         .executableTarget(
             name: "opendoor",
             dependencies: [
-                "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorTerminal",
+                "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorTerminal", "OpenDoorLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,6 +77,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "OpenDoorLoggingTests",
+            dependencies: ["OpenDoorLogging", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "opendoorTests",

@@ -24,12 +24,12 @@ struct ChatSession: Sendable {
     /// Serves the connection until the client leaves, it idles out or the server shuts down, then closes it.
     func run(_ connection: AcceptedConnection) async {
         let opened = ContinuousClock.now
-        var lines = 0
+        var traffic = Traffic()
         logger.info("connection opened")
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
                 try await withGracefulShutdownHandler {
-                    try await converse(inbound: inbound, outbound: outbound, stop: connection.stop, lines: &lines)
+                    try await converse(inbound: inbound, outbound: outbound, stop: connection.stop, traffic: &traffic)
                     try await Self.finishWrites(connection.channel)
                 } onGracefulShutdown: { [grace = TimeAmount(configuration.closeGracePeriod)] in
                     let channel = connection.channel.channel
@@ -44,12 +44,33 @@ struct ChatSession: Sendable {
             // Resets and writes to a closed socket end up here; they say nothing about the visitor.
             logger.debug("connection error", metadata: ["error": "\(error)"])
         }
-        logger.info(
-            "connection closed",
-            metadata: [
-                "reason": "\(connection.stop.reason?.rawValue ?? "client closed")", "lines": "\(lines)",
-                "duration_s": "\(Self.seconds(ContinuousClock.now - opened))",
-            ])
+        var metadata: Logger.Metadata = [
+            "reason": "\(connection.stop.reason?.rawValue ?? "client closed")", "lines": "\(traffic.lines)",
+            "replies": "\(traffic.replies)", "duration_s": "\(Self.seconds(ContinuousClock.now - opened))",
+        ]
+        if traffic.replies > 0 {
+            metadata["latency_ms_avg"] = "\(Self.milliseconds(traffic.replyTime / traffic.replies))"
+            metadata["latency_ms_max"] = "\(Self.milliseconds(traffic.slowestReply))"
+        }
+        logger.info("connection closed", metadata: metadata)
+    }
+
+    /// What a connection did, for the line logged when it closes.
+    struct Traffic {
+        /// Lines the client sent.
+        var lines = 0
+        /// Answers to messages.
+        var replies = 0
+        /// The time all answers took, from reading the message to writing the answer.
+        var replyTime = Duration.zero
+        /// The longest an answer took.
+        var slowestReply = Duration.zero
+
+        mutating func replied(in latency: Duration) {
+            replies += 1
+            replyTime += latency
+            if latency > slowestReply { slowestReply = latency }
+        }
     }
 
     /// Tells a visitor the chat is full and gives the center's number, then closes.
@@ -66,17 +87,17 @@ struct ChatSession: Sendable {
         }
     }
 
-    /// The conversation itself; counts the lines the client sent in `lines`.
+    /// The conversation itself; counts the lines and answers in `traffic`.
     private func converse(
         inbound: NIOAsyncChannelInboundStream<ByteBuffer>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-        stop: ConnectionStop, lines: inout Int
+        stop: ConnectionStop, traffic: inout Traffic
     ) async throws {
         var conversation = assistant.makeConversation(channel: .socket, logger: logger)
         try await send(.reply(conversation.start()), to: outbound)
         var limiter = MessageRateLimiter(burst: configuration.messageBurst, perMinute: configuration.messagesPerMinute)
         let frames = inbound.decode(using: LineFrameDecoder(maximumLength: configuration.maximumLineLength))
         reading: for try await frame in frames {
-            lines += 1
+            traffic.lines += 1
             let input: ClientInput
             switch frame {
             case .tooLong:
@@ -98,12 +119,16 @@ struct ChatSession: Sendable {
                 let started = ContinuousClock.now
                 let reply = await conversation.respond(to: message, store: store)
                 try await send(.reply(reply), to: outbound)
-                logger.info(
+                let latency = ContinuousClock.now - started
+                traffic.replied(in: latency)
+                // Per reply at debug: at info, a busy server would spend a tenth of its time on this line.
+                // Latency is summed up at info when the connection closes; crises are logged at warning.
+                logger.debug(
                     "reply",
                     metadata: [
-                        "intent": "\(reply.intent.rawValue)", "state": "\(reply.state.rawValue)",
-                        "crisis": "\(reply.crisis)",
-                        "latency_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
+                        "intent": .string(reply.intent.rawValue), "state": .string(reply.state.rawValue),
+                        "crisis": .string(reply.crisis ? "true" : "false"),
+                        "latency_ms": "\(Self.milliseconds(latency))",
                     ])
             case .hello:
                 try await send(.hello(configuration), to: outbound)
@@ -130,7 +155,9 @@ struct ChatSession: Sendable {
     }
 
     private func send(_ output: ServerOutput, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        try await outbound.write(ByteBuffer(string: output.rendered(for: chatProtocol)))
+        var buffer = ByteBuffer()
+        output.write(for: chatProtocol, into: &buffer)
+        try await outbound.write(buffer)
     }
 
     /// Waits until everything written so far has reached the socket.

@@ -24,7 +24,7 @@ enum ClientInput: Hashable, Sendable {
     }
 
     private static func parseJSON(_ line: String) -> ClientInput {
-        if line.allSatisfy(\.isWhitespace) { return .blank }
+        if isBlank(line) { return .blank }
         // The usual `{"type":"message","text":"…"}` is read directly; anything else goes to `JSONDecoder`.
         if let flat = FlatJSONObject(line) {
             let input = interpret(ClientObject(type: flat["type"], text: flat["text"]))
@@ -32,6 +32,16 @@ enum ClientInput: Hashable, Sendable {
             return input
         }
         return decodeJSON(line)
+    }
+
+    /// Whether every character of `line` is whitespace.
+    ///
+    /// A printable ASCII character other than space is never whitespace, nor part of a character that
+    /// starts with whitespace, so a line with one is not blank: a JSON object's `{` answers at once
+    /// without walking the line character by character.
+    static func isBlank(_ line: String) -> Bool {
+        if line.utf8.contains(where: { (0x21...0x7E).contains($0) }) { return false }
+        return line.allSatisfy(\.isWhitespace)
     }
 
     private static func decodeJSON(_ line: String) -> ClientInput {

@@ -1,5 +1,11 @@
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// How a server's answers are delimited on the wire, so the load generator can count them.
 public enum LoadFraming: Sendable, Hashable {
     /// One line per answer: the JSON-lines protocol, and the echo server.
@@ -52,6 +58,8 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     private let greeted: EventLoopPromise<Void>
     private let begin: EventLoopFuture<NIODeadline>
     private let finished: EventLoopPromise<Outcome>
+    /// The clock of a paced run on this connection's event loop.
+    private let pacer: NIOLoopBound<LoadPacer>?
     private var context: ChannelHandlerContext?
 
     private var isGreeted = false
@@ -67,13 +75,14 @@ final class LoadConnectionHandler: ChannelInboundHandler {
 
     init(
         plan: LoadPlan, framing: LoadFraming, greeted: EventLoopPromise<Void>, begin: EventLoopFuture<NIODeadline>,
-        finished: EventLoopPromise<Outcome>
+        finished: EventLoopPromise<Outcome>, pacer: NIOLoopBound<LoadPacer>?
     ) {
         self.plan = plan
         self.framing = framing
         self.greeted = greeted
         self.begin = begin
         self.finished = finished
+        self.pacer = pacer
         outcome.latencies.reserveCapacity(plan.count)
     }
 
@@ -101,31 +110,50 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         var now: UInt64 = 0
-        for byte in buffer.readableBytesView {
-            if framing == .lines, errorPrefixMatched >= 0 {
-                if byte == Self.errorPrefix[errorPrefixMatched] {
-                    errorPrefixMatched += 1
-                    if errorPrefixMatched == Self.errorPrefix.count {
-                        outcome.errors += 1
+        buffer.withUnsafeReadableBytes { bytes in
+            var index = 0
+            while index < bytes.count {
+                if framing == .lines, errorPrefixMatched >= 0 {
+                    // Only a line's first few bytes are looked at one by one, to spot an error object.
+                    let byte = bytes[index]
+                    if byte == Self.errorPrefix[errorPrefixMatched] {
+                        errorPrefixMatched += 1
+                        if errorPrefixMatched == Self.errorPrefix.count {
+                            outcome.errors += 1
+                            errorPrefixMatched = -1
+                        }
+                    } else {
                         errorPrefixMatched = -1
                     }
+                    if byte != UInt8(ascii: "\n") {
+                        previousByteWasNewline = false
+                        index += 1
+                        continue
+                    }
                 } else {
-                    errorPrefixMatched = -1
+                    // The rest of the line: jump to its end.
+                    guard
+                        let found = memchr(bytes.baseAddress! + index, Int32(UInt8(ascii: "\n")), bytes.count - index)
+                    else {
+                        previousByteWasNewline = false
+                        return
+                    }
+                    let newline = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
+                    if newline > index { previousByteWasNewline = false }
+                    index = newline
                 }
-            }
-            guard byte == UInt8(ascii: "\n") else {
+                // bytes[index] is a line break.
+                index += 1
+                errorPrefixMatched = 0
+                if framing == .blankLine && !previousByteWasNewline {
+                    previousByteWasNewline = true
+                    continue
+                }
                 previousByteWasNewline = false
-                continue
+                if now == 0 { now = NIODeadline.now().uptimeNanoseconds }
+                answered(at: now)
+                if isDone { return }
             }
-            errorPrefixMatched = 0
-            if framing == .blankLine && !previousByteWasNewline {
-                previousByteWasNewline = true
-                continue
-            }
-            previousByteWasNewline = false
-            if now == 0 { now = NIODeadline.now().uptimeNanoseconds }
-            answered(at: now)
-            if isDone { return }
         }
     }
 
@@ -168,14 +196,16 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     }
 
     private func scheduleNextSend() {
-        guard case .paced(let perSecond) = plan.shape, !isDone, outcome.sent < plan.count, let context else {
+        guard case .paced(let perSecond) = plan.shape, !isDone, outcome.sent < plan.count, let pacer else {
             return
         }
-        let due = paceStart + UInt64(Double(outcome.sent) * 1e9 / perSecond)
-        nextSend = context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) {
-            self.send(due: due)
-            self.scheduleNextSend()
-        }
+        pacer.value.schedule(self, at: paceStart + UInt64(Double(outcome.sent) * 1e9 / perSecond))
+    }
+
+    /// Sends the message due at `due` and schedules the next; called by the pacer.
+    func sendPaced(due: UInt64) {
+        send(due: due)
+        scheduleNextSend()
     }
 
     private func send(due: UInt64) {

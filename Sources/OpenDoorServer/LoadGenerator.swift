@@ -123,7 +123,19 @@ public struct LoadGenerator: Sendable {
         } else {
             interval = 0
         }
-        let opened = try await connect(connections, to: target) { index in
+        // One pacer per event loop, for every connection on it.
+        var pacers: [ObjectIdentifier: NIOLoopBound<LoadPacer>] = [:]
+        if case .paced = shape {
+            for loop in group.makeIterator() {
+                pacers[ObjectIdentifier(loop)] = try await loop.submit {
+                    NIOLoopBound(LoadPacer(eventLoop: loop), eventLoop: loop)
+                }.get()
+            }
+        }
+        defer {
+            for pacer in pacers.values { pacer.eventLoop.execute { pacer.value.cancelAll() } }
+        }
+        let opened = try await connect(connections, to: target, pacers: pacers) { index in
             LoadPlan(
                 messages: buffers, firstMessage: index % buffers.count, count: messagesPerConnection, shape: shape,
                 phaseNanoseconds: UInt64(interval * Double(index) / Double(max(1, connections))))
@@ -164,7 +176,7 @@ public struct LoadGenerator: Sendable {
     /// Opens `count` connections that wait for their greeting and then send nothing; close them with
     /// ``IdleConnections/close()``.
     public func openIdle(_ count: Int, to target: Target) async throws -> IdleConnections {
-        let opened = try await connect(count, to: target) { _ in
+        let opened = try await connect(count, to: target, pacers: [:]) { _ in
             LoadPlan(messages: [], firstMessage: 0, count: 0, shape: .saturated, phaseNanoseconds: 0)
         }
         return IdleConnections(opened)
@@ -182,7 +194,8 @@ public struct LoadGenerator: Sendable {
     /// Connects `count` connections, at most ``connectConcurrency`` at a time, each greeted before it counts.
     /// If one fails, those already open are closed and the error is thrown.
     private func connect(
-        _ count: Int, to target: Target, plan: @escaping @Sendable (Int) -> LoadPlan
+        _ count: Int, to target: Target, pacers: [ObjectIdentifier: NIOLoopBound<LoadPacer>],
+        plan: @escaping @Sendable (Int) -> LoadPlan
     ) async throws -> [Connection] {
         var opened: [Connection?] = Array(repeating: nil, count: count)
         do {
@@ -190,14 +203,14 @@ public struct LoadGenerator: Sendable {
                 var next = 0
                 while next < min(count, connectConcurrency) {
                     let index = next
-                    tasks.addTask { (index, try await connectOne(to: target, plan: plan(index))) }
+                    tasks.addTask { (index, try await connectOne(to: target, plan: plan(index), pacers: pacers)) }
                     next += 1
                 }
                 while let (index, connection) = try await tasks.next() {
                     opened[index] = connection
                     if next < count {
                         let index = next
-                        tasks.addTask { (index, try await connectOne(to: target, plan: plan(index))) }
+                        tasks.addTask { (index, try await connectOne(to: target, plan: plan(index), pacers: pacers)) }
                         next += 1
                     }
                 }
@@ -213,8 +226,11 @@ public struct LoadGenerator: Sendable {
         return opened.compactMap { $0 }
     }
 
-    private func connectOne(to target: Target, plan: LoadPlan) async throws -> Connection {
+    private func connectOne(
+        to target: Target, plan: LoadPlan, pacers: [ObjectIdentifier: NIOLoopBound<LoadPacer>]
+    ) async throws -> Connection {
         let loop = group.next()
+        let pacer = pacers[ObjectIdentifier(loop)]
         let greeted = loop.makePromise(of: Void.self)
         let begin = loop.makePromise(of: NIODeadline.self)
         let finished = loop.makePromise(of: LoadConnectionHandler.Outcome.self)
@@ -226,7 +242,7 @@ public struct LoadGenerator: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             LoadConnectionHandler(
                                 plan: plan, framing: target.framing, greeted: greeted, begin: begin.futureResult,
-                                finished: finished))
+                                finished: finished, pacer: pacer))
                     }
                 }
                 .connect(host: target.host, port: target.port).get()

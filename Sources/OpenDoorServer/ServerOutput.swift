@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import OpenDoorKit
 
 /// Why the server ends a chat, as the JSON protocol's `bye` names it.
@@ -24,48 +25,61 @@ enum ServerOutput: Sendable {
     /// The last thing said before the server closes the connection.
     case bye(ByeReason, text: String)
 
-    /// The output as the protocol writes it, line break(s) included.
+    /// Appends the output as the protocol writes it, line break(s) included, to `buffer`.
     ///
     /// Text: the reply's text (blank lines inside it removed, so that a blank line always ends a reply),
     /// options as `  1. …`, then a blank line. JSON: one object and `\n`.
-    func rendered(for chatProtocol: ChatProtocol) -> String {
+    func write(for chatProtocol: ChatProtocol, into buffer: inout ByteBuffer) {
         switch chatProtocol {
-        case .text: textLines
-        case .jsonLines: jsonLine
+        case .text: writeTextLines(into: &buffer)
+        case .jsonLines: writeJSONLine(into: &buffer)
         }
     }
 
-    private var textLines: String {
-        var lines: [String] = []
+    private func writeTextLines(into buffer: inout ByteBuffer) {
+        // Every line ends with a line break, and one more ends the reply (two when it has no lines).
+        var lines = 0
+        func writeParagraphs(_ text: String) {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: true)
+            where !line.allSatisfy(\.isWhitespace) {
+                buffer.writeSubstring(line)
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                lines += 1
+            }
+        }
         switch self {
         case .reply(let reply):
-            lines = Self.paragraphLines(reply.text)
+            writeParagraphs(reply.text)
             for (number, option) in reply.options.enumerated() {
-                lines.append("  \(number + 1). \(option)")
+                buffer.writeString("  \(number + 1). ")
+                buffer.writeString(option)
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                lines += 1
             }
         case .error(let error):
-            lines = Self.paragraphLines(error.message)
+            writeParagraphs(error.message)
         case .hello:
-            lines = ["OpenDoor chat, text protocol."]
+            buffer.writeString("OpenDoor chat, text protocol.\n")
+            lines += 1
         case .bye(_, let text):
-            lines = Self.paragraphLines(text)
+            writeParagraphs(text)
         }
-        return lines.joined(separator: "\n") + "\n\n"
+        if lines == 0 { buffer.writeInteger(UInt8(ascii: "\n")) }
+        buffer.writeInteger(UInt8(ascii: "\n"))
     }
 
-    private static func paragraphLines(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: true)
-            .filter { !$0.allSatisfy(\.isWhitespace) }
-            .map(String.init)
-    }
-
-    private var jsonLine: String {
+    private func writeJSONLine(into buffer: inout ByteBuffer) {
         // Replies, one per message, are written by hand; debug builds check each against `JSONEncoder`.
-        if case .reply(let reply) = self, let line = JSONReplyWriter.line(for: reply) {
-            assert(line.utf8.elementsEqual(encodedLine.utf8), "JSONReplyWriter differs from JSONEncoder: \(line)")
-            return line
+        if case .reply(let reply) = self {
+            let start = buffer.writerIndex
+            if JSONReplyWriter.write(reply, into: &buffer) {
+                assert(
+                    buffer.getString(at: start, length: buffer.writerIndex - start) == encodedLine,
+                    "JSONReplyWriter differs from JSONEncoder: \(String(buffer: buffer))")
+                return
+            }
         }
-        return encodedLine
+        buffer.writeString(encodedLine)
     }
 
     private var encodedLine: String {

@@ -13,7 +13,7 @@ enum VisitorText {
     /// the character before it, as a raw-mode terminal would have; tabs and line breaks inside a JSON
     /// string become spaces; every other C0 or C1 control character is dropped.
     static func clean(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        guard hasControl(text) else { return text }
         var result = String.UnicodeScalarView()
         var scalars = text.unicodeScalars.makeIterator()
         while let scalar = scalars.next() {
@@ -33,8 +33,15 @@ enum VisitorText {
         return String(result)
     }
 
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    /// Whether `text` has a C0 or C1 control character or DEL, read from its UTF-8 bytes: C0 and DEL are
+    /// single bytes, and C1 (U+0080–U+009F) is `C2 80`–`C2 9F`.
+    static func hasControl(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Skips what follows an ESC: a CSI sequence (`[` … final byte), an SS3 key (`O` and one more),

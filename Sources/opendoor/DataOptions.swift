@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OpenDoorKit
+import OpenDoorLogging
 import OpenDoorSQLite
 
 /// `--data DIR`, shared by every command that uses the callback store.
@@ -51,13 +52,16 @@ struct LogOptions: ParsableArguments {
     /// Sends logs to standard error at the chosen level (or `defaultLevel`) and returns a logger.
     func bootstrap(label: String, defaultLevel: Level) -> Logger {
         let level = (logLevel ?? defaultLevel).logLevel
-        // Without TZ, the C library re-reads /etc/localtime for every timestamp (a stat per log line).
+        // Without TZ, the C library re-reads /etc/localtime for every timestamp it formats.
         setenv("TZ", ":/etc/localtime", 0)
+        // Lines are written in batches by the output's own thread (a server logs every reply); whatever is
+        // still waiting is written when the process exits.
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = BufferedLogHandler(label: label, output: .standardError)
             handler.logLevel = level
             return handler
         }
+        atexit { BufferedLogOutput.standardError.flush() }
         return Logger(label: label)
     }
 }

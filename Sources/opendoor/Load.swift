@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import OpenDoorServer
 
@@ -64,8 +65,8 @@ extension OpenDoor {
         @Option(help: "Event-loop threads of the load generator.")
         var clientThreads = 1
 
-        @Option(help: "The chat server's log level (`serve` logs every reply at info).")
-        var serverLogLevel = LogOptions.Level.info
+        @Option(help: "The chat server's log level (default: serve's own, info; debug adds a line per reply).")
+        var serverLogLevel: LogOptions.Level?
 
         @Flag(help: "Exit 1 when a floor is not met.")
         var strict = false
@@ -153,9 +154,10 @@ private struct LoadBenchmark {
         #endif
         print("opendoor load: \(command.chatProtocol.rawValue) protocol\(buildNote)")
         print(
-            "servers: child processes, fresh for each measurement; chat = opendoor serve --log-level "
-                + "\(command.serverLogLevel.rawValue) --max-connections \(maximumConnections) (rate limits raised); "
-                + "memory and CPU from /proc/<pid>")
+            "servers: child processes, fresh for each measurement; chat = opendoor serve "
+                + (command.serverLogLevel.map { "--log-level \($0.rawValue) " } ?? "(default log level) ")
+                + "--max-connections \(maximumConnections) (rate limits raised); memory and CPU from /proc/<pid>; "
+                + "\(Self.serverThreads) event-loop thread(s) each")
         print(
             "client: this process, \(command.clientThreads) NIO event-loop thread(s); "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores shared; load average \(Self.loadAverage())")
@@ -329,10 +331,9 @@ private struct LoadBenchmark {
             arguments =
                 [
                     "serve", "--knowledge", command.options.directory.path, "--data", data.path,
-                    "--log-level", command.serverLogLevel.rawValue,
                     "--max-connections", "\(maximumConnections)",
                     "--message-burst", "1000000", "--messages-per-minute", "1000000000",
-                ] + listen
+                ] + (command.serverLogLevel.map { ["--log-level", $0.rawValue] } ?? []) + listen
         }
         let process = try ServerProcess.launch(executable, arguments: arguments)
         do {
@@ -355,6 +356,12 @@ private struct LoadBenchmark {
     }
 
     // MARK: - Formatting
+
+    /// The servers' event-loop threads: NIO's singleton group, one per core unless
+    /// `NIO_SINGLETON_GROUP_LOOP_COUNT` (inherited by the child processes) says otherwise.
+    static var serverThreads: String {
+        ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] ?? "\(System.coreCount)"
+    }
 
     static func loadAverage(minutes: Int? = nil) -> String {
         let fields = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ")

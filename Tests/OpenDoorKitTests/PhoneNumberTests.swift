@@ -185,4 +185,32 @@ struct PhoneNumberTests {
         let bad = Data(#"{"e164": "+19115550123"}"#.utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(PhoneNumber.self, from: bad) }
     }
+
+    /// The quick check that skips messages with too few digits counts digits of every script, so
+    /// numbers written in other digits are still found, and nine digits are never a number.
+    @Test(
+        "digits of other scripts are found, and fewer than ten digits are no number",
+        arguments: [
+            ("call me at \u{FF17}\u{FF10}\u{FF16} 555 0199", "+17065550199"),
+            ("\u{0664}\u{0667}\u{0660} \u{0665}\u{0665}\u{0665} \u{0660}\u{0661}\u{0662}\u{0663} please", "+14705550123"),
+            ("café: 470 555 0123", "+14705550123"),
+            ("470 555 012", nil),
+            ("café 470 555 012 ☕", nil),
+            ("no digits at all, ça va", nil),
+        ] as [(String, String?)]
+    )
+    func digitsOfOtherScripts(message: String, e164: String?) {
+        #expect(PhoneNumber.find(in: message)?.e164 == e164)
+        #expect(PhoneNumber.parse(message)?.e164 == e164)
+    }
+
+    /// Reading a digit skips the Unicode property lookup below U+0660; this is why that is safe.
+    @Test("no decimal digit lies between ASCII's and U+0660")
+    func firstNonASCIIDigit() {
+        for value in UInt32(0x80)..<0x0660 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(scalar.properties.numericType != .decimal, "U+\(String(value, radix: 16))")
+        }
+        #expect(Unicode.Scalar(0x0660)!.properties.numericType == .decimal)
+    }
 }

@@ -96,6 +96,32 @@ struct JSONLinesProtocolTests {
         }
     }
 
+    @Test("Each reply is logged at debug; the connection's replies and latencies are summed up at info")
+    func replyLogging() async throws {
+        try await withServer { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            for message in ["what if i relapsed", "are you a real person"] {
+                try await client.send(#"{"type":"message","text":"\#(message)"}"# + "\n")
+                _ = try await client.readJSON()
+            }
+            await client.close()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !server.logs.all.contains(where: { $0.contains("connection closed") }) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let replies = server.logs.all.filter { $0.contains(" reply ") }
+            #expect(replies.count == 2)
+            #expect(replies.allSatisfy { $0.hasPrefix("debug reply ") && $0.contains("latency_ms=") && $0.contains("intent=") })
+            let closed = try #require(server.logs.all.first { $0.contains("connection closed") })
+            #expect(closed.hasPrefix("info connection closed"))
+            #expect(closed.contains("replies=2"))
+            #expect(closed.contains("latency_ms_avg="))
+            #expect(closed.contains("latency_ms_max="))
+            #expect(!closed.contains("relapse"))
+        }
+    }
+
     @Test("A client's bye is answered with bye, then the server closes")
     func bye() async throws {
         try await withServer { server in

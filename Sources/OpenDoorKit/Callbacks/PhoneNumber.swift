@@ -84,6 +84,7 @@ extension PhoneNumber {
     /// different numbers (the visitor is then asked again rather than called at the wrong one).
     /// Short numbers next to the phone number ("after 5", "I'm 32") are ignored.
     public static func parse(_ answer: String) -> PhoneNumber? {
+        guard PhoneScanner.mayHoldNumber(answer) else { return nil }
         let scanner = PhoneScanner(answer)
         var found: PhoneNumber?
         for chain in scanner.segments() where chain.digitCount >= PhoneScanner.minimumAttemptDigits {
@@ -105,6 +106,8 @@ extension PhoneNumber {
     /// "12/25/2023", "$1,200.00" or "50%" are never read as a number. Returns nil when there is no
     /// number or there are two different ones.
     public static func find(in message: String) -> PhoneNumber? {
+        // Runs on every message: most have no number, and this says so without building the scanner.
+        guard PhoneScanner.mayHoldNumber(message) else { return nil }
         let scanner = PhoneScanner(message)
         var found: PhoneNumber?
         for chain in scanner.segments() {
@@ -128,6 +131,9 @@ extension PhoneNumber {
         return isNXX(0) && isNXX(3)
     }
 
+    /// The first decimal digit after ASCII's `0`–`9`: ARABIC-INDIC DIGIT ZERO.
+    static let firstNonASCIIDecimalDigit: UInt32 = 0x0660
+
     /// The value of an ASCII digit.
     fileprivate static func asciiDigit(_ scalar: Unicode.Scalar) -> UInt8? {
         guard ("0"..."9").contains(scalar) else { return nil }
@@ -137,6 +143,9 @@ extension PhoneNumber {
     /// The value of any decimal digit (ASCII, full-width `０`–`９`, other scripts' digits).
     fileprivate static func decimalDigit(_ scalar: Unicode.Scalar) -> UInt8? {
         if let ascii = asciiDigit(scalar) { return ascii }
+        // No decimal digit lies between ASCII's and the Arabic-Indic ones (U+0660): most text is
+        // answered here without looking up Unicode properties.
+        guard scalar.value >= firstNonASCIIDecimalDigit else { return nil }
         guard scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue,
             value >= 0, value <= 9
         else { return nil }
@@ -209,6 +218,34 @@ private struct PhoneScanner {
 
     /// Fewer digits than this are never an attempt at a full number ("after 5", "I'm 32").
     static let minimumAttemptDigits = 7
+    /// The fewest digits a number is written with: the ten national digits.
+    static let minimumNumberDigits = 10
+
+    /// False when `text` has too few digits to hold a number, so that neither ``PhoneNumber/find(in:)``
+    /// nor ``PhoneNumber/parse(_:)`` can return one; true otherwise.
+    ///
+    /// Every number is ten national digits (eleven with a leading 1), so text with fewer than ten
+    /// decimal digits in all has none. Counts over UTF-8 bytes while the text is ASCII.
+    static func mayHoldNumber(_ text: String) -> Bool {
+        var digits = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 { return mayHoldNumber(scalars: text.unicodeScalars) }
+            if byte &- UInt8(ascii: "0") < 10 {
+                digits += 1
+                if digits >= minimumNumberDigits { return true }
+            }
+        }
+        return false
+    }
+
+    private static func mayHoldNumber(scalars: String.UnicodeScalarView) -> Bool {
+        var digits = 0
+        for scalar in scalars where PhoneNumber.decimalDigit(scalar) != nil {
+            digits += 1
+            if digits >= minimumNumberDigits { return true }
+        }
+        return false
+    }
     /// The most digit groups one number is written in: `1 470 555 0123`.
     static let maximumGroupsInNumber = 4
     /// The longest separator run between two groups of one number, like ") - ".

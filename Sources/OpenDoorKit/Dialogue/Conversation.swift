@@ -58,7 +58,7 @@ public struct Conversation: Sendable {
 
     /// The reply to one message, or a request to save a confirmed callback.
     public mutating func receive(_ rawMessage: String) -> Step {
-        let message = rawMessage.trimmingWhitespace()
+        let message = Self.trimmed(rawMessage)
         // Safety first, in every state, before anything else.
         if let crisis = assistant.safety.assess(message) {
             return .reply(crisisReply(crisis))
@@ -117,10 +117,11 @@ public struct Conversation: Sendable {
     // MARK: - Open questions
 
     private mutating func openReply(_ text: String) -> Reply {
-        let result = responder.matcher.match(text)
+        // `assistant.responder` rather than `responder`: the computed property copies the responder.
+        let result = assistant.responder.matcher.match(text)
         let early = PhoneNumber.find(in: text)
-        if case .answer(let id) = result.decision, let intent = assistant.knowledge.intent(id) {
-            switch intent.action {
+        if case .answer(let id) = result.decision, let action = assistant.responder.action(of: id) {
+            switch action {
             case .handoff:
                 return beginCallback(phone: early, confidence: result.confidence)
             case .goodbye:
@@ -134,7 +135,7 @@ public struct Conversation: Sendable {
             // A number on its own, or with a question we can't place, means "call me".
             return beginCallback(phone: early, confidence: 1)
         }
-        var reply = responder.reply(for: result)
+        var reply = assistant.responder.reply(for: result)
         reply.state = state
         if case .answer = result.decision {
             answersGiven += 1
@@ -360,6 +361,20 @@ public struct Conversation: Sendable {
             number >= 1, number <= lastOptions.count
         else { return nil }
         return lastOptions[number - 1]
+    }
+
+    /// The message without leading and trailing whitespace.
+    ///
+    /// Most messages start and end with a printable ASCII character, which is never whitespace nor part of a
+    /// character that starts with whitespace: those are taken as they are, without walking characters.
+    static func trimmed(_ message: String) -> String {
+        let printable: ClosedRange<UInt8> = 0x21...0x7E
+        if let first = message.utf8.first, let last = message.utf8.last, printable.contains(first),
+            printable.contains(last)
+        {
+            return message
+        }
+        return message.trimmingWhitespace()
     }
 
     private mutating func remember(_ reply: Reply) -> Reply {

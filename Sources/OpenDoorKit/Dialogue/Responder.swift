@@ -1,12 +1,68 @@
 /// Turns a matcher's decision into a reply from the knowledge: an answer, a question, or an honest
 /// "I don't know" with a way to a person.
+///
+/// The replies an intent can give don't change while the knowledge is loaded, so they are built once,
+/// when the responder is made: answering is then a lookup, not a walk over the intents.
 public struct Responder: Sendable {
     /// The matcher, and through it the knowledge.
     public let matcher: Matcher
+    /// The intent that starts a callback request, if the knowledge has one.
+    public let handoffIntent: Intent?
+    /// Each intent's answer (confidence 1), as ``answer(_:confidence:)`` gives it.
+    private let answers: [IntentID: Reply]
+    /// Each intent's fallback naming it as the topic (confidence 1), as ``fallback(topic:confidence:)`` gives it.
+    private let topicFallbacks: [IntentID: Reply]
+    /// The fallback with no topic (confidence 1).
+    private let plainFallback: Reply
+    /// Each intent's action.
+    private let actions: [IntentID: IntentAction]
+    /// Each intent's label.
+    private let labels: [IntentID: String]
 
     /// Creates a responder.
     public init(matcher: Matcher) {
         self.matcher = matcher
+        let knowledge = matcher.knowledge
+        let handoff = knowledge.intents.first { $0.action == .handoff }
+        handoffIntent = handoff
+
+        // The same replies the rules below describe, built once per intent (the first of an id wins, as
+        // in `Knowledge.intent(_:)`).
+        let contact = knowledge.dialogue[.fallbackContact]
+        let fallbackOptions = handoff.map { [$0.label] } ?? []
+        plainFallback = Reply(
+            text: knowledge.dialogue[.fallback] + " " + contact, intent: .fallback, source: knowledge.dialogue.heading,
+            options: fallbackOptions)
+        var topicFallbacks: [IntentID: Reply] = [:]
+        var answers: [IntentID: Reply] = [:]
+        var actions: [IntentID: IntentAction] = [:]
+        var labels: [IntentID: String] = [:]
+        for intent in knowledge.intents where topicFallbacks[intent.id] == nil {
+            actions[intent.id] = intent.action
+            labels[intent.id] = intent.label
+            let topicFallback = Reply(
+                text: intent.answer + " " + contact, intent: .fallback, source: intent.heading,
+                options: fallbackOptions)
+            topicFallbacks[intent.id] = topicFallback
+            if intent.action == .fallback {
+                answers[intent.id] = topicFallback
+                continue
+            }
+            var options = intent.followUps.map { knowledge.intent($0)?.label ?? $0.rawValue }
+            if options.isEmpty, intent.action == .answer, let handoff, handoff.id != intent.id {
+                options = [handoff.label]
+            }
+            answers[intent.id] = Reply(text: intent.answer, intent: intent.id, source: intent.heading, options: options)
+        }
+        self.answers = answers
+        self.topicFallbacks = topicFallbacks
+        self.actions = actions
+        self.labels = labels
+    }
+
+    /// What the conversation does with an intent, or nil when the knowledge has no such intent.
+    public func action(of id: IntentID) -> IntentAction? {
+        actions[id]
     }
 
     private var knowledge: Knowledge { matcher.knowledge }
@@ -31,39 +87,24 @@ public struct Responder: Sendable {
         }
     }
 
-    /// The answer of an intent, with its follow-ups as options.
+    /// The answer of an intent, with its follow-ups as options (or the handoff, for an answer with none);
+    /// for an intent whose action is `fallback`, the fallback naming it; for an unknown id, the fallback.
     public func answer(_ id: IntentID, confidence: Double = 1) -> Reply {
-        guard let intent = knowledge.intent(id) else { return fallback(topic: nil, confidence: 0) }
-        if intent.action == .fallback { return fallback(topic: id, confidence: confidence) }
-        var options = intent.followUps.map(label)
-        if options.isEmpty, intent.action == .answer, let handoff = handoffIntent, handoff.id != id {
-            options = [handoff.label]
-        }
-        return Reply(
-            text: intent.answer, intent: id, source: intent.heading, confidence: confidence, options: options)
+        guard var reply = answers[id] else { return fallback(topic: nil, confidence: 0) }
+        reply.confidence = confidence
+        return reply
     }
 
-    /// The honest "I don't know", naming the topic when the knowledge knows it is one it doesn't answer.
+    /// The honest "I don't know", naming the topic when the knowledge knows it is one it doesn't answer;
+    /// the handoff is offered as an option.
     public func fallback(topic: IntentID?, confidence: Double) -> Reply {
-        let contact = knowledge.dialogue[.fallbackContact]
-        let options = handoffIntent.map { [$0.label] } ?? []
-        if let topic, let intent = knowledge.intent(topic) {
-            return Reply(
-                text: intent.answer + " " + contact, intent: .fallback, source: intent.heading,
-                confidence: confidence, options: options)
-        }
-        return Reply(
-            text: knowledge.dialogue[.fallback] + " " + contact, intent: .fallback,
-            source: knowledge.dialogue.heading, confidence: confidence, options: options)
+        var reply = topic.flatMap { topicFallbacks[$0] } ?? plainFallback
+        reply.confidence = confidence
+        return reply
     }
 
     /// The label an intent is offered under.
     public func label(_ id: IntentID) -> String {
-        knowledge.intent(id)?.label ?? id.rawValue
-    }
-
-    /// The intent that starts a callback request, if the knowledge has one.
-    public var handoffIntent: Intent? {
-        knowledge.intents.first { $0.action == .handoff }
+        labels[id] ?? id.rawValue
     }
 }

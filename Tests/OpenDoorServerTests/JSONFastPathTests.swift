@@ -1,0 +1,82 @@
+import Foundation
+import NIOCore
+import OpenDoorKit
+import Testing
+
+@testable import OpenDoorServer
+
+/// The hand-written JSON paths against Foundation's, which they stand in for on every message.
+@Suite("JSON fast paths")
+struct JSONFastPathTests {
+    /// Strings with characters to escape at every offset around the eight-byte words the writer skips.
+    static let awkwardStrings: [String] = {
+        var strings = ["", "plain", "é", "a\"b", "back\\slash", "tab\there", "\u{1}", "line\nbreak", "end\\"]
+        for special in ["\"", "\\", "\n", "\u{1F}", "\u{7F}", "é", "💬"] {
+            for offset in 0..<18 {
+                strings.append(String(repeating: "x", count: offset) + special + String(repeating: "y", count: 17 - offset))
+            }
+        }
+        return strings
+    }()
+
+    @Test("strings are escaped as JSONEncoder escapes them", arguments: awkwardStrings)
+    func escaping(string: String) throws {
+        var buffer = ByteBuffer()
+        JSONReplyWriter.writeString(string, into: &buffer)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = String(decoding: try encoder.encode(string), as: UTF8.self)
+        #expect(String(buffer: buffer) == expected)
+    }
+
+    @Test("a reply is written as JSONEncoder writes it")
+    func reply() throws {
+        let reply = Reply(
+            text: "Call \"us\"\nany time\\", intent: "faq_cost", source: "Cost", confidence: 0.8033026456832886,
+            options: ["One", "Two \u{1}"], state: .open, crisis: false)
+        var buffer = ByteBuffer()
+        ServerOutput.reply(reply).write(for: .jsonLines, into: &buffer)
+        let line = String(buffer: buffer)
+        #expect(line.hasSuffix("}\n"))
+        #expect(line.hasPrefix(#"{"confidence":0.8033026456832886,"crisis":false,"intent":"faq_cost","options":["One","Two \u0001"]"#))
+        for confidence in [0, 1, 0.5, 1e-7] {
+            var other = reply
+            other.confidence = confidence
+            var buffer = ByteBuffer()
+            // Debug builds compare with JSONEncoder inside; exponents fall back to JSONEncoder.
+            ServerOutput.reply(other).write(for: .jsonLines, into: &buffer)
+            let object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
+            #expect((object?["confidence"] as? Double) == confidence)
+        }
+    }
+
+    @Test(
+        "blank lines and flat objects are read as JSONDecoder reads them",
+        arguments: [
+            ("", ClientInput.blank),
+            ("   \t", .blank),
+            ("\u{3000}", .blank),
+            (#"{"type":"message","text":"hi there"}"#, .message("hi there")),
+            (#" { "text" : "x" , "type" : "message" } "#, .message("x")),
+            (#"{"type":"message","text":"caf\u00e9"}"#, .message("café")),
+            (#"{"type":"message","text":"café"}"#, .message("café")),
+            (#"{"type":"hello"}"#, .hello),
+            (#"{"type":"bye","text":"x"}"#, .bye),
+            (#"{"type":"message"}"#, .invalid(.missingText)),
+            (#"{"type":"message","text":1}"#, .invalid(.missingText)),
+            (#"{"type":"nope","text":"a"}"#, .invalid(.unknownType("nope"))),
+            ("not json", .invalid(.invalidJSON)),
+        ] as [(String, ClientInput)]
+    )
+    func reading(line: String, expected: ClientInput) {
+        #expect(ClientInput.parse(line, as: .jsonLines) == expected)
+    }
+
+    @Test("control characters are found in UTF-8, C1 included", arguments: [
+        ("hello", false), ("é and 💬", false), ("\u{7F}", true), ("a\u{85}b", true), ("\u{9F}", true), ("\u{A0}", false),
+        ("\u{1B}[A", true),
+    ])
+    func controls(text: String, expected: Bool) {
+        #expect(VisitorText.hasControl(text) == expected)
+    }
+}
