@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// Scores combine the closest single example (a nearest neighbour, which catches paraphrases) and the
 /// intent's centroid (which catches its topic words), both cosine similarities of TF-IDF vectors over
-/// stems, synonym groups and word pairs. Only the index entries of the message's own terms are visited.
+/// stems, synonym groups and word pairs. Only the index entries of the message's own terms are visited, and
+/// of those only the examples of intents that can still reach the top (see `rank(_:limit:pruning:)`).
 public struct Matcher: Sendable {
     /// The knowledge the matcher answers from.
     public let knowledge: Knowledge
@@ -14,10 +15,10 @@ public struct Matcher: Sendable {
     private let analyzer: Analyzer
     /// Each intent's training texts as tokens, kept so leave-one-out can rebuild only the index.
     private let tokenLists: [[[String]]]
-    private let index: MatchIndex
-    private let intentIDs: [IntentID]
+    let index: MatchIndex
+    let intentIDs: [IntentID]
     private let isFallbackTopic: [Bool]
-    private let scratch: ScratchPool
+    let scratch: ScratchPool
 
     /// Builds the matcher's index from the knowledge.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
@@ -36,7 +37,8 @@ public struct Matcher: Sendable {
             intentExamples: tokenLists, bigramWeight: Float(configuration.bigramWeight), unknownWeight: Float(configuration.unknownWeight))
         intentIDs = knowledge.intents.map(\.id)
         isFallbackTopic = knowledge.intents.map { $0.action == .fallback }
-        scratch = ScratchPool(examples: index.exampleCount, intents: index.intentCount)
+        scratch = ScratchPool(
+            largestIntent: tokenLists.map(\.count).max() ?? 0, intents: index.intentCount)
     }
 
     /// The same matcher without one example (for leave-one-out), reusing the analyzer and token lists:
@@ -87,60 +89,7 @@ public struct Matcher: Sendable {
             analysis: analysis, candidates: Array(candidates.prefix(limit)), decision: decide(candidates))
     }
 
-    /// The best intents for an analysed message, best first.
-    func rank(_ analysis: Analysis, limit: Int) -> [MatchCandidate] {
-        let query = index.query(analysis.tokens)
-        guard query.norm > 0, !query.terms.isEmpty else { return [] }
-        let exampleWeight = Float(configuration.exampleWeight)
-        let secondWeight = Float(configuration.secondExampleWeight)
-        let ranked: [(intent: Int, score: Float)] = scratch.withScratch { buffers in
-            // Cosine with each example and each centroid, visiting only the message's terms.
-            for (term, weight) in query.terms {
-                let w = weight / query.norm
-                for posting in index.examplePostings[Int(term)] {
-                    buffers.addExample(Int(posting.target), w * posting.weight)
-                }
-                for posting in index.intentPostings[Int(term)] {
-                    buffers.addIntent(Int(posting.target), w * posting.weight)
-                }
-            }
-            for example in buffers.touchedExamples {
-                let intent = Int(index.exampleIntent[Int(example)])
-                buffers.noteBest(intent: intent, score: buffers.exampleScores[Int(example)])
-            }
-            // Keep only the best `limit`: a full sort of every touched intent costs more than matching.
-            var top: [(Int, Float)] = []
-            top.reserveCapacity(limit + 1)
-            for intent in buffers.touchedIntents {
-                let score =
-                    exampleWeight
-                    * ((1 - secondWeight) * buffers.bestExample[Int(intent)]
-                        + secondWeight * buffers.secondExample[Int(intent)]) + (1 - exampleWeight)
-                    * buffers.intentScores[Int(intent)]
-                let entry = (Int(intent), score)
-                if top.count == limit, let last = top.last, !Self.ranksBefore(entry, last) { continue }
-                var position = top.count
-                while position > 0 && Self.ranksBefore(entry, top[position - 1]) { position -= 1 }
-                top.insert(entry, at: position)
-                if top.count > limit { top.removeLast() }
-            }
-            buffers.reset()
-            return Array(top.prefix(limit))
-        }
-        return ranked.map { entry in
-            MatchCandidate(
-                intent: intentIDs[entry.intent], confidence: min(1, max(0, Double(entry.score))),
-                matchedWords: matchedWords(query, intent: entry.intent))
-        }
-    }
-
-    /// Higher score first; ties go to the intent written first, so results never depend on hash order.
-    @inline(__always)
-    static func ranksBefore(_ a: (Int, Float), _ b: (Int, Float)) -> Bool {
-        a.1 > b.1 || (a.1 == b.1 && a.0 < b.0)
-    }
-
-    private func matchedWords(_ query: MatchIndex.Query, intent: Int) -> [String] {
+    func matchedWords(_ query: MatchIndex.Query, intent: Int) -> [String] {
         query.terms.filter { index.intentHasTerm(intent, $0.term) }
             .sorted { $0.weight > $1.weight }
             .map { index.name(of: $0.term) }
@@ -164,83 +113,5 @@ public struct Matcher: Sendable {
 
     private func isFallback(_ id: IntentID) -> Bool {
         knowledge.intent(id)?.action == .fallback
-    }
-}
-
-/// Reusable score buffers, so matching allocates nothing in proportion to the knowledge's size.
-final class ScratchPool: Sendable {
-    struct Buffers {
-        var exampleScores: [Float]
-        var intentScores: [Float]
-        var bestExample: [Float]
-        var secondExample: [Float]
-        var touchedExamples: [Int32] = []
-        var touchedIntents: [Int32] = []
-        var intentSeen: [Bool]
-
-        init(examples: Int, intents: Int) {
-            exampleScores = Array(repeating: 0, count: examples)
-            intentScores = Array(repeating: 0, count: intents)
-            bestExample = Array(repeating: 0, count: intents)
-            secondExample = Array(repeating: 0, count: intents)
-            intentSeen = Array(repeating: false, count: intents)
-        }
-
-        mutating func addExample(_ example: Int, _ value: Float) {
-            if exampleScores[example] == 0 { touchedExamples.append(Int32(example)) }
-            exampleScores[example] += value
-        }
-
-        mutating func addIntent(_ intent: Int, _ value: Float) {
-            touch(intent)
-            intentScores[intent] += value
-        }
-
-        mutating func noteBest(intent: Int, score: Float) {
-            touch(intent)
-            if score > bestExample[intent] {
-                secondExample[intent] = bestExample[intent]
-                bestExample[intent] = score
-            } else if score > secondExample[intent] {
-                secondExample[intent] = score
-            }
-        }
-
-        private mutating func touch(_ intent: Int) {
-            if !intentSeen[intent] {
-                intentSeen[intent] = true
-                touchedIntents.append(Int32(intent))
-            }
-        }
-
-        mutating func reset() {
-            for example in touchedExamples { exampleScores[Int(example)] = 0 }
-            for intent in touchedIntents {
-                intentScores[Int(intent)] = 0
-                bestExample[Int(intent)] = 0
-                secondExample[Int(intent)] = 0
-                intentSeen[Int(intent)] = false
-            }
-            touchedExamples.removeAll(keepingCapacity: true)
-            touchedIntents.removeAll(keepingCapacity: true)
-        }
-    }
-
-    private let examples: Int
-    private let intents: Int
-    private let free: Mutex<[Buffers]>
-
-    init(examples: Int, intents: Int) {
-        self.examples = examples
-        self.intents = intents
-        self.free = Mutex([])
-    }
-
-    /// Lends a set of zeroed buffers; the body must leave them zeroed (`reset()`).
-    func withScratch<T>(_ body: (inout Buffers) -> T) -> T {
-        var buffers = free.withLock { $0.popLast() } ?? Buffers(examples: examples, intents: intents)
-        let result = body(&buffers)
-        free.withLock { $0.append(buffers) }
-        return result
     }
 }
