@@ -24,14 +24,19 @@ struct KnowledgeLoader {
                 )
             ])
         }
-        let center = loadCenter()
-        let vocabulary = loadVocabulary()
+        let intentFiles = intentFiles()
+        let urls =
+            [directory.appendingPathComponent("center.yaml"), directory.appendingPathComponent("vocabulary.yaml")]
+            + intentFiles + [directory.appendingPathComponent("dialogue.yaml")]
+        var files = YAMLFile.readAll(urls.map { ($0, relative($0)) })[...]
+        let center = loadCenter(files.removeFirst())
+        let vocabulary = loadVocabulary(files.removeFirst())
         var intents: [Intent] = []
-        for file in intentFiles() {
-            intents += loadIntents(file: file, center: center)
+        for _ in intentFiles {
+            intents += loadIntents(files.removeFirst(), center: center)
         }
         checkIntents(intents)
-        let dialogue = loadDialogue(center: center, intents: intents)
+        let dialogue = loadDialogue(files.removeFirst(), center: center, intents: intents)
 
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw KnowledgeError(diagnostics: diagnostics)
@@ -60,30 +65,19 @@ struct KnowledgeLoader {
         }
     }
 
-    /// Reads and parses one file; problems go to the diagnostics.
-    private mutating func read(_ url: URL) -> (YAMLReader, Node)? {
-        var reader = YAMLReader(file: relative(url))
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            reader.error(line: nil, "The file is missing or can't be read. Restore it from the repository.")
-            diagnostics += reader.diagnostics
+    /// The tree of a parsed file; when there is none, its problems go to the diagnostics.
+    private mutating func take(_ file: YAMLFile) -> (YAMLReader, Node)? {
+        guard let node = file.node else {
+            diagnostics += file.reader.diagnostics
             return nil
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            reader.error(line: nil, "The file is not UTF-8 text. Save it as UTF-8.")
-            diagnostics += reader.diagnostics
-            return nil
-        }
-        guard let node = reader.parse(text) else {
-            diagnostics += reader.diagnostics
-            return nil
-        }
-        return (reader, node)
+        return (file.reader, node)
     }
 
     // MARK: - center.yaml
 
-    private mutating func loadCenter() -> CenterFacts {
-        guard case (var reader, let node)? = read(directory.appendingPathComponent("center.yaml")) else {
+    private mutating func loadCenter(_ file: YAMLFile) -> CenterFacts {
+        guard case (var reader, let node)? = take(file) else {
             return CenterFacts(values: [:])
         }
         defer { diagnostics += reader.diagnostics }
@@ -109,8 +103,8 @@ struct KnowledgeLoader {
 
     // MARK: - vocabulary.yaml
 
-    private mutating func loadVocabulary() -> Vocabulary {
-        guard case (var reader, let node)? = read(directory.appendingPathComponent("vocabulary.yaml")) else {
+    private mutating func loadVocabulary(_ file: YAMLFile) -> Vocabulary {
+        guard case (var reader, let node)? = take(file) else {
             return Vocabulary()
         }
         defer { diagnostics += reader.diagnostics }
@@ -163,8 +157,8 @@ struct KnowledgeLoader {
 
     // MARK: - intents/*.yaml
 
-    private mutating func loadIntents(file url: URL, center: CenterFacts) -> [Intent] {
-        guard case (var reader, let node)? = read(url) else { return [] }
+    private mutating func loadIntents(_ file: YAMLFile, center: CenterFacts) -> [Intent] {
+        guard case (var reader, let node)? = take(file) else { return [] }
         defer { diagnostics += reader.diagnostics }
         guard let fields = reader.mapping(node, allowedKeys: ["intents"], what: "an intents file"),
             let list = fields["intents"]
@@ -280,8 +274,8 @@ struct KnowledgeLoader {
 
     // MARK: - dialogue.yaml
 
-    private mutating func loadDialogue(center: CenterFacts, intents: [Intent]) -> DialogueText? {
-        guard case (var reader, let node)? = read(directory.appendingPathComponent("dialogue.yaml")) else { return nil }
+    private mutating func loadDialogue(_ file: YAMLFile, center: CenterFacts, intents: [Intent]) -> DialogueText? {
+        guard case (var reader, let node)? = take(file) else { return nil }
         defer { diagnostics += reader.diagnostics }
         guard
             let fields = reader.mapping(
