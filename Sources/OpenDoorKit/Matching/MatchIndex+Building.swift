@@ -5,12 +5,12 @@ import Darwin
 #endif
 
 extension MatchIndex {
-    /// Builds the index from each intent's token lists.
+    /// Builds the index from each intent's examples as analyzer tokens, named by `tokenNames`.
     ///
     /// Terms are numbered in order of first appearance; every sum is taken in example or term order, so
     /// the same knowledge always gives the same weights, bit for bit.
-    init(intentExamples: [[[String]]], bigramWeight: Float, unknownWeight: Float) {
-        var vocabulary = TermVocabulary(capacity: intentExamples.reduce(0) { $0 + $1.count })
+    init(intentExamples: [[[Int32]]], tokenNames: [String], bigramWeight: Float, unknownWeight: Float) {
+        var vocabulary = TermVocabulary(tokenNames: tokenNames, examples: intentExamples.reduce(0) { $0 + $1.count })
         var firstExample: [Int32] = [0]
         firstExample.reserveCapacity(intentExamples.count + 1)
         var terms = ExampleTerms()
@@ -27,7 +27,7 @@ extension MatchIndex {
         let (intentPostings, intentOffsets) = Self.intentPostings(
             examplePostings, offsets: exampleOffsets, firstExample: firstExample)
 
-        self.unigrams = vocabulary.unigrams
+        self.unigrams = vocabulary.unigrams()
         self.bigrams = vocabulary.bigrams
         self.termNames = vocabulary.names
         self.idf = idf
@@ -117,26 +117,30 @@ extension MatchIndex {
 
 /// The terms met while building, numbered in order of first appearance.
 private struct TermVocabulary {
-    var unigrams: [String: Int32] = [:]
+    let tokenNames: [String]
+    /// Per analyzer token, its term, or -1.
+    var termOfToken: [Int32]
     var bigrams: [UInt64: Int32] = [:]
     var names: [String] = []
     var isBigram: [Bool] = []
     /// How many examples contain each term.
     var frequency: [Int32] = []
 
-    init(capacity examples: Int) {
-        unigrams.reserveCapacity(examples)
+    init(tokenNames: [String], examples: Int) {
+        self.tokenNames = tokenNames
+        termOfToken = Array(repeating: -1, count: tokenNames.count)
         bigrams.reserveCapacity(examples * 2)
         names.reserveCapacity(examples * 3)
         isBigram.reserveCapacity(examples * 3)
         frequency.reserveCapacity(examples * 3)
     }
 
-    mutating func id(of token: String) -> Int32 {
-        if let id = unigrams[token] { return id }
+    mutating func id(of token: Int32) -> Int32 {
+        let known = termOfToken[Int(token)]
+        if known >= 0 { return known }
         let id = Int32(names.count)
-        unigrams[token] = id
-        append(token, isBigram: false)
+        termOfToken[Int(token)] = id
+        append(tokenNames[Int(token)], isBigram: false)
         return id
     }
 
@@ -147,6 +151,14 @@ private struct TermVocabulary {
         bigrams[key] = id
         append(names[Int(a)] + " " + names[Int(b)], isBigram: true)
         return id
+    }
+
+    /// The term of each single token, by name.
+    func unigrams() -> [String: Int32] {
+        var unigrams: [String: Int32] = [:]
+        unigrams.reserveCapacity(names.count - bigrams.count)
+        for (token, term) in termOfToken.enumerated() where term >= 0 { unigrams[tokenNames[token]] = term }
+        return unigrams
     }
 
     private mutating func append(_ name: String, isBigram bigram: Bool) {
@@ -165,7 +177,7 @@ private struct ExampleTerms {
     private var ids: [Int32] = []
 
     /// Adds an example's unigrams and bigrams, counting each distinct term once towards its frequency.
-    mutating func add(_ tokens: [String], to vocabulary: inout TermVocabulary) {
+    mutating func add(_ tokens: [Int32], to vocabulary: inout TermVocabulary) {
         ids.removeAll(keepingCapacity: true)
         var previous: Int32?
         for token in tokens {

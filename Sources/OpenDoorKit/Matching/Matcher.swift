@@ -13,32 +13,55 @@ public struct Matcher: Sendable {
     /// Thresholds and weights.
     public let configuration: MatcherConfiguration
     private let analyzer: Analyzer
-    /// Each intent's training texts as tokens, kept so leave-one-out can rebuild only the index.
-    private let tokenLists: [[[String]]]
+    /// Each intent's training texts as analyzer tokens, kept so leave-one-out can rebuild only the index.
+    private let tokenLists: [[[Int32]]]
     let index: MatchIndex
     let intentIDs: [IntentID]
     private let isFallbackTopic: [Bool]
     let scratch: ScratchPool
 
     /// Builds the matcher's index from the knowledge.
+    ///
+    /// The typo corrector and the index don't depend on each other, so they are built at once.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
-        let texts = knowledge.intents.map { Self.trainingTexts(for: $0, in: knowledge) }
-        let analyzer = Analyzer(vocabulary: knowledge.vocabulary, corpus: texts.flatMap { $0 })
-        let tokenLists = texts.map { examples in examples.map { analyzer.analyze($0, correcting: false).tokens } }
-        self.init(knowledge: knowledge, configuration: configuration, analyzer: analyzer, tokenLists: tokenLists)
+        let words = knowledge.intents.map { Self.trainingTexts(for: $0, in: knowledge).map(TextNormalizer.words) }
+        let counts = Analyzer.wordCounts(vocabulary: knowledge.vocabulary, corpus: words.joined())
+        let (corrector, (lexicon, tokenLists, index)) = concurrently {
+            SpellingCorrector(vocabulary: counts)
+        } and: {
+            let lexicon = Lexicon(vocabulary: knowledge.vocabulary, words: counts.keys)
+            var unknownStems: [String] = []
+            let tokenLists = words.map { texts in texts.map { lexicon.tokens(of: $0, unknownStems: &unknownStems) } }
+            // Every word of the knowledge is in the lexicon, so none of its stems is unknown.
+            precondition(unknownStems.isEmpty, "a knowledge word is missing from the lexicon")
+            return (lexicon, tokenLists, Self.index(tokenLists, lexicon: lexicon, configuration: configuration))
+        }
+        self.init(
+            knowledge: knowledge, configuration: configuration,
+            analyzer: Analyzer(lexicon: lexicon, corrector: corrector), tokenLists: tokenLists, index: index)
     }
 
-    private init(knowledge: Knowledge, configuration: MatcherConfiguration, analyzer: Analyzer, tokenLists: [[[String]]]) {
+    private init(
+        knowledge: Knowledge, configuration: MatcherConfiguration, analyzer: Analyzer, tokenLists: [[[Int32]]],
+        index: MatchIndex
+    ) {
         self.knowledge = knowledge
         self.configuration = configuration
         self.analyzer = analyzer
         self.tokenLists = tokenLists
-        index = MatchIndex(
-            intentExamples: tokenLists, bigramWeight: Float(configuration.bigramWeight), unknownWeight: Float(configuration.unknownWeight))
+        self.index = index
         intentIDs = knowledge.intents.map(\.id)
         isFallbackTopic = knowledge.intents.map { $0.action == .fallback }
         scratch = ScratchPool(
             largestIntent: tokenLists.map(\.count).max() ?? 0, intents: index.intentCount)
+    }
+
+    private static func index(_ tokenLists: [[[Int32]]], lexicon: Lexicon, configuration: MatcherConfiguration)
+        -> MatchIndex
+    {
+        MatchIndex(
+            intentExamples: tokenLists, tokenNames: lexicon.tokenNames, bigramWeight: Float(configuration.bigramWeight),
+            unknownWeight: Float(configuration.unknownWeight))
     }
 
     /// The same matcher without one example (for leave-one-out), reusing the analyzer and token lists:
@@ -49,7 +72,9 @@ public struct Matcher: Sendable {
         reduced.intents[position].exampleLocations.remove(at: example)
         var lists = tokenLists
         lists[position].remove(at: example)
-        return Matcher(knowledge: reduced, configuration: configuration, analyzer: analyzer, tokenLists: lists)
+        return Matcher(
+            knowledge: reduced, configuration: configuration, analyzer: analyzer, tokenLists: lists,
+            index: Self.index(lists, lexicon: analyzer.lexicon, configuration: configuration))
     }
 
     /// Every example matched by a matcher built without it, in knowledge order, on every core.

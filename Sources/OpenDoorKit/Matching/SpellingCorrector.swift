@@ -14,35 +14,52 @@ public struct SpellingCorrector: Sendable {
     private var frequencies: [Int] = []
     private var known: [String: Int] = [:]
     private var knownByHash: [UInt64: Int32] = [:]
-    /// (hash of a deletion form, word) pairs sorted by hash; a hash collision only adds a candidate that
-    /// the distance check rejects. A sorted array builds far faster than a dictionary of arrays.
+    /// (hash of a deletion form, word) pairs in an open-addressing table with linear probing; a word id of
+    /// -1 marks an empty slot. Words are added in id order and nothing is removed, so a probe meets one
+    /// hash's words in id order. A hash collision only adds a candidate that the distance check rejects.
     private var deleteHashes: [UInt64] = []
     private var deleteWords: [Int32] = []
 
     /// Creates a corrector for a vocabulary, with how often each word occurs (more frequent wins ties).
     public init(vocabulary: [String: Int]) {
-        var pairs: [(UInt64, Int32)] = []
-        pairs.reserveCapacity(vocabulary.count * 24)
-        for (word, count) in vocabulary.sorted(by: { $0.key < $1.key }) {
-            let id = words.count
+        let entries = vocabulary.sorted { $0.key < $1.key }
+        words.reserveCapacity(entries.count)
+        frequencies.reserveCapacity(entries.count)
+        known.reserveCapacity(entries.count)
+        knownByHash.reserveCapacity(entries.count)
+        var forms: [UInt64] = []
+        var owners: [Int32] = []
+        forms.reserveCapacity(entries.count * 16)
+        owners.reserveCapacity(entries.count * 16)
+        for (word, count) in entries {
+            let id = Int32(words.count)
             words.append(word)
             frequencies.append(count)
-            known[word] = id
+            known[word] = Int(id)
             let bytes = Array(word.utf8)
-            knownByHash[Self.hash(bytes[...])] = Int32(id)
+            knownByHash[Self.hash(bytes[...])] = id
             guard bytes.count >= Self.minimumLength else { continue }
-            let depth = bytes.count >= Self.twoEditLength ? 2 : 1
-            for variant in Self.deletionHashes(of: bytes, depth: depth) {
-                pairs.append((variant, Int32(id)))
+            Self.forEachDeletionHash(of: bytes, depth: bytes.count >= Self.twoEditLength ? 2 : 1) {
+                forms.append($0)
+                owners.append(id)
             }
         }
-        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        var unique: [(UInt64, Int32)] = []
-        unique.reserveCapacity(pairs.count)
-        for pair in pairs where unique.last.map({ $0 != pair }) ?? true { unique.append(pair) }
-        pairs = unique
-        deleteHashes = pairs.map(\.0)
-        deleteWords = pairs.map(\.1)
+        var capacity = 16
+        while capacity < forms.count + forms.count / 2 { capacity *= 2 }
+        deleteHashes = Array(repeating: 0, count: capacity)
+        deleteWords = Array(repeating: -1, count: capacity)
+        let mask = capacity - 1
+        for (form, owner) in zip(forms, owners) {
+            var slot = Int(truncatingIfNeeded: form) & mask
+            while deleteWords[slot] >= 0 {
+                if deleteHashes[slot] == form && deleteWords[slot] == owner { break }
+                slot = (slot + 1) & mask
+            }
+            if deleteWords[slot] < 0 {
+                deleteHashes[slot] = form
+                deleteWords[slot] = owner
+            }
+        }
     }
 
     /// Whether the word is in the vocabulary as written.
@@ -81,18 +98,15 @@ public struct SpellingCorrector: Sendable {
         return best.map { words[$0.id] }
     }
 
-    /// The words one of whose deletion forms has this hash.
+    /// The words one of whose deletion forms has this hash, in id order.
     private func words(withDeletionHash hash: UInt64) -> [Int] {
-        var low = 0
-        var high = deleteHashes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if deleteHashes[middle] < hash { low = middle + 1 } else { high = middle }
-        }
         var result: [Int] = []
-        while low < deleteHashes.count, deleteHashes[low] == hash {
-            result.append(Int(deleteWords[low]))
-            low += 1
+        guard !deleteWords.isEmpty else { return result }
+        let mask = deleteWords.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while deleteWords[slot] >= 0 {
+            if deleteHashes[slot] == hash { result.append(Int(deleteWords[slot])) }
+            slot = (slot + 1) & mask
         }
         return result
     }
@@ -116,33 +130,43 @@ public struct SpellingCorrector: Sendable {
         return result
     }
 
-    /// The hashes of every form made by deleting up to `depth` letters, without building strings.
-    static func deletionHashes(of word: [UInt8], depth: Int) -> [UInt64] {
-        var hashes: [UInt64] = []
-        var buffer = word
-        func visit(_ length: Int, _ remaining: Int, _ from: Int) {
-            guard remaining > 0, length > 1 else { return }
-            for i in from..<length {
-                let removed = buffer[i]
-                buffer.remove(at: i)
-                hashes.append(hash(buffer[0..<(length - 1)]))
-                visit(length - 1, remaining - 1, i)
-                buffer.insert(removed, at: i)
+    /// The hashes of every form made by deleting one letter, or two when `depth` is 2 (a form may repeat),
+    /// without building the forms: the hash of the letters before a deletion is shared by every form that
+    /// keeps them.
+    static func forEachDeletionHash(of word: [UInt8], depth: Int, _ body: (UInt64) -> Void) {
+        let count = word.count
+        guard count > 1 else { return }
+        var prefix: UInt64 = offsetBasis
+        for first in 0..<count {
+            body(hash(word[(first + 1)...], from: prefix))
+            if depth >= 2 && count > 2 {
+                var middle = prefix
+                for second in (first + 1)..<count {
+                    body(hash(word[(second + 1)...], from: middle))
+                    middle = hash(word[second...second], from: middle)
+                }
             }
+            prefix = hash(word[first...first], from: prefix)
         }
-        visit(word.count, depth, 0)
-        return hashes
     }
 
-    /// FNV-1a over the bytes.
+    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// FNV-1a over the bytes, continuing from a hash of what came before them.
     @inline(__always)
-    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    static func hash(_ bytes: ArraySlice<UInt8>, from start: UInt64) -> UInt64 {
+        var value = start
         for byte in bytes {
             value ^= UInt64(byte)
             value = value &* 0x100_0000_01b3
         }
         return value
+    }
+
+    /// FNV-1a over the bytes.
+    @inline(__always)
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        hash(bytes, from: offsetBasis)
     }
 
     /// Optimal string alignment distance (Levenshtein plus swaps of neighbours), stopping early past `limit`.
