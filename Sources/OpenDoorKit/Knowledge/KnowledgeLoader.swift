@@ -24,19 +24,48 @@ struct KnowledgeLoader {
                 )
             ])
         }
-        let intentFiles = intentFiles()
+        // The center's facts first: every answer is rendered with them.
+        let centerURL = directory.appendingPathComponent("center.yaml")
+        let center = loadCenter(YAMLFile(name: relative(centerURL), contents: FileManager.default.contents(atPath: centerURL.path)))
+        // Then every other file at once, each walked by its own loader; their diagnostics are joined in
+        // file order, so they read the same as a sequential load's.
         let urls =
-            [directory.appendingPathComponent("center.yaml"), directory.appendingPathComponent("vocabulary.yaml")]
-            + intentFiles + [directory.appendingPathComponent("dialogue.yaml")]
-        var files = YAMLFile.readAll(urls.map { ($0, relative($0)) })[...]
-        let center = loadCenter(files.removeFirst())
-        let vocabulary = loadVocabulary(files.removeFirst())
-        var intents: [Intent] = []
-        for _ in intentFiles {
-            intents += loadIntents(files.removeFirst(), center: center)
+            [directory.appendingPathComponent("vocabulary.yaml")] + intentFiles()
+            + [directory.appendingPathComponent("dialogue.yaml")]
+        let base = self
+        let parts = YAMLFile.readAll(urls.map { ($0, relative($0)) }) { position, file -> FilePart in
+            var loader = KnowledgeLoader(directory: base.directory)
+            if position == 0 { return .vocabulary(loader.loadVocabulary(file), loader.diagnostics) }
+            if position == urls.count - 1 { return .dialogue(file) }
+            return .intents(loader.loadIntents(file, center: center), loader.diagnostics)
         }
-        checkIntents(intents)
-        let dialogue = loadDialogue(files.removeFirst(), center: center, intents: intents)
+        var vocabulary = Vocabulary()
+        var intents: [Intent] = []
+        var dialogueFile: YAMLFile?
+        for part in parts {
+            switch part {
+            case .vocabulary(let value, let found):
+                vocabulary = value
+                diagnostics += found
+            case .intents(let value, let found):
+                intents += value
+                diagnostics += found
+            case .dialogue(let file):
+                dialogueFile = file
+            }
+        }
+        // Checking the intents and walking dialogue.yaml don't depend on each other either.
+        let (allIntents, parsedDialogue) = (intents, dialogueFile)
+        let (checked, (dialogue, dialogueDiagnostics)) = concurrently {
+            var loader = KnowledgeLoader(directory: base.directory)
+            loader.checkIntents(allIntents)
+            return loader.diagnostics
+        } and: {
+            var loader = KnowledgeLoader(directory: base.directory)
+            let dialogue = parsedDialogue.flatMap { loader.loadDialogue($0, center: center, intents: allIntents) }
+            return (dialogue, loader.diagnostics)
+        }
+        diagnostics += checked + dialogueDiagnostics
 
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw KnowledgeError(diagnostics: diagnostics)
@@ -46,6 +75,14 @@ struct KnowledgeLoader {
             dialogue: dialogue ?? DialogueText(heading: "", welcomeOptions: [], messages: [:]),
             warnings: diagnostics
         )
+    }
+
+    /// What walking one file gave.
+    private enum FilePart: Sendable {
+        case vocabulary(Vocabulary, [KnowledgeDiagnostic])
+        case intents([Intent], [KnowledgeDiagnostic])
+        /// dialogue.yaml, parsed; it is walked once the intents are known.
+        case dialogue(YAMLFile)
     }
 
     // MARK: - Files

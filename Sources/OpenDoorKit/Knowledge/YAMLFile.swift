@@ -27,21 +27,24 @@ struct YAMLFile: @unchecked Sendable {
         node = reader.parse(text)
     }
 
-    /// Reads several files, then parses them at once on every core; the results are in the order given.
+    /// Reads several files, then parses and walks them at once on every core; the results are in the
+    /// order given.
     ///
     /// Parsing is most of a knowledge load's time, and files don't depend on each other until they are
-    /// walked, which stays sequential so diagnostics come out in the same order every time.
-    static func readAll(_ files: [(url: URL, name: String)]) -> [YAMLFile] {
+    /// checked against each other.
+    static func readAll<Part: Sendable>(
+        _ files: [(url: URL, name: String)], walking walk: @Sendable (_ position: Int, YAMLFile) -> Part
+    ) -> [Part] {
         let contents = files.map { FileManager.default.contents(atPath: $0.url.path) }
         // The largest files first, so the cores finish together.
         let order = files.indices.sorted { (contents[$0]?.count ?? 0) > (contents[$1]?.count ?? 0) }
-        let results = Mutex<[Int: YAMLFile]>([:])
+        let results = Mutex<[Int: Part]>([:])
         DispatchQueue.concurrentPerform(iterations: files.count) { number in
-            let index = order[number]
-            let file = YAMLFile(name: files[index].name, contents: contents[index])
-            results.withLock { $0[index] = file }
+            let position = order[number]
+            let part = walk(position, YAMLFile(name: files[position].name, contents: contents[position]))
+            results.withLock { $0[position] = part }
         }
-        let parsed = results.withLock { $0 }
-        return files.indices.compactMap { parsed[$0] }
+        let parts = results.withLock { $0 }
+        return files.indices.compactMap { parts[$0] }
     }
 }
