@@ -25,37 +25,20 @@ public struct Analyzer: Sendable {
     /// Creates an analyzer for a vocabulary; `corpus` holds every text the knowledge matches against,
     /// whose words make up the dictionary typos are corrected to.
     public init(vocabulary: Vocabulary, corpus: [String]) {
-        let counts = Self.wordCounts(vocabulary: vocabulary, corpus: corpus.map(TextNormalizer.words))
+        var table = WordTable(capacity: 4096)
+        for text in corpus {
+            for word in TextNormalizer.words(text) { table.add(word) }
+        }
+        table.add(vocabulary)
         self.init(
-            lexicon: Lexicon(vocabulary: vocabulary, words: counts.keys),
-            corrector: SpellingCorrector(vocabulary: counts))
+            lexicon: Lexicon(vocabulary: vocabulary, table: table),
+            corrector: SpellingCorrector(words: table.words, counts: table.counts))
     }
 
     /// An analyzer from its parts, built apart (they don't depend on each other, so they can be built at once).
     init(lexicon: Lexicon, corrector: SpellingCorrector) {
         self.lexicon = lexicon
         self.corrector = corrector
-    }
-
-    /// Every word the analyzer knows, with how often it occurs: the words of the corpus, of the synonym
-    /// groups, of shorthand and what it stands for, and each filler entry as written.
-    static func wordCounts(vocabulary: Vocabulary, corpus: some Sequence<[String]>) -> [String: Int] {
-        var wordCounts: [String: Int] = [:]
-        wordCounts.reserveCapacity(4096)
-        for words in corpus {
-            for word in words { wordCounts[word, default: 0] += 1 }
-        }
-        for group in vocabulary.synonyms {
-            for phrase in group {
-                for word in Lexicon.split(phrase) { wordCounts[word, default: 0] += 1 }
-            }
-        }
-        for word in vocabulary.filler { wordCounts[word, default: 0] += 1 }
-        for (short, long) in vocabulary.expansions {
-            wordCounts[short, default: 0] += 1
-            for word in Lexicon.split(long) { wordCounts[word, default: 0] += 1 }
-        }
-        return wordCounts
     }
 
     /// The tokens of a text; typos are corrected only when `correcting` (messages, not the knowledge).

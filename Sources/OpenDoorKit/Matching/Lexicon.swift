@@ -1,8 +1,9 @@
 /// The analyzer's known words, as numbers: each word's stems, which stems are filler, and the synonym
 /// phrases that start with each stem.
 ///
-/// Stems and synonym tokens (`~name`) share one numbering. A known word costs one hash lookup to read,
-/// instead of one for shorthand, one for its stem, one for phrases and one for filler.
+/// Stems and synonym tokens (`~name`) share one numbering. A known word costs one hash lookup to read
+/// (none when it comes numbered from the word table), instead of one for shorthand, one for its stem,
+/// one for phrases and one for filler.
 struct Lexicon: Sendable {
     /// A synonym phrase as stems, and the token it stands for.
     private struct Phrase: Sendable {
@@ -10,42 +11,38 @@ struct Lexicon: Sendable {
         var token: Int32
     }
 
+    private let table: WordTable
     /// Every stem and synonym token, by number.
-    private(set) var tokenNames: [String] = []
-    private var tokenIDs: [String: Int32] = [:]
-    /// Known word → its reading: `readingStems[readingStarts[n]..<readingStarts[n + 1]]`.
-    private var readings: [String: Int32] = [:]
-    private var readingStarts: [Int32] = [0]
-    private var readingStems: [Int32] = []
+    let tokenNames: [String]
+    private let tokenIDs: [String: Int32]
+    /// Known word number `n` reads as `readingStems[readingStarts[n]..<readingStarts[n + 1]]`: its stem, or
+    /// the stems of what it stands for when it is shorthand.
+    private let readingStarts: [Int32]
+    private let readingStems: [Int32]
     /// Per token: whether it is filler, and the phrases that start with it, longest first.
-    private var isFiller: [Bool] = []
-    private var phrases: [[Phrase]] = []
+    private let isFiller: [Bool]
+    private let phrases: [[Phrase]]
 
-    /// A lexicon of `words` (every word the knowledge matches against, synonym and filler entries and
-    /// shorthand), with the vocabulary's synonyms, filler and shorthand.
-    init(vocabulary: Vocabulary, words: some Collection<String>) {
-        var names = TokenNames(capacity: words.count)
-        var stems: [String: Int32] = [:]
-        stems.reserveCapacity(words.count)
-        readings.reserveCapacity(words.count)
-        readingStarts.reserveCapacity(words.count + 1)
-        readingStems.reserveCapacity(words.count)
-        for word in words {
-            let stem = names.id(of: PorterStemmer.stem(word))
-            stems[word] = stem
-            if vocabulary.expansions[word] == nil {
-                readingStems.append(stem)
-                readingStarts.append(Int32(readingStems.count))
-                readings[word] = Int32(readingStarts.count - 2)
-            }
-        }
+    /// A lexicon of the table's words with the vocabulary's synonyms, filler and shorthand; the table
+    /// must hold every word of the vocabulary (`WordTable.add(_:)`).
+    init(vocabulary: Vocabulary, table: WordTable) {
+        self.table = table
+        var names = TokenNames(capacity: table.words.count)
+        let ownStems = table.words.map { names.id(of: PorterStemmer.stem($0)) }
         func stemmed(_ phrase: String) -> [Int32] {
-            Self.split(phrase).map { stems[$0] ?? names.id(of: PorterStemmer.stem($0)) }
+            Self.split(phrase).map { table.id(of: $0).map { ownStems[Int($0)] } ?? names.id(of: PorterStemmer.stem($0)) }
         }
+        var expansions = [String?](repeating: nil, count: table.words.count)
         for (short, long) in vocabulary.expansions {
-            readingStems += stemmed(long)
-            readingStarts.append(Int32(readingStems.count))
-            readings[short] = Int32(readingStarts.count - 2)
+            if let id = table.id(of: short) { expansions[Int(id)] = long }
+        }
+        var starts: [Int32] = [0]
+        var stems: [Int32] = []
+        starts.reserveCapacity(table.words.count + 1)
+        stems.reserveCapacity(table.words.count + 64)
+        for (word, long) in expansions.enumerated() {
+            if let long { stems += stemmed(long) } else { stems.append(ownStems[word]) }
+            starts.append(Int32(stems.count))
         }
         var groupPhrases: [Phrase] = []
         for group in vocabulary.synonyms {
@@ -57,21 +54,33 @@ struct Lexicon: Sendable {
             }
         }
         let filler = vocabulary.filler.flatMap(stemmed)
-        tokenNames = names.names
-        tokenIDs = names.ids
-        isFiller = Array(repeating: false, count: tokenNames.count)
+        var isFiller = [Bool](repeating: false, count: names.names.count)
         for stem in filler { isFiller[Int(stem)] = true }
-        phrases = Array(repeating: [], count: tokenNames.count)
+        var phrases = [[Phrase]](repeating: [], count: names.names.count)
         for phrase in groupPhrases { phrases[Int(phrase.stems[0])].append(phrase) }
         for first in phrases.indices where phrases[first].count > 1 {
             phrases[first].sort { $0.stems.count > $1.stems.count }
         }
+        tokenNames = names.names
+        tokenIDs = names.ids
+        readingStarts = starts
+        readingStems = stems
+        self.isFiller = isFiller
+        self.phrases = phrases
     }
 
     /// Whether the word is known as written.
     @inline(__always)
     func isKnown(_ word: String) -> Bool {
-        readings[word] != nil
+        table.id(of: word) != nil
+    }
+
+    /// The tokens of a text's words, numbered by the word table: stems and synonym tokens, filler left out.
+    func tokens(ofWords words: [Int32]) -> [Int32] {
+        var stems: [Int32] = []
+        stems.reserveCapacity(words.count + 4)
+        for word in words { appendReading(of: word, to: &stems) }
+        return joiningPhrases(stems)
     }
 
     /// The tokens of a text's words: stems and synonym tokens by number, filler left out.
@@ -82,8 +91,8 @@ struct Lexicon: Sendable {
         var stems: [Int32] = []
         stems.reserveCapacity(words.count + 4)
         for word in words {
-            if let reading = readings[word] {
-                stems += readingStems[Int(readingStarts[Int(reading)])..<Int(readingStarts[Int(reading) + 1])]
+            if let id = table.id(of: word) {
+                appendReading(of: id, to: &stems)
             } else {
                 let stem = PorterStemmer.stem(word)
                 if let id = tokenIDs[stem] {
@@ -94,6 +103,18 @@ struct Lexicon: Sendable {
                 }
             }
         }
+        return joiningPhrases(stems)
+    }
+
+    @inline(__always)
+    private func appendReading(of word: Int32, to stems: inout [Int32]) {
+        let start = Int(readingStarts[Int(word)])
+        let end = Int(readingStarts[Int(word) + 1])
+        if end == start + 1 { stems.append(readingStems[start]) } else { stems += readingStems[start..<end] }
+    }
+
+    /// Replaces synonym phrases by their token (the longest phrase first) and drops filler.
+    private func joiningPhrases(_ stems: [Int32]) -> [Int32] {
         var tokens: [Int32] = []
         tokens.reserveCapacity(stems.count)
         var i = 0

@@ -24,16 +24,17 @@ public struct Matcher: Sendable {
     ///
     /// The typo corrector and the index don't depend on each other, so they are built at once.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
-        let words = knowledge.intents.map { Self.trainingTexts(for: $0, in: knowledge).map(TextNormalizer.words) }
-        let counts = Analyzer.wordCounts(vocabulary: knowledge.vocabulary, corpus: words.joined())
+        var table = WordTable(capacity: 4096)
+        let corpus = knowledge.intents.map { intent in
+            Self.trainingTexts(for: intent, in: knowledge).map { TextNormalizer.words($0).map { table.add($0) } }
+        }
+        table.add(knowledge.vocabulary)
+        let words = table
         let (corrector, (lexicon, tokenLists, index)) = concurrently {
-            SpellingCorrector(vocabulary: counts)
+            SpellingCorrector(words: words.words, counts: words.counts)
         } and: {
-            let lexicon = Lexicon(vocabulary: knowledge.vocabulary, words: counts.keys)
-            var unknownStems: [String] = []
-            let tokenLists = words.map { texts in texts.map { lexicon.tokens(of: $0, unknownStems: &unknownStems) } }
-            // Every word of the knowledge is in the lexicon, so none of its stems is unknown.
-            precondition(unknownStems.isEmpty, "a knowledge word is missing from the lexicon")
+            let lexicon = Lexicon(vocabulary: knowledge.vocabulary, table: words)
+            let tokenLists = corpus.map { texts in texts.map(lexicon.tokens(ofWords:)) }
             return (lexicon, tokenLists, Self.index(tokenLists, lexicon: lexicon, configuration: configuration))
         }
         self.init(

@@ -22,7 +22,12 @@ public struct SpellingCorrector: Sendable {
 
     /// Creates a corrector for a vocabulary, with how often each word occurs (more frequent wins ties).
     public init(vocabulary: [String: Int]) {
-        let entries = vocabulary.sorted { $0.key < $1.key }
+        self.init(words: Array(vocabulary.keys), counts: Array(vocabulary.values))
+    }
+
+    /// Creates a corrector for distinct words, with how often each occurs (more frequent wins ties).
+    init(words distinct: [String], counts: [Int]) {
+        let entries = distinct.indices.sorted { distinct[$0] < distinct[$1] }.map { (distinct[$0], counts[$0]) }
         words.reserveCapacity(entries.count)
         frequencies.reserveCapacity(entries.count)
         known.reserveCapacity(entries.count)
