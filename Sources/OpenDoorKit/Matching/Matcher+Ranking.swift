@@ -21,9 +21,9 @@ extension Matcher {
     func rank(_ analysis: Analysis, limit: Int, pruning: Bool = true) -> [MatchCandidate] {
         let query = index.query(analysis.tokens)
         guard query.norm > 0, !query.terms.isEmpty else { return [] }
-        let ranked = scratch.withScratch { buffers in
-            rank(query, limit: limit, pruning: pruning && canPrune, buffers: &buffers)
-        }
+        var buffers = scratch.borrow()
+        let ranked = rank(query, limit: limit, pruning: pruning && canPrune, buffers: &buffers)
+        scratch.giveBack(buffers)
         return ranked.map { entry in
             MatchCandidate(
                 intent: intentIDs[entry.intent], confidence: min(1, max(0, Double(entry.score))),

@@ -78,12 +78,13 @@ final class ScratchPool: Sendable {
         self.free = Mutex([])
     }
 
-    /// Lends a set of zeroed buffers; the body must leave them zeroed (`reset()`).
-    func withScratch<T>(_ body: (inout Buffers) -> T) -> T {
-        var buffers =
-            free.withLock { $0.popLast() } ?? Buffers(largestIntent: largestIntent, intents: intents)
-        let result = body(&buffers)
+    /// Lends a set of zeroed buffers; give them back zeroed (`reset()`) with `giveBack(_:)`.
+    func borrow() -> Buffers {
+        free.withLock { $0.popLast() } ?? Buffers(largestIntent: largestIntent, intents: intents)
+    }
+
+    /// Takes back borrowed buffers for the next match.
+    func giveBack(_ buffers: Buffers) {
         free.withLock { $0.append(buffers) }
-        return result
     }
 }
