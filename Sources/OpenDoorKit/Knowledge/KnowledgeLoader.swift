@@ -283,11 +283,18 @@ struct KnowledgeLoader {
                 ids[intent.id] = intent.location
             }
         }
-        var examples: [String: (IntentID, SourceLocation)] = [:]
-        for intent in intents {
-            for (example, location) in zip(intent.examples, intent.exampleLocations) {
-                let key = TextNormalizer.normalize(example)
-                if let (owner, first) = examples[key] {
+        // Normalizing is most of the work, and each example's form is its own: spread it over the cores.
+        let keys = intents.flatMap(\.examples).concurrentMap(TextNormalizer.normalize)
+        var examples: [String: (intent: Int, example: Int)] = [:]
+        examples.reserveCapacity(keys.count)
+        var next = 0
+        for (position, intent) in intents.enumerated() {
+            for (number, (example, location)) in zip(intent.examples, intent.exampleLocations).enumerated() {
+                let key = keys[next]
+                next += 1
+                if let earlier = examples[key] {
+                    let owner = intents[earlier.intent].id
+                    let first = intents[earlier.intent].exampleLocations[earlier.example]
                     let sameIntent = owner == intent.id
                     diagnostics.append(
                         KnowledgeDiagnostic(
@@ -297,7 +304,7 @@ struct KnowledgeLoader {
                                 : "The example “\(example)” is under both `\(owner)` (\(first)) and `\(intent.id)`. An example can teach only one intent; keep it where it belongs."
                         ))
                 } else {
-                    examples[key] = (intent.id, location)
+                    examples[key] = (position, number)
                 }
             }
             for followUp in intent.followUps where ids[followUp] == nil {

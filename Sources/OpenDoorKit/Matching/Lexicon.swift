@@ -26,9 +26,14 @@ struct Lexicon: Sendable {
     /// A lexicon of the table's words with the vocabulary's synonyms, filler and shorthand; the table
     /// must hold every word of the vocabulary (`WordTable.add(_:)`).
     init(vocabulary: Vocabulary, table: WordTable) {
+        self.init(vocabulary: vocabulary, table: table, stems: table.words.map(PorterStemmer.stem))
+    }
+
+    /// A lexicon whose words' stems are known already (`stems[n]` is the stem of the table's word `n`).
+    init(vocabulary: Vocabulary, table: WordTable, stems wordStems: [String]) {
         self.table = table
         var names = TokenNames(capacity: table.words.count)
-        let ownStems = table.words.map { names.id(of: PorterStemmer.stem($0)) }
+        let ownStems = wordStems.map { names.id(of: $0) }
         func stemmed(_ phrase: String) -> [Int32] {
             Self.split(phrase).map { table.id(of: $0).map { ownStems[Int($0)] } ?? names.id(of: PorterStemmer.stem($0)) }
         }

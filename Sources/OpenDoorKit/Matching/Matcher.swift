@@ -22,18 +22,26 @@ public struct Matcher: Sendable {
 
     /// Builds the matcher's index from the knowledge.
     ///
-    /// The typo corrector and the index don't depend on each other, so they are built at once.
+    /// Work that doesn't depend on other work runs on every core: splitting each text into words,
+    /// stemming each word, and then the typo corrector next to the lexicon and index.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
+        let texts = knowledge.intents.map { Self.trainingTexts(for: $0, in: knowledge) }
+        let textWords = Array(texts.joined()).concurrentMap(TextNormalizer.words)
         var table = WordTable(capacity: 4096)
-        let corpus = knowledge.intents.map { intent in
-            Self.trainingTexts(for: intent, in: knowledge).map { TextNormalizer.words($0).map { table.add($0) } }
+        var next = 0
+        let corpus = texts.map { intentTexts in
+            intentTexts.map { _ in
+                defer { next += 1 }
+                return textWords[next].map { table.add($0) }
+            }
         }
         table.add(knowledge.vocabulary)
         let words = table
+        let stems = words.words.concurrentMap(PorterStemmer.stem)
         let (corrector, (lexicon, tokenLists, index)) = concurrently {
             SpellingCorrector(words: words.words, counts: words.counts)
         } and: {
-            let lexicon = Lexicon(vocabulary: knowledge.vocabulary, table: words)
+            let lexicon = Lexicon(vocabulary: knowledge.vocabulary, table: words, stems: stems)
             let tokenLists = corpus.map { texts in texts.map(lexicon.tokens(ofWords:)) }
             return (lexicon, tokenLists, Self.index(tokenLists, lexicon: lexicon, configuration: configuration))
         }
