@@ -27,7 +27,7 @@ public struct Analyzer: Sendable {
     public init(vocabulary: Vocabulary, corpus: [String]) {
         var table = WordTable(capacity: 4096)
         for text in corpus {
-            for word in TextNormalizer.words(text) { table.add(word) }
+            TextNormalizer.forEachWord(text) { table.add($0) }
         }
         table.add(vocabulary)
         self.init(

@@ -22,17 +22,15 @@ public struct Matcher: Sendable {
 
     /// Builds the matcher's index from the knowledge.
     ///
-    /// Work that doesn't depend on other work runs on every core: splitting each text into words,
-    /// stemming each word, and then the typo corrector next to the lexicon and index.
+    /// Work that doesn't depend on other work runs on every core: stemming each word, and then the typo
+    /// corrector next to the lexicon and index.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
-        let texts = knowledge.intents.map { Self.trainingTexts(for: $0, in: knowledge) }
-        let textWords = Array(texts.joined()).concurrentMap(TextNormalizer.words)
         var table = WordTable(capacity: 4096)
-        var next = 0
-        let corpus = texts.map { intentTexts in
-            intentTexts.map { _ in
-                defer { next += 1 }
-                return textWords[next].map { table.add($0) }
+        let corpus = knowledge.intents.map { intent in
+            Self.trainingTexts(for: intent, in: knowledge).map { text in
+                var words: [Int32] = []
+                TextNormalizer.forEachWord(text) { words.append(table.add($0)) }
+                return words
             }
         }
         table.add(knowledge.vocabulary)
