@@ -45,17 +45,14 @@ struct IntentLogitsTests {
 
     @Test("A term shared by more intents than the limit learns nothing")
     func commonTermsDoNotLearn() {
-        let postings = [
-            [MatchIndex.Posting(target: 0, weight: 1), MatchIndex.Posting(target: 1, weight: 1)],
-            [MatchIndex.Posting(target: 0, weight: 1)],
-        ]
+        // Term 0 is in both intents' examples, term 1 only in intent 0's.
         var training = IntentLogits.Training()
         training.maximumIntents = 1
         let logits = IntentLogits(
-            examples: [[(0, 0.7), (1, 0.7)], [(0, 1)]], exampleIntent: [0, 1], intentPostings: postings,
-            intentCount: 2, training: training)
-        #expect(logits.weight(term: 0, position: 0) == 0)
-        #expect(logits.weight(term: 0, position: 1) == 0)
-        #expect(logits.weight(term: 1, position: 0) > 0)
+            exampleTerms: [0, 1, 0], exampleValues: [0.7, 0.7, 1], exampleEnds: [2, 3], firstExample: [0, 1, 2],
+            postingIntents: [0, 1, 0], postingOffsets: [0, 2, 3], training: training)
+        #expect(logits.weight(at: 0) == 0)
+        #expect(logits.weight(at: 1) == 0)
+        #expect(logits.weight(at: 2) > 0)
     }
 }

@@ -11,6 +11,16 @@ struct TextTests {
         #expect(TextNormalizer.words("don’t  don't dont") == ["dont", "dont", "dont"])
         #expect(TextNormalizer.words("re-enroll… “please” 🙏") == ["re", "enroll", "please"])
         #expect(TextNormalizer.words("") == [])
+        #expect(TextNormalizer.words("ÉCOLE naïve—Straße 🙂x") == ["école", "naïve", "straße", "x"])
+        #expect(TextNormalizer.normalize("  Don’t   GO, ok?? ") == "dont go ok")
+    }
+
+    @Test("Trimming keeps inner spaces and drops every kind of outer whitespace")
+    func trimming() {
+        #expect("plain".trimmingWhitespace() == "plain")
+        #expect("  two words \n".trimmingWhitespace() == "two words")
+        #expect("\u{00A0}é\u{2003}".trimmingWhitespace() == "é")
+        #expect(" \t\r\n ".trimmingWhitespace() == "")
     }
 
     @Test(

@@ -24,14 +24,48 @@ struct KnowledgeLoader {
                 )
             ])
         }
-        let center = loadCenter()
-        let vocabulary = loadVocabulary()
-        var intents: [Intent] = []
-        for file in intentFiles() {
-            intents += loadIntents(file: file, center: center)
+        // The center's facts first: every answer is rendered with them.
+        let centerURL = directory.appendingPathComponent("center.yaml")
+        let center = loadCenter(YAMLFile(name: relative(centerURL), contents: FileManager.default.contents(atPath: centerURL.path)))
+        // Then every other file at once, each walked by its own loader; their diagnostics are joined in
+        // file order, so they read the same as a sequential load's.
+        let urls =
+            [directory.appendingPathComponent("vocabulary.yaml")] + intentFiles()
+            + [directory.appendingPathComponent("dialogue.yaml")]
+        let base = self
+        let parts = YAMLFile.readAll(urls.map { ($0, relative($0)) }) { position, file -> FilePart in
+            var loader = KnowledgeLoader(directory: base.directory)
+            if position == 0 { return .vocabulary(loader.loadVocabulary(file), loader.diagnostics) }
+            if position == urls.count - 1 { return .dialogue(file) }
+            return .intents(loader.loadIntents(file, center: center), loader.diagnostics)
         }
-        checkIntents(intents)
-        let dialogue = loadDialogue(center: center, intents: intents)
+        var vocabulary = Vocabulary()
+        var intents: [Intent] = []
+        var dialogueFile: YAMLFile?
+        for part in parts {
+            switch part {
+            case .vocabulary(let value, let found):
+                vocabulary = value
+                diagnostics += found
+            case .intents(let value, let found):
+                intents += value
+                diagnostics += found
+            case .dialogue(let file):
+                dialogueFile = file
+            }
+        }
+        // Checking the intents and walking dialogue.yaml don't depend on each other either.
+        let (allIntents, parsedDialogue) = (intents, dialogueFile)
+        let (checked, (dialogue, dialogueDiagnostics)) = concurrently {
+            var loader = KnowledgeLoader(directory: base.directory)
+            loader.checkIntents(allIntents)
+            return loader.diagnostics
+        } and: {
+            var loader = KnowledgeLoader(directory: base.directory)
+            let dialogue = parsedDialogue.flatMap { loader.loadDialogue($0, center: center, intents: allIntents) }
+            return (dialogue, loader.diagnostics)
+        }
+        diagnostics += checked + dialogueDiagnostics
 
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw KnowledgeError(diagnostics: diagnostics)
@@ -41,6 +75,14 @@ struct KnowledgeLoader {
             dialogue: dialogue ?? DialogueText(heading: "", welcomeOptions: [], messages: [:]),
             warnings: diagnostics
         )
+    }
+
+    /// What walking one file gave.
+    private enum FilePart: Sendable {
+        case vocabulary(Vocabulary, [KnowledgeDiagnostic])
+        case intents([Intent], [KnowledgeDiagnostic])
+        /// dialogue.yaml, parsed; it is walked once the intents are known.
+        case dialogue(YAMLFile)
     }
 
     // MARK: - Files
@@ -60,30 +102,19 @@ struct KnowledgeLoader {
         }
     }
 
-    /// Reads and parses one file; problems go to the diagnostics.
-    private mutating func read(_ url: URL) -> (YAMLReader, Node)? {
-        var reader = YAMLReader(file: relative(url))
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            reader.error(line: nil, "The file is missing or can't be read. Restore it from the repository.")
-            diagnostics += reader.diagnostics
+    /// The tree of a parsed file; when there is none, its problems go to the diagnostics.
+    private mutating func take(_ file: YAMLFile) -> (YAMLReader, Node)? {
+        guard let node = file.node else {
+            diagnostics += file.reader.diagnostics
             return nil
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            reader.error(line: nil, "The file is not UTF-8 text. Save it as UTF-8.")
-            diagnostics += reader.diagnostics
-            return nil
-        }
-        guard let node = reader.parse(text) else {
-            diagnostics += reader.diagnostics
-            return nil
-        }
-        return (reader, node)
+        return (file.reader, node)
     }
 
     // MARK: - center.yaml
 
-    private mutating func loadCenter() -> CenterFacts {
-        guard case (var reader, let node)? = read(directory.appendingPathComponent("center.yaml")) else {
+    private mutating func loadCenter(_ file: YAMLFile) -> CenterFacts {
+        guard case (var reader, let node)? = take(file) else {
             return CenterFacts(values: [:])
         }
         defer { diagnostics += reader.diagnostics }
@@ -109,8 +140,8 @@ struct KnowledgeLoader {
 
     // MARK: - vocabulary.yaml
 
-    private mutating func loadVocabulary() -> Vocabulary {
-        guard case (var reader, let node)? = read(directory.appendingPathComponent("vocabulary.yaml")) else {
+    private mutating func loadVocabulary(_ file: YAMLFile) -> Vocabulary {
+        guard case (var reader, let node)? = take(file) else {
             return Vocabulary()
         }
         defer { diagnostics += reader.diagnostics }
@@ -163,8 +194,8 @@ struct KnowledgeLoader {
 
     // MARK: - intents/*.yaml
 
-    private mutating func loadIntents(file url: URL, center: CenterFacts) -> [Intent] {
-        guard case (var reader, let node)? = read(url) else { return [] }
+    private mutating func loadIntents(_ file: YAMLFile, center: CenterFacts) -> [Intent] {
+        guard case (var reader, let node)? = take(file) else { return [] }
         defer { diagnostics += reader.diagnostics }
         guard let fields = reader.mapping(node, allowedKeys: ["intents"], what: "an intents file"),
             let list = fields["intents"]
@@ -252,11 +283,18 @@ struct KnowledgeLoader {
                 ids[intent.id] = intent.location
             }
         }
-        var examples: [String: (IntentID, SourceLocation)] = [:]
-        for intent in intents {
-            for (example, location) in zip(intent.examples, intent.exampleLocations) {
-                let key = TextNormalizer.normalize(example)
-                if let (owner, first) = examples[key] {
+        // Normalizing is most of the work, and each example's form is its own: spread it over the cores.
+        let keys = intents.flatMap(\.examples).concurrentMap(TextNormalizer.normalize)
+        var examples: [String: (intent: Int, example: Int)] = [:]
+        examples.reserveCapacity(keys.count)
+        var next = 0
+        for (position, intent) in intents.enumerated() {
+            for (number, (example, location)) in zip(intent.examples, intent.exampleLocations).enumerated() {
+                let key = keys[next]
+                next += 1
+                if let earlier = examples[key] {
+                    let owner = intents[earlier.intent].id
+                    let first = intents[earlier.intent].exampleLocations[earlier.example]
                     let sameIntent = owner == intent.id
                     diagnostics.append(
                         KnowledgeDiagnostic(
@@ -266,7 +304,7 @@ struct KnowledgeLoader {
                                 : "The example “\(example)” is under both `\(owner)` (\(first)) and `\(intent.id)`. An example can teach only one intent; keep it where it belongs."
                         ))
                 } else {
-                    examples[key] = (intent.id, location)
+                    examples[key] = (position, number)
                 }
             }
             for followUp in intent.followUps where ids[followUp] == nil {
@@ -280,8 +318,8 @@ struct KnowledgeLoader {
 
     // MARK: - dialogue.yaml
 
-    private mutating func loadDialogue(center: CenterFacts, intents: [Intent]) -> DialogueText? {
-        guard case (var reader, let node)? = read(directory.appendingPathComponent("dialogue.yaml")) else { return nil }
+    private mutating func loadDialogue(_ file: YAMLFile, center: CenterFacts, intents: [Intent]) -> DialogueText? {
+        guard case (var reader, let node)? = take(file) else { return nil }
         defer { diagnostics += reader.diagnostics }
         guard
             let fields = reader.mapping(

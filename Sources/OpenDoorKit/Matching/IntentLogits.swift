@@ -28,55 +28,48 @@ struct IntentLogits: Sendable {
         var seed: UInt64 = 7
     }
 
-    /// Where each term's weights start in `weights`; term `t` owns `offsets[t]..<offsets[t + 1]`, one per
-    /// entry of its centroid postings, in the same order.
-    private(set) var offsets: [Int]
+    /// One weight per intent posting of the index, in the same order.
     private(set) var weights: [Float]
 
-    /// The weight of the `position`-th centroid posting of `term`.
+    /// The weight of the intent posting at `position` in the index's flat intent postings.
     @inline(__always)
-    func weight(term: Int, position: Int) -> Float { weights[offsets[term] + position] }
+    func weight(at position: Int) -> Float { weights[position] }
 
-    /// Trains on unit-length example vectors (term, weight) labelled with their intents.
+    /// Trains on the index's unit-length example vectors.
+    ///
+    /// - Parameters:
+    ///   - exampleTerms, exampleValues, exampleEnds: every example's terms and weights, example after
+    ///     example; example `e`'s end at `exampleEnds[e]`.
+    ///   - firstExample: where each intent's examples start (examples are numbered intent by intent).
+    ///   - postingIntents, postingOffsets: the intent of each intent posting, term after term; term `t`'s
+    ///     postings are `postingOffsets[t]..<postingOffsets[t + 1]`.
     init(
-        examples: [[(Int32, Float)]], exampleIntent: [Int32], intentPostings: [[MatchIndex.Posting]],
-        intentCount: Int, training: Training = Training()
+        exampleTerms: [Int32], exampleValues: [Float], exampleEnds: [Int32], firstExample: [Int32],
+        postingIntents: [Int32], postingOffsets: [Int32], training: Training = Training()
     ) {
-        var offsets = [Int](repeating: 0, count: intentPostings.count + 1)
-        for (term, postings) in intentPostings.enumerated() { offsets[term + 1] = offsets[term] + postings.count }
-        self.offsets = offsets
-        var weights = [Float](repeating: 0, count: offsets.last ?? 0)
-        guard intentCount > 1, !examples.isEmpty else {
+        var weights = [Float](repeating: 0, count: postingIntents.count)
+        let intentCount = firstExample.count - 1
+        let exampleCount = exampleEnds.count
+        guard intentCount > 1, exampleCount > 0 else {
             self.weights = weights
             return
         }
-
-        // The postings' intents laid out flat, in the same order as the weights.
-        var targets = [Int32](repeating: 0, count: weights.count)
-        for (term, postings) in intentPostings.enumerated() {
-            for (position, posting) in postings.enumerated() { targets[offsets[term] + position] = posting.target }
-        }
-        // A term learns only when few enough intents share it; otherwise its range is empty here.
-        // Each term's range of slots that learn: empty when too many intents share the term.
-        let learningEnd = intentPostings.indices.map { term in
-            intentPostings[term].count <= training.maximumIntents ? offsets[term + 1] : offsets[term]
-        }
-        // The examples laid out flat too: terms and values, example by example.
-        var exampleStart = [Int](repeating: 0, count: examples.count + 1)
-        var exampleTerms: [Int32] = []
-        var exampleValues: [Float] = []
-        for (number, vector) in examples.enumerated() {
-            for (term, value) in vector {
-                exampleTerms.append(term)
-                exampleValues.append(value)
+        var exampleIntent = [Int32](repeating: 0, count: exampleCount)
+        for intent in 0..<intentCount {
+            for example in Int(firstExample[intent])..<Int(firstExample[intent + 1]) {
+                exampleIntent[example] = Int32(intent)
             }
-            exampleStart[number + 1] = exampleTerms.count
+        }
+        // Each term's range of postings that learn: empty when too many intents share the term.
+        let learningEnd = (0..<(postingOffsets.count - 1)).map { term in
+            postingOffsets[term + 1] - postingOffsets[term] <= Int32(training.maximumIntents)
+                ? Int(postingOffsets[term + 1]) : Int(postingOffsets[term])
         }
         var probabilities = [Float](repeating: 0, count: intentCount)
         var seen = [Bool](repeating: false, count: intentCount)
         var touched: [Int32] = []
         touched.reserveCapacity(intentCount)
-        var order = Array(examples.indices)
+        var order = Array(0..<exampleCount)
         var generator = SplitMix64(seed: training.seed)
         var epochOrders: [[Int]] = []
         for _ in 0..<training.epochs {
@@ -87,44 +80,49 @@ struct IntentLogits: Sendable {
         weights.withUnsafeMutableBufferPointer { weights in
             probabilities.withUnsafeMutableBufferPointer { probabilities in
                 seen.withUnsafeMutableBufferPointer { seen in
-                    let targets = UnsafeBufferPointer(start: targets, count: targets.count)
-                    let offsets = UnsafeBufferPointer(start: offsets, count: offsets.count)
-                    let learningEnd = UnsafeBufferPointer(start: learningEnd, count: learningEnd.count)
-                    let exampleTerms = UnsafeBufferPointer(start: exampleTerms, count: exampleTerms.count)
-                    let exampleValues = UnsafeBufferPointer(start: exampleValues, count: exampleValues.count)
-                    for (epoch, order) in epochOrders.enumerated() {
-                        let step = training.learningRate / (1 + training.decay * Float(epoch))
-                        let shrink = 1 - step * training.l2
-                        for example in order {
-                            let entries = exampleStart[example]..<exampleStart[example + 1]
-                            // Forward: the logits of every intent sharing a term with the example.
-                            for entry in entries {
-                                let term = Int(exampleTerms[entry])
-                                let value = exampleValues[entry]
-                                for slot in offsets[term]..<learningEnd[term] {
-                                    let intent = Int(targets[slot])
-                                    if !seen[intent] {
-                                        seen[intent] = true
-                                        touched.append(Int32(intent))
+                    postingIntents.withUnsafeBufferPointer { targets in
+                        postingOffsets.withUnsafeBufferPointer { offsets in
+                            exampleTerms.withUnsafeBufferPointer { exampleTerms in
+                                exampleValues.withUnsafeBufferPointer { exampleValues in
+                                    for (epoch, order) in epochOrders.enumerated() {
+                                        let step = training.learningRate / (1 + training.decay * Float(epoch))
+                                        let shrink = 1 - step * training.l2
+                                        for example in order {
+                                            let entries =
+                                                (example == 0 ? 0 : Int(exampleEnds[example - 1]))..<Int(exampleEnds[example])
+                                            // Forward: the logits of every intent sharing a term with the example.
+                                            for entry in entries {
+                                                let term = Int(exampleTerms[entry])
+                                                let value = exampleValues[entry]
+                                                for slot in Int(offsets[term])..<learningEnd[term] {
+                                                    let intent = Int(targets[slot])
+                                                    if !seen[intent] {
+                                                        seen[intent] = true
+                                                        touched.append(Int32(intent))
+                                                    }
+                                                    probabilities[intent] += value * weights[slot]
+                                                }
+                                            }
+                                            Self.softmax(probabilities, touched: touched, intentCount: intentCount)
+                                            // Backward: the cross-entropy gradient on the weights it touched.
+                                            probabilities[Int(exampleIntent[example])] -= 1
+                                            for entry in entries {
+                                                let term = Int(exampleTerms[entry])
+                                                let value = step * exampleValues[entry]
+                                                for slot in Int(offsets[term])..<learningEnd[term] {
+                                                    weights[slot] =
+                                                        weights[slot] * shrink - value * probabilities[Int(targets[slot])]
+                                                }
+                                            }
+                                            for intent in touched {
+                                                probabilities[Int(intent)] = 0
+                                                seen[Int(intent)] = false
+                                            }
+                                            touched.removeAll(keepingCapacity: true)
+                                        }
                                     }
-                                    probabilities[intent] += value * weights[slot]
                                 }
                             }
-                            Self.softmax(probabilities, touched: touched, intentCount: intentCount)
-                            // Backward: the cross-entropy gradient on the weights the example touched.
-                            probabilities[Int(exampleIntent[example])] -= 1
-                            for entry in entries {
-                                let term = Int(exampleTerms[entry])
-                                let value = step * exampleValues[entry]
-                                for slot in offsets[term]..<learningEnd[term] {
-                                    weights[slot] = weights[slot] * shrink - value * probabilities[Int(targets[slot])]
-                                }
-                            }
-                            for intent in touched {
-                                probabilities[Int(intent)] = 0
-                                seen[Int(intent)] = false
-                            }
-                            touched.removeAll(keepingCapacity: true)
                         }
                     }
                 }

@@ -1,94 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An inverted index of the knowledge's examples, weighted by TF-IDF.
 ///
 /// Each term (a token, or two neighbouring tokens) lists the examples and intents that contain it, so
 /// matching a message touches only the entries of the message's own terms, never every example.
+///
+/// Examples are numbered intent by intent, so a term's example postings are grouped by intent. Each intent
+/// posting knows where its intent's group starts and the largest weight in it (a block maximum): the
+/// matcher bounds an intent's closest example from the intent postings alone, and reads the example
+/// postings only of intents that can still reach the top.
 struct MatchIndex: Sendable {
+    /// One example containing a term.
     struct Posting: Sendable {
-        var target: Int32
+        var example: Int32
+        /// The term's weight in the example's unit-length vector.
         var weight: Float
+    }
+
+    /// One intent containing a term.
+    struct IntentPosting: Sendable {
+        var intent: Int32
+        /// The term's weight in the intent's unit-length centroid.
+        var weight: Float
+        /// The largest weight of the term in any of the intent's examples.
+        var maxExampleWeight: Float
+        /// Where the intent's examples start in the term's example postings.
+        var firstPosting: Int32
     }
 
     /// A message's terms with their weights, and how much of it the index didn't know.
     struct Query {
+        /// Known terms in ascending term order, so every score is summed in the same order.
         var terms: [(term: Int32, weight: Float)]
         /// The weight of words the index has never seen; they count against every match.
         var unknownWeight: Float
         var norm: Float
     }
 
-    private(set) var unigrams: [String: Int32] = [:]
-    private(set) var bigrams: [UInt64: Int32] = [:]
-    private(set) var idf: [Float] = []
+    let unigrams: [String: Int32]
+    let bigrams: [UInt64: Int32]
+    let idf: [Float]
     /// IDF times the bigram factor: the weight of one occurrence of each term.
-    private(set) var scale: [Float] = []
-    private(set) var termNames: [String] = []
-    /// Term → examples containing it (weights of unit-length example vectors).
-    private(set) var examplePostings: [[Posting]] = []
-    /// Term → intents containing it (weights of unit-length intent centroids).
-    private(set) var intentPostings: [[Posting]] = []
-    /// The intent of each example.
-    private(set) var exampleIntent: [Int32] = []
-    private(set) var intentCount = 0
+    let scale: [Float]
+    let termNames: [String]
+    /// Example postings of all terms, term after term; term `t`'s are
+    /// `examplePostings[exampleOffsets[t]..<exampleOffsets[t + 1]]`, in example order.
+    let examplePostings: [Posting]
+    let exampleOffsets: [Int32]
+    /// Intent postings of all terms, laid out like the example postings, in intent order.
+    let intentPostings: [IntentPosting]
+    let intentOffsets: [Int32]
+    /// Where each intent's examples start; the last entry is the example count.
+    let firstExample: [Int32]
+    let intentCount: Int
     /// The weight given to a word the index has never seen: as rare as the rarest term.
-    private(set) var unknownIDF: Float = 1
-    /// Learned weights on the centroid postings that tell neighbouring intents apart.
-    private(set) var logits = IntentLogits(
-        examples: [], exampleIntent: [], intentPostings: [], intentCount: 0)
+    let unknownIDF: Float
+    /// Learned weights on the intent postings that tell neighbouring intents apart.
+    let logits: IntentLogits
 
-    /// Builds the index from each intent's token lists.
-    init(
-        intentExamples: [[[String]]], bigramWeight: Float, unknownWeight: Float,
-        training: IntentLogits.Training = IntentLogits.Training()
-    ) {
-        intentCount = intentExamples.count
-        var exampleTerms: [[Int32: Float]] = []
-        for (intent, examples) in intentExamples.enumerated() {
-            for tokens in examples {
-                exampleTerms.append(termCounts(tokens, adding: true))
-                exampleIntent.append(Int32(intent))
-            }
-        }
-        let exampleCount = Float(exampleTerms.count)
-        var documentFrequency = [Float](repeating: 0, count: termNames.count)
-        for terms in exampleTerms { for term in terms.keys { documentFrequency[Int(term)] += 1 } }
-        idf = documentFrequency.map { log((exampleCount + 1) / ($0 + 1)) + 1 }
-        // A word the knowledge has never seen counts like a typical word: it makes a match less certain
-        // without drowning a long message whose question is buried among other words.
-        unknownIDF = idf.isEmpty ? 1 : idf.reduce(0, +) / Float(idf.count) * unknownWeight
-        scale = idf.indices.map { idf[$0] * (termNames[$0].contains(" ") ? bigramWeight : 1) }
+    var exampleCount: Int { Int(firstExample[intentCount]) }
 
-        examplePostings = Array(repeating: [], count: termNames.count)
-        var centroids = [[Int32: Float]](repeating: [:], count: intentCount)
-        var exampleVectors: [[(Int32, Float)]] = []
-        exampleVectors.reserveCapacity(exampleTerms.count)
-        for (example, counts) in exampleTerms.enumerated() {
-            let vector = weigh(counts)
-            exampleVectors.append(vector)
-            for (term, weight) in vector {
-                examplePostings[Int(term)].append(Posting(target: Int32(example), weight: weight))
-                centroids[Int(exampleIntent[example])][term, default: 0] += weight
-            }
-        }
-        intentPostings = Array(repeating: [], count: termNames.count)
-        for (intent, centroid) in centroids.enumerated() {
-            // In term order: a dictionary's order differs between instances, and float sums with it.
-            let entries = centroid.sorted { $0.key < $1.key }
-            let norm = entries.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
-            guard norm > 0 else { continue }
-            for (term, weight) in entries {
-                intentPostings[Int(term)].append(Posting(target: Int32(intent), weight: weight / norm))
-            }
-        }
-        logits = IntentLogits(
-            examples: exampleVectors, exampleIntent: exampleIntent, intentPostings: intentPostings,
-            intentCount: intentCount, training: training)
+    /// The example postings of a term.
+    @inline(__always)
+    func examples(of term: Int32) -> Range<Int> {
+        Int(exampleOffsets[Int(term)])..<Int(exampleOffsets[Int(term) + 1])
     }
 
-    var exampleCount: Int { exampleIntent.count }
+    /// The intent postings of a term.
+    @inline(__always)
+    func intents(of term: Int32) -> Range<Int> {
+        Int(intentOffsets[Int(term)])..<Int(intentOffsets[Int(term) + 1])
+    }
+
+    /// The example postings of one intent for a term: the block an intent posting points at.
+    @inline(__always)
+    func block(at position: Int, of term: Int32) -> Range<Int> {
+        let end = position + 1 < Int(intentOffsets[Int(term) + 1])
+            ? Int(intentPostings[position + 1].firstPosting) : Int(exampleOffsets[Int(term) + 1])
+        return Int(intentPostings[position].firstPosting)..<end
+    }
+
+    /// The position of an intent among a term's intent postings, if the intent has the term.
+    @inline(__always)
+    func position(of intent: Int32, in term: Int32) -> Int? {
+        var low = Int(intentOffsets[Int(term)])
+        var high = Int(intentOffsets[Int(term) + 1])
+        while low < high {
+            let middle = (low + high) >> 1
+            if intentPostings[middle].intent < intent { low = middle + 1 } else { high = middle }
+        }
+        return low < Int(intentOffsets[Int(term) + 1]) && intentPostings[low].intent == intent ? low : nil
+    }
 
     /// The weighted terms of a message's tokens.
     func query(_ tokens: [String]) -> Query {
-        var weights: [Int32: Float] = [:]
+        var ids: [Int32] = []
+        ids.reserveCapacity(tokens.count * 2)
         var unknown: Float = 0
         var previous: Int32?
         for token in tokens {
@@ -97,80 +108,35 @@ struct MatchIndex: Sendable {
                 previous = nil
                 continue
             }
-            weights[id, default: 0] += 1
-            if let previous, let pair = bigrams[Self.pairKey(previous, id)] {
-                weights[pair, default: 0] += 1
-            }
+            ids.append(id)
+            if let previous, let pair = bigrams[Self.pairKey(previous, id)] { ids.append(pair) }
             previous = id
         }
+        ids.sort()
         var terms: [(Int32, Float)] = []
-        terms.reserveCapacity(weights.count)
+        terms.reserveCapacity(ids.count)
         var squares = unknown
-        // In term order, so that the same message always sums to the same score.
-        for (term, count) in weights.sorted(by: { $0.key < $1.key }) {
-            let weight = (count == 1 ? 1 : 1 + log(count)) * scale[Int(term)]
-            terms.append((term, weight))
+        var start = 0
+        while start < ids.count {
+            var end = start + 1
+            while end < ids.count && ids[end] == ids[start] { end += 1 }
+            let count = Float(end - start)
+            let weight = (count == 1 ? 1 : 1 + log(count)) * scale[Int(ids[start])]
+            terms.append((ids[start], weight))
             squares += weight * weight
+            start = end
         }
         return Query(terms: terms, unknownWeight: unknown.squareRoot(), norm: squares.squareRoot())
     }
 
-    /// The terms two intents share with a message, for explanations.
+    /// Whether an intent's examples contain a term, for explanations.
     func intentHasTerm(_ intent: Int, _ term: Int32) -> Bool {
-        intentPostings[Int(term)].contains { $0.target == Int32(intent) }
+        position(of: Int32(intent), in: term) != nil
     }
 
     func name(of term: Int32) -> String { termNames[Int(term)] }
 
-    // MARK: - Building
-
-    private static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {
+    static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {
         UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
     }
-
-    private mutating func termCounts(_ tokens: [String], adding: Bool) -> [Int32: Float] {
-        var counts: [Int32: Float] = [:]
-        var previous: Int32?
-        for token in tokens {
-            let id = unigramID(token)
-            counts[id, default: 0] += 1
-            if let previous {
-                counts[bigramID(previous, id), default: 0] += 1
-            }
-            previous = id
-        }
-        return counts
-    }
-
-    private mutating func unigramID(_ token: String) -> Int32 {
-        if let id = unigrams[token] { return id }
-        let id = Int32(termNames.count)
-        unigrams[token] = id
-        termNames.append(token)
-        return id
-    }
-
-    private mutating func bigramID(_ a: Int32, _ b: Int32) -> Int32 {
-        let key = Self.pairKey(a, b)
-        if let id = bigrams[key] { return id }
-        let id = Int32(termNames.count)
-        bigrams[key] = id
-        termNames.append(termNames[Int(a)] + " " + termNames[Int(b)])
-        return id
-    }
-
-    /// A unit-length TF-IDF vector from term counts.
-    private func weigh(_ counts: [Int32: Float]) -> [(Int32, Float)] {
-        // In term order: a dictionary's order differs between instances, and float sums (the norm, and
-        // training over the vector) with it.
-        let vector = counts.sorted { $0.key < $1.key }.map { ($0.key, (1 + log($0.value)) * scale[Int($0.key)]) }
-        let norm = vector.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
-        return norm > 0 ? vector.map { ($0.0, $0.1 / norm) } : []
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -6,7 +6,7 @@ public enum PorterStemmer {
     /// The stem of one lowercase word.
     public static func stem(_ word: String) -> String {
         guard word.utf8.count > 2, word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
-        if let exception = exceptions[word] { return exception }
+        if word.utf8.count <= longestException, let exception = exceptions[word] { return exception }
         var w = Array(word.utf8)
         // Mark y as a consonant (Y) at the start and after a vowel.
         for i in w.indices where w[i] == y && (i == 0 || isVowel(w[i - 1])) { w[i] = Y }
@@ -14,8 +14,8 @@ public enum PorterStemmer {
         let r2 = regionAfter(w, start: r1)
         var r2Start = r2
         step1a(&w)
-        if invariantsAfter1a.contains(String(decoding: w, as: UTF8.self)) {
-            return String(decoding: w.map { $0 == Y ? y : $0 }, as: UTF8.self)
+        if (6...7).contains(w.count) && invariantsAfter1a.contains(String(decoding: w, as: UTF8.self)) {
+            return finished(w)
         }
         step1b(&w, r1: r1)
         step1c(&w)
@@ -25,7 +25,14 @@ public enum PorterStemmer {
         step3(&w, r1: r1, r2: r2Start)
         step4(&w, r2: r2Start)
         step5(&w, r1: r1, r2: r2Start)
-        return String(decoding: w.map { $0 == Y ? y : $0 }, as: UTF8.self)
+        return finished(w)
+    }
+
+    /// The word with its consonant Ys back to y.
+    private static func finished(_ w: [UInt8]) -> String {
+        var w = w
+        for i in w.indices where w[i] == Y { w[i] = y }
+        return String(decoding: w, as: UTF8.self)
     }
 
     // MARK: - Letters
@@ -110,17 +117,17 @@ public enum PorterStemmer {
     }
 
     private static func step1b(_ w: inout [UInt8], r1: Int) {
-        for suffix in [eedly, eed] where ends(w, suffix) {
+        for suffix in step1bLong where ends(w, suffix) {
             if w.count - suffix.count >= r1 { replace(&w, suffixLength: suffix.count, with: Array("ee".utf8)) }
             return
         }
-        for suffix in [ingly, edly, ing, ed] where ends(w, suffix) {
+        for suffix in step1bShort where ends(w, suffix) {
             let stemEnd = w.count - suffix.count
             guard containsVowel(w[0..<stemEnd]) else { return }
             w.removeLast(suffix.count)
             if ends(w, at) || ends(w, bl) || ends(w, iz) {
                 w.append(UInt8(ascii: "e"))
-            } else if let last = w.last, w.count >= 2, w[w.count - 2] == last, doubles.contains(last) {
+            } else if let last = w.last, w.count >= 2, w[w.count - 2] == last, isDouble(last) {
                 w.removeLast()
             } else if isShort(w, r1: r1) {
                 w.append(UInt8(ascii: "e"))
@@ -151,7 +158,7 @@ public enum PorterStemmer {
             return
         }
         if ends(w, li) {
-            if w.count - 2 >= r1, w.count >= 3, liEndings.contains(w[w.count - 3]) { w.removeLast(2) }
+            if w.count - 2 >= r1, w.count >= 3, isLiEnding(w[w.count - 3]) { w.removeLast(2) }
         }
     }
 
@@ -210,14 +217,38 @@ public enum PorterStemmer {
     private static let at = Array("at".utf8), bl = Array("bl".utf8), iz = Array("iz".utf8)
     private static let ogi = Array("ogi".utf8), li = Array("li".utf8), ative = Array("ative".utf8)
     private static let ion = Array("ion".utf8)
-    private static let doubles: Set<UInt8> = Set("bdfgmnprt".utf8)
-    private static let liEndings: Set<UInt8> = Set("cdeghkmnrt".utf8)
+    private static let step1bLong = [eedly, eed]
+    private static let step1bShort = [ingly, edly, ing, ed]
+
+    /// A letter whose double is undoubled at the end ("hopp" → "hop"): b d f g m n p r t.
+    private static func isDouble(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "b"), UInt8(ascii: "d"), UInt8(ascii: "f"), UInt8(ascii: "g"), UInt8(ascii: "m"),
+            UInt8(ascii: "n"), UInt8(ascii: "p"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A letter before which "li" is removed: c d e g h k m n r t.
+    private static func isLiEnding(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "c"), UInt8(ascii: "d"), UInt8(ascii: "e"), UInt8(ascii: "g"), UInt8(ascii: "h"),
+            UInt8(ascii: "k"), UInt8(ascii: "m"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return true
+        default:
+            return false
+        }
+    }
 
     private static let exceptions: [String: String] = [
         "skis": "ski", "skies": "sky", "dying": "die", "lying": "lie", "tying": "tie", "idly": "idl",
         "gently": "gentl", "ugly": "ugli", "early": "earli", "only": "onli", "singly": "singl", "sky": "sky",
         "news": "news", "howe": "howe", "atlas": "atlas", "cosmos": "cosmos", "bias": "bias", "andes": "andes",
     ]
+
+    private static let longestException = 6
 
     private static let invariantsAfter1a: Set<String> = [
         "inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed",

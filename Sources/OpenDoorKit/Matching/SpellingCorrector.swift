@@ -11,38 +11,65 @@ public struct SpellingCorrector: Sendable {
     public static let twoEditLength = 8
 
     private var words: [String] = []
+    /// Every word's UTF-8 bytes, one after the other; word `n`'s are `wordBytes[wordStarts[n]..<wordStarts[n + 1]]`.
+    private var wordBytes: [UInt8] = []
+    private var wordStarts: [Int32] = [0]
     private var frequencies: [Int] = []
     private var known: [String: Int] = [:]
     private var knownByHash: [UInt64: Int32] = [:]
-    /// (hash of a deletion form, word) pairs sorted by hash; a hash collision only adds a candidate that
-    /// the distance check rejects. A sorted array builds far faster than a dictionary of arrays.
+    /// (hash of a deletion form, word) pairs in an open-addressing table with linear probing; a word id of
+    /// -1 marks an empty slot. Words are added in id order and nothing is removed, so a probe meets one
+    /// hash's words in id order. A hash collision only adds a candidate that the distance check rejects.
     private var deleteHashes: [UInt64] = []
     private var deleteWords: [Int32] = []
 
     /// Creates a corrector for a vocabulary, with how often each word occurs (more frequent wins ties).
     public init(vocabulary: [String: Int]) {
-        var pairs: [(UInt64, Int32)] = []
-        pairs.reserveCapacity(vocabulary.count * 24)
-        for (word, count) in vocabulary.sorted(by: { $0.key < $1.key }) {
-            let id = words.count
+        self.init(words: Array(vocabulary.keys), counts: Array(vocabulary.values))
+    }
+
+    /// Creates a corrector for distinct words, with how often each occurs (more frequent wins ties).
+    init(words distinct: [String], counts: [Int]) {
+        let entries = distinct.indices.sorted { distinct[$0] < distinct[$1] }.map { (distinct[$0], counts[$0]) }
+        words.reserveCapacity(entries.count)
+        frequencies.reserveCapacity(entries.count)
+        known.reserveCapacity(entries.count)
+        knownByHash.reserveCapacity(entries.count)
+        var forms: [UInt64] = []
+        var owners: [Int32] = []
+        forms.reserveCapacity(entries.count * 16)
+        owners.reserveCapacity(entries.count * 16)
+        for (word, count) in entries {
+            let id = Int32(words.count)
             words.append(word)
             frequencies.append(count)
-            known[word] = id
+            known[word] = Int(id)
             let bytes = Array(word.utf8)
-            knownByHash[Self.hash(bytes[...])] = Int32(id)
+            wordBytes += bytes
+            wordStarts.append(Int32(wordBytes.count))
+            knownByHash[Self.hash(bytes[...])] = id
             guard bytes.count >= Self.minimumLength else { continue }
-            let depth = bytes.count >= Self.twoEditLength ? 2 : 1
-            for variant in Self.deletionHashes(of: bytes, depth: depth) {
-                pairs.append((variant, Int32(id)))
+            Self.forEachDeletionHash(of: bytes, depth: bytes.count >= Self.twoEditLength ? 2 : 1) {
+                forms.append($0)
+                owners.append(id)
             }
         }
-        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        var unique: [(UInt64, Int32)] = []
-        unique.reserveCapacity(pairs.count)
-        for pair in pairs where unique.last.map({ $0 != pair }) ?? true { unique.append(pair) }
-        pairs = unique
-        deleteHashes = pairs.map(\.0)
-        deleteWords = pairs.map(\.1)
+        var capacity = 16
+        while capacity < forms.count + forms.count / 2 { capacity *= 2 }
+        deleteHashes = Array(repeating: 0, count: capacity)
+        deleteWords = Array(repeating: -1, count: capacity)
+        let mask = capacity - 1
+        for (form, owner) in zip(forms, owners) {
+            var slot = Int(truncatingIfNeeded: form) & mask
+            while deleteWords[slot] >= 0 {
+                if deleteHashes[slot] == form && deleteWords[slot] == owner { break }
+                slot = (slot + 1) & mask
+            }
+            if deleteWords[slot] < 0 {
+                deleteHashes[slot] = form
+                deleteWords[slot] = owner
+            }
+        }
     }
 
     /// Whether the word is in the vocabulary as written.
@@ -58,9 +85,12 @@ public struct SpellingCorrector: Sendable {
         else { return nil }
         let maxDistance = bytes.count >= Self.twoEditLength ? 2 : 1
         var best: (id: Int, distance: Int)?
+        // Three rows of the distance table, reused for every candidate; candidates further than
+        // `maxDistance` in length are rejected before the table is used.
+        var rows = [Int](repeating: 0, count: 3 * (bytes.count + maxDistance + 1))
         func consider(_ id: Int) {
-            let candidate = words[id]
-            let distance = Self.distance(bytes, Array(candidate.utf8), limit: maxDistance)
+            let candidate = wordBytes[Int(wordStarts[id])..<Int(wordStarts[id + 1])]
+            let distance = Self.distance(bytes, candidate, limit: maxDistance, rows: &rows)
             guard distance <= maxDistance else { return }
             if let current = best {
                 if distance < current.distance
@@ -73,71 +103,79 @@ public struct SpellingCorrector: Sendable {
             }
         }
         // The word itself may be a deletion of a known word ("relaped" ← "relapsed").
-        for id in words(withDeletionHash: Self.hash(bytes[...])) { consider(id) }
-        for variant in Self.deletions(of: bytes, depth: maxDistance) {
-            if let id = knownByHash[Self.hash(variant[...])] { consider(Int(id)) }
-            for id in words(withDeletionHash: Self.hash(variant[...])) { consider(id) }
+        forEachWord(withDeletionHash: Self.hash(bytes[...]), consider)
+        Self.forEachDeletionHashBreadthFirst(of: bytes, depth: maxDistance) { variant in
+            if let id = knownByHash[variant] { consider(Int(id)) }
+            forEachWord(withDeletionHash: variant, consider)
         }
         return best.map { words[$0.id] }
     }
 
-    /// The words one of whose deletion forms has this hash.
-    private func words(withDeletionHash hash: UInt64) -> [Int] {
-        var low = 0
-        var high = deleteHashes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if deleteHashes[middle] < hash { low = middle + 1 } else { high = middle }
+    /// Calls `body` with each word one of whose deletion forms has this hash, in id order.
+    @inline(__always)
+    private func forEachWord(withDeletionHash hash: UInt64, _ body: (Int) -> Void) {
+        guard !deleteWords.isEmpty else { return }
+        let mask = deleteWords.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while deleteWords[slot] >= 0 {
+            if deleteHashes[slot] == hash { body(Int(deleteWords[slot])) }
+            slot = (slot + 1) & mask
         }
-        var result: [Int] = []
-        while low < deleteHashes.count, deleteHashes[low] == hash {
-            result.append(Int(deleteWords[low]))
-            low += 1
-        }
-        return result
     }
 
-    /// Every form made by deleting up to `depth` letters (a form may repeat).
-    static func deletions(of word: [UInt8], depth: Int) -> [[UInt8]] {
-        var result: [[UInt8]] = []
-        var frontier: [[UInt8]] = [word]
-        for _ in 0..<depth {
-            var next: [[UInt8]] = []
-            for form in frontier where form.count > 1 {
-                for i in form.indices {
-                    var shorter = form
-                    shorter.remove(at: i)
-                    next.append(shorter)
+    /// The hashes of every form made by deleting one letter, then (when `depth` is 2) of every form made by
+    /// deleting one more letter from each of those, in that order and with repeats — the order candidates
+    /// are met in decides ties — without building the forms.
+    static func forEachDeletionHashBreadthFirst(of word: [UInt8], depth: Int, _ body: (UInt64) -> Void) {
+        let count = word.count
+        guard count > 1 else { return }
+        for first in 0..<count { body(hash(word, skipping: first, count)) }
+        guard depth >= 2, count > 2 else { return }
+        for first in 0..<count {
+            // The second deletion counts positions in the word without `first`.
+            for second in 0..<(count - 1) {
+                body(second < first ? hash(word, skipping: second, first) : hash(word, skipping: first, second + 1))
+            }
+        }
+    }
+
+    /// FNV-1a over the bytes but those at positions `a` and `b` (`b` may be past the end).
+    @inline(__always)
+    private static func hash(_ bytes: [UInt8], skipping a: Int, _ b: Int) -> UInt64 {
+        var value = offsetBasis
+        for i in bytes.indices where i != a && i != b {
+            value ^= UInt64(bytes[i])
+            value = value &* 0x100_0000_01b3
+        }
+        return value
+    }
+
+    /// The hashes of every form made by deleting one letter, or two when `depth` is 2 (a form may repeat),
+    /// without building the forms: the hash of the letters before a deletion is shared by every form that
+    /// keeps them.
+    static func forEachDeletionHash(of word: [UInt8], depth: Int, _ body: (UInt64) -> Void) {
+        let count = word.count
+        guard count > 1 else { return }
+        var prefix: UInt64 = offsetBasis
+        for first in 0..<count {
+            body(hash(word[(first + 1)...], from: prefix))
+            if depth >= 2 && count > 2 {
+                var middle = prefix
+                for second in (first + 1)..<count {
+                    body(hash(word[(second + 1)...], from: middle))
+                    middle = hash(word[second...second], from: middle)
                 }
             }
-            result += next
-            frontier = next
+            prefix = hash(word[first...first], from: prefix)
         }
-        return result
     }
 
-    /// The hashes of every form made by deleting up to `depth` letters, without building strings.
-    static func deletionHashes(of word: [UInt8], depth: Int) -> [UInt64] {
-        var hashes: [UInt64] = []
-        var buffer = word
-        func visit(_ length: Int, _ remaining: Int, _ from: Int) {
-            guard remaining > 0, length > 1 else { return }
-            for i in from..<length {
-                let removed = buffer[i]
-                buffer.remove(at: i)
-                hashes.append(hash(buffer[0..<(length - 1)]))
-                visit(length - 1, remaining - 1, i)
-                buffer.insert(removed, at: i)
-            }
-        }
-        visit(word.count, depth, 0)
-        return hashes
-    }
+    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    /// FNV-1a over the bytes.
+    /// FNV-1a over the bytes, continuing from a hash of what came before them.
     @inline(__always)
-    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    static func hash(_ bytes: ArraySlice<UInt8>, from start: UInt64) -> UInt64 {
+        var value = start
         for byte in bytes {
             value ^= UInt64(byte)
             value = value &* 0x100_0000_01b3
@@ -145,29 +183,47 @@ public struct SpellingCorrector: Sendable {
         return value
     }
 
+    /// FNV-1a over the bytes.
+    @inline(__always)
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        hash(bytes, from: offsetBasis)
+    }
+
     /// Optimal string alignment distance (Levenshtein plus swaps of neighbours), stopping early past `limit`.
     static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
+        var rows = [Int](repeating: 0, count: 3 * (b.count + 1))
+        return distance(a, b[...], limit: limit, rows: &rows)
+    }
+
+    /// The distance, with the table's three rows in `rows` (at least `3 × (b.count + 1)` long).
+    static func distance(_ a: [UInt8], _ b: ArraySlice<UInt8>, limit: Int, rows: inout [Int]) -> Int {
         if abs(a.count - b.count) > limit { return limit + 1 }
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         let width = b.count + 1
-        var previous2 = [Int](repeating: 0, count: width)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: width)
+        let bStart = b.startIndex
+        // Row offsets in `rows`, rotated after each line of the table.
+        var previous2 = 0
+        var previous = width
+        var current = 2 * width
+        for j in 0...b.count {
+            rows[previous2 + j] = 0
+            rows[previous + j] = j
+        }
         for i in 1...a.count {
-            current[0] = i
-            var rowMin = current[0]
+            rows[current] = i
+            var rowMin = i
             for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    value = min(value, previous2[j - 2] + 1)
+                let cost = a[i - 1] == b[bStart + j - 1] ? 0 : 1
+                var value = min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[bStart + j - 2], a[i - 2] == b[bStart + j - 1] {
+                    value = min(value, rows[previous2 + j - 2] + 1)
                 }
-                current[j] = value
+                rows[current + j] = value
                 rowMin = min(rowMin, value)
             }
             if rowMin > limit { return limit + 1 }
             (previous2, previous, current) = (previous, current, previous2)
         }
-        return previous[b.count]
+        return rows[previous + b.count]
     }
 }

@@ -7,41 +7,75 @@ public enum TextNormalizer {
     public static func words(_ text: String) -> [String] {
         var words: [String] = []
         words.reserveCapacity(16)
-        var current: [UInt8] = []
-        current.reserveCapacity(24)
-        func flush() {
-            if !current.isEmpty {
-                words.append(String(decoding: current, as: UTF8.self))
-                current.removeAll(keepingCapacity: true)
-            }
-        }
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            switch value {
-            case 0x41...0x5A:  // A–Z
-                current.append(UInt8(value + 0x20))
-            case 0x61...0x7A, 0x30...0x39:  // a–z, 0–9
-                current.append(UInt8(value))
-            case 0x27, 0x60, 0x2018, 0x2019, 0x02BC:  // apostrophes join the word
-                continue
-            case 0x00...0x7F:
-                flush()
-            default:
-                if scalar.properties.isAlphabetic {
-                    for lower in scalar.properties.lowercaseMapping.unicodeScalars {
-                        current.append(contentsOf: String(lower).utf8)
-                    }
-                } else {
-                    flush()
-                }
-            }
-        }
-        flush()
+        forEachWord(text) { words.append(String(decoding: $0, as: UTF8.self)) }
         return words
     }
 
     /// The words of a text joined by single spaces: the form used to compare phrases.
     public static func normalize(_ text: String) -> String {
-        words(text).joined(separator: " ")
+        var joined: [UInt8] = []
+        joined.reserveCapacity(text.utf8.count)
+        forEachWord(text) { word in
+            if !joined.isEmpty { joined.append(0x20) }
+            joined.append(contentsOf: word)
+        }
+        return String(decoding: joined, as: UTF8.self)
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each word in turn.
+    ///
+    /// Reads the text's UTF-8 bytes directly: ASCII, most of what is typed, needs no decoding, and only
+    /// the other characters are decoded to look up their properties.
+    static func forEachWord(_ text: String, _ body: (ArraySlice<UInt8>) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var current: [UInt8] = []
+            current.reserveCapacity(24)
+            func flush() {
+                if !current.isEmpty {
+                    body(current[...])
+                    current.removeAll(keepingCapacity: true)
+                }
+            }
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    i += 1
+                    switch byte {
+                    case 0x41...0x5A: current.append(byte + 0x20)  // A–Z
+                    case 0x61...0x7A, 0x30...0x39: current.append(byte)  // a–z, 0–9
+                    case 0x27, 0x60: continue  // apostrophes join the word
+                    default: flush()
+                    }
+                    continue
+                }
+                let (scalar, length) = decode(bytes, at: i)
+                i += length
+                switch scalar.value {
+                case 0x2018, 0x2019, 0x02BC:  // curly and modifier apostrophes join the word
+                    continue
+                default:
+                    if scalar.properties.isAlphabetic {
+                        for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                            current.append(contentsOf: String(lower).utf8)
+                        }
+                    } else {
+                        flush()
+                    }
+                }
+            }
+            flush()
+        }
+    }
+
+    /// The scalar whose UTF-8 encoding starts at `i` (a lead byte of valid UTF-8), and its length.
+    @inline(__always)
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(bytes[i])
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = lead & (lead >= 0xF0 ? 0x07 : lead >= 0xE0 ? 0x0F : 0x1F)
+        for k in 1..<length { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
     }
 }

@@ -1,0 +1,36 @@
+import Dispatch
+import Synchronization
+
+/// Runs two independent pieces of work at once, on two cores when there are, and returns both results.
+func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, and second: @Sendable () -> B) -> (A, B) {
+    let firstResult = Mutex<A?>(nil)
+    let secondResult = Mutex<B?>(nil)
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+        if part == 0 {
+            let value = first()
+            firstResult.withLock { $0 = value }
+        } else {
+            let value = second()
+            secondResult.withLock { $0 = value }
+        }
+    }
+    guard let a = firstResult.withLock({ $0 }), let b = secondResult.withLock({ $0 }) else {
+        fatalError("unreachable: concurrentPerform runs every iteration")
+    }
+    return (a, b)
+}
+
+extension Array where Element: Sendable {
+    /// The elements transformed, in order, the work split between the cores in a few chunks.
+    func concurrentMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
+        let chunks = Swift.min(4, count)
+        guard chunks > 1 else { return map(transform) }
+        let parts = Mutex<[Int: [Result]]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let part = self[(count * chunk / chunks)..<(count * (chunk + 1) / chunks)].map(transform)
+            parts.withLock { $0[chunk] = part }
+        }
+        let done = parts.withLock { $0 }
+        return (0..<chunks).flatMap { done[$0] ?? [] }
+    }
+}
