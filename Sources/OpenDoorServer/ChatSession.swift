@@ -95,6 +95,8 @@ struct ChatSession: Sendable {
         var conversation = assistant.makeConversation(channel: .socket, logger: logger)
         try await send(.reply(conversation.start()), to: outbound)
         var limiter = MessageRateLimiter(burst: configuration.messageBurst, perMinute: configuration.messagesPerMinute)
+        // Asked once: asking the logger copies its handler.
+        let logsReplies = logger.logLevel <= .debug
         let frames = inbound.decode(using: LineFrameDecoder(maximumLength: configuration.maximumLineLength))
         reading: for try await frame in frames {
             traffic.lines += 1
@@ -123,13 +125,9 @@ struct ChatSession: Sendable {
                 traffic.replied(in: latency)
                 // Per reply at debug: at info, a busy server would spend a tenth of its time on this line.
                 // Latency is summed up at info when the connection closes; crises are logged at warning.
-                logger.debug(
-                    "reply",
-                    metadata: [
-                        "intent": .string(reply.intent.rawValue), "state": .string(reply.state.rawValue),
-                        "crisis": .string(reply.crisis ? "true" : "false"),
-                        "latency_ms": "\(Self.milliseconds(latency))",
-                    ])
+                if logsReplies {
+                    logReply(reply, latency: latency)
+                }
             case .hello:
                 try await send(.hello(configuration), to: outbound)
             case .bye:
@@ -147,6 +145,15 @@ struct ChatSession: Sendable {
             try await send(.bye(reason, text: ServerText.bye(reason, assistant.knowledge)), to: outbound)
             logger.info("said goodbye", metadata: ["reason": "\(reason.rawValue)"])
         }
+    }
+
+    private func logReply(_ reply: Reply, latency: Duration) {
+        logger.debug(
+            "reply",
+            metadata: [
+                "intent": .string(reply.intent.rawValue), "state": .string(reply.state.rawValue),
+                "crisis": .string(reply.crisis ? "true" : "false"), "latency_ms": "\(Self.milliseconds(latency))",
+            ])
     }
 
     private func refuse(_ error: ProtocolError, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {

@@ -6,63 +6,77 @@
 public struct Responder: Sendable {
     /// The matcher, and through it the knowledge.
     public let matcher: Matcher
-    /// The intent that starts a callback request, if the knowledge has one.
-    public let handoffIntent: Intent?
-    /// Each intent's answer (confidence 1), as ``answer(_:confidence:)`` gives it.
-    private let answers: [IntentID: Reply]
-    /// Each intent's fallback naming it as the topic (confidence 1), as ``fallback(topic:confidence:)`` gives it.
-    private let topicFallbacks: [IntentID: Reply]
-    /// The fallback with no topic (confidence 1).
-    private let plainFallback: Reply
-    /// Each intent's action.
-    private let actions: [IntentID: IntentAction]
-    /// Each intent's label.
-    private let labels: [IntentID: String]
+    /// The replies built from the knowledge, behind one reference: a responder is copied into every
+    /// conversation and every connection's tasks, and should stay small.
+    private let replies: Replies
+
+    /// What ``Responder`` builds once from the knowledge.
+    private final class Replies: Sendable {
+        /// The intent that starts a callback request, if the knowledge has one.
+        let handoffIntent: Intent?
+        /// Each intent's answer (confidence 1), as `answer(_:confidence:)` gives it.
+        let answers: [IntentID: Reply]
+        /// Each intent's fallback naming it as the topic (confidence 1), as `fallback(topic:confidence:)` gives it.
+        let topicFallbacks: [IntentID: Reply]
+        /// The fallback with no topic (confidence 1).
+        let plainFallback: Reply
+        /// Each intent's action.
+        let actions: [IntentID: IntentAction]
+        /// Each intent's label.
+        let labels: [IntentID: String]
+
+        init(knowledge: Knowledge) {
+            let handoff = knowledge.intents.first { $0.action == .handoff }
+            handoffIntent = handoff
+
+            // The same replies the rules of `answer` and `fallback` describe, built once per intent (the
+            // first of an id wins, as in `Knowledge.intent(_:)`).
+            let contact = knowledge.dialogue[.fallbackContact]
+            let fallbackOptions = handoff.map { [$0.label] } ?? []
+            plainFallback = Reply(
+                text: knowledge.dialogue[.fallback] + " " + contact, intent: .fallback,
+                source: knowledge.dialogue.heading, options: fallbackOptions)
+            var topicFallbacks: [IntentID: Reply] = [:]
+            var answers: [IntentID: Reply] = [:]
+            var actions: [IntentID: IntentAction] = [:]
+            var labels: [IntentID: String] = [:]
+            for intent in knowledge.intents where topicFallbacks[intent.id] == nil {
+                actions[intent.id] = intent.action
+                labels[intent.id] = intent.label
+                let topicFallback = Reply(
+                    text: intent.answer + " " + contact, intent: .fallback, source: intent.heading,
+                    options: fallbackOptions)
+                topicFallbacks[intent.id] = topicFallback
+                if intent.action == .fallback {
+                    answers[intent.id] = topicFallback
+                    continue
+                }
+                var options = intent.followUps.map { knowledge.intent($0)?.label ?? $0.rawValue }
+                if options.isEmpty, intent.action == .answer, let handoff, handoff.id != intent.id {
+                    options = [handoff.label]
+                }
+                answers[intent.id] = Reply(
+                    text: intent.answer, intent: intent.id, source: intent.heading, options: options)
+            }
+            self.answers = answers
+            self.topicFallbacks = topicFallbacks
+            self.actions = actions
+            self.labels = labels
+        }
+    }
 
     /// Creates a responder.
     public init(matcher: Matcher) {
         self.matcher = matcher
-        let knowledge = matcher.knowledge
-        let handoff = knowledge.intents.first { $0.action == .handoff }
-        handoffIntent = handoff
-
-        // The same replies the rules below describe, built once per intent (the first of an id wins, as
-        // in `Knowledge.intent(_:)`).
-        let contact = knowledge.dialogue[.fallbackContact]
-        let fallbackOptions = handoff.map { [$0.label] } ?? []
-        plainFallback = Reply(
-            text: knowledge.dialogue[.fallback] + " " + contact, intent: .fallback, source: knowledge.dialogue.heading,
-            options: fallbackOptions)
-        var topicFallbacks: [IntentID: Reply] = [:]
-        var answers: [IntentID: Reply] = [:]
-        var actions: [IntentID: IntentAction] = [:]
-        var labels: [IntentID: String] = [:]
-        for intent in knowledge.intents where topicFallbacks[intent.id] == nil {
-            actions[intent.id] = intent.action
-            labels[intent.id] = intent.label
-            let topicFallback = Reply(
-                text: intent.answer + " " + contact, intent: .fallback, source: intent.heading,
-                options: fallbackOptions)
-            topicFallbacks[intent.id] = topicFallback
-            if intent.action == .fallback {
-                answers[intent.id] = topicFallback
-                continue
-            }
-            var options = intent.followUps.map { knowledge.intent($0)?.label ?? $0.rawValue }
-            if options.isEmpty, intent.action == .answer, let handoff, handoff.id != intent.id {
-                options = [handoff.label]
-            }
-            answers[intent.id] = Reply(text: intent.answer, intent: intent.id, source: intent.heading, options: options)
-        }
-        self.answers = answers
-        self.topicFallbacks = topicFallbacks
-        self.actions = actions
-        self.labels = labels
+        replies = Replies(knowledge: matcher.knowledge)
     }
+
+    /// The intent that starts a callback request, if the knowledge has one.
+    public var handoffIntent: Intent? { replies.handoffIntent }
 
     /// What the conversation does with an intent, or nil when the knowledge has no such intent.
     public func action(of id: IntentID) -> IntentAction? {
-        actions[id]
+        replies.actions[id]
     }
 
     private var knowledge: Knowledge { matcher.knowledge }
@@ -90,7 +104,7 @@ public struct Responder: Sendable {
     /// The answer of an intent, with its follow-ups as options (or the handoff, for an answer with none);
     /// for an intent whose action is `fallback`, the fallback naming it; for an unknown id, the fallback.
     public func answer(_ id: IntentID, confidence: Double = 1) -> Reply {
-        guard var reply = answers[id] else { return fallback(topic: nil, confidence: 0) }
+        guard var reply = replies.answers[id] else { return fallback(topic: nil, confidence: 0) }
         reply.confidence = confidence
         return reply
     }
@@ -98,13 +112,13 @@ public struct Responder: Sendable {
     /// The honest "I don't know", naming the topic when the knowledge knows it is one it doesn't answer;
     /// the handoff is offered as an option.
     public func fallback(topic: IntentID?, confidence: Double) -> Reply {
-        var reply = topic.flatMap { topicFallbacks[$0] } ?? plainFallback
+        var reply = topic.flatMap { replies.topicFallbacks[$0] } ?? replies.plainFallback
         reply.confidence = confidence
         return reply
     }
 
     /// The label an intent is offered under.
     public func label(_ id: IntentID) -> String {
-        labels[id] ?? id.rawValue
+        replies.labels[id] ?? id.rawValue
     }
 }

@@ -57,6 +57,7 @@ struct SafetyIndex: Sendable {
         /// Each word's number value, or -1.
         var numbers: [Int32] = []
         /// Words taken out by an exclusion or a denial.
+        /// Empty until a word is masked: most messages never mask one, and then nothing is allocated.
         var masked: [Bool] = []
         /// Whether matching honours `masked` (conditions look at the whole message).
         var useMask = true
@@ -309,7 +310,6 @@ struct SafetyIndex: Sendable {
         SafetyTokenizer.forEachWord(in: message) { word in
             append(word, to: &words)
         }
-        words.masked = Array(repeating: false, count: words.count)
         return words
     }
 
@@ -405,7 +405,7 @@ struct SafetyIndex: Sendable {
 
     @inline(__always)
     private func matches(_ term: Term, _ index: Int, _ words: Words) -> Bool {
-        if words.useMask && words.masked[index] { return false }
+        if words.useMask && !words.masked.isEmpty && words.masked[index] { return false }
         if term.kind == 2 { return words.numbers[index] >= term.minimum }
         var position = index == 0 ? 0 : Int(words.ends[index - 1])
         let end = Int(words.ends[index])
@@ -460,6 +460,7 @@ struct SafetyIndex: Sendable {
         while start < words.count {
             if let end = match(slots, 0, start, 0, words) {
                 let stop = max(end, start + 1)
+                if words.masked.isEmpty { words.masked = Array(repeating: false, count: words.count) }
                 for index in start..<stop { words.masked[index] = true }
                 matched = true
                 start = stop
