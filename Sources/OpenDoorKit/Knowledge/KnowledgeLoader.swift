@@ -379,6 +379,7 @@ struct KnowledgeLoader {
     }
 
     private func checkRequestPlaceholders(_ text: String, node: Node?, reader: inout YAMLReader) {
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return }
         var rest = Substring(text)
         while let open = rest.range(of: "{request.") {
             guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }
