@@ -20,6 +20,8 @@ public struct CenterFacts: Sendable, Hashable {
 
     /// Fills every `{center.KEY}` in a text, or names the keys that are not defined.
     public func render(_ template: String) -> Result<String, UndefinedFacts> {
+        // Most texts name no fact at all; searching them for one costs more than this check.
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return .success(template) }
         var output = ""
         var missing: [String] = []
         var rest = Substring(template)

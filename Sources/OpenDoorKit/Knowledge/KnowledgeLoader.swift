@@ -26,15 +26,16 @@ struct KnowledgeLoader {
         }
         // The center's facts first: every answer is rendered with them.
         let centerURL = directory.appendingPathComponent("center.yaml")
-        let center = loadCenter(YAMLFile(name: relative(centerURL), contents: FileManager.default.contents(atPath: centerURL.path)))
+        let center = loadCenter(
+            YAMLFile(name: relative(centerURL), contents: FileManager.default.contents(atPath: centerURL.path)))
         // Then every other file at once, each walked by its own loader; their diagnostics are joined in
         // file order, so they read the same as a sequential load's.
         let urls =
             [directory.appendingPathComponent("vocabulary.yaml")] + intentFiles()
             + [directory.appendingPathComponent("dialogue.yaml")]
-        let base = self
+        let directory = self.directory
         let parts = YAMLFile.readAll(urls.map { ($0, relative($0)) }) { position, file -> FilePart in
-            var loader = KnowledgeLoader(directory: base.directory)
+            var loader = KnowledgeLoader(directory: directory)
             if position == 0 { return .vocabulary(loader.loadVocabulary(file), loader.diagnostics) }
             if position == urls.count - 1 { return .dialogue(file) }
             return .intents(loader.loadIntents(file, center: center), loader.diagnostics)
@@ -57,11 +58,11 @@ struct KnowledgeLoader {
         // Checking the intents and walking dialogue.yaml don't depend on each other either.
         let (allIntents, parsedDialogue) = (intents, dialogueFile)
         let (checked, (dialogue, dialogueDiagnostics)) = concurrently {
-            var loader = KnowledgeLoader(directory: base.directory)
+            var loader = KnowledgeLoader(directory: directory)
             loader.checkIntents(allIntents)
             return loader.diagnostics
         } and: {
-            var loader = KnowledgeLoader(directory: base.directory)
+            var loader = KnowledgeLoader(directory: directory)
             let dialogue = parsedDialogue.flatMap { loader.loadDialogue($0, center: center, intents: allIntents) }
             return (dialogue, loader.diagnostics)
         }
@@ -379,6 +380,7 @@ struct KnowledgeLoader {
     }
 
     private func checkRequestPlaceholders(_ text: String, node: Node?, reader: inout YAMLReader) {
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return }
         var rest = Substring(text)
         while let open = rest.range(of: "{request.") {
             guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }

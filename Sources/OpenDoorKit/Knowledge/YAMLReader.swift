@@ -135,7 +135,9 @@ extension String {
     /// The text without leading and trailing spaces and newlines.
     func trimmingWhitespace() -> String {
         // Most texts start and end with a visible ASCII character, which can't be (part of) whitespace.
-        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first),
+            (0x21...0x7E).contains(last)
+        {
             return self
         }
         var scalars = Substring(self)

@@ -35,7 +35,9 @@ struct Lexicon: Sendable {
         var names = TokenNames(capacity: table.words.count)
         let ownStems = wordStems.map { names.id(of: $0) }
         func stemmed(_ phrase: String) -> [Int32] {
-            Self.split(phrase).map { table.id(of: $0).map { ownStems[Int($0)] } ?? names.id(of: PorterStemmer.stem($0)) }
+            Self.split(phrase).map { word in
+                table.id(of: word).map { ownStems[Int($0)] } ?? names.id(of: PorterStemmer.stem(word))
+            }
         }
         var expansions = [String?](repeating: nil, count: table.words.count)
         for (short, long) in vocabulary.expansions {

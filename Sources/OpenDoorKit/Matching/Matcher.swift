@@ -27,8 +27,8 @@ public struct Matcher: Sendable {
     /// corrector next to the lexicon and index.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
         var table = WordTable(capacity: 4096)
-        let corpus = knowledge.intents.map { intent in
-            Self.trainingTexts(for: intent, in: knowledge).map { text in
+        let corpus = Self.trainingTexts(of: knowledge).map { texts in
+            texts.map { text in
                 var words: [Int32] = []
                 TextNormalizer.forEachWord(text) { words.append(table.add($0)) }
                 return words
@@ -100,13 +100,17 @@ public struct Matcher: Sendable {
         return cases.enumerated().map { ($0.element.0, $0.element.1, all[$0.offset]!) }
     }
 
-    /// The texts an intent is matched against: its examples, plus its label and heading when they are its own.
-    static func trainingTexts(for intent: Intent, in knowledge: Knowledge) -> [String] {
-        var texts = intent.examples
-        let sharedHeading = knowledge.intents.contains { $0.id != intent.id && $0.heading == intent.heading }
-        if !sharedHeading && intent.action != .fallback { texts.append(intent.heading) }
-        if intent.label != intent.heading { texts.append(intent.label) }
-        return texts
+    /// The texts each intent is matched against: its examples, plus its label and heading when they are its own.
+    static func trainingTexts(of knowledge: Knowledge) -> [[String]] {
+        var idsByHeading: [String: Set<IntentID>] = [:]
+        for intent in knowledge.intents { idsByHeading[intent.heading, default: []].insert(intent.id) }
+        return knowledge.intents.map { intent in
+            var texts = intent.examples
+            let sharedHeading = (idsByHeading[intent.heading]?.count ?? 0) > 1
+            if !sharedHeading && intent.action != .fallback { texts.append(intent.heading) }
+            if intent.label != intent.heading { texts.append(intent.label) }
+            return texts
+        }
     }
 
     /// How a message is read (normalized, corrected, stemmed), without scoring it.
