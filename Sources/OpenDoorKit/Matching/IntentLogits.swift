@@ -18,10 +18,10 @@ struct IntentLogits: Sendable {
     /// How the weights are trained: plain stochastic gradient descent, in a fixed shuffled order so that
     /// every load of the same knowledge gives the same weights.
     struct Training: Sendable, Hashable {
-        var epochs = 8
+        var epochs = 5
         var learningRate: Float = 2
         /// The step shrinks as 1 / (1 + decay × epoch).
-        var decay: Float = 0.5
+        var decay: Float = 0.2
         /// L2 regularization, applied to the weights an example touches.
         var l2: Float = 1e-4
         var maximumIntents = 256
