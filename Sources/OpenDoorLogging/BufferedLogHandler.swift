@@ -32,7 +32,8 @@ public struct BufferedLogHandler: LogHandler {
 
     /// Creates a handler that writes into `output`.
     public init(
-        label: String, output: BufferedLogOutput, metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
+        label: String, output: BufferedLogOutput,
+        metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
     ) {
         self.label = label
         self.output = output

@@ -171,8 +171,9 @@ final class LoadConnectionHandler: ChannelInboundHandler {
             outcome.latencies.append(now >= sent ? now - sent : 0)
         }
         if outcome.answers >= plan.count {
+            // Left open: the generator closes every connection once the whole run is over, so that the first
+            // to finish aren't torn down (by both sides) while the others are still being measured.
             finish(complete: true)
-            context?.close(promise: nil)
             return
         }
         if case .saturated = plan.shape, outcome.sent < plan.count {

@@ -110,7 +110,7 @@ public struct LoadGenerator: Sendable {
     }
 
     /// Connects every connection, waits for each greeting, then starts them all together and waits until
-    /// every message is answered (or the run times out).
+    /// every message is answered (or the run times out); then closes them all.
     ///
     /// - Parameter messages: What to send, each with its line break; connection *i* starts at message *i*.
     public func run(against target: Target, messages: [String]) async throws -> LoadResult {

@@ -192,7 +192,10 @@ struct PhoneNumberTests {
         "digits of other scripts are found, and fewer than ten digits are no number",
         arguments: [
             ("call me at \u{FF17}\u{FF10}\u{FF16} 555 0199", "+17065550199"),
-            ("\u{0664}\u{0667}\u{0660} \u{0665}\u{0665}\u{0665} \u{0660}\u{0661}\u{0662}\u{0663} please", "+14705550123"),
+            (
+                "\u{0664}\u{0667}\u{0660} \u{0665}\u{0665}\u{0665} \u{0660}\u{0661}\u{0662}\u{0663} please",
+                "+14705550123"
+            ),
             ("café: 470 555 0123", "+14705550123"),
             ("470 555 012", nil),
             ("café 470 555 012 ☕", nil),

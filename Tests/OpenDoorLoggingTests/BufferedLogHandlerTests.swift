@@ -53,7 +53,8 @@ struct BufferedLogHandlerTests {
         let file = LogFile()
         let output = BufferedLogOutput(descriptor: file.descriptor)
         let stream = StreamBox()
-        let provider = withProvider ? Logger.MetadataProvider { ["request": "42", "connection": "from-provider"] } : nil
+        let provider =
+            withProvider ? Logger.MetadataProvider { ["request": "42", "connection": "from-provider"] } : nil
         var buffered = Logger(label: "opendoor.test") {
             BufferedLogHandler(label: $0, output: output, metadataProvider: provider)
         }
@@ -76,7 +77,8 @@ struct BufferedLogHandlerTests {
             logger.debug("plain")
             logger.error("failed", error: ServerError(), metadata: ["error.type": "overridden", "nested": ["k": "v"]])
             logger.notice("explicit wins", metadata: ["request": "explicit", "connection": "explicit"])
-            logger.info("sorted", metadata: ["zz": "1", "a": "2", "connectio": "3", "connectionz": "4", "é": "5", "Z": "6"])
+            logger.info(
+                "sorted", metadata: ["zz": "1", "a": "2", "connectio": "3", "connectionz": "4", "é": "5", "Z": "6"])
         }
         unlabeled.logLevel = .info
         unlabeledReference.logLevel = .info
@@ -89,9 +91,15 @@ struct BufferedLogHandlerTests {
         #expect(written == expected)
         #expect(written.count == 6)
         if withProvider {
-            #expect(written.first == "info opendoor.test: connection=from-provider crisis=false intent=faq_cost latency_ms=0.25 request=42 zeta=[\"a\", \"b\"] [OpenDoorLoggingTests] reply")
+            #expect(
+                written.first
+                    == "info opendoor.test: connection=from-provider crisis=false intent=faq_cost latency_ms=0.25 request=42 zeta=[\"a\", \"b\"] [OpenDoorLoggingTests] reply"
+            )
         } else {
-            #expect(written.first == "info opendoor.test: connection=7 crisis=false intent=faq_cost latency_ms=0.25 zeta=[\"a\", \"b\"] [OpenDoorLoggingTests] reply")
+            #expect(
+                written.first
+                    == "info opendoor.test: connection=7 crisis=false intent=faq_cost latency_ms=0.25 zeta=[\"a\", \"b\"] [OpenDoorLoggingTests] reply"
+            )
         }
     }
 
@@ -136,7 +144,8 @@ struct BufferedLogHandlerTests {
     @Test("when too much waits, the logging thread writes it itself")
     func boundedMemory() {
         let file = LogFile()
-        let output = BufferedLogOutput(descriptor: file.descriptor, flushInterval: .seconds(60), maximumBufferedBytes: 1000)
+        let output = BufferedLogOutput(
+            descriptor: file.descriptor, flushInterval: .seconds(60), maximumBufferedBytes: 1000)
         let logger = Logger(label: "t") { BufferedLogHandler(label: $0, output: output) }
         for index in 0..<100 { logger.info("line \(index)") }
         // At most 1000 bytes and one line may still wait in memory.

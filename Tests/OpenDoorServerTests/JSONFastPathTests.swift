@@ -13,7 +13,8 @@ struct JSONFastPathTests {
         var strings = ["", "plain", "é", "a\"b", "back\\slash", "tab\there", "\u{1}", "line\nbreak", "end\\"]
         for special in ["\"", "\\", "\n", "\u{1F}", "\u{7F}", "é", "💬"] {
             for offset in 0..<18 {
-                strings.append(String(repeating: "x", count: offset) + special + String(repeating: "y", count: 17 - offset))
+                strings.append(
+                    String(repeating: "x", count: offset) + special + String(repeating: "y", count: 17 - offset))
             }
         }
         return strings
@@ -38,7 +39,9 @@ struct JSONFastPathTests {
         ServerOutput.reply(reply).write(for: .jsonLines, into: &buffer)
         let line = String(buffer: buffer)
         #expect(line.hasSuffix("}\n"))
-        #expect(line.hasPrefix(#"{"confidence":0.8033026456832886,"crisis":false,"intent":"faq_cost","options":["One","Two \u0001"]"#))
+        #expect(
+            line.hasPrefix(
+                #"{"confidence":0.8033026456832886,"crisis":false,"intent":"faq_cost","options":["One","Two \u0001"]"#))
         for confidence in [0, 1, 0.5, 1e-7] {
             var other = reply
             other.confidence = confidence
@@ -72,10 +75,13 @@ struct JSONFastPathTests {
         #expect(ClientInput.parse(line, as: .jsonLines) == expected)
     }
 
-    @Test("control characters are found in UTF-8, C1 included", arguments: [
-        ("hello", false), ("é and 💬", false), ("\u{7F}", true), ("a\u{85}b", true), ("\u{9F}", true), ("\u{A0}", false),
-        ("\u{1B}[A", true),
-    ])
+    @Test(
+        "control characters are found in UTF-8, C1 included",
+        arguments: [
+            ("hello", false), ("é and 💬", false), ("\u{7F}", true), ("a\u{85}b", true), ("\u{9F}", true),
+            ("\u{A0}", false),
+            ("\u{1B}[A", true),
+        ])
     func controls(text: String, expected: Bool) {
         #expect(VisitorText.hasControl(text) == expected)
     }

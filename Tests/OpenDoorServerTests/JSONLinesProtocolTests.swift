@@ -107,12 +107,17 @@ struct JSONLinesProtocolTests {
             }
             await client.close()
             let deadline = ContinuousClock.now + .seconds(10)
-            while !server.logs.all.contains(where: { $0.contains("connection closed") }) && ContinuousClock.now < deadline {
+            while !server.logs.all.contains(where: { $0.contains("connection closed") }),
+                ContinuousClock.now < deadline
+            {
                 try await Task.sleep(for: .milliseconds(10))
             }
             let replies = server.logs.all.filter { $0.contains(" reply ") }
             #expect(replies.count == 2)
-            #expect(replies.allSatisfy { $0.hasPrefix("debug reply ") && $0.contains("latency_ms=") && $0.contains("intent=") })
+            #expect(
+                replies.allSatisfy {
+                    $0.hasPrefix("debug reply ") && $0.contains("latency_ms=") && $0.contains("intent=")
+                })
             let closed = try #require(server.logs.all.first { $0.contains("connection closed") })
             #expect(closed.hasPrefix("info connection closed"))
             #expect(closed.contains("replies=2"))
