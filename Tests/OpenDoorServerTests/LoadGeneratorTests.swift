@@ -1,0 +1,85 @@
+import Logging
+import NIOPosix
+import Synchronization
+import Testing
+
+@testable import OpenDoorServer
+
+/// The load generator against the echo server, in-process: every message is sent and answered once.
+@Suite("Load generator")
+struct LoadGeneratorTests {
+    /// Runs `body` with an echo server listening on a free port, then stops it.
+    private func withEchoServer(_ body: (Int) async throws -> Void) async throws {
+        let port = Mutex<Int?>(nil)
+        let server = Task {
+            try await EchoServer(port: 0, logger: Logger(label: "echo") { _ in SwiftLogNoOpLogHandler() }).run {
+                listening in port.withLock { $0 = listening }
+            }
+        }
+        defer { server.cancel() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while port.withLock({ $0 }) == nil && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let bound = try #require(port.withLock { $0 })
+        try await body(bound)
+    }
+
+    @Test(
+        "paced and saturated runs send every message and count every answer",
+        arguments: [LoadGenerator.Shape.paced(perSecond: 100), .saturated])
+    func runs(shape: LoadGenerator.Shape) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        try await withEchoServer { port in
+            let generator = LoadGenerator(group: group, connections: 20, messagesPerConnection: 10, shape: shape)
+            let clock = ContinuousClock()
+            let started = clock.now
+            let result = try await generator.run(
+                against: .init(port: port, framing: .lines), messages: LoadGenerator.jsonLines())
+            #expect(result.connections == 20)
+            #expect(result.sent == 200)
+            #expect(result.answers == 200)
+            #expect(result.errors == 0)
+            #expect(result.failedConnections == 0)
+            #expect(result.latency.samples == 200)
+            if case .paced = shape {
+                // Ten messages 10 ms apart: the last is due 90 ms after the start, and none is sent early.
+                #expect(clock.now - started >= .milliseconds(90))
+                #expect(result.elapsed >= .milliseconds(90))
+            }
+        }
+        try await group.shutdownGracefully()
+    }
+
+    @Test("answers of the text protocol are counted at their blank line, over both protocols' ports")
+    func chatServer() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var configuration = ServerConfiguration.forTests
+        configuration.messageBurst = 1000
+        try await withServer(configuration) { server in
+            let generator = LoadGenerator(group: group, connections: 3, messagesPerConnection: 5, shape: .saturated)
+            let text = try await generator.run(
+                against: .init(port: server.textPort, framing: .blankLine), messages: LoadGenerator.textLines())
+            let json = try await generator.run(
+                against: .init(port: server.jsonPort, framing: .lines), messages: LoadGenerator.jsonLines())
+            for result in [text, json] {
+                #expect(result.answers == 15)
+                #expect(result.errors == 0)
+                #expect(result.failedConnections == 0)
+            }
+        }
+        try await group.shutdownGracefully()
+    }
+
+    @Test("idle connections stay open until closed")
+    func idle() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        try await withEchoServer { port in
+            let generator = LoadGenerator(group: group, connections: 5, messagesPerConnection: 0, shape: .saturated)
+            let connections = try await generator.openIdle(5, to: .init(port: port, framing: .lines))
+            #expect(await connections.stillOpen() == 5)
+            await connections.close()
+        }
+        try await group.shutdownGracefully()
+    }
+}
