@@ -174,27 +174,9 @@ public actor ChatServer: Service {
         let closeGracePeriod = TimeAmount(configuration.closeGracePeriod)
         let channel: NIOAsyncChannel<AcceptedConnection, Never>
         do {
-            channel = try await ServerBootstrap(group: eventLoopGroup)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                // Without this a client that half-closes after sending (`nc -q1`) gets no reply.
-                .childChannelOption(.allowRemoteHalfClosure, value: true)
-                // Small reads: with the inbound stream's watermark this bounds what one connection buffers.
-                .childChannelOption(
-                    .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 16384)
-                )
-                .bind(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let stop = ConnectionStop()
-                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
-                        try channel.pipeline.syncOperations.addHandler(
-                            IdleTimeoutHandler(stop: stop, grace: closeGracePeriod))
-                        let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                            wrappingChannelSynchronously: channel,
-                            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4)))
-                        return AcceptedConnection(channel: connection, stop: stop)
-                    }
-                }
+            channel = try await ServerBootstrap.bindLineServer(
+                group: eventLoopGroup, host: host, port: port, idleTimeout: idleTimeout,
+                closeGracePeriod: closeGracePeriod)
         } catch {
             throw ChatServerError.cannotListen(
                 ListenerAddress(chatProtocol: chatProtocol, host: host, port: port), reason: "\(error)")

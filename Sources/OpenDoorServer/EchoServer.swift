@@ -35,29 +35,15 @@ public struct EchoServer: Sendable {
     public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
         let idleTimeout = TimeAmount(ServerConfiguration().idleTimeout)
         let grace = TimeAmount(ServerConfiguration().closeGracePeriod)
-        // The same options and handlers as `ChatServer.bind(_:port:)`.
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(
-                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 16384)
-            )
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
-                    try channel.pipeline.syncOperations.addHandler(
-                        IdleTimeoutHandler(stop: ConnectionStop(), grace: grace))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4)))
-                }
-            }
+        let listener = try await ServerBootstrap.bindLineServer(
+            group: MultiThreadedEventLoopGroup.singleton, host: host, port: port, idleTimeout: idleTimeout,
+            closeGracePeriod: grace)
         onListening(listener.channel.localAddress?.port ?? port)
         logger.info("echo server listening", metadata: ["port": "\(listener.channel.localAddress?.port ?? port)"])
         try await withThrowingDiscardingTaskGroup { connections in
             try await listener.executeThenClose { inbound in
-                for try await connection in inbound {
+                for try await accepted in inbound {
+                    let connection = accepted.channel
                     // As `ChatServer` does: the connection's task runs on its channel's event loop.
                     connections.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
                         await echo(connection)

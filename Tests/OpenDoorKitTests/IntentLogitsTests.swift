@@ -49,7 +49,7 @@ struct IntentLogitsTests {
         var training = IntentLogits.Training()
         training.maximumIntents = 1
         let logits = IntentLogits(
-            exampleTerms: [0, 1, 0], exampleValues: [0.7, 0.7, 1], exampleEnds: [2, 3], firstExample: [0, 1, 2],
+            exampleTerms: [0, 1, 0], exampleValues: [0.7, 0.7, 1], exampleEnds: [2, 3], exampleIntent: [0, 1], intentCount: 2,
             postingIntents: [0, 1, 0], postingOffsets: [0, 2, 3], training: training)
         #expect(logits.weight(at: 0) == 0)
         #expect(logits.weight(at: 1) == 0)

@@ -40,25 +40,18 @@ struct IntentLogits: Sendable {
     /// - Parameters:
     ///   - exampleTerms, exampleValues, exampleEnds: every example's terms and weights, example after
     ///     example; example `e`'s end at `exampleEnds[e]`.
-    ///   - firstExample: where each intent's examples start (examples are numbered intent by intent).
+    ///   - exampleIntent: the intent of each example; there are `intentCount` intents.
     ///   - postingIntents, postingOffsets: the intent of each intent posting, term after term; term `t`'s
     ///     postings are `postingOffsets[t]..<postingOffsets[t + 1]`.
     init(
-        exampleTerms: [Int32], exampleValues: [Float], exampleEnds: [Int32], firstExample: [Int32],
-        postingIntents: [Int32], postingOffsets: [Int32], training: Training = Training()
+        exampleTerms: [Int32], exampleValues: [Float], exampleEnds: [Int32], exampleIntent: [Int32],
+        intentCount: Int, postingIntents: [Int32], postingOffsets: [Int32], training: Training = Training()
     ) {
         var weights = [Float](repeating: 0, count: postingIntents.count)
-        let intentCount = firstExample.count - 1
         let exampleCount = exampleEnds.count
         guard intentCount > 1, exampleCount > 0 else {
             self.weights = weights
             return
-        }
-        var exampleIntent = [Int32](repeating: 0, count: exampleCount)
-        for intent in 0..<intentCount {
-            for example in Int(firstExample[intent])..<Int(firstExample[intent + 1]) {
-                exampleIntent[example] = Int32(intent)
-            }
         }
         // Each term's range of postings that learn: empty when too many intents share the term.
         let learningEnd = (0..<(postingOffsets.count - 1)).map { term in
@@ -71,11 +64,6 @@ struct IntentLogits: Sendable {
         touched.reserveCapacity(intentCount)
         var order = Array(0..<exampleCount)
         var generator = SplitMix64(seed: training.seed)
-        var epochOrders: [[Int]] = []
-        for _ in 0..<training.epochs {
-            order.shuffle(using: &generator)
-            epochOrders.append(order)
-        }
 
         weights.withUnsafeMutableBufferPointer { weights in
             probabilities.withUnsafeMutableBufferPointer { probabilities in
@@ -84,7 +72,8 @@ struct IntentLogits: Sendable {
                         postingOffsets.withUnsafeBufferPointer { offsets in
                             exampleTerms.withUnsafeBufferPointer { exampleTerms in
                                 exampleValues.withUnsafeBufferPointer { exampleValues in
-                                    for (epoch, order) in epochOrders.enumerated() {
+                                    for epoch in 0..<training.epochs {
+                                        order.shuffle(using: &generator)
                                         let step = training.learningRate / (1 + training.decay * Float(epoch))
                                         let shrink = 1 - step * training.l2
                                         for example in order {

@@ -27,8 +27,14 @@ extension MatchIndex {
         let scale = idf.indices.map { idf[$0] * (vocabulary.isBigram[$0] ? bigramWeight : 1) }
         let (examplePostings, exampleOffsets, exampleValues) = Self.examplePostings(
             terms, frequency: vocabulary.frequency, scale: scale)
+        var exampleIntent = [Int32](repeating: 0, count: terms.ends.count)
+        for intent in 0..<intentExamples.count {
+            for example in Int(firstExample[intent])..<Int(firstExample[intent + 1]) {
+                exampleIntent[example] = Int32(intent)
+            }
+        }
         let (intentPostings, intentOffsets) = Self.intentPostings(
-            examplePostings, offsets: exampleOffsets, firstExample: firstExample)
+            examplePostings, offsets: exampleOffsets, exampleIntent: exampleIntent, intentCount: intentExamples.count)
 
         self.unigrams = vocabulary.unigrams()
         self.bigrams = vocabulary.bigrams
@@ -46,7 +52,7 @@ extension MatchIndex {
         self.intentCount = intentExamples.count
         self.logits = IntentLogits(
             exampleTerms: terms.terms, exampleValues: exampleValues, exampleEnds: terms.ends,
-            firstExample: firstExample, postingIntents: intentPostings.map(\.intent), postingOffsets: intentOffsets,
+            exampleIntent: exampleIntent, intentCount: intentExamples.count, postingIntents: intentPostings.map(\.intent), postingOffsets: intentOffsets,
             training: training)
     }
 
@@ -84,16 +90,9 @@ extension MatchIndex {
 
     /// Sums each intent's example vectors into its unit-length centroid, term by term, noting where each
     /// intent's block of example postings starts and its largest weight.
-    private static func intentPostings(_ examplePostings: [Posting], offsets: [Int32], firstExample: [Int32])
-        -> ([IntentPosting], [Int32])
-    {
-        let intentCount = firstExample.count - 1
-        var exampleIntent = [Int32](repeating: 0, count: Int(firstExample[intentCount]))
-        for intent in 0..<intentCount {
-            for example in Int(firstExample[intent])..<Int(firstExample[intent + 1]) {
-                exampleIntent[example] = Int32(intent)
-            }
-        }
+    private static func intentPostings(
+        _ examplePostings: [Posting], offsets: [Int32], exampleIntent: [Int32], intentCount: Int
+    ) -> ([IntentPosting], [Int32]) {
         var intentOffsets: [Int32] = [0]
         intentOffsets.reserveCapacity(offsets.count)
         var postings: [IntentPosting] = []
