@@ -60,20 +60,27 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // What several test targets share: repository paths, an in-memory log handler, a TCP test client.
+        .target(
+            name: "OpenDoorTestSupport",
+            dependencies: ["OpenDoorKit", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/OpenDoorTestSupport"
+        ),
         .testTarget(
-            name: "OpenDoorKitTests", dependencies: ["OpenDoorKit", .product(name: "Logging", package: "swift-log")]
+            name: "OpenDoorKitTests",
+            dependencies: ["OpenDoorKit", "OpenDoorTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "OpenDoorSQLiteTests",
             dependencies: [
-                "OpenDoorSQLite", "OpenDoorKit", .product(name: "GRDB", package: "GRDB.swift"),
+                "OpenDoorSQLite", "OpenDoorKit", "OpenDoorTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "OpenDoorServerTests",
             dependencies: [
-                "OpenDoorServer", "OpenDoorKit", "OpenDoorSQLite",
+                "OpenDoorServer", "OpenDoorKit", "OpenDoorSQLite", "OpenDoorTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,7 +93,10 @@ let package = Package(
         ),
         .testTarget(
             name: "opendoorTests",
-            dependencies: ["opendoor", "OpenDoorKit", "OpenDoorSQLite", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "opendoor", "OpenDoorKit", "OpenDoorSQLite", "OpenDoorTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import OpenDoorKit
 import OpenDoorServer
+import OpenDoorTestSupport
 import Testing
 
 @Suite("JSON-lines protocol")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OpenDoorKit
 import OpenDoorServer
+import OpenDoorTestSupport
 import ServiceLifecycle
 import Synchronization
 import Testing

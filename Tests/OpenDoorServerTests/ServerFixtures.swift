@@ -2,38 +2,23 @@ import Foundation
 import Logging
 import OpenDoorKit
 import OpenDoorServer
+import OpenDoorTestSupport
 import ServiceLifecycle
-import Synchronization
 
-/// The shipped knowledge, the assistant built from it, and a way to run a server for one test.
+/// The shipped knowledge and its assistant, as the server tests name them.
 enum ServerFixtures {
-    /// The repository's root, found from this file.
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url
-    }()
+    /// The assistant every test server starts with, loaded once.
+    static var assistant: Assistant { ShippedKnowledge.assistant }
 
     /// The shipped knowledge folder.
-    static let knowledgeDirectory = root.appendingPathComponent("Knowledge", isDirectory: true)
-
-    /// The assistant every test server starts with, loaded once.
-    static let assistant: Assistant = {
-        do {
-            return try loadAssistant(from: knowledgeDirectory)
-        } catch {
-            fatalError("shipped knowledge: \(error)")
-        }
-    }()
+    static var knowledgeDirectory: URL { RepositoryFiles.knowledgeDirectory }
 
     /// The center's phone number as the knowledge writes it.
-    static var centerPhone: String { assistant.knowledge.center.phone }
+    static var centerPhone: String { ShippedKnowledge.centerPhone }
 
     /// An assistant from a knowledge folder, as `opendoor serve` builds it.
     static func loadAssistant(from directory: URL) throws -> Assistant {
-        let knowledge = try Knowledge.load(from: directory)
-        let rules = try SafetyRules.load(from: directory.appendingPathComponent("safety.yaml"))
-        return Assistant(knowledge: knowledge, safety: CrisisDetector(rules: rules))
+        try ShippedKnowledge.loadAssistant(from: directory)
     }
 }
 
@@ -81,7 +66,7 @@ func withServer(
     _ body: (RunningServer) async throws -> Void
 ) async throws {
     let logs = LogRecorder()
-    let logger = Logger(label: "opendoor.test") { _ in RecordingLogHandler(recorder: logs) }
+    let logger = logs.logger()
     let server = ChatServer(
         configuration: configuration, assistant: ServerFixtures.assistant, store: store, logger: logger,
         reloadAssistant: reloadAssistant)
@@ -100,35 +85,5 @@ func withServer(
         }
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
-    }
-}
-
-/// Keeps every log line in memory, to check what the server logs (and what it never logs).
-final class LogRecorder: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    func append(_ line: String) {
-        lines.withLock { $0.append(line) }
-    }
-
-    /// Every line so far: level, message and metadata.
-    var all: [String] { lines.withLock { $0 } }
-}
-
-/// A log handler writing to a ``LogRecorder``.
-struct RecordingLogHandler: LogHandler {
-    let recorder: LogRecorder
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        recorder.append("\(event.level) \(event.message) \(fields)")
     }
 }

@@ -11,10 +11,11 @@ import Foundation
 /// Every socket call runs on the client's own dispatch queue, never on Swift's cooperative pool (two
 /// threads on a two-core machine), and every read gives up after `timeout`, so a broken server fails a
 /// test instead of hanging it.
-final class TestClient: @unchecked Sendable {
+public final class TestClient: @unchecked Sendable {
     /// Why a client call failed.
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong.
+        public var description: String
     }
 
     private let descriptor: Int32
@@ -32,7 +33,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Connects to 127.0.0.1:`port`.
-    static func connect(port: Int, timeout: TimeInterval = 10) async throws -> TestClient {
+    public static func connect(port: Int, timeout: TimeInterval = 10) async throws -> TestClient {
         let descriptor = try await onIOThread { try connectedSocket(port: port, timeout: timeout) }
         return TestClient(descriptor: descriptor)
     }
@@ -42,7 +43,7 @@ final class TestClient: @unchecked Sendable {
     ///
     /// All of it runs on one thread of its own, so the pauses stay short even when the tests' cooperative
     /// pool is busy with other tests: only the server's timing is under test.
-    static func exchangeRepeatedly(
+    public static func exchangeRepeatedly(
         port: Int, sending line: String, every interval: TimeInterval, for duration: TimeInterval
     ) async throws -> [String] {
         try await onIOThread {
@@ -85,22 +86,22 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Sends text as UTF-8.
-    func send(_ text: String) async throws {
+    public func send(_ text: String) async throws {
         try await send(bytes: Array(text.utf8))
     }
 
     /// Sends raw bytes.
-    func send(bytes: [UInt8]) async throws {
+    public func send(bytes: [UInt8]) async throws {
         try await run { try self.sendNow(bytes) }
     }
 
     /// The next line without its `\n`, or nil at end of input.
-    func readLine() async throws -> String? {
+    public func readLine() async throws -> String? {
         try await run { try self.nextLine() }
     }
 
     /// The next text-protocol reply: its lines up to the blank line that ends it; nil at end of input.
-    func readTextReply() async throws -> [String]? {
+    public func readTextReply() async throws -> [String]? {
         try await run {
             var lines: [String] = []
             while let line = try self.nextLine() {
@@ -112,7 +113,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// The next JSON-lines object.
-    func readJSON() async throws -> ServerLine {
+    public func readJSON() async throws -> ServerLine {
         guard let line = try await readLine() else { throw Failure(description: "end of input, expected JSON") }
         do {
             return try JSONDecoder().decode(ServerLine.self, from: Data(line.utf8))
@@ -122,7 +123,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Everything until the server closes the connection.
-    func readToEnd() async throws -> String {
+    public func readToEnd() async throws -> String {
         try await run {
             var lines: [String] = []
             while let line = try self.nextLine() { lines.append(line) }
@@ -131,17 +132,17 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Whether the server closed the connection (reads end-of-input next).
-    func isAtEnd() async throws -> Bool {
+    public func isAtEnd() async throws -> Bool {
         try await readLine() == nil
     }
 
     /// Closes the sending side, like `nc -q1` at the end of its input.
-    func finishSending() async throws {
+    public func finishSending() async throws {
         try await run { _ = shutdown(self.descriptor, Int32(SHUT_WR)) }
     }
 
     /// Closes the connection.
-    func close() async {
+    public func close() async {
         try? await run { self.closeNow() }
     }
 
@@ -199,18 +200,18 @@ final class TestClient: @unchecked Sendable {
 }
 
 /// Any object the JSON-lines protocol sends; fields that don't apply are nil.
-struct ServerLine: Decodable, Sendable {
-    var type: String
-    var text: String?
-    var intent: String?
-    var source: String?
-    var confidence: Double?
-    var options: [String]?
-    var state: String?
-    var crisis: Bool?
-    var code: String?
-    var message: String?
-    var reason: String?
-    var version: Int?
-    var maxLineBytes: Int?
+public struct ServerLine: Decodable, Sendable {
+    public var type: String
+    public var text: String?
+    public var intent: String?
+    public var source: String?
+    public var confidence: Double?
+    public var options: [String]?
+    public var state: String?
+    public var crisis: Bool?
+    public var code: String?
+    public var message: String?
+    public var reason: String?
+    public var version: Int?
+    public var maxLineBytes: Int?
 }

@@ -1,0 +1,54 @@
+import Logging
+import Synchronization
+
+/// Keeps every log line in memory, to check what is logged (and what never is).
+public final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// An empty recorder.
+    public init() {}
+
+    /// Adds a line.
+    public func append(_ line: String) {
+        lines.withLock { $0.append(line) }
+    }
+
+    /// Every line so far, as `level message key=value …` (metadata sorted by key).
+    public var all: [String] { lines.withLock { $0 } }
+
+    /// A logger at `level` writing here.
+    public func logger(label: String = "opendoor.test", level: Logger.Level = .trace) -> Logger {
+        var logger = Logger(label: label) { _ in RecordingLogHandler(recorder: self) }
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// A log handler writing to a ``LogRecorder``.
+public struct RecordingLogHandler: LogHandler {
+    /// Where lines go.
+    public let recorder: LogRecorder
+    /// The handler's metadata.
+    public var metadata: Logger.Metadata = [:]
+    /// The handler's level.
+    public var logLevel: Logger.Level = .trace
+
+    /// A handler writing to `recorder`.
+    public init(recorder: LogRecorder) {
+        self.recorder = recorder
+    }
+
+    /// Metadata by key.
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Records the event as one line.
+    public func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let error = event.error.map { " error=\($0)" } ?? ""
+        recorder.append("\(event.level) \(event.message) \(fields)\(error)")
+    }
+}
