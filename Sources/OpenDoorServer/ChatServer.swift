@@ -111,7 +111,7 @@ public actor ChatServer: Service {
     /// Listens and serves until graceful shutdown or cancellation, then closes the callback store.
     public nonisolated func run() async throws {
         try await markStarted()
-        let listeners: [(address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>)]
+        let listeners: [(address: ListenerAddress, listener: LineListener)]
         do {
             listeners = try await bindListeners()
         } catch {
@@ -151,64 +151,43 @@ public actor ChatServer: Service {
 
     // MARK: - Listening
 
-    private nonisolated func bindListeners() async throws -> [(
-        address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>
-    )] {
-        var bound: [(address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>)] = []
+    private nonisolated func bindListeners() async throws -> [(address: ListenerAddress, listener: LineListener)] {
+        var bound: [(address: ListenerAddress, listener: LineListener)] = []
         do {
             for (chatProtocol, port) in configuration.listeners {
                 bound.append(try await bind(chatProtocol, port: port))
             }
         } catch {
-            for listener in bound { try? await listener.channel.channel.close() }
+            for entry in bound { await entry.listener.close() }
             throw error
         }
         return bound
     }
 
     private nonisolated func bind(_ chatProtocol: ChatProtocol, port: Int) async throws -> (
-        address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>
+        address: ListenerAddress, listener: LineListener
     ) {
         let host = configuration.host
-        let idleTimeout = TimeAmount(configuration.idleTimeout)
-        let closeGracePeriod = TimeAmount(configuration.closeGracePeriod)
-        let channel: NIOAsyncChannel<AcceptedConnection, Never>
+        let listener: LineListener
         do {
-            channel = try await ServerBootstrap.bindLineServer(
-                group: eventLoopGroup, host: host, port: port, idleTimeout: idleTimeout,
-                closeGracePeriod: closeGracePeriod)
+            listener = try await LineListener.bind(
+                group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration))
         } catch {
             throw ChatServerError.cannotListen(
                 ListenerAddress(chatProtocol: chatProtocol, host: host, port: port), reason: "\(error)")
         }
-        let boundPort = channel.channel.localAddress?.port ?? port
-        return (ListenerAddress(chatProtocol: chatProtocol, host: host, port: boundPort), channel)
+        return (ListenerAddress(chatProtocol: chatProtocol, host: host, port: listener.port ?? port), listener)
     }
 
     // MARK: - Serving
 
-    private nonisolated func serve(
-        _ listeners: [(address: ListenerAddress, channel: NIOAsyncChannel<AcceptedConnection, Never>)]
-    ) async throws {
+    private nonisolated func serve(_ listeners: [(address: ListenerAddress, listener: LineListener)]) async throws {
         try await withThrowingDiscardingTaskGroup { group in
-            for listener in listeners {
-                group.addTask { try await self.accept(on: listener.channel, speaking: listener.address.chatProtocol) }
-            }
-        }
-    }
-
-    /// Accepts connections until graceful shutdown, then closes the listening socket and waits for the
-    /// connections, which say their goodbyes.
-    private nonisolated func accept(
-        on listener: NIOAsyncChannel<AcceptedConnection, Never>, speaking chatProtocol: ChatProtocol
-    ) async throws {
-        try await withThrowingDiscardingTaskGroup { connections in
-            try await listener.executeThenClose { inbound in
-                for try await connection in inbound.cancelOnGracefulShutdown() {
-                    // On the connection's own event loop: no thread hop between reading, answering and writing.
-                    let executor = EventLoopTaskExecutor(connection.channel.channel.eventLoop)
-                    connections.addTask(executorPreference: executor) {
-                        await self.handle(connection, speaking: chatProtocol)
+            for (address, listener) in listeners {
+                // Until graceful shutdown; then the listener closes and the connections say their goodbyes.
+                group.addTask {
+                    try await listener.serve(stopsOnGracefulShutdown: true) { connection in
+                        await self.handle(connection, speaking: address.chatProtocol)
                     }
                 }
             }

@@ -33,23 +33,15 @@ public struct EchoServer: Sendable {
 
     /// Listens, reports the bound port to `onListening`, and echoes lines until the task is cancelled.
     public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
-        let idleTimeout = TimeAmount(ServerConfiguration().idleTimeout)
-        let grace = TimeAmount(ServerConfiguration().closeGracePeriod)
-        let listener = try await ServerBootstrap.bindLineServer(
-            group: MultiThreadedEventLoopGroup.singleton, host: host, port: port, idleTimeout: idleTimeout,
-            closeGracePeriod: grace)
-        onListening(listener.channel.localAddress?.port ?? port)
-        logger.info("echo server listening", metadata: ["port": "\(listener.channel.localAddress?.port ?? port)"])
-        try await withThrowingDiscardingTaskGroup { connections in
-            try await listener.executeThenClose { inbound in
-                for try await accepted in inbound {
-                    let connection = accepted.channel
-                    // As `ChatServer` does: the connection's task runs on its channel's event loop.
-                    connections.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
-                        await echo(connection)
-                    }
-                }
-            }
+        let listener = try await LineListener.bind(
+            group: MultiThreadedEventLoopGroup.singleton, host: host, port: port,
+            timeouts: .init(ServerConfiguration()))
+        let bound = listener.port ?? port
+        onListening(bound)
+        logger.info("echo server listening", metadata: ["port": "\(bound)"])
+        // As `ChatServer` does: each connection's task runs on its channel's event loop.
+        try await listener.serve(stopsOnGracefulShutdown: false) { accepted in
+            await echo(accepted.channel)
         }
     }
 

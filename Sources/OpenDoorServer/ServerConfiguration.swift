@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// How long a visitor may send nothing, counted from the server's last reply, before the chat says goodbye
     /// and closes.
     public var idleTimeout: Duration = .seconds(600)
+    /// The longest a line may take to arrive, from its first byte to its line break; a client that trickles
+    /// bytes without ever finishing a line is closed after this (and bytes alone never reset the idle time).
+    public var lineTimeout: Duration = .seconds(30)
     /// How many visitors may be connected at once, over both protocols; the next one is told the chat is busy.
     public var maximumConnections: Int = 100
     /// How many lines one connection may send in a quick burst before the rate limit applies.

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import OpenDoorKit
 import OpenDoorServer
 import OpenDoorTestSupport
@@ -81,6 +83,46 @@ struct LifecycleTests {
         await #expect(throws: CallbackStoreError.self) { try await store.list(status: nil) }
         await #expect(throws: (any Error).self) { try await TestClient.connect(port: ports.text) }
         await #expect(throws: (any Error).self) { try await TestClient.connect(port: ports.json) }
+    }
+
+    @Test(
+        "Shutdown while connections pour in during an event-loop stall ends cleanly: no crash, every connection closed"
+    )
+    func shutdownDuringConnectionChurn() async throws {
+        // The SIGILL of issue 10: connections accepted while the event loops were stalled were set up after the
+        // accept loop had stopped, and NIO dropped them with their writers unfinished. Several rounds, because
+        // which connections land before and after the listener closes varies from run to run.
+        for _ in 0..<3 {
+            let logs = LogRecorder()
+            let server = ChatServer(
+                configuration: .forTests, assistant: ServerFixtures.assistant, store: InMemoryCallbackStore(),
+                logger: logs.logger())
+            let group = ServiceGroup(services: [server], logger: logs.logger())
+            let running = Task { try await group.run() }
+            let port = try #require(try await server.port(for: .text))
+
+            // The fault: every event loop busy for a while, as under a burst of slow work. The kernel still
+            // completes the connections (within the listen backlog); the loops accept them once free.
+            let stalled = MultiThreadedEventLoopGroup.singleton.makeIterator().map { loop in
+                loop.submit { usleep(300_000) }
+            }
+            var clients: [TestClient] = []
+            for _ in 0..<120 { clients.append(try await TestClient.connect(port: port)) }
+            await group.triggerGracefulShutdown()
+            for _ in 0..<60 {
+                // Some of these may be refused once the listener is gone; that is fine.
+                if let client = try? await TestClient.connect(port: port) { clients.append(client) }
+            }
+            for stall in stalled { try await stall.get() }
+
+            try await running.value
+            // Every connection ends: greeted and told goodbye, or closed unanswered; none is left hanging.
+            for client in clients {
+                _ = try await client.readToEnd()
+                await client.close()
+            }
+            #expect(logs.all.contains { $0.contains("stopped") })
+        }
     }
 
     @Test("A reload that fails keeps the old knowledge; one that works is used by new chats only")
