@@ -83,6 +83,7 @@ let package = Package(
                 "OpenDoorServer", "OpenDoorKit", "OpenDoorSQLite", "OpenDoorTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -48,7 +48,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = Self.unwrapInboundIn(data)
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         var completed = false
         var lineHasContent = self.lineHasContent
         var partial = lineStarted != nil
@@ -78,7 +78,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         owesReply = false
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         context.write(data, promise: promise)
     }
 
@@ -99,7 +99,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
 
     private func start(context: ChannelHandlerContext) {
         guard check == nil else { return }
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         schedule(at: lastActivity + timeouts.idle, context: context)
     }
 
@@ -118,7 +118,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
 
     private func timerFired(context: ChannelHandlerContext) {
         guard context.channel.isActive, stop.reason == nil else { return }
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         let lineDeadline = lineStarted.map { $0 + timeouts.line }
         let idleDeadline = owesReply ? nil : lastActivity + timeouts.idle
         if let lineDeadline, lineDeadline <= now {

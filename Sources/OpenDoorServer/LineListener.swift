@@ -17,6 +17,13 @@ package struct LineListener: Sendable {
         /// How long a connection being closed gets to write its goodbye before it is cut off.
         package var closeGracePeriod: TimeAmount
 
+        /// Timeouts as given.
+        package init(idle: TimeAmount, line: TimeAmount, closeGracePeriod: TimeAmount) {
+            self.idle = idle
+            self.line = line
+            self.closeGracePeriod = closeGracePeriod
+        }
+
         /// Timeouts from a server configuration.
         package init(_ configuration: ServerConfiguration) {
             idle = TimeAmount(configuration.idleTimeout)

@@ -38,27 +38,38 @@ public final class TestClient: @unchecked Sendable {
         return TestClient(descriptor: descriptor)
     }
 
-    /// Connects, then sends `line` and reads one line back again and again for `duration`, pausing
-    /// `interval` between exchanges; returns every line read, the greeting first.
+    /// Connects, reads the greeting, then sends `bytes` one byte at a time, pausing `interval` between bytes
+    /// and starting over at the end, until the server closes the connection; returns every line read, the
+    /// greeting first. Throws if the connection is still open after `limit` seconds.
     ///
-    /// All of it runs on one thread of its own, so the pauses stay short even when the tests' cooperative
-    /// pool is busy with other tests: only the server's timing is under test.
-    public static func exchangeRepeatedly(
-        port: Int, sending line: String, every interval: TimeInterval, for duration: TimeInterval
+    /// All of it runs on one thread of its own: a slowloris client, which a server must not let hold a slot.
+    public static func trickle(
+        port: Int, bytes: [UInt8], every interval: TimeInterval, limit: TimeInterval
     ) async throws -> [String] {
         try await onIOThread {
             let client = TestClient(descriptor: try connectedSocket(port: port, timeout: 10))
             defer { client.closeNow() }
             guard let greeting = try client.nextLine() else { throw Failure(description: "no greeting") }
-            var answers = [greeting]
-            let deadline = Date().addingTimeInterval(duration)
+            var lines = [greeting]
+            let deadline = Date().addingTimeInterval(limit)
+            var next = 0
             while Date() < deadline {
                 usleep(useconds_t(interval * 1_000_000))
-                try client.sendNow(Array(line.utf8))
-                guard let answer = try client.nextLine() else { throw Failure(description: "closed by the server") }
-                answers.append(answer)
+                var byte = bytes[next % bytes.count]
+                next += 1
+                let sent = Glibc.send(client.descriptor, &byte, 1, Int32(MSG_NOSIGNAL))
+                // What the server wrote so far, without waiting for more.
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                let count = chunk.withUnsafeMutableBytes {
+                    recv(client.descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+                }
+                if count > 0 { client.pending += chunk[..<count] }
+                if sent < 0 || count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                    while let line = try? client.nextLine() { lines.append(line) }
+                    return lines
+                }
             }
-            return answers
+            throw Failure(description: "the server kept a trickling connection open for \(limit) s")
         }
     }
 
