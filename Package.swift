@@ -41,8 +41,17 @@ let package = Package(
                 "OpenDoorKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Benchmark tools, not the product: the load generator, the line-echo baseline, `opendoor load`'s phases.
+        .target(
+            name: "OpenDoorLoad",
+            dependencies: [
+                "OpenDoorServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -54,16 +63,21 @@ let package = Package(
         .executableTarget(
             name: "opendoor",
             dependencies: [
-                "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorTerminal", "OpenDoorLogging",
+                "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorLoad", "OpenDoorTerminal", "OpenDoorLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // What several test targets share: repository paths, an in-memory log handler, a TCP test client.
+        // What several test targets share: repository paths, an in-memory log handler, a TCP test client, a
+        // chat server run for one test.
         .target(
             name: "OpenDoorTestSupport",
-            dependencies: ["OpenDoorKit", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "OpenDoorKit", "OpenDoorServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/OpenDoorTestSupport"
         ),
         .testTarget(
@@ -85,6 +99,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OpenDoorLoadTests",
+            dependencies: [
+                "OpenDoorLoad", "OpenDoorServer", "OpenDoorTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

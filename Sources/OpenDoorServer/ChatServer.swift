@@ -29,6 +29,8 @@ public actor ChatServer: Service {
     /// The assistant new conversations start with; a reload replaces it.
     private var assistant: Assistant
     private var openConnections = 0
+    /// Visitors turned away because the chat was full, logged as summaries.
+    private var busyRefusals: RefusalLog
     private var lastConnectionID: UInt64 = 0
     private var started = false
     private var listening = Listening.waiting([])
@@ -62,6 +64,7 @@ public actor ChatServer: Service {
         self.logger = logger
         self.reloader = reloadAssistant
         self.eventLoopGroup = .singleton
+        self.busyRefusals = RefusalLog(interval: configuration.refusalLogInterval)
     }
 
     // MARK: - Public API
@@ -215,6 +218,9 @@ public actor ChatServer: Service {
     private func admit() -> (id: UInt64, assistant: Assistant, admitted: Bool) {
         lastConnectionID += 1
         guard openConnections < configuration.maximumConnections else {
+            busyRefusals.refused(
+                "busy", message: "connections refused: chat full", logger: logger,
+                metadata: ["max_connections": "\(configuration.maximumConnections)"])
             return (lastConnectionID, assistant, false)
         }
         openConnections += 1

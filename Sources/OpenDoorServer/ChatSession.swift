@@ -24,7 +24,7 @@ struct ChatSession: Sendable {
     /// Serves the connection until the client leaves, it idles out or the server shuts down, then closes it.
     func run(_ connection: AcceptedConnection) async {
         let opened = ContinuousClock.now
-        var traffic = Traffic()
+        var traffic = Traffic(refusals: RefusalLog(interval: configuration.refusalLogInterval))
         logger.info("connection opened")
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
@@ -48,6 +48,7 @@ struct ChatSession: Sendable {
             "reason": "\(connection.stop.reason?.rawValue ?? "client closed")", "lines": "\(traffic.lines)",
             "replies": "\(traffic.replies)", "duration_s": "\(Self.seconds(ContinuousClock.now - opened))",
         ]
+        if traffic.refusals.total > 0 { metadata["refused"] = "\(traffic.refusals.total)" }
         if traffic.replies > 0 {
             metadata["latency_ms_avg"] = "\(Self.milliseconds(traffic.replyTime / traffic.replies))"
             metadata["latency_ms_max"] = "\(Self.milliseconds(traffic.slowestReply))"
@@ -65,6 +66,8 @@ struct ChatSession: Sendable {
         var replyTime = Duration.zero
         /// The longest an answer took.
         var slowestReply = Duration.zero
+        /// Lines refused (over the rate limit, too long, not JSON …), logged as summaries.
+        var refusals: RefusalLog
 
         mutating func replied(in latency: Duration) {
             replies += 1
@@ -75,8 +78,6 @@ struct ChatSession: Sendable {
 
     /// Tells a visitor the chat is full and gives the center's number, then closes.
     func refuseBusy(_ connection: AcceptedConnection) async {
-        logger.notice(
-            "connection refused: chat full", metadata: ["max_connections": "\(configuration.maximumConnections)"])
         do {
             try await connection.channel.executeThenClose { _, outbound in
                 try await send(.bye(.busy, text: ServerText.busy(assistant.knowledge)), to: outbound)
@@ -113,7 +114,7 @@ struct ChatSession: Sendable {
             }
             if case .blank = input { continue }
             guard limiter.allow() else {
-                try await refuse(.rateLimited, outbound: outbound)
+                try await refuse(.rateLimited, outbound: outbound, traffic: &traffic)
                 continue
             }
             switch input {
@@ -136,7 +137,7 @@ struct ChatSession: Sendable {
                 logger.info("client said bye")
                 return
             case .invalid(let error):
-                try await refuse(error, outbound: outbound)
+                try await refuse(error, outbound: outbound, traffic: &traffic)
             case .blank:
                 continue reading
             }
@@ -156,8 +157,11 @@ struct ChatSession: Sendable {
             ])
     }
 
-    private func refuse(_ error: ProtocolError, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        logger.notice("line refused", metadata: ["code": "\(error.code)"])
+    private func refuse(
+        _ error: ProtocolError, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, traffic: inout Traffic
+    ) async throws {
+        // A flood of refused lines is a few log lines, not one each: the connection's close line has the total.
+        traffic.refusals.refused("\(error.code)", message: "lines refused", logger: logger)
         try await send(.error(error), to: outbound)
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What one line from a client asks for.
 enum ClientInput: Hashable, Sendable {
     /// A message for the conversation (control characters already removed).
@@ -25,13 +23,8 @@ enum ClientInput: Hashable, Sendable {
 
     private static func parseJSON(_ line: String) -> ClientInput {
         if isBlank(line) { return .blank }
-        // The usual `{"type":"message","text":"…"}` is read directly; anything else goes to `JSONDecoder`.
-        if let flat = FlatJSONObject(line) {
-            let input = interpret(ClientObject(type: flat["type"], text: flat["text"]))
-            assert(input == decodeJSON(line), "FlatJSONObject differs from JSONDecoder for \(line)")
-            return input
-        }
-        return decodeJSON(line)
+        guard let fields = JSONLineReader.stringFields(line) else { return .invalid(.invalidJSON) }
+        return interpret(type: fields["type"], text: fields["text"])
     }
 
     /// Whether every character of `line` is whitespace.
@@ -44,45 +37,18 @@ enum ClientInput: Hashable, Sendable {
         return line.allSatisfy(\.isWhitespace)
     }
 
-    private static func decodeJSON(_ line: String) -> ClientInput {
-        guard let object = try? JSONDecoder().decode(ClientObject.self, from: Data(line.utf8)) else {
-            return .invalid(.invalidJSON)
-        }
-        return interpret(object)
-    }
-
-    private static func interpret(_ object: ClientObject) -> ClientInput {
-        switch object.type {
+    /// What an object with these string fields asks for; fields of another kind count as missing.
+    private static func interpret(type: String?, text: String?) -> ClientInput {
+        switch type {
         case "message":
-            guard let text = object.text else { return .invalid(.missingText) }
+            guard let text else { return .invalid(.missingText) }
             return .message(VisitorText.clean(text))
         case "hello":
             return .hello
         case "bye":
             return .bye
         default:
-            return .invalid(.unknownType(object.type))
+            return .invalid(type == nil ? .missingType : .unknownType)
         }
-    }
-}
-
-/// A JSON-lines object as a client sends it; fields of the wrong kind read as missing.
-private struct ClientObject: Decodable {
-    var type: String?
-    var text: String?
-
-    enum CodingKeys: String, CodingKey {
-        case type, text
-    }
-
-    init(type: String?, text: String?) {
-        self.type = type
-        self.text = text
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        type = try? container.decode(String.self, forKey: .type)
-        text = try? container.decode(String.self, forKey: .text)
     }
 }

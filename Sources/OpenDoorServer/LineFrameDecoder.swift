@@ -1,7 +1,7 @@
 import NIOCore
 
 /// One line from a client, or word that a line was too long and was skipped.
-enum LineFrame {
+package enum LineFrame {
     /// A line's bytes, without its line break.
     case line(ByteBuffer)
     /// A line longer than the maximum; its bytes were dropped, up to and including its line break.
@@ -16,26 +16,26 @@ enum LineFrame {
 /// up without a break are dropped as soon as they pass the maximum, together with the rest of their
 /// line. Either way the client gets one ``LineFrame/tooLong`` and the connection goes on; memory per
 /// connection stays near the maximum whatever the client sends.
-struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
-    typealias InboundOut = LineFrame
+package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
+    package typealias InboundOut = LineFrame
 
     /// The longest line let through, in bytes without the line break.
-    let maximumLength: Int
+    package let maximumLength: Int
     private var lines = NIOSplitLinesMessageDecoder(omittingEmptySubsequences: false)
     /// Dropping the rest of a line that was already too long.
     private var skipping = false
     /// The dropped line ended with `\r`: a `\n` right after it belongs to the same break.
     private var skipLineFeed = false
 
-    init(maximumLength: Int) {
+    package init(maximumLength: Int) {
         self.maximumLength = maximumLength
     }
 
-    mutating func decode(buffer: inout ByteBuffer) throws -> LineFrame? {
+    package mutating func decode(buffer: inout ByteBuffer) throws -> LineFrame? {
         try decode(&buffer, isLast: false)
     }
 
-    mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> LineFrame? {
+    package mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> LineFrame? {
         try decode(&buffer, isLast: true)
     }
 

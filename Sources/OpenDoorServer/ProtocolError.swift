@@ -45,11 +45,13 @@ struct ProtocolError: Error, Hashable, Sendable {
         self.message = message
     }
 
-    /// A line longer than `maximum` bytes.
+    /// A line longer than `maximum` bytes. The limit is in bytes of UTF-8, which is as many letters for plain
+    /// English but fewer for accented letters or emoji, so the visitor is told it in bytes, with a rough guide.
     static func lineTooLong(maximum: Int) -> Self {
         Self(
             .lineTooLong,
-            "That message is too long for me. Please keep it under \(maximum) characters and send it again.")
+            "That message is too long for me. Please keep it under \(maximum) bytes (about \(maximum) letters of "
+                + "plain text, fewer with emoji or accents) and send it again, or in shorter parts.")
     }
 
     /// A line that is not UTF-8.
@@ -60,12 +62,12 @@ struct ProtocolError: Error, Hashable, Sendable {
     static let invalidJSON = Self(
         .invalidJSON, #"Each line must be one JSON object, like {"type":"message","text":"hello"}."#)
 
-    /// A JSON object with no `type`, or one the server doesn't know.
-    static func unknownType(_ type: String?) -> Self {
-        guard let type else { return Self(.unknownType, #"The object needs a "type": "message", "hello" or "bye"."#) }
-        let shown = type.count > 40 ? String(type.prefix(40)) + "…" : type
-        return Self(.unknownType, #"Unknown type "\#(shown)": use "message", "hello" or "bye"."#)
-    }
+    /// A JSON object with no `type` string.
+    static let missingType = Self(.unknownType, #"The object needs a "type": "message", "hello" or "bye"."#)
+
+    /// A JSON object whose `type` the server doesn't know. The type is not repeated back: it is the client's
+    /// text, and could hold anything (control characters, bidirectional overrides, a phone number).
+    static let unknownType = Self(.unknownType, #"Unknown "type": use "message", "hello" or "bye"."#)
 
     /// A `message` object with no `text` string.
     static let missingText = Self(

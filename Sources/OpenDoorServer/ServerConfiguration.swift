@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// How long a connection being closed (idle, or on shutdown) gets to write its last reply and goodbye; a
     /// visitor who doesn't read them is cut off after this.
     public var closeGracePeriod: Duration = .seconds(5)
+    /// The shortest time between two log lines about refusals (lines over the rate limit, visitors turned away
+    /// when the chat is full): a flood is logged as counts, not line by line.
+    public var refusalLogInterval: Duration = .seconds(60)
     /// Whether SIGHUP reloads the knowledge (when the server was given a way to reload it).
     public var reloadsOnHangup: Bool = true
 

@@ -54,7 +54,7 @@ struct JSONFastPathTests {
     }
 
     @Test(
-        "blank lines and flat objects are read as JSONDecoder reads them",
+        "lines are read as JSON objects, strictly",
         arguments: [
             ("", ClientInput.blank),
             ("   \t", .blank),
@@ -67,8 +67,26 @@ struct JSONFastPathTests {
             (#"{"type":"bye","text":"x"}"#, .bye),
             (#"{"type":"message"}"#, .invalid(.missingText)),
             (#"{"type":"message","text":1}"#, .invalid(.missingText)),
-            (#"{"type":"nope","text":"a"}"#, .invalid(.unknownType("nope"))),
+            (#"{"type":"nope","text":"a"}"#, .invalid(.unknownType)),
+            (#"{"type":"\u202Enope\u0007"}"#, .invalid(.unknownType)),
+            (#"{"text":"a"}"#, .invalid(.missingType)),
+            (#"{"type":7,"text":"a"}"#, .invalid(.missingType)),
+            (#"{"type":"message","text":"a","n":[1,-2.5e3,{"x":null},true,false,0]}"#, .message("a")),
+            (#"{"type":"message","text":"\ud83d\udcac \"q\" \\ \/ \t"}"#, .message("💬 \"q\" \\ /  ")),
             ("not json", .invalid(.invalidJSON)),
+            // What Foundation's JSONDecoder lets through, and JSON does not.
+            (#"{"type":"message","text":"a",}"#, .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"a","n":01}"#, .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"a","n":[1,]}"#, .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"a","n":1.}"#, .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"a","n":-}"#, .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"a","type":"bye"}"#, .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"\ud800"}"#, .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"\x"}"#, .invalid(.invalidJSON)),
+            ("{\"type\":\"message\",\"text\":\"tab\there\"}", .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"a"} {}"#, .invalid(.invalidJSON)),
+            (#"{"type":"message","text":"a","n":"# + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}",
+                .invalid(.invalidJSON)),
         ] as [(String, ClientInput)]
     )
     func reading(line: String, expected: ClientInput) {

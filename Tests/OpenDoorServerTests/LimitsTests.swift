@@ -143,4 +143,28 @@ struct LimitsTests {
             await client.close()
         }
     }
+
+    @Test("A flood of refused lines is logged as a summary, not line by line")
+    func floodLogging() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.messageBurst = 2
+        configuration.messagesPerMinute = 1
+        var logs: LogRecorder?
+        try await withServer(configuration) { server in
+            logs = server.logs
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            let line = #"{"type":"hello"}"# + "\n"
+            try await client.send(String(repeating: line, count: 500))
+            var refused = 0
+            for _ in 0..<500 where try await client.readJSON().code == "rate_limited" { refused += 1 }
+            #expect(refused == 498)
+            await client.close()
+        }
+        // withServer has waited for the server to stop, so the connection has logged all it will.
+        let summaries = try #require(logs).all.filter { $0.contains("refused") }
+        #expect(summaries.count == 2, "one line at the first refusal, one when the connection closed: \(summaries)")
+        #expect(summaries.first?.contains("codes=rate_limited") == true)
+        #expect(summaries.last?.contains("refused=498") == true)
+    }
 }

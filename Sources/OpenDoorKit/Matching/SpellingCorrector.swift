@@ -9,6 +9,11 @@ public struct SpellingCorrector: Sendable {
     public static let minimumLength = 4
     /// Words of at least this length may be two edits away; shorter ones only one.
     public static let twoEditLength = 8
+    /// Words longer than this (in UTF-8 bytes) are never corrected. A correction's work grows with the cube
+    /// of the word's length (every one- and two-letter deletion, each hashed whole), so one 2,000-letter
+    /// "word" used to take 18 s; a word longer than the longest known word plus two edits has no
+    /// correction anyway, so the bound is the smaller of this and that.
+    public static let maximumLength = 32
 
     private var words: [String] = []
     /// Every word's UTF-8 bytes, one after the other; word `n`'s are `wordBytes[wordStarts[n]..<wordStarts[n + 1]]`.
@@ -16,6 +21,8 @@ public struct SpellingCorrector: Sendable {
     private var wordStarts: [Int32] = [0]
     private var frequencies: [Int] = []
     private var known: [String: Int] = [:]
+    /// The longest word a correction may have: the longest known word plus two edits, at most ``maximumLength``.
+    private var longestCorrectable = 0
     private var knownByHash: [UInt64: Int32] = [:]
     /// (hash of a deletion form, word) pairs in an open-addressing table with linear probing; a word id of
     /// -1 marks an empty slot. Words are added in id order and nothing is removed, so a probe meets one
@@ -49,6 +56,7 @@ public struct SpellingCorrector: Sendable {
             wordStarts.append(Int32(wordBytes.count))
             knownByHash[Self.hash(bytes[...])] = id
             guard bytes.count >= Self.minimumLength else { continue }
+            longestCorrectable = max(longestCorrectable, min(Self.maximumLength, bytes.count + 2))
             Self.forEachDeletionHash(of: bytes, depth: bytes.count >= Self.twoEditLength ? 2 : 1) {
                 forms.append($0)
                 owners.append(id)
@@ -77,8 +85,10 @@ public struct SpellingCorrector: Sendable {
         known[word] != nil
     }
 
-    /// The closest known word, or nil when the word is known already, too short, or nothing is close.
+    /// The closest known word, or nil when the word is known already, too short or too long, or nothing is close.
     public func correction(for word: String) -> String? {
+        // Checked first: hashing or copying a very long word already costs more than it is worth.
+        guard word.utf8.count <= longestCorrectable else { return nil }
         let bytes = Array(word.utf8)
         guard known[word] == nil, bytes.count >= Self.minimumLength,
             !bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 })

@@ -2,7 +2,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
-@testable import OpenDoorServer
+@testable import OpenDoorLoad
 
 /// How one load connection counts answers, fed bytes in awkward pieces.
 @Suite("Load connection handler")

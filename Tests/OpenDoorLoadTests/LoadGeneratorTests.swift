@@ -1,28 +1,35 @@
 import Logging
 import NIOPosix
-import Synchronization
+import OpenDoorServer
+import OpenDoorTestSupport
 import Testing
 
-@testable import OpenDoorServer
+@testable import OpenDoorLoad
 
 /// The load generator against the echo server, in-process: every message is sent and answered once.
 @Suite("Load generator")
 struct LoadGeneratorTests {
     /// Runs `body` with an echo server listening on a free port, then stops it.
+    ///
+    /// Waits for the server to report its port, however long a busy machine takes to get there; if the
+    /// server fails to start, its error ends the wait.
     private func withEchoServer(_ body: (Int) async throws -> Void) async throws {
-        let port = Mutex<Int?>(nil)
-        let server = Task {
-            try await EchoServer(port: 0, logger: Logger(label: "echo") { _ in SwiftLogNoOpLogHandler() }).run {
-                listening in port.withLock { $0 = listening }
+        let (ports, reported) = AsyncThrowingStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                do {
+                    try await EchoServer(port: 0, logger: Logger(label: "echo") { _ in SwiftLogNoOpLogHandler() })
+                        .run { reported.yield($0) }
+                    reported.finish()
+                } catch {
+                    reported.finish(throwing: error)
+                }
             }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(try await iterator.next())
+            defer { tasks.cancelAll() }
+            try await body(port)
         }
-        defer { server.cancel() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while port.withLock({ $0 }) == nil && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        let bound = try #require(port.withLock { $0 })
-        try await body(bound)
     }
 
     @Test(

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import OpenDoorServer
 
 /// A line-echo server on the chat server's own NIO pipeline: the baseline `opendoor load` compares against.
 ///

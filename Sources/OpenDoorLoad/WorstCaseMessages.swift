@@ -1,0 +1,49 @@
+/// The costliest messages a visitor can send within the line limit, by what makes them costly: the shapes
+/// where input size enters the work (word length for typo correction, word count for the matcher, digits
+/// for the phone search, non-ASCII for the normalizer, crisis words for the safety check).
+public enum WorstCaseMessages {
+    /// Every kind, each filled to just under `maximumLineBytes` as a JSON `message` line (so the text
+    /// protocol's line is shorter still); none needs escaping in JSON.
+    public static func all(maximumLineBytes: Int) -> [(kind: String, text: String)] {
+        // `{"type":"message","text":"…"}` and the line break.
+        let budget = maximumLineBytes - 30
+        func fill(_ unit: String) -> String {
+            var text = ""
+            while text.utf8.count + unit.utf8.count <= budget { text += unit }
+            return text.trimmingSuffix(" ")
+        }
+        // Unknown words as long as the typo corrector takes, all different, so none is answered from a cache.
+        var misspelled = ""
+        var seed: UInt32 = 12_345
+        while misspelled.utf8.count + 18 <= budget {
+            var word = ""
+            for _ in 0..<17 {
+                seed = seed &* 1_103_515_245 &+ 12_345
+                word.append(Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8((seed >> 16) % 26))))
+            }
+            misspelled += word + " "
+        }
+        return [
+            ("longest word", fill("relapsed")),
+            ("longest line", fill("i dropped out of my iop two months ago and i wonder if i can come back ")),
+            ("most words", fill("a ")),
+            ("most typos (8 letters)", fill("relasped ")),
+            ("most typos (17)", misspelled.trimmingSuffix(" ")),
+            ("most digits", fill("4705550123")),
+            ("most digit groups", fill("1 ")),
+            ("most phone numbers", fill("(470) 555-0123 ")),
+            ("most emoji", fill("😀")),
+            ("most emoji sequences", fill("👩‍👩‍👧‍👦")),
+            ("most combining marks", fill("e\u{301}")),
+            ("most crisis words", fill("i want to die ")),
+        ]
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: Character) -> String {
+        var text = self
+        while text.last == suffix { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,70 @@
+import Logging
+import OpenDoorKit
+import OpenDoorServer
+import ServiceLifecycle
+
+extension ServerConfiguration {
+    /// The defaults, with both protocols on free ports and SIGHUP left alone.
+    public static var forTests: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.textPort = 0
+        configuration.jsonPort = 0
+        configuration.reloadsOnHangup = false
+        return configuration
+    }
+}
+
+/// A server running for one test, with what the test needs to talk to it.
+public struct RunningServer: Sendable {
+    /// The server.
+    public var server: ChatServer
+    /// The group running it; ``stop()`` shuts it down gracefully.
+    public var group: ServiceGroup
+    /// The text protocol's real port.
+    public var textPort: Int
+    /// The JSON-lines protocol's real port.
+    public var jsonPort: Int
+    /// The server's store.
+    public var store: InMemoryCallbackStore
+    /// Everything the server logged.
+    public var logs: LogRecorder
+
+    /// A connected text client.
+    public func textClient() async throws -> TestClient { try await TestClient.connect(port: textPort) }
+    /// A connected JSON-lines client.
+    public func jsonClient() async throws -> TestClient { try await TestClient.connect(port: jsonPort) }
+
+    /// Triggers graceful shutdown, as SIGTERM would.
+    public func stop() async { await group.triggerGracefulShutdown() }
+}
+
+/// Runs a server on 127.0.0.1, with both protocols on free ports, for the length of `body`; then shuts it
+/// down gracefully and waits until it has stopped, whether `body` passed or threw.
+public func withServer(
+    _ configuration: ServerConfiguration = .forTests,
+    store: InMemoryCallbackStore = InMemoryCallbackStore(),
+    reloadAssistant: (@Sendable () throws -> Assistant)? = nil,
+    _ body: (RunningServer) async throws -> Void
+) async throws {
+    let logs = LogRecorder()
+    let logger = logs.logger()
+    let server = ChatServer(
+        configuration: configuration, assistant: ShippedKnowledge.assistant, store: store, logger: logger,
+        reloadAssistant: reloadAssistant)
+    let group = ServiceGroup(services: [server], logger: logger)
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        do {
+            let running = RunningServer(
+                server: server, group: group, textPort: try await server.port(for: .text) ?? 0,
+                jsonPort: try await server.port(for: .jsonLines) ?? 0, store: store, logs: logs)
+            try await body(running)
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
