@@ -5,13 +5,13 @@
 /// ``maximumDepth``, so a line's cost is linear in its length whatever it holds. Only an object is a
 /// client line; its string members are kept (escapes decoded), members of other kinds are checked and
 /// skipped, and a key given twice makes the line invalid (which one would count is anyone's guess).
-enum JSONLineReader {
+package enum JSONLineReader {
     /// The deepest nesting of arrays and objects accepted.
     static let maximumDepth = 32
 
     /// The top-level string members of the object on `line`, or nil when the line is not exactly one JSON
     /// object (whitespace around it allowed).
-    static func stringFields(_ line: String) -> [String: String]? {
+    package static func stringFields(_ line: String) -> [String: String]? {
         var line = line
         return line.withUTF8 { bytes in
             var reader = Reader(bytes: bytes)

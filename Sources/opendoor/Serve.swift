@@ -49,6 +49,9 @@ extension OpenDoor {
         @Option(help: "Seconds a visitor may send nothing before the chat says goodbye and closes.")
         var idleTimeout = Int(defaults.idleTimeout.components.seconds)
 
+        @Option(help: "Seconds a line may take from its first byte to its line break before the chat closes.")
+        var lineTimeout = Int(defaults.lineTimeout.components.seconds)
+
         @Option(help: "The longest line accepted, in bytes; a longer one gets an error.")
         var maxLineLength = defaults.maximumLineLength
 
@@ -70,6 +73,7 @@ extension OpenDoor {
             }
             if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
             if idleTimeout < 1 { throw ValidationError("--idle-timeout is a number of seconds, at least 1.") }
+            if lineTimeout < 1 { throw ValidationError("--line-timeout is a number of seconds, at least 1.") }
             if maxLineLength < 64 { throw ValidationError("--max-line-length must be at least 64 bytes.") }
             if messageBurst < 1 { throw ValidationError("--message-burst must be at least 1.") }
             if messagesPerMinute < 1 { throw ValidationError("--messages-per-minute must be at least 1.") }
@@ -82,6 +86,7 @@ extension OpenDoor {
             configuration.jsonPort = noJson ? nil : jsonPort
             configuration.maximumConnections = maxConnections
             configuration.idleTimeout = .seconds(idleTimeout)
+            configuration.lineTimeout = .seconds(lineTimeout)
             configuration.maximumLineLength = maxLineLength
             configuration.messageBurst = messageBurst
             configuration.messagesPerMinute = messagesPerMinute

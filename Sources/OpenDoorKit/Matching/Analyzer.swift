@@ -21,6 +21,10 @@ public struct Analysis: Sendable, Hashable {
 public struct Analyzer: Sendable {
     let lexicon: Lexicon
     private let corrector: SpellingCorrector
+    /// The most unknown words of one message the typo corrector looks at; the rest are taken as written.
+    /// A message with more typos than this is not one a correction would rescue, and each look costs
+    /// up to tens of microseconds: this keeps a line full of nonsense words within the time budget.
+    public static let maximumCorrectionsTried = 64
 
     /// Creates an analyzer for a vocabulary; `corpus` holds every text the knowledge matches against,
     /// whose words make up the dictionary typos are corrected to.
@@ -46,7 +50,10 @@ public struct Analyzer: Sendable {
         var words = TextNormalizer.words(text)
         var corrections: [Analysis.Correction] = []
         if correcting {
+            var tried = 0
             for i in words.indices where !lexicon.isKnown(words[i]) {
+                guard tried < Self.maximumCorrectionsTried else { break }
+                tried += 1
                 if let corrected = corrector.correction(for: words[i]) {
                     corrections.append(Analysis.Correction(typed: words[i], corrected: corrected))
                     words[i] = corrected

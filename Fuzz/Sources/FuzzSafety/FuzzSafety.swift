@@ -1,0 +1,14 @@
+import FuzzSupport
+import OpenDoorKit
+
+/// The crisis check every message goes through first.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSafety(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let message = FuzzSupport.text(data, count)
+    let safety = FuzzSupport.assistant.safety
+    FuzzSupport.withinFloor("crisis check") {
+        _ = safety.assess(message)
+        _ = safety.isDenial(message)
+    }
+    return 0
+}

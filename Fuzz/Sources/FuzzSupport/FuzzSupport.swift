@@ -1,0 +1,49 @@
+import Foundation
+import OpenDoorKit
+
+/// What the fuzz targets share: the shipped knowledge, and the time floor every input must meet.
+public enum FuzzSupport {
+    /// The repository's Knowledge folder ($OPENDOOR_KNOWLEDGE, else found from this file).
+    public static let knowledgeDirectory: URL = {
+        if let path = ProcessInfo.processInfo.environment["OPENDOOR_KNOWLEDGE"] {
+            return URL(fileURLWithPath: path, isDirectory: true)
+        }
+        var url = URL(fileURLWithPath: #filePath)
+        // Fuzz/Sources/FuzzSupport/FuzzSupport.swift
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Knowledge", isDirectory: true)
+    }()
+
+    /// The assistant `opendoor serve` builds from the shipped knowledge, loaded once.
+    public static let assistant: Assistant = {
+        do {
+            let knowledge = try Knowledge.load(from: knowledgeDirectory)
+            let rules = try SafetyRules.load(from: knowledgeDirectory.appendingPathComponent("safety.yaml"))
+            return Assistant(knowledge: knowledge, safety: CrisisDetector(rules: rules))
+        } catch {
+            fatalError("cannot load \(knowledgeDirectory.path): \(error)")
+        }
+    }()
+
+    /// The most one input may take, in milliseconds ($OPENDOOR_FUZZ_FLOOR_MS, default 50). The server's
+    /// floor is 5 ms per message in a release build (`opendoor load --phase worst`); the fuzz build is
+    /// instrumented for coverage and address checks, several times slower, hence the larger default.
+    public static let floorMilliseconds: Double = {
+        ProcessInfo.processInfo.environment["OPENDOOR_FUZZ_FLOOR_MS"].flatMap(Double.init) ?? 50
+    }()
+
+    /// Runs `body` and traps (so libFuzzer saves the input) if it took longer than the floor.
+    public static func withinFloor(_ what: String, _ body: () -> Void) {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure(body)
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        if milliseconds > floorMilliseconds {
+            fatalError("\(what) took \(milliseconds) ms, over the \(floorMilliseconds) ms floor")
+        }
+    }
+
+    /// The input as text: valid UTF-8 kept, anything else repaired, as a visitor's message would be.
+    public static func text(_ data: UnsafePointer<UInt8>, _ count: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: data, count: count), as: UTF8.self)
+    }
+}
