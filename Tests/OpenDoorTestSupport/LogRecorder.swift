@@ -3,18 +3,43 @@ import Synchronization
 
 /// Keeps every log line in memory, to check what is logged (and what never is).
 public final class LogRecorder: Sendable {
-    private let lines = Mutex<[String]>([])
+    private struct State {
+        var lines: [String] = []
+        var waiters: [(substring: String, continuation: CheckedContinuation<String, Never>)] = []
+    }
+
+    private let state = Mutex(State())
 
     /// An empty recorder.
     public init() {}
 
-    /// Adds a line.
+    /// Adds a line, and wakes whoever waits for one like it.
     public func append(_ line: String) {
-        lines.withLock { $0.append(line) }
+        let woken = state.withLock { state in
+            state.lines.append(line)
+            let (match, rest) = (
+                state.waiters.filter { line.contains($0.substring) }, state.waiters.filter { !line.contains($0.substring) }
+            )
+            state.waiters = rest
+            return match.map(\.continuation)
+        }
+        for continuation in woken { continuation.resume(returning: line) }
     }
 
     /// Every line so far, as `level message key=value …` (metadata sorted by key).
-    public var all: [String] { lines.withLock { $0 } }
+    public var all: [String] { state.withLock { $0.lines } }
+
+    /// The first line containing `substring`, waiting for it to be logged if it hasn't been yet.
+    public func line(containing substring: String) async -> String {
+        await withCheckedContinuation { continuation in
+            let found = state.withLock { state -> String? in
+                if let line = state.lines.first(where: { $0.contains(substring) }) { return line }
+                state.waiters.append((substring, continuation))
+                return nil
+            }
+            if let found { continuation.resume(returning: found) }
+        }
+    }
 
     /// A logger at `level` writing here.
     public func logger(label: String = "opendoor.test", level: Logger.Level = .trace) -> Logger {
