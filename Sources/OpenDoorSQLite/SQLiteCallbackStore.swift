@@ -229,10 +229,12 @@ public actor SQLiteCallbackStore: CallbackStore {
 
     public func close() async throws {
         guard !isClosed else { return }
-        if !configuration.readOnly, (try? checkIdentity()) != nil {
+        if !configuration.readOnly {
             // Copy the write-ahead log into the database file and empty it, so that the .sqlite file
             // alone holds every request (a copy of it is a backup). Best effort: another process
             // reading the store may hold the log; it is checkpointed by whoever closes last.
+            // Also when the file was replaced: the log at the path is still this database's, and a
+            // new file opened at the path would otherwise replay its pages.
             do {
                 _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             } catch {
