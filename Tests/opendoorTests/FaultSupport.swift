@@ -27,11 +27,15 @@ final class OpenDoorProcess: @unchecked Sendable {
 
     /// Starts `opendoor ARGUMENTS… --knowledge <repo>/Knowledge` (the knowledge option is added for
     /// commands that take it).
-    init(_ arguments: [String], knowledge: Bool = true, timeout: TimeInterval = 120) throws {
+    /// `directory` is the working folder (the repository's root by default); `$OPENDOOR_DATA` is
+    /// removed from the environment, so only `--data` chooses the store.
+    init(_ arguments: [String], knowledge: Bool = true, directory: URL? = nil, timeout: TimeInterval = 120) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw Failure("build first: swift build")
         }
         process.executableURL = Self.binary
+        process.currentDirectoryURL = directory ?? Self.root
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "OPENDOOR_DATA" }
         process.arguments = arguments + (knowledge ? ["--knowledge", Self.knowledge.path] : [])
         process.standardInput = input
         process.standardOutput = output
@@ -136,8 +140,10 @@ final class OpenDoorProcess: @unchecked Sendable {
     }
 
     /// Runs a command to its end: exit status, standard output, standard error.
-    static func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, error: String) {
-        let child = try OpenDoorProcess(arguments, knowledge: false)
+    static func run(_ arguments: [String], input: String = "", directory: URL? = nil) throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory)
         child.send(input.isEmpty ? [] : [input])
         var lines: [String] = []
         try? child.input.fileHandleForWriting.close()
