@@ -8,3 +8,8 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     FuzzSupport.withinFloor("reading JSON") { FuzzEntryPoints.checkJSON(line) }
     return 0
 }
+
+@_cdecl("FuzzJSON_main")
+public func fuzzJSONMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    FuzzSupport.run(argc, argv, fuzzJSON)
+}

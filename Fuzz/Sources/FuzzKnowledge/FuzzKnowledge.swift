@@ -30,3 +30,8 @@ public func fuzzKnowledge(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     }
     return 0
 }
+
+@_cdecl("FuzzKnowledge_main")
+public func fuzzKnowledgeMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    FuzzSupport.run(argc, argv, fuzzKnowledge)
+}

@@ -12,3 +12,8 @@ public func fuzzMatcher(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     }
     return 0
 }
+
+@_cdecl("FuzzMatcher_main")
+public func fuzzMatcherMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    FuzzSupport.run(argc, argv, fuzzMatcher)
+}

@@ -15,3 +15,8 @@ public func fuzzPhone(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     }
     return 0
 }
+
+@_cdecl("FuzzPhone_main")
+public func fuzzPhoneMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    FuzzSupport.run(argc, argv, fuzzPhone)
+}

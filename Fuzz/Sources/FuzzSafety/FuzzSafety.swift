@@ -12,3 +12,8 @@ public func fuzzSafety(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     }
     return 0
 }
+
+@_cdecl("FuzzSafety_main")
+public func fuzzSafetyMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    FuzzSupport.run(argc, argv, fuzzSafety)
+}

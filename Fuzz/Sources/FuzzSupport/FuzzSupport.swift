@@ -46,4 +46,24 @@ public enum FuzzSupport {
     public static func text(_ data: UnsafePointer<UInt8>, _ count: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: data, count: count), as: UTF8.self)
     }
+
+    /// A fuzz target's entry point (what libFuzzer calls with each input).
+    public typealias Target = @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+
+    /// Runs libFuzzer's driver on `target` with the command line. SwiftPM links an executable's entry point
+    /// as `<Module>_main`, so each target defines that and hands over to libFuzzer from there.
+    public static func run(
+        _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ target: Target
+    ) -> CInt {
+        var argc = argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+        return LLVMFuzzerRunDriver(&argc, &argv, target)
+    }
 }
+
+@_silgen_name("LLVMFuzzerRunDriver")
+private func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ target: FuzzSupport.Target
+) -> CInt

@@ -55,7 +55,9 @@ public struct SpellingCorrector: Sendable {
             wordBytes += bytes
             wordStarts.append(Int32(wordBytes.count))
             knownByHash[Self.hash(bytes[...])] = id
-            guard bytes.count >= Self.minimumLength else { continue }
+            // A word far past the cap is never a correction (no typo it could be is looked at), and indexing
+            // it would cost the cube of its length, as a correction does.
+            guard bytes.count >= Self.minimumLength, bytes.count <= Self.maximumLength + 2 else { continue }
             longestCorrectable = max(longestCorrectable, min(Self.maximumLength, bytes.count + 2))
             Self.forEachDeletionHash(of: bytes, depth: bytes.count >= Self.twoEditLength ? 2 : 1) {
                 forms.append($0)
