@@ -314,7 +314,9 @@ private struct PhoneScanner {
     func segments() -> [Chain] {
         var segments: [Chain] = []
         for chain in chains() {
-            if chain.groups.count == 1 || number(from: chain, strict: false) != nil {
+            if chain.groups.count == 1
+                || (Self.mayBeNumber(chain.groups[...]) && number(from: chain, strict: false) != nil)
+            {
                 segments.append(chain)
                 continue
             }
@@ -324,7 +326,11 @@ private struct PhoneScanner {
                 // A number has at most four groups (1 470 555 0123): this keeps a long run of digits
                 // in an untrusted message linear to scan.
                 let longest = min(start + Self.maximumGroupsInNumber, chain.groups.count)
-                let window = (start + 1...longest).reversed().lazy.map { end in
+                // Only windows of 10 or 11 digits can be a number: counted before any window is built, so
+                // a message of thousands of short digit groups ("1 1 1 …") stays cheap to scan.
+                let window = (start + 1...longest).reversed().lazy.filter { end in
+                    Self.mayBeNumber(chain.groups[start..<end])
+                }.map { end in
                     Chain(groups: Array(chain.groups[start..<end]))
                 }.first { window in
                     Self.isUsualGrouping(window.groups.map(\.digits.count))
@@ -343,6 +349,16 @@ private struct PhoneScanner {
             if !leftover.isEmpty { segments.append(Chain(groups: leftover)) }
         }
         return segments
+    }
+
+    /// Whether these groups have as many digits as a number (ten, or eleven with the leading 1).
+    static func mayBeNumber(_ groups: ArraySlice<Group>) -> Bool {
+        var digits = 0
+        for group in groups {
+            digits += group.digits.count
+            if digits > 11 { return false }
+        }
+        return digits >= 10
     }
 
     /// Makes a phone number of a chain, or nil.

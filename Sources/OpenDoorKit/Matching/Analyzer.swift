@@ -23,8 +23,9 @@ public struct Analyzer: Sendable {
     private let corrector: SpellingCorrector
     /// The most unknown words of one message the typo corrector looks at; the rest are taken as written.
     /// A message with more typos than this is not one a correction would rescue, and each look costs
-    /// up to tens of microseconds: this keeps a line full of nonsense words within the time budget.
-    public static let maximumCorrectionsTried = 64
+    /// up to a few hundred microseconds (measured in release): this keeps a line full of nonsense words within
+    /// the 5 ms budget.
+    public static let maximumCorrectionsTried = 16
 
     /// Creates an analyzer for a vocabulary; `corpus` holds every text the knowledge matches against,
     /// whose words make up the dictionary typos are corrected to.
