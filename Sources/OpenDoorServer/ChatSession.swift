@@ -120,7 +120,16 @@ struct ChatSession: Sendable {
             switch input {
             case .message(let message):
                 let started = ContinuousClock.now
-                let reply = await conversation.respond(to: message, store: store)
+                let reply: Reply
+                if message.utf8.count > Self.longMessageBytes {
+                    // A long message can take milliseconds to match: it is answered on the shared pool, so that
+                    // the event loop goes on reading and answering everyone else's lines meanwhile.
+                    reply = await withTaskExecutorPreference(globalConcurrentExecutor) {
+                        await conversation.respond(to: message, store: store)
+                    }
+                } else {
+                    reply = await conversation.respond(to: message, store: store)
+                }
                 try await send(.reply(reply), to: outbound)
                 let latency = ContinuousClock.now - started
                 traffic.replied(in: latency)
@@ -170,6 +179,9 @@ struct ChatSession: Sendable {
         output.write(for: chatProtocol, into: &buffer)
         try await outbound.write(buffer)
     }
+
+    /// Messages longer than this (in UTF-8 bytes) are answered off the connection's event loop.
+    static let longMessageBytes = 512
 
     /// Waits until everything written so far has reached the socket.
     ///
