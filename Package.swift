@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The product's brain: knowledge, matching, safety, dialogue. No sockets, no terminals, no SQLite.
@@ -31,6 +32,15 @@ let package = Package(
             dependencies: [
                 "OpenDoorKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The shared callback store on PostgreSQL, for several servers behind one load balancer.
+        .target(
+            name: "OpenDoorPostgres",
+            dependencies: [
+                "OpenDoorKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -67,6 +77,15 @@ let package = Package(
             name: "OpenDoorSQLiteTests",
             dependencies: [
                 "OpenDoorSQLite", "OpenDoorKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The store contract over SQLite and PostgreSQL, and the PostgreSQL store's own tests.
+        .testTarget(
+            name: "OpenDoorPostgresTests",
+            dependencies: [
+                "OpenDoorPostgres", "OpenDoorSQLite", "OpenDoorKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
