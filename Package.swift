@@ -65,6 +65,7 @@ let package = Package(
             name: "opendoor",
             dependencies: [
                 "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorTerminal", "OpenDoorLogging",
+                "OpenDoorPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

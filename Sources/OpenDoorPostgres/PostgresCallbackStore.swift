@@ -43,12 +43,14 @@ public actor PostgresCallbackStore: CallbackStore {
         public init() {}
     }
 
-    /// The database, without its password.
+    /// The database.
     public nonisolated let url: PostgresStoreURL
-    private let client: PostgresClient
+    /// The database's URL without its password, for messages.
+    public nonisolated var path: String { url.description }
+    let client: PostgresClient
     private let running: Task<Void, Never>
     private let configuration: Configuration
-    private let logger: Logger
+    let logger: Logger
     private var isClosed = false
 
     private init(
@@ -253,7 +255,7 @@ public actor PostgresCallbackStore: CallbackStore {
     }
 
     /// Runs `operation` under the retry policy and maps what it throws.
-    private func perform<Value: Sendable>(
+    func perform<Value: Sendable>(
         _ operation: Operation,
         event: Logger.Message,
         _ body: @escaping @Sendable () async throws -> Value
@@ -270,7 +272,7 @@ public actor PostgresCallbackStore: CallbackStore {
         }
     }
 
-    private func checkOpen() throws {
+    func checkOpen() throws {
         if isClosed { throw CallbackStoreError.closed() }
     }
 
