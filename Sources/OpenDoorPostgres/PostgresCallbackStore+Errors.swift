@@ -16,9 +16,9 @@ extension PostgresCallbackStore {
     /// serialization victim.
     static func isTransient(_ error: any Error) -> Bool {
         if error is AttemptTimedOut { return true }
-        if let error = error as? ConnectionPoolError {
-            return error == .connectionCreationCircuitBreakerTripped
-        }
+        // The pool gives up on its own after a minute without a connection (its circuit breaker): from
+        // then on a request fails at once, and so does the save, instead of making every visitor wait.
+        if error is ConnectionPoolError { return false }
         guard let error = error as? PSQLError else {
             // NIO's connect errors (refused, unreachable) reach us bare or wrapped in a PSQLError.
             return error is any NIOCore.IOError || String(describing: type(of: error)).contains("Connect")
@@ -33,6 +33,17 @@ extension PostgresCallbackStore {
         default:
             return false
         }
+    }
+
+    /// Whether `error` means the database can't be reached at all (as opposed to refusing one request).
+    static func isUnreachable(_ error: any Error) -> Bool {
+        error is ConnectionPoolError || (isTransient(error) && !isVictim(error))
+    }
+
+    /// A deadlock or serialization victim: the database is there, this transaction lost.
+    private static func isVictim(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server else { return false }
+        return ["40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "")
     }
 
     /// Maps any error to a ``CallbackStoreError`` naming `url` (without its password).

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OpenDoorKit
 import PostgresNIO
+import Synchronization
 
 /// The callback store several OpenDoor servers share: one PostgreSQL database.
 ///
@@ -36,6 +37,9 @@ public actor PostgresCallbackStore: CallbackStore {
         public var now: @Sendable () -> Date = { Date() }
         /// How many reference codes a save draws before giving up.
         public var referenceAttempts = 16
+        /// While the database can't be reached, the least time between two checks whether it is back
+        /// (see ``recheck()``), so a busy server doesn't try on every message.
+        public var recheckInterval: Duration = .seconds(1)
         /// Draws reference codes; tests replace it to force collisions.
         package var makeReference: @Sendable () -> String = { ReferenceCode.random() }
 
@@ -52,6 +56,9 @@ public actor PostgresCallbackStore: CallbackStore {
     private let configuration: Configuration
     let logger: Logger
     private var isClosed = false
+    private let accepting = Atomic<Bool>(true)
+    private var lastCheck: ContinuousClock.Instant?
+    private var checking = false
 
     private init(
         url: PostgresStoreURL,
@@ -246,6 +253,40 @@ public actor PostgresCallbackStore: CallbackStore {
         return count
     }
 
+    /// False from a failure to reach the database until ``recheck()`` reaches it again (or another
+    /// operation succeeds): meanwhile visitors are given the center's number instead of a callback offer,
+    /// rather than each waiting out the retry window to hear that saving failed.
+    public nonisolated var acceptsRequests: Bool { accepting.load(ordering: .acquiring) }
+
+    /// Asks the database whether it is back (`SELECT 1`, bounded by the connect timeout), at most once
+    /// per ``Configuration/recheckInterval``; saving resumes when it answers.
+    public func recheck() async {
+        guard !isClosed, !checking, !acceptsRequests else { return }
+        if let lastCheck, ContinuousClock.now - lastCheck < configuration.recheckInterval { return }
+        checking = true
+        lastCheck = .now
+        defer { checking = false }
+        let client = client
+        let answered =
+            (try? await RetryPolicy.withTimeout(configuration.connectTimeout) {
+                try await client.query("SELECT 1").collect().count
+            }) != nil
+        if answered { reachable(true) }
+    }
+
+    /// Records whether the database could be reached, logging the changes.
+    private func reachable(_ reached: Bool) {
+        guard accepting.exchange(reached, ordering: .acquiringAndReleasing) != reached else { return }
+        if reached {
+            logger.notice("The callback store can be reached again; saving callback requests", metadata: ["store": "\(url)"])
+        } else {
+            logger.error(
+                "The callback store can't be reached; visitors are given the center's number until it can",
+                metadata: ["store": "\(url)"]
+            )
+        }
+    }
+
     public func close() async throws {
         guard !isClosed else { return }
         isClosed = true
@@ -261,8 +302,11 @@ public actor PostgresCallbackStore: CallbackStore {
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         do {
-            return try await configuration.retry.run(isTransient: Self.isTransient, body)
+            let value = try await configuration.retry.run(isTransient: Self.isTransient, body)
+            reachable(true)
+            return value
         } catch {
+            if Self.isUnreachable(error.error) { reachable(false) }
             let failure =
                 isClosed
                 ? CallbackStoreError.closed()
