@@ -15,13 +15,14 @@ extension PostgresCallbackStore {
     /// the server is starting or stopping, or the server chose this transaction as a deadlock or
     /// serialization victim.
     static func isTransient(_ error: any Error) -> Bool {
+        let error = unwrapped(error)
         if error is AttemptTimedOut { return true }
         // The pool gives up on its own after a minute without a connection (its circuit breaker): from
         // then on a request fails at once, and so does the save, instead of making every visitor wait.
-        if error is ConnectionPoolError { return false }
+        if isPoolFailure(error) { return false }
         guard let error = error as? PSQLError else {
             // NIO's connect errors (refused, unreachable) reach us bare or wrapped in a PSQLError.
-            return error is any NIOCore.IOError || String(describing: type(of: error)).contains("Connect")
+            return error is NIOCore.IOError || String(describing: type(of: error)).contains("Connect")
         }
         switch error.code {
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
@@ -37,13 +38,25 @@ extension PostgresCallbackStore {
 
     /// Whether `error` means the database can't be reached at all (as opposed to refusing one request).
     static func isUnreachable(_ error: any Error) -> Bool {
-        error is ConnectionPoolError || (isTransient(error) && !isVictim(error))
+        isPoolFailure(error) || (isTransient(error) && !isVictim(error))
+    }
+
+    /// The connection pool's own failures (`ConnectionPoolError`, from a module PostgresNIO does not
+    /// promise to keep): it stopped trying for now after a minute without a connection.
+    static func isPoolFailure(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError")
     }
 
     /// A deadlock or serialization victim: the database is there, this transaction lost.
     private static func isVictim(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError, error.code == .server else { return false }
+        guard let error = unwrapped(error) as? PSQLError, error.code == .server else { return false }
         return ["40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "")
+    }
+
+    /// The error inside a transaction's wrapper: what failed first (BEGIN, the work, or COMMIT).
+    static func unwrapped(_ error: any Error) -> any Error {
+        guard let error = error as? PostgresTransactionError else { return error }
+        return error.beginError ?? error.closureError ?? error.commitError ?? error
     }
 
     /// Maps any error to a ``CallbackStoreError`` naming `url` (without its password).
@@ -58,6 +71,7 @@ extension PostgresCallbackStore {
         attempts: Int = 1
     ) -> CallbackStoreError {
         let place = url.description
+        let error = unwrapped(error)
         if let error = error as? CallbackStoreError {
             return error.naming(path: place)
         }
@@ -65,9 +79,9 @@ extension PostgresCallbackStore {
         if error is AttemptTimedOut {
             return fallback(operation, place: place, reason: "PostgreSQL did not answer in time\(tries)\(Self.reachAdvice)")
         }
-        if let error = error as? ConnectionPoolError {
+        if isPoolFailure(error) {
             let reason =
-                error == .connectionCreationCircuitBreakerTripped
+                String(describing: error).contains("CircuitBreaker")
                 ? "no connection to PostgreSQL could be made for a minute\(Self.reachAdvice)"
                 : "the connection pool is closed"
             return fallback(operation, place: place, reason: reason)
@@ -163,7 +177,7 @@ extension PostgresCallbackStore {
     /// A short reason for a connection failure: the system's words ("Connection refused"), never
     /// anything a query carried.
     private static func connectionReason(_ error: any Error) -> String {
-        if let error = error as? any NIOCore.IOError {
+        if let error = error as? NIOCore.IOError {
             return String(cString: strerror(error.errnoCode))
         }
         let text = String(describing: error)

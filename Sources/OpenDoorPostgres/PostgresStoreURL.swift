@@ -48,7 +48,9 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
         guard let user = components.percentEncodedUser?.removingPercentEncoding, !user.isEmpty else {
             throw invalid("no user; write postgres://USER@HOST:PORT/DATABASE")
         }
-        guard let host = components.percentEncodedHost?.removingPercentEncoding, !host.isEmpty else {
+        // An IPv6 address comes in brackets ([::1]); PostgresNIO wants it bare.
+        let bracketed = components.percentEncodedHost?.removingPercentEncoding
+        guard let host = bracketed?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else {
             throw invalid("no host; write postgres://USER@HOST:PORT/DATABASE")
         }
         let database = String(components.path.drop(while: { $0 == "/" }))
@@ -87,7 +89,10 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL without its password, for logs and messages.
     public var description: String {
-        let hostPart = host.hasPrefix("/") ? host.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? host : host
+        let hostPart =
+            host.hasPrefix("/")
+            ? host.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? host
+            : host.contains(":") ? "[\(host)]" : host
         let mode = tls == .prefer ? "" : "?sslmode=\(tls.rawValue)"
         return "postgres://\(user)@\(hostPart):\(port)/\(database)\(mode)"
     }

@@ -20,8 +20,10 @@ struct PostgresOutageTests {
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )
     func outage() async throws {
-        let server = try PrivatePostgres.start()
-        defer { server.stop() }
+        try await PrivatePostgres.with { server in try await outage(server) }
+    }
+
+    func outage(_ server: PrivatePostgres) async throws {
         var configuration = PostgresCallbackStore.Configuration()
         configuration.retry = RetryPolicy(window: .seconds(3))
         configuration.connectTimeout = .seconds(1)
@@ -29,7 +31,7 @@ struct PostgresOutageTests {
         let store = try await PostgresCallbackStore.open(server.url, configuration: configuration, logger: records.logger)
         let before = try await store.save(Self.draft, channel: .web)
 
-        try server.run("pause")
+        try await server.run("pause")
         let error = await #expect(throws: CallbackStoreError.self) {
             try await store.save(Self.draft, channel: .web)
         }
@@ -40,7 +42,7 @@ struct PostgresOutageTests {
         await store.recheck()
         #expect(!store.acceptsRequests)
 
-        try server.run("resume")
+        try await server.run("resume")
         let after = try await store.save(Self.draft, channel: .web)
         #expect(store.acceptsRequests)
         let listed = try await store.list(status: nil)
@@ -63,8 +65,8 @@ struct PrivatePostgres {
     let directory: String
 
     /// Starts a server and reads the URL and folder `Scripts/postgres start` prints.
-    static func start() throws -> PrivatePostgres {
-        let output = try Self.runScript(["start"])
+    static func start() async throws -> PrivatePostgres {
+        let output = try await Self.runScript(["start"])
         var values: [String: String] = [:]
         for line in output.split(separator: "\n") where line.hasPrefix("export ") {
             let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
@@ -77,30 +79,56 @@ struct PrivatePostgres {
     }
 
     /// `Scripts/postgres COMMAND DIR`.
-    func run(_ command: String) throws {
-        _ = try Self.runScript([command, directory])
+    func run(_ command: String) async throws {
+        try await Self.runScript([command, directory])
     }
 
-    func stop() {
-        _ = try? Self.runScript(["stop", directory])
+    /// Runs `body` with a server of its own, stopped and removed afterwards.
+    static func with(_ body: (PrivatePostgres) async throws -> Void) async throws {
+        let server = try await start()
+        do {
+            try await body(server)
+        } catch {
+            _ = try? await Self.runScript(["stop", server.directory])
+            throw error
+        }
+        try await Self.runScript(["stop", server.directory])
     }
 
+    /// Runs the script with its output in a file, and waits for it on a thread of its own.
+    ///
+    /// Not Foundation's `Process`: on Linux its `waitUntilExit()` was seen never to return once this
+    /// script had started a server (the script's process stayed a zombie, never reaped).
     @discardableResult
-    private static func runScript(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = script
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+    private static func runScript(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runScriptBlocking(arguments) }) }.start()
+        }
+    }
+
+    private static func runScriptBlocking(_ arguments: [String]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-postgres-\(UUID()).out")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([script.path] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, script.path, &actions, nil, argv + [nil], environ)
+        guard spawned == 0 else {
+            throw CallbackStoreError.cannotOpen(path: script.path, reason: String(cString: strerror(spawned)))
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status >> 8) & 0xFF
+        guard status & 0x7F == 0, exitCode == 0 else {
             throw CallbackStoreError.cannotOpen(
                 path: script.path,
-                reason: "\(arguments.joined(separator: " ")) exited \(process.terminationStatus)"
+                reason: "\(arguments.joined(separator: " ")) exited with status \(status)"
             )
         }
-        return String(decoding: data, as: UTF8.self)
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
     }
 }

@@ -85,7 +85,7 @@ func withTestDatabase(_ body: (String) async throws -> Void) async throws {
 
 /// Runs one statement on its own connection to the database at `url` (test set-up only).
 func adminQuery(_ url: String, _ sql: String) async throws {
-    try await withConnection(url) { connection in
+    _ = try await withConnection(url) { connection in
         try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger)
     }
 }
