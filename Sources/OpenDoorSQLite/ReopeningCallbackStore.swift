@@ -80,7 +80,12 @@ public actor ReopeningCallbackStore: CallbackStore {
             recovered()
             return
         }
-        if let lastAttempt, ContinuousClock.now - lastAttempt < configuration.retryInterval { return }
+        // The file system looks fine now. If it was what failed (full, read-only), try at once; if not
+        // (a damaged file, say), no more often than the retry interval.
+        let fileSystemFailed = problem?.code == .diskFull || problem?.code == .readOnly
+        if !fileSystemFailed, let lastAttempt, ContinuousClock.now - lastAttempt < configuration.retryInterval {
+            return
+        }
         await reopen()
     }
 
