@@ -108,7 +108,9 @@ struct StoreLifecycleTests {
         }
     }
 
-    @Test("a service's store deleted or replaced while serving: reopened, and every acknowledged request is in the file at the path")
+    @Test(
+        "a service's store deleted or replaced while serving: reopened, every acknowledged request in the file at the path"
+    )
     func reopensAfterDeleteAndReplace() async throws {
         try await withTemporaryDirectory { directory in
             let data = directory.appendingPathComponent("data")

@@ -144,8 +144,8 @@ struct ReliabilityTests {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let blocker = data.appendingPathComponent("file")
         #expect(FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8)))
-        let store = ReopeningCallbackStore(
-            directory: blocker.appendingPathComponent("data"), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let store = ReopeningCallbackStore(directory: blocker.appendingPathComponent("data"), logger: quiet)
         #expect(!store.acceptsRequests)
 
         var conversation = assistant.makeConversation(channel: .socket)
