@@ -228,6 +228,7 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
 extension CallbackStoreError: CustomStringConvertible, CustomDebugStringConvertible {
     /// What happened and what to do, for the person running OpenDoor.
     public var description: String {
+        if let path, path.contains("://") { return serverDescription(url: path) }
         let place = path.map { " at \($0)" } ?? ""
         let because = reason.map { " (\($0))" } ?? ""
         switch code {
