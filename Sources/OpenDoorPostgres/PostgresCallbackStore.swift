@@ -57,8 +57,7 @@ public actor PostgresCallbackStore: CallbackStore {
     let logger: Logger
     private var isClosed = false
     private let accepting = Atomic<Bool>(true)
-    private var lastCheck: ContinuousClock.Instant?
-    private var checking = false
+    private var probe: Task<Void, Never>?
 
     private init(
         url: PostgresStoreURL,
@@ -258,20 +257,36 @@ public actor PostgresCallbackStore: CallbackStore {
     /// rather than each waiting out the retry window to hear that saving failed.
     public nonisolated var acceptsRequests: Bool { accepting.load(ordering: .acquiring) }
 
-    /// Asks the database whether it is back (`SELECT 1`, bounded by the connect timeout), at most once
-    /// per ``Configuration/recheckInterval``; saving resumes when it answers.
+    /// Makes sure the database is being asked whether it is back; returns at once, no visitor waits.
+    ///
+    /// From the first failure to reach the database, a task of the store's own asks (`SELECT 1` under
+    /// the retry policy, then a pause of ``Configuration/recheckInterval``) until it answers or the store
+    /// closes; then ``acceptsRequests`` turns true and saving resumes by itself.
     public func recheck() async {
-        guard !isClosed, !checking, !acceptsRequests else { return }
-        if let lastCheck, ContinuousClock.now - lastCheck < configuration.recheckInterval { return }
-        checking = true
-        lastCheck = .now
-        defer { checking = false }
+        startProbe()
+    }
+
+    private func startProbe() {
+        guard !isClosed, probe == nil, !acceptsRequests else { return }
         let client = client
-        let answered =
-            (try? await RetryPolicy.withTimeout(configuration.connectTimeout) {
-                try await client.query("SELECT 1").collect().count
-            }) != nil
-        if answered { reachable(true) }
+        let retry = configuration.retry
+        let pause = configuration.recheckInterval
+        probe = Task {
+            while !Task.isCancelled {
+                let answered =
+                    (try? await retry.run(isTransient: Self.isTransient) {
+                        try await client.query("SELECT 1").collect().count
+                    }) != nil
+                if answered { break }
+                try? await Task.sleep(for: pause)
+            }
+            self.probeEnded()
+        }
+    }
+
+    private func probeEnded() {
+        probe = nil
+        if !isClosed { reachable(true) }
     }
 
     /// Records whether the database could be reached, logging the changes.
@@ -284,12 +299,14 @@ public actor PostgresCallbackStore: CallbackStore {
                 "The callback store can't be reached; visitors are given the center's number until it can",
                 metadata: ["store": "\(url)"]
             )
+            startProbe()
         }
     }
 
     public func close() async throws {
         guard !isClosed else { return }
         isClosed = true
+        probe?.cancel()
         running.cancel()
         await running.value
         logger.info("Closed the callback store")
