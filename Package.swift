@@ -74,10 +74,16 @@ let package = Package(
         .testTarget(
             name: "OpenDoorKitTests", dependencies: ["OpenDoorKit", .product(name: "Logging", package: "swift-log")]
         ),
+        // What the store tests share (a capturing logger, a hand-moved clock, scripted reference codes).
+        .target(
+            name: "OpenDoorTestSupport",
+            dependencies: ["OpenDoorKit", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/OpenDoorTestSupport"
+        ),
         .testTarget(
             name: "OpenDoorSQLiteTests",
             dependencies: [
-                "OpenDoorSQLite", "OpenDoorKit", .product(name: "GRDB", package: "GRDB.swift"),
+                "OpenDoorSQLite", "OpenDoorKit", "OpenDoorTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -85,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "OpenDoorPostgresTests",
             dependencies: [
-                "OpenDoorPostgres", "OpenDoorSQLite", "OpenDoorKit",
+                "OpenDoorPostgres", "OpenDoorSQLite", "OpenDoorKit", "OpenDoorTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenDoorKit
+import OpenDoorTestSupport
 import Testing
 
 /// What every callback store promises, checked against SQLite and PostgreSQL alike.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenDoorKit
+import OpenDoorTestSupport
 import OpenDoorPostgres
 import PostgresNIO
 import Testing
@@ -55,7 +56,6 @@ struct PostgresCallbackStoreTests {
         var configuration = PostgresCallbackStore.Configuration()
         configuration.retry = RetryPolicy(window: .milliseconds(800))
         configuration.connectTimeout = .milliseconds(500)
-        let started = ContinuousClock.now
         let error = await #expect(throws: CallbackStoreError.self) {
             try await PostgresCallbackStore.open(
                 "postgres://opendoor:hunter2@127.0.0.1:\(port)/opendoor?sslmode=disable",
@@ -63,7 +63,6 @@ struct PostgresCallbackStoreTests {
                 logger: quietLogger
             )
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(error?.code == .cannotOpen)
         let message = error?.description ?? ""
         #expect(message.contains("127.0.0.1:\(port)/opendoor"), "\(message)")

@@ -1,5 +1,6 @@
 import Foundation
 import OpenDoorKit
+import OpenDoorTestSupport
 import OpenDoorPostgres
 import Testing
 
@@ -59,26 +60,25 @@ extension PostgresOutageTests {
     func chatThroughAnOutage() async throws {
         try await PrivatePostgres.with { server in
             let chat = try ChatProcess(store: server.url)
-            defer { chat.stop() }
-            _ = try chat.reply()  // the greeting
+            _ = try await offThePool { try chat.reply() }  // the greeting
             for message in ["i want to come back", "yes", "skip", "470 555 0142", "evening", "no"] {
-                _ = try chat.send(message)
+                _ = try await chat.send(message)
             }
             try await server.run("pause")
-            let failed = try chat.send("yes")
+            let failed = try await chat.send("yes")
             #expect(failed.text.contains("didn’t work") && failed.text.contains("nothing was kept"), "\(failed.text)")
             #expect(!failed.text.contains("reference"))
             // The chat keeps answering; while the database is away a call is not offered but the number given.
-            let answered = try chat.send("what are your hours")
+            let answered = try await chat.send("what are your hours")
             #expect(!answered.text.isEmpty)
 
             try await server.run("resume")
             // The store asks by itself until the database answers, and logs when it does.
-            try chat.waitForLog("can be reached again")
-            var last = try chat.send("i want to come back")
-            for message in ["yes", "skip", "470 555 0143", "evening", "no", "yes"] { last = try chat.send(message) }
+            try await offThePool { try chat.waitForLog("can be reached again") }
+            var last = try await chat.send("i want to come back")
+            for message in ["yes", "skip", "470 555 0143", "evening", "no", "yes"] { last = try await chat.send(message) }
             #expect(last.text.contains("reference"), "\(last.text)")
-            chat.stop()
+            try await offThePool { chat.stop() }
 
             let store = try await PostgresCallbackStore.open(server.url, logger: quietLogger)
             let saved = try await store.list(status: nil)
@@ -89,7 +89,7 @@ extension PostgresOutageTests {
 }
 
 /// `opendoor chat --json` on a store, one reply per line read as it comes.
-final class ChatProcess {
+final class ChatProcess: @unchecked Sendable {  // used by one test, one call at a time
     private let process = Process()
     private let input = Pipe()
     private var output: LineReader
@@ -125,10 +125,12 @@ final class ChatProcess {
         return try JSONDecoder().decode(Reply.self, from: Data(line.utf8))
     }
 
-    /// Sends a message and returns the reply.
-    func send(_ message: String) throws -> Reply {
-        input.fileHandleForWriting.write(Data((message + "\n").utf8))
-        return try reply()
+    /// Sends a message and returns the reply (read on a thread of its own).
+    func send(_ message: String) async throws -> Reply {
+        try await offThePool {
+            self.input.fileHandleForWriting.write(Data((message + "\n").utf8))
+            return try self.reply()
+        }
     }
 
     /// Reads the log until a line contains `text`.
@@ -222,9 +224,7 @@ struct PrivatePostgres {
     /// pipe stayed open in the server.
     @discardableResult
     private static func runScript(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try runScriptBlocking(arguments) }) }.start()
-        }
+        try await offThePool { try runScriptBlocking(arguments) }
     }
 
     private static func runScriptBlocking(_ arguments: [String]) throws -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import OpenDoorKit
+import OpenDoorTestSupport
 import OpenDoorPostgres
 import OpenDoorSQLite
 import Testing
@@ -21,6 +22,13 @@ struct StoreCommandTests {
     static func opendoor(
         _ arguments: [String],
         environment: [String: String] = [:]
+    ) async throws -> (status: Int32, output: String, error: String) {
+        try await offThePool { try opendoorBlocking(arguments, environment: environment) }
+    }
+
+    private static func opendoorBlocking(
+        _ arguments: [String],
+        environment: [String: String]
     ) throws -> (status: Int32, output: String, error: String) {
         let binary = root.appendingPathComponent(".build/debug/opendoor")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first: swift build")
@@ -57,10 +65,10 @@ struct StoreCommandTests {
                 saved[1] = try #require(try await sqlite.mark(reference: saved[1].reference, as: .contacted))
                 try await sqlite.close()
 
-                let first = try Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
+                let first = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
                 #expect(first.status == 0, "\(first.error)")
                 #expect(first.output.contains("Copied 3 request(s)"), "\(first.output)")
-                let second = try Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
+                let second = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
                 #expect(second.status == 0, "\(second.error)")
                 #expect(second.output.contains("Copied 0 request(s)") && second.output.contains("3 were there already"))
 
@@ -85,25 +93,25 @@ struct StoreCommandTests {
             let saved = try await store.save(Self.draft("Dee"), channel: .socket)
             try await store.close()
 
-            let list = try Self.opendoor(["callbacks", "list", "--store", url])
+            let list = try await Self.opendoor(["callbacks", "list", "--store", url])
             #expect(list.status == 0, "\(list.error)")
             #expect(list.output.contains(saved.reference) && list.output.contains("Dee"))
-            let mark = try Self.opendoor(["callbacks", "mark", saved.reference, "closed"], environment: ["OPENDOOR_STORE": url])
+            let mark = try await Self.opendoor(["callbacks", "mark", saved.reference, "closed"], environment: ["OPENDOOR_STORE": url])
             #expect(mark.status == 0, "\(mark.error)")
-            let export = try Self.opendoor(["callbacks", "export", "--format", "json", "--status", "closed", "--store", url])
+            let export = try await Self.opendoor(["callbacks", "export", "--format", "json", "--status", "closed", "--store", url])
             #expect(export.output.contains(saved.reference), "\(export.output)")
         }
     }
 
     @Test("a store URL that can't work is refused before anything runs, saying why")
-    func badStoreArguments() throws {
-        let scheme = try Self.opendoor(["callbacks", "list", "--store", "mysql://me@host/db"])
+    func badStoreArguments() async throws {
+        let scheme = try await Self.opendoor(["callbacks", "list", "--store", "mysql://me@host/db"])
         #expect(scheme.status == 64)
         #expect(scheme.error.contains("postgres://USER@HOST:PORT/DB"), "\(scheme.error)")
-        let both = try Self.opendoor(["callbacks", "list", "--store", "postgres://me@host/db", "--data", "/tmp"])
+        let both = try await Self.opendoor(["callbacks", "list", "--store", "postgres://me@host/db", "--data", "/tmp"])
         #expect(both.status == 64)
         #expect(both.error.contains("give one of them"), "\(both.error)")
-        let copyToSQLite = try Self.opendoor(["callbacks", "copy", "--from", "sqlite:/tmp/x", "--to", "sqlite:/tmp/y"])
+        let copyToSQLite = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:/tmp/x", "--to", "sqlite:/tmp/y"])
         #expect(copyToSQLite.status == 64)
     }
 }

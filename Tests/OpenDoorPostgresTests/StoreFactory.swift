@@ -4,6 +4,7 @@ import NIOPosix
 import OpenDoorKit
 import OpenDoorPostgres
 import OpenDoorSQLite
+import OpenDoorTestSupport
 import PostgresNIO
 import Testing
 
@@ -63,6 +64,9 @@ enum StorePlace: Sendable {
             return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
         case .postgres(let url):
             var configuration = PostgresCallbackStore.Configuration()
+            // Generous: on a busy machine the whole test run shares two cores. Short windows are tested
+            // on purpose in PostgresCallbackStoreTests and PostgresOutageTests.
+            configuration.retry = RetryPolicy(window: .seconds(60))
             configuration.now = options.now
             configuration.makeReference = options.makeReference
             configuration.referenceAttempts = options.referenceAttempts
@@ -120,81 +124,10 @@ func withConnection<Value>(_ url: String, _ body: (PostgresConnection) async thr
     }
 }
 
-// MARK: - Shared helpers
-
-/// A logger that drops everything, for tests that don't look at logs.
-let quietLogger = Logger(label: "opendoor.test.quiet") { _ in SwiftLogNoOpLogHandler() }
-
-/// Runs `body` with a new folder and removes it afterwards.
-func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "opendoor-test-\(UUID().uuidString)",
-        isDirectory: true
-    )
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    try await body(directory)
-}
-
-/// Log lines kept in memory: level, message and metadata, one string each.
-final class CapturedLogs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    var all: [String] { lock.withLock { lines } }
-
-    /// A logger that writes here.
-    var logger: Logger {
-        Logger(label: "test") { _ in CapturingLogHandler(records: self) }
-    }
-
-    func append(_ line: String) {
-        lock.withLock { lines.append(line) }
-    }
-}
-
-/// A `LogHandler` that writes into ``CapturedLogs``.
-struct CapturingLogHandler: LogHandler {
-    let records: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        let rendered = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        records.append("\(event.level) \(event.message) \(rendered)")
-    }
-}
-
-/// A clock tests move by hand.
-final class StoreTestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_741_096_800.123_456)
-
-    var now: Date { lock.withLock { current } }
-
-    func advance(by seconds: TimeInterval) {
-        lock.withLock { current += seconds }
-    }
-}
-
-/// Reference codes handed out in order, then random ones.
-final class StoreScriptedCodes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var codes: [String]
-
-    init(_ codes: [String]) { self.codes = codes }
-
-    func set(_ codes: [String]) {
-        lock.withLock { self.codes = codes }
-    }
-
-    func next() -> String {
-        lock.withLock { codes.isEmpty ? ReferenceCode.random() : codes.removeFirst() }
+/// Runs blocking work (a child process, a pipe read) on a thread of its own, so the few threads Swift's
+/// concurrency runs on stay free for the stores' own timers and queries while the whole suite runs.
+func offThePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

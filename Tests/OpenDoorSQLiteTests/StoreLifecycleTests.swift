@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import OpenDoorKit
+import OpenDoorTestSupport
 import OpenDoorSQLite
 import Testing
 
