@@ -26,6 +26,9 @@ public actor PostgresCallbackStore: CallbackStore {
     public struct Configuration: Sendable {
         /// How long an operation keeps trying when the database cannot be reached, and how often.
         public var retry = RetryPolicy()
+        /// The same for opening (the first connection and the migrations): longer, as no visitor waits
+        /// yet and servers often start together with their database.
+        public var openRetry = RetryPolicy(window: .seconds(30))
         /// How long one connection attempt may take.
         public var connectTimeout: Duration = .seconds(3)
         /// The most connections this store opens at once.
@@ -102,7 +105,7 @@ public actor PostgresCallbackStore: CallbackStore {
             logger: logger
         )
         do {
-            try await configuration.retry.run(isTransient: isTransient) {
+            try await configuration.openRetry.run(isTransient: isTransient) {
                 try await Self.migrate(client, readOnly: configuration.readOnly, logger: Self.silent)
             }
             if let mode = try? await client.query("SHOW synchronous_commit").collect().first?.decode(String.self),

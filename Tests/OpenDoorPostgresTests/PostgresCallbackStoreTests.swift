@@ -54,7 +54,7 @@ struct PostgresCallbackStoreTests {
         // A port that was free a moment ago: nothing listens there.
         let port = try freeLoopbackPort()
         var configuration = PostgresCallbackStore.Configuration()
-        configuration.retry = RetryPolicy(window: .milliseconds(800))
+        configuration.openRetry = RetryPolicy(window: .milliseconds(800))
         configuration.connectTimeout = .milliseconds(500)
         let error = await #expect(throws: CallbackStoreError.self) {
             try await PostgresCallbackStore.open(
@@ -79,7 +79,7 @@ struct PostgresCallbackStoreTests {
         try await withTestDatabase { url in
             let stores = try await withThrowingTaskGroup(of: PostgresCallbackStore.self) { group in
                 for _ in 0..<4 {
-                    group.addTask { try await PostgresCallbackStore.open(url, logger: quietLogger) }
+                    group.addTask { try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -101,10 +101,10 @@ struct PostgresCallbackStoreTests {
     )
     func newerSchema() async throws {
         try await withTestDatabase { url in
-            try await PostgresCallbackStore.open(url, logger: quietLogger).close()
+            try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger).close()
             try await adminQuery(url, "INSERT INTO opendoor_schema_migrations (identifier) VALUES ('v99')")
             await #expect(throws: CallbackStoreError.newerSchema()) {
-                try await PostgresCallbackStore.open(url, logger: quietLogger)
+                try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
             }
         }
     }
@@ -115,12 +115,12 @@ struct PostgresCallbackStoreTests {
     )
     func readOnly() async throws {
         try await withTestDatabase { url in
-            var configuration = PostgresCallbackStore.Configuration()
+            var configuration = PostgresCallbackStore.Configuration.forTests
             configuration.readOnly = true
             await #expect(throws: CallbackStoreError.readOnly()) {
                 try await PostgresCallbackStore.open(url, configuration: configuration, logger: quietLogger)
             }
-            let writer = try await PostgresCallbackStore.open(url, logger: quietLogger)
+            let writer = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
             let saved = try await writer.save(Self.draft, channel: .web)
             try await writer.close()
 
@@ -140,7 +140,7 @@ struct PostgresCallbackStoreTests {
     )
     func killedConnections() async throws {
         try await withTestDatabase { url in
-            let store = try await PostgresCallbackStore.open(url, logger: quietLogger)
+            let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
             _ = try await store.save(Self.draft, channel: .web)
             let database = String(url[url.index(after: url.lastIndex(of: "/")!)...])
             try await adminQuery(

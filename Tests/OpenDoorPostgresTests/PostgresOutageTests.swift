@@ -80,7 +80,7 @@ extension PostgresOutageTests {
             #expect(last.text.contains("reference"), "\(last.text)")
             try await offThePool { chat.stop() }
 
-            let store = try await PostgresCallbackStore.open(server.url, logger: quietLogger)
+            let store = try await PostgresCallbackStore.open(server.url, configuration: .forTests, logger: quietLogger)
             let saved = try await store.list(status: nil)
             try await store.close()
             #expect(saved.map(\.phone.e164) == ["+14705550143"])

@@ -72,7 +72,7 @@ struct StoreCommandTests {
                 #expect(second.status == 0, "\(second.error)")
                 #expect(second.output.contains("Copied 0 request(s)") && second.output.contains("3 were there already"))
 
-                let store = try await PostgresCallbackStore.open(url, logger: quietLogger)
+                let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
                 let copied = try await store.list(status: nil)
                 try await store.close()
                 func withoutIDs(_ requests: [CallbackRequest]) -> [CallbackRequest] {
@@ -89,7 +89,7 @@ struct StoreCommandTests {
     )
     func staffCommandsOnPostgres() async throws {
         try await withTestDatabase { url in
-            let store = try await PostgresCallbackStore.open(url, logger: quietLogger)
+            let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
             let saved = try await store.save(Self.draft("Dee"), channel: .socket)
             try await store.close()
 

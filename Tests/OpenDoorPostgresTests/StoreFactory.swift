@@ -63,10 +63,7 @@ enum StorePlace: Sendable {
             configuration.referenceAttempts = options.referenceAttempts
             return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
         case .postgres(let url):
-            var configuration = PostgresCallbackStore.Configuration()
-            // Generous: on a busy machine the whole test run shares two cores. Short windows are tested
-            // on purpose in PostgresCallbackStoreTests and PostgresOutageTests.
-            configuration.retry = RetryPolicy(window: .seconds(60))
+            var configuration = PostgresCallbackStore.Configuration.forTests
             configuration.now = options.now
             configuration.makeReference = options.makeReference
             configuration.referenceAttempts = options.referenceAttempts
@@ -129,5 +126,16 @@ func withConnection<Value>(_ url: String, _ body: (PostgresConnection) async thr
 func offThePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+extension PostgresCallbackStore.Configuration {
+    /// Generous windows: on a busy machine the whole test run shares two cores. Short windows are
+    /// tested on purpose in PostgresCallbackStoreTests and PostgresOutageTests.
+    static var forTests: Self {
+        var configuration = Self()
+        configuration.retry = RetryPolicy(window: .seconds(60))
+        configuration.openRetry = RetryPolicy(window: .seconds(60))
+        return configuration
     }
 }
