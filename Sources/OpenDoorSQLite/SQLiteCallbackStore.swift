@@ -40,7 +40,7 @@ public actor SQLiteCallbackStore: CallbackStore {
 
     /// The database file.
     public nonisolated let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let configuration: Configuration
     private let logger: Logger
     private var isClosed = false

@@ -1,11 +1,21 @@
+import Foundation
+import Logging
+
 extension Conversation {
     /// The reply to one message, saving a confirmed callback request in `store` first when there is one.
     ///
     /// The visitor is told "saved" only after the store has committed the request; if saving fails they
-    /// are told plainly and given the center's number.
-    public mutating func respond(to message: String, store: any CallbackStore) async -> Reply {
+    /// are told plainly and given the center's number. A crisis reply or check-in is counted (category, level
+    /// and day, never the text) in `counts`, or in `store` when it keeps counts too; a failed count never
+    /// delays or changes the reply.
+    public mutating func respond(
+        to message: String, store: any CallbackStore, counts: (any CrisisCountStore)? = nil
+    ) async -> Reply {
         switch receive(message) {
         case .reply(let reply):
+            if let finding = reply.safety, reply.crisis, let counter = counts ?? (store as? any CrisisCountStore) {
+                await record(finding, in: counter)
+            }
             return reply
         case .save(let draft):
             do {
@@ -14,6 +24,15 @@ extension Conversation {
             } catch {
                 return saveFailed(error)
             }
+        }
+    }
+
+    private func record(_ finding: CrisisAssessment, in counter: any CrisisCountStore) async {
+        do {
+            try await counter.recordCrisis(
+                finding.category, level: finding.level, day: CrisisCount.day(of: Date()))
+        } catch {
+            logger.error("crisis count not recorded", metadata: ["error": "\(type(of: error))"])
         }
     }
 }
