@@ -85,7 +85,7 @@ struct CheckInTests {
             Issue.record("expected the request to be saved")
             return
         }
-        #expect(draft.name == "Sam")
+        #expect(draft.name == "sam")
     }
 
     @Test("A message that is not an answer is handled as usual after a check-in")

@@ -38,7 +38,7 @@ public struct CrisisDetector: Sendable {
     /// "i'm not going to kill myself" is a denial, "jk i want to die" is not. Meant for the
     /// message after a crisis reply; `assess` still flags both.
     public func isDenial(_ message: String) -> Bool {
-        index.evaluate(message).denial
+        index.evaluate(message, wholeMessageDenial: true).denial
     }
 
     /// The check-in question for `category`, with `{center.name}` and `{center.phone}` left for the caller.

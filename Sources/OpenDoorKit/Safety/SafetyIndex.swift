@@ -548,11 +548,22 @@ struct SafetyIndex: Sendable {
     /// nothing while "jk i want to die" still does. A finding in a sentence that tells it as history ("two
     /// years ago", "that's why i started") counts only as a check-in, and only when something in the same
     /// sentence makes it current ("again", "lately").
-    func evaluate(_ message: String) -> (crisis: CrisisAssessment?, denial: Bool) {
+    ///
+    /// With `wholeMessageDenial`, the denial is judged on the message as a whole (up to one window), so that a
+    /// later sentence can take back an earlier one: "i'm ok. i'm not ok actually" is no denial.
+    func evaluate(_ message: String, wholeMessageDenial: Bool = false) -> (crisis: CrisisAssessment?, denial: Bool) {
         let words = words(of: message)
         guard words.count > 0 else { return (nil, false) }
         if words.sentenceStarts.isEmpty && words.count <= Self.windowWords {
             return evaluateSegment(words)
+        }
+        if wholeMessageDenial {
+            let sentences = evaluate(message)
+            guard sentences.crisis == nil else { return (sentences.crisis, false) }
+            var whole = words
+            whole.sentenceStarts = []
+            if whole.count > Self.windowWords { whole = whole.slice(0..<Self.windowWords) }
+            return (nil, evaluateSegment(whole).denial)
         }
         var best: CrisisAssessment?
         var denied = false
