@@ -32,7 +32,7 @@ extension SQLiteCallbackStore: CrisisCountStore {
                     arguments: [day, category.rawValue, level.rawValue])
             }
         } catch {
-            throw Self.storeError(error, during: .save, path: path, busyTimeout: .seconds(5))
+            throw Self.storeError(error, during: .save, path: path, directory: directory, busyTimeout: .seconds(5))
         }
     }
 
@@ -51,7 +51,7 @@ extension SQLiteCallbackStore: CrisisCountStore {
                 }
             }
         } catch {
-            throw Self.storeError(error, during: .read, path: path, busyTimeout: .seconds(5))
+            throw Self.storeError(error, during: .read, path: path, directory: directory, busyTimeout: .seconds(5))
         }
     }
 }

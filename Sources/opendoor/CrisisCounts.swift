@@ -22,7 +22,7 @@ extension OpenDoor {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.crisis-counts", defaultLevel: .warning)
-            let store = try data.open(logger: logger)
+            let store = try data.openExisting(logger: logger, writes: false)
             let since = CrisisCount.day(of: Date().addingTimeInterval(-Double(days - 1) * 86_400))
             let counts = try await store.crisisCounts(since: since)
             print(CrisisCountReport.table(counts, since: since), terminator: "")

@@ -201,7 +201,7 @@ struct SQLiteCallbackStoreTests {
             try await reader.close()
 
             let empty = directory.appendingPathComponent("empty")
-            #expect(throws: CallbackStoreError.cannotOpen(path: "", reason: "")) {
+            #expect(throws: CallbackStoreError.notFound(path: "")) {
                 try SQLiteCallbackStore(directory: empty, configuration: configuration, logger: quietLogger)
             }
         }
@@ -256,7 +256,7 @@ struct SQLiteCallbackStoreTests {
             let error = #expect(throws: CallbackStoreError.self) {
                 try SQLiteCallbackStore(directory: locked, logger: quietLogger)
             }
-            #expect(error?.code == .cannotOpen)
+            #expect(error?.code == .permissionDenied)
             #expect(error?.description.contains("permission denied") == true)
 
             let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)

@@ -5,12 +5,16 @@ extension Conversation {
     /// The reply to one message, saving a confirmed callback request in `store` first when there is one.
     ///
     /// The visitor is told "saved" only after the store has committed the request; if saving fails they
-    /// are told plainly and given the center's number. A crisis reply or check-in is counted (category, level
-    /// and day, never the text) in `counts`, or in `store` when it keeps counts too; a failed count never
-    /// delays or changes the reply.
+    /// are told plainly and given the center's number. While the store can't save (see
+    /// ``CallbackStore/acceptsRequests``), a callback is neither offered nor started: the visitor gets the
+    /// center's number at once instead of a request that can't be kept. A crisis reply or check-in is counted
+    /// (category, level and day, never the text) in `counts`, or in `store` when it keeps counts too; a failed
+    /// count never delays or changes the reply.
     public mutating func respond(
         to message: String, store: any CallbackStore, counts: (any CrisisCountStore)? = nil
     ) async -> Reply {
+        if !store.acceptsRequests { await store.recheck() }
+        callbacksAvailable = store.acceptsRequests
         switch receive(message) {
         case .reply(let reply):
             if let finding = reply.safety, reply.crisis, let counter = counts ?? (store as? any CrisisCountStore) {
