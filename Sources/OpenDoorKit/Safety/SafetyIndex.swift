@@ -567,8 +567,17 @@ struct SafetyIndex: Sendable {
         }
         var best: CrisisAssessment?
         var denied = false
+        // A window with the same words as one already checked has the same result: a line that repeats a phrase
+        // (a flood, or a paste) costs one window per distinct phrase, not one per repetition.
+        var checked = Set<Int>()
         for segment in segments(of: words) {
-            let result = evaluateSegment(words.slice(segment))
+            let part = words.slice(segment)
+            var hasher = Hasher()
+            hasher.combine(part.atoms)
+            hasher.combine(part.ends)
+            hasher.combine(part.numbers)
+            guard checked.insert(hasher.finalize()).inserted else { continue }
+            let result = evaluateSegment(part)
             denied = denied || result.denial
             guard let found = result.crisis else { continue }
             if best == nil || found.level > best!.level { best = found }
