@@ -25,13 +25,25 @@ extension SafetyRules {
     ///   - file: The name to put in diagnostics, e.g. `safety.yaml`.
     /// - Throws: `KnowledgeError` with every problem found, each with file and line.
     public static func parse(yaml: String, file: String) throws -> SafetyRules {
+        // The YAML is parsed once into Yams' node tree; the decoder and the line lookups both read that tree.
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw KnowledgeError(diagnostics: [SafetyFileLocator(yaml: yaml, root: nil).diagnostic(for: error, file: file)])
+        }
+        let locator = SafetyFileLocator(yaml: yaml, root: root)
         let decoded: SafetyFile
         do {
-            decoded = try YAMLDecoder().decode(SafetyFile.self, from: yaml)
+            if let root {
+                decoded = try YAMLDecoder().decode(SafetyFile.self, from: root)
+            } else {
+                decoded = try YAMLDecoder().decode(SafetyFile.self, from: yaml)  // empty: the decoder says so
+            }
         } catch {
-            throw KnowledgeError(diagnostics: [SafetyFileLocator(yaml: yaml).diagnostic(for: error, file: file)])
+            throw KnowledgeError(diagnostics: [locator.diagnostic(for: error, file: file)])
         }
-        var checker = SafetyRulesChecker(file: file, locator: SafetyFileLocator(yaml: yaml))
+        var checker = SafetyRulesChecker(file: file, locator: locator)
         let rules = checker.check(decoded)
         if let rules, !checker.diagnostics.contains(where: { $0.severity == .error }) {
             return rules
