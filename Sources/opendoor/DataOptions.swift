@@ -51,8 +51,11 @@ struct DataOptions: ParsableArguments {
     func openExisting(logger: Logger, writes: Bool) throws -> SQLiteCallbackStore {
         var configuration = SQLiteCallbackStore.Configuration()
         configuration.createIfMissing = false
+        // A command that only reads tries read-only next: the first failure is said once, as a note.
+        var firstTry = logger
+        if !writes { firstTry.logLevel = .critical }
         do {
-            return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
+            return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: firstTry)
         } catch let error as CallbackStoreError
             where !writes && [.readOnly, .diskFull, .permissionDenied].contains(error.code)
         {
