@@ -31,6 +31,7 @@ extension SQLiteCallbackStore {
                     """
             )
         }
+        registerCrisisCounts(in: &migrator)
         return migrator
     }()
 

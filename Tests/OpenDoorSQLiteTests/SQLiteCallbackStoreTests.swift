@@ -160,16 +160,7 @@ struct SQLiteCallbackStoreTests {
             var configuration = SQLiteCallbackStore.Configuration()
             configuration.maximumPageCount = 12
             let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
-            var saved = 0
-            var failure: CallbackStoreError?
-            while saved < 2000, failure == nil {
-                do {
-                    _ = try await store.save(Self.draft(String(repeating: "n", count: 60)), channel: .web)
-                    saved += 1
-                } catch let error as CallbackStoreError {
-                    failure = error
-                }
-            }
+            let (saved, failure) = await saveUntilFull(store)
             #expect(failure?.code == .diskFull)
             #expect(failure?.description.contains("full") == true)
             #expect(saved > 0)
@@ -275,4 +266,22 @@ struct SQLiteCallbackStoreTests {
             }
         }
     }
+}
+
+/// Saves requests into a store capped by `maximumPageCount` until a save fails (at most 2,000); returns
+/// how many were saved and the failure.
+func saveUntilFull(_ store: any CallbackStore) async -> (saved: Int, failure: CallbackStoreError?) {
+    let draft = CallbackDraft(
+        name: String(repeating: "n", count: 60), phone: SQLiteCallbackStoreTests.phone, bestTime: .evening,
+        voicemailOK: true)
+    var saved = 0
+    while saved < 2000 {
+        do {
+            _ = try await store.save(draft, channel: .web)
+            saved += 1
+        } catch {
+            return (saved, error as? CallbackStoreError)
+        }
+    }
+    return (saved, nil)
 }

@@ -168,16 +168,7 @@ struct StoreLifecycleTests {
             var configuration = ReopeningCallbackStore.Configuration()
             configuration.store.maximumPageCount = 12
             let store = ReopeningCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
-            var saved = 0
-            var failure: CallbackStoreError?
-            while saved < 2000, failure == nil {
-                do {
-                    _ = try await store.save(Self.draft(String(repeating: "n", count: 60)), channel: .web)
-                    saved += 1
-                } catch let error as CallbackStoreError {
-                    failure = error
-                }
-            }
+            let (saved, failure) = await saveUntilFull(store)
             #expect(failure?.code == .diskFull)
             #expect(!store.acceptsRequests)
             #expect(await store.unavailability?.code == .diskFull)
