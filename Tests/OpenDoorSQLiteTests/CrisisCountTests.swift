@@ -1,5 +1,6 @@
 import Foundation
 import OpenDoorKit
+import OpenDoorTestSupport
 import OpenDoorSQLite
 import Testing
 
