@@ -88,11 +88,7 @@ struct DataOptions: ParsableArguments {
     func openForService(logger: Logger) async throws -> any CallbackStore {
         switch try location() {
         case .postgres(let url, let origin):
-            do {
-                return try await PostgresCallbackStore.open(url: url, logger: logger)
-            } catch {
-                throw failure(error, place: "\(url)", origin: origin)
-            }
+            return try await openPostgres(url, origin: origin, logger: logger)
         case .sqlite(let directory, _):
             let store = ReopeningCallbackStore(directory: directory, logger: logger)
             if let problem = await store.unavailability {
@@ -109,11 +105,7 @@ struct DataOptions: ParsableArguments {
     func openStaffStore(logger: Logger, writes: Bool) async throws -> any StaffStore {
         switch try location() {
         case .postgres(let url, let origin):
-            do {
-                return try await PostgresCallbackStore.open(url: url, logger: logger)
-            } catch {
-                throw failure(error, place: "\(url)", origin: origin)
-            }
+            return try await openPostgres(url, origin: origin, logger: logger)
         case .sqlite:
             return try openExisting(logger: logger, writes: writes)
         }
@@ -156,6 +148,17 @@ struct DataOptions: ParsableArguments {
             "\(error)\nLooked in \(path) (chosen by \(origin)). "
                 + "Use --data DIR or set $OPENDOOR_DATA to the folder that holds callbacks.sqlite.")
         return ExitCode(1)
+    }
+
+    /// Opens the PostgreSQL store, or prints why it can't be used and how it was chosen, and exits 1.
+    private func openPostgres(_ url: PostgresStoreURL, origin: String, logger: Logger) async throws
+        -> PostgresCallbackStore
+    {
+        do {
+            return try await PostgresCallbackStore.open(url: url, logger: logger)
+        } catch {
+            throw failure(error, place: "\(url)", origin: origin)
+        }
     }
 
     /// Prints why the PostgreSQL store can't be used, and how it was chosen; returns the exit.

@@ -8,12 +8,7 @@ import Testing
 
 @Suite("PostgreSQL callback store")
 struct PostgresCallbackStoreTests {
-    static let draft = CallbackDraft(
-        name: "Sam",
-        phone: PhoneNumber(e164: "+14705550123")!,
-        bestTime: .evening,
-        voicemailOK: true
-    )
+    static let draft = sampleDraft
 
     @Test(
         "URLs are read with their defaults, and printed without the password",

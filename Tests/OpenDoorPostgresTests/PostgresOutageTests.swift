@@ -8,12 +8,7 @@ import Testing
 /// server stays up for the other tests.
 @Suite("PostgreSQL outage")
 struct PostgresOutageTests {
-    static let draft = CallbackDraft(
-        name: "Sam",
-        phone: PhoneNumber(e164: "+14705550123")!,
-        bestTime: .evening,
-        voicemailOK: true
-    )
+    static let draft = sampleDraft
 
     @Test(
         "while PostgreSQL is down saves fail plainly, nothing false is saved, and saves work again once it is back",

@@ -17,6 +17,14 @@ let postgresMissing: Comment = """
 /// The test server's URL, from `Scripts/postgres start`.
 let testPostgresURL = ProcessInfo.processInfo.environment["OPENDOOR_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
 
+/// A request to save when its contents don't matter.
+let sampleDraft = CallbackDraft(
+    name: "Sam",
+    phone: PhoneNumber(e164: "+14705550123")!,
+    bestTime: .evening,
+    voicemailOK: true
+)
+
 /// The stores the contract suite runs against.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
