@@ -47,6 +47,9 @@ extension OpenDoor {
         @Option(help: ArgumentHelp("Try another weight of the learned probability.", visibility: .hidden))
         var learnedWeight: Double?
 
+        @Option(help: ArgumentHelp("Try another weight of the story around a question.", visibility: .hidden))
+        var storyWeight: Double?
+
         func validate() throws {
             if (file == nil) == !leaveOneOut {
                 throw ValidationError("Give a labeled file, or --leave-one-out (not both).")
@@ -67,6 +70,7 @@ extension OpenDoor {
             if let unknownWeight { configuration.unknownWeight = unknownWeight }
             if let confidenceFloor { configuration.confidenceFloor = confidenceFloor }
             if let learnedWeight { configuration.learnedWeight = learnedWeight }
+            if let storyWeight { configuration.storyWeight = storyWeight }
             let evaluation: Evaluation
             if let file {
                 let labels = Set(knowledge.intents.map(\.id) + [.fallback])

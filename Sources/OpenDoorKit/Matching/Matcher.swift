@@ -114,8 +114,24 @@ public struct Matcher: Sendable {
     }
 
     /// How a message is read (normalized, corrected, stemmed), without scoring it.
+    ///
+    /// A long message is read as its parts (``MessageParts``): the clauses that ask count fully, the story
+    /// around them ``MatcherConfiguration/storyWeight``.
     public func analyze(_ message: String) -> Analysis {
-        analyzer.analyze(message, correcting: configuration.correctsTypos)
+        if let parts = parts(of: message) {
+            return analyzer.analyze(
+                parts, text: message, correcting: configuration.correctsTypos,
+                storyWeight: Float(configuration.storyWeight))
+        }
+        return analyzer.analyze(message, correcting: configuration.correctsTypos)
+    }
+
+    /// The parts of a message long enough to hold a story and a question, when it has both.
+    func parts(of message: String) -> MessageParts? {
+        // Most messages are one short question: not worth walking their characters.
+        guard message.utf8.count >= configuration.storyLength else { return nil }
+        let parts = MessageParts(message)
+        return parts.hasFocus ? parts : nil
     }
 
     /// Ranks the intents for a message and decides what to do.
