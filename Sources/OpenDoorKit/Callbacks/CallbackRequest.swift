@@ -71,15 +71,19 @@ public struct CallbackDraft: Sendable, Hashable {
     public var phone: PhoneNumber
     /// When to call.
     public var bestTime: BestTime
+    /// When to call in the visitor's words ("after 5 on weekdays"), when they said more than
+    /// ``bestTime``; tidied like the name.
+    public var bestTimeSaid: String?
     /// Whether the center may leave a voicemail (which never names the center).
     public var voicemailOK: Bool
 
     /// Creates a draft. The name is tidied with ``normalizedName(_:)``: control characters and
     /// terminal escapes removed, spaces collapsed, cut to ``maximumNameLength``; blank becomes nil.
-    public init(name: String?, phone: PhoneNumber, bestTime: BestTime, voicemailOK: Bool) {
+    public init(name: String?, phone: PhoneNumber, bestTime: BestTime, bestTimeSaid: String? = nil, voicemailOK: Bool) {
         self.name = name.flatMap(Self.normalizedName)
         self.phone = phone
         self.bestTime = bestTime
+        self.bestTimeSaid = bestTimeSaid.flatMap(Self.normalizedName)
         self.voicemailOK = voicemailOK
     }
 
