@@ -135,11 +135,29 @@ public struct Matcher: Sendable {
     }
 
     /// Ranks the intents for a message and decides what to do.
+    ///
+    /// When a long message asks two questions the knowledge answers differently, the answer is the
+    /// whole message's and the other question's intent is kept as ``MatchResult/alsoAsked``.
     public func match(_ message: String, limit: Int = 3) -> MatchResult {
-        let analysis = analyze(message)
+        let parts = parts(of: message)
+        let analysis = parts.map {
+            analyzer.analyze(
+                $0, text: message, correcting: configuration.correctsTypos,
+                storyWeight: Float(configuration.storyWeight))
+        } ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
         let candidates = rank(analysis, limit: max(limit, 2))
-        return MatchResult(
+        var result = MatchResult(
             analysis: analysis, candidates: Array(candidates.prefix(limit)), decision: decide(candidates))
+        if let questions = parts?.questions, questions.count > 1, case .answer(let main) = result.decision {
+            result.alsoAsked = questions.lazy.compactMap { question -> IntentID? in
+                let analysis = self.analyzer.analyze(question, correcting: self.configuration.correctsTypos)
+                guard case .answer(let id) = self.decide(self.rank(analysis, limit: 2)), id != main,
+                    self.knowledge.intent(id)?.action == .answer
+                else { return nil }
+                return id
+            }.first
+        }
+        return result
     }
 
     func matchedWords(_ query: MatchIndex.Query, intent: Int) -> [String] {
