@@ -110,6 +110,9 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
     public var phone: PhoneNumber
     /// When to call.
     public var bestTime: BestTime
+    /// When to call in the visitor's words, when they said more than ``bestTime``. Visitor-typed:
+    /// sanitize before showing.
+    public var bestTimeSaid: String?
     /// Whether the center may leave a voicemail.
     public var voicemailOK: Bool
     /// Where the visitor asked.
@@ -127,7 +130,8 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         bestTime: BestTime,
         voicemailOK: Bool,
         channel: CallbackChannel,
-        status: CallbackStatus
+        status: CallbackStatus,
+        bestTimeSaid: String? = nil
     ) {
         self.id = id
         self.reference = reference
@@ -135,6 +139,7 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         self.name = name
         self.phone = phone
         self.bestTime = bestTime
+        self.bestTimeSaid = bestTimeSaid
         self.voicemailOK = voicemailOK
         self.channel = channel
         self.status = status
@@ -152,7 +157,8 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
             bestTime: draft.bestTime,
             voicemailOK: draft.voicemailOK,
             channel: channel,
-            status: .new
+            status: .new,
+            bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedName)
         )
     }
 }

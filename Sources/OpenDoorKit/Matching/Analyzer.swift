@@ -58,22 +58,29 @@ public struct Analyzer: Sendable {
     }
 
     /// The tokens of a message read as its parts: the tokens of the clauses that ask weigh 1, those of
-    /// the story around them `storyWeight`. A message with no such parts reads as `analyze(_:correcting:)`.
-    public func analyze(_ parts: MessageParts, text: String, correcting: Bool = true, storyWeight: Float)
-        -> Analysis
-    {
+    /// the story around them at most `storyWeight`, and less when the story is long: together they weigh
+    /// about `storyShare` of the question (in vector length), so a long story adds context without
+    /// drowning the question. A message with no such parts reads as `analyze(_:correcting:)`.
+    public func analyze(
+        _ parts: MessageParts, text: String, correcting: Bool = true, storyWeight: Float, storyShare: Float
+    ) -> Analysis {
         guard parts.hasFocus else { return analyze(text, correcting: correcting) }
         var analysis = Analysis(words: [], corrections: [], tokens: [], focus: parts.focusText)
+        var isFocus: [Bool] = []
         for part in parts.parts {
             var words = TextNormalizer.words(String(part.text))
             analysis.corrections += correct(&words, correcting: correcting)
             var unknownStems: [String] = []
             for token in lexicon.tokens(of: words, unknownStems: &unknownStems) {
                 analysis.tokens.append(lexicon.name(of: token, unknownStems: unknownStems))
-                analysis.weights.append(part.isFocus ? 1 : storyWeight)
+                isFocus.append(part.isFocus)
             }
             analysis.words += words
         }
+        let focusCount = Float(isFocus.count { $0 })
+        let storyCount = Float(isFocus.count - Int(focusCount))
+        let story = storyCount == 0 ? 0 : min(storyWeight, storyShare * (focusCount / storyCount).squareRoot())
+        analysis.weights = isFocus.map { $0 ? 1 : story }
         return analysis
     }
 

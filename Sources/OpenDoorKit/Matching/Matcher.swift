@@ -118,12 +118,13 @@ public struct Matcher: Sendable {
     /// A long message is read as its parts (``MessageParts``): the clauses that ask count fully, the story
     /// around them ``MatcherConfiguration/storyWeight``.
     public func analyze(_ message: String) -> Analysis {
-        if let parts = parts(of: message) {
-            return analyzer.analyze(
-                parts, text: message, correcting: configuration.correctsTypos,
-                storyWeight: Float(configuration.storyWeight))
-        }
-        return analyzer.analyze(message, correcting: configuration.correctsTypos)
+        parts(of: message).map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
+    }
+
+    private func analyze(_ parts: MessageParts) -> Analysis {
+        analyzer.analyze(
+            parts, text: "", correcting: configuration.correctsTypos, storyWeight: Float(configuration.storyWeight),
+            storyShare: Float(configuration.storyShare))
     }
 
     /// The parts of a message long enough to hold a story and a question, when it has both.
@@ -140,11 +141,7 @@ public struct Matcher: Sendable {
     /// whole message's and the other question's intent is kept as ``MatchResult/alsoAsked``.
     public func match(_ message: String, limit: Int = 3) -> MatchResult {
         let parts = parts(of: message)
-        let analysis = parts.map {
-            analyzer.analyze(
-                $0, text: message, correcting: configuration.correctsTypos,
-                storyWeight: Float(configuration.storyWeight))
-        } ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
+        let analysis = parts.map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
         let candidates = rank(analysis, limit: max(limit, 2))
         var result = MatchResult(
             analysis: analysis, candidates: Array(candidates.prefix(limit)), decision: decide(candidates))
