@@ -69,6 +69,11 @@ struct StepAnswer {
                 i += 1
                 continue
             }
+            // "please" says yes on its own ("please", "yes please"), not inside a sentence ("no voicemails please").
+            if best.length == 1, words[i] == "please", words.count > 2 {
+                i += 1
+                continue
+            }
             let negated = i > 0 && Self.negations.contains(words[i - 1])
             switch (best.kind, negated) {
             case (.yes, true): found.insert(.no)
