@@ -19,9 +19,15 @@ extension SQLiteCallbackStore {
         _ error: any Error,
         during operation: Operation,
         path: String,
+        directory: String,
         busyTimeout: Duration
     ) -> CallbackStoreError {
         if let error = error as? CallbackStoreError {
+            if error.code == .cannotOpen || error.code == .saveFailed,
+                let found = fileSystemError(directory: directory)
+            {
+                return found.naming(path: path)
+            }
             return error.naming(path: path)
         }
         guard let error = error as? DatabaseError else {
@@ -38,11 +44,30 @@ extension SQLiteCallbackStore {
             return .locked(path: path, timeout: busyTimeout)
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return .damaged(path: path, reason: reason)
-        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
-            return .cannotOpen(path: path, reason: reason)
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_IOERR:
+            // SQLite says "disk I/O error" or "unable to open database file" for a full disk, a
+            // read-only one, a missing folder and a permission problem alike: ask the file system.
+            return fileSystemError(directory: directory)?.naming(path: path)
+                ?? (operation == .open || error.resultCode != .SQLITE_IOERR
+                    ? .cannotOpen(path: path, reason: reason) : fallback(operation, path: path, reason: reason))
         default:
             return fallback(operation, path: path, reason: reason)
         }
+    }
+
+    /// What the file system says is wrong with the folder, if anything: missing, read-only, full, or
+    /// not writable by this user. Nil when it looks fine.
+    static func fileSystemError(directory: String) -> CallbackStoreError? {
+        var info = stat()
+        if stat(directory, &info) != 0 {
+            return errno == ENOENT
+                ? .notFound(path: directory, reason: "the folder does not exist") : posixError(errno, path: directory)
+        }
+        guard let volume = Volume.of(directory) else { return nil }
+        if volume.isReadOnly { return .readOnly() }
+        if volume.freeBytes < minimumFreeBytes { return .diskFull() }
+        if !volume.isWritable { return .permissionDenied(path: directory) }
+        return nil
     }
 
     private static func fallback(_ operation: Operation, path: String, reason: String) -> CallbackStoreError {

@@ -21,8 +21,11 @@ extension SQLiteCallbackStore {
     /// database file that is readable by others is tightened to 0600.
     ///
     /// The file is made here, not by SQLite, so its mode is set before any byte is written; SQLite
-    /// then gives the -wal and -shm files the same mode.
-    static func prepareFiles(directory: String, database: String, readOnly: Bool, logger: Logger) throws {
+    /// then gives the -wal and -shm files the same mode. With `create` false (and always when
+    /// `readOnly`), nothing is created: a missing folder or database is ``CallbackStoreError/Code/notFound``.
+    static func prepareFiles(
+        directory: String, database: String, readOnly: Bool, create: Bool, logger: Logger
+    ) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
@@ -37,8 +40,8 @@ extension SQLiteCallbackStore {
                 )
             }
         } else {
-            guard !readOnly else {
-                throw CallbackStoreError.cannotOpen(path: directory, reason: "the folder does not exist")
+            guard !readOnly, create else {
+                throw CallbackStoreError.notFound(path: directory, reason: "the folder does not exist")
             }
             do {
                 try FileManager.default.createDirectory(
@@ -53,13 +56,17 @@ extension SQLiteCallbackStore {
             logger.info("Created the data folder", metadata: ["path": "\(directory)"])
         }
 
-        if readOnly {
-            guard FileManager.default.fileExists(atPath: database) else {
-                throw CallbackStoreError.cannotOpen(path: database, reason: "there is no callback database there yet")
+        if readOnly || !create {
+            var info = stat()
+            guard lstat(database, &info) == 0 else {
+                if errno == ENOENT {
+                    throw CallbackStoreError.notFound(path: database, reason: "the folder has no callbacks.sqlite")
+                }
+                throw posixError(errno, path: database)
             }
-            return
+            if readOnly { return }
         }
-        let descriptor = open(database, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, fileMode)
+        let descriptor = open(database, O_RDWR | (create ? O_CREAT : 0) | O_CLOEXEC | O_NOFOLLOW, fileMode)
         guard descriptor >= 0 else { throw posixError(errno, path: database) }
         defer { closeDescriptor(descriptor) }
         var info = stat()
@@ -98,7 +105,9 @@ extension SQLiteCallbackStore {
         case ENOSPC, EDQUOT:
             return .diskFull(path: path)
         case EACCES, EPERM:
-            return .cannotOpen(path: path, reason: "permission denied")
+            return .permissionDenied(path: path)
+        case ENOENT:
+            return .notFound(path: path)
         case EISDIR:
             return .cannotOpen(path: path, reason: "it is a folder, not a file")
         case ELOOP:
@@ -121,13 +130,13 @@ extension SQLiteCallbackStore {
         switch CocoaError.Code(rawValue: nsError.code) {
         case .fileWriteVolumeReadOnly: return .readOnly(path: path)
         case .fileWriteOutOfSpace: return .diskFull(path: path)
-        case .fileWriteNoPermission: return .cannotOpen(path: path, reason: "permission denied")
+        case .fileWriteNoPermission: return .permissionDenied(path: path)
         default: return .cannotOpen(path: path, reason: nsError.localizedDescription)
         }
     }
 }
 
 /// `close(2)`, out of reach of the store's own `close()`.
-private func closeDescriptor(_ descriptor: Int32) {
+func closeDescriptor(_ descriptor: Int32) {
     _ = close(descriptor)
 }

@@ -57,6 +57,46 @@ extension SQLiteCallbackStore {
         return config
     }
 
+    /// Opens the database: a WAL pool, or for a read-only store whose pool can't open (SQLite must
+    /// create or grow the -shm file, which a full or read-only disk refuses), the one way left to read
+    /// it, with a sentence saying which for staff.
+    ///
+    /// - Read-only file system: `immutable=1`, reading the database file alone (nothing can write it;
+    ///   a write-ahead log left by a crash is not read).
+    /// - Otherwise (a full disk): one connection in exclusive locking mode, which keeps the WAL index in
+    ///   its own memory instead of the -shm file, with `query_only` so it cannot write. It holds the
+    ///   database's lock while open: staff commands open, read and close.
+    static func openDatabase(
+        path: String, directory: String, configuration: Configuration
+    ) throws -> (database: any DatabaseWriter, fallback: String?) {
+        let config = databaseConfiguration(configuration)
+        do {
+            return (try DatabasePool(path: path, configuration: config), nil)
+        } catch {
+            guard configuration.readOnly else { throw error }
+            let volume = Volume.of(directory)
+            if volume?.isReadOnly == true {
+                var immutable = config
+                immutable.readonly = true
+                let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+                let queue = try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: immutable)
+                return (queue, "the file system is read-only: read from callbacks.sqlite alone")
+            }
+            var exclusive = config
+            exclusive.readonly = false
+            exclusive.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE")
+                try db.execute(sql: "PRAGMA query_only = ON")
+            }
+            let queue = try DatabaseQueue(path: path, configuration: exclusive)
+            let reason = volume.map { $0.freeBytes < minimumFreeBytes ? "the disk is full" : "\(error)" } ?? "\(error)"
+            return (queue, "\(reason): read with the database locked, without the -shm file")
+        }
+    }
+
+    /// Below this many free bytes a disk counts as full: SQLite needs a few pages and a 32 KiB -shm file.
+    static let minimumFreeBytes: Int64 = 256 * 1024
+
     /// Sets `synchronous = FULL` on the pool's one writing connection, and checks it took.
     ///
     /// In WAL mode FULL syncs the WAL at every commit, so a saved request survives a power cut, not
@@ -64,7 +104,7 @@ extension SQLiteCallbackStore {
     /// `prepareDatabase`: DatabasePool runs that first and then sets `synchronous = NORMAL` itself
     /// when it turns WAL on (GRDB 7.10, `Database.setUpWALMode`). The writer connection lives as long
     /// as the pool, so setting it once holds.
-    static func makeCommitsDurable(_ pool: DatabasePool) throws {
+    static func makeCommitsDurable(_ pool: any DatabaseWriter) throws {
         let level = try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             return try Int.fetchOne(db, sql: "PRAGMA synchronous")
@@ -75,7 +115,7 @@ extension SQLiteCallbackStore {
     }
 
     /// Brings the schema up to date; a read-only store only checks it is.
-    static func migrate(_ pool: DatabasePool, readOnly: Bool) throws {
+    static func migrate(_ pool: any DatabaseWriter, readOnly: Bool) throws {
         let (superseded, completed) = try pool.read { db in
             (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
         }

@@ -13,7 +13,13 @@ import OpenDoorKit
 /// - Several stores (in one process or several) may share the file: writes wait for each other up
 ///   to ``Configuration/busyTimeout``, then fail with ``CallbackStoreError/Code/locked``.
 /// - SQLite's failures become ``CallbackStoreError``s a person can act on: read-only, disk full,
-///   locked, damaged, cannot open.
+///   permission denied, not found, locked, damaged; an I/O error is explained from the file system
+///   (read-only, full, not writable).
+/// - The file's identity (device and inode) is checked before and after every write: a database
+///   deleted or replaced while open fails as ``CallbackStoreError/Code/replaced``, loudly, instead of
+///   writing into a file nobody will read.
+/// - ``close()`` checkpoints the write-ahead log into the database file, so that the `.sqlite` file
+///   alone holds every request; ``backup(to:)`` writes a consistent copy while others write.
 /// - Logs carry events, reference codes and counts; never a name or a phone number.
 public actor SQLiteCallbackStore: CallbackStore {
     /// How the store opens its database. Every field has a default.
@@ -23,8 +29,12 @@ public actor SQLiteCallbackStore: CallbackStore {
         /// How long an operation waits while another connection writes before failing as locked.
         public var busyTimeout: Duration = .seconds(5)
         /// Open the database without writing to it (to list or export requests from a copy or a
-        /// folder this user may not write). It must exist already; saves fail as read-only.
+        /// folder this user may not write). It must exist already; saves fail as read-only. When the
+        /// disk is full or read-only, it is read the one way SQLite still can (see ``readingFallback``).
         public var readOnly = false
+        /// Create the folder and the database when they are missing. False for staff commands, which
+        /// open an existing store only and fail as ``CallbackStoreError/Code/notFound`` otherwise.
+        public var createIfMissing = true
         /// The clock that stamps ``CallbackRequest/created``.
         public var now: @Sendable () -> Date = { Date() }
         /// How many reference codes a save draws before giving up (each is checked unused first).
@@ -40,7 +50,13 @@ public actor SQLiteCallbackStore: CallbackStore {
 
     /// The database file.
     public nonisolated let path: String
-    private let pool: DatabasePool
+    /// The folder the database is in.
+    public nonisolated let directory: String
+    /// How a read-only store was opened when the usual way failed (a full or read-only disk), to tell
+    /// staff; nil when it opened normally.
+    public nonisolated let readingFallback: String?
+    private let pool: any DatabaseWriter
+    private let identity: FileIdentity?
     private let configuration: Configuration
     private let logger: Logger
     private var isClosed = false
@@ -53,6 +69,7 @@ public actor SQLiteCallbackStore: CallbackStore {
     public init(directory: URL, configuration: Configuration = Configuration(), logger: Logger) throws {
         let path = directory.appendingPathComponent(configuration.fileName).path
         self.path = path
+        self.directory = directory.path
         self.configuration = configuration
         self.logger = logger
 
@@ -61,17 +78,24 @@ public actor SQLiteCallbackStore: CallbackStore {
                 directory: directory.path,
                 database: path,
                 readOnly: configuration.readOnly,
+                create: configuration.createIfMissing,
                 logger: logger
             )
-            pool = try DatabasePool(path: path, configuration: Self.databaseConfiguration(configuration))
-            try Self.makeCommitsDurable(pool)
+            let opened = try Self.openDatabase(path: path, directory: directory.path, configuration: configuration)
+            pool = opened.database
+            readingFallback = opened.fallback
+            if !configuration.readOnly {
+                try Self.makeCommitsDurable(pool)
+            }
             try Self.migrate(pool, readOnly: configuration.readOnly)
             if !configuration.readOnly {
                 // SQLite gives -wal and -shm the database file's mode; make sure of it.
                 try Self.tightenPermissions(database: path, logger: logger)
             }
+            identity = try? FileIdentity.of(path).get()
         } catch {
-            let failure = Self.storeError(error, during: .open, path: path, busyTimeout: configuration.busyTimeout)
+            let failure = Self.storeError(
+                error, during: .open, path: path, directory: directory.path, busyTimeout: configuration.busyTimeout)
             logger.error(
                 "Could not open the callback store",
                 metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"]
@@ -80,7 +104,10 @@ public actor SQLiteCallbackStore: CallbackStore {
         }
         logger.info(
             "Opened the callback store",
-            metadata: ["path": "\(path)", "readOnly": "\(configuration.readOnly)", "schema": "\(Self.currentSchema)"]
+            metadata: [
+                "path": "\(path)", "readOnly": "\(configuration.readOnly)", "schema": "\(Self.currentSchema)",
+                "fallback": "\(readingFallback ?? "-")",
+            ]
         )
     }
 
@@ -91,6 +118,7 @@ public actor SQLiteCallbackStore: CallbackStore {
         let makeReference = configuration.makeReference
         let attempts = configuration.referenceAttempts
         do {
+            try checkIdentity()
             // `write` commits (and, with synchronous = FULL, syncs the WAL) before it returns.
             let request = try await pool.write { db in
                 var reference = makeReference()
@@ -112,6 +140,8 @@ public actor SQLiteCallbackStore: CallbackStore {
                     in: db
                 )
             }
+            // A file swapped in while the write ran got nothing: the request went to the old one.
+            try checkIdentity()
             logger.info(
                 "Saved a callback request",
                 metadata: ["reference": "\(request.reference)", "channel": "\(channel.rawValue)"]
@@ -151,6 +181,7 @@ public actor SQLiteCallbackStore: CallbackStore {
         try checkOpen()
         guard let reference = ReferenceCode.normalized(reference) else { return nil }
         do {
+            try checkIdentity()
             let request = try await pool.write { db -> CallbackRequest? in
                 try db.execute(
                     sql: "UPDATE callback_request SET status = ? WHERE reference = ?",
@@ -175,6 +206,7 @@ public actor SQLiteCallbackStore: CallbackStore {
         try checkOpen()
         let milliseconds = Int64((cutoff.timeIntervalSince1970 * 1000).rounded(.down))
         do {
+            try checkIdentity()
             let count = try await pool.write { db in
                 try db.execute(sql: "DELETE FROM callback_request WHERE created_ms < ?", arguments: [milliseconds])
                 return db.changesCount
@@ -197,6 +229,18 @@ public actor SQLiteCallbackStore: CallbackStore {
 
     public func close() async throws {
         guard !isClosed else { return }
+        if !configuration.readOnly {
+            // Copy the write-ahead log into the database file and empty it, so that the .sqlite file
+            // alone holds every request (a copy of it is a backup). Best effort: another process
+            // reading the store may hold the log; it is checkpointed by whoever closes last.
+            // Also when the file was replaced: the log at the path is still this database's, and a
+            // new file opened at the path would otherwise replay its pages.
+            do {
+                _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            } catch {
+                logger.notice("Could not checkpoint the write-ahead log on close; another process may be using it")
+            }
+        }
         isClosed = true
         do {
             try pool.close()
@@ -204,6 +248,52 @@ public actor SQLiteCallbackStore: CallbackStore {
             throw failure(error, during: .read, event: "Could not close the callback store")
         }
         logger.info("Closed the callback store")
+    }
+
+    /// Writes a consistent copy of the whole store to a new file at `destination` (0600) with SQLite's
+    /// online backup, while other connections go on reading and writing; returns how many requests it
+    /// holds. The copy is one self-contained file (rollback journal, no -wal), checked before returning.
+    ///
+    /// - Throws: ``CallbackStoreError``; `cannotOpen` when a file is already at `destination` (never
+    ///   overwritten). A failed copy is removed.
+    public func backup(to destination: URL) async throws -> Int {
+        try checkOpen()
+        let target = destination.path
+        let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, Self.fileMode)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == EEXIST {
+                throw CallbackStoreError.cannotOpen(path: target, reason: "a file is already there; give a new name")
+            }
+            throw Self.posixError(code, path: target)
+        }
+        closeDescriptor(descriptor)
+        do {
+            let copy = try DatabaseQueue(path: target)
+            try pool.backup(to: copy)
+            let (count, check) = try await copy.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = DELETE")
+                return (
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callback_request") ?? 0,
+                    try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "-"
+                )
+            }
+            try copy.close()
+            guard check == "ok" else {
+                throw CallbackStoreError.damaged(path: target, reason: "the copy failed its check: \(check)")
+            }
+            logger.info("Backed up the callback store", metadata: ["count": "\(count)"])
+            return count
+        } catch {
+            unlink(target)
+            let failure = Self.storeError(
+                error, during: .save, path: target, directory: destination.deletingLastPathComponent().path,
+                busyTimeout: configuration.busyTimeout)
+            logger.error(
+                "Could not back up the callback store",
+                metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
+            throw failure
+        }
     }
 
     /// The value of `PRAGMA name` on the connection that writes, for tests of the set-up.
@@ -216,12 +306,30 @@ public actor SQLiteCallbackStore: CallbackStore {
         if isClosed { throw CallbackStoreError.closed() }
     }
 
+    /// Throws ``CallbackStoreError/Code/replaced`` when the path no longer names the file opened.
+    private func checkIdentity() throws {
+        guard let identity else { return }
+        let reason: String
+        switch FileIdentity.of(path) {
+        case .success(let now) where now == identity:
+            return
+        case .success:
+            reason = "replaced by another file"
+        case .failure(let error) where error.code == ENOENT:
+            reason = "deleted"
+        case .failure(let error):
+            reason = "made unreachable (\(String(cString: strerror(error.code))))"
+        }
+        throw CallbackStoreError.replaced(path: path, reason: reason)
+    }
+
     /// Maps `error`, logs it (code and SQLite's reason only), and returns it to throw.
     private func failure(_ error: any Error, during operation: Operation, event: Logger.Message) -> CallbackStoreError {
         let failure =
             isClosed
             ? CallbackStoreError.closed()
-            : Self.storeError(error, during: operation, path: path, busyTimeout: configuration.busyTimeout)
+            : Self.storeError(
+                error, during: operation, path: path, directory: directory, busyTimeout: configuration.busyTimeout)
         logger.error(event, metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
         return failure
     }

@@ -6,8 +6,12 @@ extension OpenDoor {
     /// `opendoor callbacks …`: what staff do with callback requests.
     struct Callbacks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List, export, mark and purge callback requests (staff only).",
-            subcommands: [List.self, Export.self, Mark.self, Purge.self])
+            abstract: "List, export, mark, purge and back up callback requests (staff only).",
+            discussion: """
+                These commands open an existing store only (they never create one): the folder given by \
+                --data DIR, else $OPENDOOR_DATA, else ./opendoor-data in the current folder.
+                """,
+            subcommands: [List.self, Export.self, Mark.self, Purge.self, Backup.self])
     }
 }
 
@@ -24,7 +28,7 @@ extension OpenDoor.Callbacks {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
-            let store = try data.open(logger: logger)
+            let store = try data.openExisting(logger: logger, writes: false)
             let requests = try await store.list(status: status)
             print(CallbackReport.table(requests), terminator: "")
             try? await store.close()
@@ -50,7 +54,7 @@ extension OpenDoor.Callbacks {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
-            let store = try data.open(logger: logger)
+            let store = try data.openExisting(logger: logger, writes: false)
             let requests = try await store.list(status: status)
             switch format {
             case .csv: print(CallbackReport.csv(requests), terminator: "")
@@ -75,10 +79,20 @@ extension OpenDoor.Callbacks {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
-            let store = try data.open(logger: logger)
-            defer { Task { try? await store.close() } }
-            guard let request = try await store.mark(reference: reference, as: status) else {
-                printError("No callback request has the reference \(reference). `opendoor callbacks list` shows them.")
+            let store = try data.openExisting(logger: logger, writes: true)
+            let marked: CallbackRequest?
+            do {
+                marked = try await store.mark(reference: reference, as: status)
+            } catch {
+                try? await store.close()
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+            try? await store.close()
+            guard let request = marked else {
+                printError(
+                    "No callback request in \(store.path) has the reference \(reference). "
+                        + "`opendoor callbacks list` shows them.")
                 throw ExitCode(1)
             }
             print("\(request.reference) is now \(request.status.rawValue).")
@@ -100,21 +114,97 @@ extension OpenDoor.Callbacks {
         @Option(help: "Delete requests created more than this many days ago.")
         var olderThan: Int?
 
+        @Flag(help: "Delete without asking (for scripts and cron). Without a terminal, purge needs it.")
+        var yes = false
+
+        @Flag(help: "Only show what would be deleted.")
+        var dryRun = false
+
         var days: Int {
             olderThan ?? ProcessInfo.processInfo.environment["OPENDOOR_RETENTION_DAYS"].flatMap(Int.init) ?? 90
         }
 
         func validate() throws {
             if days < 0 { throw ValidationError("--older-than is a number of days, 0 or more.") }
+            if yes && dryRun { throw ValidationError("--dry-run deletes nothing; leave out --yes.") }
         }
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
-            let store = try data.open(logger: logger)
+            let store = try data.openExisting(logger: logger, writes: !dryRun)
             let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
+            let doomed = try await store.list(status: nil).filter { $0.created < cutoff }
+            guard !doomed.isEmpty else {
+                print("No request in \(store.path) is older than \(days) day(s); nothing to delete.")
+                try? await store.close()
+                return
+            }
+            print("These \(doomed.count) request(s) in \(store.path) are older than \(days) day(s):")
+            print(CallbackReport.table(doomed), terminator: "")
+            if dryRun {
+                print("Dry run: nothing was deleted.")
+                try? await store.close()
+                return
+            }
+            if !yes {
+                guard isatty(STDIN_FILENO) != 0 else {
+                    try? await store.close()
+                    printError("Nothing was deleted: without a terminal to confirm on, purge needs --yes.")
+                    throw ExitCode(1)
+                }
+                print("Delete them for good? Type yes to delete: ", terminator: "")
+                fflush(nil)
+                let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased()
+                guard answer == "yes" || answer == "y" else {
+                    try? await store.close()
+                    print("Nothing was deleted.")
+                    return
+                }
+            }
             let removed = try await store.purge(olderThan: cutoff)
             print("Deleted \(removed) request(s) older than \(days) day(s).")
             try? await store.close()
+        }
+    }
+
+    /// `opendoor callbacks backup DEST`.
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the whole store into one new file, safely while OpenDoor runs.",
+            discussion: """
+                Uses SQLite's online backup: the copy is consistent even while visitors save requests. DEST is \
+                a new file (never overwritten), or an existing folder to put callbacks-YYYYMMDD-HHMMSS.sqlite \
+                in. The copy holds names and phone numbers: it is readable by its owner only; keep it as \
+                carefully as the store. Restore by stopping OpenDoor and putting the copy in place as \
+                callbacks.sqlite.
+                """)
+
+        @OptionGroup var data: DataOptions
+        @OptionGroup var logging: LogOptions
+
+        @Argument(help: "The new file, or a folder to write a dated file in.")
+        var destination: String
+
+        func run() async throws {
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            var target = URL(fileURLWithPath: destination)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+                    .replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "T", with: "-")
+                    .replacingOccurrences(of: "Z", with: "")
+                target.appendPathComponent("callbacks-\(stamp).sqlite")
+            }
+            let store = try data.openExisting(logger: logger, writes: false)
+            do {
+                let count = try await store.backup(to: target)
+                try? await store.close()
+                print("Backed up \(count) request(s) from \(store.path) to \(target.path).")
+            } catch {
+                try? await store.close()
+                printError("\(error)")
+                throw ExitCode(1)
+            }
         }
     }
 }

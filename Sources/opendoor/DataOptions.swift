@@ -16,24 +16,70 @@ struct DataOptions: ParsableArguments {
 
     /// The folder the store lives in.
     var directory: URL {
-        if let data { return URL(fileURLWithPath: data, isDirectory: true) }
-        if let path = ProcessInfo.processInfo.environment["OPENDOOR_DATA"], !path.isEmpty {
-            return URL(fileURLWithPath: path, isDirectory: true)
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            .appendingPathComponent("opendoor-data", isDirectory: true)
+        URL(fileURLWithPath: source.path, isDirectory: true)
     }
 
-    /// Opens the store, or explains what went wrong and exits 1.
-    func open(logger: Logger, readOnly: Bool = false) throws -> SQLiteCallbackStore {
-        var configuration = SQLiteCallbackStore.Configuration()
-        configuration.readOnly = readOnly
-        do {
-            return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
-        } catch {
-            printError("The callback store at \(directory.path) can't be opened: \(error)")
-            throw ExitCode(1)
+    /// Where the folder's path came from, for messages that say which store was looked at.
+    var source: (path: String, origin: String) {
+        if let data { return (data, "--data") }
+        if let path = ProcessInfo.processInfo.environment["OPENDOOR_DATA"], !path.isEmpty {
+            return (path, "$OPENDOOR_DATA")
         }
+        let path = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            .appendingPathComponent("opendoor-data", isDirectory: true).path
+        return (path, "the default, ./opendoor-data in the current folder")
+    }
+
+    /// Opens the store a service (serve, chat) writes to. It never fails: when the store can't be
+    /// written, the service still runs, gives the center's number instead of offering callbacks, and
+    /// starts saving again once the store can be written. What is wrong is printed for whoever started it.
+    func openForService(logger: Logger) async -> ReopeningCallbackStore {
+        let store = ReopeningCallbackStore(directory: directory, logger: logger)
+        if let problem = await store.unavailability {
+            printError(
+                "OpenDoor runs without saving callback requests for now: \(problem) "
+                    + "Visitors who ask for a call are given the center's number until requests can be saved again.")
+        }
+        return store
+    }
+
+    /// Opens an existing store for a staff command; never creates a folder or a file.
+    ///
+    /// When the store can't be opened for writing (a full or read-only disk, no permission) and the
+    /// command only reads (`writes` false), it is opened read-only and a note says so. Otherwise prints
+    /// what is wrong, which path was looked at and how to choose another, and exits 1.
+    func openExisting(logger: Logger, writes: Bool) throws -> SQLiteCallbackStore {
+        var configuration = SQLiteCallbackStore.Configuration()
+        configuration.createIfMissing = false
+        // A command that only reads tries read-only next: the first failure is said once, as a note.
+        var firstTry = logger
+        if !writes { firstTry.logLevel = .critical }
+        do {
+            return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: firstTry)
+        } catch let error as CallbackStoreError
+            where !writes && [.readOnly, .diskFull, .permissionDenied].contains(error.code)
+        {
+            configuration.readOnly = true
+            do {
+                let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
+                let how = store.readingFallback.map { " (\($0))" } ?? ""
+                printError("Note: \(error)\nThe requests below were read without writing\(how).")
+                return store
+            } catch {
+                throw failure(error)
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Prints why the store at this folder can't be used, and which folder that was; returns the exit.
+    private func failure(_ error: any Error) -> ExitCode {
+        let (path, origin) = source
+        printError(
+            "\(error)\nLooked in \(path) (chosen by \(origin)). "
+                + "Use --data DIR or set $OPENDOOR_DATA to the folder that holds callbacks.sqlite.")
+        return ExitCode(1)
     }
 }
 

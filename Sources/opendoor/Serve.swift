@@ -91,7 +91,7 @@ extension OpenDoor {
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.serve", defaultLevel: .info)
             let assistant = try options.loadAssistant()
-            let store = try data.open(logger: logger)
+            let store = await data.openForService(logger: logger)
             let directory = options.directory
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,

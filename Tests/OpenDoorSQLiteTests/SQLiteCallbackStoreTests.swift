@@ -201,7 +201,7 @@ struct SQLiteCallbackStoreTests {
             try await reader.close()
 
             let empty = directory.appendingPathComponent("empty")
-            #expect(throws: CallbackStoreError.cannotOpen(path: "", reason: "")) {
+            #expect(throws: CallbackStoreError.notFound(path: "")) {
                 try SQLiteCallbackStore(directory: empty, configuration: configuration, logger: quietLogger)
             }
         }
@@ -256,7 +256,7 @@ struct SQLiteCallbackStoreTests {
             let error = #expect(throws: CallbackStoreError.self) {
                 try SQLiteCallbackStore(directory: locked, logger: quietLogger)
             }
-            #expect(error?.code == .cannotOpen)
+            #expect(error?.code == .permissionDenied)
             #expect(error?.description.contains("permission denied") == true)
 
             let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
@@ -274,16 +274,7 @@ struct SQLiteCallbackStoreTests {
             var configuration = SQLiteCallbackStore.Configuration()
             configuration.maximumPageCount = 12
             let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
-            var saved = 0
-            var failure: CallbackStoreError?
-            while saved < 2000, failure == nil {
-                do {
-                    _ = try await store.save(Self.draft(String(repeating: "n", count: 60)), channel: .web)
-                    saved += 1
-                } catch let error as CallbackStoreError {
-                    failure = error
-                }
-            }
+            let (saved, failure) = await saveUntilFull(store)
             #expect(failure?.code == .diskFull)
             #expect(failure?.description.contains("full") == true)
             #expect(saved > 0)
@@ -405,6 +396,24 @@ func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     try await body(directory)
+}
+
+/// Saves requests into a store capped by `maximumPageCount` until a save fails (at most 2,000); returns
+/// how many were saved and the failure.
+func saveUntilFull(_ store: any CallbackStore) async -> (saved: Int, failure: CallbackStoreError?) {
+    let draft = CallbackDraft(
+        name: String(repeating: "n", count: 60), phone: SQLiteCallbackStoreTests.phone, bestTime: .evening,
+        voicemailOK: true)
+    var saved = 0
+    while saved < 2000 {
+        do {
+            _ = try await store.save(draft, channel: .web)
+            saved += 1
+        } catch {
+            return (saved, error as? CallbackStoreError)
+        }
+    }
+    return (saved, nil)
 }
 
 /// The permission bits of a file or folder.

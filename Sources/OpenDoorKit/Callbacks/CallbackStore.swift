@@ -26,6 +26,24 @@ public protocol CallbackStore: Sendable {
 
     /// Closes the store; later calls throw ``CallbackStoreError/closed(file:line:)``.
     func close() async throws
+
+    /// Whether a save can be expected to work now. False while the store's disk is full, read-only or
+    /// gone: the conversation then gives the center's number instead of offering a callback.
+    ///
+    /// Read on every message, so it is cheap and synchronous (an atomic flag, not an actor hop).
+    var acceptsRequests: Bool { get }
+
+    /// Looks again whether saves can work (the disk was freed, the folder came back), so that
+    /// ``acceptsRequests`` can turn true again. Called while ``acceptsRequests`` is false.
+    func recheck() async
+}
+
+extension CallbackStore {
+    /// A store that never knows in advance that saving will fail: always true.
+    public var acceptsRequests: Bool { true }
+
+    /// Nothing to look at again.
+    public func recheck() async {}
 }
 
 /// Why a callback store could not do what was asked, with what a person can do about it.
@@ -44,6 +62,9 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
             case saveFailed
             case readFailed
             case closed
+            case notFound
+            case permissionDenied
+            case replaced
         }
 
         private var code: _Code
@@ -64,6 +85,9 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
             case .saveFailed: "saveFailed"
             case .readFailed: "readFailed"
             case .closed: "closed"
+            case .notFound: "notFound"
+            case .permissionDenied: "permissionDenied"
+            case .replaced: "replaced"
             }
         }
 
@@ -85,6 +109,12 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
         public static let readFailed = Code(.readFailed)
         /// The store was closed.
         public static let closed = Code(.closed)
+        /// There is no callback database (or no folder) where one was expected.
+        public static let notFound = Code(.notFound)
+        /// This user may not read or write the database or its folder.
+        public static let permissionDenied = Code(.permissionDenied)
+        /// The database file was deleted or replaced by another file while the store had it open.
+        public static let replaced = Code(.replaced)
     }
 
     /// The kind of problem. The only thing `==` and hashing look at.
@@ -170,6 +200,23 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
         Self(.closed, path: nil, reason: nil, file: file, line: line)
     }
 
+    /// There is no callback database (or folder) at `path`.
+    public static func notFound(path: String, reason: String? = nil, file: String = #fileID, line: Int = #line)
+        -> Self
+    {
+        Self(.notFound, path: path, reason: reason, file: file, line: line)
+    }
+
+    /// This user may not use the database or folder at `path`.
+    public static func permissionDenied(path: String, file: String = #fileID, line: Int = #line) -> Self {
+        Self(.permissionDenied, path: path, reason: nil, file: file, line: line)
+    }
+
+    /// The database at `path` was deleted or replaced while open; `reason` says which.
+    public static func replaced(path: String, reason: String, file: String = #fileID, line: Int = #line) -> Self {
+        Self(.replaced, path: path, reason: reason, file: file, line: line)
+    }
+
     /// The same error naming `path`, unless it names a path already; for stores whose inner layers
     /// don't know the path.
     package func naming(path: String) -> Self {
@@ -186,8 +233,15 @@ extension CallbackStoreError: CustomStringConvertible, CustomDebugStringConverti
         switch code {
         case .cannotOpen:
             return "Could not open the callback database\(place)\(because). "
-                + "Check that the folder exists or can be created and that this user may write to it, "
-                + "or choose another folder with --data."
+                + "Check the path, or choose another folder with --data."
+        case .notFound:
+            return "There is no callback database\(place)\(because)."
+        case .permissionDenied:
+            return "This user may not use the callback database\(place) (permission denied). "
+                + "Run OpenDoor as the user that owns the folder, or choose another folder with --data."
+        case .replaced:
+            return "The callback database\(place) was \(reason ?? "deleted or replaced") while OpenDoor had it open; "
+                + "nothing more was saved into the old file. Keep the old file if you moved it: it holds requests."
         case .readOnly:
             return "The callback database\(place) is read-only, so nothing can be saved. "
                 + "Give this user write access to the folder and its files, or choose another folder with --data."

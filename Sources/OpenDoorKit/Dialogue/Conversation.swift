@@ -24,6 +24,10 @@ public struct Conversation: Sendable {
     public private(set) var state: ConversationState = .open
     /// How the visitor reached us, stored with a callback request.
     public let channel: CallbackChannel
+    /// Whether callback requests can be saved now. While false (the store's disk is full or read-only),
+    /// a request for a call, and the offer of one, become the center's number instead.
+    /// ``respond(to:store:)`` sets it from the store before each message.
+    public var callbacksAvailable = true
 
     private let assistant: Assistant
     private let logger: Logger
@@ -155,8 +159,8 @@ public struct Conversation: Sendable {
             answersGiven += 1
             if answersGiven >= Self.answersBeforeOffer && !offeredCallback, let handoff = responder.handoffIntent {
                 offeredCallback = true
-                reply.text += "\n\n" + dialogue[.callbackOffer]
-                if !reply.options.contains(handoff.label) { reply.options.append(handoff.label) }
+                reply.text += "\n\n" + dialogue[callbacksAvailable ? .callbackOffer : .callbackUnavailable]
+                if callbacksAvailable && !reply.options.contains(handoff.label) { reply.options.append(handoff.label) }
             }
         }
         return reply
@@ -164,6 +168,7 @@ public struct Conversation: Sendable {
 
     private mutating func beginCallback(phone early: PhoneNumber?, confidence: Double) -> Reply {
         offeredCallback = true
+        guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
         if let early { phone = early }
         state = .callbackConsent
         return stepReply(.callbackConsent, confidence: confidence)

@@ -5,6 +5,7 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case fallbackContact = "fallback_contact"
     case clarify
     case callbackOffer = "callback_offer"
+    case callbackUnavailable = "callback_unavailable"
     case callbackConsent = "callback_consent"
     case callbackDeclined = "callback_declined"
     case askName = "ask_name"

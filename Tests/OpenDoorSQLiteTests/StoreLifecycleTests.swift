@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import Logging
+import OpenDoorKit
+import OpenDoorSQLite
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Opening only what exists, closing into one file, backups, and a store deleted or replaced under a
+/// running service.
+@Suite("Store lifecycle")
+struct StoreLifecycleTests {
+    static func draft(_ name: String? = "Sam") -> CallbackDraft {
+        CallbackDraft(name: name, phone: SQLiteCallbackStoreTests.phone, bestTime: .evening, voicemailOK: false)
+    }
+
+    /// The references in the database file at `path` read alone, as a copy of it would be.
+    static func referencesInFileAlone(_ path: String) throws -> [String] {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-copy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(atPath: path, toPath: copy.path)
+        let queue = try DatabaseQueue(path: copy.path)
+        defer { try? queue.close() }
+        return try queue.read { try String.fetchAll($0, sql: "SELECT reference FROM callback_request ORDER BY id") }
+    }
+
+    @Test("after close, the .sqlite file alone holds every request (the log was checkpointed)")
+    func closeCheckpoints() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            var saved: [String] = []
+            for _ in 0..<5 { saved.append(try await store.save(Self.draft(), channel: .terminal).reference) }
+            try await store.close()
+            #expect(try Self.referencesInFileAlone(store.path) == saved)
+            let wal = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
+            #expect(wal == 0)
+        }
+    }
+
+    @Test("a backup taken while another store writes is a complete, private, self-contained copy")
+    func backup() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data")
+            let store = try SQLiteCallbackStore(directory: data, logger: quietLogger)
+            let writer = try SQLiteCallbackStore(directory: data, logger: quietLogger)
+            for _ in 0..<20 { _ = try await store.save(Self.draft(), channel: .web) }
+            let destination = directory.appendingPathComponent("copy.sqlite")
+            async let more: Void = {
+                for _ in 0..<20 { _ = try await writer.save(Self.draft(nil), channel: .socket) }
+            }()
+            let count = try await store.backup(to: destination)
+            try await more
+            #expect((20...40).contains(count))
+            #expect(try Self.referencesInFileAlone(destination.path).count == count)
+            #expect(try permissionBits(destination) == 0o600)
+            #expect(!FileManager.default.fileExists(atPath: destination.path + "-wal"))
+
+            // Never overwrites.
+            let error = await #expect(throws: CallbackStoreError.self) { try await store.backup(to: destination) }
+            #expect(error?.description.contains("already there") == true)
+            #expect(try Self.referencesInFileAlone(destination.path).count == count)
+            try await store.close()
+            try await writer.close()
+        }
+    }
+
+    @Test("createIfMissing false: a missing folder or database is notFound, and nothing is created")
+    func existingOnly() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.createIfMissing = false
+            let missing = directory.appendingPathComponent("opendoor-data")
+            let error = #expect(throws: CallbackStoreError.self) {
+                try SQLiteCallbackStore(directory: missing, configuration: configuration, logger: quietLogger)
+            }
+            #expect(error?.code == .notFound)
+            #expect(error?.description.contains(missing.path) == true)
+            #expect(!FileManager.default.fileExists(atPath: missing.path))
+
+            try FileManager.default.createDirectory(at: missing, withIntermediateDirectories: false)
+            #expect(throws: CallbackStoreError.notFound(path: "")) {
+                try SQLiteCallbackStore(directory: missing, configuration: configuration, logger: quietLogger)
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: missing.path).isEmpty)
+        }
+    }
+
+    @Test("a database deleted while open: the save fails as replaced instead of vanishing, and it is logged")
+    func deletedWhileOpen() async throws {
+        try await withTemporaryDirectory { directory in
+            let logs = CapturedLogs()
+            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let store = try SQLiteCallbackStore(directory: directory, logger: logger)
+            _ = try await store.save(Self.draft(), channel: .web)
+            for suffix in ["", "-wal", "-shm"] { unlink(store.path + suffix) }
+            let error = await #expect(throws: CallbackStoreError.self) {
+                try await store.save(Self.draft(), channel: .web)
+            }
+            #expect(error?.code == .replaced)
+            #expect(error?.description.contains("deleted") == true)
+            #expect(logs.all.contains { $0.hasPrefix("error") && $0.contains("replaced") })
+            try await store.close()
+        }
+    }
+
+    @Test(
+        "a service's store deleted or replaced while serving: reopened, every acknowledged request in the file at the path"
+    )
+    func reopensAfterDeleteAndReplace() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data")
+            let logs = CapturedLogs()
+            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let store = ReopeningCallbackStore(directory: data, logger: logger)
+            #expect(store.acceptsRequests)
+            let path = data.appendingPathComponent("callbacks.sqlite").path
+            _ = try await store.save(Self.draft(), channel: .web)
+
+            // Deleted: a new database is created at the path.
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            let afterDelete = try await store.save(Self.draft(), channel: .web)
+            #expect(try await store.list(status: nil).map(\.reference) == [afterDelete.reference])
+
+            // Replaced by a restored copy: the copy is opened, and the new request lands in it.
+            let other = directory.appendingPathComponent("other")
+            let restored = try SQLiteCallbackStore(directory: other, logger: quietLogger)
+            let old = try await restored.save(Self.draft("Old"), channel: .terminal)
+            try await restored.close()
+            #expect(rename(restored.path, path) == 0)
+            let afterReplace = try await store.save(Self.draft(), channel: .web)
+            #expect(store.acceptsRequests)
+            try await store.close()
+
+            #expect(Set(try Self.referencesInFileAlone(path)) == [old.reference, afterReplace.reference])
+            #expect(logs.all.filter { $0.hasPrefix("error") && $0.contains("deleted or replaced") }.count == 2)
+        }
+    }
+
+    @Test("saves arriving together just after the database was deleted all land in the new one, each once")
+    func concurrentSavesAfterDelete() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = ReopeningCallbackStore(directory: directory, logger: quietLogger)
+            let path = directory.appendingPathComponent("callbacks.sqlite").path
+            _ = try await store.save(Self.draft(), channel: .web)
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            let saved = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { try await store.save(Self.draft(), channel: .socket).reference }
+                }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(saved.count == 50)
+            #expect(Set(try await store.list(status: nil).map(\.reference)) == saved)
+            try await store.close()
+            #expect(Set(try Self.referencesInFileAlone(path)) == saved)
+        }
+    }
+
+    @Test("a service's store that fills up stops accepting requests, then accepts them again")
+    func fullThenRecovered() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = ReopeningCallbackStore.Configuration()
+            configuration.store.maximumPageCount = 12
+            let store = ReopeningCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
+            let (saved, failure) = await saveUntilFull(store)
+            #expect(failure?.code == .diskFull)
+            #expect(!store.acceptsRequests)
+            #expect(await store.unavailability?.code == .diskFull)
+            // Staff can still read what is stored.
+            #expect(try await store.list(status: nil).count == saved)
+            // The real disk has room (only the page cap is full): a recheck turns saving back on.
+            await store.recheck()
+            #expect(store.acceptsRequests)
+            try await store.close()
+        }
+    }
+
+    @Test("a service whose folder can't be created starts anyway, with requests off, and says why")
+    func startsWithoutStore() async throws {
+        try await withTemporaryDirectory { directory in
+            let file = directory.appendingPathComponent("a-file")
+            #expect(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
+            let store = ReopeningCallbackStore(directory: file.appendingPathComponent("data"), logger: quietLogger)
+            #expect(!store.acceptsRequests)
+            #expect(await store.unavailability != nil)
+            await #expect(throws: CallbackStoreError.self) { try await store.save(Self.draft(), channel: .web) }
+            await #expect(throws: CallbackStoreError.self) { try await store.list(status: nil) }
+            try await store.close()
+        }
+    }
+}

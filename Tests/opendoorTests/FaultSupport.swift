@@ -1,0 +1,241 @@
+import Foundation
+import OpenDoorKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The built `opendoor` binary run as a child process, talked to line by line: the fault suite's way in.
+///
+/// Standard error is drained by a thread of its own into memory (``errorOutput``, ``waitForError(matching:)``),
+/// so a chatty process never blocks on a full pipe. A watchdog kills the process after `timeout`, so a
+/// hung binary fails a test instead of hanging it.
+final class OpenDoorProcess: @unchecked Sendable {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+    static let binary = root.appendingPathComponent(".build/debug/opendoor")
+    static let knowledge = root.appendingPathComponent("Knowledge")
+
+    let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private let errors = Pipe()
+    private let sink = ErrorSink()
+    private var buffer = Data()
+
+    /// Starts `opendoor ARGUMENTS… --knowledge <repo>/Knowledge` (the knowledge option is added for
+    /// commands that take it).
+    /// `directory` is the working folder (the repository's root by default); `$OPENDOOR_DATA` is
+    /// removed from the environment, so only `--data` chooses the store.
+    init(_ arguments: [String], knowledge: Bool = true, directory: URL? = nil, timeout: TimeInterval = 120) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw Failure("build first: swift build")
+        }
+        process.executableURL = Self.binary
+        process.currentDirectoryURL = directory ?? Self.root
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "OPENDOOR_DATA" }
+        process.arguments = arguments + (knowledge ? ["--knowledge", Self.knowledge.path] : [])
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let (reading, sink) = (errors.fileHandleForReading, sink)
+        Thread.detachNewThread {
+            while true {
+                let chunk = reading.availableData
+                sink.condition.lock()
+                if chunk.isEmpty { sink.ended = true } else { sink.text.append(chunk) }
+                sink.condition.broadcast()
+                sink.condition.unlock()
+                if chunk.isEmpty { return }
+            }
+        }
+        let process = self.process
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Sends lines to standard input.
+    func send(_ lines: [String]) {
+        input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// The next line of standard output, or nil at its end.
+    func nextLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty {
+                guard !buffer.isEmpty else { return nil }
+                defer { buffer.removeAll() }
+                return String(decoding: buffer, as: UTF8.self)
+            }
+            buffer.append(chunk)
+        }
+    }
+
+    /// The next JSON reply (`chat --json`), or nil at the end of output.
+    func nextReply() throws -> Reply? {
+        guard let line = nextLine() else { return nil }
+        do {
+            return try JSONDecoder().decode(Reply.self, from: Data(line.utf8))
+        } catch {
+            throw Failure("not a reply: \(line)")
+        }
+    }
+
+    /// Sends each message and returns the reply to each.
+    func exchange(_ messages: [String]) throws -> [Reply] {
+        try messages.map { message in
+            send([message])
+            guard let reply = try nextReply() else {
+                throw Failure("no reply to “\(message)”; stderr: \(errorOutput)")
+            }
+            return reply
+        }
+    }
+
+    /// Closes standard input and waits for the process to end; returns its exit status.
+    @discardableResult
+    func finish() -> Int32 {
+        try? input.fileHandleForWriting.close()
+        while nextLine() != nil {}
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Sends `signal` and waits for the process to end.
+    func stop(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    /// Everything written to standard error so far.
+    var errorOutput: String {
+        sink.condition.lock()
+        defer { sink.condition.unlock() }
+        return String(decoding: sink.text, as: UTF8.self)
+    }
+
+    /// Waits until standard error is closed (the process and its children ended).
+    func waitForErrorEnd() {
+        sink.condition.lock()
+        defer { sink.condition.unlock() }
+        while !sink.ended { sink.condition.wait() }
+    }
+
+    /// Waits until standard error holds a match of the regular expression `pattern` and returns it, or
+    /// nil when standard error ends without one. Wakes on each write, not on a timer.
+    func waitForError(matching pattern: String) -> String? {
+        sink.condition.lock()
+        defer { sink.condition.unlock() }
+        while true {
+            let text = String(decoding: sink.text, as: UTF8.self)
+            if let range = text.range(of: pattern, options: .regularExpression) { return String(text[range]) }
+            if sink.ended { return nil }
+            sink.condition.wait()
+        }
+    }
+
+    /// Runs a command to its end: exit status, standard output, standard error.
+    static func run(_ arguments: [String], input: String = "", directory: URL? = nil) throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory)
+        child.send(input.isEmpty ? [] : [input])
+        var lines: [String] = []
+        try? child.input.fileHandleForWriting.close()
+        while let line = child.nextLine() { lines.append(line) }
+        child.process.waitUntilExit()
+        child.waitForErrorEnd()
+        return (child.process.terminationStatus, lines.joined(separator: "\n"), child.errorOutput)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}
+
+/// Standard error as read so far, guarded by its condition.
+private final class ErrorSink: @unchecked Sendable {
+    let condition = NSCondition()
+    var text = Data()
+    var ended = false
+}
+
+/// A small tmpfs mounted on a new temporary folder, to fill a disk or make it read-only for real.
+///
+/// Mounting needs root (CAP_SYS_ADMIN); ``isPermitted`` finds out once, and tests that need it are
+/// skipped with that reason printed when it is false.
+final class ScratchVolume {
+    let directory: URL
+
+    /// Whether this process may mount a tmpfs (tried once on a probe folder).
+    static let isPermitted: Bool = {
+        guard let probe = try? ScratchVolume(bytes: 1 << 20) else { return false }
+        probe.unmount()
+        return true
+    }()
+
+    /// Mounts a tmpfs of `bytes` bytes.
+    init(bytes: Int) throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("opendoor-volume-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        guard Self.mount(["-t", "tmpfs", "-o", "size=\(bytes),mode=0700", "tmpfs", directory.path]) else {
+            try? FileManager.default.removeItem(at: directory)
+            throw OpenDoorProcess.Failure("cannot mount a tmpfs on \(directory.path)")
+        }
+    }
+
+    /// Fills the volume with a file until the disk says it is full; returns the filler's URL.
+    @discardableResult
+    func fill() -> URL {
+        let filler = directory.appendingPathComponent("filler")
+        let descriptor = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let block = [UInt8](repeating: 0, count: 4096)
+        while block.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+        // The last partial blocks.
+        while block.withUnsafeBytes({ write(descriptor, $0.baseAddress, 1) }) > 0 {}
+        close(descriptor)
+        return filler
+    }
+
+    /// Remounts read-only, or read-write again.
+    func remount(readOnly: Bool) -> Bool {
+        Self.mount(["-o", readOnly ? "remount,ro" : "remount,rw", directory.path])
+    }
+
+    func unmount() {
+        _ = Self.mount(["-l", directory.path], command: "/bin/umount")
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit {
+        unmount()
+    }
+
+    private static func mount(_ arguments: [String], command: String = "/bin/mount") -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}

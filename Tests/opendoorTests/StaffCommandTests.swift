@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import OpenDoorKit
+import OpenDoorSQLite
+import Testing
+
+/// `opendoor callbacks …` as staff run it: existing stores only, the path looked at, purge that asks,
+/// backups.
+@Suite("Staff commands", .serialized)
+struct StaffCommandTests {
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-staff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A store in `data` with `count` requests.
+    static func makeStore(_ data: URL, count: Int) async throws -> [String] {
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let store = try SQLiteCallbackStore(directory: data, logger: quiet)
+        var references: [String] = []
+        for number in 0..<count {
+            let phone = PhoneNumber(e164: "+1470555\(String(format: "%04d", number))", extensionDigits: nil)!
+            let draft = CallbackDraft(name: nil, phone: phone, bestTime: .morning, voicemailOK: false)
+            references.append(try await store.save(draft, channel: .web).reference)
+        }
+        try await store.close()
+        return references
+    }
+
+    @Test(
+        "with no store there, every staff command says which path it looked at and creates nothing",
+        arguments: [
+            ["callbacks", "list"], ["callbacks", "export"], ["callbacks", "mark", "K7M-3QP", "contacted"],
+            ["callbacks", "purge", "--yes"], ["callbacks", "backup", "copy.sqlite"],
+        ])
+    func noStoreNoCreation(_ command: [String]) throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try OpenDoorProcess.run(command, directory: folder)
+        #expect(result.status == 1)
+        #expect(result.error.contains(folder.appendingPathComponent("opendoor-data").path), "\(result.error)")
+        #expect(result.error.contains("--data DIR") && result.error.contains("$OPENDOOR_DATA"), "\(result.error)")
+        #expect(!result.output.contains("No callback requests"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+
+        // An empty folder given with --data gets no database either.
+        let empty = folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+        let given = try OpenDoorProcess.run(command + ["--data", empty.path], directory: folder)
+        #expect(given.status == 1)
+        #expect(given.error.contains("chosen by --data"), "\(given.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
+    }
+
+    @Test("purge shows what would go: --dry-run keeps all, no terminal and no --yes refuses, --yes deletes")
+    func purgeConfirms() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let references = try await Self.makeStore(data, count: 3)
+        let purge = ["callbacks", "purge", "--older-than", "0", "--data", data.path]
+
+        let dry = try OpenDoorProcess.run(purge + ["--dry-run"])
+        #expect(dry.status == 0, "\(dry.error)")
+        #expect(references.allSatisfy { dry.output.contains($0) }, "\(dry.output)")
+        #expect(dry.output.contains("Dry run: nothing was deleted."))
+
+        let unconfirmed = try OpenDoorProcess.run(purge)
+        #expect(unconfirmed.status == 1)
+        #expect(references.allSatisfy { unconfirmed.output.contains($0) })
+        #expect(unconfirmed.error.contains("needs --yes"), "\(unconfirmed.error)")
+        #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
+
+        let confirmed = try OpenDoorProcess.run(purge + ["--yes"])
+        #expect(confirmed.status == 0, "\(confirmed.error)")
+        #expect(confirmed.output.contains("Deleted 3 request(s)"))
+        let after = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
+        #expect(!references.contains { after.output.contains($0) })
+    }
+
+    @Test("backup writes a complete copy once, into a file or a dated file in a folder, and never overwrites")
+    func backup() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let references = try await Self.makeStore(data, count: 4)
+        let copy = folder.appendingPathComponent("copy.sqlite")
+        let first = try OpenDoorProcess.run(["callbacks", "backup", copy.path, "--data", data.path])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("Backed up 4 request(s)"))
+        let listed = try OpenDoorProcess.run(["callbacks", "list", "--data", folder.path + "/restored"])
+        #expect(listed.status == 1)
+        let restored = folder.appendingPathComponent("restored")
+        try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(at: copy, to: restored.appendingPathComponent("callbacks.sqlite"))
+        let fromCopy = try OpenDoorProcess.run(["callbacks", "list", "--data", restored.path])
+        #expect(references.allSatisfy { fromCopy.output.contains($0) }, "\(fromCopy.output) \(fromCopy.error)")
+
+        let again = try OpenDoorProcess.run(["callbacks", "backup", copy.path, "--data", data.path])
+        #expect(again.status == 1)
+        #expect(again.error.contains("already there"), "\(again.error)")
+
+        let dated = try OpenDoorProcess.run(["callbacks", "backup", folder.path, "--data", data.path])
+        #expect(dated.status == 0, "\(dated.error)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names.contains { $0.hasPrefix("callbacks-") && $0.hasSuffix(".sqlite") }, "\(names)")
+    }
+
+    @Test("chat leaves everything in callbacks.sqlite itself: a copy of that file alone lists every request")
+    func chatCheckpointsOnExit() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let reference = try FaultTests.saveOne(data: data)
+        let alone = folder.appendingPathComponent("alone")
+        try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(
+            at: data.appendingPathComponent("callbacks.sqlite"), to: alone.appendingPathComponent("callbacks.sqlite"))
+        let list = try OpenDoorProcess.run(["callbacks", "list", "--data", alone.path])
+        #expect(list.status == 0, "\(list.error)")
+        #expect(list.output.contains(reference))
+    }
+}
