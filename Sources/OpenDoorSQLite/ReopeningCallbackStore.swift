@@ -143,7 +143,7 @@ public actor ReopeningCallbackStore: CallbackStore {
 
     // MARK: - State
 
-    private func current() async throws -> SQLiteCallbackStore {
+    func current() async throws -> SQLiteCallbackStore {
         try checkOpen()
         if let reopening { await reopening.value }
         guard let store else { throw problem ?? CallbackStoreError.closed() }

@@ -4,7 +4,7 @@ import OpenDoorKit
 
 extension SQLiteCallbackStore {
     /// The newest migration this version knows.
-    static let currentSchema = "v2"
+    static let currentSchema = "best_time_said"
 
     /// The schema's history. Never edit a migration once released: add the next one.
     static let migrator: DatabaseMigrator = {
@@ -31,7 +31,8 @@ extension SQLiteCallbackStore {
                     """
             )
         }
-        migrator.registerMigration("v2") { db in
+        registerCrisisCounts(in: &migrator)
+        migrator.registerMigration("best_time_said") { db in
             // The best time in the visitor's words ("after 5 on weekdays"); best_time stays the part of
             // the day, for sorting.
             try db.execute(sql: "ALTER TABLE callback_request ADD COLUMN best_time_said TEXT")

@@ -30,7 +30,7 @@ public struct Conversation: Sendable {
     public var callbacksAvailable = true
 
     private let assistant: Assistant
-    private let logger: Logger
+    let logger: Logger
     private var name: String?
     private var nameGiven = false
     private var phone: PhoneNumber?
@@ -40,6 +40,8 @@ public struct Conversation: Sendable {
     private var answersGiven = 0
     private var offeredCallback = false
     private var afterCrisis = false
+    /// The safety question waiting for an answer, if one was just asked.
+    private var pendingCheckIn: PendingCheckIn?
     private var lastOptions: [String] = []
     private var greeted = false
     private var callbackSent = false
@@ -68,11 +70,20 @@ public struct Conversation: Sendable {
     public mutating func receive(_ rawMessage: String) -> Step {
         let message = Self.trimmed(rawMessage)
         // Safety first, in every state, before anything else.
-        if let crisis = assistant.safety.assess(message) {
-            return .reply(crisisReply(crisis))
+        if let finding = assistant.safety.assess(message) {
+            // Anything worrying in answer to a check-in gets the full crisis reply.
+            if finding.level == .crisis || pendingCheckIn != nil {
+                pendingCheckIn = nil
+                return .reply(crisisReply(finding))
+            }
+            return .reply(checkInReply(finding))
         }
         if message.isEmpty {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
+        }
+        if let pending = pendingCheckIn {
+            pendingCheckIn = nil
+            if let reply = checkInAnswer(message, to: pending) { return .reply(reply) }
         }
         if afterCrisis {
             afterCrisis = false
@@ -344,8 +355,10 @@ public struct Conversation: Sendable {
         Reply(text: dialogue[key], intent: .callback, source: dialogue.heading, options: options, state: state)
     }
 
-    private mutating func crisisReply(_ crisis: CrisisAssessment) -> Reply {
+    private mutating func crisisReply(_ finding: CrisisAssessment) -> Reply {
         afterCrisis = true
+        var crisis = finding
+        crisis.level = .crisis
         logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID)"])
         var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
         if state.isCollectingCallback {
@@ -353,11 +366,50 @@ public struct Conversation: Sendable {
         }
         let options = state.isCollectingCallback ? (dialogue.stepOptions[state] ?? []) : (responder.handoffIntent.map { [$0.label] } ?? [])
         return remember(
-            Reply(text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true))
+            Reply(
+                text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true,
+                safety: crisis))
     }
 
-    private func checkIn() -> Reply {
-        Reply(text: dialogue[.crisisCheckIn], intent: .crisis, source: "Safety", options: [], state: state, crisis: true)
+    /// After a crisis reply the visitor said they are fine: ask whether they are safe, and listen to the answer.
+    private mutating func checkIn() -> Reply {
+        let finding = CrisisAssessment(category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no)
+        return Reply(
+            text: dialogue[.crisisCheckIn], intent: .crisisCheck, source: "Safety", options: [], state: state,
+            crisis: true, safety: finding)
+    }
+
+    /// The check-in question for a worrying message; the visitor's place (a callback step too) is kept.
+    private mutating func checkInReply(_ finding: CrisisAssessment) -> Reply {
+        logger.notice("crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes)
+        let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
+        return remember(
+            Reply(
+                text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
+                safety: finding))
+    }
+
+    /// The reply to an answer to a check-in: the crisis reply for a worrying or unsure answer, thanks and the way
+    /// back for a reassuring one, nil when the message is not an answer (it is then handled as usual).
+    private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
+        let reassuring: AnswerWord = pending.worrying == .yes ? .no : .yes
+        let answer = dialogue.answer(message, among: [.unsure, reassuring, pending.worrying])
+        if answer == pending.worrying || answer == .unsure {
+            let rule = SafetyRuleID(rawValue: "check_in/\(answer == .unsure ? "unsure" : "answered_\(pending.worrying)")")
+            return crisisReply(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
+        }
+        guard answer == reassuring || assistant.safety.isDenial(message) else { return nil }
+        var text = dialogue[.checkInAnswered]
+        var options = responder.handoffIntent.map { [$0.label] } ?? []
+        if state.isCollectingCallback {
+            // Back to the step the visitor was at; what they typed before is kept.
+            let step = stepReply(resumePrompt)
+            text += "\n\n" + dialogue[.resume] + " " + step.text
+            options = step.options
+        }
+        return remember(Reply(text: text, intent: .crisisCheck, source: "Safety", options: options, state: state))
     }
 
     /// The prompt of the current callback step, to repeat after an interruption.
@@ -424,6 +476,13 @@ public struct Conversation: Sendable {
         else { return nil }
         return CallbackDraft.normalizedName(words.joined(separator: " "))
     }
+}
+
+/// A safety question asked and not yet answered: which crisis it is about, and which answer is the worrying one
+/// ("yes" to "are you having thoughts of ending your life?", "no" to "are you safe right now?").
+struct PendingCheckIn: Sendable, Hashable {
+    var category: CrisisCategory
+    var worrying: AnswerWord
 }
 
 extension Reply {

@@ -23,6 +23,7 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case cancelled
     case resume
     case crisisCheckIn = "crisis_check_in"
+    case checkInAnswered = "check_in_answered"
     case empty
     case goodbye
     case noName = "no_name"
@@ -46,6 +47,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case hello
     /// A thank-you on its own.
     case thanks
+    /// Neither yes nor no ("sometimes", "kind of"); after a safety check-in it counts as the worrying answer.
+    case unsure
 }
 
 /// OpenDoor's own messages, with center facts filled in.

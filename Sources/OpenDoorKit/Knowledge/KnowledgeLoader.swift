@@ -17,7 +17,7 @@ struct KnowledgeLoader {
     /// The request fields the callback steps may name as `{request.KEY}`.
     static let requestKeys: Set<String> = ["name", "phone", "time", "voicemail", "reference"]
     /// Ids the engine uses for its own replies; the knowledge can't define intents with them.
-    static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .welcome, .clarify, .callback]
+    static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .crisisCheck, .welcome, .clarify, .callback]
 
     init(directory: URL) {
         self.directory = directory
@@ -394,7 +394,8 @@ struct KnowledgeLoader {
             let allowed = Set(AnswerWord.allCases.map(\.rawValue))
             if let entries = reader.mapping(wordsNode, allowedKeys: allowed, what: "`words`") {
                 for kind in AnswerWord.allCases {
-                    words[kind] = reader.textList(entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: true)
+                    words[kind] = reader.textList(
+                        entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: kind != .unsure)
                         .map { TextNormalizer.normalize($0.text) }
                 }
             }
