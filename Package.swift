@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The product's brain: knowledge, matching, safety, dialogue. No sockets, no terminals, no SQLite.
@@ -31,6 +32,15 @@ let package = Package(
             dependencies: [
                 "OpenDoorKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The shared callback store on PostgreSQL, for several servers behind one load balancer.
+        .target(
+            name: "OpenDoorPostgres",
+            dependencies: [
+                "OpenDoorKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -64,13 +74,14 @@ let package = Package(
             name: "opendoor",
             dependencies: [
                 "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorLoad", "OpenDoorTerminal", "OpenDoorLogging",
+                "OpenDoorPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // What several test targets share: repository paths, an in-memory log handler, a TCP test client, a
-        // chat server run for one test.
+        // What several test targets share: repository paths, in-memory log handlers, a TCP test client, a chat
+        // server run for one test, the store tests' hand-moved clock and scripted reference codes.
         .target(
             name: "OpenDoorTestSupport",
             dependencies: [
@@ -88,6 +99,15 @@ let package = Package(
             name: "OpenDoorSQLiteTests",
             dependencies: [
                 "OpenDoorSQLite", "OpenDoorKit", "OpenDoorTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The store contract over SQLite and PostgreSQL, and the PostgreSQL store's own tests.
+        .testTarget(
+            name: "OpenDoorPostgresTests",
+            dependencies: [
+                "OpenDoorPostgres", "OpenDoorSQLite", "OpenDoorKit", "OpenDoorTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

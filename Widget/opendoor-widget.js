@@ -223,6 +223,15 @@
     '.odw-crisis-label { margin: 0; padding: 8px 12px 0; font-weight: 700; color: var(--odw-crisis-text); }',
     '.odw-crisis a { color: var(--odw-crisis-text); font-weight: 700; }',
     '.odw-actions { display: flex; flex-wrap: wrap; gap: 8px; padding: 0 12px 12px; }',
+    // A check-in is a question, not an alarm: the same links to 988, in a calmer card.
+    '.odw-check { max-width: 100%; align-self: stretch; border: 1px solid var(--odw-accent-text);',
+    '  border-radius: 10px; background: #f3f8f8; }',
+    '.odw-check .odw-bubble { background: transparent; border-radius: 0; padding: 4px 12px 8px; }',
+    '.odw-check-label { margin: 0; padding: 8px 12px 0; font-weight: 600; color: var(--odw-accent-text); }',
+    '.odw-check a { color: var(--odw-accent-text); font-weight: 700; }',
+    '.odw .odw-check .odw-actions a { background: #fff; color: var(--odw-accent-text);',
+    '  border: 2px solid var(--odw-accent-text); }',
+    '.odw-check .odw-options { padding: 0 12px 12px; margin-top: 0; }',
     '.odw .odw-actions a { display: inline-flex; align-items: center; min-height: 44px; padding: 8px 14px;',
     '  border-radius: 8px; background: var(--odw-crisis); color: var(--odw-on-crisis); font-weight: 700;',
     '  text-decoration: none; }',
@@ -792,10 +801,14 @@
 
   Widget.prototype.renderReply = function (reply) {
     var crisis = reply.crisis === true;
-    var message = el('div', 'odw-msg odw-bot' + (crisis ? ' odw-crisis' : ''));
+    // A safety check-in (intent crisis_check) gives 988 too, but asks rather than alarms.
+    var checkIn = crisis && reply.intent === 'crisis_check';
+    var message = el('div', 'odw-msg odw-bot' + (checkIn ? ' odw-check' : crisis ? ' odw-crisis' : ''));
     message.setAttribute('data-state', this.state);
     if (typeof reply.intent === 'string') message.setAttribute('data-intent', reply.intent);
-    if (crisis) {
+    if (checkIn) {
+      message.appendChild(el('p', 'odw-check-label', 'Checking in'));
+    } else if (crisis) {
       message.appendChild(el('p', 'odw-crisis-label', 'Help right now'));
     } else {
       message.appendChild(el('span', 'odw-sr', 'Assistant: '));
@@ -810,7 +823,7 @@
       actions.setAttribute('aria-label', 'Get help now');
       actions.appendChild(link('tel:988', 'Call 988'));
       actions.appendChild(link('sms:988', 'Text 988'));
-      actions.appendChild(link('tel:911', 'Call 911'));
+      if (!checkIn) actions.appendChild(link('tel:911', 'Call 911'));
       message.appendChild(actions);
     }
 

@@ -37,6 +37,8 @@ public actor ReopeningCallbackStore: CallbackStore {
     /// Why saves are off, while they are.
     private var problem: CallbackStoreError?
     private var lastAttempt: ContinuousClock.Instant?
+    /// The reopening under way, which saves wait for.
+    private var reopening: Task<Void, Never>?
     private var isClosed = false
 
     /// Opens the store in `directory` if it can; if not, logs why and starts with saves off.
@@ -92,20 +94,28 @@ public actor ReopeningCallbackStore: CallbackStore {
     public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
         try checkOpen()
         if problem != nil { await recheck() }
-        guard let store, problem == nil else { throw problem ?? CallbackStoreError.closed() }
-        do {
-            return try await store.save(draft, channel: channel)
-        } catch let error as CallbackStoreError where error.code == .replaced {
-            logger.error(
-                "The callback database was deleted or replaced while open; opening the one at its path",
-                metadata: ["path": "\(store.path)", "error.reason": "\(error.reason ?? "-")"])
-            await reopen()
-            guard let reopened = self.store, problem == nil else { throw error }
-            return try await reopened.save(draft, channel: channel)
-        } catch let error as CallbackStoreError {
-            if Self.stopsSaving(error) { turnOff(error) }
-            throw error
+        // A second try only after the file was replaced (or another save's reopen closed the store
+        // this one was using): the request then goes to the file at the path.
+        for attempt in 0..<2 {
+            if let reopening { await reopening.value }
+            guard let store, problem == nil else { throw problem ?? CallbackStoreError.closed() }
+            do {
+                return try await store.save(draft, channel: channel)
+            } catch let error as CallbackStoreError
+                where attempt == 0 && !isClosed && (error.code == .replaced || error.code == .closed)
+            {
+                if error.code == .replaced {
+                    logger.error(
+                        "The callback database was deleted or replaced while open; opening the one at its path",
+                        metadata: ["path": "\(store.path)", "error.reason": "\(error.reason ?? "-")"])
+                    await reopen(replacing: store)
+                }
+            } catch let error as CallbackStoreError {
+                if Self.stopsSaving(error) { turnOff(error) }
+                throw error
+            }
         }
+        throw problem ?? CallbackStoreError.closed()
     }
 
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
@@ -133,8 +143,9 @@ public actor ReopeningCallbackStore: CallbackStore {
 
     // MARK: - State
 
-    private func current() throws -> SQLiteCallbackStore {
+    func current() async throws -> SQLiteCallbackStore {
         try checkOpen()
+        if let reopening { await reopening.value }
         guard let store else { throw problem ?? CallbackStoreError.closed() }
         return store
     }
@@ -143,11 +154,26 @@ public actor ReopeningCallbackStore: CallbackStore {
         if isClosed { throw CallbackStoreError.closed() }
     }
 
-    private func reopen() async {
+    /// Closes `old` (the current store, if still current: nil for none) and opens the store again.
+    /// Saves that arrive meanwhile wait for it; a second caller with the same `old` finds it done.
+    private func reopen(replacing old: SQLiteCallbackStore? = nil) async {
+        if let reopening {
+            await reopening.value
+            return
+        }
+        guard old == nil || store === old else { return }
+        let task = Task { await self.openAgain() }
+        reopening = task
+        await task.value
+        reopening = nil
+    }
+
+    private func openAgain() async {
         lastAttempt = .now
         if let old = store {
-            store = nil
+            // Closing checkpoints the old log, so a new file at the path never replays its pages.
             try? await old.close()
+            store = nil
         }
         do {
             store = try SQLiteCallbackStore(directory: directory, configuration: configuration.store, logger: logger)

@@ -23,7 +23,9 @@ extension SQLiteCallbackStore {
         busyTimeout: Duration
     ) -> CallbackStoreError {
         if let error = error as? CallbackStoreError {
-            if error.code == .cannotOpen || error.code == .saveFailed, let found = fileSystemError(directory: directory) {
+            if error.code == .cannotOpen || error.code == .saveFailed,
+                let found = fileSystemError(directory: directory)
+            {
                 return found.naming(path: path)
             }
             return error.naming(path: path)

@@ -4,7 +4,7 @@ import OpenDoorKit
 
 extension SQLiteCallbackStore {
     /// The newest migration this version knows.
-    static let currentSchema = "v1"
+    static let currentSchema = "best_time_said"
 
     /// The schema's history. Never edit a migration once released: add the next one.
     static let migrator: DatabaseMigrator = {
@@ -30,6 +30,12 @@ extension SQLiteCallbackStore {
                     CREATE INDEX callback_request_on_created ON callback_request(created_ms);
                     """
             )
+        }
+        registerCrisisCounts(in: &migrator)
+        migrator.registerMigration("best_time_said") { db in
+            // The best time in the visitor's words ("after 5 on weekdays"); best_time stays the part of
+            // the day, for sorting.
+            try db.execute(sql: "ALTER TABLE callback_request ADD COLUMN best_time_said TEXT")
         }
         return migrator
     }()
@@ -154,12 +160,14 @@ extension SQLiteCallbackStore {
         try db.execute(
             sql: """
                 INSERT INTO callback_request
-                    (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status,
+                     best_time_said)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 request.reference, milliseconds, request.name, request.phone.e164, request.phone.extensionDigits,
                 request.bestTime.rawValue, request.voicemailOK, request.channel.rawValue, request.status.rawValue,
+                request.bestTimeSaid,
             ]
         )
         request.id = db.lastInsertedRowID
@@ -167,7 +175,8 @@ extension SQLiteCallbackStore {
     }
 
     static let columns =
-        "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status"
+        "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
+        + "best_time_said"
 
     static func fetch(status: CallbackStatus?, in db: Database) throws -> [CallbackRequest] {
         let rows: [Row]
@@ -228,7 +237,8 @@ extension SQLiteCallbackStore {
             bestTime: bestTime,
             voicemailOK: voicemailOK,
             channel: channel,
-            status: status
+            status: status,
+            bestTimeSaid: value("best_time_said")
         )
     }
 }

@@ -55,7 +55,7 @@ public actor SQLiteCallbackStore: CallbackStore {
     /// How a read-only store was opened when the usual way failed (a full or read-only disk), to tell
     /// staff; nil when it opened normally.
     public nonisolated let readingFallback: String?
-    private let pool: any DatabaseWriter
+    let pool: any DatabaseWriter
     private let identity: FileIdentity?
     private let configuration: Configuration
     private let logger: Logger

@@ -52,8 +52,11 @@ extension OpenDoor {
             print(ReplyFormatter.plain(reply))
             if explain {
                 print("")
-                if let crisis = assistant.safety.assess(text) {
-                    print("crisis:   \(crisis) — checked before the matcher, which is not consulted")
+                if let finding = assistant.safety.assess(text) {
+                    let reply = finding.level == .crisis ? "the full crisis reply" : "the check-in question"
+                    print("safety:   level \(finding.level) (\(reply)), category \(finding.category)")
+                    print("rule:     \(finding.ruleID)" + (finding.note.map { " (\($0))" } ?? ""))
+                    print("          checked before the matcher, which is not consulted")
                 } else {
                     print(ExplainFormatter.describe(assistant.responder.matcher.match(text), reply: reply))
                 }

@@ -56,9 +56,29 @@ extension OpenDoor {
                 String(
                     format: "growth at %dx: p50 %.1fx, p99 %.1fx", scale, scaled.latency.p50 / shipped.latency.p50,
                     scaled.latency.p99 / shipped.latency.p99))
+            try Self.benchSafety(directory: options.directory, messages: texts, rounds: rounds)
             if let peak = MatcherBenchmark.peakMemoryMiB() {
                 print(String(format: "peak memory (VmHWM): %.1f MiB", peak))
             }
+        }
+
+        /// The crisis check: load time, per message on the visitor messages, and on worst-case long lines.
+        static func benchSafety(directory: URL, messages: [String], rounds: Int) throws {
+            let url = directory.appendingPathComponent("safety.yaml")
+            let load = try SafetyBenchmark.loadMilliseconds(url: url, rounds: 20)
+            print(String(format: "safety rules load (read, check, compile safety.yaml): %.2f ms (median of 20)", load))
+            let detector = CrisisDetector(rules: try SafetyRules.load(from: url))
+            let ordinary = SafetyBenchmark.latency(detector: detector, messages: messages, rounds: rounds)
+            print(
+                String(
+                    format: "safety check on the visitor messages: per message p50 %.2f µs, p99 %.2f µs (%d checks)",
+                    ordinary.p50, ordinary.p99, ordinary.samples))
+            let worst = SafetyBenchmark.latency(
+                detector: detector, messages: SafetyBenchmark.worstCaseMessages, rounds: max(1, rounds / 10))
+            print(
+                String(
+                    format: "safety check on worst-case 4,000-byte lines: p50 %.1f µs, p99 %.1f µs (%d checks)",
+                    worst.p50, worst.p99, worst.samples))
         }
 
         static func describe(_ name: String, _ run: MatcherBenchmark.Run) -> String {

@@ -8,10 +8,11 @@ extension OpenDoor {
         static let configuration = CommandConfiguration(
             abstract: "List, export, mark, purge and back up callback requests (staff only).",
             discussion: """
-                These commands open an existing store only (they never create one): the folder given by \
-                --data DIR, else $OPENDOOR_DATA, else ./opendoor-data in the current folder.
+                These commands open an existing store only (they never create one): the PostgreSQL database \
+                given by --store URL or $OPENDOOR_STORE, else the folder given by --data DIR, else \
+                $OPENDOOR_DATA, else ./opendoor-data in the current folder.
                 """,
-            subcommands: [List.self, Export.self, Mark.self, Purge.self, Backup.self])
+            subcommands: [List.self, Export.self, Mark.self, Purge.self, Backup.self, Copy.self])
     }
 }
 
@@ -28,7 +29,7 @@ extension OpenDoor.Callbacks {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
-            let store = try data.openExisting(logger: logger, writes: false)
+            let store = try await data.openStaffStore(logger: logger, writes: false)
             let requests = try await store.list(status: status)
             print(CallbackReport.table(requests), terminator: "")
             try? await store.close()
@@ -54,7 +55,7 @@ extension OpenDoor.Callbacks {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
-            let store = try data.openExisting(logger: logger, writes: false)
+            let store = try await data.openStaffStore(logger: logger, writes: false)
             let requests = try await store.list(status: status)
             switch format {
             case .csv: print(CallbackReport.csv(requests), terminator: "")
@@ -79,7 +80,7 @@ extension OpenDoor.Callbacks {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
-            let store = try data.openExisting(logger: logger, writes: true)
+            let store = try await data.openStaffStore(logger: logger, writes: true)
             let marked: CallbackRequest?
             do {
                 marked = try await store.mark(reference: reference, as: status)
@@ -131,7 +132,7 @@ extension OpenDoor.Callbacks {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
-            let store = try data.openExisting(logger: logger, writes: !dryRun)
+            let store = try await data.openStaffStore(logger: logger, writes: !dryRun)
             let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
             let doomed = try await store.list(status: nil).filter { $0.created < cutoff }
             guard !doomed.isEmpty else {
@@ -194,6 +195,10 @@ extension OpenDoor.Callbacks {
                     .replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "T", with: "-")
                     .replacingOccurrences(of: "Z", with: "")
                 target.appendPathComponent("callbacks-\(stamp).sqlite")
+            }
+            if case .postgres = try data.location() {
+                printError("backup copies a SQLite store; back up a PostgreSQL store with pg_dump or its replication.")
+                throw ExitCode(1)
             }
             let store = try data.openExisting(logger: logger, writes: false)
             do {

@@ -26,7 +26,7 @@ extension OpenDoor {
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.chat", defaultLevel: .error)
             let assistant = try options.loadAssistant()
-            let store = await data.openForService(logger: logger)
+            let store = try await data.openForService(logger: logger)
             if isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 && !json {
                 var configuration = TerminalChat.Configuration()
                 configuration.explain = explain

@@ -3,9 +3,13 @@ import Foundation
 import Logging
 import OpenDoorKit
 import OpenDoorLogging
+import OpenDoorPostgres
 import OpenDoorSQLite
 
-/// `--data DIR`, shared by every command that uses the callback store.
+/// `--data DIR` or `--store URL`, shared by every command that uses the callback store.
+///
+/// The SQLite folder is the default; `--store postgres://USER@HOST:PORT/DB` (or `$OPENDOOR_STORE`)
+/// chooses a PostgreSQL database that several servers share.
 struct DataOptions: ParsableArguments {
     @Option(
         name: .long,
@@ -13,6 +17,46 @@ struct DataOptions: ParsableArguments {
             "The folder of the callback store (callbacks.sqlite). Default: $OPENDOOR_DATA, then ./opendoor-data.",
             valueName: "dir"))
     var data: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A PostgreSQL callback store shared by several servers, postgres://USER[:PASSWORD]@HOST:PORT/DB "
+                + "(or sqlite:DIR for a folder). Default: $OPENDOOR_STORE, else the SQLite folder of --data.",
+            valueName: "url"))
+    var store: String?
+
+    func validate() throws {
+        if store != nil && data != nil {
+            throw ValidationError("--store and --data each choose a store; give one of them.")
+        }
+        if let store {
+            _ = try StoreLocation(store, origin: "--store")
+        }
+    }
+
+    /// The store chosen: `--store`, else `--data`, else `$OPENDOOR_STORE`, else `$OPENDOOR_DATA`, else
+    /// ./opendoor-data. Exits 1 with the reason when `$OPENDOOR_STORE` can't be read.
+    func location() throws -> StoreLocation {
+        if let store { return try StoreLocation(store, origin: "--store") }
+        if let store = environmentStore {
+            do {
+                return try StoreLocation(store, origin: "$OPENDOOR_STORE")
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+        }
+        return .sqlite(directory, origin: source.origin)
+    }
+
+    /// `$OPENDOOR_STORE`, unless `--data` says otherwise.
+    private var environmentStore: String? {
+        guard data == nil, let store = ProcessInfo.processInfo.environment["OPENDOOR_STORE"], !store.isEmpty else {
+            return nil
+        }
+        return store
+    }
 
     /// The folder the store lives in.
     var directory: URL {
@@ -22,6 +66,11 @@ struct DataOptions: ParsableArguments {
     /// Where the folder's path came from, for messages that say which store was looked at.
     var source: (path: String, origin: String) {
         if let data { return (data, "--data") }
+        for (text, origin) in [(store, "--store"), (environmentStore, "$OPENDOOR_STORE")] {
+            if let text, case .sqlite(let url, _)? = try? StoreLocation(text, origin: origin) {
+                return (url.path, origin)
+            }
+        }
         if let path = ProcessInfo.processInfo.environment["OPENDOOR_DATA"], !path.isEmpty {
             return (path, "$OPENDOOR_DATA")
         }
@@ -30,17 +79,36 @@ struct DataOptions: ParsableArguments {
         return (path, "the default, ./opendoor-data in the current folder")
     }
 
-    /// Opens the store a service (serve, chat) writes to. It never fails: when the store can't be
-    /// written, the service still runs, gives the center's number instead of offering callbacks, and
-    /// starts saving again once the store can be written. What is wrong is printed for whoever started it.
-    func openForService(logger: Logger) async -> ReopeningCallbackStore {
-        let store = ReopeningCallbackStore(directory: directory, logger: logger)
-        if let problem = await store.unavailability {
-            printError(
-                "OpenDoor runs without saving callback requests for now: \(problem) "
-                    + "Visitors who ask for a call are given the center's number until requests can be saved again.")
+    /// Opens the store a service (serve, chat) writes to.
+    ///
+    /// A SQLite store never fails: when it can't be written, the service still runs, gives the center's
+    /// number instead of offering callbacks, and starts saving again once the store can be written. What
+    /// is wrong is printed for whoever started it. A PostgreSQL store that can't be reached at start
+    /// (a wrong URL, a database that is down) stops the command with the reason: exit 1.
+    func openForService(logger: Logger) async throws -> any CallbackStore {
+        switch try location() {
+        case .postgres(let url, let origin):
+            return try await openPostgres(url, origin: origin, logger: logger)
+        case .sqlite(let directory, _):
+            let store = ReopeningCallbackStore(directory: directory, logger: logger)
+            if let problem = await store.unavailability {
+                printError(
+                    "OpenDoor runs without saving callback requests for now: \(problem) "
+                        + "Visitors who ask for a call are given the center's number until requests can be saved again.")
+            }
+            return store
         }
-        return store
+    }
+
+    /// Opens an existing store for a staff command: the SQLite folder (see ``openExisting(logger:writes:)``)
+    /// or the PostgreSQL database, whose schema is created or brought up to date if needed.
+    func openStaffStore(logger: Logger, writes: Bool) async throws -> any StaffStore {
+        switch try location() {
+        case .postgres(let url, let origin):
+            return try await openPostgres(url, origin: origin, logger: logger)
+        case .sqlite:
+            return try openExisting(logger: logger, writes: writes)
+        }
     }
 
     /// Opens an existing store for a staff command; never creates a folder or a file.
@@ -51,8 +119,11 @@ struct DataOptions: ParsableArguments {
     func openExisting(logger: Logger, writes: Bool) throws -> SQLiteCallbackStore {
         var configuration = SQLiteCallbackStore.Configuration()
         configuration.createIfMissing = false
+        // A command that only reads tries read-only next: the first failure is said once, as a note.
+        var firstTry = logger
+        if !writes { firstTry.logLevel = .critical }
         do {
-            return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
+            return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: firstTry)
         } catch let error as CallbackStoreError
             where !writes && [.readOnly, .diskFull, .permissionDenied].contains(error.code)
         {
@@ -78,7 +149,61 @@ struct DataOptions: ParsableArguments {
                 + "Use --data DIR or set $OPENDOOR_DATA to the folder that holds callbacks.sqlite.")
         return ExitCode(1)
     }
+
+    /// Opens the PostgreSQL store, or prints why it can't be used and how it was chosen, and exits 1.
+    private func openPostgres(_ url: PostgresStoreURL, origin: String, logger: Logger) async throws
+        -> PostgresCallbackStore
+    {
+        do {
+            return try await PostgresCallbackStore.open(url: url, logger: logger)
+        } catch {
+            throw failure(error, place: "\(url)", origin: origin)
+        }
+    }
+
+    /// Prints why the PostgreSQL store can't be used, and how it was chosen; returns the exit.
+    private func failure(_ error: any Error, place: String, origin: String) -> ExitCode {
+        printError("\(error)\nThe store \(place) was chosen by \(origin).")
+        return ExitCode(1)
+    }
 }
+
+/// Where the callback requests are: a SQLite folder or a PostgreSQL database.
+enum StoreLocation: Sendable {
+    case sqlite(URL, origin: String)
+    case postgres(PostgresStoreURL, origin: String)
+
+    /// Reads `postgres://…`, `postgresql://…`, `sqlite:DIR` or a plain folder path; `origin` says
+    /// where it was written, for messages.
+    init(_ text: String, origin: String) throws {
+        if PostgresStoreURL.isPostgres(text) {
+            do {
+                self = .postgres(try PostgresStoreURL(text), origin: origin)
+            } catch {
+                throw ValidationError("\(origin): \(error)")
+            }
+        } else if text.hasPrefix("sqlite:") {
+            let path = String(text.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw ValidationError("\(origin): write sqlite:DIR, the folder of callbacks.sqlite.") }
+            self = .sqlite(URL(fileURLWithPath: path, isDirectory: true), origin: origin)
+        } else if text.contains("://") {
+            throw ValidationError(
+                "\(origin): \(text.prefix(while: { $0 != ":" }))://… is not a store; "
+                    + "write postgres://USER@HOST:PORT/DB or sqlite:DIR.")
+        } else {
+            self = .sqlite(URL(fileURLWithPath: text, isDirectory: true), origin: origin)
+        }
+    }
+}
+
+/// A store a staff command works on, and where it is for messages.
+protocol StaffStore: CallbackStore {
+    /// The file or database URL (without a password).
+    var path: String { get }
+}
+
+extension SQLiteCallbackStore: StaffStore {}
+extension PostgresCallbackStore: StaffStore {}
 
 /// `--log-level`, and the one place logging is set up.
 struct LogOptions: ParsableArguments {

@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
 import OpenDoorKit
 
 extension OpenDoor {
     /// `opendoor lint`: the loader's checks plus quality checks.
     struct Lint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the knowledge: the loader's checks, too few examples, examples that fit another intent.")
+            abstract: "Check the knowledge: the loader's checks, too few examples, examples that fit another intent.",
+            discussion: "safety.yaml is checked as strictly as `ask` and `serve` load it: a missing file is an error.")
 
         @OptionGroup var options: KnowledgeOptions
 
@@ -14,12 +16,32 @@ extension OpenDoor {
 
         func run() async throws {
             let knowledge = try options.load()
-            let diagnostics = KnowledgeLinter(knowledge: knowledge).check()
+            let diagnostics = KnowledgeLinter(knowledge: knowledge).check() + Self.safetyDiagnostics(in: options.directory)
             for diagnostic in diagnostics { print(diagnostic) }
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.count - errors
             print("\(knowledge.intents.count) intents, \(errors) error(s), \(warnings) warning(s)")
             if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }
+        }
+
+        /// Every problem loading `safety.yaml` would stop `ask` and `serve` with, a missing file included.
+        static func safetyDiagnostics(in directory: URL) -> [KnowledgeDiagnostic] {
+            let url = directory.appendingPathComponent("safety.yaml")
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                return [
+                    KnowledgeDiagnostic(
+                        .error, file: "safety.yaml",
+                        "missing: every message is checked for a crisis with these rules, so ask and serve can't start without them")
+                ]
+            }
+            do {
+                _ = try SafetyRules.load(from: url)
+                return []
+            } catch let error as KnowledgeError {
+                return error.diagnostics
+            } catch {
+                return [KnowledgeDiagnostic(.error, file: "safety.yaml", "could not check the safety rules: \(error)")]
+            }
         }
     }
 }

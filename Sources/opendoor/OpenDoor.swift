@@ -6,7 +6,10 @@ struct OpenDoor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "opendoor",
         abstract: "An automated assistant for people thinking about coming back to an intensive outpatient program.",
-        subcommands: [Chat.self, Ask.self, Eval.self, Lint.self, Test.self, Bench.self, Callbacks.self, Serve.self, Load.self],
+        subcommands: [
+            Chat.self, Ask.self, Eval.self, EvalSafety.self, Lint.self, Test.self, Bench.self, Callbacks.self,
+            CrisisCounts.self, Serve.self, Load.self,
+        ],
         defaultSubcommand: Chat.self
     )
 }

@@ -26,6 +26,9 @@ enum ReplyJSON {
 enum ExplainFormatter {
     static func describe(_ match: MatchResult, reply: Reply) -> String {
         var lines: [String] = []
+        if let focus = match.analysis.focus {
+            lines.append("decided:  “\(focus)” (the rest of the message counts less)")
+        }
         let corrections = match.analysis.corrections.map { "\($0.typed)→\($0.corrected)" }
         lines.append("tokens:   " + (match.analysis.tokens.isEmpty ? "(none)" : match.analysis.tokens.joined(separator: " ")))
         if !corrections.isEmpty { lines.append("typos:    " + corrections.joined(separator: ", ")) }
@@ -47,6 +50,7 @@ enum ExplainFormatter {
         case .fallback(let topic): if let topic { decision += " (topic: \(topic))" }
         }
         lines.append(decision)
+        if let other = match.alsoAsked { lines.append("also asked: \(other) (offered as an option)") }
         lines.append("source:   " + reply.source)
         return lines.joined(separator: "\n")
     }

@@ -96,7 +96,7 @@ extension OpenDoor {
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.serve", defaultLevel: .info)
             let assistant = try options.loadAssistant()
-            let store = await data.openForService(logger: logger)
+            let store = try await data.openForService(logger: logger)
             let directory = options.directory
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,

@@ -159,6 +159,28 @@ def test_crisis_reply_stands_out_and_its_numbers_are_links(driver):
     assert float(border.rstrip("px")) >= 4
 
 
+def test_check_in_is_a_calmer_card_with_988_links_and_a_no_goes_back(driver):
+    widget = Widget(driver)
+    widget.open()
+    widget.send("can someone call me")
+    assert widget.state() == "callback_consent"
+    reply = widget.send("honestly i cant keep doing life like this")
+    assert reply.get_attribute("data-intent") == "crisis_check"
+    classes = reply.get_attribute("class").split()
+    assert "odw-check" in classes and "odw-crisis" not in classes
+    assert "988" in reply.text
+    links = hrefs(reply)
+    for href in ("tel:988", "sms:988"):
+        assert href in links, f"{href} is not a link in the check-in: {links}"
+    # Calmer than the emergency card: no thick crisis border.
+    border = driver.execute_script("return getComputedStyle(arguments[0]).borderLeftWidth", reply)
+    assert float(border.rstrip("px")) < 4
+    # A no leads back to where the visitor was: the callback request's consent step.
+    back = widget.send("no")
+    assert "odw-check" not in back.get_attribute("class").split()
+    assert widget.state() == "callback_consent"
+
+
 def test_callback_request_by_options_and_a_typed_number(driver):
     assert DATA, "OPENDOOR_DATA is not set (Tests/Browser/run sets it)"
     widget = Widget(driver)

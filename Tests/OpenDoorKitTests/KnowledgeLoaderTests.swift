@@ -98,7 +98,7 @@ struct KnowledgeLoaderTests {
         } catch {
             let match = error.diagnostics.first { $0.severity == .error && $0.message.contains(bad.message) }
             #expect(match != nil, "no error saying \(bad.message): \(error.diagnostics)")
-            #expect(match?.file == "Knowledge/\(bad.file)")
+            #expect(match?.file == folder.appendingPathComponent(bad.file).standardizedFileURL.path)
             let firstLine = bad.lineText.split(separator: "\n").first.map(String.init) ?? bad.lineText
             let expectedLine = Fixtures.line(of: bad.lineText.contains("\n") ? bad.lineText : firstLine, in: text)
             #expect(match?.line != nil)

@@ -5,11 +5,13 @@ import Testing
 
 @Suite("Ranking skips intents safely")
 struct RankingTests {
-    /// The held-out messages, then every example and heading of the knowledge.
+    /// The held-out messages (short and long: a long one is weighted by its parts), then every example and heading of the knowledge.
     static let messages: [String] = {
         let labels = Set(Fixtures.knowledge.intents.map(\.id) + [.fallback])
-        let url = Fixtures.knowledgeDirectory.appendingPathComponent("eval/visitors.tsv")
-        let set = (try? EvaluationSet.load(from: url, knownLabels: labels))?.items.map(\.text) ?? []
+        let set = ["eval/visitors.tsv", "eval/visitors-long.tsv"].flatMap { file in
+            let url = Fixtures.knowledgeDirectory.appendingPathComponent(file)
+            return (try? EvaluationSet.load(from: url, knownLabels: labels))?.items.map(\.text) ?? []
+        }
         return set + Fixtures.knowledge.intents.flatMap { $0.examples + [$0.heading] }
     }()
 

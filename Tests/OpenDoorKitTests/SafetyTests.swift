@@ -152,7 +152,8 @@ struct SafetyTests {
         let secret = "i want to kill myself zebra"
         let assessment = try #require(try SafetyFixtures.detector().assess(secret))
         let labels = Mirror(reflecting: assessment).children.compactMap(\.label)
-        #expect(labels == ["category", "ruleID"])
+        #expect(labels == ["category", "level", "ruleID", "note"])
+        #expect(assessment.note == nil)
         #expect(!assessment.ruleID.rawValue.contains("zebra"))
         #expect(assessment.ruleID.rawValue.hasPrefix("suicide/"))
     }
@@ -174,7 +175,8 @@ struct SafetyTests {
             ("suicidal", "feeling sucidal", true),
             ("suicidal", "feeling usicidal", false),
             ("suicidal", "feeling sucidel", false),
-            ("kill myself", "kell myself", false),
+            ("kill myself", "kell myself", true),  // typo tolerance starts at 4 letters
+            ("die now", "dye now", false),  // 3 letters: typos must be written out
             ("choked me", "he cooked me dinner", true),
             ("=choked me", "he cooked me dinner", false),
             ("really? bad", "so bad", true),

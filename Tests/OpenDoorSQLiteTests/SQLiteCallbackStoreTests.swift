@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import OpenDoorKit
 import OpenDoorSQLite
+import OpenDoorTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -11,56 +12,15 @@ import Testing
     import Darwin
 #endif
 
+/// What only the SQLite store does: files, modes, SQLite's own failures. What every store promises
+/// (round trip, reopening, concurrent saves, reference collisions, closed store, logs) is checked for
+/// SQLite and PostgreSQL alike by the contract suite in OpenDoorPostgresTests.
 @Suite("SQLite callback store")
 struct SQLiteCallbackStoreTests {
     static let phone = PhoneNumber(e164: "+14705550123", extensionDigits: "12")!
 
     static func draft(_ name: String? = "Sam", bestTime: BestTime = .evening) -> CallbackDraft {
         CallbackDraft(name: name, phone: phone, bestTime: bestTime, voicemailOK: true)
-    }
-
-    @Test("save, list, find, mark and purge round trip")
-    func roundTrip() async throws {
-        try await withTemporaryDirectory { directory in
-            let clock = StoreTestClock()
-            var configuration = SQLiteCallbackStore.Configuration()
-            configuration.now = { clock.now }
-            let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
-
-            let first = try await store.save(Self.draft("Sam", bestTime: .morning), channel: .terminal)
-            clock.advance(by: 0.0015)  // sub-millisecond parts are dropped the same way on save and read
-            let second = try await store.save(Self.draft(nil), channel: .web)
-            #expect(first.id < second.id)
-            #expect(first.reference != second.reference)
-            #expect(ReferenceCode.normalized(first.reference) == first.reference)
-            #expect(first.name == "Sam" && first.phone == Self.phone && first.bestTime == .morning)
-            #expect(first.voicemailOK && first.channel == .terminal && first.status == .new)
-            #expect(second.name == nil)
-
-            #expect(try await store.list(status: nil) == [second, first])
-            let typed = first.reference.lowercased().replacingOccurrences(of: "-", with: " ")
-            #expect(try await store.find(reference: typed) == first)
-            #expect(try await store.find(reference: "BBB-BBB") == nil)
-            #expect(try await store.find(reference: "'; DROP TABLE callback_request; --") == nil)
-
-            let marked = try #require(try await store.mark(reference: first.reference, as: .contacted))
-            #expect(marked.status == .contacted && marked.id == first.id)
-            #expect(try await store.find(reference: first.reference)?.status == .contacted)
-            #expect(try await store.list(status: .contacted).map(\.id) == [first.id])
-            #expect(try await store.list(status: .new).map(\.id) == [second.id])
-            #expect(try await store.list(status: .closed).isEmpty)
-            #expect(try await store.mark(reference: "BBB-BBB", as: .closed) == nil)
-
-            #expect(try await store.purge(olderThan: first.created) == 0)
-            #expect(try await store.purge(olderThan: second.created) == 1)
-            #expect(try await store.list(status: nil) == [second])
-            // Ids are never reused after a purge.
-            #expect(try await store.save(Self.draft(), channel: .socket).id > second.id)
-
-            try await store.close()
-            await #expect(throws: CallbackStoreError.closed()) { try await store.list(status: nil) }
-            await #expect(throws: CallbackStoreError.closed()) { try await store.save(Self.draft(), channel: .web) }
-        }
     }
 
     @Test("the folder is 0700 and the database and its -wal and -shm files are 0600")
@@ -95,80 +55,6 @@ struct SQLiteCallbackStoreTests {
             #expect(chmod(database.path, 0o644) == 0)
             let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
             #expect(try permissionBits(database) == 0o600)
-            try await store.close()
-        }
-    }
-
-    @Test("data survives closing and opening again")
-    func reopen() async throws {
-        try await withTemporaryDirectory { directory in
-            let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
-            var saved: [CallbackRequest] = []
-            for index in 0..<5 {
-                saved.append(try await store.save(Self.draft("Person \(index)"), channel: .web))
-            }
-            _ = try await store.mark(reference: saved[2].reference, as: .closed)
-            saved[2].status = .closed
-            try await store.close()
-
-            let reopened = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
-            #expect(try await reopened.list(status: nil) == saved.reversed())
-            try await reopened.close()
-        }
-    }
-
-    @Test("hundreds of concurrent saves from several tasks and two stores are all kept once")
-    func concurrentSaves() async throws {
-        try await withTemporaryDirectory { directory in
-            let one = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
-            let two = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
-            let tasks = 6
-            let perTask = 50
-            let saved = try await withThrowingTaskGroup(of: [CallbackRequest].self) { group in
-                for task in 0..<tasks {
-                    let store = task.isMultiple(of: 2) ? one : two
-                    group.addTask {
-                        var requests: [CallbackRequest] = []
-                        for index in 0..<perTask {
-                            let channel: CallbackChannel = task.isMultiple(of: 2) ? .web : .socket
-                            requests.append(try await store.save(Self.draft("T\(task) #\(index)"), channel: channel))
-                        }
-                        return requests
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
-            #expect(saved.count == tasks * perTask)
-            #expect(Set(saved.map(\.reference)).count == saved.count)
-            #expect(Set(saved.map(\.id)).count == saved.count)
-
-            for store in [one, two] {
-                let listed = try await store.list(status: nil)
-                #expect(listed.count == tasks * perTask)
-                #expect(Set(listed) == Set(saved))
-                #expect(Set(listed.compactMap(\.name)).count == tasks * perTask)
-            }
-            try await one.close()
-            try await two.close()
-        }
-    }
-
-    @Test("a reference code already taken is drawn again")
-    func referenceCollision() async throws {
-        try await withTemporaryDirectory { directory in
-            var configuration = SQLiteCallbackStore.Configuration()
-            let codes = StoreScriptedCodes(["BBB-BBB", "BBB-BBB", "BBB-BBB", "CCC-CCC"])
-            configuration.makeReference = { codes.next() }
-            configuration.referenceAttempts = 3
-            let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
-            #expect(try await store.save(Self.draft(), channel: .web).reference == "BBB-BBB")
-            #expect(try await store.save(Self.draft(), channel: .web).reference == "CCC-CCC")
-
-            codes.set(Array(repeating: "BBB-BBB", count: 10))
-            await #expect(throws: CallbackStoreError.saveFailed(reason: "")) {
-                try await store.save(Self.draft(), channel: .web)
-            }
-            #expect(try await store.list(status: nil).count == 2)
             try await store.close()
         }
     }
@@ -274,16 +160,7 @@ struct SQLiteCallbackStoreTests {
             var configuration = SQLiteCallbackStore.Configuration()
             configuration.maximumPageCount = 12
             let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
-            var saved = 0
-            var failure: CallbackStoreError?
-            while saved < 2000, failure == nil {
-                do {
-                    _ = try await store.save(Self.draft(String(repeating: "n", count: 60)), channel: .web)
-                    saved += 1
-                } catch let error as CallbackStoreError {
-                    failure = error
-                }
-            }
+            let (saved, failure) = await saveUntilFull(store)
             #expect(failure?.code == .diskFull)
             #expect(failure?.description.contains("full") == true)
             #expect(saved > 0)
@@ -391,83 +268,20 @@ struct SQLiteCallbackStoreTests {
     }
 }
 
-// MARK: - Helpers
-
-/// A logger that drops everything, for tests that don't look at logs.
-let quietLogger = Logger(label: "opendoor.test.quiet") { _ in SwiftLogNoOpLogHandler() }
-
-/// Runs `body` with a new folder and removes it afterwards. Its name has no digits, so tests can
-/// look for digits in logs that mention the path.
-func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
-    let letters = "abcdefghijklmnopqrstuvwxyz"
-    let name = "opendoor-test-" + String((0..<16).map { _ in letters.randomElement()! })
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    try await body(directory)
-}
-
-/// The permission bits of a file or folder.
-func permissionBits(_ url: URL) throws -> Int {
-    let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-    return (attributes[.posixPermissions] as? NSNumber).map { $0.intValue & 0o777 } ?? -1
-}
-
-/// Log lines kept in memory: message, metadata and source, one string each.
-final class CapturedLogs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    var all: [String] { lock.withLock { lines } }
-
-    func append(_ line: String) {
-        lock.withLock { lines.append(line) }
+/// Saves requests into a store capped by `maximumPageCount` until a save fails (at most 2,000); returns
+/// how many were saved and the failure.
+func saveUntilFull(_ store: any CallbackStore) async -> (saved: Int, failure: CallbackStoreError?) {
+    let draft = CallbackDraft(
+        name: String(repeating: "n", count: 60), phone: SQLiteCallbackStoreTests.phone, bestTime: .evening,
+        voicemailOK: true)
+    var saved = 0
+    while saved < 2000 {
+        do {
+            _ = try await store.save(draft, channel: .web)
+            saved += 1
+        } catch {
+            return (saved, error as? CallbackStoreError)
+        }
     }
-}
-
-/// A `LogHandler` that writes into ``CapturedLogs``.
-struct CapturingLogHandler: LogHandler {
-    let records: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        let rendered = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let error = event.error.map { " error=\($0)" } ?? ""
-        records.append("\(event.level) \(event.message) \(rendered)\(error)")
-    }
-}
-
-/// A clock tests move by hand.
-final class StoreTestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_741_096_800.123_456)
-
-    var now: Date { lock.withLock { current } }
-
-    func advance(by seconds: TimeInterval) {
-        lock.withLock { current += seconds }
-    }
-}
-
-/// Reference codes handed out in order, then random ones.
-final class StoreScriptedCodes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var codes: [String]
-
-    init(_ codes: [String]) { self.codes = codes }
-
-    func set(_ codes: [String]) {
-        lock.withLock { self.codes = codes }
-    }
-
-    func next() -> String {
-        lock.withLock { codes.isEmpty ? ReferenceCode.random() : codes.removeFirst() }
-    }
+    return (saved, nil)
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import OpenDoorKit
+import OpenDoorTestSupport
 import OpenDoorSQLite
 import Testing
 
@@ -108,7 +109,9 @@ struct StoreLifecycleTests {
         }
     }
 
-    @Test("a service's store deleted or replaced while serving: reopened, and every acknowledged request is in the file at the path")
+    @Test(
+        "a service's store deleted or replaced while serving: reopened, every acknowledged request in the file at the path"
+    )
     func reopensAfterDeleteAndReplace() async throws {
         try await withTemporaryDirectory { directory in
             let data = directory.appendingPathComponent("data")
@@ -139,22 +142,33 @@ struct StoreLifecycleTests {
         }
     }
 
+    @Test("saves arriving together just after the database was deleted all land in the new one, each once")
+    func concurrentSavesAfterDelete() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = ReopeningCallbackStore(directory: directory, logger: quietLogger)
+            let path = directory.appendingPathComponent("callbacks.sqlite").path
+            _ = try await store.save(Self.draft(), channel: .web)
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            let saved = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { try await store.save(Self.draft(), channel: .socket).reference }
+                }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(saved.count == 50)
+            #expect(Set(try await store.list(status: nil).map(\.reference)) == saved)
+            try await store.close()
+            #expect(Set(try Self.referencesInFileAlone(path)) == saved)
+        }
+    }
+
     @Test("a service's store that fills up stops accepting requests, then accepts them again")
     func fullThenRecovered() async throws {
         try await withTemporaryDirectory { directory in
             var configuration = ReopeningCallbackStore.Configuration()
             configuration.store.maximumPageCount = 12
             let store = ReopeningCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
-            var saved = 0
-            var failure: CallbackStoreError?
-            while saved < 2000, failure == nil {
-                do {
-                    _ = try await store.save(Self.draft(String(repeating: "n", count: 60)), channel: .web)
-                    saved += 1
-                } catch let error as CallbackStoreError {
-                    failure = error
-                }
-            }
+            let (saved, failure) = await saveUntilFull(store)
             #expect(failure?.code == .diskFull)
             #expect(!store.acceptsRequests)
             #expect(await store.unavailability?.code == .diskFull)

@@ -50,7 +50,20 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue((object?["text"] as? String)?.contains("988") == true, result.output)
         let explained = try run(["ask", "--explain", "i took too many pills"])
         XCTAssertTrue(explained.output.contains("911"), explained.output)
-        XCTAssertTrue(explained.output.contains("crisis:"), explained.output)
+        XCTAssertTrue(explained.output.contains("safety:   level crisis"), explained.output)
+        XCTAssertTrue(explained.output.contains("rule:     overdose/"), explained.output)
+        let safety = object?["safety"] as? [String: Any]
+        XCTAssertEqual(safety?["level"] as? String, "crisis", result.output)
+        XCTAssertEqual(safety?["category"] as? String, "suicide", result.output)
+    }
+
+    func testAskShowsACheckIn() throws {
+        let result = try run(["ask", "--json", "i cant keep doing life like this"])
+        XCTAssertEqual(result.status, 0, result.error)
+        let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["intent"] as? String, "crisis_check", result.output)
+        XCTAssertEqual(object?["crisis"] as? Bool, true, result.output)
+        XCTAssertEqual((object?["safety"] as? [String: Any])?["level"] as? String, "check", result.output)
     }
 
     func testAskExplainShowsTheDecision() throws {
@@ -76,7 +89,9 @@ final class CommandLineTests: XCTestCase {
         try (try String(contentsOf: center, encoding: .utf8) + "bad: [unclosed\n").write(to: center, atomically: true, encoding: .utf8)
         let result = try run(["lint", "--knowledge", folder.path])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.error.contains("Knowledge/center.yaml:"), result.error)
+        // The real path of the folder given, and only the root cause (no "{center.…} is not defined" after it).
+        XCTAssertTrue(result.error.contains(folder.standardizedFileURL.path + "/center.yaml:"), result.error)
+        XCTAssertTrue(result.error.contains("has 1 error(s)"), result.error)
     }
 
     func testPipedChatAnswersEachLineOnce() throws {

@@ -8,7 +8,8 @@ import OpenDoorKit
 /// The built `opendoor` binary run as a child process, talked to line by line: the fault suite's way in.
 ///
 /// Standard error is drained by a thread of its own into memory (``errorOutput``, ``waitForError(matching:)``),
-/// so a chatty process never blocks on a full pipe. A watchdog kills the process after `timeout`, so a hung binary fails a test instead of hanging it.
+/// so a chatty process never blocks on a full pipe. A watchdog kills the process after `timeout`, so a
+/// hung binary fails a test instead of hanging it.
 final class OpenDoorProcess: @unchecked Sendable {
     static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -99,7 +100,9 @@ final class OpenDoorProcess: @unchecked Sendable {
     func exchange(_ messages: [String]) throws -> [Reply] {
         try messages.map { message in
             send([message])
-            guard let reply = try nextReply() else { throw Failure("no reply to “\(message)”; stderr: \(errorOutput)") }
+            guard let reply = try nextReply() else {
+                throw Failure("no reply to “\(message)”; stderr: \(errorOutput)")
+            }
             return reply
         }
     }
@@ -126,6 +129,13 @@ final class OpenDoorProcess: @unchecked Sendable {
         return String(decoding: sink.text, as: UTF8.self)
     }
 
+    /// Waits until standard error is closed (the process and its children ended).
+    func waitForErrorEnd() {
+        sink.condition.lock()
+        defer { sink.condition.unlock() }
+        while !sink.ended { sink.condition.wait() }
+    }
+
     /// Waits until standard error holds a match of the regular expression `pattern` and returns it, or
     /// nil when standard error ends without one. Wakes on each write, not on a timer.
     func waitForError(matching pattern: String) -> String? {
@@ -149,7 +159,7 @@ final class OpenDoorProcess: @unchecked Sendable {
         try? child.input.fileHandleForWriting.close()
         while let line = child.nextLine() { lines.append(line) }
         child.process.waitUntilExit()
-        _ = child.waitForError(matching: "$^")  // to its end
+        child.waitForErrorEnd()
         return (child.process.terminationStatus, lines.joined(separator: "\n"), child.errorOutput)
     }
 
@@ -182,7 +192,8 @@ final class ScratchVolume {
 
     /// Mounts a tmpfs of `bytes` bytes.
     init(bytes: Int) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-volume-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("opendoor-volume-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         guard Self.mount(["-t", "tmpfs", "-o", "size=\(bytes),mode=0700", "tmpfs", directory.path]) else {
             try? FileManager.default.removeItem(at: directory)

@@ -36,8 +36,8 @@ struct FaultTests {
     static func storedReferences(_ directory: URL) async throws -> Set<String> {
         var configuration = SQLiteCallbackStore.Configuration()
         configuration.createIfMissing = false
-        let store = try SQLiteCallbackStore(
-            directory: directory, configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quiet)
         defer { Task { try? await store.close() } }
         return Set(try await store.list(status: nil).map(\.reference))
     }
@@ -105,7 +105,9 @@ struct FaultTests {
         #expect(chat.errorOutput.contains("deleted or replaced"), "\(chat.errorOutput)")
     }
 
-    @Test("a full disk: serve starts and answers, the callback offer becomes the center's number, staff can read", .enabled(if: ScratchVolume.isPermitted, mountReason))
+    @Test(
+        "a full disk: serve starts and answers, the callback offer becomes the center's number, staff can read",
+        .enabled(if: ScratchVolume.isPermitted, mountReason))
     func diskFull() async throws {
         let volume = try ScratchVolume(bytes: 2 << 20)
         defer { volume.unmount() }
@@ -144,7 +146,9 @@ struct FaultTests {
         #expect(try await Self.storedReferences(data) == [saved, recovered])
     }
 
-    @Test("a read-only disk: the chat answers and gives the number, staff can list, marking says read-only", .enabled(if: ScratchVolume.isPermitted, mountReason))
+    @Test(
+        "a read-only disk: the chat answers and gives the number, staff can list, marking says read-only",
+        .enabled(if: ScratchVolume.isPermitted, mountReason))
     func readOnlyStore() async throws {
         let volume = try ScratchVolume(bytes: 4 << 20)
         defer { volume.unmount() }

@@ -134,4 +134,36 @@ struct ReliabilityTests {
         }
         try await readOnly.close()
     }
+
+    @Test("While the store can't save, asking for a call and the offer after three answers give the center's number")
+    func unavailableStoreGivesTheNumber() async throws {
+        let assistant = try Self.assistant()
+        let data = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        // A folder that can't be created: its parent is a file.
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let blocker = data.appendingPathComponent("file")
+        #expect(FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8)))
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let store = ReopeningCallbackStore(directory: blocker.appendingPathComponent("data"), logger: quiet)
+        #expect(!store.acceptsRequests)
+
+        var conversation = assistant.makeConversation(channel: .socket)
+        let welcome = conversation.start()
+        let handoff = try #require(welcome.options.last)
+        let asked = await conversation.respond(to: handoff, store: store)
+        #expect(asked.text.contains("please call (470) 284-1834"), "\(asked.text)")
+        #expect(asked.state == .open)
+
+        var fresh = assistant.makeConversation(channel: .socket)
+        _ = fresh.start()
+        var last: Reply?
+        for question in ["what if i relapsed", "will they be mad at me", "will i have to start over"] {
+            last = await fresh.respond(to: question, store: store)
+        }
+        let offer = try #require(last)
+        #expect(offer.text.contains("please call (470) 284-1834"), "\(offer.text)")
+        #expect(!offer.text.contains("Would it help"))
+        try await store.close()
+    }
 }

@@ -16,7 +16,8 @@ struct StaffCommandTests {
 
     /// A store in `data` with `count` requests.
     static func makeStore(_ data: URL, count: Int) async throws -> [String] {
-        let store = try SQLiteCallbackStore(directory: data, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let store = try SQLiteCallbackStore(directory: data, logger: quiet)
         var references: [String] = []
         for number in 0..<count {
             let phone = PhoneNumber(e164: "+1470555\(String(format: "%04d", number))", extensionDigits: nil)!
@@ -52,7 +53,7 @@ struct StaffCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
     }
 
-    @Test("purge shows what it would delete; --dry-run deletes nothing, no terminal and no --yes refuses, --yes deletes")
+    @Test("purge shows what would go: --dry-run keeps all, no terminal and no --yes refuses, --yes deletes")
     func purgeConfirms() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -34,7 +34,8 @@ public enum CallbackReport {
                     width: maximumTableNameWidth
                 ),
                 request.phone.display,
-                request.bestTime.displayName,
+                request.bestTimeSaid.map { "\(sanitize($0)) (\(request.bestTime.displayName))" }
+                    ?? request.bestTime.displayName,
                 request.voicemailOK ? "yes" : "no",
                 request.channel.rawValue,
                 request.status.rawValue,

@@ -71,15 +71,19 @@ public struct CallbackDraft: Sendable, Hashable {
     public var phone: PhoneNumber
     /// When to call.
     public var bestTime: BestTime
+    /// When to call in the visitor's words ("after 5 on weekdays"), when they said more than
+    /// ``bestTime``; tidied like the name.
+    public var bestTimeSaid: String?
     /// Whether the center may leave a voicemail (which never names the center).
     public var voicemailOK: Bool
 
     /// Creates a draft. The name is tidied with ``normalizedName(_:)``: control characters and
     /// terminal escapes removed, spaces collapsed, cut to ``maximumNameLength``; blank becomes nil.
-    public init(name: String?, phone: PhoneNumber, bestTime: BestTime, voicemailOK: Bool) {
+    public init(name: String?, phone: PhoneNumber, bestTime: BestTime, bestTimeSaid: String? = nil, voicemailOK: Bool) {
         self.name = name.flatMap(Self.normalizedName)
         self.phone = phone
         self.bestTime = bestTime
+        self.bestTimeSaid = bestTimeSaid.flatMap(Self.normalizedName)
         self.voicemailOK = voicemailOK
     }
 
@@ -106,6 +110,9 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
     public var phone: PhoneNumber
     /// When to call.
     public var bestTime: BestTime
+    /// When to call in the visitor's words, when they said more than ``bestTime``. Visitor-typed:
+    /// sanitize before showing.
+    public var bestTimeSaid: String?
     /// Whether the center may leave a voicemail.
     public var voicemailOK: Bool
     /// Where the visitor asked.
@@ -123,7 +130,8 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         bestTime: BestTime,
         voicemailOK: Bool,
         channel: CallbackChannel,
-        status: CallbackStatus
+        status: CallbackStatus,
+        bestTimeSaid: String? = nil
     ) {
         self.id = id
         self.reference = reference
@@ -131,6 +139,7 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         self.name = name
         self.phone = phone
         self.bestTime = bestTime
+        self.bestTimeSaid = bestTimeSaid
         self.voicemailOK = voicemailOK
         self.channel = channel
         self.status = status
@@ -148,7 +157,8 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
             bestTime: draft.bestTime,
             voicemailOK: draft.voicemailOK,
             channel: channel,
-            status: .new
+            status: .new,
+            bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedName)
         )
     }
 }

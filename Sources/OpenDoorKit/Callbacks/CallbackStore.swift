@@ -228,6 +228,7 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
 extension CallbackStoreError: CustomStringConvertible, CustomDebugStringConvertible {
     /// What happened and what to do, for the person running OpenDoor.
     public var description: String {
+        if let path, path.contains("://") { return serverDescription(url: path) }
         let place = path.map { " at \($0)" } ?? ""
         let because = reason.map { " (\($0))" } ?? ""
         switch code {
@@ -235,8 +236,7 @@ extension CallbackStoreError: CustomStringConvertible, CustomDebugStringConverti
             return "Could not open the callback database\(place)\(because). "
                 + "Check the path, or choose another folder with --data."
         case .notFound:
-            return "There is no callback database\(place)\(because). "
-                + "Choose the folder that holds callbacks.sqlite with --data DIR or $OPENDOOR_DATA."
+            return "There is no callback database\(place)\(because)."
         case .permissionDenied:
             return "This user may not use the callback database\(place) (permission denied). "
                 + "Run OpenDoor as the user that owns the folder, or choose another folder with --data."

@@ -30,17 +30,21 @@ public struct Conversation: Sendable {
     public var callbacksAvailable = true
 
     private let assistant: Assistant
-    private let logger: Logger
+    let logger: Logger
     private var name: String?
     private var nameGiven = false
     private var phone: PhoneNumber?
-    private var bestTime: BestTime?
+    private var bestTime: TimeAnswer?
     private var voicemailOK: Bool?
     private var failedPhoneAttempts = 0
     private var answersGiven = 0
     private var offeredCallback = false
     private var afterCrisis = false
+    /// The safety question waiting for an answer, if one was just asked.
+    private var pendingCheckIn: PendingCheckIn?
     private var lastOptions: [String] = []
+    private var greeted = false
+    private var callbackSent = false
 
     init(assistant: Assistant, channel: CallbackChannel, logger: Logger) {
         self.assistant = assistant
@@ -50,12 +54,14 @@ public struct Conversation: Sendable {
 
     private var dialogue: DialogueText { assistant.knowledge.dialogue }
     private var responder: Responder { assistant.responder }
+    private var answers: StepAnswer { StepAnswer(dialogue) }
 
     // MARK: - Turns
 
     /// The opening reply: who we are, what we can do, a few questions to start with.
     public mutating func start() -> Reply {
         let options = dialogue.welcomeOptions.map(responder.label)
+        greeted = true
         return remember(
             Reply(text: dialogue[.welcome], intent: .welcome, source: dialogue.heading, options: options, state: state))
     }
@@ -64,11 +70,20 @@ public struct Conversation: Sendable {
     public mutating func receive(_ rawMessage: String) -> Step {
         let message = Self.trimmed(rawMessage)
         // Safety first, in every state, before anything else.
-        if let crisis = assistant.safety.assess(message) {
-            return .reply(crisisReply(crisis))
+        if let finding = assistant.safety.assess(message) {
+            // Anything worrying in answer to a check-in gets the full crisis reply.
+            if finding.level == .crisis || pendingCheckIn != nil {
+                pendingCheckIn = nil
+                return .reply(crisisReply(finding))
+            }
+            return .reply(checkInReply(finding))
         }
         if message.isEmpty {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
+        }
+        if let pending = pendingCheckIn {
+            pendingCheckIn = nil
+            if let reply = checkInAnswer(message, to: pending) { return .reply(reply) }
         }
         if afterCrisis {
             afterCrisis = false
@@ -76,8 +91,12 @@ public struct Conversation: Sendable {
                 return .reply(remember(checkIn()))
             }
         }
-        let text = chosenOption(message) ?? message
-        if state.isCollectingCallback, dialogue.answer(text, among: [.cancel]) != nil {
+        let choice = OptionChoice(message, options: lastOptions)
+        if choice == .outOfRange, !(state == .callbackTime && BestTime.parse(message) != nil) {
+            return .reply(remember(pickReply()))
+        }
+        let text = choice?.picked ?? message
+        if state.isCollectingCallback, answers.cancels(text) {
             discardDraft()
             state = .open
             return .reply(remember(ownReply(.cancelled, options: [])))
@@ -105,6 +124,7 @@ public struct Conversation: Sendable {
     public mutating func saved(_ request: CallbackRequest) -> Reply {
         discardDraft()
         state = .open
+        callbackSent = true
         logger.info("callback saved", metadata: ["reference": "\(request.reference)", "channel": "\(channel)"])
         let text = dialogue[.saved].replacingOccurrences(of: "{request.reference}", with: request.reference)
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
@@ -121,6 +141,7 @@ public struct Conversation: Sendable {
     // MARK: - Open questions
 
     private mutating func openReply(_ text: String) -> Reply {
+        if let courtesy = courtesyReply(text) { return courtesy }
         // `assistant.responder` rather than `responder`: the computed property copies the responder.
         let result = assistant.responder.matcher.match(text)
         let early = PhoneNumber.find(in: text)
@@ -141,6 +162,10 @@ public struct Conversation: Sendable {
         }
         var reply = assistant.responder.reply(for: result)
         reply.state = state
+        if callbackSent, let handoff = responder.handoffIntent {
+            // One request per conversation is enough: no second offer once one was sent.
+            reply.options.removeAll { $0 == handoff.label }
+        }
         if case .answer = result.decision {
             answersGiven += 1
             if answersGiven >= Self.answersBeforeOffer && !offeredCallback, let handoff = responder.handoffIntent {
@@ -163,7 +188,7 @@ public struct Conversation: Sendable {
     // MARK: - Callback steps
 
     private mutating func consentReply(_ text: String) -> Reply {
-        switch dialogue.answer(text, among: [.no, .yes]) {
+        switch answers.read(text, among: [.no, .yes]) {
         case .yes:
             state = .callbackName
             return stepReply(.askName)
@@ -218,7 +243,7 @@ public struct Conversation: Sendable {
     }
 
     private mutating func timeReply(_ text: String) -> Reply {
-        if let time = BestTime.parse(text) {
+        if let time = TimeAnswer(text, options: dialogue.stepOptions[.callbackTime] ?? []) {
             bestTime = time
             state = .callbackVoicemail
             return stepReply(.askVoicemail)
@@ -228,10 +253,10 @@ public struct Conversation: Sendable {
     }
 
     private mutating func voicemailReply(_ text: String) -> Reply {
-        switch dialogue.answer(text, among: [.no, .yes]) {
+        switch answers.read(text, among: [.discreet, .no, .yes]) {
         case .yes:
             voicemailOK = true
-        case .no:
+        case .no, .discreet:
             voicemailOK = false
         default:
             if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askVoicemail) }
@@ -242,7 +267,7 @@ public struct Conversation: Sendable {
     }
 
     private mutating func confirmStep(_ text: String) -> Step {
-        switch dialogue.answer(text, among: [.no, .yes]) {
+        switch answers.read(text, among: [.no, .yes]) {
         case .yes:
             guard let draft else {
                 state = .open
@@ -262,7 +287,8 @@ public struct Conversation: Sendable {
     /// What the visitor confirmed, once every step is done.
     private var draft: CallbackDraft? {
         guard let phone, let bestTime, let voicemailOK else { return nil }
-        return CallbackDraft(name: name, phone: phone, bestTime: bestTime, voicemailOK: voicemailOK)
+        return CallbackDraft(
+            name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemailOK: voicemailOK)
     }
 
     private mutating func discardDraft() {
@@ -320,7 +346,7 @@ public struct Conversation: Sendable {
         template
             .replacingOccurrences(of: "{request.name}", with: name ?? dialogue[.noName])
             .replacingOccurrences(of: "{request.phone}", with: phone?.display ?? "")
-            .replacingOccurrences(of: "{request.time}", with: bestTime?.displayName ?? "")
+            .replacingOccurrences(of: "{request.time}", with: bestTime?.display ?? "")
             .replacingOccurrences(
                 of: "{request.voicemail}", with: voicemailOK == true ? dialogue[.voicemailYes] : dialogue[.voicemailNo])
     }
@@ -329,8 +355,10 @@ public struct Conversation: Sendable {
         Reply(text: dialogue[key], intent: .callback, source: dialogue.heading, options: options, state: state)
     }
 
-    private mutating func crisisReply(_ crisis: CrisisAssessment) -> Reply {
+    private mutating func crisisReply(_ finding: CrisisAssessment) -> Reply {
         afterCrisis = true
+        var crisis = finding
+        crisis.level = .crisis
         logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID)"])
         var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
         if state.isCollectingCallback {
@@ -338,11 +366,50 @@ public struct Conversation: Sendable {
         }
         let options = state.isCollectingCallback ? (dialogue.stepOptions[state] ?? []) : (responder.handoffIntent.map { [$0.label] } ?? [])
         return remember(
-            Reply(text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true))
+            Reply(
+                text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true,
+                safety: crisis))
     }
 
-    private func checkIn() -> Reply {
-        Reply(text: dialogue[.crisisCheckIn], intent: .crisis, source: "Safety", options: [], state: state, crisis: true)
+    /// After a crisis reply the visitor said they are fine: ask whether they are safe, and listen to the answer.
+    private mutating func checkIn() -> Reply {
+        let finding = CrisisAssessment(category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no)
+        return Reply(
+            text: dialogue[.crisisCheckIn], intent: .crisisCheck, source: "Safety", options: [], state: state,
+            crisis: true, safety: finding)
+    }
+
+    /// The check-in question for a worrying message; the visitor's place (a callback step too) is kept.
+    private mutating func checkInReply(_ finding: CrisisAssessment) -> Reply {
+        logger.notice("crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes)
+        let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
+        return remember(
+            Reply(
+                text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
+                safety: finding))
+    }
+
+    /// The reply to an answer to a check-in: the crisis reply for a worrying or unsure answer, thanks and the way
+    /// back for a reassuring one, nil when the message is not an answer (it is then handled as usual).
+    private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
+        let reassuring: AnswerWord = pending.worrying == .yes ? .no : .yes
+        let answer = dialogue.answer(message, among: [.unsure, reassuring, pending.worrying])
+        if answer == pending.worrying || answer == .unsure {
+            let rule = SafetyRuleID(rawValue: "check_in/\(answer == .unsure ? "unsure" : "answered_\(pending.worrying)")")
+            return crisisReply(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
+        }
+        guard answer == reassuring || assistant.safety.isDenial(message) else { return nil }
+        var text = dialogue[.checkInAnswered]
+        var options = responder.handoffIntent.map { [$0.label] } ?? []
+        if state.isCollectingCallback {
+            // Back to the step the visitor was at; what they typed before is kept.
+            let step = stepReply(resumePrompt)
+            text += "\n\n" + dialogue[.resume] + " " + step.text
+            options = step.options
+        }
+        return remember(Reply(text: text, intent: .crisisCheck, source: "Safety", options: options, state: state))
     }
 
     /// The prompt of the current callback step, to repeat after an interruption.
@@ -358,14 +425,22 @@ public struct Conversation: Sendable {
         }
     }
 
-    /// A typed number ("2") picks the second option of the last reply.
-    private func chosenOption(_ message: String) -> String? {
-        // Cheap checks first: this runs on every message.
-        guard !lastOptions.isEmpty, message.utf8.count <= 4,
-            let number = Int(String(message.filter { !".)# ".contains($0) })),
-            number >= 1, number <= lastOptions.count
-        else { return nil }
-        return lastOptions[number - 1]
+    /// "Please pick 1 or 2", with the same options again.
+    private func pickReply() -> Reply {
+        let numbers = OptionChoice.numbers(lastOptions.count, or: dialogue[.choicesOr])
+        let text = dialogue[.pickOption].replacingOccurrences(of: "{choices}", with: numbers)
+        return Reply(text: text, intent: .callback, source: dialogue.heading, options: lastOptions, state: state)
+    }
+
+    /// A short reply to a hello after the welcome, or to a thank-you after a request was sent.
+    private func courtesyReply(_ text: String) -> Reply? {
+        if greeted, answers.isOnly(text, .hello) {
+            return Reply(text: dialogue[.helloAgain], intent: .welcome, source: dialogue.heading, state: state)
+        }
+        if callbackSent, answers.isOnly(text, .thanks) {
+            return Reply(text: dialogue[.thanksAfterCallback], intent: .callback, source: dialogue.heading, state: state)
+        }
+        return nil
     }
 
     /// The message without leading and trailing whitespace.
@@ -401,6 +476,13 @@ public struct Conversation: Sendable {
         else { return nil }
         return CallbackDraft.normalizedName(words.joined(separator: " "))
     }
+}
+
+/// A safety question asked and not yet answered: which crisis it is about, and which answer is the worrying one
+/// ("yes" to "are you having thoughts of ending your life?", "no" to "are you safe right now?").
+struct PendingCheckIn: Sendable, Hashable {
+    var category: CrisisCategory
+    var worrying: AnswerWord
 }
 
 extension Reply {

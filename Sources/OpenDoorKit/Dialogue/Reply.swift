@@ -1,7 +1,8 @@
 /// One reply to a visitor: the object every way in (terminal, socket, web) shows or sends.
 ///
-/// As JSON: `{"text", "intent", "source", "confidence", "options", "state", "crisis"}`.
-/// `intent` is an intent id, or `fallback`, `clarify`, `crisis` or `welcome` for OpenDoor's own replies;
+/// As JSON: `{"text", "intent", "source", "confidence", "options", "state", "crisis"}`, and `safety` for a crisis
+/// reply or check-in. `intent` is an intent id, or `fallback`, `clarify`, `crisis`, `crisis_check` or `welcome` for
+/// OpenDoor's own replies;
 /// `source` names the knowledge heading the text came from.
 public struct Reply: Sendable, Hashable, Codable {
     /// What the visitor reads; paragraphs are separated by newlines.
@@ -16,14 +17,17 @@ public struct Reply: Sendable, Hashable, Codable {
     public var options: [String]
     /// The conversation's state after this reply.
     public var state: ConversationState
-    /// Whether this is a crisis reply.
+    /// Whether this is a crisis reply or a safety check-in (both give 988).
     public var crisis: Bool
+    /// For a crisis reply or a check-in: the category, level and rule behind it (never the visitor's words).
+    public var safety: CrisisAssessment?
 
     /// Creates a reply.
     public init(
         text: String, intent: IntentID, source: String, confidence: Double = 1, options: [String] = [],
-        state: ConversationState = .open, crisis: Bool = false
+        state: ConversationState = .open, crisis: Bool = false, safety: CrisisAssessment? = nil
     ) {
+        self.safety = safety
         self.text = text
         self.intent = intent
         self.source = source

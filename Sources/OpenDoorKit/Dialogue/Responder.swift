@@ -91,7 +91,12 @@ public struct Responder: Sendable {
     public func reply(for match: MatchResult) -> Reply {
         switch match.decision {
         case .answer(let id):
-            return answer(id, confidence: match.confidence)
+            var reply = answer(id, confidence: match.confidence)
+            if let other = match.alsoAsked, !reply.options.contains(label(other)) {
+                // The message asked two things: the other is one tap away.
+                reply.options.insert(label(other), at: 0)
+            }
+            return reply
         case .clarify(let first, let second):
             return Reply(
                 text: knowledge.dialogue[.clarify], intent: .clarify, source: knowledge.dialogue.heading,

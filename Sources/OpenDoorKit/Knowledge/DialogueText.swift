@@ -23,11 +23,16 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case cancelled
     case resume
     case crisisCheckIn = "crisis_check_in"
+    case checkInAnswered = "check_in_answered"
     case empty
     case goodbye
     case noName = "no_name"
     case voicemailYes = "voicemail_yes"
     case voicemailNo = "voicemail_no"
+    case pickOption = "pick_option"
+    case choicesOr = "choices_or"
+    case helloAgain = "hello_again"
+    case thanksAfterCallback = "thanks_after_callback"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -36,6 +41,14 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case no
     case skip
     case cancel
+    /// Yes, but only a message that doesn't name the center ("as long as it doesn't say the name").
+    case discreet
+    /// A hello on its own.
+    case hello
+    /// A thank-you on its own.
+    case thanks
+    /// Neither yes nor no ("sometimes", "kind of"); after a safety check-in it counts as the worrying answer.
+    case unsure
 }
 
 /// OpenDoor's own messages, with center facts filled in.

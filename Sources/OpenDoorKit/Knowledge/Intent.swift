@@ -15,6 +15,8 @@ public struct IntentID: RawRepresentable, Hashable, Comparable, Sendable, Codabl
     public static let fallback: IntentID = "fallback"
     /// The crisis reply's intent.
     public static let crisis: IntentID = "crisis"
+    /// The safety check-in's intent: a direct question, with 988, when a message is worrying but not explicit.
+    public static let crisisCheck: IntentID = "crisis_check"
     /// A reply that asks which of two intents was meant.
     public static let clarify: IntentID = "clarify"
     /// A step of the callback request.

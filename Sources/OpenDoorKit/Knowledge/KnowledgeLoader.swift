@@ -5,11 +5,19 @@ import Yams
 struct KnowledgeLoader {
     let directory: URL
     private var diagnostics: [KnowledgeDiagnostic] = []
+    /// center.yaml had errors: `{center.KEY}` left undefined by them is not reported again in every answer.
+    private var centerFailed = false
+    /// An intents file could not be read whole: a name that isn't an intent may be in that file, so
+    /// references to intents are not checked (the file's own error is the one to fix).
+    private var intentsIncomplete = false
+
+    /// The fewest examples an intent may have: fewer, and it is matched poorly or never.
+    static let minimumExamples = 12
 
     /// The request fields the callback steps may name as `{request.KEY}`.
     static let requestKeys: Set<String> = ["name", "phone", "time", "voicemail", "reference"]
     /// Ids the engine uses for its own replies; the knowledge can't define intents with them.
-    static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .welcome, .clarify, .callback]
+    static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .crisisCheck, .welcome, .clarify, .callback]
 
     init(directory: URL) {
         self.directory = directory
@@ -28,6 +36,7 @@ struct KnowledgeLoader {
         let centerURL = directory.appendingPathComponent("center.yaml")
         let center = loadCenter(
             YAMLFile(name: relative(centerURL), contents: FileManager.default.contents(atPath: centerURL.path)))
+        let centerFailed = diagnostics.contains { $0.severity == .error }
         // Then every other file at once, each walked by its own loader; their diagnostics are joined in
         // file order, so they read the same as a sequential load's.
         let urls =
@@ -36,33 +45,39 @@ struct KnowledgeLoader {
         let directory = self.directory
         let parts = YAMLFile.readAll(urls.map { ($0, relative($0)) }) { position, file -> FilePart in
             var loader = KnowledgeLoader(directory: directory)
+            loader.centerFailed = centerFailed
             if position == 0 { return .vocabulary(loader.loadVocabulary(file), loader.diagnostics) }
             if position == urls.count - 1 { return .dialogue(file) }
-            return .intents(loader.loadIntents(file, center: center), loader.diagnostics)
+            return .intents(loader.loadIntents(file, center: center), loader.diagnostics, complete: file.node != nil)
         }
         var vocabulary = Vocabulary()
         var intents: [Intent] = []
         var dialogueFile: YAMLFile?
+        var intentsIncomplete = false
         for part in parts {
             switch part {
             case .vocabulary(let value, let found):
                 vocabulary = value
                 diagnostics += found
-            case .intents(let value, let found):
+            case .intents(let value, let found, let complete):
                 intents += value
                 diagnostics += found
+                intentsIncomplete = intentsIncomplete || !complete
             case .dialogue(let file):
                 dialogueFile = file
             }
         }
         // Checking the intents and walking dialogue.yaml don't depend on each other either.
-        let (allIntents, parsedDialogue) = (intents, dialogueFile)
+        let (allIntents, parsedDialogue, incomplete) = (intents, dialogueFile, intentsIncomplete)
         let (checked, (dialogue, dialogueDiagnostics)) = concurrently {
             var loader = KnowledgeLoader(directory: directory)
+            loader.intentsIncomplete = incomplete
             loader.checkIntents(allIntents)
             return loader.diagnostics
         } and: {
             var loader = KnowledgeLoader(directory: directory)
+            loader.centerFailed = centerFailed
+            loader.intentsIncomplete = incomplete
             let dialogue = parsedDialogue.flatMap { loader.loadDialogue($0, center: center, intents: allIntents) }
             return (dialogue, loader.diagnostics)
         }
@@ -81,18 +96,21 @@ struct KnowledgeLoader {
     /// What walking one file gave.
     private enum FilePart: Sendable {
         case vocabulary(Vocabulary, [KnowledgeDiagnostic])
-        case intents([Intent], [KnowledgeDiagnostic])
+        case intents([Intent], [KnowledgeDiagnostic], complete: Bool)
         /// dialogue.yaml, parsed; it is walked once the intents are known.
         case dialogue(YAMLFile)
     }
 
     // MARK: - Files
 
+    /// A file's path as diagnostics show it: relative to the current folder when it is inside it
+    /// (`Knowledge/intents/faq.yaml`), else in full (`/srv/center/intents/faq.yaml`), so that an
+    /// editor can open it whatever folder `--knowledge` named.
     private func relative(_ url: URL) -> String {
-        let base = directory.standardizedFileURL.path
         let path = url.standardizedFileURL.path
-        let name = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
-        return "Knowledge/" + name
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let base = current.hasSuffix("/") ? current : current + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 
     private func intentFiles() -> [URL] {
@@ -234,6 +252,12 @@ struct KnowledgeLoader {
             }
             let answer = renderChecked(rawAnswer, node: intentFields["answer"], center: center, reader: &reader)
             let examples = reader.textList(intentFields["examples"], key: "examples", in: entry, required: true)
+            if intentFields["examples"] != nil, examples.count < Self.minimumExamples {
+                // The same rule as `opendoor lint`: what lint rejects never loads.
+                reader.error(
+                    intentFields["id"],
+                    "`\(rawID)` has \(examples.count) examples; write at least \(Self.minimumExamples), the way visitors really type. Without them it is matched poorly or never.")
+            }
             let followUps = reader.textList(intentFields["follow_ups"], key: "follow_ups", in: entry, required: false)
             intents.append(
                 Intent(
@@ -252,6 +276,8 @@ struct KnowledgeLoader {
         switch center.render(template) {
         case .success(let text):
             return text
+        case .failure where centerFailed:
+            return template
         case .failure(let undefined):
             for key in undefined.keys {
                 reader.error(
@@ -308,7 +334,7 @@ struct KnowledgeLoader {
                     examples[key] = (position, number)
                 }
             }
-            for followUp in intent.followUps where ids[followUp] == nil {
+            for followUp in intent.followUps where ids[followUp] == nil && !intentsIncomplete {
                 diagnostics.append(
                     KnowledgeDiagnostic(
                         .error, file: intent.location.file, line: intent.location.line,
@@ -332,7 +358,7 @@ struct KnowledgeLoader {
         var options: [IntentID] = []
         for option in reader.textList(fields["welcome_options"], key: "welcome_options", in: node, required: false) {
             let id = IntentID(rawValue: option.text)
-            if !known.contains(id) {
+            if !known.contains(id) && !intentsIncomplete {
                 reader.error(line: option.line, "`welcome_options` names `\(option.text)`, which is not an intent.")
             }
             options.append(id)
@@ -368,7 +394,8 @@ struct KnowledgeLoader {
             let allowed = Set(AnswerWord.allCases.map(\.rawValue))
             if let entries = reader.mapping(wordsNode, allowedKeys: allowed, what: "`words`") {
                 for kind in AnswerWord.allCases {
-                    words[kind] = reader.textList(entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: true)
+                    words[kind] = reader.textList(
+                        entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: kind != .unsure)
                         .map { TextNormalizer.normalize($0.text) }
                 }
             }

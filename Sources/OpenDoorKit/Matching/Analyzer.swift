@@ -6,6 +6,11 @@ public struct Analysis: Sendable, Hashable {
     public var corrections: [Correction]
     /// The content tokens matched on: stems, and synonym groups written `~name`.
     public var tokens: [String]
+    /// How much each token counts, parallel to ``tokens``; empty when every token counts fully. In a
+    /// long message the clauses that ask count fully and the story around them less.
+    public var weights: [Float] = []
+    /// The clauses that decided the answer, when the message is a story around a question.
+    public var focus: String?
 
     /// One corrected word.
     public struct Correction: Sendable, Hashable {
@@ -49,22 +54,53 @@ public struct Analyzer: Sendable {
     /// The tokens of a text; typos are corrected only when `correcting` (messages, not the knowledge).
     public func analyze(_ text: String, correcting: Bool = true) -> Analysis {
         var words = TextNormalizer.words(text)
-        var corrections: [Analysis.Correction] = []
-        if correcting {
-            var tried = 0
-            for i in words.indices where !lexicon.isKnown(words[i]) {
-                guard tried < Self.maximumCorrectionsTried else { break }
-                tried += 1
-                if let corrected = corrector.correction(for: words[i]) {
-                    corrections.append(Analysis.Correction(typed: words[i], corrected: corrected))
-                    words[i] = corrected
-                }
-            }
-        }
+        let corrections = correct(&words, correcting: correcting)
         var unknownStems: [String] = []
         let tokens = lexicon.tokens(of: words, unknownStems: &unknownStems).map {
             lexicon.name(of: $0, unknownStems: unknownStems)
         }
         return Analysis(words: words, corrections: corrections, tokens: tokens)
+    }
+
+    /// The tokens of a message read as its parts: the tokens of the clauses that ask weigh 1, those of
+    /// the story around them at most `storyWeight`, and less when the story is long: together they weigh
+    /// about `storyShare` of the question (in vector length), so a long story adds context without
+    /// drowning the question. A message with no such parts reads as `analyze(_:correcting:)`.
+    public func analyze(
+        _ parts: MessageParts, text: String, correcting: Bool = true, storyWeight: Float, storyShare: Float
+    ) -> Analysis {
+        guard parts.hasFocus else { return analyze(text, correcting: correcting) }
+        var analysis = Analysis(words: [], corrections: [], tokens: [], focus: parts.focusText)
+        var isFocus: [Bool] = []
+        for part in parts.parts {
+            var words = TextNormalizer.words(String(part.text))
+            analysis.corrections += correct(&words, correcting: correcting)
+            var unknownStems: [String] = []
+            for token in lexicon.tokens(of: words, unknownStems: &unknownStems) {
+                analysis.tokens.append(lexicon.name(of: token, unknownStems: unknownStems))
+                isFocus.append(part.isFocus)
+            }
+            analysis.words += words
+        }
+        let focusCount = Float(isFocus.count { $0 })
+        let storyCount = Float(isFocus.count - Int(focusCount))
+        let story = storyCount == 0 ? 0 : min(storyWeight, storyShare * (focusCount / storyCount).squareRoot())
+        analysis.weights = isFocus.map { $0 ? 1 : story }
+        return analysis
+    }
+
+    private func correct(_ words: inout [String], correcting: Bool) -> [Analysis.Correction] {
+        guard correcting else { return [] }
+        var corrections: [Analysis.Correction] = []
+        var tried = 0
+        for i in words.indices where !lexicon.isKnown(words[i]) {
+            guard tried < Self.maximumCorrectionsTried else { break }
+            tried += 1
+            if let corrected = corrector.correction(for: words[i]) {
+                corrections.append(Analysis.Correction(typed: words[i], corrected: corrected))
+                words[i] = corrected
+            }
+        }
+        return corrections
     }
 }

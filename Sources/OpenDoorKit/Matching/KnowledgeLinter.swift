@@ -1,8 +1,8 @@
-/// Quality checks beyond the loader's: enough examples per intent, and examples that would be
-/// matched to another intent if they were not in the knowledge themselves (leave-one-out).
+/// Quality checks beyond the loader's: examples that would be matched to another intent if they were not in
+/// the knowledge themselves (leave-one-out). Too few examples is the loader's own error.
 public struct KnowledgeLinter: Sendable {
-    /// The fewest examples an intent should have.
-    public static let minimumExamples = 12
+    /// The fewest examples an intent may have (the loader refuses fewer).
+    public static let minimumExamples = KnowledgeLoader.minimumExamples
 
     /// The knowledge checked.
     public let knowledge: Knowledge
@@ -15,18 +15,10 @@ public struct KnowledgeLinter: Sendable {
         self.configuration = configuration
     }
 
-    /// Every problem found, loader warnings first.
+    /// Every problem found, loader warnings first. (Too few examples is the loader's error, so that
+    /// `ask` and `serve` refuse what lint refuses.)
     public func check() -> [KnowledgeDiagnostic] {
-        var diagnostics = knowledge.warnings
-        for intent in knowledge.intents where intent.examples.count < Self.minimumExamples {
-            diagnostics.append(
-                KnowledgeDiagnostic(
-                    .error, file: intent.location.file, line: intent.location.line,
-                    "`\(intent.id)` has \(intent.examples.count) examples; write at least \(Self.minimumExamples), the way visitors really type."
-                ))
-        }
-        diagnostics += leaveOneOut()
-        return diagnostics
+        knowledge.warnings + leaveOneOut()
     }
 
     /// Each example matched by a matcher built without it; one that lands on another intent is a warning.

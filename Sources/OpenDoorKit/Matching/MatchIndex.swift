@@ -96,33 +96,40 @@ struct MatchIndex: Sendable {
         return low < Int(intentOffsets[Int(term) + 1]) && intentPostings[low].intent == intent ? low : nil
     }
 
-    /// The weighted terms of a message's tokens.
-    func query(_ tokens: [String]) -> Query {
-        var ids: [Int32] = []
+    /// The weighted terms of a message's tokens; `tokenWeights` (parallel to `tokens`, or empty for all 1)
+    /// scales each token's count, and a word pair counts as much as the lighter of its two words.
+    func query(_ tokens: [String], tokenWeights: [Float] = []) -> Query {
+        var ids: [(id: Int32, count: Float)] = []
         ids.reserveCapacity(tokens.count * 2)
         var unknown: Float = 0
-        var previous: Int32?
-        for token in tokens {
+        var previous: (id: Int32, count: Float)?
+        for (k, token) in tokens.enumerated() {
+            let count = tokenWeights.isEmpty ? 1 : tokenWeights[k]
             guard let id = unigrams[token] else {
-                unknown += unknownIDF * unknownIDF
+                unknown += count * count * unknownIDF * unknownIDF
                 previous = nil
                 continue
             }
-            ids.append(id)
-            if let previous, let pair = bigrams[Self.pairKey(previous, id)] { ids.append(pair) }
-            previous = id
+            ids.append((id, count))
+            if let previous, let pair = bigrams[Self.pairKey(previous.id, id)] {
+                ids.append((pair, min(previous.count, count)))
+            }
+            previous = (id, count)
         }
-        ids.sort()
+        ids.sort { $0.id < $1.id }
         var terms: [(Int32, Float)] = []
         terms.reserveCapacity(ids.count)
         var squares = unknown
         var start = 0
         while start < ids.count {
             var end = start + 1
-            while end < ids.count && ids[end] == ids[start] { end += 1 }
-            let count = Float(end - start)
-            let weight = (count == 1 ? 1 : 1 + log(count)) * scale[Int(ids[start])]
-            terms.append((ids[start], weight))
+            var count = ids[start].count
+            while end < ids.count && ids[end].id == ids[start].id {
+                count += ids[end].count
+                end += 1
+            }
+            let weight = (count <= 1 ? count : 1 + log(count)) * scale[Int(ids[start].id)]
+            terms.append((ids[start].id, weight))
             squares += weight * weight
             start = end
         }

@@ -39,6 +39,8 @@ public struct MatchResult: Sendable, Hashable {
     public var candidates: [MatchCandidate]
     /// What to do.
     public var decision: MatchDecision
+    /// Another question the message asks that another intent answers, offered as an option.
+    public var alsoAsked: IntentID?
 
     /// The best candidate's confidence, or 0.
     public var confidence: Double { candidates.first?.confidence ?? 0 }

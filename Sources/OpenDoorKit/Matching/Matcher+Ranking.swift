@@ -21,7 +21,7 @@ extension Matcher {
     /// its bound ranks after the last of the best `limit` scored so far. Results are therefore identical
     /// to scoring every intent, which `pruning: false` does (for tests).
     func rank(_ analysis: Analysis, limit: Int, pruning: Bool = true) -> [MatchCandidate] {
-        let query = index.query(analysis.tokens)
+        let query = index.query(analysis.tokens, tokenWeights: analysis.weights)
         guard query.norm > 0, !query.terms.isEmpty else { return [] }
         var buffers = scratch.borrow()
         let ranked = rank(query, limit: limit, pruning: pruning && canPrune, buffers: &buffers)

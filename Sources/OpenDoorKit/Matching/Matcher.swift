@@ -114,16 +114,47 @@ public struct Matcher: Sendable {
     }
 
     /// How a message is read (normalized, corrected, stemmed), without scoring it.
+    ///
+    /// A long message is read as its parts (``MessageParts``): the clauses that ask count fully, the story
+    /// around them ``MatcherConfiguration/storyWeight``.
     public func analyze(_ message: String) -> Analysis {
-        analyzer.analyze(message, correcting: configuration.correctsTypos)
+        parts(of: message).map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
+    }
+
+    private func analyze(_ parts: MessageParts) -> Analysis {
+        analyzer.analyze(
+            parts, text: "", correcting: configuration.correctsTypos, storyWeight: Float(configuration.storyWeight),
+            storyShare: Float(configuration.storyShare))
+    }
+
+    /// The parts of a message long enough to hold a story and a question, when it has both.
+    func parts(of message: String) -> MessageParts? {
+        // Most messages are one short question: not worth walking their characters.
+        guard message.utf8.count >= configuration.storyLength else { return nil }
+        let parts = MessageParts(message)
+        return parts.hasFocus ? parts : nil
     }
 
     /// Ranks the intents for a message and decides what to do.
+    ///
+    /// When a long message asks two questions the knowledge answers differently, the answer is the
+    /// whole message's and the other question's intent is kept as ``MatchResult/alsoAsked``.
     public func match(_ message: String, limit: Int = 3) -> MatchResult {
-        let analysis = analyze(message)
+        let parts = parts(of: message)
+        let analysis = parts.map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
         let candidates = rank(analysis, limit: max(limit, 2))
-        return MatchResult(
+        var result = MatchResult(
             analysis: analysis, candidates: Array(candidates.prefix(limit)), decision: decide(candidates))
+        if let questions = parts?.questions, questions.count > 1, case .answer(let main) = result.decision {
+            result.alsoAsked = questions.lazy.compactMap { question -> IntentID? in
+                let analysis = self.analyzer.analyze(question, correcting: self.configuration.correctsTypos)
+                guard case .answer(let id) = self.decide(self.rank(analysis, limit: 2)), id != main,
+                    self.knowledge.intent(id)?.action == .answer
+                else { return nil }
+                return id
+            }.first
+        }
+        return result
     }
 
     func matchedWords(_ query: MatchIndex.Query, intent: Int) -> [String] {

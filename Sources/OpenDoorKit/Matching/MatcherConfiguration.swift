@@ -21,6 +21,14 @@ public struct MatcherConfiguration: Sendable, Hashable {
     public var bigramWeight: Double = 0.8
     /// How much a word the knowledge has never seen weighs against a typical known word.
     public var unknownWeight: Double = 1.0
+    /// In a message that tells a story around a question, how much the story's words count against the
+    /// question's (1 = the same).
+    public var storyWeight: Double = 0.7
+    /// How much a long story weighs altogether against the question (in vector length): each of its
+    /// words weighs `storyShare × √(question words / story words)`, at most ``storyWeight``.
+    public var storyShare: Double = 1.0
+    /// Messages shorter than this many bytes are read whole, not as a story and a question.
+    public var storyLength: Int = 40
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 

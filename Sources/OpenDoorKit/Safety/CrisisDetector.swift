@@ -8,21 +8,28 @@ public struct CrisisDetector: Sendable {
     public let rules: SafetyRules
     private let index: SafetyIndex
     private let replies: [CrisisCategory: String]
+    private let checkIns: [CrisisCategory: String]
 
     /// Compiles the rules.
     public init(rules: SafetyRules) {
         self.rules = rules
         self.index = SafetyIndex(rules: rules)
         var replies: [CrisisCategory: String] = [:]
-        for category in rules.categories { replies[category.id] = category.reply }
+        var checkIns: [CrisisCategory: String] = [:]
+        for category in rules.categories {
+            replies[category.id] = category.reply
+            if !category.checkReply.isEmpty { checkIns[category.id] = category.checkReply }
+        }
         self.replies = replies
+        self.checkIns = checkIns
     }
 
-    /// The crisis `message` points to, or nil when it doesn't.
+    /// The crisis `message` points to and how clearly (crisis reply or check-in), or nil when it doesn't.
     ///
-    /// When a message matches several categories, the first in the file wins.
+    /// Each sentence is checked on its own; the strongest finding wins, and among equals the first category
+    /// in the file. Denials ("i'm not suicidal") and crises told as history find nothing.
     public func assess(_ message: String) -> CrisisAssessment? {
-        index.evaluate(message, checkDenial: false).crisis
+        index.evaluate(message).crisis
     }
 
     /// Whether `message` says "I'm not in crisis, you misunderstood" ("no i'm fine", "jk").
@@ -31,8 +38,19 @@ public struct CrisisDetector: Sendable {
     /// "i'm not going to kill myself" is a denial, "jk i want to die" is not. Meant for the
     /// message after a crisis reply; `assess` still flags both.
     public func isDenial(_ message: String) -> Bool {
-        index.evaluate(message, checkDenial: true).denial
+        index.evaluate(message, wholeMessageDenial: true).denial
     }
+
+    /// The check-in question for `category`, with `{center.name}` and `{center.phone}` left for the caller.
+    public func checkIn(for category: CrisisCategory) -> String {
+        checkIns[category] ?? Self.fallbackCheckIn
+    }
+
+    /// Used only if rules were built without a check-in question.
+    static let fallbackCheckIn = """
+        It sounds like you're carrying a lot right now. Are you having thoughts of ending your life? \
+        If you are, you can call or text 988 right now, any hour.
+        """
 
     /// The reply template for `category`, with `{center.name}` and `{center.phone}` left for the caller.
     public func reply(for category: CrisisCategory) -> String {

@@ -29,15 +29,21 @@ struct SafetyFile: Decodable {
         var id: String
         /// The reply template.
         var reply: String
-        /// The patterns.
+        /// The patterns of clear danger (the full crisis reply).
         var patterns: [PatternEntry]
+        /// The patterns of worrying signals (the check-in question).
+        var check: [PatternEntry]
+        /// The check-in question for this category, when it differs from the file's `check_in:`.
+        var checkReply: String?
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: SafetyFileKey.self)
-            try container.rejectUnknownKeys(allowed: ["id", "reply", "patterns"])
+            try container.rejectUnknownKeys(allowed: ["id", "reply", "check_reply", "patterns", "check"])
             id = try container.decode(String.self, forKey: "id")
             reply = try container.decode(String.self, forKey: "reply")
             patterns = try container.decode([PatternEntry].self, forKey: "patterns")
+            check = try container.decodeIfPresent([PatternEntry].self, forKey: "check") ?? []
+            checkReply = try container.decodeIfPresent(String.self, forKey: "check_reply")
         }
     }
 
@@ -49,11 +55,21 @@ struct SafetyFile: Decodable {
     var exclusions: [PatternEntry]
     /// "I'm not in crisis" phrases.
     var denials: [PatternEntry]
+    /// Words typo tolerance never reads as another word ("hand" is not a typo of "hang").
+    var neverCorrect: [String]
+    /// Phrases that tell a crisis as past ("two years ago", "that's why i started").
+    var history: [PatternEntry]
+    /// Phrases that make something told as history current again ("again", "lately", "right now").
+    var current: [PatternEntry]
+    /// The check-in question, for every category without its own `check_reply:`.
+    var checkIn: String?
     /// The categories, most urgent first.
     var categories: [CategoryEntry]
 
     /// The keys a file may have at the top.
-    static let topLevelKeys = ["spellings", "lists", "exclusions", "denials", "categories"]
+    static let topLevelKeys = [
+        "spellings", "lists", "never_correct", "exclusions", "denials", "history", "current", "check_in", "categories",
+    ]
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: SafetyFileKey.self)
@@ -62,6 +78,10 @@ struct SafetyFile: Decodable {
         lists = try container.decodeIfPresent([String: [String]].self, forKey: "lists") ?? [:]
         exclusions = try container.decodeIfPresent([PatternEntry].self, forKey: "exclusions") ?? []
         denials = try container.decodeIfPresent([PatternEntry].self, forKey: "denials") ?? []
+        neverCorrect = try container.decodeIfPresent([String].self, forKey: "never_correct") ?? []
+        history = try container.decodeIfPresent([PatternEntry].self, forKey: "history") ?? []
+        current = try container.decodeIfPresent([PatternEntry].self, forKey: "current") ?? []
+        checkIn = try container.decodeIfPresent(String.self, forKey: "check_in")
         categories = try container.decode([CategoryEntry].self, forKey: "categories")
     }
 }

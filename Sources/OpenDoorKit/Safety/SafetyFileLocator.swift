@@ -6,8 +6,13 @@ struct SafetyFileLocator {
     private let root: Node?
 
     init(yaml: String) {
+        self.init(yaml: yaml, root: try? Yams.compose(yaml: yaml))
+    }
+
+    /// A locator over a tree already composed from `yaml`.
+    init(yaml: String, root: Node?) {
         self.yaml = yaml
-        self.root = try? Yams.compose(yaml: yaml)
+        self.root = root
     }
 
     /// The 1-based line of the value at `path` (or of its key, with `keyLine`), when it can be found.

@@ -34,8 +34,12 @@ struct SafetyIndex: Sendable {
         case exclusion
         /// It means "I'm not in crisis".
         case denial
-        /// It points to a crisis.
+        /// It points to a crisis, at the assessment's level.
         case crisis(CrisisAssessment)
+        /// It tells a crisis as past.
+        case history
+        /// It makes a crisis told as past current again.
+        case current
         /// It cancels another pattern (an `unless:`).
         case condition
     }
@@ -61,6 +65,8 @@ struct SafetyIndex: Sendable {
         var masked: [Bool] = []
         /// Whether matching honours `masked` (conditions look at the whole message).
         var useMask = true
+        /// The index of each word that starts a sentence after the first.
+        var sentenceStarts: [Int32] = []
 
         var count: Int { numbers.count }
 
@@ -69,7 +75,24 @@ struct SafetyIndex: Sendable {
             ends.reserveCapacity(capacity)
             numbers.reserveCapacity(capacity)
         }
+
+        /// The words `range` of these, as words of their own.
+        func slice(_ range: Range<Int>) -> Words {
+            var part = Words(capacity: 0)
+            let first = range.lowerBound == 0 ? 0 : Int(ends[range.lowerBound - 1])
+            let last = Int(ends[range.upperBound - 1])
+            part.atoms = Array(atoms[first..<last])
+            part.ends = ends[range].map { $0 - Int32(first) }
+            part.numbers = Array(numbers[range])
+            return part
+        }
     }
+
+    /// A sentence longer than this is checked in overlapping windows of this many words, so that the cost of a
+    /// message grows with its length, never with its length squared (one long run-on line stays cheap).
+    static let windowWords = 48
+    /// How far one window starts after the previous one; the overlap keeps a phrase at the seam whole.
+    static let windowStep = 24
 
     /// Number words a `#` accepts, besides digits.
     static let numberWords: [(String, Int32)] = [
@@ -79,8 +102,8 @@ struct SafetyIndex: Sendable {
         ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70), ("eighty", 80),
         ("ninety", 90), ("hundred", 100), ("dozen", 12),
     ]
-    /// Typo tolerance applies to pattern words this long or longer.
-    static let minimumTypoTargetLength = 6
+    /// Typo tolerance applies to pattern words this long or longer (a message word may be one letter shorter).
+    static let minimumTypoTargetLength = 4
     private static let symbols = 36
 
     // The trie, one entry per node; node 0 is the root.
@@ -97,6 +120,8 @@ struct SafetyIndex: Sendable {
     private var numberAt: [Int32] = [-1]
     private var spellingAt: [Int32] = [-1]
     private var typoTargetAt: [Bool] = [false]
+    /// Words that are never read as a typo of another (`never_correct:`).
+    private var neverCorrectAt: [Bool] = [false]
     private var typoTargetBelow: [Bool] = [false]
     private var children: [[Int32]] = [[]]
 
@@ -162,18 +187,28 @@ struct SafetyIndex: Sendable {
         }
         for pattern in rules.exclusions { add(pattern, role: .exclusion) }
         for pattern in rules.denials { add(pattern, role: .denial) }
+        // Crisis-level patterns before check-level ones: the first that matches is the strongest finding.
         for category in rules.categories {
             for pattern in category.patterns {
                 let id = SafetyRuleID(rawValue: "\(category.id.rawValue)/\(pattern.source)")
-                add(pattern, role: .crisis(CrisisAssessment(category: category.id, ruleID: id)))
+                add(pattern, role: .crisis(CrisisAssessment(category: category.id, level: .crisis, ruleID: id)))
             }
         }
+        for category in rules.categories {
+            for pattern in category.checkPatterns {
+                let id = SafetyRuleID(rawValue: "\(category.id.rawValue)/check/\(pattern.source)")
+                add(pattern, role: .crisis(CrisisAssessment(category: category.id, level: .check, ruleID: id)))
+            }
+        }
+        for pattern in rules.history { add(pattern, role: .history) }
+        for pattern in rules.current { add(pattern, role: .current) }
         for (owner, condition) in conditions {
             patterns.append(Pattern(role: .condition, slots: compile(condition), unless: []))
             patterns[owner].unless.append(patterns.count - 1)
         }
 
         for (word, value) in Self.numberWords { numberAt[Int(insert(word))] = value }
+        for word in rules.neverCorrect { neverCorrectAt[Int(insert(word))] = true }
         let spellings = rules.spellings.sorted { $0.key < $1.key }
         for (index, spelling) in spellings.enumerated() { spellingAt[Int(insert(spelling.key))] = Int32(index) }
         spellingWords = spellings.map { spelling in
@@ -283,6 +318,7 @@ struct SafetyIndex: Sendable {
                 numberAt.append(-1)
                 spellingAt.append(-1)
                 typoTargetAt.append(false)
+                neverCorrectAt.append(false)
                 typoTargetBelow.append(false)
                 children.append([])
                 children[Int(node)].append(child)
@@ -308,6 +344,7 @@ struct SafetyIndex: Sendable {
     func words(of message: String) -> Words {
         var words = Words(capacity: message.utf8.count / 4 + 4)
         SafetyTokenizer.forEachWord(in: message) { word in
+            if word.startsSentence && words.count > 0 { words.sentenceStarts.append(Int32(words.count)) }
             append(word, to: &words)
         }
         return words
@@ -339,7 +376,9 @@ struct SafetyIndex: Sendable {
             let exact = wordAt[Int(node)]
             if exact >= 0 { words.atoms.append(exact << 1) }
             if numberAt[Int(node)] >= 0 { number = numberAt[Int(node)] }
-            if exact < 0 && word.isPlainLetters && word.length >= Self.minimumTypoTargetLength - 1 {
+            if exact < 0 && !neverCorrectAt[Int(node)] && word.isPlainLetters
+                && word.length >= Self.minimumTypoTargetLength - 1
+            {
                 appendTypoMatches(word.bytes, to: &words, from: mark)
             }
         } else if word.isPlainLetters && word.length >= Self.minimumTypoTargetLength - 1
@@ -483,12 +522,73 @@ struct SafetyIndex: Sendable {
         }
     }
 
-    /// Checks a message: the crisis it points to (first by priority), and whether it is a denial
-    /// (a denial phrase, and no crisis once the denial's own words are set aside).
-    func evaluate(_ message: String, checkDenial: Bool) -> (crisis: CrisisAssessment?, denial: Bool) {
-        var words = words(of: message)
-        guard words.count > 0 else { return (nil, false) }
+    /// The parts of a message checked on their own: each sentence, and long sentences in overlapping windows.
+    func segments(of words: Words) -> [Range<Int>] {
+        var bounds = words.sentenceStarts.map(Int.init)
+        bounds.append(words.count)
+        var segments: [Range<Int>] = []
+        var start = 0
+        for end in bounds where end > start {
+            var window = start
+            while true {
+                let stop = min(window + Self.windowWords, end)
+                segments.append(window..<stop)
+                if stop == end { break }
+                window += Self.windowStep
+            }
+            start = end
+        }
+        return segments
+    }
 
+    /// Checks a message sentence by sentence: the strongest finding (crisis before check-in, then the
+    /// first by priority), and whether it is a denial (a denial phrase somewhere, and no finding anywhere).
+    ///
+    /// Denial phrases are set aside before the crisis patterns run, so "i'm not going to kill myself" finds
+    /// nothing while "jk i want to die" still does. A finding in a sentence that tells it as history ("two
+    /// years ago", "that's why i started") counts only as a check-in, and only when something in the same
+    /// sentence makes it current ("again", "lately").
+    ///
+    /// With `wholeMessageDenial`, the denial is judged on the message as a whole (up to one window), so that a
+    /// later sentence can take back an earlier one: "i'm ok. i'm not ok actually" is no denial.
+    func evaluate(_ message: String, wholeMessageDenial: Bool = false) -> (crisis: CrisisAssessment?, denial: Bool) {
+        let words = words(of: message)
+        guard words.count > 0 else { return (nil, false) }
+        if words.sentenceStarts.isEmpty && words.count <= Self.windowWords {
+            return evaluateSegment(words)
+        }
+        if wholeMessageDenial {
+            let sentences = evaluate(message)
+            guard sentences.crisis == nil else { return (sentences.crisis, false) }
+            var whole = words
+            whole.sentenceStarts = []
+            if whole.count > Self.windowWords { whole = whole.slice(0..<Self.windowWords) }
+            return (nil, evaluateSegment(whole).denial)
+        }
+        var best: CrisisAssessment?
+        var denied = false
+        // A window with the same words as one already checked has the same result: a line that repeats a phrase
+        // (a flood, or a paste) costs one window per distinct phrase, not one per repetition.
+        var checked = Set<Int>()
+        for segment in segments(of: words) {
+            let part = words.slice(segment)
+            var hasher = Hasher()
+            hasher.combine(part.atoms)
+            hasher.combine(part.ends)
+            hasher.combine(part.numbers)
+            guard checked.insert(hasher.finalize()).inserted else { continue }
+            let result = evaluateSegment(part)
+            denied = denied || result.denial
+            guard let found = result.crisis else { continue }
+            if best == nil || found.level > best!.level { best = found }
+            if found.level == .crisis { break }
+        }
+        return (best, best == nil && denied)
+    }
+
+    /// Checks one sentence (or window).
+    private func evaluateSegment(_ input: Words) -> (crisis: CrisisAssessment?, denial: Bool) {
+        var words = input
         var candidates = [UInt64](repeating: 0, count: (patterns.count + 63) / 64)
         for entry in words.atoms {
             for pattern in anchored[Int(entry >> 1)] {
@@ -497,7 +597,10 @@ struct SafetyIndex: Sendable {
         }
 
         var denied = false
-        for block in candidates.indices {
+        var found: CrisisAssessment?
+        var history = false
+        var current = false
+        scan: for block in candidates.indices {
             var bits = candidates[block]
             while bits != 0 {
                 let pattern = block << 6 | bits.trailingZeroBitCount
@@ -506,20 +609,32 @@ struct SafetyIndex: Sendable {
                 case .exclusion:
                     _ = maskMatches(pattern, in: &words)
                 case .denial:
-                    if checkDenial && !isCancelled(pattern, in: &words, candidates: candidates)
-                        && maskMatches(pattern, in: &words)
-                    {
+                    if !isCancelled(pattern, in: &words, candidates: candidates) && maskMatches(pattern, in: &words) {
                         denied = true
                     }
                 case .crisis(let assessment):
-                    if firstMatch(pattern, in: words) != nil && !isCancelled(pattern, in: &words, candidates: candidates) {
-                        return (assessment, false)
+                    if found == nil && firstMatch(pattern, in: words) != nil
+                        && !isCancelled(pattern, in: &words, candidates: candidates)
+                    {
+                        found = assessment
                     }
+                case .history:
+                    if found == nil { break scan }
+                    if !history && firstMatch(pattern, in: words) != nil { history = true }
+                case .current:
+                    if found == nil || !history { break scan }
+                    if !current && firstMatch(pattern, in: words) != nil { current = true }
                 case .condition:
-                    return (nil, denied)  // conditions come after every crisis pattern
+                    break scan  // conditions come after every other pattern
                 }
             }
         }
-        return (nil, denied)
+        guard var finding = found else { return (nil, denied) }
+        if history {
+            guard current else { return (nil, denied) }
+            finding.level = .check
+            finding.note = "told as history, with something current"
+        }
+        return (finding, false)
     }
 }

@@ -25,13 +25,25 @@ extension SafetyRules {
     ///   - file: The name to put in diagnostics, e.g. `safety.yaml`.
     /// - Throws: `KnowledgeError` with every problem found, each with file and line.
     public static func parse(yaml: String, file: String) throws -> SafetyRules {
+        // The YAML is parsed once into Yams' node tree; the decoder and the line lookups both read that tree.
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw KnowledgeError(diagnostics: [SafetyFileLocator(yaml: yaml, root: nil).diagnostic(for: error, file: file)])
+        }
+        let locator = SafetyFileLocator(yaml: yaml, root: root)
         let decoded: SafetyFile
         do {
-            decoded = try YAMLDecoder().decode(SafetyFile.self, from: yaml)
+            if let root {
+                decoded = try YAMLDecoder().decode(SafetyFile.self, from: root)
+            } else {
+                decoded = try YAMLDecoder().decode(SafetyFile.self, from: yaml)  // empty: the decoder says so
+            }
         } catch {
-            throw KnowledgeError(diagnostics: [SafetyFileLocator(yaml: yaml).diagnostic(for: error, file: file)])
+            throw KnowledgeError(diagnostics: [locator.diagnostic(for: error, file: file)])
         }
-        var checker = SafetyRulesChecker(file: file, locator: SafetyFileLocator(yaml: yaml))
+        var checker = SafetyRulesChecker(file: file, locator: locator)
         let rules = checker.check(decoded)
         if let rules, !checker.diagnostics.contains(where: { $0.severity == .error }) {
             return rules
@@ -85,7 +97,39 @@ private struct SafetyRulesChecker {
             let patterns = entry.patterns.enumerated().compactMap { patternIndex, pattern in
                 checkPattern(pattern, at: path + [.key("patterns"), .index(patternIndex)], vocabulary: vocabulary)
             }
-            categories.append(SafetyRules.Category(id: id, reply: reply, patterns: patterns))
+            let checkPatterns = entry.check.enumerated().compactMap { patternIndex, pattern in
+                checkPattern(pattern, at: path + [.key("check"), .index(patternIndex)], vocabulary: vocabulary)
+            }
+            let checkReply = (entry.checkReply ?? decoded.checkIn ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if let own = entry.checkReply, !own.contains("988") {
+                error(at: path + [.key("check_reply")], "the check-in for “\(id)” must give 988, as every check-in does")
+            }
+            if checkReply.isEmpty && !entry.check.isEmpty {
+                error(
+                    at: path + [.key("check")],
+                    "category “\(id)” has check: patterns but no check-in question; write check_in: at the top or check_reply: here")
+            }
+            categories.append(
+                SafetyRules.Category(
+                    id: id, reply: reply, patterns: patterns, checkReply: checkReply, checkPatterns: checkPatterns))
+        }
+        if let checkIn = decoded.checkIn, !checkIn.contains("988") {
+            error(at: [.key("check_in")], "the check-in question must give 988 (call or text), so help is one tap away")
+        }
+        let history = decoded.history.enumerated().compactMap { index, entry in
+            checkPattern(entry, at: [.key("history"), .index(index)], vocabulary: vocabulary)
+        }
+        let current = decoded.current.enumerated().compactMap { index, entry in
+            checkPattern(entry, at: [.key("current"), .index(index)], vocabulary: vocabulary)
+        }
+        var neverCorrect = Set<String>()
+        for (index, word) in decoded.neverCorrect.enumerated() {
+            let words = SafetyTokenizer.words(in: word)
+            guard words.count == 1, Self.isPlain(words[0]) else {
+                error(at: [.key("never_correct"), .index(index)], "“\(word)” must be one word in plain letters a–z")
+                continue
+            }
+            neverCorrect.insert(words[0])
         }
         for id in CrisisCategory.allCases where !categories.contains(where: { $0.id == id }) {
             if !diagnostics.contains(where: { $0.message.contains("“\(id)”") }) {
@@ -94,7 +138,7 @@ private struct SafetyRulesChecker {
         }
         return SafetyRules(
             file: file, categories: categories, denials: denials, exclusions: exclusions,
-            spellings: vocabulary.spellings)
+            spellings: vocabulary.spellings, history: history, current: current, neverCorrect: neverCorrect)
     }
 
     private mutating func checkSpellings(_ groups: [[String]]) -> [String: [String]] {

@@ -24,8 +24,12 @@ public struct SafetyRules: Sendable, Hashable {
         public let id: CrisisCategory
         /// The reply template, with `{center.name}` and `{center.phone}` left for the caller to fill.
         public let reply: String
-        /// The patterns, in file order.
+        /// The patterns of clear danger, in file order.
         public let patterns: [Pattern]
+        /// The check-in question, with 988 in it.
+        public let checkReply: String
+        /// The patterns of worrying signals that get the check-in, in file order.
+        public let checkPatterns: [Pattern]
     }
 
     /// The file the rules came from, as given to the loader.
@@ -36,13 +40,22 @@ public struct SafetyRules: Sendable, Hashable {
     public let denials: [Pattern]
     /// Phrases whose words are ignored by every crisis pattern ("suicide prevention").
     public let exclusions: [Pattern]
+    /// Phrases that tell a crisis as past.
+    public let history: [Pattern]
+    /// Phrases that make a crisis told as history current again.
+    public let current: [Pattern]
+    /// Words typo tolerance never reads as another word.
+    let neverCorrect: Set<String>
     /// One-word spellings and the words they are read as (`dont` → `do not`), in messages and patterns.
     let spellings: [String: [String]]
 
     init(
         file: String, categories: [Category], denials: [Pattern], exclusions: [Pattern],
-        spellings: [String: [String]]
+        spellings: [String: [String]], history: [Pattern] = [], current: [Pattern] = [], neverCorrect: Set<String> = []
     ) {
+        self.history = history
+        self.current = current
+        self.neverCorrect = neverCorrect
         self.file = file
         self.categories = categories
         self.denials = denials

@@ -19,6 +19,8 @@ enum SafetyTokenizer {
         var isPlainLetters: Bool
         /// The value of an all-digit word such as `800` out of `800mg` (capped at a million), otherwise -1.
         var number: Int32
+        /// A sentence ended before this word (`.`, `!`, `?`, `;` or a line break came after the previous word).
+        var startsSentence: Bool
 
         /// The word as a string (for compiling patterns; the hot path never builds strings).
         var string: String { String(decoding: bytes, as: UTF8.self) }
@@ -36,6 +38,7 @@ enum SafetyTokenizer {
             var plain = true
             var value: Int32 = 0
             var commaPending = false
+            var sentenceBreak = false
 
             func flush() {
                 commaPending = false
@@ -44,7 +47,8 @@ enum SafetyTokenizer {
                 body(
                     Word(
                         bytes: stored, length: length, isPlainLetters: kind == 1 && plain,
-                        number: kind == 2 ? value : -1))
+                        number: kind == 2 ? value : -1, startsSentence: sentenceBreak))
+                sentenceBreak = false
                 length = 0
                 kind = 0
                 plain = true
@@ -79,6 +83,8 @@ enum SafetyTokenizer {
                         commaPending = true  // 1,200
                     } else {
                         flush()
+                        // . ! ? ; and line breaks end a sentence; a "." inside a number ("0.5") doesn't matter here.
+                        if byte == 46 || byte == 33 || byte == 63 || byte == 59 || byte == 10 { sentenceBreak = true }
                     }
                 } else if isApostrophe(v) {
                     continue

@@ -1,0 +1,151 @@
+/// A message read as its sentences and clauses, with the ones that ask marked: a long message is
+/// usually a story, then the question, and the question is what the visitor wants answered.
+///
+/// Sentences end at `.`, `!`, `?`, `;`, `…` and line breaks; a sentence splits into clauses at commas.
+/// A clause asks when its sentence ends with `?`, when it starts with a question word ("what", "can",
+/// "is", …) once leading filler ("so", "but", "honestly") is set aside, or when it holds a question or
+/// request phrase ("can i", "do they", "is there", "i want to know"). When nothing asks and the message
+/// has several sentences, its last sentence is taken as the point.
+public struct MessageParts: Sendable, Hashable {
+    /// One clause of the message.
+    public struct Part: Sendable, Hashable {
+        /// The clause as typed, trimmed.
+        public var text: Substring
+        /// Whether the clause asks or requests something: the part that decides the answer.
+        public var isFocus: Bool
+        /// Whether it is the first clause of its sentence.
+        var startsSentence: Bool
+    }
+
+    /// Every clause, in order.
+    public var parts: [Part]
+
+    /// Whether some clauses are the point and others only the story around it.
+    public var hasFocus: Bool {
+        parts.contains(where: \.isFocus) && parts.contains { !$0.isFocus }
+    }
+
+    /// The clauses that ask, joined: what decided the answer (for explanations).
+    public var focusText: String {
+        parts.filter(\.isFocus).map { String($0.text) }.joined(separator: " … ")
+    }
+
+    /// The questions of the message, one per sentence that asks, in order.
+    public var questions: [String] {
+        var result: [String] = []
+        var current: [Substring] = []
+        for part in parts {
+            if part.startsSentence, !current.isEmpty {
+                result.append(current.joined(separator: ", "))
+                current = []
+            }
+            if part.isFocus { current.append(part.text) }
+        }
+        if !current.isEmpty { result.append(current.joined(separator: ", ")) }
+        return result
+    }
+
+    /// Splits a message; messages of one clause, or too short to hold a story, come back as one part.
+    public init(_ text: String) {
+        var parts: [Part] = []
+        var sentenceCount = 0
+        for (sentence, asks) in Self.sentences(of: text) {
+            var first = true
+            for clause in sentence.split(separator: ",", omittingEmptySubsequences: true) {
+                let trimmed = clause.trimmedClause()
+                guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+                parts.append(Part(text: trimmed, isFocus: asks || Self.asks(trimmed), startsSentence: first))
+                first = false
+            }
+            if !first { sentenceCount += 1 }
+        }
+        if !parts.contains(where: \.isFocus), sentenceCount > 1 {
+            // Nothing asks: the last sentence is usually the point ("… i just want to come back").
+            if let start = parts.lastIndex(where: \.startsSentence) {
+                for i in start..<parts.count { parts[i].isFocus = true }
+            }
+        }
+        self.parts = parts
+    }
+
+    /// The sentences of a text, each with whether it ends with a question mark.
+    static func sentences(of text: String) -> [(text: Substring, asks: Bool)] {
+        var result: [(Substring, Bool)] = []
+        var start = text.startIndex
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            let next = text.index(after: i)
+            let ends: Bool
+            switch c {
+            case "?", "!", ";", "…", "\n":
+                ends = true
+            case ".":
+                // "4.5" or "a.m." is not the end of a sentence; ". " or a final "." is.
+                ends = next == text.endIndex || text[next].isWhitespace || text[next] == "."
+            default:
+                ends = false
+            }
+            guard ends else {
+                i = next
+                continue
+            }
+            var end = next
+            while end < text.endIndex, "?!.…".contains(text[end]) { end = text.index(after: end) }
+            result.append((text[start..<end], text[i..<end].contains("?")))
+            start = end
+            i = end
+        }
+        if start < text.endIndex { result.append((text[start...], false)) }
+        return result
+    }
+
+    /// Words that open a question.
+    private static let questionStarters: Set<String> = [
+        "what", "whats", "how", "hows", "when", "whens", "where", "wheres", "why", "who", "whos", "which",
+        "can", "could", "cant", "do", "does", "did", "is", "isnt", "are", "will", "would", "wont", "should",
+        "am", "may", "any", "anyone", "anybody", "hows",
+    ]
+
+    /// Leading words that say nothing about whether a clause asks.
+    private static let leadingFiller: Set<String> = [
+        "so", "and", "but", "like", "ok", "okay", "anyway", "anyways", "honestly", "just", "well", "um", "uh",
+        "also", "now", "then", "basically", "idk", "tbh", "yeah", "hey", "hi", "oh", "ya", "plus", "because",
+        "cause", "bc", "lol", "ugh", "man", "sorry", "guess", "mean", "really", "seriously", "srsly",
+    ]
+
+    /// Phrases that ask or request anywhere in a clause.
+    private static let askingPhrases: [[String]] = [
+        ["can", "i"], ["could", "i"], ["do", "they"], ["do", "i"], ["is", "there"], ["is", "it"], ["will", "they"],
+        ["would", "they"], ["what", "if"], ["what", "happens"], ["should", "i"], ["am", "i"], ["are", "they"],
+        ["i", "wonder"], ["wondering"], ["want", "to", "know"], ["need", "to", "know"], ["can", "someone"],
+        ["can", "you"], ["could", "you"], ["will", "i"], ["would", "i"], ["do", "you"], ["does", "it"],
+        ["are", "there"], ["is", "that"], ["can", "they"], ["could", "someone"], ["call", "me"],
+        ["want", "to", "come", "back"], ["want", "to", "go", "back"], ["how", "do"], ["how", "long"],
+        ["how", "much"], ["tell", "me"], ["let", "me", "know"], ["any", "advice"], ["any", "tips"],
+    ]
+
+    /// Whether a clause asks or requests, by its words (see the type's description).
+    static func asks(_ clause: Substring) -> Bool {
+        let words = TextNormalizer.words(String(clause))
+        guard let first = words.first(where: { !leadingFiller.contains($0) }) else { return false }
+        if questionStarters.contains(first) { return true }
+        for phrase in askingPhrases where words.count >= phrase.count {
+            for start in 0...(words.count - phrase.count)
+            where words[start] == phrase[0] && words[start..<(start + phrase.count)].elementsEqual(phrase) {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+extension Substring {
+    /// The clause without surrounding spaces, dashes and closing marks.
+    fileprivate func trimmedClause() -> Substring {
+        var s = self
+        while let first = s.first, first.isWhitespace || "-–—".contains(first) { s = s.dropFirst() }
+        while let last = s.last, last.isWhitespace || "?!.…;".contains(last) { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+import OpenDoorKit
+import PostgresNIO
+
+extension PostgresCallbackStore {
+    /// One step of the schema's history.
+    struct Migration: Sendable {
+        var identifier: String
+        var statements: [PostgresQuery]
+    }
+
+    /// The schema's history, oldest first. Never edit a migration once released: add the next one.
+    static let migrations: [Migration] = [
+        Migration(
+            identifier: "v1",
+            statements: [
+                // The same record as the SQLite store: `created_ms` is milliseconds since 1970 (UTC), so
+                // a request reads back exactly as save returned it; ids are never reused. `save_key` is
+                // drawn once per save and kept across its retries, so a save whose commit was
+                // acknowledged on a connection that then died is found again, not made twice.
+                // Only what a caller needs; never a transcript.
+                """
+                CREATE TABLE callback_request (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    reference TEXT NOT NULL CONSTRAINT callback_request_reference_key UNIQUE,
+                    created_ms BIGINT NOT NULL,
+                    name TEXT,
+                    phone_e164 TEXT NOT NULL,
+                    phone_extension TEXT,
+                    best_time TEXT NOT NULL,
+                    voicemail_ok BOOLEAN NOT NULL,
+                    channel TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'new',
+                    save_key UUID CONSTRAINT callback_request_save_key_key UNIQUE
+                )
+                """,
+                "CREATE INDEX callback_request_on_created ON callback_request (created_ms)",
+            ]
+        )
+    ]
+
+    /// The newest migration this version knows.
+    static var currentSchema: String { migrations.last?.identifier ?? "none" }
+
+    /// The key of the advisory lock migrations hold: "OpenDoor" in ASCII. Every OpenDoor that opens
+    /// the database takes it before looking at the schema, so two servers starting at once migrate
+    /// one after the other and the second finds the work done.
+    static let migrationLock: Int64 = 0x4F70_656E_446F_6F72
+
+    /// Brings the schema up to date inside one transaction under the advisory lock; a read-only
+    /// store only checks it is. DDL is transactional in PostgreSQL: a migration that fails leaves
+    /// nothing half-made.
+    static func migrate(_ client: PostgresClient, readOnly: Bool, logger: Logger) async throws {
+        if readOnly {
+            let applied = try await client.withConnection { try await appliedMigrations($0, logger: logger) }
+            try check(applied, readOnly: true)
+            return
+        }
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS opendoor_schema_migrations (
+                    identifier TEXT PRIMARY KEY,
+                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                logger: logger
+            )
+            let applied = try await appliedMigrations(connection, logger: logger)
+            try check(applied, readOnly: false)
+            for migration in migrations where !applied.contains(migration.identifier) {
+                for statement in migration.statements {
+                    try await connection.query(statement, logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO opendoor_schema_migrations (identifier) VALUES (\(migration.identifier))",
+                    logger: logger
+                )
+                logger.notice("Migrated the callback store", metadata: ["schema": "\(migration.identifier)"])
+            }
+        }
+    }
+
+    private static func appliedMigrations(_ connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
+        let exists = try await connection.query(
+            "SELECT to_regclass('opendoor_schema_migrations') IS NOT NULL",
+            logger: logger
+        ).collect().first?.decode(Bool.self) ?? false
+        guard exists else { return [] }
+        var applied = Set<String>()
+        for try await identifier in try await connection.query(
+            "SELECT identifier FROM opendoor_schema_migrations",
+            logger: logger
+        ).decode(String.self) {
+            applied.insert(identifier)
+        }
+        return applied
+    }
+
+    private static func check(_ applied: Set<String>, readOnly: Bool) throws {
+        let known = Set(migrations.map(\.identifier))
+        if !applied.subtracting(known).isEmpty { throw CallbackStoreError.newerSchema() }
+        if readOnly, !known.isSubset(of: applied) { throw CallbackStoreError.readOnly() }
+    }
+
+    static let columns =
+        "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status"
+
+    /// Reads rows of ``columns``, checking every value. Errors name the row's reference and column,
+    /// never its contents.
+    static func requests(from rows: PostgresRowSequence) async throws -> [CallbackRequest] {
+        var requests: [CallbackRequest] = []
+        for try await row in rows {
+            let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status) =
+                try row.decode(
+                    (Int64, String, Int64, String?, String, String?, String, Bool, String, String).self
+                )
+            func bad(_ what: String) -> CallbackStoreError {
+                .damaged(reason: "the request \(reference) has an unreadable \(what)")
+            }
+            guard let phone = PhoneNumber(e164: e164, extensionDigits: phoneExtension) else {
+                throw bad("phone number")
+            }
+            guard let bestTime = BestTime(rawValue: bestTime) else { throw bad("best time") }
+            guard let channel = CallbackChannel(rawValue: channel) else { throw bad("channel") }
+            guard let status = CallbackStatus(rawValue: status) else { throw bad("status") }
+            requests.append(
+                CallbackRequest(
+                    id: id,
+                    reference: reference,
+                    created: date(milliseconds: milliseconds),
+                    name: name,
+                    phone: phone,
+                    bestTime: bestTime,
+                    voicemailOK: voicemailOK,
+                    channel: channel,
+                    status: status
+                )
+            )
+        }
+        return requests
+    }
+
+    /// Whether `error` is the unique constraint on reference codes: another server (or this one) took
+    /// the code first.
+    static func isReferenceCollision(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server else { return false }
+        return error.serverInfo?[.sqlState] == "23505"
+            && error.serverInfo?[.constraintName] == "callback_request_reference_key"
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
+    }
+}

@@ -1,0 +1,386 @@
+import Foundation
+import Logging
+import OpenDoorKit
+import PostgresNIO
+import Synchronization
+
+/// The callback store several OpenDoor servers share: one PostgreSQL database.
+///
+/// The same record and the same promises as the SQLite store:
+/// - ``save(_:channel:)`` returns only after PostgreSQL has committed the request (one `INSERT`,
+///   committed by the server before it answers); then, and only then, may the visitor be told it is
+///   saved. Keep the server's `synchronous_commit` on (its default).
+/// - Reference codes are unique across every server sharing the database: a unique constraint
+///   decides, and a save that draws a code another server took draws again.
+/// - A lost or refused connection is tried again on a new one, with pauses that double, for up to
+///   ``Configuration/retry``'s window; then the operation fails with a ``CallbackStoreError`` that
+///   says what to check. A save that fails has told nobody "saved". A save retried after its commit
+///   was acknowledged on a connection that then died finds its own row (by a key drawn once per
+///   save) instead of making a second one.
+/// - Opening creates or upgrades the schema under a PostgreSQL advisory lock, so servers starting
+///   together migrate one at a time.
+/// - Logs carry events, reference codes and counts; never a name or a phone number. Messages name
+///   the database by its URL without the password.
+public actor PostgresCallbackStore: CallbackStore {
+    /// How the store connects. Every field has a default.
+    public struct Configuration: Sendable {
+        /// How long an operation keeps trying when the database cannot be reached, and how often.
+        public var retry = RetryPolicy()
+        /// The same for opening (the first connection and the migrations): longer, as no visitor waits
+        /// yet and servers often start together with their database.
+        public var openRetry = RetryPolicy(window: .seconds(30))
+        /// How long one connection attempt may take.
+        public var connectTimeout: Duration = .seconds(3)
+        /// The most connections this store opens at once.
+        public var maximumConnections = 8
+        /// Open the store without writing (to list or export from a replica, or as a role that may only
+        /// read): the schema must exist already; saves fail as read-only.
+        public var readOnly = false
+        /// The clock that stamps ``CallbackRequest/created``.
+        public var now: @Sendable () -> Date = { Date() }
+        /// How many reference codes a save draws before giving up.
+        public var referenceAttempts = 16
+        /// While the database can't be reached, the least time between two checks whether it is back
+        /// (see ``recheck()``), so a busy server doesn't try on every message.
+        public var recheckInterval: Duration = .seconds(1)
+        /// Draws reference codes; tests replace it to force collisions.
+        package var makeReference: @Sendable () -> String = { ReferenceCode.random() }
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The database.
+    public nonisolated let url: PostgresStoreURL
+    /// The database's URL without its password, for messages.
+    public nonisolated var path: String { url.description }
+    let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let configuration: Configuration
+    let logger: Logger
+    private var isClosed = false
+    private let accepting = Atomic<Bool>(true)
+    private var probe: Task<Void, Never>?
+
+    private init(
+        url: PostgresStoreURL,
+        client: PostgresClient,
+        running: Task<Void, Never>,
+        configuration: Configuration,
+        logger: Logger
+    ) {
+        self.url = url
+        self.client = client
+        self.running = running
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Connects to the database at `url` and brings its schema up to date.
+    ///
+    /// The connection pool runs in a task of its own until ``close()``: opening is asynchronous
+    /// because the first connection and the migrations happen here, so a wrong URL or a database
+    /// that is down is reported now, not at the first visitor's save.
+    ///
+    /// - Throws: ``CallbackStoreError`` (`cannotOpen`, `readOnly`, `newerSchema`, `locked`).
+    public static func open(
+        url: PostgresStoreURL,
+        configuration: Configuration = Configuration(),
+        logger: Logger
+    ) async throws -> PostgresCallbackStore {
+        var clientConfiguration = url.clientConfiguration()
+        clientConfiguration.options.connectTimeout = configuration.connectTimeout
+        clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        clientConfiguration.options.keepAliveBehavior = .init(frequency: .seconds(30))
+        if configuration.readOnly {
+            clientConfiguration.options.additionalStartupParameters = [("default_transaction_read_only", "on")]
+        }
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: Self.silent)
+        let running = Task { await client.run() }
+        let store = PostgresCallbackStore(
+            url: url,
+            client: client,
+            running: running,
+            configuration: configuration,
+            logger: logger
+        )
+        do {
+            try await configuration.openRetry.run(isTransient: isTransient) {
+                try await Self.migrate(client, readOnly: configuration.readOnly, logger: Self.silent)
+            }
+            if let mode = try? await client.query("SHOW synchronous_commit").collect().first?.decode(String.self),
+                mode == "off"
+            {
+                logger.warning(
+                    "PostgreSQL has synchronous_commit = off: a request acknowledged as saved can be lost in a crash",
+                    metadata: ["store": "\(url)"]
+                )
+            }
+        } catch {
+            running.cancel()
+            await running.value
+            let failure = storeError(error.error, during: .open, url: url, attempts: error.attempts)
+            logger.error(
+                "Could not open the callback store",
+                metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"]
+            )
+            throw failure
+        }
+        logger.info(
+            "Opened the callback store",
+            metadata: ["store": "\(url)", "readOnly": "\(configuration.readOnly)", "schema": "\(currentSchema)"]
+        )
+        return store
+    }
+
+    /// Connects to the database named by a `postgres://` URL; see ``open(url:configuration:logger:)``.
+    public static func open(
+        _ url: String,
+        configuration: Configuration = Configuration(),
+        logger: Logger
+    ) async throws -> PostgresCallbackStore {
+        try await open(url: PostgresStoreURL(url), configuration: configuration, logger: logger)
+    }
+
+    public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
+        try checkOpen()
+        let milliseconds = Self.milliseconds(configuration.now())
+        let saveKey = UUID()
+        let makeReference = configuration.makeReference
+        let attempts = configuration.referenceAttempts
+        let client = client
+        let request = try await perform(.save, event: "Could not save a callback request") {
+            // Drawn again only when another request holds it; kept across retries after a lost
+            // connection, with the save key, so a retry that finds its own row returns it unchanged.
+            var reference = makeReference()
+            var tries = 1
+            while true {
+                do {
+                    return try await Self.insert(
+                        draft,
+                        channel: channel,
+                        reference: reference,
+                        milliseconds: milliseconds,
+                        saveKey: saveKey,
+                        client: client
+                    )
+                } catch let error where Self.isReferenceCollision(error) {
+                    guard tries < attempts else {
+                        throw CallbackStoreError.saveFailed(reason: "no unused reference code found in \(attempts) tries")
+                    }
+                    reference = makeReference()
+                    tries += 1
+                }
+            }
+        }
+        logger.info(
+            "Saved a callback request",
+            metadata: ["reference": "\(request.reference)", "channel": "\(channel.rawValue)"]
+        )
+        return request
+    }
+
+    public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
+        try checkOpen()
+        let client = client
+        let requests = try await perform(.read, event: "Could not list callback requests") {
+            let query: PostgresQuery
+            if let status {
+                query = """
+                    SELECT \(unescaped: Self.columns) FROM callback_request WHERE status = \(status.rawValue)
+                    ORDER BY created_ms DESC, id DESC
+                    """
+            } else {
+                query = "SELECT \(unescaped: Self.columns) FROM callback_request ORDER BY created_ms DESC, id DESC"
+            }
+            return try await Self.requests(from: client.query(query))
+        }
+        logger.debug(
+            "Listed callback requests",
+            metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(requests.count)"]
+        )
+        return requests
+    }
+
+    public func find(reference: String) async throws -> CallbackRequest? {
+        try checkOpen()
+        // What was typed is not logged: a visitor may type anything where a code is asked for.
+        guard let reference = ReferenceCode.normalized(reference) else { return nil }
+        let client = client
+        return try await perform(.read, event: "Could not look up a callback request") {
+            try await Self.requests(
+                from: client.query(
+                    "SELECT \(unescaped: Self.columns) FROM callback_request WHERE reference = \(reference)"
+                )
+            ).first
+        }
+    }
+
+    public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
+        try checkOpen()
+        guard let reference = ReferenceCode.normalized(reference) else { return nil }
+        let client = client
+        // Setting a status twice gives the same row: safe to retry.
+        let request = try await perform(.save, event: "Could not mark a callback request") {
+            try await Self.requests(
+                from: client.query(
+                    """
+                    UPDATE callback_request SET status = \(status.rawValue) WHERE reference = \(reference)
+                    RETURNING \(unescaped: Self.columns)
+                    """
+                )
+            ).first
+        }
+        if request != nil {
+            logger.info("Marked a callback request", metadata: ["reference": "\(reference)", "status": "\(status.rawValue)"])
+        }
+        return request
+    }
+
+    public func purge(olderThan cutoff: Date) async throws -> Int {
+        try checkOpen()
+        let milliseconds = Self.milliseconds(cutoff)
+        let client = client
+        // A retry after a lost connection finds fewer rows to delete; the count is of the last try.
+        let count = try await perform(.save, event: "Could not purge callback requests") {
+            var count = 0
+            for try await _ in try await client.query(
+                "DELETE FROM callback_request WHERE created_ms < \(milliseconds) RETURNING id"
+            ) {
+                count += 1
+            }
+            return count
+        }
+        logger.info("Purged callback requests", metadata: ["count": "\(count)"])
+        return count
+    }
+
+    /// False from a failure to reach the database until ``recheck()`` reaches it again (or another
+    /// operation succeeds): meanwhile visitors are given the center's number instead of a callback offer,
+    /// rather than each waiting out the retry window to hear that saving failed.
+    public nonisolated var acceptsRequests: Bool { accepting.load(ordering: .acquiring) }
+
+    /// Makes sure the database is being asked whether it is back; returns at once, no visitor waits.
+    ///
+    /// From the first failure to reach the database, a task of the store's own asks (`SELECT 1` under
+    /// the retry policy, then a pause of ``Configuration/recheckInterval``) until it answers or the store
+    /// closes; then ``acceptsRequests`` turns true and saving resumes by itself.
+    public func recheck() async {
+        startProbe()
+    }
+
+    private func startProbe() {
+        guard !isClosed, probe == nil, !acceptsRequests else { return }
+        let client = client
+        let retry = configuration.retry
+        let pause = configuration.recheckInterval
+        probe = Task {
+            while !Task.isCancelled {
+                let answered =
+                    (try? await retry.run(isTransient: Self.isTransient) {
+                        try await client.query("SELECT 1").collect().count
+                    }) != nil
+                if answered { break }
+                try? await Task.sleep(for: pause)
+            }
+            self.probeEnded()
+        }
+    }
+
+    private func probeEnded() {
+        probe = nil
+        if !isClosed { reachable(true) }
+    }
+
+    /// Records whether the database could be reached, logging the changes.
+    private func reachable(_ reached: Bool) {
+        guard accepting.exchange(reached, ordering: .acquiringAndReleasing) != reached else { return }
+        if reached {
+            logger.notice("The callback store can be reached again; saving callback requests", metadata: ["store": "\(url)"])
+        } else {
+            logger.error(
+                "The callback store can't be reached; visitors are given the center's number until it can",
+                metadata: ["store": "\(url)"]
+            )
+            startProbe()
+        }
+    }
+
+    public func close() async throws {
+        guard !isClosed else { return }
+        isClosed = true
+        probe?.cancel()
+        running.cancel()
+        await running.value
+        logger.info("Closed the callback store")
+    }
+
+    /// Runs `operation` under the retry policy and maps what it throws.
+    func perform<Value: Sendable>(
+        _ operation: Operation,
+        event: Logger.Message,
+        _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        do {
+            let value = try await configuration.retry.run(isTransient: Self.isTransient, body)
+            reachable(true)
+            return value
+        } catch {
+            if Self.isUnreachable(error.error) { reachable(false) }
+            let failure =
+                isClosed
+                ? CallbackStoreError.closed()
+                : Self.storeError(error.error, during: operation, url: url, attempts: error.attempts)
+            logger.error(event, metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
+            throw failure
+        }
+    }
+
+    func checkOpen() throws {
+        if isClosed { throw CallbackStoreError.closed() }
+    }
+
+    /// Inserts a request, or returns the one this save already made on a connection that was lost
+    /// after its commit (same save key).
+    private static func insert(
+        _ draft: CallbackDraft,
+        channel: CallbackChannel,
+        reference: String,
+        milliseconds: Int64,
+        saveKey: UUID,
+        client: PostgresClient
+    ) async throws -> CallbackRequest {
+        let request = CallbackRequest(
+            id: 0,
+            reference: reference,
+            created: date(milliseconds: milliseconds),
+            draft: draft,
+            channel: channel
+        )
+        let inserted = try await requests(
+            from: client.query(
+                """
+                INSERT INTO callback_request
+                    (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel,
+                     status, save_key)
+                VALUES (\(request.reference), \(milliseconds), \(request.name), \(request.phone.e164),
+                    \(request.phone.extensionDigits), \(request.bestTime.rawValue), \(request.voicemailOK),
+                    \(request.channel.rawValue), \(request.status.rawValue), \(saveKey))
+                ON CONFLICT (save_key) DO NOTHING
+                RETURNING \(unescaped: columns)
+                """
+            )
+        )
+        if let first = inserted.first { return first }
+        let earlier = try await requests(
+            from: client.query("SELECT \(unescaped: columns) FROM callback_request WHERE save_key = \(saveKey)")
+        )
+        guard let first = earlier.first else {
+            throw CallbackStoreError.saveFailed(reason: "the request was neither inserted nor found")
+        }
+        return first
+    }
+
+    /// PostgresNIO's own logs stay off: its debug output can hold query arguments.
+    static let silent = Logger(label: "opendoor.postgres.client") { _ in SwiftLogNoOpLogHandler() }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import OpenDoorKit
+import OpenDoorPostgres
+import OpenDoorSQLite
+
+extension OpenDoor.Callbacks {
+    /// `opendoor callbacks copy --from sqlite:PATH --to postgres://…`.
+    struct Copy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy every callback request from one store into a PostgreSQL store.",
+            discussion: """
+                Moves an existing SQLite store to the PostgreSQL database several servers share. Requests keep \
+                their reference code, time and status. Running it again is safe: a request whose reference is \
+                already in the target is left alone, so copying twice gives the same store as once. The source \
+                is only read. Stop the servers writing to the source first, or copy again after they stop.
+                """)
+
+        @Option(help: ArgumentHelp("The store to read: sqlite:DIR (the folder of callbacks.sqlite) or postgres://…",
+                                   valueName: "store"))
+        var from: String
+
+        @Option(help: ArgumentHelp("The PostgreSQL store to add to: postgres://USER@HOST:PORT/DB.", valueName: "url"))
+        var to: String
+
+        @OptionGroup var logging: LogOptions
+
+        func validate() throws {
+            _ = try StoreLocation(from, origin: "--from")
+            guard case .postgres = try StoreLocation(to, origin: "--to") else {
+                throw ValidationError("--to must be a PostgreSQL store: postgres://USER@HOST:PORT/DB.")
+            }
+        }
+
+        func run() async throws {
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            guard case .postgres(let targetURL, _) = try StoreLocation(to, origin: "--to") else { throw ExitCode(64) }
+            let source: any StaffStore
+            switch try StoreLocation(from, origin: "--from") {
+            case .sqlite(let directory, _):
+                var configuration = SQLiteCallbackStore.Configuration()
+                configuration.createIfMissing = false
+                configuration.readOnly = true
+                do {
+                    source = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
+                } catch {
+                    printError("\(error)\nLooked in \(directory.path) (chosen by --from).")
+                    throw ExitCode(1)
+                }
+            case .postgres(let url, _):
+                do {
+                    source = try await PostgresCallbackStore.open(url: url, logger: logger)
+                } catch {
+                    printError("\(error)\n(the store given by --from)")
+                    throw ExitCode(1)
+                }
+            }
+            let target: PostgresCallbackStore
+            do {
+                target = try await PostgresCallbackStore.open(url: targetURL, logger: logger)
+            } catch {
+                try? await source.close()
+                printError("\(error)\n(the store given by --to)")
+                throw ExitCode(1)
+            }
+            let report: PostgresCallbackStore.CopyReport
+            do {
+                report = try await target.copy(try await source.list(status: nil))
+            } catch {
+                try? await source.close()
+                try? await target.close()
+                printError("\(error)\nNothing was copied; it is safe to run the copy again.")
+                throw ExitCode(1)
+            }
+            try? await source.close()
+            try? await target.close()
+            print(
+                "Copied \(report.copied) request(s) from \(source.path) to \(target.path); "
+                    + "\(report.alreadyThere) were there already.")
+            if !report.conflicts.isEmpty {
+                printError(
+                    "\(report.conflicts.count) request(s) were not copied: the target holds other requests with "
+                        + "the same reference (\(report.conflicts.joined(separator: ", "))). "
+                        + "Look them up in both stores with `opendoor callbacks list`.")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import OpenDoorKit
+
+@Suite("Long messages: a story, then the question")
+struct LongMessageTests {
+    @Test("Sentences and clauses are split, and the ones that ask are found")
+    func parts() {
+        let story = MessageParts(
+            "been 4 months, lost my job, moved twice, and honestly i forgot my group even existed til today. "
+                + "what happens if i show up again")
+        #expect(story.hasFocus)
+        #expect(story.focusText == "what happens if i show up again")
+        #expect(story.parts.count == 5)
+
+        let clause = MessageParts("i messed up really bad last month, can i still come back")
+        #expect(clause.focusText == "can i still come back")
+
+        let marked = MessageParts("my car died and i stopped going. it's been a while?")
+        #expect(marked.focusText == "it's been a while")
+
+        // Nothing asks: the last sentence is the point.
+        let told = MessageParts("i stopped going in march. i want to come back now")
+        #expect(told.focusText == "i want to come back now")
+
+        // One plain sentence has no story around it; a decimal point doesn't end a sentence.
+        #expect(!MessageParts("i left the program after 4.5 weeks").hasFocus)
+        #expect(MessageParts.sentences(of: "i lasted 4.5 weeks. then i left").count == 2)
+        #expect(MessageParts("so, what if i relapsed?").questions == ["so, what if i relapsed"])
+    }
+
+    @Test("Two questions: both are found, one per sentence")
+    func questions() {
+        let parts = MessageParts("i relapsed last month. can i still come back? and will it be the same counselor?")
+        #expect(parts.questions == ["can i still come back", "and will it be the same counselor"])
+    }
+
+    static let stories = [
+        "its been about four months since i stopped going, things got really hard at home and i lost my job. ",
+        "ok so this is hard to type. my mom got sick in the spring and i was driving her to appointments every "
+            + "day, then i just stopped going to group and never called anyone back. ",
+    ]
+
+    @Test(
+        "The question decides, and confidence doesn't fall merely because the story is long",
+        arguments: ["can i still come back", "do i have to start over", "what if i relapsed", "will they judge me"])
+    func questionDecides(_ question: String) {
+        let alone = Fixtures.matcher.match(question)
+        guard case .answer(let intent) = alone.decision else {
+            Issue.record("“\(question)” alone is not answered: \(alone.decision)")
+            return
+        }
+        for story in Self.stories {
+            let long = Fixtures.matcher.match(story + question)
+            #expect(long.decision == .answer(intent), "“\(story + question)”")
+            #expect(long.confidence >= 0.7 * alone.confidence, "“\(story + question)”: \(long.confidence)")
+            #expect(long.analysis.focus == question)
+        }
+    }
+
+    @Test("A second question answered elsewhere is offered as an option")
+    func secondQuestion() {
+        let message = "i relapsed last month and i feel awful. can i still come back? and will it be the same counselor?"
+        let result = Fixtures.matcher.match(message)
+        guard case .answer(let main) = result.decision, let other = result.alsoAsked else {
+            Issue.record("not answered with another question: \(result.decision)")
+            return
+        }
+        #expect(other != main)
+        let reply = Responder(matcher: Fixtures.matcher).reply(for: result)
+        #expect(reply.options.first == Responder(matcher: Fixtures.matcher).label(other))
+    }
+
+    @Test(
+        "Not wanting, not being ready and being of two minds don't start the callback request; hostility gets a calm fallback",
+        arguments: [
+            ("i dont want to come back", "unsure_ready"), ("part of me wants to, part of me doesnt", "unsure_ready"),
+            ("im not ready", "unsure_ready"), ("not sure this is for me", "unsure_ready"),
+            ("idk man half of me wants back in and half of me wants to forget the whole thing", "unsure_ready"),
+            ("you people are useless", "fallback"), ("this is stupid", "fallback"),
+        ])
+    func stance(_ message: String, _ expected: String) {
+        let reply = Responder(matcher: Fixtures.matcher).respond(to: message).reply
+        #expect(reply.intent.rawValue == expected, "“\(message)”")
+        #expect(reply.state == .open)
+    }
+
+    @Test("The long held-out section passes its floor (the same as Scripts/test), and repeats no training example")
+    func longHeldOut() throws {
+        let labels = Set(Fixtures.knowledge.intents.map(\.id) + [.fallback])
+        let url = Fixtures.knowledgeDirectory.appendingPathComponent("eval/visitors-long.tsv")
+        let set = try EvaluationSet.load(from: url, knownLabels: labels)
+        #expect(set.items.count >= 150)
+        #expect(set.overlaps(with: Fixtures.knowledge).isEmpty)
+        let evaluation = Evaluation(matcher: Fixtures.matcher, set: set)
+        #expect(evaluation.accuracy >= Self.longFloor, "accuracy \(evaluation.accuracy)")
+    }
+
+    /// CI's floor for `eval/visitors-long.tsv` (Scripts/test uses the same): a guard below the measured 0.83; the
+    /// target is 0.85.
+    static let longFloor = 0.80
+}

@@ -1,0 +1,73 @@
+import Testing
+
+@testable import OpenDoorKit
+
+@Suite("Callback steps read sentences")
+struct StepAnswerTests {
+    static let answers = StepAnswer(Fixtures.knowledge.dialogue)
+
+    @Test(
+        "Yes, no and a discreet yes, wherever they stand",
+        arguments: [
+            ("voicemail is fine", AnswerWord.yes), ("a voicemail is ok i guess", .yes), ("yes", .yes),
+            ("i dont mind", .yes), ("sure thing", .yes), ("that would help", .yes),
+            ("voicemail is fine as long as it doesn't say the name", .discreet),
+            ("only if it doesnt say the center name", .discreet), ("nah keep it private", .discreet),
+            ("no", .no), ("thats not ok", .no), ("i guess not", .no), ("please dont", .no),
+            ("no voicemails please", .no),
+        ])
+    func voicemail(_ message: String, _ expected: AnswerWord) {
+        #expect(Self.answers.read(message, among: [.discreet, .no, .yes]) == expected, "“\(message)”")
+    }
+
+    @Test("A yes and a no together, or neither, is not an answer")
+    func unclear() {
+        #expect(Self.answers.read("yes no maybe", among: [.no, .yes]) == nil)
+        #expect(Self.answers.read("what do you mean", among: [.no, .yes]) == nil)
+        #expect(Self.answers.read("", among: [.no, .yes]) == nil)
+        // Without `discreet` among the kinds, a private-only voicemail is read as a no.
+        #expect(Self.answers.read("nah keep it private", among: [.no, .yes]) == .no)
+    }
+
+    @Test(
+        "Cancel phrases in sentences cancel; a cancel word inside a longer answer doesn't",
+        arguments: [
+            ("nah never mind, forget the whole thing", true), ("cancel", true), ("ok cancel", true),
+            ("ugh forget it", true), ("actually i changed my mind", true), ("stop", true),
+            ("stop by tomorrow after lunch is best", false), ("evenings", false), ("no", false),
+        ])
+    func cancel(_ message: String, _ cancels: Bool) {
+        #expect(Self.answers.cancels(message) == cancels, "“\(message)”")
+    }
+
+    @Test("Hello and thanks are whole messages")
+    func courtesy() {
+        #expect(Self.answers.isOnly("Hi!", .hello))
+        #expect(Self.answers.isOnly("thank you", .thanks))
+        #expect(!Self.answers.isOnly("hi can i come back", .hello))
+    }
+
+    @Test("A best time keeps the visitor's words, and the part of the day for sorting")
+    func bestTime() throws {
+        let options = ["Morning", "Afternoon", "Evening", "Any time"]
+        let said = try #require(TimeAnswer("after 5 on weekdays", options: options))
+        #expect(said.time == .evening)
+        #expect(said.said == "after 5 on weekdays")
+        #expect(said.display == "after 5 on weekdays (evening)")
+        let plain = try #require(TimeAnswer("Evening", options: options))
+        #expect(plain.said == nil && plain.display == "evening")
+        #expect(TimeAnswer("3", options: options)?.said == nil)
+        #expect(TimeAnswer("purple", options: options) == nil)
+    }
+
+    @Test("A number picks an option, or is out of range")
+    func numbers() {
+        #expect(OptionChoice("2", options: ["a", "b"]) == .picked("b"))
+        #expect(OptionChoice("3", options: ["a", "b"]) == .outOfRange)
+        #expect(OptionChoice("0", options: ["a"]) == .outOfRange)
+        #expect(OptionChoice("2", options: []) == nil)
+        #expect(OptionChoice("hi", options: ["a"]) == nil)
+        #expect(OptionChoice.numbers(2, or: "or") == "1 or 2")
+        #expect(OptionChoice.numbers(4, or: "or") == "1, 2, 3 or 4")
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Logging
+import OpenDoorKit
+import OpenDoorTestSupport
+import OpenDoorPostgres
+import PostgresNIO
+import Testing
+
+@Suite("PostgreSQL callback store")
+struct PostgresCallbackStoreTests {
+    static let draft = sampleDraft
+
+    @Test(
+        "URLs are read with their defaults, and printed without the password",
+        arguments: [
+            ("postgres://me@db.example:6543/calls", "db.example", 6543, "me", nil, "calls"),
+            ("postgresql://me:s3cret@127.0.0.1/calls?sslmode=disable", "127.0.0.1", 5432, "me", "s3cret", "calls"),
+            ("postgres://me%40center:p%2Fw@[::1]:7000/calls", "::1", 7000, "me@center", "p/w", "calls"),
+        ] as [(String, String, Int, String, String?, String)]
+    )
+    func parsesURLs(text: String, host: String, port: Int, user: String, password: String?, database: String) throws {
+        let url = try PostgresStoreURL(text)
+        #expect(url.host == host && url.port == port && url.user == user)
+        #expect(url.password == password && url.database == database)
+        #expect(!url.description.contains("s3cret") && !url.description.contains("p/w"))
+        #expect(PostgresStoreURL.isPostgres(text))
+    }
+
+    @Test(
+        "a URL that cannot work says what is wrong, without its password",
+        arguments: [
+            ("mysql://me@host/db", "scheme"),
+            ("postgres://host:5432/db", "no user"),
+            ("postgres://me:hunter2@host:5432", "no database"),
+            ("postgres://me:hunter2@host:5432/db?sslmode=sometimes", "sslmode"),
+            ("postgres://me@host:5432/db?pool=3", "unknown parameter"),
+        ]
+    )
+    func rejectsURLs(text: String, reason: String) throws {
+        let error = #expect(throws: CallbackStoreError.self) { try PostgresStoreURL(text) }
+        #expect(error?.code == .cannotOpen)
+        #expect(error?.description.contains(reason) == true, "\(error?.description ?? "")")
+        #expect(error?.description.contains("hunter2") == false)
+        #expect(!PostgresStoreURL.isPostgres("/var/lib/opendoor"))
+    }
+
+    @Test("a database nobody answers at fails to open within the retry window, saying what to check")
+    func unreachable() async throws {
+        // A port that was free a moment ago: nothing listens there.
+        let port = try freeLoopbackPort()
+        var configuration = PostgresCallbackStore.Configuration()
+        configuration.openRetry = RetryPolicy(window: .milliseconds(800))
+        configuration.connectTimeout = .milliseconds(500)
+        let error = await #expect(throws: CallbackStoreError.self) {
+            try await PostgresCallbackStore.open(
+                "postgres://opendoor:hunter2@127.0.0.1:\(port)/opendoor?sslmode=disable",
+                configuration: configuration,
+                logger: quietLogger
+            )
+        }
+        #expect(error?.code == .cannotOpen)
+        let message = error?.description ?? ""
+        #expect(message.contains("127.0.0.1:\(port)/opendoor"), "\(message)")
+        #expect(message.contains("check that PostgreSQL is running"), "\(message)")
+        #expect(message.contains("$OPENDOOR_STORE") && !message.contains("--data"), "\(message)")
+        #expect(!message.contains("hunter2"))
+    }
+
+    @Test(
+        "stores opening at once on an empty database migrate it once, under the advisory lock",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func concurrentMigrations() async throws {
+        try await withTestDatabase { url in
+            let stores = try await withThrowingTaskGroup(of: PostgresCallbackStore.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(stores.count == 4)
+            let saved = try await stores[0].save(Self.draft, channel: .web)
+            #expect(try await stores[3].find(reference: saved.reference) == saved)
+            let migrations = try await withConnection(url) { connection in
+                try await connection.query("SELECT identifier FROM opendoor_schema_migrations", logger: quietLogger)
+                    .collect().map { try $0.decode(String.self) }
+            }
+            #expect(migrations == ["v1"])
+            for store in stores { try await store.close() }
+        }
+    }
+
+    @Test(
+        "a database migrated by a newer OpenDoor is refused",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func newerSchema() async throws {
+        try await withTestDatabase { url in
+            try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger).close()
+            try await adminQuery(url, "INSERT INTO opendoor_schema_migrations (identifier) VALUES ('v99')")
+            await #expect(throws: CallbackStoreError.newerSchema()) {
+                try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+            }
+        }
+    }
+
+    @Test(
+        "a store opened read-only lists but refuses to save",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func readOnly() async throws {
+        try await withTestDatabase { url in
+            var configuration = PostgresCallbackStore.Configuration.forTests
+            configuration.readOnly = true
+            await #expect(throws: CallbackStoreError.readOnly()) {
+                try await PostgresCallbackStore.open(url, configuration: configuration, logger: quietLogger)
+            }
+            let writer = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+            let saved = try await writer.save(Self.draft, channel: .web)
+            try await writer.close()
+
+            let reader = try await PostgresCallbackStore.open(url, configuration: configuration, logger: quietLogger)
+            #expect(try await reader.list(status: nil) == [saved])
+            let error = await #expect(throws: CallbackStoreError.self) {
+                try await reader.save(Self.draft, channel: .web)
+            }
+            #expect(error?.code == .readOnly)
+            try await reader.close()
+        }
+    }
+
+    @Test(
+        "connections the server kills are replaced: the next save succeeds, once",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func killedConnections() async throws {
+        try await withTestDatabase { url in
+            let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+            _ = try await store.save(Self.draft, channel: .web)
+            let database = String(url[url.index(after: url.lastIndex(of: "/")!)...])
+            try await adminQuery(
+                url,
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = '\(database)' AND pid <> pg_backend_pid()
+                """
+            )
+            let saved = try await store.save(Self.draft, channel: .socket)
+            let listed = try await store.list(status: nil)
+            #expect(listed.count == 2)
+            #expect(listed.first == saved)
+            try await store.close()
+        }
+    }
+}
+
+/// A loopback port nothing listens on (it was free when asked).
+func freeLoopbackPort() throws -> Int {
+    let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+        }
+    }
+    guard bound else { throw CallbackStoreError.cannotOpen(path: "127.0.0.1", reason: "no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

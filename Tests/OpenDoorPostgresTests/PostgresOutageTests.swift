@@ -1,0 +1,250 @@
+import Foundation
+import OpenDoorKit
+import OpenDoorTestSupport
+import OpenDoorPostgres
+import Testing
+
+/// PostgreSQL stopped and started again under a store, on a private server so the shared test
+/// server stays up for the other tests.
+@Suite("PostgreSQL outage")
+struct PostgresOutageTests {
+    static let draft = sampleDraft
+
+    @Test(
+        "while PostgreSQL is down saves fail plainly, nothing false is saved, and saves work again once it is back",
+        // Needs PostgreSQL's programs; OPENDOOR_TEST_POSTGRES says Scripts/postgres could start one here.
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func outage() async throws {
+        try await PrivatePostgres.with { server in try await outage(server) }
+    }
+
+    func outage(_ server: PrivatePostgres) async throws {
+        var configuration = PostgresCallbackStore.Configuration()
+        configuration.retry = RetryPolicy(window: .seconds(3))
+        configuration.connectTimeout = .seconds(1)
+        let records = CapturedLogs()
+        let store = try await PostgresCallbackStore.open(server.url, configuration: configuration, logger: records.logger)
+        let before = try await store.save(Self.draft, channel: .web)
+
+        try await server.run("pause")
+        let error = await #expect(throws: CallbackStoreError.self) {
+            try await store.save(Self.draft, channel: .web)
+        }
+        #expect(error?.code == .saveFailed)
+        #expect(error?.description.contains("check that PostgreSQL is running") == true, "\(error?.description ?? "")")
+        // Until the database answers again, conversations give the center's number instead of an offer.
+        #expect(!store.acceptsRequests)
+
+        try await server.run("resume")
+        let after = try await store.save(Self.draft, channel: .web)
+        #expect(store.acceptsRequests)
+        let listed = try await store.list(status: nil)
+        #expect(listed.map(\.reference) == [after.reference, before.reference])
+        try await store.close()
+        let text = records.all.joined(separator: "\n")
+        #expect(!text.contains("4705550123") && !text.contains("Sam"), "\(text)")
+    }
+}
+
+extension PostgresOutageTests {
+    @Test(
+        "opendoor chat on PostgreSQL stopped mid-request: an honest failure, the chat goes on, then saves again",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func chatThroughAnOutage() async throws {
+        try await PrivatePostgres.with { server in
+            let chat = try ChatProcess(store: server.url)
+            _ = try await offThePool { try chat.reply() }  // the greeting
+            for message in ["i want to come back", "yes", "skip", "470 555 0142", "evening", "no"] {
+                _ = try await chat.send(message)
+            }
+            try await server.run("pause")
+            let failed = try await chat.send("yes")
+            #expect(failed.text.contains("didn’t work") && failed.text.contains("nothing was kept"), "\(failed.text)")
+            #expect(!failed.text.contains("reference"))
+            // The chat keeps answering; while the database is away a call is not offered but the number given.
+            let answered = try await chat.send("what are your hours")
+            #expect(!answered.text.isEmpty)
+
+            try await server.run("resume")
+            // The store asks by itself until the database answers, and logs when it does.
+            try await offThePool { try chat.waitForLog("can be reached again") }
+            var last = try await chat.send("i want to come back")
+            for message in ["yes", "skip", "470 555 0143", "evening", "no", "yes"] { last = try await chat.send(message) }
+            #expect(last.text.contains("reference"), "\(last.text)")
+            try await offThePool { chat.stop() }
+
+            let store = try await PostgresCallbackStore.open(server.url, configuration: .forTests, logger: quietLogger)
+            let saved = try await store.list(status: nil)
+            try await store.close()
+            #expect(saved.map(\.phone.e164) == ["+14705550143"])
+        }
+    }
+}
+
+/// `opendoor chat --json` on a store, one reply per line read as it comes.
+final class ChatProcess: @unchecked Sendable {  // used by one test, one call at a time
+    private let process = Process()
+    private let input = Pipe()
+    private var output: LineReader
+    private var errors: LineReader
+
+    init(store: String) throws {
+        let binary = PrivatePostgres.root.appendingPathComponent(".build/debug/opendoor")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first: swift build")
+        process.executableURL = binary
+        process.arguments = [
+            "chat", "--json", "--store", store, "--log-level", "notice",
+            "--knowledge", PrivatePostgres.root.appendingPathComponent("Knowledge").path,
+        ]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = input
+        process.standardOutput = stdout
+        process.standardError = stderr
+        output = LineReader(stdout.fileHandleForReading)
+        errors = LineReader(stderr.fileHandleForReading)
+        try process.run()
+        // A safety net, not a wait: a chat still running after a minute is stopped, so the reads end and
+        // the test fails instead of hanging.
+        let process = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { process.terminate() } }
+    }
+
+    /// The next reply.
+    func reply() throws -> Reply {
+        guard let line = output.next() else {
+            throw CallbackStoreError.readFailed(reason: "the chat ended; its log: \(errors.rest())")
+        }
+        return try JSONDecoder().decode(Reply.self, from: Data(line.utf8))
+    }
+
+    /// Sends a message and returns the reply (read on a thread of its own).
+    func send(_ message: String) async throws -> Reply {
+        try await offThePool {
+            self.input.fileHandleForWriting.write(Data((message + "\n").utf8))
+            return try self.reply()
+        }
+    }
+
+    /// Reads the log until a line contains `text`.
+    func waitForLog(_ text: String) throws {
+        while let line = errors.next() {
+            if line.contains(text) { return }
+        }
+        throw CallbackStoreError.readFailed(reason: "the chat's log ended before \(text)")
+    }
+
+    /// Ends the chat's input and waits until it has closed its output (it exits then).
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        _ = output.rest()
+    }
+}
+
+/// Lines from a file handle, read as they arrive.
+struct LineReader {
+    private let handle: FileHandle
+    private var buffer = Data()
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    mutating func next() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return line
+            }
+            let chunk = handle.availableData
+            if chunk.isEmpty { return nil }
+            buffer.append(chunk)
+        }
+    }
+
+    mutating func rest() -> String {
+        buffer.append(handle.readDataToEndOfFile())
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+/// A PostgreSQL server of the test's own, from `Scripts/postgres`.
+struct PrivatePostgres {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+    static let script = root.appendingPathComponent("Scripts/postgres")
+
+    let url: String
+    let directory: String
+
+    /// Starts a server and reads the URL and folder `Scripts/postgres start` prints.
+    static func start() async throws -> PrivatePostgres {
+        let output = try await Self.runScript(["start"])
+        var values: [String: String] = [:]
+        for line in output.split(separator: "\n") where line.hasPrefix("export ") {
+            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
+        }
+        guard let url = values["OPENDOOR_TEST_POSTGRES"], let directory = values["OPENDOOR_POSTGRES_DIR"] else {
+            throw CallbackStoreError.cannotOpen(path: script.path, reason: "printed no URL: \(output)")
+        }
+        return PrivatePostgres(url: url, directory: directory)
+    }
+
+    /// `Scripts/postgres COMMAND DIR`.
+    func run(_ command: String) async throws {
+        try await Self.runScript([command, directory])
+    }
+
+    /// Runs `body` with a server of its own, stopped and removed afterwards.
+    static func with(_ body: (PrivatePostgres) async throws -> Void) async throws {
+        let server = try await start()
+        do {
+            try await body(server)
+        } catch {
+            _ = try? await Self.runScript(["stop", server.directory])
+            throw error
+        }
+        try await Self.runScript(["stop", server.directory])
+    }
+
+    /// Runs the script with its output in a file, and waits for it on a thread of its own.
+    ///
+    /// Not Foundation's `Process`: on Linux its `waitUntilExit()` was seen never to return once this
+    /// script had started a server (the script's process stayed a zombie, never reaped), and its output
+    /// pipe stayed open in the server.
+    @discardableResult
+    private static func runScript(_ arguments: [String]) async throws -> String {
+        try await offThePool { try runScriptBlocking(arguments) }
+    }
+
+    private static func runScriptBlocking(_ arguments: [String]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-postgres-\(UUID()).out")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([script.path] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, script.path, &actions, nil, argv + [nil], environ)
+        guard spawned == 0 else {
+            throw CallbackStoreError.cannotOpen(path: script.path, reason: String(cString: strerror(spawned)))
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status >> 8) & 0xFF
+        guard status & 0x7F == 0, exitCode == 0 else {
+            throw CallbackStoreError.cannotOpen(
+                path: script.path,
+                reason: "\(arguments.joined(separator: " ")) exited with status \(status)"
+            )
+        }
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import OpenDoorKit
+import OpenDoorTestSupport
+import OpenDoorPostgres
+import OpenDoorSQLite
+import Testing
+
+/// `--store` and `callbacks copy` as staff run them: the built binary, its output and exit status.
+@Suite("Store choice on the command line")
+struct StoreCommandTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    static func draft(_ name: String) -> CallbackDraft {
+        CallbackDraft(name: name, phone: PhoneNumber(e164: "+14705550123")!, bestTime: .morning, voicemailOK: true)
+    }
+
+    /// Runs the built `opendoor` with `arguments` and extra environment.
+    static func opendoor(
+        _ arguments: [String],
+        environment: [String: String] = [:]
+    ) async throws -> (status: Int32, output: String, error: String) {
+        try await offThePool { try opendoorBlocking(arguments, environment: environment) }
+    }
+
+    private static func opendoorBlocking(
+        _ arguments: [String],
+        environment: [String: String]
+    ) throws -> (status: Int32, output: String, error: String) {
+        let binary = root.appendingPathComponent(".build/debug/opendoor")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first: swift build")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        merged.removeValue(forKey: "OPENDOOR_STORE")
+        merged.removeValue(forKey: "OPENDOOR_DATA")
+        process.environment = merged.merging(environment) { $1 }
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Our commands write little to standard error: reading it second cannot fill its pipe.
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test(
+        "copy from SQLite to PostgreSQL keeps every request; copying twice gives the same store as once",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func copyIsIdempotent() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withTestDatabase { url in
+                let sqlite = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+                var saved: [CallbackRequest] = []
+                for name in ["Ana", "Ben", "Cy"] { saved.append(try await sqlite.save(Self.draft(name), channel: .web)) }
+                saved[1] = try #require(try await sqlite.mark(reference: saved[1].reference, as: .contacted))
+                try await sqlite.close()
+
+                let first = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
+                #expect(first.status == 0, "\(first.error)")
+                #expect(first.output.contains("Copied 3 request(s)"), "\(first.output)")
+                let second = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
+                #expect(second.status == 0, "\(second.error)")
+                #expect(second.output.contains("Copied 0 request(s)") && second.output.contains("3 were there already"))
+
+                let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+                let copied = try await store.list(status: nil)
+                try await store.close()
+                func withoutIDs(_ requests: [CallbackRequest]) -> [CallbackRequest] {
+                    requests.map { var request = $0; request.id = 0; return request }
+                }
+                #expect(withoutIDs(copied) == withoutIDs(saved.reversed()))
+            }
+        }
+    }
+
+    @Test(
+        "staff commands read and write a PostgreSQL store given by --store or $OPENDOOR_STORE",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func staffCommandsOnPostgres() async throws {
+        try await withTestDatabase { url in
+            let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+            let saved = try await store.save(Self.draft("Dee"), channel: .socket)
+            try await store.close()
+
+            let list = try await Self.opendoor(["callbacks", "list", "--store", url])
+            #expect(list.status == 0, "\(list.error)")
+            #expect(list.output.contains(saved.reference) && list.output.contains("Dee"))
+            let mark = try await Self.opendoor(["callbacks", "mark", saved.reference, "closed"], environment: ["OPENDOOR_STORE": url])
+            #expect(mark.status == 0, "\(mark.error)")
+            let export = try await Self.opendoor(["callbacks", "export", "--format", "json", "--status", "closed", "--store", url])
+            #expect(export.output.contains(saved.reference), "\(export.output)")
+        }
+    }
+
+    @Test("a store URL that can't work is refused before anything runs, saying why")
+    func badStoreArguments() async throws {
+        let scheme = try await Self.opendoor(["callbacks", "list", "--store", "mysql://me@host/db"])
+        #expect(scheme.status == 64)
+        #expect(scheme.error.contains("postgres://USER@HOST:PORT/DB"), "\(scheme.error)")
+        let both = try await Self.opendoor(["callbacks", "list", "--store", "postgres://me@host/db", "--data", "/tmp"])
+        #expect(both.status == 64)
+        #expect(both.error.contains("give one of them"), "\(both.error)")
+        let copyToSQLite = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:/tmp/x", "--to", "sqlite:/tmp/y"])
+        #expect(copyToSQLite.status == 64)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import NIOPosix
+import OpenDoorKit
+import OpenDoorPostgres
+import OpenDoorSQLite
+import OpenDoorTestSupport
+import PostgresNIO
+import Testing
+
+/// Why PostgreSQL tests are skipped, printed by `swift test` next to each one.
+let postgresMissing: Comment = """
+    PostgreSQL tests skipped: OPENDOOR_TEST_POSTGRES is not set. Scripts/test starts a server; by hand: \
+    eval "$(Scripts/postgres start)"
+    """
+
+/// The test server's URL, from `Scripts/postgres start`.
+let testPostgresURL = ProcessInfo.processInfo.environment["OPENDOOR_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+
+/// A request to save when its contents don't matter.
+let sampleDraft = CallbackDraft(
+    name: "Sam",
+    phone: PhoneNumber(e164: "+14705550123")!,
+    bestTime: .evening,
+    voicemailOK: true
+)
+
+/// The stores the contract suite runs against.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` with a new, empty place for stores of this kind (a folder, a database), removed
+    /// afterwards. Cancels the test case, with the reason printed, when PostgreSQL is not available.
+    func withPlace(_ body: (StorePlace) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            try await withTemporaryDirectory { directory in try await body(.sqlite(directory)) }
+        case .postgres:
+            guard testPostgresURL != nil else {
+                // A cancelled test case prints nothing by itself: the warning is what says it was skipped.
+                Issue.record(postgresMissing, severity: .warning)
+                try Test.cancel(postgresMissing)
+            }
+            try await withTestDatabase { url in try await body(.postgres(url)) }
+        }
+    }
+}
+
+/// Settings the contract tests change, whatever the store.
+struct StoreOptions: Sendable {
+    var now: @Sendable () -> Date = { Date() }
+    var makeReference: @Sendable () -> String = { ReferenceCode.random() }
+    var referenceAttempts = 16
+}
+
+/// Where a store keeps its requests.
+enum StorePlace: Sendable {
+    case sqlite(URL)
+    case postgres(String)
+
+    /// Opens a store here.
+    func open(_ options: StoreOptions = StoreOptions(), logger: Logger = quietLogger) async throws -> any CallbackStore {
+        switch self {
+        case .sqlite(let directory):
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.now = options.now
+            configuration.makeReference = options.makeReference
+            configuration.referenceAttempts = options.referenceAttempts
+            return try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
+        case .postgres(let url):
+            var configuration = PostgresCallbackStore.Configuration.forTests
+            configuration.now = options.now
+            configuration.makeReference = options.makeReference
+            configuration.referenceAttempts = options.referenceAttempts
+            return try await PostgresCallbackStore.open(url, configuration: configuration, logger: logger)
+        }
+    }
+}
+
+/// Runs `body` with the URL of a new, empty database on the test server, dropped afterwards.
+func withTestDatabase(_ body: (String) async throws -> Void) async throws {
+    let admin = try #require(testPostgresURL, postgresMissing)
+    let letters = "abcdefghijklmnopqrstuvwxyz"
+    let name = "opendoor_test_" + String((0..<12).map { _ in letters.randomElement()! })
+    try await adminQuery(admin, "CREATE DATABASE \(name)")
+    let url = String(admin[..<admin.lastIndex(of: "/")!]) + "/" + name
+    do {
+        try await body(url)
+    } catch {
+        try? await adminQuery(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        throw error
+    }
+    try await adminQuery(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+}
+
+/// Runs one statement on its own connection to the database at `url` (test set-up only).
+func adminQuery(_ url: String, _ sql: String) async throws {
+    _ = try await withConnection(url) { connection in
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger)
+    }
+}
+
+/// Runs `body` with a connection of its own to the database at `url`.
+func withConnection<Value>(_ url: String, _ body: (PostgresConnection) async throws -> Value) async throws -> Value {
+    let parsed = try PostgresStoreURL(url)
+    let configuration = PostgresConnection.Configuration(
+        host: parsed.host,
+        port: parsed.port,
+        username: parsed.user,
+        password: parsed.password,
+        database: parsed.database,
+        tls: .disable
+    )
+    let connection = try await PostgresConnection.connect(
+        configuration: configuration,
+        id: 1,
+        logger: quietLogger
+    )
+    do {
+        let value = try await body(connection)
+        try await connection.close()
+        return value
+    } catch {
+        try? await connection.close()
+        throw error
+    }
+}
+
+/// Runs blocking work (a child process, a pipe read) on a thread of its own, so the few threads Swift's
+/// concurrency runs on stay free for the stores' own timers and queries while the whole suite runs.
+func offThePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+extension PostgresCallbackStore.Configuration {
+    /// Generous windows: on a busy machine the whole test run shares two cores. Short windows are
+    /// tested on purpose in PostgresCallbackStoreTests and PostgresOutageTests.
+    static var forTests: Self {
+        var configuration = Self()
+        configuration.retry = RetryPolicy(window: .seconds(60))
+        configuration.openRetry = RetryPolicy(window: .seconds(60))
+        return configuration
+    }
+}
