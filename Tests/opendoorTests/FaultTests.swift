@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OpenDoorKit
 import OpenDoorSQLite
+import OpenDoorTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -121,7 +122,7 @@ struct FaultTests {
         let listening = server.waitForError(matching: #"json_port=\d+"#)
         let json = try #require(listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
         #expect(server.errorOutput.contains("is full"), "\(server.errorOutput)")
-        let replies = try Self.exchangeJSON(
+        let replies = try await Self.exchangeJSON(
             port: json, messages: ["what if i relapsed", "can someone call me", "470 555 0199"])
         #expect(replies[0].intent == IntentID(rawValue: "faq_relapse"), "\(replies[0].text)")
         Self.expectCallTheCenter(replies[1])
@@ -177,41 +178,20 @@ struct FaultTests {
 
     // MARK: - The server's JSON lines
 
-    /// Sends each message on one JSON-lines connection and returns the replies.
-    static func exchangeJSON(port: Int, messages: [String]) throws -> [Reply] {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw OpenDoorProcess.Failure("cannot connect to port \(port)") }
-        var pending = Data()
-        func nextLine() throws -> String {
-            while true {
-                if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    defer { pending.removeSubrange(pending.startIndex...newline) }
-                    return String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                }
-                var chunk = [UInt8](repeating: 0, count: 4096)
-                let count = read(descriptor, &chunk, chunk.count)
-                guard count > 0 else { throw OpenDoorProcess.Failure("the server closed or timed out") }
-                pending.append(contentsOf: chunk[0..<count])
-            }
-        }
-        _ = try nextLine()  // the welcome
-        return try messages.map { message in
+    /// Sends each message on one JSON-lines connection (the shared test client) and returns the replies.
+    static func exchangeJSON(port: Int, messages: [String]) async throws -> [Reply] {
+        let client = try await TestClient.connect(port: port, timeout: 30)
+        _ = try await client.readLine()  // the welcome
+        var replies: [Reply] = []
+        for message in messages {
             let object = try JSONSerialization.data(withJSONObject: ["type": "message", "text": message])
-            let line = object + Data("\n".utf8)
-            _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            return try JSONDecoder().decode(Reply.self, from: Data(try nextLine().utf8))
+            try await client.send(String(decoding: object, as: UTF8.self) + "\n")
+            guard let line = try await client.readLine() else {
+                throw OpenDoorProcess.Failure("the server closed before answering")
+            }
+            replies.append(try JSONDecoder().decode(Reply.self, from: Data(line.utf8)))
         }
+        await client.close()
+        return replies
     }
 }
