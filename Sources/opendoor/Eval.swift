@@ -23,6 +23,12 @@ extension OpenDoor {
         @Flag(help: "List every wrong decision.")
         var mistakes = false
 
+        @Flag(help: "Print the overall figures only: no per-intent figures, confusions or messages (for a held-out set).")
+        var totals = false
+
+        @Flag(help: ArgumentHelp("Print one tab-separated line per message: line, label, decision, and the top intents with confidence and similarity (for tuning on a development set; never on a held-out one).", visibility: .hidden))
+        var candidates = false
+
         @Option(help: "Try another answer threshold (0 to 1) instead of the default.")
         var answerThreshold: Double?
 
@@ -54,6 +60,7 @@ extension OpenDoor {
         var storyShare: Double?
 
         func validate() throws {
+            if totals && mistakes { throw ValidationError("--totals and --mistakes exclude each other.") }
             if (file == nil) == !leaveOneOut {
                 throw ValidationError("Give a labeled file, or --leave-one-out (not both).")
             }
@@ -81,7 +88,11 @@ extension OpenDoor {
                 do {
                     let set = try EvaluationSet.load(from: URL(fileURLWithPath: file), knownLabels: labels)
                     evaluation = Evaluation(matcher: Matcher(knowledge: knowledge, configuration: configuration), set: set)
-                    for (item, example) in set.overlaps(with: knowledge) {
+                    let overlaps = set.overlaps(with: knowledge)
+                    if totals && !overlaps.isEmpty {
+                        printError("\(file): warning: \(overlaps.count) line(s) repeat a training example; replace them.")
+                    }
+                    for (item, example) in overlaps where !totals {
                         printError(
                             "\(file):\(item.line): warning: “\(item.text)” repeats the training example “\(example)”; "
                                 + "a held-out line must be new to measure understanding. Replace it.")
@@ -93,7 +104,17 @@ extension OpenDoor {
             } else {
                 evaluation = Evaluation(leaveOneOutOf: knowledge, configuration: configuration)
             }
-            print(EvaluationReport.render(evaluation, listMistakes: mistakes))
+            if candidates {
+                for outcome in evaluation.outcomes {
+                    let top = outcome.candidates.map {
+                        String(format: "%@:%.4f:%.4f", $0.intent.rawValue, $0.confidence, $0.similarity)
+                    }
+                    print(([String(outcome.item.line), outcome.item.label.rawValue, outcome.predicted.rawValue] + top)
+                        .joined(separator: "\t"))
+                }
+                return
+            }
+            print(EvaluationReport.render(evaluation, listMistakes: mistakes, totalsOnly: totals))
             if let minAccuracy, evaluation.accuracy < minAccuracy {
                 printError(
                     String(format: "Accuracy %.3f is below the floor %.3f.", evaluation.accuracy, minAccuracy))

@@ -58,7 +58,9 @@ enum ExplainFormatter {
 
 /// What `opendoor eval` prints.
 enum EvaluationReport {
-    static func render(_ evaluation: Evaluation, listMistakes: Bool) -> String {
+    /// The report; `totalsOnly` prints the overall figures alone (for a held-out set, whose per-intent
+    /// figures and confusions would hint at its lines).
+    static func render(_ evaluation: Evaluation, listMistakes: Bool, totalsOnly: Bool = false) -> String {
         var lines: [String] = []
         let count = evaluation.outcomes.count
         lines.append(String(format: "messages: %d", count))
@@ -68,6 +70,7 @@ enum EvaluationReport {
         lines.append(String(format: "fallback rate on fallback lines (off-topic, unanswered): %.3f", evaluation.fallbackRate))
         lines.append(String(format: "guesses on fallback lines: %.3f", evaluation.guessRate))
         lines.append(String(format: "in-domain lines sent to fallback: %.3f", evaluation.missedRate))
+        if totalsOnly { return lines.joined(separator: "\n") }
         lines.append("")
         lines.append("intent                    support  precision  recall")
         for score in evaluation.labelScores {

@@ -10,6 +10,8 @@ public struct Evaluation: Sendable {
         public var clarifyOffered: Bool
         /// The top candidate's confidence.
         public var confidence: Double
+        /// The best intents the matcher considered, best first (for tuning thresholds offline).
+        public var candidates: [MatchCandidate] = []
     }
 
     /// Precision and recall of one label.
@@ -45,6 +47,12 @@ public struct Evaluation: Sendable {
     }
 
     static func outcome(_ item: EvaluationSet.Item, _ result: MatchResult) -> Outcome {
+        var outcome = decided(item, result)
+        outcome.candidates = result.candidates
+        return outcome
+    }
+
+    private static func decided(_ item: EvaluationSet.Item, _ result: MatchResult) -> Outcome {
         switch result.decision {
         case .answer(let id):
             return Outcome(item: item, predicted: id, clarifyOffered: false, confidence: result.confidence)
