@@ -31,6 +31,8 @@ public struct Analyzer: Sendable {
     /// up to a few hundred microseconds (measured in release): this keeps a line full of nonsense words within
     /// the 5 ms budget.
     public static let maximumCorrectionsTried = 16
+    /// A question with at most this many content tokens is taken to refer back to the story around it.
+    static let referringQuestionTokens: Float = 1
 
     /// Creates an analyzer for a vocabulary; `corpus` holds every text the knowledge matches against,
     /// whose words make up the dictionary typos are corrected to.
@@ -84,7 +86,11 @@ public struct Analyzer: Sendable {
         }
         let focusCount = Float(isFocus.count { $0 })
         let storyCount = Float(isFocus.count - Int(focusCount))
-        let story = storyCount == 0 ? 0 : min(storyWeight, storyShare * (focusCount / storyCount).squareRoot())
+        // A question that says almost nothing by itself ("is that a problem?", "am i?") refers back to the
+        // story: the story then counts as much as it may, however long it is.
+        let story = storyCount == 0
+            ? 0 : focusCount <= Self.referringQuestionTokens
+                ? storyWeight : min(storyWeight, storyShare * (focusCount / storyCount).squareRoot())
         analysis.weights = isFocus.map { $0 ? 1 : story }
         return analysis
     }

@@ -123,6 +123,11 @@ public struct MessageParts: Sendable, Hashable {
         ["are", "there"], ["is", "that"], ["can", "they"], ["could", "someone"], ["call", "me"],
         ["want", "to", "come", "back"], ["want", "to", "go", "back"], ["how", "do"], ["how", "long"],
         ["how", "much"], ["tell", "me"], ["let", "me", "know"], ["any", "advice"], ["any", "tips"],
+        // Questions folded into a statement: "idk if they'd take me", "not sure whether it's worth it".
+        ["know", "if"], ["know", "whether"], ["sure", "if"], ["sure", "whether"], ["wonder", "if"],
+        ["curious", "if"], ["my", "question"],
+        // Requests: "just give me the number", "please get me back in".
+        ["give", "me"], ["send", "me"], ["please"],
     ]
 
     /// Whether a clause asks or requests, by its words (see the type's description).
