@@ -31,8 +31,11 @@ public struct Analyzer: Sendable {
     /// up to a few hundred microseconds (measured in release): this keeps a line full of nonsense words within
     /// the 5 ms budget.
     public static let maximumCorrectionsTried = 16
-    /// A question with at most this many content tokens is taken to refer back to the story around it.
+    /// A question with at most this many content tokens and a word that points back (``referringWords``)
+    /// is taken to refer to the story around it.
     static let referringQuestionTokens: Float = 1
+    /// Words by which a question points back at what was said before it.
+    static let referringWords: Set<String> = ["that", "thats", "this", "it", "those", "these"]
 
     /// Creates an analyzer for a vocabulary; `corpus` holds every text the knowledge matches against,
     /// whose words make up the dictionary typos are corrected to.
@@ -74,8 +77,10 @@ public struct Analyzer: Sendable {
         guard parts.hasFocus else { return analyze(text, correcting: correcting) }
         var analysis = Analysis(words: [], corrections: [], tokens: [], focus: parts.focusText)
         var isFocus: [Bool] = []
+        var refersBack = false
         for part in parts.parts {
             var words = TextNormalizer.words(String(part.text))
+            if part.isFocus && !refersBack { refersBack = words.contains(where: Self.referringWords.contains) }
             analysis.corrections += correct(&words, correcting: correcting)
             var unknownStems: [String] = []
             for token in lexicon.tokens(of: words, unknownStems: &unknownStems) {
@@ -86,11 +91,11 @@ public struct Analyzer: Sendable {
         }
         let focusCount = Float(isFocus.count { $0 })
         let storyCount = Float(isFocus.count - Int(focusCount))
-        // A question that says almost nothing by itself ("is that a problem?", "am i?") refers back to the
-        // story: the story then counts as much as it may, however long it is.
+        // A question that says almost nothing by itself refers back to the story ("is that a problem?",
+        // "am i?"): the story then counts as much as it may, however long it is.
+        let vague = focusCount == 0 || (refersBack && focusCount <= Self.referringQuestionTokens)
         let story = storyCount == 0
-            ? 0 : focusCount <= Self.referringQuestionTokens
-                ? storyWeight : min(storyWeight, storyShare * (focusCount / storyCount).squareRoot())
+            ? 0 : vague ? storyWeight : min(storyWeight, storyShare * (focusCount / storyCount).squareRoot())
         analysis.weights = isFocus.map { $0 ? 1 : story }
         return analysis
     }

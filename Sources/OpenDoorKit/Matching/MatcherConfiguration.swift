@@ -2,12 +2,12 @@
 public struct MatcherConfiguration: Sendable, Hashable {
     /// When no intent's examples look this much like the message (similarity), nothing fits: the reply
     /// is the honest fallback.
-    public var answerThreshold: Double = 0.2
+    public var answerThreshold: Double = 0.22
     /// When the second intent's confidence is within this much of the first, the reply asks which one
     /// was meant.
-    public var clarifyMargin: Double = 0.05
+    public var clarifyMargin: Double = 0.03
     /// Below this confidence the matcher isn't sure enough of any intent to answer: the fallback.
-    public var confidenceFloor: Double = 0.3
+    public var confidenceFloor: Double = 0.28
     /// How much the learned probability counts in the confidence against the similarity.
     public var learnedWeight: Double = 0.6
     /// How the learned weights are trained.
