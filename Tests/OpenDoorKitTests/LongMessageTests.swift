@@ -97,7 +97,7 @@ struct LongMessageTests {
         #expect(evaluation.accuracy >= Self.longFloor, "accuracy \(evaluation.accuracy)")
     }
 
-    /// CI's floor for `eval/visitors-long.tsv` (Scripts/test uses the same): a guard below the measured 0.83; the
+    /// CI's floor for `eval/visitors-long.tsv` (Scripts/test uses the same): a guard below the measured 0.830; the
     /// target is 0.85.
-    static let longFloor = 0.80
+    static let longFloor = 0.82
 }
