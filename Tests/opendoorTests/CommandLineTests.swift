@@ -81,6 +81,19 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try run(["eval", file.path, "--min-accuracy", "0.5"]).status, 0)
     }
 
+    func testEvalTotalsShowNoMessageAndNoIntent() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID()).tsv")
+        try "faq_relapse\twhat if i relapsed\nprivacy\twill they be mad at me\nprivacy\twhat if i relapsed\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try run(["eval", file.path, "--totals"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.output.contains("accuracy: 0.333"), result.output)
+        for hidden in ["relapsed", "mad at me", "faq_relapse", "privacy", "confused"] {
+            XCTAssertFalse(result.output.contains(hidden), result.output)
+        }
+    }
+
     func testBadKnowledgeNamesFileAndLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kb-\(UUID())")
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Knowledge"), to: folder)
