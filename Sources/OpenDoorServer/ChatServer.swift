@@ -31,6 +31,8 @@ public actor ChatServer: Service {
     private var openConnections = 0
     /// Visitors turned away because the chat was full, logged as summaries.
     private var busyRefusals: RefusalLog
+    /// Which connections get log lines of their own; the rest are counted.
+    private var connectionLog: ConnectionLog
     private var lastConnectionID: UInt64 = 0
     private var started = false
     private var listening = Listening.waiting([])
@@ -65,6 +67,8 @@ public actor ChatServer: Service {
         self.reloader = reloadAssistant
         self.eventLoopGroup = .singleton
         self.busyRefusals = RefusalLog(interval: configuration.refusalLogInterval)
+        self.connectionLog = ConnectionLog(
+            interval: configuration.refusalLogInterval, budget: configuration.connectionLogBudget)
     }
 
     // MARK: - Public API
@@ -148,6 +152,7 @@ public actor ChatServer: Service {
         }
         await closeStore()
         await markStopped(ChatServerError.notListening)
+        await flushConnectionLog()
         logger.info("stopped")
         if let failure { throw failure }
     }
@@ -204,31 +209,37 @@ public actor ChatServer: Service {
         logger[metadataKey: "protocol"] = "\(chatProtocol)"
         let session = ChatSession(
             chatProtocol: chatProtocol, assistant: admission.assistant, store: store, configuration: configuration,
-            logger: logger)
+            logger: logger, logsConnection: admission.logged)
         guard admission.admitted else {
             await session.refuseBusy(connection)
             return
         }
         await session.run(connection)
-        await release()
+        await release(logged: admission.logged)
     }
 
     // MARK: - State
 
-    private func admit() -> (id: UInt64, assistant: Assistant, admitted: Bool) {
+    private func admit() -> (id: UInt64, assistant: Assistant, admitted: Bool, logged: Bool) {
         lastConnectionID += 1
         guard openConnections < configuration.maximumConnections else {
             busyRefusals.refused(
                 "busy", message: "connections refused: chat full", logger: logger,
                 metadata: ["max_connections": "\(configuration.maximumConnections)"])
-            return (lastConnectionID, assistant, false)
+            return (lastConnectionID, assistant, false, false)
         }
         openConnections += 1
-        return (lastConnectionID, assistant, true)
+        let logged = connectionLog.opening(logger: logger, openNow: openConnections)
+        return (lastConnectionID, assistant, true, logged)
     }
 
-    private func release() {
+    private func release(logged: Bool) {
         openConnections -= 1
+        if !logged { connectionLog.closing(logger: logger, openNow: openConnections) }
+    }
+
+    private func flushConnectionLog() {
+        connectionLog.flush(logger: logger, openNow: openConnections)
     }
 
     private func install(_ fresh: Assistant) {
