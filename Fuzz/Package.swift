@@ -15,6 +15,7 @@ let fuzzTargets = ["FuzzLines", "FuzzJSON", "FuzzMatcher", "FuzzPhone", "FuzzSaf
 /// The server's files that need the socket server (NIOPosix, service-lifecycle): not what a fuzz target calls.
 let serverOnlyFiles = [
     "ChatServer.swift", "ChatServer+Hangup.swift", "ChatSession.swift", "LineListener.swift",
+    "IdleTimeoutHandler.swift", "ConnectionHandover.swift", "AcceptedConnection.swift", "EventLoopTaskExecutor.swift",
 ]
 
 let package = Package(
