@@ -1,5 +1,7 @@
+import Foundation
 import Logging
 import OpenDoorKit
+import OpenDoorMetrics
 import OpenDoorServer
 import ServiceLifecycle
 
@@ -40,17 +42,21 @@ public struct RunningServer: Sendable {
 
 /// Runs a server on 127.0.0.1, with both protocols on free ports, for the length of `body`; then shuts it
 /// down gracefully and waits until it has stopped, whether `body` passed or threw.
+///
+/// `metrics` and `observe` (which wraps the store, e.g. in an `ObservedCallbackStore`) are for the operator tests.
 public func withServer(
     _ configuration: ServerConfiguration = .forTests,
     store: InMemoryCallbackStore = InMemoryCallbackStore(),
     reloadAssistant: (@Sendable () throws -> Assistant)? = nil,
+    metrics: ServerMetrics = ServerMetrics(),
+    observe: (any CallbackStore) -> any CallbackStore = { $0 },
     _ body: (RunningServer) async throws -> Void
 ) async throws {
     let logs = LogRecorder()
     let logger = logs.logger()
     let server = ChatServer(
-        configuration: configuration, assistant: ShippedKnowledge.assistant, store: store, logger: logger,
-        reloadAssistant: reloadAssistant)
+        configuration: configuration, assistant: ShippedKnowledge.assistant, store: observe(store), logger: logger,
+        reloadAssistant: reloadAssistant, metrics: metrics)
     let group = ServiceGroup(services: [server], logger: logger)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
@@ -66,5 +72,23 @@ public func withServer(
         }
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
+    }
+}
+
+extension RunningServer {
+    /// A connected JSON-lines client whose greeting has been read.
+    public func greetedJSONClient() async throws -> TestClient {
+        let client = try await jsonClient()
+        _ = try await client.readJSON()
+        return client
+    }
+}
+
+extension TestClient {
+    /// Sends `text` as a JSON-lines message and reads the one line answering it.
+    public func ask(_ text: String) async throws -> ServerLine {
+        let data = try JSONEncoder().encode(["type": "message", "text": text])
+        try await send(String(decoding: data, as: UTF8.self) + "\n")
+        return try await readJSON()
     }
 }
