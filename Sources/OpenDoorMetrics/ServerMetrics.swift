@@ -11,7 +11,7 @@ public struct ServerMetrics: Sendable {
     private let factory: any MetricsFactory
     private let connections: Gauge
     private let refusedConnections: Counter
-    private let replyDuration: Metrics.Timer
+    private let replyDuration: CoreMetrics.Timer
     private let fallbacks: Counter
     private let rateLimitRefusals: Counter
 
@@ -22,7 +22,7 @@ public struct ServerMetrics: Sendable {
         // Made now, so that a scrape shows them at 0 before the first visitor.
         connections = Gauge(label: MetricName.connectionsOpen.rawValue, factory: factory)
         refusedConnections = Counter(label: MetricName.connectionsRefused.rawValue, factory: factory)
-        replyDuration = Metrics.Timer(label: MetricName.replyDuration.rawValue, factory: factory)
+        replyDuration = CoreMetrics.Timer(label: MetricName.replyDuration.rawValue, factory: factory)
         fallbacks = Counter(label: MetricName.fallbacks.rawValue, factory: factory)
         rateLimitRefusals = Counter(label: MetricName.rateLimitRefusals.rawValue, factory: factory)
         connections.record(0)

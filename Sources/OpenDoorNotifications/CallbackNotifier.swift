@@ -39,7 +39,8 @@ public final class CallbackNotifier: Service, Sendable {
         var logger = logger
         logger[metadataKey: "webhook"] = "\(configuration.url)"
         self.logger = logger
-        (notices, queue) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(max(configuration.queueLimit, 1)))
+        (notices, queue) = AsyncStream.makeStream(
+            of: CallbackNotice.self, bufferingPolicy: .bufferingOldest(max(configuration.queueLimit, 1)))
         let name = MetricName.notifications.rawValue
         delivered = Counter(label: name, dimensions: [("result", "delivered")], factory: factory)
         failed = Counter(label: name, dimensions: [("result", "failed")], factory: factory)

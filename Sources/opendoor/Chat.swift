@@ -29,7 +29,7 @@ extension OpenDoor {
             let assistant = try options.loadAssistant()
             let notifier = try notify.notifier(logger: logger)
             let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
-            let delivering = Task { await notifier?.run() }
+            let delivering = Task { if let notifier { await notifier.run() } }
             defer { delivering.cancel() }
             if isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 && !json {
                 var configuration = TerminalChat.Configuration()

@@ -29,7 +29,7 @@ func running(_ notifier: CallbackNotifier, _ body: () async throws -> Void) asyn
 }
 
 /// A webhook to `receiver` that tries `attempts` times with short waits.
-func configuration(_ receiver: WebhookReceiver, attempts: Int = 3) throws -> WebhookConfiguration {
+func webhookConfiguration(_ receiver: WebhookReceiver, attempts: Int = 3) throws -> WebhookConfiguration {
     var configuration = WebhookConfiguration(url: try WebhookURL("http://127.0.0.1:\(receiver.port)/hooks/opendoor?token=s3cret"))
     configuration.attempts = attempts
     configuration.firstRetryDelay = .milliseconds(5)
@@ -45,7 +45,7 @@ struct CallbackNotifierTests {
         let registry = MetricsRegistry()
         let logs = LogRecorder()
         let notifier = CallbackNotifier(
-            configuration: try configuration(receiver), logger: logs.logger(), factory: registry.factory)
+            configuration: try webhookConfiguration(receiver), logger: logs.logger(), factory: registry.factory)
         var received: WebhookReceiver.Request?
         try await running(notifier) {
             notifier.notify(savedRequest)
@@ -73,7 +73,7 @@ struct CallbackNotifierTests {
         }
         let registry = MetricsRegistry()
         let notifier = CallbackNotifier(
-            configuration: try configuration(receiver, attempts: 5), logger: quietLogger, factory: registry.factory)
+            configuration: try webhookConfiguration(receiver, attempts: 5), logger: quietLogger, factory: registry.factory)
         var count = 0
         try await running(notifier) {
             notifier.notify(savedRequest)
@@ -94,7 +94,7 @@ struct CallbackNotifierTests {
         let registry = MetricsRegistry()
         let logs = LogRecorder()
         let notifier = CallbackNotifier(
-            configuration: try configuration(receiver, attempts: 5), logger: logs.logger(), factory: registry.factory)
+            configuration: try webhookConfiguration(receiver, attempts: 5), logger: logs.logger(), factory: registry.factory)
         try await running(notifier) {
             notifier.notify(savedRequest)
             var requests = receiver.requests.makeAsyncIterator()
@@ -111,7 +111,7 @@ struct CallbackNotifierTests {
     @Test("Nothing listening: the attempts are spent, then it is given up and counted")
     func nobodyListening() async throws {
         let receiver = try await WebhookReceiver.start { _ in .status(.ok) }
-        let config = try configuration(receiver, attempts: 3)
+        let config = try webhookConfiguration(receiver, attempts: 3)
         await receiver.stop()
         let registry = MetricsRegistry()
         let logs = LogRecorder()

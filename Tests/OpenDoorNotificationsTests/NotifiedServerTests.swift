@@ -39,13 +39,13 @@ struct NotifiedServerTests {
     @Test("The visitor gets their reference while the receiver is still holding the notice")
     func visitorNeverWaits() async throws {
         let receiver = try await WebhookReceiver.start { _ in .hold }
-        var configuration = try configuration(receiver, attempts: 1)
+        var configuration = try webhookConfiguration(receiver, attempts: 1)
         configuration.timeout = .seconds(300)
         let registry = MetricsRegistry()
         let notifier = CallbackNotifier(configuration: configuration, logger: quietLogger, factory: registry.factory)
         try await withNotifiedServer(notifier, registry: registry, cancelling: true) { server in
             let reply = try await requestCallback(server)
-            let saved = try #require(await server.store.list(status: nil).first)
+            let saved = try #require(try await server.store.list(status: nil).first)
             #expect(reply.text?.contains(saved.reference) == true, "\(reply)")
             // The notice reached the receiver, which has not answered and never will.
             var requests = receiver.requests.makeAsyncIterator()
@@ -62,11 +62,11 @@ struct NotifiedServerTests {
         let registry = MetricsRegistry()
         let logs = LogRecorder()
         let notifier = CallbackNotifier(
-            configuration: try configuration(receiver, attempts: 3), logger: logs.logger(), factory: registry.factory)
+            configuration: try webhookConfiguration(receiver, attempts: 3), logger: logs.logger(), factory: registry.factory)
         var bodies: [String] = []
         try await withNotifiedServer(notifier, registry: registry) { server in
             let reply = try await requestCallback(server)
-            let saved = try #require(await server.store.list(status: nil).first)
+            let saved = try #require(try await server.store.list(status: nil).first)
             #expect(reply.text?.contains(saved.reference) == true, "\(reply)")
             for await request in receiver.requests {
                 bodies.append(request.body)

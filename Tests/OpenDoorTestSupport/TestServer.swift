@@ -91,4 +91,11 @@ extension TestClient {
         try await send(String(decoding: data, as: UTF8.self) + "\n")
         return try await readJSON()
     }
+
+    /// Sends a JSON-lines hello and reads the line answering it: once it is read, the server has finished with
+    /// every line sent before it.
+    public func hello() async throws -> ServerLine {
+        try await send(#"{"type":"hello"}"# + "\n")
+        return try await readJSON()
+    }
 }

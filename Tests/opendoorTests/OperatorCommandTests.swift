@@ -39,6 +39,7 @@ struct OperatorCommandTests {
         _ = try await client.readLine()
         #expect(try await client.ask("i took too many pills").crisis == true)
         #expect(try await client.ask("what if i relapsed").intent == "faq_relapse")
+        #expect(try await client.hello().type == "hello", "answered once the replies before it are counted")
         await client.close()
 
         let scraper = try await TestClient.connect(port: metricsPort, timeout: 30)
