@@ -17,8 +17,9 @@ struct OperatorCommandTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-ops-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         let server = try OpenDoorProcess(["serve", "--data", data.path, "--no-text", "--json-port", "0"])
-        let started = server.waitForError(matching: #"opendoor starting.*"#)
-        #expect(started?.contains("version=\(version)") == true, "\(server.errorOutput)")
+        // The log line's metadata comes before its message: `… version=0.13.0 [opendoor] opendoor starting`.
+        let started = server.waitForError(matching: #"version=\S+ .*opendoor starting"#)
+        #expect(started?.hasPrefix("version=\(version) ") == true, "\(server.errorOutput)")
         #expect(server.waitForError(matching: #"json_port=\d+"#) != nil, "\(server.errorOutput)")
         server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
