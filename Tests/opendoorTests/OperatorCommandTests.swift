@@ -78,7 +78,7 @@ struct OperatorCommandTests {
         #expect(!log.contains("555") && !log.contains("/hook"), "\(log)")
     }
 
-    @Test("staff commands say which store they opened and what chose it")
+    @Test("staff commands say which store they opened and what chose it; crisis-counts reads the server's store")
     func staffSayWhichStore() async throws {
         let folder = try StaffCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -87,5 +87,12 @@ struct OperatorCommandTests {
         let list = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
         #expect(list.status == 0, "\(list.error)")
         #expect(list.error.contains("Store: \(data.path)") && list.error.contains("chosen by --data"), "\(list.error)")
+        let counts = try OpenDoorProcess.run(["crisis-counts", "--data", data.path])
+        #expect(counts.status == 0, "\(counts.error)")
+        #expect(counts.error.contains("Store: \(data.path)"), "\(counts.error)")
+        // The server's PostgreSQL store keeps no crisis counts: said, not a SQLite folder read instead.
+        let shared = try OpenDoorProcess.run(
+            ["crisis-counts", "--store", "postgres://opendoor@127.0.0.1:1/opendoor"], directory: folder)
+        #expect(shared.status == 1 && shared.error.contains("keeps no crisis counts"), "\(shared.error)")
     }
 }
