@@ -22,7 +22,7 @@ struct ChatSession: Sendable {
     /// Carries the connection id and protocol; never message text or phone numbers.
     let logger: Logger
     /// Counts replies, their time, crisis events and rate-limit refusals.
-    var metrics = ServerMetrics()
+    let metrics: ServerMetrics
 
     /// Serves the connection until the client leaves, it idles out or the server shuts down, then closes it.
     func run(_ connection: AcceptedConnection) async {
