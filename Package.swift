@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "OpenDoorServer",
             dependencies: [
-                "OpenDoorKit", "OpenDoorMetrics",
+                "OpenDoorKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "OpenDoorMetrics",
             dependencies: [
-                "OpenDoorKit",
+                "OpenDoorKit", "OpenDoorServer",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "OpenDoorTestSupport",
             dependencies: [
-                "OpenDoorKit", "OpenDoorServer", "OpenDoorMetrics",
+                "OpenDoorKit", "OpenDoorServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

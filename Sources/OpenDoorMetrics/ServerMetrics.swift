@@ -1,13 +1,14 @@
 import CoreMetrics
 import Metrics
 import OpenDoorKit
+import OpenDoorServer
 
 /// What the chat server counts: connections, replies by intent and their time, fallbacks, crisis events, refusals
 /// and knowledge reloads (the names are ``MetricName``'s).
 ///
 /// Recording never blocks and never fails. Every label value comes from a fixed set (intent ids of the loaded
 /// knowledge, crisis categories and levels); nothing a visitor typed is ever a label.
-public struct ServerMetrics: Sendable {
+public struct ServerMetrics: ChatServerMetrics {
     private let factory: any MetricsFactory
     private let connections: Gauge
     private let refusedConnections: Counter

@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import OpenDoorKit
-import OpenDoorMetrics
 import ServiceLifecycle
 
 /// The socket server: OpenDoor's chat over TCP, as plain text (for nc and telnet) and as JSON lines
@@ -26,7 +25,7 @@ public actor ChatServer: Service {
     private nonisolated let logger: Logger
     private nonisolated let reloader: (@Sendable () throws -> Assistant)?
     private nonisolated let eventLoopGroup: MultiThreadedEventLoopGroup
-    private nonisolated let metrics: ServerMetrics
+    private nonisolated let metrics: any ChatServerMetrics
 
     /// The assistant new conversations start with; a reload replaces it.
     private var assistant: Assistant
@@ -53,15 +52,15 @@ public actor ChatServer: Service {
     ///   - logger: Logs connection ids, events, intents and latencies; never what visitors type.
     ///   - reloadAssistant: Loads the knowledge again, for SIGHUP and ``reloadKnowledge()``; throws when
     ///     the knowledge on disk is broken, and then the old one stays.
-    ///   - metrics: Counts connections, replies, crisis events, refusals and reloads (never text); by default
-    ///     into the process's swift-metrics backend.
+    ///   - metrics: Told about connections, replies, refusals and reloads (never text), e.g. OpenDoorMetrics'
+    ///     `ServerMetrics`; by default nothing is counted.
     public init(
         configuration: ServerConfiguration = ServerConfiguration(),
         assistant: Assistant,
         store: any CallbackStore,
         logger: Logger,
         reloadAssistant: (@Sendable () throws -> Assistant)? = nil,
-        metrics: ServerMetrics = ServerMetrics()
+        metrics: any ChatServerMetrics = NoChatServerMetrics()
     ) {
         self.configuration = configuration
         self.assistant = assistant

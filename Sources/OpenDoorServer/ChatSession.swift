@@ -1,7 +1,6 @@
 import Logging
 import NIOCore
 import OpenDoorKit
-import OpenDoorMetrics
 import ServiceLifecycle
 
 /// One visitor's connection: the greeting, then exactly one answer per line, then a goodbye.
@@ -22,7 +21,7 @@ struct ChatSession: Sendable {
     /// Carries the connection id and protocol; never message text or phone numbers.
     let logger: Logger
     /// Counts replies, their time, crisis events and rate-limit refusals.
-    let metrics: ServerMetrics
+    let metrics: any ChatServerMetrics
 
     /// Serves the connection until the client leaves, it idles out or the server shuts down, then closes it.
     func run(_ connection: AcceptedConnection) async {

@@ -114,7 +114,7 @@ extension OpenDoor {
             let directory = options.directory
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
-                reloadAssistant: { try Self.loadAssistant(from: directory) })
+                reloadAssistant: { try Self.loadAssistant(from: directory) }, metrics: ServerMetrics())
             // Shut down last to first: the metrics port, then the chat (no more saves), then the webhook's queue.
             let services: [any Service] = [notifier as (any Service)?, server, endpoint].compactMap { $0 }
             var group = ServiceGroupConfiguration(

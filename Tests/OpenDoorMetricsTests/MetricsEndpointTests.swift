@@ -9,7 +9,7 @@ import Testing
 struct MetricsEndpointTests {
     /// Sends `request` to the endpoint and reads the whole response (the endpoint closes after one).
     static func exchange(_ request: String, port: Int) async throws -> (head: [String], body: String) {
-        let client = try await TestClient.connect(port: port)
+        let client = try await TestClient.connect(port: port, timeout: 60)
         try await client.send(request)
         let response = try await client.readToEnd()
         await client.close()

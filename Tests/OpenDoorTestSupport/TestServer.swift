@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import OpenDoorKit
-import OpenDoorMetrics
 import OpenDoorServer
 import ServiceLifecycle
 
@@ -48,7 +47,7 @@ public func withServer(
     _ configuration: ServerConfiguration = .forTests,
     store: InMemoryCallbackStore = InMemoryCallbackStore(),
     reloadAssistant: (@Sendable () throws -> Assistant)? = nil,
-    metrics: ServerMetrics = ServerMetrics(),
+    metrics: any ChatServerMetrics = NoChatServerMetrics(),
     observe: (any CallbackStore) -> any CallbackStore = { $0 },
     _ body: (RunningServer) async throws -> Void
 ) async throws {
