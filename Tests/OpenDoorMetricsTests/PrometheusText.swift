@@ -108,7 +108,8 @@ struct PrometheusText {
         }
         guard rest.first == " " else { throw bad }
         let fields = rest.dropFirst().split(separator: " ")
-        guard (1...2).contains(fields.count), let value = Double(fields[0].replacingOccurrences(of: "+Inf", with: "inf"))
+        guard (1...2).contains(fields.count),
+            let value = Double(fields[0].replacingOccurrences(of: "+Inf", with: "inf"))
         else { throw bad }
         return Sample(name: String(name), labels: labels, value: value)
     }

@@ -30,8 +30,10 @@ struct TextFormatTests {
         #expect(fresh.value("opendoor_connections_open") == 0)
 
         let text = try PrometheusText(Self.recordedRegistry().text())
-        for name in [MetricName.replies, .replyDuration, .fallbacks, .crisisEvents, .connectionsOpen, .rateLimitRefusals]
-        {
+        let recorded: [MetricName] = [
+            .replies, .replyDuration, .fallbacks, .crisisEvents, .connectionsOpen, .rateLimitRefusals,
+        ]
+        for name in recorded {
             #expect(text.types[name.rawValue] == name.kind.rawValue, "\(name)")
             #expect(text.help[name.rawValue] == name.help, "\(name)")
         }

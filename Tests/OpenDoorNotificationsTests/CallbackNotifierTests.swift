@@ -30,7 +30,8 @@ func running(_ notifier: CallbackNotifier, _ body: () async throws -> Void) asyn
 
 /// A webhook to `receiver` that tries `attempts` times with short waits.
 func webhookConfiguration(_ receiver: WebhookReceiver, attempts: Int = 3) throws -> WebhookConfiguration {
-    var configuration = WebhookConfiguration(url: try WebhookURL("http://127.0.0.1:\(receiver.port)/hooks/opendoor?token=s3cret"))
+    let url = try WebhookURL("http://127.0.0.1:\(receiver.port)/hooks/opendoor?token=s3cret")
+    var configuration = WebhookConfiguration(url: url)
     configuration.attempts = attempts
     configuration.firstRetryDelay = .milliseconds(5)
     configuration.longestRetryDelay = .milliseconds(20)
@@ -58,7 +59,8 @@ struct CallbackNotifierTests {
         #expect(request.uri == "/hooks/opendoor?token=s3cret")
         #expect(request.headers["Content-Type"].first == "application/json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: String])
-        #expect(object == ["reference": "K7M-3QP", "channel": "socket", "time": "2026-12-05T05:30:00Z"], "\(request.body)")
+        let expected = ["reference": "K7M-3QP", "channel": "socket", "time": "2026-12-05T05:30:00Z"]
+        #expect(object == expected, "\(request.body)")
         #expect(!request.body.contains("555") && !request.body.contains("Zebulon"))
         let metrics = registry.text()
         #expect(metrics.contains(#"opendoor_notifications_total{result="delivered"} 1"#), "\(metrics)")
@@ -73,7 +75,8 @@ struct CallbackNotifierTests {
         }
         let registry = MetricsRegistry()
         let notifier = CallbackNotifier(
-            configuration: try webhookConfiguration(receiver, attempts: 5), logger: quietLogger, factory: registry.factory)
+            configuration: try webhookConfiguration(receiver, attempts: 5), logger: quietLogger,
+            factory: registry.factory)
         var count = 0
         try await running(notifier) {
             notifier.notify(savedRequest)
@@ -94,7 +97,8 @@ struct CallbackNotifierTests {
         let registry = MetricsRegistry()
         let logs = LogRecorder()
         let notifier = CallbackNotifier(
-            configuration: try webhookConfiguration(receiver, attempts: 5), logger: logs.logger(), factory: registry.factory)
+            configuration: try webhookConfiguration(receiver, attempts: 5), logger: logs.logger(),
+            factory: registry.factory)
         try await running(notifier) {
             notifier.notify(savedRequest)
             var requests = receiver.requests.makeAsyncIterator()

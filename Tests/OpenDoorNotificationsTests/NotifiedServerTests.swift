@@ -62,7 +62,8 @@ struct NotifiedServerTests {
         let registry = MetricsRegistry()
         let logs = LogRecorder()
         let notifier = CallbackNotifier(
-            configuration: try webhookConfiguration(receiver, attempts: 3), logger: logs.logger(), factory: registry.factory)
+            configuration: try webhookConfiguration(receiver, attempts: 3), logger: logs.logger(),
+            factory: registry.factory)
         var bodies: [String] = []
         try await withNotifiedServer(notifier, registry: registry) { server in
             let reply = try await requestCallback(server)

@@ -34,7 +34,8 @@ struct OperatorCommandTests {
         let metricsLine = server.waitForError(matching: #"metrics_port=\d+"#)
         let metricsPort = try #require(metricsLine.flatMap { Int($0.dropFirst("metrics_port=".count)) })
         let listening = server.waitForError(matching: #"json_port=\d+"#)
-        let jsonPort = try #require(listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
+        let jsonPort = try #require(
+            listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
 
         let client = try await TestClient.connect(port: jsonPort, timeout: 30)
         _ = try await client.readLine()
@@ -47,7 +48,8 @@ struct OperatorCommandTests {
         try await scraper.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         let response = try await scraper.readToEnd()
         #expect(response.hasPrefix("HTTP/1.1 200 OK"), "\(response)")
-        #expect(response.contains(#"opendoor_crisis_events_total{category="overdose",level="crisis"} 1"#), "\(response)")
+        let overdose = #"opendoor_crisis_events_total{category="overdose",level="crisis"} 1"#
+        #expect(response.contains(overdose), "\(response)")
         #expect(response.contains(#"opendoor_replies_total{intent="faq_relapse"} 1"#), "\(response)")
         #expect(response.contains("# TYPE opendoor_reply_duration_seconds histogram"), "\(response)")
         server.stop(SIGTERM)
@@ -67,7 +69,8 @@ struct OperatorCommandTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-ops-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         // Port 9 (discard) on loopback: nothing listens there.
-        let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path, "--notify-url", "http://127.0.0.1:9/hook"])
+        let chat = try OpenDoorProcess(
+            ["chat", "--json", "--data", data.path, "--notify-url", "http://127.0.0.1:9/hook"])
         _ = try chat.nextReply()
         let replies = try chat.exchange(FaultTests.script(phone: "470 555 0142"))
         let reference = try #require(replies.last.flatMap(FaultTests.reference(in:)), "\(replies.last?.text ?? "-")")
