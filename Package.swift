@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // The staff console (OpenDoorStaff). No swift-configuration: the console reads its settings from flags.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
     ],
     targets: [
         // The product's brain: knowledge, matching, safety, dialogue. No sockets, no terminals, no SQLite.
@@ -55,6 +58,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The staff console: an HTTP server on Hummingbird (sign-in, the callback inbox, try a message, knowledge
+        // health, counts). Depends on the core only; the command line hands it a store.
+        .target(
+            name: "OpenDoorStaff",
+            dependencies: [
+                "OpenDoorKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Benchmark tools, not the product: the load generator, the line-echo baseline, `opendoor load`'s phases.
         .target(
             name: "OpenDoorLoad",
@@ -74,7 +92,7 @@ let package = Package(
             name: "opendoor",
             dependencies: [
                 "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorLoad", "OpenDoorTerminal", "OpenDoorLogging",
-                "OpenDoorPostgres",
+                "OpenDoorPostgres", "OpenDoorStaff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,6 +147,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OpenDoorStaffTests",
+            dependencies: [
+                "OpenDoorStaff", "OpenDoorKit", "OpenDoorSQLite", "OpenDoorTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
