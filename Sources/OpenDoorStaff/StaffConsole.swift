@@ -128,7 +128,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
         response.headers[.cacheControl] = "no-store"
         return response
     }

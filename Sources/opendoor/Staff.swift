@@ -45,7 +45,7 @@ extension OpenDoor {
             do {
                 accounts = try StaffAccounts.load(directory: data.directory)
             } catch {
-                printError(error.description)
+                printError("\(error)")
                 throw ExitCode(1)
             }
             printError("Staff accounts: \(accounts.path) (data folder chosen by \(origin)).")
@@ -55,7 +55,9 @@ extension OpenDoor {
             let assistant: Assistant
             let health: KnowledgeHealth
             do {
-                (assistant, health) = try KnowledgeHealth.load(from: options.directory)
+                let loaded = try KnowledgeHealth.load(from: options.directory)
+                assistant = loaded.0
+                health = loaded.1
             } catch {
                 printError("\(error)")
                 throw ExitCode(1)

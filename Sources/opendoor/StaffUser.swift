@@ -47,7 +47,7 @@ extension OpenDoor {
                     let isNew = try StaffAccounts.set(name: name, password: first, in: directory)
                     print(isNew ? "Added \(name)." : "Set a new password for \(name).")
                 } catch {
-                    printError(error.description)
+                    printError("\(error)")
                     throw ExitCode(1)
                 }
             }
@@ -68,7 +68,7 @@ extension OpenDoor {
                         print(accounts.names.joined(separator: "\n"))
                     }
                 } catch {
-                    printError(error.description)
+                    printError("\(error)")
                     throw ExitCode(1)
                 }
             }
@@ -90,7 +90,7 @@ extension OpenDoor {
                     }
                     print("Removed \(name). Anyone signed in as \(name) is signed out when the console restarts.")
                 } catch let error as StaffAccountsError {
-                    printError(error.description)
+                    printError("\(error)")
                     throw ExitCode(1)
                 }
             }

@@ -14,7 +14,7 @@ struct ReplyCountTests {
             _ = conversation.start()
             let insurance = await conversation.respond(to: "do you take insurance", store: store)
             #expect(insurance.intent == .fallback)
-            _ = await conversation.respond(to: "do you take medicaid", store: store)
+            _ = await conversation.respond(to: "is it covered by my insurance", store: store)
             let relapse = await conversation.respond(to: "what if i relapsed", store: store)
             try await store.close()
 

@@ -13,10 +13,8 @@ struct PagesTests {
     func tryMessage() async throws {
         try await withStaffConsole { harness, client in
             try await client.signIn()
-            let expected = ShippedKnowledge.assistant.makeConversation(channel: .web)
-            _ = expected
             let response = try await client.submit(
-                "/try", from: "/try", form: [("message", "do you take insurance zebra-canary")])
+                "/try", from: "/try", form: [("message", "do you take insurance")])
             #expect(response.status == .ok)
             let html = response.text
             #expect(html.contains("id=\"intent\">fallback<"))
@@ -25,7 +23,7 @@ struct PagesTests {
             #expect(html.contains("id=\"candidates\""))
             #expect(html.contains("Questions the article doesn’t answer"))
             // The message is shown back in the box, escaped, and nowhere else kept.
-            #expect(!harness.logs.all.joined().contains("zebra-canary"))
+            #expect(!harness.logs.all.joined().contains("take insurance"))
             #expect(try await harness.store.list(status: nil).isEmpty)
             #expect(try await harness.store.replyCounts(since: "2000-01-01").isEmpty)
         }

@@ -43,7 +43,9 @@ func withStaffConsole(
         try StaffAccounts.set(name: testAccount, password: testPassword, in: directory, cost: 4)
         let clock = StoreTestClock()
         let logs = LogRecorder()
-        let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+        var storeConfiguration = SQLiteCallbackStore.Configuration()
+        storeConfiguration.now = { clock.now }
+        let store = try SQLiteCallbackStore(directory: directory, configuration: storeConfiguration, logger: quietLogger)
         var configuration = StaffConfiguration()
         configuration.now = { clock.now }
         configure(&configuration)
