@@ -56,7 +56,7 @@ struct StaffAccountsTests {
     func malformed() async throws {
         try await withTemporaryDirectory { directory in
             let file = directory.appendingPathComponent(StaffAccounts.fileName)
-            FileManager.default.createFile(atPath: file.path, contents: Data("dana:$2b$04$x\nnonsense\n".utf8),
+            _ = FileManager.default.createFile(atPath: file.path, contents: Data("dana:$2b$04$x\nnonsense\n".utf8),
                 attributes: [.posixPermissions: 0o600])
             #expect(throws: StaffAccountsError.malformed(path: file.path, line: 2)) {
                 try StaffAccounts.load(directory: directory)

@@ -57,7 +57,7 @@ struct StaffConsoleCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
         let console = try OpenDoorProcess(["staff", "--port", "0", "--data", data.path])
-        let announced = try #require(console.waitForError(matching: "http://127.0.0.1:[0-9]+/"), console.errorOutput)
+        let announced = try #require(console.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(console.errorOutput)")
         #expect(console.errorOutput.contains("No staff accounts yet"))
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
         #expect(try Self.fetch(port: port, path: "/health").status == 200)
