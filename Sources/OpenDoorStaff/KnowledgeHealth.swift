@@ -1,5 +1,6 @@
 import Foundation
 import OpenDoorKit
+import Synchronization
 
 /// What the knowledge health page shows: when the knowledge was loaded and how long that took, the lint's
 /// findings, and the matcher's score on the held-out messages that come with the knowledge.
@@ -33,17 +34,17 @@ public struct KnowledgeHealth: Sendable {
     /// How many intents and examples.
     public var intents: Int
     public var examples: Int
-    /// The lint's findings, `file:line: severity: message`, errors first.
-    public var findings: [String]
+    /// The lint's findings, `file:line: severity: message`, errors first; nil while they are being worked out.
+    public var findings: [String]?
     /// How many of the findings are errors.
     public var errors: Int
-    /// The scores on the evaluation files found under `eval/`.
-    public var scores: [Score]
+    /// The scores on the evaluation files found under `eval/`; nil while they are being worked out.
+    public var scores: [Score]?
 
     /// Creates a report.
     public init(
-        loadedAt: Date, loadDuration: Duration, directory: String, intents: Int, examples: Int, findings: [String],
-        errors: Int, scores: [Score]
+        loadedAt: Date, loadDuration: Duration, directory: String, intents: Int, examples: Int,
+        findings: [String]? = nil, errors: Int = 0, scores: [Score]? = nil
     ) {
         self.loadedAt = loadedAt
         self.loadDuration = loadDuration
@@ -58,8 +59,8 @@ public struct KnowledgeHealth: Sendable {
     /// The evaluation files scored when they are present, in the knowledge folder.
     public static let evaluationFiles = ["eval/visitors.tsv", "eval/visitors-long.tsv"]
 
-    /// Loads the knowledge and the safety rules from `directory`, timing it, then lints the knowledge and
-    /// scores it on ``evaluationFiles``.
+    /// Loads the knowledge and the safety rules from `directory`, timing it. The lint and the scores are left
+    /// to ``checked(with:)``, which takes much longer (the lint matches every example against the others).
     ///
     /// - Throws: ``KnowledgeError`` when the knowledge or the safety rules don't load (file:line for each problem).
     public static func load(from directory: URL, now: Date = Date()) throws -> (Assistant, KnowledgeHealth) {
@@ -68,14 +69,23 @@ public struct KnowledgeHealth: Sendable {
         let knowledge = try Knowledge.load(from: directory)
         let rules = try SafetyRules.load(from: directory.appendingPathComponent("safety.yaml"))
         let assistant = Assistant(knowledge: knowledge, safety: CrisisDetector(rules: rules))
-        let loadDuration = clock.now - started
+        let health = KnowledgeHealth(
+            loadedAt: now, loadDuration: clock.now - started, directory: directory.path,
+            intents: knowledge.intents.count, examples: knowledge.intents.reduce(0) { $0 + $1.examples.count })
+        return (assistant, health)
+    }
 
+    /// This report with the lint's findings and the scores on ``evaluationFiles`` worked out for `assistant`'s
+    /// knowledge (seconds in a release build; run it off the event loops).
+    public func checked(with assistant: Assistant) -> KnowledgeHealth {
+        let knowledge = assistant.knowledge
+        let directory = URL(fileURLWithPath: self.directory, isDirectory: true)
         let diagnostics = KnowledgeLinter(knowledge: knowledge).check().sorted { lhs, rhs in
             (lhs.severity == .error ? 0 : 1) < (rhs.severity == .error ? 0 : 1)
         }
         let labels = Set(knowledge.intents.map(\.id) + [.fallback])
         var scores: [Score] = []
-        for file in evaluationFiles {
+        for file in Self.evaluationFiles {
             let url = directory.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path),
                 let set = try? EvaluationSet.load(from: url, knownLabels: labels)
@@ -86,11 +96,28 @@ public struct KnowledgeHealth: Sendable {
                     file: file, messages: set.items.count, accuracy: evaluation.accuracy,
                     fallbackRate: evaluation.fallbackRate))
         }
-        let health = KnowledgeHealth(
-            loadedAt: now, loadDuration: loadDuration, directory: directory.path, intents: knowledge.intents.count,
-            examples: knowledge.intents.reduce(0) { $0 + $1.examples.count },
-            findings: diagnostics.map { "\($0)" }, errors: diagnostics.filter { $0.severity == .error }.count,
-            scores: scores)
-        return (assistant, health)
+        var checked = self
+        checked.findings = diagnostics.map { "\($0)" }
+        checked.errors = diagnostics.filter { $0.severity == .error }.count
+        checked.scores = scores
+        return checked
+    }
+}
+
+/// The knowledge health the console shows: set once loaded, then again once checked.
+public final class KnowledgeHealthReport: Sendable {
+    private let state: Mutex<KnowledgeHealth>
+
+    /// A report showing `health`.
+    public init(_ health: KnowledgeHealth) {
+        state = Mutex(health)
+    }
+
+    /// What the page shows now.
+    public var current: KnowledgeHealth { state.withLock { $0 } }
+
+    /// Replaces what the page shows.
+    public func update(_ health: KnowledgeHealth) {
+        state.withLock { $0 = health }
     }
 }

@@ -23,8 +23,8 @@ public struct StaffConsole: Sendable {
     public var store: any CallbackAuditStore
     /// The knowledge and safety rules "Try a message" answers with.
     public var assistant: Assistant
-    /// What the knowledge page shows.
-    public var health: KnowledgeHealth
+    /// What the knowledge page shows (the lint and the scores arrive once worked out).
+    public var health: KnowledgeHealthReport
     /// The folder of the staff password file (`staff-users`), read again at every sign-in so that an account
     /// added with `opendoor staff-user add` works at once.
     public var dataDirectory: URL
@@ -39,7 +39,7 @@ public struct StaffConsole: Sendable {
     public init(
         store: any CallbackAuditStore,
         assistant: Assistant,
-        health: KnowledgeHealth,
+        health: KnowledgeHealthReport,
         dataDirectory: URL,
         configuration: StaffConfiguration = StaffConfiguration(),
         metricsText: @escaping @Sendable () async -> String = { "" },

@@ -80,8 +80,13 @@ extension OpenDoor {
             configuration.port = port
             configuration.secureCookies = secureCookies
             configuration.refreshSeconds = refresh
+            // The lint and the scores take a while (the lint matches every example against the others): the
+            // console answers meanwhile, and the knowledge page says they are still being worked out.
+            let report = KnowledgeHealthReport(health)
+            let checking = Task.detached(priority: .background) { report.update(health.checked(with: assistant)) }
+            defer { checking.cancel() }
             let console = StaffConsole(
-                store: store, assistant: assistant, health: health, dataDirectory: data.directory,
+                store: store, assistant: assistant, health: report, dataDirectory: data.directory,
                 configuration: configuration, logger: logger)
             let host = host
             let application = console.makeService { port in

@@ -70,6 +70,23 @@ struct PagesTests {
         }
     }
 
+    @Test("while the lint and the scores are worked out, the knowledge page says so; then shows them")
+    func knowledgeStillChecking() async throws {
+        var loaded = StaffFixtures.health
+        loaded.findings = nil
+        loaded.scores = nil
+        let report = KnowledgeHealthReport(loaded)
+        try await withStaffConsole(health: report) { _, client in
+            try await client.signIn()
+            let before = try await client.get("/knowledge").text
+            #expect(before.contains("Still being checked"))
+            #expect(before.contains("Still being measured"))
+            report.update(StaffFixtures.health)
+            let after = try await client.get("/knowledge").text
+            #expect(after.contains("only 11 examples") && after.contains("89.9%"))
+        }
+    }
+
     @Test("counts show numbers and charts per series, never text")
     func counts() async throws {
         try await withStaffConsole { harness, client in

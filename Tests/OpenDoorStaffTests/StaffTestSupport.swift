@@ -37,6 +37,7 @@ struct StaffHarness: Sendable {
 func withStaffConsole(
     configure: (inout StaffConfiguration) -> Void = { _ in },
     metricsText: @escaping @Sendable () async -> String = { "" },
+    health: KnowledgeHealthReport = KnowledgeHealthReport(StaffFixtures.health),
     _ body: @Sendable (StaffHarness, StaffClient) async throws -> Void
 ) async throws {
     try await withTemporaryDirectory { directory in
@@ -50,7 +51,7 @@ func withStaffConsole(
         configuration.now = { clock.now }
         configure(&configuration)
         let console = StaffConsole(
-            store: store, assistant: ShippedKnowledge.assistant, health: StaffFixtures.health,
+            store: store, assistant: ShippedKnowledge.assistant, health: health,
             dataDirectory: directory, configuration: configuration, metricsText: metricsText,
             logger: logs.logger(label: "opendoor.staff.test"))
         let app = Application(router: console.makeRouter(sessions: MemoryPersistDriver()))
