@@ -88,7 +88,7 @@ enum StaffPage {
         nav a { margin-right: .9rem; color: var(--accent); text-decoration: none; }
         nav a[aria-current=page] { font-weight: 600; text-decoration: underline; }
         .signout { margin-left: auto; display: flex; gap: .6rem; align-items: center; color: var(--muted); }
-        main { max-width: 1200px; margin: 0 auto; padding: 1.2rem; }
+        main { max-width: 1320px; margin: 0 auto; padding: 1.2rem; }
         h1 { font-size: 1.4rem; margin: .2rem 0 1rem; }
         h2 { font-size: 1.1rem; margin: 1.6rem 0 .6rem; }
         table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
@@ -100,6 +100,9 @@ enum StaffPage {
         .status.contacted { background: #e0efe6; color: #1f5434; }
         .muted { color: var(--muted); }
         .actions form { display: inline; }
+        .actions, .nowrap { white-space: nowrap; }
+        .actions button { margin-right: .3rem; }
+        .card h2:first-child { margin-top: 0; }
         button { font: inherit; padding: .3rem .7rem; border: 1px solid var(--accent); border-radius: .3rem; \
         background: #fff; color: var(--accent); cursor: pointer; }
         button.primary { background: var(--accent); color: #fff; }

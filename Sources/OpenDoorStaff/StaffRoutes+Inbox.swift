@@ -82,8 +82,8 @@ extension StaffRoutes {
         return """
             <tr class="\(status)" data-reference="\(request.reference)" data-status="\(status)">\
             <td><span class="status \(status)">\(status)</span></td><td>\(age)</td><td>\(name)</td>\
-            <td><a href="\(phoneHref)">\(request.phone.display)</a></td><td>\(bestTime)</td><td>\(voicemail)</td>\
-            <td>\(request.channel.rawValue)</td><td>\(request.reference)</td>\
+            <td class="nowrap"><a href="\(phoneHref)">\(request.phone.display)</a></td><td>\(bestTime)</td>\
+            <td>\(voicemail)</td><td>\(request.channel.rawValue)</td><td class="nowrap">\(request.reference)</td>\
             <td class="actions">\(actions)</td></tr>
 
             """

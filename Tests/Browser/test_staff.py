@@ -14,6 +14,8 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ STAFF_URL = os.environ.get("OPENDOOR_STAFF_URL", "http://127.0.0.1:7462/")
 ACCOUNT = os.environ.get("OPENDOOR_STAFF_ACCOUNT", "dana")
 PASSWORD = os.environ.get("OPENDOOR_STAFF_PASSWORD", "")
 JSON_PORT = int(os.environ.get("OPENDOOR_JSON_PORT", "7461"))
+DATA = os.environ.get("OPENDOOR_DATA", "")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WAIT = 15
 XSS = "<img src=x onerror=alert(1)>"
@@ -70,8 +73,20 @@ def ask_for_callback(name, phone):
     return match.group(0)
 
 
+def insert_request_named(name, reference):
+    """A request whose name the chat would never accept (it holds HTML), written straight into the store,
+    to see the page show it as text."""
+    with sqlite3.connect(os.path.join(DATA, "callbacks.sqlite"), timeout=WAIT) as database:
+        database.execute(
+            "INSERT INTO callback_request (reference, created_ms, name, phone_e164, best_time, voicemail_ok, channel,"
+            " status) VALUES (?, ?, ?, '+14705550199', 'morning', 1, 'web', 'new')",
+            (reference, int(time.time() * 1000) - 3 * 3600 * 1000, name))
+
+
 def sign_in(driver):
     driver.get(STAFF_URL + "sign-in")
+    if not driver.find_elements(By.ID, "account"):
+        return  # signed in already: the sign-in page sends to the inbox
     driver.find_element(By.ID, "account").send_keys(ACCOUNT)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
@@ -91,13 +106,18 @@ def test_signed_out_sees_only_the_sign_in_page(driver):
 
 
 def test_inbox_mark_contacted_and_screenshot(driver):
-    reference = ask_for_callback(XSS, "(470) 555-0188")
+    insert_request_named(XSS, "XSS-789")
+    reference = ask_for_callback("Jordan", "(470) 555-0188")
     sign_in(driver)
     new_row = WebDriverWait(driver, WAIT).until(lambda d: row(d, reference))
     assert new_row.get_attribute("data-status") == "new"
-    assert re.match(r"\(\d+\) Callbacks", driver.title), driver.title
-    # The name is shown as text, not run as HTML.
-    assert XSS in new_row.text
+    assert "Jordan" in new_row.text
+    title = re.match(r"\((\d+)\) Callbacks", driver.title)
+    assert title, driver.title
+    assert int(title.group(1)) == len(driver.find_elements(By.CSS_SELECTOR, "tr[data-status='new']")) >= 2
+    # The name written as HTML is shown as text, not run.
+    assert XSS in row(driver, "XSS-789").text
+    assert "waiting 3 h" in row(driver, "XSS-789").text
     assert not driver.find_elements(By.CSS_SELECTOR, "tr img")
     phone = new_row.find_element(By.CSS_SELECTOR, "a[href^='tel:']")
     assert phone.get_attribute("href") == "tel:+14705550188"
