@@ -24,6 +24,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from test_widget import find_binary
+
 STAFF_URL = os.environ.get("OPENDOOR_STAFF_URL", "http://127.0.0.1:7462/")
 ACCOUNT = os.environ.get("OPENDOOR_STAFF_ACCOUNT", "dana")
 PASSWORD = os.environ.get("OPENDOOR_STAFF_PASSWORD", "")
@@ -32,13 +34,6 @@ DATA = os.environ.get("OPENDOOR_DATA", "")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WAIT = 15
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def find_binary(name, *fallbacks):
-    for candidate in (shutil.which(name), *fallbacks):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    pytest.fail(f"{name} is not installed (Tests/Browser/run installs it)")
 
 
 @pytest.fixture(scope="module")

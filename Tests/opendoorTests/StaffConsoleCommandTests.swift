@@ -1,4 +1,5 @@
 import Foundation
+import OpenDoorTestSupport
 import Testing
 
 /// `opendoor staff-user` and `opendoor staff` as an administrator runs them.
@@ -52,7 +53,7 @@ struct StaffConsoleCommandTests {
     }
 
     @Test("staff serves on the port it prints, health answers, the inbox needs sign-in, SIGTERM stops it")
-    func serves() throws {
+    func serves() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
@@ -60,37 +61,19 @@ struct StaffConsoleCommandTests {
         let announced = try #require(console.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(console.errorOutput)")
         #expect(console.errorOutput.contains("No staff accounts yet"))
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
-        #expect(try Self.fetch(port: port, path: "/health").status == 200)
-        let inbox = try Self.fetch(port: port, path: "/")
+        #expect(try await Self.fetch(port: port, path: "/health").status == 200)
+        let inbox = try await Self.fetch(port: port, path: "/")
         #expect(inbox.status == 303)
         console.stop(SIGTERM)
         #expect(console.process.terminationStatus == 0, "\(console.errorOutput)")
     }
 
-    /// One GET over a plain socket (no redirects followed): the status code.
-    static func fetch(port: Int, path: String) throws -> (status: Int, head: String) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw OpenDoorProcess.Failure("could not connect to port \(port)") }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
-        var response = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
-            response += chunk[0..<count]
-        }
-        let head = String(decoding: response, as: UTF8.self)
+    /// One GET over the shared TCP test client (no redirects followed): the status code.
+    static func fetch(port: Int, path: String) async throws -> (status: Int, head: String) {
+        let client = try await TestClient.connect(port: port)
+        try await client.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        let head = try await client.readToEnd()
+        await client.close()
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         return (status, head)
     }
