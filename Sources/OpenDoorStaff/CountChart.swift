@@ -27,13 +27,16 @@ struct CountChart {
                 fill="#1f5f8b"><title>\(days[index]): \(value)</title></rect>
                 """)
         }
+        // A small chart has no room for the scale: its row's total says the size.
+        let axis: Markup =
+            height >= 60 ? "<text x=\"0\" y=\"12\">\(top)</text><text x=\"0\" y=\"\(plotHeight + 4)\">0</text>" : ""
         let first = days.first.map { String($0.suffix(5)) } ?? ""
         let last = days.last.map { String($0.suffix(5)) } ?? ""
         return """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" \
             viewBox="0 0 \(width) \(height)" role="img" aria-label="\(label)">\
             <line x1="27" y1="\(plotHeight + 4)" x2="\(width - 2)" y2="\(plotHeight + 4)" stroke="#d9dee5"/>\
-            <text x="0" y="12">\(top)</text><text x="0" y="\(plotHeight + 4)">0</text>\
+            \(axis)\
             \(bars)\
             <text x="28" y="\(height - 2)">\(first)</text>\
             <text x="\(width - 34)" y="\(height - 2)">\(last)</text></svg>

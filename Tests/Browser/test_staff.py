@@ -144,3 +144,16 @@ def test_try_a_message_shows_the_explanation(driver):
     assert driver.find_elements(By.CSS_SELECTOR, "#candidates tbody tr")
     assert driver.find_element(By.CSS_SELECTOR, "#reply .reply").text.strip()
     driver.save_screenshot(str(ARTIFACTS / "staff-try-laptop.png"))
+
+
+def test_counts_and_knowledge_pages(driver):
+    sign_in(driver)
+    driver.get(STAFF_URL + "counts")
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.TAG_NAME, "h1"))
+    # The requests made above are counted by status; only numbers and ids are on the page.
+    requests = driver.find_element(By.ID, "requests")
+    assert requests.find_elements(By.TAG_NAME, "svg")
+    assert "Jordan" not in driver.page_source and "555" not in driver.page_source
+    driver.save_screenshot(str(ARTIFACTS / "staff-counts-laptop.png"))
+    driver.get(STAFF_URL + "knowledge")
+    assert driver.find_element(By.ID, "load-time").text.endswith("ms")
