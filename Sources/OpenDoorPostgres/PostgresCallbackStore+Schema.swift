@@ -38,7 +38,7 @@ extension PostgresCallbackStore {
                 "CREATE INDEX callback_request_on_created ON callback_request (created_ms)",
             ]
         )
-    ]
+    ] + auditMigrations
 
     /// The newest migration this version knows.
     static var currentSchema: String { migrations.last?.identifier ?? "none" }
