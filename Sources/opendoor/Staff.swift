@@ -40,6 +40,38 @@ extension OpenDoor {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.staff", defaultLevel: .info)
+            var configuration = StaffConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.secureCookies = secureCookies
+            configuration.refreshSeconds = refresh
+            let (console, store) = try await Self.makeConsole(
+                knowledge: options, data: data, configuration: configuration, logger: logger)
+            let host = host
+            let application = console.makeService { port in
+                printError("Staff console at http://\(host):\(port)/")
+            }
+            var group = ServiceGroupConfiguration(
+                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = .seconds(10)
+            do {
+                try await ServiceGroup(configuration: group).run()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try? await store.close()
+        }
+
+        /// The console on the knowledge and store `serve` or `staff` were given, with its own connection to the store.
+        /// Prints which accounts file and data folder it uses; exits 1 when the accounts or the knowledge can't be read.
+        static func makeConsole(
+            knowledge options: KnowledgeOptions,
+            data: DataOptions,
+            configuration: StaffConfiguration,
+            logger: Logger,
+            metricsText: @escaping @Sendable () async -> String = { "" }
+        ) async throws -> (StaffConsole, any CallbackAuditStore) {
             let (folder, origin) = data.source
             let accounts: StaffAccounts
             do {
@@ -75,33 +107,14 @@ extension OpenDoor {
                 }
                 store = reopening
             }
-            var configuration = StaffConfiguration()
-            configuration.host = host
-            configuration.port = port
-            configuration.secureCookies = secureCookies
-            configuration.refreshSeconds = refresh
             // The lint and the scores take a while (the lint matches every example against the others): the
             // console answers meanwhile, and the knowledge page says they are still being worked out.
             let report = KnowledgeHealthReport(health)
-            let checking = Task.detached(priority: .background) { report.update(health.checked(with: assistant)) }
-            defer { checking.cancel() }
+            Task.detached(priority: .background) { report.update(health.checked(with: assistant)) }
             let console = StaffConsole(
                 store: store, assistant: assistant, health: report, dataDirectory: data.directory,
-                configuration: configuration, logger: logger)
-            let host = host
-            let application = console.makeService { port in
-                printError("Staff console at http://\(host):\(port)/")
-            }
-            var group = ServiceGroupConfiguration(
-                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            group.maximumGracefulShutdownDuration = .seconds(10)
-            do {
-                try await ServiceGroup(configuration: group).run()
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            try? await store.close()
+                configuration: configuration, metricsText: metricsText, logger: logger)
+            return (console, store)
         }
     }
 }

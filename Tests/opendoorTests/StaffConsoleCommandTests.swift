@@ -68,6 +68,33 @@ struct StaffConsoleCommandTests {
         #expect(console.process.terminationStatus == 0, "\(console.errorOutput)")
     }
 
+    @Test("serve --staff-port runs the console in the server's process, with the server's metrics at /metrics")
+    func insideServe() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let server = try OpenDoorProcess(
+            ["serve", "--data", data.path, "--no-text", "--json-port", "0", "--staff-port", "0"])
+        let announced = try #require(server.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(server.errorOutput)")
+        let staffPort = try #require(Int(announced.split(separator: ":").last!.dropLast()))
+        let listening = server.waitForError(matching: #"json_port=\d+"#)
+        let jsonPort = try #require(
+            listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
+
+        let client = try await TestClient.connect(port: jsonPort, timeout: 30)
+        _ = try await client.readLine()
+        #expect(try await client.ask("what if i relapsed").intent == "faq_relapse")
+        #expect(try await client.hello().type == "hello", "answered once the reply before it is counted")
+        await client.close()
+
+        #expect(try await Self.fetch(port: staffPort, path: "/").status == 303, "the inbox needs sign-in")
+        let metrics = try await Self.fetch(port: staffPort, path: "/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.head.contains(#"opendoor_replies_total{intent="faq_relapse"} 1"#), "\(metrics.head)")
+        server.stop(SIGTERM)
+        #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
+    }
+
     /// One GET over the shared TCP test client (no redirects followed): the status code.
     static func fetch(port: Int, path: String) async throws -> (status: Int, head: String) {
         let client = try await TestClient.connect(port: port)
