@@ -212,18 +212,22 @@ struct PrivatePostgres {
         try await Self.runScript(["stop", server.directory])
     }
 
-    /// Runs the script with its output in a file, and waits for it on a thread of its own.
-    ///
-    /// Not Foundation's `Process`: on Linux its `waitUntilExit()` was seen never to return once this
-    /// script had started a server (the script's process stayed a zombie, never reaped), and its output
-    /// pipe stayed open in the server.
     @discardableResult
     private static func runScript(_ arguments: [String]) async throws -> String {
-        try await offThePool { try runScriptBlocking(arguments) }
+        try await runRepositoryScript(script, arguments)
     }
+}
 
-    private static func runScriptBlocking(_ arguments: [String]) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-postgres-\(UUID()).out")
+/// Runs a script of the repository's (Scripts/postgres, Scripts/haproxy) with its output in a file, and
+/// waits for it on a thread of its own; returns what it printed.
+///
+/// Not Foundation's `Process`: on Linux its `waitUntilExit()` was seen never to return once such a script
+/// had started a server (the script's process stayed a zombie, never reaped), and its output pipe stayed
+/// open in the server.
+@discardableResult
+func runRepositoryScript(_ script: URL, _ arguments: [String]) async throws -> String {
+    try await offThePool {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-script-\(UUID()).out")
         defer { try? FileManager.default.removeItem(at: file) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
