@@ -59,7 +59,7 @@ public struct LoadGenerator: Sendable {
         }
 
         /// The messages of one callback request in the shipped knowledge's wording, as JSON lines.
-        public static let shippedScript = jsonLines([
+        public static let shippedScript = LoadGenerator.jsonLines([
             "i want to come back", "yes", "skip", "470 555 0142", "evening", "no", "yes",
         ])
 

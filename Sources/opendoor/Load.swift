@@ -146,7 +146,7 @@ extension OpenDoor {
                 printError("The file limit is \(fileLimit): too low for \(needed) connections. Raise it (ulimit -Hn).")
                 throw ExitCode(1)
             }
-            var configuration = configuration
+            var configuration = self.configuration
             configuration.target = try targetAddress()
             configuration.savedMarker = try savedMarker()
             let benchmark = try LoadBenchmark(configuration, maximumConnections: needed + 10)

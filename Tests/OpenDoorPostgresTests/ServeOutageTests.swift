@@ -12,8 +12,7 @@ struct ServeOutageTests {
     static let centerNumber = "284-1834"
 
     @Test(
-        "down at start: serve answers and gives the number, then saves once it is back; stopped mid-request: "
-            + "an honest failure with the number, the server goes on, and saves again once it is back",
+        "down at start: serve answers, gives the number, saves once it is back; stopped mid-request: an honest failure, the server goes on, saves again",
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )
     func outages() async throws {

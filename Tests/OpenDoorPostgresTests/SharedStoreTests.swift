@@ -45,9 +45,9 @@ struct SharedStoreTests {
             let victim = servers[0]
             // The kill comes from the visitor whose confirmation is the 40th: mid-run, on an event.
             let killAt = 40
-            let confirmedBeforeKill = Mutex<Set<String>>([])
+            let confirmedBeforeKill = References()
             let outcomes = await Self.run(Self.visitors, on: servers.map(\.port)) { reference in
-                let kill = confirmedBeforeKill.withLock { confirmed -> Bool in
+                let kill = confirmedBeforeKill.set.withLock { confirmed -> Bool in
                     confirmed.insert(reference)
                     return confirmed.count == killAt
                 }
@@ -57,7 +57,7 @@ struct SharedStoreTests {
             #expect(victim.process.terminationReason == .uncaughtSignal)
             #expect(try await servers[1].stop() == 0)
 
-            let before = confirmedBeforeKill.withLock { $0 }
+            let before = confirmedBeforeKill.set.withLock { $0 }
             #expect(before.count >= killAt)
             let stored = try await Self.stored(url)
             let storedReferences = Set(stored.map(\.reference))
@@ -77,6 +77,11 @@ struct SharedStoreTests {
     }
 
     // MARK: - Support
+
+    /// Reference codes gathered by several threads.
+    final class References: Sendable {
+        let set = Mutex<Set<String>>([])
+    }
 
     /// What became of one visitor's request.
     struct Outcome: Sendable {
