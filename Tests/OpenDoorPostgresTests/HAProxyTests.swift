@@ -110,11 +110,7 @@ struct HAProxy {
             Issue.record(reason, severity: .warning)
             try Test.cancel(reason)
         }
-        var values: [String: String] = [:]
-        for line in output.split(separator: "\n") where line.hasPrefix("export ") {
-            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
-        }
+        let values = exports(in: output)
         let port = try #require(values["OPENDOOR_HAPROXY_PORT"].flatMap { Int($0) }, "\(output)")
         let directory = try #require(values["OPENDOOR_HAPROXY_DIR"], "\(output)")
         return HAProxy(port: port, directory: directory)

@@ -184,11 +184,7 @@ struct PrivatePostgres {
     /// Starts a server and reads the URL and folder `Scripts/postgres start` prints.
     static func start() async throws -> PrivatePostgres {
         let output = try await Self.runScript(["start"])
-        var values: [String: String] = [:]
-        for line in output.split(separator: "\n") where line.hasPrefix("export ") {
-            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
-        }
+        let values = exports(in: output)
         guard let url = values["OPENDOOR_TEST_POSTGRES"], let directory = values["OPENDOOR_POSTGRES_DIR"] else {
             throw CallbackStoreError.cannotOpen(path: script.path, reason: "printed no URL: \(output)")
         }
@@ -251,4 +247,14 @@ func runRepositoryScript(_ script: URL, _ arguments: [String]) async throws -> S
         }
         return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
     }
+}
+
+/// The `export NAME=VALUE` lines a script printed for `eval`, as a dictionary.
+func exports(in output: String) -> [String: String] {
+    var values: [String: String] = [:]
+    for line in output.split(separator: "\n") where line.hasPrefix("export ") {
+        let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
+        if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
+    }
+    return values
 }

@@ -156,7 +156,7 @@ struct Visitor: Sendable {
     /// Connects and reads the greeting, for a conversation held open across events (use it from one thread
     /// at a time, off Swift's concurrency pool).
     func open(timeout: Int = 60) throws -> Connection {
-        let connection = Connection(socket: try Self.connect(port: port, timeout: timeout))
+        let connection = Connection(socket: try TestClient.connectedSocket(port: port, timeout: TimeInterval(timeout)))
         guard try connection.lines.next() != nil else {
             connection.close()
             throw Failure(description: "closed before the greeting")
@@ -198,29 +198,6 @@ struct Visitor: Sendable {
             closed = true
             Glibc.close(lines.socket)
         }
-    }
-
-    private static func connect(port: Int, timeout: Int) throws -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
-        var wait = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            let code = errno
-            close(descriptor)
-            throw Failure(description: "connect to port \(port) failed: errno \(code)")
-        }
-        return descriptor
     }
 }
 
