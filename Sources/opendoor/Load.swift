@@ -116,7 +116,7 @@ extension OpenDoor {
                     throw ValidationError("--phase idle reads the server's memory; it can't with --target.")
                 }
                 if store != nil {
-                    throw ValidationError("--store chooses the store of the server started here; with --target none is.")
+                    throw ValidationError("--store is for the server started here; with --target none is started.")
                 }
             }
             if let store {
