@@ -82,22 +82,32 @@ struct DataOptions: ParsableArguments {
     /// Opens the store a service (serve, chat) writes to.
     ///
     /// A SQLite store never fails: when it can't be written, the service still runs, gives the center's
-    /// number instead of offering callbacks, and starts saving again once the store can be written. What
-    /// is wrong is printed for whoever started it. A PostgreSQL store that can't be reached at start
-    /// (a wrong URL, a database that is down) stops the command with the reason: exit 1.
+    /// number instead of offering callbacks, and starts saving again once the store can be written. The
+    /// same for a PostgreSQL database that can't be reached at start: the service runs, and the store
+    /// connects when the database is back. What is wrong is printed for whoever started it. A PostgreSQL
+    /// store that answers but can't be used (a refused login, no such database, a newer schema) stops the
+    /// command with the reason: exit 1.
     func openForService(logger: Logger) async throws -> any CallbackStore {
+        let store: any CallbackStore
+        let problem: CallbackStoreError?
         switch try location() {
         case .postgres(let url, let origin):
-            return try await openPostgres(url, origin: origin, logger: logger)
-        case .sqlite(let directory, _):
-            let store = ReopeningCallbackStore(directory: directory, logger: logger)
-            if let problem = await store.unavailability {
-                printError(
-                    "OpenDoor runs without saving callback requests for now: \(problem) "
-                        + "Visitors who ask for a call are given the center's number until requests can be saved again.")
+            do {
+                let postgres = try await PostgresCallbackStore.openForService(url: url, logger: logger)
+                (store, problem) = (postgres, await postgres.unavailability)
+            } catch {
+                throw failure(error, place: "\(url)", origin: origin)
             }
-            return store
+        case .sqlite(let directory, _):
+            let sqlite = ReopeningCallbackStore(directory: directory, logger: logger)
+            (store, problem) = (sqlite, await sqlite.unavailability)
         }
+        if let problem {
+            printError(
+                "OpenDoor runs without saving callback requests for now: \(problem) "
+                    + "Visitors who ask for a call are given the center's number until requests can be saved again.")
+        }
+        return store
     }
 
     /// Opens an existing store for a staff command: the SQLite folder (see ``openExisting(logger:writes:)``)
