@@ -452,10 +452,10 @@ public actor PostgresCallbackStore: CallbackStore {
                 """
                 INSERT INTO callback_request
                     (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel,
-                     status, save_key)
+                     status, save_key, best_time_said)
                 VALUES (\(request.reference), \(milliseconds), \(request.name), \(request.phone.e164),
                     \(request.phone.extensionDigits), \(request.bestTime.rawValue), \(request.voicemailOK),
-                    \(request.channel.rawValue), \(request.status.rawValue), \(saveKey))
+                    \(request.channel.rawValue), \(request.status.rawValue), \(saveKey), \(request.bestTimeSaid))
                 ON CONFLICT (save_key) DO NOTHING
                 RETURNING \(unescaped: columns)
                 """
