@@ -344,6 +344,7 @@ struct SafetyTests {
             ("i overdosed. that was years ago", nil),
             ("we watched a film. the guy overdosed", nil),
             ("i overdosed. we watched a film", .crisis),
+            ("that was years ago. i overdosed", .crisis),
             ("i overdosed. that was years ago. lately it is back", SafetyLevel.check),
             ("i overdosed. that was years ago. i want to overdose tonight", .crisis),
             ("that was years ago. i overdosed just now", .crisis),

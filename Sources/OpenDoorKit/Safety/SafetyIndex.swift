@@ -563,11 +563,12 @@ struct SafetyIndex: Sendable {
     /// Denial phrases are set aside before the crisis patterns run, so "i'm not going to kill myself" finds
     /// nothing while "jk i want to die" still does. A finding in a sentence that tells it as history ("two
     /// years ago", "that's why i started") counts only as a check-in, and only when something in the same
-    /// sentence makes it current ("again", "lately"). Another sentence of the message can excuse a finding too,
-    /// but only one with nothing of the visitor's present in it (`present:`, "i want", "right now"): a sentence
-    /// that tells it as a story (`story:`, "i overdosed on fentanyl. that was what got me into treatment"), or,
-    /// when the finding's sentence doesn't speak of the visitor (`self:`), any history phrase ("just watched a
-    /// film. the guy overdoses"). Then something current anywhere in the message leaves the check-in.
+    /// sentence makes it current ("again", "lately"). Another sentence can excuse a finding too, but only in a
+    /// sentence with nothing of the visitor's present in it (`present:`, "i want", "right now"): the sentence
+    /// just after telling it as a story (`story:`, "i overdosed on fentanyl. that was what got me into
+    /// treatment"), or, when the finding's sentence doesn't speak of the visitor (`self:`), a history phrase
+    /// anywhere ("just watched a film. the guy overdoses"). Then something current anywhere in the message
+    /// leaves the check-in.
     ///
     /// With `wholeMessageDenial`, the denial is judged on the message as a whole (up to one window), so that a
     /// later sentence can take back an earlier one: "i'm ok. i'm not ok actually" is no denial.
@@ -612,7 +613,7 @@ struct SafetyIndex: Sendable {
         var best: CrisisAssessment?
         for segment in found {
             guard var finding = segment.crisis else { continue }
-            let elsewhere = stories.contains { $0 != segment.number }
+            let elsewhere = stories.contains(segment.number + 1)
                 || (!segment.selfReference && histories.contains { $0 != segment.number })
             if !segment.toldAsHistory && !segment.present && elsewhere {
                 guard current else { continue }
@@ -632,7 +633,7 @@ struct SafetyIndex: Sendable {
         var denial = false
         /// A history phrase is in it (past, someone else's, a film, a group topic).
         var history = false
-        /// A story phrase is in it: it tells the sentence before as a story.
+        /// A story phrase is in it: it tells the sentence (or window) before as a story.
         var story = false
         /// A current phrase is in it.
         var current = false
