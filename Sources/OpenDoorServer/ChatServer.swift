@@ -25,6 +25,7 @@ public actor ChatServer: Service {
     private nonisolated let logger: Logger
     private nonisolated let reloader: (@Sendable () throws -> Assistant)?
     private nonisolated let eventLoopGroup: MultiThreadedEventLoopGroup
+    private nonisolated let metrics: any ChatServerMetrics
 
     /// The assistant new conversations start with; a reload replaces it.
     private var assistant: Assistant
@@ -51,12 +52,15 @@ public actor ChatServer: Service {
     ///   - logger: Logs connection ids, events, intents and latencies; never what visitors type.
     ///   - reloadAssistant: Loads the knowledge again, for SIGHUP and ``reloadKnowledge()``; throws when
     ///     the knowledge on disk is broken, and then the old one stays.
+    ///   - metrics: Told about connections, replies, refusals and reloads (never text), e.g. OpenDoorMetrics'
+    ///     `ServerMetrics`; by default nothing is counted.
     public init(
         configuration: ServerConfiguration = ServerConfiguration(),
         assistant: Assistant,
         store: any CallbackStore,
         logger: Logger,
-        reloadAssistant: (@Sendable () throws -> Assistant)? = nil
+        reloadAssistant: (@Sendable () throws -> Assistant)? = nil,
+        metrics: any ChatServerMetrics = NoChatServerMetrics()
     ) {
         self.configuration = configuration
         self.assistant = assistant
@@ -64,6 +68,7 @@ public actor ChatServer: Service {
         self.logger = logger
         self.reloader = reloadAssistant
         self.eventLoopGroup = .singleton
+        self.metrics = metrics
         self.busyRefusals = RefusalLog(interval: configuration.refusalLogInterval)
     }
 
@@ -103,11 +108,13 @@ public actor ChatServer: Service {
         do {
             fresh = try reloader()
         } catch {
+            metrics.knowledgeReloaded(succeeded: false)
             logger.error(
                 "knowledge reload refused; keeping the knowledge already loaded", metadata: ["error": "\(error)"])
             throw error
         }
         await install(fresh)
+        metrics.knowledgeReloaded(succeeded: true)
         logger.notice("knowledge reloaded", metadata: ["intents": "\(fresh.knowledge.intents.count)"])
     }
 
@@ -204,7 +211,7 @@ public actor ChatServer: Service {
         logger[metadataKey: "protocol"] = "\(chatProtocol)"
         let session = ChatSession(
             chatProtocol: chatProtocol, assistant: admission.assistant, store: store, configuration: configuration,
-            logger: logger)
+            logger: logger, metrics: metrics)
         guard admission.admitted else {
             await session.refuseBusy(connection)
             return
@@ -221,14 +228,17 @@ public actor ChatServer: Service {
             busyRefusals.refused(
                 "busy", message: "connections refused: chat full", logger: logger,
                 metadata: ["max_connections": "\(configuration.maximumConnections)"])
+            metrics.connectionRefused()
             return (lastConnectionID, assistant, false)
         }
         openConnections += 1
+        metrics.connectionsOpen(openConnections)
         return (lastConnectionID, assistant, true)
     }
 
     private func release() {
         openConnections -= 1
+        metrics.connectionsOpen(openConnections)
     }
 
     private func install(_ fresh: Assistant) {

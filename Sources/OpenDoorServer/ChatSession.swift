@@ -20,6 +20,8 @@ struct ChatSession: Sendable {
     let configuration: ServerConfiguration
     /// Carries the connection id and protocol; never message text or phone numbers.
     let logger: Logger
+    /// Counts replies, their time, crisis events and rate-limit refusals.
+    let metrics: any ChatServerMetrics
 
     /// Serves the connection until the client leaves, it idles out or the server shuts down, then closes it.
     func run(_ connection: AcceptedConnection) async {
@@ -133,6 +135,7 @@ struct ChatSession: Sendable {
                 try await send(.reply(reply), to: outbound)
                 let latency = ContinuousClock.now - started
                 traffic.replied(in: latency)
+                metrics.replied(reply, latency: latency)
                 // Per reply at debug: at info, a busy server would spend a tenth of its time on this line.
                 // Latency is summed up at info when the connection closes; crises are logged at warning.
                 if logsReplies {
@@ -171,6 +174,7 @@ struct ChatSession: Sendable {
     ) async throws {
         // A flood of refused lines is a few log lines, not one each: the connection's close line has the total.
         traffic.refusals.refused("\(error.code)", message: "lines refused", logger: logger)
+        if error.code == .rateLimited { metrics.rateLimited() }
         try await send(.error(error), to: outbound)
     }
 

@@ -102,13 +102,19 @@ struct DataOptions: ParsableArguments {
 
     /// Opens an existing store for a staff command: the SQLite folder (see ``openExisting(logger:writes:)``)
     /// or the PostgreSQL database, whose schema is created or brought up to date if needed.
+    /// Says on standard error which store it opened and what chose it, so that a list from the wrong folder is
+    /// never mistaken for an empty one.
     func openStaffStore(logger: Logger, writes: Bool) async throws -> any StaffStore {
-        switch try location() {
+        let store: any StaffStore
+        let location = try location()
+        switch location {
         case .postgres(let url, let origin):
-            return try await openPostgres(url, origin: origin, logger: logger)
+            store = try await openPostgres(url, origin: origin, logger: logger)
         case .sqlite:
-            return try openExisting(logger: logger, writes: writes)
+            store = try openExisting(logger: logger, writes: writes)
         }
+        printError("Store: \(store.path) (chosen by \(location.origin)).")
+        return store
     }
 
     /// Opens an existing store for a staff command; never creates a folder or a file.
@@ -172,6 +178,13 @@ struct DataOptions: ParsableArguments {
 enum StoreLocation: Sendable {
     case sqlite(URL, origin: String)
     case postgres(PostgresStoreURL, origin: String)
+
+    /// What chose it: `--data`, `$OPENDOOR_STORE`, the default …
+    var origin: String {
+        switch self {
+        case .sqlite(_, let origin), .postgres(_, let origin): origin
+        }
+    }
 
     /// Reads `postgres://…`, `postgresql://…`, `sqlite:DIR` or a plain folder path; `origin` says
     /// where it was written, for messages.

@@ -11,7 +11,8 @@ struct CallbackReportTests {
         name: String?,
         minutesAfterEpoch: Double = 0,
         reference: String = "K7M-3QP",
-        phone: PhoneNumber = phone
+        phone: PhoneNumber = phone,
+        bestTimeSaid: String? = nil
     ) -> CallbackRequest {
         CallbackRequest(
             id: id,
@@ -22,7 +23,8 @@ struct CallbackReportTests {
             bestTime: .morning,
             voicemailOK: true,
             channel: .web,
-            status: .new
+            status: .new,
+            bestTimeSaid: bestTimeSaid
         )
     }
 
@@ -114,16 +116,16 @@ struct CallbackReportTests {
         let csv = CallbackReport.csv(requests)
         let lines = csv.components(separatedBy: "\r\n")
         #expect(lines.last == "")  // every record ends with CRLF
-        #expect(lines[0] == "reference,created,name,phone,best_time,voicemail_ok,channel,status")
-        #expect(lines[1] == "JJJ-JJJ,2025-03-04T14:06:00Z,,(470) 555-0123,morning,yes,web,new")
-        #expect(lines[2] == "HHH-HHH,2025-03-04T14:05:00Z,'=cmd,(470) 555-0123,morning,yes,web,new")
+        #expect(lines[0] == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said")
+        #expect(lines[1] == "JJJ-JJJ,2025-03-04T14:06:00Z,,(470) 555-0123,morning,yes,web,new,")
+        #expect(lines[2] == "HHH-HHH,2025-03-04T14:05:00Z,'=cmd,(470) 555-0123,morning,yes,web,new,")
         #expect(lines[3].contains(",'-2+3,"))
         #expect(lines[4].contains(",'@SUM(A1),"))
         #expect(lines[5].contains(",'+1-555,"))
         #expect(lines[6].contains(#","Smith, ""Jo""","#))
         #expect(lines[7].contains(#","'=HYPERLINK(""http://evil.example"",""x"")","#))
         #expect(!csv.contains("\u{1B}"))
-        #expect(CallbackReport.csv([]) == "reference,created,name,phone,best_time,voicemail_ok,channel,status\r\n")
+        #expect(CallbackReport.csv([]) == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said\r\n")
     }
 
     @Test("JSON has every field, null for no name, sanitized names, newest first")
@@ -157,5 +159,20 @@ struct CallbackReportTests {
         #expect(!json.contains("\\u001b") && !json.contains("\u{1B}"))
         let empty = try JSONSerialization.jsonObject(with: Data(CallbackReport.json([]).utf8)) as? [Any]
         #expect(empty?.isEmpty == true)
+    }
+
+    @Test("Exports keep the best time as the visitor said it, sanitized, beside the normalized part")
+    func bestTimeSaid() throws {
+        let said = Self.request(id: 1, name: "Sam", bestTimeSaid: "after 5 on weekdays, \u{1B}[31mnot fridays")
+        let picked = Self.request(id: 2, name: "Jo", minutesAfterEpoch: 1, reference: "CCC-CCC")
+        let lines = CallbackReport.csv([said, picked]).components(separatedBy: "\r\n")
+        #expect(lines[1].hasSuffix(",new,"))
+        #expect(lines[2].hasSuffix(#",new,"after 5 on weekdays, not fridays""#))
+        let decoded = try #require(
+            JSONSerialization.jsonObject(with: Data(CallbackReport.json([said, picked]).utf8)) as? [[String: Any]]
+        )
+        #expect(decoded[0]["bestTimeSaid"] is NSNull)
+        #expect(decoded[1]["bestTimeSaid"] as? String == "after 5 on weekdays, not fridays")
+        #expect(CallbackReport.table([said]).contains("after 5 on weekdays, not fridays (morning)"))
     }
 }

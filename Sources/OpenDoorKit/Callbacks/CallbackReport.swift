@@ -60,12 +60,15 @@ public enum CallbackReport {
     /// CSV as RFC 4180 has it: a header record, CRLF line ends, fields quoted when they hold a comma,
     /// a quote or a line break, quotes doubled.
     ///
-    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status`; `created` is
-    /// ISO 8601 in UTC, `phone` as people write it (`(470) 555-0123`). A field starting with `=`, `+`,
+    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said`;
+    /// `best_time` is the normalized part for sorting, `best_time_said` the visitor's own words (empty when
+    /// they picked an option); `created` is ISO 8601 in UTC, `phone` as people write it (`(470) 555-0123`). A field starting with `=`, `+`,
     /// `-` or `@` gets a leading `'` so a spreadsheet shows it as text instead of running it as a
     /// formula (OWASP's advice for CSV injection).
     public static func csv(_ requests: [CallbackRequest]) -> String {
-        let header = ["reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status"]
+        let header = [
+            "reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status", "best_time_said",
+        ]
         let rows = sorted(requests).map { request in
             [
                 request.reference,
@@ -76,6 +79,7 @@ public enum CallbackReport {
                 request.voicemailOK ? "yes" : "no",
                 request.channel.rawValue,
                 request.status.rawValue,
+                request.bestTimeSaid.map(sanitize) ?? "",
             ]
         }
         return ([header] + rows).map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
@@ -85,7 +89,7 @@ public enum CallbackReport {
     /// null when the visitor gave none:
     ///
     /// ```json
-    /// [{"bestTime": "morning", "channel": "web", "created": "2025-03-04T14:05:06Z", "id": 1,
+    /// [{"bestTime": "morning", "bestTimeSaid": null, "channel": "web", "created": "2025-03-04T14:05:06Z", "id": 1,
     ///   "name": "Sam", "phone": {"display": "(470) 555-0123", "e164": "+14705550123"},
     ///   "reference": "K7M-3QP", "status": "new", "voicemailOK": true}]
     /// ```
@@ -292,6 +296,7 @@ extension CallbackReport {
         var name: String?
         var phone: Phone
         var bestTime: BestTime
+        var bestTimeSaid: String?
         var voicemailOK: Bool
         var channel: CallbackChannel
         var status: CallbackStatus
@@ -307,13 +312,14 @@ extension CallbackReport {
                 extension: request.phone.extensionDigits
             )
             bestTime = request.bestTime
+            bestTimeSaid = request.bestTimeSaid.map(CallbackReport.sanitize)
             voicemailOK = request.voicemailOK
             channel = request.channel
             status = request.status
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, reference, created, name, phone, bestTime, voicemailOK, channel, status
+            case id, reference, created, name, phone, bestTime, bestTimeSaid, voicemailOK, channel, status
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -324,6 +330,7 @@ extension CallbackReport {
             try container.encode(name, forKey: .name)  // null, not missing, when there is none
             try container.encode(phone, forKey: .phone)
             try container.encode(bestTime, forKey: .bestTime)
+            try container.encode(bestTimeSaid, forKey: .bestTimeSaid)  // null when an option was picked
             try container.encode(voicemailOK, forKey: .voicemailOK)
             try container.encode(channel, forKey: .channel)
             try container.encode(status, forKey: .status)
