@@ -16,6 +16,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // The staff console (OpenDoorStaff). No swift-configuration: the console reads its settings from flags.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
     ],
     targets: [
         // The product's brain: knowledge, matching, safety, dialogue. No sockets, no terminals, no SQLite.
@@ -24,7 +29,11 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Optimized in debug builds too (tests and `@testable` still work): `opendoor lint` builds the index
+            // and trains the learned weights once per example, left out (2,780 times), and the eval stages
+            // match thousands of messages; unoptimized, lint alone took about 3 minutes of CI.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // The durable callback store on SQLite.
         .target(
@@ -55,6 +64,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The staff console: an HTTP server on Hummingbird (sign-in, the callback inbox, try a message, knowledge
+        // health, counts). Depends on the core only; the command line hands it a store.
+        .target(
+            name: "OpenDoorStaff",
+            dependencies: [
+                "OpenDoorKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Benchmark tools, not the product: the load generator, the line-echo baseline, `opendoor load`'s phases.
         .target(
             name: "OpenDoorLoad",
@@ -62,6 +86,35 @@ let package = Package(
                 "OpenDoorServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Operator tools: Prometheus metrics (the registry, the names, a tiny /metrics endpoint) and the webhook that
+        // tells the center's own system a callback request was saved.
+        .target(
+            name: "OpenDoorMetrics",
+            dependencies: [
+                "OpenDoorKit", "OpenDoorServer",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The webhook: a JSON POST (reference, channel, time; never name or phone) for each saved callback request,
+        // retried with backoff, on a small HTTP/1.1 client of its own.
+        .target(
+            name: "OpenDoorNotifications",
+            dependencies: [
+                "OpenDoorKit", "OpenDoorMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,7 +127,7 @@ let package = Package(
             name: "opendoor",
             dependencies: [
                 "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorLoad", "OpenDoorTerminal", "OpenDoorLogging",
-                "OpenDoorPostgres",
+                "OpenDoorPostgres", "OpenDoorMetrics", "OpenDoorNotifications", "OpenDoorStaff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,6 +182,38 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OpenDoorMetricsTests",
+            dependencies: [
+                "OpenDoorMetrics", "OpenDoorServer", "OpenDoorKit", "OpenDoorTestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OpenDoorNotificationsTests",
+            dependencies: [
+                "OpenDoorNotifications", "OpenDoorMetrics", "OpenDoorServer", "OpenDoorKit", "OpenDoorTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OpenDoorStaffTests",
+            dependencies: [
+                "OpenDoorStaff", "OpenDoorKit", "OpenDoorSQLite", "OpenDoorTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -36,6 +36,18 @@ public struct LoadBenchmark: Sendable {
         public var serverLogLevel: String?
         /// The knowledge folder the chat server loads.
         public var knowledgeDirectory: URL
+        /// A chat server (or a load balancer in front of several) already running, driven instead of
+        /// starting one: its CPU time and memory are not known here.
+        public var target: (host: String, port: Int)?
+        /// The callback store of the chat server started here (`postgres://…`): its `--store`. Nil for a
+        /// SQLite folder of the benchmark's own.
+        public var store: String?
+        /// Paced: the share of connections that ask for a call and confirm it, again and again (JSON lines
+        /// only); their confirmations are timed on their own.
+        public var callbackShare = 0.05
+        /// Text of the answer that says a request was saved (the knowledge's `saved` sentence up to the
+        /// reference code).
+        public var savedMarker = "Your reference is"
 
         /// The defaults, with the knowledge in `knowledgeDirectory`.
         public init(knowledgeDirectory: URL) {
@@ -85,6 +97,15 @@ public struct LoadBenchmark: Sendable {
         return Int(clamping: limit.rlim_cur)
     }
 
+    /// Where the chat server under load is, for messages.
+    private var chatServerNote: String {
+        if let target = command.target { return "the running server at \(target.host):\(target.port)" }
+        return "opendoor serve "
+            + (command.store.map { _ in "--store postgres://… " } ?? "")
+            + (command.serverLogLevel.map { "--log-level \($0) " } ?? "(default log level) ")
+            + "--max-connections \(maximumConnections) (rate limits raised)"
+    }
+
     /// Runs the chosen phases and prints what they measured; true when every floor was met.
     public func run(group: MultiThreadedEventLoopGroup) async throws -> Bool {
         var buildNote = ""
@@ -93,10 +114,8 @@ public struct LoadBenchmark: Sendable {
         #endif
         print("opendoor load: \(command.chatProtocol) protocol\(buildNote)")
         print(
-            "servers: child processes, fresh for each measurement; chat = opendoor serve "
-                + (command.serverLogLevel.map { "--log-level \($0) " } ?? "(default log level) ")
-                + "--max-connections \(maximumConnections) (rate limits raised); memory and CPU from /proc/<pid>; "
-                + "\(Self.serverThreads) event-loop thread(s) each")
+            "servers: child processes, fresh for each measurement; chat = \(chatServerNote); "
+                + "memory and CPU from /proc/<pid>; \(Self.serverThreads) event-loop thread(s) each")
         print(
             "client: this process, \(command.clientThreads) NIO event-loop thread(s); "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores shared; load average \(Self.loadAverage())")
@@ -127,17 +146,57 @@ public struct LoadBenchmark: Sendable {
         let generator = LoadGenerator(
             group: group, connections: command.connections, messagesPerConnection: command.messages,
             shape: .paced(perSecond: command.rate))
+        let callbacks = pacedCallbacks
+        if let callbacks {
+            print(
+                "  \(Self.number(callbacks.share * 100))% of the connections ask for a call and confirm it, "
+                    + "then ask again (\(callbacks.script.count) messages a request)")
+        }
         print(Self.header)
-        let echo = try await measure(.echo, with: generator)
-        let chat = try await measure(.chat, with: generator)
+        let echo = try await measure(.echo, with: generator, callbacks: callbacks)
+        let chat = try await measure(.chat, with: generator, callbacks: callbacks)
         let p99 = chat.result.latency.p99
-        let met = p99 < 10 && chat.result.failedConnections == 0 && chat.result.errors == 0
+        var met = p99 < 10 && chat.result.failedConnections == 0 && chat.result.errors == 0
         let note = command.connections == 1000 && command.rate == 20 ? "" : " (the floor is for 1000 × 20/s)"
         print(
             "  floor: chat p99 < 10 ms\(note): "
                 + "\(met ? "met" : "NOT MET") "
                 + "(p99 \(Self.number(p99)) ms; echo \(Self.number(echo.result.latency.p99)) ms)")
+        if callbacks != nil {
+            met = savesMet(chat.result, note: note) && met
+        }
         return met
+    }
+
+    /// The callback requests of a paced run, when asked for and the protocol can show them.
+    private var pacedCallbacks: LoadGenerator.Callbacks? {
+        guard command.callbackShare > 0, command.chatProtocol == .jsonLines else { return nil }
+        return LoadGenerator.Callbacks(
+            script: LoadGenerator.Callbacks.shippedScript, share: command.callbackShare,
+            savedMarker: command.savedMarker)
+    }
+
+    /// Prints the confirmed saves' latencies, and the PostgreSQL floor when the store is PostgreSQL.
+    private func savesMet(_ result: LoadResult, note: String) -> Bool {
+        let saves = result.saveLatency
+        print(
+            "  saves: \(saves.samples) confirmed, \(result.savesNotConfirmed) not; from the confirming message "
+                + "to \"saved\": p50 \(Self.number(saves.p50)) ms, p99 \(Self.number(saves.p99)) ms, "
+                + "p99.9 \(Self.number(saves.p999)) ms, max \(Self.number(saves.max)) ms")
+        let confirmed = saves.samples > 0 && result.savesNotConfirmed == 0
+        guard command.store.map(Self.isPostgres) == true else {
+            if !confirmed { print("  saves: NOT all confirmed") }
+            return confirmed
+        }
+        let met = confirmed && saves.p99 <= 10
+        print(
+            "  floor: saving to PostgreSQL p99 ≤ 10 ms\(note): \(met ? "met" : "NOT MET") "
+                + "(p99 \(Self.number(saves.p99)) ms over \(saves.samples) saves)")
+        return met
+    }
+
+    static func isPostgres(_ store: String) -> Bool {
+        store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")
     }
 
     private func saturated(group: MultiThreadedEventLoopGroup) async throws -> Bool {
@@ -159,6 +218,10 @@ public struct LoadBenchmark: Sendable {
 
     private func idle(group: MultiThreadedEventLoopGroup) async throws -> Bool {
         let count = command.idleConnections
+        guard command.target == nil else {
+            print("idle: skipped, it reads the server's memory, which a running server's --target doesn't give")
+            return true
+        }
         print("idle: \(count) connections, greeted, then silent; server memory after 2 s")
         let widths = [6, 5, 10, 10, 14, 10, 7, 10]
         print(
@@ -168,13 +231,14 @@ public struct LoadBenchmark: Sendable {
         var chatPeak = 0
         var met = true
         for server in [Server.echo, .chat] {
-            let (process, port) = try await launch(server)
+            let (launched, serverTarget) = try await launch(server)
+            guard let process = launched else { continue }
             let before = process.status()
             let load = Self.loadAverage(minutes: 1)
             let generator = LoadGenerator(group: group, connections: count, messagesPerConnection: 0, shape: .saturated)
             let connections: IdleConnections
             do {
-                connections = try await generator.openIdle(count, to: target(server, port: port))
+                connections = try await generator.openIdle(count, to: serverTarget)
             } catch {
                 await process.stop()
                 throw error
@@ -214,7 +278,7 @@ public struct LoadBenchmark: Sendable {
                 + "one kind at a time; 4 connections × \(perConnection) messages at 25/s each, one chat server")
         let widths = [22, 6, 7, 7, 7, 8]
         print(Self.row(["kind", "bytes", "p50 ms", "p99 ms", "max ms", "err/fail"], widths))
-        let (process, port) = try await launch(.chat)
+        let (process, chatTarget) = try await launch(.chat)
         var slowest = 0.0
         var failed = false
         do {
@@ -223,7 +287,7 @@ public struct LoadBenchmark: Sendable {
                     group: group, connections: 4, messagesPerConnection: perConnection, shape: .paced(perSecond: 25))
                 let lines =
                     command.chatProtocol == .jsonLines ? LoadGenerator.jsonLines([text]) : LoadGenerator.textLines([text])
-                let result = try await generator.run(against: target(.chat, port: port), messages: lines)
+                let result = try await generator.run(against: chatTarget, messages: lines)
                 slowest = max(slowest, result.latency.p99)
                 failed = failed || result.errors > 0 || result.failedConnections > 0
                 print(
@@ -235,10 +299,10 @@ public struct LoadBenchmark: Sendable {
                         ], widths))
             }
         } catch {
-            await process.stop()
+            await process?.stop()
             throw error
         }
-        let status = await process.stop()
+        let status = await process?.stop() ?? 0
         let met = slowest < 5 && !failed && status == 0
         print(
             "  floor: every kind answered in p99 < 5 ms, no errors, clean exit: \(met ? "met" : "NOT MET") "
@@ -252,26 +316,30 @@ public struct LoadBenchmark: Sendable {
         var result: LoadResult
     }
 
-    /// Runs `generator` against a fresh server and prints one row.
-    private func measure(_ server: Server, with generator: LoadGenerator) async throws -> Measurement {
-        let (process, port) = try await launch(server)
+    /// Runs `generator` against a fresh server (or the running one of ``Configuration/target``) and prints
+    /// one row.
+    private func measure(
+        _ server: Server, with generator: LoadGenerator, callbacks: LoadGenerator.Callbacks? = nil
+    ) async throws -> Measurement {
+        let (process, serverTarget) = try await launch(server)
         let load = Self.loadAverage(minutes: 1)
-        let before = process.status()
+        let before = process?.status()
         let clientBefore = ProcessStatus.current()
         let machineBefore = ProcessStatus.machineBusyTime()
         let started = ContinuousClock.now
         let result: LoadResult
         do {
-            result = try await generator.run(against: target(server, port: port), messages: messages(for: server))
+            result = try await generator.run(
+                against: serverTarget, messages: messages(for: server), callbacks: callbacks)
         } catch {
-            await process.stop()
+            await process?.stop()
             throw error
         }
-        let after = process.status()
+        let after = process?.status()
         let clientAfter = ProcessStatus.current()
         let machineAfter = ProcessStatus.machineBusyTime()
         let wall = ContinuousClock.now - started
-        await process.stop()
+        await process?.stop()
         let serverCPU = (after?.cpuTime ?? .zero) - (before?.cpuTime ?? .zero)
         let clientCPU = (clientAfter?.cpuTime ?? .zero) - (clientBefore?.cpuTime ?? .zero)
         // What other processes used, as a share of every core over the measurement.
@@ -283,7 +351,8 @@ public struct LoadBenchmark: Sendable {
         let cells = [
             server.rawValue, load, Self.number(result.answersPerSecond), Self.number(result.latency.p50),
             Self.number(result.latency.p99), Self.number(result.latency.p999), Self.number(result.latency.max),
-            "\(result.errors)/\(result.failedConnections)", perMessage(serverCPU), perMessage(clientCPU),
+            "\(result.errors)/\(result.failedConnections)", process == nil ? "?" : perMessage(serverCPU),
+            perMessage(clientCPU),
             after.map { Self.mebibytes($0.peakResidentBytes) } ?? "?", String(format: "%.0f%%", max(0, others) * 100),
         ]
         print(Self.row(cells, Self.widths))
@@ -297,8 +366,13 @@ public struct LoadBenchmark: Sendable {
             "client µs/msg", "peak RSS", "others",
         ], widths)
 
-    /// Starts a fresh server of the kind asked for and waits until it accepts connections.
-    private func launch(_ server: Server) async throws -> (ServerProcess, Int) {
+    /// Starts a fresh server of the kind asked for and waits until it accepts connections; for the chat
+    /// server with a ``Configuration/target``, starts nothing and returns the target.
+    private func launch(_ server: Server) async throws -> (ServerProcess?, LoadGenerator.Target) {
+        if server == .chat, let running = command.target {
+            let framing: LoadFraming = command.chatProtocol == .text ? .blankLine : .lines
+            return (nil, LoadGenerator.Target(host: running.host, port: running.port, framing: framing))
+        }
         let port = try ServerProcess.freePort()
         let arguments: [String]
         switch server {
@@ -310,7 +384,8 @@ public struct LoadBenchmark: Sendable {
                 ? ["--no-text", "--json-port", "\(port)"] : ["--no-json", "--port", "\(port)"]
             arguments =
                 [
-                    "serve", "--knowledge", command.knowledgeDirectory.path, "--data", data.path,
+                    "serve", "--knowledge", command.knowledgeDirectory.path,
+                    command.store == nil ? "--data" : "--store", command.store ?? data.path,
                     "--max-connections", "\(maximumConnections)",
                     "--message-burst", "1000000", "--messages-per-minute", "1000000000",
                 ] + (command.serverLogLevel.map { ["--log-level", $0] } ?? []) + listen
@@ -322,7 +397,7 @@ public struct LoadBenchmark: Sendable {
             await process.stop()
             throw error
         }
-        return (process, port)
+        return (process, target(server, port: port))
     }
 
     private func target(_ server: Server, port: Int) -> LoadGenerator.Target {

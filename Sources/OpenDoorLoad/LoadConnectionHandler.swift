@@ -26,6 +26,11 @@ struct LoadPlan: Sendable {
     var shape: LoadGenerator.Shape
     /// For a paced run: how far into the first interval this connection sends, spreading connections evenly.
     var phaseNanoseconds: UInt64
+    /// The index in ``messages`` of the message that confirms a callback request (its answer is a save),
+    /// or nil when this connection asks no callback.
+    var saveIndex: Int? = nil
+    /// Bytes of the answer that say a request was saved (JSON lines only).
+    var savedMarker: [UInt8] = []
 }
 
 /// One client connection of a load run, entirely on its event loop: it waits for the greeting, then sends
@@ -48,6 +53,10 @@ final class LoadConnectionHandler: ChannelInboundHandler {
         var lastAnswer: UInt64 = 0
         /// Whether every message was answered.
         var complete = false
+        /// Nanoseconds from each confirming message's send time to an answer that said it was saved.
+        var saveLatencies: [UInt64] = []
+        /// Confirming messages whose answer did not say the request was saved.
+        var savesNotConfirmed = 0
     }
 
     /// A JSON-lines error object starts `{"code"` (keys are sorted); a reply starts `{"confidence"`.
@@ -65,8 +74,14 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     private var isGreeted = false
     private var isDone = false
     private var outcome = Outcome()
-    /// When each unanswered message was sent (or, paced, was due), oldest first.
-    private var pending = CircularBuffer<UInt64>(initialCapacity: 8)
+    /// When each unanswered message was sent (or, paced, was due), oldest first, and whether it confirms
+    /// a callback request.
+    private var pending = CircularBuffer<(due: UInt64, isSave: Bool)>(initialCapacity: 8)
+    /// For the answer line being read, when it answers a confirmation: how much of the saved marker the
+    /// line has matched so far (the marker's length once found).
+    private var markerMatched = 0
+    /// Whether each complete answer line to a confirmation held the saved marker, oldest first.
+    private var saveAnswers = CircularBuffer<Bool>(initialCapacity: 2)
     private var previousByteWasNewline = false
     /// How much of ``errorPrefix`` the current line has matched; -1 once it can't match.
     private var errorPrefixMatched = 0
@@ -110,6 +125,9 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         var now: UInt64 = 0
+        if plan.saveIndex != nil && framing == .lines {
+            buffer.withUnsafeReadableBytes { findSavedMarkers(in: $0) }
+        }
         buffer.withUnsafeReadableBytes { bytes in
             var index = 0
             while index < bytes.count {
@@ -168,7 +186,15 @@ final class LoadConnectionHandler: ChannelInboundHandler {
         outcome.answers += 1
         outcome.lastAnswer = now
         if let sent = pending.popFirst() {
-            outcome.latencies.append(now >= sent ? now - sent : 0)
+            let latency = now >= sent.due ? now - sent.due : 0
+            outcome.latencies.append(latency)
+            if sent.isSave {
+                if saveAnswers.popFirst() == true {
+                    outcome.saveLatencies.append(latency)
+                } else {
+                    outcome.savesNotConfirmed += 1
+                }
+            }
         }
         if outcome.answers >= plan.count {
             // Left open: the generator closes every connection once the whole run is over, so that the first
@@ -211,10 +237,36 @@ final class LoadConnectionHandler: ChannelInboundHandler {
 
     private func send(due: UInt64) {
         guard let context, !isDone else { return }
-        let message = plan.messages[(plan.firstMessage + outcome.sent) % plan.messages.count]
+        let position = (plan.firstMessage + outcome.sent) % plan.messages.count
+        let message = plan.messages[position]
         outcome.sent += 1
-        pending.append(due)
+        pending.append((due, position == plan.saveIndex))
         context.writeAndFlush(wrapOutboundOut(message), promise: nil)
+    }
+
+    /// Looks through the answer lines in `bytes` that answer a confirmation for the saved marker, and
+    /// queues whether each held it. Only connections that ask for callbacks come here, once per read.
+    private func findSavedMarkers(in bytes: UnsafeRawBufferPointer) {
+        let marker = plan.savedMarker
+        // The line in progress answers pending[line] (the greeting, before it, answers nothing).
+        // (Completed lines have popped their entry already; this read's lines pop theirs after this pass.)
+        var line = isGreeted ? 0 : -1
+        for byte in bytes {
+            let answersSave =
+                line >= 0 && line < pending.count && pending[pending.index(pending.startIndex, offsetBy: line)].isSave
+            if byte == UInt8(ascii: "\n") {
+                if answersSave { saveAnswers.append(!marker.isEmpty && markerMatched == marker.count) }
+                markerMatched = 0
+                line += 1
+                continue
+            }
+            guard answersSave, markerMatched < marker.count else { continue }
+            if byte == marker[markerMatched] {
+                markerMatched += 1
+            } else {
+                markerMatched = byte == marker[0] ? 1 : 0
+            }
+        }
     }
 
     private func finish(complete: Bool) {

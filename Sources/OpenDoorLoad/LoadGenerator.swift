@@ -41,6 +41,34 @@ public struct LoadGenerator: Sendable {
         }
     }
 
+    /// Visitors who ask for a call and confirm it, among those who ask questions.
+    public struct Callbacks: Sendable, Hashable {
+        /// The conversation of one request, each message with its line break; the last one confirms it.
+        /// A connection that has sent it all starts it again (a new request).
+        public var script: [String]
+        /// The share of connections that send the script instead of questions (0.05: one in twenty).
+        public var share: Double
+        /// Text of the answer that says a request was saved (JSON-escaped as the server sends it).
+        public var savedMarker: String
+
+        /// Creates a callback load.
+        public init(script: [String], share: Double, savedMarker: String) {
+            self.script = script
+            self.share = share
+            self.savedMarker = savedMarker
+        }
+
+        /// The messages of one callback request in the shipped knowledge's wording, as JSON lines.
+        public static let shippedScript = LoadGenerator.jsonLines([
+            "i want to come back", "yes", "skip", "470 555 0142", "evening", "no", "yes",
+        ])
+
+        /// Whether connection `index` of `count` asks for a call: spread evenly over the connections.
+        func asksForCall(_ index: Int) -> Bool {
+            share > 0 && Int((Double(index + 1) * share).rounded(.down)) > Int((Double(index) * share).rounded(.down))
+        }
+    }
+
     /// Why a run could not go ahead.
     public struct Failure: Error, CustomStringConvertible {
         /// What went wrong.
@@ -112,10 +140,18 @@ public struct LoadGenerator: Sendable {
     /// Connects every connection, waits for each greeting, then starts them all together and waits until
     /// every message is answered (or the run times out); then closes them all.
     ///
-    /// - Parameter messages: What to send, each with its line break; connection *i* starts at message *i*.
-    public func run(against target: Target, messages: [String]) async throws -> LoadResult {
+    /// - Parameters:
+    ///   - messages: What to send, each with its line break; connection *i* starts at message *i*.
+    ///   - callbacks: A share of connections that send a callback request's script instead (JSON lines),
+    ///     whose confirmations are timed on their own (``LoadResult/saveLatency``).
+    public func run(against target: Target, messages: [String], callbacks: Callbacks? = nil) async throws
+        -> LoadResult
+    {
         guard !messages.isEmpty else { throw Failure(description: "no messages to send") }
+        guard callbacks.map({ !$0.script.isEmpty }) ?? true else { throw Failure(description: "an empty script") }
         let buffers = messages.map { ByteBuffer(string: $0) }
+        let script = callbacks?.script.map { ByteBuffer(string: $0) } ?? []
+        let marker = Array((callbacks?.savedMarker ?? "").utf8)
         let interval: Double
         if case .paced(let perSecond) = shape {
             guard perSecond > 0 else { throw Failure(description: "a paced run needs a rate above 0") }
@@ -136,9 +172,15 @@ public struct LoadGenerator: Sendable {
             for pacer in pacers.values { pacer.eventLoop.execute { pacer.value.cancelAll() } }
         }
         let opened = try await connect(connections, to: target, pacers: pacers) { index in
-            LoadPlan(
+            let phase = UInt64(interval * Double(index) / Double(max(1, connections)))
+            if let callbacks, callbacks.asksForCall(index) {
+                return LoadPlan(
+                    messages: script, firstMessage: 0, count: messagesPerConnection, shape: shape,
+                    phaseNanoseconds: phase, saveIndex: script.count - 1, savedMarker: marker)
+            }
+            return LoadPlan(
                 messages: buffers, firstMessage: index % buffers.count, count: messagesPerConnection, shape: shape,
-                phaseNanoseconds: UInt64(interval * Double(index) / Double(max(1, connections))))
+                phaseNanoseconds: phase)
         }
         // A common start a little ahead, so that every connection's schedule begins at the same instant.
         let start = NIODeadline.now() + .milliseconds(50)
@@ -156,6 +198,7 @@ public struct LoadGenerator: Sendable {
 
         var latencies: [UInt64] = []
         latencies.reserveCapacity(connections * messagesPerConnection)
+        var saveLatencies: [UInt64] = []
         var result = LoadResult(
             connections: opened.count, sent: 0, answers: 0, errors: 0, failedConnections: 0, elapsed: .zero,
             latency: LatencySummary(nanoseconds: []))
@@ -167,7 +210,10 @@ public struct LoadGenerator: Sendable {
             if !outcome.complete { result.failedConnections += 1 }
             last = max(last, outcome.lastAnswer)
             latencies += outcome.latencies
+            saveLatencies += outcome.saveLatencies
+            result.savesNotConfirmed += outcome.savesNotConfirmed
         }
+        result.saveLatency = LatencySummary(nanoseconds: saveLatencies)
         result.elapsed = .nanoseconds(Int64(last - start.uptimeNanoseconds))
         result.latency = LatencySummary(nanoseconds: latencies)
         return result

@@ -17,6 +17,12 @@ public struct LoadResult: Sendable {
     /// Paced runs count from the time the message was *due*, not the time it went out, so a client that falls
     /// behind does not hide the server's delays (no coordinated omission).
     public var latency: LatencySummary
+    /// Time from each confirming message's send (or due) time to the answer saying the request was saved:
+    /// what a visitor waits for "saved", the store's commit included.
+    public var saveLatency = LatencySummary(nanoseconds: [])
+    /// Confirmations whose answer did not say the request was saved (the save failed, or the conversation
+    /// went another way).
+    public var savesNotConfirmed = 0
 
     /// Answers per second over the run.
     public var answersPerSecond: Double {

@@ -38,6 +38,13 @@ extension PostgresCallbackStore {
                 "CREATE INDEX callback_request_on_created ON callback_request (created_ms)",
             ]
         )
+    ] + auditMigrations + [
+        // The best time in the visitor's own words ("after 5 on weekdays"), beside `best_time`, its
+        // normalized part for sorting; NULL when they picked an option. The same column as the SQLite store.
+        Migration(
+            identifier: "best_time_said",
+            statements: ["ALTER TABLE callback_request ADD COLUMN best_time_said TEXT"]
+        )
     ]
 
     /// The newest migration this version knows.
@@ -106,16 +113,17 @@ extension PostgresCallbackStore {
     }
 
     static let columns =
-        "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status"
+        "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
+        + "best_time_said"
 
     /// Reads rows of ``columns``, checking every value. Errors name the row's reference and column,
     /// never its contents.
     static func requests(from rows: PostgresRowSequence) async throws -> [CallbackRequest] {
         var requests: [CallbackRequest] = []
         for try await row in rows {
-            let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status) =
+            let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said) =
                 try row.decode(
-                    (Int64, String, Int64, String?, String, String?, String, Bool, String, String).self
+                    (Int64, String, Int64, String?, String, String?, String, Bool, String, String, String?).self
                 )
             func bad(_ what: String) -> CallbackStoreError {
                 .damaged(reason: "the request \(reference) has an unreadable \(what)")
@@ -136,7 +144,8 @@ extension PostgresCallbackStore {
                     bestTime: bestTime,
                     voicemailOK: voicemailOK,
                     channel: channel,
-                    status: status
+                    status: status,
+                    bestTimeSaid: said
                 )
             )
         }

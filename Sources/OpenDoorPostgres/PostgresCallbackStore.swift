@@ -29,6 +29,9 @@ public actor PostgresCallbackStore: CallbackStore {
         /// The same for opening (the first connection and the migrations): longer, as no visitor waits
         /// yet and servers often start together with their database.
         public var openRetry = RetryPolicy(window: .seconds(30))
+        /// How long ``openForService(url:configuration:logger:)`` waits for the database before a
+        /// service starts without it (and goes on trying in the background).
+        public var serviceStartRetry = RetryPolicy(window: .seconds(2))
         /// How long one connection attempt may take.
         public var connectTimeout: Duration = .seconds(3)
         /// The most connections this store opens at once.
@@ -61,6 +64,11 @@ public actor PostgresCallbackStore: CallbackStore {
     private var isClosed = false
     private let accepting = Atomic<Bool>(true)
     private var probe: Task<Void, Never>?
+    /// Whether the schema was found up to date (or brought there) since the store opened: false only
+    /// for a service that started while the database was away.
+    private var isMigrated = false
+    /// Why a service's store can't save yet: the database could not be reached when it started.
+    public private(set) var unavailability: CallbackStoreError?
 
     private init(
         url: PostgresStoreURL,
@@ -88,6 +96,45 @@ public actor PostgresCallbackStore: CallbackStore {
         configuration: Configuration = Configuration(),
         logger: Logger
     ) async throws -> PostgresCallbackStore {
+        let store = connecting(url: url, configuration: configuration, logger: logger)
+        do {
+            try await store.migrate(under: configuration.openRetry)
+        } catch {
+            throw await store.failedToOpen(error)
+        }
+        return store
+    }
+
+    /// Opens the store for a service (`opendoor serve`, `opendoor chat`), which runs even while the
+    /// database is away.
+    ///
+    /// Like ``open(url:configuration:logger:)``, but when the database can't be reached within
+    /// ``Configuration/serviceStartRetry`` the store is returned anyway: ``acceptsRequests`` is false
+    /// (visitors are given the center's number), ``unavailability`` says why, and a task of the store's
+    /// own keeps trying to connect and migrate until it can; then saving starts by itself. Failures that
+    /// don't cure themselves (a refused login, no such database, a newer schema) are thrown as by `open`.
+    public static func openForService(
+        url: PostgresStoreURL,
+        configuration: Configuration = Configuration(),
+        logger: Logger
+    ) async throws -> PostgresCallbackStore {
+        let store = connecting(url: url, configuration: configuration, logger: logger)
+        do {
+            try await store.migrate(under: configuration.serviceStartRetry)
+        } catch where isUnreachable(error.error) {
+            await store.startWithoutDatabase(error)
+        } catch {
+            throw await store.failedToOpen(error)
+        }
+        return store
+    }
+
+    /// A store whose connection pool runs, not yet migrated.
+    private static func connecting(
+        url: PostgresStoreURL,
+        configuration: Configuration,
+        logger: Logger
+    ) -> PostgresCallbackStore {
         var clientConfiguration = url.clientConfiguration()
         clientConfiguration.options.connectTimeout = configuration.connectTimeout
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
@@ -97,40 +144,60 @@ public actor PostgresCallbackStore: CallbackStore {
         }
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: Self.silent)
         let running = Task { await client.run() }
-        let store = PostgresCallbackStore(
+        return PostgresCallbackStore(
             url: url,
             client: client,
             running: running,
             configuration: configuration,
             logger: logger
         )
-        do {
-            try await configuration.openRetry.run(isTransient: isTransient) {
-                try await Self.migrate(client, readOnly: configuration.readOnly, logger: Self.silent)
-            }
-            if let mode = try? await client.query("SHOW synchronous_commit").collect().first?.decode(String.self),
-                mode == "off"
-            {
-                logger.warning(
-                    "PostgreSQL has synchronous_commit = off: a request acknowledged as saved can be lost in a crash",
-                    metadata: ["store": "\(url)"]
-                )
-            }
-        } catch {
-            running.cancel()
-            await running.value
-            let failure = storeError(error.error, during: .open, url: url, attempts: error.attempts)
-            logger.error(
-                "Could not open the callback store",
-                metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"]
-            )
-            throw failure
+    }
+
+    /// Brings the schema up to date under `retry`, then looks at the server's settings.
+    private func migrate(under retry: RetryPolicy) async throws(RetryFailure) {
+        let client = client
+        let readOnly = configuration.readOnly
+        try await retry.run(isTransient: Self.isTransient) {
+            try await Self.migrate(client, readOnly: readOnly, logger: Self.silent)
         }
+        migrated()
+        if let mode = try? await client.query("SHOW synchronous_commit").collect().first?.decode(String.self),
+            mode == "off"
+        {
+            logger.warning(
+                "PostgreSQL has synchronous_commit = off: a request acknowledged as saved can be lost in a crash",
+                metadata: ["store": "\(url)"]
+            )
+        }
+    }
+
+    private func migrated() {
+        guard !isMigrated else { return }
+        isMigrated = true
+        unavailability = nil
         logger.info(
             "Opened the callback store",
-            metadata: ["store": "\(url)", "readOnly": "\(configuration.readOnly)", "schema": "\(currentSchema)"]
+            metadata: ["store": "\(url)", "readOnly": "\(configuration.readOnly)", "schema": "\(Self.currentSchema)"]
         )
-        return store
+    }
+
+    /// Stops the pool and returns the error `open` throws, logged.
+    private func failedToOpen(_ error: RetryFailure) async -> CallbackStoreError {
+        isClosed = true
+        running.cancel()
+        await running.value
+        let failure = Self.storeError(error.error, during: .open, url: url, attempts: error.attempts)
+        logger.error(
+            "Could not open the callback store",
+            metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"]
+        )
+        return failure
+    }
+
+    /// Runs without the database for now: saves off, and the probe trying to connect and migrate.
+    private func startWithoutDatabase(_ error: RetryFailure) {
+        unavailability = Self.storeError(error.error, during: .open, url: url, attempts: error.attempts)
+        reachable(false)
     }
 
     /// Connects to the database named by a `postgres://` URL; see ``open(url:configuration:logger:)``.
@@ -271,25 +338,47 @@ public actor PostgresCallbackStore: CallbackStore {
 
     private func startProbe() {
         guard !isClosed, probe == nil, !acceptsRequests else { return }
-        let client = client
-        let retry = configuration.retry
         let pause = configuration.recheckInterval
         probe = Task {
             while !Task.isCancelled {
-                let answered =
-                    (try? await retry.run(isTransient: Self.isTransient) {
-                        try await client.query("SELECT 1").collect().count
-                    }) != nil
-                if answered { break }
+                if await self.probeOnce() { break }
                 try? await Task.sleep(for: pause)
             }
             self.probeEnded()
         }
     }
 
+    /// One try of the probe: `SELECT 1`, or the migrations while they are still to be done (a service
+    /// that started without its database). True when the database answered.
+    private func probeOnce() async -> Bool {
+        let client = client
+        guard isMigrated else {
+            do {
+                try await migrate(under: configuration.retry)
+                return true
+            } catch {
+                // Something a person must fix (a newer schema, a refused login): said once per kind.
+                let failure = Self.storeError(error.error, during: .open, url: url, attempts: error.attempts)
+                if failure.code != unavailability?.code || failure.reason != unavailability?.reason {
+                    unavailability = failure
+                    if !Self.isUnreachable(error.error) {
+                        logger.error(
+                            "The callback store answers but can't be used yet",
+                            metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"]
+                        )
+                    }
+                }
+                return false
+            }
+        }
+        return (try? await configuration.retry.run(isTransient: Self.isTransient) {
+            try await client.query("SELECT 1").collect().count
+        }) != nil
+    }
+
     private func probeEnded() {
         probe = nil
-        if !isClosed { reachable(true) }
+        if !isClosed && isMigrated { reachable(true) }
     }
 
     /// Records whether the database could be reached, logging the changes.
@@ -338,6 +427,7 @@ public actor PostgresCallbackStore: CallbackStore {
 
     func checkOpen() throws {
         if isClosed { throw CallbackStoreError.closed() }
+        if !isMigrated { throw unavailability ?? CallbackStoreError.closed() }
     }
 
     /// Inserts a request, or returns the one this save already made on a connection that was lost
@@ -362,10 +452,10 @@ public actor PostgresCallbackStore: CallbackStore {
                 """
                 INSERT INTO callback_request
                     (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel,
-                     status, save_key)
+                     status, save_key, best_time_said)
                 VALUES (\(request.reference), \(milliseconds), \(request.name), \(request.phone.e164),
                     \(request.phone.extensionDigits), \(request.bestTime.rawValue), \(request.voicemailOK),
-                    \(request.channel.rawValue), \(request.status.rawValue), \(saveKey))
+                    \(request.channel.rawValue), \(request.status.rawValue), \(saveKey), \(request.bestTimeSaid))
                 ON CONFLICT (save_key) DO NOTHING
                 RETURNING \(unescaped: columns)
                 """

@@ -40,6 +40,8 @@ public actor ReopeningCallbackStore: CallbackStore {
     /// The reopening under way, which saves wait for.
     private var reopening: Task<Void, Never>?
     private var isClosed = false
+    /// Replies counted since the last write (see ReopeningCallbackStore+ReplyCounts.swift).
+    nonisolated let replyTally = ReplyTally()
 
     /// Opens the store in `directory` if it can; if not, logs why and starts with saves off.
     public init(directory: URL, configuration: Configuration = Configuration(), logger: Logger) {
@@ -136,6 +138,7 @@ public actor ReopeningCallbackStore: CallbackStore {
 
     public func close() async throws {
         guard !isClosed else { return }
+        await writeReplyCounts()
         isClosed = true
         accepting.store(false, ordering: .releasing)
         try await store?.close()

@@ -4,7 +4,7 @@ import OpenDoorKit
 
 extension SQLiteCallbackStore {
     /// The newest migration this version knows.
-    static let currentSchema = "best_time_said"
+    static let currentSchema = "reply_counts"
 
     /// The schema's history. Never edit a migration once released: add the next one.
     static let migrator: DatabaseMigrator = {
@@ -37,6 +37,8 @@ extension SQLiteCallbackStore {
             // the day, for sorting.
             try db.execute(sql: "ALTER TABLE callback_request ADD COLUMN best_time_said TEXT")
         }
+        registerAudit(in: &migrator)
+        registerReplyCounts(in: &migrator)
         return migrator
     }()
 

@@ -25,12 +25,15 @@ public actor ChatServer: Service {
     private nonisolated let logger: Logger
     private nonisolated let reloader: (@Sendable () throws -> Assistant)?
     private nonisolated let eventLoopGroup: MultiThreadedEventLoopGroup
+    private nonisolated let metrics: any ChatServerMetrics
 
     /// The assistant new conversations start with; a reload replaces it.
     private var assistant: Assistant
     private var openConnections = 0
     /// Visitors turned away because the chat was full, logged as summaries.
     private var busyRefusals: RefusalLog
+    /// Which connections get log lines of their own; the rest are counted.
+    private var connectionLog: ConnectionLog
     private var lastConnectionID: UInt64 = 0
     private var started = false
     private var listening = Listening.waiting([])
@@ -51,12 +54,15 @@ public actor ChatServer: Service {
     ///   - logger: Logs connection ids, events, intents and latencies; never what visitors type.
     ///   - reloadAssistant: Loads the knowledge again, for SIGHUP and ``reloadKnowledge()``; throws when
     ///     the knowledge on disk is broken, and then the old one stays.
+    ///   - metrics: Told about connections, replies, refusals and reloads (never text), e.g. OpenDoorMetrics'
+    ///     `ServerMetrics`; by default nothing is counted.
     public init(
         configuration: ServerConfiguration = ServerConfiguration(),
         assistant: Assistant,
         store: any CallbackStore,
         logger: Logger,
-        reloadAssistant: (@Sendable () throws -> Assistant)? = nil
+        reloadAssistant: (@Sendable () throws -> Assistant)? = nil,
+        metrics: any ChatServerMetrics = NoChatServerMetrics()
     ) {
         self.configuration = configuration
         self.assistant = assistant
@@ -64,7 +70,10 @@ public actor ChatServer: Service {
         self.logger = logger
         self.reloader = reloadAssistant
         self.eventLoopGroup = .singleton
+        self.metrics = metrics
         self.busyRefusals = RefusalLog(interval: configuration.refusalLogInterval)
+        self.connectionLog = ConnectionLog(
+            interval: configuration.refusalLogInterval, budget: configuration.connectionLogBudget)
     }
 
     // MARK: - Public API
@@ -103,11 +112,13 @@ public actor ChatServer: Service {
         do {
             fresh = try reloader()
         } catch {
+            metrics.knowledgeReloaded(succeeded: false)
             logger.error(
                 "knowledge reload refused; keeping the knowledge already loaded", metadata: ["error": "\(error)"])
             throw error
         }
         await install(fresh)
+        metrics.knowledgeReloaded(succeeded: true)
         logger.notice("knowledge reloaded", metadata: ["intents": "\(fresh.knowledge.intents.count)"])
     }
 
@@ -148,6 +159,7 @@ public actor ChatServer: Service {
         }
         await closeStore()
         await markStopped(ChatServerError.notListening)
+        await flushConnectionLog()
         logger.info("stopped")
         if let failure { throw failure }
     }
@@ -204,31 +216,40 @@ public actor ChatServer: Service {
         logger[metadataKey: "protocol"] = "\(chatProtocol)"
         let session = ChatSession(
             chatProtocol: chatProtocol, assistant: admission.assistant, store: store, configuration: configuration,
-            logger: logger)
+            logger: logger, metrics: metrics, logsConnection: admission.logged)
         guard admission.admitted else {
             await session.refuseBusy(connection)
             return
         }
         await session.run(connection)
-        await release()
+        await release(logged: admission.logged)
     }
 
     // MARK: - State
 
-    private func admit() -> (id: UInt64, assistant: Assistant, admitted: Bool) {
+    private func admit() -> (id: UInt64, assistant: Assistant, admitted: Bool, logged: Bool) {
         lastConnectionID += 1
         guard openConnections < configuration.maximumConnections else {
             busyRefusals.refused(
                 "busy", message: "connections refused: chat full", logger: logger,
                 metadata: ["max_connections": "\(configuration.maximumConnections)"])
-            return (lastConnectionID, assistant, false)
+            metrics.connectionRefused()
+            return (lastConnectionID, assistant, false, false)
         }
         openConnections += 1
-        return (lastConnectionID, assistant, true)
+        metrics.connectionsOpen(openConnections)
+        let logged = connectionLog.opening(logger: logger, openNow: openConnections)
+        return (lastConnectionID, assistant, true, logged)
     }
 
-    private func release() {
+    private func release(logged: Bool) {
         openConnections -= 1
+        metrics.connectionsOpen(openConnections)
+        if !logged { connectionLog.closing(logger: logger, openNow: openConnections) }
+    }
+
+    private func flushConnectionLog() {
+        connectionLog.flush(logger: logger, openNow: openConnections)
     }
 
     private func install(_ fresh: Assistant) {

@@ -20,12 +20,17 @@ struct ChatSession: Sendable {
     let configuration: ServerConfiguration
     /// Carries the connection id and protocol; never message text or phone numbers.
     let logger: Logger
+    /// Counts replies, their time, crisis events and rate-limit refusals.
+    let metrics: any ChatServerMetrics
+    /// Whether this connection's opening and closing get info lines of their own; under a flood of
+    /// connections most are only counted (``ConnectionLog``), and their lines are at debug.
+    var logsConnection = true
 
     /// Serves the connection until the client leaves, it idles out or the server shuts down, then closes it.
     func run(_ connection: AcceptedConnection) async {
         let opened = ContinuousClock.now
         var traffic = Traffic(refusals: RefusalLog(interval: configuration.refusalLogInterval))
-        logger.info("connection opened")
+        logger.log(level: logsConnection ? .info : .debug, "connection opened")
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
                 try await withGracefulShutdownHandler {
@@ -53,7 +58,7 @@ struct ChatSession: Sendable {
             metadata["latency_ms_avg"] = "\(Self.milliseconds(traffic.replyTime / traffic.replies))"
             metadata["latency_ms_max"] = "\(Self.milliseconds(traffic.slowestReply))"
         }
-        logger.info("connection closed", metadata: metadata)
+        logger.log(level: logsConnection ? .info : .debug, "connection closed", metadata: metadata)
     }
 
     /// What a connection did, for the line logged when it closes.
@@ -104,17 +109,17 @@ struct ChatSession: Sendable {
             let input: ClientInput
             switch frame {
             case .tooLong:
-                input = .invalid(.lineTooLong(maximum: configuration.maximumLineLength))
+                input = .invalid(.lineTooLong(maximum: configuration.maximumLineLength, assistant.knowledge))
             case .line(let bytes):
                 if let text = VisitorText.decode(bytes) {
                     input = ClientInput.parse(text, as: chatProtocol)
                 } else {
-                    input = .invalid(.invalidUTF8)
+                    input = .invalid(.invalidUTF8(assistant.knowledge))
                 }
             }
             if case .blank = input { continue }
             guard limiter.allow() else {
-                try await refuse(.rateLimited, outbound: outbound, traffic: &traffic)
+                try await refuse(.rateLimited(assistant.knowledge), outbound: outbound, traffic: &traffic)
                 continue
             }
             switch input {
@@ -133,6 +138,7 @@ struct ChatSession: Sendable {
                 try await send(.reply(reply), to: outbound)
                 let latency = ContinuousClock.now - started
                 traffic.replied(in: latency)
+                metrics.replied(reply, latency: latency)
                 // Per reply at debug: at info, a busy server would spend a tenth of its time on this line.
                 // Latency is summed up at info when the connection closes; crises are logged at warning.
                 if logsReplies {
@@ -171,6 +177,7 @@ struct ChatSession: Sendable {
     ) async throws {
         // A flood of refused lines is a few log lines, not one each: the connection's close line has the total.
         traffic.refusals.refused("\(error.code)", message: "lines refused", logger: logger)
+        if error.code == .rateLimited { metrics.rateLimited() }
         try await send(.error(error), to: outbound)
     }
 

@@ -1,3 +1,5 @@
+import OpenDoorKit
+
 /// Why a client's line could not be taken, as sent back to the client (`{"type":"error","code",…}` or a
 /// line of text). The connection stays open after every one of these.
 struct ProtocolError: Error, Hashable, Sendable {
@@ -37,7 +39,8 @@ struct ProtocolError: Error, Hashable, Sendable {
 
     /// The kind of problem.
     let code: Code
-    /// What the client reads: what went wrong and what to send instead.
+    /// What the client reads: what went wrong and what to send instead. What a visitor can cause by typing
+    /// (too long, not UTF-8, too fast) is the knowledge's; the JSON protocol's errors are for programmers.
     let message: String
 
     private init(_ code: Code, _ message: String) {
@@ -45,18 +48,15 @@ struct ProtocolError: Error, Hashable, Sendable {
         self.message = message
     }
 
-    /// A line longer than `maximum` bytes. The limit is in bytes of UTF-8, which is as many letters for plain
-    /// English but fewer for accented letters or emoji, so the visitor is told it in bytes, with a rough guide.
-    static func lineTooLong(maximum: Int) -> Self {
-        Self(
-            .lineTooLong,
-            "That message is too long for me. Please keep it under \(maximum) bytes (about \(maximum) letters of "
-                + "plain text, fewer with emoji or accents) and send it again, or in shorter parts.")
+    /// A line longer than `maximum` bytes, refused in the knowledge's words.
+    static func lineTooLong(maximum: Int, _ knowledge: Knowledge) -> Self {
+        Self(.lineTooLong, ServerText.lineTooLong(maximum: maximum, knowledge))
     }
 
-    /// A line that is not UTF-8.
-    static let invalidUTF8 = Self(
-        .invalidUTF8, "I couldn’t read that line because it isn’t UTF-8 text. Please type it again.")
+    /// A line that is not UTF-8, refused in the knowledge's words.
+    static func invalidUTF8(_ knowledge: Knowledge) -> Self {
+        Self(.invalidUTF8, knowledge.dialogue[.unreadableLine])
+    }
 
     /// A JSON-lines line that is not a JSON object.
     static let invalidJSON = Self(
@@ -73,8 +73,8 @@ struct ProtocolError: Error, Hashable, Sendable {
     static let missingText = Self(
         .missingText, #"A message needs "text" with a string, like {"type":"message","text":"hello"}."#)
 
-    /// A line over the connection's rate limit.
-    static let rateLimited = Self(
-        .rateLimited,
-        "You’re sending messages faster than I can keep up with. Please wait a few seconds and send that again.")
+    /// A line over the connection's rate limit, refused in the knowledge's words.
+    static func rateLimited(_ knowledge: Knowledge) -> Self {
+        Self(.rateLimited, knowledge.dialogue[.tooFast])
+    }
 }

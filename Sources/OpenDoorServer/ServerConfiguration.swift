@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The shortest time between two log lines about refusals (lines over the rate limit, visitors turned away
     /// when the chat is full): a flood is logged as counts, not line by line.
     public var refusalLogInterval: Duration = .seconds(60)
+    /// How many connections per `refusalLogInterval` get their own "connection opened" and "connection closed"
+    /// log lines; past it, connections are logged as counts, so a connection flood can't flood the log.
+    public var connectionLogBudget: Int = 100
     /// Whether SIGHUP reloads the knowledge (when the server was given a way to reload it).
     public var reloadsOnHangup: Bool = true
 

@@ -1,24 +1,11 @@
 import OpenDoorKit
 
-/// What the server itself says to visitors, around the conversation's own replies.
-///
-/// Only what the knowledge has no words for lives here; goodbyes end with the knowledge's own
-/// `goodbye` message, and the busy message names the center's phone number from `center.yaml`.
+/// What the server itself says to visitors, around the conversation's own replies: every word of it is
+/// the knowledge's (`dialogue.yaml`), with center facts filled in when it loaded.
 enum ServerText {
     /// Said to a visitor who arrives when the chat is full, before the connection closes.
     static func busy(_ knowledge: Knowledge) -> String {
-        "Sorry, the chat is full right now. Please try again in a few minutes, or call \(knowledge.center.phone) "
-            + "to talk with someone at the center."
-    }
-
-    /// Said before closing a chat the visitor left idle.
-    static func idle(_ knowledge: Knowledge) -> String {
-        "It’s been quiet for a while, so I’m closing this chat. " + knowledge.dialogue[.goodbye]
-    }
-
-    /// Said to everyone connected when the server shuts down.
-    static func shutdown(_ knowledge: Knowledge) -> String {
-        "I have to close this chat now because the service is restarting. " + knowledge.dialogue[.goodbye]
+        knowledge.dialogue[.chatFull]
     }
 
     /// Said when a JSON client sends `bye`.
@@ -30,9 +17,15 @@ enum ServerText {
     static func bye(_ reason: ByeReason, _ knowledge: Knowledge) -> String {
         switch reason {
         case .client: clientBye(knowledge)
-        case .idle: idle(knowledge)
-        case .shutdown: shutdown(knowledge)
+        case .idle: knowledge.dialogue[.idleClose]
+        case .shutdown: knowledge.dialogue[.shutdownClose]
         case .busy: busy(knowledge)
         }
+    }
+
+    /// Said for a line longer than `maximum` bytes. The limit is in bytes of UTF-8, which is as many letters
+    /// for plain English but fewer for accented letters or emoji; the knowledge's text says so.
+    static func lineTooLong(maximum: Int, _ knowledge: Knowledge) -> String {
+        knowledge.dialogue[.lineTooLong].replacingOccurrences(of: "{limit}", with: "\(maximum)")
     }
 }

@@ -83,7 +83,12 @@ extension OpenDoor.Callbacks {
             let store = try await data.openStaffStore(logger: logger, writes: true)
             let marked: CallbackRequest?
             do {
-                marked = try await store.mark(reference: reference, as: status)
+                // Recorded in the audit like a change made in the staff console, as the system user who ran it.
+                if let audited = store as? any CallbackAuditStore {
+                    marked = try await audited.mark(reference: reference, as: status, by: "shell:" + NSUserName())
+                } else {
+                    marked = try await store.mark(reference: reference, as: status)
+                }
             } catch {
                 try? await store.close()
                 printError("\(error)")

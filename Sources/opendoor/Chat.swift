@@ -16,6 +16,7 @@ extension OpenDoor {
         @OptionGroup var options: KnowledgeOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var logging: LogOptions
+        @OptionGroup var notify: NotifyOptions
 
         @Flag(help: "Print one reply object per line as JSON.")
         var json = false
@@ -26,12 +27,16 @@ extension OpenDoor {
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.chat", defaultLevel: .error)
             let assistant = try options.loadAssistant()
-            let store = try await data.openForService(logger: logger)
+            let notifier = try notify.notifier(logger: logger)
+            let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
+            let delivering = Task { if let notifier { await notifier.run() } }
+            defer { delivering.cancel() }
             if isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 && !json {
                 var configuration = TerminalChat.Configuration()
                 configuration.explain = explain
                 await TerminalChat(assistant: assistant, store: store, configuration: configuration, logger: logger).run()
                 try? await store.close()
+                await NotifyOptions.finish(notifier, delivering)
                 return
             }
             let output = PlainChat(json: json)
@@ -42,6 +47,7 @@ extension OpenDoor {
                 output.show(reply)
             }
             try? await store.close()
+            await NotifyOptions.finish(notifier, delivering)
         }
     }
 }

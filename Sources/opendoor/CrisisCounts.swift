@@ -22,7 +22,15 @@ extension OpenDoor {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.crisis-counts", defaultLevel: .warning)
-            let store = try data.openExisting(logger: logger, writes: false)
+            if case .postgres = try data.location() {
+                printError(
+                    "A PostgreSQL store keeps no crisis counts; with several servers, count crises with the metrics "
+                        + "(opendoor_crisis_events_total, docs/METRICS.md), or give --data DIR for a SQLite store.")
+                throw ExitCode(1)
+            }
+            // Opened as every staff command opens its store, which says which one it is.
+            let opened = try await data.openStaffStore(logger: logger, writes: false)
+            guard let store = opened as? any StaffStore & CrisisCountStore else { throw ExitCode(1) }
             let since = CrisisCount.day(of: Date().addingTimeInterval(-Double(days - 1) * 86_400))
             let counts = try await store.crisisCounts(since: since)
             print(CrisisCountReport.table(counts, since: since), terminator: "")

@@ -82,33 +82,49 @@ struct DataOptions: ParsableArguments {
     /// Opens the store a service (serve, chat) writes to.
     ///
     /// A SQLite store never fails: when it can't be written, the service still runs, gives the center's
-    /// number instead of offering callbacks, and starts saving again once the store can be written. What
-    /// is wrong is printed for whoever started it. A PostgreSQL store that can't be reached at start
-    /// (a wrong URL, a database that is down) stops the command with the reason: exit 1.
+    /// number instead of offering callbacks, and starts saving again once the store can be written. The
+    /// same for a PostgreSQL database that can't be reached at start: the service runs, and the store
+    /// connects when the database is back. What is wrong is printed for whoever started it. A PostgreSQL
+    /// store that answers but can't be used (a refused login, no such database, a newer schema) stops the
+    /// command with the reason: exit 1.
     func openForService(logger: Logger) async throws -> any CallbackStore {
+        let store: any CallbackStore
+        let problem: CallbackStoreError?
         switch try location() {
         case .postgres(let url, let origin):
-            return try await openPostgres(url, origin: origin, logger: logger)
-        case .sqlite(let directory, _):
-            let store = ReopeningCallbackStore(directory: directory, logger: logger)
-            if let problem = await store.unavailability {
-                printError(
-                    "OpenDoor runs without saving callback requests for now: \(problem) "
-                        + "Visitors who ask for a call are given the center's number until requests can be saved again.")
+            do {
+                let postgres = try await PostgresCallbackStore.openForService(url: url, logger: logger)
+                (store, problem) = (postgres, await postgres.unavailability)
+            } catch {
+                throw failure(error, place: "\(url)", origin: origin)
             }
-            return store
+        case .sqlite(let directory, _):
+            let sqlite = ReopeningCallbackStore(directory: directory, logger: logger)
+            (store, problem) = (sqlite, await sqlite.unavailability)
         }
+        if let problem {
+            printError(
+                "OpenDoor runs without saving callback requests for now: \(problem) "
+                    + "Visitors who ask for a call are given the center's number until requests can be saved again.")
+        }
+        return store
     }
 
     /// Opens an existing store for a staff command: the SQLite folder (see ``openExisting(logger:writes:)``)
     /// or the PostgreSQL database, whose schema is created or brought up to date if needed.
+    /// Says on standard error which store it opened and what chose it, so that a list from the wrong folder is
+    /// never mistaken for an empty one.
     func openStaffStore(logger: Logger, writes: Bool) async throws -> any StaffStore {
-        switch try location() {
+        let store: any StaffStore
+        let location = try location()
+        switch location {
         case .postgres(let url, let origin):
-            return try await openPostgres(url, origin: origin, logger: logger)
+            store = try await openPostgres(url, origin: origin, logger: logger)
         case .sqlite:
-            return try openExisting(logger: logger, writes: writes)
+            store = try openExisting(logger: logger, writes: writes)
         }
+        printError("Store: \(store.path) (chosen by \(location.origin)).")
+        return store
     }
 
     /// Opens an existing store for a staff command; never creates a folder or a file.
@@ -172,6 +188,13 @@ struct DataOptions: ParsableArguments {
 enum StoreLocation: Sendable {
     case sqlite(URL, origin: String)
     case postgres(PostgresStoreURL, origin: String)
+
+    /// What chose it: `--data`, `$OPENDOOR_STORE`, the default …
+    var origin: String {
+        switch self {
+        case .sqlite(_, let origin), .postgres(_, let origin): origin
+        }
+    }
 
     /// Reads `postgres://…`, `postgresql://…`, `sqlite:DIR` or a plain folder path; `origin` says
     /// where it was written, for messages.

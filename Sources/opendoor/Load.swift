@@ -25,9 +25,16 @@ extension OpenDoor {
                 worst      the costliest messages within the line limit, one kind at a time (longest word, \
                 longest line, most words, most misspelled words, most digits, most emoji …), each answer timed.
 
+                In the paced phase 5% of the connections (--callback-share) ask for a call and confirm it, again \
+                and again: the time from each confirming message to "saved" is reported on its own (p50, p99).
+
+                --target HOST:PORT drives a chat server already running (several behind HAProxy, say) instead \
+                of starting one; --store postgres://… makes the chat server started here save to PostgreSQL.
+
                 Floors: paced p99 < 10 ms; saturated chat ≥ 0.5 × echo throughput; idle within 300 MB RSS; \
-                worst p99 < 5 ms for every kind.
+                worst p99 < 5 ms for every kind; with --store postgres://…, saving p99 ≤ 10 ms.
                 Example: swift build -c release && .build/release/opendoor load
+                docs/DEPLOYMENT.md measures HAProxy and PostgreSQL with it.
                 """)
 
         /// The protocol the chat server is loaded through.
@@ -66,6 +73,20 @@ extension OpenDoor {
         @Option(help: "Worst: messages of each worst-case kind (sent by 4 connections at 25/s each).")
         var worstMessages = 400
 
+        @Option(help: "Paced: the share of connections that ask for a call and confirm it (0 for none).")
+        var callbackShare = 0.05
+
+        @Option(
+            help: ArgumentHelp(
+                "Drive this running chat server (or load balancer) instead of starting one.", valueName: "host:port"))
+        var target: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The callback store of the chat server started here, postgres://USER@HOST:PORT/DB (default: a "
+                    + "temporary SQLite folder).", valueName: "url"))
+        var store: String?
+
         @Option(help: "Event-loop threads of the load generator.")
         var clientThreads = 1
 
@@ -88,6 +109,30 @@ extension OpenDoor {
             }
             if !(rate > 0) { throw ValidationError("--rate must be above 0 messages per second.") }
             if !(1...16).contains(clientThreads) { throw ValidationError("--client-threads is from 1 to 16.") }
+            if !(0...1).contains(callbackShare) { throw ValidationError("--callback-share is from 0 to 1.") }
+            if target != nil {
+                _ = try targetAddress()
+                if phases.contains(.idle) && phases.count == 1 {
+                    throw ValidationError("--phase idle reads the server's memory; it can't with --target.")
+                }
+                if store != nil {
+                    throw ValidationError("--store is for the server started here; with --target none is started.")
+                }
+            }
+            if let store {
+                _ = try StoreLocation(store, origin: "--store")
+            }
+        }
+
+        /// `--target` as host and port.
+        func targetAddress() throws -> (host: String, port: Int)? {
+            guard let target else { return nil }
+            guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]),
+                (1...65_535).contains(port), colon != target.startIndex
+            else {
+                throw ValidationError("--target is HOST:PORT, like 127.0.0.1:7461.")
+            }
+            return (String(target[..<colon]), port)
         }
 
         func run() async throws {
@@ -101,6 +146,9 @@ extension OpenDoor {
                 printError("The file limit is \(fileLimit): too low for \(needed) connections. Raise it (ulimit -Hn).")
                 throw ExitCode(1)
             }
+            var configuration = self.configuration
+            configuration.target = try targetAddress()
+            configuration.savedMarker = try savedMarker()
             let benchmark = try LoadBenchmark(configuration, maximumConnections: needed + 10)
             defer { benchmark.removeData() }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
@@ -118,6 +166,15 @@ extension OpenDoor {
 }
 
 extension OpenDoor.Load {
+    /// The knowledge's `saved` sentence up to the reference code, as the JSON-lines protocol writes it: what
+    /// shows that a confirmed request was saved.
+    func savedMarker() throws -> String {
+        let sentence = try options.load().dialogue.messages[.saved] ?? ""
+        let prefix = sentence.components(separatedBy: "{").first ?? sentence
+        let encoded = (try? JSONEncoder().encode(prefix)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+        return String(encoded.dropFirst().dropLast())
+    }
+
     /// The options as the benchmark takes them.
     var configuration: LoadBenchmark.Configuration {
         var configuration = LoadBenchmark.Configuration(knowledgeDirectory: options.directory)
@@ -132,6 +189,8 @@ extension OpenDoor.Load {
         configuration.worstMessages = worstMessages
         configuration.clientThreads = clientThreads
         configuration.serverLogLevel = serverLogLevel?.rawValue
+        configuration.callbackShare = callbackShare
+        configuration.store = store
         return configuration
     }
 }

@@ -6,9 +6,10 @@ struct OpenDoor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "opendoor",
         abstract: "An automated assistant for people thinking about coming back to an intensive outpatient program.",
+        version: OpenDoor.version,
         subcommands: [
             Chat.self, Ask.self, Eval.self, EvalSafety.self, Lint.self, Test.self, Bench.self, Callbacks.self,
-            CrisisCounts.self, Serve.self, Load.self,
+            CrisisCounts.self, Serve.self, Load.self, Staff.self, StaffUser.self,
         ],
         defaultSubcommand: Chat.self
     )

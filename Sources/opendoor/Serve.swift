@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import OpenDoorKit
+import OpenDoorMetrics
+import OpenDoorNotifications
 import OpenDoorServer
+import OpenDoorStaff
 import ServiceLifecycle
 
 extension OpenDoor {
@@ -27,6 +30,7 @@ extension OpenDoor {
         @OptionGroup var options: KnowledgeOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var logging: LogOptions
+        @OptionGroup var notify: NotifyOptions
 
         @Option(help: "The address to listen on (0.0.0.0 for every interface).")
         var host = defaults.host
@@ -61,6 +65,19 @@ extension OpenDoor {
         @Option(help: "Lines per minute one connection may send once its burst is spent.")
         var messagesPerMinute = defaults.messagesPerMinute
 
+        @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (docs/METRICS.md; 0: any free port).")
+        var metricsPort: Int?
+
+        @Option(
+            help: ArgumentHelp(
+                "Also serve the staff console on 127.0.0.1:PORT (0: any free port), with this server's metrics at "
+                    + "/metrics; the same as opendoor staff, in this process (docs/STAFF.md).",
+                valueName: "port"))
+        var staffPort: Int?
+
+        @Flag(help: "With --staff-port: mark the console's session cookie Secure (behind a TLS proxy).")
+        var staffSecureCookies = false
+
         func validate() throws {
             if noText && noJson {
                 throw ValidationError("--no-text and --no-json together leave nothing to serve; keep one.")
@@ -77,6 +94,12 @@ extension OpenDoor {
             if maxLineLength < 64 { throw ValidationError("--max-line-length must be at least 64 bytes.") }
             if messageBurst < 1 { throw ValidationError("--message-burst must be at least 1.") }
             if messagesPerMinute < 1 { throw ValidationError("--messages-per-minute must be at least 1.") }
+            if let staffPort, !(0...65_535).contains(staffPort) {
+                throw ValidationError("--staff-port is a TCP port from 1 to 65535 (or 0 for any free port).")
+            }
+            if let metricsPort, !(0...65_535).contains(metricsPort) {
+                throw ValidationError("--metrics-port is a TCP port from 1 to 65535 (or 0 for any free port).")
+            }
         }
 
         var serverConfiguration: ServerConfiguration {
@@ -95,17 +118,60 @@ extension OpenDoor {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.serve", defaultLevel: .info)
+            logger.info("opendoor starting", metadata: ["version": "\(OpenDoor.version)"])
+            let metrics = MetricsRegistry()
+            metrics.bootstrap()
             let assistant = try options.loadAssistant()
-            let store = try await data.openForService(logger: logger)
+            let endpoint = try await bindMetrics(metrics, logger: logger)
+            let notifier = try notify.notifier(logger: logger)
+            let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
             let directory = options.directory
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
-                reloadAssistant: { try Self.loadAssistant(from: directory) })
+                reloadAssistant: { try Self.loadAssistant(from: directory) }, metrics: ServerMetrics())
+            let console = try await staffConsole(metrics: metrics, logger: logger)
+            // Shut down last to first: the staff console and the metrics port, then the chat (no more saves), then
+            // the webhook's queue.
+            let services: [any Service] = [notifier as (any Service)?, server, endpoint, console?.service]
+                .compactMap { $0 }
             var group = ServiceGroupConfiguration(
-                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             group.maximumGracefulShutdownDuration = .seconds(10)
             group.maximumCancellationDuration = .seconds(5)
-            try await ServiceGroup(configuration: group).run()
+            do {
+                try await ServiceGroup(configuration: group).run()
+            } catch {
+                try? await console?.store.close()
+                throw error
+            }
+            try? await console?.store.close()
+        }
+
+        /// The staff console of `--staff-port`, showing this process's metrics at /metrics; nil without the option.
+        private func staffConsole(
+            metrics: MetricsRegistry, logger: Logger
+        ) async throws -> (service: any Service, store: any CallbackAuditStore)? {
+            guard let staffPort else { return nil }
+            var configuration = StaffConfiguration()
+            configuration.port = staffPort
+            configuration.secureCookies = staffSecureCookies
+            let (console, store) = try await Staff.makeConsole(
+                knowledge: options, data: data, configuration: configuration, logger: logger,
+                metricsText: metrics.render)
+            let host = configuration.host
+            let service = console.makeService { port in printError("Staff console at http://\(host):\(port)/") }
+            return (service, store)
+        }
+
+        /// The `/metrics` endpoint of `--metrics-port`, bound; nil without the option. Exits 1 when the port is taken.
+        private func bindMetrics(_ metrics: MetricsRegistry, logger: Logger) async throws -> MetricsEndpoint? {
+            guard let metricsPort else { return nil }
+            do {
+                return try await MetricsEndpoint.bind(port: metricsPort, render: metrics.render, logger: logger)
+            } catch {
+                printError("Cannot serve metrics on 127.0.0.1:\(metricsPort): \(error). Choose another --metrics-port.")
+                throw ExitCode(1)
+            }
         }
 
         /// The knowledge and safety rules, for a reload: errors are thrown for the server to log, not printed.

@@ -61,6 +61,30 @@ struct KnowledgeDiagnosticsTests {
         #expect(found?.file.hasSuffix("intents/assistant.yaml") == true)
     }
 
+    @Test("the server's sentences are the knowledge's: each is required, and `{limit}` is checked")
+    func serverSentences() throws {
+        let (missing, missingError) = try Self.load(editing: "dialogue.yaml") { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("  chat_full:") }.joined(separator: "\n")
+        }
+        defer { try? FileManager.default.removeItem(at: missing) }
+        #expect(try #require(missingError).diagnostics.contains { $0.message.contains("chat_full") })
+
+        let (misplaced, misplacedError) = try Self.load(editing: "dialogue.yaml") {
+            $0.replacingOccurrences(of: "  too_fast: You’re sending", with: "  too_fast: You’re sending {limit}")
+        }
+        defer { try? FileManager.default.removeItem(at: misplaced) }
+        let error = try #require(misplacedError).diagnostics.first { $0.message.contains("`{limit}`") }
+        #expect(error?.severity == .error)
+        #expect(error?.line != nil)
+
+        let shipped = try Fixtures.knowledgeCopy(editing: "center.yaml") { $0 }
+        defer { try? FileManager.default.removeItem(at: shipped) }
+        let knowledge = try Knowledge.load(from: shipped)
+        #expect(knowledge.dialogue[.chatFull].contains(knowledge.center.phone))
+        #expect(knowledge.dialogue[.lineTooLong].contains("{limit}"))
+    }
+
     @Test("a file inside the current folder is shown relative to it")
     func pathRelativeToCurrentFolder() throws {
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL

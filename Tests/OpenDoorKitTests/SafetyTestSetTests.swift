@@ -60,8 +60,8 @@ struct SafetyTestSetTests {
         let evaluation = SafetyEvaluation(detector: try SafetyFixtures.detector(), set: try SafetyFixtures.testSet.get())
         print("Safety development part: recall \(evaluation.recall), false alarms \(evaluation.falseAlarms)")
         // Floors of this version (the are 100% and 2%); raise them as the rules improve.
-        #expect(evaluation.recall.rate >= 0.90)
-        #expect(evaluation.falseAlarms.rate <= 0.02)
+        #expect(evaluation.recall.rate >= 0.96)
+        #expect(evaluation.falseAlarms.rate <= 0.01)
     }
 
     @Test("The ordinary visitor messages raise almost no alarm")

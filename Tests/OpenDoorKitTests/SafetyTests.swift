@@ -1,5 +1,5 @@
 import Foundation
-import OpenDoorKit
+@testable import OpenDoorKit
 import Testing
 
 /// Small safety files written inline, for testing the pattern language and the loader.
@@ -336,5 +336,58 @@ struct SafetyTests {
         } throws: { error in
             (error as? KnowledgeError)?.diagnostics.first?.file == "safety.yaml"
         }
+    }
+
+    @Test(
+        "A story told in another sentence excuses a finding, never one said in the present",
+        arguments: [
+            ("i overdosed. that was years ago", nil),
+            ("we watched a film. the guy overdosed", nil),
+            ("i overdosed. we watched a film", .crisis),
+            ("that was years ago. i overdosed", .crisis),
+            ("i overdosed. that was years ago. lately it is back", SafetyLevel.check),
+            ("i overdosed. that was years ago. i want to overdose tonight", .crisis),
+            ("that was years ago. i overdosed just now", .crisis),
+            ("i overdosed", .crisis),
+            ("i overdosed. what time is group", .crisis),
+        ] as [(String, SafetyLevel?)])
+    func storyInAnotherSentence(_ message: String, _ level: SafetyLevel?) throws {
+        let extra = """
+            history:
+              - years ago
+              - film
+            current:
+              - lately
+            present:
+              - want|just|now
+            story:
+              - that was
+            self:
+              - i|my
+
+            """
+        let detector = try SafetyRulesText.detector([.overdose: ["overdose|overdosed"]], extra: extra)
+        #expect(detector.assess(message)?.level == level, "\(message)")
+    }
+
+    @Test("Pattern positions are parsed once and shared, with the same result as parsing each on its own")
+    func parseCache() throws {
+        let vocabulary = SafetyPattern.Vocabulary()
+        var cache = SafetyPattern.Cache()
+        let first = try SafetyPattern(parsing: "took|swallowed *3 pills|bars?", vocabulary: vocabulary, cache: &cache)
+        let again = try SafetyPattern(parsing: "took|swallowed pills|bars?", vocabulary: vocabulary, cache: &cache)
+        #expect(first.slots.map(\.alternatives) == again.slots.map(\.alternatives))
+        #expect(first == (try SafetyPattern(parsing: "took|swallowed *3 pills|bars?", vocabulary: vocabulary)))
+        #expect(cache.count == 2)
+    }
+
+    @Test("The shipped file read straight from the node tree is what the decoder reads")
+    func fastRead() throws {
+        let shipped = try SafetyFile.bothReadings(of: SafetyRulesText.shipped)
+        #expect(shipped.fast != nil)
+        #expect(shipped.fast == shipped.decoded)
+        // Anything unusual goes to the decoder, for its error with a line.
+        #expect(try SafetyFile.bothReadings(of: "check_in:\ncategories: []\n").fast == nil)
+        #expect(throws: (any Error).self) { try SafetyFile.bothReadings(of: "categories: []\nextra: 1\n") }
     }
 }

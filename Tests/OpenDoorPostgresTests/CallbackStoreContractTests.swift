@@ -55,6 +55,25 @@ struct CallbackStoreContractTests {
         }
     }
 
+    @Test("the best time as the visitor said it is kept beside its normalized part", arguments: StoreKind.allCases)
+    func bestTimeSaid(kind: StoreKind) async throws {
+        try await kind.withPlace { place in
+            let store = try await place.open()
+            let said = CallbackDraft(
+                name: "Sam", phone: Self.phone, bestTime: .evening, bestTimeSaid: "after 5 on weekdays", voicemailOK: true)
+            let saved = try await store.save(said, channel: .socket)
+            let picked = try await store.save(Self.draft("Jo"), channel: .web)
+            #expect(saved.bestTimeSaid == "after 5 on weekdays")
+            try await store.close()
+
+            let reopened = try await place.open()
+            let listed = try await reopened.list(status: nil)
+            #expect(listed.first { $0.reference == saved.reference }?.bestTimeSaid == "after 5 on weekdays")
+            #expect(listed.first { $0.reference == picked.reference }?.bestTimeSaid == nil)
+            try await reopened.close()
+        }
+    }
+
     @Test("a closed store refuses everything with the closed error", arguments: StoreKind.allCases)
     func closedStore(kind: StoreKind) async throws {
         try await kind.withPlace { place in

@@ -85,7 +85,9 @@ struct PostgresCallbackStoreTests {
                 try await connection.query("SELECT identifier FROM opendoor_schema_migrations", logger: quietLogger)
                     .collect().map { try $0.decode(String.self) }
             }
-            #expect(migrations == ["v1"])
+            // Each migration once, whichever store ran it.
+            #expect(migrations.contains("v1") && Set(migrations).count == migrations.count)
+            #expect(migrations.contains("status_audit"))
             for store in stores { try await store.close() }
         }
     }

@@ -184,11 +184,7 @@ struct PrivatePostgres {
     /// Starts a server and reads the URL and folder `Scripts/postgres start` prints.
     static func start() async throws -> PrivatePostgres {
         let output = try await Self.runScript(["start"])
-        var values: [String: String] = [:]
-        for line in output.split(separator: "\n") where line.hasPrefix("export ") {
-            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
-        }
+        let values = exports(in: output)
         guard let url = values["OPENDOOR_TEST_POSTGRES"], let directory = values["OPENDOOR_POSTGRES_DIR"] else {
             throw CallbackStoreError.cannotOpen(path: script.path, reason: "printed no URL: \(output)")
         }
@@ -212,18 +208,22 @@ struct PrivatePostgres {
         try await Self.runScript(["stop", server.directory])
     }
 
-    /// Runs the script with its output in a file, and waits for it on a thread of its own.
-    ///
-    /// Not Foundation's `Process`: on Linux its `waitUntilExit()` was seen never to return once this
-    /// script had started a server (the script's process stayed a zombie, never reaped), and its output
-    /// pipe stayed open in the server.
     @discardableResult
     private static func runScript(_ arguments: [String]) async throws -> String {
-        try await offThePool { try runScriptBlocking(arguments) }
+        try await runRepositoryScript(script, arguments)
     }
+}
 
-    private static func runScriptBlocking(_ arguments: [String]) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-postgres-\(UUID()).out")
+/// Runs a script of the repository's (Scripts/postgres, Scripts/haproxy) with its output in a file, and
+/// waits for it on a thread of its own; returns what it printed.
+///
+/// Not Foundation's `Process`: on Linux its `waitUntilExit()` was seen never to return once such a script
+/// had started a server (the script's process stayed a zombie, never reaped), and its output pipe stayed
+/// open in the server.
+@discardableResult
+func runRepositoryScript(_ script: URL, _ arguments: [String]) async throws -> String {
+    try await offThePool {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-script-\(UUID()).out")
         defer { try? FileManager.default.removeItem(at: file) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -247,4 +247,14 @@ struct PrivatePostgres {
         }
         return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
     }
+}
+
+/// The `export NAME=VALUE` lines a script printed for `eval`, as a dictionary.
+func exports(in output: String) -> [String: String] {
+    var values: [String: String] = [:]
+    for line in output.split(separator: "\n") where line.hasPrefix("export ") {
+        let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
+        if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
+    }
+    return values
 }

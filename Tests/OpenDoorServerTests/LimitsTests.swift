@@ -167,4 +167,33 @@ struct LimitsTests {
         #expect(summaries.first?.contains("codes=rate_limited") == true)
         #expect(summaries.last?.contains("refused=498") == true)
     }
+
+    @Test("Under a flood of connections, opening and closing are logged one by one only up to the budget")
+    func connectionFloodLogging() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.connectionLogBudget = 2
+        var logs: LogRecorder?
+        try await withServer(configuration) { server in
+            logs = server.logs
+            for _ in 0..<10 {
+                let client = try await server.jsonClient()
+                _ = try await client.readJSON()
+                await client.close()
+            }
+        }
+        // withServer has waited for the server to stop, which logs what is still only counted.
+        let lines = try #require(logs).all
+        #expect(lines.count { $0.hasPrefix("info connection opened") } == 2)
+        #expect(lines.count { $0.hasPrefix("info connection closed") } == 2)
+        let summaries = lines.filter { $0.hasPrefix("notice connections not logged one by one") }
+        func total(_ key: String) -> Int {
+            summaries.reduce(0) { sum, line in
+                let field = line.split(separator: " ").first { $0.hasPrefix(key + "=") }
+                return sum + (field.flatMap { Int($0.dropFirst(key.count + 1)) } ?? 0)
+            }
+        }
+        #expect(summaries.count == 2, "one at the first connection past the budget, one when the server stopped")
+        #expect(total("opened") == 8)
+        #expect(total("closed") == 8)
+    }
 }

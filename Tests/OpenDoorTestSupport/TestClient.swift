@@ -73,7 +73,8 @@ public final class TestClient: @unchecked Sendable {
         }
     }
 
-    private static func connectedSocket(port: Int, timeout: TimeInterval) throws -> Int32 {
+    /// A blocking socket connected to 127.0.0.1:`port`, whose reads and writes give up after `timeout`.
+    public static func connectedSocket(port: Int, timeout: TimeInterval) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         var wait = timeval(tv_sec: Int(timeout), tv_usec: 0)

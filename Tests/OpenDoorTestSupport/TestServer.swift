@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import OpenDoorKit
 import OpenDoorServer
@@ -40,17 +41,21 @@ public struct RunningServer: Sendable {
 
 /// Runs a server on 127.0.0.1, with both protocols on free ports, for the length of `body`; then shuts it
 /// down gracefully and waits until it has stopped, whether `body` passed or threw.
+///
+/// `metrics` and `observe` (which wraps the store, e.g. in an `ObservedCallbackStore`) are for the operator tests.
 public func withServer(
     _ configuration: ServerConfiguration = .forTests,
     store: InMemoryCallbackStore = InMemoryCallbackStore(),
     reloadAssistant: (@Sendable () throws -> Assistant)? = nil,
+    metrics: any ChatServerMetrics = NoChatServerMetrics(),
+    observe: (any CallbackStore) -> any CallbackStore = { $0 },
     _ body: (RunningServer) async throws -> Void
 ) async throws {
     let logs = LogRecorder()
     let logger = logs.logger()
     let server = ChatServer(
-        configuration: configuration, assistant: ShippedKnowledge.assistant, store: store, logger: logger,
-        reloadAssistant: reloadAssistant)
+        configuration: configuration, assistant: ShippedKnowledge.assistant, store: observe(store), logger: logger,
+        reloadAssistant: reloadAssistant, metrics: metrics)
     let group = ServiceGroup(services: [server], logger: logger)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
@@ -66,5 +71,30 @@ public func withServer(
         }
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
+    }
+}
+
+extension RunningServer {
+    /// A connected JSON-lines client whose greeting has been read.
+    public func greetedJSONClient() async throws -> TestClient {
+        let client = try await jsonClient()
+        _ = try await client.readJSON()
+        return client
+    }
+}
+
+extension TestClient {
+    /// Sends `text` as a JSON-lines message and reads the one line answering it.
+    public func ask(_ text: String) async throws -> ServerLine {
+        let data = try JSONEncoder().encode(["type": "message", "text": text])
+        try await send(String(decoding: data, as: UTF8.self) + "\n")
+        return try await readJSON()
+    }
+
+    /// Sends a JSON-lines hello and reads the line answering it: once it is read, the server has finished with
+    /// every line sent before it.
+    public func hello() async throws -> ServerLine {
+        try await send(#"{"type":"hello"}"# + "\n")
+        return try await readJSON()
     }
 }

@@ -44,7 +44,11 @@ public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// Creates a number from ten national digits already checked by ``isValidNANP(_:)``.
     fileprivate init(national: [UInt8], extensionDigits: String?) {
-        self.e164 = "+1" + national.map { String($0) }.joined()
+        // Built from bytes: this runs for every number found in a message, up to hundreds in one line.
+        var bytes: [UInt8] = [UInt8(ascii: "+"), UInt8(ascii: "1")]
+        bytes.reserveCapacity(2 + national.count)
+        for digit in national { bytes.append(UInt8(ascii: "0") + digit) }
+        self.e164 = String(decoding: bytes, as: UTF8.self)
         self.extensionDigits = extensionDigits
     }
 
@@ -213,7 +217,27 @@ private struct PhoneScanner {
     /// Groups joined by separators, plus what surrounds them.
     struct Chain {
         var groups: [Group]
-        var digitCount: Int { groups.reduce(0) { $0 + $1.digits.count } }
+        var digitCount: Int {
+            var count = 0
+            for group in groups { count += group.digits.count }
+            return count
+        }
+
+        /// Every group's digits, in order.
+        var digits: [UInt8] {
+            var digits: [UInt8] = []
+            digits.reserveCapacity(12)
+            for group in groups { digits += group.digits }
+            return digits
+        }
+
+        /// How many digits each group has.
+        var lengths: [Int] {
+            var lengths: [Int] = []
+            lengths.reserveCapacity(groups.count)
+            for group in groups { lengths.append(group.digits.count) }
+            return lengths
+        }
     }
 
     /// Fewer digits than this are never an attempt at a full number ("after 5", "I'm 32").
@@ -333,7 +357,7 @@ private struct PhoneScanner {
                 }.map { end in
                     Chain(groups: Array(chain.groups[start..<end]))
                 }.first { window in
-                    Self.isUsualGrouping(window.groups.map(\.digits.count))
+                    Self.isUsualGrouping(window.lengths)
                         && number(from: window, strict: false) != nil
                 }
                 if let window {
@@ -366,7 +390,7 @@ private struct PhoneScanner {
     /// - Parameter strict: require the usual grouping and a clean boundary with the text around
     ///   (for numbers found inside messages); otherwise any grouping of the digits is accepted.
     func number(from chain: Chain, strict: Bool) -> PhoneNumber? {
-        var digits = chain.groups.flatMap(\.digits)
+        var digits = chain.digits
         let start = chain.groups.first!.start
         let plus = plusSign(before: start)
         if digits.count == 11 {
@@ -378,7 +402,7 @@ private struct PhoneScanner {
         guard PhoneNumber.isValidNANP(digits) else { return nil }
         let ext = extensionAfter(chain)
         if strict {
-            guard Self.isUsualGrouping(chain.groups.map(\.digits.count)),
+            guard Self.isUsualGrouping(chain.lengths),
                 isCleanStart(start, plus: plus),
                 ext != nil || isCleanEnd(chain.groups.last!.end)
             else { return nil }
@@ -417,7 +441,7 @@ private struct PhoneScanner {
         if before.properties.isAlphabetic || PhoneNumber.decimalDigit(before) != nil { return false }
         if before.properties.generalCategory == .currencySymbol || before == "#" { return false }
         // "1,200", "12/25", "10:30", "3.14" — but "phone:470…" and "no. 470…" are fine.
-        if [",", "/", ":", "."].contains(before), index > 0, PhoneNumber.decimalDigit(scalars[index - 1]) != nil {
+        if Self.numberPunctuation.contains(before), index > 0, PhoneNumber.decimalDigit(scalars[index - 1]) != nil {
             return false
         }
         if before == "_" { return false }
@@ -432,7 +456,7 @@ private struct PhoneScanner {
         let after = scalars[index]
         if after.properties.isAlphabetic || PhoneNumber.decimalDigit(after) != nil { return false }
         if after == "%" || after.properties.generalCategory == .currencySymbol { return false }
-        if [",", "/", ":", ".", "-"].contains(after), index + 1 < scalars.count,
+        if Self.numberPunctuation.contains(after) || after == "-", index + 1 < scalars.count,
             PhoneNumber.decimalDigit(scalars[index + 1]) != nil
         {
             return false
@@ -440,29 +464,37 @@ private struct PhoneScanner {
         return true
     }
 
+    /// Marks that glue digits into another kind of number: "1,200", "12/25", "10:30", "3.14".
+    static let numberPunctuation: Set<Unicode.Scalar> = [",", "/", ":", "."]
+    /// What may stand between a number and its extension marker.
+    static let beforeExtension: Set<Unicode.Scalar> = [" ", ",", ";", "-", "(", "\t"]
+    /// Extension markers, longest first, as scalars.
+    static let extensionMarkers: [[Unicode.Scalar]] = ["extension", "ext", "ex", "x", "#"].map {
+        Array($0.unicodeScalars)
+    }
+    /// What may stand between an extension marker and its digits.
+    static let afterExtensionMarker: Set<Unicode.Scalar> = [".", ":", " "]
+
     /// An extension right after the chain: `ext 12`, `ext. 12`, `extension 12`, `x12`, `#12`, with
     /// an optional comma before it. Returns its digits and where it ends.
     func extensionAfter(_ chain: Chain) -> (digits: String, end: Int)? {
         var index = chain.groups.last!.end
         var skipped = 0
-        while index < lowercased.count, [" ", ",", ";", "-", "(", "\t"].contains(lowercased[index]) {
+        while index < lowercased.count, Self.beforeExtension.contains(lowercased[index]) {
             index += 1
             skipped += 1
             guard skipped <= 3 else { return nil }
         }
-        let markers = ["extension", "ext", "ex", "x", "#"]
         guard
-            let marker = markers.first(where: { marker in
-                let scalars = Array(marker.unicodeScalars)
-                return index + scalars.count <= lowercased.count
-                    && Array(lowercased[index..<index + scalars.count]) == scalars
+            let marker = Self.extensionMarkers.first(where: { marker in
+                index + marker.count <= lowercased.count && lowercased[index..<index + marker.count].elementsEqual(marker)
             })
         else { return nil }
-        index += marker.unicodeScalars.count
-        while index < lowercased.count, [".", ":", " "].contains(lowercased[index]) { index += 1 }
+        index += marker.count
+        while index < lowercased.count, Self.afterExtensionMarker.contains(lowercased[index]) { index += 1 }
         var digits = ""
         while index < scalars.count, let digit = PhoneNumber.decimalDigit(scalars[index]) {
-            digits.append(String(digit))
+            digits.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + digit))
             index += 1
         }
         guard (1...PhoneNumber.maximumExtensionLength).contains(digits.count) else { return nil }

@@ -9,12 +9,23 @@ extension Conversation {
     /// ``CallbackStore/acceptsRequests``), a callback is neither offered nor started: the visitor gets the
     /// center's number at once instead of a request that can't be kept. A crisis reply or check-in is counted
     /// (category, level and day, never the text) in `counts`, or in `store` when it keeps counts too; a failed
-    /// count never delays or changes the reply.
+    /// count never delays or changes the reply. When `store` counts replies (``ReplyCounting``), every reply is
+    /// counted by intent and fallback topic, in memory; never its text.
     public mutating func respond(
         to message: String, store: any CallbackStore, counts: (any CrisisCountStore)? = nil
     ) async -> Reply {
         if !store.acceptsRequests { await store.recheck() }
         callbacksAvailable = store.acceptsRequests
+        let reply = await answer(message, store: store, counts: counts)
+        if let counter = store as? any ReplyCounting {
+            counter.countReply(intent: reply.intent, topic: assistant.knowledge.fallbackTopic(of: reply))
+        }
+        return reply
+    }
+
+    private mutating func answer(
+        _ message: String, store: any CallbackStore, counts: (any CrisisCountStore)?
+    ) async -> Reply {
         switch receive(message) {
         case .reply(let reply):
             if let finding = reply.safety, reply.crisis, let counter = counts ?? (store as? any CrisisCountStore) {

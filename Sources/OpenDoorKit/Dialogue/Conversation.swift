@@ -29,7 +29,7 @@ public struct Conversation: Sendable {
     /// ``respond(to:store:)`` sets it from the store before each message.
     public var callbacksAvailable = true
 
-    private let assistant: Assistant
+    let assistant: Assistant
     let logger: Logger
     private var name: String?
     private var nameGiven = false

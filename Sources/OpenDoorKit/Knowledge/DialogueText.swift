@@ -33,6 +33,19 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case choicesOr = "choices_or"
     case helloAgain = "hello_again"
     case thanksAfterCallback = "thanks_after_callback"
+    // What the socket server says around the conversation.
+    /// To a visitor who arrives when the chat is full, before the connection closes.
+    case chatFull = "chat_full"
+    /// Before closing a chat the visitor left idle.
+    case idleClose = "idle_close"
+    /// To everyone connected when the server shuts down.
+    case shutdownClose = "shutdown_close"
+    /// A line over the length limit; `{limit}` is the limit in bytes.
+    case lineTooLong = "line_too_long"
+    /// A line that is not UTF-8 text.
+    case unreadableLine = "unreadable_line"
+    /// A line over the connection's rate limit.
+    case tooFast = "too_fast"
 }
 
 /// Kinds of short answer understood during a callback request.

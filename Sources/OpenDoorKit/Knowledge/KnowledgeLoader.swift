@@ -376,6 +376,7 @@ struct KnowledgeLoader {
             guard let text = reader.text(entries[key.rawValue], key: key.rawValue, in: messagesNode, required: true)
             else { continue }
             checkRequestPlaceholders(text, node: entries[key.rawValue], reader: &reader)
+            checkLimitPlaceholder(text, key: key, node: entries[key.rawValue], reader: &reader)
             messages[key] = renderChecked(text, node: entries[key.rawValue], center: center, reader: &reader)
         }
         var stepOptions: [ConversationState: [String]] = [:]
@@ -404,6 +405,16 @@ struct KnowledgeLoader {
         }
         return DialogueText(
             heading: heading, welcomeOptions: options, messages: messages, stepOptions: stepOptions, words: words)
+    }
+
+    /// `{limit}` (the server's line limit) is filled in `line_too_long` only, which should name it.
+    private func checkLimitPlaceholder(_ text: String, key: DialogueKey, node: Node?, reader: inout YAMLReader) {
+        let named = text.contains("{limit}")
+        if key == .lineTooLong && !named {
+            reader.warning(node, "`line_too_long` doesn’t say the limit: add `{limit}` (the limit in bytes).")
+        } else if key != .lineTooLong && named {
+            reader.error(node, "`{limit}` is filled only in `line_too_long`; here it would be shown as written.")
+        }
     }
 
     private func checkRequestPlaceholders(_ text: String, node: Node?, reader: inout YAMLReader) {

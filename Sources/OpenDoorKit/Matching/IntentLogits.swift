@@ -56,58 +56,62 @@ struct IntentLogits: Sendable {
         // Each term's range of postings that learn: empty when too many intents share the term.
         let learningEnd = (0..<(postingOffsets.count - 1)).map { term in
             postingOffsets[term + 1] - postingOffsets[term] <= Int32(training.maximumIntents)
-                ? Int(postingOffsets[term + 1]) : Int(postingOffsets[term])
+                ? Int32(postingOffsets[term + 1]) : Int32(postingOffsets[term])
         }
+        // Which intents each example's forward pass touches, in the order it first meets them, worked out once
+        // rather than in every epoch: example `e`'s are `touched[touchedEnds[e - 1]..<touchedEnds[e]]`.
+        let (touched, touchedEnds) = Self.touchedIntents(
+            exampleTerms: exampleTerms, exampleEnds: exampleEnds, intentCount: intentCount,
+            postingIntents: postingIntents, postingOffsets: postingOffsets, learningEnd: learningEnd)
         var probabilities = [Float](repeating: 0, count: intentCount)
-        var seen = [Bool](repeating: false, count: intentCount)
-        var touched: [Int32] = []
-        touched.reserveCapacity(intentCount)
         var order = Array(0..<exampleCount)
         var generator = SplitMix64(seed: training.seed)
 
         weights.withUnsafeMutableBufferPointer { weights in
             probabilities.withUnsafeMutableBufferPointer { probabilities in
-                seen.withUnsafeMutableBufferPointer { seen in
-                    postingIntents.withUnsafeBufferPointer { targets in
-                        postingOffsets.withUnsafeBufferPointer { offsets in
+                postingIntents.withUnsafeBufferPointer { targets in
+                    postingOffsets.withUnsafeBufferPointer { offsets in
+                        learningEnd.withUnsafeBufferPointer { learningEnd in
                             exampleTerms.withUnsafeBufferPointer { exampleTerms in
                                 exampleValues.withUnsafeBufferPointer { exampleValues in
-                                    for epoch in 0..<training.epochs {
-                                        order.shuffle(using: &generator)
-                                        let step = training.learningRate / (1 + training.decay * Float(epoch))
-                                        let shrink = 1 - step * training.l2
-                                        for example in order {
-                                            let entries =
-                                                (example == 0 ? 0 : Int(exampleEnds[example - 1]))..<Int(exampleEnds[example])
-                                            // Forward: the logits of every intent sharing a term with the example.
-                                            for entry in entries {
-                                                let term = Int(exampleTerms[entry])
-                                                let value = exampleValues[entry]
-                                                for slot in Int(offsets[term])..<learningEnd[term] {
-                                                    let intent = Int(targets[slot])
-                                                    if !seen[intent] {
-                                                        seen[intent] = true
-                                                        touched.append(Int32(intent))
+                                    exampleEnds.withUnsafeBufferPointer { exampleEnds in
+                                        touched.withUnsafeBufferPointer { touched in
+                                            for epoch in 0..<training.epochs {
+                                                order.shuffle(using: &generator)
+                                                let step = training.learningRate / (1 + training.decay * Float(epoch))
+                                                let shrink = 1 - step * training.l2
+                                                for example in order {
+                                                    let entries =
+                                                        (example == 0 ? 0 : Int(exampleEnds[example - 1]))
+                                                        ..< Int(exampleEnds[example])
+                                                    let reached = UnsafeBufferPointer(
+                                                        rebasing: touched[
+                                                            (example == 0 ? 0 : Int(touchedEnds[example - 1]))
+                                                                ..< Int(touchedEnds[example])])
+                                                    // Forward: the logits of every intent sharing a term with the
+                                                    // example, each summed in term order.
+                                                    for entry in entries {
+                                                        let term = Int(exampleTerms[entry])
+                                                        let value = exampleValues[entry]
+                                                        for slot in Int(offsets[term])..<Int(learningEnd[term]) {
+                                                            probabilities[Int(targets[slot])] += value * weights[slot]
+                                                        }
                                                     }
-                                                    probabilities[intent] += value * weights[slot]
+                                                    Self.softmax(probabilities, touched: reached, intentCount: intentCount)
+                                                    // Backward: the cross-entropy gradient on the weights it touched.
+                                                    probabilities[Int(exampleIntent[example])] -= 1
+                                                    for entry in entries {
+                                                        let term = Int(exampleTerms[entry])
+                                                        let value = step * exampleValues[entry]
+                                                        for slot in Int(offsets[term])..<Int(learningEnd[term]) {
+                                                            weights[slot] =
+                                                                weights[slot] * shrink - value
+                                                                * probabilities[Int(targets[slot])]
+                                                        }
+                                                    }
+                                                    for intent in reached { probabilities[Int(intent)] = 0 }
                                                 }
                                             }
-                                            Self.softmax(probabilities, touched: touched, intentCount: intentCount)
-                                            // Backward: the cross-entropy gradient on the weights it touched.
-                                            probabilities[Int(exampleIntent[example])] -= 1
-                                            for entry in entries {
-                                                let term = Int(exampleTerms[entry])
-                                                let value = step * exampleValues[entry]
-                                                for slot in Int(offsets[term])..<learningEnd[term] {
-                                                    weights[slot] =
-                                                        weights[slot] * shrink - value * probabilities[Int(targets[slot])]
-                                                }
-                                            }
-                                            for intent in touched {
-                                                probabilities[Int(intent)] = 0
-                                                seen[Int(intent)] = false
-                                            }
-                                            touched.removeAll(keepingCapacity: true)
                                         }
                                     }
                                 }
@@ -120,6 +124,37 @@ struct IntentLogits: Sendable {
         self.weights = weights
     }
 
+    /// Per example, the intents its terms' learning postings name, in the order the forward pass first meets
+    /// them; `ends[e]` is where example `e`'s end in the flat list.
+    private static func touchedIntents(
+        exampleTerms: [Int32], exampleEnds: [Int32], intentCount: Int, postingIntents: [Int32],
+        postingOffsets: [Int32], learningEnd: [Int32]
+    ) -> (touched: [Int32], ends: [Int32]) {
+        var touched: [Int32] = []
+        touched.reserveCapacity(exampleEnds.count * 8)
+        var ends: [Int32] = []
+        ends.reserveCapacity(exampleEnds.count)
+        var seen = [Bool](repeating: false, count: intentCount)
+        var start = 0
+        for end in exampleEnds {
+            let first = touched.count
+            for entry in start..<Int(end) {
+                let term = Int(exampleTerms[entry])
+                for slot in Int(postingOffsets[term])..<Int(learningEnd[term]) {
+                    let intent = postingIntents[slot]
+                    if !seen[Int(intent)] {
+                        seen[Int(intent)] = true
+                        touched.append(intent)
+                    }
+                }
+            }
+            for intent in touched[first...] { seen[Int(intent)] = false }
+            ends.append(Int32(touched.count))
+            start = Int(end)
+        }
+        return (touched, ends)
+    }
+
     /// Turns the touched intents' logits into probabilities in place; every untouched intent has logit 0
     /// and shares the rest of the probability.
     @inline(__always)
@@ -129,6 +164,13 @@ struct IntentLogits: Sendable {
 
     @inline(__always)
     static func softmax(_ logits: UnsafeMutableBufferPointer<Float>, touched: [Int32], intentCount: Int) {
+        touched.withUnsafeBufferPointer { softmax(logits, touched: $0, intentCount: intentCount) }
+    }
+
+    @inline(__always)
+    static func softmax(
+        _ logits: UnsafeMutableBufferPointer<Float>, touched: UnsafeBufferPointer<Int32>, intentCount: Int
+    ) {
         let untouched = Float(intentCount - touched.count)
         var largest: Float = untouched > 0 ? 0 : -.infinity
         for intent in touched { largest = max(largest, logits[Int(intent)]) }

@@ -57,9 +57,8 @@ public enum TextNormalizer {
                     continue
                 default:
                     if scalar.properties.isAlphabetic {
-                        for lower in scalar.properties.lowercaseMapping.unicodeScalars {
-                            current.append(contentsOf: String(lower).utf8)
-                        }
+                        // The same bytes as the mapping's scalars one by one, without a String for each.
+                        current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
                     } else {
                         flush()
                     }

@@ -2,9 +2,9 @@
 ///
 /// Every mapping rejects keys it doesn't know, so a misspelled key (`patern:`) is an error
 /// with its line instead of a silently ignored section.
-struct SafetyFile: Decodable {
+struct SafetyFile: Decodable, Equatable {
     /// One pattern: plain text, or `match:` with `unless:` exceptions.
-    struct PatternEntry: Decodable {
+    struct PatternEntry: Decodable, Equatable {
         /// The pattern text.
         var match: String
         /// Exceptions that cancel it.
@@ -24,7 +24,7 @@ struct SafetyFile: Decodable {
     }
 
     /// One category.
-    struct CategoryEntry: Decodable {
+    struct CategoryEntry: Decodable, Equatable {
         /// The category id as written.
         var id: String
         /// The reply template.
@@ -61,6 +61,13 @@ struct SafetyFile: Decodable {
     var history: [PatternEntry]
     /// Phrases that make something told as history current again ("again", "lately", "right now").
     var current: [PatternEntry]
+    /// Phrases that tell a sentence as the visitor's present ("i want", "right now"): such a sentence is never
+    /// excused by a story told in another sentence of the same message.
+    var present: [PatternEntry]
+    /// Phrases that tell the sentence before as a story ("that was years ago", "that's why i started").
+    var story: [PatternEntry]
+    /// Words by which visitors speak of themselves ("i", "my"): a sentence without them is someone else's.
+    var selfReference: [PatternEntry]
     /// The check-in question, for every category without its own `check_reply:`.
     var checkIn: String?
     /// The categories, most urgent first.
@@ -68,7 +75,8 @@ struct SafetyFile: Decodable {
 
     /// The keys a file may have at the top.
     static let topLevelKeys = [
-        "spellings", "lists", "never_correct", "exclusions", "denials", "history", "current", "check_in", "categories",
+        "spellings", "lists", "never_correct", "exclusions", "denials", "history", "current", "present", "story",
+        "self", "check_in", "categories",
     ]
 
     init(from decoder: any Decoder) throws {
@@ -81,6 +89,9 @@ struct SafetyFile: Decodable {
         neverCorrect = try container.decodeIfPresent([String].self, forKey: "never_correct") ?? []
         history = try container.decodeIfPresent([PatternEntry].self, forKey: "history") ?? []
         current = try container.decodeIfPresent([PatternEntry].self, forKey: "current") ?? []
+        present = try container.decodeIfPresent([PatternEntry].self, forKey: "present") ?? []
+        story = try container.decodeIfPresent([PatternEntry].self, forKey: "story") ?? []
+        selfReference = try container.decodeIfPresent([PatternEntry].self, forKey: "self") ?? []
         checkIn = try container.decodeIfPresent(String.self, forKey: "check_in")
         categories = try container.decode([CategoryEntry].self, forKey: "categories")
     }

@@ -40,6 +40,12 @@ struct SafetyIndex: Sendable {
         case history
         /// It makes a crisis told as past current again.
         case current
+        /// It tells a sentence as the visitor's present.
+        case present
+        /// It tells another sentence as a story.
+        case story
+        /// The visitor speaks of themself.
+        case selfReference
         /// It cancels another pattern (an `unless:`).
         case condition
     }
@@ -171,11 +177,18 @@ struct SafetyIndex: Sendable {
                 return Term(kind: 2, atom: -1, typos: false, minimum: minimum)
             }
         }
+        // The same choices (a list, `my_self|him_self`) come back in many patterns: each is compiled once.
+        var compiledChoices: [[[SafetyPattern.Term]]: [[Term]]] = [:]
         func compile(_ pattern: SafetyPattern) -> [Slot] {
             pattern.slots.map { slot in
-                Slot(
-                    alternatives: slot.alternatives.map { $0.map(compile) }, isOptional: slot.isOptional,
-                    gapBefore: slot.gapBefore)
+                let alternatives: [[Term]]
+                if let known = compiledChoices[slot.alternatives] {
+                    alternatives = known
+                } else {
+                    alternatives = slot.alternatives.map { $0.map(compile) }
+                    compiledChoices[slot.alternatives] = alternatives
+                }
+                return Slot(alternatives: alternatives, isOptional: slot.isOptional, gapBefore: slot.gapBefore)
             }
         }
 
@@ -202,6 +215,9 @@ struct SafetyIndex: Sendable {
         }
         for pattern in rules.history { add(pattern, role: .history) }
         for pattern in rules.current { add(pattern, role: .current) }
+        for pattern in rules.present { add(pattern, role: .present) }
+        for pattern in rules.story { add(pattern, role: .story) }
+        for pattern in rules.selfReference { add(pattern, role: .selfReference) }
         for (owner, condition) in conditions {
             patterns.append(Pattern(role: .condition, slots: compile(condition), unless: []))
             patterns[owner].unless.append(patterns.count - 1)
@@ -547,7 +563,12 @@ struct SafetyIndex: Sendable {
     /// Denial phrases are set aside before the crisis patterns run, so "i'm not going to kill myself" finds
     /// nothing while "jk i want to die" still does. A finding in a sentence that tells it as history ("two
     /// years ago", "that's why i started") counts only as a check-in, and only when something in the same
-    /// sentence makes it current ("again", "lately").
+    /// sentence makes it current ("again", "lately"). Another sentence can excuse a finding too, but only in a
+    /// sentence with nothing of the visitor's present in it (`present:`, "i want", "right now"): the sentence
+    /// just after telling it as a story (`story:`, "i overdosed on fentanyl. that was what got me into
+    /// treatment"), or, when the finding's sentence doesn't speak of the visitor (`self:`), a history phrase
+    /// anywhere ("just watched a film. the guy overdoses"). Then something current anywhere in the message
+    /// leaves the check-in.
     ///
     /// With `wholeMessageDenial`, the denial is judged on the message as a whole (up to one window), so that a
     /// later sentence can take back an earlier one: "i'm ok. i'm not ok actually" is no denial.
@@ -555,7 +576,8 @@ struct SafetyIndex: Sendable {
         let words = words(of: message)
         guard words.count > 0 else { return (nil, false) }
         if words.sentenceStarts.isEmpty && words.count <= Self.windowWords {
-            return evaluateSegment(words)
+            let result = evaluateSegment(words, context: false)
+            return (result.crisis, result.denial)
         }
         if wholeMessageDenial {
             let sentences = evaluate(message)
@@ -563,31 +585,71 @@ struct SafetyIndex: Sendable {
             var whole = words
             whole.sentenceStarts = []
             if whole.count > Self.windowWords { whole = whole.slice(0..<Self.windowWords) }
-            return (nil, evaluateSegment(whole).denial)
+            return (nil, evaluateSegment(whole, context: false).denial)
         }
-        var best: CrisisAssessment?
         var denied = false
+        var found: [Segment] = []
+        var histories: [Int] = []
+        var stories: [Int] = []
+        var current = false
         // A window with the same words as one already checked has the same result: a line that repeats a phrase
         // (a flood, or a paste) costs one window per distinct phrase, not one per repetition.
         var checked = Set<Int>()
-        for segment in segments(of: words) {
+        for (number, segment) in segments(of: words).enumerated() {
             let part = words.slice(segment)
             var hasher = Hasher()
             hasher.combine(part.atoms)
             hasher.combine(part.ends)
             hasher.combine(part.numbers)
             guard checked.insert(hasher.finalize()).inserted else { continue }
-            let result = evaluateSegment(part)
+            var result = evaluateSegment(part, context: true)
+            result.number = number
             denied = denied || result.denial
-            guard let found = result.crisis else { continue }
-            if best == nil || found.level > best!.level { best = found }
-            if found.level == .crisis { break }
+            current = current || result.current
+            if result.history { histories.append(number) }
+            if result.story { stories.append(number) }
+            if result.crisis != nil { found.append(result) }
+        }
+        var best: CrisisAssessment?
+        for segment in found {
+            guard var finding = segment.crisis else { continue }
+            let elsewhere = stories.contains(segment.number + 1)
+                || (!segment.selfReference && histories.contains { $0 != segment.number })
+            if !segment.toldAsHistory && !segment.present && elsewhere {
+                guard current else { continue }
+                finding.level = .check
+                finding.note = "another sentence tells it as a story, with something current"
+            }
+            if best == nil || finding.level > best!.level { best = finding }
         }
         return (best, best == nil && denied)
     }
 
-    /// Checks one sentence (or window).
-    private func evaluateSegment(_ input: Words) -> (crisis: CrisisAssessment?, denial: Bool) {
+    /// What one sentence (or window) says.
+    struct Segment {
+        /// The finding, after this sentence's own history and current phrases.
+        var crisis: CrisisAssessment?
+        /// A denial phrase is in it.
+        var denial = false
+        /// A history phrase is in it (past, someone else's, a film, a group topic).
+        var history = false
+        /// A story phrase is in it: it tells the sentence (or window) before as a story.
+        var story = false
+        /// A current phrase is in it.
+        var current = false
+        /// A present phrase is in it (looked for only when there is a finding).
+        var present = false
+        /// A self phrase is in it (looked for only when there is a finding).
+        var selfReference = false
+        /// The finding was told as history in this very sentence.
+        var toldAsHistory = false
+        /// Its place in the message.
+        var number = 0
+    }
+
+    /// Checks one sentence (or window); with `context`, also whether it tells a story or something current
+    /// whether or not it has a finding, for the sentences around it.
+    private func evaluateSegment(_ input: Words, context: Bool) -> Segment {
         var words = input
         var candidates = [UInt64](repeating: 0, count: (patterns.count + 63) / 64)
         for entry in words.atoms {
@@ -600,6 +662,9 @@ struct SafetyIndex: Sendable {
         var found: CrisisAssessment?
         var history = false
         var current = false
+        var present = false
+        var story = false
+        var selfReference = false
         scan: for block in candidates.indices {
             var bits = candidates[block]
             while bits != 0 {
@@ -619,22 +684,37 @@ struct SafetyIndex: Sendable {
                         found = assessment
                     }
                 case .history:
-                    if found == nil { break scan }
+                    if found == nil && !context { break scan }
                     if !history && firstMatch(pattern, in: words) != nil { history = true }
                 case .current:
-                    if found == nil || !history { break scan }
+                    if !context && (found == nil || !history) { break scan }
                     if !current && firstMatch(pattern, in: words) != nil { current = true }
+                case .present:
+                    if !context { break scan }
+                    if found != nil && !present && firstMatch(pattern, in: words) != nil { present = true }
+                case .story:
+                    if !context { break scan }
+                    if !story && firstMatch(pattern, in: words) != nil { story = true }
+                case .selfReference:
+                    if !context { break scan }
+                    if found != nil && !selfReference && firstMatch(pattern, in: words) != nil { selfReference = true }
                 case .condition:
                     break scan  // conditions come after every other pattern
                 }
             }
         }
-        guard var finding = found else { return (nil, denied) }
+        var segment = Segment(
+            denial: denied, history: history, story: story, current: current, present: present,
+            selfReference: selfReference)
+        guard var finding = found else { return segment }
         if history {
-            guard current else { return (nil, denied) }
+            segment.toldAsHistory = true
+            guard current else { return segment }
             finding.level = .check
             finding.note = "told as history, with something current"
         }
-        return (finding, false)
+        segment.crisis = finding
+        segment.denial = false
+        return segment
     }
 }

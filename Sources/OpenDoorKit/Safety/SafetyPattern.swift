@@ -59,8 +59,18 @@ struct SafetyPattern: Sendable, Hashable {
     /// The positions, in order.
     var slots: [Slot]
 
+    /// Positions already parsed while loading one file, by their text (`kill|killing|killed`, `@drugs`): the
+    /// same choices come back in many patterns, and parsing each once keeps loading fast.
+    typealias Cache = [Substring: [[Term]]]
+
     /// Parses a pattern.
     init(parsing source: String, vocabulary: Vocabulary) throws(Problem) {
+        var cache = Cache()
+        try self.init(parsing: source, vocabulary: vocabulary, cache: &cache)
+    }
+
+    /// Parses a pattern, reusing and filling `cache` (one per vocabulary).
+    init(parsing source: String, vocabulary: Vocabulary, cache: inout Cache) throws(Problem) {
         let parts = source.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         guard !parts.isEmpty else { throw Problem(message: "the pattern is empty; write the words to look for") }
         var slots: [Slot] = []
@@ -81,11 +91,16 @@ struct SafetyPattern: Sendable, Hashable {
                 text = text.dropLast()
             }
             var alternatives: [[Term]] = []
-            for alternative in text.split(separator: "|", omittingEmptySubsequences: false) {
-                guard !alternative.isEmpty else {
-                    throw Problem(message: "“\(part)” has an empty choice; write words on both sides of each |")
+            if let known = cache[text] {
+                alternatives = known
+            } else {
+                for alternative in text.split(separator: "|", omittingEmptySubsequences: false) {
+                    guard !alternative.isEmpty else {
+                        throw Problem(message: "“\(part)” has an empty choice; write words on both sides of each |")
+                    }
+                    alternatives += try Self.alternatives(String(alternative), vocabulary: vocabulary)
                 }
-                alternatives += try Self.alternatives(String(alternative), vocabulary: vocabulary)
+                cache[text] = alternatives
             }
             slots.append(Slot(alternatives: alternatives, isOptional: isOptional, gapBefore: pendingGap ?? 0))
             pendingGap = nil

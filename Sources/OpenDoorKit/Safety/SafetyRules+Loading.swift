@@ -35,7 +35,9 @@ extension SafetyRules {
         let locator = SafetyFileLocator(yaml: yaml, root: root)
         let decoded: SafetyFile
         do {
-            if let root {
+            if let root, let fast = SafetyFile(node: root) {
+                decoded = fast
+            } else if let root {
                 decoded = try YAMLDecoder().decode(SafetyFile.self, from: root)
             } else {
                 decoded = try YAMLDecoder().decode(SafetyFile.self, from: yaml)  // empty: the decoder says so
@@ -57,6 +59,8 @@ private struct SafetyRulesChecker {
     let file: String
     let locator: SafetyFileLocator
     var diagnostics: [KnowledgeDiagnostic] = []
+    /// Pattern positions parsed so far (the vocabulary is fixed once the lists are read).
+    private var parsedPositions = SafetyPattern.Cache()
 
     init(file: String, locator: SafetyFileLocator) {
         self.file = file
@@ -122,6 +126,15 @@ private struct SafetyRulesChecker {
         let current = decoded.current.enumerated().compactMap { index, entry in
             checkPattern(entry, at: [.key("current"), .index(index)], vocabulary: vocabulary)
         }
+        let present = decoded.present.enumerated().compactMap { index, entry in
+            checkPattern(entry, at: [.key("present"), .index(index)], vocabulary: vocabulary)
+        }
+        let story = decoded.story.enumerated().compactMap { index, entry in
+            checkPattern(entry, at: [.key("story"), .index(index)], vocabulary: vocabulary)
+        }
+        let selfReference = decoded.selfReference.enumerated().compactMap { index, entry in
+            checkPattern(entry, at: [.key("self"), .index(index)], vocabulary: vocabulary)
+        }
         var neverCorrect = Set<String>()
         for (index, word) in decoded.neverCorrect.enumerated() {
             let words = SafetyTokenizer.words(in: word)
@@ -138,7 +151,8 @@ private struct SafetyRulesChecker {
         }
         return SafetyRules(
             file: file, categories: categories, denials: denials, exclusions: exclusions,
-            spellings: vocabulary.spellings, history: history, current: current, neverCorrect: neverCorrect)
+            spellings: vocabulary.spellings, history: history, current: current, present: present,
+            story: story, selfReference: selfReference, neverCorrect: neverCorrect)
     }
 
     private mutating func checkSpellings(_ groups: [[String]]) -> [String: [String]] {
@@ -207,7 +221,7 @@ private struct SafetyRulesChecker {
         let line = locator.line(at: path)
         let parsed: SafetyPattern
         do {
-            parsed = try SafetyPattern(parsing: entry.match, vocabulary: vocabulary)
+            parsed = try SafetyPattern(parsing: entry.match, vocabulary: vocabulary, cache: &parsedPositions)
         } catch {
             self.error(line: line, error.message)
             return nil
@@ -215,7 +229,7 @@ private struct SafetyRulesChecker {
         var parsedUnless: [SafetyPattern] = []
         for (index, text) in entry.unless.enumerated() {
             do {
-                parsedUnless.append(try SafetyPattern(parsing: text, vocabulary: vocabulary))
+                parsedUnless.append(try SafetyPattern(parsing: text, vocabulary: vocabulary, cache: &parsedPositions))
             } catch {
                 self.error(at: path + [.key("unless"), .index(index)], "in unless: \(error.message)")
             }

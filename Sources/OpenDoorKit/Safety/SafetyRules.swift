@@ -44,6 +44,12 @@ public struct SafetyRules: Sendable, Hashable {
     public let history: [Pattern]
     /// Phrases that make a crisis told as history current again.
     public let current: [Pattern]
+    /// Phrases that tell a sentence as the visitor's present, so a story in another sentence doesn't excuse it.
+    public let present: [Pattern]
+    /// Phrases that tell the sentence before as a story ("that was years ago").
+    public let story: [Pattern]
+    /// Words by which visitors speak of themselves; a sentence without them tells someone else's story.
+    public let selfReference: [Pattern]
     /// Words typo tolerance never reads as another word.
     let neverCorrect: Set<String>
     /// One-word spellings and the words they are read as (`dont` → `do not`), in messages and patterns.
@@ -51,10 +57,14 @@ public struct SafetyRules: Sendable, Hashable {
 
     init(
         file: String, categories: [Category], denials: [Pattern], exclusions: [Pattern],
-        spellings: [String: [String]], history: [Pattern] = [], current: [Pattern] = [], neverCorrect: Set<String> = []
+        spellings: [String: [String]], history: [Pattern] = [], current: [Pattern] = [], present: [Pattern] = [],
+        story: [Pattern] = [], selfReference: [Pattern] = [], neverCorrect: Set<String> = []
     ) {
+        self.story = story
+        self.selfReference = selfReference
         self.history = history
         self.current = current
+        self.present = present
         self.neverCorrect = neverCorrect
         self.file = file
         self.categories = categories

@@ -1,0 +1,79 @@
+import CoreMetrics
+import Foundation
+import OpenDoorKit
+
+/// A callback store that counts saves and failed saves, and tells `onSave` about each saved request, around
+/// another store that does the work.
+///
+/// `onSave` runs after the store has committed and before the visitor's reply is written, so it must return at
+/// once (a webhook queues the request and delivers it elsewhere). Everything else is the wrapped store's:
+/// availability, reading, marking, closing, and crisis counts when it keeps them.
+public struct ObservedCallbackStore: CallbackStore, CrisisCountStore {
+    /// The store that saves.
+    public let base: any CallbackStore
+    private let factory: any MetricsFactory
+    private let saveFailures: Counter
+    private let onSave: @Sendable (CallbackRequest) -> Void
+
+    /// Wraps `base`; counts through `factory` (the process's swift-metrics backend by default).
+    public init(
+        _ base: any CallbackStore, factory: any MetricsFactory = MetricsSystem.factory,
+        onSave: @escaping @Sendable (CallbackRequest) -> Void = { _ in }
+    ) {
+        self.base = base
+        self.factory = factory
+        self.onSave = onSave
+        saveFailures = Counter(label: MetricName.callbackSaveFailures.rawValue, factory: factory)
+    }
+
+    public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
+        let request: CallbackRequest
+        do {
+            request = try await base.save(draft, channel: channel)
+        } catch {
+            saveFailures.increment()
+            throw error
+        }
+        Counter(
+            label: MetricName.callbacksSaved.rawValue, dimensions: [("channel", request.channel.rawValue)],
+            factory: factory
+        ).increment()
+        onSave(request)
+        return request
+    }
+
+    public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
+        try await base.list(status: status)
+    }
+
+    public func find(reference: String) async throws -> CallbackRequest? {
+        try await base.find(reference: reference)
+    }
+
+    public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
+        try await base.mark(reference: reference, as: status)
+    }
+
+    public func purge(olderThan cutoff: Date) async throws -> Int {
+        try await base.purge(olderThan: cutoff)
+    }
+
+    public func close() async throws {
+        try await base.close()
+    }
+
+    public var acceptsRequests: Bool { base.acceptsRequests }
+
+    public func recheck() async {
+        await base.recheck()
+    }
+
+    /// Recorded in the wrapped store when it keeps crisis counts; otherwise not kept, as without the wrapper.
+    public func recordCrisis(_ category: CrisisCategory, level: SafetyLevel, day: String) async throws {
+        try await (base as? any CrisisCountStore)?.recordCrisis(category, level: level, day: day)
+    }
+
+    public func crisisCounts(since day: String) async throws -> [CrisisCount] {
+        try await (base as? any CrisisCountStore)?.crisisCounts(since: day) ?? []
+    }
+}

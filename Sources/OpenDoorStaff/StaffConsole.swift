@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import OpenDoorKit
+import ServiceLifecycle
+
+/// The staff console: a web page where staff work the callback list, try what a visitor would hear, see the
+/// knowledge's health and the counts (never a message's text).
+///
+/// ```swift
+/// let console = StaffConsole(store: store, assistant: assistant, health: health, dataDirectory: data, logger: logger)
+/// try await console.makeApplication().runService()
+/// ```
+///
+/// Every page but `/health`, `/metrics` and the sign-in page needs a signed-in staff account (see
+/// ``StaffAccounts``). Sessions live in memory (a restart signs everyone out); the cookie is `HttpOnly`,
+/// `SameSite=Strict` and, with ``StaffConfiguration/secureCookies``, `Secure`. Every form carries the session's
+/// token and a POST without it is refused. Logs hold account names, reference codes and statuses: never a
+/// visitor's name, number or words.
+public struct StaffConsole: Sendable {
+    /// Where the requests are, and where status changes are recorded.
+    public var store: any CallbackAuditStore
+    /// The knowledge and safety rules "Try a message" answers with.
+    public var assistant: Assistant
+    /// What the knowledge page shows (the lint and the scores arrive once worked out).
+    public var health: KnowledgeHealthReport
+    /// The folder of the staff password file (`staff-users`), read again at every sign-in so that an account
+    /// added with `opendoor staff-user add` works at once.
+    public var dataDirectory: URL
+    /// The Prometheus text served at `/metrics` (empty by default).
+    public var metricsText: @Sendable () async -> String
+    /// How the console runs.
+    public var configuration: StaffConfiguration
+    /// Where events go: sign-ins, status changes, failures.
+    public var logger: Logger
+
+    /// Creates a console; nothing listens until ``makeApplication(onServerRunning:)``'s application runs.
+    public init(
+        store: any CallbackAuditStore,
+        assistant: Assistant,
+        health: KnowledgeHealthReport,
+        dataDirectory: URL,
+        configuration: StaffConfiguration = StaffConfiguration(),
+        metricsText: @escaping @Sendable () async -> String = { "" },
+        logger: Logger
+    ) {
+        self.store = store
+        self.assistant = assistant
+        self.health = health
+        self.dataDirectory = dataDirectory
+        self.configuration = configuration
+        self.metricsText = metricsText
+        self.logger = logger
+    }
+
+    /// The HTTP application, bound to ``StaffConfiguration/host`` and ``StaffConfiguration/port``;
+    /// `onServerRunning` is told the port really bound (for port 0).
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let sessions = MemoryPersistDriver()
+        return Application(
+            router: makeRouter(sessions: sessions),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: [sessions],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    /// The application as a service for a `ServiceGroup` (which handles signals and shutdown).
+    public func makeService(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
+        makeApplication(onServerRunning: onServerRunning)
+    }
+
+    /// The routes, for the application and for tests.
+    func makeRouter(sessions: some PersistDriver) -> Router<StaffRequestContext> {
+        let routes = StaffRoutes(console: self)
+        let router = Router(context: StaffRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(
+            middleware: SessionMiddleware(
+                storage: sessions,
+                configuration: .init(
+                    sessionCookieParameters: .init(
+                        name: StaffRoutes.cookieName, path: "/", secure: configuration.secureCookies, sameSite: .strict),
+                    keyPrefix: "staff.",
+                    defaultSessionExpiration: configuration.sessionLifetime
+                )
+            ))
+        routes.addPublic(to: router)
+        routes.addSignedIn(to: router.group().add(middleware: RequireSignInMiddleware()))
+        return router
+    }
+}
+
+/// Sends anyone not signed in to the sign-in page.
+struct RequireSignInMiddleware: RouterMiddleware {
+    func handle(
+        _ request: Request, context: StaffRequestContext,
+        next: (Request, StaffRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard context.account != nil else { return Response.redirect(to: "/sign-in", type: .normal) }
+        return try await next(request, context)
+    }
+}
+
+/// The headers every response carries: a content security policy that allows nothing but this console's own
+/// stylesheet and forms (no script at all, no frames), no sniffing, no referrer, and no caching of pages that
+/// hold names and numbers.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = StaffRequestContext
+
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        + "base-uri 'none'"
+
+    func handle(
+        _ request: Request, context: StaffRequestContext,
+        next: (Request, StaffRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+
+/// What a signed-in session holds: the account, and the token every form must send back (CSRF).
+/// A session that signed in nobody yet holds only the token, for the sign-in form.
+struct StaffSession: Codable, Sendable {
+    /// The staff account; nil before sign-in.
+    var account: String?
+    /// The form token: 32 random bytes in hex.
+    var formToken: String
+
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
+
+/// The request context of the staff console: Hummingbird's core context, the session, and the peer's address.
+struct StaffRequestContext: SessionRequestContext, RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let sessions: SessionContext<StaffSession>
+    /// The peer's IP address ("unknown" when the channel has none, as in router tests).
+    let address: String
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        sessions = .init()
+        address = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The signed-in account, if any.
+    var account: String? { sessions.session?.account }
+}

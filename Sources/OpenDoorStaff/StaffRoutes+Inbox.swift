@@ -1,0 +1,164 @@
+import Foundation
+import Hummingbird
+import OpenDoorKit
+
+extension StaffRoutes {
+    /// How many closed requests the inbox shows (the newest); the rest stay in the store and in exports.
+    static let closedShown = 50
+
+    /// The callback list: new requests first (the longest waiting on top), then contacted, then the latest
+    /// closed; the count of new ones in the title; reloads itself.
+    func inbox(context: StaffRequestContext) async throws -> Response {
+        let session = context.sessions.session
+        let requests: [CallbackRequest]
+        let changes: [CallbackStatusChange]
+        do {
+            requests = try await console.store.list(status: nil)
+            changes = try await console.store.statusChanges(limit: 20)
+        } catch {
+            logger.error("Could not read the callback list", metadata: ["error": "\(error)"])
+            return StaffPage.response(
+                title: "Callbacks — OpenDoor staff", section: .callbacks, session: session,
+                refresh: console.configuration.refreshSeconds, status: .serviceUnavailable,
+                body: """
+                    <h1>Callback requests</h1>
+                    <p class="notice" role="alert">The callback list can't be read right now. \
+                    This page tries again by itself. What the server says: \(String(describing: error))</p>
+                    """)
+        }
+        let now = console.configuration.now()
+        let new = requests.filter { $0.status == .new }.sorted { $0.created < $1.created }
+        let contacted = requests.filter { $0.status == .contacted }
+        let closed = requests.filter { $0.status == .closed }.prefix(Self.closedShown)
+        let rows = (new + contacted + closed).map { row($0, now: now, session: session) }
+        let table: Markup
+        if rows.isEmpty {
+            table = "<p class=\"card\">No callback requests yet. New ones appear here by themselves.</p>"
+        } else {
+            table = """
+                <table id="callbacks">
+                <thead><tr><th>Status</th><th>Waiting</th><th>Name</th><th>Phone</th><th>Best time</th>\
+                <th>Voicemail</th><th>Came through</th><th>Reference</th><th>Change</th></tr></thead>
+                <tbody>
+                \(rows)
+                </tbody>
+                </table>
+                """
+        }
+        let title = new.isEmpty ? "Callbacks — OpenDoor staff" : "(\(new.count)) Callbacks — OpenDoor staff"
+        let summary: Markup =
+            new.isEmpty
+            ? "No one is waiting for a call."
+            : "<strong>\(new.count)</strong> \(new.count == 1 ? "person is" : "people are") waiting for a call."
+        return StaffPage.response(
+            title: title, section: .callbacks, session: session, refresh: console.configuration.refreshSeconds,
+            body: """
+                <h1>Callback requests</h1>
+                <p id="summary">\(summary) <span class="muted">This page updates itself every \
+                \(console.configuration.refreshSeconds) seconds.</span></p>
+                \(table)
+                \(history(changes, now: now))
+                """)
+    }
+
+    private func row(_ request: CallbackRequest, now: Date, session: StaffSession?) -> Markup {
+        let status = request.status.rawValue
+        let waited = Self.age(from: request.created, to: now)
+        let age: Markup = request.status == .new ? "waiting \(waited)" : "asked \(waited) ago"
+        let name: Markup =
+            request.name.map { "\(CallbackReport.sanitize($0))" } ?? "<span class=\"muted\">(no name given)</span>"
+        var phoneHref = "tel:" + request.phone.e164
+        if let digits = request.phone.extensionDigits { phoneHref += ";ext=" + digits }
+        let bestTime = request.bestTimeSaid.map { CallbackReport.sanitize($0) } ?? request.bestTime.displayName
+        let voicemail = request.voicemailOK ? "OK to leave a message" : "Please don't leave a message"
+        let actions = Self.actions(for: request.status).map { target, label -> Markup in
+            guard let session else { return "" }
+            return """
+                <form method="post" action="/callbacks/\(request.reference)/mark">\(StaffPage.tokenField(session))\
+                <input type="hidden" name="status" value="\(target.rawValue)">\
+                <button type="submit">\(label)</button></form>
+                """
+        }
+        return """
+            <tr class="\(status)" data-reference="\(request.reference)" data-status="\(status)">\
+            <td><span class="status \(status)">\(status)</span></td><td>\(age)</td><td>\(name)</td>\
+            <td class="nowrap"><a href="\(phoneHref)">\(request.phone.display)</a></td><td>\(bestTime)</td>\
+            <td>\(voicemail)</td><td>\(request.channel.rawValue)</td><td class="nowrap">\(request.reference)</td>\
+            <td class="actions">\(actions)</td></tr>
+
+            """
+    }
+
+    /// The buttons a request in `status` gets: where it can go next.
+    static func actions(for status: CallbackStatus) -> [(CallbackStatus, String)] {
+        switch status {
+        case .new: [(.contacted, "Mark contacted"), (.closed, "Close")]
+        case .contacted: [(.closed, "Close"), (.new, "Reopen")]
+        case .closed: [(.new, "Reopen")]
+        }
+    }
+
+    /// The latest status changes: who, when, from which status to which, and the reference. No names or numbers.
+    private func history(_ changes: [CallbackStatusChange], now: Date) -> Markup {
+        guard !changes.isEmpty else { return "" }
+        let rows = changes.map { change -> Markup in
+            """
+            <tr><td>\(Self.age(from: change.at, to: now)) ago</td><td>\(change.staff)</td><td>\(change.reference)</td>\
+            <td>\(change.from.rawValue) → \(change.to.rawValue)</td></tr>
+
+            """
+        }
+        return """
+            <h2>Recent changes</h2>
+            <table id="changes"><thead><tr><th>When</th><th>Who</th><th>Reference</th><th>Change</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+    }
+
+    /// "5 min", "2 h", "3 days": how long ago, in the largest whole unit.
+    static func age(from date: Date, to now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<60: return "under a minute"
+        case ..<3600: return "\(seconds / 60) min"
+        case ..<(2 * 86_400): return "\(seconds / 3600) h"
+        default: return "\(seconds / 86_400) days"
+        }
+    }
+
+    /// Marks a request and records who did it; back to the inbox.
+    func mark(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        guard let session = context.sessions.session, let account = session.account,
+            session.accepts(token: form["token"])
+        else {
+            return staleForm(context: context)
+        }
+        guard let reference = context.parameters.get("reference").flatMap(ReferenceCode.normalized),
+            let status = form["status"].flatMap(CallbackStatus.init(rawValue:))
+        else {
+            throw HTTPError(.badRequest, message: "This change can't be read.")
+        }
+        do {
+            guard let updated = try await console.store.mark(reference: reference, as: status, by: account) else {
+                throw HTTPError(.notFound, message: "There is no callback request \(reference).")
+            }
+            logger.info(
+                "Marked a callback request",
+                metadata: ["reference": "\(reference)", "status": "\(updated.status.rawValue)", "account": "\(account)"])
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            logger.error("Could not mark a callback request", metadata: ["reference": "\(reference)", "error": "\(error)"])
+            return StaffPage.response(
+                title: "Not changed — OpenDoor staff", section: .callbacks, session: session,
+                status: .serviceUnavailable,
+                body: """
+                    <h1>Nothing was changed</h1>
+                    <p class="notice" role="alert">The request \(reference) couldn't be marked \(status.rawValue): \
+                    \(String(describing: error))</p><p><a href="/">Back to the callback list</a></p>
+                    """)
+        }
+        return Response.redirect(to: "/", type: .normal)
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import NIOPosix
+import OpenDoorKit
+
+/// The console's pages and forms.
+struct StaffRoutes: Sendable {
+    /// The session cookie's name.
+    static let cookieName = "opendoor_staff"
+
+    let console: StaffConsole
+    let throttle: SignInThrottle
+
+    init(console: StaffConsole) {
+        self.console = console
+        throttle = SignInThrottle(
+            maximumFailures: console.configuration.maximumFailures, lockout: console.configuration.lockout,
+            now: console.configuration.now)
+    }
+
+    var logger: Logger { console.logger }
+
+    /// What anyone may reach: health, metrics, the stylesheet, signing in.
+    func addPublic(to router: Router<StaffRequestContext>) {
+        router.get("/health") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}\n")))
+        }
+        router.get("/metrics") { _, _ in
+            let text = await console.metricsText()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("/staff.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: StaffPage.stylesheet)))
+        }
+        router.get("/sign-in") { _, context in
+            if context.account != nil { return Response.redirect(to: "/", type: .normal) }
+            return signInPage(context: context, notice: nil, status: .ok)
+        }
+        router.post("/sign-in") { request, context in try await signIn(request, context: context) }
+        router.post("/sign-out") { request, context in
+            let form = try await FormFields.read(request, context: context)
+            guard let session = context.sessions.session, session.accepts(token: form["token"]) else {
+                return staleForm(context: context)
+            }
+            if let account = session.account { logger.info("Signed out", metadata: ["account": "\(account)"]) }
+            context.sessions.clearSession()
+            return Response.redirect(to: "/sign-in", type: .normal)
+        }
+    }
+
+    /// The pages behind sign-in.
+    func addSignedIn(to group: RouterGroup<StaffRequestContext>) {
+        group.get("/") { _, context in try await inbox(context: context) }
+        group.post("/callbacks/{reference}/mark") { request, context in
+            try await mark(request, context: context)
+        }
+        group.get("/try") { _, context in tryPage(context: context, message: nil) }
+        group.post("/try") { request, context in try await tryMessage(request, context: context) }
+        group.get("/knowledge") { _, context in knowledgePage(context: context) }
+        group.get("/counts") { _, context in try await countsPage(context: context) }
+    }
+
+    // MARK: - Signing in
+
+    /// The sign-in form, with a session of its own that holds the form's token (created when missing).
+    func signInPage(context: StaffRequestContext, notice: String?, status: HTTPResponse.Status) -> Response {
+        let session: StaffSession
+        if let existing = context.sessions.session {
+            session = existing
+        } else {
+            session = StaffSession(account: nil, formToken: StaffSession.newToken())
+            context.sessions.createSession(session, expiresIn: .seconds(60 * 60))
+        }
+        let noticeMarkup: Markup = notice.map { "<p class=\"notice\" role=\"alert\">\($0)</p>" } ?? ""
+        return StaffPage.response(
+            title: "Sign in — OpenDoor staff", section: nil, session: nil, status: status,
+            body: """
+                <div class="card narrow">
+                <h1>Sign in</h1>
+                \(noticeMarkup)
+                <form method="post" action="/sign-in">
+                \(StaffPage.tokenField(session))
+                <label for="account">Name</label>
+                <input type="text" id="account" name="account" autocomplete="username" required autofocus>
+                <label for="password">Password</label>
+                <input type="password" id="password" name="password" autocomplete="current-password" required>
+                <p><button type="submit" class="primary">Sign in</button></p>
+                </form>
+                </div>
+                """)
+    }
+
+    func signIn(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        guard let session = context.sessions.session, session.accepts(token: form["token"]) else {
+            return staleForm(context: context)
+        }
+        let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form["password"] ?? ""
+        let address = context.address
+        if let until = await throttle.lockedUntil(account: account, address: address) {
+            logger.notice("Sign-in refused while locked", metadata: ["account": "\(safeName(account))"])
+            return signInPage(context: context, notice: lockedNotice(until), status: .tooManyRequests)
+        }
+        let accounts: StaffAccounts
+        do {
+            accounts = try StaffAccounts.load(directory: console.dataDirectory)
+        } catch {
+            logger.error("Sign-in is off: the staff password file can't be used", metadata: ["reason": "\(error)"])
+            return signInPage(
+                context: context,
+                notice: "Sign-in is not available: the password file on the server can't be used. "
+                    + "The server's log says what to do.",
+                status: .serviceUnavailable)
+        }
+        let verified = try await NIOThreadPool.singleton.runIfActive {
+            accounts.verify(name: account, password: password)
+        }
+        guard verified else {
+            let locked = await throttle.failed(account: account, address: address)
+            logger.notice("Sign-in failed", metadata: ["account": "\(safeName(account))"])
+            if let locked {
+                return signInPage(context: context, notice: lockedNotice(locked), status: .tooManyRequests)
+            }
+            return signInPage(
+                context: context, notice: "That name and password don't match. Please try again.",
+                status: .unauthorized)
+        }
+        await throttle.succeeded(account: account, address: address)
+        // A new session (new id, new token) at sign-in, so an id given out before it is worth nothing after.
+        context.sessions.createSession(StaffSession(account: account, formToken: StaffSession.newToken()))
+        logger.info("Signed in", metadata: ["account": "\(account)"])
+        return Response.redirect(to: "/", type: .normal)
+    }
+
+    func lockedNotice(_ until: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        return "Too many tries that didn't match. Sign-in is paused for this name and this computer until "
+            + "\(formatter.string(from: until)). If you've forgotten your password, ask whoever runs OpenDoor "
+            + "to set a new one."
+    }
+
+    /// A name typed at sign-in, fit for a log line whether or not it is an account (it may be a password typed
+    /// in the wrong box: only a valid account name is logged).
+    func safeName(_ typed: String) -> String {
+        StaffAccounts.isValidName(typed) ? typed : "(not an account name)"
+    }
+
+    /// A form sent without the session's token (an old tab, or another site posting here): nothing is done.
+    func staleForm(context: StaffRequestContext) -> Response {
+        StaffPage.response(
+            title: "Please try again — OpenDoor staff", section: nil, session: context.sessions.session,
+            status: .forbidden,
+            body: """
+                <div class="card narrow"><h1>Please try again</h1>
+                <p>This form was out of date, so nothing was changed. <a href="/">Open the page again</a> and repeat \
+                what you did.</p></div>
+                """)
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OpenDoorKit
+import OpenDoorSQLite
+import OpenDoorStaff
+import ServiceLifecycle
+
+extension OpenDoor {
+    /// `opendoor staff`: the staff console, a web page on 127.0.0.1:7462.
+    struct Staff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the staff console: the callback inbox, try a message, knowledge health, counts (a web page).",
+            discussion: """
+                Listens on 127.0.0.1:7462 by default; open http://127.0.0.1:7462/ and sign in with an account made by \
+                opendoor staff-user add NAME. Put it behind a TLS proxy to reach it from another computer, and pass \
+                --secure-cookies there. Uses the same data folder (or --store) as serve.
+                """)
+
+        @OptionGroup var options: KnowledgeOptions
+        @OptionGroup var data: DataOptions
+        @OptionGroup var logging: LogOptions
+
+        @Option(help: "The address to listen on. Keep 127.0.0.1 unless a proxy on another address serves it.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port to listen on (0 for any free port; the port is printed).")
+        var port = 7462
+
+        @Flag(help: "Mark the session cookie Secure (HTTPS only): use it when the console is behind TLS.")
+        var secureCookies = false
+
+        @Option(help: "Seconds between the inbox's reloads.")
+        var refresh = 30
+
+        func validate() throws {
+            if !(0...65_535).contains(port) { throw ValidationError("--port is a TCP port from 1 to 65535 (or 0).") }
+            if refresh < 5 { throw ValidationError("--refresh is a number of seconds, at least 5.") }
+        }
+
+        func run() async throws {
+            let logger = logging.bootstrap(label: "opendoor.staff", defaultLevel: .info)
+            var configuration = StaffConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.secureCookies = secureCookies
+            configuration.refreshSeconds = refresh
+            let (console, store) = try await Self.makeConsole(
+                knowledge: options, data: data, configuration: configuration, logger: logger)
+            let host = host
+            let application = console.makeService { port in
+                printError("Staff console at http://\(host):\(port)/")
+            }
+            var group = ServiceGroupConfiguration(
+                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = .seconds(10)
+            do {
+                try await ServiceGroup(configuration: group).run()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try? await store.close()
+        }
+
+        /// The console on the knowledge and store `serve` or `staff` were given, with its own connection to the store.
+        /// Prints which accounts file and data folder it uses; exits 1 when the accounts or the knowledge can't be read.
+        static func makeConsole(
+            knowledge options: KnowledgeOptions,
+            data: DataOptions,
+            configuration: StaffConfiguration,
+            logger: Logger,
+            metricsText: @escaping @Sendable () async -> String = { "" }
+        ) async throws -> (StaffConsole, any CallbackAuditStore) {
+            let (folder, origin) = data.source
+            let accounts: StaffAccounts
+            do {
+                accounts = try StaffAccounts.load(directory: data.directory)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+            printError("Staff accounts: \(accounts.path) (data folder chosen by \(origin)).")
+            if accounts.names.isEmpty {
+                printError("No staff accounts yet: add one with opendoor staff-user add NAME (no restart needed).")
+            }
+            let assistant: Assistant
+            let health: KnowledgeHealth
+            do {
+                let loaded = try KnowledgeHealth.load(from: options.directory)
+                assistant = loaded.0
+                health = loaded.1
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+            let store: any CallbackAuditStore
+            switch try data.location() {
+            case .postgres:
+                guard let audited = try await data.openStaffStore(logger: logger, writes: true) as? any CallbackAuditStore
+                else { throw ExitCode(1) }
+                store = audited
+            case .sqlite(let directory, _):
+                let reopening = ReopeningCallbackStore(directory: directory, logger: logger)
+                if let problem = await reopening.unavailability {
+                    printError("The callback store can't be used for now: \(problem) (looked in \(folder)).")
+                }
+                store = reopening
+            }
+            // The lint and the scores take a while (the lint matches every example against the others): the
+            // console answers meanwhile, and the knowledge page says they are still being worked out.
+            let report = KnowledgeHealthReport(health)
+            Task.detached(priority: .background) { report.update(health.checked(with: assistant)) }
+            let console = StaffConsole(
+                store: store, assistant: assistant, health: report, dataDirectory: data.directory,
+                configuration: configuration, metricsText: metricsText, logger: logger)
+            return (console, store)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+"""The staff console in headless Chromium: a callback made through the socket server a moment before shows
+in the inbox, is marked contacted and moves; a tried message shows its explanation; a screenshot of the
+inbox at laptop width.
+
+Tests/Browser/run starts `opendoor serve` and `opendoor staff` on the same data folder and sets:
+  OPENDOOR_STAFF_URL       the console (e.g. http://127.0.0.1:PORT/)
+  OPENDOOR_STAFF_ACCOUNT   an account made with `opendoor staff-user add`
+  OPENDOOR_STAFF_PASSWORD  its password
+  OPENDOOR_JSON_PORT       the chat server's JSON-lines port
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_widget import find_binary
+
+STAFF_URL = os.environ.get("OPENDOOR_STAFF_URL", "http://127.0.0.1:7462/")
+ACCOUNT = os.environ.get("OPENDOOR_STAFF_ACCOUNT", "dana")
+PASSWORD = os.environ.get("OPENDOOR_STAFF_PASSWORD", "")
+JSON_PORT = int(os.environ.get("OPENDOOR_JSON_PORT", "7461"))
+DATA = os.environ.get("OPENDOOR_DATA", "")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+WAIT = 15
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def driver():
+    os.environ.setdefault("SE_OFFLINE", "true")
+    options = webdriver.ChromeOptions()
+    options.binary_location = find_binary("chromium", "/usr/bin/chromium")
+    # 1366×768 is the most common laptop screen; the window is a little shorter for the browser's own bars.
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1366,768", "--lang=en-US", "--no-first-run", "--disable-extensions"):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=Service(find_binary("chromedriver", "/usr/bin/chromedriver")), options=options)
+    browser.set_page_load_timeout(WAIT)
+    yield browser
+    browser.quit()
+
+
+def ask_for_callback(name, phone):
+    """A visitor's whole callback request over the JSON-lines protocol; returns its reference code."""
+    lines = ["i want to come back", "yes", name, phone, "evening", "no", "yes"]
+    with socket.create_connection(("127.0.0.1", JSON_PORT), timeout=WAIT) as connection:
+        reader = connection.makefile("r", encoding="utf-8")
+        json.loads(reader.readline())  # the greeting
+        reply = None
+        for line in lines:
+            connection.sendall((json.dumps({"type": "message", "text": line}) + "\n").encode())
+            reply = json.loads(reader.readline())
+            assert reply["type"] == "reply", reply
+        connection.sendall(b'{"type":"bye"}\n')
+    match = re.search(r"\b[A-Z0-9]{3}-[A-Z0-9]{3}\b", reply["text"])
+    assert match, f"no reference code in the last reply: {reply['text']!r}"
+    return match.group(0)
+
+
+def insert_request_named(name, reference):
+    """A request whose name the chat would never accept (it holds HTML), written straight into the store,
+    to see the page show it as text."""
+    with sqlite3.connect(os.path.join(DATA, "callbacks.sqlite"), timeout=WAIT) as database:
+        database.execute(
+            "INSERT INTO callback_request (reference, created_ms, name, phone_e164, best_time, voicemail_ok, channel,"
+            " status) VALUES (?, ?, ?, '+14705550199', 'morning', 1, 'web', 'new')",
+            (reference, int(time.time() * 1000) - 3 * 3600 * 1000, name))
+
+
+def sign_in(driver):
+    driver.get(STAFF_URL + "sign-in")
+    if not driver.find_elements(By.ID, "account"):
+        return  # signed in already: the sign-in page sends to the inbox
+    driver.find_element(By.ID, "account").send_keys(ACCOUNT)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "summary"))
+
+
+def row(driver, reference):
+    rows = driver.find_elements(By.CSS_SELECTOR, f"tr[data-reference='{reference}']")
+    return rows[0] if rows else None
+
+
+def test_signed_out_sees_only_the_sign_in_page(driver):
+    driver.delete_all_cookies()
+    driver.get(STAFF_URL)
+    assert driver.current_url.endswith("/sign-in")
+    assert driver.find_elements(By.ID, "password")
+
+
+def test_inbox_mark_contacted_and_screenshot(driver):
+    insert_request_named(XSS, "XSS-789")
+    reference = ask_for_callback("Jordan", "(470) 555-0188")
+    sign_in(driver)
+    new_row = WebDriverWait(driver, WAIT).until(lambda d: row(d, reference))
+    assert new_row.get_attribute("data-status") == "new"
+    assert "Jordan" in new_row.text
+    title = re.match(r"\((\d+)\) Callbacks", driver.title)
+    assert title, driver.title
+    assert int(title.group(1)) == len(driver.find_elements(By.CSS_SELECTOR, "tr[data-status='new']")) >= 2
+    # The name written as HTML is shown as text, not run.
+    assert XSS in row(driver, "XSS-789").text
+    assert "waiting 3 h" in row(driver, "XSS-789").text
+    assert not driver.find_elements(By.CSS_SELECTOR, "tr img")
+    phone = new_row.find_element(By.CSS_SELECTOR, "a[href^='tel:']")
+    assert phone.get_attribute("href") == "tel:+14705550188"
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "staff-inbox-laptop.png"))
+
+    new_row.find_element(By.XPATH, ".//button[normalize-space()='Mark contacted']").click()
+    WebDriverWait(driver, WAIT).until(
+        lambda d: row(d, reference) is not None and row(d, reference).get_attribute("data-status") == "contacted")
+    moved = row(driver, reference)
+    assert "contacted" in moved.text
+    # Contacted requests come after the new ones.
+    statuses = [r.get_attribute("data-status") for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-reference]")]
+    assert statuses == sorted(statuses, key=["new", "contacted", "closed"].index)
+    changes = driver.find_element(By.ID, "changes").text
+    assert reference in changes and ACCOUNT in changes and "new → contacted" in changes
+    assert "555" not in changes
+
+
+def test_try_a_message_shows_the_explanation(driver):
+    sign_in(driver)
+    driver.get(STAFF_URL + "try")
+    driver.find_element(By.ID, "message").send_keys("what if i relapsed")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/try'] button[type=submit]").click()
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "explanation"))
+    assert driver.find_element(By.ID, "intent").text == "faq_relapse"
+    assert driver.find_element(By.ID, "crisis").text == "none"
+    assert driver.find_elements(By.CSS_SELECTOR, "#candidates tbody tr")
+    assert driver.find_element(By.CSS_SELECTOR, "#reply .reply").text.strip()
+    driver.save_screenshot(str(ARTIFACTS / "staff-try-laptop.png"))
+
+
+def test_counts_and_knowledge_pages(driver):
+    sign_in(driver)
+    driver.get(STAFF_URL + "counts")
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.TAG_NAME, "h1"))
+    # The requests made above are counted by status; only numbers and ids are on the page.
+    requests = driver.find_element(By.ID, "requests")
+    assert requests.find_elements(By.TAG_NAME, "svg")
+    assert "Jordan" not in driver.page_source and "555" not in driver.page_source
+    driver.save_screenshot(str(ARTIFACTS / "staff-counts-laptop.png"))
+    driver.get(STAFF_URL + "knowledge")
+    assert driver.find_element(By.ID, "load-time").text.endswith("ms")

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import OpenDoorMetrics
+import OpenDoorTestSupport
+import ServiceLifecycle
+import Testing
+
+@Suite("The /metrics endpoint")
+struct MetricsEndpointTests {
+    /// Sends `request` to the endpoint and reads the whole response (the endpoint closes after one).
+    static func exchange(_ request: String, port: Int) async throws -> (head: [String], body: String) {
+        let client = try await TestClient.connect(port: port, timeout: 60)
+        try await client.send(request)
+        let response = try await client.readToEnd()
+        await client.close()
+        // "\r\n" is one Character in Swift: split on newlines, not on "\n".
+        let lines = response.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        let blank = lines.firstIndex(of: "") ?? lines.endIndex
+        return (Array(lines[..<blank]), lines[min(blank + 1, lines.endIndex)...].joined(separator: "\n"))
+    }
+
+    @Test("GET /metrics answers the registry's text; other paths and methods are refused")
+    func scrape() async throws {
+        let registry = TextFormatTests.recordedRegistry()
+        let endpoint = try await MetricsEndpoint.bind(port: 0, render: registry.render, logger: quietLogger)
+        #expect(endpoint.port > 0)
+        let group = ServiceGroup(services: [endpoint], logger: quietLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let ok = try await Self.exchange("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n", port: endpoint.port)
+            #expect(ok.head.first == "HTTP/1.1 200 OK", "\(ok.head)")
+            #expect(ok.head.contains("Content-Type: text/plain; version=0.0.4; charset=utf-8"), "\(ok.head)")
+            let text = try PrometheusText(ok.body)
+            #expect(text.value("opendoor_fallbacks_total") == 1)
+
+            let missing = try await Self.exchange("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", port: endpoint.port)
+            #expect(missing.head.first == "HTTP/1.1 404 Not Found", "\(missing.head)")
+            let posted = try await Self.exchange(
+                "POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", port: endpoint.port)
+            #expect(posted.head.first == "HTTP/1.1 405 Method Not Allowed", "\(posted.head)")
+
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import OpenDoorKit
+import OpenDoorTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// HAProxy (Debian's, TCP mode, health checks) in front of two `opendoor serve` processes sharing one
+/// PostgreSQL database; visitors connect only to HAProxy.
+@Suite("HAProxy in front of two servers")
+struct HAProxyTests {
+    @Test(
+        "visitors reach both servers through HAProxy; kill -9 one and new visitors are served by the other",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func failover() async throws {
+        try await withTestDatabase { url in
+            let servers = try await SharedStoreTests.startTwo(url)
+            let proxy = try await HAProxy.startOrSkip(checkInterval: 100, backends: servers.map(\.port))
+            do {
+                try await failover(servers: servers, proxy: proxy, url: url)
+            } catch {
+                await proxy.stop()
+                throw error
+            }
+            await proxy.stop()
+        }
+    }
+
+    func failover(servers: [ServeProcess], proxy: HAProxy, url: String) async throws {
+        let (victim, survivor) = ("opendoor1", "opendoor2")
+        try await proxy.waitUntil("both servers are up") { $0[victim]?.status == "UP" && $0[survivor]?.status == "UP" }
+
+        // Round robin: visitors land on both servers, and every request is saved.
+        let first = await SharedStoreTests.run(20, on: [proxy.port])
+        #expect(first.allSatisfy { $0.reference != nil }, "\(first.compactMap(\.failure).prefix(3))")
+        let spread = try await proxy.states()
+        #expect((spread[victim]?.sessions ?? 0) > 0 && (spread[survivor]?.sessions ?? 0) > 0, "\(spread)")
+
+        let killed = ContinuousClock.now
+        try await servers[0].stop(SIGKILL)
+        // A visitor arriving at once: HAProxy may still send it to the dead server, which refuses the
+        // connection; HAProxy then tries another (option redispatch). The visitor tries until it is answered.
+        let (reply, tries) = try await Self.firstAnswer(port: proxy.port, message: "what are your hours")
+        #expect(reply.text?.isEmpty == false)
+        let marked = try await proxy.waitUntil("the killed server is marked down") {
+            $0[victim]?.status.hasPrefix("DOWN") == true
+        }
+        print(
+            "HAProxy: a visitor right after the kill was answered after \(tries) connection(s); the killed server "
+                + "was marked DOWN \(killed.duration(to: .now)) after the kill (checks every 100 ms, 2 to fail)")
+
+        // Every new visitor is served by the survivor, and saves.
+        let second = await SharedStoreTests.run(20, on: [proxy.port], from: 20)
+        #expect(second.allSatisfy { $0.reference != nil }, "\(second.compactMap(\.failure).prefix(3))")
+        let after = try await proxy.states()
+        #expect(after[victim]?.sessions == marked[victim]?.sessions, "\(marked) then \(after)")
+        #expect((after[survivor]?.sessions ?? 0) >= (marked[survivor]?.sessions ?? 0) + 20, "\(marked) then \(after)")
+        #expect(try await servers[1].stop() == 0)
+
+        let stored = try await SharedStoreTests.stored(url)
+        let confirmed = Set((first + second).compactMap(\.reference))
+        #expect(Set(stored.map(\.reference)) == confirmed)
+    }
+
+    /// Connects through the proxy until a visitor's message is answered; returns the reply and the tries.
+    static func firstAnswer(port: Int, message: String) async throws -> (ServerLine, Int) {
+        var tries = 0
+        while true {
+            tries += 1
+            do {
+                if let reply = try await Visitor(port: port).converse([message], timeout: 10).first {
+                    return (reply, tries)
+                }
+            } catch where tries < 50 {
+                continue
+            }
+        }
+    }
+}
+
+/// HAProxy from `Scripts/haproxy`, stopped by ``stop()``.
+struct HAProxy {
+    static let script = PrivatePostgres.root.appendingPathComponent("Scripts/haproxy")
+
+    /// What HAProxy says of one server.
+    struct ServerState: Sendable, CustomStringConvertible {
+        /// UP, DOWN, or a transition like "DOWN 1/2".
+        var status: String
+        /// Connections it has been given so far.
+        var sessions: Int
+
+        var description: String { "\(status), \(sessions) sessions" }
+    }
+
+    let port: Int
+    let directory: String
+
+    /// Starts HAProxy in front of `backends` (loopback ports); when it can't be started here, cancels the
+    /// test with the reason printed.
+    static func startOrSkip(checkInterval: Int, backends: [Int]) async throws -> HAProxy {
+        let output: String
+        do {
+            output = try await runRepositoryScript(
+                script, ["start", "--check-interval", "\(checkInterval)"] + backends.map(String.init))
+        } catch {
+            let reason: Comment = "HAProxy test skipped: Scripts/haproxy could not start HAProxy (\(error))"
+            Issue.record(reason, severity: .warning)
+            try Test.cancel(reason)
+        }
+        let values = exports(in: output)
+        let port = try #require(values["OPENDOOR_HAPROXY_PORT"].flatMap { Int($0) }, "\(output)")
+        let directory = try #require(values["OPENDOOR_HAPROXY_DIR"], "\(output)")
+        return HAProxy(port: port, directory: directory)
+    }
+
+    /// Each server's state, from HAProxy's stats socket.
+    func states() async throws -> [String: ServerState] {
+        let output = try await runRepositoryScript(Self.script, ["state", directory])
+        var states: [String: ServerState] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3, let sessions = Int(fields[fields.count - 1]) else { continue }
+            states[String(fields[0])] = ServerState(
+                status: fields[1..<(fields.count - 1)].joined(separator: " "), sessions: sessions)
+        }
+        return states
+    }
+
+    /// Reads the states until `condition` holds and returns them; fails after a minute.
+    @discardableResult
+    func waitUntil(
+        _ what: String, _ condition: ([String: ServerState]) -> Bool
+    ) async throws -> [String: ServerState] {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let states = try await states()
+            if condition(states) { return states }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("HAProxy: waited a minute for \(what); last states \(states)")
+                throw CancellationError()
+            }
+            // Polling HAProxy's own state: the event waited for is HAProxy's health check changing it.
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Stops HAProxy and removes its folder.
+    func stop() async {
+        _ = try? await runRepositoryScript(Self.script, ["stop", directory])
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import OpenDoorKit
+import OpenDoorTestSupport
+import Testing
+
+@testable import OpenDoorStaff
+
+@Suite("Staff console: the callback inbox")
+struct InboxTests {
+    @Test("new requests first, with age, name, tel: link, best time as said, voicemail, channel; count in the title")
+    func inboxShowsRequests() async throws {
+        try await withStaffConsole { harness, client in
+            let older = try await harness.saveRequest(name: "Alex", phone: "+14705550111", voicemail: false)
+            harness.clock.advance(by: 60)
+            let closed = try await harness.saveRequest(name: "Chris", phone: "+14705550122")
+            _ = try await harness.store.mark(reference: closed.reference, as: .closed)
+            harness.clock.advance(by: 2 * 3600)
+            try await client.signIn()
+            let page = try await client.get("/")
+            #expect(page.status == .ok)
+            let html = page.text
+            #expect(html.contains("<title>(1) Callbacks — OpenDoor staff</title>"))
+            #expect(html.contains("http-equiv=\"refresh\""))
+            #expect(html.contains("waiting 2 h"))
+            #expect(html.contains("Alex"))
+            #expect(html.contains("href=\"tel:+14705550111\""))
+            #expect(html.contains("after 5 on weekdays"))
+            #expect(html.contains("Please don&#39;t leave a message"))
+            #expect(html.contains("<td>web</td>"))
+            // New before closed.
+            let alex = try #require(html.range(of: older.reference))
+            let chris = try #require(html.range(of: closed.reference))
+            #expect(alex.lowerBound < chris.lowerBound)
+            #expect(page.headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test("marking contacted, closed and reopening records who, when and from which status, without phone numbers")
+    func marking() async throws {
+        try await withStaffConsole { harness, client in
+            let saved = try await harness.saveRequest()
+            try await client.signIn()
+            let contacted = try await client.submit(
+                "/callbacks/\(saved.reference)/mark", form: [("status", "contacted")])
+            #expect(contacted.status == .seeOther)
+            #expect(contacted.location == "/")
+            #expect(try await harness.store.find(reference: saved.reference)?.status == .contacted)
+            try await client.submit("/callbacks/\(saved.reference)/mark", form: [("status", "closed")])
+            try await client.submit("/callbacks/\(saved.reference)/mark", form: [("status", "new")])
+            #expect(try await harness.store.find(reference: saved.reference)?.status == .new)
+
+            let changes = try await harness.store.statusChanges(limit: 10)
+            #expect(changes.map(\.to) == [.new, .closed, .contacted])
+            #expect(changes.map(\.from) == [.closed, .contacted, .new])
+            #expect(changes.allSatisfy { $0.staff == testAccount && $0.reference == saved.reference })
+
+            let page = try await client.get("/").text
+            #expect(page.contains("Recent changes"))
+            #expect(page.contains("contacted → closed"))
+            let logs = harness.logs.all.joined(separator: "\n")
+            #expect(logs.contains(saved.reference))
+            for secret in ["Sam", "4705550123", "555-0123"] {
+                #expect(!logs.contains(secret), "the logs contain \(secret)")
+            }
+        }
+    }
+
+    @Test("a mark without the form's token (CSRF) or with another session's token changes nothing")
+    func markWithoutToken() async throws {
+        try await withStaffConsole { harness, client in
+            let saved = try await harness.saveRequest()
+            try await client.signIn()
+            let forged = try await client.post(
+                "/callbacks/\(saved.reference)/mark", form: [("status", "closed"), ("token", "1234")])
+            #expect(forged.status == .forbidden)
+            let missing = try await client.post("/callbacks/\(saved.reference)/mark", form: [("status", "closed")])
+            #expect(missing.status == .forbidden)
+            #expect(try await harness.store.find(reference: saved.reference)?.status == .new)
+            #expect(try await harness.store.statusChanges(limit: 10).isEmpty)
+        }
+    }
+
+    @Test("marking a request that isn't there says so")
+    func markMissing() async throws {
+        try await withStaffConsole { _, client in
+            try await client.signIn()
+            let response = try await client.submit("/callbacks/BBB-BBB/mark", form: [("status", "closed")])
+            #expect(response.status == .notFound)
+        }
+    }
+
+    @Test("a name written as HTML shows as text")
+    func escaping() async throws {
+        try await withStaffConsole { harness, client in
+            try await harness.saveRequest(name: "<img src=x onerror=alert(1)>")
+            try await client.signIn()
+            let html = try await client.get("/").text
+            #expect(!html.contains("<img src=x"))
+            #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        }
+    }
+
+    @Test("the page holds no script at all")
+    func noScript() async throws {
+        try await withStaffConsole { harness, client in
+            try await harness.saveRequest()
+            try await client.signIn()
+            for path in ["/", "/try", "/knowledge", "/counts"] {
+                #expect(!(try await client.get(path).text.lowercased().contains("<script")))
+            }
+        }
+    }
+}

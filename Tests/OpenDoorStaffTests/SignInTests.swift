@@ -1,0 +1,171 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import OpenDoorKit
+import OpenDoorTestSupport
+import Testing
+
+@testable import OpenDoorStaff
+
+@Suite("Staff console: signing in")
+struct SignInTests {
+    @Test("signed out, every page but health, metrics and sign-in sends to the sign-in page", arguments: [
+        "/", "/try", "/knowledge", "/counts",
+    ])
+    func signedOutRedirects(path: String) async throws {
+        try await withStaffConsole { _, client in
+            let response = try await client.get(path)
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/sign-in")
+            #expect(!response.text.contains("Sam"))
+        }
+    }
+
+    @Test("signed out, a form post is refused and changes nothing")
+    func signedOutPostRefused() async throws {
+        try await withStaffConsole { harness, client in
+            let saved = try await harness.saveRequest()
+            let response = try await client.post(
+                "/callbacks/\(saved.reference)/mark", form: [("status", "closed"), ("token", "x")])
+            #expect(response.status == .seeOther)
+            #expect(try await harness.store.find(reference: saved.reference)?.status == .new)
+            #expect(try await client.post("/try", form: [("message", "hello")]).status == .seeOther)
+        }
+    }
+
+    @Test("health and metrics answer without signing in")
+    func publicRoutes() async throws {
+        try await withStaffConsole(metricsText: { "# TYPE opendoor_replies_total counter\nopendoor_replies_total 3\n" }) {
+            _, client in
+            let health = try await client.get("/health")
+            #expect(health.status == .ok)
+            #expect(health.text.contains("\"ok\""))
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            #expect(metrics.text == "# TYPE opendoor_replies_total counter\nopendoor_replies_total 3\n")
+        }
+    }
+
+    @Test("metrics are empty until the lead wires a registry in")
+    func emptyMetricsByDefault() async throws {
+        try await withStaffConsole { _, client in
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.isEmpty)
+        }
+    }
+
+    @Test("the right password signs in; the cookie is HttpOnly and SameSite=Strict, not Secure by default")
+    func signIn() async throws {
+        try await withStaffConsole { harness, client in
+            let page = try await client.get("/sign-in")
+            #expect(page.status == .ok)
+            let before = client.sessionCookie
+            let response = try await client.signIn()
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/")
+            let cookie = try #require(response.headers[values: .setCookie].first)
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(!cookie.contains("Secure"))
+            // A new session id at sign-in: the one handed out with the form is worth nothing.
+            #expect(client.sessionCookie != before)
+            let inbox = try await client.get("/")
+            #expect(inbox.status == .ok)
+            #expect(inbox.text.contains("Signed in as dana"))
+            #expect(harness.logs.all.contains { $0.contains("Signed in") && $0.contains("dana") })
+        }
+    }
+
+    @Test("with --secure-cookies the cookie is Secure")
+    func secureCookie() async throws {
+        try await withStaffConsole(configure: { $0.secureCookies = true }) { _, client in
+            let response = try await client.signIn()
+            let cookie = try #require(response.headers[values: .setCookie].first)
+            #expect(cookie.contains("Secure"))
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        }
+    }
+
+    @Test("a wrong password or an unknown name is refused, with the same words, and logs no password")
+    func wrongPassword() async throws {
+        try await withStaffConsole { harness, client in
+            let wrong = try await client.signIn(password: "tr0ub4dor&3 wrong")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.text.contains("That name and password don&#39;t match"))
+            let unknown = try await client.signIn("nobody", password: testPassword)
+            #expect(unknown.status == .unauthorized)
+            #expect(unknown.text.contains("That name and password don&#39;t match"))
+            #expect(try await client.get("/").status == .seeOther)
+            let logs = harness.logs.all.joined(separator: "\n")
+            #expect(!logs.contains("tr0ub4dor"))
+            #expect(!logs.contains(testPassword))
+        }
+    }
+
+    @Test("a sign-in without the form's token is refused (CSRF)")
+    func signInWithoutToken() async throws {
+        try await withStaffConsole { _, client in
+            _ = try await client.get("/sign-in")
+            let response = try await client.post(
+                "/sign-in", form: [("token", "0000"), ("account", testAccount), ("password", testPassword)])
+            #expect(response.status == .forbidden)
+            #expect(try await client.get("/").status == .seeOther)
+        }
+    }
+
+    @Test("five failures lock the account and the address for 15 minutes, even with the right password")
+    func lockout() async throws {
+        try await withStaffConsole { harness, client in
+            for attempt in 1...4 {
+                #expect(try await client.signIn(password: "wrong \(attempt)").status == .unauthorized)
+            }
+            let fifth = try await client.signIn(password: "wrong 5")
+            #expect(fifth.status == .tooManyRequests)
+            #expect(fifth.text.contains("Sign-in is paused"))
+            #expect(try await client.signIn().status == .tooManyRequests)
+            // Another name from the same address is refused too.
+            #expect(try await client.signIn("sam", password: testPassword).status == .tooManyRequests)
+            harness.clock.advance(by: 15 * 60 + 1)
+            #expect(try await client.signIn().status == .seeOther)
+            #expect(try await client.get("/").status == .ok)
+        }
+    }
+
+    @Test("signing out ends the session; the old cookie opens nothing")
+    func signOut() async throws {
+        try await withStaffConsole { _, client in
+            try await client.signIn()
+            let cookie = client.sessionCookie
+            let response = try await client.submit("/sign-out", form: [])
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/sign-in")
+            #expect(cookie != nil)
+            #expect(try await client.get("/").status == .seeOther)
+        }
+    }
+
+    @Test("sign-out without the token is refused")
+    func signOutWithoutToken() async throws {
+        try await withStaffConsole { _, client in
+            try await client.signIn()
+            #expect(try await client.post("/sign-out", form: [("token", "nope")]).status == .forbidden)
+            #expect(try await client.get("/").status == .ok)
+        }
+    }
+
+    @Test("every page carries the content security policy and no-store")
+    func securityHeaders() async throws {
+        try await withStaffConsole { _, client in
+            for path in ["/sign-in", "/health"] {
+                let response = try await client.get(path)
+                let policy = try #require(response.headers[.contentSecurityPolicy])
+                #expect(policy.contains("default-src 'none'"))
+                #expect(!policy.contains("script-src"))
+                #expect(response.headers[.cacheControl] == "no-store")
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import OpenDoorTestSupport
+import Testing
+
+@testable import OpenDoorStaff
+
+@Suite("Staff accounts")
+struct StaffAccountsTests {
+    @Test("an account is kept as a bcrypt hash in a file readable by its owner only")
+    func addAndVerify() async throws {
+        try await withTemporaryDirectory { directory in
+            #expect(try StaffAccounts.set(name: "dana", password: "a long password", in: directory, cost: 4))
+            #expect(try !StaffAccounts.set(name: "dana", password: "another long one", in: directory, cost: 4))
+            let file = directory.appendingPathComponent(StaffAccounts.fileName)
+            #expect(try permissionBits(file) == 0o600)
+            let text = try String(contentsOf: file, encoding: .utf8)
+            #expect(text.hasPrefix("dana:$2"))
+            #expect(!text.contains("another long one"))
+            let accounts = try StaffAccounts.load(directory: directory)
+            #expect(accounts.verify(name: "dana", password: "another long one"))
+            #expect(!accounts.verify(name: "dana", password: "a long password"))
+            #expect(!accounts.verify(name: "sam", password: "another long one"))
+            #expect(try StaffAccounts.remove(name: "dana", in: directory))
+            #expect(try StaffAccounts.load(directory: directory).names.isEmpty)
+        }
+    }
+
+    @Test("a password file others may read is refused, with the command that fixes it")
+    func wrongPermissions() async throws {
+        try await withTemporaryDirectory { directory in
+            try StaffAccounts.set(name: "dana", password: "a long password", in: directory, cost: 4)
+            let file = directory.appendingPathComponent(StaffAccounts.fileName)
+            chmod(file.path, 0o644)
+            let error = #expect(throws: StaffAccountsError.self) { try StaffAccounts.load(directory: directory) }
+            #expect(error?.description.contains("chmod 600 \(file.path)") == true)
+            // Sign-in refuses too, rather than trusting the file.
+            #expect(throws: StaffAccountsError.self) {
+                try StaffAccounts.set(name: "sam", password: "a long password", in: directory, cost: 4)
+            }
+        }
+    }
+
+    @Test("names and passwords are checked")
+    func validation() async throws {
+        try await withTemporaryDirectory { directory in
+            #expect(throws: StaffAccountsError.invalidName("a b")) {
+                try StaffAccounts.set(name: "a b", password: "a long password", in: directory, cost: 4)
+            }
+            #expect(throws: StaffAccountsError.shortPassword) {
+                try StaffAccounts.set(name: "dana", password: "short", in: directory, cost: 4)
+            }
+        }
+    }
+
+    @Test("a malformed line is reported with its line number")
+    func malformed() async throws {
+        try await withTemporaryDirectory { directory in
+            let file = directory.appendingPathComponent(StaffAccounts.fileName)
+            _ = FileManager.default.createFile(atPath: file.path, contents: Data("dana:$2b$04$x\nnonsense\n".utf8),
+                attributes: [.posixPermissions: 0o600])
+            #expect(throws: StaffAccountsError.malformed(path: file.path, line: 2)) {
+                try StaffAccounts.load(directory: directory)
+            }
+        }
+    }
+}

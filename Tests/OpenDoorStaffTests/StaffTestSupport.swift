@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import OpenDoorKit
+import OpenDoorSQLite
+import OpenDoorTestSupport
+import Synchronization
+import Testing
+
+@testable import OpenDoorStaff
+
+/// The account every console test signs in with (bcrypt cost 4: fast enough for tests).
+let testAccount = "dana"
+let testPassword = "correct horse battery"
+
+/// What a console test works with: the store, the data folder, the logs, the clock.
+struct StaffHarness: Sendable {
+    let directory: URL
+    let store: SQLiteCallbackStore
+    let logs: LogRecorder
+    let clock: StoreTestClock
+
+    /// Saves a request as a visitor would have, through the store.
+    @discardableResult
+    func saveRequest(name: String? = "Sam", phone: String = "+14705550123", voicemail: Bool = true) async throws
+        -> CallbackRequest
+    {
+        let draft = CallbackDraft(
+            name: name, phone: PhoneNumber(e164: phone)!, bestTime: .evening, bestTimeSaid: "after 5 on weekdays",
+            voicemailOK: voicemail)
+        return try await store.save(draft, channel: .web)
+    }
+}
+
+/// Runs `body` against a console on a new data folder with one account, through Hummingbird's router tester.
+func withStaffConsole(
+    configure: (inout StaffConfiguration) -> Void = { _ in },
+    metricsText: @escaping @Sendable () async -> String = { "" },
+    health: KnowledgeHealthReport = KnowledgeHealthReport(StaffFixtures.health),
+    _ body: @Sendable (StaffHarness, StaffClient) async throws -> Void
+) async throws {
+    try await withTemporaryDirectory { directory in
+        try StaffAccounts.set(name: testAccount, password: testPassword, in: directory, cost: 4)
+        let clock = StoreTestClock()
+        let logs = LogRecorder()
+        var storeConfiguration = SQLiteCallbackStore.Configuration()
+        storeConfiguration.now = { clock.now }
+        let store = try SQLiteCallbackStore(directory: directory, configuration: storeConfiguration, logger: quietLogger)
+        var configuration = StaffConfiguration()
+        configuration.now = { clock.now }
+        configure(&configuration)
+        let console = StaffConsole(
+            store: store, assistant: ShippedKnowledge.assistant, health: health,
+            dataDirectory: directory, configuration: configuration, metricsText: metricsText,
+            logger: logs.logger(label: "opendoor.staff.test"))
+        let app = Application(router: console.makeRouter(sessions: MemoryPersistDriver()))
+        let harness = StaffHarness(directory: directory, store: store, logs: logs, clock: clock)
+        try await app.test(.router) { client in
+            try await body(harness, StaffClient(client))
+        }
+        try await store.close()
+    }
+}
+
+enum StaffFixtures {
+    static let health = KnowledgeHealth(
+        loadedAt: Date(timeIntervalSince1970: 1_764_900_000), loadDuration: .milliseconds(42),
+        directory: "/srv/opendoor/Knowledge", intents: 31, examples: 2780,
+        findings: ["intents/faq.yaml:12: warning: only 11 examples"], errors: 0,
+        scores: [KnowledgeHealth.Score(file: "eval/visitors.tsv", messages: 377, accuracy: 0.899, fallbackRate: 0.96)])
+}
+
+/// A client that keeps the session cookie between requests, as a browser does.
+final class StaffClient: Sendable {
+    let client: any TestClientProtocol
+    private let cookie = Mutex<String?>(nil)
+
+    init(_ client: any TestClientProtocol) {
+        self.client = client
+    }
+
+    /// The cookie sent with every request, as `name=value`.
+    var sessionCookie: String? { cookie.withLock { $0 } }
+
+    func forgetCookie() { cookie.withLock { $0 = nil } }
+
+    @discardableResult
+    func get(_ uri: String) async throws -> TestResponse {
+        try await send(uri, method: .get, body: nil)
+    }
+
+    @discardableResult
+    func post(_ uri: String, form: [(String, String)]) async throws -> TestResponse {
+        let body = form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await send(uri, method: .post, body: body)
+    }
+
+    /// Posts `form` with the token of the page at `page` (as a browser submitting that page's form would).
+    @discardableResult
+    func submit(_ uri: String, from page: String = "/", form: [(String, String)]) async throws -> TestResponse {
+        let token = Self.token(in: String(buffer: try await get(page).body))
+        return try await post(uri, form: [("token", token ?? "")] + form)
+    }
+
+    /// Signs in, through the sign-in page's form.
+    @discardableResult
+    func signIn(_ account: String = testAccount, password: String = testPassword) async throws -> TestResponse {
+        try await submit("/sign-in", from: "/sign-in", form: [("account", account), ("password", password)])
+    }
+
+    private func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let cookie = sessionCookie { headers[.cookie] = cookie }
+        if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        let response = try await client.executeRequest(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        for header in response.headers[values: .setCookie] {
+            let pair = String(header.prefix { $0 != ";" })
+            if pair.hasPrefix(StaffRoutes.cookieName + "=") {
+                cookie.withLock { $0 = pair }
+            }
+        }
+        return response
+    }
+
+    static func token(in page: String) -> String? {
+        guard let range = page.range(of: "name=\"token\" value=\"") else { return nil }
+        return String(page[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+    var location: String? { headers[.location] }
+}
