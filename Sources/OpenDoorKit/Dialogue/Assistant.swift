@@ -9,12 +9,15 @@ public struct Assistant: Sendable {
     public let responder: Responder
     /// Checks every message for crisis before anything else.
     public let safety: CrisisDetector
+    /// The callback steps' answer phrases, split into words once here rather than for every message.
+    let stepAnswers: StepAnswer
 
     /// Creates an assistant.
     public init(knowledge: Knowledge, safety: CrisisDetector, configuration: MatcherConfiguration = MatcherConfiguration())
     {
         self.responder = Responder(matcher: Matcher(knowledge: knowledge, configuration: configuration))
         self.safety = safety
+        self.stepAnswers = StepAnswer(knowledge.dialogue)
     }
 
     /// A new conversation for one visitor.

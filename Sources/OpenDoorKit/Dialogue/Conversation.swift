@@ -54,7 +54,7 @@ public struct Conversation: Sendable {
 
     private var dialogue: DialogueText { assistant.knowledge.dialogue }
     private var responder: Responder { assistant.responder }
-    private var answers: StepAnswer { StepAnswer(dialogue) }
+    private var answers: StepAnswer { assistant.stepAnswers }
 
     // MARK: - Turns
 
