@@ -20,6 +20,9 @@ extension OpenDoor {
         @Option(help: "How much larger the synthetic knowledge is.")
         var scale = 100
 
+        @Flag(help: "Time only the crisis check (its rules' load, and per message).")
+        var safetyOnly = false
+
         func validate() throws {
             if rounds < 1 { throw ValidationError("--rounds must be at least 1.") }
             if scale < 2 { throw ValidationError("--scale must be at least 2.") }
@@ -41,6 +44,10 @@ extension OpenDoor {
             #if DEBUG
             print("note: this is a debug build; run `swift run -c release opendoor bench` for real figures.")
             #endif
+            if safetyOnly {
+                try Self.benchSafety(directory: options.directory, messages: texts, rounds: rounds)
+                return
+            }
             let load = try MatcherBenchmark.loadMilliseconds(directory: options.directory, rounds: 20)
             print(
                 String(
