@@ -43,6 +43,41 @@ struct SafetyFileLocator {
         return line
     }
 
+    /// The line of each of the first `count` items of the list at `path`, as `line(at: path + [.index(i)])` gives
+    /// it, found in one walk down the tree instead of one walk per item.
+    func itemLines(at path: [SafetyFilePath], count: Int) -> [Int?] {
+        guard var node = root else { return (0..<count).map { self.line(at: path + [.index($0)]) } }
+        var line = node.mark?.line
+        for step in path {
+            switch step {
+            case .key(let name):
+                guard let pair = node.mapping?.first(where: { $0.key.string == name }) else {
+                    return (0..<count).map { self.line(at: path + [.index($0)]) }
+                }
+                node = pair.value
+                line = pair.value.mark?.line ?? pair.key.mark?.line
+            case .index(let index):
+                guard let items = node.sequence, index < items.count else {
+                    return (0..<count).map { self.line(at: path + [.index($0)]) }
+                }
+                node = items[items.index(items.startIndex, offsetBy: index)]
+                line = node.mark?.line ?? line
+            }
+        }
+        guard let items = node.sequence else { return Array(repeating: line, count: count) }
+        var lines: [Int?] = []
+        lines.reserveCapacity(count)
+        for item in items.prefix(count) {
+            if let match = item.mapping?.first(where: { $0.key.string == "match" }) {
+                lines.append(match.value.mark?.line)
+            } else {
+                lines.append(item.mark?.line ?? line)
+            }
+        }
+        while lines.count < count { lines.append(line) }
+        return lines
+    }
+
     /// The first line that starts with `key:`, for when the tree can't be walked.
     func textLine(ofKey key: String) -> Int? {
         var number = 0

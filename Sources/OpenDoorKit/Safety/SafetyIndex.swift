@@ -18,24 +18,38 @@ struct SafetyIndex: Sendable {
         var minimum: Int32
     }
 
-    /// One position of a compiled pattern.
+    /// One choice of a position: `terms[firstTerm..<firstTerm + termCount]`, consecutive words.
+    struct Alternative: Sendable {
+        var firstTerm: Int32
+        var termCount: Int32
+    }
+
+    /// One position of a compiled pattern: its choices are `alternatives[firstAlternative..<endAlternative]`.
+    ///
+    /// Patterns, positions, choices and terms each live in one flat array of plain values, so that matching
+    /// reads them by index without reference counting (nested arrays cost a retain and a release per read).
     struct Slot: Sendable {
-        /// The choices; each is a run of consecutive words.
-        var alternatives: [[Term]]
+        var firstAlternative: Int32
+        var endAlternative: Int32
+        /// Words allowed between the previous position and this one.
+        var gapBefore: Int32
         /// The position may be left out.
         var isOptional: Bool
-        /// Words allowed between the previous position and this one.
-        var gapBefore: Int
+        /// The ids the choices' first words can be, sorted: `openers[firstOpener..<endOpener]`; a word with none
+        /// of them can't start a choice, and the choices aren't tried there. `firstOpener` is -1 when a choice
+        /// starts with a number, which any word with digits can be.
+        var firstOpener: Int32
+        var endOpener: Int32
     }
 
     /// What a pattern is for.
-    enum Role: Sendable {
+    enum Kind: UInt8, Sendable {
         /// Its words are ignored by crisis patterns.
         case exclusion
         /// It means "I'm not in crisis".
         case denial
-        /// It points to a crisis, at the assessment's level.
-        case crisis(CrisisAssessment)
+        /// It points to a crisis (its finding is in `assessments`).
+        case crisis
         /// It tells a crisis as past.
         case history
         /// It makes a crisis told as past current again.
@@ -50,12 +64,14 @@ struct SafetyIndex: Sendable {
         case condition
     }
 
-    /// A compiled pattern.
+    /// A compiled pattern: its positions are `slots[firstSlot..<endSlot]`, its `unless` conditions
+    /// `unlessList[firstUnless..<endUnless]`.
     struct Pattern: Sendable {
-        var role: Role
-        var slots: [Slot]
-        /// Indexes of the `unless` patterns that cancel this one.
-        var unless: [Int]
+        var kind: Kind
+        var firstSlot: Int32
+        var endSlot: Int32
+        var firstUnless: Int32
+        var endUnless: Int32
     }
 
     /// The words of one message, with what each word is in the trie.
@@ -66,11 +82,6 @@ struct SafetyIndex: Sendable {
         var ends: [Int32] = []
         /// Each word's number value, or -1.
         var numbers: [Int32] = []
-        /// Words taken out by an exclusion or a denial.
-        /// Empty until a word is masked: most messages never mask one, and then nothing is allocated.
-        var masked: [Bool] = []
-        /// Whether matching honours `masked` (conditions look at the whole message).
-        var useMask = true
         /// The index of each word that starts a sentence after the first.
         var sentenceStarts: [Int32] = []
 
@@ -82,15 +93,54 @@ struct SafetyIndex: Sendable {
             numbers.reserveCapacity(capacity)
         }
 
-        /// The words `range` of these, as words of their own.
-        func slice(_ range: Range<Int>) -> Words {
-            var part = Words(capacity: 0)
-            let first = range.lowerBound == 0 ? 0 : Int(ends[range.lowerBound - 1])
-            let last = Int(ends[range.upperBound - 1])
-            part.atoms = Array(atoms[first..<last])
-            part.ends = ends[range].map { $0 - Int32(first) }
-            part.numbers = Array(numbers[range])
-            return part
+        /// Where word `index`'s ids start in `atoms`.
+        @inline(__always)
+        func firstAtom(_ index: Int) -> Int { index == 0 ? 0 : Int(ends[index - 1]) }
+
+        /// Whether the words `range` and `other` hold the same words (ids, typo marks and numbers).
+        func same(_ range: Range<Int>, as other: Range<Int>) -> Bool {
+            guard range.count == other.count else { return false }
+            let shift = other.lowerBound - range.lowerBound
+            let atomShift = firstAtom(other.lowerBound) - firstAtom(range.lowerBound)
+            let base = firstAtom(range.lowerBound)
+            for index in range {
+                if numbers[index] != numbers[index + shift] { return false }
+                if Int(ends[index]) - base != Int(ends[index + shift]) - base - atomShift { return false }
+            }
+            let atomEnd = Int(ends[range.upperBound - 1])
+            for position in base..<atomEnd where atoms[position] != atoms[position + atomShift] { return false }
+            return true
+        }
+
+        /// A hash of the words `range` (ids, typo marks and numbers), the same for the same words anywhere.
+        func hash(_ range: Range<Int>) -> Int {
+            var hasher = Hasher()
+            let base = firstAtom(range.lowerBound)
+            for index in range {
+                hasher.combine(numbers[index])
+                hasher.combine(Int(ends[index]) - base)
+            }
+            for position in base..<Int(ends[range.upperBound - 1]) { hasher.combine(atoms[position]) }
+            return hasher.finalize()
+        }
+    }
+
+    /// One sentence (or window) of a message while it is checked: the words `lower..<upper` of the message,
+    /// and which of them an exclusion or a denial took out.
+    struct Passage {
+        let words: Words
+        let lower: Int
+        let upper: Int
+        /// Per word from `lower`, whether it is taken out. Empty until a word is masked: most messages never
+        /// mask one, and then nothing is allocated.
+        var masked: [Bool] = []
+        /// Whether matching honours `masked` (conditions look at the whole passage).
+        var useMask = true
+
+        init(_ words: Words, _ range: Range<Int>) {
+            self.words = words
+            self.lower = range.lowerBound
+            self.upper = range.upperBound
         }
     }
 
@@ -129,12 +179,28 @@ struct SafetyIndex: Sendable {
     /// Words that are never read as a typo of another (`never_correct:`).
     private var neverCorrectAt: [Bool] = [false]
     private var typoTargetBelow: [Bool] = [false]
-    private var children: [[Int32]] = [[]]
 
-    /// The ids and number of each spelling's words, by spelling index.
-    private var spellingWords: [[(atoms: [Int32], number: Int32)]] = []
-    private var anchored: [[Int32]] = []
-    private(set) var patterns: [Pattern] = []
+    /// What each spelling is read as: spelling `s` is the words `spellingWords[spellingStart[s]..<spellingStart[s + 1]]`.
+    private var spellingStart: [Int32] = [0]
+    /// One word a spelling is read as: its ids are `spellingAtoms[firstAtom..<endAtom]`.
+    private var spellingWords: [(firstAtom: Int32, endAtom: Int32, number: Int32)] = []
+    private var spellingAtoms: [Int32] = []
+    /// The patterns indexed under id `a` are `anchoredList[anchoredStart[a]..<anchoredStart[a + 1]]`, in order.
+    private var anchoredStart: [Int32] = [0]
+    private var anchoredList: [Int32] = []
+
+    /// The patterns, in the order `evaluate` tries them: exclusions, denials, crises by level and priority,
+    /// history, current, present, story, self, and last the `unless` conditions.
+    private var patterns: [Pattern] = []
+    /// The finding of each crisis pattern (nil for the others).
+    private var assessments: [CrisisAssessment?] = []
+    private var slots: [Slot] = []
+    private var alternatives: [Alternative] = []
+    private var terms: [Term] = []
+    /// The ids each position's choices start with (see `Slot.firstOpener`).
+    private var openers: [Int32] = []
+    /// The `unless` conditions of every pattern, pattern after pattern.
+    private var unlessList: [Int32] = []
 
     /// A node of the built trie.
     struct Node: Sendable {
@@ -177,106 +243,153 @@ struct SafetyIndex: Sendable {
                 return Term(kind: 2, atom: -1, typos: false, minimum: minimum)
             }
         }
-        // The same choices (a list, `my_self|him_self`) come back in many patterns: each is compiled once.
-        var compiledChoices: [[[SafetyPattern.Term]]: [[Term]]] = [:]
-        func compile(_ pattern: SafetyPattern) -> [Slot] {
-            pattern.slots.map { slot in
-                let alternatives: [[Term]]
-                if let known = compiledChoices[slot.alternatives] {
-                    alternatives = known
-                } else {
-                    alternatives = slot.alternatives.map { $0.map(compile) }
-                    compiledChoices[slot.alternatives] = alternatives
-                }
-                return Slot(alternatives: alternatives, isOptional: slot.isOptional, gapBefore: slot.gapBefore)
+        // The same choices (a list, `my_self|him_self`) come back in many patterns, and the parser hands each
+        // one out as the same array: each is compiled once, found by where the array keeps its elements (the
+        // rules hold every array while this runs, so an address can't be reused for other choices).
+        typealias Choices = (first: Int32, end: Int32, firstOpener: Int32, endOpener: Int32)
+        var compiledChoices: [UnsafeRawPointer: Choices] = [:]
+        func compileChoices(_ choices: [[SafetyPattern.Term]]) -> Choices {
+            let address = choices.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+            if let address, let known = compiledChoices[address] { return known }
+            let first = Int32(alternatives.count)
+            var opening: [Int32] = []
+            var anyNumber = false
+            for choice in choices {
+                alternatives.append(Alternative(firstTerm: Int32(terms.count), termCount: Int32(choice.count)))
+                for term in choice { terms.append(compile(term)) }
+                let opener = terms[Int(alternatives[alternatives.count - 1].firstTerm)]
+                if opener.kind == 2 { anyNumber = true } else { opening.append(opener.atom) }
             }
+            var compiled: Choices = (first, Int32(alternatives.count), -1, -1)
+            if !anyNumber {
+                compiled.firstOpener = Int32(openers.count)
+                openers += Set(opening).sorted()
+                compiled.endOpener = Int32(openers.count)
+            }
+            if let address { compiledChoices[address] = compiled }
+            return compiled
         }
 
         // Patterns in the order `evaluate` needs them: exclusions, denials, then crises by priority.
         var conditions: [(owner: Int, pattern: SafetyPattern)] = []
-        func add(_ pattern: SafetyRules.Pattern, role: Role) {
-            patterns.append(Pattern(role: role, slots: compile(pattern.parsed), unless: []))
+        var unless: [[Int32]] = []
+        func appendPattern(_ pattern: SafetyPattern, kind: Kind, assessment: CrisisAssessment? = nil) {
+            let firstSlot = Int32(slots.count)
+            for slot in pattern.slots {
+                let choices = compileChoices(slot.alternatives)
+                slots.append(
+                    Slot(
+                        firstAlternative: choices.first, endAlternative: choices.end,
+                        gapBefore: Int32(slot.gapBefore), isOptional: slot.isOptional,
+                        firstOpener: choices.firstOpener, endOpener: choices.endOpener))
+            }
+            patterns.append(
+                Pattern(kind: kind, firstSlot: firstSlot, endSlot: Int32(slots.count), firstUnless: 0, endUnless: 0))
+            assessments.append(assessment)
+            unless.append([])
+        }
+        func add(_ pattern: SafetyRules.Pattern, kind: Kind, assessment: CrisisAssessment? = nil) {
+            appendPattern(pattern.parsed, kind: kind, assessment: assessment)
             for condition in pattern.parsedUnless { conditions.append((patterns.count - 1, condition)) }
         }
-        for pattern in rules.exclusions { add(pattern, role: .exclusion) }
-        for pattern in rules.denials { add(pattern, role: .denial) }
+        for pattern in rules.exclusions { add(pattern, kind: .exclusion) }
+        for pattern in rules.denials { add(pattern, kind: .denial) }
         // Crisis-level patterns before check-level ones: the first that matches is the strongest finding.
         for category in rules.categories {
             for pattern in category.patterns {
                 let id = SafetyRuleID(rawValue: "\(category.id.rawValue)/\(pattern.source)")
-                add(pattern, role: .crisis(CrisisAssessment(category: category.id, level: .crisis, ruleID: id)))
+                add(pattern, kind: .crisis, assessment: CrisisAssessment(category: category.id, level: .crisis, ruleID: id))
             }
         }
         for category in rules.categories {
             for pattern in category.checkPatterns {
                 let id = SafetyRuleID(rawValue: "\(category.id.rawValue)/check/\(pattern.source)")
-                add(pattern, role: .crisis(CrisisAssessment(category: category.id, level: .check, ruleID: id)))
+                add(pattern, kind: .crisis, assessment: CrisisAssessment(category: category.id, level: .check, ruleID: id))
             }
         }
-        for pattern in rules.history { add(pattern, role: .history) }
-        for pattern in rules.current { add(pattern, role: .current) }
-        for pattern in rules.present { add(pattern, role: .present) }
-        for pattern in rules.story { add(pattern, role: .story) }
-        for pattern in rules.selfReference { add(pattern, role: .selfReference) }
+        for pattern in rules.history { add(pattern, kind: .history) }
+        for pattern in rules.current { add(pattern, kind: .current) }
+        for pattern in rules.present { add(pattern, kind: .present) }
+        for pattern in rules.story { add(pattern, kind: .story) }
+        for pattern in rules.selfReference { add(pattern, kind: .selfReference) }
         for (owner, condition) in conditions {
-            patterns.append(Pattern(role: .condition, slots: compile(condition), unless: []))
-            patterns[owner].unless.append(patterns.count - 1)
+            appendPattern(condition, kind: .condition)
+            unless[owner].append(Int32(patterns.count - 1))
+        }
+        for (index, conditions) in unless.enumerated() {
+            patterns[index].firstUnless = Int32(unlessList.count)
+            unlessList += conditions
+            patterns[index].endUnless = Int32(unlessList.count)
         }
 
         for (word, value) in Self.numberWords { numberAt[Int(insert(word))] = value }
         for word in rules.neverCorrect { neverCorrectAt[Int(insert(word))] = true }
         let spellings = rules.spellings.sorted { $0.key < $1.key }
         for (index, spelling) in spellings.enumerated() { spellingAt[Int(insert(spelling.key))] = Int32(index) }
-        spellingWords = spellings.map { spelling in
-            spelling.value.map { word in
-                var atoms: [Int32] = []
+        for spelling in spellings {
+            for word in spelling.value {
+                let firstAtom = Int32(spellingAtoms.count)
                 var number: Int32 = -1
                 if word.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { number = Int32(word) ?? -1 }
                 var node: Int32 = 0
                 for byte in word.utf8 {
                     node = buildingStep(node, byte)
                     if node < 0 { break }
-                    if prefixAt[Int(node)] >= 0 { atoms.append(prefixAt[Int(node)] << 1) }
+                    if prefixAt[Int(node)] >= 0 { spellingAtoms.append(prefixAt[Int(node)] << 1) }
                 }
                 if node >= 0 {
-                    if wordAt[Int(node)] >= 0 { atoms.append(wordAt[Int(node)] << 1) }
+                    if wordAt[Int(node)] >= 0 { spellingAtoms.append(wordAt[Int(node)] << 1) }
                     if numberAt[Int(node)] >= 0 { number = numberAt[Int(node)] }
                 }
-                return (atoms, number)
+                spellingWords.append((firstAtom, Int32(spellingAtoms.count), number))
             }
+            spellingStart.append(Int32(spellingWords.count))
         }
 
         // Index each pattern (conditions too) under the choices of its rarest required position.
         var frequency = [Int](repeating: 0, count: Int(atomCount))
-        for pattern in patterns {
-            var seen = Set<Int32>()
-            for slot in pattern.slots {
-                for alternative in slot.alternatives {
-                    for term in alternative where term.atom >= 0 { seen.insert(term.atom) }
+        var seen = [Int](repeating: -1, count: Int(atomCount))
+        for (index, pattern) in patterns.enumerated() {
+            for slot in slots[Int(pattern.firstSlot)..<Int(pattern.endSlot)] {
+                for alternative in alternatives[Int(slot.firstAlternative)..<Int(slot.endAlternative)] {
+                    for term in terms[Int(alternative.firstTerm)..<Int(alternative.firstTerm + alternative.termCount)]
+                    where term.atom >= 0 && seen[Int(term.atom)] != index {
+                        seen[Int(term.atom)] = index
+                        frequency[Int(term.atom)] += 1
+                    }
                 }
             }
-            for atom in seen { frequency[Int(atom)] += 1 }
         }
-        anchored = Array(repeating: [], count: Int(atomCount))
+        var anchored = [[Int32]](repeating: [], count: Int(atomCount))
         for (index, pattern) in patterns.enumerated() {
             var best: (cost: Int, atoms: [Int32])?
-            for slot in pattern.slots where !slot.isOptional {
+            for slot in slots[Int(pattern.firstSlot)..<Int(pattern.endSlot)] where !slot.isOptional {
                 var atoms: [Int32] = []
                 var cost = 0
-                for alternative in slot.alternatives {
-                    guard let term = alternative.filter({ $0.atom >= 0 }).min(by: {
-                        frequency[Int($0.atom)] < frequency[Int($1.atom)]
-                    }) else {
+                for alternative in alternatives[Int(slot.firstAlternative)..<Int(slot.endAlternative)] {
+                    // The first of the rarest words of the choice.
+                    var rarest: Int32 = -1
+                    for term in terms[Int(alternative.firstTerm)..<Int(alternative.firstTerm + alternative.termCount)]
+                    where term.atom >= 0 && (rarest < 0 || frequency[Int(term.atom)] < frequency[Int(rarest)]) {
+                        rarest = term.atom
+                    }
+                    guard rarest >= 0 else {
                         cost = .max
                         break
                     }
-                    atoms.append(term.atom)
-                    cost += frequency[Int(term.atom)]
+                    atoms.append(rarest)
+                    cost += frequency[Int(rarest)]
                 }
                 if cost != .max, best == nil || cost < best!.cost { best = (cost, atoms) }
             }
             // The parser guarantees a required, wordy position.
-            for atom in Set(best?.atoms ?? []) { anchored[Int(atom)].append(Int32(index)) }
+            for atom in best?.atoms ?? [] where anchored[Int(atom)].last != Int32(index) {
+                anchored[Int(atom)].append(Int32(index))
+            }
+        }
+        for list in anchored {
+            anchoredList += list
+            anchoredStart.append(Int32(anchoredList.count))
         }
 
         // The compact trie messages are walked in: the same children, found by rank among the node's symbols.
@@ -336,8 +449,6 @@ struct SafetyIndex: Sendable {
                 typoTargetAt.append(false)
                 neverCorrectAt.append(false)
                 typoTargetBelow.append(false)
-                children.append([])
-                children[Int(node)].append(child)
             }
             node = next[slot]
         }
@@ -379,11 +490,11 @@ struct SafetyIndex: Sendable {
         if word.length > word.bytes.count { node = -1 }
         var number = word.number
         if node >= 0 {
-            let spelling = spellingAt[Int(node)]
+            let spelling = Int(spellingAt[Int(node)])
             if spelling >= 0 {
                 words.atoms.removeSubrange(mark...)
-                for canonical in spellingWords[Int(spelling)] {
-                    words.atoms += canonical.atoms
+                for canonical in spellingWords[Int(spellingStart[spelling])..<Int(spellingStart[spelling + 1])] {
+                    words.atoms += spellingAtoms[Int(canonical.firstAtom)..<Int(canonical.endAtom)]
                     words.ends.append(Int32(words.atoms.count))
                     words.numbers.append(canonical.number)
                 }
@@ -438,7 +549,13 @@ struct SafetyIndex: Sendable {
             if position >= 1 && typoTargetBelow[Int(node)] {
                 if position < count { found(walk(node, from: position + 1)) }  // an extra letter
                 let here = position < count ? step(node, bytes[position]) : -1
-                for child in children[Int(node)] where typoTargetBelow[Int(child)] {
+                let entry = nodes[Int(node)]
+                var childIndex = Int(entry.firstChild)
+                let lastChild = childIndex + entry.symbols.nonzeroBitCount
+                while childIndex < lastChild {
+                    let child = childList[childIndex]
+                    childIndex += 1
+                    guard typoTargetBelow[Int(child)] else { continue }
                     if position < count && here != child {
                         found(walk(child, from: position + 1))  // a wrong letter
                     }
@@ -459,13 +576,13 @@ struct SafetyIndex: Sendable {
     // MARK: Matching
 
     @inline(__always)
-    private func matches(_ term: Term, _ index: Int, _ words: Words) -> Bool {
-        if words.useMask && !words.masked.isEmpty && words.masked[index] { return false }
-        if term.kind == 2 { return words.numbers[index] >= term.minimum }
-        var position = index == 0 ? 0 : Int(words.ends[index - 1])
-        let end = Int(words.ends[index])
+    private func matches(_ term: Term, _ index: Int, _ passage: Passage) -> Bool {
+        if passage.useMask && !passage.masked.isEmpty && passage.masked[index - passage.lower] { return false }
+        if term.kind == 2 { return passage.words.numbers[index] >= term.minimum }
+        var position = passage.words.firstAtom(index)
+        let end = Int(passage.words.ends[index])
         while position < end {
-            let entry = words.atoms[position]
+            let entry = passage.words.atoms[position]
             if entry >> 1 == term.atom && (entry & 1 == 0 || term.typos) { return true }
             position += 1
         }
@@ -473,50 +590,92 @@ struct SafetyIndex: Sendable {
     }
 
     @inline(__always)
-    private func matches(_ alternative: [Term], at index: Int, _ words: Words) -> Bool {
-        guard index + alternative.count <= words.count else { return false }
-        for (offset, term) in alternative.enumerated() where !matches(term, index + offset, words) {
+    private func matches(_ alternative: Alternative, at index: Int, _ passage: Passage) -> Bool {
+        let count = Int(alternative.termCount)
+        guard index + count <= passage.upper else { return false }
+        let first = Int(alternative.firstTerm)
+        for offset in 0..<count where !matches(terms[first + offset], index + offset, passage) {
             return false
         }
         return true
     }
 
-    /// Where slots `slot...` match, the first at `position...position + window`; returns the end.
-    private func match(_ slots: [Slot], _ slot: Int, _ position: Int, _ window: Int, _ words: Words) -> Int? {
-        if slot == slots.count { return position }
+    /// Whether word `index` has one of the ids `openers[first..<end]` (sorted), so a choice may start there.
+    @inline(__always)
+    private func mayOpen(_ index: Int, _ first: Int, _ end: Int, _ words: Words) -> Bool {
+        var position = words.firstAtom(index)
+        let stop = Int(words.ends[index])
+        while position < stop {
+            let atom = words.atoms[position] >> 1
+            position += 1
+            if end - first <= 8 {
+                for opener in first..<end where openers[opener] == atom { return true }
+            } else {
+                var low = first
+                var high = end
+                while low < high {
+                    let middle = (low + high) >> 1
+                    if openers[middle] < atom { low = middle + 1 } else { high = middle }
+                }
+                if low < end && openers[low] == atom { return true }
+            }
+        }
+        return false
+    }
+
+    /// Where slots `slot..<end` match, the first at `position...position + window`; returns where the match ends.
+    private func match(_ slot: Int, _ end: Int, _ position: Int, _ window: Int, _ passage: Passage) -> Int? {
+        if slot == end { return position }
         let current = slots[slot]
-        let nextGap = slot + 1 < slots.count ? slots[slot + 1].gapBefore : 0
+        let nextGap = slot + 1 < end ? Int(slots[slot + 1].gapBefore) : 0
         var index = position
-        let last = min(position + window, words.count - 1)
+        let last = min(position + window, passage.upper - 1)
+        let filtered = current.firstOpener >= 0
         while index <= last {
-            for alternative in current.alternatives where matches(alternative, at: index, words) {
-                if let end = match(slots, slot + 1, index + alternative.count, nextGap, words) { return end }
+            if filtered && !mayOpen(index, Int(current.firstOpener), Int(current.endOpener), passage.words) {
+                index += 1
+                continue
+            }
+            var choice = Int(current.firstAlternative)
+            while choice < Int(current.endAlternative) {
+                let alternative = alternatives[choice]
+                if matches(alternative, at: index, passage),
+                    let stop = match(slot + 1, end, index + Int(alternative.termCount), nextGap, passage)
+                {
+                    return stop
+                }
+                choice += 1
             }
             index += 1
         }
-        if current.isOptional { return match(slots, slot + 1, position, window + nextGap, words) }
+        if current.isOptional { return match(slot + 1, end, position, window + nextGap, passage) }
         return nil
     }
 
-    /// The first place `pattern` matches in `words`.
-    func firstMatch(_ pattern: Int, in words: Words) -> Range<Int>? {
-        let slots = patterns[pattern].slots
-        for start in 0..<words.count {
-            if let end = match(slots, 0, start, 0, words) { return start..<max(end, start + 1) }
+    /// Where `pattern` matches when its first position is at `start`: the end of the match, or nil.
+    @inline(__always)
+    private func match(_ pattern: Int, at start: Int, in passage: Passage) -> Int? {
+        let entry = patterns[pattern]
+        return match(Int(entry.firstSlot), Int(entry.endSlot), start, 0, passage)
+    }
+
+    /// Whether `pattern` matches anywhere in the passage.
+    private func isFound(_ pattern: Int, in passage: Passage) -> Bool {
+        for start in passage.lower..<passage.upper where match(pattern, at: start, in: passage) != nil {
+            return true
         }
-        return nil
+        return false
     }
 
     /// Masks every place `pattern` matches; true if it matched at all.
-    private func maskMatches(_ pattern: Int, in words: inout Words) -> Bool {
-        let slots = patterns[pattern].slots
-        var start = 0
+    private func maskMatches(_ pattern: Int, in passage: inout Passage) -> Bool {
+        var start = passage.lower
         var matched = false
-        while start < words.count {
-            if let end = match(slots, 0, start, 0, words) {
+        while start < passage.upper {
+            if let end = match(pattern, at: start, in: passage) {
                 let stop = max(end, start + 1)
-                if words.masked.isEmpty { words.masked = Array(repeating: false, count: words.count) }
-                for index in start..<stop { words.masked[index] = true }
+                if passage.masked.isEmpty { passage.masked = Array(repeating: false, count: passage.upper - passage.lower) }
+                for index in start..<stop { passage.masked[index - passage.lower] = true }
                 matched = true
                 start = stop
             } else {
@@ -526,16 +685,20 @@ struct SafetyIndex: Sendable {
         return matched
     }
 
-    /// Whether one of the pattern's `unless` conditions is anywhere in the message (masked words
-    /// included); only conditions whose rarest words are in the message (`candidates`) are tried.
-    private func isCancelled(_ pattern: Int, in words: inout Words, candidates: [UInt64]) -> Bool {
-        let conditions = patterns[pattern].unless
-        if conditions.isEmpty { return false }
-        words.useMask = false
-        defer { words.useMask = true }
-        return conditions.contains { condition in
-            candidates[condition >> 6] & (1 << UInt64(condition & 63)) != 0 && firstMatch(condition, in: words) != nil
+    /// Whether one of the pattern's `unless` conditions is anywhere in the passage (masked words
+    /// included); only conditions whose rarest words are in the passage (`candidates`) are tried.
+    private func isCancelled(_ pattern: Int, in passage: inout Passage, candidates: [UInt64]) -> Bool {
+        let entry = patterns[pattern]
+        if entry.firstUnless == entry.endUnless { return false }
+        passage.useMask = false
+        defer { passage.useMask = true }
+        for index in Int(entry.firstUnless)..<Int(entry.endUnless) {
+            let condition = Int(unlessList[index])
+            if candidates[condition >> 6] & (1 << UInt64(condition & 63)) != 0 && isFound(condition, in: passage) {
+                return true
+            }
         }
+        return false
     }
 
     /// The parts of a message checked on their own: each sentence, and long sentences in overlapping windows.
@@ -575,18 +738,22 @@ struct SafetyIndex: Sendable {
     func evaluate(_ message: String, wholeMessageDenial: Bool = false) -> (crisis: CrisisAssessment?, denial: Bool) {
         let words = words(of: message)
         guard words.count > 0 else { return (nil, false) }
+        var candidates = [UInt64](repeating: 0, count: (patterns.count + 63) / 64)
         if words.sentenceStarts.isEmpty && words.count <= Self.windowWords {
-            let result = evaluateSegment(words, context: false)
+            let result = evaluateSegment(words, 0..<words.count, context: false, candidates: &candidates)
             return (result.crisis, result.denial)
         }
-        if wholeMessageDenial {
-            let sentences = evaluate(message)
-            guard sentences.crisis == nil else { return (sentences.crisis, false) }
-            var whole = words
-            whole.sentenceStarts = []
-            if whole.count > Self.windowWords { whole = whole.slice(0..<Self.windowWords) }
-            return (nil, evaluateSegment(whole, context: false).denial)
-        }
+        let sentences = evaluateSentences(words, candidates: &candidates)
+        guard wholeMessageDenial else { return sentences }
+        guard sentences.crisis == nil else { return (sentences.crisis, false) }
+        let whole = 0..<min(words.count, Self.windowWords)
+        return (nil, evaluateSegment(words, whole, context: false, candidates: &candidates).denial)
+    }
+
+    /// Checks each sentence (and window) of a message of several, then weighs their findings together.
+    private func evaluateSentences(
+        _ words: Words, candidates: inout [UInt64]
+    ) -> (crisis: CrisisAssessment?, denial: Bool) {
         var denied = false
         var found: [Segment] = []
         var histories: [Int] = []
@@ -594,15 +761,12 @@ struct SafetyIndex: Sendable {
         var current = false
         // A window with the same words as one already checked has the same result: a line that repeats a phrase
         // (a flood, or a paste) costs one window per distinct phrase, not one per repetition.
-        var checked = Set<Int>()
+        var checked: [Int: [Range<Int>]] = [:]
         for (number, segment) in segments(of: words).enumerated() {
-            let part = words.slice(segment)
-            var hasher = Hasher()
-            hasher.combine(part.atoms)
-            hasher.combine(part.ends)
-            hasher.combine(part.numbers)
-            guard checked.insert(hasher.finalize()).inserted else { continue }
-            var result = evaluateSegment(part, context: true)
+            let hash = words.hash(segment)
+            if let same = checked[hash], same.contains(where: { words.same($0, as: segment) }) { continue }
+            checked[hash, default: []].append(segment)
+            var result = evaluateSegment(words, segment, context: true, candidates: &candidates)
             result.number = number
             denied = denied || result.denial
             current = current || result.current
@@ -647,13 +811,18 @@ struct SafetyIndex: Sendable {
         var number = 0
     }
 
-    /// Checks one sentence (or window); with `context`, also whether it tells a story or something current
-    /// whether or not it has a finding, for the sentences around it.
-    private func evaluateSegment(_ input: Words, context: Bool) -> Segment {
-        var words = input
-        var candidates = [UInt64](repeating: 0, count: (patterns.count + 63) / 64)
-        for entry in words.atoms {
-            for pattern in anchored[Int(entry >> 1)] {
+    /// Checks the words `range` of a message, one sentence (or window); with `context`, also whether it tells a
+    /// story or something current whether or not it has a finding, for the sentences around it. `candidates` is
+    /// scratch space, one bit per pattern.
+    private func evaluateSegment(
+        _ words: Words, _ range: Range<Int>, context: Bool, candidates: inout [UInt64]
+    ) -> Segment {
+        var passage = Passage(words, range)
+        for block in candidates.indices { candidates[block] = 0 }
+        for position in words.firstAtom(range.lowerBound)..<Int(words.ends[range.upperBound - 1]) {
+            let atom = Int(words.atoms[position] >> 1)
+            for anchored in Int(anchoredStart[atom])..<Int(anchoredStart[atom + 1]) {
+                let pattern = anchoredList[anchored]
                 candidates[Int(pattern) >> 6] |= 1 << UInt64(pattern & 63)
             }
         }
@@ -670,34 +839,36 @@ struct SafetyIndex: Sendable {
             while bits != 0 {
                 let pattern = block << 6 | bits.trailingZeroBitCount
                 bits &= bits - 1
-                switch patterns[pattern].role {
+                switch patterns[pattern].kind {
                 case .exclusion:
-                    _ = maskMatches(pattern, in: &words)
+                    _ = maskMatches(pattern, in: &passage)
                 case .denial:
-                    if !isCancelled(pattern, in: &words, candidates: candidates) && maskMatches(pattern, in: &words) {
+                    if !isCancelled(pattern, in: &passage, candidates: candidates)
+                        && maskMatches(pattern, in: &passage)
+                    {
                         denied = true
                     }
-                case .crisis(let assessment):
-                    if found == nil && firstMatch(pattern, in: words) != nil
-                        && !isCancelled(pattern, in: &words, candidates: candidates)
+                case .crisis:
+                    if found == nil && isFound(pattern, in: passage)
+                        && !isCancelled(pattern, in: &passage, candidates: candidates)
                     {
-                        found = assessment
+                        found = assessments[pattern]
                     }
                 case .history:
                     if found == nil && !context { break scan }
-                    if !history && firstMatch(pattern, in: words) != nil { history = true }
+                    if !history && isFound(pattern, in: passage) { history = true }
                 case .current:
                     if !context && (found == nil || !history) { break scan }
-                    if !current && firstMatch(pattern, in: words) != nil { current = true }
+                    if !current && isFound(pattern, in: passage) { current = true }
                 case .present:
                     if !context { break scan }
-                    if found != nil && !present && firstMatch(pattern, in: words) != nil { present = true }
+                    if found != nil && !present && isFound(pattern, in: passage) { present = true }
                 case .story:
                     if !context { break scan }
-                    if !story && firstMatch(pattern, in: words) != nil { story = true }
+                    if !story && isFound(pattern, in: passage) { story = true }
                 case .selfReference:
                     if !context { break scan }
-                    if found != nil && !selfReference && firstMatch(pattern, in: words) != nil { selfReference = true }
+                    if found != nil && !selfReference && isFound(pattern, in: passage) { selfReference = true }
                 case .condition:
                     break scan  // conditions come after every other pattern
                 }

@@ -73,12 +73,8 @@ private struct SafetyRulesChecker {
         for name in decoded.lists.keys.sorted() {
             vocabulary.lists[name] = checkList(name, decoded.lists[name] ?? [], vocabulary: vocabulary)
         }
-        let exclusions = decoded.exclusions.enumerated().compactMap { index, entry in
-            checkPattern(entry, at: [.key("exclusions"), .index(index)], vocabulary: vocabulary)
-        }
-        let denials = decoded.denials.enumerated().compactMap { index, entry in
-            checkPattern(entry, at: [.key("denials"), .index(index)], vocabulary: vocabulary)
-        }
+        let exclusions = checkPatterns(decoded.exclusions, at: [.key("exclusions")], vocabulary: vocabulary)
+        let denials = checkPatterns(decoded.denials, at: [.key("denials")], vocabulary: vocabulary)
         var categories: [SafetyRules.Category] = []
         for (index, entry) in decoded.categories.enumerated() {
             let path: [SafetyFilePath] = [.key("categories"), .index(index)]
@@ -98,12 +94,8 @@ private struct SafetyRulesChecker {
             if entry.patterns.isEmpty {
                 error(at: path + [.key("patterns")], "category “\(id)” has no patterns; add at least one")
             }
-            let patterns = entry.patterns.enumerated().compactMap { patternIndex, pattern in
-                checkPattern(pattern, at: path + [.key("patterns"), .index(patternIndex)], vocabulary: vocabulary)
-            }
-            let checkPatterns = entry.check.enumerated().compactMap { patternIndex, pattern in
-                checkPattern(pattern, at: path + [.key("check"), .index(patternIndex)], vocabulary: vocabulary)
-            }
+            let patterns = checkPatterns(entry.patterns, at: path + [.key("patterns")], vocabulary: vocabulary)
+            let checkPatterns = self.checkPatterns(entry.check, at: path + [.key("check")], vocabulary: vocabulary)
             let checkReply = (entry.checkReply ?? decoded.checkIn ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if let own = entry.checkReply, !own.contains("988") {
                 error(at: path + [.key("check_reply")], "the check-in for “\(id)” must give 988, as every check-in does")
@@ -120,21 +112,11 @@ private struct SafetyRulesChecker {
         if let checkIn = decoded.checkIn, !checkIn.contains("988") {
             error(at: [.key("check_in")], "the check-in question must give 988 (call or text), so help is one tap away")
         }
-        let history = decoded.history.enumerated().compactMap { index, entry in
-            checkPattern(entry, at: [.key("history"), .index(index)], vocabulary: vocabulary)
-        }
-        let current = decoded.current.enumerated().compactMap { index, entry in
-            checkPattern(entry, at: [.key("current"), .index(index)], vocabulary: vocabulary)
-        }
-        let present = decoded.present.enumerated().compactMap { index, entry in
-            checkPattern(entry, at: [.key("present"), .index(index)], vocabulary: vocabulary)
-        }
-        let story = decoded.story.enumerated().compactMap { index, entry in
-            checkPattern(entry, at: [.key("story"), .index(index)], vocabulary: vocabulary)
-        }
-        let selfReference = decoded.selfReference.enumerated().compactMap { index, entry in
-            checkPattern(entry, at: [.key("self"), .index(index)], vocabulary: vocabulary)
-        }
+        let history = checkPatterns(decoded.history, at: [.key("history")], vocabulary: vocabulary)
+        let current = checkPatterns(decoded.current, at: [.key("current")], vocabulary: vocabulary)
+        let present = checkPatterns(decoded.present, at: [.key("present")], vocabulary: vocabulary)
+        let story = checkPatterns(decoded.story, at: [.key("story")], vocabulary: vocabulary)
+        let selfReference = checkPatterns(decoded.selfReference, at: [.key("self")], vocabulary: vocabulary)
         var neverCorrect = Set<String>()
         for (index, word) in decoded.neverCorrect.enumerated() {
             let words = SafetyTokenizer.words(in: word)
@@ -215,10 +197,19 @@ private struct SafetyRulesChecker {
         return alternatives
     }
 
+    /// Checks and parses the patterns of the list at `path`, leaving out those with problems.
+    private mutating func checkPatterns(
+        _ entries: [SafetyFile.PatternEntry], at path: [SafetyFilePath], vocabulary: SafetyPattern.Vocabulary
+    ) -> [SafetyRules.Pattern] {
+        let lines = locator.itemLines(at: path, count: entries.count)
+        return entries.enumerated().compactMap { index, entry in
+            checkPattern(entry, at: path + [.index(index)], line: lines[index], vocabulary: vocabulary)
+        }
+    }
+
     private mutating func checkPattern(
-        _ entry: SafetyFile.PatternEntry, at path: [SafetyFilePath], vocabulary: SafetyPattern.Vocabulary
+        _ entry: SafetyFile.PatternEntry, at path: [SafetyFilePath], line: Int?, vocabulary: SafetyPattern.Vocabulary
     ) -> SafetyRules.Pattern? {
-        let line = locator.line(at: path)
         let parsed: SafetyPattern
         do {
             parsed = try SafetyPattern(parsing: entry.match, vocabulary: vocabulary, cache: &parsedPositions)
