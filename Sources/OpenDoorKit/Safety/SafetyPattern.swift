@@ -61,7 +61,15 @@ struct SafetyPattern: Sendable, Hashable {
 
     /// Positions already parsed while loading one file, by their text (`kill|killing|killed`, `@drugs`): the
     /// same choices come back in many patterns, and parsing each once keeps loading fast.
-    typealias Cache = [Substring: [[Term]]]
+    struct Cache {
+        /// Positions by their text.
+        var positions: [Substring: [[Term]]] = [:]
+        /// The choices of a position (`kill`, `my_self`, `@drugs`) by their text: they come back in positions
+        /// that differ.
+        var choices: [Substring: [[Term]]] = [:]
+        /// How many positions were parsed.
+        var count: Int { positions.count }
+    }
 
     /// Parses a pattern.
     init(parsing source: String, vocabulary: Vocabulary) throws(Problem) {
@@ -91,16 +99,22 @@ struct SafetyPattern: Sendable, Hashable {
                 text = text.dropLast()
             }
             var alternatives: [[Term]] = []
-            if let known = cache[text] {
+            if let known = cache.positions[text] {
                 alternatives = known
             } else {
                 for alternative in text.split(separator: "|", omittingEmptySubsequences: false) {
                     guard !alternative.isEmpty else {
                         throw Problem(message: "“\(part)” has an empty choice; write words on both sides of each |")
                     }
-                    alternatives += try Self.alternatives(String(alternative), vocabulary: vocabulary)
+                    if let known = cache.choices[alternative] {
+                        alternatives += known
+                    } else {
+                        let parsed = try Self.alternatives(String(alternative), vocabulary: vocabulary)
+                        cache.choices[alternative] = parsed
+                        alternatives += parsed
+                    }
                 }
-                cache[text] = alternatives
+                cache.positions[text] = alternatives
             }
             slots.append(Slot(alternatives: alternatives, isOptional: isOptional, gapBefore: pendingGap ?? 0))
             pendingGap = nil
