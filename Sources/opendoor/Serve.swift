@@ -78,6 +78,13 @@ extension OpenDoor {
         @Flag(help: "With --staff-port: mark the console's session cookie Secure (behind a TLS proxy).")
         var staffSecureCookies = false
 
+        @Option(
+            name: .customLong("staff-trusted-proxy"),
+            help: ArgumentHelp(
+                "With --staff-port: a reverse proxy in front of the console (as opendoor staff --trusted-proxy).",
+                valueName: "address"))
+        var staffTrustedProxies: [String] = []
+
         func validate() throws {
             if noText && noJson {
                 throw ValidationError("--no-text and --no-json together leave nothing to serve; keep one.")
@@ -96,6 +103,10 @@ extension OpenDoor {
             if messagesPerMinute < 1 { throw ValidationError("--messages-per-minute must be at least 1.") }
             if let staffPort, !(0...65_535).contains(staffPort) {
                 throw ValidationError("--staff-port is a TCP port from 1 to 65535 (or 0 for any free port).")
+            }
+            _ = try Staff.trustedProxies(staffTrustedProxies, option: "--staff-trusted-proxy")
+            if staffPort == nil && !staffTrustedProxies.isEmpty {
+                throw ValidationError("--staff-trusted-proxy is for the console of --staff-port; add --staff-port.")
             }
             if let metricsPort, !(0...65_535).contains(metricsPort) {
                 throw ValidationError("--metrics-port is a TCP port from 1 to 65535 (or 0 for any free port).")
@@ -155,6 +166,7 @@ extension OpenDoor {
             var configuration = StaffConfiguration()
             configuration.port = staffPort
             configuration.secureCookies = staffSecureCookies
+            configuration.trustedProxies = try Staff.trustedProxies(staffTrustedProxies, option: "--staff-trusted-proxy")
             let (console, store) = try await Staff.makeConsole(
                 knowledge: options, data: data, configuration: configuration, logger: logger,
                 metricsText: metrics.render)

@@ -33,8 +33,10 @@ struct StaffHarness: Sendable {
     }
 }
 
-/// Runs `body` against a console on a new data folder with one account, through Hummingbird's router tester.
+/// Runs `body` against a console on a new data folder with one account, through Hummingbird's router tester
+/// (or `.live`: a real server on loopback, for what needs a peer address).
 func withStaffConsole(
+    framework: TestingSetup = .router,
     configure: (inout StaffConfiguration) -> Void = { _ in },
     metricsText: @escaping @Sendable () async -> String = { "" },
     health: KnowledgeHealthReport = KnowledgeHealthReport(StaffFixtures.health),
@@ -56,7 +58,7 @@ func withStaffConsole(
             logger: logs.logger(label: "opendoor.staff.test"))
         let app = Application(router: console.makeRouter(sessions: MemoryPersistDriver()))
         let harness = StaffHarness(directory: directory, store: store, logs: logs, clock: clock)
-        try await app.test(.router) { client in
+        try await app.test(framework) { client in
             try await body(harness, StaffClient(client))
         }
         try await store.close()
@@ -78,6 +80,14 @@ final class StaffClient: Sendable {
 
     init(_ client: any TestClientProtocol) {
         self.client = client
+    }
+
+    /// Headers sent with every request (as a proxy in front of the console would add them).
+    private let extraHeaders = Mutex<HTTPFields>([:])
+
+    /// Sends `value` as `X-Forwarded-For` with every request from now on (nil: none).
+    func forward(for value: String?) {
+        extraHeaders.withLock { $0[StaffRoutes.forwardedFor] = value }
     }
 
     /// The cookie sent with every request, as `name=value`.
@@ -110,7 +120,7 @@ final class StaffClient: Sendable {
     }
 
     private func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
+        var headers = extraHeaders.withLock { $0 }
         if let cookie = sessionCookie { headers[.cookie] = cookie }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.executeRequest(
