@@ -89,6 +89,7 @@ public struct StaffConsole: Sendable {
                     defaultSessionExpiration: configuration.sessionLifetime
                 )
             ))
+        router.add(middleware: NotFoundMiddleware())
         routes.addPublic(to: router)
         routes.addSignedIn(to: router.group().add(middleware: RequireSignInMiddleware()))
         return router
@@ -103,6 +104,29 @@ struct RequireSignInMiddleware: RouterMiddleware {
     ) async throws -> Response {
         guard context.account != nil else { return Response.redirect(to: "/sign-in", type: .normal) }
         return try await next(request, context)
+    }
+}
+
+/// A path that leads nowhere: signed out, the sign-in page like every other page (nothing tells a stranger which
+/// paths exist); signed in, a page that says so with the menu, rather than a bare "Not Found".
+struct NotFoundMiddleware: RouterMiddleware {
+    func handle(
+        _ request: Request, context: StaffRequestContext,
+        next: (Request, StaffRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard context.account != nil else { return Response.redirect(to: "/sign-in", type: .normal) }
+            let message = error.body ?? "There is no page at this address."
+            return StaffPage.response(
+                title: "Not found — OpenDoor staff", section: nil, session: context.sessions.session,
+                status: .notFound,
+                body: """
+                    <div class="card narrow"><h1>Not found</h1><p>\(message)</p>\
+                    <p><a href="/">Back to the callback list</a></p></div>
+                    """)
+        }
     }
 }
 

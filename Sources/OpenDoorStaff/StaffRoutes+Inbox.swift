@@ -83,10 +83,20 @@ extension StaffRoutes {
             <tr class="\(status)" data-reference="\(request.reference)" data-status="\(status)">\
             <td><span class="status \(status)">\(status)</span></td><td>\(age)</td><td>\(name)</td>\
             <td class="nowrap"><a href="\(phoneHref)">\(request.phone.display)</a></td><td>\(bestTime)</td>\
-            <td>\(voicemail)</td><td>\(request.channel.rawValue)</td><td class="nowrap">\(request.reference)</td>\
+            <td>\(voicemail)</td><td data-channel="\(request.channel.rawValue)">\(Self.describe(request.channel))</td><td class="nowrap">\(request.reference)</td>\
             <td class="actions">\(actions)</td></tr>
 
             """
+    }
+
+    /// How a request came, in staff's words. The web widget reaches the server through its socket protocol, so
+    /// its requests say `socket` in the store, as other chat programs' do.
+    static func describe(_ channel: CallbackChannel) -> String {
+        switch channel {
+        case .socket: "chat (web widget or app)"
+        case .web: "web page"
+        case .terminal: "terminal chat on the server"
+        }
     }
 
     /// The buttons a request in `status` gets: where it can go next.

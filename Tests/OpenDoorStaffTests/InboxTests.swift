@@ -28,7 +28,7 @@ struct InboxTests {
             #expect(html.contains("href=\"tel:+14705550111\""))
             #expect(html.contains("after 5 on weekdays"))
             #expect(html.contains("Please don&#39;t leave a message"))
-            #expect(html.contains("<td>web</td>"))
+            #expect(html.contains("<td data-channel=\"web\">web page</td>"))
             // New before closed.
             let alex = try #require(html.range(of: older.reference))
             let chris = try #require(html.range(of: closed.reference))
