@@ -54,7 +54,9 @@ extension StaffRoutes {
                 \(lint)
                 <h2>Evaluation</h2>
                 \(scores)
-                <p class="muted">Restart the console to read the knowledge again.</p>
+                <p class="muted">The knowledge is read when the console starts: restart <code>opendoor staff</code> to \
+                read it again (a console inside <code>opendoor serve --staff-port</code> reloads with the server, on \
+                SIGHUP).</p>
                 """)
     }
 

@@ -137,10 +137,21 @@ extension OpenDoor {
             let notifier = try notify.notifier(logger: logger)
             let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
             let directory = options.directory
+            let console = try await staffConsole(metrics: metrics, logger: logger)
+            // A reload reaches the staff console too, so "Try a message" answers as the visitors' chat does.
+            let reload: @Sendable () throws -> Assistant
+            if let staff = console?.console {
+                reload = {
+                    let (assistant, health) = try KnowledgeHealth.load(from: directory)
+                    staff.replaceKnowledge(with: assistant, health: health)
+                    return assistant
+                }
+            } else {
+                reload = { try Self.loadAssistant(from: directory) }
+            }
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
-                reloadAssistant: { try Self.loadAssistant(from: directory) }, metrics: ServerMetrics())
-            let console = try await staffConsole(metrics: metrics, logger: logger)
+                reloadAssistant: reload, metrics: ServerMetrics())
             // Shut down last to first: the staff console and the metrics port, then the chat (no more saves), then
             // the webhook's queue.
             let services: [any Service] = [notifier as (any Service)?, server, endpoint, console?.service]
@@ -161,7 +172,7 @@ extension OpenDoor {
         /// The staff console of `--staff-port`, showing this process's metrics at /metrics; nil without the option.
         private func staffConsole(
             metrics: MetricsRegistry, logger: Logger
-        ) async throws -> (service: any Service, store: any CallbackAuditStore)? {
+        ) async throws -> (console: StaffConsole, service: any Service, store: any CallbackAuditStore)? {
             guard let staffPort else { return nil }
             var configuration = StaffConfiguration()
             configuration.port = staffPort
@@ -172,7 +183,7 @@ extension OpenDoor {
                 metricsText: metrics.render)
             let host = configuration.host
             let service = console.makeService { port in printError("Staff console at http://\(host):\(port)/") }
-            return (service, store)
+            return (console, service, store)
         }
 
         /// The `/metrics` endpoint of `--metrics-port`, bound; nil without the option. Exits 1 when the port is taken.

@@ -88,6 +88,23 @@ struct PagesTests {
         }
     }
 
+    @Test("a knowledge reload in the server reaches try-a-message and the knowledge page")
+    func replacedKnowledge() async throws {
+        try await withStaffConsole { harness, client in
+            try await client.signIn()
+            var knowledge = ShippedKnowledge.knowledge
+            let index = try #require(knowledge.intents.firstIndex { $0.id == "faq_relapse" })
+            knowledge.intents[index].answer = "A reloaded answer about relapse."
+            let reloaded = Assistant(knowledge: knowledge, safety: ShippedKnowledge.assistant.safety)
+            var health = StaffFixtures.health
+            health.loadDuration = .milliseconds(7)
+            harness.console.replaceKnowledge(with: reloaded, health: health)
+            let html = try await client.submit("/try", from: "/try", form: [("message", "what if i relapsed")]).text
+            #expect(html.contains("A reloaded answer about relapse."))
+            #expect(try await client.get("/knowledge").text.contains("id=\"load-time\">7 ms<"))
+        }
+    }
+
     @Test("counts show numbers and charts per series, never text")
     func counts() async throws {
         try await withStaffConsole { harness, client in

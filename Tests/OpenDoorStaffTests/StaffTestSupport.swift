@@ -16,6 +16,7 @@ let testPassword = "correct horse battery"
 
 /// What a console test works with: the store, the data folder, the logs, the clock.
 struct StaffHarness: Sendable {
+    let console: StaffConsole
     let directory: URL
     let store: SQLiteCallbackStore
     let logs: LogRecorder
@@ -58,7 +59,7 @@ func withStaffConsole(
             dataDirectory: directory, configuration: configuration, metricsText: metricsText,
             logger: logs.logger(label: "opendoor.staff.test"))
         let app = Application(router: console.makeRouter(sessions: MemoryPersistDriver()))
-        let harness = StaffHarness(directory: directory, store: store, logs: logs, clock: clock)
+        let harness = StaffHarness(console: console, directory: directory, store: store, logs: logs, clock: clock)
         try await app.test(framework) { client in
             try await body(harness, StaffClient(client))
         }
