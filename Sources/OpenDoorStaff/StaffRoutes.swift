@@ -10,7 +10,7 @@ struct StaffRoutes: Sendable {
     /// The session cookie's name.
     static let cookieName = "opendoor_staff"
     /// The header a reverse proxy names the client in; read only from ``StaffConfiguration/trustedProxies``.
-    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let forwardedFor = "X-Forwarded-For"
 
     let console: StaffConsole
     let throttle: SignInThrottle
@@ -108,7 +108,7 @@ struct StaffRoutes: Sendable {
         let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
         let address = console.configuration.trustedProxies.clientAddress(
-            peer: context.peerAddress, forwardedFor: request.headers[values: Self.forwardedFor])
+            peer: context.peerAddress, forwardedFor: request.headers[values: .init(Self.forwardedFor)!])
         if let until = await throttle.lockedUntil(account: account, address: address) {
             logger.notice(
                 "Sign-in refused while locked", metadata: ["account": "\(safeName(account))", "address": "\(address)"])

@@ -89,7 +89,7 @@ final class StaffClient: Sendable {
 
     /// Sends `value` as `X-Forwarded-For` with every request from now on (nil: none).
     func forward(for value: String?) {
-        extraHeaders.withLock { $0[StaffRoutes.forwardedFor] = value }
+        extraHeaders.withLock { $0[.init(StaffRoutes.forwardedFor)!] = value }
     }
 
     /// The cookie sent with every request, as `name=value`.

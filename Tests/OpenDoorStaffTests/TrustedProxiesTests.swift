@@ -65,14 +65,15 @@ struct TrustedProxiesTests {
 
     @Test("behind a trusted proxy, a guesser's failures lock their address, not every visitor's")
     func lockoutPerForwardedClient() async throws {
-        try await withStaffConsole(framework: .live, configure: { $0.trustedProxies = try! TrustedProxies(["127.0.0.1", "::1"]) }) {
-            harness, client in
+        let proxies = try TrustedProxies(["127.0.0.1", "::1"])
+        try await withStaffConsole(framework: .live, configure: { $0.trustedProxies = proxies }) { harness, client in
             client.forward(for: "203.0.113.5")
             // Five names, so no account is locked by the name: only the address counts up.
             for attempt in 1...4 {
                 #expect(try await client.signIn("guess\(attempt)", password: "wrong password").status == .unauthorized)
             }
-            #expect(try await client.signIn("guess5", password: "wrong password").status == .tooManyRequests)
+            let fifth = try await client.signIn("guess5", password: "wrong password")
+            #expect(fifth.status == .tooManyRequests)
             #expect(try await client.signIn().status == .tooManyRequests)
             #expect(harness.logs.all.contains { $0.contains("Sign-in failed") && $0.contains("203.0.113.5") })
             // Another visitor through the same proxy signs in.
