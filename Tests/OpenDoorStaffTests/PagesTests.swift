@@ -138,7 +138,7 @@ struct PagesTests {
             let page = try await client.get("/counts")
             #expect(page.status == .ok)
             #expect(page.text.contains("id=\"not-kept\""))
-            #expect(page.text.contains("doesn&#39;t keep counts of replies and unanswered questions or crisis"))
+            #expect(page.text.contains("doesn't keep counts of replies and unanswered questions or crisis"))
             #expect(page.text.contains("<td>new</td><td>1</td>"))
             // The inbox and marking work the same.
             #expect(try await client.get("/").status == .ok)
