@@ -111,9 +111,12 @@ extension StaffRoutes {
     /// The latest status changes: who, when, from which status to which, and the reference. No names or numbers.
     private func history(_ changes: [CallbackStatusChange], now: Date) -> Markup {
         guard !changes.isEmpty else { return "" }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
         let rows = changes.map { change -> Markup in
             """
-            <tr><td>\(Self.age(from: change.at, to: now)) ago</td><td>\(change.staff)</td><td>\(change.reference)</td>\
+            <tr><td class="nowrap">\(formatter.string(from: change.at)) \
+            <span class="muted">(\(Self.age(from: change.at, to: now)) ago)</span></td><td>\(change.staff)</td><td>\(change.reference)</td>\
             <td>\(change.from.rawValue) → \(change.to.rawValue)</td></tr>
 
             """

@@ -59,6 +59,8 @@ struct InboxTests {
             let page = try await client.get("/").text
             #expect(page.contains("Recent changes"))
             #expect(page.contains("contacted → closed"))
+            // When: the day and time, and how long ago.
+            #expect(page.contains(#/<td class="nowrap">\d{4}-\d\d-\d\d \d\d:\d\d <span class="muted">\(.+ ago\)/#))
             let logs = harness.logs.all.joined(separator: "\n")
             #expect(logs.contains(saved.reference))
             for secret in ["Sam", "4705550123", "555-0123"] {
