@@ -39,8 +39,8 @@ extension StaffRoutes {
             requests.map { ($0.status.rawValue, CrisisCount.day(of: $0.created), 1) }, order: CallbackStatus.allCases.map(\.rawValue))
         var notices: [Markup] = []
         if !problems.isEmpty {
-            notices.append(
-                "<p class=\"notice\" role=\"alert\">Some counts can't be read right now: \(problems.joined(separator: "; "))</p>")
+            let why = problems.joined(separator: "; ")
+            notices.append("<p class=\"notice\" role=\"alert\">Some counts can't be read right now: \(why)</p>")
         }
         if !notKept.isEmpty {
             let what = notKept.joined(separator: " or ")

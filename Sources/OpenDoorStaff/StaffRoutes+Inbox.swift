@@ -83,7 +83,8 @@ extension StaffRoutes {
             <tr class="\(status)" data-reference="\(request.reference)" data-status="\(status)">\
             <td><span class="status \(status)">\(status)</span></td><td>\(age)</td><td>\(name)</td>\
             <td class="nowrap"><a href="\(phoneHref)">\(request.phone.display)</a></td><td>\(bestTime)</td>\
-            <td>\(voicemail)</td><td data-channel="\(request.channel.rawValue)">\(Self.describe(request.channel))</td><td class="nowrap">\(request.reference)</td>\
+            <td>\(voicemail)</td><td data-channel="\(request.channel.rawValue)">\(Self.describe(request.channel))</td>\
+            <td class="nowrap">\(request.reference)</td>\
             <td class="actions">\(actions)</td></tr>
 
             """

@@ -177,7 +177,8 @@ extension OpenDoor {
             var configuration = StaffConfiguration()
             configuration.port = staffPort
             configuration.secureCookies = staffSecureCookies
-            configuration.trustedProxies = try Staff.trustedProxies(staffTrustedProxies, option: "--staff-trusted-proxy")
+            configuration.trustedProxies = try Staff.trustedProxies(
+                staffTrustedProxies, option: "--staff-trusted-proxy")
             let (console, store) = try await Staff.makeConsole(
                 knowledge: options, data: data, configuration: configuration, logger: logger,
                 metricsText: metrics.render)
