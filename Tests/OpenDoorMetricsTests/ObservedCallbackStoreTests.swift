@@ -8,23 +8,13 @@ import Testing
 @Suite("The observed store passes counts on")
 struct ObservedCallbackStoreTests {
     /// A store that only remembers the replies it was told to count.
-    final class CountingStore: CallbackStore, ReplyCounting {
+    final class CountingStore: ForwardingCallbackStore, ReplyCounting {
         let base = InMemoryCallbackStore()
         let counted = Mutex<[String]>([])
 
         func countReply(intent: IntentID, topic: IntentID?) {
             counted.withLock { $0.append("\(intent.rawValue)/\(topic?.rawValue ?? "")") }
         }
-        func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
-            try await base.save(draft, channel: channel)
-        }
-        func list(status: CallbackStatus?) async throws -> [CallbackRequest] { try await base.list(status: status) }
-        func find(reference: String) async throws -> CallbackRequest? { try await base.find(reference: reference) }
-        func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
-            try await base.mark(reference: reference, as: status)
-        }
-        func purge(olderThan cutoff: Date) async throws -> Int { try await base.purge(olderThan: cutoff) }
-        func close() async throws {}
     }
 
     @Test("replies given through the wrapper (serve's store) are counted by the wrapped store, by topic")

@@ -155,21 +155,11 @@ extension TestResponse {
 
 /// A store that keeps requests and their audit and nothing more (no reply or crisis counts), as a store of
 /// another kind may: the console must work with whatever protocols its store implements.
-struct AuditOnlyStore: CallbackAuditStore {
+struct AuditOnlyStore: ForwardingCallbackStore, CallbackAuditStore {
     let base: SQLiteCallbackStore
 
-    func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
-        try await base.save(draft, channel: channel)
-    }
-    func list(status: CallbackStatus?) async throws -> [CallbackRequest] { try await base.list(status: status) }
-    func find(reference: String) async throws -> CallbackRequest? { try await base.find(reference: reference) }
-    func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
-        try await base.mark(reference: reference, as: status)
-    }
     func mark(reference: String, as status: CallbackStatus, by staff: String) async throws -> CallbackRequest? {
         try await base.mark(reference: reference, as: status, by: staff)
     }
     func statusChanges(limit: Int) async throws -> [CallbackStatusChange] { try await base.statusChanges(limit: limit) }
-    func purge(olderThan cutoff: Date) async throws -> Int { try await base.purge(olderThan: cutoff) }
-    func close() async throws {}
 }
