@@ -57,13 +57,12 @@ public struct StaffConsole: Sendable {
         self.logger = logger
     }
 
-    /// Answers with `assistant` from now on (the server it runs in reloaded its knowledge, on SIGHUP), and shows
+    /// Answers with `assistant` from now on (for a server that reloads its knowledge; `serve` doesn't call it yet:
+    /// calling it from the SIGHUP reload stalled that server's HTTP answers, not yet understood), and shows
     /// `health` on the knowledge page; the lint and the scores are worked out again in the background.
     public func replaceKnowledge(with assistant: Assistant, health: KnowledgeHealth) {
         loaded.replace(with: assistant)
-        self.health.update(health)
-        let report = self.health
-        Task.detached(priority: .background) { report.update(health.checked(with: assistant)) }
+        self.health.show(health, checkingWith: assistant)
     }
 
     /// The HTTP application, bound to ``StaffConfiguration/host`` and ``StaffConfiguration/port``;

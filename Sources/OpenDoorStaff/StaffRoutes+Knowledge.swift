@@ -54,9 +54,8 @@ extension StaffRoutes {
                 \(lint)
                 <h2>Evaluation</h2>
                 \(scores)
-                <p class="muted">The knowledge is read when the console starts: restart <code>opendoor staff</code> to \
-                read it again (a console inside <code>opendoor serve --staff-port</code> reloads with the server, on \
-                SIGHUP).</p>
+                <p class="muted">The knowledge is read when the console starts: restart <code>opendoor staff</code> (or \
+                <code>opendoor serve --staff-port</code>) to read it again.</p>
                 """)
     }
 

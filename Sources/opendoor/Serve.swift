@@ -138,20 +138,9 @@ extension OpenDoor {
             let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
             let directory = options.directory
             let console = try await staffConsole(metrics: metrics, logger: logger)
-            // A reload reaches the staff console too, so "Try a message" answers as the visitors' chat does.
-            let reload: @Sendable () throws -> Assistant
-            if let staff = console?.console {
-                reload = {
-                    let (assistant, health) = try KnowledgeHealth.load(from: directory)
-                    staff.replaceKnowledge(with: assistant, health: health)
-                    return assistant
-                }
-            } else {
-                reload = { try Self.loadAssistant(from: directory) }
-            }
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
-                reloadAssistant: reload, metrics: ServerMetrics())
+                reloadAssistant: { try Self.loadAssistant(from: directory) }, metrics: ServerMetrics())
             // Shut down last to first: the staff console and the metrics port, then the chat (no more saves), then
             // the webhook's queue.
             let services: [any Service] = [notifier as (any Service)?, server, endpoint, console?.service]

@@ -136,7 +136,7 @@ extension OpenDoor {
             // The lint and the scores take a while (the lint matches every example against the others): the
             // console answers meanwhile, and the knowledge page says they are still being worked out.
             let report = KnowledgeHealthReport(health)
-            Task.detached(priority: .background) { report.update(health.checked(with: assistant)) }
+            report.show(health, checkingWith: assistant)
             let console = StaffConsole(
                 store: store, assistant: assistant, health: report, dataDirectory: data.directory,
                 configuration: configuration, metricsText: metricsText, logger: logger)
