@@ -77,3 +77,11 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore {
         try await (base as? any CrisisCountStore)?.crisisCounts(since: day) ?? []
     }
 }
+
+extension ObservedCallbackStore: ReplyCounting {
+    /// Counted by the wrapped store when it counts replies (the staff console's counts page reads them);
+    /// otherwise not kept, as without the wrapper.
+    public func countReply(intent: IntentID, topic: IntentID?) {
+        (base as? any ReplyCounting)?.countReply(intent: intent, topic: topic)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import OpenDoorKit
 import Synchronization
 
@@ -119,5 +120,18 @@ public final class KnowledgeHealthReport: Sendable {
     /// Replaces what the page shows.
     public func update(_ health: KnowledgeHealth) {
         state.withLock { $0 = health }
+    }
+
+    /// Shows `health` now and, once worked out, its lint and scores for `assistant` (unless newer knowledge was
+    /// shown meanwhile). The check runs on NIO's thread pool, not in a task: it takes seconds to minutes of CPU,
+    /// and a task would hold one of the few threads Swift concurrency has (two on a 2-core machine), starving
+    /// the server's own tasks, its signal handling included.
+    public func show(_ health: KnowledgeHealth, checkingWith assistant: Assistant) {
+        update(health)
+        Task {
+            guard let checked = try? await NIOThreadPool.singleton.runIfActive({ health.checked(with: assistant) })
+            else { return }
+            state.withLock { if $0.loadedAt == health.loadedAt { $0 = checked } }
+        }
     }
 }

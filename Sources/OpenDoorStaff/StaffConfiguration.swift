@@ -14,6 +14,9 @@ public struct StaffConfiguration: Sendable {
     public var maximumFailures = 5
     /// How long sign-in stays refused after too many failures.
     public var lockout: Duration = .seconds(15 * 60)
+    /// The reverse proxies whose `X-Forwarded-For` says who the client is, for the lockout's count per address;
+    /// none by default, and then the header is ignored (see ``TrustedProxies``).
+    public var trustedProxies = TrustedProxies.none
     /// How often the inbox reloads itself, in seconds.
     public var refreshSeconds = 30
     /// How many days of counts the counts page shows, today included.

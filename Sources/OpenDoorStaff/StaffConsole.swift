@@ -4,6 +4,7 @@ import HummingbirdAuth
 import Logging
 import OpenDoorKit
 import ServiceLifecycle
+import Synchronization
 
 /// The staff console: a web page where staff work the callback list, try what a visitor would hear, see the
 /// knowledge's health and the counts (never a message's text).
@@ -21,8 +22,10 @@ import ServiceLifecycle
 public struct StaffConsole: Sendable {
     /// Where the requests are, and where status changes are recorded.
     public var store: any CallbackAuditStore
-    /// The knowledge and safety rules "Try a message" answers with.
-    public var assistant: Assistant
+    /// The knowledge and safety rules "Try a message" answers with (see ``replaceKnowledge(with:health:)``).
+    public var assistant: Assistant { loaded.current }
+    /// Shared by every copy of the console, so that a reload reaches the routes already serving.
+    private let loaded: SharedAssistant
     /// What the knowledge page shows (the lint and the scores arrive once worked out).
     public var health: KnowledgeHealthReport
     /// The folder of the staff password file (`staff-users`), read again at every sign-in so that an account
@@ -46,12 +49,20 @@ public struct StaffConsole: Sendable {
         logger: Logger
     ) {
         self.store = store
-        self.assistant = assistant
+        self.loaded = SharedAssistant(assistant)
         self.health = health
         self.dataDirectory = dataDirectory
         self.configuration = configuration
         self.metricsText = metricsText
         self.logger = logger
+    }
+
+    /// Answers with `assistant` from now on (for a server that reloads its knowledge; `serve` doesn't call it yet:
+    /// calling it from the SIGHUP reload stalled that server's HTTP answers, not yet understood), and shows
+    /// `health` on the knowledge page; the lint and the scores are worked out again in the background.
+    public func replaceKnowledge(with assistant: Assistant, health: KnowledgeHealth) {
+        loaded.replace(with: assistant)
+        self.health.show(health, checkingWith: assistant)
     }
 
     /// The HTTP application, bound to ``StaffConfiguration/host`` and ``StaffConfiguration/port``;
@@ -89,10 +100,22 @@ public struct StaffConsole: Sendable {
                     defaultSessionExpiration: configuration.sessionLifetime
                 )
             ))
+        router.add(middleware: NotFoundMiddleware())
         routes.addPublic(to: router)
         routes.addSignedIn(to: router.group().add(middleware: RequireSignInMiddleware()))
         return router
     }
+}
+
+/// The assistant the console answers with, behind a lock.
+final class SharedAssistant: Sendable {
+    private let state: Mutex<Assistant>
+
+    init(_ assistant: Assistant) { state = Mutex(assistant) }
+
+    var current: Assistant { state.withLock { $0 } }
+
+    func replace(with assistant: Assistant) { state.withLock { $0 = assistant } }
 }
 
 /// Sends anyone not signed in to the sign-in page.
@@ -103,6 +126,29 @@ struct RequireSignInMiddleware: RouterMiddleware {
     ) async throws -> Response {
         guard context.account != nil else { return Response.redirect(to: "/sign-in", type: .normal) }
         return try await next(request, context)
+    }
+}
+
+/// A path that leads nowhere: signed out, the sign-in page like every other page (nothing tells a stranger which
+/// paths exist); signed in, a page that says so with the menu, rather than a bare "Not Found".
+struct NotFoundMiddleware: RouterMiddleware {
+    func handle(
+        _ request: Request, context: StaffRequestContext,
+        next: (Request, StaffRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard context.account != nil else { return Response.redirect(to: "/sign-in", type: .normal) }
+            let message = error.body ?? "There is no page at this address."
+            return StaffPage.response(
+                title: "Not found — OpenDoor staff", section: nil, session: context.sessions.session,
+                status: .notFound,
+                body: """
+                    <div class="card narrow"><h1>Not found</h1><p>\(message)</p>\
+                    <p><a href="/">Back to the callback list</a></p></div>
+                    """)
+        }
     }
 }
 

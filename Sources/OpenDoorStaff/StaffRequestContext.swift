@@ -21,13 +21,14 @@ struct StaffSession: Codable, Sendable {
 struct StaffRequestContext: SessionRequestContext, RequestContext {
     var coreContext: CoreRequestContextStorage
     let sessions: SessionContext<StaffSession>
-    /// The peer's IP address ("unknown" when the channel has none, as in router tests).
-    let address: String
+    /// The IP address the connection comes from ("unknown" when the channel has none, as in router tests): a
+    /// proxy's, behind one (``TrustedProxies`` says who the client is then).
+    let peerAddress: String
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         sessions = .init()
-        address = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// The signed-in account, if any.

@@ -12,13 +12,19 @@ extension StaffRoutes {
         }
         let since = days[0]
         var problems: [String] = []
+        // Whatever store the console was given: the counts it keeps are shown, the ones it doesn't are named.
         var replies: [ReplyCount] = []
+        var notKept: [String] = []
         if let store = console.store as? any ReplyCountStore {
             do { replies = try await store.replyCounts(since: since) } catch { problems.append("\(error)") }
+        } else {
+            notKept.append("replies and unanswered questions")
         }
         var crises: [CrisisCount] = []
         if let store = console.store as? any CrisisCountStore {
             do { crises = try await store.crisisCounts(since: since) } catch { problems.append("\(error)") }
+        } else {
+            notKept.append("crisis replies and check-ins")
         }
         var requests: [CallbackRequest] = []
         do { requests = try await console.store.list(status: nil) } catch { problems.append("\(error)") }
@@ -31,8 +37,20 @@ extension StaffRoutes {
         let crisisSeries = Self.series(crises.map { ("\($0.category.rawValue), \($0.level.rawValue)", $0.day, $0.count) })
         let requestSeries = Self.series(
             requests.map { ($0.status.rawValue, CrisisCount.day(of: $0.created), 1) }, order: CallbackStatus.allCases.map(\.rawValue))
-        let notice: Markup = problems.isEmpty
-            ? "" : "<p class=\"notice\" role=\"alert\">Some counts can't be read right now: \(problems.joined(separator: "; "))</p>"
+        var notices: [Markup] = []
+        if !problems.isEmpty {
+            let why = problems.joined(separator: "; ")
+            notices.append("<p class=\"notice\" role=\"alert\">Some counts can't be read right now: \(why)</p>")
+        }
+        if !notKept.isEmpty {
+            let what = notKept.joined(separator: " or ")
+            notices.append(
+                """
+                <p class="notice" id="not-kept">The callback store in use doesn't keep counts of \(what), so those \
+                sections stay empty.</p>
+                """)
+        }
+        let notice: Markup = "\(notices)"
         return StaffPage.response(
             title: "Counts — OpenDoor staff", section: .counts, session: context.sessions.session,
             body: """

@@ -83,10 +83,21 @@ extension StaffRoutes {
             <tr class="\(status)" data-reference="\(request.reference)" data-status="\(status)">\
             <td><span class="status \(status)">\(status)</span></td><td>\(age)</td><td>\(name)</td>\
             <td class="nowrap"><a href="\(phoneHref)">\(request.phone.display)</a></td><td>\(bestTime)</td>\
-            <td>\(voicemail)</td><td>\(request.channel.rawValue)</td><td class="nowrap">\(request.reference)</td>\
+            <td>\(voicemail)</td><td data-channel="\(request.channel.rawValue)">\(Self.describe(request.channel))</td>\
+            <td class="nowrap">\(request.reference)</td>\
             <td class="actions">\(actions)</td></tr>
 
             """
+    }
+
+    /// How a request came, in staff's words. The web widget reaches the server through its socket protocol, so
+    /// its requests say `socket` in the store, as other chat programs' do.
+    static func describe(_ channel: CallbackChannel) -> String {
+        switch channel {
+        case .socket: "chat (web widget or app)"
+        case .web: "web page"
+        case .terminal: "terminal chat on the server"
+        }
     }
 
     /// The buttons a request in `status` gets: where it can go next.
@@ -101,9 +112,12 @@ extension StaffRoutes {
     /// The latest status changes: who, when, from which status to which, and the reference. No names or numbers.
     private func history(_ changes: [CallbackStatusChange], now: Date) -> Markup {
         guard !changes.isEmpty else { return "" }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
         let rows = changes.map { change -> Markup in
             """
-            <tr><td>\(Self.age(from: change.at, to: now)) ago</td><td>\(change.staff)</td><td>\(change.reference)</td>\
+            <tr><td class="nowrap">\(formatter.string(from: change.at)) \
+            <span class="muted">(\(Self.age(from: change.at, to: now)) ago)</span></td><td>\(change.staff)</td><td>\(change.reference)</td>\
             <td>\(change.from.rawValue) → \(change.to.rawValue)</td></tr>
 
             """

@@ -54,7 +54,8 @@ extension StaffRoutes {
                 \(lint)
                 <h2>Evaluation</h2>
                 \(scores)
-                <p class="muted">Restart the console to read the knowledge again.</p>
+                <p class="muted">The knowledge is read when the console starts: restart <code>opendoor staff</code> (or \
+                <code>opendoor serve --staff-port</code>) to read it again.</p>
                 """)
     }
 

@@ -55,6 +55,10 @@ extension StaffRoutes {
             "<dt>Confidence</dt><dd id=\"confidence\">\(String(format: "%.2f", reply.confidence))</dd>",
             "<dt>Source heading</dt><dd id=\"source\">\(reply.source)</dd>",
         ]
+        if reply.intent == .fallback {
+            let topic = reply.topic?.rawValue ?? "no topic"
+            facts.append("<dt>Fallback topic</dt><dd id=\"topic\">\(topic) (how the Counts page counts it)</dd>")
+        }
         if let finding = assistant.safety.assess(message) {
             let what = finding.level == .crisis ? "the full crisis reply" : "the check-in question"
             facts.append(

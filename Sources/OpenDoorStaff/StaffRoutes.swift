@@ -9,6 +9,8 @@ import OpenDoorKit
 struct StaffRoutes: Sendable {
     /// The session cookie's name.
     static let cookieName = "opendoor_staff"
+    /// The header a reverse proxy names the client in; read only from ``StaffConfiguration/trustedProxies``.
+    static let forwardedFor = "X-Forwarded-For"
 
     let console: StaffConsole
     let throttle: SignInThrottle
@@ -105,9 +107,11 @@ struct StaffRoutes: Sendable {
         }
         let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
-        let address = context.address
+        let address = console.configuration.trustedProxies.clientAddress(
+            peer: context.peerAddress, forwardedFor: request.headers[values: .init(Self.forwardedFor)!])
         if let until = await throttle.lockedUntil(account: account, address: address) {
-            logger.notice("Sign-in refused while locked", metadata: ["account": "\(safeName(account))"])
+            logger.notice(
+                "Sign-in refused while locked", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
             return signInPage(context: context, notice: lockedNotice(until), status: .tooManyRequests)
         }
         let accounts: StaffAccounts
@@ -126,7 +130,7 @@ struct StaffRoutes: Sendable {
         }
         guard verified else {
             let locked = await throttle.failed(account: account, address: address)
-            logger.notice("Sign-in failed", metadata: ["account": "\(safeName(account))"])
+            logger.notice("Sign-in failed", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
             if let locked {
                 return signInPage(context: context, notice: lockedNotice(locked), status: .tooManyRequests)
             }

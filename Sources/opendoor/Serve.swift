@@ -78,6 +78,13 @@ extension OpenDoor {
         @Flag(help: "With --staff-port: mark the console's session cookie Secure (behind a TLS proxy).")
         var staffSecureCookies = false
 
+        @Option(
+            name: .customLong("staff-trusted-proxy"),
+            help: ArgumentHelp(
+                "With --staff-port: a reverse proxy in front of the console (as opendoor staff --trusted-proxy).",
+                valueName: "address"))
+        var staffTrustedProxies: [String] = []
+
         func validate() throws {
             if noText && noJson {
                 throw ValidationError("--no-text and --no-json together leave nothing to serve; keep one.")
@@ -96,6 +103,10 @@ extension OpenDoor {
             if messagesPerMinute < 1 { throw ValidationError("--messages-per-minute must be at least 1.") }
             if let staffPort, !(0...65_535).contains(staffPort) {
                 throw ValidationError("--staff-port is a TCP port from 1 to 65535 (or 0 for any free port).")
+            }
+            _ = try Staff.trustedProxies(staffTrustedProxies, option: "--staff-trusted-proxy")
+            if staffPort == nil && !staffTrustedProxies.isEmpty {
+                throw ValidationError("--staff-trusted-proxy is for the console of --staff-port; add --staff-port.")
             }
             if let metricsPort, !(0...65_535).contains(metricsPort) {
                 throw ValidationError("--metrics-port is a TCP port from 1 to 65535 (or 0 for any free port).")
@@ -126,10 +137,10 @@ extension OpenDoor {
             let notifier = try notify.notifier(logger: logger)
             let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
             let directory = options.directory
+            let console = try await staffConsole(metrics: metrics, logger: logger)
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
                 reloadAssistant: { try Self.loadAssistant(from: directory) }, metrics: ServerMetrics())
-            let console = try await staffConsole(metrics: metrics, logger: logger)
             // Shut down last to first: the staff console and the metrics port, then the chat (no more saves), then
             // the webhook's queue.
             let services: [any Service] = [notifier as (any Service)?, server, endpoint, console?.service]
@@ -150,17 +161,19 @@ extension OpenDoor {
         /// The staff console of `--staff-port`, showing this process's metrics at /metrics; nil without the option.
         private func staffConsole(
             metrics: MetricsRegistry, logger: Logger
-        ) async throws -> (service: any Service, store: any CallbackAuditStore)? {
+        ) async throws -> (console: StaffConsole, service: any Service, store: any CallbackAuditStore)? {
             guard let staffPort else { return nil }
             var configuration = StaffConfiguration()
             configuration.port = staffPort
             configuration.secureCookies = staffSecureCookies
+            configuration.trustedProxies = try Staff.trustedProxies(
+                staffTrustedProxies, option: "--staff-trusted-proxy")
             let (console, store) = try await Staff.makeConsole(
                 knowledge: options, data: data, configuration: configuration, logger: logger,
                 metricsText: metrics.render)
             let host = configuration.host
             let service = console.makeService { port in printError("Staff console at http://\(host):\(port)/") }
-            return (service, store)
+            return (console, service, store)
         }
 
         /// The `/metrics` endpoint of `--metrics-port`, bound; nil without the option. Exits 1 when the port is taken.

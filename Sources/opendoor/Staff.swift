@@ -14,7 +14,8 @@ extension OpenDoor {
             discussion: """
                 Listens on 127.0.0.1:7462 by default; open http://127.0.0.1:7462/ and sign in with an account made by \
                 opendoor staff-user add NAME. Put it behind a TLS proxy to reach it from another computer, and pass \
-                --secure-cookies there. Uses the same data folder (or --store) as serve.
+                --secure-cookies and --trusted-proxy PROXY-ADDRESS there (docs/STAFF.md). Uses the same data folder \
+                (or --store) as serve.
                 """)
 
         @OptionGroup var options: KnowledgeOptions
@@ -33,9 +34,19 @@ extension OpenDoor {
         @Option(help: "Seconds between the inbox's reloads.")
         var refresh = 30
 
+        @Option(
+            name: .customLong("trusted-proxy"),
+            help: ArgumentHelp(
+                "A reverse proxy in front of the console (an address like 127.0.0.1, or a range like 10.0.0.0/8; "
+                    + "repeat for several): the sign-in lockout then counts the client named in its "
+                    + "X-Forwarded-For. Without it that header is ignored.",
+                valueName: "address"))
+        var trustedProxies: [String] = []
+
         func validate() throws {
             if !(0...65_535).contains(port) { throw ValidationError("--port is a TCP port from 1 to 65535 (or 0).") }
             if refresh < 5 { throw ValidationError("--refresh is a number of seconds, at least 5.") }
+            _ = try Self.trustedProxies(trustedProxies, option: "--trusted-proxy")
         }
 
         func run() async throws {
@@ -45,6 +56,7 @@ extension OpenDoor {
             configuration.port = port
             configuration.secureCookies = secureCookies
             configuration.refreshSeconds = refresh
+            configuration.trustedProxies = try Self.trustedProxies(trustedProxies, option: "--trusted-proxy")
             let (console, store) = try await Self.makeConsole(
                 knowledge: options, data: data, configuration: configuration, logger: logger)
             let host = host
@@ -61,6 +73,15 @@ extension OpenDoor {
                 throw error
             }
             try? await store.close()
+        }
+
+        /// The proxies of `--trusted-proxy` (or `serve`'s `--staff-trusted-proxy`), checked.
+        static func trustedProxies(_ entries: [String], option: String) throws -> TrustedProxies {
+            do {
+                return try TrustedProxies(entries)
+            } catch {
+                throw ValidationError("\(option): \(error)")
+            }
         }
 
         /// The console on the knowledge and store `serve` or `staff` were given, with its own connection to the store.
@@ -81,6 +102,11 @@ extension OpenDoor {
                 throw ExitCode(1)
             }
             printError("Staff accounts: \(accounts.path) (data folder chosen by \(origin)).")
+            if !configuration.trustedProxies.isEmpty {
+                printError(
+                    "Sign-in counts failures by the client X-Forwarded-For names when the connection comes from "
+                        + "\(configuration.trustedProxies).")
+            }
             if accounts.names.isEmpty {
                 printError("No staff accounts yet: add one with opendoor staff-user add NAME (no restart needed).")
             }
@@ -110,7 +136,7 @@ extension OpenDoor {
             // The lint and the scores take a while (the lint matches every example against the others): the
             // console answers meanwhile, and the knowledge page says they are still being worked out.
             let report = KnowledgeHealthReport(health)
-            Task.detached(priority: .background) { report.update(health.checked(with: assistant)) }
+            report.show(health, checkingWith: assistant)
             let console = StaffConsole(
                 store: store, assistant: assistant, health: report, dataDirectory: data.directory,
                 configuration: configuration, metricsText: metricsText, logger: logger)

@@ -10,6 +10,14 @@ extension OpenDoor {
             abstract: "Add, list or remove the staff console's accounts (kept in the data folder, readable by you only).",
             subcommands: [Add.self, List.self, Remove.self])
 
+        /// Says on standard error which accounts file a command uses and what chose its folder, so that an
+        /// account added in the wrong folder is never a mystery (the names alone go to standard output).
+        static func sayWhere(_ data: DataOptions) {
+            let (path, origin) = data.source
+            let file = URL(fileURLWithPath: path, isDirectory: true).appendingPathComponent(StaffAccounts.fileName).path
+            printError("Staff accounts: \(file) (data folder chosen by \(origin)).")
+        }
+
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Add an account, or set a new password for one.",
@@ -31,8 +39,7 @@ extension OpenDoor {
 
             func run() async throws {
                 let directory = data.directory
-                let (path, origin) = data.source
-                print("Staff accounts are kept in \(path)/\(StaffAccounts.fileName) (folder chosen by \(origin)).")
+                StaffUser.sayWhere(data)
                 guard let first = PasswordPrompt.read("Password for \(name): "),
                     let second = PasswordPrompt.read("The same password again: ")
                 else {
@@ -59,11 +66,11 @@ extension OpenDoor {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
+                StaffUser.sayWhere(data)
                 do {
                     let accounts = try StaffAccounts.load(directory: data.directory)
-                    let (path, origin) = data.source
                     if accounts.names.isEmpty {
-                        print("No staff accounts in \(path) (chosen by \(origin)). Add one with: opendoor staff-user add NAME")
+                        printError("No staff accounts yet. Add one with: opendoor staff-user add NAME")
                     } else {
                         print(accounts.names.joined(separator: "\n"))
                     }
@@ -83,9 +90,10 @@ extension OpenDoor {
             var name: String
 
             func run() async throws {
+                StaffUser.sayWhere(data)
                 do {
                     guard try StaffAccounts.remove(name: name, in: data.directory) else {
-                        printError("There is no account \(name) in \(data.source.path).")
+                        printError("There is no account \(name) there. opendoor staff-user list shows them.")
                         throw ExitCode(1)
                     }
                     print("Removed \(name). Anyone signed in as \(name) is signed out when the console restarts.")

@@ -133,6 +133,24 @@ def test_inbox_mark_contacted_and_screenshot(driver):
     assert "555" not in changes
 
 
+def test_inbox_updates_by_itself(driver):
+    """A request made while the inbox is open appears, and the title's count goes up, with no click: the page
+    reloads itself (Tests/Browser/run starts the console with --refresh 5)."""
+    sign_in(driver)
+    driver.get(STAFF_URL)
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "summary"))
+    before = re.match(r"\((\d+)\) ", driver.title)
+    waiting = int(before.group(1)) if before else 0
+    reference = ask_for_callback("Riley", "470-555-0177")
+    arrived = WebDriverWait(driver, WAIT).until(lambda d: row(d, reference))
+    assert driver.title.startswith(f"({waiting + 1}) Callbacks"), driver.title
+    # The visitor said no to a voicemail, through the socket: both are on the row.
+    assert "Please don't leave a message" in arrived.text
+    channel = arrived.find_element(By.CSS_SELECTOR, "td[data-channel]")
+    assert channel.get_attribute("data-channel") == "socket" and "chat" in channel.text
+    assert "waiting under a minute" in arrived.text
+
+
 def test_try_a_message_shows_the_explanation(driver):
     sign_in(driver)
     driver.get(STAFF_URL + "try")
@@ -141,6 +159,8 @@ def test_try_a_message_shows_the_explanation(driver):
     WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "explanation"))
     assert driver.find_element(By.ID, "intent").text == "faq_relapse"
     assert driver.find_element(By.ID, "crisis").text == "none"
+    assert float(driver.find_element(By.ID, "confidence").text) > 0
+    assert driver.find_element(By.ID, "source").text.strip()
     assert driver.find_elements(By.CSS_SELECTOR, "#candidates tbody tr")
     assert driver.find_element(By.CSS_SELECTOR, "#reply .reply").text.strip()
     driver.save_screenshot(str(ARTIFACTS / "staff-try-laptop.png"))

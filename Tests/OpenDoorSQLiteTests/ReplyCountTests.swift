@@ -30,6 +30,40 @@ struct ReplyCountTests {
         }
     }
 
+    @Test("a fallback asked in the middle of a request is counted by its topic, whatever text follows it")
+    func fallbackMidRequest() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = ReopeningCallbackStore(directory: directory, logger: quietLogger)
+            var conversation = ShippedKnowledge.assistant.makeConversation(channel: .socket, logger: quietLogger)
+            _ = conversation.start()
+            _ = await conversation.respond(to: "i want to come back", store: store)
+            _ = await conversation.respond(to: "yes", store: store)
+            let question = await conversation.respond(to: "do you take insurance?", store: store)
+            #expect(question.intent == .fallback)
+            #expect(question.topic == "insurance")
+            // The step is repeated after the fallback: the text no longer is the fallback's alone.
+            #expect(question.state != .open)
+            try await store.close()
+
+            let reopened = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            let counts = try await reopened.replyCounts(since: "2000-01-01")
+            #expect(counts.contains { $0.intent == "fallback" && $0.topic == "insurance" && $0.count == 1 })
+            try await reopened.close()
+        }
+    }
+
+    @Test("the topic stays on the server: a reply's JSON has no topic key")
+    func topicNotInJSON() throws {
+        let reply = ShippedKnowledge.assistant.responder.fallback(topic: "insurance", confidence: 0.4)
+        #expect(reply.topic == "insurance")
+        let json = String(decoding: try JSONEncoder().encode(reply), as: UTF8.self)
+        #expect(!json.contains("topic"))
+        #expect(json.contains("\"intent\":\"fallback\""))
+        let decoded = try JSONDecoder().decode(Reply.self, from: Data(json.utf8))
+        #expect(decoded.topic == nil)
+        #expect(decoded.text == reply.text)
+    }
+
     @Test("counts add up across writes")
     func addUp() async throws {
         try await withTemporaryDirectory { directory in
@@ -62,17 +96,19 @@ struct ReplyCountTests {
         #expect(tally.drain().map(\.count).reduce(0, +) == 3)
     }
 
-    @Test("a fallback's topic is the unknown.yaml intent it names; other replies have none")
+    @Test("a fallback carries its topic from where it is chosen; other replies have none")
     func fallbackTopic() {
-        let assistant = ShippedKnowledge.assistant
-        let knowledge = assistant.knowledge
+        let responder = ShippedKnowledge.assistant.responder
         for topic in ["insurance", "cost", "hours", "medication", "detox", "transport", "other_services", "off_topic",
             "frustrated"]
         {
-            let reply = assistant.responder.fallback(topic: IntentID(rawValue: topic), confidence: 0.5)
-            #expect(knowledge.fallbackTopic(of: reply)?.rawValue == topic)
+            let id = IntentID(rawValue: topic)
+            #expect(responder.fallback(topic: id, confidence: 0.5).topic == id)
+            // An unknown.yaml intent answered by name is its fallback, with its topic.
+            #expect(responder.answer(id).topic == id)
         }
-        #expect(knowledge.fallbackTopic(of: assistant.responder.fallback(topic: nil, confidence: 0)) == nil)
-        #expect(knowledge.fallbackTopic(of: assistant.responder.answer("faq_relapse")) == nil)
+        #expect(responder.fallback(topic: nil, confidence: 0).topic == nil)
+        #expect(responder.answer("faq_relapse").topic == nil)
+        #expect(responder.fallback(topic: "no_such_intent", confidence: 0).topic == nil)
     }
 }

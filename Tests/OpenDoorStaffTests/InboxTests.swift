@@ -28,7 +28,7 @@ struct InboxTests {
             #expect(html.contains("href=\"tel:+14705550111\""))
             #expect(html.contains("after 5 on weekdays"))
             #expect(html.contains("Please don&#39;t leave a message"))
-            #expect(html.contains("<td>web</td>"))
+            #expect(html.contains("<td data-channel=\"web\">web page</td>"))
             // New before closed.
             let alex = try #require(html.range(of: older.reference))
             let chris = try #require(html.range(of: closed.reference))
@@ -59,6 +59,8 @@ struct InboxTests {
             let page = try await client.get("/").text
             #expect(page.contains("Recent changes"))
             #expect(page.contains("contacted → closed"))
+            // When: the day and time, and how long ago.
+            #expect(page.contains(#/<td class="nowrap">\d{4}-\d\d-\d\d \d\d:\d\d <span class="muted">\(.+ ago\)/#))
             let logs = harness.logs.all.joined(separator: "\n")
             #expect(logs.contains(saved.reference))
             for secret in ["Sam", "4705550123", "555-0123"] {

@@ -19,6 +19,7 @@ struct PagesTests {
             let html = response.text
             #expect(html.contains("id=\"intent\">fallback<"))
             #expect(html.contains("topic: insurance"))
+            #expect(html.contains("id=\"topic\">insurance (how the Counts page counts it)<"))
             #expect(html.contains("id=\"crisis\">none<"))
             #expect(html.contains("id=\"candidates\""))
             #expect(html.contains("Questions the article doesn’t answer"))
@@ -87,6 +88,23 @@ struct PagesTests {
         }
     }
 
+    @Test("a knowledge reload in the server reaches try-a-message and the knowledge page")
+    func replacedKnowledge() async throws {
+        try await withStaffConsole { harness, client in
+            try await client.signIn()
+            var knowledge = ShippedKnowledge.knowledge
+            let index = try #require(knowledge.intents.firstIndex { $0.id == "faq_relapse" })
+            knowledge.intents[index].answer = "A reloaded answer about relapse."
+            let reloaded = Assistant(knowledge: knowledge, safety: ShippedKnowledge.assistant.safety)
+            var health = StaffFixtures.health
+            health.loadDuration = .milliseconds(7)
+            harness.console.replaceKnowledge(with: reloaded, health: health)
+            let html = try await client.submit("/try", from: "/try", form: [("message", "what if i relapsed")]).text
+            #expect(html.contains("A reloaded answer about relapse."))
+            #expect(try await client.get("/knowledge").text.contains("id=\"load-time\">7 ms<"))
+        }
+    }
+
     @Test("counts show numbers and charts per series, never text")
     func counts() async throws {
         try await withStaffConsole { harness, client in
@@ -109,6 +127,29 @@ struct PagesTests {
             #expect(html.contains("<svg"))
             #expect(!html.contains("Visible Name"))
             #expect(!html.contains("4705550123"))
+        }
+    }
+
+    @Test("with a store that keeps no counts, the counts page shows the requests and says what isn't kept")
+    func countsWithoutCountingStore() async throws {
+        try await withStaffConsole(store: { AuditOnlyStore(base: $0) }) { harness, client in
+            try await harness.saveRequest()
+            try await client.signIn()
+            let page = try await client.get("/counts")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("id=\"not-kept\""))
+            #expect(page.text.contains("doesn't keep counts of replies and unanswered questions or crisis"))
+            #expect(page.text.contains("<td>new</td><td>1</td>"))
+            // The inbox and marking work the same.
+            #expect(try await client.get("/").status == .ok)
+        }
+    }
+
+    @Test("with a store that keeps counts, nothing is said to be missing")
+    func countsKeptSaysNothingMissing() async throws {
+        try await withStaffConsole { _, client in
+            try await client.signIn()
+            #expect(!(try await client.get("/counts").text.contains("not-kept")))
         }
     }
 

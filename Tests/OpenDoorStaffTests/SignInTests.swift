@@ -10,7 +10,7 @@ import Testing
 @Suite("Staff console: signing in")
 struct SignInTests {
     @Test("signed out, every page but health, metrics and sign-in sends to the sign-in page", arguments: [
-        "/", "/try", "/knowledge", "/counts",
+        "/", "/try", "/knowledge", "/counts", "/no-such-page", "/callbacks/ABC-123/mark", "/.env",
     ])
     func signedOutRedirects(path: String) async throws {
         try await withStaffConsole { _, client in
@@ -18,6 +18,19 @@ struct SignInTests {
             #expect(response.status == .seeOther)
             #expect(response.location == "/sign-in")
             #expect(!response.text.contains("Sam"))
+        }
+    }
+
+    @Test("signed in, a path that leads nowhere says so in the console's frame")
+    func signedInNotFound() async throws {
+        try await withStaffConsole { _, client in
+            try await client.signIn()
+            let response = try await client.get("/no-such-page")
+            #expect(response.status == .notFound)
+            #expect(response.text.contains("<h1>Not found</h1>") && response.text.contains("Signed in as dana"))
+            let marked = try await client.submit("/callbacks/ZZZ-999/mark", form: [("status", "closed")])
+            #expect(marked.status == .notFound)
+            #expect(marked.text.contains("There is no callback request ZZZ-999."))
         }
     }
 

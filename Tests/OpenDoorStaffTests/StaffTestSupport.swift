@@ -16,6 +16,7 @@ let testPassword = "correct horse battery"
 
 /// What a console test works with: the store, the data folder, the logs, the clock.
 struct StaffHarness: Sendable {
+    let console: StaffConsole
     let directory: URL
     let store: SQLiteCallbackStore
     let logs: LogRecorder
@@ -33,11 +34,14 @@ struct StaffHarness: Sendable {
     }
 }
 
-/// Runs `body` against a console on a new data folder with one account, through Hummingbird's router tester.
+/// Runs `body` against a console on a new data folder with one account, through Hummingbird's router tester
+/// (or `.live`: a real server on loopback, for what needs a peer address).
 func withStaffConsole(
+    framework: TestingSetup = .router,
     configure: (inout StaffConfiguration) -> Void = { _ in },
     metricsText: @escaping @Sendable () async -> String = { "" },
     health: KnowledgeHealthReport = KnowledgeHealthReport(StaffFixtures.health),
+    store wrap: @Sendable (SQLiteCallbackStore) -> any CallbackAuditStore = { $0 },
     _ body: @Sendable (StaffHarness, StaffClient) async throws -> Void
 ) async throws {
     try await withTemporaryDirectory { directory in
@@ -51,12 +55,12 @@ func withStaffConsole(
         configuration.now = { clock.now }
         configure(&configuration)
         let console = StaffConsole(
-            store: store, assistant: ShippedKnowledge.assistant, health: health,
+            store: wrap(store), assistant: ShippedKnowledge.assistant, health: health,
             dataDirectory: directory, configuration: configuration, metricsText: metricsText,
             logger: logs.logger(label: "opendoor.staff.test"))
         let app = Application(router: console.makeRouter(sessions: MemoryPersistDriver()))
-        let harness = StaffHarness(directory: directory, store: store, logs: logs, clock: clock)
-        try await app.test(.router) { client in
+        let harness = StaffHarness(console: console, directory: directory, store: store, logs: logs, clock: clock)
+        try await app.test(framework) { client in
             try await body(harness, StaffClient(client))
         }
         try await store.close()
@@ -78,6 +82,14 @@ final class StaffClient: Sendable {
 
     init(_ client: any TestClientProtocol) {
         self.client = client
+    }
+
+    /// Headers sent with every request (as a proxy in front of the console would add them).
+    private let extraHeaders = Mutex<HTTPFields>([:])
+
+    /// Sends `value` as `X-Forwarded-For` with every request from now on (nil: none).
+    func forward(for value: String?) {
+        extraHeaders.withLock { $0[.init(StaffRoutes.forwardedFor)!] = value }
     }
 
     /// The cookie sent with every request, as `name=value`.
@@ -110,7 +122,7 @@ final class StaffClient: Sendable {
     }
 
     private func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
+        var headers = extraHeaders.withLock { $0 }
         if let cookie = sessionCookie { headers[.cookie] = cookie }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.executeRequest(
@@ -139,4 +151,15 @@ final class StaffClient: Sendable {
 extension TestResponse {
     var text: String { String(buffer: body) }
     var location: String? { headers[.location] }
+}
+
+/// A store that keeps requests and their audit and nothing more (no reply or crisis counts), as a store of
+/// another kind may: the console must work with whatever protocols its store implements.
+struct AuditOnlyStore: ForwardingCallbackStore, CallbackAuditStore {
+    let base: SQLiteCallbackStore
+
+    func mark(reference: String, as status: CallbackStatus, by staff: String) async throws -> CallbackRequest? {
+        try await base.mark(reference: reference, as: status, by: staff)
+    }
+    func statusChanges(limit: Int) async throws -> [CallbackStatusChange] { try await base.statusChanges(limit: limit) }
 }

@@ -20,7 +20,7 @@ struct StaffConsoleCommandTests {
             ["staff-user", "add", "dana", "--data", data.path], input: "a long password\na long password\n")
         #expect(added.status == 0, "\(added.error)")
         #expect(added.output.contains("Added dana."))
-        #expect(added.output.contains(data.path))
+        #expect(added.error.contains("Staff accounts: \(data.path)/staff-users (data folder chosen by --data)"))
         let file = data.appendingPathComponent("staff-users")
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -34,6 +34,10 @@ struct StaffConsoleCommandTests {
 
         let listed = try OpenDoorProcess.run(["staff-user", "list", "--data", data.path])
         #expect(listed.output == "dana")
+        #expect(listed.error.contains(data.path))
+        let removed = try OpenDoorProcess.run(["staff-user", "remove", "nobody", "--data", data.path])
+        #expect(removed.status == 1)
+        #expect(removed.error.contains(data.path) && removed.error.contains("no account nobody"))
     }
 
     @Test("a password file others may read stops staff-user and staff with the command that fixes it")
@@ -50,6 +54,21 @@ struct StaffConsoleCommandTests {
             #expect(result.status == 1)
             #expect(result.error.contains("chmod 600 \(file.path)"), "\(result.error)")
         }
+    }
+
+    @Test("a --trusted-proxy that is not an address is a usage error that says what to give")
+    func trustedProxyChecked() throws {
+        for command in [
+            ["staff", "--trusted-proxy", "proxy.internal"],
+            ["serve", "--staff-port", "0", "--staff-trusted-proxy", "proxy.internal"],
+        ] {
+            let result = try OpenDoorProcess.run(command)
+            #expect(result.status == 64, "\(result.error)")
+            #expect(result.error.contains("“proxy.internal” is not an IP address"), "\(result.error)")
+        }
+        let alone = try OpenDoorProcess.run(["serve", "--staff-trusted-proxy", "127.0.0.1"])
+        #expect(alone.status == 64)
+        #expect(alone.error.contains("add --staff-port"), "\(alone.error)")
     }
 
     @Test("staff serves on the port it prints, health answers, the inbox needs sign-in, SIGTERM stops it")

@@ -18,7 +18,7 @@ extension Conversation {
         callbacksAvailable = store.acceptsRequests
         let reply = await answer(message, store: store, counts: counts)
         if let counter = store as? any ReplyCounting {
-            counter.countReply(intent: reply.intent, topic: assistant.knowledge.fallbackTopic(of: reply))
+            counter.countReply(intent: reply.intent, topic: reply.intent == .fallback ? reply.topic : nil)
         }
         return reply
     }

@@ -3,7 +3,8 @@
 /// As JSON: `{"text", "intent", "source", "confidence", "options", "state", "crisis"}`, and `safety` for a crisis
 /// reply or check-in. `intent` is an intent id, or `fallback`, `clarify`, `crisis`, `crisis_check` or `welcome` for
 /// OpenDoor's own replies;
-/// `source` names the knowledge heading the text came from.
+/// `source` names the knowledge heading the text came from. ``topic`` is not in the JSON: it is for counting on
+/// the server, and clients (the widget, the socket protocols) never see it.
 public struct Reply: Sendable, Hashable, Codable {
     /// What the visitor reads; paragraphs are separated by newlines.
     public var text: String
@@ -21,13 +22,25 @@ public struct Reply: Sendable, Hashable, Codable {
     public var crisis: Bool
     /// For a crisis reply or a check-in: the category, level and rule behind it (never the visitor's words).
     public var safety: CrisisAssessment?
+    /// For an honest fallback, the topic the knowledge knows it doesn't answer (an `action: fallback` intent of
+    /// unknown.yaml like `insurance`, or the intent the matcher placed the question near); nil for the plain
+    /// fallback and every other reply. Set where the fallback is chosen (``Responder/fallback(topic:confidence:)``)
+    /// and counted by; never sent to clients.
+    public var topic: IntentID?
+
+    /// The keys clients see; ``topic`` stays on the server.
+    private enum CodingKeys: String, CodingKey {
+        case text, intent, source, confidence, options, state, crisis, safety
+    }
 
     /// Creates a reply.
     public init(
         text: String, intent: IntentID, source: String, confidence: Double = 1, options: [String] = [],
-        state: ConversationState = .open, crisis: Bool = false, safety: CrisisAssessment? = nil
+        state: ConversationState = .open, crisis: Bool = false, safety: CrisisAssessment? = nil,
+        topic: IntentID? = nil
     ) {
         self.safety = safety
+        self.topic = topic
         self.text = text
         self.intent = intent
         self.source = source

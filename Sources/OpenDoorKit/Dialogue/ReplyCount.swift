@@ -132,13 +132,3 @@ public actor InMemoryReplyCountStore: ReplyCountStore {
         counts.filter { $0.day >= day }.sorted { ($0.day, $0.intent, $0.topic) < ($1.day, $1.intent, $1.topic) }
     }
 }
-
-extension Knowledge {
-    /// For a fallback reply, the topic it names: the intent whose fallback text it is (an `action: fallback`
-    /// intent of unknown.yaml, like `insurance`); nil for the plain fallback and for any other reply.
-    public func fallbackTopic(of reply: Reply) -> IntentID? {
-        guard reply.intent == .fallback else { return nil }
-        return intents.first { $0.action == .fallback && reply.text.hasPrefix($0.answer) }?.id
-            ?? intents.first { $0.action != .fallback && reply.text.hasPrefix($0.answer + " ") }?.id
-    }
-}

@@ -45,7 +45,7 @@ public struct Responder: Sendable {
                 labels[intent.id] = intent.label
                 let topicFallback = Reply(
                     text: intent.answer + " " + contact, intent: .fallback, source: intent.heading,
-                    options: fallbackOptions)
+                    options: fallbackOptions, topic: intent.id)
                 topicFallbacks[intent.id] = topicFallback
                 if intent.action == .fallback {
                     answers[intent.id] = topicFallback
@@ -115,7 +115,8 @@ public struct Responder: Sendable {
     }
 
     /// The honest "I don't know", naming the topic when the knowledge knows it is one it doesn't answer;
-    /// the handoff is offered as an option.
+    /// the handoff is offered as an option. The reply's ``Reply/topic`` is that topic (nil for the plain one):
+    /// what the counts of fallbacks by topic are counted by.
     public func fallback(topic: IntentID?, confidence: Double) -> Reply {
         var reply = topic.flatMap { replies.topicFallbacks[$0] } ?? replies.plainFallback
         reply.confidence = confidence
