@@ -75,14 +75,20 @@ extension SafetyModel {
         var best = bias + Self.sum(weights, hits.map(\.index))
         if sentencesWithWords > 1 {
             hits.sort { ($0.sentence, $0.index) < ($1.sentence, $1.index) }
+            var scored: Int32 = 0
             var start = hits.startIndex
             while start < hits.endIndex {
                 let current = hits[start].sentence
                 var end = start
                 while end < hits.endIndex && hits[end].sentence == current { end += 1 }
-                if current >= 0 { best = max(best, bias + Self.sum(weights, hits[start..<end].map(\.index))) }
+                if current >= 0 {
+                    best = max(best, bias + Self.sum(weights, hits[start..<end].map(\.index)))
+                    scored += 1
+                }
                 start = end
             }
+            // A sentence none of whose features the model knows scores the bias alone.
+            if scored < sentencesWithWords { best = max(best, bias) }
         }
         return best
     }
@@ -112,7 +118,7 @@ extension SafetyModel {
     static let slicePrefix = fnv(Array("c:".utf8), from: fnvOffset)
     static let space: [UInt8] = [32]
 
-    static func fnv(_ bytes: [UInt8], from start: UInt64) -> UInt64 {
+    static func fnv<Bytes: Sequence<UInt8>>(_ bytes: Bytes, from start: UInt64) -> UInt64 {
         var hash = start
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* fnvPrime }
         return hash

@@ -28,16 +28,19 @@ public struct SafetyModel: Sendable, Hashable {
     let table: FeatureTable
     let weights: [Double]
 
-    init(file: String, isEnabled: Bool, category: CrisisCategory, bias: Double, threshold: Double, features: [String: Double]) {
+    /// A model from its features' hashes (`hash(of:)`) and their weights, in the same order.
+    init(
+        file: String, isEnabled: Bool, category: CrisisCategory, bias: Double, threshold: Double, hashes: [UInt64],
+        weights: [Double]
+    ) {
         self.file = file
         self.isEnabled = isEnabled
         self.category = category
         self.bias = bias
         self.threshold = threshold
         self.logitThreshold = log(threshold / (1 - threshold))
-        let ordered = features.keys.sorted()
-        self.weights = ordered.map { features[$0] ?? 0 }
-        self.table = FeatureTable(keys: ordered.map { Self.hash(of: $0) })
+        self.weights = weights
+        self.table = FeatureTable(keys: hashes)
     }
 
     /// What the model says about `message` when it is enabled and the score reaches the threshold: the check-in.
