@@ -74,7 +74,17 @@ extension OpenDoor {
             let url = directory.appendingPathComponent("safety.yaml")
             let load = try SafetyBenchmark.loadMilliseconds(url: url, rounds: 20)
             print(String(format: "safety rules load (read, check, compile safety.yaml): %.2f ms (median of 20)", load))
-            let detector = CrisisDetector(rules: try SafetyRules.load(from: url))
+            if let model = try SafetyBenchmark.modelLoadMilliseconds(besides: url, rounds: 20) {
+                print(String(format: "safety model load (read, check, index safety-model.tsv): %.2f ms (median of 20)", model))
+            }
+            let rules = try SafetyRules.load(from: url)
+            let detector = CrisisDetector(rules: rules)
+            let rulesOnly = SafetyBenchmark.latency(
+                detector: CrisisDetector(rules: rules.withoutModel()), messages: messages, rounds: rounds)
+            print(
+                String(
+                    format: "safety check on the visitor messages, rules alone: per message p50 %.2f µs, p99 %.2f µs",
+                    rulesOnly.p50, rulesOnly.p99))
             let ordinary = SafetyBenchmark.latency(detector: detector, messages: messages, rounds: rounds)
             print(
                 String(

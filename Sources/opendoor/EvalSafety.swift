@@ -41,6 +41,9 @@ extension OpenDoor {
         @Option(help: "Exit 1 when the false-alarm rate on the visitor messages is above this (0 to 1).")
         var maxVisitorFalseAlarms: Double?
 
+        @Flag(help: "Measure the rules alone, without the learned model (safety-model.tsv).")
+        var noModel = false
+
         func validate() throws {
             if files.isEmpty { throw ValidationError("Give at least one labeled file, e.g. Knowledge/eval/safety.tsv.") }
             for (name, value) in [
@@ -56,8 +59,9 @@ extension OpenDoor {
         func run() async throws {
             let detector: CrisisDetector
             do {
-                detector = CrisisDetector(
-                    rules: try SafetyRules.load(from: options.directory.appendingPathComponent("safety.yaml")))
+                let rules = try SafetyRules.load(from: options.directory.appendingPathComponent("safety.yaml"))
+                detector = CrisisDetector(rules: noModel ? rules.withoutModel() : rules)
+                print(SafetyReport.describeModel(noModel ? nil : rules.model))
             } catch let error as KnowledgeError {
                 printError(error.description)
                 throw ExitCode(1)
@@ -83,7 +87,9 @@ extension OpenDoor {
             if let texts = Self.visitorMessages(visitorFile) {
                 let evaluation = SafetyEvaluation(detector: detector, lookAlikes: texts)
                 let alarms = evaluation.falseAlarms
-                print("\(visitorFile.path): false alarms on ordinary visitor messages \(alarms)")
+                print(
+                    "\(visitorFile.path): false alarms on ordinary visitor messages \(alarms)"
+                        + (detector.usesModel ? ", of which by the learned model \(evaluation.falseAlarmsByModel)" : ""))
                 if !hideMessages {
                     for outcome in evaluation.outcomes where outcome.isFalseAlarm {
                         print("  false alarm: \(outcome.finding!) | \(outcome.item.text)")
@@ -136,6 +142,11 @@ enum SafetyReport {
         lines.append(
             "false alarms on look-alikes: \(evaluation.falseAlarms) — crisis reply \(evaluation.falseAlarms(at: .crisis)), "
                 + "check-in \(evaluation.falseAlarms(at: .check))")
+        if evaluation.caughtByModel + evaluation.falseAlarmsByModel > 0 {
+            lines.append(
+                "by the learned model (the rules found nothing): \(evaluation.caughtByModel) crisis message(s) caught, "
+                    + "\(evaluation.falseAlarmsByModel) false alarm(s)")
+        }
         lines.append("false alarms by style:")
         for group in evaluation.falseAlarmsByStyle() {
             lines.append("  \(pad(group.style)) \(group.alarms)")
@@ -155,6 +166,14 @@ enum SafetyReport {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func describeModel(_ model: SafetyModel?) -> String {
+        guard let model else { return "learned model: not used (the rules alone)" }
+        guard model.isEnabled else { return "learned model: \(model.file) is switched off (enabled no)" }
+        return String(
+            format: "learned model: %@, %d weights, check-in at a score of %.3f or more", model.file, model.featureCount,
+            model.threshold)
     }
 
     static func gate(

@@ -9,11 +9,13 @@ public struct CrisisDetector: Sendable {
     private let index: SafetyIndex
     private let replies: [CrisisCategory: String]
     private let checkIns: [CrisisCategory: String]
+    private let model: SafetyModel?
 
     /// Compiles the rules.
     public init(rules: SafetyRules) {
         self.rules = rules
         self.index = SafetyIndex(rules: rules)
+        self.model = rules.model?.isEnabled == true ? rules.model : nil
         var replies: [CrisisCategory: String] = [:]
         var checkIns: [CrisisCategory: String] = [:]
         for category in rules.categories {
@@ -28,9 +30,13 @@ public struct CrisisDetector: Sendable {
     ///
     /// Each sentence is checked on its own; the strongest finding wins, and among equals the first category
     /// in the file. Denials ("i'm not suicidal") and crises told as history find nothing.
+    /// Only when the rules find nothing is the learned model (`SafetyModel`) asked; it can add a check-in, no more.
     public func assess(_ message: String) -> CrisisAssessment? {
-        index.evaluate(message).crisis
+        index.evaluate(message).crisis ?? model?.assess(message)
     }
+
+    /// Whether the learned model is asked when the rules find nothing.
+    public var usesModel: Bool { model != nil }
 
     /// Whether `message` says "I'm not in crisis, you misunderstood" ("no i'm fine", "jk").
     ///

@@ -15,7 +15,9 @@ extension SafetyRules {
                 KnowledgeDiagnostic(.error, file: file, "could not read the safety rules (\(error.localizedDescription))")
             ])
         }
-        return try parse(yaml: yaml, file: file)
+        var rules = try parse(yaml: yaml, file: file)
+        rules.model = try SafetyModel.load(besides: url)
+        return rules
     }
 
     /// Checks and parses the text of a safety file.

@@ -54,6 +54,8 @@ public struct SafetyRules: Sendable, Hashable {
     let neverCorrect: Set<String>
     /// One-word spellings and the words they are read as (`dont` → `do not`), in messages and patterns.
     let spellings: [String: [String]]
+    /// The learned check read from `safety-model.tsv` beside the rules, if there is one (see `SafetyModel`).
+    public internal(set) var model: SafetyModel? = nil
 
     init(
         file: String, categories: [Category], denials: [Pattern], exclusions: [Pattern],

@@ -1,0 +1,36 @@
+import Foundation
+
+extension SafetyRules {
+    /// The same rules with no learned model: what `eval-safety --no-model` measures, and what a center gets
+    /// by deleting `safety-model.tsv`.
+    public func withoutModel() -> SafetyRules {
+        var rules = self
+        rules.model = nil
+        return rules
+    }
+}
+
+extension SafetyEvaluation {
+    /// Crisis messages the learned model caught (the rules found nothing in them).
+    public var caughtByModel: Int {
+        crises.filter { $0.finding?.ruleID == SafetyModel.ruleID }.count
+    }
+
+    /// Look-alikes the learned model raised a check-in on.
+    public var falseAlarmsByModel: Int {
+        lookAlikes.filter { $0.finding?.ruleID == SafetyModel.ruleID }.count
+    }
+}
+
+extension SafetyBenchmark {
+    /// The median time to read, check and index `safety-model.tsv` beside `rulesURL`, in milliseconds, or nil
+    /// when there is no model.
+    public static func modelLoadMilliseconds(besides rulesURL: URL, rounds: Int) throws -> Double? {
+        guard try SafetyModel.load(besides: rulesURL) != nil else { return nil }
+        var samples: [UInt64] = []
+        for _ in 0..<rounds {
+            samples.append(MatcherBenchmark.nanoseconds { _ = try? SafetyModel.load(besides: rulesURL) })
+        }
+        return MatcherBenchmark.median(samples) / 1_000_000
+    }
+}

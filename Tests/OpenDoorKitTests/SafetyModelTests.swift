@@ -1,0 +1,192 @@
+import Foundation
+import OpenDoorTestSupport
+import Testing
+
+@testable import OpenDoorKit
+
+/// The learned part of the crisis check (`Knowledge/safety-model.tsv`): loading, checking, parity with the
+/// training script, and that it only ever adds a check-in.
+@Suite("Safety model")
+struct SafetyModelTests {
+    static let rulesURL = RepositoryFiles.knowledgeDirectory.appendingPathComponent("safety.yaml")
+
+    /// A model that catches one made-up word and nothing else, whatever the shipped model says.
+    static func toyModel(enabled: Bool = true) throws -> SafetyModel {
+        try SafetyModel.parse(
+            """
+            # a toy model
+            format\t1
+            features\t\(SafetyModel.recipe)
+            enabled\t\(enabled ? "yes" : "no")
+            category\tsuicide
+            bias\t-5
+            threshold\t0.5
+            weights
+            w:zebracorn\t10
+            """, file: "toy.tsv")
+    }
+
+    static let rules: SafetyRules = {
+        do { return try SafetyRules.load(from: rulesURL) } catch { fatalError("\(error)") }
+    }()
+
+    static func rules(with model: SafetyModel) -> SafetyRules {
+        var rules = Self.rules
+        rules.model = model
+        return rules
+    }
+
+    @Test("The shipped model loads with the rules, and without its file the rules work alone")
+    func loading() throws {
+        let model = try #require(Self.rules.model)
+        #expect(model.featureCount > 100)
+        #expect(model.threshold > 0 && model.threshold < 1)
+        let folder = RepositoryFiles.temporaryDirectory("safety-model")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("safety.yaml")
+        try FileManager.default.copyItem(at: Self.rulesURL, to: copy)
+        #expect(try SafetyRules.load(from: copy).model == nil)
+        #expect(!CrisisDetector(rules: try SafetyRules.load(from: copy)).usesModel)
+    }
+
+    @Test("Swift scores every fixture message as the training script did, within 1e-4")
+    func parity() throws {
+        let model = try #require(Self.rules.model)
+        let fixture = try String(
+            contentsOf: RepositoryFiles.path("Tests/OpenDoorKitTests/Fixtures/safety-model-scores.tsv"), encoding: .utf8)
+        var checked = 0
+        for line in fixture.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            let expected = try #require(Double(fields[0]))
+            let text = Self.unescape(fields.count > 1 ? String(fields[1]) : "")
+            let score = model.score(of: text)
+            #expect(abs(score - expected) < 1e-4, "“\(text)”: Swift \(score), Python \(expected)")
+            checked += 1
+        }
+        #expect(checked >= 200)
+    }
+
+    private static func unescape(_ text: String) -> String {
+        var out = ""
+        var escaping = false
+        for character in text {
+            if escaping {
+                out.append(character == "t" ? "\t" : character == "n" ? "\n" : character)
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    @Test(
+        "Every problem in a model file is an error with its line",
+        arguments: [
+            ("format\t2", 1, "format"),
+            ("colour\tblue", 1, "header line"),
+            ("enabled\tmaybe", 3, "yes or no"),
+            ("category\tsadness", 4, "unknown category"),
+            ("bias\tlots", 5, "bias"),
+            ("threshold\t1.5", 6, "threshold"),
+            ("w:zebracorn\tten", 8, "FEATURE<TAB>weight"),
+            ("x:zebracorn\t1", 8, "w: (words) or c:"),
+            ("w:Zebra\t1", 8, "only a–z"),
+            ("c:abcdefg\t1", 8, "3 to 5 letters"),
+            ("w:a  b\t1", 8, "one word or two"),
+        ])
+    func lintErrors(_ replacement: (line: String, number: Int, message: String)) throws {
+        var lines = [
+            "format\t1", "features\t\(SafetyModel.recipe)", "enabled\tyes", "category\tsuicide", "bias\t-5",
+            "threshold\t0.5", "weights", "w:zebracorn\t10",
+        ]
+        lines[replacement.number - 1] = replacement.line
+        do {
+            _ = try SafetyModel.parse(lines.joined(separator: "\n"), file: "safety-model.tsv")
+            Issue.record("“\(replacement.line)” was accepted")
+        } catch {
+            let diagnostic = try #require(error.diagnostics.first { $0.message.contains(replacement.message) })
+            #expect(diagnostic.line == replacement.number)
+            #expect(diagnostic.description.hasPrefix("safety-model.tsv:\(replacement.number): error:"))
+        }
+    }
+
+    @Test("A model file with an error stops the rules' load, as lint and serve read them")
+    func errorStopsTheLoad() throws {
+        let folder = RepositoryFiles.temporaryDirectory("safety-model")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("safety.yaml")
+        try FileManager.default.copyItem(at: Self.rulesURL, to: copy)
+        try "format\t1\nweights\nw:zebracorn\t10\nw:zebracorn\t3\n".write(
+            to: folder.appendingPathComponent(SafetyModel.fileName), atomically: true, encoding: .utf8)
+        #expect(throws: KnowledgeError.self) { try SafetyRules.load(from: copy) }
+        do {
+            _ = try SafetyRules.load(from: copy)
+        } catch let error as KnowledgeError {
+            #expect(error.diagnostics.contains { $0.line == 4 && $0.message.contains("twice") })
+            #expect(error.diagnostics.allSatisfy { $0.file == SafetyModel.fileName })
+        }
+    }
+
+    @Test("The model never changes what the rules find, and adds only check-ins with the rule id model")
+    func neverLowersARule() throws {
+        // A model that would flag every message: whatever the rules find must come out unchanged.
+        let everything = try SafetyModel.parse(
+            "format\t1\nfeatures\t\(SafetyModel.recipe)\nenabled\tyes\ncategory\tsuicide\nbias\t5\nthreshold\t0.5\n"
+                + "weights\nw:zebracorn\t1\n", file: "all.tsv")
+        let plain = CrisisDetector(rules: Self.rules.withoutModel())
+        let withModel = CrisisDetector(rules: Self.rules(with: everything))
+        let set = try SafetyEvalSet.load(from: RepositoryFiles.path("Knowledge/eval/safety.tsv"))
+        for item in set.items.prefix(400) {
+            let rules = plain.assess(item.text)
+            let combined = try #require(withModel.assess(item.text))
+            if let rules {
+                #expect(combined == rules, "line \(item.line)")
+            } else {
+                #expect(combined.level == .check)
+                #expect(combined.ruleID == SafetyModel.ruleID)
+            }
+        }
+    }
+
+    @Test("A switched-off model is loaded and checked but never asked")
+    func switchedOff() throws {
+        let detector = CrisisDetector(rules: Self.rules(with: try Self.toyModel(enabled: false)))
+        #expect(!detector.usesModel)
+        #expect(detector.assess("zebracorn") == nil)
+        #expect(CrisisDetector(rules: Self.rules(with: try Self.toyModel())).assess("zebracorn") != nil)
+    }
+
+    @Test("A sentence buried in a long message scores on its own")
+    func buriedSentence() throws {
+        let model = try Self.toyModel()
+        let filler = String(repeating: "is intake still on mondays and do i need to bring anything. ", count: 5)
+        #expect(model.score(of: filler + "zebracorn. " + filler) > 0.99)
+        #expect(model.score(of: filler) < 0.01)
+    }
+
+    @Test("A message only the model catches gets the check-in in every state of the conversation", arguments: 0...6)
+    func everyState(_ steps: Int) throws {
+        let assistant = Assistant(
+            knowledge: ShippedKnowledge.knowledge, safety: CrisisDetector(rules: Self.rules(with: try Self.toyModel())))
+        var conversation = assistant.makeConversation(channel: .terminal)
+        _ = conversation.start()
+        for message in ["i want to come back", "yes", "Ana", "470-555-0123", "morning", "yes"].prefix(steps) {
+            _ = conversation.receive(message)
+        }
+        let state = conversation.state
+        guard case .reply(let reply) = conversation.receive("zebracorn") else {
+            Issue.record("no reply in state \(state)")
+            return
+        }
+        #expect(reply.intent == .crisisCheck, "state \(state)")
+        #expect(reply.crisis)
+        #expect(reply.text.contains("988"))
+        #expect(reply.safety?.level == .check)
+        #expect(reply.safety?.ruleID == SafetyModel.ruleID)
+    }
+}
