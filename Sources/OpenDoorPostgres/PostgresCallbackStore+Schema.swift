@@ -45,7 +45,7 @@ extension PostgresCallbackStore {
             identifier: "best_time_said",
             statements: ["ALTER TABLE callback_request ADD COLUMN best_time_said TEXT"]
         )
-    ]
+    ] + countMigrations
 
     /// The newest migration this version knows.
     static var currentSchema: String { migrations.last?.identifier ?? "none" }

@@ -46,6 +46,9 @@ public actor PostgresCallbackStore: CallbackStore {
         /// While the database can't be reached, the least time between two checks whether it is back
         /// (see ``recheck()``), so a busy server doesn't try on every message.
         public var recheckInterval: Duration = .seconds(1)
+        /// The longest a counted reply or crisis waits in memory before it is written (with everything else
+        /// counted meanwhile, in one statement). Reads through the store and ``close()`` write them at once.
+        public var countWriteInterval: Duration = .seconds(10)
         /// Draws reference codes; tests replace it to force collisions.
         package var makeReference: @Sendable () -> String = { ReferenceCode.random() }
 
@@ -59,8 +62,16 @@ public actor PostgresCallbackStore: CallbackStore {
     public nonisolated var path: String { url.description }
     let client: PostgresClient
     private let running: Task<Void, Never>
-    private let configuration: Configuration
+    let configuration: Configuration
     let logger: Logger
+    /// Replies and crises counted and not yet written (see `PostgresCallbackStore+Counts.swift`).
+    let pending: PendingCounts
+    /// Whether a write of ``pending`` is coming.
+    let countWriteScheduled = Atomic<Bool>(false)
+    /// The last write of the counts started, which the next one waits for.
+    var countWrite: Task<Bool, Never>?
+    /// Whether counts are waiting because a write failed (said once in the log, until one succeeds).
+    var countsWaiting = false
     private var isClosed = false
     private let accepting = Atomic<Bool>(true)
     private var probe: Task<Void, Never>?
@@ -82,6 +93,7 @@ public actor PostgresCallbackStore: CallbackStore {
         self.running = running
         self.configuration = configuration
         self.logger = logger
+        pending = PendingCounts(now: configuration.now)
     }
 
     /// Connects to the database at `url` and brings its schema up to date.
@@ -397,6 +409,8 @@ public actor PostgresCallbackStore: CallbackStore {
 
     public func close() async throws {
         guard !isClosed else { return }
+        await writeCountsBeforeClosing()
+        guard !isClosed else { return }
         isClosed = true
         probe?.cancel()
         running.cancel()
@@ -408,6 +422,7 @@ public actor PostgresCallbackStore: CallbackStore {
     func perform<Value: Sendable>(
         _ operation: Operation,
         event: Logger.Message,
+        quietly: Bool = false,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         do {
@@ -420,7 +435,9 @@ public actor PostgresCallbackStore: CallbackStore {
                 isClosed
                 ? CallbackStoreError.closed()
                 : Self.storeError(error.error, during: operation, url: url, attempts: error.attempts)
-            logger.error(event, metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
+            if !quietly {
+                logger.error(event, metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
+            }
             throw failure
         }
     }
