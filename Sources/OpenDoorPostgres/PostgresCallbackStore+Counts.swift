@@ -76,7 +76,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
 
     /// Every count on or after `day`, every server's and every copy's added up, this store's own unwritten
     /// counts written first.
-    public func replyCounts(since day: String) async throws -> [ReplyCount] {
+    public func replyCounts(since first: String) async throws -> [ReplyCount] {
         try checkOpen()
         await flushCounts(evenIfAway: true)
         let client = client
@@ -84,7 +84,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
             var counts: [ReplyCount] = []
             for try await (day, intent, topic, count) in try await client.query(
                 """
-                SELECT day, intent, topic, SUM(count)::BIGINT FROM reply_count WHERE day >= \(day)
+                SELECT day, intent, topic, SUM(count)::BIGINT FROM reply_count WHERE day >= \(first)
                 GROUP BY day, intent, topic ORDER BY day, intent, topic
                 """
             ).decode((String, String, String, Int64).self) {
@@ -96,7 +96,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
 
     /// Every count on or after `day`, as ``replyCounts(since:)``; rows of a category or level this version
     /// doesn't know are left out.
-    public func crisisCounts(since day: String) async throws -> [CrisisCount] {
+    public func crisisCounts(since first: String) async throws -> [CrisisCount] {
         try checkOpen()
         await flushCounts(evenIfAway: true)
         let client = client
@@ -104,7 +104,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
             var counts: [CrisisCount] = []
             for try await (day, category, level, count) in try await client.query(
                 """
-                SELECT day, category, level, SUM(count)::BIGINT FROM crisis_count WHERE day >= \(day)
+                SELECT day, category, level, SUM(count)::BIGINT FROM crisis_count WHERE day >= \(first)
                 GROUP BY day, category, level ORDER BY day, category, level
                 """
             ).decode((String, String, String, Int64).self) {
@@ -144,7 +144,8 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
         countWriteScheduled.store(false, ordering: .releasing)
         guard !isClosed else { return }
         // Not written: try again after the next pause, even if nothing more is counted meanwhile.
-        if await !flushCounts() && !isClosed { scheduleCountWrite() }
+        let written = await flushCounts()
+        if !written && !isClosed { scheduleCountWrite() }
     }
 
     /// Writes what is pending; on failure puts it back and says so once, until a write succeeds again.
@@ -175,7 +176,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
     /// Writes the counts taken and not yet written before the store closes; logs how many are lost when they
     /// can't be.
     func writeCountsBeforeClosing() async {
-        guard await !flushCounts() else { return }
+        guard !(await flushCounts()) else { return }
         let lost = pending.drain()
         guard !lost.isEmpty else { return }
         logger.error(

@@ -36,6 +36,8 @@ public actor PostgresCallbackStore: CallbackStore {
         public var connectTimeout: Duration = .seconds(3)
         /// The most connections this store opens at once.
         public var maximumConnections = 8
+        /// How many connections stay open while idle, so that a save never waits for a connection to start.
+        public var minimumConnections = 2
         /// Open the store without writing (to list or export from a replica, or as a role that may only
         /// read): the schema must exist already; saves fail as read-only.
         public var readOnly = false
@@ -72,7 +74,7 @@ public actor PostgresCallbackStore: CallbackStore {
     var countWrite: Task<Bool, Never>?
     /// Whether counts are waiting because a write failed (said once in the log, until one succeeds).
     var countsWaiting = false
-    private var isClosed = false
+    private(set) var isClosed = false
     private let accepting = Atomic<Bool>(true)
     private var probe: Task<Void, Never>?
     /// Whether the schema was found up to date (or brought there) since the store opened: false only
@@ -150,6 +152,8 @@ public actor PostgresCallbackStore: CallbackStore {
         var clientConfiguration = url.clientConfiguration()
         clientConfiguration.options.connectTimeout = configuration.connectTimeout
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        // Warm connections: a save after a quiet minute doesn't wait for a new connection's start-up.
+        clientConfiguration.options.minimumConnections = min(configuration.minimumConnections, configuration.maximumConnections)
         clientConfiguration.options.keepAliveBehavior = .init(frequency: .seconds(30))
         if configuration.readOnly {
             clientConfiguration.options.additionalStartupParameters = [("default_transaction_read_only", "on")]
@@ -464,21 +468,13 @@ public actor PostgresCallbackStore: CallbackStore {
             draft: draft,
             channel: channel
         )
-        let inserted = try await requests(
-            from: client.query(
-                """
-                INSERT INTO callback_request
-                    (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel,
-                     status, save_key, best_time_said)
-                VALUES (\(request.reference), \(milliseconds), \(request.name), \(request.phone.e164),
-                    \(request.phone.extensionDigits), \(request.bestTime.rawValue), \(request.voicemailOK),
-                    \(request.channel.rawValue), \(request.status.rawValue), \(saveKey), \(request.bestTimeSaid))
-                ON CONFLICT (save_key) DO NOTHING
-                RETURNING \(unescaped: columns)
-                """
-            )
-        )
-        if let first = inserted.first { return first }
+        var inserted: CallbackRequest?
+        for try await row in try await client.execute(
+            InsertRequestStatement(request: request, milliseconds: milliseconds, saveKey: saveKey)
+        ) {
+            inserted = row
+        }
+        if let inserted { return inserted }
         let earlier = try await requests(
             from: client.query("SELECT \(unescaped: columns) FROM callback_request WHERE save_key = \(saveKey)")
         )
