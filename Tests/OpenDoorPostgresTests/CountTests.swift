@@ -16,6 +16,14 @@ struct CountTests {
         try await PostgresCallbackStore.open(url, configuration: .forTests, logger: logger)
     }
 
+    /// A store that gives up on an unreachable database after `window`, logging into `logs`.
+    static func openBriefly(_ url: String, window: Duration, logs: CapturedLogs) async throws -> PostgresCallbackStore {
+        var configuration = PostgresCallbackStore.Configuration()
+        configuration.retry = RetryPolicy(window: window)
+        configuration.connectTimeout = .seconds(1)
+        return try await PostgresCallbackStore.open(url, configuration: configuration, logger: logs.logger)
+    }
+
     @Test(
         "two servers counting the same day add up: replies, fallback topics and crises",
         .enabled(if: testPostgresURL != nil, postgresMissing)
@@ -97,11 +105,8 @@ struct CountTests {
     )
     func countsSurviveAnOutage() async throws {
         try await PrivatePostgres.with { server in
-            var configuration = PostgresCallbackStore.Configuration()
-            configuration.retry = RetryPolicy(window: .seconds(3))
-            configuration.connectTimeout = .seconds(1)
             let logs = CapturedLogs()
-            let store = try await PostgresCallbackStore.open(server.url, configuration: configuration, logger: logs.logger)
+            let store = try await Self.openBriefly(server.url, window: .seconds(3), logs: logs)
             try await server.run("pause")
             // The database is away and the store doesn't know yet: counting still returns at once.
             store.countReply(intent: .fallback, topic: IntentID(rawValue: "cost"))
@@ -128,11 +133,8 @@ struct CountTests {
     )
     func countsLostOnCloseAreLogged() async throws {
         try await PrivatePostgres.with { server in
-            var configuration = PostgresCallbackStore.Configuration()
-            configuration.retry = RetryPolicy(window: .seconds(1))
-            configuration.connectTimeout = .seconds(1)
             let logs = CapturedLogs()
-            let store = try await PostgresCallbackStore.open(server.url, configuration: configuration, logger: logs.logger)
+            let store = try await Self.openBriefly(server.url, window: .seconds(1), logs: logs)
             try await server.run("pause")
             try await store.recordCrisis(.overdose, level: .check, day: Self.day)
             try await store.close()
