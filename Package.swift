@@ -159,8 +159,11 @@ let package = Package(
         .testTarget(
             name: "OpenDoorPostgresTests",
             dependencies: [
-                "OpenDoorPostgres", "OpenDoorSQLite", "OpenDoorKit", "OpenDoorTestSupport",
+                "OpenDoorPostgres", "OpenDoorSQLite", "OpenDoorKit", "OpenDoorTestSupport", "OpenDoorMetrics",
+                "OpenDoorStaff",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

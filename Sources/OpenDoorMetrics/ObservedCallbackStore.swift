@@ -7,10 +7,12 @@ import OpenDoorKit
 ///
 /// `onSave` runs after the store has committed and before the visitor's reply is written, so it must return at
 /// once (a webhook queues the request and delivers it elsewhere). Everything else is the wrapped store's:
-/// availability, reading, marking, closing, and crisis counts when it keeps them.
-public struct ObservedCallbackStore: CallbackStore, CrisisCountStore {
+/// availability, reading, marking, closing, and reply and crisis counts when it keeps them.
+public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, ReplyCounting, ReplyCountStore {
     /// The store that saves.
     public let base: any CallbackStore
+    /// `base` when it counts replies: looked up once, not for every reply.
+    private let replyCounter: (any ReplyCounting)?
     private let factory: any MetricsFactory
     private let saveFailures: Counter
     private let onSave: @Sendable (CallbackRequest) -> Void
@@ -23,6 +25,7 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore {
         self.base = base
         self.factory = factory
         self.onSave = onSave
+        replyCounter = base as? any ReplyCounting
         saveFailures = Counter(label: MetricName.callbackSaveFailures.rawValue, factory: factory)
     }
 
@@ -75,6 +78,20 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore {
 
     public func crisisCounts(since day: String) async throws -> [CrisisCount] {
         try await (base as? any CrisisCountStore)?.crisisCounts(since: day) ?? []
+    }
+
+    /// Counted by the wrapped store when it counts replies; otherwise not counted, as without the wrapper.
+    public func countReply(intent: IntentID, topic: IntentID?) {
+        replyCounter?.countReply(intent: intent, topic: topic)
+    }
+
+    /// Added to the wrapped store when it keeps reply counts; otherwise not kept.
+    public func addReplyCounts(_ counts: [ReplyCount]) async throws {
+        try await (base as? any ReplyCountStore)?.addReplyCounts(counts)
+    }
+
+    public func replyCounts(since day: String) async throws -> [ReplyCount] {
+        try await (base as? any ReplyCountStore)?.replyCounts(since: day) ?? []
     }
 }
 

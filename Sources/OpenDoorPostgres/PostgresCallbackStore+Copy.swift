@@ -12,23 +12,57 @@ extension PostgresCallbackStore {
         /// References the store holds for a different request (another server drew the same code):
         /// those requests were not copied. Should never happen in practice (28⁶ codes).
         public var conflicts: [String] = []
+        /// Replies counted in the source store (summed over every day, intent and topic), now in the store.
+        public var replyCounts = 0
+        /// Crisis replies and check-ins counted in the source store, now in the store.
+        public var crisisCounts = 0
 
         /// An empty report.
         public init() {}
+    }
+
+    /// Reply and crisis counts copied from another store (see ``copy(_:counts:)``).
+    public struct CopiedCounts: Sendable {
+        /// Names the store they come from (its file or URL without password): a copy from the same source
+        /// replaces the counts an earlier one brought.
+        public var source: String
+        /// Its reply counts, every day.
+        public var replies: [ReplyCount]
+        /// Its crisis counts, every day.
+        public var crises: [CrisisCount]
+
+        /// Counts from `source`.
+        public init(source: String, replies: [ReplyCount], crises: [CrisisCount]) {
+            self.source = source
+            self.replies = replies
+            self.crises = crises
+        }
     }
 
     /// Adds saved requests from another store, keeping their reference, creation time, channel and
     /// status; ids are the store's own. Idempotent: a request whose reference is already there is
     /// left as it is, so copying twice gives the same store as copying once.
     ///
+    /// `counts`, the source's reply and crisis counts, are kept beside the servers' own under the source's
+    /// name and added to them when read; a later copy from the same source replaces them rather than adding
+    /// them again, so copying twice counts as copying once (and a copy made again after the source counted more
+    /// brings the difference).
+    ///
     /// All of it is one transaction: if it fails, nothing was copied, and it can simply be run again.
-    public func copy(_ requests: [CallbackRequest]) async throws -> CopyReport {
+    public func copy(_ requests: [CallbackRequest], counts: CopiedCounts? = nil) async throws -> CopyReport {
         try checkOpen()
         let client = client
         let quiet = Self.silent
         let report = try await perform(.save, event: "Could not copy callback requests") {
             try await client.withTransaction(logger: quiet) { connection in
                 var report = CopyReport()
+                if let counts {
+                    try await Self.replaceCopiedCounts(
+                        PendingCounts.Counts(replies: counts.replies, crises: counts.crises),
+                        from: "copy:" + counts.source, on: connection)
+                    report.replyCounts = counts.replies.reduce(0) { $0 + $1.count }
+                    report.crisisCounts = counts.crises.reduce(0) { $0 + $1.count }
+                }
                 for request in requests {
                     let milliseconds = Self.milliseconds(request.created)
                     let inserted = try await connection.query(
@@ -69,7 +103,8 @@ extension PostgresCallbackStore {
             "Copied callback requests",
             metadata: [
                 "copied": "\(report.copied)", "alreadyThere": "\(report.alreadyThere)",
-                "conflicts": "\(report.conflicts.count)",
+                "conflicts": "\(report.conflicts.count)", "replyCounts": "\(report.replyCounts)",
+                "crisisCounts": "\(report.crisisCounts)",
             ]
         )
         return report

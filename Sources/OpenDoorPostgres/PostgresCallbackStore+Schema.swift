@@ -45,7 +45,7 @@ extension PostgresCallbackStore {
             identifier: "best_time_said",
             statements: ["ALTER TABLE callback_request ADD COLUMN best_time_said TEXT"]
         )
-    ]
+    ] + countMigrations
 
     /// The newest migration this version knows.
     static var currentSchema: String { migrations.last?.identifier ?? "none" }
@@ -121,35 +121,38 @@ extension PostgresCallbackStore {
     static func requests(from rows: PostgresRowSequence) async throws -> [CallbackRequest] {
         var requests: [CallbackRequest] = []
         for try await row in rows {
-            let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said) =
-                try row.decode(
-                    (Int64, String, Int64, String?, String, String?, String, Bool, String, String, String?).self
-                )
-            func bad(_ what: String) -> CallbackStoreError {
-                .damaged(reason: "the request \(reference) has an unreadable \(what)")
-            }
-            guard let phone = PhoneNumber(e164: e164, extensionDigits: phoneExtension) else {
-                throw bad("phone number")
-            }
-            guard let bestTime = BestTime(rawValue: bestTime) else { throw bad("best time") }
-            guard let channel = CallbackChannel(rawValue: channel) else { throw bad("channel") }
-            guard let status = CallbackStatus(rawValue: status) else { throw bad("status") }
-            requests.append(
-                CallbackRequest(
-                    id: id,
-                    reference: reference,
-                    created: date(milliseconds: milliseconds),
-                    name: name,
-                    phone: phone,
-                    bestTime: bestTime,
-                    voicemailOK: voicemailOK,
-                    channel: channel,
-                    status: status,
-                    bestTimeSaid: said
-                )
-            )
+            requests.append(try request(from: row))
         }
         return requests
+    }
+
+    /// Reads one row of ``columns``, checking every value.
+    static func request(from row: PostgresRow) throws -> CallbackRequest {
+        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said) =
+            try row.decode(
+                (Int64, String, Int64, String?, String, String?, String, Bool, String, String, String?).self
+            )
+        func bad(_ what: String) -> CallbackStoreError {
+            .damaged(reason: "the request \(reference) has an unreadable \(what)")
+        }
+        guard let phone = PhoneNumber(e164: e164, extensionDigits: phoneExtension) else {
+            throw bad("phone number")
+        }
+        guard let bestTime = BestTime(rawValue: bestTime) else { throw bad("best time") }
+        guard let channel = CallbackChannel(rawValue: channel) else { throw bad("channel") }
+        guard let status = CallbackStatus(rawValue: status) else { throw bad("status") }
+        return CallbackRequest(
+            id: id,
+            reference: reference,
+            created: date(milliseconds: milliseconds),
+            name: name,
+            phone: phone,
+            bestTime: bestTime,
+            voicemailOK: voicemailOK,
+            channel: channel,
+            status: status,
+            bestTimeSaid: said
+        )
     }
 
     /// Whether `error` is the unique constraint on reference codes: another server (or this one) took

@@ -36,6 +36,8 @@ public actor PostgresCallbackStore: CallbackStore {
         public var connectTimeout: Duration = .seconds(3)
         /// The most connections this store opens at once.
         public var maximumConnections = 8
+        /// How many connections stay open while idle, so that a save never waits for a connection to start.
+        public var minimumConnections = 2
         /// Open the store without writing (to list or export from a replica, or as a role that may only
         /// read): the schema must exist already; saves fail as read-only.
         public var readOnly = false
@@ -46,6 +48,9 @@ public actor PostgresCallbackStore: CallbackStore {
         /// While the database can't be reached, the least time between two checks whether it is back
         /// (see ``recheck()``), so a busy server doesn't try on every message.
         public var recheckInterval: Duration = .seconds(1)
+        /// The longest a counted reply or crisis waits in memory before it is written (with everything else
+        /// counted meanwhile, in one statement). Reads through the store and ``close()`` write them at once.
+        public var countWriteInterval: Duration = .seconds(10)
         /// Draws reference codes; tests replace it to force collisions.
         package var makeReference: @Sendable () -> String = { ReferenceCode.random() }
 
@@ -59,9 +64,17 @@ public actor PostgresCallbackStore: CallbackStore {
     public nonisolated var path: String { url.description }
     let client: PostgresClient
     private let running: Task<Void, Never>
-    private let configuration: Configuration
+    let configuration: Configuration
     let logger: Logger
-    private var isClosed = false
+    /// Replies and crises counted and not yet written (see `PostgresCallbackStore+Counts.swift`).
+    let pending: PendingCounts
+    /// Whether a write of ``pending`` is coming.
+    let countWriteScheduled = Atomic<Bool>(false)
+    /// The last write of the counts started, which the next one waits for.
+    var countWrite: Task<Bool, Never>?
+    /// Whether counts are waiting because a write failed (said once in the log, until one succeeds).
+    var countsWaiting = false
+    private(set) var isClosed = false
     private let accepting = Atomic<Bool>(true)
     private var probe: Task<Void, Never>?
     /// Whether the schema was found up to date (or brought there) since the store opened: false only
@@ -82,6 +95,7 @@ public actor PostgresCallbackStore: CallbackStore {
         self.running = running
         self.configuration = configuration
         self.logger = logger
+        pending = PendingCounts(now: configuration.now)
     }
 
     /// Connects to the database at `url` and brings its schema up to date.
@@ -138,6 +152,8 @@ public actor PostgresCallbackStore: CallbackStore {
         var clientConfiguration = url.clientConfiguration()
         clientConfiguration.options.connectTimeout = configuration.connectTimeout
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        // Warm connections: a save after a quiet minute doesn't wait for a new connection's start-up.
+        clientConfiguration.options.minimumConnections = min(configuration.minimumConnections, configuration.maximumConnections)
         clientConfiguration.options.keepAliveBehavior = .init(frequency: .seconds(30))
         if configuration.readOnly {
             clientConfiguration.options.additionalStartupParameters = [("default_transaction_read_only", "on")]
@@ -397,6 +413,8 @@ public actor PostgresCallbackStore: CallbackStore {
 
     public func close() async throws {
         guard !isClosed else { return }
+        await writeCountsBeforeClosing()
+        guard !isClosed else { return }
         isClosed = true
         probe?.cancel()
         running.cancel()
@@ -408,6 +426,7 @@ public actor PostgresCallbackStore: CallbackStore {
     func perform<Value: Sendable>(
         _ operation: Operation,
         event: Logger.Message,
+        quietly: Bool = false,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         do {
@@ -420,7 +439,9 @@ public actor PostgresCallbackStore: CallbackStore {
                 isClosed
                 ? CallbackStoreError.closed()
                 : Self.storeError(error.error, during: operation, url: url, attempts: error.attempts)
-            logger.error(event, metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
+            if !quietly {
+                logger.error(event, metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
+            }
             throw failure
         }
     }
@@ -447,21 +468,13 @@ public actor PostgresCallbackStore: CallbackStore {
             draft: draft,
             channel: channel
         )
-        let inserted = try await requests(
-            from: client.query(
-                """
-                INSERT INTO callback_request
-                    (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel,
-                     status, save_key, best_time_said)
-                VALUES (\(request.reference), \(milliseconds), \(request.name), \(request.phone.e164),
-                    \(request.phone.extensionDigits), \(request.bestTime.rawValue), \(request.voicemailOK),
-                    \(request.channel.rawValue), \(request.status.rawValue), \(saveKey), \(request.bestTimeSaid))
-                ON CONFLICT (save_key) DO NOTHING
-                RETURNING \(unescaped: columns)
-                """
-            )
-        )
-        if let first = inserted.first { return first }
+        var inserted: CallbackRequest?
+        for try await row in try await client.execute(
+            InsertRequestStatement(request: request, milliseconds: milliseconds, saveKey: saveKey)
+        ) {
+            inserted = row
+        }
+        if let inserted { return inserted }
         let earlier = try await requests(
             from: client.query("SELECT \(unescaped: columns) FROM callback_request WHERE save_key = \(saveKey)")
         )

@@ -13,7 +13,10 @@ extension OpenDoor.Callbacks {
                 Moves an existing SQLite store to the PostgreSQL database several servers share. Requests keep \
                 their reference code, time and status. Running it again is safe: a request whose reference is \
                 already in the target is left alone, so copying twice gives the same store as once. The source \
-                is only read. Stop the servers writing to the source first, or copy again after they stop.
+                is only read. Stop the servers writing to the source first, or copy again after they stop. \
+                The source's reply and crisis counts (the staff console's counts page, opendoor crisis-counts) are \
+                copied too, kept under the source's name and added to what the servers count: copying again from \
+                the same source replaces them, never adds them twice.
                 """)
 
         @Option(help: ArgumentHelp("The store to read: sqlite:DIR (the folder of callbacks.sqlite) or postgres://…",
@@ -65,7 +68,7 @@ extension OpenDoor.Callbacks {
             }
             let report: PostgresCallbackStore.CopyReport
             do {
-                report = try await target.copy(try await source.list(status: nil))
+                report = try await target.copy(try await source.list(status: nil), counts: try await Self.counts(of: source))
             } catch {
                 try? await source.close()
                 try? await target.close()
@@ -76,7 +79,8 @@ extension OpenDoor.Callbacks {
             try? await target.close()
             print(
                 "Copied \(report.copied) request(s) from \(source.path) to \(target.path); "
-                    + "\(report.alreadyThere) were there already.")
+                    + "\(report.alreadyThere) were there already. Counts copied: \(report.replyCounts) replies, "
+                    + "\(report.crisisCounts) crisis replies and check-ins.")
             if !report.conflicts.isEmpty {
                 printError(
                     "\(report.conflicts.count) request(s) were not copied: the target holds other requests with "
@@ -84,6 +88,14 @@ extension OpenDoor.Callbacks {
                         + "Look them up in both stores with `opendoor callbacks list`.")
                 throw ExitCode(1)
             }
+        }
+
+        /// Every reply and crisis count the source keeps, named by the source's file or URL.
+        static func counts(of source: any StaffStore) async throws -> PostgresCallbackStore.CopiedCounts? {
+            guard let counted = source as? any ReplyCountStore & CrisisCountStore else { return nil }
+            return PostgresCallbackStore.CopiedCounts(
+                source: source.path, replies: try await counted.replyCounts(since: ""),
+                crises: try await counted.crisisCounts(since: ""))
         }
     }
 }

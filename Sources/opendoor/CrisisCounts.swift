@@ -22,13 +22,8 @@ extension OpenDoor {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.crisis-counts", defaultLevel: .warning)
-            if case .postgres = try data.location() {
-                printError(
-                    "A PostgreSQL store keeps no crisis counts; with several servers, count crises with the metrics "
-                        + "(opendoor_crisis_events_total, docs/METRICS.md), or give --data DIR for a SQLite store.")
-                throw ExitCode(1)
-            }
-            // Opened as every staff command opens its store, which says which one it is.
+            // Opened as every staff command opens its store, which says which one it is. A PostgreSQL store adds up
+            // what every server sharing it counted (each writes its counts within seconds).
             let opened = try await data.openStaffStore(logger: logger, writes: false)
             guard let store = opened as? any StaffStore & CrisisCountStore else { throw ExitCode(1) }
             let since = CrisisCount.day(of: Date().addingTimeInterval(-Double(days - 1) * 86_400))

@@ -63,18 +63,36 @@ struct StoreCommandTests {
                 var saved: [CallbackRequest] = []
                 for name in ["Ana", "Ben", "Cy"] { saved.append(try await sqlite.save(Self.draft(name), channel: .web)) }
                 saved[1] = try #require(try await sqlite.mark(reference: saved[1].reference, as: .contacted))
+                try await sqlite.addReplyCounts([
+                    ReplyCount(day: "2026-12-01", intent: "hours", count: 7),
+                    ReplyCount(day: "2026-12-02", intent: "fallback", topic: "insurance", count: 2),
+                ])
+                try await sqlite.recordCrisis(.suicide, level: .check, day: "2026-12-02")
                 try await sqlite.close()
 
                 let first = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
                 #expect(first.status == 0, "\(first.error)")
                 #expect(first.output.contains("Copied 3 request(s)"), "\(first.output)")
+                #expect(first.output.contains("Counts copied: 9 replies, 1 crisis"), "\(first.output)")
+                // Counted by a server on PostgreSQL between the two copies: added to, never replaced.
+                let live = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+                try await live.addReplyCounts([ReplyCount(day: "2026-12-01", intent: "hours", count: 1)])
+                try await live.close()
                 let second = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
                 #expect(second.status == 0, "\(second.error)")
                 #expect(second.output.contains("Copied 0 request(s)") && second.output.contains("3 were there already"))
 
                 let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
                 let copied = try await store.list(status: nil)
+                let replies = try await store.replyCounts(since: "")
+                let crises = try await store.crisisCounts(since: "")
                 try await store.close()
+                #expect(
+                    replies == [
+                        ReplyCount(day: "2026-12-01", intent: "hours", count: 8),
+                        ReplyCount(day: "2026-12-02", intent: "fallback", topic: "insurance", count: 2),
+                    ])
+                #expect(crises == [CrisisCount(day: "2026-12-02", category: .suicide, level: .check, count: 1)])
                 func withoutIDs(_ requests: [CallbackRequest]) -> [CallbackRequest] {
                     requests.map { var request = $0; request.id = 0; return request }
                 }
@@ -100,6 +118,25 @@ struct StoreCommandTests {
             #expect(mark.status == 0, "\(mark.error)")
             let export = try await Self.opendoor(["callbacks", "export", "--format", "json", "--status", "closed", "--store", url])
             #expect(export.output.contains(saved.reference), "\(export.output)")
+        }
+    }
+
+    @Test(
+        "opendoor crisis-counts reads a PostgreSQL store: what every server counted",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func crisisCountsOnPostgres() async throws {
+        try await withTestDatabase { url in
+            let today = CrisisCount.day(of: Date())
+            for _ in 0..<2 {
+                let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+                try await store.recordCrisis(.overdose, level: .crisis, day: today)
+                try await store.close()
+            }
+            let counts = try await Self.opendoor(["crisis-counts", "--days", "2", "--store", url])
+            #expect(counts.status == 0, "\(counts.error)")
+            #expect(counts.output.contains("total since") && counts.output.contains("2 crisis replies"), "\(counts.output)")
+            #expect(counts.error.contains("Store: "), "\(counts.error)")
         }
     }
 
