@@ -94,11 +94,3 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, ReplyCount
         try await (base as? any ReplyCountStore)?.replyCounts(since: day) ?? []
     }
 }
-
-extension ObservedCallbackStore: ReplyCounting {
-    /// Counted by the wrapped store when it counts replies (the staff console's counts page reads them);
-    /// otherwise not kept, as without the wrapper.
-    public func countReply(intent: IntentID, topic: IntentID?) {
-        (base as? any ReplyCounting)?.countReply(intent: intent, topic: topic)
-    }
-}
