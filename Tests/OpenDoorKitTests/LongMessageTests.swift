@@ -28,6 +28,15 @@ struct LongMessageTests {
         #expect(!MessageParts("i left the program after 4.5 weeks").hasFocus)
         #expect(MessageParts.sentences(of: "i lasted 4.5 weeks. then i left").count == 2)
         #expect(MessageParts("so, what if i relapsed?").questions == ["so, what if i relapsed"])
+
+        // After a comma, "who", "which", "when" usually open a relative clause, not a question.
+        let relative = MessageParts(
+            "im writing for my husband, who is too proud to ask. he stopped going in may, when work got busy. "
+                + "would the center let him return?")
+        #expect(relative.focusText == "would the center let him return")
+        // They still ask with an asking phrase or a question mark.
+        #expect(MessageParts("i stopped in may. ok, when can i start again").focusText == "when can i start again")
+        #expect(MessageParts("i left in may. fine, when is the next group?").focusText.hasSuffix("when is the next group"))
     }
 
     @Test("Two questions: both are found, one per sentence")

@@ -54,7 +54,8 @@ public struct MessageParts: Sendable, Hashable {
             for clause in sentence.split(separator: ",", omittingEmptySubsequences: true) {
                 let trimmed = clause.trimmedClause()
                 guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
-                parts.append(Part(text: trimmed, isFocus: asks || Self.asks(trimmed), startsSentence: first))
+                parts.append(
+                    Part(text: trimmed, isFocus: asks || Self.asks(trimmed, startsSentence: first), startsSentence: first))
                 first = false
             }
             if !first { sentenceCount += 1 }
@@ -111,6 +112,10 @@ public struct MessageParts: Sendable, Hashable {
         "am", "may", "any", "anyone", "anybody", "hows",
     ]
 
+    /// Question words that, after a comma, usually open a relative clause instead ("my dad, who has
+    /// dementia"; "in may, when my mom got sick"): there they ask only with a question mark or an asking phrase.
+    private static let relativeStarters: Set<String> = ["who", "whos", "which", "when", "whens", "where", "wheres"]
+
     /// Leading words that say nothing about whether a clause asks.
     private static let leadingFiller: Set<String> = [
         "so", "and", "but", "like", "ok", "okay", "anyway", "anyways", "honestly", "just", "well", "um", "uh",
@@ -135,10 +140,10 @@ public struct MessageParts: Sendable, Hashable {
     ]
 
     /// Whether a clause asks or requests, by its words (see the type's description).
-    static func asks(_ clause: Substring) -> Bool {
+    static func asks(_ clause: Substring, startsSentence: Bool = true) -> Bool {
         let words = TextNormalizer.words(String(clause))
         guard let first = words.first(where: { !leadingFiller.contains($0) }) else { return false }
-        if questionStarters.contains(first) { return true }
+        if questionStarters.contains(first) && (startsSentence || !relativeStarters.contains(first)) { return true }
         for phrase in askingPhrases where words.count >= phrase.count {
             for start in 0...(words.count - phrase.count)
             where words[start] == phrase[0] && words[start..<(start + phrase.count)].elementsEqual(phrase) {
