@@ -190,7 +190,9 @@ struct SQLiteCallbackStoreTests {
             #expect(error?.code == .locked)
             #expect(error?.description.contains("busy") == true)
             #expect(error?.description.contains("200 ms") == true)
-            #expect(waited >= .milliseconds(150) && waited < .seconds(4), "waited \(waited)")
+            // SQLite sleeps at least the busy timeout before giving up, so the wait has a floor; it has no ceiling
+            // a test can rely on (a busy machine may leave the writer's thread unscheduled for seconds).
+            #expect(waited >= .milliseconds(150), "waited \(waited)")
             // Reads go on while another connection writes (WAL).
             #expect(try await store.list(status: nil) == [before])
 

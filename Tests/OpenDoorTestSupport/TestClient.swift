@@ -10,7 +10,8 @@ import Foundation
 ///
 /// Every socket call runs on the client's own dispatch queue, never on Swift's cooperative pool (two
 /// threads on a two-core machine), and every read gives up after `timeout`, so a broken server fails a
-/// test instead of hanging it.
+/// test instead of hanging it. The timeout is a guard against hangs, not a measure of speed: on a machine at
+/// load average 24 a read that takes a second when quiet can take ten, so it is generous.
 public final class TestClient: @unchecked Sendable {
     /// Why a client call failed.
     public struct Failure: Error, CustomStringConvertible {
@@ -32,8 +33,11 @@ public final class TestClient: @unchecked Sendable {
         if !closed { _ = Glibc.close(descriptor) }
     }
 
+    /// How long a read or write waits before the client gives up on the server, in seconds.
+    public static let defaultTimeout: TimeInterval = 60
+
     /// Connects to 127.0.0.1:`port`.
-    public static func connect(port: Int, timeout: TimeInterval = 10) async throws -> TestClient {
+    public static func connect(port: Int, timeout: TimeInterval = defaultTimeout) async throws -> TestClient {
         let descriptor = try await onIOThread { try connectedSocket(port: port, timeout: timeout) }
         return TestClient(descriptor: descriptor)
     }
@@ -47,7 +51,7 @@ public final class TestClient: @unchecked Sendable {
         port: Int, bytes: [UInt8], every interval: TimeInterval, limit: TimeInterval
     ) async throws -> [String] {
         try await onIOThread {
-            let client = TestClient(descriptor: try connectedSocket(port: port, timeout: 10))
+            let client = TestClient(descriptor: try connectedSocket(port: port, timeout: defaultTimeout))
             defer { client.closeNow() }
             guard let greeting = try client.nextLine() else { throw Failure(description: "no greeting") }
             var lines = [greeting]

@@ -6,11 +6,17 @@ import ServiceLifecycle
 
 extension ServerConfiguration {
     /// The defaults, with both protocols on free ports and SIGHUP left alone.
+    ///
+    /// The close grace period is long: it is how long a closing connection (idle, shutdown) has to write its
+    /// goodbye before it is cut off, and on a busy machine a session can wait seconds for a thread, so the
+    /// default 5 s would sometimes cut off the very goodbye a test reads. Test clients read what they are sent,
+    /// so the grace period never holds a test up.
     public static var forTests: ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.textPort = 0
         configuration.jsonPort = 0
         configuration.reloadsOnHangup = false
+        configuration.closeGracePeriod = .seconds(120)
         return configuration
     }
 }
