@@ -187,16 +187,17 @@ struct SafetyIndex: Sendable {
         }
         return bits
     }()
-    /// The vowels (and y), as bits: one read for another is a slip of spelling, not of the hand ("xanex").
-    static let vowels: UInt32 = [97, 101, 105, 111, 117, 121].reduce(0) { $0 | 1 << UInt32($1 - 97) }
+    /// The vowels, as bits: one read for another is a slip of spelling, not of the hand ("xanex").
+    static let vowels: UInt32 = [97, 101, 105, 111, 117].reduce(0) { $0 | 1 << UInt32($1 - 97) }
 
-    /// Whether typing `byte` for the letter `symbol` (0–25) is a likely slip: a neighbouring key or another vowel.
+    /// How likely typing `byte` for the letter `symbol` (0–25) is a slip: 2 for a neighbouring key (a slip of the
+    /// hand, which words of 3+ letters take), 1 for another vowel (of spelling, 4+ letters), 0 otherwise.
     @inline(__always)
-    static func isSlip(_ byte: UInt8, for symbol: Int) -> Bool {
-        guard byte >= 97 && byte <= 122 && symbol >= 0 && symbol < 26 else { return false }
+    static func slip(_ byte: UInt8, for symbol: Int) -> UInt8 {
+        guard byte >= 97 && byte <= 122 && symbol >= 0 && symbol < 26 else { return 0 }
         let typed = Int(byte - 97)
-        if keyboardNeighbours[symbol] & (1 << UInt32(typed)) != 0 { return true }
-        return vowels & (1 << UInt32(typed)) != 0 && vowels & (1 << UInt32(symbol)) != 0
+        if keyboardNeighbours[symbol] & (1 << UInt32(typed)) != 0 { return 2 }
+        return vowels & (1 << UInt32(typed)) != 0 && vowels & (1 << UInt32(symbol)) != 0 ? 1 : 0
     }
     private static let symbols = 36
 
@@ -213,8 +214,8 @@ struct SafetyIndex: Sendable {
     private var prefixAt: [Int32] = [-1]
     private var numberAt: [Int32] = [-1]
     private var spellingAt: [Int32] = [-1]
-    /// Per node, whether a pattern word ending there takes typos: 0 no, 1 only a hand's slips (a short word),
-    /// 2 any one edit.
+    /// Per node, which typos a pattern word ending there takes: 0 none, 1 a hand's slips (3 letters), 2 a hand's
+    /// or a vowel's (4–5 letters), 3 any one edit (`lenientTypoTargetLength` letters or more).
     private var typoTargetAt: [UInt8] = [0]
     /// Words that are never read as a typo of another (`never_correct:`).
     private var neverCorrectAt: [Bool] = [false]
@@ -512,7 +513,8 @@ struct SafetyIndex: Sendable {
             node = buildingStep(node, byte)
             typoTargetBelow[Int(node)] = true
         }
-        typoTargetAt[Int(node)] = word.utf8.count >= Self.lenientTypoTargetLength ? 2 : 1
+        let length = word.utf8.count
+        typoTargetAt[Int(node)] = length >= Self.lenientTypoTargetLength ? 3 : length >= 4 ? 2 : 1
     }
 
     // MARK: Reading a message
@@ -572,9 +574,9 @@ struct SafetyIndex: Sendable {
     /// keeping the first letter, as typo matches.
     ///
     /// A pattern word of `lenientTypoTargetLength` letters or more takes any such edit. A shorter one takes only
-    /// the slips a hand or an ear makes, since a short word is one letter away from many others: a letter left
-    /// out ("pil"), two swapped ("tkae"), a letter doubled or hit with its neighbour ("diee", "wsant"), or a
-    /// letter replaced by a neighbouring key or by another vowel ("cit" for cut, "xanex" for xanax).
+    /// the slips a hand makes, since a short word is one letter away from many others: a letter left out ("pil"),
+    /// two swapped ("tkae"), a letter doubled or hit with its neighbour ("diee", "wsant"), or a letter replaced by
+    /// a neighbouring key ("cit" for cut); a word of 4–5 letters also another vowel ("xanex" for xanax).
     private func appendTypoMatches(_ bytes: UnsafeBufferPointer<UInt8>, to words: inout Words, from mark: Int) {
         let count = bytes.count
 
@@ -588,12 +590,13 @@ struct SafetyIndex: Sendable {
             }
             return node
         }
-        /// Records the pattern word at `node`; `slip` tells whether the edit is one short words take too.
+        /// Records the pattern word at `node`; `slip` is how natural the edit is (see `slip(_:for:)`): short words
+        /// take only natural ones.
         @inline(__always)
-        func found(_ node: Int32, slip: Bool) {
+        func found(_ node: Int32, slip: UInt8) {
             guard node >= 0 else { return }
             let target = typoTargetAt[Int(node)]
-            guard target == 2 || (target == 1 && slip) else { return }
+            guard target == 3 || (target == 2 && slip >= 1) || (target == 1 && slip == 2) else { return }
             let entry = wordAt[Int(node)] << 1 | 1
             var index = mark
             while index < words.atoms.count {
@@ -602,21 +605,21 @@ struct SafetyIndex: Sendable {
             }
             words.atoms.append(entry)
         }
-        /// Whether the letter at `position` is doubled or next on the keyboard to a letter beside it.
+        /// 2 when the extra letter at `position` is doubled or next on the keyboard to a letter beside it, else 0.
         @inline(__always)
-        func isStray(_ position: Int) -> Bool {
+        func stray(_ position: Int) -> UInt8 {
             let byte = bytes[position]
             let before = bytes[position - 1]
-            if before == byte || Self.isSlip(byte, for: Int(before) &- 97) { return true }
-            guard position + 1 < count else { return false }
+            if before == byte || Self.slip(byte, for: Int(before) &- 97) == 2 { return 2 }
+            guard position + 1 < count else { return 0 }
             let after = bytes[position + 1]
-            return after == byte || Self.isSlip(byte, for: Int(after) &- 97)
+            return after == byte || Self.slip(byte, for: Int(after) &- 97) == 2 ? 2 : 0
         }
 
         var node: Int32 = 0
         for position in 0...count {
             if position >= 1 && typoTargetBelow[Int(node)] {
-                if position < count { found(walk(node, from: position + 1), slip: isStray(position)) }  // an extra letter
+                if position < count { found(walk(node, from: position + 1), slip: stray(position)) }  // an extra letter
                 let here = position < count ? step(node, bytes[position]) : -1
                 let entry = nodes[Int(node)]
                 var childIndex = Int(entry.firstChild)
@@ -628,14 +631,14 @@ struct SafetyIndex: Sendable {
                     childIndex += 1
                     guard typoTargetBelow[Int(child)] else { continue }
                     if position < count && here != child {
-                        found(walk(child, from: position + 1), slip: Self.isSlip(bytes[position], for: symbol))  // a wrong letter
+                        found(walk(child, from: position + 1), slip: Self.slip(bytes[position], for: symbol))  // a wrong letter
                     }
-                    found(walk(child, from: position), slip: true)  // a missing letter
+                    found(walk(child, from: position), slip: 2)  // a missing letter
                 }
                 if position + 1 < count && bytes[position] != bytes[position + 1] {
                     var swapped = step(node, bytes[position + 1])
                     if swapped >= 0 { swapped = step(swapped, bytes[position]) }
-                    if swapped >= 0 { found(walk(swapped, from: position + 2), slip: true) }  // two letters swapped
+                    if swapped >= 0 { found(walk(swapped, from: position + 2), slip: 2) }  // two letters swapped
                 }
             }
             if position == count { break }
@@ -913,11 +916,8 @@ struct SafetyIndex: Sendable {
         for end in bounds + [range.upperBound] where end > start {
             let clause = evaluateSegment(words, start..<end, context: true, candidates: &candidates, isClause: true)
             start = end
-            guard var finding = clause.crisis, !clause.toldAsHistory, clause.present else { continue }
-            if best == nil || finding.level > best!.level {
-                finding.note = "its own clause speaks of the present; a history phrase in another clause doesn't excuse it"
-                best = finding
-            }
+            guard let finding = clause.crisis, !clause.toldAsHistory, clause.present else { continue }
+            if best == nil || finding.level > best!.level { best = finding }
         }
         return best
     }
