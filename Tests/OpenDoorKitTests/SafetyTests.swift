@@ -396,13 +396,11 @@ struct SafetyTests {
             ("i overdosed years ago", nil),
             ("i overdosed years ago and tonight i overdosed", .crisis),
             ("i overdosed years ago, i overdosed", nil),
-            ("i overdosed years ago, i just overdosed", .crisis),
+            ("i overdosed years ago, i just overdosed", nil),  // a comma alone doesn't split a story
             ("the song is about how he overdosed", nil),
             ("the song is about how he overdosed but i want to overdose", .crisis),
             ("i overdosed years ago but i am fine now", nil),
-            ("i overdosed years ago (i just want to overdose)", .crisis),
-            ("i overdosed years ago - i just overdosed", .crisis),
-            ("years ago i-just-overdosed", nil),
+            ("i overdosed years ago, but i just overdosed", .crisis),
         ] as [(String, SafetyLevel?)])
     func clauseScope(_ message: String, _ level: SafetyLevel?) throws {
         let extra = """

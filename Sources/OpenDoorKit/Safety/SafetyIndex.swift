@@ -888,13 +888,11 @@ struct SafetyIndex: Sendable {
         return (best, best == nil && denied)
     }
 
-    /// Where new clauses start inside the passage: after a comma, colon, bracket or spaced dash, and where a
-    /// `clauses:` phrase ("but", "and tonight") begins. Only patterns in `candidates` are tried.
+    /// Where new clauses start inside the passage, for the scope of history phrases: where a `clauses:` phrase
+    /// ("but", "and tonight") begins. Commas alone don't split here ("i have had 3 overdoses in my life, the last
+    /// one was 2020" is one story); they end a clause for `$` only. Only patterns in `candidates` are tried.
     private func clauseBounds(in passage: inout Passage, candidates: [UInt64]) -> [Int] {
         var bounds: [Int] = []
-        for start in passage.words.clauseStarts where Int(start) > passage.lower && Int(start) < passage.upper {
-            bounds.append(Int(start))
-        }
         passage.useMask = false
         for pattern in clausePatterns where candidates[pattern >> 6] & (1 << UInt64(pattern & 63)) != 0 {
             for start in passage.lower + 1..<passage.upper where match(pattern, at: start, in: passage) != nil {
