@@ -52,7 +52,7 @@ extension OpenDoor.Callbacks {
                 }
             case .postgres(let url, _):
                 do {
-                    source = try await PostgresCallbackStore.open(url: url, logger: logger)
+                    source = try await PostgresCallbackStore.open(url: url, configuration: .existingStore, logger: logger)
                 } catch {
                     printError("\(error)\n(the store given by --from)")
                     throw ExitCode(1)

@@ -111,7 +111,8 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Opens an existing store for a staff command: the SQLite folder (see ``openExisting(logger:writes:)``)
-    /// or the PostgreSQL database, whose schema is created or brought up to date if needed.
+    /// or the PostgreSQL database, whose OpenDoor schema must exist (it is brought up to date if older, never
+    /// created: only serve, chat and copy --to create one).
     /// Says on standard error which store it opened and what chose it, so that a list from the wrong folder is
     /// never mistaken for an empty one.
     func openStaffStore(logger: Logger, writes: Bool) async throws -> any StaffStore {
@@ -171,7 +172,8 @@ struct DataOptions: ParsableArguments {
         -> PostgresCallbackStore
     {
         do {
-            return try await PostgresCallbackStore.open(url: url, logger: logger)
+            return try await PostgresCallbackStore.open(
+                url: url, configuration: PostgresCallbackStore.Configuration.existingStore, logger: logger)
         } catch {
             throw failure(error, place: "\(url)", origin: origin)
         }
@@ -227,6 +229,18 @@ protocol StaffStore: CallbackStore {
 
 extension SQLiteCallbackStore: StaffStore {}
 extension PostgresCallbackStore: StaffStore {}
+
+extension PostgresCallbackStore.Configuration {
+    /// For a command a person runs and waits on (staff commands, `copy --from`): an existing OpenDoor store
+    /// only, and a database that can't be reached is said within seconds, not after the 30 s a starting
+    /// server gives a database starting with it.
+    static var existingStore: Self {
+        var configuration = Self()
+        configuration.createIfMissing = false
+        configuration.openRetry = RetryPolicy(window: .seconds(3))
+        return configuration
+    }
+}
 
 /// `--log-level`, and the one place logging is set up.
 struct LogOptions: ParsableArguments {
