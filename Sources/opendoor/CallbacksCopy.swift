@@ -52,7 +52,8 @@ extension OpenDoor.Callbacks {
                 }
             case .postgres(let url, _):
                 do {
-                    source = try await PostgresCallbackStore.open(url: url, configuration: .existingStore, logger: logger)
+                    source = try await PostgresCallbackStore.open(
+                        url: url, configuration: .forCommand(creating: false), logger: logger)
                 } catch {
                     printError("\(error)\n(the store given by --from)")
                     throw ExitCode(1)
@@ -60,7 +61,8 @@ extension OpenDoor.Callbacks {
             }
             let target: PostgresCallbackStore
             do {
-                target = try await PostgresCallbackStore.open(url: targetURL, logger: logger)
+                target = try await PostgresCallbackStore.open(
+                    url: targetURL, configuration: .forCommand(creating: true), logger: logger)
             } catch {
                 try? await source.close()
                 printError("\(error)\n(the store given by --to)")

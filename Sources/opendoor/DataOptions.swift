@@ -173,7 +173,7 @@ struct DataOptions: ParsableArguments {
     {
         do {
             return try await PostgresCallbackStore.open(
-                url: url, configuration: PostgresCallbackStore.Configuration.existingStore, logger: logger)
+                url: url, configuration: .forCommand(creating: false), logger: logger)
         } catch {
             throw failure(error, place: "\(url)", origin: origin)
         }
@@ -231,12 +231,12 @@ extension SQLiteCallbackStore: StaffStore {}
 extension PostgresCallbackStore: StaffStore {}
 
 extension PostgresCallbackStore.Configuration {
-    /// For a command a person runs and waits on (staff commands, `copy --from`): an existing OpenDoor store
-    /// only, and a database that can't be reached is said within seconds, not after the 30 s a starting
-    /// server gives a database starting with it.
-    static var existingStore: Self {
+    /// For a command a person runs and waits on (staff commands, `copy`): a database that can't be reached
+    /// is said within seconds, not after the 30 s a starting server gives a database starting with it.
+    /// Only `copy --to` creates the store; the others open an existing OpenDoor store only.
+    static func forCommand(creating: Bool) -> Self {
         var configuration = Self()
-        configuration.createIfMissing = false
+        configuration.createIfMissing = creating
         configuration.openRetry = RetryPolicy(window: .seconds(3))
         return configuration
     }
