@@ -141,6 +141,35 @@ struct StoreCommandTests {
     }
 
     @Test(
+        "copy knows a source by what it is: a link to a folder copied before is not a new source; a store can't be copied into itself",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func copySourceIdentity() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withTestDatabase { url in
+                let sqlite = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+                try await sqlite.addReplyCounts([ReplyCount(day: "2026-12-01", intent: "hours", count: 52)])
+                try await sqlite.close()
+                let link = directory.deletingLastPathComponent().appendingPathComponent("link-\(UUID().uuidString)")
+                try FileManager.default.createSymbolicLink(at: link, withDestinationURL: directory)
+                defer { try? FileManager.default.removeItem(at: link) }
+                for folder in [directory, link] {
+                    let copy = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(folder.path)", "--to", url])
+                    #expect(copy.status == 0, "\(copy.error)")
+                }
+                let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+                let replies = try await store.replyCounts(since: "")
+                try await store.close()
+                #expect(replies == [ReplyCount(day: "2026-12-01", intent: "hours", count: 52)], "counted twice: \(replies)")
+
+                let itself = try await Self.opendoor(["callbacks", "copy", "--from", url, "--to", url])
+                #expect(itself.status == 1)
+                #expect(itself.error.contains("can't be copied into itself"), "\(itself.error)")
+            }
+        }
+    }
+
+    @Test(
         "staff commands never create a store in a database without one, and say which store they looked at",
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )
