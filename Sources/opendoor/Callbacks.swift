@@ -126,12 +126,23 @@ extension OpenDoor.Callbacks {
         @Flag(help: "Only show what would be deleted.")
         var dryRun = false
 
+        /// `--older-than`, else `$OPENDOOR_RETENTION_DAYS`, else 90 (``validate()`` has checked both).
         var days: Int {
-            olderThan ?? ProcessInfo.processInfo.environment["OPENDOOR_RETENTION_DAYS"].flatMap(Int.init) ?? 90
+            olderThan ?? Self.environmentDays.flatMap(Int.init) ?? 90
+        }
+
+        /// `$OPENDOOR_RETENTION_DAYS` as written, when set.
+        static var environmentDays: String? {
+            ProcessInfo.processInfo.environment["OPENDOOR_RETENTION_DAYS"].flatMap { $0.isEmpty ? nil : $0 }
         }
 
         func validate() throws {
-            if days < 0 { throw ValidationError("--older-than is a number of days, 0 or more.") }
+            if let olderThan, olderThan < 0 { throw ValidationError("--older-than is a number of days, 0 or more.") }
+            // A retention that can't be read never falls back to 90 days: deleting is not to be guessed at.
+            if olderThan == nil, let text = Self.environmentDays, (Int(text) ?? -1) < 0 {
+                throw ValidationError(
+                    "$OPENDOOR_RETENTION_DAYS is “\(text)”; it must be a number of days, 0 or more (or unset for 90).")
+            }
             if yes && dryRun { throw ValidationError("--dry-run deletes nothing; leave out --yes.") }
         }
 
@@ -161,7 +172,8 @@ extension OpenDoor.Callbacks {
                 print("Delete them for good? Type yes to delete: ", terminator: "")
                 fflush(nil)
                 let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased()
-                guard answer == "yes" || answer == "y" else {
+                // Only the word the prompt asks for: "y" or a stray key deletes nothing.
+                guard answer == "yes" else {
                     try? await store.close()
                     print("Nothing was deleted.")
                     return

@@ -79,6 +79,44 @@ struct StaffCommandTests {
         #expect(!references.contains { after.output.contains($0) })
     }
 
+    @Test("purge at a terminal deletes only on the word yes; a retention it can't read is an error, not 90 days")
+    func purgeTakesOnlyYes() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let references = try await Self.makeStore(data, count: 2)
+
+        // `script` gives the command a terminal, and types what it reads from its own input.
+        let command = [OpenDoorProcess.binary.path, "callbacks", "purge", "--older-than", "0", "--data", data.path]
+        let terminal = Process()
+        terminal.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        terminal.arguments = ["-qec", command.joined(separator: " "), "/dev/null"]
+        let input = Pipe()
+        let output = Pipe()
+        terminal.standardInput = input
+        terminal.standardOutput = output
+        try terminal.run()
+        input.fileHandleForWriting.write(Data("y\n".utf8))
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        terminal.waitUntilExit()
+        #expect(said.contains("Nothing was deleted"), "\(said)")
+        #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
+
+        let environment = Process()
+        environment.executableURL = OpenDoorProcess.binary
+        environment.arguments = ["callbacks", "purge", "--yes", "--data", data.path]
+        environment.environment = ProcessInfo.processInfo.environment.merging(["OPENDOOR_RETENTION_DAYS": "xyz"]) { $1 }
+        let errors = Pipe()
+        environment.standardError = errors
+        environment.standardOutput = FileHandle.nullDevice
+        try environment.run()
+        let error = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        environment.waitUntilExit()
+        #expect(environment.terminationStatus == 64)
+        #expect(error.contains("OPENDOOR_RETENTION_DAYS") && error.contains("xyz"), "\(error)")
+        #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[1]))
+    }
+
     @Test("backup writes a complete copy once, into a file or a dated file in a folder, and never overwrites")
     func backup() async throws {
         let folder = try Self.temporaryDirectory()
