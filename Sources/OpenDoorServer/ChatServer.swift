@@ -189,7 +189,8 @@ public actor ChatServer: Service {
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration))
         } catch {
             throw ChatServerError.cannotListen(
-                ListenerAddress(chatProtocol: chatProtocol, host: host, port: port), reason: "\(error)")
+                ListenerAddress(chatProtocol: chatProtocol, host: host, port: port),
+                reason: ChatServerError.systemReason(error))
         }
         return (ListenerAddress(chatProtocol: chatProtocol, host: host, port: listener.port ?? port), listener)
     }

@@ -28,7 +28,7 @@ extension OpenDoor.Callbacks {
         var status: CallbackStatus?
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
             let requests = try await store.list(status: status)
             print(CallbackReport.table(requests), terminator: "")
@@ -54,7 +54,7 @@ extension OpenDoor.Callbacks {
         var status: CallbackStatus?
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
             let requests = try await store.list(status: status)
             switch format {
@@ -79,7 +79,7 @@ extension OpenDoor.Callbacks {
         var status: CallbackStatus
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: true)
             let marked: CallbackRequest?
             do {
@@ -147,7 +147,7 @@ extension OpenDoor.Callbacks {
         }
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: !dryRun)
             let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
             let doomed = try await store.list(status: nil).filter { $0.created < cutoff }
@@ -204,7 +204,7 @@ extension OpenDoor.Callbacks {
         var destination: String
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             var target = URL(fileURLWithPath: destination)
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -224,8 +224,23 @@ extension OpenDoor.Callbacks {
                 print("Backed up \(count) request(s) from \(store.path) to \(target.path).")
             } catch {
                 try? await store.close()
-                printError("\(error)")
+                printError(
+                    "No backup was written to \(target.path): \(Self.reason(error, target: target)). "
+                        + "The store \(store.path) is unchanged; give a new file name or an existing folder.")
                 throw ExitCode(1)
+            }
+        }
+
+        /// Why the copy could not be written, about the destination (the store itself opened fine).
+        static func reason(_ error: any Error, target: URL) -> String {
+            guard let error = error as? CallbackStoreError else { return "\(error)" }
+            let folder = target.deletingLastPathComponent().path
+            switch error.code {
+            case .notFound: return "the folder \(folder) does not exist"
+            case .permissionDenied: return "this user may not write in \(folder)"
+            case .readOnly: return "\(folder) is on a read-only file system"
+            case .diskFull: return "the disk holding \(folder) is full"
+            default: return error.reason ?? "\(error.code)"
             }
         }
     }

@@ -36,7 +36,7 @@ extension OpenDoor.Callbacks {
         }
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             guard case .postgres(let targetURL, _) = try StoreLocation(to, origin: "--to") else { throw ExitCode(64) }
             let source: any StaffStore
             switch try StoreLocation(from, origin: "--from") {

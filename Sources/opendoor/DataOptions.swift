@@ -158,12 +158,19 @@ struct DataOptions: ParsableArguments {
         }
     }
 
-    /// Prints why the store at this folder can't be used, and which folder that was; returns the exit.
+    /// Prints why the store at this folder can't be used, and which folder that was; returns the exit. Only a
+    /// store that isn't there is a reason to look in another folder: one found but unusable (read-only, full,
+    /// locked) is named as found.
     private func failure(_ error: any Error) -> ExitCode {
         let (path, origin) = source
-        printError(
-            "\(error)\nLooked in \(path) (chosen by \(origin)). "
-                + "Use --data DIR or set $OPENDOOR_DATA to the folder that holds callbacks.sqlite.")
+        let code = (error as? CallbackStoreError)?.code
+        if code == nil || code == .notFound || code == .cannotOpen {
+            printError(
+                "\(error)\nLooked in \(path) (chosen by \(origin)). "
+                    + "Use --data DIR or set $OPENDOOR_DATA to the folder that holds callbacks.sqlite.")
+        } else {
+            printError("\(error)\nThe store is in \(path) (chosen by \(origin)).")
+        }
         return ExitCode(1)
     }
 

@@ -145,6 +145,39 @@ struct StaffCommandTests {
         #expect(names.contains { $0.hasPrefix("callbacks-") && $0.hasSuffix(".sqlite") }, "\(names)")
     }
 
+    @Test("messages blame what is wrong: the backup's destination, a missing knowledge folder, a host, a second password line")
+    func messagesNameTheCause() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        _ = try await Self.makeStore(data, count: 1)
+        let existing = folder.appendingPathComponent("existing.sqlite")
+        try Data().write(to: existing)
+
+        let onExisting = try OpenDoorProcess.run(["callbacks", "backup", existing.path, "--data", data.path])
+        #expect(onExisting.status == 1)
+        #expect(onExisting.error.contains("No backup was written") && onExisting.error.contains("already there"))
+        #expect(!onExisting.error.contains("--data") && !onExisting.error.contains("Could not open the callback database"))
+        #expect(!onExisting.error.contains("error opendoor"), "no raw log line: \(onExisting.error)")
+
+        let missingFolder = try OpenDoorProcess.run(["callbacks", "backup", "/nonexistent/dir/copy.sqlite", "--data", data.path])
+        #expect(missingFolder.status == 1)
+        #expect(missingFolder.error.contains("the folder /nonexistent/dir does not exist"), "\(missingFolder.error)")
+        #expect(!missingFolder.error.contains("There is no callback database"))
+
+        let knowledge = try OpenDoorProcess.run(["ask", "hello", "--knowledge", "/nonexistent"])
+        #expect(knowledge.status == 1)
+        #expect(knowledge.error.contains("There is no folder here"), "\(knowledge.error)")
+
+        let host = try OpenDoorProcess.run(["serve", "--host", "999.1.1.1", "--port", "0", "--json-port", "0", "--data", data.path])
+        #expect(host.status != 0)
+        #expect(host.error.contains("Check --host") && !host.error.contains("Another program"), "\(host.error)")
+
+        let once = try OpenDoorProcess.run(["staff-user", "add", "dana", "--data", data.path], input: "pw-only-once")
+        #expect(once.status == 1)
+        #expect(once.error.contains("must be given twice"), "\(once.error)")
+    }
+
     @Test("chat leaves everything in callbacks.sqlite itself: a copy of that file alone lists every request")
     func chatCheckpointsOnExit() async throws {
         let folder = try Self.temporaryDirectory()

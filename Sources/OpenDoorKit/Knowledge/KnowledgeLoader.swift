@@ -24,6 +24,15 @@ struct KnowledgeLoader {
     }
 
     mutating func load() throws(KnowledgeError) -> Knowledge {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw KnowledgeError(diagnostics: [
+                KnowledgeDiagnostic(
+                    .error, file: directory.path,
+                    "There is no folder here. Point --knowledge (or $OPENDOOR_KNOWLEDGE) at the knowledge folder, the one that holds center.yaml."
+                )
+            ])
+        }
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("center.yaml").path) else {
             throw KnowledgeError(diagnostics: [
                 KnowledgeDiagnostic(
