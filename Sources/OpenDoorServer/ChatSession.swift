@@ -107,6 +107,8 @@ struct ChatSession: Sendable {
         let logsReplies = logger.logLevel <= .debug
         let frames = inbound.decode(using: LineFrameDecoder(maximumLength: configuration.maximumLineLength))
         reading: for try await frame in frames {
+            // Closed for idleness or a line that never ended: what is left is that line's part, dropped unanswered.
+            if let reason = stop.reason, reason == .idle || reason == .lineTimeout { break }
             traffic.lines += 1
             let input: ClientInput
             switch frame {

@@ -125,18 +125,18 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
         let lastActivity = max(opened, stop.lastAnswered ?? opened)
         let idleDeadline = owedSince == nil ? lastActivity + timeouts.idle : nil
         if let lineDeadline, lineDeadline <= now {
-            closeIdle(context: context)
+            closeIdle(.lineTimeout, context: context)
         } else if let idleDeadline, idleDeadline <= now {
-            closeIdle(context: context)
+            closeIdle(.idle, context: context)
         } else {
             let next = [lineDeadline, idleDeadline].compactMap { $0 }.min() ?? now + timeouts.idle
             schedule(at: next, context: context)
         }
     }
 
-    private func closeIdle(context: ChannelHandlerContext) {
+    private func closeIdle(_ reason: ByeReason, context: ChannelHandlerContext) {
         // Already closing (shutting down): the first closer's deadline stands.
-        guard stop.request(.idle) else { return }
+        guard stop.request(reason) else { return }
         context.close(mode: .input, promise: nil)
         let channel = context.channel
         forcedClose = context.eventLoop.scheduleTask(in: timeouts.closeGracePeriod) { channel.close(promise: nil) }
