@@ -113,8 +113,10 @@ public actor ChatServer: Service {
             fresh = try reloader()
         } catch {
             metrics.knowledgeReloaded(succeeded: false)
+            // One log entry on one line: the loader's problems (file:line each) joined with " | ".
+            let problems = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " | ")
             logger.error(
-                "knowledge reload refused; keeping the knowledge already loaded", metadata: ["error": "\(error)"])
+                "knowledge reload refused; keeping the knowledge already loaded", metadata: ["error": "\(problems)"])
             throw error
         }
         await install(fresh)

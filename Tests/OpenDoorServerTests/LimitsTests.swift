@@ -237,5 +237,7 @@ struct LimitsTests {
         #expect(summaries.count == 2, "one at the first connection past the budget, one when the server stopped")
         #expect(total("opened") == 8)
         #expect(total("closed") == 8)
+        #expect(summaries.last?.contains("opened_total=8") == true && summaries.last?.contains("closed_total=8") == true,
+                "the last summary's totals agree: \(summaries)")
     }
 }
