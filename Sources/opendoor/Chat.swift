@@ -87,7 +87,7 @@ final class StopSignals {
         let once = Once()
         sources = signals.map { number in
             // A dispatch source sees the signal only once its default action (ending the process) is off.
-            Foundation.signal(number, SIG_IGN)
+            signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 guard once.first() else { return }

@@ -84,8 +84,10 @@ struct ReliabilityTests {
         let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path])
         _ = try chat.nextReply()
         let replies = try chat.exchange(Self.script(phone: "470 555 0143"))
-        let saved = try #require(replies.last?.text.range(of: #"[A-Z0-9]{3}-[A-Z0-9]{3}"#, options: .regularExpression)
-            .map { String(replies.last!.text[$0]) }, "\(replies.map(\.text))")
+        let confirmation = try #require(replies.last).text
+        let code = try #require(
+            confirmation.range(of: #"[A-Z0-9]{3}-[A-Z0-9]{3}"#, options: .regularExpression), "\(replies.map(\.text))")
+        let saved = String(confirmation[code])
         // Standard input stays open: the chat ends by the signal alone.
         chat.stop(signal)
         #expect(chat.process.terminationReason == .exit && chat.process.terminationStatus == 128 + signal)

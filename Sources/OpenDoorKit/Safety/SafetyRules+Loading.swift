@@ -25,9 +25,9 @@ extension SafetyRules {
     static func centerKeys(besides url: URL) -> Set<String>? {
         let center = url.deletingLastPathComponent().appendingPathComponent("center.yaml")
         guard let text = try? String(contentsOf: center, encoding: .utf8),
-            let mapping = (try? Yams.compose(yaml: text))??.mapping
+            let root = try? Yams.compose(yaml: text), let mapping = root?.mapping
         else { return nil }
-        return Set(mapping.keys.compactMap(\.string))
+        return Set(mapping.compactMap { $0.key.string })
     }
 
     /// Checks and parses the text of a safety file.
