@@ -25,7 +25,7 @@ extension SafetyRules {
     static func centerKeys(besides url: URL) -> Set<String>? {
         let center = url.deletingLastPathComponent().appendingPathComponent("center.yaml")
         guard let text = try? String(contentsOf: center, encoding: .utf8),
-            let root = try? Yams.compose(yaml: text), let mapping = root?.mapping
+            let root = try? Yams.compose(yaml: text), let mapping = root.mapping
         else { return nil }
         return Set(mapping.compactMap { $0.key.string })
     }
