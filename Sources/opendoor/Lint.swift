@@ -28,8 +28,10 @@ extension OpenDoor {
                 try Self.summarize(intents: nil, diagnostics, strict: strict)
                 return
             }
+            // The loader's warnings are known now; the linter lists them first, then what its example checks find.
+            Self.show(knowledge.warnings)
             let found = KnowledgeLinter(knowledge: knowledge).check()
-            Self.show(found)
+            Self.show(Array(found.dropFirst(knowledge.warnings.count)))
             try Self.summarize(intents: knowledge.intents.count, diagnostics + found, strict: strict)
         }
 
