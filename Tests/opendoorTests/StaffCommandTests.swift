@@ -178,6 +178,23 @@ struct StaffCommandTests {
         #expect(once.error.contains("must be given twice"), "\(once.error)")
     }
 
+    @Test("a crisis reply naming a fact center.yaml lacks stops ask with safety.yaml:line, its folder included")
+    func crisisReplyPlaceholder() throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let knowledge = folder.appendingPathComponent("k12")
+        try FileManager.default.copyItem(at: OpenDoorProcess.knowledge, to: knowledge)
+        let safety = knowledge.appendingPathComponent("safety.yaml")
+        let text = try String(contentsOf: safety, encoding: .utf8)
+        let range = try #require(text.range(of: "{center.name}: {center.phone}."))
+        try text.replacingCharacters(in: range, with: "{center.name}: {center.fone}.").write(
+            to: safety, atomically: true, encoding: .utf8)
+        let ask = try OpenDoorProcess.run(["ask", "--knowledge", knowledge.path, "i took 30 pills"])
+        #expect(ask.status == 1)
+        #expect(!ask.output.contains("{center.fone}"), "shown to a visitor: \(ask.output)")
+        #expect(ask.error.contains("\(safety.path):") && ask.error.contains("{center.fone}"), "\(ask.error)")
+    }
+
     @Test("chat leaves everything in callbacks.sqlite itself: a copy of that file alone lists every request")
     func chatCheckpointsOnExit() async throws {
         let folder = try Self.temporaryDirectory()
