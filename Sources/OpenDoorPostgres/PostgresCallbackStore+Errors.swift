@@ -16,9 +16,6 @@ extension PostgresCallbackStore {
     /// serialization victim.
     static func isTransient(_ error: any Error) -> Bool {
         let error = unwrapped(error)
-        if error is NoOpenDoorStore {
-            return .cannotOpen(path: place, reason: NoOpenDoorStore.reason)
-        }
         if error is AttemptTimedOut { return true }
         // The pool gives up on its own after a minute without a connection (its circuit breaker): from
         // then on a request fails at once, and so does the save, instead of making every visitor wait.
@@ -77,6 +74,9 @@ extension PostgresCallbackStore {
         let error = unwrapped(error)
         if let error = error as? CallbackStoreError {
             return error.naming(path: place)
+        }
+        if error is NoOpenDoorStore {
+            return .cannotOpen(path: place, reason: NoOpenDoorStore.reason)
         }
         let tries = attempts > 1 ? " after \(attempts) tries" : ""
         if error is NoOpenDoorStore {
