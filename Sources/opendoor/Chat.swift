@@ -39,7 +39,7 @@ extension OpenDoor {
             let stopping = StopSignals(interactive ? [SIGTERM, SIGHUP] : [SIGTERM, SIGINT, SIGHUP]) { signal in
                 try? await store.close()
                 if interactive { TerminalChat.restoreTerminal() }
-                exit(128 + signal)
+                Glibc.exit(128 + signal)
             }
             defer { withExtendedLifetime(stopping) {} }
             if interactive {
