@@ -23,7 +23,7 @@ extension OpenDoor {
             do {
                 knowledge = try Knowledge.load(from: options.directory)
             } catch {
-                Self.show(error.diagnostics)
+                printError(error.description)
                 diagnostics += error.diagnostics
                 try Self.summarize(intents: nil, diagnostics, strict: strict)
                 return
