@@ -39,6 +39,29 @@ extension PostgresCallbackStore {
         }
     }
 
+    /// What this database is, whatever URL named it (`localhost` or `127.0.0.1`, another user): the
+    /// cluster's system identifier and the database's name, e.g. `postgres:7301452394021375/opendoor`. A copy
+    /// keeps the counts it brought under this name, and refuses to copy a database into itself. When the
+    /// identifier may not be read (a restricted user), the server's address and port stand in for it.
+    public func identity() async throws -> String {
+        try checkOpen()
+        let client = client
+        let quiet = Self.silent
+        return try await perform(.read, event: "Could not identify the database") {
+            let database = try await client.query("SELECT current_database()", logger: quiet)
+                .collect().first?.decode(String.self) ?? "?"
+            let system = try? await client.query(
+                "SELECT system_identifier::text FROM pg_control_system()", logger: quiet
+            ).collect().first?.decode(String.self)
+            if let system { return "postgres:\(system)/\(database)" }
+            let server = try await client.query(
+                "SELECT coalesce(host(inet_server_addr()), 'local') || ':' || coalesce(inet_server_port(), 0)",
+                logger: quiet
+            ).collect().first?.decode(String.self) ?? "?"
+            return "postgres:\(server)/\(database)"
+        }
+    }
+
     /// Adds saved requests from another store, keeping their reference, creation time, channel and
     /// status; ids are the store's own. Idempotent: a request whose reference is already there is
     /// left as it is, so copying twice gives the same store as copying once.

@@ -75,7 +75,13 @@ extension PostgresCallbackStore {
         if let error = error as? CallbackStoreError {
             return error.naming(path: place)
         }
+        if error is NoOpenDoorStore {
+            return .cannotOpen(path: place, reason: NoOpenDoorStore.reason)
+        }
         let tries = attempts > 1 ? " after \(attempts) tries" : ""
+        if error is NoOpenDoorStore {
+            return .cannotOpen(path: place, reason: NoOpenDoorStore.reason)
+        }
         if error is AttemptTimedOut {
             return fallback(operation, place: place, reason: "PostgreSQL did not answer in time\(tries)\(Self.reachAdvice)")
         }
@@ -115,8 +121,7 @@ extension PostgresCallbackStore {
     }
 
     /// The part of an error message that says where to look when the database cannot be reached.
-    static let reachAdvice =
-        "; check that PostgreSQL is running and accepts connections at this address, or choose another store with --store"
+    static let reachAdvice = "; check that PostgreSQL is running and accepts connections at this address"
 
     private static func serverError(
         _ info: PSQLError.ServerInfo?,
@@ -142,12 +147,13 @@ extension PostgresCallbackStore {
         case "XX001", "XX002":
             return .damaged(path: place, reason: "PostgreSQL reports damaged data (SQLSTATE \(state))")
         case "3D000":
-            return .cannotOpen(path: place, reason: "the database does not exist; create it with createdb")
+            return .cannotOpen(
+                path: place, reason: "\(said(info))the database does not exist; create it with createdb or fix the URL")
         case "28000", "28P01":
             return .cannotOpen(
                 path: place,
-                reason: "PostgreSQL refused the login (SQLSTATE \(state)); check the user and password in the URL "
-                    + "and the server's pg_hba.conf"
+                reason: "\(said(info))PostgreSQL refused the login (SQLSTATE \(state)); check the user and password in "
+                    + "the URL and the server's pg_hba.conf"
             )
         case "57P01", "57P02", "57P03":
             return fallback(
@@ -174,14 +180,27 @@ extension PostgresCallbackStore {
         }
     }
 
+    /// PostgreSQL's own words for a refused connection (`database "nodb" does not exist`, `role "x" does not
+    /// exist`), then "; ". Only for these start-up errors: they name the database and user of the URL, never
+    /// anything a query carried.
+    private static func said(_ info: PSQLError.ServerInfo?) -> String {
+        guard let message = info?[.message], !message.isEmpty else { return "" }
+        return "PostgreSQL says: \(message.prefix(200)); "
+    }
+
     /// A short reason for a connection failure: the system's words ("Connection refused"), never
     /// anything a query carried.
     private static func connectionReason(_ error: any Error) -> String {
         if let error = error as? NIOCore.IOError {
             return String(cString: strerror(error.errnoCode))
         }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first?.error {
+            return connectionReason(first)
+        }
         let text = String(describing: error)
-        if text.contains("connectionRefused") || text.contains("ECONNREFUSED") { return "connection refused" }
+        if text.contains("connectionRefused") || text.contains("ECONNREFUSED") || text.contains("Connection refused") {
+            return "connection refused"
+        }
         if text.contains("Timeout") || text.contains("timeout") { return "timed out" }
         return "\(type(of: error))"
     }

@@ -58,14 +58,20 @@ extension PostgresCallbackStore {
     /// Brings the schema up to date inside one transaction under the advisory lock; a read-only
     /// store only checks it is. DDL is transactional in PostgreSQL: a migration that fails leaves
     /// nothing half-made.
-    static func migrate(_ client: PostgresClient, readOnly: Bool, logger: Logger) async throws {
+    ///
+    /// Without `createIfMissing` (staff commands), a database with no OpenDoor store is left untouched
+    /// and opening fails: an empty list from the wrong database is never mistaken for "no requests".
+    static func migrate(_ client: PostgresClient, readOnly: Bool, createIfMissing: Bool, logger: Logger) async throws {
         if readOnly {
             let applied = try await client.withConnection { try await appliedMigrations($0, logger: logger) }
-            try check(applied, readOnly: true)
+            try check(applied, readOnly: true, createIfMissing: createIfMissing)
             return
         }
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            if !createIfMissing {
+                try check(try await appliedMigrations(connection, logger: logger), readOnly: false, createIfMissing: false)
+            }
             try await connection.query(
                 """
                 CREATE TABLE IF NOT EXISTS opendoor_schema_migrations (
@@ -76,7 +82,7 @@ extension PostgresCallbackStore {
                 logger: logger
             )
             let applied = try await appliedMigrations(connection, logger: logger)
-            try check(applied, readOnly: false)
+            try check(applied, readOnly: false, createIfMissing: createIfMissing)
             for migration in migrations where !applied.contains(migration.identifier) {
                 for statement in migration.statements {
                     try await connection.query(statement, logger: logger)
@@ -106,7 +112,8 @@ extension PostgresCallbackStore {
         return applied
     }
 
-    private static func check(_ applied: Set<String>, readOnly: Bool) throws {
+    private static func check(_ applied: Set<String>, readOnly: Bool, createIfMissing: Bool) throws {
+        if applied.isEmpty && !createIfMissing { throw NoOpenDoorStore() }
         let known = Set(migrations.map(\.identifier))
         if !applied.subtracting(known).isEmpty { throw CallbackStoreError.newerSchema() }
         if readOnly, !known.isSubset(of: applied) { throw CallbackStoreError.readOnly() }
@@ -170,4 +177,12 @@ extension PostgresCallbackStore {
     static func date(milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
     }
+}
+
+/// Opening without creating found no OpenDoor tables in the database.
+struct NoOpenDoorStore: Error {
+    static let reason =
+        "this database holds no OpenDoor callback store (no opendoor_schema_migrations table), and staff commands "
+        + "never create one; name the database `opendoor serve` uses, or start `opendoor serve --store URL` once "
+        + "to create the store"
 }

@@ -41,6 +41,10 @@ public actor PostgresCallbackStore: CallbackStore {
         /// Open the store without writing (to list or export from a replica, or as a role that may only
         /// read): the schema must exist already; saves fail as read-only.
         public var readOnly = false
+        /// Create the schema in a database that has none (`serve`, `chat`, `copy --to`). When false (staff
+        /// commands), opening a database without OpenDoor's tables fails and leaves it untouched; an existing
+        /// store is still brought up to date.
+        public var createIfMissing = true
         /// The clock that stamps ``CallbackRequest/created``.
         public var now: @Sendable () -> Date = { Date() }
         /// How many reference codes a save draws before giving up.
@@ -170,11 +174,18 @@ public actor PostgresCallbackStore: CallbackStore {
     }
 
     /// Brings the schema up to date under `retry`, then looks at the server's settings.
+    ///
+    /// Each try first makes one connection of its own: the pool retries a refused login or a missing
+    /// database silently until the window ends ("did not answer in time"); a single connection gets
+    /// PostgreSQL's own answer at once.
     private func migrate(under retry: RetryPolicy) async throws(RetryFailure) {
         let client = client
-        let readOnly = configuration.readOnly
+        let (readOnly, createIfMissing) = (configuration.readOnly, configuration.createIfMissing)
+        let url = url
+        let connectTimeout = configuration.connectTimeout
         try await retry.run(isTransient: Self.isTransient) {
-            try await Self.migrate(client, readOnly: readOnly, logger: Self.silent)
+            try await Self.probe(url, connectTimeout: connectTimeout)
+            try await Self.migrate(client, readOnly: readOnly, createIfMissing: createIfMissing, logger: Self.silent)
         }
         migrated()
         if let mode = try? await client.query("SHOW synchronous_commit").collect().first?.decode(String.self),
@@ -195,6 +206,13 @@ public actor PostgresCallbackStore: CallbackStore {
             "Opened the callback store",
             metadata: ["store": "\(url)", "readOnly": "\(configuration.readOnly)", "schema": "\(Self.currentSchema)"]
         )
+    }
+
+    /// Connects once, outside the pool, and closes: throws what PostgreSQL or the network said.
+    static func probe(_ url: PostgresStoreURL, connectTimeout: Duration) async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: url.connectionConfiguration(connectTimeout: connectTimeout), id: 0, logger: silent)
+        try? await connection.close()
     }
 
     /// Stops the pool and returns the error `open` throws, logged.

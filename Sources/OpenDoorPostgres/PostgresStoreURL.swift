@@ -124,6 +124,29 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
         )
     }
 
+    /// The same settings for one connection of its own (``PostgresCallbackStore``'s probe at opening, which
+    /// sees PostgreSQL's own refusal where the pool would only keep trying).
+    func connectionConfiguration(connectTimeout: Duration) throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if host.hasPrefix("/") {
+            let socket = host.hasSuffix("/") ? "\(host).s.PGSQL.\(port)" : "\(host)/.s.PGSQL.\(port)"
+            configuration = PostgresConnection.Configuration(
+                unixSocketPath: socket, username: user, password: password, database: database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch self.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            configuration = PostgresConnection.Configuration(
+                host: host, port: port, username: user, password: password, database: database, tls: tls)
+        }
+        let (seconds, attoseconds) = connectTimeout.components
+        configuration.options.connectTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return configuration
+    }
+
     /// `text` with anything between `:` and `@` after the scheme (a password) replaced by `***`.
     static func redacted(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].firstIndex(of: "@") else {

@@ -221,7 +221,7 @@ public actor ReopeningCallbackStore: CallbackStore {
             // The folder is missing: opening creates it, if its parent can take it.
             return nil
         }
-        if volume.isReadOnly { return .readOnly(path: directory.path) }
+        if volume.isReadOnly { return .readOnly(path: directory.path, reason: CallbackStoreError.readOnlyMount) }
         if volume.freeBytes < SQLiteCallbackStore.minimumFreeBytes { return .diskFull(path: directory.path) }
         return nil
     }

@@ -37,6 +37,10 @@ extension SQLiteCallbackStore {
         let reason = error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"
         switch error.resultCode {
         case .SQLITE_READONLY:
+            // A read-only mount says so (root may write every file, so permissions are not why).
+            if let found = fileSystemError(directory: directory), found.code == .readOnly {
+                return found.naming(path: path)
+            }
             return .readOnly(path: path)
         case .SQLITE_FULL:
             return .diskFull(path: path)
@@ -64,7 +68,7 @@ extension SQLiteCallbackStore {
                 ? .notFound(path: directory, reason: "the folder does not exist") : posixError(errno, path: directory)
         }
         guard let volume = Volume.of(directory) else { return nil }
-        if volume.isReadOnly { return .readOnly() }
+        if volume.isReadOnly { return .readOnly(reason: CallbackStoreError.readOnlyMount) }
         if volume.freeBytes < minimumFreeBytes { return .diskFull() }
         if !volume.isWritable { return .permissionDenied(path: directory) }
         return nil

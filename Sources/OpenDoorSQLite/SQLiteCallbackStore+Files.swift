@@ -101,7 +101,7 @@ extension SQLiteCallbackStore {
     static func posixError(_ code: Int32, path: String) -> CallbackStoreError {
         switch code {
         case EROFS:
-            return .readOnly(path: path)
+            return .readOnly(path: path, reason: CallbackStoreError.readOnlyMount)
         case ENOSPC, EDQUOT:
             return .diskFull(path: path)
         case EACCES, EPERM:
@@ -128,7 +128,7 @@ extension SQLiteCallbackStore {
         }
         if nsError.domain == NSPOSIXErrorDomain { return posixError(Int32(nsError.code), path: path) }
         switch CocoaError.Code(rawValue: nsError.code) {
-        case .fileWriteVolumeReadOnly: return .readOnly(path: path)
+        case .fileWriteVolumeReadOnly: return .readOnly(path: path, reason: CallbackStoreError.readOnlyMount)
         case .fileWriteOutOfSpace: return .diskFull(path: path)
         case .fileWriteNoPermission: return .permissionDenied(path: path)
         default: return .cannotOpen(path: path, reason: nsError.localizedDescription)

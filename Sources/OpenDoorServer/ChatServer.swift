@@ -113,8 +113,10 @@ public actor ChatServer: Service {
             fresh = try reloader()
         } catch {
             metrics.knowledgeReloaded(succeeded: false)
+            // One log entry on one line: the loader's problems (file:line each) joined with " | ".
+            let problems = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " | ")
             logger.error(
-                "knowledge reload refused; keeping the knowledge already loaded", metadata: ["error": "\(error)"])
+                "knowledge reload refused; keeping the knowledge already loaded", metadata: ["error": "\(problems)"])
             throw error
         }
         await install(fresh)
@@ -189,7 +191,8 @@ public actor ChatServer: Service {
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration))
         } catch {
             throw ChatServerError.cannotListen(
-                ListenerAddress(chatProtocol: chatProtocol, host: host, port: port), reason: "\(error)")
+                ListenerAddress(chatProtocol: chatProtocol, host: host, port: port),
+                reason: ChatServerError.systemReason(error))
         }
         return (ListenerAddress(chatProtocol: chatProtocol, host: host, port: listener.port ?? port), listener)
     }

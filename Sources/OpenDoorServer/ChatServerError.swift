@@ -1,3 +1,9 @@
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Why the chat server could not start or answer, with what the person running it can do.
 public struct ChatServerError: Error, Hashable, Sendable {
     /// The kind of problem: compare with `==` (`error.code == .cannotListen`).
@@ -56,6 +62,14 @@ public struct ChatServerError: Error, Hashable, Sendable {
         Self(.cannotListen, address: address, reason: reason)
     }
 
+    /// What the system said about a failed bind, in its words ("Address already in use"), without NIO's
+    /// call names and numbers.
+    public static func systemReason(_ error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if error is SocketAddressError { return "the host is not an IP address or a name that resolves" }
+        return "\(error)"
+    }
+
     /// The server was already started once.
     public static let alreadyStarted = Self(.alreadyStarted)
 
@@ -73,7 +87,11 @@ extension ChatServerError: CustomStringConvertible {
         case .cannotListen:
             let place = address.map { "\($0.host):\($0.port) for the \($0.chatProtocol) protocol" } ?? "the port"
             let option = address?.chatProtocol == .jsonLines ? "--json-port" : "--port"
-            return "Could not listen on \(place)" + (reason.map { ": \($0)" } ?? "") + ". "
+            let said = "Could not listen on \(place)" + (reason.map { ": \($0)" } ?? "") + ". "
+            guard reason == String(cString: strerror(EADDRINUSE)) else {
+                return said + "Check --host (an address of this machine, such as 127.0.0.1 or 0.0.0.0) and \(option)."
+            }
+            return said
                 + "Another program (perhaps another opendoor serve) may be using it: stop it, or choose another port "
                 + "with \(option)."
         case .alreadyStarted:

@@ -101,10 +101,14 @@ struct ChatSession: Sendable {
         var conversation = assistant.makeConversation(channel: .socket, logger: logger)
         try await send(.reply(conversation.start()), to: outbound)
         var limiter = MessageRateLimiter(burst: configuration.messageBurst, perMinute: configuration.messagesPerMinute)
+        /// The last line was refused for coming too fast (and the visitor was told so).
+        var refusing = false
         // Asked once: asking the logger copies its handler.
         let logsReplies = logger.logLevel <= .debug
         let frames = inbound.decode(using: LineFrameDecoder(maximumLength: configuration.maximumLineLength))
         reading: for try await frame in frames {
+            // Closed for idleness or a line that never ended: what is left is that line's part, dropped unanswered.
+            if let reason = stop.reason, reason == .idle || reason == .lineTimeout { break }
             traffic.lines += 1
             let input: ClientInput
             switch frame {
@@ -119,9 +123,15 @@ struct ChatSession: Sendable {
             }
             if case .blank = input { continue }
             guard limiter.allow() else {
-                try await refuse(.rateLimited(assistant.knowledge), outbound: outbound, traffic: &traffic)
+                // One notice per run of refused lines; the rest are dropped unanswered, so a flood gets back
+                // at most a notice for each line it is allowed, not a reply for every line it sends.
+                try await refuse(
+                    .rateLimited(assistant.knowledge), outbound: outbound, traffic: &traffic,
+                    reply: !refusing, stop: stop)
+                refusing = true
                 continue
             }
+            refusing = false
             switch input {
             case .message(let message):
                 let started = ContinuousClock.now
@@ -143,6 +153,9 @@ struct ChatSession: Sendable {
                         reply = await conversation.respond(to: message, store: store)
                     }
                 }
+                // Only an answered message counts as activity for the idle timeout (marked before the write, so
+                // the connection is never both answered and idle).
+                stop.answered()
                 try await send(.reply(reply), to: outbound)
                 let latency = ContinuousClock.now - started
                 traffic.replied(in: latency)
@@ -181,12 +194,17 @@ struct ChatSession: Sendable {
     }
 
     private func refuse(
-        _ error: ProtocolError, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, traffic: inout Traffic
+        _ error: ProtocolError, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, traffic: inout Traffic,
+        reply: Bool = true, stop: ConnectionStop? = nil
     ) async throws {
         // A flood of refused lines is a few log lines, not one each: the connection's close line has the total.
         traffic.refusals.refused("\(error.code)", message: "lines refused", logger: logger)
         if error.code == .rateLimited { metrics.rateLimited() }
-        try await send(.error(error), to: outbound)
+        if reply {
+            try await send(.error(error), to: outbound)
+        } else {
+            stop?.dropped()
+        }
     }
 
     private func send(_ output: ServerOutput, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {

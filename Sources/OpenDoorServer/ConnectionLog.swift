@@ -17,6 +17,10 @@ struct ConnectionLog {
     /// Connections not logged one by one, and not yet in a summary line.
     private var opened = 0
     private var closed = 0
+    /// The same since the server started: a summary's own counts are since the last summary, so a connection
+    /// opened before it and closed after shows in `closed` only; the totals of the last summary always agree.
+    private var openedTotal = 0
+    private var closedTotal = 0
     private var lastSummary: ContinuousClock.Instant?
 
     init(interval: Duration, budget: Int) {
@@ -37,6 +41,7 @@ struct ConnectionLog {
             if budget > 0 { return true }
         }
         opened += 1
+        openedTotal += 1
         summarizeIfDue(logger: logger, openNow: openNow, now: now)
         return false
     }
@@ -44,6 +49,7 @@ struct ConnectionLog {
     /// A connection that had no lines of its own closes. Logs a summary to `logger` when one is due.
     mutating func closing(logger: Logger, openNow: Int, now: ContinuousClock.Instant = .now) {
         closed += 1
+        closedTotal += 1
         summarizeIfDue(logger: logger, openNow: openNow, now: now)
     }
 
@@ -61,7 +67,10 @@ struct ConnectionLog {
         lastSummary = now
         logger.notice(
             "connections not logged one by one",
-            metadata: ["opened": "\(opened)", "closed": "\(closed)", "open_now": "\(openNow)"])
+            metadata: [
+                "opened": "\(opened)", "closed": "\(closed)", "open_now": "\(openNow)",
+                "opened_total": "\(openedTotal)", "closed_total": "\(closedTotal)",
+            ])
         opened = 0
         closed = 0
     }

@@ -2,11 +2,13 @@ import NIOCore
 
 /// Ends a connection that has gone quiet, or whose line takes too long to arrive.
 ///
-/// Idleness is measured in complete lines: the idle time starts at the visitor's last complete line or
-/// the server's last reply, whichever is later, and bytes of a line still missing its break don't reset
-/// it. So a client that trickles one byte a second (slowloris) is idle like one that sends nothing. A line
-/// must also arrive whole within the line timeout of its first byte. While a line with content is still
-/// unanswered (the server is busy), the visitor is not idle.
+/// Idleness is measured in real messages: the idle time starts when the connection opened or when the
+/// session last answered a visitor's message (``ConnectionStop/answered(at:)``), whichever is later.
+/// Blank lines, refused lines (not JSON, too fast, too long) and `hello` don't reset it, nor do bytes of a
+/// line still missing its break: a client that trickles one byte a second (slowloris) or sends a blank
+/// line every second is idle like one that sends nothing. A line must also arrive whole within the line
+/// timeout of its first byte. While a line with content is still unanswered (the server is busy), the
+/// visitor is not idle.
 ///
 /// On a timeout it closes the input, so the connection's task stops reading, says goodbye and closes. A
 /// client that doesn't read can't be told goodbye (the write waits forever), so the connection is closed
@@ -20,14 +22,15 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
 
     private let stop: ConnectionStop
     private let timeouts: LineListener.Timeouts
-    /// The visitor's last complete line or the server's last write: idle time counts from here.
-    private var lastActivity = NIODeadline.now()
+    /// When the connection opened: idle time counts from here until the first message is answered.
+    private var opened = NIODeadline.now()
     /// When the first byte of the line still waiting for its break arrived; nil between lines.
     private var lineStarted: NIODeadline?
     /// The line still waiting for its break has more than whitespace.
     private var lineHasContent = false
-    /// A line with content came in after the server last wrote: the visitor is waiting for us, not idle.
-    private var owesReply = false
+    /// When a line with content came in that nothing has been written for since: the visitor is waiting
+    /// for us, not idle. Cleared by a write, or by the session dropping a line without a reply.
+    private var owedSince: NIODeadline?
     private var check: Scheduled<Void>?
     private var checkDeadline = NIODeadline.distantFuture
     private var forcedClose: Scheduled<Void>?
@@ -55,7 +58,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
         bytes.withUnsafeReadableBytes { buffer in
             for byte in buffer {
                 if Self.isLineBreak(byte) {
-                    if lineHasContent { owesReply = true }
+                    if lineHasContent && owedSince == nil { owedSince = now }
                     completed = true
                     lineHasContent = false
                     partial = false
@@ -67,7 +70,6 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
         }
         self.lineHasContent = lineHasContent
         if completed {
-            lastActivity = now
             lineStarted = partial ? now : nil
         } else if partial && lineStarted == nil {
             lineStarted = now
@@ -77,8 +79,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        owesReply = false
-        lastActivity = context.eventLoop.now
+        owedSince = nil
         context.write(data, promise: promise)
     }
 
@@ -99,8 +100,8 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
 
     private func start(context: ChannelHandlerContext) {
         guard check == nil else { return }
-        lastActivity = context.eventLoop.now
-        schedule(at: lastActivity + timeouts.idle, context: context)
+        opened = context.eventLoop.now
+        schedule(at: opened + timeouts.idle, context: context)
     }
 
     /// Makes sure a check runs no later than `deadline` (one timer per connection, moved only earlier).
@@ -120,20 +121,22 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
         guard context.channel.isActive, stop.reason == nil else { return }
         let now = context.eventLoop.now
         let lineDeadline = lineStarted.map { $0 + timeouts.line }
-        let idleDeadline = owesReply ? nil : lastActivity + timeouts.idle
+        if let owed = owedSince, let dropped = stop.lastDropped, dropped >= owed { owedSince = nil }
+        let lastActivity = max(opened, stop.lastAnswered ?? opened)
+        let idleDeadline = owedSince == nil ? lastActivity + timeouts.idle : nil
         if let lineDeadline, lineDeadline <= now {
-            closeIdle(context: context)
+            closeIdle(.lineTimeout, context: context)
         } else if let idleDeadline, idleDeadline <= now {
-            closeIdle(context: context)
+            closeIdle(.idle, context: context)
         } else {
             let next = [lineDeadline, idleDeadline].compactMap { $0 }.min() ?? now + timeouts.idle
             schedule(at: next, context: context)
         }
     }
 
-    private func closeIdle(context: ChannelHandlerContext) {
+    private func closeIdle(_ reason: ByeReason, context: ChannelHandlerContext) {
         // Already closing (shutting down): the first closer's deadline stands.
-        guard stop.request(.idle) else { return }
+        guard stop.request(reason) else { return }
         context.close(mode: .input, promise: nil)
         let channel = context.channel
         forcedClose = context.eventLoop.scheduleTask(in: timeouts.closeGracePeriod) { channel.close(promise: nil) }

@@ -8,6 +8,9 @@ enum ByeReason: String, Sendable, Hashable {
     case client
     /// The visitor sent nothing for the idle timeout.
     case idle
+    /// A line took longer than the line timeout to arrive whole (a client trickling bytes); the part that
+    /// came is dropped unanswered.
+    case lineTimeout = "line_timeout"
     /// The server is shutting down.
     case shutdown
     /// The server already has as many visitors as it allows.

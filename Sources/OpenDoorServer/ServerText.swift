@@ -18,6 +18,7 @@ enum ServerText {
         switch reason {
         case .client: clientBye(knowledge)
         case .idle: knowledge.dialogue[.idleClose]
+        case .lineTimeout: knowledge.dialogue[.lineTimeoutClose]
         case .shutdown: knowledge.dialogue[.shutdownClose]
         case .busy: busy(knowledge)
         }

@@ -107,6 +107,11 @@ public struct TerminalChat: Sendable {
         return 80
     }
 
+    /// Gives the terminal back as it was before readline took it (for a chat ended by a signal).
+    public static func restoreTerminal() {
+        rl_deprep_terminal()
+    }
+
     private func installInterruptHandler() {
         // Ctrl-C clears the line being typed instead of ending the chat. readline's own signal handling
         // is off and the handler is installed without SA_RESTART, so the waiting read() returns at once

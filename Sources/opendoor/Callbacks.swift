@@ -28,7 +28,7 @@ extension OpenDoor.Callbacks {
         var status: CallbackStatus?
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
             let requests = try await store.list(status: status)
             print(CallbackReport.table(requests), terminator: "")
@@ -54,7 +54,7 @@ extension OpenDoor.Callbacks {
         var status: CallbackStatus?
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
             let requests = try await store.list(status: status)
             switch format {
@@ -79,7 +79,7 @@ extension OpenDoor.Callbacks {
         var status: CallbackStatus
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: true)
             let marked: CallbackRequest?
             do {
@@ -126,17 +126,28 @@ extension OpenDoor.Callbacks {
         @Flag(help: "Only show what would be deleted.")
         var dryRun = false
 
+        /// `--older-than`, else `$OPENDOOR_RETENTION_DAYS`, else 90 (``validate()`` has checked both).
         var days: Int {
-            olderThan ?? ProcessInfo.processInfo.environment["OPENDOOR_RETENTION_DAYS"].flatMap(Int.init) ?? 90
+            olderThan ?? Self.environmentDays.flatMap(Int.init) ?? 90
+        }
+
+        /// `$OPENDOOR_RETENTION_DAYS` as written, when set.
+        static var environmentDays: String? {
+            ProcessInfo.processInfo.environment["OPENDOOR_RETENTION_DAYS"].flatMap { $0.isEmpty ? nil : $0 }
         }
 
         func validate() throws {
-            if days < 0 { throw ValidationError("--older-than is a number of days, 0 or more.") }
+            if let olderThan, olderThan < 0 { throw ValidationError("--older-than is a number of days, 0 or more.") }
+            // A retention that can't be read never falls back to 90 days: deleting is not to be guessed at.
+            if olderThan == nil, let text = Self.environmentDays, (Int(text) ?? -1) < 0 {
+                throw ValidationError(
+                    "$OPENDOOR_RETENTION_DAYS is “\(text)”; it must be a number of days, 0 or more (or unset for 90).")
+            }
             if yes && dryRun { throw ValidationError("--dry-run deletes nothing; leave out --yes.") }
         }
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: !dryRun)
             let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
             let doomed = try await store.list(status: nil).filter { $0.created < cutoff }
@@ -161,7 +172,8 @@ extension OpenDoor.Callbacks {
                 print("Delete them for good? Type yes to delete: ", terminator: "")
                 fflush(nil)
                 let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased()
-                guard answer == "yes" || answer == "y" else {
+                // Only the word the prompt asks for: "y" or a stray key deletes nothing.
+                guard answer == "yes" else {
                     try? await store.close()
                     print("Nothing was deleted.")
                     return
@@ -192,7 +204,7 @@ extension OpenDoor.Callbacks {
         var destination: String
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             var target = URL(fileURLWithPath: destination)
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -212,8 +224,23 @@ extension OpenDoor.Callbacks {
                 print("Backed up \(count) request(s) from \(store.path) to \(target.path).")
             } catch {
                 try? await store.close()
-                printError("\(error)")
+                printError(
+                    "No backup was written to \(target.path): \(Self.reason(error, target: target)). "
+                        + "The store \(store.path) is unchanged; give a new file name or an existing folder.")
                 throw ExitCode(1)
+            }
+        }
+
+        /// Why the copy could not be written, about the destination (the store itself opened fine).
+        static func reason(_ error: any Error, target: URL) -> String {
+            guard let error = error as? CallbackStoreError else { return "\(error)" }
+            let folder = target.deletingLastPathComponent().path
+            switch error.code {
+            case .notFound: return "the folder \(folder) does not exist"
+            case .permissionDenied: return "this user may not write in \(folder)"
+            case .readOnly: return "\(folder) is on a read-only file system"
+            case .diskFull: return "the disk holding \(folder) is full"
+            default: return error.reason ?? "\(error.code)"
             }
         }
     }

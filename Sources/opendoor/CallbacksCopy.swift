@@ -36,7 +36,7 @@ extension OpenDoor.Callbacks {
         }
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             guard case .postgres(let targetURL, _) = try StoreLocation(to, origin: "--to") else { throw ExitCode(64) }
             let source: any StaffStore
             switch try StoreLocation(from, origin: "--from") {
@@ -52,7 +52,8 @@ extension OpenDoor.Callbacks {
                 }
             case .postgres(let url, _):
                 do {
-                    source = try await PostgresCallbackStore.open(url: url, logger: logger)
+                    source = try await PostgresCallbackStore.open(
+                        url: url, configuration: .forCommand(creating: false), logger: logger)
                 } catch {
                     printError("\(error)\n(the store given by --from)")
                     throw ExitCode(1)
@@ -60,7 +61,8 @@ extension OpenDoor.Callbacks {
             }
             let target: PostgresCallbackStore
             do {
-                target = try await PostgresCallbackStore.open(url: targetURL, logger: logger)
+                target = try await PostgresCallbackStore.open(
+                    url: targetURL, configuration: .forCommand(creating: true), logger: logger)
             } catch {
                 try? await source.close()
                 printError("\(error)\n(the store given by --to)")
@@ -68,7 +70,19 @@ extension OpenDoor.Callbacks {
             }
             let report: PostgresCallbackStore.CopyReport
             do {
-                report = try await target.copy(try await source.list(status: nil), counts: try await Self.counts(of: source))
+                let name = try await Self.identity(of: source)
+                if name == (try await target.identity()) {
+                    try? await source.close()
+                    try? await target.close()
+                    printError(
+                        "--from and --to name the same database (\(name)): a store can't be copied into itself. "
+                            + "Nothing was copied.")
+                    throw ExitCode(1)
+                }
+                report = try await target.copy(
+                    try await source.list(status: nil), counts: try await Self.counts(of: source, named: name))
+            } catch let exit as ExitCode {
+                throw exit
             } catch {
                 try? await source.close()
                 try? await target.close()
@@ -90,12 +104,24 @@ extension OpenDoor.Callbacks {
             }
         }
 
-        /// Every reply and crisis count the source keeps, named by the source's file or URL.
-        static func counts(of source: any StaffStore) async throws -> PostgresCallbackStore.CopiedCounts? {
+        /// Every reply and crisis count the source keeps, under the source's name (``identity(of:)``).
+        static func counts(of source: any StaffStore, named name: String) async throws
+            -> PostgresCallbackStore.CopiedCounts?
+        {
             guard let counted = source as? any ReplyCountStore & CrisisCountStore else { return nil }
             return PostgresCallbackStore.CopiedCounts(
-                source: source.path, replies: try await counted.replyCounts(since: ""),
+                source: name, replies: try await counted.replyCounts(since: ""),
                 crises: try await counted.crisisCounts(since: ""))
+        }
+
+        /// What the source really is, however it was named: a SQLite file by its path with every symbolic link
+        /// resolved (a link to a folder copied before is the same source, not a new one); a PostgreSQL database
+        /// by its cluster's identifier and its name.
+        static func identity(of source: any StaffStore) async throws -> String {
+            if let postgres = source as? PostgresCallbackStore { return try await postgres.identity() }
+            guard let resolved = realpath(source.path, nil) else { return source.path }
+            defer { free(resolved) }
+            return String(cString: resolved)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import OpenDoorKit
 import OpenDoorTerminal
 
@@ -31,7 +32,17 @@ extension OpenDoor {
             let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
             let delivering = Task { if let notifier { await notifier.run() } }
             defer { delivering.cancel() }
-            if isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 && !json {
+            let interactive = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 && !json
+            // Stopped by a signal, the chat closes the store as at the end of input: the write-ahead log is
+            // checkpointed, so callbacks.sqlite alone holds every saved request. (At a terminal, Ctrl-C only
+            // clears the line being typed.)
+            let stopping = StopSignals(interactive ? [SIGTERM, SIGHUP] : [SIGTERM, SIGINT, SIGHUP]) { signal in
+                try? await store.close()
+                if interactive { TerminalChat.restoreTerminal() }
+                Glibc.exit(128 + signal)
+            }
+            defer { withExtendedLifetime(stopping) {} }
+            if interactive {
                 var configuration = TerminalChat.Configuration()
                 configuration.explain = explain
                 await TerminalChat(assistant: assistant, store: store, configuration: configuration, logger: logger).run()
@@ -64,5 +75,38 @@ struct PlainChat {
             print("")
         }
         fflush(nil)
+    }
+}
+
+/// Catches stop signals for a command that must finish something (close its store) before it exits; `stop`
+/// runs once, on the first of them, and should exit the process.
+final class StopSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ signals: [Int32], stop: @escaping @Sendable (Int32) async -> Void) {
+        let once = Once()
+        sources = signals.map { number in
+            // A dispatch source sees the signal only once its default action (ending the process) is off.
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                guard once.first() else { return }
+                Task { await stop(number) }
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    /// True the first time only.
+    private final class Once: Sendable {
+        private let done = Mutex(false)
+
+        func first() -> Bool {
+            done.withLock { done in
+                defer { done = true }
+                return !done
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ extension OpenDoor {
         }
 
         func run() async throws {
-            let logger = logging.bootstrap(label: "opendoor.crisis-counts", defaultLevel: .warning)
+            let logger = logging.bootstrap(label: "opendoor.crisis-counts", defaultLevel: .critical)
             // Opened as every staff command opens its store, which says which one it is. A PostgreSQL store adds up
             // what every server sharing it counted (each writes its counts within seconds).
             let opened = try await data.openStaffStore(logger: logger, writes: false)

@@ -111,7 +111,8 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Opens an existing store for a staff command: the SQLite folder (see ``openExisting(logger:writes:)``)
-    /// or the PostgreSQL database, whose schema is created or brought up to date if needed.
+    /// or the PostgreSQL database, whose OpenDoor schema must exist (it is brought up to date if older, never
+    /// created: only serve, chat and copy --to create one).
     /// Says on standard error which store it opened and what chose it, so that a list from the wrong folder is
     /// never mistaken for an empty one.
     func openStaffStore(logger: Logger, writes: Bool) async throws -> any StaffStore {
@@ -157,12 +158,19 @@ struct DataOptions: ParsableArguments {
         }
     }
 
-    /// Prints why the store at this folder can't be used, and which folder that was; returns the exit.
+    /// Prints why the store at this folder can't be used, and which folder that was; returns the exit. Only a
+    /// store that isn't there is a reason to look in another folder: one found but unusable (read-only, full,
+    /// locked) is named as found.
     private func failure(_ error: any Error) -> ExitCode {
         let (path, origin) = source
-        printError(
-            "\(error)\nLooked in \(path) (chosen by \(origin)). "
-                + "Use --data DIR or set $OPENDOOR_DATA to the folder that holds callbacks.sqlite.")
+        let code = (error as? CallbackStoreError)?.code
+        if code == nil || code == .notFound || code == .cannotOpen {
+            printError(
+                "\(error)\nLooked in \(path) (chosen by \(origin)). "
+                    + "Use --data DIR or set $OPENDOOR_DATA to the folder that holds callbacks.sqlite.")
+        } else {
+            printError("\(error)\nThe store is in \(path) (chosen by \(origin)).")
+        }
         return ExitCode(1)
     }
 
@@ -171,7 +179,8 @@ struct DataOptions: ParsableArguments {
         -> PostgresCallbackStore
     {
         do {
-            return try await PostgresCallbackStore.open(url: url, logger: logger)
+            return try await PostgresCallbackStore.open(
+                url: url, configuration: .forCommand(creating: false), logger: logger)
         } catch {
             throw failure(error, place: "\(url)", origin: origin)
         }
@@ -227,6 +236,18 @@ protocol StaffStore: CallbackStore {
 
 extension SQLiteCallbackStore: StaffStore {}
 extension PostgresCallbackStore: StaffStore {}
+
+extension PostgresCallbackStore.Configuration {
+    /// For a command a person runs and waits on (staff commands, `copy`): a database that can't be reached
+    /// is said within seconds, not after the 30 s a starting server gives a database starting with it.
+    /// Only `copy --to` creates the store; the others open an existing OpenDoor store only.
+    static func forCommand(creating: Bool) -> Self {
+        var configuration = Self()
+        configuration.createIfMissing = creating
+        configuration.openRetry = RetryPolicy(window: .seconds(3))
+        return configuration
+    }
+}
 
 /// `--log-level`, and the one place logging is set up.
 struct LogOptions: ParsableArguments {

@@ -15,12 +15,37 @@ extension OpenDoor {
         var strict = false
 
         func run() async throws {
-            let knowledge = try options.load()
-            let diagnostics = KnowledgeLinter(knowledge: knowledge).check() + Self.safetyDiagnostics(in: options.directory)
+            // The loaders' problems are known in a second or two; the example checks take minutes. Each is
+            // printed as soon as it is known, so a broken file is never waited for.
+            var diagnostics = Self.safetyDiagnostics(in: options.directory)
+            Self.show(diagnostics)
+            let knowledge: Knowledge
+            do {
+                knowledge = try Knowledge.load(from: options.directory)
+            } catch {
+                printError(error.description)
+                diagnostics += error.diagnostics
+                try Self.summarize(intents: nil, diagnostics, strict: strict)
+                return
+            }
+            // The loader's warnings are known now; the linter lists them first, then what its example checks find.
+            Self.show(knowledge.warnings)
+            let found = KnowledgeLinter(knowledge: knowledge).check()
+            Self.show(Array(found.dropFirst(knowledge.warnings.count)))
+            try Self.summarize(intents: knowledge.intents.count, diagnostics + found, strict: strict)
+        }
+
+        private static func show(_ diagnostics: [KnowledgeDiagnostic]) {
             for diagnostic in diagnostics { print(diagnostic) }
+            fflush(nil)
+        }
+
+        /// The closing count; exits 1 on errors (or on warnings with `--strict`).
+        private static func summarize(intents: Int?, _ diagnostics: [KnowledgeDiagnostic], strict: Bool) throws {
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.count - errors
-            print("\(knowledge.intents.count) intents, \(errors) error(s), \(warnings) warning(s)")
+            let counted = intents.map { "\($0) intents, " } ?? "The knowledge did not load: "
+            print("\(counted)\(errors) error(s), \(warnings) warning(s)")
             if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }
         }
 

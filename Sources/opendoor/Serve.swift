@@ -182,7 +182,9 @@ extension OpenDoor {
             do {
                 return try await MetricsEndpoint.bind(port: metricsPort, render: metrics.render, logger: logger)
             } catch {
-                printError("Cannot serve metrics on 127.0.0.1:\(metricsPort): \(error). Choose another --metrics-port.")
+                printError(
+                    "Cannot serve metrics on 127.0.0.1:\(metricsPort): \(ChatServerError.systemReason(error)). "
+                        + "Choose another --metrics-port.")
                 throw ExitCode(1)
             }
         }

@@ -40,10 +40,15 @@ extension OpenDoor {
             func run() async throws {
                 let directory = data.directory
                 StaffUser.sayWhere(data)
-                guard let first = PasswordPrompt.read("Password for \(name): "),
-                    let second = PasswordPrompt.read("The same password again: ")
-                else {
+                guard let first = PasswordPrompt.read("Password for \(name): ") else {
                     printError("No password was given; nothing changed.")
+                    throw ExitCode(1)
+                }
+                guard let second = PasswordPrompt.read("The same password again: ") else {
+                    // Piped in once (`echo pw | …`): the password came, its repetition didn't.
+                    printError(
+                        "The password must be given twice, the second time on the next line "
+                            + "(e.g. printf 'pw\\npw\\n' | opendoor staff-user add \(name)); nothing changed.")
                     throw ExitCode(1)
                 }
                 guard first == second else {

@@ -73,6 +73,14 @@ struct KnowledgeLoaderTests {
             edit: { $0.replacingOccurrences(of: "including ours at {center.name}", with: "including ours at {center.nickname}") },
             lineText: "{center.nickname}", message: "`{center.nickname}` is not defined"),
         BadFile(
+            name: "a misspelled placeholder in an answer", file: "intents/faq.yaml",
+            edit: { $0.replacingOccurrences(of: "including ours at {center.name}", with: "including ours at {centre.name}") },
+            lineText: "{centre.name}", message: "`{centre.name}` is not a placeholder OpenDoor fills"),
+        BadFile(
+            name: "a placeholder dialogue.yaml doesn't fill", file: "dialogue.yaml",
+            edit: { $0.replacingOccurrences(of: "pick_option: Please pick {choices}", with: "pick_option: Please pick {choises}") },
+            lineText: "{choises}", message: "`{choises}` is not a placeholder OpenDoor fills"),
+        BadFile(
             name: "a YAML syntax error", file: "intents/faq.yaml",
             edit: { $0.replacingOccurrences(of: "      - do i lose my progress\n", with: "      - do i lose my progress\n    - [broken\n") },
             lineText: "[broken", message: "not valid YAML"),

@@ -348,14 +348,40 @@ struct SafetyTests {
         #expect(diagnostics.contains { $0.message.contains("“danger” is missing") })
     }
 
-    @Test("A file that can't be read names the file")
+    @Test("A file that can't be read is named by its path, folder included")
     func unreadable() {
         let url = URL(fileURLWithPath: "/nonexistent/safety.yaml")
         #expect {
             try SafetyRules.load(from: url)
         } throws: { error in
-            (error as? KnowledgeError)?.diagnostics.first?.file == "safety.yaml"
+            (error as? KnowledgeError)?.diagnostics.first?.file == "/nonexistent/safety.yaml"
         }
+    }
+
+    @Test("A placeholder a crisis reply can't fill is an error at its line, with the folder's path")
+    func unknownPlaceholder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "name: Oak House\nphone: (555) 010-0000\n".write(
+            to: folder.appendingPathComponent("center.yaml"), atomically: true, encoding: .utf8)
+        let url = folder.appendingPathComponent("safety.yaml")
+        let shipped = SafetyRulesText.shipped
+        for (typo, message) in [
+            ("{center.fone}", "center.yaml defines no `fone`"), ("{centre.phone}", "may name only center facts"),
+        ] {
+            let range = try #require(shipped.range(of: "{center.name}: {center.phone}."))
+            let broken = shipped.replacingCharacters(in: range, with: "{center.name}: \(typo).")
+            try broken.write(to: url, atomically: true, encoding: .utf8)
+            let error = try #require(throws: KnowledgeError.self) { try SafetyRules.load(from: url) }
+            let diagnostic = try #require(error.diagnostics.first { $0.message.contains(typo) }, "\(error.diagnostics)")
+            #expect(diagnostic.message.contains(message))
+            #expect(diagnostic.file == url.path)
+            #expect(diagnostic.line == SafetyRulesText.line(of: typo, in: broken))
+        }
+        // The shipped replies name only facts center.yaml defines.
+        try shipped.write(to: url, atomically: true, encoding: .utf8)
+        _ = try SafetyRules.load(from: url)
     }
 
     @Test(

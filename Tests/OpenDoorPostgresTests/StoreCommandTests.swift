@@ -140,6 +140,88 @@ struct StoreCommandTests {
         }
     }
 
+    @Test(
+        "copy knows a source by what it is: a link to a folder copied before is not a new source; a store can't be copied into itself",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func copySourceIdentity() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withTestDatabase { url in
+                let sqlite = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+                try await sqlite.addReplyCounts([ReplyCount(day: "2026-12-01", intent: "hours", count: 52)])
+                try await sqlite.close()
+                let link = directory.deletingLastPathComponent().appendingPathComponent("link-\(UUID().uuidString)")
+                try FileManager.default.createSymbolicLink(at: link, withDestinationURL: directory)
+                defer { try? FileManager.default.removeItem(at: link) }
+                for folder in [directory, link] {
+                    let copy = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(folder.path)", "--to", url])
+                    #expect(copy.status == 0, "\(copy.error)")
+                }
+                let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+                let replies = try await store.replyCounts(since: "")
+                try await store.close()
+                #expect(replies == [ReplyCount(day: "2026-12-01", intent: "hours", count: 52)], "counted twice: \(replies)")
+
+                let itself = try await Self.opendoor(["callbacks", "copy", "--from", url, "--to", url])
+                #expect(itself.status == 1)
+                #expect(itself.error.contains("can't be copied into itself"), "\(itself.error)")
+            }
+        }
+    }
+
+    @Test(
+        "staff commands never create a store in a database without one, and say which store they looked at",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func staffCommandsNeverCreate() async throws {
+        try await withTestDatabase { url in
+            for arguments in [["callbacks", "list"], ["callbacks", "export"], ["crisis-counts"], ["callbacks", "mark", "ABC-123", "closed"]] {
+                let result = try await Self.opendoor(arguments + ["--store", url])
+                #expect(result.status == 1, "\(arguments): \(result.output)")
+                #expect(result.error.contains("holds no OpenDoor callback store"), "\(result.error)")
+                #expect(result.error.contains("chosen by --store"), "\(result.error)")
+            }
+            let tables = try await withConnection(url) { connection in
+                try await connection.query(
+                    "SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public'", logger: quietLogger
+                ).collect().first?.decode(Int.self)
+            }
+            #expect(tables == 0, "the database was left as it was")
+        }
+    }
+
+    @Test(
+        "a database that refuses the connection fails at once with PostgreSQL's reason, not a time-out",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func refusedConnections() async throws {
+        let admin = try #require(testPostgresURL.flatMap { URLComponents(string: $0) })
+        var noDatabase = admin
+        noDatabase.path = "/opendoor_no_such_database"
+        var noRole = admin
+        noRole.user = "opendoor_no_such_role"
+        var closedPort = admin
+        closedPort.port = 1
+        try await withTemporaryDirectory { directory in
+            try await SQLiteCallbackStore(directory: directory, logger: quietLogger).close()
+            for (components, reason) in [
+                (noDatabase, #"database "opendoor_no_such_database" does not exist"#),
+                (noRole, #"role "opendoor_no_such_role" does not exist"#),
+                (closedPort, "onnection refused"),
+            ] {
+                let url = try #require(components.string)
+                let result = try await Self.opendoor(["callbacks", "list", "--store", url])
+                #expect(result.status == 1)
+                #expect(result.error.contains(reason), "\(result.error)")
+                #expect(!result.error.contains("did not answer in time"), "\(result.error)")
+                let copy = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
+                #expect(copy.status == 1)
+                #expect(copy.error.contains(reason), "\(copy.error)")
+                #expect(!copy.error.contains("--store"), "copy names --to, not --store: \(copy.error)")
+            }
+        }
+    }
+
     @Test("a store URL that can't work is refused before anything runs, saying why")
     func badStoreArguments() async throws {
         let scheme = try await Self.opendoor(["callbacks", "list", "--store", "mysql://me@host/db"])

@@ -28,7 +28,14 @@ struct TimeoutTests {
             _ = try channel.readInbound(as: ByteBuffer.self)
         }
 
+        /// Answers a message, as the session does: marked answered, then written.
         func reply() throws {
+            stop.answered(at: loop.now)
+            try refuse()
+        }
+
+        /// Writes a refusal (or a `hello`'s reply): a write that answers no message.
+        func refuse() throws {
             try channel.writeOutbound(ByteBuffer(string: "answer\n"))
             _ = try channel.readOutbound(as: ByteBuffer.self)
         }
@@ -89,7 +96,7 @@ struct TimeoutTests {
         try connection.receive(" one more")
         #expect(connection.stop.reason == nil)
         connection.wait(1.1)
-        #expect(connection.stop.reason == .idle, "the second line started 30 s ago and has no line break yet")
+        #expect(connection.stop.reason == .lineTimeout, "the second line started 30 s ago and has no line break yet")
     }
 
     @Test("A visitor whose line is still unanswered is not idle; a blank line owes no answer")
@@ -107,5 +114,26 @@ struct TimeoutTests {
         try blank.receive(" \r\n")
         blank.wait(10.1)
         #expect(blank.stop.reason == .idle, "a blank line is skipped without an answer, so it can't hold the line open")
+    }
+
+    @Test("Only answered messages are activity: blank lines, refusals and dropped lines are not")
+    func onlyMessagesCount() throws {
+        let connection = try Connection(idle: 10)
+        for _ in 0..<4 {
+            connection.wait(2)
+            try connection.receive("\n")
+            try connection.receive("x\n")
+            try connection.refuse()
+        }
+        #expect(connection.stop.reason == nil)
+        connection.wait(2.1)
+        #expect(connection.stop.reason == .idle, "idle 10 s after opening, whatever was refused meanwhile")
+
+        // A line refused without a reply (a flood past the rate limit) owes the visitor nothing.
+        let dropped = try Connection(idle: 10)
+        try dropped.receive("what if i relapsed\n")
+        dropped.stop.dropped(at: dropped.loop.now)
+        dropped.wait(10.1)
+        #expect(dropped.stop.reason == .idle)
     }
 }

@@ -75,6 +75,35 @@ struct ReliabilityTests {
         try await store.close()
     }
 
+    @Test(
+        "chat stopped by SIGTERM, SIGINT or SIGHUP closes its store: callbacks.sqlite alone holds the request",
+        arguments: [SIGTERM, SIGINT, SIGHUP])
+    func stopSignalCheckpoints(_ signal: Int32) async throws {
+        let data = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path])
+        _ = try chat.nextReply()
+        let replies = try chat.exchange(Self.script(phone: "470 555 0143"))
+        let confirmation = try #require(replies.last).text
+        let code = try #require(
+            confirmation.range(of: #"[A-Z0-9]{3}-[A-Z0-9]{3}"#, options: .regularExpression), "\(replies.map(\.text))")
+        let saved = String(confirmation[code])
+        // Standard input stays open: the chat ends by the signal alone.
+        chat.stop(signal)
+        #expect(chat.process.terminationReason == .exit && chat.process.terminationStatus == 128 + signal)
+
+        // Only the database file, as a backup that copies callbacks.sqlite alone would have it.
+        let copy = Self.temporaryDirectory()
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(
+            at: data.appendingPathComponent("callbacks.sqlite"), to: copy.appendingPathComponent("callbacks.sqlite"))
+        let store = try SQLiteCallbackStore(directory: copy, logger: Logger(label: "test"))
+        let found = try await store.find(reference: saved)
+        try await store.close()
+        #expect(found?.phone.e164 == "+14705550143", "the request was left in the write-ahead log")
+    }
+
     @Test("Hundreds of conversations confirming at once: every request stored once")
     func manyAtOnce() async throws {
         let assistant = try Self.assistant()

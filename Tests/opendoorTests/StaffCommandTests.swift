@@ -79,6 +79,44 @@ struct StaffCommandTests {
         #expect(!references.contains { after.output.contains($0) })
     }
 
+    @Test("purge at a terminal deletes only on the word yes; a retention it can't read is an error, not 90 days")
+    func purgeTakesOnlyYes() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let references = try await Self.makeStore(data, count: 2)
+
+        // `script` gives the command a terminal, and types what it reads from its own input.
+        let command = [OpenDoorProcess.binary.path, "callbacks", "purge", "--older-than", "0", "--data", data.path]
+        let terminal = Process()
+        terminal.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        terminal.arguments = ["-qec", command.joined(separator: " "), "/dev/null"]
+        let input = Pipe()
+        let output = Pipe()
+        terminal.standardInput = input
+        terminal.standardOutput = output
+        try terminal.run()
+        input.fileHandleForWriting.write(Data("y\n".utf8))
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        terminal.waitUntilExit()
+        #expect(said.contains("Nothing was deleted"), "\(said)")
+        #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
+
+        let environment = Process()
+        environment.executableURL = OpenDoorProcess.binary
+        environment.arguments = ["callbacks", "purge", "--yes", "--data", data.path]
+        environment.environment = ProcessInfo.processInfo.environment.merging(["OPENDOOR_RETENTION_DAYS": "xyz"]) { $1 }
+        let errors = Pipe()
+        environment.standardError = errors
+        environment.standardOutput = FileHandle.nullDevice
+        try environment.run()
+        let error = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        environment.waitUntilExit()
+        #expect(environment.terminationStatus == 64)
+        #expect(error.contains("OPENDOOR_RETENTION_DAYS") && error.contains("xyz"), "\(error)")
+        #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[1]))
+    }
+
     @Test("backup writes a complete copy once, into a file or a dated file in a folder, and never overwrites")
     func backup() async throws {
         let folder = try Self.temporaryDirectory()
@@ -105,6 +143,56 @@ struct StaffCommandTests {
         #expect(dated.status == 0, "\(dated.error)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(names.contains { $0.hasPrefix("callbacks-") && $0.hasSuffix(".sqlite") }, "\(names)")
+    }
+
+    @Test("messages blame what is wrong: the backup's destination, a missing knowledge folder, a host, a second password line")
+    func messagesNameTheCause() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        _ = try await Self.makeStore(data, count: 1)
+        let existing = folder.appendingPathComponent("existing.sqlite")
+        try Data().write(to: existing)
+
+        let onExisting = try OpenDoorProcess.run(["callbacks", "backup", existing.path, "--data", data.path])
+        #expect(onExisting.status == 1)
+        #expect(onExisting.error.contains("No backup was written") && onExisting.error.contains("already there"))
+        #expect(!onExisting.error.contains("--data") && !onExisting.error.contains("Could not open the callback database"))
+        #expect(!onExisting.error.contains("error opendoor"), "no raw log line: \(onExisting.error)")
+
+        let missingFolder = try OpenDoorProcess.run(["callbacks", "backup", "/nonexistent/dir/copy.sqlite", "--data", data.path])
+        #expect(missingFolder.status == 1)
+        #expect(missingFolder.error.contains("the folder /nonexistent/dir does not exist"), "\(missingFolder.error)")
+        #expect(!missingFolder.error.contains("There is no callback database"))
+
+        let knowledge = try OpenDoorProcess.run(["ask", "hello", "--knowledge", "/nonexistent"])
+        #expect(knowledge.status == 1)
+        #expect(knowledge.error.contains("There is no folder here"), "\(knowledge.error)")
+
+        let host = try OpenDoorProcess.run(["serve", "--host", "999.1.1.1", "--port", "0", "--json-port", "0", "--data", data.path])
+        #expect(host.status != 0)
+        #expect(host.error.contains("Check --host") && !host.error.contains("Another program"), "\(host.error)")
+
+        let once = try OpenDoorProcess.run(["staff-user", "add", "dana", "--data", data.path], input: "pw-only-once")
+        #expect(once.status == 1)
+        #expect(once.error.contains("must be given twice"), "\(once.error)")
+    }
+
+    @Test("a crisis reply naming a fact center.yaml lacks stops ask with safety.yaml:line, its folder included")
+    func crisisReplyPlaceholder() throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let knowledge = folder.appendingPathComponent("k12")
+        try FileManager.default.copyItem(at: OpenDoorProcess.knowledge, to: knowledge)
+        let safety = knowledge.appendingPathComponent("safety.yaml")
+        let text = try String(contentsOf: safety, encoding: .utf8)
+        let range = try #require(text.range(of: "{center.name}: {center.phone}."))
+        try text.replacingCharacters(in: range, with: "{center.name}: {center.fone}.").write(
+            to: safety, atomically: true, encoding: .utf8)
+        let ask = try OpenDoorProcess.run(["ask", "--knowledge", knowledge.path, "i took 30 pills"])
+        #expect(ask.status == 1)
+        #expect(!ask.output.contains("{center.fone}"), "shown to a visitor: \(ask.output)")
+        #expect(ask.error.contains("\(safety.path):") && ask.error.contains("{center.fone}"), "\(ask.error)")
     }
 
     @Test("chat leaves everything in callbacks.sqlite itself: a copy of that file alone lists every request")

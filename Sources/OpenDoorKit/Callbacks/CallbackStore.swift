@@ -144,10 +144,15 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
         Self(.cannotOpen, path: path, reason: reason, file: file, line: line)
     }
 
-    /// The database (or its folder) at `path` is read-only.
-    public static func readOnly(path: String? = nil, file: String = #fileID, line: Int = #line) -> Self {
-        Self(.readOnly, path: path, reason: nil, file: file, line: line)
+    /// The database (or its folder) at `path` is read-only; `reason` says why, when known (a read-only mount).
+    public static func readOnly(
+        path: String? = nil, reason: String? = nil, file: String = #fileID, line: Int = #line
+    ) -> Self {
+        Self(.readOnly, path: path, reason: reason, file: file, line: line)
     }
+
+    /// The reason a read-only mount gives.
+    public static let readOnlyMount = "its file system is mounted read-only"
 
     /// The disk holding `path` is full.
     public static func diskFull(path: String? = nil, file: String = #fileID, line: Int = #line) -> Self {
@@ -243,6 +248,9 @@ extension CallbackStoreError: CustomStringConvertible, CustomDebugStringConverti
         case .replaced:
             return "The callback database\(place) was \(reason ?? "deleted or replaced") while OpenDoor had it open; "
                 + "nothing more was saved into the old file. Keep the old file if you moved it: it holds requests."
+        case .readOnly where reason == Self.readOnlyMount:
+            return "The callback database\(place) is read-only (\(Self.readOnlyMount)), so nothing can be saved. "
+                + "Mount it read-write, or choose another folder with --data."
         case .readOnly:
             return "The callback database\(place) is read-only, so nothing can be saved. "
                 + "Give this user write access to the folder and its files, or choose another folder with --data."

@@ -5,8 +5,7 @@ extension CallbackStoreError {
         let because = reason.map { " (\($0))" } ?? ""
         switch code {
         case .cannotOpen, .notFound, .permissionDenied:
-            return "Could not use the callback database at \(url)\(because). "
-                + "Check the URL given by --store or $OPENDOOR_STORE."
+            return "Could not use the callback database at \(url)\(because)."
         case .readOnly:
             return "The callback database at \(url) accepts no writes (a standby, or a read-only user or "
                 + "session), so nothing can be saved. Point --store at the primary server with a user that may write."

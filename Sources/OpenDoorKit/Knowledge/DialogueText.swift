@@ -38,6 +38,8 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case chatFull = "chat_full"
     /// Before closing a chat the visitor left idle.
     case idleClose = "idle_close"
+    /// Before closing a chat whose line took too long to arrive whole.
+    case lineTimeoutClose = "line_timeout_close"
     /// To everyone connected when the server shuts down.
     case shutdownClose = "shutdown_close"
     /// A line over the length limit; `{limit}` is the limit in bytes.

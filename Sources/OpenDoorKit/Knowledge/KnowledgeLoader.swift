@@ -24,6 +24,15 @@ struct KnowledgeLoader {
     }
 
     mutating func load() throws(KnowledgeError) -> Knowledge {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw KnowledgeError(diagnostics: [
+                KnowledgeDiagnostic(
+                    .error, file: directory.path,
+                    "There is no folder here. Point --knowledge (or $OPENDOOR_KNOWLEDGE) at the knowledge folder, the one that holds center.yaml."
+                )
+            ])
+        }
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("center.yaml").path) else {
             throw KnowledgeError(diagnostics: [
                 KnowledgeDiagnostic(
@@ -109,7 +118,10 @@ struct KnowledgeLoader {
     /// A file's path as diagnostics show it: relative to the current folder when it is inside it
     /// (`Knowledge/intents/faq.yaml`), else in full (`/srv/center/intents/faq.yaml`), so that an
     /// editor can open it whatever folder `--knowledge` named.
-    private func relative(_ url: URL) -> String {
+    private func relative(_ url: URL) -> String { Self.displayPath(url) }
+
+    /// A path as diagnostics show it (see `relative`); the safety rules name their file the same way.
+    static func displayPath(_ url: URL) -> String {
         let path = url.standardizedFileURL.path
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
         let base = current.hasSuffix("/") ? current : current + "/"
@@ -253,6 +265,7 @@ struct KnowledgeLoader {
                     reader.error(intentFields["action"], "Unknown action `\(rawAction)`. Use one of: \(names).")
                 }
             }
+            checkUnknownPlaceholders(rawAnswer, node: intentFields["answer"], reader: &reader) { $0.hasPrefix("center.") }
             let answer = renderChecked(rawAnswer, node: intentFields["answer"], center: center, reader: &reader)
             let examples = reader.textList(intentFields["examples"], key: "examples", in: entry, required: true)
             if intentFields["examples"] != nil, examples.count < Self.minimumExamples {
@@ -377,6 +390,10 @@ struct KnowledgeLoader {
         for key in DialogueKey.allCases {
             guard let text = reader.text(entries[key.rawValue], key: key.rawValue, in: messagesNode, required: true)
             else { continue }
+            checkUnknownPlaceholders(text, node: entries[key.rawValue], reader: &reader) { name in
+                name.hasPrefix("center.") || name.hasPrefix("request.") || name == "limit"
+                    || (name == "choices" && key == .pickOption)
+            }
             checkRequestPlaceholders(text, node: entries[key.rawValue], reader: &reader)
             checkLimitPlaceholder(text, key: key, node: entries[key.rawValue], reader: &reader)
             messages[key] = renderChecked(text, node: entries[key.rawValue], center: center, reader: &reader)
@@ -416,6 +433,18 @@ struct KnowledgeLoader {
             reader.warning(node, "`line_too_long` doesn’t say the limit: add `{limit}` (the limit in bytes).")
         } else if key != .lineTooLong && named {
             reader.error(node, "`{limit}` is filled only in `line_too_long`; here it would be shown as written.")
+        }
+    }
+
+    /// A `{…}` OpenDoor doesn't fill would reach visitors as written: an error at its line.
+    /// (`{center.KEY}`, `{request.KEY}` and `{limit}` that are let through here have their own checks.)
+    private func checkUnknownPlaceholders(
+        _ text: String, node: Node?, reader: inout YAMLReader, filled: (String) -> Bool
+    ) {
+        for name in Placeholders.names(in: text) where !filled(name) {
+            reader.error(
+                line: Self.line(of: "{\(name)}", in: node),
+                "`{\(name)}` is not a placeholder OpenDoor fills, so visitors would see it as written. Fix the name (e.g. `{center.phone}`) or remove the braces.")
         }
     }
 

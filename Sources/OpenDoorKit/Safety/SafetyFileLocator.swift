@@ -43,6 +43,21 @@ struct SafetyFileLocator {
         return line
     }
 
+    /// The node at `path`, when there is one.
+    func node(at path: [SafetyFilePath]) -> Node? {
+        var node = root
+        for step in path {
+            switch step {
+            case .key(let name):
+                node = node?.mapping?.first(where: { $0.key.string == name })?.value
+            case .index(let index):
+                guard let items = node?.sequence, index < items.count else { return nil }
+                node = items[items.index(items.startIndex, offsetBy: index)]
+            }
+        }
+        return node
+    }
+
     /// The line of each of the first `count` items of the list at `path`, as `line(at: path + [.index(i)])` gives
     /// it, found in one walk down the tree instead of one walk per item.
     func itemLines(at path: [SafetyFilePath], count: Int) -> [Int?] {

@@ -2,11 +2,11 @@ import Foundation
 import Yams
 
 extension SafetyRules {
-    /// Reads and checks a safety file; the diagnostics name it by its file name.
+    /// Reads and checks a safety file; the diagnostics name it by its path, as the knowledge loader's do.
     ///
     /// - Throws: `KnowledgeError` with every problem found, each with file and line.
     public static func load(from url: URL) throws -> SafetyRules {
-        let file = url.lastPathComponent
+        let file = KnowledgeLoader.displayPath(url)
         let yaml: String
         do {
             yaml = try String(contentsOf: url, encoding: .utf8)
@@ -15,9 +15,19 @@ extension SafetyRules {
                 KnowledgeDiagnostic(.error, file: file, "could not read the safety rules (\(error.localizedDescription))")
             ])
         }
-        var rules = try parse(yaml: yaml, file: file)
+        var rules = try parse(yaml: yaml, file: file, centerKeys: centerKeys(besides: url))
         rules.model = try SafetyModel.load(besides: url)
         return rules
+    }
+
+    /// The keys `center.yaml` beside a safety file defines, or nil when it can't be read (the knowledge
+    /// loader reports that); replies may name only these as `{center.KEY}`.
+    static func centerKeys(besides url: URL) -> Set<String>? {
+        let center = url.deletingLastPathComponent().appendingPathComponent("center.yaml")
+        guard let text = try? String(contentsOf: center, encoding: .utf8),
+            let root = try? Yams.compose(yaml: text), let mapping = root.mapping
+        else { return nil }
+        return Set(mapping.compactMap { $0.key.string })
     }
 
     /// Checks and parses the text of a safety file.
@@ -25,8 +35,9 @@ extension SafetyRules {
     /// - Parameters:
     ///   - yaml: The file's text.
     ///   - file: The name to put in diagnostics, e.g. `safety.yaml`.
+    ///   - centerKeys: The facts center.yaml defines, when known: a reply naming another is an error.
     /// - Throws: `KnowledgeError` with every problem found, each with file and line.
-    public static func parse(yaml: String, file: String) throws -> SafetyRules {
+    public static func parse(yaml: String, file: String, centerKeys: Set<String>? = nil) throws -> SafetyRules {
         // The YAML is parsed once into Yams' node tree; the decoder and the line lookups both read that tree.
         let root: Node?
         do {
@@ -47,7 +58,7 @@ extension SafetyRules {
         } catch {
             throw KnowledgeError(diagnostics: [locator.diagnostic(for: error, file: file)])
         }
-        var checker = SafetyRulesChecker(file: file, locator: locator)
+        var checker = SafetyRulesChecker(file: file, locator: locator, centerKeys: centerKeys)
         let rules = checker.check(decoded)
         if let rules, !checker.diagnostics.contains(where: { $0.severity == .error }) {
             return rules
@@ -60,13 +71,16 @@ extension SafetyRules {
 private struct SafetyRulesChecker {
     let file: String
     let locator: SafetyFileLocator
+    /// The facts center.yaml defines, when known.
+    let centerKeys: Set<String>?
     var diagnostics: [KnowledgeDiagnostic] = []
     /// Pattern positions parsed so far (the vocabulary is fixed once the lists are read).
     private var parsedPositions = SafetyPattern.Cache()
 
-    init(file: String, locator: SafetyFileLocator) {
+    init(file: String, locator: SafetyFileLocator, centerKeys: Set<String>?) {
         self.file = file
         self.locator = locator
+        self.centerKeys = centerKeys
     }
 
     mutating func check(_ decoded: SafetyFile) -> SafetyRules? {
@@ -90,6 +104,8 @@ private struct SafetyRulesChecker {
                 continue
             }
             let reply = entry.reply.trimmingCharacters(in: .whitespacesAndNewlines)
+            checkPlaceholders(entry.reply, at: path + [.key("reply")])
+            if let own = entry.checkReply { checkPlaceholders(own, at: path + [.key("check_reply")]) }
             for number in ["988", "911"] where !reply.contains(number) {
                 error(at: path + [.key("reply")], "the reply for “\(id)” must give \(number); every crisis reply does")
             }
@@ -111,6 +127,7 @@ private struct SafetyRulesChecker {
                 SafetyRules.Category(
                     id: id, reply: reply, patterns: patterns, checkReply: checkReply, checkPatterns: checkPatterns))
         }
+        if let checkIn = decoded.checkIn { checkPlaceholders(checkIn, at: [.key("check_in")]) }
         if let checkIn = decoded.checkIn, !checkIn.contains("988") {
             error(at: [.key("check_in")], "the check-in question must give 988 (call or text), so help is one tap away")
         }
@@ -231,6 +248,19 @@ private struct SafetyRulesChecker {
         guard parsedUnless.count == entry.unless.count else { return nil }
         return SafetyRules.Pattern(
             source: entry.match, unless: entry.unless, line: line, parsed: parsed, parsedUnless: parsedUnless)
+    }
+
+    /// A reply may name only `{center.KEY}` facts center.yaml defines: anything else would reach a person in
+    /// crisis as written, in place of the center's name or number.
+    private mutating func checkPlaceholders(_ text: String, at path: [SafetyFilePath]) {
+        for name in Placeholders.names(in: text) where !Placeholders.isCenterFact(name, centerKeys: centerKeys) {
+            let line = KnowledgeLoader.line(of: "{\(name)}", in: locator.node(at: path)) ?? locator.line(at: path)
+            let fix =
+                name.hasPrefix("center.")
+                ? "center.yaml defines no `\(name.dropFirst("center.".count))`; add it there or fix the name"
+                : "replies may name only center facts, e.g. `{center.name}` and `{center.phone}`"
+            error(line: line, "`{\(name)}` would be shown as written in a crisis reply: \(fix)")
+        }
     }
 
     private mutating func error(at path: [SafetyFilePath], keyLine: Bool = false, _ message: String) {
