@@ -93,8 +93,9 @@ public struct Conversation: Sendable {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
         }
         if let pending = pendingCheckIn {
-            // Every answer to a check-in is read as one: yes, no, or asked again; never a form answer.
-            return .reply(checkInAnswer(message, to: pending))
+            // An answer to a check-in is read as one: yes, no, or asked again; never a form answer. Only a
+            // question the knowledge clearly answers moves on ("what if i relapsed").
+            if let reply = checkInAnswer(message, to: pending) { return .reply(reply) }
         }
         if afterCrisis {
             afterCrisis = false
@@ -341,12 +342,11 @@ public struct Conversation: Sendable {
         }
         guard answers.contains(text, .change) else { return nil }
         // The new value is what follows the last "to", "is" or "be": "change the time to morning".
-        let lowered = text.lowercased()
         let values = [" to ", " is ", " be ", " its ", " it’s ", " it's "].compactMap { marker in
-            lowered.range(of: marker, options: .backwards).map { String(text[$0.upperBound...]) }
+            text.range(of: marker, options: [.backwards, .caseInsensitive]).map { String(text[$0.upperBound...]) }
         }
         if answers.contains(text, .timeField) || values.contains(where: { readTime($0) != nil }) {
-            if let time = values.lazy.compactMap(readTime).first {
+            if let time = values.compactMap({ readTime($0) }).first {
                 bestTime = time
                 return stepReply(.summary)
             }
@@ -355,7 +355,7 @@ public struct Conversation: Sendable {
         if answers.contains(text, .phoneField) { return editStep(.callbackPhone) }
         if answers.contains(text, .voicemailField) { return editStep(.callbackVoicemail) }
         if answers.contains(text, .nameField) {
-            if let given = values.lazy.compactMap(answers.name(in:)).first {
+            if let given = values.compactMap({ answers.name(in: $0) }).first {
                 name = given
                 return stepReply(.summary)
             }
@@ -504,9 +504,11 @@ public struct Conversation: Sendable {
     /// The reply to an answer to a check-in: the crisis reply for a worrying answer (a yes, unsure, or a no with
     /// something alarming), thanks and the way back for a reassuring one (with what else was typed in the same
     /// line: "no. 470 555 0123"), the question once more, gently, for anything else.
-    private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply {
+    private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
         pendingCheckIn = nil
-        switch answers.checkIn(message, worrying: pending.worrying) {
+        let reading = answers.checkIn(message, worrying: pending.worrying)
+        if reading == .unclear, movesOn(message) { return nil }
+        switch reading {
         case .worrying:
             let rule = SafetyRuleID(rawValue: "check_in/answered_\(pending.worrying)")
             return crisisReply(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
@@ -529,6 +531,21 @@ public struct Conversation: Sendable {
             return reply
         }
     }
+
+    /// Whether a message that doesn't answer a check-in is a question of its own that the knowledge clearly
+    /// answers ("what if i relapsed"): then it is answered as usual. Evasive ones ("does it matter", "why are you
+    /// asking me that") are not.
+    private func movesOn(_ message: String) -> Bool {
+        guard TextNormalizer.words(message).count >= 3 else { return false }
+        let result = responder.matcher.match(message)
+        guard case .answer(let id) = result.decision, assistant.knowledge.intent(id)?.action == .answer else {
+            return false
+        }
+        return result.confidence >= Self.movesOnConfidence
+    }
+
+    /// How sure the matcher must be that a message after a check-in is a question of its own.
+    static let movesOnConfidence = 0.6
 
     /// `lead`, then the way back: what else the message said, answered as if said alone, or the step again.
     private mutating func backFromCheckIn(_ message: String, lead: String) -> Reply {
@@ -566,7 +583,7 @@ public struct Conversation: Sendable {
             if let number = PhoneNumber.find(in: message) { phone = number }
             return nil
         case .callbackTime:
-            guard let time = rest.reversed().lazy.compactMap(readTime).first else { return nil }
+            guard let time = rest.reversed().compactMap({ readTime($0) }).first else { return nil }
             bestTime = time
             return advance(to: .callbackVoicemail)
         case .open, .ended:
