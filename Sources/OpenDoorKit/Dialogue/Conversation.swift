@@ -507,7 +507,9 @@ public struct Conversation: Sendable {
     private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
         pendingCheckIn = nil
         let reading = answers.checkIn(message, worrying: pending.worrying)
-        if reading == .unclear, movesOn(message) { return nil }
+        // After "are you safe right now?" (asked after a denial), anything else is handled as usual ("Jo" at the
+        // name step); after the first question, only a question the knowledge clearly answers moves on.
+        if reading == .unclear, pending.worrying == .no || movesOn(message) { return nil }
         switch reading {
         case .worrying:
             let rule = SafetyRuleID(rawValue: "check_in/answered_\(pending.worrying)")
@@ -536,7 +538,7 @@ public struct Conversation: Sendable {
     /// answers ("what if i relapsed"): then it is answered as usual. Evasive ones ("does it matter", "why are you
     /// asking me that") are not.
     private func movesOn(_ message: String) -> Bool {
-        guard TextNormalizer.words(message).count >= 3 else { return false }
+        guard looksLikeQuestion(message), TextNormalizer.words(message).count >= 3 else { return false }
         let result = responder.matcher.match(message)
         guard case .answer(let id) = result.decision, assistant.knowledge.intent(id)?.action == .answer else {
             return false

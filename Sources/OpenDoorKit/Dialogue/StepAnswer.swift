@@ -85,8 +85,12 @@ struct StepAnswer {
     /// "goodbye", "weekends"), and not a time. Nil when the answer holds no name.
     func name(in text: String) -> String? {
         guard !text.contains("?") else { return nil }
-        // The first clause only: "its Jo, thanks" is Jo.
-        let clause = text.prefix { !",.;!\n".contains($0) }
+        // The first clause that says something: "its Jo, thanks" and "hi, its Ana" are Jo and Ana.
+        let clauses = text.split(whereSeparator: { ",.;!\n".contains($0) })
+        let clause = clauses.first { clause in
+            let words = TextNormalizer.words(String(clause)).map { Substring($0) }
+            return leadingFillers(in: words) < words.count
+        } ?? ""
         var words = clause.split(whereSeparator: \.isWhitespace).map(String.init)
         var lowered = words.map { Substring($0.lowercased().filter(\.isLetter)) }
         if let cut = lowered.indices.dropFirst().first(where: { Self.clauseBreaks.contains(lowered[$0]) }) {
