@@ -425,7 +425,7 @@ public struct LoadBenchmark: Sendable {
         return fields[0..<3].joined(separator: " ")
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    package static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
@@ -441,7 +441,7 @@ public struct LoadBenchmark: Sendable {
     }
 
     /// One table row: each cell right-aligned in its width.
-    static func row(_ cells: [String], _ widths: [Int]) -> String {
+    package static func row(_ cells: [String], _ widths: [Int]) -> String {
         "  " + zip(cells, widths).map { pad($0, $1) }.joined(separator: "  ")
     }
 

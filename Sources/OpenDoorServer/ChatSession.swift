@@ -133,7 +133,15 @@ struct ChatSession: Sendable {
                         await conversation.respond(to: message, store: store)
                     }
                 } else {
-                    reply = await conversation.respond(to: message, store: store)
+                    // Most messages need no waiting: answered without an async call (each one a task switch).
+                    switch conversation.respondAtOnce(to: message, store: store) {
+                    case .replied(let answer)?:
+                        reply = answer
+                    case .waiting(let step)?:
+                        reply = await conversation.finish(step, store: store)
+                    case nil:
+                        reply = await conversation.respond(to: message, store: store)
+                    }
                 }
                 try await send(.reply(reply), to: outbound)
                 let latency = ContinuousClock.now - started

@@ -23,8 +23,8 @@ enum ClientInput: Hashable, Sendable {
 
     private static func parseJSON(_ line: String) -> ClientInput {
         if isBlank(line) { return .blank }
-        guard let fields = JSONLineReader.stringFields(line) else { return .invalid(.invalidJSON) }
-        return interpret(type: fields["type"], text: fields["text"])
+        guard let fields = JSONLineReader.typeAndText(line) else { return .invalid(.invalidJSON) }
+        return interpret(type: fields.type, text: fields.text)
     }
 
     /// Whether every character of `line` is whitespace.

@@ -34,9 +34,15 @@ package enum FuzzEntryPoints {
         return lines
     }
 
-    /// When the strict reader takes a line, Foundation must read the same `type` and `text` from it.
+    /// When the strict reader takes a line, Foundation must read the same `type` and `text` from it, and so must the
+    /// reader's own two ways (all string fields, and only `type` and `text`).
     package static func checkJSON(_ line: String) {
-        guard let fields = JSONLineReader.stringFields(line),
+        let read = JSONLineReader.typeAndText(line)
+        let all = JSONLineReader.stringFields(line)
+        precondition(
+            (read == nil) == (all == nil) && read?.type == all?["type"] && read?.text == all?["text"],
+            "the JSON reader's two ways of reading a line disagree")
+        guard let fields = all,
             let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
         else { return }
         for key in ["type", "text"] {

@@ -12,10 +12,61 @@ package enum JSONLineReader {
     /// The top-level string members of the object on `line`, or nil when the line is not exactly one JSON
     /// object (whitespace around it allowed).
     package static func stringFields(_ line: String) -> [String: String]? {
+        var fields: [String: String] = [:]
+        return read(line, into: &fields) ? fields : nil
+    }
+
+    /// The top-level `type` and `text` members that are strings, as ``stringFields(_:)`` reads them, or nil when
+    /// the line is not exactly one JSON object; without a dictionary (every client line is read here).
+    package static func typeAndText(_ line: String) -> (type: String?, text: String?)? {
+        var fields = TypeAndText()
+        return read(line, into: &fields) ? (fields.type, fields.text) : nil
+    }
+
+    private static func read<Fields: FieldSink>(_ line: String, into fields: inout Fields) -> Bool {
         var line = line
         return line.withUTF8 { bytes in
             var reader = Reader(bytes: bytes)
-            return reader.topLevelObject()
+            return reader.topLevelObject(into: &fields)
+        }
+    }
+
+    /// Where the string members of the object go.
+    fileprivate protocol FieldSink {
+        mutating func take(_ key: String, _ value: String)
+    }
+
+    private struct TypeAndText: FieldSink {
+        var type: String?
+        var text: String?
+
+        mutating func take(_ key: String, _ value: String) {
+            switch key {
+            case "type": type = value
+            case "text": text = value
+            default: break
+            }
+        }
+    }
+
+    /// The keys seen so far, to refuse one given twice: the first two (all a client line usually has) without
+    /// allocating, the rest in a set.
+    private struct SeenKeys {
+        private var first: String?
+        private var second: String?
+        private var more: Set<String> = []
+
+        /// False when `key` was seen before.
+        mutating func insert(_ key: String) -> Bool {
+            if key == first || key == second || (!more.isEmpty && more.contains(key)) { return false }
+            if first == nil {
+                first = key
+            } else if second == nil {
+                second = key
+            } else {
+                return more.insert(key).inserted
+            }
+            return true
         }
     }
 
@@ -27,36 +78,35 @@ package enum JSONLineReader {
             self.bytes = bytes
         }
 
-        mutating func topLevelObject() -> [String: String]? {
+        mutating func topLevelObject<Fields: FieldSink>(into fields: inout Fields) -> Bool {
             skipWhitespace()
-            guard peek() == UInt8(ascii: "{") else { return nil }
+            guard peek() == UInt8(ascii: "{") else { return false }
             index += 1
-            var fields: [String: String] = [:]
-            var keys: Set<String> = []
+            var keys = SeenKeys()
             skipWhitespace()
             if peek() == UInt8(ascii: "}") {
                 index += 1
             } else {
                 while true {
                     skipWhitespace()
-                    guard let key = string(), keys.insert(key).inserted else { return nil }
+                    guard let key = string(), keys.insert(key) else { return false }
                     skipWhitespace()
-                    guard expect(UInt8(ascii: ":")) else { return nil }
+                    guard expect(UInt8(ascii: ":")) else { return false }
                     skipWhitespace()
                     if peek() == UInt8(ascii: "\"") {
-                        guard let value = string() else { return nil }
-                        fields[key] = value
+                        guard let value = string() else { return false }
+                        fields.take(key, value)
                     } else {
-                        guard skipValue(depth: 1) else { return nil }
+                        guard skipValue(depth: 1) else { return false }
                     }
                     skipWhitespace()
                     if expect(UInt8(ascii: ",")) { continue }
-                    guard expect(UInt8(ascii: "}")) else { return nil }
+                    guard expect(UInt8(ascii: "}")) else { return false }
                     break
                 }
             }
             skipWhitespace()
-            return index == bytes.count ? fields : nil
+            return index == bytes.count
         }
 
         // MARK: - Values
@@ -251,5 +301,11 @@ package enum JSONLineReader {
         func isDigit(_ byte: UInt8) -> Bool {
             byte &- UInt8(ascii: "0") < 10
         }
+    }
+}
+
+extension Dictionary: JSONLineReader.FieldSink where Key == String, Value == String {
+    fileprivate mutating func take(_ key: String, _ value: String) {
+        self[key] = value
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import OpenDoorKit
 import OpenDoorLoad
 import OpenDoorServer
 
@@ -93,6 +94,14 @@ extension OpenDoor {
         @Option(help: "The chat server's log level (default: serve's own, info; debug adds a line per reply).")
         var serverLogLevel: LogOptions.Level?
 
+        @Flag(
+            help: """
+                Time the worst-case kinds in this process instead, starting no server: each kind's \
+                Conversation.receive and its parts (crisis check, matcher, phone search, words), to find which \
+                part a slow kind spends its time in.
+                """)
+        var inProcess = false
+
         @Flag(help: "Exit 1 when a floor is not met.")
         var strict = false
 
@@ -139,6 +148,10 @@ extension OpenDoor {
             let fileLimit = LoadBenchmark.raiseFileLimit()
             if let echoServerPort {
                 try await EchoServer(port: echoServerPort, logger: Logger(label: "opendoor.echo")).run()
+                return
+            }
+            if inProcess {
+                WorstCaseTiming.run(try options.loadAssistant(), rounds: max(1, worstMessages / 4))
                 return
             }
             let needed = max(connections, saturatedConnections, phases.contains(.idle) ? idleConnections : 0)
@@ -196,3 +209,49 @@ extension OpenDoor.Load {
 }
 
 extension LoadBenchmark.Phase: ExpressibleByArgument {}
+
+/// `opendoor load --in-process`: each worst-case kind timed in this process, whole and by part.
+enum WorstCaseTiming {
+    /// Times `rounds` messages of each kind (each to a fresh conversation, as a server's first message) and
+    /// prints p50, p99 and max of `Conversation.receive`, and the p50 of its costly parts on their own.
+    static func run(_ assistant: Assistant, rounds: Int) {
+        var logger = Logger(label: "opendoor.load")
+        logger.logLevel = .critical
+        let limit = ServerConfiguration().maximumLineLength
+        print("worst, in process: \(rounds) messages of each kind, each to a fresh conversation; ms")
+        let widths = [22, 6, 7, 7, 7, 9, 9, 9, 9]
+        print(
+            LoadBenchmark.row(
+                ["kind", "bytes", "p50", "p99", "max", "crisis", "match", "phone", "words"], widths))
+        for (kind, text) in WorstCaseMessages.all(maximumLineBytes: limit) {
+            var whole: [Double] = []
+            var parts: [[Double]] = Array(repeating: [], count: 4)
+            for _ in 0..<rounds {
+                var conversation = assistant.makeConversation(channel: .socket, logger: logger)
+                _ = conversation.start()
+                whole.append(milliseconds { _ = conversation.receive(text) })
+                parts[0].append(milliseconds { _ = assistant.safety.assess(text) })
+                parts[1].append(milliseconds { _ = assistant.responder.matcher.match(text) })
+                parts[2].append(milliseconds { _ = PhoneNumber.find(in: text) })
+                parts[3].append(milliseconds { _ = TextNormalizer.words(text) })
+            }
+            whole.sort()
+            let cells =
+                [
+                    kind, "\(text.utf8.count)", number(whole[whole.count / 2]),
+                    number(whole[min(whole.count - 1, whole.count * 99 / 100)]), number(whole[whole.count - 1]),
+                ] + parts.map { number($0.sorted()[$0.count / 2]) }
+            print(LoadBenchmark.row(cells, widths))
+        }
+    }
+
+    private static func milliseconds(_ body: () -> Void) -> Double {
+        let start = ContinuousClock.now
+        body()
+        return LoadBenchmark.seconds(ContinuousClock.now - start) * 1000
+    }
+
+    private static func number(_ value: Double) -> String {
+        String(format: "%.3f", value)
+    }
+}

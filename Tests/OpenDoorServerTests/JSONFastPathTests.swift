@@ -81,6 +81,10 @@ struct JSONFastPathTests {
             (#"{"type":"message","text":"a","n":1.}"#, .invalid(.invalidJSON)),
             (#"{"type":"message","text":"a","n":-}"#, .invalid(.invalidJSON)),
             (#"{"type":"message","text":"a","type":"bye"}"#, .invalid(.invalidJSON)),
+            // A key given twice after the first two (the reader keeps those two apart from the rest).
+            (#"{"a":1,"b":2,"c":3,"type":"message","c":4,"text":"a"}"#, .invalid(.invalidJSON)),
+            (#"{"a":1,"b":2,"c":3,"type":"message","d":4,"text":"a"}"#, .message("a")),
+            (#"{"a":1,"type":"message","b":2,"text":"a","text":"b"}"#, .invalid(.invalidJSON)),
             (#"{"type":"message","text":"\ud800"}"#, .invalid(.invalidJSON)),
             (#"{"type":"message","text":"\x"}"#, .invalid(.invalidJSON)),
             ("{\"type\":\"message\",\"text\":\"tab\there\"}", .invalid(.invalidJSON)),

@@ -8,6 +8,9 @@
 struct StepAnswer {
     /// The phrases of each kind, as words.
     private let phrases: [AnswerWord: [[Substring]]]
+    /// The phrases of each kind, their words joined by single spaces: what ``isOnly(_:_:)`` compares a message's
+    /// normalized words with, in one set lookup (it runs for every message).
+    private let wholePhrases: [AnswerWord: Set<String>]
 
     /// Words that turn the phrase right after them around.
     private static let negations: Set<Substring> = [
@@ -20,6 +23,7 @@ struct StepAnswer {
             phrases[kind] = list.map { $0.split(separator: " ") }.filter { !$0.isEmpty }
         }
         self.phrases = phrases
+        wholePhrases = phrases.mapValues { Set($0.map { $0.joined(separator: " ") }) }
     }
 
     /// The kind of answer among `kinds`, or nil when the sentence gives none or gives opposite ones.
@@ -201,9 +205,12 @@ struct StepAnswer {
     ]
 
     /// Whether the whole message is one phrase of a kind ("thank you", "hi there").
+    ///
+    /// The same as comparing the message's words with each phrase's: words never hold a space nor are empty, so
+    /// two lists of words are equal exactly when their words joined by spaces are.
     func isOnly(_ message: String, _ kind: AnswerWord) -> Bool {
-        let words = TextNormalizer.words(message).map { Substring($0) }
-        return (phrases[kind] ?? []).contains { $0 == words }
+        guard let whole = wholePhrases[kind], !whole.isEmpty else { return false }
+        return whole.contains(TextNormalizer.normalize(message))
     }
 
     private func found(in words: [Substring], kinds: [AnswerWord]) -> Set<AnswerWord> {
