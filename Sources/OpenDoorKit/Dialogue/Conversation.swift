@@ -206,14 +206,15 @@ public struct Conversation: Sendable {
 
     private mutating func beginCallback(phone early: PhoneNumber?, confidence: Double) -> Reply {
         offeredCallback = true
-        if callbackSent {
-            // One request per conversation: say it is already with the center rather than start again.
-            return ownReply(.callbackAlreadySent, options: [])
-        }
         guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
         if let early { phone = early }
         state = .callbackConsent
-        return stepReply(.callbackConsent, confidence: confidence)
+        var reply = stepReply(.callbackConsent, confidence: confidence)
+        if callbackSent {
+            // A request was already sent in this conversation: say so before asking about another one.
+            reply.text = dialogue[.callbackAlreadySent] + " " + reply.text
+        }
+        return reply
     }
 
     // MARK: - Callback steps
