@@ -142,10 +142,12 @@ enum SafetyReport {
         lines.append(
             "false alarms on look-alikes: \(evaluation.falseAlarms) — crisis reply \(evaluation.falseAlarms(at: .crisis)), "
                 + "check-in \(evaluation.falseAlarms(at: .check))")
-        if evaluation.caughtByModel + evaluation.falseAlarmsByModel > 0 {
+        if evaluation.caughtByModel + evaluation.falseAlarmsByModel + evaluation.raisedByModel > 0 {
             lines.append(
-                "by the learned model (the rules found nothing): \(evaluation.caughtByModel) crisis message(s) caught, "
-                    + "\(evaluation.falseAlarmsByModel) false alarm(s)")
+                "by the learned model (the rules found nothing): \(evaluation.caughtByModel) crisis message(s) caught "
+                    + "(\(evaluation.caughtByModelAtCrisisLevel) with the crisis reply), "
+                    + "\(evaluation.falseAlarmsByModel) false alarm(s); a rule's check-in raised to the crisis reply: "
+                    + "\(evaluation.raisedByModel) crisis message(s)")
         }
         lines.append("false alarms by style:")
         for group in evaluation.falseAlarmsByStyle() {
@@ -172,8 +174,9 @@ enum SafetyReport {
         guard let model else { return "learned model: not used (the rules alone)" }
         guard model.isEnabled else { return "learned model: \(model.file) is switched off (enabled no)" }
         return String(
-            format: "learned model: %@, %d weights, check-in at a score of %.3f or more", model.file, model.featureCount,
-            model.threshold)
+            format: "learned model: %@, %d features, check-in at a score of %.3f or more%@", model.file,
+            model.featureCount, model.threshold,
+            model.crisisThreshold.map { String(format: ", crisis reply at %.3f or more", $0) } ?? "")
     }
 
     static func gate(

@@ -34,6 +34,18 @@ struct IntentLogitsTests {
         #expect(a == b)
     }
 
+    @Test("Dense rows train the same weights, bit for bit, as visiting the postings one by one")
+    func denseRowsAreExact() {
+        var sparse = MatcherConfiguration()
+        sparse.training.denseRows = false
+        for knowledge in [Fixtures.knowledge, Self.knowledge] {
+            let dense = Matcher(knowledge: knowledge).index.logits.weights
+            let oneByOne = Matcher(knowledge: knowledge, configuration: sparse).index.logits.weights
+            #expect(dense.map(\.bitPattern) == oneByOne.map(\.bitPattern))
+            #expect(dense.contains { $0 != 0 })
+        }
+    }
+
     @Test("Probabilities over touched intents and the untouched rest sum to one")
     func softmax() {
         var logits: [Float] = [2, 0, -1, 0, 0]

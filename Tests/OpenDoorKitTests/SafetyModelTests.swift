@@ -15,7 +15,7 @@ struct SafetyModelTests {
         try SafetyModel.parse(
             """
             # a toy model
-            format\t1
+            format\t2
             features\t\(SafetyModel.recipe)
             enabled\t\(enabled ? "yes" : "no")
             category\tsuicide
@@ -50,21 +50,25 @@ struct SafetyModelTests {
         #expect(!CrisisDetector(rules: try SafetyRules.load(from: copy)).usesModel)
     }
 
-    @Test("Swift scores every fixture message as the training script did, within 1e-4")
+    @Test("Swift gives every fixture message the scores and category the training script gave, within 1e-4")
     func parity() throws {
         let model = try #require(Self.rules.model)
         let fixture = try String(
             contentsOf: RepositoryFiles.path("Tests/OpenDoorKitTests/Fixtures/safety-model-scores.tsv"), encoding: .utf8)
         var checked = 0
         for line in fixture.split(separator: "\n") where !line.hasPrefix("#") {
-            let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            let expected = try #require(Double(fields[0]))
-            let text = Self.unescape(fields.count > 1 ? String(fields[1]) : "")
-            let score = model.score(of: text)
-            #expect(abs(score - expected) < 1e-4, "“\(text)”: Swift \(score), Python \(expected)")
+            let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
+            try #require(fields.count >= 3, "fixture line “\(line)”")
+            let check = try #require(Double(fields[0]))
+            let crisis = try #require(Double(fields[1]))
+            let text = Self.unescape(fields.count > 3 ? String(fields[3]) : "")
+            let scores = model.scores(of: text)
+            #expect(abs(scores.check - check) < 1e-4, "“\(text)”: check-in Swift \(scores.check), Python \(check)")
+            #expect(abs(scores.crisis - crisis) < 1e-4, "“\(text)”: crisis Swift \(scores.crisis), Python \(crisis)")
+            #expect(scores.category.rawValue == fields[2], "“\(text)”: category Swift \(scores.category), Python \(fields[2])")
             checked += 1
         }
-        #expect(checked >= 200)
+        #expect(checked >= 220)
     }
 
     private static func unescape(_ text: String) -> String {
@@ -86,21 +90,23 @@ struct SafetyModelTests {
     @Test(
         "Every problem in a model file is an error with its line",
         arguments: [
-            ("format\t2", 1, "format"),
+            ("format\t1", 1, "format"),
             ("colour\tblue", 1, "header line"),
             ("enabled\tmaybe", 3, "yes or no"),
             ("category\tsadness", 4, "unknown category"),
             ("bias\tlots", 5, "bias"),
             ("threshold\t1.5", 6, "threshold"),
             ("w:zebracorn\tten", 8, "FEATURE<TAB>weight"),
-            ("x:zebracorn\t1", 8, "w: (words) or c:"),
+            ("x:zebracorn\t1", 8, "w: (words), n:"),
+            ("n:zebra corn\t1", 8, "one word"),
+            ("w:zebracorn\t1\t2", 8, "FEATURE<TAB>weight"),
             ("w:Zebra\t1", 8, "only a–z"),
             ("c:abcdefg\t1", 8, "3 to 5 letters"),
             ("w:a  b\t1", 8, "one word or two"),
         ])
     func lintErrors(_ replacement: (line: String, number: Int, message: String)) throws {
         var lines = [
-            "format\t1", "features\t\(SafetyModel.recipe)", "enabled\tyes", "category\tsuicide", "bias\t-5",
+            "format\t2", "features\t\(SafetyModel.recipe)", "enabled\tyes", "category\tsuicide", "bias\t-5",
             "threshold\t0.5", "weights", "w:zebracorn\t10",
         ]
         lines[replacement.number - 1] = replacement.line
@@ -121,7 +127,7 @@ struct SafetyModelTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let copy = folder.appendingPathComponent("safety.yaml")
         try FileManager.default.copyItem(at: Self.rulesURL, to: copy)
-        try "format\t1\nweights\nw:zebracorn\t10\nw:zebracorn\t3\n".write(
+        try "format\t2\nweights\nw:zebracorn\t10\nw:zebracorn\t3\n".write(
             to: folder.appendingPathComponent(SafetyModel.fileName), atomically: true, encoding: .utf8)
         #expect(throws: KnowledgeError.self) { try SafetyRules.load(from: copy) }
         do {
@@ -132,11 +138,11 @@ struct SafetyModelTests {
         }
     }
 
-    @Test("The model never changes what the rules find, and adds only check-ins with the rule id model")
+    @Test("Without a crisis head the model never changes what the rules find, and adds only check-ins")
     func neverLowersARule() throws {
         // A model that would flag every message: whatever the rules find must come out unchanged.
         let everything = try SafetyModel.parse(
-            "format\t1\nfeatures\t\(SafetyModel.recipe)\nenabled\tyes\ncategory\tsuicide\nbias\t5\nthreshold\t0.5\n"
+            "format\t2\nfeatures\t\(SafetyModel.recipe)\nenabled\tyes\ncategory\tsuicide\nbias\t5\nthreshold\t0.5\n"
                 + "weights\nw:zebracorn\t1\n", file: "all.tsv")
         let plain = CrisisDetector(rules: Self.rules.withoutModel())
         let withModel = CrisisDetector(rules: Self.rules(with: everything))
@@ -150,6 +156,73 @@ struct SafetyModelTests {
                 #expect(combined.level == .check)
                 #expect(combined.ruleID == SafetyModel.ruleID)
             }
+        }
+    }
+
+    @Test("The crisis head raises a rule's check-in to the crisis reply, never lowers a rule, and picks the category")
+    func crisisHead() throws {
+        // Flags every message at both levels, and always picks overdose.
+        let everything = try SafetyModel.parse(
+            """
+            format\t2
+            features\t\(SafetyModel.recipe)
+            enabled\tyes
+            category\tsuicide
+            heads\t\(SafetyModel.headNames.joined(separator: "\t"))
+            bias\t5\t5\t0\t1\t0\t0\t0
+            threshold\t0.5\t0.5
+            weights
+            w:zebracorn\t1\t1\t0\t0\t0\t0\t0
+            """, file: "all.tsv")
+        let plain = CrisisDetector(rules: Self.rules.withoutModel())
+        let withModel = CrisisDetector(rules: Self.rules(with: everything))
+        let set = try SafetyEvalSet.load(from: RepositoryFiles.path("Knowledge/eval/safety.tsv"))
+        var raised = 0
+        for item in set.items.prefix(400) {
+            let rules = plain.assess(item.text)
+            let combined = try #require(withModel.assess(item.text))
+            #expect(combined.level == .crisis, "line \(item.line)")
+            if let rules {
+                #expect(combined.category == rules.category && combined.ruleID == rules.ruleID, "line \(item.line)")
+                if rules.level == .check {
+                    #expect(combined.note?.hasPrefix(SafetyModel.raisedNote) == true)
+                    raised += 1
+                } else {
+                    #expect(combined == rules, "line \(item.line)")
+                }
+            } else {
+                #expect(combined.category == .overdose && combined.ruleID == SafetyModel.ruleID, "line \(item.line)")
+            }
+        }
+        #expect(raised > 0)
+    }
+
+    @Test(
+        "The shipped crisis head gives the crisis reply to clear danger the rules miss, not to look-alikes",
+        arguments: [
+            ("i took every pill i had an hour ago and my chest feels weird", true, CrisisCategory.overdose),
+            ("my roommate took a bunch of fentanyl and now i cant wake him up, his lips are blue", true, .overdose),
+            ("tonight is the night. i have the rope and nobody will stop me", true, .suicide),
+            ("he's hitting me again and i locked myself in the bathroom", true, .danger),
+            ("drank for 3 weeks straight, stopped yesterday, now im seeing bugs on the walls and shaking", true, .withdrawal),
+            ("i overdosed two years ago, thats why i started iop", false, .overdose),
+            ("this schedule is killing me lol", false, .suicide),
+            ("we talked about suicide prevention in group last week", false, .suicide),
+            ("can i take my gabapentin before the morning session?", false, .suicide),
+            ("i'm not suicidal, just want to know about groups", false, .suicide),
+            ("that movie where he overdoses at the end wrecked me", false, .suicide),
+        ])
+    func shippedCrisisHead(_ example: (text: String, crisis: Bool, category: CrisisCategory)) throws {
+        let model = try #require(Self.rules.model)
+        let threshold = try #require(model.crisisThreshold)
+        let scores = model.scores(of: example.text)
+        if example.crisis {
+            #expect(scores.crisis >= threshold, "crisis score \(scores.crisis) below \(threshold)")
+            #expect(scores.category == example.category)
+            #expect(model.assess(example.text)?.level == .crisis)
+        } else {
+            #expect(scores.crisis < threshold, "crisis score \(scores.crisis) at or above \(threshold)")
+            #expect(model.assess(example.text)?.level != .crisis)
         }
     }
 

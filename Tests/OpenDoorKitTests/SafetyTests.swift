@@ -175,8 +175,25 @@ struct SafetyTests {
             ("suicidal", "feeling sucidal", true),
             ("suicidal", "feeling usicidal", false),
             ("suicidal", "feeling sucidel", false),
-            ("kill myself", "kell myself", true),  // typo tolerance starts at 4 letters
-            ("die now", "dye now", false),  // 3 letters: typos must be written out
+            ("kill myself", "kell myself", true),  // 4-5 letters: another vowel is a slip
+            ("die now", "dye now", false),  // 3 letters: only a hand's slips
+            ("die now", "diee now", true),  // a doubled letter
+            ("die now", "diw now", true),  // a neighbouring key
+            ("die now", "dei now", true),  // two letters swapped
+            ("cut deep", "cit deep", true),
+            ("cut deep", "cat deep", false),  // 3 letters: another vowel is another word
+            ("gun now", "gan now", false),
+            ("took all pills", "took alll pils", true),  // a letter doubled, a letter left out
+            ("took all pills", "took al pills", false),  // words of 1-2 letters are never typos (write spellings)
+            ("xanax", "swallowed the xanex", true),
+            ("took xanax", "tokk xanax", true),  // k is next to o
+            ("took xanax", "toqk xanax", false),
+            ("cant go_on *1 $", "i cant go on", true),
+            ("cant go_on *1 $", "I can't go on anymore.", true),
+            ("cant go_on *1 $", "i cant go on the trip", false),
+            ("cant go_on $", "i cant go on, it's too much", true),
+            ("cant go_on $", "i cant go on tuesday", false),
+            ("cant go_on $", "i cant go on. what time is group", true),
             ("choked me", "he cooked me dinner", true),
             ("=choked me", "he cooked me dinner", false),
             ("really? bad", "so bad", true),
@@ -302,6 +319,9 @@ struct SafetyTests {
             ("      - \"zzzzsuicide\"", "      - \"a||b\"", "empty choice"),
             ("      - \"zzzzsuicide\"", "      - \"5+ 0+\"", "needs at least one word"),
             ("      - \"zzzzsuicide\"", "      - \"took # pills\"", "write numbers as N+"),
+            ("      - \"zzzzsuicide\"", "      - \"$ pills\"", "starts with $"),
+            ("      - \"zzzzsuicide\"", "      - \"took $ pills\"", "words after $"),
+            ("      - \"zzzzsuicide\"", "      - \"took pil$s\"", "inside a word"),
             ("  - id: danger", "  - id: dangerous", "unknown category"),
             ("  - [want to, wanna]", "  - [want to, wanña]", "outside a–z"),
             ("  - [do not, dont]", "  - [do not, dont, do nt]", "must be one word"),
@@ -364,6 +384,35 @@ struct SafetyTests {
               - that was
             self:
               - i|my
+
+            """
+        let detector = try SafetyRulesText.detector([.overdose: ["overdose|overdosed"]], extra: extra)
+        #expect(detector.assess(message)?.level == level, "\(message)")
+    }
+
+    @Test(
+        "A history phrase excuses only its own clause, and only a clause that doesn't speak of the present",
+        arguments: [
+            ("i overdosed years ago", nil),
+            ("i overdosed years ago and tonight i overdosed", .crisis),
+            ("i overdosed years ago, i overdosed", nil),
+            ("i overdosed years ago, i just overdosed", nil),  // a comma alone doesn't split a story
+            ("the song is about how he overdosed", nil),
+            ("the song is about how he overdosed but i want to overdose", .crisis),
+            ("i overdosed years ago but i am fine now", nil),
+            ("i overdosed years ago, but i just overdosed", .crisis),
+        ] as [(String, SafetyLevel?)])
+    func clauseScope(_ message: String, _ level: SafetyLevel?) throws {
+        let extra = """
+            history:
+              - years ago
+              - song
+            present:
+              - want|just|now|tonight
+            self:
+              - i|my
+            clauses:
+              - but|and_tonight
 
             """
         let detector = try SafetyRulesText.detector([.overdose: ["overdose|overdosed"]], extra: extra)

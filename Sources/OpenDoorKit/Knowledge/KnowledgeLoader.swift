@@ -68,11 +68,14 @@ struct KnowledgeLoader {
             }
         }
         // Checking the intents and walking dialogue.yaml don't depend on each other either.
+        // Normalizing every example for the duplicate check is most of the checking: it is spread over the
+        // cores here, before, since work nested inside `concurrently` runs on one core.
+        let keys = intents.flatMap(\.examples).concurrentMap(TextNormalizer.normalize)
         let (allIntents, parsedDialogue, incomplete) = (intents, dialogueFile, intentsIncomplete)
         let (checked, (dialogue, dialogueDiagnostics)) = concurrently {
             var loader = KnowledgeLoader(directory: directory)
             loader.intentsIncomplete = incomplete
-            loader.checkIntents(allIntents)
+            loader.checkIntents(allIntents, normalizedExamples: keys)
             return loader.diagnostics
         } and: {
             var loader = KnowledgeLoader(directory: directory)
@@ -298,7 +301,8 @@ struct KnowledgeLoader {
     }
 
     /// Checks across files: duplicate ids, the same example under two intents, unknown follow-ups.
-    private mutating func checkIntents(_ intents: [Intent]) {
+    /// `keys` holds every example normalized, intent after intent.
+    private mutating func checkIntents(_ intents: [Intent], normalizedExamples keys: [String]) {
         var ids: [IntentID: SourceLocation] = [:]
         for intent in intents {
             if let first = ids[intent.id] {
@@ -310,8 +314,6 @@ struct KnowledgeLoader {
                 ids[intent.id] = intent.location
             }
         }
-        // Normalizing is most of the work, and each example's form is its own: spread it over the cores.
-        let keys = intents.flatMap(\.examples).concurrentMap(TextNormalizer.normalize)
         var examples: [String: (intent: Int, example: Int)] = [:]
         examples.reserveCapacity(keys.count)
         var next = 0

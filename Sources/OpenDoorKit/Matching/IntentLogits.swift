@@ -26,6 +26,9 @@ struct IntentLogits: Sendable {
         var l2: Float = 1e-4
         var maximumIntents = 256
         var seed: UInt64 = 7
+        /// Whether terms shared by many intents train as dense rows, four intents at a time. The weights are
+        /// the same bit for bit either way (every sum keeps its order); off only to test that.
+        var denseRows = true
     }
 
     /// One weight per intent posting of the index, in the same order.
@@ -63,23 +66,34 @@ struct IntentLogits: Sendable {
         let (touched, touchedEnds) = Self.touchedIntents(
             exampleTerms: exampleTerms, exampleEnds: exampleEnds, intentCount: intentCount,
             postingIntents: postingIntents, postingOffsets: postingOffsets, learningEnd: learningEnd)
-        var probabilities = [Float](repeating: 0, count: intentCount)
         var order = Array(0..<exampleCount)
         var generator = SplitMix64(seed: training.seed)
+        var rows = DenseRows(
+            intentCount: intentCount, postingIntents: postingIntents, postingOffsets: postingOffsets,
+            learningEnd: learningEnd, enabled: training.denseRows)
+        // The logits, then probabilities, of every intent (padded to whole vectors): read and written one by
+        // one for sparse terms, four at a time for dense rows.
+        let vectors = rows.vectors
+        let probabilityBytes = UnsafeMutableRawPointer.allocate(byteCount: vectors * 16, alignment: 16)
+        probabilityBytes.initializeMemory(as: Float.self, repeating: 0, count: vectors * 4)
+        defer { probabilityBytes.deallocate() }
+        let probabilities = UnsafeMutableBufferPointer(
+            start: probabilityBytes.assumingMemoryBound(to: Float.self), count: intentCount)
 
         weights.withUnsafeMutableBufferPointer { weights in
-            probabilities.withUnsafeMutableBufferPointer { probabilities in
-                postingIntents.withUnsafeBufferPointer { targets in
-                    postingOffsets.withUnsafeBufferPointer { offsets in
-                        learningEnd.withUnsafeBufferPointer { learningEnd in
-                            exampleTerms.withUnsafeBufferPointer { exampleTerms in
-                                exampleValues.withUnsafeBufferPointer { exampleValues in
-                                    exampleEnds.withUnsafeBufferPointer { exampleEnds in
-                                        touched.withUnsafeBufferPointer { touched in
+            postingIntents.withUnsafeBufferPointer { targets in
+                postingOffsets.withUnsafeBufferPointer { offsets in
+                    learningEnd.withUnsafeBufferPointer { learningEnd in
+                        exampleTerms.withUnsafeBufferPointer { exampleTerms in
+                            exampleValues.withUnsafeBufferPointer { exampleValues in
+                                exampleEnds.withUnsafeBufferPointer { exampleEnds in
+                                    touched.withUnsafeBufferPointer { touched in
+                                        rows.withUnsafeBuffers { rowOf, rowValues, rowMasks in
                                             for epoch in 0..<training.epochs {
                                                 order.shuffle(using: &generator)
                                                 let step = training.learningRate / (1 + training.decay * Float(epoch))
                                                 let shrink = 1 - step * training.l2
+                                                let shrinks = SIMD4<Float>(repeating: shrink)
                                                 for example in order {
                                                     let entries =
                                                         (example == 0 ? 0 : Int(exampleEnds[example - 1]))
@@ -89,20 +103,48 @@ struct IntentLogits: Sendable {
                                                             (example == 0 ? 0 : Int(touchedEnds[example - 1]))
                                                                 ..< Int(touchedEnds[example])])
                                                     // Forward: the logits of every intent sharing a term with the
-                                                    // example, each summed in term order.
+                                                    // example, each summed in term order. A dense row adds its
+                                                    // zeros too, which leaves every sum as it is.
                                                     for entry in entries {
                                                         let term = Int(exampleTerms[entry])
                                                         let value = exampleValues[entry]
+                                                        let row = Int(rowOf[term])
+                                                        if row >= 0 {
+                                                            let values = SIMD4<Float>(repeating: value)
+                                                            let base = row &* vectors
+                                                            for k in 0..<vectors {
+                                                                let sum = probabilityBytes.load(
+                                                                    fromByteOffset: k &* 16, as: SIMD4<Float>.self)
+                                                                    + values * rowValues[base &+ k]
+                                                                probabilityBytes.storeBytes(
+                                                                    of: sum, toByteOffset: k &* 16, as: SIMD4<Float>.self)
+                                                            }
+                                                            continue
+                                                        }
                                                         for slot in Int(offsets[term])..<Int(learningEnd[term]) {
                                                             probabilities[Int(targets[slot])] += value * weights[slot]
                                                         }
                                                     }
                                                     Self.softmax(probabilities, touched: reached, intentCount: intentCount)
                                                     // Backward: the cross-entropy gradient on the weights it touched.
+                                                    // A dense row's mask keeps the intents without the term at 0.
                                                     probabilities[Int(exampleIntent[example])] -= 1
                                                     for entry in entries {
                                                         let term = Int(exampleTerms[entry])
                                                         let value = step * exampleValues[entry]
+                                                        let row = Int(rowOf[term])
+                                                        if row >= 0 {
+                                                            let values = SIMD4<Float>(repeating: value)
+                                                            let base = row &* vectors
+                                                            for k in 0..<vectors {
+                                                                let gradient = probabilityBytes.load(
+                                                                    fromByteOffset: k &* 16, as: SIMD4<Float>.self)
+                                                                    * rowMasks[base &+ k]
+                                                                rowValues[base &+ k] =
+                                                                    rowValues[base &+ k] * shrinks - values * gradient
+                                                            }
+                                                            continue
+                                                        }
                                                         for slot in Int(offsets[term])..<Int(learningEnd[term]) {
                                                             weights[slot] =
                                                                 weights[slot] * shrink - value
@@ -121,6 +163,7 @@ struct IntentLogits: Sendable {
                 }
             }
         }
+        rows.copy(into: &weights, postingIntents: postingIntents, postingOffsets: postingOffsets)
         self.weights = weights
     }
 
@@ -182,5 +225,65 @@ struct IntentLogits: Sendable {
         }
         let scale = 1 / total
         for intent in touched { logits[Int(intent)] *= scale }
+    }
+}
+
+/// The weights of the terms shared by many intents, as dense rows of every intent (four to a vector), so
+/// training updates them four at a time; a row's mask is 1 for the intents that have the term and 0 for
+/// the rest, whose weights stay 0. Only for knowledge of few intents: a row costs every intent.
+private struct DenseRows {
+    /// The most intents for which rows are used.
+    static let maximumIntents = 64
+
+    /// Vectors per row: the intents, padded to a multiple of four.
+    let vectors: Int
+    /// Per term, its row, or -1 when the term is trained sparse.
+    private var rowOf: [Int32]
+    private var values: [SIMD4<Float>] = []
+    private var masks: [SIMD4<Float>] = []
+
+    /// Rows for the terms whose learning postings cover at least a quarter of the (padded) intents: below
+    /// that, visiting the postings one by one costs less than a whole row.
+    init(intentCount: Int, postingIntents: [Int32], postingOffsets: [Int32], learningEnd: [Int32], enabled: Bool) {
+        vectors = (intentCount + 3) / 4
+        let termCount = postingOffsets.count - 1
+        rowOf = [Int32](repeating: -1, count: termCount)
+        guard enabled, intentCount <= Self.maximumIntents else { return }
+        var rows = 0
+        for term in 0..<termCount where Int(learningEnd[term] - postingOffsets[term]) >= vectors {
+            rowOf[term] = Int32(rows)
+            rows += 1
+        }
+        values = Array(repeating: .zero, count: rows * vectors)
+        masks = Array(repeating: .zero, count: rows * vectors)
+        for term in 0..<termCount where rowOf[term] >= 0 {
+            let base = Int(rowOf[term]) * vectors
+            for slot in Int(postingOffsets[term])..<Int(learningEnd[term]) {
+                let intent = Int(postingIntents[slot])
+                masks[base + intent >> 2][intent & 3] = 1
+            }
+        }
+    }
+
+    mutating func withUnsafeBuffers(
+        _ body: (UnsafeBufferPointer<Int32>, UnsafeMutableBufferPointer<SIMD4<Float>>, UnsafeBufferPointer<SIMD4<Float>>)
+            -> Void
+    ) {
+        rowOf.withUnsafeBufferPointer { rowOf in
+            masks.withUnsafeBufferPointer { masks in
+                values.withUnsafeMutableBufferPointer { body(rowOf, $0, masks) }
+            }
+        }
+    }
+
+    /// Writes the rows' trained weights to their postings.
+    func copy(into weights: inout [Float], postingIntents: [Int32], postingOffsets: [Int32]) {
+        for term in rowOf.indices where rowOf[term] >= 0 {
+            let base = Int(rowOf[term]) * vectors
+            for slot in Int(postingOffsets[term])..<Int(postingOffsets[term + 1]) {
+                let intent = Int(postingIntents[slot])
+                weights[slot] = values[base + intent >> 2][intent & 3]
+            }
+        }
     }
 }

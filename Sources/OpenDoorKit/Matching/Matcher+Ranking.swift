@@ -101,11 +101,12 @@ extension Matcher {
         -> (score: Float, similarity: Float)
     {
         let base = Int(index.firstExample[intent])
-        for (k, (term, _)) in query.terms.enumerated() {
-            guard let position = index.position(of: Int32(intent), in: term) else { continue }
-            let w = buffers.weights[k]
-            for posting in index.examplePostings[index.block(at: position, of: term)] {
-                buffers.addExample(Int(posting.example) - base, w * posting.weight)
+        index.examplePostings.withUnsafeBufferPointer { postings in
+            for (k, (term, _)) in query.terms.enumerated() {
+                guard let position = index.position(of: Int32(intent), in: term) else { continue }
+                buffers.addExamples(
+                    UnsafeBufferPointer(rebasing: postings[index.block(at: position, of: term)]), base: base,
+                    weight: buffers.weights[k])
             }
         }
         let (best, second) = buffers.takeBestExamples()

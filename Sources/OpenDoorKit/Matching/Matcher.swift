@@ -23,8 +23,8 @@ public struct Matcher: Sendable {
 
     /// Builds the matcher's index from the knowledge.
     ///
-    /// Work that doesn't depend on other work runs on every core: stemming each word, and then the typo
-    /// corrector next to the lexicon and index.
+    /// Work that doesn't depend on other work runs on every core: stemming each word, the typo corrector
+    /// next to the lexicon, and reading each intent's texts as tokens.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
         var table = WordTable(capacity: 4096)
         let corpus = Self.trainingTexts(of: knowledge).map { texts in
@@ -37,13 +37,15 @@ public struct Matcher: Sendable {
         table.add(knowledge.vocabulary)
         let words = table
         let stems = words.words.concurrentMap(PorterStemmer.stem)
-        let (corrector, (lexicon, tokenLists, index)) = concurrently {
+        // The corrector and the lexicon take about as long; then the examples' tokens are read on every core
+        // (work nested inside `concurrently` would run on one), and the index built from them.
+        let (corrector, lexicon) = concurrently {
             SpellingCorrector(words: words.words, counts: words.counts)
         } and: {
-            let lexicon = Lexicon(vocabulary: knowledge.vocabulary, table: words, stems: stems)
-            let tokenLists = corpus.map { texts in texts.map(lexicon.tokens(ofWords:)) }
-            return (lexicon, tokenLists, Self.index(tokenLists, lexicon: lexicon, configuration: configuration))
+            Lexicon(vocabulary: knowledge.vocabulary, table: words, stems: stems)
         }
+        let tokenLists = corpus.concurrentMap { texts in texts.map(lexicon.tokens(ofWords:)) }
+        let index = Self.index(tokenLists, lexicon: lexicon, configuration: configuration)
         self.init(
             knowledge: knowledge, configuration: configuration,
             analyzer: Analyzer(lexicon: lexicon, corrector: corrector), tokenLists: tokenLists, index: index)

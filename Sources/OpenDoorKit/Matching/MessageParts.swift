@@ -144,14 +144,18 @@ public struct MessageParts: Sendable, Hashable {
         let words = TextNormalizer.words(String(clause))
         guard let first = words.first(where: { !leadingFiller.contains($0) }) else { return false }
         if questionStarters.contains(first) && (startsSentence || !relativeStarters.contains(first)) { return true }
-        for phrase in askingPhrases where words.count >= phrase.count {
-            for start in 0...(words.count - phrase.count)
-            where words[start] == phrase[0] && words[start..<(start + phrase.count)].elementsEqual(phrase) {
+        for start in words.indices {
+            for phrase in askingPhrasesByFirstWord[words[start], default: []]
+            where start + phrase.count <= words.count && words[start..<(start + phrase.count)].elementsEqual(phrase) {
                 return true
             }
         }
         return false
     }
+
+    /// ``askingPhrases`` by their first word: a clause's words are looked up once each, not compared with
+    /// every phrase.
+    private static let askingPhrasesByFirstWord = Dictionary(grouping: askingPhrases) { $0[0] }
 }
 
 extension Substring {

@@ -42,10 +42,19 @@ final class ScratchPool: Sendable {
             IntentLogits.softmax(&probabilities, touched: touchedIntents, intentCount: intentCount)
         }
 
+        /// Adds `weight ×` each posting's weight to its example's cosine; examples are numbered from `base`.
         @inline(__always)
-        mutating func addExample(_ example: Int, _ value: Float) {
-            if exampleScores[example] == 0 { touchedExamples.append(Int32(example)) }
-            exampleScores[example] += value
+        mutating func addExamples(_ postings: UnsafeBufferPointer<MatchIndex.Posting>, base: Int, weight: Float) {
+            var touched: [Int32] = []
+            swap(&touched, &touchedExamples)
+            exampleScores.withUnsafeMutableBufferPointer { scores in
+                for posting in postings {
+                    let example = Int(posting.example) - base
+                    if scores[example] == 0 { touched.append(Int32(example)) }
+                    scores[example] += weight * posting.weight
+                }
+            }
+            swap(&touched, &touchedExamples)
         }
 
         /// The closest and second-closest example cosines added since the last call; clears them.

@@ -30,9 +30,13 @@ public struct CrisisDetector: Sendable {
     ///
     /// Each sentence is checked on its own; the strongest finding wins, and among equals the first category
     /// in the file. Denials ("i'm not suicidal") and crises told as history find nothing.
-    /// Only when the rules find nothing is the learned model (`SafetyModel`) asked; it can add a check-in, no more.
+    /// Unless the rules give the full crisis reply, the learned model (`SafetyModel`) is asked too: it can only
+    /// add (a check-in or the crisis reply where the rules find nothing, the crisis reply where they give a
+    /// check-in), never lower or remove what the rules find.
     public func assess(_ message: String) -> CrisisAssessment? {
-        index.evaluate(message).crisis ?? model?.assess(message)
+        let found = index.evaluate(message).crisis
+        guard let model, found?.level != .crisis else { return found }
+        return model.assess(message, after: found)
     }
 
     /// Whether the learned model is asked when the rules find nothing.

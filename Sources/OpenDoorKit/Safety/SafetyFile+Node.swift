@@ -19,6 +19,7 @@ extension SafetyFile {
         var present: [PatternEntry] = []
         var story: [PatternEntry] = []
         var selfReference: [PatternEntry] = []
+        var clauses: [PatternEntry] = []
         var checkIn: String?
         var categories: [CategoryEntry]?
         for (keyNode, value) in top {
@@ -33,7 +34,7 @@ extension SafetyFile {
                     guard let name = Self.text(nameNode), let words = Self.strings(entries) else { return nil }
                     lists[name] = words
                 }
-            case "exclusions", "denials", "history", "current", "present", "story", "self":
+            case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses":
                 guard let patterns = Self.sequence(value, PatternEntry.init(node:)) else { return nil }
                 switch key {
                 case "exclusions": exclusions = patterns
@@ -42,6 +43,7 @@ extension SafetyFile {
                 case "current": current = patterns
                 case "present": present = patterns
                 case "story": story = patterns
+                case "clauses": clauses = patterns
                 default: selfReference = patterns
                 }
             case "never_correct":
@@ -68,6 +70,7 @@ extension SafetyFile {
         self.present = present
         self.story = story
         self.selfReference = selfReference
+        self.clauses = clauses
         self.checkIn = checkIn
         self.categories = categories
     }

@@ -68,6 +68,9 @@ struct SafetyFile: Decodable, Equatable {
     var story: [PatternEntry]
     /// Words by which visitors speak of themselves ("i", "my"): a sentence without them is someone else's.
     var selfReference: [PatternEntry]
+    /// Words that open a new clause inside a sentence ("but", "and now"): history, media and group-topic phrases
+    /// count only in their own clause.
+    var clauses: [PatternEntry]
     /// The check-in question, for every category without its own `check_reply:`.
     var checkIn: String?
     /// The categories, most urgent first.
@@ -76,7 +79,7 @@ struct SafetyFile: Decodable, Equatable {
     /// The keys a file may have at the top.
     static let topLevelKeys = [
         "spellings", "lists", "never_correct", "exclusions", "denials", "history", "current", "present", "story",
-        "self", "check_in", "categories",
+        "self", "clauses", "check_in", "categories",
     ]
 
     init(from decoder: any Decoder) throws {
@@ -92,6 +95,7 @@ struct SafetyFile: Decodable, Equatable {
         present = try container.decodeIfPresent([PatternEntry].self, forKey: "present") ?? []
         story = try container.decodeIfPresent([PatternEntry].self, forKey: "story") ?? []
         selfReference = try container.decodeIfPresent([PatternEntry].self, forKey: "self") ?? []
+        clauses = try container.decodeIfPresent([PatternEntry].self, forKey: "clauses") ?? []
         checkIn = try container.decodeIfPresent(String.self, forKey: "check_in")
         categories = try container.decode([CategoryEntry].self, forKey: "categories")
     }

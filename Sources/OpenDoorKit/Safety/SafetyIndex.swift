@@ -40,6 +40,8 @@ struct SafetyIndex: Sendable {
         /// starts with a number, which any word with digits can be.
         var firstOpener: Int32
         var endOpener: Int32
+        /// The end of a sentence or clause (`$`), not a word.
+        var isEnd: Bool
     }
 
     /// What a pattern is for.
@@ -60,6 +62,8 @@ struct SafetyIndex: Sendable {
         case story
         /// The visitor speaks of themself.
         case selfReference
+        /// It opens a new clause inside a sentence.
+        case clause
         /// It cancels another pattern (an `unless:`).
         case condition
     }
@@ -84,6 +88,8 @@ struct SafetyIndex: Sendable {
         var numbers: [Int32] = []
         /// The index of each word that starts a sentence after the first.
         var sentenceStarts: [Int32] = []
+        /// The index of each word after a comma, colon, bracket or dash inside a sentence.
+        var clauseStarts: [Int32] = []
 
         var count: Int { numbers.count }
 
@@ -131,6 +137,9 @@ struct SafetyIndex: Sendable {
         let words: Words
         let lower: Int
         let upper: Int
+        /// `upper` ends a clause (a `clauses:` phrase follows), so `$` may match there; the end of a sentence is
+        /// found from the words.
+        var closes = false
         /// Per word from `lower`, whether it is taken out. Empty until a word is masked: most messages never
         /// mask one, and then nothing is allocated.
         var masked: [Bool] = []
@@ -158,8 +167,38 @@ struct SafetyIndex: Sendable {
         ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70), ("eighty", 80),
         ("ninety", 90), ("hundred", 100), ("dozen", 12),
     ]
-    /// Typo tolerance applies to pattern words this long or longer (a message word may be one letter shorter).
-    static let minimumTypoTargetLength = 4
+    /// Typo tolerance applies to pattern words this long or longer.
+    static let minimumTypoTargetLength = 3
+    /// Pattern words this long or longer take any one edit; shorter ones only the slips a hand makes (see
+    /// `appendTypoMatches`), since a short word is one letter away from many others.
+    static let lenientTypoTargetLength = 6
+    /// Message words shorter than this are never read as typos.
+    static let minimumTypoWordLength = 3
+
+    /// Per letter a–z, the letters next to it on a QWERTY keyboard, as bits.
+    static let keyboardNeighbours: [UInt32] = {
+        let near = [
+            "qwsz", "ghvn", "dfxv", "ersfxc", "wrsd", "rtdgcv", "tyfhvb", "yugjbn", "uojk", "uihknm", "iojlm", "opk",
+            "jkn", "hjbm", "ipkl", "ol", "wa", "etdf", "weadzx", "ryfg", "yihj", "fgcb", "qeas", "sdzc", "tugh", "asx",
+        ]
+        var bits = near.map { $0.utf8.reduce(UInt32(0)) { $0 | 1 << UInt32($1 - 97) } }
+        for letter in 0..<26 {
+            for other in 0..<26 where bits[letter] & (1 << UInt32(other)) != 0 { bits[other] |= 1 << UInt32(letter) }
+        }
+        return bits
+    }()
+    /// The vowels, as bits: one read for another is a slip of spelling, not of the hand ("xanex").
+    static let vowels: UInt32 = [97, 101, 105, 111, 117].reduce(0) { $0 | 1 << UInt32($1 - 97) }
+
+    /// How likely typing `byte` for the letter `symbol` (0–25) is a slip: 2 for a neighbouring key (a slip of the
+    /// hand, which words of 3+ letters take), 1 for another vowel (of spelling, 4+ letters), 0 otherwise.
+    @inline(__always)
+    static func slip(_ byte: UInt8, for symbol: Int) -> UInt8 {
+        guard byte >= 97 && byte <= 122 && symbol >= 0 && symbol < 26 else { return 0 }
+        let typed = Int(byte - 97)
+        if keyboardNeighbours[symbol] & (1 << UInt32(typed)) != 0 { return 2 }
+        return vowels & (1 << UInt32(typed)) != 0 && vowels & (1 << UInt32(symbol)) != 0 ? 1 : 0
+    }
     private static let symbols = 36
 
     // The trie, one entry per node; node 0 is the root.
@@ -175,7 +214,9 @@ struct SafetyIndex: Sendable {
     private var prefixAt: [Int32] = [-1]
     private var numberAt: [Int32] = [-1]
     private var spellingAt: [Int32] = [-1]
-    private var typoTargetAt: [Bool] = [false]
+    /// Per node, which typos a pattern word ending there takes: 0 none, 1 a hand's slips (3 letters), 2 a hand's
+    /// or a vowel's (4–5 letters), 3 any one edit (`lenientTypoTargetLength` letters or more).
+    private var typoTargetAt: [UInt8] = [0]
     /// Words that are never read as a typo of another (`never_correct:`).
     private var neverCorrectAt: [Bool] = [false]
     private var typoTargetBelow: [Bool] = [false]
@@ -201,6 +242,8 @@ struct SafetyIndex: Sendable {
     private var openers: [Int32] = []
     /// The `unless` conditions of every pattern, pattern after pattern.
     private var unlessList: [Int32] = []
+    /// The patterns that open a clause (`clauses:`).
+    private var clausePatterns: Range<Int> = 0..<0
 
     /// A node of the built trie.
     struct Node: Sendable {
@@ -213,22 +256,28 @@ struct SafetyIndex: Sendable {
     }
 
     init(rules: SafetyRules) {
-        var wordIDs: [String: Int32] = [:]
+        var wordIDs: [String: (atom: Int32, eligible: Bool, marked: Bool)] = [:]
         var prefixIDs: [String: Int32] = [:]
         var atomCount: Int32 = 0
 
         func compile(_ term: SafetyPattern.Term) -> Term {
             switch term {
             case .word(let word, let typos):
-                let node = insert(word)
-                let atom = wordIDs[word] ?? atomCount
-                if wordIDs[word] == nil {
-                    wordIDs[word] = atom
-                    atomCount += 1
+                // Each word is put in the trie once; the same word comes back in many choices.
+                if let known = wordIDs[word] {
+                    if typos && known.eligible && !known.marked {
+                        markTypoTarget(word)
+                        wordIDs[word]?.marked = true
+                    }
+                    return Term(kind: 0, atom: known.atom, typos: typos && known.eligible, minimum: 0)
                 }
+                let node = insert(word)
+                let atom = atomCount
+                atomCount += 1
                 wordAt[Int(node)] = atom
                 let eligible = word.utf8.count >= Self.minimumTypoTargetLength && word.utf8.allSatisfy { $0 >= 97 }
                 if typos && eligible { markTypoTarget(word) }
+                wordIDs[word] = (atom, eligible, typos && eligible)
                 return Term(kind: 0, atom: atom, typos: typos && eligible, minimum: 0)
             case .prefix(let prefix):
                 let node = insert(prefix)
@@ -281,7 +330,7 @@ struct SafetyIndex: Sendable {
                     Slot(
                         firstAlternative: choices.first, endAlternative: choices.end,
                         gapBefore: Int32(slot.gapBefore), isOptional: slot.isOptional,
-                        firstOpener: choices.firstOpener, endOpener: choices.endOpener))
+                        firstOpener: choices.firstOpener, endOpener: choices.endOpener, isEnd: slot.isEnd))
             }
             patterns.append(
                 Pattern(kind: kind, firstSlot: firstSlot, endSlot: Int32(slots.count), firstUnless: 0, endUnless: 0))
@@ -312,6 +361,8 @@ struct SafetyIndex: Sendable {
         for pattern in rules.present { add(pattern, kind: .present) }
         for pattern in rules.story { add(pattern, kind: .story) }
         for pattern in rules.selfReference { add(pattern, kind: .selfReference) }
+        clausePatterns = patterns.count..<patterns.count + rules.clauses.count
+        for pattern in rules.clauses { add(pattern, kind: .clause) }
         for (owner, condition) in conditions {
             appendPattern(condition, kind: .condition)
             unless[owner].append(Int32(patterns.count - 1))
@@ -363,7 +414,7 @@ struct SafetyIndex: Sendable {
         var anchored = [[Int32]](repeating: [], count: Int(atomCount))
         for (index, pattern) in patterns.enumerated() {
             var best: (cost: Int, atoms: [Int32])?
-            for slot in slots[Int(pattern.firstSlot)..<Int(pattern.endSlot)] where !slot.isOptional {
+            for slot in slots[Int(pattern.firstSlot)..<Int(pattern.endSlot)] where !slot.isOptional && !slot.isEnd {
                 var atoms: [Int32] = []
                 var cost = 0
                 for alternative in alternatives[Int(slot.firstAlternative)..<Int(slot.endAlternative)] {
@@ -446,7 +497,7 @@ struct SafetyIndex: Sendable {
                 prefixAt.append(-1)
                 numberAt.append(-1)
                 spellingAt.append(-1)
-                typoTargetAt.append(false)
+                typoTargetAt.append(0)
                 neverCorrectAt.append(false)
                 typoTargetBelow.append(false)
             }
@@ -462,7 +513,8 @@ struct SafetyIndex: Sendable {
             node = buildingStep(node, byte)
             typoTargetBelow[Int(node)] = true
         }
-        typoTargetAt[Int(node)] = true
+        let length = word.utf8.count
+        typoTargetAt[Int(node)] = length >= Self.lenientTypoTargetLength ? 3 : length >= 4 ? 2 : 1
     }
 
     // MARK: Reading a message
@@ -472,6 +524,7 @@ struct SafetyIndex: Sendable {
         var words = Words(capacity: message.utf8.count / 4 + 4)
         SafetyTokenizer.forEachWord(in: message) { word in
             if word.startsSentence && words.count > 0 { words.sentenceStarts.append(Int32(words.count)) }
+            if word.startsClause && words.count > 0 { words.clauseStarts.append(Int32(words.count)) }
             append(word, to: &words)
         }
         return words
@@ -504,11 +557,11 @@ struct SafetyIndex: Sendable {
             if exact >= 0 { words.atoms.append(exact << 1) }
             if numberAt[Int(node)] >= 0 { number = numberAt[Int(node)] }
             if exact < 0 && !neverCorrectAt[Int(node)] && word.isPlainLetters
-                && word.length >= Self.minimumTypoTargetLength - 1
+                && word.length >= Self.minimumTypoWordLength
             {
                 appendTypoMatches(word.bytes, to: &words, from: mark)
             }
-        } else if word.isPlainLetters && word.length >= Self.minimumTypoTargetLength - 1
+        } else if word.isPlainLetters && word.length >= Self.minimumTypoWordLength
             && word.length <= word.bytes.count
         {
             appendTypoMatches(word.bytes, to: &words, from: mark)
@@ -519,6 +572,11 @@ struct SafetyIndex: Sendable {
 
     /// Adds the pattern words one edit (insert, delete, replace, swap neighbours) away from `bytes`,
     /// keeping the first letter, as typo matches.
+    ///
+    /// A pattern word of `lenientTypoTargetLength` letters or more takes any such edit. A shorter one takes only
+    /// the slips a hand makes, since a short word is one letter away from many others: a letter left out ("pil"),
+    /// two swapped ("tkae"), a letter doubled or hit with its neighbour ("diee", "wsant"), or a letter replaced by
+    /// a neighbouring key ("cit" for cut); a word of 4–5 letters also another vowel ("xanex" for xanax).
     private func appendTypoMatches(_ bytes: UnsafeBufferPointer<UInt8>, to words: inout Words, from mark: Int) {
         let count = bytes.count
 
@@ -532,9 +590,13 @@ struct SafetyIndex: Sendable {
             }
             return node
         }
+        /// Records the pattern word at `node`; `slip` is how natural the edit is (see `slip(_:for:)`): short words
+        /// take only natural ones.
         @inline(__always)
-        func found(_ node: Int32) {
-            guard node >= 0, typoTargetAt[Int(node)] else { return }
+        func found(_ node: Int32, slip: UInt8) {
+            guard node >= 0 else { return }
+            let target = typoTargetAt[Int(node)]
+            guard target == 3 || (target == 2 && slip >= 1) || (target == 1 && slip == 2) else { return }
             let entry = wordAt[Int(node)] << 1 | 1
             var index = mark
             while index < words.atoms.count {
@@ -543,28 +605,40 @@ struct SafetyIndex: Sendable {
             }
             words.atoms.append(entry)
         }
+        /// 2 when the extra letter at `position` is doubled or next on the keyboard to a letter beside it, else 0.
+        @inline(__always)
+        func stray(_ position: Int) -> UInt8 {
+            let byte = bytes[position]
+            let before = bytes[position - 1]
+            if before == byte || Self.slip(byte, for: Int(before) &- 97) == 2 { return 2 }
+            guard position + 1 < count else { return 0 }
+            let after = bytes[position + 1]
+            return after == byte || Self.slip(byte, for: Int(after) &- 97) == 2 ? 2 : 0
+        }
 
         var node: Int32 = 0
         for position in 0...count {
             if position >= 1 && typoTargetBelow[Int(node)] {
-                if position < count { found(walk(node, from: position + 1)) }  // an extra letter
+                if position < count { found(walk(node, from: position + 1), slip: stray(position)) }  // an extra letter
                 let here = position < count ? step(node, bytes[position]) : -1
                 let entry = nodes[Int(node)]
                 var childIndex = Int(entry.firstChild)
-                let lastChild = childIndex + entry.symbols.nonzeroBitCount
-                while childIndex < lastChild {
+                var symbols = entry.symbols
+                while symbols != 0 {
+                    let symbol = symbols.trailingZeroBitCount
+                    symbols &= symbols - 1
                     let child = childList[childIndex]
                     childIndex += 1
                     guard typoTargetBelow[Int(child)] else { continue }
                     if position < count && here != child {
-                        found(walk(child, from: position + 1))  // a wrong letter
+                        found(walk(child, from: position + 1), slip: Self.slip(bytes[position], for: symbol))  // a wrong letter
                     }
-                    found(walk(child, from: position))  // a missing letter
+                    found(walk(child, from: position), slip: 2)  // a missing letter
                 }
                 if position + 1 < count && bytes[position] != bytes[position + 1] {
                     var swapped = step(node, bytes[position + 1])
                     if swapped >= 0 { swapped = step(swapped, bytes[position]) }
-                    if swapped >= 0 { found(walk(swapped, from: position + 2)) }  // two letters swapped
+                    if swapped >= 0 { found(walk(swapped, from: position + 2), slip: 2) }  // two letters swapped
                 }
             }
             if position == count { break }
@@ -627,6 +701,14 @@ struct SafetyIndex: Sendable {
     private func match(_ slot: Int, _ end: Int, _ position: Int, _ window: Int, _ passage: Passage) -> Int? {
         if slot == end { return position }
         let current = slots[slot]
+        if current.isEnd {
+            var index = position
+            while index <= min(position + window, passage.upper) {
+                if isEnd(index, passage) { return index }
+                index += 1
+            }
+            return nil
+        }
         let nextGap = slot + 1 < end ? Int(slots[slot + 1].gapBefore) : 0
         var index = position
         let last = min(position + window, passage.upper - 1)
@@ -650,6 +732,23 @@ struct SafetyIndex: Sendable {
         }
         if current.isOptional { return match(slot + 1, end, position, window + nextGap, passage) }
         return nil
+    }
+
+    /// Whether a sentence or clause ends just before word `index` (or the message ends there).
+    private func isEnd(_ index: Int, _ passage: Passage) -> Bool {
+        if index == passage.words.count || (index == passage.upper && passage.closes) { return true }
+        return Self.sortedContains(passage.words.sentenceStarts, index) || Self.sortedContains(passage.words.clauseStarts, index)
+    }
+
+    /// Whether the sorted `list` holds `value`.
+    private static func sortedContains(_ list: [Int32], _ value: Int) -> Bool {
+        var low = 0
+        var high = list.count
+        while low < high {
+            let middle = (low + high) >> 1
+            if Int(list[middle]) < value { low = middle + 1 } else { high = middle }
+        }
+        return low < list.count && Int(list[low]) == value
     }
 
     /// Where `pattern` matches when its first position is at `start`: the end of the match, or nil.
@@ -789,6 +888,38 @@ struct SafetyIndex: Sendable {
         return (best, best == nil && denied)
     }
 
+    /// Where new clauses start inside the passage, for the scope of history phrases: where a `clauses:` phrase
+    /// ("but", "and tonight") begins. Commas alone don't split here ("i have had 3 overdoses in my life, the last
+    /// one was 2020" is one story); they end a clause for `$` only. Only patterns in `candidates` are tried.
+    private func clauseBounds(in passage: inout Passage, candidates: [UInt64]) -> [Int] {
+        var bounds: [Int] = []
+        passage.useMask = false
+        for pattern in clausePatterns where candidates[pattern >> 6] & (1 << UInt64(pattern & 63)) != 0 {
+            for start in passage.lower + 1..<passage.upper where match(pattern, at: start, in: passage) != nil {
+                bounds.append(start)
+            }
+        }
+        passage.useMask = true
+        return Set(bounds).sorted()
+    }
+
+    /// The strongest finding of a clause of the sentence `range` that speaks of the visitor's present and isn't
+    /// told as history in that clause: "i od'd back in 2019, and tonight i took all my pills". A history, film or
+    /// group-topic phrase then excuses only its own clause.
+    private func presentClauseFinding(
+        _ words: Words, _ range: Range<Int>, _ bounds: [Int], candidates: inout [UInt64]
+    ) -> CrisisAssessment? {
+        var best: CrisisAssessment?
+        var start = range.lowerBound
+        for end in bounds + [range.upperBound] where end > start {
+            let clause = evaluateSegment(words, start..<end, context: true, candidates: &candidates, isClause: true)
+            start = end
+            guard let finding = clause.crisis, !clause.toldAsHistory, clause.present else { continue }
+            if best == nil || finding.level > best!.level { best = finding }
+        }
+        return best
+    }
+
     /// What one sentence (or window) says.
     struct Segment {
         /// The finding, after this sentence's own history and current phrases.
@@ -815,9 +946,10 @@ struct SafetyIndex: Sendable {
     /// story or something current whether or not it has a finding, for the sentences around it. `candidates` is
     /// scratch space, one bit per pattern.
     private func evaluateSegment(
-        _ words: Words, _ range: Range<Int>, context: Bool, candidates: inout [UInt64]
+        _ words: Words, _ range: Range<Int>, context: Bool, candidates: inout [UInt64], isClause: Bool = false
     ) -> Segment {
         var passage = Passage(words, range)
+        passage.closes = isClause
         for block in candidates.indices { candidates[block] = 0 }
         for position in words.firstAtom(range.lowerBound)..<Int(words.ends[range.upperBound - 1]) {
             let atom = Int(words.atoms[position] >> 1)
@@ -869,7 +1001,7 @@ struct SafetyIndex: Sendable {
                 case .selfReference:
                     if !context { break scan }
                     if found != nil && !selfReference && isFound(pattern, in: passage) { selfReference = true }
-                case .condition:
+                case .clause, .condition:
                     break scan  // conditions come after every other pattern
                 }
             }
@@ -878,6 +1010,15 @@ struct SafetyIndex: Sendable {
             denial: denied, history: history, story: story, current: current, present: present,
             selfReference: selfReference)
         guard var finding = found else { return segment }
+        if history && !isClause {
+            let bounds = clauseBounds(in: &passage, candidates: candidates)
+            if !bounds.isEmpty, let own = presentClauseFinding(words, range, bounds, candidates: &candidates) {
+                segment.crisis = own
+                segment.present = true
+                segment.denial = false
+                return segment
+            }
+        }
         if history {
             segment.toldAsHistory = true
             guard current else { return segment }

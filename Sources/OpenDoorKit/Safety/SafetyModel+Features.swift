@@ -1,49 +1,74 @@
 extension SafetyModel {
     // The features, exactly as Scripts/train-safety-model computes them:
-    // - text: A–Z lowered; a–z and 0–9 kept; apostrophes (' ‘ ’ `) dropped; anything else separates words,
-    //   and . ! ? ; and newline also end a sentence;
-    // - per word: `w:word`, `w:previous word` (bigram), and `c:` + every 3-, 4- and 5-letter slice of
-    //   " word " (the word cut at 24 letters);
-    // - presence only (a feature counts once per segment); a segment is the whole message, and each sentence
-    //   when there are two or more. The score is the highest segment's.
+    // - text: A–Z lowered; a–z and 0–9 kept; apostrophes (' ‘ ’ `) dropped; anything else separates words;
+    //   . ! ? ; and newline also end a sentence (and a clause); , : ( ) " – and — end a clause;
+    // - per word: `w:word`, `w:previous word` (bigram), `n:word` for the 3 words after a negation ("not",
+    //   "never", "dont", …) in the same clause, and `c:` + every 3-, 4- and 5-letter slice of " word " (the word
+    //   cut at 24 letters);
+    // - presence only (a feature counts once per segment); a segment is the whole message, each sentence when
+    //   there are two or more, and each clause of a sentence that has two or more. A bigram belongs to the
+    //   sentence and the clause only when both its words do. Each head scores the highest segment's logit; the
+    //   category is read on the segment the crisis head scores highest.
 
     static let maxWordForSlices = 24
+    static let negationScope = 3
+    static let negations: Set<UInt64> = Set(
+        [
+            "not", "no", "never", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "wont", "wouldnt",
+            "havent", "hasnt", "hadnt", "aint", "nor", "nothing", "nobody", "neither",
+        ].map { fnv(Array($0.utf8), from: wordPrefix) })
 
-    /// The logit of the highest-scoring segment.
-    func logit(of message: String) -> Double {
-        var hits: [(index: Int32, sentence: Int32)] = []
+    /// One known feature found in a message, with the sentence and clause it belongs to (-1: to none).
+    private struct Hit {
+        var index: Int32
+        var sentence: Int32
+        var clause: Int32
+    }
+
+    /// The check-in and crisis logits of the highest-scoring segments, and the category read on the crisis one.
+    func logits(of message: String) -> (check: Double, crisis: Double, category: CrisisCategory) {
+        var hits: [Hit] = []
         var word: [UInt8] = []
         word.reserveCapacity(32)
         var previousWord: UInt64? = nil  // hash of `w:previous`, for the bigram
-        var previousSentence: Int32 = 0
+        var previousSentence: Int32 = -1
+        var previousClause: Int32 = -1
         var sentence: Int32 = 0
-        var sentencesWithWords: Int32 = 0
-        var lastSentenceWithWords: Int32 = -1
+        var clause: Int32 = 0
+        var scope = 0
+        // The sentences with words, in order, and for each clause with words its sentence.
+        var sentences: [Int32] = []
+        var clauses: [(clause: Int32, sentence: Int32)] = []
 
         func endWord() {
             guard !word.isEmpty else { return }
-            if lastSentenceWithWords != sentence {
-                lastSentenceWithWords = sentence
-                sentencesWithWords += 1
-            }
+            if sentences.last != sentence { sentences.append(sentence) }
+            if clauses.last?.clause != clause { clauses.append((clause, sentence)) }
             let unigram = Self.fnv(word, from: Self.wordPrefix)
-            record(unigram, sentence)
+            record(unigram, sentence, clause)
             if let previousWord {
                 let bigram = Self.fnv(word, from: Self.fnv(Self.space, from: previousWord))
-                record(bigram, previousSentence == sentence ? sentence : -1)
+                record(bigram, previousSentence == sentence ? sentence : -1, previousClause == clause ? clause : -1)
             }
+            if clause != previousClause { scope = 0 }
+            if scope > 0 {
+                record(Self.fnv(word, from: Self.negationPrefix), sentence, clause)
+                scope -= 1
+            }
+            if Self.negations.contains(unigram) { scope = Self.negationScope }
             previousWord = unigram
             previousSentence = sentence
-            slices(sentence)
+            previousClause = clause
+            slices()
             word.removeAll(keepingCapacity: true)
         }
 
-        func record(_ hash: UInt64, _ sentence: Int32) {
+        func record(_ hash: UInt64, _ sentence: Int32, _ clause: Int32) {
             let index = table.index(of: hash)
-            if index >= 0 { hits.append((index, sentence)) }
+            if index >= 0 { hits.append(Hit(index: index, sentence: sentence, clause: clause)) }
         }
 
-        func slices(_ sentence: Int32) {
+        func slices() {
             let length = min(word.count, Self.maxWordForSlices)
             // The padded word " w " without building it: position 0 and length + 1 are the spaces.
             func byte(_ position: Int) -> UInt8 { position == 0 || position == length + 1 ? 32 : word[position - 1] }
@@ -53,7 +78,7 @@ extension SafetyModel {
                 for offset in 0..<5 {
                     guard start + offset < padded else { break }
                     hash = (hash ^ UInt64(byte(start + offset))) &* Self.fnvPrime
-                    if offset >= 2 { record(hash, sentence) }
+                    if offset >= 2 { record(hash, sentence, clause) }
                 }
             }
         }
@@ -67,54 +92,90 @@ extension SafetyModel {
             case 46, 33, 63, 59, 10:
                 endWord()
                 sentence += 1
+                clause += 1
+            case 44, 58, 40, 41, 34, 0x2013, 0x2014:
+                endWord()
+                clause += 1
             default: endWord()
             }
         }
         endWord()
 
-        var best = bias + Self.sum(weights, hits.map(\.index))
-        if sentencesWithWords > 1 {
-            hits.sort { ($0.sentence, $0.index) < ($1.sentence, $1.index) }
-            var scored: Int32 = 0
-            var start = hits.startIndex
-            while start < hits.endIndex {
-                let current = hits[start].sentence
+        // The whole message, then each sentence (when two or more), then each clause of a sentence with two or
+        // more, in that order: the first highest crisis segment gives the category, as in the script.
+        var whole = bias
+        Self.addDistinct(weights, hits.map(\.index), into: &whole)
+        var check = whole[Self.checkLane]
+        var best = whole
+        func consider(_ sums: SIMD8<Double>) {
+            check = max(check, sums[Self.checkLane])
+            if sums[Self.crisisLane] > best[Self.crisisLane] { best = sums }
+        }
+        if sentences.count > 1 || clauses.count > sentences.count {
+            var perSentence = [SIMD8<Double>](repeating: bias, count: Int(sentence) + 1)
+            var perClause = [SIMD8<Double>](repeating: bias, count: Int(clause) + 1)
+            Self.addGrouped(weights, &hits, by: \.sentence, into: &perSentence)
+            Self.addGrouped(weights, &hits, by: \.clause, into: &perClause)
+            if sentences.count > 1 {
+                for sentence in sentences { consider(perSentence[Int(sentence)]) }
+            }
+            var start = clauses.startIndex
+            while start < clauses.endIndex {
                 var end = start
-                while end < hits.endIndex && hits[end].sentence == current { end += 1 }
-                if current >= 0 {
-                    best = max(best, bias + Self.sum(weights, hits[start..<end].map(\.index)))
-                    scored += 1
+                while end < clauses.endIndex && clauses[end].sentence == clauses[start].sentence { end += 1 }
+                if end - start > 1 {
+                    for position in start..<end { consider(perClause[Int(clauses[position].clause)]) }
                 }
                 start = end
             }
-            // A sentence none of whose features the model knows scores the bias alone.
-            if scored < sentencesWithWords { best = max(best, bias) }
         }
-        return best
+        var category = self.category
+        if hasCategories {
+            var top = -Double.infinity
+            for (lane, candidate) in Self.categoryOrder.enumerated() where best[Self.firstCategoryLane + lane] > top {
+                top = best[Self.firstCategoryLane + lane]
+                category = candidate
+            }
+        }
+        return (check, best[Self.crisisLane], category)
     }
 
-    /// The sum of the weights of the distinct indices: a linear scan for the few hits of an ordinary
-    /// message (cheaper than sorting), a sort for the thousands of a long one.
-    private static func sum(_ weights: [Double], _ indices: [Int32]) -> Double {
-        var total = 0.0
+    /// Adds the weights of the distinct indices: a linear scan for the few hits of an ordinary message (cheaper
+    /// than sorting), a sort for the thousands of a long one.
+    private static func addDistinct(_ weights: [SIMD8<Double>], _ indices: [Int32], into total: inout SIMD8<Double>) {
         if indices.count <= 64 {
             for (position, index) in indices.enumerated() where !indices[..<position].contains(index) {
                 total += weights[Int(index)]
             }
-            return total
+            return
         }
         var previous: Int32 = -1
         for index in indices.sorted() where index != previous {
             total += weights[Int(index)]
             previous = index
         }
-        return total
     }
 
-    // FNV-1a, 64 bits, over the feature's UTF-8 bytes (`w:…` or `c:…`).
+    /// Adds each hit's weights to the sums of its group (sentence or clause), each distinct feature once.
+    private static func addGrouped(
+        _ weights: [SIMD8<Double>], _ hits: inout [Hit], by group: KeyPath<Hit, Int32>,
+        into sums: inout [SIMD8<Double>]
+    ) {
+        hits.sort { ($0[keyPath: group], $0.index) < ($1[keyPath: group], $1.index) }
+        var previous = Hit(index: -1, sentence: -1, clause: -1)
+        for hit in hits where hit[keyPath: group] >= 0 {
+            if hit[keyPath: group] != previous[keyPath: group] || hit.index != previous.index {
+                sums[Int(hit[keyPath: group])] += weights[Int(hit.index)]
+            }
+            previous = hit
+        }
+    }
+
+    // FNV-1a, 64 bits, over the feature's UTF-8 bytes (`w:…`, `n:…` or `c:…`).
     static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
     static let wordPrefix = fnv(Array("w:".utf8), from: fnvOffset)
+    static let negationPrefix = fnv(Array("n:".utf8), from: fnvOffset)
     static let slicePrefix = fnv(Array("c:".utf8), from: fnvOffset)
     static let space: [UInt8] = [32]
 

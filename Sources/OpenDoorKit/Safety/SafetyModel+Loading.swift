@@ -4,11 +4,16 @@ extension SafetyModel {
     /// The model's file name, next to `safety.yaml`.
     public static let fileName = "safety-model.tsv"
     /// The file format this code reads.
-    static let formatVersion = "1"
+    static let formatVersion = "2"
     /// The feature recipe this code computes; a model trained with another is refused.
     static let recipe =
-        "ascii-lower; apostrophes dropped; words a-z0-9; w:unigrams w:bigrams c:char3-5 of ' word ' (word cut at 24)"
-    private static let headerKeys = ["format", "features", "enabled", "category", "bias", "threshold"]
+        "ascii-lower; apostrophes dropped; words a-z0-9; w:unigrams w:bigrams c:char3-5 of ' word ' (word cut at 24) "
+        + "n:3 words after a negation; segments whole, sentences, clauses"
+    /// The heads a file may have, in this order: the check-in head alone, with the crisis head, or with the
+    /// crisis head and one head per category.
+    static let headNames = ["check", "crisis"] + categoryOrder.map(\.rawValue)
+    private static let headerKeys = ["format", "features", "enabled", "category", "heads", "bias", "threshold"]
+    private static let requiredKeys = ["format", "features", "enabled", "category", "bias", "threshold"]
 
     /// Reads the model next to a safety rules file, or nil when there is none (the rules then work alone).
     ///
@@ -39,7 +44,8 @@ extension SafetyModel {
         }
         var header: [String: (value: String, line: Int)] = [:]
         var hashes: [UInt64] = []
-        var weights: [Double] = []
+        var weights: [SIMD8<Double>] = []
+        var headCount = 1
         var seen = Set<UInt64>()
         var weightsLine: Int?
         let bytes = Array(text.utf8)
@@ -65,12 +71,17 @@ extension SafetyModel {
                 }
                 if header[key] != nil { problem(number, "“\(key)” is given twice; keep one") }
                 header[key] = (String(decoding: line[(tab + 1)...], as: UTF8.self), number)
+                if key == "heads" { headCount = line[(tab + 1)...].split(separator: 9).count }
                 continue
             }
-            guard let tab, !line[(tab + 1)...].contains(9),
-                let weight = Double(String(decoding: line[(tab + 1)...], as: UTF8.self)), weight.isFinite
-            else {
-                problem(number, "expected FEATURE<TAB>weight (a finite number)")
+            let numbers = tab.map { line[($0 + 1)...].split(separator: 9, omittingEmptySubsequences: false) } ?? []
+            let values = numbers.compactMap { Double(String(decoding: $0, as: UTF8.self)) }.filter(\.isFinite)
+            guard let tab, numbers.count == headCount, values.count == headCount else {
+                problem(
+                    number,
+                    headCount == 1
+                        ? "expected FEATURE<TAB>weight (a finite number)"
+                        : "expected FEATURE and \(headCount) weights (finite numbers), one per head, tab-separated")
                 continue
             }
             let feature = line[..<tab]
@@ -84,11 +95,13 @@ extension SafetyModel {
                 continue
             }
             hashes.append(hash)
+            var weight = SIMD8<Double>()
+            for (lane, value) in values.enumerated() { weight[lane] = value }
             weights.append(weight)
         }
         func value(_ key: String) -> (value: String, line: Int)? {
             if let entry = header[key] { return entry }
-            problem(1, "the header needs “\(key)<TAB>…” before “weights”")
+            if requiredKeys.contains(key) { problem(1, "the header needs “\(key)<TAB>…” before “weights”") }
             return nil
         }
         if let format = value("format"), format.value != formatVersion {
@@ -114,16 +127,42 @@ extension SafetyModel {
                 problem(entry.line, "unknown category “\(entry.value)”; the categories are \(known)")
             }
         }
-        var bias = 0.0
+        var heads = ["check"]
+        if let entry = value("heads") {
+            heads = entry.value.split(separator: "\t").map(String.init)
+            if ![1, 2, headNames.count].contains(heads.count) || heads != Array(headNames.prefix(heads.count)) {
+                problem(
+                    entry.line,
+                    "heads are “check”, “check<TAB>crisis” or all of \(headNames.joined(separator: ", ")), in this order")
+            }
+        }
+        var bias = SIMD8<Double>()
         if let entry = value("bias") {
-            if let number = Double(entry.value), number.isFinite { bias = number } else {
-                problem(entry.line, "bias should be a finite number")
+            let values = entry.value.split(separator: "\t", omittingEmptySubsequences: false).map { Double($0) }
+            if values.count == heads.count, case let numbers = values.compactMap({ $0 }), numbers.count == heads.count,
+                numbers.allSatisfy(\.isFinite)
+            {
+                for (lane, number) in numbers.enumerated() { bias[lane] = number }
+            } else {
+                problem(entry.line, "bias should be \(heads.count) finite number(s), one per head")
             }
         }
         var threshold = 0.5
+        var crisisThreshold: Double?
         if let entry = value("threshold") {
-            if let number = Double(entry.value), number > 0, number < 1 { threshold = number } else {
-                problem(entry.line, "threshold is a probability strictly between 0 and 1, e.g. 0.95")
+            let values = entry.value.split(separator: "\t", omittingEmptySubsequences: false).map { Double($0) }
+            let wanted = heads.count > 1 ? 2 : 1
+            if values.count == wanted, case let numbers = values.compactMap({ $0 }), numbers.count == wanted,
+                numbers.allSatisfy({ $0 > 0 && $0 < 1 })
+            {
+                threshold = numbers[0]
+                crisisThreshold = numbers.count > 1 ? numbers[1] : nil
+            } else {
+                problem(
+                    entry.line,
+                    wanted == 1
+                        ? "threshold is a probability strictly between 0 and 1, e.g. 0.95"
+                        : "threshold is two probabilities strictly between 0 and 1, check-in then crisis, e.g. 0.9<TAB>0.97")
             }
         }
         if weightsLine == nil {
@@ -133,20 +172,25 @@ extension SafetyModel {
         }
         if !problems.isEmpty { throw KnowledgeError(diagnostics: problems) }
         return SafetyModel(
-            file: file, isEnabled: isEnabled, category: category, bias: bias, threshold: threshold, hashes: hashes,
+            file: file, isEnabled: isEnabled, category: category, bias: bias, threshold: threshold,
+            crisisThreshold: crisisThreshold, hasCategories: heads.count == headNames.count, hashes: hashes,
             weights: weights)
     }
 
     /// Why a feature can't be one this version computes, or nil when it can.
     private static func problem(withFeature bytes: ArraySlice<UInt8>) -> String? {
         var feature: String { String(decoding: bytes, as: UTF8.self) }
-        guard bytes.count > 2, bytes[bytes.startIndex + 1] == 58, let kind = bytes.first, kind == 119 || kind == 99 else {
-            return "a feature starts with w: (words) or c: (letter slices), then plain text"
+        guard bytes.count > 2, bytes[bytes.startIndex + 1] == 58, let kind = bytes.first,
+            kind == 119 || kind == 99 || kind == 110
+        else {
+            return "a feature starts with w: (words), n: (a word after a negation) or c: (letter slices), then plain text"
         }
         let body = bytes.dropFirst(2)
         let plain = body.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 32 }
         guard plain else { return "“\(feature)”: features hold only a–z, 0–9 and spaces" }
-        if kind == 119 {
+        if kind == 110 {
+            guard !body.contains(32) else { return "“\(feature)”: a negation feature is one word" }
+        } else if kind == 119 {
             let words = body.split(separator: 32, omittingEmptySubsequences: false)
             guard (1...2).contains(words.count), words.allSatisfy({ !$0.isEmpty }) else {
                 return "“\(feature)”: a word feature is one word or two separated by one space"

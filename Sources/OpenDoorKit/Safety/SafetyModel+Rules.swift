@@ -16,7 +16,17 @@ extension SafetyEvaluation {
         crises.filter { $0.finding?.ruleID == SafetyModel.ruleID }.count
     }
 
-    /// Look-alikes the learned model raised a check-in on.
+    /// Crisis messages the learned model caught with the full crisis reply (the rules found nothing).
+    public var caughtByModelAtCrisisLevel: Int {
+        crises.filter { $0.finding?.ruleID == SafetyModel.ruleID && $0.finding?.level == .crisis }.count
+    }
+
+    /// Crisis messages whose check-in by a rule the learned model raised to the full crisis reply.
+    public var raisedByModel: Int {
+        crises.filter { $0.finding?.note?.hasPrefix(SafetyModel.raisedNote) == true }.count
+    }
+
+    /// Look-alikes the learned model raised an alarm on (the rules found nothing).
     public var falseAlarmsByModel: Int {
         lookAlikes.filter { $0.finding?.ruleID == SafetyModel.ruleID }.count
     }

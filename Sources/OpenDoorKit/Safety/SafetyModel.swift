@@ -1,59 +1,114 @@
 import Foundation
 
-/// The learned part of the crisis check: a small logistic regression read from `Knowledge/safety-model.tsv`.
+/// The learned part of the crisis check: small logistic regressions read from `Knowledge/safety-model.tsv`.
 ///
-/// It is asked only when the rules of `safety.yaml` find nothing, and it can only add a catch, at the
-/// check-in level (never the full crisis reply): the rules stay the judge of clear danger, the model
-/// catches some of what they don't name (passive wishes, symptoms, typos). A message scores the highest
-/// of the whole message and each of its sentences, so a crisis buried in a long message counts on its own.
+/// Three heads share the features: the check-in head (any crisis), the crisis head (a crisis that needs the
+/// full reply) and the category head (which crisis). The model can only add to what the rules of
+/// `safety.yaml` find, never take away: when the rules find nothing it may give the check-in, or the full crisis
+/// reply when the crisis head is sure; when the rules give a check-in, the crisis head may raise it to the full
+/// reply; a crisis reply of the rules is never touched. A message scores the highest of its whole text, each
+/// sentence and each clause, so a crisis buried in a long message counts on its own.
 /// Trained by `Scripts/train-safety-model`; the features are computed exactly as there (a test checks it).
 public struct SafetyModel: Sendable, Hashable {
     /// The rule id a catch by the model carries, in `ask --explain`, `--json`, the logs and `eval-safety`.
     public static let ruleID = SafetyRuleID(rawValue: "model")
+    /// How the note of a rule's check-in raised to the crisis reply by the model begins.
+    public static let raisedNote = "raised to the crisis reply by the learned model"
 
     /// The file the model came from, as given to the loader.
     public let file: String
     /// Whether the model is used at all (`enabled no` in the file keeps it loaded and checked but silent).
     public let isEnabled: Bool
-    /// The crisis whose check-in question a catch gets.
+    /// The crisis whose check-in question a check-in by the model gets.
     public let category: CrisisCategory
-    /// The probability at or above which a message is caught.
+    /// The check-in head's probability at or above which a message gets the check-in.
     public let threshold: Double
-    /// How many weights the model has.
+    /// The crisis head's probability at or above which a message gets the full crisis reply, when the file has
+    /// a crisis head.
+    public let crisisThreshold: Double?
+    /// How many features the model has.
     public var featureCount: Int { weights.count }
 
-    let bias: Double
-    /// `threshold` as a logit, so scoring needs no exponential.
+    /// The model's scores for one message.
+    public struct Scores: Sendable, Hashable {
+        /// The check-in head's probability (any crisis).
+        public var check: Double
+        /// The crisis head's probability (a crisis that needs the full reply), 0 without a crisis head.
+        public var crisis: Double
+        /// The crisis the category head picks on the segment the crisis head scores highest.
+        public var category: CrisisCategory
+    }
+
+    /// Head order in a weight vector: check-in, crisis, then one lane per category in `categoryOrder`.
+    static let categoryOrder: [CrisisCategory] = [.suicide, .overdose, .selfHarm, .withdrawal, .danger]
+    static let checkLane = 0
+    static let crisisLane = 1
+    static let firstCategoryLane = 2
+
+    let bias: SIMD8<Double>
+    /// The thresholds as logits, so scoring needs no exponential.
     let logitThreshold: Double
+    let logitCrisisThreshold: Double
+    /// Whether the file has category lanes (else a crisis catch gets `category`).
+    let hasCategories: Bool
     let table: FeatureTable
-    let weights: [Double]
+    let weights: [SIMD8<Double>]
 
     /// A model from its features' hashes (`hash(of:)`) and their weights, in the same order.
     init(
-        file: String, isEnabled: Bool, category: CrisisCategory, bias: Double, threshold: Double, hashes: [UInt64],
-        weights: [Double]
+        file: String, isEnabled: Bool, category: CrisisCategory, bias: SIMD8<Double>, threshold: Double,
+        crisisThreshold: Double?, hasCategories: Bool, hashes: [UInt64], weights: [SIMD8<Double>]
     ) {
         self.file = file
         self.isEnabled = isEnabled
         self.category = category
         self.bias = bias
         self.threshold = threshold
+        self.crisisThreshold = crisisThreshold
+        self.hasCategories = hasCategories
         self.logitThreshold = log(threshold / (1 - threshold))
+        self.logitCrisisThreshold = crisisThreshold.map { log($0 / (1 - $0)) } ?? .infinity
         self.weights = weights
         self.table = FeatureTable(keys: hashes)
     }
 
-    /// What the model says about `message` when it is enabled and the score reaches the threshold: the check-in.
-    public func assess(_ message: String) -> CrisisAssessment? {
-        guard isEnabled, logit(of: message) >= logitThreshold else { return nil }
+    /// What the model adds to the rules' finding on `message` (`rules`, nil when they found nothing): the full
+    /// crisis reply when the crisis head reaches its threshold, else the check-in when the rules found nothing
+    /// and the check-in head reaches its own. A crisis reply of the rules comes back unchanged, and so does
+    /// everything when the model is switched off.
+    public func assess(_ message: String, after rules: CrisisAssessment? = nil) -> CrisisAssessment? {
+        guard isEnabled, rules?.level != .crisis else { return rules }
+        let logits = self.logits(of: message)
+        if logits.crisis >= logitCrisisThreshold {
+            let score = String(format: "score %.3f at or above %.3f", sigmoid(logits.crisis), crisisThreshold ?? 1)
+            if var raised = rules {
+                raised.level = .crisis
+                raised.note = "\(Self.raisedNote), crisis \(score)"
+                return raised
+            }
+            return CrisisAssessment(
+                category: hasCategories ? logits.category : category, level: .crisis, ruleID: Self.ruleID,
+                note: "learned model, crisis \(score)")
+        }
+        guard rules == nil, logits.check >= logitThreshold else { return rules }
         return CrisisAssessment(
             category: category, level: .check, ruleID: Self.ruleID,
-            note: String(format: "learned model, score %.3f at or above %.3f", score(of: message), threshold))
+            note: String(format: "learned model, check-in score %.3f at or above %.3f", sigmoid(logits.check), threshold))
     }
 
-    /// The probability the model gives `message`: the highest of the whole message and each sentence.
+    /// The probability the check-in head gives `message`: the highest of the whole message and each segment.
     public func score(of message: String) -> Double {
-        1 / (1 + exp(-logit(of: message)))
+        sigmoid(logits(of: message).check)
+    }
+
+    /// The probabilities of both heads and the category the model picks for `message`.
+    public func scores(of message: String) -> Scores {
+        let logits = self.logits(of: message)
+        return Scores(check: sigmoid(logits.check), crisis: sigmoid(logits.crisis), category: logits.category)
+    }
+
+    private func sigmoid(_ logit: Double) -> Double {
+        1 / (1 + exp(-logit))
     }
 }
 

@@ -9,6 +9,7 @@
 /// - `N+` is a number of at least N, in digits or words ("twenty"); `0+` is any number
 /// - `@name` is any entry of the list `name` under `lists:`
 /// - `=word` turns off typo tolerance for that word
+/// - `$` (last) is the end of the sentence or clause; `*N $` lets up to N words come before it: `cant go_on *1 $`
 struct SafetyPattern: Sendable, Hashable {
     /// What one word of the message must be.
     enum Term: Sendable, Hashable {
@@ -28,6 +29,8 @@ struct SafetyPattern: Sendable, Hashable {
         var isOptional: Bool
         /// How many other words may come between the previous position and this one.
         var gapBefore: Int
+        /// The end of the sentence or clause (`$`), not a word; always the last position.
+        var isEnd = false
     }
 
     /// What patterns can refer to: staff word lists and spelling groups.
@@ -79,7 +82,9 @@ struct SafetyPattern: Sendable, Hashable {
 
     /// Parses a pattern, reusing and filling `cache` (one per vocabulary).
     init(parsing source: String, vocabulary: Vocabulary, cache: inout Cache) throws(Problem) {
-        let parts = source.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        // Split on bytes, not Characters: splitting a String by Character runs grapheme breaking on every letter,
+        // which was most of the cost of loading the rules.
+        let parts = source.utf8.split(whereSeparator: { $0 == 32 || $0 == 9 || $0 == 10 }).map { Substring($0) }
         guard !parts.isEmpty else { throw Problem(message: "the pattern is empty; write the words to look for") }
         var slots: [Slot] = []
         var pendingGap: Int?
@@ -92,9 +97,20 @@ struct SafetyPattern: Sendable, Hashable {
                 pendingGap = gap
                 continue
             }
+            if part.utf8.count == 1 && part.utf8.first == 36 {  // $
+                guard !slots.isEmpty else {
+                    throw Problem(message: "“\(source)” starts with $; $ marks the end of a sentence, after the words")
+                }
+                slots.append(Slot(alternatives: [], isOptional: false, gapBefore: pendingGap ?? 0, isEnd: true))
+                pendingGap = nil
+                continue
+            }
+            if slots.last?.isEnd == true {
+                throw Problem(message: "“\(source)” has words after $; $ (the end of a sentence) goes last")
+            }
             var text = Substring(part)
             var isOptional = false
-            if text.count > 1 && text.hasSuffix("?") {
+            if text.utf8.count > 1 && text.utf8.last == 63 {  // ?
                 isOptional = true
                 text = text.dropLast()
             }
@@ -102,7 +118,8 @@ struct SafetyPattern: Sendable, Hashable {
             if let known = cache.positions[text] {
                 alternatives = known
             } else {
-                for alternative in text.split(separator: "|", omittingEmptySubsequences: false) {
+                for bytes in text.utf8.split(separator: 124, omittingEmptySubsequences: false) {  // |
+                    let alternative = Substring(bytes)
                     guard !alternative.isEmpty else {
                         throw Problem(message: "“\(part)” has an empty choice; write words on both sides of each |")
                     }
@@ -123,7 +140,7 @@ struct SafetyPattern: Sendable, Hashable {
             throw Problem(message: "“\(source)” ends with a gap (*); a gap goes between two words")
         }
         let anchored = slots.contains { slot in
-            !slot.isOptional
+            !slot.isOptional && !slot.isEnd
                 && slot.alternatives.allSatisfy { $0.contains { if case .number = $0 { false } else { true } } }
         }
         guard anchored else {
@@ -133,8 +150,8 @@ struct SafetyPattern: Sendable, Hashable {
     }
 
     /// The size of a gap if `part` is one (`*` or `*N`), nil if it is a word.
-    private static func gap(_ part: String) throws(Problem) -> Int? {
-        guard part.first == "*" else { return nil }
+    private static func gap(_ part: Substring) throws(Problem) -> Int? {
+        guard part.utf8.first == 42 else { return nil }  // *
         let digits = part.dropFirst()
         if digits.isEmpty { return defaultGap }
         guard let size = Int(digits), (1...maximumGap).contains(size) else {
@@ -155,9 +172,20 @@ struct SafetyPattern: Sendable, Hashable {
         return [try alternative(text, allowNumbers: true, vocabulary: vocabulary)]
     }
 
+    /// A plain word split where letters and digits meet, as the tokenizer splits it ("800mg" is "800 mg").
+    private static func splitDigits(_ word: String) -> [String] {
+        var previous: Bool?
+        for byte in word.utf8 {
+            let digit = byte >= 48 && byte <= 57
+            if let previous, previous != digit { return SafetyTokenizer.words(in: word) }
+            previous = digit
+        }
+        return [word]
+    }
+
     /// Parses a word, prefix, number or phrase (no `@`, no `|`).
     static func alternative(_ text: String, allowNumbers: Bool, vocabulary: Vocabulary) throws(Problem) -> [Term] {
-        if text.hasSuffix("+") {
+        if text.utf8.last == 43 {  // +
             guard let minimum = Int32(text.dropLast()), minimum >= 0, text.first?.isNumber == true else {
                 throw Problem(message: "“\(text)” is not a number; write N+ for a number of at least N, e.g. 5+ (0+ is any)")
             }
@@ -165,22 +193,35 @@ struct SafetyPattern: Sendable, Hashable {
             return [.number(atLeast: minimum)]
         }
         var body = Substring(text)
-        let typos = !body.hasPrefix("=")
+        let typos = body.utf8.first != 61  // =
         if !typos { body = body.dropFirst() }
-        let isPrefix = body.hasSuffix("*")
+        let isPrefix = body.utf8.last == 42  // *
         if isPrefix { body = body.dropLast() }
         // Bytes, not `contains("#")`: a string searched for a string goes through Foundation, a hundred times slower.
         if body.utf8.contains(UInt8(ascii: "#")) {
             throw Problem(message: "“\(text)”: write numbers as N+ (5+, or 0+ for any number); # starts a YAML comment")
         }
-        let syntax: Set<UInt8> = [42, 64, 61, 63, 124, 43]  // * @ = ? | +
-        if let bad = body.utf8.first(where: syntax.contains) {
+        let isSyntax = { (byte: UInt8) -> Bool in
+            switch byte {
+            case 42, 64, 61, 63, 124, 43, 36: true  // * @ = ? | + $
+            default: false
+            }
+        }
+        if let bad = body.utf8.first(where: isSyntax) {
             throw Problem(
                 message:
                     "“\(text)” has “\(Character(Unicode.Scalar(bad)))” inside a word; * goes at the end of a word (suicid*) or alone as a gap"
             )
         }
-        let words = SafetyTokenizer.words(in: String(body))
+        // Plain lowercase words joined by _ (nearly every choice) are split on bytes; anything else goes through
+        // the tokenizer, which reads it as messages are read.
+        let words: [String]
+        if body.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
+            // Digits and letters are separate words to the tokenizer ("800mg" is "800 mg").
+            words = body.utf8.split(separator: 95).flatMap { Self.splitDigits(String(Substring($0))) }
+        } else {
+            words = SafetyTokenizer.words(in: String(body))
+        }
         guard !words.isEmpty else { throw Problem(message: "“\(text)” has no letters or digits") }
         if let word = words.first(where: { !$0.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) } }) {
             throw Problem(message: "“\(word)” has a letter outside a–z; write patterns in plain letters")

@@ -119,6 +119,7 @@ private struct SafetyRulesChecker {
         let present = checkPatterns(decoded.present, at: [.key("present")], vocabulary: vocabulary)
         let story = checkPatterns(decoded.story, at: [.key("story")], vocabulary: vocabulary)
         let selfReference = checkPatterns(decoded.selfReference, at: [.key("self")], vocabulary: vocabulary)
+        let clauses = checkPatterns(decoded.clauses, at: [.key("clauses")], vocabulary: vocabulary)
         var neverCorrect = Set<String>()
         for (index, word) in decoded.neverCorrect.enumerated() {
             let words = SafetyTokenizer.words(in: word)
@@ -136,7 +137,7 @@ private struct SafetyRulesChecker {
         return SafetyRules(
             file: file, categories: categories, denials: denials, exclusions: exclusions,
             spellings: vocabulary.spellings, history: history, current: current, present: present,
-            story: story, selfReference: selfReference, neverCorrect: neverCorrect)
+            story: story, selfReference: selfReference, clauses: clauses, neverCorrect: neverCorrect)
     }
 
     private mutating func checkSpellings(_ groups: [[String]]) -> [String: [String]] {

@@ -50,6 +50,8 @@ public struct SafetyRules: Sendable, Hashable {
     public let story: [Pattern]
     /// Words by which visitors speak of themselves; a sentence without them tells someone else's story.
     public let selfReference: [Pattern]
+    /// Phrases that open a new clause inside a sentence ("but", "and tonight"); commas and the like do too.
+    public let clauses: [Pattern]
     /// Words typo tolerance never reads as another word.
     let neverCorrect: Set<String>
     /// One-word spellings and the words they are read as (`dont` → `do not`), in messages and patterns.
@@ -60,8 +62,9 @@ public struct SafetyRules: Sendable, Hashable {
     init(
         file: String, categories: [Category], denials: [Pattern], exclusions: [Pattern],
         spellings: [String: [String]], history: [Pattern] = [], current: [Pattern] = [], present: [Pattern] = [],
-        story: [Pattern] = [], selfReference: [Pattern] = [], neverCorrect: Set<String> = []
+        story: [Pattern] = [], selfReference: [Pattern] = [], clauses: [Pattern] = [], neverCorrect: Set<String> = []
     ) {
+        self.clauses = clauses
         self.story = story
         self.selfReference = selfReference
         self.history = history

@@ -21,6 +21,8 @@ enum SafetyTokenizer {
         var number: Int32
         /// A sentence ended before this word (`.`, `!`, `?`, `;` or a line break came after the previous word).
         var startsSentence: Bool
+        /// A clause ended before this word inside the sentence (`,`, `:`, a bracket or a dash between spaces).
+        var startsClause: Bool
 
         /// The word as a string (for compiling patterns; the hot path never builds strings).
         var string: String { String(decoding: bytes, as: UTF8.self) }
@@ -39,6 +41,7 @@ enum SafetyTokenizer {
             var value: Int32 = 0
             var commaPending = false
             var sentenceBreak = false
+            var clauseBreak = false
 
             func flush() {
                 commaPending = false
@@ -47,8 +50,10 @@ enum SafetyTokenizer {
                 body(
                     Word(
                         bytes: stored, length: length, isPlainLetters: kind == 1 && plain,
-                        number: kind == 2 ? value : -1, startsSentence: sentenceBreak))
+                        number: kind == 2 ? value : -1, startsSentence: sentenceBreak,
+                        startsClause: clauseBreak && !sentenceBreak))
                 sentenceBreak = false
+                clauseBreak = false
                 length = 0
                 kind = 0
                 plain = true
@@ -58,7 +63,10 @@ enum SafetyTokenizer {
             func append(_ byte: UInt8, kind newKind: UInt8, plain isPlain: Bool) {
                 if commaPending {
                     commaPending = false
-                    if newKind != 2 { flush() }
+                    if newKind != 2 {
+                        flush()
+                        clauseBreak = true  // "5,and"
+                    }
                 }
                 if kind != 0 && kind != newKind { flush() }
                 kind = newKind
@@ -82,9 +90,15 @@ enum SafetyTokenizer {
                     } else if byte == 44 && kind == 2 {
                         commaPending = true  // 1,200
                     } else {
+                        if commaPending { clauseBreak = true }  // "5, and"
+                        let betweenWords = length == 0  // a dash after a space, not inside "self-harm"
                         flush()
                         // . ! ? ; and line breaks end a sentence; a "." inside a number ("0.5") doesn't matter here.
                         if byte == 46 || byte == 33 || byte == 63 || byte == 59 || byte == 10 { sentenceBreak = true }
+                        // , : brackets and a dash with a space before it end a clause ("2019, and tonight").
+                        if byte == 44 || byte == 58 || byte == 40 || byte == 41 || (byte == 45 && betweenWords) {
+                            clauseBreak = true
+                        }
                     }
                 } else if isApostrophe(v) {
                     continue
