@@ -45,6 +45,10 @@ public struct Conversation: Sendable {
     private var lastOptions: [String] = []
     private var greeted = false
     private var callbackSent = false
+    /// A detail is being changed from the summary: once it is given, the summary is shown again.
+    private var editing = false
+    /// The last reply offered a call (after a few answers): a bare "ok" then is not small talk.
+    private var offerShown = false
 
     init(assistant: Assistant, channel: CallbackChannel, logger: Logger) {
         self.assistant = assistant
@@ -70,19 +74,27 @@ public struct Conversation: Sendable {
     public mutating func receive(_ rawMessage: String) -> Step {
         let message = Self.trimmed(rawMessage)
         // Safety first, in every state, before anything else.
+        let offered = offerShown
+        offerShown = false
         if let finding = assistant.safety.assess(message) {
-            // Anything worrying in answer to a check-in gets the full crisis reply.
-            if finding.level == .crisis || pendingCheckIn != nil {
+            // Anything worrying in answer to a check-in gets the full crisis reply: of the check-in's category
+            // when the message itself is only worrying ("sometimes i wish i wouldnt wake up" after the question
+            // about suicide), of its own when it is clear danger ("no. i took them all").
+            if let pending = pendingCheckIn {
                 pendingCheckIn = nil
-                return .reply(crisisReply(finding))
+                var crisis = finding
+                if finding.level != .crisis { crisis.category = pending.category }
+                return .reply(crisisReply(crisis))
             }
-            return .reply(checkInReply(finding))
+            if finding.level == .crisis { return .reply(crisisReply(finding)) }
+            return .reply(checkInReply(finding, message: message))
         }
         if message.isEmpty {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
         }
         if let pending = pendingCheckIn {
-            pendingCheckIn = nil
+            // An answer to a check-in is read as one: yes, no, or asked again; never a form answer. Only a
+            // question the knowledge clearly answers moves on ("what if i relapsed").
             if let reply = checkInAnswer(message, to: pending) { return .reply(reply) }
         }
         if afterCrisis {
@@ -90,13 +102,22 @@ public struct Conversation: Sendable {
             if assistant.safety.isDenial(message) {
                 return .reply(remember(checkIn()))
             }
+            if state.isCollectingCallback, TextNormalizer.words(message).count <= 4,
+                answers.read(message, among: [.no, .yes]) == .yes
+            {
+                // The crisis reply said the request is kept: a yes goes back to it, it doesn't answer the step.
+                return .reply(remember(resumeReply(lead: nil)))
+            }
         }
         let choice = OptionChoice(message, options: lastOptions)
         if choice == .outOfRange, !(state == .callbackTime && BestTime.parse(message) != nil) {
             return .reply(remember(pickReply()))
         }
         let text = choice?.picked ?? message
-        if state.isCollectingCallback, answers.cancels(text) {
+        if state.isCollectingCallback, answers.cancels(text),
+            // "dont call before noon" at the time step is a time, not a cancel.
+            !(state == .callbackTime && TimeAnswer(text, options: [], words: answers) != nil)
+        {
             discardDraft()
             state = .open
             return .reply(remember(ownReply(.cancelled, options: [])))
@@ -104,6 +125,7 @@ public struct Conversation: Sendable {
         switch state {
         case .open, .ended:
             state = .open
+            if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             return .reply(remember(openReply(text)))
         case .callbackConsent:
             return .reply(remember(consentReply(text)))
@@ -165,11 +187,16 @@ public struct Conversation: Sendable {
         if callbackSent, let handoff = responder.handoffIntent {
             // One request per conversation is enough: no second offer once one was sent.
             reply.options.removeAll { $0 == handoff.label }
+            let contact = dialogue[.fallbackContact]
+            if reply.intent == .fallback, reply.text.hasSuffix(contact) {
+                reply.text = String(reply.text.dropLast(contact.count)) + dialogue[.fallbackContactSent]
+            }
         }
         if case .answer = result.decision {
             answersGiven += 1
             if answersGiven >= Self.answersBeforeOffer && !offeredCallback, let handoff = responder.handoffIntent {
                 offeredCallback = true
+                offerShown = true
                 reply.text += "\n\n" + dialogue[callbacksAvailable ? .callbackOffer : .callbackUnavailable]
                 if callbacksAvailable && !reply.options.contains(handoff.label) { reply.options.append(handoff.label) }
             }
@@ -182,7 +209,12 @@ public struct Conversation: Sendable {
         guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
         if let early { phone = early }
         state = .callbackConsent
-        return stepReply(.callbackConsent, confidence: confidence)
+        var reply = stepReply(.callbackConsent, confidence: confidence)
+        if callbackSent {
+            // A request was already sent in this conversation: say so before asking about another one.
+            reply.text = dialogue[.callbackAlreadySent] + " " + reply.text
+        }
+        return reply
     }
 
     // MARK: - Callback steps
@@ -202,35 +234,47 @@ public struct Conversation: Sendable {
     }
 
     private mutating func nameReply(_ text: String) -> Reply {
-        if let number = PhoneNumber.find(in: text) {
+        if let asked = questionFirst(text, prompt: .askName) { return asked }
+        let number = PhoneNumber.find(in: text)
+        if let number {
             // "it's sam, 470 555 0123": keep the number; a name is optional anyway.
             phone = number
         }
         if dialogue.answer(text, among: [.skip]) != nil {
             name = nil
-        } else if let given = Self.name(in: text) {
+        } else if let given = answers.name(in: text) {
             name = given
+        } else if number != nil {
+            // "my number is 470-555-0123 thanks": the number, and no name (it is optional).
+            name = nil
         } else {
-            return questionOrRepeat(text, prompt: .askName)
+            // "hello", "ok", "idk", "this is goodbye" are not names: say so, and ask again.
+            return questionOrRepeat(text, prompt: .nameUnclear)
         }
         nameGiven = true
         return advanceAfterName()
     }
 
     private mutating func advanceAfterName() -> Reply {
-        if phone == nil {
-            state = .callbackPhone
-            return stepReply(.askPhone)
+        if phone == nil { return advance(to: .callbackPhone) }
+        return advance(to: bestTime == nil ? .callbackTime : .callbackVoicemail)
+    }
+
+    /// Goes on to the step `next`, or back to the summary when a detail was being changed and all are given.
+    private mutating func advance(to next: ConversationState) -> Reply {
+        if editing, draft != nil {
+            editing = false
+            state = .callbackConfirm
+            return stepReply(.summary)
         }
-        state = .callbackTime
-        return stepReply(.askTime)
+        state = next
+        return stepReply(Self.prompt(of: next))
     }
 
     private mutating func phoneReply(_ text: String) -> Reply {
         if let number = PhoneNumber.parse(text) {
             phone = number
-            state = .callbackTime
-            return stepReply(.askTime)
+            return advance(to: .callbackTime)
         }
         if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askPhone) }
         failedPhoneAttempts += 1
@@ -243,16 +287,22 @@ public struct Conversation: Sendable {
     }
 
     private mutating func timeReply(_ text: String) -> Reply {
-        if let time = TimeAnswer(text, options: dialogue.stepOptions[.callbackTime] ?? []) {
+        // "are there evening groups?" is a question to answer, not a time to keep.
+        if let asked = questionFirst(text, prompt: .askTime) { return asked }
+        if let time = readTime(text) {
             bestTime = time
-            state = .callbackVoicemail
-            return stepReply(.askVoicemail)
+            return advance(to: .callbackVoicemail)
         }
         if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askTime) }
         return stepReply(.timeInvalid)
     }
 
+    private func readTime(_ text: String) -> TimeAnswer? {
+        TimeAnswer(text, options: dialogue.stepOptions[.callbackTime] ?? [], words: answers)
+    }
+
     private mutating func voicemailReply(_ text: String) -> Reply {
+        if let asked = questionFirst(text, prompt: .askVoicemail) { return asked }
         switch answers.read(text, among: [.discreet, .no, .yes]) {
         case .yes:
             voicemailOK = true
@@ -262,11 +312,11 @@ public struct Conversation: Sendable {
             if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askVoicemail) }
             return stepReply(.voicemailInvalid)
         }
-        state = .callbackConfirm
-        return stepReply(.summary)
+        return advance(to: .callbackConfirm)
     }
 
     private mutating func confirmStep(_ text: String) -> Step {
+        if let changed = changeReply(text) { return .reply(remember(changed)) }
         switch answers.read(text, among: [.no, .yes]) {
         case .yes:
             guard let draft else {
@@ -284,6 +334,43 @@ public struct Conversation: Sendable {
         }
     }
 
+    /// A change asked for at the summary: "change the time to morning" or "my number is wrong, its 470 555 0999"
+    /// change it and show the summary again; "the name is wrong" asks for that detail again, then the summary.
+    private mutating func changeReply(_ text: String) -> Reply? {
+        if let number = PhoneNumber.find(in: text) {
+            phone = number
+            return stepReply(.summary)
+        }
+        guard answers.contains(text, .change) else { return nil }
+        // The new value is what follows the last "to", "is" or "be": "change the time to morning".
+        let values = [" to ", " is ", " be ", " its ", " it’s ", " it's "].compactMap { marker in
+            text.range(of: marker, options: [.backwards, .caseInsensitive]).map { String(text[$0.upperBound...]) }
+        }
+        if answers.contains(text, .timeField) || values.contains(where: { readTime($0) != nil }) {
+            if let time = values.compactMap({ readTime($0) }).first {
+                bestTime = time
+                return stepReply(.summary)
+            }
+            return editStep(.callbackTime)
+        }
+        if answers.contains(text, .phoneField) { return editStep(.callbackPhone) }
+        if answers.contains(text, .voicemailField) { return editStep(.callbackVoicemail) }
+        if answers.contains(text, .nameField) {
+            if let given = values.compactMap({ answers.name(in: $0) }).first {
+                name = given
+                return stepReply(.summary)
+            }
+            return editStep(.callbackName)
+        }
+        return nil
+    }
+
+    private mutating func editStep(_ step: ConversationState) -> Reply {
+        editing = true
+        state = step
+        return stepReply(Self.prompt(of: step))
+    }
+
     /// What the visitor confirmed, once every step is done.
     private var draft: CallbackDraft? {
         guard let phone, let bestTime, let voicemailOK else { return nil }
@@ -298,6 +385,7 @@ public struct Conversation: Sendable {
         bestTime = nil
         voicemailOK = nil
         failedPhoneAttempts = 0
+        editing = false
     }
 
     // MARK: - Questions in the middle of a request
@@ -322,9 +410,22 @@ public struct Conversation: Sendable {
         return reply
     }
 
+    /// A question asked at a step ("hmm actually what time do groups even meet") that the knowledge answers:
+    /// answered, then the step is asked again. Nil for anything else, which the step reads as its answer.
+    private func questionFirst(_ text: String, prompt: DialogueKey) -> Reply? {
+        guard looksLikeQuestion(text) else { return nil }
+        let result = responder.matcher.match(text)
+        guard case .answer(let id) = result.decision, assistant.knowledge.intent(id)?.action == .answer else {
+            return nil
+        }
+        return questionOrRepeat(text, prompt: prompt)
+    }
+
     private func looksLikeQuestion(_ text: String) -> Bool {
         if text.contains("?") { return true }
-        let first = TextNormalizer.words(text).first ?? ""
+        let words = TextNormalizer.words(text)
+        let lead = answers.leadingFillers(in: words.map { Substring($0) })
+        let first = lead < words.count ? words[lead] : ""
         let starters: Set<String> = [
             "what", "whats", "how", "will", "can", "could", "do", "does", "is", "are", "would", "who", "when",
             "where", "why", "wait", "should", "am",
@@ -362,9 +463,10 @@ public struct Conversation: Sendable {
         logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID)"])
         var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
         if state.isCollectingCallback {
-            text += "\n\n" + dialogue[.resume] + " " + stepReply(resumePrompt).text
+            // Not the step's question nor its buttons in the same breath: the next "yes" is not a form answer.
+            text += "\n\n" + dialogue[.crisisRequestKept]
         }
-        let options = state.isCollectingCallback ? (dialogue.stepOptions[state] ?? []) : (responder.handoffIntent.map { [$0.label] } ?? [])
+        let options = state.isCollectingCallback ? [] : (responder.handoffIntent.map { [$0.label] } ?? [])
         return remember(
             Reply(
                 text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true,
@@ -374,46 +476,140 @@ public struct Conversation: Sendable {
     /// After a crisis reply the visitor said they are fine: ask whether they are safe, and listen to the answer.
     private mutating func checkIn() -> Reply {
         let finding = CrisisAssessment(category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
-        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no)
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no, question: dialogue[.crisisCheckIn])
         return Reply(
             text: dialogue[.crisisCheckIn], intent: .crisisCheck, source: "Safety", options: [], state: state,
             crisis: true, safety: finding)
     }
 
     /// The check-in question for a worrying message; the visitor's place (a callback step too) is kept.
-    private mutating func checkInReply(_ finding: CrisisAssessment) -> Reply {
+    ///
+    /// The learned model only says "worrying"; when the message is about someone else who took something
+    /// ("my bf took something and hes acting off"), the check-in asks about an overdose, not about suicide.
+    private mutating func checkInReply(_ finding: CrisisAssessment, message: String) -> Reply {
+        var finding = finding
+        if finding.ruleID == SafetyModel.ruleID, finding.category == .suicide, answers.contains(message, .otherPerson),
+            answers.contains(message, .useHint)
+        {
+            finding.category = .overdose
+        }
         logger.notice("crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
-        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes)
         let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text)
         return remember(
             Reply(
                 text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
                 safety: finding))
     }
 
-    /// The reply to an answer to a check-in: the crisis reply for a worrying or unsure answer, thanks and the way
-    /// back for a reassuring one, nil when the message is not an answer (it is then handled as usual).
+    /// The reply to an answer to a check-in: the crisis reply for a worrying answer (a yes, unsure, or a no with
+    /// something alarming), thanks and the way back for a reassuring one (with what else was typed in the same
+    /// line: "no. 470 555 0123"), the question once more, gently, for anything else.
     private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
-        let reassuring: AnswerWord = pending.worrying == .yes ? .no : .yes
-        let answer = dialogue.answer(message, among: [.unsure, reassuring, pending.worrying])
-        if answer == pending.worrying || answer == .unsure {
-            let rule = SafetyRuleID(rawValue: "check_in/\(answer == .unsure ? "unsure" : "answered_\(pending.worrying)")")
+        pendingCheckIn = nil
+        let reading = answers.checkIn(message, worrying: pending.worrying)
+        // After "are you safe right now?" (asked after a denial), anything else is handled as usual ("Jo" at the
+        // name step); after the first question, only a question the knowledge clearly answers moves on.
+        if reading == .unclear, pending.worrying == .no || movesOn(message) { return nil }
+        switch reading {
+        case .worrying:
+            let rule = SafetyRuleID(rawValue: "check_in/answered_\(pending.worrying)")
             return crisisReply(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
+        case .reassuring:
+            return backFromCheckIn(message, lead: dialogue[.checkInAnswered])
+        case .unclear where !pending.askedAgain:
+            var again = pending
+            again.askedAgain = true
+            pendingCheckIn = again
+            let finding = CrisisAssessment(
+                category: pending.category, level: .check, ruleID: SafetyRuleID(rawValue: "check_in/asked_again"))
+            return remember(
+                Reply(
+                    text: dialogue[.checkInAgain] + "\n\n" + pending.question, intent: .crisisCheck, source: "Safety",
+                    options: [], state: state, crisis: true, safety: finding))
+        case .unclear:
+            // Asked twice: no more asking; 988 once more, and back to where the visitor was.
+            var reply = backFromCheckIn(message, lead: dialogue[.checkInRelease])
+            reply.crisis = true
+            return reply
         }
-        guard answer == reassuring || assistant.safety.isDenial(message) else { return nil }
-        var text = dialogue[.checkInAnswered]
-        var options = responder.handoffIntent.map { [$0.label] } ?? []
-        if state.isCollectingCallback {
-            // Back to the step the visitor was at; what they typed before is kept.
-            let step = stepReply(resumePrompt)
-            text += "\n\n" + dialogue[.resume] + " " + step.text
-            options = step.options
+    }
+
+    /// Whether a message that doesn't answer a check-in is a question of its own that the knowledge clearly
+    /// answers ("what if i relapsed"): then it is answered as usual. Evasive ones ("does it matter", "why are you
+    /// asking me that") are not.
+    private func movesOn(_ message: String) -> Bool {
+        guard looksLikeQuestion(message), TextNormalizer.words(message).count >= 3 else { return false }
+        let result = responder.matcher.match(message)
+        guard case .answer(let id) = result.decision, assistant.knowledge.intent(id)?.action == .answer else {
+            return false
         }
-        return remember(Reply(text: text, intent: .crisisCheck, source: "Safety", options: options, state: state))
+        return result.confidence >= Self.movesOnConfidence
+    }
+
+    /// How sure the matcher must be that a message after a check-in is a question of its own.
+    static let movesOnConfidence = 0.6
+
+    /// `lead`, then the way back: what else the message said, answered as if said alone, or the step again.
+    private mutating func backFromCheckIn(_ message: String, lead: String) -> Reply {
+        if var carried = carryOver(message) {
+            carried.text = lead + "\n\n" + (state.isCollectingCallback ? dialogue[.resume] + " " : "") + carried.text
+            return remember(carried)
+        }
+        return remember(resumeReply(lead: lead))
+    }
+
+    /// `lead` and the current step's question with its options, or `lead` and the offer of a call when open.
+    private func resumeReply(lead: String?) -> Reply {
+        guard state.isCollectingCallback else {
+            return Reply(
+                text: lead ?? "", intent: .crisisCheck, source: "Safety",
+                options: responder.handoffIntent.map { [$0.label] } ?? [], state: state)
+        }
+        let step = stepReply(resumePrompt)
+        let text = (lead.map { $0 + "\n\n" } ?? "") + dialogue[.resume] + " " + step.text
+        return Reply(text: text, intent: lead == nil ? .callback : .crisisCheck, source: lead == nil ? dialogue.heading : "Safety",
+            options: step.options, state: state)
+    }
+
+    /// What else an answer to a check-in said, taken as the answer it would have been on its own: a phone
+    /// number at the phone (or name) step, a time at the time step, a question when open. Nil when there is none.
+    private mutating func carryOver(_ message: String) -> Reply? {
+        let rest = Self.clauses(of: message).filter { answers.checkIn($0, worrying: .yes) == .unclear }
+        guard !rest.isEmpty else { return nil }
+        switch state {
+        case .callbackPhone:
+            guard let number = PhoneNumber.find(in: message) else { return nil }
+            phone = number
+            return advance(to: bestTime == nil ? .callbackTime : .callbackVoicemail)
+        case .callbackName:
+            if let number = PhoneNumber.find(in: message) { phone = number }
+            return nil
+        case .callbackTime:
+            guard let time = rest.reversed().compactMap({ readTime($0) }).first else { return nil }
+            bestTime = time
+            return advance(to: .callbackVoicemail)
+        case .open, .ended:
+            let question = rest.joined(separator: ". ")
+            guard looksLikeQuestion(question) || PhoneNumber.find(in: question) != nil else { return nil }
+            return openReply(question)
+        case .callbackConsent, .callbackVoicemail, .callbackConfirm:
+            return nil
+        }
+    }
+
+    /// The sentences and clauses of a message ("no, just a rough day. after 5 works" is three).
+    static func clauses(of message: String) -> [String] {
+        message.split(whereSeparator: { ".,;!?\n".contains($0) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
     }
 
     /// The prompt of the current callback step, to repeat after an interruption.
-    private var resumePrompt: DialogueKey {
+    private var resumePrompt: DialogueKey { Self.prompt(of: state) }
+
+    /// The question of a callback step.
+    static func prompt(of state: ConversationState) -> DialogueKey {
         switch state {
         case .callbackConsent: .callbackConsent
         case .callbackName: .askName
@@ -430,6 +626,19 @@ public struct Conversation: Sendable {
         let numbers = OptionChoice.numbers(lastOptions.count, or: dialogue[.choicesOr])
         let text = dialogue[.pickOption].replacingOccurrences(of: "{choices}", with: numbers)
         return Reply(text: text, intent: .callback, source: dialogue.heading, options: lastOptions, state: state)
+    }
+
+    /// A short reply to a bare "ok" or "u there?" in the open conversation (not to an "ok" to an offer of a call).
+    private func smallTalkReply(_ text: String) -> Reply? {
+        if answers.isOnly(text, .ack) {
+            return Reply(
+                text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading,
+                options: callbackSent ? [] : (responder.handoffIntent.map { [$0.label] } ?? []), state: state)
+        }
+        if answers.isOnly(text, .presence) {
+            return Reply(text: dialogue[.stillHere], intent: .welcome, source: dialogue.heading, state: state)
+        }
+        return nil
     }
 
     /// A short reply to a hello after the welcome, or to a thank-you after a request was sent.
@@ -462,20 +671,6 @@ public struct Conversation: Sendable {
         return reply
     }
 
-    /// The name in an answer like "sam", "it's Sam", "my name is sam": at most three words, no digits.
-    static func name(in text: String) -> String? {
-        var words = text.split(whereSeparator: \.isWhitespace).map(String.init)
-        let lowered = words.map { $0.lowercased().filter { $0.isLetter } }
-        let prefixes: [[String]] = [["my", "name", "is"], ["name", "is"], ["its"], ["im"], ["i", "am"], ["this", "is"], ["call", "me"]]
-        for prefix in prefixes where lowered.starts(with: prefix) {
-            words.removeFirst(prefix.count)
-            break
-        }
-        guard (1...3).contains(words.count), !text.contains("?"),
-            !words.joined().contains(where: \.isNumber)
-        else { return nil }
-        return CallbackDraft.normalizedName(words.joined(separator: " "))
-    }
 }
 
 /// A safety question asked and not yet answered: which crisis it is about, and which answer is the worrying one
@@ -483,6 +678,10 @@ public struct Conversation: Sendable {
 struct PendingCheckIn: Sendable, Hashable {
     var category: CrisisCategory
     var worrying: AnswerWord
+    /// The question asked, to ask it again.
+    var question: String
+    /// Whether it was already asked again after an unclear answer.
+    var askedAgain = false
 }
 
 extension Reply {

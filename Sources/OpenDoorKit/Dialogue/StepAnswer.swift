@@ -13,7 +13,9 @@ struct StepAnswer {
     private let wholePhrases: [AnswerWord: Set<String>]
 
     /// Words that turn the phrase right after them around.
-    private static let negations: Set<Substring> = ["not", "dont", "isnt", "never", "doesnt", "wont", "aint"]
+    private static let negations: Set<Substring> = [
+        "not", "dont", "isnt", "never", "doesnt", "wont", "aint", "didnt", "havent", "cant", "wouldnt",
+    ]
 
     init(_ dialogue: DialogueText) {
         var phrases: [AnswerWord: [[Substring]]] = [:]
@@ -36,20 +38,171 @@ struct StepAnswer {
         return answers.count == 1 ? answers[0] : nil
     }
 
-    /// Whether a message cancels: it starts with a cancel phrase and says little else ("stop" but not
-    /// "stop by tomorrow"), or holds a cancel phrase of two words or more anywhere ("nah never mind,
-    /// forget the whole thing"), or is a short message with a cancel word in it ("ok cancel").
+    /// Whether a message cancels: it starts with a cancel phrase (after words that say nothing, like "ugh")
+    /// and says little else ("eh cancel all of it" but not "stop by tomorrow after lunch"), or goes on to say
+    /// what isn't wanted ("nevermind i dont want to"), or holds a cancel phrase of two words or more anywhere
+    /// ("nah never mind, forget the whole thing", "scratch that, dont call me"), or is a short message with a
+    /// cancel word in it ("ok cancel").
     func cancels(_ message: String) -> Bool {
         let words = TextNormalizer.words(message).map { Substring($0) }
         guard !words.isEmpty else { return false }
+        let lead = leadingFillers(in: words)
         for phrase in phrases[.cancel] ?? [] {
             for start in occurrences(of: phrase, in: words) {
-                if start == 0 && words.count <= phrase.count + 2 { return true }
+                let after = words.count - start - phrase.count
+                if start <= lead && after <= 3 { return true }
+                if start <= lead, words[(start + phrase.count)...].contains(where: Self.negations.contains) {
+                    return true
+                }
                 if phrase.count >= 2 || words.count <= 3 { return true }
             }
         }
         return false
     }
+
+    /// How many words at the start of `words` say nothing on their own ("ugh", "ok so", "honestly").
+    func leadingFillers(in words: [Substring]) -> Int {
+        var i = 0
+        while i < words.count, let length = phraseLength(of: .filler, at: i, in: words) { i += length }
+        return i
+    }
+
+    /// The length of the longest phrase of `kind` at `i`, if one starts there.
+    private func phraseLength(of kind: AnswerWord, at i: Int, in words: [Substring]) -> Int? {
+        var best: Int?
+        for phrase in phrases[kind] ?? [] where phrase.count > (best ?? 0) && i + phrase.count <= words.count {
+            if words[i..<(i + phrase.count)].elementsEqual(phrase) { best = phrase.count }
+        }
+        return best
+    }
+
+    /// Whether a phrase of `kind` is anywhere in the message.
+    func contains(_ message: String, _ kind: AnswerWord) -> Bool {
+        let words = TextNormalizer.words(message).map { Substring($0) }
+        return words.indices.contains { phraseLength(of: kind, at: $0, in: words) != nil }
+    }
+
+    // MARK: - A name
+
+    /// The name in an answer like "sam", "it's Sam", "my name is sam", "just call me Jay", "its Jo btw", "my
+    /// name is Jo but dont tell anyone": at most three words, no digits, none of `not_name` ("hello", "idk",
+    /// "goodbye", "weekends"), and not a time. Nil when the answer holds no name.
+    func name(in text: String) -> String? {
+        guard !text.contains("?") else { return nil }
+        // The first clause that says something: "its Jo, thanks" and "hi, its Ana" are Jo and Ana.
+        let clauses = text.split(whereSeparator: { ",.;!\n".contains($0) })
+        let clause = clauses.first { clause in
+            let words = TextNormalizer.words(String(clause)).map { Substring($0) }
+            return leadingFillers(in: words) < words.count
+        } ?? ""
+        var words = clause.split(whereSeparator: \.isWhitespace).map(String.init)
+        var lowered = words.map { Substring($0.lowercased().filter(\.isLetter)) }
+        if let cut = lowered.indices.dropFirst().first(where: { Self.clauseBreaks.contains(lowered[$0]) }) {
+            words.removeSubrange(cut...)
+            lowered.removeSubrange(cut...)
+        }
+        func dropLeading() {
+            let count = leadingFillers(in: lowered)
+            words.removeFirst(count)
+            lowered.removeFirst(count)
+        }
+        dropLeading()
+        var introduced = false
+        for prefix in Self.namePrefixes where lowered.starts(with: prefix) {
+            words.removeFirst(prefix.count)
+            lowered.removeFirst(prefix.count)
+            introduced = true
+            break
+        }
+        dropLeading()
+        while !lowered.isEmpty, phraseLength(of: .filler, at: lowered.count - 1, in: lowered) != nil {
+            words.removeLast()
+            lowered.removeLast()
+        }
+        guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
+            !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil })
+        else { return nil }
+        // "mornings" on its own is a time, not a name; "my name is Eve" is a name.
+        if !introduced, BestTime.parse(words.joined(separator: " ")) != nil { return nil }
+        return CallbackDraft.normalizedName(words.joined(separator: " "))
+    }
+
+    /// Words after which a name answer says something else ("Jo but dont tell anyone").
+    private static let clauseBreaks: Set<Substring> = ["but", "and", "btw", "though", "tho", "because", "cause"]
+
+    /// Ways of introducing a name, longest first where one starts another.
+    private static let namePrefixes: [[Substring]] = [
+        ["my", "name", "is"], ["my", "names"], ["the", "name", "is"], ["name", "is"], ["names"], ["you", "can", "call", "me"],
+        ["u", "can", "call", "me"], ["they", "can", "ask", "for"], ["ask", "for"], ["call", "me"], ["its"], ["im"],
+        ["i", "am"], ["this", "is"], ["i", "go", "by"], ["it", "is"],
+    ]
+
+    // MARK: - The answer to a safety check-in
+
+    /// How an answer to a safety check-in reads.
+    enum CheckInReading: Equatable {
+        /// A yes to "are you having thoughts…", a no to "are you safe", unsure, or anything alarming.
+        case worrying
+        /// The reassuring answer, with nothing alarming in the same message.
+        case reassuring
+        /// Neither (or both): the question is asked again.
+        case unclear
+    }
+
+    /// Reads an answer to a check-in whose worrying answer is `worrying` (`.yes` for "are you having thoughts of
+    /// ending your life?", `.no` for "are you safe right now?"), with the words around it: "honestly, yes",
+    /// "all the time" and "its crossed my mind" are yes; "hell no" and "nah im ok just tired" are no; a no with
+    /// something alarming ("no. i already took them all") is worrying; anything else is unclear.
+    func checkIn(_ message: String, worrying: AnswerWord) -> CheckInReading {
+        let words = TextNormalizer.words(message).map { Substring($0) }
+        let kinds: [AnswerWord] = [.alarm, .unsure, .reassure, .checkNo, .checkYes]
+        var yes = false, no = false, reassured = false, unsure = false, alarm = false
+        var i = 0
+        while i < words.count {
+            var best: (kind: AnswerWord, length: Int)?
+            for kind in kinds {
+                if let length = phraseLength(of: kind, at: i, in: words), length > (best?.length ?? 0) {
+                    best = (kind, length)
+                }
+            }
+            guard let best else {
+                i += 1
+                continue
+            }
+            let phrase = words[i..<(i + best.length)]
+            let negated = i > 0 && Self.negations.contains(words[i - 1])
+            switch best.kind {
+            case .alarm:
+                // "i dont have a plan", "i would never take the pills": set aside.
+                if !words[max(0, i - 3)..<i].contains(where: Self.negations.contains) { alarm = true }
+            case .unsure: unsure = true
+            case .reassure: if negated { unsure = true } else { reassured = true }
+            case .checkNo: no = true
+            default:
+                // "i dont think about it" is no; "not all the time" still says it happens.
+                if !negated {
+                    yes = true
+                } else if phrase.contains(where: Self.often.contains) {
+                    unsure = true
+                } else {
+                    no = true
+                }
+            }
+            i += best.length
+        }
+        if alarm || unsure { return .worrying }
+        if worrying == .yes {
+            if yes { return no || reassured ? .unclear : .worrying }
+            return no || reassured ? .reassuring : .unclear
+        }
+        if no && !yes && !reassured { return .worrying }
+        return (yes || reassured) && !no ? .reassuring : .unclear
+    }
+
+    /// Words by which a yes says how often: negated, they still say it happens ("not every day").
+    private static let often: Set<Substring> = [
+        "all", "always", "constantly", "every", "everyday", "daily", "often", "lot", "alot", "lots", "most",
+    ]
 
     /// Whether the whole message is one phrase of a kind ("thank you", "hi there").
     ///

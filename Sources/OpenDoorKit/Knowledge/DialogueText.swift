@@ -48,6 +48,23 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case unreadableLine = "unreadable_line"
     /// A line over the connection's rate limit.
     case tooFast = "too_fast"
+    // The safety check-in's answer, and the callback request around it.
+    /// Before the check-in question again, when the answer was neither yes nor no.
+    case checkInAgain = "check_in_again"
+    /// When the second answer to a check-in is still neither: no more asking, 988 once more.
+    case checkInRelease = "check_in_release"
+    /// After a crisis reply in the middle of a callback request: what was typed is kept.
+    case crisisRequestKept = "crisis_request_kept"
+    /// A second request for a call once one was sent in this conversation.
+    case callbackAlreadySent = "callback_already_sent"
+    /// Instead of `fallback_contact` once a request was sent (no second offer).
+    case fallbackContactSent = "fallback_contact_sent"
+    /// At the name step, for an answer that isn't a name ("hello", "idk").
+    case nameUnclear = "name_unclear"
+    /// A bare "ok" in the open conversation.
+    case okAgain = "ok_again"
+    /// "u there?" in the open conversation.
+    case stillHere = "still_here"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -64,6 +81,42 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case thanks
     /// Neither yes nor no ("sometimes", "kind of"); after a safety check-in it counts as the worrying answer.
     case unsure
+    /// A yes to a safety check-in, said any way ("ye", "all the time", "its crossed my mind").
+    case checkYes = "check_yes"
+    /// A no to a safety check-in ("nah", "hell no", "not at all").
+    case checkNo = "check_no"
+    /// "I'm okay" said any way ("im fine", "just tired"): reassuring whichever check-in was asked.
+    case reassure
+    /// Anything alarming in an answer to a check-in ("the pills", "already took"): never a plain no.
+    case alarm
+    /// Words that say nothing on their own ("ugh", "honestly", "btw"), set aside around an answer.
+    case filler
+    /// Words that are never a name ("hello", "idk", "goodbye", "weekends").
+    case notName = "not_name"
+    /// Days and spans of days, for a best time ("weekends", "tuesday", "mon").
+    case days
+    /// "As soon as possible", for a best time ("right now", "asap").
+    case soon
+    /// Asking to change a detail at the summary ("change", "wrong", "instead").
+    case change
+    /// Someone else ("my bf", "my sister", "he"), for a check-in about another person.
+    case otherPerson = "other_person"
+    /// A hint that something was taken ("took something", "smoked"), for a check-in about an overdose.
+    case useHint = "use_hint"
+    /// "Ok" on its own in the open conversation.
+    case ack
+    /// "Are you there?" on its own.
+    case presence
+    /// The words for each detail, to change it at the summary ("the time", "my number").
+    case nameField = "name_field"
+    case phoneField = "phone_field"
+    case timeField = "time_field"
+    case voicemailField = "voicemail_field"
+
+    /// Whether dialogue.yaml must list this kind (the others may be left out).
+    public var isRequired: Bool {
+        [.yes, .no, .skip, .cancel, .discreet, .hello, .thanks].contains(self)
+    }
 }
 
 /// OpenDoor's own messages, with center facts filled in.

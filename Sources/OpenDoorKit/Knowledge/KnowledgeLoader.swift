@@ -415,7 +415,7 @@ struct KnowledgeLoader {
             if let entries = reader.mapping(wordsNode, allowedKeys: allowed, what: "`words`") {
                 for kind in AnswerWord.allCases {
                     words[kind] = reader.textList(
-                        entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: kind != .unsure)
+                        entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: kind.isRequired)
                         .map { TextNormalizer.normalize($0.text) }
                 }
             }
