@@ -82,6 +82,7 @@ struct SafetyTests {
             ("pretty sure i have DTs", .withdrawal), ("delirium tremens", .withdrawal),
             ("shaking so bad i cant stand", .withdrawal), ("i'm seeing things", .withdrawal),
             ("he hits me", .danger), ("i'm scared to go home", .danger), ("my partner threatened me", .danger),
+            ("he threatened to kill me tonight", .danger),
             ("i'm not safe at home", .danger),
         ] as [(String, CrisisCategory)])
     func briefCrisisMessages(_ message: String, _ category: CrisisCategory) throws {
@@ -95,6 +96,7 @@ struct SafetyTests {
             "this schedule is killing me lol", "dying to get back in", "i killed it at work today",
             "i relapsed last week but i'm ok now", "we talked about suicide prevention in group", "my phone died",
             "i'm dead tired", "that joke killed me", "i could kill for a coffee", "hi", "", "   ", "?!?",
+            "my wife is threatening to leave", "my PO threatened to violate me if i dont go back",
         ])
     func lookAlikes(_ message: String) throws {
         let assessment = try SafetyFixtures.detector().assess(message)
