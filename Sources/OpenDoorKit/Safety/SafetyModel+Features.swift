@@ -104,8 +104,15 @@ extension SafetyModel {
 
         // The whole message, then each sentence (when two or more), then each clause of a sentence with two or
         // more, in that order: the first highest crisis segment gives the category, as in the script.
+        // Each distinct feature counts once per segment: a stamp per feature says in which segment it was last
+        // added. Hits come in message order, so a sentence's (and a clause's) hits are consecutive.
+        var stamps = [UInt32](repeating: 0, count: weights.count)
         var whole = bias
-        Self.addDistinct(weights, hits.map { $0.index }, into: &whole)
+        for hit in hits where stamps[Int(hit.index)] == 0 {
+            stamps[Int(hit.index)] = 1
+            whole += weights[Int(hit.index)]
+        }
+        var epoch: UInt32 = 1
         var check = whole[Self.checkLane]
         var best = whole
         func consider(_ sums: SIMD8<Double>) {
@@ -115,8 +122,8 @@ extension SafetyModel {
         if sentences.count > 1 || clauses.count > sentences.count {
             var perSentence = [SIMD8<Double>](repeating: bias, count: Int(sentence) + 1)
             var perClause = [SIMD8<Double>](repeating: bias, count: Int(clause) + 1)
-            Self.addGrouped(weights, hits, bySentence: true, into: &perSentence)
-            Self.addGrouped(weights, hits, bySentence: false, into: &perClause)
+            Self.addGrouped(weights, hits, bySentence: true, stamps: &stamps, epoch: &epoch, into: &perSentence)
+            Self.addGrouped(weights, hits, bySentence: false, stamps: &stamps, epoch: &epoch, into: &perClause)
             if sentences.count > 1 {
                 for sentence in sentences { consider(perSentence[Int(sentence)]) }
             }
@@ -141,40 +148,25 @@ extension SafetyModel {
         return (check, best[Self.crisisLane], category)
     }
 
-    /// Adds the weights of the distinct indices: a linear scan for the few hits of an ordinary message (cheaper
-    /// than sorting), a sort for the thousands of a long one.
-    private static func addDistinct(_ weights: [SIMD8<Double>], _ indices: [Int32], into total: inout SIMD8<Double>) {
-        if indices.count <= 64 {
-            for (position, index) in indices.enumerated() where !indices[..<position].contains(index) {
-                total += weights[Int(index)]
-            }
-            return
-        }
-        var previous: Int32 = -1
-        for index in indices.sorted() where index != previous {
-            total += weights[Int(index)]
-            previous = index
-        }
-    }
-
-    /// Adds each hit's weights to the sums of its group (sentence or clause), each distinct feature once, in the
-    /// order of (group, feature) as the script does. The pair is packed in one integer key: sorting those is far
-    /// cheaper than sorting hits through a key path (which was most of the model's time).
+    /// Adds each hit's weights to the sums of its group (sentence or clause), each distinct feature once per
+    /// group. Groups only grow along the message, so a new group is a new epoch of the stamps: no sorting.
     private static func addGrouped(
-        _ weights: [SIMD8<Double>], _ hits: [Hit], bySentence: Bool, into sums: inout [SIMD8<Double>]
+        _ weights: [SIMD8<Double>], _ hits: [Hit], bySentence: Bool, stamps: inout [UInt32], epoch: inout UInt32,
+        into sums: inout [SIMD8<Double>]
     ) {
-        var keys: [UInt64] = []
-        keys.reserveCapacity(hits.count)
+        var current: Int32 = -1
         for hit in hits {
             let group = bySentence ? hit.sentence : hit.clause
             guard group >= 0 else { continue }
-            keys.append(UInt64(UInt32(bitPattern: group)) << 32 | UInt64(UInt32(bitPattern: hit.index)))
-        }
-        keys.sort()
-        var previous = UInt64.max
-        for key in keys where key != previous {
-            sums[Int(key >> 32)] += weights[Int(key & 0xFFFF_FFFF)]
-            previous = key
+            if group != current {
+                current = group
+                epoch += 1
+            }
+            let index = Int(hit.index)
+            if stamps[index] != epoch {
+                stamps[index] = epoch
+                sums[Int(group)] += weights[index]
+            }
         }
     }
 
