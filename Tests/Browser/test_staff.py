@@ -22,6 +22,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_widget import find_binary
@@ -93,6 +94,22 @@ def row(driver, reference):
     return rows[0] if rows else None
 
 
+def on_one_page(driver, check):
+    """Waits until check(driver) returns something other than None, running it again whenever the page reloaded
+    under it: the inbox reloads itself every few seconds (`--refresh 5`), which makes every element found before
+    the reload stale. A failed assertion inside check fails at once; only staleness is retried."""
+    found = []
+
+    def attempt(d):
+        value = check(d)
+        if value is not None:
+            found.append(value)
+        return value is not None
+
+    WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(attempt)
+    return found[-1]
+
+
 def test_signed_out_sees_only_the_sign_in_page(driver):
     driver.delete_all_cookies()
     driver.get(STAFF_URL)
@@ -104,30 +121,49 @@ def test_inbox_mark_contacted_and_screenshot(driver):
     insert_request_named(XSS, "XSS-789")
     reference = ask_for_callback("Jordan", "(470) 555-0188")
     sign_in(driver)
-    new_row = WebDriverWait(driver, WAIT).until(lambda d: row(d, reference))
-    assert new_row.get_attribute("data-status") == "new"
-    assert "Jordan" in new_row.text
-    title = re.match(r"\((\d+)\) Callbacks", driver.title)
-    assert title, driver.title
-    assert int(title.group(1)) == len(driver.find_elements(By.CSS_SELECTOR, "tr[data-status='new']")) >= 2
-    # The name written as HTML is shown as text, not run.
-    assert XSS in row(driver, "XSS-789").text
-    assert "waiting 3 h" in row(driver, "XSS-789").text
-    assert not driver.find_elements(By.CSS_SELECTOR, "tr img")
-    phone = new_row.find_element(By.CSS_SELECTOR, "a[href^='tel:']")
-    assert phone.get_attribute("href") == "tel:+14705550188"
+    WebDriverWait(driver, WAIT).until(lambda d: row(d, reference))
 
+    def inbox_shows_both(d):
+        new_row = row(d, reference)
+        if new_row is None:
+            return None
+        assert new_row.get_attribute("data-status") == "new"
+        assert "Jordan" in new_row.text
+        title = re.match(r"\((\d+)\) Callbacks", d.title)
+        assert title, d.title
+        assert int(title.group(1)) == len(d.find_elements(By.CSS_SELECTOR, "tr[data-status='new']")) >= 2
+        # The name written as HTML is shown as text, not run.
+        assert XSS in row(d, "XSS-789").text
+        assert "waiting 3 h" in row(d, "XSS-789").text
+        assert not d.find_elements(By.CSS_SELECTOR, "tr img")
+        phone = new_row.find_element(By.CSS_SELECTOR, "a[href^='tel:']")
+        assert phone.get_attribute("href") == "tel:+14705550188"
+        return True
+
+    on_one_page(driver, inbox_shows_both)
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "staff-inbox-laptop.png"))
 
-    new_row.find_element(By.XPATH, ".//button[normalize-space()='Mark contacted']").click()
-    WebDriverWait(driver, WAIT).until(
-        lambda d: row(d, reference) is not None and row(d, reference).get_attribute("data-status") == "contacted")
-    moved = row(driver, reference)
-    assert "contacted" in moved.text
-    # Contacted requests come after the new ones.
-    statuses = [r.get_attribute("data-status") for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-reference]")]
-    assert statuses == sorted(statuses, key=["new", "contacted", "closed"].index)
+    def mark_contacted(d):
+        current = row(d, reference)
+        if current is None:
+            return None
+        if current.get_attribute("data-status") != "contacted":
+            current.find_element(By.XPATH, ".//button[normalize-space()='Mark contacted']").click()
+        return True
+
+    on_one_page(driver, mark_contacted)
+
+    def contacted_row_text(d):
+        current = row(d, reference)
+        if current is None or current.get_attribute("data-status") != "contacted":
+            return None
+        # Contacted requests come after the new ones.
+        statuses = [r.get_attribute("data-status") for r in d.find_elements(By.CSS_SELECTOR, "tr[data-reference]")]
+        assert statuses == sorted(statuses, key=["new", "contacted", "closed"].index)
+        return current.text
+
+    assert "contacted" in on_one_page(driver, contacted_row_text)
     changes = driver.find_element(By.ID, "changes").text
     assert reference in changes and ACCOUNT in changes and "new → contacted" in changes
     assert "555" not in changes
@@ -142,13 +178,19 @@ def test_inbox_updates_by_itself(driver):
     before = re.match(r"\((\d+)\) ", driver.title)
     waiting = int(before.group(1)) if before else 0
     reference = ask_for_callback("Riley", "470-555-0177")
-    arrived = WebDriverWait(driver, WAIT).until(lambda d: row(d, reference))
-    assert driver.title.startswith(f"({waiting + 1}) Callbacks"), driver.title
-    # The visitor said no to a voicemail, through the socket: both are on the row.
-    assert "Please don't leave a message" in arrived.text
-    channel = arrived.find_element(By.CSS_SELECTOR, "td[data-channel]")
-    assert channel.get_attribute("data-channel") == "socket" and "chat" in channel.text
-    assert "waiting under a minute" in arrived.text
+    def arrived_row(d):
+        arrived = row(d, reference)
+        if arrived is None:
+            return None
+        assert d.title.startswith(f"({waiting + 1}) Callbacks"), d.title
+        # The visitor said no to a voicemail, through the socket: both are on the row.
+        assert "Please don't leave a message" in arrived.text
+        channel = arrived.find_element(By.CSS_SELECTOR, "td[data-channel]")
+        assert channel.get_attribute("data-channel") == "socket" and "chat" in channel.text
+        assert "waiting under a minute" in arrived.text
+        return True
+
+    on_one_page(driver, arrived_row)
 
 
 def test_try_a_message_shows_the_explanation(driver):
