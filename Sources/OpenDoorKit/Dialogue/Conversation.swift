@@ -391,8 +391,8 @@ public struct Conversation: Sendable {
     // MARK: - Questions in the middle of a request
 
     /// Answers a question asked mid-request and repeats the step; anything else repeats the step.
-    private func questionOrRepeat(_ text: String, prompt: DialogueKey) -> Reply {
-        let result = responder.matcher.match(text)
+    private func questionOrRepeat(_ text: String, prompt: DialogueKey, matched: MatchResult? = nil) -> Reply {
+        let result = matched ?? responder.matcher.match(text)
         var answer: Reply?
         switch result.decision {
         case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer:
@@ -418,7 +418,7 @@ public struct Conversation: Sendable {
         guard case .answer(let id) = result.decision, assistant.knowledge.intent(id)?.action == .answer else {
             return nil
         }
-        return questionOrRepeat(text, prompt: prompt)
+        return questionOrRepeat(text, prompt: prompt, matched: result)
     }
 
     private func looksLikeQuestion(_ text: String) -> Bool {
