@@ -33,6 +33,9 @@ func webhookConfiguration(_ receiver: WebhookReceiver, attempts: Int = 3) throws
     let url = try WebhookURL("http://127.0.0.1:\(receiver.port)/hooks/opendoor?token=s3cret")
     var configuration = WebhookConfiguration(url: url)
     configuration.attempts = attempts
+    // A hang guard only: on a busy machine an attempt can take seconds, and a timed-out attempt is retried,
+    // which would change what these tests count (a 404 answered after 10 s was once counted as a retry).
+    configuration.timeout = .seconds(300)
     configuration.firstRetryDelay = .milliseconds(5)
     configuration.longestRetryDelay = .milliseconds(20)
     return configuration
