@@ -39,6 +39,24 @@ struct SafetyFamilyTests {
             ("tomorrow is ok. im bleeding a lot from where i cut tho", .selfHarm), ("im gona cut", .selfHarm),
             ("pretty sure the pill was pressed, i feel super weird and my vision is blurry", .overdose),
             ("i tooke evrything i had", .overdose),
+            // Explicit plans in other words, means kept in case, someone else's emergency.
+            ("im on the train platform and i want to jump", .suicide), ("i have a plan and a date", .suicide),
+            ("I attempted yesterday and I'm going to try again", .suicide), ("tonight im going to do it", .suicide),
+            ("im going to let the car run in the garage", .suicide), ("i want to stop living", .suicide),
+            ("dont bother calling, ill be dead", .suicide), ("i might not make it through tonight", .suicide),
+            ("ive been holding onto a bottle of my moms oxys just in case things dont get better", .suicide),
+            ("I have decided I am not going to be around for the holidays", .suicide),
+            ("my brother hung himself in the garage, i just found him", .suicide),
+            ("my friend killed himself last week and i want to do the same", .suicide),
+            ("i wanna dieee", .suicide), ("ima kms tn", .suicide),
+            ("i used again after 6 months clean and took my old amount", .overdose),
+            ("i think i overdid it with the pills", .overdose), ("i drank so much i think i have alcohol poisoning", .overdose),
+            ("i found my son on the floor with a needle", .overdose),
+            ("i punched the wall until my knuckles bled", .selfHarm), ("i stuck a needle in my arm just to feel pain", .selfHarm),
+            ("i drank antifreeze", .selfHarm),
+            ("my husband is drunk and throwing things at me", .danger), ("my boyfriend said if i leave hes going to kill me", .danger),
+            ("i'm being held somewhere and i cant leave", .danger), ("my ex broke my window and is trying to get in", .danger),
+            ("my husband took my car keys and my phone and hits me if i try to go", .danger),
         ] as [(String, CrisisCategory)])
     func crisisLevel(_ message: String, _ category: CrisisCategory) throws {
         let assessment = try assess(message)
@@ -61,6 +79,10 @@ struct SafetyFamilyTests {
             ("my friend is acting really strange after using, idk what to do", .overdose),
             ("dope sick as hell, everything hurts", .withdrawal),
             ("tuesday works. im really sick from withdrawal right now tho", .withdrawal),
+            ("i just want to be with my mom in heaven", .suicide), ("god please just take me", .suicide),
+            ("idc if i live or die fr", .suicide), ("i daydream about not being alive", .suicide),
+            ("whatever. not like it matters", .suicide), ("idk if ill still be around tbh", .suicide),
+            ("i have nowhere safe to go tonight", .danger), ("things at home are getting really bad with my husband", .danger),
         ] as [(String, CrisisCategory)])
     func checkLevel(_ message: String, _ category: CrisisCategory) throws {
         let assessment = try assess(message)
@@ -103,7 +125,20 @@ struct SafetyFamilyTests {
             "im scared im going to do something stupid like text my ex", "i did something drastic and cut my hair off",
             "i'm withdrawing from two of my college classes so I'd have time for IOP",
             "my son is acting off today, probably tired",
+            // Look-alikes of the later families.
+            "i put a bag over my head as a halloween costume lol", "i left the car running in the garage to warm it up",
+            "after rehab i took my normal dose of suboxone", "my daughter sneaks into my room at night when she has nightmares",
+            "my sponsor said i'm killing myself with the drinking and she's right", "that presentation was suicide, i bombed it",
+            "my first sponsor killed himself and that still messes with me",
+            "someone shared in group about finding their brother after he overdosed",
+            "i want to stop breathing so fast when i panic, do you teach skills for that",
+            "my phone might not make it through the night, text me early", "i keep narcan in my bag just in case",
+            "if i eat one more slice of pizza ill be dead lol", "my mom knows where i live so she'll drop off my mail",
+            "i work in a kitchen and cut my hand on a knife yesterday, can i still come to group",
+            "i dont care what happens to my ex", "my last relapse ended with me in the ER for alcohol poisoning, that was in March",
+            "i want to go see my son in ohio this weekend", "this class is gonna end me lol",
             // Denials.
+            "im not detoxing now, just need more support",
             "i wouldnt ever hurt myself, i have my kids", "I'm not using and I'm not in withdrawal, just cant sleep",
             "i said i was done but i meant done with drinking, not done with life",
         ])
