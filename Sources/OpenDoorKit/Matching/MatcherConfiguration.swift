@@ -29,6 +29,10 @@ public struct MatcherConfiguration: Sendable, Hashable {
     public var storyShare: Double = 1.0
     /// Messages shorter than this many bytes are read whole, not as a story and a question.
     public var storyLength: Int = 40
+    /// An intent that ends the conversation answers a message with words of its own only when the message
+    /// looks at least this much like its examples (similarity): "ill come back later, bye" ends the chat,
+    /// "im done pretending im fine" doesn't.
+    public var endingSimilarity: Double = 0.45
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 

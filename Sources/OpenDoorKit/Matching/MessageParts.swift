@@ -1,11 +1,16 @@
 /// A message read as its sentences and clauses, with the ones that ask marked: a long message is
 /// usually a story, then the question, and the question is what the visitor wants answered.
 ///
-/// Sentences end at `.`, `!`, `?`, `;`, `…` and line breaks; a sentence splits into clauses at commas.
+/// Sentences end at `.`, `!`, `?`, `;`, `…` and line breaks; a sentence splits into clauses at commas, and
+/// before "and", "but", "or", "also", "plus" when a question follows ("can i come back and do they take
+/// medicaid" is two questions).
+///
 /// A clause asks when its sentence ends with `?`, when it starts with a question word ("what", "can",
 /// "is", …) once leading filler ("so", "but", "honestly") is set aside, or when it holds a question or
-/// request phrase ("can i", "do they", "is there", "i want to know"). When nothing asks and the message
-/// has several sentences, its last sentence is taken as the point.
+/// request phrase ("can i", "do they", "is there", "i want to know"). When a clause asks as a question (a
+/// question mark, a question word first, "can i"), a request said in passing elsewhere ("i want to come back")
+/// is story around it. When nothing asks and the message has several sentences, its last sentence is taken as
+/// the point.
 public struct MessageParts: Sendable, Hashable {
     /// One clause of the message.
     public struct Part: Sendable, Hashable {
@@ -48,17 +53,28 @@ public struct MessageParts: Sendable, Hashable {
     /// Splits a message; messages of one clause, or too short to hold a story, come back as one part.
     public init(_ text: String) {
         var parts: [Part] = []
+        var strengths: [Asking] = []
         var sentenceCount = 0
         for (sentence, asks) in Self.sentences(of: text) {
             var first = true
             for clause in sentence.split(separator: ",", omittingEmptySubsequences: true) {
-                let trimmed = clause.trimmedClause()
-                guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
-                parts.append(
-                    Part(text: trimmed, isFocus: asks || Self.asks(trimmed, startsSentence: first), startsSentence: first))
-                first = false
+                for (index, piece) in Self.questionsJoined(in: clause).enumerated() {
+                    let trimmed = piece.trimmedClause()
+                    guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+                    // A question joined by "and" starts a question of its own.
+                    let starts = first || index > 0
+                    let strength = asks ? Asking.question : Self.asking(trimmed, startsSentence: starts)
+                    strengths.append(strength)
+                    parts.append(Part(text: trimmed, isFocus: strength != .none, startsSentence: starts))
+                    first = false
+                }
             }
             if !first { sentenceCount += 1 }
+        }
+        if strengths.contains(.question) {
+            // "i want to come back and ive been using again, but does anything i write here get saved?": the
+            // question decides; a request said in passing is part of the story around it.
+            for i in parts.indices where strengths[i] == .phrase { parts[i].isFocus = false }
         }
         if !parts.contains(where: \.isFocus), sentenceCount > 1 {
             // Nothing asks: the last sentence is usually the point ("… i just want to come back").
@@ -105,6 +121,57 @@ public struct MessageParts: Sendable, Hashable {
         return result
     }
 
+    /// Words that join a second question to a first ("… and do they take medicaid").
+    private static let joiningWords: Set<String> = ["and", "but", "or", "also", "plus", "&"]
+
+    /// A clause cut before each joining word that a question follows: "can i come back and do they take
+    /// medicaid" is "can i come back" and "and do they take medicaid". The question must open with a question
+    /// word that isn't a relative one ("and when i do", "and which"), a yes/no one with its subject ("and do
+    /// they", not "and did drugs"), and each piece keep two words or more.
+    static func questionsJoined(in clause: Substring) -> [Substring] {
+        var words: [(range: Range<Substring.Index>, word: String)] = []
+        var start: Substring.Index?
+        for i in clause.indices {
+            if clause[i].isWhitespace {
+                if let s = start { words.append((s..<i, clause[s..<i].lowercased().filter(\.isLetter))) }
+                start = nil
+            } else if start == nil {
+                start = i
+            }
+        }
+        if let s = start { words.append((s..<clause.endIndex, clause[s...].lowercased().filter(\.isLetter))) }
+        guard words.count >= 5 else { return [clause] }
+        var pieces: [Substring] = []
+        var pieceStart = clause.startIndex
+        var wordsInPiece = 0
+        for (k, entry) in words.enumerated() {
+            defer { wordsInPiece += 1 }
+            guard wordsInPiece >= 2, joiningWords.contains(entry.word) || clause[entry.range] == "&",
+                k + 2 < words.count
+            else { continue }
+            // "and do they", "but is there", "and how long": a question, not "and do the steps" or "and did drugs".
+            let next = words[k + 1].word
+            guard wordQuestions.contains(next)
+                || (questionStarters.contains(next) && !relativeStarters.contains(next)
+                    && questionSubjects.contains(words[k + 2].word))
+            else { continue }
+            pieces.append(clause[pieceStart..<entry.range.lowerBound])
+            pieceStart = entry.range.lowerBound
+            wordsInPiece = 0
+        }
+        pieces.append(clause[pieceStart...])
+        return pieces
+    }
+
+    /// Question words that open a question by themselves after "and" ("and how long is it").
+    private static let wordQuestions: Set<String> = ["what", "whats", "how", "hows", "why", "where", "wheres"]
+
+    /// Who a yes/no question after "and" asks about ("and do they", "and is there").
+    private static let questionSubjects: Set<String> = [
+        "i", "you", "u", "ya", "yall", "they", "we", "he", "she", "it", "there", "that", "this", "someone",
+        "somebody", "anyone", "anybody",
+    ]
+
     /// Words that open a question.
     private static let questionStarters: Set<String> = [
         "what", "whats", "how", "hows", "when", "whens", "where", "wheres", "why", "who", "whos", "which",
@@ -139,19 +206,47 @@ public struct MessageParts: Sendable, Hashable {
         ["give", "me"], ["send", "me"], ["please"],
     ]
 
+    /// How a clause asks.
+    enum Asking: Sendable, Hashable {
+        /// It doesn't: part of the story.
+        case none
+        /// Only as a request said in passing ("i want to come back", "please call me").
+        case phrase
+        /// As a question: its sentence ends with "?", it opens with a question word, or it holds a question
+        /// phrase ("idk if they'd take me", "can i").
+        case question
+    }
+
     /// Whether a clause asks or requests, by its words (see the type's description).
     static func asks(_ clause: Substring, startsSentence: Bool = true) -> Bool {
+        asking(clause, startsSentence: startsSentence) != .none
+    }
+
+    /// How a clause asks, by its words: a question word first (after filler) or a question phrase anywhere is
+    /// a question, a request phrase (``requestPhrases``) a request said in passing.
+    static func asking(_ clause: Substring, startsSentence: Bool = true) -> Asking {
         let words = TextNormalizer.words(String(clause))
-        guard let first = words.first(where: { !leadingFiller.contains($0) }) else { return false }
-        if questionStarters.contains(first) && (startsSentence || !relativeStarters.contains(first)) { return true }
+        guard let first = words.first(where: { !leadingFiller.contains($0) }) else { return .none }
+        if questionStarters.contains(first) && (startsSentence || !relativeStarters.contains(first)) {
+            return .question
+        }
+        var found = Asking.none
         for start in words.indices {
             for phrase in askingPhrasesByFirstWord[words[start], default: []]
             where start + phrase.count <= words.count && words[start..<(start + phrase.count)].elementsEqual(phrase) {
-                return true
+                if !requestPhrases.contains(phrase) { return .question }
+                found = .phrase
             }
         }
-        return false
+        return found
     }
+
+    /// Asking phrases that request rather than ask ("i want to come back", "please call me"): a question
+    /// elsewhere in the message outweighs them.
+    private static let requestPhrases: Set<[String]> = [
+        ["call", "me"], ["want", "to", "come", "back"], ["want", "to", "go", "back"], ["give", "me"], ["send", "me"],
+        ["please"],
+    ]
 
     /// ``askingPhrases`` by their first word: a clause's words are looked up once each, not compared with
     /// every phrase.
