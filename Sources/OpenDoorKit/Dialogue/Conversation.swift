@@ -459,9 +459,9 @@ public struct Conversation: Sendable {
     /// The voicemail choice as the summary reads it back.
     private var voicemailText: String {
         switch voicemail {
-        case .allowed: dialogue[.voicemailYes]
-        case .discreet: dialogue[.voicemailNo]
-        case .noVoicemail: dialogue[.voicemailNone]
+        case .allowed?: dialogue[.voicemailYes]
+        case .discreet?: dialogue[.voicemailNo]
+        case .noVoicemail?: dialogue[.voicemailNone]
         case nil: ""
         }
     }
