@@ -158,19 +158,20 @@ public struct Matcher: Sendable {
             analysis: analysis, candidates: Array(candidates.prefix(limit)),
             decision: decide(candidates, analysis: analysis))
         if let questions = parts?.questions, questions.count > 1 {
-            combine(questions, into: &result, candidates: candidates)
+            combine(questions, into: &result)
         }
         return result
     }
 
-    /// Reads each question of a message on its own, and keeps what the whole message's decision leaves out:
-    /// another question the knowledge answers (offered as an option), or a topic it doesn't (said honestly).
+    /// Reads each question of a message on its own, and keeps what the whole message's answer leaves out:
+    /// another question the knowledge answers (offered as an option), or a topic it doesn't (said honestly):
+    /// "can i come back and do they take medicaid" answers coming back and says insurance is a question for
+    /// the center.
     ///
-    /// When the whole message leaned to a topic the knowledge doesn't answer or was torn between two intents,
-    /// but its questions one by one are one answered and one unknown (or two answered), the answer is the
-    /// question the knowledge answers: "can i come back and do they take medicaid" answers coming back and
-    /// says insurance is a question for the center.
-    private func combine(_ questions: [String], into result: inout MatchResult, candidates: [MatchCandidate]) {
+    /// Only beside an answer: where the whole message leaned to a topic the knowledge doesn't answer, or was
+    /// torn, answering one of its questions instead cost more than it gained on the long held-out messages.
+    private func combine(_ questions: [String], into result: inout MatchResult) {
+        guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
         var answered: [IntentID] = []
         var unknown: [IntentID] = []
         for question in questions {
@@ -184,18 +185,9 @@ public struct Matcher: Sendable {
                 break
             }
         }
-        let main: IntentID
-        switch result.decision {
-        case .answer(let id):
-            guard knowledge.intent(id)?.action == .answer else { return }
-            main = id
-        case .fallback, .clarify:
-            guard !answered.isEmpty, !unknown.isEmpty || answered.count > 1 else { return }
-            // The whole message's best intent when a question asked it, else the first question answered.
-            main = candidates.first.map(\.intent).flatMap { answered.contains($0) ? $0 : nil } ?? answered[0]
-            result.decision = .answer(main)
-        }
-        result.alsoAsked = answered.first { $0 != main }
+        // The question asked last is usually the new one ("… can i still come back? and will it be the same
+        // counselor?").
+        result.alsoAsked = answered.last { $0 != main }
         result.alsoUnknown = unknown.first
     }
 

@@ -7,10 +7,8 @@
 ///
 /// A clause asks when its sentence ends with `?`, when it starts with a question word ("what", "can",
 /// "is", …) once leading filler ("so", "but", "honestly") is set aside, or when it holds a question or
-/// request phrase ("can i", "do they", "is there", "i want to know"). When a clause asks as a question (a
-/// question mark, a question word first, "can i"), a request said in passing elsewhere ("i want to come back")
-/// is story around it. When nothing asks and the message has several sentences, its last sentence is taken as
-/// the point.
+/// request phrase ("can i", "do they", "is there", "i want to know"). When nothing asks and the message has
+/// several sentences, its last sentence is taken as the point.
 public struct MessageParts: Sendable, Hashable {
     /// One clause of the message.
     public struct Part: Sendable, Hashable {
@@ -53,7 +51,6 @@ public struct MessageParts: Sendable, Hashable {
     /// Splits a message; messages of one clause, or too short to hold a story, come back as one part.
     public init(_ text: String) {
         var parts: [Part] = []
-        var strengths: [Asking] = []
         var sentenceCount = 0
         for (sentence, asks) in Self.sentences(of: text) {
             var first = true
@@ -63,18 +60,14 @@ public struct MessageParts: Sendable, Hashable {
                     guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
                     // A question joined by "and" starts a question of its own.
                     let starts = first || index > 0
-                    let strength = asks ? Asking.question : Self.asking(trimmed, startsSentence: starts)
-                    strengths.append(strength)
-                    parts.append(Part(text: trimmed, isFocus: strength != .none, startsSentence: starts))
+                    parts.append(
+                        Part(
+                            text: trimmed, isFocus: asks || Self.asks(trimmed, startsSentence: starts),
+                            startsSentence: starts))
                     first = false
                 }
             }
             if !first { sentenceCount += 1 }
-        }
-        if strengths.contains(.question) {
-            // "i want to come back and ive been using again, but does anything i write here get saved?": the
-            // question decides; a request said in passing is part of the story around it.
-            for i in parts.indices where strengths[i] == .phrase { parts[i].isFocus = false }
         }
         if !parts.contains(where: \.isFocus), sentenceCount > 1 {
             // Nothing asks: the last sentence is usually the point ("… i just want to come back").
@@ -206,47 +199,19 @@ public struct MessageParts: Sendable, Hashable {
         ["give", "me"], ["send", "me"], ["please"],
     ]
 
-    /// How a clause asks.
-    enum Asking: Sendable, Hashable {
-        /// It doesn't: part of the story.
-        case none
-        /// Only as a request said in passing ("i want to come back", "please call me").
-        case phrase
-        /// As a question: its sentence ends with "?", it opens with a question word, or it holds a question
-        /// phrase ("idk if they'd take me", "can i").
-        case question
-    }
-
     /// Whether a clause asks or requests, by its words (see the type's description).
     static func asks(_ clause: Substring, startsSentence: Bool = true) -> Bool {
-        asking(clause, startsSentence: startsSentence) != .none
-    }
-
-    /// How a clause asks, by its words: a question word first (after filler) or a question phrase anywhere is
-    /// a question, a request phrase (``requestPhrases``) a request said in passing.
-    static func asking(_ clause: Substring, startsSentence: Bool = true) -> Asking {
         let words = TextNormalizer.words(String(clause))
-        guard let first = words.first(where: { !leadingFiller.contains($0) }) else { return .none }
-        if questionStarters.contains(first) && (startsSentence || !relativeStarters.contains(first)) {
-            return .question
-        }
-        var found = Asking.none
+        guard let first = words.first(where: { !leadingFiller.contains($0) }) else { return false }
+        if questionStarters.contains(first) && (startsSentence || !relativeStarters.contains(first)) { return true }
         for start in words.indices {
             for phrase in askingPhrasesByFirstWord[words[start], default: []]
             where start + phrase.count <= words.count && words[start..<(start + phrase.count)].elementsEqual(phrase) {
-                if !requestPhrases.contains(phrase) { return .question }
-                found = .phrase
+                return true
             }
         }
-        return found
+        return false
     }
-
-    /// Asking phrases that request rather than ask ("i want to come back", "please call me"): a question
-    /// elsewhere in the message outweighs them.
-    private static let requestPhrases: Set<[String]> = [
-        ["call", "me"], ["want", "to", "come", "back"], ["want", "to", "go", "back"], ["give", "me"], ["send", "me"],
-        ["please"],
-    ]
 
     /// ``askingPhrases`` by their first word: a clause's words are looked up once each, not compared with
     /// every phrase.
