@@ -121,11 +121,11 @@ struct PostgresCallbackStoreTests {
                 url,
                 """
                 INSERT INTO callback_request (reference, created_ms, phone_e164, best_time, voicemail_ok, channel)
-                VALUES ('AAA-AAA', 1000, '+14705550123', 'morning', true, 'web'),
+                VALUES ('BBB-BBB', 1000, '+14705550123', 'morning', true, 'web'),
                        ('CCC-CCC', 2000, '+14705550123', 'evening', false, 'web')
                 """)
             let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
-            #expect(try await store.find(reference: "AAA-AAA")?.voicemail == .allowed)
+            #expect(try await store.find(reference: "BBB-BBB")?.voicemail == .allowed)
             #expect(try await store.find(reference: "CCC-CCC")?.voicemail == .discreet)
             let none = CallbackDraft(name: nil, phone: Self.draft.phone, bestTime: .any, voicemail: .noVoicemail)
             #expect(try await store.save(none, channel: .socket).voicemail == .noVoicemail)

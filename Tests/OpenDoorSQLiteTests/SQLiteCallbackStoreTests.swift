@@ -214,13 +214,13 @@ struct SQLiteCallbackStoreTests {
                 try db.execute(
                     sql: """
                         INSERT INTO callback_request (reference, created_ms, phone_e164, best_time, voicemail_ok, channel)
-                        VALUES ('AAA-AAA', 1000, '+14705550123', 'morning', 1, 'web'),
+                        VALUES ('BBB-BBB', 1000, '+14705550123', 'morning', 1, 'web'),
                                ('CCC-CCC', 2000, '+14705550123', 'evening', 0, 'web')
                         """)
             }
             try old.close()
             let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
-            #expect(try await store.find(reference: "AAA-AAA")?.voicemail == .allowed)
+            #expect(try await store.find(reference: "BBB-BBB")?.voicemail == .allowed)
             #expect(try await store.find(reference: "CCC-CCC")?.voicemail == .discreet)
             let none = CallbackDraft(name: nil, phone: Self.phone, bestTime: .any, voicemail: .noVoicemail)
             let saved = try await store.save(none, channel: .socket)
