@@ -186,25 +186,6 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         self.status = status
     }
 
-    /// Creates a request from a yes/no voicemail answer (no: a message that doesn't name the center).
-    public init(
-        id: Int64,
-        reference: String,
-        created: Date,
-        name: String?,
-        phone: PhoneNumber,
-        bestTime: BestTime,
-        voicemailOK: Bool,
-        channel: CallbackChannel,
-        status: CallbackStatus,
-        bestTimeSaid: String? = nil
-    ) {
-        self.init(
-            id: id, reference: reference, created: created, name: name, phone: phone, bestTime: bestTime,
-            voicemail: VoicemailPreference(legacyOK: voicemailOK), channel: channel, status: status,
-            bestTimeSaid: bestTimeSaid)
-    }
-
     /// Whether a voicemail may name the center (``voicemail`` is ``VoicemailPreference/allowed``).
     public var voicemailOK: Bool { voicemail == .allowed }
 
