@@ -176,10 +176,15 @@ public struct Matcher: Sendable {
         var unknown: [IntentID] = []
         for question in questions {
             let analysis = analyzer.analyze(question, correcting: configuration.correctsTypos)
-            switch decide(rank(analysis, limit: 2), analysis: analysis) {
+            let candidates = rank(analysis, limit: 2)
+            switch decide(candidates, analysis: analysis) {
             case .answer(let id) where knowledge.intent(id)?.action == .answer:
                 if !answered.contains(id) { answered.append(id) }
-            case .fallback(let topic?) where isFallback(topic):
+            // Said out loud beside the answer only when the question is clearly about the topic ("is it possible
+            // to be placed in a different group" shares words with the hours topic, and is not about hours).
+            case .fallback(let topic?)
+            where isFallback(topic) && candidates.first?.intent == topic
+                && candidates[0].confidence >= configuration.alsoUnknownConfidence:
                 if !unknown.contains(topic) { unknown.append(topic) }
             default:
                 break

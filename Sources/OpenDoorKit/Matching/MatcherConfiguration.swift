@@ -33,6 +33,9 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// looks at least this much like its examples (similarity): "ill come back later, bye" ends the chat,
     /// "im done pretending im fine" doesn't.
     public var endingSimilarity: Double = 0.45
+    /// A second question of a message is said to be a topic the knowledge doesn't answer (beside the answer
+    /// to the first) only when, read alone, it is that topic with at least this confidence.
+    public var alsoUnknownConfidence: Double = 0.5
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 

@@ -2,7 +2,7 @@
 /// usually a story, then the question, and the question is what the visitor wants answered.
 ///
 /// Sentences end at `.`, `!`, `?`, `;`, `…` and line breaks; a sentence splits into clauses at commas, and
-/// before "and", "but", "or", "also", "plus" when a question follows ("can i come back and do they take
+/// before "and", "but", "also", "plus" when a question follows ("can i come back and do they take
 /// medicaid" is two questions).
 ///
 /// A clause asks when its sentence ends with `?`, when it starts with a question word ("what", "can",
@@ -115,7 +115,8 @@ public struct MessageParts: Sendable, Hashable {
     }
 
     /// Words that join a second question to a first ("… and do they take medicaid").
-    private static let joiningWords: Set<String> = ["and", "but", "or", "also", "plus", "&"]
+    /// Not "or": "do i just show up or is there a call first" is one question with two ways.
+    private static let joiningWords: Set<String> = ["and", "but", "also", "plus", "&"]
 
     /// A clause cut before each joining word that a question follows: "can i come back and do they take
     /// medicaid" is "can i come back" and "and do they take medicaid". The question must open with a question
