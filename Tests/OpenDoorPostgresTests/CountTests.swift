@@ -20,8 +20,7 @@ struct CountTests {
     static func openBriefly(_ url: String, window: Duration, logs: CapturedLogs) async throws -> PostgresCallbackStore {
         var configuration = PostgresCallbackStore.Configuration()
         configuration.retry = RetryPolicy(window: window)
-        configuration.connectTimeout = .seconds(1)
-        return try await PostgresCallbackStore.open(url, configuration: configuration, logger: logs.logger)
+        return try await PostgresCallbackStore.open(url, configuration: configuration.patientToOpen, logger: logs.logger)
     }
 
     @Test(
@@ -116,6 +115,7 @@ struct CountTests {
             store.countReply(intent: .fallback, topic: IntentID(rawValue: "cost"))
 
             try await server.run("resume")
+            try await store.waitUntilAccepting()
             let crises = try await store.crisisCounts(since: Self.day)
             #expect(crises == [CrisisCount(day: Self.day, category: .suicide, level: .crisis, count: 1)])
             let replies = try await store.replyCounts(since: Self.day)

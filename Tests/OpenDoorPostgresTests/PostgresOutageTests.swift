@@ -22,9 +22,9 @@ struct PostgresOutageTests {
     func outage(_ server: PrivatePostgres) async throws {
         var configuration = PostgresCallbackStore.Configuration()
         configuration.retry = RetryPolicy(window: .seconds(3))
-        configuration.connectTimeout = .seconds(1)
         let records = CapturedLogs()
-        let store = try await PostgresCallbackStore.open(server.url, configuration: configuration, logger: records.logger)
+        let store = try await PostgresCallbackStore.open(
+            server.url, configuration: configuration.patientToOpen, logger: records.logger)
         let before = try await store.save(Self.draft, channel: .web)
 
         try await server.run("pause")
@@ -37,6 +37,7 @@ struct PostgresOutageTests {
         #expect(!store.acceptsRequests)
 
         try await server.run("resume")
+        try await store.waitUntilAccepting()
         let after = try await store.save(Self.draft, channel: .web)
         #expect(store.acceptsRequests)
         let listed = try await store.list(status: nil)
@@ -257,4 +258,30 @@ func exports(in output: String) -> [String: String] {
         if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
     }
     return values
+}
+
+extension PostgresCallbackStore.Configuration {
+    /// This configuration, opening under a busy test run without giving up: a minute per connection and
+    /// two to open (CI failed once at 909adf4 with a 1 s connection timeout while every suite started at
+    /// once). A stopped server refuses at once, so the short windows of an outage still hold.
+    var patientToOpen: Self {
+        var configuration = self
+        configuration.connectTimeout = .seconds(60)
+        configuration.openRetry = RetryPolicy(window: .seconds(120))
+        return configuration
+    }
+}
+
+extension PostgresCallbackStore {
+    /// Waits until the store has found the database again (its own probe, started here), so what a test
+    /// does next doesn't race the reconnection on a busy machine. A hang guard, not a wait: fails after 5 minutes.
+    func waitUntilAccepting() async throws {
+        await recheck()
+        let clock = ContinuousClock()
+        let giveUp = clock.now + .seconds(300)
+        while !acceptsRequests {
+            try #require(clock.now < giveUp, "the store never found the database again")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
 }
