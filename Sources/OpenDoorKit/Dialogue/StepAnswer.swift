@@ -30,13 +30,16 @@ struct StepAnswer {
 
     /// The kind of answer among `kinds`, or nil when the sentence gives none or gives opposite ones.
     ///
-    /// `.discreet` wins over yes and no (it is a yes with a condition); yes against no is unclear.
+    /// `.noVoicemail` wins over everything (the most private answer is kept when a message holds several),
+    /// `.discreet` over yes and no (it is a yes with a condition); yes against no is unclear.
     func read(_ message: String, among kinds: [AnswerWord]) -> AnswerWord? {
         let words = TextNormalizer.words(message).map { Substring($0) }
         guard !words.isEmpty else { return nil }
         let found = self.found(in: words, kinds: kinds)
-        if kinds.contains(.discreet), found.contains(.discreet) { return .discreet }
-        let answers = kinds.filter { $0 != .discreet && found.contains($0) }
+        for strongest in [AnswerWord.noVoicemail, .discreet] where kinds.contains(strongest) && found.contains(strongest) {
+            return strongest
+        }
+        let answers = kinds.filter { $0 != .discreet && $0 != .noVoicemail && found.contains($0) }
         return answers.count == 1 ? answers[0] : nil
     }
 
