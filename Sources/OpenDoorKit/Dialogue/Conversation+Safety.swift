@@ -205,7 +205,8 @@ extension Conversation {
     ///
     /// Conservative: the mentions of the other person are set aside, and the message is checked again. When it
     /// still worries the crisis check and the visitor speaks of themselves in it ("my mom died and i want to die
-    /// too"), it is the visitor's own.
+    /// too"), it is the visitor's own. Telling what they saw or heard ("i think", "she texted me") is not speaking of
+    /// themselves.
     func personAtRisk(_ message: String, finding: CrisisAssessment) -> OtherPerson? {
         guard finding.category == .suicide || finding.category == .selfHarm else { return nil }
         var mentioned = false
@@ -221,6 +222,12 @@ extension Conversation {
                 if let length {
                     mentioned = true
                     kept.append(Self.someoneElse)
+                    i += length
+                    continue
+                }
+                if let length = answers.phraseLength(of: .reporting, at: i, in: words) {
+                    // "i think", "texted me": the visitor telling what they know, not speaking of their own crisis.
+                    kept.append(contentsOf: words[i..<(i + length)])
                     i += length
                     continue
                 }
