@@ -194,7 +194,7 @@ struct AfterCrisisTests {
             ("my friend said she has a plan to kill herself this weekend", "Is she safe right now?"),
             ("my son keeps saying he doesnt want to live anymore", "Is he safe right now?"),
             ("im worried about my sister, shes been talking about killing herself", "Is she safe right now?"),
-            ("my roommate keeps talking about suicide", "Are they safe right now?"),
+            ("my cousin said they want to kill themselves", "Are they safe right now?"),
             ("my bf said hes gonna kill himself", "Is he safe right now?"),
         ])
     func otherPerson(_ message: String, _ question: String) {
@@ -213,11 +213,12 @@ struct AfterCrisisTests {
         arguments: [
             "my mom died and i want to die too", "i told my sister i want to kill myself",
             "my bf left and now i want to end it all", "she said i should just kill myself",
+            "my son is gone and theres no point living anymore", "i gave my dog to my sister. figured i wont need them",
         ])
     func ownCrisis(_ message: String) {
         var conversation = conversation()
         let answer = reply(conversation.receive(message))
-        #expect(answer.intent == .crisis, "\(message)")
+        #expect(answer.crisis, "\(message)")
         #expect(answer.safety?.note == nil, "\(message)")
         #expect(!answer.text.contains(dialogue[.otherSafeShe]), "\(message)")
     }

@@ -203,46 +203,48 @@ extension Conversation {
     /// The person at risk when `message` speaks only of someone else's suicidal words or self-harm ("my daughter
     /// texted me that she wants to die"), nil when it may be the visitor's own.
     ///
-    /// Conservative: the mentions of the other person are set aside, and the message is checked again. When it
-    /// still worries the crisis check and the visitor speaks of themselves in it ("my mom died and i want to die
-    /// too"), it is the visitor's own. Telling what they saw or heard ("i think", "she texted me") is not speaking of
-    /// themselves.
+    /// Conservative, since a worried visitor given the visitor's own reply still gets 988, while a visitor in crisis
+    /// asked "is she safe?" is not heard: each sentence the crisis check finds worrying on its own must name
+    /// someone else, and with them set aside it must worry the check no more. "my mom died and i want to die too"
+    /// is the visitor's own, and so is a sentence that names no one ("Going to the lake tonight"), a crisis seen only
+    /// in the whole message, and a crisis word with no one attached ("my son is gone, theres no point living").
     func personAtRisk(_ message: String, finding: CrisisAssessment) -> OtherPerson? {
         guard finding.category == .suicide || finding.category == .selfHarm else { return nil }
-        var mentioned = false
-        var speaksOfSelf = false
-        var rewritten: [String] = []
-        for sentence in Self.sentences(of: message) {
-            let words = TextNormalizer.words(String(sentence)).map { Substring($0) }
-            var kept: [Substring] = []
-            var i = 0
-            while i < words.count {
-                let length = [AnswerWord.sheWords, .heWords, .otherPerson]
-                    .compactMap { answers.phraseLength(of: $0, at: i, in: words) }.max()
-                if let length {
-                    mentioned = true
-                    kept.append(Self.someoneElse)
-                    i += length
-                    continue
-                }
-                if let length = answers.phraseLength(of: .reporting, at: i, in: words) {
-                    // "i think", "texted me": the visitor telling what they know, not speaking of their own crisis.
-                    kept.append(contentsOf: words[i..<(i + length)])
-                    i += length
-                    continue
-                }
-                if answers.phraseLength(of: .firstPerson, at: i, in: words) != nil { speaksOfSelf = true }
-                kept.append(words[i])
-                i += 1
-            }
-            rewritten.append(kept.joined(separator: " "))
+        let worrying = Self.sentences(of: message).map(String.init).filter { assistant.safety.assess($0) != nil }
+        guard !worrying.isEmpty else { return nil }
+        for sentence in worrying {
+            guard let rest = withoutSomeoneElse(sentence), assistant.safety.assess(rest) == nil else { return nil }
         }
-        guard mentioned else { return nil }
-        if speaksOfSelf, assistant.safety.assess(rewritten.joined(separator: ". ")) != nil { return nil }
         let she = answers.contains(message, .sheWords)
         let he = answers.contains(message, .heWords)
         return she == he ? .they : (she ? .she : .he)
     }
+
+    /// `sentence` with its mentions of someone else replaced by a word of no list; nil when it names no one else.
+    /// Object pronouns stay: "figured i wont need them" speaks of things, and "them" there is no person at risk.
+    private func withoutSomeoneElse(_ sentence: String) -> String? {
+        let words = TextNormalizer.words(sentence).map { Substring($0) }
+        var mentioned = false
+        var kept: [Substring] = []
+        var i = 0
+        while i < words.count {
+            if !Self.objectPronouns.contains(words[i]),
+                let length = [AnswerWord.sheWords, .heWords, .otherPerson]
+                    .compactMap({ answers.phraseLength(of: $0, at: i, in: words) }).max()
+            {
+                mentioned = true
+                kept.append(Self.someoneElse)
+                i += length
+            } else {
+                kept.append(words[i])
+                i += 1
+            }
+        }
+        return mentioned ? kept.joined(separator: " ") : nil
+    }
+
+    /// Pronouns that may stand for things as well as people ("i wont need them"): never read as the person at risk.
+    private static let objectPronouns: Set<Substring> = ["them", "him", "her"]
 
     /// What stands in for the other person when a message is checked again without them: no word of any list.
     private static let someoneElse: Substring = "xq"

@@ -120,10 +120,6 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
     case sheWords = "she_words"
     case heWords = "he_words"
-    /// The visitor speaking of themselves ("i", "me", "myself").
-    case firstPerson = "first_person"
-    /// How a worried visitor tells what they saw or heard ("i think", "she texted me"): not their own crisis.
-    case reporting
     /// "Ok" on its own in the open conversation.
     case ack
     /// "Are you there?" on its own.
