@@ -242,6 +242,28 @@ struct SafetyModelTests {
         #expect(model.score(of: filler) < 0.01)
     }
 
+    /// Long messages about coming back that tell a hard time as past (written for this test, in no training file).
+    static let longOrdinary = [
+        "hi, i was in the tuesday evening group until june and then my shifts changed. my dad was sick for most of the "
+            + "summer and i was back and forth to the hospital, he is home now. is there still an evening group and do i "
+            + "need a new intake?",
+        "so i kinda disappeared after week three. honestly i was embarrassed about a slip on new years, but im four "
+            + "weeks sober now and want to finish. can someone call me after 5?",
+        "Hello, I left the program in the spring when my son was born. Things were chaotic for a while but we have a "
+            + "routine now. Do you have a morning track, and do you still take Aetna?",
+        "hey its been a while. i moved to my aunts place after a breakup and the bus ride was too long. i got my "
+            + "license back last week so driving is fine now. how do i sign up again",
+        "I stopped coming after my grandmother's funeral in March. I needed time with my family. I'm ready to come "
+            + "back now; is the program still eight weeks and is there a waitlist?",
+    ]
+
+    @Test("The shipped model adds no alarm to long ordinary messages about coming back", arguments: longOrdinary)
+    func longOrdinaryMessages(_ message: String) throws {
+        let model = try #require(Self.rules.model)
+        #expect(model.assess(message) == nil)
+        #expect(CrisisDetector(rules: Self.rules).assess(message) == nil)
+    }
+
     @Test("A message only the model catches gets the check-in in every state of the conversation", arguments: 0...6)
     func everyState(_ steps: Int) throws {
         let assistant = Assistant(

@@ -59,8 +59,9 @@ struct SafetyTestSetTests {
     func developmentFigures() throws {
         let evaluation = SafetyEvaluation(detector: try SafetyFixtures.detector(), set: try SafetyFixtures.testSet.get())
         print("Safety development part: recall \(evaluation.recall), false alarms \(evaluation.falseAlarms)")
-        // Floors of this version (the are 100% and 2%); raise them as the rules improve.
-        #expect(evaluation.recall.rate >= 0.96)
+        // Floors of this version (the are 100% and 2%); raise them as the rules improve. The rules alone
+        // reach 98.1% (generation 8); the learned model can only add catches.
+        #expect(evaluation.recall.rate >= 0.98)
         #expect(evaluation.falseAlarms.rate <= 0.01)
     }
 

@@ -244,6 +244,23 @@ struct SafetyTests {
         #expect(detector.assess("suicide prevention talk made me feel suicidal") != nil)
     }
 
+    @Test("unless cancels a history or current phrase too: 'now i want to get better' doesn't make a story current")
+    func contextExceptions() throws {
+        let extra = """
+            history:
+              - match: used to
+                unless: [used to it]
+            current:
+              - match: now i want
+                unless: [get better]
+            """
+        let detector = try SafetyRulesText.detector([.suicide: ["want to die"]], extra: extra)
+        #expect(detector.assess("i used to want to die, now i want to get better") == nil)
+        #expect(detector.assess("i used to want to die, now i want that again")?.level == .check)
+        // The history phrase's own exception: "used to it" tells nothing as past.
+        #expect(detector.assess("i want to die, i am used to it")?.level == .crisis)
+    }
+
     @Test("When several categories match, the first in the file wins")
     func priority() throws {
         let detector = try SafetyRulesText.detector([.suicide: ["pills"], .overdose: ["took * pills"]])

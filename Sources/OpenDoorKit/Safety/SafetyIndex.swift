@@ -988,16 +988,32 @@ struct SafetyIndex: Sendable {
                     }
                 case .history:
                     if found == nil && !context { break scan }
-                    if !history && isFound(pattern, in: passage) { history = true }
+                    if !history && isFound(pattern, in: passage)
+                        && !isCancelled(pattern, in: &passage, candidates: candidates)
+                    {
+                        history = true
+                    }
                 case .current:
                     if !context && (found == nil || !history) { break scan }
-                    if !current && isFound(pattern, in: passage) { current = true }
+                    if !current && isFound(pattern, in: passage)
+                        && !isCancelled(pattern, in: &passage, candidates: candidates)
+                    {
+                        current = true
+                    }
                 case .present:
                     if !context { break scan }
-                    if found != nil && !present && isFound(pattern, in: passage) { present = true }
+                    if found != nil && !present && isFound(pattern, in: passage)
+                        && !isCancelled(pattern, in: &passage, candidates: candidates)
+                    {
+                        present = true
+                    }
                 case .story:
                     if !context { break scan }
-                    if !story && isFound(pattern, in: passage) { story = true }
+                    if !story && isFound(pattern, in: passage)
+                        && !isCancelled(pattern, in: &passage, candidates: candidates)
+                    {
+                        story = true
+                    }
                 case .selfReference:
                     if !context { break scan }
                     if found != nil && !selfReference && isFound(pattern, in: passage) { selfReference = true }

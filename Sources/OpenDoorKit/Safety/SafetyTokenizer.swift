@@ -3,7 +3,8 @@
 ///
 /// Letters are lowercased; apostrophes (straight, curly, backtick) are dropped so that
 /// "don't", "don’t" and "dont" are one word; every other mark separates words; digits and letters
-/// are split apart ("800mg" is "800 mg") and a comma inside a number is dropped ("1,200").
+/// are split apart ("800mg" is "800 mg") and a comma inside a number is dropped ("1,200"); a letter repeated three
+/// times or more is kept twice ("dieee" is "diee").
 /// It runs over Unicode scalars once, with no regular expressions and no heap allocation.
 enum SafetyTokenizer {
     /// One word of normalized text, handed to the caller of `forEachWord(in:_:)`.
@@ -69,6 +70,13 @@ enum SafetyTokenizer {
                     }
                 }
                 if kind != 0 && kind != newKind { flush() }
+                // A letter typed three times or more counts twice ("dieee", "noooo"): what is left is one letter
+                // too many, a slip typo tolerance reads.
+                if newKind == 1 && kind == 1 && length >= 2 && length < maximumStoredLength
+                    && buffer[length - 1] == byte && buffer[length - 2] == byte
+                {
+                    return
+                }
                 kind = newKind
                 if length < maximumStoredLength { buffer[length] = byte }
                 length += 1
