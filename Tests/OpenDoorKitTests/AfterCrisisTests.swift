@@ -187,7 +187,6 @@ struct AfterCrisisTests {
             ("my daughter texted me that she wants to die and i dont know what to do", "Is she safe right now?"),
             ("my friend said she has a plan to kill herself this weekend", "Is she safe right now?"),
             ("my son keeps saying he doesnt want to live anymore", "Is he safe right now?"),
-            ("im worried about my sister, shes been talking about killing herself", "Is she safe right now?"),
             ("my cousin said they want to kill themselves", "Are they safe right now?"),
             ("my bf said hes gonna kill himself", "Is he safe right now?"),
         ])
@@ -208,6 +207,7 @@ struct AfterCrisisTests {
             "my mom died and i want to die too", "i told my sister i want to kill myself",
             "my bf left and now i want to end it all", "she said i should just kill myself",
             "my son is gone and theres no point living anymore", "i gave my dog to my sister. figured i wont need them",
+            "tell my mom im sorry",
         ])
     func ownCrisis(_ message: String) {
         var conversation = conversation()

@@ -205,7 +205,8 @@ extension Conversation {
     ///
     /// Conservative, since a worried visitor given the visitor's own reply still gets 988, while a visitor in crisis
     /// asked "is she safe?" is not heard: each sentence the crisis check finds worrying on its own must name
-    /// someone else, and with them set aside it must worry the check no more. "my mom died and i want to die too"
+    /// someone else, hold nothing of the visitor's own state ("im", "ill", "myself"), and with them set aside it must
+    /// worry the check no more. "my mom died and i want to die too"
     /// is the visitor's own, and so is a sentence that names no one ("Going to the lake tonight"), a crisis seen only
     /// in the whole message, and a crisis word with no one attached ("my son is gone, theres no point living").
     func personAtRisk(_ message: String, finding: CrisisAssessment) -> OtherPerson? {
@@ -213,7 +214,9 @@ extension Conversation {
         let worrying = Self.sentences(of: message).map(String.init).filter { assistant.safety.assess($0) != nil }
         guard !worrying.isEmpty else { return nil }
         for sentence in worrying {
-            guard let rest = withoutSomeoneElse(sentence), assistant.safety.assess(rest) == nil else { return nil }
+            guard !answers.contains(sentence, .selfWords), let rest = withoutSomeoneElse(sentence),
+                assistant.safety.assess(rest) == nil
+            else { return nil }
         }
         let she = answers.contains(message, .sheWords)
         let he = answers.contains(message, .heWords)

@@ -120,6 +120,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
     case sheWords = "she_words"
     case heWords = "he_words"
+    /// The visitor speaking of their own state or intent ("im", "ill", "myself"): never only someone else at risk.
+    case selfWords = "self_words"
     /// "Ok" on its own in the open conversation.
     case ack
     /// "Are you there?" on its own.
