@@ -92,10 +92,11 @@ extension PostgresCallbackStore {
                         """
                         INSERT INTO callback_request
                             (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok,
-                             channel, status, best_time_said)
+                             channel, status, best_time_said, voicemail)
                         VALUES (\(request.reference), \(milliseconds), \(request.name), \(request.phone.e164),
                             \(request.phone.extensionDigits), \(request.bestTime.rawValue), \(request.voicemailOK),
-                            \(request.channel.rawValue), \(request.status.rawValue), \(request.bestTimeSaid))
+                            \(request.channel.rawValue), \(request.status.rawValue), \(request.bestTimeSaid),
+                            \(request.voicemail.rawValue))
                         ON CONFLICT (reference) DO NOTHING
                         RETURNING id
                         """,

@@ -45,7 +45,21 @@ extension PostgresCallbackStore {
             identifier: "best_time_said",
             statements: ["ALTER TABLE callback_request ADD COLUMN best_time_said TEXT"]
         )
-    ] + countMigrations
+    ] + countMigrations + [
+        // Three answers instead of yes/no: 'yes' (may name the center), 'discreet' (a message that doesn't
+        // name it), 'none' (no voicemail at all). An old false meant a discreet message, so old rows keep their
+        // meaning; voicemail_ok stays, true only for 'yes'. The same column as the SQLite store.
+        Migration(
+            identifier: "voicemail_choice",
+            statements: [
+                """
+                ALTER TABLE callback_request ADD COLUMN voicemail TEXT
+                    CONSTRAINT callback_request_voicemail_check CHECK (voicemail IN ('yes', 'discreet', 'none'))
+                """,
+                "UPDATE callback_request SET voicemail = CASE WHEN voicemail_ok THEN 'yes' ELSE 'discreet' END",
+            ]
+        )
+    ]
 
     /// The newest migration this version knows.
     static var currentSchema: String { migrations.last?.identifier ?? "none" }
@@ -121,7 +135,7 @@ extension PostgresCallbackStore {
 
     static let columns =
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
-        + "best_time_said"
+        + "best_time_said, voicemail"
 
     /// Reads rows of ``columns``, checking every value. Errors name the row's reference and column,
     /// never its contents.
@@ -135,9 +149,9 @@ extension PostgresCallbackStore {
 
     /// Reads one row of ``columns``, checking every value.
     static func request(from row: PostgresRow) throws -> CallbackRequest {
-        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said) =
+        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said, choice) =
             try row.decode(
-                (Int64, String, Int64, String?, String, String?, String, Bool, String, String, String?).self
+                (Int64, String, Int64, String?, String, String?, String, Bool, String, String, String?, String?).self
             )
         func bad(_ what: String) -> CallbackStoreError {
             .damaged(reason: "the request \(reference) has an unreadable \(what)")
@@ -148,6 +162,14 @@ extension PostgresCallbackStore {
         guard let bestTime = BestTime(rawValue: bestTime) else { throw bad("best time") }
         guard let channel = CallbackChannel(rawValue: channel) else { throw bad("channel") }
         guard let status = CallbackStatus(rawValue: status) else { throw bad("status") }
+        // NULL: a row written without the column (by hand or by a tool), read as its yes/no meant.
+        let voicemail: VoicemailPreference
+        if let choice {
+            guard let known = VoicemailPreference(rawValue: choice) else { throw bad("voicemail choice") }
+            voicemail = known
+        } else {
+            voicemail = VoicemailPreference(legacyOK: voicemailOK)
+        }
         return CallbackRequest(
             id: id,
             reference: reference,
@@ -155,7 +177,7 @@ extension PostgresCallbackStore {
             name: name,
             phone: phone,
             bestTime: bestTime,
-            voicemailOK: voicemailOK,
+            voicemail: voicemail,
             channel: channel,
             status: status,
             bestTimeSaid: said

@@ -4,7 +4,7 @@ import OpenDoorKit
 
 extension SQLiteCallbackStore {
     /// The newest migration this version knows.
-    static let currentSchema = "reply_counts"
+    static let currentSchema = "voicemail_choice"
 
     /// The schema's history. Never edit a migration once released: add the next one.
     static let migrator: DatabaseMigrator = {
@@ -39,6 +39,18 @@ extension SQLiteCallbackStore {
         }
         registerAudit(in: &migrator)
         registerReplyCounts(in: &migrator)
+        migrator.registerMigration("voicemail_choice") { db in
+            // Three answers instead of yes/no: "yes" (may name the center), "discreet" (a message that
+            // doesn't name it), "none" (no voicemail at all). An old no meant a discreet message, so old rows
+            // keep their meaning; voicemail_ok stays, true only for "yes".
+            try db.execute(
+                sql: """
+                    ALTER TABLE callback_request ADD COLUMN voicemail TEXT
+                        CHECK (voicemail IN ('yes', 'discreet', 'none'));
+                    UPDATE callback_request SET voicemail = CASE voicemail_ok WHEN 1 THEN 'yes' ELSE 'discreet' END;
+                    """
+            )
+        }
         return migrator
     }()
 
@@ -163,13 +175,13 @@ extension SQLiteCallbackStore {
             sql: """
                 INSERT INTO callback_request
                     (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status,
-                     best_time_said)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     best_time_said, voicemail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 request.reference, milliseconds, request.name, request.phone.e164, request.phone.extensionDigits,
                 request.bestTime.rawValue, request.voicemailOK, request.channel.rawValue, request.status.rawValue,
-                request.bestTimeSaid,
+                request.bestTimeSaid, request.voicemail.rawValue,
             ]
         )
         request.id = db.lastInsertedRowID
@@ -178,7 +190,7 @@ extension SQLiteCallbackStore {
 
     static let columns =
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
-        + "best_time_said"
+        + "best_time_said, voicemail"
 
     static func fetch(status: CallbackStatus?, in db: Database) throws -> [CallbackRequest] {
         let rows: [Row]
@@ -224,6 +236,14 @@ extension SQLiteCallbackStore {
             throw bad("best time")
         }
         guard let voicemailOK: Bool = value("voicemail_ok") else { throw bad("voicemail choice") }
+        // NULL: a row written without the column (by hand or by a tool), read as its yes/no meant.
+        let voicemail: VoicemailPreference
+        if let raw: String = value("voicemail") {
+            guard let choice = VoicemailPreference(rawValue: raw) else { throw bad("voicemail choice") }
+            voicemail = choice
+        } else {
+            voicemail = VoicemailPreference(legacyOK: voicemailOK)
+        }
         guard let channel = value("channel", String.self).flatMap(CallbackChannel.init(rawValue:)) else {
             throw bad("channel")
         }
@@ -237,7 +257,7 @@ extension SQLiteCallbackStore {
             name: value("name"),
             phone: phone,
             bestTime: bestTime,
-            voicemailOK: voicemailOK,
+            voicemail: voicemail,
             channel: channel,
             status: status,
             bestTimeSaid: value("best_time_said")

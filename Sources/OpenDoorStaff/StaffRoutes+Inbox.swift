@@ -70,7 +70,7 @@ extension StaffRoutes {
         var phoneHref = "tel:" + request.phone.e164
         if let digits = request.phone.extensionDigits { phoneHref += ";ext=" + digits }
         let bestTime = request.bestTimeSaid.map { CallbackReport.sanitize($0) } ?? request.bestTime.displayName
-        let voicemail = request.voicemailOK ? "OK to leave a message" : "Please don't leave a message"
+        let voicemail = Self.describe(request.voicemail)
         let actions = Self.actions(for: request.status).map { target, label -> Markup in
             guard let session else { return "" }
             return """
@@ -88,6 +88,15 @@ extension StaffRoutes {
             <td class="actions">\(actions)</td></tr>
 
             """
+    }
+
+    /// What the visitor said about a voicemail, in staff's words.
+    static func describe(_ voicemail: VoicemailPreference) -> String {
+        switch voicemail {
+        case .allowed: "OK to leave a message"
+        case .discreet: "Only a message that doesn't name the center"
+        case .noVoicemail: "Please don't leave a message"
+        }
     }
 
     /// How a request came, in staff's words. The web widget reaches the server through its socket protocol, so

@@ -12,7 +12,8 @@ struct CallbackReportTests {
         minutesAfterEpoch: Double = 0,
         reference: String = "K7M-3QP",
         phone: PhoneNumber = phone,
-        bestTimeSaid: String? = nil
+        bestTimeSaid: String? = nil,
+        voicemail: VoicemailPreference = .allowed
     ) -> CallbackRequest {
         CallbackRequest(
             id: id,
@@ -21,7 +22,7 @@ struct CallbackReportTests {
             name: name,
             phone: phone,
             bestTime: .morning,
-            voicemailOK: true,
+            voicemail: voicemail,
             channel: .web,
             status: .new,
             bestTimeSaid: bestTimeSaid
@@ -116,16 +117,16 @@ struct CallbackReportTests {
         let csv = CallbackReport.csv(requests)
         let lines = csv.components(separatedBy: "\r\n")
         #expect(lines.last == "")  // every record ends with CRLF
-        #expect(lines[0] == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said")
-        #expect(lines[1] == "JJJ-JJJ,2025-03-04T14:06:00Z,,(470) 555-0123,morning,yes,web,new,")
-        #expect(lines[2] == "HHH-HHH,2025-03-04T14:05:00Z,'=cmd,(470) 555-0123,morning,yes,web,new,")
+        #expect(lines[0] == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail")
+        #expect(lines[1] == "JJJ-JJJ,2025-03-04T14:06:00Z,,(470) 555-0123,morning,yes,web,new,,yes")
+        #expect(lines[2] == "HHH-HHH,2025-03-04T14:05:00Z,'=cmd,(470) 555-0123,morning,yes,web,new,,yes")
         #expect(lines[3].contains(",'-2+3,"))
         #expect(lines[4].contains(",'@SUM(A1),"))
         #expect(lines[5].contains(",'+1-555,"))
         #expect(lines[6].contains(#","Smith, ""Jo""","#))
         #expect(lines[7].contains(#","'=HYPERLINK(""http://evil.example"",""x"")","#))
         #expect(!csv.contains("\u{1B}"))
-        #expect(CallbackReport.csv([]) == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said\r\n")
+        #expect(CallbackReport.csv([]) == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail\r\n")
     }
 
     @Test("JSON has every field, null for no name, sanitized names, newest first")
@@ -161,13 +162,35 @@ struct CallbackReportTests {
         #expect(empty?.isEmpty == true)
     }
 
+    @Test("Every export tells the three voicemail choices apart; voicemail_ok stays yes only for the first")
+    func voicemailChoices() throws {
+        let requests = [
+            Self.request(id: 1, name: "Ana", reference: "AAA-AAA", voicemail: .allowed),
+            Self.request(id: 2, name: "Bo", minutesAfterEpoch: 1, reference: "BBB-BBB", voicemail: .discreet),
+            Self.request(id: 3, name: "Cy", minutesAfterEpoch: 2, reference: "CCC-CCC", voicemail: .noVoicemail),
+        ]
+        let lines = CallbackReport.csv(requests).components(separatedBy: "\r\n")
+        #expect(lines[1].hasPrefix("CCC-CCC") && lines[1].hasSuffix(",no,web,new,,none"))
+        #expect(lines[2].hasPrefix("BBB-BBB") && lines[2].hasSuffix(",no,web,new,,discreet"))
+        #expect(lines[3].hasPrefix("AAA-AAA") && lines[3].hasSuffix(",yes,web,new,,yes"))
+        let decoded = try #require(
+            JSONSerialization.jsonObject(with: Data(CallbackReport.json(requests).utf8)) as? [[String: Any]])
+        #expect(decoded.map { $0["voicemail"] as? String } == ["none", "discreet", "yes"])
+        #expect(decoded.map { $0["voicemailOK"] as? Bool } == [false, false, true])
+        let table = CallbackReport.table(requests, timeZone: TimeZone(identifier: "UTC")!)
+        let rows = table.split(separator: "\n")
+        #expect(rows.first { $0.hasPrefix("CCC-CCC") }?.contains("  none  ") == true)
+        #expect(rows.first { $0.hasPrefix("BBB-BBB") }?.contains("  discreet only  ") == true)
+        #expect(rows.first { $0.hasPrefix("AAA-AAA") }?.contains("  yes  ") == true)
+    }
+
     @Test("Exports keep the best time as the visitor said it, sanitized, beside the normalized part")
     func bestTimeSaid() throws {
         let said = Self.request(id: 1, name: "Sam", bestTimeSaid: "after 5 on weekdays, \u{1B}[31mnot fridays")
         let picked = Self.request(id: 2, name: "Jo", minutesAfterEpoch: 1, reference: "CCC-CCC")
         let lines = CallbackReport.csv([said, picked]).components(separatedBy: "\r\n")
-        #expect(lines[1].hasSuffix(",new,"))
-        #expect(lines[2].hasSuffix(#",new,"after 5 on weekdays, not fridays""#))
+        #expect(lines[1].hasSuffix(",new,,yes"))
+        #expect(lines[2].hasSuffix(#",new,"after 5 on weekdays, not fridays",yes"#))
         let decoded = try #require(
             JSONSerialization.jsonObject(with: Data(CallbackReport.json([said, picked]).utf8)) as? [[String: Any]]
         )

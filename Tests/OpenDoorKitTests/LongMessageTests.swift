@@ -81,6 +81,46 @@ struct LongMessageTests {
         #expect(reply.options.first == Responder(matcher: Fixtures.matcher).label(other))
     }
 
+    @Test("A question joined by “and” is a question of its own; a story joined by “and” is not")
+    func joinedQuestions() {
+        #expect(
+            MessageParts("can i come back and do they take medicaid").questions
+                == ["can i come back", "and do they take medicaid"])
+        #expect(MessageParts("how long is it and what days are groups").questions.count == 2)
+        #expect(MessageParts("i relapsed and did drugs for a week, can i come back").questions == ["can i come back"])
+        #expect(MessageParts("i want to come back and do the program again").parts.count == 1)
+    }
+
+    @Test(
+        "One question answered and one the knowledge doesn't answer: one reply with both, the answer's source",
+        arguments: [
+            ("can i come back and do they take medicaid", "faq_rejoin", "insurance"),
+            ("do they take medicaid and can i still come back after relapsing", "faq_rejoin", "insurance"),
+        ])
+    func answeredAndUnknown(_ message: String, _ answered: String, _ unknown: String) throws {
+        let responder = Responder(matcher: Fixtures.matcher)
+        let (reply, match) = responder.respond(to: message)
+        #expect(match.decision == .answer(IntentID(rawValue: answered)), "“\(message)”")
+        #expect(match.alsoUnknown == IntentID(rawValue: unknown))
+        let intent = try #require(Fixtures.knowledge.intent(IntentID(rawValue: answered)))
+        let topic = try #require(Fixtures.knowledge.intent(IntentID(rawValue: unknown)))
+        #expect(reply.intent == intent.id && reply.source == intent.heading)
+        #expect(reply.text.hasPrefix(intent.answer))
+        #expect(reply.text.contains(topic.answer) && reply.text.hasSuffix(Fixtures.knowledge.dialogue[.fallbackContact]))
+    }
+
+    @Test(
+        "A goodbye ends the chat only when the message is one",
+        arguments: [
+            ("im done pretending im fine", false), ("im so done hiding how bad its been", false),
+            ("im done", true), ("ok thats all for now, bye", true), ("gonna sit with this for a bit. bye for now", true),
+            ("ill come back later, bye", true),
+        ])
+    func goodbye(_ message: String, _ ends: Bool) {
+        let result = Fixtures.matcher.match(message)
+        #expect((result.decision == .answer("goodbye")) == ends, "“\(message)”: \(result.decision)")
+    }
+
     @Test(
         "Not wanting, not being ready and being of two minds don't start the callback request; hostility gets a calm fallback",
         arguments: [

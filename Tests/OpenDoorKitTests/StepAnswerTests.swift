@@ -7,17 +7,23 @@ struct StepAnswerTests {
     static let answers = StepAnswer(Fixtures.knowledge.dialogue)
 
     @Test(
-        "Yes, no and a discreet yes, wherever they stand",
+        "Yes, no, a discreet yes and no voicemail at all, wherever they stand",
         arguments: [
             ("voicemail is fine", AnswerWord.yes), ("a voicemail is ok i guess", .yes), ("yes", .yes),
-            ("i dont mind", .yes), ("sure thing", .yes), ("that would help", .yes),
+            ("i dont mind", .yes), ("sure thing", .yes), ("that would help", .yes), ("ok to leave a msg", .yes),
             ("voicemail is fine as long as it doesn't say the name", .discreet),
-            ("only if it doesnt say the center name", .discreet), ("nah keep it private", .discreet),
+            ("only if it doesnt say the center name", .discreet), ("just say its a callback", .discreet),
+            ("yes but don’t name the center", .discreet), ("discreet is fine", .discreet),
             ("no", .no), ("thats not ok", .no), ("i guess not", .no), ("please dont", .no),
-            ("no voicemails please", .no),
+            ("no voicemails please", .noVoicemail), ("no voicemail", .noVoicemail), ("dont leave a message", .noVoicemail),
+            ("please dont leave a voicemail", .noVoicemail), ("text is fine", .noVoicemail),
+            ("nah keep it private", .noVoicemail), ("no message please, just call", .noVoicemail),
+            // The most private answer wins when a message holds several.
+            ("yes ok but actually no voicemail", .noVoicemail),
         ])
     func voicemail(_ message: String, _ expected: AnswerWord) {
-        #expect(Self.answers.read(message, among: [.discreet, .no, .yes]) == expected, "“\(message)”")
+        #expect(
+            Self.answers.read(message, among: [.noVoicemail, .discreet, .no, .yes]) == expected, "“\(message)”")
     }
 
     @Test("A yes and a no together, or neither, is not an answer")

@@ -74,6 +74,29 @@ struct CallbackStoreContractTests {
         }
     }
 
+    @Test("each voicemail choice (yes, discreet only, none) is kept and read back", arguments: StoreKind.allCases)
+    func voicemailChoices(kind: StoreKind) async throws {
+        try await kind.withPlace { place in
+            let store = try await place.open()
+            var saved: [VoicemailPreference: CallbackRequest] = [:]
+            for choice in VoicemailPreference.allCases {
+                let draft = CallbackDraft(name: "Sam", phone: Self.phone, bestTime: .evening, voicemail: choice)
+                saved[choice] = try await store.save(draft, channel: .web)
+                #expect(saved[choice]?.voicemail == choice)
+            }
+            try await store.close()
+
+            let reopened = try await place.open()
+            let listed = try await reopened.list(status: nil)
+            for (choice, request) in saved {
+                let found = listed.first { $0.reference == request.reference }
+                #expect(found?.voicemail == choice)
+                #expect(found?.voicemailOK == (choice == .allowed))
+            }
+            try await reopened.close()
+        }
+    }
+
     @Test("a closed store refuses everything with the closed error", arguments: StoreKind.allCases)
     func closedStore(kind: StoreKind) async throws {
         try await kind.withPlace { place in

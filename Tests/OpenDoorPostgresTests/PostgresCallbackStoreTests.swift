@@ -108,6 +108,32 @@ struct PostgresCallbackStoreTests {
     }
 
     @Test(
+        "rows saved before there were three voicemail choices keep their meaning: true is yes, false a discreet message",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func voicemailMigration() async throws {
+        try await withTestDatabase { url in
+            try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger).close()
+            // The schema as it was before the migration, with one row of each old answer.
+            try await adminQuery(url, "ALTER TABLE callback_request DROP COLUMN voicemail")
+            try await adminQuery(url, "DELETE FROM opendoor_schema_migrations WHERE identifier = 'voicemail_choice'")
+            try await adminQuery(
+                url,
+                """
+                INSERT INTO callback_request (reference, created_ms, phone_e164, best_time, voicemail_ok, channel)
+                VALUES ('BBB-BBB', 1000, '+14705550123', 'morning', true, 'web'),
+                       ('CCC-CCC', 2000, '+14705550123', 'evening', false, 'web')
+                """)
+            let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+            #expect(try await store.find(reference: "BBB-BBB")?.voicemail == .allowed)
+            #expect(try await store.find(reference: "CCC-CCC")?.voicemail == .discreet)
+            let none = CallbackDraft(name: nil, phone: Self.draft.phone, bestTime: .any, voicemail: .noVoicemail)
+            #expect(try await store.save(none, channel: .socket).voicemail == .noVoicemail)
+            try await store.close()
+        }
+    }
+
+    @Test(
         "a store opened read-only lists but refuses to save",
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import OpenDoorKit
-import OpenDoorSQLite
+@testable import OpenDoorSQLite
 import OpenDoorTestSupport
 import Testing
 
@@ -200,6 +200,31 @@ struct SQLiteCallbackStoreTests {
             try other.close()
             _ = try await store.save(Self.draft(), channel: .web)
             #expect(try await store.list(status: nil).count == 2)
+            try await store.close()
+        }
+    }
+
+    @Test("rows saved before there were three voicemail choices keep their meaning: 1 is yes, 0 a discreet message")
+    func voicemailMigration() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("callbacks.sqlite").path
+            let old = try DatabaseQueue(path: path)
+            try SQLiteCallbackStore.migrator.migrate(old, upTo: "reply_counts")
+            try await old.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO callback_request (reference, created_ms, phone_e164, best_time, voicemail_ok, channel)
+                        VALUES ('BBB-BBB', 1000, '+14705550123', 'morning', 1, 'web'),
+                               ('CCC-CCC', 2000, '+14705550123', 'evening', 0, 'web')
+                        """)
+            }
+            try old.close()
+            let store = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            #expect(try await store.find(reference: "BBB-BBB")?.voicemail == .allowed)
+            #expect(try await store.find(reference: "CCC-CCC")?.voicemail == .discreet)
+            let none = CallbackDraft(name: nil, phone: Self.phone, bestTime: .any, voicemail: .noVoicemail)
+            let saved = try await store.save(none, channel: .socket)
+            #expect(try await store.find(reference: saved.reference)?.voicemail == .noVoicemail)
             try await store.close()
         }
     }

@@ -12,7 +12,7 @@ struct InboxTests {
     @Test("new requests first, with age, name, tel: link, best time as said, voicemail, channel; count in the title")
     func inboxShowsRequests() async throws {
         try await withStaffConsole { harness, client in
-            let older = try await harness.saveRequest(name: "Alex", phone: "+14705550111", voicemail: false)
+            let older = try await harness.saveRequest(name: "Alex", phone: "+14705550111", voicemail: .noVoicemail)
             harness.clock.advance(by: 60)
             let closed = try await harness.saveRequest(name: "Chris", phone: "+14705550122")
             _ = try await harness.store.mark(reference: closed.reference, as: .closed)
@@ -34,6 +34,20 @@ struct InboxTests {
             let chris = try #require(html.range(of: closed.reference))
             #expect(alex.lowerBound < chris.lowerBound)
             #expect(page.headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test("each voicemail choice is shown in staff's words")
+    func voicemailChoices() async throws {
+        try await withStaffConsole { harness, client in
+            try await harness.saveRequest(name: "Ana", voicemail: .allowed)
+            try await harness.saveRequest(name: "Bo", voicemail: .discreet)
+            try await harness.saveRequest(name: "Cy", voicemail: .noVoicemail)
+            try await client.signIn()
+            let html = try await client.get("/").text
+            #expect(html.contains("<td>OK to leave a message</td>"))
+            #expect(html.contains("<td>Only a message that doesn&#39;t name the center</td>"))
+            #expect(html.contains("<td>Please don&#39;t leave a message</td>"))
         }
     }
 

@@ -24,12 +24,14 @@ struct StaffHarness: Sendable {
 
     /// Saves a request as a visitor would have, through the store.
     @discardableResult
-    func saveRequest(name: String? = "Sam", phone: String = "+14705550123", voicemail: Bool = true) async throws
+    func saveRequest(
+        name: String? = "Sam", phone: String = "+14705550123", voicemail: VoicemailPreference = .allowed
+    ) async throws
         -> CallbackRequest
     {
         let draft = CallbackDraft(
             name: name, phone: PhoneNumber(e164: phone)!, bestTime: .evening, bestTimeSaid: "after 5 on weekdays",
-            voicemailOK: voicemail)
+            voicemail: voicemail)
         return try await store.save(draft, channel: .web)
     }
 }

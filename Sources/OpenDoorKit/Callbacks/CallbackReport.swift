@@ -36,7 +36,7 @@ public enum CallbackReport {
                 request.phone.display,
                 request.bestTimeSaid.map { "\(sanitize($0)) (\(request.bestTime.displayName))" }
                     ?? request.bestTime.displayName,
-                request.voicemailOK ? "yes" : "no",
+                request.voicemail.displayName,
                 request.channel.rawValue,
                 request.status.rawValue,
             ]
@@ -60,7 +60,9 @@ public enum CallbackReport {
     /// CSV as RFC 4180 has it: a header record, CRLF line ends, fields quoted when they hold a comma,
     /// a quote or a line break, quotes doubled.
     ///
-    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said`;
+    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail`;
+    /// `voicemail` is `yes`, `discreet` (a message that doesn't name the center) or `none` (no voicemail at
+    /// all), and `voicemail_ok` is `yes` only for the first (kept for sheets made before there were three);
     /// `best_time` is the normalized part for sorting, `best_time_said` the visitor's own words (empty when
     /// they picked an option); `created` is ISO 8601 in UTC, `phone` as people write it (`(470) 555-0123`). A field starting with `=`, `+`,
     /// `-` or `@` gets a leading `'` so a spreadsheet shows it as text instead of running it as a
@@ -68,6 +70,7 @@ public enum CallbackReport {
     public static func csv(_ requests: [CallbackRequest]) -> String {
         let header = [
             "reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status", "best_time_said",
+            "voicemail",
         ]
         let rows = sorted(requests).map { request in
             [
@@ -80,6 +83,7 @@ public enum CallbackReport {
                 request.channel.rawValue,
                 request.status.rawValue,
                 request.bestTimeSaid.map(sanitize) ?? "",
+                request.voicemail.rawValue,
             ]
         }
         return ([header] + rows).map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
@@ -91,8 +95,10 @@ public enum CallbackReport {
     /// ```json
     /// [{"bestTime": "morning", "bestTimeSaid": null, "channel": "web", "created": "2025-03-04T14:05:06Z", "id": 1,
     ///   "name": "Sam", "phone": {"display": "(470) 555-0123", "e164": "+14705550123"},
-    ///   "reference": "K7M-3QP", "status": "new", "voicemailOK": true}]
+    ///   "reference": "K7M-3QP", "status": "new", "voicemail": "yes", "voicemailOK": true}]
     /// ```
+    ///
+    /// `voicemail` is `yes`, `discreet` or `none`; `voicemailOK` is true only for `yes`.
     public static func json(_ requests: [CallbackRequest]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -297,6 +303,7 @@ extension CallbackReport {
         var phone: Phone
         var bestTime: BestTime
         var bestTimeSaid: String?
+        var voicemail: VoicemailPreference
         var voicemailOK: Bool
         var channel: CallbackChannel
         var status: CallbackStatus
@@ -313,13 +320,14 @@ extension CallbackReport {
             )
             bestTime = request.bestTime
             bestTimeSaid = request.bestTimeSaid.map(CallbackReport.sanitize)
+            voicemail = request.voicemail
             voicemailOK = request.voicemailOK
             channel = request.channel
             status = request.status
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, reference, created, name, phone, bestTime, bestTimeSaid, voicemailOK, channel, status
+            case id, reference, created, name, phone, bestTime, bestTimeSaid, voicemail, voicemailOK, channel, status
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -331,6 +339,7 @@ extension CallbackReport {
             try container.encode(phone, forKey: .phone)
             try container.encode(bestTime, forKey: .bestTime)
             try container.encode(bestTimeSaid, forKey: .bestTimeSaid)  // null when an option was picked
+            try container.encode(voicemail, forKey: .voicemail)
             try container.encode(voicemailOK, forKey: .voicemailOK)
             try container.encode(channel, forKey: .channel)
             try container.encode(status, forKey: .status)

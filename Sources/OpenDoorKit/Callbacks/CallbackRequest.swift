@@ -47,6 +47,33 @@ public enum CallbackChannel: String, Sendable, Codable, CaseIterable {
     case web
 }
 
+/// Whether the center may leave a voicemail when the visitor doesn't answer, and what it may say.
+///
+/// Stores keep it as its raw value; rows saved before there were three answers were a yes or a no, and a
+/// no then meant a message that doesn't name the center: they read as ``allowed`` and ``discreet``.
+public enum VoicemailPreference: String, Sendable, Codable, CaseIterable {
+    /// A voicemail may say it is the center.
+    case allowed = "yes"
+    /// Only a message that doesn't name the center ("just say it's a callback").
+    case discreet
+    /// No voicemail at all ("no voicemail please", "dont leave a message").
+    case noVoicemail = "none"
+
+    /// The preference an older yes/no row meant.
+    public init(legacyOK: Bool) {
+        self = legacyOK ? .allowed : .discreet
+    }
+
+    /// Words for staff lists: "yes", "discreet only", "none".
+    public var displayName: String {
+        switch self {
+        case .allowed: "yes"
+        case .discreet: "discreet only"
+        case .noVoicemail: "none"
+        }
+    }
+}
+
 /// Where a callback request is in the center's work.
 public enum CallbackStatus: String, Sendable, Codable, CaseIterable {
     /// Saved, no one has called yet.
@@ -74,17 +101,31 @@ public struct CallbackDraft: Sendable, Hashable {
     /// When to call in the visitor's words ("after 5 on weekdays"), when they said more than
     /// ``bestTime``; tidied like the name.
     public var bestTimeSaid: String?
-    /// Whether the center may leave a voicemail (which never names the center).
-    public var voicemailOK: Bool
+    /// Whether the center may leave a voicemail, and whether it may name the center.
+    public var voicemail: VoicemailPreference
+
+    /// Whether a voicemail may name the center (``voicemail`` is ``VoicemailPreference/allowed``).
+    public var voicemailOK: Bool { voicemail == .allowed }
 
     /// Creates a draft. The name is tidied with ``normalizedName(_:)``: control characters and
     /// terminal escapes removed, spaces collapsed, cut to ``maximumNameLength``; blank becomes nil.
-    public init(name: String?, phone: PhoneNumber, bestTime: BestTime, bestTimeSaid: String? = nil, voicemailOK: Bool) {
+    public init(
+        name: String?, phone: PhoneNumber, bestTime: BestTime, bestTimeSaid: String? = nil,
+        voicemail: VoicemailPreference
+    ) {
         self.name = name.flatMap(Self.normalizedName)
         self.phone = phone
         self.bestTime = bestTime
         self.bestTimeSaid = bestTimeSaid.flatMap(Self.normalizedName)
-        self.voicemailOK = voicemailOK
+        self.voicemail = voicemail
+    }
+
+    /// Creates a draft from a yes/no answer as it was asked before there were three (no: a message that
+    /// doesn't name the center).
+    public init(name: String?, phone: PhoneNumber, bestTime: BestTime, bestTimeSaid: String? = nil, voicemailOK: Bool) {
+        self.init(
+            name: name, phone: phone, bestTime: bestTime, bestTimeSaid: bestTimeSaid,
+            voicemail: VoicemailPreference(legacyOK: voicemailOK))
     }
 
     /// A name as it should be kept: sanitized like ``CallbackReport/sanitize(_:)``, trimmed, cut to
@@ -113,8 +154,8 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
     /// When to call in the visitor's words, when they said more than ``bestTime``. Visitor-typed:
     /// sanitize before showing.
     public var bestTimeSaid: String?
-    /// Whether the center may leave a voicemail.
-    public var voicemailOK: Bool
+    /// Whether the center may leave a voicemail, and whether it may name the center.
+    public var voicemail: VoicemailPreference
     /// Where the visitor asked.
     public var channel: CallbackChannel
     /// Where it is in the center's work.
@@ -128,7 +169,7 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         name: String?,
         phone: PhoneNumber,
         bestTime: BestTime,
-        voicemailOK: Bool,
+        voicemail: VoicemailPreference,
         channel: CallbackChannel,
         status: CallbackStatus,
         bestTimeSaid: String? = nil
@@ -140,10 +181,13 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         self.phone = phone
         self.bestTime = bestTime
         self.bestTimeSaid = bestTimeSaid
-        self.voicemailOK = voicemailOK
+        self.voicemail = voicemail
         self.channel = channel
         self.status = status
     }
+
+    /// Whether a voicemail may name the center (``voicemail`` is ``VoicemailPreference/allowed``).
+    public var voicemailOK: Bool { voicemail == .allowed }
 
     /// Creates the new request a store saves for `draft`, its name normalized again with
     /// ``CallbackDraft/normalizedName(_:)`` in case it was set after the draft was made.
@@ -155,7 +199,7 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
             name: draft.name.flatMap(CallbackDraft.normalizedName),
             phone: draft.phone,
             bestTime: draft.bestTime,
-            voicemailOK: draft.voicemailOK,
+            voicemail: draft.voicemail,
             channel: channel,
             status: .new,
             bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedName)

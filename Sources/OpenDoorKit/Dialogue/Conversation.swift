@@ -35,7 +35,7 @@ public struct Conversation: Sendable {
     private var nameGiven = false
     var phone: PhoneNumber?
     var bestTime: TimeAnswer?
-    private var voicemailOK: Bool?
+    private var voicemail: VoicemailPreference?
     private var failedPhoneAttempts = 0
     private var answersGiven = 0
     private var offeredCallback = false
@@ -161,7 +161,8 @@ public struct Conversation: Sendable {
             // One request per conversation is enough: no second offer once one was sent.
             reply.options.removeAll { $0 == handoff.label }
             let contact = dialogue[.fallbackContact]
-            if reply.intent == .fallback, reply.text.hasSuffix(contact) {
+            // A fallback, or an answer followed by a topic the knowledge doesn't answer, ends with the contact line.
+            if reply.text.hasSuffix(contact) {
                 reply.text = String(reply.text.dropLast(contact.count)) + dialogue[.fallbackContactSent]
             }
         }
@@ -276,11 +277,15 @@ public struct Conversation: Sendable {
 
     private mutating func voicemailReply(_ text: String) -> Reply {
         if let asked = questionFirst(text, prompt: .askVoicemail) { return asked }
-        switch answers.read(text, among: [.discreet, .no, .yes]) {
+        // "no voicemail please" is none at all, never a discreet message; a plain no to "may they leave a
+        // voicemail?" is none too.
+        switch answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) {
         case .yes:
-            voicemailOK = true
-        case .no, .discreet:
-            voicemailOK = false
+            voicemail = .allowed
+        case .discreet:
+            voicemail = .discreet
+        case .no, .noVoicemail:
+            voicemail = .noVoicemail
         default:
             if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askVoicemail) }
             return stepReply(.voicemailInvalid)
@@ -346,9 +351,9 @@ public struct Conversation: Sendable {
 
     /// What the visitor confirmed, once every step is done.
     private var draft: CallbackDraft? {
-        guard let phone, let bestTime, let voicemailOK else { return nil }
+        guard let phone, let bestTime, let voicemail else { return nil }
         return CallbackDraft(
-            name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemailOK: voicemailOK)
+            name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
     }
 
     private mutating func discardDraft() {
@@ -356,7 +361,7 @@ public struct Conversation: Sendable {
         nameGiven = false
         phone = nil
         bestTime = nil
-        voicemailOK = nil
+        voicemail = nil
         failedPhoneAttempts = 0
         editing = false
     }
@@ -421,8 +426,17 @@ public struct Conversation: Sendable {
             .replacingOccurrences(of: "{request.name}", with: name ?? dialogue[.noName])
             .replacingOccurrences(of: "{request.phone}", with: phone?.display ?? "")
             .replacingOccurrences(of: "{request.time}", with: bestTime?.display ?? "")
-            .replacingOccurrences(
-                of: "{request.voicemail}", with: voicemailOK == true ? dialogue[.voicemailYes] : dialogue[.voicemailNo])
+            .replacingOccurrences(of: "{request.voicemail}", with: voicemailText)
+    }
+
+    /// The voicemail choice as the summary reads it back.
+    private var voicemailText: String {
+        switch voicemail {
+        case .allowed?: dialogue[.voicemailYes]
+        case .discreet?: dialogue[.voicemailNo]
+        case .noVoicemail?: dialogue[.voicemailNone]
+        case nil: ""
+        }
     }
 
     private func ownReply(_ key: DialogueKey, options: [String]) -> Reply {

@@ -96,6 +96,10 @@ public struct Responder: Sendable {
                 // The message asked two things: the other is one tap away.
                 reply.options.insert(label(other), at: 0)
             }
+            if let topic = match.alsoUnknown, let unknown = replies.topicFallbacks[topic] {
+                // …and one the knowledge doesn't answer: said honestly after the answer, with the way to a person.
+                reply.text += "\n\n" + unknown.text
+            }
             return reply
         case .clarify(let first, let second):
             return Reply(

@@ -28,7 +28,10 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case goodbye
     case noName = "no_name"
     case voicemailYes = "voicemail_yes"
+    /// The summary's voicemail line for a message that doesn't name the center (a no, when the question was yes/no).
     case voicemailNo = "voicemail_no"
+    /// The summary's voicemail line for no voicemail at all.
+    case voicemailNone = "voicemail_none"
     case pickOption = "pick_option"
     case choicesOr = "choices_or"
     case helloAgain = "hello_again"
@@ -87,6 +90,9 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case cancel
     /// Yes, but only a message that doesn't name the center ("as long as it doesn't say the name").
     case discreet
+    /// No voicemail at all ("no voicemail", "dont leave a message", "text is fine"): stronger than
+    /// ``discreet`` and ``yes`` in the same answer.
+    case noVoicemail = "no_voicemail"
     /// A hello on its own.
     case hello
     /// A thank-you on its own.

@@ -41,6 +41,9 @@ public struct MatchResult: Sendable, Hashable {
     public var decision: MatchDecision
     /// Another question the message asks that another intent answers, offered as an option.
     public var alsoAsked: IntentID?
+    /// A question the message asks beside the one answered that the knowledge knows it doesn't answer
+    /// (an `action: fallback` topic like `insurance`): the reply answers the one and says so of the other.
+    public var alsoUnknown: IntentID?
 
     /// The best candidate's confidence, or 0.
     public var confidence: Double { candidates.first?.confidence ?? 0 }

@@ -131,38 +131,93 @@ public struct Matcher: Sendable {
 
     /// The parts of a message long enough to hold a story and a question, when it has both.
     func parts(of message: String) -> MessageParts? {
+        let parts = splitParts(of: message)
+        return parts?.hasFocus == true ? parts : nil
+    }
+
+    /// The parts of a message long enough to hold a story or a second question.
+    private func splitParts(of message: String) -> MessageParts? {
         // Most messages are one short question: not worth walking their characters.
         guard message.utf8.count >= configuration.storyLength else { return nil }
-        let parts = MessageParts(message)
-        return parts.hasFocus ? parts : nil
+        return MessageParts(message)
     }
 
     /// Ranks the intents for a message and decides what to do.
     ///
     /// When a long message asks two questions the knowledge answers differently, the answer is the
-    /// whole message's and the other question's intent is kept as ``MatchResult/alsoAsked``.
+    /// whole message's and the other question's intent is kept as ``MatchResult/alsoAsked``; when one of
+    /// them is a topic the knowledge doesn't answer (insurance, cost), it is kept as
+    /// ``MatchResult/alsoUnknown``, so the reply can answer one and say honestly it doesn't know the other.
     public func match(_ message: String, limit: Int = 3) -> MatchResult {
-        let parts = parts(of: message)
-        let analysis = parts.map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
+        let parts = splitParts(of: message)
+        let analysis =
+            parts.flatMap { $0.hasFocus ? analyze($0) : nil }
+            ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
         let candidates = rank(analysis, limit: max(limit, 2))
         var result = MatchResult(
-            analysis: analysis, candidates: Array(candidates.prefix(limit)), decision: decide(candidates))
-        if let questions = parts?.questions, questions.count > 1, case .answer(let main) = result.decision {
-            result.alsoAsked = questions.lazy.compactMap { question -> IntentID? in
-                let analysis = self.analyzer.analyze(question, correcting: self.configuration.correctsTypos)
-                guard case .answer(let id) = self.decide(self.rank(analysis, limit: 2)), id != main,
-                    self.knowledge.intent(id)?.action == .answer
-                else { return nil }
-                return id
-            }.first
+            analysis: analysis, candidates: Array(candidates.prefix(limit)),
+            decision: decide(candidates, analysis: analysis))
+        if let questions = parts?.questions, questions.count > 1 {
+            combine(questions, into: &result)
         }
         return result
+    }
+
+    /// Reads each question of a message on its own, and keeps what the whole message's answer leaves out:
+    /// another question the knowledge answers (offered as an option), or a topic it doesn't (said honestly):
+    /// "can i come back and do they take medicaid" answers coming back and says insurance is a question for
+    /// the center.
+    ///
+    /// Only beside an answer: where the whole message leaned to a topic the knowledge doesn't answer, or was
+    /// torn, answering one of its questions instead cost more than it gained on the long held-out messages.
+    private func combine(_ questions: [String], into result: inout MatchResult) {
+        guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
+        var answered: [IntentID] = []
+        var unknown: [IntentID] = []
+        for question in questions {
+            let analysis = analyzer.analyze(question, correcting: configuration.correctsTypos)
+            let candidates = rank(analysis, limit: 2)
+            switch decide(candidates, analysis: analysis) {
+            case .answer(let id) where knowledge.intent(id)?.action == .answer:
+                if !answered.contains(id) { answered.append(id) }
+            // Said out loud beside the answer only when the question is clearly about the topic ("is it possible
+            // to be placed in a different group" shares words with the hours topic, and is not about hours).
+            case .fallback(let topic?)
+            where isFallback(topic) && candidates.first?.intent == topic
+                && candidates[0].confidence >= configuration.alsoUnknownConfidence:
+                if !unknown.contains(topic) { unknown.append(topic) }
+            default:
+                break
+            }
+        }
+        // The question asked last is usually the new one ("… can i still come back? and will it be the same
+        // counselor?").
+        result.alsoAsked = answered.last { $0 != main }
+        result.alsoUnknown = unknown.first
     }
 
     func matchedWords(_ query: MatchIndex.Query, intent: Int) -> [String] {
         query.terms.filter { index.intentHasTerm(intent, $0.term) }
             .sorted { $0.weight > $1.weight }
             .map { index.name(of: $0.term) }
+    }
+
+    /// Answer, clarify or fall back, from the ranked candidates of an analysed message.
+    ///
+    /// An intent that ends the conversation (`action: goodbye`) answers only a message that is a farewell:
+    /// every word of it is one the intent's examples share, or it looks enough like them
+    /// (``MatcherConfiguration/endingSimilarity``). "im done pretending im fine" shares "done" with "im done"
+    /// but is not a goodbye: the other candidates decide.
+    func decide(_ candidates: [MatchCandidate], analysis: Analysis) -> MatchDecision {
+        if let first = candidates.first, knowledge.intent(first.intent)?.action == .goodbye,
+            first.similarity < configuration.endingSimilarity
+        {
+            let shared = Set(first.matchedWords)
+            if !analysis.tokens.allSatisfy(shared.contains) {
+                return decide(Array(candidates.dropFirst()))
+            }
+        }
+        return decide(candidates)
     }
 
     /// Answer, clarify or fall back, from the ranked candidates.

@@ -29,6 +29,13 @@ public struct MatcherConfiguration: Sendable, Hashable {
     public var storyShare: Double = 1.0
     /// Messages shorter than this many bytes are read whole, not as a story and a question.
     public var storyLength: Int = 40
+    /// An intent that ends the conversation answers a message with words of its own only when the message
+    /// looks at least this much like its examples (similarity): "ill come back later, bye" ends the chat,
+    /// "im done pretending im fine" doesn't.
+    public var endingSimilarity: Double = 0.45
+    /// A second question of a message is said to be a topic the knowledge doesn't answer (beside the answer
+    /// to the first) only when, read alone, it is that topic with at least this confidence.
+    public var alsoUnknownConfidence: Double = 0.5
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 

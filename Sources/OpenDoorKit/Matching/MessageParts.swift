@@ -1,11 +1,14 @@
 /// A message read as its sentences and clauses, with the ones that ask marked: a long message is
 /// usually a story, then the question, and the question is what the visitor wants answered.
 ///
-/// Sentences end at `.`, `!`, `?`, `;`, `…` and line breaks; a sentence splits into clauses at commas.
+/// Sentences end at `.`, `!`, `?`, `;`, `…` and line breaks; a sentence splits into clauses at commas, and
+/// before "and", "but", "also", "plus" when a question follows ("can i come back and do they take
+/// medicaid" is two questions).
+///
 /// A clause asks when its sentence ends with `?`, when it starts with a question word ("what", "can",
 /// "is", …) once leading filler ("so", "but", "honestly") is set aside, or when it holds a question or
-/// request phrase ("can i", "do they", "is there", "i want to know"). When nothing asks and the message
-/// has several sentences, its last sentence is taken as the point.
+/// request phrase ("can i", "do they", "is there", "i want to know"). When nothing asks and the message has
+/// several sentences, its last sentence is taken as the point.
 public struct MessageParts: Sendable, Hashable {
     /// One clause of the message.
     public struct Part: Sendable, Hashable {
@@ -52,11 +55,17 @@ public struct MessageParts: Sendable, Hashable {
         for (sentence, asks) in Self.sentences(of: text) {
             var first = true
             for clause in sentence.split(separator: ",", omittingEmptySubsequences: true) {
-                let trimmed = clause.trimmedClause()
-                guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
-                parts.append(
-                    Part(text: trimmed, isFocus: asks || Self.asks(trimmed, startsSentence: first), startsSentence: first))
-                first = false
+                for (index, piece) in Self.questionsJoined(in: clause).enumerated() {
+                    let trimmed = piece.trimmedClause()
+                    guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+                    // A question joined by "and" starts a question of its own.
+                    let starts = first || index > 0
+                    parts.append(
+                        Part(
+                            text: trimmed, isFocus: asks || Self.asks(trimmed, startsSentence: starts),
+                            startsSentence: starts))
+                    first = false
+                }
             }
             if !first { sentenceCount += 1 }
         }
@@ -104,6 +113,58 @@ public struct MessageParts: Sendable, Hashable {
         if start < text.endIndex { result.append((text[start...], false)) }
         return result
     }
+
+    /// Words that join a second question to a first ("… and do they take medicaid").
+    /// Not "or": "do i just show up or is there a call first" is one question with two ways.
+    private static let joiningWords: Set<String> = ["and", "but", "also", "plus", "&"]
+
+    /// A clause cut before each joining word that a question follows: "can i come back and do they take
+    /// medicaid" is "can i come back" and "and do they take medicaid". The question must open with a question
+    /// word that isn't a relative one ("and when i do", "and which"), a yes/no one with its subject ("and do
+    /// they", not "and did drugs"), and each piece keep two words or more.
+    static func questionsJoined(in clause: Substring) -> [Substring] {
+        var words: [(range: Range<Substring.Index>, word: String)] = []
+        var start: Substring.Index?
+        for i in clause.indices {
+            if clause[i].isWhitespace {
+                if let s = start { words.append((s..<i, clause[s..<i].lowercased().filter(\.isLetter))) }
+                start = nil
+            } else if start == nil {
+                start = i
+            }
+        }
+        if let s = start { words.append((s..<clause.endIndex, clause[s...].lowercased().filter(\.isLetter))) }
+        guard words.count >= 5 else { return [clause] }
+        var pieces: [Substring] = []
+        var pieceStart = clause.startIndex
+        var wordsInPiece = 0
+        for (k, entry) in words.enumerated() {
+            defer { wordsInPiece += 1 }
+            guard wordsInPiece >= 2, joiningWords.contains(entry.word) || clause[entry.range] == "&",
+                k + 2 < words.count
+            else { continue }
+            // "and do they", "but is there", "and how long": a question, not "and do the steps" or "and did drugs".
+            let next = words[k + 1].word
+            guard wordQuestions.contains(next)
+                || (questionStarters.contains(next) && !relativeStarters.contains(next)
+                    && questionSubjects.contains(words[k + 2].word))
+            else { continue }
+            pieces.append(clause[pieceStart..<entry.range.lowerBound])
+            pieceStart = entry.range.lowerBound
+            wordsInPiece = 0
+        }
+        pieces.append(clause[pieceStart...])
+        return pieces
+    }
+
+    /// Question words that open a question by themselves after "and" ("and how long is it").
+    private static let wordQuestions: Set<String> = ["what", "whats", "how", "hows", "why", "where", "wheres"]
+
+    /// Who a yes/no question after "and" asks about ("and do they", "and is there").
+    private static let questionSubjects: Set<String> = [
+        "i", "you", "u", "ya", "yall", "they", "we", "he", "she", "it", "there", "that", "this", "someone",
+        "somebody", "anyone", "anybody",
+    ]
 
     /// Words that open a question.
     private static let questionStarters: Set<String> = [
