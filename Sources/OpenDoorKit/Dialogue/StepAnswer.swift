@@ -75,7 +75,7 @@ struct StepAnswer {
     }
 
     /// The length of the longest phrase of `kind` at `i`, if one starts there.
-    private func phraseLength(of kind: AnswerWord, at i: Int, in words: [Substring]) -> Int? {
+    func phraseLength(of kind: AnswerWord, at i: Int, in words: [Substring]) -> Int? {
         var best: Int?
         for phrase in phrasesByFirstWord[kind]?[words[i]] ?? []
         where phrase.count > (best ?? 0) && i + phrase.count <= words.count {
@@ -162,6 +162,27 @@ struct StepAnswer {
     /// "all the time" and "its crossed my mind" are yes; "hell no" and "nah im ok just tired" are no; a no with
     /// something alarming ("no. i already took them all") is worrying; anything else is unclear.
     func checkIn(_ message: String, worrying: AnswerWord) -> CheckInReading {
+        checkInWords(message).reading(worrying: worrying)
+    }
+
+    /// What an answer to a check-in says, before it is read against the question asked.
+    struct CheckInWords: Equatable {
+        var yes = false, no = false, reassured = false, unsure = false, alarm = false
+
+        /// The reading after a question whose worrying answer is `worrying`.
+        func reading(worrying: AnswerWord) -> CheckInReading {
+            if alarm || unsure { return .worrying }
+            if worrying == .yes {
+                if yes { return no || reassured ? .unclear : .worrying }
+                return no || reassured ? .reassuring : .unclear
+            }
+            if no && !yes && !reassured { return .worrying }
+            return (yes || reassured) && !no ? .reassuring : .unclear
+        }
+    }
+
+    /// The yes, no, reassurance, doubt and alarm an answer to a check-in holds, each read with the words before it.
+    func checkInWords(_ message: String) -> CheckInWords {
         let words = TextNormalizer.words(message).map { Substring($0) }
         let kinds: [AnswerWord] = [.alarm, .unsure, .reassure, .checkNo, .checkYes]
         var yes = false, no = false, reassured = false, unsure = false, alarm = false
@@ -198,13 +219,7 @@ struct StepAnswer {
             }
             i += best.length
         }
-        if alarm || unsure { return .worrying }
-        if worrying == .yes {
-            if yes { return no || reassured ? .unclear : .worrying }
-            return no || reassured ? .reassuring : .unclear
-        }
-        if no && !yes && !reassured { return .worrying }
-        return (yes || reassured) && !no ? .reassuring : .unclear
+        return CheckInWords(yes: yes, no: no, reassured: reassured, unsure: unsure, alarm: alarm)
     }
 
     /// Words by which a yes says how often: negated, they still say it happens ("not every day").
