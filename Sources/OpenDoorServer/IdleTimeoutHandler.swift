@@ -137,6 +137,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
     private func closeIdle(_ reason: ByeReason, context: ChannelHandlerContext) {
         // Already closing (shutting down): the first closer's deadline stands.
         guard stop.request(reason) else { return }
+        guard context.channel.isActive else { return context.close(promise: nil) }
         context.close(mode: .input, promise: nil)
         let channel = context.channel
         forcedClose = context.eventLoop.scheduleTask(in: timeouts.closeGracePeriod) { channel.close(promise: nil) }

@@ -153,7 +153,16 @@ final class ConnectionRegistry: Sendable {
         }
         for (channel, stop) in open {
             if stop.request(.shutdown) {
-                channel.close(mode: .input, promise: nil)
+                // Closing the input of a channel whose registration hasn't finished (accepted in the same tick as
+                // the shutdown) trips NIO's `isRegisteredFully` assertion (a test crash at 5e53638): such a
+                // connection, never greeted, is closed whole instead.
+                channel.eventLoop.execute {
+                    if channel.isActive {
+                        channel.close(mode: .input, promise: nil)
+                    } else {
+                        channel.close(promise: nil)
+                    }
+                }
             }
             // A visitor who doesn't read can't be written to: don't let them hold up the shutdown.
             let forced = channel.eventLoop.scheduleTask(in: closeGracePeriod) { channel.close(promise: nil) }
