@@ -36,14 +36,19 @@ public struct RetryPolicy: Sendable, Hashable {
         let deadline = clock.now + window
         var delay = firstDelay
         var attempts = 0
+        // What the database last said: a try cut short by the end of the window reports that, not a time-out
+        // (a refused connection retried on a busy machine read "did not answer in time" once).
+        var lastAnswer: (any Error)?
         while true {
             attempts += 1
             do {
                 return try await Self.withTimeout(deadline - clock.now, operation)
             } catch {
+                if !(error is AttemptTimedOut) { lastAnswer = error }
                 let remaining = deadline - clock.now
                 guard isTransient(error), remaining > delay, !Task.isCancelled else {
-                    throw RetryFailure(error: error, attempts: attempts)
+                    let reported = error is AttemptTimedOut ? lastAnswer ?? error : error
+                    throw RetryFailure(error: reported, attempts: attempts)
                 }
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, maximumDelay)

@@ -3,14 +3,14 @@ import NIOCore
 import NIOPosix
 import OpenDoorKit
 import ServiceLifecycle
+import Synchronization
 
 /// The socket server: OpenDoor's chat over TCP, as plain text (for nc and telnet) and as JSON lines
 /// (for programs), on two ports. docs/PROTOCOL.md describes both.
 ///
 /// Run it in a `ServiceGroup`: on graceful shutdown it stops accepting, says goodbye to everyone
-/// connected, finishes their writes, closes the callback store and returns. It follows SwiftNIO's
-/// `NIOTCPEchoServer`: a discarding task group with a non-throwing task per connection, so one bad
-/// connection never takes the server down.
+/// connected, finishes their writes, closes the callback store and returns. Each connection is a
+/// ``ChatSession`` handler that answers on its event loop; one bad connection never takes the server down.
 ///
 /// ```swift
 /// let server = ChatServer(assistant: assistant, store: store, logger: logger)
@@ -27,14 +27,8 @@ public actor ChatServer: Service {
     private nonisolated let eventLoopGroup: MultiThreadedEventLoopGroup
     private nonisolated let metrics: any ChatServerMetrics
 
-    /// The assistant new conversations start with; a reload replaces it.
-    private var assistant: Assistant
-    private var openConnections = 0
-    /// Visitors turned away because the chat was full, logged as summaries.
-    private var busyRefusals: RefusalLog
-    /// Which connections get log lines of their own; the rest are counted.
-    private var connectionLog: ConnectionLog
-    private var lastConnectionID: UInt64 = 0
+    /// Who is connected, and the assistant new conversations start with; used from the event loops.
+    private nonisolated let book: ConnectionBook
     private var started = false
     private var listening = Listening.waiting([])
 
@@ -65,15 +59,12 @@ public actor ChatServer: Service {
         metrics: any ChatServerMetrics = NoChatServerMetrics()
     ) {
         self.configuration = configuration
-        self.assistant = assistant
         self.store = store
         self.logger = logger
         self.reloader = reloadAssistant
         self.eventLoopGroup = .singleton
         self.metrics = metrics
-        self.busyRefusals = RefusalLog(interval: configuration.refusalLogInterval)
-        self.connectionLog = ConnectionLog(
-            interval: configuration.refusalLogInterval, budget: configuration.connectionLogBudget)
+        self.book = ConnectionBook(assistant: assistant, configuration: configuration, logger: logger, metrics: metrics)
     }
 
     // MARK: - Public API
@@ -119,7 +110,7 @@ public actor ChatServer: Service {
                 "knowledge reload refused; keeping the knowledge already loaded", metadata: ["error": "\(problems)"])
             throw error
         }
-        await install(fresh)
+        book.install(fresh)
         metrics.knowledgeReloaded(succeeded: true)
         logger.notice("knowledge reloaded", metadata: ["intents": "\(fresh.knowledge.intents.count)"])
     }
@@ -142,28 +133,21 @@ public actor ChatServer: Service {
         for address in addresses { metadata["\(address.chatProtocol)_port"] = "\(address.port)" }
         logger.info("listening", metadata: metadata)
 
-        var failure: (any Error)?
-        do {
-            try await withThrowingDiscardingTaskGroup { group in
-                if reloader != nil && configuration.reloadsOnHangup {
-                    group.addTask { await self.reloadOnHangup() }
-                }
-                try await withGracefulShutdownHandler {
-                    try await self.serve(listeners)
-                } onGracefulShutdown: { [logger] in
-                    logger.info("shutting down: no new chats; saying goodbye to everyone connected")
-                }
-                group.cancelAll()
+        await withDiscardingTaskGroup { group in
+            if reloader != nil && configuration.reloadsOnHangup {
+                group.addTask { await self.reloadOnHangup() }
             }
-        } catch {
-            logger.error("server stopped on an error", metadata: ["error": "\(error)"])
-            failure = error
+            await withGracefulShutdownHandler {
+                await self.serve(listeners)
+            } onGracefulShutdown: { [logger] in
+                logger.info("shutting down: no new chats; saying goodbye to everyone connected")
+            }
+            group.cancelAll()
         }
         await closeStore()
         await markStopped(ChatServerError.notListening)
-        await flushConnectionLog()
+        book.flushConnectionLog()
         logger.info("stopped")
-        if let failure { throw failure }
     }
 
     // MARK: - Listening
@@ -188,7 +172,20 @@ public actor ChatServer: Service {
         let listener: LineListener
         do {
             listener = try await LineListener.bind(
-                group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration))
+                group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration),
+                maximumLineLength: configuration.maximumLineLength
+            ) { [book, store, configuration, logger, metrics] _, stop in
+                let admission = book.admit()
+                var logger = logger
+                logger[metadataKey: "connection"] = "\(admission.id)"
+                logger[metadataKey: "protocol"] = "\(chatProtocol)"
+                let setup = ChatSession.Setup(
+                    chatProtocol: chatProtocol, assistant: admission.assistant, store: store,
+                    configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged)
+                return ChatSession(setup, stop: stop, admitted: admission.admitted) {
+                    book.release(logged: admission.logged)
+                }
+            }
         } catch {
             throw ChatServerError.cannotListen(
                 ListenerAddress(chatProtocol: chatProtocol, host: host, port: port),
@@ -199,65 +196,16 @@ public actor ChatServer: Service {
 
     // MARK: - Serving
 
-    private nonisolated func serve(_ listeners: [(address: ListenerAddress, listener: LineListener)]) async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            for (address, listener) in listeners {
+    private nonisolated func serve(_ listeners: [(address: ListenerAddress, listener: LineListener)]) async {
+        await withDiscardingTaskGroup { group in
+            for (_, listener) in listeners {
                 // Until graceful shutdown; then the listener closes and the connections say their goodbyes.
-                group.addTask {
-                    try await listener.serve(stopsOnGracefulShutdown: true) { connection in
-                        await self.handle(connection, speaking: address.chatProtocol)
-                    }
-                }
+                group.addTask { await listener.serve(stopsOnGracefulShutdown: true) }
             }
         }
     }
 
-    private nonisolated func handle(_ connection: AcceptedConnection, speaking chatProtocol: ChatProtocol) async {
-        let admission = await admit()
-        var logger = self.logger
-        logger[metadataKey: "connection"] = "\(admission.id)"
-        logger[metadataKey: "protocol"] = "\(chatProtocol)"
-        let session = ChatSession(
-            chatProtocol: chatProtocol, assistant: admission.assistant, store: store, configuration: configuration,
-            logger: logger, metrics: metrics, logsConnection: admission.logged)
-        guard admission.admitted else {
-            await session.refuseBusy(connection)
-            return
-        }
-        await session.run(connection)
-        await release(logged: admission.logged)
-    }
-
     // MARK: - State
-
-    private func admit() -> (id: UInt64, assistant: Assistant, admitted: Bool, logged: Bool) {
-        lastConnectionID += 1
-        guard openConnections < configuration.maximumConnections else {
-            busyRefusals.refused(
-                "busy", message: "connections refused: chat full", logger: logger,
-                metadata: ["max_connections": "\(configuration.maximumConnections)"])
-            metrics.connectionRefused()
-            return (lastConnectionID, assistant, false, false)
-        }
-        openConnections += 1
-        metrics.connectionsOpen(openConnections)
-        let logged = connectionLog.opening(logger: logger, openNow: openConnections)
-        return (lastConnectionID, assistant, true, logged)
-    }
-
-    private func release(logged: Bool) {
-        openConnections -= 1
-        metrics.connectionsOpen(openConnections)
-        if !logged { connectionLog.closing(logger: logger, openNow: openConnections) }
-    }
-
-    private func flushConnectionLog() {
-        connectionLog.flush(logger: logger, openNow: openConnections)
-    }
-
-    private func install(_ fresh: Assistant) {
-        assistant = fresh
-    }
 
     private func markStarted() throws {
         guard !started else { throw ChatServerError.alreadyStarted }
@@ -285,5 +233,85 @@ public actor ChatServer: Service {
         } catch {
             logger.error("callback store did not close cleanly", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// Who is connected, and the assistant new conversations start with: the server's state that each new
+/// connection reads and changes, on its event loop, without waiting for the server actor.
+final class ConnectionBook: Sendable {
+    private struct State {
+        /// The assistant new conversations start with; a reload replaces it.
+        var assistant: Assistant
+        var openConnections = 0
+        /// Visitors turned away because the chat was full, logged as summaries.
+        var busyRefusals: RefusalLog
+        /// Which connections get log lines of their own; the rest are counted.
+        var connectionLog: ConnectionLog
+        var lastConnectionID: UInt64 = 0
+    }
+
+    /// What ``admit()`` decided for a new connection.
+    struct Admission {
+        var id: UInt64
+        var assistant: Assistant
+        /// False: the chat is full, and the visitor is told so.
+        var admitted: Bool
+        /// Whether the connection gets log lines of its own.
+        var logged: Bool
+    }
+
+    private let state: Mutex<State>
+    private let maximumConnections: Int
+    private let logger: Logger
+    private let metrics: any ChatServerMetrics
+
+    init(assistant: Assistant, configuration: ServerConfiguration, logger: Logger, metrics: any ChatServerMetrics) {
+        state = Mutex(
+            State(
+                assistant: assistant, busyRefusals: RefusalLog(interval: configuration.refusalLogInterval),
+                connectionLog: ConnectionLog(
+                    interval: configuration.refusalLogInterval, budget: configuration.connectionLogBudget)))
+        maximumConnections = configuration.maximumConnections
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// A new connection: its id, its assistant, and whether it gets a place.
+    func admit() -> Admission {
+        state.withLock { state in
+            state.lastConnectionID += 1
+            guard state.openConnections < maximumConnections else {
+                state.busyRefusals.refused(
+                    "busy", message: "connections refused: chat full", logger: logger,
+                    metadata: ["max_connections": "\(maximumConnections)"])
+                metrics.connectionRefused()
+                return Admission(id: state.lastConnectionID, assistant: state.assistant, admitted: false, logged: false)
+            }
+            state.openConnections += 1
+            metrics.connectionsOpen(state.openConnections)
+            let logged = state.connectionLog.opening(logger: logger, openNow: state.openConnections)
+            return Admission(id: state.lastConnectionID, assistant: state.assistant, admitted: true, logged: logged)
+        }
+    }
+
+    /// An admitted connection has closed.
+    func release(logged: Bool) {
+        state.withLock { state in
+            state.openConnections -= 1
+            metrics.connectionsOpen(state.openConnections)
+            if !logged { state.connectionLog.closing(logger: logger, openNow: state.openConnections) }
+        }
+    }
+
+    /// Logs the connection counts not yet logged.
+    func flushConnectionLog() {
+        state.withLock { state in
+            state.connectionLog.flush(logger: logger, openNow: state.openConnections)
+        }
+    }
+
+    /// New conversations start with `fresh` from now on.
+    func install(_ fresh: Assistant) {
+        state.withLock { $0.assistant = fresh }
     }
 }

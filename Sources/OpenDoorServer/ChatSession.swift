@@ -1,64 +1,86 @@
 import Logging
 import NIOCore
 import OpenDoorKit
-import ServiceLifecycle
 
-/// One visitor's connection: the greeting, then exactly one answer per line, then a goodbye.
+/// One visitor's connection, the last handler of its pipeline: the greeting, then exactly one answer per line,
+/// then a goodbye.
 ///
-/// ``run(_:)`` never throws: whatever one connection does (resets, sends garbage, stops reading), the
-/// others and the server go on. Reads are pulled one line at a time and each answer is written, with
-/// the writer's backpressure, before the next line is read; the inbound stream buffers only a few
-/// reads, so a client that doesn't read what it is sent soon stops being read.
-struct ChatSession: Sendable {
-    /// The protocol spoken on this connection.
-    let chatProtocol: ChatProtocol
-    /// The knowledge and matcher this conversation keeps for its whole life, even across a reload.
-    let assistant: Assistant
-    /// Where confirmed callback requests are saved.
-    let store: any CallbackStore
-    /// Limits.
-    let configuration: ServerConfiguration
-    /// Carries the connection id and protocol; never message text or phone numbers.
-    let logger: Logger
-    /// Counts replies, their time, crisis events and rate-limit refusals.
-    let metrics: any ChatServerMetrics
-    /// Whether this connection's opening and closing get info lines of their own; under a flood of
-    /// connections most are only counted (``ConnectionLog``), and their lines are at debug.
-    var logsConnection = true
+/// Lines are answered on the connection's event loop as they are decoded, and the answers of one read are
+/// flushed together when the read is complete. Only what must wait leaves the event loop: saving a confirmed
+/// callback request, counting a crisis, rechecking a store that can't save, and long messages (which can take
+/// milliseconds to match, so the event loop goes on answering everyone else meanwhile). While such an answer
+/// is awaited, later lines wait in order and the socket is not read; nor is it while the client doesn't read
+/// what it is sent (the channel isn't writable). Whatever one connection does (resets, sends garbage, stops
+/// reading), the others and the server go on.
+final class ChatSession: ChannelInboundHandler {
+    typealias InboundIn = LineFrame
+    typealias OutboundOut = ByteBuffer
 
-    /// Serves the connection until the client leaves, it idles out or the server shuts down, then closes it.
-    func run(_ connection: AcceptedConnection) async {
-        let opened = ContinuousClock.now
-        var traffic = Traffic(refusals: RefusalLog(interval: configuration.refusalLogInterval))
-        logger.log(level: logsConnection ? .info : .debug, "connection opened")
-        do {
-            try await connection.channel.executeThenClose { inbound, outbound in
-                try await withGracefulShutdownHandler {
-                    try await converse(inbound: inbound, outbound: outbound, stop: connection.stop, traffic: &traffic)
-                    try await Self.finishWrites(connection.channel)
-                } onGracefulShutdown: { [grace = TimeAmount(configuration.closeGracePeriod)] in
-                    let channel = connection.channel.channel
-                    if connection.stop.request(.shutdown) {
-                        channel.close(mode: .input, promise: nil)
-                    }
-                    // A visitor who doesn't read can't be written to: don't let them hold up the shutdown.
-                    channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
-                }
-            }
-        } catch {
-            // Resets and writes to a closed socket end up here; they say nothing about the visitor.
-            logger.debug("connection error", metadata: ["error": "\(error)"])
-        }
-        var metadata: Logger.Metadata = [
-            "reason": "\(connection.stop.reason?.rawValue ?? "client closed")", "lines": "\(traffic.lines)",
-            "replies": "\(traffic.replies)", "duration_s": "\(Self.seconds(ContinuousClock.now - opened))",
-        ]
-        if traffic.refusals.total > 0 { metadata["refused"] = "\(traffic.refusals.total)" }
-        if traffic.replies > 0 {
-            metadata["latency_ms_avg"] = "\(Self.milliseconds(traffic.replyTime / traffic.replies))"
-            metadata["latency_ms_max"] = "\(Self.milliseconds(traffic.slowestReply))"
-        }
-        logger.log(level: logsConnection ? .info : .debug, "connection closed", metadata: metadata)
+    /// What a session needs from the server.
+    struct Setup: Sendable {
+        /// The protocol spoken on this connection.
+        var chatProtocol: ChatProtocol
+        /// The knowledge and matcher this conversation keeps for its whole life, even across a reload.
+        var assistant: Assistant
+        /// Where confirmed callback requests are saved.
+        var store: any CallbackStore
+        /// Limits.
+        var configuration: ServerConfiguration
+        /// Carries the connection id and protocol; never message text or phone numbers.
+        var logger: Logger
+        /// Counts replies, their time, crisis events and rate-limit refusals.
+        var metrics: any ChatServerMetrics
+        /// Whether this connection's opening and closing get info lines of their own; under a flood of
+        /// connections most are only counted (``ConnectionLog``), and their lines are at debug.
+        var logsConnection = true
+    }
+
+    /// Messages longer than this (in UTF-8 bytes) are answered off the connection's event loop.
+    static let longMessageBytes = 512
+
+    private let setup: Setup
+    private let stop: ConnectionStop
+    /// Whether the visitor got a place: if not, they are told the chat is busy and the connection closes.
+    private let admitted: Bool
+    /// Called once when an admitted connection has closed.
+    private let onClose: @Sendable () -> Void
+    private var conversation: Conversation
+    private var limiter: MessageRateLimiter
+    /// The last line was refused for coming too fast (and the visitor was told so).
+    private var refusing = false
+    private var traffic: Traffic
+    /// Asked once: asking the logger copies its handler.
+    private let logsReplies: Bool
+    private var opened = ContinuousClock.now
+    private var greeted = false
+    /// An answer is being awaited off the event loop; lines read meanwhile wait in `queued`.
+    private var awaiting = false
+    private var queued = CircularBuffer<LineFrame>()
+    private var readsPaused = false
+    /// The client closed its side, or the server closed the input (idle, line timeout, shutdown).
+    private var inputClosed = false
+    /// The last write is queued and the connection closes after it.
+    private var closing = false
+    /// The channel is closed: nothing more is written.
+    private var closed = false
+    private var unflushed = false
+    private var released = false
+
+    private var chatProtocol: ChatProtocol { setup.chatProtocol }
+    private var knowledge: Knowledge { setup.assistant.knowledge }
+    private var logger: Logger { setup.logger }
+
+    /// A session for an admitted visitor, or (`admitted` false) one that only says the chat is busy.
+    init(_ setup: Setup, stop: ConnectionStop, admitted: Bool, onClose: @escaping @Sendable () -> Void) {
+        self.setup = setup
+        self.stop = stop
+        self.admitted = admitted
+        self.onClose = onClose
+        conversation = setup.assistant.makeConversation(channel: .socket, logger: setup.logger)
+        limiter = MessageRateLimiter(
+            burst: setup.configuration.messageBurst, perMinute: setup.configuration.messagesPerMinute)
+        traffic = Traffic(refusals: RefusalLog(interval: setup.configuration.refusalLogInterval))
+        logsReplies = setup.logger.logLevel <= .debug
     }
 
     /// What a connection did, for the line logged when it closes.
@@ -81,108 +103,257 @@ struct ChatSession: Sendable {
         }
     }
 
-    /// Tells a visitor the chat is full and gives the center's number, then closes.
-    func refuseBusy(_ connection: AcceptedConnection) async {
-        do {
-            try await connection.channel.executeThenClose { _, outbound in
-                try await send(.bye(.busy, text: ServerText.busy(assistant.knowledge)), to: outbound)
-                try await Self.finishWrites(connection.channel)
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { greet(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        greet(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = Self.unwrapInboundIn(data)
+        guard !closing, !closed else { return }
+        if awaiting || !queued.isEmpty || !context.channel.isWritable {
+            queued.append(frame)
+            pauseReads(context: context)
+            return
+        }
+        take(frame, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushIfNeeded(context: context)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { drain(context: context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event as? ChannelEvent == .inputClosed {
+            inputClosed = true
+            drain(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Resets and writes to a closed socket end up here; they say nothing about the visitor.
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        if admitted { logClosed() }
+        release()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        closed = true
+        release()
+    }
+
+    /// Gives an admitted visitor's place back, once.
+    private func release() {
+        guard admitted, !released else { return }
+        released = true
+        onClose()
+    }
+
+    // MARK: - Lines
+
+    private func greet(context: ChannelHandlerContext) {
+        guard !greeted else { return }
+        greeted = true
+        opened = .now
+        guard admitted else {
+            send(.bye(.busy, text: ServerText.busy(knowledge)), context: context)
+            closeAfterWrites(context: context)
+            return
+        }
+        logger.log(level: setup.logsConnection ? .info : .debug, "connection opened")
+        send(.reply(conversation.start()), context: context)
+        flushIfNeeded(context: context)
+    }
+
+    /// Takes the lines that waited, in order, until one must be awaited; says goodbye once the input has
+    /// closed and every line is answered.
+    private func drain(context: ChannelHandlerContext) {
+        while !awaiting, !closing, !closed, context.channel.isWritable, let frame = queued.popFirst() {
+            take(frame, context: context)
+        }
+        if queued.isEmpty { resumeReads(context: context) }
+        if inputClosed, !awaiting, queued.isEmpty, !closing, !closed {
+            if let reason = stop.reason {
+                send(.bye(reason, text: ServerText.bye(reason, knowledge)), context: context)
+                logger.info("said goodbye", metadata: ["reason": "\(reason.rawValue)"])
             }
-        } catch {
-            logger.debug("connection error", metadata: ["error": "\(error)"])
+            closeAfterWrites(context: context)
+        }
+        flushIfNeeded(context: context)
+    }
+
+    private func take(_ frame: LineFrame, context: ChannelHandlerContext) {
+        // Closed for idleness or a line that never ended: what is left is that line's part, dropped unanswered.
+        if let reason = stop.reason, reason == .idle || reason == .lineTimeout { return }
+        traffic.lines += 1
+        let input: ClientInput
+        switch frame {
+        case .tooLong:
+            input = .invalid(.lineTooLong(maximum: setup.configuration.maximumLineLength, knowledge))
+        case .line(let bytes):
+            if let text = VisitorText.decode(bytes) {
+                input = ClientInput.parse(text, as: chatProtocol)
+            } else {
+                input = .invalid(.invalidUTF8(knowledge))
+            }
+        }
+        if case .blank = input { return }
+        guard limiter.allow() else {
+            // One notice per run of refused lines; the rest are dropped unanswered, so a flood gets back at most
+            // a notice for each line it is allowed, not a reply for every line it sends.
+            refuse(.rateLimited(knowledge), reply: !refusing, context: context)
+            refusing = true
+            return
+        }
+        refusing = false
+        switch input {
+        case .message(let message):
+            answer(message, context: context)
+        case .hello:
+            send(.hello(setup.configuration), context: context)
+        case .bye:
+            _ = stop.request(.client)
+            send(.bye(.client, text: ServerText.clientBye(knowledge)), context: context)
+            logger.info("client said bye")
+            closeAfterWrites(context: context)
+        case .invalid(let error):
+            refuse(error, context: context)
+        case .blank:
+            return
         }
     }
 
-    /// The conversation itself; counts the lines and answers in `traffic`.
-    private func converse(
-        inbound: NIOAsyncChannelInboundStream<ByteBuffer>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-        stop: ConnectionStop, traffic: inout Traffic
-    ) async throws {
-        var conversation = assistant.makeConversation(channel: .socket, logger: logger)
-        try await send(.reply(conversation.start()), to: outbound)
-        var limiter = MessageRateLimiter(burst: configuration.messageBurst, perMinute: configuration.messagesPerMinute)
-        /// The last line was refused for coming too fast (and the visitor was told so).
-        var refusing = false
-        // Asked once: asking the logger copies its handler.
-        let logsReplies = logger.logLevel <= .debug
-        let frames = inbound.decode(using: LineFrameDecoder(maximumLength: configuration.maximumLineLength))
-        reading: for try await frame in frames {
-            // Closed for idleness or a line that never ended: what is left is that line's part, dropped unanswered.
-            if let reason = stop.reason, reason == .idle || reason == .lineTimeout { break }
-            traffic.lines += 1
-            let input: ClientInput
-            switch frame {
-            case .tooLong:
-                input = .invalid(.lineTooLong(maximum: configuration.maximumLineLength, assistant.knowledge))
-            case .line(let bytes):
-                if let text = VisitorText.decode(bytes) {
-                    input = ClientInput.parse(text, as: chatProtocol)
-                } else {
-                    input = .invalid(.invalidUTF8(assistant.knowledge))
-                }
-            }
-            if case .blank = input { continue }
-            guard limiter.allow() else {
-                // One notice per run of refused lines; the rest are dropped unanswered, so a flood gets back
-                // at most a notice for each line it is allowed, not a reply for every line it sends.
-                try await refuse(
-                    .rateLimited(assistant.knowledge), outbound: outbound, traffic: &traffic,
-                    reply: !refusing, stop: stop)
-                refusing = true
-                continue
-            }
-            refusing = false
-            switch input {
-            case .message(let message):
-                let started = ContinuousClock.now
-                let reply: Reply
-                if message.utf8.count > Self.longMessageBytes {
-                    // A long message can take milliseconds to match: it is answered on the shared pool, so that
-                    // the event loop goes on reading and answering everyone else's lines meanwhile.
-                    reply = await withTaskExecutorPreference(globalConcurrentExecutor) {
-                        await conversation.respond(to: message, store: store)
-                    }
-                } else {
-                    // Most messages need no waiting: answered without an async call (each one a task switch).
-                    switch conversation.respondAtOnce(to: message, store: store) {
-                    case .replied(let answer)?:
-                        reply = answer
-                    case .waiting(let step)?:
-                        reply = await conversation.finish(step, store: store)
-                    case nil:
-                        reply = await conversation.respond(to: message, store: store)
-                    }
-                }
-                // Only an answered message counts as activity for the idle timeout (marked before the write, so
-                // the connection is never both answered and idle).
-                stop.answered()
-                try await send(.reply(reply), to: outbound)
-                let latency = ContinuousClock.now - started
-                traffic.replied(in: latency)
-                metrics.replied(reply, latency: latency)
-                // Per reply at debug: at info, a busy server would spend a tenth of its time on this line.
-                // Latency is summed up at info when the connection closes; crises are logged at warning.
-                if logsReplies {
-                    logReply(reply, latency: latency)
-                }
-            case .hello:
-                try await send(.hello(configuration), to: outbound)
-            case .bye:
-                _ = stop.request(.client)
-                try await send(.bye(.client, text: ServerText.clientBye(assistant.knowledge)), to: outbound)
-                logger.info("client said bye")
-                return
-            case .invalid(let error):
-                try await refuse(error, outbound: outbound, traffic: &traffic)
-            case .blank:
-                continue reading
-            }
+    /// What is awaited off the event loop for a message.
+    private enum Pending: Sendable {
+        case respond(String)
+        case finish(Conversation.Step)
+    }
+
+    private func answer(_ message: String, context: ChannelHandlerContext) {
+        let started = ContinuousClock.now
+        // Most messages need no waiting: answered here and now, without a task.
+        guard message.utf8.count <= Self.longMessageBytes else {
+            return answerLater(.respond(message), started: started, context: context)
         }
-        if let reason = stop.reason {
-            try await send(.bye(reason, text: ServerText.bye(reason, assistant.knowledge)), to: outbound)
-            logger.info("said goodbye", metadata: ["reason": "\(reason.rawValue)"])
+        switch conversation.respondAtOnce(to: message, store: setup.store) {
+        case .replied(let reply)?:
+            deliver(reply, started: started, context: context)
+        case .waiting(let step)?:
+            answerLater(.finish(step), started: started, context: context)
+        case nil:
+            answerLater(.respond(message), started: started, context: context)
         }
     }
+
+    /// Answers in a task (saves, counts, long messages), then delivers the answer back on the event loop and
+    /// goes on with the lines that waited.
+    private func answerLater(_ pending: Pending, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
+        awaiting = true
+        let conversation = self.conversation
+        let store = setup.store
+        let promise = context.eventLoop.makePromise(of: (Conversation, Reply).self)
+        promise.completeWithTask {
+            var conversation = conversation
+            let reply: Reply
+            switch pending {
+            case .respond(let message): reply = await conversation.respond(to: message, store: store)
+            case .finish(let step): reply = await conversation.finish(step, store: store)
+            }
+            return (conversation, reply)
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        promise.futureResult.whenSuccess { conversation, reply in
+            let (session, context) = bound.value
+            session.conversation = conversation
+            session.awaiting = false
+            guard !session.closed else { return }
+            session.deliver(reply, started: started, context: context)
+            session.drain(context: context)
+        }
+    }
+
+    private func deliver(_ reply: Reply, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
+        // Only an answered message counts as activity for the idle timeout (marked before the write, so the
+        // connection is never both answered and idle).
+        stop.answered()
+        send(.reply(reply), context: context)
+        let latency = ContinuousClock.now - started
+        traffic.replied(in: latency)
+        setup.metrics.replied(reply, latency: latency)
+        // Per reply at debug: at info, a busy server would spend a tenth of its time on this line. Latency is
+        // summed up at info when the connection closes; crises are logged at warning.
+        if logsReplies { logReply(reply, latency: latency) }
+    }
+
+    private func refuse(_ error: ProtocolError, reply: Bool = true, context: ChannelHandlerContext) {
+        // A flood of refused lines is a few log lines, not one each: the connection's close line has the total.
+        traffic.refusals.refused("\(error.code)", message: "lines refused", logger: logger)
+        if error.code == .rateLimited { setup.metrics.rateLimited() }
+        if reply {
+            send(.error(error), context: context)
+        } else {
+            stop.dropped()
+        }
+    }
+
+    // MARK: - Writing
+
+    private func send(_ output: ServerOutput, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 512)
+        output.write(for: chatProtocol, into: &buffer)
+        context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        unflushed = true
+    }
+
+    private func flushIfNeeded(context: ChannelHandlerContext) {
+        guard unflushed else { return }
+        unflushed = false
+        context.flush()
+    }
+
+    /// Closes the connection once everything written so far has reached the socket (a close drops writes still
+    /// queued: a slow client, a full socket buffer).
+    private func closeAfterWrites(context: ChannelHandlerContext) {
+        closing = true
+        unflushed = false
+        let channel = context.channel
+        context.writeAndFlush(Self.wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Stops reading the socket while lines wait: what one connection buffers stays bounded.
+    private func pauseReads(context: ChannelHandlerContext) {
+        guard !readsPaused else { return }
+        readsPaused = true
+        try? context.channel.syncOptions?.setOption(.autoRead, value: false)
+    }
+
+    private func resumeReads(context: ChannelHandlerContext) {
+        guard readsPaused, !closed else { return }
+        readsPaused = false
+        try? context.channel.syncOptions?.setOption(.autoRead, value: true)
+    }
+
+    // MARK: - Logging
 
     private func logReply(_ reply: Reply, latency: Duration) {
         logger.debug(
@@ -193,36 +364,17 @@ struct ChatSession: Sendable {
             ])
     }
 
-    private func refuse(
-        _ error: ProtocolError, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, traffic: inout Traffic,
-        reply: Bool = true, stop: ConnectionStop? = nil
-    ) async throws {
-        // A flood of refused lines is a few log lines, not one each: the connection's close line has the total.
-        traffic.refusals.refused("\(error.code)", message: "lines refused", logger: logger)
-        if error.code == .rateLimited { metrics.rateLimited() }
-        if reply {
-            try await send(.error(error), to: outbound)
-        } else {
-            stop?.dropped()
+    private func logClosed() {
+        var metadata: Logger.Metadata = [
+            "reason": "\(stop.reason?.rawValue ?? "client closed")", "lines": "\(traffic.lines)",
+            "replies": "\(traffic.replies)", "duration_s": "\(Self.seconds(ContinuousClock.now - opened))",
+        ]
+        if traffic.refusals.total > 0 { metadata["refused"] = "\(traffic.refusals.total)" }
+        if traffic.replies > 0 {
+            metadata["latency_ms_avg"] = "\(Self.milliseconds(traffic.replyTime / traffic.replies))"
+            metadata["latency_ms_max"] = "\(Self.milliseconds(traffic.slowestReply))"
         }
-    }
-
-    private func send(_ output: ServerOutput, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        var buffer = ByteBuffer()
-        output.write(for: chatProtocol, into: &buffer)
-        try await outbound.write(buffer)
-    }
-
-    /// Messages longer than this (in UTF-8 bytes) are answered off the connection's event loop.
-    static let longMessageBytes = 512
-
-    /// Waits until everything written so far has reached the socket.
-    ///
-    /// `executeThenClose` closes the channel as soon as the body returns, and a close drops writes still
-    /// queued (a slow client, a full socket buffer). An empty write queued behind them completes only
-    /// once they have all been written.
-    private static func finishWrites(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
-        try await channel.channel.writeAndFlush(ByteBuffer()).get()
+        logger.log(level: setup.logsConnection ? .info : .debug, "connection closed", metadata: metadata)
     }
 
     private static func milliseconds(_ duration: Duration) -> Double {

@@ -7,7 +7,7 @@ import Synchronization
 /// The idle handler (on the event loop) and the graceful-shutdown handler (on any thread) set it and
 /// close the connection's input; the connection's task sees its reads end, reads the reason and says
 /// the matching goodbye. When nobody set it, the client closed its side and nothing more is said.
-final class ConnectionStop: Sendable {
+package final class ConnectionStop: Sendable {
     private let state = Mutex<ByeReason?>(nil)
     /// When the last message was answered (``NIODeadline`` nanoseconds + 1, so a clock that starts at 0
     /// is told from "never"); 0 before the first.

@@ -10,10 +10,10 @@ import NIOCore
 /// timeout of its first byte. While a line with content is still unanswered (the server is busy), the
 /// visitor is not idle.
 ///
-/// On a timeout it closes the input, so the connection's task stops reading, says goodbye and closes. A
+/// On a timeout it closes the input, so the connection's handler stops reading, says goodbye and closes. A
 /// client that doesn't read can't be told goodbye (the write waits forever), so the connection is closed
-/// outright if it is still open after the grace period. (`NIOAsyncChannel` passes no user events on, so
-/// this is a handler of its own rather than NIO's `IdleStateHandler` plus one.)
+/// outright if it is still open after the grace period. (Idleness here is counted in answered messages,
+/// which NIO's `IdleStateHandler` can't see, so this is a handler of its own.)
 final class IdleTimeoutHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -137,6 +137,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
     private func closeIdle(_ reason: ByeReason, context: ChannelHandlerContext) {
         // Already closing (shutting down): the first closer's deadline stands.
         guard stop.request(reason) else { return }
+        guard context.channel.isActive else { return context.close(promise: nil) }
         context.close(mode: .input, promise: nil)
         let channel = context.channel
         forcedClose = context.eventLoop.scheduleTask(in: timeouts.closeGracePeriod) { channel.close(promise: nil) }

@@ -213,16 +213,19 @@ extension LoadBenchmark.Phase: ExpressibleByArgument {}
 /// `opendoor load --in-process`: each worst-case kind timed in this process, whole and by part.
 enum WorstCaseTiming {
     /// Times `rounds` messages of each kind (each to a fresh conversation, as a server's first message) and
-    /// prints p50, p99 and max of `Conversation.receive`, and the p50 of its costly parts on their own.
+    /// prints p50, p99 and max of `Conversation.receive`, and the p50 of its costly parts on their own; then
+    /// p50 and p99 of the same message sent `rounds` times to one conversation, as `--phase worst`'s
+    /// connections send it (after the first, a phone number has started a callback request).
     static func run(_ assistant: Assistant, rounds: Int) {
         var logger = Logger(label: "opendoor.load")
         logger.logLevel = .critical
         let limit = ServerConfiguration().maximumLineLength
         print("worst, in process: \(rounds) messages of each kind, each to a fresh conversation; ms")
-        let widths = [22, 6, 7, 7, 7, 9, 9, 9, 9]
+        let widths = [22, 6, 7, 7, 7, 9, 9, 9, 9, 9, 9]
         print(
             LoadBenchmark.row(
-                ["kind", "bytes", "p50", "p99", "max", "crisis", "match", "phone", "words"], widths))
+                ["kind", "bytes", "p50", "p99", "max", "crisis", "match", "phone", "words", "again p50", "again p99"],
+                widths))
         for (kind, text) in WorstCaseMessages.all(maximumLineBytes: limit) {
             var whole: [Double] = []
             var parts: [[Double]] = Array(repeating: [], count: 4)
@@ -236,11 +239,19 @@ enum WorstCaseTiming {
                 parts[3].append(milliseconds { _ = TextNormalizer.words(text) })
             }
             whole.sort()
+            var again: [Double] = []
+            var conversation = assistant.makeConversation(channel: .socket, logger: logger)
+            _ = conversation.start()
+            for _ in 0..<rounds {
+                again.append(milliseconds { _ = conversation.receive(text) })
+            }
+            again.sort()
             let cells =
                 [
                     kind, "\(text.utf8.count)", number(whole[whole.count / 2]),
                     number(whole[min(whole.count - 1, whole.count * 99 / 100)]), number(whole[whole.count - 1]),
                 ] + parts.map { number($0.sorted()[$0.count / 2]) }
+                + [number(again[again.count / 2]), number(again[min(again.count - 1, again.count * 99 / 100)])]
             print(LoadBenchmark.row(cells, widths))
         }
     }

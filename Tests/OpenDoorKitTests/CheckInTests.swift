@@ -14,7 +14,7 @@ struct CheckInTests {
         return conversation
     }
 
-    private func reply(_ step: Conversation.Step) -> Reply {
+    func reply(_ step: Conversation.Step) -> Reply {
         guard case .reply(let reply) = step else {
             Issue.record("expected a reply, got \(step)")
             return Reply(text: "", intent: .fallback, source: "")

@@ -158,14 +158,14 @@ struct LineReader {
                 buffer.removeSubrange(buffer.startIndex...newline)
                 return line
             }
-            let chunk = handle.availableData
+            let chunk = handle.nextChunk()
             if chunk.isEmpty { return nil }
             buffer.append(chunk)
         }
     }
 
     mutating func rest() -> String {
-        buffer.append(handle.readDataToEndOfFile())
+        buffer.append(handle.readAllData())
         return String(decoding: buffer, as: UTF8.self)
     }
 }

@@ -43,7 +43,7 @@ final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condi
         let reading = errors.fileHandleForReading
         Thread.detachNewThread { [self] in
             while true {
-                let chunk = reading.availableData
+                let chunk = reading.nextChunk()
                 condition.lock()
                 if chunk.isEmpty { logEnded = true } else { log.append(chunk) }
                 condition.broadcast()

@@ -46,8 +46,8 @@ struct StoreCommandTests {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         // Our commands write little to standard error: reading it second cannot fill its pipe.
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
+        let out = output.fileHandleForReading.readAllData()
+        let err = error.fileHandleForReading.readAllData()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }

@@ -97,6 +97,33 @@ struct JSONLinesProtocolTests {
         }
     }
 
+    @Test(
+        "Lines sent in one write are answered in order, one reply each, a saved request included; a half-close after them still gets every reply"
+    )
+    func pipelinedLines() async throws {
+        let store = InMemoryCallbackStore()
+        try await withServer(store: store) { server in
+            let client = try await server.greetedJSONClient()
+            let messages = ["i want to come back", "yes", "Zebulon", "470 555 0177", "evening", "no", "yes"]
+            let long = String(repeating: "what if i relapsed ", count: 40)
+            var lines = messages.map { #"{"type":"message","text":"\#($0)"}"# + "\n" }
+            // A long message is answered off the event loop, a confirmation after the save: neither overtakes.
+            lines.append(#"{"type":"message","text":"\#(long)"}"# + "\n")
+            lines.append(#"{"type":"hello"}"# + "\n")
+            try await client.send(lines.joined())
+            try await client.finishSending()
+            var replies: [ServerLine] = []
+            for _ in 0..<(messages.count + 2) { replies.append(try await client.readJSON()) }
+            #expect(replies.prefix(messages.count).allSatisfy { $0.type == "reply" })
+            #expect(replies[messages.count - 1].text?.contains("reference") == true)
+            #expect(replies[messages.count].type == "reply")
+            #expect(replies[messages.count + 1].type == "hello")
+            #expect(try await client.isAtEnd())
+            #expect(try await store.list(status: nil).count == 1)
+            await client.close()
+        }
+    }
+
     @Test("Each reply is logged at debug; the connection's replies and latencies are summed up at info")
     func replyLogging() async throws {
         try await withServer { server in

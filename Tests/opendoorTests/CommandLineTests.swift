@@ -1,4 +1,5 @@
 import Foundation
+import OpenDoorTestSupport
 import XCTest
 
 /// The staff commands as a person runs them: the built binary, its output and exit status.
@@ -28,8 +29,8 @@ final class CommandLineTests: XCTestCase {
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
+        let out = output.fileHandleForReading.readAllData()
+        let err = error.fileHandleForReading.readAllData()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }

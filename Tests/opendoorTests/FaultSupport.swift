@@ -1,5 +1,6 @@
 import Foundation
 import OpenDoorKit
+import OpenDoorTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -45,7 +46,7 @@ final class OpenDoorProcess: @unchecked Sendable {
         let (reading, sink) = (errors.fileHandleForReading, sink)
         Thread.detachNewThread {
             while true {
-                let chunk = reading.availableData
+                let chunk = reading.nextChunk()
                 sink.condition.lock()
                 if chunk.isEmpty { sink.ended = true } else { sink.text.append(chunk) }
                 sink.condition.broadcast()
@@ -76,7 +77,7 @@ final class OpenDoorProcess: @unchecked Sendable {
                 buffer.removeSubrange(buffer.startIndex...newline)
                 return line
             }
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = output.fileHandleForReading.nextChunk()
             if chunk.isEmpty {
                 guard !buffer.isEmpty else { return nil }
                 defer { buffer.removeAll() }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OpenDoorKit
 import OpenDoorSQLite
+import OpenDoorTestSupport
 import Testing
 
 /// The conversation and the store under stress: crashes, crowds and broken disks.
@@ -52,7 +53,7 @@ struct ReliabilityTests {
         var reference: String?
         let deadline = Date().addingTimeInterval(30)
         while reference == nil, Date() < deadline {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = output.fileHandleForReading.nextChunk()
             if chunk.isEmpty { break }
             buffer.append(chunk)
             for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {

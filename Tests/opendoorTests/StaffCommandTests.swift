@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OpenDoorKit
 import OpenDoorSQLite
+import OpenDoorTestSupport
 import Testing
 
 /// `opendoor callbacks …` as staff run it: existing stores only, the path looked at, purge that asks,
@@ -97,7 +98,7 @@ struct StaffCommandTests {
         terminal.standardOutput = output
         try terminal.run()
         input.fileHandleForWriting.write(Data("y\n".utf8))
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let said = String(decoding: output.fileHandleForReading.readAllData(), as: UTF8.self)
         terminal.waitUntilExit()
         #expect(said.contains("Nothing was deleted"), "\(said)")
         #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
@@ -110,7 +111,7 @@ struct StaffCommandTests {
         environment.standardError = errors
         environment.standardOutput = FileHandle.nullDevice
         try environment.run()
-        let error = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let error = String(decoding: errors.fileHandleForReading.readAllData(), as: UTF8.self)
         environment.waitUntilExit()
         #expect(environment.terminationStatus == 64)
         #expect(error.contains("OPENDOOR_RETENTION_DAYS") && error.contains("xyz"), "\(error)")

@@ -1,5 +1,6 @@
 import Foundation
 import OpenDoorKit
+import OpenDoorTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -106,7 +107,7 @@ struct TerminalChatTests {
         try process.run()
         input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
         try input.fileHandleForWriting.close()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let printed = String(decoding: output.fileHandleForReading.readAllData(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
 

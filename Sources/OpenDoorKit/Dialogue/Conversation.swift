@@ -21,7 +21,7 @@ public struct Conversation: Sendable {
     public static let phoneAttempts = 3
 
     /// Where the conversation is.
-    public private(set) var state: ConversationState = .open
+    public internal(set) var state: ConversationState = .open
     /// How the visitor reached us, stored with a callback request.
     public let channel: CallbackChannel
     /// Whether callback requests can be saved now. While false (the store's disk is full or read-only),
@@ -31,17 +31,18 @@ public struct Conversation: Sendable {
 
     let assistant: Assistant
     let logger: Logger
-    private var name: String?
+    var name: String?
     private var nameGiven = false
-    private var phone: PhoneNumber?
-    private var bestTime: TimeAnswer?
+    var phone: PhoneNumber?
+    var bestTime: TimeAnswer?
     private var voicemail: VoicemailPreference?
     private var failedPhoneAttempts = 0
     private var answersGiven = 0
     private var offeredCallback = false
-    private var afterCrisis = false
+    /// What the last crisis reply was about, until the next message is read in its light.
+    var afterCrisis: CrisisContext?
     /// The safety question waiting for an answer, if one was just asked.
-    private var pendingCheckIn: PendingCheckIn?
+    var pendingCheckIn: PendingCheckIn?
     private var lastOptions: [String] = []
     private var greeted = false
     private var callbackSent = false
@@ -56,9 +57,9 @@ public struct Conversation: Sendable {
         self.logger = logger
     }
 
-    private var dialogue: DialogueText { assistant.knowledge.dialogue }
-    private var responder: Responder { assistant.responder }
-    private var answers: StepAnswer { assistant.stepAnswers }
+    var dialogue: DialogueText { assistant.knowledge.dialogue }
+    var responder: Responder { assistant.responder }
+    var answers: StepAnswer { assistant.stepAnswers }
 
     // MARK: - Turns
 
@@ -73,41 +74,13 @@ public struct Conversation: Sendable {
     /// The reply to one message, or a request to save a confirmed callback.
     public mutating func receive(_ rawMessage: String) -> Step {
         let message = Self.trimmed(rawMessage)
-        // Safety first, in every state, before anything else.
         let offered = offerShown
         offerShown = false
-        if let finding = assistant.safety.assess(message) {
-            // Anything worrying in answer to a check-in gets the full crisis reply: of the check-in's category
-            // when the message itself is only worrying ("sometimes i wish i wouldnt wake up" after the question
-            // about suicide), of its own when it is clear danger ("no. i took them all").
-            if let pending = pendingCheckIn {
-                pendingCheckIn = nil
-                var crisis = finding
-                if finding.level != .crisis { crisis.category = pending.category }
-                return .reply(crisisReply(crisis))
-            }
-            if finding.level == .crisis { return .reply(crisisReply(finding)) }
-            return .reply(checkInReply(finding, message: message))
-        }
+        // Safety first, in every state, before anything else; then a message read in the light of a crisis reply or
+        // a check-in just given (Conversation+Safety.swift).
+        if let reply = safetyFirst(message) { return .reply(reply) }
         if message.isEmpty {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
-        }
-        if let pending = pendingCheckIn {
-            // An answer to a check-in is read as one: yes, no, or asked again; never a form answer. Only a
-            // question the knowledge clearly answers moves on ("what if i relapsed").
-            if let reply = checkInAnswer(message, to: pending) { return .reply(reply) }
-        }
-        if afterCrisis {
-            afterCrisis = false
-            if assistant.safety.isDenial(message) {
-                return .reply(remember(checkIn()))
-            }
-            if state.isCollectingCallback, TextNormalizer.words(message).count <= 4,
-                answers.read(message, among: [.no, .yes]) == .yes
-            {
-                // The crisis reply said the request is kept: a yes goes back to it, it doesn't answer the step.
-                return .reply(remember(resumeReply(lead: nil)))
-            }
         }
         let choice = OptionChoice(message, options: lastOptions)
         if choice == .outOfRange, !(state == .callbackTime && BestTime.parse(message) != nil) {
@@ -162,7 +135,7 @@ public struct Conversation: Sendable {
 
     // MARK: - Open questions
 
-    private mutating func openReply(_ text: String) -> Reply {
+    mutating func openReply(_ text: String) -> Reply {
         if let courtesy = courtesyReply(text) { return courtesy }
         // `assistant.responder` rather than `responder`: the computed property copies the responder.
         let result = assistant.responder.matcher.match(text)
@@ -234,7 +207,7 @@ public struct Conversation: Sendable {
         }
     }
 
-    private mutating func nameReply(_ text: String) -> Reply {
+    mutating func nameReply(_ text: String) -> Reply {
         if let asked = questionFirst(text, prompt: .askName) { return asked }
         let number = PhoneNumber.find(in: text)
         if let number {
@@ -262,7 +235,7 @@ public struct Conversation: Sendable {
     }
 
     /// Goes on to the step `next`, or back to the summary when a detail was being changed and all are given.
-    private mutating func advance(to next: ConversationState) -> Reply {
+    mutating func advance(to next: ConversationState) -> Reply {
         if editing, draft != nil {
             editing = false
             state = .callbackConfirm
@@ -272,7 +245,7 @@ public struct Conversation: Sendable {
         return stepReply(Self.prompt(of: next))
     }
 
-    private mutating func phoneReply(_ text: String) -> Reply {
+    mutating func phoneReply(_ text: String) -> Reply {
         if let number = PhoneNumber.parse(text) {
             phone = number
             return advance(to: .callbackTime)
@@ -287,7 +260,7 @@ public struct Conversation: Sendable {
         return stepReply(.phoneInvalid)
     }
 
-    private mutating func timeReply(_ text: String) -> Reply {
+    mutating func timeReply(_ text: String) -> Reply {
         // "are there evening groups?" is a question to answer, not a time to keep.
         if let asked = questionFirst(text, prompt: .askTime) { return asked }
         if let time = readTime(text) {
@@ -298,7 +271,7 @@ public struct Conversation: Sendable {
         return stepReply(.timeInvalid)
     }
 
-    private func readTime(_ text: String) -> TimeAnswer? {
+    func readTime(_ text: String) -> TimeAnswer? {
         TimeAnswer(text, options: dialogue.stepOptions[.callbackTime] ?? [], words: answers)
     }
 
@@ -396,7 +369,7 @@ public struct Conversation: Sendable {
     // MARK: - Questions in the middle of a request
 
     /// Answers a question asked mid-request and repeats the step; anything else repeats the step.
-    private func questionOrRepeat(_ text: String, prompt: DialogueKey, matched: MatchResult? = nil) -> Reply {
+    func questionOrRepeat(_ text: String, prompt: DialogueKey, matched: MatchResult? = nil) -> Reply {
         let result = matched ?? responder.matcher.match(text)
         var answer: Reply?
         switch result.decision {
@@ -426,7 +399,7 @@ public struct Conversation: Sendable {
         return questionOrRepeat(text, prompt: prompt, matched: result)
     }
 
-    private func looksLikeQuestion(_ text: String) -> Bool {
+    func looksLikeQuestion(_ text: String) -> Bool {
         if text.contains("?") { return true }
         let words = TextNormalizer.words(text)
         let lead = answers.leadingFillers(in: words.map { Substring($0) })
@@ -440,7 +413,7 @@ public struct Conversation: Sendable {
 
     // MARK: - Replies
 
-    private func stepReply(_ key: DialogueKey, confidence: Double = 1) -> Reply {
+    func stepReply(_ key: DialogueKey, confidence: Double = 1) -> Reply {
         var text = dialogue[key]
         if key == .summary { text = summaryText(text) }
         return Reply(
@@ -470,157 +443,8 @@ public struct Conversation: Sendable {
         Reply(text: dialogue[key], intent: .callback, source: dialogue.heading, options: options, state: state)
     }
 
-    private mutating func crisisReply(_ finding: CrisisAssessment) -> Reply {
-        afterCrisis = true
-        var crisis = finding
-        crisis.level = .crisis
-        logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID)"])
-        var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
-        if state.isCollectingCallback {
-            // Not the step's question nor its buttons in the same breath: the next "yes" is not a form answer.
-            text += "\n\n" + dialogue[.crisisRequestKept]
-        }
-        let options = state.isCollectingCallback ? [] : (responder.handoffIntent.map { [$0.label] } ?? [])
-        return remember(
-            Reply(
-                text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true,
-                safety: crisis))
-    }
-
-    /// After a crisis reply the visitor said they are fine: ask whether they are safe, and listen to the answer.
-    private mutating func checkIn() -> Reply {
-        let finding = CrisisAssessment(category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
-        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no, question: dialogue[.crisisCheckIn])
-        return Reply(
-            text: dialogue[.crisisCheckIn], intent: .crisisCheck, source: "Safety", options: [], state: state,
-            crisis: true, safety: finding)
-    }
-
-    /// The check-in question for a worrying message; the visitor's place (a callback step too) is kept.
-    ///
-    /// The learned model only says "worrying"; when the message is about someone else who took something
-    /// ("my bf took something and hes acting off"), the check-in asks about an overdose, not about suicide.
-    private mutating func checkInReply(_ finding: CrisisAssessment, message: String) -> Reply {
-        var finding = finding
-        if finding.ruleID == SafetyModel.ruleID, finding.category == .suicide, answers.contains(message, .otherPerson),
-            answers.contains(message, .useHint)
-        {
-            finding.category = .overdose
-        }
-        logger.notice("crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
-        let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
-        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text)
-        return remember(
-            Reply(
-                text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
-                safety: finding))
-    }
-
-    /// The reply to an answer to a check-in: the crisis reply for a worrying answer (a yes, unsure, or a no with
-    /// something alarming), thanks and the way back for a reassuring one (with what else was typed in the same
-    /// line: "no. 470 555 0123"), the question once more, gently, for anything else.
-    private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
-        pendingCheckIn = nil
-        let reading = answers.checkIn(message, worrying: pending.worrying)
-        // After "are you safe right now?" (asked after a denial), anything else is handled as usual ("Jo" at the
-        // name step); after the first question, only a question the knowledge clearly answers moves on.
-        if reading == .unclear, pending.worrying == .no || movesOn(message) { return nil }
-        switch reading {
-        case .worrying:
-            let rule = SafetyRuleID(rawValue: "check_in/answered_\(pending.worrying)")
-            return crisisReply(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
-        case .reassuring:
-            return backFromCheckIn(message, lead: dialogue[.checkInAnswered])
-        case .unclear where !pending.askedAgain:
-            var again = pending
-            again.askedAgain = true
-            pendingCheckIn = again
-            let finding = CrisisAssessment(
-                category: pending.category, level: .check, ruleID: SafetyRuleID(rawValue: "check_in/asked_again"))
-            return remember(
-                Reply(
-                    text: dialogue[.checkInAgain] + "\n\n" + pending.question, intent: .crisisCheck, source: "Safety",
-                    options: [], state: state, crisis: true, safety: finding))
-        case .unclear:
-            // Asked twice: no more asking; 988 once more, and back to where the visitor was.
-            var reply = backFromCheckIn(message, lead: dialogue[.checkInRelease])
-            reply.crisis = true
-            return reply
-        }
-    }
-
-    /// Whether a message that doesn't answer a check-in is a question of its own that the knowledge clearly
-    /// answers ("what if i relapsed"): then it is answered as usual. Evasive ones ("does it matter", "why are you
-    /// asking me that") are not.
-    private func movesOn(_ message: String) -> Bool {
-        guard looksLikeQuestion(message), TextNormalizer.words(message).count >= 3 else { return false }
-        let result = responder.matcher.match(message)
-        guard case .answer(let id) = result.decision, assistant.knowledge.intent(id)?.action == .answer else {
-            return false
-        }
-        return result.confidence >= Self.movesOnConfidence
-    }
-
-    /// How sure the matcher must be that a message after a check-in is a question of its own.
-    static let movesOnConfidence = 0.6
-
-    /// `lead`, then the way back: what else the message said, answered as if said alone, or the step again.
-    private mutating func backFromCheckIn(_ message: String, lead: String) -> Reply {
-        if var carried = carryOver(message) {
-            carried.text = lead + "\n\n" + (state.isCollectingCallback ? dialogue[.resume] + " " : "") + carried.text
-            return remember(carried)
-        }
-        return remember(resumeReply(lead: lead))
-    }
-
-    /// `lead` and the current step's question with its options, or `lead` and the offer of a call when open.
-    private func resumeReply(lead: String?) -> Reply {
-        guard state.isCollectingCallback else {
-            return Reply(
-                text: lead ?? "", intent: .crisisCheck, source: "Safety",
-                options: responder.handoffIntent.map { [$0.label] } ?? [], state: state)
-        }
-        let step = stepReply(resumePrompt)
-        let text = (lead.map { $0 + "\n\n" } ?? "") + dialogue[.resume] + " " + step.text
-        return Reply(text: text, intent: lead == nil ? .callback : .crisisCheck, source: lead == nil ? dialogue.heading : "Safety",
-            options: step.options, state: state)
-    }
-
-    /// What else an answer to a check-in said, taken as the answer it would have been on its own: a phone
-    /// number at the phone (or name) step, a time at the time step, a question when open. Nil when there is none.
-    private mutating func carryOver(_ message: String) -> Reply? {
-        let rest = Self.clauses(of: message).filter { answers.checkIn($0, worrying: .yes) == .unclear }
-        guard !rest.isEmpty else { return nil }
-        switch state {
-        case .callbackPhone:
-            guard let number = PhoneNumber.find(in: message) else { return nil }
-            phone = number
-            return advance(to: bestTime == nil ? .callbackTime : .callbackVoicemail)
-        case .callbackName:
-            if let number = PhoneNumber.find(in: message) { phone = number }
-            return nil
-        case .callbackTime:
-            guard let time = rest.reversed().compactMap({ readTime($0) }).first else { return nil }
-            bestTime = time
-            return advance(to: .callbackVoicemail)
-        case .open, .ended:
-            let question = rest.joined(separator: ". ")
-            guard looksLikeQuestion(question) || PhoneNumber.find(in: question) != nil else { return nil }
-            return openReply(question)
-        case .callbackConsent, .callbackVoicemail, .callbackConfirm:
-            return nil
-        }
-    }
-
-    /// The sentences and clauses of a message ("no, just a rough day. after 5 works" is three).
-    static func clauses(of message: String) -> [String] {
-        message.split(whereSeparator: { ".,;!?\n".contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-    }
-
     /// The prompt of the current callback step, to repeat after an interruption.
-    private var resumePrompt: DialogueKey { Self.prompt(of: state) }
+    var resumePrompt: DialogueKey { Self.prompt(of: state) }
 
     /// The question of a callback step.
     static func prompt(of state: ConversationState) -> DialogueKey {
@@ -680,22 +504,11 @@ public struct Conversation: Sendable {
         return message.trimmingWhitespace()
     }
 
-    private mutating func remember(_ reply: Reply) -> Reply {
+    mutating func remember(_ reply: Reply) -> Reply {
         lastOptions = reply.options
         return reply
     }
 
-}
-
-/// A safety question asked and not yet answered: which crisis it is about, and which answer is the worrying one
-/// ("yes" to "are you having thoughts of ending your life?", "no" to "are you safe right now?").
-struct PendingCheckIn: Sendable, Hashable {
-    var category: CrisisCategory
-    var worrying: AnswerWord
-    /// The question asked, to ask it again.
-    var question: String
-    /// Whether it was already asked again after an unclear answer.
-    var askedAgain = false
 }
 
 extension Reply {

@@ -6,11 +6,13 @@
 /// "dont", "isnt" or "never" counts as its opposite ("not okay" is no). When a sentence holds both
 /// a yes and a no, it isn't clear, and the step is asked again.
 struct StepAnswer {
-    /// The phrases of each kind, as words.
-    private let phrases: [AnswerWord: [[Substring]]]
     /// The phrases of each kind, their words joined by single spaces: what ``isOnly(_:_:)`` compares a message's
     /// normalized words with, in one set lookup (it runs for every message).
     private let wholePhrases: [AnswerWord: Set<String>]
+    /// The phrases of each kind by their first word, in their order: at each word of a message only the phrases
+    /// that start with it are tried (one lookup instead of comparing every phrase: a 4,000-byte line at a callback
+    /// step took milliseconds).
+    private let phrasesByFirstWord: [AnswerWord: [Substring: [[Substring]]]]
 
     /// Words that turn the phrase right after them around.
     private static let negations: Set<Substring> = [
@@ -22,7 +24,7 @@ struct StepAnswer {
         for (kind, list) in dialogue.words {
             phrases[kind] = list.map { $0.split(separator: " ") }.filter { !$0.isEmpty }
         }
-        self.phrases = phrases
+        phrasesByFirstWord = phrases.mapValues { Dictionary(grouping: $0, by: { $0[0] }) }
         wholePhrases = phrases.mapValues { Set($0.map { $0.joined(separator: " ") }) }
     }
 
@@ -50,8 +52,10 @@ struct StepAnswer {
         let words = TextNormalizer.words(message).map { Substring($0) }
         guard !words.isEmpty else { return false }
         let lead = leadingFillers(in: words)
-        for phrase in phrases[.cancel] ?? [] {
-            for start in occurrences(of: phrase, in: words) {
+        let cancelPhrases = phrasesByFirstWord[.cancel] ?? [:]
+        for start in words.indices {
+            for phrase in cancelPhrases[words[start]] ?? []
+            where start + phrase.count <= words.count && words[start..<(start + phrase.count)].elementsEqual(phrase) {
                 let after = words.count - start - phrase.count
                 if start <= lead && after <= 3 { return true }
                 if start <= lead, words[(start + phrase.count)...].contains(where: Self.negations.contains) {
@@ -71,9 +75,10 @@ struct StepAnswer {
     }
 
     /// The length of the longest phrase of `kind` at `i`, if one starts there.
-    private func phraseLength(of kind: AnswerWord, at i: Int, in words: [Substring]) -> Int? {
+    func phraseLength(of kind: AnswerWord, at i: Int, in words: [Substring]) -> Int? {
         var best: Int?
-        for phrase in phrases[kind] ?? [] where phrase.count > (best ?? 0) && i + phrase.count <= words.count {
+        for phrase in phrasesByFirstWord[kind]?[words[i]] ?? []
+        where phrase.count > (best ?? 0) && i + phrase.count <= words.count {
             if words[i..<(i + phrase.count)].elementsEqual(phrase) { best = phrase.count }
         }
         return best
@@ -157,6 +162,27 @@ struct StepAnswer {
     /// "all the time" and "its crossed my mind" are yes; "hell no" and "nah im ok just tired" are no; a no with
     /// something alarming ("no. i already took them all") is worrying; anything else is unclear.
     func checkIn(_ message: String, worrying: AnswerWord) -> CheckInReading {
+        checkInWords(message).reading(worrying: worrying)
+    }
+
+    /// What an answer to a check-in says, before it is read against the question asked.
+    struct CheckInWords: Equatable {
+        var yes = false, no = false, reassured = false, unsure = false, alarm = false
+
+        /// The reading after a question whose worrying answer is `worrying`.
+        func reading(worrying: AnswerWord) -> CheckInReading {
+            if alarm || unsure { return .worrying }
+            if worrying == .yes {
+                if yes { return no || reassured ? .unclear : .worrying }
+                return no || reassured ? .reassuring : .unclear
+            }
+            if no && !yes && !reassured { return .worrying }
+            return (yes || reassured) && !no ? .reassuring : .unclear
+        }
+    }
+
+    /// The yes, no, reassurance, doubt and alarm an answer to a check-in holds, each read with the words before it.
+    func checkInWords(_ message: String) -> CheckInWords {
         let words = TextNormalizer.words(message).map { Substring($0) }
         let kinds: [AnswerWord] = [.alarm, .unsure, .reassure, .checkNo, .checkYes]
         var yes = false, no = false, reassured = false, unsure = false, alarm = false
@@ -193,13 +219,7 @@ struct StepAnswer {
             }
             i += best.length
         }
-        if alarm || unsure { return .worrying }
-        if worrying == .yes {
-            if yes { return no || reassured ? .unclear : .worrying }
-            return no || reassured ? .reassuring : .unclear
-        }
-        if no && !yes && !reassured { return .worrying }
-        return (yes || reassured) && !no ? .reassuring : .unclear
+        return CheckInWords(yes: yes, no: no, reassured: reassured, unsure: unsure, alarm: alarm)
     }
 
     /// Words by which a yes says how often: negated, they still say it happens ("not every day").
@@ -222,7 +242,7 @@ struct StepAnswer {
         while i < words.count {
             var best: (kind: AnswerWord, length: Int)?
             for kind in kinds {
-                for phrase in phrases[kind] ?? [] where phrase.count > (best?.length ?? 0) {
+                for phrase in phrasesByFirstWord[kind]?[words[i]] ?? [] where phrase.count > (best?.length ?? 0) {
                     if i + phrase.count <= words.count, words[i..<(i + phrase.count)].elementsEqual(phrase) {
                         best = (kind, phrase.count)
                     }
@@ -246,10 +266,5 @@ struct StepAnswer {
             i += best.length
         }
         return found
-    }
-
-    private func occurrences(of phrase: [Substring], in words: [Substring]) -> [Int] {
-        guard words.count >= phrase.count else { return [] }
-        return (0...(words.count - phrase.count)).filter { words[$0..<($0 + phrase.count)].elementsEqual(phrase) }
     }
 }

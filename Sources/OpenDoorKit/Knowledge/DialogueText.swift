@@ -58,6 +58,18 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case checkInRelease = "check_in_release"
     /// After a crisis reply in the middle of a callback request: what was typed is kept.
     case crisisRequestKept = "crisis_request_kept"
+    /// After a crisis reply, to a reply that is neither a yes nor a no ("idk"): are you safe right now?
+    case afterCrisisUnsure = "after_crisis_unsure"
+    /// "Are you safe right now?" once more, after a form answer given instead (the answer is kept).
+    case safeAskAgain = "safe_ask_again"
+    /// For a visitor worried about someone else's suicidal words (988 helps them too, 911, stay with them).
+    case crisisOtherPerson = "crisis_other_person"
+    /// The question after it, about the person at risk.
+    case otherSafeShe = "other_safe_she"
+    case otherSafeHe = "other_safe_he"
+    case otherSafeThey = "other_safe_they"
+    /// A no (or not sure) to whether the other person is safe.
+    case otherPersonUnsafe = "other_person_unsafe"
     /// A second request for a call once one was sent in this conversation.
     case callbackAlreadySent = "callback_already_sent"
     /// Instead of `fallback_contact` once a request was sent (no second offer).
@@ -109,6 +121,13 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case otherPerson = "other_person"
     /// A hint that something was taken ("took something", "smoked"), for a check-in about an overdose.
     case useHint = "use_hint"
+    /// After a crisis reply: something already taken or done ("already took them"): the overdose reply, 911 first.
+    case taken
+    /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
+    case sheWords = "she_words"
+    case heWords = "he_words"
+    /// The visitor speaking of their own state or intent ("im", "ill", "myself"): never only someone else at risk.
+    case selfWords = "self_words"
     /// "Ok" on its own in the open conversation.
     case ack
     /// "Are you there?" on its own.

@@ -1,0 +1,452 @@
+/// The conversation around a crisis: the crisis reply and the check-in, and the messages after them, read in
+/// their light as a crisis-line counsellor would.
+///
+/// - A follow-up that makes things worse ("too late, already took them", "its fine, the note is written") gets the
+///   crisis reply again (the overdose reply, 911 first, when something was already taken), never an article.
+/// - A walk-back ("nah not like that", "no") is met with "are you safe right now?"; what else its line held is kept
+///   (a form answer at once, a question answered once the visitor says they are safe).
+/// - A form answer typed on a line that brings a crisis reply or a check-in is kept ("its Sam. i dont want to be
+///   here anymore" keeps Sam), and the form resumes at the next unanswered step.
+/// - Someone else's suicidal words ("my daughter texted me she wants to die") get the reply for a visitor worried
+///   about another person, and the question is asked about them.
+extension Conversation {
+    /// The reply to a message in the light of safety: the crisis reply or the check-in for a worrying message,
+    /// or the reading of a message right after one. Nil when the message goes on as usual.
+    mutating func safetyFirst(_ message: String) -> Reply? {
+        if let finding = assistant.safety.assess(message) {
+            return worryingReply(finding, message: message)
+        }
+        guard !message.isEmpty else { return nil }
+        if let pending = pendingCheckIn {
+            afterCrisis = nil
+            // An answer to a check-in is read as one: yes, no, or asked again; never a form answer. Only a
+            // question the knowledge clearly answers moves on ("what if i relapsed").
+            if let reply = checkInAnswer(message, to: pending) { return reply }
+        }
+        if let context = afterCrisis {
+            afterCrisis = nil
+            return afterCrisisReply(message, context: context)
+        }
+        return nil
+    }
+
+    /// The reply to a message the crisis check finds worrying, in whatever context it comes.
+    private mutating func worryingReply(_ finding: CrisisAssessment, message: String) -> Reply {
+        keepFormAnswers(in: message)
+        let pending = pendingCheckIn
+        pendingCheckIn = nil
+        let context = afterCrisis
+        if let person = personAtRisk(message, finding: finding) {
+            return otherPersonReply(finding, person: person)
+        }
+        // Anything worrying in answer to a check-in, or right after a crisis reply, gets the full crisis reply: of
+        // the earlier category when the message itself is only worrying ("sometimes i wish i wouldnt wake up"
+        // after the question about suicide), of its own when it is clear danger ("no. i took them all").
+        if let earlier = pending?.category ?? context?.category {
+            var crisis = finding
+            if finding.level != .crisis { crisis.category = earlier }
+            return crisisReply(crisis)
+        }
+        if finding.level == .crisis { return crisisReply(finding) }
+        return checkInReply(finding, message: message)
+    }
+
+    // MARK: - Replies
+
+    mutating func crisisReply(_ finding: CrisisAssessment) -> Reply {
+        afterCrisis = CrisisContext(category: finding.category)
+        var crisis = finding
+        crisis.level = .crisis
+        logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID)"])
+        var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
+        if state.isCollectingCallback {
+            // Not the step's question nor its buttons in the same breath: the next "yes" is not a form answer.
+            text += "\n\n" + dialogue[.crisisRequestKept]
+        }
+        let options = state.isCollectingCallback ? [] : (responder.handoffIntent.map { [$0.label] } ?? [])
+        return remember(
+            Reply(
+                text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true,
+                safety: crisis))
+    }
+
+    /// After a crisis reply the visitor said they are fine: ask whether they are safe, and listen to the answer.
+    /// `lead` replaces the usual acknowledgement; `deferred` is a question of theirs to answer once they say yes.
+    private mutating func checkIn(lead: DialogueKey = .crisisCheckIn, deferred: String? = nil) -> Reply {
+        let finding = CrisisAssessment(
+            category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
+        pendingCheckIn = PendingCheckIn(
+            category: finding.category, worrying: .no, question: dialogue[lead], deferred: deferred)
+        return remember(
+            Reply(
+                text: dialogue[lead], intent: .crisisCheck, source: "Safety", options: [], state: state,
+                crisis: true, safety: finding))
+    }
+
+    /// The check-in question for a worrying message; the visitor's place (a callback step too) is kept.
+    ///
+    /// The learned model only says "worrying"; when the message is about someone else who took something
+    /// ("my bf took something and hes acting off"), the check-in asks about an overdose, not about suicide.
+    private mutating func checkInReply(_ finding: CrisisAssessment, message: String) -> Reply {
+        var finding = finding
+        if finding.ruleID == SafetyModel.ruleID, finding.category == .suicide, answers.contains(message, .otherPerson),
+            answers.contains(message, .useHint)
+        {
+            finding.category = .overdose
+        }
+        logger.notice(
+            "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+        let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text)
+        return remember(
+            Reply(
+                text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
+                safety: finding))
+    }
+
+    /// The reply for a visitor worried about someone else's suicidal words or self-harm: 988 helps them too, 911 if
+    /// the danger is immediate, stay with the person; then whether the person is safe right now.
+    private mutating func otherPersonReply(_ finding: CrisisAssessment, person: OtherPerson) -> Reply {
+        var finding = finding
+        finding.note = "someone else at risk"
+        logger.warning(
+            "crisis about someone else",
+            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+        let question = dialogue[person.question]
+        let text = assistant.knowledge.center.fill(dialogue[.crisisOtherPerson]) + "\n" + question
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no, question: question, person: person)
+        return remember(
+            Reply(
+                text: text, intent: finding.level == .crisis ? .crisis : .crisisCheck, source: "Safety", options: [],
+                state: state, crisis: true, safety: finding))
+    }
+
+    // MARK: - The message after a crisis reply
+
+    /// The message right after a crisis reply, when the crisis check finds nothing in it on its own: something
+    /// alarming is a crisis again; a walk-back or a "no" gets "are you safe right now?" (what else the line held is
+    /// kept); an unsure answer gets the numbers and the same question; anything else goes on as usual.
+    private mutating func afterCrisisReply(_ message: String, context: CrisisContext) -> Reply? {
+        let heard = answers.checkInWords(message)
+        if heard.alarm {
+            let rule = SafetyRuleID(rawValue: "after_crisis/alarm")
+            if answers.contains(message, .taken) {
+                // "too late, already took them": 911 first, whoever took it.
+                return crisisReply(CrisisAssessment(category: .overdose, level: .crisis, ruleID: rule))
+            }
+            return crisisReply(CrisisAssessment(category: context.category, level: .crisis, ruleID: rule))
+        }
+        if heard.unsure {
+            keepFormAnswers(in: message)
+            return checkIn(lead: .afterCrisisUnsure)
+        }
+        // A question with a "no" in it ("can i come back if i have no insurance") is not a walk-back.
+        let opening = Self.clauses(of: message).first ?? message
+        if heard.reassured || (heard.no && !looksLikeQuestion(opening)) || assistant.safety.isDenial(message) {
+            // "nah not like that. can i come back to group tho": the question waits for the answer about safety;
+            // "no im ok, my name is Jordan": the name is kept now.
+            keepFormAnswers(in: message)
+            return checkIn(deferred: questions(in: message))
+        }
+        if state.isCollectingCallback, TextNormalizer.words(message).count <= 4,
+            answers.read(message, among: [.no, .yes]) == .yes
+        {
+            // The crisis reply said the request is kept: a yes goes back to it, it doesn't answer the step.
+            return remember(resumeReply(lead: nil))
+        }
+        return nil
+    }
+
+    /// The questions of a message besides its answer to a safety question, joined; nil when there are none.
+    private func questions(in message: String) -> String? {
+        let asked = Self.clauses(of: message).filter { looksLikeQuestion($0) }
+        return asked.isEmpty ? nil : asked.joined(separator: ". ")
+    }
+
+    /// Keeps a name, phone number or time typed on a line that is read for safety (the line that brought a crisis
+    /// reply, or "no im ok, my name is Jordan" after one): each clause that is neither worrying nor an answer to a
+    /// safety question is given to the current step, and kept if the step takes it; a phone number anywhere is kept
+    /// at the name or phone step. Only the current step is answered: "it was just 2 advil" is not a time to keep
+    /// because a phone number before it moved the form on. Returns whether something was kept.
+    @discardableResult
+    mutating func keepFormAnswers(in message: String) -> Bool {
+        let step = state
+        var kept = false
+        if state == .callbackName || state == .callbackPhone, phone == nil, let number = PhoneNumber.find(in: message) {
+            // A number is kept wherever it stands (its dots and dashes would split it into clauses).
+            phone = number
+            kept = true
+            if state == .callbackPhone { _ = advance(to: bestTime == nil ? .callbackTime : .callbackVoicemail) }
+        }
+        for clause in Self.clauses(of: message) where PhoneNumber.find(in: clause) == nil {
+            guard state == step, step == .callbackName || step == .callbackTime else { break }
+            guard answers.checkIn(clause, worrying: .yes) == .unclear, assistant.safety.assess(clause) == nil else {
+                continue
+            }
+            let before = self
+            switch state {
+            case .callbackName: _ = nameReply(clause)
+            default: _ = timeReply(clause)
+            }
+            // Only an answer the step takes (it moves on) is kept: a question or anything unclear is set aside.
+            if state == before.state || !state.isCollectingCallback {
+                self = before
+            } else {
+                kept = true
+            }
+        }
+        return kept
+    }
+
+    // MARK: - Someone else at risk
+
+    /// The person at risk when `message` speaks only of someone else's suicidal words or self-harm ("my daughter
+    /// texted me that she wants to die"), nil when it may be the visitor's own.
+    ///
+    /// Conservative, since a worried visitor given the visitor's own reply still gets 988, while a visitor in crisis
+    /// asked "is she safe?" is not heard: each sentence the crisis check finds worrying on its own must name
+    /// someone else, hold nothing of the visitor's own state ("im", "ill", "myself"), and with them set aside it must
+    /// worry the check no more. "my mom died and i want to die too"
+    /// is the visitor's own, and so is a sentence that names no one ("Going to the lake tonight"), a crisis seen only
+    /// in the whole message, and a crisis word with no one attached ("my son is gone, theres no point living").
+    func personAtRisk(_ message: String, finding: CrisisAssessment) -> OtherPerson? {
+        guard finding.category == .suicide || finding.category == .selfHarm else { return nil }
+        let worrying = Self.sentences(of: message).map(String.init).filter { assistant.safety.assess($0) != nil }
+        guard !worrying.isEmpty else { return nil }
+        for sentence in worrying {
+            guard !answers.contains(sentence, .selfWords), let rest = withoutSomeoneElse(sentence),
+                assistant.safety.assess(rest) == nil
+            else { return nil }
+        }
+        let she = answers.contains(message, .sheWords)
+        let he = answers.contains(message, .heWords)
+        return she == he ? .they : (she ? .she : .he)
+    }
+
+    /// `sentence` with its mentions of someone else replaced by a word of no list; nil when it names no one else.
+    /// Object pronouns stay: "figured i wont need them" speaks of things, and "them" there is no person at risk.
+    private func withoutSomeoneElse(_ sentence: String) -> String? {
+        let words = TextNormalizer.words(sentence).map { Substring($0) }
+        var mentioned = false
+        var kept: [Substring] = []
+        var i = 0
+        while i < words.count {
+            if !Self.objectPronouns.contains(words[i]),
+                let length = [AnswerWord.sheWords, .heWords, .otherPerson]
+                    .compactMap({ answers.phraseLength(of: $0, at: i, in: words) }).max()
+            {
+                mentioned = true
+                kept.append(Self.someoneElse)
+                i += length
+            } else {
+                kept.append(words[i])
+                i += 1
+            }
+        }
+        return mentioned ? kept.joined(separator: " ") : nil
+    }
+
+    /// Pronouns that may stand for things as well as people ("i wont need them"): never read as the person at risk.
+    private static let objectPronouns: Set<Substring> = ["them", "him", "her"]
+
+    /// What stands in for the other person when a message is checked again without them: no word of any list.
+    private static let someoneElse: Substring = "xq"
+
+    /// The sentences of a message.
+    private static func sentences(of message: String) -> [Substring] {
+        message.split(whereSeparator: { ".!?;\n".contains($0) })
+    }
+
+    // MARK: - The answer to a check-in
+
+    /// The reply to an answer to a check-in: the crisis reply for a worrying answer (a yes, unsure, or a no with
+    /// something alarming), thanks and the way back for a reassuring one (with what else was typed in the same
+    /// line: "no. 470 555 0123"), the question once more, gently, for anything else.
+    private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
+        pendingCheckIn = nil
+        let reading = answers.checkIn(message, worrying: pending.worrying)
+        if reading == .unclear, pending.worrying == .no {
+            return safeAnswerUnclear(message, to: pending)
+        }
+        // After the first question, only a question the knowledge clearly answers moves on.
+        if reading == .unclear, movesOn(message) { return nil }
+        switch reading {
+        case .worrying:
+            let rule = SafetyRuleID(rawValue: "check_in/answered_\(pending.worrying)")
+            if pending.person != nil {
+                return otherPersonUnsafe(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
+            }
+            return crisisReply(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
+        case .reassuring:
+            return backFromCheckIn(message, lead: dialogue[.checkInAnswered], deferred: pending.deferred)
+        case .unclear where !pending.askedAgain:
+            var again = pending
+            again.askedAgain = true
+            pendingCheckIn = again
+            return askAgain(pending, lead: dialogue[.checkInAgain])
+        case .unclear:
+            // Asked twice: no more asking; 988 once more, and back to where the visitor was.
+            var reply = backFromCheckIn(message, lead: dialogue[.checkInRelease], deferred: pending.deferred)
+            reply.crisis = true
+            return reply
+        }
+    }
+
+    /// Neither yes nor no to "are you safe right now?". Mid-form, a form answer given instead is kept and the
+    /// question asked once more, gently ("evening" at the time step); anything else there is asked once more too.
+    /// Open, or once asked again, the message goes on as usual: no pressure.
+    private mutating func safeAnswerUnclear(_ message: String, to pending: PendingCheckIn) -> Reply? {
+        guard state.isCollectingCallback, !pending.askedAgain, !movesOn(message) else { return nil }
+        var again = pending
+        again.askedAgain = true
+        if keepFormAnswers(in: message) {
+            pendingCheckIn = again
+            return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])
+        }
+        pendingCheckIn = again
+        return askAgain(pending, lead: dialogue[.checkInAgain])
+    }
+
+    /// The check-in question once more, after `lead`.
+    private mutating func askAgain(_ pending: PendingCheckIn, lead: String?, text: String? = nil) -> Reply {
+        let finding = CrisisAssessment(
+            category: pending.category, level: .check, ruleID: SafetyRuleID(rawValue: "check_in/asked_again"))
+        let body = text ?? ((lead.map { $0 + "\n\n" } ?? "") + pending.question)
+        return remember(
+            Reply(
+                text: body, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
+                safety: finding))
+    }
+
+    /// A no or "not sure" to whether someone else is safe: call 911, stay with them, 988.
+    private mutating func otherPersonUnsafe(_ finding: CrisisAssessment) -> Reply {
+        var finding = finding
+        finding.note = "someone else at risk"
+        logger.warning(
+            "crisis about someone else",
+            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+        return remember(
+            Reply(
+                text: dialogue[.otherPersonUnsafe], intent: .crisis, source: "Safety", options: [], state: state,
+                crisis: true, safety: finding))
+    }
+
+    /// Whether a message that doesn't answer a check-in is a question of its own that the knowledge clearly
+    /// answers ("what if i relapsed"): then it is answered as usual. Evasive ones ("does it matter", "why are you
+    /// asking me that") are not.
+    private func movesOn(_ message: String) -> Bool {
+        guard looksLikeQuestion(message), TextNormalizer.words(message).count >= 3 else { return false }
+        let result = responder.matcher.match(message)
+        guard case .answer(let id) = result.decision, assistant.knowledge.intent(id)?.action == .answer else {
+            return false
+        }
+        return result.confidence >= Self.movesOnConfidence
+    }
+
+    /// How sure the matcher must be that a message after a check-in is a question of its own.
+    static let movesOnConfidence = 0.6
+
+    /// `lead`, then the way back: what else the message said, answered as if said alone, or a question asked
+    /// before the answer about safety (`deferred`), or the step again.
+    private mutating func backFromCheckIn(_ message: String, lead: String, deferred: String? = nil) -> Reply {
+        if var carried = carryOver(message) {
+            carried.text = lead + "\n\n" + (state.isCollectingCallback ? dialogue[.resume] + " " : "") + carried.text
+            return remember(carried)
+        }
+        if let deferred, var answered = answerDeferred(deferred) {
+            answered.text = lead + "\n\n" + answered.text
+            return remember(answered)
+        }
+        return remember(resumeReply(lead: lead))
+    }
+
+    /// A question asked with a walk-back ("nah not like that. can i come back to group tho"), answered once the
+    /// visitor said they are safe: as usual when open, with the step again mid-form. Nil when it isn't a question.
+    private mutating func answerDeferred(_ text: String) -> Reply? {
+        guard state.isCollectingCallback else { return openReply(text) }
+        let reply = questionOrRepeat(text, prompt: resumePrompt)
+        // The step alone (no answer found) is what resumeReply gives anyway.
+        return reply.intent == .callback ? nil : reply
+    }
+
+    /// `lead` and the current step's question with its options, or `lead` and the offer of a call when open.
+    func resumeReply(lead: String?) -> Reply {
+        guard state.isCollectingCallback else {
+            return Reply(
+                text: lead ?? "", intent: .crisisCheck, source: "Safety",
+                options: responder.handoffIntent.map { [$0.label] } ?? [], state: state)
+        }
+        let step = stepReply(resumePrompt)
+        let text = (lead.map { $0 + "\n\n" } ?? "") + dialogue[.resume] + " " + step.text
+        return Reply(
+            text: text, intent: lead == nil ? .callback : .crisisCheck, source: lead == nil ? dialogue.heading : "Safety",
+            options: step.options, state: state)
+    }
+
+    /// What else an answer to a check-in said, taken as the answer it would have been on its own: a phone
+    /// number at the phone (or name) step, a time at the time step, a question when open. Nil when there is none.
+    private mutating func carryOver(_ message: String) -> Reply? {
+        let rest = Self.clauses(of: message).filter { answers.checkIn($0, worrying: .yes) == .unclear }
+        guard !rest.isEmpty else { return nil }
+        switch state {
+        case .callbackPhone:
+            guard let number = PhoneNumber.find(in: message) else { return nil }
+            phone = number
+            return advance(to: bestTime == nil ? .callbackTime : .callbackVoicemail)
+        case .callbackName:
+            if let number = PhoneNumber.find(in: message) { phone = number }
+            return nil
+        case .callbackTime:
+            guard let time = rest.reversed().compactMap({ readTime($0) }).first else { return nil }
+            bestTime = time
+            return advance(to: .callbackVoicemail)
+        case .open, .ended:
+            let question = rest.joined(separator: ". ")
+            guard looksLikeQuestion(question) || PhoneNumber.find(in: question) != nil else { return nil }
+            return openReply(question)
+        case .callbackConsent, .callbackVoicemail, .callbackConfirm:
+            return nil
+        }
+    }
+
+    /// The sentences and clauses of a message ("no, just a rough day. after 5 works" is three).
+    static func clauses(of message: String) -> [String] {
+        message.split(whereSeparator: { ".,;!?\n".contains($0) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+}
+
+/// What the last crisis reply was about.
+struct CrisisContext: Sendable, Hashable {
+    var category: CrisisCategory
+}
+
+/// Someone else at risk, as the visitor spoke of them: what the question about them calls them.
+enum OtherPerson: Sendable, Hashable {
+    case she, he, they
+
+    /// "Is she safe right now?"
+    var question: DialogueKey {
+        switch self {
+        case .she: .otherSafeShe
+        case .he: .otherSafeHe
+        case .they: .otherSafeThey
+        }
+    }
+}
+
+/// A safety question asked and not yet answered: which crisis it is about, and which answer is the worrying one
+/// ("yes" to "are you having thoughts of ending your life?", "no" to "are you safe right now?").
+struct PendingCheckIn: Sendable, Hashable {
+    var category: CrisisCategory
+    var worrying: AnswerWord
+    /// The question asked, to ask it again.
+    var question: String
+    /// A question the visitor asked with their walk-back, answered once they say they are safe.
+    var deferred: String?
+    /// The person the question is about, when it is someone else.
+    var person: OtherPerson?
+    /// Whether it was already asked again after an unclear answer.
+    var askedAgain = false
+}
