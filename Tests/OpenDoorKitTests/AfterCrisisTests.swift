@@ -216,4 +216,13 @@ struct AfterCrisisTests {
         #expect(answer.safety?.note == nil, "\(message)")
         #expect(!answer.text.contains(dialogue[.otherSafeShe]), "\(message)")
     }
+
+    @Test("A line of hundreds of sentences is not checked sentence by sentence for someone else: the visitor's own reply")
+    func manySentences() {
+        var conversation = conversation()
+        let message = String(repeating: "my daughter says she wants to die. ", count: 120)
+        let answer = reply(conversation.receive(message))
+        #expect(answer.crisis)
+        #expect(answer.safety?.note == nil)
+    }
 }

@@ -211,7 +211,11 @@ extension Conversation {
     /// in the whole message, and a crisis word with no one attached ("my son is gone, theres no point living").
     func personAtRisk(_ message: String, finding: CrisisAssessment) -> OtherPerson? {
         guard finding.category == .suicide || finding.category == .selfHarm else { return nil }
-        let worrying = Self.sentences(of: message).map(String.init).filter { assistant.safety.assess($0) != nil }
+        // Each sentence is checked on its own, twice at most: a line of hundreds of sentences gets the visitor's own
+        // reply rather than hundreds of checks.
+        let sentences = Self.sentences(of: message)
+        guard sentences.count <= Self.mostSentencesRead else { return nil }
+        let worrying = sentences.map(String.init).filter { assistant.safety.assess($0) != nil }
         guard !worrying.isEmpty else { return nil }
         for sentence in worrying {
             guard !answers.contains(sentence, .selfWords), let rest = withoutSomeoneElse(sentence),
@@ -245,6 +249,9 @@ extension Conversation {
         }
         return mentioned ? kept.joined(separator: " ") : nil
     }
+
+    /// The most sentences ``personAtRisk(_:finding:)`` checks one by one.
+    private static let mostSentencesRead = 12
 
     /// Pronouns that may stand for things as well as people ("i wont need them"): never read as the person at risk.
     private static let objectPronouns: Set<Substring> = ["them", "him", "her"]

@@ -163,6 +163,9 @@ public struct Matcher: Sendable {
         return result
     }
 
+    /// The most questions of one message ``combine(_:into:)`` reads on their own (the last ones).
+    static let mostQuestionsRead = 6
+
     /// Reads each question of a message on its own, and keeps what the whole message's answer leaves out:
     /// another question the knowledge answers (offered as an option), or a topic it doesn't (said honestly):
     /// "can i come back and do they take medicaid" answers coming back and says insurance is a question for
@@ -174,7 +177,9 @@ public struct Matcher: Sendable {
         guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
         var answered: [IntentID] = []
         var unknown: [IntentID] = []
-        for question in questions {
+        // Each question is analysed and ranked on its own: a line of hundreds of "is it ok?" must not cost hundreds
+        // of rankings. The last ones asked are the ones a reply can still take up.
+        for question in questions.suffix(Self.mostQuestionsRead) {
             let analysis = analyzer.analyze(question, correcting: configuration.correctsTypos)
             let candidates = rank(analysis, limit: 2)
             switch decide(candidates, analysis: analysis) {
