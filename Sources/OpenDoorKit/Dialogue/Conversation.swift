@@ -45,7 +45,9 @@ public struct Conversation: Sendable {
     var pendingCheckIn: PendingCheckIn?
     private var lastOptions: [String] = []
     private var greeted = false
-    private var callbackSent = false
+    /// The reference of the request sent in this conversation, if one was: no second one is offered or saved.
+    private var sentReference: String?
+    var callbackSent: Bool { sentReference != nil }
     /// A detail is being changed from the summary: once it is given, the summary is shown again.
     private var editing = false
     /// The last reply offered a call (after a few answers): a bare "ok" then is not small talk.
@@ -119,7 +121,7 @@ public struct Conversation: Sendable {
     public mutating func saved(_ request: CallbackRequest) -> Reply {
         discardDraft()
         state = .open
-        callbackSent = true
+        sentReference = request.reference
         logger.info("callback saved", metadata: ["reference": "\(request.reference)", "channel": "\(channel)"])
         let text = dialogue[.saved].replacingOccurrences(of: "{request.reference}", with: request.reference)
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
@@ -180,15 +182,16 @@ public struct Conversation: Sendable {
 
     private mutating func beginCallback(phone early: PhoneNumber?, confidence: Double) -> Reply {
         offeredCallback = true
+        if let sentReference {
+            // One request per conversation: the one sent stands (staff would otherwise call twice); a change goes
+            // through the center's number.
+            let text = dialogue[.callbackAlreadySent].replacingOccurrences(of: "{request.reference}", with: sentReference)
+            return Reply(text: text, intent: .callback, source: dialogue.heading, confidence: confidence, state: state)
+        }
         guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
         if let early { phone = early }
         state = .callbackConsent
-        var reply = stepReply(.callbackConsent, confidence: confidence)
-        if callbackSent {
-            // A request was already sent in this conversation: say so before asking about another one.
-            reply.text = dialogue[.callbackAlreadySent] + " " + reply.text
-        }
-        return reply
+        return stepReply(.callbackConsent, confidence: confidence)
     }
 
     // MARK: - Callback steps
@@ -209,6 +212,8 @@ public struct Conversation: Sendable {
 
     mutating func nameReply(_ text: String) -> Reply {
         if let asked = questionFirst(text, prompt: .askName) { return asked }
+        // "this is stupid" is not the name "stupid".
+        if answers.contains(text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
         let number = PhoneNumber.find(in: text)
         if let number {
             // "it's sam, 470 555 0123": keep the number; a name is optional anyway.
@@ -250,7 +255,10 @@ public struct Conversation: Sendable {
             phone = number
             return advance(to: .callbackTime)
         }
-        if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askPhone) }
+        // "you people are useless" is not a try at a number.
+        if looksLikeQuestion(text) || answers.contains(text, .hostile) {
+            return questionOrRepeat(text, prompt: .askPhone)
+        }
         failedPhoneAttempts += 1
         if failedPhoneAttempts >= Self.phoneAttempts {
             discardDraft()
@@ -267,7 +275,9 @@ public struct Conversation: Sendable {
             bestTime = time
             return advance(to: .callbackVoicemail)
         }
-        if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askTime) }
+        if looksLikeQuestion(text) || answers.contains(text, .hostile) {
+            return questionOrRepeat(text, prompt: .askTime)
+        }
         return stepReply(.timeInvalid)
     }
 
@@ -287,7 +297,9 @@ public struct Conversation: Sendable {
         case .no, .noVoicemail:
             voicemail = .noVoicemail
         default:
-            if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askVoicemail) }
+            if looksLikeQuestion(text) || answers.contains(text, .hostile) {
+                return questionOrRepeat(text, prompt: .askVoicemail)
+            }
             return stepReply(.voicemailInvalid)
         }
         return advance(to: .callbackConfirm)
@@ -307,7 +319,9 @@ public struct Conversation: Sendable {
             state = .open
             return .reply(remember(ownReply(.cancelled, options: [])))
         default:
-            if looksLikeQuestion(text) { return .reply(remember(questionOrRepeat(text, prompt: .summary))) }
+            if looksLikeQuestion(text) || answers.contains(text, .hostile) {
+                return .reply(remember(questionOrRepeat(text, prompt: .summary)))
+            }
             return .reply(remember(stepReply(.confirmInvalid)))
         }
     }
@@ -368,17 +382,22 @@ public struct Conversation: Sendable {
 
     // MARK: - Questions in the middle of a request
 
-    /// Answers a question asked mid-request and repeats the step; anything else repeats the step.
+    /// Answers a question asked mid-request and repeats the step; hostility ("this is stupid", "why the fuck would
+    /// i come back") gets a calm word and the step again, never a restart; anything else repeats the step.
     func questionOrRepeat(_ text: String, prompt: DialogueKey, matched: MatchResult? = nil) -> Reply {
         let result = matched ?? responder.matcher.match(text)
+        let question = looksLikeQuestion(text)
+        let hostile = answers.contains(text, .hostile)
         var answer: Reply?
         switch result.decision {
-        case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer:
+        case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer && (question || !hostile):
             answer = responder.answer(id, confidence: result.confidence)
-        case .fallback(let topic) where looksLikeQuestion(text):
+        case .fallback(let topic) where question && !hostile:
             answer = responder.fallback(topic: topic, confidence: result.confidence)
         default:
-            break
+            if hostile {
+                answer = Reply(text: dialogue[.hostileMidForm], intent: .fallback, source: dialogue.heading)
+            }
         }
         let step = stepReply(prompt)
         guard var reply = answer else { return step }
