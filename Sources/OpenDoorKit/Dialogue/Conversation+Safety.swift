@@ -47,6 +47,7 @@ extension Conversation {
         else { return false }
         discardDraft()
         state = .open
+        callRefused = true
         logger.info("callback request dropped after a safety reply")
         return true
     }
@@ -95,7 +96,7 @@ extension Conversation {
             // Not the step's question nor its buttons in the same breath: the next "yes" is not a form answer.
             text += "\n\n" + dialogue[.crisisRequestKept]
         }
-        let options = state.isCollectingCallback || callbackSent ? [] : (responder.handoffIntent.map { [$0.label] } ?? [])
+        let options = state.isCollectingCallback || !offersCall ? [] : (responder.handoffIntent.map { [$0.label] } ?? [])
         return remember(
             Reply(
                 text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true,
@@ -413,7 +414,7 @@ extension Conversation {
         guard state.isCollectingCallback else {
             return Reply(
                 text: lead ?? "", intent: .crisisCheck, source: "Safety",
-                options: callbackSent ? [] : (responder.handoffIntent.map { [$0.label] } ?? []), state: state)
+                options: offersCall ? (responder.handoffIntent.map { [$0.label] } ?? []) : [], state: state)
         }
         let step = stepReply(resumePrompt)
         let text = (lead.map { $0 + "\n\n" } ?? "") + dialogue[.resume] + " " + step.text

@@ -48,6 +48,10 @@ public struct Conversation: Sendable {
     /// The reference of the request sent in this conversation, if one was: no second one is offered or saved.
     private var sentReference: String?
     var callbackSent: Bool { sentReference != nil }
+    /// The visitor said not to call them ("dont call anyone" after a crisis reply): no call is offered again.
+    var callRefused = false
+    /// Whether a call may be offered (as an option) now.
+    var offersCall: Bool { !callbackSent && !callRefused }
     /// A detail is being changed from the summary: once it is given, the summary is shown again.
     private var editing = false
     /// The last reply offered a call (after a few answers): a bare "ok" then is not small talk.
@@ -170,7 +174,9 @@ public struct Conversation: Sendable {
         }
         if case .answer = result.decision {
             answersGiven += 1
-            if answersGiven >= Self.answersBeforeOffer && !offeredCallback, let handoff = responder.handoffIntent {
+            if answersGiven >= Self.answersBeforeOffer && !offeredCallback && !callRefused,
+                let handoff = responder.handoffIntent
+            {
                 offeredCallback = true
                 offerShown = true
                 reply.text += "\n\n" + dialogue[callbacksAvailable ? .callbackOffer : .callbackUnavailable]
@@ -370,7 +376,7 @@ public struct Conversation: Sendable {
             name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
     }
 
-    private mutating func discardDraft() {
+    mutating func discardDraft() {
         name = nil
         nameGiven = false
         phone = nil
@@ -490,7 +496,7 @@ public struct Conversation: Sendable {
         if answers.isOnly(text, .ack) {
             return Reply(
                 text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading,
-                options: callbackSent ? [] : (responder.handoffIntent.map { [$0.label] } ?? []), state: state)
+                options: offersCall ? (responder.handoffIntent.map { [$0.label] } ?? []) : [], state: state)
         }
         if answers.isOnly(text, .presence) {
             return Reply(text: dialogue[.stillHere], intent: .welcome, source: dialogue.heading, state: state)
