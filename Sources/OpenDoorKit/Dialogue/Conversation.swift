@@ -218,16 +218,18 @@ public struct Conversation: Sendable {
 
     mutating func nameReply(_ text: String) -> Reply {
         if let asked = questionFirst(text, prompt: .askName) { return asked }
-        // "this is stupid" is not the name "stupid".
-        if answers.contains(text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
+        let skipped = dialogue.answer(text, among: [.skip]) != nil
+        let given = skipped ? nil : answers.name(in: text)
+        // "this is stupid" is not the name "stupid"; "Sam, this app is stupid" is Sam.
+        if !skipped, answers.contains(given ?? text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
         let number = PhoneNumber.find(in: text)
         if let number {
             // "it's sam, 470 555 0123": keep the number; a name is optional anyway.
             phone = number
         }
-        if dialogue.answer(text, among: [.skip]) != nil {
+        if skipped {
             name = nil
-        } else if let given = answers.name(in: text) {
+        } else if let given {
             name = given
         } else if number != nil {
             // "my number is 470-555-0123 thanks": the number, and no name (it is optional).
