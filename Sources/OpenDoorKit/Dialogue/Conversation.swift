@@ -104,6 +104,7 @@ public struct Conversation: Sendable {
         switch state {
         case .open, .ended:
             state = .open
+            if offered, let answer = offerAnswer(text) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             return .reply(remember(openReply(text)))
         case .callbackConsent:
@@ -491,6 +492,19 @@ public struct Conversation: Sendable {
         let numbers = OptionChoice.numbers(lastOptions.count, or: dialogue[.choicesOr])
         let text = dialogue[.pickOption].replacingOccurrences(of: "{choices}", with: numbers)
         return Reply(text: text, intent: .callback, source: dialogue.heading, options: lastOptions, state: state)
+    }
+
+    /// A short yes or no right after the offer of a call ("ok", "sure", "nah"): the consent question, or "that's
+    /// fine"; nil for anything longer, which is read as usual.
+    private mutating func offerAnswer(_ text: String) -> Reply? {
+        let words = TextNormalizer.words(text)
+        guard let first = words.first, words.count <= 4 else { return nil }
+        // "nah im good" holds a yes-word too: its first word says it.
+        switch answers.read(text, among: [.no, .yes]) ?? answers.read(first, among: [.no]) {
+        case .yes: return beginCallback(phone: nil, confidence: 1)
+        case .no: return ownReply(.callbackDeclined, options: [])
+        default: return nil
+        }
     }
 
     /// A short reply to a bare "ok" or "u there?" in the open conversation (not to an "ok" to an offer of a call).
