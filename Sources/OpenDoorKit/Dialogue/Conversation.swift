@@ -278,9 +278,14 @@ public struct Conversation: Sendable {
     }
 
     mutating func timeReply(_ text: String) -> Reply {
-        // "are there evening groups?" is a question to answer, not a time to keep.
-        if let asked = questionFirst(text, prompt: .askTime) { return asked }
-        if let time = readTime(text) {
+        let time = readTime(text)
+        // "are there evening groups?" is a question about the program to answer, not a time to keep; "evenings
+        // work?" and "is after 5 ok?" offer a time, whatever the matcher makes of them.
+        if time == nil || answers.contains(text, .programWords) {
+            if let asked = questionFirst(text, prompt: .askTime) { return asked }
+            if time != nil, looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askTime) }
+        }
+        if let time {
             bestTime = time
             return advance(to: .callbackVoicemail)
         }

@@ -132,6 +132,9 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// Hostility ("this is stupid", "you people are useless"): in the middle of a request, a calm word and the
     /// step's question again, never a name or an unreadable number.
     case hostile
+    /// The program's groups and sessions: at the time step, a question with one of these ("are there evening
+    /// groups?") is about the program, not a time offered ("evenings work?").
+    case programWords = "program_words"
     /// After a crisis reply: something already taken or done ("already took them"): the overdose reply, 911 first.
     case taken
     /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
