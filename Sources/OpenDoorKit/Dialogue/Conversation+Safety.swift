@@ -169,6 +169,16 @@ extension Conversation {
             }
             return crisisReply(CrisisAssessment(category: context.category, level: .crisis, ruleID: rule))
         }
+        if context.category == .overdose, answers.contains(message, .whatToDo) {
+            // "what do i do" after the overdose reply: the steps again, and the next message still read in its light.
+            afterCrisis = context
+            let finding = CrisisAssessment(
+                category: .overdose, level: .crisis, ruleID: SafetyRuleID(rawValue: "after_crisis/what_to_do"))
+            return remember(
+                Reply(
+                    text: assistant.knowledge.center.fill(dialogue[.overdoseSteps]), intent: .crisis, source: "Safety",
+                    options: [], state: state, crisis: true, safety: finding))
+        }
         if heard.unsure {
             keepFormAnswers(in: message)
             return checkIn(lead: .afterCrisisUnsure)
@@ -179,15 +189,63 @@ extension Conversation {
             // "nah not like that. can i come back to group tho": the question waits for the answer about safety;
             // "no im ok, my name is Jordan": the name is kept now.
             keepFormAnswers(in: message)
+            if !state.isCollectingCallback, let asked = questions(in: message), let answered = answerThenAsk(asked) {
+                // "sorry i didnt mean that. do you take insurance": the question answered, and the safety question.
+                return answered
+            }
             return checkIn(deferred: questions(in: message))
         }
-        if state.isCollectingCallback, TextNormalizer.words(message).count <= 4,
-            answers.read(message, among: [.no, .yes]) == .yes
-        {
+        let short = TextNormalizer.words(message).count <= 4
+        if state.isCollectingCallback, short, answers.read(message, among: [.no, .yes]) == .yes {
             // The crisis reply said the request is kept: a yes goes back to it, it doesn't answer the step.
             return remember(resumeReply(lead: nil))
         }
-        return nil
+        if short, answers.read(message, among: [.checkYes]) == .checkYes {
+            // "yes" to a crisis reply: yes I want to, or yes call me? Asked safely, with the call offered again.
+            return afterCrisisYes()
+        }
+        if asksForCall(message) { return nil }
+        // A question: answered, then the safety question once. Anything else ("nvm", "whatever", "ok", "bye", anger,
+        // a form answer): never the cold fallback, but the safety question with 988 and 911; a form answer is kept.
+        if let asked = questions(in: message) ?? (looksLikeQuestion(message) ? message : nil) {
+            // Mid-form, the step answers it and asks again (the request stays kept).
+            return answerThenAsk(asked)
+        }
+        if keepFormAnswers(in: message) {
+            pendingCheckIn = PendingCheckIn(
+                category: context.category, worrying: .no, question: dialogue[.afterCrisisQuestion], askedAgain: true)
+            return askAgain(pendingCheckIn!, lead: nil, text: dialogue[.safeAskAgain])
+        }
+        return checkIn(lead: .afterCrisisUnsure)
+    }
+
+    /// Whether a message asks for a call or gives a number to call: it goes on as usual after a safety reply.
+    private func asksForCall(_ message: String) -> Bool {
+        if PhoneNumber.find(in: message) != nil { return true }
+        guard case .answer(let id) = responder.matcher.match(message).decision else { return false }
+        return assistant.responder.action(of: id) == .handoff
+    }
+
+    /// A question asked right after a crisis reply, answered as the knowledge answers it, then "are you safe right
+    /// now?" once. Nil when the knowledge doesn't answer it as a question (a goodbye, a call), or mid-form.
+    private mutating func answerThenAsk(_ question: String) -> Reply? {
+        guard !state.isCollectingCallback else { return nil }
+        let result = assistant.responder.matcher.match(question)
+        if case .answer(let id) = result.decision, assistant.responder.action(of: id) != .answer { return nil }
+        let answer = assistant.responder.reply(for: result)
+        var reply = checkIn(lead: .afterCrisisQuestion)
+        reply.text = answer.text + "\n\n" + reply.text
+        return remember(reply)
+    }
+
+    /// A bare "yes" right after a crisis reply: are you safe right now, and the call offered again if it may be.
+    private mutating func afterCrisisYes() -> Reply {
+        var reply = checkIn(lead: .afterCrisisYes)
+        if offersCall, callbacksAvailable, let handoff = responder.handoffIntent {
+            reply.text += "\n\n" + dialogue[.afterCrisisCallOffer]
+            reply.options = [handoff.label]
+        }
+        return remember(reply)
     }
 
     /// The questions of a message besides its answer to a safety question, joined; nil when there are none.
@@ -336,9 +394,29 @@ extension Conversation {
     /// question asked once more, gently ("evening" at the time step); anything else there is asked once more too.
     /// Open, or once asked again, the message goes on as usual: no pressure.
     private mutating func safeAnswerUnclear(_ message: String, to pending: PendingCheckIn) -> Reply? {
-        guard state.isCollectingCallback, !pending.askedAgain, !movesOn(message) else { return nil }
         var again = pending
         again.askedAgain = true
+        if !state.isCollectingCallback, !pending.askedAgain,
+            let asked = questions(in: message) ?? (looksLikeQuestion(message) ? message : nil)
+        {
+            // A question instead ("do you take insurance"): answered, and the question about safety asked once more.
+            let result = assistant.responder.matcher.match(asked)
+            if case .answer(let id) = result.decision, assistant.responder.action(of: id) != .answer { return nil }
+            let answer = assistant.responder.reply(for: result)
+            pendingCheckIn = again
+            return askAgain(pending, lead: nil, text: answer.text + "\n\n" + dialogue[.afterCrisisQuestion])
+        }
+        if !state.isCollectingCallback, !asksForCall(message), !looksLikeQuestion(message) {
+            // "whatever" in answer to "are you safe right now?": asked once more gently, then 988 and no more asking.
+            if !pending.askedAgain {
+                pendingCheckIn = again
+                return askAgain(pending, lead: dialogue[.checkInAgain])
+            }
+            var reply = backFromCheckIn(message, lead: dialogue[.checkInRelease])
+            reply.crisis = true
+            return reply
+        }
+        guard state.isCollectingCallback, !pending.askedAgain, !movesOn(message) else { return nil }
         if keepFormAnswers(in: message) {
             pendingCheckIn = again
             return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])

@@ -62,6 +62,14 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case afterCrisisUnsure = "after_crisis_unsure"
     /// "Are you safe right now?" once more, after a form answer given instead (the answer is kept).
     case safeAskAgain = "safe_ask_again"
+    /// After a crisis reply, after the answer to a question asked instead of a word about safety: are you safe?
+    case afterCrisisQuestion = "after_crisis_question"
+    /// A bare "yes" right after a crisis reply (yes I want to, or yes call me?): are you safe right now?
+    case afterCrisisYes = "after_crisis_yes"
+    /// The offer of a call after `after_crisis_yes`, when the crisis reply offered one.
+    case afterCrisisCallOffer = "after_crisis_call_offer"
+    /// "what do i do" after the reply about someone else's overdose: the steps again.
+    case overdoseSteps = "overdose_steps"
     /// For a visitor worried about someone else's suicidal words (988 helps them too, 911, stay with them).
     case crisisOtherPerson = "crisis_other_person"
     /// The question after it, about the person at risk.
@@ -137,6 +145,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case programWords = "program_words"
     /// After a crisis reply: something already taken or done ("already took them"): the overdose reply, 911 first.
     case taken
+    /// "what do i do" after a crisis reply: the steps again.
+    case whatToDo = "what_to_do"
     /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
     case sheWords = "she_words"
     case heWords = "he_words"
