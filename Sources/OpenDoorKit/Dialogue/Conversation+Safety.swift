@@ -211,7 +211,8 @@ extension Conversation {
             // Mid-form, the step answers it and asks again (the request stays kept).
             return answerThenAsk(asked)
         }
-        if keepFormAnswers(in: message) {
+        // "forget it" is not the name "Forget", nor anger a name.
+        if !answers.cancels(message), !answers.contains(message, .hostile), keepFormAnswers(in: message) {
             pendingCheckIn = PendingCheckIn(
                 category: context.category, worrying: .no, question: dialogue[.afterCrisisQuestion], askedAgain: true)
             return askAgain(pendingCheckIn!, lead: nil, text: dialogue[.safeAskAgain])
@@ -268,6 +269,12 @@ extension Conversation {
             phone = number
             kept = true
             if state == .callbackPhone { _ = advance(to: bestTime == nil ? .callbackTime : .callbackVoicemail) }
+        }
+        if state == .callbackVoicemail, let choice = answers.read(message, among: [.noVoicemail, .discreet]) {
+            // "no voicemail" after a danger reply: kept, never asked again (a plain yes or no is about safety).
+            voicemail = choice == .discreet ? .discreet : .noVoicemail
+            _ = advance(to: .callbackConfirm)
+            return true
         }
         for clause in Self.clauses(of: message) where PhoneNumber.find(in: clause) == nil {
             guard state == step, step == .callbackName || step == .callbackTime else { break }

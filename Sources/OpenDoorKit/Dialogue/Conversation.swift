@@ -35,7 +35,7 @@ public struct Conversation: Sendable {
     private var nameGiven = false
     var phone: PhoneNumber?
     var bestTime: TimeAnswer?
-    private var voicemail: VoicemailPreference?
+    var voicemail: VoicemailPreference?
     private var failedPhoneAttempts = 0
     private var answersGiven = 0
     private var offeredCallback = false
@@ -173,6 +173,10 @@ public struct Conversation: Sendable {
                 reply.text = String(reply.text.dropLast(contact.count)) + dialogue[.fallbackContactSent]
             }
         }
+        if callbacksAvailable, offersCall, reply.text.hasSuffix(dialogue[.fallbackContact]) {
+            // "…or I can ask someone to call you.": a "yes" next is a yes to that.
+            offerShown = true
+        }
         if case .answer = result.decision {
             answersGiven += 1
             if answersGiven >= Self.answersBeforeOffer && !offeredCallback && !callRefused,
@@ -211,6 +215,8 @@ public struct Conversation: Sendable {
         case .no:
             discardDraft()
             state = .open
+            // "maybe later", then "actually yes now": a yes next goes back to the request.
+            offerShown = callbacksAvailable
             return ownReply(.callbackDeclined, options: [])
         default:
             return questionOrRepeat(text, prompt: .callbackConsent)
@@ -321,7 +327,13 @@ public struct Conversation: Sendable {
 
     private mutating func confirmStep(_ text: String) -> Step {
         if let changed = changeReply(text) { return .reply(remember(changed)) }
-        switch answers.read(text, among: [.no, .yes]) {
+        // "send", "no wait yes send it": the button says "Yes, send it". "dont send it" is a no.
+        let sends = answers.contains(text, .send) && !answers.contains(text, .callOff)
+        // "i dont know if ill even be alive to pick up" is not a cancel: an unsure line never drops the request.
+        let unsure = answers.contains(text, .unsure)
+        switch sends ? .yes : answers.read(text, among: [.no, .yes]) {
+        case .no where unsure:
+            return .reply(remember(stepReply(.confirmInvalid)))
         case .yes:
             guard let draft else {
                 state = .open

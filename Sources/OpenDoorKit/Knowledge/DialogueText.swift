@@ -147,6 +147,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case taken
     /// "what do i do" after a crisis reply: the steps again.
     case whatToDo = "what_to_do"
+    /// At the summary, "send" or "yes send it": a yes, whatever else the line says ("no wait yes send it").
+    case send
     /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
     case sheWords = "she_words"
     case heWords = "he_words"
