@@ -75,7 +75,7 @@ struct AfterCrisisTests {
     // MARK: - Item 9 and the walk-back
 
     @Test(
-        "A walk-back with a question gets are-you-safe, then the question's answer once the visitor is safe",
+        "A walk-back with a question gets the question's answer and are-you-safe once; then the way back",
         arguments: [
             ("i just want to sleep and never wake up", "nah not like that. can i come back to group tho", "yeah im safe"),
             ("i want to kill myself", "i called 988, im ok now. can i still come back to iop", "yes"),
@@ -86,10 +86,12 @@ struct AfterCrisisTests {
         #expect(reply(conversation.receive(first)).crisis)
         let check = reply(conversation.receive(walkBack))
         #expect(check.intent == .crisisCheck)
-        #expect(check.text.contains("Are you safe right now?"))
+        #expect(check.text.lowercased().contains("are you safe right now?"))
+        // faq_rejoin's answer ("Yes. It’s more common than you think…") first, the question about safety last.
+        #expect(check.text.hasPrefix("Yes."), "\(walkBack)")
         let answer = reply(conversation.receive(safe))
-        #expect(answer.intent == IntentID(rawValue: "faq_rejoin"), "\(walkBack)")
         #expect(answer.text.hasPrefix(dialogue[.checkInAnswered]))
+        #expect(!answer.text.contains("Are you safe right now?"))
     }
 
     @Test("A bare no after a crisis reply gets the safety question, open or mid-form", arguments: [false, true])

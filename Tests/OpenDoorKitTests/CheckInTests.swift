@@ -108,7 +108,8 @@ struct CheckInTests {
         let recorded = await counts.crisisCounts(since: today)
         #expect(
             Set(recorded) == [
-                CrisisCount(day: today, category: .suicide, level: .check, count: 1),
+                // The check-in, and the question right after the crisis reply answered with "are you safe?".
+                CrisisCount(day: today, category: .suicide, level: .check, count: 2),
                 CrisisCount(day: today, category: .suicide, level: .crisis, count: 1),
             ])
     }

@@ -224,7 +224,12 @@ public struct Conversation: Sendable {
     }
 
     mutating func nameReply(_ text: String) -> Reply {
-        if let asked = questionFirst(text, prompt: .askName) { return asked }
+        // "Will" on its own is a name, not a question.
+        if TextNormalizer.words(text).count > 1 || text.contains("?"),
+            let asked = questionFirst(text, prompt: .askName)
+        {
+            return asked
+        }
         let skipped = dialogue.answer(text, among: [.skip]) != nil
         let given = skipped ? nil : answers.name(in: text)
         // "this is stupid" is not the name "stupid"; "Sam, this app is stupid" is Sam.

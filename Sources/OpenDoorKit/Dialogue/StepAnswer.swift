@@ -158,12 +158,14 @@ struct StepAnswer {
             !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil })
         else { return nil }
         // "mornings" on its own is a time, not a name; "my name is Eve" is a name.
-        if !introduced, BestTime.parse(words.joined(separator: " ")) != nil { return nil }
+        // A short capitalized word is a name even if it reads as a time too ("Eve").
+        let capitalized = words.count == 1 && words[0].count <= 3 && words[0].first?.isUppercase == true
+        if !introduced, !capitalized, BestTime.parse(words.joined(separator: " ")) != nil { return nil }
         return CallbackDraft.normalizedName(words.joined(separator: " "))
     }
 
-    /// Words after which a name answer says something else ("Jo but dont tell anyone").
-    private static let clauseBreaks: Set<Substring> = ["but", "and", "btw", "though", "tho", "because", "cause"]
+    /// Words after which a name answer says something else ("Jo but dont tell anyone", "dee not d").
+    private static let clauseBreaks: Set<Substring> = ["but", "and", "btw", "though", "tho", "because", "cause", "not"]
 
     /// Ways of introducing a name, longest first where one starts another.
     private static let namePrefixes: [[Substring]] = [
