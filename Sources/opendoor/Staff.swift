@@ -118,8 +118,10 @@ extension OpenDoor {
                 health = loaded.1
             } catch {
                 printError("\(error)")
+                options.sayWhereLookedIfMissing()
                 throw ExitCode(1)
             }
+            assistant.knowledge.logLoaded(from: options.directory, logger: logger)
             let store: any CallbackAuditStore
             switch try data.location() {
             case .postgres:
