@@ -94,6 +94,8 @@ extension OpenDoor {
             metricsText: @escaping @Sendable () async -> String = { "" }
         ) async throws -> (StaffConsole, any CallbackAuditStore) {
             let (folder, origin) = data.source
+            // An existing store only, as the callbacks commands: never an empty one made for a mistyped --data.
+            if case .sqlite = try data.location() { try data.requireExistingSQLite() }
             let accounts: StaffAccounts
             do {
                 accounts = try StaffAccounts.load(directory: data.directory)
@@ -139,6 +141,11 @@ extension OpenDoor {
             // console answers meanwhile, and the knowledge page says they are still being worked out.
             let report = KnowledgeHealthReport(health)
             report.show(health, checkingWith: assistant)
+            var configuration = configuration
+            let storePath =
+                (store as? any StaffStore)?.path
+                ?? data.directory.appendingPathComponent(SQLiteCallbackStore.Configuration().fileName).path
+            configuration.storeDescription = "\(storePath) (chosen by \(try data.location().origin))"
             let console = StaffConsole(
                 store: store, assistant: assistant, health: report, dataDirectory: data.directory,
                 configuration: configuration, metricsText: metricsText, logger: logger)
