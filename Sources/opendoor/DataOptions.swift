@@ -241,6 +241,8 @@ enum StoreLocation: Sendable {
 protocol StaffStore: CallbackStore {
     /// The file or database URL (without a password).
     var path: String { get }
+    /// Deletes requests created before `cutoff`; `new` ones only when `includingNew`.
+    func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int
 }
 
 extension SQLiteCallbackStore: StaffStore {}
