@@ -167,7 +167,12 @@ extension OpenDoor {
                 try await ServiceGroup(configuration: group).run()
             } catch {
                 try? await console?.store.close()
-                throw error
+                // The chat's own ports say their failures themselves; the console's port is said the same way.
+                guard let staffPort,
+                    let said = StaffConsole.listenFailure(error, host: "127.0.0.1", port: staffPort, option: "--staff-port")
+                else { throw error }
+                printError(said)
+                throw ExitCode(1)
             }
             try? await console?.store.close()
         }

@@ -57,6 +57,7 @@ extension OpenDoor {
             configuration.secureCookies = secureCookies
             configuration.refreshSeconds = refresh
             configuration.trustedProxies = try Self.trustedProxies(trustedProxies, option: "--trusted-proxy")
+            Self.warnIfExposed(host: host, secureCookies: secureCookies, option: "--secure-cookies")
             let (console, store) = try await Self.makeConsole(
                 knowledge: options, data: data, configuration: configuration, logger: logger)
             let host = host
@@ -70,9 +71,21 @@ extension OpenDoor {
                 try await ServiceGroup(configuration: group).run()
             } catch {
                 try? await store.close()
-                throw error
+                guard let said = StaffConsole.listenFailure(error, host: host, port: port) else { throw error }
+                printError(said)
+                throw ExitCode(1)
             }
             try? await store.close()
+        }
+
+        /// Says, on a host other than loopback without --secure-cookies, that passwords and the session cookie
+        /// would cross the network in clear text.
+        static func warnIfExposed(host: String, secureCookies: Bool, option: String) {
+            guard !secureCookies, !["127.0.0.1", "::1", "localhost"].contains(host) else { return }
+            printError(
+                "Warning: the staff console listens on \(host) over plain HTTP: passwords and the session cookie "
+                    + "cross the network in clear text. Keep 127.0.0.1 and put a TLS proxy in front (docs/STAFF.md), "
+                    + "and pass \(option) there.")
         }
 
         /// The proxies of `--trusted-proxy` (or `serve`'s `--staff-trusted-proxy`), checked.
