@@ -81,7 +81,8 @@ extension OpenDoor {
         /// Says, on a host other than loopback without --secure-cookies, that passwords and the session cookie
         /// would cross the network in clear text.
         static func warnIfExposed(host: String, secureCookies: Bool, option: String) {
-            guard !secureCookies, !["127.0.0.1", "::1", "localhost"].contains(host) else { return }
+            let loopback = host.hasPrefix("127.") || host == "::1" || host == "localhost"
+            guard !secureCookies, !loopback else { return }
             printError(
                 "Warning: the staff console listens on \(host) over plain HTTP: passwords and the session cookie "
                     + "cross the network in clear text. Keep 127.0.0.1 and put a TLS proxy in front (docs/STAFF.md), "

@@ -99,6 +99,46 @@ struct StaffConsoleCommandTests {
         try await store.close()
     }
 
+    @Test("staff on a port in use says so as serve does, not in NIO's words")
+    func portInUse() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        try await Self.makeStore(in: data)
+        let first = try OpenDoorProcess(["staff", "--port", "0", "--data", data.path])
+        let announced = try #require(first.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(first.errorOutput)")
+        let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
+        let second = try OpenDoorProcess.run(
+            ["staff", "--port", "\(port)", "--data", data.path, "--knowledge", OpenDoorProcess.knowledge.path])
+        #expect(second.status == 1)
+        #expect(
+            second.error.contains("Could not listen on 127.0.0.1:\(port) for the staff console: Address already in use."),
+            "\(second.error)")
+        #expect(second.error.contains("choose another port with --port"))
+        #expect(!second.error.contains("errno"), "\(second.error)")
+        first.stop(SIGTERM)
+    }
+
+    @Test("staff on an address beyond loopback without --secure-cookies warns that passwords would travel in clear text")
+    func warnsBeyondLoopback() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        try await Self.makeStore(in: data)
+        // A documentation address (TEST-NET-1) no machine has: the warning comes, then listening fails.
+        let exposed = try OpenDoorProcess.run(
+            ["staff", "--host", "192.0.2.1", "--port", "0", "--data", data.path, "--knowledge",
+             OpenDoorProcess.knowledge.path])
+        #expect(exposed.error.contains("Warning: the staff console listens on 192.0.2.1 over plain HTTP"), "\(exposed.error)")
+        #expect(exposed.error.contains("put a TLS proxy in front"))
+        #expect(exposed.status == 1)
+        #expect(exposed.error.contains("Could not listen on 192.0.2.1:0 for the staff console"), "\(exposed.error)")
+        let secure = try OpenDoorProcess.run(
+            ["staff", "--host", "192.0.2.1", "--port", "0", "--secure-cookies", "--data", data.path, "--knowledge",
+             OpenDoorProcess.knowledge.path])
+        #expect(!secure.error.contains("Warning"), "\(secure.error)")
+    }
+
     @Test("staff opens an existing store only: a mistyped --data is refused with the folder and what chose it")
     func staffRefusesMissingStore() throws {
         let folder = try Self.temporaryDirectory()
