@@ -196,6 +196,23 @@ struct StaffCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: missing.path).count == 1)
     }
 
+    @Test("without --knowledge or $OPENDOOR_KNOWLEDGE, only ./Knowledge is tried: elsewhere a clear error, never the build tree's")
+    func noHiddenKnowledgeFallback() throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for command in [["ask", "i want to kill myself"], ["lint"], ["serve", "--port", "0", "--json-port", "0"]] {
+            let result = try OpenDoorProcess.run(command, directory: folder)
+            #expect(result.status == 1, "\(command): \(result.output)")
+            #expect(!result.output.contains("Carter"), "answered from some other knowledge: \(result.output)")
+            #expect(
+                result.error.contains("Looked for the knowledge in \(folder.appendingPathComponent("Knowledge").path) "
+                    + "(chosen by the default, ./Knowledge in the current folder)"), "\(command): \(result.error)")
+        }
+        // Run from a folder that has ./Knowledge (the repository's root, as the README says), it is found.
+        let here = try OpenDoorProcess.run(["ask", "what are your hours"])
+        #expect(here.status == 0, "\(here.error)")
+    }
+
     @Test("messages blame what is wrong: the backup's destination, a missing knowledge folder, a host, a second password line")
     func messagesNameTheCause() async throws {
         let folder = try Self.temporaryDirectory()
