@@ -15,7 +15,7 @@ extension OpenDoor {
                 Listens on 127.0.0.1:7462 by default; open http://127.0.0.1:7462/ and sign in with an account made by \
                 opendoor staff-user add NAME. Put it behind a TLS proxy to reach it from another computer, and pass \
                 --secure-cookies and --trusted-proxy PROXY-ADDRESS there (docs/STAFF.md). Uses the same data folder \
-                (or --store) as serve.
+                (or --store) as serve, and opens an existing store only (it never creates one).
                 """)
 
         @OptionGroup var options: KnowledgeOptions
