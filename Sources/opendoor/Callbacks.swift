@@ -82,7 +82,9 @@ extension OpenDoor.Callbacks {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: true)
             let marked: CallbackRequest?
+            let unchanged: Bool
             do {
+                unchanged = try await store.find(reference: reference)?.status == status
                 // Recorded in the audit like a change made in the staff console, as the system user who ran it.
                 if let audited = store as? any CallbackAuditStore {
                     marked = try await audited.mark(reference: reference, as: status, by: "shell:" + NSUserName())
@@ -101,7 +103,10 @@ extension OpenDoor.Callbacks {
                         + "`opendoor callbacks list` shows them.")
                 throw ExitCode(1)
             }
-            print("\(request.reference) is now \(request.status.rawValue).")
+            print(
+                unchanged
+                    ? "\(request.reference) is already \(request.status.rawValue); nothing changed."
+                    : "\(request.reference) is now \(request.status.rawValue).")
         }
     }
 

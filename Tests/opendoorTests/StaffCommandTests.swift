@@ -112,6 +112,19 @@ struct StaffCommandTests {
         }
     }
 
+    @Test("marking a request with the status it has says nothing changed")
+    func markUnchanged() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let references = try await Self.makeStore(data, count: 1)
+        let same = try OpenDoorProcess.run(["callbacks", "mark", references[0], "new", "--data", data.path])
+        #expect(same.status == 0, "\(same.error)")
+        #expect(same.output.contains("\(references[0]) is already new; nothing changed."), "\(same.output)")
+        let changed = try OpenDoorProcess.run(["callbacks", "mark", references[0], "contacted", "--data", data.path])
+        #expect(changed.output.contains("\(references[0]) is now contacted."), "\(changed.output)")
+    }
+
     @Test("purge at a terminal deletes only on the word yes; a retention it can't read is an error, not 90 days")
     func purgeTakesOnlyYes() async throws {
         let folder = try Self.temporaryDirectory()
