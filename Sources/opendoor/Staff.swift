@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Logging
 import OpenDoorKit
@@ -64,6 +65,16 @@ extension OpenDoor {
             let application = console.makeService { port in
                 printError("Staff console at http://\(host):\(port)/")
             }
+            // `kill -HUP` reloads serve's knowledge; this console reads it only at start, and says so.
+            signal(SIGHUP, SIG_IGN)
+            let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+            hangup.setEventHandler {
+                logger.notice(
+                    "SIGHUP: opendoor staff reads the knowledge only at start; restart it to use an edited knowledge "
+                        + "(serve --staff-port reloads the console's on SIGHUP)")
+            }
+            hangup.resume()
+            defer { hangup.cancel() }
             var group = ServiceGroupConfiguration(
                 services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             group.maximumGracefulShutdownDuration = .seconds(10)
