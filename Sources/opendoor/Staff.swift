@@ -70,8 +70,10 @@ extension OpenDoor {
             let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
             hangup.setEventHandler {
                 logger.notice(
-                    "SIGHUP: opendoor staff reads the knowledge only at start; restart it to use an edited knowledge "
-                        + "(serve --staff-port reloads the console's on SIGHUP)")
+                    """
+                    SIGHUP: opendoor staff reads the knowledge only at start; restart it to use an edited knowledge \
+                    (serve --staff-port reloads the console's on SIGHUP)
+                    """)
             }
             hangup.resume()
             defer { hangup.cancel() }

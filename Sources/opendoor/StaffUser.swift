@@ -32,8 +32,10 @@ extension OpenDoor {
             var name: String
 
             @Flag(
-                help: "Create the data folder if it isn't there yet (before serve has ever run). Without it, a "
-                    + "folder that isn't there is refused: a mistyped --data would otherwise hold accounts nobody uses.")
+                help: ArgumentHelp(
+                    "Create the data folder if it isn't there yet (before serve has ever run). Without it, a "
+                        + "folder that isn't there is refused: a mistyped --data would otherwise hold accounts "
+                        + "nobody uses."))
             var createFolder = false
 
             func validate() throws {

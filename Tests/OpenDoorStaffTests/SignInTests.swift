@@ -120,7 +120,7 @@ struct SignInTests {
     @Test("showing the sign-in form keeps nothing on the server: thousands of GET /sign-in store no session")
     func signInFormIsStateless() async throws {
         let sessions = CountingPersistDriver()
-        try await withStaffConsole(sessions: sessions) { _, client in
+        try await withStaffConsole(sessions: sessions) { (_: StaffHarness, client: StaffClient) async throws in
             for _ in 0..<2_000 {
                 client.forgetCookie()
                 #expect(try await client.get("/sign-in").status == .ok)
