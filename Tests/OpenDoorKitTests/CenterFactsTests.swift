@@ -5,13 +5,18 @@ import Testing
 /// center.yaml's facts as the loader checks them: the phone number every crisis reply gives.
 @Suite("Center facts")
 struct CenterFactsTests {
+    /// A copy of the shipped knowledge whose center.yaml says `phone: PHONE`; the caller removes it.
+    static func knowledge(phone: String) throws -> URL {
+        try Fixtures.knowledgeCopy(editing: "center.yaml") {
+            $0.replacingOccurrences(of: "phone: (470) 284-1834", with: "phone: \(phone)")
+        }
+    }
+
     @Test(
         "a phone that doesn't read as a number people can dial is an error at its line",
         arguments: ["banana", "call us", "470-284-183", "911", "(470) 284-1834 or (470) 555-0100", "call 470 284 1834"])
     func phoneMustBeANumber(_ phone: String) throws {
-        let folder = try Fixtures.knowledgeCopy(editing: "center.yaml") {
-            $0.replacingOccurrences(of: "phone: (470) 284-1834", with: "phone: \(phone)")
-        }
+        let folder = try Self.knowledge(phone: phone)
         defer { try? FileManager.default.removeItem(at: folder) }
         let error = try #require(throws: KnowledgeError.self) { try Knowledge.load(from: folder) }
         let errors = error.diagnostics.filter { $0.severity == .error }
@@ -25,18 +30,14 @@ struct CenterFactsTests {
     @Test("numbers written the usual ways load", arguments: ["(470) 284-1834", "470-284-1834", "+1 470 284 1834",
         "1-800-662-4357", "(470) 284-1834 ext. 12"])
     func phonesThatLoad(_ phone: String) throws {
-        let folder = try Fixtures.knowledgeCopy(editing: "center.yaml") {
-            $0.replacingOccurrences(of: "phone: (470) 284-1834", with: "phone: \(phone)")
-        }
+        let folder = try Self.knowledge(phone: phone)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(try Knowledge.load(from: folder).center.phone == phone)
     }
 
     @Test("an empty phone is one error, not also \"has no phone\"")
     func emptyPhoneOnce() throws {
-        let folder = try Fixtures.knowledgeCopy(editing: "center.yaml") {
-            $0.replacingOccurrences(of: "phone: (470) 284-1834", with: "phone: \"\"")
-        }
+        let folder = try Self.knowledge(phone: "\"\"")
         defer { try? FileManager.default.removeItem(at: folder) }
         let error = try #require(throws: KnowledgeError.self) { try Knowledge.load(from: folder) }
         let errors = error.diagnostics.filter { $0.severity == .error }

@@ -215,6 +215,8 @@ struct StaffConsoleCommandTests {
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
         _ = server.waitForError(matching: #"json_port=\d+"#)
         var session = try await ConsoleSession.signIn(port: port, account: "dana", password: "a long password")
+        let inbox = try await session.get("/")
+        #expect(inbox.contains("Requests are read from \(data.path)/callbacks.sqlite (chosen by --data)."), "\(inbox)")
         let old = "Relapse is a common part of many people’s healing process."
         #expect(try await session.tryMessage("what if i relapsed").contains(old))
 
