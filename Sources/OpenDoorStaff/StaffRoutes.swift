@@ -149,6 +149,14 @@ struct StaffRoutes: Sendable {
             let locked = await throttle.failed(account: account, address: address)
             logger.notice("Sign-in failed", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
             if let locked {
+                // A warning, once per lockout: a staff member who can't sign in, or someone guessing, is for whoever
+                // runs OpenDoor to see without reading every notice.
+                logger.warning(
+                    "Sign-in paused after too many failures",
+                    metadata: [
+                        "account": "\(safeName(account))", "address": "\(address)",
+                        "until": "\(locked.formatted(.iso8601))",
+                    ])
                 return signInPage(context: context, notice: lockedNotice(locked), status: .tooManyRequests)
             }
             return signInPage(

@@ -170,6 +170,7 @@ struct SignInTests {
             }
             let fifth = try await client.signIn(password: "wrong 5")
             #expect(fifth.status == .tooManyRequests)
+            #expect(harness.logs.all.filter { $0.contains("Sign-in paused") }.count == 1, "one warning per lockout")
             #expect(fifth.text.contains("Sign-in is paused"))
             #expect(try await client.signIn().status == .tooManyRequests)
             // Another name from the same address is refused too.
