@@ -26,11 +26,15 @@ public struct Matcher: Sendable {
     /// Work that doesn't depend on other work runs on every core: stemming each word, the typo corrector
     /// next to the lexicon, and reading each intent's texts as tokens.
     public init(knowledge: Knowledge, configuration: MatcherConfiguration = MatcherConfiguration()) {
+        // The texts are read into words on every core, then the words numbered in order of first appearance,
+        // as reading them one after the other would.
+        let read = Self.trainingTexts(of: knowledge).concurrentMap { texts in texts.map(TextWords.init) }
         var table = WordTable(capacity: 4096)
-        let corpus = Self.trainingTexts(of: knowledge).map { texts in
+        let corpus = read.map { texts in
             texts.map { text in
                 var words: [Int32] = []
-                TextNormalizer.forEachWord(text) { words.append(table.add($0)) }
+                words.reserveCapacity(text.ends.count)
+                text.forEach { words.append(table.add($0)) }
                 return words
             }
         }
@@ -272,5 +276,29 @@ public struct Matcher: Sendable {
 
     private func isFallback(_ id: IntentID) -> Bool {
         knowledge.intent(id)?.action == .fallback
+    }
+}
+
+/// A text's words as `TextNormalizer` reads them, one after the other in one buffer.
+private struct TextWords: Sendable {
+    private var bytes: [UInt8] = []
+    /// Where each word ends in `bytes`.
+    private(set) var ends: [Int] = []
+
+    init(_ text: String) {
+        bytes.reserveCapacity(text.utf8.count)
+        TextNormalizer.forEachWord(text) { word in
+            bytes.append(contentsOf: word)
+            ends.append(bytes.count)
+        }
+    }
+
+    /// Calls `body` with each word's bytes, in order.
+    func forEach(_ body: (ArraySlice<UInt8>) -> Void) {
+        var start = 0
+        for end in ends {
+            body(bytes[start..<end])
+            start = end
+        }
     }
 }
