@@ -16,6 +16,10 @@ extension PostgresCallbackStore {
         public var replyCounts = 0
         /// Crisis replies and check-ins counted in the source store, now in the store.
         public var crisisCounts = 0
+        /// Status changes (the audit: who marked what, when) added to the store.
+        public var statusChanges = 0
+        /// Status changes already there (an earlier copy).
+        public var statusChangesAlreadyThere = 0
 
         /// An empty report.
         public init() {}
@@ -71,8 +75,13 @@ extension PostgresCallbackStore {
     /// them again, so copying twice counts as copying once (and a copy made again after the source counted more
     /// brings the difference).
     ///
+    /// `changes`, the source's audit of status changes, are added unless the same change (reference, staff,
+    /// statuses, time) is there already, so they too are copied once however often the copy runs.
+    ///
     /// All of it is one transaction: if it fails, nothing was copied, and it can simply be run again.
-    public func copy(_ requests: [CallbackRequest], counts: CopiedCounts? = nil) async throws -> CopyReport {
+    public func copy(
+        _ requests: [CallbackRequest], counts: CopiedCounts? = nil, changes: [CallbackStatusChange] = []
+    ) async throws -> CopyReport {
         try checkOpen()
         let client = client
         let quiet = Self.silent
@@ -120,6 +129,29 @@ extension PostgresCallbackStore {
                         report.alreadyThere += 1
                     }
                 }
+                // Oldest first, so that the store's own ids keep their order.
+                for change in changes.reversed() {
+                    let milliseconds = Self.milliseconds(change.at)
+                    let inserted = try await connection.query(
+                        """
+                        INSERT INTO callback_status_change (reference, staff, from_status, to_status, at_ms)
+                        SELECT \(change.reference), \(change.staff), \(change.from.rawValue), \(change.to.rawValue),
+                            \(milliseconds)
+                        WHERE NOT EXISTS (
+                            SELECT 1 FROM callback_status_change
+                            WHERE reference = \(change.reference) AND staff = \(change.staff)
+                                AND from_status = \(change.from.rawValue) AND to_status = \(change.to.rawValue)
+                                AND at_ms = \(milliseconds))
+                        RETURNING id
+                        """,
+                        logger: quiet
+                    ).collect()
+                    if inserted.isEmpty {
+                        report.statusChangesAlreadyThere += 1
+                    } else {
+                        report.statusChanges += 1
+                    }
+                }
                 return report
             }
         }
@@ -128,7 +160,7 @@ extension PostgresCallbackStore {
             metadata: [
                 "copied": "\(report.copied)", "alreadyThere": "\(report.alreadyThere)",
                 "conflicts": "\(report.conflicts.count)", "replyCounts": "\(report.replyCounts)",
-                "crisisCounts": "\(report.crisisCounts)",
+                "crisisCounts": "\(report.crisisCounts)", "statusChanges": "\(report.statusChanges)",
             ]
         )
         return report

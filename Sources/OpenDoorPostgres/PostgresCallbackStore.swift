@@ -339,6 +339,11 @@ public actor PostgresCallbackStore: CallbackStore {
     }
 
     public func purge(olderThan cutoff: Date) async throws -> Int {
+        try await purge(olderThan: cutoff, includingNew: true)
+    }
+
+    /// Deletes requests created before `cutoff`; `new` ones (nobody has called yet) only when `includingNew`.
+    public func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int {
         try checkOpen()
         let milliseconds = Self.milliseconds(cutoff)
         let client = client
@@ -346,7 +351,7 @@ public actor PostgresCallbackStore: CallbackStore {
         let count = try await perform(.save, event: "Could not purge callback requests") {
             var count = 0
             for try await _ in try await client.query(
-                "DELETE FROM callback_request WHERE created_ms < \(milliseconds) RETURNING id"
+                "DELETE FROM callback_request WHERE created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new') RETURNING id"
             ) {
                 count += 1
             }

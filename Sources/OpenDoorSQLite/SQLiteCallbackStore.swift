@@ -203,12 +203,19 @@ public actor SQLiteCallbackStore: CallbackStore {
     }
 
     public func purge(olderThan cutoff: Date) async throws -> Int {
+        try await purge(olderThan: cutoff, includingNew: true)
+    }
+
+    /// Deletes requests created before `cutoff`; `new` ones (nobody has called yet) only when `includingNew`.
+    public func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int {
         try checkOpen()
         let milliseconds = Int64((cutoff.timeIntervalSince1970 * 1000).rounded(.down))
         do {
             try checkIdentity()
             let count = try await pool.write { db in
-                try db.execute(sql: "DELETE FROM callback_request WHERE created_ms < ?", arguments: [milliseconds])
+                try db.execute(
+                    sql: "DELETE FROM callback_request WHERE created_ms < ? AND (? OR status <> 'new')",
+                    arguments: [milliseconds, includingNew])
                 return db.changesCount
             }
             if count > 0 {

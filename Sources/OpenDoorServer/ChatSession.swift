@@ -46,6 +46,10 @@ final class ChatSession: ChannelInboundHandler {
     private let onClose: @Sendable () -> Void
     private var conversation: Conversation
     private var limiter: MessageRateLimiter
+    /// Lines over the limit that are still checked for a crisis: a flood is checked only this fast.
+    private var refusedChecks = MessageRateLimiter(burst: 100, perMinute: 600)
+    /// Crisis messages over the limit that are still answered.
+    private var crisisAnswers = MessageRateLimiter(burst: 3, perMinute: 6)
     /// The last line was refused for coming too fast (and the visitor was told so).
     private var refusing = false
     private var traffic: Traffic
@@ -192,7 +196,8 @@ final class ChatSession: ChannelInboundHandler {
         if queued.isEmpty { resumeReads(context: context) }
         if inputClosed, !awaiting, queued.isEmpty, !closing, !closed {
             if let reason = stop.reason {
-                send(.bye(reason, text: ServerText.bye(reason, knowledge)), context: context)
+                let formOpen = conversation.state.isCollectingCallback && conversation.state != .callbackConsent
+                send(.bye(reason, text: ServerText.bye(reason, knowledge, formOpen: formOpen)), context: context)
                 logger.info("said goodbye", metadata: ["reason": "\(reason.rawValue)"])
             }
             closeAfterWrites(context: context)
@@ -217,8 +222,16 @@ final class ChatSession: ChannelInboundHandler {
         }
         if case .blank = input { return }
         guard limiter.allow() else {
-            // One notice per run of refused lines; the rest are dropped unanswered, so a flood gets back at most
-            // a notice for each line it is allowed, not a reply for every line it sends.
+            // A crisis is answered even over the limit: someone pasting a long message or typing fast in distress
+            // won't "send that again". The check costs microseconds; both it and the answers it lets through have
+            // budgets of their own, so a flood still costs bounded work.
+            if case .message(let message) = input, refusedChecks.allow(),
+                setup.assistant.safety.assess(message) != nil, crisisAnswers.allow()
+            {
+                return answer(message, context: context)
+            }
+            // One notice per run of refused lines (it gives the numbers to call); the rest are dropped unanswered,
+            // so a flood gets back at most a notice for each line it is allowed, not a reply for every line it sends.
             refuse(.rateLimited(knowledge), reply: !refusing, context: context)
             refusing = true
             return

@@ -73,8 +73,9 @@ struct ProtocolError: Error, Hashable, Sendable {
     static let missingText = Self(
         .missingText, #"A message needs "text" with a string, like {"type":"message","text":"hello"}."#)
 
-    /// A line over the connection's rate limit, refused in the knowledge's words.
+    /// A line over the connection's rate limit, refused in the knowledge's words: `too_fast`, then center.yaml's
+    /// `too_fast_help` (the numbers to call: whoever is flooding may be pasting a message in distress).
     static func rateLimited(_ knowledge: Knowledge) -> Self {
-        Self(.rateLimited, knowledge.dialogue[.tooFast])
+        Self(.rateLimited, ServerText.withCenterText(knowledge.dialogue[.tooFast], "too_fast_help", knowledge))
     }
 }

@@ -13,6 +13,15 @@ enum ServerText {
         knowledge.dialogue[.goodbye]
     }
 
+    /// What to say when the server ends a chat for `reason`; with a callback form open (not yet confirmed), first
+    /// center.yaml's `request_not_sent`, so that nobody waits for a call that was never asked for.
+    static func bye(_ reason: ByeReason, _ knowledge: Knowledge, formOpen: Bool) -> String {
+        let text = bye(reason, knowledge)
+        guard formOpen, reason != .client, let notSent = knowledge.center.text("request_not_sent"), !notSent.isEmpty
+        else { return text }
+        return notSent + " " + text
+    }
+
     /// What to say when the server ends a chat for `reason`.
     static func bye(_ reason: ByeReason, _ knowledge: Knowledge) -> String {
         switch reason {
@@ -22,6 +31,12 @@ enum ServerText {
         case .shutdown: knowledge.dialogue[.shutdownClose]
         case .busy: busy(knowledge)
         }
+    }
+
+    /// `text`, then center.yaml's `key` (with its `{center.…}` filled) when the center writes one.
+    static func withCenterText(_ text: String, _ key: String, _ knowledge: Knowledge) -> String {
+        guard let more = knowledge.center.text(key), !more.isEmpty else { return text }
+        return text + " " + more
     }
 
     /// Said for a line longer than `maximum` bytes. The limit is in bytes of UTF-8, which is as many letters

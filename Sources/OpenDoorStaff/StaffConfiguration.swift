@@ -21,6 +21,9 @@ public struct StaffConfiguration: Sendable {
     public var refreshSeconds = 30
     /// How many days of counts the counts page shows, today included.
     public var countDays = 30
+    /// Which store the inbox reads, as shown at the foot of the page (a file path or a database URL without its
+    /// password), so that a console pointed at the wrong folder is seen for what it is; nothing shown when empty.
+    public var storeDescription = ""
     /// The clock (tests move it by hand).
     public var now: @Sendable () -> Date = { Date() }
 

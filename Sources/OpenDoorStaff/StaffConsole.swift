@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import Logging
+import NIOCore
 import OpenDoorKit
 import ServiceLifecycle
 import Synchronization
@@ -176,5 +177,27 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+}
+
+extension StaffConsole {
+    /// What to say when the console could not listen (`error` from running its application), as `serve` says it,
+    /// or nil when `error` is not about listening.
+    public static func listenFailure(_ error: any Error, host: String, port: Int, option: String = "--port") -> String? {
+        let reason: String
+        if let error = error as? IOError {
+            reason = String(cString: strerror(error.errnoCode))
+        } else if error is SocketAddressError {
+            reason = "the host is not an IP address or a name that resolves"
+        } else {
+            return nil
+        }
+        let said = "Could not listen on \(host):\(port) for the staff console: \(reason). "
+        guard (error as? IOError)?.errnoCode == EADDRINUSE else {
+            return said + "Check --host (an address of this machine, such as 127.0.0.1) and \(option)."
+        }
+        return said
+            + "Another program (perhaps another opendoor staff) may be using it: stop it, or choose another port "
+            + "with \(option)."
     }
 }

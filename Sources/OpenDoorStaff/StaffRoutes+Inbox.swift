@@ -58,7 +58,15 @@ extension StaffRoutes {
                 \(console.configuration.refreshSeconds) seconds.</span></p>
                 \(table)
                 \(history(changes, now: now))
+                \(storeLine)
                 """)
+    }
+
+    /// The store the inbox reads, named at the foot of the page.
+    private var storeLine: Markup {
+        let store = console.configuration.storeDescription
+        guard !store.isEmpty else { return "" }
+        return "<p class=\"muted\" id=\"store\">Requests are read from \(store).</p>"
     }
 
     private func row(_ request: CallbackRequest, now: Date, session: StaffSession?) -> Markup {

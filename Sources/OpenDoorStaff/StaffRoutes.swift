@@ -9,6 +9,10 @@ import OpenDoorKit
 struct StaffRoutes: Sendable {
     /// The session cookie's name.
     static let cookieName = "opendoor_staff"
+    /// The sign-in form's cookie: its token, sent back with the form (a double-submit token), so that showing the
+    /// form keeps nothing on the server. Anyone may ask for the form any number of times; a session is made only at
+    /// a successful sign-in.
+    static let signInCookieName = "opendoor_sign_in"
     /// The header a reverse proxy names the client in; read only from ``StaffConfiguration/trustedProxies``.
     static let forwardedFor = "X-Forwarded-For"
 
@@ -72,15 +76,28 @@ struct StaffRoutes: Sendable {
 
     // MARK: - Signing in
 
-    /// The sign-in form, with a session of its own that holds the form's token (created when missing).
+    /// The sign-in form. Its token goes in the form and in a cookie of its own (``signInCookieName``), which the
+    /// form must send back: nothing is kept on the server until someone signs in.
     func signInPage(context: StaffRequestContext, notice: String?, status: HTTPResponse.Status) -> Response {
-        let session: StaffSession
-        if let existing = context.sessions.session {
-            session = existing
-        } else {
-            session = StaffSession(account: nil, formToken: StaffSession.newToken())
-            context.sessions.createSession(session, expiresIn: .seconds(60 * 60))
+        let session = context.sessions.session ?? StaffSession(account: nil, formToken: StaffSession.newToken())
+        var response = signInForm(session, notice: notice, status: status)
+        if context.sessions.session == nil {
+            response.setCookie(
+                Cookie(
+                    name: Self.signInCookieName, value: session.formToken, maxAge: 60 * 60, path: "/sign-in",
+                    secure: console.configuration.secureCookies, httpOnly: true, sameSite: .strict))
         }
+        return response
+    }
+
+    /// Whether a sign-in form came back with its token: the session's, or the one in the form's own cookie.
+    func signInFormAccepted(_ request: Request, context: StaffRequestContext, token: String?) -> Bool {
+        if let session = context.sessions.session, session.accepts(token: token) { return true }
+        guard let cookie = request.cookies[Self.signInCookieName]?.value, cookie.utf8.count == 64 else { return false }
+        return StaffSession(account: nil, formToken: cookie).accepts(token: token)
+    }
+
+    private func signInForm(_ session: StaffSession, notice: String?, status: HTTPResponse.Status) -> Response {
         let noticeMarkup: Markup = notice.map { "<p class=\"notice\" role=\"alert\">\($0)</p>" } ?? ""
         return StaffPage.response(
             title: "Sign in — OpenDoor staff", section: nil, session: nil, status: status,
@@ -102,7 +119,7 @@ struct StaffRoutes: Sendable {
 
     func signIn(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let form = try await FormFields.read(request, context: context)
-        guard let session = context.sessions.session, session.accepts(token: form["token"]) else {
+        guard signInFormAccepted(request, context: context, token: form["token"]) else {
             return staleForm(context: context)
         }
         let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -132,6 +149,14 @@ struct StaffRoutes: Sendable {
             let locked = await throttle.failed(account: account, address: address)
             logger.notice("Sign-in failed", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
             if let locked {
+                // A warning, once per lockout: a staff member who can't sign in, or someone guessing, is for whoever
+                // runs OpenDoor to see without reading every notice.
+                logger.warning(
+                    "Sign-in paused after too many failures",
+                    metadata: [
+                        "account": "\(safeName(account))", "address": "\(address)",
+                        "until": "\(locked.formatted(.iso8601))",
+                    ])
                 return signInPage(context: context, notice: lockedNotice(locked), status: .tooManyRequests)
             }
             return signInPage(

@@ -82,7 +82,9 @@ extension OpenDoor.Callbacks {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: true)
             let marked: CallbackRequest?
+            let unchanged: Bool
             do {
+                unchanged = try await store.find(reference: reference)?.status == status
                 // Recorded in the audit like a change made in the staff console, as the system user who ran it.
                 if let audited = store as? any CallbackAuditStore {
                     marked = try await audited.mark(reference: reference, as: status, by: "shell:" + NSUserName())
@@ -101,7 +103,10 @@ extension OpenDoor.Callbacks {
                         + "`opendoor callbacks list` shows them.")
                 throw ExitCode(1)
             }
-            print("\(request.reference) is now \(request.status.rawValue).")
+            print(
+                unchanged
+                    ? "\(request.reference) is already \(request.status.rawValue); nothing changed."
+                    : "\(request.reference) is now \(request.status.rawValue).")
         }
     }
 
@@ -111,14 +116,18 @@ extension OpenDoor.Callbacks {
             abstract: "Delete callback requests older than the retention period.",
             discussion: """
                 A callback request is sensitive health information: keep it only as long as the center needs it.
-                The retention defaults to $OPENDOOR_RETENTION_DAYS, or 90 days.
+                The retention defaults to $OPENDOOR_RETENTION_DAYS, or 90 days (at least 1). Requests still new                 (nobody has called them back) are kept unless --include-new says otherwise.
                 """)
 
         @OptionGroup var data: DataOptions
         @OptionGroup var logging: LogOptions
 
-        @Option(help: "Delete requests created more than this many days ago.")
+        // Unconditional: "-5" is this option's value (refused as a number of days), not an unknown option.
+        @Option(parsing: .unconditional, help: "Delete requests created more than this many days ago (1 or more).")
         var olderThan: Int?
+
+        @Flag(help: "Also delete requests still new: nobody has called them back yet.")
+        var includeNew = false
 
         @Flag(help: "Delete without asking (for scripts and cron). Without a terminal, purge needs it.")
         var yes = false
@@ -137,11 +146,12 @@ extension OpenDoor.Callbacks {
         }
 
         func validate() throws {
-            if let olderThan, olderThan < 0 { throw ValidationError("--older-than is a number of days, 0 or more.") }
+            // 0 days would delete what arrived a minute ago: a retention is at least a day.
+            if let olderThan, olderThan < 1 { throw ValidationError("--older-than is a number of days, 1 or more.") }
             // A retention that can't be read never falls back to 90 days: deleting is not to be guessed at.
-            if olderThan == nil, let text = Self.environmentDays, (Int(text) ?? -1) < 0 {
+            if olderThan == nil, let text = Self.environmentDays, (Int(text) ?? -1) < 1 {
                 throw ValidationError(
-                    "$OPENDOOR_RETENTION_DAYS is “\(text)”; it must be a number of days, 0 or more (or unset for 90).")
+                    "$OPENDOOR_RETENTION_DAYS is “\(text)”; it must be a number of days, 1 or more (or unset for 90).")
             }
             if yes && dryRun { throw ValidationError("--dry-run deletes nothing; leave out --yes.") }
         }
@@ -150,13 +160,16 @@ extension OpenDoor.Callbacks {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: !dryRun)
             let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
-            let doomed = try await store.list(status: nil).filter { $0.created < cutoff }
+            let old = try await store.list(status: nil).filter { $0.created < cutoff }
+            let doomed = includeNew ? old : old.filter { $0.status != .new }
+            let keptNew = old.count - doomed.count
+            let kept = keptNew == 0 ? "" : " \(keptNew) still new (nobody has called them back) are kept; --include-new deletes them too."
             guard !doomed.isEmpty else {
-                print("No request in \(store.path) is older than \(days) day(s); nothing to delete.")
+                print("No request in \(store.path) older than \(days) day(s) is to be deleted; nothing to delete.\(kept)")
                 try? await store.close()
                 return
             }
-            print("These \(doomed.count) request(s) in \(store.path) are older than \(days) day(s):")
+            print("These \(doomed.count) request(s) in \(store.path) are older than \(days) day(s):\(kept)")
             print(CallbackReport.table(doomed), terminator: "")
             if dryRun {
                 print("Dry run: nothing was deleted.")
@@ -179,7 +192,7 @@ extension OpenDoor.Callbacks {
                     return
                 }
             }
-            let removed = try await store.purge(olderThan: cutoff)
+            let removed = try await store.purge(olderThan: cutoff, includingNew: includeNew)
             print("Deleted \(removed) request(s) older than \(days) day(s).")
             try? await store.close()
         }
@@ -191,8 +204,8 @@ extension OpenDoor.Callbacks {
             abstract: "Copy the whole store into one new file, safely while OpenDoor runs.",
             discussion: """
                 Uses SQLite's online backup: the copy is consistent even while visitors save requests. DEST is \
-                a new file (never overwritten), or an existing folder to put callbacks-YYYYMMDD-HHMMSS.sqlite \
-                in. The copy holds names and phone numbers: it is readable by its owner only; keep it as \
+                a new file (never overwritten), or an existing folder to put callbacks-YYYY-MM-DD-HHMMSS.sqlite \
+                in; a DEST ending in / is always a folder, and must exist. The copy holds names and phone numbers: it is readable by its owner only; keep it as \
                 carefully as the store. Restore by stopping OpenDoor and putting the copy in place as \
                 callbacks.sqlite.
                 """)
@@ -207,7 +220,17 @@ extension OpenDoor.Callbacks {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             var target = URL(fileURLWithPath: destination)
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let exists = FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory)
+            // "DIR/" names a folder: a missing one is an error, never a file called DIR (a nightly job's first
+            // backup would become that file, and every later one would fail on it).
+            if destination.hasSuffix("/") && !(exists && isDirectory.boolValue) {
+                printError(
+                    exists
+                        ? "No backup was written: \(target.path) is a file, not a folder. Give a folder, or a new file name without the /."
+                        : "No backup was written: the folder \(target.path) does not exist. Create it (mkdir -p \(target.path)) or give another.")
+                throw ExitCode(1)
+            }
+            if exists, isDirectory.boolValue {
                 let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
                     .replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "T", with: "-")
                     .replacingOccurrences(of: "Z", with: "")

@@ -80,7 +80,8 @@ extension OpenDoor.Callbacks {
                     throw ExitCode(1)
                 }
                 report = try await target.copy(
-                    try await source.list(status: nil), counts: try await Self.counts(of: source, named: name))
+                    try await source.list(status: nil), counts: try await Self.counts(of: source, named: name),
+                    changes: try await (source as? any CallbackAuditStore)?.statusChanges(limit: Int.max) ?? [])
             } catch let exit as ExitCode {
                 throw exit
             } catch {
@@ -94,7 +95,8 @@ extension OpenDoor.Callbacks {
             print(
                 "Copied \(report.copied) request(s) from \(source.path) to \(target.path); "
                     + "\(report.alreadyThere) were there already. Counts copied: \(report.replyCounts) replies, "
-                    + "\(report.crisisCounts) crisis replies and check-ins.")
+                    + "\(report.crisisCounts) crisis replies and check-ins. Status changes (who marked what, when) "
+                    + "copied: \(report.statusChanges); \(report.statusChangesAlreadyThere) were there already.")
             if !report.conflicts.isEmpty {
                 printError(
                     "\(report.conflicts.count) request(s) were not copied: the target holds other requests with "

@@ -158,6 +158,15 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// Exits 1, saying which folder was looked in and what chose it, unless the SQLite store's file is there: for
+    /// a command that must never start an empty store of its own (the staff console, whose empty inbox would look
+    /// like no one waiting while requests pile up in the right folder).
+    func requireExistingSQLite() throws {
+        let file = directory.appendingPathComponent(SQLiteCallbackStore.Configuration().fileName)
+        guard !FileManager.default.fileExists(atPath: file.path) else { return }
+        throw failure(CallbackStoreError.notFound(path: file.path))
+    }
+
     /// Prints why the store at this folder can't be used, and which folder that was; returns the exit. Only a
     /// store that isn't there is a reason to look in another folder: one found but unusable (read-only, full,
     /// locked) is named as found.
@@ -232,6 +241,8 @@ enum StoreLocation: Sendable {
 protocol StaffStore: CallbackStore {
     /// The file or database URL (without a password).
     var path: String { get }
+    /// Deletes requests created before `cutoff`; `new` ones only when `includingNew`.
+    func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int
 }
 
 extension SQLiteCallbackStore: StaffStore {}

@@ -24,6 +24,7 @@ extension OpenDoor {
                 knowledge = try Knowledge.load(from: options.directory)
             } catch {
                 printError(error.description)
+                options.sayWhereLookedIfMissing()
                 diagnostics += error.diagnostics
                 try Self.summarize(intents: nil, diagnostics, strict: strict)
                 return

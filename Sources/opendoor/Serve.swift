@@ -133,6 +133,7 @@ extension OpenDoor {
             let metrics = MetricsRegistry()
             metrics.bootstrap()
             let assistant = try options.loadAssistant()
+            assistant.knowledge.logLoaded(from: options.directory, logger: logger)
             let endpoint = try await bindMetrics(metrics, logger: logger)
             let notifier = try notify.notifier(logger: logger)
             let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
@@ -144,8 +145,13 @@ extension OpenDoor {
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
                 reloadAssistant: {
-                    guard let staff else { return try Self.loadAssistant(from: directory) }
+                    guard let staff else {
+                        let fresh = try Self.loadAssistant(from: directory)
+                        fresh.knowledge.logLoaded(from: directory, logger: logger)
+                        return fresh
+                    }
                     let (fresh, health) = try KnowledgeHealth.load(from: directory)
+                    fresh.knowledge.logLoaded(from: directory, logger: logger)
                     staff.replaceKnowledge(with: fresh, health: health)
                     return fresh
                 }, metrics: ServerMetrics())
@@ -161,7 +167,12 @@ extension OpenDoor {
                 try await ServiceGroup(configuration: group).run()
             } catch {
                 try? await console?.store.close()
-                throw error
+                // The chat's own ports say their failures themselves; the console's port is said the same way.
+                guard let staffPort,
+                    let said = StaffConsole.listenFailure(error, host: "127.0.0.1", port: staffPort, option: "--staff-port")
+                else { throw error }
+                printError(said)
+                throw ExitCode(1)
             }
             try? await console?.store.close()
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Logging
 import OpenDoorKit
@@ -15,7 +16,7 @@ extension OpenDoor {
                 Listens on 127.0.0.1:7462 by default; open http://127.0.0.1:7462/ and sign in with an account made by \
                 opendoor staff-user add NAME. Put it behind a TLS proxy to reach it from another computer, and pass \
                 --secure-cookies and --trusted-proxy PROXY-ADDRESS there (docs/STAFF.md). Uses the same data folder \
-                (or --store) as serve.
+                (or --store) as serve, and opens an existing store only (it never creates one).
                 """)
 
         @OptionGroup var options: KnowledgeOptions
@@ -57,12 +58,25 @@ extension OpenDoor {
             configuration.secureCookies = secureCookies
             configuration.refreshSeconds = refresh
             configuration.trustedProxies = try Self.trustedProxies(trustedProxies, option: "--trusted-proxy")
+            Self.warnIfExposed(host: host, secureCookies: secureCookies, option: "--secure-cookies")
             let (console, store) = try await Self.makeConsole(
                 knowledge: options, data: data, configuration: configuration, logger: logger)
             let host = host
             let application = console.makeService { port in
                 printError("Staff console at http://\(host):\(port)/")
             }
+            // `kill -HUP` reloads serve's knowledge; this console reads it only at start, and says so.
+            signal(SIGHUP, SIG_IGN)
+            let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+            hangup.setEventHandler {
+                logger.notice(
+                    """
+                    SIGHUP: opendoor staff reads the knowledge only at start; restart it to use an edited knowledge \
+                    (serve --staff-port reloads the console's on SIGHUP)
+                    """)
+            }
+            hangup.resume()
+            defer { hangup.cancel() }
             var group = ServiceGroupConfiguration(
                 services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             group.maximumGracefulShutdownDuration = .seconds(10)
@@ -70,9 +84,22 @@ extension OpenDoor {
                 try await ServiceGroup(configuration: group).run()
             } catch {
                 try? await store.close()
-                throw error
+                guard let said = StaffConsole.listenFailure(error, host: host, port: port) else { throw error }
+                printError(said)
+                throw ExitCode(1)
             }
             try? await store.close()
+        }
+
+        /// Says, on a host other than loopback without --secure-cookies, that passwords and the session cookie
+        /// would cross the network in clear text.
+        static func warnIfExposed(host: String, secureCookies: Bool, option: String) {
+            let loopback = host.hasPrefix("127.") || host == "::1" || host == "localhost"
+            guard !secureCookies, !loopback else { return }
+            printError(
+                "Warning: the staff console listens on \(host) over plain HTTP: passwords and the session cookie "
+                    + "cross the network in clear text. Keep 127.0.0.1 and put a TLS proxy in front (docs/STAFF.md), "
+                    + "and pass \(option) there.")
         }
 
         /// The proxies of `--trusted-proxy` (or `serve`'s `--staff-trusted-proxy`), checked.
@@ -94,6 +121,8 @@ extension OpenDoor {
             metricsText: @escaping @Sendable () async -> String = { "" }
         ) async throws -> (StaffConsole, any CallbackAuditStore) {
             let (folder, origin) = data.source
+            // An existing store only, as the callbacks commands: never an empty one made for a mistyped --data.
+            if case .sqlite = try data.location() { try data.requireExistingSQLite() }
             let accounts: StaffAccounts
             do {
                 accounts = try StaffAccounts.load(directory: data.directory)
@@ -118,8 +147,10 @@ extension OpenDoor {
                 health = loaded.1
             } catch {
                 printError("\(error)")
+                options.sayWhereLookedIfMissing()
                 throw ExitCode(1)
             }
+            assistant.knowledge.logLoaded(from: options.directory, logger: logger)
             let store: any CallbackAuditStore
             switch try data.location() {
             case .postgres:
@@ -137,6 +168,11 @@ extension OpenDoor {
             // console answers meanwhile, and the knowledge page says they are still being worked out.
             let report = KnowledgeHealthReport(health)
             report.show(health, checkingWith: assistant)
+            var configuration = configuration
+            let storePath =
+                (store as? any StaffStore)?.path
+                ?? data.directory.appendingPathComponent(SQLiteCallbackStore.Configuration().fileName).path
+            configuration.storeDescription = "\(storePath) (chosen by \(try data.location().origin))"
             let console = StaffConsole(
                 store: store, assistant: assistant, health: report, dataDirectory: data.directory,
                 configuration: configuration, metricsText: metricsText, logger: logger)

@@ -31,6 +31,13 @@ extension OpenDoor {
             @Argument(help: "The account's name: letters, digits, dots, dashes or underscores.")
             var name: String
 
+            @Flag(
+                help: ArgumentHelp(
+                    "Create the data folder if it isn't there yet (before serve has ever run). Without it, a "
+                        + "folder that isn't there is refused: a mistyped --data would otherwise hold accounts "
+                        + "nobody uses."))
+            var createFolder = false
+
             func validate() throws {
                 if !StaffAccounts.isValidName(name) {
                     throw ValidationError("Use 1 to 32 letters, digits, dots, dashes or underscores for the name.")
@@ -40,6 +47,16 @@ extension OpenDoor {
             func run() async throws {
                 let directory = data.directory
                 StaffUser.sayWhere(data)
+                var isFolder: ObjCBool = false
+                if !createFolder
+                    && !(FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder) && isFolder.boolValue)
+                {
+                    printError(
+                        "There is no data folder at \(directory.path) (chosen by \(data.source.origin)); nothing changed. "
+                            + "Check --data (or $OPENDOOR_DATA): the accounts belong in the folder that holds "
+                            + "callbacks.sqlite. To start a new one before opendoor serve has run, add --create-folder.")
+                    throw ExitCode(1)
+                }
                 guard let first = PasswordPrompt.read("Password for \(name): ") else {
                     printError("No password was given; nothing changed.")
                     throw ExitCode(1)

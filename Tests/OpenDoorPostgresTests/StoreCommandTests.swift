@@ -63,6 +63,10 @@ struct StoreCommandTests {
                 var saved: [CallbackRequest] = []
                 for name in ["Ana", "Ben", "Cy"] { saved.append(try await sqlite.save(Self.draft(name), channel: .web)) }
                 saved[1] = try #require(try await sqlite.mark(reference: saved[1].reference, as: .contacted))
+                saved[2] = try #require(try await sqlite.mark(reference: saved[2].reference, as: .contacted, by: "dana"))
+                saved[2] = try #require(try await sqlite.mark(reference: saved[2].reference, as: .closed, by: "sam"))
+                let audit = try await sqlite.statusChanges(limit: 100)
+                #expect(audit.count >= 2)
                 try await sqlite.addReplyCounts([
                     ReplyCount(day: "2026-12-01", intent: "hours", count: 7),
                     ReplyCount(day: "2026-12-02", intent: "fallback", topic: "insurance", count: 2),
@@ -74,6 +78,7 @@ struct StoreCommandTests {
                 #expect(first.status == 0, "\(first.error)")
                 #expect(first.output.contains("Copied 3 request(s)"), "\(first.output)")
                 #expect(first.output.contains("Counts copied: 9 replies, 1 crisis"), "\(first.output)")
+                #expect(first.output.contains("Status changes (who marked what, when) copied: \(audit.count);"), "\(first.output)")
                 // Counted by a server on PostgreSQL between the two copies: added to, never replaced.
                 let live = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
                 try await live.addReplyCounts([ReplyCount(day: "2026-12-01", intent: "hours", count: 1)])
@@ -81,12 +86,15 @@ struct StoreCommandTests {
                 let second = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:\(directory.path)", "--to", url])
                 #expect(second.status == 0, "\(second.error)")
                 #expect(second.output.contains("Copied 0 request(s)") && second.output.contains("3 were there already"))
+                #expect(second.output.contains("copied: 0; \(audit.count) were there already"), "\(second.output)")
 
                 let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
                 let copied = try await store.list(status: nil)
                 let replies = try await store.replyCounts(since: "")
                 let crises = try await store.crisisCounts(since: "")
+                let copiedAudit = try await store.statusChanges(limit: 100)
                 try await store.close()
+                #expect(copiedAudit == audit, "the audit copied once, newest first as in the source")
                 #expect(
                     replies == [
                         ReplyCount(day: "2026-12-01", intent: "hours", count: 8),

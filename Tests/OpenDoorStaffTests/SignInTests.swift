@@ -117,6 +117,40 @@ struct SignInTests {
         }
     }
 
+    @Test("showing the sign-in form keeps nothing on the server: thousands of GET /sign-in store no session")
+    func signInFormIsStateless() async throws {
+        let sessions = CountingPersistDriver()
+        try await withStaffConsole(sessions: sessions) { (_: StaffHarness, client: StaffClient) async throws in
+            for _ in 0..<2_000 {
+                client.forgetCookie()
+                #expect(try await client.get("/sign-in").status == .ok)
+            }
+            #expect(sessions.writeCount == 0)
+            // The form still works: its token comes back with its own cookie, and only then is a session made.
+            #expect(try await client.signIn().status == .seeOther)
+            #expect(sessions.writeCount == 1)
+            #expect(try await client.get("/").status == .ok)
+        }
+    }
+
+    @Test("a sign-in form whose cookie is missing or differs is refused")
+    func signInFormNeedsItsCookie() async throws {
+        try await withStaffConsole { _, client in
+            let page = try await client.get("/sign-in")
+            let token = try #require(StaffClient.token(in: page.text))
+            #expect(page.headers[values: .setCookie].contains { $0.contains("HttpOnly") && $0.contains("SameSite=Strict") })
+            client.forgetCookie()
+            let without = try await client.post(
+                "/sign-in", form: [("token", token), ("account", testAccount), ("password", testPassword)])
+            #expect(without.status == .forbidden)
+            _ = try await client.get("/sign-in")
+            let other = try await client.post(
+                "/sign-in", form: [("token", token), ("account", testAccount), ("password", testPassword)])
+            #expect(other.status == .forbidden, "another form's token")
+            #expect(try await client.get("/").status == .seeOther)
+        }
+    }
+
     @Test("a sign-in without the form's token is refused (CSRF)")
     func signInWithoutToken() async throws {
         try await withStaffConsole { _, client in
@@ -136,6 +170,7 @@ struct SignInTests {
             }
             let fifth = try await client.signIn(password: "wrong 5")
             #expect(fifth.status == .tooManyRequests)
+            #expect(harness.logs.all.filter { $0.contains("Sign-in paused") }.count == 1, "one warning per lockout")
             #expect(fifth.text.contains("Sign-in is paused"))
             #expect(try await client.signIn().status == .tooManyRequests)
             // Another name from the same address is refused too.

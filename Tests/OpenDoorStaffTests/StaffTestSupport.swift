@@ -40,6 +40,7 @@ struct StaffHarness: Sendable {
 /// (or `.live`: a real server on loopback, for what needs a peer address).
 func withStaffConsole(
     framework: TestingSetup = .router,
+    sessions: CountingPersistDriver = CountingPersistDriver(),
     configure: (inout StaffConfiguration) -> Void = { _ in },
     metricsText: @escaping @Sendable () async -> String = { "" },
     health: KnowledgeHealthReport = KnowledgeHealthReport(StaffFixtures.health),
@@ -60,7 +61,7 @@ func withStaffConsole(
             store: wrap(store), assistant: ShippedKnowledge.assistant, health: health,
             dataDirectory: directory, configuration: configuration, metricsText: metricsText,
             logger: logs.logger(label: "opendoor.staff.test"))
-        let app = Application(router: console.makeRouter(sessions: MemoryPersistDriver()))
+        let app = Application(router: console.makeRouter(sessions: sessions))
         let harness = StaffHarness(console: console, directory: directory, store: store, logs: logs, clock: clock)
         try await app.test(framework) { client in
             try await body(harness, StaffClient(client))
@@ -77,10 +78,11 @@ enum StaffFixtures {
         scores: [KnowledgeHealth.Score(file: "eval/visitors.tsv", messages: 377, accuracy: 0.899, fallbackRate: 0.96)])
 }
 
-/// A client that keeps the session cookie between requests, as a browser does.
+/// A client that keeps its cookies (the session's, the sign-in form's) between requests, as a browser does.
 final class StaffClient: Sendable {
     let client: any TestClientProtocol
-    private let cookie = Mutex<String?>(nil)
+    /// Each cookie as `name=value`, by name.
+    private let cookies = Mutex<[String: String]>([:])
 
     init(_ client: any TestClientProtocol) {
         self.client = client
@@ -94,10 +96,10 @@ final class StaffClient: Sendable {
         extraHeaders.withLock { $0[.init(StaffRoutes.forwardedFor)!] = value }
     }
 
-    /// The cookie sent with every request, as `name=value`.
-    var sessionCookie: String? { cookie.withLock { $0 } }
+    /// The session cookie sent with every request, as `name=value`.
+    var sessionCookie: String? { cookies.withLock { $0[StaffRoutes.cookieName] } }
 
-    func forgetCookie() { cookie.withLock { $0 = nil } }
+    func forgetCookie() { cookies.withLock { $0 = [:] } }
 
     @discardableResult
     func get(_ uri: String) async throws -> TestResponse {
@@ -125,14 +127,16 @@ final class StaffClient: Sendable {
 
     private func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> TestResponse {
         var headers = extraHeaders.withLock { $0 }
-        if let cookie = sessionCookie { headers[.cookie] = cookie }
+        let jar = cookies.withLock { $0 }
+        if !jar.isEmpty { headers[.cookie] = jar.keys.sorted().compactMap { jar[$0] }.joined(separator: "; ") }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.executeRequest(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         for header in response.headers[values: .setCookie] {
             let pair = String(header.prefix { $0 != ";" })
-            if pair.hasPrefix(StaffRoutes.cookieName + "=") {
-                cookie.withLock { $0 = pair }
+            let name = String(pair.prefix { $0 != "=" })
+            if [StaffRoutes.cookieName, StaffRoutes.signInCookieName].contains(name) {
+                cookies.withLock { $0[name] = pair }
             }
         }
         return response
@@ -164,4 +168,37 @@ struct AuditOnlyStore: ForwardingCallbackStore, CallbackAuditStore {
         try await base.mark(reference: reference, as: status, by: staff)
     }
     func statusChanges(limit: Int) async throws -> [CallbackStatusChange] { try await base.statusChanges(limit: limit) }
+}
+
+/// The console's in-memory session store, counting what is written to it.
+final class CountingPersistDriver: PersistDriver, Sendable {
+    private let memory = MemoryPersistDriver()
+    private let writes = Atomic<Int>(0)
+
+    /// Sessions created or written so far.
+    var writeCount: Int { writes.load(ordering: .relaxed) }
+
+    func run() async throws { try await memory.run() }
+
+    func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        writes.add(1, ordering: .relaxed)
+        try await memory.create(key: key, value: value, expires: expires)
+    }
+
+    func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        writes.add(1, ordering: .relaxed)
+        try await memory.set(key: key, value: value, expires: expires)
+    }
+
+    func get<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> Object? {
+        try await memory.get(key: key, as: type)
+    }
+
+    func getWithTTL<Object: Codable & Sendable>(
+        key: String, as type: Object.Type
+    ) async throws -> (object: Object, ttl: Duration?)? {
+        try await memory.getWithTTL(key: key, as: type)
+    }
+
+    func remove(key: String) async throws { try await memory.remove(key: key) }
 }

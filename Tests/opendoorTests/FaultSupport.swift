@@ -37,7 +37,7 @@ final class OpenDoorProcess: @unchecked Sendable {
         }
         process.executableURL = Self.binary
         process.currentDirectoryURL = directory ?? Self.root
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "OPENDOOR_DATA" }
+        process.environment = ProcessInfo.processInfo.environment.filter { !["OPENDOOR_DATA", "OPENDOOR_KNOWLEDGE"].contains($0.key) }
         process.arguments = arguments + (knowledge ? ["--knowledge", Self.knowledge.path] : [])
         process.standardInput = input
         process.standardOutput = output

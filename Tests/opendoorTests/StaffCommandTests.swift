@@ -15,15 +15,21 @@ struct StaffCommandTests {
         return url
     }
 
-    /// A store in `data` with `count` requests.
-    static func makeStore(_ data: URL, count: Int) async throws -> [String] {
+    /// A store in `data` with `count` requests, made `daysAgo` days ago, marked `status`.
+    static func makeStore(
+        _ data: URL, count: Int, daysAgo: Double = 0, status: CallbackStatus = .new
+    ) async throws -> [String] {
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let store = try SQLiteCallbackStore(directory: data, logger: quiet)
+        var configuration = SQLiteCallbackStore.Configuration()
+        configuration.now = { Date().addingTimeInterval(-daysAgo * 86_400) }
+        let store = try SQLiteCallbackStore(directory: data, configuration: configuration, logger: quiet)
         var references: [String] = []
         for number in 0..<count {
             let phone = PhoneNumber(e164: "+1470555\(String(format: "%04d", number))", extensionDigits: nil)!
             let draft = CallbackDraft(name: nil, phone: phone, bestTime: .morning, voicemailOK: false)
-            references.append(try await store.save(draft, channel: .web).reference)
+            let reference = try await store.save(draft, channel: .web).reference
+            if status != .new { _ = try await store.mark(reference: reference, as: status) }
+            references.append(reference)
         }
         try await store.close()
         return references
@@ -59,8 +65,8 @@ struct StaffCommandTests {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
-        let references = try await Self.makeStore(data, count: 3)
-        let purge = ["callbacks", "purge", "--older-than", "0", "--data", data.path]
+        let references = try await Self.makeStore(data, count: 3, daysAgo: 3, status: .contacted)
+        let purge = ["callbacks", "purge", "--older-than", "2", "--data", data.path]
 
         let dry = try OpenDoorProcess.run(purge + ["--dry-run"])
         #expect(dry.status == 0, "\(dry.error)")
@@ -80,15 +86,54 @@ struct StaffCommandTests {
         #expect(!references.contains { after.output.contains($0) })
     }
 
+    @Test("purge keeps requests nobody has called back unless --include-new, and refuses a retention under a day")
+    func purgeKeepsNew() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let waiting = try await Self.makeStore(data, count: 2, daysAgo: 5)
+        let called = try await Self.makeStore(data, count: 1, daysAgo: 5, status: .contacted)
+        let purge = ["callbacks", "purge", "--older-than", "1", "--data", data.path]
+
+        let kept = try OpenDoorProcess.run(purge + ["--yes"])
+        #expect(kept.status == 0, "\(kept.error)")
+        #expect(kept.output.contains("Deleted 1 request(s)"), "\(kept.output)")
+        #expect(kept.output.contains("2 still new"), "\(kept.output)")
+        let listed = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output
+        #expect(waiting.allSatisfy { listed.contains($0) } && !listed.contains(called[0]), "\(listed)")
+
+        let all = try OpenDoorProcess.run(purge + ["--yes", "--include-new"])
+        #expect(all.output.contains("Deleted 2 request(s)"), "\(all.output)")
+
+        for days in ["0", "-5"] {
+            let refused = try OpenDoorProcess.run(["callbacks", "purge", "--older-than", days, "--data", data.path])
+            #expect(refused.status == 64)
+            #expect(refused.error.contains("--older-than is a number of days, 1 or more"), "\(refused.error)")
+        }
+    }
+
+    @Test("marking a request with the status it has says nothing changed")
+    func markUnchanged() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let references = try await Self.makeStore(data, count: 1)
+        let same = try OpenDoorProcess.run(["callbacks", "mark", references[0], "new", "--data", data.path])
+        #expect(same.status == 0, "\(same.error)")
+        #expect(same.output.contains("\(references[0]) is already new; nothing changed."), "\(same.output)")
+        let changed = try OpenDoorProcess.run(["callbacks", "mark", references[0], "contacted", "--data", data.path])
+        #expect(changed.output.contains("\(references[0]) is now contacted."), "\(changed.output)")
+    }
+
     @Test("purge at a terminal deletes only on the word yes; a retention it can't read is an error, not 90 days")
     func purgeTakesOnlyYes() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
-        let references = try await Self.makeStore(data, count: 2)
+        let references = try await Self.makeStore(data, count: 2, daysAgo: 3, status: .closed)
 
         // `script` gives the command a terminal, and types what it reads from its own input.
-        let command = [OpenDoorProcess.binary.path, "callbacks", "purge", "--older-than", "0", "--data", data.path]
+        let command = [OpenDoorProcess.binary.path, "callbacks", "purge", "--older-than", "2", "--data", data.path]
         let terminal = Process()
         terminal.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         terminal.arguments = ["-qec", command.joined(separator: " "), "/dev/null"]
@@ -143,7 +188,42 @@ struct StaffCommandTests {
         let dated = try OpenDoorProcess.run(["callbacks", "backup", folder.path, "--data", data.path])
         #expect(dated.status == 0, "\(dated.error)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        #expect(names.contains { $0.hasPrefix("callbacks-") && $0.hasSuffix(".sqlite") }, "\(names)")
+        #expect(names.contains { $0.wholeMatch(of: /callbacks-\d{4}-\d{2}-\d{2}-\d{6}\.sqlite/) != nil }, "\(names)")
+    }
+
+    @Test("backup DIR/ means a folder: a missing one is an error and nothing is written")
+    func backupTrailingSlash() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        _ = try await Self.makeStore(data, count: 1)
+        let missing = folder.appendingPathComponent("backups")
+        let refused = try OpenDoorProcess.run(["callbacks", "backup", missing.path + "/", "--data", data.path])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("the folder \(missing.path) does not exist"), "\(refused.error)")
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+
+        try FileManager.default.createDirectory(at: missing, withIntermediateDirectories: false)
+        let written = try OpenDoorProcess.run(["callbacks", "backup", missing.path + "/", "--data", data.path])
+        #expect(written.status == 0, "\(written.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: missing.path).count == 1)
+    }
+
+    @Test("without --knowledge or $OPENDOOR_KNOWLEDGE, only ./Knowledge is tried: elsewhere a clear error, never the build tree's")
+    func noHiddenKnowledgeFallback() throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for command in [["ask", "i want to kill myself"], ["lint"], ["serve", "--port", "0", "--json-port", "0"]] {
+            let result = try OpenDoorProcess.run(command, directory: folder)
+            #expect(result.status == 1, "\(command): \(result.output)")
+            #expect(!result.output.contains("Carter"), "answered from some other knowledge: \(result.output)")
+            #expect(
+                result.error.contains("Looked for the knowledge in \(folder.appendingPathComponent("Knowledge").path) "
+                    + "(chosen by the default, ./Knowledge in the current folder)"), "\(command): \(result.error)")
+        }
+        // Run from a folder that has ./Knowledge (the repository's root, as the README says), it is found.
+        let here = try OpenDoorProcess.run(["ask", "what are your hours"])
+        #expect(here.status == 0, "\(here.error)")
     }
 
     @Test("messages blame what is wrong: the backup's destination, a missing knowledge folder, a host, a second password line")

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import OpenDoorSQLite
 import OpenDoorTestSupport
 import Testing
 
@@ -17,7 +19,7 @@ struct StaffConsoleCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
         let added = try OpenDoorProcess.run(
-            ["staff-user", "add", "dana", "--data", data.path], input: "a long password\na long password\n")
+            ["staff-user", "add", "dana", "--data", data.path, "--create-folder"], input: "a long password\na long password\n")
         #expect(added.status == 0, "\(added.error)")
         #expect(added.output.contains("Added dana."))
         #expect(added.error.contains("Staff accounts: \(data.path)/staff-users (data folder chosen by --data)"))
@@ -41,12 +43,13 @@ struct StaffConsoleCommandTests {
     }
 
     @Test("a password file others may read stops staff-user and staff with the command that fixes it")
-    func wrongPermissions() throws {
+    func wrongPermissions() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
+        try await Self.makeStore(in: data)
         _ = try OpenDoorProcess.run(
-            ["staff-user", "add", "dana", "--data", data.path], input: "a long password\na long password\n")
+            ["staff-user", "add", "dana", "--data", data.path, "--create-folder"], input: "a long password\na long password\n")
         let file = data.appendingPathComponent("staff-users")
         chmod(file.path, 0o644)
         for command in [["staff-user", "list"], ["staff", "--port", "0", "--knowledge", OpenDoorProcess.knowledge.path]] {
@@ -76,15 +79,96 @@ struct StaffConsoleCommandTests {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
+        try await Self.makeStore(in: data)
         let console = try OpenDoorProcess(["staff", "--port", "0", "--data", data.path])
         let announced = try #require(console.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(console.errorOutput)")
         #expect(console.errorOutput.contains("No staff accounts yet"))
+        #expect(console.errorOutput.contains("knowledge loaded"), "\(console.errorOutput)")
+        #expect(console.errorOutput.contains("center=The Carter Treatment Center"), "\(console.errorOutput)")
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
         #expect(try await Self.fetch(port: port, path: "/health").status == 200)
         let inbox = try await Self.fetch(port: port, path: "/")
         #expect(inbox.status == 303)
         console.stop(SIGTERM)
         #expect(console.process.terminationStatus == 0, "\(console.errorOutput)")
+    }
+
+    /// An empty callback store in `folder`, as `serve` leaves it.
+    static func makeStore(in folder: URL) async throws {
+        let store = try SQLiteCallbackStore(directory: folder, logger: Logger(label: "test"))
+        try await store.close()
+    }
+
+    @Test("staff on a port in use says so as serve does, not in NIO's words")
+    func portInUse() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        try await Self.makeStore(in: data)
+        let first = try OpenDoorProcess(["staff", "--port", "0", "--data", data.path])
+        let announced = try #require(first.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(first.errorOutput)")
+        let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
+        let second = try OpenDoorProcess.run(
+            ["staff", "--port", "\(port)", "--data", data.path, "--knowledge", OpenDoorProcess.knowledge.path])
+        #expect(second.status == 1)
+        #expect(
+            second.error.contains("Could not listen on 127.0.0.1:\(port) for the staff console: Address already in use."),
+            "\(second.error)")
+        #expect(second.error.contains("choose another port with --port"))
+        #expect(!second.error.contains("errno"), "\(second.error)")
+        first.stop(SIGTERM)
+    }
+
+    @Test("staff on an address beyond loopback without --secure-cookies warns that passwords would travel in clear text")
+    func warnsBeyondLoopback() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        try await Self.makeStore(in: data)
+        // A documentation address (TEST-NET-1) no machine has: the warning comes, then listening fails.
+        let exposed = try OpenDoorProcess.run(
+            ["staff", "--host", "192.0.2.1", "--port", "0", "--data", data.path, "--knowledge",
+             OpenDoorProcess.knowledge.path])
+        #expect(exposed.error.contains("Warning: the staff console listens on 192.0.2.1 over plain HTTP"), "\(exposed.error)")
+        #expect(exposed.error.contains("put a TLS proxy in front"))
+        #expect(exposed.status == 1)
+        #expect(exposed.error.contains("Could not listen on 192.0.2.1:0 for the staff console"), "\(exposed.error)")
+        let secure = try OpenDoorProcess.run(
+            ["staff", "--host", "192.0.2.1", "--port", "0", "--secure-cookies", "--data", data.path, "--knowledge",
+             OpenDoorProcess.knowledge.path])
+        #expect(!secure.error.contains("Warning"), "\(secure.error)")
+    }
+
+    @Test("staff opens an existing store only: a mistyped --data is refused with the folder and what chose it")
+    func staffRefusesMissingStore() throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let typo = folder.appendingPathComponent("dtaa")
+        let result = try OpenDoorProcess.run(["staff", "--port", "0", "--data", typo.path])
+        #expect(result.status == 1)
+        #expect(result.error.contains("\(typo.path)/callbacks.sqlite"), "\(result.error)")
+        #expect(result.error.contains("chosen by --data"), "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: typo.path), "nothing was created")
+    }
+
+    @Test("staff-user add refuses a data folder that isn't there unless --create-folder asks for it")
+    func staffUserRefusesMissingFolder() throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let typo = folder.appendingPathComponent("dtaa")
+        let refused = try OpenDoorProcess.run(
+            ["staff-user", "add", "dana", "--data", typo.path], input: "a long password\na long password\n")
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("There is no data folder at \(typo.path)"), "\(refused.error)")
+        #expect(refused.error.contains("--create-folder"))
+        #expect(!FileManager.default.fileExists(atPath: typo.path), "nothing was created")
+        let created = try OpenDoorProcess.run(
+            ["staff-user", "add", "dana", "--data", typo.path, "--create-folder"],
+            input: "a long password\na long password\n")
+        #expect(created.status == 0, "\(created.error)")
+        let again = try OpenDoorProcess.run(
+            ["staff-user", "add", "sam", "--data", typo.path], input: "a long password\na long password\n")
+        #expect(again.status == 0, "an existing folder needs no flag: \(again.error)")
     }
 
     @Test("serve --staff-port runs the console in the server's process, with the server's metrics at /metrics")
@@ -122,7 +206,7 @@ struct StaffConsoleCommandTests {
         let knowledge = folder.appendingPathComponent("Knowledge")
         try FileManager.default.copyItem(at: OpenDoorProcess.knowledge, to: knowledge)
         let added = try OpenDoorProcess.run(
-            ["staff-user", "add", "dana", "--data", data.path], input: "a long password\na long password\n")
+            ["staff-user", "add", "dana", "--data", data.path, "--create-folder"], input: "a long password\na long password\n")
         #expect(added.status == 0, "\(added.error)")
         let server = try OpenDoorProcess(
             ["serve", "--knowledge", knowledge.path, "--data", data.path, "--no-text", "--json-port", "0",
@@ -131,6 +215,8 @@ struct StaffConsoleCommandTests {
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
         _ = server.waitForError(matching: #"json_port=\d+"#)
         var session = try await ConsoleSession.signIn(port: port, account: "dana", password: "a long password")
+        let inbox = try await session.get("/")
+        #expect(inbox.contains("Requests are read from \(data.path)/callbacks.sqlite (chosen by --data)."), "\(inbox)")
         let old = "Relapse is a common part of many people’s healing process."
         #expect(try await session.tryMessage("what if i relapsed").contains(old))
 
@@ -138,8 +224,16 @@ struct StaffConsoleCommandTests {
         let text = try String(contentsOf: faq, encoding: .utf8)
         try text.replacingOccurrences(of: old, with: "A reloaded answer about relapse.")
             .write(to: faq, atomically: true, encoding: .utf8)
+        // The log says which folder and which center the service answers from, at start and after each reload.
+        #expect(server.errorOutput.contains("knowledge loaded"), "\(server.errorOutput)")
+        #expect(server.errorOutput.contains(knowledge.standardizedFileURL.path), "\(server.errorOutput)")
+        let center = knowledge.appendingPathComponent("center.yaml")
+        try String(contentsOf: center, encoding: .utf8)
+            .replacingOccurrences(of: "name: The Carter Treatment Center", with: "name: Oak House")
+            .write(to: center, atomically: true, encoding: .utf8)
         kill(server.process.processIdentifier, SIGHUP)
         #expect(server.waitForError(matching: "knowledge reloaded") != nil, "\(server.errorOutput)")
+        #expect(server.waitForError(matching: "center=Oak House .*knowledge loaded") != nil, "\(server.errorOutput)")
         let reloaded = try await session.tryMessage("what if i relapsed")
         #expect(reloaded.contains("A reloaded answer about relapse."), "\(reloaded)")
         #expect(try await session.get("/knowledge").contains("Still being checked"), "the reloaded knowledge's lint")

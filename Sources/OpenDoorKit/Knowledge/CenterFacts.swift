@@ -18,6 +18,26 @@ public struct CenterFacts: Sendable, Hashable {
     /// The center's phone number as people read it, e.g. "(470) 284-1834".
     public var phone: String { values["phone"] ?? "" }
 
+    /// What is wrong with a fact's value, for the loader to report at its line; nil when nothing is.
+    ///
+    /// `phone` must read as a number a visitor can dial (the engine's own parsing, as for a callback number):
+    /// it is in every crisis reply, and a typo there would send people nowhere.
+    public static func problem(key: String, value: String) -> String? {
+        guard key == "phone" else { return nil }
+        let words = value.lowercased().split { !$0.isLetter }
+        guard PhoneNumber.parse(value) != nil, words.allSatisfy({ ["ext", "x", "extension"].contains($0) }) else {
+            return "`phone` must be a phone number people can dial, like `(470) 284-1834` "
+                + "(or `(470) 284-1834 ext. 12`); replies give it to visitors, in a crisis too."
+        }
+        return nil
+    }
+
+    /// A fact's text with `{center.KEY}` filled in, or nil when center.yaml doesn't write it: for the server's
+    /// own notices, which another center may leave out (the notice is then said without it).
+    public func text(_ key: String) -> String? {
+        values[key].map(fill)
+    }
+
     /// Fills every `{center.KEY}` in a text, or names the keys that are not defined.
     public func render(_ template: String) -> Result<String, UndefinedFacts> {
         // Most texts name no fact at all; searching them for one costs more than this check.

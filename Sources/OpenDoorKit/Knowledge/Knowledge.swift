@@ -47,19 +47,14 @@ public struct Knowledge: Sendable {
         return try loader.load()
     }
 
-    /// Where to find the knowledge when none is named: `$OPENDOOR_KNOWLEDGE`, then `./Knowledge`,
-    /// then the `Knowledge` folder of the source tree this binary was built from.
+    /// Where to find the knowledge when none is named: `$OPENDOOR_KNOWLEDGE`, else `Knowledge` in the current
+    /// folder, whether or not it is there (a missing folder is the loader's clear error, never a quiet answer from
+    /// some other center's knowledge, such as the source tree this binary was built from).
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let path = environment["OPENDOOR_KNOWLEDGE"], !path.isEmpty {
             return URL(fileURLWithPath: path, isDirectory: true)
         }
-        let local = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Knowledge")
-        if FileManager.default.fileExists(atPath: local.appendingPathComponent("center.yaml").path) {
-            return local
-        }
-        // Sources/OpenDoorKit/Knowledge/Knowledge.swift → the package root.
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { root.deleteLastPathComponent() }
-        return root.appendingPathComponent("Knowledge", isDirectory: true)
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            .appendingPathComponent("Knowledge", isDirectory: true)
     }
 }

@@ -157,16 +157,20 @@ struct KnowledgeLoader {
             return CenterFacts(values: [:])
         }
         var values: [String: String] = [:]
+        var written: Set<String> = []
         for (key, value) in mapping {
             guard let name = key.string, !name.isEmpty else {
                 reader.error(key, "A key in center.yaml is not a plain word.")
                 continue
             }
+            written.insert(name)
             if let text = reader.text(value, key: name, in: key, required: true) {
                 values[name] = text
+                if let problem = CenterFacts.problem(key: name, value: text) { reader.error(value, problem) }
             }
         }
-        for key in CenterFacts.requiredKeys where values[key] == nil {
+        // A key written but empty or not text has had its error above: "has no" would contradict it.
+        for key in CenterFacts.requiredKeys where values[key] == nil && !written.contains(key) {
             reader.error(node, "center.yaml has no `\(key)`. Add `\(key): …`; replies name it.")
         }
         return CenterFacts(values: values)

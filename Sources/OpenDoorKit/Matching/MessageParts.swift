@@ -52,12 +52,22 @@ public struct MessageParts: Sendable, Hashable {
     public init(_ text: String) {
         var parts: [Part] = []
         var sentenceCount = 0
-        for (sentence, asks) in Self.sentences(of: text) {
+        // Nearly every message is plain text: one Unicode scalar per character. It is read by its bytes, which
+        // gives the same parts as reading it by characters without grapheme breaking on every letter.
+        let plain = PlainText.holds(text)
+        for (sentence, asks) in plain ? PlainText.sentences(of: text) : Self.sentences(of: text) {
             var first = true
-            for clause in sentence.split(separator: ",", omittingEmptySubsequences: true) {
-                for (index, piece) in Self.questionsJoined(in: clause).enumerated() {
-                    let trimmed = piece.trimmedClause()
-                    guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+            let clauses =
+                plain
+                ? PlainText.clauses(of: sentence) : sentence.split(separator: ",", omittingEmptySubsequences: true)
+            for clause in clauses {
+                let pieces = Self.questionsJoined(in: clause, words: plain ? PlainText.words(of: clause) : nil)
+                for (index, piece) in pieces.enumerated() {
+                    let trimmed = plain ? PlainText.trimmedClause(piece) : piece.trimmedClause()
+                    guard
+                        plain
+                            ? PlainText.hasLetterOrDigit(trimmed) : trimmed.contains(where: { $0.isLetter || $0.isNumber })
+                    else { continue }
                     // A question joined by "and" starts a question of its own.
                     let starts = first || index > 0
                     parts.append(
@@ -122,18 +132,12 @@ public struct MessageParts: Sendable, Hashable {
     /// medicaid" is "can i come back" and "and do they take medicaid". The question must open with a question
     /// word that isn't a relative one ("and when i do", "and which"), a yes/no one with its subject ("and do
     /// they", not "and did drugs"), and each piece keep two words or more.
-    static func questionsJoined(in clause: Substring) -> [Substring] {
-        var words: [(range: Range<Substring.Index>, word: String)] = []
-        var start: Substring.Index?
-        for i in clause.indices {
-            if clause[i].isWhitespace {
-                if let s = start { words.append((s..<i, clause[s..<i].lowercased().filter(\.isLetter))) }
-                start = nil
-            } else if start == nil {
-                start = i
-            }
-        }
-        if let s = start { words.append((s..<clause.endIndex, clause[s...].lowercased().filter(\.isLetter))) }
+    ///
+    /// `words` are the clause's words when already read (``PlainText/words(of:)``), else they are read here.
+    static func questionsJoined(
+        in clause: Substring, words known: [(range: Range<Substring.Index>, word: String)]? = nil
+    ) -> [Substring] {
+        let words = known ?? Self.words(of: clause)
         guard words.count >= 5 else { return [clause] }
         var pieces: [Substring] = []
         var pieceStart = clause.startIndex
@@ -155,6 +159,22 @@ public struct MessageParts: Sendable, Hashable {
         }
         pieces.append(clause[pieceStart...])
         return pieces
+    }
+
+    /// The whitespace-separated words of a clause, each with its letters lowercased (nothing else kept).
+    static func words(of clause: Substring) -> [(range: Range<Substring.Index>, word: String)] {
+        var words: [(range: Range<Substring.Index>, word: String)] = []
+        var start: Substring.Index?
+        for i in clause.indices {
+            if clause[i].isWhitespace {
+                if let s = start { words.append((s..<i, clause[s..<i].lowercased().filter(\.isLetter))) }
+                start = nil
+            } else if start == nil {
+                start = i
+            }
+        }
+        if let s = start { words.append((s..<clause.endIndex, clause[s...].lowercased().filter(\.isLetter))) }
+        return words
     }
 
     /// Question words that open a question by themselves after "and" ("and how long is it").

@@ -1,7 +1,10 @@
 import Yams
 
 /// Finds the line of a place in the YAML text, from Yams' node marks, or by the key's text as a fallback.
-struct SafetyFileLocator {
+struct SafetyFileLocator: @unchecked Sendable {
+    // @unchecked: Yams' nodes are not Sendable (a tag resolves its name lazily, on comparing or hashing nodes).
+    // A locator only reads key strings, items and marks, which resolve nothing, so two threads may share one.
+
     private let yaml: String
     private let root: Node?
 

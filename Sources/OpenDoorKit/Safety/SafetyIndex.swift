@@ -42,6 +42,9 @@ struct SafetyIndex: Sendable {
         var endOpener: Int32
         /// The end of a sentence or clause (`$`), not a word.
         var isEnd: Bool
+        /// The openers as bits `1 << (id & 63)`: a word whose ids share none of these bits (``Words/masks``) opens no
+        /// choice, which one AND says before `mayOpen` compares ids.
+        var openerMask: UInt64 = 0
     }
 
     /// What a pattern is for.
@@ -86,6 +89,8 @@ struct SafetyIndex: Sendable {
         var ends: [Int32] = []
         /// Each word's number value, or -1.
         var numbers: [Int32] = []
+        /// Per word, its ids as bits `1 << (id & 63)` (see ``Slot/openerMask``).
+        var masks: [UInt64] = []
         /// The index of each word that starts a sentence after the first.
         var sentenceStarts: [Int32] = []
         /// The index of each word after a comma, colon, bracket or dash inside a sentence.
@@ -97,6 +102,19 @@ struct SafetyIndex: Sendable {
             atoms.reserveCapacity(capacity * 2)
             ends.reserveCapacity(capacity)
             numbers.reserveCapacity(capacity)
+            masks.reserveCapacity(capacity)
+        }
+
+        /// Ends the word whose ids were appended to `atoms` since the last one ended.
+        @inline(__always)
+        mutating func endWord(number: Int32) {
+            var mask: UInt64 = 0
+            for position in (ends.last.map(Int.init) ?? 0)..<atoms.count {
+                mask |= 1 << UInt64(truncatingIfNeeded: (atoms[position] >> 1) & 63)
+            }
+            ends.append(Int32(atoms.count))
+            numbers.append(number)
+            masks.append(mask)
         }
 
         /// Where word `index`'s ids start in `atoms`.
@@ -295,7 +313,7 @@ struct SafetyIndex: Sendable {
         // The same choices (a list, `my_self|him_self`) come back in many patterns, and the parser hands each
         // one out as the same array: each is compiled once, found by where the array keeps its elements (the
         // rules hold every array while this runs, so an address can't be reused for other choices).
-        typealias Choices = (first: Int32, end: Int32, firstOpener: Int32, endOpener: Int32)
+        typealias Choices = (first: Int32, end: Int32, firstOpener: Int32, endOpener: Int32, openerMask: UInt64)
         var compiledChoices: [UnsafeRawPointer: Choices] = [:]
         func compileChoices(_ choices: [[SafetyPattern.Term]]) -> Choices {
             let address = choices.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
@@ -309,11 +327,12 @@ struct SafetyIndex: Sendable {
                 let opener = terms[Int(alternatives[alternatives.count - 1].firstTerm)]
                 if opener.kind == 2 { anyNumber = true } else { opening.append(opener.atom) }
             }
-            var compiled: Choices = (first, Int32(alternatives.count), -1, -1)
+            var compiled: Choices = (first, Int32(alternatives.count), -1, -1, 0)
             if !anyNumber {
                 compiled.firstOpener = Int32(openers.count)
                 openers += Set(opening).sorted()
                 compiled.endOpener = Int32(openers.count)
+                for opener in opening { compiled.openerMask |= 1 << UInt64(truncatingIfNeeded: opener & 63) }
             }
             if let address { compiledChoices[address] = compiled }
             return compiled
@@ -330,7 +349,8 @@ struct SafetyIndex: Sendable {
                     Slot(
                         firstAlternative: choices.first, endAlternative: choices.end,
                         gapBefore: Int32(slot.gapBefore), isOptional: slot.isOptional,
-                        firstOpener: choices.firstOpener, endOpener: choices.endOpener, isEnd: slot.isEnd))
+                        firstOpener: choices.firstOpener, endOpener: choices.endOpener, isEnd: slot.isEnd,
+                        openerMask: choices.openerMask))
             }
             patterns.append(
                 Pattern(kind: kind, firstSlot: firstSlot, endSlot: Int32(slots.count), firstUnless: 0, endUnless: 0))
@@ -548,8 +568,7 @@ struct SafetyIndex: Sendable {
                 words.atoms.removeSubrange(mark...)
                 for canonical in spellingWords[Int(spellingStart[spelling])..<Int(spellingStart[spelling + 1])] {
                     words.atoms += spellingAtoms[Int(canonical.firstAtom)..<Int(canonical.endAtom)]
-                    words.ends.append(Int32(words.atoms.count))
-                    words.numbers.append(canonical.number)
+                    words.endWord(number: canonical.number)
                 }
                 return
             }
@@ -566,8 +585,7 @@ struct SafetyIndex: Sendable {
         {
             appendTypoMatches(word.bytes, to: &words, from: mark)
         }
-        words.ends.append(Int32(words.atoms.count))
-        words.numbers.append(number)
+        words.endWord(number: number)
     }
 
     /// Adds the pattern words one edit (insert, delete, replace, swap neighbours) away from `bytes`,
@@ -714,7 +732,10 @@ struct SafetyIndex: Sendable {
         let last = min(position + window, passage.upper - 1)
         let filtered = current.firstOpener >= 0
         while index <= last {
-            if filtered && !mayOpen(index, Int(current.firstOpener), Int(current.endOpener), passage.words) {
+            if filtered
+                && (passage.words.masks[index] & current.openerMask == 0
+                    || !mayOpen(index, Int(current.firstOpener), Int(current.endOpener), passage.words))
+            {
                 index += 1
                 continue
             }
@@ -760,18 +781,34 @@ struct SafetyIndex: Sendable {
 
     /// Whether `pattern` matches anywhere in the passage.
     private func isFound(_ pattern: Int, in passage: Passage) -> Bool {
-        for start in passage.lower..<passage.upper where match(pattern, at: start, in: passage) != nil {
+        let opening = openingMask(of: pattern)
+        for start in passage.lower..<passage.upper
+        where (opening == nil || passage.words.masks[start] & opening! != 0)
+            && match(pattern, at: start, in: passage) != nil
+        {
             return true
         }
         return false
+    }
+
+    /// The bits a word must share (``Words/masks``) for `pattern` to match from it: its first position's openers,
+    /// when that position must be there and starts with words (else nil: any word may start a match). A word
+    /// without them can't start a match, and is passed over without trying one.
+    @inline(__always)
+    private func openingMask(of pattern: Int) -> UInt64? {
+        let first = slots[Int(patterns[pattern].firstSlot)]
+        return first.firstOpener >= 0 && !first.isOptional && !first.isEnd ? first.openerMask : nil
     }
 
     /// Masks every place `pattern` matches; true if it matched at all.
     private func maskMatches(_ pattern: Int, in passage: inout Passage) -> Bool {
         var start = passage.lower
         var matched = false
+        let opening = openingMask(of: pattern)
         while start < passage.upper {
-            if let end = match(pattern, at: start, in: passage) {
+            if let opening, passage.words.masks[start] & opening == 0 {
+                start += 1
+            } else if let end = match(pattern, at: start, in: passage) {
                 let stop = max(end, start + 1)
                 if passage.masked.isEmpty { passage.masked = Array(repeating: false, count: passage.upper - passage.lower) }
                 for index in start..<stop { passage.masked[index - passage.lower] = true }

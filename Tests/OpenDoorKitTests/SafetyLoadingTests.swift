@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@testable import OpenDoorKit
+
+@Suite("Loading the safety rules on two cores")
+struct SafetyLoadingTests {
+    /// A file with a bad pattern in many sections; the sections' patterns are parsed in two groups at once.
+    static let yaml = """
+        check_in: "Are you having thoughts of ending your life? Call or text 988."
+        lists:
+          drugs: [pills, xanax]
+        exclusions:
+          - suicide prevention
+          - ok $ then
+        denials:
+          - "@nolist here"
+          - im fine
+        history:
+          - years *12 ago
+          - back then
+        clauses:
+          - "* but"
+        categories:
+          - id: suicide
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns:
+              - kill myself
+              - took @nosuchlist
+            check:
+              - match: no point
+                unless: [in *0 arguing]
+          - id: overdose
+            reply: "Call 911 now. Call or text 988."
+            patterns:
+              - took 5+ @drugs
+              - "@missing pills"
+          - id: self_harm
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [cut myself]
+          - id: withdrawal
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [seizure]
+          - id: danger
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [he hit me]
+
+        """
+
+    @Test("Every bad pattern is reported at its line, in the order a sequential check meets them")
+    func diagnosticsInOrder() throws {
+        do {
+            _ = try SafetyRules.parse(yaml: Self.yaml, file: "safety.yaml")
+            Issue.record("the file has errors and must not load")
+        } catch let error as KnowledgeError {
+            let lines = error.diagnostics.map(\.line)
+            // exclusions, denials, then each category's patterns and check-ins, then history, then clauses.
+            #expect(lines == [6, 8, 20, 23, 28, 11, 14])
+            #expect(error.diagnostics.allSatisfy { $0.severity == .error && $0.file == "safety.yaml" })
+        }
+    }
+
+    @Test("Without its bad patterns the file loads, and finds crises")
+    func shippedRules() throws {
+        let rules = try SafetyRules.parse(yaml: Self.yaml.replacingBadPatterns(), file: "safety.yaml")
+        let detector = CrisisDetector(rules: rules)
+        #expect(detector.assess("i want to kill myself")?.category == .suicide)
+        #expect(detector.assess("i took 30 pills")?.category == .overdose)
+        #expect(detector.assess("i took 3 pills") == nil)
+        #expect(detector.assess("suicide prevention month") == nil)
+    }
+}
+
+extension String {
+    /// The test file with its bad patterns left out.
+    fileprivate func replacingBadPatterns() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in
+                line.trimmingCharacters(in: .whitespaces) != "clauses:"
+                    && !["ok $ then", "@nolist", "*12", "\"* but\"", "@nosuchlist", "@missing", "in *0"].contains {
+                    line.contains($0)
+                }
+            }
+            .map { $0.replacingOccurrences(of: "- match: no point", with: "- no point") }
+            .joined(separator: "\n")
+    }
+}
