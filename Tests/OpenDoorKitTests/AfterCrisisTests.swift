@@ -85,7 +85,7 @@ struct AfterCrisisTests {
         var conversation = conversation()
         #expect(reply(conversation.receive(first)).crisis)
         let check = reply(conversation.receive(walkBack))
-        #expect(check.intent == .crisisCheck)
+        #expect(check.intent == IntentID(rawValue: "faq_rejoin") && check.crisis)
         #expect(check.text.lowercased().contains("are you safe right now?"))
         // faq_rejoin's answer ("Yes. It’s more common than you think…") first, the question about safety last.
         #expect(check.text.hasPrefix("Yes."), "\(walkBack)")

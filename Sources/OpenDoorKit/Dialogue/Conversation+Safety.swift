@@ -236,6 +236,9 @@ extension Conversation {
         let answer = assistant.responder.reply(for: result)
         var reply = checkIn(lead: .afterCrisisQuestion)
         reply.text = answer.text + "\n\n" + reply.text
+        // Counted and logged as the answer it is; `crisis` says the question about safety came with it.
+        reply.intent = answer.intent
+        reply.source = answer.source
         return remember(reply)
     }
 
@@ -411,7 +414,10 @@ extension Conversation {
             if case .answer(let id) = result.decision, assistant.responder.action(of: id) != .answer { return nil }
             let answer = assistant.responder.reply(for: result)
             pendingCheckIn = again
-            return askAgain(pending, lead: nil, text: answer.text + "\n\n" + dialogue[.afterCrisisQuestion])
+            var reply = askAgain(pending, lead: nil, text: answer.text + "\n\n" + dialogue[.afterCrisisQuestion])
+            reply.intent = answer.intent
+            reply.source = answer.source
+            return remember(reply)
         }
         if !state.isCollectingCallback, !asksForCall(message), !looksLikeQuestion(message) {
             // "whatever" in answer to "are you safe right now?": asked once more gently, then 988 and no more asking.
