@@ -200,11 +200,12 @@ extension Conversation {
             // The crisis reply said the request is kept: a yes goes back to it, it doesn't answer the step.
             return remember(resumeReply(lead: nil))
         }
+        // "yes call me", a request for a call, or a number to call, goes on as usual.
+        if asksForCall(message) { return nil }
         if short, answers.read(message, among: [.checkYes]) == .checkYes {
             // "yes" to a crisis reply: yes I want to, or yes call me? Asked safely, with the call offered again.
             return afterCrisisYes()
         }
-        if asksForCall(message) { return nil }
         // A question: answered, then the safety question once. Anything else ("nvm", "whatever", "ok", "bye", anger,
         // a form answer): never the cold fallback, but the safety question with 988 and 911; a form answer is kept.
         if let asked = questions(in: message) ?? (looksLikeQuestion(message) ? message : nil) {
@@ -213,9 +214,10 @@ extension Conversation {
         }
         // "forget it" is not the name "Forget", nor anger a name.
         if !answers.cancels(message), !answers.contains(message, .hostile), keepFormAnswers(in: message) {
-            pendingCheckIn = PendingCheckIn(
+            let pending = PendingCheckIn(
                 category: context.category, worrying: .no, question: dialogue[.afterCrisisQuestion], askedAgain: true)
-            return askAgain(pendingCheckIn!, lead: nil, text: dialogue[.safeAskAgain])
+            pendingCheckIn = pending
+            return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])
         }
         return checkIn(lead: .afterCrisisUnsure)
     }
