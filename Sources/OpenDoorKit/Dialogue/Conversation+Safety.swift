@@ -209,7 +209,6 @@ extension Conversation {
         // A question: answered, then the safety question once. Anything else ("nvm", "whatever", "ok", "bye", anger,
         // a form answer): never the cold fallback, but the safety question with 988 and 911; a form answer is kept.
         if let asked = questions(in: message) ?? (looksLikeQuestion(message) ? message : nil) {
-            // Mid-form, the step answers it and asks again (the request stays kept).
             return answerThenAsk(asked)
         }
         // "forget it" is not the name "Forget", nor anger a name.
@@ -230,9 +229,9 @@ extension Conversation {
     }
 
     /// A question asked right after a crisis reply, answered as the knowledge answers it, then "are you safe right
-    /// now?" once. Nil when the knowledge doesn't answer it as a question (a goodbye, a call), or mid-form.
+    /// now?" once; mid-form, the step comes back once the visitor answers. Nil when the knowledge doesn't answer it
+    /// as a question (a goodbye, a call).
     private mutating func answerThenAsk(_ question: String) -> Reply? {
-        guard !state.isCollectingCallback else { return nil }
         let result = assistant.responder.matcher.match(question)
         if case .answer(let id) = result.decision, assistant.responder.action(of: id) != .answer { return nil }
         let answer = assistant.responder.reply(for: result)
