@@ -77,11 +77,12 @@ public struct KnowledgeHealth: Sendable {
     }
 
     /// This report with the lint's findings and the scores on ``evaluationFiles`` worked out for `assistant`'s
-    /// knowledge (seconds in a release build; run it off the event loops).
+    /// knowledge (tens of seconds of one core in a release build; run it off the event loops). It runs on the
+    /// calling thread alone: the threads of Swift's async tasks stay free for the server's saves and pages.
     public func checked(with assistant: Assistant) -> KnowledgeHealth {
         let knowledge = assistant.knowledge
         let directory = URL(fileURLWithPath: self.directory, isDirectory: true)
-        let diagnostics = KnowledgeLinter(knowledge: knowledge).check().sorted { lhs, rhs in
+        let diagnostics = KnowledgeLinter(knowledge: knowledge).check(onEveryCore: false).sorted { lhs, rhs in
             (lhs.severity == .error ? 0 : 1) < (rhs.severity == .error ? 0 : 1)
         }
         let labels = Set(knowledge.intents.map(\.id) + [.fallback])

@@ -57,8 +57,7 @@ public struct StaffConsole: Sendable {
         self.logger = logger
     }
 
-    /// Answers with `assistant` from now on (for a server that reloads its knowledge; `serve` doesn't call it yet:
-    /// calling it from the SIGHUP reload stalled that server's HTTP answers, not yet understood), and shows
+    /// Answers with `assistant` from now on (for a server that reloads its knowledge: `serve`'s SIGHUP), and shows
     /// `health` on the knowledge page; the lint and the scores are worked out again in the background.
     public func replaceKnowledge(with assistant: Assistant, health: KnowledgeHealth) {
         loaded.replace(with: assistant)

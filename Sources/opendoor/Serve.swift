@@ -19,8 +19,8 @@ extension OpenDoor {
                   echo '{"type":"hello"}' | nc -q1 127.0.0.1 7461
 
                 SIGTERM or SIGINT (Ctrl-C) says goodbye to everyone connected, closes the callback store and \
-                exits 0. SIGHUP reloads the knowledge folder: new chats use it, chats already going keep theirs, \
-                and a broken edit is refused (logged) while the old knowledge stays.
+                exits 0. SIGHUP reloads the knowledge folder: new chats (and --staff-port's console) use it, chats \
+                already going keep theirs, and a broken edit is refused (logged) while the old knowledge stays.
 
                 docs/PROTOCOL.md describes both protocols, with example sessions.
                 """)
@@ -138,9 +138,17 @@ extension OpenDoor {
             let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
             let directory = options.directory
             let console = try await staffConsole(metrics: metrics, logger: logger)
+            // A reload (SIGHUP) answers new chats and the console's "try a message" page with the same fresh
+            // knowledge, and shows its health there.
+            let staff = console?.console
             let server = ChatServer(
                 configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
-                reloadAssistant: { try Self.loadAssistant(from: directory) }, metrics: ServerMetrics())
+                reloadAssistant: {
+                    guard let staff else { return try Self.loadAssistant(from: directory) }
+                    let (fresh, health) = try KnowledgeHealth.load(from: directory)
+                    staff.replaceKnowledge(with: fresh, health: health)
+                    return fresh
+                }, metrics: ServerMetrics())
             // Shut down last to first: the staff console and the metrics port, then the chat (no more saves), then
             // the webhook's queue.
             let services: [any Service] = [notifier as (any Service)?, server, endpoint, console?.service]

@@ -114,6 +114,39 @@ struct StaffConsoleCommandTests {
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
     }
 
+    @Test("SIGHUP to serve --staff-port reloads the console's knowledge too: try-a-message answers from it")
+    func reloadReachesConsole() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let knowledge = folder.appendingPathComponent("Knowledge")
+        try FileManager.default.copyItem(at: OpenDoorProcess.knowledge, to: knowledge)
+        let added = try OpenDoorProcess.run(
+            ["staff-user", "add", "dana", "--data", data.path], input: "a long password\na long password\n")
+        #expect(added.status == 0, "\(added.error)")
+        let server = try OpenDoorProcess(
+            ["serve", "--knowledge", knowledge.path, "--data", data.path, "--no-text", "--json-port", "0",
+             "--staff-port", "0"], knowledge: false)
+        let announced = try #require(server.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(server.errorOutput)")
+        let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
+        _ = server.waitForError(matching: #"json_port=\d+"#)
+        var session = try await ConsoleSession.signIn(port: port, account: "dana", password: "a long password")
+        let old = "Relapse is a common part of many people’s healing process."
+        #expect(try await session.tryMessage("what if i relapsed").contains(old))
+
+        let faq = knowledge.appendingPathComponent("intents/faq.yaml")
+        let text = try String(contentsOf: faq, encoding: .utf8)
+        try text.replacingOccurrences(of: old, with: "A reloaded answer about relapse.")
+            .write(to: faq, atomically: true, encoding: .utf8)
+        kill(server.process.processIdentifier, SIGHUP)
+        #expect(server.waitForError(matching: "knowledge reloaded") != nil, "\(server.errorOutput)")
+        let reloaded = try await session.tryMessage("what if i relapsed")
+        #expect(reloaded.contains("A reloaded answer about relapse."), "\(reloaded)")
+        #expect(try await session.get("/knowledge").contains("Still being checked"), "the reloaded knowledge's lint")
+        server.stop(SIGTERM)
+        #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
+    }
+
     /// One GET over the shared TCP test client (no redirects followed): the status code.
     static func fetch(port: Int, path: String) async throws -> (status: Int, head: String) {
         let client = try await TestClient.connect(port: port)
@@ -122,5 +155,62 @@ struct StaffConsoleCommandTests {
         await client.close()
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         return (status, head)
+    }
+}
+
+/// A signed-in session of the staff console over raw HTTP/1.1 (one connection per request), as a browser keeps it:
+/// the session cookie, and each form's token.
+struct ConsoleSession {
+    let port: Int
+    var cookie: String?
+
+    static func signIn(port: Int, account: String, password: String) async throws -> ConsoleSession {
+        var session = ConsoleSession(port: port, cookie: nil)
+        let page = try await session.get("/sign-in")
+        _ = try await session.post("/sign-in", form: [
+            ("token", try #require(token(in: page))), ("account", account), ("password", password),
+        ])
+        return session
+    }
+
+    /// The reply the "try a message" page shows for `message` (the page's HTML).
+    mutating func tryMessage(_ message: String) async throws -> String {
+        let page = try await get("/try")
+        return try await post("/try", form: [("token", try #require(Self.token(in: page))), ("message", message)])
+    }
+
+    mutating func get(_ path: String) async throws -> String {
+        try await send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(cookieLine)Connection: close\r\n\r\n")
+    }
+
+    mutating func post(_ path: String, form: [(String, String)]) async throws -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = form.map {
+            "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
+        return try await send(
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(cookieLine)"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Connection: close\r\n\r\n\(body)")
+    }
+
+    private var cookieLine: String { cookie.map { "Cookie: \($0)\r\n" } ?? "" }
+
+    private mutating func send(_ request: String) async throws -> String {
+        let client = try await TestClient.connect(port: port)
+        try await client.send(request)
+        let response = try await client.readToEnd()
+        await client.close()
+        for line in response.split(separator: "\r\n") where line.lowercased().hasPrefix("set-cookie:") {
+            let pair = line.dropFirst("set-cookie:".count).trimmingCharacters(in: .whitespaces)
+            cookie = String(pair.prefix { $0 != ";" })
+        }
+        return response
+    }
+
+    static func token(in page: String) -> String? {
+        guard let range = page.range(of: "name=\"token\" value=\"") else { return nil }
+        return String(page[range.upperBound...].prefix { $0 != "\"" })
     }
 }

@@ -16,15 +16,17 @@ public struct KnowledgeLinter: Sendable {
     }
 
     /// Every problem found, loader warnings first. (Too few examples is the loader's error, so that
-    /// `ask` and `serve` refuse what lint refuses.)
-    public func check() -> [KnowledgeDiagnostic] {
-        knowledge.warnings + leaveOneOut()
+    /// `ask` and `serve` refuse what lint refuses.) A server passes `onEveryCore: false`: the check then runs
+    /// on the calling thread alone and leaves the threads of async tasks free.
+    public func check(onEveryCore: Bool = true) -> [KnowledgeDiagnostic] {
+        knowledge.warnings + leaveOneOut(onEveryCore: onEveryCore)
     }
 
     /// Each example matched by a matcher built without it; one that lands on another intent is a warning.
-    func leaveOneOut() -> [KnowledgeDiagnostic] {
+    func leaveOneOut(onEveryCore: Bool = true) -> [KnowledgeDiagnostic] {
         var diagnostics: [KnowledgeDiagnostic] = []
-        for entry in Matcher(knowledge: knowledge, configuration: configuration).leaveOneOut() {
+        let matcher = Matcher(knowledge: knowledge, configuration: configuration)
+        for entry in matcher.leaveOneOut(onEveryCore: onEveryCore) {
             let intent = knowledge.intents[entry.intent]
             guard case .answer(let other) = entry.result.decision, other != intent.id else { continue }
             let location = intent.exampleLocations[entry.example]

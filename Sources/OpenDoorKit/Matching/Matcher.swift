@@ -87,15 +87,23 @@ public struct Matcher: Sendable {
             index: Self.index(lists, lexicon: analyzer.lexicon, configuration: configuration))
     }
 
-    /// Every example matched by a matcher built without it, in knowledge order, on every core.
-    func leaveOneOut() -> [(intent: Int, example: Int, result: MatchResult)] {
+    /// Every example matched by a matcher built without it, in knowledge order: on every core, or, in a server
+    /// (`onEveryCore: false`), on the calling thread alone. Dispatch's shared threads also run Swift's async
+    /// tasks, so spreading this work there stalls a server's saves and web pages until it ends.
+    func leaveOneOut(onEveryCore: Bool = true) -> [(intent: Int, example: Int, result: MatchResult)] {
         let cases = knowledge.intents.indices.flatMap { intent in
             knowledge.intents[intent].examples.indices.map { (intent, $0) }
         }
+        let resultOf: @Sendable (Int) -> MatchResult = { number in
+            let (intent, example) = cases[number]
+            return leavingOut(intent: intent, example: example).match(knowledge.intents[intent].examples[example])
+        }
+        guard onEveryCore else {
+            return cases.indices.map { (cases[$0].0, cases[$0].1, resultOf($0)) }
+        }
         let results = Mutex<[Int: MatchResult]>([:])
         DispatchQueue.concurrentPerform(iterations: cases.count) { number in
-            let (intent, example) = cases[number]
-            let result = leavingOut(intent: intent, example: example).match(knowledge.intents[intent].examples[example])
+            let result = resultOf(number)
             results.withLock { $0[number] = result }
         }
         let all = results.withLock { $0 }
