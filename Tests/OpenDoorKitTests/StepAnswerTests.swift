@@ -26,6 +26,17 @@ struct StepAnswerTests {
             Self.answers.read(message, among: [.noVoicemail, .discreet, .no, .yes]) == expected, "“\(message)”")
     }
 
+    @Test(
+        "Not wanting the call is taken out of a line, clause by clause, and the rest kept with its punctuation",
+        arguments: [
+            ("nah dont call anyone. i have a plan", "nah. i have a plan"), ("no dont call me", "no"),
+            ("dont call anyone", ""), ("No, don't call me. Can I still come back?", "no, can i still come back?"),
+            ("dont call 911", "dont call 911"),
+        ])
+    func callOffRemoved(_ message: String, _ expected: String) {
+        #expect(Self.answers.removing(.callOff, from: message) == expected)
+    }
+
     @Test("A yes and a no together, or neither, is not an answer")
     func unclear() {
         #expect(Self.answers.read("yes no maybe", among: [.no, .yes]) == nil)

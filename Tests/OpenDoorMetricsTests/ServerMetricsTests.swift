@@ -56,11 +56,14 @@ struct ServerMetricsTests {
             }
             #expect(last?.text?.contains("reference is") == true, "\(String(describing: last))")
             #expect(await server.store.count == 1)
-            await server.store.failSaves(with: .diskFull())
-            for line in ["i want to come back", "yes", "skip", "(470) 555-0124", "evening", "no", "yes"] {
-                _ = try await server.ask(client, line)
-            }
             await client.close()
+            await server.store.failSaves(with: .diskFull())
+            // One request per conversation: the second visitor's save fails.
+            let second = try await server.client()
+            for line in ["i want to come back", "yes", "skip", "(470) 555-0124", "evening", "no", "yes"] {
+                _ = try await server.ask(second, line)
+            }
+            await second.close()
         }
         #expect(metrics.value("opendoor_callbacks_saved_total", ["channel": "socket"]) == 1)
         #expect(metrics.value("opendoor_callback_save_failures_total") == 1)

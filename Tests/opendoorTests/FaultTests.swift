@@ -67,23 +67,29 @@ struct FaultTests {
     func killDuringWrites() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-fault-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
-        let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path])
-        // Forty requests at once: the chat is still writing when it is killed.
-        chat.send((0..<40).flatMap { Self.script(phone: String(format: "404 555 %04d", $0)) })
+        let server = try OpenDoorProcess(["serve", "--data", data.path, "--no-text", "--json-port", "0"])
+        let listening = server.waitForError(matching: #"json_port=\d+"#)
+        let port = try #require(listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
+        // Forty visitors confirming at once, one request each (a conversation sends one): the server is still
+        // writing when it is killed.
         var acknowledged: [String] = []
-        while acknowledged.count < 10, let reply = try chat.nextReply() {
-            if let reference = Self.reference(in: reply) { acknowledged.append(reference) }
-        }
-        chat.stop(SIGKILL)
-        // Replies already written before the kill were seen by the visitor too.
-        while let line = chat.nextLine() {
-            if let reply = try? JSONDecoder().decode(Reply.self, from: Data(line.utf8)),
-                let reference = Self.reference(in: reply)
-            {
+        await withTaskGroup(of: String?.self) { group in
+            for visitor in 0..<40 {
+                group.addTask {
+                    let script = Self.script(phone: String(format: "404 555 %04d", visitor))
+                    // A visitor whose connection the kill cut saw no reference.
+                    guard let replies = try? await Self.exchangeJSON(port: port, messages: script) else { return nil }
+                    return replies.last.flatMap(Self.reference(in:))
+                }
+            }
+            for await reference in group {
+                guard let reference else { continue }
                 acknowledged.append(reference)
+                if acknowledged.count == 10 { server.stop(SIGKILL) }
             }
         }
-        #expect(chat.process.terminationReason == .uncaughtSignal)
+        if acknowledged.count < 10 { server.stop(SIGKILL) }
+        #expect(server.process.terminationReason == .uncaughtSignal)
         #expect(acknowledged.count >= 10)
         let stored = try await Self.storedReferences(data)
         #expect(Set(acknowledged).isSubset(of: stored), "lost: \(Set(acknowledged).subtracting(stored))")
@@ -93,10 +99,10 @@ struct FaultTests {
     func deletedWhileServing() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-fault-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
+        // One request per conversation: the first is saved by an earlier chat.
+        let first = try Self.saveOne(data: data, phone: "470 555 0102")
         let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path, "--log-level", "error"])
         _ = try chat.nextReply()
-        let firstReply = try #require(chat.exchange(Self.script(phone: "470 555 0102")).last)
-        let first = try #require(Self.reference(in: firstReply))
         for suffix in ["", "-wal", "-shm"] { unlink(data.appendingPathComponent("callbacks.sqlite").path + suffix) }
         let reply = try #require(chat.exchange(Self.script(phone: "470 555 0103")).last)
         let second = try #require(Self.reference(in: reply), "\(reply.text)")

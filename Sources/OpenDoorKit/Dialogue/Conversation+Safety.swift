@@ -7,27 +7,60 @@
 ///   (a form answer at once, a question answered once the visitor says they are safe).
 /// - A form answer typed on a line that brings a crisis reply or a check-in is kept ("its Sam. i dont want to be
 ///   here anymore" keeps Sam), and the form resumes at the next unanswered step.
+/// - "dont call anyone" or "no dont call me" then, in the middle of a callback request (or on a line that brings a
+///   crisis reply there), drops the request: never saved, never sent, and the visitor is told so; the rest of the
+///   line is read as usual (a plan is still a crisis, a "no" still gets "are you safe right now?").
 /// - Someone else's suicidal words ("my daughter texted me she wants to die") get the reply for a visitor worried
 ///   about another person, and the question is asked about them.
 extension Conversation {
     /// The reply to a message in the light of safety: the crisis reply or the check-in for a worrying message,
     /// or the reading of a message right after one. Nil when the message goes on as usual.
     mutating func safetyFirst(_ message: String) -> Reply? {
-        if let finding = assistant.safety.assess(message) {
-            return worryingReply(finding, message: message)
+        let finding = assistant.safety.assess(message)
+        let dropped = dropsRequest(message, worrying: finding != nil)
+        if let finding {
+            return droppedNote(worryingReply(finding, message: message), dropped: dropped)
         }
         guard !message.isEmpty else { return nil }
+        // Once the request is dropped, "dont call anyone" has been heard: the rest of the line is read.
+        let heard = dropped ? answers.removing(.callOff, from: message) : message
         if let pending = pendingCheckIn {
             afterCrisis = nil
             // An answer to a check-in is read as one: yes, no, or asked again; never a form answer. Only a
             // question the knowledge clearly answers moves on ("what if i relapsed").
-            if let reply = checkInAnswer(message, to: pending) { return reply }
+            if let reply = checkInAnswer(heard, to: pending) { return droppedNote(reply, dropped: dropped) }
         }
         if let context = afterCrisis {
             afterCrisis = nil
-            return afterCrisisReply(message, context: context)
+            if let reply = afterCrisisReply(heard, context: context) { return droppedNote(reply, dropped: dropped) }
         }
-        return nil
+        // Nothing else on the line: the request is dropped, and the question about safety asked.
+        return dropped ? droppedNote(checkIn(lead: .afterCrisisUnsure), dropped: true) : nil
+    }
+
+    /// Whether `message` says not to call ("dont call anyone", "no dont call me") in the middle of a callback
+    /// request, right after a crisis reply or a check-in or on a line that brings one (`worrying`): then the request
+    /// is dropped at once, and true returned.
+    private mutating func dropsRequest(_ message: String, worrying: Bool) -> Bool {
+        guard state.isCollectingCallback, worrying || pendingCheckIn != nil || afterCrisis != nil,
+            answers.contains(message, .callOff)
+        else { return false }
+        discardDraft()
+        state = .open
+        callRefused = true
+        logger.info("callback request dropped after a safety reply")
+        return true
+    }
+
+    /// `reply` with the word that the request was dropped, when it was: after a crisis reply's numbers, before
+    /// anything else (a question about safety stays last). No offer of a call either way.
+    private mutating func droppedNote(_ reply: Reply, dropped: Bool) -> Reply {
+        guard dropped else { return reply }
+        var noted = reply
+        let note = dialogue[.callDropped]
+        noted.text = reply.intent == .crisis ? reply.text + "\n\n" + note : note + "\n\n" + reply.text
+        noted.options.removeAll { $0 == responder.handoffIntent?.label }
+        return remember(noted)
     }
 
     /// The reply to a message the crisis check finds worrying, in whatever context it comes.
@@ -63,7 +96,7 @@ extension Conversation {
             // Not the step's question nor its buttons in the same breath: the next "yes" is not a form answer.
             text += "\n\n" + dialogue[.crisisRequestKept]
         }
-        let options = state.isCollectingCallback ? [] : (responder.handoffIntent.map { [$0.label] } ?? [])
+        let options = state.isCollectingCallback || !offersCall ? [] : (responder.handoffIntent.map { [$0.label] } ?? [])
         return remember(
             Reply(
                 text: text, intent: .crisis, source: "Safety", options: options, state: state, crisis: true,
@@ -381,7 +414,7 @@ extension Conversation {
         guard state.isCollectingCallback else {
             return Reply(
                 text: lead ?? "", intent: .crisisCheck, source: "Safety",
-                options: responder.handoffIntent.map { [$0.label] } ?? [], state: state)
+                options: offersCall ? (responder.handoffIntent.map { [$0.label] } ?? []) : [], state: state)
         }
         let step = stepReply(resumePrompt)
         let text = (lead.map { $0 + "\n\n" } ?? "") + dialogue[.resume] + " " + step.text

@@ -45,7 +45,13 @@ public struct Conversation: Sendable {
     var pendingCheckIn: PendingCheckIn?
     private var lastOptions: [String] = []
     private var greeted = false
-    private var callbackSent = false
+    /// The reference of the request sent in this conversation, if one was: no second one is offered or saved.
+    private var sentReference: String?
+    var callbackSent: Bool { sentReference != nil }
+    /// The visitor said not to call them ("dont call anyone" after a crisis reply): no call is offered again.
+    var callRefused = false
+    /// Whether a call may be offered (as an option) now.
+    var offersCall: Bool { !callbackSent && !callRefused }
     /// A detail is being changed from the summary: once it is given, the summary is shown again.
     private var editing = false
     /// The last reply offered a call (after a few answers): a bare "ok" then is not small talk.
@@ -98,6 +104,7 @@ public struct Conversation: Sendable {
         switch state {
         case .open, .ended:
             state = .open
+            if offered, let answer = offerAnswer(text) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             return .reply(remember(openReply(text)))
         case .callbackConsent:
@@ -119,7 +126,7 @@ public struct Conversation: Sendable {
     public mutating func saved(_ request: CallbackRequest) -> Reply {
         discardDraft()
         state = .open
-        callbackSent = true
+        sentReference = request.reference
         logger.info("callback saved", metadata: ["reference": "\(request.reference)", "channel": "\(channel)"])
         let text = dialogue[.saved].replacingOccurrences(of: "{request.reference}", with: request.reference)
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
@@ -168,7 +175,9 @@ public struct Conversation: Sendable {
         }
         if case .answer = result.decision {
             answersGiven += 1
-            if answersGiven >= Self.answersBeforeOffer && !offeredCallback, let handoff = responder.handoffIntent {
+            if answersGiven >= Self.answersBeforeOffer && !offeredCallback && !callRefused,
+                let handoff = responder.handoffIntent
+            {
                 offeredCallback = true
                 offerShown = true
                 reply.text += "\n\n" + dialogue[callbacksAvailable ? .callbackOffer : .callbackUnavailable]
@@ -180,15 +189,16 @@ public struct Conversation: Sendable {
 
     private mutating func beginCallback(phone early: PhoneNumber?, confidence: Double) -> Reply {
         offeredCallback = true
+        if let sentReference {
+            // One request per conversation: the one sent stands (staff would otherwise call twice); a change goes
+            // through the center's number.
+            let text = dialogue[.callbackAlreadySent].replacingOccurrences(of: "{request.reference}", with: sentReference)
+            return Reply(text: text, intent: .callback, source: dialogue.heading, confidence: confidence, state: state)
+        }
         guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
         if let early { phone = early }
         state = .callbackConsent
-        var reply = stepReply(.callbackConsent, confidence: confidence)
-        if callbackSent {
-            // A request was already sent in this conversation: say so before asking about another one.
-            reply.text = dialogue[.callbackAlreadySent] + " " + reply.text
-        }
-        return reply
+        return stepReply(.callbackConsent, confidence: confidence)
     }
 
     // MARK: - Callback steps
@@ -209,14 +219,18 @@ public struct Conversation: Sendable {
 
     mutating func nameReply(_ text: String) -> Reply {
         if let asked = questionFirst(text, prompt: .askName) { return asked }
+        let skipped = dialogue.answer(text, among: [.skip]) != nil
+        let given = skipped ? nil : answers.name(in: text)
+        // "this is stupid" is not the name "stupid"; "Sam, this app is stupid" is Sam.
+        if !skipped, answers.contains(given ?? text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
         let number = PhoneNumber.find(in: text)
         if let number {
             // "it's sam, 470 555 0123": keep the number; a name is optional anyway.
             phone = number
         }
-        if dialogue.answer(text, among: [.skip]) != nil {
+        if skipped {
             name = nil
-        } else if let given = answers.name(in: text) {
+        } else if let given {
             name = given
         } else if number != nil {
             // "my number is 470-555-0123 thanks": the number, and no name (it is optional).
@@ -250,7 +264,10 @@ public struct Conversation: Sendable {
             phone = number
             return advance(to: .callbackTime)
         }
-        if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askPhone) }
+        // "you people are useless" is not a try at a number.
+        if looksLikeQuestion(text) || answers.contains(text, .hostile) {
+            return questionOrRepeat(text, prompt: .askPhone)
+        }
         failedPhoneAttempts += 1
         if failedPhoneAttempts >= Self.phoneAttempts {
             discardDraft()
@@ -261,13 +278,20 @@ public struct Conversation: Sendable {
     }
 
     mutating func timeReply(_ text: String) -> Reply {
-        // "are there evening groups?" is a question to answer, not a time to keep.
-        if let asked = questionFirst(text, prompt: .askTime) { return asked }
-        if let time = readTime(text) {
+        let time = readTime(text)
+        // "are there evening groups?" is a question about the program to answer, not a time to keep; "evenings
+        // work?" and "is after 5 ok?" offer a time, whatever the matcher makes of them.
+        if time == nil || answers.contains(text, .programWords) {
+            if let asked = questionFirst(text, prompt: .askTime) { return asked }
+            if time != nil, looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askTime) }
+        }
+        if let time {
             bestTime = time
             return advance(to: .callbackVoicemail)
         }
-        if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askTime) }
+        if looksLikeQuestion(text) || answers.contains(text, .hostile) {
+            return questionOrRepeat(text, prompt: .askTime)
+        }
         return stepReply(.timeInvalid)
     }
 
@@ -287,7 +311,9 @@ public struct Conversation: Sendable {
         case .no, .noVoicemail:
             voicemail = .noVoicemail
         default:
-            if looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askVoicemail) }
+            if looksLikeQuestion(text) || answers.contains(text, .hostile) {
+                return questionOrRepeat(text, prompt: .askVoicemail)
+            }
             return stepReply(.voicemailInvalid)
         }
         return advance(to: .callbackConfirm)
@@ -307,7 +333,9 @@ public struct Conversation: Sendable {
             state = .open
             return .reply(remember(ownReply(.cancelled, options: [])))
         default:
-            if looksLikeQuestion(text) { return .reply(remember(questionOrRepeat(text, prompt: .summary))) }
+            if looksLikeQuestion(text) || answers.contains(text, .hostile) {
+                return .reply(remember(questionOrRepeat(text, prompt: .summary)))
+            }
             return .reply(remember(stepReply(.confirmInvalid)))
         }
     }
@@ -356,7 +384,7 @@ public struct Conversation: Sendable {
             name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
     }
 
-    private mutating func discardDraft() {
+    mutating func discardDraft() {
         name = nil
         nameGiven = false
         phone = nil
@@ -368,17 +396,22 @@ public struct Conversation: Sendable {
 
     // MARK: - Questions in the middle of a request
 
-    /// Answers a question asked mid-request and repeats the step; anything else repeats the step.
+    /// Answers a question asked mid-request and repeats the step; hostility ("this is stupid", "why the fuck would
+    /// i come back") gets a calm word and the step again, never a restart; anything else repeats the step.
     func questionOrRepeat(_ text: String, prompt: DialogueKey, matched: MatchResult? = nil) -> Reply {
         let result = matched ?? responder.matcher.match(text)
+        let question = looksLikeQuestion(text)
+        let hostile = answers.contains(text, .hostile)
         var answer: Reply?
         switch result.decision {
-        case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer:
+        case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer && (question || !hostile):
             answer = responder.answer(id, confidence: result.confidence)
-        case .fallback(let topic) where looksLikeQuestion(text):
+        case .fallback(let topic) where question && !hostile:
             answer = responder.fallback(topic: topic, confidence: result.confidence)
         default:
-            break
+            if hostile {
+                answer = Reply(text: dialogue[.hostileMidForm], intent: .fallback, source: dialogue.heading)
+            }
         }
         let step = stepReply(prompt)
         guard var reply = answer else { return step }
@@ -466,12 +499,25 @@ public struct Conversation: Sendable {
         return Reply(text: text, intent: .callback, source: dialogue.heading, options: lastOptions, state: state)
     }
 
+    /// A short yes or no right after the offer of a call ("ok", "sure", "nah"): the consent question, or "that's
+    /// fine"; nil for anything longer, which is read as usual.
+    private mutating func offerAnswer(_ text: String) -> Reply? {
+        let words = TextNormalizer.words(text)
+        guard let first = words.first, words.count <= 4 else { return nil }
+        // "nah im good" holds a yes-word too: its first word says it.
+        switch answers.read(text, among: [.no, .yes]) ?? answers.read(first, among: [.no]) {
+        case .yes: return beginCallback(phone: nil, confidence: 1)
+        case .no: return ownReply(.callbackDeclined, options: [])
+        default: return nil
+        }
+    }
+
     /// A short reply to a bare "ok" or "u there?" in the open conversation (not to an "ok" to an offer of a call).
     private func smallTalkReply(_ text: String) -> Reply? {
         if answers.isOnly(text, .ack) {
             return Reply(
                 text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading,
-                options: callbackSent ? [] : (responder.handoffIntent.map { [$0.label] } ?? []), state: state)
+                options: offersCall ? (responder.handoffIntent.map { [$0.label] } ?? []) : [], state: state)
         }
         if answers.isOnly(text, .presence) {
             return Reply(text: dialogue[.stillHere], intent: .welcome, source: dialogue.heading, state: state)

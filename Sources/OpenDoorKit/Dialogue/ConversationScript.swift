@@ -13,7 +13,7 @@ import Yams
 ///         expect: {intent: faq_same_staff, state: callback_consent, text_contains: [Possibly]}
 /// ```
 /// Expectations: `intent`, `state`, `crisis`, `text_contains` (text or list), `text_excludes`,
-/// `options_contain`, `stored` (how many callback requests are saved after the turn).
+/// `options_contain`, `options_exclude`, `stored` (how many callback requests are saved after the turn).
 public struct ConversationScript: Sendable {
     /// One scripted conversation.
     public struct Case: Sendable {
@@ -45,6 +45,7 @@ public struct ConversationScript: Sendable {
         public var textContains: [String] = []
         public var textExcludes: [String] = []
         public var optionsContain: [String] = []
+        public var optionsExclude: [String] = []
         public var stored: Int?
     }
 
@@ -111,7 +112,8 @@ public struct ConversationScript: Sendable {
 
     private static func parseExpectation(_ node: Node, reader: inout YAMLReader) -> Expectation? {
         let allowed: Set<String> = [
-            "intent", "state", "crisis", "text_contains", "text_excludes", "options_contain", "stored",
+            "intent", "state", "crisis", "text_contains", "text_excludes", "options_contain", "options_exclude",
+            "stored",
         ]
         guard let fields = reader.mapping(node, allowedKeys: allowed, what: "`expect`") else { return nil }
         var expectation = Expectation()
@@ -138,6 +140,7 @@ public struct ConversationScript: Sendable {
         expectation.textContains = texts("text_contains")
         expectation.textExcludes = texts("text_excludes")
         expectation.optionsContain = texts("options_contain")
+        expectation.optionsExclude = texts("options_exclude")
         return expectation
     }
 }
@@ -211,6 +214,10 @@ public struct ConversationTestRunner: Sendable {
         }
         for option in expected.optionsContain where !reply.options.contains(where: { $0.lowercased().contains(option.lowercased()) }) {
             failures.append("\(turn): no option like “\(option)” in \(reply.options)")
+        }
+        for option in expected.optionsExclude
+        where reply.options.contains(where: { $0.lowercased().contains(option.lowercased()) }) {
+            failures.append("\(turn): an option like “\(option)” in \(reply.options)")
         }
         if let stored = expected.stored {
             let count = await store.count

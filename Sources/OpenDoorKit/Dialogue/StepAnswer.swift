@@ -84,6 +84,33 @@ struct StepAnswer {
         return best
     }
 
+    /// The message without the phrases of `kind`, clause by clause with their punctuation ("nah dont call anyone. i
+    /// have a plan" is "nah. i have a plan"); the words of what is kept are normalized.
+    func removing(_ kind: AnswerWord, from message: String) -> String {
+        var kept: [String] = []
+        var clause = ""
+        func close(with mark: Character?) {
+            let words = TextNormalizer.words(clause).map { Substring($0) }
+            clause = ""
+            var rest: [Substring] = []
+            var i = 0
+            while i < words.count {
+                if let length = phraseLength(of: kind, at: i, in: words) {
+                    i += length
+                } else {
+                    rest.append(words[i])
+                    i += 1
+                }
+            }
+            if !rest.isEmpty { kept.append(rest.joined(separator: " ") + (mark.map { String($0) } ?? "")) }
+        }
+        for character in message {
+            if ".,;!?\n".contains(character) { close(with: character == "\n" ? "." : character) } else { clause.append(character) }
+        }
+        close(with: nil)
+        return kept.joined(separator: " ")
+    }
+
     /// Whether a phrase of `kind` is anywhere in the message.
     func contains(_ message: String, _ kind: AnswerWord) -> Bool {
         let words = TextNormalizer.words(message).map { Substring($0) }

@@ -70,8 +70,13 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case otherSafeThey = "other_safe_they"
     /// A no (or not sure) to whether the other person is safe.
     case otherPersonUnsafe = "other_person_unsafe"
-    /// A second request for a call once one was sent in this conversation.
+    /// A second request for a call once one was sent in this conversation: it is already in (its reference), and
+    /// a change goes through the center's number. No second form.
     case callbackAlreadySent = "callback_already_sent"
+    /// "dont call anyone" after a crisis reply or a check-in in the middle of a request: the request is dropped.
+    case callDropped = "call_dropped"
+    /// Hostility in the middle of a request ("this is stupid"): a calm word before the step's question again.
+    case hostileMidForm = "hostile_mid_form"
     /// Instead of `fallback_contact` once a request was sent (no second offer).
     case fallbackContactSent = "fallback_contact_sent"
     /// At the name step, for an answer that isn't a name ("hello", "idk").
@@ -121,6 +126,15 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case otherPerson = "other_person"
     /// A hint that something was taken ("took something", "smoked"), for a check-in about an overdose.
     case useHint = "use_hint"
+    /// Not wanting a call ("dont call anyone", "no dont call me"): after a crisis reply or a check-in in the middle of
+    /// a request, the request is dropped, never saved nor sent.
+    case callOff = "call_off"
+    /// Hostility ("this is stupid", "you people are useless"): in the middle of a request, a calm word and the
+    /// step's question again, never a name or an unreadable number.
+    case hostile
+    /// The program's groups and sessions: at the time step, a question with one of these ("are there evening
+    /// groups?") is about the program, not a time offered ("evenings work?").
+    case programWords = "program_words"
     /// After a crisis reply: something already taken or done ("already took them"): the overdose reply, 911 first.
     case taken
     /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
