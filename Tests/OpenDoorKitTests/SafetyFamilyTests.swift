@@ -2,7 +2,7 @@ import Foundation
 @testable import OpenDoorKit
 import Testing
 
-/// Families of meaning the shipped rules catch (generation 8 of `Knowledge/safety.yaml`), each with look-alikes
+/// Families of meaning the shipped rules catch (generations 8 and 9 of `Knowledge/safety.yaml`), each with look-alikes
 /// that must stay calm. The rules alone are checked here (no learned model), so that retraining the model can
 /// neither hide a rule that stopped matching nor add an alarm to a look-alike.
 @Suite("Crisis safety: families of meaning in the shipped rules")
@@ -57,6 +57,23 @@ struct SafetyFamilyTests {
             ("my husband is drunk and throwing things at me", .danger), ("my boyfriend said if i leave hes going to kill me", .danger),
             ("i'm being held somewhere and i cant leave", .danger), ("my ex broke my window and is trying to get in", .danger),
             ("my husband took my car keys and my phone and hits me if i try to go", .danger),
+            // Generation 9 (session 13), and QA round 12 items 2, 4, 5 and 6.
+            ("you will never hear from me again after this. sorry", .suicide),
+            ("my phone will be off for good after tonight", .suicide),
+            ("mornings are best, if i make it through the night", .suicide),
+            ("next of kin: the morgue will figure it out", .suicide),
+            ("my passwords are in the red folder, my sister will need them after", .suicide),
+            ("the knot is tied and i know which beam", .suicide),
+            ("i dont really want to be alive tbh", .suicide),
+            ("me voy a matar hoy", .suicide),
+            ("mi hermano tomo muchas pastillas y no despierta", .overdose),
+            ("i have taken far more of my klonopin than prescribed", .overdose),
+            ("3 days no heroin, heart racing, sweating and throwing up nonstop", .withdrawal),
+            ("me estoy cortando ahora", .selfHarm),
+            ("pressing a lighter to my arm again right now", .selfHarm),
+            ("mi esposo me esta golpeando", .danger),
+            ("my uncle is drunk and hitting my mom right now", .danger),
+            ("he took my phone and keys and wont let me leave the apartment", .danger),
         ] as [(String, CrisisCategory)])
     func crisisLevel(_ message: String, _ category: CrisisCategory) throws {
         let assessment = try assess(message)
@@ -83,6 +100,12 @@ struct SafetyFamilyTests {
             ("idc if i live or die fr", .suicide), ("i daydream about not being alive", .suicide),
             ("whatever. not like it matters", .suicide), ("idk if ill still be around tbh", .suicide),
             ("i have nowhere safe to go tonight", .danger), ("things at home are getting really bad with my husband", .danger),
+            // Generation 9 (session 13), and QA round 12 items 2, 4, 5 and 6.
+            ("i am not want to live more", .suicide),
+            ("honestly i'd rather not wake up tomorrow", .suicide),
+            ("not really but sometimes i wish i wouldnt wake up", .suicide),
+            ("my number is 404-555-1234 but honestly whats the point of any of this", .suicide),
+            ("there is nothing left for me here", .suicide),
         ] as [(String, CrisisCategory)])
     func checkLevel(_ message: String, _ category: CrisisCategory) throws {
         let assessment = try assess(message)
@@ -141,6 +164,24 @@ struct SafetyFamilyTests {
             "im not detoxing now, just need more support",
             "i wouldnt ever hurt myself, i have my kids", "I'm not using and I'm not in withdrawal, just cant sleep",
             "i said i was done but i meant done with drinking, not done with life",
+            // Generation 9 (session 13), and QA round 12 items 2, 4, 5 and 6.
+            "my phone is about to die, can someone call me tomorrow",
+            "my battery is going to die soon so call me tomorrow please",
+            "im gonna jump on a call with my boss soon so text me instead",
+            "i need to kill some time before my ride comes",
+            "does the center do narcan",
+            "how long should i keep narcan before it expires",
+            "my counselor asked if i'd ever had thoughts of suicide and i said no",
+            "my ex is a gun collector, that's not related tho, just anxious about coming back",
+            "someone in my group said they lost their brother to an overdose",
+            "the nurse gave a talk about mixing benzos and alcohol",
+            "past suicide attempts: one in 2018. current thoughts: none",
+            "this heat is gonna kill me, is the room air conditioned",
+            "gave my dog to my sister while i am in residential for 30 days",
+            "i want to stop living paycheck to paycheck",
+            "i left the truck running in the garage to warm it up, then drove to group",
+            "did you get my last message? it got cut off",
+            "to whoever reads this, hi, i want to come back to the tuesday group",
         ])
     func lookAlikes(_ message: String) throws {
         let assessment = try assess(message)
