@@ -17,7 +17,7 @@ struct OperatorCommandTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-ops-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         let server = try OpenDoorProcess(["serve", "--data", data.path, "--no-text", "--json-port", "0"])
-        // The log line's metadata comes before its message: `… version=0.13.0 [opendoor] opendoor starting`.
+        // The log line's metadata comes before its message: `… version=0.14.0 [opendoor] opendoor starting`.
         let started = server.waitForError(matching: #"version=\S+ .*opendoor starting"#)
         #expect(started?.hasPrefix("version=\(version) ") == true, "\(server.errorOutput)")
         #expect(server.waitForError(matching: #"json_port=\d+"#) != nil, "\(server.errorOutput)")

@@ -83,8 +83,9 @@ struct StaffConsoleCommandTests {
         let console = try OpenDoorProcess(["staff", "--port", "0", "--data", data.path])
         let announced = try #require(console.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(console.errorOutput)")
         #expect(console.errorOutput.contains("No staff accounts yet"))
-        #expect(console.errorOutput.contains("knowledge loaded"), "\(console.errorOutput)")
-        #expect(console.errorOutput.contains("center=The Carter Treatment Center"), "\(console.errorOutput)")
+        // The log line comes through the buffered log writer: waited for, not assumed to be there already.
+        let loaded = console.waitForError(matching: "[^\n]*knowledge loaded")
+        #expect(loaded?.contains("center=The Carter Treatment Center") == true, "\(console.errorOutput)")
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
         #expect(try await Self.fetch(port: port, path: "/health").status == 200)
         let inbox = try await Self.fetch(port: port, path: "/")
@@ -225,8 +226,8 @@ struct StaffConsoleCommandTests {
         try text.replacingOccurrences(of: old, with: "A reloaded answer about relapse.")
             .write(to: faq, atomically: true, encoding: .utf8)
         // The log says which folder and which center the service answers from, at start and after each reload.
-        #expect(server.errorOutput.contains("knowledge loaded"), "\(server.errorOutput)")
-        #expect(server.errorOutput.contains(knowledge.standardizedFileURL.path), "\(server.errorOutput)")
+        let loaded = server.waitForError(matching: "[^\n]*knowledge loaded")
+        #expect(loaded?.contains(knowledge.standardizedFileURL.path) == true, "\(server.errorOutput)")
         let center = knowledge.appendingPathComponent("center.yaml")
         try String(contentsOf: center, encoding: .utf8)
             .replacingOccurrences(of: "name: The Carter Treatment Center", with: "name: Oak House")
