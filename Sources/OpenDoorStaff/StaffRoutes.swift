@@ -46,9 +46,9 @@ struct StaffRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: StaffPage.stylesheet)))
         }
-        router.get("/sign-in") { _, context in
+        router.get("/sign-in") { request, context in
             if context.account != nil { return Response.redirect(to: "/", type: .normal) }
-            return signInPage(context: context, notice: nil, status: .ok)
+            return signInPage(request, context: context, notice: nil, status: .ok)
         }
         router.post("/sign-in") { request, context in try await signIn(request, context: context) }
         router.post("/sign-out") { request, context in
@@ -77,9 +77,15 @@ struct StaffRoutes: Sendable {
     // MARK: - Signing in
 
     /// The sign-in form. Its token goes in the form and in a cookie of its own (``signInCookieName``), which the
-    /// form must send back: nothing is kept on the server until someone signs in.
-    func signInPage(context: StaffRequestContext, notice: String?, status: HTTPResponse.Status) -> Response {
-        let session = context.sessions.session ?? StaffSession(account: nil, formToken: StaffSession.newToken())
+    /// form must send back: nothing is kept on the server until someone signs in. A browser that already has that
+    /// cookie keeps its token: a second sign-in page loaded meanwhile (a browser's favicon request is sent here by
+    /// the redirect of a signed-out visit) must not make the first page's form out of date.
+    func signInPage(
+        _ request: Request, context: StaffRequestContext, notice: String?, status: HTTPResponse.Status
+    ) -> Response {
+        var token = StaffSession.newToken()
+        if let carried = request.cookies[Self.signInCookieName]?.value, Self.isFormToken(carried) { token = carried }
+        let session = context.sessions.session ?? StaffSession(account: nil, formToken: token)
         var response = signInForm(session, notice: notice, status: status)
         if context.sessions.session == nil {
             response.setCookie(
@@ -93,8 +99,13 @@ struct StaffRoutes: Sendable {
     /// Whether a sign-in form came back with its token: the session's, or the one in the form's own cookie.
     func signInFormAccepted(_ request: Request, context: StaffRequestContext, token: String?) -> Bool {
         if let session = context.sessions.session, session.accepts(token: token) { return true }
-        guard let cookie = request.cookies[Self.signInCookieName]?.value, cookie.utf8.count == 64 else { return false }
+        guard let cookie = request.cookies[Self.signInCookieName]?.value, Self.isFormToken(cookie) else { return false }
         return StaffSession(account: nil, formToken: cookie).accepts(token: token)
+    }
+
+    /// Whether `text` looks like a token ``StaffSession/newToken()`` makes: 64 lowercase hexadecimal digits.
+    static func isFormToken(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
     private func signInForm(_ session: StaffSession, notice: String?, status: HTTPResponse.Status) -> Response {
@@ -129,7 +140,7 @@ struct StaffRoutes: Sendable {
         if let until = await throttle.lockedUntil(account: account, address: address) {
             logger.notice(
                 "Sign-in refused while locked", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
-            return signInPage(context: context, notice: lockedNotice(until), status: .tooManyRequests)
+            return signInPage(request, context: context, notice: lockedNotice(until), status: .tooManyRequests)
         }
         let accounts: StaffAccounts
         do {
@@ -137,7 +148,7 @@ struct StaffRoutes: Sendable {
         } catch {
             logger.error("Sign-in is off: the staff password file can't be used", metadata: ["reason": "\(error)"])
             return signInPage(
-                context: context,
+                request, context: context,
                 notice: "Sign-in is not available: the password file on the server can't be used. "
                     + "The server's log says what to do.",
                 status: .serviceUnavailable)
@@ -157,10 +168,10 @@ struct StaffRoutes: Sendable {
                         "account": "\(safeName(account))", "address": "\(address)",
                         "until": "\(locked.formatted(.iso8601))",
                     ])
-                return signInPage(context: context, notice: lockedNotice(locked), status: .tooManyRequests)
+                return signInPage(request, context: context, notice: lockedNotice(locked), status: .tooManyRequests)
             }
             return signInPage(
-                context: context, notice: "That name and password don't match. Please try again.",
+                request, context: context, notice: "That name and password don't match. Please try again.",
                 status: .unauthorized)
         }
         await throttle.succeeded(account: account, address: address)

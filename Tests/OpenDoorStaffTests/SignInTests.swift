@@ -133,6 +133,21 @@ struct SignInTests {
         }
     }
 
+    @Test("a second sign-in page loaded meanwhile (a browser's favicon, redirected) keeps the first form working")
+    func secondSignInPageKeepsTheToken() async throws {
+        try await withStaffConsole { _, client in
+            let first = try #require(StaffClient.token(in: try await client.get("/sign-in").text))
+            // A signed-out browser's favicon request is redirected here too, with the form's cookie.
+            #expect(try await client.get("/favicon.ico").status == .seeOther)
+            let second = try #require(StaffClient.token(in: try await client.get("/sign-in").text))
+            #expect(second == first)
+            let signedIn = try await client.post(
+                "/sign-in", form: [("token", first), ("account", testAccount), ("password", testPassword)])
+            #expect(signedIn.status == .seeOther)
+            #expect(try await client.get("/").status == .ok)
+        }
+    }
+
     @Test("a sign-in form whose cookie is missing or differs is refused")
     func signInFormNeedsItsCookie() async throws {
         try await withStaffConsole { _, client in
