@@ -237,7 +237,6 @@ struct StaffConsoleCommandTests {
         #expect(server.waitForError(matching: "center=Oak House .*knowledge loaded") != nil, "\(server.errorOutput)")
         let reloaded = try await session.tryMessage("what if i relapsed")
         #expect(reloaded.contains("A reloaded answer about relapse."), "\(reloaded)")
-        #expect(try await session.get("/knowledge").contains("Still being checked"), "the reloaded knowledge's lint")
         server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
     }

@@ -208,7 +208,7 @@ extension Conversation {
         }
         // A question: answered, then the safety question once. Anything else ("nvm", "whatever", "ok", "bye", anger,
         // a form answer): never the cold fallback, but the safety question with 988 and 911; a form answer is kept.
-        if let asked = questions(in: message) ?? (looksLikeQuestion(message) ? message : nil) {
+        if let asked = askedQuestion(in: message) {
             return answerThenAsk(asked)
         }
         // "forget it" is not the name "Forget", nor anger a name.
@@ -232,15 +232,22 @@ extension Conversation {
     /// now?" once; mid-form, the step comes back once the visitor answers. Nil when the knowledge doesn't answer it
     /// as a question (a goodbye, a call).
     private mutating func answerThenAsk(_ question: String) -> Reply? {
+        guard let answer = knowledgeAnswer(to: question) else { return nil }
+        return remember(answer.before(checkIn(lead: .afterCrisisQuestion)))
+    }
+
+    /// The question a message asks besides its answer to a safety question, or the whole message when it reads as
+    /// one; nil when it asks nothing.
+    private func askedQuestion(in message: String) -> String? {
+        questions(in: message) ?? (looksLikeQuestion(message) ? message : nil)
+    }
+
+    /// `question` answered as the knowledge answers it; nil when the knowledge takes it as something other than a
+    /// question (a goodbye, a request for a call), which goes on as usual.
+    private func knowledgeAnswer(to question: String) -> Reply? {
         let result = assistant.responder.matcher.match(question)
         if case .answer(let id) = result.decision, assistant.responder.action(of: id) != .answer { return nil }
-        let answer = assistant.responder.reply(for: result)
-        var reply = checkIn(lead: .afterCrisisQuestion)
-        reply.text = answer.text + "\n\n" + reply.text
-        // Counted and logged as the answer it is; `crisis` says the question about safety came with it.
-        reply.intent = answer.intent
-        reply.source = answer.source
-        return remember(reply)
+        return assistant.responder.reply(for: result)
     }
 
     /// A bare "yes" right after a crisis reply: are you safe right now, and the call offered again if it may be.
@@ -407,18 +414,11 @@ extension Conversation {
     private mutating func safeAnswerUnclear(_ message: String, to pending: PendingCheckIn) -> Reply? {
         var again = pending
         again.askedAgain = true
-        if !state.isCollectingCallback, !pending.askedAgain,
-            let asked = questions(in: message) ?? (looksLikeQuestion(message) ? message : nil)
-        {
+        if !state.isCollectingCallback, !pending.askedAgain, let asked = askedQuestion(in: message) {
             // A question instead ("do you take insurance"): answered, and the question about safety asked once more.
-            let result = assistant.responder.matcher.match(asked)
-            if case .answer(let id) = result.decision, assistant.responder.action(of: id) != .answer { return nil }
-            let answer = assistant.responder.reply(for: result)
+            guard let answer = knowledgeAnswer(to: asked) else { return nil }
             pendingCheckIn = again
-            var reply = askAgain(pending, lead: nil, text: answer.text + "\n\n" + dialogue[.afterCrisisQuestion])
-            reply.intent = answer.intent
-            reply.source = answer.source
-            return remember(reply)
+            return remember(answer.before(askAgain(pending, lead: nil, text: dialogue[.afterCrisisQuestion])))
         }
         if !state.isCollectingCallback, !asksForCall(message), !looksLikeQuestion(message) {
             // "whatever" in answer to "are you safe right now?": asked once more gently, then 988 and no more asking.
@@ -581,4 +581,16 @@ struct PendingCheckIn: Sendable, Hashable {
     var person: OtherPerson?
     /// Whether it was already asked again after an unclear answer.
     var askedAgain = false
+}
+
+extension Reply {
+    /// `safety`'s question after this answer, in one reply: counted and logged as the answer it is (intent and
+    /// source), `crisis` saying that the question about safety came with it.
+    fileprivate func before(_ safety: Reply) -> Reply {
+        var reply = safety
+        reply.text = text + "\n\n" + safety.text
+        reply.intent = intent
+        reply.source = source
+        return reply
+    }
 }
