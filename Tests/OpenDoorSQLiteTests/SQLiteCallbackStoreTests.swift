@@ -288,9 +288,10 @@ struct SQLiteCallbackStoreTests {
             #expect(records.all.count >= 5, "too few log lines: \(text)")
             #expect(text.contains(saved.reference))
             #expect(text.contains("locked"))
-            for secret in ["Bartholomew", "Quigley", "4705550123", "470", "555", "0123", "+1"] {
+            for secret in ["Bartholomew", "Quigley"] {
                 #expect(!text.contains(secret), "the logs contain \(secret):\n\(text)")
             }
+            #expect(!text.mentionsPhone("4705550123"), "the logs contain the phone number:\n\(text)")
         }
     }
 }
