@@ -31,6 +31,20 @@ struct LoadPlan: Sendable {
     var saveIndex: Int? = nil
     /// Bytes of the answer that say a request was saved (JSON lines only).
     var savedMarker: [UInt8] = []
+    /// How many times the visitor sends these messages, each time on a new connection (a new conversation):
+    /// the requests of a visitor who asks for a call, counting this one.
+    var rounds = 1
+    /// How many messages the visitor sent on earlier connections: a paced schedule goes on where they left it.
+    var sentBefore = 0
+
+    /// The plan of the visitor's next connection, nil after the last.
+    var nextRound: LoadPlan? {
+        guard rounds > 1 else { return nil }
+        var next = self
+        next.rounds -= 1
+        next.sentBefore += count
+        return next
+    }
 }
 
 /// One client connection of a load run, entirely on its event loop: it waits for the greeting, then sends
@@ -57,6 +71,18 @@ final class LoadConnectionHandler: ChannelInboundHandler {
         var saveLatencies: [UInt64] = []
         /// Confirming messages whose answer did not say the request was saved.
         var savesNotConfirmed = 0
+
+        /// Adds what the visitor's next connection did.
+        mutating func add(_ next: Outcome) {
+            sent += next.sent
+            answers += next.answers
+            errors += next.errors
+            latencies += next.latencies
+            lastAnswer = max(lastAnswer, next.lastAnswer)
+            complete = next.complete
+            saveLatencies += next.saveLatencies
+            savesNotConfirmed += next.savesNotConfirmed
+        }
     }
 
     /// A JSON-lines error object starts `{"code"` (keys are sorted); a reply starts `{"confidence"`.
@@ -226,7 +252,7 @@ final class LoadConnectionHandler: ChannelInboundHandler {
         guard case .paced(let perSecond) = plan.shape, !isDone, outcome.sent < plan.count, let pacer else {
             return
         }
-        pacer.value.schedule(self, at: paceStart + UInt64(Double(outcome.sent) * 1e9 / perSecond))
+        pacer.value.schedule(self, at: paceStart + UInt64(Double(plan.sentBefore + outcome.sent) * 1e9 / perSecond))
     }
 
     /// Sends the message due at `due` and schedules the next; called by the pacer.

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A load generator for OpenDoor's socket server (or any line server): many concurrent conversations over
 /// real TCP, each sending a fixed number of visitor messages, with every answer's latency recorded.
@@ -42,9 +43,13 @@ public struct LoadGenerator: Sendable {
     }
 
     /// Visitors who ask for a call and confirm it, among those who ask questions.
+    ///
+    /// One conversation keeps one request, as a real visitor's does: each request is a new conversation, on a
+    /// new connection. A visitor who asks for a call sends the script, hears "saved", hangs up and connects
+    /// again for the next request, as many times as the run's messages per connection hold the script, on the
+    /// same schedule (a paced visitor's next message is due when it would have been on one connection).
     public struct Callbacks: Sendable, Hashable {
         /// The conversation of one request, each message with its line break; the last one confirms it.
-        /// A connection that has sent it all starts it again (a new request).
         public var script: [String]
         /// The share of connections that send the script instead of questions (0.05: one in twenty).
         public var share: Double
@@ -62,6 +67,11 @@ public struct LoadGenerator: Sendable {
         public static let shippedScript = LoadGenerator.jsonLines([
             "i want to come back", "yes", "skip", "470 555 0142", "evening", "no", "yes",
         ])
+
+        /// How many requests a visitor who asks for calls makes in `messages` messages (at least one).
+        public func requests(in messages: Int) -> Int {
+            max(1, messages / max(1, script.count))
+        }
 
         /// Whether connection `index` of `count` asks for a call: spread evenly over the connections.
         func asksForCall(_ index: Int) -> Bool {
@@ -171,12 +181,13 @@ public struct LoadGenerator: Sendable {
         defer {
             for pacer in pacers.values { pacer.eventLoop.execute { pacer.value.cancelAll() } }
         }
+        let requests = callbacks?.requests(in: messagesPerConnection) ?? 0
         let opened = try await connect(connections, to: target, pacers: pacers) { index in
             let phase = UInt64(interval * Double(index) / Double(max(1, connections)))
             if let callbacks, callbacks.asksForCall(index) {
                 return LoadPlan(
-                    messages: script, firstMessage: 0, count: messagesPerConnection, shape: shape,
-                    phaseNanoseconds: phase, saveIndex: script.count - 1, savedMarker: marker)
+                    messages: script, firstMessage: 0, count: script.count, shape: shape,
+                    phaseNanoseconds: phase, saveIndex: script.count - 1, savedMarker: marker, rounds: requests)
             }
             return LoadPlan(
                 messages: buffers, firstMessage: index % buffers.count, count: messagesPerConnection, shape: shape,
@@ -185,13 +196,21 @@ public struct LoadGenerator: Sendable {
         // A common start a little ahead, so that every connection's schedule begins at the same instant.
         let start = NIODeadline.now() + .milliseconds(50)
         for connection in opened { connection.begin.succeed(start) }
+        let later = LaterConnections()
         let timeout = group.next().scheduleTask(in: TimeAmount(self.timeout)) {
+            later.closeAll()
             for connection in opened { connection.channel.close(promise: nil) }
         }
-        var outcomes: [LoadConnectionHandler.Outcome] = []
-        outcomes.reserveCapacity(opened.count)
-        for connection in opened {
-            outcomes.append(try await connection.finished.get())
+        let outcomes = try await withThrowingTaskGroup(of: LoadConnectionHandler.Outcome.self) { tasks in
+            for connection in opened {
+                tasks.addTask {
+                    try await visit(from: connection, start: start, target: target, pacers: pacers, later: later)
+                }
+            }
+            var outcomes: [LoadConnectionHandler.Outcome] = []
+            outcomes.reserveCapacity(opened.count)
+            while let outcome = try await tasks.next() { outcomes.append(outcome) }
+            return outcomes
         }
         timeout.cancel()
         for connection in opened { try? await connection.channel.close() }
@@ -213,6 +232,7 @@ public struct LoadGenerator: Sendable {
             saveLatencies += outcome.saveLatencies
             result.savesNotConfirmed += outcome.savesNotConfirmed
         }
+        result.savesExpected = opened.reduce(0) { $0 + ($1.plan.saveIndex == nil ? 0 : $1.plan.rounds) }
         result.saveLatency = LatencySummary(nanoseconds: saveLatencies)
         result.elapsed = .nanoseconds(Int64(last - start.uptimeNanoseconds))
         result.latency = LatencySummary(nanoseconds: latencies)
@@ -230,11 +250,64 @@ public struct LoadGenerator: Sendable {
 
     // MARK: - Connecting
 
-    /// One connection of a run: its channel, the promise that starts it and the future of what it did.
+    /// One connection of a run: its channel, the promise that starts it, the future of what it did and what it
+    /// was to do.
     struct Connection: Sendable {
         var channel: any Channel
         var begin: EventLoopPromise<NIODeadline>
         var finished: EventLoopFuture<LoadConnectionHandler.Outcome>
+        var plan: LoadPlan
+    }
+
+    /// What one visitor did: the connection opened before the start, then, for a visitor who makes several
+    /// requests, each next one on a new connection once the last is answered (the last one closed first, as a
+    /// visitor who leaves). A connection that can't be opened ends the visitor's run as failed.
+    private func visit(
+        from first: Connection, start: NIODeadline, target: Target,
+        pacers: [ObjectIdentifier: NIOLoopBound<LoadPacer>], later: LaterConnections
+    ) async throws -> LoadConnectionHandler.Outcome {
+        var outcome = try await first.finished.get()
+        var connection = first
+        while outcome.complete, let plan = connection.plan.nextRound {
+            try? await connection.channel.close()
+            guard let next = try? await connectOne(to: target, plan: plan, pacers: pacers), later.add(next.channel)
+            else {
+                outcome.complete = false
+                break
+            }
+            next.begin.succeed(start)
+            outcome.add(try await next.finished.get())
+            connection = next
+        }
+        if connection.channel !== first.channel { try? await connection.channel.close() }
+        return outcome
+    }
+
+    /// The connections visitors open during a run, so that a run cut short closes them too.
+    final class LaterConnections: Sendable {
+        private let state = Mutex<(channels: [any Channel], closed: Bool)>(([], false))
+
+        /// Keeps `channel`; false (and the channel closed) once the run has been cut short.
+        func add(_ channel: any Channel) -> Bool {
+            let closed = state.withLock { state in
+                if !state.closed {
+                    state.channels.removeAll { !$0.isActive }
+                    state.channels.append(channel)
+                }
+                return state.closed
+            }
+            if closed { channel.close(promise: nil) }
+            return !closed
+        }
+
+        /// Closes every connection kept, and any added later.
+        func closeAll() {
+            let channels = state.withLock { state in
+                state.closed = true
+                return state.channels
+            }
+            for channel in channels { channel.close(promise: nil) }
+        }
     }
 
     /// Connects `count` connections, at most ``connectConcurrency`` at a time, each greeted before it counts.
@@ -298,7 +371,7 @@ public struct LoadGenerator: Sendable {
                 try? await channel.close()
                 throw Failure(description: "the server closed a connection before its greeting")
             }
-            return Connection(channel: channel, begin: begin, finished: finished.futureResult)
+            return Connection(channel: channel, begin: begin, finished: finished.futureResult, plan: plan)
         } catch {
             greeted.fail(error)
             begin.fail(error)

@@ -23,6 +23,14 @@ public struct LoadResult: Sendable {
     /// Confirmations whose answer did not say the request was saved (the save failed, or the conversation
     /// went another way).
     public var savesNotConfirmed = 0
+    /// Confirmations sent or due to be sent: one per request of every visitor who asks for calls. Those neither
+    /// confirmed nor answered otherwise were not answered (a connection closed, or the run was cut short).
+    public var savesExpected = 0
+
+    /// Confirmations that got no answer at all.
+    public var savesUnanswered: Int {
+        max(0, savesExpected - saveLatency.samples - savesNotConfirmed)
+    }
 
     /// Answers per second over the run.
     public var answersPerSecond: Double {

@@ -8,11 +8,13 @@ import OpenDoorKit
 /// `onSave` runs after the store has committed and before the visitor's reply is written, so it must return at
 /// once (a webhook queues the request and delivers it elsewhere). Everything else is the wrapped store's:
 /// availability, reading, marking, closing, and reply and crisis counts when it keeps them.
-public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, ReplyCounting, ReplyCountStore {
+public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, CrisisCounting, ReplyCounting, ReplyCountStore {
     /// The store that saves.
     public let base: any CallbackStore
     /// `base` when it counts replies: looked up once, not for every reply.
     private let replyCounter: (any ReplyCounting)?
+    /// `base` when it counts crises in memory: looked up once.
+    private let crisisCounter: (any CrisisCounting)?
     private let factory: any MetricsFactory
     private let saveFailures: Counter
     private let onSave: @Sendable (CallbackRequest) -> Void
@@ -26,6 +28,7 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, ReplyCount
         self.factory = factory
         self.onSave = onSave
         replyCounter = base as? any ReplyCounting
+        crisisCounter = base as? any CrisisCounting
         saveFailures = Counter(label: MetricName.callbackSaveFailures.rawValue, factory: factory)
     }
 
@@ -78,6 +81,16 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, ReplyCount
 
     public func crisisCounts(since day: String) async throws -> [CrisisCount] {
         try await (base as? any CrisisCountStore)?.crisisCounts(since: day) ?? []
+    }
+
+    /// Counted by the wrapped store when it counts crises; otherwise not counted, as without the wrapper.
+    public func countCrisis(_ category: CrisisCategory, level: SafetyLevel, day: String) {
+        crisisCounter?.countCrisis(category, level: level, day: day)
+    }
+
+    @discardableResult
+    public func flushCounts() async -> Bool {
+        await crisisCounter?.flushCounts() ?? true
     }
 
     /// Counted by the wrapped store when it counts replies; otherwise not counted, as without the wrapper.

@@ -1,6 +1,5 @@
 import Foundation
 import OpenDoorKit
-import Synchronization
 
 /// Counts a PostgreSQL store has taken but not yet written: replies by intent and fallback topic, crisis
 /// replies and check-ins by category and level.
@@ -17,35 +16,23 @@ final class PendingCounts: Sendable {
 
     /// Replies, with the day worked out once a day rather than once a reply.
     let replies: ReplyTally
-    private let crises = Mutex<[CrisisKey: Int]>([:])
+    /// Crisis replies and check-ins, a bounded number of rows (``CrisisTally``).
+    let crises = CrisisTally()
 
     /// No counts yet; `now` is the clock reply days are read from.
     init(now: @escaping @Sendable () -> Date) {
         replies = ReplyTally(now: now)
     }
 
-    /// Counts one crisis reply or check-in on `day`.
-    func noteCrisis(_ category: CrisisCategory, level: SafetyLevel, day: String) {
-        crises.withLock { $0[CrisisKey(day: day, category: category, level: level), default: 0] += 1 }
-    }
-
     /// Takes every count gathered so far, leaving none.
     func drain() -> Counts {
-        let crisisCounts = crises.withLock { crises in
-            defer { crises.removeAll(keepingCapacity: true) }
-            return crises.map { CrisisCount(day: $0.key.day, category: $0.key.category, level: $0.key.level, count: $0.value) }
-        }
-        return Counts(replies: replies.drain(), crises: crisisCounts)
+        Counts(replies: replies.drain(), crises: crises.drain())
     }
 
     /// Puts back counts that could not be written.
     func restore(_ counts: Counts) {
         replies.restore(counts.replies)
-        crises.withLock { crises in
-            for count in counts.crises {
-                crises[CrisisKey(day: count.day, category: count.category, level: count.level), default: 0] += count.count
-            }
-        }
+        crises.restore(counts.crises)
     }
 
     /// Reply and crisis counts written together.

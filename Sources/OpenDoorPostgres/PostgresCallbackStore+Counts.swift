@@ -13,7 +13,7 @@ import PostgresNIO
 /// count = count + EXCLUDED.count`), so two servers counting the same day add up. While the database can't be
 /// reached the counts wait in memory (a few rows a day, however busy) and go with the first write once it
 /// can; only counts still unwritten when the store closes are lost, and that is logged with how many.
-extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStore {
+extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStore, CrisisCounting {
     /// The count tables; appended to ``migrations``.
     ///
     /// `source` is empty for what servers counted, and names the store a copy came from for what
@@ -63,9 +63,21 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
 
     /// Counts one crisis reply or check-in, in memory, and returns at once: the reply it counts never waits on
     /// the database. Written as ``countReply(intent:topic:)``'s counts are.
-    public func recordCrisis(_ category: CrisisCategory, level: SafetyLevel, day: String) async throws {
-        pending.noteCrisis(category, level: level, day: day)
+    public nonisolated func countCrisis(_ category: CrisisCategory, level: SafetyLevel, day: String) {
+        pending.crises.note(category, level: level, day: day)
         scheduleCountWrite()
+    }
+
+    /// As ``countCrisis(_:level:day:)``: returns at once, and the count is written with the others.
+    public func recordCrisis(_ category: CrisisCategory, level: SafetyLevel, day: String) async throws {
+        countCrisis(category, level: level, day: day)
+    }
+
+    /// Writes every count taken so far (replies and crises), after any write already under way; see
+    /// ``CrisisCounting/flushCounts()``.
+    @discardableResult
+    public func flushCounts() async -> Bool {
+        await writeCounts()
     }
 
     /// Adds `counts` at once, in one statement (same day, intent and topic add up).
@@ -78,7 +90,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
     /// counts written first.
     public func replyCounts(since first: String) async throws -> [ReplyCount] {
         try checkOpen()
-        await flushCounts(evenIfAway: true)
+        await writeCounts(evenIfAway: true)
         let client = client
         return try await perform(.read, event: "Could not read reply counts") {
             var counts: [ReplyCount] = []
@@ -98,7 +110,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
     /// doesn't know are left out.
     public func crisisCounts(since first: String) async throws -> [CrisisCount] {
         try checkOpen()
-        await flushCounts(evenIfAway: true)
+        await writeCounts(evenIfAway: true)
         let client = client
         return try await perform(.read, event: "Could not read crisis counts") {
             var counts: [CrisisCount] = []
@@ -120,7 +132,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
     /// (they wait for the next write). While the database is known to be away, the store's own probe asks
     /// whether it is back and only a read (`evenIfAway`), which waits out the retry window anyway, tries.
     @discardableResult
-    func flushCounts(evenIfAway: Bool = false) async -> Bool {
+    func writeCounts(evenIfAway: Bool = false) async -> Bool {
         let previous = countWrite
         let current = Task {
             _ = await previous?.value
@@ -144,13 +156,14 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
         countWriteScheduled.store(false, ordering: .releasing)
         guard !isClosed else { return }
         // Not written: try again after the next pause, even if nothing more is counted meanwhile.
-        let written = await flushCounts()
+        let written = await writeCounts()
         if !written && !isClosed { scheduleCountWrite() }
     }
 
     /// Writes what is pending; on failure puts it back and says so once, until a write succeeds again.
     private func writePending(evenIfAway: Bool) async -> Bool {
         let counts = pending.drain()
+        pending.crises.logDropped(logger)
         guard !counts.isEmpty else { return true }
         do {
             guard evenIfAway || acceptsRequests else { throw CallbackStoreError.closed() }
@@ -176,8 +189,9 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
     /// Writes the counts taken and not yet written before the store closes; logs how many are lost when they
     /// can't be.
     func writeCountsBeforeClosing() async {
-        guard !(await flushCounts()) else { return }
+        guard !(await writeCounts()) else { return }
         let lost = pending.drain()
+        pending.crises.logDropped(logger)
         guard !lost.isEmpty else { return }
         logger.error(
             "Closed with counts that could not be written; they are lost (never a reply or a request)",

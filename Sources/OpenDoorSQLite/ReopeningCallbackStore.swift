@@ -23,6 +23,9 @@ public actor ReopeningCallbackStore: CallbackStore {
         /// The least time between two attempts to open the store while the file system looks fine but
         /// opening failed (a damaged file, say), so a busy service doesn't retry on every message.
         public var retryInterval: Duration = .seconds(10)
+        /// How long crisis counts wait in memory before they are written together (and between tries while the
+        /// store can't be written): a crash loses at most this long's counts, never a reply.
+        public var crisisCountInterval: Duration = .seconds(5)
 
         /// The defaults.
         public init() {}
@@ -30,8 +33,8 @@ public actor ReopeningCallbackStore: CallbackStore {
 
     /// The folder of the database.
     public nonisolated let directory: URL
-    private let configuration: Configuration
-    private let logger: Logger
+    let configuration: Configuration
+    let logger: Logger
     private let accepting = Atomic<Bool>(false)
     private var store: SQLiteCallbackStore?
     /// Why saves are off, while they are.
@@ -39,9 +42,15 @@ public actor ReopeningCallbackStore: CallbackStore {
     private var lastAttempt: ContinuousClock.Instant?
     /// The reopening under way, which saves wait for.
     private var reopening: Task<Void, Never>?
-    private var isClosed = false
+    private(set) var isClosed = false
     /// Replies counted since the last write (see ReopeningCallbackStore+ReplyCounts.swift).
     nonisolated let replyTally = ReplyTally()
+    /// Crisis replies and check-ins counted since the last write, and the write's state (see
+    /// ReopeningCallbackStore+CrisisCounts.swift).
+    nonisolated let crisisTally = CrisisTally()
+    nonisolated let crisisWriteScheduled = Atomic<Bool>(false)
+    var crisisWrite: Task<Bool, Never>?
+    var crisisCountsWaiting = false
 
     /// Opens the store in `directory` if it can; if not, logs why and starts with saves off.
     public init(directory: URL, configuration: Configuration = Configuration(), logger: Logger) {
@@ -138,7 +147,7 @@ public actor ReopeningCallbackStore: CallbackStore {
 
     public func close() async throws {
         guard !isClosed else { return }
-        await writeReplyCounts()
+        await writeCountsBeforeClosing()
         isClosed = true
         accepting.store(false, ordering: .releasing)
         try await store?.close()

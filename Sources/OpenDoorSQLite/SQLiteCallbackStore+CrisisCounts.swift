@@ -36,6 +36,26 @@ extension SQLiteCallbackStore: CrisisCountStore {
         }
     }
 
+    /// Adds `counts` in one transaction (one disk sync, however many): what a ``ReopeningCallbackStore``
+    /// counted in memory.
+    public func addCrisisCounts(_ counts: [CrisisCount]) async throws {
+        guard !counts.isEmpty else { return }
+        do {
+            try await pool.write { db in
+                for count in counts {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO crisis_count (day, category, level, count) VALUES (?, ?, ?, ?)
+                            ON CONFLICT (day, category, level) DO UPDATE SET count = count + excluded.count
+                            """,
+                        arguments: [count.day, count.category.rawValue, count.level.rawValue, count.count])
+                }
+            }
+        } catch {
+            throw Self.storeError(error, during: .save, path: path, directory: directory, busyTimeout: .seconds(5))
+        }
+    }
+
     public func crisisCounts(since day: String) async throws -> [CrisisCount] {
         do {
             return try await pool.read { db in

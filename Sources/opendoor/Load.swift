@@ -162,7 +162,10 @@ extension OpenDoor {
             var configuration = self.configuration
             configuration.target = try targetAddress()
             configuration.savedMarker = try savedMarker()
-            let benchmark = try LoadBenchmark(configuration, maximumConnections: needed + 10)
+            // Visitors who ask for calls connect again for each request: room for a connection the server has not
+            // seen close yet.
+            let reconnecting = Int((Double(connections) * callbackShare).rounded(.up))
+            let benchmark = try LoadBenchmark(configuration, maximumConnections: needed + reconnecting + 10)
             defer { benchmark.removeData() }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
             let met: Bool

@@ -103,15 +103,33 @@ struct CheckInTests {
         let counts = InMemoryCrisisCountStore()
         _ = await conversation.respond(to: Self.worrying, store: store, counts: counts)
         _ = await conversation.respond(to: "yes", store: store, counts: counts)
-        _ = await conversation.respond(to: "what if i relapsed", store: store, counts: counts)
+        let followUp = await conversation.respond(to: "what if i relapsed", store: store, counts: counts)
+        // The question is answered with "are you safe?" after it: a follow-up, not a new check-in.
+        #expect(followUp.crisis)
         let today = CrisisCount.day(of: Date())
-        let recorded = await counts.crisisCounts(since: today)
         #expect(
-            Set(recorded) == [
-                // The check-in, and the question right after the crisis reply answered with "are you safe?".
-                CrisisCount(day: today, category: .suicide, level: .check, count: 2),
+            Set(counts.crisisCounts(since: today)) == [
+                // The check-in, then the crisis reply it led to (the level rose): one conversation, one event each.
+                CrisisCount(day: today, category: .suicide, level: .check, count: 1),
                 CrisisCount(day: today, category: .suicide, level: .crisis, count: 1),
             ])
+    }
+
+    @Test("The safety follow-ups of a crisis reply are not new check-ins (QA13 D5)")
+    func followUpsNotCounted() async throws {
+        var conversation = conversation()
+        let store = InMemoryCallbackStore()
+        let counts = InMemoryCrisisCountStore()
+        for message in ["i want to kill myself", "no im ok", "morning", "sometimes i wish i wouldnt wake up"] {
+            _ = await conversation.respond(to: message, store: store, counts: counts)
+        }
+        let today = CrisisCount.day(of: Date())
+        #expect(
+            counts.crisisCounts(since: today) == [CrisisCount(day: today, category: .suicide, level: .crisis, count: 1)])
+        // A new conversation is a new event.
+        var next = self.conversation()
+        _ = await next.respond(to: Self.worrying, store: store, counts: counts)
+        #expect(counts.crisisCounts(since: today).map(\.count) == [1, 1])
     }
 
     @Test("Denials and crises told as history get no alarm", arguments: [

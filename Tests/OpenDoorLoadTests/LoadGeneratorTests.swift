@@ -78,6 +78,30 @@ struct LoadGeneratorTests {
         try await group.shutdownGracefully()
     }
 
+    @Test("a visitor who asks for calls makes each request on a new connection, and every one is saved")
+    func callbacksReconnect() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var configuration = ServerConfiguration.forTests
+        configuration.messageBurst = 1000
+        try await withServer(configuration) { server in
+            let script = LoadGenerator.Callbacks.shippedScript
+            // 4 connections, one in two asks for calls: 2 visitors × 3 requests of 7 messages (21 messages each).
+            let generator = LoadGenerator(
+                group: group, connections: 4, messagesPerConnection: script.count * 3, shape: .paced(perSecond: 200))
+            let callbacks = LoadGenerator.Callbacks(script: script, share: 0.5, savedMarker: "Your reference is")
+            let result = try await generator.run(
+                against: .init(port: server.jsonPort, framing: .lines), messages: LoadGenerator.jsonLines(),
+                callbacks: callbacks)
+            #expect(result.failedConnections == 0 && result.errors == 0)
+            #expect(result.savesExpected == 6)
+            #expect(result.saveLatency.samples == 6)
+            #expect(result.savesNotConfirmed == 0 && result.savesUnanswered == 0)
+            #expect(result.answers == 4 * 21)
+            #expect(try await server.store.list(status: nil).count == 6)
+        }
+        try await group.shutdownGracefully()
+    }
+
     @Test("idle connections stay open until closed")
     func idle() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -1,13 +1,12 @@
 import Foundation
-import Logging
 
 extension Conversation {
     /// What ``respondAtOnce(to:store:)`` did with a message.
     public enum Turn: Sendable {
         /// The reply, already counted: nothing to wait for.
         case replied(Reply)
-        /// The conversation has moved on and something must be awaited before the reply (a confirmed request
-        /// to save, a crisis to count): pass it to ``finish(_:store:counts:)``.
+        /// The visitor confirmed a callback request, which must be saved before the reply: pass it to
+        /// ``finish(_:store:)``.
         case waiting(Step)
     }
 
@@ -17,43 +16,70 @@ extension Conversation {
     /// are told plainly and given the center's number. While the store can't save (see
     /// ``CallbackStore/acceptsRequests``), a callback is neither offered nor started: the visitor gets the
     /// center's number at once instead of a request that can't be kept. A crisis reply or check-in is counted
-    /// (category, level and day, never the text) in `counts`, or in `store` when it keeps counts too; a failed
-    /// count never delays or changes the reply. When `store` counts replies (``ReplyCounting``), every reply is
-    /// counted by intent and fallback topic, in memory; never its text.
+    /// (category, level and day, never the text) in `counts`, or in `store` when it counts crises
+    /// (``CrisisCounting``): in memory, so the reply never waits for the count's write; see
+    /// ``countsCrisis(_:)`` for which are counted. When `store` counts replies (``ReplyCounting``), every reply
+    /// is counted by intent and fallback topic, in memory; never its text.
     public mutating func respond(
-        to message: String, store: any CallbackStore, counts: (any CrisisCountStore)? = nil
+        to message: String, store: any CallbackStore, counts: (any CrisisCounting)? = nil
     ) async -> Reply {
         if !store.acceptsRequests { await store.recheck() }
-        switch turn(message, store: store) {
+        switch turn(message, store: store, counts: counts) {
         case .replied(let reply):
             return reply
         case .waiting(let step):
-            return await finish(step, store: store, counts: counts)
+            return await finish(step, store: store)
         }
     }
 
-    /// What ``respond(to:store:counts:)`` does, without suspending when nothing needs waiting for: most
-    /// messages on a busy server. Nil (and nothing done) while the store doesn't accept requests, which
-    /// ``respond(to:store:counts:)`` rechecks first; otherwise the reply, or the step to ``finish(_:store:counts:)``.
+    /// What ``respond(to:store:counts:)`` does, without suspending when nothing needs waiting for: every message
+    /// but a confirmed request. Nil (and nothing done) while the store doesn't accept requests, which
+    /// ``respond(to:store:counts:)`` rechecks first; otherwise the reply, or the step to ``finish(_:store:)``.
     public mutating func respondAtOnce(to message: String, store: any CallbackStore) -> Turn? {
         guard store.acceptsRequests else { return nil }
-        return turn(message, store: store)
+        return turn(message, store: store, counts: nil)
     }
 
-    /// The reply to a step ``respondAtOnce(to:store:)`` left waiting: the request saved (or the failure told), the
-    /// crisis counted; then the reply is counted.
-    public mutating func finish(
-        _ step: Step, store: any CallbackStore, counts: (any CrisisCountStore)? = nil
-    ) async -> Reply {
-        let reply = await answer(step, store: store, counts: counts)
+    /// The reply to a step ``respondAtOnce(to:store:)`` left waiting: the request saved (or the failure told);
+    /// then the reply is counted.
+    public mutating func finish(_ step: Step, store: any CallbackStore) async -> Reply {
+        let reply: Reply
+        switch step {
+        case .reply(let given):
+            reply = given
+        case .save(let draft):
+            do {
+                reply = saved(try await store.save(draft, channel: channel))
+            } catch {
+                reply = saveFailed(error)
+            }
+        }
         count(reply, in: store)
         return reply
     }
 
-    private mutating func turn(_ message: String, store: any CallbackStore) -> Turn {
+    /// Whether a crisis reply or check-in is counted as a new crisis event: one conversation counts as one event
+    /// unless it gets worse. The first crisis reply or check-in of a conversation is counted; after it, a safety
+    /// reply is counted only when its level is above every level counted so far (a check-in answered "yes", so
+    /// the crisis reply follows). The follow-ups of a crisis reply or a check-in ("are you safe right now?" and
+    /// the replies to its answers), and a second worrying message at the same level, are not new events.
+    mutating func countsCrisis(_ finding: CrisisAssessment) -> Bool {
+        if let counted = countedCrisisLevel, finding.level <= counted { return false }
+        countedCrisisLevel = finding.level
+        return true
+    }
+
+    private mutating func turn(
+        _ message: String, store: any CallbackStore, counts: (any CrisisCounting)?
+    ) -> Turn {
         callbacksAvailable = store.acceptsRequests
         let step = receive(message)
-        guard case .reply(let reply) = step, !(reply.crisis && reply.safety != nil) else { return .waiting(step) }
+        guard case .reply(let reply) = step else { return .waiting(step) }
+        if reply.crisis, let finding = reply.safety, let counter = counts ?? (store as? any CrisisCounting),
+            countsCrisis(finding)
+        {
+            counter.countCrisis(finding.category, level: finding.level, day: CrisisCount.day(of: Date()))
+        }
         count(reply, in: store)
         return .replied(reply)
     }
@@ -61,34 +87,6 @@ extension Conversation {
     private func count(_ reply: Reply, in store: any CallbackStore) {
         if let counter = store as? any ReplyCounting {
             counter.countReply(intent: reply.intent, topic: reply.intent == .fallback ? reply.topic : nil)
-        }
-    }
-
-    private mutating func answer(
-        _ step: Step, store: any CallbackStore, counts: (any CrisisCountStore)?
-    ) async -> Reply {
-        switch step {
-        case .reply(let reply):
-            if let finding = reply.safety, reply.crisis, let counter = counts ?? (store as? any CrisisCountStore) {
-                await record(finding, in: counter)
-            }
-            return reply
-        case .save(let draft):
-            do {
-                let request = try await store.save(draft, channel: channel)
-                return saved(request)
-            } catch {
-                return saveFailed(error)
-            }
-        }
-    }
-
-    private func record(_ finding: CrisisAssessment, in counter: any CrisisCountStore) async {
-        do {
-            try await counter.recordCrisis(
-                finding.category, level: finding.level, day: CrisisCount.day(of: Date()))
-        } catch {
-            logger.error("crisis count not recorded", metadata: ["error": "\(type(of: error))"])
         }
     }
 }

@@ -43,6 +43,8 @@ public struct Conversation: Sendable {
     var afterCrisis: CrisisContext?
     /// The safety question waiting for an answer, if one was just asked.
     var pendingCheckIn: PendingCheckIn?
+    /// The highest level of crisis event counted in this conversation (see ``countsCrisis(_:)``).
+    var countedCrisisLevel: SafetyLevel?
     private var lastOptions: [String] = []
     private var greeted = false
     /// The reference of the request sent in this conversation, if one was: no second one is offered or saved.
