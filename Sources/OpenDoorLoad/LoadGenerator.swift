@@ -201,10 +201,11 @@ public struct LoadGenerator: Sendable {
             later.closeAll()
             for connection in opened { connection.channel.close(promise: nil) }
         }
+        let loopPacers = pacers
         let outcomes = try await withThrowingTaskGroup(of: LoadConnectionHandler.Outcome.self) { tasks in
             for connection in opened {
                 tasks.addTask {
-                    try await visit(from: connection, start: start, target: target, pacers: pacers, later: later)
+                    try await visit(from: connection, start: start, target: target, pacers: loopPacers, later: later)
                 }
             }
             var outcomes: [LoadConnectionHandler.Outcome] = []
