@@ -79,6 +79,21 @@ struct VisitorRoundFourteenTests {
         #expect(again.state == .callbackConsent)
     }
 
+    // MARK: - QA13 D6
+
+    @Test("QA13 D6: quotes and brackets around a name are set aside; a formula or code is no name at all")
+    func nameWithoutPunctuation() {
+        let (_, replies) = Self.replies(["can someone call me", "yes", "Robert'); DROP TABLE callback_request;--"])
+        #expect(replies[2].state == .callbackPhone)
+        #expect(Self.draft(after: [
+            "can someone call me", "yes", "Robert'); DROP TABLE callback_request;--", "4705550123", "morning", "no",
+        ])?.name == "Robert")
+        let (_, formula) = Self.replies(["can someone call me", "yes", "=HYPERLINK(\"http://evil\",\"x\")"])
+        #expect(formula[2].state == .callbackName)
+        #expect(Self.draft(after: ["can someone call me", "yes", "O’Neil-Smith", "4705550123", "morning", "no"])?.name
+            == "O’Neil-Smith")
+    }
+
     // MARK: - QA14 B: lost or wrong callback data
 
     @Test("QA14 14: after “maybe later”, “actually yes now” reopens the request and keeps the name and number")

@@ -188,6 +188,10 @@ struct StepAnswer {
             words.removeLast()
             lowered.removeLast()
         }
+        // "Robert');" is Robert: quotes and brackets around a word are not part of a name; code-like words inside
+        // ("=HYPERLINK(\"http://x\"") make no name at all.
+        words = words.map { $0.trimmingCharacters(in: Self.nameEdges) }.filter { !$0.isEmpty }
+        guard !words.contains(where: { $0.unicodeScalars.contains(where: Self.notInName.contains) }) else { return nil }
         guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
             !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil })
         else { return nil }
@@ -197,6 +201,11 @@ struct StepAnswer {
         if !introduced, !capitalized, BestTime.parse(words.joined(separator: " ")) != nil { return nil }
         return CallbackDraft.normalizedName(words.joined(separator: " "))
     }
+
+    /// Set aside at either end of a name's word: quotes, brackets, and punctuation a sentence puts there.
+    private static let nameEdges = CharacterSet(charactersIn: "\"'’‘“”`()[]{}<>;:,!?*=-_")
+    /// Never inside a name: the marks of code, addresses and formulas.
+    private static let notInName = CharacterSet(charactersIn: "()[]{}<>=;:/\\\"@#$%^&*+|~`")
 
     /// Words after which a name answer says something else ("Jo but dont tell anyone", "dee not d").
     private static let clauseBreaks: Set<Substring> = ["but", "and", "btw", "though", "tho", "because", "cause", "not"]
