@@ -267,13 +267,14 @@ public struct Conversation: Sendable {
 
     mutating func nameReply(_ text: String) -> Reply {
         // "im not giving my name" is a skip, not a question about privacy.
-        let skipped = dialogue.answer(text, among: [.skip]) != nil || answers.refusesName(text)
+        let refused = answers.refusesName(text)
         // "Will" on its own is a name, not a question.
-        if !skipped, TextNormalizer.words(text).count > 1 || text.contains("?"),
+        if !refused, TextNormalizer.words(text).count > 1 || text.contains("?"),
             let asked = questionFirst(text, prompt: .askName)
         {
             return asked
         }
+        let skipped = refused || dialogue.answer(text, among: [.skip]) != nil
         let given = skipped ? nil : answers.name(in: text)
         // "this is stupid" is not the name "stupid"; "Sam, this app is stupid" is Sam.
         if !skipped, answers.contains(given ?? text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
@@ -294,7 +295,7 @@ public struct Conversation: Sendable {
             return questionOrRepeat(text, prompt: .nameUnclear)
         }
         nameGiven = true
-        nameSkipped = name == nil && phone == nil
+        nameSkipped = name == nil && phone == nil && !editing
         return advanceAfterName()
     }
 
@@ -370,7 +371,7 @@ public struct Conversation: Sendable {
         if let asked = questionFirst(text, prompt: .askVoicemail) { return asked }
         // "actually make it evening": the time given before is changed, and the voicemail question asked again.
         if answers.contains(text, .change) || TextNormalizer.words(text).first == "actually",
-            let time = changedValues(in: text).lazy.compactMap({ self.readTime($0) }).first
+            let time = changedValues(in: text).compactMap({ readTime($0) }).first
         {
             bestTime = time
             var reply = stepReply(.askVoicemail)

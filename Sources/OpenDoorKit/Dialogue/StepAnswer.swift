@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads an answer at a callback step as a sentence, not only by its first word: "voicemail is fine"
 /// is yes, "thats not ok" is no, "nah never mind, forget the whole thing" cancels.
 ///
