@@ -13,9 +13,7 @@ struct StaffConsoleCommandTests {
         return url
     }
 
-    @Test(
-        "QA13 D1: with a PostgreSQL store, --data names the accounts' folder; without it staff-user and staff refuse "
-            + "and create nothing")
+    @Test("QA13 D1: with a PostgreSQL store, --data names the accounts' folder; without it staff-user and staff refuse")
     func accountsWithPostgres() throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
