@@ -103,7 +103,7 @@ struct VisitorRoundFourteenTests {
         #expect(replies[3].state == .callbackPhone)
         #expect(replies[4].state == .callbackTime)
         let draft = Self.draft(after: [
-            "can someone call me", "maybe later", "actually yes now", "Lee", "4705550123", "morning", "no", "yes",
+            "can someone call me", "maybe later", "actually yes now", "Lee", "4705550123", "morning", "no",
         ])
         #expect(draft?.name == "Lee")
         #expect(draft?.phone.e164 == "+14705550123")
@@ -113,7 +113,7 @@ struct VisitorRoundFourteenTests {
     func numberAtConsent() {
         let (_, replies) = Self.replies(["can someone call me", "470 555 0123"])
         #expect(replies[1].state == .callbackName)
-        let draft = Self.draft(after: ["can someone call me", "470 555 0123", "skip", "evening", "no", "yes"])
+        let draft = Self.draft(after: ["can someone call me", "470 555 0123", "skip", "evening", "no"])
         #expect(draft?.phone.e164 == "+14705550123")
     }
 
@@ -125,7 +125,7 @@ struct VisitorRoundFourteenTests {
         #expect(replies[5].state == .callbackVoicemail)
         #expect(replies[5].text.hasPrefix(Self.dialogue[.detailChanged]))
         let draft = Self.draft(after: [
-            "can someone call me", "yes", "Sam", "4705550123", "morning", "actually make it evening", "no", "yes",
+            "can someone call me", "yes", "Sam", "4705550123", "morning", "actually make it evening", "no",
         ])
         #expect(draft?.bestTime == .evening)
     }
