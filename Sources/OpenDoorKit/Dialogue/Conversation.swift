@@ -118,7 +118,11 @@ public struct Conversation: Sendable {
             state = .open
             if offered, let answer = offerAnswer(text) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
-            if answers.isMostly(text, .spanish) { return .reply(remember(ownReply(.englishOnly, options: []))) }
+            if answers.isMostly(text, .spanish) {
+                // Counted as what it is for the center: a message the assistant couldn't answer.
+                return .reply(
+                    remember(Reply(text: dialogue[.englishOnly], intent: .fallback, source: dialogue.heading, state: state)))
+            }
             return .reply(remember(openReply(text)))
         case .callbackConsent:
             return .reply(remember(consentReply(text)))
