@@ -9,7 +9,7 @@ import Yams
 struct SafetyFilePiecesTests {
     /// Whether two trees are the same: kinds, texts, styles and every mark.
     static func same(_ a: Node, _ b: Node) -> Bool {
-        guard a.mark == b.mark else { return false }
+        guard a.mark?.line == b.mark?.line, a.mark?.column == b.mark?.column else { return false }
         switch (a, b) {
         case (.scalar(let x), .scalar(let y)):
             return x.string == y.string && x.style == y.style
