@@ -8,15 +8,15 @@ import Testing
 struct StoredIntentWeightsTests {
     @Test("Weights read back from their file are the trained ones, bit for bit, and are used")
     func roundTrip() throws {
-        let trained = Matcher(knowledge: Fixtures.knowledge)
-        #expect(!trained.usesStoredWeights)
+        let trained = Matcher(knowledge: Fixtures.knowledge.withoutStoredWeights())
+        #expect(trained.usesStoredWeights == false)
         let text = trained.storedWeights.text
         let read = try StoredIntentWeights.parse(text).get()
         #expect(read == trained.storedWeights)
-        var knowledge = Fixtures.knowledge
+        var knowledge = Fixtures.knowledge.withoutStoredWeights()
         knowledge.storedWeights = read
         let saved = Matcher(knowledge: knowledge)
-        #expect(saved.usesStoredWeights)
+        #expect(saved.usesStoredWeights == true)
         #expect(saved.index.logits.weights.map(\.bitPattern) == trained.index.logits.weights.map(\.bitPattern))
         #expect(saved.match("i ghosted my group") == trained.match("i ghosted my group"))
     }
@@ -27,7 +27,7 @@ struct StoredIntentWeightsTests {
         knowledge.storedWeights = Matcher(knowledge: Fixtures.knowledge).storedWeights
         knowledge.intents[0].examples[0] += " again"
         let matcher = Matcher(knowledge: knowledge)
-        #expect(!matcher.usesStoredWeights)
+        #expect(matcher.usesStoredWeights == false)
         let fresh = Matcher(knowledge: knowledge.withoutStoredWeights())
         #expect(matcher.index.logits.weights.map(\.bitPattern) == fresh.index.logits.weights.map(\.bitPattern))
     }
@@ -38,14 +38,14 @@ struct StoredIntentWeightsTests {
         knowledge.storedWeights = Matcher(knowledge: Fixtures.knowledge).storedWeights
         var configuration = MatcherConfiguration()
         configuration.training.epochs += 1
-        #expect(!Matcher(knowledge: knowledge, configuration: configuration).usesStoredWeights)
+        #expect(Matcher(knowledge: knowledge, configuration: configuration).usesStoredWeights == false)
     }
 
     @Test("The shipped file is up to date, and loading uses it")
     func shipped() {
         #expect(ShippedKnowledge.knowledge.storedWeights != nil)
         let matcher = Matcher(knowledge: ShippedKnowledge.knowledge)
-        #expect(matcher.usesStoredWeights, "run Scripts/train-matcher-weights")
+        #expect(matcher.usesStoredWeights == true, "run Scripts/train-matcher-weights")
         let fresh = Matcher(knowledge: ShippedKnowledge.knowledge.withoutStoredWeights())
         #expect(matcher.storedWeights == fresh.storedWeights)
     }
@@ -63,7 +63,7 @@ struct StoredIntentWeightsTests {
         let warning = try #require(knowledge.warnings.first { $0.message.contains("saved weights") })
         #expect(warning.severity == .warning && warning.line == first + 3)
         #expect(knowledge.storedWeights == nil)
-        #expect(!Matcher(knowledge: knowledge).usesStoredWeights)
+        #expect(Matcher(knowledge: knowledge).usesStoredWeights == false)
     }
 
     @Test("A missing file is no problem at all")
