@@ -53,6 +53,10 @@ extension OpenDoor {
                 String(
                     format: "load (read, check, index the knowledge): %.2f ms, of which reading and checking the files %.2f ms (median of 20)",
                     load.total, load.files))
+            print(
+                Matcher(knowledge: knowledge).usesStoredWeights
+                    ? "the matcher's learned weights: read from \(StoredIntentWeights.fileName) (up to date)"
+                    : "the matcher's learned weights: trained at load (\(StoredIntentWeights.fileName) missing or out of date)")
             let shipped = MatcherBenchmark.run(knowledge: knowledge, messages: texts, rounds: rounds)
             print(Self.describe("shipped knowledge", shipped))
             let large = SyntheticKnowledge.scaled(knowledge, factor: scale)

@@ -15,6 +15,9 @@ public struct Knowledge: Sendable {
     public var dialogue: DialogueText
     /// Problems that did not stop the load.
     public var warnings: [KnowledgeDiagnostic]
+    /// The matcher's learned weights saved in the folder (`matcher-weights.tsv`), if any: derived data that the
+    /// matcher uses only when they were trained on exactly these examples, and trains again otherwise.
+    var storedWeights: StoredIntentWeights?
     private var positions: [IntentID: Int]
 
     /// Creates knowledge from its parts (the loader checks files; this checks nothing).

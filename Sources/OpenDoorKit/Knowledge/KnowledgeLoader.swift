@@ -94,15 +94,36 @@ struct KnowledgeLoader {
             return (dialogue, loader.diagnostics)
         }
         diagnostics += checked + dialogueDiagnostics
+        let storedWeights = loadStoredWeights()
 
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw KnowledgeError(diagnostics: diagnostics)
         }
-        return Knowledge(
+        var knowledge = Knowledge(
             center: center, intents: intents, vocabulary: vocabulary,
             dialogue: dialogue ?? DialogueText(heading: "", welcomeOptions: [], messages: [:]),
             warnings: diagnostics
         )
+        knowledge.storedWeights = storedWeights
+        return knowledge
+    }
+
+    /// The matcher's saved weights, when the folder has them. A file that can't be read is a warning, never an
+    /// error: the weights are derived data, trained at load when missing (see `StoredIntentWeights`).
+    private mutating func loadStoredWeights() -> StoredIntentWeights? {
+        let url = directory.appendingPathComponent(StoredIntentWeights.fileName)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        switch StoredIntentWeights.parse(String(decoding: data, as: UTF8.self)) {
+        case .success(let weights):
+            return weights
+        case .failure(let problem):
+            diagnostics.append(
+                KnowledgeDiagnostic(
+                    .warning, file: relative(url), line: problem.line,
+                    "The matcher's saved weights can't be read (\(problem.message)), so they are trained at every load. Run Scripts/train-matcher-weights to write them again."
+                ))
+            return nil
+        }
     }
 
     /// What walking one file gave.

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Learned weights that tell neighbouring intents apart: a softmax (multinomial logistic) regression
-/// over the index's TF-IDF terms, trained when the knowledge loads.
+/// over the index's TF-IDF terms, trained when the knowledge loads, unless the knowledge folder holds weights
+/// trained on the very same inputs (``StoredIntentWeights``).
 ///
 /// Cosine similarity says how much a message looks like an intent's examples; it can't learn that a word
 /// shared by two intents points to one of them, or that one intent's word is evidence *against* the other.
@@ -33,6 +34,10 @@ struct IntentLogits: Sendable {
 
     /// One weight per intent posting of the index, in the same order.
     private(set) var weights: [Float]
+    /// The fingerprint of the inputs the weights come from (see `StoredIntentWeights`).
+    let inputs: Fingerprint
+    /// Whether the weights were read from saved ones rather than trained.
+    let isStored: Bool
 
     /// The weight of the intent posting at `position` in the index's flat intent postings.
     @inline(__always)
@@ -46,10 +51,23 @@ struct IntentLogits: Sendable {
     ///   - exampleIntent: the intent of each example; there are `intentCount` intents.
     ///   - postingIntents, postingOffsets: the intent of each intent posting, term after term; term `t`'s
     ///     postings are `postingOffsets[t]..<postingOffsets[t + 1]`.
+    ///   - stored: weights saved from an earlier training, used instead of training when they were trained on
+    ///     these very inputs (the same fingerprint).
     init(
         exampleTerms: [Int32], exampleValues: [Float], exampleEnds: [Int32], exampleIntent: [Int32],
-        intentCount: Int, postingIntents: [Int32], postingOffsets: [Int32], training: Training = Training()
+        intentCount: Int, postingIntents: [Int32], postingOffsets: [Int32], training: Training = Training(),
+        stored: StoredIntentWeights? = nil
     ) {
+        inputs = Self.fingerprint(
+            exampleTerms: exampleTerms, exampleValues: exampleValues, exampleEnds: exampleEnds,
+            exampleIntent: exampleIntent, intentCount: intentCount, postingIntents: postingIntents,
+            postingOffsets: postingOffsets, training: training)
+        if let stored, stored.inputs == inputs, stored.weights.count == postingIntents.count {
+            weights = stored.weights
+            isStored = true
+            return
+        }
+        isStored = false
         var weights = [Float](repeating: 0, count: postingIntents.count)
         let exampleCount = exampleEnds.count
         guard intentCount > 1, exampleCount > 0 else {

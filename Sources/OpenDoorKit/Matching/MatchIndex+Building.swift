@@ -11,7 +11,7 @@ extension MatchIndex {
     /// the same knowledge always gives the same weights, bit for bit.
     init(
         intentExamples: [[[Int32]]], tokenNames: [String], bigramWeight: Float, unknownWeight: Float,
-        training: IntentLogits.Training = IntentLogits.Training()
+        training: IntentLogits.Training = IntentLogits.Training(), storedWeights: StoredIntentWeights? = nil
     ) {
         var vocabulary = TermVocabulary(tokenNames: tokenNames, examples: intentExamples.reduce(0) { $0 + $1.count })
         var firstExample: [Int32] = [0]
@@ -52,8 +52,9 @@ extension MatchIndex {
         self.intentCount = intentExamples.count
         self.logits = IntentLogits(
             exampleTerms: terms.terms, exampleValues: exampleValues, exampleEnds: terms.ends,
-            exampleIntent: exampleIntent, intentCount: intentExamples.count, postingIntents: intentPostings.map(\.intent), postingOffsets: intentOffsets,
-            training: training)
+            exampleIntent: exampleIntent, intentCount: intentExamples.count,
+            postingIntents: intentPostings.map(\.intent), postingOffsets: intentOffsets, training: training,
+            stored: storedWeights)
     }
 
     /// Lays out each example's unit-length TF-IDF vector as postings, term after term, in example order.

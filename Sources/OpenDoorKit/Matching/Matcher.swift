@@ -49,7 +49,8 @@ public struct Matcher: Sendable {
             Lexicon(vocabulary: knowledge.vocabulary, table: words, stems: stems)
         }
         let tokenLists = corpus.concurrentMap { texts in texts.map(lexicon.tokens(ofWords:)) }
-        let index = Self.index(tokenLists, lexicon: lexicon, configuration: configuration)
+        let index = Self.index(
+            tokenLists, lexicon: lexicon, configuration: configuration, storedWeights: knowledge.storedWeights)
         self.init(
             knowledge: knowledge, configuration: configuration,
             analyzer: Analyzer(lexicon: lexicon, corrector: corrector), tokenLists: tokenLists, index: index)
@@ -70,12 +71,14 @@ public struct Matcher: Sendable {
             largestIntent: tokenLists.map(\.count).max() ?? 0, intents: index.intentCount)
     }
 
-    private static func index(_ tokenLists: [[[Int32]]], lexicon: Lexicon, configuration: MatcherConfiguration)
-        -> MatchIndex
-    {
+    private static func index(
+        _ tokenLists: [[[Int32]]], lexicon: Lexicon, configuration: MatcherConfiguration,
+        storedWeights: StoredIntentWeights? = nil
+    ) -> MatchIndex {
         MatchIndex(
             intentExamples: tokenLists, tokenNames: lexicon.tokenNames, bigramWeight: Float(configuration.bigramWeight),
-            unknownWeight: Float(configuration.unknownWeight), training: configuration.training)
+            unknownWeight: Float(configuration.unknownWeight), training: configuration.training,
+            storedWeights: storedWeights)
     }
 
     /// The same matcher without one example (for leave-one-out), reusing the analyzer and token lists:

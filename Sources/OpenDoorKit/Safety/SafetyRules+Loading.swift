@@ -40,6 +40,13 @@ extension SafetyRules {
     ///   - centerKeys: The facts center.yaml defines, when known: a reply naming another is an error.
     /// - Throws: `KnowledgeError` with every problem found, each with file and line.
     public static func parse(yaml: String, file: String, centerKeys: Set<String>? = nil) throws -> SafetyRules {
+        // The tree composed in pieces on two cores is the same tree, marks included; any problem, and the file is
+        // read again from the tree composed whole, so that every diagnostic is the one it always was.
+        if let root = SafetyFile.composeInPieces(yaml),
+            let rules = try? read(root, yaml: yaml, file: file, centerKeys: centerKeys)
+        {
+            return rules
+        }
         // The YAML is parsed once into Yams' node tree; the decoder and the line lookups both read that tree.
         // Scalars are left untyped (the basic resolver), as the knowledge loader leaves them: every value is read
         // as text, and resolving each scalar's type with the default resolver's regular expressions (which the
@@ -50,6 +57,13 @@ extension SafetyRules {
         } catch {
             throw KnowledgeError(diagnostics: [SafetyFileLocator(yaml: yaml, root: nil).diagnostic(for: error, file: file)])
         }
+        return try read(root, yaml: yaml, file: file, centerKeys: centerKeys)
+    }
+
+    /// Checks and parses a safety file from its node tree (nil: the file is empty).
+    private static func read(_ root: Node?, yaml: String, file: String, centerKeys: Set<String>?) throws
+        -> SafetyRules
+    {
         let locator = SafetyFileLocator(yaml: yaml, root: root)
         let decoded: SafetyFile
         do {
