@@ -65,13 +65,12 @@ extension Conversation {
         return true
     }
 
-    /// `reply` with the word that the request was dropped, when it was: after a crisis reply's numbers, before
-    /// anything else (a question about safety stays last). No offer of a call either way.
+    /// `reply` with the word that the request was dropped, when it was: after the reply, never as its first words
+    /// (the numbers and the question come first). No offer of a call either way.
     private mutating func droppedNote(_ reply: Reply, dropped: Bool) -> Reply {
         guard dropped else { return reply }
         var noted = reply
         let note = dialogue[.callDropped]
-        // Never the first words: the numbers and the question come first, the request after.
         noted.text = reply.text + "\n\n" + note
         noted.options.removeAll { $0 == responder.handoffIntent?.label }
         return remember(noted)
@@ -224,9 +223,8 @@ extension Conversation {
         var text = followUp.reply
         // "ok 911 is coming. can he still come back to iop after this?": the second question is answered too.
         let others = Self.clauses(of: message).filter { !TextNormalizer.normalize($0).contains(phrase) }
-        if let other = others.first(where: { looksLikeQuestion($0) }), let answer = questionAnswer(other),
-            answer.topic == nil, answer.intent != IntentID.fallback
-        {
+        // "no i dont want to go to the er, i just want to know if i can come back": answered, when clearly asked.
+        if let answer = others.lazy.compactMap({ self.clearAnswer(to: $0) }).first {
             text += "\n\n" + answer.text
         }
         if state.isCollectingCallback { text += "\n\n" + dialogue[.crisisRequestKept] }
@@ -669,6 +667,17 @@ extension Conversation {
         default:
             return nil
         }
+    }
+
+    /// The knowledge's answer to a clause it clearly answers ("i just want to know if i can come back"), said as a
+    /// question or not; nil for anything less sure, or short.
+    private func clearAnswer(to clause: String) -> Reply? {
+        guard TextNormalizer.words(clause).count >= 4 else { return nil }
+        let result = assistant.responder.matcher.match(clause)
+        guard case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer,
+            result.confidence >= Self.movesOnConfidence
+        else { return nil }
+        return assistant.responder.reply(for: result)
     }
 
     /// Whether a message says only that the visitor doesn't know ("idk", "i dont know tbh").
