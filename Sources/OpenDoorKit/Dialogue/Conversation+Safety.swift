@@ -87,7 +87,10 @@ extension Conversation {
         }
         defer {
             // Whose crisis it is: "my friend took a bunch of pills" is someone else's overdose.
-            situation?.someoneElse = someoneElsesCrisis(message, category: situation?.category ?? finding.category)
+            if let category = situation?.category {
+                let someoneElse = someoneElsesCrisis(message, category: category)
+                situation?.someoneElse = someoneElse
+            }
         }
         // Anything worrying in answer to a check-in, or right after a crisis reply, gets the full crisis reply: of
         // the earlier category when the message itself is only worrying ("sometimes i wish i wouldnt wake up"
@@ -215,7 +218,6 @@ extension Conversation {
         pendingCheckIn = nil
         afterCrisis = CrisisContext(category: told.category)
         situation = CrisisSituation(category: told.category, someoneElse: told.someoneElse)
-        keepFormAnswers(in: message)
         let rule = SafetyRuleID(rawValue: "after_crisis/follow_up")
         let assessment = CrisisAssessment(
             category: told.category, level: .crisis, ruleID: rule, note: told.someoneElse ? "someone else at risk" : nil)
@@ -224,8 +226,10 @@ extension Conversation {
         // "ok 911 is coming. can he still come back to iop after this?": the second question is answered too.
         let others = Self.clauses(of: message).filter { !TextNormalizer.normalize($0).contains(phrase) }
         // "no i dont want to go to the er, i just want to know if i can come back": answered, when clearly asked.
-        if let answer = others.lazy.compactMap({ self.clearAnswer(to: $0) }).first {
+        for other in others {
+            guard let answer = clearAnswer(to: other) else { continue }
             text += "\n\n" + answer.text
+            break
         }
         if state.isCollectingCallback { text += "\n\n" + dialogue[.crisisRequestKept] }
         return remember(
@@ -278,8 +282,7 @@ extension Conversation {
             PhoneNumber.find(in: message) == nil
         else { return nil }
         var reply = openReply(message)
-        guard reply.state == .callbackConsent else { return nil }
-        reply.text = dialogue[.crisisCallNotImmediate] + "\n\n" + reply.text
+        if reply.state == .callbackConsent { reply.text = dialogue[.crisisCallNotImmediate] + "\n\n" + reply.text }
         return remember(reply)
     }
 
@@ -655,12 +658,13 @@ extension Conversation {
         return remember(answer.before(askAgain(again, lead: nil, text: ask)))
     }
 
-    /// The knowledge's answer to a question, when it has one (an answer, or the honest "I don't know" about a topic
-    /// it knows of); nil for anything it can't place ("why do you ask"), a goodbye or a request for a call.
+    /// The knowledge's answer to a question, when it has one (a sure answer, or the honest "I don't know" about a
+    /// topic it knows of); nil for anything it can't place ("why are you asking me that"), a goodbye or a call.
     private func questionAnswer(_ question: String) -> Reply? {
         let result = assistant.responder.matcher.match(question)
         switch result.decision {
-        case .answer(let id) where assistant.responder.action(of: id) == .answer:
+        case .answer(let id)
+        where assistant.responder.action(of: id) == .answer && result.confidence >= Self.movesOnConfidence:
             return assistant.responder.reply(for: result)
         case .fallback(let topic?):
             return assistant.responder.fallback(topic: topic, confidence: result.confidence)
