@@ -178,11 +178,13 @@ extension Conversation {
             metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
         let question = dialogue[person.question]
         var text = assistant.knowledge.center.fill(dialogue[.crisisOtherPerson])
-        if let asked = questions(in: message), let answer = questionAnswer(asked), answer.topic == nil {
-            text += "\n\n" + answer.text + "\n\n"
-        } else {
-            text += "\n"
+        var answered: Reply?
+        for asked in Self.clauses(of: message) where looksLikeQuestion(asked) {
+            guard let answer = questionAnswer(asked), answer.topic == nil else { continue }
+            answered = answer
+            break
         }
+        text += answered.map { "\n\n" + $0.text + "\n\n" } ?? "\n"
         text += question
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no, question: question, person: person)
         situation = CrisisSituation(category: finding.category, someoneElse: true)
@@ -216,7 +218,9 @@ extension Conversation {
         if let finding, finding.category != told.category, finding.level == .crisis { return nil }
         guard let (followUp, phrase) = followUp(for: message, in: told) else { return nil }
         pendingCheckIn = nil
-        afterCrisis = CrisisContext(category: told.category)
+        // The next message is read in the light of the visitor's own crisis; "are you safe right now?" is not asked
+        // of someone worried about another person.
+        afterCrisis = told.someoneElse ? nil : CrisisContext(category: told.category)
         situation = CrisisSituation(category: told.category, someoneElse: told.someoneElse)
         let rule = SafetyRuleID(rawValue: "after_crisis/follow_up")
         let assessment = CrisisAssessment(
