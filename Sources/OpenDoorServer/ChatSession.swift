@@ -197,7 +197,8 @@ final class ChatSession: ChannelInboundHandler {
         if inputClosed, !awaiting, queued.isEmpty, !closing, !closed {
             if let reason = stop.reason {
                 let formOpen = conversation.state.isCollectingCallback && conversation.state != .callbackConsent
-                send(.bye(reason, text: ServerText.bye(reason, knowledge, formOpen: formOpen)), context: context)
+                let text = ServerText.bye(reason, knowledge, formOpen: formOpen, safetyOpen: conversation.safetyOpen)
+                send(.bye(reason, text: text), context: context)
                 logger.info("said goodbye", metadata: ["reason": "\(reason.rawValue)"])
             }
             closeAfterWrites(context: context)

@@ -15,8 +15,13 @@ enum ServerText {
 
     /// What to say when the server ends a chat for `reason`; with a callback form open (not yet confirmed), first
     /// center.yaml's `request_not_sent`, so that nobody waits for a call that was never asked for.
-    static func bye(_ reason: ByeReason, _ knowledge: Knowledge, formOpen: Bool) -> String {
+    /// With a crisis told or a safety question open (`safetyOpen`), the numbers first instead, and no word that no one
+    /// will call.
+    static func bye(_ reason: ByeReason, _ knowledge: Knowledge, formOpen: Bool, safetyOpen: Bool = false) -> String {
         let text = bye(reason, knowledge)
+        if safetyOpen, reason != .client, reason != .busy {
+            return knowledge.dialogue[.closeSafety] + " " + text
+        }
         guard formOpen, reason != .client, let notSent = knowledge.center.text("request_not_sent"), !notSent.isEmpty
         else { return text }
         return notSent + " " + text

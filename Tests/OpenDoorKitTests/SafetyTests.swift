@@ -125,14 +125,14 @@ struct SafetyTests {
         #expect(try SafetyFixtures.detector().isDenial(message) == false)
     }
 
-    @Test("Every reply gives the numbers first, the center, care and a callback, in OpenDoor's voice")
+    @Test("Every reply gives the numbers first, the center and care, in OpenDoor's voice")
     func replies() throws {
         let detector = try SafetyFixtures.detector()
         for category in CrisisCategory.allCases {
             let reply = detector.reply(for: category)
             let firstLine = reply.split(separator: "\n").first.map(String.init) ?? ""
             #expect(firstLine.contains("988") || firstLine.contains("911"), "\(category): numbers first")
-            for required in ["988", "911", "1-800-662-4357", "{center.phone}", "{center.name}", "still here", "call you back"] {
+            for required in ["988", "911", "1-800-662-4357", "{center.phone}", "{center.name}"] {
                 #expect(reply.contains(required), "\(category) reply lacks \(required)")
             }
             #expect(!reply.contains("!"), "\(category): no exclamation marks")

@@ -13,17 +13,30 @@
 /// - Someone else's suicidal words ("my daughter texted me she wants to die") get the reply for a visitor worried
 ///   about another person, and the question is asked about them.
 extension Conversation {
+    /// Whether a crisis was told recently, or a safety question waits for its answer: a goodbye then gives 988 and
+    /// 911 again, and never says first that no one will call.
+    public var safetyOpen: Bool { situation != nil || pendingCheckIn != nil }
+
     /// The reply to a message in the light of safety: the crisis reply or the check-in for a worrying message,
     /// or the reading of a message right after one. Nil when the message goes on as usual.
     mutating func safetyFirst(_ message: String) -> Reply? {
         let finding = assistant.safety.assess(message)
         let dropped = dropsRequest(message, worrying: finding != nil)
+        let told = situation
+        situation = told?.older
+        if let told, let reply = followUpReply(message, in: told, finding: finding) {
+            return droppedNote(reply, dropped: dropped)
+        }
         if let finding {
-            return droppedNote(worryingReply(finding, message: message), dropped: dropped)
+            return droppedNote(inSpanishToo(worryingReply(finding, message: message), message: message), dropped: dropped)
         }
         guard !message.isEmpty else { return nil }
         // Once the request is dropped, "dont call anyone" has been heard: the rest of the line is read.
         let heard = dropped ? answers.removing(.callOff, from: message) : message
+        if told != nil, pendingCheckIn == nil, let reply = callAfterCrisis(heard) {
+            afterCrisis = nil
+            return reply
+        }
         if let pending = pendingCheckIn {
             afterCrisis = nil
             // An answer to a check-in is read as one: yes, no, or asked again; never a form answer. Only a
@@ -52,13 +65,13 @@ extension Conversation {
         return true
     }
 
-    /// `reply` with the word that the request was dropped, when it was: after a crisis reply's numbers, before
-    /// anything else (a question about safety stays last). No offer of a call either way.
+    /// `reply` with the word that the request was dropped, when it was: after the reply, never as its first words
+    /// (the numbers and the question come first). No offer of a call either way.
     private mutating func droppedNote(_ reply: Reply, dropped: Bool) -> Reply {
         guard dropped else { return reply }
         var noted = reply
         let note = dialogue[.callDropped]
-        noted.text = reply.intent == .crisis ? reply.text + "\n\n" + note : note + "\n\n" + reply.text
+        noted.text = reply.text + "\n\n" + note
         noted.options.removeAll { $0 == responder.handoffIntent?.label }
         return remember(noted)
     }
@@ -70,7 +83,14 @@ extension Conversation {
         pendingCheckIn = nil
         let context = afterCrisis
         if let person = personAtRisk(message, finding: finding) {
-            return otherPersonReply(finding, person: person)
+            return otherPersonReply(finding, person: person, message: message)
+        }
+        defer {
+            // Whose crisis it is: "my friend took a bunch of pills" is someone else's overdose.
+            if let category = situation?.category {
+                let someoneElse = someoneElsesCrisis(message, category: category)
+                situation?.someoneElse = someoneElse
+            }
         }
         // Anything worrying in answer to a check-in, or right after a crisis reply, gets the full crisis reply: of
         // the earlier category when the message itself is only worrying ("sometimes i wish i wouldnt wake up"
@@ -88,10 +108,14 @@ extension Conversation {
 
     mutating func crisisReply(_ finding: CrisisAssessment) -> Reply {
         afterCrisis = CrisisContext(category: finding.category)
+        situation = CrisisSituation(
+            category: finding.category,
+            someoneElse: situation?.category == finding.category ? situation?.someoneElse ?? false : false)
         var crisis = finding
         crisis.level = .crisis
         logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID)"])
         var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
+        text += "\n" + crisisClose
         if state.isCollectingCallback {
             // Not the step's question nor its buttons in the same breath: the next "yes" is not a form answer.
             text += "\n\n" + dialogue[.crisisRequestKept]
@@ -105,14 +129,18 @@ extension Conversation {
 
     /// After a crisis reply the visitor said they are fine: ask whether they are safe, and listen to the answer.
     /// `lead` replaces the usual acknowledgement; `deferred` is a question of theirs to answer once they say yes.
+    /// The question is about the crisis told (the overdose reply again for a "no" after it, not the suicide reply).
     private mutating func checkIn(lead: DialogueKey = .crisisCheckIn, deferred: String? = nil) -> Reply {
+        let category = situation?.category ?? afterCrisis?.category ?? .suicide
         let finding = CrisisAssessment(
-            category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
+            category: category, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
+        // "im fine" after the visitor's own overdose: what was taken can still hurt.
+        let key = lead == .crisisCheckIn && category == .overdose && situation?.someoneElse != true ? .overdoseWalkBack : lead
         pendingCheckIn = PendingCheckIn(
-            category: finding.category, worrying: .no, question: dialogue[lead], deferred: deferred)
+            category: finding.category, worrying: .no, question: dialogue[key], deferred: deferred)
         return remember(
             Reply(
-                text: dialogue[lead], intent: .crisisCheck, source: "Safety", options: [], state: state,
+                text: dialogue[key], intent: .crisisCheck, source: "Safety", options: [], state: state,
                 crisis: true, safety: finding))
     }
 
@@ -131,6 +159,8 @@ extension Conversation {
             "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
         let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text)
+        situation = CrisisSituation(
+            category: finding.category, someoneElse: someoneElsesCrisis(message, category: finding.category))
         return remember(
             Reply(
                 text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
@@ -139,19 +169,125 @@ extension Conversation {
 
     /// The reply for a visitor worried about someone else's suicidal words or self-harm: 988 helps them too, 911 if
     /// the danger is immediate, stay with the person; then whether the person is safe right now.
-    private mutating func otherPersonReply(_ finding: CrisisAssessment, person: OtherPerson) -> Reply {
+    /// A question of the visitor's in the same message ("can he come back?") is answered before that question.
+    private mutating func otherPersonReply(_ finding: CrisisAssessment, person: OtherPerson, message: String) -> Reply {
         var finding = finding
         finding.note = "someone else at risk"
         logger.warning(
             "crisis about someone else",
             metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
         let question = dialogue[person.question]
-        let text = assistant.knowledge.center.fill(dialogue[.crisisOtherPerson]) + "\n" + question
+        var text = assistant.knowledge.center.fill(dialogue[.crisisOtherPerson])
+        var answered: Reply?
+        for asked in Self.clauses(of: message) where looksLikeQuestion(asked) {
+            guard let answer = questionAnswer(asked), answer.topic == nil else { continue }
+            answered = answer
+            break
+        }
+        text += answered.map { "\n\n" + $0.text + "\n\n" } ?? "\n"
+        text += question
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no, question: question, person: person)
+        situation = CrisisSituation(category: finding.category, someoneElse: true)
         return remember(
             Reply(
                 text: text, intent: finding.level == .crisis ? .crisis : .crisisCheck, source: "Safety", options: [],
                 state: state, crisis: true, safety: finding))
+    }
+
+    /// `reply` with the numbers in Spanish after it when the message was written in Spanish ("ya no quiero vivir").
+    private func inSpanishToo(_ reply: Reply, message: String) -> Reply {
+        let words = Set(TextNormalizer.words(message))
+        let spanish = (assistant.knowledge.dialogue.words[.spanish] ?? []).filter { words.contains($0) }
+        guard spanish.count >= Self.spanishWordsNeeded else { return reply }
+        var noted = reply
+        noted.text += "\n\n" + dialogue[.crisisSpanish]
+        return noted
+    }
+
+    /// How many words of the `spanish` list make a message Spanish.
+    static let spanishWordsNeeded = 2
+
+    // MARK: - Questions about the crisis told
+
+    /// The answer to a question about the crisis told ("should i let him sleep it off", "where can i go tonight"),
+    /// from the knowledge's safety follow-ups, with the numbers again; a question of its own in the same message is
+    /// answered after it. Nil when the message asks none, or tells of a crisis of another kind.
+    private mutating func followUpReply(
+        _ message: String, in told: CrisisSituation, finding: CrisisAssessment?
+    ) -> Reply? {
+        if let finding, finding.category != told.category, finding.level == .crisis { return nil }
+        guard let (followUp, phrase) = followUp(for: message, in: told) else { return nil }
+        pendingCheckIn = nil
+        // The next message is read in the light of the visitor's own crisis; "are you safe right now?" is not asked
+        // of someone worried about another person.
+        afterCrisis = told.someoneElse ? nil : CrisisContext(category: told.category)
+        situation = CrisisSituation(category: told.category, someoneElse: told.someoneElse)
+        let rule = SafetyRuleID(rawValue: "after_crisis/follow_up")
+        let assessment = CrisisAssessment(
+            category: told.category, level: .crisis, ruleID: rule, note: told.someoneElse ? "someone else at risk" : nil)
+        logger.warning("crisis follow-up", metadata: ["category": "\(told.category.rawValue)"])
+        var text = followUp.reply
+        // "ok 911 is coming. can he still come back to iop after this?": the second question is answered too.
+        let others = Self.clauses(of: message).filter { !TextNormalizer.normalize($0).contains(phrase) }
+        // "no i dont want to go to the er, i just want to know if i can come back": answered, when clearly asked.
+        for other in others {
+            guard let answer = clearAnswer(to: other) else { continue }
+            text += "\n\n" + answer.text
+            break
+        }
+        if state.isCollectingCallback { text += "\n\n" + dialogue[.crisisRequestKept] }
+        return remember(
+            Reply(
+                text: text, intent: .crisis, source: "Safety", options: [], state: state, crisis: true,
+                safety: assessment))
+    }
+
+    /// The first follow-up, in the knowledge's order, that answers in `told` and whose phrase is in the message,
+    /// with that phrase.
+    private func followUp(for message: String, in told: CrisisSituation) -> (SafetyFollowUp, String)? {
+        let words = " " + TextNormalizer.words(message).joined(separator: " ") + " "
+        for followUp in dialogue.followUps
+        where followUp.after.contains(where: { $0.covers(told.category, someoneElse: told.someoneElse) }) {
+            if let phrase = followUp.asks.first(where: { words.contains(" " + $0 + " ") }) { return (followUp, phrase) }
+        }
+        return nil
+    }
+
+    /// Whether a crisis of `category` told in `message` is someone else's: an overdose or withdrawal told of another
+    /// person ("my friend took a bunch of pills"), with nothing of the visitor's own ("i took", "im shaking").
+    func someoneElsesCrisis(_ message: String, category: CrisisCategory) -> Bool {
+        guard category == .overdose || category == .withdrawal, answers.contains(message, .otherPerson),
+            !answers.contains(message, .selfWords)
+        else { return false }
+        // "i took" or "i just swallowed": the visitor's own.
+        let words = TextNormalizer.words(message).map { Substring($0) }
+        for (i, word) in words.enumerated() where word == "i" {
+            for j in (i + 1)..<min(i + 3, words.count) where answers.phraseLength(of: .useHint, at: j, in: words) != nil {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The last line of a crisis reply: the offer of a call when one may be offered, the reference of the request
+    /// sent, or only that we are still here.
+    private var crisisClose: String {
+        if let sentRequest {
+            return dialogue[.crisisCloseSent].replacingOccurrences(of: "{request.reference}", with: sentRequest)
+        }
+        return offersCall && callbacksAvailable && !state.isCollectingCallback
+            ? dialogue[.crisisCloseOffer] : dialogue[.crisisClose]
+    }
+
+    /// A request for a call soon after a crisis reply: the consent question, after the word that a call is not
+    /// immediate (988 and 911 are). Nil mid-form, or when no call may be asked for.
+    private mutating func callAfterCrisis(_ message: String) -> Reply? {
+        guard state == .open || state == .ended, offersCall, callbacksAvailable, asksForCall(message),
+            PhoneNumber.find(in: message) == nil
+        else { return nil }
+        var reply = openReply(message)
+        if reply.state == .callbackConsent { reply.text = dialogue[.crisisCallNotImmediate] + "\n\n" + reply.text }
+        return remember(reply)
     }
 
     // MARK: - The message after a crisis reply
@@ -169,22 +305,17 @@ extension Conversation {
             }
             return crisisReply(CrisisAssessment(category: context.category, level: .crisis, ruleID: rule))
         }
-        if context.category == .overdose, answers.contains(message, .whatToDo) {
-            // "what do i do" after the overdose reply: the steps again, and the next message still read in its light.
-            afterCrisis = context
-            let finding = CrisisAssessment(
-                category: .overdose, level: .crisis, ruleID: SafetyRuleID(rawValue: "after_crisis/what_to_do"))
-            return remember(
-                Reply(
-                    text: assistant.knowledge.center.fill(dialogue[.overdoseSteps]), intent: .crisis, source: "Safety",
-                    options: [], state: state, crisis: true, safety: finding))
-        }
         if heard.unsure {
             keepFormAnswers(in: message)
             return checkIn(lead: .afterCrisisUnsure)
         }
         // A question with a "no" in it ("can i come back if i have no insurance") is not a walk-back.
         let opening = Self.clauses(of: message).first ?? message
+        if saysSafe(message), !(context.category == .overdose && situation?.someoneElse != true) {
+            // "im safe", "no im ok": the answer to "are you safe right now?" is heard, not asked for again.
+            keepFormAnswers(in: message)
+            return backFromCheckIn(message, lead: dialogue[.safeHeard], deferred: questions(in: message))
+        }
         if heard.reassured || (heard.no && !looksLikeQuestion(opening)) || assistant.safety.isDenial(message) {
             // "nah not like that. can i come back to group tho": the question waits for the answer about safety;
             // "no im ok, my name is Jordan": the name is kept now.
@@ -197,8 +328,8 @@ extension Conversation {
         }
         let short = TextNormalizer.words(message).count <= 4
         if state.isCollectingCallback, short, answers.read(message, among: [.no, .yes]) == .yes {
-            // The crisis reply said the request is kept: a yes goes back to it, it doesn't answer the step.
-            return remember(resumeReply(lead: nil))
+            // A yes right after a crisis reply mid-form: whether the visitor is safe first, then the request.
+            return checkIn(lead: .crisisRequestResume)
         }
         // "yes call me", a request for a call, or a number to call, goes on as usual.
         if asksForCall(message) { return nil }
@@ -289,9 +420,21 @@ extension Conversation {
         }
         for clause in Self.clauses(of: message) where PhoneNumber.find(in: clause) == nil {
             guard state == step, step == .callbackName || step == .callbackTime else { break }
+            if step == .callbackName, let name = introducedName(in: clause) {
+                // "my name is kev and honestly whats the point": the name, whatever follows it.
+                self.name = name
+                kept = true
+                _ = advance(to: phone == nil ? .callbackPhone : (bestTime == nil ? .callbackTime : .callbackVoicemail))
+                break
+            }
             guard answers.checkIn(clause, worrying: .yes) == .unclear, assistant.safety.assess(clause) == nil else {
                 continue
             }
+            // A form answer on a line about a crisis is short: "whatever honestly i dont even know why im doing
+            // this" is not a best time, whatever word in it reads as one.
+            guard TextNormalizer.words(clause).count <= Self.longestFormAnswer,
+                !answers.contains(clause, .dontKnow), !answers.contains(clause, .unsure)
+            else { continue }
             let before = self
             switch state {
             case .callbackName: _ = nameReply(clause)
@@ -306,6 +449,23 @@ extension Conversation {
         }
         return kept
     }
+
+    /// The most words a form answer typed on a line about a crisis (or in answer to a safety question) may have.
+    static let longestFormAnswer = 8
+
+    /// A name introduced as one ("my name is kev", "call me Jo") at the start of a clause, whatever follows it.
+    private func introducedName(in clause: String) -> String? {
+        let words = TextNormalizer.words(clause)
+        let lead = answers.leadingFillers(in: words.map { Substring($0) })
+        let rest = Array(words[lead...])
+        guard Self.nameIntroductions.contains(where: { rest.starts(with: $0) }) else { return nil }
+        return answers.name(in: rest.joined(separator: " "))
+    }
+
+    /// The ways a name is introduced that leave no doubt it is one.
+    private static let nameIntroductions: [[String]] = [
+        ["my", "name", "is"], ["my", "names"], ["the", "name", "is"],
+    ]
 
     // MARK: - Someone else at risk
 
@@ -380,6 +540,21 @@ extension Conversation {
     /// line: "no. 470 555 0123"), the question once more, gently, for anything else.
     private mutating func checkInAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
         pendingCheckIn = nil
+        var again = pending
+        again.askedAgain = true
+        if let reply = notAnAnswer(message, to: pending) { return reply }
+        if pending.person == nil, dontKnows(message) {
+            // "idk": a gentle word with 988 and the simpler question, once; never the crisis reply on its own.
+            guard !pending.askedAgain else {
+                var reply = backFromCheckIn(message, lead: dialogue[.checkInRelease], deferred: pending.deferred)
+                reply.crisis = true
+                return reply
+            }
+            pendingCheckIn = PendingCheckIn(
+                category: pending.category, worrying: .no, question: dialogue[.afterCrisisQuestion],
+                deferred: pending.deferred, askedAgain: true)
+            return askAgain(again, lead: nil, text: dialogue[.checkInNotSure])
+        }
         let reading = answers.checkIn(message, worrying: pending.worrying)
         if reading == .unclear, pending.worrying == .no {
             return safeAnswerUnclear(message, to: pending)
@@ -396,10 +571,8 @@ extension Conversation {
         case .reassuring:
             return backFromCheckIn(message, lead: dialogue[.checkInAnswered], deferred: pending.deferred)
         case .unclear where !pending.askedAgain:
-            var again = pending
-            again.askedAgain = true
             pendingCheckIn = again
-            return askAgain(pending, lead: dialogue[.checkInAgain])
+            return askAgain(pending, lead: againLead(pending))
         case .unclear:
             // Asked twice: no more asking; 988 once more, and back to where the visitor was.
             var reply = backFromCheckIn(message, lead: dialogue[.checkInRelease], deferred: pending.deferred)
@@ -424,7 +597,7 @@ extension Conversation {
             // "whatever" in answer to "are you safe right now?": asked once more gently, then 988 and no more asking.
             if !pending.askedAgain {
                 pendingCheckIn = again
-                return askAgain(pending, lead: dialogue[.checkInAgain])
+                return askAgain(pending, lead: againLead(pending))
             }
             var reply = backFromCheckIn(message, lead: dialogue[.checkInRelease])
             reply.crisis = true
@@ -436,8 +609,107 @@ extension Conversation {
             return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])
         }
         pendingCheckIn = again
-        return askAgain(pending, lead: dialogue[.checkInAgain])
+        return askAgain(pending, lead: againLead(pending))
     }
+
+    /// "I'm asking because it matters": said once in a conversation, and never to someone asked about another
+    /// person (a parent is not being judged).
+    private mutating func againLead(_ pending: PendingCheckIn) -> String? {
+        guard pending.person == nil, !explainedAsking else { return nil }
+        explainedAsking = true
+        return dialogue[.checkInAgain]
+    }
+
+    /// Something other than an answer to a safety question, read as what it is: a question is answered and the
+    /// safety question asked once more ("will i have to start over?", "how long is the program"), never taken as
+    /// a yes by its words; a form answer for the step ("no voicemail" at the voicemail step) is kept and the
+    /// question asked once more. Nil when the message answers (or may answer) the question.
+    private mutating func notAnAnswer(_ message: String, to pending: PendingCheckIn) -> Reply? {
+        let heard = answers.checkInWords(message)
+        guard !heard.alarm else { return nil }
+        var again = pending
+        again.askedAgain = true
+        if state == .callbackVoicemail, answers.read(message, among: [.noVoicemail, .discreet]) != nil,
+            keepFormAnswers(in: message)
+        {
+            // "no voicemail" to "are you safe right now? Yes or no": the voicemail answer, never a "no".
+            if pending.askedAgain {
+                var reply = backFromCheckIn(message, lead: dialogue[.checkInRelease])
+                reply.crisis = true
+                return reply
+            }
+            pendingCheckIn = again
+            return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])
+        }
+        let opening = Self.clauses(of: message).first ?? message
+        // "will i have to start over?" asks, whatever its words ("i have"); "yes?" and "no. why" answer.
+        let asks = looksLikeQuestion(opening.replacingOccurrences(of: "?", with: ""))
+            || answers.checkIn(opening, worrying: pending.worrying) == .unclear
+        guard looksLikeQuestion(message), asks, !dontKnows(opening), !asksForCall(message), let answer = questionAnswer(askedQuestion(in: message) ?? message)
+        else { return nil }
+        if pending.askedAgain {
+            // Asked twice already: the answer, 988 once more, and no more asking.
+            var reply = answer.before(backFromCheckIn("", lead: dialogue[.checkInRelease]))
+            reply.crisis = true
+            return remember(reply)
+        }
+        pendingCheckIn = again
+        let ask = pending.person == nil ? dialogue[.afterCrisisQuestion] : pending.question
+        if pending.person == nil {
+            pendingCheckIn = PendingCheckIn(
+                category: pending.category, worrying: .no, question: ask, deferred: pending.deferred, askedAgain: true)
+        }
+        return remember(answer.before(askAgain(again, lead: nil, text: ask)))
+    }
+
+    /// The knowledge's answer to a question, when it has one (a sure answer, or the honest "I don't know" about a
+    /// topic it knows of); nil for anything it can't place ("why are you asking me that"), a goodbye or a call.
+    private func questionAnswer(_ question: String) -> Reply? {
+        let result = assistant.responder.matcher.match(question)
+        switch result.decision {
+        case .answer(let id)
+        where assistant.responder.action(of: id) == .answer && result.confidence >= Self.movesOnConfidence:
+            return assistant.responder.reply(for: result)
+        case .fallback(let topic?):
+            return assistant.responder.fallback(topic: topic, confidence: result.confidence)
+        default:
+            return nil
+        }
+    }
+
+    /// The knowledge's answer to a clause it clearly answers ("i just want to know if i can come back"), said as a
+    /// question or not; nil for anything less sure, or short.
+    private func clearAnswer(to clause: String) -> Reply? {
+        guard TextNormalizer.words(clause).count >= 4 else { return nil }
+        let result = assistant.responder.matcher.match(clause)
+        guard case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer,
+            result.confidence >= Self.movesOnConfidence
+        else { return nil }
+        return assistant.responder.reply(for: result)
+    }
+
+    /// Whether a message says only that the visitor doesn't know ("idk", "i dont know tbh").
+    private func dontKnows(_ message: String) -> Bool {
+        guard answers.contains(message, .dontKnow) else { return false }
+        let rest = answers.checkInWords(answers.removing(.dontKnow, from: message))
+        return !rest.alarm && !rest.yes && !rest.no && !rest.unsure && !rest.reassured
+    }
+
+    /// Whether a message says plainly that the visitor is safe ("im safe", "no, im ok"), with nothing worrying.
+    private func saysSafe(_ message: String) -> Bool {
+        guard answers.contains(message, .safeNow) else { return false }
+        // "i dont feel safe", "im ok but": not plainly safe.
+        let words = TextNormalizer.words(message)
+        guard !words.contains(where: { Self.notPlainlySafe.contains($0) }) else { return false }
+        let heard = answers.checkInWords(message)
+        return !heard.alarm && !heard.unsure
+    }
+
+    /// Words that make "im safe" or "im ok" something other than a plain answer.
+    private static let notPlainlySafe: Set<String> = [
+        "not", "dont", "cant", "never", "isnt", "wont", "arent", "aint", "didnt", "doesnt", "but", "though", "tho",
+        "feel", "if", "until",
+    ]
 
     /// The check-in question once more, after `lead`.
     private mutating func askAgain(_ pending: PendingCheckIn, lead: String?, text: String? = nil) -> Reply {
@@ -527,7 +799,10 @@ extension Conversation {
             return advance(to: bestTime == nil ? .callbackTime : .callbackVoicemail)
         case .callbackName:
             if let number = PhoneNumber.find(in: message) { phone = number }
-            return nil
+            // "no lol. its kev": the name is kept, and the form goes on.
+            let before = state
+            keepFormAnswers(in: rest.joined(separator: ". "))
+            return state == before ? nil : stepReply(resumePrompt)
         case .callbackTime:
             guard let time = rest.reversed().compactMap({ readTime($0) }).first else { return nil }
             bestTime = time
@@ -552,6 +827,27 @@ extension Conversation {
 /// What the last crisis reply was about.
 struct CrisisContext: Sendable, Hashable {
     var category: CrisisCategory
+}
+
+/// The crisis a visitor told of, kept for a few messages after the last safety reply: a question about it ("should
+/// i let him sleep it off") is answered in its light even a line or two later.
+struct CrisisSituation: Sendable, Hashable {
+    var category: CrisisCategory
+    /// Whether it is someone else's crisis (a friend's overdose, a daughter's words), not the visitor's own.
+    var someoneElse: Bool
+    /// How many more messages it is kept for.
+    var messagesLeft = CrisisSituation.messagesKept
+
+    /// How many messages a situation is kept for after the last safety reply.
+    static let messagesKept = 6
+
+    /// The situation one message later; nil once it is no longer kept.
+    var older: CrisisSituation? {
+        guard messagesLeft > 1 else { return nil }
+        var next = self
+        next.messagesLeft -= 1
+        return next
+    }
 }
 
 /// Someone else at risk, as the visitor spoke of them: what the question about them calls them.

@@ -45,11 +45,17 @@ public struct Conversation: Sendable {
     var pendingCheckIn: PendingCheckIn?
     /// The highest level of crisis event counted in this conversation (see ``countsCrisis(_:)``).
     var countedCrisisLevel: SafetyLevel?
+    /// The crisis the visitor told of, kept for a few messages: their questions about it are answered in its light.
+    var situation: CrisisSituation?
+    /// Whether "I'm asking because it matters" was said: once is enough.
+    var explainedAsking = false
     private var lastOptions: [String] = []
     private var greeted = false
     /// The reference of the request sent in this conversation, if one was: no second one is offered or saved.
     private var sentReference: String?
     var callbackSent: Bool { sentReference != nil }
+    /// The reference of the request sent in this conversation, if one was.
+    var sentRequest: String? { sentReference }
     /// The visitor said not to call them ("dont call anyone" after a crisis reply): no call is offered again.
     var callRefused = false
     /// Whether a call may be offered (as an option) now.

@@ -60,6 +60,8 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case chatFull = "chat_full"
     /// Before closing a chat the visitor left idle.
     case idleClose = "idle_close"
+    /// Before the server's goodbye when a crisis reply or a safety question was the last thing said: the numbers.
+    case closeSafety = "close_safety"
     /// Before closing a chat whose line took too long to arrive whole.
     case lineTimeoutClose = "line_timeout_close"
     /// To everyone connected when the server shuts down.
@@ -87,8 +89,24 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case afterCrisisYes = "after_crisis_yes"
     /// The offer of a call after `after_crisis_yes`, when the crisis reply offered one.
     case afterCrisisCallOffer = "after_crisis_call_offer"
-    /// "what do i do" after the reply about someone else's overdose: the steps again.
-    case overdoseSteps = "overdose_steps"
+    /// The last line of a crisis reply, when a call may be offered.
+    case crisisCloseOffer = "crisis_close_offer"
+    /// The last line of a crisis reply once a request was sent (its reference): no second offer.
+    case crisisCloseSent = "crisis_close_sent"
+    /// The last line of a crisis reply when no call is offered (the visitor said not to call).
+    case crisisClose = "crisis_close"
+    /// A walk-back after the reply about the visitor's own overdose ("im fine"): what was taken can still hurt.
+    case overdoseWalkBack = "overdose_walk_back"
+    /// A bare "yes" right after a crisis reply in the middle of a callback request: are you safe, before the form.
+    case crisisRequestResume = "crisis_request_resume"
+    /// Before the consent question, when a call is asked for right after a crisis reply: a call is not immediate.
+    case crisisCallNotImmediate = "crisis_call_not_immediate"
+    /// "idk" to a safety question: a gentle word with 988, and whether the visitor is safe right now.
+    case checkInNotSure = "check_in_not_sure"
+    /// A clear "im safe" right after a crisis reply: taken as safe.
+    case safeHeard = "safe_heard"
+    /// After a crisis reply or a check-in to a message in Spanish: the numbers in Spanish.
+    case crisisSpanish = "crisis_spanish"
     /// For a visitor worried about someone else's suicidal words (988 helps them too, 911, stay with them).
     case crisisOtherPerson = "crisis_other_person"
     /// The question after it, about the person at risk.
@@ -164,8 +182,10 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case programWords = "program_words"
     /// After a crisis reply: something already taken or done ("already took them"): the overdose reply, 911 first.
     case taken
-    /// "what do i do" after a crisis reply: the steps again.
-    case whatToDo = "what_to_do"
+    /// "im safe" said plainly after a crisis reply: taken as the answer to "are you safe right now?".
+    case safeNow = "safe_now"
+    /// "idk" to a safety question: a gentle re-ask, never the crisis reply by itself.
+    case dontKnow = "dont_know"
     /// At the summary, "send" or "yes send it": a yes, whatever else the line says ("no wait yes send it").
     case send
     /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
@@ -182,7 +202,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case phoneField = "phone_field"
     case timeField = "time_field"
     case voicemailField = "voicemail_field"
-    /// Spanish words: a message mostly made of them gets `english_only`.
+    /// Spanish words: a message mostly made of them gets `english_only`; a crisis message with two of them gets the
+    /// numbers in Spanish too (`crisis_spanish`).
     case spanish
     /// A feeling or a hard thing shared ("ugh", "scared", "died"): a fallback for it acknowledges it first.
     case feeling
@@ -211,17 +232,21 @@ public struct DialogueText: Sendable {
     public var stepOptions: [ConversationState: [String]]
     /// Short answers by kind, normalized ("thats fine").
     public var words: [AnswerWord: [String]]
+    /// The answers to questions about a crisis, after its reply, in the file's order.
+    public var followUps: [SafetyFollowUp]
 
     /// Creates the messages.
     public init(
         heading: String, welcomeOptions: [IntentID], messages: [DialogueKey: String],
-        stepOptions: [ConversationState: [String]] = [:], words: [AnswerWord: [String]] = [:]
+        stepOptions: [ConversationState: [String]] = [:], words: [AnswerWord: [String]] = [:],
+        followUps: [SafetyFollowUp] = []
     ) {
         self.heading = heading
         self.welcomeOptions = welcomeOptions
         self.messages = messages
         self.stepOptions = stepOptions
         self.words = words
+        self.followUps = followUps
     }
 
     /// Which kind of short answer a message starts with, checking `kinds` in order.

@@ -313,7 +313,7 @@ struct KnowledgeLoader {
     }
 
     /// Fills center facts into a text; an undefined fact is an error at the text's line.
-    private func renderChecked(_ template: String, node: Node?, center: CenterFacts, reader: inout YAMLReader) -> String {
+    func renderChecked(_ template: String, node: Node?, center: CenterFacts, reader: inout YAMLReader) -> String {
         switch center.render(template) {
         case .success(let text):
             return text
@@ -390,7 +390,7 @@ struct KnowledgeLoader {
         defer { diagnostics += reader.diagnostics }
         guard
             let fields = reader.mapping(
-                node, allowedKeys: ["heading", "welcome_options", "messages", "step_options", "words"],
+                node, allowedKeys: ["heading", "welcome_options", "messages", "step_options", "words", "safety_follow_ups"],
                 what: "dialogue.yaml")
         else { return nil }
         let heading = reader.text(fields["heading"], key: "heading", in: node, required: true) ?? ""
@@ -447,8 +447,10 @@ struct KnowledgeLoader {
         } else {
             reader.error(node, "dialogue.yaml has no `words:` (yes, no, skip, cancel).")
         }
+        let followUps = safetyFollowUps(fields["safety_follow_ups"], center: center, reader: &reader)
         return DialogueText(
-            heading: heading, welcomeOptions: options, messages: messages, stepOptions: stepOptions, words: words)
+            heading: heading, welcomeOptions: options, messages: messages, stepOptions: stepOptions, words: words,
+            followUps: followUps)
     }
 
     /// `{limit}` (the server's line limit) is filled in `line_too_long` only, which should name it.
@@ -463,7 +465,7 @@ struct KnowledgeLoader {
 
     /// A `{…}` OpenDoor doesn't fill would reach visitors as written: an error at its line.
     /// (`{center.KEY}`, `{request.KEY}` and `{limit}` that are let through here have their own checks.)
-    private func checkUnknownPlaceholders(
+    func checkUnknownPlaceholders(
         _ text: String, node: Node?, reader: inout YAMLReader, filled: (String) -> Bool
     ) {
         for name in Placeholders.names(in: text) where !filled(name) {

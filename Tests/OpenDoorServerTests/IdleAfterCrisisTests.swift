@@ -1,0 +1,50 @@
+import Foundation
+import OpenDoorKit
+import OpenDoorServer
+import OpenDoorTestSupport
+import Testing
+
+/// Going quiet after a crisis reply, or with a safety question unanswered: the server's goodbye gives 988 and 911
+/// first, and never says first that no one will call (QA16 A24).
+@Suite("Goodbye after a crisis")
+struct IdleAfterCrisisTests {
+    static var quick: ServerConfiguration {
+        var configuration = ServerConfiguration.forTests
+        configuration.idleTimeout = .milliseconds(400)
+        return configuration
+    }
+
+    @Test("idle after a crisis reply in the middle of a callback request: the numbers, not 'no one will call you'")
+    func idleAfterCrisisMidForm() async throws {
+        try await withServer(Self.quick) { server in
+            let client = try await server.jsonClient()
+            _ = try await client.readJSON()
+            for message in ["can someone call me", "yes", "skip", "470 555 0123", "i dont want to be here anymore"] {
+                try await client.send(#"{"type":"message","text":"\#(message)"}"# + "\n")
+                _ = try await client.readJSON()
+            }
+            let bye = try await client.readJSON()
+            #expect(bye.type == "bye" && bye.reason == "idle")
+            let text = try #require(bye.text)
+            #expect(text.hasPrefix("If you’re in danger, call 911"), "\(text)")
+            #expect(text.contains("988"), "\(text)")
+            #expect(!text.contains("no one will call you"), "\(text)")
+            await client.close()
+        }
+    }
+
+    @Test("idle with a check-in unanswered, on the text protocol: 988 in the goodbye")
+    func idleAfterCheckIn() async throws {
+        try await withServer(Self.quick) { server in
+            let client = try await server.textClient()
+            _ = try await client.readTextReply()
+            try await client.send("honestly whats the point\n")
+            _ = try await client.readTextReply()
+            let goodbye = try #require(try await client.readTextReply())
+            let text = goodbye.joined(separator: "\n")
+            #expect(text.contains("988") && text.contains("911"), "\(text)")
+            #expect(text.contains("quiet for a while"), "\(text)")
+            await client.close()
+        }
+    }
+}
