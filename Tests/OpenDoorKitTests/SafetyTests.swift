@@ -218,6 +218,13 @@ struct SafetyTests {
             ("in_front_of|into traffic", "walk into traffic", true),
             ("in_front_of|into traffic", "walk in traffic", false),
             ("overdose|overdosed", "i think i overdosd", true),
+            ("tome todas", "tomé todas las pastillas", true),  // letters with marks are folded
+            ("tome todas", "TOMÉ TODAS", true),
+            ("tome todas", "tome\u{301} todas", true),  // a combining accent typed after its letter
+            ("quiero morir", "quiéro morír", true),
+            ("nino", "el niño", true),
+            ("strasse", "die straße", true),
+            ("suicidal", "feeling suicídel", true),  // a folded word takes typos like any other
         ] as [(String, String, Bool)])
     func patternLanguage(_ pattern: String, _ message: String, _ matches: Bool) throws {
         let detector = try SafetyRulesText.detector([.suicide: [pattern]])
@@ -259,6 +266,36 @@ struct SafetyTests {
         #expect(detector.assess("i used to want to die, now i want that again")?.level == .check)
         // The history phrase's own exception: "used to it" tells nothing as past.
         #expect(detector.assess("i want to die, i am used to it")?.level == .crisis)
+    }
+
+    @Test("A denial written with narrow gaps stays inside its clause: 'never, im ending it tonight' is no denial")
+    func denialStaysInClause() throws {
+        let extra = """
+            denials:
+              - not|never *3 ending_it
+              - thinks *3 i_am suicidal *6 but|not
+            """
+        let detector = try SafetyRulesText.detector([.suicide: ["ending it", "suicidal"]], extra: extra)
+        #expect(detector.assess("im never ending it, i promise") == nil)
+        #expect(detector.assess("never, im ending it tonight")?.level == .crisis)
+        #expect(detector.assess("not sure - im ending it tonight")?.level == .crisis)
+        #expect(detector.assess("not sure. im ending it tonight")?.level == .crisis)
+        // A wide gap (*4 or more) lets a denial reach across a comma on purpose.
+        #expect(detector.assess("my mom thinks im suicidal, but im not") == nil)
+    }
+
+    @Test("A check-in whose message read as one sentence gives the crisis reply gets the crisis reply")
+    func checkInReadAcrossSentences() throws {
+        let yaml = SafetyRulesText.yaml([.suicide: ["sorry for everything *6 love you"]]).replacingOccurrences(
+            of: "      - \"sorry for everything *6 love you\"\n",
+            with: "      - \"sorry for everything *6 love you\"\n    check:\n      - sorry for everything\n")
+        let detector = CrisisDetector(rules: try SafetyRules.parse(yaml: yaml, file: "test.yaml"))
+        #expect(detector.assess("sorry for everything")?.level == .check)
+        let across = try #require(detector.assess("sorry for everything. love you mom."))
+        #expect(across.level == .crisis)
+        #expect(across.note == CrisisDetector.acrossSentencesNote)
+        #expect(CrisisDetector.joiningSentences("no sentence end here") == nil)
+        #expect(CrisisDetector.joiningSentences("one. two!\nthree?") == "one, two,,three,")
     }
 
     @Test("When several categories match, the first in the file wins")

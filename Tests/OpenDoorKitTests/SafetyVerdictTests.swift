@@ -124,7 +124,14 @@ struct SafetyVerdictTests {
         let detector = CrisisDetector(rules: rules)
         let index = SafetyIndex(rules: rules)
         for message in try SafetyVerdicts.messages(inTSV: RepositoryFiles.path("Knowledge/eval/safety.tsv")).prefix(300) {
-            #expect(detector.assess(message) == index.evaluate(message).crisis)
+            let found = index.evaluate(message).crisis
+            let assessed = detector.assess(message)
+            if assessed?.note == CrisisDetector.acrossSentencesNote {
+                // A check-in raised to the crisis reply by reading the message's sentences as one.
+                #expect(found?.level == .check && assessed?.level == .crisis)
+            } else {
+                #expect(assessed == found)
+            }
             #expect(detector.isDenial(message) == index.evaluate(message, wholeMessageDenial: true).denial)
         }
     }

@@ -34,9 +34,37 @@ public struct CrisisDetector: Sendable {
     /// add (a check-in or the crisis reply where the rules find nothing, the crisis reply where they give a
     /// check-in), never lower or remove what the rules find.
     public func assess(_ message: String) -> CrisisAssessment? {
-        let found = index.evaluate(message).crisis
+        var found = index.evaluate(message).crisis
+        if found?.level == .check, let joined = Self.joiningSentences(message),
+            var across = index.evaluate(joined).crisis, across.level == .crisis
+        {
+            // A farewell spread over short sentences ("sorry for everything. love you all. bye") is one message:
+            // a check-in whose words, read as one sentence, give the crisis reply gets the crisis reply.
+            across.note = across.note ?? Self.acrossSentencesNote
+            found = across
+        }
         guard let model, found?.level != .crisis else { return found }
         return model.assess(message, after: found)
+    }
+
+    /// Why a check-in became the crisis reply: the message's sentences read as one.
+    static let acrossSentencesNote = "read across its sentences"
+
+    /// `message` with its sentence ends (. ! ? ; line breaks) turned into commas, or nil when it has none.
+    static func joiningSentences(_ message: String) -> String? {
+        var changed = false
+        let scalars = message.unicodeScalars.map { scalar -> Unicode.Scalar in
+            switch scalar {
+            case ".", "!", "?", ";", "\n", "\r":
+                changed = true
+                return ","
+            default: return scalar
+            }
+        }
+        guard changed else { return nil }
+        var joined = String.UnicodeScalarView()
+        joined.append(contentsOf: scalars)
+        return String(joined)
     }
 
     /// Whether the learned model is asked when the rules find nothing.

@@ -800,15 +800,33 @@ struct SafetyIndex: Sendable {
         return first.firstOpener >= 0 && !first.isOptional && !first.isEnd ? first.openerMask : nil
     }
 
-    /// Masks every place `pattern` matches; true if it matched at all.
-    private func maskMatches(_ pattern: Int, in passage: inout Passage) -> Bool {
+    /// Whether a denial stays inside one clause: one written with no gap wider than `*` (3 words). "never, i'm
+    /// ending it tonight" is then no denial, while "everyone thinks i'm suicidal *6 but i'm not" reaches across.
+    @inline(__always)
+    private func staysInClause(_ pattern: Int) -> Bool {
+        let entry = patterns[pattern]
+        return slots[Int(entry.firstSlot)..<Int(entry.endSlot)].allSatisfy { $0.gapBefore <= SafetyPattern.defaultGap }
+    }
+
+    /// Whether a clause (or sentence) starts inside the words `start + 1..<end`.
+    @inline(__always)
+    private func crossesClause(_ start: Int, _ end: Int, _ words: Words) -> Bool {
+        words.clauseStarts.contains { Int($0) > start && Int($0) < end }
+            || words.sentenceStarts.contains { Int($0) > start && Int($0) < end }
+    }
+
+    /// Masks every place `pattern` matches; true if it matched at all. With `withinClause`, a match that runs
+    /// across a comma (a clause start) doesn't count.
+    private func maskMatches(_ pattern: Int, in passage: inout Passage, withinClause: Bool = false) -> Bool {
         var start = passage.lower
         var matched = false
         let opening = openingMask(of: pattern)
         while start < passage.upper {
             if let opening, passage.words.masks[start] & opening == 0 {
                 start += 1
-            } else if let end = match(pattern, at: start, in: passage) {
+            } else if let end = match(pattern, at: start, in: passage),
+                !withinClause || !crossesClause(start, end, passage.words)
+            {
                 let stop = max(end, start + 1)
                 if passage.masked.isEmpty { passage.masked = Array(repeating: false, count: passage.upper - passage.lower) }
                 for index in start..<stop { passage.masked[index - passage.lower] = true }
@@ -1013,7 +1031,7 @@ struct SafetyIndex: Sendable {
                     _ = maskMatches(pattern, in: &passage)
                 case .denial:
                     if !isCancelled(pattern, in: &passage, candidates: candidates)
-                        && maskMatches(pattern, in: &passage)
+                        && maskMatches(pattern, in: &passage, withinClause: staysInClause(pattern))
                     {
                         denied = true
                     }

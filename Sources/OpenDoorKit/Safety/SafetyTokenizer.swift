@@ -1,7 +1,8 @@
 /// Splits text into the words safety patterns are written in, the same way for the staff's
 /// patterns and for what visitors type.
 ///
-/// Letters are lowercased; apostrophes (straight, curly, backtick) are dropped so that
+/// Letters are lowercased and Latin letters with marks folded to plain ones ("tomé" is "tome", "ß" is "ss");
+/// apostrophes (straight, curly, backtick) are dropped so that
 /// "don't", "don’t" and "dont" are one word; every other mark separates words; digits and letters
 /// are split apart ("800mg" is "800 mg") and a comma inside a number is dropped ("1,200"); a letter repeated three
 /// times or more is kept twice ("dieee" is "diee").
@@ -108,8 +109,13 @@ enum SafetyTokenizer {
                             clauseBreak = true
                         }
                     }
-                } else if isApostrophe(v) {
-                    continue
+                } else if isApostrophe(v) || (v >= 0x300 && v <= 0x36F) {
+                    continue  // a combining mark typed after its letter ("e" + U+0301) is dropped as "é" is folded
+                } else if let folded = latinFolding(v) {
+                    // "tomé", "Sí", "niño": a Latin letter with a mark is read as its plain letter, so patterns
+                    // written in a–z match it and typo tolerance applies.
+                    append(folded.0, kind: 1, plain: true)
+                    if folded.1 != 0 { append(folded.1, kind: 1, plain: true) }
                 } else if scalar.properties.isAlphabetic {
                     for byte in scalar.properties.lowercaseMapping.utf8 {
                         append(byte, kind: 1, plain: false)
@@ -128,6 +134,36 @@ enum SafetyTokenizer {
         forEachWord(in: text) { words.append($0.string) }
         return words
     }
+
+    /// The plain lowercase letters (one, or two as in "ß" → "ss") of a Latin letter with a mark (U+00C0–U+017F),
+    /// or nil for any other scalar.
+    @inline(__always)
+    static func latinFolding(_ value: UInt32) -> (UInt8, UInt8)? {
+        guard value >= 0xC0 && value <= 0x17F else { return nil }
+        let packed = latinFoldingTable[Int(value - 0xC0)]
+        guard packed != 0 else { return nil }
+        return (UInt8(truncatingIfNeeded: packed), UInt8(truncatingIfNeeded: packed >> 8))
+    }
+
+    /// U+00C0–U+017F: each letter's plain lowercase letters packed as `first | second << 8` (0: not folded).
+    private static let latinFoldingTable: [UInt16] = {
+        // One character per scalar from U+00C0 (its canonical decomposition's base letter, lowercased; generated
+        // with Python's unicodedata): "." is not folded (× ÷), capitals stand for two letters.
+        let letters =
+            "aaaaaaAceeeeiiiidnooooo.ouuuuyTSaaaaaaAceeeeiiiidnooooo.ouuuuyTy"
+            + "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiJJjjkkkllllllllllnnnnnnnnnooooooOOrrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs"
+        let pairs: [UInt8: (UInt8, UInt8)] = [
+            UInt8(ascii: "A"): (UInt8(ascii: "a"), UInt8(ascii: "e")),  // æ
+            UInt8(ascii: "O"): (UInt8(ascii: "o"), UInt8(ascii: "e")),  // œ
+            UInt8(ascii: "S"): (UInt8(ascii: "s"), UInt8(ascii: "s")),  // ß
+            UInt8(ascii: "T"): (UInt8(ascii: "t"), UInt8(ascii: "h")),  // þ
+            UInt8(ascii: "J"): (UInt8(ascii: "i"), UInt8(ascii: "j")),  // ĳ
+        ]
+        return letters.utf8.map { letter in
+            if let pair = pairs[letter] { return UInt16(pair.0) | UInt16(pair.1) << 8 }
+            return letter == UInt8(ascii: ".") ? 0 : UInt16(letter)
+        }
+    }()
 
     /// Curly and look-alike apostrophes people's keyboards produce.
     @inline(__always)
