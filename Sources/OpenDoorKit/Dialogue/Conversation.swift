@@ -443,12 +443,15 @@ public struct Conversation: Sendable {
         }
         let sends = answers.contains(text, .send)
         // "actually no name", "skip the name": no name.
-        if name != nil, answers.contains(text, .anonymous), answers.contains(text, .nameField) {
+        if answers.contains(text, .anonymous), answers.contains(text, .nameField) {
             name = nil
             return stepReply(.summary)
         }
         // "dont leave a voicemail", "voicemail is ok just dont say the center", "change voicemail to no".
-        if answers.contains(text, .voicemailField) || answers.read(text, among: [.discreet]) == .discreet {
+        let words = Set(TextNormalizer.words(text))
+        if answers.contains(text, .voicemailField)
+            || (answers.read(text, among: [.discreet]) == .discreet && !words.isDisjoint(with: Self.discreetWords))
+        {
             let choice: VoicemailPreference
             switch answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) {
             case .yes: choice = .allowed
@@ -470,12 +473,14 @@ public struct Conversation: Sendable {
             name = given.name
             return stepReply(.summary)
         }
-        // "make it mornings", "mornings are better", "call me in the morning instead"; "yes whatever" is no new time.
+        // "make it mornings", "mornings are better", "call me in the morning instead"; "yes whatever" and "send it
+        // now" are no new time.
+        let yes = sends || answers.read(text, among: [.no, .yes]) == .yes
         if !answers.contains(text, .programWords), let time = readTime(text),
-            TimeAnswer.timePart(of: text, words: answers) != nil
-                || !(sends || answers.read(text, among: [.no, .yes]) == .yes)
+            !sends || answers.contains(text, .change) || answers.contains(text, .timeField),
+            TimeAnswer.timePart(of: text, words: answers) != nil || !yes
         {
-            if time == bestTime && (sends || answers.read(text, among: [.no, .yes]) == .yes) { return nil }
+            if time == bestTime && yes { return nil }
             bestTime = time
             return stepReply(.summary)
         }
@@ -503,6 +508,13 @@ public struct Conversation: Sendable {
         return nil
     }
 
+    /// Words by which a discreet phrase at the summary is about the voicemail ("dont say the center"), not anything
+    /// else ("as long as they call after 5").
+    private static let discreetWords: Set<String> = [
+        "center", "centers", "name", "carter", "say", "mention", "nombre", "centro", "digan", "mencionen", "private",
+        "discreet", "discreetly", "callback", "generic", "vague",
+    ]
+
     /// A correction of some digits of the number: "the last digit is 8 not 7", "it ends in 0178", "0178 not 0177".
     /// Nil when the message holds no such correction; `.some(nil)` when it does but can't be applied for sure (the
     /// number is then asked again).
@@ -513,7 +525,8 @@ public struct Conversation: Sendable {
         let words = Set(TextNormalizer.words(text))
         let aboutDigits = !words.isDisjoint(with: ["digit", "digits", "ends", "ending", "end", "last", "number", "phone"])
         let swapped = groups.count == 2 && words.contains("not")
-        guard aboutDigits || swapped else { return nil }
+        // "after 6 not 5" is about the time.
+        guard aboutDigits || (swapped && new.count >= 3) else { return nil }
         var national = Array(phone.e164.dropFirst(2))
         guard new.count <= 4, national.count == 10 else { return .some(nil) }
         if swapped {
@@ -584,9 +597,10 @@ public struct Conversation: Sendable {
             state = .ended
             return ownReply(.goodbyeMidForm, options: [])
         }
-        // At the consent step "ok thanks" may be a yes: read as one there.
-        guard kinds.contains(.thanks) || (kinds.contains(.filler) && answers.contains(text, .thanks)),
-            state != .callbackConsent
+        // Where a yes is an answer (consent, voicemail, summary), "ok thanks" is read as one.
+        let yesAnswers: Set<ConversationState> = [.callbackConsent, .callbackVoicemail, .callbackConfirm]
+        guard kinds.contains(.thanks) || answers.contains(text, .thanks),
+            !yesAnswers.contains(state) || answers.read(text, among: [.yes]) == nil
         else { return nil }
         let step = stepReply(resumePrompt)
         return Reply(
@@ -620,13 +634,13 @@ public struct Conversation: Sendable {
         var loose: String?
         for clause in Self.clauses(of: text) where PhoneNumber.find(in: clause) == nil {
             // "is there an evening group", "i work nights": not a time to call.
-            if answers.contains(clause, .programWords) || Self.busy(clause) || looksLikeQuestion(clause) { continue }
+            if answers.contains(clause, .programWords) || Self.busy(clause) { continue }
             if found.time == nil, TimeAnswer.timePart(of: clause, words: answers) != nil, let time = readTime(clause) {
                 found.time = time
                 continue
             }
-            guard found.name == nil, loose == nil, !found.anonymous, let given = answers.nameAnswer(in: clause),
-                given.introduced != .none, TimeAnswer(given.name, options: [], words: answers) == nil
+            guard found.name == nil, !looksLikeQuestion(clause), loose == nil, !found.anonymous, let given = answers.nameAnswer(in: clause),
+                given.introduced != .bare, TimeAnswer(given.name, options: [], words: answers) == nil
             else { continue }
             if given.introduced == .plain || (!plainNamesOnly && given.capitalized) {
                 found.name = given.name
@@ -829,7 +843,7 @@ public struct Conversation: Sendable {
         // "ok", "yeah i guess", "lol ok", "whatever", "maybe later": an acknowledgement, not a question to answer.
         if answers.isOnly(text, .ack)
             || (!looksLikeQuestion(text) && answers.kinds(in: text, of: [.ack, .yes, .filler, .decline]) != nil
-                && !answers.contains(text, .thanks))
+                && !answers.contains(text, .thanks) && !answers.contains(text, .hello))
         {
             return Reply(
                 text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading,

@@ -157,7 +157,7 @@ struct StepAnswer {
     struct NameAnswer: Equatable {
         /// How the name was introduced: not at all ("sam"), by a word that often says something else ("its sam",
         /// "im sam", "call me sam"), or plainly ("my name is sam", "i go by sam").
-        enum Introduction: Equatable { case none, loose, plain }
+        enum Introduction: Equatable { case bare, loose, plain }
 
         var name: String
         var introduced: Introduction
@@ -176,7 +176,7 @@ struct StepAnswer {
             switch nameInClause(String(clause)) {
             case .name(let answer): return answer
             case .relationOnly: continue
-            case .none: return nil
+            case .noName: return nil
             }
         }
         return nil
@@ -185,7 +185,7 @@ struct StepAnswer {
     private enum ClauseName {
         case name(NameAnswer)
         case relationOnly
-        case none
+        case noName
     }
 
     private func nameInClause(_ clause: String) -> ClauseName {
@@ -201,7 +201,7 @@ struct StepAnswer {
             lowered.removeFirst(count)
         }
         dropLeading()
-        var introduced = NameAnswer.Introduction.none
+        var introduced = NameAnswer.Introduction.bare
         for prefix in Self.namePrefixes where lowered.starts(with: prefix.words) {
             words.removeFirst(prefix.words.count)
             lowered.removeFirst(prefix.words.count)
@@ -227,16 +227,16 @@ struct StepAnswer {
             words.removeLast()
             lowered.removeLast()
         }
-        if words.isEmpty { return relation ? .relationOnly : .none }
+        if words.isEmpty { return relation ? .relationOnly : .noName }
         guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
             !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil })
-        else { return .none }
+        else { return .noName }
         // "mornings" on its own is a time, not a name; "my name is Eve" is a name.
         // A short capitalized word is a name even if it reads as a time too ("Eve").
         let capitalized = words[0].first?.isUppercase == true
         let short = words.count == 1 && words[0].count <= 3 && capitalized
-        if introduced == .none, !short, BestTime.parse(words.joined(separator: " ")) != nil { return .none }
-        guard let name = CallbackDraft.normalizedName(words.joined(separator: " ")) else { return .none }
+        if introduced == .bare, !short, BestTime.parse(words.joined(separator: " ")) != nil { return .noName }
+        guard let name = CallbackDraft.normalizedName(words.joined(separator: " ")) else { return .noName }
         return .name(NameAnswer(name: name, introduced: introduced, capitalized: capitalized))
     }
 
