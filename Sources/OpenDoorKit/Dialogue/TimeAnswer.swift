@@ -147,20 +147,27 @@ struct TimeAnswer: Hashable {
     /// Words that end a time ("evenings only", "5ish", "any time").
     private static let trailers: Set<String> = ["only", "ish", "time", "times", "am", "pm", "oclock"]
 
-    /// "not before noon" as "after noon", "not after 6" as "before 6".
+    /// "not before noon" as "after noon", "not after 6" as "before 6", "dont call before noon" as "after noon".
     private static func turningNegations(_ text: String) -> String {
         let words = TextNormalizer.words(text)
         guard words.contains("before") || words.contains("after") else { return text }
         var turned: [String] = []
         for word in words {
-            if let last = turned.last, ["not", "no", "never"].contains(last), word == "before" || word == "after" {
-                turned[turned.count - 1] = word == "before" ? "after" : "before"
+            if word == "before" || word == "after",
+                let negation = turned.indices.suffix(2).last(where: { Self.turning.contains(turned[$0]) }),
+                turned[(negation + 1)...].allSatisfy({ ["call", "ring", "phone", "text", "me", "calls"].contains($0) })
+            {
+                turned.removeSubrange(negation...)
+                turned.append(word == "before" ? "after" : "before")
             } else {
                 turned.append(word)
             }
         }
         return turned.joined(separator: " ")
     }
+
+    /// Words that turn "before" into "after" (and the other way) right before it, or with "call" between.
+    private static let turning: Set<String> = ["not", "no", "never", "dont", "cant", "please dont"]
 
     /// Hours, days or "as soon as possible" when no part of the day is named.
     private static func loosely(_ text: String, _ words: StepAnswer) -> BestTime? {
