@@ -250,7 +250,7 @@ public struct Conversation: Sendable {
         // "ok what should i do then" is a question: its "ok" says nothing.
         let words = TextNormalizer.words(text).map { Substring($0) }
         let lead = answers.leadingFillers(in: words)
-        if looksLikeQuestion(text), lead < words.count,
+        if looksLikeQuestion(text), lead + 1 < words.count,
             answers.read(words[lead...].joined(separator: " "), among: [.no, .yes]) == nil
         {
             return questionOrRepeat(text, prompt: .callbackConsent)
@@ -639,7 +639,12 @@ public struct Conversation: Sendable {
                 found.time = time
                 continue
             }
-            guard found.name == nil, !looksLikeQuestion(clause), loose == nil, !found.anonymous, let given = answers.nameAnswer(in: clause),
+            // "yes im Mike": the yes before the name is set aside.
+            let said = TextNormalizer.words(clause).map { Substring($0) }
+            let yes = said.isEmpty ? nil : answers.phraseLength(of: .yes, at: 0, in: said)
+            let named = yes.map { clause.split(separator: " ").dropFirst($0).joined(separator: " ") } ?? clause
+            guard found.name == nil, !looksLikeQuestion(clause), loose == nil, !found.anonymous,
+                let given = answers.nameAnswer(in: named),
                 given.introduced != .bare, TimeAnswer(given.name, options: [], words: answers) == nil
             else { continue }
             if given.introduced == .plain || (!plainNamesOnly && given.capitalized) {
