@@ -2,9 +2,9 @@ import Foundation
 import OpenDoorKit
 import PostgresNIO
 
-/// The save's one statement, prepared once per connection: `INSERT … ON CONFLICT (save_key) DO NOTHING
-/// RETURNING` the row, so a save is one round trip (bind, execute, the commit PostgreSQL does before it answers)
-/// and the server doesn't parse and plan the statement again for every request.
+/// The save's statement, prepared once per connection: `INSERT … ON CONFLICT (save_key) DO NOTHING RETURNING`
+/// the row, so the server doesn't parse and plan it again for every request. It runs between BEGIN and COMMIT:
+/// its row alone does not prove the commit (see `PostgresCallbackStore.insert`).
 ///
 /// No row back means the save key is already there: an earlier try of the same save committed on a connection
 /// that was then lost.

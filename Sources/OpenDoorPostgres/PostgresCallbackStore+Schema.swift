@@ -187,7 +187,7 @@ extension PostgresCallbackStore {
     /// Whether `error` is the unique constraint on reference codes: another server (or this one) took
     /// the code first.
     static func isReferenceCollision(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError, error.code == .server else { return false }
+        guard let error = unwrapped(error) as? PSQLError, error.code == .server else { return false }
         return error.serverInfo?[.sqlState] == "23505"
             && error.serverInfo?[.constraintName] == "callback_request_reference_key"
     }

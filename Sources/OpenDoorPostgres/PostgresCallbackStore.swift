@@ -491,11 +491,18 @@ public actor PostgresCallbackStore: CallbackStore {
             draft: draft,
             channel: channel
         )
-        var inserted: CallbackRequest?
-        for try await row in try await client.execute(
-            InsertRequestStatement(request: request, milliseconds: milliseconds, saveKey: saveKey)
-        ) {
-            inserted = row
+        // In its own transaction, committed by an explicit COMMIT. Sent alone with the extended protocol, the
+        // INSERT is committed only at the Sync that follows its row: a connection lost in between (a backend
+        // terminated, a failover) rolled the row back after it had come back here, and the visitor was told
+        // "sent" for a request that was not stored. PostgreSQL answers a COMMIT only once the commit is
+        // durable, and a failure here is retried with the same save key, which finds a row that did commit.
+        let statement = InsertRequestStatement(request: request, milliseconds: milliseconds, saveKey: saveKey)
+        let inserted = try await client.withTransaction(logger: silent) { connection -> CallbackRequest? in
+            var inserted: CallbackRequest?
+            for try await row in try await connection.execute(statement, logger: silent) {
+                inserted = row
+            }
+            return inserted
         }
         if let inserted { return inserted }
         let earlier = try await requests(
