@@ -119,17 +119,22 @@ struct StepAnswer {
         var found: Set<AnswerWord> = []
         var i = 0
         while i < words.count {
-            var best: (kind: AnswerWord, length: Int)?
-            for kind in kinds {
-                if let length = phraseLength(of: kind, at: i, in: words), length > (best?.length ?? 0) {
-                    best = (kind, length)
-                }
-            }
-            guard let best else { return nil }
+            guard let best = longestPhrase(at: i, in: words, of: kinds) else { return nil }
             found.insert(best.kind)
             i += best.length
         }
         return found
+    }
+
+    /// The longest phrase of one of `kinds` at `i` (the first kind listed wins a tie), with its length.
+    private func longestPhrase(at i: Int, in words: [Substring], of kinds: [AnswerWord]) -> (kind: AnswerWord, length: Int)? {
+        var best: (kind: AnswerWord, length: Int)?
+        for kind in kinds {
+            if let length = phraseLength(of: kind, at: i, in: words), length > (best?.length ?? 0) {
+                best = (kind, length)
+            }
+        }
+        return best
     }
 
     /// Whether every word of a message belongs to a phrase of one of `kinds` ("no wait" is wait and no).
@@ -300,13 +305,7 @@ struct StepAnswer {
         var yes = false, no = false, reassured = false, unsure = false, alarm = false
         var i = 0
         while i < words.count {
-            var best: (kind: AnswerWord, length: Int)?
-            for kind in kinds {
-                if let length = phraseLength(of: kind, at: i, in: words), length > (best?.length ?? 0) {
-                    best = (kind, length)
-                }
-            }
-            guard let best else {
+            guard let best = longestPhrase(at: i, in: words, of: kinds) else {
                 i += 1
                 continue
             }
