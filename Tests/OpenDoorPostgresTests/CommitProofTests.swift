@@ -19,9 +19,9 @@ struct CommitProofTests {
             let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
             let database = String(url[url.index(after: url.lastIndex(of: "/")!)...])
             let (finished, finish) = AsyncStream.makeStream(of: Void.self)
-            let workers = 4
-            let savesEach = 12
-            let savesPerKill = 4
+            let workers = 3
+            let savesEach = 10
+            let savesPerKill = 6
             // The killer waits for saves to end before each round, so the saves always make progress and the
             // kills land among saves in flight, whatever the machine's speed (each kill costs the pool new
             // connections, seconds each on a busy machine: a kill per save made this test take minutes). The window
