@@ -64,6 +64,12 @@ public struct Conversation: Sendable {
     private var editing = false
     /// The last reply offered a call (after a few answers): a bare "ok" then is not small talk.
     private var offerShown = false
+    /// The last reply asked whether a call would help (not only "…or I can ask someone to call you"): a bare "ok"
+    /// then is a yes.
+    private var offerAsked = false
+    /// What a cancel just discarded, still in memory only: put back when the next message takes the cancel back
+    /// ("wait no, send it"), forgotten with any other.
+    private var discarded: DiscardedRequest?
     /// The visitor read the consent question and said not now: a later yes goes straight to the request.
     private var consentDeclined = false
     /// The name was skipped or refused: the phone question says that's fine first.
@@ -97,7 +103,11 @@ public struct Conversation: Sendable {
     public mutating func receive(_ rawMessage: String) -> Step {
         let message = Self.trimmed(rawMessage)
         let offered = offerShown
+        let asked = offerAsked
         offerShown = false
+        offerAsked = false
+        let undo = discarded
+        discarded = nil
         // Safety first, in every state, before anything else; then a message read in the light of a crisis reply or
         // a check-in just given (Conversation+Safety.swift).
         if let reply = safetyFirst(message) { return .reply(reply) }
@@ -109,13 +119,19 @@ public struct Conversation: Sendable {
             return .reply(remember(pickReply()))
         }
         let text = choice?.picked ?? message
+        // A correction at the summary that names a detail ("no voicemail please", "make it mornings", "the last digit
+        // is 8 not 7") is a correction, never a cancel.
+        if state == .callbackConfirm, choice == nil, let changed = changeReply(text) { return .reply(remember(changed)) }
+        if state.isCollectingCallback, let leaving = leavingReply(text) { return .reply(remember(leaving)) }
         if state.isCollectingCallback, answers.cancels(text),
             // "dont call before noon" at the time step is a time, not a cancel.
             !(state == .callbackTime && TimeAnswer(text, options: [], words: answers) != nil),
+            // "i dont want to give my name" is no name, not no call.
+            !((state == .callbackName || state == .callbackConsent) && answers.contains(text, .anonymous)),
             // "i dont want to give my name" at the name step skips the name, it doesn't drop the request.
             !(state == .callbackName && TextNormalizer.words(text).contains("name"))
         {
-            discardDraft()
+            discardDraft(keepingForUndo: true)
             state = .open
             // "nevermind i dont deserve help": the cancel is respected, and the hard words get one kind line.
             let key: DialogueKey = answers.contains(text, .selfJudgment) ? .cancelledWorthy : .cancelled
@@ -124,7 +140,10 @@ public struct Conversation: Sendable {
         switch state {
         case .open, .ended:
             state = .open
-            if offered, let answer = offerAnswer(text) { return .reply(remember(answer)) }
+            if let undo, answers.contains(text, .undo), !looksLikeQuestion(text) {
+                return .reply(remember(restore(undo)))
+            }
+            if offered, let answer = offerAnswer(text, asked: asked) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             if answers.isMostly(text, .spanish) {
                 // Counted as what it is for the center: a message the assistant couldn't answer.
@@ -175,7 +194,7 @@ public struct Conversation: Sendable {
         if case .answer(let id) = result.decision, let action = assistant.responder.action(of: id) {
             switch action {
             case .handoff:
-                return beginCallback(phone: early, confidence: result.confidence)
+                return beginCallback(phone: early, confidence: result.confidence, request: text)
             case .goodbye:
                 state = .ended
                 return responder.answer(id, confidence: result.confidence).with(state: state, options: [])
@@ -185,7 +204,7 @@ public struct Conversation: Sendable {
         }
         if let early {
             // A number on its own, or with a question we can't place, means "call me".
-            return beginCallback(phone: early, confidence: 1)
+            return beginCallback(phone: early, confidence: 1, request: text)
         }
         var reply = assistant.responder.reply(for: result)
         reply.state = state
@@ -224,6 +243,7 @@ public struct Conversation: Sendable {
             {
                 offeredCallback = true
                 offerShown = true
+                offerAsked = callbacksAvailable
                 reply.text += "\n\n" + dialogue[callbacksAvailable ? .callbackOffer : .callbackUnavailable]
                 if callbacksAvailable && !reply.options.contains(handoff.label) { reply.options.append(handoff.label) }
             }
@@ -231,7 +251,7 @@ public struct Conversation: Sendable {
         return reply
     }
 
-    private mutating func beginCallback(phone early: PhoneNumber?, confidence: Double) -> Reply {
+    private mutating func beginCallback(phone early: PhoneNumber?, confidence: Double, request: String? = nil) -> Reply {
         offeredCallback = true
         if let sentReference {
             // One request per conversation: the one sent stands (staff would otherwise call twice); a change goes
@@ -241,6 +261,8 @@ public struct Conversation: Sendable {
         }
         guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
         if let early { phone = early }
+        // "can someone call me, evenings only": the time said with the request is kept.
+        if let request, let time = details(in: request, plainNamesOnly: true).time { bestTime = time }
         if consentDeclined {
             // "maybe later", then "actually yes now": the consent question was read already; on to the name.
             consentDeclined = false
@@ -248,13 +270,34 @@ public struct Conversation: Sendable {
             return stepReply(.askName, confidence: confidence)
         }
         state = .callbackConsent
-        return stepReply(.callbackConsent, confidence: confidence)
+        var reply = stepReply(.callbackConsent, confidence: confidence)
+        if let request, answers.contains(request, .human) {
+            // "i want to talk to a human": the center's number first, then the offer of a call.
+            reply.text = dialogue[.humanNumber] + " " + reply.text
+        }
+        return reply
     }
 
     // MARK: - Callback steps
 
     private mutating func consentReply(_ text: String) -> Reply {
-        switch answers.read(text, among: [.no, .yes]) {
+        // "yes my number is 770 555 0100, call after lunch, its ana", "afternoon", "no name", "no voicemail": details
+        // typed here mean yes, and are kept.
+        let found = details(in: text, plainNamesOnly: false)
+        let reading = answers.read(found.rest, among: [.no, .yes])
+        if found.any, reading != .no || found.phone != nil {
+            apply(found)
+            return advance(to: nextStep())
+        }
+        // "ok what should i do then" is a question: its "ok" says nothing.
+        let words = TextNormalizer.words(text).map { Substring($0) }
+        let lead = answers.leadingFillers(in: words)
+        if looksLikeQuestion(text), lead + 1 < words.count,
+            answers.read(words[lead...].joined(separator: " "), among: [.no, .yes]) == nil
+        {
+            return questionOrRepeat(text, prompt: .callbackConsent)
+        }
+        switch reading {
         case .yes:
             state = .callbackName
             return stepReply(.askName)
@@ -267,6 +310,12 @@ public struct Conversation: Sendable {
             consentDeclined = true
             return ownReply(.callbackDeclined, options: [])
         default:
+            if answers.contains(text, .human) {
+                // "operator", "agent": the center's number, and the question again.
+                var reply = stepReply(.callbackConsent)
+                reply.text = dialogue[.humanNumber] + " " + reply.text
+                return reply
+            }
             // "470 555 0123" instead of a yes: the number is kept, and the request goes on.
             if let number = PhoneNumber.find(in: text), !looksLikeQuestion(text) {
                 phone = number
@@ -286,7 +335,7 @@ public struct Conversation: Sendable {
         {
             return asked
         }
-        let skipped = refused || dialogue.answer(text, among: [.skip]) != nil
+        let skipped = refused || dialogue.answer(text, among: [.skip]) != nil || answers.contains(text, .anonymous)
         let given = skipped ? nil : answers.name(in: text)
         // "this is stupid" is not the name "stupid"; "Sam, this app is stupid" is Sam.
         if !skipped, answers.contains(given ?? text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
@@ -312,8 +361,16 @@ public struct Conversation: Sendable {
     }
 
     private mutating func advanceAfterName() -> Reply {
-        if phone == nil { return advance(to: .callbackPhone) }
-        return advance(to: bestTime == nil ? .callbackTime : .callbackVoicemail)
+        advance(to: nextStep())
+    }
+
+    /// The first step whose detail is still missing (the name is optional, asked once), or the summary.
+    func nextStep() -> ConversationState {
+        if !nameGiven && name == nil { return .callbackName }
+        if phone == nil { return .callbackPhone }
+        if bestTime == nil { return .callbackTime }
+        if voicemail == nil { return .callbackVoicemail }
+        return .callbackConfirm
     }
 
     /// Goes on to the step `next`, or back to the summary when a detail was being changed and all are given.
@@ -336,7 +393,7 @@ public struct Conversation: Sendable {
         // "four seven zero five five five…" is read as the digits it spells.
         if let number = PhoneNumber.parse(text) ?? PhoneNumber.parse(answers.spelledDigits(in: text) ?? "") {
             phone = number
-            return advance(to: .callbackTime)
+            return advance(to: nextStep())
         }
         // "you people are useless" is not a try at a number.
         if looksLikeQuestion(text) || answers.contains(text, .hostile) {
@@ -367,7 +424,7 @@ public struct Conversation: Sendable {
         }
         if let time {
             bestTime = time
-            return advance(to: .callbackVoicemail)
+            return advance(to: nextStep())
         }
         if looksLikeQuestion(text) || answers.contains(text, .hostile) {
             return questionOrRepeat(text, prompt: .askTime)
@@ -414,7 +471,16 @@ public struct Conversation: Sendable {
         let sends = answers.contains(text, .send) && !answers.contains(text, .callOff)
         // "i dont know if ill even be alive to pick up" is not a cancel: an unsure line never drops the request.
         let unsure = answers.contains(text, .unsure)
-        switch sends ? .yes : answers.read(text, among: [.no, .yes]) {
+        if !sends, answers.contains(text, .wait), answers.consists(text, of: [.wait, .no, .filler]) {
+            // "no wait", "hold on": a pause, not a cancel.
+            return .reply(remember(stepReply(.confirmWait)))
+        }
+        let reading = sends ? .yes : answers.read(text, among: [.no, .yes])
+        if reading == .no, answers.consists(text, of: [.no, .filler]) {
+            // A bare "no": nothing is sent, nothing discarded; a detail can be changed, or the request cancelled.
+            return .reply(remember(stepReply(.confirmNo)))
+        }
+        switch reading {
         case .no where unsure:
             return .reply(remember(stepReply(.confirmInvalid)))
         case .yes:
@@ -424,7 +490,7 @@ public struct Conversation: Sendable {
             }
             return .save(draft)
         case .no:
-            discardDraft()
+            discardDraft(keepingForUndo: true)
             state = .open
             return .reply(remember(ownReply(.cancelled, options: [])))
         default:
@@ -435,11 +501,61 @@ public struct Conversation: Sendable {
         }
     }
 
-    /// A change asked for at the summary: "change the time to morning" or "my number is wrong, its 470 555 0999"
-    /// change it and show the summary again; "the name is wrong" asks for that detail again, then the summary.
+    /// A change asked for at the summary: "change the time to morning", "make it mornings", "no voicemail please",
+    /// "my name is actually Tee", "the last digit is 8 not 7" or "my number is wrong, its 470 555 0999" change that
+    /// detail and show the summary again; "the name is wrong" asks for that detail again, then the summary. Nil when
+    /// the message names no detail, or says again what the summary already holds with a "send".
     private mutating func changeReply(_ text: String) -> Reply? {
         if let number = PhoneNumber.find(in: text) {
             phone = number
+            return stepReply(.summary)
+        }
+        if let digits = digitsCorrection(text) {
+            guard let fixed = digits else { return editStep(.callbackPhone) }
+            phone = fixed
+            return stepReply(.summary)
+        }
+        let sends = answers.contains(text, .send)
+        // "actually no name", "skip the name": no name.
+        if answers.contains(text, .anonymous), answers.contains(text, .nameField) {
+            name = nil
+            return stepReply(.summary)
+        }
+        // "dont leave a voicemail", "voicemail is ok just dont say the center", "change voicemail to no".
+        let words = Set(TextNormalizer.words(text))
+        if answers.contains(text, .voicemailField)
+            || (answers.read(text, among: [.discreet]) == .discreet && !words.isDisjoint(with: Self.discreetWords))
+        {
+            let choice: VoicemailPreference
+            switch answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) {
+            case .yes: choice = .allowed
+            case .discreet: choice = .discreet
+            case .no, .noVoicemail: choice = .noVoicemail
+            default: return editStep(.callbackVoicemail)
+            }
+            if choice == voicemail && sends { return nil }
+            voicemail = choice
+            return stepReply(.summary)
+        }
+        // "my name is actually Tee", "its Tee not terry", "call me Jo" (not "call me in the morning instead").
+        if let given = answers.nameAnswer(in: text), given.name.lowercased() != name?.lowercased(),
+            readTime(given.name) == nil, given.introduced == .plain
+                || (given.introduced == .loose
+                    && (given.capitalized || answers.contains(text, .nameField) || answers.contains(text, .change)
+                        || name.map { TextNormalizer.words(text).contains($0.lowercased()) } == true))
+        {
+            name = given.name
+            return stepReply(.summary)
+        }
+        // "make it mornings", "mornings are better", "call me in the morning instead"; "yes whatever" and "send it
+        // now" are no new time.
+        let yes = sends || answers.read(text, among: [.no, .yes]) == .yes
+        if !answers.contains(text, .programWords), let time = readTime(text),
+            !sends || answers.contains(text, .change) || answers.contains(text, .timeField),
+            TimeAnswer.timePart(of: text, words: answers) != nil || !yes
+        {
+            if time == bestTime && yes { return nil }
+            bestTime = time
             return stepReply(.summary)
         }
         guard answers.contains(text, .change) else { return nil }
@@ -463,10 +579,48 @@ public struct Conversation: Sendable {
         return nil
     }
 
+    /// Words by which a discreet phrase at the summary is about the voicemail ("dont say the center"), not anything
+    /// else ("as long as they call after 5").
+    private static let discreetWords: Set<String> = [
+        "center", "centers", "name", "carter", "say", "mention", "nombre", "centro", "digan", "mencionen", "private",
+        "discreet", "discreetly", "callback", "generic", "vague",
+    ]
+
+    /// A correction of some digits of the number: "the last digit is 8 not 7", "it ends in 0178", "0178 not 0177".
+    /// Nil when the message holds no such correction; `.some(nil)` when it does but can't be applied for sure (the
+    /// number is then asked again).
+    private func digitsCorrection(_ text: String) -> PhoneNumber?? {
+        guard let phone else { return nil }
+        let groups = text.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).map(String.init)
+        guard let new = groups.first, groups.joined().count < 10 else { return nil }
+        let words = Set(TextNormalizer.words(text))
+        let aboutDigits = !words.isDisjoint(with: ["digit", "digits", "ends", "ending", "end", "last", "number", "phone"])
+        let swapped = groups.count == 2 && words.contains("not")
+        // "after 6 not 5" is about the time.
+        guard aboutDigits || (swapped && new.count >= 3) else { return nil }
+        var national = Array(phone.e164.dropFirst(2))
+        guard new.count <= 4, national.count == 10 else { return .some(nil) }
+        if swapped {
+            // "8 not 7": the old digits must be where the new go.
+            let old = groups[1]
+            guard old.count == new.count, String(national.suffix(old.count)) == old || !words.contains("last") else {
+                return .some(nil)
+            }
+            let digits = String(national)
+            guard let range = digits.range(of: old, options: .backwards) else { return .some(nil) }
+            national = Array(digits.replacingCharacters(in: range, with: new))
+        } else if words.contains("last") || words.contains("ends") || words.contains("ending") || words.contains("end") {
+            national.replaceSubrange((10 - new.count)..., with: Array(new))
+        } else {
+            return .some(nil)
+        }
+        return .some(PhoneNumber(e164: "+1" + String(national), extensionDigits: phone.extensionDigits))
+    }
+
     /// The new value of a change: what follows the last "to", "is", "be" or "make it" ("change the time to
     /// morning", "actually make it evening").
     private func changedValues(in text: String) -> [String] {
-        [" to ", " is ", " be ", " its ", " it’s ", " it's ", "make it "].compactMap { marker in
+        [" to ", " is ", " be ", " its ", " it’s ", " it's ", "make it ", " name "].compactMap { marker in
             text.range(of: marker, options: [.backwards, .caseInsensitive]).map { String(text[$0.upperBound...]) }
         }
     }
@@ -484,7 +638,12 @@ public struct Conversation: Sendable {
             name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
     }
 
-    mutating func discardDraft() {
+    /// Forgets the request's details; with `keepingForUndo`, a cancel the visitor may take back at once.
+    mutating func discardDraft(keepingForUndo: Bool = false) {
+        if keepingForUndo, phone != nil || bestTime != nil || voicemail != nil || name != nil || nameGiven {
+            discarded = DiscardedRequest(
+                name: name, nameGiven: nameGiven, phone: phone, bestTime: bestTime, voicemail: voicemail, state: state)
+        }
         name = nil
         nameGiven = false
         phone = nil
@@ -493,6 +652,119 @@ public struct Conversation: Sendable {
         failedPhoneAttempts = 0
         editing = false
         nameSkipped = false
+    }
+
+    /// Puts back what a cancel just discarded ("wait no, send it"): the summary again when every detail is there
+    /// (nothing is sent without a yes to it), or the step where the visitor was.
+    private mutating func restore(_ request: DiscardedRequest) -> Reply {
+        name = request.name
+        nameGiven = request.nameGiven
+        phone = request.phone
+        bestTime = request.bestTime
+        voicemail = request.voicemail
+        state = draft != nil ? .callbackConfirm : request.state
+        var reply = stepReply(Self.prompt(of: state))
+        reply.text = dialogue[.restored] + (state == .callbackConfirm ? "\n\n" : " ") + reply.text
+        return reply
+    }
+
+    /// A goodbye or a thank-you in the middle of a request: "bye" ends it, nothing sent (a cancel that can be taken
+    /// back); "ok thx" gets a thank-you, the word that nothing is sent yet, and the step again. Nil for anything else.
+    private mutating func leavingReply(_ text: String) -> Reply? {
+        guard let kinds = answers.kinds(in: text, of: [.bye, .thanks, .filler, .ack]) else { return nil }
+        if kinds.contains(.bye) {
+            discardDraft(keepingForUndo: true)
+            state = .ended
+            return ownReply(.goodbyeMidForm, options: [])
+        }
+        // Where a yes is an answer (consent, voicemail, summary), "ok thanks" is read as one.
+        let yesAnswers: Set<ConversationState> = [.callbackConsent, .callbackVoicemail, .callbackConfirm]
+        guard kinds.contains(.thanks) || answers.contains(text, .thanks),
+            !yesAnswers.contains(state) || answers.read(text, among: [.yes]) == nil
+        else { return nil }
+        let step = stepReply(resumePrompt)
+        return Reply(
+            text: dialogue[.thanksMidForm] + "\n\n" + dialogue[.resume] + " " + step.text, intent: .callback,
+            source: dialogue.heading, options: step.options, state: state)
+    }
+
+    /// Details for the request typed in one line: a number, a time, a voicemail choice, a name (only one said as a
+    /// name: "its ana" with other details, "my name is ana"; with `plainNamesOnly`, only "my name is ana"), or no
+    /// name. `rest` is the line without the voicemail and no-name phrases, for its yes or no ("si pero no digan el
+    /// nombre" is a yes).
+    func details(in text: String, plainNamesOnly: Bool) -> FormDetails {
+        var found = FormDetails(rest: text)
+        found.phone = PhoneNumber.find(in: text)
+        if answers.contains(text, .anonymous) {
+            found.anonymous = true
+            found.rest = answers.removing(.anonymous, from: found.rest)
+        }
+        switch answers.read(found.rest, among: [.noVoicemail, .discreet]) {
+        case .discreet?:
+            found.voicemail = .discreet
+        case .noVoicemail? where answers.contains(found.rest, .voicemailField):
+            // "no voicemail" names it; "just call me" or "nothing" alone say no voicemail only when asked about one.
+            found.voicemail = .noVoicemail
+        default:
+            break
+        }
+        if found.voicemail != nil {
+            found.rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: found.rest))
+        }
+        var loose: String?
+        for clause in Self.clauses(of: text) where PhoneNumber.find(in: clause) == nil {
+            // "is there an evening group", "i work nights": not a time to call.
+            if answers.contains(clause, .programWords) || Self.busy(clause) { continue }
+            if found.time == nil, TimeAnswer.timePart(of: clause, words: answers) != nil, let time = readTime(clause) {
+                found.time = time
+                continue
+            }
+            // "yes im Mike": the yes before the name is set aside.
+            let said = TextNormalizer.words(clause).map { Substring($0) }
+            let yes = said.isEmpty ? nil : answers.phraseLength(of: .yes, at: 0, in: said)
+            let named = yes.map { clause.split(separator: " ").dropFirst($0).joined(separator: " ") } ?? clause
+            guard found.name == nil, !looksLikeQuestion(clause), loose == nil, !found.anonymous,
+                let given = answers.nameAnswer(in: named),
+                given.introduced != .bare, TimeAnswer(given.name, options: [], words: answers) == nil
+            else { continue }
+            if given.introduced == .plain || (!plainNamesOnly && given.capitalized) {
+                found.name = given.name
+            } else if !plainNamesOnly {
+                loose = given.name
+            }
+        }
+        // "its ana" is a name when other details come with it ("yes my number is 770 555 0100, its ana").
+        if found.name == nil, let loose, found.phone != nil || found.time != nil || found.voicemail != nil {
+            found.name = loose
+        }
+        return found
+    }
+
+    /// Keeps the details found in a line.
+    private mutating func apply(_ found: FormDetails) {
+        if let number = found.phone { phone = number }
+        if let time = found.time { bestTime = time }
+        if let choice = found.voicemail { voicemail = choice }
+        if let given = found.name {
+            name = given
+            nameGiven = true
+        } else if found.anonymous {
+            name = nil
+            nameGiven = true
+        }
+    }
+
+    /// Whether a clause speaks of when the visitor is busy ("i work nights", "i have class in the morning"): its time
+    /// is not a time to call.
+    private static func busy(_ clause: String) -> Bool {
+        let words = TextNormalizer.words(clause)
+        for (index, word) in words.enumerated()
+        where ["work", "working", "job", "shift", "shifts", "busy", "school", "class", "classes"].contains(word) {
+            if index == 0 || !["after", "before", "past", "until", "till", "til", "by"].contains(words[index - 1]) {
+                return true
+            }
+        }
+        return false
     }
 
     // MARK: - Questions in the middle of a request
@@ -535,15 +807,28 @@ public struct Conversation: Sendable {
 
     func looksLikeQuestion(_ text: String) -> Bool {
         if text.contains("?") { return true }
-        let words = TextNormalizer.words(text)
-        let lead = answers.leadingFillers(in: words.map { Substring($0) })
-        let first = lead < words.count ? words[lead] : ""
-        let starters: Set<String> = [
-            "what", "whats", "how", "will", "can", "could", "do", "does", "is", "are", "would", "who", "when",
-            "where", "why", "wait", "should", "am",
-        ]
-        return starters.contains(first)
+        // Any clause may ask: "wait before i give my number, will they judge me for leaving".
+        let clauses = text.split(whereSeparator: { ",.;!\n".contains($0) })
+        return clauses.enumerated().contains { index, clause in
+            let words = TextNormalizer.words(String(clause))
+            let lead = answers.leadingFillers(in: words.map { Substring($0) })
+            let first = lead < words.count ? words[lead] : ""
+            let second = lead + 1 < words.count ? words[lead + 1] : ""
+            // After the first clause, "will they", "do i", "is it": a question word with a subject after it.
+            return Self.questionStarters.contains(first)
+                && (index == 0 || Self.questionSubjects.contains(second)
+                    || ["what", "whats", "how", "who", "when", "where", "why"].contains(first))
+        }
     }
+
+    private static let questionStarters: Set<String> = [
+        "what", "whats", "how", "will", "can", "could", "do", "does", "is", "are", "would", "who", "when",
+        "where", "why", "wait", "should", "am",
+    ]
+    private static let questionSubjects: Set<String> = [
+        "i", "they", "you", "it", "there", "he", "she", "we", "someone", "somebody", "anyone", "my", "the", "that",
+        "this", "u", "yall", "ya",
+    ]
 
     // MARK: - Replies
 
@@ -600,13 +885,30 @@ public struct Conversation: Sendable {
         return Reply(text: text, intent: .callback, source: dialogue.heading, options: lastOptions, state: state)
     }
 
-    /// A short yes or no right after the offer of a call ("ok", "sure", "nah"): the consent question, or "that's
-    /// fine"; nil for anything longer, which is read as usual.
-    private mutating func offerAnswer(_ text: String) -> Reply? {
-        let words = TextNormalizer.words(text)
+    /// A short answer right after the offer of a call: a yes ("ok", "sure") the consent question, a decline ("nah
+    /// im good for now, maybe ill call next week") "that's fine" with no second ask, a goodbye ("ok thanks bye") a
+    /// goodbye. A bare "ok" is a yes only to the question "would it help…?", not to "…or I can ask someone to call
+    /// you". Nil for anything else, which is read as usual.
+    private mutating func offerAnswer(_ text: String, asked: Bool) -> Reply? {
+        if let kinds = answers.kinds(in: text, of: [.bye, .thanks, .filler, .ack]), kinds.contains(.bye) {
+            state = .ended
+            return ownReply(.goodbye, options: [])
+        }
+        if !asked, answers.kinds(in: text, of: [.ack, .filler]) != nil {
+            return smallTalkReply("ok")
+        }
+        let words = TextNormalizer.words(text).map { Substring($0) }
+        guard !words.isEmpty, !looksLikeQuestion(text) else { return nil }
+        let lead = answers.leadingFillers(in: words)
+        // "im good" and "nah" lead with a decline; "no problem" with a yes.
+        if lead < words.count, words.count <= 14, let decline = answers.phraseLength(of: .decline, at: lead, in: words),
+            decline >= answers.phraseLength(of: .yes, at: lead, in: words) ?? 0
+        {
+            return ownReply(.callbackDeclined, options: [])
+        }
         guard let first = words.first, words.count <= 4 else { return nil }
         // "nah im good" holds a yes-word too: its first word says it.
-        switch answers.read(text, among: [.no, .yes]) ?? answers.read(first, among: [.no]) {
+        switch answers.read(text, among: [.no, .yes]) ?? answers.read(String(first), among: [.no]) {
         case .yes: return beginCallback(phone: nil, confidence: 1)
         case .no: return ownReply(.callbackDeclined, options: [])
         default: return nil
@@ -615,20 +917,22 @@ public struct Conversation: Sendable {
 
     /// A short reply to a bare "ok" or "u there?" in the open conversation (not to an "ok" to an offer of a call).
     private func smallTalkReply(_ text: String) -> Reply? {
+        let call = offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : []
         if answers.isOnly(text, .ack) {
-            return Reply(
-                text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading,
-                options: offersCall ? (responder.handoffIntent.map { [$0.label] } ?? []) : [], state: state)
+            return Reply(text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading, options: call, state: state)
         }
         if answers.isOnly(text, .presence) {
             return Reply(text: dialogue[.stillHere], intent: .welcome, source: dialogue.heading, state: state)
         }
         if answers.isOnly(text, .shortReply) {
             // "no", "yes" or "lol" with nothing before it to answer: not a frustration, not a question.
-            return Reply(
-                text: dialogue[.openNudge], intent: .welcome, source: dialogue.heading,
-                options: offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : [],
-                state: state)
+            return Reply(text: dialogue[.openNudge], intent: .welcome, source: dialogue.heading, options: call, state: state)
+        }
+        // "yeah i guess", "lol ok", "ok whatever", "maybe later": an acknowledgement, not a question to answer.
+        if !looksLikeQuestion(text), answers.kinds(in: text, of: [.ack, .yes, .filler, .decline]) != nil,
+            !answers.contains(text, .thanks), !answers.contains(text, .hello)
+        {
+            return Reply(text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading, options: call, state: state)
         }
         return nil
     }
@@ -663,6 +967,36 @@ public struct Conversation: Sendable {
         return reply
     }
 
+}
+
+/// What a cancel discarded, kept in memory for the next message only ("wait no, send it").
+struct DiscardedRequest: Sendable, Hashable {
+    var name: String?
+    var nameGiven: Bool
+    var phone: PhoneNumber?
+    var bestTime: TimeAnswer?
+    var voicemail: VoicemailPreference?
+    /// The step the visitor was at.
+    var state: ConversationState
+}
+
+/// Details for a callback request found in one line (see ``Conversation/details(in:plainNamesOnly:)``).
+struct FormDetails {
+    var phone: PhoneNumber?
+    var time: TimeAnswer?
+    var voicemail: VoicemailPreference?
+    var name: String?
+    /// "no name", "anonymous": going on without one.
+    var anonymous = false
+    /// The line without its voicemail and no-name phrases.
+    var rest: String
+
+    init(rest: String) {
+        self.rest = rest
+    }
+
+    /// Whether the line held any detail.
+    var any: Bool { phone != nil || time != nil || voicemail != nil || name != nil || anonymous }
 }
 
 extension Reply {

@@ -116,6 +116,37 @@ struct StepAnswer {
         return kept.joined(separator: " ")
     }
 
+    /// The kinds of phrase a message is made of when each of its words belongs to a phrase of one of `kinds` ("ok
+    /// thanks bye" is thanks, filler and bye); nil when a word is left over or the message is empty.
+    func kinds(in message: String, of kinds: [AnswerWord]) -> Set<AnswerWord>? {
+        let words = TextNormalizer.words(message).map { Substring($0) }
+        guard !words.isEmpty else { return nil }
+        var found: Set<AnswerWord> = []
+        var i = 0
+        while i < words.count {
+            guard let best = longestPhrase(at: i, in: words, of: kinds) else { return nil }
+            found.insert(best.kind)
+            i += best.length
+        }
+        return found
+    }
+
+    /// The longest phrase of one of `kinds` at `i` (the first kind listed wins a tie), with its length.
+    private func longestPhrase(at i: Int, in words: [Substring], of kinds: [AnswerWord]) -> (kind: AnswerWord, length: Int)? {
+        var best: (kind: AnswerWord, length: Int)?
+        for kind in kinds {
+            if let length = phraseLength(of: kind, at: i, in: words), length > (best?.length ?? 0) {
+                best = (kind, length)
+            }
+        }
+        return best
+    }
+
+    /// Whether every word of a message belongs to a phrase of one of `kinds` ("no wait" is wait and no).
+    func consists(_ message: String, of kinds: [AnswerWord]) -> Bool {
+        self.kinds(in: message, of: kinds) != nil
+    }
+
     /// Whether a phrase of `kind` is anywhere in the message.
     func contains(_ message: String, _ kind: AnswerWord) -> Bool {
         let words = TextNormalizer.words(message).map { Substring($0) }
@@ -156,16 +187,49 @@ struct StepAnswer {
     // MARK: - A name
 
     /// The name in an answer like "sam", "it's Sam", "my name is sam", "just call me Jay", "its Jo btw", "my
-    /// name is Jo but dont tell anyone": at most three words, no digits, none of `not_name` ("hello", "idk",
-    /// "goodbye", "weekends"), and not a time. Nil when the answer holds no name.
+    /// name is Jo but dont tell anyone", "its his mom, maria": at most three words, no digits, none of `not_name`
+    /// ("hello", "idk", "goodbye", "weekends"), not how the caller is related to someone ("his mom"), and not a
+    /// time. Nil when the answer holds no name.
     func name(in text: String) -> String? {
+        nameAnswer(in: text)?.name
+    }
+
+    /// A name found in an answer, and how it was said.
+    struct NameAnswer: Equatable {
+        /// How the name was introduced: not at all ("sam"), by a word that often says something else ("its sam",
+        /// "im sam", "call me sam"), or plainly ("my name is sam", "i go by sam").
+        enum Introduction: Equatable { case bare, loose, plain }
+
+        var name: String
+        var introduced: Introduction
+        /// Whether it was typed with a capital ("Sam").
+        var capitalized: Bool
+    }
+
+    /// The name in an answer, with how it was introduced (see ``name(in:)``).
+    func nameAnswer(in text: String) -> NameAnswer? {
         guard !text.contains("?") else { return nil }
-        // The first clause that says something: "its Jo, thanks" and "hi, its Ana" are Jo and Ana.
-        let clauses = text.split(whereSeparator: { ",.;!\n".contains($0) })
-        let clause = clauses.first { clause in
+        // The first clause that says something: "its Jo, thanks" and "hi, its Ana" are Jo and Ana; a clause that only
+        // says who the caller is to someone ("its his mom, maria") leaves the name to the next.
+        for clause in text.split(whereSeparator: { ",.;!\n".contains($0) }) {
             let words = TextNormalizer.words(String(clause)).map { Substring($0) }
-            return leadingFillers(in: words) < words.count
-        } ?? ""
+            guard leadingFillers(in: words) < words.count else { continue }
+            switch nameInClause(String(clause)) {
+            case .name(let answer): return answer
+            case .relationOnly: continue
+            case .noName: return nil
+            }
+        }
+        return nil
+    }
+
+    private enum ClauseName {
+        case name(NameAnswer)
+        case relationOnly
+        case noName
+    }
+
+    private func nameInClause(_ clause: String) -> ClauseName {
         var words = clause.split(whereSeparator: \.isWhitespace).map(String.init)
         var lowered = words.map { Substring($0.lowercased().filter(\.isLetter)) }
         if let cut = lowered.indices.dropFirst().first(where: { Self.clauseBreaks.contains(lowered[$0]) }) {
@@ -178,14 +242,28 @@ struct StepAnswer {
             lowered.removeFirst(count)
         }
         dropLeading()
-        var introduced = false
-        for prefix in Self.namePrefixes where lowered.starts(with: prefix) {
-            words.removeFirst(prefix.count)
-            lowered.removeFirst(prefix.count)
-            introduced = true
+        var introduced = NameAnswer.Introduction.bare
+        for prefix in Self.namePrefixes where lowered.starts(with: prefix.words) {
+            words.removeFirst(prefix.words.count)
+            lowered.removeFirst(prefix.words.count)
+            introduced = prefix.loose ? .loose : .plain
             break
         }
         dropLeading()
+        // "his mom maria", "maria his mom", "its his mom": how the caller is related to someone is not a name.
+        var relation = false
+        var index = 0
+        while index < lowered.count {
+            if phraseLength(of: .relation, at: index, in: lowered) != nil {
+                relation = true
+                let from = index > 0 && Self.possessives.contains(lowered[index - 1]) ? index - 1 : index
+                words.removeSubrange(from...index)
+                lowered.removeSubrange(from...index)
+                index = from
+            } else {
+                index += 1
+            }
+        }
         while !lowered.isEmpty, phraseLength(of: .filler, at: lowered.count - 1, in: lowered) != nil {
             words.removeLast()
             lowered.removeLast()
@@ -193,17 +271,22 @@ struct StepAnswer {
         // "Robert');" is Robert: quotes and brackets around a word are not part of a name; code-like words inside
         // ("=HYPERLINK(\"http://x\"") make no name at all.
         words = words.map { $0.trimmingCharacters(in: Self.nameEdges) }.filter { !$0.isEmpty }
-        guard !words.contains(where: { $0.unicodeScalars.contains(where: Self.notInName.contains) }) else { return nil }
+        guard !words.contains(where: { $0.unicodeScalars.contains(where: Self.notInName.contains) }) else { return .noName }
+        if words.isEmpty { return relation ? .relationOnly : .noName }
         guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
             !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil })
-        else { return nil }
+        else { return .noName }
         // "mornings" on its own is a time, not a name; "my name is Eve" is a name.
         // A short capitalized word is a name even if it reads as a time too ("Eve").
-        let capitalized = words.count == 1 && words[0].count <= 3 && words[0].first?.isUppercase == true
-        if !introduced, !capitalized, BestTime.parse(words.joined(separator: " ")) != nil { return nil }
-        return CallbackDraft.normalizedName(words.joined(separator: " "))
+        let capitalized = words[0].first?.isUppercase == true
+        let short = words.count == 1 && words[0].count <= 3 && capitalized
+        if introduced == .bare, !short, BestTime.parse(words.joined(separator: " ")) != nil { return .noName }
+        guard let name = CallbackDraft.normalizedName(words.joined(separator: " ")) else { return .noName }
+        return .name(NameAnswer(name: name, introduced: introduced, capitalized: capitalized))
     }
 
+    /// Words before a relation that go with it ("his mom", "the mother").
+    private static let possessives: Set<Substring> = ["his", "her", "their", "my", "the", "a", "your", "our", "su"]
     /// Set aside at either end of a name's word: quotes, brackets, and punctuation a sentence puts there.
     private static let nameEdges = CharacterSet(charactersIn: "\"'’‘“”`()[]{}<>;:,!?*=-_")
     /// Never inside a name: the marks of code, addresses and formulas.
@@ -212,11 +295,15 @@ struct StepAnswer {
     /// Words after which a name answer says something else ("Jo but dont tell anyone", "dee not d").
     private static let clauseBreaks: Set<Substring> = ["but", "and", "btw", "though", "tho", "because", "cause", "not"]
 
-    /// Ways of introducing a name, longest first where one starts another.
-    private static let namePrefixes: [[Substring]] = [
-        ["my", "name", "is"], ["my", "names"], ["the", "name", "is"], ["name", "is"], ["names"], ["you", "can", "call", "me"],
-        ["u", "can", "call", "me"], ["they", "can", "ask", "for"], ["ask", "for"], ["call", "me"], ["its"], ["im"],
-        ["i", "am"], ["this", "is"], ["i", "go", "by"], ["it", "is"],
+    /// Ways of introducing a name, longest first where one starts another; `loose` for those that often say something
+    /// else ("its late", "im down", "call me back"): a name after them is taken outside the name step only when typed
+    /// with a capital or with other details.
+    private static let namePrefixes: [(words: [Substring], loose: Bool)] = [
+        (["my", "name", "is"], false), (["my", "names"], false), (["the", "name", "is"], false), (["name", "is"], false),
+        (["names"], false), (["you", "can", "call", "me"], false), (["u", "can", "call", "me"], false),
+        (["they", "can", "ask", "for"], false), (["ask", "for"], false), (["call", "me"], true), (["its"], true),
+        (["im"], true), (["i", "am"], true), (["this", "is"], true), (["i", "go", "by"], false), (["it", "is"], true),
+        (["me", "llamo"], false), (["mi", "nombre", "es"], false), (["soy"], false),
     ]
 
     // MARK: - The answer to a safety check-in
@@ -262,13 +349,7 @@ struct StepAnswer {
         var yes = false, no = false, reassured = false, unsure = false, alarm = false
         var i = 0
         while i < words.count {
-            var best: (kind: AnswerWord, length: Int)?
-            for kind in kinds {
-                if let length = phraseLength(of: kind, at: i, in: words), length > (best?.length ?? 0) {
-                    best = (kind, length)
-                }
-            }
-            guard let best else {
+            guard let best = longestPhrase(at: i, in: words, of: kinds) else {
                 i += 1
                 continue
             }

@@ -24,25 +24,150 @@ struct TimeAnswer: Hashable {
         let plain = Set([time.displayName, time.rawValue] + options.map(TextNormalizer.normalize))
         if plain.contains(normalized) || normalized.allSatisfy({ $0.isNumber || $0 == " " }) {
             said = nil
+            return
+        }
+        // Only the time part is kept: "wait actually make it after 7pm" is "after 7pm", and "fuck off with the
+        // questions. just call me whenever" is "whenever" (staff read what is kept).
+        let part = Self.timePart(of: text, words: words)
+        let tidy = part.map(TextNormalizer.normalize)
+        if let tidy, plain.contains(tidy) || tidy.allSatisfy({ $0.isNumber || $0 == " " }) {
+            said = nil
         } else {
-            said = CallbackDraft.normalizedName(text).map { String($0.prefix(Self.maximumLength)) }
+            said = part.flatMap(CallbackDraft.normalizedName).map { String($0.prefix(Self.maximumLength)) }
         }
     }
 
-    /// "not before noon" as "after noon", "not after 6" as "before 6".
+    // MARK: - The time part of an answer
+
+    /// The words of `text` that say when, as typed: clauses without a time are left out ("wait", "sorry, im
+    /// driving"), and so are the words before and after the time in the clauses kept ("make it", "are better",
+    /// "instead"), but not the words that shape it ("after", "before", "between", "only", "not"). Nil when no word
+    /// says a time on its own ("i dont care", "whatever"): the part of the day says it all.
+    static func timePart(of text: String, words: StepAnswer?) -> String? {
+        var plain = text
+        for (dotted, bare) in [("a.m.", "am"), ("p.m.", "pm"), ("A.M.", "AM"), ("P.M.", "PM")] {
+            plain = plain.replacingOccurrences(of: dotted, with: bare)
+        }
+        var pieces: [String] = []
+        for clause in plain.split(whereSeparator: { ".,;!?\n".contains($0) }) {
+            let raw = clause.split(whereSeparator: \.isWhitespace).map(String.init)
+            if let span = timeSpan(in: raw, words: words) {
+                pieces.append(raw[span].joined(separator: " "))
+            }
+        }
+        return pieces.isEmpty ? nil : pieces.joined(separator: ", ")
+    }
+
+    /// The range of `raw` (a clause's words as typed) from the first word that says a time, with the words that
+    /// shape it before, to the last, with "only" or "ish" after.
+    private static func timeSpan(in raw: [String], words: StepAnswer?) -> ClosedRange<Int>? {
+        let tokens = raw.map(Self.tokens)
+        // Flat tokens with the raw word each came from, for the phrases of days and "as soon as possible".
+        var flat: [Substring] = []
+        var owner: [Int] = []
+        for (index, list) in tokens.enumerated() {
+            for token in list {
+                flat.append(Substring(token))
+                owner.append(index)
+            }
+        }
+        var core = Set<Int>()
+        for (index, list) in tokens.enumerated() where list.contains(where: isCore) { core.insert(index) }
+        // "after work", "before school": the word after counts with it.
+        for (index, list) in tokens.enumerated() where index > 0 {
+            if let first = list.first, ["work", "school", "dark", "class", "shift"].contains(first),
+                let before = tokens[index - 1].last, ["after", "before", "past", "until", "till", "til", "by"].contains(before)
+            {
+                core.insert(index)
+            }
+        }
+        if let words {
+            var i = 0
+            while i < flat.count {
+                let length = [AnswerWord.days, .soon].compactMap { words.phraseLength(of: $0, at: i, in: flat) }.max()
+                if let length {
+                    for j in i..<(i + length) { core.insert(owner[j]) }
+                    i += length
+                } else {
+                    i += 1
+                }
+            }
+        }
+        guard var start = core.min(), var end = core.max() else { return nil }
+        while start > 0, !tokens[start - 1].isEmpty, tokens[start - 1].allSatisfy(shapers.contains) { start -= 1 }
+        // "dont call before noon", "cant do mornings": a negation just before is kept with what it turns around.
+        for back in [1, 2] where start - back >= 0 {
+            if tokens[start - back].contains(where: negations.contains) {
+                start -= back
+                break
+            }
+        }
+        while end + 1 < raw.count, !tokens[end + 1].isEmpty, tokens[end + 1].allSatisfy(trailers.contains) { end += 1 }
+        return start...end
+    }
+
+    /// Runs of letters and runs of digits, lowercase, without apostrophes: "7pm" is "7", "pm".
+    private static func tokens(_ word: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var digits = false
+        for character in word.lowercased() where character != "'" && character != "\u{2019}" {
+            let isDigit = character.isASCII && character.isNumber
+            if (isDigit || character.isLetter), !current.isEmpty, isDigit == digits {
+                current.append(character)
+                continue
+            }
+            if !current.isEmpty { tokens.append(current) }
+            current = isDigit || character.isLetter ? String(character) : ""
+            digits = isDigit
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+
+    /// Whether a token says a time on its own: a part of the day ("mornings", "nite", "lunch"), "anytime" or
+    /// "whenever", an hour ("7", "730"), am or pm.
+    private static func isCore(_ token: String) -> Bool {
+        if let value = Int(token) { return (1...12).contains(value) || (100...1259).contains(value) }
+        if ["am", "pm", "oclock", "noon", "midnight"].contains(token) { return true }
+        guard !vague.contains(token) else { return false }
+        return BestTime.parse(token) != nil
+    }
+
+    /// Words read as "any time" that say no time when kept alone ("whatever", "all").
+    private static let vague: Set<String> = ["whatever", "all", "anything", "either", "always", "flexible"]
+    /// Words that shape the time right after them.
+    private static let shapers: Set<String> = [
+        "after", "before", "between", "around", "from", "until", "till", "til", "by", "past", "at", "about", "early",
+        "late", "not", "only", "except", "every", "weekday", "weekdays", "any", "anytime", "this", "next", "mid",
+        "earlier", "later", "than",
+    ]
+    /// Words that turn a time around, kept when just before it ("dont call before noon").
+    private static let negations: Set<String> = ["dont", "not", "never", "cant", "cannot", "no", "except"]
+    /// Words that end a time ("evenings only", "5ish", "any time").
+    private static let trailers: Set<String> = ["only", "ish", "time", "times", "am", "pm", "oclock"]
+
+    /// "not before noon" as "after noon", "not after 6" as "before 6", "dont call before noon" as "after noon".
     private static func turningNegations(_ text: String) -> String {
         let words = TextNormalizer.words(text)
         guard words.contains("before") || words.contains("after") else { return text }
         var turned: [String] = []
         for word in words {
-            if let last = turned.last, ["not", "no", "never"].contains(last), word == "before" || word == "after" {
-                turned[turned.count - 1] = word == "before" ? "after" : "before"
+            if word == "before" || word == "after",
+                let negation = turned.indices.suffix(2).last(where: { Self.turning.contains(turned[$0]) }),
+                turned[(negation + 1)...].allSatisfy({ ["call", "ring", "phone", "text", "me", "calls"].contains($0) })
+            {
+                turned.removeSubrange(negation...)
+                turned.append(word == "before" ? "after" : "before")
             } else {
                 turned.append(word)
             }
         }
         return turned.joined(separator: " ")
     }
+
+    /// Words that turn "before" into "after" (and the other way) right before it, or with "call" between.
+    private static let turning: Set<String> = ["not", "no", "never", "dont", "cant", "please dont"]
 
     /// Hours, days or "as soon as possible" when no part of the day is named.
     private static func loosely(_ text: String, _ words: StepAnswer) -> BestTime? {

@@ -130,6 +130,19 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case okAgain = "ok_again"
     /// "u there?" in the open conversation.
     case stillHere = "still_here"
+    // The callback form (QA16 B): pauses, corrections, undo and goodbyes.
+    /// "no wait" or "hold on" at the summary: nothing is sent, nothing is discarded.
+    case confirmWait = "confirm_wait"
+    /// A bare "no" at the summary: nothing is sent; change something, or cancel.
+    case confirmNo = "confirm_no"
+    /// A thank-you in the middle of a request, before the step's question again.
+    case thanksMidForm = "thanks_mid_form"
+    /// A goodbye in the middle of a request: nothing was sent.
+    case goodbyeMidForm = "goodbye_mid_form"
+    /// Right after a cancel, "wait no, send it": what was discarded is back.
+    case restored
+    /// Before the consent question when the visitor asked for a person: the center's number first.
+    case humanNumber = "human_number"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -202,6 +215,20 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case phoneField = "phone_field"
     case timeField = "time_field"
     case voicemailField = "voicemail_field"
+    /// Going on without a name ("no name", "anonymous"), at the consent step as at the name step.
+    case anonymous
+    /// A goodbye ("bye", "gotta go", "ok thanks bye").
+    case bye
+    /// A pause ("no wait", "hold on"): at the summary, nothing is sent nor discarded.
+    case wait
+    /// Right after a cancel, taking it back ("wait no, send it", "actually yes i do").
+    case undo
+    /// Asking for a person ("a human", "operator"): the center's number comes with the offer of a call.
+    case human
+    /// A decline after the offer of a call ("im good for now", "maybe later", "ill call next week").
+    case decline
+    /// How someone is related to the person the call is about ("his mom"): never the name itself.
+    case relation
     /// Spanish words: a message mostly made of them gets `english_only`; a crisis message with two of them gets the
     /// numbers in Spanish too (`crisis_spanish`).
     case spanish
