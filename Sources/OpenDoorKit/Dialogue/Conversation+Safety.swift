@@ -90,7 +90,7 @@ extension Conversation {
         afterCrisis = CrisisContext(category: finding.category)
         var crisis = finding
         crisis.level = .crisis
-        logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID)"])
+        logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID.logLabel)"])
         var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
         if state.isCollectingCallback {
             // Not the step's question nor its buttons in the same breath: the next "yes" is not a form answer.
@@ -128,7 +128,7 @@ extension Conversation {
             finding.category = .overdose
         }
         logger.notice(
-            "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+            "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text)
         return remember(
@@ -144,7 +144,7 @@ extension Conversation {
         finding.note = "someone else at risk"
         logger.warning(
             "crisis about someone else",
-            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         let question = dialogue[person.question]
         let text = assistant.knowledge.center.fill(dialogue[.crisisOtherPerson]) + "\n" + question
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no, question: question, person: person)
@@ -456,7 +456,7 @@ extension Conversation {
         finding.note = "someone else at risk"
         logger.warning(
             "crisis about someone else",
-            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         return remember(
             Reply(
                 text: dialogue[.otherPersonUnsafe], intent: .crisis, source: "Safety", options: [], state: state,
