@@ -29,7 +29,7 @@ enum LongLine {
         }
         if !isHead {
             // `…text","type":"message"}` when the type came after the text.
-            if let type = text.firstMatch(of: typeAfterText) { text = text[..<type.range.lowerBound] + "\"}" }
+            if let type = text.firstMatch(of: typeAfterText) { text = Substring(text[..<type.range.lowerBound] + "\"") }
             if let quote = lastUnescapedQuote(in: text) { text = text[..<quote] }
         }
         return unescape(text)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import OpenDoorKit
 import OpenDoorSQLite
@@ -138,6 +139,30 @@ struct StoreFileSafetyTests {
                 try SQLiteCallbackStore(directory: directory, logger: quietLogger)
             }
             #expect(error?.description.contains("belongs to another user") == true)
+        }
+    }
+}
+
+extension StoreFileSafetyTests {
+    @Test("a checkpoint on close that fails for a full disk is an error naming the cause, not another process (QA15 B3)")
+    func fullDiskAtClose() async throws {
+        try await withTemporaryDirectory { directory in
+            let logs = CapturedLogs()
+            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.beforeCloseCheckpoint = { throw DatabaseError(resultCode: .SQLITE_FULL) }
+            let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)
+            let saved = try await store.save(StoreLifecycleTests.draft(), channel: .web)
+            try await store.close()
+            let line = try #require(logs.all.first { $0.contains("write-ahead log") })
+            #expect(line.hasPrefix("error"))
+            #expect(line.contains("callbacks backup"))
+            #expect(line.contains("free some space"))
+            #expect(!line.contains("another process"))
+            // The request is still there for the next start (in the log the file keeps next to it).
+            let reopened = try SQLiteCallbackStore(directory: directory, logger: quietLogger)
+            #expect(try await reopened.list(status: nil).map(\.reference) == [saved.reference])
+            try await reopened.close()
         }
     }
 }
