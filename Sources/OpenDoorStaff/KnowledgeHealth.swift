@@ -92,6 +92,7 @@ public struct KnowledgeHealth: Sendable {
         let labels = Set(knowledge.intents.map(\.id) + [.fallback])
         var scores: [Score] = []
         for file in Self.evaluationFiles {
+            if shouldStop() { return nil }
             let url = directory.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path),
                 let set = try? EvaluationSet.load(from: url, knownLabels: labels)
