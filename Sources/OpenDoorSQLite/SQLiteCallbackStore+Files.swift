@@ -78,6 +78,8 @@ extension SQLiteCallbackStore {
                 try checkOwnFile(database + suffix, companion, owners: owners)
             }
         }
+        // Asked by path: a database this user may not write stays as it is, and is an error.
+        guard access(database, R_OK | W_OK) == 0 else { throw posixError(errno, path: database) }
         if info.st_mode & 0o777 != fileMode {
             guard chmod(database, fileMode) == 0 else { throw posixError(errno, path: database) }
             if info.st_size > 0 {

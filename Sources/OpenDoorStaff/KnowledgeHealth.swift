@@ -152,7 +152,7 @@ public final class KnowledgeHealthReport: Sendable {
     /// Shows `health` now and, once worked out, its lint and scores for `assistant`, unless newer knowledge is
     /// shown meanwhile: then this check is stopped or never started, and only the newest is checked.
     public func show(_ health: KnowledgeHealth, checkingWith assistant: Assistant) {
-        let start = state.withLock { state -> Bool in
+        let start: Bool = state.withLock { state in
             state.health = health
             state.generation += 1
             guard !state.isStopped else { return false }
@@ -169,7 +169,7 @@ public final class KnowledgeHealthReport: Sendable {
 
     /// Stops the running check (at its next example) and starts no other: for shutdown.
     public func stop() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
             state.isStopped = true
             state.waiting = nil
             guard !state.isChecking else { return [] }
@@ -182,7 +182,7 @@ public final class KnowledgeHealthReport: Sendable {
     /// Returns once no check runs (at once when none does).
     public func idle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state -> Bool in
+            let now: Bool = state.withLock { state in
                 if state.isChecking {
                     state.idleWaiters.append(continuation)
                     return false
@@ -208,7 +208,7 @@ public final class KnowledgeHealthReport: Sendable {
     /// The next knowledge to check, or nil (and the checker marked idle, its waiters woken) when none waits.
     private func takeWaiting() -> (health: KnowledgeHealth, assistant: Assistant, generation: Int)? {
         typealias Next = (health: KnowledgeHealth, assistant: Assistant, generation: Int)
-        let (next, waiters) = state.withLock { state -> (Next?, [CheckedContinuation<Void, Never>]) in
+        let (next, waiters): (Next?, [CheckedContinuation<Void, Never>]) = state.withLock { state in
             if !state.isStopped, let next = state.waiting {
                 state.waiting = nil
                 state.started += 1

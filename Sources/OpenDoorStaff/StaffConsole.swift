@@ -204,8 +204,8 @@ extension StaffConsole {
 }
 
 /// The console's application, stopping the knowledge check when the service shuts down.
-private struct ConsoleService<Application: Service>: Service {
-    let application: Application
+private struct ConsoleService<Wrapped: Service>: Service {
+    let application: Wrapped
     let health: KnowledgeHealthReport
 
     func run() async throws {
