@@ -274,13 +274,16 @@ public actor SQLiteCallbackStore: CallbackStore {
             logger.notice("Could not checkpoint the write-ahead log on close; another process is using the store")
             return
         }
+        let restart =
+            failure.code == .diskFull
+            ? "free some space and start the server again, which finishes the copy"
+            : "start the server again once the cause is mended, which finishes the copy"
         logger.error(
-            "Could not copy the write-ahead log into the database on close: some requests are only in \(path)-wal. "
-                + "Don't copy \(Self.fileNameOf(path)) alone (use opendoor callbacks backup); "
-                + (failure.code == .diskFull
-                    ? "free some space and start the server again, which finishes the copy."
-                    : "start the server again once the cause is mended, which finishes the copy."),
-            metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"])
+            "Could not copy the write-ahead log into the database on close: some requests are only in its -wal file",
+            metadata: [
+                "path": "\(path)", "error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")",
+                "advice": "don't copy \(Self.fileNameOf(path)) alone (use opendoor callbacks backup); \(restart)",
+            ])
     }
 
     private static func fileNameOf(_ path: String) -> String {
