@@ -183,7 +183,7 @@ final class ChatSession: ChannelInboundHandler {
             return
         }
         logger.log(level: setup.logsConnection ? .info : .debug, "connection opened")
-        send(.reply(conversation.start()), context: context)
+        send(.reply(conversation.start(store: setup.store)), context: context)
         flushIfNeeded(context: context)
     }
 

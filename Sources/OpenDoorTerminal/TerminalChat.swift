@@ -37,7 +37,7 @@ public struct TerminalChat: Sendable {
     public func run() async {
         installInterruptHandler()
         var conversation = assistant.makeConversation(channel: .terminal, logger: logger)
-        show(conversation.start())
+        show(conversation.start(store: store))
         while true {
             guard let line = Self.readLine(prompt: configuration.prompt) else {
                 // Ctrl-D.

@@ -52,7 +52,7 @@ extension OpenDoor {
             }
             let output = PlainChat(json: json)
             var conversation = assistant.makeConversation(channel: .terminal, logger: logger)
-            output.show(conversation.start())
+            output.show(conversation.start(store: store))
             while let line = readLine(strippingNewline: true) {
                 let reply = await conversation.respond(to: line, store: store)
                 output.show(reply)

@@ -14,7 +14,8 @@ struct DataOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The folder of the callback store (callbacks.sqlite). Default: $OPENDOOR_DATA, then ./opendoor-data.",
+            "The folder of the callback store (callbacks.sqlite) and of the staff accounts. Default: $OPENDOOR_DATA, "
+                + "then ./opendoor-data. Next to a PostgreSQL --store, the folder of the staff accounts only.",
             valueName: "dir"))
     var data: String?
 
@@ -27,12 +28,30 @@ struct DataOptions: ParsableArguments {
     var store: String?
 
     func validate() throws {
-        if store != nil && data != nil {
-            throw ValidationError("--store and --data each choose a store; give one of them.")
-        }
         if let store {
-            _ = try StoreLocation(store, origin: "--store")
+            // Next to a PostgreSQL store, --data chooses the folder of the staff accounts (which live on this
+            // machine); next to sqlite:DIR it would choose a second store.
+            if case .sqlite = try StoreLocation(store, origin: "--store"), data != nil {
+                throw ValidationError(
+                    "--store sqlite:DIR and --data each choose a SQLite folder; give one of them.")
+            }
         }
+    }
+
+    /// The folder of the staff accounts file (`staff-users`): the data folder. With a PostgreSQL store it must be
+    /// chosen (`--data` next to `--store`, or `$OPENDOOR_DATA`), never ./opendoor-data by default: accounts added
+    /// from one folder would otherwise be missing when the console starts in another. Exits 1 saying so.
+    func accountsDirectory() throws -> URL {
+        if case .postgres(_, let origin) = try location(), data == nil,
+            (ProcessInfo.processInfo.environment["OPENDOOR_DATA"] ?? "").isEmpty
+        {
+            printError(
+                "The staff accounts are kept in a folder on this machine, also with a PostgreSQL store (chosen by "
+                    + "\(origin)). Choose it with --data DIR next to --store (or $OPENDOOR_DATA), the same folder for "
+                    + "opendoor staff-user and opendoor staff.")
+            throw ExitCode(1)
+        }
+        return directory
     }
 
     /// The store chosen: `--store`, else `--data`, else `$OPENDOOR_STORE`, else `$OPENDOOR_DATA`, else

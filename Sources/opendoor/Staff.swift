@@ -123,9 +123,10 @@ extension OpenDoor {
             let (folder, origin) = data.source
             // An existing store only, as the callbacks commands: never an empty one made for a mistyped --data.
             if case .sqlite = try data.location() { try data.requireExistingSQLite() }
+            let accountsFolder = try data.accountsDirectory()
             let accounts: StaffAccounts
             do {
-                accounts = try StaffAccounts.load(directory: data.directory)
+                accounts = try StaffAccounts.load(directory: accountsFolder)
             } catch {
                 printError("\(error)")
                 throw ExitCode(1)

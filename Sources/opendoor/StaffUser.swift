@@ -12,10 +12,14 @@ extension OpenDoor {
 
         /// Says on standard error which accounts file a command uses and what chose its folder, so that an
         /// account added in the wrong folder is never a mystery (the names alone go to standard output).
-        static func sayWhere(_ data: DataOptions) {
-            let (path, origin) = data.source
-            let file = URL(fileURLWithPath: path, isDirectory: true).appendingPathComponent(StaffAccounts.fileName).path
-            printError("Staff accounts: \(file) (data folder chosen by \(origin)).")
+        /// Returns the folder, or exits 1 when it must be chosen (a PostgreSQL store, see
+        /// ``DataOptions/accountsDirectory()``).
+        @discardableResult
+        static func sayWhere(_ data: DataOptions) throws -> URL {
+            let directory = try data.accountsDirectory()
+            let file = directory.appendingPathComponent(StaffAccounts.fileName).path
+            printError("Staff accounts: \(file) (data folder chosen by \(data.source.origin)).")
+            return directory
         }
 
         struct Add: AsyncParsableCommand {
@@ -45,8 +49,7 @@ extension OpenDoor {
             }
 
             func run() async throws {
-                let directory = data.directory
-                StaffUser.sayWhere(data)
+                let directory = try StaffUser.sayWhere(data)
                 var isFolder: ObjCBool = false
                 if !createFolder
                     && !(FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder) && isFolder.boolValue)
@@ -88,9 +91,9 @@ extension OpenDoor {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                StaffUser.sayWhere(data)
+                let directory = try StaffUser.sayWhere(data)
                 do {
-                    let accounts = try StaffAccounts.load(directory: data.directory)
+                    let accounts = try StaffAccounts.load(directory: directory)
                     if accounts.names.isEmpty {
                         printError("No staff accounts yet. Add one with: opendoor staff-user add NAME")
                     } else {
@@ -112,9 +115,9 @@ extension OpenDoor {
             var name: String
 
             func run() async throws {
-                StaffUser.sayWhere(data)
+                let directory = try StaffUser.sayWhere(data)
                 do {
-                    guard try StaffAccounts.remove(name: name, in: data.directory) else {
+                    guard try StaffAccounts.remove(name: name, in: directory) else {
                         printError("There is no account \(name) there. opendoor staff-user list shows them.")
                         throw ExitCode(1)
                     }

@@ -13,6 +13,33 @@ struct StaffConsoleCommandTests {
         return url
     }
 
+    @Test("QA13 D1: with a PostgreSQL store, --data names the accounts' folder; without it staff-user and staff refuse")
+    func accountsWithPostgres() throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Nothing listens on port 1: neither command gets as far as the database.
+        let store = "postgres://opendoor@127.0.0.1:1/opendoor"
+        for command in [["staff-user", "add", "pgstaff"], ["staff-user", "list"], ["staff", "--port", "0"]] {
+            let refused = try OpenDoorProcess.run(
+                command + ["--store", store], input: "a long password\na long password\n", directory: folder)
+            #expect(refused.status == 1, "\(command): \(refused.error)")
+            #expect(refused.error.contains("--data DIR next to --store"), "\(refused.error)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "\(command)")
+        }
+        let accounts = folder.appendingPathComponent("accounts")
+        let added = try OpenDoorProcess.run(
+            ["staff-user", "add", "pgstaff", "--store", store, "--data", accounts.path, "--create-folder"],
+            input: "a long password\na long password\n", directory: folder)
+        #expect(added.status == 0, "\(added.error)")
+        #expect(added.error.contains("Staff accounts: \(accounts.path)/staff-users (data folder chosen by --data)"))
+        let listed = try OpenDoorProcess.run(["staff-user", "list", "--store", store, "--data", accounts.path])
+        #expect(listed.output == "pgstaff", "\(listed.error)")
+        // sqlite:DIR next to --data would be two stores.
+        let two = try OpenDoorProcess.run(["staff-user", "list", "--store", "sqlite:\(folder.path)", "--data", accounts.path])
+        #expect(two.status != 0)
+        #expect(two.error.contains("give one of them"), "\(two.error)")
+    }
+
     @Test("staff-user add reads the password twice, keeps a bcrypt hash in a 0600 file, and says where")
     func addUser() throws {
         let folder = try Self.temporaryDirectory()

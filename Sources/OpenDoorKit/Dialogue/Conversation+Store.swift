@@ -11,6 +11,14 @@ extension Conversation {
         case waiting(Step)
     }
 
+    /// The opening reply, with the offer of a call only while `store` can save requests: while it can't (a full
+    /// disk, the database away), the welcome gives the center's number instead. Conversations started once it can
+    /// save again offer it again.
+    public mutating func start(store: any CallbackStore) -> Reply {
+        callbacksAvailable = store.acceptsRequests
+        return start()
+    }
+
     /// The reply to one message, saving a confirmed callback request in `store` first when there is one.
     ///
     /// The visitor is told "saved" only after the store has committed the request; if saving fails they

@@ -56,6 +56,10 @@ public struct Conversation: Sendable {
     private var editing = false
     /// The last reply offered a call (after a few answers): a bare "ok" then is not small talk.
     private var offerShown = false
+    /// The visitor read the consent question and said not now: a later yes goes straight to the request.
+    private var consentDeclined = false
+    /// The name was skipped or refused: the phone question says that's fine first.
+    private var nameSkipped = false
 
     init(assistant: Assistant, channel: CallbackChannel, logger: Logger) {
         self.assistant = assistant
@@ -70,11 +74,15 @@ public struct Conversation: Sendable {
     // MARK: - Turns
 
     /// The opening reply: who we are, what we can do, a few questions to start with.
+    ///
+    /// While ``callbacksAvailable`` is false (set it first, or use ``start(store:)``), the welcome offers no call:
+    /// it gives the center's number instead.
     public mutating func start() -> Reply {
-        let options = dialogue.welcomeOptions.map(responder.label)
+        var options = dialogue.welcomeOptions.map(responder.label)
         greeted = true
-        return remember(
-            Reply(text: dialogue[.welcome], intent: .welcome, source: dialogue.heading, options: options, state: state))
+        if !callbacksAvailable, let handoff = responder.handoffIntent { options.removeAll { $0 == handoff.label } }
+        let text = dialogue[callbacksAvailable ? .welcome : .welcomeNoCallback]
+        return remember(Reply(text: text, intent: .welcome, source: dialogue.heading, options: options, state: state))
     }
 
     /// The reply to one message, or a request to save a confirmed callback.
@@ -95,17 +103,26 @@ public struct Conversation: Sendable {
         let text = choice?.picked ?? message
         if state.isCollectingCallback, answers.cancels(text),
             // "dont call before noon" at the time step is a time, not a cancel.
-            !(state == .callbackTime && TimeAnswer(text, options: [], words: answers) != nil)
+            !(state == .callbackTime && TimeAnswer(text, options: [], words: answers) != nil),
+            // "i dont want to give my name" at the name step skips the name, it doesn't drop the request.
+            !(state == .callbackName && TextNormalizer.words(text).contains("name"))
         {
             discardDraft()
             state = .open
-            return .reply(remember(ownReply(.cancelled, options: [])))
+            // "nevermind i dont deserve help": the cancel is respected, and the hard words get one kind line.
+            let key: DialogueKey = answers.contains(text, .selfJudgment) ? .cancelledWorthy : .cancelled
+            return .reply(remember(ownReply(key, options: [])))
         }
         switch state {
         case .open, .ended:
             state = .open
             if offered, let answer = offerAnswer(text) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
+            if answers.isMostly(text, .spanish) {
+                // Counted as what it is for the center: a message the assistant couldn't answer.
+                return .reply(
+                    remember(Reply(text: dialogue[.englishOnly], intent: .fallback, source: dialogue.heading, state: state)))
+            }
             return .reply(remember(openReply(text)))
         case .callbackConsent:
             return .reply(remember(consentReply(text)))
@@ -164,6 +181,21 @@ public struct Conversation: Sendable {
         }
         var reply = assistant.responder.reply(for: result)
         reply.state = state
+        if case .fallback(nil) = result.decision, reply.text.hasPrefix(dialogue[.fallback]), !looksLikeQuestion(text),
+            answers.contains(text, .feeling) || !text.contains(where: \.isLetter)
+        {
+            // "ugh", "my friend from group died last week", "😔": a feeling is acknowledged, not met with "I don't
+            // want to guess", which is for facts the knowledge doesn't have.
+            reply.text = dialogue[.fallbackFeeling] + reply.text.dropFirst(dialogue[.fallback].count)
+        }
+        if !callbacksAvailable, let handoff = responder.handoffIntent {
+            // No offer of a call while requests can't be saved: the center's number instead.
+            reply.options.removeAll { $0 == handoff.label }
+            let contact = dialogue[.fallbackContact]
+            if reply.text.hasSuffix(contact) {
+                reply.text = String(reply.text.dropLast(contact.count)) + dialogue[.fallbackContactNoCallback]
+            }
+        }
         if callbackSent, let handoff = responder.handoffIntent {
             // One request per conversation is enough: no second offer once one was sent.
             reply.options.removeAll { $0 == handoff.label }
@@ -201,6 +233,12 @@ public struct Conversation: Sendable {
         }
         guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
         if let early { phone = early }
+        if consentDeclined {
+            // "maybe later", then "actually yes now": the consent question was read already; on to the name.
+            consentDeclined = false
+            state = .callbackName
+            return stepReply(.askName, confidence: confidence)
+        }
         state = .callbackConsent
         return stepReply(.callbackConsent, confidence: confidence)
     }
@@ -215,22 +253,32 @@ public struct Conversation: Sendable {
         case .no:
             discardDraft()
             state = .open
-            // "maybe later", then "actually yes now": a yes next goes back to the request.
+            // "maybe later", then "actually yes now": a yes next goes back to the request, without the consent
+            // question the visitor has already read.
             offerShown = callbacksAvailable
+            consentDeclined = true
             return ownReply(.callbackDeclined, options: [])
         default:
+            // "470 555 0123" instead of a yes: the number is kept, and the request goes on.
+            if let number = PhoneNumber.find(in: text), !looksLikeQuestion(text) {
+                phone = number
+                state = .callbackName
+                return stepReply(.askName)
+            }
             return questionOrRepeat(text, prompt: .callbackConsent)
         }
     }
 
     mutating func nameReply(_ text: String) -> Reply {
+        // "im not giving my name" is a skip, not a question about privacy.
+        let refused = answers.refusesName(text)
         // "Will" on its own is a name, not a question.
-        if TextNormalizer.words(text).count > 1 || text.contains("?"),
+        if !refused, TextNormalizer.words(text).count > 1 || text.contains("?"),
             let asked = questionFirst(text, prompt: .askName)
         {
             return asked
         }
-        let skipped = dialogue.answer(text, among: [.skip]) != nil
+        let skipped = refused || dialogue.answer(text, among: [.skip]) != nil
         let given = skipped ? nil : answers.name(in: text)
         // "this is stupid" is not the name "stupid"; "Sam, this app is stupid" is Sam.
         if !skipped, answers.contains(given ?? text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
@@ -251,6 +299,7 @@ public struct Conversation: Sendable {
             return questionOrRepeat(text, prompt: .nameUnclear)
         }
         nameGiven = true
+        nameSkipped = name == nil && phone == nil && !editing
         return advanceAfterName()
     }
 
@@ -267,11 +316,17 @@ public struct Conversation: Sendable {
             return stepReply(.summary)
         }
         state = next
-        return stepReply(Self.prompt(of: next))
+        var reply = stepReply(Self.prompt(of: next))
+        if next == .callbackPhone, nameSkipped {
+            nameSkipped = false
+            reply.text = dialogue[.nameSkipped] + " " + reply.text
+        }
+        return reply
     }
 
     mutating func phoneReply(_ text: String) -> Reply {
-        if let number = PhoneNumber.parse(text) {
+        // "four seven zero five five five…" is read as the digits it spells.
+        if let number = PhoneNumber.parse(text) ?? PhoneNumber.parse(answers.spelledDigits(in: text) ?? "") {
             phone = number
             return advance(to: .callbackTime)
         }
@@ -279,13 +334,19 @@ public struct Conversation: Sendable {
         if looksLikeQuestion(text) || answers.contains(text, .hostile) {
             return questionOrRepeat(text, prompt: .askPhone)
         }
+        // "yes" or "ok" to "Could you type it like (470) 555-0123?" is not a try at a number either.
+        if answers.read(text, among: [.yes, .no]) != nil, TextNormalizer.words(text).count <= 3,
+            !text.contains(where: \.isNumber)
+        {
+            return stepReply(failedPhoneAttempts > 1 ? .phoneInvalidAgain : .phoneInvalid)
+        }
         failedPhoneAttempts += 1
         if failedPhoneAttempts >= Self.phoneAttempts {
             discardDraft()
             state = .open
             return ownReply(.phoneGiveUp, options: [])
         }
-        return stepReply(.phoneInvalid)
+        return stepReply(failedPhoneAttempts > 1 ? .phoneInvalidAgain : .phoneInvalid)
     }
 
     mutating func timeReply(_ text: String) -> Reply {
@@ -312,6 +373,15 @@ public struct Conversation: Sendable {
 
     private mutating func voicemailReply(_ text: String) -> Reply {
         if let asked = questionFirst(text, prompt: .askVoicemail) { return asked }
+        // "actually make it evening": the time given before is changed, and the voicemail question asked again.
+        if answers.contains(text, .change) || TextNormalizer.words(text).first == "actually",
+            let time = changedValues(in: text).compactMap({ readTime($0) }).first
+        {
+            bestTime = time
+            var reply = stepReply(.askVoicemail)
+            reply.text = dialogue[.detailChanged] + " " + reply.text
+            return reply
+        }
         // "no voicemail please" is none at all, never a discreet message; a plain no to "may they leave a
         // voicemail?" is none too.
         switch answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) {
@@ -365,10 +435,7 @@ public struct Conversation: Sendable {
             return stepReply(.summary)
         }
         guard answers.contains(text, .change) else { return nil }
-        // The new value is what follows the last "to", "is" or "be": "change the time to morning".
-        let values = [" to ", " is ", " be ", " its ", " it’s ", " it's "].compactMap { marker in
-            text.range(of: marker, options: [.backwards, .caseInsensitive]).map { String(text[$0.upperBound...]) }
-        }
+        let values = changedValues(in: text)
         if answers.contains(text, .timeField) || values.contains(where: { readTime($0) != nil }) {
             if let time = values.compactMap({ readTime($0) }).first {
                 bestTime = time
@@ -386,6 +453,14 @@ public struct Conversation: Sendable {
             return editStep(.callbackName)
         }
         return nil
+    }
+
+    /// The new value of a change: what follows the last "to", "is", "be" or "make it" ("change the time to
+    /// morning", "actually make it evening").
+    private func changedValues(in text: String) -> [String] {
+        [" to ", " is ", " be ", " its ", " it’s ", " it's ", "make it "].compactMap { marker in
+            text.range(of: marker, options: [.backwards, .caseInsensitive]).map { String(text[$0.upperBound...]) }
+        }
     }
 
     private mutating func editStep(_ step: ConversationState) -> Reply {
@@ -409,6 +484,7 @@ public struct Conversation: Sendable {
         voicemail = nil
         failedPhoneAttempts = 0
         editing = false
+        nameSkipped = false
     }
 
     // MARK: - Questions in the middle of a request
@@ -538,6 +614,13 @@ public struct Conversation: Sendable {
         }
         if answers.isOnly(text, .presence) {
             return Reply(text: dialogue[.stillHere], intent: .welcome, source: dialogue.heading, state: state)
+        }
+        if answers.isOnly(text, .shortReply) {
+            // "no", "yes" or "lol" with nothing before it to answer: not a frustration, not a question.
+            return Reply(
+                text: dialogue[.openNudge], intent: .welcome, source: dialogue.heading,
+                options: offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : [],
+                state: state)
         }
         return nil
     }

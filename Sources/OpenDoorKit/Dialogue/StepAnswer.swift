@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads an answer at a callback step as a sentence, not only by its first word: "voicemail is fine"
 /// is yes, "thats not ok" is no, "nah never mind, forget the whole thing" cancels.
 ///
@@ -13,6 +15,8 @@ struct StepAnswer {
     /// that start with it are tried (one lookup instead of comparing every phrase: a 4,000-byte line at a callback
     /// step took milliseconds).
     private let phrasesByFirstWord: [AnswerWord: [Substring: [[Substring]]]]
+    /// `digit_words` in their order, zero to nine.
+    private let digitNames: [String]
 
     /// Words that turn the phrase right after them around.
     private static let negations: Set<Substring> = [
@@ -26,6 +30,7 @@ struct StepAnswer {
         }
         phrasesByFirstWord = phrases.mapValues { Dictionary(grouping: $0, by: { $0[0] }) }
         wholePhrases = phrases.mapValues { Set($0.map { $0.joined(separator: " ") }) }
+        digitNames = dialogue.words[.digitWords] ?? []
     }
 
     /// The kind of answer among `kinds`, or nil when the sentence gives none or gives opposite ones.
@@ -117,6 +122,37 @@ struct StepAnswer {
         return words.indices.contains { phraseLength(of: kind, at: $0, in: words) != nil }
     }
 
+    /// Whether most of the message's words (half or more) are phrases of `kind`, one word each: a message in
+    /// Spanish ("quiero que me llamen", "en la tarde").
+    func isMostly(_ message: String, _ kind: AnswerWord) -> Bool {
+        guard let whole = wholePhrases[kind] else { return false }
+        let words = TextNormalizer.words(message)
+        guard !words.isEmpty else { return false }
+        return words.filter(whole.contains).count * 2 >= words.count
+    }
+
+    /// Whether the message refuses a name in so many words ("im not giving my name", "none of your business"): a
+    /// `skip` phrase of three words or more anywhere in it.
+    func refusesName(_ message: String) -> Bool {
+        let words = TextNormalizer.words(message).map { Substring($0) }
+        return words.indices.contains { (phraseLength(of: .skip, at: $0, in: words) ?? 0) >= 3 }
+    }
+
+    /// The digits a number spelled out in words stands for ("four seven zero five five five zero one two three"
+    /// is "4705550123"), when the message has seven digits or more that way; nil otherwise.
+    func spelledDigits(in message: String) -> String? {
+        guard digitNames.count == 10 else { return nil }
+        var digits = ""
+        for word in TextNormalizer.words(message) {
+            if let digit = digitNames.firstIndex(of: word) {
+                digits += String(digit)
+            } else if word.allSatisfy(\.isNumber) {
+                digits += word
+            }
+        }
+        return digits.count >= 7 ? digits : nil
+    }
+
     // MARK: - A name
 
     /// The name in an answer like "sam", "it's Sam", "my name is sam", "just call me Jay", "its Jo btw", "my
@@ -154,6 +190,10 @@ struct StepAnswer {
             words.removeLast()
             lowered.removeLast()
         }
+        // "Robert');" is Robert: quotes and brackets around a word are not part of a name; code-like words inside
+        // ("=HYPERLINK(\"http://x\"") make no name at all.
+        words = words.map { $0.trimmingCharacters(in: Self.nameEdges) }.filter { !$0.isEmpty }
+        guard !words.contains(where: { $0.unicodeScalars.contains(where: Self.notInName.contains) }) else { return nil }
         guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
             !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil })
         else { return nil }
@@ -163,6 +203,11 @@ struct StepAnswer {
         if !introduced, !capitalized, BestTime.parse(words.joined(separator: " ")) != nil { return nil }
         return CallbackDraft.normalizedName(words.joined(separator: " "))
     }
+
+    /// Set aside at either end of a name's word: quotes, brackets, and punctuation a sentence puts there.
+    private static let nameEdges = CharacterSet(charactersIn: "\"'’‘“”`()[]{}<>;:,!?*=-_")
+    /// Never inside a name: the marks of code, addresses and formulas.
+    private static let notInName = CharacterSet(charactersIn: "()[]{}<>=;:/\\\"@#$%^&*+|~`")
 
     /// Words after which a name answer says something else ("Jo but dont tell anyone", "dee not d").
     private static let clauseBreaks: Set<Substring> = ["but", "and", "btw", "though", "tho", "because", "cause", "not"]

@@ -1,6 +1,25 @@
 /// The keys of OpenDoor's own messages in `dialogue.yaml`; each must be written there.
 public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case welcome
+    // Round 14's dialogue mending (QA13 D4, QA14 B and D).
+    /// The welcome while callback requests can't be saved: no offer of a call, the center's number instead.
+    case welcomeNoCallback = "welcome_no_callback"
+    /// Instead of `fallback_contact` while callback requests can't be saved.
+    case fallbackContactNoCallback = "fallback_contact_no_callback"
+    /// Instead of `fallback` for a feeling or a hard thing shared ("ugh", "my friend from group died").
+    case fallbackFeeling = "fallback_feeling"
+    /// A bare "yes", "no" or "lol" in the open conversation, with nothing to answer.
+    case openNudge = "open_nudge"
+    /// A message in Spanish: only English here, and the center's number.
+    case englishOnly = "english_only"
+    /// A cancel that says something hard about the visitor ("nevermind i dont deserve help").
+    case cancelledWorthy = "cancelled_worthy"
+    /// Before the phone question when the name was skipped or refused.
+    case nameSkipped = "name_skipped"
+    /// The second unreadable phone number: an example again, and the way out.
+    case phoneInvalidAgain = "phone_invalid_again"
+    /// A detail changed at a later step ("actually make it evening" at the voicemail step): before the step again.
+    case detailChanged = "detail_changed"
     case fallback
     case fallbackContact = "fallback_contact"
     case clarify
@@ -163,6 +182,16 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case phoneField = "phone_field"
     case timeField = "time_field"
     case voicemailField = "voicemail_field"
+    /// Spanish words: a message mostly made of them gets `english_only`.
+    case spanish
+    /// A feeling or a hard thing shared ("ugh", "scared", "died"): a fallback for it acknowledges it first.
+    case feeling
+    /// Something hard said about oneself with a cancel ("i dont deserve help"): the cancel says one kind line.
+    case selfJudgment = "self_judgment"
+    /// A bare reply with nothing to answer in the open conversation ("yes", "no", "lol").
+    case shortReply = "short_reply"
+    /// The digits as words, zero to nine in that order, to read a number spelled out at the phone step.
+    case digitWords = "digit_words"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
