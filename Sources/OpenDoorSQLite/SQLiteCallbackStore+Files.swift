@@ -23,6 +23,15 @@ extension SQLiteCallbackStore {
     /// The file is made here, not by SQLite, so its mode is set before any byte is written; SQLite
     /// then gives the -wal and -shm files the same mode. With `create` false (and always when
     /// `readOnly`), nothing is created: a missing folder or database is ``CallbackStoreError/Code/notFound``.
+    ///
+    /// An existing database is never opened here, only looked at by path (`lstat`, `chmod`): other stores
+    /// of this process may have it open, and closing any descriptor of a file drops every POSIX lock the
+    /// process holds on it, SQLite's included. Another process (a `sqlite3` shell) would then believe it
+    /// was the last connection, checkpoint and delete the write-ahead log the open stores still write to.
+    ///
+    /// A store that writes refuses a folder that other users may write (they could swap the database for
+    /// their own, and read every later request), and any database, -wal or -shm file that is a symbolic
+    /// link, not a regular file, or owned by another user.
     static func prepareFiles(
         directory: String, database: String, readOnly: Bool, create: Bool, logger: Logger
     ) throws {
@@ -31,14 +40,7 @@ extension SQLiteCallbackStore {
             guard isDirectory.boolValue else {
                 throw CallbackStoreError.cannotOpen(path: directory, reason: "it is a file, not a folder")
             }
-            var info = stat()
-            if stat(directory, &info) == 0, info.st_mode & 0o077 != 0 {
-                // Not changed: the folder may be shared on purpose. The files in it are 0600 anyway.
-                logger.notice(
-                    "The data folder can be opened by other users; the database in it is private to its owner",
-                    metadata: ["path": "\(directory)", "mode": "\(String(info.st_mode & 0o777, radix: 8))"]
-                )
-            }
+            try checkFolder(directory, readOnly: readOnly, logger: logger)
         } else {
             guard !readOnly, create else {
                 throw CallbackStoreError.notFound(path: directory, reason: "the folder does not exist")
@@ -56,32 +58,95 @@ extension SQLiteCallbackStore {
             logger.info("Created the data folder", metadata: ["path": "\(directory)"])
         }
 
-        if readOnly || !create {
-            var info = stat()
-            guard lstat(database, &info) == 0 else {
-                if errno == ENOENT {
-                    throw CallbackStoreError.notFound(path: database, reason: "the folder has no callbacks.sqlite")
-                }
-                throw posixError(errno, path: database)
-            }
-            if readOnly { return }
-        }
-        let descriptor = open(database, O_RDWR | (create ? O_CREAT : 0) | O_CLOEXEC | O_NOFOLLOW, fileMode)
-        guard descriptor >= 0 else { throw posixError(errno, path: database) }
-        defer { closeDescriptor(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw posixError(errno, path: database) }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw CallbackStoreError.cannotOpen(path: database, reason: "it is not a regular file")
+        if lstat(database, &info) != 0 {
+            let code = errno
+            guard code == ENOENT else { throw posixError(code, path: database) }
+            guard !readOnly, create else {
+                throw CallbackStoreError.notFound(path: database, reason: "the folder has no callbacks.sqlite")
+            }
+            if try createDatabaseFile(database) { return }
+            // Made by another store meanwhile: look at it as an existing one.
+            guard lstat(database, &info) == 0 else { throw posixError(errno, path: database) }
         }
+        if readOnly { return }
+        let owners = allowedOwners(directory)
+        try checkOwnFile(database, info, owners: owners)
+        for suffix in ["-wal", "-shm"] {
+            var companion = stat()
+            if lstat(database + suffix, &companion) == 0 {
+                try checkOwnFile(database + suffix, companion, owners: owners)
+            }
+        }
+        // Asked by path: a database this user may not write stays as it is, and is an error.
+        guard access(database, R_OK | W_OK) == 0 else { throw posixError(errno, path: database) }
         if info.st_mode & 0o777 != fileMode {
-            guard fchmod(descriptor, fileMode) == 0 else { throw posixError(errno, path: database) }
+            guard chmod(database, fileMode) == 0 else { throw posixError(errno, path: database) }
             if info.st_size > 0 {
                 logger.notice(
                     "Made the callback database readable by its owner only",
                     metadata: ["path": "\(database)", "was": "\(String(info.st_mode & 0o777, radix: 8))"]
                 )
             }
+        }
+    }
+
+    /// Creates a new, empty database file (0600); false when a file appeared there meanwhile. Closing the
+    /// new file's descriptor is harmless: no connection of this process can have locks on a file just made.
+    private static func createDatabaseFile(_ database: String) throws -> Bool {
+        let descriptor = open(database, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, fileMode)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == EEXIST { return false }
+            throw posixError(code, path: database)
+        }
+        defer { closeDescriptor(descriptor) }
+        guard fchmod(descriptor, fileMode) == 0 else { throw posixError(errno, path: database) }
+        return true
+    }
+
+    /// Refuses a data folder others may write when the store writes; a folder others may only read is
+    /// noted (the files in it are 0600 anyway).
+    private static func checkFolder(_ directory: String, readOnly: Bool, logger: Logger) throws {
+        var info = stat()
+        guard stat(directory, &info) == 0 else { throw posixError(errno, path: directory) }
+        let mode = String(info.st_mode & 0o777, radix: 8)
+        if !readOnly, info.st_mode & 0o022 != 0 {
+            throw CallbackStoreError.cannotOpen(
+                path: directory,
+                reason: "other users may write in this folder (mode \(mode)), so they could swap the callback "
+                    + "database for their own; run chmod go-w on it, or give a folder only this user can write")
+        }
+        if info.st_mode & 0o077 != 0 {
+            // Not changed: the folder may be shared on purpose.
+            logger.notice(
+                "The data folder can be opened by other users; the database in it is private to its owner",
+                metadata: ["path": "\(directory)", "mode": "\(mode)"]
+            )
+        }
+    }
+
+    /// Who may own the store's files: this user; for root (an administrator's staff command), also the
+    /// data folder's owner, the user the service runs as.
+    private static func allowedOwners(_ directory: String) -> Set<uid_t> {
+        var owners: Set<uid_t> = [geteuid()]
+        var info = stat()
+        if geteuid() == 0, stat(directory, &info) == 0 { owners.insert(info.st_uid) }
+        return owners
+    }
+
+    /// Refuses a store file that is a symbolic link, not a regular file, or owned by someone else.
+    static func checkOwnFile(_ path: String, _ info: stat, owners: Set<uid_t>) throws {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFLNK: throw posixError(ELOOP, path: path)
+        default: throw CallbackStoreError.cannotOpen(path: path, reason: "it is not a regular file")
+        }
+        guard owners.contains(info.st_uid) else {
+            throw CallbackStoreError.cannotOpen(
+                path: path,
+                reason: "it belongs to another user (uid \(info.st_uid)), not to the user the server runs as "
+                    + "(uid \(geteuid())); it is not opened")
         }
     }
 

@@ -43,6 +43,9 @@ public actor SQLiteCallbackStore: CallbackStore {
         package var makeReference: @Sendable () -> String = { ReferenceCode.random() }
         /// Caps the database at this many pages; tests use it to fill the "disk".
         package var maximumPageCount: Int?
+        /// Runs just before the checkpoint on close; tests throw from it to make the checkpoint fail as a full
+        /// disk would.
+        package var beforeCloseCheckpoint: @Sendable () throws -> Void = {}
 
         /// The defaults.
         public init() {}
@@ -242,10 +245,14 @@ public actor SQLiteCallbackStore: CallbackStore {
             // reading the store may hold the log; it is checkpointed by whoever closes last.
             // Also when the file was replaced: the log at the path is still this database's, and a
             // new file opened at the path would otherwise replay its pages.
+            let before = configuration.beforeCloseCheckpoint
             do {
-                _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                _ = try await pool.writeWithoutTransaction { db in
+                    try before()
+                    return try db.checkpoint(.truncate)
+                }
             } catch {
-                logger.notice("Could not checkpoint the write-ahead log on close; another process may be using it")
+                logCheckpointFailure(error)
             }
         }
         isClosed = true
@@ -255,6 +262,32 @@ public actor SQLiteCallbackStore: CallbackStore {
             throw failure(error, during: .read, event: "Could not close the callback store")
         }
         logger.info("Closed the callback store")
+    }
+
+    /// Says why the write-ahead log could not be copied into the database file on close: only another process
+    /// using the store is harmless (it is copied by whoever closes last); a full disk or another failure leaves
+    /// requests in the `-wal` file only, so `callbacks.sqlite` alone is not a copy of them.
+    private func logCheckpointFailure(_ error: any Error) {
+        let failure = Self.storeError(
+            error, during: .save, path: path, directory: directory, busyTimeout: configuration.busyTimeout)
+        if failure.code == .locked {
+            logger.notice("Could not checkpoint the write-ahead log on close; another process is using the store")
+            return
+        }
+        let restart =
+            failure.code == .diskFull
+            ? "free some space and start the server again, which finishes the copy"
+            : "start the server again once the cause is mended, which finishes the copy"
+        logger.error(
+            "Could not copy the write-ahead log into the database on close: some requests are only in its -wal file",
+            metadata: [
+                "path": "\(path)", "error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")",
+                "advice": "don't copy \(Self.fileNameOf(path)) alone (use opendoor callbacks backup); \(restart)",
+            ])
+    }
+
+    private static func fileNameOf(_ path: String) -> String {
+        URL(fileURLWithPath: path).lastPathComponent
     }
 
     /// Writes a consistent copy of the whole store to a new file at `destination` (0600) with SQLite's

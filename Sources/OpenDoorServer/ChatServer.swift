@@ -176,7 +176,7 @@ public actor ChatServer: Service {
                 maximumLineLength: configuration.maximumLineLength
             ) { [book, store, configuration, logger, metrics] _, stop in
                 let admission = book.admit()
-                var logger = logger
+                var logger = logger.withCrisisBudget(book.crisisLog)
                 logger[metadataKey: "connection"] = "\(admission.id)"
                 logger[metadataKey: "protocol"] = "\(chatProtocol)"
                 let setup = ChatSession.Setup(
@@ -264,6 +264,8 @@ final class ConnectionBook: Sendable {
     private let maximumConnections: Int
     private let logger: Logger
     private let metrics: any ChatServerMetrics
+    /// The conversations' crisis lines, server-wide: past a budget they are counted, not written.
+    let crisisLog: CrisisLog
 
     init(assistant: Assistant, configuration: ServerConfiguration, logger: Logger, metrics: any ChatServerMetrics) {
         state = Mutex(
@@ -274,6 +276,7 @@ final class ConnectionBook: Sendable {
         maximumConnections = configuration.maximumConnections
         self.logger = logger
         self.metrics = metrics
+        crisisLog = CrisisLog(interval: configuration.refusalLogInterval, budget: configuration.crisisLogBudget)
     }
 
     /// A new connection: its id, its assistant, and whether it gets a place.
@@ -303,11 +306,12 @@ final class ConnectionBook: Sendable {
         }
     }
 
-    /// Logs the connection counts not yet logged.
+    /// Logs the connection counts and crisis lines not yet logged.
     func flushConnectionLog() {
         state.withLock { state in
             state.connectionLog.flush(logger: logger, openNow: state.openConnections)
         }
+        crisisLog.flush(logger: logger)
     }
 
     /// New conversations start with `fresh` from now on.

@@ -211,9 +211,17 @@ final class ChatSession: ChannelInboundHandler {
         if let reason = stop.reason, reason == .idle || reason == .lineTimeout { return }
         traffic.lines += 1
         let input: ClientInput
+        /// Said after the reply: a too-long line is answered only when its kept ends hold a crisis.
+        var note: String?
         switch frame {
-        case .tooLong:
-            input = .invalid(.lineTooLong(maximum: setup.configuration.maximumLineLength, knowledge))
+        case .tooLong(let head, let tail):
+            let refusal = ProtocolError.lineTooLong(maximum: setup.configuration.maximumLineLength, knowledge)
+            if let text = LongLine.crisisText(head: head, tail: tail, as: chatProtocol, safety: setup.assistant.safety) {
+                input = .message(text)
+                note = refusal.message
+            } else {
+                input = .invalid(refusal)
+            }
         case .line(let bytes):
             if let text = VisitorText.decode(bytes) {
                 input = ClientInput.parse(text, as: chatProtocol)
@@ -229,7 +237,7 @@ final class ChatSession: ChannelInboundHandler {
             if case .message(let message) = input, refusedChecks.allow(),
                 setup.assistant.safety.assess(message) != nil, crisisAnswers.allow()
             {
-                return answer(message, context: context)
+                return answer(message, note: note, context: context)
             }
             // One notice per run of refused lines (it gives the numbers to call); the rest are dropped unanswered,
             // so a flood gets back at most a notice for each line it is allowed, not a reply for every line it sends.
@@ -240,7 +248,7 @@ final class ChatSession: ChannelInboundHandler {
         refusing = false
         switch input {
         case .message(let message):
-            answer(message, context: context)
+            answer(message, note: note, context: context)
         case .hello:
             send(.hello(setup.configuration), context: context)
         case .bye:
@@ -261,25 +269,28 @@ final class ChatSession: ChannelInboundHandler {
         case finish(Conversation.Step)
     }
 
-    private func answer(_ message: String, context: ChannelHandlerContext) {
+    /// Answers `message`; `note` is added to the reply's text (the too-long note for a crisis found in a long line).
+    private func answer(_ message: String, note: String? = nil, context: ChannelHandlerContext) {
         let started = ContinuousClock.now
         // Most messages need no waiting: answered here and now, without a task.
         guard message.utf8.count <= Self.longMessageBytes else {
-            return answerLater(.respond(message), started: started, context: context)
+            return answerLater(.respond(message), note: note, started: started, context: context)
         }
         switch conversation.respondAtOnce(to: message, store: setup.store) {
         case .replied(let reply)?:
-            deliver(reply, started: started, context: context)
+            deliver(reply, note: note, started: started, context: context)
         case .waiting(let step)?:
-            answerLater(.finish(step), started: started, context: context)
+            answerLater(.finish(step), note: note, started: started, context: context)
         case nil:
-            answerLater(.respond(message), started: started, context: context)
+            answerLater(.respond(message), note: note, started: started, context: context)
         }
     }
 
     /// Answers in a task (saves, counts, long messages), then delivers the answer back on the event loop and
     /// goes on with the lines that waited.
-    private func answerLater(_ pending: Pending, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
+    private func answerLater(
+        _ pending: Pending, note: String? = nil, started: ContinuousClock.Instant, context: ChannelHandlerContext
+    ) {
         awaiting = true
         let conversation = self.conversation
         let store = setup.store
@@ -299,12 +310,16 @@ final class ChatSession: ChannelInboundHandler {
             session.conversation = conversation
             session.awaiting = false
             guard !session.closed else { return }
-            session.deliver(reply, started: started, context: context)
+            session.deliver(reply, note: note, started: started, context: context)
             session.drain(context: context)
         }
     }
 
-    private func deliver(_ reply: Reply, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
+    private func deliver(
+        _ reply: Reply, note: String? = nil, started: ContinuousClock.Instant, context: ChannelHandlerContext
+    ) {
+        var reply = reply
+        if let note { reply.text += "\n\n" + note }
         // Only an answered message counts as activity for the idle timeout (marked before the write, so the
         // connection is never both answered and idle).
         stop.answered()

@@ -4,8 +4,9 @@ import NIOCore
 package enum LineFrame {
     /// A line's bytes, without its line break.
     case line(ByteBuffer)
-    /// A line longer than the maximum; its bytes were dropped, up to and including its line break.
-    case tooLong
+    /// A line longer than the maximum: only its first `maximum` bytes (`head`) and the last `maximum` bytes of the
+    /// rest (`tail`, maybe shorter) were kept, for the crisis check; the bytes between were dropped.
+    case tooLong(head: ByteBuffer, tail: ByteBuffer)
 }
 
 /// Splits a byte stream into lines with NIO's `NIOSplitLinesMessageDecoder`, and bounds their length.
@@ -14,16 +15,18 @@ package enum LineFrame {
 /// a frame decoder's buffer limit only counts bytes still waiting for a line break: a long line that
 /// arrives whole with its break would pass it. So every decoded line is measured, and bytes that pile
 /// up without a break are dropped as soon as they pass the maximum, together with the rest of their
-/// line. Either way the client gets one ``LineFrame/tooLong`` and the connection goes on; memory per
-/// connection stays near the maximum whatever the client sends.
+/// line, except the line's first and last `maximum` bytes (a crisis buried in a long paste is still
+/// seen). Either way the client gets one ``LineFrame/tooLong`` when the line ends (at its line break or
+/// the end of input) and the connection goes on; memory per connection stays near three times the
+/// maximum whatever the client sends.
 package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
     package typealias InboundOut = LineFrame
 
     /// The longest line let through, in bytes without the line break.
     package let maximumLength: Int
     private var lines = NIOSplitLinesMessageDecoder(omittingEmptySubsequences: false)
-    /// Dropping the rest of a line that was already too long.
-    private var skipping = false
+    /// The kept ends of a line that is already too long, while its rest is dropped.
+    private var long: (head: ByteBuffer, tail: ByteBuffer)?
     /// The dropped line ended with `\r`: a `\n` right after it belongs to the same break.
     private var skipLineFeed = false
 
@@ -44,16 +47,20 @@ package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
             skipLineFeed = false
             if first == UInt8(ascii: "\n") { buffer.moveReaderIndex(forwardBy: 1) }
         }
-        if skipping {
+        if var kept = long {
             guard let end = buffer.readableBytesView.firstIndex(where: Self.isLineBreak) else {
+                kept.tail = keepingEnd(of: kept.tail, then: buffer.readableBytesView)
                 buffer.moveReaderIndex(to: buffer.writerIndex)
-                return nil
+                // The end of input ends the line too.
+                long = isLast ? nil : kept
+                return isLast ? .tooLong(head: kept.head, tail: kept.tail) : nil
             }
+            kept.tail = keepingEnd(of: kept.tail, then: buffer.readableBytesView[buffer.readerIndex..<end])
             skipLineFeed = buffer.getInteger(at: end, as: UInt8.self) == UInt8(ascii: "\r")
             buffer.moveReaderIndex(to: end + 1)
-            skipping = false
+            long = nil
             lines = NIOSplitLinesMessageDecoder(omittingEmptySubsequences: false)
-            if skipLineFeed, buffer.readableBytes > 0 { return try decode(&buffer, isLast: isLast) }
+            return .tooLong(head: kept.head, tail: kept.tail)
         }
         let line = isLast ? try lines.decodeLast(buffer: &buffer, seenEOF: true) : try lines.decode(buffer: &buffer)
         if isLast, let line, line.readableBytes == 0 {
@@ -61,16 +68,34 @@ package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
             return nil
         }
         if let line {
-            return line.readableBytes > maximumLength ? .tooLong : .line(line)
+            guard line.readableBytes > maximumLength else { return .line(line) }
+            let (head, rest) = split(line.readableBytesView)
+            return .tooLong(head: head, tail: keepingEnd(of: ByteBuffer(), then: rest))
         }
         if !isLast && buffer.readableBytes > maximumLength {
-            // No line break yet and already too long: drop it now rather than hold it.
+            // No line break yet and already too long: keep its ends only rather than hold it.
+            let (head, rest) = split(buffer.readableBytesView)
+            long = (head, keepingEnd(of: ByteBuffer(), then: rest))
             buffer.moveReaderIndex(to: buffer.writerIndex)
             lines = NIOSplitLinesMessageDecoder(omittingEmptySubsequences: false)
-            skipping = true
-            return .tooLong
         }
         return nil
+    }
+
+    /// The first `maximumLength` bytes, and the rest.
+    private func split(_ bytes: ByteBufferView) -> (ByteBuffer, ByteBufferView) {
+        let cut = bytes.index(bytes.startIndex, offsetBy: maximumLength)
+        return (ByteBuffer(bytes: bytes[..<cut]), bytes[cut...])
+    }
+
+    /// The last `maximumLength` bytes of `tail` followed by `more`.
+    private func keepingEnd(of tail: ByteBuffer, then more: ByteBufferView) -> ByteBuffer {
+        if more.count >= maximumLength {
+            return ByteBuffer(bytes: more.suffix(maximumLength))
+        }
+        var kept = ByteBuffer(bytes: tail.readableBytesView.suffix(maximumLength - more.count))
+        kept.writeBytes(more)
+        return kept
     }
 
     /// The bytes `NIOSplitLinesMessageDecoder` breaks lines at: `\n`, vertical tab, form feed, `\r`.

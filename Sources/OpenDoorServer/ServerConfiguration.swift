@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// How many connections per `refusalLogInterval` get their own "connection opened" and "connection closed"
     /// log lines; past it, connections are logged as counts, so a connection flood can't flood the log.
     public var connectionLogBudget: Int = 100
+    /// How many crisis log lines ("crisis", "crisis check-in", …) per `refusalLogInterval` are written one by one,
+    /// server-wide; past it they are logged as counts (the crisis counts and replies are not affected).
+    public var crisisLogBudget: Int = 100
     /// Whether SIGHUP reloads the knowledge (when the server was given a way to reload it).
     public var reloadsOnHangup: Bool = true
 

@@ -81,8 +81,9 @@ public struct StaffConsole: Sendable {
     }
 
     /// The application as a service for a `ServiceGroup` (which handles signals and shutdown).
+    /// At shutdown the knowledge check still running (see ``KnowledgeHealthReport``) is stopped.
     public func makeService(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
-        makeApplication(onServerRunning: onServerRunning)
+        ConsoleService(application: makeApplication(onServerRunning: onServerRunning), health: health)
     }
 
     /// The routes, for the application and for tests.
@@ -199,5 +200,20 @@ extension StaffConsole {
         return said
             + "Another program (perhaps another opendoor staff) may be using it: stop it, or choose another port "
             + "with \(option)."
+    }
+}
+
+/// The console's application, stopping the knowledge check when the service shuts down.
+private struct ConsoleService<Wrapped: Service>: Service {
+    let application: Wrapped
+    let health: KnowledgeHealthReport
+
+    func run() async throws {
+        defer { health.stop() }
+        try await withGracefulShutdownHandler {
+            try await application.run()
+        } onGracefulShutdown: {
+            health.stop()
+        }
     }
 }

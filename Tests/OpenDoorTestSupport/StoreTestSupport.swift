@@ -13,7 +13,9 @@ public func withTemporaryDirectory(_ body: (URL) async throws -> Void) async thr
     let letters = "abcdefghijklmnopqrstuvwxyz"
     let name = "opendoor-test-" + String((0..<16).map { _ in letters.randomElement()! })
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    // Its owner's only, whatever the umask: a store that writes refuses a folder others may write.
+    try FileManager.default.createDirectory(
+        at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     defer { try? FileManager.default.removeItem(at: directory) }
     try await body(directory)
 }

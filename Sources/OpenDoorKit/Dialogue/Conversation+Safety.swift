@@ -113,7 +113,7 @@ extension Conversation {
             someoneElse: situation?.category == finding.category ? situation?.someoneElse ?? false : false)
         var crisis = finding
         crisis.level = .crisis
-        logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID)"])
+        logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID.logLabel)"])
         var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
         text += "\n" + crisisClose
         if state.isCollectingCallback {
@@ -156,7 +156,7 @@ extension Conversation {
             finding.category = .overdose
         }
         logger.notice(
-            "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+            "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text)
         situation = CrisisSituation(
@@ -175,7 +175,7 @@ extension Conversation {
         finding.note = "someone else at risk"
         logger.warning(
             "crisis about someone else",
-            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         let question = dialogue[person.question]
         var text = assistant.knowledge.center.fill(dialogue[.crisisOtherPerson])
         var answered: Reply?
@@ -728,7 +728,7 @@ extension Conversation {
         finding.note = "someone else at risk"
         logger.warning(
             "crisis about someone else",
-            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID)"])
+            metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         return remember(
             Reply(
                 text: dialogue[.otherPersonUnsafe], intent: .crisis, source: "Safety", options: [], state: state,

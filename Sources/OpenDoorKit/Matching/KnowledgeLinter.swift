@@ -17,16 +17,21 @@ public struct KnowledgeLinter: Sendable {
 
     /// Every problem found, loader warnings first. (Too few examples is the loader's error, so that
     /// `ask` and `serve` refuse what lint refuses.) A server passes `onEveryCore: false`: the check then runs
-    /// on the calling thread alone and leaves the threads of async tasks free.
-    public func check(onEveryCore: Bool = true) -> [KnowledgeDiagnostic] {
-        knowledge.warnings + leaveOneOut(onEveryCore: onEveryCore)
+    /// on the calling thread alone and leaves the threads of async tasks free, and may give `shouldStop`:
+    /// once it says true the check ends early, with part of the findings (for a result no longer wanted).
+    public func check(
+        onEveryCore: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) -> [KnowledgeDiagnostic] {
+        knowledge.warnings + leaveOneOut(onEveryCore: onEveryCore, shouldStop: shouldStop)
     }
 
     /// Each example matched by a matcher built without it; one that lands on another intent is a warning.
-    func leaveOneOut(onEveryCore: Bool = true) -> [KnowledgeDiagnostic] {
+    func leaveOneOut(
+        onEveryCore: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) -> [KnowledgeDiagnostic] {
         var diagnostics: [KnowledgeDiagnostic] = []
         let matcher = Matcher(knowledge: knowledge, configuration: configuration)
-        for entry in matcher.leaveOneOut(onEveryCore: onEveryCore) {
+        for entry in matcher.leaveOneOut(onEveryCore: onEveryCore, shouldStop: shouldStop) {
             let intent = knowledge.intents[entry.intent]
             guard case .answer(let other) = entry.result.decision, other != intent.id else { continue }
             let location = intent.exampleLocations[entry.example]

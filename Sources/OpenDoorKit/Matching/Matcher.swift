@@ -96,8 +96,11 @@ public struct Matcher: Sendable {
 
     /// Every example matched by a matcher built without it, in knowledge order: on every core, or, in a server
     /// (`onEveryCore: false`), on the calling thread alone. Dispatch's shared threads also run Swift's async
-    /// tasks, so spreading this work there stalls a server's saves and web pages until it ends.
-    func leaveOneOut(onEveryCore: Bool = true) -> [(intent: Int, example: Int, result: MatchResult)] {
+    /// tasks, so spreading this work there stalls a server's saves and web pages until it ends. On the calling
+    /// thread, the work stops at the first example after `shouldStop` says true (the results so far are returned).
+    func leaveOneOut(
+        onEveryCore: Bool = true, shouldStop: @Sendable () -> Bool = { false }
+    ) -> [(intent: Int, example: Int, result: MatchResult)] {
         let cases = knowledge.intents.indices.flatMap { intent in
             knowledge.intents[intent].examples.indices.map { (intent, $0) }
         }
@@ -106,7 +109,12 @@ public struct Matcher: Sendable {
             return leavingOut(intent: intent, example: example).match(knowledge.intents[intent].examples[example])
         }
         guard onEveryCore else {
-            return cases.indices.map { (cases[$0].0, cases[$0].1, resultOf($0)) }
+            var results: [(intent: Int, example: Int, result: MatchResult)] = []
+            for number in cases.indices {
+                if shouldStop() { break }
+                results.append((cases[number].0, cases[number].1, resultOf(number)))
+            }
+            return results
         }
         let results = Mutex<[Int: MatchResult]>([:])
         DispatchQueue.concurrentPerform(iterations: cases.count) { number in

@@ -12,4 +12,20 @@ public struct SafetyRuleID: RawRepresentable, Sendable, Hashable, Codable, Custo
 
     /// The raw id.
     public var description: String { rawValue }
+
+    /// A short form for log lines: the id itself when short, else its category (and `check`) with a hash of the
+    /// whole id, e.g. `suicide/check#3fa2c1d9`. A flood of crisis messages then doesn't log the pattern text each
+    /// time; the hash is the same from run to run, so lines of one rule can be counted together.
+    public var logLabel: String {
+        guard rawValue.utf8.count > Self.longestLogged else { return rawValue }
+        let parts = rawValue.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        let head = parts.count > 2 && parts[1] == "check" ? "\(parts[0])/check" : String(parts[0])
+        var hash: UInt32 = 2_166_136_261
+        for byte in rawValue.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let hex = String(hash, radix: 16)
+        return head + "#" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    /// Ids longer than this (in UTF-8 bytes) are shortened in log lines.
+    static let longestLogged = 40
 }
