@@ -81,7 +81,7 @@ struct CheckInAnswerTests {
         "Times said as days, ranges or “now” are kept as said with a part of the day",
         arguments: [
             ("weekends", BestTime.any), ("saturdays", .any), ("tuesday or thursday", .any), ("mon-fri 9-5", .any),
-            ("between 2 and 4", .afternoon), ("not before noon", .afternoon), ("right now please", .any),
+            ("between 2 and 4", .afternoon), ("not before noon", .afternoon), ("right now", .any),
             ("fridays after 6", .evening), ("between 9 and 11am", .morning), ("after 5 on weekdays", .evening),
         ])
     func times(_ message: String, _ expected: BestTime) {
@@ -115,6 +115,9 @@ struct CheckInAnswerTests {
         #expect(check.intent == .crisisCheck && check.options.isEmpty)
         let crisis = say(["yeah"], to: &conversation)
         #expect(crisis.intent == .crisis && crisis.options.isEmpty)
+        // A bare yes right after a crisis reply doesn't stand for "I'm safe": the question comes first.
+        let asked = say(["yes"], to: &conversation)
+        #expect(asked.text.lowercased().contains("are you safe right now") && asked.options.isEmpty)
         let back = say(["yes"], to: &conversation)
         #expect(conversation.state == .callbackVoicemail)
         #expect(!back.options.isEmpty)

@@ -124,9 +124,9 @@ struct ConversationTests {
         _ = conversation.start()
         let store = InMemoryCallbackStore()
         let messages = ["i want to come back", "yes", "Zebulon", "470 555 0177", "evening", "yes",
-            // After a crisis reply mid-form the first "yes" goes back to the summary (it is not a form answer),
-            // the second sends the request.
-            "i want to kill myself", "yes", "yes"]
+            // After a crisis reply mid-form a bare "yes" is not taken as safe: the safety question comes first; the
+            // second "yes" answers it and goes back to the summary, the third sends the request.
+            "i want to kill myself", "yes", "yes", "yes"]
         for message in messages { _ = await conversation.respond(to: message, store: store) }
         let lines = MemoryLogHandler.lines.withLock { $0 }
         #expect(lines.contains { $0.contains("crisis") }, "the crisis event is logged")

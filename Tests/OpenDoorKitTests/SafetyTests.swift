@@ -273,7 +273,7 @@ struct SafetyTests {
         let extra = """
             denials:
               - not|never *3 ending_it
-              - thinks *3 i_am suicidal *6 but|not
+              - thinks *3 suicidal *6 but|not
             """
         let detector = try SafetyRulesText.detector([.suicide: ["ending it", "suicidal"]], extra: extra)
         #expect(detector.assess("im never ending it, i promise") == nil)
@@ -288,7 +288,8 @@ struct SafetyTests {
     func checkInReadAcrossSentences() throws {
         let yaml = SafetyRulesText.yaml([.suicide: ["sorry for everything *6 love you"]]).replacingOccurrences(
             of: "      - \"sorry for everything *6 love you\"\n",
-            with: "      - \"sorry for everything *6 love you\"\n    check:\n      - sorry for everything\n")
+            with: "      - \"sorry for everything *6 love you\"\n    check:\n      - sorry for everything\n"
+                + "    check_reply: \"Are you having thoughts of ending your life? Call or text 988.\"\n")
         let detector = CrisisDetector(rules: try SafetyRules.parse(yaml: yaml, file: "test.yaml"))
         #expect(detector.assess("sorry for everything")?.level == .check)
         let across = try #require(detector.assess("sorry for everything. love you mom."))
@@ -379,7 +380,6 @@ struct SafetyTests {
             ("      - \"zzzzsuicide\"", "      - \"took $ pills\"", "words after $"),
             ("      - \"zzzzsuicide\"", "      - \"took pil$s\"", "inside a word"),
             ("  - id: danger", "  - id: dangerous", "unknown category"),
-            ("  - [want to, wanna]", "  - [want to, wanña]", "outside a–z"),
             ("  - [do not, dont]", "  - [do not, dont, do nt]", "must be one word"),
             ("\"Call or text 988 for withdrawal.", "\"Call or text for withdrawal.", "must give 988"),
             ("    patterns:\n      - \"zzzzoverdose\"", "    patterns: \"od\"", "should be a list"),

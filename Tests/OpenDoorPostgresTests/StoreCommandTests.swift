@@ -235,7 +235,8 @@ struct StoreCommandTests {
         let scheme = try await Self.opendoor(["callbacks", "list", "--store", "mysql://me@host/db"])
         #expect(scheme.status == 64)
         #expect(scheme.error.contains("postgres://USER@HOST:PORT/DB"), "\(scheme.error)")
-        let both = try await Self.opendoor(["callbacks", "list", "--store", "postgres://me@host/db", "--data", "/tmp"])
+        // Next to a PostgreSQL store, --data names the staff accounts' folder only (QA13 D1); two SQLite stores clash.
+        let both = try await Self.opendoor(["callbacks", "list", "--store", "sqlite:/tmp/x", "--data", "/tmp"])
         #expect(both.status == 64)
         #expect(both.error.contains("give one of them"), "\(both.error)")
         let copyToSQLite = try await Self.opendoor(["callbacks", "copy", "--from", "sqlite:/tmp/x", "--to", "sqlite:/tmp/y"])

@@ -458,8 +458,12 @@ extension Conversation {
         let words = TextNormalizer.words(clause)
         let lead = answers.leadingFillers(in: words.map { Substring($0) })
         let rest = Array(words[lead...])
-        guard Self.nameIntroductions.contains(where: { rest.starts(with: $0) }) else { return nil }
-        return answers.name(in: rest.joined(separator: " "))
+        guard Self.nameIntroductions.contains(where: { rest.starts(with: $0) }),
+            let name = answers.name(in: rest.joined(separator: " "))
+        else { return nil }
+        // The words were lowercased to be read: the name is kept as the visitor wrote it ("Jordan").
+        guard let written = clause.range(of: name, options: [.caseInsensitive, .diacriticInsensitive]) else { return name }
+        return String(clause[written])
     }
 
     /// The ways a name is introduced that leave no doubt it is one.

@@ -103,6 +103,14 @@ struct TimeAnswer: Hashable {
             }
         }
         while end + 1 < raw.count, !tokens[end + 1].isEmpty, tokens[end + 1].allSatisfy(trailers.contains) { end += 1 }
+        // "after 5 on weekdays": the days after the time are part of it, whether or not the knowledge lists them.
+        var next = end + 1
+        if next < raw.count, tokens[next] == ["on"] { next += 1 }
+        while next < raw.count, let token = tokens[next].first, tokens[next].count == 1, dayWords.contains(token) {
+            end = next
+            next += 1
+            if next < raw.count, ["and", "or"].contains(tokens[next]) { next += 1 }
+        }
         return start...end
     }
 
@@ -142,6 +150,11 @@ struct TimeAnswer: Hashable {
         "late", "not", "only", "except", "every", "weekday", "weekdays", "any", "anytime", "this", "next", "mid",
         "earlier", "later", "than",
     ]
+    /// Days said after a time ("on weekdays", "mondays and fridays").
+    private static let dayWords: Set<String> = {
+        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekday", "weekend"]
+        return Set(days + days.map { $0 + "s" } + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"])
+    }()
     /// Words that turn a time around, kept when just before it ("dont call before noon").
     private static let negations: Set<String> = ["dont", "not", "never", "cant", "cannot", "no", "except"]
     /// Words that end a time ("evenings only", "5ish", "any time").
