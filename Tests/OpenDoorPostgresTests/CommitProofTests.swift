@@ -66,7 +66,11 @@ struct CommitProofTests {
             #expect(await killer.value == workers * savesEach)
             #expect(!acknowledged.isEmpty, "no save succeeded while connections were killed")
 
-            let stored = try await store.list(status: nil)
+            // Read back through a store of its own: the killed one may still be reconnecting (it answers "closed"
+            // until its probe has found the database again).
+            try await store.close()
+            let reader = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+            let stored = try await reader.list(status: nil)
             let storedReferences = Dictionary(stored.map { ($0.reference, $0) }, uniquingKeysWith: { first, _ in first })
             #expect(storedReferences.count == stored.count, "a reference is stored twice")
             let missing = acknowledged.filter { storedReferences[$0.reference] == nil }.map(\.reference)
@@ -76,7 +80,7 @@ struct CommitProofTests {
             }
             // One row per visitor: a retried save finds its own committed row instead of adding a second.
             #expect(Set(stored.map(\.phone)).count == stored.count, "a request is stored twice")
-            try await store.close()
+            try await reader.close()
         }
     }
 }
