@@ -244,7 +244,7 @@ public actor PostgresCallbackStore: CallbackStore {
     }
 
     public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
-        try checkOpen()
+        try checkOpen(.save)
         let milliseconds = Self.milliseconds(configuration.now())
         let saveKey = UUID()
         let makeReference = configuration.makeReference
@@ -318,7 +318,7 @@ public actor PostgresCallbackStore: CallbackStore {
     }
 
     public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
-        try checkOpen()
+        try checkOpen(.save)
         guard let reference = ReferenceCode.normalized(reference) else { return nil }
         let client = client
         // Setting a status twice gives the same row: safe to retry.
@@ -344,7 +344,7 @@ public actor PostgresCallbackStore: CallbackStore {
 
     /// Deletes requests created before `cutoff`; `new` ones (nobody has called yet) only when `includingNew`.
     public func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int {
-        try checkOpen()
+        try checkOpen(.save)
         let milliseconds = Self.milliseconds(cutoff)
         let client = client
         // A retry after a lost connection finds fewer rows to delete; the count is of the last try.
@@ -469,9 +469,13 @@ public actor PostgresCallbackStore: CallbackStore {
         }
     }
 
-    func checkOpen() throws {
+    /// Throws when the store can't take `operation` now: closed (by ``close()``), or not yet connected to its
+    /// database (a service that started while it was away), with why.
+    func checkOpen(_ operation: Operation = .read) throws {
         if isClosed { throw CallbackStoreError.closed() }
-        if !isMigrated { throw unavailability ?? CallbackStoreError.closed() }
+        guard !isMigrated else { return }
+        throw unavailability
+            ?? Self.fallback(operation, place: url.description, reason: Self.connectionLost(tries: ""))
     }
 
     /// Inserts a request, or returns the one this save already made on a connection that was lost

@@ -1,0 +1,85 @@
+import Foundation
+import OpenDoorKit
+import OpenDoorPostgres
+import OpenDoorTestSupport
+import Testing
+
+/// What staff and visitors see right after PostgreSQL's connections are killed (a failover, an administrator's
+/// `pg_terminate_backend`): the store reconnects at once, and until it has, says so truly.
+@Suite("PostgreSQL store after its connections are killed")
+struct PostgresReconnectTests {
+    static func draft(_ number: Int) -> CallbackDraft {
+        CallbackDraft(
+            name: "Visitor \(number)", phone: PhoneNumber(e164: "+1470555\(1_000 + number)")!, bestTime: .evening,
+            voicemailOK: true)
+    }
+
+    static func killConnections(_ url: String) async throws {
+        let database = String(url[url.index(after: url.lastIndex(of: "/")!)...])
+        try await adminQuery(
+            url,
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = '\(database)' AND pid <> pg_backend_pid()
+            """)
+    }
+
+    @Test(
+        "reads and saves right after the connections are killed succeed on new ones, never 'already closed'",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func readsAndSavesGoOn() async throws {
+        try await withTestDatabase { url in
+            // The retry policy a server runs with.
+            let store = try await PostgresCallbackStore.open(url, logger: quietLogger)
+            _ = try await store.save(Self.draft(0), channel: .socket)
+            let clock = ContinuousClock()
+            var slowest = Duration.zero
+            for round in 1...6 {
+                try await Self.killConnections(url)
+                let started = clock.now
+                // The inbox reading and a visitor saving at the same moment, on connections that were just killed.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<3 { group.addTask { _ = try await store.list(status: nil) } }
+                    group.addTask { _ = try await store.save(Self.draft(round), channel: .socket) }
+                    try await group.waitForAll()
+                }
+                slowest = max(slowest, clock.now - started)
+            }
+            #expect(try await store.list(status: nil).count == 7)
+            #expect(store.acceptsRequests, "saving is offered again")
+            // Within one retry window (5 s) by construction; the figure is for the report.
+            print("PostgresReconnectTests: slowest recovery after a kill: \(slowest)")
+            try await store.close()
+        }
+    }
+
+    @Test(
+        "a read that fails on a killed connection says the connection was lost and is being retried, not 'closed'",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func failureSaysWhat() async throws {
+        try await withTestDatabase { url in
+            // One try only (the first pause is longer than the window): what a caller sees when it fails.
+            var configuration = PostgresCallbackStore.Configuration()
+            configuration.retry = RetryPolicy(window: .seconds(5), firstDelay: .seconds(10))
+            let store = try await PostgresCallbackStore.open(url, configuration: configuration, logger: quietLogger)
+            var failures: [String] = []
+            for _ in 0..<6 {
+                try await Self.killConnections(url)
+                do {
+                    _ = try await store.list(status: nil)
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+            for failure in failures {
+                #expect(!failure.contains("closed"), "\(failure)")
+                #expect(failure.contains("the database connection was lost"), "\(failure)")
+                #expect(failure.contains("retrying in the background"), "\(failure)")
+            }
+            try await store.close()
+            await #expect(throws: CallbackStoreError.closed()) { try await store.list(status: nil) }
+        }
+    }
+}
