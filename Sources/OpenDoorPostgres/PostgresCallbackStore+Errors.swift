@@ -16,7 +16,7 @@ extension PostgresCallbackStore {
     /// serialization victim.
     static func isTransient(_ error: any Error) -> Bool {
         let error = unwrapped(error)
-        if error is AttemptTimedOut { return true }
+        if error is AttemptTimedOut || error is ConnectionWasClosed { return true }
         // The pool gives up on its own after a minute without a connection (its circuit breaker): from
         // then on a request fails at once, and so does the save, instead of making every visitor wait.
         if isPoolFailure(error) { return false }
@@ -86,6 +86,9 @@ extension PostgresCallbackStore {
         let tries = attempts > 1 ? " after \(attempts) tries" : ""
         if error is NoOpenDoorStore {
             return .cannotOpen(path: place, reason: NoOpenDoorStore.reason)
+        }
+        if error is ConnectionWasClosed {
+            return fallback(operation, place: place, reason: connectionLost(tries: tries))
         }
         if error is AttemptTimedOut {
             return fallback(operation, place: place, reason: "PostgreSQL did not answer in time\(tries)\(Self.reachAdvice)")
