@@ -26,8 +26,9 @@ public struct MetricsEndpoint: Service, Sendable {
     private let logger: Logger
     /// The default cap: a scraper or two, from anywhere; a handful from one address.
     public static let connectionLimits = ConnectionCap.Limits(total: 16, perAddress: 4)
-    /// The default lifetime of a connection: a scrape takes milliseconds.
-    public static let connectionLifetime: Duration = .seconds(10)
+    /// The default lifetime of a connection: a scrape takes milliseconds, and Prometheus gives up after 10 s; a
+    /// starved machine still has time to answer.
+    public static let connectionLifetime: Duration = .seconds(30)
 
     /// The address bound.
     public let host: String

@@ -25,8 +25,10 @@ public actor PostgresCallbackStore: CallbackStore {
     /// How the store connects. Every field has a default.
     public struct Configuration: Sendable {
         /// How long an operation keeps trying when the database cannot be reached, and how often; a try that has
-        /// no answer after 2 s is made again on another connection (a save made twice this way finds its own row).
-        public var retry = RetryPolicy(window: .seconds(5), attemptTimeout: .seconds(2))
+        /// no answer after 4 s is made again on another connection (a save made twice this way finds its own row).
+        /// Not shorter: on a starved machine a save that would succeed can take seconds, and cutting it short
+        /// only adds work.
+        public var retry = RetryPolicy(window: .seconds(5), attemptTimeout: .seconds(4))
         /// The same for opening (the first connection and the migrations): longer, as no visitor waits
         /// yet and servers often start together with their database.
         public var openRetry = RetryPolicy(window: .seconds(30))

@@ -14,16 +14,6 @@ struct PostgresReconnectTests {
             voicemailOK: true)
     }
 
-    static func killConnections(_ url: String) async throws {
-        let database = String(url[url.index(after: url.lastIndex(of: "/")!)...])
-        try await adminQuery(
-            url,
-            """
-            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE datname = '\(database)' AND pid <> pg_backend_pid()
-            """)
-    }
-
     @Test(
         "reads and saves right after the connections are killed succeed on new ones, never 'already closed'",
         .enabled(if: testPostgresURL != nil, postgresMissing)
@@ -36,7 +26,7 @@ struct PostgresReconnectTests {
             let clock = ContinuousClock()
             var slowest = Duration.zero
             for round in 1...6 {
-                try await Self.killConnections(url)
+                try await terminateConnections(url)
                 let started = clock.now
                 // The inbox reading and a visitor saving at the same moment, on connections that were just killed.
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -69,7 +59,7 @@ struct PostgresReconnectTests {
                 var ended = 0
                 for await _ in finished {
                     ended += 1
-                    if ended % 8 == 0 { try? await Self.killConnections(url) }
+                    if ended % 8 == 0 { try? await terminateConnections(url) }
                 }
             }
             let clock = ContinuousClock()
@@ -112,7 +102,7 @@ struct PostgresReconnectTests {
             let store = try await PostgresCallbackStore.open(url, configuration: configuration, logger: quietLogger)
             var failures: [String] = []
             for _ in 0..<6 {
-                try await Self.killConnections(url)
+                try await terminateConnections(url)
                 do {
                     _ = try await store.list(status: nil)
                 } catch {

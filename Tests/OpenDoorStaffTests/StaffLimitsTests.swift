@@ -123,8 +123,9 @@ struct StaffLimitsTests {
     @Test("headers trickled without end, or a body that never arrives whole, are cut off at their deadline")
     func slowRequests() async throws {
         try await LiveConsole.run(configure: {
-            $0.headerTimeout = .seconds(1)
-            $0.bodyTimeout = .seconds(1)
+            // Short, yet long enough for a starved machine to read a request sent at once.
+            $0.headerTimeout = .seconds(3)
+            $0.bodyTimeout = .seconds(3)
         }) { console in
             // Before: no deadline at all; these reads waited for the test client's own 60-second limit.
             let headers = try await TestClient.connect(port: console.port)
