@@ -31,7 +31,10 @@ struct StaffFloodTests {
         for client in flood {
             if try await client.readLine() != nil { answered += 1 }
         }
-        #expect(answered == 24, "the console's cap per address")
+        // 24 at once from one address (the console's cap); a few more when a starved machine took longer than the
+        // header deadline (10 s) over the flood, which frees places. Before the cap, all until the process had no
+        // descriptor left (about 200), and the rest never.
+        #expect(answered >= 24 && answered < 100, "\(answered) answered")
 
         let visitor = try await TestClient.connect(port: jsonPort, timeout: 30)
         #expect(try await visitor.readLine() != nil, "greeted")
