@@ -21,7 +21,7 @@ let package = Package(
         // The staff console (OpenDoorStaff). No swift-configuration: the console reads its settings from flags.
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
-        // Already in the build through Hummingbird; named for NIOHTTPTypes (the console's request timer sees its parts).
+        // Already in the build through Hummingbird; named for NIOHTTPTypes (the console's request timer reads them).
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
     ],
     targets: [

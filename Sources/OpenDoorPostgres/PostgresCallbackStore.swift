@@ -297,7 +297,9 @@ public actor PostgresCallbackStore: CallbackStore {
             } else {
                 query = "SELECT \(unescaped: Self.columns) FROM callback_request ORDER BY created_ms DESC, id DESC"
             }
-            return try await Self.withOpenConnection(client) { try await Self.requests(from: $0.query(query, logger: Self.silent)) }
+            return try await Self.withOpenConnection(client) {
+                try await Self.requests(from: $0.query(query, logger: Self.silent))
+            }
         }
         logger.debug(
             "Listed callback requests",
@@ -420,7 +422,9 @@ public actor PostgresCallbackStore: CallbackStore {
             }
         }
         return (try? await configuration.retry.run(isTransient: Self.isTransient) {
-            try await Self.withOpenConnection(client) { try await $0.query("SELECT 1", logger: Self.silent).collect().count }
+            try await Self.withOpenConnection(client) {
+                try await $0.query("SELECT 1", logger: Self.silent).collect().count
+            }
         }) != nil
     }
 

@@ -96,7 +96,8 @@ public struct StaffConsole: Sendable {
         return HTTP1Channel.Configuration(
             additionalChannelHandlers: [ConnectionCapHandler(cap: cap), StaffRequestTimer(timeouts: timeouts)],
             httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes,
+                maxHeaderFieldSize: configuration.maximumHeaderBytes,
+                maxHeaderListSize: configuration.maximumHeaderBytes,
                 maxHeaderFieldCount: configuration.maximumHeaderFields))
     }
 

@@ -190,7 +190,9 @@ extension OpenDoor {
             if limit < needed {
                 logger.warning(
                     "The open file limit is lower than this server may need: at the limit, new connections wait",
-                    metadata: ["limit": "\(limit)", "needed": "\(needed)", "fix": "raise LimitNOFILE (systemd) or ulimit -n"])
+                    metadata: [
+                        "limit": "\(limit)", "needed": "\(needed)", "fix": "raise LimitNOFILE (systemd) or ulimit -n",
+                    ])
             }
         }
 

@@ -125,8 +125,8 @@ extension PostgresCallbackStore.Configuration {
     /// A server's tries (each given up after 4 s and made again) in a window a test run on a starved machine can
     /// meet: these tests are about what happens, not about the 5-second window.
     static var reconnecting: Self {
-        var configuration = Self()
-        configuration.retry = RetryPolicy(window: .seconds(60), attemptTimeout: .seconds(4))
+        var configuration = Self.forTests
+        configuration.retry.attemptTimeout = .seconds(4)
         return configuration
     }
 }

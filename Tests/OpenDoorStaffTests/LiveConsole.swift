@@ -28,8 +28,9 @@ struct LiveConsole: Sendable {
             configuration.port = 0
             configure(&configuration)
             let console = StaffConsole(
-                store: store, assistant: ShippedKnowledge.assistant, health: KnowledgeHealthReport(StaffFixtures.health),
-                dataDirectory: directory, configuration: configuration, logger: logs.logger(label: "opendoor.staff.test"))
+                store: store, assistant: ShippedKnowledge.assistant,
+                health: KnowledgeHealthReport(StaffFixtures.health), dataDirectory: directory,
+                configuration: configuration, logger: logs.logger(label: "opendoor.staff.test"))
             let (ports, reportPort) = AsyncStream.makeStream(of: Int.self)
             let application = console.makeApplication { reportPort.yield($0) }
             try await withThrowingTaskGroup(of: Void.self) { group in

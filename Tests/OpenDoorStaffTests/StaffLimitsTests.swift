@@ -150,9 +150,11 @@ struct StaffLimitsTests {
         try await LiveConsole.run { console in
             let cookie = (0..<1_000).map { "c\($0)=\(String(repeating: "x", count: 12))" }.joined(separator: "; ")
             let big = try await console.send(["GET /health HTTP/1.1", "Host: staff", "Cookie: \(cookie)"])
-            #expect(big.status == 400, "\(big.head)")
+            // 400, or the connection reset before the client read it (closed with the rest of the request unread).
+            // Before, up to 80 kB of headers were taken: 200.
+            #expect([400, 0].contains(big.status), "\(big.head)")
             let many = try await console.send(["GET /health HTTP/1.1", "Host: staff"] + (0..<100).map { "X-\($0): 1" })
-            #expect(many.status == 400, "\(many.head)")
+            #expect([400, 0].contains(many.status), "\(many.head)")
             let fine = try await console.send(["GET /health HTTP/1.1", "Host: staff", "Cookie: a=1; b=2"])
             #expect(fine.status == 200, "\(fine.head)")
         }
