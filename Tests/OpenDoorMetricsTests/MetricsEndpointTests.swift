@@ -23,7 +23,9 @@ struct MetricsEndpointTests {
     @Test("GET /metrics answers the registry's text; other paths and methods are refused")
     func scrape() async throws {
         let registry = TextFormatTests.recordedRegistry()
-        let endpoint = try await MetricsEndpoint.bind(port: 0, render: registry.render, logger: quietLogger)
+        // A lifetime a starved test run can't outlast (the default, 30 s, it did).
+        let endpoint = try await MetricsEndpoint.bind(
+            port: 0, render: registry.render, logger: quietLogger, connectionLifetime: .seconds(600))
         #expect(endpoint.port > 0)
         let group = ServiceGroup(services: [endpoint], logger: quietLogger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in

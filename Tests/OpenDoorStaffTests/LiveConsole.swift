@@ -26,6 +26,10 @@ struct LiveConsole: Sendable {
             var configuration = StaffConfiguration()
             configuration.host = "127.0.0.1"
             configuration.port = 0
+            // Deadlines no test run meets unless it sets its own: a full parallel run can starve a request for
+            // longer than the console's 10 s.
+            configuration.headerTimeout = .seconds(300)
+            configuration.bodyTimeout = .seconds(300)
             configure(&configuration)
             let console = StaffConsole(
                 store: store, assistant: ShippedKnowledge.assistant,

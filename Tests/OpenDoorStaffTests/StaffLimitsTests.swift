@@ -93,7 +93,7 @@ struct StaffLimitsTests {
     @Test("connections from one address past the cap are closed at once; the ones let in are served")
     func connectionsPerAddress() async throws {
         // The default cap; the 100 idle connections a review opened from one address were all accepted.
-        try await LiveConsole.run(configure: { $0.headerTimeout = .seconds(600) }) { console in
+        try await LiveConsole.run { console in
             let limit = StaffConfiguration().connectionLimits.perAddress
             var clients: [TestClient] = []
             for _ in 0..<100 { clients.append(try await TestClient.connect(port: console.port)) }
@@ -108,7 +108,6 @@ struct StaffLimitsTests {
     @Test("connections past the total are closed at once, also from a trusted proxy (which has no cap of its own)")
     func connectionsInAll() async throws {
         try await LiveConsole.run(configure: {
-            $0.headerTimeout = .seconds(600)
             $0.connectionLimits = ConnectionCap.Limits(total: 30, perAddress: 4)
             $0.trustedProxies = try! TrustedProxies(["127.0.0.1"])
         }) { console in
