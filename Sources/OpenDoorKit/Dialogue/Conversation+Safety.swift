@@ -597,9 +597,14 @@ extension Conversation {
         }
         // After the first question, only a question the knowledge clearly answers moves on.
         if reading == .unclear, movesOn(message) { return nil }
-        if reading == .unclear, !state.isCollectingCallback,
-            let answer = Self.clauses(of: message).lazy.compactMap({ self.clearAnswer(to: $0) }).first
-        {
+        var clear: Reply?
+        if reading == .unclear, !state.isCollectingCallback {
+            for clause in Self.clauses(of: message) {
+                clear = clearAnswer(to: clause)
+                if clear != nil { break }
+            }
+        }
+        if let answer = clear {
             // "stop asking me that. i just want to know if i can come back": the question is answered, then the
             // question about safety once, briefly, with 988; once asked again already, 988 and no more asking.
             if pending.askedAgain {
