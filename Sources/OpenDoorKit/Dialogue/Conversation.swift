@@ -535,28 +535,21 @@ public struct Conversation: Sendable {
             rest = ""
         }
         guard let note else { return nil }
-        let said = dialogue[note]
-        if rest.contains(where: \.isLetter) || rest.contains(where: \.isNumber) {
-            // "Kim, no voicemail please": the name too.
+        var reply = stepReply(resumePrompt)
+        if rest.contains(where: { $0.isLetter || $0.isNumber }) {
+            // "Kim, no voicemail please": the name too (a question in what is left waits: the step comes first).
             let before = state
-            var reply: Reply
-            switch state {
-            case .callbackName: reply = nameReply(rest)
-            case .callbackPhone: reply = phoneReply(rest)
-            case .callbackTime: reply = timeReply(rest)
-            default: reply = stepReply(resumePrompt)
-            }
-            if state != before || reply.intent == .callback {
-                reply.text = said + " " + reply.text
-                return reply
-            }
-            var step = stepReply(resumePrompt)
-            step.text = said + " " + step.text
-            return step
+            let answered: Reply? =
+                switch state {
+                case .callbackName: nameReply(rest)
+                case .callbackPhone: phoneReply(rest)
+                case .callbackTime: timeReply(rest)
+                default: nil
+                }
+            if let answered, state != before || answered.intent == .callback { reply = answered }
         }
-        var step = stepReply(resumePrompt)
-        step.text = said + " " + step.text
-        return step
+        reply.text = dialogue[note] + " " + reply.text
+        return reply
     }
 
     /// A voicemail choice said in so many words ("no voicemail please", "dont leave a message", "a voicemail is ok
