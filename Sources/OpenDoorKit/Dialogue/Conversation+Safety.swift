@@ -159,7 +159,10 @@ extension Conversation {
         logger.notice(
             "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
-        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text)
+        // "he checks my phone, can someone call me? no voicemail": the request waits for the answer about safety,
+        // and goes on (with no voicemail) once the visitor says they are safe.
+        let call = !state.isCollectingCallback && offersCall && asksForCall(message) ? message : nil
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text, deferred: call)
         situation = CrisisSituation(
             category: finding.category, someoneElse: someoneElsesCrisis(message, category: finding.category))
         return remember(
