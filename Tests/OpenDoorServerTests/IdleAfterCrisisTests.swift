@@ -10,7 +10,7 @@ import Testing
 struct IdleAfterCrisisTests {
     static var quick: ServerConfiguration {
         var configuration = ServerConfiguration.forTests
-        // Long enough that a busy machine answers every line well within it (the time between lines counts).
+        // Long enough that a busy machine answers every line well within it; the tests send their lines at once.
         configuration.idleTimeout = .seconds(5)
         return configuration
     }
@@ -18,12 +18,13 @@ struct IdleAfterCrisisTests {
     @Test("idle after a crisis reply in the middle of a callback request: the numbers, not 'no one will call you'")
     func idleAfterCrisisMidForm() async throws {
         try await withServer(Self.quick) { server in
+            // Every line is sent at once, before the greeting is read: the idle time counts from the last line, so
+            // no pause of a busy machine between the test's own steps can look like the visitor going quiet.
             let client = try await server.jsonClient()
+            let messages = ["can someone call me", "yes", "skip", "470 555 0123", "i dont want to be here anymore"]
+            try await client.send(messages.map { #"{"type":"message","text":"\#($0)"}"# + "\n" }.joined())
             _ = try await client.readJSON()
-            for message in ["can someone call me", "yes", "skip", "470 555 0123", "i dont want to be here anymore"] {
-                try await client.send(#"{"type":"message","text":"\#(message)"}"# + "\n")
-                _ = try await client.readJSON()
-            }
+            for _ in messages { _ = try await client.readJSON() }
             let bye = try await client.readJSON()
             #expect(bye.type == "bye" && bye.reason == "idle")
             let text = try #require(bye.text)
@@ -38,8 +39,8 @@ struct IdleAfterCrisisTests {
     func idleAfterCheckIn() async throws {
         try await withServer(Self.quick) { server in
             let client = try await server.textClient()
-            _ = try await client.readTextReply()
             try await client.send("honestly whats the point\n")
+            _ = try await client.readTextReply()
             _ = try await client.readTextReply()
             let goodbye = try #require(try await client.readTextReply())
             let text = goodbye.joined(separator: "\n")
