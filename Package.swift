@@ -21,6 +21,8 @@ let package = Package(
         // The staff console (OpenDoorStaff). No swift-configuration: the console reads its settings from flags.
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        // Already in the build through Hummingbird; named for NIOHTTPTypes (the console's request timer reads them).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
     ],
     targets: [
         // The product's brain: knowledge, matching, safety, dialogue. No sockets, no terminals, no SQLite.
@@ -69,12 +71,14 @@ let package = Package(
         .target(
             name: "OpenDoorStaff",
             dependencies: [
-                "OpenDoorKit",
+                "OpenDoorKit", "OpenDoorServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -213,7 +217,7 @@ let package = Package(
         .testTarget(
             name: "OpenDoorStaffTests",
             dependencies: [
-                "OpenDoorStaff", "OpenDoorKit", "OpenDoorSQLite", "OpenDoorTestSupport",
+                "OpenDoorStaff", "OpenDoorKit", "OpenDoorSQLite", "OpenDoorServer", "OpenDoorTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -2,13 +2,17 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import OpenDoorServer
 import ServiceLifecycle
 
 /// A tiny HTTP/1.1 server that answers `GET /metrics` with the Prometheus text, for `opendoor serve
 /// --metrics-port` where no staff console runs. Bind it to loopback: it has no sign-in.
 ///
 /// One request per connection (`Connection: close`), so that graceful shutdown never waits on a scraper's
-/// idle keep-alive connection. Anything but `GET`/`HEAD /metrics` gets 404 or 405.
+/// idle keep-alive connection. Anything but `GET`/`HEAD /metrics` gets 404 or 405. It runs in the chat's process,
+/// so one client must not be able to hold it: at most ``connectionLimits`` connections are open at once (more are
+/// closed as they come), and each connection is closed ``connectionLifetime`` after it opened, answered or not
+/// (a scraper trickling its request, or not reading the answer).
 ///
 /// ```swift
 /// let endpoint = try await MetricsEndpoint.bind(host: "127.0.0.1", port: 9464, render: metrics.render, logger: logger)
@@ -20,6 +24,12 @@ public struct MetricsEndpoint: Service, Sendable {
     private let listener: NIOAsyncChannel<Connection, Never>
     private let render: @Sendable () async -> String
     private let logger: Logger
+    /// The default cap: a scraper or two, from anywhere; a handful from one address.
+    public static let connectionLimits = ConnectionCap.Limits(total: 16, perAddress: 4)
+    /// The default lifetime of a connection: a scrape takes milliseconds, and Prometheus gives up after 10 s; a
+    /// starved machine still has time to answer.
+    public static let connectionLifetime: Duration = .seconds(30)
+
     /// The address bound.
     public let host: String
     /// The port bound (the real one when 0 was asked for).
@@ -29,13 +39,19 @@ public struct MetricsEndpoint: Service, Sendable {
     ///
     /// - Throws: the system's error when the address can't be bound (in use, not this machine's).
     public static func bind(
-        host: String = "127.0.0.1", port: Int, render: @escaping @Sendable () async -> String, logger: Logger
+        host: String = "127.0.0.1", port: Int, render: @escaping @Sendable () async -> String, logger: Logger,
+        connectionLimits: ConnectionCap.Limits = connectionLimits, connectionLifetime: Duration = connectionLifetime
     ) async throws -> MetricsEndpoint {
+        let cap = ConnectionCap(limits: connectionLimits, name: "metrics", logger: logger)
+        let lifetime = TimeAmount.nanoseconds(Int64(connectionLifetime / .nanoseconds(1)))
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ConnectionCapHandler(cap: cap))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    let closing = channel.eventLoop.scheduleTask(in: lifetime) { channel.close(promise: nil) }
+                    channel.closeFuture.whenComplete { _ in closing.cancel() }
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }

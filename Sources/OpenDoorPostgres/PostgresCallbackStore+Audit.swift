@@ -36,7 +36,7 @@ extension PostgresCallbackStore: CallbackAuditStore {
         // each with the status the other left. A retry after a lost connection finds the status already
         // set and records nothing twice.
         return try await perform(.save, event: "Could not mark a callback request") {
-            try await client.withTransaction(logger: quiet) { connection in
+            try await Self.withOpenTransaction(client) { connection in
                 let before = try await Self.requests(
                     from: connection.query(
                         "SELECT \(unescaped: Self.columns) FROM callback_request WHERE reference = \(reference) FOR UPDATE",

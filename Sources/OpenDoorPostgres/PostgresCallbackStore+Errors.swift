@@ -16,7 +16,7 @@ extension PostgresCallbackStore {
     /// serialization victim.
     static func isTransient(_ error: any Error) -> Bool {
         let error = unwrapped(error)
-        if error is AttemptTimedOut { return true }
+        if error is AttemptTimedOut || error is ConnectionWasClosed { return true }
         // The pool gives up on its own after a minute without a connection (its circuit breaker): from
         // then on a request fails at once, and so does the save, instead of making every visitor wait.
         if isPoolFailure(error) { return false }
@@ -26,6 +26,11 @@ extension PostgresCallbackStore {
         }
         switch error.code {
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
+            return true
+        case .clientClosedConnection:
+            // The pool handed out a connection that was closing under it (the server had terminated it, and the
+            // close had not reached the pool yet): another connection may work. The store's own close is told
+            // apart by the caller (`isClosed`), and a closed pool answers `poolClosed`, which is not retried.
             return true
         case .server:
             let state = error.serverInfo?[.sqlState] ?? ""
@@ -82,6 +87,9 @@ extension PostgresCallbackStore {
         if error is NoOpenDoorStore {
             return .cannotOpen(path: place, reason: NoOpenDoorStore.reason)
         }
+        if error is ConnectionWasClosed {
+            return fallback(operation, place: place, reason: connectionLost(tries: tries))
+        }
         if error is AttemptTimedOut {
             return fallback(operation, place: place, reason: "PostgreSQL did not answer in time\(tries)\(Self.reachAdvice)")
         }
@@ -100,11 +108,10 @@ extension PostgresCallbackStore {
             return fallback(operation, place: place, reason: reason)
         }
         switch error.code {
-        case .connectionError, .serverClosedConnection, .uncleanShutdown:
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
             let underlying = error.underlying.map { " (\(Self.connectionReason($0)))" } ?? ""
-            let reason = "lost or could not make the connection to PostgreSQL\(tries)\(underlying)\(Self.reachAdvice)"
-            return fallback(operation, place: place, reason: reason)
-        case .poolClosed, .clientClosedConnection:
+            return fallback(operation, place: place, reason: connectionLost(tries: tries, detail: underlying))
+        case .poolClosed:
             return .closed()
         case .authMechanismRequiresPassword, .unsupportedAuthMechanism, .saslError:
             return .cannotOpen(
@@ -118,6 +125,13 @@ extension PostgresCallbackStore {
         default:
             return fallback(operation, place: place, reason: "PostgreSQL client error \(error.code)")
         }
+    }
+
+    /// Why an operation failed when the connection to the database broke or could not be made: the store goes on
+    /// trying in the background by itself (``PostgresCallbackStore/recheck()``), so nobody needs to restart anything.
+    static func connectionLost(tries: String, detail: String = "") -> String {
+        "the database connection was lost or could not be made\(tries)\(detail); retrying in the background"
+            + Self.reachAdvice
     }
 
     /// The part of an error message that says where to look when the database cannot be reached.
@@ -156,11 +170,9 @@ extension PostgresCallbackStore {
                     + "the URL and the server's pg_hba.conf"
             )
         case "57P01", "57P02", "57P03":
-            return fallback(
-                operation,
-                place: place,
-                reason: "PostgreSQL is shutting down or starting up (SQLSTATE \(state))\(tries)\(Self.reachAdvice)"
-            )
+            // 57P01 is also what a connection ended by pg_terminate_backend (a failover tool, an administrator) hears.
+            let detail = " (SQLSTATE \(state): PostgreSQL ended the connection, or is shutting down or starting up)"
+            return fallback(operation, place: place, reason: connectionLost(tries: tries, detail: detail))
         case "53300":
             return fallback(
                 operation,
@@ -173,7 +185,7 @@ extension PostgresCallbackStore {
                 return fallback(
                     operation,
                     place: place,
-                    reason: "connection failure (SQLSTATE \(state))\(tries)\(Self.reachAdvice)"
+                    reason: connectionLost(tries: tries, detail: " (SQLSTATE \(state))")
                 )
             }
             return fallback(operation, place: place, reason: "PostgreSQL error SQLSTATE \(state)\(constraint)")
@@ -205,7 +217,7 @@ extension PostgresCallbackStore {
         return "\(type(of: error))"
     }
 
-    private static func fallback(_ operation: Operation, place: String, reason: String) -> CallbackStoreError {
+    static func fallback(_ operation: Operation, place: String, reason: String) -> CallbackStoreError {
         switch operation {
         case .open: .cannotOpen(path: place, reason: reason)
         case .save: .saveFailed(reason: reason, path: place)

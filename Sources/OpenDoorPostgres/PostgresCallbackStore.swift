@@ -24,8 +24,11 @@ import Synchronization
 public actor PostgresCallbackStore: CallbackStore {
     /// How the store connects. Every field has a default.
     public struct Configuration: Sendable {
-        /// How long an operation keeps trying when the database cannot be reached, and how often.
-        public var retry = RetryPolicy()
+        /// How long an operation keeps trying when the database cannot be reached, and how often; a try that has
+        /// no answer after 4 s is made again on another connection (a save made twice this way finds its own row).
+        /// Not shorter: on a starved machine a save that would succeed can take seconds, and cutting it short
+        /// only adds work.
+        public var retry = RetryPolicy(window: .seconds(5), attemptTimeout: .seconds(4))
         /// The same for opening (the first connection and the migrations): longer, as no visitor waits
         /// yet and servers often start together with their database.
         public var openRetry = RetryPolicy(window: .seconds(30))
@@ -244,7 +247,7 @@ public actor PostgresCallbackStore: CallbackStore {
     }
 
     public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
-        try checkOpen()
+        try checkOpen(.save)
         let milliseconds = Self.milliseconds(configuration.now())
         let saveKey = UUID()
         let makeReference = configuration.makeReference
@@ -294,7 +297,9 @@ public actor PostgresCallbackStore: CallbackStore {
             } else {
                 query = "SELECT \(unescaped: Self.columns) FROM callback_request ORDER BY created_ms DESC, id DESC"
             }
-            return try await Self.requests(from: client.query(query))
+            return try await Self.withOpenConnection(client) {
+                try await Self.requests(from: $0.query(query, logger: Self.silent))
+            }
         }
         logger.debug(
             "Listed callback requests",
@@ -309,28 +314,34 @@ public actor PostgresCallbackStore: CallbackStore {
         guard let reference = ReferenceCode.normalized(reference) else { return nil }
         let client = client
         return try await perform(.read, event: "Could not look up a callback request") {
-            try await Self.requests(
-                from: client.query(
-                    "SELECT \(unescaped: Self.columns) FROM callback_request WHERE reference = \(reference)"
-                )
-            ).first
+            try await Self.withOpenConnection(client) { connection in
+                try await Self.requests(
+                    from: connection.query(
+                        "SELECT \(unescaped: Self.columns) FROM callback_request WHERE reference = \(reference)",
+                        logger: Self.silent
+                    )
+                ).first
+            }
         }
     }
 
     public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
-        try checkOpen()
+        try checkOpen(.save)
         guard let reference = ReferenceCode.normalized(reference) else { return nil }
         let client = client
         // Setting a status twice gives the same row: safe to retry.
         let request = try await perform(.save, event: "Could not mark a callback request") {
-            try await Self.requests(
-                from: client.query(
-                    """
-                    UPDATE callback_request SET status = \(status.rawValue) WHERE reference = \(reference)
-                    RETURNING \(unescaped: Self.columns)
-                    """
-                )
-            ).first
+            try await Self.withOpenConnection(client) { connection in
+                try await Self.requests(
+                    from: connection.query(
+                        """
+                        UPDATE callback_request SET status = \(status.rawValue) WHERE reference = \(reference)
+                        RETURNING \(unescaped: Self.columns)
+                        """,
+                        logger: Self.silent
+                    )
+                ).first
+            }
         }
         if request != nil {
             logger.info("Marked a callback request", metadata: ["reference": "\(reference)", "status": "\(status.rawValue)"])
@@ -344,7 +355,7 @@ public actor PostgresCallbackStore: CallbackStore {
 
     /// Deletes requests created before `cutoff`; `new` ones (nobody has called yet) only when `includingNew`.
     public func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int {
-        try checkOpen()
+        try checkOpen(.save)
         let milliseconds = Self.milliseconds(cutoff)
         let client = client
         // A retry after a lost connection finds fewer rows to delete; the count is of the last try.
@@ -411,7 +422,9 @@ public actor PostgresCallbackStore: CallbackStore {
             }
         }
         return (try? await configuration.retry.run(isTransient: Self.isTransient) {
-            try await client.query("SELECT 1").collect().count
+            try await Self.withOpenConnection(client) {
+                try await $0.query("SELECT 1", logger: Self.silent).collect().count
+            }
         }) != nil
     }
 
@@ -469,9 +482,13 @@ public actor PostgresCallbackStore: CallbackStore {
         }
     }
 
-    func checkOpen() throws {
+    /// Throws when the store can't take `operation` now: closed (by ``close()``), or not yet connected to its
+    /// database (a service that started while it was away), with why.
+    func checkOpen(_ operation: Operation = .read) throws {
         if isClosed { throw CallbackStoreError.closed() }
-        if !isMigrated { throw unavailability ?? CallbackStoreError.closed() }
+        guard !isMigrated else { return }
+        throw unavailability
+            ?? Self.fallback(operation, place: url.description, reason: Self.connectionLost(tries: ""))
     }
 
     /// Inserts a request, or returns the one this save already made on a connection that was lost
@@ -497,7 +514,7 @@ public actor PostgresCallbackStore: CallbackStore {
         // "sent" for a request that was not stored. PostgreSQL answers a COMMIT only once the commit is
         // durable, and a failure here is retried with the same save key, which finds a row that did commit.
         let statement = InsertRequestStatement(request: request, milliseconds: milliseconds, saveKey: saveKey)
-        let inserted = try await client.withTransaction(logger: silent) { connection -> CallbackRequest? in
+        let inserted = try await withOpenTransaction(client) { connection -> CallbackRequest? in
             var inserted: CallbackRequest?
             for try await row in try await connection.execute(statement, logger: silent) {
                 inserted = row

@@ -15,15 +15,24 @@ public struct RetryPolicy: Sendable, Hashable {
     public var firstDelay: Duration = .milliseconds(50)
     /// The longest pause between two tries.
     public var maximumDelay: Duration = .seconds(1)
+    /// The longest one try may take before it is given up and made again on another connection; nil: what is
+    /// left of the window. A try can hang for good when the pool hands out a connection PostgreSQL has just closed
+    /// (after `pg_terminate_backend` or a failover, PostgresNIO 1.33 writes the query to the closed channel and
+    /// never answers): without this, that one try took the whole window and the visitor heard "not saved".
+    public var attemptTimeout: Duration?
 
     /// The defaults: a 5 s window, pauses from 50 ms doubling up to 1 s.
     public init() {}
 
     /// A policy with the given window and pauses.
-    public init(window: Duration, firstDelay: Duration = .milliseconds(50), maximumDelay: Duration = .seconds(1)) {
+    public init(
+        window: Duration, firstDelay: Duration = .milliseconds(50), maximumDelay: Duration = .seconds(1),
+        attemptTimeout: Duration? = nil
+    ) {
         self.window = window
         self.firstDelay = firstDelay
         self.maximumDelay = maximumDelay
+        self.attemptTimeout = attemptTimeout
     }
 
     /// Runs `operation` until it succeeds, fails for a reason `isTransient` says is permanent, or
@@ -42,7 +51,8 @@ public struct RetryPolicy: Sendable, Hashable {
         while true {
             attempts += 1
             do {
-                return try await Self.withTimeout(deadline - clock.now, operation)
+                let left = deadline - clock.now
+                return try await Self.withTimeout(attemptTimeout.map { min($0, left) } ?? left, operation)
             } catch {
                 if !(error is AttemptTimedOut) { lastAnswer = error }
                 let remaining = deadline - clock.now

@@ -3,7 +3,32 @@ import Foundation
 /// Refuses sign-in for a while after repeated failures, for the account tried and for the address trying,
 /// so that guessing passwords takes years rather than hours: by default 5 failures in 15 minutes lock the
 /// account name and the address for 15 minutes. A success clears the account's and the address's count.
+///
+/// Each try is counted as a failure *before* its password is checked (``reserve(account:address:)``) and
+/// forgiven only when the password matched: tries sent in parallel can't all be checked before the first of
+/// them is counted. And only a few passwords are checked at once, overall and per address: a try past that is
+/// refused at once (``Reservation/busy``) instead of queueing bcrypt work that a staff member would wait behind.
 actor SignInThrottle {
+    /// What a try may do.
+    enum Reservation: Equatable {
+        /// Check the password, then call ``finish(_:matched:)`` with this ticket, whatever happens.
+        case granted(Ticket)
+        /// Refused: too many failures; sign-in is refused until this time.
+        case locked(until: Date)
+        /// Refused: as many passwords are being checked as the throttle allows; try again in a moment.
+        case busy
+    }
+
+    /// A try under way, counted as a failure until it is finished.
+    struct Ticket: Equatable {
+        fileprivate let account: String
+        fileprivate let address: String
+        fileprivate let at: Date
+        /// When the account or the address became locked by this try being counted, if it did: said to the
+        /// person (and logged) if the password then doesn't match.
+        let locks: Date?
+    }
+
     private struct Record {
         var failures: [Date] = []
         var lockedUntil: Date?
@@ -11,47 +36,77 @@ actor SignInThrottle {
 
     private let maximumFailures: Int
     private let window: TimeInterval
+    private let maximumChecks: Int
+    private let maximumChecksPerAddress: Int
     private let now: @Sendable () -> Date
     private var records: [String: Record] = [:]
+    private var checking = 0
+    private var checkingByAddress: [String: Int] = [:]
 
-    init(maximumFailures: Int, lockout: Duration, now: @escaping @Sendable () -> Date) {
+    init(
+        maximumFailures: Int, lockout: Duration, maximumChecks: Int = 2, maximumChecksPerAddress: Int = 1,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.maximumFailures = maximumFailures
         let (seconds, attoseconds) = lockout.components
         self.window = TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+        self.maximumChecks = max(1, maximumChecks)
+        self.maximumChecksPerAddress = max(1, maximumChecksPerAddress)
         self.now = now
     }
 
-    /// When sign-in is refused for `account` or from `address`, until when; nil when it may be tried.
-    func lockedUntil(account: String, address: String) -> Date? {
+    /// Whether a try for `account` from `address` may check its password now; a granted try is counted as a
+    /// failure at once.
+    func reserve(account: String, address: String) -> Reservation {
         let date = now()
-        let until = [Self.key(account: account), Self.key(address: address)].compactMap { records[$0]?.lockedUntil }
-            .filter { $0 > date }.max()
-        return until
-    }
-
-    /// Counts a failure for both; returns when they are locked until, if this failure locked them.
-    @discardableResult
-    func failed(account: String, address: String) -> Date? {
-        let date = now()
-        var locked: Date?
-        for key in [Self.key(account: account), Self.key(address: address)] {
+        let keys = [Self.key(account: account), Self.key(address: address)]
+        if let until = keys.compactMap({ records[$0]?.lockedUntil }).filter({ $0 > date }).max() {
+            return .locked(until: until)
+        }
+        guard checking < maximumChecks, checkingByAddress[address, default: 0] < maximumChecksPerAddress else {
+            return .busy
+        }
+        checking += 1
+        checkingByAddress[address, default: 0] += 1
+        var locks: Date?
+        for key in keys {
             var record = records[key] ?? Record()
             record.failures = record.failures.filter { date.timeIntervalSince($0) < window } + [date]
             if record.failures.count >= maximumFailures {
                 record.lockedUntil = date.addingTimeInterval(window)
-                record.failures = []
-                locked = record.lockedUntil
+                locks = record.lockedUntil
             }
             records[key] = record
         }
         if records.count > 10_000 { forgetOld(before: date) }
-        return locked
+        return .granted(Ticket(account: account, address: address, at: date, locks: locks))
     }
 
-    /// Clears the counts after a successful sign-in.
-    func succeeded(account: String, address: String) {
-        records[Self.key(account: account)] = nil
-        records[Self.key(address: address)] = nil
+    /// Ends a try: a matched password clears the account's and the address's counts and locks; an unmatched one
+    /// stays counted. `matched` nil: the password could not be checked (the try is not counted either way).
+    func finish(_ ticket: Ticket, matched: Bool?) {
+        checking -= 1
+        let left = checkingByAddress[ticket.address, default: 1] - 1
+        checkingByAddress[ticket.address] = left > 0 ? left : nil
+        switch matched {
+        case true?:
+            records[Self.key(account: ticket.account)] = nil
+            records[Self.key(address: ticket.address)] = nil
+        case false?:
+            break
+        case nil:
+            forgive(ticket)
+        }
+    }
+
+    /// Takes back the failure a try was counted as, and the lock it set.
+    private func forgive(_ ticket: Ticket) {
+        for key in [Self.key(account: ticket.account), Self.key(address: ticket.address)] {
+            guard var record = records[key] else { continue }
+            if let index = record.failures.lastIndex(of: ticket.at) { record.failures.remove(at: index) }
+            if let locks = ticket.locks, record.lockedUntil == locks { record.lockedUntil = nil }
+            records[key] = record
+        }
     }
 
     private func forgetOld(before date: Date) {

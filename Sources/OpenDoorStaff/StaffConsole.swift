@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdCore
 import Logging
 import NIOCore
 import OpenDoorKit
+import OpenDoorServer
 import ServiceLifecycle
 import Synchronization
 
@@ -73,11 +75,30 @@ public struct StaffConsole: Sendable {
         let sessions = MemoryPersistDriver()
         return Application(
             router: makeRouter(sessions: sessions),
+            server: .http1(configuration: connectionConfiguration()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [sessions],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
+    }
+
+    /// How each connection is held to ``StaffConfiguration``'s limits: counted against the connection cap (a
+    /// trusted proxy against the total only), timed at each step of a request, its headers bounded.
+    func connectionConfiguration() -> HTTP1Channel.Configuration {
+        let proxies = configuration.trustedProxies
+        let cap = ConnectionCap(
+            limits: configuration.connectionLimits, name: "staff console", logger: logger,
+            isExempt: { proxies.contains($0) })
+        let timeouts = StaffRequestTimer.Timeouts(
+            header: configuration.headerTimeout, body: configuration.bodyTimeout,
+            response: configuration.responseTimeout)
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionCapHandler(cap: cap), StaffRequestTimer(timeouts: timeouts)],
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: configuration.maximumHeaderBytes,
+                maxHeaderListSize: configuration.maximumHeaderBytes,
+                maxHeaderFieldCount: configuration.maximumHeaderFields))
     }
 
     /// The application as a service for a `ServiceGroup` (which handles signals and shutdown).

@@ -31,6 +31,9 @@ struct StaffRequestContext: SessionRequestContext, RequestContext {
         peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
+    /// The largest body Hummingbird collects for a route (2 MB by default): no page takes more than a form.
+    var maxUploadSize: Int { FormFields.maximumBytes }
+
     /// The signed-in account, if any.
     var account: String? { sessions.session?.account }
 }

@@ -23,6 +23,8 @@ struct StaffRoutes: Sendable {
         self.console = console
         throttle = SignInThrottle(
             maximumFailures: console.configuration.maximumFailures, lockout: console.configuration.lockout,
+            maximumChecks: console.configuration.maximumConcurrentSignIns,
+            maximumChecksPerAddress: console.configuration.maximumConcurrentSignInsPerAddress,
             now: console.configuration.now)
     }
 
@@ -137,29 +139,48 @@ struct StaffRoutes: Sendable {
         let password = form["password"] ?? ""
         let address = console.configuration.trustedProxies.clientAddress(
             peer: context.peerAddress, forwardedFor: request.headers[values: .init(Self.forwardedFor)!])
-        if let until = await throttle.lockedUntil(account: account, address: address) {
+        let ticket: SignInThrottle.Ticket
+        switch await throttle.reserve(account: account, address: address) {
+        case .locked(let until):
             logger.notice(
                 "Sign-in refused while locked", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
             return signInPage(request, context: context, notice: lockedNotice(until), status: .tooManyRequests)
+        case .busy:
+            logger.notice(
+                "Sign-in refused: passwords already being checked",
+                metadata: ["account": "\(safeName(account))", "address": "\(address)"])
+            var response = signInPage(
+                request, context: context,
+                notice: "Many sign-ins are being checked right now. Please try again in a moment.",
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = "1"
+            return response
+        case .granted(let granted):
+            ticket = granted
         }
-        let accounts: StaffAccounts
+        let verified: Bool
         do {
-            accounts = try StaffAccounts.load(directory: console.dataDirectory)
-        } catch {
+            let accounts = try StaffAccounts.load(directory: console.dataDirectory)
+            verified = try await NIOThreadPool.singleton.runIfActive {
+                accounts.verify(name: account, password: password)
+            }
+        } catch let error as StaffAccountsError {
+            await throttle.finish(ticket, matched: nil)
             logger.error("Sign-in is off: the staff password file can't be used", metadata: ["reason": "\(error)"])
             return signInPage(
                 request, context: context,
                 notice: "Sign-in is not available: the password file on the server can't be used. "
                     + "The server's log says what to do.",
                 status: .serviceUnavailable)
+        } catch {
+            // Counted: a try that ends without an answer gives a guesser nothing back.
+            await throttle.finish(ticket, matched: false)
+            throw error
         }
-        let verified = try await NIOThreadPool.singleton.runIfActive {
-            accounts.verify(name: account, password: password)
-        }
+        await throttle.finish(ticket, matched: verified)
         guard verified else {
-            let locked = await throttle.failed(account: account, address: address)
             logger.notice("Sign-in failed", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
-            if let locked {
+            if let locked = ticket.locks {
                 // A warning, once per lockout: a staff member who can't sign in, or someone guessing, is for whoever
                 // runs OpenDoor to see without reading every notice.
                 logger.warning(
@@ -174,7 +195,6 @@ struct StaffRoutes: Sendable {
                 request, context: context, notice: "That name and password don't match. Please try again.",
                 status: .unauthorized)
         }
-        await throttle.succeeded(account: account, address: address)
         // A new session (new id, new token) at sign-in, so an id given out before it is worth nothing after.
         context.sessions.createSession(StaffSession(account: account, formToken: StaffSession.newToken()))
         logger.info("Signed in", metadata: ["account": "\(account)"])

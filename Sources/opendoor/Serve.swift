@@ -130,6 +130,7 @@ extension OpenDoor {
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.serve", defaultLevel: .info)
             logger.info("opendoor starting", metadata: ["version": "\(OpenDoor.version)"])
+            checkFileLimit(logger: logger)
             let metrics = MetricsRegistry()
             metrics.bootstrap()
             let assistant = try options.loadAssistant()
@@ -175,6 +176,24 @@ extension OpenDoor {
                 throw ExitCode(1)
             }
             try? await console?.store.close()
+        }
+
+        /// Raises the limit on open files to what the system allows, and warns when even that is short of every
+        /// connection this server may hold (visitors, the console's and the metrics' caps) with room for the rest.
+        private func checkFileLimit(logger: Logger) {
+            guard let limit = FileDescriptorLimit.raiseToHard() else { return }
+            let staff = staffPort == nil ? 0 : StaffConfiguration().connectionLimits.total
+            let metrics = metricsPort == nil ? 0 : MetricsEndpoint.connectionLimits.total
+            // The store (a few files, or PostgreSQL's pool of 8), the knowledge, the event loops, the log.
+            let needed = maxConnections + staff + metrics + 64
+            logger.debug("open file limit", metadata: ["limit": "\(limit)", "needed": "\(needed)"])
+            if limit < needed {
+                logger.warning(
+                    "The open file limit is lower than this server may need: at the limit, new connections wait",
+                    metadata: [
+                        "limit": "\(limit)", "needed": "\(needed)", "fix": "raise LimitNOFILE (systemd) or ulimit -n",
+                    ])
+            }
         }
 
         /// The staff console of `--staff-port`, showing this process's metrics at /metrics; nil without the option.

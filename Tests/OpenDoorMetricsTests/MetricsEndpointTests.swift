@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenDoorMetrics
+import OpenDoorServer
 import OpenDoorTestSupport
 import ServiceLifecycle
 import Testing
@@ -22,7 +23,9 @@ struct MetricsEndpointTests {
     @Test("GET /metrics answers the registry's text; other paths and methods are refused")
     func scrape() async throws {
         let registry = TextFormatTests.recordedRegistry()
-        let endpoint = try await MetricsEndpoint.bind(port: 0, render: registry.render, logger: quietLogger)
+        // A lifetime a starved test run can't outlast (the default, 30 s, it did).
+        let endpoint = try await MetricsEndpoint.bind(
+            port: 0, render: registry.render, logger: quietLogger, connectionLifetime: .seconds(600))
         #expect(endpoint.port > 0)
         let group = ServiceGroup(services: [endpoint], logger: quietLogger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -39,6 +42,36 @@ struct MetricsEndpointTests {
                 "POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", port: endpoint.port)
             #expect(posted.head.first == "HTTP/1.1 405 Method Not Allowed", "\(posted.head)")
 
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test("one client can't hold the endpoint: connections past the cap are closed at once, and each has a lifetime")
+    func boundedConnections() async throws {
+        let registry = TextFormatTests.recordedRegistry()
+        let logs = LogRecorder()
+        // A lifetime no test run reaches, so that the four let in stay while the others come.
+        let capped = try await MetricsEndpoint.bind(
+            port: 0, render: registry.render, logger: logs.logger(),
+            connectionLimits: ConnectionCap.Limits(total: 16, perAddress: 4), connectionLifetime: .seconds(600))
+        // A lifetime of a second, for a scraper that trickles its request.
+        let brief = try await MetricsEndpoint.bind(
+            port: 0, render: registry.render, logger: quietLogger, connectionLifetime: .seconds(1))
+        let group = ServiceGroup(services: [capped, brief], logger: quietLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            // Eight idle connections from one address: four are let in, the others are closed at once. Before, all
+            // eight stayed open for good.
+            var idle: [TestClient] = []
+            for _ in 0..<8 { idle.append(try await TestClient.connect(port: capped.port)) }
+            let refused = await logs.line(containing: "connections refused: too many open")
+            #expect(refused.contains("metrics") && refused.contains("127.0.0.1"), "\(refused)")
+            for client in idle { await client.close() }
+
+            let trickle = try await TestClient.connect(port: brief.port)
+            try await trickle.send("GET /metrics HTTP/1.1\r\nHost: local")
+            #expect(try await trickle.readToEnd() == "", "closed unanswered at the end of its lifetime")
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -17,7 +17,6 @@ struct CommitProofTests {
     func acknowledgedMeansStored() async throws {
         try await withTestDatabase { url in
             let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
-            let database = String(url[url.index(after: url.lastIndex(of: "/")!)...])
             let (finished, finish) = AsyncStream.makeStream(of: Void.self)
             let workers = 3
             let savesEach = 10
@@ -31,13 +30,7 @@ struct CommitProofTests {
                 for await _ in finished {
                     ended += 1
                     guard ended % savesPerKill == 0 else { continue }
-                    try? await adminQuery(
-                        url,
-                        """
-                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                        WHERE datname = '\(database)' AND pid <> pg_backend_pid()
-                        """
-                    )
+                    try? await terminateConnections(url)
                 }
                 return ended
             }

@@ -166,14 +166,7 @@ struct PostgresCallbackStoreTests {
         try await withTestDatabase { url in
             let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
             _ = try await store.save(Self.draft, channel: .web)
-            let database = String(url[url.index(after: url.lastIndex(of: "/")!)...])
-            try await adminQuery(
-                url,
-                """
-                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE datname = '\(database)' AND pid <> pg_backend_pid()
-                """
-            )
+            try await terminateConnections(url)
             let saved = try await store.save(Self.draft, channel: .socket)
             let listed = try await store.list(status: nil)
             #expect(listed.count == 2)

@@ -103,6 +103,19 @@ func adminQuery(_ url: String, _ sql: String) async throws {
     }
 }
 
+/// Ends every connection to the database at `url` but the one asking, as `pg_terminate_backend` does for an
+/// administrator or a failover tool.
+func terminateConnections(_ url: String) async throws {
+    let database = String(url[url.index(after: url.lastIndex(of: "/")!)...])
+    try await adminQuery(
+        url,
+        """
+        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = '\(database)' AND pid <> pg_backend_pid()
+        """
+    )
+}
+
 /// Runs `body` with a connection of its own to the database at `url`.
 func withConnection<Value>(_ url: String, _ body: (PostgresConnection) async throws -> Value) async throws -> Value {
     let parsed = try PostgresStoreURL(url)

@@ -30,15 +30,25 @@ final class OpenDoorProcess: @unchecked Sendable {
     /// Starts `opendoor ARGUMENTS… --knowledge <repo>/Knowledge` (the knowledge option is added for
     /// commands that take it).
     /// `directory` is the working folder (the repository's root by default); `$OPENDOOR_DATA` is
-    /// removed from the environment, so only `--data` chooses the store.
-    init(_ arguments: [String], knowledge: Bool = true, directory: URL? = nil, timeout: TimeInterval = 120) throws {
+    /// removed from the environment, so only `--data` chooses the store. `fileLimit` runs it with that many file
+    /// descriptors at most (`ulimit -n`, soft and hard).
+    init(
+        _ arguments: [String], knowledge: Bool = true, directory: URL? = nil, timeout: TimeInterval = 120,
+        fileLimit: Int? = nil
+    ) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw Failure("build first: swift build")
         }
-        process.executableURL = Self.binary
+        let arguments = arguments + (knowledge ? ["--knowledge", Self.knowledge.path] : [])
+        if let fileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory ?? Self.root
         process.environment = ProcessInfo.processInfo.environment.filter { !["OPENDOOR_DATA", "OPENDOOR_KNOWLEDGE"].contains($0.key) }
-        process.arguments = arguments + (knowledge ? ["--knowledge", Self.knowledge.path] : [])
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
