@@ -76,16 +76,20 @@ struct KnowledgeLoader {
                 dialogueFile = file
             }
         }
-        // Checking the intents and walking dialogue.yaml don't depend on each other either.
-        // Normalizing every example for the duplicate check is most of the checking: it is spread over the
-        // cores here, before, since work nested inside `concurrently` runs on one core.
-        let keys = intents.flatMap(\.examples).concurrentMap(TextNormalizer.normalize)
+        // Checking the intents (with reading the saved weights) and walking dialogue.yaml don't depend on each
+        // other either, and take about as long: the walk is the longer (its texts' checks), the check is mostly
+        // normalizing every example for the duplicate check. Normalizing before, on both cores, left one core idle
+        // through the weights and most of the walk.
         let (allIntents, parsedDialogue, incomplete) = (intents, dialogueFile, intentsIncomplete)
-        let (checked, (dialogue, dialogueDiagnostics)) = concurrently {
+        let ((checked, storedWeights, weightsDiagnostics), (dialogue, dialogueDiagnostics)) = concurrently {
             var loader = KnowledgeLoader(directory: directory)
             loader.intentsIncomplete = incomplete
+            let keys = allIntents.flatMap(\.examples).map(TextNormalizer.normalize)
             loader.checkIntents(allIntents, normalizedExamples: keys)
-            return loader.diagnostics
+            let checked = loader.diagnostics
+            loader.diagnostics = []
+            let weights = loader.loadStoredWeights()
+            return (checked, weights, loader.diagnostics)
         } and: {
             var loader = KnowledgeLoader(directory: directory)
             loader.centerFailed = centerFailed
@@ -93,8 +97,7 @@ struct KnowledgeLoader {
             let dialogue = parsedDialogue.flatMap { loader.loadDialogue($0, center: center, intents: allIntents) }
             return (dialogue, loader.diagnostics)
         }
-        diagnostics += checked + dialogueDiagnostics
-        let storedWeights = loadStoredWeights()
+        diagnostics += checked + dialogueDiagnostics + weightsDiagnostics
 
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw KnowledgeError(diagnostics: diagnostics)
