@@ -47,8 +47,10 @@ public struct ResultDigest: Sendable {
     /// The messages of a tab-separated evaluation file (the text after the last tab), with their line numbers;
     /// blank lines and `#` comments are skipped.
     public static func messages(ofFile text: String) -> [(line: Int, text: String)] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { offset, raw in
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        // Split on the byte: as characters, a CR LF is one character, not a line break.
+        text.utf8.split(separator: 10, omittingEmptySubsequences: false).enumerated().compactMap { offset, bytes in
+            let raw = Substring(bytes)
+            let line = raw.utf8.last == 13 ? raw.dropLast() : raw
             guard !line.allSatisfy(\.isWhitespace), !line.hasPrefix("#"), let tab = line.lastIndex(of: "\t") else {
                 return nil
             }
