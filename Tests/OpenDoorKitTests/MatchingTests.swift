@@ -44,6 +44,29 @@ struct TextTests {
         #expect(analysis.corrections.first?.corrected == corrected, "\(analysis)")
     }
 
+    @Test(
+        "Typos still correct while common English words are read as written",
+        arguments: [("relasped", "relapsed"), ("progam", "program"), ("counsler", "counselor")])
+    func typosBesideCommonWords(_ typed: String, _ corrected: String) {
+        #expect(Fixtures.knowledge.commonWords.contains("woke"))
+        let analysis = Fixtures.matcher.analyze("i woke up and \(typed)")
+        #expect(analysis.words.contains("woke"), "\(analysis)")
+        #expect(analysis.corrections.map(\.corrected) == [corrected], "\(analysis)")
+        // "programm" is a word of the knowledge itself (an example written with typos), so it is read as written,
+        // as it was before common words were kept.
+        #expect(Fixtures.matcher.analyze("programm").words == ["programm"])
+    }
+
+    @Test("A common English word the knowledge doesn't use is not a typo of one it does")
+    func commonWordsStay() {
+        let words = ["woke", "joke", "relapsed"]
+        let plain = Analyzer(vocabulary: Vocabulary(), corpus: ["joke", "relapsed"])
+        #expect(plain.analyze("woke").corrections.map(\.corrected) == ["joke"])
+        let guarded = Analyzer(vocabulary: Vocabulary(), corpus: ["joke", "relapsed"], commonWords: Set(words))
+        #expect(guarded.analyze("woke").corrections.isEmpty)
+        #expect(guarded.analyze("relasped").corrections.map(\.corrected) == ["relapsed"])
+    }
+
     @Test("Known words, short words and numbers are left alone")
     func noCorrection() {
         let corrector = SpellingCorrector(vocabulary: ["relapsed": 3, "group": 2])
@@ -65,6 +88,19 @@ struct TextTests {
 
 @Suite("Matching decisions")
 struct MatcherTests {
+    @Test("The answer threshold falls with a message's length, from 20 words to 30, and no further")
+    func longMessageThreshold() {
+        let matcher = Fixtures.matcher
+        let configuration = matcher.configuration
+        #expect(matcher.answerThreshold(words: 3) == configuration.answerThreshold)
+        #expect(matcher.answerThreshold(words: 20) == configuration.answerThreshold)
+        #expect(matcher.answerThreshold(words: 30) == configuration.longAnswerThreshold)
+        #expect(matcher.answerThreshold(words: 300) == configuration.longAnswerThreshold)
+        let middle = matcher.answerThreshold(words: 25)
+        #expect(middle < configuration.answerThreshold && middle > configuration.longAnswerThreshold)
+        #expect(abs(middle - (configuration.answerThreshold + configuration.longAnswerThreshold) / 2) < 1e-9)
+    }
+
     @Test(
         "Visitors' phrasing reaches the right answer",
         arguments: [

@@ -77,6 +77,28 @@ struct StepAnswerTests {
         #expect(TimeAnswer("purple", options: options) == nil)
     }
 
+    @Test(
+        "A number said in words is read: “oh” and “o” are zero after the first digit, “double” and “triple” repeat (QA17 V1)",
+        arguments: [
+            ("my number is four seven oh, five five five, zero one nine eight", "4705550198"),
+            ("four oh four five double five zero one two three", "4045550123"),
+            ("seven seven o triple five zero one four two", "7705550142"),
+            ("oh its four seven zero five five five zero one two three", "4705550123"),
+            ("four seven oh", nil),
+        ] as [(String, String?)])
+    func spelledDigits(_ message: String, _ expected: String?) {
+        #expect(Self.answers.spelledDigits(in: message) == expected, "“\(message)”")
+    }
+
+    @Test("A part of the day ruled out, and none named, is any other time, kept as said (QA17 V21)")
+    func partRuledOut() throws {
+        let options = ["Morning", "Afternoon", "Evening", "Any time"]
+        let notMornings = try #require(TimeAnswer("not mornings", options: options, words: Self.answers))
+        #expect(notMornings.time == .any && notMornings.said == "not mornings")
+        // "afternoons only not mornings" names the afternoon.
+        #expect(TimeAnswer("afternoons only not mornings", options: options, words: Self.answers)?.time == .afternoon)
+    }
+
     @Test("A number picks an option, or is out of range")
     func numbers() {
         #expect(OptionChoice("2", options: ["a", "b"]) == .picked("b"))

@@ -140,12 +140,16 @@ struct VisitorRoundFourteenTests {
 
     @Test("QA14 18: a yes at the phone step is not a try; the second try gives the example and the way out")
     func phoneStepPatience() {
-        let (_, replies) = Self.replies(["can someone call me", "yes", "Sam", "555-0123", "evening", "yes"])
+        // (A best time typed there, like "evening", is kept, not a try: QA17 V1.)
+        let (_, replies) = Self.replies([
+            "can someone call me", "yes", "Sam", "555-0123", "not sure of the last digits", "yes",
+        ])
         #expect(replies[3].text == Self.dialogue[.phoneInvalid])
         #expect(replies[4].text == Self.dialogue[.phoneInvalidAgain])
         #expect(replies[5].state == .callbackPhone)
         let draft = Self.draft(after: [
-            "can someone call me", "yes", "Sam", "555-0123", "evening", "yes", "470 555 0123", "morning", "no",
+            "can someone call me", "yes", "Sam", "555-0123", "not sure of the last digits", "yes", "470 555 0123",
+            "morning", "no",
         ])
         #expect(draft?.name == "Sam")
         #expect(draft?.phone.e164 == "+14705550123")

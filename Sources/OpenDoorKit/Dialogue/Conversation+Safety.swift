@@ -28,6 +28,7 @@ extension Conversation {
             return droppedNote(reply, dropped: dropped)
         }
         if let finding {
+            if !dropped, let reply = callAfterDanger(message, finding: finding, told: told) { return reply }
             return droppedNote(inSpanishToo(worryingReply(finding, message: message), message: message), dropped: dropped)
         }
         guard !message.isEmpty else { return nil }
@@ -158,7 +159,10 @@ extension Conversation {
         logger.notice(
             "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
-        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text)
+        // "he checks my phone, can someone call me? no voicemail": the request waits for the answer about safety,
+        // and goes on (with no voicemail) once the visitor says they are safe.
+        let call = !state.isCollectingCallback && offersCall && asksForCall(message) ? message : nil
+        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text, deferred: call)
         situation = CrisisSituation(
             category: finding.category, someoneElse: someoneElsesCrisis(message, category: finding.category))
         return remember(
@@ -290,6 +294,36 @@ extension Conversation {
         return remember(reply)
     }
 
+    /// A call asked for after a danger reply, on a line the crisis check finds worrying only because of the danger
+    /// already told ("can someone call me but not leave a message, he checks my phone"): the request is heard, with
+    /// no voicemail, and 911 said once, briefly; never the same crisis reply again. Mid-form, the voicemail wish is
+    /// kept and the step reads the line. Nil for anything else (a new or a worse danger gets the crisis reply).
+    private mutating func callAfterDanger(_ message: String, finding: CrisisAssessment, told: CrisisSituation?) -> Reply? {
+        guard finding.category == .danger, finding.level != .crisis,
+            (told?.category ?? pendingCheckIn?.category ?? afterCrisis?.category) == .danger
+        else { return nil }
+        let watched = answers.contains(message, .phoneWatched)
+        if state.isCollectingCallback {
+            guard watched || answers.read(message, among: [.noVoicemail]) != nil else { return nil }
+            // "no voicemail, he checks my phone" at any step: no voicemail, said so, and the step again (the summary
+            // shows it).
+            voicemail = .noVoicemail
+            pendingCheckIn = nil
+            afterCrisis = nil
+            if state == .callbackVoicemail { return remember(advance(to: .callbackConfirm)) }
+            var step = stepReply(resumePrompt)
+            if state != .callbackConfirm { step.text = dialogue[.noVoicemailKept] + " " + step.text }
+            return remember(step)
+        }
+        guard asksForCall(message) || Self.clauses(of: message).contains(where: asksForCall) else { return nil }
+        pendingCheckIn = nil
+        afterCrisis = nil
+        logger.notice("call asked for after a danger reply")
+        let reply = beginCallback(
+            phone: PhoneNumber.find(in: message), confidence: 1, request: message, after: dialogue[.dangerCallNote])
+        return remember(reply)
+    }
+
     // MARK: - The message after a crisis reply
 
     /// The message right after a crisis reply, when the crisis check finds nothing in it on its own: something
@@ -335,7 +369,7 @@ extension Conversation {
         if asksForCall(message) { return nil }
         if short, answers.read(message, among: [.checkYes]) == .checkYes {
             // "yes" to a crisis reply: yes I want to, or yes call me? Asked safely, with the call offered again.
-            return afterCrisisYes()
+            return afterCrisisYes(context.category)
         }
         // A question: answered, then the safety question once. Anything else ("nvm", "whatever", "ok", "bye", anger,
         // a form answer): never the cold fallback, but the safety question with 988 and 911; a form answer is kept.
@@ -382,8 +416,9 @@ extension Conversation {
     }
 
     /// A bare "yes" right after a crisis reply: are you safe right now, and the call offered again if it may be.
-    private mutating func afterCrisisYes() -> Reply {
-        var reply = checkIn(lead: .afterCrisisYes)
+    /// After a danger reply it asks about danger, not about thoughts of ending one's life.
+    private mutating func afterCrisisYes(_ category: CrisisCategory) -> Reply {
+        var reply = checkIn(lead: category == .danger ? .afterCrisisYesDanger : .afterCrisisYes)
         if offersCall, callbacksAvailable, let handoff = responder.handoffIntent {
             reply.text += "\n\n" + dialogue[.afterCrisisCallOffer]
             reply.options = [handoff.label]
@@ -565,6 +600,26 @@ extension Conversation {
         }
         // After the first question, only a question the knowledge clearly answers moves on.
         if reading == .unclear, movesOn(message) { return nil }
+        var clear: Reply?
+        if reading == .unclear, !state.isCollectingCallback {
+            for clause in Self.clauses(of: message) {
+                clear = clearAnswer(to: clause)
+                if clear != nil { break }
+            }
+        }
+        if let answer = clear {
+            // "stop asking me that. i just want to know if i can come back": the question is answered, then the
+            // question about safety once, briefly, with 988; once asked again already, 988 and no more asking.
+            if pending.askedAgain {
+                var reply = answer.before(backFromCheckIn("", lead: dialogue[.checkInRelease]))
+                reply.crisis = true
+                return remember(reply)
+            }
+            pendingCheckIn = PendingCheckIn(
+                category: pending.category, worrying: .no, question: dialogue[.afterCrisisQuestion],
+                deferred: pending.deferred, askedAgain: true)
+            return remember(answer.before(askAgain(again, lead: nil, text: dialogue[.afterCrisisQuestion])))
+        }
         switch reading {
         case .worrying:
             let rule = SafetyRuleID(rawValue: "check_in/answered_\(pending.worrying)")

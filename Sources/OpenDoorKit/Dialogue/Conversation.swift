@@ -74,6 +74,9 @@ public struct Conversation: Sendable {
     private var consentDeclined = false
     /// The name was skipped or refused: the phone question says that's fine first.
     private var nameSkipped = false
+    /// A request set aside because its number couldn't be read: nothing sent, what was typed kept in memory, so a
+    /// number typed later goes on with it and a "yes send it" hears that nothing was sent.
+    private var parked: DiscardedRequest?
 
     init(assistant: Assistant, channel: CallbackChannel, logger: Logger) {
         self.assistant = assistant
@@ -143,6 +146,7 @@ public struct Conversation: Sendable {
             if let undo, answers.contains(text, .undo), !looksLikeQuestion(text) {
                 return .reply(remember(restore(undo)))
             }
+            if let answer = parkedReply(text, offered: offered) { return .reply(remember(answer)) }
             if offered, let answer = offerAnswer(text, asked: asked) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             if answers.isMostly(text, .spanish) {
@@ -251,7 +255,11 @@ public struct Conversation: Sendable {
         return reply
     }
 
-    private mutating func beginCallback(phone early: PhoneNumber?, confidence: Double, request: String? = nil) -> Reply {
+    /// Starts a callback request: the consent question, with what the request said kept ("evenings only", "no
+    /// voicemail"); `after` goes after the word of what was kept and before the question.
+    mutating func beginCallback(
+        phone early: PhoneNumber?, confidence: Double, request: String? = nil, after: String? = nil
+    ) -> Reply {
         offeredCallback = true
         if let sentReference {
             // One request per conversation: the one sent stands (staff would otherwise call twice); a change goes
@@ -260,22 +268,65 @@ public struct Conversation: Sendable {
             return Reply(text: text, intent: .callback, source: dialogue.heading, confidence: confidence, state: state)
         }
         guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
+        if let request, asksCallForSomeoneElse(request) {
+            // "can someone call her instead of me? her number is…": the form is for the visitor's own call; no request
+            // in someone else's name, and her number is not kept.
+            discardDraft()
+            state = .callbackConsent
+            return stepReply(.callForSomeoneElse, confidence: confidence)
+        }
+        if let parked {
+            // The request set aside when its number couldn't be read goes on: what was typed is back.
+            self.parked = nil
+            name = parked.name
+            nameGiven = parked.nameGiven
+            bestTime = parked.bestTime
+            voicemail = parked.voicemail
+            if let early {
+                phone = early
+                return advance(to: nextStep())
+            }
+            state = .callbackPhone
+            return stepReply(.askPhone, confidence: confidence)
+        }
         if let early { phone = early }
-        // "can someone call me, evenings only": the time said with the request is kept.
-        if let request, let time = details(in: request, plainNamesOnly: true).time { bestTime = time }
+        var notes: [String] = []
+        if let request {
+            // "can someone call me, evenings only", "call me but no voicemail, he checks my phone": what was said with
+            // the request is kept.
+            let found = details(in: request, plainNamesOnly: true)
+            if let time = found.time { bestTime = time }
+            if let choice = found.voicemail ?? (answers.contains(request, .phoneWatched) ? .noVoicemail : nil) {
+                voicemail = choice
+                notes.append(dialogue[choice == .discreet ? .discreetKept : .noVoicemailKept])
+            }
+            if answers.contains(request, .textRequest) { notes.insert(dialogue[.textNotCall], at: 0) }
+        }
+        if let after { notes.append(after) }
         if consentDeclined {
             // "maybe later", then "actually yes now": the consent question was read already; on to the name.
             consentDeclined = false
             state = .callbackName
-            return stepReply(.askName, confidence: confidence)
+            var reply = stepReply(.askName, confidence: confidence)
+            if !notes.isEmpty { reply.text = notes.joined(separator: " ") + " " + reply.text }
+            return reply
         }
         state = .callbackConsent
         var reply = stepReply(.callbackConsent, confidence: confidence)
         if let request, answers.contains(request, .human) {
             // "i want to talk to a human": the center's number first, then the offer of a call.
-            reply.text = dialogue[.humanNumber] + " " + reply.text
+            notes.insert(dialogue[.humanNumber], at: 0)
         }
+        if !notes.isEmpty { reply.text = notes.joined(separator: " ") + " " + reply.text }
         return reply
+    }
+
+    /// Whether a request for a call asks for it for someone else ("can someone call her instead of me", "her number
+    /// is 470…"), not for the visitor ("call me, dont call him" is the visitor's own).
+    func asksCallForSomeoneElse(_ request: String) -> Bool {
+        guard answers.contains(request, .callForOther) else { return false }
+        let words = " " + TextNormalizer.words(request).joined(separator: " ") + " "
+        return words.contains(" instead of me ") || !(words.contains(" call me ") || words.contains(" me a call "))
     }
 
     // MARK: - Callback steps
@@ -295,7 +346,7 @@ public struct Conversation: Sendable {
         if looksLikeQuestion(text), lead + 1 < words.count,
             answers.read(words[lead...].joined(separator: " "), among: [.no, .yes]) == nil
         {
-            return questionOrRepeat(text, prompt: .callbackConsent)
+            return consentSetAside(text)
         }
         switch reading {
         case .yes:
@@ -322,11 +373,13 @@ public struct Conversation: Sendable {
                 state = .callbackName
                 return stepReply(.askName)
             }
-            return questionOrRepeat(text, prompt: .callbackConsent)
+            return consentSetAside(text)
         }
     }
 
     mutating func nameReply(_ text: String) -> Reply {
+        // "no voicemail please" at the name step is the voicemail answer, kept; never a skipped name.
+        if voicemailChoice(in: text) != nil, let other = otherDetailReply(text) { return other }
         // "im not giving my name" is a skip, not a question about privacy.
         let refused = answers.refusesName(text)
         // "Will" on its own is a name, not a question.
@@ -395,6 +448,13 @@ public struct Conversation: Sendable {
             phone = number
             return advance(to: nextStep())
         }
+        // "not now actually": respected, never read as a wrong number.
+        if declinesNow(text) {
+            discardDraft(keepingForUndo: true)
+            state = .open
+            return ownReply(.cancelled, options: [])
+        }
+        if let other = otherDetailReply(text) { return other }
         // "you people are useless" is not a try at a number.
         if looksLikeQuestion(text) || answers.contains(text, .hostile) {
             return questionOrRepeat(text, prompt: .askPhone)
@@ -407,6 +467,10 @@ public struct Conversation: Sendable {
         }
         failedPhoneAttempts += 1
         if failedPhoneAttempts >= Self.phoneAttempts {
+            // Nothing sent, and said so; what was typed is set aside, not thrown away: a number typed later goes on
+            // with it, and a "yes send it" hears that nothing was sent.
+            parked = DiscardedRequest(
+                name: name, nameGiven: nameGiven, phone: nil, bestTime: bestTime, voicemail: voicemail, state: state)
             discardDraft()
             state = .open
             return ownReply(.phoneGiveUp, options: [])
@@ -414,8 +478,98 @@ public struct Conversation: Sendable {
         return stepReply(failedPhoneAttempts > 1 ? .phoneInvalidAgain : .phoneInvalid)
     }
 
+    /// A phone number in a message, typed in digits or spelled out in words ("four seven oh, five five five…").
+    func spokenOrTypedNumber(in text: String) -> PhoneNumber? {
+        PhoneNumber.find(in: text) ?? answers.spelledDigits(in: text).flatMap(PhoneNumber.parse)
+    }
+
+    /// In the open conversation after a request was set aside for an unreadable number: a number goes on with the
+    /// request; "yes send it" hears that nothing was sent. Nil for anything else.
+    private mutating func parkedReply(_ text: String, offered: Bool) -> Reply? {
+        guard parked != nil else { return nil }
+        if let number = spokenOrTypedNumber(in: text) { return beginCallback(phone: number, confidence: 1) }
+        // A yes to an offer of a call made since goes on with the request, as any yes to it.
+        guard !offered else { return nil }
+        let words = TextNormalizer.words(text)
+        let yes = words.count <= 5 && answers.read(text, among: [.yes, .no]) == .yes
+        guard !looksLikeQuestion(text), answers.contains(text, .send) || yes else { return nil }
+        return ownReply(.nothingSent, options: [])
+    }
+
+    /// Whether a line at a callback step says "not now" ("not now actually", "no thanks"): the request is dropped,
+    /// never read as a wrong number or a name.
+    private func declinesNow(_ text: String) -> Bool {
+        guard TextNormalizer.words(text).count >= 2, answers.kinds(in: text, of: [.decline, .filler, .no]) != nil
+        else { return false }
+        return answers.read(text, among: [.no, .yes]) == .no
+    }
+
+    /// A detail for another step typed at this one: "no voicemail please" at the name step, "after 5 on weekdays"
+    /// at the phone step, a new number at the time or voicemail step, "can they call my cell instead". It is kept
+    /// (said so) and the step asked again, or the step's own answer in the same line read. Nil when there is none.
+    private mutating func otherDetailReply(_ text: String) -> Reply? {
+        var note: DialogueKey?
+        var rest = text
+        if state != .callbackVoicemail, let choice = voicemailChoice(in: text) {
+            voicemail = choice
+            note = choice == .discreet ? .discreetKept : .noVoicemailKept
+            rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: text))
+        } else if state == .callbackTime
+            || (state == .callbackVoicemail && answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) == nil)
+        {
+            if let number = PhoneNumber.find(in: text) {
+                phone = number
+                note = .detailChanged
+                rest = ""
+            } else if answers.contains(text, .phoneField),
+                !Set(TextNormalizer.words(text)).isDisjoint(with: ["instead", "different", "another", "other", "new", "switch", "change"])
+            {
+                // "actually can they call my cell instead": the number is asked again, then the form goes on.
+                return editStep(.callbackPhone)
+            }
+        } else if state == .callbackPhone, TimeAnswer.timePart(of: text, words: answers) != nil,
+            text.filter(\.isNumber).count < 7, !answers.contains(text, .programWords), let time = readTime(text)
+        {
+            bestTime = time
+            note = .detailKept
+            rest = ""
+        }
+        guard let note else { return nil }
+        var reply = stepReply(resumePrompt)
+        if rest.contains(where: { $0.isLetter || $0.isNumber }) {
+            // "Kim, no voicemail please": the name too (a question in what is left waits: the step comes first).
+            let before = state
+            let answered: Reply? =
+                switch state {
+                case .callbackName: nameReply(rest)
+                case .callbackPhone: phoneReply(rest)
+                case .callbackTime: timeReply(rest)
+                default: nil
+                }
+            if let answered, state != before || answered.intent == .callback { reply = answered }
+        }
+        reply.text = dialogue[note] + " " + reply.text
+        return reply
+    }
+
+    /// A voicemail choice said in so many words ("no voicemail please", "dont leave a message", "a voicemail is ok
+    /// if it doesnt say the center"), before the voicemail question: nil for anything less clear ("no name").
+    private func voicemailChoice(in text: String) -> VoicemailPreference? {
+        guard !answers.contains(text, .anonymous) || answers.contains(text, .voicemailField) else { return nil }
+        switch answers.read(text, among: [.noVoicemail, .discreet]) {
+        case .noVoicemail? where answers.contains(text, .voicemailField): return .noVoicemail
+        case .discreet? where answers.contains(text, .voicemailField): return .discreet
+        default: return nil
+        }
+    }
+
     mutating func timeReply(_ text: String) -> Reply {
         let time = readTime(text)
+        if time == nil || voicemailChoice(in: text) != nil || PhoneNumber.find(in: text) != nil,
+            let other = otherDetailReply(text)
+        {
+            return other
+        }
         // "are there evening groups?" is a question about the program to answer, not a time to keep; "evenings
         // work?" and "is after 5 ok?" offer a time, whatever the matcher makes of them.
         if time == nil || answers.contains(text, .programWords) {
@@ -439,8 +593,11 @@ public struct Conversation: Sendable {
     private mutating func voicemailReply(_ text: String) -> Reply {
         if let asked = questionFirst(text, prompt: .askVoicemail) { return asked }
         // "actually make it evening": the time given before is changed, and the voicemail question asked again.
-        if answers.contains(text, .change) || TextNormalizer.words(text).first == "actually",
-            let time = changedValues(in: text).compactMap({ readTime($0) }).first
+        if let other = otherDetailReply(text) { return other }
+        let plainTime = answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) == nil
+            && TimeAnswer.timePart(of: text, words: answers) != nil ? readTime(text) : nil
+        if answers.contains(text, .change) || TextNormalizer.words(text).first == "actually" || plainTime != nil,
+            let time = changedValues(in: text).compactMap({ readTime($0) }).first ?? plainTime
         {
             bestTime = time
             var reply = stepReply(.askVoicemail)
@@ -760,6 +917,10 @@ public struct Conversation: Sendable {
         let words = TextNormalizer.words(clause)
         for (index, word) in words.enumerated()
         where ["work", "working", "job", "shift", "shifts", "busy", "school", "class", "classes"].contains(word) {
+            // "afternoons work best" says when to call, not when the visitor is busy.
+            if index + 1 < words.count, ["best", "better", "well", "good", "great", "fine", "for"].contains(words[index + 1]) {
+                continue
+            }
             if index == 0 || !["after", "before", "past", "until", "till", "til", "by"].contains(words[index - 1]) {
                 return true
             }
@@ -772,26 +933,45 @@ public struct Conversation: Sendable {
     /// Answers a question asked mid-request and repeats the step; hostility ("this is stupid", "why the fuck would
     /// i come back") gets a calm word and the step again, never a restart; anything else repeats the step.
     func questionOrRepeat(_ text: String, prompt: DialogueKey, matched: MatchResult? = nil) -> Reply {
-        let result = matched ?? responder.matcher.match(text)
-        let question = looksLikeQuestion(text)
-        let hostile = answers.contains(text, .hostile)
-        var answer: Reply?
-        switch result.decision {
-        case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer && (question || !hostile):
-            answer = responder.answer(id, confidence: result.confidence)
-        case .fallback(let topic) where question && !hostile:
-            answer = responder.fallback(topic: topic, confidence: result.confidence)
-        default:
-            if hostile {
-                answer = Reply(text: dialogue[.hostileMidForm], intent: .fallback, source: dialogue.heading)
-            }
-        }
         let step = stepReply(prompt)
-        guard var reply = answer else { return step }
+        guard var reply = midFormAnswer(text, matched: matched) else { return step }
         reply.text += "\n\n" + dialogue[.resume] + " " + step.text
         reply.options = step.options
         reply.state = state
         return reply
+    }
+
+    /// The answer to a question asked mid-request, or the calm word for hostility; nil for anything else.
+    private func midFormAnswer(_ text: String, matched: MatchResult? = nil) -> Reply? {
+        let result = matched ?? responder.matcher.match(text)
+        let question = looksLikeQuestion(text)
+        let hostile = answers.contains(text, .hostile)
+        switch result.decision {
+        case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer && (question || !hostile):
+            return responder.answer(id, confidence: result.confidence)
+        case .fallback(let topic) where question && !hostile:
+            return responder.fallback(topic: topic, confidence: result.confidence)
+        default:
+            return hostile ? Reply(text: dialogue[.hostileMidForm], intent: .fallback, source: dialogue.heading) : nil
+        }
+    }
+
+    /// A question or a thank-you instead of an answer to the consent question ("what can i do to help him", "thank
+    /// you for your time"): answered, and the offer left there, not asked again (a later "yes" or "call me" goes on
+    /// with it). Hostility, or nothing to answer, gets the question again.
+    private mutating func consentSetAside(_ text: String) -> Reply {
+        guard !answers.contains(text, .hostile), var answer = midFormAnswer(text) else {
+            return questionOrRepeat(text, prompt: .callbackConsent)
+        }
+        // What the request already holds (a number typed with it) is kept for a later yes.
+        state = .open
+        consentDeclined = true
+        offerShown = callbacksAvailable
+        answer.state = state
+        if let handoff = responder.handoffIntent, callbacksAvailable, !answer.options.contains(handoff.label) {
+            answer.options.append(handoff.label)
+        }
+        return answer
     }
 
     /// A question asked at a step ("hmm actually what time do groups even meet") that the knowledge answers:
@@ -892,7 +1072,9 @@ public struct Conversation: Sendable {
     private mutating func offerAnswer(_ text: String, asked: Bool) -> Reply? {
         if let kinds = answers.kinds(in: text, of: [.bye, .thanks, .filler, .ack]), kinds.contains(.bye) {
             state = .ended
-            return ownReply(.goodbye, options: [])
+            // Counted as the goodbye it is, not as a step of a callback request.
+            let goodbye = assistant.knowledge.intents.first { $0.action == .goodbye }?.id ?? .welcome
+            return Reply(text: dialogue[.goodbye], intent: goodbye, source: dialogue.heading, state: state)
         }
         if !asked, answers.kinds(in: text, of: [.ack, .filler]) != nil {
             return smallTalkReply("ok")

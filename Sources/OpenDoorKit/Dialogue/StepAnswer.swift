@@ -174,11 +174,20 @@ struct StepAnswer {
     func spelledDigits(in message: String) -> String? {
         guard digitNames.count == 10 else { return nil }
         var digits = ""
+        // "double five" and "triple oh" say the next digit two or three times.
+        var repeats = 1
         for word in TextNormalizer.words(message) {
-            if let digit = digitNames.firstIndex(of: word) {
-                digits += String(digit)
+            // "oh" and "o" are zero, as voice-to-text writes them ("four seven oh").
+            // Not before the first digit: "oh its four seven…" starts no number with a zero.
+            let digit = digitNames.firstIndex(of: word) ?? (["oh", "o"].contains(word) && !digits.isEmpty ? 0 : nil)
+            if let digit {
+                digits += String(repeating: String(digit), count: repeats)
+                repeats = 1
+            } else if word == "double" || word == "triple" {
+                repeats = word == "double" ? 2 : 3
             } else if word.allSatisfy(\.isNumber) {
                 digits += word
+                repeats = 1
             }
         }
         return digits.count >= 7 ? digits : nil

@@ -17,7 +17,9 @@ struct TimeAnswer: Hashable {
     /// span more than one), and days or "as soon as possible" (`dialogue.yaml`'s `days` and `soon`) give any
     /// time; either way the answer is kept as said.
     init?(_ text: String, options: [String], words: StepAnswer? = nil) {
-        guard let time = BestTime.parse(Self.turningNegations(text)) ?? words.flatMap({ Self.loosely(text, $0) })
+        guard
+            let time = BestTime.parse(Self.turningNegations(text)) ?? words.flatMap({ Self.loosely(text, $0) })
+                ?? Self.partRuledOut(text)
         else { return nil }
         self.time = time
         let normalized = TextNormalizer.normalize(text)
@@ -181,6 +183,16 @@ struct TimeAnswer: Hashable {
 
     /// Words that turn "before" into "after" (and the other way) right before it, or with "call" between.
     private static let turning: Set<String> = ["not", "no", "never", "dont", "cant", "please dont"]
+
+    /// "not mornings", "no evenings": a part of the day ruled out, and none named: any other time, kept as said.
+    private static func partRuledOut(_ text: String) -> BestTime? {
+        let words = TextNormalizer.words(text)
+        guard words.count <= 6 else { return nil }
+        for (index, word) in words.enumerated().dropFirst() where ["not", "no", "never", "except"].contains(words[index - 1]) {
+            if let part = BestTime.parse(word), part != .any { return .any }
+        }
+        return nil
+    }
 
     /// Hours, days or "as soon as possible" when no part of the day is named.
     private static func loosely(_ text: String, _ words: StepAnswer) -> BestTime? {

@@ -143,6 +143,23 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case restored
     /// Before the consent question when the visitor asked for a person: the center's number first.
     case humanNumber = "human_number"
+    // The callback form and the talk after a crisis reply (QA17).
+    /// "no voicemail" typed before the voicemail question (at the name step, with the request): kept, and said so.
+    case noVoicemailKept = "no_voicemail_kept"
+    /// A voicemail that doesn't name the center, asked for before the voicemail question: kept, and said so.
+    case discreetKept = "discreet_kept"
+    /// A detail for a later step typed early ("after 5" at the phone step): kept, before the step again.
+    case detailKept = "detail_kept"
+    /// Before the consent question when a call is asked for after a danger reply: not right away, 911 now.
+    case dangerCallNote = "danger_call_note"
+    /// A bare "yes" right after a danger reply: whether the visitor is in danger, not the suicide wording.
+    case afterCrisisYesDanger = "after_crisis_yes_danger"
+    /// A call asked for someone else ("can someone call her instead of me"): the call is for the visitor.
+    case callForSomeoneElse = "call_for_someone_else"
+    /// A text asked for instead of a call: only a call can be asked for.
+    case textNotCall = "text_not_call"
+    /// "yes send it" after the number couldn't be read and the request was set aside: nothing was sent.
+    case nothingSent = "nothing_sent"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -240,6 +257,12 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case shortReply = "short_reply"
     /// The digits as words, zero to nine in that order, to read a number spelled out at the phone step.
     case digitWords = "digit_words"
+    /// Someone may see the visitor's phone ("he checks my phone"): a call asked for with it leaves no voicemail.
+    case phoneWatched = "phone_watched"
+    /// A call asked for someone else ("call her instead of me", "her number is"): the call is for the visitor.
+    case callForOther = "call_for_other"
+    /// A text asked for instead of a call ("text me instead"): only a call can be asked for.
+    case textRequest = "text_request"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {

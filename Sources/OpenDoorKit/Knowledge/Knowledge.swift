@@ -18,6 +18,9 @@ public struct Knowledge: Sendable {
     /// The matcher's learned weights saved in the folder (`matcher-weights.tsv`), if any: derived data that the
     /// matcher uses only when they were trained on exactly these examples, and trains again otherwise.
     var storedWeights: StoredIntentWeights?
+    /// Common English words the typo corrector leaves alone (`common-words.txt`, if the folder has it): "woke"
+    /// is a word, not a typo of "joke".
+    public var commonWords: Set<String> = []
     private var positions: [IntentID: Int]
 
     /// Creates knowledge from its parts (the loader checks files; this checks nothing).

@@ -108,7 +108,24 @@ struct KnowledgeLoader {
             warnings: diagnostics
         )
         knowledge.storedWeights = storedWeights
+        knowledge.commonWords = loadCommonWords()
         return knowledge
+    }
+
+    /// The name of the file of common English words the typo corrector leaves alone.
+    static let commonWordsFileName = "common-words.txt"
+
+    /// The common words of `common-words.txt`, one a line (`#` starts a comment line), lowercased; none when the
+    /// folder has no such file (every unknown word is then a typo to try).
+    private func loadCommonWords() -> Set<String> {
+        let url = directory.appendingPathComponent(Self.commonWordsFileName)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        var words = Set<String>()
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let word = line.trimmingCharacters(in: .whitespaces)
+            if !word.isEmpty && !word.hasPrefix("#") { words.insert(word.lowercased()) }
+        }
+        return words
     }
 
     /// The matcher's saved weights, when the folder has them. A file that can't be read is a warning, never an

@@ -26,6 +26,9 @@ public struct Analysis: Sendable, Hashable {
 public struct Analyzer: Sendable {
     let lexicon: Lexicon
     private let corrector: SpellingCorrector
+    /// Words that are never typos, though the knowledge doesn't use them (common English words): "woke" is read
+    /// as written, not corrected to "joke".
+    private let commonWords: Set<String>
     /// The most unknown words of one message the typo corrector looks at; the rest are taken as written.
     /// A message with more typos than this is not one a correction would rescue, and each look costs
     /// up to a few hundred microseconds (measured in release): this keeps a line full of nonsense words within
@@ -39,7 +42,7 @@ public struct Analyzer: Sendable {
 
     /// Creates an analyzer for a vocabulary; `corpus` holds every text the knowledge matches against,
     /// whose words make up the dictionary typos are corrected to.
-    public init(vocabulary: Vocabulary, corpus: [String]) {
+    public init(vocabulary: Vocabulary, corpus: [String], commonWords: Set<String> = []) {
         var table = WordTable(capacity: 4096)
         for text in corpus {
             TextNormalizer.forEachWord(text) { table.add($0) }
@@ -47,13 +50,14 @@ public struct Analyzer: Sendable {
         table.add(vocabulary)
         self.init(
             lexicon: Lexicon(vocabulary: vocabulary, table: table),
-            corrector: SpellingCorrector(words: table.words, counts: table.counts))
+            corrector: SpellingCorrector(words: table.words, counts: table.counts), commonWords: commonWords)
     }
 
     /// An analyzer from its parts, built apart (they don't depend on each other, so they can be built at once).
-    init(lexicon: Lexicon, corrector: SpellingCorrector) {
+    init(lexicon: Lexicon, corrector: SpellingCorrector, commonWords: Set<String> = []) {
         self.lexicon = lexicon
         self.corrector = corrector
+        self.commonWords = commonWords
     }
 
     /// The tokens of a text; typos are corrected only when `correcting` (messages, not the knowledge).
@@ -104,7 +108,7 @@ public struct Analyzer: Sendable {
         guard correcting else { return [] }
         var corrections: [Analysis.Correction] = []
         var tried = 0
-        for i in words.indices where !lexicon.isKnown(words[i]) {
+        for i in words.indices where !lexicon.isKnown(words[i]) && !commonWords.contains(words[i]) {
             guard tried < Self.maximumCorrectionsTried else { break }
             tried += 1
             if let corrected = corrector.correction(for: words[i]) {

@@ -54,7 +54,8 @@ public struct Matcher: Sendable {
         }
         self.init(
             knowledge: knowledge, configuration: configuration,
-            analyzer: Analyzer(lexicon: lexicon, corrector: corrector), tokenLists: tokenLists, index: index)
+            analyzer: Analyzer(lexicon: lexicon, corrector: corrector, commonWords: knowledge.commonWords),
+            tokenLists: tokenLists, index: index)
     }
 
     private init(
@@ -261,17 +262,30 @@ public struct Matcher: Sendable {
         {
             let shared = Set(first.matchedWords)
             if !analysis.tokens.allSatisfy(shared.contains) {
-                return decide(Array(candidates.dropFirst()))
+                return decide(Array(candidates.dropFirst()), words: analysis.words.count)
             }
         }
-        return decide(candidates)
+        return decide(candidates, words: analysis.words.count)
     }
 
-    /// Answer, clarify or fall back, from the ranked candidates.
-    func decide(_ candidates: [MatchCandidate]) -> MatchDecision {
+    /// The similarity the best intent needs before it may answer a message of this many words: lower for long
+    /// messages, whose many words dilute the likeness to any one example (see
+    /// ``MatcherConfiguration/longAnswerThreshold``).
+    func answerThreshold(words: Int) -> Double {
+        let short = configuration.answerThreshold
+        let range = configuration.longMessageWords
+        guard words > range.lowerBound else { return short }
+        let long = min(short, configuration.longAnswerThreshold)
+        guard words < range.upperBound, range.upperBound > range.lowerBound else { return long }
+        let share = Double(words - range.lowerBound) / Double(range.upperBound - range.lowerBound)
+        return short + (long - short) * share
+    }
+
+    /// Answer, clarify or fall back, from the ranked candidates of a message of `words` words.
+    func decide(_ candidates: [MatchCandidate], words: Int = 0) -> MatchDecision {
         // Evidence first: however the probabilities fall, a message that looks like none of the best
         // intent's examples gets the honest fallback.
-        guard let first = candidates.first, first.similarity >= configuration.answerThreshold,
+        guard let first = candidates.first, first.similarity >= answerThreshold(words: words),
             first.confidence >= configuration.confidenceFloor
         else {
             return .fallback(topic: nil)
