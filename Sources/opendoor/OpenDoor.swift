@@ -9,7 +9,7 @@ struct OpenDoor: AsyncParsableCommand {
         version: OpenDoor.version,
         subcommands: [
             Chat.self, Ask.self, Eval.self, EvalSafety.self, Lint.self, Test.self, Bench.self, Callbacks.self,
-            CrisisCounts.self, Serve.self, Load.self, Staff.self, StaffUser.self, TrainWeights.self,
+            CrisisCounts.self, Serve.self, Load.self, Staff.self, StaffUser.self, TrainWeights.self, Digest.self,
         ],
         defaultSubcommand: Chat.self
     )

@@ -988,7 +988,7 @@ public struct Conversation: Sendable {
     func looksLikeQuestion(_ text: String) -> Bool {
         if text.contains("?") { return true }
         // Any clause may ask: "wait before i give my number, will they judge me for leaving".
-        let clauses = text.split(whereSeparator: { ",.;!\n".contains($0) })
+        let clauses = text.split(whereSeparator: { $0.isOne(of: ",.;!\n") })
         return clauses.enumerated().contains { index, clause in
             let words = TextNormalizer.words(String(clause))
             let lead = answers.leadingFillers(in: words.map { Substring($0) })

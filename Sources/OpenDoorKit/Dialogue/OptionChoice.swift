@@ -9,7 +9,7 @@ enum OptionChoice: Equatable {
     init?(_ message: String, options: [String]) {
         // Cheap checks first: this runs on every message.
         guard !options.isEmpty, message.utf8.count <= 4,
-            let number = Int(String(message.filter { !".)# ".contains($0) }))
+            let number = Int(String(message.filter { !$0.isOne(of: ".)# ") }))
         else { return nil }
         self = (1...options.count).contains(number) ? .picked(options[number - 1]) : .outOfRange
     }

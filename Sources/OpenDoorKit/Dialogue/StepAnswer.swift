@@ -220,7 +220,7 @@ struct StepAnswer {
         guard !text.contains("?") else { return nil }
         // The first clause that says something: "its Jo, thanks" and "hi, its Ana" are Jo and Ana; a clause that only
         // says who the caller is to someone ("its his mom, maria") leaves the name to the next.
-        for clause in text.split(whereSeparator: { ",.;!\n".contains($0) }) {
+        for clause in text.split(whereSeparator: { $0.isOne(of: ",.;!\n") }) {
             let words = TextNormalizer.words(String(clause)).map { Substring($0) }
             guard leadingFillers(in: words) < words.count else { continue }
             switch nameInClause(String(clause)) {

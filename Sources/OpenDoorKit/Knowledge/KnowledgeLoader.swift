@@ -76,16 +76,20 @@ struct KnowledgeLoader {
                 dialogueFile = file
             }
         }
-        // Checking the intents and walking dialogue.yaml don't depend on each other either.
-        // Normalizing every example for the duplicate check is most of the checking: it is spread over the
-        // cores here, before, since work nested inside `concurrently` runs on one core.
-        let keys = intents.flatMap(\.examples).concurrentMap(TextNormalizer.normalize)
+        // Checking the intents (with reading the saved weights) and walking dialogue.yaml don't depend on each
+        // other either, and take about as long: the walk is the longer (its texts' checks), the check is mostly
+        // normalizing every example for the duplicate check. Normalizing before, on both cores, left one core idle
+        // through the weights and most of the walk.
         let (allIntents, parsedDialogue, incomplete) = (intents, dialogueFile, intentsIncomplete)
-        let (checked, (dialogue, dialogueDiagnostics)) = concurrently {
+        let ((checked, storedWeights, weightsDiagnostics), (dialogue, dialogueDiagnostics)) = concurrently {
             var loader = KnowledgeLoader(directory: directory)
             loader.intentsIncomplete = incomplete
+            let keys = allIntents.flatMap(\.examples).map(TextNormalizer.normalize)
             loader.checkIntents(allIntents, normalizedExamples: keys)
-            return loader.diagnostics
+            let checked = loader.diagnostics
+            loader.diagnostics = []
+            let weights = loader.loadStoredWeights()
+            return (checked, weights, loader.diagnostics)
         } and: {
             var loader = KnowledgeLoader(directory: directory)
             loader.centerFailed = centerFailed
@@ -93,8 +97,7 @@ struct KnowledgeLoader {
             let dialogue = parsedDialogue.flatMap { loader.loadDialogue($0, center: center, intents: allIntents) }
             return (dialogue, loader.diagnostics)
         }
-        diagnostics += checked + dialogueDiagnostics
-        let storedWeights = loadStoredWeights()
+        diagnostics += checked + dialogueDiagnostics + weightsDiagnostics
 
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw KnowledgeError(diagnostics: diagnostics)
@@ -117,10 +120,27 @@ struct KnowledgeLoader {
     private func loadCommonWords() -> Set<String> {
         let url = directory.appendingPathComponent(Self.commonWordsFileName)
         guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        if let words = Self.asciiCommonWords(data) { return words }
         var words = Set<String>()
         for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
             let word = line.trimmingCharacters(in: .whitespaces)
             if !word.isEmpty && !word.hasPrefix("#") { words.insert(word.lowercased()) }
+        }
+        return words
+    }
+
+    /// `loadCommonWords` on a file of ASCII text, read by its bytes: the same words without a grapheme break,
+    /// a Foundation trim and a lowercasing per line (12 ms of a 36 ms load, for 10,800 words); nil for other text.
+    /// In ASCII the newlines are bytes 10–13 (CR LF is one, and empty lines are skipped either way) and the spaces
+    /// trimmed are space and tab.
+    static func asciiCommonWords(_ data: Data) -> Set<String>? {
+        guard data.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var words = Set<String>()
+        for line in data.split(whereSeparator: { (10...13).contains($0) }) {
+            var word = line.drop { $0 == 32 || $0 == 9 }
+            while let last = word.last, last == 32 || last == 9 { word = word.dropLast() }
+            guard let first = word.first, first != 35 else { continue }  // empty, or a `#` comment
+            words.insert(String(decoding: word.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self))
         }
         return words
     }

@@ -19,9 +19,15 @@ struct Lexicon: Sendable {
     /// the stems of what it stands for when it is shorthand.
     private let readingStarts: [Int32]
     private let readingStems: [Int32]
-    /// Per token: whether it is filler, and the phrases that start with it, longest first.
+    /// Per token: whether it is filler.
     private let isFiller: [Bool]
-    private let phrases: [[Phrase]]
+    /// The phrases that start with token `t`, longest first, are `phraseList[phraseStarts[t]..<phraseStarts[t + 1]]`;
+    /// a phrase's stems are `phraseStems[first..<first + count]`. Flat arrays of plain values: reading an array of
+    /// phrases that each hold an array cost a retain and a release per phrase tried, a quarter of reading the
+    /// knowledge's examples into tokens.
+    private let phraseStarts: [Int32]
+    private let phraseList: [(first: Int32, count: Int32, token: Int32)]
+    private let phraseStems: [Int32]
 
     /// A lexicon of the table's words with the vocabulary's synonyms, filler and shorthand; the table
     /// must hold every word of the vocabulary (`WordTable.add(_:)`).
@@ -73,7 +79,20 @@ struct Lexicon: Sendable {
         readingStarts = starts
         readingStems = stems
         self.isFiller = isFiller
-        self.phrases = phrases
+        var listStarts: [Int32] = [0]
+        var list: [(first: Int32, count: Int32, token: Int32)] = []
+        var phraseStems: [Int32] = []
+        listStarts.reserveCapacity(phrases.count + 1)
+        for group in phrases {
+            for phrase in group {
+                list.append((Int32(phraseStems.count), Int32(phrase.stems.count), phrase.token))
+                phraseStems += phrase.stems
+            }
+            listStarts.append(Int32(list.count))
+        }
+        phraseStarts = listStarts
+        phraseList = list
+        self.phraseStems = phraseStems
     }
 
     /// Whether the word is known as written.
@@ -128,10 +147,18 @@ struct Lexicon: Sendable {
         outer: while i < stems.count {
             let stem = stems[i]
             if stem >= 0 {
-                for phrase in phrases[Int(stem)] where i + phrase.stems.count <= stems.count {
-                    if phrase.stems.count == 1 || stems[i..<(i + phrase.stems.count)].elementsEqual(phrase.stems) {
+                for position in Int(phraseStarts[Int(stem)])..<Int(phraseStarts[Int(stem) + 1]) {
+                    let phrase = phraseList[position]
+                    let count = Int(phrase.count)
+                    guard i + count <= stems.count else { continue }
+                    // The first stem is `stem`: phrases are listed under their first.
+                    var matched = 1
+                    while matched < count && stems[i + matched] == phraseStems[Int(phrase.first) + matched] {
+                        matched += 1
+                    }
+                    if matched == count {
                         tokens.append(phrase.token)
-                        i += phrase.stems.count
+                        i += count
                         continue outer
                     }
                 }

@@ -41,16 +41,17 @@ public struct Matcher: Sendable {
         table.add(knowledge.vocabulary)
         let words = table
         let stems = words.words.concurrentMap(PorterStemmer.stem)
-        // The corrector and the lexicon take about as long; then the examples' tokens are read on every core
-        // (work nested inside `concurrently` would run on one), and the index built from them.
-        let (corrector, lexicon) = concurrently {
+        // The examples' tokens are read on every core (work nested inside `concurrently` would run on one); then
+        // the index, which is built on one core, is built beside the typo corrector, which needs only the words.
+        // (Building the corrector beside the lexicon instead left one core idle through the index.)
+        let lexicon = Lexicon(vocabulary: knowledge.vocabulary, table: words, stems: stems)
+        let tokenLists = corpus.concurrentMap { texts in texts.map(lexicon.tokens(ofWords:)) }
+        let (corrector, index) = concurrently {
             SpellingCorrector(words: words.words, counts: words.counts)
         } and: {
-            Lexicon(vocabulary: knowledge.vocabulary, table: words, stems: stems)
+            Self.index(
+                tokenLists, lexicon: lexicon, configuration: configuration, storedWeights: knowledge.storedWeights)
         }
-        let tokenLists = corpus.concurrentMap { texts in texts.map(lexicon.tokens(ofWords:)) }
-        let index = Self.index(
-            tokenLists, lexicon: lexicon, configuration: configuration, storedWeights: knowledge.storedWeights)
         self.init(
             knowledge: knowledge, configuration: configuration,
             analyzer: Analyzer(lexicon: lexicon, corrector: corrector, commonWords: knowledge.commonWords),

@@ -274,37 +274,42 @@ struct SafetyIndex: Sendable {
     }
 
     init(rules: SafetyRules) {
-        var wordIDs: [String: (atom: Int32, eligible: Bool, marked: Bool)] = [:]
-        var prefixIDs: [String: Int32] = [:]
         var atomCount: Int32 = 0
+        // Per id: whether its word can be a typo target, and whether it is marked as one (false for prefixes). A
+        // word is known by the trie node it ends at (`wordAt`), found by walking its bytes: a dictionary of strings
+        // hashed every word of every choice, a tenth of compiling the rules.
+        var typoFlags: [(eligible: Bool, marked: Bool)] = []
 
         func compile(_ term: SafetyPattern.Term) -> Term {
             switch term {
             case .word(let word, let typos):
                 // Each word is put in the trie once; the same word comes back in many choices.
-                if let known = wordIDs[word] {
-                    if typos && known.eligible && !known.marked {
+                let node = Int(insert(word))
+                let known = wordAt[node]
+                if known >= 0 {
+                    let flags = typoFlags[Int(known)]
+                    if typos && flags.eligible && !flags.marked {
                         markTypoTarget(word)
-                        wordIDs[word]?.marked = true
+                        typoFlags[Int(known)].marked = true
                     }
-                    return Term(kind: 0, atom: known.atom, typos: typos && known.eligible, minimum: 0)
+                    return Term(kind: 0, atom: known, typos: typos && flags.eligible, minimum: 0)
                 }
-                let node = insert(word)
                 let atom = atomCount
                 atomCount += 1
-                wordAt[Int(node)] = atom
+                wordAt[node] = atom
                 let eligible = word.utf8.count >= Self.minimumTypoTargetLength && word.utf8.allSatisfy { $0 >= 97 }
                 if typos && eligible { markTypoTarget(word) }
-                wordIDs[word] = (atom, eligible, typos && eligible)
+                typoFlags.append((eligible, typos && eligible))
                 return Term(kind: 0, atom: atom, typos: typos && eligible, minimum: 0)
             case .prefix(let prefix):
-                let node = insert(prefix)
-                let atom = prefixIDs[prefix] ?? atomCount
-                if prefixIDs[prefix] == nil {
-                    prefixIDs[prefix] = atom
+                let node = Int(insert(prefix))
+                var atom = prefixAt[node]
+                if atom < 0 {
+                    atom = atomCount
                     atomCount += 1
+                    prefixAt[node] = atom
+                    typoFlags.append((false, false))
                 }
-                prefixAt[Int(node)] = atom
                 return Term(kind: 1, atom: atom, typos: false, minimum: 0)
             case .number(let minimum):
                 return Term(kind: 2, atom: -1, typos: false, minimum: minimum)
@@ -330,7 +335,11 @@ struct SafetyIndex: Sendable {
             var compiled: Choices = (first, Int32(alternatives.count), -1, -1, 0)
             if !anyNumber {
                 compiled.firstOpener = Int32(openers.count)
-                openers += Set(opening).sorted()
+                // Sorted without repeats (as `Set(opening).sorted()`, without a set for every choice).
+                opening.sort()
+                for opener in opening where openers.count == Int(compiled.firstOpener) || openers.last != opener {
+                    openers.append(opener)
+                }
                 compiled.endOpener = Int32(openers.count)
                 for opener in opening { compiled.openerMask |= 1 << UInt64(truncatingIfNeeded: opener & 63) }
             }

@@ -45,6 +45,7 @@ extension SafetyRules {
         if let root = SafetyFile.composeInPieces(yaml),
             let rules = try? read(root, yaml: yaml, file: file, centerKeys: centerKeys)
         {
+            releaseOnAnotherThread(root)
             return rules
         }
         // The YAML is parsed once into Yams' node tree; the decoder and the line lookups both read that tree.
