@@ -248,11 +248,19 @@ extension Conversation {
 
     /// The first follow-up, in the knowledge's order, that answers in `told` and whose phrase is in the message,
     /// with that phrase.
+    ///
+    /// A phrase is looked for in the text only when its first word is one of the message's words: on a long line,
+    /// searching the text for each of the hundreds of phrases was most of the reply's time.
     private func followUp(for message: String, in told: CrisisSituation) -> (SafetyFollowUp, String)? {
-        let words = " " + TextNormalizer.words(message).joined(separator: " ") + " "
+        let list = TextNormalizer.words(message)
+        let present = Set(list)
+        let words = " " + list.joined(separator: " ") + " "
+        func isSaid(_ phrase: String) -> Bool {
+            present.contains(String(phrase.prefix { $0 != " " })) && words.contains(" " + phrase + " ")
+        }
         for followUp in dialogue.followUps
         where followUp.after.contains(where: { $0.covers(told.category, someoneElse: told.someoneElse) }) {
-            if let phrase = followUp.asks.first(where: { words.contains(" " + $0 + " ") }) { return (followUp, phrase) }
+            if let phrase = followUp.asks.first(where: isSaid) { return (followUp, phrase) }
         }
         return nil
     }
