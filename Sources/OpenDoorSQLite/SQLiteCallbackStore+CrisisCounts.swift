@@ -39,17 +39,21 @@ extension SQLiteCallbackStore: CrisisCountStore {
     /// Adds `counts` in one transaction (one disk sync, however many): what a ``ReopeningCallbackStore``
     /// counted in memory.
     public func addCrisisCounts(_ counts: [CrisisCount]) async throws {
-        guard !counts.isEmpty else { return }
+        try await addCounts(
+            counts.map { [$0.day, $0.category.rawValue, $0.level.rawValue, $0.count] },
+            sql: """
+                INSERT INTO crisis_count (day, category, level, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT (day, category, level) DO UPDATE SET count = count + excluded.count
+                """)
+    }
+
+    /// Runs the upsert `sql` once per row of `rows`, all in one transaction (one disk sync): the crisis and reply
+    /// counts a ``ReopeningCallbackStore`` kept in memory.
+    func addCounts(_ rows: [StatementArguments], sql: String) async throws {
+        guard !rows.isEmpty else { return }
         do {
             try await pool.write { db in
-                for count in counts {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO crisis_count (day, category, level, count) VALUES (?, ?, ?, ?)
-                            ON CONFLICT (day, category, level) DO UPDATE SET count = count + excluded.count
-                            """,
-                        arguments: [count.day, count.category.rawValue, count.level.rawValue, count.count])
-                }
+                for arguments in rows { try db.execute(sql: sql, arguments: arguments) }
             }
         } catch {
             throw Self.storeError(error, during: .save, path: path, directory: directory, busyTimeout: .seconds(5))

@@ -22,21 +22,12 @@ extension SQLiteCallbackStore: ReplyCountStore {
     }
 
     public func addReplyCounts(_ counts: [ReplyCount]) async throws {
-        guard !counts.isEmpty else { return }
-        do {
-            try await pool.write { db in
-                for count in counts {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO reply_count (day, intent, topic, count) VALUES (?, ?, ?, ?)
-                            ON CONFLICT (day, intent, topic) DO UPDATE SET count = count + excluded.count
-                            """,
-                        arguments: [count.day, count.intent, count.topic, count.count])
-                }
-            }
-        } catch {
-            throw Self.storeError(error, during: .save, path: path, directory: directory, busyTimeout: .seconds(5))
-        }
+        try await addCounts(
+            counts.map { [$0.day, $0.intent, $0.topic, $0.count] },
+            sql: """
+                INSERT INTO reply_count (day, intent, topic, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT (day, intent, topic) DO UPDATE SET count = count + excluded.count
+                """)
     }
 
     public func replyCounts(since day: String) async throws -> [ReplyCount] {

@@ -81,7 +81,7 @@ struct KnowledgeLoader {
         // normalizing every example for the duplicate check. Normalizing before, on both cores, left one core idle
         // through the weights and most of the walk.
         let (allIntents, parsedDialogue, incomplete) = (intents, dialogueFile, intentsIncomplete)
-        let ((checked, storedWeights, weightsDiagnostics), (dialogue, dialogueDiagnostics)) = concurrently {
+        let ((checked, storedWeights, weightsDiagnostics, commonWords), (dialogue, dialogueDiagnostics)) = concurrently {
             var loader = KnowledgeLoader(directory: directory)
             loader.intentsIncomplete = incomplete
             let keys = allIntents.flatMap(\.examples).map(TextNormalizer.normalize)
@@ -89,7 +89,7 @@ struct KnowledgeLoader {
             let checked = loader.diagnostics
             loader.diagnostics = []
             let weights = loader.loadStoredWeights()
-            return (checked, weights, loader.diagnostics)
+            return (checked, weights, loader.diagnostics, loader.loadCommonWords())
         } and: {
             var loader = KnowledgeLoader(directory: directory)
             loader.centerFailed = centerFailed
@@ -108,7 +108,7 @@ struct KnowledgeLoader {
             warnings: diagnostics
         )
         knowledge.storedWeights = storedWeights
-        knowledge.commonWords = loadCommonWords()
+        knowledge.commonWords = commonWords
         return knowledge
     }
 
