@@ -91,6 +91,67 @@ struct LongMessageTests {
         #expect(MessageParts("i want to come back and do the program again").parts.count == 1)
     }
 
+    @Test("“, and can i …” after a clause that asks is a second question (QA17 V34)")
+    func commaJoinedQuestion() {
+        let message = "Does the program work with the VA, and can I come back without starting from scratch?"
+        #expect(
+            MessageParts(message).questions
+                == ["Does the program work with the VA", "and can I come back without starting from scratch"])
+        // After a story, "and can i" is still part of the one question the sentence asks.
+        #expect(MessageParts("i relapsed in may, and can i still come back?").questions.count == 1)
+        let result = Fixtures.matcher.match(message)
+        #expect(result.decision == .answer("faq_start_over"), "\(result.decision)")
+        #expect(result.alsoUnknown == "insurance")
+    }
+
+    @Test("What a clause asks starts at its question word or asking phrase")
+    func askingTails() {
+        #expect(
+            MessageParts("i was scared of being judged and now i need to know what the copay is").askingTails
+                == ["need to know what the copay is"])
+        #expect(
+            MessageParts("i relapsed in june and felt ashamed ever since, so what do i bring on the first day?")
+                .askingTails == ["what do i bring on the first day"])
+        #expect(MessageParts("i left in june. it was a bad time.").askingTails.isEmpty)
+    }
+
+    @Test(
+        "A story that shares the article's words, around a question the knowledge doesn't answer: the honest fallback",
+        arguments: [
+            "i left the program in june after i relapsed and ive felt ashamed ever since, i keep thinking about my "
+                + "group and how i let them down, so what should i bring with me on my first day back?",
+            "ive been out of iop since the spring because i started drinking again and my family is fed up with me, "
+                + "is the building still the same one by the highway?",
+            "i stopped coming after my relapse because i was scared of being judged and now im ready to come back "
+                + "but i need to know what the copay is",
+            "coming back is scary because i think everyone will know i relapsed and judge me. i used to go to the "
+                + "evening group. how many people are in a group usually",
+            "i stopped going to iop because i was using again and i was too ashamed to sit in group. i want to try "
+                + "again. what should i make for dinner tonight",
+        ])
+    func storyAroundUnknown(_ message: String) {
+        let result = Fixtures.matcher.match(message)
+        guard case .fallback = result.decision else {
+            Issue.record("“\(message)” was answered: \(result.decision)")
+            return
+        }
+    }
+
+    @Test(
+        "A vague question after a story still gets the story's answer",
+        arguments: [
+            "i was sober 90 days then drank at my brothers birthday and it turned into a whole week. i havent been "
+                + "back to group since. is that ok",
+            "i really liked my counselor, she was the only one i trusted there. if i come back will i get her again",
+        ])
+    func vagueQuestion(_ message: String) {
+        let result = Fixtures.matcher.match(message)
+        guard case .answer = result.decision else {
+            Issue.record("“\(message)” fell back: \(result.decision)")
+            return
+        }
+    }
+
     @Test(
         "One question answered and one the knowledge doesn't answer: one reply with both, the answer's source",
         arguments: [
