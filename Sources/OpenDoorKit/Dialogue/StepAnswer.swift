@@ -153,6 +153,12 @@ struct StepAnswer {
         return words.indices.contains { phraseLength(of: kind, at: $0, in: words) != nil }
     }
 
+    /// Where the last phrase of `kind` in the message starts (a word index), if it has one.
+    func lastPhrase(in message: String, _ kind: AnswerWord) -> Int? {
+        let words = TextNormalizer.words(message).map { Substring($0) }
+        return words.indices.last { phraseLength(of: kind, at: $0, in: words) != nil }
+    }
+
     /// Whether most of the message's words (half or more) are phrases of `kind`, one word each: a message in
     /// Spanish ("quiero que me llamen", "en la tarde").
     func isMostly(_ message: String, _ kind: AnswerWord) -> Bool {
