@@ -116,39 +116,29 @@ struct LongMessageTests {
     }
 
     @Test(
-        "A story that shares the article's words, around a question the knowledge doesn't answer: the honest fallback",
+        "A story that shares the article's words: a question the knowledge doesn't answer gets the honest fallback, a vague one the story's answer",
         arguments: [
-            "i left the program in june after i relapsed and ive felt ashamed ever since, i keep thinking about my "
-                + "group and how i let them down, so what should i bring with me on my first day back?",
-            "ive been out of iop since the spring because i started drinking again and my family is fed up with me, "
-                + "is the building still the same one by the highway?",
-            "i stopped coming after my relapse because i was scared of being judged and now im ready to come back "
-                + "but i need to know what the copay is",
-            "coming back is scary because i think everyone will know i relapsed and judge me. i used to go to the "
-                + "evening group. how many people are in a group usually",
-            "i stopped going to iop because i was using again and i was too ashamed to sit in group. i want to try "
-                + "again. what should i make for dinner tonight",
+            ("i left the program in june after i relapsed and ive felt ashamed ever since, i keep thinking about my "
+                + "group and how i let them down. does my job find out if i go back", false),
+            ("ive been out of iop since the spring because i started drinking again and my family is fed up with me, "
+                + "is the building still the same one by the highway?", false),
+            ("i stopped coming after my relapse because i was scared of being judged and now im ready to come back "
+                + "but i need to know what the copay is", false),
+            ("coming back is scary because i think everyone will know i relapsed and judge me. i used to go to the "
+                + "evening group. how many people are in a group usually", false),
+            ("i stopped going to iop because i was using again and i was too ashamed to sit in group. i want to try "
+                + "again. what should i make for dinner tonight", false),
+            ("i was sober 90 days then drank at my brothers birthday and it turned into a whole week. i havent been "
+                + "back to group since. is that ok", true),
+            ("i really liked my counselor, she was the only one i trusted there. if i come back will i get her again",
+                true),
         ])
-    func storyAroundUnknown(_ message: String) {
+    func storyAroundQuestion(_ message: String, _ answered: Bool) {
         let result = Fixtures.matcher.match(message)
-        guard case .fallback = result.decision else {
-            Issue.record("“\(message)” was answered: \(result.decision)")
-            return
-        }
-    }
-
-    @Test(
-        "A vague question after a story still gets the story's answer",
-        arguments: [
-            "i was sober 90 days then drank at my brothers birthday and it turned into a whole week. i havent been "
-                + "back to group since. is that ok",
-            "i really liked my counselor, she was the only one i trusted there. if i come back will i get her again",
-        ])
-    func vagueQuestion(_ message: String) {
-        let result = Fixtures.matcher.match(message)
-        guard case .answer = result.decision else {
-            Issue.record("“\(message)” fell back: \(result.decision)")
-            return
+        switch result.decision {
+        case .answer: #expect(answered, "“\(message)” was answered: \(result.decision)")
+        case .fallback: #expect(!answered, "“\(message)” fell back")
+        case .clarify: Issue.record("“\(message)”: \(result.decision)")
         }
     }
 

@@ -195,6 +195,8 @@ public struct Matcher: Sendable {
 
     /// The most asking clauses of one message ``checkQuestions(of:into:)`` reads on their own (the last ones).
     static let mostAskingClausesRead = 3
+    /// The most words those clauses may have together to be read on their own.
+    static let mostQuestionWords = 60
 
     /// Reads what a long message asks, without the story around it (``MessageParts/askingTails``): when none of
     /// it supports an answer — it is a topic the knowledge doesn't answer ("… does the program take tricare"), or
@@ -202,12 +204,14 @@ public struct Matcher: Sendable {
     /// story's words alone, and the reply is the honest fallback instead (naming the topic when there is one).
     private func checkQuestions(of parts: MessageParts, into result: inout MatchResult) {
         guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
-        var tails = parts.askingTails.suffix(Self.mostAskingClausesRead)
+        var tails = parts.askingTails(last: Self.mostAskingClausesRead)
         // Nothing asks in so many words: the point is the last sentence, as for the focus ("… i need the price").
         if tails.isEmpty, parts.hasFocus { tails = [parts.focusText] }
-        // Only when the asking part leaves a story out: a message that is all question was read as it is.
+        // Only when the asking part leaves a story out (a message that is all question was read as it is), and is
+        // the length of a question: a "question" of a hundred words is a story again, and reading it twice would
+        // only cost time.
         let tailWords = tails.reduce(0) { $0 + $1.split(separator: " ").count }
-        guard !tails.isEmpty, tailWords < result.analysis.words.count else { return }
+        guard !tails.isEmpty, tailWords < result.analysis.words.count, tailWords <= Self.mostQuestionWords else { return }
         var topic: IntentID?
         for tail in tails {
             let reading = read(tail)
@@ -335,7 +339,7 @@ public struct Matcher: Sendable {
     /// decision, its best intents, and how many of its tokens say what it is about.
     public func questionReadings(of message: String) -> [String] {
         guard let parts = splitParts(of: message) else { return [] }
-        return parts.askingTails.suffix(Self.mostAskingClausesRead).map { question in
+        return parts.askingTails(last: Self.mostAskingClausesRead).map { question in
             let reading = read(question)
             let top = reading.candidates.map {
                 "\($0.intent.rawValue):" + String(format: "%.3f:%.3f", $0.confidence, $0.similarity)

@@ -254,8 +254,16 @@ public struct MessageParts: Sendable, Hashable {
     /// its end, in order: "i was scared of being judged and now i need to know what the copay is" asks "need to know
     /// what the copay is". A question mark alone doesn't make a clause ask here: the story before the question, in
     /// the same sentence, stays out.
-    public var askingTails: [String] {
-        parts.compactMap { Self.askingTail(of: $0.text, startsSentence: $0.startsSentence) }
+    public var askingTails: [String] { askingTails(last: parts.count) }
+
+    /// The last `count` of ``askingTails``, found from the end: a line of thousands of clauses is not read whole
+    /// again.
+    public func askingTails(last count: Int) -> [String] {
+        var tails: [String] = []
+        for part in parts.reversed() where tails.count < count {
+            if let tail = Self.askingTail(of: part.text, startsSentence: part.startsSentence) { tails.append(tail) }
+        }
+        return tails.reversed()
     }
 
     /// The words of a clause from where it asks (see ``askingTails``), or nil when it doesn't ask by its words.
