@@ -215,7 +215,7 @@ public struct Matcher: Sendable {
         var topic: IntentID?
         for tail in tails {
             let reading = read(tail)
-            if supports(reading, main) { return }
+            if supports(reading) { return }
             if topic == nil, let first = reading.candidates.first, isFallback(first.intent),
                 first.similarity >= configuration.questionSupportSimilarity
             {
@@ -288,10 +288,10 @@ public struct Matcher: Sendable {
         result.alsoUnknown = unknown.first
     }
 
-    /// Whether a question that, read alone, answers nothing still supports the whole message's answer: it
-    /// leans to that intent, or says too little of its own to judge ("is that ok", "am i still welcome?"), so
-    /// the story around it speaks for it.
-    private func supports(_ reading: Reading, _ main: IntentID) -> Bool {
+    /// Whether a question read alone supports an answer to the whole message: it is answered (or asked about) by
+    /// itself, says too little of its own to judge ("is that ok", "am i still welcome?") so the story speaks for it,
+    /// or at least doesn't look like a topic the knowledge doesn't answer nor like nothing the knowledge has.
+    private func supports(_ reading: Reading) -> Bool {
         switch reading.decision {
         case .answer, .clarify:
             return true
