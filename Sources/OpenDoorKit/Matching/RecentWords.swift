@@ -19,6 +19,8 @@ final class RecentWords: Sendable {
     private struct Entry {
         var text: String
         var words: [String]
+        /// The words joined by single spaces, once asked for.
+        var normalized: String?
     }
 
     private struct State {
@@ -33,6 +35,22 @@ final class RecentWords: Sendable {
     func words(of text: String) -> [String]? {
         state.withLock { state in
             state.entries.first { Self.sameBytes($0.text, text) }?.words
+        }
+    }
+
+    /// The normalized form kept for exactly these bytes, if any.
+    func normalized(of text: String) -> String? {
+        state.withLock { state in
+            state.entries.first { Self.sameBytes($0.text, text) }?.normalized
+        }
+    }
+
+    /// Keeps a text's normalized form beside its words (when they are still kept).
+    func keep(normalized: String, of text: String) {
+        state.withLock { state in
+            if let index = state.entries.firstIndex(where: { Self.sameBytes($0.text, text) }) {
+                state.entries[index].normalized = normalized
+            }
         }
     }
 

@@ -26,8 +26,13 @@ public enum TextNormalizer {
 
     /// The words of a text joined by single spaces: the form used to compare phrases.
     public static func normalize(_ text: String) -> String {
-        // The same bytes as joining `words(text)`, which a long text most likely has already.
-        if text.utf8.count >= RecentWords.shortest { return words(text).joined(separator: " ") }
+        // The same bytes as joining `words(text)`; a long text's are kept with its words.
+        if text.utf8.count >= RecentWords.shortest {
+            if let known = RecentWords.shared.normalized(of: text) { return known }
+            let joined = words(text).joined(separator: " ")
+            RecentWords.shared.keep(normalized: joined, of: text)
+            return joined
+        }
         var joined: [UInt8] = []
         joined.reserveCapacity(text.utf8.count)
         forEachWord(text) { word in
