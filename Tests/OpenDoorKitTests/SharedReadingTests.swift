@@ -16,7 +16,7 @@ struct SharedReadingTests {
             Self.long("I’m SO tired, ", "kept-1"), Self.long("(470) 555-0123 ", "kept-2"),
             Self.long("e\u{301}", "kept-3"), Self.long("Straße 🙂 ", "kept-4"),
         ] {
-            #expect(text.utf8.count >= RecentWords.shortest)
+            #expect(text.utf8.count >= RecentText.shortest)
             let fresh = TextNormalizer.computeWords(text)
             #expect(TextNormalizer.words(text) == fresh)
             #expect(TextNormalizer.words(text) == fresh)  // now from what was kept
@@ -35,14 +35,27 @@ struct SharedReadingTests {
         #expect(first == TextNormalizer.computeWords(decomposed))
         #expect(second == TextNormalizer.computeWords(composed))
         #expect(Array(first[0].utf8) != Array(second[0].utf8))
-        #expect(!RecentWords.sameBytes(decomposed, composed))
+        #expect(!RecentText.sameBytes(decomposed, composed))
     }
 
     @Test("More long texts than are kept still read right, the oldest read afresh")
     func evicted() {
-        let texts = (0..<(RecentWords.capacity * 2 + 1)).map { Self.long("word \($0) ", "evict-\($0)") }
+        let texts = (0..<(RecentText.capacity * 2 + 1)).map { Self.long("word \($0) ", "evict-\($0)") }
         for text in texts { _ = TextNormalizer.words(text) }
         for text in texts.reversed() { #expect(TextNormalizer.words(text) == TextNormalizer.computeWords(text)) }
+    }
+
+    @Test("A long message's kept phone number is the one searched afresh")
+    func keptPhoneNumber() {
+        for text in [
+            Self.long("(470) 555-0123 ", "phone-1"), Self.long("call me at 470 555 0123 or ", "phone-2"),
+            Self.long("(470) 555-0123 (404) 555-0199 ", "phone-3"), Self.long("no digits here ", "phone-4"),
+        ] {
+            let fresh = PhoneNumber.search(in: text)
+            #expect(PhoneNumber.find(in: text) == fresh)
+            #expect(PhoneNumber.find(in: text) == fresh)
+        }
+        #expect(PhoneNumber.find(in: Self.long("(470) 555-0123 ", "phone-5")) != nil)
     }
 
     @Test("Splitting at marks gives what splitting by characters gives, with or without a mark in the text")

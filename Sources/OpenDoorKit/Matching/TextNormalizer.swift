@@ -5,16 +5,15 @@
 public enum TextNormalizer {
     /// The words of a text, lowercase, without punctuation.
     ///
-    /// A long text's words are kept for a while (`RecentWords`): one message is read by a dozen checks in a
+    /// A long text's words are kept for a while (`RecentReadings`): one message is read by a dozen checks in a
     /// conversation's reply (the safety follow-ups, the answer kinds, the question test, the matcher), each asking
     /// for its words again; on a 4,000-byte line that was a large part of answering it.
     public static func words(_ text: String) -> [String] {
-        guard text.utf8.count >= RecentWords.shortest else { return computeWords(text) }
-        if let known = RecentWords.shared.words(of: text) { return known }
-        let words = computeWords(text)
-        RecentWords.shared.keep(words, of: text)
-        return words
+        recentWords.reading(text, computeWords)
     }
+
+    private static let recentWords = RecentReadings<[String]>()
+    private static let recentNormalized = RecentReadings<String>()
 
     /// The words of a text, read now.
     static func computeWords(_ text: String) -> [String] {
@@ -26,12 +25,9 @@ public enum TextNormalizer {
 
     /// The words of a text joined by single spaces: the form used to compare phrases.
     public static func normalize(_ text: String) -> String {
-        // The same bytes as joining `words(text)`; a long text's are kept with its words.
-        if text.utf8.count >= RecentWords.shortest {
-            if let known = RecentWords.shared.normalized(of: text) { return known }
-            let joined = words(text).joined(separator: " ")
-            RecentWords.shared.keep(normalized: joined, of: text)
-            return joined
+        // The same bytes as joining `words(text)`, which a long text most likely has kept already.
+        if text.utf8.count >= RecentText.shortest {
+            return recentNormalized.reading(text) { words($0).joined(separator: " ") }
         }
         var joined: [UInt8] = []
         joined.reserveCapacity(text.utf8.count)
