@@ -428,7 +428,7 @@ public struct Conversation: Sendable {
         // "im not giving my name" is a skip, not a question about privacy.
         let refused = answers.refusesName(text)
         // "Will" on its own is a name, not a question.
-        if !refused, TextNormalizer.words(text).count > 1 || text.contains("?"),
+        if !refused, TextNormalizer.words(text).count > 1 || text.hasQuestionMark,
             let asked = questionFirst(text, prompt: .askName)
         {
             return asked
@@ -1031,9 +1031,9 @@ public struct Conversation: Sendable {
     }
 
     func looksLikeQuestion(_ text: String) -> Bool {
-        if text.contains("?") { return true }
+        if text.hasQuestionMark { return true }
         // Any clause may ask: "wait before i give my number, will they judge me for leaving".
-        let clauses = text.split(whereSeparator: { $0.isOne(of: ",.;!\n") })
+        let clauses = text.clauses(splitAt: ",.;!\n")
         return clauses.enumerated().contains { index, clause in
             let words = TextNormalizer.words(String(clause))
             let lead = answers.leadingFillers(in: words.map { Substring($0) })
