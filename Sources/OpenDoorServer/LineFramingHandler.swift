@@ -9,9 +9,13 @@ import NIOCore
 /// stay in this handler (at most one socket read's worth) and the rest in the kernel: the client's writes
 /// block, as they do when the server doesn't keep up.
 ///
-/// The end of input lifts the hold for good: the lines read so far are framed and passed on, then
-/// `ChannelEvent.inputClosed`, so that a client that half-closes, an idle timeout or a shutdown sees every line
-/// read answered (or refused) before the goodbye, as before.
+/// The end of input lifts the hold for good, then `ChannelEvent.inputClosed` is passed on, so that a client
+/// that half-closes, an idle timeout or a shutdown is told goodbye at once. What was held back is dropped
+/// unread then: NIO reads a closing connection's input to its end whatever the hold, and a flooder's socket
+/// can hold megabytes of lines; framing them all at the close would cost what the hold saved. (They are lines
+/// past a connection's budget of refused lines, which were never all checked for a crisis.) While held, bytes
+/// past ``heldByteLimit`` are dropped as they come, and a connection that has lost bytes that way is closed if it
+/// is ever resumed.
 final class LineFramingHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = LineFrame
@@ -26,10 +30,15 @@ final class LineFramingHandler: ChannelDuplexHandler {
         case resume
     }
 
+    /// The most bytes kept unframed while held; NIO delivers more only while it reads a closing input to its end.
+    static let heldByteLimit = 1 << 20
+
     private var decoder: LineFrameDecoder
     /// Bytes read and not yet framed.
     private var unframed: ByteBuffer?
     private var held = false
+    /// Bytes were dropped during a hold: the stream can't be framed any more.
+    private var dropping = false
     /// A read was asked for during the hold; it is passed on when the hold is lifted.
     private var readWanted = false
     /// The input has ended (closed, or the channel inactive): what is left is framed as the last lines.
@@ -47,6 +56,8 @@ final class LineFramingHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = Self.unwrapInboundIn(data)
+        if held, (unframed?.readableBytes ?? 0) + bytes.readableBytes > Self.heldByteLimit { dropping = true }
+        guard !dropping else { return }
         if unframed == nil || unframed?.readableBytes == 0 {
             unframed = bytes
         } else {
@@ -61,14 +72,14 @@ final class LineFramingHandler: ChannelDuplexHandler {
         }
         inputEnded = true
         owesInputClosed = true
-        held = false
+        dropHeld()
         frame(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         // As `ByteToMessageHandler` does: what was read is framed as the last lines before the channel is gone.
         inputEnded = true
-        held = false
+        dropHeld()
         frame(context: context)
         context.fireChannelInactive()
     }
@@ -95,9 +106,19 @@ final class LineFramingHandler: ChannelDuplexHandler {
         case .resume:
             guard held else { return }
             held = false
+            guard !dropping else { return context.close(promise: nil) }
             // Lines framed now come outside a read: a read-complete lets the next handler flush its answers.
             if frame(context: context) > 0 { context.fireChannelReadComplete() }
         }
+    }
+
+    /// At the end of input: what a hold kept back is dropped (see the type's notes), and the hold ends.
+    private func dropHeld() {
+        if held || dropping {
+            unframed = nil
+            dropping = true
+        }
+        held = false
     }
 
     // MARK: - Framing
