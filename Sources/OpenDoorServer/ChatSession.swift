@@ -240,7 +240,8 @@ final class ChatSession: ChannelInboundHandler {
         // Over the limit with the budget for refused lines spent: this line waits, unread lines stay in the socket,
         // and the client's writes block, until a line can be taken again. (After the end of input, what was read
         // is taken at once, as it always was.)
-        if !inputClosed, !limiter.wouldAllow(), !overLimit.wouldAllow() {
+        let cost = Self.checkCost(frame)
+        if !inputClosed, !limiter.wouldAllow(), !overLimit.wouldAllow(cost: cost) {
             queued.prepend(frame)
             return hold(context: context)
         }
@@ -270,7 +271,7 @@ final class ChatSession: ChannelInboundHandler {
             if limiter.allow() {
                 stop.dropped()
             } else {
-                _ = overLimit.allow()
+                _ = overLimit.allow(cost: cost)
                 refuse(.rateLimited(knowledge), reply: false, context: context)
             }
             return
@@ -279,7 +280,7 @@ final class ChatSession: ChannelInboundHandler {
             // A crisis is answered even over the limit: someone pasting a long message or typing fast in distress
             // won't "send that again". The check costs microseconds; the lines it is run on have a budget (past it
             // the connection is held, above), and so do the answers it lets through, so a flood costs bounded work.
-            if overLimit.allow(), case .message(let message) = input,
+            if overLimit.allow(cost: cost), case .message(let message) = input,
                 setup.assistant.safety.assess(message) != nil, crisisAnswers.allow()
             {
                 return answer(message, note: note, context: context)
@@ -411,6 +412,16 @@ final class ChatSession: ChannelInboundHandler {
         let channel = context.channel
         context.writeAndFlush(Self.wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
             channel.close(promise: nil)
+        }
+    }
+
+    /// What taking a line over the limit costs from ``overLimit``: one line, and one more per KB the crisis check
+    /// reads (a too-long line is checked at both its kept ends), so that a flood of long lines is held as soon
+    /// as a flood of short ones costs.
+    private static func checkCost(_ frame: LineFrame) -> Int {
+        switch frame {
+        case .line(let bytes): 1 + bytes.readableBytes / 1024
+        case .tooLong(let head, let tail): 1 + (head.readableBytes + tail.readableBytes) / 1024
         }
     }
 

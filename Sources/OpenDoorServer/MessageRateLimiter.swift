@@ -14,18 +14,18 @@ struct MessageRateLimiter {
         self.last = now
     }
 
-    /// Whether one more line may be taken now; takes it if so.
-    mutating func allow(now: ContinuousClock.Instant = .now) -> Bool {
+    /// Whether one more line (costing `cost` lines' worth) may be taken now; takes it if so.
+    mutating func allow(cost: Int = 1, now: ContinuousClock.Instant = .now) -> Bool {
         refill(now: now)
-        guard tokens >= 1 else { return false }
-        tokens -= 1
+        guard tokens >= Double(cost) else { return false }
+        tokens -= Double(cost)
         return true
     }
 
-    /// Whether a line would be allowed now, without taking it.
-    mutating func wouldAllow(now: ContinuousClock.Instant = .now) -> Bool {
+    /// Whether a line (costing `cost` lines' worth, at most the burst) would be allowed now, without taking it.
+    mutating func wouldAllow(cost: Int = 1, now: ContinuousClock.Instant = .now) -> Bool {
         refill(now: now)
-        return tokens >= 1
+        return tokens >= min(burst, Double(cost))
     }
 
     /// How long until `count` lines (at most the burst) may be taken; nil if the bucket never refills.
