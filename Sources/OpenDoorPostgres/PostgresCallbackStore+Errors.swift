@@ -130,9 +130,12 @@ extension PostgresCallbackStore {
     /// Why an operation failed when the connection to the database broke or could not be made: the store goes on
     /// trying in the background by itself (``PostgresCallbackStore/recheck()``), so nobody needs to restart anything.
     static func connectionLost(tries: String, detail: String = "") -> String {
-        "the database connection was lost or could not be made\(tries)\(detail); retrying in the background"
-            + Self.reachAdvice
+        "the database connection was lost or could not be made\(tries)\(detail)\(backgroundRetry)" + Self.reachAdvice
     }
+
+    /// Said of a lost connection: true of a server's store, which goes on trying; a one-shot command that exits
+    /// leaves it out of what it prints.
+    public static let backgroundRetry = "; retrying in the background"
 
     /// The part of an error message that says where to look when the database cannot be reached.
     static let reachAdvice = "; check that PostgreSQL is running and accepts connections at this address"

@@ -68,6 +68,9 @@ extension SQLiteCallbackStore {
             if try createDatabaseFile(database) { return }
             // Made by another store meanwhile: look at it as an existing one.
             guard lstat(database, &info) == 0 else { throw posixError(errno, path: database) }
+        } else if !create || readOnly, info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 {
+            // An empty file (a `touch`, a crash while creating): opening it would write a new store into it.
+            throw CallbackStoreError.notFound(path: database, reason: noStore)
         }
         if readOnly { return }
         let owners = allowedOwners(directory)

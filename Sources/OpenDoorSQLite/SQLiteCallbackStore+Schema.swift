@@ -129,16 +129,28 @@ extension SQLiteCallbackStore {
         }
     }
 
-    /// Brings the schema up to date; a read-only store only checks it is.
-    static func migrate(_ pool: any DatabaseWriter, readOnly: Bool) throws {
-        let (superseded, completed) = try pool.read { db in
-            (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+    /// Brings the schema up to date; a read-only store only checks it is. Without `create` (staff commands), a
+    /// database no OpenDoor ever migrated is refused, not turned into a store: it is someone else's file.
+    static func migrate(_ pool: any DatabaseWriter, readOnly: Bool, create: Bool = true) throws {
+        let (superseded, completed, started) = try pool.read { db in
+            (
+                try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
+                try !migrator.appliedIdentifiers(db).isEmpty
+            )
         }
         if superseded { throw CallbackStoreError.newerSchema() }
         if completed { return }
+        if !started && (!create || readOnly) {
+            throw CallbackStoreError.notFound(path: pool.path, reason: noStore)
+        }
         if readOnly { throw CallbackStoreError.readOnly() }
         try migrator.migrate(pool)
     }
+
+    /// Why a staff command refuses a database file with no OpenDoor schema in it (an empty file, another program's).
+    static let noStore =
+        "this file holds no OpenDoor callback store, and staff commands never create one; give the folder "
+        + "`opendoor serve` uses, or start `opendoor serve --data DIR` once to create the store"
 
     static func seconds(_ duration: Duration) -> TimeInterval {
         let (seconds, attoseconds) = duration.components

@@ -90,7 +90,7 @@ public actor SQLiteCallbackStore: CallbackStore {
             if !configuration.readOnly {
                 try Self.makeCommitsDurable(pool)
             }
-            try Self.migrate(pool, readOnly: configuration.readOnly)
+            try Self.migrate(pool, readOnly: configuration.readOnly, create: configuration.createIfMissing)
             if !configuration.readOnly {
                 // SQLite gives -wal and -shm the database file's mode; make sure of it.
                 try Self.tightenPermissions(database: path, logger: logger)

@@ -10,7 +10,8 @@ import OpenDoorKit
 /// callback request, counting a crisis, rechecking a store that can't save, and long messages (which can take
 /// milliseconds to match, so the event loop goes on answering everyone else meanwhile). While such an answer
 /// is awaited, later lines wait in order and the socket is not read; nor is it while the client doesn't read
-/// what it is sent (the channel isn't writable). Whatever one connection does (resets, sends garbage, stops
+/// what it is sent (the channel isn't writable), nor while it sends faster than its rate limit and its budget of
+/// refused lines is spent (a flood is read only as fast as it can be refused). Whatever one connection does (resets, sends garbage, stops
 /// reading), the others and the server go on.
 final class ChatSession: ChannelInboundHandler {
     typealias InboundIn = LineFrame
@@ -46,8 +47,15 @@ final class ChatSession: ChannelInboundHandler {
     private let onClose: @Sendable () -> Void
     private var conversation: Conversation
     private var limiter: MessageRateLimiter
-    /// Lines over the limit that are still checked for a crisis: a flood is checked only this fast.
-    private var refusedChecks = MessageRateLimiter(burst: 100, perMinute: 600)
+    /// Lines over the limit that are still taken (checked for a crisis, then refused). Once it is spent the
+    /// connection isn't read until it refills (or the limit allows a line again): a flood costs this much work,
+    /// however fast the client sends.
+    private var overLimit = MessageRateLimiter(burst: 100, perMinute: 600)
+    /// Lines over the limit taken after a hold, at most: the hold lasts until this many are allowed again.
+    private static let linesPerHold = 10
+    /// The connection is not read (``LineFramingHandler`` holds) until `holdEnds` fires.
+    private var holding = false
+    private var holdEnds: Scheduled<Void>?
     /// Crisis messages over the limit that are still answered.
     private var crisisAnswers = MessageRateLimiter(burst: 3, perMinute: 6)
     /// The last line was refused for coming too fast (and the visitor was told so).
@@ -121,7 +129,7 @@ final class ChatSession: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = Self.unwrapInboundIn(data)
         guard !closing, !closed else { return }
-        if awaiting || !queued.isEmpty || !context.channel.isWritable {
+        if awaiting || holding || !queued.isEmpty || !context.channel.isWritable {
             queued.append(frame)
             pauseReads(context: context)
             return
@@ -141,7 +149,8 @@ final class ChatSession: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event as? ChannelEvent == .inputClosed {
             inputClosed = true
-            drain(context: context)
+            // The lines read so far are taken now (the framing handler has passed on the last of them).
+            if holding { endHold(context: context) } else { drain(context: context) }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -154,6 +163,7 @@ final class ChatSession: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
+        holdEnds?.cancel()
         if admitted { logClosed() }
         release()
         context.fireChannelInactive()
@@ -161,6 +171,7 @@ final class ChatSession: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         closed = true
+        holdEnds?.cancel()
         release()
     }
 
@@ -183,6 +194,23 @@ final class ChatSession: ChannelInboundHandler {
             return
         }
         logger.log(level: setup.logsConnection ? .info : .debug, "connection opened")
+        guard setup.store.acceptsRequests else {
+            // Saves were failing (a full disk, the database away): look again first, so that the welcome offers a
+            // call as soon as one can be saved, not only once some later message has rechecked. Lines wait meanwhile.
+            awaiting = true
+            let store = setup.store
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            promise.completeWithTask { await store.recheck() }
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            promise.futureResult.whenComplete { _ in
+                let (session, context) = bound.value
+                session.awaiting = false
+                guard !session.closed else { return }
+                session.send(.reply(session.conversation.start(store: store)), context: context)
+                session.drain(context: context)
+            }
+            return
+        }
         send(.reply(conversation.start(store: setup.store)), context: context)
         flushIfNeeded(context: context)
     }
@@ -190,7 +218,7 @@ final class ChatSession: ChannelInboundHandler {
     /// Takes the lines that waited, in order, until one must be awaited; says goodbye once the input has
     /// closed and every line is answered.
     private func drain(context: ChannelHandlerContext) {
-        while !awaiting, !closing, !closed, context.channel.isWritable, let frame = queued.popFirst() {
+        while !awaiting, !holding, !closing, !closed, context.channel.isWritable, let frame = queued.popFirst() {
             take(frame, context: context)
         }
         if queued.isEmpty { resumeReads(context: context) }
@@ -209,6 +237,14 @@ final class ChatSession: ChannelInboundHandler {
     private func take(_ frame: LineFrame, context: ChannelHandlerContext) {
         // Closed for idleness or a line that never ended: what is left is that line's part, dropped unanswered.
         if let reason = stop.reason, reason == .idle || reason == .lineTimeout { return }
+        // Over the limit with the budget for refused lines spent: this line waits, unread lines stay in the socket,
+        // and the client's writes block, until a line can be taken again. (After the end of input, what was read
+        // is taken at once, as it always was.)
+        let cost = Self.checkCost(frame)
+        if !inputClosed, !limiter.wouldAllow(), !overLimit.wouldAllow(cost: cost) {
+            queued.prepend(frame)
+            return hold(context: context)
+        }
         traffic.lines += 1
         let input: ClientInput
         /// Said after the reply: a too-long line is answered only when its kept ends hold a crisis.
@@ -229,12 +265,22 @@ final class ChatSession: ChannelInboundHandler {
                 input = .invalid(.invalidUTF8(knowledge))
             }
         }
-        if case .blank = input { return }
+        if case .blank = input {
+            // Never answered, and no activity for the idle timeout; but a line all the same for the rate limit, so
+            // that a flood of blank lines is held like any other.
+            if limiter.allow() {
+                stop.dropped()
+            } else {
+                _ = overLimit.allow(cost: cost)
+                refuse(.rateLimited(knowledge), reply: false, context: context)
+            }
+            return
+        }
         guard limiter.allow() else {
             // A crisis is answered even over the limit: someone pasting a long message or typing fast in distress
-            // won't "send that again". The check costs microseconds; both it and the answers it lets through have
-            // budgets of their own, so a flood still costs bounded work.
-            if case .message(let message) = input, refusedChecks.allow(),
+            // won't "send that again". The check costs microseconds; the lines it is run on have a budget (past it
+            // the connection is held, above), and so do the answers it lets through, so a flood costs bounded work.
+            if overLimit.allow(cost: cost), case .message(let message) = input,
                 setup.assistant.safety.assess(message) != nil, crisisAnswers.allow()
             {
                 return answer(message, note: note, context: context)
@@ -367,6 +413,42 @@ final class ChatSession: ChannelInboundHandler {
         context.writeAndFlush(Self.wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
             channel.close(promise: nil)
         }
+    }
+
+    /// What taking a line over the limit costs from ``overLimit``: one line, and one more per KB the crisis check
+    /// reads (a too-long line is checked at both its kept ends), so that a flood of long lines is held as soon
+    /// as a flood of short ones costs.
+    private static func checkCost(_ frame: LineFrame) -> Int {
+        switch frame {
+        case .line(let bytes): 1 + bytes.readableBytes / 1024
+        case .tooLong(let head, let tail): 1 + (head.readableBytes + tail.readableBytes) / 1024
+        }
+    }
+
+    /// Stops framing and reading lines until the rate limit or the refused-line budget lets a line be taken again.
+    private func hold(context: ChannelHandlerContext) {
+        guard !holding else { return }
+        holding = true
+        context.triggerUserOutboundEvent(LineFramingHandler.Flow.hold, promise: nil)
+        let wait = [limiter.timeUntil(1), overLimit.timeUntil(Self.linesPerHold)].compactMap { $0 }.min() ?? .seconds(1)
+        logger.debug(
+            "reads held: over the rate limit",
+            metadata: ["lines": "\(traffic.lines)", "hold_ms": "\(Self.milliseconds(wait))"])
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        holdEnds = context.eventLoop.scheduleTask(in: TimeAmount(wait)) {
+            let (session, context) = bound.value
+            session.endHold(context: context)
+        }
+    }
+
+    /// Takes the line that waited, then lets the framing handler go on (unless the line held it again).
+    private func endHold(context: ChannelHandlerContext) {
+        guard holding else { return }
+        holding = false
+        holdEnds?.cancel()
+        holdEnds = nil
+        drain(context: context)
+        if !holding, !closed { context.triggerUserOutboundEvent(LineFramingHandler.Flow.resume, promise: nil) }
     }
 
     /// Stops reading the socket while lines wait: what one connection buffers stays bounded.

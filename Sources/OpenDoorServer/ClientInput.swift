@@ -6,7 +6,7 @@ enum ClientInput: Hashable, Sendable {
     case hello
     /// JSON `{"type":"bye"}`: the client is leaving.
     case bye
-    /// A blank line in the JSON protocol, which is skipped without an answer.
+    /// A blank line (only whitespace once control characters are removed), skipped without an answer.
     case blank
     /// A line that can't be taken; the client is told why.
     case invalid(ProtocolError)
@@ -15,7 +15,8 @@ enum ClientInput: Hashable, Sendable {
     static func parse(_ line: String, as chatProtocol: ChatProtocol) -> ClientInput {
         switch chatProtocol {
         case .text:
-            return .message(VisitorText.clean(line))
+            let text = VisitorText.clean(line)
+            return isBlank(text) ? .blank : .message(text)
         case .jsonLines:
             return parseJSON(line)
         }

@@ -5,9 +5,10 @@ import Synchronization
 
 /// A listening socket of a line server, with the socket options, timeouts and framing every connection gets.
 ///
-/// Each connection's pipeline is the idle and line timeouts (``IdleTimeoutHandler``), ``LineFrameDecoder``
-/// framing, then the handler the listener was given: it answers lines on the connection's event loop, with
-/// no task and no thread hop per line. The chat server and the load benchmark's echo baseline both listen
+/// Each connection's pipeline is the idle and line timeouts (``IdleTimeoutHandler``), ``LineFramingHandler``
+/// framing (which the last handler can hold, to stop reading a connection that sends too fast), then the
+/// handler the listener was given: it answers lines on the connection's event loop, with no task and no
+/// thread hop per line. The chat server and the load benchmark's echo baseline both listen
 /// through here, so the baseline measures the same pipeline the chat runs on.
 package struct LineListener: Sendable {
     /// How long a connection may stay quiet, or take over one line, before it is closed.
@@ -67,7 +68,7 @@ package struct LineListener: Sendable {
                     try connections.add(channel, stop: stop)
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(IdleTimeoutHandler(stop: stop, timeouts: timeouts))
-                    try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
+                    try pipeline.addHandler(LineFramingHandler(maximumLength: maximumLineLength))
                     try pipeline.addHandler(makeHandler(channel, stop))
                 }
             }

@@ -14,14 +14,35 @@ struct MessageRateLimiter {
         self.last = now
     }
 
-    /// Whether one more line may be taken now; takes it if so.
-    mutating func allow(now: ContinuousClock.Instant = .now) -> Bool {
+    /// Whether one more line (costing `cost` lines' worth) may be taken now; takes it if so.
+    mutating func allow(cost: Int = 1, now: ContinuousClock.Instant = .now) -> Bool {
+        refill(now: now)
+        guard tokens >= Double(cost) else { return false }
+        tokens -= Double(cost)
+        return true
+    }
+
+    /// Whether a line (costing `cost` lines' worth, at most the burst) would be allowed now, without taking it.
+    mutating func wouldAllow(cost: Int = 1, now: ContinuousClock.Instant = .now) -> Bool {
+        refill(now: now)
+        return tokens >= min(burst, Double(cost))
+    }
+
+    /// How long until `count` lines (at most the burst) may be taken; nil if the bucket never refills.
+    func timeUntil(_ count: Int, now: ContinuousClock.Instant = .now) -> Duration? {
+        let wanted = min(burst, Double(count))
+        let elapsed = now - last
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let missing = wanted - min(burst, tokens + seconds * perSecond)
+        guard missing > 0 else { return .zero }
+        guard perSecond > 0 else { return nil }
+        return .seconds(missing / perSecond)
+    }
+
+    private mutating func refill(now: ContinuousClock.Instant) {
         let elapsed = now - last
         last = now
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         tokens = min(burst, tokens + seconds * perSecond)
-        guard tokens >= 1 else { return false }
-        tokens -= 1
-        return true
     }
 }

@@ -93,7 +93,7 @@ extension OpenDoor.Callbacks {
                 }
             } catch {
                 try? await store.close()
-                printError("\(error)")
+                printError(DataOptions.oneShot(error))
                 throw ExitCode(1)
             }
             try? await store.close()

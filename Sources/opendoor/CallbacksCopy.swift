@@ -55,7 +55,7 @@ extension OpenDoor.Callbacks {
                     source = try await PostgresCallbackStore.open(
                         url: url, configuration: .forCommand(creating: false), logger: logger)
                 } catch {
-                    printError("\(error)\n(the store given by --from)")
+                    printError("\(DataOptions.oneShot(error))\n(the store given by --from)")
                     throw ExitCode(1)
                 }
             }
@@ -65,7 +65,7 @@ extension OpenDoor.Callbacks {
                     url: targetURL, configuration: .forCommand(creating: true), logger: logger)
             } catch {
                 try? await source.close()
-                printError("\(error)\n(the store given by --to)")
+                printError("\(DataOptions.oneShot(error))\n(the store given by --to)")
                 throw ExitCode(1)
             }
             let report: PostgresCallbackStore.CopyReport

@@ -216,8 +216,14 @@ struct DataOptions: ParsableArguments {
 
     /// Prints why the PostgreSQL store can't be used, and how it was chosen; returns the exit.
     private func failure(_ error: any Error, place: String, origin: String) -> ExitCode {
-        printError("\(error)\nThe store \(place) was chosen by \(origin).")
+        printError("\(Self.oneShot(error))\nThe store \(place) was chosen by \(origin).")
         return ExitCode(1)
+    }
+
+    /// What a command that exits says of a store error: the store's "retrying in the background" is true of a
+    /// server, not of a command that has given up.
+    static func oneShot(_ error: any Error) -> String {
+        "\(error)".replacingOccurrences(of: PostgresCallbackStore.backgroundRetry, with: "")
     }
 }
 

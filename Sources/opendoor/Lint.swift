@@ -53,16 +53,17 @@ extension OpenDoor {
         /// Every problem loading `safety.yaml` would stop `ask` and `serve` with, a missing file included.
         static func safetyDiagnostics(in directory: URL) -> [KnowledgeDiagnostic] {
             let url = directory.appendingPathComponent("safety.yaml")
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                return [
-                    KnowledgeDiagnostic(
-                        .error, file: "safety.yaml",
-                        "missing: every message is checked for a crisis with these rules, so ask and serve can't start without them")
-                ]
-            }
+            let exists = FileManager.default.fileExists(atPath: url.path)
             do {
                 _ = try SafetyRules.load(from: url)
                 return []
+            } catch let error as KnowledgeError where !exists {
+                // Named as the loader names it (the folder given, as `ask` says it), with why it matters.
+                return error.diagnostics.map {
+                    KnowledgeDiagnostic(
+                        .error, file: $0.file,
+                        "missing: every message is checked for a crisis with these rules, so ask and serve can't start without them")
+                }
             } catch let error as KnowledgeError {
                 return error.diagnostics
             } catch {

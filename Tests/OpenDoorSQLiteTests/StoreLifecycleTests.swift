@@ -91,6 +91,42 @@ struct StoreLifecycleTests {
         }
     }
 
+    @Test("createIfMissing false: an empty file or another program's database is refused, never migrated (QA18 O4)")
+    func noStoreInTheFile() async throws {
+        try await withTemporaryDirectory { directory in
+            var configuration = SQLiteCallbackStore.Configuration()
+            configuration.createIfMissing = false
+            let file = directory.appendingPathComponent(configuration.fileName)
+            // What a `touch` or a crash while creating leaves.
+            #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
+            for readOnly in [false, true] {
+                configuration.readOnly = readOnly
+                let error = #expect(throws: CallbackStoreError.self) {
+                    try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
+                }
+                #expect(error?.code == .notFound)
+                #expect(error?.description.contains("holds no OpenDoor callback store") == true, "\(String(describing: error))")
+                #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int == 0)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [configuration.fileName])
+            }
+
+            // Another program's database: left without OpenDoor's tables.
+            try FileManager.default.removeItem(at: file)
+            let other = try DatabaseQueue(path: file.path)
+            try await other.write { try $0.execute(sql: "CREATE TABLE notes (body TEXT)") }
+            try other.close()
+            configuration.readOnly = false
+            let error = #expect(throws: CallbackStoreError.self) {
+                try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
+            }
+            #expect(error?.code == .notFound)
+            let tables = try await DatabaseQueue(path: file.path).read {
+                try String.fetchAll($0, sql: "SELECT name FROM sqlite_master")
+            }
+            #expect(tables == ["notes"])
+        }
+    }
+
     @Test("a database deleted while open: the save fails as replaced instead of vanishing, and it is logged")
     func deletedWhileOpen() async throws {
         try await withTemporaryDirectory { directory in

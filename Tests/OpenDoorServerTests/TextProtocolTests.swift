@@ -30,6 +30,19 @@ struct TextProtocolTests {
         }
     }
 
+    @Test("Blank lines are skipped without an answer, as on the JSON port (QA18 O2)")
+    func blankLinesSkipped() async throws {
+        try await withServer { server in
+            let client = try await server.textClient()
+            _ = try await client.readTextReply()
+            // Empty, spaces, a tab, a bare CR, a control character alone: before, each got a whole reply.
+            try await client.send("\n   \n\t\n\r\u{7}\nwhat if i relapsed\n")
+            let reply = try #require(try await client.readTextReply())
+            #expect(reply.first?.contains("Relapse") == true, "the first reply answers the message: \(reply)")
+            await client.close()
+        }
+    }
+
     @Test("A client that half-closes after its lines (nc -q1) gets every reply, then the end")
     func halfClose() async throws {
         try await withServer { server in

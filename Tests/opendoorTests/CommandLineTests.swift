@@ -108,6 +108,18 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.error.contains("has 1 error(s)"), result.error)
     }
 
+    func testMissingSafetyRulesNameTheFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kb-\(UUID())")
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Knowledge"), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("safety.yaml"))
+        let result = try run(["lint", "--knowledge", folder.path])
+        XCTAssertEqual(result.status, 1)
+        // As `ask` names it (QA18 O5): the folder given, not a bare "safety.yaml".
+        let named = folder.standardizedFileURL.path + "/safety.yaml: error: missing"
+        XCTAssertTrue(result.output.contains(named) || result.error.contains(named), result.output + result.error)
+    }
+
     func testPipedChatAnswersEachLineOnce() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("data-\(UUID())")
         defer { try? FileManager.default.removeItem(at: data) }

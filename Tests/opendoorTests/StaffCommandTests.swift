@@ -58,6 +58,23 @@ struct StaffCommandTests {
         #expect(given.status == 1)
         #expect(given.error.contains("chosen by --data"), "\(given.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
+
+        // An empty callbacks.sqlite (a `touch`, a crash while creating) is not made into a store (QA18 O4).
+        let file = empty.appendingPathComponent("callbacks.sqlite")
+        #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
+        let touched = try OpenDoorProcess.run(command + ["--data", empty.path], directory: folder)
+        #expect(touched.status == 1)
+        #expect(touched.error.contains("holds no OpenDoor callback store"), "\(touched.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path) == ["callbacks.sqlite"])
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int == 0)
+    }
+
+    @Test("a staff command that can't reach PostgreSQL says so and exits, without promising to retry (QA18 O6)")
+    func unreachablePostgres() throws {
+        let result = try OpenDoorProcess.run(["callbacks", "list", "--store", "postgres://opendoor@127.0.0.1:1/x"])
+        #expect(result.status == 1)
+        #expect(result.error.contains("could not be made"), "\(result.error)")
+        #expect(!result.error.contains("retrying"), "\(result.error)")
     }
 
     @Test("purge shows what would go: --dry-run keeps all, no terminal and no --yes refuses, --yes deletes")

@@ -1,0 +1,180 @@
+import Dispatch
+import Foundation
+import OpenDoorKit
+import OpenDoorServer
+import OpenDoorTestSupport
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A connection flooding past its rate limit costs bounded work: once its budget of refused lines is spent, the
+/// server stops reading it until a line can be taken again, so new visitors are greeted and a crisis is answered
+/// whatever the flooders send (QA18 O1: 90 flooding connections delayed a new visitor's greeting by 12 s, because
+/// every refused line was still read, framed and decoded at full speed). How fast is the load benchmark's
+/// business; here, what the server does.
+@Suite("Flooding connections")
+struct FloodTests {
+    /// The refused lines taken at once before a connection is held (ChatSession's budget).
+    static let refusedBeforeHold = 100
+    static let burst = 5
+
+    @Test(
+        "flooders are held after a bounded number of lines; a new visitor is greeted and their crisis answered",
+        .timeLimit(.minutes(3)))
+    func floodWhileAVisitorConnects() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.messageBurst = Self.burst
+        configuration.messagesPerMinute = 1
+        // A flooder's last write may end mid-line; the line timeout is not what this test is about.
+        configuration.lineTimeout = .seconds(600)
+        let refusals = RefusalCounter()
+        try await withServer(configuration, metrics: refusals) { server in
+            let started = ContinuousClock.now
+            // Two flooders per protocol: messages (text, JSON) and lines that aren't JSON at all.
+            let floods: [(port: Int, line: String)] = [
+                (server.jsonPort, #"{"type":"message","text":"hello there"}"#), (server.textPort, "hello there"),
+                (server.jsonPort, "not json"), (server.textPort, "what if i relapsed"),
+            ]
+            var sent: [Int] = []
+            // Kept open to the end: a client closing with its greeting unread resets the connection.
+            var flooders: [Flooder] = []
+            for (index, flood) in floods.enumerated() {
+                let flooder = try await Flooder.connect(port: flood.port)
+                flooders.append(flooder)
+                // Connection ids follow the order the server admits them in.
+                _ = await server.logs.line(containing: "connection opened connection=\(index + 1) ")
+                sent.append(try await flooder.flood(line: flood.line, lines: 20_000))
+            }
+            for (index, lines) in sent.enumerated() {
+                let held = await server.logs.line(containing: "reads held: over the rate limit connection=\(index + 1) ")
+                let taken = try #require(Self.number("lines", in: held))
+                // The burst, the budget of refused lines, and what refilled meanwhile: nowhere near what was sent.
+                #expect(taken <= Self.burst + Self.refusedBeforeHold + 20, "\(held)")
+                #expect(lines >= 1000, "\(taken) lines taken of \(lines) sent: \(held)")
+            }
+
+            // A new visitor on each protocol: greeted, and a crisis answered, while the flooders go on.
+            let json = try await server.jsonClient()
+            #expect(try await json.readJSON().type == "reply")
+            let crisis = try await json.ask("i want to kill myself tonight")
+            #expect(crisis.crisis == true && crisis.text?.contains("988") == true, "\(crisis)")
+            let text = try await server.textClient()
+            let greeting = try #require(try await text.readTextReply())
+            #expect(greeting.first?.contains("automated assistant") == true)
+            try await text.send("i want to kill myself tonight\n")
+            let answer = try #require(try await text.readTextReply()).joined(separator: "\n")
+            #expect(answer.contains("988"), "\(answer)")
+
+            // Held connections are read only as fast as the budget refills (10 lines a second each), whatever
+            // they send: what was refused so far is bounded by the time that passed.
+            let elapsed = ContinuousClock.now - started
+            let seconds = Int(elapsed.components.seconds) + 1
+            let bound = floods.count * (Self.refusedBeforeHold + 10 * seconds + 20)
+            #expect(refusals.count <= bound, "\(refusals.count) lines refused in \(seconds) s")
+            await json.close()
+            await text.close()
+            #expect(flooders.count == floods.count)
+        }
+    }
+
+    @Test(
+        "a flood of blank lines is held like any other; a held flooder that closes costs no more lines",
+        .timeLimit(.minutes(3)))
+    func blankFlood() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.messageBurst = Self.burst
+        configuration.messagesPerMinute = 1
+        try await withServer(configuration) { server in
+            var flooders: [Flooder] = []
+            for (index, port) in [server.jsonPort, server.textPort].enumerated() {
+                let flooder = try await Flooder.connect(port: port)
+                flooders.append(flooder)
+                _ = await server.logs.line(containing: "connection opened connection=\(index + 1) ")
+                let lines = try await flooder.flood(line: "", lines: 50_000)
+                let held = await server.logs.line(containing: "reads held: over the rate limit connection=\(index + 1) ")
+                let taken = try #require(Self.number("lines", in: held))
+                #expect(taken <= Self.burst + Self.refusedBeforeHold + 20 && lines >= 1000, "\(lines) sent: \(held)")
+                // NIO reads a closing connection's input to its end: what was held back is dropped, not taken.
+                try await flooder.finishSending()
+                let closed = await server.logs.line(containing: "connection closed connection=\(index + 1) ")
+                let total = try #require(Self.number("lines", in: closed))
+                #expect(total <= taken + 20, "\(closed)")
+            }
+            #expect(flooders.count == 2)
+        }
+    }
+
+    /// The value of `key=` in a log line.
+    static func number(_ key: String, in line: String) -> Int? {
+        line.split(separator: " ").first { $0.hasPrefix("\(key)=") }.flatMap { Int($0.dropFirst(key.count + 1)) }
+    }
+}
+
+struct FloodError: Error {
+    var errno: Int32
+}
+
+/// Counts rate-limit refusals.
+final class RefusalCounter: ChatServerMetrics {
+    private let refused = Atomic(0)
+    var count: Int { refused.load(ordering: .relaxed) }
+    func connectionsOpen(_ count: Int) {}
+    func connectionRefused() {}
+    func replied(_ reply: Reply, latency: Duration) {}
+    func rateLimited() { refused.add(1, ordering: .relaxed) }
+    func knowledgeReloaded(succeeded: Bool) {}
+}
+
+/// A client that writes lines as fast as its socket takes them and never reads.
+final class Flooder: Sendable {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        _ = Glibc.close(descriptor)
+    }
+
+    static func connect(port: Int) async throws -> Flooder {
+        try await onThread { Flooder(descriptor: try TestClient.connectedSocket(port: port, timeout: 60)) }
+    }
+
+    /// Writes `line` and a line break up to `lines` times, stopping early when the socket would block (the server
+    /// isn't reading); returns how many whole lines went out.
+    func flood(line: String, lines: Int) async throws -> Int {
+        try await Self.onThread { [descriptor] in
+            let bytes = Array((line + "\n").utf8)
+            let chunk = Array([[UInt8]](repeating: bytes, count: 100).joined())
+            var total = 0
+            while total < lines * bytes.count {
+                let written = chunk.withUnsafeBytes {
+                    Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                }
+                if written < 0 {
+                    guard errno == EAGAIN || errno == EWOULDBLOCK else {
+                        throw FloodError(errno: errno)
+                    }
+                    break
+                }
+                total += written
+            }
+            return total / bytes.count
+        }
+    }
+
+    /// Closes the sending side, as `nc -q1` does at the end of its input.
+    func finishSending() async throws {
+        try await Self.onThread { [descriptor] in _ = shutdown(descriptor, Int32(SHUT_WR)) }
+    }
+
+    private static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
