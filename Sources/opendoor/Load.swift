@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import OpenDoorKit
 import OpenDoorLoad
+import OpenDoorPostgres
 import OpenDoorServer
 
 extension OpenDoor {
@@ -207,6 +208,16 @@ extension OpenDoor.Load {
         configuration.serverLogLevel = serverLogLevel?.rawValue
         configuration.callbackShare = callbackShare
         configuration.store = store
+        if let store, let url = try? PostgresStoreURL(store) {
+            configuration.storeReport = {
+                let before = try? await PostgresWALStatistics.read(url)
+                return {
+                    guard let before, let after = try? await PostgresWALStatistics.read(url, afterOthersLeave: true)
+                    else { return "PostgreSQL's WAL statistics (pg_stat_wal, PostgreSQL 14 or later) could not be read" }
+                    return after.summary(since: before)
+                }
+            }
+        }
         return configuration
     }
 }
