@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "OpenDoorKit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -46,6 +46,10 @@ public struct LoadBenchmark: Sendable {
         /// connection, again on a new connection for as long as their messages last (JSON lines only); their
         /// confirmations are timed on their own.
         public var callbackShare = 0.05
+        /// Called before the chat server's paced run when its store is a database server of its own: returns what
+        /// to call after the run (the server stopped) for a line on what the database's disk flushes cost meanwhile
+        /// (PostgreSQL's WAL syncs), printed under the saves.
+        public var storeReport: (@Sendable () async -> @Sendable () async -> String)?
         /// Text of the answer that says a request was saved (the knowledge's `saved` sentence up to the
         /// reference code).
         public var savedMarker = "Your reference is"
@@ -162,7 +166,9 @@ public struct LoadBenchmark: Sendable {
         }
         print(Self.header)
         let echo = try await measure(.echo, with: generator, callbacks: callbacks)
+        let report = await command.storeReport?()
         let chat = try await measure(.chat, with: generator, callbacks: callbacks)
+        let storeLine = await report?()
         let p99 = chat.result.latency.p99
         var met = p99 < 10 && chat.result.failedConnections == 0 && chat.result.errors == 0
         let note = command.connections == 1000 && command.rate == 20 ? "" : " (the floor is for 1000 × 20/s)"
@@ -172,6 +178,7 @@ public struct LoadBenchmark: Sendable {
                 + "(p99 \(Self.number(p99)) ms; echo \(Self.number(echo.result.latency.p99)) ms)")
         if callbacks != nil {
             met = savesMet(chat.result, note: note) && met
+            if let storeLine { print("  \(storeLine)") }
             lostSaves += chat.result.savesExpected - chat.result.saveLatency.samples
         }
         return met

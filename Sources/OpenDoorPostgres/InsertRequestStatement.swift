@@ -1,16 +1,15 @@
 import Foundation
+import Logging
+import NIOCore
 import OpenDoorKit
 import PostgresNIO
 
-/// The save's statement, prepared once per connection: `INSERT … ON CONFLICT (save_key) DO NOTHING RETURNING`
-/// the row, so the server doesn't parse and plan it again for every request. It runs between BEGIN and COMMIT:
-/// its row alone does not prove the commit (see `PostgresCallbackStore.insert`).
+/// The save's statement: `INSERT … ON CONFLICT (save_key) DO NOTHING RETURNING` the row, run between BEGIN and
+/// COMMIT, as its row alone does not prove the commit (see `PostgresCallbackStore.insert`).
 ///
 /// No row back means the save key is already there: an earlier try of the same save committed on a connection
 /// that was then lost.
-struct InsertRequestStatement: PostgresPreparedStatement {
-    static let name = "opendoor_insert_callback_request_v2"
-
+struct InsertRequestStatement: Sendable {
     static let sql = """
         INSERT INTO callback_request
             (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status,
@@ -20,18 +19,13 @@ struct InsertRequestStatement: PostgresPreparedStatement {
         RETURNING \(PostgresCallbackStore.columns)
         """
 
-    // Given, not inferred from the first request's values: a first request with no name would bind NULL.
-    static let bindingDataTypes: [PostgresDataType] = [
-        .text, .int8, .text, .text, .text, .text, .bool, .text, .text, .uuid, .text, .text,
-    ]
-
-    typealias Row = CallbackRequest
-
     var request: CallbackRequest
     var milliseconds: Int64
     var saveKey: UUID
 
-    func makeBindings() throws -> PostgresBindings {
+    /// The INSERT with its values bound (a missing name or extension binds an untyped NULL, which PostgreSQL
+    /// types from its column).
+    var query: PostgresQuery {
         var bindings = PostgresBindings(capacity: 12)
         bindings.append(request.reference)
         bindings.append(milliseconds)
@@ -45,10 +39,39 @@ struct InsertRequestStatement: PostgresPreparedStatement {
         bindings.append(saveKey)
         bindings.append(request.bestTimeSaid)
         bindings.append(request.voicemail.rawValue)
-        return bindings
+        return PostgresQuery(unsafeSQL: Self.sql, binds: bindings)
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> CallbackRequest {
-        try PostgresCallbackStore.request(from: row)
+    /// Runs BEGIN, the INSERT and COMMIT on `connection` and returns the inserted row (nil: the save key was
+    /// there already), once PostgreSQL has answered the COMMIT.
+    ///
+    /// The three are handed to the connection at once, on its event loop: it sends each as soon as the one before
+    /// is answered, and only the end comes back to the calling task. Awaited one by one, each answer went through
+    /// the task scheduler before the next statement left; on a busy server that cost more than PostgreSQL's work.
+    /// The connection runs them in order whatever happens to the caller, so it never stays inside the transaction.
+    ///
+    /// Throws what failed first: BEGIN's error (the INSERT then ran outside a transaction and proves nothing, so
+    /// the retry's save key decides), the INSERT's (a reference another request holds; the COMMIT then rolls
+    /// back), or the COMMIT's (the retry's save key finds a row that did commit).
+    func runCommitted(on connection: PostgresConnection, logger: Logger) async throws -> CallbackRequest? {
+        let query = query
+        let eventLoop = connection.eventLoop
+        return try await eventLoop.flatSubmit {
+            let statements = [
+                connection.query("BEGIN", logger: logger),
+                connection.query(query, logger: logger),
+                connection.query("COMMIT", logger: logger),
+            ]
+            return EventLoopFuture.whenAllComplete(statements, on: eventLoop).flatMapThrowing { results in
+                let begun = try results[0].get()
+                let inserted = try results[1].get()
+                let committed = try results[2].get()
+                guard begun.metadata.command == "BEGIN", committed.metadata.command == "COMMIT" else {
+                    throw CallbackStoreError.saveFailed(
+                        reason: "PostgreSQL did not commit the request (\(committed.metadata.command))")
+                }
+                return try inserted.rows.first.map { try PostgresCallbackStore.request(from: $0) }
+            }
+        }.get()
     }
 }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import OpenDoorKit
 import OpenDoorLoad
+import OpenDoorPostgres
 import OpenDoorServer
 
 extension OpenDoor {
@@ -30,7 +31,10 @@ extension OpenDoor {
                 and again: the time from each confirming message to "saved" is reported on its own (p50, p99).
 
                 --target HOST:PORT drives a chat server already running (several behind HAProxy, say) instead \
-                of starting one; --store postgres://… makes the chat server started here save to PostgreSQL.
+                of starting one; --store postgres://… makes the chat server started here save to PostgreSQL, and \
+                the paced phase then prints the database's synchronous_commit and fsync settings and its WAL syncs \
+                during the chat run, with their mean time when track_wal_io_timing is on (Scripts/postgres turns it \
+                on): every save waits for one, so a slow disk shows there.
 
                 Floors: paced p99 < 10 ms; saturated chat ≥ 0.5 × echo throughput; idle within 300 MB RSS; \
                 worst p99 < 5 ms for every kind; with --store postgres://…, saving p99 ≤ 10 ms.
@@ -207,6 +211,16 @@ extension OpenDoor.Load {
         configuration.serverLogLevel = serverLogLevel?.rawValue
         configuration.callbackShare = callbackShare
         configuration.store = store
+        if let store, let url = try? PostgresStoreURL(store) {
+            configuration.storeReport = {
+                let before = try? await PostgresWALStatistics.read(url)
+                return {
+                    guard let before, let after = try? await PostgresWALStatistics.read(url, afterOthersLeave: true)
+                    else { return "PostgreSQL's WAL statistics (pg_stat_wal, PostgreSQL 14 or later) could not be read" }
+                    return after.summary(since: before)
+                }
+            }
+        }
         return configuration
     }
 }

@@ -94,6 +94,44 @@ struct PostgresCallbackStoreTests {
     }
 
     @Test(
+        "a save whose reference is taken rolls back on its connection: the connection is left idle, the next save commits",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func collisionLeavesConnectionIdle() async throws {
+        try await withTestDatabase { url in
+            var configuration = PostgresCallbackStore.Configuration.forTests
+            configuration.maximumConnections = 1
+            configuration.minimumConnections = 1
+            configuration.referenceAttempts = 1
+            let codes = StoreScriptedCodes(["BBB-BBB", "BBB-BBB", "CCC-CCC"])
+            configuration.makeReference = { codes.next() }
+            let store = try await PostgresCallbackStore.open(url, configuration: configuration, logger: quietLogger)
+            #expect(try await store.save(Self.draft, channel: .web).reference == "BBB-BBB")
+            // BEGIN, the INSERT that fails and COMMIT go out together: the COMMIT must roll the failed transaction
+            // back, or the store's only connection stays in it and every later save fails.
+            let error = await #expect(throws: CallbackStoreError.self) { try await store.save(Self.draft, channel: .web) }
+            #expect(error?.code == .saveFailed)
+            let states = try await withConnection(url) { connection in
+                try await connection.query(
+                    """
+                    SELECT state FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+                    """,
+                    logger: quietLogger
+                ).collect().map { try $0.decode(String.self) }
+            }
+            #expect(states == ["idle"])
+            #expect(try await store.save(Self.draft, channel: .web).reference == "CCC-CCC")
+            let stored = try await withConnection(url) { connection in
+                try await connection.query("SELECT reference FROM callback_request ORDER BY reference", logger: quietLogger)
+                    .collect().map { try $0.decode(String.self) }
+            }
+            #expect(stored == ["BBB-BBB", "CCC-CCC"])
+            try await store.close()
+        }
+    }
+
+    @Test(
         "a database migrated by a newer OpenDoor is refused",
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )
