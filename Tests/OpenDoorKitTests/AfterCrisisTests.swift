@@ -31,7 +31,7 @@ struct AfterCrisisTests {
         arguments: [
             ("i want to die", "nah dont call anyone. i have a plan"),
             ("i want to end it tonight", "its fine, the note is written"),
-            ("whats the point of living", "no but i have the pills right here"),
+            ("i want to end my life", "no but i have the pills right here"),
             ("i want to die", "i got a plan"),
             ("i wanna kill myself", "already wrote the note tbh"),
             ("i want to die", "its too late"),
@@ -77,7 +77,7 @@ struct AfterCrisisTests {
     @Test(
         "A walk-back with a question gets the question's answer and are-you-safe once; then the way back",
         arguments: [
-            ("i just want to sleep and never wake up", "nah not like that. can i come back to group tho", "yeah im safe"),
+            ("i just want to die", "nah not like that. can i come back to group tho", "yeah im safe"),
             ("i want to die", "no no im fine. can i still come back after 2 months?", "yes im ok"),
         ])
     func walkBackWithQuestion(_ first: String, _ walkBack: String, _ safe: String) {
@@ -96,7 +96,7 @@ struct AfterCrisisTests {
     @Test("A bare no after a crisis reply gets the safety question, open or mid-form", arguments: [false, true])
     func bareNo(midForm: Bool) {
         var conversation = conversation(midForm ? Self.toName : [])
-        #expect(reply(conversation.receive("its Sam. i dont want to be here anymore")).intent == .crisis)
+        #expect(reply(conversation.receive("its Sam. i want to kill myself")).intent == .crisis)
         let next = reply(conversation.receive("no"))
         #expect(next.intent == .crisisCheck)
         #expect(next.text == dialogue[.crisisCheckIn])

@@ -297,6 +297,49 @@ struct SafetyTests {
         #expect(across.note == CrisisDetector.acrossSentencesNote)
         #expect(CrisisDetector.joiningSentences("no sentence end here") == nil)
         #expect(CrisisDetector.joiningSentences("one. two!\nthree?") == "one, two,,three,")
+        #expect(CrisisDetector.joiningSentences("one sentence, ended. ") == nil)
+        #expect(CrisisDetector.joiningSentences("take 2.5") == nil)
+    }
+
+    @Test(
+        "A doubled letter typed once costs no edit, only for words of 6+ letters and never onto a listed word",
+        arguments: [
+            ("i swallowed them", true),
+            ("i swalowed them", true),  // the doubled letter once: an alias
+            ("i swalowd them", true),  // and one edit more
+            ("i swlowd them", false),  // two edits besides
+            ("i filed them", false),  // "filled" with one l is a word the file lists (never_correct)
+            ("a botle", true),
+            ("a botl", false),  // through an alias, one edit more only for a word of six letters or more
+        ])
+    func doubledLetterTypedOnce(_ message: String, _ found: Bool) throws {
+        let detector = try SafetyRulesText.detector(
+            [.overdose: ["swallowed|filled them", "a bottle"]], extra: "never_correct: [filed]\n")
+        #expect((detector.assess(message) != nil) == found, "\(message)")
+        #expect(SafetyIndex.collapsingDoubles("swallowed") == "swalowed")
+        #expect(SafetyIndex.collapsingDoubles("pills") == nil)  // under six letters: one slip already
+        #expect(SafetyIndex.collapsingDoubles("nothing") == nil)
+    }
+
+    @Test("A finding split over two sentences counts, unless a story in the next sentence excuses it")
+    func findingAcrossSentences() throws {
+        let extra = """
+            story:
+              - that was
+            self:
+              - i|my
+
+            """
+        let detector = try SafetyRulesText.detector(
+            [.suicide: ["pills *6 tonight"], .overdose: ["took *3 pills"]], extra: extra)
+        #expect(detector.assess("i saved up my pills") == nil)
+        #expect(detector.assess("tonight is the night") == nil)
+        let across = try #require(detector.assess("i saved up my pills. tonight is the night"))
+        #expect(across.category == .suicide && across.level == .check)  // read across sentences: asked, not assumed
+        #expect(across.note == CrisisDetector.acrossSentencesNote)
+        // The story excuses the finding of the sentence before: the message is not read again as one sentence.
+        #expect(detector.assess("i took all my pills") != nil)
+        #expect(detector.assess("i took all my pills. that was years ago") == nil)
     }
 
     @Test("When several categories match, the first in the file wins")
@@ -449,6 +492,7 @@ struct SafetyTests {
             ("that was years ago. i overdosed", .crisis),
             ("i overdosed. that was years ago. lately it is back", SafetyLevel.check),
             ("i overdosed. that was years ago. i want to overdose tonight", .crisis),
+            ("i overdosed years ago. what time is group", nil),
             ("that was years ago. i overdosed just now", .crisis),
             ("i overdosed", .crisis),
             ("i overdosed. what time is group", .crisis),
@@ -499,6 +543,56 @@ struct SafetyTests {
             """
         let detector = try SafetyRulesText.detector([.overdose: ["overdose|overdosed"]], extra: extra)
         #expect(detector.assess(message)?.level == level, "\(message)")
+    }
+
+    @Test(
+        "A comma ends a history clause when the clause after it says it is now (a current phrase), never otherwise",
+        arguments: [
+            ("i overdosed years ago, tonight i overdosed", .crisis),
+            ("i overdosed years ago, i just overdosed", .crisis),
+            ("i overdosed years ago, i overdosed", nil),  // nothing says now: one story
+            ("i overdosed twice, the last one years ago", nil),
+        ] as [(String, SafetyLevel?)])
+    func commaEndsHistoryWhenCurrent(_ message: String, _ level: SafetyLevel?) throws {
+        let extra = """
+            history:
+              - years ago
+            current:
+              - tonight|just
+            present:
+              - want|just|now|tonight
+            self:
+              - i|my
+            clauses:
+              - but
+
+            """
+        let detector = try SafetyRulesText.detector([.overdose: ["overdose|overdosed"]], extra: extra)
+        #expect(detector.assess(message)?.level == level, "\(message)")
+    }
+
+    @Test(
+        "An unless cancels a match only in its own clause (clauses: phrases split); without a clause word, the sentence",
+        arguments: [
+            ("signs of an overdose", false),
+            ("we learned the signs of an overdose and i think im overdosing", true),
+            ("we learned the signs of an overdose and i think it was useful", false),
+            ("the signs of an overdose, im overdosing", false),  // a comma alone doesn't split here
+            ("im overdosing and i wanted to know the signs of an overdose", false),  // said after: the whole sentence
+        ])
+    func unlessScopedToClause(_ message: String, _ found: Bool) throws {
+        let yaml = SafetyRulesText.yaml().replacingOccurrences(
+            of: "      - \"zzzzoverdose\"\n",
+            with: """
+                      - match: overdose|overdosing
+                        unless: [signs of]
+
+                """)
+        let detector = CrisisDetector(
+            rules: try SafetyRules.parse(
+                yaml: yaml.replacingOccurrences(of: "categories:", with: "clauses:\n  - and_i\ncategories:"),
+                file: "test.yaml"))
+        #expect((detector.assess(message) != nil) == found, "\(message)")
     }
 
     @Test("Pattern positions are parsed once and shared, with the same result as parsing each on its own")

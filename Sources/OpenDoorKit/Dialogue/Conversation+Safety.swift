@@ -544,26 +544,36 @@ extension Conversation {
     }
 
     /// `sentence` with its mentions of someone else replaced by a word of no list; nil when it names no one else.
-    /// Object pronouns stay: "figured i wont need them" speaks of things, and "them" there is no person at risk.
+    /// Object pronouns stay unless the sentence names someone else otherwise: "figured i wont need them" speaks of
+    /// things, and "them" there is no person at risk; in "my husband has a gun and says we'd be better without him",
+    /// "him" is the husband.
     private func withoutSomeoneElse(_ sentence: String) -> String? {
         let words = TextNormalizer.words(sentence).map { Substring($0) }
         var mentioned = false
+        var pronouns: [Int] = []
         var kept: [Substring] = []
         var i = 0
         while i < words.count {
-            if !Self.objectPronouns.contains(words[i]),
-                let length = [AnswerWord.sheWords, .heWords, .otherPerson]
-                    .compactMap({ answers.phraseLength(of: $0, at: i, in: words) }).max()
+            if let length = [AnswerWord.sheWords, .heWords, .otherPerson]
+                .compactMap({ answers.phraseLength(of: $0, at: i, in: words) }).max()
             {
-                mentioned = true
-                kept.append(Self.someoneElse)
-                i += length
+                if Self.objectPronouns.contains(words[i]) {
+                    pronouns.append(kept.count)
+                    kept.append(words[i])
+                    i += 1
+                } else {
+                    mentioned = true
+                    kept.append(Self.someoneElse)
+                    i += length
+                }
             } else {
                 kept.append(words[i])
                 i += 1
             }
         }
-        return mentioned ? kept.joined(separator: " ") : nil
+        guard mentioned else { return nil }
+        for index in pronouns where Self.personPronouns.contains(kept[index]) { kept[index] = Self.someoneElse }
+        return kept.joined(separator: " ")
     }
 
     /// The most sentences ``personAtRisk(_:finding:)`` checks one by one.
@@ -571,6 +581,9 @@ extension Conversation {
 
     /// Pronouns that may stand for things as well as people ("i wont need them"): never read as the person at risk.
     private static let objectPronouns: Set<Substring> = ["them", "him", "her"]
+
+    /// The object pronouns read as the person at risk once the sentence names someone else ("them" stays a thing).
+    private static let personPronouns: Set<Substring> = ["him", "her"]
 
     /// What stands in for the other person when a message is checked again without them: no word of any list.
     private static let someoneElse: Substring = "xq"

@@ -34,12 +34,17 @@ public struct CrisisDetector: Sendable {
     /// add (a check-in or the crisis reply where the rules find nothing, the crisis reply where they give a
     /// check-in), never lower or remove what the rules find.
     public func assess(_ message: String) -> CrisisAssessment? {
-        var found = index.evaluate(message).crisis
-        if found?.level == .check, let joined = Self.joiningSentences(message),
-            var across = index.evaluate(joined).crisis, across.level == .crisis
+        let sentences = index.evaluate(message)
+        var found = sentences.crisis
+        if found?.level != .crisis, found != nil || !sentences.excused, let joined = Self.joiningSentences(message),
+            var across = index.evaluate(joined).crisis, found == nil || across.level == .crisis
         {
-            // A farewell spread over short sentences ("sorry for everything. love you all. bye") is one message:
-            // a check-in whose words, read as one sentence, give the crisis reply gets the crisis reply.
+            // A finding spread over sentences is one message: the means in one sentence and the time in the next
+            // ("i have all my pills saved up. tonight's the night"), a farewell over short sentences ("sorry for
+            // everything. love you all. bye"). Where the sentences find only a check-in, the words read as one
+            // sentence may give the crisis reply; where they find nothing, the check-in (the question asks, and a
+            // yes gets the crisis reply), since words of different sentences may not belong together.
+            if found == nil { across.level = .check }
             across.note = across.note ?? Self.acrossSentencesNote
             found = across
         }
@@ -50,15 +55,19 @@ public struct CrisisDetector: Sendable {
     /// Why a check-in became the crisis reply: the message's sentences read as one.
     static let acrossSentencesNote = "read across its sentences"
 
-    /// `message` with its sentence ends (. ! ? ; line breaks) turned into commas, or nil when it has none.
+    /// `message` with its sentence ends (. ! ? ; line breaks) turned into commas, or nil when it has no sentence end
+    /// with words after it (one sentence, read the same either way).
     static func joiningSentences(_ message: String) -> String? {
         var changed = false
+        var ended = false
         let scalars = message.unicodeScalars.map { scalar -> Unicode.Scalar in
             switch scalar {
             case ".", "!", "?", ";", "\n", "\r":
-                changed = true
+                ended = true
                 return ","
-            default: return scalar
+            default:
+                if ended && scalar.properties.isAlphabetic { changed = true }
+                return scalar
             }
         }
         guard changed else { return nil }

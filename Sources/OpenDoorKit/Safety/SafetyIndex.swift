@@ -190,6 +190,19 @@ struct SafetyIndex: Sendable {
     /// Pattern words this long or longer take any one edit; shorter ones only the slips a hand makes (see
     /// `appendTypoMatches`), since a short word is one letter away from many others.
     static let lenientTypoTargetLength = 6
+    /// A pattern word's doubled letters typed once make an alias only when this many letters are left ("botle" for
+    /// "bottle"; "pils" for "pills" is one slip anyway).
+    static let shortestDoubledAlias = 5
+
+    /// `word` with each doubled letter written once ("swallowed" → "swalowed"), or nil when it has none.
+    static func collapsingDoubles(_ word: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(word.utf8.count)
+        for byte in word.utf8 where bytes.last != byte { bytes.append(byte) }
+        guard bytes.count < word.utf8.count, word.utf8.count >= lenientTypoTargetLength else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Message words shorter than this are never read as typos.
     static let minimumTypoWordLength = 3
 
@@ -238,6 +251,9 @@ struct SafetyIndex: Sendable {
     /// Words that are never read as a typo of another (`never_correct:`).
     private var neverCorrectAt: [Bool] = [false]
     private var typoTargetBelow: [Bool] = [false]
+    /// Per node, the pattern word whose doubled letters typed once end here ("swalowed" for "swallowed"), or -1: a
+    /// message word ending here is read as a typo of it.
+    private var aliasAt: [Int32] = [-1]
 
     /// What each spelling is read as: spelling `s` is the words `spellingWords[spellingStart[s]..<spellingStart[s + 1]]`.
     private var spellingStart: [Int32] = [0]
@@ -279,6 +295,8 @@ struct SafetyIndex: Sendable {
         // word is known by the trie node it ends at (`wordAt`), found by walking its bytes: a dictionary of strings
         // hashed every word of every choice, a tenth of compiling the rules.
         var typoFlags: [(eligible: Bool, marked: Bool)] = []
+        // The typo targets of `lenientTypoTargetLength` letters or more that have a doubled letter, for their aliases.
+        var doubled: [(word: String, atom: Int32)] = []
 
         func compile(_ term: SafetyPattern.Term) -> Term {
             switch term {
@@ -291,6 +309,7 @@ struct SafetyIndex: Sendable {
                     if typos && flags.eligible && !flags.marked {
                         markTypoTarget(word)
                         typoFlags[Int(known)].marked = true
+                        if Self.collapsingDoubles(word) != nil { doubled.append((word, known)) }
                     }
                     return Term(kind: 0, atom: known, typos: typos && flags.eligible, minimum: 0)
                 }
@@ -298,7 +317,10 @@ struct SafetyIndex: Sendable {
                 atomCount += 1
                 wordAt[node] = atom
                 let eligible = word.utf8.count >= Self.minimumTypoTargetLength && word.utf8.allSatisfy { $0 >= 97 }
-                if typos && eligible { markTypoTarget(word) }
+                if typos && eligible {
+                    markTypoTarget(word)
+                    if Self.collapsingDoubles(word) != nil { doubled.append((word, atom)) }
+                }
                 typoFlags.append((eligible, typos && eligible))
                 return Term(kind: 0, atom: atom, typos: typos && eligible, minimum: 0)
             case .prefix(let prefix):
@@ -426,6 +448,19 @@ struct SafetyIndex: Sendable {
             spellingStart.append(Int32(spellingWords.count))
         }
 
+        // A doubled letter typed once is no edit: "swalowed" is read as a typo of "swallowed", and one edit more
+        // ("swalowd") still is. Only where the shortened word is no other word the trie knows (a pattern word, a
+        // spelling, a number, a word never corrected).
+        for (word, atom) in doubled {
+            guard let alias = Self.collapsingDoubles(word), alias.utf8.count >= Self.shortestDoubledAlias else { continue }
+            let node = Int(insert(alias))
+            guard wordAt[node] < 0, prefixAt[node] < 0, spellingAt[node] < 0, numberAt[node] < 0, !neverCorrectAt[node],
+                aliasAt[node] < 0
+            else { continue }
+            aliasAt[node] = atom
+            markTypoTarget(alias)
+        }
+
         // Index each pattern (conditions too) under the choices of its rarest required position.
         var frequency = [Int](repeating: 0, count: Int(atomCount))
         var seen = [Int](repeating: -1, count: Int(atomCount))
@@ -529,6 +564,7 @@ struct SafetyIndex: Sendable {
                 typoTargetAt.append(0)
                 neverCorrectAt.append(false)
                 typoTargetBelow.append(false)
+                aliasAt.append(-1)
             }
             node = next[slot]
         }
@@ -583,6 +619,9 @@ struct SafetyIndex: Sendable {
             }
             let exact = wordAt[Int(node)]
             if exact >= 0 { words.atoms.append(exact << 1) }
+            if exact < 0 && aliasAt[Int(node)] >= 0 && word.isPlainLetters && !neverCorrectAt[Int(node)] {
+                words.atoms.append(aliasAt[Int(node)] << 1 | 1)
+            }
             if numberAt[Int(node)] >= 0 { number = numberAt[Int(node)] }
             if exact < 0 && !neverCorrectAt[Int(node)] && word.isPlainLetters
                 && word.length >= Self.minimumTypoWordLength
@@ -624,7 +663,11 @@ struct SafetyIndex: Sendable {
             guard node >= 0 else { return }
             let target = typoTargetAt[Int(node)]
             guard target == 3 || (target == 2 && slip >= 1) || (target == 1 && slip == 2) else { return }
-            let entry = wordAt[Int(node)] << 1 | 1
+            // Through an alias, an edit more is two from the word itself: only for a message word of six letters or
+            // more ("swalowd"), never a short one ("taped" is not "trapped").
+            let atom = wordAt[Int(node)] >= 0 ? wordAt[Int(node)] : count >= Self.lenientTypoTargetLength ? aliasAt[Int(node)] : -1
+            guard atom >= 0 else { return }
+            let entry = atom << 1 | 1
             var index = mark
             while index < words.atoms.count {
                 if words.atoms[index] == entry { return }
@@ -864,6 +907,28 @@ struct SafetyIndex: Sendable {
         return false
     }
 
+    /// Whether the crisis-level `pattern` matches in a clause (opened by a `clauses:` phrase) after every one of its
+    /// `unless` conditions: an exception said before a clear danger cancels it only in its own clause ("group
+    /// covered overdose signs and i think im overdosing right now": "signs" cancels the first "overdose", not the
+    /// second), while one said after it, a correction ("i said i was done but i meant with drinking"), cancels it in
+    /// the whole sentence. Check-in patterns keep the sentence's scope. `bounds` holds the clause starts once found.
+    private func matchesInUncancelledClause(
+        _ pattern: Int, in passage: inout Passage, candidates: [UInt64], bounds: inout [Int]?
+    ) -> Bool {
+        guard assessments[pattern]?.level == .crisis else { return false }
+        if bounds == nil { bounds = clauseBounds(in: &passage, candidates: candidates) }
+        guard let cuts = bounds, !cuts.isEmpty else { return false }
+        let opening = openingMask(of: pattern)
+        for start in passage.lower..<passage.upper where opening == nil || passage.words.masks[start] & opening! != 0 {
+            guard match(pattern, at: start, in: passage) != nil, let lower = cuts.last(where: { $0 <= start })
+            else { continue }
+            var rest = Passage(passage.words, lower..<passage.upper)
+            rest.closes = passage.closes
+            if !isCancelled(pattern, in: &rest, candidates: candidates) { return true }
+        }
+        return false
+    }
+
     /// The parts of a message checked on their own: each sentence, and long sentences in overlapping windows.
     func segments(of words: Words) -> [Range<Int>] {
         var bounds = words.sentenceStarts.map(Int.init)
@@ -898,26 +963,32 @@ struct SafetyIndex: Sendable {
     ///
     /// With `wholeMessageDenial`, the denial is judged on the message as a whole (up to one window), so that a
     /// later sentence can take back an earlier one: "i'm ok. i'm not ok actually" is no denial.
-    func evaluate(_ message: String, wholeMessageDenial: Bool = false) -> (crisis: CrisisAssessment?, denial: Bool) {
+    ///
+    /// `excused` tells that a finding was there but told as history or as a story, so that the message is not read
+    /// again as one sentence (where a story in the next sentence would no longer excuse it).
+    func evaluate(
+        _ message: String, wholeMessageDenial: Bool = false
+    ) -> (crisis: CrisisAssessment?, denial: Bool, excused: Bool) {
         let words = words(of: message)
-        guard words.count > 0 else { return (nil, false) }
+        guard words.count > 0 else { return (nil, false, false) }
         var candidates = [UInt64](repeating: 0, count: (patterns.count + 63) / 64)
         if words.sentenceStarts.isEmpty && words.count <= Self.windowWords {
             let result = evaluateSegment(words, 0..<words.count, context: false, candidates: &candidates)
-            return (result.crisis, result.denial)
+            return (result.crisis, result.denial, result.excused)
         }
         let sentences = evaluateSentences(words, candidates: &candidates)
         guard wholeMessageDenial else { return sentences }
-        guard sentences.crisis == nil else { return (sentences.crisis, false) }
+        guard sentences.crisis == nil else { return (sentences.crisis, false, sentences.excused) }
         let whole = 0..<min(words.count, Self.windowWords)
-        return (nil, evaluateSegment(words, whole, context: false, candidates: &candidates).denial)
+        return (nil, evaluateSegment(words, whole, context: false, candidates: &candidates).denial, sentences.excused)
     }
 
     /// Checks each sentence (and window) of a message of several, then weighs their findings together.
     private func evaluateSentences(
         _ words: Words, candidates: inout [UInt64]
-    ) -> (crisis: CrisisAssessment?, denial: Bool) {
+    ) -> (crisis: CrisisAssessment?, denial: Bool, excused: Bool) {
         var denied = false
+        var excused = false
         var found: [Segment] = []
         var histories: [Int] = []
         var stories: [Int] = []
@@ -932,6 +1003,7 @@ struct SafetyIndex: Sendable {
             var result = evaluateSegment(words, segment, context: true, candidates: &candidates)
             result.number = number
             denied = denied || result.denial
+            excused = excused || result.excused
             current = current || result.current
             if result.history { histories.append(number) }
             if result.story { stories.append(number) }
@@ -943,13 +1015,16 @@ struct SafetyIndex: Sendable {
             let elsewhere = stories.contains(segment.number + 1)
                 || (!segment.selfReference && histories.contains { $0 != segment.number })
             if !segment.toldAsHistory && !segment.present && elsewhere {
-                guard current else { continue }
+                guard current else {
+                    excused = true
+                    continue
+                }
                 finding.level = .check
                 finding.note = "another sentence tells it as a story, with something current"
             }
             if best == nil || finding.level > best!.level { best = finding }
         }
-        return (best, best == nil && denied)
+        return (best, best == nil && denied, excused)
     }
 
     /// Where new clauses start inside the passage, for the scope of history phrases: where a `clauses:` phrase
@@ -971,14 +1046,15 @@ struct SafetyIndex: Sendable {
     /// told as history in that clause: "i od'd back in 2019, and tonight i took all my pills". A history, film or
     /// group-topic phrase then excuses only its own clause.
     private func presentClauseFinding(
-        _ words: Words, _ range: Range<Int>, _ bounds: [Int], candidates: inout [UInt64]
+        _ words: Words, _ range: Range<Int>, _ bounds: [Int], candidates: inout [UInt64], requireCurrent: Bool = false
     ) -> CrisisAssessment? {
         var best: CrisisAssessment?
         var start = range.lowerBound
         for end in bounds + [range.upperBound] where end > start {
             let clause = evaluateSegment(words, start..<end, context: true, candidates: &candidates, isClause: true)
             start = end
-            guard let finding = clause.crisis, !clause.toldAsHistory, clause.present else { continue }
+            guard let finding = clause.crisis, !clause.toldAsHistory, clause.present, !requireCurrent || clause.current
+            else { continue }
             if best == nil || finding.level > best!.level { best = finding }
         }
         return best
@@ -1002,6 +1078,8 @@ struct SafetyIndex: Sendable {
         var selfReference = false
         /// The finding was told as history in this very sentence.
         var toldAsHistory = false
+        /// A finding was there, and told as history in this very sentence with nothing current: no finding is left.
+        var excused = false
         /// Its place in the message.
         var number = 0
     }
@@ -1030,6 +1108,8 @@ struct SafetyIndex: Sendable {
         var present = false
         var story = false
         var selfReference = false
+        // Where `clauses:` phrases open a clause, found only when an `unless` cancels a crisis pattern.
+        var bounds: [Int]?
         scan: for block in candidates.indices {
             var bits = candidates[block]
             while bits != 0 {
@@ -1046,7 +1126,8 @@ struct SafetyIndex: Sendable {
                     }
                 case .crisis:
                     if found == nil && isFound(pattern, in: passage)
-                        && !isCancelled(pattern, in: &passage, candidates: candidates)
+                        && (!isCancelled(pattern, in: &passage, candidates: candidates)
+                            || matchesInUncancelledClause(pattern, in: &passage, candidates: candidates, bounds: &bounds))
                     {
                         found = assessments[pattern]
                     }
@@ -1091,8 +1172,17 @@ struct SafetyIndex: Sendable {
             selfReference: selfReference)
         guard var finding = found else { return segment }
         if history && !isClause {
-            let bounds = clauseBounds(in: &passage, candidates: candidates)
-            if !bounds.isEmpty, let own = presentClauseFinding(words, range, bounds, candidates: &candidates) {
+            let phrases = bounds ?? clauseBounds(in: &passage, candidates: candidates)
+            // Commas split too, for a clause that says when it is now ("i overdosed last year, tonight i took 20"):
+            // a comma alone doesn't end a story ("3 overdoses, the last one in 2020"), a current phrase does.
+            let commas = words.clauseStarts.lazy.map(Int.init).filter { $0 > range.lowerBound && $0 < range.upperBound }
+            var own: CrisisAssessment?
+            if !phrases.isEmpty { own = presentClauseFinding(words, range, phrases, candidates: &candidates) }
+            if own == nil, !commas.isEmpty {
+                own = presentClauseFinding(
+                    words, range, Set(phrases + commas).sorted(), candidates: &candidates, requireCurrent: true)
+            }
+            if let own {
                 segment.crisis = own
                 segment.present = true
                 segment.denial = false
@@ -1101,7 +1191,10 @@ struct SafetyIndex: Sendable {
         }
         if history {
             segment.toldAsHistory = true
-            guard current else { return segment }
+            guard current else {
+                segment.excused = true
+                return segment
+            }
             finding.level = .check
             finding.note = "told as history, with something current"
         }
