@@ -617,7 +617,7 @@ public struct Conversation: Sendable {
             let answered: Reply? =
                 switch state {
                 // "no dont leave a voicemail, my wife doesnt know": the "no" was the voicemail's, not a skipped name.
-                case .callbackName: answerWords(dropped: rest).map { nameReply($0) }
+                case .callbackName: answerWords(dropped: rest).flatMap { nameLike($0) ? nameReply($0) : nil }
                 case .callbackPhone: phoneReply(rest)
                 case .callbackTime: timeReply(rest)
                 default: nil
@@ -642,6 +642,12 @@ public struct Conversation: Sendable {
             i += length
         }
         return i < words.count ? words[i...].joined(separator: " ") : nil
+    }
+
+    /// Whether what is left of a line beside another step's answer may be a name: two words at most ("Kim please"),
+    /// or one said as a name ("my name is Kim"); "my husband would hear" is a reason, not a name.
+    private func nameLike(_ rest: String) -> Bool {
+        TextNormalizer.words(rest).count <= 2 || answers.nameAnswer(in: rest)?.introduced == .plain
     }
 
     /// A name typed at a later step after a number was typed at the name step ("jess" at the time step): kept, said
@@ -1251,7 +1257,7 @@ public struct Conversation: Sendable {
         let aboutCalls = !words.isDisjoint(with: Self.callWords) || answers.contains(text, .voicemailField)
         let strong = !words.isDisjoint(with: ["say", "mention", "discreet", "discreetly", "discretely", "home"])
         guard aboutCalls || strong || explained else { return nil }
-        if answers.contains(text, .callAsk), !looksLikeQuestion(text) || details(in: text, plainNamesOnly: true).voicemail != nil {
+        if answers.contains(text, .callAsk), details(in: text, plainNamesOnly: true).voicemail != nil {
             // "ok can you have them call but not say the name": the request, with the voicemail wish kept.
             return beginCallback(phone: spokenOrTypedNumber(in: text), confidence: 1, request: text)
         }
