@@ -145,6 +145,11 @@ public struct Conversation: Sendable {
             let key: DialogueKey = answers.contains(text, .selfJudgment) ? .cancelledWorthy : .cancelled
             return .reply(remember(ownReply(key, options: [])))
         }
+        if state.isCollectingCallback, answers.contains(text, .resumeForm), !looksLikeQuestion(text) || TextNormalizer.words(text).count <= 6 {
+            // "can we finish the callback" while it is open: the step's question, plainly.
+            let step = stepReply(resumePrompt)
+            return .reply(remember(step.with(state: state, options: step.options).prefixed(dialogue[.resume])))
+        }
         switch state {
         case .open, .ended:
             state = .open
@@ -152,6 +157,11 @@ public struct Conversation: Sendable {
                 return .reply(remember(restore(undo)))
             }
             if let answer = withdrawReply(text) { return .reply(remember(answer)) }
+            // "my roommates dont know" right after the discreet choices: about that call, never a "no" to it.
+            if discreetExplained, answers.contains(text, .discreetCall) {
+                discreetExplained = false
+                if let discreet = discreetCallReply(text, explained: true) { return .reply(remember(discreet)) }
+            }
             if let answer = parkedReply(text, offered: offered) { return .reply(remember(answer)) }
             if offered, let answer = offerAnswer(text, asked: asked) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
@@ -365,7 +375,8 @@ public struct Conversation: Sendable {
         let reading = answers.read(found.rest, among: [.no, .yes])
         if found.any, reading != .no || found.phone != nil {
             apply(found)
-            if found.phone == nil, found.name == nil, !found.anonymous, reading != .yes {
+            // "call me tomorrow at 3pm" asks for the call in so many words: a yes.
+            if found.phone == nil, found.name == nil, !found.anonymous, reading != .yes, !answers.contains(text, .callAsk) {
                 var reply = stepReply(.callbackConsent)
                 reply.text = dialogue[.detailKept] + " " + reply.text
                 return reply
@@ -653,6 +664,11 @@ public struct Conversation: Sendable {
     /// A name typed at a later step after a number was typed at the name step ("jess" at the time step): kept, said
     /// so, and the step asked again. Nil for anything else.
     private mutating func lateNameReply(_ text: String) -> Reply? {
+        if nameOpen, Self.onlySkip(text) || answers.contains(text, .anonymous) {
+            // "skip", late, to the name question: no name, said so, and the step again.
+            nameOpen = false
+            return stepReply(resumePrompt).prefixed(dialogue[.nameSkipped])
+        }
         guard nameOpen, TextNormalizer.words(text).count <= 3, !looksLikeQuestion(text),
             answers.read(text, among: [.yes, .no]) == nil, !answers.contains(text, .hostile),
             let given = answers.name(in: text)
@@ -1359,6 +1375,13 @@ struct FormDetails {
 }
 
 extension Reply {
+    /// The same reply after `lead` and a space.
+    func prefixed(_ lead: String) -> Reply {
+        var copy = self
+        copy.text = lead + " " + text
+        return copy
+    }
+
     /// The same reply in another state with other options.
     func with(state: ConversationState, options: [String]) -> Reply {
         var copy = self
