@@ -145,8 +145,11 @@ public struct Conversation: Sendable {
             let key: DialogueKey = answers.contains(text, .selfJudgment) ? .cancelledWorthy : .cancelled
             return .reply(remember(ownReply(key, options: [])))
         }
-        if state.isCollectingCallback, answers.contains(text, .resumeForm), !looksLikeQuestion(text) || TextNormalizer.words(text).count <= 6 {
-            // "can we finish the callback" while it is open: the step's question, plainly.
+        if state.isCollectingCallback, state != .callbackConsent, answers.contains(text, .resumeForm),
+            !looksLikeQuestion(text) || TextNormalizer.words(text).count <= 6
+        {
+            // "can we finish the callback" while it is open: the step's question, plainly (at the consent question,
+            // "lets keep going" is a yes).
             let step = stepReply(resumePrompt)
             return .reply(remember(step.with(state: state, options: step.options).prefixed(dialogue[.resume])))
         }
