@@ -151,7 +151,7 @@ public struct Conversation: Sendable {
             // "can we finish the callback" while it is open: the step's question, plainly (at the consent question,
             // "lets keep going" is a yes).
             let step = stepReply(resumePrompt)
-            return .reply(remember(step.with(state: state, options: step.options).prefixed(dialogue[.resume])))
+            return .reply(remember(step.prefixed(dialogue[.resume])))
         }
         switch state {
         case .open, .ended:
@@ -662,6 +662,7 @@ public struct Conversation: Sendable {
     /// or one said as a name ("my name is Kim"); "my husband would hear" is a reason, not a name.
     private func nameLike(_ rest: String) -> Bool {
         TextNormalizer.words(rest).count <= 2 || answers.nameAnswer(in: rest)?.introduced == .plain
+            || answers.contains(rest, .anonymous) || answers.refusesName(rest)
     }
 
     /// A name typed at a later step after a number was typed at the name step ("jess" at the time step): kept, said
