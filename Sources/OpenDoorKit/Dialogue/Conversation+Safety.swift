@@ -27,6 +27,12 @@ extension Conversation {
         if let told, let reply = followUpReply(message, in: told, finding: finding) {
             return droppedNote(reply, dropped: dropped)
         }
+        if let finding, finding.level != .crisis, told != nil || pendingCheckIn != nil || afterCrisis != nil,
+            answers.contains(message, .reachedHelp), let reply = answerHeard(message, told: told)
+        {
+            // "ok i called 911" after a crisis reply: heard, even when "911" alone reads as a call for help.
+            return droppedNote(reply, dropped: dropped)
+        }
         if let finding {
             if !dropped, let reply = callAfterDanger(message, finding: finding, told: told) { return reply }
             return droppedNote(
