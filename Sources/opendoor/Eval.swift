@@ -105,11 +105,16 @@ extension OpenDoor {
                 evaluation = Evaluation(leaveOneOutOf: knowledge, configuration: configuration)
             }
             if candidates {
+                // After the top intents: the message's word count, then what each asking part reads as alone.
+                let matcher = Matcher(knowledge: knowledge, configuration: configuration)
                 for outcome in evaluation.outcomes {
+                    let extra =
+                        [String(matcher.analyze(outcome.item.text).words.count)]
+                        + matcher.questionReadings(of: outcome.item.text).map { "|Q " + $0 }
                     let top = outcome.candidates.map {
                         String(format: "%@:%.4f:%.4f", $0.intent.rawValue, $0.confidence, $0.similarity)
                     }
-                    print(([String(outcome.item.line), outcome.item.label.rawValue, outcome.predicted.rawValue] + top)
+                    print(([String(outcome.item.line), outcome.item.label.rawValue, outcome.predicted.rawValue] + top + extra)
                         .joined(separator: "\t"))
                 }
                 return

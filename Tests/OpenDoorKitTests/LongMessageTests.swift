@@ -91,6 +91,57 @@ struct LongMessageTests {
         #expect(MessageParts("i want to come back and do the program again").parts.count == 1)
     }
 
+    @Test("“, and can i …” after a clause that asks is a second question (QA17 V34)")
+    func commaJoinedQuestion() {
+        let message = "Does the program work with the VA, and can I come back without starting from scratch?"
+        #expect(
+            MessageParts(message).questions
+                == ["Does the program work with the VA", "and can I come back without starting from scratch"])
+        // After a story, "and can i" is still part of the one question the sentence asks.
+        #expect(MessageParts("i relapsed in may, and can i still come back?").questions.count == 1)
+        let result = Fixtures.matcher.match(message)
+        #expect(result.decision == .answer("faq_start_over"), "\(result.decision)")
+        #expect(result.alsoUnknown == "insurance")
+    }
+
+    @Test("What a clause asks starts at its question word or asking phrase")
+    func askingTails() {
+        #expect(
+            MessageParts("i was scared of being judged and now i need to know what the copay is").askingTails
+                == ["need to know what the copay is"])
+        #expect(
+            MessageParts("i relapsed in june and felt ashamed ever since, so what do i bring on the first day?")
+                .askingTails == ["what do i bring on the first day"])
+        #expect(MessageParts("i left in june. it was a bad time.").askingTails.isEmpty)
+    }
+
+    @Test(
+        "A story that shares the article's words: a question the knowledge doesn't answer gets the honest fallback, a vague one the story's answer",
+        arguments: [
+            ("i left the program in june after i relapsed and ive felt ashamed ever since, i keep thinking about my "
+                + "group and how i let them down. does my job find out if i go back", false),
+            ("ive been out of iop since the spring because i started drinking again and my family is fed up with me, "
+                + "is the building still the same one by the highway?", false),
+            ("i stopped coming after my relapse because i was scared of being judged and now im ready to come back "
+                + "but i need to know what the copay is", false),
+            ("coming back is scary because i think everyone will know i relapsed and judge me. i used to go to the "
+                + "evening group. how many people are in a group usually", false),
+            ("i stopped going to iop because i was using again and i was too ashamed to sit in group. i want to try "
+                + "again. what should i make for dinner tonight", false),
+            ("i was sober 90 days then drank at my brothers birthday and it turned into a whole week. i havent been "
+                + "back to group since. is that ok", true),
+            ("i really liked my counselor, she was the only one i trusted there. if i come back will i get her again",
+                true),
+        ])
+    func storyAroundQuestion(_ message: String, _ answered: Bool) {
+        let result = Fixtures.matcher.match(message)
+        switch result.decision {
+        case .answer: #expect(answered, "“\(message)” was answered: \(result.decision)")
+        case .fallback: #expect(!answered, "“\(message)” fell back")
+        case .clarify: Issue.record("“\(message)”: \(result.decision)")
+        }
+    }
+
     @Test(
         "One question answered and one the knowledge doesn't answer: one reply with both, the answer's source",
         arguments: [

@@ -112,6 +112,20 @@ extension PhoneNumber {
     public static func find(in message: String) -> PhoneNumber? {
         // Runs on every message: most have no number, and this says so without building the scanner.
         guard PhoneScanner.mayHoldNumber(message) else { return nil }
+        // A reply's checks ask for a long message's number several times: it is searched once.
+        return recentFinds.reading(message) { Found(number: search(in: $0)) }.number
+    }
+
+    /// A search's result, kept for a long message.
+    private struct Found: Sendable {
+        var number: PhoneNumber?
+    }
+
+    private static let recentFinds = RecentReadings<Found>()
+
+    /// `find(in:)`, searched now.
+    static func search(in message: String) -> PhoneNumber? {
+        guard PhoneScanner.mayHoldNumber(message) else { return nil }
         let scanner = PhoneScanner(message)
         var found: PhoneNumber?
         for chain in scanner.segments() {

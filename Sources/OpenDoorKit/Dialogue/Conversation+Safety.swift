@@ -682,7 +682,7 @@ extension Conversation {
 
     /// The sentences of a message.
     private static func sentences(of message: String) -> [Substring] {
-        message.split(whereSeparator: { $0.isOne(of: ".!?;\n") })
+        message.clauses(splitAt: ".!?;\n")
     }
 
     // MARK: - The answer to a check-in
@@ -1015,7 +1015,7 @@ extension Conversation {
 
     /// The sentences and clauses of a message ("no, just a rough day. after 5 works" is three).
     static func clauses(of message: String) -> [String] {
-        message.split(whereSeparator: { $0.isOne(of: ".,;!?\n") })
+        message.clauses(splitAt: ".,;!?\n")
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
     }

@@ -234,12 +234,28 @@ public struct Conversation: Sendable {
         }
         var reply = assistant.responder.reply(for: result)
         reply.state = state
-        if case .fallback(nil) = result.decision, reply.text.hasPrefix(dialogue[.fallback]), !looksLikeQuestion(text),
-            answers.contains(text, .feeling) || !text.contains(where: \.isLetter)
-        {
-            // "ugh", "my friend from group died last week", "😔": a feeling is acknowledged, not met with "I don't
-            // want to guess", which is for facts the knowledge doesn't have.
-            reply.text = dialogue[.fallbackFeeling] + reply.text.dropFirst(dialogue[.fallback].count)
+        if case .fallback(nil) = result.decision, reply.text.hasPrefix(dialogue[.fallback]), !looksLikeQuestion(text) {
+            let hard = answers.lastPhrase(in: text, .feeling)
+            if let glad = answers.lastPhrase(in: text, .goodNews), glad > hard ?? -1 {
+                // "we talked about overdose a lot in group and it was helpful": good news said last is good news.
+                reply.text = dialogue[.fallbackGlad] + reply.text.dropFirst(dialogue[.fallback].count)
+            } else if hard != nil || !text.contains(where: \.isLetter) {
+                // "ugh", "my friend from group died last week", "😔": a feeling is acknowledged, not met with "I don't
+                // want to guess", which is for facts the knowledge doesn't have.
+                reply.text = dialogue[.fallbackFeeling] + reply.text.dropFirst(dialogue[.fallback].count)
+            }
+        }
+        if asksToHelpSomeoneElse(text, result.decision) {
+            // "how do i help her", "can i sign him up to come back": what they and the visitor can do, not "I don't have
+            // an answer" or the list of what the assistant can do.
+            reply.text = dialogue[.helpingSomeoneElse]
+            reply.intent = .fallback
+            reply.source = dialogue.heading
+        }
+        if case .answer(let id) = result.decision, writesForSomeoneElse(text, answeredBy: id) {
+            // "im calling about my son… he stopped going": the center's copy speaks to the one who left; the parent is
+            // told so, not lectured as the one who left.
+            reply.text = dialogue[.forSomeoneElse] + "\n\n" + reply.text
         }
         if !callbacksAvailable, let handoff = responder.handoffIntent {
             // No offer of a call while requests can't be saved: the center's number instead.
@@ -275,6 +291,35 @@ public struct Conversation: Sendable {
             }
         }
         return reply
+    }
+
+    /// Whether a message that got the fallback (with no topic), or an answer about the assistant itself (an intent
+    /// sharing its heading, like "what can you help with"), asks about someone else and not the visitor.
+    func asksToHelpSomeoneElse(_ text: String, _ decision: MatchDecision) -> Bool {
+        switch decision {
+        case .fallback(nil):
+            break
+        case .answer(let id):
+            let intents = assistant.knowledge.intents
+            guard let intent = assistant.knowledge.intent(id), intent.action == .answer,
+                intents.count(where: { $0.heading == intent.heading }) > 1
+            else { return false }
+        default:
+            return false
+        }
+        return answers.contains(text, .someoneElse) && !answers.contains(text, .ownLeaving)
+            && !answers.contains(text, .feeling)
+    }
+
+    /// Whether a message answered with the center's own copy (an intent with a heading of its own) tells of someone
+    /// else's leaving ("my son… he stopped going") and not the visitor's.
+    func writesForSomeoneElse(_ text: String, answeredBy id: IntentID) -> Bool {
+        let intents = assistant.knowledge.intents
+        guard let intent = assistant.knowledge.intent(id), intent.action == .answer,
+            intents.count(where: { $0.heading == intent.heading }) == 1
+        else { return false }
+        return answers.contains(text, .familyMember) && answers.contains(text, .theirLeaving)
+            && !answers.contains(text, .ownLeaving)
     }
 
     /// Starts a callback request: the consent question, with what the request said kept ("evenings only", "no
@@ -461,7 +506,7 @@ public struct Conversation: Sendable {
         // "im not giving my name" is a skip, not a question about privacy.
         let refused = answers.refusesName(text)
         // "Will" on its own is a name, not a question.
-        if !refused, TextNormalizer.words(text).count > 1 || text.contains("?"),
+        if !refused, TextNormalizer.words(text).count > 1 || text.hasQuestionMark,
             let asked = questionFirst(text, prompt: .askName)
         {
             return asked
@@ -1145,9 +1190,9 @@ public struct Conversation: Sendable {
     }
 
     func looksLikeQuestion(_ text: String) -> Bool {
-        if text.contains("?") { return true }
+        if text.hasQuestionMark { return true }
         // Any clause may ask: "wait before i give my number, will they judge me for leaving".
-        let clauses = text.split(whereSeparator: { $0.isOne(of: ",.;!\n") })
+        let clauses = text.clauses(splitAt: ",.;!\n")
         return clauses.enumerated().contains { index, clause in
             let words = TextNormalizer.words(String(clause))
             let lead = answers.leadingFillers(in: words.map { Substring($0) })
@@ -1307,8 +1352,9 @@ public struct Conversation: Sendable {
             // "no", "yes" or "lol" with nothing before it to answer: not a frustration, not a question.
             return Reply(text: dialogue[.openNudge], intent: .welcome, source: dialogue.heading, options: call, state: state)
         }
-        // "yeah i guess", "lol ok", "ok whatever", "maybe later": an acknowledgement, not a question to answer.
-        if !looksLikeQuestion(text), answers.kinds(in: text, of: [.ack, .yes, .filler, .decline]) != nil,
+        // "yeah i guess", "lol ok", "ok whatever", "maybe later", "ok maybe": an acknowledgement, not a question to
+        // answer (nor one to answer with the same long article again).
+        if !looksLikeQuestion(text), answers.kinds(in: text, of: [.ack, .yes, .filler, .decline, .shortReply]) != nil,
             !answers.contains(text, .thanks), !answers.contains(text, .hello)
         {
             return Reply(text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading, options: call, state: state)

@@ -153,6 +153,12 @@ struct StepAnswer {
         return words.indices.contains { phraseLength(of: kind, at: $0, in: words) != nil }
     }
 
+    /// Where the last phrase of `kind` in the message starts (a word index), if it has one.
+    func lastPhrase(in message: String, _ kind: AnswerWord) -> Int? {
+        let words = TextNormalizer.words(message).map { Substring($0) }
+        return words.indices.last { phraseLength(of: kind, at: $0, in: words) != nil }
+    }
+
     /// Whether most of the message's words (half or more) are phrases of `kind`, one word each: a message in
     /// Spanish ("quiero que me llamen", "en la tarde").
     func isMostly(_ message: String, _ kind: AnswerWord) -> Bool {
@@ -217,10 +223,10 @@ struct StepAnswer {
 
     /// The name in an answer, with how it was introduced (see ``name(in:)``).
     func nameAnswer(in text: String) -> NameAnswer? {
-        guard !text.contains("?") else { return nil }
+        guard !text.hasQuestionMark else { return nil }
         // The first clause that says something: "its Jo, thanks" and "hi, its Ana" are Jo and Ana; a clause that only
         // says who the caller is to someone ("its his mom, maria") leaves the name to the next.
-        for clause in text.split(whereSeparator: { $0.isOne(of: ",.;!\n") }) {
+        for clause in text.clauses(splitAt: ",.;!\n") {
             let words = TextNormalizer.words(String(clause)).map { Substring($0) }
             guard leadingFillers(in: words) < words.count else { continue }
             switch nameInClause(String(clause)) {

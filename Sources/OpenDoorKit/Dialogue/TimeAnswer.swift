@@ -51,7 +51,7 @@ struct TimeAnswer: Hashable {
             plain = plain.replacingOccurrences(of: dotted, with: bare)
         }
         var pieces: [String] = []
-        for clause in plain.split(whereSeparator: { $0.isOne(of: ".,;!?\n") }) {
+        for clause in plain.clauses(splitAt: ".,;!?\n") {
             let raw = clause.split(whereSeparator: \.isWhitespace).map(String.init)
             if let span = timeSpan(in: raw, words: words) {
                 pieces.append(raw[span].joined(separator: " "))

@@ -8,6 +8,14 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case fallbackContactNoCallback = "fallback_contact_no_callback"
     /// Instead of `fallback` for a feeling or a hard thing shared ("ugh", "my friend from group died").
     case fallbackFeeling = "fallback_feeling"
+    /// Instead of `fallback` for good news shared ("we talked about it in group and it was helpful").
+    case fallbackGlad = "fallback_glad"
+    /// Before the center's copy when the visitor writes about someone else who left ("my son stopped going"): the
+    /// copy speaks to the person who left.
+    case forSomeoneElse = "for_someone_else"
+    /// Instead of the fallback or the list of what the assistant can do, when the visitor asks how to help someone
+    /// else ("how do i help her", "can i sign him up"): what that person and the visitor can do.
+    case helpingSomeoneElse = "helping_someone_else"
     /// A bare "yes", "no" or "lol" in the open conversation, with nothing to answer.
     case openNudge = "open_nudge"
     /// A message in Spanish: only English here, and the center's number.
@@ -283,6 +291,16 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case spanish
     /// A feeling or a hard thing shared ("ugh", "scared", "died"): a fallback for it acknowledges it first.
     case feeling
+    /// Good news shared ("it was helpful", "doing better"): after any hard word, a fallback is glad of it instead.
+    case goodNews = "good_news"
+    /// Someone close to the visitor ("my son", "my wife"), and that person's leaving told in the third person ("he
+    /// stopped going"); with both, and none of `own_leaving`, the center's copy is introduced as for someone else.
+    case familyMember = "family_member"
+    case theirLeaving = "their_leaving"
+    /// The visitor's own leaving ("i stopped going", "can i come back"): the message is about the visitor.
+    case ownLeaving = "own_leaving"
+    /// Someone else spoken of ("him", "her", "my son"): with a fallback, the visitor may be asking how to help them.
+    case someoneElse = "someone_else"
     /// Something hard said about oneself with a cancel ("i dont deserve help"): the cancel says one kind line.
     case selfJudgment = "self_judgment"
     /// A bare reply with nothing to answer in the open conversation ("yes", "no", "lol").

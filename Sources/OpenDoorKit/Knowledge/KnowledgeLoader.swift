@@ -134,15 +134,29 @@ struct KnowledgeLoader {
     /// In ASCII the newlines are bytes 10–13 (CR LF is one, and empty lines are skipped either way) and the spaces
     /// trimmed are space and tab.
     static func asciiCommonWords(_ data: Data) -> Set<String>? {
-        guard data.allSatisfy({ $0 < 0x80 }) else { return nil }
-        var words = Set<String>()
-        for line in data.split(whereSeparator: { (10...13).contains($0) }) {
-            var word = line.drop { $0 == 32 || $0 == 9 }
-            while let last = word.last, last == 32 || last == 9 { word = word.dropLast() }
-            guard let first = word.first, first != 35 else { continue }  // empty, or a `#` comment
-            words.insert(String(decoding: word.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self))
+        // Through the raw bytes: Data's own `allSatisfy`, `split` and `map`, one call per byte through its
+        // representations, took most of this function's time.
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Set<String>? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var words = Set<String>(minimumCapacity: bytes.count / 8)
+            var word: [UInt8] = []
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, !(10...13).contains(bytes[end]) { end += 1 }
+                var first = start
+                var last = end
+                while first < last, bytes[first] == 32 || bytes[first] == 9 { first += 1 }
+                while last > first, bytes[last - 1] == 32 || bytes[last - 1] == 9 { last -= 1 }
+                if first < last, bytes[first] != 35 {  // not empty, not a `#` comment
+                    word.removeAll(keepingCapacity: true)
+                    for byte in bytes[first..<last] { word.append((65...90).contains(byte) ? byte + 32 : byte) }
+                    words.insert(String(decoding: word, as: UTF8.self))
+                }
+                start = end + 1
+            }
+            return words
         }
-        return words
     }
 
     /// The matcher's saved weights, when the folder has them. A file that can't be read is a warning, never an

@@ -175,15 +175,17 @@ public struct Matcher: Sendable {
     /// ``MatchResult/alsoUnknown``, so the reply can answer one and say honestly it doesn't know the other.
     public func match(_ message: String, limit: Int = 3) -> MatchResult {
         let parts = splitParts(of: message)
-        let analysis =
-            parts.flatMap { $0.hasFocus ? analyze($0) : nil }
-            ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
+        let focused = parts?.hasFocus == true ? parts : nil
+        let analysis = focused.map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
         let candidates = rank(analysis, limit: max(limit, 2))
         var result = MatchResult(
             analysis: analysis, candidates: Array(candidates.prefix(limit)),
             decision: decide(candidates, analysis: analysis))
-        if let parts, parts.hasFocus, case .answer = result.decision {
-            readFocus(of: parts, into: &result)
+        if let focused, case .answer = result.decision {
+            readFocus(read(focused.focusText), into: &result)
+        }
+        if let parts, configuration.questionDecides, analysis.words.count >= configuration.questionCheckWords {
+            checkQuestions(of: parts, into: &result)
         }
         if let questions = parts?.questions, questions.count > 1 {
             combine(questions, into: &result)
@@ -191,16 +193,58 @@ public struct Matcher: Sendable {
         return result
     }
 
+    /// The most asking clauses of one message ``checkQuestions(of:into:)`` reads on their own (the last ones).
+    static let mostAskingClausesRead = 3
+    /// The most words those clauses may have together to be read on their own.
+    static let mostQuestionWords = 60
+
+    /// Reads what a long message asks, without the story around it (``MessageParts/askingTails``): when none of
+    /// it supports an answer — it is a topic the knowledge doesn't answer ("… does the program take tricare"), or
+    /// asks something the knowledge knows nothing of ("… what should i make for dinner") — the answer came from the
+    /// story's words alone, and the reply is the honest fallback instead (naming the topic when there is one).
+    private func checkQuestions(of parts: MessageParts, into result: inout MatchResult) {
+        guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
+        var tails = parts.askingTails(last: Self.mostAskingClausesRead)
+        // Nothing asks in so many words: the point is the last sentence, as for the focus ("… i need the price").
+        if tails.isEmpty, parts.hasFocus { tails = [parts.focusText] }
+        // Only when the asking part leaves a story out (a message that is all question was read as it is), and is
+        // the length of a question: a "question" of a hundred words is a story again, and reading it twice would
+        // only cost time.
+        let tailWords = tails.reduce(0) { $0 + $1.split(separator: " ").count }
+        guard !tails.isEmpty, tailWords < result.analysis.words.count, tailWords <= Self.mostQuestionWords else { return }
+        var topic: IntentID?
+        for tail in tails {
+            let reading = read(tail)
+            if supports(reading) { return }
+            if topic == nil, let first = reading.candidates.first, isFallback(first.intent),
+                first.similarity >= configuration.questionSupportSimilarity
+            {
+                topic = first.intent
+            }
+        }
+        result.decision = .fallback(topic: topic)
+    }
+
+    /// A text read and ranked on its own: a question of a long message without the story around it.
+    struct Reading {
+        var analysis: Analysis
+        var candidates: [MatchCandidate]
+        var decision: MatchDecision
+    }
+
+    private func read(_ text: String) -> Reading {
+        let analysis = analyzer.analyze(text, correcting: configuration.correctsTypos)
+        let candidates = rank(analysis, limit: 2)
+        return Reading(analysis: analysis, candidates: candidates, decision: decide(candidates, analysis: analysis))
+    }
+
     /// Reads the asking clauses of a long message on their own: when they alone answer the intent the whole
     /// message answers, and with more confidence, that confidence stands. A story told before the question gives
     /// context; it must not make the answer look less sure than the question alone. (Letting the question alone
     /// decide where the whole message falls back was tried on the dev sets: as many lost as won.)
-    private func readFocus(of parts: MessageParts, into result: inout MatchResult) {
-        guard case .answer(let id) = result.decision, !result.candidates.isEmpty else { return }
-        let text = parts.focusText
-        let analysis = analyzer.analyze(text, correcting: configuration.correctsTypos)
-        let candidates = rank(analysis, limit: 2)
-        guard case .answer(id) = decide(candidates, analysis: analysis), let top = candidates.first,
+    private func readFocus(_ reading: Reading, into result: inout MatchResult) {
+        guard case .answer(let id) = result.decision, !result.candidates.isEmpty,
+            case .answer(id) = reading.decision, let top = reading.candidates.first,
             top.confidence > result.confidence
         else { return }
         result.candidates[0].confidence = top.confidence
@@ -223,9 +267,9 @@ public struct Matcher: Sendable {
         // Each question is analysed and ranked on its own: a line of hundreds of "is it ok?" must not cost hundreds
         // of rankings. The last ones asked are the ones a reply can still take up.
         for question in questions.suffix(Self.mostQuestionsRead) {
-            let analysis = analyzer.analyze(question, correcting: configuration.correctsTypos)
-            let candidates = rank(analysis, limit: 2)
-            switch decide(candidates, analysis: analysis) {
+            let reading = read(question)
+            let candidates = reading.candidates
+            switch reading.decision {
             case .answer(let id) where knowledge.intent(id)?.action == .answer:
                 if !answered.contains(id) { answered.append(id) }
             // Said out loud beside the answer only when the question is clearly about the topic ("is it possible
@@ -242,6 +286,67 @@ public struct Matcher: Sendable {
         // counselor?").
         result.alsoAsked = answered.last { $0 != main }
         result.alsoUnknown = unknown.first
+    }
+
+    /// Whether a question read alone supports an answer to the whole message: it is answered (or asked about) by
+    /// itself, says too little of its own to judge ("is that ok", "am i still welcome?") so the story speaks for it,
+    /// or at least doesn't look like a topic the knowledge doesn't answer nor like nothing the knowledge has.
+    private func supports(_ reading: Reading) -> Bool {
+        switch reading.decision {
+        case .answer, .clarify:
+            return true
+        case .fallback:
+            break
+        }
+        let content = contentTokens(of: reading.analysis)
+        if isVague(reading.analysis, content: content) { return true }
+        // Leaning to a topic the knowledge doesn't answer ("… how many people are in a group usually" is the hours
+        // topic's), more than to any it does.
+        if let first = reading.candidates.first, isFallback(first.intent),
+            first.similarity >= configuration.questionSupportSimilarity
+        {
+            return false
+        }
+        // Saying plenty, and looking like nothing the knowledge has ("… is the building still the one off the main
+        // road"). A question that says little and matches nothing well is given the benefit of the doubt.
+        let best = reading.candidates.first?.similarity ?? 0
+        return content < configuration.unknownQuestionTokens || best >= configuration.unknownQuestionSimilarity
+    }
+
+    /// Whether a question says too little of its own to judge: one word that says what it is about, or a few
+    /// and one that points back at the story ("is that a bad sign", "will i get her again").
+    private func isVague(_ analysis: Analysis, content: Int) -> Bool {
+        content <= configuration.vagueQuestionTokens
+            || (content <= configuration.referringQuestionTokens && analysis.words.contains(where: Self.referringWords.contains))
+    }
+
+    /// Words by which a question points back at the story told before it.
+    static let referringWords: Set<String> = [
+        "that", "thats", "this", "it", "its", "those", "these", "her", "him", "he", "she", "them", "there",
+    ]
+
+    /// How many of an analysis's tokens say what it is about: words the knowledge has never seen, and words few
+    /// of its examples have (IDF at least ``MatcherConfiguration/contentIDF``); not "i", "can", "come".
+    func contentTokens(of analysis: Analysis) -> Int {
+        let floor = Float(configuration.contentIDF)
+        return analysis.tokens.count { token in
+            guard let id = index.unigrams[token] else { return true }
+            return index.idf[Int(id)] >= floor
+        }
+    }
+
+    /// Each question of a long message read alone, described for explanations and tuning: the question, its
+    /// decision, its best intents, and how many of its tokens say what it is about.
+    public func questionReadings(of message: String) -> [String] {
+        guard let parts = splitParts(of: message) else { return [] }
+        return parts.askingTails(last: Self.mostAskingClausesRead).map { question in
+            let reading = read(question)
+            let top = reading.candidates.map {
+                "\($0.intent.rawValue):" + String(format: "%.3f:%.3f", $0.confidence, $0.similarity)
+            }
+            return ([question, reading.decision.name, String(contentTokens(of: reading.analysis))] + top)
+                .joined(separator: " ")
+        }
     }
 
     func matchedWords(_ query: MatchIndex.Query, intent: Int) -> [String] {

@@ -45,6 +45,28 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// A second question of a message is said to be a topic the knowledge doesn't answer (beside the answer
     /// to the first) only when, read alone, it is that topic with at least this confidence.
     public var alsoUnknownConfidence: Double = 0.5
+    /// Whether a long message's questions, read without the story, must support its answer: when none does
+    /// (each is a topic the knowledge doesn't answer, or something it knows nothing of), the reply is the
+    /// fallback, however many words the story shares with an answer.
+    public var questionDecides: Bool = true
+    /// A question read alone doesn't support the answer when its best intent is a topic the knowledge doesn't
+    /// answer, looking at least this much like it (similarity)…
+    public var questionSupportSimilarity: Double = 0.22
+    /// …or when it has at least ``unknownQuestionTokens`` tokens that say what it is about and no intent looks even
+    /// this much like it.
+    public var unknownQuestionSimilarity: Double = 0.2
+    public var unknownQuestionTokens: Int = 4
+    /// A question of at most this many tokens that are not common words says too little of its own to judge
+    /// ("is that ok"): the story speaks for it.
+    public var vagueQuestionTokens: Int = 1
+    /// A question of at most this many such tokens that points back at the story ("is that a bad sign") is vague too.
+    public var referringQuestionTokens: Int = 3
+    /// Messages of fewer words than this are not checked for a question that supports the answer: a short
+    /// message is all question.
+    public var questionCheckWords: Int = 15
+    /// A token says what a question is about when few examples have it: its IDF is at least this (a word in
+    /// every example has 1, in a tenth of them about 3.3).
+    public var contentIDF: Double = 3.0
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 

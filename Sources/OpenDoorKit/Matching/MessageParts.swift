@@ -57,23 +57,29 @@ public struct MessageParts: Sendable, Hashable {
         let plain = PlainText.holds(text)
         for (sentence, asks) in plain ? PlainText.sentences(of: text) : Self.sentences(of: text) {
             var first = true
+            var previous: Part?
             let clauses =
                 plain
                 ? PlainText.clauses(of: sentence) : sentence.split(separator: ",", omittingEmptySubsequences: true)
             for clause in clauses {
-                let pieces = Self.questionsJoined(in: clause, words: plain ? PlainText.words(of: clause) : nil)
+                let words = plain ? PlainText.words(of: clause) : Self.words(of: clause)
+                let pieces = Self.questionsJoined(in: clause, words: words)
                 for (index, piece) in pieces.enumerated() {
                     let trimmed = plain ? PlainText.trimmedClause(piece) : piece.trimmedClause()
                     guard
                         plain
                             ? PlainText.hasLetterOrDigit(trimmed) : trimmed.contains(where: { $0.isLetter || $0.isNumber })
                     else { continue }
-                    // A question joined by "and" starts a question of its own.
-                    let starts = first || index > 0
-                    parts.append(
-                        Part(
-                            text: trimmed, isFocus: asks || Self.asks(trimmed, startsSentence: starts),
-                            startsSentence: starts))
+                    // A question joined by "and" starts a question of its own, after a comma too when the clause
+                    // before it asks by itself ("does the program work with the va, and can i come back").
+                    let starts =
+                        first || index > 0
+                        || (Self.opensJoinedQuestion(words)
+                            && previous.map { Self.asks($0.text, startsSentence: $0.startsSentence) } == true)
+                    let part = Part(
+                        text: trimmed, isFocus: asks || Self.asks(trimmed, startsSentence: starts), startsSentence: starts)
+                    parts.append(part)
+                    previous = part
                     first = false
                 }
             }
@@ -161,6 +167,16 @@ public struct MessageParts: Sendable, Hashable {
         return pieces
     }
 
+    /// Whether a clause opens with a joining word and a question ("and can i come back", "but how long"), by the
+    /// rule of ``questionsJoined(in:words:)``.
+    static func opensJoinedQuestion(_ words: [(range: Range<Substring.Index>, word: String)]) -> Bool {
+        guard words.count >= 4, joiningWords.contains(words[0].word) else { return false }
+        let next = words[1].word
+        return wordQuestions.contains(next)
+            || (questionStarters.contains(next) && !relativeStarters.contains(next)
+                && questionSubjects.contains(words[2].word))
+    }
+
     /// The whitespace-separated words of a clause, each with its letters lowercased (nothing else kept).
     static func words(of clause: Substring) -> [(range: Range<Substring.Index>, word: String)] {
         var words: [(range: Range<Substring.Index>, word: String)] = []
@@ -233,6 +249,46 @@ public struct MessageParts: Sendable, Hashable {
         }
         return false
     }
+
+    /// The asking part of each clause that asks by its own words, from its question word or asking phrase to
+    /// its end, in order: "i was scared of being judged and now i need to know what the copay is" asks "need to know
+    /// what the copay is". A question mark alone doesn't make a clause ask here: the story before the question, in
+    /// the same sentence, stays out.
+    public var askingTails: [String] { askingTails(last: parts.count) }
+
+    /// The last `count` of ``askingTails``, found from the end: a line of thousands of clauses is not read whole
+    /// again.
+    public func askingTails(last count: Int) -> [String] {
+        var tails: [String] = []
+        for part in parts.reversed() where tails.count < count {
+            if let tail = Self.askingTail(of: part.text, startsSentence: part.startsSentence) { tails.append(tail) }
+        }
+        return tails.reversed()
+    }
+
+    /// The words of a clause from where it asks (see ``askingTails``), or nil when it doesn't ask by its words.
+    static func askingTail(of clause: Substring, startsSentence: Bool = true) -> String? {
+        let words = TextNormalizer.words(String(clause))
+        guard let lead = words.firstIndex(where: { !leadingFiller.contains($0) }) else { return nil }
+        let first = words[lead]
+        // "when i left", "how i let them down", "what i need": a question word with its subject right after it
+        // tells of something; it doesn't ask.
+        let tells = lead + 1 < words.count && tellingWords.contains(first) && tellingSubjects.contains(words[lead + 1])
+        if questionStarters.contains(first) && (startsSentence || !relativeStarters.contains(first)) && !tells {
+            return words[lead...].joined(separator: " ")
+        }
+        for start in words.indices {
+            for phrase in askingPhrasesByFirstWord[words[start], default: []]
+            where start + phrase.count <= words.count && words[start..<(start + phrase.count)].elementsEqual(phrase) {
+                return words[start...].joined(separator: " ")
+            }
+        }
+        return nil
+    }
+
+    /// Question words that, with a subject right after them, tell rather than ask (see ``askingTail(of:startsSentence:)``).
+    private static let tellingWords: Set<String> = ["what", "how", "when", "where", "why", "who", "which"]
+    private static let tellingSubjects: Set<String> = ["i", "im", "ive", "he", "she", "we", "they", "my", "his", "her", "our", "their"]
 
     /// ``askingPhrases`` by their first word: a clause's words are looked up once each, not compared with
     /// every phrase.

@@ -4,7 +4,19 @@
 /// "don’t", "don't" and "dont" meet; every other mark (punctuation, emoji, dashes) separates words.
 public enum TextNormalizer {
     /// The words of a text, lowercase, without punctuation.
+    ///
+    /// A long text's words are kept for a while (`RecentReadings`): one message is read by a dozen checks in a
+    /// conversation's reply (the safety follow-ups, the answer kinds, the question test, the matcher), each asking
+    /// for its words again; on a 4,000-byte line that was a large part of answering it.
     public static func words(_ text: String) -> [String] {
+        recentWords.reading(text, computeWords)
+    }
+
+    private static let recentWords = RecentReadings<[String]>()
+    private static let recentNormalized = RecentReadings<String>()
+
+    /// The words of a text, read now.
+    static func computeWords(_ text: String) -> [String] {
         var words: [String] = []
         words.reserveCapacity(16)
         forEachWord(text) { words.append(String(decoding: $0, as: UTF8.self)) }
@@ -13,6 +25,10 @@ public enum TextNormalizer {
 
     /// The words of a text joined by single spaces: the form used to compare phrases.
     public static func normalize(_ text: String) -> String {
+        // The same bytes as joining `words(text)`, which a long text most likely has kept already.
+        if text.utf8.count >= RecentText.shortest {
+            return recentNormalized.reading(text) { words($0).joined(separator: " ") }
+        }
         var joined: [UInt8] = []
         joined.reserveCapacity(text.utf8.count)
         forEachWord(text) { word in

@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+
+/// What was read from the last few long texts (their words, their phone number), so that the checks of one reply
+/// share one reading of a message instead of each reading it again.
+///
+/// Texts are matched byte for byte (not by `==`, which compares canonically and would give "é" written with a
+/// combining mark the reading of "é" written as one letter); a few entries are enough for the message and its
+/// clauses while other conversations' messages come and go. Only long texts are kept (`RecentText.shortest`): a
+/// short one is read in less time than a lookup takes. Nothing here is logged or leaves the process, and each entry
+/// is replaced within a few messages.
+final class RecentReadings<Value: Sendable>: Sendable {
+    private struct Entry {
+        var text: String
+        var value: Value
+    }
+
+    private struct State {
+        var entries: [Entry] = []
+        /// The entry replaced next.
+        var next = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// What was kept for exactly these bytes, if anything.
+    func value(of text: String) -> Value? {
+        state.withLock { state in
+            state.entries.first { RecentText.sameBytes($0.text, text) }?.value
+        }
+    }
+
+    /// Keeps what was read from a text, replacing the oldest entry when full.
+    func keep(_ value: Value, of text: String) {
+        state.withLock { state in
+            if state.entries.count < RecentText.capacity {
+                state.entries.append(Entry(text: text, value: value))
+            } else {
+                state.entries[state.next] = Entry(text: text, value: value)
+                state.next = (state.next + 1) % RecentText.capacity
+            }
+        }
+    }
+
+    /// What `read` gives for the text: kept from before when the text is long and was read lately.
+    func reading(_ text: String, _ read: (String) -> Value) -> Value {
+        guard text.utf8.count >= RecentText.shortest else { return read(text) }
+        if let known = value(of: text) { return known }
+        let value = read(text)
+        keep(value, of: text)
+        return value
+    }
+}
+
+/// The limits of `RecentReadings`, and how it compares texts.
+enum RecentText {
+    /// The shortest text kept, in UTF-8 bytes.
+    static let shortest = 256
+    /// How many texts each kind of reading keeps.
+    static let capacity = 8
+
+    /// Whether two texts are the same UTF-8 bytes.
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        let fast = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right in
+                left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+            }
+        }
+        if let result = fast ?? nil { return result }
+        return a.utf8.elementsEqual(b.utf8)
+    }
+}
