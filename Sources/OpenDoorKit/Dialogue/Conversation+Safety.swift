@@ -27,13 +27,35 @@ extension Conversation {
         if let told, let reply = followUpReply(message, in: told, finding: finding) {
             return droppedNote(reply, dropped: dropped)
         }
+        if let finding, finding.level != .crisis, told != nil || pendingCheckIn != nil || afterCrisis != nil,
+            answers.contains(message, .reachedHelp), let reply = answerHeard(message, told: told)
+        {
+            // "ok i called 911" after a crisis reply: heard, even when "911" alone reads as a call for help.
+            return droppedNote(reply, dropped: dropped)
+        }
         if let finding {
             if !dropped, let reply = callAfterDanger(message, finding: finding, told: told) { return reply }
-            return droppedNote(inSpanishToo(worryingReply(finding, message: message), message: message), dropped: dropped)
+            return droppedNote(
+                inSpanishToo(worryingReply(finding, message: message, told: told), message: message), dropped: dropped)
         }
         guard !message.isEmpty else { return nil }
         // Once the request is dropped, "dont call anyone" has been heard: the rest of the line is read.
         let heard = dropped ? answers.removing(.callOff, from: message) : message
+        if told != nil || pendingCheckIn != nil || afterCrisis != nil, let reply = answerHeard(heard, told: told) {
+            return droppedNote(reply, dropped: dropped)
+        }
+        if told != nil || pendingCheckIn != nil, state == .open || state == .ended, !dropped,
+            let discreet = discreetCallReply(heard, explained: discreetExplained)
+        {
+            // "can you not call me at home" after a danger reply: how a call can stay safe, after the word that a call
+            // isn't right away and 911 is. The safety question is not asked again on top.
+            let category = told?.category ?? pendingCheckIn?.category
+            pendingCheckIn = nil
+            afterCrisis = nil
+            var reply = discreet
+            reply.text = dialogue[category == .danger ? .dangerCallNote : .crisisCallNotImmediate] + "\n\n" + reply.text
+            return remember(reply)
+        }
         if told != nil, pendingCheckIn == nil, let reply = callAfterCrisis(heard) {
             afterCrisis = nil
             return reply
@@ -77,8 +99,80 @@ extension Conversation {
         return remember(noted)
     }
 
+    /// An answer to a crisis reply or a safety question that settles it, heard once and never asked for again: the
+    /// visitor reached help ("ok i called 988, im safe now", "i texted the lifeline"), said they won't act on the
+    /// thoughts ("im not gonna do anything i just feel that way"), or asked to go back to the callback request while
+    /// a safety question waits ("can we finish the callback"). Then back to where the visitor was, the form included,
+    /// with what else the line held kept. Nil for anything else, or anything worrying in the same line.
+    private mutating func answerHeard(_ message: String, told: CrisisSituation?) -> Reply? {
+        let heard = answers.checkInWords(message)
+        guard !heard.alarm, !heard.unsure, let category = pendingCheckIn?.category ?? afterCrisis?.category ?? told?.category
+        else { return nil }
+        let reached = answers.contains(message, .reachedHelp)
+        // "yes, but im not going to do anything" to "are you having thoughts…?" is a yes: the crisis reply.
+        let thoughtsAnswered = pendingCheckIn?.worrying == .yes && heard.yes
+        // "no i dont have a plan, just tired" to the question about suicide is a no, read as one.
+        let plainNo = pendingCheckIn.map { answers.checkIn(message, worrying: $0.worrying) == .reassuring } ?? false
+        let noIntent = !reached && !thoughtsAnswered && !plainNo && (category == .suicide || category == .selfHarm)
+            && answers.contains(message, .noIntent)
+        let resume = !reached && !noIntent && pendingCheckIn != nil && pendingCheckIn?.person == nil
+            && state.isCollectingCallback && answers.contains(message, .resumeForm)
+        guard reached || noIntent || resume else { return nil }
+        let ownOverdose = category == .overdose && told?.someoneElse != true
+        let lead: DialogueKey =
+            reached ? (ownOverdose ? .reachedHelpOverdose : .reachedHelp) : (noIntent ? .noIntentHeard : .checkInRelease)
+        pendingCheckIn = nil
+        afterCrisis = nil
+        logger.notice("safety answer heard", metadata: ["category": "\(category.rawValue)"])
+        keepFormAnswers(in: message)
+        var reply = backFromCheckIn(
+            resume ? "" : message, lead: dialogue[lead] + (lead == .checkInRelease ? "" : " " + dialogue[.crisisClose]),
+            deferred: resume ? nil : questions(in: message))
+        reply.crisis = true
+        return reply
+    }
+
+    /// The crisis reply, or, when the same crisis was told a moment ago and its full reply given, one short line with
+    /// 911 or 988 first (a new detail no follow-up answers): never the whole reply again word for word.
+    private mutating func crisisOrShorter(_ finding: CrisisAssessment, told: CrisisSituation?, message: String) -> Reply {
+        guard let told, told.fullReplyGiven, told.category == finding.category else { return crisisReply(finding) }
+        let someoneElse = told.someoneElse
+        let key: DialogueKey =
+            switch finding.category {
+            case .suicide: .crisisAgainSuicide
+            case .overdose: someoneElse ? .crisisAgainOverdoseOther : .crisisAgainOverdose
+            case .selfHarm: .crisisAgainSelfHarm
+            case .withdrawal: .crisisAgainWithdrawal
+            case .danger: .crisisAgainDanger
+            }
+        afterCrisis = CrisisContext(category: finding.category)
+        situation = CrisisSituation(category: finding.category, someoneElse: someoneElse, fullReplyGiven: true)
+        var crisis = finding
+        crisis.level = .crisis
+        logger.warning(
+            "crisis told again", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID.logLabel)"])
+        var text = assistant.knowledge.center.fill(dialogue[key])
+        if state.isCollectingCallback { text += "\n\n" + dialogue[.crisisRequestKept] }
+        return remember(
+            Reply(
+                text: text, intent: .crisis, source: "Safety", options: [], state: state, crisis: true, safety: crisis))
+    }
+
+    /// "im ok now" after the visitor's own withdrawal emergency: a seizure or seeing things still needs a doctor
+    /// today, and 911 if it starts again; no question to answer.
+    private mutating func withdrawalWalkBack() -> Reply {
+        pendingCheckIn = nil
+        let finding = CrisisAssessment(
+            category: .withdrawal, level: .crisis, ruleID: SafetyRuleID(rawValue: "after_crisis/withdrawal_walk_back"))
+        var text = dialogue[.withdrawalWalkBack]
+        if state.isCollectingCallback { text += "\n\n" + dialogue[.crisisRequestKept] }
+        return remember(
+            Reply(
+                text: text, intent: .crisis, source: "Safety", options: [], state: state, crisis: true, safety: finding))
+    }
+
     /// The reply to a message the crisis check finds worrying, in whatever context it comes.
-    private mutating func worryingReply(_ finding: CrisisAssessment, message: String) -> Reply {
+    private mutating func worryingReply(_ finding: CrisisAssessment, message: String, told: CrisisSituation?) -> Reply {
         keepFormAnswers(in: message)
         let pending = pendingCheckIn
         pendingCheckIn = nil
@@ -99,9 +193,9 @@ extension Conversation {
         if let earlier = pending?.category ?? context?.category {
             var crisis = finding
             if finding.level != .crisis { crisis.category = earlier }
-            return crisisReply(crisis)
+            return crisisOrShorter(crisis, told: told, message: message)
         }
-        if finding.level == .crisis { return crisisReply(finding) }
+        if finding.level == .crisis { return crisisOrShorter(finding, told: told, message: message) }
         return checkInReply(finding, message: message)
     }
 
@@ -111,7 +205,8 @@ extension Conversation {
         afterCrisis = CrisisContext(category: finding.category)
         situation = CrisisSituation(
             category: finding.category,
-            someoneElse: situation?.category == finding.category ? situation?.someoneElse ?? false : false)
+            someoneElse: situation?.category == finding.category ? situation?.someoneElse ?? false : false,
+            fullReplyGiven: true)
         var crisis = finding
         crisis.level = .crisis
         logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID.logLabel)"])
@@ -133,6 +228,10 @@ extension Conversation {
     /// The question is about the crisis told (the overdose reply again for a "no" after it, not the suicide reply).
     private mutating func checkIn(lead: DialogueKey = .crisisCheckIn, deferred: String? = nil) -> Reply {
         let category = situation?.category ?? afterCrisis?.category ?? .suicide
+        if lead == .crisisCheckIn, category == .withdrawal, situation?.someoneElse != true {
+            // "im ok now tho" after a withdrawal seizure: it can come back; a doctor today. No question to answer.
+            return withdrawalWalkBack()
+        }
         let finding = CrisisAssessment(
             category: category, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
         // "im fine" after the visitor's own overdose: what was taken can still hurt.
@@ -225,7 +324,8 @@ extension Conversation {
         // The next message is read in the light of the visitor's own crisis; "are you safe right now?" is not asked
         // of someone worried about another person.
         afterCrisis = told.someoneElse ? nil : CrisisContext(category: told.category)
-        situation = CrisisSituation(category: told.category, someoneElse: told.someoneElse)
+        situation = CrisisSituation(
+            category: told.category, someoneElse: told.someoneElse, fullReplyGiven: told.fullReplyGiven)
         let rule = SafetyRuleID(rawValue: "after_crisis/follow_up")
         let assessment = CrisisAssessment(
             category: told.category, level: .crisis, ruleID: rule, note: told.someoneElse ? "someone else at risk" : nil)
@@ -353,7 +453,8 @@ extension Conversation {
         }
         // A question with a "no" in it ("can i come back if i have no insurance") is not a walk-back.
         let opening = Self.clauses(of: message).first ?? message
-        if saysSafe(message), !(context.category == .overdose && situation?.someoneElse != true) {
+        let ownBodily = (context.category == .overdose || context.category == .withdrawal) && situation?.someoneElse != true
+        if saysSafe(message), !ownBodily {
             // "im safe", "no im ok": the answer to "are you safe right now?" is heard, not asked for again.
             keepFormAnswers(in: message)
             return backFromCheckIn(message, lead: dialogue[.safeHeard], deferred: questions(in: message))
@@ -369,6 +470,10 @@ extension Conversation {
             return checkIn(deferred: questions(in: message))
         }
         let short = TextNormalizer.words(message).count <= 4
+        if state.isCollectingCallback, answers.contains(message, .resumeForm) {
+            // "can we finish the callback" right after a crisis reply: whether the visitor is safe, once, then the form.
+            return checkIn(lead: .crisisRequestResume)
+        }
         if state.isCollectingCallback, short, answers.read(message, among: [.no, .yes]) == .yes {
             // A yes right after a crisis reply mid-form: whether the visitor is safe first, then the request.
             return checkIn(lead: .crisisRequestResume)
@@ -668,10 +773,16 @@ extension Conversation {
         var again = pending
         again.askedAgain = true
         if !state.isCollectingCallback, !pending.askedAgain, let asked = askedQuestion(in: message) {
-            // A question instead ("do you take insurance"): answered, and the question about safety asked once more.
+            // A question instead ("do you take insurance"): answered, with 988 once more; the question about safety is
+            // not asked again (the visitor chose to go on).
             guard let answer = knowledgeAnswer(to: asked) else { return nil }
-            pendingCheckIn = again
-            return remember(answer.before(askAgain(pending, lead: nil, text: dialogue[.afterCrisisQuestion])))
+            guard lettingGo(pending) else {
+                pendingCheckIn = again
+                return remember(answer.before(askAgain(pending, lead: nil, text: dialogue[.afterCrisisQuestion])))
+            }
+            var reply = answer.before(backFromCheckIn("", lead: dialogue[.checkInRelease]))
+            reply.crisis = true
+            return remember(reply)
         }
         if !state.isCollectingCallback, !asksForCall(message), !looksLikeQuestion(message) {
             // "whatever" in answer to "are you safe right now?": asked once more gently, then 988 and no more asking.
@@ -727,7 +838,9 @@ extension Conversation {
             || answers.checkIn(opening, worrying: pending.worrying) == .unclear
         guard looksLikeQuestion(message), asks, !dontKnows(opening), !asksForCall(message), let answer = questionAnswer(askedQuestion(in: message) ?? message)
         else { return nil }
-        if pending.askedAgain {
+        // Asked twice already, or "are you safe right now?" left for a question of their own ("can i rejoin tho"):
+        // the answer, 988 once more, and no more asking.
+        if pending.askedAgain || lettingGo(pending) {
             // Asked twice already: the answer, 988 once more, and no more asking.
             var reply = answer.before(backFromCheckIn("", lead: dialogue[.checkInRelease]))
             reply.crisis = true
@@ -795,11 +908,28 @@ extension Conversation {
     private mutating func askAgain(_ pending: PendingCheckIn, lead: String?, text: String? = nil) -> Reply {
         let finding = CrisisAssessment(
             category: pending.category, level: .check, ruleID: SafetyRuleID(rawValue: "check_in/asked_again"))
-        let body = text ?? ((lead.map { $0 + "\n\n" } ?? "") + pending.question)
+        let body = text ?? ((lead.map { $0 + "\n\n" } ?? "") + questionAgain(pending))
         return remember(
             Reply(
                 text: body, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
                 safety: finding))
+    }
+
+    /// Whether "are you safe right now?", left for a question of the visitor's own, is let go (the answer, 988, no
+    /// second ask): yes, but after the visitor's own overdose, where what was taken can still hurt, it is asked once
+    /// more, in other words.
+    private func lettingGo(_ pending: PendingCheckIn) -> Bool {
+        pending.worrying == .no && pending.person == nil && pending.category != .overdose
+    }
+
+    /// The safety question asked once more, in other words than the first time (never the same block word for word):
+    /// "are you safe right now?" shorter, or the question about suicide without its opening.
+    private func questionAgain(_ pending: PendingCheckIn) -> String {
+        guard pending.person == nil else { return pending.question }
+        if pending.worrying == .no {
+            return pending.question == dialogue[.afterCrisisQuestion] ? dialogue[.safeQuestionAgain] : dialogue[.afterCrisisQuestion]
+        }
+        return pending.category == .suicide ? dialogue[.checkInQuestionAgain] : pending.question
     }
 
     /// A no or "not sure" to whether someone else is safe: call 911, stay with them, 988.
@@ -915,6 +1045,9 @@ struct CrisisSituation: Sendable, Hashable {
     var category: CrisisCategory
     /// Whether it is someone else's crisis (a friend's overdose, a daughter's words), not the visitor's own.
     var someoneElse: Bool
+    /// Whether the full crisis reply (not only a check-in) was given for it: the same crisis told again then gets a
+    /// short line, not the whole reply word for word.
+    var fullReplyGiven = false
     /// How many more messages it is kept for.
     var messagesLeft = CrisisSituation.messagesKept
 

@@ -77,6 +77,11 @@ public struct Conversation: Sendable {
     /// A request set aside because its number couldn't be read: nothing sent, what was typed kept in memory, so a
     /// number typed later goes on with it and a "yes send it" hears that nothing was sent.
     private var parked: DiscardedRequest?
+    /// A number was typed at the name step instead of a name: a name typed at a later step ("jess" at the time step)
+    /// is still kept.
+    private var nameOpen = false
+    /// How a call can stay discreet was just said: "my roommates dont know" next is about that call.
+    var discreetExplained = false
 
     init(assistant: Assistant, channel: CallbackChannel, logger: Logger) {
         self.assistant = assistant
@@ -140,11 +145,25 @@ public struct Conversation: Sendable {
             let key: DialogueKey = answers.contains(text, .selfJudgment) ? .cancelledWorthy : .cancelled
             return .reply(remember(ownReply(key, options: [])))
         }
+        if state.isCollectingCallback, state != .callbackConsent, answers.contains(text, .resumeForm),
+            !looksLikeQuestion(text) || TextNormalizer.words(text).count <= 6
+        {
+            // "can we finish the callback" while it is open: the step's question, plainly (at the consent question,
+            // "lets keep going" is a yes).
+            let step = stepReply(resumePrompt)
+            return .reply(remember(step.prefixed(dialogue[.resume])))
+        }
         switch state {
         case .open, .ended:
             state = .open
             if let undo, answers.contains(text, .undo), !looksLikeQuestion(text) {
                 return .reply(remember(restore(undo)))
+            }
+            if let answer = withdrawReply(text) { return .reply(remember(answer)) }
+            // "my roommates dont know" right after the discreet choices: about that call, never a "no" to it.
+            if discreetExplained, answers.contains(text, .discreetCall) {
+                discreetExplained = false
+                if let discreet = discreetCallReply(text, explained: true) { return .reply(remember(discreet)) }
             }
             if let answer = parkedReply(text, offered: offered) { return .reply(remember(answer)) }
             if offered, let answer = offerAnswer(text, asked: asked) { return .reply(remember(answer)) }
@@ -192,9 +211,12 @@ public struct Conversation: Sendable {
 
     mutating func openReply(_ text: String) -> Reply {
         if let courtesy = courtesyReply(text) { return courtesy }
+        let explained = discreetExplained
+        discreetExplained = false
+        if let discreet = discreetCallReply(text, explained: explained) { return discreet }
         // `assistant.responder` rather than `responder`: the computed property copies the responder.
         let result = assistant.responder.matcher.match(text)
-        let early = PhoneNumber.find(in: text)
+        let early = spokenOrTypedNumber(in: text)
         if case .answer(let id) = result.decision, let action = assistant.responder.action(of: id) {
             switch action {
             case .handoff:
@@ -341,9 +363,17 @@ public struct Conversation: Sendable {
             // the request is kept.
             let found = details(in: request, plainNamesOnly: true)
             if let time = found.time { bestTime = time }
+            // "my name is jo and my number is 404-555-3434": the name and number too, never asked for again.
+            if let given = found.name {
+                name = given
+                nameGiven = true
+            }
+            if phone == nil, let number = found.phone { phone = number }
             if let choice = found.voicemail ?? (answers.contains(request, .phoneWatched) ? .noVoicemail : nil) {
                 voicemail = choice
                 notes.append(dialogue[choice == .discreet ? .discreetKept : .noVoicemailKept])
+            } else if found.time != nil || found.name != nil {
+                notes.append(dialogue[.detailKept])
             }
             if answers.contains(request, .textRequest) { notes.insert(dialogue[.textNotCall], at: 0) }
         }
@@ -377,12 +407,28 @@ public struct Conversation: Sendable {
     // MARK: - Callback steps
 
     private mutating func consentReply(_ text: String) -> Reply {
-        // "yes my number is 770 555 0100, call after lunch, its ana", "afternoon", "no name", "no voicemail": details
-        // typed here mean yes, and are kept.
+        // "how soon will they call": answered honestly, and the question left open.
+        if answers.contains(text, .callTiming) {
+            var reply = stepReply(.callbackConsent)
+            reply.text = dialogue[.callTiming] + "\n\n" + reply.text
+            return reply
+        }
+        // "skip" here is "not now", never a yes without a name.
+        if Self.onlySkip(text) { return declineConsent() }
+        if let short = shortNumberReply(text) { return short }
+        // "yes my number is 770 555 0100, call after lunch, its ana", "seven oh six five five five…", "no name": a
+        // number, a name or a yes with details means yes, and all of it is kept. A time or a voicemail choice alone
+        // ("evenings after 6", "no voicemail") is kept, but is no yes: the question again.
         let found = details(in: text, plainNamesOnly: false)
         let reading = answers.read(found.rest, among: [.no, .yes])
         if found.any, reading != .no || found.phone != nil {
             apply(found)
+            // "call me tomorrow at 3pm" asks for the call in so many words: a yes.
+            if found.phone == nil, found.name == nil, !found.anonymous, reading != .yes, !answers.contains(text, .callAsk) {
+                var reply = stepReply(.callbackConsent)
+                reply.text = dialogue[.detailKept] + " " + reply.text
+                return reply
+            }
             return advance(to: nextStep())
         }
         // "ok what should i do then" is a question: its "ok" says nothing.
@@ -395,16 +441,10 @@ public struct Conversation: Sendable {
         }
         switch reading {
         case .yes:
-            state = .callbackName
-            return stepReply(.askName)
+            // What the request already holds (a name and number typed with it) is not asked again.
+            return advance(to: nextStep())
         case .no:
-            discardDraft()
-            state = .open
-            // "maybe later", then "actually yes now": a yes next goes back to the request, without the consent
-            // question the visitor has already read.
-            offerShown = callbacksAvailable
-            consentDeclined = true
-            return ownReply(.callbackDeclined, options: [])
+            return declineConsent()
         default:
             if answers.contains(text, .human) {
                 // "operator", "agent": the center's number, and the question again.
@@ -413,13 +453,51 @@ public struct Conversation: Sendable {
                 return reply
             }
             // "470 555 0123" instead of a yes: the number is kept, and the request goes on.
-            if let number = PhoneNumber.find(in: text), !looksLikeQuestion(text) {
+            if let number = spokenOrTypedNumber(in: text), !looksLikeQuestion(text) {
                 phone = number
                 state = .callbackName
                 return stepReply(.askName)
             }
             return consentSetAside(text)
         }
+    }
+
+    /// "Not now" to the consent question: nothing kept, and a later yes goes straight on.
+    private mutating func declineConsent() -> Reply {
+        discardDraft()
+        state = .open
+        // "maybe later", then "actually yes now": a yes next goes back to the request, without the consent
+        // question the visitor has already read.
+        offerShown = callbacksAvailable
+        consentDeclined = true
+        return ownReply(.callbackDeclined, options: [])
+    }
+
+    /// Whether a message only says "skip" ("skip", "just skip it", "pass"): at the consent step, "not now".
+    static func onlySkip(_ text: String) -> Bool {
+        let words = TextNormalizer.words(text)
+        guard words.contains(where: { $0 == "skip" || $0 == "pass" }) else { return false }
+        return words.allSatisfy { Self.skipOnlyWords.contains($0) }
+    }
+
+    private static let skipOnlyWords: Set<String> = [
+        "skip", "pass", "just", "it", "this", "that", "for", "now", "please", "pls", "ok", "okay", "lol", "i", "ill",
+        "actually", "um", "uh", "hmm", "nah", "no",
+    ]
+
+    /// A phone number typed with too few digits ("my number is 404 555 12", "12345") at the consent or name step:
+    /// said so, and on to the number's question. Nil for anything else.
+    private mutating func shortNumberReply(_ text: String) -> Reply? {
+        guard spokenOrTypedNumber(in: text) == nil else { return nil }
+        let digits = text.filter { $0.isASCII && $0.isNumber }.count
+        let letters = text.contains(where: \.isLetter)
+        guard (5...9).contains(digits), !text.contains(":"), !letters || answers.contains(text, .phoneField),
+            !looksLikeQuestion(text)
+        else { return nil }
+        state = .callbackPhone
+        var reply = stepReply(.askPhone)
+        reply.text = dialogue[.phoneShort] + " " + reply.text
+        return reply
     }
 
     mutating func nameReply(_ text: String) -> Reply {
@@ -437,22 +515,33 @@ public struct Conversation: Sendable {
         let given = skipped ? nil : answers.name(in: text)
         // "this is stupid" is not the name "stupid"; "Sam, this app is stupid" is Sam.
         if !skipped, answers.contains(given ?? text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
-        let number = PhoneNumber.find(in: text)
-        if let number {
-            // "it's sam, 470 555 0123": keep the number; a name is optional anyway.
-            phone = number
-        }
+        // "it's sam, 470 555 0123", "seven oh six five five five…": keep the number; a name is optional anyway.
+        let number = spokenOrTypedNumber(in: text)
         if skipped {
             name = nil
         } else if let given {
             name = given
         } else if number != nil {
-            // "my number is 470-555-0123 thanks": the number, and no name (it is optional).
+            // "my number is 470-555-0123 thanks": the number, and no name (it is optional), though a name typed at
+            // the next step is still kept.
             name = nil
         } else {
+            // "my number is 404 555 12": too short, said so.
+            if let short = shortNumberReply(text) { return short }
+            // "call me tomorrow at 3pm": the time is kept, said so, and the name asked again.
+            if !looksLikeQuestion(text), !answers.contains(text, .programWords),
+                TimeAnswer.timePart(of: text, words: answers) != nil, let time = readTime(text)
+            {
+                bestTime = time
+                var reply = stepReply(.askName)
+                reply.text = dialogue[.detailKept] + " " + reply.text
+                return reply
+            }
             // "hello", "ok", "idk", "this is goodbye" are not names: say so, and ask again.
             return questionOrRepeat(text, prompt: .nameUnclear)
         }
+        if let number { phone = number }
+        nameOpen = number != nil && given == nil && !skipped
         nameGiven = true
         nameSkipped = name == nil && phone == nil && !editing
         return advanceAfterName()
@@ -586,14 +675,57 @@ public struct Conversation: Sendable {
             let before = state
             let answered: Reply? =
                 switch state {
-                case .callbackName: nameReply(rest)
+                // "no dont leave a voicemail, my wife doesnt know": the "no" was the voicemail's, not a skipped name.
+                case .callbackName: answerWords(dropped: rest).flatMap { nameLike($0) ? nameReply($0) : nil }
                 case .callbackPhone: phoneReply(rest)
                 case .callbackTime: timeReply(rest)
                 default: nil
                 }
-            if let answered, state != before || answered.intent == .callback { reply = answered }
+            // At the name step only a name taken (the form moves on) counts: "I wasn't sure that was a name" after
+            // "Got it: no voicemail" would say the visitor got it wrong.
+            if let answered, state != before || (before != .callbackName && answered.intent == .callback) {
+                reply = answered
+            }
         }
         reply.text = dialogue[note] + " " + reply.text
+        return reply
+    }
+
+    /// `text` without the yes, no and filler words it starts with; nil when nothing is left.
+    private func answerWords(dropped text: String) -> String? {
+        let words = TextNormalizer.words(text).map { Substring($0) }
+        var i = 0
+        while i < words.count,
+            let length = [AnswerWord.no, .yes, .filler].compactMap({ answers.phraseLength(of: $0, at: i, in: words) }).max()
+        {
+            i += length
+        }
+        return i < words.count ? words[i...].joined(separator: " ") : nil
+    }
+
+    /// Whether what is left of a line beside another step's answer may be a name: two words at most ("Kim please"),
+    /// or one said as a name ("my name is Kim"); "my husband would hear" is a reason, not a name.
+    private func nameLike(_ rest: String) -> Bool {
+        TextNormalizer.words(rest).count <= 2 || answers.nameAnswer(in: rest)?.introduced == .plain
+            || answers.contains(rest, .anonymous) || answers.refusesName(rest)
+    }
+
+    /// A name typed at a later step after a number was typed at the name step ("jess" at the time step): kept, said
+    /// so, and the step asked again. Nil for anything else.
+    private mutating func lateNameReply(_ text: String) -> Reply? {
+        if nameOpen, Self.onlySkip(text) || answers.contains(text, .anonymous) {
+            // "skip", late, to the name question: no name, said so, and the step again.
+            nameOpen = false
+            return stepReply(resumePrompt).prefixed(dialogue[.nameSkipped])
+        }
+        guard nameOpen, TextNormalizer.words(text).count <= 3, !looksLikeQuestion(text),
+            answers.read(text, among: [.yes, .no]) == nil, !answers.contains(text, .hostile),
+            let given = answers.name(in: text)
+        else { return nil }
+        name = given
+        nameOpen = false
+        var reply = stepReply(resumePrompt)
+        reply.text = dialogue[.nameKept] + " " + reply.text
         return reply
     }
 
@@ -628,6 +760,7 @@ public struct Conversation: Sendable {
         if looksLikeQuestion(text) || answers.contains(text, .hostile) {
             return questionOrRepeat(text, prompt: .askTime)
         }
+        if let late = lateNameReply(text) { return late }
         return stepReply(.timeInvalid)
     }
 
@@ -662,6 +795,7 @@ public struct Conversation: Sendable {
             if looksLikeQuestion(text) || answers.contains(text, .hostile) {
                 return questionOrRepeat(text, prompt: .askVoicemail)
             }
+            if let late = lateNameReply(text) { return late }
             return stepReply(.voicemailInvalid)
         }
         return advance(to: .callbackConfirm)
@@ -854,6 +988,7 @@ public struct Conversation: Sendable {
         failedPhoneAttempts = 0
         editing = false
         nameSkipped = false
+        nameOpen = false
     }
 
     /// Puts back what a cancel just discarded ("wait no, send it"): the summary again when every detail is there
@@ -896,7 +1031,7 @@ public struct Conversation: Sendable {
     /// nombre" is a yes).
     func details(in text: String, plainNamesOnly: Bool) -> FormDetails {
         var found = FormDetails(rest: text)
-        found.phone = PhoneNumber.find(in: text)
+        found.phone = spokenOrTypedNumber(in: text)
         if answers.contains(text, .anonymous) {
             found.anonymous = true
             found.rest = answers.removing(.anonymous, from: found.rest)
@@ -914,9 +1049,9 @@ public struct Conversation: Sendable {
             found.rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: found.rest))
         }
         var loose: String?
-        for clause in Self.clauses(of: text) where PhoneNumber.find(in: clause) == nil {
-            // "is there an evening group", "i work nights": not a time to call.
-            if answers.contains(clause, .programWords) || Self.busy(clause) { continue }
+        for clause in Self.detailClauses(of: text) where PhoneNumber.find(in: clause) == nil {
+            // "is there an evening group", "i work nights": not a time to call; "how soon will they call" asks.
+            if answers.contains(clause, .programWords) || Self.busy(clause) || Self.asksWhen(clause) { continue }
             if found.time == nil, TimeAnswer.timePart(of: clause, words: answers) != nil, let time = readTime(clause) {
                 found.time = time
                 continue
@@ -940,6 +1075,26 @@ public struct Conversation: Sendable {
             found.name = loose
         }
         return found
+    }
+
+    /// The clauses of a line typed with details, a phone number in it set aside as a clause of its own, and "and my…"
+    /// starting a new one: "my name is jo and my number is 404-555-3434 call me evenings" is "my name is jo", the
+    /// number, and "call me evenings".
+    static func detailClauses(of text: String) -> [String] {
+        var pieces: [String] = []
+        for clause in clauses(of: text) {
+            // Any run of digits with the marks a number is typed with ("404-555-3434", "(470) 555 0123") ends a clause.
+            let split = clause.replacing(/\+?\(?\d[\d\s().\-]{5,}\d/, with: " | ")
+                .replacing(/\s+and\s+(?=(my|i|im|its|call|no|dont|please|pls)\b)/, with: " | ")
+            pieces += split.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        return pieces
+    }
+
+    /// Whether a clause asks when ("how soon will they call", "when would they call"): never a time given.
+    private static func asksWhen(_ clause: String) -> Bool {
+        guard let first = TextNormalizer.words(clause).first else { return false }
+        return ["how", "when", "what", "whats", "why", "who", "where"].contains(first)
     }
 
     /// Keeps the details found in a line.
@@ -988,6 +1143,10 @@ public struct Conversation: Sendable {
 
     /// The answer to a question asked mid-request, or the calm word for hostility; nil for anything else.
     private func midFormAnswer(_ text: String, matched: MatchResult? = nil) -> Reply? {
+        if answers.contains(text, .callTiming) {
+            // "how soon will they call": honest, nothing promised.
+            return Reply(text: dialogue[.callTiming], intent: .callback, source: dialogue.heading)
+        }
         let result = matched ?? responder.matcher.match(text)
         let question = looksLikeQuestion(text)
         let hostile = answers.contains(text, .hostile)
@@ -1121,7 +1280,8 @@ public struct Conversation: Sendable {
             let goodbye = assistant.knowledge.intents.first { $0.action == .goodbye }?.id ?? .welcome
             return Reply(text: dialogue[.goodbye], intent: goodbye, source: dialogue.heading, state: state)
         }
-        if !asked, answers.kinds(in: text, of: [.ack, .filler]) != nil {
+        // "ok good", "its fine" after "…or I can ask someone to call you": an acknowledgement, not a request.
+        if !asked, answers.kinds(in: text, of: [.ack, .filler, .weakYes]) != nil {
             return smallTalkReply("ok")
         }
         let words = TextNormalizer.words(text).map { Substring($0) }
@@ -1141,6 +1301,43 @@ public struct Conversation: Sendable {
         default: return nil
         }
     }
+
+    /// After a request was sent, taking it back ("can you delete my number", "i dont want them to call anymore"): it
+    /// can't be taken back from here, so how to do it, with the reference. Nil for anything else.
+    private func withdrawReply(_ text: String) -> Reply? {
+        guard let sentReference,
+            answers.contains(text, .withdrawRequest) || (TextNormalizer.words(text).count <= 4 && answers.cancels(text))
+        else { return nil }
+        let message = dialogue[.callbackWithdraw].replacingOccurrences(of: "{request.reference}", with: sentReference)
+        return Reply(text: message, intent: .callback, source: dialogue.heading, state: state)
+    }
+
+    /// How a call can stay discreet ("will they say its a rehab place", "can you not call me at home"): the choices,
+    /// plainly, and the offer to set one up; a request for such a call ("have them call but not say the name") starts
+    /// it with the wish kept. "my roommates dont know" counts only when it speaks of a call, or right after the
+    /// choices were said. Nil for anything else.
+    mutating func discreetCallReply(_ text: String, explained: Bool) -> Reply? {
+        guard callbacksAvailable, !callbackSent, answers.contains(text, .discreetCall) else { return nil }
+        let words = Set(TextNormalizer.words(text))
+        let aboutCalls = !words.isDisjoint(with: Self.callWords) || answers.contains(text, .voicemailField)
+        let strong = !words.isDisjoint(with: ["say", "mention", "discreet", "discreetly", "discretely", "home"])
+        guard aboutCalls || strong || explained else { return nil }
+        if answers.contains(text, .callAsk), details(in: text, plainNamesOnly: true).voicemail != nil {
+            // "ok can you have them call but not say the name": the request, with the voicemail wish kept.
+            return beginCallback(phone: spokenOrTypedNumber(in: text), confidence: 1, request: text)
+        }
+        discreetExplained = true
+        offeredCallback = true
+        offerShown = true
+        offerAsked = true
+        let call = responder.handoffIntent.map { [$0.label] } ?? []
+        let key: DialogueKey = explained && !aboutCalls && !strong ? .discreetCallAgain : .discreetCall
+        return Reply(text: dialogue[key], intent: .callback, source: dialogue.heading, options: call, state: state)
+    }
+
+    private static let callWords: Set<String> = [
+        "call", "calls", "calling", "called", "phone", "callback", "voicemail", "message", "cell", "number", "ring",
+    ]
 
     /// A short reply to a bare "ok" or "u there?" in the open conversation (not to an "ok" to an offer of a call).
     private func smallTalkReply(_ text: String) -> Reply? {
@@ -1228,6 +1425,13 @@ struct FormDetails {
 }
 
 extension Reply {
+    /// The same reply after `lead` and a space.
+    func prefixed(_ lead: String) -> Reply {
+        var copy = self
+        copy.text = lead + " " + text
+        return copy
+    }
+
     /// The same reply in another state with other options.
     func with(state: ConversationState, options: [String]) -> Reply {
         var copy = self

@@ -168,6 +168,38 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case textNotCall = "text_not_call"
     /// "yes send it" after the number couldn't be read and the request was set aside: nothing was sent.
     case nothingSent = "nothing_sent"
+    // Round 16 (QA18): the dialogue after a crisis reply, and the callback form.
+    /// "im ok now" after the visitor's own withdrawal emergency: still a doctor today, no question asked.
+    case withdrawalWalkBack = "withdrawal_walk_back"
+    /// "i called 988" after a crisis reply or a safety question: heard once, then back to where the visitor was.
+    case reachedHelp = "reached_help"
+    /// The same after the visitor's own overdose.
+    case reachedHelpOverdose = "reached_help_overdose"
+    /// "im not going to do anything, i just feel that way": an answer, heard.
+    case noIntentHeard = "no_intent_heard"
+    /// The same crisis told again with a detail no follow-up answers: one short line per category.
+    case crisisAgainSuicide = "crisis_again_suicide"
+    case crisisAgainOverdose = "crisis_again_overdose"
+    case crisisAgainOverdoseOther = "crisis_again_overdose_other"
+    case crisisAgainSelfHarm = "crisis_again_self_harm"
+    case crisisAgainWithdrawal = "crisis_again_withdrawal"
+    case crisisAgainDanger = "crisis_again_danger"
+    /// Taking back a request already sent: how, with its reference.
+    case callbackWithdraw = "callback_withdraw"
+    /// How a call can stay discreet, and the offer of one.
+    case discreetCall = "discreet_call"
+    /// The same, briefly, right after it ("my roommates dont know").
+    case discreetCallAgain = "discreet_call_again"
+    /// "how soon will they call": the time the visitor chooses, nothing promised.
+    case callTiming = "call_timing"
+    /// A number typed with too few digits.
+    case phoneShort = "phone_short"
+    /// A name typed at a later step, after the number was typed at the name step.
+    case nameKept = "name_kept"
+    /// "Are you safe right now?" asked a second time, shorter.
+    case safeQuestionAgain = "safe_question_again"
+    /// The question about suicide asked a second time, without its opening.
+    case checkInQuestionAgain = "check_in_question_again"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -281,6 +313,22 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case callForOther = "call_for_other"
     /// A text asked for instead of a call ("text me instead"): only a call can be asked for.
     case textRequest = "text_request"
+    /// The visitor reached a crisis line after a crisis reply ("i called 988", "texted the lifeline").
+    case reachedHelp = "reached_help"
+    /// No plan or intent to act, said plainly ("im not going to do anything, i just feel that way").
+    case noIntent = "no_intent"
+    /// Taking back a request already sent ("delete my number", "i dont want them to call anymore").
+    case withdrawRequest = "withdraw_request"
+    /// Asking how a call can stay discreet ("will they say its a rehab", "can you not call me at home").
+    case discreetCall = "discreet_call"
+    /// Asking to be called, in any words ("have them call", "can someone call").
+    case callAsk = "call_ask"
+    /// "How soon will they call".
+    case callTiming = "call_timing"
+    /// A short ok that acknowledges without asking for a call ("ok good", "its fine").
+    case weakYes = "weak_yes"
+    /// Going back to the callback request after a safety question ("can we finish the callback").
+    case resumeForm = "resume_form"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
