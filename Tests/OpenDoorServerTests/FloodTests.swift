@@ -20,14 +20,19 @@ struct FloodTests {
     /// The refused lines taken at once before a connection is held (ChatSession's budget).
     static let refusedBeforeHold = 100
     static let burst = 5
+    /// A small burst and one line a minute: every flooder is over its limit after a few lines.
+    static var floodConfiguration: ServerConfiguration {
+        var configuration = ServerConfiguration.forTests
+        configuration.messageBurst = burst
+        configuration.messagesPerMinute = 1
+        return configuration
+    }
 
     @Test(
         "flooders are held after a bounded number of lines; a new visitor is greeted and their crisis answered",
         .timeLimit(.minutes(3)))
     func floodWhileAVisitorConnects() async throws {
-        var configuration = ServerConfiguration.forTests
-        configuration.messageBurst = Self.burst
-        configuration.messagesPerMinute = 1
+        var configuration = Self.floodConfiguration
         // A flooder's last write may end mid-line; the line timeout is not what this test is about.
         configuration.lineTimeout = .seconds(600)
         let refusals = RefusalCounter()
@@ -50,7 +55,6 @@ struct FloodTests {
             }
             for (index, lines) in sent.enumerated() {
                 let held = await server.logs.line(containing: "reads held: over the rate limit connection=\(index + 1) ")
-                let heldAt = ContinuousClock.now
                 let taken = try #require(Self.number("lines", in: held))
                 // The burst, the budget of refused lines, and what refilled meanwhile: nowhere near what was sent.
                 #expect(taken <= Self.burst + Self.refusedBeforeHold + 20, "\(held)")
@@ -85,9 +89,7 @@ struct FloodTests {
         "a flood of blank lines is held like any other; a held flooder that closes costs no more lines",
         .timeLimit(.minutes(3)))
     func blankFlood() async throws {
-        var configuration = ServerConfiguration.forTests
-        configuration.messageBurst = Self.burst
-        configuration.messagesPerMinute = 1
+        let configuration = Self.floodConfiguration
         try await withServer(configuration) { server in
             var flooders: [Flooder] = []
             for (index, port) in [server.jsonPort, server.textPort].enumerated() {

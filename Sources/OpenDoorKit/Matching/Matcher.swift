@@ -181,11 +181,15 @@ public struct Matcher: Sendable {
         var result = MatchResult(
             analysis: analysis, candidates: Array(candidates.prefix(limit)),
             decision: decide(candidates, analysis: analysis))
+        // The focus read alone, once: it may also be the asking part the question check reads.
+        var focusReading: (text: String, reading: Reading)?
         if let focused, case .answer = result.decision {
-            readFocus(read(focused.focusText), into: &result)
+            let reading = read(focused.focusText)
+            focusReading = (focused.focusText, reading)
+            readFocus(reading, into: &result)
         }
         if let parts, configuration.questionDecides, analysis.words.count >= configuration.questionCheckWords {
-            checkQuestions(of: parts, into: &result)
+            checkQuestions(of: parts, into: &result, known: focusReading)
         }
         if let questions = parts?.questions, questions.count > 1 {
             combine(questions, into: &result)
@@ -202,7 +206,10 @@ public struct Matcher: Sendable {
     /// it supports an answer — it is a topic the knowledge doesn't answer ("… does the program take tricare"), or
     /// asks something the knowledge knows nothing of ("… what should i make for dinner") — the answer came from the
     /// story's words alone, and the reply is the honest fallback instead (naming the topic when there is one).
-    private func checkQuestions(of parts: MessageParts, into result: inout MatchResult) {
+    /// `known` is a text already read this way (the focus), not read again.
+    private func checkQuestions(
+        of parts: MessageParts, into result: inout MatchResult, known: (text: String, reading: Reading)?
+    ) {
         guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
         var tails = parts.askingTails(last: Self.mostAskingClausesRead)
         // Nothing asks in so many words: the point is the last sentence, as for the focus ("… i need the price").
@@ -214,7 +221,7 @@ public struct Matcher: Sendable {
         guard !tails.isEmpty, tailWords < result.analysis.words.count, tailWords <= Self.mostQuestionWords else { return }
         var topic: IntentID?
         for tail in tails {
-            let reading = read(tail)
+            let reading = known.flatMap { RecentText.sameBytes($0.text, tail) ? $0.reading : nil } ?? read(tail)
             if supports(reading) { return }
             if topic == nil, let first = reading.candidates.first, isFallback(first.intent),
                 first.similarity >= configuration.questionSupportSimilarity
