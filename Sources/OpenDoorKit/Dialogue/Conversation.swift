@@ -53,6 +53,9 @@ public struct Conversation: Sendable {
     private var greeted = false
     /// The reference of the request sent in this conversation, if one was: no second one is offered or saved.
     private var sentReference: String?
+    /// The key of a save whose outcome could not be learned (``CallbackStoreError/Code-swift.struct/unconfirmed``):
+    /// the visitor's next request in this conversation is saved under it, so one that landed late isn't stored twice.
+    var unconfirmedSaveKey: UUID?
     var callbackSent: Bool { sentReference != nil }
     /// The reference of the request sent in this conversation, if one was.
     var sentRequest: String? { sentReference }
@@ -199,10 +202,16 @@ public struct Conversation: Sendable {
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
     }
 
-    /// The reply when saving failed: say so plainly and give the center's number. Nothing was kept.
+    /// The reply when saving failed: say so plainly and give the center's number. Nothing was kept, unless the
+    /// store could not learn the outcome (``CallbackStoreError/Code-swift.struct/unconfirmed``): then the reply says
+    /// just that.
     public mutating func saveFailed(_ error: any Error) -> Reply {
         discardDraft()
         state = .open
+        if let error = error as? CallbackStoreError, error.code == .unconfirmed {
+            logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
+            return remember(ownReply(.saveUnconfirmed, options: []))
+        }
         logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
         return remember(ownReply(.saveFailed, options: []))
     }

@@ -47,6 +47,8 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case confirmInvalid = "confirm_invalid"
     case saved
     case saveFailed = "save_failed"
+    /// When a save was sent but whether it was stored can't be known (the database held it up): never "nothing was kept".
+    case saveUnconfirmed = "save_unconfirmed"
     case cancelled
     case resume
     case crisisCheckIn = "crisis_check_in"
