@@ -58,7 +58,7 @@ public actor PostgresCallbackStore: CallbackStore {
         /// a statement with its own deadline.
         public var pageSize = 2_000
         /// How many requests (or status changes) one transaction of ``copy(_:counts:changes:)`` copies.
-        public var copyBatchSize = 200
+        public var copyBatchSize = 1_000
         /// How many reference codes a save draws before giving up.
         public var referenceAttempts = 16
         /// While the database can't be reached, the least time between two checks whether it is back
