@@ -56,8 +56,8 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, CrisisCoun
         try await base.list(status: status)
     }
 
-    public func list(status: CallbackStatus?, limit: Int) async throws -> [CallbackRequest] {
-        try await base.list(status: status, limit: limit)
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        try await base.list(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
     public func find(reference: String) async throws -> CallbackRequest? {

@@ -36,6 +36,14 @@ struct InsertRequestStatement: Sendable {
     /// types from its column).
     var query: PostgresQuery {
         var bindings = PostgresBindings(capacity: 12)
+        Self.bind(request, milliseconds: milliseconds, saveKey: saveKey, to: &bindings)
+        return PostgresQuery(unsafeSQL: Self.sql, binds: bindings)
+    }
+
+    /// Appends a request's columns in the order reference, created_ms, name, phone_e164, phone_extension,
+    /// best_time, voicemail_ok, channel, status, [save_key,] best_time_said, voicemail (the save's INSERT; a copy's,
+    /// which has no save key).
+    static func bind(_ request: CallbackRequest, milliseconds: Int64, saveKey: UUID?, to bindings: inout PostgresBindings) {
         bindings.append(request.reference)
         bindings.append(milliseconds)
         bindings.append(request.name)
@@ -45,10 +53,9 @@ struct InsertRequestStatement: Sendable {
         bindings.append(request.voicemailOK)
         bindings.append(request.channel.rawValue)
         bindings.append(request.status.rawValue)
-        bindings.append(saveKey)
+        if let saveKey { bindings.append(saveKey) }
         bindings.append(request.bestTimeSaid)
         bindings.append(request.voicemail.rawValue)
-        return PostgresQuery(unsafeSQL: Self.sql, binds: bindings)
     }
 
     /// Runs BEGIN, the INSERT and COMMIT on `connection` and returns the inserted row (nil: the save key was

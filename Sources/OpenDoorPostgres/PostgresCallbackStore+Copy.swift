@@ -152,17 +152,7 @@ extension PostgresCallbackStore {
         var rows: [String] = []
         for (index, request) in requests.enumerated() {
             let first = index * 11
-            bindings.append(request.reference)
-            bindings.append(milliseconds(request.created))
-            bindings.append(request.name)
-            bindings.append(request.phone.e164)
-            bindings.append(request.phone.extensionDigits)
-            bindings.append(request.bestTime.rawValue)
-            bindings.append(request.voicemailOK)
-            bindings.append(request.channel.rawValue)
-            bindings.append(request.status.rawValue)
-            bindings.append(request.bestTimeSaid)
-            bindings.append(request.voicemail.rawValue)
+            InsertRequestStatement.bind(request, milliseconds: milliseconds(request.created), saveKey: nil, to: &bindings)
             let types = ["text", "bigint", "text", "text", "text", "text", "boolean", "text", "text", "text", "text"]
             rows.append("(" + types.enumerated().map { "$\(first + $0.offset + 1)::\($0.element)" }.joined(separator: ", ") + ")")
         }

@@ -366,8 +366,16 @@ public actor PostgresCallbackStore: CallbackStore {
     /// for their answers, then looks its key up, all on a connection of its own (the pool's may be the stuck ones)
     /// and within ``Configuration/confirmWindow``.
     func confirm(_ saveKey: UUID, attempts: SaveAttempts) async -> Confirmation {
-        guard attempts.abandon() else { return .absent(answered: false) }
+        let started = attempts.abandon()
         let (url, connectTimeout, window) = (url, configuration.connectTimeout, configuration.confirmWindow)
+        guard started else {
+            // No try reached a connection (the pool's were all held up): nothing can land. Whether PostgreSQL answers
+            // tells a lock or a stall from an outage.
+            let answered = (try? await RetryPolicy.withTimeout(window) {
+                try await Self.probe(url, connectTimeout: connectTimeout)
+            }) != nil
+            return .absent(answered: answered)
+        }
         let answered = Atomic<Bool>(false)
         do {
             return try await RetryPolicy.withTimeout(window) {
@@ -384,7 +392,12 @@ public actor PostgresCallbackStore: CallbackStore {
                 }
             }
         } catch {
-            let why = error is AttemptTimedOut ? "looking whether it was stored took too long" : "looking whether it was stored did not work"
+            let why =
+                error is AttemptTimedOut
+                ? "looking whether it was stored took too long"
+                : Self.storeError(error, during: .read, url: url).code == .locked
+                    ? "a lock held up the look-up whether it was stored too"
+                    : "looking whether it was stored did not work"
             return .unknown(answered: answered.load(ordering: .acquiring), why)
         }
     }
@@ -430,15 +443,19 @@ public actor PostgresCallbackStore: CallbackStore {
         return requests
     }
 
-    public func list(status: CallbackStatus?, limit: Int) async throws -> [CallbackRequest] {
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
         try checkOpen()
-        return try await page(status: status, limit: limit, after: nil)
+        return try await page(status: status, limit: limit, after: nil, oldestFirst: oldestFirst)
     }
 
-    /// Up to `limit` requests with `status` (all when nil), newest first, from the one after `last` on.
-    private func page(status: CallbackStatus?, limit: Int, after last: CallbackRequest?) async throws -> [CallbackRequest] {
+    /// Up to `limit` requests with `status` (all when nil), newest first, from the one after `last` on; with
+    /// `oldestFirst` (and no `last`), the oldest first.
+    private func page(
+        status: CallbackStatus?, limit: Int, after last: CallbackRequest?, oldestFirst: Bool = false
+    ) async throws -> [CallbackRequest] {
         let client = client
         let limit = max(0, limit)
+        let order = oldestFirst ? "ASC" : "DESC"
         let (before, beforeID) = last.map { (Self.milliseconds($0.created), $0.id) } ?? (Int64.max, Int64.max)
         return try await perform(.read, event: "Could not list callback requests") {
             let query: PostgresQuery
@@ -446,12 +463,12 @@ public actor PostgresCallbackStore: CallbackStore {
                 query = """
                     SELECT \(unescaped: Self.columns) FROM callback_request WHERE status = \(status.rawValue)
                         AND (created_ms, id) < (\(before), \(beforeID))
-                    ORDER BY created_ms DESC, id DESC LIMIT \(limit)
+                    ORDER BY created_ms \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
                     """
             } else {
                 query = """
                     SELECT \(unescaped: Self.columns) FROM callback_request WHERE (created_ms, id) < (\(before), \(beforeID))
-                    ORDER BY created_ms DESC, id DESC LIMIT \(limit)
+                    ORDER BY created_ms \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
                     """
             }
             return try await Self.withOpenConnection(client) {

@@ -133,8 +133,8 @@ public actor ReopeningCallbackStore: CallbackStore {
         try await current().list(status: status)
     }
 
-    public func list(status: CallbackStatus?, limit: Int) async throws -> [CallbackRequest] {
-        try await current().list(status: status, limit: limit)
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        try await current().list(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
     public func find(reference: String) async throws -> CallbackRequest? {

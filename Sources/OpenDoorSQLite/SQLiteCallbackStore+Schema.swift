@@ -205,13 +205,16 @@ extension SQLiteCallbackStore {
         + "best_time_said, voicemail"
 
     /// The requests with `status` (all when nil), newest first; the `limit` newest when given.
-    static func fetch(status: CallbackStatus?, limit: Int? = nil, in db: Database) throws -> [CallbackRequest] {
+    static func fetch(
+        status: CallbackStatus?, limit: Int? = nil, oldestFirst: Bool = false, in db: Database
+    ) throws -> [CallbackRequest] {
         let filter = status == nil ? "" : "WHERE status = ?"
         let bound = limit.map { " LIMIT \(max(0, $0))" } ?? ""
+        let order = oldestFirst ? "ASC" : "DESC"
         let arguments: StatementArguments = status.map { [$0.rawValue] } ?? []
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT \(columns) FROM callback_request \(filter) ORDER BY created_ms DESC, id DESC\(bound)",
+            sql: "SELECT \(columns) FROM callback_request \(filter) ORDER BY created_ms \(order), id \(order)\(bound)",
             arguments: arguments
         )
         return try rows.map(request(from:))

@@ -169,10 +169,12 @@ public actor SQLiteCallbackStore: CallbackStore {
         }
     }
 
-    public func list(status: CallbackStatus?, limit: Int) async throws -> [CallbackRequest] {
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
         try checkOpen()
         do {
-            return try await pool.read { db in try Self.fetch(status: status, limit: limit, in: db) }
+            return try await pool.read { db in
+                try Self.fetch(status: status, limit: limit, oldestFirst: oldestFirst, in: db)
+            }
         } catch {
             throw failure(error, during: .read, event: "Could not list callback requests")
         }

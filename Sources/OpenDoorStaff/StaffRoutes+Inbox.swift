@@ -7,6 +7,8 @@ extension StaffRoutes {
     static let othersShown = 50
     /// The most "Show more" goes to; the rest stay in the store and in exports.
     static let othersShownAtMost = 6_400
+    /// The most new requests the page shows (the longest waiting); beyond, it says there are more.
+    static let newShownAtMost = 1_000
 
     /// The callback list: new requests first (the longest waiting on top), then the latest contacted, then the
     /// latest closed; the count of new ones in the title; reloads itself.
@@ -24,7 +26,8 @@ extension StaffRoutes {
         let closed: [CallbackRequest]
         let changes: [CallbackStatusChange]
         do {
-            new = try await console.store.list(status: .new).sorted { $0.created < $1.created }
+            // The longest waiting first; a bound even here (a flood of requests, a store nobody handled).
+            new = try await console.store.list(status: .new, limit: Self.newShownAtMost + 1, oldestFirst: true)
             // One more than shown, to know whether there are more.
             contacted = try await console.store.list(status: .contacted, limit: shown + 1)
             closed = try await console.store.list(status: .closed, limit: shown + 1)
@@ -42,7 +45,9 @@ extension StaffRoutes {
         }
         let now = console.configuration.now()
         let more = contacted.count > shown || closed.count > shown
-        let rows = (new + contacted.prefix(shown) + closed.prefix(shown)).map { row($0, now: now, session: session) }
+        let rows = (new.prefix(Self.newShownAtMost) + contacted.prefix(shown) + closed.prefix(shown)).map {
+            row($0, now: now, session: session)
+        }
         let everyOne: Markup = "every one is in <code>opendoor callbacks export</code>"
         let showMore: Markup
         if more && shown < Self.othersShownAtMost {
@@ -70,11 +75,14 @@ extension StaffRoutes {
                 </table>
                 """
         }
-        let title = new.isEmpty ? "Callbacks — OpenDoor staff" : "(\(new.count)) Callbacks — OpenDoor staff"
+        let waiting = new.count > Self.newShownAtMost ? "\(Self.newShownAtMost)+" : "\(new.count)"
+        let title = new.isEmpty ? "Callbacks — OpenDoor staff" : "(\(waiting)) Callbacks — OpenDoor staff"
         let summary: Markup =
             new.isEmpty
             ? "No one is waiting for a call."
-            : "<strong>\(new.count)</strong> \(new.count == 1 ? "person is" : "people are") waiting for a call."
+            : new.count > Self.newShownAtMost
+                ? "<strong>More than \(Self.newShownAtMost)</strong> people are waiting for a call; those waiting longest are shown."
+                : "<strong>\(new.count)</strong> \(new.count == 1 ? "person is" : "people are") waiting for a call."
         return StaffPage.response(
             title: title, section: .callbacks, session: session, refresh: console.configuration.refreshSeconds,
             body: """

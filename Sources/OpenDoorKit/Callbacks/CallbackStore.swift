@@ -24,9 +24,10 @@ public protocol CallbackStore: Sendable {
     /// The requests with `status` (all of them when nil), newest first.
     func list(status: CallbackStatus?) async throws -> [CallbackRequest]
 
-    /// The `limit` newest requests with `status` (all statuses when nil), newest first: a bounded page, for screens
-    /// that show the latest (the staff inbox), read with the limit in the query.
-    func list(status: CallbackStatus?, limit: Int) async throws -> [CallbackRequest]
+    /// The `limit` newest requests with `status` (all statuses when nil), newest first, or with `oldestFirst` the
+    /// `limit` oldest, oldest first: a bounded page, for screens that show some (the staff inbox), read with the
+    /// limit in the query.
+    func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest]
 
     /// The request with this reference code, typed in any case, with or without the dash.
     func find(reference: String) async throws -> CallbackRequest?
@@ -52,9 +53,15 @@ public protocol CallbackStore: Sendable {
 }
 
 extension CallbackStore {
-    /// The first `limit` of ``list(status:)``; stores that can should put the limit in their query.
+    /// The first (or last) `limit` of ``list(status:)``; stores that can should put the limit in their query.
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        let all = try await list(status: status)
+        return oldestFirst ? Array(all.reversed().prefix(max(0, limit))) : Array(all.prefix(max(0, limit)))
+    }
+
+    /// The `limit` newest requests with `status`, newest first.
     public func list(status: CallbackStatus?, limit: Int) async throws -> [CallbackRequest] {
-        Array(try await list(status: status).prefix(max(0, limit)))
+        try await list(status: status, limit: limit, oldestFirst: false)
     }
 
     /// Saves without a key of the caller's: see ``save(_:channel:key:)``.
