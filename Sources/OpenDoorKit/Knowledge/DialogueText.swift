@@ -200,6 +200,13 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case safeQuestionAgain = "safe_question_again"
     /// The question about suicide asked a second time, without its opening.
     case checkInQuestionAgain = "check_in_question_again"
+    // Round 17 (QA19).
+    /// "i build bridges for a living" after a crisis reply to a word of work or an idiom: sorry, misread.
+    case misreadHeard = "misread_heard"
+    /// Someone else's overdose told as a death already ("found him last night, hes gone"): sorry, 988, not naloxone.
+    case overdoseLoss = "overdose_loss"
+    /// The visitor's own anger at someone ("i could kill him"): whether anyone is in danger, no hotline for victims.
+    case angerCheckIn = "anger_check_in"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -329,6 +336,20 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case weakYes = "weak_yes"
     /// Going back to the callback request after a safety question ("can we finish the callback").
     case resumeForm = "resume_form"
+    // Round 17 (QA19).
+    /// The visitor says a crisis reply misread them ("you misread that", "i build bridges for a living").
+    case misread
+    /// A death told as over ("hes gone", "passed away", "didnt make it"), and a time in the past ("last night"): with
+    /// both and no sign of now, someone else's overdose is a loss, not an emergency to act on.
+    case lossTold = "loss_told"
+    case lossPast = "loss_past"
+    /// Signs that an overdose is happening now ("not breathing", "blue"): never a loss told.
+    case lossNow = "loss_now"
+    /// How a worried visitor tells what they saw or fear ("i think", "i saw", "im worried"): set aside before asking
+    /// whether a sentence speaks of the visitor's own state.
+    case witnessing
+    /// The visitor's own anger at someone ("i could kill him", "so mad at"): the plain question about danger.
+    case ownAnger = "own_anger"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
