@@ -24,6 +24,12 @@ extension Conversation {
         let dropped = dropsRequest(message, worrying: finding != nil)
         let told = situation
         situation = told?.older
+        if finding == nil, !dropped, pendingCheckIn?.person == nil, told != nil || pendingCheckIn != nil,
+            let reply = misreadReply(message)
+        {
+            // "you misread that, im on the bridge crew": before any follow-up its words might pick ("the bridge").
+            return reply
+        }
         if let told, let reply = followUpReply(message, in: told, finding: finding) {
             return droppedNote(reply, dropped: dropped)
         }
@@ -188,6 +194,7 @@ extension Conversation {
                 let otherNamed = speaksOfThem(message)
                 situation?.someoneElse = someoneElse
                 situation?.otherNamed = otherNamed
+                situation?.toldIn = message
             }
         }
         // Anything worrying in answer to a check-in, or right after a crisis reply, gets the full crisis reply: of
@@ -307,7 +314,8 @@ extension Conversation {
         let call = !state.isCollectingCallback && offersCall && asksForCall(message) ? message : nil
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text, deferred: call)
         situation = CrisisSituation(
-            category: finding.category, someoneElse: someoneElsesCrisis(message, category: finding.category))
+            category: finding.category, someoneElse: someoneElsesCrisis(message, category: finding.category),
+            toldIn: message)
         return remember(
             Reply(
                 text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
@@ -380,7 +388,7 @@ extension Conversation {
         afterCrisis = told.someoneElse ? nil : CrisisContext(category: told.category)
         situation = CrisisSituation(
             category: told.category, someoneElse: told.someoneElse, fullReplyGiven: told.fullReplyGiven,
-            otherNamed: told.otherNamed)
+            otherNamed: told.otherNamed, toldIn: told.toldIn)
         let rule = SafetyRuleID(rawValue: "after_crisis/follow_up")
         let assessment = CrisisAssessment(
             category: told.category, level: .crisis, ruleID: rule, note: told.someoneElse ? "someone else at risk" : nil)
@@ -511,7 +519,6 @@ extension Conversation {
             }
             return crisisReply(CrisisAssessment(category: context.category, level: .crisis, ruleID: rule))
         }
-        if let reply = misreadReply(message) { return reply }
         if heard.unsure {
             keepFormAnswers(in: message)
             return checkIn(lead: .afterCrisisUnsure)
@@ -566,11 +573,17 @@ extension Conversation {
 
     /// "what?? i build bridges for a living" or "you misread that" after a safety reply to a word of work or an idiom:
     /// sorry, misread, with 988 in a word, and what else the line asked answered; not "are you safe?" again. Nil when
-    /// the line says no such thing, or holds anything alarming.
+    /// the line says no such thing, or it and the message that was misread, read together, still alarm.
     private mutating func misreadReply(_ message: String) -> Reply? {
-        guard answers.contains(message, .misread), !answers.checkInWords(message).alarm,
-            assistant.safety.assess(message) == nil
+        guard answers.contains(message, .misread), assistant.safety.assess(message) == nil, let told = situation?.toldIn
         else { return nil }
+        // "honestly i want to kill myself", then "no im fine, you misunderstood": the words alarm whatever is said
+        // of them, and whether the visitor is safe is asked. "im on the bridge", then "i build bridges for a living":
+        // read together, nothing alarms.
+        func oneClause(_ text: String) -> String {
+            String(text.map { ".!?;\n".contains($0) ? "," : $0 })
+        }
+        guard assistant.safety.assess(oneClause(told) + ", " + oneClause(message)) == nil else { return nil }
         pendingCheckIn = nil
         afterCrisis = nil
         situation = nil
@@ -822,7 +835,6 @@ extension Conversation {
         pendingCheckIn = nil
         var again = pending
         again.askedAgain = true
-        if pending.person == nil, let reply = misreadReply(message) { return reply }
         if let reply = notAnAnswer(message, to: pending) { return reply }
         if pending.person == nil, dontKnows(message) {
             // "idk": a gentle word with 988 and the simpler question, once; never the crisis reply on its own.
@@ -1174,6 +1186,9 @@ struct CrisisSituation: Sendable, Hashable {
     /// Whether the message that told it spoke of another person ("my son texted me hes done"), though not only of
     /// them: a question about him or her next is about that person.
     var otherNamed = false
+    /// The message that told it, in memory only (never logged nor stored): "i build bridges for a living" next is a
+    /// misreading only if the two read together no longer alarm.
+    var toldIn: String?
     /// How many more messages it is kept for.
     var messagesLeft = CrisisSituation.messagesKept
 
