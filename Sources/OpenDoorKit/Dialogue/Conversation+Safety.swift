@@ -332,7 +332,9 @@ extension Conversation {
             "crisis about someone else",
             metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         let question = dialogue[person.question]
-        var text = assistant.knowledge.center.fill(dialogue[.crisisOtherPerson])
+        // "hes got his dads gun and hes done": 911 first, and not to take the weapon from them.
+        let armed = answers.contains(message, .weapon)
+        var text = assistant.knowledge.center.fill(dialogue[armed ? .crisisOtherPersonWeapon : .crisisOtherPerson])
         var answered: Reply?
         for asked in Self.clauses(of: message) where looksLikeQuestion(asked) {
             guard let answer = questionAnswer(asked), answer.topic == nil else { continue }

@@ -207,6 +207,8 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case overdoseLoss = "overdose_loss"
     /// The visitor's own anger at someone ("i could kill him"): whether anyone is in danger, no hotline for victims.
     case angerCheckIn = "anger_check_in"
+    /// Someone else's suicidal words with a weapon at hand ("hes got his dads gun and hes done"): 911 first.
+    case crisisOtherPersonWeapon = "crisis_other_person_weapon"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -350,6 +352,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case witnessing
     /// The visitor's own anger at someone ("i could kill him", "so mad at"): the plain question about danger.
     case ownAnger = "own_anger"
+    /// A weapon named ("gun", "rifle", "knife"): someone else's suicidal words with one get 911 first.
+    case weapon
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
