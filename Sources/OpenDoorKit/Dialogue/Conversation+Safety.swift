@@ -221,8 +221,17 @@ extension Conversation {
         else { return reply }
         var answered = reply
         let close = " " + dialogue[.crisisClose]
-        let answer = followUp.reply.trimmingCharacters(in: .whitespacesAndNewlines)
-        answered.text = (answer.hasSuffix(close) ? String(answer.dropLast(close.count)) : answer) + "\n\n" + reply.text
+        var answer = followUp.reply.trimmingCharacters(in: .whitespacesAndNewlines)
+        if answer.hasSuffix(close) { answer = String(answer.dropLast(close.count)) }
+        // The answer already says what to do (911 now, on their side, naloxone): the category's whole reply after it
+        // would say it again; only the other numbers follow, then the reply's last line.
+        let full = assistant.knowledge.center.fill(assistant.safety.reply(for: category))
+        if reply.text.hasPrefix(full) {
+            let rest = reply.text.dropFirst(full.count).trimmingCharacters(in: .newlines)
+            answered.text = answer + "\n" + assistant.knowledge.center.fill(dialogue[.crisisNumbersAfterAnswer]) + "\n" + rest
+        } else {
+            answered.text = answer + "\n\n" + reply.text
+        }
         return answered
     }
 

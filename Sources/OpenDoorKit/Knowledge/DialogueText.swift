@@ -209,6 +209,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case angerCheckIn = "anger_check_in"
     /// Someone else's suicidal words with a weapon at hand ("hes got his dads gun and hes done"): 911 first.
     case crisisOtherPersonWeapon = "crisis_other_person_weapon"
+    /// After a question answered on the line of someone else's overdose ("should i let her sleep it off"): the other
+    /// numbers, instead of the category's whole reply again.
+    case crisisNumbersAfterAnswer = "crisis_numbers_after_answer"
 }
 
 /// Kinds of short answer understood during a callback request.
