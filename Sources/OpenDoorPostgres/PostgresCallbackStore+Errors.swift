@@ -94,9 +94,8 @@ extension PostgresCallbackStore {
             // Slow is not down: a lock or a long transaction holds a statement up as surely as an outage does.
             return fallback(
                 operation, place: place,
-                reason: "PostgreSQL did not answer in time\(tries), for one statement; a lock or a long transaction "
-                    + "may hold it up (look at pg_stat_activity), or PostgreSQL may not be running or reachable at "
-                    + "this address")
+                reason: "PostgreSQL did not answer in time\(tries), for one statement: a lock or a long transaction "
+                    + "may hold it up (look at pg_stat_activity)\(Self.reachAdvice)")
         }
         if isPoolFailure(error) {
             let reason =

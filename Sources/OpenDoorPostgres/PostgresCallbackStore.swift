@@ -322,7 +322,12 @@ public actor PostgresCallbackStore: CallbackStore {
     private func saveGivenUp(_ error: RetryFailure, saveKey: UUID, attempts: SaveAttempts) async throws -> CallbackRequest {
         if isClosed { throw CallbackStoreError.closed() }
         let waited = Self.seconds(configuration.retry.window)
-        let confirmation = await confirm(saveKey, attempts: attempts)
+        // PostgreSQL answered the last try with an error (a reference taken every time, a refused write) and no try
+        // waits for an answer: its transaction was rolled back, and an earlier try that had committed would have
+        // been found by its save key. Nothing was kept; no need to look.
+        let confirmation =
+            attempts.isSettled && !Self.isTransient(error.error) && !(error.error is AttemptTimedOut)
+            ? .absent(answered: true) : await confirm(saveKey, attempts: attempts)
         let failure: CallbackStoreError
         switch confirmation {
         case .stored(let request):

@@ -13,11 +13,12 @@ struct SlowSaveTests {
     static let other = CallbackDraft(
         name: "Robin", phone: PhoneNumber(e164: "+14705550177")!, bestTime: .morning, voicemailOK: false)
 
-    /// A store that gives a save one second, then two to find out whether it landed.
+    /// A store that gives a save one second, then up to ten to find out whether it landed (a bound, not a wait: on
+    /// a loaded machine ending the try and looking took more than two).
     static func impatientStore(_ url: String, logs: CapturedLogs) async throws -> PostgresCallbackStore {
         var configuration = PostgresCallbackStore.Configuration.forTests
         configuration.retry = RetryPolicy(window: .seconds(1), attemptTimeout: .seconds(1))
-        configuration.confirmWindow = .seconds(2)
+        configuration.confirmWindow = .seconds(10)
         return try await PostgresCallbackStore.open(url, configuration: configuration, logger: logs.logger)
     }
 
