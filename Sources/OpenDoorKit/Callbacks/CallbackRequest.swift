@@ -218,7 +218,7 @@ extension CallbackRequest {
 // MARK: - Best time parsing
 
 /// The word-level reading behind ``BestTime/parse(_:)``.
-private struct BestTimeParser {
+struct BestTimeParser {
     let tokens: [String]
 
     init(_ answer: String) {
@@ -241,7 +241,11 @@ private struct BestTimeParser {
     /// An ASCII text is read byte by byte (each byte is a character, "\r\n" aside, and that pair separates tokens as
     /// its bytes do); any other goes character by character.
     static func tokens(of text: String) -> [String] {
-        if let ascii = asciiTokens(of: text) { return ascii }
+        asciiTokens(of: text) ?? characterTokens(of: text)
+    }
+
+    /// ``tokens(of:)`` read character by character.
+    static func characterTokens(of text: String) -> [String] {
         var tokens: [String] = []
         var current = ""
         var currentIsDigit = false
@@ -261,7 +265,7 @@ private struct BestTimeParser {
     }
 
     /// ``tokens(of:)`` of an ASCII text, nil when the text isn't ASCII.
-    private static func asciiTokens(of text: String) -> [String]? {
+    static func asciiTokens(of text: String) -> [String]? {
         var text = text
         return text.withUTF8 { bytes -> [String]? in
             guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
