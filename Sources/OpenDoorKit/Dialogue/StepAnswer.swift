@@ -28,17 +28,43 @@ struct StepAnswer {
     /// The kinds of phrase a word starts, and the kinds it is a phrase of on its own, one bit per kind
     /// (``bit(_:)``).
     struct WordKinds: Sendable {
-        var starts: UInt64 = 0
-        var alone: UInt64 = 0
+        var starts = KindBits()
+        var alone = KindBits()
+    }
+
+    /// A set of kinds of answer word, one bit each (up to 128 kinds).
+    struct KindBits: Sendable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+
+        init() {}
+
+        /// The set of the kind numbered `index`.
+        init(_ index: Int) {
+            if index < 64 { low = 1 << UInt64(index) } else { high = 1 << UInt64(index - 64) }
+        }
+
+        /// Whether the two sets share a kind.
+        @inline(__always)
+        func intersects(_ other: KindBits) -> Bool { low & other.low != 0 || high & other.high != 0 }
+
+        static func |= (set: inout KindBits, other: KindBits) {
+            set.low |= other.low
+            set.high |= other.high
+        }
     }
 
     /// Each kind's bit in ``WordKinds``.
-    private static let bits: [AnswerWord: UInt64] = Dictionary(
-        uniqueKeysWithValues: AnswerWord.allCases.enumerated().map { ($1, UInt64(1) << UInt64($0)) })
+    private static let bits: [AnswerWord: KindBits] = Dictionary(
+        uniqueKeysWithValues: AnswerWord.allCases.enumerated().map { ($1, KindBits($0)) })
 
-    private static func bit(_ kind: AnswerWord) -> UInt64 { bits[kind] ?? 0 }
+    private static func bit(_ kind: AnswerWord) -> KindBits { bits[kind] ?? KindBits() }
 
-    private static func bits(_ kinds: [AnswerWord]) -> UInt64 { kinds.reduce(0) { $0 | bit($1) } }
+    private static func bits(_ kinds: [AnswerWord]) -> KindBits {
+        var set = KindBits()
+        for kind in kinds { set |= bit(kind) }
+        return set
+    }
 
     /// Words that turn the phrase right after them around.
     private static let negations: Set<Substring> = [
@@ -54,7 +80,7 @@ struct StepAnswer {
         wholePhrases = phrases.mapValues { Set($0.map { $0.joined(separator: " ") }) }
         digitNames = dialogue.words[.digitWords] ?? []
         digitIndex = Dictionary(digitNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        precondition(AnswerWord.allCases.count <= 64, "one bit per kind of answer word")
+        precondition(AnswerWord.allCases.count <= 128, "one bit per kind of answer word")
         var kindsByWord: [Substring: WordKinds] = [:]
         for (kind, list) in phrases {
             for phrase in list {
@@ -89,7 +115,7 @@ struct StepAnswer {
         let starts = wordKinds(of: message)
         let mask = Self.bits(kinds)
         // No phrase of the kinds asked for starts anywhere: nothing is found.
-        guard starts.contains(where: { $0.starts & mask != 0 }) else { return nil }
+        guard starts.contains(where: { $0.starts.intersects(mask) }) else { return nil }
         let words = TextNormalizer.words(message).map { Substring($0) }
         let found = self.found(in: words, kinds: kinds, starts: starts, mask: mask)
         for strongest in [AnswerWord.noVoicemail, .discreet] where kinds.contains(strongest) && found.contains(strongest) {
@@ -111,7 +137,7 @@ struct StepAnswer {
         let cancelPhrases = phrasesByFirstWord[.cancel] ?? [:]
         let starts = wordKinds(of: message)
         let cancel = Self.bit(.cancel)
-        for start in words.indices where starts[start].starts & cancel != 0 {
+        for start in words.indices where starts[start].starts.intersects(cancel) {
             for phrase in cancelPhrases[words[start]] ?? []
             where start + phrase.count <= words.count && words[start..<(start + phrase.count)].elementsEqual(phrase) {
                 let after = words.count - start - phrase.count
@@ -204,18 +230,18 @@ struct StepAnswer {
     func contains(_ message: String, _ kind: AnswerWord) -> Bool {
         let starts = wordKinds(of: message)
         let bit = Self.bit(kind)
-        guard let first = starts.firstIndex(where: { $0.starts & bit != 0 }) else { return false }
+        guard let first = starts.firstIndex(where: { $0.starts.intersects(bit) }) else { return false }
         let words = TextNormalizer.words(message)
-        return words.indices[first...].contains { starts[$0].starts & bit != 0 && startsPhrase(of: kind, at: $0, in: words) }
+        return words.indices[first...].contains { starts[$0].starts.intersects(bit) && startsPhrase(of: kind, at: $0, in: words) }
     }
 
     /// Where the last phrase of `kind` in the message starts (a word index), if it has one.
     func lastPhrase(in message: String, _ kind: AnswerWord) -> Int? {
         let starts = wordKinds(of: message)
         let bit = Self.bit(kind)
-        guard let last = starts.lastIndex(where: { $0.starts & bit != 0 }) else { return nil }
+        guard let last = starts.lastIndex(where: { $0.starts.intersects(bit) }) else { return nil }
         let words = TextNormalizer.words(message)
-        return words.indices[...last].last { starts[$0].starts & bit != 0 && startsPhrase(of: kind, at: $0, in: words) }
+        return words.indices[...last].last { starts[$0].starts.intersects(bit) && startsPhrase(of: kind, at: $0, in: words) }
     }
 
     /// Whether most of the message's words (half or more) are phrases of `kind`, one word each: a message in
@@ -226,7 +252,7 @@ struct StepAnswer {
         let words = wordKinds(of: message)
         guard !words.isEmpty else { return false }
         let bit = Self.bit(kind)
-        return words.count(where: { $0.alone & bit != 0 }) * 2 >= words.count
+        return words.count(where: { $0.alone.intersects(bit) }) * 2 >= words.count
     }
 
     /// Whether the message refuses a name in so many words ("im not giving my name", "none of your business"): a
@@ -234,9 +260,9 @@ struct StepAnswer {
     func refusesName(_ message: String) -> Bool {
         let starts = wordKinds(of: message)
         let bit = Self.bit(.skip)
-        guard starts.contains(where: { $0.starts & bit != 0 }) else { return false }
+        guard starts.contains(where: { $0.starts.intersects(bit) }) else { return false }
         let words = TextNormalizer.words(message).map { Substring($0) }
-        return words.indices.contains { starts[$0].starts & bit != 0 && (phraseLength(of: .skip, at: $0, in: words) ?? 0) >= 3 }
+        return words.indices.contains { starts[$0].starts.intersects(bit) && (phraseLength(of: .skip, at: $0, in: words) ?? 0) >= 3 }
     }
 
     /// The digits a number spelled out in words stands for ("four seven zero five five five zero one two three"
@@ -481,12 +507,12 @@ struct StepAnswer {
     /// The kinds of answer among `kinds` the words hold; `starts` are their ``WordKinds`` and `mask` the bits of
     /// `kinds`: a word that starts no phrase of them is passed at once.
     private func found(
-        in words: [Substring], kinds: [AnswerWord], starts: [WordKinds], mask: UInt64
+        in words: [Substring], kinds: [AnswerWord], starts: [WordKinds], mask: KindBits
     ) -> Set<AnswerWord> {
         var found: Set<AnswerWord> = []
         var i = 0
         while i < words.count {
-            guard starts[i].starts & mask != 0 else {
+            guard starts[i].starts.intersects(mask) else {
                 i += 1
                 continue
             }
