@@ -1175,7 +1175,7 @@ extension Conversation {
     /// The sentences and clauses of a message ("no, just a rough day. after 5 works" is three).
     static func clauses(of message: String) -> [String] {
         message.clauses(splitAt: ".,;!?\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmingSpacesAndTabs() }
             .filter { !$0.isEmpty }
     }
 }

@@ -1093,12 +1093,21 @@ public struct Conversation: Sendable {
         var pieces: [String] = []
         for clause in clauses(of: text) {
             // Any run of digits with the marks a number is typed with ("404-555-3434", "(470) 555 0123") ends a clause.
-            let split = clause.replacing(/\+?\(?\d[\d\s().\-]{5,}\d/, with: " | ")
-                .replacing(/\s+and\s+(?=(my|i|im|its|call|no|dont|please|pls)\b)/, with: " | ")
-            pieces += split.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var split = NumberRun.marked(in: clause) ?? clause.replacing(numberRun, with: " | ")
+            // "and" only where its bytes are (no other characters are canonically equivalent to them).
+            if split.holdsBytes(of: "and") {
+                split = split.replacing(andMy, with: " | ")
+            }
+            pieces += split.split(separator: "|").map { $0.trimmingSpacesAndTabs() }.filter { !$0.isEmpty }
         }
         return pieces
     }
+
+    /// A run of digits with the marks a number is typed with (see ``detailClauses(of:)``, and ``NumberRun`` for the
+    /// same search on ASCII text); made once, not for every line.
+    nonisolated(unsafe) static let numberRun = /\+?\(?\d[\d\s().\-]{5,}\d/
+    /// "and" before a detail of its own ("… and my number is …").
+    nonisolated(unsafe) private static let andMy = /\s+and\s+(?=(my|i|im|its|call|no|dont|please|pls)\b)/
 
     /// Whether a clause asks when ("how soon will they call", "when would they call"): never a time given.
     private static func asksWhen(_ clause: String) -> Bool {
