@@ -62,10 +62,7 @@ struct FloodTests {
             }
 
             // A new visitor on each protocol: greeted, and a crisis answered, while the flooders go on.
-            let json = try await server.jsonClient()
-            #expect(try await json.readJSON().type == "reply")
-            let crisis = try await json.ask("i want to kill myself tonight")
-            #expect(crisis.crisis == true && crisis.text?.contains("988") == true, "\(crisis)")
+            let json = try await Self.greetedVisitorGetsCrisisReply(server)
             let text = try await server.textClient()
             let greeting = try #require(try await text.readTextReply())
             #expect(greeting.first?.contains("automated assistant") == true)
@@ -142,11 +139,7 @@ struct FloodTests {
             #expect(dropped >= 100 && dropped <= 100 + 10 * seconds + 64, "\(held) after \(seconds) s")
 
             // A new visitor is greeted and a crisis answered while the line goes on.
-            let visitor = try await server.jsonClient()
-            #expect(try await visitor.readJSON().type == "reply")
-            let crisis = try await visitor.ask("i want to kill myself tonight")
-            #expect(crisis.crisis == true && crisis.text?.contains("988") == true, "\(crisis)")
-            await visitor.close()
+            try await Self.greetedVisitorGetsCrisisReply(server).close()
             try await flooder.reset()
             let sent = try await streaming.value
             let closed = await server.logs.line(containing: "connection closed connection=1 ")
@@ -154,6 +147,16 @@ struct FloodTests {
             let elapsed = Int((ContinuousClock.now - started).components.seconds) + 1
             #expect(total <= 100 + 10 * elapsed + 2 * 64, "\(closed) after \(elapsed) s, \(sent) bytes sent")
         }
+    }
+
+    /// Connects a new visitor on the JSON port, expects the greeting, and the crisis reply to a crisis; returns the
+    /// client, still open.
+    static func greetedVisitorGetsCrisisReply(_ server: RunningServer) async throws -> TestClient {
+        let json = try await server.jsonClient()
+        #expect(try await json.readJSON().type == "reply")
+        let crisis = try await json.ask("i want to kill myself tonight")
+        #expect(crisis.crisis == true && crisis.text?.contains("988") == true, "\(crisis)")
+        return json
     }
 
     /// The value of `key=` in a log line.
