@@ -114,12 +114,7 @@ extension SQLiteCallbackStore {
         var info = stat()
         guard stat(directory, &info) == 0 else { throw posixError(errno, path: directory) }
         let mode = String(info.st_mode & 0o777, radix: 8)
-        if !readOnly, info.st_mode & 0o022 != 0 {
-            throw CallbackStoreError.cannotOpen(
-                path: directory,
-                reason: "other users may write in this folder (mode \(mode)), so they could swap the callback "
-                    + "database for their own; run chmod go-w on it, or give a folder only this user can write")
-        }
+        if !readOnly, let refusal = refusal(ofFolder: directory, info) { throw refusal }
         if info.st_mode & 0o077 != 0 {
             // Not changed: the folder may be shared on purpose.
             logger.notice(
@@ -127,6 +122,18 @@ extension SQLiteCallbackStore {
                 metadata: ["path": "\(directory)", "mode": "\(mode)"]
             )
         }
+    }
+
+    /// Why a store that writes refuses `directory` (with `info`, its `stat`): other users may write in it. Nil when
+    /// they can't. Checked when the store opens and again before each save (one `stat`), so that a folder opened to
+    /// others while the server runs is refused when it happens, as staff commands refuse it (QA19 O10).
+    static func refusal(ofFolder directory: String, _ info: stat) -> CallbackStoreError? {
+        guard info.st_mode & 0o022 != 0 else { return nil }
+        let mode = String(info.st_mode & 0o777, radix: 8)
+        return CallbackStoreError.cannotOpen(
+            path: directory,
+            reason: "other users may write in this folder (mode \(mode)), so they could swap the callback "
+                + "database for their own; run chmod go-w on it, or give a folder only this user can write")
     }
 
     /// Who may own the store's files: this user; for root (an administrator's staff command), also the

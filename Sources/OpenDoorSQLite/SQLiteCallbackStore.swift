@@ -122,6 +122,7 @@ public actor SQLiteCallbackStore: CallbackStore {
         let attempts = configuration.referenceAttempts
         do {
             try checkIdentity()
+            try checkFolder()
             // `write` commits (and, with synchronous = FULL, syncs the WAL) before it returns.
             let request = try await pool.write { db in
                 var reference = makeReference()
@@ -145,6 +146,7 @@ public actor SQLiteCallbackStore: CallbackStore {
             }
             // A file swapped in while the write ran got nothing: the request went to the old one.
             try checkIdentity()
+            try readBack(request.reference)
             logger.info(
                 "Saved a callback request",
                 metadata: ["reference": "\(request.reference)", "channel": "\(channel.rawValue)"]
@@ -372,6 +374,33 @@ public actor SQLiteCallbackStore: CallbackStore {
             reason = "made unreachable (\(String(cString: strerror(error.code))))"
         }
         throw CallbackStoreError.replaced(path: path, reason: reason)
+    }
+
+    /// Throws when other users may now write in the data folder (``refusal(ofFolder:_:)``); the folder's `stat`
+    /// failing is left to the identity check and the write itself.
+    private func checkFolder() throws {
+        guard configuration.readOnly == false else { return }
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return }
+        if let refusal = Self.refusal(ofFolder: directory, info) { throw refusal }
+    }
+
+    /// Reads the request just saved back through a connection of its own, which reads the file from its first page:
+    /// damage written into the file in place (its header overwritten, garbage from a disk fault, an old copy `cp`'d
+    /// over it while open) fails here as damaged (SQLite's "file is not a database", "malformed", or the request not
+    /// found), while this store's connection, with the first page cached, would go on writing as if nothing happened
+    /// (QA19 O9). A save is rare (one per callback request), so opening a connection for it costs nothing that matters.
+    /// SQLite keeps the process's file locks when this connection closes (its descriptors are shared per file).
+    private func readBack(_ reference: String) throws {
+        var readOnly = GRDB.Configuration()
+        readOnly.readonly = true
+        readOnly.busyMode = .timeout(Self.seconds(configuration.busyTimeout))
+        let queue = try DatabaseQueue(path: path, configuration: readOnly)
+        defer { try? queue.close() }
+        guard try queue.read({ db in try Self.referenceExists(reference, in: db) }) else {
+            throw CallbackStoreError.damaged(
+                path: path, reason: "the request just saved can't be read back from the file: it was changed in place")
+        }
     }
 
     /// Maps `error`, logs it (code and SQLite's reason only), and returns it to throw.

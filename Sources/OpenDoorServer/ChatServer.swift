@@ -173,7 +173,7 @@ public actor ChatServer: Service {
         do {
             listener = try await LineListener.bind(
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration),
-                maximumLineLength: configuration.maximumLineLength
+                maximumLineLength: configuration.maximumLineLength, logger: logger
             ) { [book, store, configuration, logger, metrics] _, stop in
                 let admission = book.admit()
                 var logger = logger.withCrisisBudget(book.crisisLog)

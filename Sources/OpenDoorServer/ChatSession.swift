@@ -53,6 +53,8 @@ final class ChatSession: ChannelInboundHandler {
     private var overLimit = MessageRateLimiter(burst: 100, perMinute: 600)
     /// Lines over the limit taken after a hold, at most: the hold lasts until this many are allowed again.
     private static let linesPerHold = 10
+    /// Bytes of a too-long line dropped and not yet charged to ``overLimit`` (one line's worth per KB).
+    private var unchargedBytes = 0
     /// The connection is not read (``LineFramingHandler`` holds) until `holdEnds` fires.
     private var holding = false
     private var holdEnds: Scheduled<Void>?
@@ -107,6 +109,8 @@ final class ChatSession: ChannelInboundHandler {
         var slowestReply = Duration.zero
         /// Lines refused (over the rate limit, too long, not JSON …), logged as summaries.
         var refusals: RefusalLog
+        /// Bytes of too-long lines read and dropped (past each line's first maximum).
+        var droppedBytes = 0
 
         mutating func replied(in latency: Duration) {
             replies += 1
@@ -147,6 +151,9 @@ final class ChatSession: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let dropped = event as? LineFramingHandler.Dropped {
+            return charge(dropped.bytes, context: context)
+        }
         if event as? ChannelEvent == .inputClosed {
             inputClosed = true
             // The lines read so far are taken now (the framing handler has passed on the last of them).
@@ -258,9 +265,20 @@ final class ChatSession: ChannelInboundHandler {
             } else {
                 input = .invalid(refusal)
             }
-        case .line(let bytes):
+        case .line(var bytes):
+            if chatProtocol == .text, let telnet = TelnetCommands.strip(bytes) {
+                // A telnet client's commands (Ctrl-C, option negotiation): taken out, negotiation refused.
+                bytes = telnet.text
+                if !telnet.answer.isEmpty { sendRaw(telnet.answer, context: context) }
+            }
             if let text = VisitorText.decode(bytes) {
                 input = ClientInput.parse(text, as: chatProtocol)
+            } else if case .message(let text) = ClientInput.parse(String(decoding: bytes.readableBytesView, as: UTF8.self), as: chatProtocol),
+                setup.assistant.safety.assess(text) != nil
+            {
+                // Not UTF-8, but what can be read of it is a crisis: answered, with the request to type it again.
+                input = .message(text)
+                note = ProtocolError.invalidUTF8(knowledge).message
             } else {
                 input = .invalid(.invalidUTF8(knowledge))
             }
@@ -398,6 +416,12 @@ final class ChatSession: ChannelInboundHandler {
         unflushed = true
     }
 
+    /// Bytes as they are (telnet's answers), before whatever is sent next.
+    private func sendRaw(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+        unflushed = true
+    }
+
     private func flushIfNeeded(context: ChannelHandlerContext) {
         guard unflushed else { return }
         unflushed = false
@@ -425,15 +449,36 @@ final class ChatSession: ChannelInboundHandler {
         }
     }
 
+    /// Charges the bytes of a too-long line, dropped as they were read (before the line ends, if it ever does), to
+    /// the budget of refused lines: one line's worth per KB, as the crisis check of a long line costs. A line that
+    /// never ends is then read as fast as a flood of finished ones, not at the sender's speed: once the budget is
+    /// spent, the connection is held until it has refilled for a few KB. (Its kept ends are charged again when it
+    /// ends, with the one "too long" answer it gets.)
+    private func charge(_ bytes: Int, context: ChannelHandlerContext) {
+        traffic.droppedBytes += bytes
+        unchargedBytes += bytes
+        let kilobytes = unchargedBytes / 1024
+        guard kilobytes > 0 else { return }
+        unchargedBytes -= kilobytes * 1024
+        overLimit.spend(kilobytes)
+        guard !inputClosed, !closed, !overLimit.wouldAllow() else { return }
+        hold(context: context, wait: overLimit.timeUntil(Self.linesPerHold) ?? .seconds(1), reason: "a line over the maximum")
+    }
+
     /// Stops framing and reading lines until the rate limit or the refused-line budget lets a line be taken again.
     private func hold(context: ChannelHandlerContext) {
+        let wait = [limiter.timeUntil(1), overLimit.timeUntil(Self.linesPerHold)].compactMap { $0 }.min() ?? .seconds(1)
+        hold(context: context, wait: wait, reason: "over the rate limit")
+    }
+
+    /// Stops framing and reading lines for `wait`.
+    private func hold(context: ChannelHandlerContext, wait: Duration, reason: String) {
         guard !holding else { return }
         holding = true
         context.triggerUserOutboundEvent(LineFramingHandler.Flow.hold, promise: nil)
-        let wait = [limiter.timeUntil(1), overLimit.timeUntil(Self.linesPerHold)].compactMap { $0 }.min() ?? .seconds(1)
-        logger.debug(
-            "reads held: over the rate limit",
-            metadata: ["lines": "\(traffic.lines)", "hold_ms": "\(Self.milliseconds(wait))"])
+        var metadata: Logger.Metadata = ["lines": "\(traffic.lines)", "hold_ms": "\(Self.milliseconds(wait))"]
+        if traffic.droppedBytes > 0 { metadata["dropped_kb"] = "\(traffic.droppedBytes / 1024)" }
+        logger.debug("reads held: \(reason)", metadata: metadata)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         holdEnds = context.eventLoop.scheduleTask(in: TimeAmount(wait)) {
             let (session, context) = bound.value
@@ -481,6 +526,7 @@ final class ChatSession: ChannelInboundHandler {
             "replies": "\(traffic.replies)", "duration_s": "\(Self.seconds(ContinuousClock.now - opened))",
         ]
         if traffic.refusals.total > 0 { metadata["refused"] = "\(traffic.refusals.total)" }
+        if traffic.droppedBytes > 0 { metadata["dropped_kb"] = "\(traffic.droppedBytes / 1024)" }
         if traffic.replies > 0 {
             metadata["latency_ms_avg"] = "\(Self.milliseconds(traffic.replyTime / traffic.replies))"
             metadata["latency_ms_max"] = "\(Self.milliseconds(traffic.slowestReply))"

@@ -18,7 +18,8 @@ package enum LineFrame {
 /// line, except the line's first and last `maximum` bytes (a crisis buried in a long paste is still
 /// seen). Either way the client gets one ``LineFrame/tooLong`` when the line ends (at its line break or
 /// the end of input) and the connection goes on; memory per connection stays near three times the
-/// maximum whatever the client sends.
+/// maximum whatever the client sends. The bytes of a line past its first `maximum` are counted as they go
+/// (``droppedBytes``), so that a line that never ends costs the connection's budget as finished lines do.
 package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
     package typealias InboundOut = LineFrame
 
@@ -29,6 +30,9 @@ package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
     private var long: (head: ByteBuffer, tail: ByteBuffer)?
     /// The dropped line ended with `\r`: a `\n` right after it belongs to the same break.
     private var skipLineFeed = false
+    /// Bytes of too-long lines past their first `maximumLength` (their kept tails included), read since the
+    /// owner last set this back to zero; counted as they arrive, before the line ends.
+    package var droppedBytes = 0
 
     package init(maximumLength: Int) {
         self.maximumLength = maximumLength
@@ -50,12 +54,14 @@ package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
         if var kept = long {
             guard let end = buffer.readableBytesView.firstIndex(where: Self.isLineBreak) else {
                 kept.tail = keepingEnd(of: kept.tail, then: buffer.readableBytesView)
+                droppedBytes += buffer.readableBytes
                 buffer.moveReaderIndex(to: buffer.writerIndex)
                 // The end of input ends the line too.
                 long = isLast ? nil : kept
                 return isLast ? .tooLong(head: kept.head, tail: kept.tail) : nil
             }
             kept.tail = keepingEnd(of: kept.tail, then: buffer.readableBytesView[buffer.readerIndex..<end])
+            droppedBytes += end - buffer.readerIndex
             skipLineFeed = buffer.getInteger(at: end, as: UInt8.self) == UInt8(ascii: "\r")
             buffer.moveReaderIndex(to: end + 1)
             long = nil
@@ -70,11 +76,13 @@ package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
         if let line {
             guard line.readableBytes > maximumLength else { return .line(line) }
             let (head, rest) = split(line.readableBytesView)
+            droppedBytes += rest.count
             return .tooLong(head: head, tail: keepingEnd(of: ByteBuffer(), then: rest))
         }
         if !isLast && buffer.readableBytes > maximumLength {
             // No line break yet and already too long: keep its ends only rather than hold it.
             let (head, rest) = split(buffer.readableBytesView)
+            droppedBytes += rest.count
             long = (head, keepingEnd(of: ByteBuffer(), then: rest))
             buffer.moveReaderIndex(to: buffer.writerIndex)
             lines = NIOSplitLinesMessageDecoder(omittingEmptySubsequences: false)

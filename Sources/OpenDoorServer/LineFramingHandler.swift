@@ -30,6 +30,13 @@ final class LineFramingHandler: ChannelDuplexHandler {
         case resume
     }
 
+    /// Passed on (an inbound user event) when bytes of a line over the maximum were read and dropped, before the
+    /// line ends: the handler after this one charges them to the connection's budget and may hold.
+    struct Dropped: Sendable {
+        /// Bytes dropped since the last such event.
+        var bytes: Int
+    }
+
     /// The most bytes kept unframed while held; NIO delivers more only while it reads a closing input to its end.
     static let heldByteLimit = 1 << 20
 
@@ -144,6 +151,12 @@ final class LineFramingHandler: ChannelDuplexHandler {
                 return passed
             }
             if buffer.readableBytes > 0 { unframed = buffer }
+            if decoder.droppedBytes > 0 {
+                // Before the line (if it ended): the charge may hold the connection, and the line then waits.
+                let dropped = Dropped(bytes: decoder.droppedBytes)
+                decoder.droppedBytes = 0
+                context.fireUserInboundEventTriggered(dropped)
+            }
             guard let line else { break }
             passed += 1
             context.fireChannelRead(Self.wrapInboundOut(line))

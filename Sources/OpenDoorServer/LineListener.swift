@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -47,15 +48,26 @@ package struct LineListener: Sendable {
     package var port: Int? { channel.localAddress?.port }
 
     /// Binds `host:port` (0 for any free port); every connection accepted gets a pipeline that ends in
-    /// `makeHandler`'s handler.
+    /// `makeHandler`'s handler. When accepting fails (the open file limit), the next try waits a second, and
+    /// `logger` gets summaries (``AcceptErrorLog``).
     package static func bind(
         group: any EventLoopGroup, host: String, port: Int, timeouts: Timeouts, maximumLineLength: Int,
+        logger: Logger = Logger(label: "opendoor.listener", factory: { _ in SwiftLogNoOpLogHandler() }),
         makeHandler: @escaping MakeHandler
     ) async throws -> LineListener {
         let connections = ConnectionRegistry(closeGracePeriod: timeouts.closeGracePeriod)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                // The bootstrap's `bind` adds no backoff (only its async variant does): without it a failed accept
+                // is tried again at once, in a loop, for as long as no descriptor is free.
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: true))
+                    try pipeline.addHandler(AcceptErrorLog(logger: logger))
+                }
+            }
             // Without this a client that half-closes after sending (`nc -q1`) gets no reply.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             // Small reads: with the handler's pausing of reads this bounds what one connection buffers.

@@ -22,6 +22,13 @@ struct MessageRateLimiter {
         return true
     }
 
+    /// Takes `cost` lines' worth whatever is left: the bucket may go below empty, and refills from there (what was
+    /// already read must be paid for; the reader then waits longer).
+    mutating func spend(_ cost: Int, now: ContinuousClock.Instant = .now) {
+        refill(now: now)
+        tokens -= Double(cost)
+    }
+
     /// Whether a line (costing `cost` lines' worth, at most the burst) would be allowed now, without taking it.
     mutating func wouldAllow(cost: Int = 1, now: ContinuousClock.Instant = .now) -> Bool {
         refill(now: now)

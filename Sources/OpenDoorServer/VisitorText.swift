@@ -11,7 +11,7 @@ enum VisitorText {
     ///
     /// Terminal escape sequences (arrow keys: `ESC [ A`) are removed whole; a backspace or delete erases
     /// the character before it, as a raw-mode terminal would have; tabs and line breaks inside a JSON
-    /// string become spaces; every other C0 or C1 control character is dropped.
+    /// string become spaces, as does NEL (U+0085); every other C0 or C1 control character is dropped.
     static func clean(_ text: String) -> String {
         guard hasControl(text) else { return text }
         var result = String.UnicodeScalarView()
@@ -22,7 +22,8 @@ enum VisitorText {
                 skipEscapeSequence(&scalars)
             case 0x08, 0x7F:
                 if !result.isEmpty { result.removeLast() }
-            case 0x09...0x0D:
+            case 0x09...0x0D, 0x85:
+                // NEL (U+0085) is a line break too: a space, so that the words around it stay apart.
                 result.append(" ")
             case 0x00...0x1F, 0x80...0x9F:
                 continue

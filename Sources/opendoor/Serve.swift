@@ -144,7 +144,8 @@ extension OpenDoor {
             // knowledge, and shows its health there.
             let staff = console?.console
             let server = ChatServer(
-                configuration: serverConfiguration, assistant: assistant, store: store, logger: logger,
+                configuration: fittedToFileLimit(serverConfiguration, logger: logger), assistant: assistant,
+                store: store, logger: logger,
                 reloadAssistant: {
                     guard let staff else {
                         let fresh = try Self.loadAssistant(from: directory)
@@ -194,6 +195,29 @@ extension OpenDoor {
                         "limit": "\(limit)", "needed": "\(needed)", "fix": "raise LimitNOFILE (systemd) or ulimit -n",
                     ])
             }
+        }
+
+        /// `configuration` with no more visitor connections than the open file limit leaves room for, once the store,
+        /// the knowledge and the ports are open (what is open now, the console's and the metrics' caps, and a spare
+        /// for event loops, the listening sockets and the "busy" goodbyes): a visitor past that is told the chat is
+        /// busy and given the center's number, rather than wait unanswered for a descriptor (QA19 O7).
+        private func fittedToFileLimit(_ configuration: ServerConfiguration, logger: Logger) -> ServerConfiguration {
+            guard let limit = FileDescriptorLimit.current, let open = FileDescriptorLimit.openCount else {
+                return configuration
+            }
+            let staff = staffPort == nil ? 0 : StaffConfiguration().connectionLimits.total
+            let metrics = metricsPort == nil ? 0 : MetricsEndpoint.connectionLimits.total
+            let room = max(1, limit - open - staff - metrics - 16)
+            guard room < configuration.maximumConnections else { return configuration }
+            var fitted = configuration
+            fitted.maximumConnections = room
+            logger.warning(
+                "The open file limit leaves room for fewer visitors than --max-connections: past it, visitors are told the chat is busy",
+                metadata: [
+                    "limit": "\(limit)", "open": "\(open)", "max_connections": "\(configuration.maximumConnections)",
+                    "allowed": "\(room)", "fix": "raise LimitNOFILE (systemd) or ulimit -n",
+                ])
+            return fitted
         }
 
         /// The staff console of `--staff-port`, showing this process's metrics at /metrics; nil without the option.

@@ -127,6 +127,82 @@ struct StoreLifecycleTests {
         }
     }
 
+    /// Damage written into a database file in place.
+    enum Damage: String, CaseIterable {
+        case headerZeroed, garbage
+
+        var bytes: [UInt8] {
+            switch self {
+            case .headerZeroed: [UInt8](repeating: 0, count: 100)
+            case .garbage: (0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+            }
+        }
+    }
+
+    @Test(
+        "a service's database damaged in place (header zeroed, garbage): the next save fails as damaged, loudly, and saves stop",
+        arguments: Damage.allCases)
+    func damagedInPlace(damage: Damage) async throws {
+        try await withTemporaryDirectory { directory in
+            let logs = CapturedLogs()
+            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let store = ReopeningCallbackStore(directory: directory, logger: logger)
+            _ = try await store.save(Self.draft(), channel: .web)
+            _ = try await store.save(Self.draft(), channel: .web)
+            let path = directory.appendingPathComponent("callbacks.sqlite").path
+            // The log's pages written into the file, as SQLite's automatic checkpoint does every 1,000 pages: until
+            // then the first page is read from the log, and damage to the file's copy of it hurts nothing.
+            let other = try DatabaseQueue(path: path)
+            try await other.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try other.close()
+            // Written into the same file (same inode), as a disk fault, another program or a restore by `cp` would.
+            let handle = try #require(FileHandle(forUpdatingAtPath: path))
+            try handle.write(contentsOf: Data(damage.bytes))
+            try handle.close()
+            // QA19 O9: this was "Sent", with a reference to a request staff can't read.
+            let error = await #expect(throws: CallbackStoreError.self) {
+                try await store.save(Self.draft(), channel: .web)
+            }
+            #expect(error?.code == .damaged, "\(String(describing: error))")
+            #expect(!store.acceptsRequests)
+            #expect(logs.all.contains { $0.hasPrefix("error") && $0.contains("damaged") }, "\(logs.all)")
+            try await store.close()
+        }
+    }
+
+    @Test("a data folder opened to other users while serving: the next save is refused as staff commands refuse it, loudly")
+    func folderOpenedWhileServing() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data")
+            let logs = CapturedLogs()
+            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            var configuration = ReopeningCallbackStore.Configuration()
+            configuration.retryInterval = .zero
+            let store = ReopeningCallbackStore(directory: data, configuration: configuration, logger: logger)
+            _ = try await store.save(Self.draft(), channel: .web)
+            #expect(chmod(data.path, 0o777) == 0)
+            let error = await #expect(throws: CallbackStoreError.self) {
+                try await store.save(Self.draft(), channel: .web)
+            }
+            // The words a staff command gives for the same folder (QA19 O10: the server went on saving).
+            let staff = #expect(throws: CallbackStoreError.self) {
+                try SQLiteCallbackStore(directory: data, logger: quietLogger)
+            }
+            for refusal in [error, staff] {
+                #expect(refusal?.code == .cannotOpen)
+                #expect(refusal?.reason?.contains("other users may write in this folder (mode 777)") == true, "\(String(describing: refusal))")
+            }
+            #expect(!store.acceptsRequests)
+            #expect(logs.all.contains { $0.hasPrefix("error") && $0.contains("other users may write") }, "\(logs.all)")
+            // Fixed: saving resumes.
+            #expect(chmod(data.path, 0o700) == 0)
+            await store.recheck()
+            #expect(store.acceptsRequests)
+            _ = try await store.save(Self.draft(), channel: .web)
+            try await store.close()
+        }
+    }
+
     @Test("a database deleted while open: the save fails as replaced instead of vanishing, and it is logged")
     func deletedWhileOpen() async throws {
         try await withTemporaryDirectory { directory in

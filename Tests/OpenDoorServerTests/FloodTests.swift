@@ -62,10 +62,7 @@ struct FloodTests {
             }
 
             // A new visitor on each protocol: greeted, and a crisis answered, while the flooders go on.
-            let json = try await server.jsonClient()
-            #expect(try await json.readJSON().type == "reply")
-            let crisis = try await json.ask("i want to kill myself tonight")
-            #expect(crisis.crisis == true && crisis.text?.contains("988") == true, "\(crisis)")
+            let json = try await Self.greetedVisitorGetsCrisisReply(server)
             let text = try await server.textClient()
             let greeting = try #require(try await text.readTextReply())
             #expect(greeting.first?.contains("automated assistant") == true)
@@ -114,6 +111,54 @@ struct FloodTests {
         }
     }
 
+    @Test(
+        "a line that never ends is read only as fast as the budget refills; a new visitor's crisis is answered meanwhile",
+        .timeLimit(.minutes(3)))
+    func endlessLine() async throws {
+        var configuration = ServerConfiguration.forTests
+        configuration.lineTimeout = .seconds(600)
+        try await withServer(configuration) { server in
+            let started = ContinuousClock.now
+            let flooder = try await Flooder.connect(port: server.jsonPort)
+            _ = await server.logs.line(containing: "connection opened connection=1 ")
+            // At most 64 MB, as fast as the socket takes them (QA19 O3: 1.6 GB in 12 s, read and dropped at full speed).
+            let cap = 64 << 20
+            let streaming = Task {
+                let sent = try await flooder.stream(byte: UInt8(ascii: "a"), bytes: cap)
+                server.logs.append("test: the flooder stopped after \(sent) bytes")
+                return sent
+            }
+            let held = await server.logs.line(containingAny: [
+                "reads held: a line over the maximum connection=1 ", "test: the flooder stopped",
+            ])
+            let heldAt = ContinuousClock.now
+            #expect(held.contains("reads held"), "\(held)")
+            // The budget (100 KB), what refilled meanwhile (10 KB a second) and one socket read (64 KB) at most.
+            let seconds = Int((heldAt - started).components.seconds) + 1
+            let dropped = try #require(Self.number("dropped_kb", in: held))
+            #expect(dropped >= 100 && dropped <= 100 + 10 * seconds + 64, "\(held) after \(seconds) s")
+
+            // A new visitor is greeted and a crisis answered while the line goes on.
+            try await Self.greetedVisitorGetsCrisisReply(server).close()
+            try await flooder.reset()
+            let sent = try await streaming.value
+            let closed = await server.logs.line(containing: "connection closed connection=1 ")
+            let total = try #require(Self.number("dropped_kb", in: closed))
+            let elapsed = Int((ContinuousClock.now - started).components.seconds) + 1
+            #expect(total <= 100 + 10 * elapsed + 2 * 64, "\(closed) after \(elapsed) s, \(sent) bytes sent")
+        }
+    }
+
+    /// Connects a new visitor on the JSON port, expects the greeting, and the crisis reply to a crisis; returns the
+    /// client, still open.
+    static func greetedVisitorGetsCrisisReply(_ server: RunningServer) async throws -> TestClient {
+        let json = try await server.jsonClient()
+        #expect(try await json.readJSON().type == "reply")
+        let crisis = try await json.ask("i want to kill myself tonight")
+        #expect(crisis.crisis == true && crisis.text?.contains("988") == true, "\(crisis)")
+        return json
+    }
+
     /// The value of `key=` in a log line.
     static func number(_ key: String, in line: String) -> Int? {
         line.split(separator: " ").first { $0.hasPrefix("\(key)=") }.flatMap { Int($0.dropFirst(key.count + 1)) }
@@ -138,13 +183,15 @@ final class RefusalCounter: ChatServerMetrics {
 /// A client that writes lines as fast as its socket takes them and never reads.
 final class Flooder: Sendable {
     private let descriptor: Int32
+    /// ``reset()`` closed the descriptor already.
+    private let closed = Atomic(false)
 
     private init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
     deinit {
-        _ = Glibc.close(descriptor)
+        if !closed.load(ordering: .relaxed) { _ = Glibc.close(descriptor) }
     }
 
     static func connect(port: Int) async throws -> Flooder {
@@ -172,6 +219,35 @@ final class Flooder: Sendable {
             }
             return total / bytes.count
         }
+    }
+
+    /// Writes `byte` over and over, with no line break, until `bytes` went out or the socket is shut down
+    /// (``reset()``); blocks while the server doesn't read. Returns how many went out.
+    func stream(byte: UInt8, bytes: Int) async throws -> Int {
+        try await Self.onThread { [descriptor] in
+            let chunk = [UInt8](repeating: byte, count: 1 << 16)
+            var total = 0
+            while total < bytes {
+                let written = chunk.withUnsafeBytes {
+                    Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
+                guard written > 0 else { break }
+                total += written
+            }
+            return total
+        }
+    }
+
+    /// Resets the connection: a send blocked in ``stream(byte:bytes:)`` returns at once, and the server sees the
+    /// reset at once rather than a close queued behind the megabytes its socket still holds.
+    func reset() async throws {
+        try await Self.onThread { [descriptor] in
+            _ = shutdown(descriptor, Int32(SHUT_RDWR))
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            _ = Glibc.close(descriptor)
+        }
+        closed.store(true, ordering: .relaxed)
     }
 
     /// Closes the sending side, as `nc -q1` does at the end of its input.

@@ -48,7 +48,9 @@ struct FramingTests {
             ("up\u{1B}[Aarrow", "uparrow"),
             ("ss3\u{1B}OBkey", "ss3key"),
             ("typo\u{7F}\u{7F}e", "tye"),
-            ("c1\u{85}\u{9B}x", "c1x"),
+            ("c1\u{86}\u{9B}x", "c1x"),
+            // NEL is a line break: a space, so that "to<NEL>kill" stays two words (QA19 O4).
+            ("to\u{85}kill", "to kill"),
             ("émoji 👋 stays", "émoji 👋 stays"),
         ])
     func cleaning(input: String, expected: String) {

@@ -5,7 +5,7 @@ import Synchronization
 public final class LogRecorder: Sendable {
     private struct State {
         var lines: [String] = []
-        var waiters: [(substring: String, continuation: CheckedContinuation<String, Never>)] = []
+        var waiters: [(substrings: [String], continuation: CheckedContinuation<String, Never>)] = []
     }
 
     private let state = Mutex(State())
@@ -18,7 +18,8 @@ public final class LogRecorder: Sendable {
         let woken = state.withLock { state in
             state.lines.append(line)
             let (match, rest) = (
-                state.waiters.filter { line.contains($0.substring) }, state.waiters.filter { !line.contains($0.substring) }
+                state.waiters.filter { $0.substrings.contains { line.contains($0) } },
+                state.waiters.filter { !$0.substrings.contains { line.contains($0) } }
             )
             state.waiters = rest
             return match.map(\.continuation)
@@ -31,10 +32,17 @@ public final class LogRecorder: Sendable {
 
     /// The first line containing `substring`, waiting for it to be logged if it hasn't been yet.
     public func line(containing substring: String) async -> String {
+        await line(containingAny: [substring])
+    }
+
+    /// The first line containing any of `substrings`, waiting for one to be logged if none has been yet.
+    public func line(containingAny substrings: [String]) async -> String {
         await withCheckedContinuation { continuation in
             let found = state.withLock { state -> String? in
-                if let line = state.lines.first(where: { $0.contains(substring) }) { return line }
-                state.waiters.append((substring, continuation))
+                if let line = state.lines.first(where: { line in substrings.contains { line.contains($0) } }) {
+                    return line
+                }
+                state.waiters.append((substrings, continuation))
                 return nil
             }
             if let found { continuation.resume(returning: found) }

@@ -112,7 +112,8 @@ public struct Conversation: Sendable {
 
     /// The reply to one message, or a request to save a confirmed callback.
     public mutating func receive(_ rawMessage: String) -> Step {
-        let message = Self.trimmed(rawMessage)
+        // Every check below reads the same text: full-width letters and invisible characters folded first.
+        let message = Self.trimmed(TextNormalizer.folded(rawMessage))
         let offered = offerShown
         let asked = offerAsked
         offerShown = false

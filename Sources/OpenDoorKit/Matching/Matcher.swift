@@ -145,7 +145,8 @@ public struct Matcher: Sendable {
     /// A long message is read as its parts (``MessageParts``): the clauses that ask count fully, the story
     /// around them ``MatcherConfiguration/storyWeight``.
     public func analyze(_ message: String) -> Analysis {
-        parts(of: message).map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
+        let message = TextNormalizer.folded(message)
+        return parts(of: message).map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)
     }
 
     private func analyze(_ parts: MessageParts) -> Analysis {
@@ -174,6 +175,8 @@ public struct Matcher: Sendable {
     /// them is a topic the knowledge doesn't answer (insurance, cost), it is kept as
     /// ``MatchResult/alsoUnknown``, so the reply can answer one and say honestly it doesn't know the other.
     public func match(_ message: String, limit: Int = 3) -> MatchResult {
+        // Full-width letters and invisible characters inside words read as plain text (TextNormalizer.folded).
+        let message = TextNormalizer.folded(message)
         let parts = splitParts(of: message)
         let focused = parts?.hasFocus == true ? parts : nil
         let analysis = focused.map(analyze) ?? analyzer.analyze(message, correcting: configuration.correctsTypos)

@@ -34,6 +34,8 @@ public struct CrisisDetector: Sendable {
     /// add (a check-in or the crisis reply where the rules find nothing, the crisis reply where they give a
     /// check-in), never lower or remove what the rules find.
     public func assess(_ message: String) -> CrisisAssessment? {
+        // Full-width letters and invisible characters inside words read as plain text (TextNormalizer.folded).
+        let message = TextNormalizer.folded(message)
         let sentences = index.evaluate(message)
         var found = sentences.crisis
         if found?.level != .crisis, found != nil || !sentences.excused, let joined = Self.joiningSentences(message),
@@ -85,7 +87,7 @@ public struct CrisisDetector: Sendable {
     /// "i'm not going to kill myself" is a denial, "jk i want to die" is not. Meant for the
     /// message after a crisis reply; `assess` still flags both.
     public func isDenial(_ message: String) -> Bool {
-        index.evaluate(message, wholeMessageDenial: true).denial
+        index.evaluate(TextNormalizer.folded(message), wholeMessageDenial: true).denial
     }
 
     /// The check-in question for `category`, with `{center.name}` and `{center.phone}` left for the caller.
