@@ -3,9 +3,9 @@ import Testing
 
 @testable import OpenDoorKit
 
-@Suite("Loading the safety rules on two cores")
+@Suite("Loading the safety rules")
 struct SafetyLoadingTests {
-    /// A file with a bad pattern in many sections; the sections' patterns are parsed in two groups at once.
+    /// A file with a bad pattern in many sections.
     static let yaml = """
         check_in: "Are you having thoughts of ending your life? Call or text 988."
         lists:
@@ -68,6 +68,71 @@ struct SafetyLoadingTests {
         #expect(detector.assess("i took 30 pills")?.category == .overdose)
         #expect(detector.assess("i took 3 pills") == nil)
         #expect(detector.assess("suicide prevention month") == nil)
+    }
+
+    /// A file whose patterns and exceptions are said more than once: each text is parsed once and compiled once.
+    static let repeated = """
+        categories:
+          - id: suicide
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns:
+              - match: kill myself
+                unless: [video game, lol]
+              - match: want to die
+                unless: [lol, of embarrassment]
+              - took @nosuchlist
+              - match: end it all
+                unless: [lol, "@nolist"]
+              - took @nosuchlist
+              - match: cant go on
+                unless: ["@nolist", lol]
+          - id: overdose
+            reply: "Call 911 now. Call or text 988."
+            patterns:
+              - match: took 5+ pills
+                unless: [lol, vitamins]
+          - id: self_harm
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [cut myself]
+          - id: withdrawal
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [seizure]
+          - id: danger
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [he hit me]
+
+        """
+
+    @Test("A bad pattern or exception said twice is reported at each place it is said, not only the first")
+    func repeatedProblems() throws {
+        do {
+            _ = try SafetyRules.parse(yaml: Self.repeated, file: "safety.yaml")
+            Issue.record("the file has errors and must not load")
+        } catch let error as KnowledgeError {
+            #expect(error.diagnostics.map(\.line) == [9, 11, 12, 14])
+            #expect(error.diagnostics.filter { $0.message.contains("nosuchlist") }.count == 2)
+            #expect(error.diagnostics.filter { $0.message.contains("“nolist”") }.count == 2)
+        }
+    }
+
+    @Test("An exception under several patterns cancels each of them, and no pattern without it")
+    func sharedExceptions() throws {
+        let yaml = Self.repeated.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("@nosuchlist") }
+            .map { $0.replacingOccurrences(of: "\"@nolist\", ", with: "").replacingOccurrences(of: ", \"@nolist\"", with: "") }
+            .joined(separator: "\n")
+        let detector = CrisisDetector(rules: try SafetyRules.parse(yaml: yaml, file: "safety.yaml"))
+        for message in ["i want to kill myself", "i want to die", "i want to end it all", "i cant go on"] {
+            #expect(detector.assess(message)?.category == .suicide, "\(message)")
+            #expect(detector.assess("\(message) lol") == nil, "\(message) lol")
+        }
+        #expect(detector.assess("i took 30 pills")?.category == .overdose)
+        #expect(detector.assess("i took 30 pills lol") == nil)
+        #expect(detector.assess("i took 30 pills, only vitamins") == nil)
+        // Each pattern keeps its own exceptions too.
+        #expect(detector.assess("i want to kill myself in the video game") == nil)
+        #expect(detector.assess("i want to die in the video game")?.category == .suicide)
+        #expect(detector.assess("i cut myself lol")?.category == .selfHarm)
     }
 }
 
