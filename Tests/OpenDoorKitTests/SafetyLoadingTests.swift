@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Yams
 
 @testable import OpenDoorKit
 
@@ -68,6 +69,39 @@ struct SafetyLoadingTests {
         #expect(detector.assess("i took 30 pills")?.category == .overdose)
         #expect(detector.assess("i took 3 pills") == nil)
         #expect(detector.assess("suicide prevention month") == nil)
+    }
+
+    @Test("The shipped file read from libyaml's events gives the rules its node tree gives, every line included")
+    func eventsReadAsTree() throws {
+        let shipped = try String(contentsOf: SafetyFixtures.rulesURL, encoding: .utf8)
+        let events = try #require(SafetyFile.readEvents(shipped))
+        let root = try #require(try Yams.compose(yaml: shipped, .basic, .default, .utf8))
+        #expect(events.file == SafetyFile(node: root))
+        let fromEvents = try SafetyRules.parse(yaml: shipped, file: "safety.yaml")
+        let fromTree = try SafetyRules.parseComposing(yaml: shipped, file: "safety.yaml")
+        #expect(fromEvents == fromTree)
+        let lines = { (rules: SafetyRules) in rules.categories.flatMap { $0.patterns + $0.checkPatterns }.map(\.line) }
+        #expect(lines(fromEvents) == lines(fromTree))
+        #expect(lines(fromEvents).allSatisfy { $0 != nil })
+        // This file too, with its inline lists, quoted patterns and exceptions.
+        let repeated = Self.repeated.replacingOccurrences(of: "@nosuchlist", with: "pills")
+            .replacingOccurrences(of: "\"@nolist\"", with: "nolist")
+        #expect(SafetyFile.readEvents(repeated) != nil)
+        #expect(try SafetyRules.parse(yaml: repeated, file: "t.yaml") == SafetyRules.parseComposing(yaml: repeated, file: "t.yaml"))
+    }
+
+    @Test(
+        "Anything the events reader doesn't read as the tree would is left to the tree",
+        arguments: [
+            "categories: &a []\n", "categories: *a\n", "categories: !!seq []\n", "check_in: x\ncheck_in: y\ncategories: []\n",
+            "categories: []\n---\ncategories: []\n", "check_in:\ncategories: []\n", "check_in: ~\ncategories: []\n",
+            "categories: []\nextra: 1\n", "lists: {a: [x], a: [y]}\ncategories: []\n", "categories: [\n", "",
+            "categories:\n  - id: x\n    reply: y\n    patterns: [a]\n    patterns: [b]\n",
+            "categories:\n  - id: x\n    reply: y\n    patterns:\n      - match: a\n        unles: [b]\n",
+            "exclusions:\n  - match: a\n    match: b\ncategories: []\n",
+        ])
+    func eventsLeaveTheUnusual(_ yaml: String) throws {
+        #expect(SafetyFile.readEvents(yaml) == nil)
     }
 
     /// A file whose patterns and exceptions are said more than once: each text is parsed once and compiled once.

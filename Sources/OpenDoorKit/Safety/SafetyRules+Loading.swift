@@ -38,6 +38,18 @@ extension SafetyRules {
     ///   - centerKeys: The facts center.yaml defines, when known: a reply naming another is an error.
     /// - Throws: `KnowledgeError` with every problem found, each with file and line.
     public static func parse(yaml: String, file: String, centerKeys: Set<String>? = nil) throws -> SafetyRules {
+        // Read from libyaml's events without composing a tree, the lines of the patterns kept on the way; any
+        // problem, and the file is read again from the tree, so that every diagnostic is the one it always was.
+        if let events = SafetyFile.readEvents(yaml),
+            let rules = try? check(events.file, yaml: yaml, file: file, centerKeys: centerKeys, lines: events.lines)
+        {
+            return rules
+        }
+        return try parseComposing(yaml: yaml, file: file, centerKeys: centerKeys)
+    }
+
+    /// `parse` from Yams' node tree, as it was before the events were read (tests compare the two).
+    static func parseComposing(yaml: String, file: String, centerKeys: Set<String>? = nil) throws -> SafetyRules {
         // The tree composed in pieces on two cores is the same tree, marks included; any problem, and the file is
         // read again from the tree composed whole, so that every diagnostic is the one it always was.
         if let root = SafetyFile.composeInPieces(yaml),
@@ -76,7 +88,18 @@ extension SafetyRules {
         } catch {
             throw KnowledgeError(diagnostics: [locator.diagnostic(for: error, file: file)])
         }
-        var checker = SafetyRulesChecker(file: file, locator: locator, centerKeys: centerKeys)
+        return try check(decoded, yaml: yaml, file: file, centerKeys: centerKeys, locator: locator)
+    }
+
+    /// Checks a decoded file and parses its patterns; `lines` are the patterns' lines when they were read without a
+    /// tree (a problem's line is then not known, and the caller reads the file again from its tree).
+    private static func check(
+        _ decoded: SafetyFile, yaml: String, file: String, centerKeys: Set<String>?,
+        locator: SafetyFileLocator? = nil, lines: [[SafetyFilePath]: [Int?]]? = nil
+    ) throws -> SafetyRules {
+        var checker = SafetyRulesChecker(
+            file: file, locator: locator ?? SafetyFileLocator(yaml: yaml, root: nil), centerKeys: centerKeys)
+        checker.lines = lines
         let rules = checker.check(decoded)
         if let rules, !checker.diagnostics.contains(where: { $0.severity == .error }) {
             return rules
@@ -92,6 +115,8 @@ private struct SafetyRulesChecker {
     /// The facts center.yaml defines, when known.
     let centerKeys: Set<String>?
     var diagnostics: [KnowledgeDiagnostic] = []
+    /// The patterns' lines by their section's path, when the file was read without a tree.
+    var lines: [[SafetyFilePath]: [Int?]]?
     /// Patterns and their positions parsed so far (the vocabulary is fixed once the lists are read). One cache for
     /// the whole file, on one core: more than half of the patterns are `unless:` exceptions said many times over,
     /// each parsed once, and each position's choices handed out as one array that the index compiles once.
@@ -247,7 +272,7 @@ private struct SafetyRulesChecker {
     private mutating func checkPatterns(
         _ entries: [SafetyFile.PatternEntry], at path: [SafetyFilePath], vocabulary: SafetyPattern.Vocabulary
     ) -> [SafetyRules.Pattern] {
-        let lines = locator.itemLines(at: path, count: entries.count)
+        let lines = self.lines?[path] ?? locator.itemLines(at: path, count: entries.count)
         return entries.enumerated().compactMap { index, entry in
             checkPattern(entry, at: path + [.index(index)], line: lines[index], vocabulary: vocabulary)
         }
