@@ -6,6 +6,20 @@ import Yams
 
 @Suite("Loading the safety rules")
 struct SafetyLoadingTests {
+    /// The categories the test files below write the same way, at their end.
+    static let otherCategories = """
+          - id: self_harm
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [cut myself]
+          - id: withdrawal
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [seizure]
+          - id: danger
+            reply: "Call or text 988. Call 911 in an emergency."
+            patterns: [he hit me]
+
+        """
+
     /// A file with a bad pattern in many sections.
     static let yaml = """
         check_in: "Are you having thoughts of ending your life? Call or text 988."
@@ -36,16 +50,7 @@ struct SafetyLoadingTests {
             patterns:
               - took 5+ @drugs
               - "@missing pills"
-          - id: self_harm
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [cut myself]
-          - id: withdrawal
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [seizure]
-          - id: danger
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [he hit me]
-
+        \(otherCategories)
         """
 
     @Test("Every bad pattern is reported at its line, in the order a sequential check meets them")
@@ -125,16 +130,7 @@ struct SafetyLoadingTests {
             patterns:
               - match: took 5+ pills
                 unless: [lol, vitamins]
-          - id: self_harm
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [cut myself]
-          - id: withdrawal
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [seizure]
-          - id: danger
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [he hit me]
-
+        \(otherCategories)
         """
 
     @Test("A bad pattern or exception said twice is reported at each place it is said, not only the first")

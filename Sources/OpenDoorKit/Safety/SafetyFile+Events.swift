@@ -270,7 +270,7 @@ private struct EventReader {
 }
 
 extension SafetyFile {
-    fileprivate init(
+    init(
         spellings: [[String]], lists: [String: [String]], exclusions: [PatternEntry], denials: [PatternEntry],
         neverCorrect: [String], history: [PatternEntry], current: [PatternEntry], present: [PatternEntry],
         story: [PatternEntry], selfReference: [PatternEntry], clauses: [PatternEntry], checkIn: String?,
