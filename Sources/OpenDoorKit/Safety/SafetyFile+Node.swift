@@ -60,19 +60,10 @@ extension SafetyFile {
             }
         }
         guard let categories else { return nil }
-        self.spellings = spellings
-        self.lists = lists
-        self.exclusions = exclusions
-        self.denials = denials
-        self.neverCorrect = neverCorrect
-        self.history = history
-        self.current = current
-        self.present = present
-        self.story = story
-        self.selfReference = selfReference
-        self.clauses = clauses
-        self.checkIn = checkIn
-        self.categories = categories
+        self.init(
+            spellings: spellings, lists: lists, exclusions: exclusions, denials: denials, neverCorrect: neverCorrect,
+            history: history, current: current, present: present, story: story, selfReference: selfReference,
+            clauses: clauses, checkIn: checkIn, categories: categories)
     }
 
     /// A scalar's text; nil for anything else, and for a null the decoder would read as absent.

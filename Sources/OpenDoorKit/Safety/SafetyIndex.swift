@@ -231,6 +231,8 @@ struct SafetyIndex: Sendable {
         return vowels & (1 << UInt32(typed)) != 0 && vowels & (1 << UInt32(symbol)) != 0 ? 1 : 0
     }
     private static let symbols = 36
+    /// A new node's row of ``next``: copied whole, faster than appending `repeatElement(-1, count: symbols)`.
+    private static let noChildren = [Int32](repeating: -1, count: symbols)
 
     // The trie, one entry per node; node 0 is the root.
     /// While building: each node's child per symbol, `symbols` entries a node (-1: none). Emptied once
@@ -370,7 +372,7 @@ struct SafetyIndex: Sendable {
         }
 
         // Patterns in the order `evaluate` needs them: exclusions, denials, then crises by priority.
-        var conditions: [(owner: Int, pattern: SafetyPattern)] = []
+        var conditions: [(owner: Int, source: String, pattern: SafetyPattern)] = []
         var unless: [[Int32]] = []
         func appendPattern(_ pattern: SafetyPattern, kind: Kind, assessment: CrisisAssessment? = nil) {
             let firstSlot = Int32(slots.count)
@@ -390,7 +392,9 @@ struct SafetyIndex: Sendable {
         }
         func add(_ pattern: SafetyRules.Pattern, kind: Kind, assessment: CrisisAssessment? = nil) {
             appendPattern(pattern.parsed, kind: kind, assessment: assessment)
-            for condition in pattern.parsedUnless { conditions.append((patterns.count - 1, condition)) }
+            for (source, condition) in zip(pattern.unless, pattern.parsedUnless) {
+                conditions.append((patterns.count - 1, source, condition))
+            }
         }
         for pattern in rules.exclusions { add(pattern, kind: .exclusion) }
         for pattern in rules.denials { add(pattern, kind: .denial) }
@@ -414,9 +418,19 @@ struct SafetyIndex: Sendable {
         for pattern in rules.selfReference { add(pattern, kind: .selfReference) }
         clausePatterns = patterns.count..<patterns.count + rules.clauses.count
         for pattern in rules.clauses { add(pattern, kind: .clause) }
-        for (owner, condition) in conditions {
+        // The same exception ("work", "lol") is under hundreds of patterns: it is compiled once, and every owner
+        // points to it (found by its text's bytes, which are what the parser read).
+        var compiledConditions: [UTF8Key: Int32] = [:]
+        compiledConditions.reserveCapacity(conditions.count)
+        for (owner, source, condition) in conditions {
+            let key = UTF8Key(source)
+            if let known = compiledConditions[key] {
+                unless[owner].append(known)
+                continue
+            }
             appendPattern(condition, kind: .condition)
             unless[owner].append(Int32(patterns.count - 1))
+            compiledConditions[key] = Int32(patterns.count - 1)
         }
         for (index, conditions) in unless.enumerated() {
             patterns[index].firstUnless = Int32(unlessList.count)
@@ -556,7 +570,7 @@ struct SafetyIndex: Sendable {
             if next[slot] < 0 {
                 let child = Int32(wordAt.count)
                 next[slot] = child
-                next += repeatElement(-1, count: Self.symbols)
+                next.append(contentsOf: Self.noChildren)
                 wordAt.append(-1)
                 prefixAt.append(-1)
                 numberAt.append(-1)

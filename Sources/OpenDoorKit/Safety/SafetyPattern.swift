@@ -66,12 +66,23 @@ struct SafetyPattern: Sendable, Hashable {
     /// same choices come back in many patterns, and parsing each once keeps loading fast.
     struct Cache {
         /// Positions by their text.
-        var positions: [Substring: [[Term]]] = [:]
+        var positions: [UTF8Key: [[Term]]] = [:]
         /// The choices of a position (`kill`, `my_self`, `@drugs`) by their text: they come back in positions
         /// that differ.
-        var choices: [Substring: [[Term]]] = [:]
+        var choices: [UTF8Key: [[Term]]] = [:]
+        /// Whole patterns already parsed, by their text: the same `unless:` exceptions ("work", "lol", "group")
+        /// come back hundreds of times, more than half of every pattern the file holds. Only patterns that parsed
+        /// are kept; one with a problem is parsed again, and says the same.
+        var patterns: [UTF8Key: SafetyPattern] = [:]
         /// How many positions were parsed.
         var count: Int { positions.count }
+
+        /// Makes room for about `count` distinct patterns, positions and choices.
+        mutating func reserve(_ count: Int) {
+            patterns.reserveCapacity(count)
+            positions.reserveCapacity(count)
+            choices.reserveCapacity(count)
+        }
     }
 
     /// Parses a pattern.
@@ -82,6 +93,16 @@ struct SafetyPattern: Sendable, Hashable {
 
     /// Parses a pattern, reusing and filling `cache` (one per vocabulary).
     init(parsing source: String, vocabulary: Vocabulary, cache: inout Cache) throws(Problem) {
+        let key = UTF8Key(source)
+        if let known = cache.patterns[key] {
+            self = known
+            return
+        }
+        try self.init(parsingAnew: source, vocabulary: vocabulary, cache: &cache)
+        cache.patterns[key] = self
+    }
+
+    private init(parsingAnew source: String, vocabulary: Vocabulary, cache: inout Cache) throws(Problem) {
         // Split on bytes, not Characters: splitting a String by Character runs grapheme breaking on every letter,
         // which was most of the cost of loading the rules.
         let parts = source.utf8.split(whereSeparator: { $0 == 32 || $0 == 9 || $0 == 10 }).map { Substring($0) }
@@ -115,7 +136,7 @@ struct SafetyPattern: Sendable, Hashable {
                 text = text.dropLast()
             }
             var alternatives: [[Term]] = []
-            if let known = cache.positions[text] {
+            if let known = cache.positions[UTF8Key(text)] {
                 alternatives = known
             } else {
                 for bytes in text.utf8.split(separator: 124, omittingEmptySubsequences: false) {  // |
@@ -123,15 +144,15 @@ struct SafetyPattern: Sendable, Hashable {
                     guard !alternative.isEmpty else {
                         throw Problem(message: "“\(part)” has an empty choice; write words on both sides of each |")
                     }
-                    if let known = cache.choices[alternative] {
+                    if let known = cache.choices[UTF8Key(alternative)] {
                         alternatives += known
                     } else {
                         let parsed = try Self.alternatives(String(alternative), vocabulary: vocabulary)
-                        cache.choices[alternative] = parsed
+                        cache.choices[UTF8Key(alternative)] = parsed
                         alternatives += parsed
                     }
                 }
-                cache.positions[text] = alternatives
+                cache.positions[UTF8Key(text)] = alternatives
             }
             slots.append(Slot(alternatives: alternatives, isOptional: isOptional, gapBefore: pendingGap ?? 0))
             pendingGap = nil
@@ -236,5 +257,24 @@ struct SafetyPattern: Sendable, Hashable {
             return [.prefix(words[0])]
         }
         return words.flatMap { vocabulary.spellings[$0] ?? [$0] }.map { .word($0, typos: typos) }
+    }
+}
+
+/// Text that is equal to another only when their UTF-8 bytes are, hashed from those bytes: what the pattern parser
+/// reads. (A `String` key compares by Unicode equivalence, which may join texts of different bytes, and hashes
+/// through normalization, a tenth of loading the rules when every position and choice was looked up that way.)
+struct UTF8Key: Hashable {
+    let text: Substring
+
+    init(_ text: Substring) { self.text = text }
+    init(_ text: String) { self.text = Substring(text) }
+
+    static func == (left: UTF8Key, right: UTF8Key) -> Bool {
+        left.text.utf8.count == right.text.utf8.count && left.text.utf8.elementsEqual(right.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil { Array(text.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 }

@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 import Yams
 
 extension SafetyRules {
@@ -40,6 +38,18 @@ extension SafetyRules {
     ///   - centerKeys: The facts center.yaml defines, when known: a reply naming another is an error.
     /// - Throws: `KnowledgeError` with every problem found, each with file and line.
     public static func parse(yaml: String, file: String, centerKeys: Set<String>? = nil) throws -> SafetyRules {
+        // Read from libyaml's events without composing a tree, the lines of the patterns kept on the way; any
+        // problem, and the file is read again from the tree, so that every diagnostic is the one it always was.
+        if let events = SafetyFile.readEvents(yaml),
+            let rules = try? check(events.file, yaml: yaml, file: file, centerKeys: centerKeys, lines: events.lines)
+        {
+            return rules
+        }
+        return try parseComposing(yaml: yaml, file: file, centerKeys: centerKeys)
+    }
+
+    /// `parse` from Yams' node tree, as it was before the events were read (tests compare the two).
+    static func parseComposing(yaml: String, file: String, centerKeys: Set<String>? = nil) throws -> SafetyRules {
         // The tree composed in pieces on two cores is the same tree, marks included; any problem, and the file is
         // read again from the tree composed whole, so that every diagnostic is the one it always was.
         if let root = SafetyFile.composeInPieces(yaml),
@@ -78,7 +88,18 @@ extension SafetyRules {
         } catch {
             throw KnowledgeError(diagnostics: [locator.diagnostic(for: error, file: file)])
         }
-        var checker = SafetyRulesChecker(file: file, locator: locator, centerKeys: centerKeys)
+        return try check(decoded, yaml: yaml, file: file, centerKeys: centerKeys, locator: locator)
+    }
+
+    /// Checks a decoded file and parses its patterns; `lines` are the patterns' lines when they were read without a
+    /// tree (a problem's line is then not known, and the caller reads the file again from its tree).
+    private static func check(
+        _ decoded: SafetyFile, yaml: String, file: String, centerKeys: Set<String>?,
+        locator: SafetyFileLocator? = nil, lines: [[SafetyFilePath]: [Int?]]? = nil
+    ) throws -> SafetyRules {
+        var checker = SafetyRulesChecker(
+            file: file, locator: locator ?? SafetyFileLocator(yaml: yaml, root: nil), centerKeys: centerKeys)
+        checker.lines = lines
         let rules = checker.check(decoded)
         if let rules, !checker.diagnostics.contains(where: { $0.severity == .error }) {
             return rules
@@ -94,17 +115,12 @@ private struct SafetyRulesChecker {
     /// The facts center.yaml defines, when known.
     let centerKeys: Set<String>?
     var diagnostics: [KnowledgeDiagnostic] = []
-    /// Pattern positions parsed so far (the vocabulary is fixed once the lists are read).
+    /// The patterns' lines by their section's path, when the file was read without a tree.
+    var lines: [[SafetyFilePath]: [Int?]]?
+    /// Patterns and their positions parsed so far (the vocabulary is fixed once the lists are read). One cache for
+    /// the whole file, on one core: more than half of the patterns are `unless:` exceptions said many times over,
+    /// each parsed once, and each position's choices handed out as one array that the index compiles once.
     private var parsedPositions = SafetyPattern.Cache()
-    /// The file's pattern sections, parsed ahead on every core, by their path: `checkPatterns` takes each
-    /// where it would have parsed it, so the diagnostics come in the order of a sequential check.
-    private var parsedSections: [[SafetyFilePath]: ParsedSection] = [:]
-
-    /// One section's patterns, parsed, with the problems found in them.
-    private struct ParsedSection: Sendable {
-        var patterns: [SafetyRules.Pattern]
-        var diagnostics: [KnowledgeDiagnostic]
-    }
 
     init(file: String, locator: SafetyFileLocator, centerKeys: Set<String>?) {
         self.file = file
@@ -113,12 +129,17 @@ private struct SafetyRulesChecker {
     }
 
     mutating func check(_ decoded: SafetyFile) -> SafetyRules? {
+        // About half of the patterns are said again elsewhere, and most positions and choices too: room for the
+        // distinct ones up front spares growing the tables while parsing.
+        let sections = [decoded.exclusions, decoded.denials, decoded.history, decoded.current, decoded.present,
+            decoded.story, decoded.selfReference, decoded.clauses] + decoded.categories.flatMap { [$0.patterns, $0.check] }
+        let said = sections.reduce(0) { $0 + $1.reduce(0) { $0 + 1 + $1.unless.count } }
+        parsedPositions.reserve(said / 2)
         var vocabulary = SafetyPattern.Vocabulary()
         vocabulary.spellings = checkSpellings(decoded.spellings)
         for name in decoded.lists.keys.sorted() {
             vocabulary.lists[name] = checkList(name, decoded.lists[name] ?? [], vocabulary: vocabulary)
         }
-        parsedSections = parseSections(Self.sections(of: decoded), vocabulary: vocabulary)
         let exclusions = checkPatterns(decoded.exclusions, at: [.key("exclusions")], vocabulary: vocabulary)
         let denials = checkPatterns(decoded.denials, at: [.key("denials")], vocabulary: vocabulary)
         var categories: [SafetyRules.Category] = []
@@ -251,105 +272,10 @@ private struct SafetyRulesChecker {
     private mutating func checkPatterns(
         _ entries: [SafetyFile.PatternEntry], at path: [SafetyFilePath], vocabulary: SafetyPattern.Vocabulary
     ) -> [SafetyRules.Pattern] {
-        if let section = parsedSections.removeValue(forKey: path) {
-            diagnostics += section.diagnostics
-            return section.patterns
-        }
-        return parsePatterns(
-            entries, at: path, lines: locator.itemLines(at: path, count: entries.count), vocabulary: vocabulary)
-    }
-
-    private mutating func parsePatterns(
-        _ entries: [SafetyFile.PatternEntry], at path: [SafetyFilePath], lines: [Int?],
-        vocabulary: SafetyPattern.Vocabulary
-    ) -> [SafetyRules.Pattern] {
-        entries.enumerated().compactMap { index, entry in
+        let lines = self.lines?[path] ?? locator.itemLines(at: path, count: entries.count)
+        return entries.enumerated().compactMap { index, entry in
             checkPattern(entry, at: path + [.index(index)], line: lines[index], vocabulary: vocabulary)
         }
-    }
-
-    /// Every section of patterns, with its path, in the order `check` reads them.
-    private static func sections(of decoded: SafetyFile) -> [(entries: [SafetyFile.PatternEntry], path: [SafetyFilePath])] {
-        var sections: [(entries: [SafetyFile.PatternEntry], path: [SafetyFilePath])] = [
-            (decoded.exclusions, [.key("exclusions")]), (decoded.denials, [.key("denials")]),
-        ]
-        for (index, entry) in decoded.categories.enumerated() {
-            let path: [SafetyFilePath] = [.key("categories"), .index(index)]
-            sections.append((entry.patterns, path + [.key("patterns")]))
-            sections.append((entry.check, path + [.key("check")]))
-        }
-        sections += [
-            (decoded.history, [.key("history")]), (decoded.current, [.key("current")]),
-            (decoded.present, [.key("present")]), (decoded.story, [.key("story")]),
-            (decoded.selfReference, [.key("self")]), (decoded.clauses, [.key("clauses")]),
-        ]
-        return sections
-    }
-
-    /// Sections parsed by one worker, and the positions it parsed.
-    private struct ParsedGroup: Sendable {
-        var sections: [Int: ParsedSection]
-        var cache: SafetyPattern.Cache
-    }
-
-    /// Parses the sections at `indices` with a fresh checker of its own.
-    private func parseGroup(
-        _ indices: [Int], of sections: [(entries: [SafetyFile.PatternEntry], path: [SafetyFilePath])],
-        lines: [[Int?]], vocabulary: SafetyPattern.Vocabulary
-    ) -> ParsedGroup {
-        var worker = SafetyRulesChecker(file: file, locator: locator, centerKeys: centerKeys)
-        var parsed: [Int: ParsedSection] = [:]
-        for index in indices {
-            worker.diagnostics = []
-            let patterns = worker.parsePatterns(
-                sections[index].entries, at: sections[index].path, lines: lines[index], vocabulary: vocabulary)
-            parsed[index] = ParsedSection(patterns: patterns, diagnostics: worker.diagnostics)
-        }
-        return ParsedGroup(sections: parsed, cache: worker.parsedPositions)
-    }
-
-    /// Parses the sections on two cores, each with its own cache of parsed positions: the thousands of patterns
-    /// were half of the rules' load time. The positions the two parsed alike are then made the same arrays, as
-    /// one cache would have handed them out, so that the index compiles each once (see `SafetyIndex`).
-    private func parseSections(
-        _ sections: [(entries: [SafetyFile.PatternEntry], path: [SafetyFilePath])],
-        vocabulary: SafetyPattern.Vocabulary
-    ) -> [[SafetyFilePath]: ParsedSection] {
-        // The lines are looked up here, on one thread: the workers don't walk Yams' tree.
-        let lines = sections.map { locator.itemLines(at: $0.path, count: $0.entries.count) }
-        // Each section whole in one of two groups of about the same number of patterns, largest first.
-        var group = [Int](repeating: 0, count: sections.count)
-        var sizes = [0, 0]
-        for index in sections.indices.sorted(by: { sections[$0].entries.count > sections[$1].entries.count }) {
-            let lighter = sizes[0] <= sizes[1] ? 0 : 1
-            group[index] = lighter
-            sizes[lighter] += sections[index].entries.count
-        }
-        let results = Mutex<[Int: ParsedGroup]>([:])
-        let checker = SafetyRulesChecker(file: file, locator: locator, centerKeys: centerKeys)
-        let groups = group
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            let parsed = checker.parseGroup(
-                sections.indices.filter { groups[$0] == part }, of: sections, lines: lines, vocabulary: vocabulary)
-            results.withLock { $0[part] = parsed }
-        }
-        let parts = results.withLock { $0 }
-        guard let first = parts[0], let second = parts[1] else { return [:] }
-        // The second group's positions that the first parsed too, by where their arrays keep their elements.
-        var shared: [UnsafeRawPointer: [[SafetyPattern.Term]]] = [:]
-        for (text, choices) in second.cache.positions {
-            guard let own = first.cache.positions[text],
-                let address = choices.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) })
-            else { continue }
-            shared[address] = own
-        }
-        var result: [[SafetyFilePath]: ParsedSection] = [:]
-        for (index, section) in first.sections { result[sections[index].path] = section }
-        for (index, var section) in second.sections {
-            section.patterns = section.patterns.map { $0.sharing(shared) }
-            result[sections[index].path] = section
-        }
-        return result
     }
 
     private mutating func checkPattern(
@@ -394,26 +320,5 @@ private struct SafetyRulesChecker {
 
     private mutating func error(line: Int?, _ message: String) {
         diagnostics.append(KnowledgeDiagnostic(.error, file: file, line: line, message))
-    }
-}
-
-extension SafetyRules.Pattern {
-    /// The pattern with every position whose choices' array is in `shared` (by where it keeps its elements)
-    /// reading that array instead.
-    fileprivate func sharing(_ shared: [UnsafeRawPointer: [[SafetyPattern.Term]]]) -> SafetyRules.Pattern {
-        SafetyRules.Pattern(
-            source: source, unless: unless, line: line, parsed: parsed.sharing(shared),
-            parsedUnless: parsedUnless.map { $0.sharing(shared) })
-    }
-}
-
-extension SafetyPattern {
-    fileprivate func sharing(_ shared: [UnsafeRawPointer: [[Term]]]) -> SafetyPattern {
-        var copy = self
-        for index in slots.indices {
-            let address = slots[index].alternatives.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
-            if let address, let own = shared[address] { copy.slots[index].alternatives = own }
-        }
-        return copy
     }
 }
