@@ -387,8 +387,8 @@ extension Conversation {
         if let sentRequest {
             return dialogue[.crisisCloseSent].replacingOccurrences(of: "{request.reference}", with: sentRequest)
         }
-        return offersCall && callbacksAvailable && !state.isCollectingCallback
-            ? dialogue[.crisisCloseOffer] : dialogue[.crisisClose]
+        guard offersCall, callbacksAvailable, !state.isCollectingCallback else { return dialogue[.crisisClose] }
+        return phone.map { filled(.crisisCloseOfferNumber, phone: $0) } ?? dialogue[.crisisCloseOffer]
     }
 
     /// A request for a call soon after a crisis reply: the consent question, after the word that a call is not
@@ -554,6 +554,13 @@ extension Conversation {
     mutating func keepFormAnswers(in message: String) -> Bool {
         let step = state
         var kept = false
+        if state == .open || state == .ended, phone == nil, offersCall, callbacksAvailable,
+            let number = spokenOrTypedNumber(in: message)
+        {
+            // "my number is 706 555 0145 pls call, my son overdosed": the number is kept for a call once the crisis is
+            // handled (the crisis reply says so); nothing is asked now.
+            phone = number
+        }
         if state == .callbackName || state == .callbackPhone, phone == nil, let number = PhoneNumber.find(in: message) {
             // A number is kept wherever it stands (its dots and dashes would split it into clauses).
             phone = number
