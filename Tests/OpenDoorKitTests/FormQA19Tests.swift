@@ -130,6 +130,7 @@ struct FormQA19Tests {
         arguments: [
             ("wait can you change it to evening", "evening"), ("actually mornings are better", "mornings"),
             ("can they call after 6 instead", "after 6"), ("id rather have tomorrow morning", "tomorrow morning"),
+            ("evenings", "evenings"), ("tomorrow after 5", "tomorrow after 5"),
         ])
     func changeTimeAfterSent(_ message: String, _ time: String) throws {
         let replies = Self.replies(Self.sentForm + [message])
@@ -154,7 +155,7 @@ struct FormQA19Tests {
 
     @Test(
         "After sending, a question about the program or a thank-you is no change",
-        arguments: ["are there evening groups", "thank you", "ok", "what happens on the first day back"])
+        arguments: ["are there evening groups", "thank you", "ok", "what happens on the first day back", "good morning"])
     func noChangeAfterSent(_ message: String) throws {
         let reply = try #require(Self.replies(Self.sentForm + [message]).last)
         #expect(!reply.text.contains("can’t change it here"), "“\(message)”")

@@ -38,7 +38,7 @@ extension Conversation {
         guard let reference = sentRequest, !looksLikeQuestionAboutProgram(text) else { return nil }
         let words = Set(TextNormalizer.words(text))
         let change = answers.contains(text, .change)
-        guard change || !words.isDisjoint(with: Self.preferenceWords) else { return nil }
+        guard change || !words.isDisjoint(with: Self.preferenceWords) || isOnlyTime(text) else { return nil }
         if TimeAnswer.timePart(of: text, words: answers) != nil, let time = readTime(text) {
             return Reply(
                 text: filled(.sentChangeTime, time: time, reference: reference), intent: .callback,
@@ -51,6 +51,15 @@ extension Conversation {
         guard change, aboutRequest else { return nil }
         return Reply(
             text: filled(.sentChange, reference: reference), intent: .callback, source: dialogue.heading, state: state)
+    }
+
+    /// Whether a message is a time and nothing else ("evenings", "tomorrow morning"), not a greeting ("morning"): after
+    /// a request was sent, a new time.
+    private func isOnlyTime(_ text: String) -> Bool {
+        guard text.contains(where: \.isLetter), !answers.isOnly(text, .hello), let time = readTime(text) else { return false }
+        let whole = TextNormalizer.normalize(text)
+        return time.said.map(TextNormalizer.normalize) == whole || whole == time.time.displayName
+            || whole == time.time.rawValue
     }
 
     /// Words that say a different time suits better, beside `dialogue.yaml`'s `change` ("actually mornings are
