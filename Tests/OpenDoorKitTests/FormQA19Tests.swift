@@ -193,6 +193,10 @@ struct FormQA19Tests {
     func crisisCloseWithoutNumber() throws {
         let plain = try #require(Self.replies(["i dont want to live anymore"]).first)
         #expect(plain.text.contains(Self.dialogue[.crisisCloseOffer]))
+        let hers = Self.replies(["her number is 706 555 0145, she overdosed and isnt waking up", "can someone call me"])
+        #expect(hers.first?.crisis == true)
+        #expect(!(hers.first?.text.contains("(706) 555-0145") ?? true))
+        #expect(!(hers.last?.text.contains("(706) 555-0145") ?? true))
         let off = try #require(Self.replies(["my number is 706 555 0145, i want to die"], available: false).first)
         #expect(off.crisis)
         #expect(!off.text.contains("(706) 555-0145"))
