@@ -171,6 +171,24 @@ struct FormQA19Tests {
         #expect(reply.text.contains("Got it: tmrw."), "\(reply.text)")
     }
 
+    @Test(
+        "A “now” that says how the visitor is, not when to call, is not kept as the time; the call's own time is",
+        arguments: [
+            ("ok theyre here now. can someone call me tomorrow", "Got it: tomorrow."),
+            ("im safe now, can someone call me tmrw", "Got it: tmrw."),
+            ("its really bad right now. can someone call me", nil),
+            ("can someone call me right now", "Got it: right now."),
+        ])
+    func nowIsNotATime(_ message: String, _ note: String?) throws {
+        let reply = try #require(Self.replies([message]).last)
+        #expect(reply.state == .callbackConsent, "“\(message)”")
+        if let note {
+            #expect(reply.text.contains(note), "“\(message)”: \(reply.text)")
+        } else {
+            #expect(!reply.text.contains("Got it"), "“\(message)”: \(reply.text)")
+        }
+    }
+
     @Test("A number given on a crisis line is kept: the crisis reply says so, and a later request uses it")
     func numberKeptThroughCrisis() throws {
         let replies = Self.replies([

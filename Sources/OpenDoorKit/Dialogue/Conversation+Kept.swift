@@ -29,6 +29,19 @@ extension Conversation {
         return text
     }
 
+    /// Whether a clause that reads as a time says how the visitor is, not when to call: "im safe now", "ok theyre here
+    /// now", "its bad right now" (a "now" in a statement that doesn't speak of a call). "call me now", "asap" and
+    /// "right now" alone are times.
+    func saysNoTimeToCall(_ clause: String) -> Bool {
+        if answers.contains(clause, .reassure) { return true }
+        let words = TextNormalizer.words(clause)
+        guard words.count > 3, answers.contains(clause, .soon), !answers.contains(clause, .callAsk),
+            Set(words).isDisjoint(with: ["call", "calls", "ring", "phone", "reach", "contact", "asap"]),
+            let part = TimeAnswer.timePart(of: clause, words: answers)
+        else { return false }
+        return answers.consists(part, of: [.soon])
+    }
+
     // MARK: - After the request was sent
 
     /// After a request was sent, a change asked for ("can you change it to evening", "actually mornings are better",

@@ -1059,16 +1059,20 @@ public struct Conversation: Sendable {
             found.rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: found.rest))
         }
         var loose: String?
+        var timeAsked = false
         for clause in Self.detailClauses(of: text) where PhoneNumber.find(in: clause) == nil {
             // "is there an evening group", "i work nights": not a time to call; "how soon will they call" asks.
-            // "im safe now": how the visitor is, not when to call.
             if answers.contains(clause, .programWords) || Self.busy(clause) || Self.asksWhen(clause)
-                || answers.contains(clause, .reassure)
+                || saysNoTimeToCall(clause)
             {
                 continue
             }
-            if found.time == nil, TimeAnswer.timePart(of: clause, words: answers) != nil, let time = readTime(clause) {
+            // The time of the clause asking for the call wins: "theyre here now. can someone call me tomorrow".
+            if found.time == nil || (!timeAsked && answers.contains(clause, .callAsk)),
+                TimeAnswer.timePart(of: clause, words: answers) != nil, let time = readTime(clause)
+            {
                 found.time = time
+                timeAsked = answers.contains(clause, .callAsk)
                 continue
             }
             // "yes im Mike": the yes before the name is set aside.
