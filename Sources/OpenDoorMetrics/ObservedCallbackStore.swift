@@ -33,9 +33,13 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, CrisisCoun
     }
 
     public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
+        try await save(draft, channel: channel, key: UUID())
+    }
+
+    public func save(_ draft: CallbackDraft, channel: CallbackChannel, key: UUID) async throws -> CallbackRequest {
         let request: CallbackRequest
         do {
-            request = try await base.save(draft, channel: channel)
+            request = try await base.save(draft, channel: channel, key: key)
         } catch {
             saveFailures.increment()
             throw error
@@ -50,6 +54,10 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, CrisisCoun
 
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
         try await base.list(status: status)
+    }
+
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        try await base.list(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
     public func find(reference: String) async throws -> CallbackRequest? {

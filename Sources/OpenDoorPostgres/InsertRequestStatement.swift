@@ -7,17 +7,26 @@ import PostgresNIO
 /// The save's statement: `INSERT … ON CONFLICT (save_key) DO NOTHING RETURNING` the row, run between BEGIN and
 /// COMMIT, as its row alone does not prove the commit (see `PostgresCallbackStore.insert`).
 ///
-/// No row back means the save key is already there: an earlier try of the same save committed on a connection
-/// that was then lost.
+/// A save key stored already (an earlier try of the same save that committed on a connection then lost, or the
+/// visitor's earlier request that could not be confirmed) gets this draft's details while its status is `new`; no
+/// row back means it is there and someone has handled it already.
 struct InsertRequestStatement: Sendable {
     static let sql = """
         INSERT INTO callback_request
             (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status,
              save_key, best_time_said, voicemail)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-        ON CONFLICT (save_key) DO NOTHING
+        ON CONFLICT (save_key) DO UPDATE SET
+            name = EXCLUDED.name, phone_e164 = EXCLUDED.phone_e164, phone_extension = EXCLUDED.phone_extension,
+            best_time = EXCLUDED.best_time, voicemail_ok = EXCLUDED.voicemail_ok, best_time_said = EXCLUDED.best_time_said,
+            voicemail = EXCLUDED.voicemail
+            WHERE callback_request.status = 'new'
         RETURNING \(PostgresCallbackStore.columns)
         """
+
+    /// The `application_name` a save's transaction carries while it runs, so that after its deadline the store can
+    /// find it in `pg_stat_activity` and end it before looking whether it landed.
+    static func tag(_ saveKey: UUID) -> String { "opendoor-save-\(saveKey.uuidString.lowercased())" }
 
     var request: CallbackRequest
     var milliseconds: Int64
@@ -27,6 +36,14 @@ struct InsertRequestStatement: Sendable {
     /// types from its column).
     var query: PostgresQuery {
         var bindings = PostgresBindings(capacity: 12)
+        Self.bind(request, milliseconds: milliseconds, saveKey: saveKey, to: &bindings)
+        return PostgresQuery(unsafeSQL: Self.sql, binds: bindings)
+    }
+
+    /// Appends a request's columns in the order reference, created_ms, name, phone_e164, phone_extension,
+    /// best_time, voicemail_ok, channel, status, [save_key,] best_time_said, voicemail (the save's INSERT; a copy's,
+    /// which has no save key).
+    static func bind(_ request: CallbackRequest, milliseconds: Int64, saveKey: UUID?, to bindings: inout PostgresBindings) {
         bindings.append(request.reference)
         bindings.append(milliseconds)
         bindings.append(request.name)
@@ -36,10 +53,9 @@ struct InsertRequestStatement: Sendable {
         bindings.append(request.voicemailOK)
         bindings.append(request.channel.rawValue)
         bindings.append(request.status.rawValue)
-        bindings.append(saveKey)
+        if let saveKey { bindings.append(saveKey) }
         bindings.append(request.bestTimeSaid)
         bindings.append(request.voicemail.rawValue)
-        return PostgresQuery(unsafeSQL: Self.sql, binds: bindings)
     }
 
     /// Runs BEGIN, the INSERT and COMMIT on `connection` and returns the inserted row (nil: the save key was
@@ -53,19 +69,28 @@ struct InsertRequestStatement: Sendable {
     /// Throws what failed first: BEGIN's error (the INSERT then ran outside a transaction and proves nothing, so
     /// the retry's save key decides), the INSERT's (a reference another request holds; the COMMIT then rolls
     /// back), or the COMMIT's (the retry's save key finds a row that did commit).
-    func runCommitted(on connection: PostgresConnection, logger: Logger) async throws -> CallbackRequest? {
+    ///
+    /// `attempts` counts the statements handed to a connection and refuses new ones once the save has been given up.
+    func runCommitted(
+        on connection: PostgresConnection, logger: Logger, attempts: SaveAttempts
+    ) async throws -> CallbackRequest? {
         let query = query
+        let tag = PostgresQuery(unsafeSQL: "SET LOCAL application_name = '\(Self.tag(saveKey))'")
         let eventLoop = connection.eventLoop
         return try await eventLoop.flatSubmit {
+            guard let attempt = attempts.begin(on: connection) else { return eventLoop.makeFailedFuture(AttemptTimedOut()) }
             let statements = [
                 connection.query("BEGIN", logger: logger),
+                connection.query(tag, logger: logger),
                 connection.query(query, logger: logger),
                 connection.query("COMMIT", logger: logger),
             ]
             return EventLoopFuture.whenAllComplete(statements, on: eventLoop).flatMapThrowing { results in
+                attempts.end(attempt)
                 let begun = try results[0].get()
-                let inserted = try results[1].get()
-                let committed = try results[2].get()
+                _ = try results[1].get()
+                let inserted = try results[2].get()
+                let committed = try results[3].get()
                 guard begun.metadata.command == "BEGIN", committed.metadata.command == "COMMIT" else {
                     throw CallbackStoreError.saveFailed(
                         reason: "PostgreSQL did not commit the request (\(committed.metadata.command))")

@@ -78,82 +78,57 @@ extension PostgresCallbackStore {
     /// `changes`, the source's audit of status changes, are added unless the same change (reference, staff,
     /// statuses, time) is there already, so they too are copied once however often the copy runs.
     ///
-    /// All of it is one transaction: if it fails, nothing was copied, and it can simply be run again.
+    /// It is copied in batches of ``Configuration/copyBatchSize``, each its own transaction with its own deadline, so a store of
+    /// any size can be copied (one transaction for everything failed past a couple of thousand requests). If a batch
+    /// fails, the batches before it stay copied and the error says how many requests were; running the copy again
+    /// skips those and goes on.
     public func copy(
         _ requests: [CallbackRequest], counts: CopiedCounts? = nil, changes: [CallbackStatusChange] = []
     ) async throws -> CopyReport {
         try checkOpen()
         let client = client
         let quiet = Self.silent
-        let report = try await perform(.save, event: "Could not copy callback requests") {
-            try await client.withTransaction(logger: quiet) { connection in
-                var report = CopyReport()
-                if let counts {
-                    try await Self.replaceCopiedCounts(
-                        PendingCounts.Counts(replies: counts.replies, crises: counts.crises),
-                        from: "copy:" + counts.source, on: connection)
-                    report.replyCounts = counts.replies.reduce(0) { $0 + $1.count }
-                    report.crisisCounts = counts.crises.reduce(0) { $0 + $1.count }
-                }
-                for request in requests {
-                    let milliseconds = Self.milliseconds(request.created)
-                    let inserted = try await connection.query(
-                        """
-                        INSERT INTO callback_request
-                            (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok,
-                             channel, status, best_time_said, voicemail)
-                        VALUES (\(request.reference), \(milliseconds), \(request.name), \(request.phone.e164),
-                            \(request.phone.extensionDigits), \(request.bestTime.rawValue), \(request.voicemailOK),
-                            \(request.channel.rawValue), \(request.status.rawValue), \(request.bestTimeSaid),
-                            \(request.voicemail.rawValue))
-                        ON CONFLICT (reference) DO NOTHING
-                        RETURNING id
-                        """,
-                        logger: quiet
-                    ).collect()
-                    if !inserted.isEmpty {
-                        report.copied += 1
-                        continue
-                    }
-                    let same = try await connection.query(
-                        """
-                        SELECT 1 FROM callback_request
-                        WHERE reference = \(request.reference) AND created_ms = \(milliseconds)
-                            AND phone_e164 = \(request.phone.e164)
-                        """,
-                        logger: quiet
-                    ).collect()
-                    if same.isEmpty {
-                        report.conflicts.append(request.reference)
-                    } else {
-                        report.alreadyThere += 1
+        var report = CopyReport()
+        let size = max(1, configuration.copyBatchSize)
+        do {
+            if let counts {
+                try await perform(.save, event: "Could not copy the counts", quietly: true) {
+                    try await client.withTransaction(logger: quiet) { connection in
+                        try await Self.replaceCopiedCounts(
+                            PendingCounts.Counts(replies: counts.replies, crises: counts.crises),
+                            from: "copy:" + counts.source, on: connection)
                     }
                 }
-                // Oldest first, so that the store's own ids keep their order.
-                for change in changes.reversed() {
-                    let milliseconds = Self.milliseconds(change.at)
-                    let inserted = try await connection.query(
-                        """
-                        INSERT INTO callback_status_change (reference, staff, from_status, to_status, at_ms)
-                        SELECT \(change.reference), \(change.staff), \(change.from.rawValue), \(change.to.rawValue),
-                            \(milliseconds)
-                        WHERE NOT EXISTS (
-                            SELECT 1 FROM callback_status_change
-                            WHERE reference = \(change.reference) AND staff = \(change.staff)
-                                AND from_status = \(change.from.rawValue) AND to_status = \(change.to.rawValue)
-                                AND at_ms = \(milliseconds))
-                        RETURNING id
-                        """,
-                        logger: quiet
-                    ).collect()
-                    if inserted.isEmpty {
-                        report.statusChangesAlreadyThere += 1
-                    } else {
-                        report.statusChanges += 1
-                    }
-                }
-                return report
+                report.replyCounts = counts.replies.reduce(0) { $0 + $1.count }
+                report.crisisCounts = counts.crises.reduce(0) { $0 + $1.count }
             }
+            for start in stride(from: 0, to: requests.count, by: size) {
+                let batch = Array(requests[start..<min(start + size, requests.count)])
+                let done = try await perform(.save, event: "Could not copy callback requests", quietly: true) {
+                    try await client.withTransaction(logger: quiet) { try await Self.copy(batch, on: $0) }
+                }
+                report.copied += done.copied
+                report.alreadyThere += done.alreadyThere
+                report.conflicts += done.conflicts
+            }
+            // Oldest first, so that the store's own ids keep their order.
+            let oldestFirst = Array(changes.reversed())
+            for start in stride(from: 0, to: oldestFirst.count, by: size) {
+                let batch = Array(oldestFirst[start..<min(start + size, oldestFirst.count)])
+                let (added, there) = try await perform(.save, event: "Could not copy status changes", quietly: true) {
+                    try await client.withTransaction(logger: quiet) { try await Self.copy(batch, on: $0) }
+                }
+                report.statusChanges += added
+                report.statusChangesAlreadyThere += there
+            }
+        } catch {
+            let failure = (error as? CallbackStoreError) ?? .saveFailed(reason: "\(type(of: error))", path: path)
+            let done = report.copied + report.alreadyThere + report.conflicts.count
+            let reason =
+                (failure.reason.map { $0 + "; " } ?? "")
+                + "\(done) of \(requests.count) requests were copied or found there before it stopped"
+            logger.error("Could not copy callback requests", metadata: ["error.code": "\(failure.code)", "copied": "\(done)"])
+            throw CallbackStoreError.saveFailed(reason: reason, path: path)
         }
         logger.info(
             "Copied callback requests",
@@ -164,5 +139,82 @@ extension PostgresCallbackStore {
             ]
         )
         return report
+    }
+
+    /// Copies `requests` on `connection` (in the caller's transaction): what was added, found, or conflicting.
+    ///
+    /// Two statements for the whole batch: one multi-row INSERT that skips references already there, and one read of
+    /// those, to tell an earlier copy of the same request from another request with the same code. A row at a time,
+    /// twenty thousand requests took minutes.
+    private static func copy(_ requests: [CallbackRequest], on connection: PostgresConnection) async throws -> CopyReport {
+        guard !requests.isEmpty else { return CopyReport() }
+        var bindings = PostgresBindings(capacity: requests.count * 11)
+        var rows: [String] = []
+        for (index, request) in requests.enumerated() {
+            let first = index * 11
+            InsertRequestStatement.bind(request, milliseconds: milliseconds(request.created), saveKey: nil, to: &bindings)
+            let types = ["text", "bigint", "text", "text", "text", "text", "boolean", "text", "text", "text", "text"]
+            rows.append("(" + types.enumerated().map { "$\(first + $0.offset + 1)::\($0.element)" }.joined(separator: ", ") + ")")
+        }
+        let insert = PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO callback_request
+                    (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok,
+                     channel, status, best_time_said, voicemail)
+                VALUES \(rows.joined(separator: ",\n"))
+                ON CONFLICT (reference) DO NOTHING
+                RETURNING reference
+                """,
+            binds: bindings)
+        var inserted = Set<String>()
+        for try await reference in try await connection.query(insert, logger: silent).decode(String.self) {
+            inserted.insert(reference)
+        }
+        var report = CopyReport()
+        report.copied = inserted.count
+        let others = requests.filter { !inserted.contains($0.reference) }
+        guard !others.isEmpty else { return report }
+        var there: [String: (Int64, String)] = [:]
+        let references = others.map(\.reference)
+        for try await (reference, created, phone) in try await connection.query(
+            "SELECT reference, created_ms, phone_e164 FROM callback_request WHERE reference = ANY(\(references))",
+            logger: silent
+        ).decode((String, Int64, String).self) {
+            there[reference] = (created, phone)
+        }
+        for request in others {
+            if let found = there[request.reference], found.0 == milliseconds(request.created),
+                found.1 == request.phone.e164
+            {
+                report.alreadyThere += 1
+            } else {
+                report.conflicts.append(request.reference)
+            }
+        }
+        return report
+    }
+
+    /// Copies status changes, oldest first, on `connection`: how many were added and how many were there.
+    private static func copy(_ changes: [CallbackStatusChange], on connection: PostgresConnection) async throws -> (Int, Int) {
+        var (added, there) = (0, 0)
+        for change in changes {
+            let milliseconds = Self.milliseconds(change.at)
+            let inserted = try await connection.query(
+                """
+                INSERT INTO callback_status_change (reference, staff, from_status, to_status, at_ms)
+                SELECT \(change.reference), \(change.staff), \(change.from.rawValue), \(change.to.rawValue),
+                    \(milliseconds)
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM callback_status_change
+                    WHERE reference = \(change.reference) AND staff = \(change.staff)
+                        AND from_status = \(change.from.rawValue) AND to_status = \(change.to.rawValue)
+                        AND at_ms = \(milliseconds))
+                RETURNING id
+                """,
+                logger: silent
+            ).collect()
+            if inserted.isEmpty { there += 1 } else { added += 1 }
+        }
+        return (added, there)
     }
 }

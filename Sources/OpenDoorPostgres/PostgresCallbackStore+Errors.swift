@@ -91,7 +91,11 @@ extension PostgresCallbackStore {
             return fallback(operation, place: place, reason: connectionLost(tries: tries))
         }
         if error is AttemptTimedOut {
-            return fallback(operation, place: place, reason: "PostgreSQL did not answer in time\(tries)\(Self.reachAdvice)")
+            // Slow is not down: a lock or a long transaction holds a statement up as surely as an outage does.
+            return fallback(
+                operation, place: place,
+                reason: "PostgreSQL did not answer in time\(tries), for one statement: a lock or a long transaction "
+                    + "may hold it up (look at pg_stat_activity)\(Self.reachAdvice)")
         }
         if isPoolFailure(error) {
             let reason =

@@ -51,6 +51,14 @@ public actor PostgresCallbackStore: CallbackStore {
         public var createIfMissing = true
         /// The clock that stamps ``CallbackRequest/created``.
         public var now: @Sendable () -> Date = { Date() }
+        /// After a save's tries ran out, the longest the store takes to end them and look whether it landed
+        /// before the visitor hears that it couldn't be confirmed.
+        public var confirmWindow: Duration = .seconds(3)
+        /// How many rows one read of a whole list (``list(status:)``, an export) or one batch of a purge takes: each is
+        /// a statement with its own deadline.
+        public var pageSize = 2_000
+        /// How many requests (or status changes) one transaction of ``copy(_:counts:changes:)`` copies.
+        public var copyBatchSize = 1_000
         /// How many reference codes a save draws before giving up.
         public var referenceAttempts = 16
         /// While the database can't be reached, the least time between two checks whether it is back
@@ -255,36 +263,54 @@ public actor PostgresCallbackStore: CallbackStore {
     }
 
     public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
+        try await save(draft, channel: channel, key: UUID())
+    }
+
+    /// Saves under `saveKey`; see ``CallbackStore/save(_:channel:key:)``.
+    ///
+    /// When the tries run out (a lock, a stalled server, a lost connection), the save is not reported as failed
+    /// before the store knows: it ends its tries still running on the server, then looks the key up on a connection
+    /// of its own (``confirm(_:attempts:)``). Found: the request is returned as saved. Known absent: the save
+    /// failed and nothing was kept. Unknown (PostgreSQL doesn't answer): ``CallbackStoreError/Code-swift.struct/unconfirmed``.
+    public func save(_ draft: CallbackDraft, channel: CallbackChannel, key saveKey: UUID) async throws -> CallbackRequest {
         try checkOpen(.save)
         let milliseconds = Self.milliseconds(configuration.now())
-        let saveKey = UUID()
         let makeReference = configuration.makeReference
-        let attempts = configuration.referenceAttempts
+        let referenceAttempts = configuration.referenceAttempts
         let client = client
-        let request = try await perform(.save, event: "Could not save a callback request") {
-            // Drawn again only when another request holds it; kept across retries after a lost
-            // connection, with the save key, so a retry that finds its own row returns it unchanged.
-            var reference = makeReference()
-            var tries = 1
-            while true {
-                do {
-                    return try await Self.insert(
-                        draft,
-                        channel: channel,
-                        reference: reference,
-                        milliseconds: milliseconds,
-                        saveKey: saveKey,
-                        client: client
-                    )
-                } catch let error where Self.isReferenceCollision(error) {
-                    guard tries < attempts else {
-                        throw CallbackStoreError.saveFailed(reason: "no unused reference code found in \(attempts) tries")
+        let attempts = SaveAttempts()
+        let request: CallbackRequest
+        do {
+            request = try await configuration.retry.run(isTransient: Self.isTransient) {
+                // Drawn again only when another request holds it; kept across retries after a lost
+                // connection, with the save key, so a retry that finds its own row returns it unchanged.
+                var reference = makeReference()
+                var tries = 1
+                while true {
+                    do {
+                        return try await Self.insert(
+                            draft,
+                            channel: channel,
+                            reference: reference,
+                            milliseconds: milliseconds,
+                            saveKey: saveKey,
+                            attempts: attempts,
+                            client: client
+                        )
+                    } catch let error where Self.isReferenceCollision(error) {
+                        guard tries < referenceAttempts else {
+                            throw CallbackStoreError.saveFailed(
+                                reason: "no unused reference code found in \(referenceAttempts) tries")
+                        }
+                        reference = makeReference()
+                        tries += 1
                     }
-                    reference = makeReference()
-                    tries += 1
                 }
             }
+        } catch {
+            request = try await saveGivenUp(error, saveKey: saveKey, attempts: attempts)
         }
+        reachable(true)
         logger.info(
             "Saved a callback request",
             metadata: ["reference": "\(request.reference)", "channel": "\(channel.rawValue)"]
@@ -292,28 +318,168 @@ public actor PostgresCallbackStore: CallbackStore {
         return request
     }
 
+    /// What a save whose tries ran out returns (the request, when it landed after all) or throws, logged.
+    private func saveGivenUp(_ error: RetryFailure, saveKey: UUID, attempts: SaveAttempts) async throws -> CallbackRequest {
+        if isClosed { throw CallbackStoreError.closed() }
+        let waited = Self.seconds(configuration.retry.window)
+        // PostgreSQL answered the last try with an error (a reference taken every time, a refused write) and no try
+        // waits for an answer: its transaction was rolled back, and an earlier try that had committed would have
+        // been found by its save key. Nothing was kept; no need to look.
+        let confirmation =
+            attempts.isSettled && !Self.isTransient(error.error) && !(error.error is AttemptTimedOut)
+            ? .absent(answered: true) : await confirm(saveKey, attempts: attempts)
+        let failure: CallbackStoreError
+        switch confirmation {
+        case .stored(let request):
+            logger.notice(
+                "A callback request whose save ran out of time was found stored",
+                metadata: ["reference": "\(request.reference)", "waited": "\(waited) s"]
+            )
+            return request
+        case .absent(let answered) where answered && error.error is AttemptTimedOut:
+            // PostgreSQL answers a new connection: a lock or a long transaction, not an outage.
+            failure = .saveFailed(
+                reason: "PostgreSQL answers, but the save took longer than \(waited) s (a lock or a long transaction "
+                    + "on callback_request held it up); it was stopped and nothing was kept",
+                path: url.description)
+        case .absent:
+            if Self.isUnreachable(error.error) { reachable(false) }
+            failure = Self.storeError(error.error, during: .save, url: url, attempts: error.attempts)
+        case .unknown(let answered, let why):
+            if !answered && Self.isUnreachable(error.error) { reachable(false) }
+            let said = answered ? "PostgreSQL answers, but \(why)" : "PostgreSQL did not answer within \(waited) s, then \(why)"
+            failure = .unconfirmed(reason: said + "; the request may be stored", path: url.description)
+        }
+        logger.error(
+            "Could not save a callback request",
+            metadata: ["error.code": "\(failure.code)", "error.reason": "\(failure.reason ?? "-")"]
+        )
+        throw failure
+    }
+
+    /// Whether a save given up after its deadline landed.
+    enum Confirmation {
+        /// It did: here it is.
+        case stored(CallbackRequest)
+        /// It did not, and no try of it can land any more; `answered`: PostgreSQL answered the look-up.
+        case absent(answered: Bool)
+        /// It can't be known now; `answered`: PostgreSQL answered a new connection.
+        case unknown(answered: Bool, String)
+    }
+
+    /// Gives the save up, ends its tries still running on the server (found by their `application_name`), waits
+    /// for their answers, then looks its key up, all on a connection of its own (the pool's may be the stuck ones)
+    /// and within ``Configuration/confirmWindow``.
+    func confirm(_ saveKey: UUID, attempts: SaveAttempts) async -> Confirmation {
+        let started = attempts.abandon()
+        let (url, connectTimeout, window) = (url, configuration.connectTimeout, configuration.confirmWindow)
+        guard started else {
+            // No try reached a connection (the pool's were all held up): nothing can land. Whether PostgreSQL answers
+            // tells a lock or a stall from an outage.
+            let answered = (try? await RetryPolicy.withTimeout(window) {
+                try await Self.probe(url, connectTimeout: connectTimeout)
+            }) != nil
+            return .absent(answered: answered)
+        }
+        let answered = Atomic<Bool>(false)
+        do {
+            return try await RetryPolicy.withTimeout(window) {
+                let connection = try await PostgresConnection.connect(
+                    configuration: url.connectionConfiguration(connectTimeout: connectTimeout), id: 1, logger: Self.silent)
+                answered.store(true, ordering: .releasing)
+                do {
+                    let confirmation = try await Self.confirm(saveKey, attempts: attempts, on: connection, within: window)
+                    try? await connection.close()
+                    return confirmation
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+            }
+        } catch {
+            let why =
+                error is AttemptTimedOut
+                ? "looking whether it was stored took too long"
+                : Self.storeError(error, during: .read, url: url).code == .locked
+                    ? "a lock held up the look-up whether it was stored too"
+                    : "looking whether it was stored did not work"
+            return .unknown(answered: answered.load(ordering: .acquiring), why)
+        }
+    }
+
+    private static func confirm(
+        _ saveKey: UUID, attempts: SaveAttempts, on connection: PostgresConnection, within window: Duration
+    ) async throws -> Confirmation {
+        let tag = InsertRequestStatement.tag(saveKey)
+        // The look-up must not wait for ever behind the lock that held the save up.
+        let lockTimeout = window.components.seconds * 500 + window.components.attoseconds / 2_000_000_000_000_000
+        _ = try await connection.query(PostgresQuery(unsafeSQL: "SET lock_timeout = \(max(1, lockTimeout))"), logger: silent).collect()
+        _ = try await connection.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(tag) AND pid <> pg_backend_pid()",
+            logger: silent
+        ).collect()
+        let settled = await attempts.settled(within: window / 2)
+        let found = try await requests(
+            from: connection.query("SELECT \(unescaped: columns) FROM callback_request WHERE save_key = \(saveKey)", logger: silent)
+        ).first
+        if let found { return .stored(found) }
+        return settled ? .absent(answered: true) : .unknown(answered: true, "a try of the save was still waiting for its answer")
+    }
+
+    static func seconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds + (duration.components.attoseconds > 0 ? 1 : 0)
+    }
+
+    /// Read a page at a time (``Configuration/pageSize`` rows, newest first), each page a query with its own deadline: one
+    /// query for every row failed its deadline past twenty thousand requests.
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
         try checkOpen()
-        let client = client
-        let requests = try await perform(.read, event: "Could not list callback requests") {
-            let query: PostgresQuery
-            if let status {
-                query = """
-                    SELECT \(unescaped: Self.columns) FROM callback_request WHERE status = \(status.rawValue)
-                    ORDER BY created_ms DESC, id DESC
-                    """
-            } else {
-                query = "SELECT \(unescaped: Self.columns) FROM callback_request ORDER BY created_ms DESC, id DESC"
-            }
-            return try await Self.withOpenConnection(client) {
-                try await Self.requests(from: $0.query(query, logger: Self.silent))
-            }
+        var requests: [CallbackRequest] = []
+        let pageSize = max(1, configuration.pageSize)
+        while true {
+            let page = try await page(status: status, limit: pageSize, after: requests.last)
+            requests += page
+            if page.count < pageSize { break }
         }
         logger.debug(
             "Listed callback requests",
             metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(requests.count)"]
         )
         return requests
+    }
+
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        try checkOpen()
+        return try await page(status: status, limit: limit, after: nil, oldestFirst: oldestFirst)
+    }
+
+    /// Up to `limit` requests with `status` (all when nil), newest first, from the one after `last` on; with
+    /// `oldestFirst` (and no `last`), the oldest first.
+    private func page(
+        status: CallbackStatus?, limit: Int, after last: CallbackRequest?, oldestFirst: Bool = false
+    ) async throws -> [CallbackRequest] {
+        let client = client
+        let limit = max(0, limit)
+        let order = oldestFirst ? "ASC" : "DESC"
+        let (before, beforeID) = last.map { (Self.milliseconds($0.created), $0.id) } ?? (Int64.max, Int64.max)
+        return try await perform(.read, event: "Could not list callback requests") {
+            let query: PostgresQuery
+            if let status {
+                query = """
+                    SELECT \(unescaped: Self.columns) FROM callback_request WHERE status = \(status.rawValue)
+                        AND (created_ms, id) < (\(before), \(beforeID))
+                    ORDER BY created_ms \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
+                    """
+            } else {
+                query = """
+                    SELECT \(unescaped: Self.columns) FROM callback_request WHERE (created_ms, id) < (\(before), \(beforeID))
+                    ORDER BY created_ms \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
+                    """
+            }
+            return try await Self.withOpenConnection(client) {
+                try await Self.requests(from: $0.query(query, logger: Self.silent))
+            }
+        }
     }
 
     public func find(reference: String) async throws -> CallbackRequest? {
@@ -366,15 +532,28 @@ public actor PostgresCallbackStore: CallbackStore {
         try checkOpen(.save)
         let milliseconds = Self.milliseconds(cutoff)
         let client = client
-        // A retry after a lost connection finds fewer rows to delete; the count is of the last try.
-        let count = try await perform(.save, event: "Could not purge callback requests") {
-            var count = 0
-            for try await _ in try await client.query(
-                "DELETE FROM callback_request WHERE created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new') RETURNING id"
-            ) {
-                count += 1
+        // In batches, each a statement with its own deadline: one DELETE of sixty thousand rows failed its deadline.
+        // A retry after a lost connection finds fewer rows to delete; a batch's count is of its last try.
+        var count = 0
+        let pageSize = max(1, configuration.pageSize)
+        while true {
+            let deleted = try await perform(.save, event: "Could not purge callback requests") {
+                var deleted = 0
+                for try await _ in try await client.query(
+                    """
+                    DELETE FROM callback_request WHERE id IN (
+                        SELECT id FROM callback_request
+                        WHERE created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new')
+                        LIMIT \(pageSize))
+                    RETURNING id
+                    """
+                ) {
+                    deleted += 1
+                }
+                return deleted
             }
-            return count
+            count += deleted
+            if deleted < pageSize { break }
         }
         logger.info("Purged callback requests", metadata: ["count": "\(count)"])
         return count
@@ -507,6 +686,7 @@ public actor PostgresCallbackStore: CallbackStore {
         reference: String,
         milliseconds: Int64,
         saveKey: UUID,
+        attempts: SaveAttempts,
         client: PostgresClient
     ) async throws -> CallbackRequest {
         let request = CallbackRequest(
@@ -522,7 +702,9 @@ public actor PostgresCallbackStore: CallbackStore {
         // "sent" for a request that was not stored. PostgreSQL answers a COMMIT only once the commit is
         // durable, and a failure here is retried with the same save key, which finds a row that did commit.
         let statement = InsertRequestStatement(request: request, milliseconds: milliseconds, saveKey: saveKey)
-        let inserted = try await withOpenConnection(client) { try await statement.runCommitted(on: $0, logger: silent) }
+        let inserted = try await withOpenConnection(client) {
+            try await statement.runCommitted(on: $0, logger: silent, attempts: attempts)
+        }
         if let inserted { return inserted }
         let earlier = try await requests(
             from: client.query("SELECT \(unescaped: columns) FROM callback_request WHERE save_key = \(saveKey)")

@@ -133,6 +133,10 @@ public actor ReopeningCallbackStore: CallbackStore {
         try await current().list(status: status)
     }
 
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        try await current().list(status: status, limit: limit, oldestFirst: oldestFirst)
+    }
+
     public func find(reference: String) async throws -> CallbackRequest? {
         try await current().find(reference: reference)
     }

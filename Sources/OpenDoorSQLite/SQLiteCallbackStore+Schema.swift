@@ -204,20 +204,19 @@ extension SQLiteCallbackStore {
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
         + "best_time_said, voicemail"
 
-    static func fetch(status: CallbackStatus?, in db: Database) throws -> [CallbackRequest] {
-        let rows: [Row]
-        if let status {
-            rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(columns) FROM callback_request WHERE status = ? ORDER BY created_ms DESC, id DESC",
-                arguments: [status.rawValue]
-            )
-        } else {
-            rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(columns) FROM callback_request ORDER BY created_ms DESC, id DESC"
-            )
-        }
+    /// The requests with `status` (all when nil), newest first; the `limit` newest when given.
+    static func fetch(
+        status: CallbackStatus?, limit: Int? = nil, oldestFirst: Bool = false, in db: Database
+    ) throws -> [CallbackRequest] {
+        let filter = status == nil ? "" : "WHERE status = ?"
+        let bound = limit.map { " LIMIT \(max(0, $0))" } ?? ""
+        let order = oldestFirst ? "ASC" : "DESC"
+        let arguments: StatementArguments = status.map { [$0.rawValue] } ?? []
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT \(columns) FROM callback_request \(filter) ORDER BY created_ms \(order), id \(order)\(bound)",
+            arguments: arguments
+        )
         return try rows.map(request(from:))
     }
 

@@ -169,6 +169,17 @@ public actor SQLiteCallbackStore: CallbackStore {
         }
     }
 
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        try checkOpen()
+        do {
+            return try await pool.read { db in
+                try Self.fetch(status: status, limit: limit, oldestFirst: oldestFirst, in: db)
+            }
+        } catch {
+            throw failure(error, during: .read, event: "Could not list callback requests")
+        }
+    }
+
     public func find(reference: String) async throws -> CallbackRequest? {
         try checkOpen()
         // What was typed is not logged: a visitor may type anything where a code is asked for.

@@ -66,7 +66,7 @@ struct StaffRoutes: Sendable {
 
     /// The pages behind sign-in.
     func addSignedIn(to group: RouterGroup<StaffRequestContext>) {
-        group.get("/") { _, context in try await inbox(context: context) }
+        group.get("/") { request, context in try await inbox(request, context: context) }
         group.post("/callbacks/{reference}/mark") { request, context in
             try await mark(request, context: context)
         }

@@ -87,7 +87,9 @@ extension OpenDoor.Callbacks {
             } catch {
                 try? await source.close()
                 try? await target.close()
-                printError("\(error)\nNothing was copied; it is safe to run the copy again.")
+                printError(
+                    "\(error)\nRequests copied before it stopped stay copied; it is safe to run the copy again: "
+                        + "those already there are skipped.")
                 throw ExitCode(1)
             }
             try? await source.close()

@@ -28,6 +28,21 @@ struct DataOptions: ParsableArguments {
     var store: String?
 
     func validate() throws {
+        // An empty value (a variable unset in a service unit or a cron line: --data "$DIR") would otherwise mean the
+        // current folder, often / for a service, where staff won't look.
+        if data?.isEmpty == true {
+            throw ValidationError("--data is empty: give the folder of the callback store, like --data /var/lib/opendoor.")
+        }
+        if store?.trimmingCharacters(in: .whitespaces).isEmpty == true {
+            throw ValidationError("--store is empty: give postgres://USER@HOST:PORT/DB or sqlite:DIR.")
+        }
+        if data == nil, store == nil, let path = ProcessInfo.processInfo.environment["OPENDOOR_DATA"], path.isEmpty,
+            (ProcessInfo.processInfo.environment["OPENDOOR_STORE"] ?? "").isEmpty
+        {
+            throw ValidationError(
+                "$OPENDOOR_DATA is set but empty: set it to the folder of the callback store, unset it to use "
+                    + "./opendoor-data, or give --data DIR.")
+        }
         if let store {
             // Next to a PostgreSQL store, --data chooses the folder of the staff accounts (which live on this
             // machine); next to sqlite:DIR it would choose a second store.

@@ -55,6 +55,32 @@ struct CallbackStoreContractTests {
         }
     }
 
+    @Test(
+        "a bounded list gives the newest requests; whole lists and purges longer than a page are complete",
+        arguments: StoreKind.allCases)
+    func pages(kind: StoreKind) async throws {
+        try await kind.withPlace { place in
+            let clock = StoreTestClock()
+            // Two rows a page: seven requests take four reads, and a purge of six takes three batches.
+            let store = try await place.open(StoreOptions(now: { clock.now }, pageSize: 2))
+            var saved: [CallbackRequest] = []
+            for index in 0..<7 {
+                saved.append(try await store.save(Self.draft("Visitor \(index)"), channel: .web))
+                clock.advance(by: 1)
+            }
+            for request in saved[1...3] { _ = try await store.mark(reference: request.reference, as: .closed) }
+            let newestFirst = saved.reversed().map(\.reference)
+            #expect(try await store.list(status: nil).map(\.reference) == newestFirst)
+            #expect(try await store.list(status: nil, limit: 3).map(\.reference) == Array(newestFirst.prefix(3)))
+            #expect(try await store.list(status: .closed, limit: 2).map(\.reference) == [saved[3], saved[2]].map(\.reference))
+            #expect(try await store.list(status: .new, limit: 10).map(\.reference) == [6, 5, 4, 0].map { saved[$0].reference })
+            #expect(try await store.list(status: .new, limit: 0).isEmpty)
+            #expect(try await store.purge(olderThan: saved[6].created) == 6)
+            #expect(try await store.list(status: nil).map(\.reference) == [saved[6].reference])
+            try await store.close()
+        }
+    }
+
     @Test("the best time as the visitor said it is kept beside its normalized part", arguments: StoreKind.allCases)
     func bestTimeSaid(kind: StoreKind) async throws {
         try await kind.withPlace { place in

@@ -54,6 +54,8 @@ struct StoreOptions: Sendable {
     var now: @Sendable () -> Date = { Date() }
     var makeReference: @Sendable () -> String = { ReferenceCode.random() }
     var referenceAttempts = 16
+    /// PostgreSQL: rows per read of a whole list and per batch of a purge (SQLite reads in one go).
+    var pageSize = 2_000
 }
 
 /// Where a store keeps its requests.
@@ -75,6 +77,7 @@ enum StorePlace: Sendable {
             configuration.now = options.now
             configuration.makeReference = options.makeReference
             configuration.referenceAttempts = options.referenceAttempts
+            configuration.pageSize = options.pageSize
             return try await PostgresCallbackStore.open(url, configuration: configuration, logger: logger)
         }
     }

@@ -37,6 +37,29 @@ struct InboxTests {
         }
     }
 
+    @Test("every new request, then a bounded page of the newest handled ones with “Show more”, read with the limit")
+    func handledRequestsArePaged() async throws {
+        try await withStaffConsole { harness, client in
+            var closed: [CallbackRequest] = []
+            let waiting = try await harness.saveRequest(name: "Wren", phone: "+14705550101")
+            for index in 0..<(StaffRoutes.othersShown + 3) {
+                harness.clock.advance(by: 1)
+                let request = try await harness.saveRequest(name: "Handled \(index)", phone: "+14705550102")
+                _ = try await harness.store.mark(reference: request.reference, as: .closed)
+                closed.append(request)
+            }
+            try await client.signIn()
+            let first = try await client.get("/").text
+            #expect(first.contains(waiting.reference))
+            let shown = closed.filter { first.contains($0.reference) }
+            #expect(shown.map(\.reference) == closed.suffix(StaffRoutes.othersShown).map(\.reference))
+            #expect(first.contains("href=\"/?shown=\(StaffRoutes.othersShown * 2)\""), "\(first)")
+            let more = try await client.get("/?shown=\(StaffRoutes.othersShown * 2)").text
+            #expect(closed.allSatisfy { more.contains($0.reference) } && more.contains(waiting.reference))
+            #expect(!more.contains("id=\"show-more\""))
+        }
+    }
+
     @Test("each voicemail choice is shown in staff's words")
     func voicemailChoices() async throws {
         try await withStaffConsole { harness, client in

@@ -51,6 +51,13 @@ struct StaffCommandTests {
         #expect(!result.output.contains("No callback requests"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
 
+        // An empty --data or --store (a variable unset in a service unit) is refused by name, not read as here.
+        for option in ["--data", "--store"] {
+            let blank = try OpenDoorProcess.run(command + [option, ""], directory: folder)
+            #expect(blank.status == 64 && blank.error.contains("\(option) is empty"), "\(blank.error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+
         // An empty folder given with --data gets no database either.
         let empty = folder.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)

@@ -218,16 +218,34 @@ extension CallbackRequest {
 // MARK: - Best time parsing
 
 /// The word-level reading behind ``BestTime/parse(_:)``.
-private struct BestTimeParser {
+struct BestTimeParser {
     let tokens: [String]
 
     init(_ answer: String) {
         var text = answer.lowercased()
-        for (dotted, plain) in [("a.m.", " am "), ("p.m.", " pm "), ("a.m", " am "), ("p.m", " pm ")] {
-            text = text.replacingOccurrences(of: dotted, with: plain)
+        // Each replacement only where its first byte is in the text: none of these marks is part of any other
+        // character's canonical decomposition, so a text without its byte has nothing to replace (and a phone number
+        // typed at the time step, 4,000 bytes of it, was read by Foundation six times for nothing).
+        if text.utf8.contains(UInt8(ascii: ".")) {
+            for (dotted, plain) in [("a.m.", " am "), ("p.m.", " pm "), ("a.m", " am "), ("p.m", " pm ")] {
+                text = text.replacingOccurrences(of: dotted, with: plain)
+            }
         }
-        text = text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: "")
-        // Runs of letters and runs of digits are separate tokens: "9am" is "9", "am".
+        if text.utf8.contains(UInt8(ascii: "'")) { text = text.replacingOccurrences(of: "'", with: "") }
+        if text.utf8.contains(0xE2) { text = text.replacingOccurrences(of: "\u{2019}", with: "") }
+        self.tokens = Self.tokens(of: text)
+    }
+
+    /// Runs of letters and runs of digits, as separate tokens: "9am" is "9", "am".
+    ///
+    /// An ASCII text is read byte by byte (each byte is a character, "\r\n" aside, and that pair separates tokens as
+    /// its bytes do); any other goes character by character.
+    static func tokens(of text: String) -> [String] {
+        asciiTokens(of: text) ?? characterTokens(of: text)
+    }
+
+    /// ``tokens(of:)`` read character by character.
+    static func characterTokens(of text: String) -> [String] {
         var tokens: [String] = []
         var current = ""
         var currentIsDigit = false
@@ -243,7 +261,30 @@ private struct BestTimeParser {
             currentIsDigit = isDigit
         }
         if !current.isEmpty { tokens.append(current) }
-        self.tokens = tokens
+        return tokens
+    }
+
+    /// ``tokens(of:)`` of an ASCII text, nil when the text isn't ASCII.
+    static func asciiTokens(of text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var tokens: [String] = []
+            var start = -1
+            var startIsDigit = false
+            for (i, byte) in bytes.enumerated() {
+                let isDigit = (0x30...0x39).contains(byte)
+                let isLetter = (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte)
+                if isDigit || isLetter, start >= 0, isDigit == startIsDigit { continue }
+                if start >= 0 { tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)) }
+                start = isDigit || isLetter ? i : -1
+                startIsDigit = isDigit
+            }
+            if start >= 0 {
+                tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+            }
+            return tokens
+        }
     }
 
     static let morningWords: Set = [
@@ -314,7 +355,7 @@ private struct BestTimeParser {
             var start = 0
             while start + phrase.count <= tokens.count {
                 let range = start..<start + phrase.count
-                if Array(tokens[range]) == phrase, consumed.isDisjoint(with: range) {
+                if tokens[range].elementsEqual(phrase), consumed.isDisjoint(with: range) {
                     consumed.formUnion(range)
                     anyMentioned = true
                 }

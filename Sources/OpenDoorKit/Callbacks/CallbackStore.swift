@@ -12,8 +12,22 @@ public protocol CallbackStore: Sendable {
     /// saved. When it throws, nothing was saved and the visitor must be told so.
     func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest
 
+    /// Saves a confirmed request under the caller's `key`: a save whose key is stored already returns that request
+    /// (with this draft's details while nobody has called yet) instead of making a second one. A conversation
+    /// told ``CallbackStoreError/Code-swift.struct/unconfirmed`` passes the same key when the visitor asks again,
+    /// so a save that did land late is not stored twice.
+    ///
+    /// The default ignores the key: for stores whose failed save is never stored later (SQLite, memory), nothing
+    /// is ever unconfirmed.
+    func save(_ draft: CallbackDraft, channel: CallbackChannel, key: UUID) async throws -> CallbackRequest
+
     /// The requests with `status` (all of them when nil), newest first.
     func list(status: CallbackStatus?) async throws -> [CallbackRequest]
+
+    /// The `limit` newest requests with `status` (all statuses when nil), newest first, or with `oldestFirst` the
+    /// `limit` oldest, oldest first: a bounded page, for screens that show some (the staff inbox), read with the
+    /// limit in the query.
+    func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest]
 
     /// The request with this reference code, typed in any case, with or without the dash.
     func find(reference: String) async throws -> CallbackRequest?
@@ -39,6 +53,22 @@ public protocol CallbackStore: Sendable {
 }
 
 extension CallbackStore {
+    /// The first (or last) `limit` of ``list(status:)``; stores that can should put the limit in their query.
+    public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        let all = try await list(status: status)
+        return oldestFirst ? Array(all.reversed().prefix(max(0, limit))) : Array(all.prefix(max(0, limit)))
+    }
+
+    /// The `limit` newest requests with `status`, newest first.
+    public func list(status: CallbackStatus?, limit: Int) async throws -> [CallbackRequest] {
+        try await list(status: status, limit: limit, oldestFirst: false)
+    }
+
+    /// Saves without a key of the caller's: see ``save(_:channel:key:)``.
+    public func save(_ draft: CallbackDraft, channel: CallbackChannel, key: UUID) async throws -> CallbackRequest {
+        try await save(draft, channel: channel)
+    }
+
     /// A store that never knows in advance that saving will fail: always true.
     public var acceptsRequests: Bool { true }
 
@@ -65,6 +95,7 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
             case notFound
             case permissionDenied
             case replaced
+            case unconfirmed
         }
 
         private var code: _Code
@@ -88,6 +119,7 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
             case .notFound: "notFound"
             case .permissionDenied: "permissionDenied"
             case .replaced: "replaced"
+            case .unconfirmed: "unconfirmed"
             }
         }
 
@@ -115,6 +147,9 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
         public static let permissionDenied = Code(.permissionDenied)
         /// The database file was deleted or replaced by another file while the store had it open.
         public static let replaced = Code(.replaced)
+        /// A save was sent but its outcome could not be learned in time (the database stalled or a lock held it):
+        /// it may still be stored. Never tell the visitor "nothing was kept"; retry with the same key.
+        public static let unconfirmed = Code(.unconfirmed)
     }
 
     /// The kind of problem. The only thing `==` and hashing look at.
@@ -200,6 +235,13 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
         Self(.readFailed, path: path, reason: reason, file: file, line: line)
     }
 
+    /// A save at `path` was sent, but whether it was stored could not be learned; `reason` says why.
+    public static func unconfirmed(reason: String, path: String? = nil, file: String = #fileID, line: Int = #line)
+        -> Self
+    {
+        Self(.unconfirmed, path: path, reason: reason, file: file, line: line)
+    }
+
     /// The store was used after ``CallbackStore/close()``.
     public static func closed(file: String = #fileID, line: Int = #line) -> Self {
         Self(.closed, path: nil, reason: nil, file: file, line: line)
@@ -270,6 +312,9 @@ extension CallbackStoreError: CustomStringConvertible, CustomDebugStringConverti
             return "The callback request could not be saved\(place)\(because)."
         case .readFailed:
             return "The callback requests could not be read\(place)\(because)."
+        case .unconfirmed:
+            return "A callback request sent\(place) could not be confirmed as saved\(because); "
+                + "look it up with `opendoor callbacks list` before calling the visitor twice."
         case .closed:
             return "The callback store was already closed."
         default:

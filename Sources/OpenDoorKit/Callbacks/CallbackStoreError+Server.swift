@@ -25,6 +25,9 @@ extension CallbackStoreError {
             return "The callback request could not be saved at \(url)\(because)."
         case .readFailed:
             return "The callback requests could not be read at \(url)\(because)."
+        case .unconfirmed:
+            return "A callback request sent to \(url) could not be confirmed as saved\(because); it may be stored. "
+                + "Look for long transactions or locks on the server."
         case .closed:
             return "The callback store was already closed."
         default:

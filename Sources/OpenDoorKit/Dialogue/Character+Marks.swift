@@ -1,3 +1,5 @@
+import Foundation
+
 extension Character {
     /// Whether this character is one of `marks` (ASCII punctuation, e.g. `",.;!\n"`): what `marks.contains(self)`
     /// says, without comparing strings.
@@ -36,5 +38,32 @@ extension String {
     /// canonically equivalent to one).
     var hasQuestionMark: Bool {
         utf8.contains(0x3F) && contains("?")
+    }
+}
+
+extension String {
+    /// Whether the UTF-8 bytes of `needle` are somewhere in the text's: for ASCII letters and marks, which no other
+    /// character is canonically equivalent to, a quick test that a pattern of them can't match.
+    func holdsBytes(of needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return true }
+        var text = self
+        return text.withUTF8 { bytes in
+            guard bytes.count >= pattern.count else { return false }
+            for start in 0...(bytes.count - pattern.count) where bytes[start] == first {
+                if (1..<pattern.count).allSatisfy({ bytes[start + $0] == pattern[$0] }) { return true }
+            }
+            return false
+        }
+    }
+}
+
+extension Substring {
+    /// `trimmingCharacters(in: .whitespaces)` (spaces, tabs and the other space separators), without Foundation
+    /// when the ends are ASCII but a space or a tab: nothing is trimmed then.
+    func trimmingSpacesAndTabs() -> String {
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        if first < 0x80, last < 0x80, first != 0x20, first != 0x09, last != 0x20, last != 0x09 { return String(self) }
+        return trimmingCharacters(in: .whitespaces)
     }
 }

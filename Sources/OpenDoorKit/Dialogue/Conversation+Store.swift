@@ -56,9 +56,13 @@ extension Conversation {
         case .reply(let given):
             reply = given
         case .save(let draft):
+            // A request after an unconfirmed one reuses its key: if that one landed late, it is updated, not doubled.
+            let key = unconfirmedSaveKey ?? UUID()
             do {
-                reply = saved(try await store.save(draft, channel: channel))
+                reply = saved(try await store.save(draft, channel: channel, key: key))
+                unconfirmedSaveKey = nil
             } catch {
+                unconfirmedSaveKey = (error as? CallbackStoreError)?.code == .unconfirmed ? key : nil
                 reply = saveFailed(error)
             }
         }

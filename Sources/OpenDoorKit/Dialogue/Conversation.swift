@@ -53,6 +53,9 @@ public struct Conversation: Sendable {
     private var greeted = false
     /// The reference of the request sent in this conversation, if one was: no second one is offered or saved.
     private var sentReference: String?
+    /// The key of a save whose outcome could not be learned (``CallbackStoreError/Code-swift.struct/unconfirmed``):
+    /// the visitor's next request in this conversation is saved under it, so one that landed late isn't stored twice.
+    var unconfirmedSaveKey: UUID?
     var callbackSent: Bool { sentReference != nil }
     /// The reference of the request sent in this conversation, if one was.
     var sentRequest: String? { sentReference }
@@ -199,10 +202,16 @@ public struct Conversation: Sendable {
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
     }
 
-    /// The reply when saving failed: say so plainly and give the center's number. Nothing was kept.
+    /// The reply when saving failed: say so plainly and give the center's number. Nothing was kept, unless the
+    /// store could not learn the outcome (``CallbackStoreError/Code-swift.struct/unconfirmed``): then the reply says
+    /// just that.
     public mutating func saveFailed(_ error: any Error) -> Reply {
         discardDraft()
         state = .open
+        if let error = error as? CallbackStoreError, error.code == .unconfirmed {
+            logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
+            return remember(ownReply(.saveUnconfirmed, options: []))
+        }
         logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
         return remember(ownReply(.saveFailed, options: []))
     }
@@ -1103,12 +1112,21 @@ public struct Conversation: Sendable {
         var pieces: [String] = []
         for clause in clauses(of: text) {
             // Any run of digits with the marks a number is typed with ("404-555-3434", "(470) 555 0123") ends a clause.
-            let split = clause.replacing(/\+?\(?\d[\d\s().\-]{5,}\d/, with: " | ")
-                .replacing(/\s+and\s+(?=(my|i|im|its|call|no|dont|please|pls)\b)/, with: " | ")
-            pieces += split.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var split = NumberRun.marked(in: clause) ?? clause.replacing(numberRun, with: " | ")
+            // "and" only where its bytes are (no other characters are canonically equivalent to them).
+            if split.holdsBytes(of: "and") {
+                split = split.replacing(andMy, with: " | ")
+            }
+            pieces += split.split(separator: "|").map { $0.trimmingSpacesAndTabs() }.filter { !$0.isEmpty }
         }
         return pieces
     }
+
+    /// A run of digits with the marks a number is typed with (see ``detailClauses(of:)``, and ``NumberRun`` for the
+    /// same search on ASCII text); made once, not for every line.
+    nonisolated(unsafe) static let numberRun = /\+?\(?\d[\d\s().\-]{5,}\d/
+    /// "and" before a detail of its own ("… and my number is …").
+    nonisolated(unsafe) private static let andMy = /\s+and\s+(?=(my|i|im|its|call|no|dont|please|pls)\b)/
 
     /// Whether a clause asks when ("how soon will they call", "when would they call"): never a time given.
     private static func asksWhen(_ clause: String) -> Bool {

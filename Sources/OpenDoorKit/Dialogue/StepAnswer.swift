@@ -17,6 +17,54 @@ struct StepAnswer {
     private let phrasesByFirstWord: [AnswerWord: [Substring: [[Substring]]]]
     /// `digit_words` in their order, zero to nine.
     private let digitNames: [String]
+    /// Each of `digitNames` with its first place: `digitNames.firstIndex(of:)` in one lookup.
+    private let digitIndex: [String: Int]
+    /// What each word that starts a phrase, or is one, says (see ``WordKinds``).
+    private let kindsByWord: [Substring: WordKinds]
+    /// The ``WordKinds`` of each word of the long texts read lately: a message is read by a dozen checks in one
+    /// reply, and looking up each of 2,000 words in every one of them was most of the reply's time.
+    private let recentKinds = RecentReadings<[WordKinds]>()
+
+    /// The kinds of phrase a word starts, and the kinds it is a phrase of on its own, one bit per kind
+    /// (``bit(_:)``).
+    struct WordKinds: Sendable {
+        var starts = KindBits()
+        var alone = KindBits()
+    }
+
+    /// A set of kinds of answer word, one bit each (up to 128 kinds).
+    struct KindBits: Sendable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+
+        init() {}
+
+        /// The set of the kind numbered `index`.
+        init(_ index: Int) {
+            if index < 64 { low = 1 << UInt64(index) } else { high = 1 << UInt64(index - 64) }
+        }
+
+        /// Whether the two sets share a kind.
+        @inline(__always)
+        func intersects(_ other: KindBits) -> Bool { low & other.low != 0 || high & other.high != 0 }
+
+        static func |= (set: inout KindBits, other: KindBits) {
+            set.low |= other.low
+            set.high |= other.high
+        }
+    }
+
+    /// Each kind's bit in ``WordKinds``.
+    private static let bits: [AnswerWord: KindBits] = Dictionary(
+        uniqueKeysWithValues: AnswerWord.allCases.enumerated().map { ($1, KindBits($0)) })
+
+    private static func bit(_ kind: AnswerWord) -> KindBits { bits[kind] ?? KindBits() }
+
+    private static func bits(_ kinds: [AnswerWord]) -> KindBits {
+        var set = KindBits()
+        for kind in kinds { set |= bit(kind) }
+        return set
+    }
 
     /// Words that turn the phrase right after them around.
     private static let negations: Set<Substring> = [
@@ -31,6 +79,32 @@ struct StepAnswer {
         phrasesByFirstWord = phrases.mapValues { Dictionary(grouping: $0, by: { $0[0] }) }
         wholePhrases = phrases.mapValues { Set($0.map { $0.joined(separator: " ") }) }
         digitNames = dialogue.words[.digitWords] ?? []
+        digitIndex = Dictionary(digitNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        precondition(AnswerWord.allCases.count <= 128, "one bit per kind of answer word")
+        var kindsByWord: [Substring: WordKinds] = [:]
+        for (kind, list) in phrases {
+            for phrase in list {
+                kindsByWord[phrase[0], default: WordKinds()].starts |= Self.bit(kind)
+                if phrase.count == 1 { kindsByWord[phrase[0], default: WordKinds()].alone |= Self.bit(kind) }
+            }
+        }
+        self.kindsByWord = kindsByWord
+    }
+
+    /// The ``WordKinds`` of each of the message's words (`TextNormalizer.words`), read once for a long text.
+    private func wordKinds(of message: String) -> [WordKinds] {
+        recentKinds.reading(message) { text in
+            TextNormalizer.words(text).map { kindsByWord[Substring($0)] ?? WordKinds() }
+        }
+    }
+
+    /// Whether a phrase of `kind` starts at word `i` (``phraseLength(of:at:in:)`` is not nil), for the words of a
+    /// message as they are.
+    private func startsPhrase(of kind: AnswerWord, at i: Int, in words: [String]) -> Bool {
+        for phrase in phrasesByFirstWord[kind]?[Substring(words[i])] ?? [] where i + phrase.count <= words.count {
+            if zip(words[i..<(i + phrase.count)], phrase).allSatisfy({ $0 == $1 }) { return true }
+        }
+        return false
     }
 
     /// The kind of answer among `kinds`, or nil when the sentence gives none or gives opposite ones.
@@ -38,9 +112,12 @@ struct StepAnswer {
     /// `.noVoicemail` wins over everything (the most private answer is kept when a message holds several),
     /// `.discreet` over yes and no (it is a yes with a condition); yes against no is unclear.
     func read(_ message: String, among kinds: [AnswerWord]) -> AnswerWord? {
+        let starts = wordKinds(of: message)
+        let mask = Self.bits(kinds)
+        // No phrase of the kinds asked for starts anywhere: nothing is found.
+        guard starts.contains(where: { $0.starts.intersects(mask) }) else { return nil }
         let words = TextNormalizer.words(message).map { Substring($0) }
-        guard !words.isEmpty else { return nil }
-        let found = self.found(in: words, kinds: kinds)
+        let found = self.found(in: words, kinds: kinds, starts: starts, mask: mask)
         for strongest in [AnswerWord.noVoicemail, .discreet] where kinds.contains(strongest) && found.contains(strongest) {
             return strongest
         }
@@ -58,7 +135,9 @@ struct StepAnswer {
         guard !words.isEmpty else { return false }
         let lead = leadingFillers(in: words)
         let cancelPhrases = phrasesByFirstWord[.cancel] ?? [:]
-        for start in words.indices {
+        let starts = wordKinds(of: message)
+        let cancel = Self.bit(.cancel)
+        for start in words.indices where starts[start].starts.intersects(cancel) {
             for phrase in cancelPhrases[words[start]] ?? []
             where start + phrase.count <= words.count && words[start..<(start + phrase.count)].elementsEqual(phrase) {
                 let after = words.count - start - phrase.count
@@ -149,30 +228,41 @@ struct StepAnswer {
 
     /// Whether a phrase of `kind` is anywhere in the message.
     func contains(_ message: String, _ kind: AnswerWord) -> Bool {
-        let words = TextNormalizer.words(message).map { Substring($0) }
-        return words.indices.contains { phraseLength(of: kind, at: $0, in: words) != nil }
+        let starts = wordKinds(of: message)
+        let bit = Self.bit(kind)
+        guard let first = starts.firstIndex(where: { $0.starts.intersects(bit) }) else { return false }
+        let words = TextNormalizer.words(message)
+        return words.indices[first...].contains { starts[$0].starts.intersects(bit) && startsPhrase(of: kind, at: $0, in: words) }
     }
 
     /// Where the last phrase of `kind` in the message starts (a word index), if it has one.
     func lastPhrase(in message: String, _ kind: AnswerWord) -> Int? {
-        let words = TextNormalizer.words(message).map { Substring($0) }
-        return words.indices.last { phraseLength(of: kind, at: $0, in: words) != nil }
+        let starts = wordKinds(of: message)
+        let bit = Self.bit(kind)
+        guard let last = starts.lastIndex(where: { $0.starts.intersects(bit) }) else { return nil }
+        let words = TextNormalizer.words(message)
+        return words.indices[...last].last { starts[$0].starts.intersects(bit) && startsPhrase(of: kind, at: $0, in: words) }
     }
 
     /// Whether most of the message's words (half or more) are phrases of `kind`, one word each: a message in
     /// Spanish ("quiero que me llamen", "en la tarde").
     func isMostly(_ message: String, _ kind: AnswerWord) -> Bool {
-        guard let whole = wholePhrases[kind] else { return false }
-        let words = TextNormalizer.words(message)
+        guard wholePhrases[kind] != nil else { return false }
+        // A word is in `wholePhrases[kind]` exactly when it is a phrase of `kind` on its own.
+        let words = wordKinds(of: message)
         guard !words.isEmpty else { return false }
-        return words.filter(whole.contains).count * 2 >= words.count
+        let bit = Self.bit(kind)
+        return words.count(where: { $0.alone.intersects(bit) }) * 2 >= words.count
     }
 
     /// Whether the message refuses a name in so many words ("im not giving my name", "none of your business"): a
     /// `skip` phrase of three words or more anywhere in it.
     func refusesName(_ message: String) -> Bool {
+        let starts = wordKinds(of: message)
+        let bit = Self.bit(.skip)
+        guard starts.contains(where: { $0.starts.intersects(bit) }) else { return false }
         let words = TextNormalizer.words(message).map { Substring($0) }
-        return words.indices.contains { (phraseLength(of: .skip, at: $0, in: words) ?? 0) >= 3 }
+        return words.indices.contains { starts[$0].starts.intersects(bit) && (phraseLength(of: .skip, at: $0, in: words) ?? 0) >= 3 }
     }
 
     /// The digits a number spelled out in words stands for ("four seven zero five five five zero one two three"
@@ -185,18 +275,26 @@ struct StepAnswer {
         for word in TextNormalizer.words(message) {
             // "oh" and "o" are zero, as voice-to-text writes them ("four seven oh").
             // Not before the first digit: "oh its four seven…" starts no number with a zero.
-            let digit = digitNames.firstIndex(of: word) ?? (["oh", "o"].contains(word) && !digits.isEmpty ? 0 : nil)
+            let digit = digitIndex[word] ?? ((word == "oh" || word == "o") && !digits.isEmpty ? 0 : nil)
             if let digit {
                 digits += String(repeating: String(digit), count: repeats)
                 repeats = 1
             } else if word == "double" || word == "triple" {
                 repeats = word == "double" ? 2 : 3
-            } else if word.allSatisfy(\.isNumber) {
+            } else if Self.allNumbers(word) {
                 digits += word
                 repeats = 1
             }
         }
         return digits.count >= 7 ? digits : nil
+    }
+
+    /// Whether every character of a word is a number: byte by byte for an ASCII word.
+    private static func allNumbers(_ word: String) -> Bool {
+        var word = word
+        return word.withUTF8 { bytes in
+            bytes.contains(where: { $0 >= 0x80 }) ? nil : bytes.allSatisfy { (0x30...0x39).contains($0) }
+        } ?? word.allSatisfy(\.isNumber)
     }
 
     // MARK: - A name
@@ -406,10 +504,18 @@ struct StepAnswer {
         return whole.contains(TextNormalizer.normalize(message))
     }
 
-    private func found(in words: [Substring], kinds: [AnswerWord]) -> Set<AnswerWord> {
+    /// The kinds of answer among `kinds` the words hold; `starts` are their ``WordKinds`` and `mask` the bits of
+    /// `kinds`: a word that starts no phrase of them is passed at once.
+    private func found(
+        in words: [Substring], kinds: [AnswerWord], starts: [WordKinds], mask: KindBits
+    ) -> Set<AnswerWord> {
         var found: Set<AnswerWord> = []
         var i = 0
         while i < words.count {
+            guard starts[i].starts.intersects(mask) else {
+                i += 1
+                continue
+            }
             var best: (kind: AnswerWord, length: Int)?
             for kind in kinds {
                 for phrase in phrasesByFirstWord[kind]?[words[i]] ?? [] where phrase.count > (best?.length ?? 0) {

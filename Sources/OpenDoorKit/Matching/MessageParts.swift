@@ -59,8 +59,7 @@ public struct MessageParts: Sendable, Hashable {
             var first = true
             var previous: Part?
             let clauses =
-                plain
-                ? PlainText.clauses(of: sentence) : sentence.split(separator: ",", omittingEmptySubsequences: true)
+                plain ? PlainText.clauses(of: sentence) : Self.clauses(of: sentence)
             for clause in clauses {
                 let words = plain ? PlainText.words(of: clause) : Self.words(of: clause)
                 let pieces = Self.questionsJoined(in: clause, words: words)
@@ -96,6 +95,11 @@ public struct MessageParts: Sendable, Hashable {
 
     /// The sentences of a text, each with whether it ends with a question mark.
     static func sentences(of text: String) -> [(text: Substring, asks: Bool)] {
+        // No byte of a mark that ends a sentence (`…` is E2 80 A6): one sentence, found without reading every
+        // character (a line of 2,000 accented letters took a millisecond to read by characters).
+        if !text.utf8.contains(where: Self.startsSentenceEnd) {
+            return text.isEmpty ? [] : [(text[...], false)]
+        }
         var result: [(Substring, Bool)] = []
         var start = text.startIndex
         var i = text.startIndex
@@ -128,6 +132,35 @@ public struct MessageParts: Sendable, Hashable {
         }
         if start < text.endIndex { result.append((text[start...], false)) }
         return result
+    }
+
+    /// Whether a byte is the first of a mark ``sentences(of:)`` ends a sentence at: `?`, `!`, `;`, `.`, a line
+    /// feed, or the lead byte of `…`.
+    @inline(__always)
+    private static func startsSentenceEnd(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x3F, 0x21, 0x3B, 0x2E, 0x0A, 0xE2: true
+        default: false
+        }
+    }
+
+    /// The clauses of a sentence: its non-empty runs between commas (a comma is one scalar that nothing else is
+    /// canonically equivalent to, so a character is a comma exactly when it is that scalar alone).
+    static func clauses(of sentence: Substring) -> [Substring] {
+        guard sentence.utf8.contains(UInt8(ascii: ",")) else { return sentence.isEmpty ? [] : [sentence] }
+        var clauses: [Substring] = []
+        var start = sentence.startIndex
+        var i = start
+        while i < sentence.endIndex {
+            let next = sentence.index(after: i)
+            if sentence[i].onlyScalar == "," {
+                if start < i { clauses.append(sentence[start..<i]) }
+                start = next
+            }
+            i = next
+        }
+        if start < sentence.endIndex { clauses.append(sentence[start...]) }
+        return clauses
     }
 
     /// Words that join a second question to a first ("… and do they take medicaid").
@@ -179,6 +212,11 @@ public struct MessageParts: Sendable, Hashable {
 
     /// The whitespace-separated words of a clause, each with its letters lowercased (nothing else kept).
     static func words(of clause: Substring) -> [(range: Range<Substring.Index>, word: String)] {
+        // No byte that starts a whitespace scalar (tab to carriage return, space, and the lead bytes of U+0085,
+        // U+00A0, U+1680, U+2000–U+205F and U+3000): no character is whitespace, and the clause is one word.
+        if !clause.utf8.contains(where: Self.startsWhitespace) {
+            return clause.isEmpty ? [] : [(clause.startIndex..<clause.endIndex, clause.lowercased().filter(\.isLetter))]
+        }
         var words: [(range: Range<Substring.Index>, word: String)] = []
         var start: Substring.Index?
         for i in clause.indices {
@@ -191,6 +229,15 @@ public struct MessageParts: Sendable, Hashable {
         }
         if let s = start { words.append((s..<clause.endIndex, clause[s...].lowercased().filter(\.isLetter))) }
         return words
+    }
+
+    /// Whether a byte may start the UTF-8 of a whitespace scalar (see ``words(of:)``).
+    @inline(__always)
+    private static func startsWhitespace(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x09...0x0D, 0x20, 0xC2, 0xE1, 0xE2, 0xE3: true
+        default: false
+        }
     }
 
     /// Question words that open a question by themselves after "and" ("and how long is it").
