@@ -111,7 +111,7 @@ extension StaffRoutes {
             request.name.map { "\(CallbackReport.sanitize($0))" } ?? "<span class=\"muted\">(no name given)</span>"
         var phoneHref = "tel:" + request.phone.e164
         if let digits = request.phone.extensionDigits { phoneHref += ";ext=" + digits }
-        let bestTime = request.bestTimeSaid.map { CallbackReport.sanitize($0) } ?? request.bestTime.displayName
+        let bestTime = request.bestTimeForStaff(timeZone: .current)
         let voicemail = Self.describe(request.voicemail)
         let actions = Self.actions(for: request.status).map { target, label -> Markup in
             guard let session else { return "" }

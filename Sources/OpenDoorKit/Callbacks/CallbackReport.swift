@@ -17,9 +17,14 @@ public enum CallbackReport {
     /// K7M-3QP    2025-03-04 14:05  Sam   (470) 555-0123  morning    yes        terminal  new
     /// ```
     ///
-    /// Shows "No callback requests." when there are none.
-    /// - Parameter timeZone: the zone the CREATED column is shown in, UTC unless told.
-    public static func table(_ requests: [CallbackRequest], timeZone: TimeZone = CallbackReport.utc) -> String {
+    /// Shows "No callback requests." when there are none. A best time said with a day ("tomorrow around 4ish") shows
+    /// the day it names too (see ``BestDay``): "tomorrow around 4ish (afternoon, Mon Dec 7)".
+    /// - Parameters:
+    ///   - timeZone: the zone the CREATED column is shown in, UTC unless told.
+    ///   - dayTimeZone: the zone a day like "tomorrow" is counted in: the server's, where the center is, unless told.
+    public static func table(
+        _ requests: [CallbackRequest], timeZone: TimeZone = CallbackReport.utc, dayTimeZone: TimeZone = .current
+    ) -> String {
         guard !requests.isEmpty else { return "No callback requests.\n" }
         let zoneName = ["UTC", "GMT"].contains(timeZone.identifier) ? "UTC" : timeZone.identifier
         let header = [
@@ -34,8 +39,7 @@ public enum CallbackReport {
                     width: maximumTableNameWidth
                 ),
                 request.phone.display,
-                request.bestTimeSaid.map { "\(sanitize($0)) (\(request.bestTime.displayName))" }
-                    ?? request.bestTime.displayName,
+                request.bestTimeForStaff(timeZone: dayTimeZone),
                 request.voicemail.displayName,
                 request.channel.rawValue,
                 request.status.rawValue,
@@ -60,17 +64,18 @@ public enum CallbackReport {
     /// CSV as RFC 4180 has it: a header record, CRLF line ends, fields quoted when they hold a comma,
     /// a quote or a line break, quotes doubled.
     ///
-    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail`;
+    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day`;
     /// `voicemail` is `yes`, `discreet` (a message that doesn't name the center) or `none` (no voicemail at
     /// all), and `voicemail_ok` is `yes` only for the first (kept for sheets made before there were three);
     /// `best_time` is the normalized part for sorting, `best_time_said` the visitor's own words (empty when
-    /// they picked an option); `created` is ISO 8601 in UTC, `phone` as people write it (`(470) 555-0123`). A field starting with `=`, `+`,
+    /// they picked an option), `best_day` the day they named (`2026-12-07` for "tomorrow", counted in `dayTimeZone`;
+    /// empty when they named none, see ``BestDay``); `created` is ISO 8601 in UTC, `phone` as people write it (`(470) 555-0123`). A field starting with `=`, `+`,
     /// `-` or `@` gets a leading `'` so a spreadsheet shows it as text instead of running it as a
     /// formula (OWASP's advice for CSV injection).
-    public static func csv(_ requests: [CallbackRequest]) -> String {
+    public static func csv(_ requests: [CallbackRequest], dayTimeZone: TimeZone = .current) -> String {
         let header = [
             "reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status", "best_time_said",
-            "voicemail",
+            "voicemail", "best_day",
         ]
         let rows = sorted(requests).map { request in
             [
@@ -84,6 +89,7 @@ public enum CallbackReport {
                 request.status.rawValue,
                 request.bestTimeSaid.map(sanitize) ?? "",
                 request.voicemail.rawValue,
+                request.bestDay(timeZone: dayTimeZone)?.iso ?? "",
             ]
         }
         return ([header] + rows).map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
@@ -98,13 +104,15 @@ public enum CallbackReport {
     ///   "reference": "K7M-3QP", "status": "new", "voicemail": "yes", "voicemailOK": true}]
     /// ```
     ///
-    /// `voicemail` is `yes`, `discreet` or `none`; `voicemailOK` is true only for `yes`.
-    public static func json(_ requests: [CallbackRequest]) -> String {
+    /// `voicemail` is `yes`, `discreet` or `none`; `voicemailOK` is true only for `yes`; `bestDay` is the day the visitor
+    /// named (`"2026-12-07"` for "tomorrow", counted in `dayTimeZone`), null when they named none (see ``BestDay``).
+    public static func json(_ requests: [CallbackRequest], dayTimeZone: TimeZone = .current) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         // These types hold no floating-point values, the one thing JSONEncoder can fail on.
-        let data = (try? encoder.encode(sorted(requests).map(JSONRow.init))) ?? Data("[]".utf8)
+        let rows = sorted(requests).map { JSONRow($0, dayTimeZone: dayTimeZone) }
+        let data = (try? encoder.encode(rows)) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -303,12 +311,13 @@ extension CallbackReport {
         var phone: Phone
         var bestTime: BestTime
         var bestTimeSaid: String?
+        var bestDay: String?
         var voicemail: VoicemailPreference
         var voicemailOK: Bool
         var channel: CallbackChannel
         var status: CallbackStatus
 
-        init(_ request: CallbackRequest) {
+        init(_ request: CallbackRequest, dayTimeZone: TimeZone) {
             id = request.id
             reference = request.reference
             created = request.created
@@ -320,6 +329,7 @@ extension CallbackReport {
             )
             bestTime = request.bestTime
             bestTimeSaid = request.bestTimeSaid.map(CallbackReport.sanitize)
+            bestDay = request.bestDay(timeZone: dayTimeZone)?.iso
             voicemail = request.voicemail
             voicemailOK = request.voicemailOK
             channel = request.channel
@@ -327,7 +337,8 @@ extension CallbackReport {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, reference, created, name, phone, bestTime, bestTimeSaid, voicemail, voicemailOK, channel, status
+            case id, reference, created, name, phone, bestTime, bestTimeSaid, bestDay, voicemail, voicemailOK, channel
+            case status
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -339,6 +350,7 @@ extension CallbackReport {
             try container.encode(phone, forKey: .phone)
             try container.encode(bestTime, forKey: .bestTime)
             try container.encode(bestTimeSaid, forKey: .bestTimeSaid)  // null when an option was picked
+            try container.encode(bestDay, forKey: .bestDay)  // null when no day was named
             try container.encode(voicemail, forKey: .voicemail)
             try container.encode(voicemailOK, forKey: .voicemailOK)
             try container.encode(channel, forKey: .channel)

@@ -470,8 +470,8 @@ extension Conversation {
         if let sentRequest {
             return dialogue[.crisisCloseSent].replacingOccurrences(of: "{request.reference}", with: sentRequest)
         }
-        return offersCall && callbacksAvailable && !state.isCollectingCallback
-            ? dialogue[.crisisCloseOffer] : dialogue[.crisisClose]
+        guard offersCall, callbacksAvailable, !state.isCollectingCallback else { return dialogue[.crisisClose] }
+        return phone.map { filled(.crisisCloseOfferNumber, phone: $0) } ?? dialogue[.crisisCloseOffer]
     }
 
     /// A request for a call soon after a crisis reply: the consent question, after the word that a call is not
@@ -649,6 +649,13 @@ extension Conversation {
         return asked.isEmpty ? nil : asked.joined(separator: ". ")
     }
 
+    /// Whether a line gives someone else's number ("her number is…", "call his cell", "hers is…"), not the visitor's.
+    static func namesSomeoneElsesNumber(_ message: String) -> Bool {
+        let words = " " + TextNormalizer.words(message).joined(separator: " ") + " "
+        let phrases = ["her", "his", "their"].flatMap { owner in ["number", "phone", "cell"].map { "\(owner) \($0)" } }
+        return (phrases + ["hers is", "his is", "theirs is"]).contains { words.contains(" \($0) ") }
+    }
+
     /// Keeps a name, phone number or time typed on a line that is read for safety (the line that brought a crisis
     /// reply, or "no im ok, my name is Jordan" after one): each clause that is neither worrying nor an answer to a
     /// safety question is given to the current step, and kept if the step takes it; a phone number anywhere is kept
@@ -658,6 +665,13 @@ extension Conversation {
     mutating func keepFormAnswers(in message: String) -> Bool {
         let step = state
         var kept = false
+        if state == .open || state == .ended, phone == nil, offersCall, callbacksAvailable,
+            !Self.namesSomeoneElsesNumber(message), let number = spokenOrTypedNumber(in: message)
+        {
+            // "my number is 706 555 0145 pls call, my son overdosed": the number is kept for a call once the crisis is
+            // handled (the crisis reply says so); nothing is asked now. "her number is…" is not the visitor's.
+            phone = number
+        }
         if state == .callbackName || state == .callbackPhone, phone == nil, let number = PhoneNumber.find(in: message) {
             // A number is kept wherever it stands (its dots and dashes would split it into clauses).
             phone = number

@@ -163,7 +163,7 @@ public struct Conversation: Sendable {
             if let undo, answers.contains(text, .undo), !looksLikeQuestion(text) {
                 return .reply(remember(restore(undo)))
             }
-            if let answer = withdrawReply(text) { return .reply(remember(answer)) }
+            if let answer = sentChangeReply(text) ?? withdrawReply(text) { return .reply(remember(answer)) }
             // "my roommates dont know" right after the discreet choices: about that call, never a "no" to it.
             if discreetExplained, answers.contains(text, .discreetCall) {
                 discreetExplained = false
@@ -244,6 +244,12 @@ public struct Conversation: Sendable {
         }
         var reply = assistant.responder.reply(for: result)
         reply.state = state
+        if !callbacksAvailable, case .answer(let id) = result.decision, let other = dialogue.noCallbackAnswers[id],
+            let answer = assistant.knowledge.intent(id)?.answer, reply.text.hasPrefix(answer)
+        {
+            // "what can you do" while requests can't be saved: the same answer without the offer of a call.
+            reply.text = other + reply.text.dropFirst(answer.count)
+        }
         if case .fallback(nil) = result.decision, reply.text.hasPrefix(dialogue[.fallback]), !looksLikeQuestion(text) {
             let hard = answers.lastPhrase(in: text, .feeling)
             if let glad = answers.lastPhrase(in: text, .goodNews), glad > hard ?? -1 {
@@ -258,7 +264,7 @@ public struct Conversation: Sendable {
         if asksToHelpSomeoneElse(text, result.decision) {
             // "how do i help her", "can i sign him up to come back": what they and the visitor can do, not "I don't have
             // an answer" or the list of what the assistant can do.
-            reply.text = dialogue[.helpingSomeoneElse]
+            reply.text = dialogue[callbacksAvailable ? .helpingSomeoneElse : .helpingSomeoneElseNoCallback]
             reply.intent = .fallback
             reply.source = dialogue.heading
         }
@@ -366,8 +372,10 @@ public struct Conversation: Sendable {
             state = .callbackPhone
             return stepReply(.askPhone, confidence: confidence)
         }
+        // A number given before, on a line with a crisis ("my number is 706 555 0145 pls call, my son overdosed"), is
+        // used, and said so.
+        var notes = early == nil ? phone.map { [filled(.numberKept, phone: $0)] } ?? [] : []
         if let early { phone = early }
-        var notes: [String] = []
         if let request {
             // "can someone call me, evenings only", "call me but no voicemail, he checks my phone": what was said with
             // the request is kept.
@@ -382,8 +390,8 @@ public struct Conversation: Sendable {
             if let choice = found.voicemail ?? (answers.contains(request, .phoneWatched) ? .noVoicemail : nil) {
                 voicemail = choice
                 notes.append(dialogue[choice == .discreet ? .discreetKept : .noVoicemailKept])
-            } else if found.time != nil || found.name != nil {
-                notes.append(dialogue[.detailKept])
+            } else if let kept = keptNote(time: found.time, name: found.name) {
+                notes.append(kept)
             }
             if answers.contains(request, .textRequest) { notes.insert(dialogue[.textNotCall], at: 0) }
         }
@@ -430,13 +438,15 @@ public struct Conversation: Sendable {
         // number, a name or a yes with details means yes, and all of it is kept. A time or a voicemail choice alone
         // ("evenings after 6", "no voicemail") is kept, but is no yes: the question again.
         let found = details(in: text, plainNamesOnly: false)
-        let reading = answers.read(found.rest, among: [.no, .yes])
+        var reading = answers.read(found.rest, among: [.no, .yes])
+        // "no call me instead, im her dad": the no refused someone else's call; the call is for the visitor.
+        if reading == .no, asksOwnCallAfterNo(text) { reading = .yes }
         if found.any, reading != .no || found.phone != nil {
             apply(found)
             // "call me tomorrow at 3pm" asks for the call in so many words: a yes.
             if found.phone == nil, found.name == nil, !found.anonymous, reading != .yes, !answers.contains(text, .callAsk) {
                 var reply = stepReply(.callbackConsent)
-                reply.text = dialogue[.detailKept] + " " + reply.text
+                if let kept = keptNote(time: found.time, voicemail: found.voicemail) { reply.text = kept + " " + reply.text }
                 return reply
             }
             return advance(to: nextStep())
@@ -544,7 +554,7 @@ public struct Conversation: Sendable {
             {
                 bestTime = time
                 var reply = stepReply(.askName)
-                reply.text = dialogue[.detailKept] + " " + reply.text
+                reply.text = filled(.detailKept, time: time) + " " + reply.text
                 return reply
             }
             // "hello", "ok", "idk", "this is goodbye" are not names: say so, and ask again.
@@ -663,7 +673,7 @@ public struct Conversation: Sendable {
         {
             if let number = PhoneNumber.find(in: text) {
                 phone = number
-                note = .detailChanged
+                note = .phoneChanged
                 rest = ""
             } else if answers.contains(text, .phoneField),
                 !Set(TextNormalizer.words(text)).isDisjoint(with: ["instead", "different", "another", "other", "new", "switch", "change"])
@@ -697,7 +707,7 @@ public struct Conversation: Sendable {
                 reply = answered
             }
         }
-        reply.text = dialogue[note] + " " + reply.text
+        reply.text = filled(note, time: bestTime, phone: phone) + " " + reply.text
         return reply
     }
 
@@ -789,7 +799,7 @@ public struct Conversation: Sendable {
         {
             bestTime = time
             var reply = stepReply(.askVoicemail)
-            reply.text = dialogue[.detailChanged] + " " + reply.text
+            reply.text = filled(.detailChanged, time: time) + " " + reply.text
             return reply
         }
         // "no voicemail please" is none at all, never a discreet message; a plain no to "may they leave a
@@ -1059,11 +1069,20 @@ public struct Conversation: Sendable {
             found.rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: found.rest))
         }
         var loose: String?
+        var timeAsked = false
         for clause in Self.detailClauses(of: text) where PhoneNumber.find(in: clause) == nil {
             // "is there an evening group", "i work nights": not a time to call; "how soon will they call" asks.
-            if answers.contains(clause, .programWords) || Self.busy(clause) || Self.asksWhen(clause) { continue }
-            if found.time == nil, TimeAnswer.timePart(of: clause, words: answers) != nil, let time = readTime(clause) {
+            if answers.contains(clause, .programWords) || Self.busy(clause) || Self.asksWhen(clause)
+                || saysNoTimeToCall(clause)
+            {
+                continue
+            }
+            // The time of the clause asking for the call wins: "theyre here now. can someone call me tomorrow".
+            if found.time == nil || (!timeAsked && answers.contains(clause, .callAsk)),
+                TimeAnswer.timePart(of: clause, words: answers) != nil, let time = readTime(clause)
+            {
                 found.time = time
+                timeAsked = answers.contains(clause, .callAsk)
                 continue
             }
             // "yes im Mike": the yes before the name is set aside.

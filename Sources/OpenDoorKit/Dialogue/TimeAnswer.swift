@@ -196,7 +196,9 @@ struct TimeAnswer: Hashable {
 
     /// Hours, days or "as soon as possible" when no part of the day is named.
     private static func loosely(_ text: String, _ words: StepAnswer) -> BestTime? {
-        let hours = TextNormalizer.words(text).compactMap { Int($0) }.filter { (1...12).contains($0) }
+        // "4ish", "4-ish": the hour is its digits.
+        let tokens = text.split(whereSeparator: \.isWhitespace).flatMap { Self.tokens(String($0)) }
+        let hours = tokens.compactMap { Int($0) }.filter { (1...12).contains($0) }
         if !hours.isEmpty {
             let parts = Set(hours.compactMap { hour -> BestTime? in
                 switch hour {
@@ -206,14 +208,23 @@ struct TimeAnswer: Hashable {
                 default: nil
                 }
             })
-            // One hour alone could be a menu number; hours with days, or two of them, are times.
-            if hours.count >= 2 || words.contains(text, .days) {
+            // One hour alone could be a menu number; hours with days, or two of them, or one said as a time ("around
+            // 4", "4ish", "at 4"), are times.
+            let saidAsTime = tokens.enumerated().contains { index, token in
+                Int(token) != nil
+                    && ((index > 0 && Self.approximately.contains(tokens[index - 1]))
+                        || (index + 1 < tokens.count && tokens[index + 1] == "ish"))
+            }
+            if hours.count >= 2 || saidAsTime || words.contains(text, .days) {
                 return parts.count == 1 ? parts.first : .any
             }
         }
         if words.contains(text, .days) || words.contains(text, .soon) { return .any }
         return nil
     }
+
+    /// Words that make the number after them an hour ("around 4", "at 4").
+    private static let approximately: Set<String> = ["around", "about", "at", "after", "past", "by", "like", "roughly"]
 
     /// How the request reads it back: the visitor's words with the part of the day, or the part alone.
     var display: String {

@@ -200,6 +200,22 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case nameKept = "name_kept"
     /// "Are you safe right now?" asked a second time, shorter.
     case safeQuestionAgain = "safe_question_again"
+    // Round 17 (QA19): what was kept or changed said back; a request changed after it was sent; no call offered
+    // while requests can't be saved.
+    /// A time and a name typed before their steps: kept, and both said back.
+    case detailKeptWithName = "detail_kept_with_name"
+    /// A new number typed at the time or voicemail step: changed, and said back.
+    case phoneChanged = "phone_changed"
+    /// A call asked for after a number was given on a crisis line: the number, kept.
+    case numberKept = "number_kept"
+    /// The last line of a crisis reply when the message gave a number: kept, and a call offered with it.
+    case crisisCloseOfferNumber = "crisis_close_offer_number"
+    /// A change asked for after the request was sent, with a time: it can't be changed here; how, with the time.
+    case sentChangeTime = "sent_change_time"
+    /// The same for any other change ("wrong number").
+    case sentChange = "sent_change"
+    /// `helping_someone_else` while requests can't be saved: no offer of a call.
+    case helpingSomeoneElseNoCallback = "helping_someone_else_no_callback"
     /// The question about suicide asked a second time, without its opening.
     case checkInQuestionAgain = "check_in_question_again"
     // Round 17 (QA19).
@@ -343,6 +359,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case weakYes = "weak_yes"
     /// Going back to the callback request after a safety question ("can we finish the callback").
     case resumeForm = "resume_form"
+    /// After a leading no at the consent question, the call asked for oneself ("no call me instead"): a yes.
+    case ownCall = "own_call"
     // Round 17 (QA19).
     /// The visitor says a crisis reply misread them ("you misread that", "i build bridges for a living").
     case misread
@@ -380,12 +398,14 @@ public struct DialogueText: Sendable {
     public var words: [AnswerWord: [String]]
     /// The answers to questions about a crisis, after its reply, in the file's order.
     public var followUps: [SafetyFollowUp]
+    /// Instead of an intent's answer while callback requests can't be saved, for answers that offer a call.
+    public var noCallbackAnswers: [IntentID: String]
 
     /// Creates the messages.
     public init(
         heading: String, welcomeOptions: [IntentID], messages: [DialogueKey: String],
         stepOptions: [ConversationState: [String]] = [:], words: [AnswerWord: [String]] = [:],
-        followUps: [SafetyFollowUp] = []
+        followUps: [SafetyFollowUp] = [], noCallbackAnswers: [IntentID: String] = [:]
     ) {
         self.heading = heading
         self.welcomeOptions = welcomeOptions
@@ -393,6 +413,7 @@ public struct DialogueText: Sendable {
         self.stepOptions = stepOptions
         self.words = words
         self.followUps = followUps
+        self.noCallbackAnswers = noCallbackAnswers
     }
 
     /// Which kind of short answer a message starts with, checking `kinds` in order.

@@ -441,7 +441,10 @@ struct KnowledgeLoader {
         defer { diagnostics += reader.diagnostics }
         guard
             let fields = reader.mapping(
-                node, allowedKeys: ["heading", "welcome_options", "messages", "step_options", "words", "safety_follow_ups"],
+                node, allowedKeys: [
+                    "heading", "welcome_options", "messages", "step_options", "words", "safety_follow_ups",
+                    "no_callback_answers",
+                ],
                 what: "dialogue.yaml")
         else { return nil }
         let heading = reader.text(fields["heading"], key: "heading", in: node, required: true) ?? ""
@@ -499,9 +502,22 @@ struct KnowledgeLoader {
             reader.error(node, "dialogue.yaml has no `words:` (yes, no, skip, cancel).")
         }
         let followUps = safetyFollowUps(fields["safety_follow_ups"], center: center, reader: &reader)
+        var noCallbackAnswers: [IntentID: String] = [:]
+        if let answersNode = fields["no_callback_answers"], let mapping = answersNode.mapping {
+            for (key, value) in mapping {
+                let id = IntentID(rawValue: key.string ?? "")
+                if !known.contains(id) && !intentsIncomplete {
+                    reader.error(key, "`no_callback_answers` names `\(key.string ?? "?")`, which is not an intent.")
+                    continue
+                }
+                guard let text = reader.text(value, key: id.rawValue, in: answersNode, required: true) else { continue }
+                checkUnknownPlaceholders(text, node: value, reader: &reader) { $0.hasPrefix("center.") }
+                noCallbackAnswers[id] = renderChecked(text, node: value, center: center, reader: &reader)
+            }
+        }
         return DialogueText(
             heading: heading, welcomeOptions: options, messages: messages, stepOptions: stepOptions, words: words,
-            followUps: followUps)
+            followUps: followUps, noCallbackAnswers: noCallbackAnswers)
     }
 
     /// `{limit}` (the server's line limit) is filled in `line_too_long` only, which should name it.
