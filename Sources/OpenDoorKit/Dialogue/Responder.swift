@@ -92,6 +92,10 @@ public struct Responder: Sendable {
         switch match.decision {
         case .answer(let id):
             var reply = answer(id, confidence: match.confidence)
+            // "is it too late?" must not be answered "Yes." (see ``PolarOpening``): the asking part of a long message
+            // decides, not a story that says "i left without a word".
+            let asked = match.analysis.focus.map(TextNormalizer.words) ?? match.analysis.words
+            reply.text = PolarOpening.fitted(reply.text, to: asked)
             if let other = match.alsoAsked, !reply.options.contains(label(other)) {
                 // The message asked two things: the other is one tap away.
                 reply.options.insert(label(other), at: 0)
