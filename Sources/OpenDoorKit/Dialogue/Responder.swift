@@ -55,8 +55,9 @@ public struct Responder: Sendable {
                 if options.isEmpty, intent.action == .answer, let handoff, handoff.id != intent.id {
                     options = [handoff.label]
                 }
-                answers[intent.id] = Reply(
-                    text: intent.answer, intent: intent.id, source: intent.heading, options: options)
+                // The center's answer, then OpenDoor's note on what the chat can't show ("our IOP program page").
+                let text = intent.note.map { intent.answer + "\n\n" + $0 } ?? intent.answer
+                answers[intent.id] = Reply(text: text, intent: intent.id, source: intent.heading, options: options)
             }
             self.answers = answers
             self.topicFallbacks = topicFallbacks
