@@ -24,6 +24,12 @@ extension Conversation {
         let dropped = dropsRequest(message, worrying: finding != nil)
         let told = situation
         situation = told?.older
+        if finding == nil, !dropped, pendingCheckIn?.person == nil, told != nil || pendingCheckIn != nil,
+            let reply = misreadReply(message)
+        {
+            // "you misread that, im on the bridge crew": before any follow-up its words might pick ("the bridge").
+            return reply
+        }
         if let told, let reply = followUpReply(message, in: told, finding: finding) {
             return droppedNote(reply, dropped: dropped)
         }
@@ -180,11 +186,15 @@ extension Conversation {
         if let person = personAtRisk(message, finding: finding) {
             return otherPersonReply(finding, person: person, message: message)
         }
+        if pending == nil, context == nil, let reply = lossReply(finding, message: message) { return reply }
         defer {
             // Whose crisis it is: "my friend took a bunch of pills" is someone else's overdose.
             if let category = situation?.category {
                 let someoneElse = someoneElsesCrisis(message, category: category)
+                let otherNamed = speaksOfThem(message)
                 situation?.someoneElse = someoneElse
+                situation?.otherNamed = otherNamed
+                situation?.toldIn = message
             }
         }
         // Anything worrying in answer to a check-in, or right after a crisis reply, gets the full crisis reply: of
@@ -192,11 +202,57 @@ extension Conversation {
         // after the question about suicide), of its own when it is clear danger ("no. i took them all").
         if let earlier = pending?.category ?? context?.category {
             var crisis = finding
-            if finding.level != .crisis { crisis.category = earlier }
+            // "too late i already took them all" after the question about suicide: 911 first.
+            if finding.level != .crisis { crisis.category = answers.contains(message, .taken) ? .overdose : earlier }
             return crisisOrShorter(crisis, told: told, message: message)
         }
-        if finding.level == .crisis { return crisisOrShorter(finding, told: told, message: message) }
+        if finding.level == .crisis {
+            return answeringOnTheLine(crisisOrShorter(finding, told: told, message: message), message: message)
+        }
         return checkInReply(finding, message: message)
+    }
+
+    /// A crisis reply about someone else's overdose or withdrawal with the question asked on the same line answered
+    /// first ("…now shes asleep, should i let her sleep it off": no, and 911 now), from the safety follow-ups.
+    private func answeringOnTheLine(_ reply: Reply, message: String) -> Reply {
+        guard let category = reply.safety?.category, category == .overdose || category == .withdrawal,
+            someoneElsesCrisis(message, category: category),
+            let (followUp, _) = followUp(for: message, in: CrisisSituation(category: category, someoneElse: true))
+        else { return reply }
+        var answered = reply
+        let close = " " + dialogue[.crisisClose]
+        var answer = followUp.reply.trimmingCharacters(in: .whitespacesAndNewlines)
+        if answer.hasSuffix(close) { answer = String(answer.dropLast(close.count)) }
+        // The answer already says what to do (911 now, on their side, naloxone): the category's whole reply after it
+        // would say it again; only the other numbers follow, then the reply's last line.
+        let full = assistant.knowledge.center.fill(assistant.safety.reply(for: category))
+        if reply.text.hasPrefix(full) {
+            let rest = reply.text.dropFirst(full.count).trimmingCharacters(in: .newlines)
+            answered.text = answer + "\n" + assistant.knowledge.center.fill(dialogue[.crisisNumbersAfterAnswer]) + "\n" + rest
+        } else {
+            answered.text = answer + "\n\n" + reply.text
+        }
+        return answered
+    }
+
+    /// Someone else's overdose told as a death already ("my friend od'd last night and i found him, hes gone"): sorry,
+    /// 988 and 911 for the visitor, and whether they are safe; never naloxone for someone who died. Nil when anything
+    /// tells of now ("hes not breathing", "i think hes gone, what do i do"), or it may be the visitor's own.
+    private mutating func lossReply(_ finding: CrisisAssessment, message: String) -> Reply? {
+        guard finding.category == .overdose, answers.contains(message, .lossTold), answers.contains(message, .lossPast),
+            !answers.contains(message, .lossNow), answers.contains(message, .otherPerson),
+            !answers.contains(message, .selfWords)
+        else { return nil }
+        let rule = SafetyRuleID(rawValue: "overdose/loss_told")
+        let assessment = CrisisAssessment(category: .suicide, level: .check, ruleID: rule, note: "a loss told")
+        logger.notice("crisis check-in", metadata: ["category": "overdose", "rule": "loss_told"])
+        let text = dialogue[.overdoseLoss]
+        pendingCheckIn = PendingCheckIn(category: .suicide, worrying: .no, question: text)
+        situation = CrisisSituation(category: .suicide, someoneElse: false)
+        return remember(
+            Reply(
+                text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
+                safety: assessment))
     }
 
     // MARK: - Replies
@@ -257,13 +313,18 @@ extension Conversation {
         }
         logger.notice(
             "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
-        let text = assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
+        let anger = finding.category == .danger && answers.contains(message, .ownAnger)
+        // "im so mad at my counselor i could kill him": whether anyone is in danger, not the hotline for victims.
+        let text =
+            anger
+            ? dialogue[.angerCheckIn] : assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
         // "he checks my phone, can someone call me? no voicemail": the request waits for the answer about safety,
         // and goes on (with no voicemail) once the visitor says they are safe.
         let call = !state.isCollectingCallback && offersCall && asksForCall(message) ? message : nil
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text, deferred: call)
         situation = CrisisSituation(
-            category: finding.category, someoneElse: someoneElsesCrisis(message, category: finding.category))
+            category: finding.category, someoneElse: someoneElsesCrisis(message, category: finding.category),
+            toldIn: message)
         return remember(
             Reply(
                 text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
@@ -280,7 +341,9 @@ extension Conversation {
             "crisis about someone else",
             metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
         let question = dialogue[person.question]
-        var text = assistant.knowledge.center.fill(dialogue[.crisisOtherPerson])
+        // "hes got his dads gun and hes done": 911 first, and not to take the weapon from them.
+        let armed = answers.contains(message, .weapon)
+        var text = assistant.knowledge.center.fill(dialogue[armed ? .crisisOtherPersonWeapon : .crisisOtherPerson])
         var answered: Reply?
         for asked in Self.clauses(of: message) where looksLikeQuestion(asked) {
             guard let answer = questionAnswer(asked), answer.topic == nil else { continue }
@@ -319,13 +382,24 @@ extension Conversation {
         _ message: String, in told: CrisisSituation, finding: CrisisAssessment?
     ) -> Reply? {
         if let finding, finding.category != told.category, finding.level == .crisis { return nil }
+        var told = told
+        if !told.someoneElse, told.otherNamed, told.category == .suicide || told.category == .selfHarm,
+            speaksOfThem(message),
+            let (theirs, _) = followUp(for: message, in: CrisisSituation(category: told.category, someoneElse: true)),
+            theirs.after.allSatisfy({ $0.category == nil })
+        {
+            // "hes not answering his phone what do i do" after a crisis reply to his texts: the crisis was his; the
+            // answer is for the visitor worried about him, and so is what follows.
+            told.someoneElse = true
+        }
         guard let (followUp, phrase) = followUp(for: message, in: told) else { return nil }
         pendingCheckIn = nil
         // The next message is read in the light of the visitor's own crisis; "are you safe right now?" is not asked
         // of someone worried about another person.
         afterCrisis = told.someoneElse ? nil : CrisisContext(category: told.category)
         situation = CrisisSituation(
-            category: told.category, someoneElse: told.someoneElse, fullReplyGiven: told.fullReplyGiven)
+            category: told.category, someoneElse: told.someoneElse, fullReplyGiven: told.fullReplyGiven,
+            otherNamed: told.otherNamed, toldIn: told.toldIn)
         let rule = SafetyRuleID(rawValue: "after_crisis/follow_up")
         let assessment = CrisisAssessment(
             category: told.category, level: .crisis, ruleID: rule, note: told.someoneElse ? "someone else at risk" : nil)
@@ -335,7 +409,9 @@ extension Conversation {
         let others = Self.clauses(of: message).filter { !TextNormalizer.normalize($0).contains(phrase) }
         // "no i dont want to go to the er, i just want to know if i can come back": answered, when clearly asked.
         for other in others {
-            guard let answer = clearAnswer(to: other) else { continue }
+            // Of someone else's crisis, only a question is answered: "she dropped out too" is no cue for the
+            // program's words to a dropout.
+            guard !told.someoneElse || looksLikeQuestion(other), let answer = clearAnswer(to: other) else { continue }
             text += "\n\n" + answer.text
             break
         }
@@ -363,6 +439,13 @@ extension Conversation {
             if let phrase = followUp.asks.first(where: isSaid) { return (followUp, phrase) }
         }
         return nil
+    }
+
+    /// Whether `message` speaks of another person as "he" or "she" (or "my son") and says nothing of the visitor's own
+    /// state ("im", "myself"; "i" only as the one asking: "what do i do").
+    func speaksOfThem(_ message: String) -> Bool {
+        (answers.contains(message, .sheWords) || answers.contains(message, .heWords))
+            && !answers.contains(answers.removing(.witnessing, from: message), .selfWords)
     }
 
     /// Whether a crisis of `category` told in `message` is someone else's: an overdose or withdrawal told of another
@@ -497,6 +580,27 @@ extension Conversation {
             return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])
         }
         return checkIn(lead: .afterCrisisUnsure)
+    }
+
+    /// "what?? i build bridges for a living" or "you misread that" after a safety reply to a word of work or an idiom:
+    /// sorry, misread, with 988 in a word, and what else the line asked answered; not "are you safe?" again. Nil when
+    /// the line says no such thing, or it and the message that was misread, read together, still alarm.
+    private mutating func misreadReply(_ message: String) -> Reply? {
+        guard answers.contains(message, .misread), assistant.safety.assess(message) == nil, let told = situation?.toldIn
+        else { return nil }
+        // "honestly i want to kill myself", then "no im fine, you misunderstood": the words alarm whatever is said
+        // of them, and whether the visitor is safe is asked. "im on the bridge", then "i build bridges for a living":
+        // read together, nothing alarms.
+        func oneClause(_ text: String) -> String {
+            String(text.map { ".!?;\n".contains($0) ? "," : $0 })
+        }
+        guard assistant.safety.assess(oneClause(told) + ", " + oneClause(message)) == nil else { return nil }
+        pendingCheckIn = nil
+        afterCrisis = nil
+        situation = nil
+        logger.notice("safety reply misread, said so")
+        keepFormAnswers(in: message)
+        return backFromCheckIn(message, lead: dialogue[.misreadHeard], deferred: questions(in: message))
     }
 
     /// Whether a message asks for a call or gives a number to call: it goes on as usual after a safety reply.
@@ -639,13 +743,48 @@ extension Conversation {
         let worrying = sentences.map(String.init).filter { assistant.safety.assess($0) != nil }
         guard !worrying.isEmpty else { return nil }
         for sentence in worrying {
-            guard !answers.contains(sentence, .selfWords), let rest = withoutSomeoneElse(sentence),
-                assistant.safety.assess(rest) == nil
-            else { return nil }
+            // "im worried", "i think", "i saw": how a worried visitor tells it, not the visitor's own state.
+            let told = answers.removing(.witnessing, from: sentence)
+            guard !answers.contains(told, .selfWords), let rest = withoutSomeoneElse(told) else { return nil }
+            guard assistant.safety.assess(rest) != nil else { continue }
+            // "he just texted me that hes got his dads gun and hes done": still worrying with the person set aside
+            // (the gun, the goodbye), yet told only of them: the visitor says "i" of nothing, and each clause worrying
+            // on its own names the person. "my son is gone, theres no point living" stays the visitor's own.
+            guard toldOnlyOfThem(told) else { return nil }
         }
         let she = answers.contains(message, .sheWords)
         let he = answers.contains(message, .heWords)
         return she == he ? .they : (she ? .she : .he)
+    }
+
+    /// Whether `sentence` (its witnessing words set aside) tells a crisis only of someone else: no "i" of the visitor
+    /// in it, and each of its clauses the crisis check finds worrying on its own names another person.
+    private func toldOnlyOfThem(_ sentence: String) -> Bool {
+        let words = TextNormalizer.words(sentence)
+        guard !words.contains("i") else { return false }
+        let clauses = sentence.clauses(splitAt: ",:-\n").flatMap { clause in
+            Self.splitAtJoiners(String(clause))
+        }
+        for clause in clauses where assistant.safety.assess(clause) != nil {
+            guard [AnswerWord.sheWords, .heWords, .otherPerson].contains(where: { answers.contains(clause, $0) })
+            else { return false }
+        }
+        return true
+    }
+
+    /// `clause` split before the words that join clauses ("and", "but", "so", "then").
+    private static func splitAtJoiners(_ clause: String) -> [String] {
+        var parts: [String] = []
+        var current: [String] = []
+        for word in clause.split(separator: " ") {
+            if ["and", "but", "so", "then"].contains(word.lowercased()), !current.isEmpty {
+                parts.append(current.joined(separator: " "))
+                current = []
+            }
+            current.append(String(word))
+        }
+        if !current.isEmpty { parts.append(current.joined(separator: " ")) }
+        return parts
     }
 
     /// `sentence` with its mentions of someone else replaced by a word of no list; nil when it names no one else.
@@ -724,6 +863,11 @@ extension Conversation {
         if reading == .unclear, pending.worrying == .no {
             return safeAnswerUnclear(message, to: pending)
         }
+        if reading == .unclear, questions(in: message) == nil, assistant.safety.isDenial(message) {
+            // "i didnt mean it like that. forget i said it": the walk-back is heard, and whether they are safe asked;
+            // never an article the matcher guessed for it.
+            return checkIn()
+        }
         // After the first question, only a question the knowledge clearly answers moves on.
         if reading == .unclear, movesOn(message) { return nil }
         var clear: Reply?
@@ -752,7 +896,9 @@ extension Conversation {
             if pending.person != nil {
                 return otherPersonUnsafe(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
             }
-            return crisisReply(CrisisAssessment(category: pending.category, level: .crisis, ruleID: rule))
+            // "too late i already took them all" to the question about suicide: the overdose reply, 911 first.
+            let category = answers.contains(message, .taken) ? .overdose : pending.category
+            return crisisReply(CrisisAssessment(category: category, level: .crisis, ruleID: rule))
         case .reassuring:
             return backFromCheckIn(message, lead: dialogue[.checkInAnswered], deferred: pending.deferred)
         case .unclear where !pending.askedAgain:
@@ -1048,6 +1194,12 @@ struct CrisisSituation: Sendable, Hashable {
     /// Whether the full crisis reply (not only a check-in) was given for it: the same crisis told again then gets a
     /// short line, not the whole reply word for word.
     var fullReplyGiven = false
+    /// Whether the message that told it spoke of another person ("my son texted me hes done"), though not only of
+    /// them: a question about him or her next is about that person.
+    var otherNamed = false
+    /// The message that told it, in memory only (never logged nor stored): "i build bridges for a living" next is a
+    /// misreading only if the two read together no longer alarm.
+    var toldIn: String?
     /// How many more messages it is kept for.
     var messagesLeft = CrisisSituation.messagesKept
 

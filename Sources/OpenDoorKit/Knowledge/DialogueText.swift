@@ -200,6 +200,18 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case safeQuestionAgain = "safe_question_again"
     /// The question about suicide asked a second time, without its opening.
     case checkInQuestionAgain = "check_in_question_again"
+    // Round 17 (QA19).
+    /// "i build bridges for a living" after a crisis reply to a word of work or an idiom: sorry, misread.
+    case misreadHeard = "misread_heard"
+    /// Someone else's overdose told as a death already ("found him last night, hes gone"): sorry, 988, not naloxone.
+    case overdoseLoss = "overdose_loss"
+    /// The visitor's own anger at someone ("i could kill him"): whether anyone is in danger, no hotline for victims.
+    case angerCheckIn = "anger_check_in"
+    /// Someone else's suicidal words with a weapon at hand ("hes got his dads gun and hes done"): 911 first.
+    case crisisOtherPersonWeapon = "crisis_other_person_weapon"
+    /// After a question answered on the line of someone else's overdose ("should i let her sleep it off"): the other
+    /// numbers, instead of the category's whole reply again.
+    case crisisNumbersAfterAnswer = "crisis_numbers_after_answer"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -329,6 +341,22 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case weakYes = "weak_yes"
     /// Going back to the callback request after a safety question ("can we finish the callback").
     case resumeForm = "resume_form"
+    // Round 17 (QA19).
+    /// The visitor says a crisis reply misread them ("you misread that", "i build bridges for a living").
+    case misread
+    /// A death told as over ("hes gone", "passed away", "didnt make it"), and a time in the past ("last night"): with
+    /// both and no sign of now, someone else's overdose is a loss, not an emergency to act on.
+    case lossTold = "loss_told"
+    case lossPast = "loss_past"
+    /// Signs that an overdose is happening now ("not breathing", "blue"): never a loss told.
+    case lossNow = "loss_now"
+    /// How a worried visitor tells what they saw or fear ("i think", "i saw", "im worried"): set aside before asking
+    /// whether a sentence speaks of the visitor's own state.
+    case witnessing
+    /// The visitor's own anger at someone ("i could kill him", "so mad at"): the plain question about danger.
+    case ownAnger = "own_anger"
+    /// A weapon named ("gun", "rifle", "knife"): someone else's suicidal words with one get 911 first.
+    case weapon
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
