@@ -267,6 +267,8 @@ public struct Conversation: Sendable {
             reply.text = dialogue[callbacksAvailable ? .helpingSomeoneElse : .helpingSomeoneElseNoCallback]
             reply.intent = .fallback
             reply.source = dialogue.heading
+            // Instead of the two answers a clarify offered: the call the text speaks of.
+            if case .clarify = result.decision { reply.options = responder.handoffIntent.map { [$0.label] } ?? [] }
         }
         if case .answer(let id) = result.decision, writesForSomeoneElse(text, answeredBy: id) {
             // "im calling about my son… he stopped going": the center's copy speaks to the one who left; the parent is
@@ -309,11 +311,13 @@ public struct Conversation: Sendable {
         return reply
     }
 
-    /// Whether a message that got the fallback (with no topic), or an answer about the assistant itself (an intent
-    /// sharing its heading, like "what can you help with"), asks about someone else and not the visitor.
+    /// Whether a message that got the fallback (with no topic), a question which of two answers was meant, or an
+    /// answer about the assistant itself (an intent sharing its heading, like "what can you help with"), asks about
+    /// someone else and not the visitor ("my husband left… how do i convince him to go back": not "Do you mean one of
+    /// these?" with two answers written to the one who left).
     func asksToHelpSomeoneElse(_ text: String, _ decision: MatchDecision) -> Bool {
         switch decision {
-        case .fallback(nil):
+        case .fallback(nil), .clarify:
             break
         case .answer(let id):
             let intents = assistant.knowledge.intents

@@ -55,8 +55,9 @@ public struct Responder: Sendable {
                 if options.isEmpty, intent.action == .answer, let handoff, handoff.id != intent.id {
                     options = [handoff.label]
                 }
-                answers[intent.id] = Reply(
-                    text: intent.answer, intent: intent.id, source: intent.heading, options: options)
+                // The center's answer, then OpenDoor's note on what the chat can't show ("our IOP program page").
+                let text = intent.note.map { intent.answer + "\n\n" + $0 } ?? intent.answer
+                answers[intent.id] = Reply(text: text, intent: intent.id, source: intent.heading, options: options)
             }
             self.answers = answers
             self.topicFallbacks = topicFallbacks
@@ -92,6 +93,10 @@ public struct Responder: Sendable {
         switch match.decision {
         case .answer(let id):
             var reply = answer(id, confidence: match.confidence)
+            // "is it too late?" must not be answered "Yes." (see ``PolarOpening``): the asking part of a long message
+            // decides, not a story that says "i left without a word".
+            let asked = match.analysis.focus.map(TextNormalizer.words) ?? match.analysis.words
+            reply.text = PolarOpening.fitted(reply.text, to: asked)
             if let other = match.alsoAsked, !reply.options.contains(label(other)) {
                 // The message asked two things: the other is one tap away.
                 reply.options.insert(label(other), at: 0)

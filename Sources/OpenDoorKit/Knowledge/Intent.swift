@@ -75,6 +75,9 @@ public struct Intent: Sendable, Identifiable {
     public var exampleLocations: [SourceLocation]
     /// Intents offered as next steps after this answer.
     public var followUps: [IntentID]
+    /// OpenDoor's own words said after the center's answer, when the answer points at something the chat can't show
+    /// ("visit our IOP program page"): written in the knowledge as `note`.
+    public var note: String?
     /// Where the intent was written.
     public var location: SourceLocation
 
@@ -82,7 +85,7 @@ public struct Intent: Sendable, Identifiable {
     public init(
         id: IntentID, heading: String, label: String? = nil, answer: String, action: IntentAction = .answer,
         examples: [String], exampleLocations: [SourceLocation]? = nil, followUps: [IntentID] = [],
-        location: SourceLocation = SourceLocation(file: "<memory>", line: nil)
+        location: SourceLocation = SourceLocation(file: "<memory>", line: nil), note: String? = nil
     ) {
         self.id = id
         self.heading = heading
@@ -93,5 +96,6 @@ public struct Intent: Sendable, Identifiable {
         self.exampleLocations = exampleLocations ?? examples.map { _ in location }
         self.followUps = followUps
         self.location = location
+        self.note = note
     }
 }

@@ -317,7 +317,7 @@ struct KnowledgeLoader {
             reader.error(list, "`intents` must be a list of intents, each starting with `- id:`.")
             return []
         }
-        let allowed: Set<String> = ["id", "heading", "label", "answer", "action", "examples", "follow_ups"]
+        let allowed: Set<String> = ["id", "heading", "label", "answer", "action", "examples", "follow_ups", "note"]
         var intents: [Intent] = []
         for entry in sequence {
             guard let intentFields = reader.mapping(entry, allowedKeys: allowed, what: "an intent") else { continue }
@@ -351,13 +351,17 @@ struct KnowledgeLoader {
                     "`\(rawID)` has \(examples.count) examples; write at least \(Self.minimumExamples), the way visitors really type. Without them it is matched poorly or never.")
             }
             let followUps = reader.textList(intentFields["follow_ups"], key: "follow_ups", in: entry, required: false)
+            let note = reader.text(intentFields["note"], key: "note", in: entry, required: false).map { rawNote in
+                checkUnknownPlaceholders(rawNote, node: intentFields["note"], reader: &reader) { $0.hasPrefix("center.") }
+                return renderChecked(rawNote, node: intentFields["note"], center: center, reader: &reader)
+            }
             intents.append(
                 Intent(
                     id: id, heading: heading, label: label, answer: answer, action: action,
                     examples: examples.map(\.text),
                     exampleLocations: examples.map { SourceLocation(file: reader.file, line: $0.line) },
                     followUps: followUps.map { IntentID(rawValue: $0.text) },
-                    location: SourceLocation(file: reader.file, line: entry.mark?.line)
+                    location: SourceLocation(file: reader.file, line: entry.mark?.line), note: note
                 ))
         }
         return intents

@@ -29,9 +29,15 @@ public struct Evaluation: Sendable {
     /// Every outcome, in set order.
     public var outcomes: [Outcome]
 
-    /// Runs the matcher over a set.
+    /// Runs the matcher over a set. An item labeled with a topic the knowledge doesn't answer (an intent whose
+    /// action is `fallback`: insurance, hours, off_topic…) expects the fallback, as leave-one-out does: the reply
+    /// to it is the honest "I don't know", never that intent's answer, so it counts with the fallback lines.
     public init(matcher: Matcher, set: EvaluationSet) {
-        outcomes = set.items.map { Self.outcome($0, matcher.match($0.text)) }
+        outcomes = set.items.map { item in
+            var item = item
+            if matcher.knowledge.intent(item.label)?.action == .fallback { item.label = .fallback }
+            return Self.outcome(item, matcher.match(item.text))
+        }
     }
 
     /// Leave-one-out on the knowledge's own examples: each example is matched by a matcher built

@@ -16,7 +16,7 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// was meant.
     public var clarifyMargin: Double = 0.03
     /// Below this confidence the matcher isn't sure enough of any intent to answer: the fallback.
-    public var confidenceFloor: Double = 0.28
+    public var confidenceFloor: Double = 0.27
     /// How much the learned probability counts in the confidence against the similarity.
     public var learnedWeight: Double = 0.6
     /// How the learned weights are trained.
