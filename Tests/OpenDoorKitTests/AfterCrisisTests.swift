@@ -127,7 +127,7 @@ struct AfterCrisisTests {
         #expect(reply(conversation.receive("idk whenever, i probably wont be around much longer anyway")).crisis)
         #expect(reply(conversation.receive("lol no im fine just tired")).intent == .crisisCheck)
         let again = reply(conversation.receive("evening"))
-        #expect(again.text == dialogue[.safeAskAgain])
+        #expect(again.text == "Got it: evening. " + dialogue[.safeAskAgain])
         #expect(conversation.state == .callbackVoicemail)
         let back = reply(conversation.receive("ya"))
         #expect(back.text.contains(dialogue[.resume]))

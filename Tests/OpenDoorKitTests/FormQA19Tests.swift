@@ -201,7 +201,7 @@ struct FormQA19Tests {
         #expect(crisis.text.contains("(706) 555-0145"))
         let consent = replies[1]
         #expect(consent.state == .callbackConsent)
-        #expect(consent.text.contains("I’ve kept the number you gave, (706) 555-0145."))
+        #expect(consent.text.contains("to call you at (706) 555-0145."))
         let summary = try #require(replies.last)
         #expect(summary.state == .callbackConfirm)
         #expect(summary.text.contains("(706) 555-0145"))

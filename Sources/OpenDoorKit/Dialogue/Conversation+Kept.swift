@@ -15,6 +15,33 @@ extension Conversation {
         return nil
     }
 
+    /// The details of the request as they stand, to say back what a line kept.
+    struct KeptFields: Equatable {
+        var name: String?
+        var phone: PhoneNumber?
+        var bestTime: TimeAnswer?
+        var voicemail: VoicemailPreference?
+    }
+
+    var keptFields: KeptFields { KeptFields(name: name, phone: phone, bestTime: bestTime, voicemail: voicemail) }
+
+    /// What was kept since `before`, said back ("Got it: evening.", "Got it: no voicemail."); nil when nothing new was.
+    func keptSaid(since before: KeptFields) -> String? {
+        var notes: [String] = []
+        if let name, name != before.name { notes.append(dialogue[.nameKept]) }
+        if let phone, phone != before.phone { notes.append(filled(.numberKept, phone: phone)) }
+        if let bestTime, bestTime != before.bestTime { notes.append(filled(.detailKept, time: bestTime)) }
+        if let voicemail, voicemail != before.voicemail {
+            notes.append(dialogue[voicemail == .discreet ? .discreetKept : .noVoicemailKept])
+        }
+        return notes.isEmpty ? nil : notes.joined(separator: " ")
+    }
+
+    /// "Are you safe right now?" once more after a form answer given instead, with what was kept said first.
+    var safeAskAgainText: String {
+        (lastKept.map { $0 + " " } ?? "") + dialogue[.safeAskAgain]
+    }
+
     /// The message for `key` with the request's fields it names filled in: `{request.time}` as the visitor said it
     /// (or the part of the day), `{request.name}`, `{request.phone}`, `{request.reference}`.
     func filled(

@@ -577,7 +577,7 @@ extension Conversation {
             let pending = PendingCheckIn(
                 category: context.category, worrying: .no, question: dialogue[.afterCrisisQuestion], askedAgain: true)
             pendingCheckIn = pending
-            return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])
+            return askAgain(pending, lead: nil, text: safeAskAgainText)
         }
         return checkIn(lead: .afterCrisisUnsure)
     }
@@ -663,6 +663,8 @@ extension Conversation {
     /// because a phone number before it moved the form on. Returns whether something was kept.
     @discardableResult
     mutating func keepFormAnswers(in message: String) -> Bool {
+        let fieldsBefore = keptFields
+        defer { lastKept = keptSaid(since: fieldsBefore) }
         let step = state
         var kept = false
         if state == .open || state == .ended, phone == nil, offersCall, callbacksAvailable,
@@ -954,10 +956,21 @@ extension Conversation {
             reply.crisis = true
             return reply
         }
-        guard state.isCollectingCallback, !pending.askedAgain, !movesOn(message) else { return nil }
+        guard state.isCollectingCallback, !movesOn(message) else { return nil }
+        if pending.askedAgain {
+            // Asked twice already ("idk", then "morning"): no more asking; 988 once more, before the form reads the
+            // answer (at the summary, the summary again: nothing is sent on a line that answered no safety question).
+            if state == .callbackConfirm {
+                var reply = backFromCheckIn("", lead: dialogue[.checkInRelease])
+                reply.crisis = true
+                return reply
+            }
+            releaseLead = dialogue[.checkInRelease]
+            return nil
+        }
         if keepFormAnswers(in: message) {
             pendingCheckIn = again
-            return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])
+            return askAgain(pending, lead: nil, text: safeAskAgainText)
         }
         pendingCheckIn = again
         return askAgain(pending, lead: againLead(pending))
@@ -990,7 +1003,7 @@ extension Conversation {
                 return reply
             }
             pendingCheckIn = again
-            return askAgain(pending, lead: nil, text: dialogue[.safeAskAgain])
+            return askAgain(pending, lead: nil, text: safeAskAgainText)
         }
         let opening = Self.clauses(of: message).first ?? message
         // "will i have to start over?" asks, whatever its words ("i have"); "yes?" and "no. why" answer.

@@ -75,6 +75,22 @@ public struct Conversation: Sendable {
     private var discarded: DiscardedRequest?
     /// The visitor read the consent question and said not now: a later yes goes straight to the request.
     private var consentDeclined = false
+    /// How many messages after a "not now" to the consent question a bare yes still takes it back ("actually yeah
+    /// ok", then "yes").
+    private var declineTurns = 0
+    /// The voicemail question was asked again after an answer it couldn't read: a vague yes now is no choice to
+    /// name the center.
+    private var voicemailAskedAgain = false
+    /// At the summary, a note for the center was asked for and the visitor told it can't be added: a yes then sends.
+    private var noteAnswered = false
+    /// A cancel was said on a line that brought a safety reply mid-form ("forget it, i just want to sleep and never
+    /// wake up"): once the safety question is answered, the request is discarded, not resumed.
+    private var cancelHeld = false
+    /// Set while reading a message when a safety question asked twice got a form answer: the line said before the
+    /// form's reply (988 once more).
+    var releaseLead: String?
+    /// What the last form answer typed on a line about safety kept, said back before the safety question once more.
+    var lastKept: String?
     /// The name was skipped or refused: the phone question says that's fine first.
     private var nameSkipped = false
     /// A request set aside because its number couldn't be read: nothing sent, what was typed kept in memory, so a
@@ -112,6 +128,50 @@ public struct Conversation: Sendable {
 
     /// The reply to one message, or a request to save a confirmed callback.
     public mutating func receive(_ rawMessage: String) -> Step {
+        releaseLead = nil
+        let collecting = state.isCollectingCallback
+        // Only a cancel on the line that brings the safety reply is held: "nvm" right after one takes back the hard
+        // words, not the request.
+        let quiet = pendingCheckIn == nil && afterCrisis == nil && situation == nil
+        let step = receiveMessage(rawMessage)
+        guard case .reply(var reply) = step else {
+            cancelHeld = false
+            return step
+        }
+        if let lead = releaseLead {
+            // A safety question asked twice, answered with a form answer: 988 once more, then the form goes on.
+            releaseLead = nil
+            reply.text = lead + "\n\n" + reply.text
+            reply.crisis = true
+            return .reply(remember(reply))
+        }
+        let safety = reply.crisis || reply.intent == .crisis || reply.intent == .crisisCheck
+        let raw = Self.trimmed(TextNormalizer.folded(rawMessage))
+        if collecting, quiet, safety, state.isCollectingCallback, pendingCheckIn != nil || afterCrisis != nil,
+            answers.cancels(raw)
+        {
+            // "forget it, i just want to sleep and never wake up": the safety reply first; the cancel is kept for later.
+            cancelHeld = true
+            return step
+        }
+        if cancelHeld, answers.contains(raw, .send) || answers.contains(raw, .undo) {
+            // "no, send it anyway": the cancel is taken back.
+            cancelHeld = false
+        }
+        if cancelHeld, pendingCheckIn == nil, state.isCollectingCallback, let back = reply.text.range(of: dialogue[.resume]) {
+            // The check-in answered, the form would go on: the cancel said with the crisis is not lost. Nothing is
+            // sent without a yes, and the visitor is asked whether they still want the call (the step's question
+            // follows; "cancel" discards it).
+            cancelHeld = false
+            reply.text.replaceSubrange(back, with: dialogue[.cancelHeldAsk])
+            return .reply(remember(reply))
+        }
+        if !safety || !state.isCollectingCallback { cancelHeld = false }
+        return step
+    }
+
+    /// ``receive(_:)`` before a cancel said with a crisis, and a safety question let go, are seen to.
+    private mutating func receiveMessage(_ rawMessage: String) -> Step {
         // Every check below reads the same text: full-width letters and invisible characters folded first.
         let message = Self.trimmed(TextNormalizer.folded(rawMessage))
         let offered = offerShown
@@ -120,6 +180,8 @@ public struct Conversation: Sendable {
         offerAsked = false
         let undo = discarded
         discarded = nil
+        let declinedLately = declineTurns > 0
+        declineTurns = max(0, declineTurns - 1)
         // Safety first, in every state, before anything else; then a message read in the light of a crisis reply or
         // a check-in just given (Conversation+Safety.swift).
         if let reply = safetyFirst(message) { return .reply(reply) }
@@ -130,11 +192,17 @@ public struct Conversation: Sendable {
         if choice == .outOfRange, !(state == .callbackTime && BestTime.parse(message) != nil) {
             return .reply(remember(pickReply()))
         }
-        let text = choice?.picked ?? message
+        let picked = choice?.picked ?? message
+        // "mornign", "no vociemail", "aftr 5": a step's words mistyped are read as meant (the name step reads names
+        // as typed).
+        let text = state.isCollectingCallback && state != .callbackName ? FormSpelling.corrected(picked) : picked
         // A correction at the summary that names a detail ("no voicemail please", "make it mornings", "the last digit
         // is 8 not 7") is a correction, never a cancel.
         if state == .callbackConfirm, choice == nil, let changed = changeReply(text) { return .reply(remember(changed)) }
-        if state.isCollectingCallback, let leaving = leavingReply(text) { return .reply(remember(leaving)) }
+        // "Ty" typed with a capital at the name step is a name, not "thank you".
+        if state.isCollectingCallback, !(state == .callbackName && typedAsName(text)), let leaving = leavingReply(text) {
+            return .reply(remember(leaving))
+        }
         if state.isCollectingCallback, answers.cancels(text),
             // "dont call before noon" at the time step is a time, not a cancel.
             !(state == .callbackTime && TimeAnswer(text, options: [], words: answers) != nil),
@@ -170,6 +238,7 @@ public struct Conversation: Sendable {
                 if let discreet = discreetCallReply(text, explained: true) { return .reply(remember(discreet)) }
             }
             if let answer = parkedReply(text, offered: offered) { return .reply(remember(answer)) }
+            if declinedLately, consentDeclined, let answer = changedMindReply(text) { return .reply(remember(answer)) }
             if offered, let answer = offerAnswer(text, asked: asked) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             if answers.isMostly(text, .spanish) {
@@ -383,7 +452,7 @@ public struct Conversation: Sendable {
         if let request {
             // "can someone call me, evenings only", "call me but no voicemail, he checks my phone": what was said with
             // the request is kept.
-            let found = details(in: request, plainNamesOnly: true)
+            let found = details(in: FormSpelling.corrected(request), plainNamesOnly: true)
             if let time = found.time { bestTime = time }
             // "my name is jo and my number is 404-555-3434": the name and number too, never asked for again.
             if let given = found.name {
@@ -410,6 +479,11 @@ public struct Conversation: Sendable {
         }
         state = .callbackConsent
         var reply = stepReply(.callbackConsent, confidence: confidence)
+        if let phone {
+            // A number given already: the question doesn't say it will ask for one.
+            reply.text = filled(bestTime == nil ? .callbackConsentNumber : .callbackConsentReady, phone: phone)
+            notes.removeAll { $0 == filled(.numberKept, phone: phone) }
+        }
         if let request, answers.contains(request, .human) {
             // "i want to talk to a human": the center's number first, then the offer of a call.
             notes.insert(dialogue[.humanNumber], at: 0)
@@ -494,7 +568,25 @@ public struct Conversation: Sendable {
         // question the visitor has already read.
         offerShown = callbacksAvailable
         consentDeclined = true
+        declineTurns = 2
         return ownReply(.callbackDeclined, options: [])
+    }
+
+    /// A yes shortly after "not now" to the consent question ("actually yeah ok", "yes", "ok fine call me"): the visitor
+    /// changed their mind, and the request goes on (the consent question was read already). Nil for anything else.
+    private mutating func changedMindReply(_ text: String) -> Reply? {
+        let words = TextNormalizer.words(text)
+        guard callbacksAvailable, !words.isEmpty, words.count <= 6, !looksLikeQuestion(text),
+            answers.read(text, among: [.no, .yes]) == .yes || answers.contains(text, .callAsk)
+        else { return nil }
+        return beginCallback(phone: nil, confidence: 1)
+    }
+
+    /// Whether a message is one word typed with a capital that reads as a name ("Ty", "Jo"): at the name step, a name.
+    func typedAsName(_ text: String) -> Bool {
+        let words = text.split(whereSeparator: \.isWhitespace)
+        guard words.count == 1, let first = words[0].first, first.isUppercase else { return false }
+        return answers.name(in: text) != nil
     }
 
     /// Whether a message only says "skip" ("skip", "just skip it", "pass"): at the consent step, "not now".
@@ -554,6 +646,7 @@ public struct Conversation: Sendable {
             if let short = shortNumberReply(text) { return short }
             // "call me tomorrow at 3pm": the time is kept, said so, and the name asked again.
             if !looksLikeQuestion(text), !answers.contains(text, .programWords),
+                !TimeAnswer.toldAsPast(text, words: answers),
                 TimeAnswer.timePart(of: text, words: answers) != nil, let time = readTime(text)
             {
                 bestTime = time
@@ -604,7 +697,11 @@ public struct Conversation: Sendable {
         // "four seven zero five five five…" is read as the digits it spells.
         if let number = PhoneNumber.parse(text) ?? PhoneNumber.parse(answers.spelledDigits(in: text) ?? "") {
             phone = number
-            return advance(to: nextStep())
+            // "you can reach me at 470-555-0174 any weekday after lunch, and a voicemail is fine if it doesnt say
+            // carter": the time and the voicemail wish said with it are kept too, and said back.
+            let kept = keepDetails(besideNumberIn: text)
+            let reply = advance(to: nextStep())
+            return kept.map { reply.prefixed($0) } ?? reply
         }
         // "not now actually": respected, never read as a wrong number.
         if declinesNow(text) {
@@ -617,6 +714,8 @@ public struct Conversation: Sendable {
         if looksLikeQuestion(text) || answers.contains(text, .hostile) {
             return questionOrRepeat(text, prompt: .askPhone)
         }
+        // "skip that, just call me P": the name, changed; the number is still to come.
+        if let renamed = renameReply(text) { return renamed }
         // "yes" or "ok" to "Could you type it like (470) 555-0123?" is not a try at a number either.
         if answers.read(text, among: [.yes, .no]) != nil, TextNormalizer.words(text).count <= 3,
             !text.contains(where: \.isNumber)
@@ -634,6 +733,40 @@ public struct Conversation: Sendable {
             return ownReply(.phoneGiveUp, options: [])
         }
         return stepReply(failedPhoneAttempts > 1 ? .phoneInvalidAgain : .phoneInvalid)
+    }
+
+    /// The time and voicemail wish typed on the line of a phone number, for steps not answered yet: kept, and what
+    /// was kept said back ("Got it: any weekday after lunch. Got it: a voicemail only if it doesn’t name the
+    /// center."). Nil when the line held neither.
+    private mutating func keepDetails(besideNumberIn text: String) -> String? {
+        guard TextNormalizer.words(text).count > 4 else { return nil }
+        let found = details(in: text, plainNamesOnly: true)
+        var notes: [String] = []
+        if bestTime == nil, let time = found.time {
+            bestTime = time
+            notes.append(filled(.detailKept, time: time))
+        }
+        if voicemail == nil, let choice = found.voicemail {
+            voicemail = choice
+            notes.append(dialogue[choice == .discreet ? .discreetKept : .noVoicemailKept])
+        }
+        return notes.isEmpty ? nil : notes.joined(separator: " ")
+    }
+
+    /// A name said plainly at a later step ("skip that, just call me P", "my name is Dee"): kept, said so, and the
+    /// step asked again. Nil when no clause introduces a name, or the "name" is a time ("call me tomorrow").
+    private mutating func renameReply(_ text: String) -> Reply? {
+        guard !text.contains(where: \.isNumber), !answers.contains(text, .hostile) else { return nil }
+        for clause in text.clauses(splitAt: ",.;!\n") {
+            guard let given = answers.nameAnswer(in: String(clause)), given.introduced != .bare,
+                given.introduced == .plain || given.capitalized, readTime(given.name) == nil
+            else { continue }
+            name = given.name
+            nameGiven = true
+            nameOpen = false
+            return stepReply(resumePrompt).prefixed(filled(.nameChanged, name: given.name))
+        }
+        return nil
     }
 
     /// A phone number in a message, typed in digits or spelled out in words ("four seven oh, five five five…").
@@ -686,7 +819,8 @@ public struct Conversation: Sendable {
                 return editStep(.callbackPhone)
             }
         } else if state == .callbackPhone, TimeAnswer.timePart(of: text, words: answers) != nil,
-            text.filter(\.isNumber).count < 7, !answers.contains(text, .programWords), let time = readTime(text)
+            text.filter(\.isNumber).count < 7, !answers.contains(text, .programWords),
+            !TimeAnswer.toldAsPast(text, words: answers), let time = readTime(text)
         {
             bestTime = time
             note = .detailKept
@@ -784,7 +918,7 @@ public struct Conversation: Sendable {
         if looksLikeQuestion(text) || answers.contains(text, .hostile) {
             return questionOrRepeat(text, prompt: .askTime)
         }
-        if let late = lateNameReply(text) { return late }
+        if let late = lateNameReply(text) ?? renameReply(text) { return late }
         return stepReply(.timeInvalid)
     }
 
@@ -808,7 +942,13 @@ public struct Conversation: Sendable {
         }
         // "no voicemail please" is none at all, never a discreet message; a plain no to "may they leave a
         // voicemail?" is none too.
+        var note: String?
         switch answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) {
+        case .yes where vagueVoicemailYes(text):
+            // "looks right, go ahead" (words for the summary), or a bare "ok" after the question was asked again: no
+            // choice to name the center. The private one is kept, said so, and can be changed at the summary.
+            voicemail = .discreet
+            note = dialogue[.voicemailPrivateDefault]
         case .yes:
             voicemail = .allowed
         case .discreet:
@@ -819,10 +959,21 @@ public struct Conversation: Sendable {
             if looksLikeQuestion(text) || answers.contains(text, .hostile) {
                 return questionOrRepeat(text, prompt: .askVoicemail)
             }
-            if let late = lateNameReply(text) { return late }
+            if let late = lateNameReply(text) ?? renameReply(text) { return late }
+            voicemailAskedAgain = true
             return stepReply(.voicemailInvalid)
         }
-        return advance(to: .callbackConfirm)
+        voicemailAskedAgain = false
+        let reply = advance(to: .callbackConfirm)
+        return note.map { reply.prefixed($0) } ?? reply
+    }
+
+    /// Whether a yes at the voicemail step says nothing of the voicemail: words for the summary ("looks right, go
+    /// ahead", "send it"), or, once the question was asked again, nothing but yes and filler words ("ok", "sure").
+    private func vagueVoicemailYes(_ text: String) -> Bool {
+        let aboutIt = answers.contains(text, .voicemailField) || answers.contains(text, .leaveWords)
+        if answers.contains(text, .summaryYes), !aboutIt { return true }
+        return voicemailAskedAgain && !aboutIt && answers.consists(text, of: [.yes, .filler, .ack, .weakYes])
     }
 
     private mutating func confirmStep(_ text: String) -> Step {
@@ -836,6 +987,14 @@ public struct Conversation: Sendable {
             return .reply(remember(stepReply(.confirmWait)))
         }
         let reading = sends ? .yes : answers.read(text, among: [.no, .yes])
+        if !noteAnswered, answers.contains(text, .noteRequest), !answers.contains(text, .callOff) {
+            // "yes but can you tell them i need a spanish speaker": no note can go with the request; said so before
+            // anything is sent, and the summary asked again (a yes then sends it as it is).
+            noteAnswered = true
+            var reply = stepReply(.summary)
+            reply.text = dialogue[.noteNotPassed] + "\n\n" + reply.text
+            return .reply(remember(reply))
+        }
         if reading == .no, answers.consists(text, of: [.no, .filler]) {
             // A bare "no": nothing is sent, nothing discarded; a detail can be changed, or the request cancelled.
             return .reply(remember(stepReply(.confirmNo)))
@@ -1013,6 +1172,8 @@ public struct Conversation: Sendable {
         editing = false
         nameSkipped = false
         nameOpen = false
+        voicemailAskedAgain = false
+        noteAnswered = false
     }
 
     /// Puts back what a cancel just discarded ("wait no, send it"): the summary again when every detail is there
@@ -1074,10 +1235,13 @@ public struct Conversation: Sendable {
         }
         var loose: String?
         var timeAsked = false
-        for clause in Self.detailClauses(of: text) where PhoneNumber.find(in: clause) == nil {
-            // "is there an evening group", "i work nights": not a time to call; "how soon will they call" asks.
-            if answers.contains(clause, .programWords) || Self.busy(clause) || Self.asksWhen(clause)
-                || saysNoTimeToCall(clause)
+        let clauses = Self.detailClauses(of: text)
+        for (index, clause) in clauses.enumerated() where PhoneNumber.find(in: clause) == nil {
+            // "is there an evening group", "i work nights": not a time to call; "how soon will they call" asks; "i used
+            // again last night" tells a story ("please call me tomorrow about getting back into iop" asks for a call).
+            let aboutProgram = answers.contains(clause, .programWords) && !answers.contains(clause, .callAsk)
+            if aboutProgram || Self.busy(clause) || Self.asksWhen(clause) || saysNoTimeToCall(clause)
+                || TimeAnswer.toldAsPast(clause, words: answers)
             {
                 continue
             }
@@ -1099,12 +1263,15 @@ public struct Conversation: Sendable {
             else { continue }
             if given.introduced == .plain || (!plainNamesOnly && given.capitalized) {
                 found.name = given.name
-            } else if !plainNamesOnly {
+            } else if !plainNamesOnly || index == 0 {
                 loose = given.name
             }
         }
-        // "its ana" is a name when other details come with it ("yes my number is 770 555 0100, its ana").
-        if found.name == nil, let loose, found.phone != nil || found.time != nil || found.voicemail != nil {
+        // "its ana" is a name when other details come with it ("yes my number is 770 555 0100, its ana"); with the
+        // request itself, only when it opens a line that gives the number ("hey its marcus, 706 555 0180, call me").
+        if found.name == nil, let loose,
+            found.phone != nil || (!plainNamesOnly && (found.time != nil || found.voicemail != nil))
+        {
             found.name = loose
         }
         return found
@@ -1206,6 +1373,10 @@ public struct Conversation: Sendable {
     /// you for your time"): answered, and the offer left there, not asked again (a later "yes" or "call me" goes on
     /// with it). Hostility, or nothing to answer, gets the question again.
     private mutating func consentSetAside(_ text: String) -> Reply {
+        // "mornign" or "Bri" is no question to set the offer aside for: the question again, plainly.
+        guard looksLikeQuestion(text) || answers.contains(text, .thanks) || TextNormalizer.words(text).count > 2 else {
+            return stepReply(.consentInvalid)
+        }
         guard !answers.contains(text, .hostile), var answer = midFormAnswer(text) else {
             return questionOrRepeat(text, prompt: .callbackConsent)
         }

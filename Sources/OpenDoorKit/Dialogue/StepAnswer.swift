@@ -118,7 +118,10 @@ struct StepAnswer {
         guard starts.contains(where: { $0.starts.intersects(mask) }) else { return nil }
         let words = TextNormalizer.words(message).map { Substring($0) }
         let found = self.found(in: words, kinds: kinds, starts: starts, mask: mask)
-        for strongest in [AnswerWord.noVoicemail, .discreet] where kinds.contains(strongest) && found.contains(strongest) {
+        // The most private answers count wherever they stand, even inside a longer yes or no phrase: "please dont
+        // say where youre calling from" holds "dont say where", though "please dont" (a no) starts there.
+        for strongest in [AnswerWord.noVoicemail, .discreet]
+        where kinds.contains(strongest) && (found.contains(strongest) || contains(message, strongest)) {
             return strongest
         }
         let answers = kinds.filter { $0 != .discreet && $0 != .noVoicemail && found.contains($0) }
@@ -345,6 +348,19 @@ struct StepAnswer {
     private func nameInClause(_ clause: String) -> ClauseName {
         var words = clause.split(whereSeparator: \.isWhitespace).map(String.init)
         var lowered = words.map { Substring($0.lowercased().filter(\.isLetter)) }
+        // "my names DeShawn but everyone calls me Shawn": the name they go by, said after the "but", is the one to ask for.
+        if let but = lowered.indices.dropFirst().first(where: { lowered[$0] == "but" }) {
+            for phrase in Self.goesBy {
+                guard let at = lowered.indices.dropFirst(but + 1).first(where: { lowered[$0...].starts(with: phrase) }),
+                    at + phrase.count < lowered.count
+                else { continue }
+                words.removeSubrange(..<(at + phrase.count))
+                lowered.removeSubrange(..<(at + phrase.count))
+                words.insert(contentsOf: ["my", "name", "is"], at: 0)
+                lowered.insert(contentsOf: ["my", "name", "is"], at: 0)
+                break
+            }
+        }
         if let cut = lowered.indices.dropFirst().first(where: { Self.clauseBreaks.contains(lowered[$0]) }) {
             words.removeSubrange(cut...)
             lowered.removeSubrange(cut...)
@@ -398,6 +414,11 @@ struct StepAnswer {
         return .name(NameAnswer(name: name, introduced: introduced, capitalized: capitalized))
     }
 
+    /// How the name someone goes by is said after a "but" ("but everyone calls me Shawn", "but i go by Shawn").
+    private static let goesBy: [[Substring]] = [
+        ["calls", "me"], ["call", "me"], ["go", "by"], ["goes", "by"], ["known", "as"],
+    ]
+
     /// Words before a relation that go with it ("his mom", "the mother").
     private static let possessives: Set<Substring> = ["his", "her", "their", "my", "the", "a", "your", "our", "su"]
     /// Set aside at either end of a name's word: quotes, brackets, and punctuation a sentence puts there.
@@ -414,6 +435,10 @@ struct StepAnswer {
     private static let namePrefixes: [(words: [Substring], loose: Bool)] = [
         (["my", "name", "is"], false), (["my", "names"], false), (["the", "name", "is"], false), (["name", "is"], false),
         (["names"], false), (["you", "can", "call", "me"], false), (["u", "can", "call", "me"], false),
+        (["they", "can", "call", "me"], false), (["you", "can", "ask", "for"], false), (["u", "can", "ask", "for"], false),
+        (["you", "could", "ask", "for"], false), (["they", "should", "ask", "for"], false),
+        (["they", "could", "ask", "for"], false), (["tell", "them", "to", "ask", "for"], false),
+        (["have", "them", "ask", "for"], false), (["people", "call", "me"], false), (["everyone", "calls", "me"], false),
         (["they", "can", "ask", "for"], false), (["ask", "for"], false), (["call", "me"], true), (["its"], true),
         (["im"], true), (["i", "am"], true), (["this", "is"], true), (["i", "go", "by"], false), (["it", "is"], true),
         (["me", "llamo"], false), (["mi", "nombre", "es"], false), (["soy"], false),

@@ -74,11 +74,20 @@ struct TimeAnswer: Hashable {
             }
         }
         var core = Set<Int>()
-        for (index, list) in tokens.enumerated() where list.contains(where: isCore) { core.insert(index) }
+        for (index, list) in tokens.enumerated() where list.contains(where: isCore) {
+            // "after 3 months clean": a number of months, weeks or days is no hour.
+            if list.count == 1, Int(list[0]) != nil, index + 1 < tokens.count,
+                let unit = tokens[index + 1].first, durations.contains(unit)
+            {
+                continue
+            }
+            core.insert(index)
+        }
         // "after work", "before school": the word after counts with it.
         for (index, list) in tokens.enumerated() where index > 0 {
             if let first = list.first, ["work", "school", "dark", "class", "shift"].contains(first),
                 let before = tokens[index - 1].last, ["after", "before", "past", "until", "till", "til", "by"].contains(before)
+                    || misspelledShapers[before] != nil
             {
                 core.insert(index)
             }
@@ -96,7 +105,11 @@ struct TimeAnswer: Hashable {
             }
         }
         guard var start = core.min(), var end = core.max() else { return nil }
-        while start > 0, !tokens[start - 1].isEmpty, tokens[start - 1].allSatisfy(shapers.contains) { start -= 1 }
+        while start > 0, !tokens[start - 1].isEmpty,
+            tokens[start - 1].allSatisfy({ shapers.contains($0) || misspelledShapers[$0] != nil })
+        {
+            start -= 1
+        }
         // "dont call before noon", "cant do mornings": a negation just before is kept with what it turns around.
         for back in [1, 2] where start - back >= 0 {
             if tokens[start - back].contains(where: negations.contains) {
@@ -152,6 +165,17 @@ struct TimeAnswer: Hashable {
         "late", "not", "only", "except", "every", "weekday", "weekdays", "any", "anytime", "this", "next", "mid",
         "earlier", "later", "than",
     ]
+    /// The words that shape a time as they are often mistyped ("aftr 5", "befor noon"): kept with it, as typed.
+    static let misspelledShapers: [String: String] = [
+        "aftr": "after", "afer": "after", "atfer": "after", "afta": "after", "aftet": "after", "affter": "after",
+        "befor": "before", "bfore": "before", "b4": "before", "beofre": "before", "untill": "until", "untl": "until",
+        "arround": "around", "aroud": "around", "arond": "around",
+    ]
+    /// Units after a number that make it a length of time, not an hour ("3 months clean").
+    static let durations: Set<String> = [
+        "month", "months", "mo", "mos", "week", "weeks", "wk", "wks", "day", "days", "year", "years", "yr", "yrs",
+        "hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins", "times", "x",
+    ]
     /// Days said after a time ("on weekdays", "mondays and fridays").
     private static let dayWords: Set<String> = {
         let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekday", "weekend"]
@@ -198,7 +222,9 @@ struct TimeAnswer: Hashable {
     private static func loosely(_ text: String, _ words: StepAnswer) -> BestTime? {
         // "4ish", "4-ish": the hour is its digits.
         let tokens = text.split(whereSeparator: \.isWhitespace).flatMap { Self.tokens(String($0)) }
-        let hours = tokens.compactMap { Int($0) }.filter { (1...12).contains($0) }
+        let hours = tokens.indices.filter { index in
+            index + 1 >= tokens.count || !durations.contains(tokens[index + 1])
+        }.compactMap { Int(tokens[$0]) }.filter { (1...12).contains($0) }
         if !hours.isEmpty {
             let parts = Set(hours.compactMap { hour -> BestTime? in
                 switch hour {
@@ -225,6 +251,23 @@ struct TimeAnswer: Hashable {
 
     /// Words that make the number after them an hour ("around 4", "at 4").
     private static let approximately: Set<String> = ["around", "about", "at", "after", "past", "by", "like", "roughly"]
+
+    // MARK: - A time told in a story
+
+    /// Whether a clause tells of a time gone by ("my buddy odd last weekend", "i used again last night after 3
+    /// months", "i got into a fight with my wife this morning"): its time is the story's, never a time to call.
+    ///
+    /// A phrase of `dialogue.yaml`'s `story_past` ("last night", "yesterday", "ago") says so anywhere; "this
+    /// morning", "today" or "tonight" say so beside a verb in the past (`past_verb`), unless the clause asks for the
+    /// call ("can you call me this afternoon") or says a wish ("i was hoping for this evening").
+    static func toldAsPast(_ clause: String, words: StepAnswer) -> Bool {
+        if words.contains(clause, .storyPast) { return true }
+        guard words.contains(clause, .pastVerb), !words.contains(clause, .callAsk), !words.contains(clause, .timeWish)
+        else { return false }
+        let said = TextNormalizer.words(clause)
+        if said.contains(where: { $0 == "today" || $0 == "tonight" }) { return true }
+        return zip(said, said.dropFirst()).contains { $0 == "this" && BestTime.parse($1) != nil }
+    }
 
     /// How the request reads it back: the visitor's words with the part of the day, or the part alone.
     var display: String {

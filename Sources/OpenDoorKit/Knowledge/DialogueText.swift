@@ -230,6 +230,22 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// After a question answered on the line of someone else's overdose ("should i let her sleep it off"): the other
     /// numbers, instead of the category's whole reply again.
     case crisisNumbersAfterAnswer = "crisis_numbers_after_answer"
+    // Round 18 (QA20): the callback form.
+    /// An answer to the consent question that is neither yes nor no nor a question ("mornign", "Bri").
+    case consentInvalid = "consent_invalid"
+    /// The consent question when the number is known already: it doesn't say it will ask for one.
+    case callbackConsentNumber = "callback_consent_number"
+    /// The same when the number and the time are known already.
+    case callbackConsentReady = "callback_consent_ready"
+    /// A name said plainly at a later step ("skip that, just call me P"): changed, and said back.
+    case nameChanged = "name_changed"
+    /// A yes at the voicemail step that said nothing of the voicemail ("looks right, go ahead"): the private choice.
+    case voicemailPrivateDefault = "voicemail_private_default"
+    /// A note asked for at the summary ("tell them i need a spanish speaker"): it can't go with the request.
+    case noteNotPassed = "note_not_passed"
+    /// A cancel said with a crisis mid-form: once the safety question is answered, instead of "Back to your callback
+    /// request:", whether the visitor still wants the call.
+    case cancelHeldAsk = "cancel_held_ask"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -377,6 +393,20 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case ownAnger = "own_anger"
     /// A weapon named ("gun", "rifle", "knife"): someone else's suicidal words with one get 911 first.
     case weapon
+    // Round 18 (QA20): the callback form.
+    /// A time gone by in a story ("last night", "yesterday", "ago"): never a time to call.
+    case storyPast = "story_past"
+    /// A verb in the past ("got", "said", "used"): beside "this morning" or "today", the time is the story's.
+    case pastVerb = "past_verb"
+    /// A wish said in the past tense ("i was hoping", "was thinking"): its time is still a time to call.
+    case timeWish = "time_wish"
+    /// Words for the summary ("looks right", "go ahead", "send it"): at the voicemail step, no choice to name the
+    /// center.
+    case summaryYes = "summary_yes"
+    /// Words about what a voicemail says ("leave", "name", "center"): a yes with them is about the voicemail.
+    case leaveWords = "leave_words"
+    /// A note for the center asked for at the summary ("tell them", "i need a spanish speaker").
+    case noteRequest = "note_request"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
