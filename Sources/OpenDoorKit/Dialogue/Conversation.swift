@@ -739,7 +739,8 @@ public struct Conversation: Sendable {
     /// was kept said back ("Got it: any weekday after lunch. Got it: a voicemail only if it doesn’t name the
     /// center."). Nil when the line held neither.
     private mutating func keepDetails(besideNumberIn text: String) -> String? {
-        guard TextNormalizer.words(text).count > 4 else { return nil }
+        // "4 7 0 5 5 5 0 1 7 2" is a number typed with spaces, not hours.
+        guard TextNormalizer.words(text).count > 4, text.contains(where: \.isLetter) else { return nil }
         let found = details(in: text, plainNamesOnly: true)
         var notes: [String] = []
         if bestTime == nil, let time = found.time {
