@@ -344,16 +344,31 @@ struct SafetyIndex: Sendable {
         // rules hold every array while this runs, so an address can't be reused for other choices).
         typealias Choices = (first: Int32, end: Int32, firstOpener: Int32, endOpener: Int32, openerMask: UInt64)
         var compiledChoices: [UnsafeRawPointer: Choices] = [:]
+        // A choice's words, too, are one array the parser hands out wherever the choice is said (`kill` in
+        // `kill|killing` and in `kill|murder`, each entry of a list in every `@list`): its terms are compiled once,
+        // and every alternative that is that array points to them. Positions differ far more often than their
+        // choices do: this compiles a third of the terms it did per position. The first time a term is compiled is
+        // where it was before, so its id and its typo marking are the same.
+        var compiledTerms: [UnsafeRawPointer: Int32] = [:]
         func compileChoices(_ choices: [[SafetyPattern.Term]]) -> Choices {
             let address = choices.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
             if let address, let known = compiledChoices[address] { return known }
             let first = Int32(alternatives.count)
             var opening: [Int32] = []
+            opening.reserveCapacity(choices.count)
             var anyNumber = false
             for choice in choices {
-                alternatives.append(Alternative(firstTerm: Int32(terms.count), termCount: Int32(choice.count)))
-                for term in choice { terms.append(compile(term)) }
-                let opener = terms[Int(alternatives[alternatives.count - 1].firstTerm)]
+                let words = choice.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+                let firstTerm: Int32
+                if let words, let known = compiledTerms[words] {
+                    firstTerm = known
+                } else {
+                    firstTerm = Int32(terms.count)
+                    for term in choice { terms.append(compile(term)) }
+                    if let words { compiledTerms[words] = firstTerm }
+                }
+                alternatives.append(Alternative(firstTerm: firstTerm, termCount: Int32(choice.count)))
+                let opener = terms[Int(firstTerm)]
                 if opener.kind == 2 { anyNumber = true } else { opening.append(opener.atom) }
             }
             var compiled: Choices = (first, Int32(alternatives.count), -1, -1, 0)
@@ -373,7 +388,6 @@ struct SafetyIndex: Sendable {
 
         // Patterns in the order `evaluate` needs them: exclusions, denials, then crises by priority.
         var conditions: [(owner: Int, source: String, pattern: SafetyPattern)] = []
-        var unless: [[Int32]] = []
         func appendPattern(_ pattern: SafetyPattern, kind: Kind, assessment: CrisisAssessment? = nil) {
             let firstSlot = Int32(slots.count)
             for slot in pattern.slots {
@@ -388,7 +402,6 @@ struct SafetyIndex: Sendable {
             patterns.append(
                 Pattern(kind: kind, firstSlot: firstSlot, endSlot: Int32(slots.count), firstUnless: 0, endUnless: 0))
             assessments.append(assessment)
-            unless.append([])
         }
         func add(_ pattern: SafetyRules.Pattern, kind: Kind, assessment: CrisisAssessment? = nil) {
             appendPattern(pattern.parsed, kind: kind, assessment: assessment)
@@ -420,22 +433,26 @@ struct SafetyIndex: Sendable {
         for pattern in rules.clauses { add(pattern, kind: .clause) }
         // The same exception ("work", "lol") is under hundreds of patterns: it is compiled once, and every owner
         // points to it (found by its text's bytes, which are what the parser read).
+        // The conditions were listed owner by owner, in the owners' order: each owner's exceptions are one run of
+        // `unlessList`, written as they are compiled (no list per pattern to join afterwards).
         var compiledConditions: [UTF8Key: Int32] = [:]
         compiledConditions.reserveCapacity(conditions.count)
+        unlessList.reserveCapacity(conditions.count)
+        var previousOwner = -1
         for (owner, source, condition) in conditions {
+            if owner != previousOwner {
+                patterns[owner].firstUnless = Int32(unlessList.count)
+                previousOwner = owner
+            }
             let key = UTF8Key(source)
             if let known = compiledConditions[key] {
-                unless[owner].append(known)
-                continue
+                unlessList.append(known)
+            } else {
+                appendPattern(condition, kind: .condition)
+                unlessList.append(Int32(patterns.count - 1))
+                compiledConditions[key] = Int32(patterns.count - 1)
             }
-            appendPattern(condition, kind: .condition)
-            unless[owner].append(Int32(patterns.count - 1))
-            compiledConditions[key] = Int32(patterns.count - 1)
-        }
-        for (index, conditions) in unless.enumerated() {
-            patterns[index].firstUnless = Int32(unlessList.count)
-            unlessList += conditions
-            patterns[index].endUnless = Int32(unlessList.count)
+            patterns[owner].endUnless = Int32(unlessList.count)
         }
 
         for (word, value) in Self.numberWords { numberAt[Int(insert(word))] = value }
@@ -489,11 +506,18 @@ struct SafetyIndex: Sendable {
                 }
             }
         }
-        var anchored = [[Int32]](repeating: [], count: Int(atomCount))
+        // Each pattern's anchors as (atom, pattern) pairs in pattern order, then sorted by atom with a count per atom
+        // (a stable counting sort): the lists come out in pattern order, as they were when each atom had an array
+        // of its own, without an array for each of the atoms.
+        var anchors: [(atom: Int32, pattern: Int32)] = []
+        anchors.reserveCapacity(patterns.count * 2)
+        var atoms: [Int32] = []
+        var anchoredBy = [Int32](repeating: -1, count: Int(atomCount))
         for (index, pattern) in patterns.enumerated() {
-            var best: (cost: Int, atoms: [Int32])?
+            var best: (cost: Int, first: Int, end: Int)?
+            atoms.removeAll(keepingCapacity: true)
             for slot in slots[Int(pattern.firstSlot)..<Int(pattern.endSlot)] where !slot.isOptional && !slot.isEnd {
-                var atoms: [Int32] = []
+                let first = atoms.count
                 var cost = 0
                 for alternative in alternatives[Int(slot.firstAlternative)..<Int(slot.endAlternative)] {
                     // The first of the rarest words of the choice.
@@ -509,16 +533,23 @@ struct SafetyIndex: Sendable {
                     atoms.append(rarest)
                     cost += frequency[Int(rarest)]
                 }
-                if cost != .max, best == nil || cost < best!.cost { best = (cost, atoms) }
+                if cost != .max, best == nil || cost < best!.cost { best = (cost, first, atoms.count) }
             }
-            // The parser guarantees a required, wordy position.
-            for atom in best?.atoms ?? [] where anchored[Int(atom)].last != Int32(index) {
-                anchored[Int(atom)].append(Int32(index))
+            // The parser guarantees a required, wordy position. Each atom anchors the pattern once.
+            guard let best else { continue }
+            for atom in atoms[best.first..<best.end] where anchoredBy[Int(atom)] != Int32(index) {
+                anchoredBy[Int(atom)] = Int32(index)
+                anchors.append((atom, Int32(index)))
             }
         }
-        for list in anchored {
-            anchoredList += list
-            anchoredStart.append(Int32(anchoredList.count))
+        anchoredStart = [Int32](repeating: 0, count: Int(atomCount) + 1)
+        for anchor in anchors { anchoredStart[Int(anchor.atom) + 1] += 1 }
+        for atom in 0..<Int(atomCount) { anchoredStart[atom + 1] += anchoredStart[atom] }
+        anchoredList = [Int32](repeating: 0, count: anchors.count)
+        var filled = anchoredStart
+        for anchor in anchors {
+            anchoredList[Int(filled[Int(anchor.atom)])] = anchor.pattern
+            filled[Int(anchor.atom)] += 1
         }
 
         // The compact trie messages are walked in: the same children, found by rank among the node's symbols.
@@ -594,6 +625,72 @@ struct SafetyIndex: Sendable {
         }
         let length = word.utf8.count
         typoTargetAt[Int(node)] = length >= Self.lenientTypoTargetLength ? 3 : length >= 4 ? 2 : 1
+    }
+
+    /// What the index holds, every id named by its word (`word:kill`, `prefix:suicid`), one line per trie node,
+    /// pattern, anchor list and spelling: two indexes that read every message alike give the same lines, however
+    /// their tables are laid out (tests compare an index built as loading builds it with one built without sharing).
+    func layoutLines() -> [String] {
+        var names = [String](repeating: "?", count: anchoredStart.count - 1)
+        var lines: [String] = []
+        var path: [(node: Int32, text: String)] = [(0, "")]
+        var trie: [String] = []
+        while let (node, text) = path.popLast() {
+            let index = Int(node)
+            if wordAt[index] >= 0 { names[Int(wordAt[index])] = "word:" + text }
+            if prefixAt[index] >= 0 { names[Int(prefixAt[index])] = "prefix:" + text }
+            trie.append(
+                "node \(text) word \(wordAt[index] >= 0) prefix \(prefixAt[index] >= 0) number \(numberAt[index]) "
+                    + "spelling \(spellingAt[index]) typo \(typoTargetAt[index]) never \(neverCorrectAt[index]) "
+                    + "below \(typoTargetBelow[index]) alias \(aliasAt[index])")
+            let entry = nodes[index]
+            var symbols = entry.symbols
+            var child = Int(entry.firstChild)
+            while symbols != 0 {
+                let symbol = symbols.trailingZeroBitCount
+                symbols &= symbols - 1
+                let byte = symbol < 26 ? UInt8(97 + symbol) : UInt8(48 + symbol - 26)
+                path.append((childList[child], text + String(UnicodeScalar(byte))))
+                child += 1
+            }
+        }
+        let name = { (atom: Int32) in atom < 0 ? "-" : names[Int(atom)] }
+        // Aliases name the word they stand for.
+        lines += trie.sorted().map { line in
+            guard let range = line.range(of: " alias "), let atom = Int32(line[range.upperBound...]) else {
+                return line
+            }
+            return String(line[..<range.upperBound]) + name(atom)
+        }
+        for (number, pattern) in patterns.enumerated() {
+            var line = "pattern \(number) \(pattern.kind) \(assessments[number].map(String.init(describing:)) ?? "-")"
+            line += " unless \(unlessList[Int(pattern.firstUnless)..<Int(pattern.endUnless)].map { Int($0) })"
+            for slot in slots[Int(pattern.firstSlot)..<Int(pattern.endSlot)] {
+                let choices = alternatives[Int(slot.firstAlternative)..<Int(slot.endAlternative)].map { alternative in
+                    terms[Int(alternative.firstTerm)..<Int(alternative.firstTerm + alternative.termCount)].map { term in
+                        "\(term.kind):\(name(term.atom)):\(term.typos):\(term.minimum)"
+                    }.joined(separator: "+")
+                }
+                let opening =
+                    slot.firstOpener < 0
+                    ? ["any number"] : openers[Int(slot.firstOpener)..<Int(slot.endOpener)].map(name)
+                line += " | gap \(slot.gapBefore) optional \(slot.isOptional) end \(slot.isEnd) \(choices)"
+                line += " openers \(opening) mask \(slot.openerMask)"
+            }
+            lines.append(line)
+        }
+        for atom in names.indices {
+            let anchors = anchoredList[Int(anchoredStart[atom])..<Int(anchoredStart[atom + 1])].map { Int($0) }
+            lines.append("anchors \(names[atom]) \(anchors)")
+        }
+        for spelling in 0..<(spellingStart.count - 1) {
+            let words = spellingWords[Int(spellingStart[spelling])..<Int(spellingStart[spelling + 1])].map { word in
+                "\(spellingAtoms[Int(word.firstAtom)..<Int(word.endAtom)].map { name($0 >> 1) }) \(word.number)"
+            }
+            lines.append("spelling \(spelling) \(words)")
+        }
+        lines.append("clauses \(clausePatterns)")
+        return lines
     }
 
     // MARK: Reading a message

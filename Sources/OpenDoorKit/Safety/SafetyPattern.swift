@@ -104,12 +104,13 @@ struct SafetyPattern: Sendable, Hashable {
 
     private init(parsingAnew source: String, vocabulary: Vocabulary, cache: inout Cache) throws(Problem) {
         // Split on bytes, not Characters: splitting a String by Character runs grapheme breaking on every letter,
-        // which was most of the cost of loading the rules.
-        let parts = source.utf8.split(whereSeparator: { $0 == 32 || $0 == 9 || $0 == 10 }).map { Substring($0) }
-        guard !parts.isEmpty else { throw Problem(message: "the pattern is empty; write the words to look for") }
+        // which was most of the cost of loading the rules. The parts and choices are read in place, as slices of
+        // the source, with no array of them: a tenth of parsing the patterns went to building those arrays.
         var slots: [Slot] = []
+        slots.reserveCapacity(4)
         var pendingGap: Int?
-        for part in parts {
+        var start = source.utf8.startIndex
+        while let part = Self.nextPart(of: source, from: &start) {
             if let gap = try Self.gap(part) {
                 if slots.isEmpty {
                     throw Problem(message: "“\(source)” starts with a gap (*); a gap goes between two words")
@@ -129,7 +130,7 @@ struct SafetyPattern: Sendable, Hashable {
             if slots.last?.isEnd == true {
                 throw Problem(message: "“\(source)” has words after $; $ (the end of a sentence) goes last")
             }
-            var text = Substring(part)
+            var text = part
             var isOptional = false
             if text.utf8.count > 1 && text.utf8.last == 63 {  // ?
                 isOptional = true
@@ -139,8 +140,20 @@ struct SafetyPattern: Sendable, Hashable {
             if let known = cache.positions[UTF8Key(text)] {
                 alternatives = known
             } else {
-                for bytes in text.utf8.split(separator: 124, omittingEmptySubsequences: false) {  // |
-                    let alternative = Substring(bytes)
+                var choiceStart = text.startIndex
+                var atEnd = false
+                while !atEnd {
+                    // The next choice: up to the next | or the end (an empty one between two |, or at either end).
+                    var choiceEnd = choiceStart
+                    while choiceEnd < text.endIndex && text.utf8[choiceEnd] != 124 {  // |
+                        text.utf8.formIndex(after: &choiceEnd)
+                    }
+                    let alternative = Substring(text.utf8[choiceStart..<choiceEnd])
+                    if choiceEnd < text.endIndex {
+                        choiceStart = text.utf8.index(after: choiceEnd)
+                    } else {
+                        atEnd = true
+                    }
                     guard !alternative.isEmpty else {
                         throw Problem(message: "“\(part)” has an empty choice; write words on both sides of each |")
                     }
@@ -157,6 +170,10 @@ struct SafetyPattern: Sendable, Hashable {
             slots.append(Slot(alternatives: alternatives, isOptional: isOptional, gapBefore: pendingGap ?? 0))
             pendingGap = nil
         }
+        // Every part either throws or leaves a position (a gap needs one before it): no position is no part.
+        guard !slots.isEmpty else {
+            throw Problem(message: "the pattern is empty; write the words to look for")
+        }
         if pendingGap != nil {
             throw Problem(message: "“\(source)” ends with a gap (*); a gap goes between two words")
         }
@@ -168,6 +185,20 @@ struct SafetyPattern: Sendable, Hashable {
             throw Problem(message: "“\(source)” needs at least one word that is neither optional (?) nor a number (N+)")
         }
         self.slots = slots
+    }
+
+    /// The next part of `source` (words, gaps and `$` are separated by spaces, tabs and line breaks) from `start`,
+    /// which is moved past it; nil when only separators are left.
+    @inline(__always)
+    private static func nextPart(of source: String, from start: inout String.Index) -> Substring? {
+        let utf8 = source.utf8
+        let isSeparator = { (byte: UInt8) in byte == 32 || byte == 9 || byte == 10 }
+        while start < utf8.endIndex && isSeparator(utf8[start]) { utf8.formIndex(after: &start) }
+        guard start < utf8.endIndex else { return nil }
+        var end = start
+        while end < utf8.endIndex && !isSeparator(utf8[end]) { utf8.formIndex(after: &end) }
+        defer { start = end }
+        return Substring(utf8[start..<end])
     }
 
     /// The size of a gap if `part` is one (`*` or `*N`), nil if it is a word.
@@ -234,8 +265,22 @@ struct SafetyPattern: Sendable, Hashable {
                     "“\(text)” has “\(Character(Unicode.Scalar(bad)))” inside a word; * goes at the end of a word (suicid*) or alone as a gap"
             )
         }
-        // Plain lowercase words joined by _ (nearly every choice) are split on bytes; anything else goes through
-        // the tokenizer, which reads it as messages are read.
+        // One word of plain lowercase letters (most choices): the word itself, with no arrays of words on the way
+        // (the same as the general reading below, which splits it into that one word).
+        if !body.isEmpty && body.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 }) {
+            let word = String(body)
+            if isPrefix {
+                guard word.utf8.count >= minimumPrefixLength else {
+                    throw Problem(
+                        message: "“\(text)”: a prefix needs at least \(minimumPrefixLength) letters, or it matches too much")
+                }
+                return [.prefix(word)]
+            }
+            guard let spelled = vocabulary.spellings[word] else { return [.word(word, typos: typos)] }
+            return spelled.map { .word($0, typos: typos) }
+        }
+        // Plain lowercase words joined by _ are split on bytes; anything else goes through the tokenizer, which
+        // reads it as messages are read.
         let words: [String]
         if body.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
             // Digits and letters are separate words to the tokenizer ("800mg" is "800 mg").
@@ -270,7 +315,16 @@ struct UTF8Key: Hashable {
     init(_ text: String) { self.text = Substring(text) }
 
     static func == (left: UTF8Key, right: UTF8Key) -> Bool {
-        left.text.utf8.count == right.text.utf8.count && left.text.utf8.elementsEqual(right.text.utf8)
+        let count = left.text.utf8.count
+        guard count == right.text.utf8.count else { return false }
+        // Compared in both texts' storage: `elementsEqual` on the views walked string indices byte by byte, a
+        // twentieth of parsing the patterns (every cache hit compares its key).
+        let compared = left.text.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.text.utf8.withContiguousStorageIfAvailable { rightBytes in
+                UnsafeRawBufferPointer(leftBytes).elementsEqual(UnsafeRawBufferPointer(rightBytes))
+            }
+        }
+        return (compared ?? nil) ?? left.text.utf8.elementsEqual(right.text.utf8)
     }
 
     func hash(into hasher: inout Hasher) {

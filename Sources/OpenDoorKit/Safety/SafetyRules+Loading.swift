@@ -117,10 +117,11 @@ private struct SafetyRulesChecker {
     var diagnostics: [KnowledgeDiagnostic] = []
     /// The patterns' lines by their section's path, when the file was read without a tree.
     var lines: [[SafetyFilePath]: [Int?]]?
-    /// Patterns and their positions parsed so far (the vocabulary is fixed once the lists are read). One cache for
-    /// the whole file, on one core: more than half of the patterns are `unless:` exceptions said many times over,
-    /// each parsed once, and each position's choices handed out as one array that the index compiles once.
+    /// Patterns and their positions parsed so far, for a pattern `parsedAhead` doesn't hold.
     private var parsedPositions = SafetyPattern.Cache()
+    /// Every pattern text of each section parsed ahead (see `parseAhead`), by the section's path: per entry, its
+    /// `match:` then each `unless:`.
+    private var parsedAhead: [[SafetyFilePath]: [[Result<SafetyPattern, SafetyPattern.Problem>]]] = [:]
 
     init(file: String, locator: SafetyFileLocator, centerKeys: Set<String>?) {
         self.file = file
@@ -129,17 +130,22 @@ private struct SafetyRulesChecker {
     }
 
     mutating func check(_ decoded: SafetyFile) -> SafetyRules? {
-        // About half of the patterns are said again elsewhere, and most positions and choices too: room for the
-        // distinct ones up front spares growing the tables while parsing.
-        let sections = [decoded.exclusions, decoded.denials, decoded.history, decoded.current, decoded.present,
-            decoded.story, decoded.selfReference, decoded.clauses] + decoded.categories.flatMap { [$0.patterns, $0.check] }
-        let said = sections.reduce(0) { $0 + $1.reduce(0) { $0 + 1 + $1.unless.count } }
-        parsedPositions.reserve(said / 2)
         var vocabulary = SafetyPattern.Vocabulary()
         vocabulary.spellings = checkSpellings(decoded.spellings)
         for name in decoded.lists.keys.sorted() {
             vocabulary.lists[name] = checkList(name, decoded.lists[name] ?? [], vocabulary: vocabulary)
         }
+        var sections: [([SafetyFilePath], [SafetyFile.PatternEntry])] = [
+            ([.key("exclusions")], decoded.exclusions), ([.key("denials")], decoded.denials),
+            ([.key("history")], decoded.history), ([.key("current")], decoded.current),
+            ([.key("present")], decoded.present), ([.key("story")], decoded.story),
+            ([.key("self")], decoded.selfReference), ([.key("clauses")], decoded.clauses),
+        ]
+        for (index, entry) in decoded.categories.enumerated() {
+            sections.append(([.key("categories"), .index(index), .key("patterns")], entry.patterns))
+            sections.append(([.key("categories"), .index(index), .key("check")], entry.check))
+        }
+        parsedAhead = Self.parseAhead(sections, vocabulary: vocabulary)
         let exclusions = checkPatterns(decoded.exclusions, at: [.key("exclusions")], vocabulary: vocabulary)
         let denials = checkPatterns(decoded.denials, at: [.key("denials")], vocabulary: vocabulary)
         var categories: [SafetyRules.Category] = []
@@ -268,22 +274,76 @@ private struct SafetyRulesChecker {
         return alternatives
     }
 
+    /// Parses every pattern text of `sections` (each entry's `match:`, then its `unless:`) ahead of the checks, in
+    /// two halves at once, on two cores when there are: parsing was the larger half of checking the file.
+    ///
+    /// Each half has a cache of its own (`SafetyPattern.Cache`): about half of the texts are said again elsewhere,
+    /// most of them in the same half, and a text parses to the same pattern, or the same problem, in either.
+    static func parseAhead(
+        _ sections: [([SafetyFilePath], [SafetyFile.PatternEntry])], vocabulary: SafetyPattern.Vocabulary
+    ) -> [[SafetyFilePath]: [[Result<SafetyPattern, SafetyPattern.Problem>]]] {
+        var texts: [String] = []
+        texts.reserveCapacity(sections.reduce(0) { $0 + $1.1.reduce(0) { $0 + 1 + $1.unless.count } })
+        for (_, entries) in sections {
+            for entry in entries {
+                texts.append(entry.match)
+                texts += entry.unless
+            }
+        }
+        @Sendable func parse(_ texts: ArraySlice<String>) -> [Result<SafetyPattern, SafetyPattern.Problem>] {
+            var cache = SafetyPattern.Cache()
+            cache.reserve(texts.count / 2)
+            return texts.map { text in
+                do throws(SafetyPattern.Problem) {
+                    return .success(try SafetyPattern(parsing: text, vocabulary: vocabulary, cache: &cache))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        let all = texts
+        let half = all.count / 2
+        let (first, second) = concurrently({ parse(all[..<half]) }, and: { parse(all[half...]) })
+        let parsed = first + second
+        var sectionsParsed: [[SafetyFilePath]: [[Result<SafetyPattern, SafetyPattern.Problem>]]] = [:]
+        sectionsParsed.reserveCapacity(sections.count)
+        var next = 0
+        for (path, entries) in sections {
+            sectionsParsed[path] = entries.map { entry in
+                defer { next += 1 + entry.unless.count }
+                return Array(parsed[next..<next + 1 + entry.unless.count])
+            }
+        }
+        return sectionsParsed
+    }
+
     /// Checks and parses the patterns of the list at `path`, leaving out those with problems.
     private mutating func checkPatterns(
         _ entries: [SafetyFile.PatternEntry], at path: [SafetyFilePath], vocabulary: SafetyPattern.Vocabulary
     ) -> [SafetyRules.Pattern] {
         let lines = self.lines?[path] ?? locator.itemLines(at: path, count: entries.count)
+        let ahead = parsedAhead[path]
         return entries.enumerated().compactMap { index, entry in
-            checkPattern(entry, at: path + [.index(index)], line: lines[index], vocabulary: vocabulary)
+            checkPattern(
+                entry, at: path + [.index(index)], line: lines[index], vocabulary: vocabulary, ahead: ahead?[index])
         }
     }
 
+    /// The pattern `text` is read as: parsed ahead when it was (`ahead`), otherwise now.
+    private mutating func parse(
+        _ text: String, ahead: Result<SafetyPattern, SafetyPattern.Problem>?, vocabulary: SafetyPattern.Vocabulary
+    ) throws(SafetyPattern.Problem) -> SafetyPattern {
+        if let ahead { return try ahead.get() }
+        return try SafetyPattern(parsing: text, vocabulary: vocabulary, cache: &parsedPositions)
+    }
+
     private mutating func checkPattern(
-        _ entry: SafetyFile.PatternEntry, at path: [SafetyFilePath], line: Int?, vocabulary: SafetyPattern.Vocabulary
+        _ entry: SafetyFile.PatternEntry, at path: [SafetyFilePath], line: Int?, vocabulary: SafetyPattern.Vocabulary,
+        ahead: [Result<SafetyPattern, SafetyPattern.Problem>]?
     ) -> SafetyRules.Pattern? {
         let parsed: SafetyPattern
         do {
-            parsed = try SafetyPattern(parsing: entry.match, vocabulary: vocabulary, cache: &parsedPositions)
+            parsed = try parse(entry.match, ahead: ahead?[0], vocabulary: vocabulary)
         } catch {
             self.error(line: line, error.message)
             return nil
@@ -291,7 +351,7 @@ private struct SafetyRulesChecker {
         var parsedUnless: [SafetyPattern] = []
         for (index, text) in entry.unless.enumerated() {
             do {
-                parsedUnless.append(try SafetyPattern(parsing: text, vocabulary: vocabulary, cache: &parsedPositions))
+                parsedUnless.append(try parse(text, ahead: ahead?[1 + index], vocabulary: vocabulary))
             } catch {
                 self.error(at: path + [.key("unless"), .index(index)], "in unless: \(error.message)")
             }
