@@ -8,14 +8,14 @@ import Testing
 struct AfterCrisisTests {
     private var dialogue: DialogueText { ConversationTests.assistant.knowledge.dialogue }
 
-    private func conversation(_ lines: [String] = []) -> Conversation {
+    func conversation(_ lines: [String] = []) -> Conversation {
         var conversation = ConversationTests.assistant.makeConversation(channel: .terminal)
         _ = conversation.start()
         for line in lines { _ = reply(conversation.receive(line)) }
         return conversation
     }
 
-    private func reply(_ step: Conversation.Step) -> Reply { CheckInTests().reply(step) }
+    func reply(_ step: Conversation.Step) -> Reply { CheckInTests().reply(step) }
 
     /// The form up to the name step.
     static let toName = ["can someone call me", "yes"]

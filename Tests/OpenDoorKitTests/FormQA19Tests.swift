@@ -11,7 +11,7 @@ struct FormQA19Tests {
     static let answers = StepAnswer(Fixtures.knowledge.dialogue)
 
     /// The replies to `messages`, one each, after the welcome; a confirmed request is saved in memory.
-    private static func replies(
+    static func replies(
         _ messages: [String], available: Bool = true, in conversation: inout Conversation
     ) -> [Reply] {
         conversation.callbacksAvailable = available

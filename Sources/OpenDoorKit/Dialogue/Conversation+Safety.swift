@@ -141,7 +141,9 @@ extension Conversation {
     /// The crisis reply, or, when the same crisis was told a moment ago and its full reply given, one short line with
     /// 911 or 988 first (a new detail no follow-up answers): never the whole reply again word for word.
     private mutating func crisisOrShorter(_ finding: CrisisAssessment, told: CrisisSituation?, message: String) -> Reply {
-        guard let told, told.fullReplyGiven, told.category == finding.category else { return crisisReply(finding) }
+        guard let told, told.fullReplyGiven, told.category == finding.category else {
+            return crisisReply(finding, replyKey: replyKey(for: finding.category, message: message))
+        }
         let someoneElse = told.someoneElse
         let key: DialogueKey =
             switch finding.category {
@@ -257,7 +259,44 @@ extension Conversation {
 
     // MARK: - Replies
 
-    mutating func crisisReply(_ finding: CrisisAssessment) -> Reply {
+    /// Words that tell a threat as said by someone else, or addressed to the visitor ("he said hes going to kill me").
+    private static let reportedSpeech: Set<String> = [
+        "said", "says", "saying", "told", "tells", "threatened", "threatens", "threatening", "yelled", "yells", "screamed",
+        "screams", "texted", "texts", "keeps", "you", "me", "us",
+    ]
+
+    /// The dialogue's reply instead of the category's for who is at risk: a danger to someone else or caused by the
+    /// visitor; the visitor's own overdose (no lines for someone else's). Nil for the category's reply.
+    func replyKey(for category: CrisisCategory, message: String) -> DialogueKey? {
+        switch category {
+        case .danger:
+            return dangerReplyKey(message)
+        case .overdose:
+            // "i took 20 of my pills": what to do oneself, without the lines for someone else's overdose (QA20 V16).
+            let own = TextNormalizer.words(message).contains("i") || answers.contains(message, .selfWords)
+            return own && !someoneElsesCrisis(message, category: .overdose) && !answers.contains(message, .otherPerson)
+                ? .crisisOverdoseSelf : nil
+        default:
+            return nil
+        }
+    }
+
+    /// Whose danger a danger message tells, when it is not the visitor's own: someone the visitor says they will hurt
+    /// ("im going to stab my stepdad tonight"), or a child with an adult who is impaired or violent ("my ex is drunk
+    /// and has my 4 year old in the car"), said with no "me" or "us" in danger. Nil for the visitor's own danger.
+    func dangerReplyKey(_ message: String) -> DialogueKey? {
+        let words = Set(TextNormalizer.words(message))
+        // "he said im going to kill you" is a threat told by the one threatened, not the visitor's own intent.
+        if answers.contains(message, .harmIntent), words.isDisjoint(with: Self.reportedSpeech) { return .crisisDangerByVisitor }
+        if answers.contains(message, .childAtRisk), words.isDisjoint(with: ["me", "us", "myself"]) {
+            return .crisisDangerOther
+        }
+        return nil
+    }
+
+    /// The crisis reply for `finding`: its category's reply, or the dialogue's `replyKey` instead (a danger to someone
+    /// other than the visitor), then the last line.
+    mutating func crisisReply(_ finding: CrisisAssessment, replyKey: DialogueKey? = nil) -> Reply {
         afterCrisis = CrisisContext(category: finding.category)
         situation = CrisisSituation(
             category: finding.category,
@@ -266,8 +305,8 @@ extension Conversation {
         var crisis = finding
         crisis.level = .crisis
         logger.warning("crisis", metadata: ["category": "\(crisis.category.rawValue)", "rule": "\(crisis.ruleID.logLabel)"])
-        var text = assistant.knowledge.center.fill(assistant.safety.reply(for: crisis.category))
-        text += "\n" + crisisClose
+        var text = assistant.knowledge.center.fill(replyKey.map { dialogue[$0] } ?? assistant.safety.reply(for: crisis.category))
+        text += "\n" + crisisClose(for: crisis.category)
         if state.isCollectingCallback {
             // Not the step's question nor its buttons in the same breath: the next "yes" is not a form answer.
             text += "\n\n" + dialogue[.crisisRequestKept]
@@ -290,8 +329,14 @@ extension Conversation {
         }
         let finding = CrisisAssessment(
             category: category, level: .check, ruleID: SafetyRuleID(rawValue: "denial/are_you_safe"))
-        // "im fine" after the visitor's own overdose: what was taken can still hurt.
-        let key = lead == .crisisCheckIn && category == .overdose && situation?.someoneElse != true ? .overdoseWalkBack : lead
+        // "im fine" after the visitor's own overdose: what was taken can still hurt. Anything else after the overdose
+        // reply ("just send it", "ok", a question): 911 first, unconditionally, before whether they are safe.
+        let ownOverdose = category == .overdose && situation?.someoneElse != true
+        let key: DialogueKey =
+            ownOverdose && lead == .crisisCheckIn
+            ? .overdoseWalkBack
+            : (ownOverdose && situation?.fullReplyGiven == true && Self.overdoseAgainLeads.contains(lead)
+                ? .overdoseTakenAgain : lead)
         pendingCheckIn = PendingCheckIn(
             category: finding.category, worrying: .no, question: dialogue[key], deferred: deferred)
         return remember(
@@ -299,6 +344,11 @@ extension Conversation {
                 text: dialogue[key], intent: .crisisCheck, source: "Safety", options: [], state: state,
                 crisis: true, safety: finding))
     }
+
+    /// The questions about safety that, after the visitor's own overdose reply, start with 911 instead.
+    private static let overdoseAgainLeads: Set<DialogueKey> = [
+        .crisisRequestResume, .afterCrisisUnsure, .afterCrisisQuestion, .afterCrisisYes,
+    ]
 
     /// The check-in question for a worrying message; the visitor's place (a callback step too) is kept.
     ///
@@ -313,7 +363,8 @@ extension Conversation {
         }
         logger.notice(
             "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
-        let anger = finding.category == .danger && answers.contains(message, .ownAnger)
+        let anger = finding.category == .danger
+            && (answers.contains(message, .ownAnger) || answers.contains(message, .harmIntent))
         // "im so mad at my counselor i could kill him": whether anyone is in danger, not the hotline for victims.
         let text =
             anger
@@ -321,7 +372,13 @@ extension Conversation {
         // "he checks my phone, can someone call me? no voicemail": the request waits for the answer about safety,
         // and goes on (with no voicemail) once the visitor says they are safe.
         let call = !state.isCollectingCallback && offersCall && asksForCall(message) ? message : nil
-        pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .yes, question: text, deferred: call)
+        // "day 2 off dope… is it ok to come back to iop like this?": the question is answered after a no.
+        // The worrying words are not the question ("whats the point anymore").
+        let questionsAsked = Self.clauses(of: message).filter { looksLikeQuestion($0) && assistant.safety.assess($0) == nil }
+        let asked = (state == .open || state == .ended) && !questionsAsked.isEmpty
+            ? questionsAsked.joined(separator: ". ") : nil
+        pendingCheckIn = PendingCheckIn(
+            category: finding.category, worrying: .yes, question: text, deferred: call ?? asked)
         situation = CrisisSituation(
             category: finding.category, someoneElse: someoneElsesCrisis(message, category: finding.category),
             toldIn: message)
@@ -350,7 +407,7 @@ extension Conversation {
             answered = answer
             break
         }
-        text += answered.map { "\n\n" + $0.text + "\n\n" } ?? "\n"
+        text += answered.map { "\n\n" + dialogue[.answerToQuestion] + " " + $0.text + "\n\n" } ?? "\n"
         text += question
         pendingCheckIn = PendingCheckIn(category: finding.category, worrying: .no, question: question, person: person)
         situation = CrisisSituation(category: finding.category, someoneElse: true)
@@ -466,9 +523,11 @@ extension Conversation {
 
     /// The last line of a crisis reply: the offer of a call when one may be offered, the reference of the request
     /// sent, or only that we are still here.
-    private var crisisClose: String {
+    private func crisisClose(for category: CrisisCategory) -> String {
         if let sentRequest {
-            return dialogue[.crisisCloseSent].replacingOccurrences(of: "{request.reference}", with: sentRequest)
+            // After an overdose or a withdrawal emergency, waiting for the call is no option: 911 now.
+            let key: DialogueKey = category == .overdose || category == .withdrawal ? .crisisCloseSentEmergency : .crisisCloseSent
+            return dialogue[key].replacingOccurrences(of: "{request.reference}", with: sentRequest)
         }
         guard offersCall, callbacksAvailable, !state.isCollectingCallback else { return dialogue[.crisisClose] }
         return phone.map { filled(.crisisCloseOfferNumber, phone: $0) } ?? dialogue[.crisisCloseOffer]
@@ -686,6 +745,15 @@ extension Conversation {
             _ = advance(to: .callbackConfirm)
             return true
         }
+        if state == .callbackVoicemail, let clause = Self.clauses(of: message).first(where: { saysVoicemailYes($0) }),
+            assistant.safety.assess(clause) == nil
+        {
+            // "voicemail is fine, not like anyone would notice if i disappeared": a yes that names the voicemail is
+            // about the voicemail (a plain "yes" alone stays an answer about safety).
+            voicemail = .allowed
+            _ = advance(to: .callbackConfirm)
+            return true
+        }
         for clause in Self.clauses(of: message) where PhoneNumber.find(in: clause) == nil {
             guard state == step, step == .callbackName || step == .callbackTime else { break }
             if step == .callbackName, let name = introducedName(in: clause) {
@@ -716,6 +784,13 @@ extension Conversation {
             }
         }
         return kept
+    }
+
+    /// Whether `clause` says yes to a voicemail in words that name it ("voicemail is fine", "a message is ok").
+    func saysVoicemailYes(_ clause: String) -> Bool {
+        let words = Set(TextNormalizer.words(clause))
+        guard !words.isDisjoint(with: ["voicemail", "voicemails", "message", "vm"]) else { return false }
+        return answers.read(clause, among: [.noVoicemail, .discreet, .no, .yes]) == .yes
     }
 
     /// The most words a form answer typed on a line about a crisis (or in answer to a safety question) may have.
@@ -781,12 +856,32 @@ extension Conversation {
         let clauses = sentence.clauses(splitAt: ",:-\n").flatMap { clause in
             Self.splitAtJoiners(String(clause))
         }
-        for clause in clauses where assistant.safety.assess(clause) != nil {
-            guard [AnswerWord.sheWords, .heWords, .otherPerson].contains(where: { answers.contains(clause, $0) })
-            else { return false }
+        var named = false
+        for clause in clauses {
+            let names = [AnswerWord.sheWords, .heWords, .otherPerson].contains(where: { answers.contains(clause, $0) })
+            defer { named = named || names }
+            guard !names, assistant.safety.assess(clause) != nil else { continue }
+            // "she's going to end it all and said goodbye": "and said goodbye" has no subject of its own; it is hers.
+            guard named, Self.continuesSubject(clause) else { return false }
         }
         return true
     }
+
+    /// Whether `clause` goes on with the subject of the clause before it: opened by a joiner ("and", "then") with no
+    /// subject of its own ("and said goodbye"), not "and everyone would be better off".
+    static func continuesSubject(_ clause: String) -> Bool {
+        let words = TextNormalizer.words(clause)
+        guard let first = words.first, ["and", "then", "but", "so", "or"].contains(first), words.count > 1 else {
+            return false
+        }
+        return Set(words.dropFirst()).isDisjoint(with: subjectWords)
+    }
+
+    /// Words that give a clause a subject of its own.
+    private static let subjectWords: Set<String> = [
+        "i", "im", "we", "you", "everyone", "everybody", "nobody", "people", "it", "its", "this", "that", "there",
+        "theres", "life", "things", "me", "my", "myself",
+    ]
 
     /// `clause` split before the words that join clauses ("and", "but", "so", "then").
     private static func splitAtJoiners(_ clause: String) -> [String] {

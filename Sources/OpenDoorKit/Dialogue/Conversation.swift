@@ -299,7 +299,13 @@ public struct Conversation: Sendable {
         if case .answer(let id) = result.decision, let action = assistant.responder.action(of: id) {
             switch action {
             case .handoff:
-                return beginCallback(phone: early, confidence: result.confidence, request: text)
+                var reply = beginCallback(phone: early, confidence: result.confidence, request: text)
+                if answers.contains(text, .talkNow) {
+                    // "about to relapse tonight, can somebody talk me out of it": a call from the center comes later;
+                    // who answers right now comes first (QA20 V44).
+                    reply.text = assistant.knowledge.center.fill(dialogue[.talkNow]) + "\n\n" + reply.text
+                }
+                return reply
             case .goodbye:
                 state = .ended
                 return responder.answer(id, confidence: result.confidence).with(state: state, options: [])

@@ -246,6 +246,22 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// A cancel said with a crisis mid-form: once the safety question is answered, instead of "Back to your callback
     /// request:", whether the visitor still wants the call.
     case cancelHeldAsk = "cancel_held_ask"
+    // Round 18 (QA20, s18-crisis).
+    /// After the visitor's own overdose reply, anything but a walk-back ("just send it", "ok"): 911 first, then
+    /// whether they are safe.
+    case overdoseTakenAgain = "overdose_taken_again"
+    /// The last line of an overdose or withdrawal reply once a request was sent: 911 now; the center still calls.
+    case crisisCloseSentEmergency = "crisis_close_sent_emergency"
+    /// Danger to a child or another person told by a worried visitor ("my ex is drunk and has my kid in the car").
+    case crisisDangerOther = "crisis_danger_other"
+    /// The visitor says they will hurt someone ("im going to stab my stepdad tonight").
+    case crisisDangerByVisitor = "crisis_danger_by_visitor"
+    /// Before the answer to a question asked inside a crisis message about someone else ("can he come back?").
+    case answerToQuestion = "answer_to_question"
+    /// Before the offer of a call when the visitor asks to talk to someone now ("talk me out of it"): who answers now.
+    case talkNow = "talk_now"
+    /// The overdose reply for the visitor's own overdose ("i took 20 of my pills"): no lines for someone else's.
+    case crisisOverdoseSelf = "crisis_overdose_self"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -407,6 +423,13 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case leaveWords = "leave_words"
     /// A note for the center asked for at the summary ("tell them", "i need a spanish speaker").
     case noteRequest = "note_request"
+    /// The visitor says they will hurt someone ("im going to stab", "imma shoot"): the danger reply for that.
+    case harmIntent = "harm_intent"
+    /// A child named ("my 4 year old", "my kids", "the baby"): with no "me" or "us", the danger is the child's.
+    case childAtRisk = "child_at_risk"
+    /// Asking to talk to someone right now ("talk me out of it", "need someone to talk to now"): a call later is no
+    /// answer to that on its own.
+    case talkNow = "talk_now"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
