@@ -181,7 +181,8 @@ public actor ChatServer: Service {
                 logger[metadataKey: "protocol"] = "\(chatProtocol)"
                 let setup = ChatSession.Setup(
                     chatProtocol: chatProtocol, assistant: admission.assistant, store: store,
-                    configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged)
+                    configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged,
+                    budgets: book.budgets)
                 return ChatSession(setup, stop: stop, admitted: admission.admitted) {
                     book.release(logged: admission.logged)
                 }
@@ -266,6 +267,8 @@ final class ConnectionBook: Sendable {
     private let metrics: any ChatServerMetrics
     /// The conversations' crisis lines, server-wide: past a budget they are counted, not written.
     let crisisLog: CrisisLog
+    /// Rate-limit budgets left spent by closed connections, by peer address.
+    let budgets: PeerBudgets
 
     init(assistant: Assistant, configuration: ServerConfiguration, logger: Logger, metrics: any ChatServerMetrics) {
         state = Mutex(
@@ -277,6 +280,7 @@ final class ConnectionBook: Sendable {
         self.logger = logger
         self.metrics = metrics
         crisisLog = CrisisLog(interval: configuration.refusalLogInterval, budget: configuration.crisisLogBudget)
+        budgets = PeerBudgets(capacity: configuration.spentBudgetAddresses)
     }
 
     /// A new connection: its id, its assistant, and whether it gets a place.
