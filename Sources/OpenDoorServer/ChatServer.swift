@@ -289,7 +289,7 @@ final class ConnectionBook: Sendable {
             state.lastConnectionID += 1
             guard state.openConnections < maximumConnections else {
                 state.busyRefusals.refused(
-                    "busy", message: "connections refused: chat full", logger: logger,
+                    "busy", message: Self.busyMessage, logger: logger,
                     metadata: ["max_connections": "\(maximumConnections)"])
                 metrics.connectionRefused()
                 return Admission(id: state.lastConnectionID, assistant: state.assistant, admitted: false, logged: false)
@@ -301,6 +301,9 @@ final class ConnectionBook: Sendable {
         }
     }
 
+    /// The summary line of visitors turned away because the chat was full.
+    private static let busyMessage: Logger.Message = "connections refused: chat full"
+
     /// An admitted connection has closed.
     func release(logged: Bool) {
         state.withLock { state in
@@ -310,10 +313,13 @@ final class ConnectionBook: Sendable {
         }
     }
 
-    /// Logs the connection counts and crisis lines not yet logged.
+    /// Logs the connection counts, chat-full refusals and crisis lines not yet logged.
     func flushConnectionLog() {
         state.withLock { state in
             state.connectionLog.flush(logger: logger, openNow: state.openConnections)
+            // Visitors turned away in the last interval before the stop: counted, and now told (QA20 O5).
+            state.busyRefusals.flush(
+                Self.busyMessage, logger: logger, metadata: ["max_connections": "\(maximumConnections)"])
         }
         crisisLog.flush(logger: logger)
     }
