@@ -32,6 +32,12 @@ extension PostgresCallbackStore {
             // close had not reached the pool yet): another connection may work. The store's own close is told
             // apart by the caller (`isClosed`), and a closed pool answers `poolClosed`, which is not retried.
             return true
+        case .unexpectedBackendMessage:
+            // The server's "terminating connection" notice (pg_terminate_backend, a failover) reached the connection
+            // in the middle of a query, where the client's protocol state doesn't expect it: PostgresNIO closes that
+            // connection, and another may work. Seen under load when connections are killed: a save failed outright.
+            // A save is tried again under its save key, so a try that did commit is not stored twice.
+            return true
         case .server:
             let state = error.serverInfo?[.sqlState] ?? ""
             return state.hasPrefix("08")  // connection exception
@@ -112,7 +118,8 @@ extension PostgresCallbackStore {
             return fallback(operation, place: place, reason: reason)
         }
         switch error.code {
-        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection,
+            .unexpectedBackendMessage:
             let underlying = error.underlying.map { " (\(Self.connectionReason($0)))" } ?? ""
             return fallback(operation, place: place, reason: connectionLost(tries: tries, detail: underlying))
         case .poolClosed:

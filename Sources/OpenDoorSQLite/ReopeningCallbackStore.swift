@@ -103,6 +103,13 @@ public actor ReopeningCallbackStore: CallbackStore {
     }
 
     public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
+        try await save(draft, channel: channel, key: UUID())
+    }
+
+    /// Saves as ``save(_:channel:)`` does, passing `key` on: a save that committed but could not be read back is
+    /// ``CallbackStoreError/Code-swift.struct/unconfirmed`` for this visitor (never "not saved"), and when the
+    /// file turned out damaged, saves stop for everyone after it.
+    public func save(_ draft: CallbackDraft, channel: CallbackChannel, key: UUID) async throws -> CallbackRequest {
         try checkOpen()
         if problem != nil { await recheck() }
         // A second try only after the file was replaced (or another save's reopen closed the store
@@ -111,7 +118,7 @@ public actor ReopeningCallbackStore: CallbackStore {
             if let reopening { await reopening.value }
             guard let store, problem == nil else { throw problem ?? CallbackStoreError.closed() }
             do {
-                return try await store.save(draft, channel: channel)
+                return try await store.save(draft, channel: channel, key: key)
             } catch let error as CallbackStoreError
                 where attempt == 0 && !isClosed && (error.code == .replaced || error.code == .closed)
             {
@@ -123,6 +130,7 @@ public actor ReopeningCallbackStore: CallbackStore {
                 }
             } catch let error as CallbackStoreError {
                 if Self.stopsSaving(error) { turnOff(error) }
+                if error.code == .unconfirmed, let damage = await store.damage { turnOff(damage) }
                 throw error
             }
         }

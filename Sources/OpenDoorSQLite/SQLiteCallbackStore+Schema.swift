@@ -169,6 +169,45 @@ extension SQLiteCallbackStore {
         ) ?? false
     }
 
+    /// Inserts `draft` under a reference code no request has yet, drawing up to `attempts` codes.
+    static func insert(
+        _ draft: CallbackDraft,
+        channel: CallbackChannel,
+        milliseconds: Int64,
+        makeReference: () -> String,
+        attempts: Int,
+        in db: Database
+    ) throws -> CallbackRequest {
+        var reference = makeReference()
+        var tries = 1
+        while try referenceExists(reference, in: db) {
+            guard tries < attempts else {
+                throw CallbackStoreError.saveFailed(reason: "no unused reference code found in \(attempts) tries")
+            }
+            reference = makeReference()
+            tries += 1
+        }
+        return try insert(draft, channel: channel, reference: reference, milliseconds: milliseconds, in: db)
+    }
+
+    /// Gives the request `reference` the details of `draft` while its status is still `new` (nobody has called),
+    /// and returns it as stored; nil when there is no such request (purged since).
+    static func update(_ reference: String, with draft: CallbackDraft, in db: Database) throws -> CallbackRequest? {
+        let request = CallbackRequest(id: 0, reference: reference, created: Date(), draft: draft, channel: .web)
+        try db.execute(
+            sql: """
+                UPDATE callback_request SET name = ?, phone_e164 = ?, phone_extension = ?, best_time = ?,
+                    voicemail_ok = ?, best_time_said = ?, voicemail = ?
+                WHERE reference = ? AND status = ?
+                """,
+            arguments: [
+                request.name, request.phone.e164, request.phone.extensionDigits, request.bestTime.rawValue,
+                request.voicemailOK, request.bestTimeSaid, request.voicemail.rawValue, reference,
+                CallbackStatus.new.rawValue,
+            ])
+        return try fetch(reference: reference, in: db)
+    }
+
     static func insert(
         _ draft: CallbackDraft,
         channel: CallbackChannel,

@@ -46,6 +46,9 @@ public actor SQLiteCallbackStore: CallbackStore {
         /// Runs just before the checkpoint on close; tests throw from it to make the checkpoint fail as a full
         /// disk would.
         package var beforeCloseCheckpoint: @Sendable () throws -> Void = {}
+        /// Runs just before a save's read-back, off the store's actor; tests block in it, or throw from it to make the
+        /// read-back fail as running out of file descriptors would.
+        package var beforeReadBack: @Sendable () throws -> Void = {}
 
         /// The defaults.
         public init() {}
@@ -63,6 +66,10 @@ public actor SQLiteCallbackStore: CallbackStore {
     private let configuration: Configuration
     private let logger: Logger
     private var isClosed = false
+    /// Why the file can no longer be trusted, once a read-back found it damaged: later saves fail at once.
+    private(set) var damage: CallbackStoreError?
+    /// Saves that committed but could not be read back, by the caller's key.
+    private var unconfirmed = UnconfirmedSaves()
 
     /// Opens the store in `directory`, creating the folder (0700) and the database (0600) if needed
     /// and bringing its schema up to date.
@@ -115,46 +122,59 @@ public actor SQLiteCallbackStore: CallbackStore {
     }
 
     public func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
+        try await save(draft, channel: channel, key: UUID())
+    }
+
+    /// Saves as ``save(_:channel:)`` does. When the save committed but could not be read back (the file damaged
+    /// in place, or no descriptor left to read it with), it throws ``CallbackStoreError/Code-swift.struct/unconfirmed``,
+    /// never "not saved": the request is in the write-ahead log. A later save with the same `key` (the visitor
+    /// sending again) then reads that request back instead of storing a second one, and gives it this draft's
+    /// details while nobody has called yet.
+    public func save(_ draft: CallbackDraft, channel: CallbackChannel, key: UUID) async throws -> CallbackRequest {
         try checkOpen()
+        if let damage { throw damage }
         // Stored as whole milliseconds; the returned request carries the same value a read gives.
         let milliseconds = Int64((configuration.now().timeIntervalSince1970 * 1000).rounded(.down))
         let makeReference = configuration.makeReference
         let attempts = configuration.referenceAttempts
+        let earlier = unconfirmed.reference(for: key)
+        let request: CallbackRequest
         do {
             try checkIdentity()
             try checkFolder()
             // `write` commits (and, with synchronous = FULL, syncs the WAL) before it returns.
-            let request = try await pool.write { db in
-                var reference = makeReference()
-                var tries = 1
-                while try Self.referenceExists(reference, in: db) {
-                    guard tries < attempts else {
-                        throw CallbackStoreError.saveFailed(
-                            reason: "no unused reference code found in \(attempts) tries"
-                        )
-                    }
-                    reference = makeReference()
-                    tries += 1
+            var updated: CallbackRequest?
+            if let earlier {
+                updated = try await pool.write { db in try Self.update(earlier, with: draft, in: db) }
+            }
+            if let updated {
+                request = updated
+            } else {
+                request = try await pool.write { db in
+                    try Self.insert(
+                        draft, channel: channel, milliseconds: milliseconds, makeReference: makeReference,
+                        attempts: attempts, in: db)
                 }
-                return try Self.insert(
-                    draft,
-                    channel: channel,
-                    reference: reference,
-                    milliseconds: milliseconds,
-                    in: db
-                )
             }
             // A file swapped in while the write ran got nothing: the request went to the old one.
             try checkIdentity()
-            try readBack(request.reference)
-            logger.info(
-                "Saved a callback request",
-                metadata: ["reference": "\(request.reference)", "channel": "\(channel.rawValue)"]
-            )
-            return request
         } catch {
             throw failure(error, during: .save, event: "Could not save a callback request")
         }
+        // Committed: from here on, a failure means "not confirmed", never "not saved" (the row is in the log).
+        do {
+            try await Self.readBack(
+                request.reference, path: path, busyTimeout: configuration.busyTimeout,
+                before: configuration.beforeReadBack)
+        } catch {
+            throw unconfirmedSave(request, key: key, readBackError: error)
+        }
+        unconfirmed.forget(key)
+        logger.info(
+            "Saved a callback request",
+            metadata: ["reference": "\(request.reference)", "channel": "\(channel.rawValue)"]
+        )
+        return request
     }
 
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
@@ -391,16 +411,48 @@ public actor SQLiteCallbackStore: CallbackStore {
     /// found), while this store's connection, with the first page cached, would go on writing as if nothing happened
     /// (QA19 O9). A save is rare (one per callback request), so opening a connection for it costs nothing that matters.
     /// SQLite keeps the process's file locks when this connection closes (its descriptors are shared per file).
-    private func readBack(_ reference: String) throws {
-        var readOnly = GRDB.Configuration()
-        readOnly.readonly = true
-        readOnly.busyMode = .timeout(Self.seconds(configuration.busyTimeout))
-        let queue = try DatabaseQueue(path: path, configuration: readOnly)
-        defer { try? queue.close() }
-        guard try queue.read({ db in try Self.referenceExists(reference, in: db) }) else {
-            throw CallbackStoreError.damaged(
-                path: path, reason: "the request just saved can't be read back from the file: it was changed in place")
+    ///
+    /// Opening and reading are blocking file I/O: they run on a dispatch queue, so neither this store's actor nor a
+    /// thread of Swift's cooperative pool waits for the disk meanwhile.
+    static func readBack(
+        _ reference: String, path: String, busyTimeout: Duration, before: @escaping @Sendable () throws -> Void
+    ) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result {
+                        try before()
+                        var readOnly = GRDB.Configuration()
+                        readOnly.readonly = true
+                        readOnly.busyMode = .timeout(seconds(busyTimeout))
+                        let queue = try DatabaseQueue(path: path, configuration: readOnly)
+                        defer { try? queue.close() }
+                        guard try queue.read({ db in try referenceExists(reference, in: db) }) else {
+                            throw CallbackStoreError.damaged(
+                                path: path,
+                                reason: "the request just saved can't be read back from the file: it was changed in place")
+                        }
+                    })
+            }
         }
+    }
+
+    /// The error for a save that committed but could not be read back: logged loudly with its reference (so staff
+    /// can look for it), remembered under `key` (so the visitor sending again doesn't store it twice), and, when the
+    /// file is damaged, kept as the reason every later save fails before writing into it.
+    private func unconfirmedSave(_ request: CallbackRequest, key: UUID, readBackError: any Error) -> CallbackStoreError {
+        let cause = Self.storeError(
+            readBackError, during: .read, path: path, directory: directory, busyTimeout: configuration.busyTimeout)
+        if cause.code == .damaged { damage = cause }
+        unconfirmed.remember(request.reference, for: key)
+        logger.error(
+            "Saved a callback request but could not read it back: it may be stored",
+            metadata: [
+                "reference": "\(request.reference)", "error.code": "\(cause.code)",
+                "error.reason": "\(cause.reason ?? "-")",
+            ])
+        return .unconfirmed(
+            reason: "it was written, but reading it back failed (\(cause.reason ?? "\(cause.code)"))", path: path)
     }
 
     /// Maps `error`, logs it (code and SQLite's reason only), and returns it to throw.

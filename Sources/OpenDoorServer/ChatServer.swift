@@ -181,7 +181,8 @@ public actor ChatServer: Service {
                 logger[metadataKey: "protocol"] = "\(chatProtocol)"
                 let setup = ChatSession.Setup(
                     chatProtocol: chatProtocol, assistant: admission.assistant, store: store,
-                    configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged)
+                    configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged,
+                    budgets: book.budgets)
                 return ChatSession(setup, stop: stop, admitted: admission.admitted) {
                     book.release(logged: admission.logged)
                 }
@@ -266,6 +267,8 @@ final class ConnectionBook: Sendable {
     private let metrics: any ChatServerMetrics
     /// The conversations' crisis lines, server-wide: past a budget they are counted, not written.
     let crisisLog: CrisisLog
+    /// Rate-limit budgets left spent by closed connections, by peer address.
+    let budgets: PeerBudgets
 
     init(assistant: Assistant, configuration: ServerConfiguration, logger: Logger, metrics: any ChatServerMetrics) {
         state = Mutex(
@@ -277,6 +280,7 @@ final class ConnectionBook: Sendable {
         self.logger = logger
         self.metrics = metrics
         crisisLog = CrisisLog(interval: configuration.refusalLogInterval, budget: configuration.crisisLogBudget)
+        budgets = PeerBudgets(capacity: configuration.spentBudgetAddresses)
     }
 
     /// A new connection: its id, its assistant, and whether it gets a place.
@@ -285,7 +289,7 @@ final class ConnectionBook: Sendable {
             state.lastConnectionID += 1
             guard state.openConnections < maximumConnections else {
                 state.busyRefusals.refused(
-                    "busy", message: "connections refused: chat full", logger: logger,
+                    "busy", message: Self.busyMessage, logger: logger,
                     metadata: ["max_connections": "\(maximumConnections)"])
                 metrics.connectionRefused()
                 return Admission(id: state.lastConnectionID, assistant: state.assistant, admitted: false, logged: false)
@@ -297,6 +301,9 @@ final class ConnectionBook: Sendable {
         }
     }
 
+    /// The summary line of visitors turned away because the chat was full.
+    private static let busyMessage: Logger.Message = "connections refused: chat full"
+
     /// An admitted connection has closed.
     func release(logged: Bool) {
         state.withLock { state in
@@ -306,10 +313,13 @@ final class ConnectionBook: Sendable {
         }
     }
 
-    /// Logs the connection counts and crisis lines not yet logged.
+    /// Logs the connection counts, chat-full refusals and crisis lines not yet logged.
     func flushConnectionLog() {
         state.withLock { state in
             state.connectionLog.flush(logger: logger, openNow: state.openConnections)
+            // Visitors turned away in the last interval before the stop: counted, and now told (QA20 O5).
+            state.busyRefusals.flush(
+                Self.busyMessage, logger: logger, metadata: ["max_connections": "\(maximumConnections)"])
         }
         crisisLog.flush(logger: logger)
     }

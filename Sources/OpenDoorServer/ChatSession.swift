@@ -34,6 +34,9 @@ final class ChatSession: ChannelInboundHandler {
         /// Whether this connection's opening and closing get info lines of their own; under a flood of
         /// connections most are only counted (``ConnectionLog``), and their lines are at debug.
         var logsConnection = true
+        /// Where a connection leaves its rate-limit budget when it closes spent, and a new one from the same address
+        /// picks it up.
+        var budgets: PeerBudgets? = nil
     }
 
     /// Messages longer than this (in UTF-8 bytes) are answered off the connection's event loop.
@@ -79,6 +82,8 @@ final class ChatSession: ChannelInboundHandler {
     private var closed = false
     private var unflushed = false
     private var released = false
+    /// The peer's IP address, for its rate-limit budget; nil for a connection not admitted or without one.
+    private var peerAddress: String?
 
     private var chatProtocol: ChatProtocol { setup.chatProtocol }
     private var knowledge: Knowledge { setup.assistant.knowledge }
@@ -171,6 +176,8 @@ final class ChatSession: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
         holdEnds?.cancel()
+        // Before the close is logged: once the line is there, the next connection from this address finds the budget.
+        leaveBudget()
         if admitted { logClosed() }
         release()
         context.fireChannelInactive()
@@ -186,7 +193,15 @@ final class ChatSession: ChannelInboundHandler {
     private func release() {
         guard admitted, !released else { return }
         released = true
+        leaveBudget()
         onClose()
+    }
+
+    /// Leaves this connection's rate-limit budget for the next one from its address, once (kept only if spent).
+    private func leaveBudget() {
+        guard let peerAddress else { return }
+        self.peerAddress = nil
+        setup.budgets?.leave(PeerBudgets.Budget(limiter: limiter, overLimit: overLimit), for: peerAddress)
     }
 
     // MARK: - Lines
@@ -199,6 +214,13 @@ final class ChatSession: ChannelInboundHandler {
             send(.bye(.busy, text: ServerText.busy(knowledge)), context: context)
             closeAfterWrites(context: context)
             return
+        }
+        peerAddress = context.channel.remoteAddress?.ipAddress
+        if let peerAddress, let budget = setup.budgets?.budget(for: peerAddress) {
+            // The budget a connection from this address left spent: reconnecting doesn't buy a fresh burst.
+            limiter = budget.limiter
+            overLimit = budget.overLimit
+            logger.debug("rate-limit budget carried over from an earlier connection")
         }
         logger.log(level: setup.logsConnection ? .info : .debug, "connection opened")
         guard setup.store.acceptsRequests else {

@@ -27,6 +27,21 @@ struct RefusalLog {
         total += 1
         unlogged[code, default: 0] += 1
         if let lastLogged, now - lastLogged < interval { return }
+        summarize(message, logger: logger, now: now, metadata: metadata)
+    }
+
+    /// Logs the refusals counted since the last line, if any (when the server stops: what was only counted in its
+    /// last interval would otherwise never be told).
+    mutating func flush(
+        _ message: Logger.Message, logger: Logger, now: ContinuousClock.Instant = .now, metadata: Logger.Metadata = [:]
+    ) {
+        guard !unlogged.isEmpty else { return }
+        summarize(message, logger: logger, now: now, metadata: metadata)
+    }
+
+    private mutating func summarize(
+        _ message: Logger.Message, logger: Logger, now: ContinuousClock.Instant, metadata: Logger.Metadata
+    ) {
         lastLogged = now
         var metadata = metadata
         metadata["count"] = "\(unlogged.values.reduce(0, +))"

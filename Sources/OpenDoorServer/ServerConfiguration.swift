@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var messageBurst: Int = 20
     /// How many lines per minute one connection may send, sustained, once its burst is spent.
     public var messagesPerMinute: Int = 60
+    /// How many peer addresses the server remembers a spent rate-limit budget for, until it would have refilled: a
+    /// client that floods, disconnects and reconnects goes on with the budget it left (0: every connection starts
+    /// with a full one).
+    public var spentBudgetAddresses: Int = 10_000
     /// How long a connection being closed (idle, or on shutdown) gets to write its last reply and goodbye; a
     /// visitor who doesn't read them is cut off after this.
     public var closeGracePeriod: Duration = .seconds(5)

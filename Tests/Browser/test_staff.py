@@ -33,7 +33,7 @@ PASSWORD = os.environ.get("OPENDOOR_STAFF_PASSWORD", "")
 JSON_PORT = int(os.environ.get("OPENDOOR_JSON_PORT", "7461"))
 DATA = os.environ.get("OPENDOOR_DATA", "")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-WAIT = 15
+WAIT = 120  # a guard against hangs, far past what a starved machine needs
 XSS = "<img src=x onerror=alert(1)>"
 
 

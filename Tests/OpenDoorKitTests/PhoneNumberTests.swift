@@ -124,18 +124,16 @@ struct PhoneNumberTests {
         #expect(PhoneNumber.find(in: message) == nil)
     }
 
-    @Test("long runs of digits in a message are scanned quickly and give no number")
+    // How fast: `opendoor load --phase worst` ("most digits") measures it on a release build; a wall-clock bound
+    // here would fail on a busy machine, not on slow code.
+    @Test("long runs of digits in a message give no number, and the first number among many is found")
     func longInput() {
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            let digits = String(repeating: "1 ", count: 20_000)
-            #expect(PhoneNumber.find(in: digits) == nil)
-            #expect(PhoneNumber.parse(digits) == nil)
-            let numbers = String(repeating: "470 555 0123 ", count: 2_000)
-            #expect(PhoneNumber.find(in: numbers)?.e164 == "+14705550123")
-            #expect(PhoneNumber.find(in: String(repeating: "9", count: 50_000)) == nil)
-        }
-        #expect(elapsed < .seconds(5), "took \(elapsed)")
+        let digits = String(repeating: "1 ", count: 20_000)
+        #expect(PhoneNumber.find(in: digits) == nil)
+        #expect(PhoneNumber.parse(digits) == nil)
+        let numbers = String(repeating: "470 555 0123 ", count: 2_000)
+        #expect(PhoneNumber.find(in: numbers)?.e164 == "+14705550123")
+        #expect(PhoneNumber.find(in: String(repeating: "9", count: 50_000)) == nil)
     }
 
     @Test("display is how people write the number, with the extension")

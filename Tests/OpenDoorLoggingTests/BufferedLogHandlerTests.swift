@@ -118,16 +118,34 @@ struct BufferedLogHandlerTests {
 
     @Test("info lines reach the descriptor without a flush, from the writer thread")
     func backgroundWrite() async throws {
-        let file = LogFile()
-        let output = BufferedLogOutput(descriptor: file.descriptor, flushInterval: .milliseconds(5))
+        // A pipe, read until its two lines have come: the test waits on the writes, not on a guess of how soon the
+        // writer thread runs on a busy machine.
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        let output = BufferedLogOutput(descriptor: ends[1], flushInterval: .milliseconds(5))
         let logger = Logger(label: "t") { BufferedLogHandler(label: $0, output: output) }
         logger.info("first")
         logger.info("second")
-        let deadline = ContinuousClock.now + .seconds(10)
-        while file.lines.count < 2 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
+        let reader = ends[0]
+        let text = await withCheckedContinuation { (done: CheckedContinuation<String, Never>) in
+            DispatchQueue.global().async {
+                var bytes: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                // A hang guard only: poll gives up after 10 minutes with nothing written.
+                var ready = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+                while bytes.count(where: { $0 == UInt8(ascii: "\n") }) < 2, poll(&ready, 1, 600_000) > 0 {
+                    let count = read(reader, &chunk, chunk.count)
+                    guard count > 0 else { break }
+                    bytes += chunk[..<count]
+                }
+                done.resume(returning: String(decoding: bytes, as: UTF8.self))
+            }
         }
-        #expect(file.lines.map { $0.hasSuffix("] first") || $0.hasSuffix("] second") } == [true, true])
+        let lines = text.split(separator: "\n")
+        #expect(lines.map { $0.hasSuffix("] first") || $0.hasSuffix("] second") } == [true, true], "\(text)")
+        withExtendedLifetime(output) {}
+        close(ends[1])
     }
 
     @Test("a warning is written before log returns, with every line before it")

@@ -181,17 +181,18 @@ struct HAProxy {
         return states
     }
 
-    /// Reads the states until `condition` holds and returns them; fails after a minute.
+    /// Reads the states until `condition` holds and returns them; fails after five minutes (a hang guard: HAProxy's
+    /// health checks run on a starved machine too).
     @discardableResult
     func waitUntil(
         _ what: String, _ condition: ([String: ServerState]) -> Bool
     ) async throws -> [String: ServerState] {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         while true {
             let states = try await states()
             if condition(states) { return states }
             guard ContinuousClock.now < deadline else {
-                Issue.record("HAProxy: waited a minute for \(what); last states \(states)")
+                Issue.record("HAProxy: waited five minutes for \(what); last states \(states)")
                 throw CancellationError()
             }
             // Polling HAProxy's own state: the event waited for is HAProxy's health check changing it.

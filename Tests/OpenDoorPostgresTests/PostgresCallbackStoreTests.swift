@@ -46,25 +46,26 @@ struct PostgresCallbackStoreTests {
 
     @Test("a database nobody answers at fails to open within the retry window, saying what to check")
     func unreachable() async throws {
-        // A port that was free a moment ago: nothing listens there.
-        let port = try freeLoopbackPort()
-        var configuration = PostgresCallbackStore.Configuration()
-        configuration.openRetry = RetryPolicy(window: .milliseconds(800))
-        configuration.connectTimeout = .milliseconds(500)
-        let error = await #expect(throws: CallbackStoreError.self) {
-            try await PostgresCallbackStore.open(
-                "postgres://opendoor:hunter2@127.0.0.1:\(port)/opendoor?sslmode=disable",
-                configuration: configuration,
-                logger: quietLogger
-            )
+        // A port held by a socket that never listens: connecting is refused.
+        try await withUnlistenedLoopbackPort { port in
+            var configuration = PostgresCallbackStore.Configuration()
+            configuration.openRetry = RetryPolicy(window: .milliseconds(800))
+            configuration.connectTimeout = .milliseconds(500)
+            let error = await #expect(throws: CallbackStoreError.self) {
+                try await PostgresCallbackStore.open(
+                    "postgres://opendoor:hunter2@127.0.0.1:\(port)/opendoor?sslmode=disable",
+                    configuration: configuration,
+                    logger: quietLogger
+                )
+            }
+            #expect(error?.code == .cannotOpen)
+            let message = error?.description ?? ""
+            #expect(message.contains("127.0.0.1:\(port)/opendoor"), "\(message)")
+            #expect(message.contains("check that PostgreSQL is running"), "\(message)")
+            // The store's own message names no option: the command adds which one chose the store (--store, --to …).
+            #expect(!message.contains("--store") && !message.contains("--data"), "\(message)")
+            #expect(!message.contains("hunter2"))
         }
-        #expect(error?.code == .cannotOpen)
-        let message = error?.description ?? ""
-        #expect(message.contains("127.0.0.1:\(port)/opendoor"), "\(message)")
-        #expect(message.contains("check that PostgreSQL is running"), "\(message)")
-        // The store's own message names no option: the command adds which one chose the store (--store, --to …).
-        #expect(!message.contains("--store") && !message.contains("--data"), "\(message)")
-        #expect(!message.contains("hunter2"))
     }
 
     @Test(
@@ -214,8 +215,10 @@ struct PostgresCallbackStoreTests {
     }
 }
 
-/// A loopback port nothing listens on (it was free when asked).
-func freeLoopbackPort() throws -> Int {
+/// Runs `body` with a loopback port that is bound, by a socket that never listens, for as long as `body` runs:
+/// connecting to it is refused, and no other process (a server another test starts at the same moment) can take
+/// it meanwhile, as it could a port that was merely free when asked.
+func withUnlistenedLoopbackPort<T>(_ body: (Int) async throws -> T) async throws -> T {
     let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(socket) }
     var address = sockaddr_in()
@@ -229,5 +232,5 @@ func freeLoopbackPort() throws -> Int {
         }
     }
     guard bound else { throw CallbackStoreError.cannotOpen(path: "127.0.0.1", reason: "no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return try await body(Int(UInt16(bigEndian: address.sin_port)))
 }

@@ -107,10 +107,11 @@ final class ChatProcess: @unchecked Sendable {  // used by one test, one call at
         output = LineReader(stdout.fileHandleForReading)
         errors = LineReader(stderr.fileHandleForReading)
         try process.run()
-        // A safety net, not a wait: a chat still running after a minute is stopped, so the reads end and
-        // the test fails instead of hanging.
+        // A safety net, not a wait: a chat still running after ten minutes is stopped, so the reads end and the
+        // test fails instead of hanging. (A minute was not enough for a debug chat on a starved machine, and a chat
+        // stopped early looks like a chat that failed.)
         let process = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 600) { if process.isRunning { process.terminate() } }
     }
 
     /// The next reply.

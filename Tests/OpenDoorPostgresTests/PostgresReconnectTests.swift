@@ -95,8 +95,9 @@ struct PostgresReconnectTests {
     )
     func failureSaysWhat() async throws {
         try await withTestDatabase { url in
-            // One try only (the first pause is longer than the window): what a caller sees when it fails.
-            var configuration = PostgresCallbackStore.Configuration()
+            // One try only (the first pause is longer than the window): what a caller sees when it fails. Opening
+            // has the tests' long window: on a starved machine its first statements alone took more than 5 s.
+            var configuration = PostgresCallbackStore.Configuration.forTests
             configuration.retry = RetryPolicy(window: .seconds(5), firstDelay: .seconds(10))
             let store = try await PostgresCallbackStore.open(url, configuration: configuration, logger: quietLogger)
             var failures: [String] = []

@@ -18,11 +18,13 @@ struct IdleAfterCrisisTests {
     @Test("idle after a crisis reply in the middle of a callback request: the numbers, not 'no one will call you'")
     func idleAfterCrisisMidForm() async throws {
         try await withServer(Self.quick) { server in
-            // Every line is sent at once, before the greeting is read: the idle time counts from the last line, so
-            // no pause of a busy machine between the test's own steps can look like the visitor going quiet.
-            let client = try await server.jsonClient()
+            // Every line is sent at once, as soon as the client connects (on the thread that connected): the idle
+            // time counts from the last line answered, so no pause of a busy machine between the test's own steps
+            // can look like the visitor going quiet. (Connecting, then sending from the test's task, left a gap the
+            // size of a wait for the cooperative pool, seconds under load: the server said goodbye first.)
             let messages = ["can someone call me", "yes", "skip", "470 555 0123", "i dont want to be here anymore"]
-            try await client.send(messages.map { #"{"type":"message","text":"\#($0)"}"# + "\n" }.joined())
+            let client = try await server.jsonClient(
+                sending: messages.map { #"{"type":"message","text":"\#($0)"}"# + "\n" }.joined())
             _ = try await client.readJSON()
             for _ in messages { _ = try await client.readJSON() }
             let bye = try await client.readJSON()
@@ -38,8 +40,7 @@ struct IdleAfterCrisisTests {
     @Test("idle with a check-in unanswered, on the text protocol: 988 in the goodbye")
     func idleAfterCheckIn() async throws {
         try await withServer(Self.quick) { server in
-            let client = try await server.textClient()
-            try await client.send("honestly whats the point\n")
+            let client = try await server.textClient(sending: "honestly whats the point\n")
             _ = try await client.readTextReply()
             _ = try await client.readTextReply()
             let goodbye = try #require(try await client.readTextReply())

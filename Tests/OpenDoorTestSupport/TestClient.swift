@@ -42,6 +42,22 @@ public final class TestClient: @unchecked Sendable {
         return TestClient(descriptor: descriptor)
     }
 
+    /// Connects to 127.0.0.1:`port` and sends `text` at once, on the thread that connected.
+    ///
+    /// For tests with a short idle timeout: the server counts idle time from the moment it accepts the connection,
+    /// and between a ``connect(port:timeout:)`` and a ``send(_:)`` the test's task can wait seconds for a thread of
+    /// Swift's cooperative pool on a busy machine, which the server would take for a visitor gone quiet.
+    public static func connect(
+        port: Int, sending text: String, timeout: TimeInterval = defaultTimeout
+    ) async throws -> TestClient {
+        try await onIOThread {
+            let client = TestClient(descriptor: try connectedSocket(port: port, timeout: timeout))
+            // No one else has the client yet: sending here, off its queue, races nothing.
+            try client.sendNow(Array(text.utf8))
+            return client
+        }
+    }
+
     /// Connects, reads the greeting, then sends `bytes` one byte at a time, pausing `interval` between bytes
     /// and starting over at the end, until the server closes the connection; returns every line read, the
     /// greeting first. Throws if the connection is still open after `limit` seconds.

@@ -40,6 +40,14 @@ public struct RunningServer: Sendable {
     public func textClient() async throws -> TestClient { try await TestClient.connect(port: textPort) }
     /// A connected JSON-lines client.
     public func jsonClient() async throws -> TestClient { try await TestClient.connect(port: jsonPort) }
+    /// A text client that sent `text` as soon as it connected (see ``TestClient/connect(port:sending:timeout:)``).
+    public func textClient(sending text: String) async throws -> TestClient {
+        try await TestClient.connect(port: textPort, sending: text)
+    }
+    /// A JSON-lines client that sent `text` as soon as it connected.
+    public func jsonClient(sending text: String) async throws -> TestClient {
+        try await TestClient.connect(port: jsonPort, sending: text)
+    }
 
     /// Triggers graceful shutdown, as SIGTERM would.
     public func stop() async { await group.triggerGracefulShutdown() }

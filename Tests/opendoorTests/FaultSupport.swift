@@ -10,7 +10,9 @@ import OpenDoorTestSupport
 ///
 /// Standard error is drained by a thread of its own into memory (``errorOutput``, ``waitForError(matching:)``),
 /// so a chatty process never blocks on a full pipe. A watchdog kills the process after `timeout`, so a
-/// hung binary fails a test instead of hanging it.
+/// hung binary fails a test instead of hanging it. The timeout guards against hangs only: it is far beyond what
+/// any test takes on a starved machine (a debug server under 400 connections on two busy cores takes minutes, and
+/// a server killed early would refuse the test's next connection as if it had failed).
 final class OpenDoorProcess: @unchecked Sendable {
     static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -33,7 +35,7 @@ final class OpenDoorProcess: @unchecked Sendable {
     /// removed from the environment, so only `--data` chooses the store. `fileLimit` runs it with that many file
     /// descriptors at most (`ulimit -n`, soft and hard).
     init(
-        _ arguments: [String], knowledge: Bool = true, directory: URL? = nil, timeout: TimeInterval = 120,
+        _ arguments: [String], knowledge: Bool = true, directory: URL? = nil, timeout: TimeInterval = 900,
         fileLimit: Int? = nil
     ) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
@@ -66,7 +68,14 @@ final class OpenDoorProcess: @unchecked Sendable {
         }
         let process = self.process
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            guard process.isRunning else { return }
+            // Said in standard error, which failing tests print: a killed server refuses connections (errno 111),
+            // which alone would look like a bug of the server's.
+            sink.condition.lock()
+            sink.text.append(Data("\n[test watchdog: killed after \(Int(timeout)) s]\n".utf8))
+            sink.condition.broadcast()
+            sink.condition.unlock()
+            kill(process.processIdentifier, SIGKILL)
         }
     }
 
@@ -118,19 +127,23 @@ final class OpenDoorProcess: @unchecked Sendable {
         }
     }
 
-    /// Closes standard input and waits for the process to end; returns its exit status.
+    /// Closes standard input and waits for the process to end and for all it wrote to standard error to be read
+    /// (the pipe is drained by a thread of its own, which may still be behind when the process has exited); returns
+    /// its exit status.
     @discardableResult
     func finish() -> Int32 {
         try? input.fileHandleForWriting.close()
         while nextLine() != nil {}
         process.waitUntilExit()
+        waitForErrorEnd()
         return process.terminationStatus
     }
 
-    /// Sends `signal` and waits for the process to end.
+    /// Sends `signal` and waits for the process to end and its standard error to be read to the end.
     func stop(_ signal: Int32) {
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
+        waitForErrorEnd()
     }
 
     /// Everything written to standard error so far.

@@ -186,7 +186,7 @@ struct FaultTests {
 
     /// Sends each message on one JSON-lines connection (the shared test client) and returns the replies.
     static func exchangeJSON(port: Int, messages: [String]) async throws -> [Reply] {
-        let client = try await TestClient.connect(port: port, timeout: 30)
+        let client = try await TestClient.connect(port: port)
         _ = try await client.readLine()  // the welcome
         var replies: [Reply] = []
         for message in messages {

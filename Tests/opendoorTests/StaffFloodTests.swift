@@ -37,7 +37,7 @@ struct StaffFloodTests {
         // (about 200), and the rest never.
         #expect(answered >= 1 && answered < 150, "\(answered) answered")
 
-        let visitor = try await TestClient.connect(port: jsonPort, timeout: 30)
+        let visitor = try await TestClient.connect(port: jsonPort)
         #expect(try await visitor.readLine() != nil, "greeted")
         #expect(try await visitor.ask("what if i relapsed").intent == "faq_relapse")
         let crisis = try await visitor.ask("i want to kill myself")

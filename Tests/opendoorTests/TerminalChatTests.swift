@@ -218,8 +218,11 @@ private final class PseudoTerminalProcess {
     }
 
     /// Reads until `text` appears after the previous match; returns what was printed up to and including it.
+    ///
+    /// The timeout only guards against a hung chat: a debug build loading its knowledge on a starved two-core
+    /// machine can take far longer than the second it takes on a quiet one, so it is minutes, not seconds.
     @discardableResult
-    func waitFor(_ text: String, timeout: Duration = .seconds(10)) throws -> String {
+    func waitFor(_ text: String, timeout: Duration = .seconds(300)) throws -> String {
         let needle = Array(text.utf8)
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -235,7 +238,7 @@ private final class PseudoTerminalProcess {
     }
 
     /// Waits for the process to end and returns its exit status (128 + signal if a signal ended it).
-    func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
+    func waitForExit(timeout: Duration = .seconds(300)) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status = reap() { return status }
