@@ -327,7 +327,7 @@ public struct LoadBenchmark: Sendable {
         print(
             "worst: the costliest messages within the \(ServerConfiguration().maximumLineLength)-byte line limit, "
                 + "one kind at a time; 4 connections × \(perConnection) messages at 25/s each, one chat server")
-        let widths = [22, 6, 7, 7, 7, 8]
+        let widths = [26, 6, 7, 7, 7, 8]
         print(Self.row(["kind", "bytes", "p50 ms", "p99 ms", "max ms", "err/fail"], widths))
         let (process, chatTarget) = try await launch(.chat)
         var slowest = 0.0

@@ -1,6 +1,7 @@
 /// The costliest messages a visitor can send within the line limit, by what makes them costly: the shapes
 /// where input size enters the work (word length for typo correction, word count for the matcher, digits
-/// for the phone search, non-ASCII for the normalizer, crisis words for the safety check).
+/// for the phone search, non-ASCII for the normalizer, crisis words for the safety check, invisible and
+/// "fancy font" characters for the folding every check reads through).
 public enum WorstCaseMessages {
     /// Every kind, each filled to just under `maximumLineBytes` as a JSON `message` line (so the text
     /// protocol's line is shorter still); none needs escaping in JSON.
@@ -12,17 +13,23 @@ public enum WorstCaseMessages {
             while text.utf8.count + unit.utf8.count <= budget { text += unit }
             return text.trimmingSuffix(" ")
         }
-        // Unknown words as long as the typo corrector takes, all different, so none is answered from a cache.
-        var misspelled = ""
         var seed: UInt32 = 12_345
-        while misspelled.utf8.count + 18 <= budget {
-            var word = ""
-            for _ in 0..<17 {
-                seed = seed &* 1_103_515_245 &+ 12_345
-                word.append(Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8((seed >> 16) % 26))))
+        // Random words of `letters` letters each, as many as fit (the seed goes on from one call to the next).
+        func randomWords(_ letters: Int) -> String {
+            var text = ""
+            while text.utf8.count + letters + 1 <= budget {
+                for _ in 0..<letters {
+                    seed = seed &* 1_103_515_245 &+ 12_345
+                    text.append(Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8((seed >> 16) % 26))))
+                }
+                text += " "
             }
-            misspelled += word + " "
+            return text.trimmingSuffix(" ")
         }
+        // Unknown words as long as the typo corrector takes, all different, so none is answered from a cache.
+        let misspelled = randomWords(17)
+        // ~1,360 random two-letter words: the slowest line QA round 20 found, and not one of the shapes above.
+        let twoLetterWords = randomWords(2)
         return [
             ("longest word", fill("relapsed")),
             ("longest line", fill("i dropped out of my iop two months ago and i wonder if i can come back ")),
@@ -36,6 +43,10 @@ public enum WorstCaseMessages {
             ("most emoji sequences", fill("👩‍👩‍👧‍👦")),
             ("most combining marks", fill("e\u{301}")),
             ("most crisis words", fill("i want to die ")),
+            ("random two-letter words", twoLetterWords),
+            // Every check folds these first: mathematical bold letters (NFKC) and invisible characters (dropped).
+            ("most fancy-font letters", fill("\u{1D422}\u{1D430}\u{1D41A}\u{1D427}\u{1D42D} ")),
+            ("most invisible characters", fill("k\u{FE00}i\u{3164}l\u{200B}l\u{180E} ")),
         ]
     }
 }

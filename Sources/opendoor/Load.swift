@@ -242,7 +242,7 @@ enum WorstCaseTiming {
         logger.logLevel = .critical
         let limit = ServerConfiguration().maximumLineLength
         print("worst, in process: \(rounds) messages of each kind, each to a fresh conversation; ms")
-        let widths = [22, 6, 7, 7, 7, 9, 9, 9, 9, 9, 9]
+        let widths = [26, 6, 7, 7, 7, 9, 9, 9, 9, 9, 9]
         print(
             LoadBenchmark.row(
                 ["kind", "bytes", "p50", "p99", "max", "crisis", "match", "phone", "words", "again p50", "again p99"],

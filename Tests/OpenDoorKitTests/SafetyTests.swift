@@ -321,6 +321,23 @@ struct SafetyTests {
         #expect(SafetyIndex.collapsingDoubles("nothing") == nil)
     }
 
+    @Test(
+        "A plural written with z is read with s, as a typo: never for =word, never for a word never corrected",
+        arguments: [
+            ("took all my pilz", true),  // "pils", one slip from pills
+            ("did 4 barz", true),  // "bars", the word itself
+            ("took all my pillz", true),  // z is next to s on the keyboard: one slip already
+            ("took the quiz", false),  // "quis" is nothing
+            ("took all my oxyz", false),  // =oxys takes no typo
+            ("popped 6 perkz", false),  // a word never corrected stays as written
+            ("took all my pilzz", false),  // a doubled z is no plural
+        ])
+    func pluralWithZ(_ message: String, _ found: Bool) throws {
+        let detector = try SafetyRulesText.detector(
+            [.overdose: ["took|did|popped *3 pills|bars|perks|=oxys"]], extra: "never_correct: [perkz]\n")
+        #expect((detector.assess(message) != nil) == found, "\(message)")
+    }
+
     @Test("A finding split over two sentences counts, unless a story in the next sentence excuses it")
     func findingAcrossSentences() throws {
         let extra = """

@@ -7,8 +7,8 @@ import Testing
     import Glibc
 #endif
 
-/// HAProxy (Debian's, TCP mode, health checks) in front of two `opendoor serve` processes sharing one
-/// PostgreSQL database; visitors connect only to HAProxy.
+/// HAProxy (Debian's, TCP mode, health checks that wait for the greeting) in front of two `opendoor serve` processes
+/// sharing one PostgreSQL database; visitors connect only to HAProxy.
 @Suite("HAProxy in front of two servers")
 struct HAProxyTests {
     @Test(
@@ -63,6 +63,58 @@ struct HAProxyTests {
         let stored = try await SharedStoreTests.stored(url)
         let confirmed = Set((first + second).compactMap(\.reference))
         #expect(Set(stored.map(\.reference)) == confirmed)
+    }
+
+    @Test(
+        "a server that accepts connections but answers nothing (SIGSTOP) fails the greeting check; new visitors reach the other",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func frozenServer() async throws {
+        try await withTestDatabase { url in
+            let servers = try await SharedStoreTests.startTwo(url)
+            let proxy = try await HAProxy.startOrSkip(checkInterval: 100, backends: servers.map(\.port))
+            let frozen = servers[0].process.processIdentifier
+            do {
+                try await frozenServer(servers: servers, proxy: proxy, url: url)
+            } catch {
+                kill(frozen, SIGCONT)
+                await proxy.stop()
+                for server in servers { _ = try? await server.stop(SIGKILL) }
+                throw error
+            }
+            await proxy.stop()
+        }
+    }
+
+    func frozenServer(servers: [ServeProcess], proxy: HAProxy, url: String) async throws {
+        let (frozen, survivor) = ("opendoor1", "opendoor2")
+        try await proxy.waitUntil("both servers are up") { $0[frozen]?.status == "UP" && $0[survivor]?.status == "UP" }
+
+        // Stopped, the server's kernel still completes TCP handshakes from the listen backlog: a check that only
+        // connects passes for ever (QA20 O1). The greeting check fails twice (each within its 1 s timeout).
+        let stopped = ContinuousClock.now
+        kill(servers[0].process.processIdentifier, SIGSTOP)
+        let marked = try await proxy.waitUntil("the stopped server is marked down") {
+            $0[frozen]?.status.hasPrefix("DOWN") == true
+        }
+        print(
+            "HAProxy: the stopped server was marked DOWN \(stopped.duration(to: .now)) after SIGSTOP (checks every "
+                + "100 ms, 1 s timeout, 2 to fail)")
+
+        // Every new visitor reaches the live server and saves; none is sent to the stopped one.
+        let visitors = await SharedStoreTests.run(10, on: [proxy.port])
+        #expect(visitors.allSatisfy { $0.reference != nil }, "\(visitors.compactMap(\.failure).prefix(3))")
+        let after = try await proxy.states()
+        #expect(after[frozen]?.sessions == marked[frozen]?.sessions, "\(marked) then \(after)")
+        #expect((after[survivor]?.sessions ?? 0) >= (marked[survivor]?.sessions ?? 0) + 10, "\(marked) then \(after)")
+
+        // Woken up, it greets again and is taken back (2 good checks).
+        kill(servers[0].process.processIdentifier, SIGCONT)
+        try await proxy.waitUntil("the woken server is up again") { $0[frozen]?.status == "UP" }
+        for server in servers { #expect(try await server.stop() == 0) }
+
+        let stored = try await SharedStoreTests.stored(url)
+        #expect(Set(stored.map(\.reference)) == Set(visitors.compactMap(\.reference)))
     }
 
     /// Connects through the proxy until a visitor's message is answered; returns the reply and the tries.

@@ -432,7 +432,7 @@ extension Conversation {
         let present = Set(list)
         let words = " " + list.joined(separator: " ") + " "
         func isSaid(_ phrase: String) -> Bool {
-            present.contains(String(phrase.prefix { $0 != " " })) && words.contains(" " + phrase + " ")
+            present.contains(String(phrase.prefix { $0 != " " })) && words.containsBytes(of: " " + phrase + " ")
         }
         for followUp in dialogue.followUps
         where followUp.after.contains(where: { $0.covers(told.category, someoneElse: told.someoneElse) }) {
@@ -653,7 +653,7 @@ extension Conversation {
     static func namesSomeoneElsesNumber(_ message: String) -> Bool {
         let words = " " + TextNormalizer.words(message).joined(separator: " ") + " "
         let phrases = ["her", "his", "their"].flatMap { owner in ["number", "phone", "cell"].map { "\(owner) \($0)" } }
-        return (phrases + ["hers is", "his is", "theirs is"]).contains { words.contains(" \($0) ") }
+        return (phrases + ["hers is", "his is", "theirs is"]).contains { words.containsBytes(of: " \($0) ") }
     }
 
     /// Keeps a name, phone number or time typed on a line that is read for safety (the line that brought a crisis

@@ -423,7 +423,8 @@ public struct Conversation: Sendable {
     func asksCallForSomeoneElse(_ request: String) -> Bool {
         guard answers.contains(request, .callForOther) else { return false }
         let words = " " + TextNormalizer.words(request).joined(separator: " ") + " "
-        return words.contains(" instead of me ") || !(words.contains(" call me ") || words.contains(" me a call "))
+        return words.containsBytes(of: " instead of me ")
+            || !(words.containsBytes(of: " call me ") || words.containsBytes(of: " me a call "))
     }
 
     // MARK: - Callback steps

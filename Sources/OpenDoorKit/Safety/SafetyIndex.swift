@@ -647,7 +647,41 @@ struct SafetyIndex: Sendable {
         {
             appendTypoMatches(word.bytes, to: &words, from: mark)
         }
+        // A plural written with z ("pilz", "barz", "perkz"): a word of 4+ letters that found nothing at all is read
+        // with s in its place, as a typo (so never for `=word`), unless it is a word never corrected.
+        if words.atoms.count == mark && word.isPlainLetters && word.length >= Self.minimumPluralZLength
+            && word.length <= word.bytes.count && word.bytes[word.length - 1] == 122 && word.bytes[word.length - 2] != 122
+            && (node < 0 || !neverCorrectAt[Int(node)])
+        {
+            appendPluralWithZ(word.bytes, to: &words, from: mark)
+        }
         words.endWord(number: number)
+    }
+
+    /// Message words this long or longer that end in z are read with s too ("pilz" as "pils").
+    static let minimumPluralZLength = 4
+
+    /// Reads `bytes`, which end in z, with s in its place: its pattern word, or those one edit away, as typo matches.
+    private func appendPluralWithZ(_ bytes: UnsafeBufferPointer<UInt8>, to words: inout Words, from mark: Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer in
+            _ = buffer.initialize(from: bytes)
+            buffer[bytes.count - 1] = 115  // s
+            let plural = UnsafeBufferPointer(buffer)
+            var node: Int32 = 0
+            for byte in plural {
+                node = step(node, byte)
+                if node < 0 { break }
+            }
+            if node >= 0 {
+                if neverCorrectAt[Int(node)] || spellingAt[Int(node)] >= 0 { return }
+                let exact = wordAt[Int(node)] >= 0 ? wordAt[Int(node)] : aliasAt[Int(node)]
+                if exact >= 0 {
+                    words.atoms.append(exact << 1 | 1)
+                    return
+                }
+            }
+            appendTypoMatches(plural, to: &words, from: mark)
+        }
     }
 
     /// Adds the pattern words one edit (insert, delete, replace, swap neighbours) away from `bytes`,
