@@ -167,8 +167,19 @@ public struct LoadBenchmark: Sendable {
         print(Self.header)
         let echo = try await measure(.echo, with: generator, callbacks: callbacks)
         let report = await command.storeReport?()
-        let chat = try await measure(.chat, with: generator, callbacks: callbacks)
+        // The chat server writes where its saves spent their time (``SaveTimings``) when it closes its store.
+        let timingsPath = callbacks != nil && command.store != nil && command.target == nil
+            ? FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-save-timings-\(UUID().uuidString)").path
+            : nil
+        if let timingsPath { setenv(Self.saveTimingsVariable, timingsPath, 1) }
+        let chat: Measurement
+        do {
+            defer { unsetenv(Self.saveTimingsVariable) }
+            chat = try await measure(.chat, with: generator, callbacks: callbacks)
+        }
         let storeLine = await report?()
+        let timings = timingsPath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        if let timingsPath { try? FileManager.default.removeItem(atPath: timingsPath) }
         let p99 = chat.result.latency.p99
         var met = p99 < 10 && chat.result.failedConnections == 0 && chat.result.errors == 0
         let note = command.connections == 1000 && command.rate == 20 ? "" : " (the floor is for 1000 × 20/s)"
@@ -179,6 +190,10 @@ public struct LoadBenchmark: Sendable {
         if callbacks != nil {
             met = savesMet(chat.result, note: note) && met
             if let storeLine { print("  \(storeLine)") }
+            if let timings {
+                print("  the saves in the chat server, by phase (count, p50, p99, max):")
+                for line in timings.split(separator: "\n") { print("    \(line)") }
+            }
             lostSaves += chat.result.savesExpected - chat.result.saveLatency.samples
         }
         return met
@@ -216,6 +231,9 @@ public struct LoadBenchmark: Sendable {
                 + "(p99 \(Self.number(saves.p99)) ms over \(saves.samples) saves)")
         return met
     }
+
+    /// Names the file the chat server writes its save timings to (see `SaveTimings` in OpenDoorKit).
+    static let saveTimingsVariable = "OPENDOOR_SAVE_TIMINGS"
 
     static func isPostgres(_ store: String) -> Bool {
         store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")

@@ -2,11 +2,16 @@ import Foundation
 import OpenDoorKit
 import PostgresNIO
 
-/// Where a ``PostgresCallbackStore`` connects: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE]`.
+/// Where a ``PostgresCallbackStore`` connects:
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE][&connections=N]`.
 ///
 /// - `postgresql://` is accepted too; the port defaults to 5432.
 /// - `sslmode` is `disable`, `prefer` (the default: TLS when the server offers it) or `require`, as
-///   libpq spells them. A host name that starts with `/` (`postgres://me@%2Fvar%2Frun%2Fpostgresql/db`)
+///   libpq spells them.
+/// - `connections` is how many connections the store opens and keeps open (1–1000), so that that many saves
+///   commit at once, sharing PostgreSQL's disk flushes, none waiting for a connection or for one to start.
+///   Without it the store opens up to ``PostgresCallbackStore/Configuration/maximumConnections`` as saves need
+///   them and keeps ``PostgresCallbackStore/Configuration/minimumConnections`` open. A host name that starts with `/` (`postgres://me@%2Fvar%2Frun%2Fpostgresql/db`)
 ///   is a Unix socket folder.
 /// - ``description`` never shows the password: it is what logs and error messages print.
 public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
@@ -32,6 +37,8 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
     public var database: String
     /// How the connection is encrypted.
     public var tls: TLSMode
+    /// The connections the store opens and keeps open (`connections=N`); nil: the store's configuration decides.
+    public var connections: Int?
 
     /// Reads a URL, or throws a ``CallbackStoreError/cannotOpen(path:reason:file:line:)`` that says
     /// what is missing (the message never repeats a password).
@@ -61,6 +68,7 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
             throw invalid("the port must be between 1 and 65535")
         }
         var tls = TLSMode.prefer
+        var connections: Int?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -68,8 +76,13 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
                     throw invalid("sslmode must be disable, prefer or require")
                 }
                 tls = mode
+            case "connections":
+                guard let count = item.value.flatMap({ Int($0) }), (1...1000).contains(count) else {
+                    throw invalid("connections must be a number from 1 to 1000")
+                }
+                connections = count
             default:
-                throw invalid("unknown parameter \(item.name); only sslmode is understood")
+                throw invalid("unknown parameter \(item.name); only sslmode and connections are understood")
             }
         }
         self.host = host
@@ -78,6 +91,7 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
         self.password = components.percentEncodedPassword?.removingPercentEncoding
         self.database = database
         self.tls = tls
+        self.connections = connections
     }
 
     /// Whether `text` names a PostgreSQL store (`postgres://` or `postgresql://`), as opposed to a
@@ -93,8 +107,9 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
             host.hasPrefix("/")
             ? host.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? host
             : host.contains(":") ? "[\(host)]" : host
-        let mode = tls == .prefer ? "" : "?sslmode=\(tls.rawValue)"
-        return "postgres://\(user)@\(hostPart):\(port)/\(database)\(mode)"
+        let parameters = (tls == .prefer ? [] : ["sslmode=\(tls.rawValue)"]) + (connections.map { ["connections=\($0)"] } ?? [])
+        let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
+        return "postgres://\(user)@\(hostPart):\(port)/\(database)\(query)"
     }
 
     /// PostgresNIO's configuration for this URL.

@@ -16,6 +16,9 @@ public struct PostgresWALStatistics: Sendable, Equatable {
     public var syncs: Int64
     /// Their total time in milliseconds (`pg_stat_wal.wal_sync_time`); nil unless `track_wal_io_timing` is on.
     public var syncMilliseconds: Double?
+    /// The process id of the backend that read these statistics (a child of the server's postmaster, scheduled as
+    /// the server's other backends are), or nil when it could not be read.
+    public var backendPID: Int32?
 
     /// Reads the statistics of the server at `url` on a connection of its own (PostgreSQL 14 or later).
     ///
@@ -43,18 +46,18 @@ public struct PostgresWALStatistics: Sendable, Equatable {
                 """
                 SELECT current_setting('synchronous_commit'), current_setting('fsync'),
                     current_setting('wal_sync_method'), current_setting('track_wal_io_timing') = 'on',
-                    wal_sync, wal_sync_time
+                    wal_sync, wal_sync_time, pg_backend_pid()
                 FROM pg_stat_wal
                 """,
                 logger: PostgresCallbackStore.silent
             ).collect()
             try? await connection.close()
             guard let row = rows.first else { throw CallbackStoreError.readFailed(reason: "pg_stat_wal is empty") }
-            let (commit, fsync, method, timed, syncs, time) = try row.decode(
-                (String, String, String, Bool, Int64, Double).self)
+            let (commit, fsync, method, timed, syncs, time, pid) = try row.decode(
+                (String, String, String, Bool, Int64, Double, Int32).self)
             return PostgresWALStatistics(
                 synchronousCommit: commit, fsync: fsync, syncMethod: method, syncs: syncs,
-                syncMilliseconds: timed ? time : nil)
+                syncMilliseconds: timed ? time : nil, backendPID: pid)
         } catch {
             try? await connection.close()
             throw error

@@ -380,23 +380,31 @@ final class ChatSession: ChannelInboundHandler {
         awaiting = true
         let conversation = self.conversation
         let store = setup.store
-        let promise = context.eventLoop.makePromise(of: (Conversation, Reply).self)
+        // A save's way through the server, timed when a load test asks (``SaveTimings``).
+        let timings: SaveTimings? = if case .finish(.save) = pending { SaveTimings.shared } else { nil }
+        let turn = timings == nil ? 0 : SaveTimings.now()
+        let promise = context.eventLoop.makePromise(of: (Conversation, Reply, UInt64).self)
         promise.completeWithTask {
+            timings?.note(.task, from: turn)
             var conversation = conversation
             let reply: Reply
             switch pending {
             case .respond(let message): reply = await conversation.respond(to: message, store: store)
             case .finish(let step): reply = await conversation.finish(step, store: store)
             }
-            return (conversation, reply)
+            return (conversation, reply, timings == nil ? 0 : SaveTimings.now())
         }
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        promise.futureResult.whenSuccess { conversation, reply in
+        promise.futureResult.whenSuccess { conversation, reply, ended in
             let (session, context) = bound.value
             session.conversation = conversation
             session.awaiting = false
             guard !session.closed else { return }
             session.deliver(reply, note: note, started: started, context: context)
+            if let timings {
+                timings.note(.deliver, from: ended)
+                timings.note(.serverTotal, from: turn)
+            }
             session.drain(context: context)
         }
     }

@@ -34,7 +34,10 @@ extension OpenDoor {
                 of starting one; --store postgres://… makes the chat server started here save to PostgreSQL, and \
                 the paced phase then prints the database's synchronous_commit and fsync settings and its WAL syncs \
                 during the chat run, with their mean time when track_wal_io_timing is on (Scripts/postgres turns it \
-                on): every save waits for one, so a slow disk shows there.
+                on): every save waits for one, so a slow disk shows there. It then also prints where the server's \
+                saves spent their time (waiting for a task, for a pooled connection, BEGIN, INSERT and COMMIT, the \
+                way back to the visitor), and warns when PostgreSQL is scheduled otherwise than this command (run \
+                under `chrt -f 50`, start PostgreSQL under it too).
 
                 Floors: paced p99 < 10 ms; saturated chat ≥ 0.5 × echo throughput; idle within 300 MB RSS; \
                 worst p99 < 5 ms for every kind; with --store postgres://…, saving p99 ≤ 10 ms.
@@ -217,7 +220,8 @@ extension OpenDoor.Load {
                 return {
                     guard let before, let after = try? await PostgresWALStatistics.read(url, afterOthersLeave: true)
                     else { return "PostgreSQL's WAL statistics (pg_stat_wal, PostgreSQL 14 or later) could not be read" }
-                    return after.summary(since: before)
+                    let scheduling = after.backendPID.flatMap { Scheduling.mismatch(database: $0) }
+                    return after.summary(since: before) + (scheduling.map { "\n  WARNING: " + $0 } ?? "")
                 }
             }
         }

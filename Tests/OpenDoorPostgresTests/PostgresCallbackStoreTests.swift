@@ -24,6 +24,15 @@ struct PostgresCallbackStoreTests {
         #expect(url.password == password && url.database == database)
         #expect(!url.description.contains("s3cret") && !url.description.contains("p/w"))
         #expect(PostgresStoreURL.isPostgres(text))
+        #expect(url.connections == nil)
+    }
+
+    @Test("connections=N sets the pool and is printed back with the other parameters")
+    func connectionsParameter() throws {
+        let url = try PostgresStoreURL("postgres://me:s3cret@db:6543/calls?sslmode=require&connections=64")
+        #expect(url.connections == 64 && url.tls == .require)
+        #expect(url.description == "postgres://me@db:6543/calls?sslmode=require&connections=64")
+        #expect(try PostgresStoreURL(url.description).connections == 64)
     }
 
     @Test(
@@ -34,6 +43,8 @@ struct PostgresCallbackStoreTests {
             ("postgres://me:hunter2@host:5432", "no database"),
             ("postgres://me:hunter2@host:5432/db?sslmode=sometimes", "sslmode"),
             ("postgres://me@host:5432/db?pool=3", "unknown parameter"),
+            ("postgres://me@host:5432/db?connections=0", "connections must be a number from 1 to 1000"),
+            ("postgres://me@host:5432/db?connections=many", "connections must be a number from 1 to 1000"),
         ]
     )
     func rejectsURLs(text: String, reason: String) throws {
@@ -42,6 +53,45 @@ struct PostgresCallbackStoreTests {
         #expect(error?.description.contains(reason) == true, "\(error?.description ?? "")")
         #expect(error?.description.contains("hunter2") == false)
         #expect(!PostgresStoreURL.isPostgres("/var/lib/opendoor"))
+    }
+
+    @Test(
+        "with connections=N the store keeps N connections open, and N saves at once commit side by side, each saved once",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func savesCommitSideBySide() async throws {
+        try await withTestDatabase { url in
+            let store = try await PostgresCallbackStore.open(url + "?connections=6", configuration: .forTests, logger: quietLogger)
+            let references = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<6 { group.addTask { try await store.save(Self.draft, channel: .web).reference } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(Set(references).count == 6)
+            // The six saves' transactions, each BEGIN … COMMIT on a connection of its own, are all committed …
+            let stored = try await withConnection(url) { connection in
+                try await connection.query("SELECT reference FROM callback_request", logger: quietLogger)
+                    .collect().map { try $0.decode(String.self) }
+            }
+            #expect(Set(stored) == Set(references))
+            // … and the pool opens its six connections (in the background: looked at until they are there, for at
+            // most 20 s) and keeps them idle, none left inside a transaction.
+            let deadline = ContinuousClock.now + .seconds(20)
+            let states = try await withConnection(url) { connection in
+                var states: [String] = []
+                repeat {
+                    states = try await connection.query(
+                        """
+                        SELECT state FROM pg_stat_activity
+                        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+                        """,
+                        logger: quietLogger
+                    ).collect().map { try $0.decode(String.self) }
+                } while states.count < 6 && ContinuousClock.now < deadline
+                return states
+            }
+            #expect(states == Array(repeating: "idle", count: 6))
+            try await store.close()
+        }
     }
 
     @Test("a database nobody answers at fails to open within the retry window, saying what to check")
