@@ -43,8 +43,10 @@ public actor PostgresCallbackStore: CallbackStore {
         /// Enough for saves that come together to commit together: PostgreSQL then flushes their commits to disk in
         /// one go (group commit), where with 8 connections the 50 confirmations that come within 50 ms under the
         /// paced load (1,000 visitors, 5% confirming) waited in turn for a connection, p99 345 ms of a 460 ms save.
-        /// Count them in PostgreSQL's `max_connections`: this many per server, plus staff commands.
-        public var maximumConnections = 64
+        /// Count them in PostgreSQL's `max_connections`: this many per server, plus staff commands. 20 keeps four
+        /// servers under PostgreSQL's default of 100; a busy server with its own database raises it with
+        /// `connections=N` in the store's URL (the paced benchmark uses 64).
+        public var maximumConnections = 20
         /// How many connections stay open while idle, so that a save never waits for a connection to start (unless the
         /// URL says `connections=N`: then N).
         public var minimumConnections = 2
