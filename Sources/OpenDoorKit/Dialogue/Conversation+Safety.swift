@@ -204,8 +204,14 @@ extension Conversation {
         // after the question about suicide), of its own when it is clear danger ("no. i took them all").
         if let earlier = pending?.category ?? context?.category {
             var crisis = finding
-            // "too late i already took them all" after the question about suicide: 911 first.
-            if finding.level != .crisis { crisis.category = answers.contains(message, .taken) ? .overdose : earlier }
+            // "too late i already took them all" after the question about suicide: 911 first, also when the learned
+            // model alone (which names no overdose) rates the answer a crisis.
+            let taken = answers.contains(message, .taken)
+            if taken, finding.level != .crisis || finding.ruleID == SafetyModel.ruleID {
+                crisis.category = .overdose
+            } else if finding.level != .crisis {
+                crisis.category = earlier
+            }
             return crisisOrShorter(crisis, told: told, message: message)
         }
         if finding.level == .crisis {

@@ -271,6 +271,10 @@ public struct Matcher: Sendable {
     /// Only beside an answer: where the whole message leaned to a topic the knowledge doesn't answer, or was
     /// torn, answering one of its questions instead cost more than it gained on the long held-out messages.
     private func combine(_ questions: [String], into result: inout MatchResult) {
+        if case .fallback(let topic?) = result.decision {
+            answerBesideTopic(topic, questions: questions, into: &result)
+            return
+        }
         guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
         var answered: [IntentID] = []
         var unknown: [IntentID] = []
@@ -296,6 +300,37 @@ public struct Matcher: Sendable {
         // counselor?").
         result.alsoAsked = answered.last { $0 != main }
         result.alsoUnknown = unknown.first
+    }
+
+    /// The most words of a message whose questions ``answerBesideTopic(_:questions:into:)`` reads one by one.
+    static let mostWordsBesideTopic = 20
+
+    /// A short message of two questions, one the knowledge answers and one a topic it doesn't, read as a whole
+    /// as that topic ("can i come back and do they take medicaid"): the answer to the one, and the topic said
+    /// honestly beside it, as when the whole message leans to the answer. Long messages are left to the topic:
+    /// there, a story's words make a question look answerable more often than it is.
+    private func answerBesideTopic(_ topic: IntentID, questions: [String], into result: inout MatchResult) {
+        guard isFallback(topic), result.analysis.words.count <= Self.mostWordsBesideTopic else { return }
+        var answer: MatchCandidate?
+        var topicAsked = false
+        for question in questions.suffix(Self.mostQuestionsRead) {
+            let reading = read(question)
+            switch reading.decision {
+            case .answer(let id) where knowledge.intent(id)?.action == .answer:
+                if answer == nil { answer = reading.candidates.first }
+            case .fallback(topic?)
+            where reading.candidates.first?.intent == topic
+                && reading.candidates[0].confidence >= configuration.alsoUnknownConfidence:
+                topicAsked = true
+            default:
+                break
+            }
+        }
+        guard topicAsked, let answer else { return }
+        result.decision = .answer(answer.intent)
+        result.candidates.removeAll { $0.intent == answer.intent }
+        result.candidates.insert(answer, at: 0)
+        result.alsoUnknown = topic
     }
 
     /// Whether a question read alone supports an answer to the whole message: it is answered (or asked about) by
