@@ -50,11 +50,12 @@ final class PeerBudgets: Sendable {
             // Of two connections from one address, the budget that refills last is kept.
             if let kept = entries[address], kept.refilled >= refilled { return }
             entries[address] = Entry(budget: budget, refilled: refilled)
-            guard entries.count > capacity else { return }
-            entries = entries.filter { $0.value.refilled > now }
-            while entries.count > capacity, let soonest = entries.min(by: { $0.value.refilled < $1.value.refilled }) {
-                entries[soonest.key] = nil
-            }
+            // One entry over: forget the one nearest to refilled (an expired one first), found in one pass and
+            // without rebuilding the table, so a flood from many addresses costs one scan per closed connection.
+            guard entries.count > capacity,
+                let soonest = entries.min(by: { $0.value.refilled < $1.value.refilled })
+            else { return }
+            entries[soonest.key] = nil
         }
     }
 
