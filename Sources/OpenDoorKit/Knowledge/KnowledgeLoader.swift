@@ -255,7 +255,7 @@ struct KnowledgeLoader {
             return Vocabulary()
         }
         defer { diagnostics += reader.diagnostics }
-        guard let fields = reader.mapping(node, allowedKeys: ["synonyms", "filler", "expansions"], what: "vocabulary.yaml")
+        guard let fields = reader.mapping(node, allowedKeys: ["synonyms", "filler", "expansions", "polar_openings"], what: "vocabulary.yaml")
         else { return Vocabulary() }
 
         var groups: [[String]] = []
@@ -299,7 +299,25 @@ struct KnowledgeLoader {
                 reader.error(node, "`expansions` must be `short: long` lines, e.g. `dont: do not`.")
             }
         }
-        return Vocabulary(synonyms: groups, filler: filler, expansions: expansions)
+        return Vocabulary(
+            synonyms: groups, filler: filler, expansions: expansions,
+            polarOpening: loadPolarOpening(fields["polar_openings"], reader: &reader, in: node))
+    }
+
+    /// `polar_openings`: the bare yes/no openings of the center's answers and the words that turn a question round.
+    private func loadPolarOpening(_ node: Node?, reader: inout YAMLReader, in parent: Node) -> PolarOpening {
+        guard let node else { return PolarOpening() }
+        let keys = ["bare", "too", "inverting", "turning", "condition"]
+        guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
+            return PolarOpening()
+        }
+        func words(_ key: String) -> Set<String> {
+            Set(reader.textList(fields[key], key: key, in: node, required: false).map { TextNormalizer.normalize($0.text) })
+        }
+        let bare = reader.textList(fields["bare"], key: "bare", in: node, required: false).map(\.text)
+        return PolarOpening(
+            bareWords: bare, tooWords: words("too"), invertingWords: words("inverting"), turningWords: words("turning"),
+            conditionWords: words("condition"))
     }
 
     // MARK: - intents/*.yaml
