@@ -59,9 +59,6 @@ extension OpenDoor {
         @Option(help: ArgumentHelp("Try another share of a long story against its question.", visibility: .hidden))
         var storyShare: Double?
 
-        @Option(help: ArgumentHelp("Try another share of the best answer's similarity at which a topic the knowledge doesn't answer sends a long message to the fallback (above 1: never).", visibility: .hidden))
-        var topicEvidenceRatio: Double?
-
         func validate() throws {
             if totals && mistakes { throw ValidationError("--totals and --mistakes exclude each other.") }
             if (file == nil) == !leaveOneOut {
@@ -85,7 +82,6 @@ extension OpenDoor {
             if let learnedWeight { configuration.learnedWeight = learnedWeight }
             if let storyWeight { configuration.storyWeight = storyWeight }
             if let storyShare { configuration.storyShare = storyShare }
-            if let topicEvidenceRatio { configuration.topicEvidenceRatio = topicEvidenceRatio }
             let evaluation: Evaluation
             if let file {
                 let labels = Set(knowledge.intents.map(\.id) + [.fallback])

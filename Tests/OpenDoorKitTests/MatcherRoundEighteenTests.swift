@@ -2,8 +2,9 @@ import Foundation
 @testable import OpenDoorKit
 import Testing
 
-/// Round 18: the yes/no-opening words are the knowledge's data; a long message whose words look as much like a topic
-/// the knowledge doesn't answer as like the best answer gets the honest fallback.
+/// Round 18: the yes/no-opening words are the knowledge's data. (The round's topic-evidence rule for long messages was
+/// measured in round 19 and left out: it changed nothing on the held-out sets and lost more answers than guesses it
+/// saved on the development sets.)
 @Suite("Matcher round 18")
 struct MatcherRoundEighteenTests {
     @Test("The shipped vocabulary holds the polar-opening words, and the reply follows them")
@@ -55,23 +56,5 @@ struct MatcherRoundEighteenTests {
         } catch {
             #expect(error.diagnostics.contains { $0.severity == .error && $0.message.contains("turnin") })
         }
-    }
-
-    @Test("A long message whose words look as much like a topic the knowledge doesn't answer falls back to it")
-    func topicEvidenceDecidesLongMessages() {
-        let matcher = Fixtures.matcher
-        let answer = MatchCandidate(intent: "faq_rejoin", confidence: 0.6, similarity: 0.30, matchedWords: [])
-        let topic = MatchCandidate(intent: "transport", confidence: 0.3, similarity: 0.31, matchedWords: [])
-        let weaker = MatchCandidate(intent: "transport", confidence: 0.3, similarity: 0.29, matchedWords: [])
-        let long = matcher.configuration.topicEvidenceWords
-        #expect(matcher.decide([answer, topic], words: long) == .fallback(topic: "transport"))
-        // Shorter messages, and a topic with less evidence than the answer, keep the answer.
-        #expect(matcher.decide([answer, topic], words: long - 1) == .answer("faq_rejoin"))
-        #expect(matcher.decide([answer, weaker], words: long) == .answer("faq_rejoin"))
-        // Above 1 the rule never acts.
-        var configuration = MatcherConfiguration()
-        configuration.topicEvidenceRatio = 2
-        let off = Matcher(knowledge: Fixtures.knowledge, configuration: configuration)
-        #expect(off.decide([answer, topic], words: long) == .answer("faq_rejoin"))
     }
 }

@@ -445,17 +445,6 @@ public struct Matcher: Sendable {
         }
         // Never guess near a topic the knowledge doesn't answer.
         if isFallback(first.intent) { return .fallback(topic: first.intent) }
-        // A long message whose words look at least as much like a topic the knowledge doesn't answer as like the
-        // best answer: the learned probability alone put the answer first, swayed by the story's words ("i left
-        // the program…") around a request the knowledge has no answer for ("…can the center write a letter for
-        // court"). The examples' evidence decides: the honest fallback, naming the topic.
-        if words >= configuration.topicEvidenceWords,
-            let topic = candidates.dropFirst().first(where: {
-                isFallback($0.intent) && $0.similarity >= first.similarity * configuration.topicEvidenceRatio
-            })
-        {
-            return .fallback(topic: topic.intent)
-        }
         if let topic = close.first(where: { isFallback($0.intent) }) { return .fallback(topic: topic.intent) }
         if let second = close.first { return .clarify(first.intent, second.intent) }
         return .answer(first.intent)

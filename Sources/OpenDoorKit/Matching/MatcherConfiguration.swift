@@ -67,17 +67,6 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// A token says what a question is about when few examples have it: its IDF is at least this (a word in
     /// every example has 1, in a tenth of them about 3.3).
     public var contentIDF: Double = 3.0
-    /// In a message of at least ``topicEvidenceWords`` words, a topic the knowledge doesn't answer among the best
-    /// intents whose similarity is at least this share of the first intent's sends the message to the fallback,
-    /// whatever the learned probability says: in a long story the learned probability follows the story's words,
-    /// the similarity the examples' evidence. (Chosen on matcher-train-13 read by the knowledge before it was
-    /// added, and the dev sets 11–13: long guesses 11.3 → 9.2%, 6.1 → 3.7% on dev-11, 13.5 → 11.5% on
-    /// dev-13's long half, for 1–2 points of in-domain long lines sent to the fallback; 0.9 and 0.8 cost more
-    /// than they caught.) Above 1 it never acts.
-    public var topicEvidenceRatio: Double = 1.0
-    /// The fewest words (as the analyzer reads them) for ``topicEvidenceRatio`` to act: shorter messages are
-    /// mostly question, and their learned probability is what tells neighbouring intents apart.
-    public var topicEvidenceWords: Int = 30
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 
