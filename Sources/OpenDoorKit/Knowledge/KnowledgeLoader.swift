@@ -517,7 +517,7 @@ struct KnowledgeLoader {
                 for kind in AnswerWord.allCases {
                     words[kind] = reader.textList(
                         entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: kind.isRequired)
-                        .map { TextNormalizer.normalize($0.text) }
+                        .map { kind == .ackMarks ? DialogueText.plainMark($0.text) : TextNormalizer.normalize($0.text) }
                 }
             }
         } else {
