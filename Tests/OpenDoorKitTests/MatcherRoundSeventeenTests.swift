@@ -79,6 +79,9 @@ struct MatcherRoundSeventeenTests {
         ])
     func uncoveredQuestionsFallBack(message: String) {
         let match = Fixtures.matcher.match(message)
+        // Round 19: what the story tells may be answered ("…started using again": the relapse answer), as long as
+        // the question's topic is said honestly beside it.
+        if case .answer = match.decision, match.alsoUnknown != nil { return }
         guard case .fallback = match.decision else {
             Issue.record("\(message) → \(match.decision)")
             return

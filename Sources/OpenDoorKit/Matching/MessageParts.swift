@@ -34,7 +34,13 @@ public struct MessageParts: Sendable, Hashable {
     }
 
     /// The questions of the message, one per sentence that asks, in order.
-    public var questions: [String] {
+    public var questions: [String] { sentences(asking: true) }
+
+    /// The sentences of the message that don't ask (their clauses that don't), in order: what the visitor tells.
+    public var statements: [String] { sentences(asking: false) }
+
+    /// The clauses that ask (or don't), joined by sentence.
+    private func sentences(asking: Bool) -> [String] {
         var result: [String] = []
         var current: [Substring] = []
         for part in parts {
@@ -42,7 +48,7 @@ public struct MessageParts: Sendable, Hashable {
                 result.append(current.joined(separator: ", "))
                 current = []
             }
-            if part.isFocus { current.append(part.text) }
+            if part.isFocus == asking { current.append(part.text) }
         }
         if !current.isEmpty { result.append(current.joined(separator: ", ")) }
         return result
