@@ -344,7 +344,9 @@ final class ConnectionBook: Sendable {
             var evicted: Place?
             var refusal: String?
             if !exempt && fromAddress >= maximumPerAddress {
-                refusal = "address"
+                // The address holds its share: only one of its own silent connections can make room.
+                evicted = evict(from: &state, now: now, address: address)
+                if evicted == nil { refusal = "address" }
             } else if state.places.count >= maximumConnections {
                 evicted = evict(from: &state, now: now)
                 if evicted == nil { refusal = "busy" }
@@ -370,12 +372,15 @@ final class ConnectionBook: Sendable {
     }
 
     /// Takes the place of the connection to close for a newcomer, if one qualifies: no message yet, open at least
-    /// ``ServerConfiguration/silentEvictionAge``, from the address with the most places, and of those the oldest.
-    private func evict(from state: inout State, now: NIODeadline) -> Place? {
+    /// ``ServerConfiguration/silentEvictionAge``, from the address with the most places (or from `address` only), and
+    /// of those the oldest.
+    private func evict(from state: inout State, now: NIODeadline, address: String? = nil) -> Place? {
         guard let silentEvictionAge else { return nil }
         var chosen: (id: UInt64, place: Place, share: Int)?
         for (id, place) in state.places
-        where place.stop.lastAnswered == nil && place.stop.reason == nil && now - place.opened >= silentEvictionAge {
+        where place.stop.lastAnswered == nil && place.stop.reason == nil && now - place.opened >= silentEvictionAge
+            && (address == nil || place.address == address)
+        {
             let share = state.byAddress[place.address, default: 0]
             if let best = chosen, (best.share, place.opened) >= (share, best.place.opened) { continue }
             chosen = (id, place, share)

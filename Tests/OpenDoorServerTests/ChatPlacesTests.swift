@@ -53,7 +53,7 @@ struct ChatPlacesTests {
 
     @Test("when full, the connection silent longest is closed for a new visitor; one that has talked is kept")
     func silentEvicted() async throws {
-        var configuration = Self.capped(total: 3, perAddress: 3)
+        var configuration = Self.capped(total: 3, perAddress: 10)
         configuration.silentEvictionAge = .zero
         try await withServer(configuration) { server in
             // A visitor who has talked, then two connections held open in silence (the flood), oldest first.
@@ -81,6 +81,24 @@ struct ChatPlacesTests {
             #expect(try await last.readJSON().reason == "busy")
             #expect(try await talker.ask("what if i relapsed").type == "reply", "the talker kept its place")
             for client in [talker, oldSilent, newSilent, visitor, another, last] { await client.close() }
+        }
+    }
+
+    @Test("an address at its share makes room from its own silent connections only")
+    func addressShareEvictsItsOwn() async throws {
+        var configuration = Self.capped(total: 10, perAddress: 2)
+        configuration.silentEvictionAge = .zero
+        try await withServer(configuration) { server in
+            let silent = try await server.greetedJSONClient()
+            let talker = try await server.greetedJSONClient()
+            #expect(try await talker.ask("what if i relapsed").type == "reply")
+            let third = try await server.jsonClient()
+            #expect(try await third.readJSON().type == "reply", "its own silent place was given")
+            #expect(try await silent.readJSON().reason == "idle")
+            #expect(try await third.ask("what if i relapsed").type == "reply")
+            let fourth = try await server.jsonClient()
+            #expect(try await fourth.readJSON().reason == "busy", "no silent place of its own left")
+            for client in [silent, talker, third, fourth] { await client.close() }
         }
     }
 
