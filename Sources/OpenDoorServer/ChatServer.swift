@@ -395,17 +395,7 @@ final class ConnectionBook: Sendable {
     /// Closes an evicted connection as the idle timeout does: its input closes, it says goodbye (reason `idle`) and
     /// closes; one that doesn't read its goodbye is cut off after the close grace period.
     private func close(_ place: Place) {
-        let channel = place.channel
-        let grace = closeGracePeriod
-        channel.eventLoop.execute {
-            if channel.isActive {
-                channel.close(mode: .input, promise: nil)
-            } else {
-                channel.close(promise: nil)
-            }
-            let forced = channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
-            channel.closeFuture.whenComplete { _ in forced.cancel() }
-        }
+        ConnectionRegistry.stop(place.channel, closingInput: true, grace: closeGracePeriod)
     }
 
     private var refusalMetadata: Logger.Metadata {
