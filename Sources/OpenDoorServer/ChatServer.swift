@@ -274,7 +274,7 @@ final class ConnectionBook: Sendable {
         var places: [UInt64: Place] = [:]
         /// How many places each address holds.
         var byAddress: [String: Int] = [:]
-        /// Connections turned away that still read a line, for a crisis (at most `maximumConnections`).
+        /// Connections turned away that still read a line, for a crisis (at most ``ConnectionBook/maximumLingering``).
         var lingering = 0
         /// Visitors turned away because the chat was full, logged as summaries.
         var busyRefusals: RefusalLog
@@ -296,6 +296,10 @@ final class ConnectionBook: Sendable {
         /// Not admitted, but the connection may read one line (a crisis is answered) before it closes.
         var lingers = false
     }
+
+    /// How many connections turned away may wait for their one line at once (each holds a file descriptor for
+    /// ``ServerConfiguration/refusedLineWait``); past it, a refused connection closes right after its goodbye.
+    static let maximumLingering = 32
 
     private let state: Mutex<State>
     private let maximumConnections: Int
@@ -355,7 +359,7 @@ final class ConnectionBook: Sendable {
                 state.busyRefusals.refused(
                     refusal, message: Self.busyMessage, logger: logger, metadata: refusalMetadata)
                 metrics.connectionRefused()
-                let lingers = state.lingering < maximumConnections
+                let lingers = state.lingering < Self.maximumLingering
                 if lingers { state.lingering += 1 }
                 return (
                     Admission(id: id, assistant: state.assistant, admitted: false, logged: false, lingers: lingers), nil

@@ -222,7 +222,8 @@ extension OpenDoor {
             let staff = staffPort == nil ? 0 : StaffConfiguration().connectionLimits.total
             let metrics = metricsPort == nil ? 0 : MetricsEndpoint.connectionLimits.total
             // The store (a few files, or PostgreSQL's pool of 8), the knowledge, the event loops, the log.
-            let needed = maxConnections + staff + metrics + 64
+            // Visitors turned away wait a moment for a crisis line: a few descriptors more.
+            let needed = maxConnections + staff + metrics + 64 + 32
             logger.debug("open file limit", metadata: ["limit": "\(limit)", "needed": "\(needed)"])
             if limit < needed {
                 logger.warning(
