@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Reads a knowledge folder file by file and checks everything, collecting every problem before failing.
 struct KnowledgeLoader {
@@ -209,7 +208,7 @@ struct KnowledgeLoader {
     }
 
     /// The tree of a parsed file; when there is none, its problems go to the diagnostics.
-    private mutating func take(_ file: YAMLFile) -> (YAMLReader, Node)? {
+    private mutating func take(_ file: YAMLFile) -> (YAMLReader, YAMLNode)? {
         guard let node = file.node else {
             diagnostics += file.reader.diagnostics
             return nil
@@ -379,14 +378,14 @@ struct KnowledgeLoader {
                     examples: examples.map(\.text),
                     exampleLocations: examples.map { SourceLocation(file: reader.file, line: $0.line) },
                     followUps: followUps.map { IntentID(rawValue: $0.text) },
-                    location: SourceLocation(file: reader.file, line: entry.mark?.line), note: note
+                    location: SourceLocation(file: reader.file, line: entry.line), note: note
                 ))
         }
         return intents
     }
 
     /// Fills center facts into a text; an undefined fact is an error at the text's line.
-    func renderChecked(_ template: String, node: Node?, center: CenterFacts, reader: inout YAMLReader) -> String {
+    func renderChecked(_ template: String, node: YAMLNode?, center: CenterFacts, reader: inout YAMLReader) -> String {
         switch center.render(template) {
         case .success(let text):
             return text
@@ -403,12 +402,14 @@ struct KnowledgeLoader {
     }
 
     /// The line of a piece of text inside a scalar: block scalars (`|`, `>`) start on the line after their mark.
-    static func line(of needle: String, in node: Node?) -> Int? {
-        guard let scalar = node?.scalar, let mark = scalar.mark else { return node?.mark?.line }
-        let block = scalar.style == .literal || scalar.style == .folded
-        let lines = scalar.string.split(separator: "\n", omittingEmptySubsequences: false)
-        guard block, let index = lines.firstIndex(where: { $0.contains(needle) }) else { return mark.line }
-        return mark.line + 1 + index
+    static func line(of needle: String, in node: (some YAMLTreeNode)?) -> Int? {
+        guard let node, let text = node.scalarText, let line = node.lineNumber else { return node?.lineNumber }
+        guard node.isBlockScalar,
+            let index = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(where: {
+                $0.contains(needle)
+            })
+        else { return line }
+        return line + 1 + index
     }
 
     /// Checks across files: duplicate ids, the same example under two intents, unknown follow-ups.
@@ -543,7 +544,7 @@ struct KnowledgeLoader {
     }
 
     /// `{limit}` (the server's line limit) is filled in `line_too_long` only, which should name it.
-    private func checkLimitPlaceholder(_ text: String, key: DialogueKey, node: Node?, reader: inout YAMLReader) {
+    private func checkLimitPlaceholder(_ text: String, key: DialogueKey, node: YAMLNode?, reader: inout YAMLReader) {
         let named = text.contains("{limit}")
         if key == .lineTooLong && !named {
             reader.warning(node, "`line_too_long` doesn’t say the limit: add `{limit}` (the limit in bytes).")
@@ -555,7 +556,7 @@ struct KnowledgeLoader {
     /// A `{…}` OpenDoor doesn't fill would reach visitors as written: an error at its line.
     /// (`{center.KEY}`, `{request.KEY}` and `{limit}` that are let through here have their own checks.)
     func checkUnknownPlaceholders(
-        _ text: String, node: Node?, reader: inout YAMLReader, filled: (String) -> Bool
+        _ text: String, node: YAMLNode?, reader: inout YAMLReader, filled: (String) -> Bool
     ) {
         for name in Placeholders.names(in: text) where !filled(name) {
             reader.error(
@@ -564,7 +565,7 @@ struct KnowledgeLoader {
         }
     }
 
-    private func checkRequestPlaceholders(_ text: String, node: Node?, reader: inout YAMLReader) {
+    private func checkRequestPlaceholders(_ text: String, node: YAMLNode?, reader: inout YAMLReader) {
         guard text.utf8.contains(UInt8(ascii: "{")) else { return }
         var rest = Substring(text)
         while let open = rest.range(of: "{request.") {
