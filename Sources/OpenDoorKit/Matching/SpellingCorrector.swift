@@ -9,6 +9,10 @@ public struct SpellingCorrector: Sendable {
     public static let minimumLength = 4
     /// Words of at least this length may be two edits away; shorter ones only one.
     public static let twoEditLength = 8
+    /// Words shorter than this keep their first letter when corrected, as the crisis check's typo tolerance does:
+    /// a short word is one letter from many others, and a changed first letter is the likeliest wrong guess
+    /// ("deth", a typo of "death", is not "meth"; "dose" is not "rose").
+    public static let sameFirstLetterBelow = 6
     /// Words longer than this (in UTF-8 bytes) are never corrected. A correction's work grows with the cube
     /// of the word's length (every one- and two-letter deletion, each hashed whole), so one 2,000-letter
     /// "word" used to take 18 s; a word longer than the longest known word plus two edits has no
@@ -100,8 +104,10 @@ public struct SpellingCorrector: Sendable {
         // Three rows of the distance table, reused for every candidate; candidates further than
         // `maxDistance` in length are rejected before the table is used.
         var rows = [Int](repeating: 0, count: 3 * (bytes.count + maxDistance + 1))
+        let keepsFirstLetter = bytes.count < Self.sameFirstLetterBelow
         func consider(_ id: Int) {
             let candidate = wordBytes[Int(wordStarts[id])..<Int(wordStarts[id + 1])]
+            if keepsFirstLetter && candidate.first != bytes.first { return }
             let distance = Self.distance(bytes, candidate, limit: maxDistance, rows: &rows)
             guard distance <= maxDistance else { return }
             if let current = best {

@@ -10,12 +10,14 @@ public struct CrisisDetector: Sendable {
     private let replies: [CrisisCategory: String]
     private let checkIns: [CrisisCategory: String]
     private let model: SafetyModel?
+    private let emojiWords: [UInt32: String]
 
     /// Compiles the rules.
     public init(rules: SafetyRules) {
         self.rules = rules
         self.index = SafetyIndex(rules: rules)
         self.model = rules.model?.isEnabled == true ? rules.model : nil
+        self.emojiWords = rules.emojiWords
         var replies: [CrisisCategory: String] = [:]
         var checkIns: [CrisisCategory: String] = [:]
         for category in rules.categories {
@@ -34,8 +36,7 @@ public struct CrisisDetector: Sendable {
     /// add (a check-in or the crisis reply where the rules find nothing, the crisis reply where they give a
     /// check-in), never lower or remove what the rules find.
     public func assess(_ message: String) -> CrisisAssessment? {
-        // Full-width letters and invisible characters inside words read as plain text (TextNormalizer.folded).
-        let message = TextNormalizer.folded(message)
+        let message = reading(message)
         let sentences = index.evaluate(message)
         var found = sentences.crisis
         if found?.level != .crisis, found != nil || !sentences.excused, let joined = Self.joiningSentences(message),
@@ -87,7 +88,27 @@ public struct CrisisDetector: Sendable {
     /// "i'm not going to kill myself" is a denial, "jk i want to die" is not. Meant for the
     /// message after a crisis reply; `assess` still flags both.
     public func isDenial(_ message: String) -> Bool {
-        index.evaluate(TextNormalizer.folded(message), wholeMessageDenial: true).denial
+        index.evaluate(reading(message), wholeMessageDenial: true).denial
+    }
+
+    /// `message` as the check reads it: full-width letters and invisible characters inside words as plain text
+    /// (`TextNormalizer.folded`), and the emoji of the rules' `emoji:` table as the words they stand for
+    /// ("💊💊 all of them" as " pills  pills  all of them"); other emoji stay, and the tokenizer drops them.
+    func reading(_ message: String) -> String {
+        let folded = TextNormalizer.folded(message)
+        guard !emojiWords.isEmpty, !folded.utf8.allSatisfy({ $0 < 0x80 }),
+            folded.unicodeScalars.contains(where: { emojiWords[$0.value] != nil })
+        else { return folded }
+        var read = ""
+        read.reserveCapacity(folded.utf8.count + 16)
+        for scalar in folded.unicodeScalars {
+            if let words = emojiWords[scalar.value] {
+                read += words
+            } else {
+                read.unicodeScalars.append(scalar)
+            }
+        }
+        return read
     }
 
     /// The check-in question for `category`, with `{center.name}` and `{center.phone}` left for the caller.

@@ -193,11 +193,11 @@ private struct EventReader {
                     })
                 else { return false }
                 file.spellings = groups
-            case "lists":
+            case "lists", "emoji":
                 guard case .mapping = reader.next() else { return false }
                 return reader.readMapping { reader, name in
                     guard let words = reader.readStrings() else { return false }
-                    file.lists[name] = words
+                    if key == "lists" { file.lists[name] = words } else { file.emoji[name] = words }
                     return true
                 }
             case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses":

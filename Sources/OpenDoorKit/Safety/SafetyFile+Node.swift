@@ -11,6 +11,7 @@ extension SafetyFile {
         guard let top = root.mapping else { return nil }
         var spellings: [[String]] = []
         var lists: [String: [String]] = [:]
+        var emoji: [String: [String]] = [:]
         var exclusions: [PatternEntry] = []
         var denials: [PatternEntry] = []
         var neverCorrect: [String] = []
@@ -28,11 +29,11 @@ extension SafetyFile {
             case "spellings":
                 guard let groups = Self.sequence(value, Self.strings) else { return nil }
                 spellings = groups
-            case "lists":
+            case "lists", "emoji":
                 guard let mapping = value.mapping else { return nil }
                 for (nameNode, entries) in mapping {
                     guard let name = Self.text(nameNode), let words = Self.strings(entries) else { return nil }
-                    lists[name] = words
+                    if key == "lists" { lists[name] = words } else { emoji[name] = words }
                 }
             case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses":
                 guard let patterns = Self.sequence(value, PatternEntry.init(node:)) else { return nil }
@@ -64,6 +65,7 @@ extension SafetyFile {
             spellings: spellings, lists: lists, exclusions: exclusions, denials: denials, neverCorrect: neverCorrect,
             history: history, current: current, present: present, story: story, selfReference: selfReference,
             clauses: clauses, checkIn: checkIn, categories: categories)
+        self.emoji = emoji
     }
 
     /// A scalar's text; nil for anything else, and for a null the decoder would read as absent.

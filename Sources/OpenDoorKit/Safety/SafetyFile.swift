@@ -51,6 +51,8 @@ struct SafetyFile: Decodable, Equatable {
     var spellings: [[String]]
     /// Named word lists for `@name`.
     var lists: [String: [String]]
+    /// Emoji read as words by the crisis check: each word (or phrase) with the emoji that stand for it.
+    var emoji: [String: [String]] = [:]
     /// Phrases whose words every crisis pattern ignores.
     var exclusions: [PatternEntry]
     /// "I'm not in crisis" phrases.
@@ -79,7 +81,7 @@ struct SafetyFile: Decodable, Equatable {
     /// The keys a file may have at the top.
     static let topLevelKeys = [
         "spellings", "lists", "never_correct", "exclusions", "denials", "history", "current", "present", "story",
-        "self", "clauses", "check_in", "categories",
+        "self", "clauses", "check_in", "categories", "emoji",
     ]
 
     init(from decoder: any Decoder) throws {
@@ -87,6 +89,7 @@ struct SafetyFile: Decodable, Equatable {
         try container.rejectUnknownKeys(allowed: Self.topLevelKeys)
         spellings = try container.decodeIfPresent([[String]].self, forKey: "spellings") ?? []
         lists = try container.decodeIfPresent([String: [String]].self, forKey: "lists") ?? [:]
+        emoji = try container.decodeIfPresent([String: [String]].self, forKey: "emoji") ?? [:]
         exclusions = try container.decodeIfPresent([PatternEntry].self, forKey: "exclusions") ?? []
         denials = try container.decodeIfPresent([PatternEntry].self, forKey: "denials") ?? []
         neverCorrect = try container.decodeIfPresent([String].self, forKey: "never_correct") ?? []

@@ -208,10 +208,41 @@ private struct SafetyRulesChecker {
                 error(at: [.key("categories")], "category “\(id)” is missing; every category needs patterns and a reply")
             }
         }
-        return SafetyRules(
+        var rules = SafetyRules(
             file: file, categories: categories, denials: denials, exclusions: exclusions,
             spellings: vocabulary.spellings, history: history, current: current, present: present,
             story: story, selfReference: selfReference, clauses: clauses, neverCorrect: neverCorrect)
+        rules.emojiWords = checkEmoji(decoded.emoji)
+        return rules
+    }
+
+    /// The `emoji:` section as one scalar each (a variation selector after it dropped, as the check's reading
+    /// drops it) with the words it is read as, space around them.
+    private mutating func checkEmoji(_ entries: [String: [String]]) -> [UInt32: String] {
+        var table: [UInt32: String] = [:]
+        for word in entries.keys.sorted() {
+            let path: [SafetyFilePath] = [.key("emoji"), .key(word)]
+            let words = SafetyTokenizer.words(in: word)
+            guard !words.isEmpty, words.allSatisfy(Self.isPlain) else {
+                error(at: path, "“\(word)” must be words in plain letters a–z: what the emoji are read as")
+                continue
+            }
+            for symbol in entries[word] ?? [] {
+                let scalars = symbol.unicodeScalars.filter { !(0xFE00...0xFE0F).contains($0.value) }
+                guard scalars.count == 1, let scalar = scalars.first, scalar.value >= 0x80,
+                    !scalar.properties.isAlphabetic
+                else {
+                    error(at: path, "“\(symbol)” must be one emoji (one character that is not a letter)")
+                    continue
+                }
+                if let earlier = table[scalar.value] {
+                    error(at: path, "“\(symbol)” is already read as “\(earlier.trimmingCharacters(in: .whitespaces))”")
+                    continue
+                }
+                table[scalar.value] = " " + words.joined(separator: " ") + " "
+            }
+        }
+        return table
     }
 
     private mutating func checkSpellings(_ groups: [[String]]) -> [String: [String]] {

@@ -56,6 +56,8 @@ public struct SafetyRules: Sendable, Hashable {
     let neverCorrect: Set<String>
     /// One-word spellings and the words they are read as (`dont` → `do not`), in messages and patterns.
     let spellings: [String: [String]]
+    /// Emoji the crisis check reads as words (`💊` as "pills"), by scalar, each word with a space around it.
+    var emojiWords: [UInt32: String] = [:]
     /// The learned check read from `safety-model.tsv` beside the rules, if there is one (see `SafetyModel`).
     public internal(set) var model: SafetyModel? = nil
 
