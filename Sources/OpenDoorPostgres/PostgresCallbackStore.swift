@@ -483,38 +483,52 @@ public actor PostgresCallbackStore: CallbackStore {
         duration.components.seconds + (duration.components.attoseconds > 0 ? 1 : 0)
     }
 
-    /// Read a page at a time (``Configuration/pageSize`` rows, newest first), each page a query with its own deadline: one
-    /// query for every row failed its deadline past twenty thousand requests.
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
-        try checkOpen()
-        var requests: [CallbackRequest] = []
-        let pageSize = max(1, configuration.pageSize)
-        while true {
-            let page = try await page(status: status, limit: pageSize, after: requests.last)
-            requests += page
-            if page.count < pageSize { break }
-        }
-        logger.debug(
-            "Listed callback requests",
-            metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(requests.count)"]
-        )
-        return requests
+        try await listing(status: status, limit: nil, oldestFirst: false).requests
     }
 
     public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
-        try checkOpen()
-        return try await page(status: status, limit: limit, after: nil, oldestFirst: oldestFirst)
+        try await listing(status: status, limit: limit, oldestFirst: oldestFirst).requests
     }
 
-    /// Up to `limit` requests with `status` (all when nil), newest first, from the one after `last` on; with
-    /// `oldestFirst` (and no `last`), the oldest first.
+    /// The requests, with the rows that can't be read skipped, named, and logged as a warning. Without a limit, read
+    /// a page at a time (``Configuration/pageSize`` rows, newest first), each page a query with its own deadline: one
+    /// query for every row failed its deadline past twenty thousand requests.
+    public func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing {
+        try checkOpen()
+        var listing = CallbackListing(requests: [])
+        if let limit {
+            listing = try await page(status: status, limit: limit, after: nil, oldestFirst: oldestFirst).listing
+        } else {
+            let pageSize = max(1, configuration.pageSize)
+            var after: (Int64, Int64)?
+            while true {
+                let page = try await page(status: status, limit: pageSize, after: after)
+                listing.requests += page.listing.requests
+                listing.unreadable += page.listing.unreadable
+                after = page.last
+                if page.count < pageSize || after == nil { break }
+            }
+            if oldestFirst { listing.requests.reverse() }
+        }
+        listing.logUnreadable(logger)
+        logger.debug(
+            "Listed callback requests",
+            metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(listing.requests.count)"]
+        )
+        return listing
+    }
+
+    /// Up to `limit` rows with `status` (all when nil), newest first, from the one after position `last`
+    /// (created_ms, id) on; with `oldestFirst` (and no `last`), the oldest first. Also the last row's position and
+    /// how many rows came, read or not.
     private func page(
-        status: CallbackStatus?, limit: Int, after last: CallbackRequest?, oldestFirst: Bool = false
-    ) async throws -> [CallbackRequest] {
+        status: CallbackStatus?, limit: Int, after last: (Int64, Int64)?, oldestFirst: Bool = false
+    ) async throws -> (listing: CallbackListing, last: (Int64, Int64)?, count: Int) {
         let client = client
         let limit = max(0, limit)
         let order = oldestFirst ? "ASC" : "DESC"
-        let (before, beforeID) = last.map { (Self.milliseconds($0.created), $0.id) } ?? (Int64.max, Int64.max)
+        let (before, beforeID) = last ?? (Int64.max, Int64.max)
         return try await perform(.read, event: "Could not list callback requests") {
             let query: PostgresQuery
             if let status {
@@ -530,7 +544,7 @@ public actor PostgresCallbackStore: CallbackStore {
                     """
             }
             return try await Self.withOpenConnection(client) {
-                try await Self.requests(from: $0.query(query, logger: Self.silent))
+                try await Self.listing(from: $0.query(query, logger: Self.silent))
             }
         }
     }
@@ -585,28 +599,39 @@ public actor PostgresCallbackStore: CallbackStore {
         try checkOpen(.save)
         let milliseconds = Self.milliseconds(cutoff)
         let client = client
-        // In batches, each a statement with its own deadline: one DELETE of sixty thousand rows failed its deadline.
-        // A retry after a lost connection finds fewer rows to delete; a batch's count is of its last try.
+        // In batches, each with its own deadline: one DELETE of sixty thousand rows failed its deadline. A batch reads
+        // its rows and deletes those it can read: a row with a value written outside OpenDoor stays, as staff were never
+        // shown it. A retry after a lost connection finds fewer rows to delete; a batch's count is of its last try.
         var count = 0
+        var after = Int64.min
         let pageSize = max(1, configuration.pageSize)
         while true {
-            let deleted = try await perform(.save, event: "Could not purge callback requests") {
-                var deleted = 0
-                for try await _ in try await client.query(
-                    """
-                    DELETE FROM callback_request WHERE id IN (
-                        SELECT id FROM callback_request
-                        WHERE created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new')
-                        LIMIT \(pageSize))
-                    RETURNING id
-                    """
-                ) {
-                    deleted += 1
+            let from = after
+            let (deleted, read, last) = try await perform(.save, event: "Could not purge callback requests") {
+                try await Self.withOpenConnection(client) { connection in
+                    let (listing, lastRow, read) = try await Self.listing(
+                        from: connection.query(
+                            """
+                            SELECT \(unescaped: Self.columns) FROM callback_request
+                            WHERE created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new') AND id > \(from)
+                            ORDER BY id LIMIT \(pageSize)
+                            """,
+                            logger: Self.silent))
+                    let ids = listing.requests.map(\.id)
+                    let last = lastRow?.1 ?? from
+                    guard !ids.isEmpty else { return (0, read, last) }
+                    var deleted = 0
+                    for try await _ in try await connection.query(
+                        "DELETE FROM callback_request WHERE id = ANY(\(ids)) RETURNING id", logger: Self.silent)
+                    {
+                        deleted += 1
+                    }
+                    return (deleted, read, last)
                 }
-                return deleted
             }
             count += deleted
-            if deleted < pageSize { break }
+            after = last
+            if read < pageSize { break }
         }
         logger.info("Purged callback requests", metadata: ["count": "\(count)"])
         return count

@@ -178,28 +178,31 @@ public actor SQLiteCallbackStore: CallbackStore {
     }
 
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
-        try checkOpen()
-        do {
-            let requests = try await pool.read { db in try Self.fetch(status: status, in: db) }
-            logger.debug(
-                "Listed callback requests",
-                metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(requests.count)"]
-            )
-            return requests
-        } catch {
-            throw failure(error, during: .read, event: "Could not list callback requests")
-        }
+        try await listing(status: status, limit: nil, oldestFirst: false).requests
     }
 
     public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        try await listing(status: status, limit: limit, oldestFirst: oldestFirst).requests
+    }
+
+    /// The requests, with the rows that can't be read skipped, named, and logged as a warning (reference, row and
+    /// column: the value only for a word from a closed set).
+    public func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing {
         try checkOpen()
+        let listing: CallbackListing
         do {
-            return try await pool.read { db in
+            listing = try await pool.read { db in
                 try Self.fetch(status: status, limit: limit, oldestFirst: oldestFirst, in: db)
             }
         } catch {
             throw failure(error, during: .read, event: "Could not list callback requests")
         }
+        listing.logUnreadable(logger)
+        logger.debug(
+            "Listed callback requests",
+            metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(listing.requests.count)"]
+        )
+        return listing
     }
 
     public func find(reference: String) async throws -> CallbackRequest? {
@@ -248,12 +251,7 @@ public actor SQLiteCallbackStore: CallbackStore {
         let milliseconds = Int64((cutoff.timeIntervalSince1970 * 1000).rounded(.down))
         do {
             try checkIdentity()
-            let count = try await pool.write { db in
-                try db.execute(
-                    sql: "DELETE FROM callback_request WHERE created_ms < ? AND (? OR status <> 'new')",
-                    arguments: [milliseconds, includingNew])
-                return db.changesCount
-            }
+            let count = try await pool.write { db in try Self.purge(before: milliseconds, includingNew: includingNew, in: db) }
             if count > 0 {
                 // Copy the zeroed pages into the file and empty the WAL, so the deleted requests do
                 // not linger there. Best effort: a reader in another process may hold the WAL.
