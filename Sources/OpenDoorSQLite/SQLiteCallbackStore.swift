@@ -373,6 +373,13 @@ public actor SQLiteCallbackStore: CallbackStore {
         return try await pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
+    /// Runs `sql` on the connection that writes, as someone with `sqlite3` would: for tests of rows written outside
+    /// OpenDoor.
+    package func execute(sql: String) async throws {
+        try checkOpen()
+        try await pool.write { db in try db.execute(sql: sql) }
+    }
+
     private func checkOpen() throws {
         if isClosed { throw CallbackStoreError.closed() }
     }
