@@ -38,6 +38,10 @@ public actor PostgresCallbackStore: CallbackStore {
         public var serviceStartRetry = RetryPolicy(window: .seconds(2))
         /// How long one connection attempt may take.
         public var connectTimeout: Duration = .seconds(3)
+        /// How long an operation waits for the pool before the store connects once on its own to see whether
+        /// PostgreSQL refuses connections (then it fails at once instead of waiting out ``retry``'s window); the
+        /// pool itself retries a refused connection silently.
+        public var refusalCheckDelay: Duration = .milliseconds(200)
         /// The most connections this store opens at once (unless the URL says `connections=N`).
         ///
         /// Enough for saves that come together to commit together: PostgreSQL then flushes their commits to disk in
@@ -336,7 +340,7 @@ public actor PostgresCallbackStore: CallbackStore {
         let attempts = SaveAttempts()
         let request: CallbackRequest
         do {
-            request = try await configuration.retry.run(isTransient: Self.isTransient) {
+            request = try await runWatchingForRefusal(configuration.retry, attempts: attempts) {
                 // Drawn again only when another request holds it; kept across retries after a lost
                 // connection, with the save key, so a retry that finds its own row returns it unchanged.
                 var reference = makeReference()
@@ -377,6 +381,7 @@ public actor PostgresCallbackStore: CallbackStore {
         // been found by its save key. Nothing was kept; no need to look.
         let confirmation =
             attempts.isSettled && !Self.isTransient(error.error) && !(error.error is AttemptTimedOut)
+                && !(error.error is ConnectionRefused)
             ? .absent(answered: true) : await confirm(saveKey, attempts: attempts)
         let failure: CallbackStoreError
         switch confirmation {
@@ -392,12 +397,24 @@ public actor PostgresCallbackStore: CallbackStore {
                 reason: "PostgreSQL answers, but the save took longer than \(waited) s (a lock or a long transaction "
                     + "on callback_request held it up); it was stopped and nothing was kept",
                 path: url.description)
+        case .absent(let answered) where !answered && error.error is AttemptTimedOut:
+            // No try reached PostgreSQL and it doesn't answer a new connection: an outage or a stall, not a lock.
+            reachable(false)
+            failure = .saveFailed(
+                reason: "PostgreSQL did not answer within \(waited) s, nor a new connection, and nothing was kept"
+                    + Self.backgroundRetry + Self.reachAdvice,
+                path: url.description)
         case .absent:
             if Self.isUnreachable(error.error) { reachable(false) }
             failure = Self.storeError(error.error, during: .save, url: url, attempts: error.attempts)
         case .unknown(let answered, let why):
             if !answered && Self.isUnreachable(error.error) { reachable(false) }
-            let said = answered ? "PostgreSQL answers, but \(why)" : "PostgreSQL did not answer within \(waited) s, then \(why)"
+            let said =
+                answered
+                ? "PostgreSQL answers, but \(why)"
+                : error.error is ConnectionRefused
+                    ? "PostgreSQL stopped taking connections while the save was under way, then \(why)"
+                    : "PostgreSQL did not answer within \(waited) s, then \(why)"
             failure = .unconfirmed(reason: said + "; the request may be stored", path: url.description)
         }
         logger.error(
@@ -733,7 +750,7 @@ public actor PostgresCallbackStore: CallbackStore {
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         do {
-            let value = try await configuration.retry.run(isTransient: Self.isTransient, body)
+            let value = try await runWatchingForRefusal(configuration.retry, body)
             reachable(true)
             return value
         } catch {
