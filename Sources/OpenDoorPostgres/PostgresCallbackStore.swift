@@ -104,6 +104,8 @@ public actor PostgresCallbackStore: CallbackStore {
     var countsWaiting = false
     private(set) var isClosed = false
     private let accepting = Atomic<Bool>(true)
+    /// The look at whether PostgreSQL refuses connections that operations waiting for the pool share.
+    let refusals = RefusalProbe()
     /// Whether a save may go straight to the pool: the schema is up to date and the store not closed (the actor's
     /// `isMigrated && !isClosed`, readable without the actor).
     private let savesOpen = Atomic<Bool>(false)

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Synchronization
 
 /// PostgreSQL refused a new connection outright (nothing listens at the address: it is stopped, or crashed), found
 /// while an operation waited for the pool: waiting out the retry window won't change that.
@@ -19,6 +20,7 @@ extension PostgresCallbackStore {
         _ operation: @escaping @Sendable () async throws -> Value
     ) async throws(RetryFailure) -> Value {
         let (url, connectTimeout, delay) = (url, configuration.connectTimeout, configuration.refusalCheckDelay)
+        let refusals = refusals
         do {
             return try await withThrowingTaskGroup(of: Value?.self) { group in
                 group.addTask { try await policy.run(isTransient: Self.isTransient, operation) }
@@ -31,11 +33,12 @@ extension PostgresCallbackStore {
                             pause = min(pause * 2, .seconds(1))
                             continue
                         }
-                        do {
-                            try await Self.probe(url, connectTimeout: connectTimeout)
-                        } catch where Self.isRefusal(error) {
-                            throw RetryFailure(error: ConnectionRefused(), attempts: 1)
-                        } catch {}
+                        // Shared by every operation of the store (one connection at a time, its answer reused for a
+                        // second), so a busy pool's waiting operations don't each open one; awaited so that this
+                        // watch, cancelled when the operation ends, returns at once.
+                        let task = refusals.probe { await Self.refuses(url, connectTimeout: connectTimeout) }
+                        let refused = try await RetryPolicy.withTimeout(connectTimeout + .seconds(1)) { await task.value }
+                        if refused { throw RetryFailure(error: ConnectionRefused(), attempts: 1) }
                         return nil
                     }
                 }
@@ -54,6 +57,16 @@ extension PostgresCallbackStore {
         }
     }
 
+    /// Whether one connection outside the pool is refused.
+    static func refuses(_ url: PostgresStoreURL, connectTimeout: Duration) async -> Bool {
+        do {
+            try await probe(url, connectTimeout: connectTimeout)
+            return false
+        } catch {
+            return isRefusal(error)
+        }
+    }
+
     /// Whether connecting failed because nothing accepts connections at the address (ECONNREFUSED).
     static func isRefusal(_ error: any Error) -> Bool {
         let error = unwrapped(error)
@@ -66,5 +79,34 @@ extension PostgresCallbackStore {
         }
         let text = String(describing: error)
         return text.contains("connectionRefused") || text.contains("ECONNREFUSED") || text.contains("Connection refused")
+    }
+}
+
+/// The store's one look at whether PostgreSQL refuses connections: at most one connection at a time, and its answer
+/// reused for a second, however many operations wait for the pool meanwhile.
+final class RefusalProbe: Sendable {
+    private struct State {
+        var task: Task<Bool, Never>?
+        var started: ContinuousClock.Instant?
+    }
+
+    private let state = Mutex(State())
+    /// How long an answer is reused.
+    private let reuse: Duration
+
+    init(reuse: Duration = .seconds(1)) {
+        self.reuse = reuse
+    }
+
+    /// The probe under way or answered within ``reuse``, else a new one running `look`.
+    func probe(_ look: @escaping @Sendable () async -> Bool) -> Task<Bool, Never> {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            if let task = state.task, let started = state.started, now - started < reuse { return task }
+            let task = Task { await look() }
+            state.task = task
+            state.started = now
+            return task
+        }
     }
 }
