@@ -177,20 +177,10 @@ extension PostgresCallbackStore {
                 (Int64?, String?, Int64?, String?, String?, String?, String?, Bool?, String?, String?, String?, String?)
                     .self
             )
-        var stored = StoredRequest()
-        stored.id = id
-        stored.reference = reference
-        stored.createdMilliseconds = milliseconds
-        stored.name = name
-        stored.phoneE164 = e164
-        stored.phoneExtension = phoneExtension
-        stored.bestTime = bestTime
-        stored.voicemailOK = voicemailOK
-        stored.channel = channel
-        stored.status = status
-        stored.bestTimeSaid = said
-        stored.voicemail = choice
-        return stored
+        return StoredRequest(
+            id: id, reference: reference, createdMilliseconds: milliseconds, name: name, phoneE164: e164,
+            phoneExtension: phoneExtension, bestTime: bestTime, voicemailOK: voicemailOK, channel: channel,
+            status: status, bestTimeSaid: said, voicemail: choice)
     }
 
     /// Whether `error` is the unique constraint on reference codes: another server (or this one) took

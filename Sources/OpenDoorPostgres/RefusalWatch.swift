@@ -37,8 +37,10 @@ extension PostgresCallbackStore {
                         // second), so a busy pool's waiting operations don't each open one; awaited so that this
                         // watch, cancelled when the operation ends, returns at once.
                         let task = refusals.probe { await Self.refuses(url, connectTimeout: connectTimeout) }
-                        let refused = try await RetryPolicy.withTimeout(connectTimeout + .seconds(1)) { await task.value }
-                        if refused { throw RetryFailure(error: ConnectionRefused(), attempts: 1) }
+                        // Only a refusal ends the operation: a slow or cancelled look says nothing about it.
+                        let refused = try? await RetryPolicy.withTimeout(connectTimeout + .seconds(1)) { await task.value }
+                        try Task.checkCancellation()
+                        if refused == true { throw RetryFailure(error: ConnectionRefused(), attempts: 1) }
                         return nil
                     }
                 }

@@ -307,19 +307,10 @@ extension SQLiteCallbackStore {
         func value<Value: DatabaseValueConvertible>(_ column: String, _ type: Value.Type = Value.self) -> Value? {
             Value.fromDatabaseValue(row[column] as DatabaseValue)
         }
-        var stored = StoredRequest()
-        stored.id = value("id")
-        stored.reference = value("reference")
-        stored.createdMilliseconds = value("created_ms")
-        stored.name = value("name")
-        stored.phoneE164 = value("phone_e164")
-        stored.phoneExtension = value("phone_extension")
-        stored.bestTime = value("best_time")
-        stored.voicemailOK = value("voicemail_ok")
-        stored.channel = value("channel")
-        stored.status = value("status")
-        stored.bestTimeSaid = value("best_time_said")
-        stored.voicemail = value("voicemail")
-        return stored
+        return StoredRequest(
+            id: value("id"), reference: value("reference"), createdMilliseconds: value("created_ms"), name: value("name"),
+            phoneE164: value("phone_e164"), phoneExtension: value("phone_extension"), bestTime: value("best_time"),
+            voicemailOK: value("voicemail_ok"), channel: value("channel"), status: value("status"),
+            bestTimeSaid: value("best_time_said"), voicemail: value("voicemail"))
     }
 }

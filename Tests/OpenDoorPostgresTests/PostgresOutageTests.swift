@@ -96,7 +96,7 @@ extension PostgresOutageTests {
         try await PrivatePostgres.with { server in
             let chat = try ChatProcess(store: server.url)
             _ = try await offThePool { try chat.reply() }  // the greeting
-            for message in ["i want to come back", "yes", "skip", "470 555 0142", "evening", "no"] {
+            for message in ["can someone call me", "yes", "skip", "470 555 0142", "evening", "no"] {
                 _ = try await chat.send(message)
             }
             try await server.run("pause")
@@ -110,7 +110,7 @@ extension PostgresOutageTests {
             try await server.run("resume")
             // The store asks by itself until the database answers, and logs when it does.
             try await offThePool { try chat.waitForLog("can be reached again") }
-            var last = try await chat.send("i want to come back")
+            var last = try await chat.send("can someone call me")
             for message in ["yes", "skip", "470 555 0143", "evening", "no", "yes"] { last = try await chat.send(message) }
             #expect(last.text.contains("reference"), "\(last.text)")
             try await offThePool { chat.stop() }

@@ -29,8 +29,17 @@ public struct StoredRequest: Sendable {
     /// A ``VoicemailPreference`` raw value; nil for rows written before there were three answers.
     public var voicemail: String?
 
-    /// Values to check; the store fills them from its row.
-    public init() {}
+    /// A row's values to check, each nil when the row holds NULL or a value of another type.
+    public init(
+        id: Int64?, reference: String?, createdMilliseconds: Int64?, name: String?, phoneE164: String?,
+        phoneExtension: String?, bestTime: String?, voicemailOK: Bool?, channel: String?, status: String?,
+        bestTimeSaid: String?, voicemail: String?
+    ) {
+        (self.id, self.reference, self.createdMilliseconds, self.name) = (id, reference, createdMilliseconds, name)
+        (self.phoneE164, self.phoneExtension, self.bestTime) = (phoneE164, phoneExtension, bestTime)
+        (self.voicemailOK, self.channel, self.status) = (voicemailOK, channel, status)
+        (self.bestTimeSaid, self.voicemail) = (bestTimeSaid, voicemail)
+    }
 
     /// The request these values make, or what is wrong with them.
     ///
