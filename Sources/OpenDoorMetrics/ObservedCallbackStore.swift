@@ -60,6 +60,10 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, CrisisCoun
         try await base.list(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
+    public func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing {
+        try await base.listing(status: status, limit: limit, oldestFirst: oldestFirst)
+    }
+
     public func find(reference: String) async throws -> CallbackRequest? {
         try await base.find(reference: reference)
     }

@@ -101,7 +101,7 @@ struct InsertRequestStatement: Sendable {
             }
             return EventLoopFuture.whenAllComplete(statements, on: eventLoop).flatMapThrowing { results in
                 let answered = timings == nil ? 0 : SaveTimings.now()
-                attempts.end(attempt)
+                attempts.end(attempt, neverSent: Self.lostBeforeAnswer(results[0]))
                 let begun = try results[0].get()
                 let inserted = try results[1].get()
                 let committed = try results[2].get()
@@ -112,5 +112,13 @@ struct InsertRequestStatement: Sendable {
                 return (try inserted.rows.first.map { try PostgresCallbackStore.request(from: $0) }, answered)
             }
         }.get()
+    }
+
+    /// Whether BEGIN failed with its connection (closed, reset, never written) or with PostgreSQL ending the session
+    /// (a FATAL 57P0x: shutting down, terminated), so that nothing after it ran.
+    static func lostBeforeAnswer(_ begin: Result<PostgresQueryResult, any Error>) -> Bool {
+        guard case .failure(let error) = begin, let error = error as? PSQLError else { return false }
+        guard error.code == .server else { return true }
+        return ["57P01", "57P02", "57P03"].contains(error.serverInfo?[.sqlState] ?? "")
     }
 }

@@ -49,7 +49,7 @@ extension PostgresCallbackStore {
 
     /// Whether `error` means the database can't be reached at all (as opposed to refusing one request).
     static func isUnreachable(_ error: any Error) -> Bool {
-        isPoolFailure(error) || (isTransient(error) && !isVictim(error))
+        error is ConnectionRefused || isPoolFailure(error) || (isTransient(error) && !isVictim(error))
     }
 
     /// The connection pool's own failures (`ConnectionPoolError`, from a module PostgresNIO does not
@@ -95,6 +95,11 @@ extension PostgresCallbackStore {
         }
         if error is ConnectionWasClosed {
             return fallback(operation, place: place, reason: connectionLost(tries: tries))
+        }
+        if error is ConnectionRefused {
+            return fallback(
+                operation, place: place,
+                reason: "PostgreSQL refused the connection (is it running?)\(Self.backgroundRetry)\(Self.reachAdvice)")
         }
         if error is AttemptTimedOut {
             // Slow is not down: a lock or a long transaction holds a statement up as surely as an outage does.

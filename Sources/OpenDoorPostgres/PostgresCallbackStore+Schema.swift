@@ -137,8 +137,8 @@ extension PostgresCallbackStore {
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
         + "best_time_said, voicemail"
 
-    /// Reads rows of ``columns``, checking every value. Errors name the row's reference and column,
-    /// never its contents.
+    /// Reads rows of ``columns``, checking every value; throws ``CallbackStoreError/unreadable(_:path:file:line:)``
+    /// for a row that can't be read. Errors name the row's reference and column, never its contents.
     static func requests(from rows: PostgresRowSequence) async throws -> [CallbackRequest] {
         var requests: [CallbackRequest] = []
         for try await row in rows {
@@ -149,39 +149,38 @@ extension PostgresCallbackStore {
 
     /// Reads one row of ``columns``, checking every value.
     static func request(from row: PostgresRow) throws -> CallbackRequest {
+        try stored(row).request().mapError { CallbackStoreError.unreadable($0) }.get()
+    }
+
+    /// Reads rows of ``columns`` in order, skipping (and naming) those that can't be read; also returns the last
+    /// row's position (created_ms, id), read or not, for the next page to start after.
+    static func listing(from rows: PostgresRowSequence) async throws -> (listing: CallbackListing, last: (Int64, Int64)?, count: Int) {
+        var listing = CallbackListing(requests: [])
+        var last: (Int64, Int64)?
+        var count = 0
+        for try await row in rows {
+            let stored = try stored(row)
+            count += 1
+            if let id = stored.id, let created = stored.createdMilliseconds { last = (created, id) }
+            switch stored.request() {
+            case .success(let request): listing.requests.append(request)
+            case .failure(let unreadable): listing.unreadable.append(unreadable)
+            }
+        }
+        return (listing, last, count)
+    }
+
+    /// One row of ``columns``, each value nil when NULL.
+    static func stored(_ row: PostgresRow) throws -> StoredRequest {
         let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said, choice) =
             try row.decode(
-                (Int64, String, Int64, String?, String, String?, String, Bool, String, String, String?, String?).self
+                (Int64?, String?, Int64?, String?, String?, String?, String?, Bool?, String?, String?, String?, String?)
+                    .self
             )
-        func bad(_ what: String) -> CallbackStoreError {
-            .damaged(reason: "the request \(reference) has an unreadable \(what)")
-        }
-        guard let phone = PhoneNumber(e164: e164, extensionDigits: phoneExtension) else {
-            throw bad("phone number")
-        }
-        guard let bestTime = BestTime(rawValue: bestTime) else { throw bad("best time") }
-        guard let channel = CallbackChannel(rawValue: channel) else { throw bad("channel") }
-        guard let status = CallbackStatus(rawValue: status) else { throw bad("status") }
-        // NULL: a row written without the column (by hand or by a tool), read as its yes/no meant.
-        let voicemail: VoicemailPreference
-        if let choice {
-            guard let known = VoicemailPreference(rawValue: choice) else { throw bad("voicemail choice") }
-            voicemail = known
-        } else {
-            voicemail = VoicemailPreference(legacyOK: voicemailOK)
-        }
-        return CallbackRequest(
-            id: id,
-            reference: reference,
-            created: date(milliseconds: milliseconds),
-            name: name,
-            phone: phone,
-            bestTime: bestTime,
-            voicemail: voicemail,
-            channel: channel,
-            status: status,
-            bestTimeSaid: said
-        )
+        return StoredRequest(
+            id: id, reference: reference, createdMilliseconds: milliseconds, name: name, phoneE164: e164,
+            phoneExtension: phoneExtension, bestTime: bestTime, voicemailOK: voicemailOK, channel: channel,
+            status: status, bestTimeSaid: said, voicemail: choice)
     }
 
     /// Whether `error` is the unique constraint on reference codes: another server (or this one) took

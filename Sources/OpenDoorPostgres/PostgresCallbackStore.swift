@@ -38,6 +38,10 @@ public actor PostgresCallbackStore: CallbackStore {
         public var serviceStartRetry = RetryPolicy(window: .seconds(2))
         /// How long one connection attempt may take.
         public var connectTimeout: Duration = .seconds(3)
+        /// How long an operation waits for the pool before the store connects once on its own to see whether
+        /// PostgreSQL refuses connections (then it fails at once instead of waiting out ``retry``'s window); the
+        /// pool itself retries a refused connection silently.
+        public var refusalCheckDelay: Duration = .milliseconds(200)
         /// The most connections this store opens at once (unless the URL says `connections=N`).
         ///
         /// Enough for saves that come together to commit together: PostgreSQL then flushes their commits to disk in
@@ -100,6 +104,8 @@ public actor PostgresCallbackStore: CallbackStore {
     var countsWaiting = false
     private(set) var isClosed = false
     private let accepting = Atomic<Bool>(true)
+    /// The look at whether PostgreSQL refuses connections that operations waiting for the pool share.
+    let refusals = RefusalProbe()
     /// Whether a save may go straight to the pool: the schema is up to date and the store not closed (the actor's
     /// `isMigrated && !isClosed`, readable without the actor).
     private let savesOpen = Atomic<Bool>(false)
@@ -336,7 +342,7 @@ public actor PostgresCallbackStore: CallbackStore {
         let attempts = SaveAttempts()
         let request: CallbackRequest
         do {
-            request = try await configuration.retry.run(isTransient: Self.isTransient) {
+            request = try await runWatchingForRefusal(configuration.retry, attempts: attempts) {
                 // Drawn again only when another request holds it; kept across retries after a lost
                 // connection, with the save key, so a retry that finds its own row returns it unchanged.
                 var reference = makeReference()
@@ -377,6 +383,7 @@ public actor PostgresCallbackStore: CallbackStore {
         // been found by its save key. Nothing was kept; no need to look.
         let confirmation =
             attempts.isSettled && !Self.isTransient(error.error) && !(error.error is AttemptTimedOut)
+                && !(error.error is ConnectionRefused)
             ? .absent(answered: true) : await confirm(saveKey, attempts: attempts)
         let failure: CallbackStoreError
         switch confirmation {
@@ -392,12 +399,24 @@ public actor PostgresCallbackStore: CallbackStore {
                 reason: "PostgreSQL answers, but the save took longer than \(waited) s (a lock or a long transaction "
                     + "on callback_request held it up); it was stopped and nothing was kept",
                 path: url.description)
+        case .absent(let answered) where !answered && error.error is AttemptTimedOut:
+            // No try reached PostgreSQL and it doesn't answer a new connection: an outage or a stall, not a lock.
+            reachable(false)
+            failure = .saveFailed(
+                reason: "PostgreSQL did not answer within \(waited) s, nor a new connection, and nothing was kept"
+                    + Self.backgroundRetry + Self.reachAdvice,
+                path: url.description)
         case .absent:
             if Self.isUnreachable(error.error) { reachable(false) }
             failure = Self.storeError(error.error, during: .save, url: url, attempts: error.attempts)
         case .unknown(let answered, let why):
             if !answered && Self.isUnreachable(error.error) { reachable(false) }
-            let said = answered ? "PostgreSQL answers, but \(why)" : "PostgreSQL did not answer within \(waited) s, then \(why)"
+            let said =
+                answered
+                ? "PostgreSQL answers, but \(why)"
+                : error.error is ConnectionRefused
+                    ? "PostgreSQL stopped taking connections while the save was under way, then \(why)"
+                    : "PostgreSQL did not answer within \(waited) s, then \(why)"
             failure = .unconfirmed(reason: said + "; the request may be stored", path: url.description)
         }
         logger.error(
@@ -483,38 +502,52 @@ public actor PostgresCallbackStore: CallbackStore {
         duration.components.seconds + (duration.components.attoseconds > 0 ? 1 : 0)
     }
 
-    /// Read a page at a time (``Configuration/pageSize`` rows, newest first), each page a query with its own deadline: one
-    /// query for every row failed its deadline past twenty thousand requests.
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
-        try checkOpen()
-        var requests: [CallbackRequest] = []
-        let pageSize = max(1, configuration.pageSize)
-        while true {
-            let page = try await page(status: status, limit: pageSize, after: requests.last)
-            requests += page
-            if page.count < pageSize { break }
-        }
-        logger.debug(
-            "Listed callback requests",
-            metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(requests.count)"]
-        )
-        return requests
+        try await listing(status: status, limit: nil, oldestFirst: false).requests
     }
 
     public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
-        try checkOpen()
-        return try await page(status: status, limit: limit, after: nil, oldestFirst: oldestFirst)
+        try await listing(status: status, limit: limit, oldestFirst: oldestFirst).requests
     }
 
-    /// Up to `limit` requests with `status` (all when nil), newest first, from the one after `last` on; with
-    /// `oldestFirst` (and no `last`), the oldest first.
+    /// The requests, with the rows that can't be read skipped, named, and logged as a warning. Without a limit, read
+    /// a page at a time (``Configuration/pageSize`` rows, newest first), each page a query with its own deadline: one
+    /// query for every row failed its deadline past twenty thousand requests.
+    public func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing {
+        try checkOpen()
+        var listing = CallbackListing(requests: [])
+        if let limit {
+            listing = try await page(status: status, limit: limit, after: nil, oldestFirst: oldestFirst).listing
+        } else {
+            let pageSize = max(1, configuration.pageSize)
+            var after: (Int64, Int64)?
+            while true {
+                let page = try await page(status: status, limit: pageSize, after: after)
+                listing.requests += page.listing.requests
+                listing.unreadable += page.listing.unreadable
+                after = page.last
+                if page.count < pageSize || after == nil { break }
+            }
+            if oldestFirst { listing.requests.reverse() }
+        }
+        listing.logUnreadable(logger)
+        logger.debug(
+            "Listed callback requests",
+            metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(listing.requests.count)"]
+        )
+        return listing
+    }
+
+    /// Up to `limit` rows with `status` (all when nil), newest first, from the one after position `last`
+    /// (created_ms, id) on; with `oldestFirst` (and no `last`), the oldest first. Also the last row's position and
+    /// how many rows came, read or not.
     private func page(
-        status: CallbackStatus?, limit: Int, after last: CallbackRequest?, oldestFirst: Bool = false
-    ) async throws -> [CallbackRequest] {
+        status: CallbackStatus?, limit: Int, after last: (Int64, Int64)?, oldestFirst: Bool = false
+    ) async throws -> (listing: CallbackListing, last: (Int64, Int64)?, count: Int) {
         let client = client
         let limit = max(0, limit)
         let order = oldestFirst ? "ASC" : "DESC"
-        let (before, beforeID) = last.map { (Self.milliseconds($0.created), $0.id) } ?? (Int64.max, Int64.max)
+        let (before, beforeID) = last ?? (Int64.max, Int64.max)
         return try await perform(.read, event: "Could not list callback requests") {
             let query: PostgresQuery
             if let status {
@@ -530,7 +563,7 @@ public actor PostgresCallbackStore: CallbackStore {
                     """
             }
             return try await Self.withOpenConnection(client) {
-                try await Self.requests(from: $0.query(query, logger: Self.silent))
+                try await Self.listing(from: $0.query(query, logger: Self.silent))
             }
         }
     }
@@ -585,28 +618,39 @@ public actor PostgresCallbackStore: CallbackStore {
         try checkOpen(.save)
         let milliseconds = Self.milliseconds(cutoff)
         let client = client
-        // In batches, each a statement with its own deadline: one DELETE of sixty thousand rows failed its deadline.
-        // A retry after a lost connection finds fewer rows to delete; a batch's count is of its last try.
+        // In batches, each with its own deadline: one DELETE of sixty thousand rows failed its deadline. A batch reads
+        // its rows and deletes those it can read: a row with a value written outside OpenDoor stays, as staff were never
+        // shown it. A retry after a lost connection finds fewer rows to delete; a batch's count is of its last try.
         var count = 0
+        var after = Int64.min
         let pageSize = max(1, configuration.pageSize)
         while true {
-            let deleted = try await perform(.save, event: "Could not purge callback requests") {
-                var deleted = 0
-                for try await _ in try await client.query(
-                    """
-                    DELETE FROM callback_request WHERE id IN (
-                        SELECT id FROM callback_request
-                        WHERE created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new')
-                        LIMIT \(pageSize))
-                    RETURNING id
-                    """
-                ) {
-                    deleted += 1
+            let from = after
+            let (deleted, read, last) = try await perform(.save, event: "Could not purge callback requests") {
+                try await Self.withOpenConnection(client) { connection in
+                    let (listing, lastRow, read) = try await Self.listing(
+                        from: connection.query(
+                            """
+                            SELECT \(unescaped: Self.columns) FROM callback_request
+                            WHERE created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new') AND id > \(from)
+                            ORDER BY id LIMIT \(pageSize)
+                            """,
+                            logger: Self.silent))
+                    let ids = listing.requests.map(\.id)
+                    let last = lastRow?.1 ?? from
+                    guard !ids.isEmpty else { return (0, read, last) }
+                    var deleted = 0
+                    for try await _ in try await connection.query(
+                        "DELETE FROM callback_request WHERE id = ANY(\(ids)) RETURNING id", logger: Self.silent)
+                    {
+                        deleted += 1
+                    }
+                    return (deleted, read, last)
                 }
-                return deleted
             }
             count += deleted
-            if deleted < pageSize { break }
+            after = last
+            if read < pageSize { break }
         }
         logger.info("Purged callback requests", metadata: ["count": "\(count)"])
         return count
@@ -708,7 +752,7 @@ public actor PostgresCallbackStore: CallbackStore {
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         do {
-            let value = try await configuration.retry.run(isTransient: Self.isTransient, body)
+            let value = try await runWatchingForRefusal(configuration.retry, body)
             reachable(true)
             return value
         } catch {

@@ -11,6 +11,8 @@ final class SaveAttempts: Sendable {
     private struct State {
         var abandoned = false
         var started = 0
+        /// The tries that ended without their INSERT ever leaving: their BEGIN was never answered.
+        var neverSent = 0
         /// The tries waiting for their answers, with their connections.
         var running: [Int: PostgresConnection] = [:]
     }
@@ -27,16 +29,20 @@ final class SaveAttempts: Sendable {
         }
     }
 
-    /// Try `number`'s statements have all been answered (or failed).
-    func end(_ number: Int) {
-        state.withLock { _ = $0.running.removeValue(forKey: number) }
+    /// Try `number`'s statements have all been answered (or failed); `neverSent`: its connection failed before
+    /// BEGIN was answered, so its INSERT and COMMIT, which a connection sends only after the answer before, never left.
+    func end(_ number: Int, neverSent: Bool = false) {
+        state.withLock { state in
+            if state.running.removeValue(forKey: number) != nil, neverSent { state.neverSent += 1 }
+        }
     }
 
-    /// Gives the save up: no try starts after this. Returns whether any try started.
+    /// Gives the save up: no try starts after this. Returns whether any try started that may have reached
+    /// PostgreSQL's COMMIT (a try on a connection already dead, whose BEGIN was never answered, did not).
     func abandon() -> Bool {
         state.withLock { state in
             state.abandoned = true
-            return state.started > 0
+            return state.started > state.neverSent
         }
     }
 

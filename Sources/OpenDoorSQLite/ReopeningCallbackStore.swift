@@ -145,6 +145,10 @@ public actor ReopeningCallbackStore: CallbackStore {
         try await current().list(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
+    public func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing {
+        try await current().listing(status: status, limit: limit, oldestFirst: oldestFirst)
+    }
+
     public func find(reference: String) async throws -> CallbackRequest? {
         try await current().find(reference: reference)
     }

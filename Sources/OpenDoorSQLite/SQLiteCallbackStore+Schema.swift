@@ -243,74 +243,74 @@ extension SQLiteCallbackStore {
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
         + "best_time_said, voicemail"
 
-    /// The requests with `status` (all when nil), newest first; the `limit` newest when given.
+    /// The requests with `status` (all when nil), newest first; the `limit` newest when given. Rows that can't be
+    /// read are skipped and named.
     static func fetch(
         status: CallbackStatus?, limit: Int? = nil, oldestFirst: Bool = false, in db: Database
-    ) throws -> [CallbackRequest] {
+    ) throws -> CallbackListing {
         let filter = status == nil ? "" : "WHERE status = ?"
         let bound = limit.map { " LIMIT \(max(0, $0))" } ?? ""
         let order = oldestFirst ? "ASC" : "DESC"
         let arguments: StatementArguments = status.map { [$0.rawValue] } ?? []
-        let rows = try Row.fetchAll(
+        let rows = try Row.fetchCursor(
             db,
             sql: "SELECT \(columns) FROM callback_request \(filter) ORDER BY created_ms \(order), id \(order)\(bound)",
             arguments: arguments
         )
-        return try rows.map(request(from:))
+        var listing = CallbackListing(requests: [])
+        while let row = try rows.next() {
+            switch stored(row).request() {
+            case .success(let request): listing.requests.append(request)
+            case .failure(let unreadable): listing.unreadable.append(unreadable)
+            }
+        }
+        return listing
     }
 
-    static func fetch(reference: String, in db: Database) throws -> CallbackRequest? {
-        try Row.fetchOne(
+    /// Deletes the requests created before `milliseconds` (`new` ones only when `includingNew`) that can be read: a row
+    /// with a value written outside OpenDoor stays, as staff were never shown it. Returns how many were deleted.
+    static func purge(before milliseconds: Int64, includingNew: Bool, in db: Database) throws -> Int {
+        let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT \(columns) FROM callback_request WHERE reference = ?",
-            arguments: [reference]
-        ).map(request(from:))
+            sql: "SELECT \(columns) FROM callback_request WHERE created_ms < ? AND (? OR status <> 'new')",
+            arguments: [milliseconds, includingNew])
+        var doomed: [Int64] = []
+        while let row = try rows.next() {
+            if case .success(let request) = stored(row).request() { doomed.append(request.id) }
+        }
+        let delete = try db.cachedStatement(sql: "DELETE FROM callback_request WHERE id = ?")
+        for id in doomed { try delete.execute(arguments: [id]) }
+        return doomed.count
     }
 
-    /// Reads a row, checking every value. Errors name the row's reference and column, never its
-    /// contents (GRDB's own decoding errors print the row, number and name included).
+    /// The request with `reference`; throws ``CallbackStoreError/unreadable(_:path:file:line:)`` when its row can't be
+    /// read.
+    static func fetch(reference: String, in db: Database) throws -> CallbackRequest? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT \(columns) FROM callback_request WHERE reference = ?",
+                arguments: [reference]
+            )
+        else { return nil }
+        return try request(from: row)
+    }
+
+    /// Reads a row, checking every value; throws ``CallbackStoreError/unreadable(_:path:file:line:)`` naming the row
+    /// and column, never its contents (GRDB's own decoding errors print the row, number and name included).
     static func request(from row: Row) throws -> CallbackRequest {
+        try stored(row).request().mapError { CallbackStoreError.unreadable($0) }.get()
+    }
+
+    /// A row's values, each nil when missing or of another type.
+    static func stored(_ row: Row) -> StoredRequest {
         func value<Value: DatabaseValueConvertible>(_ column: String, _ type: Value.Type = Value.self) -> Value? {
             Value.fromDatabaseValue(row[column] as DatabaseValue)
         }
-        let reference: String = value("reference") ?? "?"
-        func bad(_ what: String) -> CallbackStoreError {
-            .damaged(reason: "the request \(reference) has an unreadable \(what)")
-        }
-        guard let id: Int64 = value("id") else { throw bad("id") }
-        guard let milliseconds: Int64 = value("created_ms") else { throw bad("creation time") }
-        guard let e164: String = value("phone_e164"),
-            let phone = PhoneNumber(e164: e164, extensionDigits: value("phone_extension"))
-        else { throw bad("phone number") }
-        guard let bestTime = value("best_time", String.self).flatMap(BestTime.init(rawValue:)) else {
-            throw bad("best time")
-        }
-        guard let voicemailOK: Bool = value("voicemail_ok") else { throw bad("voicemail choice") }
-        // NULL: a row written without the column (by hand or by a tool), read as its yes/no meant.
-        let voicemail: VoicemailPreference
-        if let raw: String = value("voicemail") {
-            guard let choice = VoicemailPreference(rawValue: raw) else { throw bad("voicemail choice") }
-            voicemail = choice
-        } else {
-            voicemail = VoicemailPreference(legacyOK: voicemailOK)
-        }
-        guard let channel = value("channel", String.self).flatMap(CallbackChannel.init(rawValue:)) else {
-            throw bad("channel")
-        }
-        guard let status = value("status", String.self).flatMap(CallbackStatus.init(rawValue:)) else {
-            throw bad("status")
-        }
-        return CallbackRequest(
-            id: id,
-            reference: reference,
-            created: date(milliseconds: milliseconds),
-            name: value("name"),
-            phone: phone,
-            bestTime: bestTime,
-            voicemail: voicemail,
-            channel: channel,
-            status: status,
-            bestTimeSaid: value("best_time_said")
-        )
+        return StoredRequest(
+            id: value("id"), reference: value("reference"), createdMilliseconds: value("created_ms"), name: value("name"),
+            phoneE164: value("phone_e164"), phoneExtension: value("phone_extension"), bestTime: value("best_time"),
+            voicemailOK: value("voicemail_ok"), channel: value("channel"), status: value("status"),
+            bestTimeSaid: value("best_time_said"), voicemail: value("voicemail"))
     }
 }

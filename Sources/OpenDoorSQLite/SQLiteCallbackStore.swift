@@ -19,7 +19,9 @@ import OpenDoorKit
 ///   deleted or replaced while open fails as ``CallbackStoreError/Code/replaced``, loudly, instead of
 ///   writing into a file nobody will read.
 /// - ``close()`` checkpoints the write-ahead log into the database file, so that the `.sqlite` file
-///   alone holds every request; ``backup(to:)`` writes a consistent copy while others write.
+///   alone holds every request; ``backup(to:)`` writes a consistent copy while others write. A file found
+///   truncated, overwritten or deleted is never checkpointed into: its requests are read through the store's own
+///   connection and written into a new database at the path, the old file moved aside (SQLiteCallbackStore+Salvage).
 /// - Logs carry events, reference codes and counts; never a name or a phone number.
 public actor SQLiteCallbackStore: CallbackStore {
     /// How the store opens its database. Every field has a default.
@@ -62,9 +64,9 @@ public actor SQLiteCallbackStore: CallbackStore {
     /// staff; nil when it opened normally.
     public nonisolated let readingFallback: String?
     let pool: any DatabaseWriter
-    private let identity: FileIdentity?
-    private let configuration: Configuration
-    private let logger: Logger
+    let identity: FileIdentity?
+    let configuration: Configuration
+    let logger: Logger
     private var isClosed = false
     /// Why the file can no longer be trusted, once a read-back found it damaged: later saves fail at once.
     private(set) var damage: CallbackStoreError?
@@ -178,28 +180,31 @@ public actor SQLiteCallbackStore: CallbackStore {
     }
 
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
-        try checkOpen()
-        do {
-            let requests = try await pool.read { db in try Self.fetch(status: status, in: db) }
-            logger.debug(
-                "Listed callback requests",
-                metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(requests.count)"]
-            )
-            return requests
-        } catch {
-            throw failure(error, during: .read, event: "Could not list callback requests")
-        }
+        try await listing(status: status, limit: nil, oldestFirst: false).requests
     }
 
     public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
+        try await listing(status: status, limit: limit, oldestFirst: oldestFirst).requests
+    }
+
+    /// The requests, with the rows that can't be read skipped, named, and logged as a warning (reference, row and
+    /// column: the value only for a word from a closed set).
+    public func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing {
         try checkOpen()
+        let listing: CallbackListing
         do {
-            return try await pool.read { db in
+            listing = try await pool.read { db in
                 try Self.fetch(status: status, limit: limit, oldestFirst: oldestFirst, in: db)
             }
         } catch {
             throw failure(error, during: .read, event: "Could not list callback requests")
         }
+        listing.logUnreadable(logger)
+        logger.debug(
+            "Listed callback requests",
+            metadata: ["status": "\(status?.rawValue ?? "all")", "count": "\(listing.requests.count)"]
+        )
+        return listing
     }
 
     public func find(reference: String) async throws -> CallbackRequest? {
@@ -248,12 +253,7 @@ public actor SQLiteCallbackStore: CallbackStore {
         let milliseconds = Int64((cutoff.timeIntervalSince1970 * 1000).rounded(.down))
         do {
             try checkIdentity()
-            let count = try await pool.write { db in
-                try db.execute(
-                    sql: "DELETE FROM callback_request WHERE created_ms < ? AND (? OR status <> 'new')",
-                    arguments: [milliseconds, includingNew])
-                return db.changesCount
-            }
+            let count = try await pool.write { db in try Self.purge(before: milliseconds, includingNew: includingNew, in: db) }
             if count > 0 {
                 // Copy the zeroed pages into the file and empty the WAL, so the deleted requests do
                 // not linger there. Best effort: a reader in another process may hold the WAL.
@@ -272,6 +272,12 @@ public actor SQLiteCallbackStore: CallbackStore {
 
     public func close() async throws {
         guard !isClosed else { return }
+        if !configuration.readOnly, let why = await fileDamage() {
+            // Never copy the log into a file found damaged or deleted: the requests are read here and kept.
+            isClosed = true
+            await salvageAndClose(because: why)
+            return
+        }
         if !configuration.readOnly {
             // Copy the write-ahead log into the database file and empty it, so that the .sqlite file
             // alone holds every request (a copy of it is a backup). Best effort: another process
@@ -375,7 +381,14 @@ public actor SQLiteCallbackStore: CallbackStore {
         return try await pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
-    private func checkOpen() throws {
+    /// Runs `sql` on the connection that writes, as someone with `sqlite3` would: for tests of rows written outside
+    /// OpenDoor.
+    package func execute(sql: String) async throws {
+        try checkOpen()
+        try await pool.write { db in try db.execute(sql: sql) }
+    }
+
+    func checkOpen() throws {
         if isClosed { throw CallbackStoreError.closed() }
     }
 
@@ -405,7 +418,8 @@ public actor SQLiteCallbackStore: CallbackStore {
         if let refusal = Self.refusal(ofFolder: directory, info) { throw refusal }
     }
 
-    /// Reads the request just saved back through a connection of its own, which reads the file from its first page:
+    /// Reads the request just saved back (with no reference: finds the requests' table) through a connection of its
+    /// own, which reads the file from its first page:
     /// damage written into the file in place (its header overwritten, garbage from a disk fault, an old copy `cp`'d
     /// over it while open) fails here as damaged (SQLite's "file is not a database", "malformed", or the request not
     /// found), while this store's connection, with the first page cached, would go on writing as if nothing happened
@@ -415,7 +429,7 @@ public actor SQLiteCallbackStore: CallbackStore {
     /// Opening and reading are blocking file I/O: they run on a dispatch queue, so neither this store's actor nor a
     /// thread of Swift's cooperative pool waits for the disk meanwhile.
     static func readBack(
-        _ reference: String, path: String, busyTimeout: Duration, before: @escaping @Sendable () throws -> Void
+        _ reference: String?, path: String, busyTimeout: Duration, before: @escaping @Sendable () throws -> Void
     ) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async {
@@ -427,10 +441,17 @@ public actor SQLiteCallbackStore: CallbackStore {
                         readOnly.busyMode = .timeout(seconds(busyTimeout))
                         let queue = try DatabaseQueue(path: path, configuration: readOnly)
                         defer { try? queue.close() }
-                        guard try queue.read({ db in try referenceExists(reference, in: db) }) else {
+                        let found = try queue.read { db in
+                            // A file truncated in place reads as an empty database: no table at all.
+                            guard try db.tableExists("callback_request") else { return false }
+                            return try reference.map { try referenceExists($0, in: db) } ?? true
+                        }
+                        guard found else {
                             throw CallbackStoreError.damaged(
                                 path: path,
-                                reason: "the request just saved can't be read back from the file: it was changed in place")
+                                reason: reference == nil
+                                    ? "the file no longer holds the requests: it was truncated or changed in place"
+                                    : "the request just saved can't be read back from the file: it was changed in place")
                         }
                     })
             }

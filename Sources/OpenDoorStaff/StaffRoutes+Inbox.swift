@@ -25,12 +25,19 @@ extension StaffRoutes {
         let contacted: [CallbackRequest]
         let closed: [CallbackRequest]
         let changes: [CallbackStatusChange]
+        var unreadable = CallbackListing(requests: [])
         do {
+            // Rows a value can't be read in are skipped and named above the list, never hiding the others.
+            func read(_ status: CallbackStatus, limit: Int, oldestFirst: Bool = false) async throws -> [CallbackRequest] {
+                let listing = try await console.store.listing(status: status, limit: limit, oldestFirst: oldestFirst)
+                unreadable.unreadable += listing.unreadable
+                return listing.requests
+            }
             // The longest waiting first; a bound even here (a flood of requests, a store nobody handled).
-            new = try await console.store.list(status: .new, limit: Self.newShownAtMost + 1, oldestFirst: true)
+            new = try await read(.new, limit: Self.newShownAtMost + 1, oldestFirst: true)
             // One more than shown, to know whether there are more.
-            contacted = try await console.store.list(status: .contacted, limit: shown + 1)
-            closed = try await console.store.list(status: .closed, limit: shown + 1)
+            contacted = try await read(.contacted, limit: shown + 1)
+            closed = try await read(.closed, limit: shown + 1)
             changes = try await console.store.statusChanges(limit: 20)
         } catch {
             logger.error("Could not read the callback list", metadata: ["error": "\(error)"])
@@ -89,11 +96,18 @@ extension StaffRoutes {
                 <h1>Callback requests</h1>
                 <p id="summary">\(summary) <span class="muted">This page updates itself every \
                 \(console.configuration.refreshSeconds) seconds.</span></p>
+                \(Self.unreadableNotice(unreadable))
                 \(table)
                 \(showMore)
                 \(history(changes, now: now))
                 \(storeLine)
                 """)
+    }
+
+    /// Says which stored rows could not be read and are not in the list (nothing when all could).
+    static func unreadableNotice(_ listing: CallbackListing) -> Markup {
+        guard let warning = listing.warning else { return "" }
+        return "<p class=\"notice\" id=\"unreadable\" role=\"alert\">\(warning)</p>"
     }
 
     /// The store the inbox reads, named at the foot of the page.

@@ -30,8 +30,9 @@ extension OpenDoor.Callbacks {
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
-            let requests = try await store.list(status: status)
-            print(CallbackReport.table(requests), terminator: "")
+            let listing = try await store.listing(status: status)
+            print(CallbackReport.table(listing.requests), terminator: "")
+            listing.warning.map(printError)
             try? await store.close()
         }
     }
@@ -56,11 +57,13 @@ extension OpenDoor.Callbacks {
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
-            let requests = try await store.list(status: status)
+            let listing = try await store.listing(status: status)
             switch format {
-            case .csv: print(CallbackReport.csv(requests), terminator: "")
-            case .json: print(CallbackReport.json(requests))
+            case .csv: print(CallbackReport.csv(listing.requests), terminator: "")
+            case .json: print(CallbackReport.json(listing.requests))
             }
+            // On standard error: the export itself stays well-formed.
+            listing.warning.map(printError)
             try? await store.close()
         }
     }
@@ -160,7 +163,10 @@ extension OpenDoor.Callbacks {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: !dryRun)
             let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
-            let old = try await store.list(status: nil).filter { $0.created < cutoff }
+            let listing = try await store.listing(status: nil)
+            // Purge deletes by age and status, which it reads in any row: an unreadable one is kept all the same.
+            listing.warning.map { printError($0 + " Purge leaves such requests in the store.") }
+            let old = listing.requests.filter { $0.created < cutoff }
             let doomed = includeNew ? old : old.filter { $0.status != .new }
             let keptNew = old.count - doomed.count
             let kept = keptNew == 0 ? "" : " \(keptNew) still new (nobody has called them back) are kept; --include-new deletes them too."

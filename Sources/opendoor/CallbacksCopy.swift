@@ -69,6 +69,7 @@ extension OpenDoor.Callbacks {
                 throw ExitCode(1)
             }
             let report: PostgresCallbackStore.CopyReport
+            let listing: CallbackListing
             do {
                 let name = try await Self.identity(of: source)
                 if name == (try await target.identity()) {
@@ -79,8 +80,9 @@ extension OpenDoor.Callbacks {
                             + "Nothing was copied.")
                     throw ExitCode(1)
                 }
+                listing = try await source.listing(status: nil)
                 report = try await target.copy(
-                    try await source.list(status: nil), counts: try await Self.counts(of: source, named: name),
+                    listing.requests, counts: try await Self.counts(of: source, named: name),
                     changes: try await (source as? any CallbackAuditStore)?.statusChanges(limit: Int.max) ?? [])
             } catch let exit as ExitCode {
                 throw exit
@@ -99,7 +101,12 @@ extension OpenDoor.Callbacks {
                     + "\(report.alreadyThere) were there already. Counts copied: \(report.replyCounts) replies, "
                     + "\(report.crisisCounts) crisis replies and check-ins. Status changes (who marked what, when) "
                     + "copied: \(report.statusChanges); \(report.statusChangesAlreadyThere) were there already.")
-            if !report.conflicts.isEmpty {
+            // Not copied, so named, and the copy fails: the source may be about to be retired.
+            if let warning = listing.warning {
+                printError(warning.replacingOccurrences(of: "not shown", with: "not copied"))
+            }
+            if !report.conflicts.isEmpty || !listing.unreadable.isEmpty {
+                guard !report.conflicts.isEmpty else { throw ExitCode(1) }
                 printError(
                     "\(report.conflicts.count) request(s) were not copied: the target holds other requests with "
                         + "the same reference (\(report.conflicts.joined(separator: ", "))). "

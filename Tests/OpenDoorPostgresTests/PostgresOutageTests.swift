@@ -50,6 +50,45 @@ struct PostgresOutageTests {
 
 extension PostgresOutageTests {
     @Test(
+        "PostgreSQL stopped: a save fails as soon as a connection is refused, saying so, and the log blames no lock (QA20 O6)",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func refusedFailsFast() async throws {
+        try await PrivatePostgres.with { server in
+            var configuration = PostgresCallbackStore.Configuration()
+            // A window no save may wait out here: before, the visitor heard only at its end ("did not answer in time
+            // … a lock or a long transaction"), as the pool retried the refused connections silently.
+            configuration.retry = RetryPolicy(window: .seconds(60), attemptTimeout: .seconds(50))
+            let records = CapturedLogs()
+            let store = try await PostgresCallbackStore.open(
+                server.url, configuration: configuration.patientToOpen, logger: records.logger)
+            _ = try await store.save(Self.draft, channel: .web)
+            try await server.run("pause")
+
+            let clock = ContinuousClock()
+            let started = clock.now
+            let error = await #expect(throws: CallbackStoreError.self) {
+                try await store.save(Self.draft, channel: .web)
+            }
+            let waited = clock.now - started
+            #expect(error?.code == .saveFailed, "\(String(describing: error))")
+            #expect(error?.reason?.contains("PostgreSQL refused the connection (is it running?)") == true, "\(String(describing: error))")
+            #expect(waited < .seconds(30), "the save waited \(waited)")
+            #expect(!store.acceptsRequests)
+            // A staff read fails the same way, not after the window either.
+            let read = await #expect(throws: CallbackStoreError.self) { try await store.list(status: nil) }
+            #expect(read?.reason?.contains("refused the connection") == true, "\(String(describing: read))")
+            try await store.close()
+
+            let errors = records.all.filter { $0.hasPrefix("error") }
+            let saveLine = errors.first { $0.contains("Could not save a callback request") }
+            #expect(saveLine?.contains("refused the connection") == true, "\(errors)")
+            #expect(!errors.contains { $0.contains("a lock") }, "\(errors)")
+            try await server.run("resume")
+        }
+    }
+
+    @Test(
         "opendoor chat on PostgreSQL stopped mid-request: an honest failure, the chat goes on, then saves again",
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )
@@ -57,7 +96,7 @@ extension PostgresOutageTests {
         try await PrivatePostgres.with { server in
             let chat = try ChatProcess(store: server.url)
             _ = try await offThePool { try chat.reply() }  // the greeting
-            for message in ["i want to come back", "yes", "skip", "470 555 0142", "evening", "no"] {
+            for message in ["can someone call me", "yes", "skip", "470 555 0142", "evening", "no"] {
                 _ = try await chat.send(message)
             }
             try await server.run("pause")
@@ -71,7 +110,7 @@ extension PostgresOutageTests {
             try await server.run("resume")
             // The store asks by itself until the database answers, and logs when it does.
             try await offThePool { try chat.waitForLog("can be reached again") }
-            var last = try await chat.send("i want to come back")
+            var last = try await chat.send("can someone call me")
             for message in ["yes", "skip", "470 555 0143", "evening", "no", "yes"] { last = try await chat.send(message) }
             #expect(last.text.contains("reference"), "\(last.text)")
             try await offThePool { chat.stop() }

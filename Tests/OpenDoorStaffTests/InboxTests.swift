@@ -37,6 +37,24 @@ struct InboxTests {
         }
     }
 
+    @Test("a request row written outside OpenDoor is named above the list; every other request is shown (QA20 O3)")
+    func unreadableRowNamed() async throws {
+        try await withStaffConsole { harness, client in
+            let shown = try await harness.saveRequest(name: "Alex", phone: "+14705550111")
+            let odd = try await harness.saveRequest(name: "Chris", phone: "+14705550122")
+            _ = try await harness.store.mark(reference: odd.reference, as: .contacted)
+            try await harness.store.execute(
+                sql: "UPDATE callback_request SET best_time = 'weekend' WHERE reference = '\(odd.reference)'")
+            try await client.signIn()
+            let page = try await client.get("/")
+            #expect(page.status == .ok)
+            #expect(page.text.contains(shown.reference) && page.text.contains("Alex"))
+            #expect(!page.text.contains("Chris"))
+            #expect(page.text.contains("id=\"unreadable\""), "\(page.text)")
+            #expect(page.text.contains("1 request could not be read and is not shown: \(odd.reference)"), "\(page.text)")
+        }
+    }
+
     @Test("every new request, then a bounded page of the newest handled ones with “Show more”, read with the limit")
     func handledRequestsArePaged() async throws {
         try await withStaffConsole { harness, client in

@@ -110,6 +110,35 @@ struct StaffCommandTests {
         #expect(!references.contains { after.output.contains($0) })
     }
 
+    @Test("one row written outside OpenDoor: list, export and purge show the others and name it on stderr (QA20 O3)")
+    func unreadableRowNamed() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let references = try await Self.makeStore(data, count: 3, daysAgo: 3, status: .contacted)
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let store = try SQLiteCallbackStore(directory: data, logger: quiet)
+        try await store.execute(sql: "UPDATE callback_request SET best_time = 'weekend' WHERE reference = '\(references[1])'")
+        try await store.close()
+        let named = "\(references[1]) (row 2): unreadable best time 'weekend'"
+
+        for command in [["list"], ["export", "--format", "csv"], ["export", "--format", "json"]] {
+            let result = try OpenDoorProcess.run(["callbacks"] + command + ["--data", data.path])
+            #expect(result.status == 0, "\(command): \(result.error)")
+            #expect(result.output.contains(references[0]) && result.output.contains(references[2]), "\(result.output)")
+            #expect(!result.output.contains(references[1]), "\(result.output)")
+            #expect(result.error.contains("1 request could not be read and is not shown: \(named)"), "\(result.error)")
+            #expect(!result.error.contains("Move the file aside"), "\(result.error)")
+        }
+        let dry = try OpenDoorProcess.run(["callbacks", "purge", "--older-than", "2", "--dry-run", "--data", data.path])
+        #expect(dry.status == 0, "\(dry.error)")
+        #expect(dry.error.contains(named) && dry.error.contains("Purge leaves such requests in the store"), "\(dry.error)")
+        let purged = try OpenDoorProcess.run(["callbacks", "purge", "--older-than", "2", "--yes", "--data", data.path])
+        #expect(purged.output.contains("Deleted 2 request(s)"), "\(purged.output)")
+        let left = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
+        #expect(left.error.contains(named), "\(left.error)")
+    }
+
     @Test("purge keeps requests nobody has called back unless --include-new, and refuses a retention under a day")
     func purgeKeepsNew() async throws {
         let folder = try Self.temporaryDirectory()

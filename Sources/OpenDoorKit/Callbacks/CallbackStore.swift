@@ -29,6 +29,12 @@ public protocol CallbackStore: Sendable {
     /// limit in the query.
     func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest]
 
+    /// As ``list(status:)`` (`limit` nil) or ``list(status:limit:oldestFirst:)``, with the rows that could not be
+    /// read as requests (a value written outside OpenDoor) named in ``CallbackListing/unreadable``: staff commands
+    /// and the console show the others and say which were skipped. The `list` methods skip such rows too (and log
+    /// them), so one odd row never hides the rest.
+    func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing
+
     /// The request with this reference code, typed in any case, with or without the dash.
     func find(reference: String) async throws -> CallbackRequest?
 
@@ -57,6 +63,21 @@ extension CallbackStore {
     public func list(status: CallbackStatus?, limit: Int, oldestFirst: Bool) async throws -> [CallbackRequest] {
         let all = try await list(status: status)
         return oldestFirst ? Array(all.reversed().prefix(max(0, limit))) : Array(all.prefix(max(0, limit)))
+    }
+
+    /// The requests as ``list(status:limit:oldestFirst:)`` gives them; a store that can skip unreadable rows
+    /// implements this itself.
+    public func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing {
+        guard let limit else {
+            let all = try await list(status: status)
+            return CallbackListing(requests: oldestFirst ? all.reversed() : all)
+        }
+        return CallbackListing(requests: try await list(status: status, limit: limit, oldestFirst: oldestFirst))
+    }
+
+    /// Every request with `status`, newest first, and the rows that could not be read.
+    public func listing(status: CallbackStatus?) async throws -> CallbackListing {
+        try await listing(status: status, limit: nil, oldestFirst: false)
     }
 
     /// The `limit` newest requests with `status`, newest first.
@@ -233,6 +254,18 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
         -> Self
     {
         Self(.readFailed, path: path, reason: reason, file: file, line: line)
+    }
+
+    /// The one request asked for is stored with a value this version can't read (written outside OpenDoor): a
+    /// read failure of that row only, not a damaged database.
+    public static func unreadable(
+        _ row: UnreadableRequest, path: String? = nil, file: String = #fileID, line: Int = #line
+    ) -> Self {
+        Self(
+            .readFailed, path: path,
+            reason: "\(row); it was written outside OpenDoor: correct the value with sqlite3 or psql, the other "
+                + "requests are not affected",
+            file: file, line: line)
     }
 
     /// A save at `path` was sent, but whether it was stored could not be learned; `reason` says why.
