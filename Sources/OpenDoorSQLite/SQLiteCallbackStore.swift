@@ -375,7 +375,7 @@ public actor SQLiteCallbackStore: CallbackStore {
         return try await pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
-    private func checkOpen() throws {
+    func checkOpen() throws {
         if isClosed { throw CallbackStoreError.closed() }
     }
 
@@ -456,7 +456,7 @@ public actor SQLiteCallbackStore: CallbackStore {
     }
 
     /// Maps `error`, logs it (code and SQLite's reason only), and returns it to throw.
-    private func failure(_ error: any Error, during operation: Operation, event: Logger.Message) -> CallbackStoreError {
+    func failure(_ error: any Error, during operation: Operation, event: Logger.Message) -> CallbackStoreError {
         let failure =
             isClosed
             ? CallbackStoreError.closed()
