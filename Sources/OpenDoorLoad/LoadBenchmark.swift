@@ -167,16 +167,11 @@ public struct LoadBenchmark: Sendable {
         print(Self.header)
         let echo = try await measure(.echo, with: generator, callbacks: callbacks)
         let report = await command.storeReport?()
-        // The chat server writes where its saves spent their time (``SaveTimings``) when it closes its store.
+        // The chat server writes where its saves spent their time (its `--save-timings`) when it stops.
         let timingsPath = callbacks != nil && command.store != nil && command.target == nil
             ? FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-save-timings-\(UUID().uuidString)").path
             : nil
-        if let timingsPath { setenv(Self.saveTimingsVariable, timingsPath, 1) }
-        let chat: Measurement
-        do {
-            defer { unsetenv(Self.saveTimingsVariable) }
-            chat = try await measure(.chat, with: generator, callbacks: callbacks)
-        }
+        let chat = try await measure(.chat, with: generator, callbacks: callbacks, saveTimings: timingsPath)
         let storeLine = await report?()
         let timings = timingsPath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
         if let timingsPath { try? FileManager.default.removeItem(atPath: timingsPath) }
@@ -231,9 +226,6 @@ public struct LoadBenchmark: Sendable {
                 + "(p99 \(Self.number(saves.p99)) ms over \(saves.samples) saves)")
         return met
     }
-
-    /// Names the file the chat server writes its save timings to (see `SaveTimings` in OpenDoorKit).
-    static let saveTimingsVariable = "OPENDOOR_SAVE_TIMINGS"
 
     static func isPostgres(_ store: String) -> Bool {
         store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")
@@ -370,9 +362,10 @@ public struct LoadBenchmark: Sendable {
     /// Runs `generator` against a fresh server (or the running one of ``Configuration/target``) and prints
     /// one row.
     private func measure(
-        _ server: Server, with generator: LoadGenerator, callbacks: LoadGenerator.Callbacks? = nil
+        _ server: Server, with generator: LoadGenerator, callbacks: LoadGenerator.Callbacks? = nil,
+        saveTimings: String? = nil
     ) async throws -> Measurement {
-        let (process, serverTarget) = try await launch(server)
+        let (process, serverTarget) = try await launch(server, saveTimings: saveTimings)
         let load = Self.loadAverage(minutes: 1)
         let before = process?.status()
         let clientBefore = ProcessStatus.current()
@@ -418,8 +411,11 @@ public struct LoadBenchmark: Sendable {
         ], widths)
 
     /// Starts a fresh server of the kind asked for and waits until it accepts connections; for the chat
-    /// server with a ``Configuration/target``, starts nothing and returns the target.
-    private func launch(_ server: Server) async throws -> (ServerProcess?, LoadGenerator.Target) {
+    /// server with a ``Configuration/target``, starts nothing and returns the target. A chat server given `saveTimings`
+    /// writes where its saves spent their time to that file when it stops.
+    private func launch(
+        _ server: Server, saveTimings: String? = nil
+    ) async throws -> (ServerProcess?, LoadGenerator.Target) {
         if server == .chat, let running = command.target {
             let framing: LoadFraming = command.chatProtocol == .text ? .blankLine : .lines
             return (nil, LoadGenerator.Target(host: running.host, port: running.port, framing: framing))
@@ -439,7 +435,8 @@ public struct LoadBenchmark: Sendable {
                     command.store == nil ? "--data" : "--store", command.store ?? data.path,
                     "--max-connections", "\(maximumConnections)",
                     "--message-burst", "1000000", "--messages-per-minute", "1000000000",
-                ] + (command.serverLogLevel.map { ["--log-level", $0] } ?? []) + listen
+                ] + (command.serverLogLevel.map { ["--log-level", $0] } ?? [])
+                + (saveTimings.map { ["--save-timings", $0] } ?? []) + listen
         }
         let process = try ServerProcess.launch(executable, arguments: arguments)
         do {

@@ -64,6 +64,10 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, CrisisCoun
         try await base.listing(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
+    public func requestCounts(on days: [CountDay]) async throws -> [RequestCount] {
+        try await base.requestCounts(on: days)
+    }
+
     public func find(reference: String) async throws -> CallbackRequest? {
         try await base.find(reference: reference)
     }

@@ -62,7 +62,7 @@ struct InsertRequestStatement: Sendable {
 
     /// Runs BEGIN, the INSERT and COMMIT on `connection` and returns the inserted row (nil: the save key was
     /// there already), once PostgreSQL has answered the COMMIT, with when that answer came (``SaveTimings/now()``,
-    /// 0 unless save timings are on).
+    /// 0 without `timings`, which records each statement's round trip).
     ///
     /// The three are handed to the connection at once, on its event loop: it sends each as soon as the one before
     /// is answered, and only the end comes back to the calling task. Awaited one by one, each answer went through
@@ -75,11 +75,10 @@ struct InsertRequestStatement: Sendable {
     ///
     /// `attempts` counts the statements handed to a connection and refuses new ones once the save has been given up.
     func runCommitted(
-        on connection: PostgresConnection, logger: Logger, attempts: SaveAttempts
+        on connection: PostgresConnection, logger: Logger, attempts: SaveAttempts, timings: SaveTimings? = nil
     ) async throws -> (request: CallbackRequest?, answered: UInt64) {
         let query = query
         let eventLoop = connection.eventLoop
-        let timings = SaveTimings.shared
         return try await eventLoop.flatSubmit {
             guard let attempt = attempts.begin(on: connection) else { return eventLoop.makeFailedFuture(AttemptTimedOut()) }
             let statements = [

@@ -79,6 +79,9 @@ public actor PostgresCallbackStore: CallbackStore {
         /// The longest a counted reply or crisis waits in memory before it is written (with everything else
         /// counted meanwhile, in one statement). Reads through the store and ``close()`` write them at once.
         public var countWriteInterval: Duration = .seconds(10)
+        /// Where saves' time goes inside the store (waiting for a connection, each statement's round trip), for a
+        /// load test; nil, the default: not timed.
+        public var saveTimings: SaveTimings? = nil
         /// Draws reference codes; tests replace it to force collisions.
         package var makeReference: @Sendable () -> String = { ReferenceCode.random() }
 
@@ -300,7 +303,7 @@ public actor PostgresCallbackStore: CallbackStore {
     public nonisolated func save(
         _ draft: CallbackDraft, channel: CallbackChannel, key saveKey: UUID
     ) async throws -> CallbackRequest {
-        let timings = SaveTimings.shared
+        let timings = configuration.saveTimings
         let called = timings == nil ? 0 : SaveTimings.now()
         guard savesOpen.load(ordering: .acquiring) else {
             return try await savedThroughActor(draft, channel: channel, key: saveKey)
@@ -340,6 +343,7 @@ public actor PostgresCallbackStore: CallbackStore {
         let referenceAttempts = configuration.referenceAttempts
         let client = client
         let attempts = SaveAttempts()
+        let timings = configuration.saveTimings
         let request: CallbackRequest
         do {
             request = try await runWatchingForRefusal(configuration.retry, attempts: attempts) {
@@ -356,6 +360,7 @@ public actor PostgresCallbackStore: CallbackStore {
                             milliseconds: milliseconds,
                             saveKey: saveKey,
                             attempts: attempts,
+                            timings: timings,
                             client: client
                         )
                     } catch let error where Self.isReferenceCollision(error) {
@@ -737,7 +742,6 @@ public actor PostgresCallbackStore: CallbackStore {
         guard !isClosed else { return }
         isClosed = true
         savesOpen.store(false, ordering: .releasing)
-        SaveTimings.shared?.write()
         probe?.cancel()
         running.cancel()
         await running.value
@@ -786,6 +790,7 @@ public actor PostgresCallbackStore: CallbackStore {
         milliseconds: Int64,
         saveKey: UUID,
         attempts: SaveAttempts,
+        timings: SaveTimings?,
         client: PostgresClient
     ) async throws -> CallbackRequest {
         let request = CallbackRequest(
@@ -801,11 +806,10 @@ public actor PostgresCallbackStore: CallbackStore {
         // "sent" for a request that was not stored. PostgreSQL answers a COMMIT only once the commit is
         // durable, and a failure here is retried with the same save key, which finds a row that did commit.
         let statement = InsertRequestStatement(request: request, milliseconds: milliseconds, saveKey: saveKey)
-        let timings = SaveTimings.shared
         let asked = timings == nil ? 0 : SaveTimings.now()
         let (inserted, answered) = try await withOpenConnection(client) {
             timings?.note(.connection, from: asked)
-            return try await statement.runCommitted(on: $0, logger: silent, attempts: attempts)
+            return try await statement.runCommitted(on: $0, logger: silent, attempts: attempts, timings: timings)
         }
         timings?.note(.resume, from: answered)
         if let inserted { return inserted }

@@ -149,6 +149,10 @@ public actor ReopeningCallbackStore: CallbackStore {
         try await current().listing(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
+    public func requestCounts(on days: [CountDay]) async throws -> [RequestCount] {
+        try await current().requestCounts(on: days)
+    }
+
     public func find(reference: String) async throws -> CallbackRequest? {
         try await current().find(reference: reference)
     }

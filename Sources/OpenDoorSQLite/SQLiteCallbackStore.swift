@@ -477,7 +477,7 @@ public actor SQLiteCallbackStore: CallbackStore {
     }
 
     /// Maps `error`, logs it (code and SQLite's reason only), and returns it to throw.
-    private func failure(_ error: any Error, during operation: Operation, event: Logger.Message) -> CallbackStoreError {
+    func failure(_ error: any Error, during operation: Operation, event: Logger.Message) -> CallbackStoreError {
         let failure =
             isClosed
             ? CallbackStoreError.closed()

@@ -424,8 +424,8 @@ final class ChatSession: ChannelInboundHandler {
         awaiting = true
         let conversation = self.conversation
         let store = setup.store
-        // A save's way through the server, timed when a load test asks (``SaveTimings``).
-        let timings: SaveTimings? = if case .finish(.save) = pending { SaveTimings.shared } else { nil }
+        // A save's way through the server, timed when a load test asks (``ServerConfiguration/saveTimings``).
+        let timings: SaveTimings? = if case .finish(.save) = pending { setup.configuration.saveTimings } else { nil }
         if case .finish(.save) = pending { setup.clockWatch?.check(logger: logger) }
         let turn = timings == nil ? 0 : SaveTimings.now()
         let promise = context.eventLoop.makePromise(of: (Conversation, Reply, UInt64).self)

@@ -1,3 +1,5 @@
+import OpenDoorKit
+
 /// How the chat server listens and what it allows one visitor to do.
 ///
 /// Every field has a default fit for a small center; `opendoor serve --help` names the option for each.
@@ -55,6 +57,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var crisisLogBudget: Int = 100
     /// Whether SIGHUP reloads the knowledge (when the server was given a way to reload it).
     public var reloadsOnHangup: Bool = true
+    /// Where confirmed saves' time is recorded on the server's side (waiting for a task, delivering the reply), for a
+    /// load test; nil, the default: not timed. Give the store the same recorder for the phases inside it.
+    public var saveTimings: SaveTimings? = nil
 
     /// The defaults.
     public init() {}

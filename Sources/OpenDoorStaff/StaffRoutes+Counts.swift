@@ -6,10 +6,8 @@ extension StaffRoutes {
     /// Counts, never text: replies per day by intent, fallbacks per day by topic, crisis replies and check-ins
     /// by category and level, callback requests by status; a small chart for each series.
     func countsPage(context: StaffRequestContext) async throws -> Response {
-        let now = console.configuration.now()
-        let days = (0..<console.configuration.countDays).reversed().map {
-            CrisisCount.day(of: now.addingTimeInterval(-Double($0) * 86_400))
-        }
+        let countDays = CountDay.last(console.configuration.countDays, until: console.configuration.now())
+        let days = countDays.map(\.name)
         let since = days[0]
         var problems: [String] = []
         // Whatever store the console was given: the counts it keeps are shown, the ones it doesn't are named.
@@ -26,8 +24,9 @@ extension StaffRoutes {
         } else {
             notKept.append("crisis replies and check-ins")
         }
-        var requests: [CallbackRequest] = []
-        do { requests = try await console.store.list(status: nil) } catch { problems.append("\(error)") }
+        // Counted by the store (a grouped query), never read one by one.
+        var requests: [RequestCount] = []
+        do { requests = try await console.store.requestCounts(on: countDays) } catch { problems.append("\(error)") }
 
         let replySeries = Self.series(replies.map { ($0.intent, $0.day, $0.count) })
         let fallbackSeries = Self.series(
@@ -36,7 +35,7 @@ extension StaffRoutes {
             })
         let crisisSeries = Self.series(crises.map { ("\($0.category.rawValue), \($0.level.rawValue)", $0.day, $0.count) })
         let requestSeries = Self.series(
-            requests.map { ($0.status.rawValue, CrisisCount.day(of: $0.created), 1) }, order: CallbackStatus.allCases.map(\.rawValue))
+            requests.map { ($0.status.rawValue, $0.day, $0.count) }, order: CallbackStatus.allCases.map(\.rawValue))
         var notices: [Markup] = []
         if !problems.isEmpty {
             let why = problems.joined(separator: "; ")

@@ -120,14 +120,17 @@ struct DataOptions: ParsableArguments {
     /// same for a PostgreSQL database that can't be reached at start: the service runs, and the store
     /// connects when the database is back. What is wrong is printed for whoever started it. A PostgreSQL
     /// store that answers but can't be used (a refused login, no such database, a newer schema) stops the
-    /// command with the reason: exit 1.
-    func openForService(logger: Logger) async throws -> any CallbackStore {
+    /// command with the reason: exit 1. `saveTimings` records where a PostgreSQL store's saves spend their time.
+    func openForService(logger: Logger, saveTimings: SaveTimings? = nil) async throws -> any CallbackStore {
         let store: any CallbackStore
         let problem: CallbackStoreError?
         switch try location() {
         case .postgres(let url, let origin):
             do {
-                let postgres = try await PostgresCallbackStore.openForService(url: url, logger: logger)
+                var configuration = PostgresCallbackStore.Configuration()
+                configuration.saveTimings = saveTimings
+                let postgres = try await PostgresCallbackStore.openForService(
+                    url: url, configuration: configuration, logger: logger)
                 (store, problem) = (postgres, await postgres.unavailability)
             } catch {
                 throw failure(error, place: "\(url)", origin: origin)

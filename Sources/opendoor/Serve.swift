@@ -104,6 +104,13 @@ extension OpenDoor {
                 valueName: "address"))
         var staffTrustedProxies: [String] = []
 
+        @Option(
+            help: ArgumentHelp(
+                "Write where confirmed callback saves spent their time, phase by phase, to this file at shutdown "
+                    + "(durations only; for opendoor load --store postgres://…).",
+                valueName: "file"))
+        var saveTimings: String?
+
         func validate() throws {
             if noText && noJson {
                 throw ValidationError("--no-text and --no-json together leave nothing to serve; keep one.")
@@ -173,14 +180,20 @@ extension OpenDoor {
             assistant.knowledge.logLoaded(from: options.directory, logger: logger)
             let endpoint = try await bindMetrics(metrics, logger: logger)
             let notifier = try notify.notifier(logger: logger)
-            let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
+            // `--save-timings`: one recorder, shared by the server and the store, written once both have stopped.
+            let timings = saveTimings.flatMap { $0.isEmpty ? nil : SaveTimings(path: $0) }
+            defer { timings?.write() }
+            var configuration = serverConfiguration
+            configuration.saveTimings = timings
+            let store = NotifyOptions.observe(
+                try await data.openForService(logger: logger, saveTimings: timings), notifier: notifier)
             let directory = options.directory
             let console = try await staffConsole(metrics: metrics, logger: logger)
             // A reload (SIGHUP) answers new chats and the console's "try a message" page with the same fresh
             // knowledge, and shows its health there.
             let staff = console?.console
             let server = ChatServer(
-                configuration: fittedToFileLimit(serverConfiguration, logger: logger), assistant: assistant,
+                configuration: fittedToFileLimit(configuration, logger: logger), assistant: assistant,
                 store: store, logger: logger,
                 reloadAssistant: {
                     guard let staff else {

@@ -19,9 +19,9 @@ final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condi
     private var log = Data()
     private var logEnded = false
 
-    /// Starts `opendoor serve --store STORE --no-text --json-port 0` with rate limits raised, and waits
-    /// until it listens.
-    init(store: String, limit: TimeInterval = 240) throws {
+    /// Starts `opendoor serve --store STORE --no-text --json-port 0` with rate limits raised (and `arguments`), and
+    /// waits until it listens.
+    init(store: String, arguments: [String] = [], limit: TimeInterval = 240) throws {
         let binary = PrivatePostgres.root.appendingPathComponent(".build/debug/opendoor")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CallbackStoreError.cannotOpen(path: binary.path, reason: "build first: swift build")
@@ -31,7 +31,7 @@ final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condi
             "serve", "--store", store, "--no-text", "--json-port", "0", "--log-level", "info",
             "--max-connections", "1000", "--message-burst", "1000", "--messages-per-minute", "100000",
             "--knowledge", PrivatePostgres.root.appendingPathComponent("Knowledge").path,
-        ]
+        ] + arguments
         process.environment = ProcessInfo.processInfo.environment.filter {
             !["OPENDOOR_DATA", "OPENDOOR_STORE"].contains($0.key)
         }

@@ -145,6 +145,18 @@ struct PagesTests {
         }
     }
 
+    @Test("the counts page counts callback requests through the store's grouped count, never its whole list")
+    func requestCountsWithoutWholeList() async throws {
+        try await withStaffConsole(store: { NoWholeListStore(base: $0) }) { harness, client in
+            try await harness.saveRequest()
+            try await client.signIn()
+            let page = try await client.get("/counts")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<td>new</td><td>1</td>"), "\(page.text)")
+            #expect(!page.text.contains("can't be read right now"), "\(page.text)")
+        }
+    }
+
     @Test("with a store that keeps counts, nothing is said to be missing")
     func countsKeptSaysNothingMissing() async throws {
         try await withStaffConsole { _, client in

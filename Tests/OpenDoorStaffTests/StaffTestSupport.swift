@@ -174,6 +174,19 @@ struct AuditOnlyStore: ForwardingCallbackStore, CallbackAuditStore {
     func statusChanges(limit: Int) async throws -> [CallbackStatusChange] { try await base.statusChanges(limit: limit) }
 }
 
+/// A store whose whole list can't be read (its `list(status:)` throws), for pages that must not read every request.
+struct NoWholeListStore: ForwardingCallbackStore, CallbackAuditStore {
+    let base: SQLiteCallbackStore
+
+    func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
+        throw CallbackStoreError.readFailed(reason: "every request was read")
+    }
+    func mark(reference: String, as status: CallbackStatus, by staff: String) async throws -> CallbackRequest? {
+        try await base.mark(reference: reference, as: status, by: staff)
+    }
+    func statusChanges(limit: Int) async throws -> [CallbackStatusChange] { try await base.statusChanges(limit: limit) }
+}
+
 /// The console's in-memory session store, counting what is written to it.
 final class CountingPersistDriver: PersistDriver, Sendable {
     private let memory = MemoryPersistDriver()

@@ -15,6 +15,9 @@ extension ForwardingCallbackStore {
     }
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] { try await base.list(status: status) }
     public func find(reference: String) async throws -> CallbackRequest? { try await base.find(reference: reference) }
+    public func requestCounts(on days: [CountDay]) async throws -> [RequestCount] {
+        try await base.requestCounts(on: days)
+    }
     public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
         try await base.mark(reference: reference, as: status)
     }

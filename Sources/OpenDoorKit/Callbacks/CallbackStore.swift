@@ -35,6 +35,10 @@ public protocol CallbackStore: Sendable {
     /// them), so one odd row never hides the rest.
     func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing
 
+    /// How many requests were made on each of `days` (contiguous, oldest first), by their status now: the staff
+    /// console's counts, from one grouped query where the store has one (the default reads every request).
+    func requestCounts(on days: [CountDay]) async throws -> [RequestCount]
+
     /// The request with this reference code, typed in any case, with or without the dash.
     func find(reference: String) async throws -> CallbackRequest?
 

@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 
 /// Where a confirmed callback request's save spends its time inside the server, phase by phase: a load test's
-/// instrument, off unless the environment variable `OPENDOOR_SAVE_TIMINGS` names a file.
+/// instrument, handed to the server and the store through their configurations (nil there: nothing is timed).
 ///
-/// `opendoor load --store postgres://…` sets it for the chat server it starts and prints the file after the run:
+/// `opendoor load --store postgres://…` starts its chat server with `opendoor serve --save-timings FILE`, which
+/// writes the file at shutdown, and prints it after the run:
 /// the visitor's save latency split into waiting for a task, for a pooled connection, each statement's round trip
 /// (the COMMIT's holds the WAL flush), the way back to the task and the connection's event loop. Durations only:
 /// no request, no reference, no phone number. Each phase keeps at most ``capacity`` samples.
@@ -32,10 +33,6 @@ public final class SaveTimings: Sendable {
         /// The whole save on the server: from the confirming line's turn to the reply written.
         case serverTotal = "server total"
     }
-
-    /// The timings of this process, when `OPENDOOR_SAVE_TIMINGS` names a file to write them to.
-    public static let shared: SaveTimings? = ProcessInfo.processInfo.environment["OPENDOOR_SAVE_TIMINGS"]
-        .flatMap { $0.isEmpty ? nil : SaveTimings(path: $0) }
 
     /// The most samples kept per phase.
     public static let capacity = 100_000
@@ -80,5 +77,14 @@ public final class SaveTimings: Sendable {
     /// Writes ``summary()`` to ``path`` (replacing it); says nothing when it can't.
     public func write() {
         try? (summary().joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// Two recorders are the same when they are one instance: a configuration that holds one stays `Hashable`.
+extension SaveTimings: Hashable {
+    public static func == (lhs: SaveTimings, rhs: SaveTimings) -> Bool { lhs === rhs }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ObjectIdentifier(self))
     }
 }
