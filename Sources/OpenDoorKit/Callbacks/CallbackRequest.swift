@@ -233,7 +233,34 @@ struct BestTimeParser {
         }
         if text.utf8.contains(UInt8(ascii: "'")) { text = text.replacingOccurrences(of: "'", with: "") }
         if text.utf8.contains(0xE2) { text = text.replacingOccurrences(of: "\u{2019}", with: "") }
-        self.tokens = Self.tokens(of: text)
+        self.tokens = Self.tokens(of: Self.joiningClockTimes(text))
+    }
+
+    /// "8:30" and "8.30" as "830", one token an hour reads as a time of day: the minutes are never an hour of
+    /// their own ("8:10" is not 8 and 10). Only a colon or dot between one or two digits and exactly two.
+    static func joiningClockTimes(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: ":")) || bytes.contains(UInt8(ascii: ".")) else { return text }
+        func isDigit(_ i: Int) -> Bool { i >= 0 && i < bytes.count && (0x30...0x39).contains(bytes[i]) }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        for (i, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "."), isDigit(i - 1), !isDigit(i - 3),
+                isDigit(i + 1), isDigit(i + 2), !isDigit(i + 3)
+            {
+                continue
+            }
+            kept.append(byte)
+        }
+        return String(decoding: kept, as: UTF8.self)
+    }
+
+    /// The hour of a clock time typed without a colon ("830", "1015"), nil for anything else ("1990", "875").
+    static func clockHour(_ token: String) -> Int? {
+        guard (3...4).contains(token.count), token.first != "0", let value = Int(token), (100...1259).contains(value),
+            value % 100 < 60
+        else { return nil }
+        return value / 100
     }
 
     /// Runs of letters and runs of digits, as separate tokens: "9am" is "9", "am".
@@ -295,8 +322,10 @@ struct BestTimeParser {
     ]
     static let eveningWords: Set = [
         "evening", "evenings", "eve", "night", "nights", "nite", "tonight", "dinner", "supper", "dinnertime",
-        "midnight",
+        "midnight", "bedtime",
     ]
+    /// Words that start a time said by what happens then ("after my kids go to bed", "once the kids are in bed").
+    static let eventShapers: Set = ["after", "before", "once", "when", "until", "till", "til", "by"]
     static let anyWords: Set = [
         "any", "anytime", "anything", "whenever", "whatever", "either", "flexible", "always", "asap",
         "anywhen", "whenevs", "all",
@@ -325,6 +354,20 @@ struct BestTimeParser {
         }
         // "130" or "1230" as people type times without a colon.
         return value >= 100 ? value / 100 : value
+    }
+
+    /// The am or pm said after the hour at `index`, past its minutes ("8 30 pm" as typed "8 30pm"): its index.
+    func meridiem(after index: Int) -> Int? {
+        var next = index + 1
+        if next < tokens.count, tokens[next].count == 2, let minutes = Int(tokens[next]), minutes < 60 { next += 1 }
+        return next < tokens.count && (tokens[next] == "am" || tokens[next] == "pm") ? next : nil
+    }
+
+    /// Whether the word at `index` is "bed" after a word that starts a time a few words before ("after my kids go
+    /// to bed"): the evening.
+    func bedAfterShaper(at index: Int) -> Bool {
+        guard tokens[index] == "bed" else { return false }
+        return tokens[max(0, index - 6)..<index].contains(where: Self.eventShapers.contains)
     }
 
     /// The time of day an hour with am/pm falls in.
@@ -406,10 +449,9 @@ struct BestTimeParser {
                 } else if ["work", "dinner", "supper", "dark", "six", "seven", "eight", "nine"].contains(next) {
                     time = .evening
                 } else if let hour = hour(at: index + 1) {
-                    let meridiem = index + 2 < tokens.count ? tokens[index + 2] : nil
-                    if meridiem == "am" || meridiem == "pm" {
-                        time = Self.time(hour: hour, pm: meridiem == "pm")
-                        consumed.insert(index + 2)
+                    if let at = meridiem(after: index + 1) {
+                        time = Self.time(hour: hour, pm: tokens[at] == "pm")
+                        consumed.formUnion((index + 2)...at)
                     } else {
                         switch hour {
                         case 12, 1...4: time = .afternoon
@@ -428,6 +470,8 @@ struct BestTimeParser {
                 var time: BestTime?
                 if ["noon", "lunch", "lunchtime", "midday", "work", "school"].contains(next) {
                     time = .morning
+                } else if ["bed", "bedtime"].contains(next) {
+                    time = .evening
                 } else if let hour = hour(at: index + 1), [9, 10, 11, 12].contains(hour),
                     index + 2 >= tokens.count || tokens[index + 2] != "pm"
                 {
@@ -439,10 +483,15 @@ struct BestTimeParser {
                 add(time, at: index)
                 continue
             }
-            // "9am", "2 pm", "10 in the morning" (the morning word counts by itself)
-            if let hour = hour(at: index), let next, next == "am" || next == "pm" {
-                add(Self.time(hour: hour, pm: next == "pm"), at: index)
-                consumed.insert(index + 1)
+            // "9am", "2 pm", "8 30 pm", "10 in the morning" (the morning word counts by itself)
+            if let hour = hour(at: index), let at = meridiem(after: index) {
+                add(Self.time(hour: hour, pm: tokens[at] == "pm"), at: index)
+                consumed.formUnion((index + 1)...at)
+                continue
+            }
+            // "after my kids go to bed", "before bed"
+            if bedAfterShaper(at: index) {
+                add(.evening, at: index)
                 continue
             }
             if token == "am" {
