@@ -11,24 +11,9 @@ struct QA21FormAndCrisisTests {
     static var assistant: Assistant { ConversationTests.assistant }
     static let answers = StepAnswer(Fixtures.knowledge.dialogue)
 
-    /// The replies to `messages` after the welcome, and the drafts saved on the way.
+    /// The replies to `messages` after the welcome, and the drafts saved on the way (reference KMV-FD8).
     private static func run(_ messages: [String]) -> (replies: [Reply], saved: [CallbackDraft]) {
-        var conversation = assistant.makeConversation(channel: .terminal)
-        _ = conversation.start()
-        var replies: [Reply] = []
-        var saved: [CallbackDraft] = []
-        for (index, message) in messages.enumerated() {
-            switch conversation.receive(message) {
-            case .reply(let reply):
-                replies.append(reply)
-            case .save(let draft):
-                saved.append(draft)
-                let request = CallbackRequest(
-                    id: Int64(index), reference: "QA2-1W8", created: Date(), draft: draft, channel: .terminal)
-                replies.append(conversation.saved(request))
-            }
-        }
-        return (replies, saved)
+        FormQA20Tests.run(messages)
     }
 
     @Test(
@@ -96,7 +81,7 @@ struct QA21FormAndCrisisTests {
         #expect(reply.intent == .crisis)
         #expect(reply.state == .open)
         #expect(reply.text.hasPrefix("Call 911 now"))
-        #expect(reply.text.contains("QA2-1W8"))
+        #expect(reply.text.contains("KMV-FD8"))
         #expect(!reply.text.contains("is kept"))
     }
 
