@@ -19,7 +19,7 @@ struct QA21FormAndCrisisTests {
     @Test(
         "A clock time with am or pm, or said by bedtime, is read in its half of the day and kept as said",
         arguments: [
-            ("8:30 pm", BestTime.evening, "8:30 pm"), ("9.15am", .morning, "9.15am"), ("7:45 p.m.", .evening, "7:45 pm"),
+            ("8:30 pm", BestTime.evening, "8:30 pm"), ("9.15am", .morning, "9:15am"), ("7:45 p.m.", .evening, "7:45 pm"),
             ("after 8:30", .evening, "after 8:30"), ("before bed", .evening, "before bed"),
             ("when the kids are in bed, 9:30", .evening, "when the kids are in bed, 9:30"),
             ("2:30", .afternoon, "2:30"),

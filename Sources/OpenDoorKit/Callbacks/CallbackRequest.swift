@@ -237,8 +237,9 @@ struct BestTimeParser {
     }
 
     /// "8:30" and "8.30" as "830", one token an hour reads as a time of day: the minutes are never an hour of
-    /// their own ("8:10" is not 8 and 10). Only a colon or dot between one or two digits and exactly two.
-    static func joiningClockTimes(_ text: String) -> String {
+    /// their own ("8:10" is not 8 and 10). Only a colon or dot between one or two digits and exactly two. With
+    /// `colons`, the mark is kept as a colon instead ("9.15am" is "9:15am"), for words kept as said.
+    static func joiningClockTimes(_ text: String, colons: Bool = false) -> String {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: ":")) || bytes.contains(UInt8(ascii: ".")) else { return text }
         func isDigit(_ i: Int) -> Bool { i >= 0 && i < bytes.count && (0x30...0x39).contains(bytes[i]) }
@@ -248,6 +249,7 @@ struct BestTimeParser {
             if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "."), isDigit(i - 1), !isDigit(i - 3),
                 isDigit(i + 1), isDigit(i + 2), !isDigit(i + 3)
             {
+                if colons { kept.append(UInt8(ascii: ":")) }
                 continue
             }
             kept.append(byte)

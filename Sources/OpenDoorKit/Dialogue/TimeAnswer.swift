@@ -107,6 +107,8 @@ struct TimeAnswer: Hashable {
         for (dotted, bare) in [("a.m.", "am"), ("p.m.", "pm"), ("A.M.", "AM"), ("P.M.", "PM")] {
             plain = plain.replacingOccurrences(of: dotted, with: bare)
         }
+        // "9.15am" is one time, not two clauses: "9:15am".
+        plain = BestTimeParser.joiningClockTimes(plain, colons: true)
         var pieces: [String] = []
         for clause in plain.clauses(splitAt: ".,;!?\n") {
             let raw = clause.split(whereSeparator: \.isWhitespace).map(String.init)
