@@ -58,7 +58,13 @@ extension PostgresCallbackStore {
                 """,
                 "UPDATE callback_request SET voicemail = CASE WHEN voicemail_ok THEN 'yes' ELSE 'discreet' END",
             ]
-        )
+        ),
+        // Whether the chat that asked for the call had a crisis reply in it: a marker for staff, never the words.
+        // Older rows had none recorded: false. The same column as the SQLite store.
+        Migration(
+            identifier: "crisis_in_chat",
+            statements: ["ALTER TABLE callback_request ADD COLUMN crisis_in_chat BOOLEAN NOT NULL DEFAULT false"]
+        ),
     ]
 
     /// The newest migration this version knows.
@@ -135,7 +141,7 @@ extension PostgresCallbackStore {
 
     static let columns =
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
-        + "best_time_said, voicemail"
+        + "best_time_said, voicemail, crisis_in_chat"
 
     /// Reads rows of ``columns``, checking every value. Errors name the row's reference and column,
     /// never its contents.
@@ -149,9 +155,9 @@ extension PostgresCallbackStore {
 
     /// Reads one row of ``columns``, checking every value.
     static func request(from row: PostgresRow) throws -> CallbackRequest {
-        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said, choice) =
+        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said, choice, crisis) =
             try row.decode(
-                (Int64, String, Int64, String?, String, String?, String, Bool, String, String, String?, String?).self
+                (Int64, String, Int64, String?, String, String?, String, Bool, String, String, String?, String?, Bool).self
             )
         func bad(_ what: String) -> CallbackStoreError {
             .damaged(reason: "the request \(reference) has an unreadable \(what)")
@@ -180,7 +186,8 @@ extension PostgresCallbackStore {
             voicemail: voicemail,
             channel: channel,
             status: status,
-            bestTimeSaid: said
+            bestTimeSaid: said,
+            crisisInChat: crisis
         )
     }
 

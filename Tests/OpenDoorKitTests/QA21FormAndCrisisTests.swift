@@ -85,6 +85,20 @@ struct QA21FormAndCrisisTests {
         #expect(!reply.text.contains("is kept"))
     }
 
+    @Test("A request from a chat with a crisis reply carries the marker, and the summary says so; one without has none")
+    func crisisMarker() throws {
+        let marked = Self.run(["call me", "yes", "Kim", "i want to die", "706 555 0115", "evening", "no voicemail", "yes send it"])
+        #expect(marked.replies[6].text.contains("mark the request"))
+        #expect(try #require(marked.saved.first).crisisInChat)
+        let plain = Self.run(["call me", "yes", "Kim", "706 555 0115", "evening", "no voicemail", "yes send it"])
+        #expect(!(try #require(plain.saved.first).crisisInChat))
+        #expect(!plain.replies[5].text.contains("mark the request"))
+        let request = CallbackRequest(
+            id: 1, reference: "KMV-FD8", created: Date(), draft: try #require(marked.saved.first), channel: .web)
+        #expect(CallbackReport.table([request]).contains(CallbackReport.crisisMarker))
+        #expect(CallbackReport.csv([request]).contains(",yes\r\n"))
+    }
+
     @Test("A crisis at the summary without a word of sending keeps the request unsent")
     func crisisWithoutSend() {
         let run = Self.run(["call me", "yes", "Sam", "706 555 0114", "morning", "no voicemail", "i took all my pills"])

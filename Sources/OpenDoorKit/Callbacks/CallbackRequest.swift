@@ -103,6 +103,9 @@ public struct CallbackDraft: Sendable, Hashable {
     public var bestTimeSaid: String?
     /// Whether the center may leave a voicemail, and whether it may name the center.
     public var voicemail: VoicemailPreference
+    /// Whether the chat that asked for the call had a crisis reply in it (the visitor told of suicide, an overdose, a
+    /// danger): staff see a marker and call with that in mind. Only the fact, never the words or the category.
+    public var crisisInChat = false
 
     /// Whether a voicemail may name the center (``voicemail`` is ``VoicemailPreference/allowed``).
     public var voicemailOK: Bool { voicemail == .allowed }
@@ -160,6 +163,8 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
     public var channel: CallbackChannel
     /// Where it is in the center's work.
     public var status: CallbackStatus
+    /// Whether the chat that asked for the call had a crisis reply in it (see ``CallbackDraft/crisisInChat``).
+    public var crisisInChat: Bool
 
     /// Creates a request; stores call this when they save or read one.
     public init(
@@ -172,8 +177,10 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         voicemail: VoicemailPreference,
         channel: CallbackChannel,
         status: CallbackStatus,
-        bestTimeSaid: String? = nil
+        bestTimeSaid: String? = nil,
+        crisisInChat: Bool = false
     ) {
+        self.crisisInChat = crisisInChat
         self.id = id
         self.reference = reference
         self.created = created
@@ -202,12 +209,30 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
             voicemail: draft.voicemail,
             channel: channel,
             status: .new,
-            bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedName)
+            bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedName),
+            crisisInChat: draft.crisisInChat
         )
     }
 }
 
 extension CallbackRequest {
+    /// Decodes a request; one encoded before ``crisisInChat`` existed reads as without a crisis.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(Int64.self, forKey: .id),
+            reference: try container.decode(String.self, forKey: .reference),
+            created: try container.decode(Date.self, forKey: .created),
+            name: try container.decodeIfPresent(String.self, forKey: .name),
+            phone: try container.decode(PhoneNumber.self, forKey: .phone),
+            bestTime: try container.decode(BestTime.self, forKey: .bestTime),
+            voicemail: try container.decode(VoicemailPreference.self, forKey: .voicemail),
+            channel: try container.decode(CallbackChannel.self, forKey: .channel),
+            status: try container.decode(CallbackStatus.self, forKey: .status),
+            bestTimeSaid: try container.decodeIfPresent(String.self, forKey: .bestTimeSaid),
+            crisisInChat: try container.decodeIfPresent(Bool.self, forKey: .crisisInChat) ?? false)
+    }
+
     /// The order stores list requests in: newest first, and by id (the later save first) when two
     /// were made in the same instant.
     public static func newestFirst(_ lhs: CallbackRequest, _ rhs: CallbackRequest) -> Bool {

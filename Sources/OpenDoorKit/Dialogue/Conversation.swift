@@ -104,6 +104,9 @@ public struct Conversation: Sendable {
     /// Whether the question about suicide was asked in this conversation: a yes or a plan told later gets the full
     /// crisis reply, never the question again.
     var checkInAsked = false
+    /// Whether a crisis reply was given in this conversation: a request sent from it is marked for staff (the fact
+    /// only, never the words), and the summary says so.
+    var crisisReplied = false
     /// The crisis reply to a line that also said to send the request ("send it. i took all my pills"): the request is
     /// saved as asked, and this reply, with the reference, follows the save.
     private var crisisWithSend: Reply?
@@ -1293,8 +1296,10 @@ public struct Conversation: Sendable {
     /// What the visitor confirmed, once every step is done.
     private var draft: CallbackDraft? {
         guard let phone, let bestTime, let voicemail else { return nil }
-        return CallbackDraft(
+        var draft = CallbackDraft(
             name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
+        draft.crisisInChat = crisisReplied
+        return draft
     }
 
     /// Forgets the request's details; with `keepingForUndo`, a cancel the visitor may take back at once.
@@ -1587,7 +1592,9 @@ public struct Conversation: Sendable {
     }
 
     private func summaryText(_ template: String) -> String {
-        template
+        // After a crisis reply in this chat: said plainly that the request is marked, and that no words go with it.
+        (crisisReplied ? dialogue[.summaryCrisisMarked] + "\n\n" : "")
+            + template
             .replacingOccurrences(of: "{request.name}", with: name ?? dialogue[.noName])
             .replacingOccurrences(of: "{request.phone}", with: phone?.display ?? "")
             .replacingOccurrences(of: "{request.time}", with: bestTime?.display ?? "")
@@ -1751,6 +1758,7 @@ public struct Conversation: Sendable {
 
     mutating func remember(_ reply: Reply) -> Reply {
         lastOptions = reply.options
+        if reply.intent == .crisis { crisisReplied = true }
         return reply
     }
 

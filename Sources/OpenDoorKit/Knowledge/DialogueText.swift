@@ -275,6 +275,8 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case pastAttemptNote = "past_attempt_note"
     /// A loss told with words of wanting to be with the one who died: before the check-in question.
     case lossCheckIn = "loss_check_in"
+    /// Before the summary after a crisis reply in the chat: the request is marked for staff, no words go with it.
+    case summaryCrisisMarked = "summary_crisis_marked"
 }
 
 /// Kinds of short answer understood during a callback request.
