@@ -93,7 +93,9 @@ public actor ChatServer: Service {
 
     /// Loads the knowledge again with the closure given at creation; new conversations use it,
     /// conversations already going keep theirs. When loading fails, the error is logged and thrown and
-    /// the knowledge already loaded stays.
+    /// the knowledge already loaded stays. So it does when the server runs with a safety model and the fresh
+    /// knowledge has none (an interrupted copy, `rsync --delete`): a reload never silently weakens the crisis
+    /// check (``ChatServerError/safetyModelMissing``; QA21 O3). Running on the rules alone takes a restart.
     public nonisolated func reloadKnowledge() async throws {
         guard let reloader else {
             logger.warning("knowledge reload asked for, but this server has no way to reload it")
@@ -102,6 +104,7 @@ public actor ChatServer: Service {
         let fresh: Assistant
         do {
             fresh = try reloader()
+            if book.assistant.safety.usesModel && !fresh.safety.usesModel { throw ChatServerError.safetyModelMissing }
         } catch {
             metrics.knowledgeReloaded(succeeded: false)
             // One log entry on one line: the loader's problems (file:line each) joined with " | ".
@@ -132,10 +135,19 @@ public actor ChatServer: Service {
         var metadata: Logger.Metadata = ["host": "\(configuration.host)"]
         for address in addresses { metadata["\(address.chatProtocol)_port"] = "\(address.port)" }
         logger.info("listening", metadata: metadata)
+        if !book.assistant.safety.usesModel {
+            logger.warning(
+                "safety model: none (no enabled safety-model.tsv in the knowledge folder): the crisis check runs on the rules alone",
+                metadata: ["fix": "add the model (Scripts/train-safety-model) and restart, unless this is on purpose"])
+        }
 
         await withDiscardingTaskGroup { group in
             if reloader != nil && configuration.reloadsOnHangup {
                 group.addTask { await self.reloadOnHangup() }
+            }
+            group.addTask { [book, logger] in
+                // Saves check too; this catches a step while nobody is saving, before the next request is dated.
+                while (try? await Task.sleep(for: .seconds(60))) != nil { book.clockWatch.check(logger: logger) }
             }
             await withGracefulShutdownHandler {
                 await self.serve(listeners)
@@ -174,17 +186,18 @@ public actor ChatServer: Service {
             listener = try await LineListener.bind(
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration),
                 maximumLineLength: configuration.maximumLineLength, logger: logger
-            ) { [book, store, configuration, logger, metrics] _, stop in
-                let admission = book.admit()
+            ) { [book, store, configuration, logger, metrics] channel, stop in
+                let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                let admission = book.admit(address: address, channel: channel, stop: stop)
                 var logger = logger.withCrisisBudget(book.crisisLog)
                 logger[metadataKey: "connection"] = "\(admission.id)"
                 logger[metadataKey: "protocol"] = "\(chatProtocol)"
                 let setup = ChatSession.Setup(
                     chatProtocol: chatProtocol, assistant: admission.assistant, store: store,
                     configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged,
-                    budgets: book.budgets)
-                return ChatSession(setup, stop: stop, admitted: admission.admitted) {
-                    book.release(logged: admission.logged)
+                    budgets: book.budgets, clockWatch: book.clockWatch)
+                return ChatSession(setup, stop: stop, admitted: admission.admitted, lingers: admission.lingers) {
+                    book.release(admission)
                 }
             }
         } catch {
@@ -239,87 +252,191 @@ public actor ChatServer: Service {
 
 /// Who is connected, and the assistant new conversations start with: the server's state that each new
 /// connection reads and changes, on its event loop, without waiting for the server actor.
+///
+/// It holds the chat's places: at most ``ServerConfiguration/maximumConnections`` in all and
+/// ``ServerConfiguration/maximumConnectionsPerAddress`` from one address (a trusted proxy's are held to the total
+/// only). When the chat is full, the connection that has gone longest without sending a message (past
+/// ``ServerConfiguration/silentEvictionAge``; from the address holding the most places first) is closed to make room:
+/// connections opened and left silent can't keep visitors out (QA21 O1).
 final class ConnectionBook: Sendable {
+    /// An admitted connection, as eviction sees it.
+    private struct Place {
+        var address: String
+        var opened: NIODeadline
+        var stop: ConnectionStop
+        var channel: any Channel
+    }
+
     private struct State {
         /// The assistant new conversations start with; a reload replaces it.
         var assistant: Assistant
-        var openConnections = 0
+        /// The admitted connections that hold a place, by id (one being evicted no longer does).
+        var places: [UInt64: Place] = [:]
+        /// How many places each address holds.
+        var byAddress: [String: Int] = [:]
+        /// Connections turned away that still read a line, for a crisis (at most ``ConnectionBook/maximumLingering``).
+        var lingering = 0
         /// Visitors turned away because the chat was full, logged as summaries.
         var busyRefusals: RefusalLog
+        /// Silent connections closed to make room, logged as summaries.
+        var evictions: RefusalLog
         /// Which connections get log lines of their own; the rest are counted.
         var connectionLog: ConnectionLog
         var lastConnectionID: UInt64 = 0
     }
 
-    /// What ``admit()`` decided for a new connection.
+    /// What ``admit(address:channel:stop:)`` decided for a new connection.
     struct Admission {
         var id: UInt64
         var assistant: Assistant
-        /// False: the chat is full, and the visitor is told so.
+        /// False: the chat is full (or this address holds its share), and the visitor is told so.
         var admitted: Bool
         /// Whether the connection gets log lines of its own.
         var logged: Bool
+        /// Not admitted, but the connection may read one line (a crisis is answered) before it closes.
+        var lingers = false
     }
+
+    /// How many connections turned away may wait for their one line at once (each holds a file descriptor for
+    /// ``ServerConfiguration/refusedLineWait``); past it, a refused connection closes right after its goodbye.
+    static let maximumLingering = 32
 
     private let state: Mutex<State>
     private let maximumConnections: Int
+    private let maximumPerAddress: Int
+    private let trustedProxies: TrustedProxies
+    private let silentEvictionAge: TimeAmount?
+    private let closeGracePeriod: TimeAmount
     private let logger: Logger
     private let metrics: any ChatServerMetrics
     /// The conversations' crisis lines, server-wide: past a budget they are counted, not written.
     let crisisLog: CrisisLog
     /// Rate-limit budgets left spent by closed connections, by peer address.
     let budgets: PeerBudgets
+    /// Tells the log when the wall clock, which dates callback requests, steps.
+    let clockWatch = WallClockWatch()
 
     init(assistant: Assistant, configuration: ServerConfiguration, logger: Logger, metrics: any ChatServerMetrics) {
         state = Mutex(
             State(
                 assistant: assistant, busyRefusals: RefusalLog(interval: configuration.refusalLogInterval),
+                evictions: RefusalLog(interval: configuration.refusalLogInterval),
                 connectionLog: ConnectionLog(
                     interval: configuration.refusalLogInterval, budget: configuration.connectionLogBudget)))
         maximumConnections = configuration.maximumConnections
+        maximumPerAddress = max(1, configuration.maximumConnectionsPerAddress)
+        trustedProxies = configuration.trustedProxies
+        silentEvictionAge = configuration.silentEvictionAge.map { TimeAmount($0) }
+        closeGracePeriod = TimeAmount(configuration.closeGracePeriod)
         self.logger = logger
         self.metrics = metrics
         crisisLog = CrisisLog(interval: configuration.refusalLogInterval, budget: configuration.crisisLogBudget)
         budgets = PeerBudgets(capacity: configuration.spentBudgetAddresses)
     }
 
-    /// A new connection: its id, its assistant, and whether it gets a place.
-    func admit() -> Admission {
-        state.withLock { state in
+    /// The assistant new conversations start with.
+    var assistant: Assistant { state.withLock { $0.assistant } }
+
+    /// A new connection from `address`: its id, its assistant, and whether it gets a place (perhaps a silent
+    /// connection's, which is then closed).
+    func admit(address: String, channel: any Channel, stop: ConnectionStop, now: NIODeadline = .now()) -> Admission {
+        let exempt = trustedProxies.contains(address)
+        let (admission, evicted) = state.withLock { state -> (Admission, Place?) in
             state.lastConnectionID += 1
-            guard state.openConnections < maximumConnections else {
-                state.busyRefusals.refused(
-                    "busy", message: Self.busyMessage, logger: logger,
-                    metadata: ["max_connections": "\(maximumConnections)"])
-                metrics.connectionRefused()
-                return Admission(id: state.lastConnectionID, assistant: state.assistant, admitted: false, logged: false)
+            let id = state.lastConnectionID
+            let fromAddress = state.byAddress[address, default: 0]
+            var evicted: Place?
+            var refusal: String?
+            if !exempt && fromAddress >= maximumPerAddress {
+                // The address holds its share: only one of its own silent connections can make room.
+                evicted = evict(from: &state, now: now, address: address)
+                if evicted == nil { refusal = "address" }
+            } else if state.places.count >= maximumConnections {
+                evicted = evict(from: &state, now: now)
+                if evicted == nil { refusal = "busy" }
             }
-            state.openConnections += 1
-            metrics.connectionsOpen(state.openConnections)
-            let logged = state.connectionLog.opening(logger: logger, openNow: state.openConnections)
-            return Admission(id: state.lastConnectionID, assistant: state.assistant, admitted: true, logged: logged)
+            if let refusal {
+                state.busyRefusals.refused(
+                    refusal, message: Self.busyMessage, logger: logger, metadata: refusalMetadata)
+                metrics.connectionRefused()
+                let lingers = state.lingering < Self.maximumLingering
+                if lingers { state.lingering += 1 }
+                return (
+                    Admission(id: id, assistant: state.assistant, admitted: false, logged: false, lingers: lingers), nil
+                )
+            }
+            state.places[id] = Place(address: address, opened: now, stop: stop, channel: channel)
+            state.byAddress[address] = fromAddress + 1
+            metrics.connectionsOpen(state.places.count)
+            let logged = state.connectionLog.opening(logger: logger, openNow: state.places.count)
+            return (Admission(id: id, assistant: state.assistant, admitted: true, logged: logged), evicted)
         }
+        if let evicted { close(evicted) }
+        return admission
+    }
+
+    /// Takes the place of the connection to close for a newcomer, if one qualifies: no message yet, open at least
+    /// ``ServerConfiguration/silentEvictionAge``, from the address with the most places (or from `address` only), and
+    /// of those the oldest.
+    private func evict(from state: inout State, now: NIODeadline, address: String? = nil) -> Place? {
+        guard let silentEvictionAge else { return nil }
+        var chosen: (id: UInt64, place: Place, share: Int)?
+        for (id, place) in state.places
+        where place.stop.lastAnswered == nil && place.stop.reason == nil && now - place.opened >= silentEvictionAge
+            && (address == nil || place.address == address)
+        {
+            let share = state.byAddress[place.address, default: 0]
+            if let best = chosen, (best.share, place.opened) >= (share, best.place.opened) { continue }
+            chosen = (id, place, share)
+        }
+        guard let chosen, chosen.place.stop.request(.idle) else { return nil }
+        removePlace(chosen.id, from: &state)
+        state.evictions.refused(
+            "silent", message: Self.evictionMessage, logger: logger, metadata: refusalMetadata)
+        return chosen.place
+    }
+
+    /// Closes an evicted connection as the idle timeout does: its input closes, it says goodbye (reason `idle`) and
+    /// closes; one that doesn't read its goodbye is cut off after the close grace period.
+    private func close(_ place: Place) {
+        ConnectionRegistry.stop(place.channel, closingInput: true, grace: closeGracePeriod)
+    }
+
+    private var refusalMetadata: Logger.Metadata {
+        ["max_connections": "\(maximumConnections)", "max_per_address": "\(maximumPerAddress)"]
     }
 
     /// The summary line of visitors turned away because the chat was full.
     private static let busyMessage: Logger.Message = "connections refused: chat full"
+    /// The summary line of silent connections closed to make room.
+    private static let evictionMessage: Logger.Message = "silent connections closed to make room for new visitors"
 
-    /// An admitted connection has closed.
-    func release(logged: Bool) {
+    private func removePlace(_ id: UInt64, from state: inout State) {
+        guard let place = state.places.removeValue(forKey: id) else { return }
+        let left = state.byAddress[place.address, default: 1] - 1
+        state.byAddress[place.address] = left > 0 ? left : nil
+    }
+
+    /// A connection ``admit(address:channel:stop:now:)`` let in, or let linger, has closed.
+    func release(_ admission: Admission) {
         state.withLock { state in
-            state.openConnections -= 1
-            metrics.connectionsOpen(state.openConnections)
-            if !logged { state.connectionLog.closing(logger: logger, openNow: state.openConnections) }
+            guard admission.admitted else {
+                if admission.lingers { state.lingering -= 1 }
+                return
+            }
+            removePlace(admission.id, from: &state)
+            metrics.connectionsOpen(state.places.count)
+            if !admission.logged { state.connectionLog.closing(logger: logger, openNow: state.places.count) }
         }
     }
 
     /// Logs the connection counts, chat-full refusals and crisis lines not yet logged.
     func flushConnectionLog() {
         state.withLock { state in
-            state.connectionLog.flush(logger: logger, openNow: state.openConnections)
+            state.connectionLog.flush(logger: logger, openNow: state.places.count)
             // Visitors turned away in the last interval before the stop: counted, and now told (QA20 O5).
-            state.busyRefusals.flush(
-                Self.busyMessage, logger: logger, metadata: ["max_connections": "\(maximumConnections)"])
+            state.busyRefusals.flush(Self.busyMessage, logger: logger, metadata: refusalMetadata)
+            state.evictions.flush(Self.evictionMessage, logger: logger, metadata: refusalMetadata)
         }
         crisisLog.flush(logger: logger)
     }

@@ -13,6 +13,7 @@ public struct ChatServerError: Error, Hashable, Sendable {
             case alreadyStarted
             case notListening
             case cannotReload
+            case safetyModelMissing
         }
 
         private var code: _Code
@@ -28,6 +29,7 @@ public struct ChatServerError: Error, Hashable, Sendable {
             case .alreadyStarted: "alreadyStarted"
             case .notListening: "notListening"
             case .cannotReload: "cannotReload"
+            case .safetyModelMissing: "safetyModelMissing"
             }
         }
 
@@ -39,6 +41,8 @@ public struct ChatServerError: Error, Hashable, Sendable {
         public static let notListening = Code(.notListening)
         /// The server was made without a way to reload the knowledge.
         public static let cannotReload = Code(.cannotReload)
+        /// A reload would have dropped the safety model the server runs with (`safety-model.tsv` is gone).
+        public static let safetyModelMissing = Code(.safetyModelMissing)
     }
 
     /// The kind of problem. The only thing `==` and hashing look at.
@@ -78,6 +82,9 @@ public struct ChatServerError: Error, Hashable, Sendable {
 
     /// The server has no way to reload the knowledge.
     public static let cannotReload = Self(.cannotReload)
+
+    /// The reload was refused: the knowledge folder no longer has the safety model the server runs with.
+    public static let safetyModelMissing = Self(.safetyModelMissing)
 }
 
 extension ChatServerError: CustomStringConvertible {
@@ -100,6 +107,11 @@ extension ChatServerError: CustomStringConvertible {
             return "The chat server is not listening: it stopped, or it could not start (see the log)."
         case .cannotReload:
             return "This chat server was started without a way to reload the knowledge; restart it instead."
+        case .safetyModelMissing:
+            return "safety-model.tsv is missing (or disabled) in the knowledge folder, but the server runs with one: "
+                + "without it the crisis check would run on the rules alone and miss more people in distress. "
+                + "Put the model back (Scripts/train-safety-model, or copy it again) and reload; to run on the rules "
+                + "alone on purpose, restart the server instead."
         default:
             return "Chat server error \(code)."
         }

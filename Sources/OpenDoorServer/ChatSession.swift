@@ -37,6 +37,8 @@ final class ChatSession: ChannelInboundHandler {
         /// Where a connection leaves its rate-limit budget when it closes spent, and a new one from the same address
         /// picks it up.
         var budgets: PeerBudgets? = nil
+        /// Checked before each save: a step of the wall clock, which dates the request, is logged.
+        var clockWatch: WallClockWatch? = nil
     }
 
     /// Messages longer than this (in UTF-8 bytes) are answered off the connection's event loop.
@@ -46,6 +48,11 @@ final class ChatSession: ChannelInboundHandler {
     private let stop: ConnectionStop
     /// Whether the visitor got a place: if not, they are told the chat is busy and the connection closes.
     private let admitted: Bool
+    /// Not admitted, but the connection reads one line before it closes (within ``ServerConfiguration/refusedLineWait``): a crisis
+    /// sent at once by someone who finds the chat full is answered all the same.
+    private let lingers: Bool
+    /// A connection turned away closes at the end of its linger, if no line came.
+    private var lingerEnds: Scheduled<Void>?
     /// Called once when an admitted connection has closed.
     private let onClose: @Sendable () -> Void
     private var conversation: Conversation
@@ -90,10 +97,14 @@ final class ChatSession: ChannelInboundHandler {
     private var logger: Logger { setup.logger }
 
     /// A session for an admitted visitor, or (`admitted` false) one that only says the chat is busy.
-    init(_ setup: Setup, stop: ConnectionStop, admitted: Bool, onClose: @escaping @Sendable () -> Void) {
+    init(
+        _ setup: Setup, stop: ConnectionStop, admitted: Bool, lingers: Bool = false,
+        onClose: @escaping @Sendable () -> Void
+    ) {
         self.setup = setup
         self.stop = stop
         self.admitted = admitted
+        self.lingers = lingers && !admitted
         self.onClose = onClose
         conversation = setup.assistant.makeConversation(channel: .socket, logger: setup.logger)
         limiter = MessageRateLimiter(
@@ -138,6 +149,7 @@ final class ChatSession: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = Self.unwrapInboundIn(data)
         guard !closing, !closed else { return }
+        guard admitted else { return takeRefused(frame, context: context) }
         if awaiting || holding || !queued.isEmpty || !context.channel.isWritable {
             queued.append(frame)
             pauseReads(context: context)
@@ -161,6 +173,10 @@ final class ChatSession: ChannelInboundHandler {
         }
         if event as? ChannelEvent == .inputClosed {
             inputClosed = true
+            if !admitted {
+                if !awaiting && !closing && !closed { closeAfterWrites(context: context) }
+                return context.fireUserInboundEventTriggered(event)
+            }
             // The lines read so far are taken now (the framing handler has passed on the last of them).
             if holding { endHold(context: context) } else { drain(context: context) }
         }
@@ -176,6 +192,7 @@ final class ChatSession: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
         holdEnds?.cancel()
+        lingerEnds?.cancel()
         // Before the close is logged: once the line is there, the next connection from this address finds the budget.
         leaveBudget()
         if admitted { logClosed() }
@@ -186,12 +203,13 @@ final class ChatSession: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         closed = true
         holdEnds?.cancel()
+        lingerEnds?.cancel()
         release()
     }
 
     /// Gives an admitted visitor's place back, once.
     private func release() {
-        guard admitted, !released else { return }
+        guard admitted || lingers, !released else { return }
         released = true
         leaveBudget()
         onClose()
@@ -212,7 +230,14 @@ final class ChatSession: ChannelInboundHandler {
         opened = .now
         guard admitted else {
             send(.bye(.busy, text: ServerText.busy(knowledge)), context: context)
-            closeAfterWrites(context: context)
+            guard lingers, setup.configuration.refusedLineWait > .zero else { return closeAfterWrites(context: context) }
+            flushIfNeeded(context: context)
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            lingerEnds = context.eventLoop.scheduleTask(in: TimeAmount(setup.configuration.refusedLineWait)) {
+                let (session, context) = bound.value
+                guard !session.closing, !session.closed, !session.awaiting else { return }
+                session.closeAfterWrites(context: context)
+            }
             return
         }
         peerAddress = context.channel.remoteAddress?.ipAddress
@@ -242,6 +267,25 @@ final class ChatSession: ChannelInboundHandler {
         }
         send(.reply(conversation.start(store: setup.store)), context: context)
         flushIfNeeded(context: context)
+    }
+
+    /// The first line on a connection turned away (the chat full): a crisis is answered, anything else only ends the
+    /// linger; either way the connection then closes.
+    private func takeRefused(_ frame: LineFrame, context: ChannelHandlerContext) {
+        guard lingers, !inputClosed else { return }
+        inputClosed = true
+        lingerEnds?.cancel()
+        lingerEnds = nil
+        if case .line(let bytes) = frame, let text = VisitorText.decode(bytes),
+            case .message(let message) = ClientInput.parse(text, as: chatProtocol),
+            setup.assistant.safety.assess(message) != nil
+        {
+            traffic.lines += 1
+            answer(message, context: context)
+            logger.notice("crisis answered on a connection turned away (chat full)")
+        }
+        // Once the answer is written (at once, or when an awaited one is delivered: drain closes then).
+        if !awaiting { closeAfterWrites(context: context) }
     }
 
     /// Takes the lines that waited, in order, until one must be awaited; says goodbye once the input has
@@ -382,6 +426,7 @@ final class ChatSession: ChannelInboundHandler {
         let store = setup.store
         // A save's way through the server, timed when a load test asks (``SaveTimings``).
         let timings: SaveTimings? = if case .finish(.save) = pending { SaveTimings.shared } else { nil }
+        if case .finish(.save) = pending { setup.clockWatch?.check(logger: logger) }
         let turn = timings == nil ? 0 : SaveTimings.now()
         let promise = context.eventLoop.makePromise(of: (Conversation, Reply, UInt64).self)
         promise.completeWithTask {

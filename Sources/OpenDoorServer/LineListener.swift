@@ -165,22 +165,28 @@ final class ConnectionRegistry: Sendable {
             return Array(state.open.values)
         }
         for (channel, stop) in open {
-            if stop.request(.shutdown) {
-                // Closing the input of a channel whose registration hasn't finished (accepted in the same tick as
-                // the shutdown) trips NIO's `isRegisteredFully` assertion (a test crash at 5e53638): such a
-                // connection, never greeted, is closed whole instead.
-                channel.eventLoop.execute {
-                    if channel.isActive {
-                        channel.close(mode: .input, promise: nil)
-                    } else {
-                        channel.close(promise: nil)
-                    }
+            Self.stop(channel, closingInput: stop.request(.shutdown), grace: closeGracePeriod)
+        }
+    }
+
+    /// Stops a connection whose ``ConnectionStop`` reason was just set: closes its input (when `closingInput`), so
+    /// its handler answers what it has read, says goodbye and closes; and closes it outright after `grace`, since a
+    /// visitor who doesn't read can't be written to and must not hold anything up.
+    static func stop(_ channel: any Channel, closingInput: Bool, grace: TimeAmount) {
+        if closingInput {
+            // Closing the input of a channel whose registration hasn't finished (accepted in the same tick as
+            // the shutdown) trips NIO's `isRegisteredFully` assertion (a test crash at 5e53638): such a
+            // connection, never greeted, is closed whole instead.
+            channel.eventLoop.execute {
+                if channel.isActive {
+                    channel.close(mode: .input, promise: nil)
+                } else {
+                    channel.close(promise: nil)
                 }
             }
-            // A visitor who doesn't read can't be written to: don't let them hold up the shutdown.
-            let forced = channel.eventLoop.scheduleTask(in: closeGracePeriod) { channel.close(promise: nil) }
-            channel.closeFuture.whenComplete { _ in forced.cancel() }
         }
+        let forced = channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
+        channel.closeFuture.whenComplete { _ in forced.cancel() }
     }
 
     /// Returns once ``stopAll()`` was called and every connection has closed.

@@ -19,6 +19,20 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var lineTimeout: Duration = .seconds(30)
     /// How many visitors may be connected at once, over both protocols; the next one is told the chat is busy.
     public var maximumConnections: Int = 100
+    /// How many of those one address may hold at once (except a ``trustedProxies`` address): one client can't take
+    /// every place. Visitors behind one NAT (a library, a campus) share an address, hence more than one or two.
+    public var maximumConnectionsPerAddress: Int = 10
+    /// Addresses whose connections carry many visitors (the WebSocket bridge, HAProxy), held to
+    /// ``maximumConnections`` only. By default this machine's loopback addresses, where the bridge runs; such a proxy
+    /// needs its own per-source limit in front (docs/DEPLOYMENT.md), since only it sees each visitor's address.
+    public var trustedProxies: TrustedProxies = .loopback
+    /// When the chat is full, a new visitor gets the place of the connection that has sent no message for longest,
+    /// if it has been open this long without one (a visitor may read the greeting for a minute): connections held
+    /// open and silent can't lock visitors out. Nil: never; the new visitor is told the chat is busy.
+    public var silentEvictionAge: Duration? = .seconds(60)
+    /// How long a connection turned away (the chat full) stays open after its goodbye for one line: a crisis sent
+    /// with the connection, or at once after, is answered all the same. Zero: closed right after the goodbye.
+    public var refusedLineWait: Duration = .seconds(2)
     /// How many lines one connection may send in a quick burst before the rate limit applies.
     public var messageBurst: Int = 20
     /// How many lines per minute one connection may send, sustained, once its burst is spent.

@@ -8,6 +8,10 @@ import Foundation
 /// forgiven only when the password matched: tries sent in parallel can't all be checked before the first of
 /// them is counted. And only a few passwords are checked at once, overall and per address: a try past that is
 /// refused at once (``Reservation/busy``) instead of queueing bcrypt work that a staff member would wait behind.
+///
+/// Failures and locks are timed on the monotonic clock, like the sessions: a step of the wall clock (NTP, a VM
+/// restored from a snapshot) neither ends a lockout early nor stretches it (QA21 O4). The wall clock only dates the
+/// end of a lock for the page and the log.
 actor SignInThrottle {
     /// What a try may do.
     enum Reservation: Equatable {
@@ -23,33 +27,36 @@ actor SignInThrottle {
     struct Ticket: Equatable {
         fileprivate let account: String
         fileprivate let address: String
-        fileprivate let at: Date
+        fileprivate let at: ContinuousClock.Instant
+        /// The end of the lock this try set, if it set one (monotonic).
+        fileprivate let lockEnds: ContinuousClock.Instant?
         /// When the account or the address became locked by this try being counted, if it did: said to the
         /// person (and logged) if the password then doesn't match.
         let locks: Date?
     }
 
     private struct Record {
-        var failures: [Date] = []
-        var lockedUntil: Date?
+        var failures: [ContinuousClock.Instant] = []
+        var lockedUntil: ContinuousClock.Instant?
     }
 
     private let maximumFailures: Int
-    private let window: TimeInterval
+    private let window: Duration
     private let maximumChecks: Int
     private let maximumChecksPerAddress: Int
     private let now: @Sendable () -> Date
+    private let uptime: @Sendable () -> ContinuousClock.Instant
     private var records: [String: Record] = [:]
     private var checking = 0
     private var checkingByAddress: [String: Int] = [:]
 
     init(
         maximumFailures: Int, lockout: Duration, maximumChecks: Int = 2, maximumChecksPerAddress: Int = 1,
-        now: @escaping @Sendable () -> Date
+        now: @escaping @Sendable () -> Date, uptime: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.maximumFailures = maximumFailures
-        let (seconds, attoseconds) = lockout.components
-        self.window = TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+        self.window = lockout
+        self.uptime = uptime
         self.maximumChecks = max(1, maximumChecks)
         self.maximumChecksPerAddress = max(1, maximumChecksPerAddress)
         self.now = now
@@ -58,28 +65,31 @@ actor SignInThrottle {
     /// Whether a try for `account` from `address` may check its password now; a granted try is counted as a
     /// failure at once.
     func reserve(account: String, address: String) -> Reservation {
-        let date = now()
+        let date = uptime()
         let keys = [Self.key(account: account), Self.key(address: address)]
         if let until = keys.compactMap({ records[$0]?.lockedUntil }).filter({ $0 > date }).max() {
-            return .locked(until: until)
+            return .locked(until: wallDate(of: until, now: date))
         }
         guard checking < maximumChecks, checkingByAddress[address, default: 0] < maximumChecksPerAddress else {
             return .busy
         }
         checking += 1
         checkingByAddress[address, default: 0] += 1
-        var locks: Date?
+        var lockEnds: ContinuousClock.Instant?
         for key in keys {
             var record = records[key] ?? Record()
-            record.failures = record.failures.filter { date.timeIntervalSince($0) < window } + [date]
+            record.failures = record.failures.filter { date - $0 < window } + [date]
             if record.failures.count >= maximumFailures {
-                record.lockedUntil = date.addingTimeInterval(window)
-                locks = record.lockedUntil
+                record.lockedUntil = date + window
+                lockEnds = record.lockedUntil
             }
             records[key] = record
         }
         if records.count > 10_000 { forgetOld(before: date) }
-        return .granted(Ticket(account: account, address: address, at: date, locks: locks))
+        return .granted(
+            Ticket(
+                account: account, address: address, at: date, lockEnds: lockEnds,
+                locks: lockEnds.map { wallDate(of: $0, now: date) }))
     }
 
     /// Ends a try: a matched password clears the account's and the address's counts and locks; an unmatched one
@@ -104,16 +114,21 @@ actor SignInThrottle {
         for key in [Self.key(account: ticket.account), Self.key(address: ticket.address)] {
             guard var record = records[key] else { continue }
             if let index = record.failures.lastIndex(of: ticket.at) { record.failures.remove(at: index) }
-            if let locks = ticket.locks, record.lockedUntil == locks { record.lockedUntil = nil }
+            if let ends = ticket.lockEnds, record.lockedUntil == ends { record.lockedUntil = nil }
             records[key] = record
         }
     }
 
-    private func forgetOld(before date: Date) {
+    private func forgetOld(before date: ContinuousClock.Instant) {
         records = records.filter { _, record in
-            (record.lockedUntil.map { $0 > date } ?? false)
-                || record.failures.contains { date.timeIntervalSince($0) < window }
+            (record.lockedUntil.map { $0 > date } ?? false) || record.failures.contains { date - $0 < window }
         }
+    }
+
+    /// The wall-clock time of a monotonic `instant`, as of now: what the page and the log say.
+    private func wallDate(of instant: ContinuousClock.Instant, now uptime: ContinuousClock.Instant) -> Date {
+        let (seconds, attoseconds) = (instant - uptime).components
+        return now().addingTimeInterval(TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18)
     }
 
     private static func key(account: String) -> String { "account:" + account.lowercased() }

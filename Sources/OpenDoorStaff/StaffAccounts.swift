@@ -56,6 +56,10 @@ public struct StaffAccounts: Sendable {
             && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
     }
 
+    /// The longest password accepted, in bytes of UTF-8: bcrypt reads no further, so a longer one would be checked
+    /// on its first 72 bytes only (72 letters of plain English; fewer with accents, other scripts or emoji).
+    public static let maximumPasswordBytes = 72
+
     /// Adds `name` (or sets its password, if it exists) and writes the file (0600) in `directory`, which is
     /// created (0700) if missing. Returns whether the account is new.
     @discardableResult
@@ -64,6 +68,8 @@ public struct StaffAccounts: Sendable {
     ) throws(StaffAccountsError) -> Bool {
         guard isValidName(name) else { throw .invalidName(name) }
         guard password.count >= 10 else { throw .shortPassword }
+        // bcrypt reads the first 72 bytes only: past them a password would sign in with its start alone (QA21 O5).
+        guard password.utf8.count <= maximumPasswordBytes else { throw .longPassword(bytes: password.utf8.count) }
         do {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -130,6 +136,8 @@ public enum StaffAccountsError: Error, Hashable, CustomStringConvertible {
     case invalidName(String)
     /// A password under 10 characters.
     case shortPassword
+    /// A password over ``StaffAccounts/maximumPasswordBytes`` bytes of UTF-8 (bcrypt's limit); how many it has.
+    case longPassword(bytes: Int)
 
     public var description: String {
         switch self {
@@ -150,6 +158,10 @@ public enum StaffAccountsError: Error, Hashable, CustomStringConvertible {
             "“\(name)” can't be an account name: use 1 to 32 letters, digits, dots, dashes or underscores."
         case .shortPassword:
             "Choose a password of at least 10 characters."
+        case .longPassword(let bytes):
+            "That password is \(bytes) bytes long; the most is \(StaffAccounts.maximumPasswordBytes) bytes (72 letters of "
+                + "plain English, fewer with accents, other scripts or emoji), because the password hash (bcrypt) reads "
+                + "no further. Choose a shorter one; nothing changed."
         }
     }
 }

@@ -49,6 +49,8 @@ public struct StaffConfiguration: Sendable {
     public var storeDescription = ""
     /// The clock (tests move it by hand).
     public var now: @Sendable () -> Date = { Date() }
+    /// The monotonic clock the sign-in lockout is timed on, unmoved by steps of the wall clock (tests move it by hand).
+    public var uptime: @Sendable () -> ContinuousClock.Instant = { .now }
 
     /// The defaults.
     public init() {}

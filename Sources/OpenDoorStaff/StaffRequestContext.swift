@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import NIOCore
+import OpenDoorServer
 
 /// What a signed-in session holds: the account, and the token every form must send back (CSRF).
 /// A session that signed in nobody yet holds only the token, for the sign-in form.

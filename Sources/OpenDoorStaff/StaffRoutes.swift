@@ -25,7 +25,7 @@ struct StaffRoutes: Sendable {
             maximumFailures: console.configuration.maximumFailures, lockout: console.configuration.lockout,
             maximumChecks: console.configuration.maximumConcurrentSignIns,
             maximumChecksPerAddress: console.configuration.maximumConcurrentSignInsPerAddress,
-            now: console.configuration.now)
+            now: console.configuration.now, uptime: console.configuration.uptime)
     }
 
     var logger: Logger { console.logger }

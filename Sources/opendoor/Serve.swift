@@ -50,6 +50,25 @@ extension OpenDoor {
         @Option(help: "How many visitors may be connected at once, both protocols together.")
         var maxConnections = defaults.maximumConnections
 
+        @Option(
+            help: "How many of those one address may hold at once (a --trusted-proxy's are held to --max-connections only).")
+        var maxConnectionsPerAddress = defaults.maximumConnectionsPerAddress
+
+        @Option(
+            name: .customLong("trusted-proxy"),
+            help: ArgumentHelp(
+                "A proxy whose connections carry many visitors (the WebSocket bridge, HAProxy): an address or a range; "
+                    + "repeat for several. Default: this machine's loopback (127.0.0.0/8, ::1); none: no proxy.",
+                valueName: "address"))
+        var trustedProxies: [String] = []
+
+        @Option(
+            help: ArgumentHelp(
+                "When the chat is full, close the connection that has sent no message for longest, once it has been "
+                    + "open this many seconds, to make room for a new visitor (0: never; they are told it's full).",
+                valueName: "seconds"))
+        var evictSilentAfter = Int(defaults.silentEvictionAge?.components.seconds ?? 0)
+
         @Option(help: "Seconds a visitor may send nothing before the chat says goodbye and closes.")
         var idleTimeout = Int(defaults.idleTimeout.components.seconds)
 
@@ -96,6 +115,11 @@ extension OpenDoor {
                 throw ValidationError("--port and --json-port must differ; each protocol needs its own port.")
             }
             if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
+            if maxConnectionsPerAddress < 1 {
+                throw ValidationError("--max-connections-per-address must be at least 1.")
+            }
+            if evictSilentAfter < 0 { throw ValidationError("--evict-silent-after is a number of seconds (0: never).") }
+            _ = try chatProxies
             if idleTimeout < 1 { throw ValidationError("--idle-timeout is a number of seconds, at least 1.") }
             if lineTimeout < 1 { throw ValidationError("--line-timeout is a number of seconds, at least 1.") }
             if maxLineLength < 64 { throw ValidationError("--max-line-length must be at least 64 bytes.") }
@@ -119,12 +143,24 @@ extension OpenDoor {
             configuration.textPort = noText ? nil : port
             configuration.jsonPort = noJson ? nil : jsonPort
             configuration.maximumConnections = maxConnections
+            configuration.maximumConnectionsPerAddress = maxConnectionsPerAddress
+            configuration.trustedProxies = (try? chatProxies) ?? .loopback
+            configuration.silentEvictionAge = evictSilentAfter > 0 ? .seconds(evictSilentAfter) : nil
             configuration.idleTimeout = .seconds(idleTimeout)
             configuration.lineTimeout = .seconds(lineTimeout)
             configuration.maximumLineLength = maxLineLength
             configuration.messageBurst = messageBurst
             configuration.messagesPerMinute = messagesPerMinute
             return configuration
+        }
+
+        /// The chat's proxies of `--trusted-proxy`: loopback when none is given, none for `none`.
+        var chatProxies: TrustedProxies {
+            get throws {
+                if trustedProxies.isEmpty { return .loopback }
+                if trustedProxies == ["none"] { return .none }
+                return try Staff.trustedProxies(trustedProxies, option: "--trusted-proxy")
+            }
         }
 
         func run() async throws {
@@ -186,7 +222,8 @@ extension OpenDoor {
             let staff = staffPort == nil ? 0 : StaffConfiguration().connectionLimits.total
             let metrics = metricsPort == nil ? 0 : MetricsEndpoint.connectionLimits.total
             // The store (a few files, or PostgreSQL's pool of 8), the knowledge, the event loops, the log.
-            let needed = maxConnections + staff + metrics + 64
+            // Visitors turned away wait a moment for a crisis line: a few descriptors more.
+            let needed = maxConnections + staff + metrics + 64 + 32
             logger.debug("open file limit", metadata: ["limit": "\(limit)", "needed": "\(needed)"])
             if limit < needed {
                 logger.warning(

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import OpenDoorKit
 import OpenDoorSQLite
+import OpenDoorServer
 import OpenDoorStaff
 import ServiceLifecycle
 

@@ -43,16 +43,17 @@ struct MatcherRoundSeventeenTests {
     @Test("Only a bare opening word goes, and only when the words ask otherwise")
     func fittedDropsOnlyTheBareWord() {
         let answer = "Yes. It’s more common than you think."
-        #expect(PolarOpening.fitted(answer, to: ["is", "it", "too", "late"]) == "It’s more common than you think.")
-        #expect(PolarOpening.fitted(answer, to: ["can", "i", "come", "back"]) == answer)
+        let polar = Fixtures.knowledge.vocabulary.polarOpening
+        #expect(polar.fitted(answer, to: ["is", "it", "too", "late"]) == "It’s more common than you think.")
+        #expect(polar.fitted(answer, to: ["can", "i", "come", "back"]) == answer)
         // "too" alone, or before a word that doesn't turn the question round, is not enough.
-        #expect(PolarOpening.fitted(answer, to: ["can", "i", "come", "back", "too"]) == answer)
-        #expect(PolarOpening.fitted(answer, to: ["me", "too", "can", "i", "come"]) == answer)
+        #expect(polar.fitted(answer, to: ["can", "i", "come", "back", "too"]) == answer)
+        #expect(polar.fitted(answer, to: ["me", "too", "can", "i", "come"]) == answer)
         // "away" turns it round only after "turn": "they gave my spot away" asks plainly.
-        #expect(PolarOpening.fitted(answer, to: ["they", "gave", "my", "spot", "away", "can", "i"]) == answer)
-        #expect(PolarOpening.fitted(answer, to: ["will", "they", "turn", "me", "away"]) != answer)
+        #expect(polar.fitted(answer, to: ["they", "gave", "my", "spot", "away", "can", "i"]) == answer)
+        #expect(polar.fitted(answer, to: ["will", "they", "turn", "me", "away"]) != answer)
         let notBare = "Yesterday is gone."
-        #expect(PolarOpening.fitted(notBare, to: ["is", "it", "too", "late"]) == notBare)
+        #expect(polar.fitted(notBare, to: ["is", "it", "too", "late"]) == notBare)
     }
 
     @Test("A line labeled with a topic the knowledge doesn't answer expects the fallback, as leave-one-out does")
@@ -78,6 +79,9 @@ struct MatcherRoundSeventeenTests {
         ])
     func uncoveredQuestionsFallBack(message: String) {
         let match = Fixtures.matcher.match(message)
+        // Round 19: what the story tells may be answered ("…started using again": the relapse answer), as long as
+        // the question's topic is said honestly beside it.
+        if case .answer = match.decision, match.alsoUnknown != nil { return }
         guard case .fallback = match.decision else {
             Issue.record("\(message) → \(match.decision)")
             return

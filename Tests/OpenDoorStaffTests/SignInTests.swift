@@ -196,6 +196,22 @@ struct SignInTests {
         }
     }
 
+    @Test("the lockout runs on the monotonic clock: a step of the wall clock neither ends nor stretches it")
+    func lockoutIgnoresWallClockSteps() async throws {
+        let wall = StoreTestClock()
+        try await withStaffConsole(configure: { $0.now = { wall.now } }) { harness, client in
+            for attempt in 1...5 { _ = try await client.signIn(password: "wrong \(attempt)") }
+            #expect(try await client.signIn().status == .tooManyRequests)
+            // The wall clock jumps 16 minutes ahead (NTP, a restored snapshot): the lock still holds.
+            wall.advance(by: 16 * 60)
+            #expect(try await client.signIn().status == .tooManyRequests)
+            // It jumps two days back: 15 minutes of real time still end the lock.
+            wall.advance(by: -2 * 86_400 - 16 * 60)
+            harness.clock.advance(by: 15 * 60 + 1)
+            #expect(try await client.signIn().status == .seeOther)
+        }
+    }
+
     @Test("signing out ends the session; the old cookie opens nothing")
     func signOut() async throws {
         try await withStaffConsole { _, client in

@@ -52,6 +52,28 @@ struct StaffAccountsTests {
         }
     }
 
+    @Test("a password over bcrypt's 72 bytes is refused with a clear message, and nothing changes; 72 bytes are fine")
+    func longPassword() async throws {
+        try await withTemporaryDirectory { directory in
+            let longest = String(repeating: "L", count: 72)
+            try StaffAccounts.set(name: "dana", password: longest, in: directory, cost: 4)
+            #expect(try StaffAccounts.load(directory: directory).verify(name: "dana", password: longest))
+            // One byte more: bcrypt would have checked only the first 72, so `longest` + anything would sign in.
+            #expect(throws: StaffAccountsError.longPassword(bytes: 73)) {
+                try StaffAccounts.set(name: "dana", password: longest + "Z", in: directory, cost: 4)
+            }
+            // 19 emoji are 76 bytes though 19 characters.
+            let emoji = String(repeating: "🔑", count: 19)
+            #expect(throws: StaffAccountsError.longPassword(bytes: 76)) {
+                try StaffAccounts.set(name: "robin", password: emoji, in: directory, cost: 4)
+            }
+            #expect("\(StaffAccountsError.longPassword(bytes: 76))".contains("72 bytes"))
+            let accounts = try StaffAccounts.load(directory: directory)
+            #expect(accounts.verify(name: "dana", password: longest), "the refused change left the password as it was")
+            #expect(!accounts.verify(name: "robin", password: emoji), "no account was added")
+        }
+    }
+
     @Test("a malformed line is reported with its line number")
     func malformed() async throws {
         try await withTemporaryDirectory { directory in

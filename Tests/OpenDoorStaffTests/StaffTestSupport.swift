@@ -56,6 +56,10 @@ func withStaffConsole(
         let store = try SQLiteCallbackStore(directory: directory, configuration: storeConfiguration, logger: quietLogger)
         var configuration = StaffConfiguration()
         configuration.now = { clock.now }
+        // The monotonic clock moves with the test clock (time passing); a test of a wall-clock step sets `now` alone.
+        let origin = clock.now
+        let base = ContinuousClock.now
+        configuration.uptime = { base + .milliseconds(Int64(clock.now.timeIntervalSince(origin) * 1000)) }
         configure(&configuration)
         let console = StaffConsole(
             store: wrap(store), assistant: ShippedKnowledge.assistant, health: health,

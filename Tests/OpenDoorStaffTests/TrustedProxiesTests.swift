@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import OpenDoorServer
 @testable import OpenDoorStaff
 
 @Suite("Staff console: sign-in behind a reverse proxy")

@@ -17,6 +17,10 @@ extension ServerConfiguration {
         configuration.jsonPort = 0
         configuration.reloadsOnHangup = false
         configuration.closeGracePeriod = .seconds(120)
+        // Every test client connects from 127.0.0.1: tests of the per-address cap and of proxies set these.
+        configuration.trustedProxies = .loopback
+        // A visitor turned away is closed right after the goodbye, unless a test waits for a line from one.
+        configuration.refusedLineWait = .zero
         return configuration
     }
 }

@@ -114,6 +114,9 @@ public struct Conversation: Sendable {
     private var phoneChoices: [PhoneNumber] = []
     /// A clock time said with no am or pm ("8:30"), as said, while "in the morning or the evening?" waits.
     private var halfAsked: String?
+    /// The long answers and the "I don't know"s given so far, as said: the same passage twice reads as a machine that
+    /// isn't listening (QA20 V12, V47).
+    private var givenTexts: Set<String> = []
 
     init(assistant: Assistant, channel: CallbackChannel, logger: Logger) {
         self.assistant = assistant
@@ -362,6 +365,11 @@ public struct Conversation: Sendable {
 
     mutating func openReply(_ text: String) -> Reply {
         if let courtesy = courtesyReply(text) { return courtesy }
+        if dialogue.isOnlyMarks(text, .ackMarks) {
+            // "👍": an acknowledgement, not a feeling to be sorry about (QA20 V45).
+            let call = offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : []
+            return Reply(text: dialogue[.okAgain], intent: .welcome, source: dialogue.heading, options: call, state: state)
+        }
         let explained = discreetExplained
         discreetExplained = false
         if let discreet = discreetCallReply(text, explained: explained) { return discreet }
@@ -408,6 +416,7 @@ public struct Conversation: Sendable {
                 reply.text = dialogue[.fallbackFeeling] + reply.text.dropFirst(dialogue[.fallback].count)
             }
         }
+        reply = unrepeated(reply, result.decision, asked: looksLikeQuestion(text))
         if asksToHelpSomeoneElse(text, result.decision) {
             // "how do i help her", "can i sign him up to come back": what they and the visitor can do, not "I don't have
             // an answer" or the list of what the assistant can do.
@@ -454,6 +463,35 @@ public struct Conversation: Sendable {
                 reply.text += "\n\n" + dialogue[callbacksAvailable ? .callbackOffer : .callbackUnavailable]
                 if callbacksAvailable && !reply.options.contains(handoff.label) { reply.options.append(handoff.label) }
             }
+        }
+        if !reply.crisis, answers.contains(text, .intoxicatedNow) {
+            // "im sooo drunk rn lmao can i come back tmrw": the question answered, then one gentle line for tonight.
+            reply.text += "\n\n" + dialogue[.intoxicatedNote]
+        }
+        return reply
+    }
+
+    /// The fewest characters of an answer that is not given twice word for word in one conversation.
+    static let longAnswer = 300
+
+    /// A reply already given in this conversation, said another way: a long answer is not pasted again (a short line
+    /// says so, with the way to a person), and an "I don't know" to a question opens with other words, then shorter
+    /// ones. A feeling or good news acknowledged, anger, short answers and clarifying questions stay as they are.
+    private mutating func unrepeated(_ reply: Reply, _ decision: MatchDecision, asked: Bool) -> Reply {
+        let said = reply.text
+        defer { givenTexts.insert(said) }
+        guard givenTexts.contains(said) else { return reply }
+        var reply = reply
+        let contact = dialogue[.fallbackContact]
+        switch decision {
+        case .answer(let id) where responder.action(of: id) == .answer && said.count >= Self.longAnswer:
+            reply.text = dialogue[.sameAnswer] + " " + contact
+        case .fallback(let topic) where asked && (topic != nil || said.hasPrefix(dialogue[.fallback])):
+            let again = [DialogueKey.fallbackAgain, .fallbackAgainShort].map { dialogue[$0] + " " + contact }
+            reply.text = again.first { !givenTexts.contains($0) } ?? again[again.count - 1]
+            givenTexts.insert(reply.text)
+        default:
+            break
         }
         return reply
     }

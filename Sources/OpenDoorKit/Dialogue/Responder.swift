@@ -96,7 +96,7 @@ public struct Responder: Sendable {
             // "is it too late?" must not be answered "Yes." (see ``PolarOpening``): the asking part of a long message
             // decides, not a story that says "i left without a word".
             let asked = match.analysis.focus.map(TextNormalizer.words) ?? match.analysis.words
-            reply.text = PolarOpening.fitted(reply.text, to: asked)
+            reply.text = knowledge.vocabulary.polarOpening.fitted(reply.text, to: asked)
             if let other = match.alsoAsked, !reply.options.contains(label(other)) {
                 // The message asked two things: the other is one tap away.
                 reply.options.insert(label(other), at: 0)

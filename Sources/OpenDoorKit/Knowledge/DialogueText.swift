@@ -138,6 +138,13 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case nameUnclear = "name_unclear"
     /// A bare "ok" in the open conversation.
     case okAgain = "ok_again"
+    /// Instead of a long answer already given in the conversation, word for word (QA20 V12).
+    case sameAnswer = "same_answer"
+    /// Instead of an "I don't know" already given in the conversation, word for word (QA20 V47); then the short one.
+    case fallbackAgain = "fallback_again"
+    case fallbackAgainShort = "fallback_again_short"
+    /// After the answer to a visitor who says they are drunk or high right now (QA20 V42).
+    case intoxicatedNote = "intoxicated_note"
     /// "u there?" in the open conversation.
     case stillHere = "still_here"
     // The callback form (QA16 B): pauses, corrections, undo and goodbyes.
@@ -342,6 +349,10 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case selfWords = "self_words"
     /// "Ok" on its own in the open conversation.
     case ack
+    /// Emoji that say "ok" on their own ("👍", "👌🏽"), kept as typed: the words of a message leave them out.
+    case ackMarks = "ack_marks"
+    /// Drunk or high right now ("sooo drunk rn", "kinda high lol").
+    case intoxicatedNow = "intoxicated_now"
     /// "Are you there?" on its own.
     case presence
     /// The words for each detail, to change it at the summary ("the time", "my number").
@@ -513,6 +524,26 @@ public struct DialogueText: Sendable {
             }
         }
         return nil
+    }
+
+    /// Whether a message is made only of the marks of `kind` (``AnswerWord/ackMarks``): "👍", "👍🏽👍". A skin tone or
+    /// the emoji presentation selector doesn't change what a mark says.
+    public func isOnlyMarks(_ message: String, _ kind: AnswerWord) -> Bool {
+        guard let marks = words[kind], !marks.isEmpty else { return false }
+        var found = false
+        for character in message where !character.isWhitespace {
+            guard marks.contains(Self.plainMark(String(character))) else { return false }
+            found = true
+        }
+        return found
+    }
+
+    /// A mark without skin tone modifiers and variation selectors.
+    static func plainMark<S: StringProtocol>(_ mark: S) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(
+            contentsOf: mark.unicodeScalars.filter { !(0x1F3FB...0x1F3FF).contains($0.value) && $0.value != 0xFE0F })
+        return String(scalars)
     }
 
     /// The message for a key (the loader guarantees every key is present).

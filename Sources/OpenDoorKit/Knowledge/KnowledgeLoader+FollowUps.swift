@@ -1,9 +1,7 @@
-import Yams
-
 extension KnowledgeLoader {
     /// dialogue.yaml's `safety_follow_ups`: each entry's situations (`after`), phrases (`asks`) and reply. A reply
     /// must give 911 or 988, as every safety reply does; an unknown situation is an error at its line.
-    mutating func safetyFollowUps(_ node: Node?, center: CenterFacts, reader: inout YAMLReader) -> [SafetyFollowUp] {
+    mutating func safetyFollowUps(_ node: YAMLNode?, center: CenterFacts, reader: inout YAMLReader) -> [SafetyFollowUp] {
         guard let node else { return [] }
         guard let sequence = node.sequence else {
             reader.error(node, "`safety_follow_ups` must be a list (lines starting with `- `).")

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Reads a knowledge folder file by file and checks everything, collecting every problem before failing.
 struct KnowledgeLoader {
@@ -209,7 +208,7 @@ struct KnowledgeLoader {
     }
 
     /// The tree of a parsed file; when there is none, its problems go to the diagnostics.
-    private mutating func take(_ file: YAMLFile) -> (YAMLReader, Node)? {
+    private mutating func take(_ file: YAMLFile) -> (YAMLReader, YAMLNode)? {
         guard let node = file.node else {
             diagnostics += file.reader.diagnostics
             return nil
@@ -255,7 +254,7 @@ struct KnowledgeLoader {
             return Vocabulary()
         }
         defer { diagnostics += reader.diagnostics }
-        guard let fields = reader.mapping(node, allowedKeys: ["synonyms", "filler", "expansions"], what: "vocabulary.yaml")
+        guard let fields = reader.mapping(node, allowedKeys: ["synonyms", "filler", "expansions", "polar_openings"], what: "vocabulary.yaml")
         else { return Vocabulary() }
 
         var groups: [[String]] = []
@@ -299,7 +298,25 @@ struct KnowledgeLoader {
                 reader.error(node, "`expansions` must be `short: long` lines, e.g. `dont: do not`.")
             }
         }
-        return Vocabulary(synonyms: groups, filler: filler, expansions: expansions)
+        return Vocabulary(
+            synonyms: groups, filler: filler, expansions: expansions,
+            polarOpening: loadPolarOpening(fields["polar_openings"], reader: &reader, in: node))
+    }
+
+    /// `polar_openings`: the bare yes/no openings of the center's answers and the words that turn a question round.
+    private func loadPolarOpening(_ node: Node?, reader: inout YAMLReader, in parent: Node) -> PolarOpening {
+        guard let node else { return PolarOpening() }
+        let keys = ["bare", "too", "inverting", "turning", "condition"]
+        guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
+            return PolarOpening()
+        }
+        func words(_ key: String) -> Set<String> {
+            Set(reader.textList(fields[key], key: key, in: node, required: false).map { TextNormalizer.normalize($0.text) })
+        }
+        let bare = reader.textList(fields["bare"], key: "bare", in: node, required: false).map(\.text)
+        return PolarOpening(
+            bareWords: bare, tooWords: words("too"), invertingWords: words("inverting"), turningWords: words("turning"),
+            conditionWords: words("condition"))
     }
 
     // MARK: - intents/*.yaml
@@ -361,14 +378,14 @@ struct KnowledgeLoader {
                     examples: examples.map(\.text),
                     exampleLocations: examples.map { SourceLocation(file: reader.file, line: $0.line) },
                     followUps: followUps.map { IntentID(rawValue: $0.text) },
-                    location: SourceLocation(file: reader.file, line: entry.mark?.line), note: note
+                    location: SourceLocation(file: reader.file, line: entry.line), note: note
                 ))
         }
         return intents
     }
 
     /// Fills center facts into a text; an undefined fact is an error at the text's line.
-    func renderChecked(_ template: String, node: Node?, center: CenterFacts, reader: inout YAMLReader) -> String {
+    func renderChecked(_ template: String, node: YAMLNode?, center: CenterFacts, reader: inout YAMLReader) -> String {
         switch center.render(template) {
         case .success(let text):
             return text
@@ -385,12 +402,14 @@ struct KnowledgeLoader {
     }
 
     /// The line of a piece of text inside a scalar: block scalars (`|`, `>`) start on the line after their mark.
-    static func line(of needle: String, in node: Node?) -> Int? {
-        guard let scalar = node?.scalar, let mark = scalar.mark else { return node?.mark?.line }
-        let block = scalar.style == .literal || scalar.style == .folded
-        let lines = scalar.string.split(separator: "\n", omittingEmptySubsequences: false)
-        guard block, let index = lines.firstIndex(where: { $0.contains(needle) }) else { return mark.line }
-        return mark.line + 1 + index
+    static func line(of needle: String, in node: (some YAMLTreeNode)?) -> Int? {
+        guard let node, let text = node.scalarText, let line = node.lineNumber else { return node?.lineNumber }
+        guard node.isBlockScalar,
+            let index = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(where: {
+                $0.contains(needle)
+            })
+        else { return line }
+        return line + 1 + index
     }
 
     /// Checks across files: duplicate ids, the same example under two intents, unknown follow-ups.
@@ -499,7 +518,7 @@ struct KnowledgeLoader {
                 for kind in AnswerWord.allCases {
                     words[kind] = reader.textList(
                         entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: kind.isRequired)
-                        .map { TextNormalizer.normalize($0.text) }
+                        .map { kind == .ackMarks ? DialogueText.plainMark($0.text) : TextNormalizer.normalize($0.text) }
                 }
             }
         } else {
@@ -525,7 +544,7 @@ struct KnowledgeLoader {
     }
 
     /// `{limit}` (the server's line limit) is filled in `line_too_long` only, which should name it.
-    private func checkLimitPlaceholder(_ text: String, key: DialogueKey, node: Node?, reader: inout YAMLReader) {
+    private func checkLimitPlaceholder(_ text: String, key: DialogueKey, node: YAMLNode?, reader: inout YAMLReader) {
         let named = text.contains("{limit}")
         if key == .lineTooLong && !named {
             reader.warning(node, "`line_too_long` doesn’t say the limit: add `{limit}` (the limit in bytes).")
@@ -537,7 +556,7 @@ struct KnowledgeLoader {
     /// A `{…}` OpenDoor doesn't fill would reach visitors as written: an error at its line.
     /// (`{center.KEY}`, `{request.KEY}` and `{limit}` that are let through here have their own checks.)
     func checkUnknownPlaceholders(
-        _ text: String, node: Node?, reader: inout YAMLReader, filled: (String) -> Bool
+        _ text: String, node: YAMLNode?, reader: inout YAMLReader, filled: (String) -> Bool
     ) {
         for name in Placeholders.names(in: text) where !filled(name) {
             reader.error(
@@ -546,7 +565,7 @@ struct KnowledgeLoader {
         }
     }
 
-    private func checkRequestPlaceholders(_ text: String, node: Node?, reader: inout YAMLReader) {
+    private func checkRequestPlaceholders(_ text: String, node: YAMLNode?, reader: inout YAMLReader) {
         guard text.utf8.contains(UInt8(ascii: "{")) else { return }
         var rest = Substring(text)
         while let open = rest.range(of: "{request.") {

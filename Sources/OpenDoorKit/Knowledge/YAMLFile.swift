@@ -1,17 +1,13 @@
 import Dispatch
 import Foundation
 import Synchronization
-import Yams
 
 /// One knowledge file, read and parsed: its node tree, or the diagnostics that say why there is none.
-struct YAMLFile: @unchecked Sendable {
-    // @unchecked: Yams' nodes are not Sendable (a tag resolves its name lazily), but each tree is built by
-    // one parser and handed over whole; nothing touches it from two threads.
-
+struct YAMLFile: Sendable {
     /// The reader that parsed it, holding any diagnostics so far; walks the tree next.
     var reader: YAMLReader
     /// The tree, when the file could be read and parsed.
-    var node: Node?
+    var node: YAMLNode?
 
     /// Parses one file's contents (nil when it couldn't be read); problems become the reader's diagnostics.
     init(name: String, contents: Data?) {
@@ -24,7 +20,7 @@ struct YAMLFile: @unchecked Sendable {
             reader.error(line: nil, "The file is not UTF-8 text. Save it as UTF-8.")
             return
         }
-        node = reader.parse(text)
+        node = reader.read(text)
     }
 
     /// Reads several files, then parses and walks them at once on every core; the results are in the

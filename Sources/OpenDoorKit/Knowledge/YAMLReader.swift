@@ -2,7 +2,7 @@ import Yams
 
 /// Walks one YAML file's node tree and collects diagnostics that name the file and line.
 ///
-/// Yams' `compose` keeps a `Mark` (line, column) on every node, so every problem found while
+/// Every node keeps its line (Yams' `Mark`, or `YAMLNode.line`), so every problem found while
 /// walking the tree can point at the exact line a person has to fix.
 struct YAMLReader {
     /// The file's path as shown to people.
@@ -12,6 +12,13 @@ struct YAMLReader {
 
     init(file: String) {
         self.file = file
+    }
+
+    /// Reads a knowledge file's text into its tree, straight from libyaml's events when it can (see
+    /// `YAMLNode.read`); else Yams composes it, with the same diagnostics as `parse`.
+    mutating func read(_ text: String) -> YAMLNode? {
+        if let node = YAMLNode.read(text) { return node }
+        return parse(text).map(YAMLNode.init)
     }
 
     /// Parses the text into a node tree; a syntax error becomes a diagnostic with its line.
@@ -35,8 +42,8 @@ struct YAMLReader {
     }
 
     /// Records an error at a node's line.
-    mutating func error(_ node: Node?, _ message: String) {
-        error(line: node?.mark?.line, message)
+    mutating func error(_ node: (some YAMLTreeNode)?, _ message: String) {
+        error(line: node?.lineNumber, message)
     }
 
     /// Records an error at a line.
@@ -45,17 +52,17 @@ struct YAMLReader {
     }
 
     /// Records a warning at a node's line.
-    mutating func warning(_ node: Node?, _ message: String) {
-        diagnostics.append(KnowledgeDiagnostic(.warning, file: file, line: node?.mark?.line, message))
+    mutating func warning(_ node: (some YAMLTreeNode)?, _ message: String) {
+        diagnostics.append(KnowledgeDiagnostic(.warning, file: file, line: node?.lineNumber, message))
     }
 
     /// The pairs of a mapping, keyed by their string keys; unknown keys are errors.
-    mutating func mapping(_ node: Node, allowedKeys: Set<String>, what: String) -> [String: Node]? {
-        guard let mapping = node.mapping else {
+    mutating func mapping<N: YAMLTreeNode>(_ node: N, allowedKeys: Set<String>, what: String) -> [String: N]? {
+        guard let mapping = node.pairs else {
             error(node, "Expected \(what) as a mapping of `key: value` lines.")
             return nil
         }
-        var result: [String: Node] = [:]
+        var result: [String: N] = [:]
         for (key, value) in mapping {
             guard let name = key.string else {
                 error(key, "A key in \(what) is not a plain word.")
@@ -72,12 +79,12 @@ struct YAMLReader {
     }
 
     /// A required or optional text value; empty text is an error.
-    mutating func text(_ node: Node?, key: String, in parent: Node, required: Bool) -> String? {
+    mutating func text<N: YAMLTreeNode>(_ node: N?, key: String, in parent: N, required: Bool) -> String? {
         guard let node else {
             if required { error(parent, "`\(key)` is missing. Add `\(key):` with its text.") }
             return nil
         }
-        guard let value = node.scalar?.string else {
+        guard let value = node.scalarText else {
             error(node, "`\(key)` must be text, not a list or a mapping.")
             return nil
         }
@@ -90,18 +97,20 @@ struct YAMLReader {
     }
 
     /// A list of text values with the line of each.
-    mutating func textList(_ node: Node?, key: String, in parent: Node, required: Bool) -> [(text: String, line: Int?)] {
+    mutating func textList<N: YAMLTreeNode>(_ node: N?, key: String, in parent: N, required: Bool) -> [(
+        text: String, line: Int?
+    )] {
         guard let node else {
             if required { error(parent, "`\(key)` is missing. Add `\(key):` with a list of entries.") }
             return []
         }
-        guard let sequence = node.sequence else {
+        guard let sequence = node.items else {
             error(node, "`\(key)` must be a list (lines starting with `- `).")
             return []
         }
         var result: [(String, Int?)] = []
         for item in sequence {
-            guard let value = item.scalar?.string else {
+            guard let value = item.scalarText else {
                 error(item, "Each entry of `\(key)` must be text.")
                 continue
             }
@@ -110,7 +119,7 @@ struct YAMLReader {
                 error(item, "An entry of `\(key)` is empty. Remove it or write it.")
                 continue
             }
-            result.append((trimmed, item.mark?.line))
+            result.append((trimmed, item.lineNumber))
         }
         return result
     }

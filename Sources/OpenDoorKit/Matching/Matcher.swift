@@ -196,6 +196,8 @@ public struct Matcher: Sendable {
         }
         if let questions = parts?.questions, questions.count > 1 {
             combine(questions, into: &result)
+        } else if let parts, case .fallback(let topic?) = result.decision {
+            answerStoryBesideTopic(topic, statements: parts.statements, into: &result)
         }
         return result
     }
@@ -327,6 +329,31 @@ public struct Matcher: Sendable {
             }
         }
         guard topicAsked, let answer else { return }
+        answerWith(answer, besideTopic: topic, into: &result)
+    }
+
+    /// A short message that tells something the knowledge answers, then asks about a topic it doesn't ("i relapsed
+    /// hard. im so ashamed. are they gonna drug test me and kick me out?"): the answer to what was told, with the
+    /// topic said honestly beside it, instead of the topic alone. Only when the whole message is clearly about the
+    /// topic and a sentence that doesn't ask is clearly answered on its own.
+    private func answerStoryBesideTopic(_ topic: IntentID, statements: [String], into result: inout MatchResult) {
+        guard isFallback(topic), result.analysis.words.count <= Self.mostWordsBesideTopic,
+            result.candidates.first?.intent == topic,
+            result.candidates[0].confidence >= configuration.alsoUnknownConfidence
+        else { return }
+        for statement in statements.suffix(Self.mostQuestionsRead) {
+            let reading = read(statement)
+            if case .answer(let id) = reading.decision, knowledge.intent(id)?.action == .answer,
+                let first = reading.candidates.first, first.confidence >= configuration.alsoUnknownConfidence
+            {
+                answerWith(first, besideTopic: topic, into: &result)
+                return
+            }
+        }
+    }
+
+    /// Answers `answer` and keeps `topic` to be said honestly beside it.
+    private func answerWith(_ answer: MatchCandidate, besideTopic topic: IntentID, into result: inout MatchResult) {
         result.decision = .answer(answer.intent)
         result.candidates.removeAll { $0.intent == answer.intent }
         result.candidates.insert(answer, at: 0)

@@ -34,7 +34,13 @@ public struct MessageParts: Sendable, Hashable {
     }
 
     /// The questions of the message, one per sentence that asks, in order.
-    public var questions: [String] {
+    public var questions: [String] { sentences(asking: true) }
+
+    /// The sentences of the message that don't ask (their clauses that don't), in order: what the visitor tells.
+    public var statements: [String] { sentences(asking: false) }
+
+    /// The clauses that ask (or don't), joined by sentence.
+    private func sentences(asking: Bool) -> [String] {
         var result: [String] = []
         var current: [Substring] = []
         for part in parts {
@@ -42,7 +48,7 @@ public struct MessageParts: Sendable, Hashable {
                 result.append(current.joined(separator: ", "))
                 current = []
             }
-            if part.isFocus { current.append(part.text) }
+            if part.isFocus == asking { current.append(part.text) }
         }
         if !current.isEmpty { result.append(current.joined(separator: ", ")) }
         return result
@@ -201,9 +207,16 @@ public struct MessageParts: Sendable, Hashable {
     }
 
     /// Whether a clause opens with a joining word and a question ("and can i come back", "but how long"), by the
-    /// rule of ``questionsJoined(in:words:)``.
+    /// rule of ``questionsJoined(in:words:)``, or with a yes/no question and its subject and no joining word ("can i
+    /// come back, will i have the same counselor, and …": a list of questions).
     static func opensJoinedQuestion(_ words: [(range: Range<Substring.Index>, word: String)]) -> Bool {
-        guard words.count >= 4, joiningWords.contains(words[0].word) else { return false }
+        guard words.count >= 3 else { return false }
+        guard joiningWords.contains(words[0].word) else {
+            let first = words[0].word
+            return questionStarters.contains(first) && !relativeStarters.contains(first)
+                && !wordQuestions.contains(first) && questionSubjects.contains(words[1].word)
+        }
+        guard words.count >= 4 else { return false }
         let next = words[1].word
         return wordQuestions.contains(next)
             || (questionStarters.contains(next) && !relativeStarters.contains(next)
@@ -241,7 +254,7 @@ public struct MessageParts: Sendable, Hashable {
     }
 
     /// Question words that open a question by themselves after "and" ("and how long is it").
-    private static let wordQuestions: Set<String> = ["what", "whats", "how", "hows", "why", "where", "wheres"]
+    private static let wordQuestions: Set<String> = ["what", "whats", "how", "hows", "why", "where", "wheres", "whether"]
 
     /// Who a yes/no question after "and" asks about ("and do they", "and is there").
     private static let questionSubjects: Set<String> = [
@@ -253,7 +266,7 @@ public struct MessageParts: Sendable, Hashable {
     private static let questionStarters: Set<String> = [
         "what", "whats", "how", "hows", "when", "whens", "where", "wheres", "why", "who", "whos", "which",
         "can", "could", "cant", "do", "does", "did", "is", "isnt", "are", "will", "would", "wont", "should",
-        "am", "may", "any", "anyone", "anybody", "hows",
+        "am", "may", "any", "anyone", "anybody", "hows", "whether",
     ]
 
     /// Question words that, after a comma, usually open a relative clause instead ("my dad, who has
@@ -278,7 +291,7 @@ public struct MessageParts: Sendable, Hashable {
         ["how", "much"], ["tell", "me"], ["let", "me", "know"], ["any", "advice"], ["any", "tips"],
         // Questions folded into a statement: "idk if they'd take me", "not sure whether it's worth it".
         ["know", "if"], ["know", "whether"], ["sure", "if"], ["sure", "whether"], ["wonder", "if"],
-        ["curious", "if"], ["my", "question"],
+        ["curious", "if"], ["my", "question"], ["whether"], ["inquire"], ["enquire"],
         // Requests: "just give me the number", "please get me back in".
         ["give", "me"], ["send", "me"], ["please"],
     ]

@@ -230,15 +230,11 @@ struct SafetyIndex: Sendable {
         if keyboardNeighbours[symbol] & (1 << UInt32(typed)) != 0 { return 2 }
         return vowels & (1 << UInt32(typed)) != 0 && vowels & (1 << UInt32(symbol)) != 0 ? 1 : 0
     }
-    private static let symbols = 36
-    /// A new node's row of ``next``: copied whole, faster than appending `repeatElement(-1, count: symbols)`.
-    private static let noChildren = [Int32](repeating: -1, count: symbols)
 
     // The trie, one entry per node; node 0 is the root.
-    /// While building: each node's child per symbol, `symbols` entries a node (-1: none). Emptied once
-    /// built: messages walk ``nodes`` and ``childList`` instead, a tenth of the size, so that a walk stays
-    /// in cache.
-    private var next: [Int32] = Array(repeating: -1, count: symbols)
+    /// While building: the trie's edges (see ``EdgeTable``). Emptied once built: messages walk ``nodes`` and
+    /// ``childList`` instead, which the edges are laid out into in one pass.
+    private var edges = EdgeTable()
     /// Per node, which symbols have a child and where those children start in ``childList``.
     private var nodes: [Node] = []
     /// The children of every node, in symbol order, node after node.
@@ -293,6 +289,7 @@ struct SafetyIndex: Sendable {
 
     init(rules: SafetyRules) {
         var atomCount: Int32 = 0
+        reserveCapacity(for: rules)
         // Per id: whether its word can be a typo target, and whether it is marked as one (false for prefixes). A
         // word is known by the trie node it ends at (`wordAt`), found by walking its bytes: a dictionary of strings
         // hashed every word of every choice, a tenth of compiling the rules.
@@ -343,13 +340,13 @@ struct SafetyIndex: Sendable {
         // one out as the same array: each is compiled once, found by where the array keeps its elements (the
         // rules hold every array while this runs, so an address can't be reused for other choices).
         typealias Choices = (first: Int32, end: Int32, firstOpener: Int32, endOpener: Int32, openerMask: UInt64)
-        var compiledChoices: [UnsafeRawPointer: Choices] = [:]
+        var compiledChoices = AddressTable<Choices>(capacity: 1 << 11)
         // A choice's words, too, are one array the parser hands out wherever the choice is said (`kill` in
         // `kill|killing` and in `kill|murder`, each entry of a list in every `@list`): its terms are compiled once,
         // and every alternative that is that array points to them. Positions differ far more often than their
         // choices do: this compiles a third of the terms it did per position. The first time a term is compiled is
         // where it was before, so its id and its typo marking are the same.
-        var compiledTerms: [UnsafeRawPointer: Int32] = [:]
+        var compiledTerms = AddressTable<Int32>(capacity: 1 << 11)
         func compileChoices(_ choices: [[SafetyPattern.Term]]) -> Choices {
             let address = choices.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
             if let address, let known = compiledChoices[address] { return known }
@@ -435,8 +432,11 @@ struct SafetyIndex: Sendable {
         // points to it (found by its text's bytes, which are what the parser read).
         // The conditions were listed owner by owner, in the owners' order: each owner's exceptions are one run of
         // `unlessList`, written as they are compiled (no list per pattern to join afterwards).
+        // The parser hands out an exception it read before as the same pattern, whose positions are the same array:
+        // that array's address finds it without hashing the text (the text is hashed once per array; each half of
+        // the file parsed on its own core has arrays of its own).
         var compiledConditions: [UTF8Key: Int32] = [:]
-        compiledConditions.reserveCapacity(conditions.count)
+        var conditionsByAddress = AddressTable<Int32>(capacity: 1 << 11)
         unlessList.reserveCapacity(conditions.count)
         var previousOwner = -1
         for (owner, source, condition) in conditions {
@@ -444,13 +444,21 @@ struct SafetyIndex: Sendable {
                 patterns[owner].firstUnless = Int32(unlessList.count)
                 previousOwner = owner
             }
-            let key = UTF8Key(source)
-            if let known = compiledConditions[key] {
+            let address = condition.slots.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+            if let address, let known = conditionsByAddress[address] {
                 unlessList.append(known)
             } else {
-                appendPattern(condition, kind: .condition)
-                unlessList.append(Int32(patterns.count - 1))
-                compiledConditions[key] = Int32(patterns.count - 1)
+                let key = UTF8Key(source)
+                let compiled: Int32
+                if let known = compiledConditions[key] {
+                    compiled = known
+                } else {
+                    appendPattern(condition, kind: .condition)
+                    compiled = Int32(patterns.count - 1)
+                    compiledConditions[key] = compiled
+                }
+                unlessList.append(compiled)
+                if let address { conditionsByAddress[address] = compiled }
             }
             patterns[owner].endUnless = Int32(unlessList.count)
         }
@@ -553,17 +561,34 @@ struct SafetyIndex: Sendable {
         }
 
         // The compact trie messages are walked in: the same children, found by rank among the node's symbols.
-        nodes.reserveCapacity(wordAt.count)
-        for node in 0..<wordAt.count {
-            var symbols: UInt64 = 0
-            let first = Int32(childList.count)
-            for symbol in 0..<Self.symbols where next[node * Self.symbols + symbol] >= 0 {
-                symbols |= 1 << UInt64(symbol)
-                childList.append(next[node * Self.symbols + symbol])
+        (nodes, childList) = edges.laidOut(prefixAt: prefixAt)
+        edges = EdgeTable()
+    }
+
+    /// Makes room in the pattern tables for every pattern of `rules` and each of its exceptions (as many as there
+    /// can be), so that they are never copied while they grow.
+    private mutating func reserveCapacity(for rules: SafetyRules) {
+        var patternCount = 0
+        var slotCount = 0
+        func count(_ list: [SafetyRules.Pattern]) {
+            for pattern in list {
+                patternCount += 1 + pattern.parsedUnless.count
+                slotCount += pattern.parsed.slots.count
+                for condition in pattern.parsedUnless { slotCount += condition.slots.count }
             }
-            nodes.append(Node(symbols: symbols, firstChild: first, prefix: prefixAt[node]))
         }
-        next = []
+        for list in [rules.exclusions, rules.denials, rules.history, rules.current, rules.present, rules.story] {
+            count(list)
+        }
+        count(rules.selfReference)
+        count(rules.clauses)
+        for category in rules.categories {
+            count(category.patterns)
+            count(category.checkPatterns)
+        }
+        patterns.reserveCapacity(patternCount)
+        assessments.reserveCapacity(patternCount)
+        slots.reserveCapacity(slotCount)
     }
 
     // MARK: Building the trie
@@ -589,7 +614,7 @@ struct SafetyIndex: Sendable {
     /// The child of `node` for `byte`, or -1; while the trie is being built.
     private func buildingStep(_ node: Int32, _ byte: UInt8) -> Int32 {
         let symbol = Self.symbol(byte)
-        return symbol < 0 ? -1 : next[Int(node) &* Self.symbols &+ symbol]
+        return symbol < 0 ? -1 : edges.child(of: node, symbol)
     }
 
     private mutating func insert(_ word: String) -> Int32 {
@@ -597,11 +622,11 @@ struct SafetyIndex: Sendable {
         for byte in word.utf8 {
             let symbol = Self.symbol(byte)
             precondition(symbol >= 0, "pattern words are checked to be a-z and 0-9")
-            let slot = Int(node) * Self.symbols + symbol
-            if next[slot] < 0 {
-                let child = Int32(wordAt.count)
-                next[slot] = child
-                next.append(contentsOf: Self.noChildren)
+            let known = edges.child(of: node, symbol, orAdd: Int32(wordAt.count))
+            if known >= 0 {
+                node = known
+            } else {
+                node = Int32(wordAt.count)
                 wordAt.append(-1)
                 prefixAt.append(-1)
                 numberAt.append(-1)
@@ -611,7 +636,6 @@ struct SafetyIndex: Sendable {
                 typoTargetBelow.append(false)
                 aliasAt.append(-1)
             }
-            node = next[slot]
         }
         return node
     }

@@ -327,8 +327,32 @@ struct UTF8Key: Hashable {
         return (compared ?? nil) ?? left.text.utf8.elementsEqual(right.text.utf8)
     }
 
+    /// The bytes are folded into one word eight at a time, and the hasher (seeded, as every dictionary's) mixes only
+    /// that word: `combine(bytes:)` ran SipHash over every byte of every position, choice and pattern looked up, a
+    /// sixth of parsing the patterns.
     func hash(into hasher: inout Hasher) {
-        let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        if hashed == nil { Array(text.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
+        let folded = text.utf8.withContiguousStorageIfAvailable { Self.fold(UnsafeRawBufferPointer($0)) }
+        hasher.combine(folded ?? Array(text.utf8).withUnsafeBytes(Self.fold))
+    }
+
+    /// A 64-bit mix of `bytes` (not cryptographic: the dictionary's seeded hasher mixes it again).
+    @inline(__always)
+    static func fold(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count {
+            tail |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return hash ^ (hash >> 29)
     }
 }

@@ -8,6 +8,10 @@ import Foundation
 /// give every try a new address and never be locked out. With proxies named (`--trusted-proxy 127.0.0.1`),
 /// a connection from one of them is from the header's last hop that is not itself a trusted proxy: the
 /// address the outermost trusted proxy saw. Hops further left were written by the client and are not read.
+///
+/// The chat server uses the same list for another purpose: connections from a proxy (the WebSocket bridge,
+/// HAProxy) carry many visitors, so they are held to the chat's total only, not to its per-address cap
+/// (``ServerConfiguration/trustedProxies``).
 public struct TrustedProxies: Sendable, Hashable, CustomStringConvertible {
     /// One address or range (`10.0.0.0/8`, `fd00::/8`).
     struct Range: Sendable, Hashable {
@@ -34,6 +38,11 @@ public struct TrustedProxies: Sendable, Hashable, CustomStringConvertible {
 
     /// No proxy: `X-Forwarded-For` is ignored.
     public static let none = TrustedProxies(ranges: [], entries: [])
+
+    /// This machine's loopback addresses (`127.0.0.0/8`, `::1`): a bridge or proxy on the same host.
+    public static let loopback = TrustedProxies(
+        ranges: [Range(bytes: [127, 0, 0, 0], prefix: 8), Range(bytes: Array(repeating: 0, count: 15) + [1], prefix: 128)],
+        entries: ["127.0.0.0/8", "::1"])
 
     private init(ranges: [Range], entries: [String]) {
         self.ranges = ranges
