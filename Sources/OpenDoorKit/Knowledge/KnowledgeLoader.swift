@@ -304,7 +304,7 @@ struct KnowledgeLoader {
     }
 
     /// `polar_openings`: the bare yes/no openings of the center's answers and the words that turn a question round.
-    private func loadPolarOpening(_ node: Node?, reader: inout YAMLReader, in parent: Node) -> PolarOpening {
+    private func loadPolarOpening(_ node: YAMLNode?, reader: inout YAMLReader, in parent: YAMLNode) -> PolarOpening {
         guard let node else { return PolarOpening() }
         let keys = ["bare", "too", "inverting", "turning", "condition"]
         guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
