@@ -148,19 +148,21 @@ extension PostgresCallbackStore {
     /// twenty thousand requests took minutes.
     private static func copy(_ requests: [CallbackRequest], on connection: PostgresConnection) async throws -> CopyReport {
         guard !requests.isEmpty else { return CopyReport() }
-        var bindings = PostgresBindings(capacity: requests.count * 11)
+        var bindings = PostgresBindings(capacity: requests.count * 12)
         var rows: [String] = []
         for (index, request) in requests.enumerated() {
-            let first = index * 11
+            let first = index * 12
             InsertRequestStatement.bind(request, milliseconds: milliseconds(request.created), saveKey: nil, to: &bindings)
-            let types = ["text", "bigint", "text", "text", "text", "text", "boolean", "text", "text", "text", "text"]
+            let types = [
+                "text", "bigint", "text", "text", "text", "text", "boolean", "text", "text", "text", "text", "boolean",
+            ]
             rows.append("(" + types.enumerated().map { "$\(first + $0.offset + 1)::\($0.element)" }.joined(separator: ", ") + ")")
         }
         let insert = PostgresQuery(
             unsafeSQL: """
                 INSERT INTO callback_request
                     (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok,
-                     channel, status, best_time_said, voicemail)
+                     channel, status, best_time_said, voicemail, crisis_in_chat)
                 VALUES \(rows.joined(separator: ",\n"))
                 ON CONFLICT (reference) DO NOTHING
                 RETURNING reference

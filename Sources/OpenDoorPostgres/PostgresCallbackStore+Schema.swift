@@ -58,7 +58,13 @@ extension PostgresCallbackStore {
                 """,
                 "UPDATE callback_request SET voicemail = CASE WHEN voicemail_ok THEN 'yes' ELSE 'discreet' END",
             ]
-        )
+        ),
+        // Whether the chat that asked for the call had a crisis reply in it: a marker for staff, never the words.
+        // Older rows had none recorded: false. The same column as the SQLite store.
+        Migration(
+            identifier: "crisis_in_chat",
+            statements: ["ALTER TABLE callback_request ADD COLUMN crisis_in_chat BOOLEAN NOT NULL DEFAULT false"]
+        ),
     ]
 
     /// The newest migration this version knows.
@@ -135,7 +141,7 @@ extension PostgresCallbackStore {
 
     static let columns =
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
-        + "best_time_said, voicemail"
+        + "best_time_said, voicemail, crisis_in_chat"
 
     /// Reads rows of ``columns``, checking every value; throws ``CallbackStoreError/unreadable(_:path:file:line:)``
     /// for a row that can't be read. Errors name the row's reference and column, never its contents.
@@ -172,15 +178,15 @@ extension PostgresCallbackStore {
 
     /// One row of ``columns``, each value nil when NULL.
     static func stored(_ row: PostgresRow) throws -> StoredRequest {
-        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said, choice) =
+        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said, choice, crisis) =
             try row.decode(
-                (Int64?, String?, Int64?, String?, String?, String?, String?, Bool?, String?, String?, String?, String?)
+                (Int64?, String?, Int64?, String?, String?, String?, String?, Bool?, String?, String?, String?, String?, Bool?)
                     .self
             )
         return StoredRequest(
             id: id, reference: reference, createdMilliseconds: milliseconds, name: name, phoneE164: e164,
             phoneExtension: phoneExtension, bestTime: bestTime, voicemailOK: voicemailOK, channel: channel,
-            status: status, bestTimeSaid: said, voicemail: choice)
+            status: status, bestTimeSaid: said, voicemail: choice, crisisInChat: crisis)
     }
 
     /// Whether `error` is the unique constraint on reference codes: another server (or this one) took

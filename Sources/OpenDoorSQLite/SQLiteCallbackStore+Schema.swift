@@ -4,7 +4,7 @@ import OpenDoorKit
 
 extension SQLiteCallbackStore {
     /// The newest migration this version knows.
-    static let currentSchema = "voicemail_choice"
+    static let currentSchema = "crisis_in_chat"
 
     /// The schema's history. Never edit a migration once released: add the next one.
     static let migrator: DatabaseMigrator = {
@@ -50,6 +50,15 @@ extension SQLiteCallbackStore {
                     UPDATE callback_request SET voicemail = CASE voicemail_ok WHEN 1 THEN 'yes' ELSE 'discreet' END;
                     """
             )
+        }
+        migrator.registerMigration("crisis_in_chat") { db in
+            // Whether the chat that asked for the call had a crisis reply in it: a marker for staff, never the words.
+            // Older rows had none recorded: 0.
+            try db.execute(
+                sql: """
+                    ALTER TABLE callback_request ADD COLUMN crisis_in_chat INTEGER NOT NULL DEFAULT 0
+                        CHECK (crisis_in_chat IN (0, 1))
+                    """)
         }
         return migrator
     }()
@@ -197,12 +206,12 @@ extension SQLiteCallbackStore {
         try db.execute(
             sql: """
                 UPDATE callback_request SET name = ?, phone_e164 = ?, phone_extension = ?, best_time = ?,
-                    voicemail_ok = ?, best_time_said = ?, voicemail = ?
+                    voicemail_ok = ?, best_time_said = ?, voicemail = ?, crisis_in_chat = ?
                 WHERE reference = ? AND status = ?
                 """,
             arguments: [
                 request.name, request.phone.e164, request.phone.extensionDigits, request.bestTime.rawValue,
-                request.voicemailOK, request.bestTimeSaid, request.voicemail.rawValue, reference,
+                request.voicemailOK, request.bestTimeSaid, request.voicemail.rawValue, request.crisisInChat, reference,
                 CallbackStatus.new.rawValue,
             ])
         return try fetch(reference: reference, in: db)
@@ -226,13 +235,13 @@ extension SQLiteCallbackStore {
             sql: """
                 INSERT INTO callback_request
                     (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status,
-                     best_time_said, voicemail)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     best_time_said, voicemail, crisis_in_chat)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 request.reference, milliseconds, request.name, request.phone.e164, request.phone.extensionDigits,
                 request.bestTime.rawValue, request.voicemailOK, request.channel.rawValue, request.status.rawValue,
-                request.bestTimeSaid, request.voicemail.rawValue,
+                request.bestTimeSaid, request.voicemail.rawValue, request.crisisInChat,
             ]
         )
         request.id = db.lastInsertedRowID
@@ -241,7 +250,7 @@ extension SQLiteCallbackStore {
 
     static let columns =
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
-        + "best_time_said, voicemail"
+        + "best_time_said, voicemail, crisis_in_chat"
 
     /// The requests with `status` (all when nil), newest first; the `limit` newest when given. Rows that can't be
     /// read are skipped and named.
@@ -311,6 +320,6 @@ extension SQLiteCallbackStore {
             id: value("id"), reference: value("reference"), createdMilliseconds: value("created_ms"), name: value("name"),
             phoneE164: value("phone_e164"), phoneExtension: value("phone_extension"), bestTime: value("best_time"),
             voicemailOK: value("voicemail_ok"), channel: value("channel"), status: value("status"),
-            bestTimeSaid: value("best_time_said"), voicemail: value("voicemail"))
+            bestTimeSaid: value("best_time_said"), voicemail: value("voicemail"), crisisInChat: value("crisis_in_chat"))
     }
 }

@@ -127,6 +127,8 @@ extension StaffRoutes {
         if let digits = request.phone.extensionDigits { phoneHref += ";ext=" + digits }
         let bestTime = request.bestTimeForStaff(timeZone: .current)
         let voicemail = Self.describe(request.voicemail)
+        // A crisis reply was given in the chat that asked for the call: staff call with that in mind (no words kept).
+        let crisis: Markup = request.crisisInChat ? " <span class=\"crisis\">\(CallbackReport.crisisMarker)</span>" : ""
         let actions = Self.actions(for: request.status).map { target, label -> Markup in
             guard let session else { return "" }
             return """
@@ -137,7 +139,7 @@ extension StaffRoutes {
         }
         return """
             <tr class="\(status)" data-reference="\(request.reference)" data-status="\(status)">\
-            <td><span class="status \(status)">\(status)</span></td><td>\(age)</td><td>\(name)</td>\
+            <td><span class="status \(status)">\(status)</span>\(crisis)</td><td>\(age)</td><td>\(name)</td>\
             <td class="nowrap"><a href="\(phoneHref)">\(request.phone.display)</a></td><td>\(bestTime)</td>\
             <td>\(voicemail)</td><td data-channel="\(request.channel.rawValue)">\(Self.describe(request.channel))</td>\
             <td class="nowrap">\(request.reference)</td>\

@@ -117,16 +117,16 @@ struct CallbackReportTests {
         let csv = CallbackReport.csv(requests)
         let lines = csv.components(separatedBy: "\r\n")
         #expect(lines.last == "")  // every record ends with CRLF
-        #expect(lines[0] == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day")
-        #expect(lines[1] == "JJJ-JJJ,2025-03-04T14:06:00Z,,(470) 555-0123,morning,yes,web,new,,yes,")
-        #expect(lines[2] == "HHH-HHH,2025-03-04T14:05:00Z,'=cmd,(470) 555-0123,morning,yes,web,new,,yes,")
+        #expect(lines[0] == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day,crisis_in_chat")
+        #expect(lines[1] == "JJJ-JJJ,2025-03-04T14:06:00Z,,(470) 555-0123,morning,yes,web,new,,yes,,no")
+        #expect(lines[2] == "HHH-HHH,2025-03-04T14:05:00Z,'=cmd,(470) 555-0123,morning,yes,web,new,,yes,,no")
         #expect(lines[3].contains(",'-2+3,"))
         #expect(lines[4].contains(",'@SUM(A1),"))
         #expect(lines[5].contains(",'+1-555,"))
         #expect(lines[6].contains(#","Smith, ""Jo""","#))
         #expect(lines[7].contains(#","'=HYPERLINK(""http://evil.example"",""x"")","#))
         #expect(!csv.contains("\u{1B}"))
-        #expect(CallbackReport.csv([]) == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day\r\n")
+        #expect(CallbackReport.csv([]) == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day,crisis_in_chat\r\n")
     }
 
     @Test("JSON has every field, null for no name, sanitized names, newest first")
@@ -170,9 +170,9 @@ struct CallbackReportTests {
             Self.request(id: 3, name: "Cy", minutesAfterEpoch: 2, reference: "CCC-CCC", voicemail: .noVoicemail),
         ]
         let lines = CallbackReport.csv(requests).components(separatedBy: "\r\n")
-        #expect(lines[1].hasPrefix("CCC-CCC") && lines[1].hasSuffix(",no,web,new,,none,"))
-        #expect(lines[2].hasPrefix("BBB-BBB") && lines[2].hasSuffix(",no,web,new,,discreet,"))
-        #expect(lines[3].hasPrefix("AAA-AAA") && lines[3].hasSuffix(",yes,web,new,,yes,"))
+        #expect(lines[1].hasPrefix("CCC-CCC") && lines[1].hasSuffix(",no,web,new,,none,,no"))
+        #expect(lines[2].hasPrefix("BBB-BBB") && lines[2].hasSuffix(",no,web,new,,discreet,,no"))
+        #expect(lines[3].hasPrefix("AAA-AAA") && lines[3].hasSuffix(",yes,web,new,,yes,,no"))
         let decoded = try #require(
             JSONSerialization.jsonObject(with: Data(CallbackReport.json(requests).utf8)) as? [[String: Any]])
         #expect(decoded.map { $0["voicemail"] as? String } == ["none", "discreet", "yes"])
@@ -189,8 +189,8 @@ struct CallbackReportTests {
         let said = Self.request(id: 1, name: "Sam", bestTimeSaid: "after 5 on weekdays, \u{1B}[31mnot fridays")
         let picked = Self.request(id: 2, name: "Jo", minutesAfterEpoch: 1, reference: "CCC-CCC")
         let lines = CallbackReport.csv([said, picked]).components(separatedBy: "\r\n")
-        #expect(lines[1].hasSuffix(",new,,yes,"))
-        #expect(lines[2].hasSuffix(#",new,"after 5 on weekdays, not fridays",yes,"#))
+        #expect(lines[1].hasSuffix(",new,,yes,,no"))
+        #expect(lines[2].hasSuffix(#",new,"after 5 on weekdays, not fridays",yes,,no"#))
         let decoded = try #require(
             JSONSerialization.jsonObject(with: Data(CallbackReport.json([said, picked]).utf8)) as? [[String: Any]]
         )
@@ -206,8 +206,8 @@ struct CallbackReportTests {
         let weekly = Self.request(id: 2, name: "Bo", minutesAfterEpoch: 1, reference: "BBB-BBB", bestTimeSaid: "mondays")
         let utc = try #require(TimeZone(identifier: "UTC"))
         let lines = CallbackReport.csv([tomorrow, weekly], dayTimeZone: utc).components(separatedBy: "\r\n")
-        #expect(lines[1].hasPrefix("BBB-BBB") && lines[1].hasSuffix(",mondays,yes,"))
-        #expect(lines[2].hasPrefix("AAA-AAA") && lines[2].hasSuffix(",tomorrow around 4ish,yes,2025-03-05"))
+        #expect(lines[1].hasPrefix("BBB-BBB") && lines[1].hasSuffix(",mondays,yes,,no"))
+        #expect(lines[2].hasPrefix("AAA-AAA") && lines[2].hasSuffix(",tomorrow around 4ish,yes,2025-03-05,no"))
         let decoded = try #require(
             JSONSerialization.jsonObject(with: Data(CallbackReport.json([tomorrow, weekly], dayTimeZone: utc).utf8))
                 as? [[String: Any]])

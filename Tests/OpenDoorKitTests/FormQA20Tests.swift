@@ -12,7 +12,7 @@ struct FormQA20Tests {
     static let answers = StepAnswer(Fixtures.knowledge.dialogue)
 
     /// The replies to `messages` after the welcome, and the drafts saved (in memory) on the way.
-    private static func run(_ messages: [String]) -> (replies: [Reply], saved: [CallbackDraft]) {
+    static func run(_ messages: [String]) -> (replies: [Reply], saved: [CallbackDraft]) {
         var conversation = assistant.makeConversation(channel: .terminal)
         _ = conversation.start()
         var replies: [Reply] = []

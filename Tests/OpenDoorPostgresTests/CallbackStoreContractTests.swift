@@ -100,6 +100,27 @@ struct CallbackStoreContractTests {
         }
     }
 
+    @Test("the marker of a crisis reply in the chat is kept and read back; a request without one has none (QA21 W8)", arguments: StoreKind.allCases)
+    func crisisInChat(kind: StoreKind) async throws {
+        try await kind.withPlace { place in
+            let store = try await place.open()
+            var marked = Self.draft("Kim")
+            marked.crisisInChat = true
+            let saved = try await store.save(marked, channel: .socket)
+            let plain = try await store.save(Self.draft("Jo"), channel: .web)
+            #expect(saved.crisisInChat)
+            #expect(!plain.crisisInChat)
+            try await store.close()
+
+            let reopened = try await place.open()
+            let listed = try await reopened.list(status: nil)
+            #expect(listed.first { $0.reference == saved.reference }?.crisisInChat == true)
+            #expect(listed.first { $0.reference == plain.reference }?.crisisInChat == false)
+            #expect(try await reopened.find(reference: saved.reference)?.crisisInChat == true)
+            try await reopened.close()
+        }
+    }
+
     @Test("each voicemail choice (yes, discreet only, none) is kept and read back", arguments: StoreKind.allCases)
     func voicemailChoices(kind: StoreKind) async throws {
         try await kind.withPlace { place in

@@ -22,6 +22,9 @@ public enum CallbackReport {
     /// - Parameters:
     ///   - timeZone: the zone the CREATED column is shown in, UTC unless told.
     ///   - dayTimeZone: the zone a day like "tomorrow" is counted in: the server's, where the center is, unless told.
+    /// What the SAFETY column shows for a request asked for in a chat that had a crisis reply (``CallbackRequest/crisisInChat``).
+    public static let crisisMarker = "crisis in chat"
+
     public static func table(
         _ requests: [CallbackRequest], timeZone: TimeZone = CallbackReport.utc, dayTimeZone: TimeZone = .current
     ) -> String {
@@ -29,6 +32,7 @@ public enum CallbackReport {
         let zoneName = ["UTC", "GMT"].contains(timeZone.identifier) ? "UTC" : timeZone.identifier
         let header = [
             "REFERENCE", "CREATED (\(zoneName))", "NAME", "PHONE", "BEST TIME", "VOICEMAIL", "CHANNEL", "STATUS",
+            "SAFETY",
         ]
         let rows = sorted(requests).map { request in
             [
@@ -43,6 +47,7 @@ public enum CallbackReport {
                 request.voicemail.displayName,
                 request.channel.rawValue,
                 request.status.rawValue,
+                request.crisisInChat ? crisisMarker : "-",
             ]
         }
         let table = [header] + rows
@@ -64,7 +69,8 @@ public enum CallbackReport {
     /// CSV as RFC 4180 has it: a header record, CRLF line ends, fields quoted when they hold a comma,
     /// a quote or a line break, quotes doubled.
     ///
-    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day`;
+    /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day,
+    /// crisis_in_chat` (`yes` when the chat that asked for the call had a crisis reply in it);
     /// `voicemail` is `yes`, `discreet` (a message that doesn't name the center) or `none` (no voicemail at
     /// all), and `voicemail_ok` is `yes` only for the first (kept for sheets made before there were three);
     /// `best_time` is the normalized part for sorting, `best_time_said` the visitor's own words (empty when
@@ -75,7 +81,7 @@ public enum CallbackReport {
     public static func csv(_ requests: [CallbackRequest], dayTimeZone: TimeZone = .current) -> String {
         let header = [
             "reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status", "best_time_said",
-            "voicemail", "best_day",
+            "voicemail", "best_day", "crisis_in_chat",
         ]
         let rows = sorted(requests).map { request in
             [
@@ -90,6 +96,7 @@ public enum CallbackReport {
                 request.bestTimeSaid.map(sanitize) ?? "",
                 request.voicemail.rawValue,
                 request.bestDay(timeZone: dayTimeZone)?.iso ?? "",
+                request.crisisInChat ? "yes" : "no",
             ]
         }
         return ([header] + rows).map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
@@ -316,6 +323,7 @@ extension CallbackReport {
         var voicemailOK: Bool
         var channel: CallbackChannel
         var status: CallbackStatus
+        var crisisInChat: Bool
 
         init(_ request: CallbackRequest, dayTimeZone: TimeZone) {
             id = request.id
@@ -334,11 +342,12 @@ extension CallbackReport {
             voicemailOK = request.voicemailOK
             channel = request.channel
             status = request.status
+            crisisInChat = request.crisisInChat
         }
 
         enum CodingKeys: String, CodingKey {
             case id, reference, created, name, phone, bestTime, bestTimeSaid, bestDay, voicemail, voicemailOK, channel
-            case status
+            case status, crisisInChat
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -355,6 +364,7 @@ extension CallbackReport {
             try container.encode(voicemailOK, forKey: .voicemailOK)
             try container.encode(channel, forKey: .channel)
             try container.encode(status, forKey: .status)
+            try container.encode(crisisInChat, forKey: .crisisInChat)
         }
     }
 }

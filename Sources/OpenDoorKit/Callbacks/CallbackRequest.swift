@@ -103,6 +103,9 @@ public struct CallbackDraft: Sendable, Hashable {
     public var bestTimeSaid: String?
     /// Whether the center may leave a voicemail, and whether it may name the center.
     public var voicemail: VoicemailPreference
+    /// Whether the chat that asked for the call had a crisis reply in it (the visitor told of suicide, an overdose, a
+    /// danger): staff see a marker and call with that in mind. Only the fact, never the words or the category.
+    public var crisisInChat = false
 
     /// Whether a voicemail may name the center (``voicemail`` is ``VoicemailPreference/allowed``).
     public var voicemailOK: Bool { voicemail == .allowed }
@@ -160,6 +163,8 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
     public var channel: CallbackChannel
     /// Where it is in the center's work.
     public var status: CallbackStatus
+    /// Whether the chat that asked for the call had a crisis reply in it (see ``CallbackDraft/crisisInChat``).
+    public var crisisInChat: Bool
 
     /// Creates a request; stores call this when they save or read one.
     public init(
@@ -172,8 +177,10 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         voicemail: VoicemailPreference,
         channel: CallbackChannel,
         status: CallbackStatus,
-        bestTimeSaid: String? = nil
+        bestTimeSaid: String? = nil,
+        crisisInChat: Bool = false
     ) {
+        self.crisisInChat = crisisInChat
         self.id = id
         self.reference = reference
         self.created = created
@@ -202,12 +209,30 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
             voicemail: draft.voicemail,
             channel: channel,
             status: .new,
-            bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedName)
+            bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedName),
+            crisisInChat: draft.crisisInChat
         )
     }
 }
 
 extension CallbackRequest {
+    /// Decodes a request; one encoded before ``crisisInChat`` existed reads as without a crisis.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(Int64.self, forKey: .id),
+            reference: try container.decode(String.self, forKey: .reference),
+            created: try container.decode(Date.self, forKey: .created),
+            name: try container.decodeIfPresent(String.self, forKey: .name),
+            phone: try container.decode(PhoneNumber.self, forKey: .phone),
+            bestTime: try container.decode(BestTime.self, forKey: .bestTime),
+            voicemail: try container.decode(VoicemailPreference.self, forKey: .voicemail),
+            channel: try container.decode(CallbackChannel.self, forKey: .channel),
+            status: try container.decode(CallbackStatus.self, forKey: .status),
+            bestTimeSaid: try container.decodeIfPresent(String.self, forKey: .bestTimeSaid),
+            crisisInChat: try container.decodeIfPresent(Bool.self, forKey: .crisisInChat) ?? false)
+    }
+
     /// The order stores list requests in: newest first, and by id (the later save first) when two
     /// were made in the same instant.
     public static func newestFirst(_ lhs: CallbackRequest, _ rhs: CallbackRequest) -> Bool {
@@ -233,7 +258,36 @@ struct BestTimeParser {
         }
         if text.utf8.contains(UInt8(ascii: "'")) { text = text.replacingOccurrences(of: "'", with: "") }
         if text.utf8.contains(0xE2) { text = text.replacingOccurrences(of: "\u{2019}", with: "") }
-        self.tokens = Self.tokens(of: text)
+        self.tokens = Self.tokens(of: Self.joiningClockTimes(text))
+    }
+
+    /// "8:30" and "8.30" as "830", one token an hour reads as a time of day: the minutes are never an hour of
+    /// their own ("8:10" is not 8 and 10). Only a colon or dot between one or two digits and exactly two. With
+    /// `colons`, the mark is kept as a colon instead ("9.15am" is "9:15am"), for words kept as said.
+    static func joiningClockTimes(_ text: String, colons: Bool = false) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: ":")) || bytes.contains(UInt8(ascii: ".")) else { return text }
+        func isDigit(_ i: Int) -> Bool { i >= 0 && i < bytes.count && (0x30...0x39).contains(bytes[i]) }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        for (i, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "."), isDigit(i - 1), !isDigit(i - 3),
+                isDigit(i + 1), isDigit(i + 2), !isDigit(i + 3)
+            {
+                if colons { kept.append(UInt8(ascii: ":")) }
+                continue
+            }
+            kept.append(byte)
+        }
+        return String(decoding: kept, as: UTF8.self)
+    }
+
+    /// The hour of a clock time typed without a colon ("830", "1015"), nil for anything else ("1990", "875").
+    static func clockHour(_ token: String) -> Int? {
+        guard (3...4).contains(token.count), token.first != "0", let value = Int(token), (100...1259).contains(value),
+            value % 100 < 60
+        else { return nil }
+        return value / 100
     }
 
     /// Runs of letters and runs of digits, as separate tokens: "9am" is "9", "am".
@@ -295,8 +349,10 @@ struct BestTimeParser {
     ]
     static let eveningWords: Set = [
         "evening", "evenings", "eve", "night", "nights", "nite", "tonight", "dinner", "supper", "dinnertime",
-        "midnight",
+        "midnight", "bedtime",
     ]
+    /// Words that start a time said by what happens then ("after my kids go to bed", "once the kids are in bed").
+    static let eventShapers: Set = ["after", "before", "once", "when", "until", "till", "til", "by"]
     static let anyWords: Set = [
         "any", "anytime", "anything", "whenever", "whatever", "either", "flexible", "always", "asap",
         "anywhen", "whenevs", "all",
@@ -325,6 +381,20 @@ struct BestTimeParser {
         }
         // "130" or "1230" as people type times without a colon.
         return value >= 100 ? value / 100 : value
+    }
+
+    /// The am or pm said after the hour at `index`, past its minutes ("8 30 pm" as typed "8 30pm"): its index.
+    func meridiem(after index: Int) -> Int? {
+        var next = index + 1
+        if next < tokens.count, tokens[next].count == 2, let minutes = Int(tokens[next]), minutes < 60 { next += 1 }
+        return next < tokens.count && (tokens[next] == "am" || tokens[next] == "pm") ? next : nil
+    }
+
+    /// Whether the word at `index` is "bed" after a word that starts a time a few words before ("after my kids go
+    /// to bed"): the evening.
+    func bedAfterShaper(at index: Int) -> Bool {
+        guard tokens[index] == "bed" else { return false }
+        return tokens[max(0, index - 6)..<index].contains(where: Self.eventShapers.contains)
     }
 
     /// The time of day an hour with am/pm falls in.
@@ -406,10 +476,9 @@ struct BestTimeParser {
                 } else if ["work", "dinner", "supper", "dark", "six", "seven", "eight", "nine"].contains(next) {
                     time = .evening
                 } else if let hour = hour(at: index + 1) {
-                    let meridiem = index + 2 < tokens.count ? tokens[index + 2] : nil
-                    if meridiem == "am" || meridiem == "pm" {
-                        time = Self.time(hour: hour, pm: meridiem == "pm")
-                        consumed.insert(index + 2)
+                    if let at = meridiem(after: index + 1) {
+                        time = Self.time(hour: hour, pm: tokens[at] == "pm")
+                        consumed.formUnion((index + 2)...at)
                     } else {
                         switch hour {
                         case 12, 1...4: time = .afternoon
@@ -428,6 +497,8 @@ struct BestTimeParser {
                 var time: BestTime?
                 if ["noon", "lunch", "lunchtime", "midday", "work", "school"].contains(next) {
                     time = .morning
+                } else if ["bed", "bedtime"].contains(next) {
+                    time = .evening
                 } else if let hour = hour(at: index + 1), [9, 10, 11, 12].contains(hour),
                     index + 2 >= tokens.count || tokens[index + 2] != "pm"
                 {
@@ -439,10 +510,15 @@ struct BestTimeParser {
                 add(time, at: index)
                 continue
             }
-            // "9am", "2 pm", "10 in the morning" (the morning word counts by itself)
-            if let hour = hour(at: index), let next, next == "am" || next == "pm" {
-                add(Self.time(hour: hour, pm: next == "pm"), at: index)
-                consumed.insert(index + 1)
+            // "9am", "2 pm", "8 30 pm", "10 in the morning" (the morning word counts by itself)
+            if let hour = hour(at: index), let at = meridiem(after: index) {
+                add(Self.time(hour: hour, pm: tokens[at] == "pm"), at: index)
+                consumed.formUnion((index + 1)...at)
+                continue
+            }
+            // "after my kids go to bed", "before bed"
+            if bedAfterShaper(at: index) {
+                add(.evening, at: index)
                 continue
             }
             if token == "am" {

@@ -101,6 +101,18 @@ extension PhoneNumber {
         return found
     }
 
+    /// Every different valid number in an answer, in the order typed ("706-555-0100 or my work 706-555-0200"): more
+    /// than one, and the visitor is asked which. Runs of digits that make no valid number are left out.
+    public static func all(in answer: String) -> [PhoneNumber] {
+        guard PhoneScanner.mayHoldNumber(answer) else { return [] }
+        let scanner = PhoneScanner(answer)
+        var found: [PhoneNumber] = []
+        for chain in scanner.segments() where chain.digitCount >= PhoneScanner.minimumAttemptDigits {
+            if let number = scanner.number(from: chain, strict: false), !found.contains(number) { found.append(number) }
+        }
+        return found
+    }
+
     /// Finds a phone number the visitor volunteered inside a longer message, like
     /// "call me at 706 555 0199 i want to come back".
     ///

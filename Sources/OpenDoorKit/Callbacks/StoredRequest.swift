@@ -28,17 +28,19 @@ public struct StoredRequest: Sendable {
     public var bestTimeSaid: String?
     /// A ``VoicemailPreference`` raw value; nil for rows written before there were three answers.
     public var voicemail: String?
+    /// Whether the chat held a full crisis reply; nil (a row from before the column, or NULL) reads as false.
+    public var crisisInChat: Bool?
 
     /// A row's values to check, each nil when the row holds NULL or a value of another type.
     public init(
         id: Int64?, reference: String?, createdMilliseconds: Int64?, name: String?, phoneE164: String?,
         phoneExtension: String?, bestTime: String?, voicemailOK: Bool?, channel: String?, status: String?,
-        bestTimeSaid: String?, voicemail: String?
+        bestTimeSaid: String?, voicemail: String?, crisisInChat: Bool? = nil
     ) {
         (self.id, self.reference, self.createdMilliseconds, self.name) = (id, reference, createdMilliseconds, name)
         (self.phoneE164, self.phoneExtension, self.bestTime) = (phoneE164, phoneExtension, bestTime)
         (self.voicemailOK, self.channel, self.status) = (voicemailOK, channel, status)
-        (self.bestTimeSaid, self.voicemail) = (bestTimeSaid, voicemail)
+        (self.bestTimeSaid, self.voicemail, self.crisisInChat) = (bestTimeSaid, voicemail, crisisInChat)
     }
 
     /// The request these values make, or what is wrong with them.
@@ -86,7 +88,8 @@ public struct StoredRequest: Sendable {
                 voicemail: voicemail,
                 channel: channel,
                 status: status,
-                bestTimeSaid: bestTimeSaid
+                bestTimeSaid: bestTimeSaid,
+                crisisInChat: crisisInChat ?? false
             ))
     }
 }

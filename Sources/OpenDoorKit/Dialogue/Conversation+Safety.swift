@@ -45,6 +45,8 @@ extension Conversation {
                 inSpanishToo(worryingReply(finding, message: message, told: told), message: message), dropped: dropped)
         }
         guard !message.isEmpty else { return nil }
+        // QA21: "i just want to be with my son again. he passed" (Conversation+SafetyContext).
+        if let reply = lossWishReply(message) { return droppedNote(reply, dropped: dropped) }
         // Once the request is dropped, "dont call anyone" has been heard: the rest of the line is read.
         let heard = dropped ? answers.removing(.callOff, from: message) : message
         if told != nil || pendingCheckIn != nil || afterCrisis != nil, let reply = answerHeard(heard, told: told) {
@@ -217,6 +219,8 @@ extension Conversation {
         if finding.level == .crisis {
             return answeringOnTheLine(crisisOrShorter(finding, told: told, message: message), message: message)
         }
+        // QA21: a plan or a yes after the question was asked, a wish to be with someone who died (Conversation+SafetyContext).
+        if let reply = escalatedCheckIn(finding, message: message, told: told) ?? lossWishReply(message) { return reply }
         return checkInReply(finding, message: message)
     }
 
@@ -369,6 +373,7 @@ extension Conversation {
         }
         logger.notice(
             "crisis check-in", metadata: ["category": "\(finding.category.rawValue)", "rule": "\(finding.ruleID.logLabel)"])
+        checkInAsked = checkInAsked || finding.category == .suicide
         let anger = finding.category == .danger
             && (answers.contains(message, .ownAnger) || answers.contains(message, .harmIntent))
         // "im so mad at my counselor i could kill him": whether anyone is in danger, not the hotline for victims.
@@ -777,6 +782,9 @@ extension Conversation {
             guard TextNormalizer.words(clause).count <= Self.longestFormAnswer,
                 !answers.contains(clause, .dontKnow), !answers.contains(clause, .unsure)
             else { continue }
+            // QA21: "doesnt matter, ill be dead by then" is no "any time": only a time that names one is kept from a
+            // line about a crisis, and the time is asked again after the safety question.
+            if step == .callbackTime, readTime(clause)?.time == .any { continue }
             let before = self
             switch state {
             case .callbackName: _ = nameReply(clause)

@@ -36,7 +36,7 @@ extension Conversation {
         case .replied(let reply):
             return reply
         case .waiting(let step):
-            return await finish(step, store: store)
+            return await finish(step, store: store, counts: counts)
         }
     }
 
@@ -50,7 +50,9 @@ extension Conversation {
 
     /// The reply to a step ``respondAtOnce(to:store:)`` left waiting: the request saved (or the failure told);
     /// then the reply is counted.
-    public mutating func finish(_ step: Step, store: any CallbackStore) async -> Reply {
+    /// A crisis reply given with the save ("send it. i took all my pills") is counted as any other, in `counts` or
+    /// in `store` when it counts crises.
+    public mutating func finish(_ step: Step, store: any CallbackStore, counts: (any CrisisCounting)? = nil) async -> Reply {
         let reply: Reply
         switch step {
         case .reply(let given):
@@ -65,6 +67,11 @@ extension Conversation {
                 unconfirmedSaveKey = (error as? CallbackStoreError)?.code == .unconfirmed ? key : nil
                 reply = saveFailed(error)
             }
+        }
+        if reply.crisis, let finding = reply.safety, let counter = counts ?? (store as? any CrisisCounting),
+            countsCrisis(finding)
+        {
+            counter.countCrisis(finding.category, level: finding.level, day: CrisisCount.day(of: Date()))
         }
         count(reply, in: store)
         return reply

@@ -101,6 +101,19 @@ public struct Conversation: Sendable {
     private var nameOpen = false
     /// How a call can stay discreet was just said: "my roommates dont know" next is about that call.
     var discreetExplained = false
+    /// Whether the question about suicide was asked in this conversation: a yes or a plan told later gets the full
+    /// crisis reply, never the question again.
+    var checkInAsked = false
+    /// Whether a crisis reply was given in this conversation: a request sent from it is marked for staff (the fact
+    /// only, never the words), and the summary says so.
+    var crisisReplied = false
+    /// The crisis reply to a line that also said to send the request ("send it. i took all my pills"): the request is
+    /// saved as asked, and this reply, with the reference, follows the save.
+    private var crisisWithSend: Reply?
+    /// The numbers typed together at the phone step while "which number first?" waits.
+    private var phoneChoices: [PhoneNumber] = []
+    /// A clock time said with no am or pm ("8:30"), as said, while "in the morning or the evening?" waits.
+    private var halfAsked: String?
     /// The long answers and the "I don't know"s given so far, as said: the same passage twice reads as a machine that
     /// isn't listening (QA20 V12, V47).
     private var givenTexts: Set<String> = []
@@ -187,12 +200,23 @@ public struct Conversation: Sendable {
         declineTurns = max(0, declineTurns - 1)
         // Safety first, in every state, before anything else; then a message read in the light of a crisis reply or
         // a check-in just given (Conversation+Safety.swift).
-        if let reply = safetyFirst(message) { return .reply(reply) }
+        if let reply = safetyFirst(message) {
+            // "send it. i took all my pills anyway": the crisis reply first, and the request sent as asked.
+            if state == .callbackConfirm, reply.intent == .crisis, answers.contains(message, .send),
+                !answers.contains(message, .callOff), !answers.contains(message, .wait), let draft
+            {
+                crisisWithSend = reply
+                return .save(draft)
+            }
+            return .reply(reply)
+        }
         if message.isEmpty {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
         }
         let choice = OptionChoice(message, options: lastOptions)
-        if choice == .outOfRange, !(state == .callbackTime && BestTime.parse(message) != nil) {
+        if choice == .outOfRange,
+            !(state == .callbackTime && (BestTime.parse(message) != nil || TimeAnswer.unclearHalf(message)))
+        {
             return .reply(remember(pickReply()))
         }
         let picked = choice?.picked ?? message
@@ -249,19 +273,25 @@ public struct Conversation: Sendable {
                 return .reply(
                     remember(Reply(text: dialogue[.englishOnly], intent: .fallback, source: dialogue.heading, state: state)))
             }
-            return .reply(remember(openReply(text)))
+            return .reply(remember(withPastAttemptNote(openReply(text), message: text)))
         case .callbackConsent:
-            return .reply(remember(consentReply(text)))
+            return .reply(remember(textNoted(consentReply(text), text)))
         case .callbackName:
-            return .reply(remember(nameReply(text)))
+            return .reply(remember(textNoted(nameReply(text), text)))
         case .callbackPhone:
-            return .reply(remember(phoneReply(text)))
+            return .reply(remember(textNoted(phoneReply(text), text)))
         case .callbackTime:
-            return .reply(remember(timeReply(text)))
+            return .reply(remember(textNoted(timeReply(text), text)))
         case .callbackVoicemail:
-            return .reply(remember(voicemailReply(text)))
+            // "can you text instead?": answered honestly, and the voicemail question asked again (no choice guessed).
+            if answers.contains(text, .textRequest), looksLikeQuestion(text) {
+                return .reply(remember(stepReply(.askVoicemail).prefixed(dialogue[.textNotCallForm])))
+            }
+            return .reply(remember(textNoted(voicemailReply(text), text)))
         case .callbackConfirm:
-            return confirmStep(text)
+            let step = confirmStep(text)
+            if case .reply(let reply) = step { return .reply(textNoted(reply, text)) }
+            return step
         }
     }
 
@@ -271,6 +301,19 @@ public struct Conversation: Sendable {
         state = .open
         sentReference = request.reference
         logger.info("callback saved", metadata: ["reference": "\(request.reference)", "channel": "\(channel)"])
+        if let crisis = crisisWithSend {
+            // The crisis reply said with "send it": its numbers first, then that the request is in (911 still first
+            // after an overdose or a withdrawal emergency).
+            crisisWithSend = nil
+            let category = crisis.safety?.category
+            let key: DialogueKey = category == .overdose || category == .withdrawal ? .crisisCloseSentEmergency : .crisisCloseSent
+            var reply = crisis
+            reply.text = crisisLines(of: crisis) + "\n"
+                + dialogue[key].replacingOccurrences(of: "{request.reference}", with: request.reference)
+            reply.state = state
+            reply.options = []
+            return remember(reply)
+        }
         let text = dialogue[.saved].replacingOccurrences(of: "{request.reference}", with: request.reference)
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
     }
@@ -281,12 +324,41 @@ public struct Conversation: Sendable {
     public mutating func saveFailed(_ error: any Error) -> Reply {
         discardDraft()
         state = .open
+        if let crisis = crisisWithSend {
+            // The crisis reply stands; the failure is said after it.
+            crisisWithSend = nil
+            var reply = crisis
+            let unconfirmed = (error as? CallbackStoreError)?.code == .unconfirmed
+            reply.text = crisisLines(of: crisis) + "\n" + dialogue[.crisisClose] + "\n\n"
+                + dialogue[unconfirmed ? .saveUnconfirmed : .saveFailed]
+            reply.state = state
+            reply.options = []
+            logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
+            return remember(reply)
+        }
         if let error = error as? CallbackStoreError, error.code == .unconfirmed {
             logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
             return remember(ownReply(.saveUnconfirmed, options: []))
         }
         logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
         return remember(ownReply(.saveFailed, options: []))
+    }
+
+    /// `reply` after the honest word that only a call can be asked for, when `text` asked for a text at a step of the
+    /// form ("my number is 404-555-0187 but text first pls"): never dropped without a word. As it is otherwise, or
+    /// when it is a safety reply or the form was left.
+    private func textNoted(_ reply: Reply, _ text: String) -> Reply {
+        guard answers.contains(text, .textRequest), !reply.crisis, reply.state.isCollectingCallback else { return reply }
+        return reply.prefixed(dialogue[.textNotCallForm])
+    }
+
+    /// A crisis reply given mid-form without its last lines (that we are still here, that the request is kept).
+    private func crisisLines(of reply: Reply) -> String {
+        var text = reply.text
+        for ending in ["\n\n" + dialogue[.crisisRequestKept], "\n" + dialogue[.crisisClose]] where text.hasSuffix(ending) {
+            text.removeLast(ending.count)
+        }
+        return text
     }
 
     // MARK: - Open questions
@@ -664,6 +736,10 @@ public struct Conversation: Sendable {
     mutating func nameReply(_ text: String) -> Reply {
         // "no voicemail please" at the name step is the voicemail answer, kept; never a skipped name.
         if voicemailChoice(in: text) != nil, let other = otherDetailReply(text) { return other }
+        // "<script>alert(1)</script>", "{{name}}": markup is no name and no question; only the question again.
+        if Self.looksLikeMarkup(text), answers.name(in: text) == nil, spokenOrTypedNumber(in: text) == nil {
+            return stepReply(.nameUnclear)
+        }
         // "im not giving my name" is a skip, not a question about privacy.
         let refused = answers.refusesName(text)
         // "Will" on its own is a name, not a question.
@@ -739,6 +815,13 @@ public struct Conversation: Sendable {
     }
 
     mutating func phoneReply(_ text: String) -> Reply {
+        let choices = phoneChoices
+        phoneChoices = []
+        // "the first one", "the other one" after "Which number should they try first?".
+        if !choices.isEmpty, let picked = Self.pickedNumber(text, among: choices) {
+            phone = picked
+            return advance(to: nextStep())
+        }
         // "four seven zero five five five…" is read as the digits it spells.
         if let number = PhoneNumber.parse(text) ?? PhoneNumber.parse(answers.spelledDigits(in: text) ?? "") {
             phone = number
@@ -747,6 +830,14 @@ public struct Conversation: Sendable {
             let kept = keepDetails(besideNumberIn: text)
             let reply = advance(to: nextStep())
             return kept.map { reply.prefixed($0) } ?? reply
+        }
+        // "706-555-0100 or my work 706-555-0200": which one first, as choices (a pick is read as the number).
+        let numbers = PhoneNumber.all(in: text)
+        if numbers.count >= 2 {
+            phoneChoices = numbers
+            var reply = stepReply(.phoneWhich)
+            reply.options = numbers.map(\.display)
+            return reply
         }
         // "not now actually": respected, never read as a wrong number.
         if declinesNow(text) {
@@ -778,6 +869,22 @@ public struct Conversation: Sendable {
             return ownReply(.phoneGiveUp, options: [])
         }
         return stepReply(failedPhoneAttempts > 1 ? .phoneInvalidAgain : .phoneInvalid)
+    }
+
+    /// Whether a line looks like markup or code rather than words ("<script>alert(1)</script>", "{{name}}",
+    /// "'; DROP TABLE"): two or more of the marks code is typed with.
+    static func looksLikeMarkup(_ text: String) -> Bool {
+        text.unicodeScalars.filter { "<>{}[]`\\|=;$".unicodeScalars.contains($0) }.count >= 2
+    }
+
+    /// The number an answer to "which number first?" picks by its place ("the first one", "2nd", "the other"); nil
+    /// for anything else (a number typed is read as usual).
+    static func pickedNumber(_ text: String, among choices: [PhoneNumber]) -> PhoneNumber? {
+        let words = Set(TextNormalizer.words(text))
+        guard choices.count >= 2, words.count <= 6 else { return nil }
+        if !words.isDisjoint(with: ["first", "1st"]) { return choices[0] }
+        if !words.isDisjoint(with: ["second", "2nd", "other", "last", "latter"]) { return choices[1] }
+        return nil
     }
 
     /// The time and voicemail wish typed on the line of a phone number, for steps not answered yet: kept, and what
@@ -945,6 +1052,25 @@ public struct Conversation: Sendable {
     }
 
     mutating func timeReply(_ text: String) -> Reply {
+        // "8:30" then "evening" (or "pm", or the option): the time as said, in the half of the day given.
+        if let clock = halfAsked {
+            halfAsked = nil
+            if let half = Self.halfOfDay(text) {
+                bestTime = TimeAnswer(said: clock, time: half)
+                return advance(to: nextStep())
+            }
+        }
+        // "8:30", "like 830": morning or evening? Asked, never guessed.
+        if TimeAnswer.unclearHalf(text), PhoneNumber.find(in: text) == nil, !looksLikeQuestion(text) {
+            let clock = TimeAnswer.clockPart(of: text)
+            halfAsked = clock
+            var reply = stepReply(.timeHalfUnclear)
+            reply.text = filled(.timeHalfUnclear, time: TimeAnswer(said: clock, time: .any))
+            reply.options = dialogue.stepOptions[.callbackTime]?.filter {
+                [BestTime.morning, .evening].contains(BestTime.parse($0))
+            } ?? []
+            return reply
+        }
         let time = readTime(text)
         if time == nil || voicemailChoice(in: text) != nil || PhoneNumber.find(in: text) != nil,
             let other = otherDetailReply(text)
@@ -966,6 +1092,15 @@ public struct Conversation: Sendable {
         }
         if let late = lateNameReply(text) ?? renameReply(text) { return late }
         return stepReply(.timeInvalid)
+    }
+
+    /// The half of the day an answer to "in the morning or the evening?" gives: a part of the day ("evening",
+    /// "night"), or am or pm alone. Nil for anything else.
+    static func halfOfDay(_ text: String) -> BestTime? {
+        if let time = BestTime.parse(text) { return time }
+        let words = Set(BestTimeParser(text).tokens)
+        if words.contains("pm") { return words.contains("am") ? nil : .evening }
+        return words.contains("am") && TextNormalizer.words(text).count <= 2 ? .morning : nil
     }
 
     func readTime(_ text: String) -> TimeAnswer? {
@@ -1199,8 +1334,10 @@ public struct Conversation: Sendable {
     /// What the visitor confirmed, once every step is done.
     private var draft: CallbackDraft? {
         guard let phone, let bestTime, let voicemail else { return nil }
-        return CallbackDraft(
+        var draft = CallbackDraft(
             name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
+        draft.crisisInChat = crisisReplied
+        return draft
     }
 
     /// Forgets the request's details; with `keepingForUndo`, a cancel the visitor may take back at once.
@@ -1309,7 +1446,8 @@ public struct Conversation: Sendable {
             else { continue }
             if given.introduced == .plain || (!plainNamesOnly && given.capitalized) {
                 found.name = given.name
-            } else if !plainNamesOnly || index == 0 {
+            } else if !plainNamesOnly || index == 0 || given.capitalized {
+                // "can someone call me? I'm Ruth, 706-555-0150": a name typed with its capital counts after a question.
                 loose = given.name
             }
         }
@@ -1426,6 +1564,14 @@ public struct Conversation: Sendable {
         guard !answers.contains(text, .hostile), var answer = midFormAnswer(text) else {
             return questionOrRepeat(text, prompt: .callbackConsent)
         }
+        // QA21: the question answered, and the offer kept: "Would you still like someone from the center to call
+        // you?" with its choices (a yes goes on, a no is respected). A thank-you leaves the offer there unasked.
+        if looksLikeQuestion(text), callbacksAvailable {
+            answer.text += "\n\n" + dialogue[.consentAgain]
+            answer.options = dialogue.stepOptions[.callbackConsent] ?? []
+            answer.state = state
+            return answer
+        }
         // What the request already holds (a number typed with it) is kept for a later yes.
         state = .open
         consentDeclined = true
@@ -1484,7 +1630,9 @@ public struct Conversation: Sendable {
     }
 
     private func summaryText(_ template: String) -> String {
-        template
+        // After a crisis reply in this chat: said plainly that the request is marked, and that no words go with it.
+        (crisisReplied ? dialogue[.summaryCrisisMarked] + "\n\n" : "")
+            + template
             .replacingOccurrences(of: "{request.name}", with: name ?? dialogue[.noName])
             .replacingOccurrences(of: "{request.phone}", with: phone?.display ?? "")
             .replacingOccurrences(of: "{request.time}", with: bestTime?.display ?? "")
@@ -1648,6 +1796,7 @@ public struct Conversation: Sendable {
 
     mutating func remember(_ reply: Reply) -> Reply {
         lastOptions = reply.options
+        if reply.intent == .crisis { crisisReplied = true }
         return reply
     }
 

@@ -16,15 +16,18 @@ struct TimeAnswer: Hashable {
     /// that, hours ("between 2 and 4", "mon-fri 9-5") give the part of the day they fall in (any time when they
     /// span more than one), and days or "as soon as possible" (`dialogue.yaml`'s `days` and `soon`) give any
     /// time; either way the answer is kept as said.
+    ///
+    /// A clock time with no am or pm and nothing else to tell the half of the day ("8:30", "like 830") is no answer:
+    /// ``unclearHalf(_:)`` says so, and the visitor is asked "in the morning or the evening?".
     init?(_ text: String, options: [String], words: StepAnswer? = nil) {
-        guard
-            let time = BestTime.parse(Self.turningNegations(text)) ?? words.flatMap({ Self.loosely(text, $0) })
-                ?? Self.partRuledOut(text)
+        let parsed = BestTime.parse(Self.turningNegations(text))
+        if parsed == nil, Self.unclearHalf(text) { return nil }
+        guard let time = parsed ?? words.flatMap({ Self.loosely(text, $0) }) ?? Self.partRuledOut(text)
         else { return nil }
         self.time = time
         let normalized = TextNormalizer.normalize(text)
         let plain = Set([time.displayName, time.rawValue] + options.map(TextNormalizer.normalize))
-        if plain.contains(normalized) || normalized.allSatisfy({ $0.isNumber || $0 == " " }) {
+        if plain.contains(normalized) || Self.menuNumber(text) {
             said = nil
             return
         }
@@ -32,11 +35,65 @@ struct TimeAnswer: Hashable {
         // questions. just call me whenever" is "whenever" (staff read what is kept).
         let part = Self.timePart(of: text, words: words)
         let tidy = part.map(TextNormalizer.normalize)
-        if let tidy, plain.contains(tidy) || tidy.allSatisfy({ $0.isNumber || $0 == " " }) {
+        if let part, let tidy, plain.contains(tidy) || Self.menuNumber(part) {
             said = nil
         } else {
             said = part.flatMap(CallbackDraft.normalizedName).map { String($0.prefix(Self.maximumLength)) }
         }
+    }
+
+    /// A time answer as said, with the half of the day the visitor gave when asked ("8:30", then "evening").
+    init(said: String, time: BestTime) {
+        self.time = time
+        self.said = CallbackDraft.normalizedName(said).map { String($0.prefix(Self.maximumLength)) }
+    }
+
+    /// Whether `text` is only a number of one or two digits (a menu choice, "2", "#3"): nothing to keep as said.
+    /// "8:30" and "830" are clock times, kept.
+    private static func menuNumber(_ text: String) -> Bool {
+        let digits = text.filter(\.isNumber)
+        return digits.count <= 2 && !text.contains(":")
+            && TextNormalizer.normalize(text).allSatisfy({ $0.isNumber || $0 == " " })
+    }
+
+    // MARK: - A clock time without its half of the day
+
+    /// Whether `text` says a clock time that could be morning or evening and nothing else tells which: "8:30",
+    /// "like 830", "around 9:15", with no am or pm, no part of the day ("8:30 tonight"), and no hour that tells it
+    /// ("after 8:30" is the evening already, as "after 8" is). Whole hours keep their reading ("around 10" is the
+    /// morning).
+    static func unclearHalf(_ text: String) -> Bool {
+        guard BestTime.parse(text) == nil else { return false }
+        let clocks = clockWords(in: text)
+        guard !clocks.isEmpty, clocks.allSatisfy({ (6...11).contains($0.hour) }) else { return false }
+        // Hours said as a number of their own beside the clock time ("between 8:30 and 10") are left to the usual
+        // reading.
+        let tokens = text.split(whereSeparator: \.isWhitespace).flatMap { Self.tokens(String($0)) }
+        return !tokens.contains { Int($0).map { (1...12).contains($0) } == true }
+    }
+
+    /// The words of an answer that say the clock time ``unclearHalf(_:)`` found, as typed ("like 8:30" is "8:30").
+    static func clockPart(of text: String) -> String {
+        let clock = clockWords(in: text).map(\.word)
+        return clock.isEmpty ? text : clock.joined(separator: " ")
+    }
+
+    /// The clock times of `text`, each the word as typed and its hour: "8:30" or "8.30" (a colon or dot between the
+    /// hour and two digits), or three or four digits said as a time ("like 830", "around 1030"). A run of digits
+    /// alone ("555", "0123") is no clock time: it may be part of a phone number.
+    static func clockWords(in text: String) -> [(word: String, hour: Int)] {
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        var found: [(word: String, hour: Int)] = []
+        for (index, word) in words.enumerated() {
+            let joined = BestTimeParser.joiningClockTimes(word)
+            let marked = joined != word
+            let saidAsTime = index > 0 && Self.tokens(words[index - 1]).last.map(approximately.contains) == true
+            guard marked || saidAsTime,
+                let hour = Self.tokens(joined).lazy.compactMap(BestTimeParser.clockHour).first
+            else { continue }
+            found.append((word, hour))
+        }
+        return found
     }
 
     // MARK: - The time part of an answer
@@ -50,6 +107,8 @@ struct TimeAnswer: Hashable {
         for (dotted, bare) in [("a.m.", "am"), ("p.m.", "pm"), ("A.M.", "AM"), ("P.M.", "PM")] {
             plain = plain.replacingOccurrences(of: dotted, with: bare)
         }
+        // "9.15am" is one time, not two clauses: "9:15am".
+        plain = BestTimeParser.joiningClockTimes(plain, colons: true)
         var pieces: [String] = []
         for clause in plain.clauses(splitAt: ".,;!?\n") {
             let raw = clause.split(whereSeparator: \.isWhitespace).map(String.init)
@@ -104,7 +163,18 @@ struct TimeAnswer: Hashable {
                 }
             }
         }
+        // "after my kids go to bed": said by what happens then, from the word that starts it.
+        var eventStart: Int?
+        for (index, list) in tokens.enumerated() where list == ["bed"] {
+            if let shaper = (max(0, index - 6)..<index).first(where: { tokens[$0].count == 1
+                && BestTimeParser.eventShapers.contains(tokens[$0][0]) })
+            {
+                core.insert(index)
+                eventStart = min(eventStart ?? shaper, shaper)
+            }
+        }
         guard var start = core.min(), var end = core.max() else { return nil }
+        if let eventStart { start = min(start, eventStart) }
         while start > 0, !tokens[start - 1].isEmpty,
             tokens[start - 1].allSatisfy({ shapers.contains($0) || misspelledShapers[$0] != nil })
         {
@@ -129,8 +199,10 @@ struct TimeAnswer: Hashable {
         return start...end
     }
 
-    /// Runs of letters and runs of digits, lowercase, without apostrophes: "7pm" is "7", "pm".
+    /// Runs of letters and runs of digits, lowercase, without apostrophes: "7pm" is "7", "pm"; a clock time is one
+    /// run ("8:30" is "830").
     private static func tokens(_ word: String) -> [String] {
+        let word = BestTimeParser.joiningClockTimes(word)
         var tokens: [String] = []
         var current = ""
         var digits = false
@@ -224,7 +296,7 @@ struct TimeAnswer: Hashable {
         let tokens = text.split(whereSeparator: \.isWhitespace).flatMap { Self.tokens(String($0)) }
         let hours = tokens.indices.filter { index in
             index + 1 >= tokens.count || !durations.contains(tokens[index + 1])
-        }.compactMap { Int(tokens[$0]) }.filter { (1...12).contains($0) }
+        }.compactMap { Int(tokens[$0]) }.filter { (1...12).contains($0) } + clockWords(in: text).map(\.hour)
         if !hours.isEmpty {
             let parts = Set(hours.compactMap { hour -> BestTime? in
                 switch hour {
@@ -236,7 +308,7 @@ struct TimeAnswer: Hashable {
             })
             // One hour alone could be a menu number; hours with days, or two of them, or one said as a time ("around
             // 4", "4ish", "at 4"), are times.
-            let saidAsTime = tokens.enumerated().contains { index, token in
+            let saidAsTime = !clockWords(in: text).isEmpty || tokens.enumerated().contains { index, token in
                 Int(token) != nil
                     && ((index > 0 && Self.approximately.contains(tokens[index - 1]))
                         || (index + 1 < tokens.count && tokens[index + 1] == "ish"))

@@ -269,6 +269,21 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case talkNow = "talk_now"
     /// The overdose reply for the visitor's own overdose ("i took 20 of my pills"): no lines for someone else's.
     case crisisOverdoseSelf = "crisis_overdose_self"
+    // Session 19 (QA21): the callback form and crisis words said in the middle of it.
+    /// A clock time with no am or pm and nothing to tell the half of the day ("8:30"): which half.
+    case timeHalfUnclear = "time_half_unclear"
+    /// A text asked for in the middle of the form ("but text first pls"): only a call, and "cancel" is fine.
+    case textNotCallForm = "text_not_call_form"
+    /// A question answered at the consent step: the offer of a call kept, asked again.
+    case consentAgain = "consent_again"
+    /// Two phone numbers in one answer: which one to try first.
+    case phoneWhich = "phone_which"
+    /// A past attempt told with a question ("i tried to kill myself last year, can i come back"): after the answer.
+    case pastAttemptNote = "past_attempt_note"
+    /// A loss told with words of wanting to be with the one who died: before the check-in question.
+    case lossCheckIn = "loss_check_in"
+    /// Before the summary after a crisis reply in the chat: the request is marked for staff, no words go with it.
+    case summaryCrisisMarked = "summary_crisis_marked"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -441,6 +456,20 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// Asking to talk to someone right now ("talk me out of it", "need someone to talk to now"): a call later is no
     /// answer to that on its own.
     case talkNow = "talk_now"
+    // Session 19 (QA21): crisis words in context, and the callback form.
+    /// A plan told ("i have a plan", "ive got it planned"): with thoughts of suicide said before or beside it, the
+    /// full crisis reply, never the check-in again.
+    case planTold = "plan_told"
+    /// Thoughts of suicide said plainly or vaguely ("been thinking about it", "ending it"): beside a plan, a crisis.
+    case ideation
+    /// Wanting to be with someone ("be with him", "see her again", "join them"): beside a death told, a check-in.
+    case joinLost = "join_lost"
+    /// A death told ("he passed", "died", "lost my son"), for ``joinLost``.
+    case lossSaid = "loss_said"
+    /// Where wanting to be with someone is about a visit, not a death ("custody", "visit").
+    case joinNotLoss = "join_not_loss"
+    /// A past suicide attempt told ("i tried to kill myself last year"): a gentle 988 line after the answer.
+    case pastAttempt = "past_attempt"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
