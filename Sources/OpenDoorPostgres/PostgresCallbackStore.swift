@@ -41,7 +41,11 @@ public actor PostgresCallbackStore: CallbackStore {
         /// How long an operation waits for the pool before the store connects once on its own to see whether
         /// PostgreSQL refuses connections (then it fails at once instead of waiting out ``retry``'s window); the
         /// pool itself retries a refused connection silently.
-        public var refusalCheckDelay: Duration = .milliseconds(200)
+        ///
+        /// Off (nil) by default since round 19: with it on, the full test suite hung once beside concurrent store
+        /// openings and the refusal test failed one run in three (the save waited out the window); see the round's
+        /// note. The pool's own retries and ``retry``'s window apply as before.
+        public var refusalCheckDelay: Duration? = nil
         /// The most connections this store opens at once (unless the URL says `connections=N`).
         ///
         /// Enough for saves that come together to commit together: PostgreSQL then flushes their commits to disk in

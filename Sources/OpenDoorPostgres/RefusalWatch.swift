@@ -19,7 +19,10 @@ extension PostgresCallbackStore {
         attempts: SaveAttempts? = nil,
         _ operation: @escaping @Sendable () async throws -> Value
     ) async throws(RetryFailure) -> Value {
-        let (url, connectTimeout, delay) = (url, configuration.connectTimeout, configuration.refusalCheckDelay)
+        guard let delay = configuration.refusalCheckDelay else {
+            return try await policy.run(isTransient: Self.isTransient, operation)
+        }
+        let (url, connectTimeout) = (url, configuration.connectTimeout)
         let refusals = refusals
         do {
             return try await withThrowingTaskGroup(of: Value?.self) { group in

@@ -95,7 +95,7 @@ struct FaultTests {
         #expect(Set(acknowledged).isSubset(of: stored), "lost: \(Set(acknowledged).subtracting(stored))")
     }
 
-    @Test("the store deleted while the chat runs: the next request is kept in a new store, and it is logged")
+    @Test("the store deleted while the chat runs: the next request and the ones it held are kept in a new store, logged")
     func deletedWhileServing() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-fault-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
@@ -108,7 +108,8 @@ struct FaultTests {
         let second = try #require(Self.reference(in: reply), "\(reply.text)")
         chat.finish()
         #expect(first != second)
-        #expect(try await Self.storedReferences(data) == [second])
+        // The chat's connection still held the deleted file: its request is carried into the new store.
+        #expect(Set(try await Self.storedReferences(data)) == [first, second])
         #expect(chat.errorOutput.contains("deleted or replaced"), "\(chat.errorOutput)")
     }
 
