@@ -431,6 +431,8 @@ public struct Conversation: Sendable {
             // told so, not lectured as the one who left.
             reply.text = dialogue[.forSomeoneElse] + "\n\n" + reply.text
         }
+        reply = toldNotAsked(reply, result.decision, text: text)
+        reply = withGriefNote(reply, text: text)
         if !callbacksAvailable, let handoff = responder.handoffIntent {
             // No offer of a call while requests can't be saved: the center's number instead.
             reply.options.removeAll { $0 == handoff.label }
