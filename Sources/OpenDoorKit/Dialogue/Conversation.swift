@@ -416,6 +416,7 @@ public struct Conversation: Sendable {
                 reply.text = dialogue[.fallbackFeeling] + reply.text.dropFirst(dialogue[.fallback].count)
             }
         }
+        reply = lonelyHeard(reply, result.decision, text: text)
         reply = unrepeated(reply, result.decision, asked: looksLikeQuestion(text))
         if asksToHelpSomeoneElse(text, result.decision) {
             // "how do i help her", "can i sign him up to come back": what they and the visitor can do, not "I don't have
