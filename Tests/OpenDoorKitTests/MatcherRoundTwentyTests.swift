@@ -16,14 +16,7 @@ struct MatcherRoundTwentyTests {
     }
 
     /// The replies to `messages` after the welcome.
-    private static func replies(_ messages: [String]) -> [Reply] {
-        var conversation = ConversationTests.assistant.makeConversation(channel: .terminal)
-        _ = conversation.start()
-        return messages.map { message in
-            guard case .reply(let reply) = conversation.receive(message) else { return Reply(text: "", intent: .fallback, source: "") }
-            return reply
-        }
-    }
+    private static func replies(_ messages: [String]) -> [Reply] { MatcherRoundNineteenTests.replies(messages) }
 
     @Test("A statement gets the answer without a bare \"Yes.\"; a question keeps it")
     func statementNotAnsweredYes() throws {
