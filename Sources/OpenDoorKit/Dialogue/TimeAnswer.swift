@@ -196,6 +196,10 @@ struct TimeAnswer: Hashable {
                 break
             }
         }
+        // "anything but mornings": the words that rule the time out are kept with it, never "mornings" alone (QA22 W8).
+        if start >= 2, tokens[start - 1] == ["but"], let any = tokens[start - 2].last, ["anything", "all", "whatever"].contains(any) {
+            start -= 2
+        }
         while end + 1 < raw.count, !tokens[end + 1].isEmpty, tokens[end + 1].allSatisfy(trailers.contains) { end += 1 }
         end = sayingWhen(after: end, in: tokens)
         // "after 5 on weekdays": the days after the time are part of it, whether or not the knowledge lists them.
