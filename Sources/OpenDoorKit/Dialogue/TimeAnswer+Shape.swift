@@ -4,6 +4,9 @@
 ///
 /// Read in one pass over the answer's words, apart from ``BestTime/parse(_:)`` (which they correct, never change).
 struct TimeShape {
+    /// The longest answer read for its shape, in bytes: a time is said in a sentence or two.
+    static let longestRead = 300
+
     /// Lowercase runs of letters and of digits, apostrophes dropped, with a dash ("-", "–") as a token of its own.
     let tokens: [Substring]
 
@@ -193,7 +196,7 @@ extension TimeAnswer {
     /// The part of the day kept for `found`, read from the answer's words: "any time" only when nothing is ruled out
     /// and no days are named but one (otherwise ``BestTime/asSaid``); the others as they are.
     static func checkedPart(_ found: BestTime, said: String?) -> BestTime {
-        guard found == .any, let said else { return found }
+        guard found == .any, let said, said.utf8.count <= TimeShape.longestRead else { return found }
         return TimeShape(said).restricts ? .asSaid : .any
     }
 }

@@ -21,15 +21,16 @@ struct TimeAnswer: Hashable {
     /// ``unclearHalf(_:)`` says so, and the visitor is asked "in the morning or the evening?".
     init?(_ text: String, options: [String], words: StepAnswer? = nil) {
         // "3pm-5pm" is the afternoon, "9-5" two parts (QA22 W8): a span of hours is read before its ends alone.
-        // The words are read for their shape only when they may hold a span (a digit) or nothing else reads them.
-        var shape = text.utf8.contains(where: { (0x30...0x39).contains($0) }) ? TimeShape(text) : nil
+        // The words are read for their shape only when they may hold a span (a digit) or nothing else reads them, and
+        // only in an answer of a few sentences at most (a pasted page of digits is read no more than before).
+        let shapely = text.utf8.count <= TimeShape.longestRead
+        let shape = shapely && text.utf8.contains(where: { (0x30...0x39).contains($0) }) ? TimeShape(text) : nil
         let parsed = shape?.hourSpan ?? BestTime.parse(Self.turningNegations(text))
         if parsed == nil, Self.unclearHalf(text) { return nil }
         var found = parsed ?? words.flatMap({ Self.loosely(text, $0) }) ?? Self.partRuledOut(text)
         if found == nil {
             // "any time but please not at night": no one part of the day left, but a time said all the same.
-            shape = shape ?? TimeShape(text)
-            if shape?.rulesOut == true { found = .asSaid }
+            if shapely, (shape ?? TimeShape(text)).rulesOut { found = .asSaid }
         }
         guard let time = found else { return nil }
         defer { self.time = Self.checkedPart(time, said: said) }
