@@ -44,17 +44,6 @@ struct QA22FormTests {
         #expect(request.bestTime == .evening)
     }
 
-    @Test("A name typed after the spelled number is the name stored (QA C21)")
-    func nameAfterSpelledNumber() async throws {
-        let run = try await Self.stored([
-            "can someone call me", "yes", "four zero four, five five five, one two one two", "Tanya", "after 6 pm",
-            "no voicemail", "yes",
-        ])
-        let request = try #require(run.requests.first)
-        #expect(request.name == "Tanya")
-        #expect(request.phone.display == "(404) 555-1212")
-    }
-
     // MARK: - W4: "don't call before noon" is a time
 
     @Test("A number with “don't call before noon” at the name or consent step is stored with the time (QA C22, C17)")
@@ -170,27 +159,18 @@ struct QA22FormTests {
 
     // MARK: - W18: two numbers at the consent or name step
 
-    @Test("Two numbers at the name step: the one picked is stored, with its extension (QA C23)")
-    func twoNumbersAtName() async throws {
-        let run = try await Self.stored([
-            "can someone call me", "yes please", "it's 4045550177 or my work 6785550100 ext 22", "the second one",
-            "lunch time", "no voicemail", "yes",
-        ])
-        #expect(run.replies[2].options.count == 2)
-        let request = try #require(run.requests.first)
-        #expect(request.phone.display == "(678) 555-0100 ext. 22")
-        #expect(request.name == nil)
-    }
-
-    @Test("Two numbers at the consent step: the one picked, then the name (QA C20)")
-    func twoNumbersAtConsent() async throws {
-        let run = try await Self.stored([
-            "can someone call me", "it's 4045550177 or my work 6785550100 ext 22", "the first one", "Rob", "lunch time",
-            "no voicemail", "yes",
-        ])
-        let request = try #require(run.requests.first)
-        #expect(request.phone.display == "(404) 555-0177")
-        #expect(request.name == "Rob")
+    @Test(
+        "The name and number stored after a spelled number or two numbers at the consent or name step (QA C21, C23, C20)",
+        arguments: [
+            (["yes", "four zero four, five five five, one two one two", "Tanya"], "Tanya", "(404) 555-1212"),
+            (["yes please", "it's 4045550177 or my work 6785550100 ext 22", "the second one"], nil, "(678) 555-0100 ext. 22"),
+            (["it's 4045550177 or my work 6785550100 ext 22", "the first one", "Rob"], "Rob", "(404) 555-0177"),
+        ] as [([String], String?, String)])
+    func storedNameAndNumber(_ steps: [String], _ name: String?, _ phone: String) async throws {
+        let run = try await Self.stored(["can someone call me"] + steps + ["lunch time", "no voicemail", "yes"])
+        let request = try #require(run.requests.first, "\(steps)")
+        #expect(request.name == name, "\(steps)")
+        #expect(request.phone.display == phone, "\(steps)")
     }
 
     // MARK: - W20, W24
