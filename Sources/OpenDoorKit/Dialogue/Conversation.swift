@@ -1149,6 +1149,8 @@ public struct Conversation: Sendable {
             let reply = advance(to: nextStep())
             // "any time but not at night my husband doesnt know": heard, and the private choices named (QA22 W7).
             if state == .callbackVoicemail, answers.contains(text, .discreetCall) || answers.contains(text, .phoneWatched) {
+                // A bare "ok" to the voicemail question then is no choice to name the center: the private one is kept.
+                voicemailAskedAgain = true
                 return reply.prefixed(dialogue[.privacyNoted])
             }
             return reply
