@@ -80,7 +80,8 @@ struct CheckInAnswerTests {
     @Test(
         "Times said as days, ranges or “now” are kept as said with a part of the day",
         arguments: [
-            ("weekends", BestTime.any), ("saturdays", .any), ("tuesday or thursday", .any), ("mon-fri 9-5", .any),
+            // Days that recur, two days, or hours over two parts of the day are "as said", never "any time" (QA22 W8).
+            ("weekends", BestTime.asSaid), ("saturdays", .asSaid), ("tuesday or thursday", .asSaid), ("mon-fri 9-5", .asSaid),
             ("between 2 and 4", .afternoon), ("not before noon", .afternoon), ("right now", .any),
             ("fridays after 6", .evening), ("between 9 and 11am", .morning), ("after 5 on weekdays", .evening),
         ])

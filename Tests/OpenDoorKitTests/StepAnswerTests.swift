@@ -90,11 +90,12 @@ struct StepAnswerTests {
         #expect(Self.answers.spelledDigits(in: message) == expected, "“\(message)”")
     }
 
-    @Test("A part of the day ruled out, and none named, is any other time, kept as said (QA17 V21)")
+    @Test("A part of the day ruled out, and none named, is kept as said (QA17 V21, QA22 W8)")
     func partRuledOut() throws {
         let options = ["Morning", "Afternoon", "Evening", "Any time"]
         let notMornings = try #require(TimeAnswer("not mornings", options: options, words: Self.answers))
-        #expect(notMornings.time == .any && notMornings.said == "not mornings")
+        // Not "any time": staff read the words (QA22 W8).
+        #expect(notMornings.time == .asSaid && notMornings.said == "not mornings")
         // "afternoons only not mornings" names the afternoon.
         #expect(TimeAnswer("afternoons only not mornings", options: options, words: Self.answers)?.time == .afternoon)
     }

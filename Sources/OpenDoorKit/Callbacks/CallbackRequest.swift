@@ -10,15 +10,23 @@ public enum BestTime: String, Sendable, Codable, CaseIterable {
     case evening
     /// No preference.
     case any
+    /// No one part of the day: the visitor's words say when ("not mornings", "weekends only", "9-5"), and staff read
+    /// them. Never picked from the menu, never guessed as "any time" when the words rule times or days out.
+    case asSaid = "as_said"
+
+    /// The parts of the day a visitor picks from, in menu order ("1" morning … "4" any time); ``asSaid`` is never
+    /// picked, only read from the visitor's words.
+    public static var allCases: [BestTime] { [.morning, .afternoon, .evening, .any] }
 
     /// Words for staff and for the visitor's confirmation: "morning", "afternoon", "evening",
-    /// "any time".
+    /// "any time", "as said".
     public var displayName: String {
         switch self {
         case .morning: "morning"
         case .afternoon: "afternoon"
         case .evening: "evening"
         case .any: "any time"
+        case .asSaid: "as said"
         }
     }
 

@@ -11,7 +11,7 @@ extension Conversation {
             return filled(name == nil ? .detailKept : .detailKeptWithName, time: time, name: name)
         }
         if name != nil { return dialogue[.nameKept] }
-        if let voicemail { return dialogue[voicemail == .discreet ? .discreetKept : .noVoicemailKept] }
+        if let voicemail { return dialogue[Self.keptKey(voicemail)] }
         return nil
     }
 
@@ -32,7 +32,7 @@ extension Conversation {
         if let phone, phone != before.phone { notes.append(filled(.numberKept, phone: phone)) }
         if let bestTime, bestTime != before.bestTime { notes.append(filled(.detailKept, time: bestTime)) }
         if let voicemail, voicemail != before.voicemail {
-            notes.append(dialogue[voicemail == .discreet ? .discreetKept : .noVoicemailKept])
+            notes.append(dialogue[Self.keptKey(voicemail)])
         }
         return notes.isEmpty ? nil : notes.joined(separator: " ")
     }

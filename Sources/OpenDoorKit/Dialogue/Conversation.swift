@@ -75,6 +75,9 @@ public struct Conversation: Sendable {
     private var discarded: DiscardedRequest?
     /// The visitor read the consent question and said not now: a later yes goes straight to the request.
     private var consentDeclined = false
+    /// The visitor said no to the offer of a call: a yes in the next messages ("actually yes") takes it back (QA22
+    /// W20), and the consent question is asked as usual.
+    private var offerDeclined = false
     /// How many messages after a "not now" to the consent question a bare yes still takes it back ("actually yeah
     /// ok", then "yes").
     private var declineTurns = 0
@@ -233,6 +236,8 @@ public struct Conversation: Sendable {
         if state.isCollectingCallback, answers.cancels(text),
             // "dont call before noon" at the time step is a time, not a cancel.
             !(state == .callbackTime && TimeAnswer(text, options: [], words: answers) != nil),
+            // "my cell is (706)555-0199 but don't call before noon" at any step gives details, never a cancel.
+            !cancelGivesDetail(text),
             // "i dont want to give my name" is no name, not no call.
             !((state == .callbackName || state == .callbackConsent) && answers.contains(text, .anonymous)),
             // "i dont want to give my name" at the name step skips the name, it doesn't drop the request.
@@ -252,6 +257,10 @@ public struct Conversation: Sendable {
             let step = stepReply(resumePrompt)
             return .reply(remember(step.prefixed(dialogue[.resume])))
         }
+        if state.isCollectingCallback, answers.contains(text, .emailRequest), spokenOrTypedNumber(in: text) == nil {
+            // "can you email me instead": honest that only a call can be asked for, and the step again (QA22 W24).
+            return .reply(remember(stepReply(resumePrompt).prefixed(dialogue[.emailNotCall])))
+        }
         switch state {
         case .open, .ended:
             state = .open
@@ -265,7 +274,9 @@ public struct Conversation: Sendable {
                 if let discreet = discreetCallReply(text, explained: true) { return .reply(remember(discreet)) }
             }
             if let answer = parkedReply(text, offered: offered) { return .reply(remember(answer)) }
-            if declinedLately, consentDeclined, let answer = changedMindReply(text) { return .reply(remember(answer)) }
+            if declinedLately, consentDeclined || offerDeclined, let answer = changedMindReply(text) {
+                return .reply(remember(answer))
+            }
             if offered, let answer = offerAnswer(text, asked: asked) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             if answers.isMostly(text, .spanish) {
@@ -536,6 +547,7 @@ public struct Conversation: Sendable {
         phone early: PhoneNumber?, confidence: Double, request: String? = nil, after: String? = nil
     ) -> Reply {
         offeredCallback = true
+        offerDeclined = false
         if let sentReference {
             // One request per conversation: the one sent stands (staff would otherwise call twice); a change goes
             // through the center's number.
@@ -581,7 +593,7 @@ public struct Conversation: Sendable {
             if phone == nil, let number = found.phone { phone = number }
             if let choice = found.voicemail ?? (answers.contains(request, .phoneWatched) ? .noVoicemail : nil) {
                 voicemail = choice
-                notes.append(dialogue[choice == .discreet ? .discreetKept : .noVoicemailKept])
+                notes.append(dialogue[Self.keptKey(choice)])
             } else if let kept = keptNote(time: found.time, name: found.name) {
                 notes.append(kept)
             }
@@ -606,6 +618,9 @@ public struct Conversation: Sendable {
         if let request, answers.contains(request, .human) {
             // "i want to talk to a human": the center's number first, then the offer of a call.
             notes.insert(dialogue[.humanNumber], at: 0)
+        } else if let request, answers.contains(request, .callNow), !answers.contains(request, .talkNow) {
+            // "can someone call me right now": the call isn't right away, and who answers now (QA22 W24).
+            notes.insert(assistant.knowledge.center.fill(dialogue[.callNotImmediate]), at: 0)
         }
         if !notes.isEmpty { reply.text = notes.joined(separator: " ") + " " + reply.text }
         return reply
@@ -632,6 +647,7 @@ public struct Conversation: Sendable {
         // "skip" here is "not now", never a yes without a name.
         if Self.onlySkip(text) { return declineConsent() }
         if let short = shortNumberReply(text) { return short }
+        if let two = twoNumbersReply(text) { return two }
         // "yes my number is 770 555 0100, call after lunch, its ana", "seven oh six five five five…", "no name": a
         // number, a name or a yes with details means yes, and all of it is kept. A time or a voicemail choice alone
         // ("evenings after 6", "no voicemail") is kept, but is no yes: the question again.
@@ -752,6 +768,12 @@ public struct Conversation: Sendable {
             return asked
         }
         let skipped = refused || dialogue.answer(text, among: [.skip]) != nil || answers.contains(text, .anonymous)
+        // "it's 4045550177 or my work 6785550100 ext 22": which first, as at the number's step; the name stays open.
+        if !skipped, let two = twoNumbersReply(text) {
+            nameGiven = true
+            nameOpen = true
+            return two
+        }
         let given = skipped ? nil : answers.name(in: text)
         // "this is stupid" is not the name "stupid"; "Sam, this app is stupid" is Sam.
         if !skipped, answers.contains(given ?? text, .hostile) { return questionOrRepeat(text, prompt: .askName) }
@@ -785,7 +807,35 @@ public struct Conversation: Sendable {
         nameOpen = number != nil && given == nil && !skipped
         nameGiven = true
         nameSkipped = name == nil && phone == nil && !editing
-        return advanceAfterName()
+        // "four zero four, five five five…", "my cell is (706)555-0199 but don't call before noon": the number said
+        // back (it is no name), and a time or voicemail wish said with it kept (QA22 W3, W4).
+        var notes: [String] = []
+        if let number, given == nil, !skipped { notes.append(filled(.numberKept, phone: number)) }
+        if number != nil, let kept = keepDetails(besideNumberIn: text) { notes.append(kept) }
+        let reply = advanceAfterName()
+        return notes.isEmpty ? reply : reply.prefixed(notes.joined(separator: " "))
+    }
+
+    /// Two numbers or more typed at the consent or name step ("it's 4045550177 or my work 6785550100 ext 22"): kept
+    /// as the choices of "Which number should they try first?", as at the number's step (QA22 W18). Nil for one
+    /// number or none.
+    private mutating func twoNumbersReply(_ text: String) -> Reply? {
+        guard text.contains(where: \.isNumber) else { return nil }
+        let numbers = PhoneNumber.all(in: text)
+        guard numbers.count >= 2 else { return nil }
+        phoneChoices = numbers
+        state = .callbackPhone
+        var reply = stepReply(.phoneWhich)
+        reply.options = numbers.map(\.display)
+        return reply
+    }
+
+    /// Whether a line with a cancel's words gives a detail instead (QA22 W4): a number ("my cell is (706)555-0199 but
+    /// don't call before noon"), or a time the cancel's words belong to ("don't call before noon").
+    func cancelGivesDetail(_ text: String) -> Bool {
+        if spokenOrTypedNumber(in: text) != nil || PhoneNumber.all(in: text).count >= 2 { return true }
+        guard let part = TimeAnswer.timePart(of: text, words: answers), answers.cancels(part) else { return false }
+        return readTime(text) != nil
     }
 
     private mutating func advanceAfterName() -> Reply {
@@ -827,6 +877,12 @@ public struct Conversation: Sendable {
         }
         // "four seven zero five five five…" is read as the digits it spells.
         if let number = PhoneNumber.parse(text) ?? PhoneNumber.parse(answers.spelledDigits(in: text) ?? "") {
+            // The center's own number is the center's: the visitor's is asked for (QA22 W24).
+            if isCenterNumber(number) {
+                var reply = stepReply(.askPhone)
+                reply.text = assistant.knowledge.center.fill(dialogue[.centerNumberGiven])
+                return reply
+            }
             phone = number
             // "you can reach me at 470-555-0174 any weekday after lunch, and a voicemail is fine if it doesnt say
             // carter": the time and the voicemail wish said with it are kept too, and said back.
@@ -904,7 +960,7 @@ public struct Conversation: Sendable {
         }
         if voicemail == nil, let choice = found.voicemail {
             voicemail = choice
-            notes.append(dialogue[choice == .discreet ? .discreetKept : .noVoicemailKept])
+            notes.append(dialogue[Self.keptKey(choice)])
         }
         return notes.isEmpty ? nil : notes.joined(separator: " ")
     }
@@ -923,6 +979,11 @@ public struct Conversation: Sendable {
             return stepReply(resumePrompt).prefixed(filled(.nameChanged, name: given.name))
         }
         return nil
+    }
+
+    /// Whether `number` is the center's own (from center.yaml).
+    func isCenterNumber(_ number: PhoneNumber) -> Bool {
+        PhoneNumber.parse(assistant.knowledge.center.phone).map { $0.e164 == number.e164 } == true
     }
 
     /// A phone number in a message, typed in digits or spelled out in words ("four seven oh, five five five…").
@@ -959,12 +1020,12 @@ public struct Conversation: Sendable {
         var rest = text
         if state != .callbackVoicemail, let choice = voicemailChoice(in: text) {
             voicemail = choice
-            note = choice == .discreet ? .discreetKept : .noVoicemailKept
+            note = Self.keptKey(choice)
             rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: text))
         } else if state == .callbackTime
             || (state == .callbackVoicemail && answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) == nil)
         {
-            if let number = PhoneNumber.find(in: text) {
+            if let number = spokenOrTypedNumber(in: text) {
                 phone = number
                 note = .phoneChanged
                 rest = ""
@@ -1075,7 +1136,7 @@ public struct Conversation: Sendable {
             return reply
         }
         let time = readTime(text)
-        if time == nil || voicemailChoice(in: text) != nil || PhoneNumber.find(in: text) != nil,
+        if time == nil || voicemailChoice(in: text) != nil || spokenOrTypedNumber(in: text) != nil,
             let other = otherDetailReply(text)
         {
             return other
@@ -1088,7 +1149,14 @@ public struct Conversation: Sendable {
         }
         if let time {
             bestTime = time
-            return advance(to: nextStep())
+            let reply = advance(to: nextStep())
+            // "any time but not at night my husband doesnt know": heard, and the private choices named (QA22 W7).
+            if state == .callbackVoicemail, answers.contains(text, .discreetCall) || answers.contains(text, .phoneWatched) {
+                // A bare "ok" to the voicemail question then is no choice to name the center: the private one is kept.
+                voicemailAskedAgain = true
+                return reply.prefixed(dialogue[.privacyNoted])
+            }
+            return reply
         }
         if looksLikeQuestion(text) || answers.contains(text, .hostile) {
             return questionOrRepeat(text, prompt: .askTime)
@@ -1209,7 +1277,7 @@ public struct Conversation: Sendable {
     /// detail and show the summary again; "the name is wrong" asks for that detail again, then the summary. Nil when
     /// the message names no detail, or says again what the summary already holds with a "send".
     private mutating func changeReply(_ text: String) -> Reply? {
-        if let number = PhoneNumber.find(in: text) {
+        if let number = spokenOrTypedNumber(in: text) {
             phone = number
             return stepReply(.summary)
         }
@@ -1418,6 +1486,12 @@ public struct Conversation: Sendable {
         }
         if found.voicemail != nil {
             found.rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: found.rest))
+        } else if answers.contains(text, .voicemailField) {
+            // "…call me in the evening, voicemail ok": a yes said of the voicemail, in a clause of its own (QA22 W24).
+            found.voicemail = text.clauses(splitAt: ",.;!\n").contains {
+                answers.contains(String($0), .voicemailField)
+                    && answers.read(String($0), among: [.noVoicemail, .discreet, .no, .yes]) == .yes
+            } ? .allowed : nil
         }
         var loose: String?
         var timeAsked = false
@@ -1491,6 +1565,15 @@ public struct Conversation: Sendable {
     private static func asksWhen(_ clause: String) -> Bool {
         guard let first = TextNormalizer.words(clause).first else { return false }
         return ["how", "when", "what", "whats", "why", "who", "where"].contains(first)
+    }
+
+    /// The line that says a voicemail choice typed early was kept.
+    static func keptKey(_ choice: VoicemailPreference) -> DialogueKey {
+        switch choice {
+        case .discreet: .discreetKept
+        case .noVoicemail: .noVoicemailKept
+        case .allowed: .voicemailOKKept
+        }
     }
 
     /// Keeps the details found in a line.
@@ -1684,12 +1767,16 @@ public struct Conversation: Sendable {
     /// goodbye. A bare "ok" is a yes only to the question "would it help…?", not to "…or I can ask someone to call
     /// you". Nil for anything else, which is read as usual.
     private mutating func offerAnswer(_ text: String, asked: Bool) -> Reply? {
-        if let kinds = answers.kinds(in: text, of: [.bye, .thanks, .filler, .ack]), kinds.contains(.bye) {
+        let courtesy = answers.kinds(in: text, of: [.bye, .thanks, .filler, .ack])
+        if let kinds = courtesy, kinds.contains(.bye) {
             state = .ended
             // Counted as the goodbye it is, not as a step of a callback request.
             let goodbye = assistant.knowledge.intents.first { $0.action == .goodbye }?.id ?? .welcome
             return Reply(text: dialogue[.goodbye], intent: goodbye, source: dialogue.heading, state: state)
         }
+        // "ok thanks" to "Would it help to have someone call you?" is a thank-you that lets the offer go, not a yes
+        // (QA22 W24).
+        if let kinds = courtesy, kinds.contains(.thanks) { return declineOffer() }
         // "ok good", "its fine" after "…or I can ask someone to call you": an acknowledgement, not a request.
         if !asked, answers.kinds(in: text, of: [.ack, .filler, .weakYes]) != nil {
             return smallTalkReply("ok")
@@ -1701,15 +1788,22 @@ public struct Conversation: Sendable {
         if lead < words.count, words.count <= 14, let decline = answers.phraseLength(of: .decline, at: lead, in: words),
             decline >= answers.phraseLength(of: .yes, at: lead, in: words) ?? 0
         {
-            return ownReply(.callbackDeclined, options: [])
+            return declineOffer()
         }
         guard let first = words.first, words.count <= 4 else { return nil }
         // "nah im good" holds a yes-word too: its first word says it.
         switch answers.read(text, among: [.no, .yes]) ?? answers.read(String(first), among: [.no]) {
         case .yes: return beginCallback(phone: nil, confidence: 1)
-        case .no: return ownReply(.callbackDeclined, options: [])
+        case .no: return declineOffer()
         default: return nil
         }
+    }
+
+    /// "That's fine" to a declined offer of a call; a yes in the next two messages takes the no back.
+    private mutating func declineOffer() -> Reply {
+        offerDeclined = true
+        declineTurns = 2
+        return ownReply(.callbackDeclined, options: [])
     }
 
     /// After a request was sent, taking it back ("can you delete my number", "i dont want them to call anymore"): it
@@ -1718,6 +1812,11 @@ public struct Conversation: Sendable {
         guard let sentReference,
             answers.contains(text, .withdrawRequest) || (TextNormalizer.words(text).count <= 4 && answers.cancels(text))
         else { return nil }
+        if answers.contains(text, .send), !answers.contains(text, .withdrawRequest) {
+            // "never mind send it" after it was sent: it is in (QA22 W24), never "I can't take it back".
+            let text = dialogue[.callbackAlreadySent].replacingOccurrences(of: "{request.reference}", with: sentReference)
+            return Reply(text: text, intent: .callback, source: dialogue.heading, state: state)
+        }
         let message = dialogue[.callbackWithdraw].replacingOccurrences(of: "{request.reference}", with: sentReference)
         return Reply(text: message, intent: .callback, source: dialogue.heading, state: state)
     }

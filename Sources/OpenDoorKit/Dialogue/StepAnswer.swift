@@ -292,6 +292,13 @@ struct StepAnswer {
         return digits.count >= 7 ? digits : nil
     }
 
+    /// Whether words are digits spelled out ("four zero four", "oh one"): never a name (QA22 W3), as digits
+    /// typed are not.
+    func spellsDigits(_ words: [Substring]) -> Bool {
+        !words.isEmpty && words.allSatisfy { digitIndex[String($0)] != nil || ["oh", "o", "double", "triple"].contains($0) }
+            && words.contains { digitIndex[String($0)] != nil }
+    }
+
     /// Whether every character of a word is a number: byte by byte for an ASCII word.
     private static func allNumbers(_ word: String) -> Bool {
         var word = word
@@ -403,7 +410,7 @@ struct StepAnswer {
         guard !words.contains(where: { $0.unicodeScalars.contains(where: Self.notInName.contains) }) else { return .noName }
         if words.isEmpty { return relation ? .relationOnly : .noName }
         guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
-            !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil })
+            !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil }), !spellsDigits(lowered)
         else { return .noName }
         // "mornings" on its own is a time, not a name; "my name is Eve" is a name.
         // A short capitalized word is a name even if it reads as a time too ("Eve").

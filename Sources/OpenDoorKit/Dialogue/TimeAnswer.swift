@@ -20,10 +20,20 @@ struct TimeAnswer: Hashable {
     /// A clock time with no am or pm and nothing else to tell the half of the day ("8:30", "like 830") is no answer:
     /// ``unclearHalf(_:)`` says so, and the visitor is asked "in the morning or the evening?".
     init?(_ text: String, options: [String], words: StepAnswer? = nil) {
-        let parsed = BestTime.parse(Self.turningNegations(text))
+        // "3pm-5pm" is the afternoon, "9-5" two parts (QA22 W8): a span of hours is read before its ends alone.
+        // The words are read for their shape only when they may hold a span (a digit) or nothing else reads them, and
+        // only in an answer of a few sentences at most (a pasted page of digits is read no more than before).
+        let shapely = text.utf8.count <= TimeShape.longestRead
+        let shape = shapely && text.utf8.contains(where: { (0x30...0x39).contains($0) }) ? TimeShape(text) : nil
+        let parsed = shape?.hourSpan ?? BestTime.parse(Self.turningNegations(text))
         if parsed == nil, Self.unclearHalf(text) { return nil }
-        guard let time = parsed ?? words.flatMap({ Self.loosely(text, $0) }) ?? Self.partRuledOut(text)
-        else { return nil }
+        var found = parsed ?? words.flatMap({ Self.loosely(text, $0) }) ?? Self.partRuledOut(text)
+        if found == nil {
+            // "any time but please not at night": no one part of the day left, but a time said all the same.
+            if shapely, (shape ?? TimeShape(text)).rulesOut { found = .asSaid }
+        }
+        guard let time = found else { return nil }
+        defer { self.time = Self.checkedPart(time, said: said) }
         self.time = time
         let normalized = TextNormalizer.normalize(text)
         let plain = Set([time.displayName, time.rawValue] + options.map(TextNormalizer.normalize))
@@ -187,7 +197,12 @@ struct TimeAnswer: Hashable {
                 break
             }
         }
+        // "anything but mornings": the words that rule the time out are kept with it, never "mornings" alone (QA22 W8).
+        if start >= 2, tokens[start - 1] == ["but"], let any = tokens[start - 2].last, ["anything", "all", "whatever"].contains(any) {
+            start -= 2
+        }
         while end + 1 < raw.count, !tokens[end + 1].isEmpty, tokens[end + 1].allSatisfy(trailers.contains) { end += 1 }
+        end = sayingWhen(after: end, in: tokens)
         // "after 5 on weekdays": the days after the time are part of it, whether or not the knowledge lists them.
         var next = end + 1
         if next < raw.count, tokens[next] == ["on"] { next += 1 }
@@ -243,6 +258,26 @@ struct TimeAnswer: Hashable {
         "befor": "before", "bfore": "before", "b4": "before", "beofre": "before", "untill": "until", "untl": "until",
         "arround": "around", "aroud": "around", "arond": "around",
     ]
+    /// The end of a time said as "whenever" and what it waits for ("whenever ur open", "whenever you can, thanks"
+    /// keeps "whenever ur open", "whenever you can"): the words of the clause after it, up to a courtesy word
+    /// (QA22 W24). `end` as it is when no subject follows the "whenever".
+    private static func sayingWhen(after end: Int, in tokens: [[String]]) -> Int {
+        guard tokens[end].last == "whenever", end + 1 < tokens.count, let next = tokens[end + 1].first,
+            whenSubjects.contains(next)
+        else { return end }
+        var last = end + 1
+        while last + 1 < tokens.count, let word = tokens[last + 1].first, !courtesies.contains(word) { last += 1 }
+        return last
+    }
+
+    /// Words that start what a "whenever" waits for.
+    private static let whenSubjects: Set<String> = [
+        "ur", "you", "youre", "u", "ya", "yall", "they", "theyre", "someone", "somebody", "anyone", "the", "its", "i",
+        "im", "we", "open", "free", "available",
+    ]
+    /// Words that end the time said ("whenever you can thanks").
+    private static let courtesies: Set<String> = ["thanks", "thank", "thx", "ty", "please", "pls", "plz", "lol", "ok", "okay"]
+
     /// Units after a number that make it a length of time, not an hour ("3 months clean").
     static let durations: Set<String> = [
         "month", "months", "mo", "mos", "week", "weeks", "wk", "wks", "day", "days", "year", "years", "yr", "yrs",
@@ -341,9 +376,11 @@ struct TimeAnswer: Hashable {
         return zip(said, said.dropFirst()).contains { $0 == "this" && BestTime.parse($1) != nil }
     }
 
-    /// How the request reads it back: the visitor's words with the part of the day, or the part alone.
+    /// How the request reads it back: the visitor's words with the part of the day, or the part alone (the words
+    /// alone when they say what no one part of the day does).
     var display: String {
         guard let said else { return time.displayName }
+        if time == .asSaid { return said }
         return TextNormalizer.normalize(said) == time.displayName ? said : "\(said) (\(time.displayName))"
     }
 }

@@ -290,6 +290,17 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case lonelyHeard = "lonely_heard"
     /// Before the summary after a crisis reply in the chat: the request is marked for staff, no words go with it.
     case summaryCrisisMarked = "summary_crisis_marked"
+    // Round 20 (QA22): the callback form.
+    /// A reason for privacy said with the time ("my husband doesnt know"): heard, before the voicemail question.
+    case privacyNoted = "privacy_noted"
+    /// A call asked for right now: the center's call comes later; who answers now.
+    case callNotImmediate = "call_not_immediate"
+    /// An email asked for instead of a call: only a call can be asked for.
+    case emailNotCall = "email_not_call"
+    /// The center's own number typed as the visitor's: it is the center's; the visitor's is asked for.
+    case centerNumberGiven = "center_number_given"
+    /// A yes to a voicemail typed before the voicemail question ("voicemail ok"): kept.
+    case voicemailOKKept = "voicemail_ok_kept"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -481,6 +492,10 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case griefTold = "grief_told"
     /// Feeling alone or uncared for ("nobody cares", "i feel so alone", "i have no one").
     case lonelyTold = "lonely_told"
+    /// A call asked for at once ("call me right now"): a call from the center isn't immediate, and that is said.
+    case callNow = "call_now"
+    /// An email asked for instead of a call ("can you email me instead").
+    case emailRequest = "email_request"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
