@@ -459,6 +459,8 @@ final class ChatSession: ChannelInboundHandler {
         _ reply: Reply, note: String? = nil, started: ContinuousClock.Instant, context: ChannelHandlerContext
     ) {
         var reply = reply
+        // A connection turned away closes after this answer: no "I'm still here", no call offered (QA22 O5).
+        if !admitted && reply.crisis { reply = ServerText.crisisWhenFull(reply, knowledge) }
         if let note { reply.text += "\n\n" + note }
         // Only an answered message counts as activity for the idle timeout (marked before the write, so the
         // connection is never both answered and idle).

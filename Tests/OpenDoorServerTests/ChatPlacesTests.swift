@@ -132,7 +132,12 @@ struct ChatPlacesTests {
             #expect(busy.text?.contains("988") == true && busy.text?.contains("911") == true)
             let answer = try await visitor.readJSON()
             #expect(answer.type == "reply" && answer.crisis == true, "\(answer)")
-            #expect(answer.text?.contains("988") == true)
+            // The chat closes right after: the numbers, no "I'm still here", no call offered (QA22 O5).
+            let said = try #require(answer.text)
+            #expect(said.contains("988") && said.contains("911") && said.contains(ServerFixtures.centerPhone), "\(said)")
+            #expect(said.contains("can’t keep this chat open"), "\(said)")
+            #expect(!said.contains("still here") && !said.contains("call you back"), "\(said)")
+            #expect(answer.options?.isEmpty ?? true, "\(answer)")
             #expect(try await visitor.isAtEnd())
             await visitor.close()
 
@@ -219,11 +224,16 @@ struct ChatPlacesTests {
             #expect(try await reader.ask("what if i relapsed").type == "reply", "the reader kept its place")
             #expect(try await flood[0].ask("yes").state == "callback_name", "mid-form kept its place")
 
-            // Now every group holds at most two: the next newcomer is told the chat is full; the reader stays.
+            // 127.0.0.2 still holds two: the next new address takes its other place, not the reader's.
             let late = try await server.jsonClient(from: "127.0.0.4")
-            #expect(try await late.readJSON().reason == "busy")
-            #expect(try await flood[2].ask("what are your hours").type == "reply")
-            for client in flood + [reader, newcomer, late] { await client.close() }
+            #expect(try await late.readJSON().type == "reply")
+            #expect(try await flood[2].readJSON().reason == "busy")
+            #expect(try await reader.ask("what if i relapsed").type == "reply", "the reader still kept its place")
+            // Now every address holds one place: the flood's next connection is told the chat is full.
+            let more = try await server.jsonClient(from: "127.0.0.2")
+            #expect(try await more.readJSON().reason == "busy")
+            #expect(try await flood[0].ask("yes").type == "reply", "mid-form still kept its place")
+            for client in flood + [reader, newcomer, late, more] { await client.close() }
         }
     }
 }
