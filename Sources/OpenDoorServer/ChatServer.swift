@@ -115,7 +115,12 @@ public actor ChatServer: Service {
         }
         book.install(fresh)
         metrics.knowledgeReloaded(succeeded: true)
-        logger.notice("knowledge reloaded", metadata: ["intents": "\(fresh.knowledge.intents.count)"])
+        logger.notice(
+            "knowledge reloaded",
+            metadata: [
+                "intents": "\(fresh.knowledge.intents.count)",
+                "safety_features": "\(fresh.safety.rules.model?.featureCount ?? 0)",
+            ])
     }
 
     /// Listens and serves until graceful shutdown or cancellation, then closes the callback store.
@@ -254,14 +259,24 @@ public actor ChatServer: Service {
 /// connection reads and changes, on its event loop, without waiting for the server actor.
 ///
 /// It holds the chat's places: at most ``ServerConfiguration/maximumConnections`` in all and
-/// ``ServerConfiguration/maximumConnectionsPerAddress`` from one address (a trusted proxy's are held to the total
-/// only). When the chat is full, the connection that has gone longest without sending a message (past
-/// ``ServerConfiguration/silentEvictionAge``; from the address holding the most places first) is closed to make room:
-/// connections opened and left silent can't keep visitors out (QA21 O1).
+/// ``ServerConfiguration/maximumConnectionsPerAddress`` from one address group (``AddressGrouping``: an IPv6 /64;
+/// a trusted proxy's connections are each their own group, held to the total only).
+///
+/// When the chat is full, a newcomer gets a place if one can be taken fairly (QA21 O1, QA22 O1):
+/// 1. from the group holding the most places, if it holds at least two more than the newcomer's group (a flood from
+///    a few addresses, chatting or not, gives way to a new address): of its connections, the one idle longest;
+/// 2. otherwise from a connection that has sent no message for ``ServerConfiguration/silentEvictionAge``, in a group
+///    holding as many places as the largest and more than the newcomer's: the oldest.
+///
+/// Never from a group holding fewer places than the largest, nor a connection in the callback form or just told a
+/// crisis reply (``ConnectionStop/keepsPlace``). A newcomer whose group holds its share can only take the place of
+/// one of its own group's silent connections. A connection closed to make room is told the chat is full (reason
+/// `busy`, with 911 and 988), never that it was quiet.
 final class ConnectionBook: Sendable {
     /// An admitted connection, as eviction sees it.
     private struct Place {
-        var address: String
+        /// The address group (``AddressGrouping``), or the connection's own key for a trusted proxy's.
+        var group: String
         var opened: NIODeadline
         var stop: ConnectionStop
         var channel: any Channel
@@ -272,8 +287,8 @@ final class ConnectionBook: Sendable {
         var assistant: Assistant
         /// The admitted connections that hold a place, by id (one being evicted no longer does).
         var places: [UInt64: Place] = [:]
-        /// How many places each address holds.
-        var byAddress: [String: Int] = [:]
+        /// How many places each address group holds.
+        var byGroup: [String: Int] = [:]
         /// Connections turned away that still read a line, for a crisis (at most ``ConnectionBook/maximumLingering``).
         var lingering = 0
         /// Visitors turned away because the chat was full, logged as summaries.
@@ -305,6 +320,7 @@ final class ConnectionBook: Sendable {
     private let maximumConnections: Int
     private let maximumPerAddress: Int
     private let trustedProxies: TrustedProxies
+    private let grouping: AddressGrouping
     private let silentEvictionAge: TimeAmount?
     private let closeGracePeriod: TimeAmount
     private let logger: Logger
@@ -326,6 +342,7 @@ final class ConnectionBook: Sendable {
         maximumConnections = configuration.maximumConnections
         maximumPerAddress = max(1, configuration.maximumConnectionsPerAddress)
         trustedProxies = configuration.trustedProxies
+        grouping = configuration.addressGrouping
         silentEvictionAge = configuration.silentEvictionAge.map { TimeAmount($0) }
         closeGracePeriod = TimeAmount(configuration.closeGracePeriod)
         self.logger = logger
@@ -337,22 +354,26 @@ final class ConnectionBook: Sendable {
     /// The assistant new conversations start with.
     var assistant: Assistant { state.withLock { $0.assistant } }
 
-    /// A new connection from `address`: its id, its assistant, and whether it gets a place (perhaps a silent
+    /// A new connection from `address`: its id, its assistant, and whether it gets a place (perhaps another
     /// connection's, which is then closed).
     func admit(address: String, channel: any Channel, stop: ConnectionStop, now: NIODeadline = .now()) -> Admission {
         let exempt = trustedProxies.contains(address)
         let (admission, evicted) = state.withLock { state -> (Admission, Place?) in
             state.lastConnectionID += 1
             let id = state.lastConnectionID
-            let fromAddress = state.byAddress[address, default: 0]
+            // A trusted proxy carries many visitors: each of its connections is a group of its own.
+            let group = exempt ? "proxy connection \(id)" : grouping.group(of: address)
+            let fromGroup = state.byGroup[group, default: 0]
             var evicted: Place?
             var refusal: String?
-            if !exempt && fromAddress >= maximumPerAddress {
-                // The address holds its share: only one of its own silent connections can make room.
-                evicted = evict(from: &state, now: now, address: address)
+            if !exempt && fromGroup >= maximumPerAddress {
+                // The group holds its share: only one of its own silent connections can make room.
+                evicted = evictSilent(from: &state, now: now, newcomer: group, share: fromGroup, ownOnly: true)
                 if evicted == nil { refusal = "address" }
             } else if state.places.count >= maximumConnections {
-                evicted = evict(from: &state, now: now)
+                evicted =
+                    evictFromLargest(from: &state, newcomerShare: fromGroup)
+                    ?? evictSilent(from: &state, now: now, newcomer: group, share: fromGroup)
                 if evicted == nil { refusal = "busy" }
             }
             if let refusal {
@@ -365,8 +386,8 @@ final class ConnectionBook: Sendable {
                     Admission(id: id, assistant: state.assistant, admitted: false, logged: false, lingers: lingers), nil
                 )
             }
-            state.places[id] = Place(address: address, opened: now, stop: stop, channel: channel)
-            state.byAddress[address] = fromAddress + 1
+            state.places[id] = Place(group: group, opened: now, stop: stop, channel: channel)
+            state.byGroup[group] = state.byGroup[group, default: 0] + 1
             metrics.connectionsOpen(state.places.count)
             let logged = state.connectionLog.opening(logger: logger, openNow: state.places.count)
             return (Admission(id: id, assistant: state.assistant, admitted: true, logged: logged), evicted)
@@ -375,29 +396,56 @@ final class ConnectionBook: Sendable {
         return admission
     }
 
-    /// Takes the place of the connection to close for a newcomer, if one qualifies: no message yet, open at least
-    /// ``ServerConfiguration/silentEvictionAge``, from the address with the most places (or from `address` only), and
-    /// of those the oldest.
-    private func evict(from state: inout State, now: NIODeadline, address: String? = nil) -> Place? {
-        guard let silentEvictionAge else { return nil }
-        var chosen: (id: UInt64, place: Place, share: Int)?
-        for (id, place) in state.places
-        where place.stop.lastAnswered == nil && place.stop.reason == nil && now - place.opened >= silentEvictionAge
-            && (address == nil || place.address == address)
-        {
-            let share = state.byAddress[place.address, default: 0]
-            if let best = chosen, (best.share, place.opened) >= (share, best.place.opened) { continue }
-            chosen = (id, place, share)
+    /// Whether `place` may be closed to make room: still open, and not in the form or just told a crisis reply.
+    private static func mayGiveWay(_ place: Place) -> Bool {
+        place.stop.reason == nil && !place.stop.keepsPlace
+    }
+
+    /// Takes, for a newcomer whose group holds `newcomerShare` places, the place of the connection idle longest in
+    /// the group holding the most places, if that group holds at least two more than the newcomer's (after the swap
+    /// it still holds as many as the newcomer's): a flood from few addresses, chatting or not, gives way to a new one.
+    /// Groups holding fewer places than the largest are never touched; if every connection of the largest groups
+    /// must keep its place, none is taken.
+    private func evictFromLargest(from state: inout State, newcomerShare: Int) -> Place? {
+        guard let largest = state.byGroup.values.max(), largest >= newcomerShare + 2 else { return nil }
+        var chosen: (id: UInt64, place: Place, since: NIODeadline)?
+        for (id, place) in state.places where state.byGroup[place.group] == largest && Self.mayGiveWay(place) {
+            let since = place.stop.lastActive(opened: place.opened)
+            if let best = chosen, best.since <= since { continue }
+            chosen = (id, place, since)
         }
-        guard let chosen, chosen.place.stop.request(.idle) else { return nil }
+        return take(chosen.map { ($0.id, $0.place) }, from: &state, code: "largest")
+    }
+
+    /// Takes the place of the connection that has sent no message for longest, open at least
+    /// ``ServerConfiguration/silentEvictionAge``, in the `newcomer`'s own group (which holds `share` places), or in a
+    /// group holding as many places as the largest and more than the newcomer's; with `ownOnly`, in its own only.
+    private func evictSilent(
+        from state: inout State, now: NIODeadline, newcomer: String, share newcomerShare: Int, ownOnly: Bool = false
+    ) -> Place? {
+        guard let silentEvictionAge else { return nil }
+        let largest = state.byGroup.values.max() ?? 0
+        var chosen: (id: UInt64, place: Place)?
+        for (id, place) in state.places
+        where place.stop.lastAnswered == nil && Self.mayGiveWay(place) && now - place.opened >= silentEvictionAge {
+            let share = state.byGroup[place.group, default: 0]
+            guard place.group == newcomer || (!ownOnly && share == largest && share > newcomerShare) else { continue }
+            if let best = chosen, best.place.opened <= place.opened { continue }
+            chosen = (id, place)
+        }
+        return take(chosen, from: &state, code: "silent")
+    }
+
+    /// Closes `chosen`'s connection (reason `busy`) and frees its place; nil if there is none or it was stopping.
+    private func take(_ chosen: (id: UInt64, place: Place)?, from state: inout State, code: String) -> Place? {
+        guard let chosen, chosen.place.stop.request(.busy) else { return nil }
         removePlace(chosen.id, from: &state)
-        state.evictions.refused(
-            "silent", message: Self.evictionMessage, logger: logger, metadata: refusalMetadata)
+        state.evictions.refused(code, message: Self.evictionMessage, logger: logger, metadata: refusalMetadata)
         return chosen.place
     }
 
-    /// Closes an evicted connection as the idle timeout does: its input closes, it says goodbye (reason `idle`) and
-    /// closes; one that doesn't read its goodbye is cut off after the close grace period.
+    /// Closes an evicted connection as the idle timeout does: its input closes, it says goodbye (reason `busy`: the
+    /// chat is full, with 911 and 988) and closes; one that doesn't read its goodbye is cut off after the close grace period.
     private func close(_ place: Place) {
         ConnectionRegistry.stop(place.channel, closingInput: true, grace: closeGracePeriod)
     }
@@ -408,13 +456,14 @@ final class ConnectionBook: Sendable {
 
     /// The summary line of visitors turned away because the chat was full.
     private static let busyMessage: Logger.Message = "connections refused: chat full"
-    /// The summary line of silent connections closed to make room.
-    private static let evictionMessage: Logger.Message = "silent connections closed to make room for new visitors"
+    /// The summary line of connections closed to make room (codes: `largest`, from the group holding the most
+    /// places; `silent`, silent past the eviction age).
+    private static let evictionMessage: Logger.Message = "connections closed to make room for new visitors"
 
     private func removePlace(_ id: UInt64, from state: inout State) {
         guard let place = state.places.removeValue(forKey: id) else { return }
-        let left = state.byAddress[place.address, default: 1] - 1
-        state.byAddress[place.address] = left > 0 ? left : nil
+        let left = state.byGroup[place.group, default: 1] - 1
+        state.byGroup[place.group] = left > 0 ? left : nil
     }
 
     /// A connection ``admit(address:channel:stop:now:)`` let in, or let linger, has closed.

@@ -309,7 +309,8 @@ final class ChatSession: ChannelInboundHandler {
 
     private func take(_ frame: LineFrame, context: ChannelHandlerContext) {
         // Closed for idleness or a line that never ended: what is left is that line's part, dropped unanswered.
-        if let reason = stop.reason, reason == .idle || reason == .lineTimeout { return }
+        // Closed to make room (`busy`): the same.
+        if let reason = stop.reason, reason == .idle || reason == .lineTimeout || reason == .busy { return }
         // Over the limit with the budget for refused lines spent: this line waits, unread lines stay in the socket,
         // and the client's writes block, until a line can be taken again. (After the end of input, what was read
         // is taken at once, as it always was.)
@@ -458,10 +459,13 @@ final class ChatSession: ChannelInboundHandler {
         _ reply: Reply, note: String? = nil, started: ContinuousClock.Instant, context: ChannelHandlerContext
     ) {
         var reply = reply
+        // A connection turned away closes after this answer: no "I'm still here", no call offered (QA22 O5).
+        if !admitted && reply.crisis { reply = ServerText.crisisWhenFull(reply, knowledge) }
         if let note { reply.text += "\n\n" + note }
         // Only an answered message counts as activity for the idle timeout (marked before the write, so the
         // connection is never both answered and idle).
         stop.answered()
+        stop.keepsPlace(conversation.safetyOpen || reply.crisis || conversation.state.isCollectingCallback)
         send(.reply(reply), context: context)
         let latency = ContinuousClock.now - started
         traffic.replied(in: latency)

@@ -14,6 +14,9 @@ package final class ConnectionStop: Sendable {
     private let lastAnswer = Atomic<Int64>(0)
     /// When the session last let a line go without writing anything (a refusal it didn't answer).
     private let lastDrop = Atomic<Int64>(0)
+    /// Whether the visitor is in the callback form or was just told a crisis reply (or asked a safety question):
+    /// such a connection is never closed to make room for another (QA22 O1).
+    private let keep = Atomic<Bool>(false)
 
     /// Sets the reason unless one is set already; true when this call set it.
     func request(_ reason: ByeReason) -> Bool {
@@ -33,6 +36,19 @@ package final class ConnectionStop: Sendable {
     /// protocol chatter (`hello`) never keep a connection open.
     func answered(at time: NIODeadline = .now()) {
         lastAnswer.store(Int64(time.uptimeNanoseconds) + 1, ordering: .relaxed)
+    }
+
+    /// Whether the conversation, after its last reply, must keep its place (mid-form, or a crisis just told).
+    func keepsPlace(_ value: Bool) {
+        keep.store(value, ordering: .relaxed)
+    }
+
+    /// Whether the connection must keep its place when the chat is full.
+    var keepsPlace: Bool { keep.load(ordering: .relaxed) }
+
+    /// When the visitor last did something that counts: the last answered message, or `opened` before one.
+    func lastActive(opened: NIODeadline) -> NIODeadline {
+        max(opened, lastAnswered ?? opened)
     }
 
     /// A line was refused without a reply: the visitor is owed nothing for it.

@@ -20,17 +20,25 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// bytes without ever finishing a line is closed after this (and bytes alone never reset the idle time).
     public var lineTimeout: Duration = .seconds(30)
     /// How many visitors may be connected at once, over both protocols; the next one is told the chat is busy.
-    public var maximumConnections: Int = 100
+    /// An idle connection costs a file descriptor and a few tens of kilobytes (docs/DEPLOYMENT.md has the figures),
+    /// so the default leaves a small center ample room against a flood.
+    public var maximumConnections: Int = 1000
     /// How many of those one address may hold at once (except a ``trustedProxies`` address): one client can't take
     /// every place. Visitors behind one NAT (a library, a campus) share an address, hence more than one or two.
+    /// "One address" is one group of ``addressGrouping``: an IPv6 /64 by default.
     public var maximumConnectionsPerAddress: Int = 10
+    /// Which addresses count as one for ``maximumConnectionsPerAddress`` and for making room when the chat is full:
+    /// IPv4 by address, IPv6 by /64, by default.
+    public var addressGrouping = AddressGrouping()
     /// Addresses whose connections carry many visitors (the WebSocket bridge, HAProxy), held to
     /// ``maximumConnections`` only. By default this machine's loopback addresses, where the bridge runs; such a proxy
     /// needs its own per-source limit in front (docs/DEPLOYMENT.md), since only it sees each visitor's address.
     public var trustedProxies: TrustedProxies = .loopback
-    /// When the chat is full, a new visitor gets the place of the connection that has sent no message for longest,
-    /// if it has been open this long without one (a visitor may read the greeting for a minute): connections held
-    /// open and silent can't lock visitors out. Nil: never; the new visitor is told the chat is busy.
+    /// When the chat is full and no address group holds more places than the newcomer's by two or more (a flood from
+    /// one group makes room first, see ``ConnectionBook``), a new visitor gets the place of the connection that has
+    /// sent no message for longest, if it has been open this long without one (a visitor may read the greeting for a
+    /// minute): connections held open and silent can't lock visitors out. Nil: never; the new visitor is told the chat
+    /// is busy.
     public var silentEvictionAge: Duration? = .seconds(60)
     /// How long a connection turned away (the chat full) stays open after its goodbye for one line: a crisis sent
     /// with the connection, or at once after, is answered all the same. Zero: closed right after the goodbye.

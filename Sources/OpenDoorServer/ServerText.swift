@@ -8,6 +8,25 @@ enum ServerText {
         knowledge.dialogue[.chatFull]
     }
 
+    /// A crisis reply for a connection turned away (the chat full), which closes right after (QA22 O5): its last line,
+    /// "I'm still here" and any offer of a call, is replaced by `chat_full_crisis` (the numbers, and that the chat
+    /// can't stay open), and its options (a "Can someone call me?" button) are dropped.
+    static func crisisWhenFull(_ reply: Reply, _ knowledge: Knowledge) -> Reply {
+        var reply = reply
+        reply.options = []
+        let dialogue = knowledge.dialogue
+        // Every variant of the last line starts alike ("I’m still here"); the reply ends with one of them.
+        let closings = [dialogue[.crisisClose], dialogue[.crisisCloseOffer], dialogue[.crisisCloseOfferNumber]]
+        let shared = closings.dropFirst().reduce(closings[0]) { String($0.commonPrefix(with: $1)) }
+        if shared.count >= 4, let lastBreak = reply.text.range(of: "\n", options: .backwards),
+            reply.text[lastBreak.upperBound...].hasPrefix(shared)
+        {
+            reply.text.removeSubrange(lastBreak.lowerBound...)
+        }
+        reply.text += "\n" + dialogue[.chatFullCrisis]
+        return reply
+    }
+
     /// Said when a JSON client sends `bye`.
     static func clientBye(_ knowledge: Knowledge) -> String {
         knowledge.dialogue[.goodbye]

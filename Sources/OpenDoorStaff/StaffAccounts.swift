@@ -70,6 +70,9 @@ public struct StaffAccounts: Sendable {
         guard password.count >= 10 else { throw .shortPassword }
         // bcrypt reads the first 72 bytes only: past them a password would sign in with its start alone (QA21 O5).
         guard password.utf8.count <= maximumPasswordBytes else { throw .longPassword(bytes: password.utf8.count) }
+        // bcrypt stops at a NUL: "\0anything" would be the empty password (QA22 O2). Other control characters are
+        // refused too: nobody can type them at the sign-in form.
+        guard !hasControlCharacter(password) else { throw .controlCharacter }
         do {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -91,9 +94,24 @@ public struct StaffAccounts: Sendable {
         return true
     }
 
+    /// Whether `password` holds a control character (NUL, a line break, escape, DEL, C1 controls): never part of a
+    /// password, and NUL would end it for bcrypt.
+    public static func hasControlCharacter(_ password: String) -> Bool {
+        password.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// Whether `password` could be any account's: not empty, at most ``maximumPasswordBytes`` bytes, no control
+    /// character. `set` accepts no other, so sign-in refuses others before bcrypt is asked (which would read a NUL
+    /// as the end and only the first 72 bytes: "\0…" would match an empty password, QA22 O2).
+    public static func isPossiblePassword(_ password: String) -> Bool {
+        !password.isEmpty && password.utf8.count <= maximumPasswordBytes && !hasControlCharacter(password)
+    }
+
     /// Checks `password` for `name`. An unknown name costs as much time as a wrong password, so the answer's
-    /// speed doesn't tell which names exist. Run it off the event loops: bcrypt takes a quarter of a second.
+    /// speed doesn't tell which names exist (a password no account can have is refused at once, for any name,
+    /// which tells nothing about names). Run it off the event loops: bcrypt takes a quarter of a second.
     public func verify(name: String, password: String) -> Bool {
+        guard Self.isPossiblePassword(password) else { return false }
         guard let hash = hashes[name] else {
             // Checked against another account's hash for the time it takes; the answer is no whatever it says.
             if let other = hashes.values.first { _ = Bcrypt.verify(password, hash: other) }
@@ -138,6 +156,8 @@ public enum StaffAccountsError: Error, Hashable, CustomStringConvertible {
     case shortPassword
     /// A password over ``StaffAccounts/maximumPasswordBytes`` bytes of UTF-8 (bcrypt's limit); how many it has.
     case longPassword(bytes: Int)
+    /// A password with a control character (NUL, a tab, escape…).
+    case controlCharacter
 
     public var description: String {
         switch self {
@@ -162,6 +182,10 @@ public enum StaffAccountsError: Error, Hashable, CustomStringConvertible {
             "That password is \(bytes) bytes long; the most is \(StaffAccounts.maximumPasswordBytes) bytes (72 letters of "
                 + "plain English, fewer with accents, other scripts or emoji), because the password hash (bcrypt) reads "
                 + "no further. Choose a shorter one; nothing changed."
+        case .controlCharacter:
+            "That password holds a control character (such as NUL, a tab or escape), which the sign-in form can't "
+                + "take and the password hash (bcrypt) would cut at. Choose one of letters, digits, spaces and "
+                + "punctuation; nothing changed."
         }
     }
 }

@@ -55,6 +55,19 @@ extension OpenDoor {
         var maxConnectionsPerAddress = defaults.maximumConnectionsPerAddress
 
         @Option(
+            help: ArgumentHelp(
+                "IPv4 addresses sharing this many leading bits count as one address for "
+                    + "--max-connections-per-address and for making room when the chat is full (32: each address).",
+                valueName: "bits"))
+        var ipv4Prefix = defaults.addressGrouping.ipv4Prefix
+
+        @Option(
+            help: ArgumentHelp(
+                "The same for IPv6 (64: each customer's network, which one client can fill with addresses).",
+                valueName: "bits"))
+        var ipv6Prefix = defaults.addressGrouping.ipv6Prefix
+
+        @Option(
             name: .customLong("trusted-proxy"),
             help: ArgumentHelp(
                 "A proxy whose connections carry many visitors (the WebSocket bridge, HAProxy): an address or a range; "
@@ -64,8 +77,9 @@ extension OpenDoor {
 
         @Option(
             help: ArgumentHelp(
-                "When the chat is full, close the connection that has sent no message for longest, once it has been "
-                    + "open this many seconds, to make room for a new visitor (0: never; they are told it's full).",
+                "When the chat is full and no address holds two places more than the newcomer's (those make room "
+                    + "first), close the connection that has sent no message for longest, once it has been open this "
+                    + "many seconds, to make room for a new visitor (0: never; they are told it's full).",
                 valueName: "seconds"))
         var evictSilentAfter = Int(defaults.silentEvictionAge?.components.seconds ?? 0)
 
@@ -125,6 +139,10 @@ extension OpenDoor {
             if maxConnectionsPerAddress < 1 {
                 throw ValidationError("--max-connections-per-address must be at least 1.")
             }
+            if !(1...32).contains(ipv4Prefix) { throw ValidationError("--ipv4-prefix is a number of bits from 1 to 32.") }
+            if !(1...128).contains(ipv6Prefix) {
+                throw ValidationError("--ipv6-prefix is a number of bits from 1 to 128.")
+            }
             if evictSilentAfter < 0 { throw ValidationError("--evict-silent-after is a number of seconds (0: never).") }
             _ = try chatProxies
             if idleTimeout < 1 { throw ValidationError("--idle-timeout is a number of seconds, at least 1.") }
@@ -151,6 +169,7 @@ extension OpenDoor {
             configuration.jsonPort = noJson ? nil : jsonPort
             configuration.maximumConnections = maxConnections
             configuration.maximumConnectionsPerAddress = maxConnectionsPerAddress
+            configuration.addressGrouping = AddressGrouping(ipv4Prefix: ipv4Prefix, ipv6Prefix: ipv6Prefix)
             configuration.trustedProxies = (try? chatProxies) ?? .loopback
             configuration.silentEvictionAge = evictSilentAfter > 0 ? .seconds(evictSilentAfter) : nil
             configuration.idleTimeout = .seconds(idleTimeout)

@@ -13,7 +13,7 @@ struct SafetyModelTests {
     /// A model that catches one made-up word and nothing else, whatever the shipped model says.
     static func toyModel(enabled: Bool = true) throws -> SafetyModel {
         try SafetyModel.parse(
-            """
+            SafetyModel.sealed("""
             # a toy model
             format\t2
             features\t\(SafetyModel.recipe)
@@ -23,7 +23,7 @@ struct SafetyModelTests {
             threshold\t0.5
             weights
             w:zebracorn\t10
-            """, file: "toy.tsv")
+            """), file: "toy.tsv")
     }
 
     static let rules: SafetyRules = {
@@ -111,13 +111,56 @@ struct SafetyModelTests {
         ]
         lines[replacement.number - 1] = replacement.line
         do {
-            _ = try SafetyModel.parse(lines.joined(separator: "\n"), file: "safety-model.tsv")
+            _ = try SafetyModel.parse(SafetyModel.sealed(lines.joined(separator: "\n")), file: "safety-model.tsv")
             Issue.record("“\(replacement.line)” was accepted")
         } catch {
             let diagnostic = try #require(error.diagnostics.first { $0.message.contains(replacement.message) })
             #expect(diagnostic.line == replacement.number)
             #expect(diagnostic.description.hasPrefix("safety-model.tsv:\(replacement.number): error:"))
         }
+    }
+
+    @Test("The shipped model ends with its integrity line, and the trainer's end line is the loader's")
+    func shippedEndLine() throws {
+        let text = try String(
+            contentsOf: RepositoryFiles.knowledgeDirectory.appendingPathComponent(SafetyModel.fileName), encoding: .utf8)
+        let last = try #require(text.split(separator: "\n").last)
+        #expect(last.hasPrefix("end\t"))
+        #expect(String(last) == SafetyModel.endLine(for: text))
+        // CRLF line breaks (a copy through an editor on Windows) give the same line.
+        #expect(SafetyModel.endLine(for: text.replacingOccurrences(of: "\n", with: "\r\n")) == String(last))
+    }
+
+    @Test(
+        "A model cut at a line boundary, with a weight changed, or without its end line is refused (QA22 O3)",
+        arguments: [3000, 1000, 25, 24])
+    func truncatedRefused(keptLines: Int) throws {
+        let text = try String(
+            contentsOf: RepositoryFiles.knowledgeDirectory.appendingPathComponent(SafetyModel.fileName), encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // What `head -N` leaves: whole lines, the end line lost.
+        let cut = lines.prefix(keptLines).joined(separator: "\n") + "\n"
+        let error = #expect(throws: KnowledgeError.self) { try SafetyModel.parse(cut, file: SafetyModel.fileName) }
+        #expect(error?.diagnostics.contains { $0.message.contains("no “end” line") && $0.message.contains("cut short") } == true,
+            "\(String(describing: error))")
+
+        // The end line kept, lines lost before it (a partial rsync --inplace): the count says so.
+        let weights = try #require(lines.firstIndex(of: "weights"))
+        var holed = lines
+        holed.removeSubrange((weights + 10)..<(weights + 20))
+        let count = #expect(throws: KnowledgeError.self) {
+            try SafetyModel.parse(holed.joined(separator: "\n"), file: SafetyModel.fileName)
+        }
+        #expect(count?.diagnostics.contains { $0.message.contains("weight lines, the file has") } == true)
+
+        // Same count, a weight changed: the checksum says so.
+        var changed = lines
+        changed[weights + 5] = Substring(changed[weights + 5].replacingOccurrences(of: "0.", with: "9."))
+        let sum = #expect(throws: KnowledgeError.self) {
+            try SafetyModel.parse(changed.joined(separator: "\n"), file: SafetyModel.fileName)
+        }
+        #expect(sum?.diagnostics.contains { $0.message.contains("checksum") } == true)
+        #expect(try SafetyModel.parse(text, file: SafetyModel.fileName).featureCount > 5000, "the whole file loads")
     }
 
     @Test("A model file with an error stops the rules' load, as lint and serve read them")
@@ -142,8 +185,9 @@ struct SafetyModelTests {
     func neverLowersARule() throws {
         // A model that would flag every message: whatever the rules find must come out unchanged.
         let everything = try SafetyModel.parse(
-            "format\t2\nfeatures\t\(SafetyModel.recipe)\nenabled\tyes\ncategory\tsuicide\nbias\t5\nthreshold\t0.5\n"
-                + "weights\nw:zebracorn\t1\n", file: "all.tsv")
+            SafetyModel.sealed(
+                "format\t2\nfeatures\t\(SafetyModel.recipe)\nenabled\tyes\ncategory\tsuicide\nbias\t5\nthreshold\t0.5\n"
+                    + "weights\nw:zebracorn\t1\n"), file: "all.tsv")
         let plain = CrisisDetector(rules: Self.rules.withoutModel())
         let withModel = CrisisDetector(rules: Self.rules(with: everything))
         let set = try SafetyEvalSet.load(from: RepositoryFiles.path("Knowledge/eval/safety.tsv"))
@@ -163,7 +207,7 @@ struct SafetyModelTests {
     func crisisHead() throws {
         // Flags every message at both levels, and always picks overdose.
         let everything = try SafetyModel.parse(
-            """
+            SafetyModel.sealed("""
             format\t2
             features\t\(SafetyModel.recipe)
             enabled\tyes
@@ -173,7 +217,7 @@ struct SafetyModelTests {
             threshold\t0.5\t0.5
             weights
             w:zebracorn\t1\t1\t0\t0\t0\t0\t0
-            """, file: "all.tsv")
+            """), file: "all.tsv")
         let plain = CrisisDetector(rules: Self.rules.withoutModel())
         let withModel = CrisisDetector(rules: Self.rules(with: everything))
         let set = try SafetyEvalSet.load(from: RepositoryFiles.path("Knowledge/eval/safety.tsv"))

@@ -66,16 +66,19 @@ struct ChatPlacesTests {
             let greeting = try await visitor.readJSON()
             #expect(greeting.type == "reply", "the new visitor is let in: \(greeting)")
             let bye = try await oldSilent.readJSON()
-            #expect(bye.type == "bye" && bye.reason == "idle", "\(bye)")
+            #expect(bye.type == "bye" && bye.reason == "busy", "\(bye)")
+            // Told the chat is full, with the numbers; never that it was quiet (QA22 O1).
+            #expect(bye.text?.contains("988") == true && bye.text?.contains("911") == true, "\(bye)")
             #expect(try await oldSilent.isAtEnd())
-            _ = await server.logs.line(containing: "silent connections closed to make room")
+            let evictions = await server.logs.line(containing: "connections closed to make room")
+            #expect(evictions.contains("codes=silent"), "\(evictions)")
 
             // The next one takes the other silent connection's place; then only talkers are left, and the one after
             // is told the chat is full.
             #expect(try await visitor.ask("what if i relapsed").type == "reply")
             let another = try await server.jsonClient()
             #expect(try await another.readJSON().type == "reply")
-            #expect(try await newSilent.readJSON().reason == "idle")
+            #expect(try await newSilent.readJSON().reason == "busy")
             #expect(try await another.ask("what if i relapsed").type == "reply")
             let last = try await server.jsonClient()
             #expect(try await last.readJSON().reason == "busy")
@@ -94,7 +97,7 @@ struct ChatPlacesTests {
             #expect(try await talker.ask("what if i relapsed").type == "reply")
             let third = try await server.jsonClient()
             #expect(try await third.readJSON().type == "reply", "its own silent place was given")
-            #expect(try await silent.readJSON().reason == "idle")
+            #expect(try await silent.readJSON().reason == "busy")
             #expect(try await third.ask("what if i relapsed").type == "reply")
             let fourth = try await server.jsonClient()
             #expect(try await fourth.readJSON().reason == "busy", "no silent place of its own left")
@@ -129,7 +132,12 @@ struct ChatPlacesTests {
             #expect(busy.text?.contains("988") == true && busy.text?.contains("911") == true)
             let answer = try await visitor.readJSON()
             #expect(answer.type == "reply" && answer.crisis == true, "\(answer)")
-            #expect(answer.text?.contains("988") == true)
+            // The chat closes right after: the numbers, no "I'm still here", no call offered (QA22 O5).
+            let said = try #require(answer.text)
+            #expect(said.contains("988") && said.contains("911") && said.contains(ServerFixtures.centerPhone), "\(said)")
+            #expect(said.contains("can’t keep this chat open"), "\(said)")
+            #expect(!said.contains("still here") && !said.contains("call you back"), "\(said)")
+            #expect(answer.options?.isEmpty ?? true, "\(answer)")
             #expect(try await visitor.isAtEnd())
             await visitor.close()
 
@@ -152,5 +160,106 @@ struct ChatPlacesTests {
             await visitor.close()
             await holder.close()
         }
+    }
+
+    // MARK: - Fair places (QA22 O1): a flood that chats can't keep the chat full
+
+    @Test("one address's chatting flood can't lock out a new address: the flood gives up a place")
+    func chattingFloodGivesWay() async throws {
+        var configuration = Self.capped(total: 6, perAddress: 4)
+        configuration.silentEvictionAge = nil  // only the fair share makes room here
+        try await withServer(configuration) { server in
+            // The flood: four connections from 127.0.0.2, each asking a question (not silent), two from .3.
+            var flood: [TestClient] = []
+            for source in ["127.0.0.2", "127.0.0.2", "127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"] {
+                let client = try await server.greetedJSONClient(from: source)
+                #expect(try await client.ask("what are your hours").type == "reply")
+                flood.append(client)
+            }
+            // The flood's own next connection is refused: its address holds its share, none of it silent.
+            let more = try await server.jsonClient(from: "127.0.0.2")
+            #expect(try await more.readJSON().reason == "busy")
+            await more.close()
+
+            // A new address is let in; the place is taken from 127.0.0.2, the group holding the most, idle longest.
+            let visitor = try await server.jsonClient(from: "127.0.0.4")
+            let greeting = try await visitor.readJSON()
+            #expect(greeting.type == "reply", "the new visitor is let in: \(greeting)")
+            let bye = try await flood[0].readJSON()
+            #expect(bye.type == "bye" && bye.reason == "busy", "\(bye)")
+            #expect(bye.text?.contains("988") == true && bye.text?.contains("911") == true)
+            #expect(try await flood[0].isAtEnd())
+            let evictions = await server.logs.line(containing: "connections closed to make room")
+            #expect(evictions.contains("codes=largest"), "\(evictions)")
+            for client in flood.dropFirst() {
+                #expect(try await client.ask("what are your hours").type == "reply", "the others kept their places")
+            }
+            // Now 127.0.0.2 holds 3, 127.0.0.3 and .4 hold 2 and 1: one more new address takes from .2 again.
+            let second = try await server.greetedJSONClient(from: "127.0.0.5")
+            #expect(try await flood[1].readJSON().reason == "busy")
+            #expect(try await second.ask("what are your hours").type == "reply")
+            for client in flood + [visitor, second] { await client.close() }
+        }
+    }
+
+    @Test("a visitor reading the greeting is not evicted while another address holds more places")
+    func readerKeptWhileAnotherHoldsMore() async throws {
+        var configuration = Self.capped(total: 4, perAddress: 3)
+        configuration.silentEvictionAge = .zero  // a reader would be "silent" at once
+        try await withServer(configuration) { server in
+            let reader = try await server.greetedJSONClient(from: "127.0.0.1")
+            var flood: [TestClient] = []
+            for _ in 0..<3 {
+                let client = try await server.greetedJSONClient(from: "127.0.0.2")
+                #expect(try await client.ask("what are your hours").type == "reply")
+                flood.append(client)
+            }
+            // The flood's oldest connection is in the callback form: it keeps its place; the next idle longest goes.
+            #expect(try await flood[0].ask("i want to come back").state == "callback_consent")
+            _ = try await flood[1].ask("what are your hours")
+            _ = try await flood[2].ask("what are your hours")
+            let newcomer = try await server.greetedJSONClient(from: "127.0.0.3")
+            let bye = try await flood[1].readJSON()
+            #expect(bye.reason == "busy", "\(bye)")
+            #expect(try await reader.ask("what if i relapsed").type == "reply", "the reader kept its place")
+            #expect(try await flood[0].ask("yes").state == "callback_name", "mid-form kept its place")
+
+            // 127.0.0.2 still holds two: the next new address takes its other place, not the reader's.
+            let late = try await server.jsonClient(from: "127.0.0.4")
+            #expect(try await late.readJSON().type == "reply")
+            #expect(try await flood[2].readJSON().reason == "busy")
+            #expect(try await reader.ask("what if i relapsed").type == "reply", "the reader still kept its place")
+            // Now every address holds one place: the flood's next connection is told the chat is full.
+            let more = try await server.jsonClient(from: "127.0.0.2")
+            #expect(try await more.readJSON().reason == "busy")
+            #expect(try await flood[0].ask("yes").type == "reply", "mid-form still kept its place")
+            for client in flood + [reader, newcomer, late, more] { await client.close() }
+        }
+    }
+}
+
+/// Which addresses count as one client: IPv4 by address, IPv6 by /64 (configurable).
+@Suite("Address groups")
+struct AddressGroupingTests {
+    @Test("IPv6 addresses in one /64 are one group; another /64 is another")
+    func ipv6ByPrefix() {
+        let grouping = AddressGrouping()
+        #expect(grouping.group(of: "fd00:22::2") == "fd00:22::/64")
+        #expect(grouping.group(of: "fd00:22::8") == grouping.group(of: "fd00:22::2"))
+        #expect(grouping.group(of: "fd00:22:0:0:ffff:ffff:ffff:ffff") == "fd00:22::/64")
+        #expect(grouping.group(of: "fd00:22:0:1::2") == "fd00:22:0:1::/64")
+        #expect(grouping.group(of: "::1") == "::/64")
+        #expect(AddressGrouping(ipv6Prefix: 128).group(of: "fd00:22::2") == "fd00:22::2")
+        #expect(AddressGrouping(ipv6Prefix: 56).group(of: "2001:db8:1:2ff::1") == "2001:db8:1:200::/56")
+    }
+
+    @Test("IPv4 by address by default, by a shorter prefix when asked; IPv4-mapped IPv6 is IPv4")
+    func ipv4() {
+        #expect(AddressGrouping().group(of: "192.0.2.7") == "192.0.2.7")
+        #expect(AddressGrouping().group(of: "::ffff:192.0.2.7") == "192.0.2.7")
+        #expect(AddressGrouping(ipv4Prefix: 24).group(of: "192.0.2.7") == "192.0.2.0/24")
+        #expect(AddressGrouping(ipv4Prefix: 20).group(of: "192.0.31.7") == "192.0.16.0/20")
+        #expect(AddressGrouping().group(of: "unknown") == "unknown")
+        #expect(AddressGrouping(ipv4Prefix: 99, ipv6Prefix: 0) == AddressGrouping(ipv4Prefix: 32, ipv6Prefix: 1))
     }
 }

@@ -38,6 +38,31 @@ struct SafetyModelReloadTests {
         }
     }
 
+    @Test("a reload of a model cut at a line boundary is refused and the whole model stays (QA22 O3)")
+    func truncatedModelRefused() async throws {
+        let folder = try RepositoryFiles.knowledgeCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("safety-model.tsv")
+        let whole = try Data(contentsOf: model)
+        // `head -3000`: whole lines, the end line lost.
+        let lines = String(decoding: whole, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        try Data((lines.prefix(3000).joined(separator: "\n") + "\n").utf8).write(to: model)
+
+        let reload: @Sendable () throws -> Assistant = { try ShippedKnowledge.loadAssistant(from: folder) }
+        try await withServer(reloadAssistant: reload) { server in
+            await #expect(throws: KnowledgeError.self) { try await server.server.reloadKnowledge() }
+            let refused = await server.logs.line(containing: "knowledge reload refused")
+            #expect(refused.contains("safety-model.tsv") && refused.contains("cut short"), "\(refused)")
+            #expect(!server.logs.all.contains { $0.contains("knowledge reloaded") })
+
+            try whole.write(to: model)
+            try await server.server.reloadKnowledge()
+            let reloaded = await server.logs.line(containing: "knowledge reloaded")
+            let count = try #require(ShippedKnowledge.assistant.safety.rules.model?.featureCount)
+            #expect(reloaded.contains("safety_features=\(count)"), "\(reloaded)")
+        }
+    }
+
     @Test("a server started without a model warns that the crisis check runs on the rules alone; one with it doesn't")
     func startWithoutModelWarns() async throws {
         let folder = try RepositoryFiles.knowledgeCopy()

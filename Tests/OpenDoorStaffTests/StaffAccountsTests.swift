@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdBcrypt
 import OpenDoorTestSupport
 import Testing
 
@@ -71,6 +72,49 @@ struct StaffAccountsTests {
             let accounts = try StaffAccounts.load(directory: directory)
             #expect(accounts.verify(name: "dana", password: longest), "the refused change left the password as it was")
             #expect(!accounts.verify(name: "robin", password: emoji), "no account was added")
+        }
+    }
+
+    @Test("a password with NUL or another control character is refused at add and change, and nothing changes")
+    func controlCharacters() async throws {
+        try await withTemporaryDirectory { directory in
+            let refused = [
+                "abcdefghijk\0XYZ", "\0aaaaaaaaaa", "tab\tin the middle", "escape\u{1B}[31m red", "del\u{7F}xxxxxxx",
+                "c1\u{85}control xx",
+            ]
+            for password in refused {
+                #expect(throws: StaffAccountsError.controlCharacter, "\(password.debugDescription)") {
+                    try StaffAccounts.set(name: "dana", password: password, in: directory, cost: 4)
+                }
+            }
+            #expect("\(StaffAccountsError.controlCharacter)".contains("NUL"))
+            let names = try StaffAccounts.load(directory: directory).names
+            #expect(names.isEmpty, "no account was added")
+            // Spaces, punctuation and other scripts are fine.
+            #expect(try StaffAccounts.set(name: "dana", password: " Ünïcode & spaces ", in: directory, cost: 4))
+            #expect(try StaffAccounts.load(directory: directory).verify(name: "dana", password: " Ünïcode & spaces "))
+        }
+    }
+
+    @Test("sign-in refuses, before bcrypt, an empty password, one over 72 bytes, and one with a NUL (QA22 O2)")
+    func signInRefusesImpossiblePasswords() async throws {
+        try await withTemporaryDirectory { directory in
+            let longest = String(repeating: "a", count: 72)
+            try StaffAccounts.set(name: "dana", password: longest, in: directory, cost: 4)
+            // An account made before NUL was refused: bcrypt hashed "\0aaaaaaaaaa" as the empty password.
+            let file = directory.appendingPathComponent(StaffAccounts.fileName)
+            let legacy = try String(contentsOf: file, encoding: .utf8)
+                + "u0:\(Bcrypt.hash("\0aaaaaaaaaa", cost: 4))\n"
+            try Data(legacy.utf8).write(to: file)
+            let accounts = try StaffAccounts.load(directory: directory)
+            #expect(accounts.verify(name: "dana", password: longest))
+            #expect(!accounts.verify(name: "dana", password: longest + "zzz"), "73+ bytes: refused, not cut to 72")
+            for password in ["", "\0", "\0aaaaaaaaaa", "\0anything at all"] {
+                #expect(!accounts.verify(name: "u0", password: password), "\(password.debugDescription)")
+            }
+            #expect(!StaffAccounts.isPossiblePassword(""))
+            #expect(!StaffAccounts.isPossiblePassword("abc\ndef"))
+            #expect(StaffAccounts.isPossiblePassword(longest))
         }
     }
 

@@ -36,9 +36,12 @@ public final class TestClient: @unchecked Sendable {
     /// How long a read or write waits before the client gives up on the server, in seconds.
     public static let defaultTimeout: TimeInterval = 60
 
-    /// Connects to 127.0.0.1:`port`.
-    public static func connect(port: Int, timeout: TimeInterval = defaultTimeout) async throws -> TestClient {
-        let descriptor = try await onIOThread { try connectedSocket(port: port, timeout: timeout) }
+    /// Connects to 127.0.0.1:`port`, from `source` when given (another loopback address, such as 127.0.0.2: Linux
+    /// routes all of 127.0.0.0/8 on `lo`, so a test can play several clients' addresses).
+    public static func connect(
+        port: Int, from source: String? = nil, timeout: TimeInterval = defaultTimeout
+    ) async throws -> TestClient {
+        let descriptor = try await onIOThread { try connectedSocket(port: port, timeout: timeout, from: source) }
         return TestClient(descriptor: descriptor)
     }
 
@@ -93,13 +96,29 @@ public final class TestClient: @unchecked Sendable {
         }
     }
 
-    /// A blocking socket connected to 127.0.0.1:`port`, whose reads and writes give up after `timeout`.
-    public static func connectedSocket(port: Int, timeout: TimeInterval) throws -> Int32 {
+    /// A blocking socket connected to 127.0.0.1:`port` (from `source`, an IPv4 address, when given), whose reads and
+    /// writes give up after `timeout`.
+    public static func connectedSocket(port: Int, timeout: TimeInterval, from source: String? = nil) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         var wait = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                let code = errno
+                _ = Glibc.close(descriptor)
+                throw Failure(description: "bind to \(source) failed: errno \(code)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -44,6 +44,10 @@ public struct RunningServer: Sendable {
     public func textClient() async throws -> TestClient { try await TestClient.connect(port: textPort) }
     /// A connected JSON-lines client.
     public func jsonClient() async throws -> TestClient { try await TestClient.connect(port: jsonPort) }
+    /// A connected JSON-lines client whose connection comes from `source` (a loopback address such as 127.0.0.2).
+    public func jsonClient(from source: String) async throws -> TestClient {
+        try await TestClient.connect(port: jsonPort, from: source)
+    }
     /// A text client that sent `text` as soon as it connected (see ``TestClient/connect(port:sending:timeout:)``).
     public func textClient(sending text: String) async throws -> TestClient {
         try await TestClient.connect(port: textPort, sending: text)
@@ -94,8 +98,8 @@ public func withServer(
 
 extension RunningServer {
     /// A connected JSON-lines client whose greeting has been read.
-    public func greetedJSONClient() async throws -> TestClient {
-        let client = try await jsonClient()
+    public func greetedJSONClient(from source: String? = nil) async throws -> TestClient {
+        let client = if let source { try await jsonClient(from: source) } else { try await jsonClient() }
         _ = try await client.readJSON()
         return client
     }

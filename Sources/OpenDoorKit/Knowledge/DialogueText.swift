@@ -68,6 +68,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     // What the socket server says around the conversation.
     /// To a visitor who arrives when the chat is full, before the connection closes.
     case chatFull = "chat_full"
+    /// The last line of a crisis reply on a connection turned away (the chat full), instead of "I'm still here" and
+    /// the offer of a call: the chat closes right after, so the numbers only.
+    case chatFullCrisis = "chat_full_crisis"
     /// Before closing a chat the visitor left idle.
     case idleClose = "idle_close"
     /// Before the server's goodbye when a crisis reply or a safety question was the last thing said: the numbers.

@@ -92,10 +92,11 @@ public struct CrisisDetector: Sendable {
     }
 
     /// `message` as the check reads it: full-width letters and invisible characters inside words as plain text
-    /// (`TextNormalizer.folded`), and the emoji of the rules' `emoji:` table as the words they stand for
+    /// (`TextNormalizer.folded`), Cyrillic and Greek look-alikes in Latin words as Latin letters
+    /// (`TextNormalizer.foldingConfusables`), and the emoji of the rules' `emoji:` table as the words they stand for
     /// ("💊💊 all of them" as " pills  pills  all of them"); other emoji stay, and the tokenizer drops them.
     func reading(_ message: String) -> String {
-        let folded = TextNormalizer.folded(message)
+        let folded = TextNormalizer.foldingConfusables(TextNormalizer.folded(message))
         guard !emojiWords.isEmpty, !folded.utf8.allSatisfy({ $0 < 0x80 }),
             folded.unicodeScalars.contains(where: { emojiWords[$0.value] != nil })
         else { return folded }

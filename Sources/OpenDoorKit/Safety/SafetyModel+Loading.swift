@@ -13,6 +13,42 @@ extension SafetyModel {
     /// crisis head and one head per category.
     static let headNames = ["check", "crisis"] + categoryOrder.map(\.rawValue)
     private static let headerKeys = ["format", "features", "enabled", "category", "heads", "bias", "threshold"]
+    /// The last line's start: `end<TAB>COUNT<TAB>CHECKSUM`, written by the trainer (QA22 O3).
+    private static let endPrefix = Array("end\t".utf8)
+
+    /// The integrity line that ends a model file: `end`, how many weight lines follow `weights`, and a checksum
+    /// (FNV-1a 64, 16 hex digits) of every line that is not a comment or blank, from the first to the last weight,
+    /// each with one line break (`\n`). A file cut short (an interrupted copy, `head`, a full disk) loses it, and a
+    /// line changed after training no longer matches it: either is refused, as a garbled file is.
+    /// Scripts/train-safety-model writes the same line.
+    public static func endLine(for text: String) -> String {
+        var count = 0
+        var checksum = fnvOffset
+        var inWeights = false
+        for var line in Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false) {
+            if line.last == 13 { line = line.dropLast() }
+            if line.isEmpty || line.first == 35 { continue }  // blank or `#`
+            if inWeights && line.starts(with: endPrefix) { break }
+            checksum = fnv(line, from: checksum)
+            checksum = fnv(newline, from: checksum)
+            if inWeights { count += 1 }
+            if line.elementsEqual("weights".utf8) { inWeights = true }
+        }
+        return "end\t\(count)\t\(hex(checksum))"
+    }
+
+    /// `text` with its integrity line (``endLine(for:)``) at the end, as the trainer writes a model.
+    public static func sealed(_ text: String) -> String {
+        let body = text.hasSuffix("\n") ? text : text + "\n"
+        return body + endLine(for: body) + "\n"
+    }
+
+    private static let newline: [UInt8] = [10]
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
     private static let requiredKeys = ["format", "features", "enabled", "category", "bias", "threshold"]
 
     /// Reads the model next to a safety rules file, or nil when there is none (the rules then work alone).
@@ -48,6 +84,10 @@ extension SafetyModel {
         var headCount = 1
         var seen = Set<UInt64>()
         var weightsLine: Int?
+        // The integrity line and what it is checked against (``endLine(for:)``).
+        var end: (value: String, line: Int)?
+        var weightLines = 0
+        var checksum = fnvOffset
         let bytes = Array(text.utf8)
         var number = 0
         var lineStart = 0
@@ -58,6 +98,17 @@ extension SafetyModel {
             if lineEnd > lineStart && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
             let line = bytes[lineStart..<lineEnd]
             if line.isEmpty || line.first == 35 { continue }  // blank or `#`
+            if end != nil {
+                problem(number, "nothing but comments may follow the “end” line")
+                continue
+            }
+            if weightsLine != nil && line.starts(with: endPrefix) {
+                end = (String(decoding: line.dropFirst(endPrefix.count), as: UTF8.self), number)
+                continue
+            }
+            checksum = fnv(line, from: checksum)
+            checksum = fnv(newline, from: checksum)
+            if weightsLine != nil { weightLines += 1 }
             let tab = line.firstIndex(of: 9)
             guard weightsLine != nil else {
                 let text = String(decoding: line, as: UTF8.self)
@@ -170,11 +221,44 @@ extension SafetyModel {
         } else if weights.isEmpty && problems.isEmpty {
             problem(weightsLine, "no weights follow “weights”")
         }
+        if weightsLine != nil { checkEnd(end, weightLines: weightLines, checksum: checksum, problem: problem) }
         if !problems.isEmpty { throw KnowledgeError(diagnostics: problems) }
         return SafetyModel(
             file: file, isEnabled: isEnabled, category: category, bias: bias, threshold: threshold,
             crisisThreshold: crisisThreshold, hasCategories: heads.count == headNames.count, hashes: hashes,
             weights: weights)
+    }
+
+    /// Adds a problem unless `end` (the integrity line's value and line) matches the weight lines read and their
+    /// checksum.
+    private static func checkEnd(
+        _ end: (value: String, line: Int)?, weightLines: Int, checksum: UInt64, problem: (Int?, String) -> Void
+    ) {
+        let retrain = "put the whole file back (from git or a backup) or retrain with Scripts/train-safety-model"
+        guard let end else {
+            return problem(
+                nil,
+                "the model has no “end” line after its \(weightLines) weights: it was cut short (an interrupted copy, "
+                    + "a full disk) or written by an older trainer, and a partial model would miss crises the whole "
+                    + "one catches; \(retrain)")
+        }
+        let fields = end.value.split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count == 2, let count = Int(fields[0]), fields[1].count == 16,
+            let expected = UInt64(fields[1], radix: 16)
+        else {
+            return problem(end.line, "the “end” line is end<TAB>WEIGHT-LINES<TAB>CHECKSUM (16 hex digits)")
+        }
+        if count != weightLines {
+            problem(
+                end.line,
+                "“end” says \(count) weight lines, the file has \(weightLines): lines were lost or added after "
+                    + "training; \(retrain)")
+        } else if expected != checksum {
+            problem(
+                end.line,
+                "the checksum on the “end” line doesn't match the lines above it: the file was changed or damaged "
+                    + "after training; \(retrain)")
+        }
     }
 
     /// Why a feature can't be one this version computes, or nil when it can.
