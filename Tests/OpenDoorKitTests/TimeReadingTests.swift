@@ -3,8 +3,7 @@ import Testing
 @testable import OpenDoorKit
 
 /// The time step reads a message once (``TimeAnswer/Reading``), and ASCII text by bytes: the same words, tokens,
-/// clock times and spelling corrections as the character-by-character readings they replace (kept here as the
-/// reference).
+/// clock times and spelling corrections as the character-by-character readings, which still read every other text.
 @Suite("Session 20: a time answer read once")
 struct TimeReadingTests {
     static let texts: [String] = [
@@ -31,23 +30,9 @@ struct TimeReadingTests {
         return found
     }
 
+    /// A word's tokens read character by character, as every word was before.
     static func referenceTokens(_ word: String) -> [String] {
-        let word = BestTimeParser.joiningClockTimes(word)
-        var tokens: [String] = []
-        var current = ""
-        var digits = false
-        for character in word.lowercased() where character != "'" && character != "\u{2019}" {
-            let isDigit = character.isASCII && character.isNumber
-            if (isDigit || character.isLetter), !current.isEmpty, isDigit == digits {
-                current.append(character)
-                continue
-            }
-            if !current.isEmpty { tokens.append(current) }
-            current = isDigit || character.isLetter ? String(character) : ""
-            digits = isDigit
-        }
-        if !current.isEmpty { tokens.append(current) }
-        return tokens
+        TimeAnswer.characterTokens(BestTimeParser.joiningClockTimes(word))
     }
 
     @Test("words, tokens and clock times are those of the character-by-character reading", arguments: texts)
@@ -72,36 +57,9 @@ struct TimeReadingTests {
         }
     }
 
-    /// `FormSpelling.corrected(_:)` as it read every text before: character by character.
-    static func referenceCorrected(_ text: String) -> String {
-        var changed = false
-        var out = ""
-        var word = ""
-        func flush() {
-            guard !word.isEmpty else { return }
-            if let right = FormSpelling.correction(of: word) {
-                out += right
-                changed = true
-            } else {
-                out += word
-            }
-            word = ""
-        }
-        for character in text {
-            if character.isASCII && (character.isLetter || character.isNumber) {
-                word.append(character)
-            } else {
-                flush()
-                out.append(character)
-            }
-        }
-        flush()
-        return changed ? out : text
-    }
-
     @Test("step words mistyped are set right as the character-by-character reading did", arguments: texts)
     func sameCorrections(_ text: String) {
-        #expect(FormSpelling.corrected(text) == Self.referenceCorrected(text))
+        #expect(FormSpelling.corrected(text) == FormSpelling.correctedByCharacter(text))
     }
 
     @Test("a phone number typed at the time step, 4,000 bytes of it, says no clock time and no part of the day")

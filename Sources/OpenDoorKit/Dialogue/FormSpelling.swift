@@ -19,7 +19,11 @@ enum FormSpelling {
 
     /// `text` with its mistyped step words set right; the text itself when none is.
     static func corrected(_ text: String) -> String {
-        if let ascii = correctedASCII(text) { return ascii }
+        correctedASCII(text) ?? correctedByCharacter(text)
+    }
+
+    /// ``corrected(_:)`` read character by character (any text; ``corrected(_:)`` reads ASCII by bytes).
+    static func correctedByCharacter(_ text: String) -> String {
         var changed = false
         var out = ""
         var word = ""

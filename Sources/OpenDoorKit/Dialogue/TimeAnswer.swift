@@ -281,6 +281,12 @@ struct TimeAnswer: Hashable {
             for i in bytes.indices where (0x41...0x5A).contains(bytes[i]) { bytes[i] += 0x20 }
             return BestTimeParser.asciiTokens(of: String(decoding: bytes, as: UTF8.self)) ?? []
         }
+        return characterTokens(word)
+    }
+
+    /// ``tokens(_:)`` of a word whose clock times are joined, read character by character (any text; ``tokens(_:)``
+    /// reads ASCII by bytes).
+    static func characterTokens(_ word: String) -> [String] {
         var tokens: [String] = []
         var current = ""
         var digits = false
