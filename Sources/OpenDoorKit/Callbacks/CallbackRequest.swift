@@ -273,8 +273,8 @@ struct BestTimeParser {
     /// their own ("8:10" is not 8 and 10). Only a colon or dot between one or two digits and exactly two. With
     /// `colons`, the mark is kept as a colon instead ("9.15am" is "9:15am"), for words kept as said.
     static func joiningClockTimes(_ text: String, colons: Bool = false) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else { return text }
         let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: ":")) || bytes.contains(UInt8(ascii: ".")) else { return text }
         func isDigit(_ i: Int) -> Bool { i >= 0 && i < bytes.count && (0x30...0x39).contains(bytes[i]) }
         var kept: [UInt8] = []
         kept.reserveCapacity(bytes.count)
@@ -433,7 +433,7 @@ struct BestTimeParser {
             var start = 0
             while start + phrase.count <= tokens.count {
                 let range = start..<start + phrase.count
-                if tokens[range].elementsEqual(phrase), consumed.isDisjoint(with: range) {
+                if tokens[start] == phrase[0], tokens[range].elementsEqual(phrase), consumed.isDisjoint(with: range) {
                     consumed.formUnion(range)
                     anyMentioned = true
                 }

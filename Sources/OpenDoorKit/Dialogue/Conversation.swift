@@ -218,7 +218,7 @@ public struct Conversation: Sendable {
         }
         let choice = OptionChoice(message, options: lastOptions)
         if choice == .outOfRange,
-            !(state == .callbackTime && (BestTime.parse(message) != nil || TimeAnswer.unclearHalf(message)))
+            !(state == .callbackTime && TimeAnswer.namesPartOrClock(message))
         {
             return .reply(remember(pickReply()))
         }
@@ -1124,9 +1124,11 @@ public struct Conversation: Sendable {
                 return advance(to: nextStep())
             }
         }
+        // Read once for the clock time and the time itself.
+        let reading = TimeAnswer.Reading(text)
         // "8:30", "like 830": morning or evening? Asked, never guessed.
-        if TimeAnswer.unclearHalf(text), PhoneNumber.find(in: text) == nil, !looksLikeQuestion(text) {
-            let clock = TimeAnswer.clockPart(of: text)
+        if TimeAnswer.unclearHalf(reading), PhoneNumber.find(in: text) == nil, !looksLikeQuestion(text) {
+            let clock = TimeAnswer.clockPart(of: text, reading: reading)
             halfAsked = clock
             var reply = stepReply(.timeHalfUnclear)
             reply.text = filled(.timeHalfUnclear, time: TimeAnswer(said: clock, time: .any))
@@ -1135,7 +1137,7 @@ public struct Conversation: Sendable {
             } ?? []
             return reply
         }
-        let time = readTime(text)
+        let time = readTime(text, reading: reading)
         if time == nil || voicemailChoice(in: text) != nil || spokenOrTypedNumber(in: text) != nil,
             let other = otherDetailReply(text)
         {
@@ -1174,8 +1176,10 @@ public struct Conversation: Sendable {
         return words.contains("am") && TextNormalizer.words(text).count <= 2 ? .morning : nil
     }
 
-    func readTime(_ text: String) -> TimeAnswer? {
-        TimeAnswer(text, options: dialogue.stepOptions[.callbackTime] ?? [], words: answers)
+    func readTime(_ text: String, reading: TimeAnswer.Reading? = nil) -> TimeAnswer? {
+        TimeAnswer(
+            text, reading: reading ?? TimeAnswer.Reading(text), options: dialogue.stepOptions[.callbackTime] ?? [],
+            words: answers)
     }
 
     private mutating func voicemailReply(_ text: String) -> Reply {

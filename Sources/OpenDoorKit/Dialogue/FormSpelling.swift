@@ -19,6 +19,11 @@ enum FormSpelling {
 
     /// `text` with its mistyped step words set right; the text itself when none is.
     static func corrected(_ text: String) -> String {
+        correctedASCII(text) ?? correctedByCharacter(text)
+    }
+
+    /// ``corrected(_:)`` read character by character (any text; ``corrected(_:)`` reads ASCII by bytes).
+    static func correctedByCharacter(_ text: String) -> String {
         var changed = false
         var out = ""
         var word = ""
@@ -42,6 +47,40 @@ enum FormSpelling {
         }
         flush()
         return changed ? out : text
+    }
+
+    /// ``corrected(_:)`` of an ASCII text, read by bytes (each byte is a character, and "\r\n" is no word's part as
+    /// its bytes aren't); nil when the text isn't ASCII.
+    private static func correctedASCII(_ text: String) -> String? {
+        var text = text
+        let read = text.withUTF8 { bytes -> (ascii: Bool, changed: [UInt8]?) in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return (false, nil) }
+            func isWordByte(_ byte: UInt8) -> Bool {
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            }
+            var out: [UInt8] = []
+            var copied = 0
+            var start = -1
+            for i in 0...bytes.count {
+                if i < bytes.count, isWordByte(bytes[i]) {
+                    if start < 0 { start = i }
+                    continue
+                }
+                guard start >= 0 else { continue }
+                let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                if let right = correction(of: word) {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<start]))
+                    out.append(contentsOf: right.utf8)
+                    copied = i
+                }
+                start = -1
+            }
+            guard copied > 0 else { return (true, nil) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return (true, out)
+        }
+        guard read.ascii else { return nil }
+        return read.changed.map { String(decoding: $0, as: UTF8.self) } ?? text
     }
 
     /// The word a typed word was meant to be, lowercase; nil when it is right, or no step word is that close.

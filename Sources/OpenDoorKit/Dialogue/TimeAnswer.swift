@@ -20,14 +20,28 @@ struct TimeAnswer: Hashable {
     /// A clock time with no am or pm and nothing else to tell the half of the day ("8:30", "like 830") is no answer:
     /// ``unclearHalf(_:)`` says so, and the visitor is asked "in the morning or the evening?".
     init?(_ text: String, options: [String], words: StepAnswer? = nil) {
+        self.init(text, reading: Reading(text), options: options, words: words)
+    }
+
+    /// ``init(_:options:words:)`` with `text` already read by ``Reading`` (the time step reads it once for this and
+    /// for ``unclearHalf(_:)``).
+    init?(_ text: String, reading: Reading, options: [String], words: StepAnswer? = nil) {
         // "3pm-5pm" is the afternoon, "9-5" two parts (QA22 W8): a span of hours is read before its ends alone.
         // The words are read for their shape only when they may hold a span (a digit) or nothing else reads them, and
         // only in an answer of a few sentences at most (a pasted page of digits is read no more than before).
         let shapely = text.utf8.count <= TimeShape.longestRead
         let shape = shapely && text.utf8.contains(where: { (0x30...0x39).contains($0) }) ? TimeShape(text) : nil
-        let parsed = shape?.hourSpan ?? BestTime.parse(Self.turningNegations(text))
-        if parsed == nil, Self.unclearHalf(text) { return nil }
-        var found = parsed ?? words.flatMap({ Self.loosely(text, $0) }) ?? Self.partRuledOut(text)
+        // The text's own reading unless a negation was turned ("not before noon" is read as "after noon").
+        let parsed: BestTime?
+        if let span = shape?.hourSpan {
+            parsed = span
+        } else if let turned = Self.turningNegations(text) {
+            parsed = BestTime.parse(turned)
+        } else {
+            parsed = reading.parsed
+        }
+        if parsed == nil, Self.unclearHalf(reading) { return nil }
+        var found = parsed ?? words.flatMap({ Self.loosely(text, reading, $0) }) ?? Self.partRuledOut(text)
         if found == nil {
             // "any time but please not at night": no one part of the day left, but a time said all the same.
             if shapely, (shape ?? TimeShape(text)).rulesOut { found = .asSaid }
@@ -73,18 +87,29 @@ struct TimeAnswer: Hashable {
     /// ("after 8:30" is the evening already, as "after 8" is). Whole hours keep their reading ("around 10" is the
     /// morning).
     static func unclearHalf(_ text: String) -> Bool {
-        guard BestTime.parse(text) == nil else { return false }
-        let clocks = clockWords(in: text)
+        unclearHalf(Reading(text))
+    }
+
+    /// Whether `text` names a part of the day (``BestTime/parse(_:)``) or a clock time whose half is unclear
+    /// (``unclearHalf(_:)``), read once.
+    static func namesPartOrClock(_ text: String) -> Bool {
+        let reading = Reading(text)
+        return reading.parsed != nil || unclearHalf(reading)
+    }
+
+    /// ``unclearHalf(_:)`` of a text already read.
+    static func unclearHalf(_ reading: Reading) -> Bool {
+        guard reading.parsed == nil else { return false }
+        let clocks = reading.clocks
         guard !clocks.isEmpty, clocks.allSatisfy({ (6...11).contains($0.hour) }) else { return false }
         // Hours said as a number of their own beside the clock time ("between 8:30 and 10") are left to the usual
         // reading.
-        let tokens = text.split(whereSeparator: \.isWhitespace).flatMap { Self.tokens(String($0)) }
-        return !tokens.contains { Int($0).map { (1...12).contains($0) } == true }
+        return !reading.tokens.contains { Int($0).map { (1...12).contains($0) } == true }
     }
 
     /// The words of an answer that say the clock time ``unclearHalf(_:)`` found, as typed ("like 8:30" is "8:30").
-    static func clockPart(of text: String) -> String {
-        let clock = clockWords(in: text).map(\.word)
+    static func clockPart(of text: String, reading: Reading? = nil) -> String {
+        let clock = (reading ?? Reading(text)).clocks.map(\.word)
         return clock.isEmpty ? text : clock.joined(separator: " ")
     }
 
@@ -92,18 +117,70 @@ struct TimeAnswer: Hashable {
     /// hour and two digits), or three or four digits said as a time ("like 830", "around 1030"). A run of digits
     /// alone ("555", "0123") is no clock time: it may be part of a phone number.
     static func clockWords(in text: String) -> [(word: String, hour: Int)] {
-        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
-        var found: [(word: String, hour: Int)] = []
-        for (index, word) in words.enumerated() {
-            let joined = BestTimeParser.joiningClockTimes(word)
-            let marked = joined != word
-            let saidAsTime = index > 0 && Self.tokens(words[index - 1]).last.map(approximately.contains) == true
-            guard marked || saidAsTime,
-                let hour = Self.tokens(joined).lazy.compactMap(BestTimeParser.clockHour).first
-            else { continue }
-            found.append((word, hour))
+        Reading(text).clocks
+    }
+
+    /// What the readings of a time answer share, read once: its words as typed (split at white space), each word's
+    /// ``tokens(_:)``, the clock times among them (``clockWords(in:)``) and the text's ``BestTime/parse(_:)``. A
+    /// phone number typed at the time step, 4,000 bytes of it, was split and tokenized five times.
+    struct Reading {
+        /// The words as typed.
+        let words: [String]
+        /// The tokens of every word, in order.
+        let tokens: [String]
+        /// The clock times among the words, each the word as typed and its hour.
+        let clocks: [(word: String, hour: Int)]
+        /// The part of the day the whole text names, if any.
+        let parsed: BestTime?
+
+        init(_ text: String) {
+            words = TimeAnswer.whitespaceWords(text)
+            var tokens: [String] = []
+            var clocks: [(word: String, hour: Int)] = []
+            var previousLast: String?
+            for word in words {
+                let own = TimeAnswer.tokens(word)
+                let joined = BestTimeParser.joiningClockTimes(word)
+                let marked = joined != word
+                let saidAsTime = previousLast.map(TimeAnswer.approximately.contains) == true
+                if marked || saidAsTime,
+                    let hour = (joined == word ? own : TimeAnswer.tokens(joined)).lazy.compactMap(BestTimeParser.clockHour)
+                        .first
+                {
+                    clocks.append((word, hour))
+                }
+                tokens += own
+                previousLast = own.last
+            }
+            self.tokens = tokens
+            self.clocks = clocks
+            parsed = BestTime.parse(text)
         }
-        return found
+    }
+
+    /// `text` split at white space, empty pieces left out: `text.split(whereSeparator: \.isWhitespace)`, read by
+    /// bytes when the text is ASCII (each byte a character, and "\r\n" separates as its two bytes do).
+    static func whitespaceWords(_ text: String) -> [String] {
+        var text = text
+        let ascii = text.withUTF8 { bytes -> [String]? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var words: [String] = []
+            var start = -1
+            for (i, byte) in bytes.enumerated() {
+                // Character.isWhitespace on ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+                if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                    if start >= 0 {
+                        words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                    }
+                    start = -1
+                } else if start < 0 {
+                    start = i
+                }
+            }
+            if start >= 0 { words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
+            return words
+        }
+        return ascii ?? text.split(whereSeparator: \.isWhitespace).map(String.init)
     }
 
     // MARK: - The time part of an answer
@@ -218,6 +295,19 @@ struct TimeAnswer: Hashable {
     /// run ("8:30" is "830").
     private static func tokens(_ word: String) -> [String] {
         let word = BestTimeParser.joiningClockTimes(word)
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the same runs read by bytes, apostrophes dropped.
+            var bytes = Array(word.utf8)
+            bytes.removeAll { $0 == UInt8(ascii: "'") }
+            for i in bytes.indices where (0x41...0x5A).contains(bytes[i]) { bytes[i] += 0x20 }
+            return BestTimeParser.asciiTokens(of: String(decoding: bytes, as: UTF8.self)) ?? []
+        }
+        return characterTokens(word)
+    }
+
+    /// ``tokens(_:)`` of a word whose clock times are joined, read character by character (any text; ``tokens(_:)``
+    /// reads ASCII by bytes).
+    static func characterTokens(_ word: String) -> [String] {
         var tokens: [String] = []
         var current = ""
         var digits = false
@@ -294,9 +384,10 @@ struct TimeAnswer: Hashable {
     private static let trailers: Set<String> = ["only", "ish", "time", "times", "am", "pm", "oclock"]
 
     /// "not before noon" as "after noon", "not after 6" as "before 6", "dont call before noon" as "after noon".
-    private static func turningNegations(_ text: String) -> String {
+    /// Nil when there is nothing to turn (no "before" or "after"): the text is read as it is.
+    private static func turningNegations(_ text: String) -> String? {
         let words = TextNormalizer.words(text)
-        guard words.contains("before") || words.contains("after") else { return text }
+        guard words.contains("before") || words.contains("after") else { return nil }
         var turned: [String] = []
         for word in words {
             if word == "before" || word == "after",
@@ -326,12 +417,12 @@ struct TimeAnswer: Hashable {
     }
 
     /// Hours, days or "as soon as possible" when no part of the day is named.
-    private static func loosely(_ text: String, _ words: StepAnswer) -> BestTime? {
+    private static func loosely(_ text: String, _ reading: Reading, _ words: StepAnswer) -> BestTime? {
         // "4ish", "4-ish": the hour is its digits.
-        let tokens = text.split(whereSeparator: \.isWhitespace).flatMap { Self.tokens(String($0)) }
+        let tokens = reading.tokens
         let hours = tokens.indices.filter { index in
             index + 1 >= tokens.count || !durations.contains(tokens[index + 1])
-        }.compactMap { Int(tokens[$0]) }.filter { (1...12).contains($0) } + clockWords(in: text).map(\.hour)
+        }.compactMap { Int(tokens[$0]) }.filter { (1...12).contains($0) } + reading.clocks.map(\.hour)
         if !hours.isEmpty {
             let parts = Set(hours.compactMap { hour -> BestTime? in
                 switch hour {
@@ -343,7 +434,7 @@ struct TimeAnswer: Hashable {
             })
             // One hour alone could be a menu number; hours with days, or two of them, or one said as a time ("around
             // 4", "4ish", "at 4"), are times.
-            let saidAsTime = !clockWords(in: text).isEmpty || tokens.enumerated().contains { index, token in
+            let saidAsTime = !reading.clocks.isEmpty || tokens.enumerated().contains { index, token in
                 Int(token) != nil
                     && ((index > 0 && Self.approximately.contains(tokens[index - 1]))
                         || (index + 1 < tokens.count && tokens[index + 1] == "ish"))
@@ -357,7 +448,7 @@ struct TimeAnswer: Hashable {
     }
 
     /// Words that make the number after them an hour ("around 4", "at 4").
-    private static let approximately: Set<String> = ["around", "about", "at", "after", "past", "by", "like", "roughly"]
+    static let approximately: Set<String> = ["around", "about", "at", "after", "past", "by", "like", "roughly"]
 
     // MARK: - A time told in a story
 

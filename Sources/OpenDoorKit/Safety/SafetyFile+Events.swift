@@ -1,5 +1,3 @@
-import CYaml
-
 extension SafetyFile {
     /// A safety file read straight from libyaml's events, with the line of every pattern: no node tree is composed
     /// (composing Yams' tree, with a tag object and a node box for each of the file's twenty thousand strings, and
@@ -17,92 +15,42 @@ extension SafetyFile {
     }
 
     static func readEvents(_ yaml: String) -> Events? {
-        var text = yaml
-        return text.withUTF8 { bytes -> Events? in
-            guard let start = bytes.baseAddress, !bytes.isEmpty else { return nil }
-            var parser = yaml_parser_t()
-            guard yaml_parser_initialize(&parser) == 1 else { return nil }
-            defer { yaml_parser_delete(&parser) }
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-            yaml_parser_set_input_string(&parser, start, bytes.count)
-            return withUnsafeMutablePointer(to: &parser) { pointer in
-                var reader = EventReader(parser: pointer)
-                return reader.readStream()
-            }
+        LibYAMLEvents.reading(yaml) { events in
+            var reader = EventReader(events: events)
+            return reader.readStream()
         }
     }
 }
 
 /// Pulls libyaml's events one at a time and reads the safety file's shape from them.
 private struct EventReader {
-    /// One event, reduced to what the file's shape needs.
-    enum Item {
-        case scalar(String, line: Int)
-        case sequence(line: Int)
-        case mapping(line: Int)
-        case sequenceEnd
-        case mappingEnd
-        /// Stream and document starts and ends.
-        case other(yaml_event_type_t)
-    }
+    typealias Item = LibYAMLEvents.Event
 
-    let parser: UnsafeMutablePointer<yaml_parser_t>
+    var events: LibYAMLEvents
     var lines: [[SafetyFilePath]: [Int?]] = [:]
 
-    init(parser: UnsafeMutablePointer<yaml_parser_t>) {
-        self.parser = parser
+    init(events: LibYAMLEvents) {
+        self.events = events
     }
 
     /// The next event; nil for an error, an alias, and anything with an anchor or a tag.
-    mutating func next() -> Item? {
-        var event = yaml_event_t()
-        guard yaml_parser_parse(parser, &event) == 1 else { return nil }
-        defer { yaml_event_delete(&event) }
-        // Lines as Yams' marks count them, from 1.
-        let line = Int(event.start_mark.line) + 1
-        switch event.type {
-        case YAML_SCALAR_EVENT:
-            let scalar = event.data.scalar
-            guard scalar.anchor == nil, scalar.tag == nil else { return nil }
-            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-            return .scalar(text, line: line)
-        case YAML_SEQUENCE_START_EVENT:
-            guard event.data.sequence_start.anchor == nil, event.data.sequence_start.tag == nil else { return nil }
-            return .sequence(line: line)
-        case YAML_MAPPING_START_EVENT:
-            guard event.data.mapping_start.anchor == nil, event.data.mapping_start.tag == nil else { return nil }
-            return .mapping(line: line)
-        case YAML_SEQUENCE_END_EVENT:
-            return .sequenceEnd
-        case YAML_MAPPING_END_EVENT:
-            return .mappingEnd
-        case YAML_STREAM_START_EVENT, YAML_STREAM_END_EVENT, YAML_DOCUMENT_START_EVENT, YAML_DOCUMENT_END_EVENT:
-            return .other(event.type)
-        default:
-            return nil  // an alias
-        }
-    }
+    mutating func next() -> Item? { events.next() }
 
     /// A scalar's text, as `SafetyFile.text` reads it: nil for what Yams would read as null (conservatively, in
     /// any quoting style) and for anything that isn't a scalar.
     static func text(_ item: Item?) -> String? {
-        guard case .scalar(let text, _) = item else { return nil }
+        guard case .scalar(let text, _, _) = item else { return nil }
         switch text {
         case "", "~", "null", "Null", "NULL": return nil
         default: return text
         }
     }
 
-    mutating func expect(_ type: yaml_event_type_t) -> Bool {
-        guard case .other(let found) = next() else { return false }
-        return found == type
-    }
-
     /// One document whose root is the file's mapping, and nothing after it.
     mutating func readStream() -> SafetyFile.Events? {
-        guard expect(YAML_STREAM_START_EVENT), expect(YAML_DOCUMENT_START_EVENT),
-            case .mapping = next(), let file = readTop(),
-            expect(YAML_DOCUMENT_END_EVENT), expect(YAML_STREAM_END_EVENT)
+        guard case .streamStart = next(), case .documentStart = next(),
+            case .mappingStart = next(), let file = readTop(),
+            case .documentEnd = next(), case .streamEnd = next()
         else { return nil }
         return SafetyFile.Events(file: file, lines: lines)
     }
@@ -131,21 +79,21 @@ private struct EventReader {
 
     /// A sequence of scalars.
     mutating func readStrings() -> [String]? {
-        guard case .sequence = next() else { return nil }
+        guard case .sequenceStart = next() else { return nil }
         return readItems { _, item in Self.text(item) }
     }
 
     /// A sequence of patterns, their lines kept under `path`.
     mutating func readPatterns(at path: [SafetyFilePath]) -> [SafetyFile.PatternEntry]? {
-        guard case .sequence = next() else { return nil }
+        guard case .sequenceStart = next() else { return nil }
         var itemLines: [Int?] = []
         let entries = readItems { reader, item -> SafetyFile.PatternEntry? in
             switch item {
-            case .scalar(_, let line):
+            case .scalar(_, let line, _):
                 guard let text = Self.text(item) else { return nil }
                 itemLines.append(line)
                 return SafetyFile.PatternEntry(match: text, unless: [])
-            case .mapping:
+            case .mappingStart:
                 var match: String?
                 var matchLine: Int?
                 var unless: [String] = []
@@ -153,7 +101,7 @@ private struct EventReader {
                     switch key {
                     case "match":
                         let value = reader.next()
-                        guard let text = Self.text(value), case .scalar(_, let line) = value else { return false }
+                        guard let text = Self.text(value), case .scalar(_, let line, _) = value else { return false }
                         match = text
                         matchLine = line
                         return true
@@ -186,15 +134,15 @@ private struct EventReader {
         let read = readMapping { reader, key in
             switch key {
             case "spellings":
-                guard case .sequence = reader.next(),
+                guard case .sequenceStart = reader.next(),
                     let groups = reader.readItems({ reader, item -> [String]? in
-                        guard case .sequence = item else { return nil }
+                        guard case .sequenceStart = item else { return nil }
                         return reader.readItems { _, item in Self.text(item) }
                     })
                 else { return false }
                 file.spellings = groups
             case "lists", "emoji":
-                guard case .mapping = reader.next() else { return false }
+                guard case .mappingStart = reader.next() else { return false }
                 return reader.readMapping { reader, name in
                     guard let words = reader.readStrings() else { return false }
                     if key == "lists" { file.lists[name] = words } else { file.emoji[name] = words }
@@ -219,10 +167,10 @@ private struct EventReader {
                 guard let text = Self.text(reader.next()) else { return false }
                 file.checkIn = text
             case "categories":
-                guard case .sequence = reader.next() else { return false }
+                guard case .sequenceStart = reader.next() else { return false }
                 var index = 0
                 categories = reader.readItems { reader, item -> SafetyFile.CategoryEntry? in
-                    guard case .mapping = item else { return nil }
+                    guard case .mappingStart = item else { return nil }
                     defer { index += 1 }
                     return reader.readCategory(at: [.key("categories"), .index(index)])
                 }
