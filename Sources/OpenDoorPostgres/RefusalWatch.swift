@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -10,10 +12,16 @@ extension PostgresCallbackStore {
     /// Runs `operation` under `policy` and, while it runs, watches for a database that refuses connections.
     ///
     /// The pool hides a refused connection: it tries again by itself, and an operation waiting for a connection only
-    /// hears the end of its window ("did not answer in time", which reads like a lock). So when the operation has not
-    /// finished after `delay` and none of its tries is on a live connection (`attempts`, when given), the store
-    /// connects once outside the pool: refused, the operation ends at once with ``ConnectionRefused``; connected (or
-    /// slow to), the watch ends and the operation goes on under its own window.
+    /// hears the end of its window ("did not answer in time", which read like a lock; QA20 O6). So when the operation
+    /// has not finished after ``Configuration/refusalCheckDelay`` and none of its tries is on a live connection
+    /// (`attempts`, when given), the store connects once outside the pool; refused, the caller hears
+    /// ``ConnectionRefused`` at once. Anything else (connected, slow, another error) and the watch looks again later,
+    /// with pauses doubling up to a second, until the operation ends: a database stopped after the first look is
+    /// still found.
+    ///
+    /// The watch is a ``RefusalWatch``: timers and a connect future on an event loop of its own, no task group and
+    /// no task of its own; it never cancels the operation. A save it gives up on is abandoned through `attempts`
+    /// (no try starts after that), and the operation's task ends by itself within its window.
     nonisolated func runWatchingForRefusal<Value: Sendable>(
         _ policy: RetryPolicy,
         attempts: SaveAttempts? = nil,
@@ -22,54 +30,14 @@ extension PostgresCallbackStore {
         guard let delay = configuration.refusalCheckDelay else {
             return try await policy.run(isTransient: Self.isTransient, operation)
         }
-        let (url, connectTimeout) = (url, configuration.connectTimeout)
-        let refusals = refusals
-        do {
-            return try await withThrowingTaskGroup(of: Value?.self) { group in
-                group.addTask { try await policy.run(isTransient: Self.isTransient, operation) }
-                group.addTask {
-                    var pause = delay
-                    while true {
-                        try await Task.sleep(for: pause)
-                        // A try on a live connection: PostgreSQL took it, so it isn't refusing; look again later.
-                        if let attempts, !attempts.isSettled {
-                            pause = min(pause * 2, .seconds(1))
-                            continue
-                        }
-                        // Shared by every operation of the store (one connection at a time, its answer reused for a
-                        // second), so a busy pool's waiting operations don't each open one; awaited so that this
-                        // watch, cancelled when the operation ends, returns at once.
-                        let task = refusals.probe { await Self.refuses(url, connectTimeout: connectTimeout) }
-                        // Only a refusal ends the operation: a slow or cancelled look says nothing about it.
-                        let refused = try? await RetryPolicy.withTimeout(connectTimeout + .seconds(1)) { await task.value }
-                        try Task.checkCancellation()
-                        if refused == true { throw RetryFailure(error: ConnectionRefused(), attempts: 1) }
-                        return nil
-                    }
-                }
-                while let finished = try await group.next() {
-                    if let value = finished {
-                        group.cancelAll()
-                        return value
-                    }
-                }
-                throw RetryFailure(error: CancellationError(), attempts: 1)
+        let watch = RefusalWatch<Value>(delay: TimeAmount(delay), attempts: attempts, probe: refusals)
+        return try await watch.run {
+            do throws(RetryFailure) {
+                return .success(try await policy.run(isTransient: Self.isTransient, operation))
+            } catch {
+                return .failure(error)
             }
-        } catch let failure as RetryFailure {
-            throw failure
-        } catch {
-            throw RetryFailure(error: error, attempts: 1)
-        }
-    }
-
-    /// Whether one connection outside the pool is refused.
-    static func refuses(_ url: PostgresStoreURL, connectTimeout: Duration) async -> Bool {
-        do {
-            try await probe(url, connectTimeout: connectTimeout)
-            return false
-        } catch {
-            return isRefusal(error)
-        }
+        }.get()
     }
 
     /// Whether connecting failed because nothing accepts connections at the address (ECONNREFUSED).
@@ -87,31 +55,151 @@ extension PostgresCallbackStore {
     }
 }
 
-/// The store's one look at whether PostgreSQL refuses connections: at most one connection at a time, and its answer
-/// reused for a second, however many operations wait for the pool meanwhile.
-final class RefusalProbe: Sendable {
+/// One operation's watch for a database that refuses connections: whichever comes first, the operation's result or
+/// a refusal, resumes the caller, once.
+///
+/// Round 19's watch was a task group racing the operation against a watching child that awaited a shared probe task:
+/// it failed its own test one run in three (a "not refused" answer, cached for a second and taken before PostgreSQL
+/// stopped, ended the watch for good, and the save waited out its window) and the full suite hung once. This one has
+/// nothing to wait for on Swift's cooperative pool (two threads on two cores, which tests blocking on processes can
+/// hold): its looks are timers on ``RefusalProbe/loop`` and the probe's connect future, each bounded by the connect
+/// timeout, and the caller waits only on a continuation that the operation or a refusal resumes. The operation runs
+/// in a task of its own that the watch never cancels (only the caller's own cancellation is passed on).
+final class RefusalWatch<Value: Sendable>: Sendable {
     private struct State {
-        var task: Task<Bool, Never>?
-        var started: ContinuousClock.Instant?
+        var continuation: CheckedContinuation<Result<Value, RetryFailure>, Never>?
+        var result: Result<Value, RetryFailure>?
+        var operation: Task<Void, Never>?
+        var look: Scheduled<Void>?
     }
 
     private let state = Mutex(State())
-    /// How long an answer is reused.
-    private let reuse: Duration
+    private let delay: TimeAmount
+    private let attempts: SaveAttempts?
+    private let probe: RefusalProbe
 
-    init(reuse: Duration = .seconds(1)) {
-        self.reuse = reuse
+    init(delay: TimeAmount, attempts: SaveAttempts?, probe: RefusalProbe) {
+        self.delay = delay
+        self.attempts = attempts
+        self.probe = probe
     }
 
-    /// The probe under way or answered within ``reuse``, else a new one running `look`.
-    func probe(_ look: @escaping @Sendable () async -> Bool) -> Task<Bool, Never> {
-        state.withLock { state in
-            let now = ContinuousClock.now
-            if let task = state.task, let started = state.started, now - started < reuse { return task }
-            let task = Task { await look() }
-            state.task = task
-            state.started = now
-            return task
+    /// Starts `operation` and the watch; returns the operation's result, or ``ConnectionRefused`` as soon as a look
+    /// is refused, or `CancellationError` when the caller is cancelled.
+    func run(
+        _ operation: @escaping @Sendable () async -> Result<Value, RetryFailure>
+    ) async -> Result<Value, RetryFailure> {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, RetryFailure>, Never>) in
+                let early = state.withLock { state -> Result<Value, RetryFailure>? in
+                    if let result = state.result { return result }
+                    state.continuation = continuation
+                    state.operation = Task { self.finish(await operation()) }
+                    return nil
+                }
+                if let early { return continuation.resume(returning: early) }
+                schedule(after: delay)
+            }
+        } onCancel: {
+            finish(.failure(RetryFailure(error: CancellationError(), attempts: 1)), cancellingOperation: true)
         }
+    }
+
+    private var isFinished: Bool { state.withLock { $0.result != nil } }
+
+    /// Resumes the caller with `result` unless it was resumed already; stops the next look.
+    private func finish(_ result: Result<Value, RetryFailure>, cancellingOperation: Bool = false) {
+        let (continuation, look, operation) = state.withLock { state in
+            guard state.result == nil else {
+                return (nil as CheckedContinuation<Result<Value, RetryFailure>, Never>?, nil as Scheduled<Void>?, nil as Task<Void, Never>?)
+            }
+            state.result = result
+            defer {
+                state.continuation = nil
+                state.look = nil
+            }
+            return (state.continuation, state.look, state.operation)
+        }
+        look?.cancel()
+        if cancellingOperation { operation?.cancel() }
+        continuation?.resume(returning: result)
+    }
+
+    /// Looks after `pause`, on the probe's loop.
+    private func schedule(after pause: TimeAmount) {
+        let look = probe.loop.scheduleTask(in: pause) { self.look(pause: pause) }
+        let kept = state.withLock { state in
+            guard state.result == nil else { return false }
+            state.look = look
+            return true
+        }
+        if !kept { look.cancel() }
+    }
+
+    private func look(pause: TimeAmount) {
+        guard !isFinished else { return }
+        let next = min(pause * 2, .seconds(1))
+        // A try on a live connection: PostgreSQL took it, so it isn't refusing; look again later.
+        if let attempts, !attempts.isSettled { return schedule(after: next) }
+        probe.look { refused in
+            if refused {
+                self.finish(.failure(RetryFailure(error: ConnectionRefused(), attempts: 1)))
+            } else {
+                self.schedule(after: next)
+            }
+        }
+    }
+}
+
+/// The store's looks at whether PostgreSQL refuses connections: one connection outside the pool at a time, whose
+/// answer goes to every watch that asked while it was under way (a busy pool's waiting operations don't each open
+/// one). Nothing is kept after: the next look connects again, so an old "not refused" never hides an outage.
+final class RefusalProbe: Sendable {
+    /// The event loop of every store's refusal watches and probes: a thread of its own, apart from the chat's loops,
+    /// the pools' loops (a store's stops with its pool, and a watch may still look then) and Swift's cooperative pool.
+    static let sharedLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+
+    /// Where the watches' timers and the probe's connection run.
+    let loop: any EventLoop
+    private let configuration: PostgresConnection.Configuration?
+    /// The watches waiting for the look under way; nil when none is.
+    private let waiting = Mutex<[@Sendable (Bool) -> Void]?>(nil)
+
+    init(url: PostgresStoreURL, connectTimeout: Duration, loop: any EventLoop = RefusalProbe.sharedLoop) {
+        self.loop = loop
+        configuration = try? url.connectionConfiguration(connectTimeout: connectTimeout)
+    }
+
+    /// Connects once (or joins the look under way) and calls `answer` on ``loop`` with whether the connection was
+    /// refused. The connect future always completes: PostgresNIO bounds it by the connect timeout.
+    func look(_ answer: @escaping @Sendable (Bool) -> Void) {
+        let starts = waiting.withLock { waiting in
+            guard waiting == nil else {
+                waiting?.append(answer)
+                return false
+            }
+            waiting = [answer]
+            return true
+        }
+        guard starts else { return }
+        guard let configuration else { return answered(false) }
+        PostgresConnection.connect(on: loop, configuration: configuration, id: 2, logger: PostgresCallbackStore.silent)
+            .whenComplete { result in
+                switch result {
+                case .success(let connection):
+                    connection.close().whenComplete { _ in }
+                    self.answered(false)
+                case .failure(let error):
+                    self.answered(PostgresCallbackStore.isRefusal(error))
+                }
+            }
+    }
+
+    private func answered(_ refused: Bool) {
+        let answers = waiting.withLock { waiting in
+            defer { waiting = nil }
+            return waiting ?? []
+        }
+        for answer in answers { answer(refused) }
     }
 }
