@@ -14,13 +14,13 @@ extension PostgresCallbackStore {
     /// The pool hides a refused connection: it tries again by itself, and an operation waiting for a connection only
     /// hears the end of its window ("did not answer in time", which read like a lock; QA20 O6). So when the operation
     /// has not finished after ``Configuration/refusalCheckDelay`` and none of its tries is on a live connection
-    /// (`attempts`, when given), the store connects once outside the pool; refused, the caller hears
-    /// ``ConnectionRefused`` at once. Anything else (connected, slow, another error) and the watch looks again later,
-    /// with pauses doubling up to a second, until the operation ends: a database stopped after the first look is
-    /// still found.
+    /// (`attempts`, when given), the store opens a TCP connection to PostgreSQL's address (``RefusalProbe``);
+    /// refused, the caller hears ``ConnectionRefused`` at once. Anything else (connected, slow, another error) and
+    /// the watch looks again later, with pauses doubling up to a second, until the operation ends: a database
+    /// stopped after the first look is still found.
     ///
-    /// The watch is a ``RefusalWatch``: timers and a connect future on an event loop of its own, no task group and
-    /// no task of its own; it never cancels the operation. A save it gives up on is abandoned through `attempts`
+    /// The watch is a ``RefusalWatch``: timers and a connect future on an event loop of its own, no task group; it
+    /// never cancels the operation. A save it gives up on is abandoned through `attempts`
     /// (no try starts after that), and the operation's task ends by itself within its window.
     nonisolated func runWatchingForRefusal<Value: Sendable>(
         _ policy: RetryPolicy,
@@ -139,8 +139,9 @@ final class RefusalWatch<Value: Sendable>: Sendable {
     private func look(pause: TimeAmount) {
         guard !isFinished else { return }
         let next = min(pause * 2, .seconds(1))
-        // A try on a live connection: PostgreSQL took it, so it isn't refusing; look again later.
-        if let attempts, !attempts.isSettled { return schedule(after: next) }
+        // A try on a live connection: PostgreSQL took it, so it isn't refusing; look again soon (this costs nothing:
+        // the connection the pool handed out may be one PostgreSQL closed as it stopped, and closes in a moment).
+        if let attempts, !attempts.isSettled { return schedule(after: pause) }
         probe.look { refused in
             if refused {
                 self.finish(.failure(RetryFailure(error: ConnectionRefused(), attempts: 1)))
@@ -151,54 +152,91 @@ final class RefusalWatch<Value: Sendable>: Sendable {
     }
 }
 
-/// The store's looks at whether PostgreSQL refuses connections: one connection outside the pool at a time, whose
-/// answer goes to every watch that asked while it was under way (a busy pool's waiting operations don't each open
-/// one). Nothing is kept after: the next look connects again, so an old "not refused" never hides an outage.
+/// The store's looks at whether PostgreSQL refuses connections: a TCP connect to its address (or its Unix socket),
+/// closed at once, with no PostgreSQL session (no login, no backend counted in `max_connections`); one at a time,
+/// its answer going to every watch that asked while it was under way and reused for ``reuse``, however many
+/// operations wait for the pool meanwhile.
+///
+/// Round 20's first version connected with PostgreSQL's protocol on every look: under a loaded test run its sessions
+/// crowded the server's connections, and stores' pools waited out their windows.
 final class RefusalProbe: Sendable {
     /// The event loop of every store's refusal watches and probes: a thread of its own, apart from the chat's loops,
     /// the pools' loops (a store's stops with its pool, and a watch may still look then) and Swift's cooperative pool.
     static let sharedLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
 
-    /// Where the watches' timers and the probe's connection run.
-    let loop: any EventLoop
-    private let configuration: PostgresConnection.Configuration?
-    /// The watches waiting for the look under way; nil when none is.
-    private let waiting = Mutex<[@Sendable (Bool) -> Void]?>(nil)
-
-    init(url: PostgresStoreURL, connectTimeout: Duration, loop: any EventLoop = RefusalProbe.sharedLoop) {
-        self.loop = loop
-        configuration = try? url.connectionConfiguration(connectTimeout: connectTimeout)
+    private struct State {
+        /// The watches waiting for the look under way; nil when none is.
+        var waiting: [@Sendable (Bool) -> Void]?
+        /// The last answer, and when it came.
+        var last: (refused: Bool, at: NIODeadline)?
     }
 
-    /// Connects once (or joins the look under way) and calls `answer` on ``loop`` with whether the connection was
-    /// refused. The connect future always completes: PostgresNIO bounds it by the connect timeout.
+    /// Where the watches' timers and the probe's connection run.
+    let loop: any EventLoop
+    private let host: String
+    private let port: Int
+    private let connectTimeout: TimeAmount
+    /// How long an answer stands: short enough that PostgreSQL stopping is seen within a second and a half.
+    private let reuse: TimeAmount
+    private let state = Mutex(State())
+
+    init(
+        url: PostgresStoreURL, connectTimeout: Duration, reuse: TimeAmount = .milliseconds(500),
+        loop: any EventLoop = RefusalProbe.sharedLoop
+    ) {
+        self.loop = loop
+        host = url.host
+        port = url.port
+        self.connectTimeout = TimeAmount(connectTimeout)
+        self.reuse = reuse
+    }
+
+    /// Calls `answer` with whether PostgreSQL's address refuses connections: the last answer if it is recent, else
+    /// that of a new connect (or of the one under way). The connect is bounded by the connect timeout.
     func look(_ answer: @escaping @Sendable (Bool) -> Void) {
-        let starts = waiting.withLock { waiting in
-            guard waiting == nil else {
-                waiting?.append(answer)
-                return false
+        let now = NIODeadline.now()
+        enum Next { case answer(Bool), wait, connect }
+        let next = state.withLock { state -> Next in
+            if let last = state.last, now - last.at < reuse { return .answer(last.refused) }
+            guard state.waiting == nil else {
+                state.waiting?.append(answer)
+                return .wait
             }
-            waiting = [answer]
-            return true
+            state.waiting = [answer]
+            return .connect
         }
-        guard starts else { return }
-        guard let configuration else { return answered(false) }
-        PostgresConnection.connect(on: loop, configuration: configuration, id: 2, logger: PostgresCallbackStore.silent)
-            .whenComplete { result in
-                switch result {
-                case .success(let connection):
-                    connection.close().whenComplete { _ in }
-                    self.answered(false)
-                case .failure(let error):
-                    self.answered(PostgresCallbackStore.isRefusal(error))
-                }
+        switch next {
+        case .answer(let refused): answer(refused)
+        case .wait: break
+        case .connect: connect()
+        }
+    }
+
+    private func connect() {
+        let bootstrap = ClientBootstrap(group: loop).connectTimeout(connectTimeout)
+        let connected =
+            host.hasPrefix("/")
+            ? bootstrap.connect(unixDomainSocketPath: host.hasSuffix("/") ? "\(host).s.PGSQL.\(port)" : "\(host)/.s.PGSQL.\(port)")
+            : bootstrap.connect(host: host, port: port)
+        let unixSocket = host.hasPrefix("/")
+        connected.whenComplete { result in
+            switch result {
+            case .success(let channel):
+                channel.close(promise: nil)
+                self.answered(false)
+            case .failure(let error):
+                // A stopped server's Unix socket is gone (ENOENT) rather than refusing.
+                let gone = unixSocket && (error as? IOError)?.errnoCode == ENOENT
+                self.answered(gone || PostgresCallbackStore.isRefusal(error))
             }
+        }
     }
 
     private func answered(_ refused: Bool) {
-        let answers = waiting.withLock { waiting in
-            defer { waiting = nil }
-            return waiting ?? []
+        let answers = state.withLock { state in
+            state.last = (refused, .now())
+            defer { state.waiting = nil }
+            return state.waiting ?? []
         }
         for answer in answers { answer(refused) }
     }
