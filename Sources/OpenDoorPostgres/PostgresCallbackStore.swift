@@ -44,8 +44,11 @@ public actor PostgresCallbackStore: CallbackStore {
         /// silently. The store looks again, every second at most, while the operation goes on. Nil: no looks.
         ///
         /// Round 20's watch (`RefusalWatch.swift`) runs on an event loop of its own and never cancels the operation;
-        /// round 19's, a task group, failed its own test one run in three and hung the full suite once.
-        public var refusalCheckDelay: Duration? = .milliseconds(200)
+        /// round 19's, a task group, failed its own test one run in three and hung the full suite once. Still off
+        /// (nil) by default: with it on (200 ms), 1 of 5 runs of the PostgreSQL suites passed on a machine at load
+        /// average 25–35 (staff commands' reads and a 200-visitor test ran out of time); not yet told apart from
+        /// the load. Turn it on with `.milliseconds(200)`; the QA20 O6 test runs with it.
+        public var refusalCheckDelay: Duration? = nil
         /// The most connections this store opens at once (unless the URL says `connections=N`).
         ///
         /// Enough for saves that come together to commit together: PostgreSQL then flushes their commits to disk in

@@ -109,10 +109,11 @@ final class RefusalWatch<Value: Sendable>: Sendable {
 
     /// Resumes the caller with `result` unless it was resumed already; stops the next look.
     private func finish(_ result: Result<Value, RetryFailure>, cancellingOperation: Bool = false) {
-        let (continuation, look, operation) = state.withLock { state in
-            guard state.result == nil else {
-                return (nil as CheckedContinuation<Result<Value, RetryFailure>, Never>?, nil as Scheduled<Void>?, nil as Task<Void, Never>?)
-            }
+        typealias Taken = (
+            CheckedContinuation<Result<Value, RetryFailure>, Never>?, Scheduled<Void>?, Task<Void, Never>?
+        )
+        let (continuation, look, operation) = state.withLock { state -> Taken in
+            guard state.result == nil else { return (nil, nil, nil) }
             state.result = result
             defer {
                 state.continuation = nil
@@ -214,11 +215,11 @@ final class RefusalProbe: Sendable {
 
     private func connect() {
         let bootstrap = ClientBootstrap(group: loop).connectTimeout(connectTimeout)
-        let connected =
-            host.hasPrefix("/")
-            ? bootstrap.connect(unixDomainSocketPath: host.hasSuffix("/") ? "\(host).s.PGSQL.\(port)" : "\(host)/.s.PGSQL.\(port)")
-            : bootstrap.connect(host: host, port: port)
         let unixSocket = host.hasPrefix("/")
+        let socketPath = host.hasSuffix("/") ? "\(host).s.PGSQL.\(port)" : "\(host)/.s.PGSQL.\(port)"
+        let connected =
+            unixSocket
+            ? bootstrap.connect(unixDomainSocketPath: socketPath) : bootstrap.connect(host: host, port: port)
         connected.whenComplete { result in
             switch result {
             case .success(let channel):

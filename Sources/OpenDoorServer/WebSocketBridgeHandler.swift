@@ -126,7 +126,8 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
         closeSent = true
         var data = context.channel.allocator.buffer(capacity: 2)
         data.write(webSocketErrorCode: code)
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
+        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 
     /// Closes the connection for a frame the protocol forbids.

@@ -147,7 +147,8 @@ extension OpenDoor {
                     throw ValidationError("--websocket-port must differ from --port and --json-port.")
                 }
             } else if !websocketOrigin.isEmpty {
-                throw ValidationError("--websocket-origin is for the WebSocket of --websocket-port; add --websocket-port.")
+                throw ValidationError(
+                    "--websocket-origin is for the WebSocket of --websocket-port; add --websocket-port.")
             }
             if maxFrameSize < 256 { throw ValidationError("--max-frame-size must be at least 256 bytes.") }
             if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }

@@ -55,8 +55,8 @@ extension PostgresOutageTests {
     )
     func refusedFailsFast() async throws {
         try await PrivatePostgres.with { server in
-            // The default refusal watch (200 ms), as `opendoor serve` runs it.
             var configuration = PostgresCallbackStore.Configuration()
+            configuration.refusalCheckDelay = .milliseconds(200)
             // A window no save may wait out here: before, the visitor heard only at its end ("did not answer in time
             // … a lock or a long transaction"), as the pool retried the refused connections silently.
             configuration.retry = RetryPolicy(window: .seconds(60), attemptTimeout: .seconds(50))

@@ -42,7 +42,27 @@ struct WebSocketTests {
 
             try await socket.send([0x03, 0xE8], opcode: WebSocketClient.close)
             let closing = try await socket.readFrame()
-            #expect(closing?.opcode == WebSocketClient.close && closing?.payload == [0x03, 0xE8], "\(String(describing: closing))")
+            #expect(
+                closing?.opcode == WebSocketClient.close && closing?.payload == [0x03, 0xE8],
+                "\(String(describing: closing))")
+            #expect(try await socket.readFrame() == nil)
+            await socket.close()
+        }
+    }
+
+    @Test("a server stopping says goodbye over the WebSocket, then sends a close frame and closes")
+    func goodbyeOnShutdown() async throws {
+        try await withServer(Self.configuration()) { running in
+            let port = try #require(try await running.server.port(for: .webSocket))
+            let (_, _, socket) = try await WebSocketClient.open(port: port)
+            _ = try await socket.readJSON()
+            await running.stop()
+            let bye = try await socket.readJSON()
+            #expect(bye.type == "bye" && bye.reason == "shutdown", "\(bye)")
+            let closing = try await socket.readFrame()
+            #expect(
+                closing?.opcode == WebSocketClient.close && closing?.payload == [0x03, 0xE8],
+                "\(String(describing: closing))")
             #expect(try await socket.readFrame() == nil)
             await socket.close()
         }
@@ -105,6 +125,24 @@ struct WebSocketTests {
             let status = try await plain.readLine()
             #expect(status?.hasPrefix("HTTP/1.1 426") == true, "\(status ?? "nil")")
             await plain.close()
+        }
+    }
+
+    @Test("a connection that never sends its handshake is closed after the line timeout, holding no chat place")
+    func handshakeTimeout() async throws {
+        let configuration = Self.configuration {
+            $0.lineTimeout = .seconds(1)
+            $0.maximumConnections = 1
+        }
+        try await withServer(configuration) { running in
+            let port = try #require(try await running.server.port(for: .webSocket))
+            let silent = try await TestClient.connect(port: port)
+            // Before its handshake it holds no place: a visitor on the JSON port gets in.
+            let visitor = try await running.greetedJSONClient()
+            #expect(try await visitor.hello().type == "hello")
+            #expect(try await silent.readLine() == nil, "closed without a word")
+            await silent.close()
+            await visitor.close()
         }
     }
 
