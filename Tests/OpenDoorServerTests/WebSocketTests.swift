@@ -41,12 +41,7 @@ struct WebSocketTests {
             #expect(crisis.text?.contains("988") == true, "\(crisis.text ?? "")")
 
             try await socket.send([0x03, 0xE8], opcode: WebSocketClient.close)
-            let closing = try await socket.readFrame()
-            #expect(
-                closing?.opcode == WebSocketClient.close && closing?.payload == [0x03, 0xE8],
-                "\(String(describing: closing))")
-            #expect(try await socket.readFrame() == nil)
-            await socket.close()
+            try await socket.expectNormalClose()
         }
     }
 
@@ -59,12 +54,7 @@ struct WebSocketTests {
             await running.stop()
             let bye = try await socket.readJSON()
             #expect(bye.type == "bye" && bye.reason == "shutdown", "\(bye)")
-            let closing = try await socket.readFrame()
-            #expect(
-                closing?.opcode == WebSocketClient.close && closing?.payload == [0x03, 0xE8],
-                "\(String(describing: closing))")
-            #expect(try await socket.readFrame() == nil)
-            await socket.close()
+            try await socket.expectNormalClose()
         }
     }
 
@@ -269,6 +259,14 @@ final class WebSocketClient: @unchecked Sendable {  // one test's, one call at a
     }
 
     func close() async { await socket.close() }
+
+    /// Reads a close frame with code 1000, then the end of the connection, and closes.
+    func expectNormalClose() async throws {
+        let closing = try await readFrame()
+        #expect(closing?.opcode == Self.close && closing?.payload == [0x03, 0xE8], "\(String(describing: closing))")
+        #expect(try await readFrame() == nil)
+        await close()
+    }
 
     /// The server sent something a test did not expect.
     struct Unexpected: Error, CustomStringConvertible {
