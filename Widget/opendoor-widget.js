@@ -10,8 +10,8 @@
  * or set window.OpenDoorWidgetConfig = { bridgeUrl, centerName, centerPhone, accentColor, ... } before it
  * (data- attributes win). Any element with a data-opendoor-open attribute opens the chat when clicked.
  *
- * It talks WebSocket to websockify, which relays bytes to `opendoor serve`'s JSON-lines socket: one JSON
- * object per line each way (docs/PROTOCOL.md). Nothing is kept in cookies or web storage, and every piece
+ * It talks WebSocket to `opendoor serve --websocket-port` (or to websockify in front of its JSON-lines port,
+ * which relays the same bytes): one JSON object per line each way (docs/PROTOCOL.md). Nothing is kept in cookies or web storage, and every piece
  * of text from the server or the visitor is rendered as text, never as HTML.
  */
 (function () {
@@ -34,7 +34,7 @@
   }
 
   var DEFAULTS = {
-    /** WebSocket URL of the bridge (websockify) in front of `opendoor serve --json-port`. */
+    /** WebSocket URL of `opendoor serve --websocket-port` (or the TLS proxy in front of it, or websockify). */
     bridgeUrl: '',
     /** The center's name, shown in the header and the launcher's label. */
     centerName: 'The Carter Treatment Center',
@@ -48,7 +48,7 @@
     launcherLabel: 'Chat with us',
     /** Corner of the screen: "right" or "left". */
     position: 'right',
-    /** WebSocket subprotocol to ask for ("binary" suits websockify; empty for none). */
+    /** WebSocket subprotocol to ask for ("binary": replies in binary frames, from opendoor serve and websockify alike). */
     subprotocol: 'binary',
     /** Open the chat as soon as the page loads. */
     open: false,

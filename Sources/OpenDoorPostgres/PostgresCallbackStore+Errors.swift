@@ -99,7 +99,8 @@ extension PostgresCallbackStore {
         if error is ConnectionRefused {
             return fallback(
                 operation, place: place,
-                reason: "PostgreSQL refused the connection (is it running?)\(Self.backgroundRetry)\(Self.reachAdvice)")
+                reason: "PostgreSQL is not reachable: it refused the connection (is it running?)"
+                    + "\(Self.backgroundRetry)\(Self.reachAdvice)")
         }
         if error is AttemptTimedOut {
             // Slow is not down: a lock or a long transaction holds a statement up as surely as an outage does.

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -10,10 +12,16 @@ extension PostgresCallbackStore {
     /// Runs `operation` under `policy` and, while it runs, watches for a database that refuses connections.
     ///
     /// The pool hides a refused connection: it tries again by itself, and an operation waiting for a connection only
-    /// hears the end of its window ("did not answer in time", which reads like a lock). So when the operation has not
-    /// finished after `delay` and none of its tries is on a live connection (`attempts`, when given), the store
-    /// connects once outside the pool: refused, the operation ends at once with ``ConnectionRefused``; connected (or
-    /// slow to), the watch ends and the operation goes on under its own window.
+    /// hears the end of its window ("did not answer in time", which read like a lock; QA20 O6). So when the operation
+    /// has not finished after ``Configuration/refusalCheckDelay`` and none of its tries is on a live connection
+    /// (`attempts`, when given), the store opens a TCP connection to PostgreSQL's address (``RefusalProbe``);
+    /// refused, the caller hears ``ConnectionRefused`` at once. Anything else (connected, slow, another error) and
+    /// the watch looks again later, with pauses doubling up to a second, until the operation ends: a database
+    /// stopped after the first look is still found.
+    ///
+    /// The watch is a ``RefusalWatch``: timers and a connect future on an event loop of its own, no task group; it
+    /// never cancels the operation. A save it gives up on is abandoned through `attempts`
+    /// (no try starts after that), and the operation's task ends by itself within its window.
     nonisolated func runWatchingForRefusal<Value: Sendable>(
         _ policy: RetryPolicy,
         attempts: SaveAttempts? = nil,
@@ -22,54 +30,14 @@ extension PostgresCallbackStore {
         guard let delay = configuration.refusalCheckDelay else {
             return try await policy.run(isTransient: Self.isTransient, operation)
         }
-        let (url, connectTimeout) = (url, configuration.connectTimeout)
-        let refusals = refusals
-        do {
-            return try await withThrowingTaskGroup(of: Value?.self) { group in
-                group.addTask { try await policy.run(isTransient: Self.isTransient, operation) }
-                group.addTask {
-                    var pause = delay
-                    while true {
-                        try await Task.sleep(for: pause)
-                        // A try on a live connection: PostgreSQL took it, so it isn't refusing; look again later.
-                        if let attempts, !attempts.isSettled {
-                            pause = min(pause * 2, .seconds(1))
-                            continue
-                        }
-                        // Shared by every operation of the store (one connection at a time, its answer reused for a
-                        // second), so a busy pool's waiting operations don't each open one; awaited so that this
-                        // watch, cancelled when the operation ends, returns at once.
-                        let task = refusals.probe { await Self.refuses(url, connectTimeout: connectTimeout) }
-                        // Only a refusal ends the operation: a slow or cancelled look says nothing about it.
-                        let refused = try? await RetryPolicy.withTimeout(connectTimeout + .seconds(1)) { await task.value }
-                        try Task.checkCancellation()
-                        if refused == true { throw RetryFailure(error: ConnectionRefused(), attempts: 1) }
-                        return nil
-                    }
-                }
-                while let finished = try await group.next() {
-                    if let value = finished {
-                        group.cancelAll()
-                        return value
-                    }
-                }
-                throw RetryFailure(error: CancellationError(), attempts: 1)
+        let watch = RefusalWatch<Value>(delay: TimeAmount(delay), attempts: attempts, probe: refusals)
+        return try await watch.run {
+            do throws(RetryFailure) {
+                return .success(try await policy.run(isTransient: Self.isTransient, operation))
+            } catch {
+                return .failure(error)
             }
-        } catch let failure as RetryFailure {
-            throw failure
-        } catch {
-            throw RetryFailure(error: error, attempts: 1)
-        }
-    }
-
-    /// Whether one connection outside the pool is refused.
-    static func refuses(_ url: PostgresStoreURL, connectTimeout: Duration) async -> Bool {
-        do {
-            try await probe(url, connectTimeout: connectTimeout)
-            return false
-        } catch {
-            return isRefusal(error)
-        }
+        }.get()
     }
 
     /// Whether connecting failed because nothing accepts connections at the address (ECONNREFUSED).
@@ -87,31 +55,190 @@ extension PostgresCallbackStore {
     }
 }
 
-/// The store's one look at whether PostgreSQL refuses connections: at most one connection at a time, and its answer
-/// reused for a second, however many operations wait for the pool meanwhile.
-final class RefusalProbe: Sendable {
+/// One operation's watch for a database that refuses connections: whichever comes first, the operation's result or
+/// a refusal, resumes the caller, once.
+///
+/// Round 19's watch was a task group racing the operation against a watching child that awaited a shared probe task:
+/// it failed its own test one run in three (a "not refused" answer, cached for a second and taken before PostgreSQL
+/// stopped, ended the watch for good, and the save waited out its window) and the full suite hung once. This one has
+/// nothing to wait for on Swift's cooperative pool (two threads on two cores, which tests blocking on processes can
+/// hold): its looks are timers on ``RefusalProbe/loop`` and the probe's connect future, each bounded by the connect
+/// timeout, and the caller waits only on a continuation that the operation or a refusal resumes. The operation runs
+/// in a task of its own that the watch never cancels (only the caller's own cancellation is passed on).
+final class RefusalWatch<Value: Sendable>: Sendable {
     private struct State {
-        var task: Task<Bool, Never>?
-        var started: ContinuousClock.Instant?
+        var continuation: CheckedContinuation<Result<Value, RetryFailure>, Never>?
+        var result: Result<Value, RetryFailure>?
+        var operation: Task<Void, Never>?
+        var look: Scheduled<Void>?
     }
 
     private let state = Mutex(State())
-    /// How long an answer is reused.
-    private let reuse: Duration
+    private let delay: TimeAmount
+    private let attempts: SaveAttempts?
+    private let probe: RefusalProbe
 
-    init(reuse: Duration = .seconds(1)) {
+    init(delay: TimeAmount, attempts: SaveAttempts?, probe: RefusalProbe) {
+        self.delay = delay
+        self.attempts = attempts
+        self.probe = probe
+    }
+
+    /// Starts `operation` and the watch; returns the operation's result, or ``ConnectionRefused`` as soon as a look
+    /// is refused, or `CancellationError` when the caller is cancelled.
+    func run(
+        _ operation: @escaping @Sendable () async -> Result<Value, RetryFailure>
+    ) async -> Result<Value, RetryFailure> {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, RetryFailure>, Never>) in
+                let early = state.withLock { state -> Result<Value, RetryFailure>? in
+                    if let result = state.result { return result }
+                    state.continuation = continuation
+                    state.operation = Task { self.finish(await operation()) }
+                    return nil
+                }
+                if let early { return continuation.resume(returning: early) }
+                schedule(after: delay)
+            }
+        } onCancel: {
+            finish(.failure(RetryFailure(error: CancellationError(), attempts: 1)), cancellingOperation: true)
+        }
+    }
+
+    private var isFinished: Bool { state.withLock { $0.result != nil } }
+
+    /// Resumes the caller with `result` unless it was resumed already; stops the next look.
+    private func finish(_ result: Result<Value, RetryFailure>, cancellingOperation: Bool = false) {
+        typealias Taken = (
+            CheckedContinuation<Result<Value, RetryFailure>, Never>?, Scheduled<Void>?, Task<Void, Never>?
+        )
+        let (continuation, look, operation) = state.withLock { state -> Taken in
+            guard state.result == nil else { return (nil, nil, nil) }
+            state.result = result
+            defer {
+                state.continuation = nil
+                state.look = nil
+            }
+            return (state.continuation, state.look, state.operation)
+        }
+        look?.cancel()
+        if cancellingOperation { operation?.cancel() }
+        continuation?.resume(returning: result)
+    }
+
+    /// Looks after `pause`, on the probe's loop.
+    private func schedule(after pause: TimeAmount) {
+        let look = probe.loop.scheduleTask(in: pause) { self.look(pause: pause) }
+        let kept = state.withLock { state in
+            guard state.result == nil else { return false }
+            state.look = look
+            return true
+        }
+        if !kept { look.cancel() }
+    }
+
+    private func look(pause: TimeAmount) {
+        guard !isFinished else { return }
+        let next = min(pause * 2, .seconds(1))
+        // A try on a live connection: PostgreSQL took it, so it isn't refusing; look again soon (this costs nothing:
+        // the connection the pool handed out may be one PostgreSQL closed as it stopped, and closes in a moment).
+        if let attempts, !attempts.isSettled { return schedule(after: pause) }
+        probe.look { refused in
+            if refused {
+                self.finish(.failure(RetryFailure(error: ConnectionRefused(), attempts: 1)))
+            } else {
+                self.schedule(after: next)
+            }
+        }
+    }
+}
+
+/// The store's looks at whether PostgreSQL refuses connections: a TCP connect to its address (or its Unix socket),
+/// closed at once, with no PostgreSQL session (no login, no backend counted in `max_connections`); one at a time,
+/// its answer going to every watch that asked while it was under way and reused for ``reuse``, however many
+/// operations wait for the pool meanwhile.
+///
+/// Round 20's first version connected with PostgreSQL's protocol on every look: under a loaded test run its sessions
+/// crowded the server's connections, and stores' pools waited out their windows.
+final class RefusalProbe: Sendable {
+    /// The event loop of every store's refusal watches and probes: a thread of its own, apart from the chat's loops,
+    /// the pools' loops (a store's stops with its pool, and a watch may still look then) and Swift's cooperative pool.
+    static let sharedLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+
+    private struct State {
+        /// The watches waiting for the look under way; nil when none is.
+        var waiting: [@Sendable (Bool) -> Void]?
+        /// The last answer, and when it came.
+        var last: (refused: Bool, at: NIODeadline)?
+    }
+
+    /// Where the watches' timers and the probe's connection run.
+    let loop: any EventLoop
+    private let host: String
+    private let port: Int
+    private let connectTimeout: TimeAmount
+    /// How long an answer stands: short enough that PostgreSQL stopping is seen within a second and a half.
+    private let reuse: TimeAmount
+    private let state = Mutex(State())
+
+    init(
+        url: PostgresStoreURL, connectTimeout: Duration, reuse: TimeAmount = .milliseconds(500),
+        loop: any EventLoop = RefusalProbe.sharedLoop
+    ) {
+        self.loop = loop
+        host = url.host
+        port = url.port
+        self.connectTimeout = TimeAmount(connectTimeout)
         self.reuse = reuse
     }
 
-    /// The probe under way or answered within ``reuse``, else a new one running `look`.
-    func probe(_ look: @escaping @Sendable () async -> Bool) -> Task<Bool, Never> {
-        state.withLock { state in
-            let now = ContinuousClock.now
-            if let task = state.task, let started = state.started, now - started < reuse { return task }
-            let task = Task { await look() }
-            state.task = task
-            state.started = now
-            return task
+    /// Calls `answer` with whether PostgreSQL's address refuses connections: the last answer if it is recent, else
+    /// that of a new connect (or of the one under way). The connect is bounded by the connect timeout.
+    func look(_ answer: @escaping @Sendable (Bool) -> Void) {
+        let now = NIODeadline.now()
+        enum Next { case answer(Bool), wait, connect }
+        let next = state.withLock { state -> Next in
+            if let last = state.last, now - last.at < reuse { return .answer(last.refused) }
+            guard state.waiting == nil else {
+                state.waiting?.append(answer)
+                return .wait
+            }
+            state.waiting = [answer]
+            return .connect
         }
+        switch next {
+        case .answer(let refused): answer(refused)
+        case .wait: break
+        case .connect: connect()
+        }
+    }
+
+    private func connect() {
+        let bootstrap = ClientBootstrap(group: loop).connectTimeout(connectTimeout)
+        let unixSocket = host.hasPrefix("/")
+        let socketPath = host.hasSuffix("/") ? "\(host).s.PGSQL.\(port)" : "\(host)/.s.PGSQL.\(port)"
+        let connected =
+            unixSocket
+            ? bootstrap.connect(unixDomainSocketPath: socketPath) : bootstrap.connect(host: host, port: port)
+        connected.whenComplete { result in
+            switch result {
+            case .success(let channel):
+                channel.close(promise: nil)
+                self.answered(false)
+            case .failure(let error):
+                // A stopped server's Unix socket is gone (ENOENT) rather than refusing.
+                let gone = unixSocket && (error as? IOError)?.errnoCode == ENOENT
+                self.answered(gone || PostgresCallbackStore.isRefusal(error))
+            }
+        }
+    }
+
+    private func answered(_ refused: Bool) {
+        let answers = state.withLock { state in
+            state.last = (refused, .now())
+            defer { state.waiting = nil }
+            return state.waiting ?? []
+        }
+        for answer in answers { answer(refused) }
     }
 }

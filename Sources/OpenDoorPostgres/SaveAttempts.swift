@@ -46,6 +46,9 @@ final class SaveAttempts: Sendable {
         }
     }
 
+    /// Whether the save was given up (``abandon()``).
+    var isAbandoned: Bool { state.withLock { $0.abandoned } }
+
     /// Whether no try can still reach PostgreSQL: each has its answers, or its connection is closed (PostgresNIO
     /// may never answer statements given to a connection closing under them; the server ended its session, or
     /// will at its next read, which ``PostgresCallbackStore/confirm(_:attempts:)`` has it do first).

@@ -1,9 +1,14 @@
-/// The two ways to chat over a socket; docs/PROTOCOL.md describes both.
+/// The ways to chat over a socket; docs/PROTOCOL.md describes them.
 public enum ChatProtocol: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Plain text for people using nc or telnet: a line in, a reply and a blank line out.
     case text
     /// One JSON object per line, for programs.
     case jsonLines = "json"
+    /// JSON lines carried in WebSocket frames, for the web widget (a frame may hold part of a line, or several).
+    case webSocket = "websocket"
+
+    /// What a conversation speaks on this protocol's connections: a WebSocket carries JSON lines.
+    var lines: ChatProtocol { self == .webSocket ? .jsonLines : self }
 
     /// The protocol's name, as logs and messages show it.
     public var description: String { rawValue }

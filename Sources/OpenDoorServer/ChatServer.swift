@@ -5,8 +5,9 @@ import OpenDoorKit
 import ServiceLifecycle
 import Synchronization
 
-/// The socket server: OpenDoor's chat over TCP, as plain text (for nc and telnet) and as JSON lines
-/// (for programs), on two ports. docs/PROTOCOL.md describes both.
+/// The socket server: OpenDoor's chat over TCP, as plain text (for nc and telnet), as JSON lines (for programs) and,
+/// when its port is set, as JSON lines over WebSocket (for the web widget), one port each. docs/PROTOCOL.md
+/// describes them.
 ///
 /// Run it in a `ServiceGroup`: on graceful shutdown it stops accepting, says goodbye to everyone
 /// connected, finishes their writes, closes the callback store and returns. Each connection is a
@@ -190,7 +191,8 @@ public actor ChatServer: Service {
         do {
             listener = try await LineListener.bind(
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration),
-                maximumLineLength: configuration.maximumLineLength, logger: logger
+                maximumLineLength: configuration.maximumLineLength,
+                webSocket: chatProtocol == .webSocket ? WebSocketEndpoint(configuration) : nil, logger: logger
             ) { [book, store, configuration, logger, metrics] channel, stop in
                 let address = channel.remoteAddress?.ipAddress ?? "unknown"
                 let admission = book.admit(address: address, channel: channel, stop: stop)
@@ -198,7 +200,7 @@ public actor ChatServer: Service {
                 logger[metadataKey: "connection"] = "\(admission.id)"
                 logger[metadataKey: "protocol"] = "\(chatProtocol)"
                 let setup = ChatSession.Setup(
-                    chatProtocol: chatProtocol, assistant: admission.assistant, store: store,
+                    chatProtocol: chatProtocol.lines, assistant: admission.assistant, store: store,
                     configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged,
                     budgets: book.budgets, clockWatch: book.clockWatch)
                 return ChatSession(setup, stop: stop, admitted: admission.admitted, lingers: admission.lingers) {

@@ -93,7 +93,12 @@ extension ChatServerError: CustomStringConvertible {
         switch code {
         case .cannotListen:
             let place = address.map { "\($0.host):\($0.port) for the \($0.chatProtocol) protocol" } ?? "the port"
-            let option = address?.chatProtocol == .jsonLines ? "--json-port" : "--port"
+            let option =
+                switch address?.chatProtocol {
+                case .jsonLines: "--json-port"
+                case .webSocket: "--websocket-port"
+                default: "--port"
+                }
             let said = "Could not listen on \(place)" + (reason.map { ": \($0)" } ?? "") + ". "
             guard reason == String(cString: strerror(EADDRINUSE)) else {
                 return said + "Check --host (an address of this machine, such as 127.0.0.1 or 0.0.0.0) and \(option)."

@@ -17,7 +17,7 @@ enum ClientInput: Hashable, Sendable {
         case .text:
             let text = VisitorText.clean(line)
             return isBlank(text) ? .blank : .message(text)
-        case .jsonLines:
+        case .jsonLines, .webSocket:
             return parseJSON(line)
         }
     }

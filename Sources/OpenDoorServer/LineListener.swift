@@ -49,9 +49,12 @@ package struct LineListener: Sendable {
 
     /// Binds `host:port` (0 for any free port); every connection accepted gets a pipeline that ends in
     /// `makeHandler`'s handler. When accepting fails (the open file limit), the next try waits a second, and
-    /// `logger` gets summaries (``AcceptErrorLog``).
+    /// `logger` gets summaries (``AcceptErrorLog``). With `webSocket`, each connection starts with a WebSocket
+    /// handshake (``WebSocketEndpoint``), which must come within the line timeout, and its pipeline is built on the
+    /// open WebSocket.
     package static func bind(
         group: any EventLoopGroup, host: String, port: Int, timeouts: Timeouts, maximumLineLength: Int,
+        webSocket: WebSocketEndpoint? = nil,
         logger: Logger = Logger(label: "opendoor.listener", factory: { _ in SwiftLogNoOpLogHandler() }),
         makeHandler: @escaping MakeHandler
     ) async throws -> LineListener {
@@ -78,10 +81,18 @@ package struct LineListener: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let stop = ConnectionStop()
                     try connections.add(channel, stop: stop)
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(IdleTimeoutHandler(stop: stop, timeouts: timeouts))
-                    try pipeline.addHandler(LineFramingHandler(maximumLength: maximumLineLength))
-                    try pipeline.addHandler(makeHandler(channel, stop))
+                    let lines: @Sendable (any Channel) throws -> Void = { channel in
+                        let pipeline = channel.pipeline.syncOperations
+                        try pipeline.addHandler(IdleTimeoutHandler(stop: stop, timeouts: timeouts))
+                        try pipeline.addHandler(LineFramingHandler(maximumLength: maximumLineLength))
+                        try pipeline.addHandler(makeHandler(channel, stop))
+                    }
+                    if let webSocket {
+                        // The line pipeline (and the chat's place) only once the handshake is done.
+                        try webSocket.configure(channel, handshakeTimeout: timeouts.line, upgraded: lines)
+                    } else {
+                        try lines(channel)
+                    }
                 }
             }
             .bind(host: host, port: port).get()

@@ -11,6 +11,21 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var textPort: Int? = 7460
     /// The JSON-lines protocol's port (for programs), 0 for any free port, or nil to turn it off.
     public var jsonPort: Int? = 7461
+    /// The WebSocket port (the web widget's; JSON lines carried in WebSocket frames), 0 for any free port, or nil (the
+    /// default) to turn it off. It shares the chat's places, per-address cap, timeouts and rate limits; see
+    /// docs/PROTOCOL.md.
+    public var webSocketPort: Int? = nil
+    /// The pages allowed to open a WebSocket, as browsers send them in `Origin` (`https://www.example.org`); empty:
+    /// any page. A request without `Origin` (not from a browser) is let in either way: the check keeps other sites'
+    /// pages from using the chat through their visitors' browsers, not programs out.
+    public var webSocketOrigins: [String] = []
+    /// The longest WebSocket frame a visitor may send, in bytes of payload; a longer one closes the connection with
+    /// code 1009 before its payload is read. Above ``maximumLineLength`` so that an over-long line gets the
+    /// protocol's own `line_too_long` error; the widget's messages are under 5 kB.
+    public var maximumWebSocketFrameSize: Int = 8192
+    /// How often the server pings a quiet WebSocket, so that proxies on the way keep it open and a peer gone
+    /// silently is found by TCP; pings and pongs never count as the visitor's activity. Nil: no pings.
+    public var webSocketPingInterval: Duration? = .seconds(30)
     /// The longest line a visitor may send, in bytes of UTF-8 without the line break; a longer one gets an error.
     public var maximumLineLength: Int = 4096
     /// How long a visitor may send nothing, counted from the server's last reply, before the chat says goodbye
@@ -72,11 +87,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The defaults.
     public init() {}
 
-    /// The enabled listeners and their requested ports, text first.
+    /// The enabled listeners and their requested ports: text, JSON lines, WebSocket.
     var listeners: [(chatProtocol: ChatProtocol, port: Int)] {
         var result: [(ChatProtocol, Int)] = []
         if let textPort { result.append((.text, textPort)) }
         if let jsonPort { result.append((.jsonLines, jsonPort)) }
+        if let webSocketPort { result.append((.webSocket, webSocketPort)) }
         return result
     }
 }

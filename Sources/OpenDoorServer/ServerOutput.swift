@@ -35,7 +35,7 @@ enum ServerOutput: Sendable {
     func write(for chatProtocol: ChatProtocol, into buffer: inout ByteBuffer) {
         switch chatProtocol {
         case .text: writeTextLines(into: &buffer)
-        case .jsonLines: writeJSONLine(into: &buffer)
+        case .jsonLines, .webSocket: writeJSONLine(into: &buffer)
         }
     }
 

@@ -41,6 +41,23 @@ extension OpenDoor {
         @Option(help: "The JSON-lines protocol's port (0: any free port).")
         var jsonPort = defaults.jsonPort ?? 7461
 
+        @Option(
+            help: ArgumentHelp(
+                "The WebSocket port for the web widget (JSON lines in WebSocket frames; 0: any free port). Off unless "
+                    + "given; it shares --max-connections and the per-address cap with the other ports.",
+                valueName: "port"))
+        var websocketPort: Int?
+
+        @Option(
+            help: ArgumentHelp(
+                "A page allowed to open the WebSocket, as browsers send it in Origin (https://www.example.org); "
+                    + "repeat for several. Default: any page.",
+                valueName: "origin"))
+        var websocketOrigin: [String] = []
+
+        @Option(help: "The longest WebSocket frame a visitor may send, in bytes; a longer one is closed with 1009.")
+        var maxFrameSize = defaults.maximumWebSocketFrameSize
+
         @Flag(help: "Don't serve the text protocol.")
         var noText = false
 
@@ -135,6 +152,19 @@ extension OpenDoor {
             if !noText && !noJson && port == jsonPort && port != 0 {
                 throw ValidationError("--port and --json-port must differ; each protocol needs its own port.")
             }
+            if let websocketPort {
+                guard (0...65_535).contains(websocketPort) else {
+                    throw ValidationError("--websocket-port is a TCP port from 1 to 65535 (or 0 for any free port).")
+                }
+                let others = (noText ? [] : [port]) + (noJson ? [] : [jsonPort])
+                if websocketPort != 0 && others.contains(websocketPort) {
+                    throw ValidationError("--websocket-port must differ from --port and --json-port.")
+                }
+            } else if !websocketOrigin.isEmpty {
+                throw ValidationError(
+                    "--websocket-origin is for the WebSocket of --websocket-port; add --websocket-port.")
+            }
+            if maxFrameSize < 256 { throw ValidationError("--max-frame-size must be at least 256 bytes.") }
             if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
             if maxConnectionsPerAddress < 1 {
                 throw ValidationError("--max-connections-per-address must be at least 1.")
@@ -167,6 +197,9 @@ extension OpenDoor {
             configuration.host = host
             configuration.textPort = noText ? nil : port
             configuration.jsonPort = noJson ? nil : jsonPort
+            configuration.webSocketPort = websocketPort
+            configuration.webSocketOrigins = websocketOrigin
+            configuration.maximumWebSocketFrameSize = maxFrameSize
             configuration.maximumConnections = maxConnections
             configuration.maximumConnectionsPerAddress = maxConnectionsPerAddress
             configuration.addressGrouping = AddressGrouping(ipv4Prefix: ipv4Prefix, ipv6Prefix: ipv6Prefix)

@@ -51,8 +51,7 @@ struct PostgresOutageTests {
 extension PostgresOutageTests {
     @Test(
         "PostgreSQL stopped: a save fails as soon as a connection is refused, saying so, and the log blames no lock (QA20 O6)",
-        .enabled(if: testPostgresURL != nil, postgresMissing),
-        .disabled("round 19: the refusal watch failed this one run in three and is off by default; see the round's note")
+        .enabled(if: testPostgresURL != nil, postgresMissing)
     )
     func refusedFailsFast() async throws {
         try await PrivatePostgres.with { server in
@@ -74,7 +73,9 @@ extension PostgresOutageTests {
             }
             let waited = clock.now - started
             #expect(error?.code == .saveFailed, "\(String(describing: error))")
-            #expect(error?.reason?.contains("PostgreSQL refused the connection (is it running?)") == true, "\(String(describing: error))")
+            #expect(error?.reason?.contains("PostgreSQL is not reachable") == true, "\(String(describing: error))")
+            // Well under the 60 s window: the first look comes after 200 ms. Not a measure of speed (a loaded machine
+            // can take seconds); QA's figure on a quiet one is in docs/DEPLOYMENT.md.
             #expect(waited < .seconds(30), "the save waited \(waited)")
             #expect(!store.acceptsRequests)
             // A staff read fails the same way, not after the window either.
@@ -84,7 +85,7 @@ extension PostgresOutageTests {
 
             let errors = records.all.filter { $0.hasPrefix("error") }
             let saveLine = errors.first { $0.contains("Could not save a callback request") }
-            #expect(saveLine?.contains("refused the connection") == true, "\(errors)")
+            #expect(saveLine?.contains("PostgreSQL is not reachable") == true, "\(errors)")
             #expect(!errors.contains { $0.contains("a lock") }, "\(errors)")
             try await server.run("resume")
         }

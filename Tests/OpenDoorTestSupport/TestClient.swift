@@ -151,6 +151,11 @@ public final class TestClient: @unchecked Sendable {
         try await run { try self.nextLine() }
     }
 
+    /// The next `count` bytes, or nil if the server closes the connection before they have all come.
+    public func read(count: Int) async throws -> [UInt8]? {
+        try await run { try self.nextBytes(count) }
+    }
+
     /// The next text-protocol reply: its lines up to the blank line that ends it; nil at end of input.
     public func readTextReply() async throws -> [String]? {
         try await run {
@@ -221,20 +226,33 @@ public final class TestClient: @unchecked Sendable {
                 pending.removeSubrange(...end)
                 return line
             }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count == 0 {
+            guard try receive() else {
                 guard !pending.isEmpty else { return nil }
                 defer { pending.removeAll() }
                 return String(decoding: pending, as: UTF8.self)
             }
-            if count < 0 {
-                if errno == ECONNRESET { return nil }
-                throw Failure(
-                    description: errno == EAGAIN ? "timed out waiting for the server" : "recv: errno \(errno)")
-            }
-            pending += chunk[..<count]
         }
+    }
+
+    private func nextBytes(_ count: Int) throws -> [UInt8]? {
+        while pending.count < count {
+            guard try receive() else { return nil }
+        }
+        defer { pending.removeSubrange(..<count) }
+        return Array(pending[..<count])
+    }
+
+    /// Reads what the server sent into `pending`; false at the end of input (or a reset).
+    private func receive() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        if count == 0 { return false }
+        if count < 0 {
+            if errno == ECONNRESET { return false }
+            throw Failure(description: errno == EAGAIN ? "timed out waiting for the server" : "recv: errno \(errno)")
+        }
+        pending += chunk[..<count]
+        return true
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -1,0 +1,99 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+
+/// The chat's WebSocket endpoint: the HTTP handshake, then JSON lines carried in WebSocket frames, for the web widget.
+///
+/// One process and the server's own limits, where the websockify bridge cost a process (~28 MB) per open chat with
+/// no cap and buffered frames of any length (QA21 O2). A connection starts as HTTP: ``WebSocketHandshakeHandler``
+/// answers anything but a WebSocket upgrade from an allowed page, and closes one whose handshake doesn't come within
+/// the line timeout. After the upgrade NIO's frame decoder refuses a frame longer than ``maximumFrameSize`` from its
+/// header, before reading the payload (close code 1009), and ``WebSocketBridgeHandler`` turns the frames into the
+/// byte stream the line pipeline reads, so that the per-address cap, the timeouts, the line limit and the rate limits
+/// all apply as on the JSON-lines port.
+package struct WebSocketEndpoint: Sendable {
+    /// The pages allowed to open a WebSocket (`Origin`, as `https://www.example.org`); empty: any.
+    package var allowedOrigins: [String]
+    /// The longest frame payload taken, in bytes.
+    package var maximumFrameSize: Int
+    /// How often a quiet connection is pinged; nil: never.
+    package var pingInterval: TimeAmount?
+
+    /// The endpoint of a server configuration.
+    package init(_ configuration: ServerConfiguration) {
+        allowedOrigins = configuration.webSocketOrigins.map(Self.normalized)
+        maximumFrameSize = configuration.maximumWebSocketFrameSize
+        pingInterval = configuration.webSocketPingInterval.map { TimeAmount($0) }
+    }
+
+    /// The subprotocol the widget asks for by default (websockify's name for raw bytes in binary frames).
+    static let binarySubprotocol = "binary"
+
+    /// Whether a page at `origin` (nil: no `Origin` header, not a browser) may open a WebSocket.
+    func allows(origin: String?) -> Bool {
+        guard let origin, !allowedOrigins.isEmpty else { return true }
+        return allowedOrigins.contains(Self.normalized(origin))
+    }
+
+    /// An origin as compared: lower case, without a trailing slash.
+    static func normalized(_ origin: String) -> String {
+        var origin = origin.trimmingASCIISpaces.lowercased()
+        while origin.hasSuffix("/") { origin.removeLast() }
+        return origin
+    }
+
+    /// Whether the handshake asked for the `binary` subprotocol (then replies go in binary frames, else text frames).
+    static func wantsBinary(_ head: HTTPRequestHead) -> Bool {
+        head.headers[canonicalForm: "Sec-WebSocket-Protocol"].contains {
+            String($0).trimmingASCIISpaces == binarySubprotocol
+        }
+    }
+
+    /// Sets up a new connection's pipeline for the handshake; once a WebSocket is open, `upgraded` adds the line
+    /// pipeline (timeouts, framing, the chat's handler) after ``WebSocketBridgeHandler``.
+    func configure(
+        _ channel: any Channel, handshakeTimeout: TimeAmount,
+        upgraded: @escaping @Sendable (any Channel) throws -> Void
+    ) throws {
+        let handshake = WebSocketHandshakeHandler(endpoint: self, timeout: handshakeTimeout)
+        let boundHandshake = NIOLoopBound(handshake, eventLoop: channel.eventLoop)
+        let endpoint = self
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: maximumFrameSize,
+            automaticErrorHandling: true,
+            shouldUpgrade: { channel, head in
+                let origin = head.headers.first(name: "Origin")
+                guard endpoint.allows(origin: origin) else { return channel.eventLoop.makeSucceededFuture(nil) }
+                var headers = HTTPHeaders()
+                if Self.wantsBinary(head) { headers.add(name: "Sec-WebSocket-Protocol", value: Self.binarySubprotocol) }
+                return channel.eventLoop.makeSucceededFuture(headers)
+            },
+            upgradePipelineHandler: { channel, head in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    pipeline.removeHandler(boundHandshake.value).whenFailure { _ in }
+                    try pipeline.addHandler(
+                        WebSocketBridgeHandler(binary: Self.wantsBinary(head), pingInterval: endpoint.pingInterval))
+                    try upgraded(channel)
+                }
+            }
+        )
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.configureHTTPServerPipeline(
+            withPipeliningAssistance: false,
+            withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }),
+            withErrorHandling: true
+        )
+        try pipeline.addHandler(handshake)
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    fileprivate var trimmingASCIISpaces: String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return String(text)
+    }
+}
