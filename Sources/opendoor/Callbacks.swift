@@ -94,7 +94,8 @@ extension OpenDoor.Callbacks {
                 }
                 skipped.unreadable += page.unreadable
             }
-            if format == .json { print(json.end(), terminator: "") }
+            // As before pages: the array's text, then a line end of print's own.
+            if format == .json { print(json.end()) }
             // On standard error: the export itself stays well-formed.
             skipped.warning.map(printError)
             try? await store.close()

@@ -13,19 +13,9 @@ public struct CallbackCursor: Hashable, Sendable {
         self.id = id
     }
 
-    /// The place of `request`.
+    /// The place of `request` as a store read it (its time in whole milliseconds).
     public init(_ request: CallbackRequest) {
-        self.init(createdMilliseconds: Self.milliseconds(request.created), id: request.id)
-    }
-
-    /// Whether a row at `other` comes after this place, newest first.
-    public func precedes(_ other: CallbackCursor) -> Bool {
-        (other.createdMilliseconds, other.id) < (createdMilliseconds, id)
-    }
-
-    /// `date` in whole milliseconds, rounded down as the stores store it.
-    public static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        self.init(createdMilliseconds: Int64((request.created.timeIntervalSince1970 * 1000).rounded()), id: request.id)
     }
 }
 
@@ -48,7 +38,19 @@ extension CallbackStore {
     /// requests are in memory anyway. Stores on disk read only the page (keyset pagination).
     public func listingPage(status: CallbackStatus?, after cursor: CallbackCursor?, limit: Int) async throws -> CallbackPage {
         let limit = max(1, limit)
-        let rest = try await list(status: status).drop { request in cursor.map { !$0.precedes(CallbackCursor(request)) } ?? false }
+        let all = try await list(status: status)
+        // After the cursor's own row; when that row is gone, after its place.
+        let rest: ArraySlice<CallbackRequest>
+        if let cursor, let index = all.firstIndex(where: { $0.id == cursor.id }) {
+            rest = all[(index + 1)...]
+        } else if let cursor {
+            rest = all.drop { request in
+                let place = CallbackCursor(request)
+                return (place.createdMilliseconds, place.id) >= (cursor.createdMilliseconds, cursor.id)
+            }
+        } else {
+            rest = all[...]
+        }
         let page = Array(rest.prefix(limit))
         return CallbackPage(listing: CallbackListing(requests: page), next: rest.count > limit ? page.last.map(CallbackCursor.init) : nil)
     }
