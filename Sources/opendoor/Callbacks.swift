@@ -34,19 +34,22 @@ extension OpenDoor.Callbacks {
             let store = try await data.openStaffStore(logger: logger, writes: false)
             // Two reads a page at a time, never the whole list in memory: the first measures the columns, the
             // second writes the lines.
+            // The rows that can't be read are named from the first read, also when no other row is left to show.
             var layout = CallbackReport.TableLayout()
-            try await store.forEachPage(status: status, pageSize: paging.pageSize) { layout.measure($0.requests) }
+            var skipped = CallbackListing(requests: [])
+            try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
+                layout.measure(page.requests)
+                skipped.unreadable += page.unreadable
+            }
             if layout.count == 0 {
                 print(CallbackReport.emptyTable, terminator: "")
             } else {
                 print(layout.header, terminator: "")
-                var skipped = CallbackListing(requests: [])
                 try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
                     print(layout.lines(page.requests), terminator: "")
-                    skipped.unreadable += page.unreadable
                 }
-                skipped.warning.map(printError)
             }
+            skipped.warning.map(printError)
             try? await store.close()
         }
     }
