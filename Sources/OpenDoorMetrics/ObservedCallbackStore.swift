@@ -64,6 +64,10 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, CrisisCoun
         try await base.listing(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
+    public func listingPage(status: CallbackStatus?, after cursor: CallbackCursor?, limit: Int) async throws -> CallbackPage {
+        try await base.listingPage(status: status, after: cursor, limit: limit)
+    }
+
     public func requestCounts(on days: [CountDay]) async throws -> [RequestCount] {
         try await base.requestCounts(on: days)
     }

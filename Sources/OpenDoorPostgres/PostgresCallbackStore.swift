@@ -553,6 +553,17 @@ public actor PostgresCallbackStore: CallbackStore {
         return listing
     }
 
+    /// A page of the listing, read by its place in the index on `created_ms` (keyset pagination): each page a query
+    /// with its own deadline, however long the list.
+    public func listingPage(status: CallbackStatus?, after cursor: CallbackCursor?, limit: Int) async throws -> CallbackPage {
+        try checkOpen()
+        let limit = max(1, limit)
+        let page = try await page(status: status, limit: limit, after: cursor.map { ($0.createdMilliseconds, $0.id) })
+        page.listing.logUnreadable(logger)
+        let next = page.last.map { CallbackCursor(createdMilliseconds: $0.0, id: $0.1) }
+        return CallbackPage(listing: page.listing, next: page.count < limit ? nil : next)
+    }
+
     /// Up to `limit` rows with `status` (all when nil), newest first, from the one after position `last`
     /// (created_ms, id) on; with `oldestFirst` (and no `last`), the oldest first. Also the last row's position and
     /// how many rows came, read or not.

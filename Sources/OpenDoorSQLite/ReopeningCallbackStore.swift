@@ -149,6 +149,10 @@ public actor ReopeningCallbackStore: CallbackStore {
         try await current().listing(status: status, limit: limit, oldestFirst: oldestFirst)
     }
 
+    public func listingPage(status: CallbackStatus?, after cursor: CallbackCursor?, limit: Int) async throws -> CallbackPage {
+        try await current().listingPage(status: status, after: cursor, limit: limit)
+    }
+
     public func requestCounts(on days: [CountDay]) async throws -> [RequestCount] {
         try await current().requestCounts(on: days)
     }

@@ -266,14 +266,53 @@ extension SQLiteCallbackStore {
             sql: "SELECT \(columns) FROM callback_request \(filter) ORDER BY created_ms \(order), id \(order)\(bound)",
             arguments: arguments
         )
+        return try collect(rows).listing
+    }
+
+    /// Reads `rows` in order, skipping (and naming) those that can't be read; also the last row's place, read or
+    /// not, and how many rows came.
+    private static func collect(_ rows: RowCursor) throws -> (listing: CallbackListing, last: CallbackCursor?, count: Int) {
         var listing = CallbackListing(requests: [])
+        var last: CallbackCursor?
+        var count = 0
         while let row = try rows.next() {
-            switch stored(row).request() {
+            let stored = stored(row)
+            count += 1
+            if let id = stored.id, let created = stored.createdMilliseconds {
+                last = CallbackCursor(createdMilliseconds: created, id: id)
+            }
+            switch stored.request() {
             case .success(let request): listing.requests.append(request)
             case .failure(let unreadable): listing.unreadable.append(unreadable)
             }
         }
-        return listing
+        return (listing, last, count)
+    }
+
+    /// Up to `limit` rows with `status` (all when nil) after `cursor`, newest first; the next page's cursor when the
+    /// page is full.
+    static func fetchPage(
+        status: CallbackStatus?, after cursor: CallbackCursor?, limit: Int, in db: Database
+    ) throws -> CallbackPage {
+        let limit = max(1, limit)
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        if let cursor {
+            conditions.append("(created_ms, id) < (?, ?)")
+            arguments += [cursor.createdMilliseconds, cursor.id]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT \(columns) FROM callback_request \(filter) ORDER BY created_ms DESC, id DESC LIMIT \(limit)",
+            arguments: arguments
+        )
+        let (listing, last, count) = try collect(rows)
+        return CallbackPage(listing: listing, next: count < limit ? nil : last)
     }
 
     /// Deletes the requests created before `milliseconds` (`new` ones only when `includingNew`) that can be read: a row

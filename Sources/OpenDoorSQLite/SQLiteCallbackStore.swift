@@ -207,6 +207,20 @@ public actor SQLiteCallbackStore: CallbackStore {
         return listing
     }
 
+    /// A page of the listing, read by its place in the index on `created_ms` (keyset pagination): each page a read
+    /// of its own, however long the list.
+    public func listingPage(status: CallbackStatus?, after cursor: CallbackCursor?, limit: Int) async throws -> CallbackPage {
+        try checkOpen()
+        let page: CallbackPage
+        do {
+            page = try await pool.read { db in try Self.fetchPage(status: status, after: cursor, limit: limit, in: db) }
+        } catch {
+            throw failure(error, during: .read, event: "Could not list callback requests")
+        }
+        page.listing.logUnreadable(logger)
+        return page
+    }
+
     public func find(reference: String) async throws -> CallbackRequest? {
         try checkOpen()
         // What was typed is not logged: a visitor may type anything where a code is asked for.

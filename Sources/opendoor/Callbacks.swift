@@ -27,13 +27,40 @@ extension OpenDoor.Callbacks {
         @Option(help: "Only requests with this status (new, contacted, closed).")
         var status: CallbackStatus?
 
+        @OptionGroup var paging: PagingOptions
+
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
-            let listing = try await store.listing(status: status)
-            print(CallbackReport.table(listing.requests), terminator: "")
-            listing.warning.map(printError)
+            // Two reads a page at a time, never the whole list in memory: the first measures the columns, the
+            // second writes the lines.
+            // The rows that can't be read are named from the first read, also when no other row is left to show.
+            var layout = CallbackReport.TableLayout()
+            var skipped = CallbackListing(requests: [])
+            try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
+                layout.measure(page.requests)
+                skipped.unreadable += page.unreadable
+            }
+            if layout.count == 0 {
+                print(CallbackReport.emptyTable, terminator: "")
+            } else {
+                print(layout.header, terminator: "")
+                try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
+                    print(layout.lines(page.requests), terminator: "")
+                }
+            }
+            skipped.warning.map(printError)
             try? await store.close()
+        }
+    }
+
+    /// How many requests `list` and `export` read at a time.
+    struct PagingOptions: ParsableArguments {
+        @Option(help: ArgumentHelp("Requests read from the store at a time.", visibility: .hidden))
+        var pageSize = 1_000
+
+        func validate() throws {
+            if pageSize < 1 { throw ValidationError("--page-size is a number of requests, 1 or more.") }
         }
     }
 
@@ -54,16 +81,26 @@ extension OpenDoor.Callbacks {
         @Option(help: "Only requests with this status (new, contacted, closed).")
         var status: CallbackStatus?
 
+        @OptionGroup var paging: PagingOptions
+
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
-            let listing = try await store.listing(status: status)
-            switch format {
-            case .csv: print(CallbackReport.csv(listing.requests), terminator: "")
-            case .json: print(CallbackReport.json(listing.requests))
+            // Written a page at a time as it is read: an export of any length in the memory of one page.
+            var skipped = CallbackListing(requests: [])
+            var json = CallbackReport.JSONArrayWriter()
+            if format == .csv { print(CallbackReport.csvHeader, terminator: "") }
+            try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
+                switch format {
+                case .csv: print(CallbackReport.csvRows(page.requests), terminator: "")
+                case .json: print(json.page(page.requests), terminator: "")
+                }
+                skipped.unreadable += page.unreadable
             }
+            // As before pages: the array's text, then a line end of print's own.
+            if format == .json { print(json.end()) }
             // On standard error: the export itself stays well-formed.
-            listing.warning.map(printError)
+            skipped.warning.map(printError)
             try? await store.close()
         }
     }

@@ -81,6 +81,48 @@ struct CallbackStoreContractTests {
         }
     }
 
+    @Test(
+        "a long list read a page at a time (keyset pages) gives every request once, in the list's order, whatever the page",
+        arguments: StoreKind.allCases)
+    func keysetPages(kind: StoreKind) async throws {
+        try await kind.withPlace { place in
+            let clock = StoreTestClock()
+            let store = try await place.open(StoreOptions(now: { clock.now }))
+            // 150 requests, three to a millisecond (the id orders those), one in four marked closed.
+            var saved: [CallbackRequest] = []
+            for index in 0..<150 {
+                saved.append(try await store.save(Self.draft("Visitor \(index)"), channel: .web))
+                if index % 3 == 2 { clock.advance(by: 0.001) }
+            }
+            for request in saved where request.id % 4 == 0 {
+                _ = try await store.mark(reference: request.reference, as: .closed)
+            }
+            for status in [nil, CallbackStatus.closed, .new] {
+                let whole = try await store.list(status: status)
+                #expect(whole.count == (status == nil ? 150 : saved.filter { ($0.id % 4 == 0) == (status == .closed) }.count))
+                for size in [1, 7, 50, max(1, whole.count), 1_000] {
+                    var read: [CallbackRequest] = []
+                    var biggest = 0
+                    let pages = try await store.forEachPage(status: status, pageSize: size) { page in
+                        biggest = max(biggest, page.requests.count)
+                        #expect(page.unreadable.isEmpty)
+                        read += page.requests
+                    }
+                    #expect(read.map(\.id) == whole.map(\.id), "page size \(size), status \(status?.rawValue ?? "all")")
+                    #expect(biggest <= size)
+                    // A page short of its size ends the listing; a full last one is followed by one empty read.
+                    #expect(pages == whole.count / size + 1, "page size \(size)")
+                }
+            }
+            let first = try await store.listingPage(status: nil, after: nil, limit: 2)
+            let cursor = try #require(first.next)
+            #expect(cursor == CallbackCursor(first.listing.requests[1]))
+            let second = try await store.listingPage(status: nil, after: cursor, limit: 2)
+            #expect(second.listing.requests.map(\.id) == Array(saved.reversed())[2..<4].map(\.id))
+            try await store.close()
+        }
+    }
+
     @Test("the best time as the visitor said it is kept beside its normalized part", arguments: StoreKind.allCases)
     func bestTimeSaid(kind: StoreKind) async throws {
         try await kind.withPlace { place in

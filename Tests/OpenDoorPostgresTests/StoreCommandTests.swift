@@ -230,6 +230,51 @@ struct StoreCommandTests {
         }
     }
 
+    @Test(
+        "callbacks list and export read a page at a time and write what one read of the whole list gives",
+        arguments: StoreKind.allCases)
+    func pagedListAndExport(kind: StoreKind) async throws {
+        try await kind.withPlace { place in
+            let clock = StoreTestClock()
+            let store = try await place.open(StoreOptions(now: { clock.now }))
+            // 23 requests, two to a millisecond; the oldest has the longest name, so a table measured on its first
+            // page alone would be too narrow.
+            for index in 0..<23 {
+                let name = index == 0 ? "Maximilian Alexander Thornbury-Wells" : "Visitor \(index), \"V\""
+                let saved = try await store.save(Self.draft(name), channel: .web)
+                if index % 3 == 0 { _ = try await store.mark(reference: saved.reference, as: .contacted) }
+                if index % 2 == 1 { clock.advance(by: 0.001) }
+            }
+            let whole = try await store.list(status: nil)
+            let contacted = try await store.list(status: .contacted)
+            try await store.close()
+            let where_: [String]
+            switch place {
+            case .sqlite(let directory): where_ = ["--data", directory.path]
+            case .postgres(let url): where_ = ["--store", url]
+            }
+            for command in [["list"], ["export", "--format", "csv"], ["export", "--format", "json"]] {
+                for status in [[], ["--status", "contacted"]] {
+                    var outputs: [String] = []
+                    for size in ["1", "4", "23", "1000"] {
+                        let result = try await Self.opendoor(["callbacks"] + command + status + where_ + ["--page-size", size])
+                        #expect(result.status == 0, "\(command) \(size): \(result.error)")
+                        outputs.append(result.output)
+                    }
+                    #expect(Set(outputs).count == 1, "\(command) \(status): the output depends on the page size")
+                    let requests = status.isEmpty ? whole : contacted
+                    let expected =
+                        switch command.last {
+                        case "csv": CallbackReport.csv(requests)
+                        case "json": CallbackReport.json(requests) + "\n"  // print's own line end, as before pages
+                        default: CallbackReport.table(requests)
+                        }
+                    #expect(outputs.first == expected, "\(command) \(status)")
+                }
+            }
+        }
+    }
+
     @Test("a store URL that can't work is refused before anything runs, saying why")
     func badStoreArguments() async throws {
         let scheme = try await Self.opendoor(["callbacks", "list", "--store", "mysql://me@host/db"])

@@ -28,42 +28,86 @@ public enum CallbackReport {
     public static func table(
         _ requests: [CallbackRequest], timeZone: TimeZone = CallbackReport.utc, dayTimeZone: TimeZone = .current
     ) -> String {
-        guard !requests.isEmpty else { return "No callback requests.\n" }
-        let zoneName = ["UTC", "GMT"].contains(timeZone.identifier) ? "UTC" : timeZone.identifier
-        let header = [
-            "REFERENCE", "CREATED (\(zoneName))", "NAME", "PHONE", "BEST TIME", "VOICEMAIL", "CHANNEL", "STATUS",
-            "SAFETY",
-        ]
-        let rows = sorted(requests).map { request in
+        guard !requests.isEmpty else { return emptyTable }
+        var layout = TableLayout(timeZone: timeZone, dayTimeZone: dayTimeZone)
+        layout.measure(requests)
+        return layout.header + layout.lines(requests)
+    }
+
+    /// What ``table(_:timeZone:dayTimeZone:)`` shows for no requests.
+    public static let emptyTable = "No callback requests.\n"
+
+    /// ``table(_:timeZone:dayTimeZone:)`` for a list read a page at a time: ``measure(_:)`` every page first (the
+    /// columns are as wide as their widest cell), then write ``header`` and each page's ``lines(_:)``, in order.
+    /// A row wider than those measured (saved between the two reads) still gets two spaces between columns.
+    public struct TableLayout: Sendable {
+        let timeZone: TimeZone
+        let dayTimeZone: TimeZone
+        private var widths: [Int]
+        /// How many requests ``measure(_:)`` was given.
+        public private(set) var count = 0
+
+        /// Columns as wide as the header's words; `timeZone` and `dayTimeZone` as ``CallbackReport/table(_:timeZone:dayTimeZone:)``'s.
+        public init(timeZone: TimeZone = CallbackReport.utc, dayTimeZone: TimeZone = .current) {
+            self.timeZone = timeZone
+            self.dayTimeZone = dayTimeZone
+            widths = []
+            widths = headerCells.map(CallbackReport.displayWidth)
+        }
+
+        /// Widens the columns to fit `requests`.
+        public mutating func measure(_ requests: [CallbackRequest]) {
+            for request in requests {
+                for (column, cell) in cells(request).enumerated() {
+                    widths[column] = max(widths[column], CallbackReport.displayWidth(cell))
+                }
+            }
+            count += requests.count
+        }
+
+        /// The header line.
+        public var header: String { line(headerCells) }
+
+        /// One line for each of `requests`, newest first.
+        public func lines(_ requests: [CallbackRequest]) -> String {
+            CallbackReport.sorted(requests).map { line(cells($0)) }.joined()
+        }
+
+        private var headerCells: [String] {
+            let zoneName = ["UTC", "GMT"].contains(timeZone.identifier) ? "UTC" : timeZone.identifier
+            return [
+                "REFERENCE", "CREATED (\(zoneName))", "NAME", "PHONE", "BEST TIME", "VOICEMAIL", "CHANNEL", "STATUS",
+                "SAFETY",
+            ]
+        }
+
+        private func cells(_ request: CallbackRequest) -> [String] {
             [
                 request.reference,
-                minuteStamp(request.created, timeZone: timeZone),
-                truncated(
-                    request.name.map(sanitize).flatMap { $0.isEmpty ? nil : $0 } ?? "-",
-                    width: maximumTableNameWidth
+                CallbackReport.minuteStamp(request.created, timeZone: timeZone),
+                CallbackReport.truncated(
+                    request.name.map(CallbackReport.sanitize).flatMap { $0.isEmpty ? nil : $0 } ?? "-",
+                    width: CallbackReport.maximumTableNameWidth
                 ),
                 request.phone.display,
                 request.bestTimeForStaff(timeZone: dayTimeZone),
                 request.voicemail.displayName,
                 request.channel.rawValue,
                 request.status.rawValue,
-                request.crisisInChat ? crisisMarker : "-",
+                request.crisisInChat ? CallbackReport.crisisMarker : "-",
             ]
         }
-        let table = [header] + rows
-        let widths = header.indices.map { column in table.map { displayWidth($0[column]) }.max() ?? 0 }
-        var output = ""
-        for row in table {
+
+        private func line(_ row: [String]) -> String {
             var line = ""
             for (column, cell) in row.enumerated() {
                 line += cell
                 if column < row.count - 1 {
-                    line += String(repeating: " ", count: widths[column] - displayWidth(cell) + 2)
+                    line += String(repeating: " ", count: max(widths[column] - CallbackReport.displayWidth(cell), 0) + 2)
                 }
             }
-            output += line + "\n"
+            return line + "\n"
         }
-        return output
     }
 
     /// CSV as RFC 4180 has it: a header record, CRLF line ends, fields quoted when they hold a comma,
@@ -79,11 +123,19 @@ public enum CallbackReport {
     /// `-` or `@` gets a leading `'` so a spreadsheet shows it as text instead of running it as a
     /// formula (OWASP's advice for CSV injection).
     public static func csv(_ requests: [CallbackRequest], dayTimeZone: TimeZone = .current) -> String {
-        let header = [
-            "reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status", "best_time_said",
-            "voicemail", "best_day", "crisis_in_chat",
-        ]
-        let rows = sorted(requests).map { request in
+        csvHeader + csvRows(requests, dayTimeZone: dayTimeZone)
+    }
+
+    /// ``csv(_:dayTimeZone:)``'s header record.
+    public static let csvHeader = [
+        "reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status", "best_time_said",
+        "voicemail", "best_day", "crisis_in_chat",
+    ].joined(separator: ",") + "\r\n"
+
+    /// ``csv(_:dayTimeZone:)``'s records for `requests`, newest first, without the header: for an export written a
+    /// page at a time.
+    public static func csvRows(_ requests: [CallbackRequest], dayTimeZone: TimeZone = .current) -> String {
+        sorted(requests).map { request in
             [
                 request.reference,
                 isoStamp(request.created),
@@ -97,9 +149,8 @@ public enum CallbackReport {
                 request.voicemail.rawValue,
                 request.bestDay(timeZone: dayTimeZone)?.iso ?? "",
                 request.crisisInChat ? "yes" : "no",
-            ]
-        }
-        return ([header] + rows).map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
+            ].map(csvField).joined(separator: ",") + "\r\n"
+        }.joined()
     }
 
     /// A JSON array, pretty-printed with sorted keys; `created` is ISO 8601 in UTC and `name` is
@@ -121,6 +172,38 @@ public enum CallbackReport {
         let rows = sorted(requests).map { JSONRow($0, dayTimeZone: dayTimeZone) }
         let data = (try? encoder.encode(rows)) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// ``json(_:dayTimeZone:)``'s array for a list read a page at a time: ``page(_:)`` for each page in order, then
+    /// ``end()``; together the same text as `json` of the whole list.
+    public struct JSONArrayWriter {
+        let dayTimeZone: TimeZone
+        private let encoder: JSONEncoder
+        private var started = false
+
+        public init(dayTimeZone: TimeZone = .current) {
+            self.dayTimeZone = dayTimeZone
+            encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+        }
+
+        /// The array's elements for `requests` (newest first), each indented as inside the array.
+        public mutating func page(_ requests: [CallbackRequest]) -> String {
+            guard !requests.isEmpty else { return "" }
+            let elements = CallbackReport.sorted(requests).map { request in
+                let data = (try? encoder.encode(JSONRow(request, dayTimeZone: dayTimeZone))) ?? Data("{}".utf8)
+                return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { "  " + $0 }.joined(separator: "\n")
+            }
+            defer { started = true }
+            return (started ? ",\n" : "[\n") + elements.joined(separator: ",\n")
+        }
+
+        /// The end of the array (all of it when no page had a request).
+        public func end() -> String {
+            started ? "\n]\n" : CallbackReport.json([], dayTimeZone: dayTimeZone)
+        }
     }
 
     /// Visitor-typed text made safe to show in a terminal, a file or a spreadsheet.
@@ -219,7 +302,7 @@ extension CallbackReport {
 // MARK: - Cells
 
 extension CallbackReport {
-    private static func sorted(_ requests: [CallbackRequest]) -> [CallbackRequest] {
+    static func sorted(_ requests: [CallbackRequest]) -> [CallbackRequest] {
         requests.sorted(by: CallbackRequest.newestFirst)
     }
 
@@ -287,7 +370,7 @@ extension CallbackReport {
     }
 
     /// `text` cut to `width` columns, ending in "…" when cut.
-    private static func truncated(_ text: String, width: Int) -> String {
+    static func truncated(_ text: String, width: Int) -> String {
         guard displayWidth(text) > width else { return text }
         var result = ""
         var used = 0

@@ -35,6 +35,12 @@ public protocol CallbackStore: Sendable {
     /// them), so one odd row never hides the rest.
     func listing(status: CallbackStatus?, limit: Int?, oldestFirst: Bool) async throws -> CallbackListing
 
+    /// Up to `limit` rows with `status` (all when nil), newest first, from the one after `cursor` on (from the newest
+    /// when nil), with where the next page starts: a listing read a page at a time (``forEachPage(status:pageSize:_:)``,
+    /// `callbacks list` and `export`), each page a query of its own, in the memory of one page. Rows that can't be
+    /// read are named in the page's listing and still move the cursor.
+    func listingPage(status: CallbackStatus?, after cursor: CallbackCursor?, limit: Int) async throws -> CallbackPage
+
     /// How many requests were made on each of `days` (contiguous, oldest first), by their status now: the staff
     /// console's counts, from one grouped query where the store has one (the default reads every request).
     func requestCounts(on days: [CountDay]) async throws -> [RequestCount]
