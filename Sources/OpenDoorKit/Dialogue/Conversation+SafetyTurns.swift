@@ -91,7 +91,7 @@ extension Conversation {
     /// line read with "use again" still finds something by a rule, holds an alarming word ("not wake up", "the
     /// pills"), or tells no relapse.
     mutating func relapseFearReply(_ finding: CrisisAssessment, message: String) -> Reply? {
-        guard finding.category == .suicide, answers.contains(message, .relapseTold), !answers.checkInWords(message).alarm
+        guard finding.category == .suicide, answers.contains(message, .relapseTold), !answers.contains(message, .alarm)
         else { return nil }
         let reread = message.replacingOccurrences(
             of: #"\b(do|doing|did)\s+(it|that)\s+again\b"#, with: "use again",
