@@ -103,15 +103,8 @@ extension Conversation {
         var check = finding
         check.level = .check
         check.note = "do it again: using, beside a relapse told"
-        logger.notice("crisis check-in", metadata: ["category": "suicide", "rule": "relapse_fear"])
-        checkInAsked = true
         let text = assistant.knowledge.center.fill(dialogue[.relapseFearCheckIn])
-        pendingCheckIn = PendingCheckIn(category: .suicide, worrying: .yes, question: text)
-        situation = CrisisSituation(category: .suicide, someoneElse: false, toldIn: message)
-        return remember(
-            Reply(
-                text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
-                safety: check))
+        return suicideQuestion(text, rule: "relapse_fear", message: message, finding: check)
     }
 
     /// "im not going to do anything stupid" with no safety question asked (after "i cant stop crying"): thanks, and
