@@ -20,10 +20,17 @@ extension Conversation {
     /// The reply to a message in the light of safety: the crisis reply or the check-in for a worrying message,
     /// or the reading of a message right after one. Nil when the message goes on as usual.
     mutating func safetyFirst(_ message: String) -> Reply? {
-        let finding = assistant.safety.assess(message)
+        // "i dont want to die but i kinda do": a denial taken back is the check-in (Conversation+SafetyTurns).
+        let finding = assistant.safety.assess(message) ?? denialTakenBack(message)
         let dropped = dropsRequest(message, worrying: finding != nil)
         let told = situation
         situation = told?.older
+        let declined = declinedCheckIn
+        declinedCheckIn = declined?.older
+        if finding == nil, !dropped, let declined, let reply = changedToYes(message, after: declined) {
+            // "wait actually yes i am" soon after a "no" to the question about suicide: the yes it now is.
+            return reply
+        }
         if finding == nil, !dropped, pendingCheckIn?.person == nil, told != nil || pendingCheckIn != nil,
             let reply = misreadReply(message)
         {
@@ -47,6 +54,10 @@ extension Conversation {
         guard !message.isEmpty else { return nil }
         // QA21: "i just want to be with my son again. he passed" (Conversation+SafetyContext).
         if let reply = lossWishReply(message) { return droppedNote(reply, dropped: dropped) }
+        if told == nil, pendingCheckIn == nil, afterCrisis == nil, !dropped, let reply = unpromptedNoIntent(message) {
+            // QA22: "im not going to do anything stupid" with no question asked: heard kindly (Conversation+SafetyTurns).
+            return reply
+        }
         // Once the request is dropped, "dont call anyone" has been heard: the rest of the line is read.
         let heard = dropped ? answers.removing(.callOff, from: message) : message
         if told != nil || pendingCheckIn != nil || afterCrisis != nil, let reply = answerHeard(heard, told: told) {
@@ -190,6 +201,11 @@ extension Conversation {
         if let person = personAtRisk(message, finding: finding) {
             return otherPersonReply(finding, person: person, message: message)
         }
+        if let (suicidal, person) = someoneElsesSuicideBesideDanger(message, finding: finding) {
+            // "my son locked himself in his room and said he wants to die": his suicide risk, not hiding from someone.
+            return otherPersonReply(suicidal, person: person, message: message)
+        }
+        if pending == nil, context == nil, let reply = relapseFearReply(finding, message: message) { return reply }
         if pending == nil, context == nil, let reply = lossReply(finding, message: message) { return reply }
         defer {
             // Whose crisis it is: "my friend took a bunch of pills" is someone else's overdose.
@@ -251,14 +267,18 @@ extension Conversation {
     /// 988 and 911 for the visitor, and whether they are safe; never naloxone for someone who died. Nil when anything
     /// tells of now ("hes not breathing", "i think hes gone, what do i do"), or it may be the visitor's own.
     private mutating func lossReply(_ finding: CrisisAssessment, message: String) -> Reply? {
-        guard finding.category == .overdose, answers.contains(message, .lossTold), answers.contains(message, .lossPast),
+        let recent = answers.contains(message, .lossPast)
+        // QA22 W6: "my brother died in treatment. overdose after he left your program": long over, often with anger at
+        // the center; sorry, a person to talk to, 988 for grief.
+        let longPast = !recent && answers.contains(message, .lossLongPast)
+        guard finding.category == .overdose, answers.contains(message, .lossTold), recent || longPast,
             !answers.contains(message, .lossNow), answers.contains(message, .otherPerson),
             !answers.contains(message, .selfWords)
         else { return nil }
-        let rule = SafetyRuleID(rawValue: "overdose/loss_told")
+        let rule = SafetyRuleID(rawValue: longPast ? "overdose/loss_long_past" : "overdose/loss_told")
         let assessment = CrisisAssessment(category: .suicide, level: .check, ruleID: rule, note: "a loss told")
-        logger.notice("crisis check-in", metadata: ["category": "overdose", "rule": "loss_told"])
-        let text = dialogue[.overdoseLoss]
+        logger.notice("crisis check-in", metadata: ["category": "overdose", "rule": "\(rule.rawValue)"])
+        let text = assistant.knowledge.center.fill(dialogue[longPast ? .overdoseLossPast : .overdoseLoss])
         pendingCheckIn = PendingCheckIn(category: .suicide, worrying: .no, question: text)
         situation = CrisisSituation(category: .suicide, someoneElse: false)
         return remember(
@@ -364,7 +384,7 @@ extension Conversation {
     ///
     /// The learned model only says "worrying"; when the message is about someone else who took something
     /// ("my bf took something and hes acting off"), the check-in asks about an overdose, not about suicide.
-    private mutating func checkInReply(_ finding: CrisisAssessment, message: String) -> Reply {
+    mutating func checkInReply(_ finding: CrisisAssessment, message: String) -> Reply {
         var finding = finding
         if finding.ruleID == SafetyModel.ruleID, finding.category == .suicide, answers.contains(message, .otherPerson),
             answers.contains(message, .useHint)
@@ -402,7 +422,7 @@ extension Conversation {
     /// The reply for a visitor worried about someone else's suicidal words or self-harm: 988 helps them too, 911 if
     /// the danger is immediate, stay with the person; then whether the person is safe right now.
     /// A question of the visitor's in the same message ("can he come back?") is answered before that question.
-    private mutating func otherPersonReply(_ finding: CrisisAssessment, person: OtherPerson, message: String) -> Reply {
+    mutating func otherPersonReply(_ finding: CrisisAssessment, person: OtherPerson, message: String) -> Reply {
         var finding = finding
         finding.note = "someone else at risk"
         logger.warning(
@@ -898,7 +918,7 @@ extension Conversation {
     ]
 
     /// `clause` split before the words that join clauses ("and", "but", "so", "then").
-    private static func splitAtJoiners(_ clause: String) -> [String] {
+    static func splitAtJoiners(_ clause: String) -> [String] {
         var parts: [String] = []
         var current: [String] = []
         for word in clause.split(separator: " ") {
@@ -1025,7 +1045,13 @@ extension Conversation {
             let category = answers.contains(message, .taken) ? .overdose : pending.category
             return crisisReply(CrisisAssessment(category: category, level: .crisis, ruleID: rule))
         case .reassuring:
-            return backFromCheckIn(message, lead: dialogue[.checkInAnswered], deferred: pending.deferred)
+            let reply = backFromCheckIn(message, lead: dialogue[.checkInAnswered], deferred: pending.deferred)
+            if pending.worrying == .yes, pending.person == nil {
+                // "no" to the question about suicide: a yes soon after changes the answer (QA22 W13); a bare yes only
+                // when the reply to the "no" asked nothing else.
+                declinedCheckIn = DeclinedCheckIn(category: pending.category, bareYesCounts: !reply.text.contains("?"))
+            }
+            return reply
         case .unclear where !pending.askedAgain:
             pendingCheckIn = again
             return askAgain(pending, lead: againLead(pending))

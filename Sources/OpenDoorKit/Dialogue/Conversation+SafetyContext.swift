@@ -26,15 +26,20 @@ extension Conversation {
         else { return nil }
         let rule = SafetyRuleID(rawValue: "conversation/loss_wish")
         let assessment = CrisisAssessment(category: .suicide, level: .check, ruleID: rule, note: "a wish to join the dead")
-        logger.notice("crisis check-in", metadata: ["category": "suicide", "rule": "loss_wish"])
-        let text = dialogue[.lossCheckIn]
+        return suicideQuestion(dialogue[.lossCheckIn], rule: "loss_wish", message: message, finding: assessment)
+    }
+
+    /// The question about suicide asked in `text` (a lead fitted to what was told, then the question and 988) for
+    /// the visitor's own `finding`: the answer is then read as one, and the situation kept.
+    mutating func suicideQuestion(_ text: String, rule: String, message: String, finding: CrisisAssessment) -> Reply {
+        logger.notice("crisis check-in", metadata: ["category": "suicide", "rule": "\(rule)"])
         checkInAsked = true
         pendingCheckIn = PendingCheckIn(category: .suicide, worrying: .yes, question: text)
         situation = CrisisSituation(category: .suicide, someoneElse: false, toldIn: message)
         return remember(
             Reply(
                 text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
-                safety: assessment))
+                safety: finding))
     }
 
     /// An answer to a message that tells of a past suicide attempt ("i tried to kill myself last year, thats why i

@@ -107,6 +107,8 @@ public struct Conversation: Sendable {
     /// Whether the question about suicide was asked in this conversation: a yes or a plan told later gets the full
     /// crisis reply, never the question again.
     var checkInAsked = false
+    /// A "no" to the question about suicide, kept for a few messages: a yes soon after is the answer changed.
+    var declinedCheckIn: DeclinedCheckIn?
     /// Whether a crisis reply was given in this conversation: a request sent from it is marked for staff (the fact
     /// only, never the words), and the summary says so.
     var crisisReplied = false

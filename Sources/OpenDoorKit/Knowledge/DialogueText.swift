@@ -304,6 +304,15 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case centerNumberGiven = "center_number_given"
     /// A yes to a voicemail typed before the voicemail question ("voicemail ok"): kept.
     case voicemailOKKept = "voicemail_ok_kept"
+    // Round 20 (QA22).
+    /// Someone else's overdose death told as long past ("my brother died after he left your program"): sorry, a person
+    /// to talk to, 988 for grief; never the live-overdose reply.
+    case overdoseLossPast = "overdose_loss_past"
+    /// "im not going to do anything stupid", said with no safety question asked: heard kindly, with 988.
+    case noIntentUnprompted = "no_intent_unprompted"
+    /// A fear of using again soon ("i relapsed last night and im scared ill do it again tonight"): relapse support
+    /// for tonight, then the question about suicide.
+    case relapseFearCheckIn = "relapse_fear_check_in"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -490,6 +499,15 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case joinNotLoss = "join_not_loss"
     /// A past suicide attempt told ("i tried to kill myself last year"): a gentle 988 line after the answer.
     case pastAttempt = "past_attempt"
+    // Round 20 (QA22).
+    /// A death told as long past ("years ago", "after he left", "in treatment"): with a loss told, no emergency now.
+    case lossLongPast = "loss_long_past"
+    /// What takes back a denial after "but" ("i dont want to die but i kinda do"): the check-in.
+    case denialTakenBack = "denial_taken_back"
+    /// A change of mind after a "no" to the question about suicide ("wait actually", "i lied"): a yes then counts.
+    case changedMind = "changed_mind"
+    /// A relapse told ("relapsed", "used again"): "do it again" beside it is using again.
+    case relapseTold = "relapse_told"
     /// A death of someone close told ("my husband died", "she passed away", "lost my mom"): a word of sorrow before
     /// the answer.
     case griefTold = "grief_told"

@@ -648,7 +648,21 @@ struct SafetyIndex: Sendable {
             typoTargetBelow[Int(node)] = true
         }
         let length = word.utf8.count
-        typoTargetAt[Int(node)] = length >= Self.lenientTypoTargetLength ? 3 : length >= 4 ? 2 : 1
+        let level: UInt8 = length >= Self.lenientTypoTargetLength ? 3 : length >= 4 ? 2 : 1
+        // Round 20 (QA22 W9): a word with no vowel is an abbreviation ("kms", "kys", "ctb"), typed letter by letter; a
+        // vowel in its place makes another word or a name ("Kim's", "Kims"), never a slip of it.
+        let abbreviation = !word.utf8.contains { $0 >= 97 && $0 <= 122 && Self.vowels & (1 << UInt32($0 - 97)) != 0 }
+        typoTargetAt[Int(node)] = level | (abbreviation ? Self.abbreviationFlag : 0)
+    }
+
+    /// Set in ``typoTargetAt`` beside the level for a pattern word with no vowel: read only from message words that
+    /// have none either.
+    static let abbreviationFlag: UInt8 = 4
+
+    /// Whether `bytes` hold a vowel (a, e, i, o, u).
+    @inline(__always)
+    static func hasVowel(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.contains { $0 >= 97 && $0 <= 122 && vowels & (1 << UInt32($0 - 97)) != 0 }
     }
 
     /// What the index holds, every id named by its word (`word:kill`, `prefix:suicid`), one line per trie node,
@@ -814,6 +828,7 @@ struct SafetyIndex: Sendable {
     /// a neighbouring key ("cit" for cut); a word of 4–5 letters also another vowel ("xanex" for xanax).
     private func appendTypoMatches(_ bytes: UnsafeBufferPointer<UInt8>, to words: inout Words, from mark: Int) {
         let count = bytes.count
+        let typedVowel = Self.hasVowel(bytes)
 
         @inline(__always)
         func walk(_ start: Int32, from position: Int) -> Int32 {
@@ -830,7 +845,9 @@ struct SafetyIndex: Sendable {
         @inline(__always)
         func found(_ node: Int32, slip: UInt8) {
             guard node >= 0 else { return }
-            let target = typoTargetAt[Int(node)]
+            let flags = typoTargetAt[Int(node)]
+            if flags & Self.abbreviationFlag != 0 && typedVowel { return }
+            let target = flags & 3
             guard target == 3 || (target == 2 && slip >= 1) || (target == 1 && slip == 2) else { return }
             // Through an alias, an edit more is two from the word itself: only for a message word of six letters or
             // more ("swalowd"), never a short one ("taped" is not "trapped").

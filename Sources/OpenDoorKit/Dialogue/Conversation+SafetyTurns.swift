@@ -1,0 +1,144 @@
+import Foundation
+
+/// Round 20 (QA22): messages whose safety reading turns on how they are said, not on a crisis word alone.
+///
+/// - A denial taken back after "but" ("i dont want to die but i kinda do"): the check-in, in every state.
+/// - A yes soon after a "no" to the question about suicide ("wait actually yes i am"): the crisis reply.
+/// - Someone else's suicidal words told beside a danger ("my son locked himself in his room and said he wants to
+///   die"): the reply for a visitor worried about another person, never the script for hiding from an abuser.
+/// - "do it again" beside a relapse told ("i relapsed last night and im scared ill do it again tonight"): relapse
+///   support for tonight, then the question about suicide; not the suicide crisis reply.
+/// - "im not going to do anything stupid" said with no safety question asked: heard kindly, with 988.
+extension Conversation {
+    /// The words that open a clause taking back what came before ("but", "though").
+    private static let turnWords: Set<String> = ["but", "though", "tho", "although", "yet"]
+    /// Negations that keep an "i do" at the end of a clause from taking a denial back ("but i dont").
+    private static let negations: Set<String> = ["not", "dont", "don't", "never", "no", "doesnt"]
+
+    /// A check-in finding for a denial of wanting to die taken back after "but" ("i dont want to die but i kinda do",
+    /// "im not suicidal but sometimes i think about it"), or nil. The denial alone finds nothing; what follows "but"
+    /// says the wish is there after all.
+    func denialTakenBack(_ message: String) -> CrisisAssessment? {
+        let words = TextNormalizer.words(message)
+        guard words.count >= 4, words.count <= Self.longestTakenBack,
+            words.contains(where: { Self.turnWords.contains($0) })
+        else { return nil }
+        for index in 1..<(words.count - 1) where Self.turnWords.contains(words[index]) {
+            let after = Array(words[(index + 1)...])
+            let endsInDo = ["do", "does"].contains(after.last ?? "") && !after.contains(where: Self.negations.contains)
+            guard endsInDo || answers.contains(after.joined(separator: " "), .denialTakenBack) else { continue }
+            let before = words[..<index].joined(separator: " ")
+            guard assistant.safety.isDenial(before) else { continue }
+            return CrisisAssessment(
+                category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "denial/taken_back"),
+                note: "a denial taken back")
+        }
+        return nil
+    }
+
+    /// Messages longer than this (in words) are not read for a denial taken back: a story, not the one sentence.
+    private static let longestTakenBack = 40
+
+    /// The crisis reply for a yes soon after a "no" to the question about suicide ("wait actually yes i am", "yes
+    /// actually maybe"): right after the "no", a bare yes (or maybe) is the answer changed; later, only with words of
+    /// a change of mind ("actually", "i lied"). Never mid-form (a yes there answers the step), and never while
+    /// another question waits for its answer.
+    mutating func changedToYes(_ message: String, after declined: DeclinedCheckIn) -> Reply? {
+        guard state == .open || state == .ended, pendingCheckIn == nil else { return nil }
+        let heard = answers.checkInWords(message)
+        let changed = answers.contains(message, .changedMind)
+        let maybe = TextNormalizer.words(message).contains("maybe")
+        guard heard.yes || (heard.unsure && (changed || maybe)), !heard.no, !heard.reassured else { return nil }
+        guard changed || (declined.isNext && declined.bareYesCounts) else { return nil }
+        declinedCheckIn = nil
+        let finding = CrisisAssessment(
+            category: declined.category, level: .crisis, ruleID: SafetyRuleID(rawValue: "check_in/changed_to_yes"))
+        return crisisReply(finding)
+    }
+
+    /// Someone else's suicidal words told beside a danger found in the same message ("my son locked himself in his
+    /// room and said he wants to die"): the suicide finding at the danger's level and the person, when no clause
+    /// with the danger speaks of the visitor. Nil otherwise.
+    func someoneElsesSuicideBesideDanger(
+        _ message: String, finding: CrisisAssessment
+    ) -> (CrisisAssessment, OtherPerson)? {
+        guard finding.category == .danger else { return nil }
+        let parts = Self.clauses(of: message).flatMap { Self.splitAtJoiners($0) }
+        guard parts.count > 1, parts.count <= Self.mostPartsRead else { return nil }
+        var suicidal: CrisisAssessment?
+        for part in parts {
+            guard let found = assistant.safety.assess(part) else { continue }
+            if found.category == .danger {
+                // "he locked me in the bathroom": the visitor's own danger.
+                guard Set(TextNormalizer.words(part)).isDisjoint(with: Self.visitorWords) else { return nil }
+            } else if found.category == .suicide || found.category == .selfHarm, suicidal == nil {
+                suicidal = found
+            }
+        }
+        guard var risk = suicidal else { return nil }
+        if finding.level > risk.level { risk.level = finding.level }
+        guard let person = personAtRisk(message, finding: risk) else { return nil }
+        return (risk, person)
+    }
+
+    /// How the visitor speaks of themselves in a danger ("locked me in").
+    private static let visitorWords: Set<String> = ["i", "me", "us", "we", "myself", "im"]
+    /// Clauses read at most for someone else's suicide beside a danger.
+    private static let mostPartsRead = 16
+
+    /// A suicide finding only through "do it again" beside a relapse told ("i relapsed last night and im scared im
+    /// going to do it again tonight"): relapse support for tonight, then the question about suicide. Nil when the
+    /// line read with "use again" still finds something by a rule, holds an alarming word ("not wake up", "the
+    /// pills"), or tells no relapse.
+    mutating func relapseFearReply(_ finding: CrisisAssessment, message: String) -> Reply? {
+        guard finding.category == .suicide, answers.contains(message, .relapseTold), !answers.contains(message, .alarm)
+        else { return nil }
+        let reread = message.replacingOccurrences(
+            of: #"\b(do|doing|did)\s+(it|that)\s+again\b"#, with: "use again",
+            options: [.regularExpression, .caseInsensitive])
+        // Anything a rule still finds ("…and not wake up") keeps the crisis reply. The learned model alone rates any
+        // "use again tonight" a risk, which the reply speaks to (911 if too much was taken).
+        guard reread != message else { return nil }
+        if let again = assistant.safety.assess(reread), again.ruleID != SafetyModel.ruleID { return nil }
+        var check = finding
+        check.level = .check
+        check.note = "do it again: using, beside a relapse told"
+        let text = assistant.knowledge.center.fill(dialogue[.relapseFearCheckIn])
+        return suicideQuestion(text, rule: "relapse_fear", message: message, finding: check)
+    }
+
+    /// "im not going to do anything stupid" with no safety question asked (after "i cant stop crying"): thanks, and
+    /// 988 if things get heavier; never read as annoyance. Only a denial of harm that is also a plain no-intent.
+    mutating func unpromptedNoIntent(_ message: String) -> Reply? {
+        guard state == .open || state == .ended, answers.contains(message, .noIntent), !looksLikeQuestion(message),
+            assistant.safety.isDenial(message)
+        else { return nil }
+        logger.notice("no intent heard, unprompted")
+        return remember(
+            Reply(
+                text: dialogue[.noIntentUnprompted], intent: .crisisCheck, source: "Safety", options: [], state: state,
+                crisis: false))
+    }
+}
+
+/// A "no" to the question about suicide, kept for a few messages (``Conversation/changedToYes(_:after:)``).
+struct DeclinedCheckIn: Sendable, Hashable {
+    var category: CrisisCategory
+    /// Whether a bare "yes" right after counts: the reply to the "no" asked no other question.
+    var bareYesCounts: Bool
+    var messagesLeft = DeclinedCheckIn.messagesKept
+
+    /// How many messages a "no" is kept for.
+    static let messagesKept = 3
+
+    /// Whether this is the message right after the "no".
+    var isNext: Bool { messagesLeft == Self.messagesKept }
+
+    /// The same one message later; nil once no longer kept.
+    var older: DeclinedCheckIn? {
+        guard messagesLeft > 1 else { return nil }
+        var next = self
+        next.messagesLeft -= 1
+        return next
+    }
+}
