@@ -70,3 +70,42 @@ struct CrisisRoundTwentyTests {
         #expect(safety.assess(message) == nil, "\(message)")
     }
 }
+
+/// Round 20 (issue 9, s20-crisis): danger told plainly or hinted. Messages written for these tests.
+@Suite("Crisis check, round 20: danger at home, threats meant, an urge to hurt someone")
+struct CrisisRoundTwentyDangerTests {
+    private var safety: CrisisDetector { ConversationTests.assistant.safety }
+
+    @Test(
+        "A threat said to be meant, a weapon at someone's door, about to go hurt someone: the danger reply",
+        arguments: [
+            "my husband said hell kill me if i leave and he means it", "im parked outside her house with a gun right now",
+            "about to go beat up the guy who robbed me",
+        ])
+    func dangerCrisis(_ message: String) {
+        let finding = safety.assess(message)
+        #expect(finding?.level == .crisis, "\(message)")
+        #expect(finding?.category == .danger, "\(message)")
+    }
+
+    @Test(
+        "Fear of someone at home, a safe place needed, bruises hidden, an urge to hit, revenge dwelt on: the check-in",
+        arguments: [
+            "scared of what he will do when he gets home", "my stepdad scares me", "i need a safe place to stay tonight",
+            "when he drinks it gets violent", "she keeps covering up her bruises", "i have this urge to hit somebody",
+            "cant stop fantasizing about revenge on my ex",
+        ])
+    func dangerCheckIn(_ message: String) {
+        #expect(safety.assess(message) != nil, "\(message)")
+    }
+
+    @Test(
+        "Home too noisy for a call, a rough game, a scare for fun, picking a child up: no alarm",
+        arguments: [
+            "home isnt a good place for zoom calls, can i come in person", "the game got really physical last night lol",
+            "my dad scared me when he snuck up behind me lol", "about to go get him from school then i can call",
+        ])
+    func dangerLookAlikes(_ message: String) {
+        #expect(safety.assess(message) == nil, "\(message)")
+    }
+}
