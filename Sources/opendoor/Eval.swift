@@ -59,6 +59,15 @@ extension OpenDoor {
         @Option(help: ArgumentHelp("Try another share of a long story against its question.", visibility: .hidden))
         var storyShare: Double?
 
+        @Option(help: ArgumentHelp("Try another answer threshold for long messages.", visibility: .hidden))
+        var longAnswerThreshold: Double?
+
+        @Option(help: ArgumentHelp("Try another similarity at which a long message's question leans to a topic the knowledge doesn't answer.", visibility: .hidden))
+        var questionSupportSimilarity: Double?
+
+        @Option(help: ArgumentHelp("Try another similarity below which a long message's question matches nothing.", visibility: .hidden))
+        var unknownQuestionSimilarity: Double?
+
         func validate() throws {
             if totals && mistakes { throw ValidationError("--totals and --mistakes exclude each other.") }
             if (file == nil) == !leaveOneOut {
@@ -82,6 +91,9 @@ extension OpenDoor {
             if let learnedWeight { configuration.learnedWeight = learnedWeight }
             if let storyWeight { configuration.storyWeight = storyWeight }
             if let storyShare { configuration.storyShare = storyShare }
+            if let longAnswerThreshold { configuration.longAnswerThreshold = longAnswerThreshold }
+            if let questionSupportSimilarity { configuration.questionSupportSimilarity = questionSupportSimilarity }
+            if let unknownQuestionSimilarity { configuration.unknownQuestionSimilarity = unknownQuestionSimilarity }
             let evaluation: Evaluation
             if let file {
                 let labels = Set(knowledge.intents.map(\.id) + [.fallback])

@@ -30,8 +30,8 @@ struct MatcherRoundNineteenTests {
         #expect(!dialogue.isOnlyMarks("", .ackMarks))
     }
 
-    /// The replies to `messages` after the welcome.
-    private static func replies(_ messages: [String]) -> [Reply] {
+    /// The replies to `messages` after the welcome (also used by round 20's tests).
+    static func replies(_ messages: [String]) -> [Reply] {
         var conversation = ConversationTests.assistant.makeConversation(channel: .terminal)
         _ = conversation.start()
         return messages.map { message in

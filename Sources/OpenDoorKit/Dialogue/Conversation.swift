@@ -416,6 +416,7 @@ public struct Conversation: Sendable {
                 reply.text = dialogue[.fallbackFeeling] + reply.text.dropFirst(dialogue[.fallback].count)
             }
         }
+        reply = lonelyHeard(reply, result.decision, text: text)
         reply = unrepeated(reply, result.decision, asked: looksLikeQuestion(text))
         if asksToHelpSomeoneElse(text, result.decision) {
             // "how do i help her", "can i sign him up to come back": what they and the visitor can do, not "I don't have
@@ -431,6 +432,8 @@ public struct Conversation: Sendable {
             // told so, not lectured as the one who left.
             reply.text = dialogue[.forSomeoneElse] + "\n\n" + reply.text
         }
+        reply = toldNotAsked(reply, result.decision, text: text)
+        reply = withGriefNote(reply, text: text)
         if !callbacksAvailable, let handoff = responder.handoffIntent {
             // No offer of a call while requests can't be saved: the center's number instead.
             reply.options.removeAll { $0 == handoff.label }

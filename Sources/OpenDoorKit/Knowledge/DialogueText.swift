@@ -282,6 +282,12 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case pastAttemptNote = "past_attempt_note"
     /// A loss told with words of wanting to be with the one who died: before the check-in question.
     case lossCheckIn = "loss_check_in"
+    /// Before the answer to a message that tells of a death ("my husband died in august… is it too late?"): a word
+    /// of sorrow first (QA21 W19).
+    case griefNote = "grief_note"
+    /// Instead of the fallback when the visitor says they feel alone or uncared for ("i just feel like nobody cares"):
+    /// a hurt heard, not a complaint about the chat (QA21 W9).
+    case lonelyHeard = "lonely_heard"
     /// Before the summary after a crisis reply in the chat: the request is marked for staff, no words go with it.
     case summaryCrisisMarked = "summary_crisis_marked"
 }
@@ -470,6 +476,11 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case joinNotLoss = "join_not_loss"
     /// A past suicide attempt told ("i tried to kill myself last year"): a gentle 988 line after the answer.
     case pastAttempt = "past_attempt"
+    /// A death of someone close told ("my husband died", "she passed away", "lost my mom"): a word of sorrow before
+    /// the answer.
+    case griefTold = "grief_told"
+    /// Feeling alone or uncared for ("nobody cares", "i feel so alone", "i have no one").
+    case lonelyTold = "lonely_told"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {

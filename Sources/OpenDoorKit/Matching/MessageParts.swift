@@ -194,10 +194,7 @@ public struct MessageParts: Sendable, Hashable {
             else { continue }
             // "and do they", "but is there", "and how long": a question, not "and do the steps" or "and did drugs".
             let next = words[k + 1].word
-            guard wordQuestions.contains(next)
-                || (questionStarters.contains(next) && !relativeStarters.contains(next)
-                    && questionSubjects.contains(words[k + 2].word))
-            else { continue }
+            guard wordQuestions.contains(next) || Self.opensYesNo(next, subject: words[k + 2].word) else { continue }
             pieces.append(clause[pieceStart..<entry.range.lowerBound])
             pieceStart = entry.range.lowerBound
             wordsInPiece = 0
@@ -218,10 +215,21 @@ public struct MessageParts: Sendable, Hashable {
         }
         guard words.count >= 4 else { return false }
         let next = words[1].word
-        return wordQuestions.contains(next)
-            || (questionStarters.contains(next) && !relativeStarters.contains(next)
-                && questionSubjects.contains(words[2].word))
+        return wordQuestions.contains(next) || Self.opensYesNo(next, subject: words[2].word)
     }
+
+    /// Whether a question word and the word after it open a yes/no question after a joining word: "and do they",
+    /// "and is there", and with a thing or person named ("and will the same counselor be there", "and is my spot
+    /// still open", QA21 W6) after the words that ask about one; not "and do the steps" or "and did drugs".
+    static func opensYesNo(_ word: String, subject: String) -> Bool {
+        guard questionStarters.contains(word), !relativeStarters.contains(word) else { return false }
+        return questionSubjects.contains(subject) || (namedSubjectQuestions.contains(word) && namedSubjects.contains(subject))
+    }
+
+    /// Question words after which a named subject ("the", "my") still asks (see ``opensYesNo(_:subject:)``).
+    private static let namedSubjectQuestions: Set<String> = ["will", "would", "is", "are", "can", "could"]
+    /// Words that open a named subject.
+    private static let namedSubjects: Set<String> = ["the", "my", "your", "a", "an"]
 
     /// The whitespace-separated words of a clause, each with its letters lowercased (nothing else kept).
     static func words(of clause: Substring) -> [(range: Range<Substring.Index>, word: String)] {

@@ -1,0 +1,41 @@
+/// Answers fitted to what the visitor told rather than asked (QA21 W5, W9, W19): a statement is not answered "Yes.",
+/// feeling alone is heard as a hurt, and a death told is met with a word of sorrow before the center's copy.
+extension Conversation {
+    /// The answer without a bare "Yes." or "No." opening when the message asks nothing ("this program is a joke. you
+    /// people kicked me out basically"): a bare yes would agree with whatever was said. The answer's next sentence
+    /// says the same without it.
+    func toldNotAsked(_ reply: Reply, _ decision: MatchDecision, text: String) -> Reply {
+        guard case .answer(let id) = decision, responder.action(of: id) == .answer,
+            let bare = assistant.knowledge.vocabulary.polarOpening.bareWords.first(where: {
+                reply.text.hasPrefix($0 + " ")
+            }),
+            !looksLikeQuestion(text), !MessageParts.asks(Substring(text))
+        else { return reply }
+        var told = reply
+        told.text = String(reply.text.dropFirst(bare.count + 1))
+        return told
+    }
+
+    /// The reply with "I’m so sorry for your loss." before it when the message tells of the death of someone close
+    /// ("my husband died in august and i stopped going to group… is it too late?"). Not before a safety reply, nor
+    /// before the fallback that already acknowledges a hard thing said.
+    func withGriefNote(_ reply: Reply, text: String) -> Reply {
+        guard !reply.crisis, reply.intent != .crisis, reply.intent != .crisisCheck,
+            !reply.text.hasPrefix(dialogue[.fallbackFeeling]), answers.contains(text, .griefTold)
+        else { return reply }
+        var noted = reply
+        noted.text = dialogue[.griefNote] + "\n\n" + reply.text
+        return noted
+    }
+
+    /// Instead of a fallback, the words for a visitor who says they feel alone or uncared for ("i just feel like
+    /// nobody cares", "no one gives a damn about me"): a hurt heard, with 988 for when it gets heavy and the way to a
+    /// person, rather than the line for a complaint about the chat. Anger at the center ("nobody there cares
+    /// anyway") has other words and keeps its reply.
+    func lonelyHeard(_ reply: Reply, _ decision: MatchDecision, text: String) -> Reply {
+        guard case .fallback = decision, !reply.crisis, answers.contains(text, .lonelyTold) else { return reply }
+        var heard = reply
+        heard.text = dialogue[.lonelyHeard] + " " + dialogue[.fallbackContact]
+        return heard
+    }
+}
