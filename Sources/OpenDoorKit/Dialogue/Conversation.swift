@@ -248,7 +248,9 @@ public struct Conversation: Sendable {
             discardDraft(keepingForUndo: true)
             state = .open
             // "nevermind i dont deserve help": the cancel is respected, and the hard words get one kind line.
-            let key: DialogueKey = answers.contains(text, .selfJudgment) ? .cancelledWorthy : .cancelled
+            let key: DialogueKey =
+                answers.contains(text, .selfJudgment)
+                ? .cancelledWorthy : unconfirmedSaveKey == nil ? .cancelled : .cancelledUnconfirmed
             return .reply(remember(ownReply(key, options: [])))
         }
         if state.isCollectingCallback, state != .callbackConsent, answers.contains(text, .resumeForm),
@@ -335,6 +337,10 @@ public struct Conversation: Sendable {
     /// store could not learn the outcome (``CallbackStoreError/Code-swift.struct/unconfirmed``): then the reply says
     /// just that.
     public mutating func saveFailed(_ error: any Error) -> Reply {
+        if crisisWithSend == nil, let error = error as? CallbackStoreError, error.code == .unconfirmed {
+            logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
+            return saveUnconfirmed()
+        }
         discardDraft()
         state = .open
         if let crisis = crisisWithSend {
@@ -349,12 +355,19 @@ public struct Conversation: Sendable {
             logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
             return remember(reply)
         }
-        if let error = error as? CallbackStoreError, error.code == .unconfirmed {
-            logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
-            return remember(ownReply(.saveUnconfirmed, options: []))
-        }
         logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
         return remember(ownReply(.saveFailed, options: []))
+    }
+
+    /// The reply when the store could not learn whether the request was kept: said so, and the request kept at the
+    /// summary, so "send it again" (or "yes", "try again") sends the same request under the same key, never stored
+    /// twice (QA22 O6).
+    private mutating func saveUnconfirmed() -> Reply {
+        state = .callbackConfirm
+        let options = [dialogue[.resendOption]] + (dialogue.stepOptions[.callbackConfirm] ?? []).filter {
+            !answers.contains(TextNormalizer.folded($0), .send) && !answers.contains(TextNormalizer.folded($0), .yes)
+        }
+        return remember(ownReply(.saveUnconfirmed, options: options))
     }
 
     /// `reply` after the honest word that only a call can be asked for, when `text` asked for a text at a step of the
@@ -1236,6 +1249,12 @@ public struct Conversation: Sendable {
 
     private mutating func confirmStep(_ text: String) -> Step {
         if let changed = changeReply(text) { return .reply(remember(changed)) }
+        if unconfirmedSaveKey != nil, answers.contains(text, .resend), !answers.contains(text, .callOff),
+            !looksLikeQuestion(text), let draft
+        {
+            // "try again", "resend" after "I couldn't confirm that your request reached the center": the same request.
+            return .save(draft)
+        }
         // "send", "no wait yes send it": the button says "Yes, send it". "dont send it" is a no.
         let sends = answers.contains(text, .send) && !answers.contains(text, .callOff)
         // "i dont know if ill even be alive to pick up" is not a cancel: an unsure line never drops the request.
@@ -1269,7 +1288,7 @@ public struct Conversation: Sendable {
         case .no:
             discardDraft(keepingForUndo: true)
             state = .open
-            return .reply(remember(ownReply(.cancelled, options: [])))
+            return .reply(remember(ownReply(unconfirmedSaveKey == nil ? .cancelled : .cancelledUnconfirmed, options: [])))
         default:
             if looksLikeQuestion(text) || answers.contains(text, .hostile) {
                 return .reply(remember(questionOrRepeat(text, prompt: .summary)))

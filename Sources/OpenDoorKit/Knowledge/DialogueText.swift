@@ -49,6 +49,10 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case saveFailed = "save_failed"
     /// When a save was sent but whether it was stored can't be known (the database held it up): never "nothing was kept".
     case saveUnconfirmed = "save_unconfirmed"
+    /// The option after ``saveUnconfirmed``: the same request sent again, under the same key (never stored twice).
+    case resendOption = "resend_option"
+    /// A cancel after ``saveUnconfirmed``: nothing more is sent, and the first try may still have reached the center.
+    case cancelledUnconfirmed = "cancelled_unconfirmed"
     case cancelled
     case resume
     case crisisCheckIn = "crisis_check_in"
@@ -371,6 +375,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case dontKnow = "dont_know"
     /// At the summary, "send" or "yes send it": a yes, whatever else the line says ("no wait yes send it").
     case send
+    /// After a save whose outcome couldn't be learned: "try again", "resend", "send it again" send the same request.
+    case resend
     /// Words for someone else as "she" or "he" ("herself", "my daughter"), to ask about them.
     case sheWords = "she_words"
     case heWords = "he_words"
