@@ -16,6 +16,7 @@ let fuzzTargets = ["FuzzLines", "FuzzJSON", "FuzzMatcher", "FuzzPhone", "FuzzSaf
 let serverOnlyFiles = [
     "ChatServer.swift", "ChatServer+Hangup.swift", "ChatSession.swift", "LineListener.swift",
     "IdleTimeoutHandler.swift", "ConnectionHandover.swift", "AcceptedConnection.swift", "EventLoopTaskExecutor.swift",
+    "WebSocketEndpoint.swift", "WebSocketHandshakeHandler.swift", "WebSocketBridgeHandler.swift",
 ]
 
 let package = Package(
