@@ -32,12 +32,17 @@ struct CallbackTableWriterTests {
         let nameColumn = try #require(header.range(of: "NAME")).lowerBound.utf16Offset(in: header)
         let phoneColumn = try #require(header.range(of: "PHONE")).lowerBound.utf16Offset(in: header)
         #expect(lines[0].hasPrefix("K7M-3Q8"))
-        let joinedName = lines.map { line -> String in
-            let characters = Array(line)
-            guard characters.count > nameColumn else { return "" }
-            return String(characters[nameColumn..<min(characters.count, phoneColumn)]).trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty }.joined(separator: " ")
-        #expect(joinedName == "Maximilian Alexander Thornbury-Wells", "\(last)")
+        let bestColumn = try #require(header.range(of: "BEST TIME")).lowerBound.utf16Offset(in: header)
+        func joined(from start: Int, to end: Int) -> String {
+            lines.map { line -> String in
+                let characters = Array(line)
+                guard characters.count > start else { return "" }
+                return String(characters[start..<min(characters.count, end)]).trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        // The name as every table shows it (cut at 24 with …), the phone number whole.
+        #expect(joined(from: nameColumn, to: phoneColumn) == "Maximilian Alexander Th…", "\(last)")
+        #expect(joined(from: phoneColumn, to: bestColumn) == Self.requests[8].phone.display, "\(last)")
         #expect(lines.dropFirst().allSatisfy { !$0.hasSuffix(" ") && $0.hasPrefix(String(repeating: " ", count: 7)) }, "\(last)")
         // Each line is no wider than the header's columns allow for the cells it holds.
         for line in lines.dropFirst() {
