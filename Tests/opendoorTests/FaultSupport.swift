@@ -22,8 +22,8 @@ final class OpenDoorProcess: @unchecked Sendable {
     static let binary = root.appendingPathComponent(".build/debug/opendoor")
     static let knowledge = root.appendingPathComponent("Knowledge")
 
-    let process = Process()
-    private let input = Pipe()
+    let process = ChildProcess()
+    private let input: StandardInput
     private let output = Pipe()
     private let errors = Pipe()
     private let sink = ErrorSink()
@@ -50,11 +50,12 @@ final class OpenDoorProcess: @unchecked Sendable {
             process.arguments = arguments
         }
         process.currentDirectoryURL = directory ?? Self.root
-        process.environment = ProcessInfo.processInfo.environment.filter { !["OPENDOOR_DATA", "OPENDOOR_KNOWLEDGE"].contains($0.key) }
-        process.standardInput = input
+        process.environment = ChildProcesses.environment(removing: ["OPENDOOR_DATA", "OPENDOOR_KNOWLEDGE"])
+        // A server (serve, staff) ends when this input does: when the test closes it, or when the test process dies.
+        input = try StandardInput()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try ChildProcesses.run(process, input: input)
         let (reading, sink) = (errors.fileHandleForReading, sink)
         Thread.detachNewThread {
             while true {
@@ -85,7 +86,7 @@ final class OpenDoorProcess: @unchecked Sendable {
 
     /// Sends lines to standard input.
     func send(_ lines: [String]) {
-        input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        input.write(lines.map { $0 + "\n" }.joined())
     }
 
     /// The next line of standard output, or nil at its end.
@@ -132,7 +133,7 @@ final class OpenDoorProcess: @unchecked Sendable {
     /// its exit status.
     @discardableResult
     func finish() -> Int32 {
-        try? input.fileHandleForWriting.close()
+        input.close()
         while nextLine() != nil {}
         process.waitUntilExit()
         waitForErrorEnd()
@@ -180,7 +181,7 @@ final class OpenDoorProcess: @unchecked Sendable {
         let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory)
         child.send(input.isEmpty ? [] : [input])
         var lines: [String] = []
-        try? child.input.fileHandleForWriting.close()
+        child.input.close()
         while let line = child.nextLine() { lines.append(line) }
         child.process.waitUntilExit()
         child.waitForErrorEnd()
@@ -253,12 +254,12 @@ final class ScratchVolume {
     }
 
     private static func mount(_ arguments: [String], command: String = "/bin/mount") -> Bool {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: command)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard (try? ChildProcesses.run(process)) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }
