@@ -15,7 +15,7 @@ import Foundation
 /// `posix_spawn_file_actions_addclosefrom_np(3)`: the kernel closes everything but standard input, output and error,
 /// however many descriptors there are, and no pipe or socket of another test leaks into the child.
 ///
-/// Started through ``ChildProcesses/run(_:input:)``, one launch at a time, with the environment read once.
+/// Started through ``ChildProcesses/run(_:input:endsWithInput:)``, one launch at a time, with the environment read once.
 public final class ChildProcess: @unchecked Sendable {  // set up on one thread; the exit state is guarded by `exit`
     /// The program to run.
     public var executableURL: URL?
@@ -59,7 +59,7 @@ public final class ChildProcess: @unchecked Sendable {  // set up on one thread;
         endedStatus() & 0x7f == 0 ? .exit : .uncaughtSignal
     }
 
-    /// Starts the child. Use ``ChildProcesses/run(_:input:)``, which takes the launch lock.
+    /// Starts the child. Use ``ChildProcesses/run(_:input:endsWithInput:)``, which takes the launch lock.
     func launch() throws {
         precondition(processIdentifier == 0, "a child process runs once")
         guard let executable = executableURL?.path else { throw POSIXError(.ENOENT) }
@@ -163,8 +163,8 @@ public enum GlibcSpawn {
     public typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     public typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
-    nonisolated(unsafe) private static let closeFrom: CloseFrom? = function("posix_spawn_file_actions_addclosefrom_np")
-    nonisolated(unsafe) private static let changeDirectory: ChangeDirectory? = function("posix_spawn_file_actions_addchdir_np")
+    private static let closeFrom: CloseFrom? = function("posix_spawn_file_actions_addclosefrom_np")
+    private static let changeDirectory: ChangeDirectory? = function("posix_spawn_file_actions_addchdir_np")
 
     /// In the child, closes every descriptor from `lowest` up; ENOSYS where glibc lacks it.
     public static func addCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ lowest: Int32) -> Int32 {

@@ -8,8 +8,8 @@ import Foundation
 /// trip each other up and nothing a test started outlives the test process.
 ///
 /// - Not Foundation's `Process`, whose `run()` crashed the test process (see ``ChildProcess``): a ``ChildProcess``.
-/// - One launch at a time: every start of a child (``run(_:input:)``, and the tests' own `posix_spawn` calls) goes
-///   through ``launching(_:)``.
+/// - One launch at a time: every start of a child (``run(_:input:endsWithInput:)``, and the tests' own `posix_spawn`
+///   calls) goes through ``launching(_:)``.
 /// - One environment: this process's environment is read once, before any test starts a child, and never changed;
 ///   each child gets a copy (``environment(removing:adding:)``). The C library's `getenv` and `setenv` aren't safe
 ///   against each other, so no test may change its own environment: it passes one to the child instead.
@@ -43,13 +43,15 @@ public enum ChildProcesses {
     /// Starts `process` while no other test starts one. A process with no environment of its own gets
     /// ``inheritedEnvironment``.
     ///
-    /// With `input`, the child's standard input is that pipe's reading end (closed here once the child has it) and
-    /// its environment says `OPENDOOR_EXIT_WITH_STDIN=1`, so an `opendoor` server ends when the test process does.
-    public static func run(_ process: ChildProcess, input: StandardInput? = nil) throws {
+    /// With `input`, the child's standard input is that pipe's reading end (closed here once the child has it) and,
+    /// unless `endsWithInput` is false, its environment says `OPENDOOR_EXIT_WITH_STDIN=1`, so an `opendoor` server
+    /// ends when the test process does. (False for a command whose input the test closes at once and which must run
+    /// to its own end: `staff` failing on a bad option, say.)
+    public static func run(_ process: ChildProcess, input: StandardInput? = nil, endsWithInput: Bool = true) throws {
         var environment = process.environment ?? inheritedEnvironment
         if let input {
             process.standardInput = input.reading
-            environment[exitWithStandardInput] = "1"
+            if endsWithInput { environment[exitWithStandardInput] = "1" }
         }
         process.environment = environment
         try launching { try process.launch() }

@@ -25,7 +25,7 @@ final class CommandLineTests: XCTestCase {
         let stdin = try StandardInput()
         process.standardOutput = output
         process.standardError = error
-        try ChildProcesses.run(process, input: stdin)
+        try ChildProcesses.run(process, input: stdin, endsWithInput: false)
         if let input { stdin.write(input) }
         stdin.close()
         let out = output.fileHandleForReading.readAllData()

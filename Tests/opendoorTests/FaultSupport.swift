@@ -36,7 +36,7 @@ final class OpenDoorProcess: @unchecked Sendable {
     /// descriptors at most (`ulimit -n`, soft and hard).
     init(
         _ arguments: [String], knowledge: Bool = true, directory: URL? = nil, timeout: TimeInterval = 900,
-        fileLimit: Int? = nil
+        fileLimit: Int? = nil, endsWithInput: Bool = true
     ) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw Failure("build first: swift build")
@@ -51,11 +51,12 @@ final class OpenDoorProcess: @unchecked Sendable {
         }
         process.currentDirectoryURL = directory ?? Self.root
         process.environment = ChildProcesses.environment(removing: ["OPENDOOR_DATA", "OPENDOOR_KNOWLEDGE"])
-        // A server (serve, staff) ends when this input does: when the test closes it, or when the test process dies.
+        // A server (serve, staff) ends when this input does: when the test closes it, or when the test process dies
+        // (not a command run to its end, whose input is closed at once: it would stop before saying what it says).
         input = try StandardInput()
         process.standardOutput = output
         process.standardError = errors
-        try ChildProcesses.run(process, input: input)
+        try ChildProcesses.run(process, input: input, endsWithInput: endsWithInput)
         let (reading, sink) = (errors.fileHandleForReading, sink)
         Thread.detachNewThread {
             while true {
@@ -178,7 +179,7 @@ final class OpenDoorProcess: @unchecked Sendable {
     static func run(_ arguments: [String], input: String = "", directory: URL? = nil) throws -> (
         status: Int32, output: String, error: String
     ) {
-        let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory)
+        let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory, endsWithInput: false)
         child.send(input.isEmpty ? [] : [input])
         var lines: [String] = []
         child.input.close()
