@@ -224,6 +224,7 @@ extension OpenDoor {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.serve", defaultLevel: .info)
+            StandardInputWatch.startIfAsked()
             logger.info("opendoor starting", metadata: ["version": "\(OpenDoor.version)"])
             checkFileLimit(logger: logger)
             let metrics = MetricsRegistry()

@@ -53,6 +53,7 @@ extension OpenDoor {
 
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.staff", defaultLevel: .info)
+            StandardInputWatch.startIfAsked()
             var configuration = StaffConfiguration()
             configuration.host = host
             configuration.port = port

@@ -149,6 +149,8 @@ struct HAProxy {
 
     let port: Int
     let directory: String
+    /// Stops HAProxy if the test process dies first.
+    let cleanUp: CleanUp
 
     /// Starts HAProxy in front of `backends` (loopback ports); when it can't be started here, cancels the
     /// test with the reason printed.
@@ -165,7 +167,7 @@ struct HAProxy {
         let values = exports(in: output)
         let port = try #require(values["OPENDOOR_HAPROXY_PORT"].flatMap { Int($0) }, "\(output)")
         let directory = try #require(values["OPENDOOR_HAPROXY_DIR"], "\(output)")
-        return HAProxy(port: port, directory: directory)
+        return HAProxy(port: port, directory: directory, cleanUp: try CleanUp([script.path, "stop", directory]))
     }
 
     /// Each server's state, from HAProxy's stats socket.
@@ -203,5 +205,6 @@ struct HAProxy {
     /// Stops HAProxy and removes its folder.
     func stop() async {
         _ = try? await runRepositoryScript(Self.script, ["stop", directory])
+        cleanUp.dismiss()
     }
 }

@@ -128,8 +128,8 @@ extension PostgresOutageTests {
 
 /// `opendoor chat --json` on a store, one reply per line read as it comes.
 final class ChatProcess: @unchecked Sendable {  // used by one test, one call at a time
-    private let process = Process()
-    private let input = Pipe()
+    private let process = ChildProcess()
+    private let input: StandardInput
     private var output: LineReader
     private var errors: LineReader
 
@@ -143,12 +143,12 @@ final class ChatProcess: @unchecked Sendable {  // used by one test, one call at
         ]
         let stdout = Pipe()
         let stderr = Pipe()
-        process.standardInput = input
+        input = try StandardInput()
         process.standardOutput = stdout
         process.standardError = stderr
         output = LineReader(stdout.fileHandleForReading)
         errors = LineReader(stderr.fileHandleForReading)
-        try process.run()
+        try ChildProcesses.run(process, input: input)
         // A safety net, not a wait: a chat still running after ten minutes is stopped, so the reads end and the
         // test fails instead of hanging. (A minute was not enough for a debug chat on a starved machine, and a chat
         // stopped early looks like a chat that failed.)
@@ -167,7 +167,7 @@ final class ChatProcess: @unchecked Sendable {  // used by one test, one call at
     /// Sends a message and returns the reply (read on a thread of its own).
     func send(_ message: String) async throws -> Reply {
         try await offThePool {
-            self.input.fileHandleForWriting.write(Data((message + "\n").utf8))
+            self.input.write(message + "\n")
             return try self.reply()
         }
     }
@@ -182,7 +182,7 @@ final class ChatProcess: @unchecked Sendable {  // used by one test, one call at
 
     /// Ends the chat's input and waits until it has closed its output (it exits then).
     func stop() {
-        try? input.fileHandleForWriting.close()
+        input.close()
         _ = output.rest()
     }
 }
@@ -224,6 +224,8 @@ struct PrivatePostgres {
 
     let url: String
     let directory: String
+    /// Stops the server if the test process dies first.
+    let cleanUp: CleanUp
 
     /// Starts a server and reads the URL and folder `Scripts/postgres start` prints.
     static func start() async throws -> PrivatePostgres {
@@ -232,7 +234,7 @@ struct PrivatePostgres {
         guard let url = values["OPENDOOR_TEST_POSTGRES"], let directory = values["OPENDOOR_POSTGRES_DIR"] else {
             throw CallbackStoreError.cannotOpen(path: script.path, reason: "printed no URL: \(output)")
         }
-        return PrivatePostgres(url: url, directory: directory)
+        return PrivatePostgres(url: url, directory: directory, cleanUp: try CleanUp([script.path, "stop", directory]))
     }
 
     /// `Scripts/postgres COMMAND DIR`.
@@ -247,9 +249,11 @@ struct PrivatePostgres {
             try await body(server)
         } catch {
             _ = try? await Self.runScript(["stop", server.directory])
+            server.cleanUp.dismiss()
             throw error
         }
         try await Self.runScript(["stop", server.directory])
+        server.cleanUp.dismiss()
     }
 
     @discardableResult
@@ -273,10 +277,12 @@ func runRepositoryScript(_ script: URL, _ arguments: [String]) async throws -> S
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // Nothing else of ours reaches the script, nor the server it leaves running (another test's pipes).
+        _ = GlibcSpawn.addCloseFrom(&actions, 3)
         let argv = ([script.path] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, script.path, &actions, nil, argv + [nil], environ)
+        let spawned = ChildProcesses.launching { posix_spawn(&pid, script.path, &actions, nil, argv + [nil], environ) }
         guard spawned == 0 else {
             throw CallbackStoreError.cannotOpen(path: script.path, reason: String(cString: strerror(spawned)))
         }

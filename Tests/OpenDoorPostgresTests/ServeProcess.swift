@@ -12,7 +12,9 @@ import OpenDoorTestSupport
 /// each write, never on a timer. A watchdog kills the process after `limit`, so a hung server fails the
 /// test instead of hanging it.
 final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condition`
-    let process = Process()
+    let process = ChildProcess()
+    /// Its standard input: while this process holds it, the server runs (it exits when the test process dies).
+    private let input: StandardInput
     /// The JSON-lines port, read from the "listening" log line.
     private(set) var port = 0
     private let condition = NSCondition()
@@ -32,14 +34,12 @@ final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condi
             "--max-connections", "1000", "--message-burst", "1000", "--messages-per-minute", "100000",
             "--knowledge", PrivatePostgres.root.appendingPathComponent("Knowledge").path,
         ] + arguments
-        process.environment = ProcessInfo.processInfo.environment.filter {
-            !["OPENDOOR_DATA", "OPENDOOR_STORE"].contains($0.key)
-        }
+        process.environment = ChildProcesses.environment(removing: ["OPENDOOR_DATA", "OPENDOOR_STORE"])
         let errors = Pipe()
-        process.standardInput = FileHandle.nullDevice
+        input = try StandardInput()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
-        try process.run()
+        try ChildProcesses.run(process, input: input)
         let reading = errors.fileHandleForReading
         Thread.detachNewThread { [self] in
             while true {

@@ -32,19 +32,16 @@ struct StoreCommandTests {
     ) throws -> (status: Int32, output: String, error: String) {
         let binary = root.appendingPathComponent(".build/debug/opendoor")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first: swift build")
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = binary
         process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment
-        merged.removeValue(forKey: "OPENDOOR_STORE")
-        merged.removeValue(forKey: "OPENDOOR_DATA")
-        process.environment = merged.merging(environment) { $1 }
+        process.environment = ChildProcesses.environment(removing: ["OPENDOOR_STORE", "OPENDOOR_DATA"], adding: environment)
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ChildProcesses.run(process)
         // Our commands write little to standard error: reading it second cannot fill its pipe.
         let out = output.fileHandleForReading.readAllData()
         let err = error.fileHandleForReading.readAllData()

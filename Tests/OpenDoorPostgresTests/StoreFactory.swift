@@ -119,10 +119,16 @@ func terminateConnections(_ url: String) async throws {
     )
 }
 
-/// Runs `body` with a connection of its own to the database at `url`.
+/// How long a test's own connection (set-up, `CREATE DATABASE`, a check) may take in all, connecting included: a hang
+/// guard, far beyond what any of them takes on a starved machine. Before it, a set-up statement that never got its
+/// answer left the whole suite hanging with PostgreSQL tests pending (round 20, twice under load).
+let testConnectionLimit: Duration = .seconds(300)
+
+/// Runs `body` with a connection of its own to the database at `url`; the connection is closed after
+/// ``testConnectionLimit``, which fails whatever it was still waiting for.
 func withConnection<Value>(_ url: String, _ body: (PostgresConnection) async throws -> Value) async throws -> Value {
     let parsed = try PostgresStoreURL(url)
-    let configuration = PostgresConnection.Configuration(
+    var configuration = PostgresConnection.Configuration(
         host: parsed.host,
         port: parsed.port,
         username: parsed.user,
@@ -130,11 +136,18 @@ func withConnection<Value>(_ url: String, _ body: (PostgresConnection) async thr
         database: parsed.database,
         tls: .disable
     )
+    configuration.options.connectTimeout = .seconds(Int64(testConnectionLimit.components.seconds))
     let connection = try await PostgresConnection.connect(
         configuration: configuration,
         id: 1,
         logger: quietLogger
     )
+    let guardTask = Task {
+        try await Task.sleep(for: testConnectionLimit)
+        Issue.record("a test's PostgreSQL connection was still busy after \(testConnectionLimit): closed")
+        try? await connection.close()
+    }
+    defer { guardTask.cancel() }
     do {
         let value = try await body(connection)
         try await connection.close()
@@ -142,14 +155,6 @@ func withConnection<Value>(_ url: String, _ body: (PostgresConnection) async thr
     } catch {
         try? await connection.close()
         throw error
-    }
-}
-
-/// Runs blocking work (a child process, a pipe read) on a thread of its own, so the few threads Swift's
-/// concurrency runs on stay free for the stores' own timers and queries while the whole suite runs.
-func offThePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 

@@ -33,13 +33,13 @@ struct StoreFileSafetyTests {
 
     /// Runs `sqlite3 path sql` in another process, waits for it to exit, and returns its output lines.
     static func runShell(_ path: String, _ sql: String) throws -> [String] {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = try sqliteShell()
         process.arguments = [path, sql]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ChildProcesses.run(process)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

@@ -124,7 +124,11 @@ struct ChatPlacesTests {
         var configuration = Self.capped(total: 1, perAddress: 1)
         configuration.refusedLineWait = .seconds(120)
         try await withServer(configuration) { server in
-            let holder = try await server.greetedJSONClient()
+            // The holder's greeting says it holds the one place (taken when its connection was accepted, before the
+            // greeting is written); a "bye" here would mean something else held it.
+            let holder = try await server.jsonClient()
+            let greeting = try await holder.readJSON()
+            try #require(greeting.type == "reply", "the holder was turned away: \(greeting)")
             let visitor = try await server.jsonClient(
                 sending: #"{"type":"message","text":"im going to kill myself tonight"}"# + "\n")
             let busy = try await visitor.readJSON()

@@ -184,16 +184,15 @@ final class RefusalCounter: ChatServerMetrics {
 
 /// A client that writes lines as fast as its socket takes them and never reads.
 final class Flooder: Sendable {
+    /// The socket; after ``reset()``, /dev/null in its place (closed here, once).
     private let descriptor: Int32
-    /// ``reset()`` closed the descriptor already.
-    private let closed = Atomic(false)
 
     private init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
     deinit {
-        if !closed.load(ordering: .relaxed) { _ = Glibc.close(descriptor) }
+        _ = Glibc.close(descriptor)
     }
 
     static func connect(port: Int) async throws -> Flooder {
@@ -242,14 +241,21 @@ final class Flooder: Sendable {
 
     /// Resets the connection: a send blocked in ``stream(byte:bytes:)`` returns at once, and the server sees the
     /// reset at once rather than a close queued behind the megabytes its socket still holds.
+    ///
+    /// The socket is closed by putting /dev/null in its place (`dup2`), not by `close`: a `stream` still running on
+    /// another thread then writes to /dev/null and stops, where after a `close` its next `send` would go to whatever
+    /// this process opened next under the same number (another test's connection, in a parallel run).
     func reset() async throws {
         try await Self.onThread { [descriptor] in
             _ = shutdown(descriptor, Int32(SHUT_RDWR))
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-            _ = Glibc.close(descriptor)
+            let placeholder = open("/dev/null", O_WRONLY | O_CLOEXEC)
+            if placeholder >= 0 {
+                _ = dup2(placeholder, descriptor)
+                _ = Glibc.close(placeholder)
+            }
         }
-        closed.store(true, ordering: .relaxed)
     }
 
     /// Closes the sending side, as `nc -q1` does at the end of its input.

@@ -16,19 +16,18 @@ final class CommandLineTests: XCTestCase {
             XCTFail("build first: swift build")
             return (-1, "", "")
         }
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = Self.root
         let output = Pipe()
         let error = Pipe()
-        let stdin = Pipe()
+        let stdin = try StandardInput()
         process.standardOutput = output
         process.standardError = error
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
+        try ChildProcesses.run(process, input: stdin, endsWithInput: false)
+        if let input { stdin.write(input) }
+        stdin.close()
         let out = output.fileHandleForReading.readAllData()
         let err = error.fileHandleForReading.readAllData()
         process.waitUntilExit()

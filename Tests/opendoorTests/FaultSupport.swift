@@ -22,8 +22,8 @@ final class OpenDoorProcess: @unchecked Sendable {
     static let binary = root.appendingPathComponent(".build/debug/opendoor")
     static let knowledge = root.appendingPathComponent("Knowledge")
 
-    let process = Process()
-    private let input = Pipe()
+    let process = ChildProcess()
+    private let input: StandardInput
     private let output = Pipe()
     private let errors = Pipe()
     private let sink = ErrorSink()
@@ -36,7 +36,7 @@ final class OpenDoorProcess: @unchecked Sendable {
     /// descriptors at most (`ulimit -n`, soft and hard).
     init(
         _ arguments: [String], knowledge: Bool = true, directory: URL? = nil, timeout: TimeInterval = 900,
-        fileLimit: Int? = nil
+        fileLimit: Int? = nil, endsWithInput: Bool = true
     ) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw Failure("build first: swift build")
@@ -50,11 +50,13 @@ final class OpenDoorProcess: @unchecked Sendable {
             process.arguments = arguments
         }
         process.currentDirectoryURL = directory ?? Self.root
-        process.environment = ProcessInfo.processInfo.environment.filter { !["OPENDOOR_DATA", "OPENDOOR_KNOWLEDGE"].contains($0.key) }
-        process.standardInput = input
+        process.environment = ChildProcesses.environment(removing: ["OPENDOOR_DATA", "OPENDOOR_KNOWLEDGE"])
+        // A server (serve, staff) ends when this input does: when the test closes it, or when the test process dies
+        // (not a command run to its end, whose input is closed at once: it would stop before saying what it says).
+        input = try StandardInput()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try ChildProcesses.run(process, input: input, endsWithInput: endsWithInput)
         let (reading, sink) = (errors.fileHandleForReading, sink)
         Thread.detachNewThread {
             while true {
@@ -85,7 +87,7 @@ final class OpenDoorProcess: @unchecked Sendable {
 
     /// Sends lines to standard input.
     func send(_ lines: [String]) {
-        input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        input.write(lines.map { $0 + "\n" }.joined())
     }
 
     /// The next line of standard output, or nil at its end.
@@ -132,7 +134,7 @@ final class OpenDoorProcess: @unchecked Sendable {
     /// its exit status.
     @discardableResult
     func finish() -> Int32 {
-        try? input.fileHandleForWriting.close()
+        input.close()
         while nextLine() != nil {}
         process.waitUntilExit()
         waitForErrorEnd()
@@ -177,10 +179,10 @@ final class OpenDoorProcess: @unchecked Sendable {
     static func run(_ arguments: [String], input: String = "", directory: URL? = nil) throws -> (
         status: Int32, output: String, error: String
     ) {
-        let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory)
+        let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory, endsWithInput: false)
         child.send(input.isEmpty ? [] : [input])
         var lines: [String] = []
-        try? child.input.fileHandleForWriting.close()
+        child.input.close()
         while let line = child.nextLine() { lines.append(line) }
         child.process.waitUntilExit()
         child.waitForErrorEnd()
@@ -253,12 +255,12 @@ final class ScratchVolume {
     }
 
     private static func mount(_ arguments: [String], command: String = "/bin/mount") -> Bool {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: command)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard (try? ChildProcesses.run(process)) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }

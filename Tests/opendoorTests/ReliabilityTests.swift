@@ -37,37 +37,45 @@ struct ReliabilityTests {
         let data = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
 
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = binary
         process.arguments = ["chat", "--json", "--data", data.path, "--knowledge", Self.knowledgeDirectory.path]
-        let input = Pipe()
+        let input = try StandardInput()
         let output = Pipe()
-        process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ChildProcesses.run(process, input: input)
         // Keep standard input open: the process must be killed, not allowed to finish.
-        input.fileHandleForWriting.write(Data((Self.script(phone: "470 555 0142").joined(separator: "\n") + "\n").utf8))
+        input.write(Self.script(phone: "470 555 0142").joined(separator: "\n") + "\n")
 
-        var buffer = Data()
-        var reference: String?
-        let deadline = Date().addingTimeInterval(30)
-        while reference == nil, Date() < deadline {
-            let chunk = output.fileHandleForReading.nextChunk()
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
-                if let reply = try? JSONDecoder().decode(Reply.self, from: Data(line.utf8)),
-                    reply.intent == .callback, reply.state == .open, reply.text.contains("reference"),
-                    let range = reply.text.range(of: #"[A-Z0-9]{3}-[A-Z0-9]{3}"#, options: .regularExpression)
-                {
-                    reference = String(reply.text[range])
+        // A hang guard, not a wait: a chat that never says "saved" is killed, its output ends, and the test fails.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300) {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        // Blocking reads and the wait for the exit, on a thread of their own: not on Swift's two pool threads.
+        let reading = output.fileHandleForReading
+        let (reference, printed) = try await offThePool { () -> (String?, String) in
+            var buffer = Data()
+            while true {
+                let chunk = reading.nextChunk()
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+                for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
+                    if let reply = try? JSONDecoder().decode(Reply.self, from: Data(line.utf8)),
+                        reply.intent == .callback, reply.state == .open, reply.text.contains("reference"),
+                        let range = reply.text.range(of: #"[A-Z0-9]{3}-[A-Z0-9]{3}"#, options: .regularExpression)
+                    {
+                        kill(process.processIdentifier, SIGKILL)
+                        process.waitUntilExit()
+                        return (String(reply.text[range]), String(decoding: buffer, as: UTF8.self))
+                    }
                 }
             }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return (nil, String(decoding: buffer, as: UTF8.self))
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let saved = try #require(reference, "no saved reply in: \(String(decoding: buffer, as: UTF8.self))")
+        let saved = try #require(reference, "no saved reply in: \(printed)")
         #expect(process.terminationReason == .uncaughtSignal)
 
         let store = try SQLiteCallbackStore(directory: data, logger: Logger(label: "test"))
@@ -83,14 +91,16 @@ struct ReliabilityTests {
         let data = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
         let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path])
-        _ = try chat.nextReply()
-        let replies = try chat.exchange(Self.script(phone: "470 555 0143"))
+        let replies = try await offThePool {
+            _ = try chat.nextReply()
+            return try chat.exchange(Self.script(phone: "470 555 0143"))
+        }
         let confirmation = try #require(replies.last).text
         let code = try #require(
             confirmation.range(of: #"[A-Z0-9]{3}-[A-Z0-9]{3}"#, options: .regularExpression), "\(replies.map(\.text))")
         let saved = String(confirmation[code])
         // Standard input stays open: the chat ends by the signal alone.
-        chat.stop(signal)
+        try await offThePool { chat.stop(signal) }
         #expect(chat.process.terminationReason == .exit && chat.process.terminationStatus == 128 + signal)
 
         // Only the database file, as a backup that copies callbacks.sqlite alone would have it.

@@ -187,28 +187,27 @@ struct StaffCommandTests {
 
         // `script` gives the command a terminal, and types what it reads from its own input.
         let command = [OpenDoorProcess.binary.path, "callbacks", "purge", "--older-than", "2", "--data", data.path]
-        let terminal = Process()
+        let terminal = ChildProcess()
         terminal.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         terminal.arguments = ["-qec", command.joined(separator: " "), "/dev/null"]
-        let input = Pipe()
+        let input = try StandardInput()
         let output = Pipe()
-        terminal.standardInput = input
         terminal.standardOutput = output
-        try terminal.run()
-        input.fileHandleForWriting.write(Data("y\n".utf8))
+        try ChildProcesses.run(terminal, input: input)
+        input.write("y\n")
         let said = String(decoding: output.fileHandleForReading.readAllData(), as: UTF8.self)
         terminal.waitUntilExit()
         #expect(said.contains("Nothing was deleted"), "\(said)")
         #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
 
-        let environment = Process()
+        let environment = ChildProcess()
         environment.executableURL = OpenDoorProcess.binary
         environment.arguments = ["callbacks", "purge", "--yes", "--data", data.path]
-        environment.environment = ProcessInfo.processInfo.environment.merging(["OPENDOOR_RETENTION_DAYS": "xyz"]) { $1 }
+        environment.environment = ChildProcesses.environment(adding: ["OPENDOOR_RETENTION_DAYS": "xyz"])
         let errors = Pipe()
         environment.standardError = errors
         environment.standardOutput = FileHandle.nullDevice
-        try environment.run()
+        try ChildProcesses.run(environment)
         let error = String(decoding: errors.fileHandleForReading.readAllData(), as: UTF8.self)
         environment.waitUntilExit()
         #expect(environment.terminationStatus == 64)

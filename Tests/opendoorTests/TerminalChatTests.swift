@@ -96,17 +96,16 @@ struct TerminalChatTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let lines = ["what if i relapsed", "will they judge me for leaving", "thanks"]
 
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["chat", "--data", data.path, "--knowledge", Self.knowledgeDirectory.path]
-        let input = Pipe()
+        let input = try StandardInput()
         let output = Pipe()
-        process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
-        try input.fileHandleForWriting.close()
+        try ChildProcesses.run(process, input: input)
+        input.write(lines.map { $0 + "\n" }.joined())
+        input.close()
         let printed = String(decoding: output.fileHandleForReading.readAllData(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -185,6 +184,8 @@ private final class PseudoTerminalProcess {
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, terminal, O_RDWR, 0)
         posix_spawn_file_actions_adddup2(&actions, STDIN_FILENO, STDOUT_FILENO)
         posix_spawn_file_actions_adddup2(&actions, STDIN_FILENO, STDERR_FILENO)
+        // Only the terminal: no other test's pipes.
+        _ = GlibcSpawn.addCloseFrom(&actions, 3)
 
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -193,7 +194,7 @@ private final class PseudoTerminalProcess {
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, binary, &actions, &attributes, argv, envp)
+        let result = ChildProcesses.launching { posix_spawn(&pid, binary, &actions, &attributes, argv, envp) }
         guard result == 0 else {
             close(master)
             throw Failure(description: "posix_spawn \(binary): \(String(cString: strerror(result)))")

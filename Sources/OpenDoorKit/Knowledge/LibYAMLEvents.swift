@@ -25,15 +25,17 @@ struct LibYAMLEvents {
         var text = yaml
         return text.withUTF8 { bytes -> T? in
             guard let start = bytes.baseAddress, !bytes.isEmpty else { return nil }
-            var parser = yaml_parser_t()
-            guard yaml_parser_initialize(&parser) == 1 else { return nil }
-            defer { yaml_parser_delete(&parser) }
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-            yaml_parser_set_input_string(&parser, start, bytes.count)
-            return withUnsafeMutablePointer(to: &parser) { pointer in
-                var events = LibYAMLEvents(parser: pointer)
-                return body(&events)
-            }
+            // libyaml keeps a pointer to the parser inside the parser (`read_handler_data`), so it needs an address
+            // that stays put for the whole reading: not the temporary one an `&local` argument may be.
+            let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+            parser.initialize(to: yaml_parser_t())
+            defer { parser.deallocate() }
+            guard yaml_parser_initialize(parser) == 1 else { return nil }
+            defer { yaml_parser_delete(parser) }
+            yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(parser, start, bytes.count)
+            var events = LibYAMLEvents(parser: parser)
+            return body(&events)
         }
     }
 
