@@ -32,6 +32,7 @@ extension Matcher {
         var answered: [String] = []
         var total: Float = 0
         var covered: Float = 0
+        var unknown = false
         for token in analysis.tokens where !asked.contains(token) {
             let weight: Float
             var known = false
@@ -42,6 +43,7 @@ extension Matcher {
             } else {
                 // A word the knowledge has never seen ("lawyer", a town, a name) says most what the request is about.
                 weight = rarest
+                unknown = true
             }
             asked.append(token)
             total += weight
@@ -53,6 +55,7 @@ extension Matcher {
         let share = total > 0 ? Double(covered / total) : 1
         return Answerability(
             request: request, asked: asked, answered: answered, share: share,
-            addressed: asked.isEmpty || share >= configuration.requestShare)
+            addressed: asked.isEmpty || share >= configuration.requestShare
+                || (configuration.requestNeedsUnknownWord && !unknown))
     }
 }

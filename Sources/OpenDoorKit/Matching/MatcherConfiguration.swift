@@ -71,6 +71,8 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// only when the intent's examples use at least this share of the request's content (IDF-weighted), or the
     /// request has no content of its own ("can i come back?"). 0 turns the check off. See ``Answerability``.
     public var requestShare: Double = 0.5
+    /// Whether a request is found unaddressed only when it holds a word the knowledge has never seen.
+    public var requestNeedsUnknownWord: Bool = true
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 
