@@ -47,7 +47,8 @@ struct MatcherRoundTwentyOneTests {
             "i left the tuesday group a few months ago after a rough patch. i want to come back. would i see the same counselor as before")
         #expect(result.decision == .answer("faq_same_staff"), "\(result.decision)")
         let judged = try #require(result.answerability.last)
-        #expect(judged.addressed && judged.share >= 0.5 && judged.answered.contains("~counselor"), "\(judged)")
+        #expect(judged.addressed && judged.share >= 0.5, "\(judged)")
+        #expect(!judged.answered.isEmpty && judged.answered.allSatisfy(judged.asked.contains), "\(judged)")
     }
 
     @Test("Short messages are not judged (they are all request)")

@@ -17,8 +17,10 @@ public struct Answerability: Sendable, Hashable {
     /// The answered share of the request's content, each token weighted by its IDF (a word the knowledge has never
     /// seen weighs as much as its rarest): 1 when the request has no content of its own.
     public var share: Double
-    /// Whether the answer addresses the request: it says nothing of its own, or its answered share reaches
-    /// ``MatcherConfiguration/requestShare``.
+    /// Whether the answer addresses the request: it says nothing of its own, its answered share reaches
+    /// ``MatcherConfiguration/requestShare``, or (with ``MatcherConfiguration/requestNeedsUnknownWord``) it holds no
+    /// word the knowledge has never seen: a request in the knowledge's own words is more often a paraphrase of the
+    /// answer than another topic (leave-one-out on the intents' long examples).
     public var addressed: Bool
 }
 
