@@ -68,6 +68,12 @@ extension OpenDoor {
         @Option(help: ArgumentHelp("Try another similarity below which a long message's question matches nothing.", visibility: .hidden))
         var unknownQuestionSimilarity: Double?
 
+        @Option(help: ArgumentHelp("Try another share of a long message's request its answer must address (0 = off).", visibility: .hidden))
+        var requestShare: Double?
+
+        @Option(help: ArgumentHelp("Whether a request needs a word the knowledge has never seen to be found unaddressed (true/false).", visibility: .hidden))
+        var requestNeedsUnknownWord: Bool?
+
         func validate() throws {
             if totals && mistakes { throw ValidationError("--totals and --mistakes exclude each other.") }
             if (file == nil) == !leaveOneOut {
@@ -94,6 +100,8 @@ extension OpenDoor {
             if let longAnswerThreshold { configuration.longAnswerThreshold = longAnswerThreshold }
             if let questionSupportSimilarity { configuration.questionSupportSimilarity = questionSupportSimilarity }
             if let unknownQuestionSimilarity { configuration.unknownQuestionSimilarity = unknownQuestionSimilarity }
+            if let requestShare { configuration.requestShare = requestShare }
+            if let requestNeedsUnknownWord { configuration.requestNeedsUnknownWord = requestNeedsUnknownWord }
             let evaluation: Evaluation
             if let file {
                 let labels = Set(knowledge.intents.map(\.id) + [.fallback])

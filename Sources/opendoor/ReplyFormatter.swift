@@ -49,6 +49,15 @@ enum ExplainFormatter {
         case .clarify(let first, let second): decision += " → \(first) or \(second)"
         case .fallback(let topic): if let topic { decision += " (topic: \(topic))" }
         }
+        for judged in match.answerability {
+            let asked = judged.asked.map { judged.answered.contains($0) ? $0 : "\($0)✗" }
+            lines.append(
+                "request:  “\(judged.request)” "
+                    + (judged.asked.isEmpty
+                        ? "asks nothing of its own: the story decides"
+                        : String(format: "answered %.2f", judged.share) + " [" + asked.joined(separator: ", ") + "]")
+                    + (judged.addressed ? "" : " (not addressed)"))
+        }
         lines.append(decision)
         if let other = match.alsoAsked { lines.append("also asked: \(other) (offered as an option)") }
         lines.append("source:   " + reply.source)

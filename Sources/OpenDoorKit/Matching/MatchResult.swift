@@ -45,6 +45,10 @@ public struct MatchResult: Sendable, Hashable {
     /// (an `action: fallback` topic like `insurance`): the reply answers the one and says so of the other.
     public var alsoUnknown: IntentID?
 
+    /// For a long message, each request read without the story and whether the answer addresses it (see
+    /// ``Answerability``), for explanations: empty when the message wasn't checked.
+    public var answerability: [Answerability] = []
+
     /// The best candidate's confidence, or 0.
     public var confidence: Double { candidates.first?.confidence ?? 0 }
 }

@@ -227,7 +227,10 @@ public struct Matcher: Sendable {
         var topic: IntentID?
         for tail in tails {
             let reading = known.flatMap { RecentText.sameBytes($0.text, tail) ? $0.reading : nil } ?? read(tail)
-            if supports(reading) { return }
+            // Accepted when the question supports an answer and the answer speaks to what it asks (Answerability).
+            let judged = answerability(of: tail, analysis: reading.analysis, intent: main)
+            result.answerability.append(judged)
+            if supports(reading) && (configuration.requestShare <= 0 || judged.addressed) { return }
             if topic == nil, let first = reading.candidates.first, isFallback(first.intent),
                 first.similarity >= configuration.questionSupportSimilarity
             {

@@ -67,6 +67,12 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// A token says what a question is about when few examples have it: its IDF is at least this (a word in
     /// every example has 1, in a tenth of them about 3.3).
     public var contentIDF: Double = 3.0
+    /// A long message's request (its asking part, read without the story) is addressed by the answering intent
+    /// only when the intent's examples use at least this share of the request's content (IDF-weighted), or the
+    /// request has no content of its own ("can i come back?"). 0 turns the check off. See ``Answerability``.
+    public var requestShare: Double = 0.5
+    /// Whether a request is found unaddressed only when it holds a word the knowledge has never seen.
+    public var requestNeedsUnknownWord: Bool = true
     /// Whether typos are corrected against the knowledge's vocabulary.
     public var correctsTypos: Bool = true
 
