@@ -44,14 +44,23 @@ struct CrisisRoundTwentyOneTests {
     }
 
     @Test(
-        "A parent's 'kill me if she finds out', a threat tied to going back to treatment: the danger check-in",
-        arguments: [
-            "my mom will kill me if she finds out", "my dad will literally kill me if he finds out i relapsed",
-            "he said hell kill me if i go back to treatment", "she will hurt me if i tell my counselor",
-        ])
-    func figureOfSpeechOrThreat(_ message: String) {
+        "A parent's 'kill me if she finds out': the danger check-in, not the emergency reply",
+        arguments: ["my mom will kill me if she finds out", "my dad will literally kill me if he finds out i relapsed"])
+    func figureOfSpeech(_ message: String) {
         let finding = safety.assess(message)
         #expect(finding?.level == .check, "\(message)")
+        #expect(finding?.category == .danger, "\(message)")
+    }
+
+    @Test(
+        "A threat tied to going back to treatment or telling someone: at least the danger check-in",
+        arguments: [
+            "hell kill me if i go back to treatment", "my boyfriend will hurt me if i go to group",
+            "she will hurt me if i tell my counselor",
+        ])
+    func threatTiedToTreatment(_ message: String) {
+        let finding = safety.assess(message)
+        #expect(finding != nil, "\(message)")
         #expect(finding?.category == .danger, "\(message)")
     }
 

@@ -135,7 +135,7 @@ struct SafetyModelTests {
 
     @Test(
         "A model cut at a line boundary, with a weight changed, or without its end line is refused (QA22 O3)",
-        arguments: [3000, 1000, 25, 24])
+        arguments: [3000, 1000, 28, 27])
     func truncatedRefused(keptLines: Int) throws {
         let text = try String(
             contentsOf: RepositoryFiles.knowledgeDirectory.appendingPathComponent(SafetyModel.fileName), encoding: .utf8)

@@ -1097,8 +1097,9 @@ struct SafetyIndex: Sendable {
         let earliest = max(passage.lower, start - 8)
         for pattern in doubtPatterns where candidates[pattern >> 6] & (1 << UInt64(pattern & 63)) != 0 {
             for from in earliest..<start {
+                // A clause may not start after the doubt's first word, up to the denial's first word included.
                 if let end = match(pattern, at: from, in: passage), end <= start,
-                    start - end <= SafetyPattern.defaultGap, !crossesClause(from, start, passage.words)
+                    start - end <= SafetyPattern.defaultGap, !crossesClause(from, start + 1, passage.words)
                 {
                     return true
                 }
