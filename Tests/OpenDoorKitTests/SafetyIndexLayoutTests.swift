@@ -100,6 +100,8 @@ extension SafetyRules {
             current: copy(current), present: copy(present), story: copy(story), selfReference: copy(selfReference),
             clauses: copy(clauses), neverCorrect: neverCorrect)
         copied.model = model
+        copied.doubts = copy(doubts)
+        copied.emojiWords = emojiWords
         return copied
     }
 }

@@ -148,7 +148,7 @@ private struct EventReader {
                     if key == "lists" { file.lists[name] = words } else { file.emoji[name] = words }
                     return true
                 }
-            case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses":
+            case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses", "doubts":
                 guard let patterns = reader.readPatterns(at: [.key(key)]) else { return false }
                 switch key {
                 case "exclusions": file.exclusions = patterns
@@ -158,6 +158,7 @@ private struct EventReader {
                 case "present": file.present = patterns
                 case "story": file.story = patterns
                 case "clauses": file.clauses = patterns
+                case "doubts": file.doubts = patterns
                 default: file.selfReference = patterns
                 }
             case "never_correct":

@@ -21,6 +21,7 @@ extension SafetyFile {
         var story: [PatternEntry] = []
         var selfReference: [PatternEntry] = []
         var clauses: [PatternEntry] = []
+        var doubts: [PatternEntry] = []
         var checkIn: String?
         var categories: [CategoryEntry]?
         for (keyNode, value) in top {
@@ -35,7 +36,7 @@ extension SafetyFile {
                     guard let name = Self.text(nameNode), let words = Self.strings(entries) else { return nil }
                     if key == "lists" { lists[name] = words } else { emoji[name] = words }
                 }
-            case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses":
+            case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses", "doubts":
                 guard let patterns = Self.sequence(value, PatternEntry.init(node:)) else { return nil }
                 switch key {
                 case "exclusions": exclusions = patterns
@@ -45,6 +46,7 @@ extension SafetyFile {
                 case "present": present = patterns
                 case "story": story = patterns
                 case "clauses": clauses = patterns
+                case "doubts": doubts = patterns
                 default: selfReference = patterns
                 }
             case "never_correct":
@@ -66,6 +68,7 @@ extension SafetyFile {
             history: history, current: current, present: present, story: story, selfReference: selfReference,
             clauses: clauses, checkIn: checkIn, categories: categories)
         self.emoji = emoji
+        self.doubts = doubts
     }
 
     /// A scalar's text; nil for anything else, and for a null the decoder would read as absent.

@@ -73,6 +73,9 @@ struct SafetyFile: Decodable, Equatable {
     /// Words that open a new clause inside a sentence ("but", "and now"): history, media and group-topic phrases
     /// count only in their own clause.
     var clauses: [PatternEntry]
+    /// Words of doubt ("not sure", "dont think") that, said just before a denial in its own clause, undo it:
+    /// "im not sure im safe" is no "im safe".
+    var doubts: [PatternEntry] = []
     /// The check-in question, for every category without its own `check_reply:`.
     var checkIn: String?
     /// The categories, most urgent first.
@@ -81,7 +84,7 @@ struct SafetyFile: Decodable, Equatable {
     /// The keys a file may have at the top.
     static let topLevelKeys = [
         "spellings", "lists", "never_correct", "exclusions", "denials", "history", "current", "present", "story",
-        "self", "clauses", "check_in", "categories", "emoji",
+        "self", "clauses", "doubts", "check_in", "categories", "emoji",
     ]
 
     init(from decoder: any Decoder) throws {
@@ -99,6 +102,7 @@ struct SafetyFile: Decodable, Equatable {
         story = try container.decodeIfPresent([PatternEntry].self, forKey: "story") ?? []
         selfReference = try container.decodeIfPresent([PatternEntry].self, forKey: "self") ?? []
         clauses = try container.decodeIfPresent([PatternEntry].self, forKey: "clauses") ?? []
+        doubts = try container.decodeIfPresent([PatternEntry].self, forKey: "doubts") ?? []
         checkIn = try container.decodeIfPresent(String.self, forKey: "check_in")
         categories = try container.decode([CategoryEntry].self, forKey: "categories")
     }

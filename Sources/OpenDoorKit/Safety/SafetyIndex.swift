@@ -67,6 +67,8 @@ struct SafetyIndex: Sendable {
         case selfReference
         /// It opens a new clause inside a sentence.
         case clause
+        /// It undoes a denial said just after it in the same clause.
+        case doubt
         /// It cancels another pattern (an `unless:`).
         case condition
     }
@@ -276,6 +278,8 @@ struct SafetyIndex: Sendable {
     private var unlessList: [Int32] = []
     /// The patterns that open a clause (`clauses:`).
     private var clausePatterns: Range<Int> = 0..<0
+    /// The patterns of doubt that undo a denial just after them (`doubts:`).
+    private var doubtPatterns: Range<Int> = 0..<0
 
     /// A node of the built trie.
     struct Node: Sendable {
@@ -428,6 +432,8 @@ struct SafetyIndex: Sendable {
         for pattern in rules.selfReference { add(pattern, kind: .selfReference) }
         clausePatterns = patterns.count..<patterns.count + rules.clauses.count
         for pattern in rules.clauses { add(pattern, kind: .clause) }
+        doubtPatterns = patterns.count..<patterns.count + rules.doubts.count
+        for pattern in rules.doubts { add(pattern, kind: .doubt) }
         // The same exception ("work", "lol") is under hundreds of patterns: it is compiled once, and every owner
         // points to it (found by its text's bytes, which are what the parser read).
         // The conditions were listed owner by owner, in the owners' order: each owner's exceptions are one run of
@@ -582,6 +588,7 @@ struct SafetyIndex: Sendable {
         }
         count(rules.selfReference)
         count(rules.clauses)
+        count(rules.doubts)
         for category in rules.categories {
             count(category.patterns)
             count(category.checkPatterns)
@@ -1054,8 +1061,11 @@ struct SafetyIndex: Sendable {
     }
 
     /// Masks every place `pattern` matches; true if it matched at all. With `withinClause`, a match that runs
-    /// across a comma (a clause start) doesn't count.
-    private func maskMatches(_ pattern: Int, in passage: inout Passage, withinClause: Bool = false) -> Bool {
+    /// across a comma (a clause start) doesn't count. With `candidates` (a denial's), a match said just after a
+    /// doubt in its own clause doesn't count either ("im not sure im safe"): a denial protects only what it says.
+    private func maskMatches(
+        _ pattern: Int, in passage: inout Passage, withinClause: Bool = false, candidates: [UInt64]? = nil
+    ) -> Bool {
         var start = passage.lower
         var matched = false
         let opening = openingMask(of: pattern)
@@ -1063,7 +1073,8 @@ struct SafetyIndex: Sendable {
             if let opening, passage.words.masks[start] & opening == 0 {
                 start += 1
             } else if let end = match(pattern, at: start, in: passage),
-                !withinClause || !crossesClause(start, end, passage.words)
+                !withinClause || !crossesClause(start, end, passage.words),
+                candidates.map({ !isDoubted(start, in: &passage, candidates: $0) }) ?? true
             {
                 let stop = max(end, start + 1)
                 if passage.masked.isEmpty { passage.masked = Array(repeating: false, count: passage.upper - passage.lower) }
@@ -1075,6 +1086,26 @@ struct SafetyIndex: Sendable {
             }
         }
         return matched
+    }
+
+    /// Whether a `doubts:` phrase ends at most `*` (3 words) before `start`, in the same clause: the denial that starts
+    /// there is doubted, not said ("i dont think im ok", "not sure if im safe").
+    private func isDoubted(_ start: Int, in passage: inout Passage, candidates: [UInt64]) -> Bool {
+        guard !doubtPatterns.isEmpty, start > passage.lower else { return false }
+        passage.useMask = false
+        defer { passage.useMask = true }
+        let earliest = max(passage.lower, start - 8)
+        for pattern in doubtPatterns where candidates[pattern >> 6] & (1 << UInt64(pattern & 63)) != 0 {
+            for from in earliest..<start {
+                // A clause may not start after the doubt's first word, up to the denial's first word included.
+                if let end = match(pattern, at: from, in: passage), end <= start,
+                    start - end <= SafetyPattern.defaultGap, !crossesClause(from, start + 1, passage.words)
+                {
+                    return true
+                }
+            }
+        }
+        return false
     }
 
     /// Whether one of the pattern's `unless` conditions is anywhere in the passage (masked words
@@ -1306,7 +1337,8 @@ struct SafetyIndex: Sendable {
                     _ = maskMatches(pattern, in: &passage)
                 case .denial:
                     if !isCancelled(pattern, in: &passage, candidates: candidates)
-                        && maskMatches(pattern, in: &passage, withinClause: staysInClause(pattern))
+                        && maskMatches(
+                            pattern, in: &passage, withinClause: staysInClause(pattern), candidates: candidates)
                     {
                         denied = true
                     }
@@ -1348,7 +1380,7 @@ struct SafetyIndex: Sendable {
                 case .selfReference:
                     if !context { break scan }
                     if found != nil && !selfReference && isFound(pattern, in: passage) { selfReference = true }
-                case .clause, .condition:
+                case .clause, .doubt, .condition:
                     break scan  // conditions come after every other pattern
                 }
             }

@@ -1,10 +1,13 @@
 extension SafetyModel {
     // The features, exactly as Scripts/train-safety-model computes them:
-    // - text: A–Z lowered; a–z and 0–9 kept; apostrophes (' ‘ ’ `) dropped; anything else separates words;
+    // - text: A–Z lowered; a–z and 0–9 kept, a letter typed three times or more kept twice ("sooo" is "soo");
+    //   apostrophes (' ‘ ’ `) dropped; anything else separates words;
     //   . ! ? ; and newline also end a sentence (and a clause); , : ( ) " – and — end a clause;
     // - per word: `w:word`, `w:previous word` (bigram), `n:word` for the 3 words after a negation ("not",
     //   "never", "dont", …) in the same clause, and `c:` + every 3-, 4- and 5-letter slice of " word " (the word
     //   cut at 24 letters);
+    // - markers pooled across writers: `s:fp` for a word of the visitor's own ("i", "my", …), `s:past` for a word
+    //   of the past ("ago", "was", "used", …), `s:q` for a sentence (and its last clause) ended by "?";
     // - presence only (a feature counts once per segment); a segment is the whole message, each sentence when
     //   there are two or more, and each clause of a sentence that has two or more. A bigram belongs to the
     //   sentence and the clause only when both its words do. Each head scores the highest segment's logit; the
@@ -18,6 +21,17 @@ extension SafetyModel {
             "havent", "hasnt", "hadnt", "aint", "nor", "nothing", "nobody", "neither",
         ].map { fnv(Array($0.utf8), from: wordPrefix) })
 
+    static let firstPerson: Set<UInt64> = Set(
+        ["i", "im", "me", "my", "myself", "mine", "ive", "id", "ill", "imma"].map { fnv(Array($0.utf8), from: wordPrefix) })
+    static let pastWords: Set<UInt64> = Set(
+        [
+            "ago", "was", "were", "had", "used", "years", "yrs", "months", "back", "since", "once", "past", "before",
+            "previously",
+        ].map { fnv(Array($0.utf8), from: wordPrefix) })
+    static let firstPersonMarker = hash(of: "s:fp")
+    static let pastMarker = hash(of: "s:past")
+    static let questionMarker = hash(of: "s:q")
+
     /// One known feature found in a message, with the sentence and clause it belongs to (-1: to none).
     private struct Hit {
         var index: Int32
@@ -25,8 +39,9 @@ extension SafetyModel {
         var clause: Int32
     }
 
-    /// The check-in and crisis logits of the highest-scoring segments, and the category read on the crisis one.
-    func logits(of message: String) -> (check: Double, crisis: Double, category: CrisisCategory) {
+    /// The check-in, crisis and check-level logits of the highest-scoring segments, and the category read on the
+    /// crisis one.
+    func logits(of message: String) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
         var hits: [Hit] = []
         hits.reserveCapacity(message.utf8.count * 3 + 16)
         var word: [UInt8] = []
@@ -47,6 +62,8 @@ extension SafetyModel {
             if clauses.last?.clause != clause { clauses.append((clause, sentence)) }
             let unigram = Self.fnv(word, from: Self.wordPrefix)
             record(unigram, sentence, clause)
+            if Self.firstPerson.contains(unigram) { record(Self.firstPersonMarker, sentence, clause) }
+            if Self.pastWords.contains(unigram) { record(Self.pastMarker, sentence, clause) }
             if let previousWord {
                 let bigram = Self.fnv(word, from: Self.fnv(Self.space, from: previousWord))
                 record(bigram, previousSentence == sentence ? sentence : -1, previousClause == clause ? clause : -1)
@@ -84,14 +101,22 @@ extension SafetyModel {
             }
         }
 
+        // A letter typed three times or more is kept twice.
+        func add(_ letter: UInt8) {
+            let count = word.count
+            if count >= 2 && word[count - 1] == letter && word[count - 2] == letter { return }
+            word.append(letter)
+        }
+
         for scalar in message.unicodeScalars {
             let value = scalar.value
             switch value {
-            case 65...90: word.append(UInt8(value + 32))
-            case 97...122, 48...57: word.append(UInt8(value))
+            case 65...90: add(UInt8(value + 32))
+            case 97...122, 48...57: add(UInt8(value))
             case 39, 0x2018, 0x2019, 96: continue
             case 46, 33, 63, 59, 10:
                 endWord()
+                if value == 63 { record(Self.questionMarker, sentence, clause) }
                 sentence += 1
                 clause += 1
             case 44, 58, 40, 41, 34, 0x2013, 0x2014:
@@ -114,9 +139,11 @@ extension SafetyModel {
         }
         var epoch: UInt32 = 1
         var check = whole[Self.checkLane]
+        var level = whole[Self.levelLane]
         var best = whole
         func consider(_ sums: SIMD8<Double>) {
             check = max(check, sums[Self.checkLane])
+            level = max(level, sums[Self.levelLane])
             if sums[Self.crisisLane] > best[Self.crisisLane] { best = sums }
         }
         if sentences.count > 1 || clauses.count > sentences.count {
@@ -145,7 +172,7 @@ extension SafetyModel {
                 category = candidate
             }
         }
-        return (check, best[Self.crisisLane], category)
+        return (check, best[Self.crisisLane], category, level)
     }
 
     /// Adds each hit's weights to the sums of its group (sentence or clause), each distinct feature once per

@@ -7,11 +7,12 @@ extension SafetyModel {
     static let formatVersion = "2"
     /// The feature recipe this code computes; a model trained with another is refused.
     static let recipe =
-        "ascii-lower; apostrophes dropped; words a-z0-9; w:unigrams w:bigrams c:char3-5 of ' word ' (word cut at 24) "
-        + "n:3 words after a negation; segments whole, sentences, clauses"
-    /// The heads a file may have, in this order: the check-in head alone, with the crisis head, or with the
-    /// crisis head and one head per category.
-    static let headNames = ["check", "crisis"] + categoryOrder.map(\.rawValue)
+        "ascii-lower; apostrophes dropped; words a-z0-9; letter runs of 3+ kept twice; w:unigrams w:bigrams "
+        + "c:char3-5 of ' word ' (word cut at 24) n:3 words after a negation; s:fp s:past s:q markers; "
+        + "segments whole, sentences, clauses"
+    /// The heads a file may have, in this order: the check-in head alone, with the crisis head, with the crisis
+    /// head and one head per category, or with all of those and the check-level head.
+    static let headNames = ["check", "crisis"] + categoryOrder.map(\.rawValue) + ["check_level"]
     private static let headerKeys = ["format", "features", "enabled", "category", "heads", "bias", "threshold"]
     /// The last line's start: `end<TAB>COUNT<TAB>CHECKSUM`, written by the trainer (QA22 O3).
     private static let endPrefix = Array("end\t".utf8)
@@ -181,7 +182,9 @@ extension SafetyModel {
         var heads = ["check"]
         if let entry = value("heads") {
             heads = entry.value.split(separator: "\t").map(String.init)
-            if ![1, 2, headNames.count].contains(heads.count) || heads != Array(headNames.prefix(heads.count)) {
+            if ![1, 2, headNames.count - 1, headNames.count].contains(heads.count)
+                || heads != Array(headNames.prefix(heads.count))
+            {
                 problem(
                     entry.line,
                     "heads are “check”, “check<TAB>crisis” or all of \(headNames.joined(separator: ", ")), in this order")
@@ -200,20 +203,25 @@ extension SafetyModel {
         }
         var threshold = 0.5
         var crisisThreshold: Double?
+        var levelThreshold: Double?
         if let entry = value("threshold") {
             let values = entry.value.split(separator: "\t", omittingEmptySubsequences: false).map { Double($0) }
-            let wanted = heads.count > 1 ? 2 : 1
+            let wanted = heads.count == headNames.count ? 3 : heads.count > 1 ? 2 : 1
             if values.count == wanted, case let numbers = values.compactMap({ $0 }), numbers.count == wanted,
                 numbers.allSatisfy({ $0 > 0 && $0 < 1 })
             {
                 threshold = numbers[0]
                 crisisThreshold = numbers.count > 1 ? numbers[1] : nil
+                levelThreshold = numbers.count > 2 ? numbers[2] : nil
             } else {
                 problem(
                     entry.line,
                     wanted == 1
                         ? "threshold is a probability strictly between 0 and 1, e.g. 0.95"
-                        : "threshold is two probabilities strictly between 0 and 1, check-in then crisis, e.g. 0.9<TAB>0.97")
+                        : wanted == 2
+                            ? "threshold is two probabilities strictly between 0 and 1, check-in then crisis, e.g. 0.9<TAB>0.97"
+                            : "threshold is three probabilities strictly between 0 and 1, check-in, crisis, check level, "
+                                + "e.g. 0.9<TAB>0.97<TAB>0.9")
             }
         }
         if weightsLine == nil {
@@ -225,7 +233,8 @@ extension SafetyModel {
         if !problems.isEmpty { throw KnowledgeError(diagnostics: problems) }
         return SafetyModel(
             file: file, isEnabled: isEnabled, category: category, bias: bias, threshold: threshold,
-            crisisThreshold: crisisThreshold, hasCategories: heads.count == headNames.count, hashes: hashes,
+            crisisThreshold: crisisThreshold, levelThreshold: levelThreshold, hasCategories: heads.count >= headNames.count - 1,
+            hashes: hashes,
             weights: weights)
     }
 
@@ -265,11 +274,16 @@ extension SafetyModel {
     private static func problem(withFeature bytes: ArraySlice<UInt8>) -> String? {
         var feature: String { String(decoding: bytes, as: UTF8.self) }
         guard bytes.count > 2, bytes[bytes.startIndex + 1] == 58, let kind = bytes.first,
-            kind == 119 || kind == 99 || kind == 110
+            kind == 119 || kind == 99 || kind == 110 || kind == 115
         else {
-            return "a feature starts with w: (words), n: (a word after a negation) or c: (letter slices), then plain text"
+            return "a feature starts with w: (words), n: (a word after a negation), c: (letter slices) or s: (markers), "
+                + "then plain text"
         }
         let body = bytes.dropFirst(2)
+        if kind == 115 {
+            let marker = String(decoding: body, as: UTF8.self)
+            return ["fp", "past", "q"].contains(marker) ? nil : "“\(feature)”: the markers are s:fp, s:past and s:q"
+        }
         let plain = body.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 32 }
         guard plain else { return "“\(feature)”: features hold only a–z, 0–9 and spaces" }
         if kind == 110 {

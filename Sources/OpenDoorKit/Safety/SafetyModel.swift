@@ -2,10 +2,12 @@ import Foundation
 
 /// The learned part of the crisis check: small logistic regressions read from `Knowledge/safety-model.tsv`.
 ///
-/// Three heads share the features: the check-in head (any crisis), the crisis head (a crisis that needs the
-/// full reply) and the category head (which crisis). The model can only add to what the rules of
-/// `safety.yaml` find, never take away: when the rules find nothing it may give the check-in, or the full crisis
-/// reply when the crisis head is sure; when the rules give a check-in, the crisis head may raise it to the full
+/// Four heads share the features: the check-in head (any crisis), the crisis head (a crisis that needs the
+/// full reply), the category head (which crisis) and the check-level head (the worrying-but-not-explicit
+/// messages alone: passive wishes, hopelessness, doubt about one's own safety, vague worry about someone else).
+/// The model can only add to what the rules of `safety.yaml` find, never take away: when the rules find nothing
+/// it may give the check-in (the check-in or the check-level head), or the full crisis reply when the crisis head
+/// is sure; when the rules give a check-in, the crisis head may raise it to the full
 /// reply; a crisis reply of the rules is never touched. A message scores the highest of its whole text, each
 /// sentence and each clause, so a crisis buried in a long message counts on its own.
 /// Trained by `Scripts/train-safety-model`; the features are computed exactly as there (a test checks it).
@@ -26,6 +28,9 @@ public struct SafetyModel: Sendable, Hashable {
     /// The crisis head's probability at or above which a message gets the full crisis reply, when the file has
     /// a crisis head.
     public let crisisThreshold: Double?
+    /// The check-level head's probability at or above which a message gets the check-in, when the file has a
+    /// check-level head.
+    public let levelThreshold: Double?
     /// How many features the model has.
     public var featureCount: Int { weights.count }
 
@@ -37,18 +42,22 @@ public struct SafetyModel: Sendable, Hashable {
         public var crisis: Double
         /// The crisis the category head picks on the segment the crisis head scores highest.
         public var category: CrisisCategory
+        /// The check-level head's probability, 0.5 without a check-level head.
+        public var level: Double
     }
 
-    /// Head order in a weight vector: check-in, crisis, then one lane per category in `categoryOrder`.
+    /// Head order in a weight vector: check-in, crisis, one lane per category in `categoryOrder`, check level.
     static let categoryOrder: [CrisisCategory] = [.suicide, .overdose, .selfHarm, .withdrawal, .danger]
     static let checkLane = 0
     static let crisisLane = 1
     static let firstCategoryLane = 2
+    static let levelLane = 7
 
     let bias: SIMD8<Double>
     /// The thresholds as logits, so scoring needs no exponential.
     let logitThreshold: Double
     let logitCrisisThreshold: Double
+    let logitLevelThreshold: Double
     /// Whether the file has category lanes (else a crisis catch gets `category`).
     let hasCategories: Bool
     let table: FeatureTable
@@ -57,7 +66,8 @@ public struct SafetyModel: Sendable, Hashable {
     /// A model from its features' hashes (`hash(of:)`) and their weights, in the same order.
     init(
         file: String, isEnabled: Bool, category: CrisisCategory, bias: SIMD8<Double>, threshold: Double,
-        crisisThreshold: Double?, hasCategories: Bool, hashes: [UInt64], weights: [SIMD8<Double>]
+        crisisThreshold: Double?, levelThreshold: Double? = nil, hasCategories: Bool, hashes: [UInt64],
+        weights: [SIMD8<Double>]
     ) {
         self.file = file
         self.isEnabled = isEnabled
@@ -65,16 +75,18 @@ public struct SafetyModel: Sendable, Hashable {
         self.bias = bias
         self.threshold = threshold
         self.crisisThreshold = crisisThreshold
+        self.levelThreshold = levelThreshold
         self.hasCategories = hasCategories
         self.logitThreshold = log(threshold / (1 - threshold))
         self.logitCrisisThreshold = crisisThreshold.map { log($0 / (1 - $0)) } ?? .infinity
+        self.logitLevelThreshold = levelThreshold.map { log($0 / (1 - $0)) } ?? .infinity
         self.weights = weights
         self.table = FeatureTable(keys: hashes)
     }
 
     /// What the model adds to the rules' finding on `message` (`rules`, nil when they found nothing): the full
     /// crisis reply when the crisis head reaches its threshold, else the check-in when the rules found nothing
-    /// and the check-in head reaches its own. A crisis reply of the rules comes back unchanged, and so does
+    /// and the check-in head or the check-level head reaches its own. A crisis reply of the rules comes back unchanged, and so does
     /// everything when the model is switched off.
     public func assess(_ message: String, after rules: CrisisAssessment? = nil) -> CrisisAssessment? {
         guard isEnabled, rules?.level != .crisis else { return rules }
@@ -90,10 +102,19 @@ public struct SafetyModel: Sendable, Hashable {
                 category: hasCategories ? logits.category : category, level: .crisis, ruleID: Self.ruleID,
                 note: "learned model, crisis \(score)")
         }
-        guard rules == nil, logits.check >= logitThreshold else { return rules }
+        guard rules == nil else { return rules }
+        if logits.check >= logitThreshold {
+            return CrisisAssessment(
+                category: category, level: .check, ruleID: Self.ruleID,
+                note: String(
+                    format: "learned model, check-in score %.3f at or above %.3f", sigmoid(logits.check), threshold))
+        }
+        guard logits.level >= logitLevelThreshold else { return nil }
         return CrisisAssessment(
             category: category, level: .check, ruleID: Self.ruleID,
-            note: String(format: "learned model, check-in score %.3f at or above %.3f", sigmoid(logits.check), threshold))
+            note: String(
+                format: "learned model, check-level score %.3f at or above %.3f", sigmoid(logits.level),
+                levelThreshold ?? 1))
     }
 
     /// The probability the check-in head gives `message`: the highest of the whole message and each segment.
@@ -104,7 +125,9 @@ public struct SafetyModel: Sendable, Hashable {
     /// The probabilities of both heads and the category the model picks for `message`.
     public func scores(of message: String) -> Scores {
         let logits = self.logits(of: message)
-        return Scores(check: sigmoid(logits.check), crisis: sigmoid(logits.crisis), category: logits.category)
+        return Scores(
+            check: sigmoid(logits.check), crisis: sigmoid(logits.crisis), category: logits.category,
+            level: sigmoid(logits.level))
     }
 
     private func sigmoid(_ logit: Double) -> Double {

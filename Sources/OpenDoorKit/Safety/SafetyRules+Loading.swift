@@ -140,6 +140,7 @@ private struct SafetyRulesChecker {
             ([.key("history")], decoded.history), ([.key("current")], decoded.current),
             ([.key("present")], decoded.present), ([.key("story")], decoded.story),
             ([.key("self")], decoded.selfReference), ([.key("clauses")], decoded.clauses),
+            ([.key("doubts")], decoded.doubts),
         ]
         for (index, entry) in decoded.categories.enumerated() {
             sections.append(([.key("categories"), .index(index), .key("patterns")], entry.patterns))
@@ -194,6 +195,7 @@ private struct SafetyRulesChecker {
         let story = checkPatterns(decoded.story, at: [.key("story")], vocabulary: vocabulary)
         let selfReference = checkPatterns(decoded.selfReference, at: [.key("self")], vocabulary: vocabulary)
         let clauses = checkPatterns(decoded.clauses, at: [.key("clauses")], vocabulary: vocabulary)
+        let doubts = checkPatterns(decoded.doubts, at: [.key("doubts")], vocabulary: vocabulary)
         var neverCorrect = Set<String>()
         for (index, word) in decoded.neverCorrect.enumerated() {
             let words = SafetyTokenizer.words(in: word)
@@ -213,6 +215,7 @@ private struct SafetyRulesChecker {
             spellings: vocabulary.spellings, history: history, current: current, present: present,
             story: story, selfReference: selfReference, clauses: clauses, neverCorrect: neverCorrect)
         rules.emojiWords = checkEmoji(decoded.emoji)
+        rules.doubts = doubts
         return rules
     }
 

@@ -52,6 +52,9 @@ public struct SafetyRules: Sendable, Hashable {
     public let selfReference: [Pattern]
     /// Phrases that open a new clause inside a sentence ("but", "and tonight"); commas and the like do too.
     public let clauses: [Pattern]
+    /// Words of doubt ("not sure", "dont think") that undo a denial said just after them in the same clause:
+    /// "im not sure im safe" is no "im safe".
+    public internal(set) var doubts: [Pattern] = []
     /// Words typo tolerance never reads as another word.
     let neverCorrect: Set<String>
     /// One-word spellings and the words they are read as (`dont` → `do not`), in messages and patterns.
