@@ -52,6 +52,10 @@ extension Conversation {
                 inSpanishToo(worryingReply(finding, message: message, told: told), message: message), dropped: dropped)
         }
         guard !message.isEmpty else { return nil }
+        // QA23 W3, W6: a preparation told after the question about suicide; an overdose survived by someone close
+        // (Conversation+SafetyAfterNo).
+        if let reply = preparationAfterQuestion(message, told: told) { return droppedNote(reply, dropped: dropped) }
+        if told == nil, afterCrisis == nil, !dropped, let reply = overdoseSurvivedReply(message) { return reply }
         // QA21: "i just want to be with my son again. he passed" (Conversation+SafetyContext).
         if let reply = lossWishReply(message) { return droppedNote(reply, dropped: dropped) }
         if told == nil, pendingCheckIn == nil, afterCrisis == nil, !dropped, let reply = unpromptedNoIntent(message) {
@@ -207,6 +211,8 @@ extension Conversation {
         }
         if pending == nil, context == nil, let reply = relapseFearReply(finding, message: message) { return reply }
         if pending == nil, context == nil, let reply = lossReply(finding, message: message) { return reply }
+        // QA23 W6: "my son od'd last week, hes home now": an overdose survived, not one to act on now (+SafetyAfterNo).
+        if pending == nil, context == nil, let reply = overdoseSurvivedReply(message, finding: finding) { return reply }
         defer {
             // Whose crisis it is: "my friend took a bunch of pills" is someone else's overdose.
             if let category = situation?.category {
@@ -233,8 +239,13 @@ extension Conversation {
             return crisisOrShorter(crisis, told: told, message: message)
         }
         if finding.level == .crisis {
-            return answeringOnTheLine(crisisOrShorter(finding, told: told, message: message), message: message)
+            // QA23 W22: a question asked beside the visitor's own crisis is answered after the reply (+SafetyAfterNo).
+            return answeringQuestionToo(
+                answeringOnTheLine(crisisOrShorter(finding, told: told, message: message), message: message),
+                message: message)
         }
+        // QA23 W4: after a "no" to the question about suicide, never the same question again (+SafetyAfterNo).
+        if let reply = crisisAfterNo(finding, message: message) { return reply }
         // QA21: a plan or a yes after the question was asked, a wish to be with someone who died (Conversation+SafetyContext).
         if let reply = escalatedCheckIn(finding, message: message, told: told) ?? lossWishReply(message) { return reply }
         return checkInReply(finding, message: message)
@@ -1050,6 +1061,7 @@ extension Conversation {
                 // "no" to the question about suicide: a yes soon after changes the answer (QA22 W13); a bare yes only
                 // when the reply to the "no" asked nothing else.
                 declinedCheckIn = DeclinedCheckIn(category: pending.category, bareYesCounts: !reply.text.contains("?"))
+                suicideQuestionDeclined = suicideQuestionDeclined || pending.category == .suicide
             }
             return reply
         case .unclear where !pending.askedAgain:
@@ -1165,7 +1177,7 @@ extension Conversation {
 
     /// The knowledge's answer to a question, when it has one (a sure answer, or the honest "I don't know" about a
     /// topic it knows of); nil for anything it can't place ("why are you asking me that"), a goodbye or a call.
-    private func questionAnswer(_ question: String) -> Reply? {
+    func questionAnswer(_ question: String) -> Reply? {
         let result = assistant.responder.matcher.match(question)
         switch result.decision {
         case .answer(let id)
@@ -1180,7 +1192,7 @@ extension Conversation {
 
     /// The knowledge's answer to a clause it clearly answers ("i just want to know if i can come back"), said as a
     /// question or not; nil for anything less sure, or short.
-    private func clearAnswer(to clause: String) -> Reply? {
+    func clearAnswer(to clause: String) -> Reply? {
         guard TextNormalizer.words(clause).count >= 4 else { return nil }
         let result = assistant.responder.matcher.match(clause)
         guard case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer,

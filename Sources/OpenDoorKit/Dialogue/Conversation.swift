@@ -109,6 +109,9 @@ public struct Conversation: Sendable {
     var checkInAsked = false
     /// A "no" to the question about suicide, kept for a few messages: a yes soon after is the answer changed.
     var declinedCheckIn: DeclinedCheckIn?
+    /// Whether the visitor said no to the question about suicide in this conversation: a worrying message later gets the
+    /// full crisis reply, never the same question again (QA23 W4).
+    var suicideQuestionDeclined = false
     /// Whether a crisis reply was given in this conversation: a request sent from it is marked for staff (the fact
     /// only, never the words), and the summary says so.
     var crisisReplied = false

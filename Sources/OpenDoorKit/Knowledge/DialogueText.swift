@@ -317,6 +317,16 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// A fear of using again soon ("i relapsed last night and im scared ill do it again tonight"): relapse support
     /// for tonight, then the question about suicide.
     case relapseFearCheckIn = "relapse_fear_check_in"
+    // Session 21 (QA23, s21-qa23safety).
+    /// After the crisis reply, when a "no" to the question about suicide came before the worrying message: what changed.
+    case crisisAfterNo = "crisis_after_no"
+    /// Someone close survived an overdose a short while ago: care, 911 and naloxone if it happens again, 988 for families.
+    case overdoseSurvivedOther = "overdose_survived_other"
+    /// After the crisis reply to a line with means or a plan that also asked a question: it will be answered when asked
+    /// again.
+    case crisisQuestionLater = "crisis_question_later"
+    /// After a "no", a sign read only by the learned model or with everyday words: the question once more, differently.
+    case checkInAfterNo = "check_in_after_no"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -523,6 +533,22 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case callNow = "call_now"
     /// An email asked for instead of a call ("can you email me instead").
     case emailRequest = "email_request"
+    // Session 21 (QA23, s21-qa23safety).
+    /// Acts that prepare for an ending ("wrote a note", "said bye to my kids"): after the question about suicide, a crisis.
+    case preparationTold = "preparation_told"
+    /// A note or goodbye of everyday life ("a thank you note to my counselor"): never a preparation.
+    case preparationNot = "preparation_not"
+    /// An overdose told ("overdosed", "od'd"), the visitor's own ("i overdosed"), and signs it was survived ("hes home
+    /// now"): someone close who survived an overdose is at higher risk for weeks.
+    case overdoseTold = "overdose_told"
+    case ownOverdose = "own_overdose"
+    case overdoseSince = "overdose_since"
+    /// Signs that an overdose is happening now ("not breathing", "cant wake him"): never an overdose survived.
+    case overdoseNow = "overdose_now"
+    /// Means at hand, a plan or a time told with a crisis ("a rope in the garage", "tonight"): a question beside it waits.
+    case crisisMeans = "crisis_means"
+    /// A question said as a wish ("i just want to know if i can come back"): beside a crisis, answered after it.
+    case wantToKnow = "want_to_know"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
