@@ -32,7 +32,7 @@ public struct Conversation: Sendable {
     let assistant: Assistant
     let logger: Logger
     var name: String?
-    private var nameGiven = false
+    var nameGiven = false
     var phone: PhoneNumber?
     var bestTime: TimeAnswer?
     var voicemail: VoicemailPreference?
@@ -109,12 +109,19 @@ public struct Conversation: Sendable {
     var checkInAsked = false
     /// A "no" to the question about suicide, kept for a few messages: a yes soon after is the answer changed.
     var declinedCheckIn: DeclinedCheckIn?
-    /// Whether a crisis reply was given in this conversation: a request sent from it is marked for staff (the fact
-    /// only, never the words), and the summary says so.
+    /// Whether a crisis reply or a check-in was given in this conversation: a request sent from it is marked for staff
+    /// (the fact only, never the words), and the summary says so.
     var crisisReplied = false
     /// The crisis reply to a line that also said to send the request ("send it. i took all my pills"): the request is
     /// saved as asked, and this reply, with the reference, follows the save.
     private var crisisWithSend: Reply?
+    /// "text, dont call" was said and "would a call still be okay?" asked (QA23 W8): said again, it is a no.
+    var textAsked = false
+    /// The request was sent at once on a crisis reply mid-form (QA23 W16): the reply after the save says so.
+    var sentOnCrisis = false
+    /// The reference of a request sent at once on a crisis reply: "dont call anyone" after it hears how to take it
+    /// back, honestly (it is with the center already).
+    var sentOnCrisisReference: String?
     /// The numbers typed together at the phone step while "which number first?" waits.
     private var phoneChoices: [PhoneNumber] = []
     /// A clock time said with no am or pm ("8:30"), as said, while "in the morning or the evening?" waits.
@@ -168,6 +175,13 @@ public struct Conversation: Sendable {
         }
         let safety = reply.crisis || reply.intent == .crisis || reply.intent == .crisisCheck
         let raw = Self.trimmed(TextNormalizer.folded(rawMessage))
+        if safety, let reference = sentOnCrisisReference, answers.contains(raw, .callOff) {
+            // "dont call anyone" once the request went out with a crisis reply (QA23 W16): heard, and how to stop the
+            // call said honestly; the safety reply stands first.
+            sentOnCrisisReference = nil
+            reply.text += "\n\n" + filled(.callbackWithdraw, reference: reference)
+            return .reply(remember(reply))
+        }
         if collecting, quiet, safety, state.isCollectingCallback, pendingCheckIn != nil || afterCrisis != nil,
             answers.cancels(raw)
         {
@@ -213,6 +227,13 @@ public struct Conversation: Sendable {
                 crisisWithSend = reply
                 return .save(draft)
             }
+            if let draft = draftSentOnCrisis(reply, message: message) {
+                // QA23 W16: a number given, then a crisis said: the request reaches staff now, marked, after the
+                // crisis reply's numbers; it isn't held until the visitor says they are safe.
+                crisisWithSend = reply
+                sentOnCrisis = true
+                return .save(draft)
+            }
             return .reply(reply)
         }
         if message.isEmpty {
@@ -231,6 +252,9 @@ public struct Conversation: Sendable {
         // A correction at the summary that names a detail ("no voicemail please", "make it mornings", "the last digit
         // is 8 not 7") is a correction, never a cancel.
         if state == .callbackConfirm, choice == nil, let changed = changeReply(text) { return .reply(remember(changed)) }
+        // QA23 W5, W8: "text, dont call" and "ill handle it on my own tonight" answer no step: whether a call is still
+        // wanted is asked, and nothing is taken from them.
+        if state.isCollectingCallback, let reply = notAStepAnswer(text) { return .reply(remember(reply)) }
         // "Ty" typed with a capital at the name step is a name, not "thank you".
         if state.isCollectingCallback, !(state == .callbackName && typedAsName(text)), let leaving = leavingReply(text) {
             return .reply(remember(leaving))
@@ -321,7 +345,13 @@ public struct Conversation: Sendable {
             // after an overdose or a withdrawal emergency).
             crisisWithSend = nil
             let category = crisis.safety?.category
-            let key: DialogueKey = category == .overdose || category == .withdrawal ? .crisisCloseSentEmergency : .crisisCloseSent
+            let emergency = category == .overdose || category == .withdrawal
+            let key: DialogueKey =
+                sentOnCrisis
+                ? (emergency ? .crisisCloseSentNowEmergency : .crisisCloseSentNow)
+                : (emergency ? .crisisCloseSentEmergency : .crisisCloseSent)
+            if sentOnCrisis { sentOnCrisisReference = request.reference }
+            sentOnCrisis = false
             var reply = crisis
             reply.text = crisisLines(of: crisis) + "\n"
                 + dialogue[key].replacingOccurrences(of: "{request.reference}", with: request.reference)
@@ -346,6 +376,7 @@ public struct Conversation: Sendable {
         if let crisis = crisisWithSend {
             // The crisis reply stands; the failure is said after it.
             crisisWithSend = nil
+            sentOnCrisis = false
             var reply = crisis
             let unconfirmed = (error as? CallbackStoreError)?.code == .unconfirmed
             reply.text = crisisLines(of: crisis) + "\n" + dialogue[.crisisClose] + "\n\n"
@@ -707,12 +738,18 @@ public struct Conversation: Sendable {
                 state = .callbackName
                 return stepReply(.askName)
             }
+            // "sam", "its jess": a name typed instead of a yes is a yes, and the name is kept (QA23 W18).
+            if let given = nameInsteadOfYes(text) {
+                name = given
+                nameGiven = true
+                return advance(to: nextStep()).prefixed(filled(.consentNameKept, name: given))
+            }
             return consentSetAside(text)
         }
     }
 
     /// "Not now" to the consent question: nothing kept, and a later yes goes straight on.
-    private mutating func declineConsent() -> Reply {
+    mutating func declineConsent() -> Reply {
         discardDraft()
         state = .open
         // "maybe later", then "actually yes now": a yes next goes back to the request, without the consent
@@ -783,6 +820,10 @@ public struct Conversation: Sendable {
             return asked
         }
         let skipped = refused || dialogue.answer(text, among: [.skip]) != nil || answers.contains(text, .anonymous)
+        // "its for my son actually": heard, and never a name (QA23 W2).
+        if !skipped, spokenOrTypedNumber(in: text) == nil, asksForSomeoneElse(atNameStep: text) {
+            return stepReply(.nameForSomeoneElse)
+        }
         // "it's 4045550177 or my work 6785550100 ext 22": which first, as at the number's step; the name stays open.
         if !skipped, let two = twoNumbersReply(text) {
             nameGiven = true
@@ -1054,6 +1095,7 @@ public struct Conversation: Sendable {
             text.filter(\.isNumber).count < 7, !answers.contains(text, .programWords),
             !TimeAnswer.toldAsPast(text, words: answers), let time = readTime(text)
         {
+            // readTime reads only what can answer: "what happens now" keeps no time (QA23 W1).
             bestTime = time
             note = .detailKept
             rest = ""
@@ -1191,10 +1233,13 @@ public struct Conversation: Sendable {
         return words.contains("am") && TextNormalizer.words(text).count <= 2 ? .morning : nil
     }
 
+    /// The time a message gives, read from what of it can answer (``answerPart(of:)``): "what happens now" gives none,
+    /// "i work nights so like 2pm" is "2pm", "ill handle it on my own tonight" gives none (QA23 W1, W5).
     func readTime(_ text: String, reading: TimeAnswer.Reading? = nil) -> TimeAnswer? {
-        TimeAnswer(
-            text, reading: reading ?? TimeAnswer.Reading(text), options: dialogue.stepOptions[.callbackTime] ?? [],
-            words: answers)
+        guard !answers.contains(text, .onMyOwn), let part = answerPart(of: text) else { return nil }
+        return TimeAnswer(
+            part, reading: part == text ? reading ?? TimeAnswer.Reading(text) : TimeAnswer.Reading(part),
+            options: dialogue.stepOptions[.callbackTime] ?? [], words: answers)
     }
 
     private mutating func voicemailReply(_ text: String) -> Reply {
@@ -1256,14 +1301,16 @@ public struct Conversation: Sendable {
             return .save(draft)
         }
         // "send", "no wait yes send it": the button says "Yes, send it". "dont send it" is a no.
-        let sends = answers.contains(text, .send) && !answers.contains(text, .callOff)
+        let sends = saysSend(text) && !answers.contains(text, .callOff)
         // "i dont know if ill even be alive to pick up" is not a cancel: an unsure line never drops the request.
         let unsure = answers.contains(text, .unsure)
         if !sends, answers.contains(text, .wait), answers.consists(text, of: [.wait, .no, .filler]) {
             // "no wait", "hold on": a pause, not a cancel.
             return .reply(remember(stepReply(.confirmWait)))
         }
-        let reading = sends ? .yes : answers.read(text, among: [.no, .yes])
+        // "ok so what happens after i send it?" asks: its "ok" is no yes (QA23 W1).
+        let asks = text.clauses(splitAt: ".,;!?\n").contains { asksWhatOrHow(String($0)) }
+        let reading = sends ? .yes : asks ? nil : answers.read(text, among: [.no, .yes])
         if !noteAnswered, answers.contains(text, .noteRequest), !answers.contains(text, .callOff) {
             // "yes but can you tell them i need a spanish speaker": no note can go with the request; said so before
             // anything is sent, and the summary asked again (a yes then sends it as it is).
@@ -1453,6 +1500,7 @@ public struct Conversation: Sendable {
         nameOpen = false
         voicemailAskedAgain = false
         noteAnswered = false
+        textAsked = false
     }
 
     /// Puts back what a cancel just discarded ("wait no, send it"): the summary again when every detail is there
@@ -1602,7 +1650,7 @@ public struct Conversation: Sendable {
     }
 
     /// Keeps the details found in a line.
-    private mutating func apply(_ found: FormDetails) {
+    mutating func apply(_ found: FormDetails) {
         if let number = found.phone { phone = number }
         if let time = found.time { bestTime = time }
         if let choice = found.voicemail { voicemail = choice }
@@ -1617,7 +1665,7 @@ public struct Conversation: Sendable {
 
     /// Whether a clause speaks of when the visitor is busy ("i work nights", "i have class in the morning"): its time
     /// is not a time to call.
-    private static func busy(_ clause: String) -> Bool {
+    static func busy(_ clause: String) -> Bool {
         let words = TextNormalizer.words(clause)
         for (index, word) in words.enumerated()
         where ["work", "working", "job", "shift", "shifts", "busy", "school", "class", "classes"].contains(word) {
@@ -1647,6 +1695,10 @@ public struct Conversation: Sendable {
 
     /// The answer to a question asked mid-request, or the calm word for hostility; nil for anything else.
     private func midFormAnswer(_ text: String, matched: MatchResult? = nil) -> Reply? {
+        if answers.contains(text, .whatNext), !answers.contains(text, .hostile) {
+            // "what happens now": what happens once it is sent (QA23 W1), never a time kept.
+            return Reply(text: dialogue[.formWhatNext], intent: .callback, source: dialogue.heading)
+        }
         if answers.contains(text, .callTiming) {
             // "how soon will they call": honest, nothing promised.
             return Reply(text: dialogue[.callTiming], intent: .callback, source: dialogue.heading)
@@ -1923,7 +1975,8 @@ public struct Conversation: Sendable {
 
     mutating func remember(_ reply: Reply) -> Reply {
         lastOptions = reply.options
-        if reply.intent == .crisis { crisisReplied = true }
+        // QA23 W16: a check-in given marks the request too, so the staff who call know to reach out with care.
+        if reply.intent == .crisis || (reply.intent == .crisisCheck && reply.crisis) { crisisReplied = true }
         return reply
     }
 

@@ -317,6 +317,23 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// A fear of using again soon ("i relapsed last night and im scared ill do it again tonight"): relapse support
     /// for tonight, then the question about suicide.
     case relapseFearCheckIn = "relapse_fear_check_in"
+    // Session 21 (QA23): the callback form.
+    /// "what happens now" mid-form: what happens once the request is sent (never a time kept).
+    case formWhatNext = "form_what_next"
+    /// "its for my son actually" at the name step: the call is the visitor's; the name asked again.
+    case nameForSomeoneElse = "name_for_someone_else"
+    /// "ill handle it on my own tonight" mid-form: no answer to the step; whether the call is still wanted.
+    case formOnMyOwn = "form_on_my_own"
+    /// "text, dont call" mid-form or with the request: only a call can be asked for; whether a call is still okay.
+    case textNotCallAsk = "text_not_call_ask"
+    /// The last line of a crisis reply mid-form when the request was sent at once (a number was given).
+    case crisisCloseSentNow = "crisis_close_sent_now"
+    /// The same after an overdose or a withdrawal emergency: 911 first.
+    case crisisCloseSentNowEmergency = "crisis_close_sent_now_emergency"
+    /// The best time of a request sent after a crisis reply before a time was chosen.
+    case timeNotChosen = "time_not_chosen"
+    /// A name typed at the consent question: kept, before the next step's question.
+    case consentNameKept = "consent_name_kept"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -523,6 +540,17 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case callNow = "call_now"
     /// An email asked for instead of a call ("can you email me instead").
     case emailRequest = "email_request"
+    // Session 21 (QA23).
+    /// A question about what happens next ("what happens now"): answered mid-form, never a time.
+    case whatNext = "what_next"
+    /// The call is about someone else ("its for my son actually"): at the name step, never a name.
+    case forSomeone = "for_someone"
+    /// Handling it alone ("ill sort it out myself tonight", "nobody answers anyway"): no answer to a form step.
+    case onMyOwn = "on_my_own"
+    /// Not a call ("text dont call", "instead of calling"): with a text asked for, the call is not assumed.
+    case noCall = "no_call"
+    /// "no i mean …" after a check-in: what follows says what the visitor meant.
+    case meant
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
