@@ -95,10 +95,16 @@ struct QA23FormTests {
         let start = ["can someone call me", "yes", "Bo", "470 555 0240"] + before
         let run = try await Self.stored(start + [said])
         let reply = try #require(run.replies.last)
-        #expect(reply.state != .callbackConfirm && reply.state != .callbackVoicemail || reply.crisis, "“\(said)”: \(reply.text)")
+        // Whether the call is still wanted (or, once the safety rules notice it, the safety question): never the next step.
+        #expect(reply.state == .callbackConsent || reply.crisis, "“\(said)”: \(reply.text)")
         #expect(!reply.text.contains("Here’s what I’ll send"), "“\(said)”")
-        #expect(!reply.text.contains("tonight"), "“\(said)”: \(reply.text)")
+        #expect(!reply.text.contains("If they miss you"), "“\(said)”")
         #expect(run.requests.isEmpty)
+        // A yes then goes back to the request with nothing taken from that line.
+        let yes = try await Self.stored(start + [said, "yes"])
+        let next = try #require(yes.replies.last)
+        #expect(!next.text.contains("tonight (evening)"), "“\(said)”: \(next.text)")
+        #expect(!next.text.contains("Voicemail: Yes"), "“\(said)”: \(next.text)")
     }
 
     // MARK: - W8: "text, don't call"
