@@ -8,16 +8,9 @@ import Testing
 /// (Knowledge/conversations/qa23-form.yaml).
 @Suite("Session 21: QA23 callback form")
 struct QA23FormTests {
-    static var assistant: Assistant { ConversationTests.assistant }
-
     /// The replies to `messages` after the welcome, and what the store holds after them.
     private static func stored(_ messages: [String]) async throws -> (replies: [Reply], requests: [CallbackRequest]) {
-        var conversation = assistant.makeConversation(channel: .terminal)
-        _ = conversation.start()
-        let store = InMemoryCallbackStore()
-        var replies: [Reply] = []
-        for message in messages { replies.append(await conversation.respond(to: message, store: store)) }
-        return (replies, try await store.list(status: nil))
+        try await QA22FormTests.stored(messages)
     }
 
     private static let upToConfirm = ["can someone call me", "yes", "Chris", "470 555 0188", "tomorrow", "yes"]
