@@ -202,7 +202,7 @@ struct QA23FormTests {
         #expect(request.name?.lowercased() == said.split(separator: " ").last?.lowercased(), "“\(said)”")
     }
 
-    @Test("Words that are no name at “Shall we do that?” are not taken as one", arguments: ["cool", "maybe", "idk", "whatever"])
+    @Test("Words that are no name at “Shall we do that?” are not taken as one", arguments: ["cool", "maybe", "idk", "whatever", "probably", "depends", "lemme think", "hmmm"])
     func notNameAtConsent(_ said: String) async throws {
         let run = try await Self.stored(["can someone call me", said])
         #expect(run.replies.last?.state != .callbackPhone, "“\(said)”")

@@ -118,8 +118,16 @@ extension Conversation {
     // MARK: - Names
 
     /// A name typed instead of a yes to "Shall we do that?" ("sam", "its jess", "Mike"): three words at most, no
-    /// question, no time, nothing hostile. Nil for anything else.
+    /// question, no time, nothing hostile; said bare, none of its words an everyday English word ("probably", "lemme
+    /// think" are no names; `common-words.txt`). Nil for anything else.
     func nameInsteadOfYes(_ text: String) -> String? {
+        guard let given = answers.nameAnswer(in: text) else { return nil }
+        let common = assistant.knowledge.commonWords
+        if given.introduced == .bare,
+            TextNormalizer.words(given.name).contains(where: { common.contains($0) })
+        {
+            return nil
+        }
         let words = TextNormalizer.words(text)
         // "hmmm", "sooo": a sound drawn out is no name.
         guard words.count <= 3, !words.contains(where: Self.drawnOut), !answers.consists(text, of: [.filler]),
@@ -127,7 +135,7 @@ extension Conversation {
             !answers.cancels(text), readTime(text) == nil, answers.read(text, among: [.yes, .no]) == nil,
             !answers.contains(text, .thanks), !answers.contains(text, .anonymous)
         else { return nil }
-        return answers.name(in: text)
+        return given.name
     }
 
     /// Whether a word holds one letter three times in a row ("hmmm", "okkk").
