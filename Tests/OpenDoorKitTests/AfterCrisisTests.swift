@@ -123,23 +123,22 @@ struct AfterCrisisTests {
 
     @Test("A form answer instead of a yes or no to are-you-safe is kept, and the question asked once more")
     func formAnswerToSafeQuestion() {
-        // Before a number is given: once one is, a crisis reply sends the request at once (QA23 W16).
-        var conversation = conversation(Self.toPhone)
-        #expect(reply(conversation.receive("idk, i probably wont be around much longer anyway")).crisis)
+        var conversation = conversation(Self.toTime)
+        #expect(reply(conversation.receive("idk whenever, i probably wont be around much longer anyway")).crisis)
         #expect(reply(conversation.receive("lol no im fine just tired")).intent == .crisisCheck)
-        let again = reply(conversation.receive("470 555 0123"))
-        #expect(again.text.hasSuffix(dialogue[.safeAskAgain]))
-        #expect(conversation.state == .callbackTime)
+        let again = reply(conversation.receive("evening"))
+        #expect(again.text == "Got it: evening. " + dialogue[.safeAskAgain])
+        #expect(conversation.state == .callbackVoicemail)
         let back = reply(conversation.receive("ya"))
         #expect(back.text.contains(dialogue[.resume]))
-        #expect(conversation.state == .callbackTime)
-        _ = reply(conversation.receive("evening"))
         #expect(conversation.state == .callbackVoicemail)
+        _ = reply(conversation.receive("no"))
+        #expect(conversation.state == .callbackConfirm)
     }
 
     @Test("A no to are-you-safe asked once more is still a crisis")
     func noAfterAskAgain() {
-        var conversation = conversation(Self.toPhone)
+        var conversation = conversation(Self.toTime)
         _ = reply(conversation.receive("i want to die"))
         _ = reply(conversation.receive("nah"))
         _ = reply(conversation.receive("mornings"))
@@ -157,6 +156,7 @@ struct AfterCrisisTests {
             (toName, "its Sam. i dont want to be here anymore", "no", .callbackPhone),
             (toName, "i want to die", "no im ok, my name is Jordan", .callbackPhone),
             (toPhone, "i took a bunch of pills", "im ok, it was just 2 advil lol. 4045551234", .callbackTime),
+            (toName, "jay, 470.555.0199 and i want to kill myself", "nah", .callbackTime),
         ])
     func formAnswerKept(_ before: [String], _ line: String, _ then: String, _ next: ConversationState) {
         var conversation = conversation(before)

@@ -109,7 +109,7 @@ struct CheckInAnswerTests {
 
     @Test("A crisis reply mid-form shows no step buttons, and the next yes goes back to the step, not answering it")
     func crisisMidForm() {
-        // Before a number is given: once one is, a crisis reply sends the request at once (QA23 W16).
+        // Before a number is given: once one is, the crisis reply offers to send it, and a yes takes that (QA23 W16).
         var conversation = conversation()
         _ = say(["can someone call me", "yes"], to: &conversation)
         #expect(conversation.state == .callbackName)

@@ -99,20 +99,20 @@ struct QA21FormAndCrisisTests {
         #expect(CallbackReport.csv([request]).contains(",yes\r\n"))
     }
 
-    @Test("A crisis at the summary without a word of sending sends the request at once, marked (QA23 W16)")
-    func crisisWithoutSend() throws {
+    @Test("A crisis at the summary without a word of sending keeps the request unsent")
+    func crisisWithoutSend() {
         let run = Self.run(["call me", "yes", "Sam", "706 555 0114", "morning", "no voicemail", "i took all my pills"])
-        let saved = try #require(run.saved.first)
-        #expect(saved.crisisInChat)
-        #expect(saved.bestTime == .morning && saved.voicemail == .noVoicemail)
+        #expect(run.saved.isEmpty)
+        #expect(run.replies.last?.state == .callbackConfirm)
+        // The number was given: sending it is offered, never done without a word (QA23 W16).
+        #expect(run.replies.last?.text.contains("isn’t sent yet") == true)
     }
 
     @Test("“doesnt matter” on a line about a crisis is never the best time")
-    func crisisLineNoTime() throws {
+    func crisisLineNoTime() {
         let run = Self.run(["call me", "yes", "Pat", "706 555 0121", "doesnt matter, ill be dead by then"])
-        // Sent at once (QA23 W16), the time left to staff and said so: never "any time" from "doesnt matter".
-        let saved = try #require(run.saved.first)
-        #expect(saved.bestTimeSaid == "not chosen yet")
+        #expect(run.replies.last?.crisis == true)
+        #expect(run.replies.last?.state == .callbackTime)
     }
 
     @Test("Every valid number of an answer is found once, in order")

@@ -131,42 +131,63 @@ struct QA23FormTests {
         #expect(reply.text.contains("I can’t ask them to text"), "\(reply.text)")
     }
 
-    // MARK: - W16: a crisis mid-form once a number was given
+    // MARK: - W16: a crisis mid-form once a number was given: an offer, and "send it" sends
 
-    @Test("A crisis at the summary sends the request at once, marked, after the crisis numbers (QA C101)")
-    func crisisAtSummarySends() async throws {
+    @Test("A crisis at the summary offers to send the request after the crisis reply, and sends nothing (QA C101)")
+    func crisisAtSummaryOffers() async throws {
         let run = try await Self.stored(Self.upToConfirm + ["i have a bottle of pills next to me"])
         let reply = try #require(run.replies.last)
         #expect(reply.crisis)
-        #expect(reply.text.hasPrefix("Please call or text 988") || reply.text.contains("988"))
-        let request = try #require(run.requests.first)
-        #expect(request.crisisInChat)
-        #expect(request.bestTimeSaid == "tomorrow")
-        #expect(reply.text.contains(request.reference))
-        // The numbers come before the word that the request was sent.
+        #expect(run.requests.isEmpty)
+        #expect(reply.state == .callbackConfirm)
+        // The crisis reply's numbers come first, whole; the offer after them.
         let numbers = try #require(reply.text.range(of: "988"))
-        let sent = try #require(reply.text.range(of: request.reference))
-        #expect(numbers.lowerBound < sent.lowerBound)
+        let offer = try #require(reply.text.range(of: Fixtures.knowledge.dialogue[.crisisSendOffer]), "\(reply.text)")
+        #expect(numbers.lowerBound < offer.lowerBound)
+        #expect(reply.text.hasSuffix(Fixtures.knowledge.dialogue[.crisisSendOffer]))
     }
 
-    @Test("A crisis before a time was chosen sends it too, the time left to staff and said so (QA C56)")
-    func crisisBeforeTime() async throws {
-        let run = try await Self.stored(
-            ["can someone call me", "yes", "Rob", "470 555 0111", "doesnt matter ill probably be gone by then anyway"])
+    @Test(
+        "“send it” to the offer sends the request once, at once, marked, with the reference (QA C101, C56)",
+        arguments: [
+            ["send it"], ["yes send it"], ["send"], ["yes"], ["nvm", "yes send it"], ["will they be mad at me", "send it"],
+        ])
+    func sendItTakesOffer(_ then: [String]) async throws {
+        let run = try await Self.stored(["can someone call me", "yes", "Rob", "470 555 0111", "i want to kill myself"] + then)
+        #expect(run.requests.count == 1, "\(then)")
         let request = try #require(run.requests.first)
         #expect(request.crisisInChat)
-        #expect(request.bestTimeSaid == "not chosen yet")
-        #expect(request.voicemail == .discreet)
-        #expect(run.replies.last?.state == .open)
+        #expect(request.phone.e164 == "+14705550111")
+        // The time not chosen yet is the form's usual "any time"; no voicemail, the safest.
+        #expect(request.bestTime == .any, "\(request.bestTimeSaid)")
+        #expect(request.voicemail == .noVoicemail)
+        let reply = try #require(run.replies.last)
+        #expect(reply.state == .open)
+        #expect(reply.text.contains(request.reference), "\(reply.text)")
+        #expect(reply.text.contains("call or text 988 now"), "\(reply.text)")
     }
 
-    @Test("No number yet, or a cancel said with the crisis: nothing is sent (QA C163)")
+    @Test(
+        "Anything else after the offer sends nothing: a no, a later bare yes, a cancel, a wait (QA C101)",
+        arguments: [
+            ["no"], ["no", "no"], ["will they be mad at me", "yes"], ["dont call anyone"], ["dont call anyone", "send it"],
+            ["ok"], ["cancel"], ["wait"], ["i dont know"],
+        ])
+    func otherwiseNothingSent(_ then: [String]) async throws {
+        let run = try await Self.stored(["can someone call me", "yes", "Rob", "470 555 0111", "i want to kill myself"] + then)
+        #expect(run.requests.isEmpty, "\(then): \(run.replies.last?.text ?? "")")
+    }
+
+    @Test("No number yet, a cancel said with the crisis, or a danger from someone near: no offer, nothing sent (QA C163)")
     func crisisWithoutNumber() async throws {
-        let none = try await Self.stored(["can someone call me", "yes", "Di", "i wanna die"])
+        let offer = Fixtures.knowledge.dialogue[.crisisSendOffer]
+        let none = try await Self.stored(["can someone call me", "yes", "Di", "i wanna die", "send it"])
         #expect(none.requests.isEmpty)
+        #expect(none.replies[none.replies.count - 2].text.contains(offer) == false)
         let cancelled = try await Self.stored(
             ["can someone call me", "yes", "Di", "470 555 0111", "forget it, i just want to sleep and never wake up"])
         #expect(cancelled.requests.isEmpty)
+        #expect(cancelled.replies.last?.text.contains(offer) == false)
     }
 
     @Test("A check-in given during the form marks the stored request (QA C100)")

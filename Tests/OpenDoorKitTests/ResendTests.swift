@@ -84,13 +84,12 @@ struct ResendTests {
         #expect(reply.state == .open)
     }
 
-    @Test("A crisis after it gets the crisis reply first, and the same request is sent again, marked (QA23 W16)")
+    @Test("A crisis after it gets the crisis reply first, and nothing is sent")
     func crisisFirst() async throws {
         let run = try await Self.run(["try again, i want to kill myself"])
         let reply = try #require(run.replies.last)
         #expect(reply.crisis || reply.intent == .crisis || reply.intent == .crisisCheck, "\(reply.text)")
-        #expect(reply.text.hasPrefix("Please call or text 988") || reply.text.contains("988"), "\(reply.text)")
-        // Under the same key: never stored twice.
-        #expect(run.saves == 2)
+        #expect(reply.text.contains("988"), "\(reply.text)")
+        #expect(run.saves == 1)
     }
 }

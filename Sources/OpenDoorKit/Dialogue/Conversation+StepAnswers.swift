@@ -161,20 +161,54 @@ extension Conversation {
 
     // MARK: - A crisis said once a number was given
 
-    /// The request to send at once when a crisis reply is given mid-form and a number was given (QA23 W16): the
-    /// crisis reply's numbers come first, and the request reaches staff marked, whatever happens next in the chat.
-    /// A detail not chosen yet is left to staff, said so: the time "not chosen yet", a voicemail that doesn't name
-    /// the center. Nil when the reply is no crisis reply, no number was given, a cancel was said with it, or the
-    /// danger is from someone near the visitor (a call could be heard).
-    func draftSentOnCrisis(_ reply: Reply, message: String) -> CallbackDraft? {
-        guard state.isCollectingCallback, reply.intent == .crisis, let phone, callbacksAvailable, !callbackSent,
-            let category = reply.safety?.category, category != .danger,
-            !answers.cancels(message), !answers.contains(message, .callOff), !answers.contains(message, .wait)
-        else { return nil }
-        let time = bestTime ?? TimeAnswer(said: dialogue[.timeNotChosen], time: .any)
-        var draft = CallbackDraft(
-            name: name, phone: phone, bestTime: time.time, bestTimeSaid: time.said, voicemail: voicemail ?? .discreet)
-        draft.crisisInChat = true
+    /// The offer to send the request now, made after a crisis reply mid-form once a number was given (QA23 W16).
+    struct SendOffer: Sendable {
+        /// The crisis the offer followed: after an overdose or a withdrawal emergency, 911 comes first.
+        var category: CrisisCategory
+        /// The messages left in which "send it" still sends.
+        var turns = 3
+        /// Whether the next message is the very next one: only then is a bare "yes" a send.
+        var fresh = true
+        /// The offer one message on; nil once its messages are over.
+        var older: SendOffer? { turns > 1 ? SendOffer(category: category, turns: turns - 1, fresh: false) : nil }
+    }
+
+    /// `reply`, the safety reply to `message`, with the offer to send the request now in place of the word that it is
+    /// kept, when it is a crisis reply mid-form and a number was given (QA23 W16): the crisis reply stays first and
+    /// whole, and nothing is sent until the visitor says so. As it is when the danger is from someone near the visitor
+    /// (a call could be heard) or the line said not to call or to cancel.
+    mutating func withSendOffer(_ reply: Reply, message: String) -> Reply {
+        let kept = "\n\n" + dialogue[.crisisRequestKept]
+        guard reply.intent == .crisis, reply.text.hasSuffix(kept), state.isCollectingCallback, phone != nil,
+            callbacksAvailable, !callbackSent, let category = reply.safety?.category, category != .danger,
+            !answers.cancels(message), !answers.contains(message, .callOff)
+        else { return reply }
+        var offered = reply
+        offered.text.removeLast(kept.count)
+        let emergency = category == .overdose || category == .withdrawal
+        offered.text += "\n\n" + dialogue[emergency ? .crisisSendOfferEmergency : .crisisSendOffer]
+        sendOffer = SendOffer(category: category)
+        return offered
+    }
+
+    /// The request to send when `message` takes the offer: "send it", "yes send it", or a bare "yes" as the very next
+    /// message, with nothing worrying in it (a crisis with "send it" is the crisis reply first). Nil otherwise.
+    mutating func offeredDraft(_ offer: SendOffer, message: String) -> CallbackDraft? {
+        // "ok" alone is heard, not a yes to sending.
+        let yes = offer.fresh && answers.consists(message, of: [.yes, .filler]) && !answers.consists(message, of: [.filler])
+        let send = saysSend(message) && !answers.contains(message, .callOff) && !answers.contains(message, .wait)
+        guard yes || send, assistant.safety.assess(message) == nil else { return nil }
+        return offeredDraft()
+    }
+
+    /// The offered request as it is sent: the steps not answered yet take the form's usual default for the time
+    /// ("any time") and the safest voicemail choice (none), and it is marked for staff. Nil when it can't be sent.
+    mutating func offeredDraft() -> CallbackDraft? {
+        guard state.isCollectingCallback, phone != nil, callbacksAvailable, !callbackSent else { return nil }
+        if bestTime == nil { bestTime = readTime("any time") }
+        if voicemail == nil { voicemail = .noVoicemail }
+        crisisReplied = true
+        sendOffer = nil
         return draft
     }
 

@@ -117,11 +117,11 @@ public struct Conversation: Sendable {
     private var crisisWithSend: Reply?
     /// "text, dont call" was said and "would a call still be okay?" asked (QA23 W8): said again, it is a no.
     var textAsked = false
-    /// The request was sent at once on a crisis reply mid-form (QA23 W16): the reply after the save says so.
-    var sentOnCrisis = false
-    /// The reference of a request sent at once on a crisis reply: "dont call anyone" after it hears how to take it
-    /// back, honestly (it is with the center already).
-    var sentOnCrisisReference: String?
+    /// The offer to send the request now, made after a crisis reply mid-form once a number was given (QA23 W16):
+    /// "send it" in the next few messages sends it, marked. Nothing is sent without that word.
+    var sendOffer: SendOffer?
+    /// The crisis category of the offer whose "send it" is being saved: the reply after the save says so.
+    var offerSending: CrisisCategory?
     /// The numbers typed together at the phone step while "which number first?" waits.
     private var phoneChoices: [PhoneNumber] = []
     /// A clock time said with no am or pm ("8:30"), as said, while "in the morning or the evening?" waits.
@@ -175,13 +175,6 @@ public struct Conversation: Sendable {
         }
         let safety = reply.crisis || reply.intent == .crisis || reply.intent == .crisisCheck
         let raw = Self.trimmed(TextNormalizer.folded(rawMessage))
-        if safety, let reference = sentOnCrisisReference, answers.contains(raw, .callOff) {
-            // "dont call anyone" once the request went out with a crisis reply (QA23 W16): heard, and how to stop the
-            // call said honestly; the safety reply stands first.
-            sentOnCrisisReference = nil
-            reply.text += "\n\n" + filled(.callbackWithdraw, reference: reference)
-            return .reply(remember(reply))
-        }
         if collecting, quiet, safety, state.isCollectingCallback, pendingCheckIn != nil || afterCrisis != nil,
             answers.cancels(raw)
         {
@@ -217,6 +210,14 @@ public struct Conversation: Sendable {
         discarded = nil
         let declinedLately = declineTurns > 0
         declineTurns = max(0, declineTurns - 1)
+        let offer = sendOffer
+        sendOffer = offer?.older
+        if let offer, let draft = offeredDraft(offer, message: message) {
+            // QA23 W16: "send it" to the offer made after a crisis reply: sent now, marked, without the rest of the
+            // form and without "are you safe" first; the reply gives the numbers again.
+            offerSending = offer.category
+            return .save(draft)
+        }
         // Safety first, in every state, before anything else; then a message read in the light of a crisis reply or
         // a check-in just given (Conversation+Safety.swift).
         if let reply = safetyFirst(message) {
@@ -227,14 +228,14 @@ public struct Conversation: Sendable {
                 crisisWithSend = reply
                 return .save(draft)
             }
-            if let draft = draftSentOnCrisis(reply, message: message) {
-                // QA23 W16: a number given, then a crisis said: the request reaches staff now, marked, after the
-                // crisis reply's numbers; it isn't held until the visitor says they are safe.
+            if offer != nil, reply.intent == .crisis, saysSend(message), !answers.contains(message, .callOff),
+                !answers.contains(message, .wait), let draft = offeredDraft()
+            {
+                // "send it. i still want to die": the crisis reply first, and the offered request sent as asked.
                 crisisWithSend = reply
-                sentOnCrisis = true
                 return .save(draft)
             }
-            return .reply(reply)
+            return .reply(withSendOffer(reply, message: message))
         }
         if message.isEmpty {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
@@ -345,19 +346,20 @@ public struct Conversation: Sendable {
             // after an overdose or a withdrawal emergency).
             crisisWithSend = nil
             let category = crisis.safety?.category
-            let emergency = category == .overdose || category == .withdrawal
-            let key: DialogueKey =
-                sentOnCrisis
-                ? (emergency ? .crisisCloseSentNowEmergency : .crisisCloseSentNow)
-                : (emergency ? .crisisCloseSentEmergency : .crisisCloseSent)
-            if sentOnCrisis { sentOnCrisisReference = request.reference }
-            sentOnCrisis = false
+            let key: DialogueKey = category == .overdose || category == .withdrawal ? .crisisCloseSentEmergency : .crisisCloseSent
             var reply = crisis
             reply.text = crisisLines(of: crisis) + "\n"
                 + dialogue[key].replacingOccurrences(of: "{request.reference}", with: request.reference)
             reply.state = state
             reply.options = []
             return remember(reply)
+        }
+        if let category = offerSending {
+            // "send it" to the offer after a crisis reply: the reference, and not to wait for the call.
+            offerSending = nil
+            let key: DialogueKey = category == .overdose || category == .withdrawal ? .crisisOfferSentEmergency : .crisisOfferSent
+            let text = dialogue[key].replacingOccurrences(of: "{request.reference}", with: request.reference)
+            return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state, crisis: true))
         }
         let text = dialogue[.saved].replacingOccurrences(of: "{request.reference}", with: request.reference)
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
@@ -367,6 +369,7 @@ public struct Conversation: Sendable {
     /// store could not learn the outcome (``CallbackStoreError/Code-swift.struct/unconfirmed``): then the reply says
     /// just that.
     public mutating func saveFailed(_ error: any Error) -> Reply {
+        offerSending = nil
         if crisisWithSend == nil, let error = error as? CallbackStoreError, error.code == .unconfirmed {
             logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
             return saveUnconfirmed()
@@ -376,7 +379,6 @@ public struct Conversation: Sendable {
         if let crisis = crisisWithSend {
             // The crisis reply stands; the failure is said after it.
             crisisWithSend = nil
-            sentOnCrisis = false
             var reply = crisis
             let unconfirmed = (error as? CallbackStoreError)?.code == .unconfirmed
             reply.text = crisisLines(of: crisis) + "\n" + dialogue[.crisisClose] + "\n\n"
@@ -1475,7 +1477,7 @@ public struct Conversation: Sendable {
     }
 
     /// What the visitor confirmed, once every step is done.
-    private var draft: CallbackDraft? {
+    var draft: CallbackDraft? {
         guard let phone, let bestTime, let voicemail else { return nil }
         var draft = CallbackDraft(
             name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
@@ -1501,6 +1503,7 @@ public struct Conversation: Sendable {
         voicemailAskedAgain = false
         noteAnswered = false
         textAsked = false
+        sendOffer = nil
     }
 
     /// Puts back what a cancel just discarded ("wait no, send it"): the summary again when every detail is there

@@ -326,12 +326,14 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case formOnMyOwn = "form_on_my_own"
     /// "text, dont call" mid-form or with the request: only a call can be asked for; whether a call is still okay.
     case textNotCallAsk = "text_not_call_ask"
-    /// The last line of a crisis reply mid-form when the request was sent at once (a number was given).
-    case crisisCloseSentNow = "crisis_close_sent_now"
-    /// The same after an overdose or a withdrawal emergency: 911 first.
-    case crisisCloseSentNowEmergency = "crisis_close_sent_now_emergency"
-    /// The best time of a request sent after a crisis reply before a time was chosen.
-    case timeNotChosen = "time_not_chosen"
+    /// The last line of a crisis reply mid-form once a number was given: the request isn't sent; "send it" sends it.
+    case crisisSendOffer = "crisis_send_offer"
+    /// The same after an overdose or a withdrawal emergency.
+    case crisisSendOfferEmergency = "crisis_send_offer_emergency"
+    /// The reply once "send it" sent the request offered after a crisis reply: the reference, and 988 now.
+    case crisisOfferSent = "crisis_offer_sent"
+    /// The same after an overdose or a withdrawal emergency: 911 now.
+    case crisisOfferSentEmergency = "crisis_offer_sent_emergency"
     /// A name typed at the consent question: kept, before the next step's question.
     case consentNameKept = "consent_name_kept"
 }
