@@ -104,6 +104,8 @@ struct QA21FormAndCrisisTests {
         let run = Self.run(["call me", "yes", "Sam", "706 555 0114", "morning", "no voicemail", "i took all my pills"])
         #expect(run.saved.isEmpty)
         #expect(run.replies.last?.state == .callbackConfirm)
+        // The number was given: sending it is offered, never done without a word (QA23 W16).
+        #expect(run.replies.last?.text.contains("isn’t sent yet") == true)
     }
 
     @Test("“doesnt matter” on a line about a crisis is never the best time")

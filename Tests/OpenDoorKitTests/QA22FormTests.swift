@@ -11,7 +11,7 @@ struct QA22FormTests {
     static let answers = StepAnswer(Fixtures.knowledge.dialogue)
 
     /// The replies to `messages` after the welcome, and what the store holds after them.
-    private static func stored(_ messages: [String]) async throws -> (replies: [Reply], requests: [CallbackRequest]) {
+    static func stored(_ messages: [String]) async throws -> (replies: [Reply], requests: [CallbackRequest]) {
         var conversation = assistant.makeConversation(channel: .terminal)
         _ = conversation.start()
         let store = InMemoryCallbackStore()

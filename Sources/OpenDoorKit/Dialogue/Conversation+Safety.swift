@@ -1320,6 +1320,10 @@ extension Conversation {
     /// What else an answer to a check-in said, taken as the answer it would have been on its own: a phone
     /// number at the phone (or name) step, a time at the time step, a question when open. Nil when there is none.
     private mutating func carryOver(_ message: String) -> Reply? {
+        if state == .open || state == .ended, let meant = meantQuestion(message) {
+            // "no i mean the program, the schedule is killing me": what was meant is answered (QA23 W11).
+            return openReply(meant)
+        }
         let rest = Self.clauses(of: message).filter { answers.checkIn($0, worrying: .yes) == .unclear }
         guard !rest.isEmpty else { return nil }
         switch state {

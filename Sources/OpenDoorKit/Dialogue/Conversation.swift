@@ -32,7 +32,7 @@ public struct Conversation: Sendable {
     let assistant: Assistant
     let logger: Logger
     var name: String?
-    private var nameGiven = false
+    var nameGiven = false
     var phone: PhoneNumber?
     var bestTime: TimeAnswer?
     var voicemail: VoicemailPreference?
@@ -112,12 +112,19 @@ public struct Conversation: Sendable {
     /// Whether the visitor said no to the question about suicide in this conversation: a worrying message later gets the
     /// full crisis reply, never the same question again (QA23 W4).
     var suicideQuestionDeclined = false
-    /// Whether a crisis reply was given in this conversation: a request sent from it is marked for staff (the fact
-    /// only, never the words), and the summary says so.
+    /// Whether a crisis reply or a check-in was given in this conversation: a request sent from it is marked for staff
+    /// (the fact only, never the words), and the summary says so.
     var crisisReplied = false
     /// The crisis reply to a line that also said to send the request ("send it. i took all my pills"): the request is
     /// saved as asked, and this reply, with the reference, follows the save.
     private var crisisWithSend: Reply?
+    /// "text, dont call" was said and "would a call still be okay?" asked (QA23 W8): said again, it is a no.
+    var textAsked = false
+    /// The offer to send the request now, made after a crisis reply mid-form once a number was given (QA23 W16):
+    /// "send it" in the next few messages sends it, marked. Nothing is sent without that word.
+    var sendOffer: SendOffer?
+    /// The crisis category of the offer whose "send it" is being saved: the reply after the save says so.
+    var offerSending: CrisisCategory?
     /// The numbers typed together at the phone step while "which number first?" waits.
     private var phoneChoices: [PhoneNumber] = []
     /// A clock time said with no am or pm ("8:30"), as said, while "in the morning or the evening?" waits.
@@ -206,6 +213,14 @@ public struct Conversation: Sendable {
         discarded = nil
         let declinedLately = declineTurns > 0
         declineTurns = max(0, declineTurns - 1)
+        let offer = sendOffer
+        sendOffer = offer?.older
+        if let offer, let draft = offeredDraft(offer, message: message) {
+            // QA23 W16: "send it" to the offer made after a crisis reply: sent now, marked, without the rest of the
+            // form and without "are you safe" first; the reply gives the numbers again.
+            offerSending = offer.category
+            return .save(draft)
+        }
         // Safety first, in every state, before anything else; then a message read in the light of a crisis reply or
         // a check-in just given (Conversation+Safety.swift).
         if let reply = safetyFirst(message) {
@@ -216,7 +231,14 @@ public struct Conversation: Sendable {
                 crisisWithSend = reply
                 return .save(draft)
             }
-            return .reply(reply)
+            if offer != nil, reply.intent == .crisis, saysSend(message), !answers.contains(message, .callOff),
+                !answers.contains(message, .wait), let draft = offeredDraft()
+            {
+                // "send it. i still want to die": the crisis reply first, and the offered request sent as asked.
+                crisisWithSend = reply
+                return .save(draft)
+            }
+            return .reply(withSendOffer(reply, message: message))
         }
         if message.isEmpty {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
@@ -234,6 +256,9 @@ public struct Conversation: Sendable {
         // A correction at the summary that names a detail ("no voicemail please", "make it mornings", "the last digit
         // is 8 not 7") is a correction, never a cancel.
         if state == .callbackConfirm, choice == nil, let changed = changeReply(text) { return .reply(remember(changed)) }
+        // QA23 W5, W8: "text, dont call" and "ill handle it on my own tonight" answer no step: whether a call is still
+        // wanted is asked, and nothing is taken from them.
+        if state.isCollectingCallback, let reply = notAStepAnswer(text) { return .reply(remember(reply)) }
         // "Ty" typed with a capital at the name step is a name, not "thank you".
         if state.isCollectingCallback, !(state == .callbackName && typedAsName(text)), let leaving = leavingReply(text) {
             return .reply(remember(leaving))
@@ -332,6 +357,13 @@ public struct Conversation: Sendable {
             reply.options = []
             return remember(reply)
         }
+        if let category = offerSending {
+            // "send it" to the offer after a crisis reply: the reference, and not to wait for the call.
+            offerSending = nil
+            let key: DialogueKey = category == .overdose || category == .withdrawal ? .crisisOfferSentEmergency : .crisisOfferSent
+            let text = dialogue[key].replacingOccurrences(of: "{request.reference}", with: request.reference)
+            return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state, crisis: true))
+        }
         let text = dialogue[.saved].replacingOccurrences(of: "{request.reference}", with: request.reference)
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
     }
@@ -340,6 +372,7 @@ public struct Conversation: Sendable {
     /// store could not learn the outcome (``CallbackStoreError/Code-swift.struct/unconfirmed``): then the reply says
     /// just that.
     public mutating func saveFailed(_ error: any Error) -> Reply {
+        offerSending = nil
         if crisisWithSend == nil, let error = error as? CallbackStoreError, error.code == .unconfirmed {
             logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
             return saveUnconfirmed()
@@ -710,12 +743,18 @@ public struct Conversation: Sendable {
                 state = .callbackName
                 return stepReply(.askName)
             }
+            // "sam", "its jess": a name typed instead of a yes is a yes, and the name is kept (QA23 W18).
+            if let given = nameInsteadOfYes(text) {
+                name = given
+                nameGiven = true
+                return advance(to: nextStep()).prefixed(filled(.consentNameKept, name: given))
+            }
             return consentSetAside(text)
         }
     }
 
     /// "Not now" to the consent question: nothing kept, and a later yes goes straight on.
-    private mutating func declineConsent() -> Reply {
+    mutating func declineConsent() -> Reply {
         discardDraft()
         state = .open
         // "maybe later", then "actually yes now": a yes next goes back to the request, without the consent
@@ -786,6 +825,10 @@ public struct Conversation: Sendable {
             return asked
         }
         let skipped = refused || dialogue.answer(text, among: [.skip]) != nil || answers.contains(text, .anonymous)
+        // "its for my son actually": heard, and never a name (QA23 W2).
+        if !skipped, spokenOrTypedNumber(in: text) == nil, asksForSomeoneElse(atNameStep: text) {
+            return stepReply(.nameForSomeoneElse)
+        }
         // "it's 4045550177 or my work 6785550100 ext 22": which first, as at the number's step; the name stays open.
         if !skipped, let two = twoNumbersReply(text) {
             nameGiven = true
@@ -1057,6 +1100,7 @@ public struct Conversation: Sendable {
             text.filter(\.isNumber).count < 7, !answers.contains(text, .programWords),
             !TimeAnswer.toldAsPast(text, words: answers), let time = readTime(text)
         {
+            // readTime reads only what can answer: "what happens now" keeps no time (QA23 W1).
             bestTime = time
             note = .detailKept
             rest = ""
@@ -1194,10 +1238,13 @@ public struct Conversation: Sendable {
         return words.contains("am") && TextNormalizer.words(text).count <= 2 ? .morning : nil
     }
 
+    /// The time a message gives, read from what of it can answer (``answerPart(of:)``): "what happens now" gives none,
+    /// "i work nights so like 2pm" is "2pm", "ill handle it on my own tonight" gives none (QA23 W1, W5).
     func readTime(_ text: String, reading: TimeAnswer.Reading? = nil) -> TimeAnswer? {
-        TimeAnswer(
-            text, reading: reading ?? TimeAnswer.Reading(text), options: dialogue.stepOptions[.callbackTime] ?? [],
-            words: answers)
+        guard !answers.contains(text, .onMyOwn), let part = answerPart(of: text) else { return nil }
+        return TimeAnswer(
+            part, reading: part == text ? reading ?? TimeAnswer.Reading(text) : TimeAnswer.Reading(part),
+            options: dialogue.stepOptions[.callbackTime] ?? [], words: answers)
     }
 
     private mutating func voicemailReply(_ text: String) -> Reply {
@@ -1259,14 +1306,16 @@ public struct Conversation: Sendable {
             return .save(draft)
         }
         // "send", "no wait yes send it": the button says "Yes, send it". "dont send it" is a no.
-        let sends = answers.contains(text, .send) && !answers.contains(text, .callOff)
+        let sends = saysSend(text) && !answers.contains(text, .callOff)
         // "i dont know if ill even be alive to pick up" is not a cancel: an unsure line never drops the request.
         let unsure = answers.contains(text, .unsure)
         if !sends, answers.contains(text, .wait), answers.consists(text, of: [.wait, .no, .filler]) {
             // "no wait", "hold on": a pause, not a cancel.
             return .reply(remember(stepReply(.confirmWait)))
         }
-        let reading = sends ? .yes : answers.read(text, among: [.no, .yes])
+        // "ok so what happens after i send it?" asks: its "ok" is no yes (QA23 W1).
+        let asks = text.clauses(splitAt: ".,;!?\n").contains { asksWhatOrHow(String($0)) }
+        let reading = sends ? .yes : asks ? nil : answers.read(text, among: [.no, .yes])
         if !noteAnswered, answers.contains(text, .noteRequest), !answers.contains(text, .callOff) {
             // "yes but can you tell them i need a spanish speaker": no note can go with the request; said so before
             // anything is sent, and the summary asked again (a yes then sends it as it is).
@@ -1431,7 +1480,7 @@ public struct Conversation: Sendable {
     }
 
     /// What the visitor confirmed, once every step is done.
-    private var draft: CallbackDraft? {
+    var draft: CallbackDraft? {
         guard let phone, let bestTime, let voicemail else { return nil }
         var draft = CallbackDraft(
             name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
@@ -1456,6 +1505,8 @@ public struct Conversation: Sendable {
         nameOpen = false
         voicemailAskedAgain = false
         noteAnswered = false
+        textAsked = false
+        sendOffer = nil
     }
 
     /// Puts back what a cancel just discarded ("wait no, send it"): the summary again when every detail is there
@@ -1605,7 +1656,7 @@ public struct Conversation: Sendable {
     }
 
     /// Keeps the details found in a line.
-    private mutating func apply(_ found: FormDetails) {
+    mutating func apply(_ found: FormDetails) {
         if let number = found.phone { phone = number }
         if let time = found.time { bestTime = time }
         if let choice = found.voicemail { voicemail = choice }
@@ -1620,7 +1671,7 @@ public struct Conversation: Sendable {
 
     /// Whether a clause speaks of when the visitor is busy ("i work nights", "i have class in the morning"): its time
     /// is not a time to call.
-    private static func busy(_ clause: String) -> Bool {
+    static func busy(_ clause: String) -> Bool {
         let words = TextNormalizer.words(clause)
         for (index, word) in words.enumerated()
         where ["work", "working", "job", "shift", "shifts", "busy", "school", "class", "classes"].contains(word) {
@@ -1650,6 +1701,10 @@ public struct Conversation: Sendable {
 
     /// The answer to a question asked mid-request, or the calm word for hostility; nil for anything else.
     private func midFormAnswer(_ text: String, matched: MatchResult? = nil) -> Reply? {
+        if answers.contains(text, .whatNext), !answers.contains(text, .hostile) {
+            // "what happens now": what happens once it is sent (QA23 W1), never a time kept.
+            return Reply(text: dialogue[.formWhatNext], intent: .callback, source: dialogue.heading)
+        }
         if answers.contains(text, .callTiming) {
             // "how soon will they call": honest, nothing promised.
             return Reply(text: dialogue[.callTiming], intent: .callback, source: dialogue.heading)
@@ -1926,7 +1981,8 @@ public struct Conversation: Sendable {
 
     mutating func remember(_ reply: Reply) -> Reply {
         lastOptions = reply.options
-        if reply.intent == .crisis { crisisReplied = true }
+        // QA23 W16: a check-in given marks the request too, so the staff who call know to reach out with care.
+        if reply.intent == .crisis || (reply.intent == .crisisCheck && reply.crisis) { crisisReplied = true }
         return reply
     }
 

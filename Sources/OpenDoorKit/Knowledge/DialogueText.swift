@@ -327,6 +327,25 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case crisisQuestionLater = "crisis_question_later"
     /// After a "no", a sign read only by the learned model or with everyday words: the question once more, differently.
     case checkInAfterNo = "check_in_after_no"
+    // Session 21 (QA23): the callback form.
+    /// "what happens now" mid-form: what happens once the request is sent (never a time kept).
+    case formWhatNext = "form_what_next"
+    /// "its for my son actually" at the name step: the call is the visitor's; the name asked again.
+    case nameForSomeoneElse = "name_for_someone_else"
+    /// "ill handle it on my own tonight" mid-form: no answer to the step; whether the call is still wanted.
+    case formOnMyOwn = "form_on_my_own"
+    /// "text, dont call" mid-form or with the request: only a call can be asked for; whether a call is still okay.
+    case textNotCallAsk = "text_not_call_ask"
+    /// The last line of a crisis reply mid-form once a number was given: the request isn't sent; "send it" sends it.
+    case crisisSendOffer = "crisis_send_offer"
+    /// The same after an overdose or a withdrawal emergency.
+    case crisisSendOfferEmergency = "crisis_send_offer_emergency"
+    /// The reply once "send it" sent the request offered after a crisis reply: the reference, and 988 now.
+    case crisisOfferSent = "crisis_offer_sent"
+    /// The same after an overdose or a withdrawal emergency: 911 now.
+    case crisisOfferSentEmergency = "crisis_offer_sent_emergency"
+    /// A name typed at the consent question: kept, before the next step's question.
+    case consentNameKept = "consent_name_kept"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -549,6 +568,17 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case crisisMeans = "crisis_means"
     /// A question said as a wish ("i just want to know if i can come back"): beside a crisis, answered after it.
     case wantToKnow = "want_to_know"
+    // Session 21 (QA23).
+    /// A question about what happens next ("what happens now"): answered mid-form, never a time.
+    case whatNext = "what_next"
+    /// The call is about someone else ("its for my son actually"): at the name step, never a name.
+    case forSomeone = "for_someone"
+    /// Handling it alone ("ill sort it out myself tonight", "nobody answers anyway"): no answer to a form step.
+    case onMyOwn = "on_my_own"
+    /// Not a call ("text dont call", "instead of calling"): with a text asked for, the call is not assumed.
+    case noCall = "no_call"
+    /// "no i mean …" after a check-in: what follows says what the visitor meant.
+    case meant
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
