@@ -317,6 +317,16 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// A fear of using again soon ("i relapsed last night and im scared ill do it again tonight"): relapse support
     /// for tonight, then the question about suicide.
     case relapseFearCheckIn = "relapse_fear_check_in"
+    // Round 21 (QA23): follow-ups and what the chat can and can't do.
+    /// A short follow-up that points back with no topic of its own ("what about the other one"): what they mean.
+    case followUpUnclear = "follow_up_unclear"
+    /// Between a short form and its words, from the center's own copy ("IOP", "intensive outpatient program").
+    case standsFor = "stands_for"
+    /// "can my mom call for me": anyone can call the center; what it can discuss without the visitor is for a person
+    /// there; a call for the visitor offered.
+    case callOnBehalf = "call_on_behalf"
+    /// "can yall send my PO proof": nothing can be sent from the chat; what the center shares is for a person there.
+    case sendNothing = "send_nothing"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -523,6 +533,17 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case callNow = "call_now"
     /// An email asked for instead of a call ("can you email me instead").
     case emailRequest = "email_request"
+    // Round 21 (QA23).
+    /// What opens a short follow-up to the last answer ("and if", "what about", "how about").
+    case followUpLead = "follow_up_lead"
+    /// Words that point back without naming anything ("the other one", "that", "it").
+    case vagueReference = "vague_reference"
+    /// Asking what a word means ("what does … mean", "stand for").
+    case meaningAsk = "meaning_ask"
+    /// Someone else calling the center for the visitor ("can my mom call for me").
+    case callsForMe = "calls_for_me"
+    /// Something asked to be sent to someone else ("send my PO proof", "send him something").
+    case sendToOthers = "send_to_others"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
