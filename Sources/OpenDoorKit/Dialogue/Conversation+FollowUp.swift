@@ -85,6 +85,62 @@ extension Conversation {
         return told
     }
 
+    /// The confidence from which a second question in a message, read alone, is said not to be known (a topic is
+    /// often guessed from one shared word, so it must be sure), or offered as an option (a tap the visitor may
+    /// leave).
+    static let secondQuestionConfidence = 0.6
+    static let secondQuestionOffered = 0.35
+    /// The fewest words of a clause read as a question of its own.
+    static let secondQuestionWords = 3
+
+    /// The reply with a second question of the message seen to when the matcher answered one and saw no other
+    /// ("…whether re-enrollment is possible, and whether evening sessions are offered"; "…ditched group for like 3
+    /// months. am i banned or nah"): a topic the knowledge doesn't answer is said honestly after the answer, another
+    /// answer is offered first among the options (QA23 W10). One at most; the reply as it was otherwise.
+    func withSecondQuestion(_ reply: Reply, _ result: MatchResult, text: String) -> Reply {
+        guard case .answer(let main) = result.decision, responder.action(of: main) == .answer,
+            result.alsoAsked == nil, result.alsoUnknown == nil
+        else { return reply }
+        var clauses: [String] = []
+        for clause in Self.clauses(of: text) {
+            // ", and whether…", "also can i…": a second question inside one sentence.
+            var rest = clause[...]
+            for joint in [" and whether ", " and if ", " also "] {
+                if let cut = rest.range(of: joint, options: .caseInsensitive) {
+                    clauses.append(String(rest[..<cut.lowerBound]))
+                    rest = rest[cut.lowerBound...].dropFirst(joint.count - 1)
+                }
+            }
+            clauses.append(String(rest))
+        }
+        guard clauses.count > 1 else { return reply }
+        for clause in clauses where TextNormalizer.words(clause).count >= Self.secondQuestionWords {
+            let asks = looksLikeQuestion(clause) || ["whether", "if"].contains(TextNormalizer.words(clause).first ?? "")
+            guard asks else { continue }
+            let read = responder.matcher.match(clause)
+            switch read.decision {
+            case .fallback(let topic?) where read.confidence >= Self.secondQuestionConfidence:
+                let unknown = responder.fallback(topic: topic, confidence: 1).text
+                guard !reply.text.contains(unknown), !Responder.alreadySays(reply.text, unknown) else { continue }
+                var both = reply
+                both.text += "\n\n" + unknown
+                return both
+            case _ where read.confidence >= Self.secondQuestionOffered && read.candidates[0].intent != main
+                && responder.action(of: read.candidates[0].intent) == .answer:
+                // Offered, not answered: the matcher's best reading of the clause, though it wasn't sure enough to
+                // answer it alone.
+                let label = responder.label(read.candidates[0].intent)
+                guard !reply.options.contains(label) else { continue }
+                var both = reply
+                both.options.insert(label, at: 0)
+                return both
+            default:
+                continue
+            }
+        }
+        return reply
+    }
+
     /// Whether a decision gives the answer (or the "I don't know" of the topic) of `topic`.
     static func decides(_ decision: MatchDecision, _ topic: IntentID?) -> Bool {
         switch decision {

@@ -509,6 +509,7 @@ public struct Conversation: Sendable {
         }
         reply = withGriefNote(reply, text: text)
         reply = withRegionLine(reply, result.decision, text: text)
+        reply = withSecondQuestion(reply, result, text: text)
         if !callbacksAvailable, let handoff = responder.handoffIntent {
             // No offer of a call while requests can't be saved: the center's number instead.
             reply.options.removeAll { $0 == handoff.label }
