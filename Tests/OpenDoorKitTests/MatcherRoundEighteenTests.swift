@@ -39,7 +39,10 @@ struct MatcherRoundEighteenTests {
         }
         defer { try? FileManager.default.removeItem(at: own) }
         let polar = try Knowledge.load(from: own).vocabulary.polarOpening
-        #expect(polar.fitted("Yes. Come back.", to: ["is", "it", "too", "ever"]) == "Come back.")
+        // Turned round by a question that opens with "is" (round 21, QA23 W21): the other bare word answers it; the
+        // same word in a story is only left out.
+        #expect(polar.fitted("Yes. Come back.", to: ["is", "it", "too", "ever"]) == "No. Come back.")
+        #expect(polar.fitted("Yes. Come back.", to: ["i", "waited", "so", "long", "too", "ever"]) == "Come back.")
         #expect(Fixtures.knowledge.vocabulary.polarOpening.fitted("Yes. Come back.", to: ["is", "it", "too", "ever"])
             == "Yes. Come back.")
     }

@@ -25,7 +25,10 @@ struct MatcherRoundSeventeenTests {
             return
         }
         #expect(!reply.text.hasPrefix("Yes"), "\(message) → \(reply.text)")
-        #expect(reply.text.hasPrefix("It’s more common than you think."))
+        // Round 21 (QA23 W21): a question turned round is answered "No."; one with a condition the center never
+        // spoke of gets neither word.
+        let turned = !message.contains("without")
+        #expect(reply.text.hasPrefix((turned ? "No. " : "") + "It’s more common than you think."), "\(message) → \(reply.text)")
     }
 
     @Test("A plain “can i come back” keeps the center's “Yes.”, also after a story that says “without”")
@@ -44,7 +47,8 @@ struct MatcherRoundSeventeenTests {
     func fittedDropsOnlyTheBareWord() {
         let answer = "Yes. It’s more common than you think."
         let polar = Fixtures.knowledge.vocabulary.polarOpening
-        #expect(polar.fitted(answer, to: ["is", "it", "too", "late"]) == "It’s more common than you think.")
+        #expect(polar.fitted(answer, to: ["is", "it", "too", "late"]) == "No. It’s more common than you think.")
+        #expect(polar.fitted(answer, to: ["i", "know", "its", "probably", "way", "too", "late"]) == "It’s more common than you think.")
         #expect(polar.fitted(answer, to: ["can", "i", "come", "back"]) == answer)
         // "too" alone, or before a word that doesn't turn the question round, is not enough.
         #expect(polar.fitted(answer, to: ["can", "i", "come", "back", "too"]) == answer)

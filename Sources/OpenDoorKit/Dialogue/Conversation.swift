@@ -132,6 +132,10 @@ public struct Conversation: Sendable {
     /// The long answers and the "I don't know"s given so far, as said: the same passage twice reads as a machine that
     /// isn't listening (QA20 V12, V47).
     private var givenTexts: Set<String> = []
+    /// The question the last answer was for (the part that decided it), with its intent: a short follow-up ("and if
+    /// i cant make mornings", "what about the counselor") is read with it (QA23 W9).
+    var lastAsked: String?
+    var lastTopic: IntentID?
 
     init(assistant: Assistant, channel: CallbackChannel, logger: Logger) {
         self.assistant = assistant
@@ -435,8 +439,48 @@ public struct Conversation: Sendable {
         let explained = discreetExplained
         discreetExplained = false
         if let discreet = discreetCallReply(text, explained: explained) { return discreet }
+        if let short = shortFormReply(text) { return short }
+        if callbackSent, answers.contains(text, .callTiming) {
+            // "how long til they call" after the request was sent: the time chosen, nothing promised (QA23 W17).
+            return Reply(text: dialogue[.callTiming], intent: .callback, source: dialogue.heading, state: state)
+        }
+        let callsForMe = answers.contains(text, .callsForMe)
+            && (answers.contains(text, .familyMember) || answers.contains(text, .someoneElse))
+        let sends = answers.contains(text, .sendToOthers)
+            && (looksLikeQuestion(text) || TextNormalizer.words(text).contains { Self.askingWords.contains($0) })
+            && !TextNormalizer.words(text).contains { ["number", "phone", "call", "callback"].contains($0) }
+        if callsForMe || sends {
+            // "can my mom call for me", "can yall send my PO proof": what the chat and the center can do, not the
+            // consent question or the words for someone asking about another person (QA23 W14).
+            (lastAsked, lastTopic) = (nil, nil)
+            return withContactLine(dialogue[callsForMe ? .callOnBehalf : .sendNothing])
+        }
         // `assistant.responder` rather than `responder`: the computed property copies the responder.
-        let result = assistant.responder.matcher.match(text)
+        var result = assistant.responder.matcher.match(text)
+        var asked = text
+        switch followUp(text, alone: result) {
+        case .carried(let carried, let question)?:
+            result = carried
+            asked = question
+        case .unclear?:
+            let options = dialogue.welcomeOptions.map(responder.label).filter {
+                offersCall && callbacksAvailable || $0 != responder.handoffIntent?.label
+            }
+            return Reply(
+                text: dialogue[.followUpUnclear], intent: .clarify, source: dialogue.heading, options: options,
+                state: state)
+        case nil:
+            break
+        }
+        if let story = storyAsked(text, result) {
+            // "my therapist said i should come back to iop, how do i do that": the question points back to the story.
+            result = story
+        }
+        if let followed = Self.followedQuestion(asked, result) {
+            (lastAsked, lastTopic) = followed
+        } else {
+            (lastAsked, lastTopic) = (nil, nil)
+        }
         let early = spokenOrTypedNumber(in: text)
         if case .answer(let id) = result.decision, let action = assistant.responder.action(of: id) {
             switch action {
@@ -494,8 +538,14 @@ public struct Conversation: Sendable {
             // told so, not lectured as the one who left.
             reply.text = dialogue[.forSomeoneElse] + "\n\n" + reply.text
         }
-        reply = toldNotAsked(reply, result.decision, text: text)
+        // "cn i cme bck…": a question typed in shorthand is a question, read with its words unfolded (QA23 W21).
+        let expansions = assistant.knowledge.vocabulary.expansions
+        if !looksLikeQuestion(result.analysis.words.map { expansions[$0] ?? $0 }.joined(separator: " ")) {
+            reply = toldNotAsked(reply, result.decision, text: text)
+        }
         reply = withGriefNote(reply, text: text)
+        reply = withRegionLine(reply, result.decision, text: text)
+        reply = withSecondQuestion(reply, result, text: text)
         if !callbacksAvailable, let handoff = responder.handoffIntent {
             // No offer of a call while requests can't be saved: the center's number instead.
             reply.options.removeAll { $0 == handoff.label }
@@ -534,6 +584,25 @@ public struct Conversation: Sendable {
             reply.text += "\n\n" + dialogue[.intoxicatedNote]
         }
         return reply
+    }
+
+    /// A reply of our own words that ends with the way to a person: the center's number and the offer of a call,
+    /// or the number alone once a request was sent or while requests can't be saved.
+    private mutating func withContactLine(_ text: String) -> Reply {
+        let handoff = responder.handoffIntent.map { [$0.label] } ?? []
+        if !callbacksAvailable {
+            return Reply(
+                text: text + " " + dialogue[.fallbackContactNoCallback], intent: .fallback, source: dialogue.heading,
+                state: state)
+        }
+        if !offersCall {
+            let contact = dialogue[callbackSent ? .fallbackContactSent : .fallbackContactNoCallback]
+            return Reply(text: text + " " + contact, intent: .fallback, source: dialogue.heading, state: state)
+        }
+        offerShown = true
+        return Reply(
+            text: text + " " + dialogue[.fallbackContact], intent: .fallback, source: dialogue.heading, options: handoff,
+            state: state)
     }
 
     /// The fewest characters of an answer that is not given twice word for word in one conversation.
@@ -1779,6 +1848,9 @@ public struct Conversation: Sendable {
         }
     }
 
+    /// Words that ask for something anywhere in a message ("my PO wants proof… can yall send him something").
+    static let askingWords: Set<String> = ["can", "could", "would", "will", "pls", "please", "plz"]
+
     private static let questionStarters: Set<String> = [
         "what", "whats", "how", "will", "can", "could", "do", "does", "is", "are", "would", "who", "when",
         "where", "why", "wait", "should", "am",
@@ -1981,6 +2053,10 @@ public struct Conversation: Sendable {
 
     mutating func remember(_ reply: Reply) -> Reply {
         lastOptions = reply.options
+        if reply.crisis || reply.intent == .crisis || reply.intent == .crisisCheck || state.isCollectingCallback {
+            // A follow-up is read with the last answer only while the talk is about the program's questions.
+            (lastAsked, lastTopic) = (nil, nil)
+        }
         // QA23 W16: a check-in given marks the request too, so the staff who call know to reach out with care.
         if reply.intent == .crisis || (reply.intent == .crisisCheck && reply.crisis) { crisisReplied = true }
         return reply

@@ -21,34 +21,74 @@ public struct PolarOpening: Sendable, Hashable {
     public var turningWords: Set<String>
     /// Words that put a condition on the question the center's answer doesn't speak to.
     public var conditionWords: Set<String>
+    /// Words that open a yes/no question ("is", "am", "do"): a question they open a few words before the word that
+    /// turns it round ("is it too late", "am i banned") is answered by the other bare word ("No."), so the answer
+    /// still says yes or no to what was asked (QA23 W21). Empty: the bare word is only left out.
+    public var turnedStarts: Set<String>
+    /// Words that, right after "or", start a second question ("…or do i have to call first"): a question offering
+    /// two ways is not answered by a bare yes (QA23 W13).
+    public var alternativeStarts: Set<String>
+    /// Words that open a question no yes or no answers ("how do i do that"): the bare word is left out when one of
+    /// the first two words is one of them.
+    public var openStarts: Set<String>
 
     /// Word lists as written in vocabulary.yaml (normalized, as the analyzer reads words).
     public init(
         bareWords: [String] = [], tooWords: Set<String> = [], invertingWords: Set<String> = [],
-        turningWords: Set<String> = [], conditionWords: Set<String> = []
+        turningWords: Set<String> = [], conditionWords: Set<String> = [], turnedStarts: Set<String> = [],
+        alternativeStarts: Set<String> = [], openStarts: Set<String> = []
     ) {
         self.bareWords = bareWords
         self.tooWords = tooWords
         self.invertingWords = invertingWords
         self.turningWords = turningWords
         self.conditionWords = conditionWords
+        self.turnedStarts = turnedStarts
+        self.alternativeStarts = alternativeStarts
+        self.openStarts = openStarts
     }
+
+    /// How many words before the word that turns a question round its opening word ("is", "am") may stand: "is
+    /// there a rule against".
+    static let turnedReach = 4
 
     /// The answer as it should open for a message of these words (normalized, as the analyzer reads them).
     public func fitted(_ answer: String, to words: [String]) -> String {
-        guard let bare = bareWords.first(where: { answer.hasPrefix($0 + " ") }), asksOtherwise(words) else {
-            return answer
+        guard let bare = bareWords.first(where: { answer.hasPrefix($0 + " ") }) else { return answer }
+        let rest = String(answer.dropFirst(bare.count + 1))
+        if offersTwoWays(words) || words.contains(where: conditionWords.contains)
+            || words.prefix(2).contains(where: openStarts.contains)
+        {
+            return rest
         }
-        return String(answer.dropFirst(bare.count + 1))
+        guard let turn = turnedAt(words) else { return answer }
+        // "is it too late": the other bare word says the same as the answer; "i know its too late but…": left out.
+        let opens = words[max(0, turn - Self.turnedReach)..<turn].contains(where: turnedStarts.contains)
+        if opens, bareWords.count == 2, let index = bareWords.firstIndex(of: bare) {
+            return bareWords[1 - index] + " " + rest
+        }
+        return rest
     }
 
     /// Whether a bare yes or no would answer something else than the message asks.
     func asksOtherwise(_ words: [String]) -> Bool {
+        turnedAt(words) != nil || words.contains(where: conditionWords.contains) || offersTwoWays(words)
+    }
+
+    /// Where a word turns the question round ("too late", "banned", "turn me away"), if one does.
+    func turnedAt(_ words: [String]) -> Int? {
         for (position, word) in words.enumerated() {
-            if invertingWords.contains(word) || conditionWords.contains(word) { return true }
-            if word == "too", position + 1 < words.count, tooWords.contains(words[position + 1]) { return true }
-            if word == "away", words[max(0, position - 2)..<position].contains(where: turningWords.contains) { return true }
+            if invertingWords.contains(word) { return position }
+            if word == "too", position + 1 < words.count, tooWords.contains(words[position + 1]) { return position }
+            if word == "away", words[max(0, position - 2)..<position].contains(where: turningWords.contains) {
+                return position
+            }
         }
-        return false
+        return nil
+    }
+
+    /// Whether the message asks which of two ways ("can i just show up or do i have to call first").
+    func offersTwoWays(_ words: [String]) -> Bool {
+        words.indices.contains { words[$0] == "or" && $0 + 1 < words.count && alternativeStarts.contains(words[$0 + 1]) }
     }
 }

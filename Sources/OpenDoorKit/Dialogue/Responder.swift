@@ -56,7 +56,8 @@ public struct Responder: Sendable {
                     options = [handoff.label]
                 }
                 // The center's answer, then OpenDoor's note on what the chat can't show ("our IOP program page").
-                let text = intent.note.map { intent.answer + "\n\n" + $0 } ?? intent.answer
+                let said = Responder.withoutLinkLines(intent.answer)
+                let text = intent.note.map { said + "\n\n" + $0 } ?? said
                 answers[intent.id] = Reply(text: text, intent: intent.id, source: intent.heading, options: options)
             }
             self.answers = answers
@@ -101,8 +102,12 @@ public struct Responder: Sendable {
                 // The message asked two things: the other is one tap away.
                 reply.options.insert(label(other), at: 0)
             }
-            if let topic = match.alsoUnknown, let unknown = replies.topicFallbacks[topic] {
+            if let topic = match.alsoUnknown, let unknown = replies.topicFallbacks[topic],
+                !Self.alreadySays(reply.text, unknown.text)
+            {
                 // …and one the knowledge doesn't answer: said honestly after the answer, with the way to a person.
+                // Not when the answer already says it doesn't know ("what the center itself shares… is a question for
+                // a person there": the same caveat twice in one reply, QA23 W19).
                 reply.text += "\n\n" + unknown.text
             }
             return reply
@@ -130,6 +135,32 @@ public struct Responder: Sendable {
         var reply = topic.flatMap { replies.topicFallbacks[$0] } ?? replies.plainFallback
         reply.confidence = confidence
         return reply
+    }
+
+    /// An answer without the lines that point to a web page ("👉 Learn how … works"): on the center's page they are
+    /// links; in the chat they lead nowhere (QA23 W20). An answer that is only such lines stays as written.
+    static func withoutLinkLines(_ answer: String) -> String {
+        let lines = answer.split(separator: "\n", omittingEmptySubsequences: false)
+        let kept = lines.filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix(linkMark) }
+        guard kept.count < lines.count, kept.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+        else { return answer }
+        return kept.joined(separator: "\n")
+    }
+
+    /// The mark the article's link lines start with.
+    static let linkMark = "👉"
+
+    /// Whether an answer already says what an "I don't know" would add: every word of four letters or more in the
+    /// "I don't know" sentence's subject ("what the center shares or with whom") is in the answer.
+    static func alreadySays(_ answer: String, _ unknown: String) -> Bool {
+        let first = unknown.split(separator: ".", maxSplits: 1).first.map(String.init) ?? unknown
+        // The subject of the "I don't know": before ", and I don't want to guess".
+        let subject = first.components(separatedBy: ",").first ?? first
+        let framing: Set<String> = ["dont", "know", "have", "information", "about", "that", "want", "guess"]
+        let words = Set(TextNormalizer.words(subject)).filter { $0.count >= 4 && !framing.contains($0) }
+        guard words.count >= 2 else { return false }
+        let said = Set(TextNormalizer.words(answer))
+        return words.isSubset(of: said)
     }
 
     /// The label an intent is offered under.

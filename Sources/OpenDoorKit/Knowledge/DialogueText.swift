@@ -346,6 +346,16 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case crisisOfferSentEmergency = "crisis_offer_sent_emergency"
     /// A name typed at the consent question: kept, before the next step's question.
     case consentNameKept = "consent_name_kept"
+    // Round 21 (QA23): follow-ups and what the chat can and can't do.
+    /// A short follow-up that points back with no topic of its own ("what about the other one"): what they mean.
+    case followUpUnclear = "follow_up_unclear"
+    /// Between a short form and its words, from the center's own copy ("IOP", "intensive outpatient program").
+    case standsFor = "stands_for"
+    /// "can my mom call for me": anyone can call the center; what it can discuss without the visitor is for a person
+    /// there; a call for the visitor offered.
+    case callOnBehalf = "call_on_behalf"
+    /// "can yall send my PO proof": nothing can be sent from the chat; what the center shares is for a person there.
+    case sendNothing = "send_nothing"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -579,6 +589,17 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case noCall = "no_call"
     /// "no i mean …" after a check-in: what follows says what the visitor meant.
     case meant
+    // Round 21 (QA23).
+    /// What opens a short follow-up to the last answer ("and if", "what about", "how about").
+    case followUpLead = "follow_up_lead"
+    /// Words that point back without naming anything ("the other one", "that", "it").
+    case vagueReference = "vague_reference"
+    /// Asking what a word means ("what does … mean", "stand for").
+    case meaningAsk = "meaning_ask"
+    /// Someone else calling the center for the visitor ("can my mom call for me").
+    case callsForMe = "calls_for_me"
+    /// Something asked to be sent to someone else ("send my PO proof", "send him something").
+    case sendToOthers = "send_to_others"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {

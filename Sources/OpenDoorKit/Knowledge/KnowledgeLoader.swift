@@ -306,7 +306,7 @@ struct KnowledgeLoader {
     /// `polar_openings`: the bare yes/no openings of the center's answers and the words that turn a question round.
     private func loadPolarOpening(_ node: YAMLNode?, reader: inout YAMLReader, in parent: YAMLNode) -> PolarOpening {
         guard let node else { return PolarOpening() }
-        let keys = ["bare", "too", "inverting", "turning", "condition"]
+        let keys = ["bare", "too", "inverting", "turning", "condition", "turned_starts", "alternative_starts", "open_starts"]
         guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
             return PolarOpening()
         }
@@ -316,7 +316,8 @@ struct KnowledgeLoader {
         let bare = reader.textList(fields["bare"], key: "bare", in: node, required: false).map(\.text)
         return PolarOpening(
             bareWords: bare, tooWords: words("too"), invertingWords: words("inverting"), turningWords: words("turning"),
-            conditionWords: words("condition"))
+            conditionWords: words("condition"), turnedStarts: words("turned_starts"),
+            alternativeStarts: words("alternative_starts"), openStarts: words("open_starts"))
     }
 
     // MARK: - intents/*.yaml
