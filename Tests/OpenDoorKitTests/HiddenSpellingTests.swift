@@ -29,15 +29,16 @@ struct HiddenSpellingTests {
         #expect(Self.assistant.safety.assess(message)?.level == .crisis, "\(message.debugDescription)")
     }
 
-    @Test("invisible characters are separators only where they stand between words")
+    @Test("invisible characters are separators only where they are the only ones; RLO text reads as shown")
     func spellings() {
-        #expect(TextNormalizer.hiddenSpellings("i\u{3164}want\u{3164}to") == ["i want to"])
+        #expect(TextNormalizer.folded("i\u{3164}want\u{3164}to") == "i want to", "a Hangul filler shows as a blank")
+        #expect(TextNormalizer.folded("i\u{200B}want\u{200B}to") == "i want to", "the only separators")
+        #expect(TextNormalizer.folded("i want to ki\u{200B}ll") == "i want to kill", "inside a word, among spaces")
+        #expect(TextNormalizer.folded("ki\u{200B}ll") == "kill", "one run in one word")
+        #expect(TextNormalizer.folded("\u{202E}olleh\u{202C} there") == "hello there")
         #expect(TextNormalizer.hiddenSpellings("what are your hours") == [], "ASCII: nothing to try")
         #expect(TextNormalizer.hiddenSpellings("I want to come back") == [], "a capital I at a word's start stays")
         #expect(TextNormalizer.hiddenSpellings("kiII") == ["kill"])
-        #expect(TextNormalizer.hiddenSpellings("\u{202E}olleh\u{202C} there") == ["hello there"])
-        // Inside a word, deleting the invisible character (the primary reading) is right; the check still reads both.
-        #expect(TextNormalizer.folded("ki\u{200B}ll") == "kill")
     }
 
     /// Normal text in the scripts the new look-alikes come from, and Korean, with no crisis in it.
