@@ -66,6 +66,22 @@ struct SafetyFileSealTests {
         }
     }
 
+    @Test("rules merged in after the end line: refused, then sealing moves the line last, counting them")
+    func mergedAfterEnd() throws {
+        let text = try String(contentsOf: Self.rulesURL, encoding: .utf8)
+        let merged = text + "      - zebracorn stampede plan tonight\n"
+        try Self.withCopy(merged) { url in
+            #expect(throws: KnowledgeError.self) { try SafetyRules.load(from: url) }
+            let (read, rules, _) = try SafetyFileSeal.read(url)
+            let sealed = SafetyFileSeal.sealed(read, rules: rules)
+            #expect(sealed.components(separatedBy: "\n").filter { $0.hasPrefix(SafetyFileSeal.marker) }.count == 1)
+            try sealed.write(to: url, atomically: true, encoding: .utf8)
+            let loaded = try SafetyRules.load(from: url)
+            let shipped = try SafetyRules.load(from: Self.rulesURL)
+            #expect(loaded.categories.last?.patterns.count == (shipped.categories.last?.patterns.count ?? 0) + 1)
+        }
+    }
+
     @Test("a model file padded with trailing spaces loads as the clean one")
     func modelTrailingSpaces() throws {
         let url = RepositoryFiles.knowledgeDirectory.appendingPathComponent("safety-model.tsv")

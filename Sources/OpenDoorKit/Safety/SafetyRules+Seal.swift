@@ -44,12 +44,11 @@ public enum SafetyFileSeal {
         rules.categories.map { ($0.id.rawValue, $0.patterns.count + $0.checkPatterns.count) }
     }
 
-    /// `text` with its end line (and the note above it) for `rules`, replacing the old one if there is one.
+    /// `text` with its end line (and the note above it) for `rules` last, the old ones removed wherever they are (a
+    /// merge may have put rules after them).
     public static func sealed(_ text: String, rules: SafetyRules) -> String {
-        var lines = text.components(separatedBy: "\n")
+        var lines = text.components(separatedBy: "\n").filter { !$0.hasPrefix(marker) && $0 != note }
         while let last = lines.last, last.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { lines.removeLast() }
-        if let last = lines.last, last.hasPrefix(marker) { lines.removeLast() }
-        if let last = lines.last, last == note { lines.removeLast() }
         return (lines + [note, line(for: rules)]).joined(separator: "\n") + "\n"
     }
 
