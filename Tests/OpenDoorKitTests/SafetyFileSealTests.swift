@@ -82,6 +82,16 @@ struct SafetyFileSealTests {
         }
     }
 
+    @Test("a CRLF copy loads; sealing keeps its line ends")
+    func crlf() throws {
+        let text = try String(contentsOf: Self.rulesURL, encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n")
+        try Self.withCopy(text) { url in
+            _ = try SafetyRules.load(from: url)
+            let (read, rules, _) = try SafetyFileSeal.read(url)
+            #expect(SafetyFileSeal.sealed(read, rules: rules) == text)
+        }
+    }
+
     @Test("a model file padded with trailing spaces loads as the clean one")
     func modelTrailingSpaces() throws {
         let url = RepositoryFiles.knowledgeDirectory.appendingPathComponent("safety-model.tsv")

@@ -47,17 +47,23 @@ public enum SafetyFileSeal {
     /// `text` with its end line (and the note above it) for `rules` last, the old ones removed wherever they are (a
     /// merge may have put rules after them).
     public static func sealed(_ text: String, rules: SafetyRules) -> String {
-        var lines = text.components(separatedBy: "\n").filter { !$0.hasPrefix(marker) && $0 != note }
+        var lines = Self.lines(text).filter { !$0.hasPrefix(marker) && $0 != note }
         while let last = lines.last, last.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { lines.removeLast() }
-        return (lines + [note, line(for: rules)]).joined(separator: "\n") + "\n"
+        let lineBreak = text.contains("\r\n") ? "\r\n" : "\n"
+        return (lines + [note, line(for: rules)]).joined(separator: lineBreak) + lineBreak
+    }
+
+    /// `text`'s lines, LF or CRLF (one `Character` in Swift, which splitting on "\n" alone would miss).
+    private static func lines(_ text: String) -> [String] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
     }
 
     /// The problem with `text`'s end line for `rules`, as a diagnostic of `file` at its line; nil when it is right.
     public static func problem(in text: String, rules: SafetyRules, file: String) -> KnowledgeDiagnostic? {
-        let lines = text.components(separatedBy: "\n")
+        let lines = Self.lines(text)
         guard let index = lines.lastIndex(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty })
         else { return nil }
-        let last = lines[index].trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+        let last = lines[index].trimmingCharacters(in: .whitespaces)
         let fix = "if it was edited on purpose, run `opendoor seal-safety` to count again; else copy it again whole"
         guard last.hasPrefix(marker) else {
             return KnowledgeDiagnostic(
