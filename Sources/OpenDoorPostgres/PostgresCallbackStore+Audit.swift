@@ -87,4 +87,33 @@ extension PostgresCallbackStore: CallbackAuditStore {
             return changes
         }
     }
+
+    public func statusChanges(after cursor: StatusChangeCursor?, limit: Int) async throws -> StatusChangePage {
+        try checkOpen()
+        let client = client
+        let limit = max(1, limit)
+        let after = cursor?.id ?? Int64.min
+        return try await perform(.read, event: "Could not read the status changes") {
+            var changes: [CallbackStatusChange] = []
+            var last: StatusChangeCursor?
+            var count = 0
+            let rows = try await client.query(
+                """
+                SELECT id, reference, staff, from_status, to_status, at_ms FROM callback_status_change
+                WHERE id > \(after) ORDER BY id LIMIT \(limit)
+                """
+            )
+            for try await (rowID, reference, staff, from, to, milliseconds) in rows.decode(
+                (Int64, String, String, String, String, Int64).self)
+            {
+                count += 1
+                last = StatusChangeCursor(id: rowID)
+                guard let from = CallbackStatus(rawValue: from), let to = CallbackStatus(rawValue: to) else { continue }
+                changes.append(
+                    CallbackStatusChange(
+                        reference: reference, from: from, to: to, staff: staff, at: Self.date(milliseconds: milliseconds)))
+            }
+            return StatusChangePage(changes: changes, next: count < limit ? nil : last)
+        }
+    }
 }

@@ -23,6 +23,17 @@ extension PostgresCallbackStore {
 
         /// An empty report.
         public init() {}
+
+        /// Adds what another copy into the same store did (a command copying a page at a time).
+        public mutating func add(_ other: CopyReport) {
+            copied += other.copied
+            alreadyThere += other.alreadyThere
+            conflicts += other.conflicts
+            replyCounts += other.replyCounts
+            crisisCounts += other.crisisCounts
+            statusChanges += other.statusChanges
+            statusChangesAlreadyThere += other.statusChangesAlreadyThere
+        }
     }
 
     /// Reply and crisis counts copied from another store (see ``copy(_:counts:)``).

@@ -641,7 +641,16 @@ public actor PostgresCallbackStore: CallbackStore {
 
     /// Deletes requests created before `cutoff`; `new` ones (nobody has called yet) only when `includingNew`.
     public func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int {
+        try await purge(olderThan: cutoff, includingNew: includingNew, through: nil)
+    }
+
+    /// Deletes requests created before `cutoff` (`new` ones only when `includingNew`) whose id is at most `lastID` (any
+    /// id when nil): `callbacks purge` passes the highest id it showed, so a row added since (a copy brings old rows)
+    /// is never deleted unseen. Each DELETE checks the age and status again: a request reopened by staff between a
+    /// batch's read and its delete stays.
+    public func purge(olderThan cutoff: Date, includingNew: Bool, through lastID: Int64?) async throws -> Int {
         try checkOpen(.save)
+        let through = lastID ?? .max
         let milliseconds = Self.milliseconds(cutoff)
         let client = client
         // In batches, each with its own deadline: one DELETE of sixty thousand rows failed its deadline. A batch reads
@@ -659,6 +668,7 @@ public actor PostgresCallbackStore: CallbackStore {
                             """
                             SELECT \(unescaped: Self.columns) FROM callback_request
                             WHERE created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new') AND id > \(from)
+                                AND id <= \(through)
                             ORDER BY id LIMIT \(pageSize)
                             """,
                             logger: Self.silent))
@@ -667,7 +677,11 @@ public actor PostgresCallbackStore: CallbackStore {
                     guard !ids.isEmpty else { return (0, read, last) }
                     var deleted = 0
                     for try await _ in try await connection.query(
-                        "DELETE FROM callback_request WHERE id = ANY(\(ids)) RETURNING id", logger: Self.silent)
+                        """
+                        DELETE FROM callback_request
+                        WHERE id = ANY(\(ids)) AND created_ms < \(milliseconds) AND (\(includingNew) OR status <> 'new')
+                        RETURNING id
+                        """, logger: Self.silent)
                     {
                         deleted += 1
                     }

@@ -8,4 +8,8 @@ extension ReopeningCallbackStore: CallbackAuditStore {
     public func statusChanges(limit: Int) async throws -> [CallbackStatusChange] {
         try await current().statusChanges(limit: limit)
     }
+
+    public func statusChanges(after cursor: StatusChangeCursor?, limit: Int) async throws -> StatusChangePage {
+        try await current().statusChanges(after: cursor, limit: limit)
+    }
 }

@@ -60,17 +60,39 @@ extension SQLiteCallbackStore: CallbackAuditStore {
                         ORDER BY at_ms DESC, id DESC LIMIT ?
                         """,
                     arguments: [limit]
-                ).compactMap { row in
-                    guard let from = CallbackStatus(rawValue: row["from_status"]),
-                        let to = CallbackStatus(rawValue: row["to_status"])
-                    else { return nil }
-                    return CallbackStatusChange(
-                        reference: row["reference"], from: from, to: to, staff: row["staff"],
-                        at: Self.date(milliseconds: row["at_ms"]))
-                }
+                ).compactMap(Self.statusChange)
             }
         } catch {
             throw Self.storeError(error, during: .read, path: path, directory: directory, busyTimeout: .seconds(5))
         }
+    }
+
+    public func statusChanges(after cursor: StatusChangeCursor?, limit: Int) async throws -> StatusChangePage {
+        let limit = max(1, limit)
+        let after = cursor?.id ?? Int64.min
+        do {
+            return try await pool.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, reference, staff, from_status, to_status, at_ms FROM callback_status_change
+                        WHERE id > ? ORDER BY id LIMIT ?
+                        """,
+                    arguments: [after, limit])
+                let changes = rows.compactMap(Self.statusChange)
+                let next = rows.last.map { StatusChangeCursor(id: $0["id"]) }
+                return StatusChangePage(changes: changes, next: rows.count < limit ? nil : next)
+            }
+        } catch {
+            throw Self.storeError(error, during: .read, path: path, directory: directory, busyTimeout: .seconds(5))
+        }
+    }
+
+    /// An audit row as a change; nil when a status in it is not one this version knows.
+    private static func statusChange(_ row: Row) -> CallbackStatusChange? {
+        guard let from = CallbackStatus(rawValue: row["from_status"]), let to = CallbackStatus(rawValue: row["to_status"])
+        else { return nil }
+        return CallbackStatusChange(
+            reference: row["reference"], from: from, to: to, staff: row["staff"], at: date(milliseconds: row["at_ms"]))
     }
 }

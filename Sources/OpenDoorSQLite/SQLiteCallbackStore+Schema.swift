@@ -315,20 +315,30 @@ extension SQLiteCallbackStore {
         return CallbackPage(listing: listing, next: count < limit ? nil : last)
     }
 
-    /// Deletes the requests created before `milliseconds` (`new` ones only when `includingNew`) that can be read: a row
-    /// with a value written outside OpenDoor stays, as staff were never shown it. Returns how many were deleted.
-    static func purge(before milliseconds: Int64, includingNew: Bool, in db: Database) throws -> Int {
+    /// Deletes, of the first `limit` rows with an id after `after` and at most `through` that were created before
+    /// `milliseconds` (`new` ones only when `includingNew`), those that can be read: a row with a value written outside
+    /// OpenDoor stays, as staff were never shown it. Returns how many were deleted, the last id read, and how many rows
+    /// were read (fewer than `limit`: no batch follows).
+    static func purge(
+        before milliseconds: Int64, includingNew: Bool, after: Int64, through: Int64, limit: Int, in db: Database
+    ) throws -> (deleted: Int, last: Int64, read: Int) {
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT \(columns) FROM callback_request WHERE created_ms < ? AND (? OR status <> 'new')",
-            arguments: [milliseconds, includingNew])
+            sql: """
+                SELECT \(columns) FROM callback_request
+                WHERE created_ms < ? AND (? OR status <> 'new') AND id > ? AND id <= ? ORDER BY id LIMIT ?
+                """,
+            arguments: [milliseconds, includingNew, after, through, limit])
         var doomed: [Int64] = []
+        var (last, read) = (after, 0)
         while let row = try rows.next() {
+            read += 1
+            if let id: Int64 = row["id"] { last = id }
             if case .success(let request) = stored(row).request() { doomed.append(request.id) }
         }
         let delete = try db.cachedStatement(sql: "DELETE FROM callback_request WHERE id = ?")
         for id in doomed { try delete.execute(arguments: [id]) }
-        return doomed.count
+        return (doomed.count, last, read)
     }
 
     /// The request with `reference`; throws ``CallbackStoreError/unreadable(_:path:file:line:)`` when its row can't be

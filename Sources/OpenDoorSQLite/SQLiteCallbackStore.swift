@@ -263,11 +263,36 @@ public actor SQLiteCallbackStore: CallbackStore {
 
     /// Deletes requests created before `cutoff`; `new` ones (nobody has called yet) only when `includingNew`.
     public func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int {
+        try await purge(olderThan: cutoff, includingNew: includingNew, through: nil)
+    }
+
+    /// Deletes requests created before `cutoff` (`new` ones only when `includingNew`) whose id is at most `lastID` (any
+    /// id when nil): `callbacks purge` passes the highest id it showed, so a row added since (a copy brings old rows)
+    /// is never deleted unseen.
+    ///
+    /// In batches of ``purgeBatchSize`` rows, each its own short write: a server saving into the same file waits for
+    /// one batch at most, never for the whole purge (one transaction of sixty thousand rows, overwritten as
+    /// `secure_delete` does, held the file past a save's busy timeout). Each batch reads its rows' status again as it
+    /// deletes them: a request reopened meanwhile stays.
+    public func purge(olderThan cutoff: Date, includingNew: Bool, through lastID: Int64?) async throws -> Int {
         try checkOpen()
         let milliseconds = Int64((cutoff.timeIntervalSince1970 * 1000).rounded(.down))
+        let batch = max(1, Self.purgeBatchSize)
         do {
             try checkIdentity()
-            let count = try await pool.write { db in try Self.purge(before: milliseconds, includingNew: includingNew, in: db) }
+            var count = 0
+            var after = Int64.min
+            while true {
+                let from = after
+                let (deleted, last, read) = try await pool.write { db in
+                    try Self.purge(
+                        before: milliseconds, includingNew: includingNew, after: from, through: lastID ?? .max,
+                        limit: batch, in: db)
+                }
+                count += deleted
+                after = last
+                if read < batch { break }
+            }
             if count > 0 {
                 // Copy the zeroed pages into the file and empty the WAL, so the deleted requests do
                 // not linger there. Best effort: a reader in another process may hold the WAL.
@@ -283,6 +308,9 @@ public actor SQLiteCallbackStore: CallbackStore {
             throw failure(error, during: .save, event: "Could not purge callback requests")
         }
     }
+
+    /// How many rows one write of a purge deletes.
+    static let purgeBatchSize = 500
 
     public func close() async throws {
         guard !isClosed else { return }

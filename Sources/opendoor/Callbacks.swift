@@ -32,23 +32,16 @@ extension OpenDoor.Callbacks {
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: false)
-            // Two reads a page at a time, never the whole list in memory: the first measures the columns, the
-            // second writes the lines.
-            // The rows that can't be read are named from the first read, also when no other row is left to show.
-            var layout = CallbackReport.TableLayout()
+            // One read, a page at a time: the columns are measured on the first rows (a table of up to a thousand is
+            // the whole table's), the rest written as they come, wrapping a wider cell; never the whole list in memory,
+            // and no row saved meanwhile can change a column already written.
+            var table = CallbackReport.TableWriter()
             var skipped = CallbackListing(requests: [])
             try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
-                layout.measure(page.requests)
+                print(table.add(page.requests), terminator: "")
                 skipped.unreadable += page.unreadable
             }
-            if layout.count == 0 {
-                print(CallbackReport.emptyTable, terminator: "")
-            } else {
-                print(layout.header, terminator: "")
-                try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
-                    print(layout.lines(page.requests), terminator: "")
-                }
-            }
+            print(table.finish(), terminator: "")
             skipped.warning.map(printError)
             try? await store.close()
         }
@@ -175,6 +168,8 @@ extension OpenDoor.Callbacks {
         @Flag(help: "Only show what would be deleted.")
         var dryRun = false
 
+        @OptionGroup var paging: PagingOptions
+
         /// `--older-than`, else `$OPENDOOR_RETENTION_DAYS`, else 90 (``validate()`` has checked both).
         var days: Int {
             olderThan ?? Self.environmentDays.flatMap(Int.init) ?? 90
@@ -200,20 +195,39 @@ extension OpenDoor.Callbacks {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: !dryRun)
             let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
-            let listing = try await store.listing(status: nil)
+            // A page at a time from the cutoff on, never the whole store in memory: first what would go (how many, the
+            // highest id), then the same rows as a table, then the delete, of rows up to that id only. A server
+            // saving meanwhile is not in the way: its rows are newer than the cutoff, a copy's old rows come with
+            // higher ids, and each delete looks at a row's status again (a request reopened since stays).
+            let start = CallbackCursor.before(cutoff)
+            var (doomed, keptNew, lastID) = (0, 0, Int64.min)
+            var skipped = CallbackListing(requests: [])
+            try await store.forEachPage(status: nil, pageSize: paging.pageSize, from: start) { page in
+                for request in page.requests {
+                    if includeNew || request.status != .new {
+                        doomed += 1
+                        lastID = max(lastID, request.id)
+                    } else {
+                        keptNew += 1
+                    }
+                }
+                skipped.unreadable += page.unreadable
+            }
             // Purge deletes by age and status, which it reads in any row: an unreadable one is kept all the same.
-            listing.warning.map { printError($0 + " Purge leaves such requests in the store.") }
-            let old = listing.requests.filter { $0.created < cutoff }
-            let doomed = includeNew ? old : old.filter { $0.status != .new }
-            let keptNew = old.count - doomed.count
+            skipped.warning.map { printError($0 + " Purge leaves such requests in the store.") }
             let kept = keptNew == 0 ? "" : " \(keptNew) still new (nobody has called them back) are kept; --include-new deletes them too."
-            guard !doomed.isEmpty else {
+            guard doomed > 0 else {
                 print("No request in \(store.path) older than \(days) day(s) is to be deleted; nothing to delete.\(kept)")
                 try? await store.close()
                 return
             }
-            print("These \(doomed.count) request(s) in \(store.path) are older than \(days) day(s):\(kept)")
-            print(CallbackReport.table(doomed), terminator: "")
+            print("These \(doomed) request(s) in \(store.path) are older than \(days) day(s):\(kept)")
+            var table = CallbackReport.TableWriter()
+            try await store.forEachPage(status: nil, pageSize: paging.pageSize, from: start) { page in
+                let shown = page.requests.filter { (includeNew || $0.status != .new) && $0.id <= lastID }
+                print(table.add(shown), terminator: "")
+            }
+            print(table.finish(), terminator: "")
             if dryRun {
                 print("Dry run: nothing was deleted.")
                 try? await store.close()
@@ -235,8 +249,11 @@ extension OpenDoor.Callbacks {
                     return
                 }
             }
-            let removed = try await store.purge(olderThan: cutoff, includingNew: includeNew)
-            print("Deleted \(removed) request(s) older than \(days) day(s).")
+            let removed = try await store.purge(olderThan: cutoff, includingNew: includeNew, through: lastID)
+            let changed =
+                removed == doomed
+                ? "" : " (\(doomed) were shown: the others' status changed, or they were deleted, while purge ran)"
+            print("Deleted \(removed) request(s) older than \(days) day(s).\(changed)")
             try? await store.close()
         }
     }

@@ -28,7 +28,11 @@ extension OpenDoor.Callbacks {
 
         @OptionGroup var logging: LogOptions
 
+        @Option(help: ArgumentHelp("Requests read and copied at a time (one transaction each).", visibility: .hidden))
+        var batchSize = 1_000
+
         func validate() throws {
+            if batchSize < 1 { throw ValidationError("--batch-size is a number of requests, 1 or more.") }
             _ = try StoreLocation(from, origin: "--from")
             guard case .postgres = try StoreLocation(to, origin: "--to") else {
                 throw ValidationError("--to must be a PostgreSQL store: postgres://USER@HOST:PORT/DB.")
@@ -61,15 +65,19 @@ extension OpenDoor.Callbacks {
             }
             let target: PostgresCallbackStore
             do {
-                target = try await PostgresCallbackStore.open(
-                    url: targetURL, configuration: .forCommand(creating: true), logger: logger)
+                var configuration = PostgresCallbackStore.Configuration.forCommand(creating: true)
+                configuration.copyBatchSize = batchSize
+                target = try await PostgresCallbackStore.open(url: targetURL, configuration: configuration, logger: logger)
             } catch {
                 try? await source.close()
                 printError("\(DataOptions.oneShot(error))\n(the store given by --to)")
                 throw ExitCode(1)
             }
-            let report: PostgresCallbackStore.CopyReport
-            let listing: CallbackListing
+            // A page of the source at a time, each page one batch (one transaction) in the target: a store of any size
+            // in the memory of one page. Killed or failed part way, the pages before stay copied and a second run skips
+            // them (references already there), so it completes the copy with nothing twice.
+            var report = PostgresCallbackStore.CopyReport()
+            var skipped = CallbackListing(requests: [])
             do {
                 let name = try await Self.identity(of: source)
                 if name == (try await target.identity()) {
@@ -80,20 +88,29 @@ extension OpenDoor.Callbacks {
                             + "Nothing was copied.")
                     throw ExitCode(1)
                 }
-                listing = try await source.listing(status: nil)
-                report = try await target.copy(
-                    listing.requests, counts: try await Self.counts(of: source, named: name),
-                    changes: try await (source as? any CallbackAuditStore)?.statusChanges(limit: Int.max) ?? [])
+                report.add(try await target.copy([], counts: try await Self.counts(of: source, named: name)))
+                try await source.forEachPage(status: nil, pageSize: batchSize) { page in
+                    report.add(try await target.copy(page.requests))
+                    skipped.unreadable += page.unreadable
+                }
+                if let audited = source as? any CallbackAuditStore {
+                    try await audited.forEachStatusChangePage(pageSize: batchSize) { changes in
+                        // The batch's own order is newest first, as `copy` reads a whole audit.
+                        report.add(try await target.copy([], changes: changes.reversed()))
+                    }
+                }
             } catch let exit as ExitCode {
                 throw exit
             } catch {
                 try? await source.close()
                 try? await target.close()
+                let done = report.copied + report.alreadyThere
                 printError(
-                    "\(error)\nRequests copied before it stopped stay copied; it is safe to run the copy again: "
-                        + "those already there are skipped.")
+                    "\(error)\n\(done) request(s) were copied or found there before it stopped; they stay copied, and it is "
+                        + "safe to run the copy again: those already there are skipped.")
                 throw ExitCode(1)
             }
+            let listing = skipped
             try? await source.close()
             try? await target.close()
             print(

@@ -286,6 +286,8 @@ protocol StaffStore: CallbackStore {
     var path: String { get }
     /// Deletes requests created before `cutoff`; `new` ones only when `includingNew`.
     func purge(olderThan cutoff: Date, includingNew: Bool) async throws -> Int
+    /// As ``purge(olderThan:includingNew:)``, of the requests whose id is at most `lastID` only.
+    func purge(olderThan cutoff: Date, includingNew: Bool, through lastID: Int64?) async throws -> Int
 }
 
 extension SQLiteCallbackStore: StaffStore {}

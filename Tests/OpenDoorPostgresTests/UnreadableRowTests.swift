@@ -10,7 +10,7 @@ import Testing
 @Suite("Callback stores: rows that can't be read")
 struct UnreadableRowTests {
     @Test(
-        "a row with an unknown best time or a broken phone number is named and skipped; the others are listed, purge keeps it",
+        "a row with an unknown channel or a broken phone number is named and skipped; the others are listed, purge keeps it",
         arguments: StoreKind.allCases)
     func unreadableRowsAreSkipped(kind: StoreKind) async throws {
         try await kind.withPlace { place in
@@ -22,7 +22,7 @@ struct UnreadableRowTests {
             let oddTime = try await store.save(draft, channel: .web)
             let oddPhone = try await store.save(draft, channel: .socket)
             try await place.execute(
-                "UPDATE callback_request SET best_time = 'weekend' WHERE reference = '\(oddTime.reference)'", on: store)
+                "UPDATE callback_request SET channel = 'fax' WHERE reference = '\(oddTime.reference)'", on: store)
             try await place.execute(
                 "UPDATE callback_request SET phone_e164 = '+1470555012x' WHERE reference = '\(oddPhone.reference)'",
                 on: store)
@@ -34,7 +34,7 @@ struct UnreadableRowTests {
             #expect(listing.requests.map(\.reference) == [kept.reference])
             #expect(Set(listing.unreadable.compactMap(\.reference)) == [oddTime.reference, oddPhone.reference])
             let warning = try #require(listing.warning)
-            #expect(warning.contains("\(oddTime.reference) (row \(oddTime.id)): unreadable best time 'weekend'"), "\(warning)")
+            #expect(warning.contains("\(oddTime.reference) (row \(oddTime.id)): unreadable channel 'fax'"), "\(warning)")
             #expect(warning.contains("\(oddPhone.reference) (row \(oddPhone.id)): unreadable phone number"), "\(warning)")
             #expect(warning.hasPrefix("2 requests could not be read"), "\(warning)")
             // The number itself is never repeated (the same words go to the log).
@@ -45,7 +45,7 @@ struct UnreadableRowTests {
                 try await store.find(reference: oddTime.reference)
             }
             #expect(error?.code == .readFailed, "\(String(describing: error))")
-            #expect(error?.description.contains("unreadable best time 'weekend'") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("unreadable channel 'fax'") == true, "\(String(describing: error))")
             #expect(error?.description.contains("Move the file aside") == false)
             #expect(try await store.find(reference: kept.reference) == kept)
 
@@ -58,7 +58,7 @@ struct UnreadableRowTests {
 
             let text = records.all.joined(separator: "\n")
             #expect(
-                records.all.contains { $0.hasPrefix("warning") && $0.contains(oddTime.reference) && $0.contains("best time") },
+                records.all.contains { $0.hasPrefix("warning") && $0.contains(oddTime.reference) && $0.contains("channel") },
                 "\(text)")
             for secret in ["Bartholomew", "4705550123", "470555012x"] {
                 #expect(!text.contains(secret), "the logs contain \(secret):\n\(text)")

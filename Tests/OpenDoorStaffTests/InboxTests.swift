@@ -44,7 +44,7 @@ struct InboxTests {
             let odd = try await harness.saveRequest(name: "Chris", phone: "+14705550122")
             _ = try await harness.store.mark(reference: odd.reference, as: .contacted)
             try await harness.store.execute(
-                sql: "UPDATE callback_request SET best_time = 'weekend' WHERE reference = '\(odd.reference)'")
+                sql: "UPDATE callback_request SET channel = 'fax' WHERE reference = '\(odd.reference)'")
             try await client.signIn()
             let page = try await client.get("/")
             #expect(page.status == .ok)

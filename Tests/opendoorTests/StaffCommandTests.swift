@@ -118,9 +118,9 @@ struct StaffCommandTests {
         let references = try await Self.makeStore(data, count: 3, daysAgo: 3, status: .contacted)
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let store = try SQLiteCallbackStore(directory: data, logger: quiet)
-        try await store.execute(sql: "UPDATE callback_request SET best_time = 'weekend' WHERE reference = '\(references[1])'")
+        try await store.execute(sql: "UPDATE callback_request SET channel = 'fax' WHERE reference = '\(references[1])'")
         try await store.close()
-        let named = "\(references[1]) (row 2): unreadable best time 'weekend'"
+        let named = "\(references[1]) (row 2): unreadable channel 'fax'"
 
         for command in [["list"], ["export", "--format", "csv"], ["export", "--format", "json"]] {
             let result = try OpenDoorProcess.run(["callbacks"] + command + ["--data", data.path])

@@ -13,6 +13,12 @@ public struct CallbackCursor: Hashable, Sendable {
         self.id = id
     }
 
+    /// Where the rows created before `date` begin (whole milliseconds, rounded down as purges round): a listing read
+    /// from here holds only rows created before it.
+    public static func before(_ date: Date) -> CallbackCursor {
+        CallbackCursor(createdMilliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)), id: .min)
+    }
+
     /// The place of `request` as a store read it (its time in whole milliseconds).
     public init(_ request: CallbackRequest) {
         self.init(createdMilliseconds: Int64((request.created.timeIntervalSince1970 * 1000).rounded()), id: request.id)
@@ -58,13 +64,17 @@ extension CallbackStore {
     /// Reads the requests with `status` (all when nil) a page of `pageSize` rows at a time, newest first, handing each
     /// page to `body` as it comes: a listing of any length in the memory of one page.
     ///
+    /// `start` skips the rows before it: `CallbackCursor(createdMilliseconds: cutoff, id: .min)` starts with the
+    /// newest row created before `cutoff` (what `callbacks purge` shows).
+    ///
     /// A request saved while the pages are read shows up only if it sorts after the page being read; one deleted
     /// meanwhile may still have been handed over. Returns how many pages were read.
     @discardableResult
     public func forEachPage(
-        status: CallbackStatus?, pageSize: Int, _ body: (CallbackListing) async throws -> Void
+        status: CallbackStatus?, pageSize: Int, from start: CallbackCursor? = nil,
+        _ body: (CallbackListing) async throws -> Void
     ) async throws -> Int {
-        var cursor: CallbackCursor?
+        var cursor = start
         var pages = 0
         repeat {
             let page = try await listingPage(status: status, after: cursor, limit: pageSize)

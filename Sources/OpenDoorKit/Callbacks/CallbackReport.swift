@@ -37,9 +37,54 @@ public enum CallbackReport {
     /// What ``table(_:timeZone:dayTimeZone:)`` shows for no requests.
     public static let emptyTable = "No callback requests.\n"
 
-    /// ``table(_:timeZone:dayTimeZone:)`` for a list read a page at a time: ``measure(_:)`` every page first (the
-    /// columns are as wide as their widest cell), then write ``header`` and each page's ``lines(_:)``, in order.
-    /// A row wider than those measured (saved between the two reads) still gets two spaces between columns.
+    /// ``table(_:timeZone:dayTimeZone:)`` written as a list is read, a page at a time, in one read: the first
+    /// ``window`` requests are held and the columns measured on them (so a table of up to that many rows is exactly
+    /// ``table(_:timeZone:dayTimeZone:)``'s), then every later request is written at once in those columns. A later
+    /// cell wider than its column wraps onto lines of its own under that column: nothing is cut, and no later row
+    /// moves the columns of the rows above it. Memory: the window's requests, never the whole list.
+    public struct TableWriter: Sendable {
+        /// How many requests are measured before the first line is written.
+        public static let defaultWindow = 1_000
+        private var layout: TableLayout
+        private let window: Int
+        private var held: [CallbackRequest] = []
+        private var measured = false
+        /// How many requests were given.
+        public private(set) var count = 0
+
+        /// A writer measuring on the first `window` requests (at least 1).
+        public init(window: Int = defaultWindow, timeZone: TimeZone = CallbackReport.utc, dayTimeZone: TimeZone = .current) {
+            self.window = max(1, window)
+            layout = TableLayout(timeZone: timeZone, dayTimeZone: dayTimeZone)
+        }
+
+        /// Takes the next `requests` (newest first, after those given before); returns the text to write now.
+        public mutating func add(_ requests: [CallbackRequest]) -> String {
+            count += requests.count
+            guard !measured else { return layout.lines(requests) }
+            held += requests
+            guard held.count >= window else { return "" }
+            return release()
+        }
+
+        /// The text still to write once every request was given: the held rows (under their header), or
+        /// ``CallbackReport/emptyTable`` when there were none.
+        public mutating func finish() -> String {
+            if measured { return "" }
+            return held.isEmpty ? CallbackReport.emptyTable : release()
+        }
+
+        private mutating func release() -> String {
+            layout.measure(held)
+            measured = true
+            let text = layout.header + layout.lines(held)
+            held = []
+            return text
+        }
+    }
+
+    /// ``table(_:timeZone:dayTimeZone:)``'s columns: ``measure(_:)`` the rows, then write ``header`` and ``lines(_:)``.
+    /// A row wider than those measured wraps its wide cells onto lines of their own (see ``TableWriter``).
     public struct TableLayout: Sendable {
         let timeZone: TimeZone
         let dayTimeZone: TimeZone
@@ -99,14 +144,25 @@ public enum CallbackReport {
         }
 
         private func line(_ row: [String]) -> String {
-            var line = ""
-            for (column, cell) in row.enumerated() {
-                line += cell
-                if column < row.count - 1 {
-                    line += String(repeating: " ", count: max(widths[column] - CallbackReport.displayWidth(cell), 0) + 2)
-                }
+            // Every cell but the last in pieces that fit its column: one piece each for the rows measured.
+            let pieces = row.enumerated().map { column, cell in
+                column < row.count - 1 ? CallbackReport.wrapped(cell, width: widths[column]) : [cell]
             }
-            return line + "\n"
+            var text = ""
+            for index in 0..<(pieces.map(\.count).max() ?? 1) {
+                var line = ""
+                for (column, cell) in pieces.enumerated() {
+                    let piece = index < cell.count ? cell[index] : ""
+                    line += piece
+                    if column < row.count - 1 {
+                        line += String(repeating: " ", count: max(widths[column] - CallbackReport.displayWidth(piece), 0) + 2)
+                    }
+                }
+                // A continuation line ends where its last piece does.
+                if index > 0 { while line.last == " " { line.removeLast() } }
+                text += line + "\n"
+            }
+            return text
         }
     }
 
@@ -370,6 +426,34 @@ extension CallbackReport {
     }
 
     /// `text` cut to `width` columns, ending in "…" when cut.
+    /// `text` in pieces at most `width` wide, broken after a space where one is in reach (else inside a word); the
+    /// text itself when it fits.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        guard displayWidth(text) > width, width > 0 else { return [text] }
+        var pieces: [String] = []
+        var piece = ""
+        var used = 0
+        for character in text {
+            let next = displayWidth(character)
+            while used + next > width, !piece.isEmpty {
+                if let space = piece.lastIndex(of: " "), space != piece.startIndex {
+                    let rest = String(piece[piece.index(after: space)...])
+                    pieces.append(String(piece[..<space]))
+                    piece = rest
+                } else {
+                    pieces.append(piece)
+                    piece = ""
+                }
+                used = displayWidth(piece)
+            }
+            if piece.isEmpty && character == " " { continue }
+            piece.append(character)
+            used += next
+        }
+        if !piece.isEmpty { pieces.append(piece) }
+        return pieces
+    }
+
     static func truncated(_ text: String, width: Int) -> String {
         guard displayWidth(text) > width else { return text }
         var result = ""

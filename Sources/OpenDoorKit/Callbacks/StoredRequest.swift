@@ -59,8 +59,17 @@ public struct StoredRequest: Sendable {
         guard let e164 = phoneE164, let phone = PhoneNumber(e164: e164, extensionDigits: phoneExtension) else {
             return bad("phone number")
         }
-        guard let bestTime = self.bestTime.flatMap(BestTime.init(rawValue:)) else {
-            return bad("best time", self.bestTime)
+        // A kind this version doesn't know (a newer OpenDoor's, as `as_said` was to round 20's) is read as said, with
+        // the visitor's stored words (or, with none, the kind's own word): staff still see when to call, and the row
+        // is never hidden. Only a missing value is unreadable.
+        guard let storedTime = self.bestTime, !storedTime.isEmpty else { return bad("best time", self.bestTime) }
+        var bestTimeSaid = self.bestTimeSaid
+        let bestTime: BestTime
+        if let known = BestTime(rawValue: storedTime) {
+            bestTime = known
+        } else {
+            bestTime = .asSaid
+            if bestTimeSaid?.isEmpty ?? true { bestTimeSaid = storedTime.replacingOccurrences(of: "_", with: " ") }
         }
         guard let voicemailOK else { return bad("voicemail choice") }
         // NULL: a row written without the column (by hand or by a tool), read as its yes/no meant.
@@ -117,7 +126,7 @@ public struct UnreadableRequest: Error, Sendable, Hashable, CustomStringConverti
         self.value = value.map(Self.clean)
     }
 
-    /// "ZZZ-XSS (row 3): unreadable best time 'weekend'".
+    /// "ZZZ-XSS (row 3): unreadable channel 'fax'".
     public var description: String {
         let row = id.map { "row \($0)" } ?? "row with no id"
         let name = reference.map { "\(Self.clean($0)) (\(row))" } ?? row
