@@ -21,10 +21,32 @@ public struct AddressGrouping: Sendable, Hashable {
         self.ipv6Prefix = min(128, max(1, ipv6Prefix))
     }
 
+    /// The wider networks an IPv6 customer's allocation spans, compared when the chat is full (QA23 O2): a home
+    /// customer is routed a /56 (256 /64s) or a /48 (65,536), so one connection per /64 would otherwise never make any
+    /// group hold more than a newcomer's.
+    public static let wideIPv6Prefixes = [56, 48]
+
     /// The group `address` belongs to.
     public func group(of address: String) -> String {
-        guard var bytes = TrustedProxies.parse(address) else { return address }
-        let prefix = bytes.count == 4 ? ipv4Prefix : ipv6Prefix
+        groups(of: address)[0]
+    }
+
+    /// The groups `address` belongs to, narrowest first: its group (``group(of:)``), then for IPv6 its /56 and /48
+    /// (those wider than ``ipv6Prefix``). IPv4 and an address that doesn't parse have one level.
+    ///
+    /// ```swift
+    /// AddressGrouping().groups(of: "2001:db8:1:2::1")  // ["2001:db8:1:2::/64", "2001:db8:1::/56", "2001:db8:1::/48"]
+    /// ```
+    public func groups(of address: String) -> [String] {
+        guard let bytes = TrustedProxies.parse(address) else { return [address] }
+        guard bytes.count == 16 else { return [Self.masked(bytes, prefix: ipv4Prefix)] }
+        return [Self.masked(bytes, prefix: ipv6Prefix)]
+            + Self.wideIPv6Prefixes.filter { $0 < ipv6Prefix }.map { Self.masked(bytes, prefix: $0) }
+    }
+
+    /// `bytes` with all but the first `prefix` bits cleared, as text: the address alone for a whole-address prefix.
+    private static func masked(_ address: [UInt8], prefix: Int) -> String {
+        var bytes = address
         var bits = prefix
         for index in bytes.indices {
             let keep = min(8, max(0, bits))

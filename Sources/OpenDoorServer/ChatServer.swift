@@ -193,8 +193,9 @@ public actor ChatServer: Service {
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration),
                 maximumLineLength: configuration.maximumLineLength,
                 webSocket: chatProtocol == .webSocket ? WebSocketEndpoint(configuration) : nil, logger: logger
-            ) { [book, store, configuration, logger, metrics] channel, stop in
-                let address = channel.remoteAddress?.ipAddress ?? "unknown"
+            ) { [book, store, configuration, logger, metrics] channel, stop, client in
+                // Behind the TLS proxy, the visitor its X-Forwarded-For names (QA23 O2), not the proxy.
+                let address = client ?? channel.remoteAddress?.ipAddress ?? "unknown"
                 let admission = book.admit(address: address, channel: channel, stop: stop)
                 var logger = logger.withCrisisBudget(book.crisisLog)
                 logger[metadataKey: "connection"] = "\(admission.id)"
@@ -202,7 +203,7 @@ public actor ChatServer: Service {
                 let setup = ChatSession.Setup(
                     chatProtocol: chatProtocol.lines, assistant: admission.assistant, store: store,
                     configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged,
-                    budgets: book.budgets, clockWatch: book.clockWatch)
+                    budgets: book.budgets, clockWatch: book.clockWatch, clientAddress: client)
                 return ChatSession(setup, stop: stop, admitted: admission.admitted, lingers: admission.lingers) {
                     book.release(admission)
                 }
@@ -262,13 +263,18 @@ public actor ChatServer: Service {
 ///
 /// It holds the chat's places: at most ``ServerConfiguration/maximumConnections`` in all and
 /// ``ServerConfiguration/maximumConnectionsPerAddress`` from one address group (``AddressGrouping``: an IPv6 /64;
-/// a trusted proxy's connections are each their own group, held to the total only).
+/// a trusted proxy's connections are each their own group, held to the total only, unless a WebSocket's handshake
+/// names its visitor, who is then the address).
 ///
 /// When the chat is full, a newcomer gets a place if one can be taken fairly (QA21 O1, QA22 O1):
 /// 1. from the group holding the most places, if it holds at least two more than the newcomer's group (a flood from
 ///    a few addresses, chatting or not, gives way to a new address): of its connections, the one idle longest;
 /// 2. otherwise from a connection that has sent no message for ``ServerConfiguration/silentEvictionAge``, in a group
 ///    holding as many places as the largest and more than the newcomer's: the oldest.
+///
+/// For IPv6 both rules compare the /56s and /48s too (``AddressGrouping/groups(of:)``; QA23 O2): rule 1 takes from
+/// the first level, narrowest first, where a group holds two more than the newcomer's; rule 2 needs the connection's
+/// group to hold the most, and more than the newcomer's, at every level.
 ///
 /// Never from a group holding fewer places than the largest, nor a connection in the callback form or just told a
 /// crisis reply (``ConnectionStop/keepsPlace``). A newcomer whose group holds its share can only take the place of
@@ -279,6 +285,8 @@ final class ConnectionBook: Sendable {
     private struct Place {
         /// The address group (``AddressGrouping``), or the connection's own key for a trusted proxy's.
         var group: String
+        /// The wider groups of an IPv6 address (its /56, its /48), compared when the chat is full (QA23 O2).
+        var wider: [String] = []
         var opened: NIODeadline
         var stop: ConnectionStop
         var channel: any Channel
@@ -364,18 +372,19 @@ final class ConnectionBook: Sendable {
             state.lastConnectionID += 1
             let id = state.lastConnectionID
             // A trusted proxy carries many visitors: each of its connections is a group of its own.
-            let group = exempt ? "proxy connection \(id)" : grouping.group(of: address)
+            let groups = exempt ? ["proxy connection \(id)"] : grouping.groups(of: address)
+            let group = groups[0]
             let fromGroup = state.byGroup[group, default: 0]
             var evicted: Place?
             var refusal: String?
             if !exempt && fromGroup >= maximumPerAddress {
                 // The group holds its share: only one of its own silent connections can make room.
-                evicted = evictSilent(from: &state, now: now, newcomer: group, share: fromGroup, ownOnly: true)
+                evicted = evictSilent(from: &state, now: now, newcomer: groups, ownOnly: true)
                 if evicted == nil { refusal = "address" }
             } else if state.places.count >= maximumConnections {
                 evicted =
-                    evictFromLargest(from: &state, newcomerShare: fromGroup)
-                    ?? evictSilent(from: &state, now: now, newcomer: group, share: fromGroup)
+                    evictFromLargest(from: &state, newcomer: groups)
+                    ?? evictSilent(from: &state, now: now, newcomer: groups)
                 if evicted == nil { refusal = "busy" }
             }
             if let refusal {
@@ -388,7 +397,7 @@ final class ConnectionBook: Sendable {
                     Admission(id: id, assistant: state.assistant, admitted: false, logged: false, lingers: lingers), nil
                 )
             }
-            state.places[id] = Place(group: group, opened: now, stop: stop, channel: channel)
+            state.places[id] = Place(group: group, wider: Array(groups.dropFirst()), opened: now, stop: stop, channel: channel)
             state.byGroup[group] = state.byGroup[group, default: 0] + 1
             metrics.connectionsOpen(state.places.count)
             let logged = state.connectionLog.opening(logger: logger, openNow: state.places.count)
@@ -403,35 +412,72 @@ final class ConnectionBook: Sendable {
         place.stop.reason == nil && !place.stop.keepsPlace
     }
 
-    /// Takes, for a newcomer whose group holds `newcomerShare` places, the place of the connection idle longest in
-    /// the group holding the most places, if that group holds at least two more than the newcomer's (after the swap
-    /// it still holds as many as the newcomer's): a flood from few addresses, chatting or not, gives way to a new one.
-    /// Groups holding fewer places than the largest are never touched; if every connection of the largest groups
-    /// must keep its place, none is taken.
-    private func evictFromLargest(from state: inout State, newcomerShare: Int) -> Place? {
-        guard let largest = state.byGroup.values.max(), largest >= newcomerShare + 2 else { return nil }
-        var chosen: (id: UInt64, place: Place, since: NIODeadline)?
-        for (id, place) in state.places where state.byGroup[place.group] == largest && Self.mayGiveWay(place) {
-            let since = place.stop.lastActive(opened: place.opened)
-            if let best = chosen, best.since <= since { continue }
-            chosen = (id, place, since)
+    /// A place's group at `level`: 0 its own, 1 and on its wider ones (an IPv6 address's /56, /48); nil past its last.
+    private static func group(of place: Place, level: Int) -> String? {
+        level == 0 ? place.group : place.wider.dropFirst(level - 1).first
+    }
+
+    /// How many places each group of `level` holds (level 0: the bookkeeping's own count).
+    private static func shares(_ state: State, level: Int) -> [String: Int] {
+        guard level > 0 else { return state.byGroup }
+        var shares: [String: Int] = [:]
+        for place in state.places.values {
+            if let group = group(of: place, level: level) { shares[group, default: 0] += 1 }
         }
-        return take(chosen.map { ($0.id, $0.place) }, from: &state, code: "largest")
+        return shares
+    }
+
+    /// How many levels of groups the places and the `newcomer` (its groups, narrowest first) have.
+    private static func levels(_ state: State, newcomer: [String]) -> Int {
+        state.places.values.reduce(newcomer.count) { max($0, 1 + $1.wider.count) }
+    }
+
+    /// Takes, for a newcomer in `newcomer`'s groups (narrowest first), the place of the connection idle longest in the
+    /// group holding the most places, if that group holds at least two more than the newcomer's (after the swap it
+    /// still holds as many as the newcomer's): a flood from few addresses, chatting or not, gives way to a new one.
+    /// Compared by address group first, then, for IPv6, by /56 and by /48 (QA23 O2): a customer that spreads over the
+    /// /64s of its allocation is one flood there. Groups holding fewer places than the largest are never touched; if
+    /// every connection of the largest groups must keep its place, none is taken.
+    private func evictFromLargest(from state: inout State, newcomer: [String]) -> Place? {
+        for level in 0..<Self.levels(state, newcomer: newcomer) {
+            let shares = Self.shares(state, level: level)
+            let newcomerShare = newcomer.dropFirst(level).first.map { shares[$0, default: 0] } ?? 0
+            guard let largest = shares.values.max(), largest >= newcomerShare + 2 else { continue }
+            var chosen: (id: UInt64, place: Place, since: NIODeadline)?
+            for (id, place) in state.places where Self.mayGiveWay(place) {
+                guard let group = Self.group(of: place, level: level), shares[group] == largest else { continue }
+                let since = place.stop.lastActive(opened: place.opened)
+                if let best = chosen, best.since <= since { continue }
+                chosen = (id, place, since)
+            }
+            if let taken = take(chosen.map { ($0.id, $0.place) }, from: &state, code: "largest") { return taken }
+        }
+        return nil
     }
 
     /// Takes the place of the connection that has sent no message for longest, open at least
-    /// ``ServerConfiguration/silentEvictionAge``, in the `newcomer`'s own group (which holds `share` places), or in a
-    /// group holding as many places as the largest and more than the newcomer's; with `ownOnly`, in its own only.
+    /// ``ServerConfiguration/silentEvictionAge``, in the `newcomer`'s own group, or in a group holding as many places
+    /// as the largest and more than the newcomer's, at every level (its /56 and /48 too for IPv6: a visitor reading
+    /// the greeting is not closed for a customer's next /64, QA23 O2); with `ownOnly`, in its own only.
     private func evictSilent(
-        from state: inout State, now: NIODeadline, newcomer: String, share newcomerShare: Int, ownOnly: Bool = false
+        from state: inout State, now: NIODeadline, newcomer: [String], ownOnly: Bool = false
     ) -> Place? {
         guard let silentEvictionAge else { return nil }
-        let largest = state.byGroup.values.max() ?? 0
+        let levels = (0..<Self.levels(state, newcomer: newcomer)).map { level in
+            let shares = Self.shares(state, level: level)
+            return (
+                shares: shares, largest: shares.values.max() ?? 0,
+                newcomer: newcomer.dropFirst(level).first.map { shares[$0, default: 0] } ?? 0)
+        }
         var chosen: (id: UInt64, place: Place)?
         for (id, place) in state.places
         where place.stop.lastAnswered == nil && Self.mayGiveWay(place) && now - place.opened >= silentEvictionAge {
-            let share = state.byGroup[place.group, default: 0]
-            guard place.group == newcomer || (!ownOnly && share == largest && share > newcomerShare) else { continue }
+            let fair = levels.indices.allSatisfy { level in
+                guard let group = Self.group(of: place, level: level) else { return true }
+                let share = levels[level].shares[group, default: 0]
+                return share == levels[level].largest && share > levels[level].newcomer
+            }
+            guard place.group == newcomer[0] || (!ownOnly && fair) else { continue }
             if let best = chosen, best.place.opened <= place.opened { continue }
             chosen = (id, place)
         }

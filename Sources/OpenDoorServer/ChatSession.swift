@@ -39,6 +39,9 @@ final class ChatSession: ChannelInboundHandler {
         var budgets: PeerBudgets? = nil
         /// Checked before each save: a step of the wall clock, which dates the request, is logged.
         var clockWatch: WallClockWatch? = nil
+        /// The visitor's address when a trusted proxy named it (a WebSocket behind the TLS proxy), for the rate-limit
+        /// budget; nil: the connection's peer.
+        var clientAddress: String? = nil
     }
 
     /// Messages longer than this (in UTF-8 bytes) are answered off the connection's event loop.
@@ -240,7 +243,7 @@ final class ChatSession: ChannelInboundHandler {
             }
             return
         }
-        peerAddress = context.channel.remoteAddress?.ipAddress
+        peerAddress = setup.clientAddress ?? context.channel.remoteAddress?.ipAddress
         if let peerAddress, let budget = setup.budgets?.budget(for: peerAddress) {
             // The budget a connection from this address left spent: reconnecting doesn't buy a fresh burst.
             limiter = budget.limiter

@@ -38,8 +38,10 @@ package struct LineListener: Sendable {
 
     /// Makes the last handler of a new connection's pipeline, which takes ``LineFrame``s; called on the
     /// connection's event loop. The handler answers, closes the connection when it is done, and, once
-    /// ``ConnectionStop/reason`` is set and its input closed, says goodbye and closes.
-    package typealias MakeHandler = @Sendable (_ channel: any Channel, _ stop: ConnectionStop) throws -> any ChannelHandler
+    /// ``ConnectionStop/reason`` is set and its input closed, says goodbye and closes. `client` is, on a WebSocket,
+    /// the visitor's address a trusted proxy named in its handshake (``WebSocketEndpoint``); nil otherwise.
+    package typealias MakeHandler =
+        @Sendable (_ channel: any Channel, _ stop: ConnectionStop, _ client: String?) throws -> any ChannelHandler
 
     private let channel: any Channel
     private let connections: ConnectionRegistry
@@ -81,17 +83,17 @@ package struct LineListener: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let stop = ConnectionStop()
                     try connections.add(channel, stop: stop)
-                    let lines: @Sendable (any Channel) throws -> Void = { channel in
+                    let lines: @Sendable (any Channel, String?) throws -> Void = { channel, client in
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(IdleTimeoutHandler(stop: stop, timeouts: timeouts))
                         try pipeline.addHandler(LineFramingHandler(maximumLength: maximumLineLength))
-                        try pipeline.addHandler(makeHandler(channel, stop))
+                        try pipeline.addHandler(makeHandler(channel, stop, client))
                     }
                     if let webSocket {
                         // The line pipeline (and the chat's place) only once the handshake is done.
                         try webSocket.configure(channel, handshakeTimeout: timeouts.line, upgraded: lines)
                     } else {
-                        try lines(channel)
+                        try lines(channel, nil)
                     }
                 }
             }

@@ -97,6 +97,18 @@ public struct TrustedProxies: Sendable, Hashable, CustomStringConvertible {
         return client
     }
 
+    /// The hops a request's headers name, for ``clientAddress(peer:forwardedFor:)``: the `X-Forwarded-For` lines, or,
+    /// when there are none, the `for=` of each element of the `Forwarded` lines (RFC 7239: `for=192.0.2.60`,
+    /// `for="[2001:db8::1]:4711"`; `for=unknown` or an obfuscated name is not an address and stops the walk).
+    public static func forwardedHops(xForwardedFor: [String], forwarded: [String]) -> [String] {
+        guard xForwardedFor.isEmpty else { return xForwardedFor }
+        return forwarded.flatMap { $0.split(separator: ",") }.map { element in
+            let pairs = element.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let pair = pairs.first(where: { $0.lowercased().hasPrefix("for=") }) else { return "unknown" }
+            return pair.dropFirst(4).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+    }
+
     /// `1.2.3.4:80` → `1.2.3.4`, `[::1]:80` → `::1`; anything else as it is.
     static func withoutPort(_ hop: String) -> String {
         if hop.hasPrefix("["), let end = hop.firstIndex(of: "]") {

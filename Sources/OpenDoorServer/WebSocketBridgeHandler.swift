@@ -5,10 +5,14 @@ import NIOWebSocket
 /// connection would carry (a frame may hold part of a JSON line or several, as websockify relayed them), and each
 /// reply written goes out as one frame (binary when the client asked for the `binary` subprotocol, else text).
 ///
-/// It answers pings, pings a quiet connection itself (``WebSocketEndpoint/pingInterval``; neither counts as the
-/// visitor's activity, as the idle timeout sits after this handler), closes a frame the protocol forbids (unmasked,
-/// reserved bits, unknown opcode) with 1002, and answers a close frame with one before closing. A connection the
-/// server closes (a goodbye, the idle timeout, shutdown) gets a close frame first (1000).
+/// It answers pings, at most ``answeredPingsPerSecond`` a second, and closes a connection sending more than
+/// ``maximumEmptyFramesPerSecond`` frames that carry nothing for the chat (pings, pongs, empty data frames) in a second
+/// with 1008: a ping flood costs the event loop what a line flood can't (QA23 O3). It pings a quiet connection itself
+/// (``WebSocketEndpoint/pingInterval``; neither counts as the visitor's activity, as the idle timeout sits after this
+/// handler), closes a frame the protocol forbids with 1002 (unmasked, reserved bits, unknown opcode, a continuation
+/// with no message to continue, a new message inside a fragmented one, a close frame whose code is 1 byte long or may
+/// not be sent; QA23 O4), and answers a close frame with one before closing. A connection the server closes (a
+/// goodbye, the idle timeout, shutdown) gets a close frame first (1000).
 final class WebSocketBridgeHandler: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = ByteBuffer
@@ -22,6 +26,17 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
     private var closeSent = false
     /// The last frame written, which an empty write (a "tell me when all is written") waits for.
     private var lastWrite: EventLoopFuture<Void>?
+    /// Whether a data frame without FIN came: only continuations may follow until one with FIN.
+    private var fragmented = false
+    /// The second counted in and how many pings and empty frames came in it.
+    private var emptyFrames: (since: NIODeadline, pings: Int, all: Int) = (.distantPast, 0, 0)
+
+    /// The most pings a second answered; more in the same second go unanswered (RFC 6455 5.5.3 allows answering
+    /// only the latest).
+    static let answeredPingsPerSecond = 5
+    /// The most frames carrying nothing for the chat (pings, pongs, empty data frames) a connection may send in a
+    /// second; one more and it is closed with 1008 (policy violation). A browser sends none.
+    static let maximumEmptyFramesPerSecond = 50
 
     init(binary: Bool, pingInterval: TimeAmount?) {
         self.binary = binary
@@ -61,19 +76,27 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
         switch frame.opcode {
         case .text, .binary, .continuation:
             guard !closeSent else { return }
+            // RFC 6455 5.4: a continuation continues a message; a new message waits for the last one's end.
+            guard (frame.opcode == .continuation) == fragmented else { return fail(.protocolError, context: context) }
+            fragmented = !frame.fin
             let payload = frame.unmaskedData
-            if payload.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(payload)) }
+            if payload.readableBytes > 0 {
+                context.fireChannelRead(wrapInboundOut(payload))
+            } else if !countEmpty(ping: false, context: context) {
+                return
+            }
         case .ping:
-            guard !closeSent else { return }
+            guard !closeSent, countEmpty(ping: true, context: context) else { return }
+            guard emptyFrames.pings <= Self.answeredPingsPerSecond else { return }
             context.writeAndFlush(
                 wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .pong:
-            break
+            guard !closeSent else { return }
+            _ = countEmpty(ping: false, context: context)
         case .connectionClose:
             // The visitor left: answer the close (echoing its code) and close; the chat ends as on a TCP close.
             guard !closeSent else { return context.close(promise: nil) }
-            var data = frame.unmaskedData
-            sendClose(data.readWebSocketErrorCode() ?? .normalClosure, context: context)
+            sendClose(Self.answer(toClose: frame.unmaskedData), context: context)
             context.close(promise: nil)
         default:
             fail(.protocolError, context: context)
@@ -85,6 +108,32 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
         // cap, 1002 for a broken one): none of ours may follow.
         if error is NIOWebSocketError { closeSent = true }
         context.fireErrorCaught(error)
+    }
+
+    /// Counts a frame that carries nothing for the chat; false, after closing the connection with 1008, once there
+    /// are more than ``maximumEmptyFramesPerSecond`` in a second.
+    private func countEmpty(ping: Bool, context: ChannelHandlerContext) -> Bool {
+        let now = NIODeadline.now()
+        if now - emptyFrames.since >= .seconds(1) { emptyFrames = (now, 0, 0) }
+        emptyFrames.all += 1
+        if ping { emptyFrames.pings += 1 }
+        guard emptyFrames.all <= Self.maximumEmptyFramesPerSecond else {
+            fail(.policyViolation, context: context)
+            return false
+        }
+        return true
+    }
+
+    /// The code a close frame with `payload` is answered with: its own, if one an endpoint may send (RFC 6455 7.4);
+    /// 1000 for none; 1002 for a 1-byte payload or a code that may not be sent (1005, 1006, 1015, unassigned).
+    static func answer(toClose payload: ByteBuffer) -> WebSocketErrorCode {
+        var payload = payload
+        guard payload.readableBytes > 0 else { return .normalClosure }
+        guard let code = payload.readInteger(as: UInt16.self) else { return .protocolError }
+        switch code {
+        case 1000...1003, 1007...1014, 3000...4999: return WebSocketErrorCode(codeNumber: Int(code))
+        default: return .protocolError
+        }
     }
 
     // MARK: - Outbound

@@ -18,12 +18,24 @@ package struct WebSocketEndpoint: Sendable {
     package var maximumFrameSize: Int
     /// How often a quiet connection is pinged; nil: never.
     package var pingInterval: TimeAmount?
+    /// The proxies whose `X-Forwarded-For` (or `Forwarded`) names the visitor (``TrustedProxies``, as the console).
+    package var trustedProxies: TrustedProxies
 
     /// The endpoint of a server configuration.
     package init(_ configuration: ServerConfiguration) {
         allowedOrigins = configuration.webSocketOrigins.map(Self.normalized)
         maximumFrameSize = configuration.maximumWebSocketFrameSize
         pingInterval = configuration.webSocketPingInterval.map { TimeAmount($0) }
+        trustedProxies = configuration.trustedProxies
+    }
+
+    /// The visitor's address on a new WebSocket: from a trusted proxy (the TLS proxy browsers reach the chat through),
+    /// the last untrusted hop of `X-Forwarded-For`, or of `Forwarded` when there is none (QA23 O2); else the peer.
+    func client(of channel: any Channel, head: HTTPRequestHead) -> String? {
+        guard let peer = channel.remoteAddress?.ipAddress else { return nil }
+        let hops = TrustedProxies.forwardedHops(
+            xForwardedFor: head.headers["X-Forwarded-For"], forwarded: head.headers["Forwarded"])
+        return trustedProxies.clientAddress(peer: peer, forwardedFor: hops)
     }
 
     /// The subprotocol the widget asks for by default (websockify's name for raw bytes in binary frames).
@@ -53,7 +65,7 @@ package struct WebSocketEndpoint: Sendable {
     /// pipeline (timeouts, framing, the chat's handler) after ``WebSocketBridgeHandler``.
     func configure(
         _ channel: any Channel, handshakeTimeout: TimeAmount,
-        upgraded: @escaping @Sendable (any Channel) throws -> Void
+        upgraded: @escaping @Sendable (any Channel, String?) throws -> Void
     ) throws {
         let handshake = WebSocketHandshakeHandler(endpoint: self, timeout: handshakeTimeout)
         let boundHandshake = NIOLoopBound(handshake, eventLoop: channel.eventLoop)
@@ -63,7 +75,8 @@ package struct WebSocketEndpoint: Sendable {
             automaticErrorHandling: true,
             shouldUpgrade: { channel, head in
                 let origin = head.headers.first(name: "Origin")
-                guard endpoint.allows(origin: origin) else { return channel.eventLoop.makeSucceededFuture(nil) }
+                // RFC 6455 4.1: the handshake is a GET (QA23 O4); the handshake handler answers others with 405.
+                guard head.method == .GET, endpoint.allows(origin: origin) else { return channel.eventLoop.makeSucceededFuture(nil) }
                 var headers = HTTPHeaders()
                 if Self.wantsBinary(head) { headers.add(name: "Sec-WebSocket-Protocol", value: Self.binarySubprotocol) }
                 return channel.eventLoop.makeSucceededFuture(headers)
@@ -74,7 +87,7 @@ package struct WebSocketEndpoint: Sendable {
                     pipeline.removeHandler(boundHandshake.value).whenFailure { _ in }
                     try pipeline.addHandler(
                         WebSocketBridgeHandler(binary: Self.wantsBinary(head), pingInterval: endpoint.pingInterval))
-                    try upgraded(channel)
+                    try upgraded(channel, endpoint.client(of: channel, head: head))
                 }
             }
         )

@@ -10,6 +10,7 @@ struct OpenDoor: AsyncParsableCommand {
         subcommands: [
             Chat.self, Ask.self, Eval.self, EvalSafety.self, Lint.self, Test.self, Bench.self, Callbacks.self,
             CrisisCounts.self, Serve.self, Load.self, Staff.self, StaffUser.self, TrainWeights.self, Digest.self,
+            SealSafety.self,
         ],
         defaultSubcommand: Chat.self
     )

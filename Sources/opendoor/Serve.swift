@@ -88,7 +88,8 @@ extension OpenDoor {
             name: .customLong("trusted-proxy"),
             help: ArgumentHelp(
                 "A proxy whose connections carry many visitors (the WebSocket bridge, HAProxy): an address or a range; "
-                    + "repeat for several. Default: this machine's loopback (127.0.0.0/8, ::1); none: no proxy.",
+                    + "repeat for several. A WebSocket from one counts as the visitor its X-Forwarded-For (or "
+                    + "Forwarded) names. Default: this machine's loopback (127.0.0.0/8, ::1); none: no proxy.",
                 valueName: "address"))
         var trustedProxies: [String] = []
 

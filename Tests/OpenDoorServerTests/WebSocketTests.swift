@@ -173,10 +173,12 @@ final class WebSocketClient: @unchecked Sendable {  // one test's, one call at a
     /// Connects and sends the handshake (RFC 6455's example key); returns the status line, the headers (lower case)
     /// (names in lower case) and the client.
     static func open(
-        port: Int, origin: String? = nil, subprotocol: String? = "binary"
+        port: Int, origin: String? = nil, subprotocol: String? = "binary", method: String = "GET",
+        headers extra: [String] = []
     ) async throws -> (String, [String], WebSocketClient) {
         let socket = try await TestClient.connect(port: port)
-        var request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        var request = "\(method) / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        for header in extra { request += header + "\r\n" }
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         if let subprotocol { request += "Sec-WebSocket-Protocol: \(subprotocol)\r\n" }
         if let origin { request += "Origin: \(origin)\r\n" }
@@ -191,14 +193,27 @@ final class WebSocketClient: @unchecked Sendable {  // one test's, one call at a
     }
 
     /// Sends one masked frame.
-    func send(_ payload: [UInt8], opcode: UInt8 = binary) async throws {
-        try await sendHeader(opcode: opcode, length: UInt64(payload.count), then: payload)
+    func send(_ payload: [UInt8], opcode: UInt8 = binary, fin: Bool = true) async throws {
+        try await sendHeader(opcode: opcode, length: UInt64(payload.count), then: payload, fin: fin)
+    }
+
+    /// A masked frame's bytes, to send many in one write.
+    static func frame(_ payload: [UInt8], opcode: UInt8, fin: Bool = true) -> [UInt8] {
+        let mask: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]
+        precondition(payload.count < 126)
+        return [(fin ? 0x80 : 0) | opcode, 0x80 | UInt8(payload.count)] + mask
+            + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+    }
+
+    /// Sends bytes as they are (frames built with ``frame(_:opcode:fin:)``).
+    func send(bytes: [UInt8]) async throws {
+        try await socket.send(bytes: bytes)
     }
 
     /// Sends a masked frame's header declaring `length` bytes, then `payload` (masked), which may be shorter.
-    func sendHeader(opcode: UInt8, length: UInt64, then payload: [UInt8]) async throws {
+    func sendHeader(opcode: UInt8, length: UInt64, then payload: [UInt8], fin: Bool = true) async throws {
         let mask: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]
-        var bytes: [UInt8] = [0x80 | opcode]
+        var bytes: [UInt8] = [(fin ? 0x80 : 0) | opcode]
         if length < 126 {
             bytes.append(0x80 | UInt8(length))
         } else if length <= 0xFFFF {

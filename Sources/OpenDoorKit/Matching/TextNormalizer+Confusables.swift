@@ -5,7 +5,8 @@ extension TextNormalizer {
     /// A bilingual visitor switching keyboard layouts types such mixes by accident, and a visitor testing the filter on
     /// purpose; NFKC (``folded(_:)``) leaves them alone, since they are letters of their own. The table,
     /// ``latinConfusables``, holds the Cyrillic, Greek and Armenian (and a few Latin-extension) letters that Unicode's
-    /// confusables data (UTS #39, `confusables.txt`) maps to one plain Latin letter.
+    /// confusables data (UTS #39, `confusables.txt`) maps to one plain Latin letter, and the small capitals (`ᴋɪʟʟ`),
+    /// with Cyrillic `м` and Greek `μ` for m (QA23 O1).
     ///
     /// A word (a run of letters and marks) is folded when it holds both a Latin letter and a look-alike (`diе`), or
     /// when it is look-alikes only and the message has more Latin letters than letters of other scripts (`і want to
@@ -82,19 +83,23 @@ extension TextNormalizer {
             // Cyrillic, small then capital.
             ("а", "a"), ("в", "b"), ("е", "e"), ("ё", "e"), ("һ", "h"), ("і", "i"), ("ї", "i"), ("ј", "j"), ("к", "k"),
             ("о", "o"), ("р", "p"), ("с", "c"), ("ѕ", "s"), ("у", "y"), ("х", "x"), ("ү", "y"), ("ӏ", "l"), ("ԁ", "d"),
-            ("ԛ", "q"), ("ԝ", "w"),
+            ("ԛ", "q"), ("ԝ", "w"), ("м", "m"), ("ғ", "f"),
             ("А", "A"), ("В", "B"), ("Е", "E"), ("Ё", "E"), ("Һ", "H"), ("І", "I"), ("Ї", "I"), ("Ј", "J"), ("К", "K"),
             ("М", "M"), ("Н", "H"), ("О", "O"), ("Р", "P"), ("С", "C"), ("Ѕ", "S"), ("Т", "T"), ("У", "Y"), ("Х", "X"),
             ("Ү", "Y"), ("Ӏ", "l"), ("Ԛ", "Q"), ("Ԝ", "W"),
             // Greek, small then capital.
             ("α", "a"), ("γ", "y"), ("ι", "i"), ("κ", "k"), ("ν", "v"), ("ο", "o"), ("ρ", "p"), ("υ", "u"), ("χ", "x"),
-            ("ϲ", "c"), ("ϳ", "j"),
+            ("ϲ", "c"), ("ϳ", "j"), ("μ", "m"),
             ("Α", "A"), ("Β", "B"), ("Ε", "E"), ("Ζ", "Z"), ("Η", "H"), ("Ι", "I"), ("Κ", "K"), ("Μ", "M"), ("Ν", "N"),
             ("Ο", "O"), ("Ρ", "P"), ("Τ", "T"), ("Υ", "Y"), ("Χ", "X"), ("Ϲ", "C"),
             // Armenian.
             ("ա", "w"), ("հ", "h"), ("ո", "n"), ("ս", "u"), ("ց", "g"), ("օ", "o"), ("Օ", "O"), ("Ս", "U"),
             // Latin letters outside a–z that read as one of them.
-            ("ı", "i"), ("ɑ", "a"), ("ɡ", "g"), ("ɩ", "i"), ("ʋ", "u"), ("ȷ", "j"),
+            ("ı", "i"), ("ɑ", "a"), ("ɡ", "g"), ("ɩ", "i"), ("ʋ", "u"), ("ȷ", "j"), ("ǀ", "l"),
+            // Small capitals (QA23 O1): the phonetic letters UTS #39 reads as their small Latin letter, and `ꜱ`.
+            ("ᴀ", "a"), ("ʙ", "b"), ("ᴄ", "c"), ("ᴅ", "d"), ("ᴇ", "e"), ("ɢ", "g"), ("ʜ", "h"), ("ɪ", "i"), ("ᴊ", "j"),
+            ("ᴋ", "k"), ("ʟ", "l"), ("ᴍ", "m"), ("ɴ", "n"), ("ᴏ", "o"), ("ᴘ", "p"), ("ʀ", "r"), ("ꜱ", "s"), ("ᴛ", "t"),
+            ("ᴜ", "u"), ("ᴠ", "v"), ("ᴡ", "w"), ("ʏ", "y"), ("ᴢ", "z"),
         ]
         var table: [UInt32: Unicode.Scalar] = [:]
         for (from, to) in pairs {

@@ -15,6 +15,13 @@ extension TextNormalizer {
     ///   and subscripts, ligatures (`ﬁ`), ideographic and no-break spaces. Letters with no compatibility
     ///   decomposition (small capitals `ᴋ`) stay as they are. Case is left to the readers.
     /// - NEL (U+0085), a line break, is read as a space.
+    /// - Where invisible characters are the words' only separators (the text has no whitespace, two or more runs of
+    ///   them stand between letters, and most pieces between them are two letters or more:
+    ///   `i<U+3164>want<U+3164>to<U+3164>die`, `i<U+200B>want<U+200B>to<U+200B>die`), each run between two letters is
+    ///   read as a space (QA23 O1); elsewhere they are dropped, so one inside a word (`k<U+200B>ill`, and one between
+    ///   every letter, `k<U+200B>i<U+200B>l<U+200B>l`) still joins it.
+    /// - Text after a right-to-left override (U+202E) at the start or after a space, to its pop (U+202C) or the end, is
+    ///   read reversed, as the screen shows it: `<U+202E>eid ot tnaw i` is "i want to die" (QA23 O1).
     ///
     /// The crisis check, the matcher and the conversation read messages through this (QA19 O4, QA20 O2: a crisis
     /// written in full-width or "fancy font" letters, or with an invisible character inside a word, got no crisis
@@ -25,20 +32,36 @@ extension TextNormalizer {
         guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
         var needsFolding = false
         var needsCompatibility = false
+        var drops = false
         for scalar in text.unicodeScalars where !scalar.isASCII {
             switch folding(scalar) {
             case .keep: continue
-            case .drop, .space: needsFolding = true
+            case .space: needsFolding = true
+            case .drop:
+                needsFolding = true
+                drops = true
+                // A right-to-left override: the text as the screen shows it first (QA23 O1).
+                if scalar.value == 0x202E, let shown = reversingOverrides(text) { return folded(shown) }
             case .compatibility:
                 needsFolding = true
                 needsCompatibility = true
             }
-            if needsCompatibility { break }
         }
         guard needsFolding else { return text }
+        let spacesDrops = drops && invisiblesSeparateWords(text)
         var folded = String.UnicodeScalarView()
+        var dropped = false
         for scalar in text.unicodeScalars {
-            switch scalar.isASCII ? .keep : folding(scalar) {
+            let folding = scalar.isASCII ? .keep : folding(scalar)
+            if case .drop = folding {
+                dropped = true
+                continue
+            }
+            if dropped, spacesDrops, let last = folded.last, isWordScalar(last), isWordScalar(scalar) {
+                folded.append(" ")
+            }
+            dropped = false
+            switch folding {
             case .keep, .compatibility: folded.append(scalar)
             case .drop: continue
             case .space: folded.append(" ")
@@ -55,6 +78,42 @@ extension TextNormalizer {
         case keep, drop, space
         /// NFKC may change it: the whole text is put through NFKC.
         case compatibility
+    }
+
+    /// Whether invisible characters are `text`'s word separators: no whitespace, two or more runs of them between
+    /// letters or digits, and at least half the pieces they cut the text into two letters or longer (not one between
+    /// every letter of a word).
+    private static func invisiblesSeparateWords(_ text: String) -> Bool {
+        var runs = 0
+        var pieces = 0
+        var longPieces = 0
+        var piece = 0
+        var pending = false
+        var last: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace { return false }
+            if !scalar.isASCII, case .drop = folding(scalar) {
+                pending = true
+                continue
+            }
+            if pending, let last, isWordScalar(last), isWordScalar(scalar) {
+                runs += 1
+                pieces += 1
+                if piece >= 2 { longPieces += 1 }
+                piece = 0
+            }
+            pending = false
+            if isWordScalar(scalar) { piece += 1 }
+            last = scalar
+        }
+        pieces += 1
+        if piece >= 2 { longPieces += 1 }
+        return runs >= 2 && longPieces * 2 >= pieces
+    }
+
+    @inline(__always)
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     @inline(__always)

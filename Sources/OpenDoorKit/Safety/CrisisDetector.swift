@@ -36,6 +36,18 @@ public struct CrisisDetector: Sendable {
     /// add (a check-in or the crisis reply where the rules find nothing, the crisis reply where they give a
     /// check-in), never lower or remove what the rules find.
     public func assess(_ message: String) -> CrisisAssessment? {
+        var found = assessReading(message)
+        // A message hiding its words (invisible separators, `kiII`, right-to-left override; QA23 O1) is read each
+        // way it may show on screen too; the strongest finding wins, so another reading can only add.
+        for spelling in TextNormalizer.hiddenSpellings(message) where found?.level != .crisis {
+            guard let other = assessReading(spelling) else { continue }
+            if found == nil || other.level == .crisis { found = other }
+        }
+        return found
+    }
+
+    /// ``assess(_:)`` for one spelling of a message.
+    private func assessReading(_ message: String) -> CrisisAssessment? {
         let message = reading(message)
         let sentences = index.evaluate(message)
         var found = sentences.crisis

@@ -50,6 +50,8 @@ extension SafetyModel {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
+    /// The most problems a model file is reported with; the rest are counted.
+    public static let maximumProblems = 10
     private static let requiredKeys = ["format", "features", "enabled", "category", "bias", "threshold"]
 
     /// Reads the model next to a safety rules file, or nil when there is none (the rules then work alone).
@@ -94,9 +96,13 @@ extension SafetyModel {
         var lineStart = 0
         while lineStart < bytes.count {
             number += 1
-            var lineEnd = bytes[lineStart...].firstIndex(of: 10) ?? bytes.count
-            defer { lineStart = lineEnd + 1 }
-            if lineEnd > lineStart && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
+            let lineBreak = bytes[lineStart...].firstIndex(of: 10) ?? bytes.count
+            defer { lineStart = lineBreak + 1 }
+            // A CRLF's CR, and spaces or tabs an editor padded the line with (QA23 O6), are not part of the line.
+            var lineEnd = lineBreak
+            while lineEnd > lineStart, bytes[lineEnd - 1] == 13 || bytes[lineEnd - 1] == 32 || bytes[lineEnd - 1] == 9 {
+                lineEnd -= 1
+            }
             let line = bytes[lineStart..<lineEnd]
             if line.isEmpty || line.first == 35 { continue }  // blank or `#`
             if end != nil {
@@ -230,6 +236,12 @@ extension SafetyModel {
             problem(weightsLine, "no weights follow “weights”")
         }
         if weightsLine != nil { checkEnd(end, weightLines: weightLines, checksum: checksum, problem: problem) }
+        if problems.count > maximumProblems {
+            // A file damaged throughout (a wrong file, a bad conversion) says so in a screen, not in thousands of lines.
+            let more = problems.count - maximumProblems
+            problems = Array(problems.prefix(maximumProblems))
+            problem(nil, "…and \(more) more problem(s) like these")
+        }
         if !problems.isEmpty { throw KnowledgeError(diagnostics: problems) }
         return SafetyModel(
             file: file, isEnabled: isEnabled, category: category, bias: bias, threshold: threshold,

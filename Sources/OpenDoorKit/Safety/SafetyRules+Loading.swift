@@ -2,20 +2,17 @@ import Foundation
 import Yams
 
 extension SafetyRules {
-    /// Reads and checks a safety file; the diagnostics name it by its path, as the knowledge loader's do.
+    /// Reads and checks a safety file; the diagnostics name it by its path, as the knowledge loader's do. The file
+    /// must end with its end line (``SafetyFileSeal``), which counts each category's patterns.
     ///
     /// - Throws: `KnowledgeError` with every problem found, each with file and line.
     public static func load(from url: URL) throws -> SafetyRules {
-        let file = KnowledgeLoader.displayPath(url)
-        let yaml: String
-        do {
-            yaml = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw KnowledgeError(diagnostics: [
-                KnowledgeDiagnostic(.error, file: file, "could not read the safety rules (\(error.localizedDescription))")
-            ])
+        let (yaml, parsed, file) = try SafetyFileSeal.read(url)
+        var rules = parsed
+        // A copy cut short that still parses (a cut in the last category's patterns) is refused (QA23 O5).
+        if let problem = SafetyFileSeal.problem(in: yaml, rules: rules, file: file) {
+            throw KnowledgeError(diagnostics: [problem])
         }
-        var rules = try parse(yaml: yaml, file: file, centerKeys: centerKeys(besides: url))
         rules.model = try SafetyModel.load(besides: url)
         return rules
     }

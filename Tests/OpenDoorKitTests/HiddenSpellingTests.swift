@@ -1,0 +1,67 @@
+import Foundation
+import OpenDoorKit
+import OpenDoorTestSupport
+import Testing
+
+/// QA23 O1: the look-alikes and separators round 22's folding missed still get the crisis reply: Cyrillic `м` and
+/// Greek `μ` for m, small capitals, `I` and `ǀ` for l, Hangul fillers and zero-width spaces as the only separators,
+/// right-to-left-override text; and normal Russian, Greek and Korean sentences are not changed into a crisis.
+@Suite("Look-alikes and hidden separators (QA23 O1)")
+struct HiddenSpellingTests {
+    static let assistant = ShippedKnowledge.assistant
+
+    static let hiddenCrises = [
+        "i want to kill \u{043C}yself",  // Cyrillic м
+        "i want to kill \u{03BC}yself",  // Greek μ
+        "i want to kill \u{00B5}yself",  // the micro sign, NFKC's μ
+        "i\u{3164}want\u{3164}to\u{3164}kill\u{3164}myself",  // Hangul filler as every space
+        "i\u{FFA0}want\u{FFA0}to\u{FFA0}kill\u{FFA0}myself",  // halfwidth Hangul filler
+        "i\u{3164}took\u{3164}too\u{3164}many\u{3164}pills",
+        "i\u{200B}want\u{200B}to\u{200B}end\u{200B}my\u{200B}life",  // zero-width space as the only separator
+        "i want to \u{1D0B}\u{026A}\u{029F}\u{029F} \u{1D0D}\u{028F}s\u{1D07}\u{029F}\u{0493}",  // small capitals
+        "i want to kiII myself",  // capital I for l
+        "i want to ki\u{01C0}\u{01C0} myself",  // ǀ (U+01C0) for l
+        "\u{202E}fles ym llik ot tnaw i\u{202C}",  // right-to-left override: shows as "i want to kill myself"
+    ]
+
+    @Test("a crisis hidden by look-alikes or invisible separators gets the crisis reply", arguments: hiddenCrises)
+    func hiddenCrisis(message: String) {
+        #expect(Self.assistant.safety.assess(message)?.level == .crisis, "\(message.debugDescription)")
+    }
+
+    @Test("invisible characters are separators only where they are the only ones; RLO text reads as shown")
+    func spellings() {
+        #expect(TextNormalizer.folded("i\u{3164}want\u{3164}to") == "i want to", "a Hangul filler shows as a blank")
+        #expect(TextNormalizer.folded("i\u{200B}want\u{200B}to") == "i want to", "the only separators")
+        #expect(TextNormalizer.folded("i want to ki\u{200B}ll") == "i want to kill", "inside a word, among spaces")
+        #expect(TextNormalizer.folded("ki\u{200B}ll") == "kill", "one run in one word")
+        #expect(TextNormalizer.folded("\u{202E}olleh\u{202C} there") == "hello there")
+        #expect(TextNormalizer.hiddenSpellings("what are your hours") == [], "ASCII: nothing to try")
+        #expect(TextNormalizer.hiddenSpellings("I want to come back") == [], "a capital I at a word's start stays")
+        #expect(TextNormalizer.hiddenSpellings("kiII") == ["kill"])
+    }
+
+    /// Normal text in the scripts the new look-alikes come from, and Korean, with no crisis in it.
+    static let foreign = [
+        "Мама сказала, что мы можем прийти в понедельник",
+        "Я сам позвоню вам завтра утром",
+        "Μου αρέσει πολύ το πρόγραμμα, μπορώ να ξαναρθώ;",
+        "μια μέρα θα τα καταφέρω",
+        "안녕하세요, 다음 주에 다시 갈 수 있나요?",
+        "오늘은 조금 힘든 하루였어요 그래도 괜찮아요",
+        "McIntosh Street is where I live",
+    ]
+
+    @Test("Russian, Greek and Korean sentences find no crisis", arguments: foreign)
+    func foreignTextStays(message: String) {
+        #expect(Self.assistant.safety.assess(message) == nil, "\(message)")
+    }
+
+    @Test("the new look-alikes fold only in Latin words or mostly Latin text")
+    func folding() {
+        #expect(TextNormalizer.foldingConfusables("kill \u{043C}yself") == "kill myself")
+        #expect(TextNormalizer.foldingConfusables("to \u{1D0B}\u{026A}\u{029F}\u{029F}") == "to kill")
+        let russian = "Я сам позвоню вам завтра"
+        #expect(TextNormalizer.foldingConfusables(russian) == russian)
+    }
+}
