@@ -35,11 +35,11 @@ extension Conversation {
     func asksWhatOrHow(_ clause: String) -> Bool {
         let words = TextNormalizer.words(clause).map { Substring($0) }
         let lead = answers.leadingFillers(in: words)
-        guard lead < words.count, Self.askingWords.contains(words[lead]) else { return false }
+        guard lead < words.count, Self.whatOrHowWords.contains(words[lead]) else { return false }
         return lead + 1 >= words.count || words[lead + 1] != "about"
     }
 
-    private static let askingWords: Set<Substring> = ["what", "whats", "how", "why", "who", "where"]
+    private static let whatOrHowWords: Set<Substring> = ["what", "whats", "how", "why", "who", "where"]
 
     /// A clause cut where it joins two things said ("i work nights so like 2pm" is "i work nights", "like 2pm"), each
     /// as typed.
