@@ -224,6 +224,10 @@ extension Conversation {
             switch decision {
             case .answer(let id) where responder.action(of: id) == .answer && !Self.reachesCenter(intent: id, assistant):
                 noted.text = reply.text + "\n\n" + said
+            case .fallback where TextNormalizer.words(text).count > 15:
+                // A long message whose question nothing answers ("…any good mocktail bars in atlanta"): the honest
+                // "I don't know" stays first; the region's line follows it.
+                noted.text = reply.text + "\n\n" + said
             case .answer, .fallback, .clarify:
                 noted.text = said
                 noted.source = intent.heading
