@@ -205,7 +205,7 @@ struct BoundedStoreCommandTests {
 
     /// Returns once a statement on the database of `connection` waits for a lock (the copy's batch behind the row
     /// `connection` holds); fails after a minute.
-    static func waitForLockWait(on connection: PostgresConnection, of process: Process, errors: URL) async throws {
+    static func waitForLockWait(on connection: PostgresConnection, of process: ChildProcess, errors: URL) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
@@ -248,10 +248,11 @@ extension StorePlace {
 }
 
 extension StoreCommandTests {
-    /// Starts the built `opendoor` with `arguments`, its standard error into `errors`, its output thrown away: for a run
+    /// Starts the built `opendoor` with `arguments` (through ``ChildProcess``, as every test child: Foundation's `Process`
+    /// overflows with many descriptors open), its standard error into `errors`, its output thrown away: for a run
     /// the test stops itself.
-    static func launch(_ arguments: [String], errors: URL) throws -> Process {
-        let process = Process()
+    static func launch(_ arguments: [String], errors: URL) throws -> ChildProcess {
+        let process = ChildProcess()
         process.executableURL = root.appendingPathComponent(".build/debug/opendoor")
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
@@ -262,7 +263,7 @@ extension StoreCommandTests {
         FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errors)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ChildProcesses.run(process)
         return process
     }
 }
