@@ -47,7 +47,13 @@ final class PendingCounts: Sendable {
             "\(replies.reduce(0) { $0 + $1.count }) replies, \(crises.reduce(0) { $0 + $1.count }) crisis replies"
         }
 
-        /// The same counts with one entry per day and key: one statement may not add to a row twice.
+        /// The same counts with one entry per day and key (one statement may not add to a row twice), in one order
+        /// (day, then intent and topic, or category and level).
+        ///
+        /// The order matters when servers add to the same rows at once: each write locks its rows one after the
+        /// other, and two writes that take the same two rows in opposite orders deadlock. PostgreSQL breaks that
+        /// only after `deadlock_timeout` (1 s), failing one write to be tried again. In a dictionary's order (a new
+        /// one for every write), the two-server count test deadlocked in one run of three.
         var merged: Counts {
             var replyTotals: [[String]: Int] = [:]
             for count in replies { replyTotals[[count.day, count.intent, count.topic], default: 0] += count.count }
@@ -57,8 +63,13 @@ final class PendingCounts: Sendable {
                     count.count
             }
             return Counts(
-                replies: replyTotals.map { ReplyCount(day: $0.key[0], intent: $0.key[1], topic: $0.key[2], count: $0.value) },
-                crises: crisisTotals.map {
+                replies: replyTotals.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
+                    ReplyCount(day: $0.key[0], intent: $0.key[1], topic: $0.key[2], count: $0.value)
+                },
+                crises: crisisTotals.sorted {
+                    [$0.key.day, $0.key.category.rawValue, $0.key.level.rawValue]
+                        .lexicographicallyPrecedes([$1.key.day, $1.key.category.rawValue, $1.key.level.rawValue])
+                }.map {
                     CrisisCount(day: $0.key.day, category: $0.key.category, level: $0.key.level, count: $0.value)
                 })
         }

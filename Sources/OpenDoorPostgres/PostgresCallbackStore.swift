@@ -86,6 +86,15 @@ public actor PostgresCallbackStore: CallbackStore {
         /// The longest a counted reply or crisis waits in memory before it is written (with everything else
         /// counted meanwhile, in one statement). Reads through the store and ``close()`` write them at once.
         public var countWriteInterval: Duration = .seconds(10)
+        /// How long ``close()`` waits for the connection pool to stop (its connections closed, its event loop ended)
+        /// before it returns anyway, saying so in the log.
+        ///
+        /// The pool stops only once every task it runs has ended, and PostgresNIO 1.33 can lose one for good: it
+        /// writes a query to its connection with no promise for the write, so a query that reaches a connection
+        /// already closed is never answered, nor failed (see ``RetryPolicy/attemptTimeout``); the pool's own
+        /// keep-alive query is one of its tasks. Waiting for the pool without a bound, `close()` would then never
+        /// return, and a test that closes a store would hang `swift test` with every thread idle.
+        public var poolStopWindow: Duration = .seconds(10)
         /// Where saves' time goes inside the store (waiting for a connection, each statement's round trip), for a
         /// load test; nil, the default: not timed.
         public var saveTimings: SaveTimings? = nil
@@ -269,8 +278,7 @@ public actor PostgresCallbackStore: CallbackStore {
     private func failedToOpen(_ error: RetryFailure) async -> CallbackStoreError {
         isClosed = true
         savesOpen.store(false, ordering: .releasing)
-        running.cancel()
-        await running.value
+        await stopPool()
         let failure = Self.storeError(error.error, during: .open, url: url, attempts: error.attempts)
         logger.error(
             "Could not open the callback store",
@@ -778,9 +786,24 @@ public actor PostgresCallbackStore: CallbackStore {
         isClosed = true
         savesOpen.store(false, ordering: .releasing)
         probe?.cancel()
-        running.cancel()
-        await running.value
+        await stopPool()
         logger.info("Closed the callback store")
+    }
+
+    /// Stops the connection pool and waits for its end, for ``Configuration/poolStopWindow`` at most: past that, the
+    /// pool is left to end by itself (its connections are closed by then; what it still waits for is a task it
+    /// lost) and the store closes anyway.
+    private func stopPool() async {
+        running.cancel()
+        let running = running
+        do {
+            try await RetryPolicy.withTimeout(configuration.poolStopWindow) { await running.value }
+        } catch {
+            logger.warning(
+                "The PostgreSQL connection pool did not stop in time; the store closes without waiting for it",
+                metadata: ["store": "\(url)", "waited": "\(Self.seconds(configuration.poolStopWindow)) s"]
+            )
+        }
     }
 
     /// Runs `operation` under the retry policy and maps what it throws.

@@ -4,6 +4,7 @@ import OpenDoorKit
 import OpenDoorMetrics
 import OpenDoorPostgres
 import OpenDoorTestSupport
+import PostgresNIO
 import Testing
 
 /// Reply and crisis counts in a PostgreSQL store several servers share: they add up, are written once, survive
@@ -24,7 +25,7 @@ struct CountTests {
     }
 
     @Test(
-        "two servers counting the same day add up: replies, fallback topics and crises",
+        "two servers counting the same day add up, without deadlocking: replies, fallback topics and crises",
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )
     func twoServersAddUp() async throws {
@@ -68,7 +69,37 @@ struct CountTests {
                     CrisisCount(day: Self.day, category: .overdose, level: .crisis, count: 2),
                     CrisisCount(day: Self.day, category: .suicide, level: .check, count: 20),
                 ], "\(crises)")
+            // Each write takes its rows in one order: in a dictionary's order, two writes of the same rows deadlocked
+            // (one run in three) and PostgreSQL broke one after a second.
+            #expect(try await Self.deadlocks(url) == 0)
         }
+    }
+
+    /// The deadlocks PostgreSQL broke in the database at `url`, read once every other connection to it has ended
+    /// (a server process reports its deadlocks by the time it exits).
+    static func deadlocks(_ url: String) async throws -> Int {
+        try await withConnection(url) { connection in
+            let others = """
+                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """
+            // A hang guard, not a wait: the closed stores' server processes end within milliseconds.
+            let giveUp = ContinuousClock.now + .seconds(120)
+            while try await Self.number(others, on: connection) > 0 {
+                try #require(ContinuousClock.now < giveUp, "the closed stores' connections never ended")
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return try await Self.number(
+                "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", on: connection)
+        }
+    }
+
+    private static func number(_ sql: String, on connection: PostgresConnection) async throws -> Int {
+        for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger)
+            .decode(Int64.self)
+        {
+            return Int(value)
+        }
+        return 0
     }
 
     @Test(

@@ -175,6 +175,24 @@ final class OpenDoorProcess: @unchecked Sendable {
         }
     }
 
+    /// ``waitForError(matching:)`` for an async test: the wait blocks a thread of its own, not one of the two
+    /// Swift's concurrency runs every test on (``offThePool(_:)``).
+    func awaitError(matching pattern: String) async throws -> String? {
+        try await offThePool { self.waitForError(matching: pattern) }
+    }
+
+    /// ``stop(_:)`` for an async test, off Swift's concurrency pool.
+    func stopped(_ signal: Int32) async throws {
+        try await offThePool { self.stop(signal) }
+    }
+
+    /// ``run(_:input:directory:)`` for an async test, off Swift's concurrency pool.
+    static func running(_ arguments: [String], input: String = "", directory: URL? = nil) async throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        try await offThePool { try run(arguments, input: input, directory: directory) }
+    }
+
     /// Runs a command to its end: exit status, standard output, standard error.
     static func run(_ arguments: [String], input: String = "", directory: URL? = nil) throws -> (
         status: Int32, output: String, error: String

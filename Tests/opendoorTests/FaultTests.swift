@@ -68,7 +68,7 @@ struct FaultTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-fault-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         let server = try OpenDoorProcess(["serve", "--data", data.path, "--no-text", "--json-port", "0"])
-        let listening = server.waitForError(matching: #"json_port=\d+"#)
+        let listening = try await server.awaitError(matching: #"json_port=\d+"#)
         let port = try #require(listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
         // Forty visitors confirming at once, one request each (a conversation sends one): the server is still
         // writing when it is killed.
@@ -85,10 +85,10 @@ struct FaultTests {
             for await reference in group {
                 guard let reference else { continue }
                 acknowledged.append(reference)
-                if acknowledged.count == 10 { server.stop(SIGKILL) }
+                if acknowledged.count == 10 { try? await server.stopped(SIGKILL) }
             }
         }
-        if acknowledged.count < 10 { server.stop(SIGKILL) }
+        if acknowledged.count < 10 { try await server.stopped(SIGKILL) }
         #expect(server.process.terminationReason == .uncaughtSignal)
         #expect(acknowledged.count >= 10)
         let stored = try await Self.storedReferences(data)
@@ -126,7 +126,7 @@ struct FaultTests {
         // The server starts, says what is wrong, answers questions, and gives the number for a call.
         let server = try OpenDoorProcess(["serve", "--data", data.path, "--no-text", "--json-port", "0"])
         // `serve` logs to standard error; its port is on the "listening" line.
-        let listening = server.waitForError(matching: #"json_port=\d+"#)
+        let listening = try await server.awaitError(matching: #"json_port=\d+"#)
         let json = try #require(listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
         #expect(server.errorOutput.contains("is full"), "\(server.errorOutput)")
         let replies = try await Self.exchangeJSON(
@@ -134,11 +134,11 @@ struct FaultTests {
         #expect(replies[0].intent == IntentID(rawValue: "faq_relapse"), "\(replies[0].text)")
         Self.expectCallTheCenter(replies[1])
         Self.expectCallTheCenter(replies[2])
-        server.stop(SIGTERM)
+        try await server.stopped(SIGTERM)
         #expect(server.process.terminationStatus == 0)
 
         // Staff can read what is stored, and are told why it was read-only.
-        let list = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
+        let list = try await OpenDoorProcess.running(["callbacks", "list", "--data", data.path])
         #expect(list.status == 0, "\(list.error)")
         #expect(list.output.contains(saved))
         #expect(list.error.contains("full"))
@@ -173,10 +173,10 @@ struct FaultTests {
         Self.expectCallTheCenter(replies[1])
         #expect(chat.errorOutput.contains("read-only"), "\(chat.errorOutput)")
 
-        let list = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
+        let list = try await OpenDoorProcess.running(["callbacks", "list", "--data", data.path])
         #expect(list.status == 0, "\(list.error)")
         #expect(list.output.contains(saved))
-        let mark = try OpenDoorProcess.run(["callbacks", "mark", saved, "contacted", "--data", data.path])
+        let mark = try await OpenDoorProcess.running(["callbacks", "mark", saved, "contacted", "--data", data.path])
         #expect(mark.status == 1)
         #expect(mark.error.contains("read-only"), "\(mark.error)")
         #expect(volume.remount(readOnly: false))

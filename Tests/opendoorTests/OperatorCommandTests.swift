@@ -31,9 +31,9 @@ struct OperatorCommandTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let server = try OpenDoorProcess(
             ["serve", "--data", data.path, "--no-text", "--json-port", "0", "--metrics-port", "0"])
-        let metricsLine = server.waitForError(matching: #"metrics_port=\d+"#)
+        let metricsLine = try await server.awaitError(matching: #"metrics_port=\d+"#)
         let metricsPort = try #require(metricsLine.flatMap { Int($0.dropFirst("metrics_port=".count)) })
-        let listening = server.waitForError(matching: #"json_port=\d+"#)
+        let listening = try await server.awaitError(matching: #"json_port=\d+"#)
         let jsonPort = try #require(
             listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
 
@@ -52,7 +52,7 @@ struct OperatorCommandTests {
         #expect(response.contains(overdose), "\(response)")
         #expect(response.contains(#"opendoor_replies_total{intent="faq_relapse"} 1"#), "\(response)")
         #expect(response.contains("# TYPE opendoor_reply_duration_seconds histogram"), "\(response)")
-        server.stop(SIGTERM)
+        try await server.stopped(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
     }
 
@@ -87,15 +87,15 @@ struct OperatorCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
         _ = try await StaffCommandTests.makeStore(data, count: 1)
-        let list = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
+        let list = try await OpenDoorProcess.running(["callbacks", "list", "--data", data.path])
         #expect(list.status == 0, "\(list.error)")
         #expect(list.error.contains("Store: \(data.path)") && list.error.contains("chosen by --data"), "\(list.error)")
-        let counts = try OpenDoorProcess.run(["crisis-counts", "--data", data.path])
+        let counts = try await OpenDoorProcess.running(["crisis-counts", "--data", data.path])
         #expect(counts.status == 0, "\(counts.error)")
         #expect(counts.error.contains("Store: \(data.path)"), "\(counts.error)")
         // The server's PostgreSQL store is the one read (it keeps the counts of every server): when it can't be
         // reached that is said, naming it, and no SQLite folder is read instead.
-        let shared = try OpenDoorProcess.run(
+        let shared = try await OpenDoorProcess.running(
             ["crisis-counts", "--store", "postgres://opendoor@127.0.0.1:1/opendoor"], directory: folder)
         #expect(shared.status == 1, "\(shared.error)")
         #expect(shared.error.contains("postgres://opendoor@127.0.0.1:1/opendoor") && shared.error.contains("--store"))
