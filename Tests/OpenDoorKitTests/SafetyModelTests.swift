@@ -195,7 +195,11 @@ struct SafetyModelTests {
         let set = try SafetyEvalSet.load(from: RepositoryFiles.path("Knowledge/eval/safety.tsv"))
         for item in set.items.prefix(400) {
             let rules = plain.assess(item.text)
-            let combined = try #require(withModel.assess(item.text))
+            // Where an exclusion set every sentence aside as a look-alike, the model isn't asked (SafetyModelGateTests).
+            guard let combined = withModel.assess(item.text) else {
+                #expect(rules == nil && withModel.sentencesNotSetAside(withModel.reading(item.text)) == nil)
+                continue
+            }
             if let rules {
                 #expect(combined == rules, "line \(item.line)")
             } else {
@@ -226,7 +230,10 @@ struct SafetyModelTests {
         var raised = 0
         for item in set.items.prefix(400) {
             let rules = plain.assess(item.text)
-            let combined = try #require(withModel.assess(item.text))
+            guard let combined = withModel.assess(item.text) else {
+                #expect(rules == nil && withModel.sentencesNotSetAside(withModel.reading(item.text)) == nil)
+                continue
+            }
             #expect(combined.level == .crisis, "line \(item.line)")
             if let rules {
                 #expect(combined.category == rules.category && combined.ruleID == rules.ruleID, "line \(item.line)")

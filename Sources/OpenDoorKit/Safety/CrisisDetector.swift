@@ -64,7 +64,25 @@ public struct CrisisDetector: Sendable {
             found = across
         }
         guard let model, found?.level != .crisis else { return found }
-        return model.assess(message, after: found)
+        let judged = model.assess(message, after: found)
+        // Words an exclusion set aside as a look-alike ("dying my hair", "ill handle the dishes by myself tonight") are
+        // set aside for the model too: where the rules found nothing, the model reads only the other sentences.
+        guard found == nil, judged != nil, sentences.setAside else { return judged }
+        guard let rest = sentencesNotSetAside(message) else { return nil }
+        return model.assess(rest, after: nil)
+    }
+
+    /// The sentences of `message` (split where the learned model splits them: . ! ? ; and line breaks) in which the
+    /// rules, reading each sentence alone, set no words aside as a look-alike, or find something (excused by the
+    /// message around it, but the model's to weigh), joined again; nil when no sentence is left.
+    func sentencesNotSetAside(_ message: String) -> String? {
+        var kept: [Substring] = []
+        for sentence in message.split(whereSeparator: { ".!?;".contains($0) || $0.unicodeScalars.contains("\n") }) {
+            guard sentence.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+            let verdict = index.evaluate(String(sentence))
+            if verdict.crisis != nil || !verdict.setAside { kept.append(sentence) }
+        }
+        return kept.isEmpty ? nil : kept.joined(separator: ".")
     }
 
     /// Why a check-in became the crisis reply: the message's sentences read as one.

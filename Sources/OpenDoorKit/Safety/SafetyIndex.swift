@@ -1182,30 +1182,39 @@ struct SafetyIndex: Sendable {
     /// later sentence can take back an earlier one: "i'm ok. i'm not ok actually" is no denial.
     ///
     /// `excused` tells that a finding was there but told as history or as a story, so that the message is not read
-    /// again as one sentence (where a story in the next sentence would no longer excuse it).
+    /// again as one sentence (where a story in the next sentence would no longer excuse it). `setAside` tells that
+    /// an exclusion took words of the message out as a look-alike ("dying my hair", "how do i know if my friend is
+    /// suicidal"): the learned model is then not asked about those sentences (`CrisisDetector.sentencesNotSetAside`).
+    /// A pattern's `unless`, a denial or a history phrase doesn't set a sentence aside: their words are broad ("video",
+    /// "years ago"), and a crisis told beside them ("he hit me years ago and hes outside with a knife") is the model's
+    /// to catch.
     func evaluate(
         _ message: String, wholeMessageDenial: Bool = false
-    ) -> (crisis: CrisisAssessment?, denial: Bool, excused: Bool) {
+    ) -> (crisis: CrisisAssessment?, denial: Bool, excused: Bool, setAside: Bool) {
         let words = words(of: message)
-        guard words.count > 0 else { return (nil, false, false) }
+        guard words.count > 0 else { return (nil, false, false, false) }
         var candidates = [UInt64](repeating: 0, count: (patterns.count + 63) / 64)
         if words.sentenceStarts.isEmpty && words.count <= Self.windowWords {
             let result = evaluateSegment(words, 0..<words.count, context: false, candidates: &candidates)
-            return (result.crisis, result.denial, result.excused)
+            return (result.crisis, result.denial, result.excused, result.setAside)
         }
         let sentences = evaluateSentences(words, candidates: &candidates)
         guard wholeMessageDenial else { return sentences }
-        guard sentences.crisis == nil else { return (sentences.crisis, false, sentences.excused) }
+        guard sentences.crisis == nil else { return (sentences.crisis, false, sentences.excused, sentences.setAside) }
         let whole = 0..<min(words.count, Self.windowWords)
-        return (nil, evaluateSegment(words, whole, context: false, candidates: &candidates).denial, sentences.excused)
+        return (
+            nil, evaluateSegment(words, whole, context: false, candidates: &candidates).denial, sentences.excused,
+            sentences.setAside
+        )
     }
 
     /// Checks each sentence (and window) of a message of several, then weighs their findings together.
     private func evaluateSentences(
         _ words: Words, candidates: inout [UInt64]
-    ) -> (crisis: CrisisAssessment?, denial: Bool, excused: Bool) {
+    ) -> (crisis: CrisisAssessment?, denial: Bool, excused: Bool, setAside: Bool) {
         var denied = false
         var excused = false
+        var setAside = false
         var found: [Segment] = []
         var histories: [Int] = []
         var stories: [Int] = []
@@ -1221,6 +1230,7 @@ struct SafetyIndex: Sendable {
             result.number = number
             denied = denied || result.denial
             excused = excused || result.excused
+            setAside = setAside || result.setAside
             current = current || result.current
             if result.history { histories.append(number) }
             if result.story { stories.append(number) }
@@ -1241,7 +1251,7 @@ struct SafetyIndex: Sendable {
             }
             if best == nil || finding.level > best!.level { best = finding }
         }
-        return (best, best == nil && denied, excused)
+        return (best, best == nil && denied, excused, setAside)
     }
 
     /// Where new clauses start inside the passage, for the scope of history phrases: where a `clauses:` phrase
@@ -1297,6 +1307,8 @@ struct SafetyIndex: Sendable {
         var toldAsHistory = false
         /// A finding was there, and told as history in this very sentence with nothing current: no finding is left.
         var excused = false
+        /// An exclusion took words out: a look-alike.
+        var setAside = false
         /// Its place in the message.
         var number = 0
     }
@@ -1325,6 +1337,7 @@ struct SafetyIndex: Sendable {
         var present = false
         var story = false
         var selfReference = false
+        var setAside = false
         // Where `clauses:` phrases open a clause, found only when an `unless` cancels a crisis pattern.
         var bounds: [Int]?
         scan: for block in candidates.indices {
@@ -1334,7 +1347,7 @@ struct SafetyIndex: Sendable {
                 bits &= bits - 1
                 switch patterns[pattern].kind {
                 case .exclusion:
-                    _ = maskMatches(pattern, in: &passage)
+                    if maskMatches(pattern, in: &passage) { setAside = true }
                 case .denial:
                     if !isCancelled(pattern, in: &passage, candidates: candidates)
                         && maskMatches(
@@ -1387,7 +1400,7 @@ struct SafetyIndex: Sendable {
         }
         var segment = Segment(
             denial: denied, history: history, story: story, current: current, present: present,
-            selfReference: selfReference)
+            selfReference: selfReference, setAside: setAside)
         guard var finding = found else { return segment }
         if history && !isClause {
             let phrases = bounds ?? clauseBounds(in: &passage, candidates: candidates)
