@@ -65,6 +65,19 @@ extension PostgresCallbackStore {
             identifier: "crisis_in_chat",
             statements: ["ALTER TABLE callback_request ADD COLUMN crisis_in_chat BOOLEAN NOT NULL DEFAULT false"]
         ),
+        // Staff lists and exports read a page at a time, newest first, after the last row's (created_ms, id). With
+        // only `created_ms` indexed, each page read every row of the last page's millisecond and sorted them by id:
+        // rows that share a millisecond (a copy, a bulk load) made every page cost the whole table. Indexed on the
+        // pair, a page reads its own rows and no more; `status` in front serves `list --status`, where the rows with
+        // one status are few. The pair's index also serves what the one on `created_ms` did (purge's age test).
+        Migration(
+            identifier: "listing_keyset_indexes",
+            statements: [
+                "CREATE INDEX callback_request_on_created_id ON callback_request (created_ms, id)",
+                "CREATE INDEX callback_request_on_status_created_id ON callback_request (status, created_ms, id)",
+                "DROP INDEX callback_request_on_created",
+            ]
+        ),
     ]
 
     /// The newest migration this version knows.

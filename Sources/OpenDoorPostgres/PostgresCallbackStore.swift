@@ -579,27 +579,34 @@ public actor PostgresCallbackStore: CallbackStore {
         status: CallbackStatus?, limit: Int, after last: (Int64, Int64)?, oldestFirst: Bool = false
     ) async throws -> (listing: CallbackListing, last: (Int64, Int64)?, count: Int) {
         let client = client
-        let limit = max(0, limit)
-        let order = oldestFirst ? "ASC" : "DESC"
-        let (before, beforeID) = last ?? (Int64.max, Int64.max)
+        let query = Self.pageQuery(status: status, limit: limit, after: last, oldestFirst: oldestFirst)
         return try await perform(.read, event: "Could not list callback requests") {
-            let query: PostgresQuery
-            if let status {
-                query = """
-                    SELECT \(unescaped: Self.columns) FROM callback_request WHERE status = \(status.rawValue)
-                        AND (created_ms, id) < (\(before), \(beforeID))
-                    ORDER BY created_ms \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
-                    """
-            } else {
-                query = """
-                    SELECT \(unescaped: Self.columns) FROM callback_request WHERE (created_ms, id) < (\(before), \(beforeID))
-                    ORDER BY created_ms \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
-                    """
-            }
-            return try await Self.withOpenConnection(client) {
+            try await Self.withOpenConnection(client) {
                 try await Self.listing(from: $0.query(query, logger: Self.silent))
             }
         }
+    }
+
+    /// The query of one page (see `page(status:limit:after:oldestFirst:)`): read along the index on (created_ms, id),
+    /// or (status, created_ms, id), from the given position on, so that a page reads its own rows only, however many
+    /// rows share a millisecond.
+    package static func pageQuery(
+        status: CallbackStatus?, limit: Int, after last: (Int64, Int64)?, oldestFirst: Bool = false
+    ) -> PostgresQuery {
+        let limit = max(0, limit)
+        let order = oldestFirst ? "ASC" : "DESC"
+        let (before, beforeID) = last ?? (Int64.max, Int64.max)
+        if let status {
+            return """
+                SELECT \(unescaped: columns) FROM callback_request WHERE status = \(status.rawValue)
+                    AND (created_ms, id) < (\(before), \(beforeID))
+                ORDER BY created_ms \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
+                """
+        }
+        return """
+            SELECT \(unescaped: columns) FROM callback_request WHERE (created_ms, id) < (\(before), \(beforeID))
+            ORDER BY created_ms \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
+            """
     }
 
     public func find(reference: String) async throws -> CallbackRequest? {

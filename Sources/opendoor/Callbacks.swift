@@ -195,39 +195,36 @@ extension OpenDoor.Callbacks {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             let store = try await data.openStaffStore(logger: logger, writes: !dryRun)
             let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
-            // A page at a time from the cutoff on, never the whole store in memory: first what would go (how many, the
-            // highest id), then the same rows as a table, then the delete, of rows up to that id only. A server
-            // saving meanwhile is not in the way: its rows are newer than the cutoff, a copy's old rows come with
-            // higher ids, and each delete looks at a row's status again (a request reopened since stays).
+            // One read, a page at a time from the cutoff on, never the whole store in memory: the rows that would go
+            // are written as a table as they come (columns measured on the first rows, as `list` does), counted, and
+            // their highest id kept; the summary follows the table, right above the question. The delete then takes
+            // rows up to that id only. A server saving meanwhile is not in the way: its rows are newer than the cutoff,
+            // a copy's old rows come with higher ids, and each delete looks at a row's status again (a request
+            // reopened since stays).
             let start = CallbackCursor.before(cutoff)
             var (doomed, keptNew, lastID) = (0, 0, Int64.min)
             var skipped = CallbackListing(requests: [])
+            var table = CallbackReport.TableWriter()
             try await store.forEachPage(status: nil, pageSize: paging.pageSize, from: start) { page in
-                for request in page.requests {
-                    if includeNew || request.status != .new {
-                        doomed += 1
-                        lastID = max(lastID, request.id)
-                    } else {
-                        keptNew += 1
-                    }
-                }
+                let shown = page.requests.filter { includeNew || $0.status != .new }
+                doomed += shown.count
+                keptNew += page.requests.count - shown.count
+                lastID = shown.map(\.id).reduce(lastID, max)
+                print(table.add(shown), terminator: "")
                 skipped.unreadable += page.unreadable
+            }
+            let kept = keptNew == 0 ? "" : " \(keptNew) still new (nobody has called them back) are kept; --include-new deletes them too."
+            if doomed > 0 {
+                print(table.finish(), terminator: "")
+                print("These \(doomed) request(s) in \(store.path), listed above, are older than \(days) day(s).\(kept)")
             }
             // Purge deletes by age and status, which it reads in any row: an unreadable one is kept all the same.
             skipped.warning.map { printError($0 + " Purge leaves such requests in the store.") }
-            let kept = keptNew == 0 ? "" : " \(keptNew) still new (nobody has called them back) are kept; --include-new deletes them too."
             guard doomed > 0 else {
                 print("No request in \(store.path) older than \(days) day(s) is to be deleted; nothing to delete.\(kept)")
                 try? await store.close()
                 return
             }
-            print("These \(doomed) request(s) in \(store.path) are older than \(days) day(s):\(kept)")
-            var table = CallbackReport.TableWriter()
-            try await store.forEachPage(status: nil, pageSize: paging.pageSize, from: start) { page in
-                let shown = page.requests.filter { (includeNew || $0.status != .new) && $0.id <= lastID }
-                print(table.add(shown), terminator: "")
-            }
-            print(table.finish(), terminator: "")
             if dryRun {
                 print("Dry run: nothing was deleted.")
                 try? await store.close()

@@ -114,7 +114,7 @@ struct BoundedStoreCommandTests {
     }
 
     @Test(
-        "purge on the command line: a few thousand rows shown and deleted a page at a time, the new ones kept",
+        "purge on the command line: a few thousand rows shown in one read and deleted a page at a time, the new ones kept",
         arguments: StoreKind.allCases)
     func purgeCommand(kind: StoreKind) async throws {
         try await kind.withPlace { place in
@@ -133,6 +133,10 @@ struct BoundedStoreCommandTests {
             let shown = old.enumerated().filter { $0.offset % 3 != 0 }.map(\.element)
             let listed = lines.compactMap { line in shown.contains(String(line.prefix(7))) ? String(line.prefix(7)) : nil }
             #expect(listed == Array(shown.reversed()))
+            // One read: the table is written as the rows come, and the count follows it, right above the question.
+            let summary = try #require(lines.firstIndex { $0.hasPrefix("These 1400 request(s)") }, "\(dry.output.suffix(400))")
+            let lastRow = try #require(lines.lastIndex { shown.contains(String($0.prefix(7))) })
+            #expect(summary == lastRow + 1 && lines[summary + 1] == "Dry run: nothing was deleted.", "\(dry.output.suffix(400))")
             let done = try await StoreCommandTests.opendoor(purge + ["--yes"])
             #expect(done.status == 0, "\(done.error)")
             #expect(done.output.contains("Deleted 1400 request(s) older than 5 day(s).\n"), "\(done.output.suffix(300))")
