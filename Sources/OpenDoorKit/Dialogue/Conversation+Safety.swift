@@ -820,9 +820,11 @@ extension Conversation {
                 _ = advance(to: phone == nil ? .callbackPhone : (bestTime == nil ? .callbackTime : .callbackVoicemail))
                 break
             }
-            guard answers.checkIn(clause, worrying: .yes) == .unclear, assistant.safety.assess(clause) == nil else {
-                continue
-            }
+            // No yes, no or doubt about safety in it; a when alone ("tonight") may be the time (QA24 S1-3).
+            let heard = answers.checkInWords(clause)
+            guard !heard.yes, !heard.no, !heard.reassured, !heard.unsure, !heard.alarm,
+                assistant.safety.assess(clause) == nil
+            else { continue }
             // A form answer on a line about a crisis is short: "whatever honestly i dont even know why im doing
             // this" is not a best time, whatever word in it reads as one.
             guard TextNormalizer.words(clause).count <= Self.longestFormAnswer,
@@ -1031,6 +1033,19 @@ extension Conversation {
             return askAgain(again, lead: nil, text: dialogue[.checkInNotSure])
         }
         let reading = answers.checkIn(message, worrying: pending.worrying)
+        if reading == .unclear, pending.category == .danger, pending.person == nil, !state.isCollectingCallback,
+            offersCall, callbacksAvailable,
+            asksForCall(message) || Self.clauses(of: message).contains(where: asksForCall)
+        {
+            // QA24 S1-2: "can someone call me but not leave a message" to the question about danger: the request is
+            // heard, with 911 once and the word that a call or voicemail can be chosen to be safe.
+            pendingCheckIn = nil
+            afterCrisis = nil
+            return remember(
+                beginCallback(
+                    phone: PhoneNumber.find(in: message), confidence: 1, request: message,
+                    after: dialogue[.dangerCallNote]))
+        }
         if reading == .unclear, pending.worrying == .no {
             return safeAnswerUnclear(message, to: pending)
         }
