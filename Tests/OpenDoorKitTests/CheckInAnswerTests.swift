@@ -66,6 +66,22 @@ struct CheckInAnswerTests {
     }
 
     @Test(
+        "To “are you safe right now?” a when or a how often is no answer, never a yes (QA24 S1-3)",
+        arguments: ["tonight", "let me think about it", "lately", "all the time", "i think about it a lot", "rn"])
+    func whenIsNoSafeAnswer(_ message: String) {
+        #expect(Self.answers.checkIn(message, worrying: .no) == .unclear, "“\(message)”")
+        // The same words still say yes to the question about thoughts of suicide.
+        #expect(Self.answers.checkIn(message, worrying: .yes) == .worrying, "“\(message)”")
+    }
+
+    @Test("A plain yes to “are you safe right now?” with a when in it is still heard (QA24 S1-3)")
+    func safeWithWhen() {
+        #expect(Self.answers.checkIn("yeah im safe right now", worrying: .no) == .reassuring)
+        #expect(Self.answers.checkIn("yes tonight im ok", worrying: .no) == .reassuring)
+        #expect(Self.answers.checkIn("not tonight", worrying: .no) == .worrying)
+    }
+
+    @Test(
         "Names said in sentences, and what is not a name",
         arguments: [
             ("its Jo btw", "Jo"), ("just call me Jay", "Jay"), ("my name is Jo but dont tell anyone", "Jo"),

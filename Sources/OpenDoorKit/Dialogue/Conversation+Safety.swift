@@ -79,7 +79,7 @@ extension Conversation {
             reply.text = dialogue[category == .danger ? .dangerCallNote : .crisisCallNotImmediate] + "\n\n" + reply.text
             return remember(reply)
         }
-        if told != nil, pendingCheckIn == nil, let reply = callAfterCrisis(heard) {
+        if told != nil, pendingCheckIn == nil, let reply = callAfterCrisis(heard, category: told?.category) {
             afterCrisis = nil
             return reply
         }
@@ -373,11 +373,16 @@ extension Conversation {
         // "im fine" after the visitor's own overdose: what was taken can still hurt. Anything else after the overdose
         // reply ("just send it", "ok", a question): 911 first, unconditionally, before whether they are safe.
         let ownOverdose = category == .overdose && situation?.someoneElse != true
+        // QA24 S1-5: "you told me you took something" only when the visitor did ("i took 30 pills"); after a message
+        // that speaks of someone else ("my sister overdosed twice… im scared"), 911 first without saying so.
+        let saidTaken = situation?.toldIn.map {
+            (answers.contains($0, .taken) || answers.contains($0, .useHint)) && !answers.contains($0, .otherPerson)
+        } ?? true
         let key: DialogueKey =
             ownOverdose && lead == .crisisCheckIn
             ? .overdoseWalkBack
             : (ownOverdose && situation?.fullReplyGiven == true && Self.overdoseAgainLeads.contains(lead)
-                ? .overdoseTakenAgain : lead)
+                ? (saidTaken ? .overdoseTakenAgain : .overdoseMaybeTakenAgain) : lead)
         pendingCheckIn = PendingCheckIn(
             category: finding.category, worrying: .no, question: dialogue[key], deferred: deferred)
         return remember(
@@ -510,7 +515,11 @@ extension Conversation {
         for other in others {
             // Of someone else's crisis, only a question is answered: "she dropped out too" is no cue for the
             // program's words to a dropout.
-            guard !told.someoneElse || looksLikeQuestion(other), let answer = clearAnswer(to: other) else { continue }
+            // QA24 S2-14: "hes breathing but barely, what do i do": a clause that asks about the crisis itself ("what
+            // do i do") is answered by the follow-up, never by the knowledge's "what I can answer".
+            guard !told.someoneElse || looksLikeQuestion(other), self.followUp(for: other, in: told) == nil,
+                let answer = clearAnswer(to: other)
+            else { continue }
             text += "\n\n" + answer.text
             break
         }
@@ -575,14 +584,17 @@ extension Conversation {
         return phone.map { filled(.crisisCloseOfferNumber, phone: $0) } ?? dialogue[.crisisCloseOffer]
     }
 
-    /// A request for a call soon after a crisis reply: the consent question, after the word that a call is not
-    /// immediate (988 and 911 are). Nil mid-form, or when no call may be asked for.
-    private mutating func callAfterCrisis(_ message: String) -> Reply? {
+    /// A request for a call soon after a crisis reply of `category`: the consent question, after the word that a call
+    /// is not immediate (988 and 911 are; after danger, also that a call or voicemail can be chosen to be safe). Nil
+    /// mid-form, or when no call may be asked for.
+    private mutating func callAfterCrisis(_ message: String, category: CrisisCategory?) -> Reply? {
         guard state == .open || state == .ended, offersCall, callbacksAvailable, asksForCall(message),
             PhoneNumber.find(in: message) == nil
         else { return nil }
         var reply = openReply(message)
-        if reply.state == .callbackConsent { reply.text = dialogue[.crisisCallNotImmediate] + "\n\n" + reply.text }
+        // QA24 S1-2: after danger at home, the note says a call or a voicemail may be chosen to be safe.
+        let note: DialogueKey = category == .danger ? .dangerCallNote : .crisisCallNotImmediate
+        if reply.state == .callbackConsent { reply.text = dialogue[note] + "\n\n" + reply.text }
         return remember(reply)
     }
 
@@ -664,7 +676,10 @@ extension Conversation {
         }
         // "yes call me", a request for a call, or a number to call, goes on as usual.
         if asksForCall(message) { return nil }
-        if short, answers.read(message, among: [.checkYes]) == .checkYes {
+        if short,
+            answers.read(message, among: [.checkYes]) == .checkYes
+                || answers.read(message, among: [.checkWhen]) == .checkWhen
+        {
             // "yes" to a crisis reply: yes I want to, or yes call me? Asked safely, with the call offered again.
             return afterCrisisYes(context.category)
         }
@@ -805,9 +820,11 @@ extension Conversation {
                 _ = advance(to: phone == nil ? .callbackPhone : (bestTime == nil ? .callbackTime : .callbackVoicemail))
                 break
             }
-            guard answers.checkIn(clause, worrying: .yes) == .unclear, assistant.safety.assess(clause) == nil else {
-                continue
-            }
+            // No yes, no or doubt about safety in it; a when alone ("tonight") may be the time (QA24 S1-3).
+            let heard = answers.checkInWords(clause)
+            guard !heard.yes, !heard.no, !heard.reassured, !heard.unsure, !heard.alarm,
+                assistant.safety.assess(clause) == nil
+            else { continue }
             // A form answer on a line about a crisis is short: "whatever honestly i dont even know why im doing
             // this" is not a best time, whatever word in it reads as one.
             guard TextNormalizer.words(clause).count <= Self.longestFormAnswer,
@@ -1016,6 +1033,19 @@ extension Conversation {
             return askAgain(again, lead: nil, text: dialogue[.checkInNotSure])
         }
         let reading = answers.checkIn(message, worrying: pending.worrying)
+        if reading == .unclear, pending.category == .danger, pending.person == nil, !state.isCollectingCallback,
+            offersCall, callbacksAvailable,
+            asksForCall(message) || Self.clauses(of: message).contains(where: asksForCall)
+        {
+            // QA24 S1-2: "can someone call me but not leave a message" to the question about danger: the request is
+            // heard, with 911 once and the word that a call or voicemail can be chosen to be safe.
+            pendingCheckIn = nil
+            afterCrisis = nil
+            return remember(
+                beginCallback(
+                    phone: PhoneNumber.find(in: message), confidence: 1, request: message,
+                    after: dialogue[.dangerCallNote]))
+        }
         if reading == .unclear, pending.worrying == .no {
             return safeAnswerUnclear(message, to: pending)
         }
@@ -1054,7 +1084,9 @@ extension Conversation {
             }
             // "too late i already took them all" to the question about suicide: the overdose reply, 911 first.
             let category = answers.contains(message, .taken) ? .overdose : pending.category
-            return crisisReply(CrisisAssessment(category: category, level: .crisis, ruleID: rule))
+            // QA24 S2-2: "maybe. what would it even look like if i came back": the crisis reply, then the question.
+            return answeringQuestionToo(
+                crisisReply(CrisisAssessment(category: category, level: .crisis, ruleID: rule)), message: message)
         case .reassuring:
             let reply = backFromCheckIn(message, lead: dialogue[.checkInAnswered], deferred: pending.deferred)
             if pending.worrying == .yes, pending.person == nil {
@@ -1205,7 +1237,7 @@ extension Conversation {
     private func dontKnows(_ message: String) -> Bool {
         guard answers.contains(message, .dontKnow) else { return false }
         let rest = answers.checkInWords(answers.removing(.dontKnow, from: message))
-        return !rest.alarm && !rest.yes && !rest.no && !rest.unsure && !rest.reassured
+        return !rest.alarm && !rest.yes && !rest.no && !rest.unsure && !rest.reassured && !rest.when
     }
 
     /// Whether a message says plainly that the visitor is safe ("im safe", "no, im ok"), with nothing worrying.

@@ -474,11 +474,15 @@ struct StepAnswer {
     /// What an answer to a check-in says, before it is read against the question asked.
     struct CheckInWords: Equatable {
         var yes = false, no = false, reassured = false, unsure = false, alarm = false
+        /// A yes said only as when or how often ("tonight", "all the time"): a yes to the question about thoughts of
+        /// suicide, nothing to "are you safe right now?" ("tonight" there is no "I'm safe").
+        var when = false
 
         /// The reading after a question whose worrying answer is `worrying`.
         func reading(worrying: AnswerWord) -> CheckInReading {
             if alarm || unsure { return .worrying }
             if worrying == .yes {
+                let yes = yes || when
                 if yes { return no || reassured ? .unclear : .worrying }
                 return no || reassured ? .reassuring : .unclear
             }
@@ -490,8 +494,8 @@ struct StepAnswer {
     /// The yes, no, reassurance, doubt and alarm an answer to a check-in holds, each read with the words before it.
     func checkInWords(_ message: String) -> CheckInWords {
         let words = TextNormalizer.words(message).map { Substring($0) }
-        let kinds: [AnswerWord] = [.alarm, .unsure, .reassure, .checkNo, .checkYes]
-        var yes = false, no = false, reassured = false, unsure = false, alarm = false
+        let kinds: [AnswerWord] = [.alarm, .unsure, .reassure, .checkNo, .checkYes, .checkWhen]
+        var yes = false, no = false, reassured = false, unsure = false, alarm = false, when = false
         var i = 0
         while i < words.count {
             guard let best = longestPhrase(at: i, in: words, of: kinds) else {
@@ -507,6 +511,7 @@ struct StepAnswer {
             case .unsure: unsure = true
             case .reassure: if negated { unsure = true } else { reassured = true }
             case .checkNo: no = true
+            case .checkWhen where !negated: when = true
             default:
                 // "i dont think about it" is no; "not all the time" still says it happens.
                 if !negated {
@@ -519,7 +524,7 @@ struct StepAnswer {
             }
             i += best.length
         }
-        return CheckInWords(yes: yes, no: no, reassured: reassured, unsure: unsure, alarm: alarm)
+        return CheckInWords(yes: yes, no: no, reassured: reassured, unsure: unsure, alarm: alarm, when: when)
     }
 
     /// Words by which a yes says how often: negated, they still say it happens ("not every day").

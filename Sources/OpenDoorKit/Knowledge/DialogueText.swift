@@ -264,6 +264,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// After the visitor's own overdose reply, anything but a walk-back ("just send it", "ok"): 911 first, then
     /// whether they are safe.
     case overdoseTakenAgain = "overdose_taken_again"
+    /// The same when the overdose was told with someone else in it: 911 first, never "you told me you took something"
+    /// (QA24 S1-5).
+    case overdoseMaybeTakenAgain = "overdose_maybe_taken_again"
     /// The last line of an overdose or withdrawal reply once a request was sent: 911 now; the center still calls.
     case crisisCloseSentEmergency = "crisis_close_sent_emergency"
     /// Danger to a child or another person told by a worried visitor ("my ex is drunk and has my kid in the car").
@@ -377,6 +380,9 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case unsure
     /// A yes to a safety check-in, said any way ("ye", "all the time", "its crossed my mind").
     case checkYes = "check_yes"
+    /// A yes to "are you having thoughts…" said only as when or how often ("tonight", "all the time", "let me think
+    /// about it"): to "are you safe right now?" it is no answer at all, never a yes (QA24 S1-3).
+    case checkWhen = "check_when"
     /// A no to a safety check-in ("nah", "hell no", "not at all").
     case checkNo = "check_no"
     /// "I'm okay" said any way ("im fine", "just tired"): reassuring whichever check-in was asked.
