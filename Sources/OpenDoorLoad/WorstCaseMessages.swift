@@ -1,15 +1,16 @@
 /// The costliest messages a visitor can send within the line limit, by what makes them costly: the shapes
 /// where input size enters the work (word length for typo correction, word count for the matcher, digits
 /// for the phone search, non-ASCII for the normalizer, crisis words for the safety check, invisible and
-/// "fancy font" characters for the folding every check reads through).
+/// "fancy font" characters for the folding every check reads through, and questions, sentences and clauses for the
+/// readings done one clause at a time).
 public enum WorstCaseMessages {
     /// Every kind, each filled to just under `maximumLineBytes` as a JSON `message` line (so the text
     /// protocol's line is shorter still); none needs escaping in JSON.
     public static func all(maximumLineBytes: Int) -> [(kind: String, text: String)] {
         // `{"type":"message","text":"…"}` and the line break.
         let budget = maximumLineBytes - 30
-        func fill(_ unit: String) -> String {
-            var text = ""
+        func fill(_ unit: String, after opening: String = "") -> String {
+            var text = opening
             while text.utf8.count + unit.utf8.count <= budget { text += unit }
             return text.trimmingSuffix(" ")
         }
@@ -47,6 +48,13 @@ public enum WorstCaseMessages {
             // Every check folds these first: mathematical bold letters (NFKC) and invisible characters (dropped).
             ("most fancy-font letters", fill("\u{1D422}\u{1D430}\u{1D41A}\u{1D427}\u{1D42D} ")),
             ("most invisible characters", fill("k\u{FE00}i\u{3164}l\u{200B}l\u{180E} ")),
+            // Work done per clause or sentence (a second question read, a question beside a crisis checked): each
+            // is read one by one, so a line of hundreds of them must cost a few readings, not hundreds.
+            ("most short questions", fill("can i come back? ")),
+            ("most sentences", fill("i left group. ")),
+            ("most clause markers", fill("can i come back, and whether i can, and if i can also ")),
+            ("crisis, most questions", fill("i want to die. can i come back? ")),
+            ("someone else, most joiners", fill("and wants to die ", after: "she said she wants to die ")),
         ]
     }
 }

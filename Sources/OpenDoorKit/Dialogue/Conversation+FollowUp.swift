@@ -101,22 +101,7 @@ extension Conversation {
         guard case .answer(let main) = result.decision, responder.action(of: main) == .answer,
             result.alsoAsked == nil, result.alsoUnknown == nil
         else { return reply }
-        var clauses: [String] = []
-        for clause in Self.clauses(of: text) {
-            // ", and whether…", "also can i…": a second question inside one sentence.
-            var rest = clause[...]
-            for joint in [" and whether ", " and if ", " also "] {
-                if let cut = rest.range(of: joint, options: .caseInsensitive) {
-                    clauses.append(String(rest[..<cut.lowerBound]))
-                    rest = rest[cut.lowerBound...].dropFirst(joint.count - 1)
-                }
-            }
-            clauses.append(String(rest))
-        }
-        guard clauses.count > 1 else { return reply }
-        for clause in clauses where TextNormalizer.words(clause).count >= Self.secondQuestionWords {
-            let asks = looksLikeQuestion(clause) || ["whether", "if"].contains(TextNormalizer.words(clause).first ?? "")
-            guard asks else { continue }
+        for clause in secondQuestionClauses(of: text) {
             let read = responder.matcher.match(clause)
             switch read.decision {
             case .fallback(let topic?) where read.confidence >= Self.secondQuestionConfidence:
@@ -139,6 +124,30 @@ extension Conversation {
             }
         }
         return reply
+    }
+
+    /// The clauses of a message ``withSecondQuestion(_:_:text:)`` reads with the matcher, first to last: those of
+    /// ``secondQuestionWords`` words or more that ask, as many as ``clausesRead(_:where:)`` allows. Empty for a
+    /// message of one clause.
+    func secondQuestionClauses(of text: String) -> [String] {
+        var clauses: [String] = []
+        for clause in Self.clauses(of: text) {
+            // ", and whether…", "also can i…": a second question inside one sentence.
+            var rest = clause[...]
+            for joint in [" and whether ", " and if ", " also "] {
+                if let cut = rest.range(of: joint, options: .caseInsensitive) {
+                    clauses.append(String(rest[..<cut.lowerBound]))
+                    rest = rest[cut.lowerBound...].dropFirst(joint.count - 1)
+                }
+            }
+            clauses.append(String(rest))
+        }
+        guard clauses.count > 1 else { return [] }
+        return Self.clausesRead(clauses) { clause in
+            let words = TextNormalizer.words(clause)
+            return words.count >= Self.secondQuestionWords
+                && (looksLikeQuestion(clause) || ["whether", "if"].contains(words.first ?? ""))
+        }
     }
 
     /// Whether a decision gives the answer (or the "I don't know" of the topic) of `topic`.

@@ -421,7 +421,10 @@ extension Conversation {
         let call = !state.isCollectingCallback && offersCall && asksForCall(message) ? message : nil
         // "day 2 off dope… is it ok to come back to iop like this?": the question is answered after a no.
         // The worrying words are not the question ("whats the point anymore").
-        let questionsAsked = Self.clauses(of: message).filter { looksLikeQuestion($0) && assistant.safety.assess($0) == nil }
+        // The first few questions only: each is checked for safety on its own.
+        let questionsAsked = Self.clausesRead(Self.clauses(of: message), where: { looksLikeQuestion($0) }).filter {
+            assistant.safety.assess($0) == nil
+        }
         let asked = (state == .open || state == .ended) && !questionsAsked.isEmpty
             ? questionsAsked.joined(separator: ". ") : nil
         pendingCheckIn = PendingCheckIn(
@@ -449,7 +452,7 @@ extension Conversation {
         let armed = answers.contains(message, .weapon)
         var text = assistant.knowledge.center.fill(dialogue[armed ? .crisisOtherPersonWeapon : .crisisOtherPerson])
         var answered: Reply?
-        for asked in Self.clauses(of: message) where looksLikeQuestion(asked) {
+        for asked in Self.clausesRead(Self.clauses(of: message), where: { looksLikeQuestion($0) }) {
             guard let answer = questionAnswer(asked), answer.topic == nil else { continue }
             answered = answer
             break
@@ -918,6 +921,8 @@ extension Conversation {
         let clauses = sentence.clauses(splitAt: ",:-\n").flatMap { clause in
             Self.splitAtJoiners(String(clause))
         }
+        // Each clause may be checked on its own: a sentence of hundreds of "and…" gets the visitor's own reply.
+        guard clauses.count <= Self.mostPartsRead else { return false }
         var named = false
         for clause in clauses {
             let names = [AnswerWord.sheWords, .heWords, .otherPerson].contains(where: { answers.contains(clause, $0) })
@@ -1058,7 +1063,11 @@ extension Conversation {
         if reading == .unclear, movesOn(message) { return nil }
         var clear: Reply?
         if reading == .unclear, !state.isCollectingCallback {
-            for clause in Self.clauses(of: message) {
+            // Only the clauses the matcher reads count (clearAnswer leaves short ones), and only the first few.
+            let long = Self.clausesRead(Self.clauses(of: message)) {
+                TextNormalizer.words($0).count >= Self.clearAnswerWords
+            }
+            for clause in long {
                 clear = clearAnswer(to: clause)
                 if clear != nil { break }
             }
@@ -1225,13 +1234,16 @@ extension Conversation {
     /// The knowledge's answer to a clause it clearly answers ("i just want to know if i can come back"), said as a
     /// question or not; nil for anything less sure, or short.
     func clearAnswer(to clause: String) -> Reply? {
-        guard TextNormalizer.words(clause).count >= 4 else { return nil }
+        guard TextNormalizer.words(clause).count >= Self.clearAnswerWords else { return nil }
         let result = assistant.responder.matcher.match(clause)
         guard case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer,
             result.confidence >= Self.movesOnConfidence
         else { return nil }
         return assistant.responder.reply(for: result)
     }
+
+    /// The fewest words of a clause ``clearAnswer(to:)`` reads.
+    static let clearAnswerWords = 4
 
     /// Whether a message says only that the visitor doesn't know ("idk", "i dont know tbh").
     private func dontKnows(_ message: String) -> Bool {

@@ -83,8 +83,8 @@ extension Conversation {
 
     /// How the visitor speaks of themselves in a danger ("locked me in").
     private static let visitorWords: Set<String> = ["i", "me", "us", "we", "myself", "im"]
-    /// Clauses read at most for someone else's suicide beside a danger.
-    private static let mostPartsRead = 16
+    /// Clauses read at most, one by one, for someone else's crisis: beside a danger, or in a sentence told of them.
+    static let mostPartsRead = 16
 
     /// A suicide finding only through "do it again" beside a relapse told ("i relapsed last night and im scared im
     /// going to do it again tonight"): relapse support for tonight, then the question about suicide. Nil when the

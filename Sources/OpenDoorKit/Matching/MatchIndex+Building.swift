@@ -44,6 +44,7 @@ extension MatchIndex {
         // A word the knowledge has never seen counts like a typical word: it makes a match less certain
         // without drowning a long message whose question is buried among other words.
         self.unknownIDF = idf.isEmpty ? 1 : idf.reduce(0, +) / Float(idf.count) * unknownWeight
+        self.rarestIDF = idf.max() ?? 1
         self.examplePostings = examplePostings
         self.exampleOffsets = exampleOffsets
         self.intentPostings = intentPostings

@@ -59,6 +59,9 @@ struct MatchIndex: Sendable {
     let intentCount: Int
     /// The weight given to a word the index has never seen: as rare as the rarest term.
     let unknownIDF: Float
+    /// The largest IDF of any term (1 for an empty index): the answerability check weighs a word the knowledge has
+    /// never seen as this rare. Kept here so a check reads it, not every term's IDF.
+    let rarestIDF: Float
     /// Learned weights on the intent postings that tell neighbouring intents apart.
     let logits: IntentLogits
 

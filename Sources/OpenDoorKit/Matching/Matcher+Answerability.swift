@@ -28,7 +28,7 @@ extension Matcher {
     /// Judges whether `intent`'s answer addresses `request`, read as `analysis`.
     func answerability(of request: String, analysis: Analysis, intent: IntentID) -> Answerability {
         let position = intentIDs.firstIndex(of: intent)
-        let rarest = index.idf.max() ?? 1
+        let rarest = index.rarestIDF
         let floor = Float(configuration.contentIDF)
         var asked: [String] = []
         var answered: [String] = []
