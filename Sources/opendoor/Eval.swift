@@ -74,6 +74,18 @@ extension OpenDoor {
         @Option(help: ArgumentHelp("Whether a request needs a word the knowledge has never seen to be found unaddressed (true/false).", visibility: .hidden))
         var requestNeedsUnknownWord: Bool?
 
+        @Option(help: ArgumentHelp("Whether a wish to come back beside a question steps aside (true/false).", visibility: .hidden))
+        var wishesStepAside: Bool?
+
+        @Option(help: ArgumentHelp("Whether a question leaning to an unanswered topic outweighs vague ones (true/false).", visibility: .hidden))
+        var topicOutweighsVague: Bool?
+
+        @Option(help: ArgumentHelp("Try another confidence a question answered by another intent needs to support the answer.", visibility: .hidden))
+        var otherAnswerConfidence: Double?
+
+        @Option(help: ArgumentHelp("Try another number of content tokens at which an unmatched question stops supporting the answer.", visibility: .hidden))
+        var unknownQuestionTokens: Int?
+
         func validate() throws {
             if totals && mistakes { throw ValidationError("--totals and --mistakes exclude each other.") }
             if (file == nil) == !leaveOneOut {
@@ -102,6 +114,10 @@ extension OpenDoor {
             if let unknownQuestionSimilarity { configuration.unknownQuestionSimilarity = unknownQuestionSimilarity }
             if let requestShare { configuration.requestShare = requestShare }
             if let requestNeedsUnknownWord { configuration.requestNeedsUnknownWord = requestNeedsUnknownWord }
+            if let wishesStepAside { configuration.wishesStepAside = wishesStepAside }
+            if let topicOutweighsVague { configuration.topicOutweighsVague = topicOutweighsVague }
+            if let otherAnswerConfidence { configuration.otherAnswerConfidence = otherAnswerConfidence }
+            if let unknownQuestionTokens { configuration.unknownQuestionTokens = unknownQuestionTokens }
             let evaluation: Evaluation
             if let file {
                 let labels = Set(knowledge.intents.map(\.id) + [.fallback])

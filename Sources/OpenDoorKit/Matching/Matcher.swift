@@ -219,24 +219,44 @@ public struct Matcher: Sendable {
         var tails = parts.askingTails(last: Self.mostAskingClausesRead)
         // Nothing asks in so many words: the point is the last sentence, as for the focus ("… i need the price").
         if tails.isEmpty, parts.hasFocus { tails = [parts.focusText] }
+        // "… i want to come back. can my dog come with me": the wish is what the story leads to; the question decides.
+        if configuration.wishesStepAside {
+            let questions = tails.filter { !MessageParts.isWish($0) }
+            if !questions.isEmpty { tails = questions }
+        }
         // Only when the asking part leaves a story out (a message that is all question was read as it is), and is
         // the length of a question: a "question" of a hundred words is a story again, and reading it twice would
         // only cost time.
         let tailWords = tails.reduce(0) { $0 + $1.split(separator: " ").count }
         guard !tails.isEmpty, tailWords < result.analysis.words.count, tailWords <= Self.mostQuestionWords else { return }
         var topic: IntentID?
+        var vagueSupport = false
+        var clearTopic = false
         for tail in tails {
             let reading = known.flatMap { RecentText.sameBytes($0.text, tail) ? $0.reading : nil } ?? read(tail)
             // Accepted when the question supports an answer and the answer speaks to what it asks (Answerability).
             let judged = answerability(of: tail, analysis: reading.analysis, intent: main)
             result.answerability.append(judged)
-            if supports(reading) && (configuration.requestShare <= 0 || judged.addressed) { return }
-            if topic == nil, let first = reading.candidates.first, isFallback(first.intent),
+            let support = support(of: reading, answering: main)
+            let addressed = configuration.requestShare <= 0 || judged.addressed
+            switch support {
+            case .answered, .unjudged:
+                if addressed { return }
+            case .vague:
+                if addressed { vagueSupport = true }
+            case .none:
+                break
+            }
+            if let first = reading.candidates.first, isFallback(first.intent),
                 first.similarity >= configuration.questionSupportSimilarity
             {
-                topic = first.intent
+                if topic == nil { topic = first.intent }
+                if support == .none { clearTopic = true }
             }
         }
+        // A question that only points back at the story supports the answer, unless another question clearly asks
+        // about a topic the knowledge doesn't answer ("how many sessions a week is it now? is it still three").
+        if vagueSupport && !(configuration.topicOutweighsVague && clearTopic) { return }
         result.decision = .fallback(topic: topic)
     }
 
@@ -363,37 +383,68 @@ public struct Matcher: Sendable {
         result.alsoUnknown = topic
     }
 
-    /// Whether a question read alone supports an answer to the whole message: it is answered (or asked about) by
-    /// itself, says too little of its own to judge ("is that ok", "am i still welcome?") so the story speaks for it,
-    /// or at least doesn't look like a topic the knowledge doesn't answer nor like nothing the knowledge has.
-    private func supports(_ reading: Reading) -> Bool {
+    /// How a question read alone supports an answer to the whole message.
+    enum QuestionSupport: Equatable {
+        /// It is answered (or asked about) by itself.
+        case answered
+        /// It says too little of its own to judge ("is that ok", "am i still welcome?"): the story speaks for it.
+        case vague
+        /// It doesn't look like a topic the knowledge doesn't answer nor like nothing the knowledge has.
+        case unjudged
+        /// It leans to a topic the knowledge doesn't answer, or says plenty and looks like nothing the knowledge has.
+        case none
+    }
+
+    /// Whether a question read alone supports the answer `main` to the whole message (see ``QuestionSupport``).
+    func support(of reading: Reading, answering main: IntentID) -> QuestionSupport {
         switch reading.decision {
-        case .answer, .clarify:
-            return true
+        case .answer(let id):
+            // Barely answered by another intent: judged like a question nothing answers.
+            let confidence = reading.candidates.first?.confidence ?? 0
+            if id == main || confidence >= configuration.otherAnswerConfidence { return .answered }
+        case .clarify:
+            return .answered
         case .fallback:
             break
         }
         let content = contentTokens(of: reading.analysis)
-        if isVague(reading.analysis, content: content) { return true }
+        if isVague(reading.analysis, content: content) { return .vague }
         // Leaning to a topic the knowledge doesn't answer ("… how many people are in a group usually" is the hours
         // topic's), more than to any it does.
         if let first = reading.candidates.first, isFallback(first.intent),
             first.similarity >= configuration.questionSupportSimilarity
         {
-            return false
+            return .none
         }
         // Saying plenty, and looking like nothing the knowledge has ("… is the building still the one off the main
         // road"). A question that says little and matches nothing well is given the benefit of the doubt.
         let best = reading.candidates.first?.similarity ?? 0
         return content < configuration.unknownQuestionTokens || best >= configuration.unknownQuestionSimilarity
+            ? .unjudged : .none
     }
 
     /// Whether a question says too little of its own to judge: one word that says what it is about, or a few
     /// and one that points back at the story ("is that a bad sign", "will i get her again").
     private func isVague(_ analysis: Analysis, content: Int) -> Bool {
         content <= configuration.vagueQuestionTokens
-            || (content <= configuration.referringQuestionTokens && analysis.words.contains(where: Self.referringWords.contains))
+            || (content <= configuration.referringQuestionTokens && Self.refersBack(analysis.words))
     }
+
+    /// Whether a question's words point back at the story: a referring word, but not "there" after "is" or "are"
+    /// ("is there a spanish group" points at nothing), nor "it" after them when what it stands for follows ("is it
+    /// ok if i bring my dog", "is it possible to switch").
+    static func refersBack(_ words: [String]) -> Bool {
+        for (i, word) in words.enumerated() where referringWords.contains(word) {
+            let afterBe = i > 0 && beWords.contains(words[i - 1])
+            if afterBe && word == "there" { continue }
+            if afterBe && word == "it" && words[(i + 1)...].contains(where: extrapositionWords.contains) { continue }
+            return true
+        }
+        return false
+    }
+
+    private static let beWords: Set<String> = ["is", "are", "was", "were", "isnt", "arent", "will", "would"]
+    private static let extrapositionWords: Set<String> = ["if", "to", "for"]
 
     /// Words by which a question points back at the story told before it.
     static let referringWords: Set<String> = [

@@ -61,6 +61,18 @@ public struct MatcherConfiguration: Sendable, Hashable {
     public var vagueQuestionTokens: Int = 1
     /// A question of at most this many such tokens that points back at the story ("is that a bad sign") is vague too.
     public var referringQuestionTokens: Int = 3
+    /// Whether a wish to come back told beside a question ("… i want to come back. can my dog come with me") is left
+    /// out of the questions that must support the answer: the wish is the story's point, the question the visitor's.
+    /// A wish alone ("… i just want to come back") still decides.
+    public var wishesStepAside: Bool = true
+    /// A question read alone that a topic the knowledge doesn't answer leans to (see ``questionSupportSimilarity``)
+    /// outweighs the questions that only point back at the story ("how many sessions a week is it now? is it still
+    /// three"): those then don't support the answer.
+    public var topicOutweighsVague: Bool = true
+    /// A question read alone that an intent other than the whole message's answers supports that answer only with at
+    /// least this confidence: a question barely answered by something else ("is there a minimum number of weeks")
+    /// is judged like one nothing answers. 0 keeps every answer.
+    public var otherAnswerConfidence: Double = 0
     /// Messages of fewer words than this are not checked for a question that supports the answer: a short
     /// message is all question.
     public var questionCheckWords: Int = 15

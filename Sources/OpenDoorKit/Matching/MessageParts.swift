@@ -354,6 +354,17 @@ public struct MessageParts: Sendable, Hashable {
         return nil
     }
 
+    /// Whether an asking tail (``askingTail(of:startsSentence:)``) is only a wish to come back ("want to come back",
+    /// "want to go back but im scared"): what the story leads to, not a question of its own. A wish that goes on to
+    /// ask ("want to come back but can i still") is a question.
+    static func isWish(_ tail: String) -> Bool {
+        let words = TextNormalizer.words(tail)
+        guard words.count >= 4, words[0] == "want", words[1] == "to", words[2] == "come" || words[2] == "go",
+            words[3] == "back"
+        else { return false }
+        return !asks(Substring(words.dropFirst(4).joined(separator: " ")), startsSentence: false)
+    }
+
     /// Question words that, with a subject right after them, tell rather than ask (see ``askingTail(of:startsSentence:)``).
     private static let tellingWords: Set<String> = ["what", "how", "when", "where", "why", "who", "which"]
     private static let tellingSubjects: Set<String> = ["i", "im", "ive", "he", "she", "we", "they", "my", "his", "her", "our", "their"]
