@@ -47,6 +47,15 @@ public enum WorstCaseMessages {
             // Every check folds these first: mathematical bold letters (NFKC) and invisible characters (dropped).
             ("most fancy-font letters", fill("\u{1D422}\u{1D430}\u{1D41A}\u{1D427}\u{1D42D} ")),
             ("most invisible characters", fill("k\u{FE00}i\u{3164}l\u{200B}l\u{180E} ")),
+            // QA24 S2-1: right-to-left overrides cost quadratic time; the crisis check reads them as typed and as shown.
+            ("most right-to-left overrides", fill("\u{202E}")),
+            ("overrides and pops", fill("\u{202E}a\u{202C}")),
+            ("nested overrides", fill("\u{202E}\u{202D}")),
+            ("overrides before a crisis", String(fill("\u{202E}").dropLast(12)) + "kill myself"),
+            // QA24 S2-2: one letter under every combining mark that fits (one character, thousands of scalars), and a
+            // mix of scripts, letters of each kind the normalizer looks up.
+            ("one letter, most combining marks", "e" + String(String.UnicodeScalarView(fill("\u{301}").unicodeScalars.dropFirst()))),
+            ("mixed scripts", fill("я ж你好 ال אש😀ab ")),
         ]
     }
 }
