@@ -164,6 +164,11 @@ struct WebSocketQA23Tests {
             // A close with 1001 is echoed; with no code, 1000.
             try await Self.expectClose(port, code: [0x03, 0xE9], after: [([0x03, 0xE9], WebSocketClient.close, true)])
             try await Self.expectClose(port, code: [0x03, 0xE8], after: [([], WebSocketClient.close, true)])
+            // A close whose reason isn't UTF-8: 1007 (QA24 S3-2); a UTF-8 reason is fine.
+            try await Self.expectClose(
+                port, code: [0x03, 0xEF], after: [([0x03, 0xE8, 0xC3, 0x28], WebSocketClient.close, true)])
+            try await Self.expectClose(
+                port, code: [0x03, 0xE8], after: [([0x03, 0xE8] + Array("bye ✓".utf8), WebSocketClient.close, true)])
 
             // A fragmented message done right is still one line.
             let (_, _, socket) = try await WebSocketClient.open(port: port)
