@@ -182,6 +182,24 @@ struct WebSocketQA23Tests {
         }
     }
 
+    @Test("a handshake or plain request with more than 64 header fields gets 400; 50 fields still open (QA24 S3-3)")
+    func tooManyHeaderFields() async throws {
+        try await withServer(Self.configuration()) { running in
+            let port = try #require(try await running.server.port(for: .webSocket))
+            let many = (0..<10_000).map { "X-\($0): a" }
+            let (status, _, socket) = try await WebSocketClient.open(port: port, headers: many)
+            #expect(status.hasPrefix("HTTP/1.1 400"), "\(status)")
+            await socket.close()
+            let plain = try await TestClient.connect(port: port)
+            try await plain.send("GET / HTTP/1.1\r\nHost: x\r\n" + many.prefix(100).joined(separator: "\r\n") + "\r\n\r\n")
+            #expect(try await plain.readLine()?.hasPrefix("HTTP/1.1 400") == true)
+            await plain.close()
+            let (opened, _, client) = try await WebSocketClient.open(port: port, headers: Array(many.prefix(50)))
+            #expect(opened.hasPrefix("HTTP/1.1 101"), "\(opened)")
+            await client.close()
+        }
+    }
+
     @Test("a handshake that isn't a GET is refused with 405")
     func postRefused() async throws {
         try await withServer(Self.configuration()) { running in
