@@ -31,11 +31,12 @@ struct HeldCloseTests {
         for closing in ["inactive", "input closed"] {
             let recorder = Recorder()
             let channel = EmbeddedChannel()
-            try channel.pipeline.syncOperations.addHandlers(LineFramingHandler(maximumLength: 4096), recorder)
+            try channel.pipeline.syncOperations.addHandler(LineFramingHandler(maximumLength: 4096))
+            try channel.pipeline.syncOperations.addHandler(recorder)
             try channel.writeInbound(ByteBuffer(string: "hello\nwhat if i rel"))
             #expect(recorder.lines == ["hello"])
             // Held from outside a read (a reply that can't be written), with part of a line searched.
-            try channel.pipeline.syncOperations.triggerUserOutboundEvent(LineFramingHandler.Flow.hold, promise: nil)
+            channel.pipeline.syncOperations.triggerUserOutboundEvent(LineFramingHandler.Flow.hold, promise: nil)
             try channel.writeInbound(ByteBuffer(string: "apsed\n" + String(repeating: "x", count: 3000)))
             if closing == "inactive" {
                 _ = try? channel.finish()

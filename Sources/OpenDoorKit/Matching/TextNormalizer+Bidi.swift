@@ -161,8 +161,8 @@ private struct BidiLevels {
                     case .neutral: after = nil
                     }
                 }
-                let resolved = before != nil && before == after ? before! : embedding
-                for neutral in index..<end { direction[neutral] = resolved }
+                let side = before != nil && before == after ? before! : embedding
+                for neutral in index..<end { direction[neutral] = side }
                 previous = nil
                 index = end
             }
