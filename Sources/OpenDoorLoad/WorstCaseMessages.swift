@@ -55,6 +55,15 @@ public enum WorstCaseMessages {
             ("most clause markers", fill("can i come back, and whether i can, and if i can also ")),
             ("crisis, most questions", fill("i want to die. can i come back? ")),
             ("someone else, most joiners", fill("and wants to die ", after: "she said she wants to die ")),
+            // QA24 S2-1: right-to-left overrides cost quadratic time; the crisis check reads them as typed and as shown.
+            ("most right-to-left overrides", fill("\u{202E}")),
+            ("overrides and pops", fill("\u{202E}a\u{202C}")),
+            ("nested overrides", fill("\u{202E}\u{202D}")),
+            ("overrides before a crisis", String(fill("\u{202E}").dropLast(12)) + "kill myself"),
+            // QA24 S2-2: one letter under every combining mark that fits (one character, thousands of scalars), and a
+            // mix of scripts, letters of each kind the normalizer looks up.
+            ("one letter, most combining marks", "e" + String(String.UnicodeScalarView(fill("\u{301}").unicodeScalars.dropFirst()))),
+            ("mixed scripts", fill("я ж你好 ال אש😀ab ")),
         ]
     }
 }

@@ -6,30 +6,46 @@ import NIOCore
 /// Each checks what must hold whatever the input (a line never passes the maximum, the strict JSON reader
 /// never accepts what JSON doesn't mean the same) and traps when it doesn't, so the fuzzer reports it.
 package enum FuzzEntryPoints {
-    /// Frames `bytes` into lines, fed to the decoder in pieces of `chunk` bytes as reads would arrive, then
-    /// reads each line as `chatProtocol` does; returns how many lines it read.
+    /// Frames `bytes` into lines, fed to the decoder in reads of varied sizes (1 to `2 × chunk` bytes, from a fixed
+    /// sequence seeded by `chunk`) as reads would arrive, then reads each line as `chatProtocol` does; returns how
+    /// many lines it read. With `droppingFrom`, the input ends there as a held connection's close ends it
+    /// (``LineFramingHandler``): the bytes waiting in the buffer are dropped and the decoder is given a new, empty
+    /// buffer at the end of input (QA24 S1-1: that close trapped the whole server).
     package static func readLines(
-        _ bytes: UnsafeRawBufferPointer, chunk: Int, as chatProtocol: ChatProtocol, maximumLength: Int
+        _ bytes: UnsafeRawBufferPointer, chunk: Int, as chatProtocol: ChatProtocol, maximumLength: Int,
+        droppingFrom: Int? = nil
     ) -> Int {
         var decoder = LineFrameDecoder(maximumLength: maximumLength)
         var buffer = ByteBuffer()
         var lines = 0
         func take(_ frame: LineFrame) {
             lines += 1
-            guard case .line(let line) = frame else { return }
-            precondition(line.readableBytes <= maximumLength, "a line past the maximum got through")
-            guard let text = VisitorText.decode(line) else { return }
-            _ = ClientInput.parse(text, as: chatProtocol)
-            if chatProtocol == .jsonLines { checkJSON(text) }
+            switch frame {
+            case .line(let line):
+                precondition(line.readableBytes <= maximumLength, "a line past the maximum got through")
+                guard let text = VisitorText.decode(line) else { return }
+                _ = ClientInput.parse(text, as: chatProtocol)
+                if chatProtocol == .jsonLines { checkJSON(text) }
+            case .tooLong(let head, let tail):
+                precondition(
+                    head.readableBytes == maximumLength && tail.readableBytes <= maximumLength,
+                    "a too-long line's kept ends are not bounded")
+            }
         }
+        let end = min(bytes.count, droppingFrom ?? bytes.count)
         var offset = 0
-        let step = max(1, chunk)
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + step)
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-            offset = end
+        var seed = UInt32(truncatingIfNeeded: max(1, chunk)) &* 2_654_435_761 | 1
+        while offset < end {
+            seed ^= seed << 13
+            seed ^= seed >> 17
+            seed ^= seed << 5
+            let step = 1 + Int(seed % UInt32(2 * max(1, chunk)))
+            let next = min(end, offset + step)
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[offset..<next]))
+            offset = next
             while let frame = try? decoder.decode(buffer: &buffer) { take(frame) }
         }
+        if droppingFrom != nil { buffer = ByteBuffer() }
         while let frame = try? decoder.decodeLast(buffer: &buffer, seenEOF: true) { take(frame) }
         return lines
     }

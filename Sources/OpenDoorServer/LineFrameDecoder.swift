@@ -9,7 +9,7 @@ package enum LineFrame {
     case tooLong(head: ByteBuffer, tail: ByteBuffer)
 }
 
-/// Splits a byte stream into lines with NIO's `NIOSplitLinesMessageDecoder`, and bounds their length.
+/// Splits a byte stream into lines, and bounds their length.
 ///
 /// A line break is `\n`, `\r\n`, `\r`, vertical tab or form feed. The bound is checked twice, because
 /// a frame decoder's buffer limit only counts bytes still waiting for a line break: a long line that
@@ -20,15 +20,22 @@ package enum LineFrame {
 /// the end of input) and the connection goes on; memory per connection stays near three times the
 /// maximum whatever the client sends. The bytes of a line past its first `maximum` are counted as they go
 /// (``droppedBytes``), so that a line that never ends costs the connection's budget as finished lines do.
+///
+/// The decoder remembers how far it has searched the bytes waiting for a break (so that a line arriving in small
+/// reads is searched once), but never trusts that figure past the bytes it is given: the buffer it gets may be a
+/// new one, with the old one's bytes dropped (a connection closing with held-back bytes; QA24 S1-1). NIO's
+/// `NIOSplitLinesMessageDecoder` trusted it, and such a close trapped on a range past the buffer's end, taking the
+/// whole server down.
 package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
     package typealias InboundOut = LineFrame
 
     /// The longest line let through, in bytes without the line break.
     package let maximumLength: Int
-    private var lines = NIOSplitLinesMessageDecoder(omittingEmptySubsequences: false)
+    /// Bytes at the start of the unread bytes already searched for a line break, without finding one.
+    private var searched = 0
     /// The kept ends of a line that is already too long, while its rest is dropped.
     private var long: (head: ByteBuffer, tail: ByteBuffer)?
-    /// The dropped line ended with `\r`: a `\n` right after it belongs to the same break.
+    /// The last line ended with `\r`: a `\n` right after it belongs to the same break.
     private var skipLineFeed = false
     /// Bytes of too-long lines past their first `maximumLength` (their kept tails included), read since the
     /// owner last set this back to zero; counted as they arrive, before the line ends.
@@ -65,15 +72,9 @@ package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
             skipLineFeed = buffer.getInteger(at: end, as: UInt8.self) == UInt8(ascii: "\r")
             buffer.moveReaderIndex(to: end + 1)
             long = nil
-            lines = NIOSplitLinesMessageDecoder(omittingEmptySubsequences: false)
             return .tooLong(head: kept.head, tail: kept.tail)
         }
-        let line = isLast ? try lines.decodeLast(buffer: &buffer, seenEOF: true) : try lines.decode(buffer: &buffer)
-        if isLast, let line, line.readableBytes == 0 {
-            // What follows the last line break at the end of input: "hi\n" is one line, not two.
-            return nil
-        }
-        if let line {
+        if let line = nextLine(&buffer, isLast: isLast) {
             guard line.readableBytes > maximumLength else { return .line(line) }
             let (head, rest) = split(line.readableBytesView)
             droppedBytes += rest.count
@@ -85,9 +86,32 @@ package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
             droppedBytes += rest.count
             long = (head, keepingEnd(of: ByteBuffer(), then: rest))
             buffer.moveReaderIndex(to: buffer.writerIndex)
-            lines = NIOSplitLinesMessageDecoder(omittingEmptySubsequences: false)
+            searched = 0
         }
         return nil
+    }
+
+    /// The next line in `buffer` without its break, the break read too; at the end of input (`isLast`) the bytes
+    /// after the last break, if any ("hi\n" is one line, not two). A `\r` break's `\n` is left to
+    /// ``skipLineFeed``.
+    private mutating func nextLine(_ buffer: inout ByteBuffer, isLast: Bool) -> ByteBuffer? {
+        let bytes = buffer.readableBytesView
+        // Never past the bytes given: they may not be the ones searched before.
+        let from = bytes.index(bytes.startIndex, offsetBy: min(searched, bytes.count))
+        guard let end = bytes[from...].firstIndex(where: Self.isLineBreak) else {
+            guard isLast else {
+                searched = bytes.count
+                return nil
+            }
+            searched = 0
+            guard !bytes.isEmpty else { return nil }
+            return buffer.readSlice(length: bytes.count)
+        }
+        searched = 0
+        let line = buffer.getSlice(at: buffer.readerIndex, length: end - bytes.startIndex) ?? ByteBuffer()
+        skipLineFeed = buffer.getInteger(at: end, as: UInt8.self) == UInt8(ascii: "\r")
+        buffer.moveReaderIndex(to: end + 1)
+        return line
     }
 
     /// The first `maximumLength` bytes, and the rest.
@@ -106,7 +130,7 @@ package struct LineFrameDecoder: NIOSingleStepByteToMessageDecoder {
         return kept
     }
 
-    /// The bytes `NIOSplitLinesMessageDecoder` breaks lines at: `\n`, vertical tab, form feed, `\r`.
+    /// The bytes lines break at: `\n`, vertical tab, form feed, `\r` (and `\r\n` as one, through ``skipLineFeed``).
     private static func isLineBreak(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "\n")...UInt8(ascii: "\r")).contains(byte)
     }

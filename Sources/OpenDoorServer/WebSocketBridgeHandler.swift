@@ -125,11 +125,15 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
     }
 
     /// The code a close frame with `payload` is answered with: its own, if one an endpoint may send (RFC 6455 7.4);
-    /// 1000 for none; 1002 for a 1-byte payload or a code that may not be sent (1005, 1006, 1015, unassigned).
+    /// 1000 for none; 1002 for a 1-byte payload or a code that may not be sent (1005, 1006, 1015, unassigned); 1007
+    /// for a reason that isn't UTF-8 (RFC 6455 5.5.1, 8.1; QA24 S3-2).
     static func answer(toClose payload: ByteBuffer) -> WebSocketErrorCode {
         var payload = payload
         guard payload.readableBytes > 0 else { return .normalClosure }
         guard let code = payload.readInteger(as: UInt16.self) else { return .protocolError }
+        guard String(validating: payload.readableBytesView, as: UTF8.self) != nil else {
+            return .dataInconsistentWithMessage
+        }
         switch code {
         case 1000...1003, 1007...1014, 3000...4999: return WebSocketErrorCode(codeNumber: Int(code))
         default: return .protocolError

@@ -61,6 +61,9 @@ package struct WebSocketEndpoint: Sendable {
         }
     }
 
+    /// The most header fields a handshake may have (as the staff console's); more get 400 (QA24 S3-3).
+    static let maximumHeaderFields = 64
+
     /// Sets up a new connection's pipeline for the handshake; once a WebSocket is open, `upgraded` adds the line
     /// pipeline (timeouts, framing, the chat's handler) after ``WebSocketBridgeHandler``.
     func configure(
@@ -76,7 +79,9 @@ package struct WebSocketEndpoint: Sendable {
             shouldUpgrade: { channel, head in
                 let origin = head.headers.first(name: "Origin")
                 // RFC 6455 4.1: the handshake is a GET (QA23 O4); the handshake handler answers others with 405.
-                guard head.method == .GET, endpoint.allows(origin: origin) else { return channel.eventLoop.makeSucceededFuture(nil) }
+                guard head.method == .GET, endpoint.allows(origin: origin),
+                    head.headers.count <= Self.maximumHeaderFields
+                else { return channel.eventLoop.makeSucceededFuture(nil) }
                 var headers = HTTPHeaders()
                 if Self.wantsBinary(head) { headers.add(name: "Sec-WebSocket-Protocol", value: Self.binarySubprotocol) }
                 return channel.eventLoop.makeSucceededFuture(headers)

@@ -4,7 +4,7 @@ import NIOWebSocket
 
 /// The last handler of a WebSocket connection until its upgrade: answers every request that isn't a WebSocket
 /// handshake it may accept (403 for a page not allowed, 405 for an upgrade that isn't a GET, 400 for a broken
-/// handshake, 426 for plain HTTP) and closes, and closes a connection whose handshake hasn't come within the timeout
+/// handshake or one with more than 64 header fields, 426 for plain HTTP) and closes, and closes a connection whose handshake hasn't come within the timeout
 /// (a client that opens connections and says nothing can't hold them). Removed once the WebSocket is open.
 final class WebSocketHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -35,7 +35,9 @@ final class WebSocketHandshakeHandler: ChannelInboundHandler, RemovableChannelHa
         answered = true
         let asksUpgrade = head.headers[canonicalForm: "Upgrade"].contains { $0.lowercased() == "websocket" }
         let (status, text): (HTTPResponseStatus, String)
-        if asksUpgrade && head.method != .GET {
+        if head.headers.count > WebSocketEndpoint.maximumHeaderFields {
+            (status, text) = (.badRequest, "Too many header fields.\n")
+        } else if asksUpgrade && head.method != .GET {
             (status, text) = (.methodNotAllowed, "A WebSocket handshake is a GET.\n")
         } else if asksUpgrade && !endpoint.allows(origin: head.headers.first(name: "Origin")) {
             (status, text) = (.forbidden, "This page may not open the chat.\n")

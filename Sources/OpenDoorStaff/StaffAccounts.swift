@@ -50,6 +50,9 @@ public struct StaffAccounts: Sendable {
     /// The account names, sorted.
     public var names: [String] { hashes.keys.sorted() }
 
+    /// Whether `name` is one of the accounts.
+    public func has(name: String) -> Bool { hashes[name] != nil }
+
     /// Whether `name` is a usable account name: 1 to 32 letters, digits, dots, dashes or underscores.
     public static func isValidName(_ name: String) -> Bool {
         (1...32).contains(name.count)

@@ -159,8 +159,9 @@ struct StaffRoutes: Sendable {
             ticket = granted
         }
         let verified: Bool
+        let accounts: StaffAccounts
         do {
-            let accounts = try StaffAccounts.load(directory: console.dataDirectory)
+            accounts = try StaffAccounts.load(directory: console.dataDirectory)
             verified = try await NIOThreadPool.singleton.runIfActive {
                 accounts.verify(name: account, password: password)
             }
@@ -179,14 +180,15 @@ struct StaffRoutes: Sendable {
         }
         await throttle.finish(ticket, matched: verified)
         guard verified else {
-            logger.notice("Sign-in failed", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
+            logger.notice(
+                "Sign-in failed", metadata: ["account": "\(safeName(account, accounts: accounts))", "address": "\(address)"])
             if let locked = ticket.locks {
                 // A warning, once per lockout: a staff member who can't sign in, or someone guessing, is for whoever
                 // runs OpenDoor to see without reading every notice.
                 logger.warning(
                     "Sign-in paused after too many failures",
                     metadata: [
-                        "account": "\(safeName(account))", "address": "\(address)",
+                        "account": "\(safeName(account, accounts: accounts))", "address": "\(address)",
                         "until": "\(locked.formatted(.iso8601))",
                     ])
                 return signInPage(request, context: context, notice: lockedNotice(locked), status: .tooManyRequests)
@@ -209,10 +211,14 @@ struct StaffRoutes: Sendable {
             + "to set a new one."
     }
 
-    /// A name typed at sign-in, fit for a log line whether or not it is an account (it may be a password typed
-    /// in the wrong box: only a valid account name is logged).
-    func safeName(_ typed: String) -> String {
-        StaffAccounts.isValidName(typed) ? typed : "(not an account name)"
+    /// A name typed at sign-in, fit for a log line: logged only when it is one of the accounts (QA24 S3-4: a password
+    /// typed in the name box looks like a name as often as not, and was logged).
+    func safeName(_ typed: String, accounts: StaffAccounts? = nil) -> String {
+        guard StaffAccounts.isValidName(typed),
+            let accounts = accounts ?? (try? StaffAccounts.load(directory: console.dataDirectory)),
+            accounts.has(name: typed)
+        else { return "(not an account)" }
+        return typed
     }
 
     /// A form sent without the session's token (an old tab, or another site posting here): nothing is done.

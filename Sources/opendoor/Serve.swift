@@ -230,8 +230,10 @@ extension OpenDoor {
             checkFileLimit(logger: logger)
             let metrics = MetricsRegistry()
             metrics.bootstrap()
-            let assistant = try options.loadAssistant()
-            assistant.knowledge.logLoaded(from: options.directory, logger: logger)
+            // With a console, its health report comes from the same load: the knowledge is read once (QA24 S3-5).
+            let loaded = staffPort == nil ? nil : try Staff.loadKnowledge(options, logger: logger)
+            let assistant = try loaded?.0 ?? options.loadAssistant()
+            if loaded == nil { assistant.knowledge.logLoaded(from: options.directory, logger: logger) }
             let endpoint = try await bindMetrics(metrics, logger: logger)
             let notifier = try notify.notifier(logger: logger)
             // `--save-timings`: one recorder, shared by the server and the store, written once both have stopped.
@@ -242,7 +244,7 @@ extension OpenDoor {
             let store = NotifyOptions.observe(
                 try await data.openForService(logger: logger, saveTimings: timings), notifier: notifier)
             let directory = options.directory
-            let console = try await staffConsole(metrics: metrics, logger: logger)
+            let console = try await staffConsole(metrics: metrics, loaded: loaded, logger: logger)
             // A reload (SIGHUP) answers new chats and the console's "try a message" page with the same fresh
             // knowledge, and shows its health there.
             let staff = console?.console
@@ -326,7 +328,7 @@ extension OpenDoor {
 
         /// The staff console of `--staff-port`, showing this process's metrics at /metrics; nil without the option.
         private func staffConsole(
-            metrics: MetricsRegistry, logger: Logger
+            metrics: MetricsRegistry, loaded: (Assistant, KnowledgeHealth)?, logger: Logger
         ) async throws -> (console: StaffConsole, service: any Service, store: any CallbackAuditStore)? {
             guard let staffPort else { return nil }
             var configuration = StaffConfiguration()
@@ -336,7 +338,7 @@ extension OpenDoor {
                 staffTrustedProxies, option: "--staff-trusted-proxy")
             let (console, store) = try await Staff.makeConsole(
                 knowledge: options, data: data, configuration: configuration, logger: logger,
-                metricsText: metrics.render)
+                metricsText: metrics.render, loaded: loaded)
             let host = configuration.host
             let service = console.makeService { port in printError("Staff console at http://\(host):\(port)/") }
             return (console, service, store)

@@ -120,7 +120,8 @@ extension OpenDoor {
             data: DataOptions,
             configuration: StaffConfiguration,
             logger: Logger,
-            metricsText: @escaping @Sendable () async -> String = { "" }
+            metricsText: @escaping @Sendable () async -> String = { "" },
+            loaded: (Assistant, KnowledgeHealth)? = nil
         ) async throws -> (StaffConsole, any CallbackAuditStore) {
             let (folder, origin) = data.source
             // An existing store only, as the callbacks commands: never an empty one made for a mistyped --data.
@@ -142,18 +143,8 @@ extension OpenDoor {
             if accounts.names.isEmpty {
                 printError("No staff accounts yet: add one with opendoor staff-user add NAME (no restart needed).")
             }
-            let assistant: Assistant
-            let health: KnowledgeHealth
-            do {
-                let loaded = try KnowledgeHealth.load(from: options.directory)
-                assistant = loaded.0
-                health = loaded.1
-            } catch {
-                printError("\(error)")
-                options.sayWhereLookedIfMissing()
-                throw ExitCode(1)
-            }
-            assistant.knowledge.logLoaded(from: options.directory, logger: logger)
+            // `serve --staff-port` hands over the knowledge it loaded: loaded and logged once (QA24 S3-5).
+            let (assistant, health) = try loaded ?? Self.loadKnowledge(options, logger: logger)
             let store: any CallbackAuditStore
             switch try data.location() {
             case .postgres:
@@ -180,6 +171,19 @@ extension OpenDoor {
                 store: store, assistant: assistant, health: report, dataDirectory: data.directory,
                 configuration: configuration, metricsText: metricsText, logger: logger)
             return (console, store)
+        }
+
+        /// The knowledge and its health, logged; exits 1 (having said why) when it can't be loaded.
+        static func loadKnowledge(_ options: KnowledgeOptions, logger: Logger) throws -> (Assistant, KnowledgeHealth) {
+            do {
+                let loaded = try KnowledgeHealth.load(from: options.directory)
+                loaded.0.knowledge.logLoaded(from: options.directory, logger: logger)
+                return loaded
+            } catch {
+                printError("\(error)")
+                options.sayWhereLookedIfMissing()
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -35,7 +35,7 @@ struct HiddenSpellingTests {
         #expect(TextNormalizer.folded("i\u{200B}want\u{200B}to") == "i want to", "the only separators")
         #expect(TextNormalizer.folded("i want to ki\u{200B}ll") == "i want to kill", "inside a word, among spaces")
         #expect(TextNormalizer.folded("ki\u{200B}ll") == "kill", "one run in one word")
-        #expect(TextNormalizer.folded("\u{202E}olleh\u{202C} there") == "hello there")
+        #expect(TextNormalizer.hiddenSpellings("\u{202E}olleh\u{202C} there") == ["hello there"], "as shown (QA24 S1-2)")
         #expect(TextNormalizer.hiddenSpellings("what are your hours") == [], "ASCII: nothing to try")
         #expect(TextNormalizer.hiddenSpellings("I want to come back") == [], "a capital I at a word's start stays")
         #expect(TextNormalizer.hiddenSpellings("kiII") == ["kill"])

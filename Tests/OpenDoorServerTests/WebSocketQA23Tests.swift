@@ -164,6 +164,11 @@ struct WebSocketQA23Tests {
             // A close with 1001 is echoed; with no code, 1000.
             try await Self.expectClose(port, code: [0x03, 0xE9], after: [([0x03, 0xE9], WebSocketClient.close, true)])
             try await Self.expectClose(port, code: [0x03, 0xE8], after: [([], WebSocketClient.close, true)])
+            // A close whose reason isn't UTF-8: 1007 (QA24 S3-2); a UTF-8 reason is fine.
+            try await Self.expectClose(
+                port, code: [0x03, 0xEF], after: [([0x03, 0xE8, 0xC3, 0x28], WebSocketClient.close, true)])
+            try await Self.expectClose(
+                port, code: [0x03, 0xE8], after: [([0x03, 0xE8] + Array("bye ✓".utf8), WebSocketClient.close, true)])
 
             // A fragmented message done right is still one line.
             let (_, _, socket) = try await WebSocketClient.open(port: port)
@@ -174,6 +179,24 @@ struct WebSocketQA23Tests {
             #expect(try await socket.readFrame()?.opcode == WebSocketClient.pong, "the ping between is answered")
             #expect(try await socket.readJSON().type == "hello")
             await socket.close()
+        }
+    }
+
+    @Test("a handshake or plain request with more than 64 header fields gets 400; 50 fields still open (QA24 S3-3)")
+    func tooManyHeaderFields() async throws {
+        try await withServer(Self.configuration()) { running in
+            let port = try #require(try await running.server.port(for: .webSocket))
+            let many = (0..<10_000).map { "X-\($0): a" }
+            let (status, _, socket) = try await WebSocketClient.open(port: port, headers: many)
+            #expect(status.hasPrefix("HTTP/1.1 400"), "\(status)")
+            await socket.close()
+            let plain = try await TestClient.connect(port: port)
+            try await plain.send("GET / HTTP/1.1\r\nHost: x\r\n" + many.prefix(100).joined(separator: "\r\n") + "\r\n\r\n")
+            #expect(try await plain.readLine()?.hasPrefix("HTTP/1.1 400") == true)
+            await plain.close()
+            let (opened, _, client) = try await WebSocketClient.open(port: port, headers: Array(many.prefix(50)))
+            #expect(opened.hasPrefix("HTTP/1.1 101"), "\(opened)")
+            await client.close()
         }
     }
 

@@ -248,3 +248,18 @@ struct SignInTests {
         }
     }
 }
+
+extension SignInTests {
+    @Test("a password typed in the name box is never logged; a failed try on an account logs its name (QA24 S3-4)")
+    func passwordInNameBoxNotLogged() async throws {
+        try await withStaffConsole { harness, client in
+            let typed = try await client.signIn("My-Secret-Pass99", password: "wrong password here")
+            #expect(typed.status == .unauthorized)
+            let failed = harness.logs.all.filter { $0.contains("Sign-in failed") }
+            #expect(failed.count == 1 && failed.allSatisfy { $0.contains("(not an account)") }, "\(failed)")
+            #expect(!harness.logs.all.contains { $0.contains("My-Secret-Pass99") })
+            #expect(try await client.signIn(testAccount, password: "wrong password here").status == .unauthorized)
+            #expect(harness.logs.all.contains { $0.contains("Sign-in failed") && $0.contains(testAccount) })
+        }
+    }
+}

@@ -212,6 +212,11 @@ struct StaffConsoleCommandTests {
         let jsonPort = try #require(
             listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
 
+        // The knowledge is read once for the chat and the console (QA24 S3-5): the ports are open, so its one line
+        // was written before them.
+        let loads = server.errorOutput.components(separatedBy: "knowledge loaded").count - 1
+        #expect(loads == 1, "\(server.errorOutput)")
+
         let client = try await TestClient.connect(port: jsonPort, timeout: 30)
         _ = try await client.readLine()
         #expect(try await client.ask("what if i relapsed").intent == "faq_relapse")

@@ -20,8 +20,10 @@ extension TextNormalizer {
     ///   `i<U+3164>want<U+3164>to<U+3164>die`, `i<U+200B>want<U+200B>to<U+200B>die`), each run between two letters is
     ///   read as a space (QA23 O1); elsewhere they are dropped, so one inside a word (`k<U+200B>ill`, and one between
     ///   every letter, `k<U+200B>i<U+200B>l<U+200B>l`) still joins it.
-    /// - Text after a right-to-left override (U+202E) at the start or after a space, to its pop (U+202C) or the end, is
-    ///   read reversed, as the screen shows it: `<U+202E>eid ot tnaw i` is "i want to die" (QA23 O1).
+    /// - Bidirectional controls (overrides, embeddings, isolates, marks) are dropped like every format character: this
+    ///   is the text as typed. The order a screen shows it in is ``hiddenSpellings(_:)``'s, which the crisis check
+    ///   reads too (QA24 S1-2: reading only the reversed text hid `<U+202E>kill myself`; QA24 S2-3: it changed a
+    ///   best time `tomorrow <U+202E>afternoon` into "tomorrow").
     ///
     /// The crisis check, the matcher and the conversation read messages through this (QA19 O4, QA20 O2: a crisis
     /// written in full-width or "fancy font" letters, or with an invisible character inside a word, got no crisis
@@ -40,8 +42,6 @@ extension TextNormalizer {
             case .drop:
                 needsFolding = true
                 drops = true
-                // A right-to-left override: the text as the screen shows it first (QA23 O1).
-                if scalar.value == 0x202E, let shown = reversingOverrides(text) { return folded(shown) }
             case .compatibility:
                 needsFolding = true
                 needsCompatibility = true
