@@ -315,7 +315,7 @@ public struct Conversation: Sendable {
             }
             if offered, let answer = offerAnswer(text, asked: asked) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
-            if answers.isMostly(text, .spanish) {
+            if answers.isMostly(text, .spanish), !answersEnglishPart(text) {
                 // Counted as what it is for the center: a message the assistant couldn't answer.
                 return .reply(
                     remember(Reply(text: dialogue[.englishOnly], intent: .fallback, source: dialogue.heading, state: state)))
@@ -628,6 +628,16 @@ public struct Conversation: Sendable {
             break
         }
         return reply
+    }
+
+    /// Whether a message mostly in Spanish has a sentence in English the knowledge answers ("hola, mi hermano dejo el
+    /// programa. can he come back?"): that part is answered, not only "I can only answer in English" (QA24 S2-10).
+    func answersEnglishPart(_ text: String) -> Bool {
+        let english = text.split(whereSeparator: { ".?!\n".contains($0) }).contains { part in
+            TextNormalizer.words(String(part)).count >= 3 && !answers.isMostly(String(part), .spanish)
+        }
+        guard english, case .answer(let id) = assistant.responder.matcher.match(text).decision else { return false }
+        return assistant.knowledge.intent(id)?.action == .answer
     }
 
     /// Whether a message that got the fallback (with no topic), a question which of two answers was meant, or an
