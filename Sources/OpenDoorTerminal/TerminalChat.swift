@@ -69,10 +69,7 @@ public struct TerminalChat: Sendable {
             lines += Self.wrap("  \(number + 1). \(option)", width: width, indent: "     ")
         }
         if configuration.explain {
-            let explanation = String(
-                format: "[%@ · %.2f · %@ · %@]", reply.intent.rawValue, reply.confidence, reply.source,
-                reply.state.rawValue)
-            lines.append("\u{1B}[2m" + explanation + "\u{1B}[0m")
+            lines.append("\u{1B}[2m" + reply.explanation + "\u{1B}[0m")
         }
         print(lines.joined(separator: "\n"))
         print("")

@@ -50,7 +50,9 @@ extension OpenDoor {
                 await NotifyOptions.finish(notifier, delivering)
                 return
             }
-            let output = PlainChat(json: json)
+            // Piped or redirected, `--explain` prints the same line plainly (no terminal escapes) after each reply;
+            // with `--json`, every object already carries intent, confidence, source and state (QA24 S3-1).
+            let output = PlainChat(json: json, explain: explain)
             var conversation = assistant.makeConversation(channel: .terminal, logger: logger)
             output.show(conversation.start(store: store))
             while let line = readLine(strippingNewline: true) {
@@ -66,12 +68,15 @@ extension OpenDoor {
 /// The plain driver's output: text with numbered options and a blank line, or one JSON object per line.
 struct PlainChat {
     var json: Bool
+    /// A line with intent, confidence, source and state after each text reply (`--explain`).
+    var explain = false
 
     func show(_ reply: Reply) {
         if json {
             print((try? ReplyJSON.encode(reply)) ?? "{}")
         } else {
             print(ReplyFormatter.plain(reply))
+            if explain { print(reply.explanation) }
             print("")
         }
         fflush(nil)

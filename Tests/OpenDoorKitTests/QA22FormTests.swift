@@ -105,7 +105,8 @@ struct QA22FormTests {
 
     @Test(
         "“any time” stays for words that rule nothing out, and one plain day keeps it (staff see the date)",
-        arguments: ["anytime", "whenever", "no preference", "doesn't matter", "dont care", "tomorrow", "asap", "whenever ur open"])
+        // "asap" is no longer "any time" (QA24 S3-8, QA24FormTests.rightNow): kept as said.
+        arguments: ["anytime", "whenever", "no preference", "doesn't matter", "dont care", "tomorrow", "whenever ur open"])
     func anyTimeStays(_ message: String) {
         #expect(TimeAnswer(message, options: [], words: Self.answers)?.time == .any, "“\(message)”")
     }

@@ -20,14 +20,12 @@ public struct BestDay: Sendable, Hashable {
         let words = TextNormalizer.words(said)
         let today = calendar.component(.weekday, from: created)
         var offsets = Set<Int>()
+        // "any day but tuesday, after noon", "tomorrow, not in the morning": a time that rules anything out is read by
+        // staff in the visitor's words; no day is scheduled from it, so a day ruled out can never become the day
+        // (QA24 S1-1).
+        guard !words.contains(where: Self.ruling.contains) else { return nil }
         for (index, word) in words.enumerated() {
             guard Self.relative[word] != nil || Self.weekdays[word] != nil else { continue }
-            // "anytime but tuesday", "not monday": a day ruled out names no day.
-            if index > 0, Self.ruling.contains(words[index - 1])
-                || (index > 1 && Self.ruling.contains(words[index - 2]) && ["on", "the"].contains(words[index - 1]))
-            {
-                continue
-            }
             if let days = Self.relative[word] {
                 offsets.insert(days)
             } else if let weekday = Self.weekdays[word] {
@@ -64,7 +62,9 @@ public struct BestDay: Sendable, Hashable {
         "thursday": 5, "thu": 5, "thur": 5, "thurs": 5, "friday": 6, "fri": 6, "saturday": 7, "sat": 7,
     ]
     /// Words that rule out the day right after them.
-    private static let ruling: Set<String> = ["not", "but", "except", "no", "never", "dont", "cant", "besides"]
+    private static let ruling: Set<String> = [
+        "not", "but", "except", "no", "never", "dont", "cant", "besides", "unless", "other", "busy", "bad", "wont",
+    ]
     private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }

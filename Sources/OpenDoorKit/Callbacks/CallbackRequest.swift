@@ -127,7 +127,7 @@ public struct CallbackDraft: Sendable, Hashable {
         self.name = name.flatMap(Self.normalizedName)
         self.phone = phone
         self.bestTime = bestTime
-        self.bestTimeSaid = bestTimeSaid.flatMap(Self.normalizedName)
+        self.bestTimeSaid = bestTimeSaid.flatMap(Self.normalizedTimeSaid)
         self.voicemail = voicemail
     }
 
@@ -137,6 +137,18 @@ public struct CallbackDraft: Sendable, Hashable {
         self.init(
             name: name, phone: phone, bestTime: bestTime, bestTimeSaid: bestTimeSaid,
             voicemail: VoicemailPreference(legacyOK: voicemailOK))
+    }
+
+    /// The longest best time kept in the visitor's words: a sentence with its reason ("mornings, my husband is home
+    /// until 9"), which a cut could turn around (QA24 S1-1).
+    public static let maximumTimeSaidLength = 160
+
+    /// A best time in the visitor's words as it should be kept: sanitized and trimmed like a name, cut to
+    /// ``maximumTimeSaidLength`` characters; nil when nothing is left.
+    public static func normalizedTimeSaid(_ said: String) -> String? {
+        let clean = CallbackReport.sanitize(said)
+        guard !clean.isEmpty else { return nil }
+        return String(clean.prefix(maximumTimeSaidLength)).trimmingCharacters(in: .whitespaces)
     }
 
     /// A name as it should be kept: sanitized like ``CallbackReport/sanitize(_:)``, trimmed, cut to
@@ -217,7 +229,7 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
             voicemail: draft.voicemail,
             channel: channel,
             status: .new,
-            bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedName),
+            bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedTimeSaid),
             crisisInChat: draft.crisisInChat
         )
     }

@@ -126,7 +126,9 @@ public struct Conversation: Sendable {
     /// The crisis category of the offer whose "send it" is being saved: the reply after the save says so.
     var offerSending: CrisisCategory?
     /// The numbers typed together at the phone step while "which number first?" waits.
-    private var phoneChoices: [PhoneNumber] = []
+    var phoneChoices: [PhoneNumber] = []
+    /// What the visitor called each of ``phoneChoices`` ("cell", "work"), in the same order: "the cell" picks one.
+    var phoneChoiceLabels: [[String]] = []
     /// A clock time said with no am or pm ("8:30"), as said, while "in the morning or the evening?" waits.
     private var halfAsked: String?
     /// The long answers and the "I don't know"s given so far, as said: the same passage twice reads as a machine that
@@ -248,12 +250,19 @@ public struct Conversation: Sendable {
             return .reply(remember(ownReply(.empty, options: lastOptions)))
         }
         let choice = OptionChoice(message, options: lastOptions)
+        // "1500" at the time step is a 24-hour time, not an option out of range (QA24 S2-4).
         if choice == .outOfRange,
-            !(state == .callbackTime && TimeAnswer.namesPartOrClock(message))
+            !(state == .callbackTime
+                && (TimeAnswer.namesPartOrClock(message)
+                    || TimeAnswer.twentyFourHourPart(of: TextNormalizer.words(message)) != nil))
         {
             return .reply(remember(pickReply()))
         }
-        let picked = choice?.picked ?? message
+        var picked = choice?.picked ?? message
+        // "👍", "✅" to "Shall we do that?" or "Shall I send it?": a yes (QA24 S2-8).
+        if state == .callbackConsent || state == .callbackConfirm, dialogue.isOnlyMarks(picked, .yesMarks) {
+            picked = "yes"
+        }
         // "mornign", "no vociemail", "aftr 5": a step's words mistyped are read as meant (the name step reads names
         // as typed).
         let text = state.isCollectingCallback && state != .callbackName ? FormSpelling.corrected(picked) : picked
@@ -275,7 +284,10 @@ public struct Conversation: Sendable {
             // "i dont want to give my name" is no name, not no call.
             !((state == .callbackName || state == .callbackConsent) && answers.contains(text, .anonymous)),
             // "i dont want to give my name" at the name step skips the name, it doesn't drop the request.
-            !(state == .callbackName && TextNormalizer.words(text).contains("name"))
+            !(state == .callbackName && TextNormalizer.words(text).contains("name")),
+            // "i dont want to give you my number" is answered at the number's step: fine, and the center's number.
+            !(state == .callbackPhone && answers.contains(text, .refuseNumber)
+                && !answers.cancels(answers.removing(.refuseNumber, from: text)))
         {
             discardDraft(keepingForUndo: true)
             state = .open
@@ -721,11 +733,11 @@ public struct Conversation: Sendable {
                 nameGiven = true
             }
             if phone == nil, let number = found.phone { phone = number }
+            // Every detail kept is said back, the time and name as well as the voicemail (QA24 S2-5).
+            if let kept = keptNote(time: found.time, name: found.name) { notes.append(kept) }
             if let choice = found.voicemail ?? (answers.contains(request, .phoneWatched) ? .noVoicemail : nil) {
                 voicemail = choice
                 notes.append(dialogue[Self.keptKey(choice)])
-            } else if let kept = keptNote(time: found.time, name: found.name) {
-                notes.append(kept)
             }
             if answers.contains(request, .textRequest) { notes.insert(dialogue[.textNotCall], at: 0) }
         }
@@ -740,6 +752,10 @@ public struct Conversation: Sendable {
         }
         state = .callbackConsent
         var reply = stepReply(.callbackConsent, confidence: confidence)
+        if phone == nil, bestTime != nil {
+            // The time given already: the question asks only for what is still needed (QA24 S2-5).
+            reply.text = assistant.knowledge.center.fill(dialogue[.callbackConsentTime])
+        }
         if let phone {
             // A number given already: the question doesn't say it will ask for one.
             reply.text = filled(bestTime == nil ? .callbackConsentNumber : .callbackConsentReady, phone: phone)
@@ -782,6 +798,17 @@ public struct Conversation: Sendable {
         // number, a name or a yes with details means yes, and all of it is kept. A time or a voicemail choice alone
         // ("evenings after 6", "no voicemail") is kept, but is no yes: the question again.
         let found = details(in: text, plainNamesOnly: false)
+        // "ok and if i cant do evenings anymore", "ok but what if": a follow-up question, its "ok" no yes (QA24 S2-1).
+        let said = TextNormalizer.words(text).map { Substring($0) }
+        let opening = answers.leadingFillers(in: said)
+        // "yeah but no voicemail" and "ok but only evenings" are a yes with a wish: only a bare "ok" and a question.
+        if found.phone == nil, found.voicemail == nil, opening < said.count,
+            answers.phraseLength(of: .ack, at: 0, in: said) != nil,
+            let follow = answers.phraseLength(of: .followUpLead, at: opening, in: said), opening + follow + 1 < said.count,
+            follow >= 2 || looksLikeQuestion(text)
+        {
+            return consentSetAside(text)
+        }
         var reading = answers.read(found.rest, among: [.no, .yes])
         // "no call me instead, im her dad": the no refused someone else's call; the call is for the visitor.
         if reading == .no, asksOwnCallAfterNo(text) { reading = .yes }
@@ -793,7 +820,12 @@ public struct Conversation: Sendable {
                 if let kept = keptNote(time: found.time, voicemail: found.voicemail) { reply.text = kept + " " + reply.text }
                 return reply
             }
-            return advance(to: nextStep())
+            // "can they call me only on weekday mornings and not leave any message": a yes, and what was kept said
+            // back (QA24 S2-9).
+            let notes = [found.time.map { filled(.detailKept, time: $0) }, found.voicemail.map { dialogue[Self.keptKey($0)] }]
+                .compactMap { $0 }
+            let reply = advance(to: nextStep())
+            return notes.isEmpty ? reply : reply.prefixed(notes.joined(separator: " "))
         }
         // "ok what should i do then" is a question: its "ok" says nothing.
         let words = TextNormalizer.words(text).map { Substring($0) }
@@ -848,10 +880,32 @@ public struct Conversation: Sendable {
     /// changed their mind, and the request goes on (the consent question was read already). Nil for anything else.
     private mutating func changedMindReply(_ text: String) -> Reply? {
         let words = TextNormalizer.words(text)
-        guard callbacksAvailable, !words.isEmpty, words.count <= 6, !looksLikeQuestion(text),
+        guard callbacksAvailable, !words.isEmpty, words.count <= 6, !looksLikeQuestion(text), !onlyAcknowledges(text),
             answers.read(text, among: [.no, .yes]) == .yes || answers.contains(text, .callAsk)
         else { return nil }
         return beginCallback(phone: nil, confidence: 1)
+    }
+
+    /// Whether a message only acknowledges, thanks or says goodbye ("ok", "ok thanks", "k cool", "ok bye"): after a
+    /// "not now", never a yes to the call (QA24 S2-1).
+    func onlyAcknowledges(_ text: String) -> Bool {
+        let words = TextNormalizer.words(text).map { Substring($0) }
+        guard !words.isEmpty else { return dialogue.isOnlyMarks(text, .ackMarks) }
+        var i = 0
+        while i < words.count {
+            let kinds: [AnswerWord] = [.ack, .thanks, .bye]
+            if let length = kinds.compactMap({ answers.phraseLength(of: $0, at: i, in: words) }).max() {
+                i += length
+            } else if let length = answers.phraseLength(of: .filler, at: i, in: words),
+                answers.phraseLength(of: .yes, at: i, in: words) == nil
+            {
+                // "actually", "so"; never "yeah", which is a yes.
+                i += length
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     /// Whether a message is one word typed with a capital that reads as a name ("Ty", "Jo"): at the name step, a name.
@@ -963,11 +1017,7 @@ public struct Conversation: Sendable {
         guard text.contains(where: \.isNumber) else { return nil }
         let numbers = PhoneNumber.all(in: text)
         guard numbers.count >= 2 else { return nil }
-        phoneChoices = numbers
-        state = .callbackPhone
-        var reply = stepReply(.phoneWhich)
-        reply.options = numbers.map(\.display)
-        return reply
+        return twoNumbers(numbers, in: text)
     }
 
     /// Whether a line with a cancel's words gives a detail instead (QA22 W4): a number ("my cell is (706)555-0199 but
@@ -1011,7 +1061,9 @@ public struct Conversation: Sendable {
         let choices = phoneChoices
         phoneChoices = []
         // "the first one", "the other one" after "Which number should they try first?".
-        if !choices.isEmpty, let picked = Self.pickedNumber(text, among: choices) {
+        let labels = phoneChoiceLabels
+        phoneChoiceLabels = []
+        if !choices.isEmpty, let picked = Self.pickedNumber(text, among: choices) ?? labelledNumber(text, among: choices, labels: labels) {
             phone = picked
             return advance(to: nextStep())
         }
@@ -1032,10 +1084,11 @@ public struct Conversation: Sendable {
         }
         // "706-555-0100 or my work 706-555-0200": which one first, as choices (a pick is read as the number).
         let numbers = PhoneNumber.all(in: text)
-        if numbers.count >= 2 {
-            phoneChoices = numbers
-            var reply = stepReply(.phoneWhich)
-            reply.options = numbers.map(\.display)
+        if numbers.count >= 2 { return twoNumbers(numbers, in: text) }
+        // "id rather not give my number": fine, and never a typo; the center's number, and how to go on or stop.
+        if answers.contains(text, .refuseNumber), PhoneNumber.all(in: text).isEmpty, !text.contains(where: \.isNumber) {
+            var reply = stepReply(.askPhone)
+            reply.text = assistant.knowledge.center.fill(dialogue[.phoneRefused])
             return reply
         }
         // "not now actually": respected, never read as a wrong number.
@@ -1291,8 +1344,15 @@ public struct Conversation: Sendable {
             if time != nil, looksLikeQuestion(text) { return questionOrRepeat(text, prompt: .askTime) }
         }
         if let time {
-            bestTime = time
-            let reply = advance(to: nextStep())
+            // "mornings, my husband is home until 9": kept whole when its short form would say something else.
+            // When the visitor is busy is set aside ("i work nights so like 2pm" is "2pm") unless it bounds the time.
+            let part = answerPart(of: text) ?? text
+            bestTime = time.keptWhole(from: TimeAnswer.setAsideBounds(text, kept: part) ? text : part, words: answers)
+            var reply = advance(to: nextStep())
+            // "right now", "asap": the call isn't right away, said plainly, with who answers now (QA24 S3-8).
+            if answers.contains(text, .callNow) {
+                reply = reply.prefixed(assistant.knowledge.center.fill(dialogue[.callNotImmediate]))
+            }
             // "any time but not at night my husband doesnt know": heard, and the private choices named (QA22 W7).
             if state == .callbackVoicemail, answers.contains(text, .discreetCall) || answers.contains(text, .phoneWatched) {
                 // A bare "ok" to the voicemail question then is no choice to name the center: the private one is kept.
@@ -1305,6 +1365,15 @@ public struct Conversation: Sendable {
             return questionOrRepeat(text, prompt: .askTime)
         }
         if let late = lateNameReply(text) ?? renameReply(text) { return late }
+        // "15:00", "after my shift ends around 4:30", "mornings are bad, afternoons good": a time no rule reads is kept
+        // as said, whole, and said back; never "I didn't catch that" (QA24 S2-4).
+        // Only when the visitor is busy ("i work mornings") is no time to call.
+        if let said = TimeAnswer(unread: text), PhoneNumber.all(in: text).isEmpty,
+            answerPart(of: text) != nil || TimeAnswer.setAsideBounds(text, kept: "")
+        {
+            bestTime = said
+            return advance(to: nextStep()).prefixed(filled(.detailKept, time: said))
+        }
         return stepReply(.timeInvalid)
     }
 
@@ -1343,8 +1412,14 @@ public struct Conversation: Sendable {
         // "no voicemail please" is none at all, never a discreet message; a plain no to "may they leave a
         // voicemail?" is none too.
         var note: String?
-        switch answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) {
-        case .yes where vagueVoicemailYes(text):
+        // "i guess so", "if they have to": a hesitant yes keeps the private choice (QA24 S3-7).
+        var reading = answers.read(text, among: [.noVoicemail, .discreet, .no, .yes])
+        // "a voicemail is ok i guess" says yes of the voicemail itself: its "i guess" doesn't take that back.
+        let hesitant = answers.contains(text, .hesitantYes) && (reading == nil || reading == .yes)
+            && !answers.contains(text, .voicemailField) && !answers.contains(text, .leaveWords)
+        if hesitant { reading = .yes }
+        switch reading {
+        case .yes where vagueVoicemailYes(text) || hesitant:
             // "looks right, go ahead" (words for the summary), or a bare "ok" after the question was asked again: no
             // choice to name the center. The private one is kept, said so, and can be changed at the summary.
             voicemail = .discreet
@@ -1658,16 +1733,22 @@ public struct Conversation: Sendable {
             // "is there an evening group", "i work nights": not a time to call; "how soon will they call" asks; "i used
             // again last night" tells a story ("please call me tomorrow about getting back into iop" asks for a call).
             let aboutProgram = answers.contains(clause, .programWords) && !answers.contains(clause, .callAsk)
-            if aboutProgram || Self.busy(clause) || Self.asksWhen(clause) || saysNoTimeToCall(clause)
+            // "can they call me only on weekday mornings when hes at work": someone else busy is when to call (QA24 S2-9).
+            let othersBusy = answers.contains(clause, .callAsk) && answers.contains(clause, .otherPerson)
+            if aboutProgram || (Self.busy(clause) && !othersBusy) || Self.asksWhen(clause) || saysNoTimeToCall(clause)
                 || TimeAnswer.toldAsPast(clause, words: answers)
             {
                 continue
             }
             // The time of the clause asking for the call wins: "theyre here now. can someone call me tomorrow".
+            // "best after 1500 hrs": a 24-hour time is a time too (QA24 S2-4).
             if found.time == nil || (!timeAsked && answers.contains(clause, .callAsk)),
-                TimeAnswer.timePart(of: clause, words: answers) != nil, let time = readTime(clause)
+                TimeAnswer.timePart(of: clause, words: answers) != nil
+                    || TimeAnswer.twentyFourHourPart(of: TextNormalizer.words(clause)) != nil,
+                let time = readTime(clause)
             {
-                found.time = time
+                // Kept whole when its short form would say something else (QA24 S1-1), without the voicemail words.
+                found.time = time.keptWhole(from: timeWords(of: clause), words: answers)
                 timeAsked = answers.contains(clause, .callAsk)
                 continue
             }
@@ -1694,6 +1775,26 @@ public struct Conversation: Sendable {
             found.name = loose
         }
         return found
+    }
+
+    /// The words of a clause that say when, for a time kept whole: the voicemail wish, the ask for the call before
+    /// them ("can they call me") and a joining word left at the end ("… and") set aside (QA24 S2-9).
+    func timeWords(of clause: String) -> String {
+        var rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: clause))
+        var words = rest.split(whereSeparator: \.isWhitespace).map(String.init)
+        let plain = words.map { TextNormalizer.normalize($0) }
+        if let me = zip(plain, plain.dropFirst()).enumerated().first(where: { $0.element == ("call", "me") })?.offset,
+            me + 2 < words.count, answers.contains(clause, .callAsk)
+        {
+            words.removeFirst(me + 2)
+        }
+        let joining: Set<String> = ["and", "or", "but", "so", "&"]
+        while let last = words.last, joining.contains(TextNormalizer.normalize(last)) { words.removeLast() }
+        while let first = words.first, words.count > 1, joining.contains(TextNormalizer.normalize(first)) {
+            words.removeFirst()
+        }
+        rest = words.joined(separator: " ")
+        return rest.isEmpty ? clause : rest
     }
 
     /// The clauses of a line typed with details, a phone number in it set aside as a clause of its own, and "and my…"
@@ -1788,7 +1889,7 @@ public struct Conversation: Sendable {
             // "how soon will they call": honest, nothing promised.
             return Reply(text: dialogue[.callTiming], intent: .callback, source: dialogue.heading)
         }
-        let result = matched ?? responder.matcher.match(text)
+        let result = matched ?? responder.matcher.match(askedPart(of: text))
         let question = looksLikeQuestion(text)
         let hostile = answers.contains(text, .hostile)
         switch result.decision {
@@ -1835,11 +1936,29 @@ public struct Conversation: Sendable {
     /// answered, then the step is asked again. Nil for anything else, which the step reads as its answer.
     private func questionFirst(_ text: String, prompt: DialogueKey) -> Reply? {
         guard looksLikeQuestion(text) else { return nil }
-        let result = responder.matcher.match(text)
+        let result = responder.matcher.match(askedPart(of: text))
         guard case .answer(let id) = result.decision, assistant.knowledge.intent(id)?.action == .answer else {
             return nil
         }
         return questionOrRepeat(text, prompt: prompt, matched: result)
+    }
+
+    /// The clauses of a message from the last one that asks ("wait before i give my number, do you take insurance" is
+    /// "do you take insurance"): what a question mid-form is matched on, so the words about the step around it ("my
+    /// number") don't pick the answer (QA24 S2-11). The whole message when no later clause asks.
+    func askedPart(of text: String) -> String {
+        let clauses = text.clauses(splitAt: ",.;!\n").map(String.init)
+        guard clauses.count > 1 else { return text }
+        for index in clauses.indices.dropFirst().reversed() {
+            let words = TextNormalizer.words(clauses[index])
+            let lead = answers.leadingFillers(in: words.map { Substring($0) })
+            guard lead + 1 < words.count, words[lead] != "wait", Self.questionStarters.contains(words[lead]),
+                Self.questionSubjects.contains(words[lead + 1]) || ["what", "whats", "how", "who", "when", "where", "why"]
+                    .contains(words[lead])
+            else { continue }
+            return clauses[index...].joined(separator: ", ")
+        }
+        return text
     }
 
     func looksLikeQuestion(_ text: String) -> Bool {

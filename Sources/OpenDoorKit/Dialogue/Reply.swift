@@ -1,3 +1,5 @@
+import Foundation
+
 /// One reply to a visitor: the object every way in (terminal, socket, web) shows or sends.
 ///
 /// As JSON: `{"text", "intent", "source", "confidence", "options", "state", "crisis"}`, and `safety` for a crisis
@@ -48,5 +50,13 @@ public struct Reply: Sendable, Hashable, Codable {
         self.options = options
         self.state = state
         self.crisis = crisis
+    }
+}
+
+extension Reply {
+    /// For staff (`chat --explain`): the reply's intent, confidence, source and state on one line, like
+    /// `[faq_rejoin · 0.82 · Can I come back? · open]`.
+    public var explanation: String {
+        String(format: "[%@ · %.2f · %@ · %@]", intent.rawValue, confidence, source, state.rawValue)
     }
 }

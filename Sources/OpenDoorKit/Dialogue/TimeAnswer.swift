@@ -46,6 +46,13 @@ struct TimeAnswer: Hashable {
             // "any time but please not at night": no one part of the day left, but a time said all the same.
             if shapely, (shape ?? TimeShape(text)).rulesOut { found = .asSaid }
         }
+        // "right now", "asap": not "any time", which staff could read as any day; kept as said (QA24 S3-8).
+        if found == .any, let words, words.contains(text, .callNow), !words.contains(text, .days) { found = .asSaid }
+        // "15:00", "after 1500 hrs": a 24-hour time nothing else reads, kept as said with its part of the day (QA24 S2-4).
+        if found == nil, shapely, let part = Self.twentyFourHourPart(of: TextNormalizer.words(text)) {
+            self = TimeAnswer(whole: text, time: part)
+            return
+        }
         guard let time = found else { return nil }
         defer { self.time = Self.checkedPart(time, said: said) }
         self.time = time

@@ -305,6 +305,13 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case privacyNoted = "privacy_noted"
     /// A call asked for right now: the center's call comes later; who answers now.
     case callNotImmediate = "call_not_immediate"
+    // Session 22 (QA24).
+    /// Not giving a number is fine: the center's number, and how to go on or stop (S2-7).
+    case phoneRefused = "phone_refused"
+    /// The number said to try first, the other one not passed on (S1-7).
+    case phoneFirstKept = "phone_first_kept"
+    /// The offer of a call when the time was given with the request: only the number is still asked for (S2-5).
+    case callbackConsentTime = "callback_consent_time"
     /// An email asked for instead of a call: only a call can be asked for.
     case emailNotCall = "email_not_call"
     /// The center's own number typed as the visitor's: it is the center's; the visitor's is asked for.
@@ -606,6 +613,17 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case callsForMe = "calls_for_me"
     /// Something asked to be sent to someone else ("send my PO proof", "send him something").
     case sendToOthers = "send_to_others"
+    // Session 22 (QA24).
+    /// Emoji that say yes to the form's questions ("👍", "✅"), kept as typed like ``ackMarks``.
+    case yesMarks = "yes_marks"
+    /// Not giving a number at the number's step ("id rather not give my number"): no typo, the center's number.
+    case refuseNumber = "refuse_number"
+    /// A hesitant yes to the voicemail question ("i guess so", "if they have to"): the private choice, said so.
+    case hesitantYes = "hesitant_yes"
+    /// What a phone number is called ("cell", "work", "home"): "the cell" picks that number of two.
+    case phoneLabel = "phone_label"
+    /// A second number given as a backup ("if no answer try …"): the first one is the one to call.
+    case backupNumber = "backup_number"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {

@@ -519,7 +519,7 @@ struct KnowledgeLoader {
                 for kind in AnswerWord.allCases {
                     words[kind] = reader.textList(
                         entries[kind.rawValue], key: kind.rawValue, in: wordsNode, required: kind.isRequired)
-                        .map { kind == .ackMarks ? DialogueText.plainMark($0.text) : TextNormalizer.normalize($0.text) }
+                        .map { kind == .ackMarks || kind == .yesMarks ? DialogueText.plainMark($0.text) : TextNormalizer.normalize($0.text) }
                 }
             }
         } else {
