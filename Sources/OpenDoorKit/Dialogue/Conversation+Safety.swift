@@ -202,6 +202,13 @@ extension Conversation {
         let pending = pendingCheckIn
         pendingCheckIn = nil
         let context = afterCrisis
+        // The learned model's check-in on "my son overdosed last week, hes home now" may carry another category: the
+        // overdose survived by someone close is read before the person at risk (QA23 W6).
+        if pending == nil, context == nil, finding.ruleID == SafetyModel.ruleID,
+            let reply = overdoseSurvivedReply(message, finding: finding)
+        {
+            return reply
+        }
         if let person = personAtRisk(message, finding: finding) {
             return otherPersonReply(finding, person: person, message: message)
         }

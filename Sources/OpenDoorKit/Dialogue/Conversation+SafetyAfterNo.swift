@@ -78,7 +78,12 @@ extension Conversation {
     /// survived ("shes out of the hospital now") gets this reply instead of the overdose reply.
     mutating func overdoseSurvivedReply(_ message: String, finding: CrisisAssessment? = nil) -> Reply? {
         if let finding {
-            guard finding.category == .overdose, answers.contains(message, .overdoseSince) else { return nil }
+            // The learned model's category head may name another category for a line that tells an overdose in words
+            // ("my son overdosed last week…"): its check-in on such a line is this reply too.
+            let overdoseFinding = finding.category == .overdose
+                || (finding.ruleID == SafetyModel.ruleID && finding.level == .check
+                    && answers.contains(message, .overdoseTold))
+            guard overdoseFinding, answers.contains(message, .overdoseSince) else { return nil }
         }
         // "od'd" reads as the word "odd": said with its apostrophe, it is an overdose.
         let odApostrophe = message.range(of: #"\bo\.?d\.?['’]e?d\b"#, options: [.regularExpression, .caseInsensitive]) != nil
