@@ -27,6 +27,9 @@ struct CrisisQA20Tests {
             ("my ex is drunk and high and has my 4 year old in the car right now driving around", DialogueKey.crisisDangerOther),
             ("i bought a knife and im going to stab my stepdad when he gets home tonight", .crisisDangerByVisitor),
             ("imma shoot that guy tonight i know where he lives", .crisisDangerByVisitor),
+            ("my sister just called screaming that her husband is choking her", .crisisDangerSomeoneElse),
+            ("my moms boyfriend is beating her right now, i can hear it through the wall", .crisisDangerSomeoneElse),
+            ("they took her phone and wont let her leave the motel room", .crisisDangerSomeoneElse),
         ])
     func dangerKey(_ message: String, _ key: DialogueKey) {
         let conversation = conversation()
@@ -39,6 +42,9 @@ struct CrisisQA20Tests {
         #expect(conversation.replyKey(for: .danger, message: "my boyfriend hit me and the kids tonight") == nil)
         #expect(conversation.replyKey(for: .danger, message: "he has a gun and says hes going to kill us") == nil)
         #expect(conversation.replyKey(for: .danger, message: "he keeps saying im going to kill you tonight") == nil)
+        // Someone else named beside the visitor's own danger: the visitor's reply.
+        #expect(conversation.replyKey(for: .danger, message: "he hit her and then he hit me") == nil)
+        #expect(conversation.replyKey(for: .danger, message: "her ex is outside and says he will hurt us") == nil)
     }
 
     @Test(

@@ -339,6 +339,11 @@ extension Conversation {
         if answers.contains(message, .childAtRisk), words.isDisjoint(with: ["me", "us", "myself"]) {
             return .crisisDangerOther
         }
+        // s23-danger: another adult hurt or held now ("her husband is choking her", "they wont let her leave the
+        // motel"), told by a witness: 911 for them, not the words addressed to a victim.
+        if answers.contains(message, .harmToOther), words.isDisjoint(with: ["me", "us", "myself"]) {
+            return .crisisDangerSomeoneElse
+        }
         return nil
     }
 

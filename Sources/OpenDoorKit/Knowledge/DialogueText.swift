@@ -271,6 +271,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case crisisCloseSentEmergency = "crisis_close_sent_emergency"
     /// Danger to a child or another person told by a worried visitor ("my ex is drunk and has my kid in the car").
     case crisisDangerOther = "crisis_danger_other"
+    /// Someone else hurt or held now, told by a witness ("her husband is choking her", "they wont let her leave"):
+    /// 911 for that person, never the words addressed to a victim.
+    case crisisDangerSomeoneElse = "crisis_danger_someone_else"
     /// The visitor says they will hurt someone ("im going to stab my stepdad tonight").
     case crisisDangerByVisitor = "crisis_danger_by_visitor"
     /// Before the answer to a question asked inside a crisis message about someone else ("can he come back?").
@@ -540,6 +543,9 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case harmIntent = "harm_intent"
     /// A child named ("my 4 year old", "my kids", "the baby"): with no "me" or "us", the danger is the child's.
     case childAtRisk = "child_at_risk"
+    /// A harm aimed at someone else ("choking her", "wont let him leave", "her boyfriend"): with no "me" or "us", the
+    /// danger told is that person's.
+    case harmToOther = "harm_to_other"
     /// Asking to talk to someone right now ("talk me out of it", "need someone to talk to now"): a call later is no
     /// answer to that on its own.
     case talkNow = "talk_now"
