@@ -113,8 +113,10 @@ extension Conversation {
     /// their own (the crisis check runs first and still finds one told beside them). Nil for anything else: an urge
     /// told as past or asked about ("i had cravings last week, is that normal"), or a plain plan ("gonna use the app").
     mutating func useUrgeReply(_ message: String) -> Reply? {
+        // "can i come back now? i dont want to relapse": a question, answered as usual; the plain words of an urge
+        // ("outside my dealers") need no "now" and count beside a question too.
         let urge = answers.contains(message, .useUrge)
-            || (answers.contains(message, .useSoon) && answers.contains(message, .urgeNow))
+            || (answers.contains(message, .useSoon) && answers.contains(message, .urgeNow) && !looksLikeQuestion(message))
         guard urge, !answers.contains(message, .urgeNot) else { return nil }
         logger.notice("urge to use heard")
         var text = assistant.knowledge.center.fill(dialogue[.useUrge]).trimmingCharacters(in: .whitespacesAndNewlines)
