@@ -6,6 +6,16 @@ import Testing
 struct StepAnswerTests {
     static let answers = StepAnswer(Fixtures.knowledge.dialogue)
 
+    @Test("every kind of answer word has a bit of its own (a kind past the set's capacity would never be found)")
+    func kindsFit() {
+        #expect(AnswerWord.allCases.count <= StepAnswer.KindBits.capacity)
+        for (index, kind) in AnswerWord.allCases.enumerated() {
+            let bit = StepAnswer.KindBits(index)
+            #expect(bit.intersects(bit), "\(kind)")
+            if index > 0 { #expect(!bit.intersects(StepAnswer.KindBits(index - 1)), "\(kind)") }
+        }
+    }
+
     @Test(
         "Yes, no, a discreet yes and no voicemail at all, wherever they stand",
         arguments: [

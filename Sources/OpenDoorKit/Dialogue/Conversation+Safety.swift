@@ -58,6 +58,8 @@ extension Conversation {
         if told == nil, afterCrisis == nil, !dropped, let reply = overdoseSurvivedReply(message) { return reply }
         // QA21: "i just want to be with my son again. he passed" (Conversation+SafetyContext).
         if let reply = lossWishReply(message) { return droppedNote(reply, dropped: dropped) }
+        // QA25 S1-4: "talk me out of using right now": who answers now, before anything else (Conversation+SafetyTurns).
+        if told == nil, pendingCheckIn == nil, afterCrisis == nil, !dropped, let reply = useUrgeReply(message) { return reply }
         if told == nil, pendingCheckIn == nil, afterCrisis == nil, !dropped, let reply = unpromptedNoIntent(message) {
             // QA22: "im not going to do anything stupid" with no question asked: heard kindly (Conversation+SafetyTurns).
             return reply
@@ -217,6 +219,13 @@ extension Conversation {
             return otherPersonReply(suicidal, person: person, message: message)
         }
         if pending == nil, context == nil, let reply = relapseFearReply(finding, message: message) { return reply }
+        // QA25 S1-4: the learned model's check-in alone on an urge to use now ("gonna pick up tonight i can feel it"): the
+        // reply for the urge, 988 and SAMHSA, rather than the question about suicide.
+        if pending == nil, context == nil, finding.ruleID == SafetyModel.ruleID, finding.level == .check,
+            let reply = useUrgeReply(message)
+        {
+            return reply
+        }
         if pending == nil, context == nil, let reply = lossReply(finding, message: message) { return reply }
         // QA23 W6: "my son od'd last week, hes home now": an overdose survived, not one to act on now (+SafetyAfterNo).
         if pending == nil, context == nil, let reply = overdoseSurvivedReply(message, finding: finding) { return reply }
@@ -230,6 +239,7 @@ extension Conversation {
                 situation?.toldIn = message
             }
         }
+        if let pending, context == nil, let reply = wearyNo(finding, message: message, to: pending) { return reply }
         // Anything worrying in answer to a check-in, or right after a crisis reply, gets the full crisis reply: of
         // the earlier category when the message itself is only worrying ("sometimes i wish i wouldnt wake up"
         // after the question about suicide), of its own when it is clear danger ("no. i took them all").
@@ -334,8 +344,14 @@ extension Conversation {
     /// and has my 4 year old in the car"), said with no "me" or "us" in danger. Nil for the visitor's own danger.
     func dangerReplyKey(_ message: String) -> DialogueKey? {
         let words = Set(TextNormalizer.words(message))
+        // QA25 S2-1: "i keep thinking about hurting my baby": the child safe first, 988, and that help exists; before
+        // the visitor's intent ("im scared im going to hurt my baby" is a fear, not a plan).
+        if answers.contains(message, .childAtRisk), answers.contains(message, .harmThoughts) { return .crisisHarmThoughtsChild }
         // "he said im going to kill you" is a threat told by the one threatened, not the visitor's own intent.
         if answers.contains(message, .harmIntent), words.isDisjoint(with: Self.reportedSpeech) { return .crisisDangerByVisitor }
+        // QA25 S1-1, S1-2: a driver drunk or high (a rule of safety.yaml naming the class @impaired): 911 now, also when
+        // the visitor is the one they would drive ("my mom is high and wants to drive me to school").
+        if assistant.safety.assess(message)?.ruleID.rawValue.contains("@impaired") == true { return .crisisDangerOther }
         if answers.contains(message, .childAtRisk), words.isDisjoint(with: ["me", "us", "myself"]) {
             return .crisisDangerOther
         }
@@ -390,11 +406,15 @@ extension Conversation {
         let saidTaken = situation?.toldIn.map {
             (answers.contains($0, .taken) || answers.contains($0, .useHint)) && !answers.contains($0, .otherPerson)
         } ?? true
+        // QA25 S2-3: after the visitor's own withdrawal reply, "ok" or a question: 911 or the ER first, as after an
+        // overdose ("are you safe?" with 988 first fits suicide, not DTs).
+        let ownWithdrawal = category == .withdrawal && situation?.someoneElse != true && situation?.fullReplyGiven == true
         let key: DialogueKey =
             ownOverdose && lead == .crisisCheckIn
             ? .overdoseWalkBack
             : (ownOverdose && situation?.fullReplyGiven == true && Self.overdoseAgainLeads.contains(lead)
-                ? (saidTaken ? .overdoseTakenAgain : .overdoseMaybeTakenAgain) : lead)
+                ? (saidTaken ? .overdoseTakenAgain : .overdoseMaybeTakenAgain)
+                : (ownWithdrawal && Self.overdoseAgainLeads.contains(lead) ? .withdrawalAgain : lead))
         pendingCheckIn = PendingCheckIn(
             category: finding.category, worrying: .no, question: dialogue[key], deferred: deferred)
         return remember(
@@ -589,7 +609,7 @@ extension Conversation {
 
     /// The last line of a crisis reply: the offer of a call when one may be offered, the reference of the request
     /// sent, or only that we are still here.
-    private func crisisClose(for category: CrisisCategory) -> String {
+    func crisisClose(for category: CrisisCategory) -> String {
         if let sentRequest {
             // After an overdose or a withdrawal emergency, waiting for the call is no option: 911 now.
             let key: DialogueKey = category == .overdose || category == .withdrawal ? .crisisCloseSentEmergency : .crisisCloseSent
@@ -1338,7 +1358,7 @@ extension Conversation {
 
     /// `lead`, then the way back: what else the message said, answered as if said alone, or a question asked
     /// before the answer about safety (`deferred`), or the step again.
-    private mutating func backFromCheckIn(_ message: String, lead: String, deferred: String? = nil) -> Reply {
+    mutating func backFromCheckIn(_ message: String, lead: String, deferred: String? = nil) -> Reply {
         if var carried = carryOver(message) {
             carried.text = lead + "\n\n" + (state.isCollectingCallback ? dialogue[.resume] + " " : "") + carried.text
             return remember(carried)

@@ -107,12 +107,60 @@ extension Conversation {
         return suicideQuestion(text, rule: "relapse_fear", message: message, finding: check)
     }
 
+    /// An urge to use right now ("talk me out of using right now", "im outside my dealers house rn", "im going to
+    /// relapse tonight, help"): who answers now (988, SAMHSA), that a usual amount can be too much after time away,
+    /// then the offer of a call (QA25 S1-4). No alarm and no question: the knowledge holds urges to be no crisis of
+    /// their own (the crisis check runs first and still finds one told beside them). Nil for anything else: an urge
+    /// told as past or asked about ("i had cravings last week, is that normal"), or a plain plan ("gonna use the app").
+    mutating func useUrgeReply(_ message: String) -> Reply? {
+        // "can i come back now? i dont want to relapse": a question, answered as usual; the plain words of an urge
+        // ("outside my dealers") need no "now" and count beside a question too.
+        let urge = answers.contains(message, .useUrge)
+            || (answers.contains(message, .useSoon) && answers.contains(message, .urgeNow) && !looksLikeQuestion(message))
+        guard urge, !answers.contains(message, .urgeNot) else { return nil }
+        logger.notice("urge to use heard")
+        var text = assistant.knowledge.center.fill(dialogue[.useUrge]).trimmingCharacters(in: .whitespacesAndNewlines)
+        text += "\n" + crisisClose(for: .overdose)
+        if state.isCollectingCallback { text += "\n\n" + dialogue[.crisisRequestKept] }
+        let options = state.isCollectingCallback || !offersCall ? [] : (responder.handoffIntent.map { [$0.label] } ?? [])
+        return remember(
+            Reply(text: text, intent: .crisisCheck, source: "Safety", options: options, state: state, crisis: true))
+    }
+
+    /// "no not like that, just tired of everything" to the question about suicide: a no said with the weariness the
+    /// question was asked about, no stronger sign, heard as the no it is, as "no not really, just tired" is (QA25
+    /// S3-6); 988 stays in view. Nil when the no is taken back ("no but…"), the line holds anything stronger than
+    /// weariness (a crisis-level finding, a wish to be gone), or the question was not about the visitor's own life.
+    mutating func wearyNo(_ finding: CrisisAssessment, message: String, to pending: PendingCheckIn) -> Reply? {
+        guard pending.worrying == .yes, pending.person == nil, finding.level == .check,
+            answers.contains(message, .wearyNo), !answers.contains(message, .alarm),
+            let opening = Self.clauses(of: message).first,
+            answers.checkIn(opening, worrying: pending.worrying) == .reassuring,
+            !TextNormalizer.words(message).contains("but")
+        else { return nil }
+        logger.notice("check-in answered no, weary")
+        keepFormAnswers(in: message)
+        let reply = backFromCheckIn(message, lead: dialogue[.checkInAnswered], deferred: pending.deferred)
+        declinedCheckIn = DeclinedCheckIn(category: pending.category, bareYesCounts: !reply.text.contains("?"))
+        suicideQuestionDeclined = suicideQuestionDeclined || pending.category == .suicide
+        return reply
+    }
+
     /// "im not going to do anything stupid" with no safety question asked (after "i cant stop crying"): thanks, and
     /// 988 if things get heavier; never read as annoyance. Only a denial of harm that is also a plain no-intent.
+    /// A question asked beside it ("im not going to hurt myself, i just want to know if i can come back") is answered,
+    /// with the thanks after the answer (QA25 S2-5).
     mutating func unpromptedNoIntent(_ message: String) -> Reply? {
         guard state == .open || state == .ended, answers.contains(message, .noIntent), !looksLikeQuestion(message),
             assistant.safety.isDenial(message)
         else { return nil }
+        let result = responder.matcher.match(message)
+        if case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer {
+            logger.notice("no intent heard, unprompted, with a question")
+            var reply = responder.reply(for: result)
+            reply.text += "\n\n" + dialogue[.noIntentUnprompted]
+            return remember(reply)
+        }
         logger.notice("no intent heard, unprompted")
         return remember(
             Reply(

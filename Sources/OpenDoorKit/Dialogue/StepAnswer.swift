@@ -32,24 +32,35 @@ struct StepAnswer {
         var alone = KindBits()
     }
 
-    /// A set of kinds of answer word, one bit each (up to 128 kinds).
+    /// A set of kinds of answer word, one bit each (up to ``capacity`` kinds; a test checks `AnswerWord` fits, since
+    /// a kind past it would have no bit and never be found).
     struct KindBits: Sendable {
+        static let capacity = 192
         var low: UInt64 = 0
+        var middle: UInt64 = 0
         var high: UInt64 = 0
 
         init() {}
 
         /// The set of the kind numbered `index`.
         init(_ index: Int) {
-            if index < 64 { low = 1 << UInt64(index) } else { high = 1 << UInt64(index - 64) }
+            precondition(index < Self.capacity, "more answer-word kinds than KindBits holds")
+            switch index {
+            case ..<64: low = 1 << UInt64(index)
+            case ..<128: middle = 1 << UInt64(index - 64)
+            default: high = 1 << UInt64(index - 128)
+            }
         }
 
         /// Whether the two sets share a kind.
         @inline(__always)
-        func intersects(_ other: KindBits) -> Bool { low & other.low != 0 || high & other.high != 0 }
+        func intersects(_ other: KindBits) -> Bool {
+            low & other.low != 0 || middle & other.middle != 0 || high & other.high != 0
+        }
 
         static func |= (set: inout KindBits, other: KindBits) {
             set.low |= other.low
+            set.middle |= other.middle
             set.high |= other.high
         }
     }

@@ -276,6 +276,12 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case crisisDangerSomeoneElse = "crisis_danger_someone_else"
     /// The visitor says they will hurt someone ("im going to stab my stepdad tonight").
     case crisisDangerByVisitor = "crisis_danger_by_visitor"
+    /// Thoughts or fears of harming one's own baby or child ("i keep thinking about hurting my baby") (QA25 S2-1).
+    case crisisHarmThoughtsChild = "crisis_harm_thoughts_child"
+    /// An urge to use right now ("talk me out of using right now"): 988 and SAMHSA before the offer of a call (QA25 S1-4).
+    case useUrge = "use_urge"
+    /// After the visitor's own withdrawal reply, anything but a walk-back: 911 or the ER first (QA25 S2-3).
+    case withdrawalAgain = "withdrawal_again"
     /// Before the answer to a question asked inside a crisis message about someone else ("can he come back?").
     case answerToQuestion = "answer_to_question"
     /// Before the offer of a call when the visitor asks to talk to someone now ("talk me out of it"): who answers now.
@@ -546,6 +552,18 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// A harm aimed at someone else ("choking her", "wont let him leave", "her boyfriend"): with no "me" or "us", the
     /// danger told is that person's.
     case harmToOther = "harm_to_other"
+    /// Thoughts or fears of one's own ("keep thinking about", "scared i might"): beside a child named, harm thoughts.
+    case harmThoughts = "harm_thoughts"
+    /// An urge to use now, said so that it can mean nothing else ("talk me out of using", "outside my dealers") (QA25 S1-4).
+    case useUrge = "use_urge"
+    /// Using soon, said so that it may mean something else ("gonna use", "want to drink"): an urge beside `urgeNow`.
+    case useSoon = "use_soon"
+    /// Now, or a plea beside using soon ("tonight", "rn", "so bad", "stop me").
+    case urgeNow = "urge_now"
+    /// An urge told as past, asked about, or about something else ("last week", "is that normal", "use the app").
+    case urgeNot = "urge_not"
+    /// Weariness said beside a "no" to the question about suicide ("just tired of everything"): still a no (QA25 S3-6).
+    case wearyNo = "weary_no"
     /// Asking to talk to someone right now ("talk me out of it", "need someone to talk to now"): a call later is no
     /// answer to that on its own.
     case talkNow = "talk_now"
