@@ -109,6 +109,14 @@ extension OpenDoor {
                 """)
         var inProcess = false
 
+        @Option(help: .hidden)
+        var kind: String?
+
+        /// Tab-separated files whose messages (after the last tab) are each sent to a fresh conversation: one
+        /// checksum of every reply per file, and one for the worst-case kinds, to compare builds (no message shown).
+        @Option(parsing: .upToNextOption, help: .hidden)
+        var replyDigest: [String] = []
+
         @Flag(help: "Exit 1 when a floor is not met.")
         var strict = false
 
@@ -157,8 +165,12 @@ extension OpenDoor {
                 try await EchoServer(port: echoServerPort, logger: Logger(label: "opendoor.echo")).run()
                 return
             }
+            if !replyDigest.isEmpty {
+                ReplyDigest.run(try options.loadAssistant(), files: replyDigest)
+                return
+            }
             if inProcess {
-                WorstCaseTiming.run(try options.loadAssistant(), rounds: max(1, worstMessages / 4))
+                WorstCaseTiming.run(try options.loadAssistant(), rounds: max(1, worstMessages / 4), only: kind)
                 return
             }
             let needed = max(connections, saturatedConnections, phases.contains(.idle) ? idleConnections : 0)
@@ -237,7 +249,7 @@ enum WorstCaseTiming {
     /// prints p50, p99 and max of `Conversation.receive`, and the p50 of its costly parts on their own; then
     /// p50 and p99 of the same message sent `rounds` times to one conversation, as `--phase worst`'s
     /// connections send it (after the first, a phone number has started a callback request).
-    static func run(_ assistant: Assistant, rounds: Int) {
+    static func run(_ assistant: Assistant, rounds: Int, only filter: String? = nil) {
         var logger = Logger(label: "opendoor.load")
         logger.logLevel = .critical
         let limit = ServerConfiguration().maximumLineLength
@@ -247,17 +259,18 @@ enum WorstCaseTiming {
             LoadBenchmark.row(
                 ["kind", "bytes", "p50", "p99", "max", "crisis", "match", "phone", "words", "again p50", "again p99"],
                 widths))
-        for (kind, text) in WorstCaseMessages.all(maximumLineBytes: limit) {
+        for (kind, text) in WorstCaseMessages.all(maximumLineBytes: limit) where filter.map({ kind.contains($0) }) ?? true {
             var whole: [Double] = []
             var parts: [[Double]] = Array(repeating: [], count: 4)
             for _ in 0..<rounds {
                 var conversation = assistant.makeConversation(channel: .socket, logger: logger)
                 _ = conversation.start()
                 whole.append(milliseconds { _ = conversation.receive(text) })
-                parts[0].append(milliseconds { _ = assistant.safety.assess(text) })
-                parts[1].append(milliseconds { _ = assistant.responder.matcher.match(text) })
-                parts[2].append(milliseconds { _ = PhoneNumber.find(in: text) })
-                parts[3].append(milliseconds { _ = TextNormalizer.words(text) })
+                // Each part a reading of its own, as each message is: nothing kept from the one before.
+                parts[0].append(milliseconds { ReadingScope.reading { _ = assistant.safety.assess(text) } })
+                parts[1].append(milliseconds { ReadingScope.reading { _ = assistant.responder.matcher.match(text) } })
+                parts[2].append(milliseconds { ReadingScope.reading { _ = PhoneNumber.find(in: text) } })
+                parts[3].append(milliseconds { ReadingScope.reading { _ = TextNormalizer.words(text) } })
             }
             whole.sort()
             var again: [Double] = []
@@ -285,5 +298,55 @@ enum WorstCaseTiming {
 
     private static func number(_ value: Double) -> String {
         String(format: "%.3f", value)
+    }
+}
+
+/// `opendoor load --reply-digest FILE…`: a checksum of the conversation's replies to every message of each file
+/// (each to a fresh conversation) and to the worst-case kinds (fresh, then five more to one conversation), so a
+/// change meant only to be faster can be shown to answer the same, without printing any message.
+/// Run with SWIFT_DETERMINISTIC_HASHING=1: a reply's sets print in hash order.
+enum ReplyDigest {
+    static func run(_ assistant: Assistant, files: [String]) {
+        var logger = Logger(label: "opendoor.load")
+        logger.logLevel = .critical
+        func reply(_ conversation: inout Conversation, _ text: String) -> String {
+            String(describing: conversation.receive(text))
+        }
+        for file in files {
+            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
+                print("\(file): unreadable")
+                continue
+            }
+            var hash = Checksum()
+            var count = 0
+            for line in contents.split(separator: "\n", omittingEmptySubsequences: true) {
+                let text = String(line.split(separator: "\t", omittingEmptySubsequences: false).last ?? line[...])
+                var conversation = assistant.makeConversation(channel: .socket, logger: logger)
+                _ = conversation.start()
+                hash.add(reply(&conversation, text))
+                count += 1
+            }
+            print("\(file): \(count) messages, replies \(hash.hex)")
+        }
+        var hash = Checksum()
+        let kinds = WorstCaseMessages.all(maximumLineBytes: ServerConfiguration().maximumLineLength)
+        for (_, text) in kinds {
+            var conversation = assistant.makeConversation(channel: .socket, logger: logger)
+            _ = conversation.start()
+            for _ in 0..<6 { hash.add(reply(&conversation, text)) }
+        }
+        print("worst-case kinds: \(kinds.count), replies \(hash.hex)")
+    }
+
+    /// FNV-1a, 64 bits.
+    struct Checksum {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        mutating func add(_ text: String) {
+            for byte in text.utf8 + [0] {
+                value ^= UInt64(byte)
+                value = value &* 0x100_0000_01b3
+            }
+        }
+        var hex: String { String(value, radix: 16) }
     }
 }

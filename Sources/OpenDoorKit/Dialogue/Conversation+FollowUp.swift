@@ -135,7 +135,7 @@ extension Conversation {
             // ", and whether…", "also can i…": a second question inside one sentence.
             var rest = clause[...]
             for joint in [" and whether ", " and if ", " also "] {
-                if let cut = rest.range(of: joint, options: .caseInsensitive) {
+                if let cut = rest.caseInsensitiveRange(of: joint) {
                     clauses.append(String(rest[..<cut.lowerBound]))
                     rest = rest[cut.lowerBound...].dropFirst(joint.count - 1)
                 }
@@ -146,7 +146,7 @@ extension Conversation {
         return Self.clausesRead(clauses) { clause in
             let words = TextNormalizer.words(clause)
             return words.count >= Self.secondQuestionWords
-                && (looksLikeQuestion(clause) || ["whether", "if"].contains(words.first ?? ""))
+                && (looksLikeQuestion(clause, words: words) || ["whether", "if"].contains(words.first ?? ""))
         }
     }
 

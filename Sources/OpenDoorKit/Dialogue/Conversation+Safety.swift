@@ -950,11 +950,13 @@ extension Conversation {
     private func toldOnlyOfThem(_ sentence: String) -> Bool {
         let words = TextNormalizer.words(sentence)
         guard !words.contains("i") else { return false }
-        let clauses = sentence.clauses(splitAt: ",:-\n").flatMap { clause in
-            Self.splitAtJoiners(String(clause))
+        // Each clause may be checked on its own: a sentence of hundreds of "and…" gets the visitor's own reply (and
+        // is split no further than that shows).
+        var clauses: [String] = []
+        for clause in sentence.clauses(splitAt: ",:-\n") {
+            clauses += Self.splitAtJoiners(String(clause), atMost: Self.mostPartsRead + 1 - clauses.count)
+            guard clauses.count <= Self.mostPartsRead else { return false }
         }
-        // Each clause may be checked on its own: a sentence of hundreds of "and…" gets the visitor's own reply.
-        guard clauses.count <= Self.mostPartsRead else { return false }
         var named = false
         for clause in clauses {
             let names = [AnswerWord.sheWords, .heWords, .otherPerson].contains(where: { answers.contains(clause, $0) })
@@ -982,19 +984,30 @@ extension Conversation {
         "theres", "life", "things", "me", "my", "myself",
     ]
 
-    /// `clause` split before the words that join clauses ("and", "but", "so", "then").
-    static func splitAtJoiners(_ clause: String) -> [String] {
+    /// `clause` split before the words that join clauses ("and", "but", "so", "then"); only its first `limit` parts
+    /// when given (the rest of the clause is not split).
+    static func splitAtJoiners(_ clause: String, atMost limit: Int = .max) -> [String] {
         var parts: [String] = []
         var current: [String] = []
         for word in clause.split(separator: " ") {
-            if ["and", "but", "so", "then"].contains(word.lowercased()), !current.isEmpty {
+            if isJoiner(word), !current.isEmpty {
                 parts.append(current.joined(separator: " "))
                 current = []
+                if parts.count == limit { return parts }
             }
             current.append(String(word))
         }
         if !current.isEmpty { parts.append(current.joined(separator: " ")) }
         return parts
+    }
+
+    /// `["and", "but", "so", "then"].contains(word.lowercased())`, without lowercasing an ASCII word.
+    private static func isJoiner(_ word: Substring) -> Bool {
+        guard word.utf8.allSatisfy({ $0 < 0x80 }) else { return ["and", "but", "so", "then"].contains(word.lowercased()) }
+        guard (2...4).contains(word.utf8.count) else { return false }
+        let lower = word.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        return lower.elementsEqual("and".utf8) || lower.elementsEqual("but".utf8) || lower.elementsEqual("so".utf8)
+            || lower.elementsEqual("then".utf8)
     }
 
     /// `sentence` with its mentions of someone else replaced by a word of no list; nil when it names no one else.
@@ -1003,14 +1016,14 @@ extension Conversation {
     /// "him" is the husband.
     private func withoutSomeoneElse(_ sentence: String) -> String? {
         let words = TextNormalizer.words(sentence).map { Substring($0) }
+        let people: [AnswerWord] = [.sheWords, .heWords, .otherPerson]
+        let starts = answers.phraseStarts(of: people, in: sentence)
         var mentioned = false
         var pronouns: [Int] = []
         var kept: [Substring] = []
         var i = 0
         while i < words.count {
-            if let length = [AnswerWord.sheWords, .heWords, .otherPerson]
-                .compactMap({ answers.phraseLength(of: $0, at: i, in: words) }).max()
-            {
+            if starts[i], let length = people.compactMap({ answers.phraseLength(of: $0, at: i, in: words) }).max() {
                 if Self.objectPronouns.contains(words[i]) {
                     pronouns.append(kept.count)
                     kept.append(words[i])

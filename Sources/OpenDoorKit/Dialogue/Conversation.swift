@@ -164,7 +164,15 @@ public struct Conversation: Sendable {
     }
 
     /// The reply to one message, or a request to save a confirmed callback.
+    ///
+    /// One reading (``ReadingScope``): the checks of this reply share what they read of a long message, and nothing
+    /// of it is given to another message's reply.
     public mutating func receive(_ rawMessage: String) -> Step {
+        ReadingScope.reading { receiveRead(rawMessage) }
+    }
+
+    /// ``receive(_:)`` inside its reading.
+    private mutating func receiveRead(_ rawMessage: String) -> Step {
         releaseLead = nil
         let collecting = state.isCollectingCallback
         // Only a cancel on the line that brings the safety reply is held: "nvm" right after one takes back the hard
@@ -1963,19 +1971,37 @@ public struct Conversation: Sendable {
 
     func looksLikeQuestion(_ text: String) -> Bool {
         if text.hasQuestionMark { return true }
-        // Any clause may ask: "wait before i give my number, will they judge me for leaving".
-        let clauses = text.clauses(splitAt: ",.;!\n")
-        return clauses.enumerated().contains { index, clause in
-            let words = TextNormalizer.words(String(clause))
-            let lead = answers.leadingFillers(in: words.map { Substring($0) })
-            let first = lead < words.count ? words[lead] : ""
-            let second = lead + 1 < words.count ? words[lead + 1] : ""
-            // After the first clause, "will they", "do i", "is it": a question word with a subject after it.
-            return Self.questionStarters.contains(first)
-                && (index == 0 || Self.questionSubjects.contains(second)
-                    || ["what", "whats", "how", "who", "when", "where", "why"].contains(first))
+        // Read once for a long message, which several replies ask about.
+        return answers.recentAsking.reading(text) { text in
+            // Any clause may ask: "wait before i give my number, will they judge me for leaving".
+            let clauses = text.clauses(splitAt: Self.askingMarks)
+            return clauses.enumerated().contains { index, clause in
+                asks(TextNormalizer.words(String(clause)), first: index == 0)
+            }
         }
     }
+
+    /// ``looksLikeQuestion(_:)`` of a text whose words (`TextNormalizer.words`) are known: not read again when the
+    /// text is one clause.
+    func looksLikeQuestion(_ text: String, words: [String]) -> Bool {
+        if text.hasQuestionMark { return true }
+        guard !text.mayHoldMark(of: Self.askingMarks) else { return looksLikeQuestion(text) }
+        return !text.isEmpty && asks(words, first: true)
+    }
+
+    /// Whether a clause with these words asks: a question word first (after fillers), and after the first clause
+    /// of a message, "will they", "do i", "is it": a question word with a subject after it.
+    private func asks(_ words: [String], first isFirst: Bool) -> Bool {
+        let lead = answers.leadingFillers(in: words.map { Substring($0) })
+        let first = lead < words.count ? words[lead] : ""
+        let second = lead + 1 < words.count ? words[lead + 1] : ""
+        return Self.questionStarters.contains(first)
+            && (isFirst || Self.questionSubjects.contains(second)
+                || ["what", "whats", "how", "who", "when", "where", "why"].contains(first))
+    }
+
+    /// The marks ``looksLikeQuestion(_:)`` splits a text into clauses at.
+    private static let askingMarks = ",.;!\n"
 
     /// Words that ask for something anywhere in a message ("my PO wants proof… can yall send him something").
     static let askingWords: Set<String> = ["can", "could", "would", "will", "pls", "please", "plz"]

@@ -24,6 +24,9 @@ struct StepAnswer {
     /// The ``WordKinds`` of each word of the long texts read lately: a message is read by a dozen checks in one
     /// reply, and looking up each of 2,000 words in every one of them was most of the reply's time.
     private let recentKinds = RecentReadings<[WordKinds]>()
+    /// Whether a long text looks like a question (`Conversation.looksLikeQuestion`), which several replies ask
+    /// of the same message; kept here, as the answer depends on this knowledge's filler words.
+    let recentAsking = RecentReadings<Bool>()
 
     /// The kinds of phrase a word starts, and the kinds it is a phrase of on its own, one bit per kind
     /// (``bit(_:)``).
@@ -109,6 +112,13 @@ struct StepAnswer {
         }
     }
 
+    /// For each of the message's words (`TextNormalizer.words`), whether a phrase of one of `kinds` may start there:
+    /// where none does, ``phraseLength(of:at:in:)`` is nil for each of them.
+    func phraseStarts(of kinds: [AnswerWord], in message: String) -> [Bool] {
+        let mask = Self.bits(kinds)
+        return wordKinds(of: message).map { $0.starts.intersects(mask) }
+    }
+
     /// Whether a phrase of `kind` starts at word `i` (``phraseLength(of:at:in:)`` is not nil), for the words of a
     /// message as they are.
     private func startsPhrase(of kind: AnswerWord, at i: Int, in words: [String]) -> Bool {
@@ -186,10 +196,8 @@ struct StepAnswer {
     /// have a plan" is "nah. i have a plan"); the words of what is kept are normalized.
     func removing(_ kind: AnswerWord, from message: String) -> String {
         var kept: [String] = []
-        var clause = ""
-        func close(with mark: Character?) {
-            let words = TextNormalizer.words(clause).map { Substring($0) }
-            clause = ""
+        func close(_ clause: Substring, with mark: Character?) {
+            let words = TextNormalizer.words(String(clause)).map { Substring($0) }
             var rest: [Substring] = []
             var i = 0
             while i < words.count {
@@ -202,12 +210,19 @@ struct StepAnswer {
             }
             if !rest.isEmpty { kept.append(rest.joined(separator: " ") + (mark.map { String($0) } ?? "")) }
         }
-        for character in message {
-            if ".,;!?\n".contains(character) { close(with: character == "\n" ? "." : character) } else { clause.append(character) }
+        // The clauses as slices of the message, not built a character at a time: on a 4,000-byte line that was most
+        // of reading it (QA: "someone else, most joiners").
+        var start = message.startIndex
+        for (mark, end) in message.marks(of: Self.removingMarks) {
+            close(message[start..<mark], with: message[mark] == "\n" ? "." : message[mark])
+            start = end
         }
-        close(with: nil)
+        close(message[start...], with: nil)
         return kept.joined(separator: " ")
     }
+
+    /// The marks ``removing(_:from:)`` ends a clause at.
+    private static let removingMarks = ".,;!?\n"
 
     /// The kinds of phrase a message is made of when each of its words belongs to a phrase of one of `kinds` ("ok
     /// thanks bye" is thanks, filler and bye); nil when a word is left over or the message is empty.
@@ -506,10 +521,13 @@ struct StepAnswer {
     func checkInWords(_ message: String) -> CheckInWords {
         let words = TextNormalizer.words(message).map { Substring($0) }
         let kinds: [AnswerWord] = [.alarm, .unsure, .reassure, .checkNo, .checkYes, .checkWhen]
+        // Only the words a phrase of these kinds starts with are looked at for one.
+        let starts = wordKinds(of: message)
+        let mask = Self.bits(kinds)
         var yes = false, no = false, reassured = false, unsure = false, alarm = false, when = false
         var i = 0
         while i < words.count {
-            guard let best = longestPhrase(at: i, in: words, of: kinds) else {
+            guard starts[i].starts.intersects(mask), let best = longestPhrase(at: i, in: words, of: kinds) else {
                 i += 1
                 continue
             }

@@ -708,9 +708,14 @@ public struct DialogueText: Sendable {
     /// the emoji presentation selector doesn't change what a mark says.
     public func isOnlyMarks(_ message: String, _ kind: AnswerWord) -> Bool {
         guard let marks = words[kind], !marks.isEmpty else { return false }
+        // Canonically equivalent texts have the same canonical decomposition, which is at most four scalars for each
+        // one (UAX #15) and never fewer: a character of more scalars than that (one letter under a thousand accents)
+        // is no mark, found without comparing it with each.
+        let longest = 4 * (marks.map { $0.unicodeScalars.count }.max() ?? 0)
         var found = false
         for character in message where !character.isWhitespace {
-            guard marks.contains(Self.plainMark(String(character))) else { return false }
+            let plain = Self.plainMark(String(character))
+            guard plain.unicodeScalars.count <= longest, marks.contains(plain) else { return false }
             found = true
         }
         return found

@@ -150,7 +150,10 @@ extension String {
             return self
         }
         var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        // A first character whose first scalar is visible ASCII is no whitespace (Character.isWhitespace reads the
+        // first scalar): not walked (one letter under a thousand accents is one character of 4,000 bytes).
+        let leads = utf8.first.map { (0x21...0x7E).contains($0) } ?? false
+        while !leads, let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
     }

@@ -9,10 +9,16 @@ import Synchronization
 /// clauses while other conversations' messages come and go. Only long texts are kept (`RecentText.shortest`): a
 /// short one is read in less time than a lookup takes. Nothing here is logged or leaves the process, and each entry
 /// is replaced within a few messages.
+///
+/// Inside ``ReadingScope/reading(_:)`` (one message's reply: `Conversation.receive`) an entry answers only for the same
+/// scope: what one message's reply read is never given to another's, even with the same bytes, so a message sent
+/// again costs what it cost the first time (and the worst-case benchmark, which sends one text over and over,
+/// measures a first reading every time).
 final class RecentReadings<Value: Sendable>: Sendable {
     private struct Entry {
         var text: String
         var value: Value
+        var scope: UInt64
     }
 
     private struct State {
@@ -25,18 +31,20 @@ final class RecentReadings<Value: Sendable>: Sendable {
 
     /// What was kept for exactly these bytes, if anything.
     func value(of text: String) -> Value? {
-        state.withLock { state in
-            state.entries.first { RecentText.sameBytes($0.text, text) }?.value
+        let scope = ReadingScope.current
+        return state.withLock { state in
+            state.entries.first { $0.scope == scope && RecentText.sameBytes($0.text, text) }?.value
         }
     }
 
     /// Keeps what was read from a text, replacing the oldest entry when full.
     func keep(_ value: Value, of text: String) {
+        let entry = Entry(text: text, value: value, scope: ReadingScope.current)
         state.withLock { state in
             if state.entries.count < RecentText.capacity {
-                state.entries.append(Entry(text: text, value: value))
+                state.entries.append(entry)
             } else {
-                state.entries[state.next] = Entry(text: text, value: value)
+                state.entries[state.next] = entry
                 state.next = (state.next + 1) % RecentText.capacity
             }
         }
@@ -69,5 +77,18 @@ enum RecentText {
         }
         if let result = fast ?? nil { return result }
         return a.utf8.elementsEqual(b.utf8)
+    }
+}
+
+/// The reading of one message: what ``RecentReadings`` keeps inside it is for it alone.
+public enum ReadingScope {
+    /// The scope of the reading under way; 0 outside any (what is kept then is shared by every reading outside one).
+    @TaskLocal static var current: UInt64 = 0
+
+    private static let last = Atomic<UInt64>(0)
+
+    /// Runs `body` as a reading of its own.
+    public static func reading<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try $current.withValue(last.add(1, ordering: .relaxed).newValue) { try body() }
     }
 }

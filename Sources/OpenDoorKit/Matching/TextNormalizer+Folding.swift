@@ -32,6 +32,15 @@ extension TextNormalizer {
     /// allocation; other text that has nothing to fold after one pass over its scalars.
     public static func folded(_ text: String) -> String {
         guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
+        // A long message is folded by every check that reads it (the conversation, the crisis check, the matcher):
+        // once is enough.
+        return recentFolded.reading(text, computeFolded)
+    }
+
+    private static let recentFolded = RecentReadings<String>()
+
+    /// ``folded(_:)`` of a text that is not all ASCII, computed now.
+    private static func computeFolded(_ text: String) -> String {
         var needsFolding = false
         var needsCompatibility = false
         var drops = false

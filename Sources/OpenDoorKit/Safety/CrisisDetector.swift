@@ -11,6 +11,7 @@ public struct CrisisDetector: Sendable {
     private let checkIns: [CrisisCategory: String]
     private let model: SafetyModel?
     private let emojiWords: [UInt32: String]
+    private let recentAssessments = RecentReadings<CrisisAssessment?>()
 
     /// Compiles the rules.
     public init(rules: SafetyRules) {
@@ -36,6 +37,13 @@ public struct CrisisDetector: Sendable {
     /// add (a check-in or the crisis reply where the rules find nothing, the crisis reply where they give a
     /// check-in), never lower or remove what the rules find.
     public func assess(_ message: String) -> CrisisAssessment? {
+        // A long message is checked again by the replies that read it in parts ("is the crisis someone else's?",
+        // its first sentence being the whole of it): once per reading is enough.
+        recentAssessments.reading(message) { assessNow($0) }
+    }
+
+    /// What ``assess(_:)`` finds, checked now.
+    private func assessNow(_ message: String) -> CrisisAssessment? {
         var found = assessReading(message)
         // A message hiding its words (invisible separators, `kiII`, right-to-left override; QA23 O1) is read each
         // way it may show on screen too; the strongest finding wins, so another reading can only add.

@@ -9,7 +9,11 @@ public enum SafetyBenchmark {
         var found = 0
         for _ in 0..<rounds {
             for message in messages {
-                samples.append(MatcherBenchmark.nanoseconds { if detector.assess(message) != nil { found += 1 } })
+                // Each check a reading of its own: a long message checked again is not answered from the last check.
+                samples.append(
+                    MatcherBenchmark.nanoseconds {
+                        if ReadingScope.reading({ detector.assess(message) }) != nil { found += 1 }
+                    })
             }
         }
         precondition(found >= 0)
