@@ -133,7 +133,9 @@ extension Conversation {
         guard words.count <= 3, !words.contains(where: Self.drawnOut), !answers.consists(text, of: [.filler]),
             !looksLikeQuestion(text), !answers.contains(text, .hostile),
             !answers.cancels(text), readTime(text) == nil, answers.read(text, among: [.yes, .no]) == nil,
-            !answers.contains(text, .thanks), !answers.contains(text, .anonymous)
+            !answers.contains(text, .thanks), !answers.contains(text, .anonymous),
+            // "en la tarde" is a time said in Spanish, never the name "en la tarde" (QA25 S2-8).
+            !answers.isMostly(text, .spanish)
         else { return nil }
         return given.name
     }

@@ -50,6 +50,8 @@ public struct Conversation: Sendable {
     /// Whether "I'm asking because it matters" was said: once is enough.
     var explainedAsking = false
     private var lastOptions: [String] = []
+    /// The last reply asked which of two answers was meant: a bare "yes" then picks neither, and is asked which.
+    private var clarifyShown = false
     private var greeted = false
     /// The reference of the request sent in this conversation, if one was: no second one is offered or saved.
     private var sentReference: String?
@@ -221,6 +223,8 @@ public struct Conversation: Sendable {
         let message = Self.trimmed(TextNormalizer.folded(rawMessage))
         let offered = offerShown
         let asked = offerAsked
+        let clarified = clarifyShown
+        clarifyShown = false
         offerShown = false
         offerAsked = false
         let undo = discarded
@@ -300,9 +304,12 @@ public struct Conversation: Sendable {
             discardDraft(keepingForUndo: true)
             state = .open
             // "nevermind i dont deserve help": the cancel is respected, and the hard words get one kind line.
+            // "forget it ill just call them myself": the number they now need, with the cancel (QA25 S3-9).
             let key: DialogueKey =
                 answers.contains(text, .selfJudgment)
-                ? .cancelledWorthy : unconfirmedSaveKey == nil ? .cancelled : .cancelledUnconfirmed
+                ? .cancelledWorthy
+                : unconfirmedSaveKey != nil
+                    ? .cancelledUnconfirmed : answers.contains(text, .callMyself) ? .cancelledCallMyself : .cancelled
             return .reply(remember(ownReply(key, options: [])))
         }
         if state.isCollectingCallback, state != .callbackConsent, answers.contains(text, .resumeForm),
@@ -332,6 +339,10 @@ public struct Conversation: Sendable {
             if let answer = parkedReply(text, offered: offered) { return .reply(remember(answer)) }
             if declinedLately, consentDeclined || offerDeclined, let answer = changedMindReply(text) {
                 return .reply(remember(answer))
+            }
+            if clarified, TextNormalizer.words(text).count <= 3, answers.read(text, among: [.no, .yes]) == .yes {
+                // "yes" to "Do you mean one of these?": which one, with the same choices (QA25 S2-16).
+                return .reply(remember(pickReply()))
             }
             if offered, let answer = offerAnswer(text, asked: asked) { return .reply(remember(answer)) }
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
@@ -460,15 +471,27 @@ public struct Conversation: Sendable {
         discreetExplained = false
         if let discreet = discreetCallReply(text, explained: explained) { return discreet }
         if let short = shortFormReply(text) { return short }
+        if let introduced = introductionReply(text) { return introduced }
+        if Self.onlySkip(text) {
+            // "skip" with no question before it: nothing to skip, and no article chosen for it (QA25 S3-10).
+            let call = offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : []
+            return Reply(text: dialogue[.openNudge], intent: .welcome, source: dialogue.heading, options: call, state: state)
+        }
         if callbackSent, answers.contains(text, .callTiming) {
             // "how long til they call" after the request was sent: the time chosen, nothing promised (QA23 W17).
             return Reply(text: dialogue[.callTiming], intent: .callback, source: dialogue.heading, state: state)
         }
         let callsForMe = answers.contains(text, .callsForMe)
             && (answers.contains(text, .familyMember) || answers.contains(text, .someoneElse))
+        // "should i make the call on his behalf, or must he call himself": the visitor calling for someone (QA25 S2-15).
+        let callsForOther = !callsForMe && answers.contains(text, .callsForOther) && answers.contains(text, .someoneElse)
         let sends = answers.contains(text, .sendToOthers)
             && (looksLikeQuestion(text) || TextNormalizer.words(text).contains { Self.askingWords.contains($0) })
             && !TextNormalizer.words(text).contains { ["number", "phone", "call", "callback"].contains($0) }
+        if callsForOther {
+            (lastAsked, lastTopic) = (nil, nil)
+            return withContactLine(dialogue[.callOnBehalfOther])
+        }
         if callsForMe || sends {
             // "can my mom call for me", "can yall send my PO proof": what the chat and the center can do, not the
             // consent question or the words for someone asking about another person (QA23 W14).
@@ -491,6 +514,15 @@ public struct Conversation: Sendable {
                 state: state)
         case nil:
             break
+        }
+        if case .answer(let id) = result.decision, assistant.responder.action(of: id) == .handoff,
+            answers.contains(text, .ambivalent), !answers.contains(text, .callAsk), !answers.contains(text, .human),
+            !answers.contains(text, .talkNow), spokenOrTypedNumber(in: text) == nil,
+            let unsure = result.candidates.first(where: { assistant.responder.action(of: $0.intent) == .answer })
+        {
+            // "just thinking about going back", "considering coming back": not yet a request for a call; the answer
+            // the knowledge gives for coming back unsure (QA25 S2-11; issue 11).
+            result.decision = .answer(unsure.intent)
         }
         if let story = storyAsked(text, result) {
             // "my therapist said i should come back to iop, how do i do that": the question points back to the story.
@@ -759,16 +791,9 @@ public struct Conversation: Sendable {
             return reply
         }
         state = .callbackConsent
+        // The question asks only for what is still needed (QA24 S2-5): see ``consentQuestion``.
         var reply = stepReply(.callbackConsent, confidence: confidence)
-        if phone == nil, bestTime != nil {
-            // The time given already: the question asks only for what is still needed (QA24 S2-5).
-            reply.text = assistant.knowledge.center.fill(dialogue[.callbackConsentTime])
-        }
-        if let phone {
-            // A number given already: the question doesn't say it will ask for one.
-            reply.text = filled(bestTime == nil ? .callbackConsentNumber : .callbackConsentReady, phone: phone)
-            notes.removeAll { $0 == filled(.numberKept, phone: phone) }
-        }
+        if let phone { notes.removeAll { $0 == filled(.numberKept, phone: phone) } }
         if let request, answers.contains(request, .human) {
             // "i want to talk to a human": the center's number first, then the offer of a call.
             notes.insert(dialogue[.humanNumber], at: 0)
@@ -1313,6 +1338,10 @@ public struct Conversation: Sendable {
         switch answers.read(text, among: [.noVoicemail, .discreet]) {
         case .noVoicemail? where answers.contains(text, .voicemailField): return .noVoicemail
         case .discreet? where answers.contains(text, .voicemailField): return .discreet
+        // "yes but dont say the center", "keep it discreet" at the name step: how the call goes, never a name or a
+        // question about the program (QA25 S2-9).
+        case .discreet? where state == .callbackName && !Set(TextNormalizer.words(text)).isDisjoint(with: Self.callDiscretion):
+            return .discreet
         default: return nil
         }
     }
@@ -1507,6 +1536,12 @@ public struct Conversation: Sendable {
             if looksLikeQuestion(text) || answers.contains(text, .hostile) {
                 return .reply(remember(questionOrRepeat(text, prompt: .summary)))
             }
+            // "hold on is it free to call": a pause, then a question; the question answered, the summary waits (QA25
+            // S2-10).
+            let asked = answers.removing(.wait, from: text)
+            if answers.contains(text, .wait), asked != text, looksLikeQuestion(asked) {
+                return .reply(remember(questionOrRepeat(asked, prompt: .summary)))
+            }
             return .reply(remember(stepReply(.confirmInvalid)))
         }
     }
@@ -1591,6 +1626,11 @@ public struct Conversation: Sendable {
 
     /// Words by which a discreet phrase at the summary is about the voicemail ("dont say the center"), not anything
     /// else ("as long as they call after 5").
+    /// The words of ``discreetWords`` that speak of the call, not of the visitor's name.
+    private static let callDiscretion: Set<String> = [
+        "center", "centers", "carter", "centro", "discreet", "discreetly", "callback", "generic", "vague",
+    ]
+
     private static let discreetWords: Set<String> = [
         "center", "centers", "name", "carter", "say", "mention", "nombre", "centro", "digan", "mencionen", "private",
         "discreet", "discreetly", "callback", "generic", "vague",
@@ -1904,7 +1944,14 @@ public struct Conversation: Sendable {
         case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer && (question || !hostile):
             return responder.answer(id, confidence: result.confidence)
         case .fallback(let topic) where question && !hostile:
-            return responder.fallback(topic: topic, confidence: result.confidence)
+            // The visitor is already asking for a call: the center's number, never "…or I can ask someone to call
+            // you" (QA25 S3-8).
+            var reply = responder.fallback(topic: topic, confidence: result.confidence)
+            let contact = dialogue[.fallbackContact]
+            if reply.text.hasSuffix(contact) {
+                reply.text = String(reply.text.dropLast(contact.count)) + dialogue[.fallbackContactNoCallback]
+            }
+            return reply
         default:
             return hostile ? Reply(text: dialogue[.hostileMidForm], intent: .fallback, source: dialogue.heading) : nil
         }
@@ -2020,9 +2067,18 @@ public struct Conversation: Sendable {
     func stepReply(_ key: DialogueKey, confidence: Double = 1) -> Reply {
         var text = dialogue[key]
         if key == .summary { text = summaryText(text) }
+        if key == .callbackConsent { text = consentQuestion }
         return Reply(
             text: text, intent: .callback, source: dialogue.heading, confidence: confidence,
             options: dialogue.stepOptions[state] ?? [], state: state)
+    }
+
+    /// The consent question, saying it will ask only for what the request doesn't hold yet: after a number was
+    /// given, never "I'll ask for a phone number" again (QA25 S3-1).
+    private var consentQuestion: String {
+        if let phone { return filled(bestTime == nil ? .callbackConsentNumber : .callbackConsentReady, phone: phone) }
+        if bestTime != nil { return assistant.knowledge.center.fill(dialogue[.callbackConsentTime]) }
+        return dialogue[.callbackConsent]
     }
 
     private func summaryText(_ template: String) -> String {
@@ -2099,6 +2155,13 @@ public struct Conversation: Sendable {
             decline >= answers.phraseLength(of: .yes, at: lead, in: words) ?? 0
         {
             return declineOffer()
+        }
+        // "ok maybe a call would help", "i think that would be good actually": a yes in a sentence, to the question
+        // "would it help…?" or about the call itself, is a yes (QA25 S2-6); a no anywhere in it makes it unclear.
+        if words.count <= 10, asked || answers.contains(text, .callAsk) || words.contains(where: { Self.callWords.contains(String($0)) }),
+            answers.read(text, among: [.no, .yes]) == .yes
+        {
+            return beginCallback(phone: nil, confidence: 1)
         }
         guard let first = words.first, words.count <= 4 else { return nil }
         // "nah im good" holds a yes-word too: its first word says it.
@@ -2208,6 +2271,7 @@ public struct Conversation: Sendable {
 
     mutating func remember(_ reply: Reply) -> Reply {
         lastOptions = reply.options
+        clarifyShown = reply.intent == .clarify && reply.options.count > 1
         if reply.crisis || reply.intent == .crisis || reply.intent == .crisisCheck || state.isCollectingCallback {
             // A follow-up is read with the last answer only while the talk is about the program's questions.
             (lastAsked, lastTopic) = (nil, nil)

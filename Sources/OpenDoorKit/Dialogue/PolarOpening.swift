@@ -31,12 +31,16 @@ public struct PolarOpening: Sendable, Hashable {
     /// Words that open a question no yes or no answers ("how do i do that"): the bare word is left out when one of
     /// the first two words is one of them.
     public var openStarts: Set<String>
+    /// Situations the center's answers never speak of ("kicked out", "discharged", "part time"), each as its words:
+    /// said anywhere in a message, in the story as well as in the question, a bare yes or no would promise what the
+    /// center hasn't said (QA25 S2-13).
+    public var unspoken: [[String]]
 
     /// Word lists as written in vocabulary.yaml (normalized, as the analyzer reads words).
     public init(
         bareWords: [String] = [], tooWords: Set<String> = [], invertingWords: Set<String> = [],
         turningWords: Set<String> = [], conditionWords: Set<String> = [], turnedStarts: Set<String> = [],
-        alternativeStarts: Set<String> = [], openStarts: Set<String> = []
+        alternativeStarts: Set<String> = [], openStarts: Set<String> = [], unspoken: [[String]] = []
     ) {
         self.bareWords = bareWords
         self.tooWords = tooWords
@@ -46,6 +50,20 @@ public struct PolarOpening: Sendable, Hashable {
         self.turnedStarts = turnedStarts
         self.alternativeStarts = alternativeStarts
         self.openStarts = openStarts
+        self.unspoken = unspoken.filter { !$0.isEmpty }
+    }
+
+    /// The answer without its bare opening word, when it opens with one and the message (all of its words, the story
+    /// too) speaks of a situation the center never spoke of; nil otherwise.
+    public func unspokenRest(of answer: String, message words: [String]) -> String? {
+        guard let bare = bareWords.first(where: { answer.hasPrefix($0 + " ") }),
+            unspoken.contains(where: { phrase in
+                words.indices.contains { start in
+                    start + phrase.count <= words.count && words[start..<(start + phrase.count)].elementsEqual(phrase)
+                }
+            })
+        else { return nil }
+        return String(answer.dropFirst(bare.count + 1))
     }
 
     /// How many words before the word that turns a question round its opening word ("is", "am") may stand: "is

@@ -97,7 +97,15 @@ public struct Responder: Sendable {
             // "is it too late?" must not be answered "Yes." (see ``PolarOpening``): the asking part of a long message
             // decides, not a story that says "i left without a word".
             let asked = match.analysis.focus.map(TextNormalizer.words) ?? match.analysis.words
-            reply.text = knowledge.vocabulary.polarOpening.fitted(reply.text, to: asked)
+            let polar = knowledge.vocabulary.polarOpening
+            // A question turned round ("am i kicked out now") keeps its own bare word.
+            if !polar.asksOtherwise(asked), let rest = polar.unspokenRest(of: reply.text, message: match.analysis.words) {
+                // "i got kicked out, can i come back", "can i come back part time": no "Yes." the center never said;
+                // what it did say, then that a person can answer the rest.
+                reply.text = rest + "\n\n" + knowledge.center.fill(knowledge.dialogue[.unspokenCondition])
+            } else {
+                reply.text = polar.fitted(reply.text, to: asked)
+            }
             if let other = match.alsoAsked, !reply.options.contains(label(other)) {
                 // The message asked two things: the other is one tap away.
                 reply.options.insert(label(other), at: 0)

@@ -375,6 +375,18 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case callOnBehalf = "call_on_behalf"
     /// "can yall send my PO proof": nothing can be sent from the chat; what the center shares is for a person there.
     case sendNothing = "send_nothing"
+    // Session 23 (QA25, dialogue).
+    /// After the center's answer without its bare "Yes.", when the message speaks of a situation the center never
+    /// spoke of ("kicked out", "part time"): a person can say how it works then (S2-13).
+    case unspokenCondition = "unspoken_condition"
+    /// A cancel that says the visitor will call the center themselves ("forget it ill just call them myself"): the
+    /// center's number with it (S3-9).
+    case cancelledCallMyself = "cancelled_call_myself"
+    /// A name told with nothing else before any request ("im Tasha", "Maria"): a hello back, no topic guessed (S3-3).
+    case nameHeard = "name_heard"
+    /// "should i call on his behalf or must he call himself": anyone can call; what they can discuss is for a person
+    /// there (S2-15).
+    case callOnBehalfOther = "call_on_behalf_other"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -648,6 +660,15 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case phoneLabel = "phone_label"
     /// A second number given as a backup ("if no answer try …"): the first one is the one to call.
     case backupNumber = "backup_number"
+    /// A cancel that says the visitor will call the center themselves ("ill just call them myself"): the number is
+    /// given with the cancel (QA25 S3-9).
+    case callMyself = "call_myself"
+    /// A visitor asking whether to call the center for someone else ("should i make the call on his behalf"): anyone
+    /// can call (QA25 S2-15).
+    case callsForOther = "calls_for_other"
+    /// Coming back said as a thought, not a request ("just thinking about going back"): never the callback form
+    /// (QA25 S2-11).
+    case ambivalent
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {

@@ -306,7 +306,10 @@ struct KnowledgeLoader {
     /// `polar_openings`: the bare yes/no openings of the center's answers and the words that turn a question round.
     private func loadPolarOpening(_ node: YAMLNode?, reader: inout YAMLReader, in parent: YAMLNode) -> PolarOpening {
         guard let node else { return PolarOpening() }
-        let keys = ["bare", "too", "inverting", "turning", "condition", "turned_starts", "alternative_starts", "open_starts"]
+        let keys = [
+            "bare", "too", "inverting", "turning", "condition", "unspoken", "turned_starts", "alternative_starts",
+            "open_starts",
+        ]
         guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
             return PolarOpening()
         }
@@ -317,7 +320,10 @@ struct KnowledgeLoader {
         return PolarOpening(
             bareWords: bare, tooWords: words("too"), invertingWords: words("inverting"), turningWords: words("turning"),
             conditionWords: words("condition"), turnedStarts: words("turned_starts"),
-            alternativeStarts: words("alternative_starts"), openStarts: words("open_starts"))
+            alternativeStarts: words("alternative_starts"), openStarts: words("open_starts"),
+            unspoken: reader.textList(fields["unspoken"], key: "unspoken", in: node, required: false).map {
+                TextNormalizer.words(TextNormalizer.normalize($0.text))
+            })
     }
 
     // MARK: - intents/*.yaml

@@ -1,0 +1,74 @@
+/// A visitor who says who they are before anything else ("im Tasha", "Maria", "Please have someone telephone me. My
+/// name is Mrs. Eleanor Whitfield."): the name is no topic to match (QA25 S2-7, S3-3).
+extension Conversation {
+    /// A name typed with nothing else ("im Tasha", "Maria"): a hello back, no topic guessed; or a request for a call
+    /// with a sentence that says the name ("Could someone call me back? This is Darnell."): the request, with the
+    /// name kept and said back. Nil for anything else, which is read as usual.
+    mutating func introductionReply(_ text: String) -> Reply? {
+        guard let intro = introduction(in: text) else { return nil }
+        if intro.rest.isEmpty {
+            return Reply(text: filled(.nameHeard, name: intro.name), intent: .welcome, source: dialogue.heading, state: state)
+        }
+        // The rest is matched without the name's words, which only blur it ("telephone me" and "Eleanor Whitfield").
+        let rest = assistant.responder.matcher.match(intro.rest)
+        guard case .answer(let id) = rest.decision, assistant.responder.action(of: id) == .handoff,
+            !answers.contains(intro.rest, .talkNow)
+        else { return nil }
+        let reply = beginCallback(phone: spokenOrTypedNumber(in: text), confidence: rest.confidence, request: intro.rest)
+        guard state == .callbackConsent, !nameGiven else { return reply }
+        name = intro.name
+        nameGiven = true
+        return reply.prefixed(filled(.consentNameKept, name: intro.name))
+    }
+
+    /// The sentence of a message that only says the visitor's name, and the other sentences. A name said plainly
+    /// ("my name is…", "i go by…"), or with a looser word and a capital ("This is Darnell", "im Tasha"), or a single
+    /// word typed as a name that is no common word and answers nothing ("Maria"). Nil when no sentence does.
+    func introduction(in text: String) -> (name: String, rest: String)? {
+        let words = text.split(whereSeparator: \.isWhitespace)
+        guard words.count <= 40 else { return nil }
+        // "Mrs. Eleanor Whitfield": the title's period ends no sentence, and the title is no part of the name.
+        var kept: [Substring] = []
+        for (index, word) in words.enumerated() {
+            let letters = word.lowercased().filter(\.isLetter)
+            if Self.titles.contains(letters), index + 1 < words.count, words[index + 1].first?.isUppercase == true {
+                continue
+            }
+            kept.append(word)
+        }
+        let sentences = kept.joined(separator: " ").split(whereSeparator: { ".!?\n".contains($0) })
+            .map { String($0).trimmingWhitespace() }.filter { $0.contains(where: \.isLetter) }
+        for (index, sentence) in sentences.enumerated() {
+            let said = TextNormalizer.words(sentence)
+            // Only a sentence that says the name and nothing else: "I'm Marisol, 706-555-0140, mornings" is a request
+            // with its details, read as one.
+            let held = details(in: sentence, plainNamesOnly: true)
+            guard said.count <= 6, !sentence.contains(where: \.isNumber), held.time == nil, held.voicemail == nil,
+                !answers.contains(sentence, .hostile), let found = answers.nameAnswer(in: sentence)
+            else { continue }
+            let named: Bool
+            switch found.introduced {
+            case .plain: named = true
+            // "This is Darnell", "im Tasha"; never "im Struggling", a word of everyday English.
+            case .loose:
+                named = found.capitalized
+                    && !TextNormalizer.words(found.name).allSatisfy(assistant.knowledge.commonWords.contains)
+            case .bare:
+                // "Maria" alone: not a word of the knowledge or of everyday English, and nothing the matcher answers
+                // as typed ("Maria" is read as "MARTA" only once corrected).
+                let result = assistant.responder.matcher.match(sentence)
+                let answered = result.analysis.corrections.isEmpty && result.decision != .fallback(topic: nil)
+                named = sentences.count == 1 && said.count == 1 && found.capitalized
+                    && !assistant.knowledge.commonWords.contains(said[0]) && !answered
+            }
+            guard named else { continue }
+            var others = sentences
+            others.remove(at: index)
+            return (found.name, others.joined(separator: ". "))
+        }
+        return nil
+    }
+
+    /// Titles before a name, set aside.
+    private static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "mister"]
+}
