@@ -39,17 +39,7 @@ struct Lexicon: Sendable {
     init(vocabulary: Vocabulary, table: WordTable, stems wordStems: [String]) {
         self.table = table
         var names = TokenNames(capacity: table.words.count)
-        var ownStems = wordStems.map { names.id(of: $0) }
-        // A filler word whose stem is also a one-word synonym's ("even" and "evenings" both stem to "even"): it reads
-        // as a stem of its own, still filler, so "can i even come back" is never read as asking about evening groups
-        // (QA25 S2-16). Only these words change; every other stem reads as before.
-        let synonymWords = Set(vocabulary.synonyms.joined())
-        let oneWordSynonymStems = Set(synonymWords.filter { !$0.contains(" ") }.map(PorterStemmer.stem))
-        let fillerWords = Set(vocabulary.filler.filter { !$0.contains(" ") && !synonymWords.contains($0) })
-        for (index, word) in table.words.enumerated()
-        where fillerWords.contains(word) && oneWordSynonymStems.contains(wordStems[index]) {
-            ownStems[index] = names.id(of: "=" + word)
-        }
+        let ownStems = wordStems.map { names.id(of: $0) }
         func stemmed(_ phrase: String) -> [Int32] {
             Self.split(phrase).map { word in
                 table.id(of: word).map { ownStems[Int($0)] } ?? names.id(of: PorterStemmer.stem(word))
