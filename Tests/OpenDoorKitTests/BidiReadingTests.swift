@@ -57,6 +57,19 @@ struct BidiReadingTests {
         #expect(Self.assistant.safety.assess(message)?.level == .crisis, "\(message.debugDescription)")
     }
 
+    @Test(
+        "QA25 O S1-1: the conversation reads the line as typed, so a reversed crisis gets the crisis reply there too",
+        arguments: ["\u{202E}eid ot tnaw i\u{202C}", "\u{202E}flesym llik ot tnaw i", "i want to \u{202E}eid\u{202C}"])
+    func shownOrderInConversation(message: String) {
+        for state in ["open", "form"] {
+            var conversation = ConversationTests.assistant.makeConversation(channel: .terminal)
+            _ = conversation.start()
+            if state == "form" { _ = conversation.receive("can someone call me") }
+            let reply = CheckInTests().reply(conversation.receive(message))
+            #expect(reply.intent == .crisis && reply.crisis, "\(state): \(message.debugDescription) → \(reply.intent)")
+        }
+    }
+
     @Test("the order shown: overrides reverse, nested ones reverse back, embeddings and isolates keep Latin words")
     func visualOrder() {
         #expect(TextNormalizer.visualOrder("plain text") == nil)

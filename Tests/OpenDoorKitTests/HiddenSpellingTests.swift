@@ -65,3 +65,49 @@ struct HiddenSpellingTests {
         #expect(TextNormalizer.foldingConfusables(russian) == russian)
     }
 }
+
+/// QA25 O S1-2: the usual ways of masking a word from a filter (digits for letters, marks or emoji inside a word, one
+/// letter at a time) still get the crisis reply; the same marks in ordinary messages find nothing.
+@Suite("Masked words (QA25 O S1-2)")
+struct MaskedWordTests {
+    static let assistant = ShippedKnowledge.assistant
+
+    static let maskedCrises = [
+        "i want to k1ll myself", "i want to d1e", "i want to ki11 myself", "i want to k!ll myself",
+        "i want to k i l l myself", "i want to d.i.e", "I want to k-i-l-l myself", "k.i.l.l myself tonight",
+        "i want to k\u{1F52A}ill myself", "im going to k_i_l_l my$elf", "i w4nt t0 d13", "thinking about $uicide",
+        "i want to d i e", "i took all my p1lls",
+    ]
+
+    @Test("a masked crisis gets a crisis finding", arguments: maskedCrises)
+    func maskedCrisis(message: String) {
+        #expect(Self.assistant.safety.assess(message) != nil, "\(message)")
+    }
+
+    static let ordinary = [
+        "can i come back at 5pm on the 1st", "my number is 404-555-0123", "i take 2.5mg of it, is that ok",
+        "i want to come back to IOP in the u.s.", "a b c easy as 1 2 3", "is the 7am group still on",
+        "what's the e-mail for intake", "my kid's name is j.j. and he's 4", "help! can i come back",
+        "don’t know if i can come back", "I’m 45 and i left in march",
+    ]
+
+    @Test("ordinary messages with digits, marks and single letters find nothing", arguments: ordinary)
+    func ordinaryStays(message: String) {
+        #expect(Self.assistant.safety.assess(message) == nil, "\(message)")
+    }
+
+    @Test("the readings")
+    func readings() {
+        #expect(TextNormalizer.hiddenSpellings("i want to k1ll myself") == ["i want to kill myself"])
+        #expect(TextNormalizer.hiddenSpellings("ki11") == ["kill"])
+        #expect(TextNormalizer.hiddenSpellings("k i l l myself") == ["kill myself"])
+        #expect(TextNormalizer.hiddenSpellings("d.i.e now") == ["die now"])
+        #expect(TextNormalizer.hiddenSpellings("k\u{1F52A}ill") == ["kill"])
+        #expect(TextNormalizer.hiddenSpellings("5pm on the 1st, 800mg") == [], "a word starting with digits keeps them")
+        #expect(TextNormalizer.hiddenSpellings("call 404-555-0123 or 2.5") == [], "between digits marks stay")
+        #expect(TextNormalizer.hiddenSpellings("help! can i come back") == [], "! ends a word")
+        #expect(TextNormalizer.hiddenSpellings("hello. how are you") == [], "a sentence end is not inside a word")
+        #expect(TextNormalizer.hiddenSpellings("we talked about self-harm") == [], "a compound is a word as usual")
+        #expect(TextNormalizer.hiddenSpellings("s.u.i.c.i.d.e") == ["suicide"])
+    }
+}

@@ -19,9 +19,14 @@ extension Conversation {
 
     /// The reply to a message in the light of safety: the crisis reply or the check-in for a worrying message,
     /// or the reading of a message right after one. Nil when the message goes on as usual.
-    mutating func safetyFirst(_ message: String) -> Reply? {
+    ///
+    /// `message` is the folded text every other check reads; `typed` is the line as it arrived. The crisis check reads
+    /// `typed`, since folding drops what only the typed text still shows: a right-to-left override that makes
+    /// "eid ot tnaw i" show as "i want to die" (QA25 O S1-1: the check read the folded text, controls gone, and
+    /// never saw the order on screen).
+    mutating func safetyFirst(_ message: String, typed: String) -> Reply? {
         // "i dont want to die but i kinda do": a denial taken back is the check-in (Conversation+SafetyTurns).
-        let finding = assistant.safety.assess(message) ?? denialTakenBack(message)
+        let finding = assistant.safety.assess(typed) ?? denialTakenBack(message)
         let dropped = dropsRequest(message, worrying: finding != nil)
         let told = situation
         situation = told?.older

@@ -241,7 +241,7 @@ public struct Conversation: Sendable {
         }
         // Safety first, in every state, before anything else; then a message read in the light of a crisis reply or
         // a check-in just given (Conversation+Safety.swift).
-        if let reply = safetyFirst(message) {
+        if let reply = safetyFirst(message, typed: rawMessage) {
             // "send it. i took all my pills anyway": the crisis reply first, and the request sent as asked.
             if state == .callbackConfirm, reply.intent == .crisis, answers.contains(message, .send),
                 !answers.contains(message, .callOff), !answers.contains(message, .wait), let draft

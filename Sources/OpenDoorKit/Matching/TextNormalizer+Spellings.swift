@@ -4,18 +4,22 @@ extension TextNormalizer {
     /// word read as `l` (`kiII`, `seIf`), which lower-casing makes an `i`, and `ǀ` (U+01C0, a click letter drawn as a
     /// bar) as `l` too; and text with bidirectional controls in the order a screen shows it (``visualOrder(_:)``:
     /// `<U+202E>eid ot tnaw i` shows as "i want to die", QA23 O1), which ``folded(_:)``, the text as typed, doesn't
-    /// read. (Invisible separators are read by ``folded(_:)`` itself.)
+    /// read; and words masked with digits, marks, emoji or spaces between their letters read plainly
+    /// (``unmasked(_:)``: `k1ll`, `d.i.e`, `k i l l`). (Invisible separators are read by ``folded(_:)`` itself.)
     ///
     /// The check takes the strongest finding of all the readings, so a reading can only add a crisis reply: the text
     /// as typed is always read (QA24 S1-2).
     public static func hiddenSpellings(_ text: String) -> [String] {
         let bytes = text.utf8
-        guard bytes.contains(0x49) || !bytes.allSatisfy({ $0 < 0x80 }) else { return [] }
+        let unmasked = Self.unmasked(text)
+        guard unmasked != nil || bytes.contains(0x49) || !bytes.allSatisfy({ $0 < 0x80 }) else { return [] }
         var spellings: [String] = []
         if let read = readingBarsAsL(text) { spellings.append(read) }
+        if let unmasked { spellings.append(unmasked) }
         if let shown = visualOrder(text) {
             spellings.append(shown)
             if let read = readingBarsAsL(shown) { spellings.append(read) }
+            if let read = Self.unmasked(shown) { spellings.append(read) }
         }
         return spellings
     }

@@ -1,0 +1,214 @@
+extension TextNormalizer {
+    /// `text` with the usual ways of hiding a word from a filter undone, or nil when it uses none of them
+    /// (QA25 O S1-2: "i want to k1ll myself", "d.i.e", "k i l l", "k🔪ill" got no crisis reply):
+    ///
+    /// - marks or emoji inside a word are left out: `d.i.e`, `k-i-l-l`, `k🔪ill`, `o_d` read `die`, `kill`, `kill`, `od`
+    ///   (`'` `,` `!` `?` `:` `;` and brackets are not such marks: they end or join words as usual);
+    /// - digits and signs standing for letters inside a word are read as the letters: `0` o, `1` i (`l` beside another
+    ///   `1`: `ki11`), `3` e, `4` a, `5` s, `7` t, `@` a, `$` s, and `!` i before a letter (`k!ll`). A word that starts
+    ///   with digits keeps them (`5pm`, `1st`, `800mg`, `4ever`): there they are a number;
+    /// - three or more single letters in a row are one word: `k i l l`.
+    ///
+    /// Only the crisis check reads this, beside the text as typed (``hiddenSpellings(_:)``), so it can add a finding
+    /// and never take one away. One pass over the bytes finds almost every message uses none of it; the rest costs
+    /// three linear passes.
+    static func unmasked(_ text: String) -> String? {
+        guard mayBeMasked(text.utf8) else { return nil }
+        var scalars = Array(text.unicodeScalars)
+        var changed = droppingMarksInsideWords(&scalars)
+        changed = readingSignsAsLetters(&scalars) || changed
+        changed = joiningSingleLetters(&scalars) || changed
+        guard changed else { return nil }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+
+    /// Whether `bytes` may use one of ``unmasked(_:)``'s hidings: a letter, then a digit, sign or mark, then a letter
+    /// or sign; `@` or `$` starting a word before a letter; anything non-ASCII right after a letter (an emoji inside a
+    /// word); or two one-letter words in a row.
+    private static func mayBeMasked(_ bytes: String.UTF8View) -> Bool {
+        var before: UInt8 = 0x20
+        var previous: UInt8 = 0x20
+        var singleLetters = 0
+        var wordLength = 0
+        for byte in bytes {
+            if isASCIILetter(before), isSign(previous) || isMark(previous), isASCIILetter(byte) || isSign(byte) {
+                return true
+            }
+            if byte >= 0x80, isASCIILetter(previous) { return true }
+            if before == 0x20, previous == 0x40 || previous == 0x24, isASCIILetter(byte) { return true }
+            if byte == 0x20 {
+                singleLetters = wordLength == 1 && isASCIILetter(previous) ? singleLetters + 1 : 0
+                if singleLetters >= 2 { return true }
+                wordLength = 0
+            } else {
+                wordLength += 1
+            }
+            before = previous
+            previous = byte
+        }
+        return singleLetters >= 1 && wordLength == 1 && isASCIILetter(previous)
+    }
+
+    /// `0 1 3 4 5 7 @ $ !`: what ``letterSign(_:)`` reads as a letter.
+    private static func isSign(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30, 0x31, 0x33, 0x34, 0x35, 0x37, 0x40, 0x24, 0x21: true
+        default: false
+        }
+    }
+
+    /// `. - _ * ~ + | / \ "`: the ASCII masking marks (``isMaskingMark(_:)``).
+    private static func isMark(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x2E, 0x2D, 0x5F, 0x2A, 0x7E, 0x2B, 0x7C, 0x2F, 0x5C, 0x22: true
+        default: false
+        }
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte)
+    }
+
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic
+    }
+
+    /// A mark a word may be cut with: ASCII `.` `-` `_` `*` `~` `+` `|` `/` `\` and `"`, and any non-ASCII scalar that
+    /// is neither a letter, a digit, a space nor an apostrophe (emoji, their variation selectors and joiners, dashes,
+    /// bullets). Apostrophes already join a word's parts ("don’t").
+    private static func isMaskingMark(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar.value < 0x80 && isMark(UInt8(scalar.value)) }
+        switch scalar.value {
+        case 0x2018, 0x2019, 0x201B, 0x02BC, 0x00B4: return false
+        default: break
+        }
+        let properties = scalar.properties
+        return !properties.isAlphabetic && !properties.isWhitespace && properties.numericType == nil
+    }
+
+    /// Leaves out runs of at most four masking marks between two letters, or a letter and a sign read as one (never
+    /// between two digits: "2.5", "555-0123"), where one side is a single letter: `d.i.e`, `k🔪ill`, but not
+    /// `self-harm` or `love❤️you`, which are words written as usual (and read as usual by the look-alike rules).
+    private static func droppingMarksInsideWords(_ scalars: inout [Unicode.Scalar]) -> Bool {
+        var kept: [Unicode.Scalar] = []
+        kept.reserveCapacity(scalars.count)
+        var changed = false
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if isMaskingMark(scalar), let last = kept.last, isLetter(last) || letterSign(last) != nil {
+                var end = index
+                while end < scalars.count, end - index < 5, isMaskingMark(scalars[end]) { end += 1 }
+                if end < scalars.count, end - index <= 4, isLetter(last) || isLetter(scalars[end]),
+                    isLetter(scalars[end]) || letterSign(scalars[end]) != nil,
+                    isSingle(at: kept.count - 1, in: kept, step: -1) || isSingle(at: end, in: scalars, step: 1)
+                {
+                    changed = true
+                    index = end
+                    continue
+                }
+            }
+            kept.append(scalar)
+            index += 1
+        }
+        if changed { scalars = kept }
+        return changed
+    }
+
+    /// Whether `scalars[index]` is a letter or sign with no letter or sign next to it on the far side (`step` -1:
+    /// before it, 1: after it); reads at most two scalars.
+    private static func isSingle(at index: Int, in scalars: [Unicode.Scalar], step: Int) -> Bool {
+        func isPart(_ position: Int) -> Bool {
+            scalars.indices.contains(position) && (isLetter(scalars[position]) || letterSign(scalars[position]) != nil)
+        }
+        return isPart(index) && !isPart(index + step)
+    }
+
+    /// The letter a digit or sign may stand for inside a word.
+    private static func letterSign(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar {
+        case "0": "o"
+        case "1": "i"
+        case "3": "e"
+        case "4": "a"
+        case "5": "s"
+        case "7": "t"
+        case "@": "a"
+        case "$": "s"
+        case "!": "i"
+        default: nil
+        }
+    }
+
+    /// Reads the digits and signs of a word that has letters as letters, past any digits it starts with.
+    private static func readingSignsAsLetters(_ scalars: inout [Unicode.Scalar]) -> Bool {
+        var changed = false
+        var start = 0
+        while start < scalars.count {
+            var end = start
+            while end < scalars.count, !scalars[end].properties.isWhitespace { end += 1 }
+            changed = readingSignsAsLetters(&scalars, in: start..<end) || changed
+            start = end + 1
+        }
+        return changed
+    }
+
+    private static func readingSignsAsLetters(_ scalars: inout [Unicode.Scalar], in word: Range<Int>) -> Bool {
+        guard scalars[word].contains(where: isLetter) else { return false }
+        var first = word.lowerBound
+        while first < word.upperBound, scalars[first].properties.numericType != nil { first += 1 }
+        let signs = (first..<word.upperBound).filter { index in
+            guard letterSign(scalars[index]) != nil else { return false }
+            // `!` only before a letter ("k!ll", not "help!"); `@` and `$` may start a word ("$uicide").
+            let next = index + 1 < word.upperBound ? scalars[index + 1] : " "
+            if scalars[index] == "!" { return isLetter(next) }
+            return true
+        }
+        guard !signs.isEmpty, signs.count < word.count else { return false }
+        let original = scalars
+        for index in signs {
+            var letter = letterSign(original[index])!
+            if original[index] == "1",
+                (index > word.lowerBound && original[index - 1] == "1")
+                    || (index + 1 < word.upperBound && original[index + 1] == "1")
+            {
+                letter = "l"
+            }
+            scalars[index] = letter
+        }
+        return true
+    }
+
+    /// Joins three or more one-letter words in a row into one word ("k i l l" as "kill").
+    private static func joiningSingleLetters(_ scalars: inout [Unicode.Scalar]) -> Bool {
+        func isSingleLetter(_ index: Int) -> Bool {
+            isLetter(scalars[index]) && (index == 0 || scalars[index - 1].properties.isWhitespace)
+                && (index + 1 == scalars.count || scalars[index + 1].properties.isWhitespace)
+        }
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(scalars.count)
+        var changed = false
+        var index = 0
+        while index < scalars.count {
+            // The one-letter words from here, each two scalars after the last: letter, blank, letter …
+            var letters = 0
+            var next = index
+            while next < scalars.count, isSingleLetter(next) {
+                letters += 1
+                next += 2
+            }
+            if letters >= 3 {
+                for position in stride(from: index, to: next, by: 2) { result.append(scalars[position]) }
+                changed = true
+                index = next - 1  // the blank after the last letter, if any, is kept
+                continue
+            }
+            result.append(scalars[index])
+            index += 1
+        }
+        if changed { scalars = result }
+        return changed
+    }
+}
