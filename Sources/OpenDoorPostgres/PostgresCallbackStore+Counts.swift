@@ -98,15 +98,11 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
         let client = client
         return try await perform(.read, event: "Could not read reply counts") {
             var counts: [ReplyCount] = []
-            let rows = try await Self.withOpenConnection(client) {
-                try await $0.query(
-                    """
-                    SELECT day, intent, topic, SUM(count)::BIGINT FROM reply_count WHERE day >= \(first)
-                    GROUP BY day, intent, topic ORDER BY day, intent, topic
-                    """,
-                    logger: Self.silent
-                ).collect()
-            }
+            let rows = try await Self.rows(
+                """
+                SELECT day, intent, topic, SUM(count)::BIGINT FROM reply_count WHERE day >= \(first)
+                GROUP BY day, intent, topic ORDER BY day, intent, topic
+                """, client: client)
             for (day, intent, topic, count) in try rows.map({ try $0.decode((String, String, String, Int64).self) }) {
                 counts.append(ReplyCount(day: day, intent: intent, topic: topic, count: Int(count)))
             }
@@ -122,15 +118,11 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
         let client = client
         return try await perform(.read, event: "Could not read crisis counts") {
             var counts: [CrisisCount] = []
-            let rows = try await Self.withOpenConnection(client) {
-                try await $0.query(
-                    """
-                    SELECT day, category, level, SUM(count)::BIGINT FROM crisis_count WHERE day >= \(first)
-                    GROUP BY day, category, level ORDER BY day, category, level
-                    """,
-                    logger: Self.silent
-                ).collect()
-            }
+            let rows = try await Self.rows(
+                """
+                SELECT day, category, level, SUM(count)::BIGINT FROM crisis_count WHERE day >= \(first)
+                GROUP BY day, category, level ORDER BY day, category, level
+                """, client: client)
             for (day, category, level, count) in try rows.map({ try $0.decode((String, String, String, Int64).self) }) {
                 guard let category = CrisisCategory(rawValue: category), let level = SafetyLevel(rawValue: level)
                 else { continue }
@@ -138,6 +130,11 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
             }
             return counts
         }
+    }
+
+    /// The rows `query` reads, on an open connection of the pool (see ``withOpenConnection(_:_:)``).
+    private static func rows(_ query: PostgresQuery, client: PostgresClient) async throws -> [PostgresRow] {
+        try await withOpenConnection(client) { try await $0.query(query, logger: silent).collect() }
     }
 
     /// Writes every count taken so far, after any write already under way. False when they could not be written

@@ -1,4 +1,5 @@
 import Foundation
+import OpenDoorTestSupport
 import Synchronization
 import Testing
 
@@ -9,8 +10,8 @@ import Testing
 @Suite("A save that didn't go through is kept for “Try again”")
 struct RetryAfterFailedSaveTests {
     /// A store that is down (every save fails, nothing kept, `acceptsRequests` false) until ``recover()``.
-    final class OutageStore: CallbackStore {
-        let inner = InMemoryCallbackStore()
+    final class OutageStore: ForwardingCallbackStore {
+        let base = InMemoryCallbackStore()
         private let down = Mutex(false)
         private let tries = Mutex(0)
 
@@ -23,16 +24,8 @@ struct RetryAfterFailedSaveTests {
         func save(_ draft: CallbackDraft, channel: CallbackChannel) async throws -> CallbackRequest {
             tries.withLock { $0 += 1 }
             if down.withLock({ $0 }) { throw CallbackStoreError.saveFailed(reason: "the disk is full") }
-            return try await inner.save(draft, channel: channel)
+            return try await base.save(draft, channel: channel)
         }
-
-        func list(status: CallbackStatus?) async throws -> [CallbackRequest] { try await inner.list(status: status) }
-        func find(reference: String) async throws -> CallbackRequest? { try await inner.find(reference: reference) }
-        func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
-            try await inner.mark(reference: reference, as: status)
-        }
-        func purge(olderThan cutoff: Date) async throws -> Int { try await inner.purge(olderThan: cutoff) }
-        func close() async throws { await inner.close() }
     }
 
     /// The form to its summary, then the store fails and the visitor confirms: the conversation and the failure's reply.

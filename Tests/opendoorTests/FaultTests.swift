@@ -182,30 +182,10 @@ struct FaultTests {
         await volume.unmount()
     }
 
-    /// A fault of the disk under the store, made and undone while a chat runs.
-    enum DiskFault: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case full
-        case readOnly
-
-        var testDescription: String { rawValue }
-
-        /// Makes the fault; returns what undoes it.
-        func make(on volume: ScratchVolume) async -> @Sendable () async -> Void {
-            switch self {
-            case .full:
-                let filler = volume.fill()
-                return { try? FileManager.default.removeItem(at: filler) }
-            case .readOnly:
-                #expect(await volume.remount(readOnly: true))
-                return { #expect(await volume.remount(readOnly: false)) }
-            }
-        }
-    }
-
     @Test(
-        "the disk fails as the visitor confirms: told so with the number, the request kept; try again saves it once",
-        .enabled(if: ScratchVolume.isPermitted, mountReason), arguments: DiskFault.allCases)
-    func faultAtConfirmation(_ fault: DiskFault) async throws {
+        "the disk fills as the visitor confirms: told so with the number, the request kept; try again saves it once",
+        .enabled(if: ScratchVolume.isPermitted, mountReason))
+    func diskFullAtConfirmation() async throws {
         let volume = try await ScratchVolume.mounted(bytes: 4 << 20)
         let data = volume.directory.appendingPathComponent("data")
         let saved = try await Self.saveOne(data: data)
@@ -215,7 +195,9 @@ struct FaultTests {
         let script = Self.script(phone: "470 555 0105")
         let summary = try #require(try await chat.exchange(Array(script.dropLast())).last)
         #expect(summary.state == .callbackConfirm, "\(summary.text)")
-        let undo = await fault.make(on: volume)
+        // (A read-only remount can't be made under the chat: tmpfs refuses it while the store is open for writing;
+        // the read-only disk is tested from the start in readOnlyStore.)
+        let filler = volume.fill()
         let failed = try #require(try await chat.exchange(["yes"]).first)
         #expect(failed.text.contains(Self.centerPhone) && failed.text.contains("nothing was kept"), "\(failed.text)")
         #expect(Self.reference(in: failed) == nil, "\(failed.text)")
@@ -223,7 +205,7 @@ struct FaultTests {
         #expect(failed.options.first == "Try again", "\(failed.options)")
 
         // Once the disk is back, "try again" sends what was typed, without the form.
-        await undo()
+        try FileManager.default.removeItem(at: filler)
         let retried = try #require(try await chat.exchange(["Try again"]).first)
         let recovered = try #require(Self.reference(in: retried), "\(retried.text)")
         await chat.finish()
