@@ -230,7 +230,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OpenDoorLoggingTests",
-            dependencies: ["OpenDoorLogging", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["OpenDoorLogging", "OpenDoorTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "opendoorTests",

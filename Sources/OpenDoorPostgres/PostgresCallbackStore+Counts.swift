@@ -88,18 +88,22 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
 
     /// Every count on or after `day`, every server's and every copy's added up, this store's own unwritten
     /// counts written first.
+    ///
+    /// Reads and writes of counts take their connection through ``withOpenConnection(_:_:)``, as saves do: handed a
+    /// connection PostgreSQL has just ended, a query was written to it and never answered, and the try waited out
+    /// the retry's attempt bound (or, with none, the whole window) before another connection was tried.
     public func replyCounts(since first: String) async throws -> [ReplyCount] {
         try checkOpen()
         await writeCounts(evenIfAway: true)
         let client = client
         return try await perform(.read, event: "Could not read reply counts") {
             var counts: [ReplyCount] = []
-            for try await (day, intent, topic, count) in try await client.query(
+            let rows = try await Self.rows(
                 """
                 SELECT day, intent, topic, SUM(count)::BIGINT FROM reply_count WHERE day >= \(first)
                 GROUP BY day, intent, topic ORDER BY day, intent, topic
-                """
-            ).decode((String, String, String, Int64).self) {
+                """, client: client)
+            for (day, intent, topic, count) in try rows.map({ try $0.decode((String, String, String, Int64).self) }) {
                 counts.append(ReplyCount(day: day, intent: intent, topic: topic, count: Int(count)))
             }
             return counts
@@ -114,18 +118,23 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
         let client = client
         return try await perform(.read, event: "Could not read crisis counts") {
             var counts: [CrisisCount] = []
-            for try await (day, category, level, count) in try await client.query(
+            let rows = try await Self.rows(
                 """
                 SELECT day, category, level, SUM(count)::BIGINT FROM crisis_count WHERE day >= \(first)
                 GROUP BY day, category, level ORDER BY day, category, level
-                """
-            ).decode((String, String, String, Int64).self) {
+                """, client: client)
+            for (day, category, level, count) in try rows.map({ try $0.decode((String, String, String, Int64).self) }) {
                 guard let category = CrisisCategory(rawValue: category), let level = SafetyLevel(rawValue: level)
                 else { continue }
                 counts.append(CrisisCount(day: day, category: category, level: level, count: Int(count)))
             }
             return counts
         }
+    }
+
+    /// The rows `query` reads, on an open connection of the pool (see ``withOpenConnection(_:_:)``).
+    private static func rows(_ query: PostgresQuery, client: PostgresClient) async throws -> [PostgresRow] {
+        try await withOpenConnection(client) { try await $0.query(query, logger: silent).collect() }
     }
 
     /// Writes every count taken so far, after any write already under way. False when they could not be written
@@ -216,7 +225,7 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
         let crises = counts.crises
         let client = client
         try await perform(.save, event: "Could not write reply and crisis counts", quietly: quietly) {
-            _ = try await client.query(
+            _ = try await Self.withOpenConnection(client) { try await $0.query(
                 """
                 WITH batch AS (
                     INSERT INTO opendoor_count_batch (batch_key, written_ms) VALUES (\(batch), \(milliseconds))
@@ -239,8 +248,9 @@ extension PostgresCallbackStore: ReplyCounting, ReplyCountStore, CrisisCountStor
                     AS added (day, category, level, count)
                 WHERE EXISTS (SELECT 1 FROM batch)
                 ON CONFLICT (day, category, level, source) DO UPDATE SET count = kept.count + EXCLUDED.count
-                """
-            ).collect()
+                """,
+                logger: Self.silent
+            ).collect() }
         }
     }
 

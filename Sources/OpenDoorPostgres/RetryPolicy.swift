@@ -70,8 +70,8 @@ public struct RetryPolicy: Sendable, Hashable {
     ///
     /// The operation runs in a task of its own that is cancelled, not awaited, when time is up: a
     /// query stuck on a silent network could otherwise hold the caller past any limit. (A task
-    /// group would wait for it.)
-    static func withTimeout<Value: Sendable>(
+    /// group would wait for it.) Tests use it as a hang guard of their own.
+    package static func withTimeout<Value: Sendable>(
         _ timeout: Duration,
         _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {

@@ -121,8 +121,8 @@ struct DataOptions: ParsableArguments {
     /// connects when the database is back. What is wrong is printed for whoever started it. A PostgreSQL
     /// store that answers but can't be used (a refused login, no such database, a newer schema) stops the
     /// command with the reason: exit 1. `saveTimings` records where a PostgreSQL store's saves spend their time.
-    func openForService(logger: Logger, saveTimings: SaveTimings? = nil) async throws -> any CallbackStore {
-        let store: any CallbackStore
+    func openForService(logger: Logger, saveTimings: SaveTimings? = nil) async throws -> any CallbackAuditStore {
+        let store: any CallbackAuditStore
         let problem: CallbackStoreError?
         switch try location() {
         case .postgres(let url, let origin):

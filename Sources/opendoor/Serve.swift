@@ -241,10 +241,11 @@ extension OpenDoor {
             defer { timings?.write() }
             var configuration = serverConfiguration
             configuration.saveTimings = timings
-            let store = NotifyOptions.observe(
-                try await data.openForService(logger: logger, saveTimings: timings), notifier: notifier)
+            // One store for the chat and the console (opened once; closed by the chat server when it stops).
+            let opened = try await data.openForService(logger: logger, saveTimings: timings)
+            let store = NotifyOptions.observe(opened, notifier: notifier)
             let directory = options.directory
-            let console = try await staffConsole(metrics: metrics, loaded: loaded, logger: logger)
+            let console = try await staffConsole(store: opened, metrics: metrics, loaded: loaded, logger: logger)
             // A reload (SIGHUP) answers new chats and the console's "try a message" page with the same fresh
             // knowledge, and shows its health there.
             let staff = console?.console
@@ -273,7 +274,8 @@ extension OpenDoor {
             do {
                 try await ServiceGroup(configuration: group).run()
             } catch {
-                try? await console?.store.close()
+                // Closed here too in case the chat server never ran (a close after its own does nothing).
+                try? await opened.close()
                 // The chat's own ports say their failures themselves; the console's port is said the same way.
                 guard let staffPort,
                     let said = StaffConsole.listenFailure(error, host: "127.0.0.1", port: staffPort, option: "--staff-port")
@@ -281,7 +283,7 @@ extension OpenDoor {
                 printError(said)
                 throw ExitCode(1)
             }
-            try? await console?.store.close()
+            try? await opened.close()
         }
 
         /// Raises the limit on open files to what the system allows, and warns when even that is short of every
@@ -328,20 +330,21 @@ extension OpenDoor {
 
         /// The staff console of `--staff-port`, showing this process's metrics at /metrics; nil without the option.
         private func staffConsole(
-            metrics: MetricsRegistry, loaded: (Assistant, KnowledgeHealth)?, logger: Logger
-        ) async throws -> (console: StaffConsole, service: any Service, store: any CallbackAuditStore)? {
+            store: any CallbackAuditStore, metrics: MetricsRegistry, loaded: (Assistant, KnowledgeHealth)?,
+            logger: Logger
+        ) async throws -> (console: StaffConsole, service: any Service)? {
             guard let staffPort else { return nil }
             var configuration = StaffConfiguration()
             configuration.port = staffPort
             configuration.secureCookies = staffSecureCookies
             configuration.trustedProxies = try Staff.trustedProxies(
                 staffTrustedProxies, option: "--staff-trusted-proxy")
-            let (console, store) = try await Staff.makeConsole(
+            let (console, _) = try await Staff.makeConsole(
                 knowledge: options, data: data, configuration: configuration, logger: logger,
-                metricsText: metrics.render, loaded: loaded)
+                metricsText: metrics.render, loaded: loaded, store: store)
             let host = configuration.host
             let service = console.makeService { port in printError("Staff console at http://\(host):\(port)/") }
-            return (console, service, store)
+            return (console, service)
         }
 
         /// The `/metrics` endpoint of `--metrics-port`, bound; nil without the option. Exits 1 when the port is taken.

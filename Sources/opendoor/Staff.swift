@@ -113,7 +113,26 @@ extension OpenDoor {
             }
         }
 
-        /// The console on the knowledge and store `serve` or `staff` were given, with its own connection to the store.
+        /// The console's own store, for `opendoor staff`: an existing one only (checked by the caller).
+        private static func openConsoleStore(
+            data: DataOptions, folder: String, logger: Logger
+        ) async throws -> any CallbackAuditStore {
+            switch try data.location() {
+            case .postgres:
+                guard let audited = try await data.openStaffStore(logger: logger, writes: true) as? any CallbackAuditStore
+                else { throw ExitCode(1) }
+                return audited
+            case .sqlite(let directory, _):
+                let reopening = ReopeningCallbackStore(directory: directory, logger: logger)
+                if let problem = await reopening.unavailability {
+                    printError("The callback store can't be used for now: \(problem) (looked in \(folder)).")
+                }
+                return reopening
+            }
+        }
+
+        /// The console on the knowledge and store `serve` or `staff` were given: `serve` hands over its own store
+        /// (`store`), `staff` opens one.
         /// Prints which accounts file and data folder it uses; exits 1 when the accounts or the knowledge can't be read.
         static func makeConsole(
             knowledge options: KnowledgeOptions,
@@ -121,11 +140,13 @@ extension OpenDoor {
             configuration: StaffConfiguration,
             logger: Logger,
             metricsText: @escaping @Sendable () async -> String = { "" },
-            loaded: (Assistant, KnowledgeHealth)? = nil
+            loaded: (Assistant, KnowledgeHealth)? = nil,
+            store shared: (any CallbackAuditStore)? = nil
         ) async throws -> (StaffConsole, any CallbackAuditStore) {
             let (folder, origin) = data.source
-            // An existing store only, as the callbacks commands: never an empty one made for a mistyped --data.
-            if case .sqlite = try data.location() { try data.requireExistingSQLite() }
+            // An existing store only, as the callbacks commands: never an empty one made for a mistyped --data. (Not
+            // asked of the store `serve` hands over: the chat's, which serve makes where there is none.)
+            if shared == nil, case .sqlite = try data.location() { try data.requireExistingSQLite() }
             let accountsFolder = try data.accountsDirectory()
             let accounts: StaffAccounts
             do {
@@ -145,18 +166,13 @@ extension OpenDoor {
             }
             // `serve --staff-port` hands over the knowledge it loaded: loaded and logged once (QA24 S3-5).
             let (assistant, health) = try loaded ?? Self.loadKnowledge(options, logger: logger)
+            // `serve --staff-port` hands over the chat's own store: opened once (one SQLite pool, or one PostgreSQL
+            // pool, for both), so the console reads what the chat saved the moment it is committed.
             let store: any CallbackAuditStore
-            switch try data.location() {
-            case .postgres:
-                guard let audited = try await data.openStaffStore(logger: logger, writes: true) as? any CallbackAuditStore
-                else { throw ExitCode(1) }
-                store = audited
-            case .sqlite(let directory, _):
-                let reopening = ReopeningCallbackStore(directory: directory, logger: logger)
-                if let problem = await reopening.unavailability {
-                    printError("The callback store can't be used for now: \(problem) (looked in \(folder)).")
-                }
-                store = reopening
+            if let shared {
+                store = shared
+            } else {
+                store = try await openConsoleStore(data: data, folder: folder, logger: logger)
             }
             // The lint and the scores take a while (the lint matches every example against the others): the
             // console answers meanwhile, and the knowledge page says they are still being worked out.

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import OpenDoorLogging
+import OpenDoorTestSupport
 
 /// A temporary file to log into, read back as lines.
 final class LogFile: Sendable {
@@ -128,8 +129,7 @@ struct BufferedLogHandlerTests {
         logger.info("first")
         logger.info("second")
         let reader = ends[0]
-        let text = await withCheckedContinuation { (done: CheckedContinuation<String, Never>) in
-            DispatchQueue.global().async {
+        let text = try await offThePool {
                 var bytes: [UInt8] = []
                 var chunk = [UInt8](repeating: 0, count: 4096)
                 // A hang guard only: poll gives up after 10 minutes with nothing written.
@@ -139,8 +139,7 @@ struct BufferedLogHandlerTests {
                     guard count > 0 else { break }
                     bytes += chunk[..<count]
                 }
-                done.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
+                return String(decoding: bytes, as: UTF8.self)
         }
         let lines = text.split(separator: "\n")
         #expect(lines.map { $0.hasSuffix("] first") || $0.hasSuffix("] second") } == [true, true], "\(text)")

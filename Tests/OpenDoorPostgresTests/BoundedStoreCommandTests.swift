@@ -182,7 +182,7 @@ struct BoundedStoreCommandTests {
                     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
                     try await Self.waitForLockWait(on: connection, of: process, errors: errors)
                     kill(process.processIdentifier, SIGKILL)
-                    try await offThePool { process.waitUntilExit() }
+                    await process.ended()
                     #expect(process.terminationReason == .uncaughtSignal)
                     _ = try await connection.query("ROLLBACK", logger: quietLogger)
                 }
@@ -208,28 +208,15 @@ struct BoundedStoreCommandTests {
     }
 
     /// Returns once a statement on the database of `connection` waits for a lock (the copy's batch behind the row
-    /// `connection` holds); fails after a minute.
+    /// `connection` holds); fails after a minute, or at once if the copy ends first.
     static func waitForLockWait(on connection: PostgresConnection, of process: ChildProcess, errors: URL) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        try await OpenDoorPostgresTests.waitForLockWait(on: connection, of: "the copy") {
             guard process.isRunning else {
                 let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-                Issue.record("the copy ended before it reached the locked row: \(said)")
-                throw CancellationError()
+                return "the copy ended before it reached the locked row: \(said)"
             }
-            // Inside a transaction, PostgreSQL keeps its first look at pg_stat_activity: look again each time.
-            _ = try await connection.query("SELECT pg_stat_clear_snapshot()", logger: quietLogger)
-            let waiting = try await connection.query(
-                """
-                SELECT count(*)::int FROM pg_stat_activity
-                WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
-                """, logger: quietLogger
-            ).collect().first?.decode(Int.self) ?? 0
-            if waiting > 0 { return }
-            try await Task.sleep(for: .milliseconds(20))
+            return nil
         }
-        Issue.record("the copy never reached the locked row")
-        throw CancellationError()
     }
 }
 

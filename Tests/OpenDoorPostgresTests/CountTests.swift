@@ -175,6 +175,36 @@ struct CountTests {
     }
 
     @Test(
+        "a count read whose connection PostgreSQL ends mid-query answers on another, never hanging on a closed one",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func countReadSurvivesTerminatedConnections() async throws {
+        try await withTestDatabase { url in
+            let store = try await Self.open(url)
+            try await store.addReplyCounts([ReplyCount(day: Self.day, intent: "hours", count: 4)])
+            // The read waits behind a lock this connection holds; then every connection of the store is ended, the
+            // waiting one and those idle in its pool (which the retry may be handed next), and the lock let go.
+            let read = try await withConnection(url) { connection in
+                _ = try await connection.query("BEGIN", logger: quietLogger)
+                _ = try await connection.query("LOCK TABLE reply_count IN ACCESS EXCLUSIVE MODE", logger: quietLogger)
+                let read = Task { try await store.replyCounts(since: Self.day) }
+                try await waitForLockWait(on: connection, of: "the count read")
+                _ = try await connection.query(
+                    """
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    """, logger: quietLogger)
+                _ = try await connection.query("ROLLBACK", logger: quietLogger)
+                return read
+            }
+            // Under the store's attempt bound (20 s in tests): a try lost on a closed connection would wait it out.
+            let counts = try await RetryPolicy.withTimeout(.seconds(15)) { try await read.value }
+            #expect(counts == [ReplyCount(day: Self.day, intent: "hours", count: 4)], "\(counts)")
+            try await store.close()
+        }
+    }
+
+    @Test(
         "a conversation through the metrics wrapper counts its replies and crises in PostgreSQL",
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )

@@ -23,8 +23,8 @@ struct SlowSaveTests {
     }
 
     /// Runs `body` while a connection of the test's own holds `mode` on the requests' table.
-    static func whileLocked<Value>(
-        _ url: String, _ mode: String, _ body: () async throws -> Value
+    static func whileLocked<Value: Sendable>(
+        _ url: String, _ mode: String, _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         try await withConnection(url) { connection in
             _ = try await connection.query("BEGIN", logger: quietLogger)

@@ -23,30 +23,14 @@ struct StoreCommandTests {
         _ arguments: [String],
         environment: [String: String] = [:]
     ) async throws -> (status: Int32, output: String, error: String) {
-        try await offThePool { try opendoorBlocking(arguments, environment: environment) }
-    }
-
-    private static func opendoorBlocking(
-        _ arguments: [String],
-        environment: [String: String]
-    ) throws -> (status: Int32, output: String, error: String) {
         let binary = root.appendingPathComponent(".build/debug/opendoor")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first: swift build")
         let process = ChildProcess()
         process.executableURL = binary
         process.arguments = arguments
         process.environment = ChildProcesses.environment(removing: ["OPENDOOR_STORE", "OPENDOOR_DATA"], adding: environment)
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcesses.run(process)
-        // Our commands write little to standard error: reading it second cannot fill its pipe.
-        let out = output.fileHandleForReading.readAllData()
-        let err = error.fileHandleForReading.readAllData()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let finished = try await ChildProcesses.runToEnd(process)
+        return (finished.status, finished.output, finished.error)
     }
 
     @Test(

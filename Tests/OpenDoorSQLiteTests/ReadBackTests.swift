@@ -132,7 +132,7 @@ struct ReadBackTests {
             }
             let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
             async let saved = store.save(StoreLifecycleTests.draft(), channel: .web)
-            await withCheckedContinuation { done in DispatchQueue.global().async { atReadBack.wait(); done.resume() } }
+            try await offThePool { atReadBack.wait() }
             #expect(try await store.list(status: nil).count == 1, "committed before the read-back")
             listed.signal()
             _ = try await saved

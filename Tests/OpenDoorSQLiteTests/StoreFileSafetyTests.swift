@@ -31,19 +31,15 @@ struct StoreFileSafetyTests {
         var description: String { "the sqlite3 shell is not installed; run Scripts/install-system-packages" }
     }
 
-    /// Runs `sqlite3 path sql` in another process, waits for it to exit, and returns its output lines.
-    static func runShell(_ path: String, _ sql: String) throws -> [String] {
+    /// Runs `sqlite3 path sql` in another process, waits (off Swift's concurrency pool) for it to exit, and returns
+    /// its output lines.
+    static func runShell(_ path: String, _ sql: String) async throws -> [String] {
         let process = ChildProcess()
         process.executableURL = try sqliteShell()
         process.arguments = [path, sql]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try ChildProcesses.run(process)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        let finished = try await ChildProcesses.runToEnd(process)
+        #expect(finished.status == 0, "\(finished.error)")
+        return finished.output.split(separator: "\n").map(String.init)
     }
 
     @Test("another process reading the database leaves a running service's write-ahead log in place (QA15 A0b)")
@@ -57,13 +53,13 @@ struct StoreFileSafetyTests {
             let path = console.path
             #expect(try await console.list(status: nil).map(\.reference) == [first.reference])
 
-            let seen = try Self.runShell(path, "SELECT reference FROM callback_request ORDER BY id")
+            let seen = try await Self.runShell(path, "SELECT reference FROM callback_request ORDER BY id")
             #expect(seen == [first.reference])
             #expect(FileManager.default.fileExists(atPath: path + "-wal"))
 
             let second = try await chat.save(StoreLifecycleTests.draft(), channel: .web)
             // What staff see from another process holds the request the visitor was told is saved.
-            let after = try Self.runShell(path, "SELECT reference FROM callback_request ORDER BY id")
+            let after = try await Self.runShell(path, "SELECT reference FROM callback_request ORDER BY id")
             #expect(after == [first.reference, second.reference])
             #expect(try await console.list(status: nil).count == 2)
 

@@ -124,9 +124,20 @@ public final class ChildProcess: @unchecked Sendable {  // set up on one thread;
         reaper.start()
     }
 
-    /// Blocks until the child has ended (not on Swift's concurrency pool: see ``offThePool(_:)``).
+    /// Blocks until the child has ended (not on Swift's concurrency pool: see ``offThePool(_:)``); an async test
+    /// awaits ``ended()``.
+    @available(*, noasync, message: "blocks a thread of Swift's concurrency pool: await ended()")
     public func waitUntilExit() {
         _ = endedStatus()
+    }
+
+    /// Waits, off Swift's concurrency pool, until the child has ended; its exit status (or the signal that ended it).
+    @discardableResult
+    public func ended() async -> Int32 {
+        await offThePool {
+            self.waitUntilExit()
+            return self.terminationStatus
+        }
     }
 
     /// Sends SIGTERM.

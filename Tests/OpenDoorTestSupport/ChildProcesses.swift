@@ -57,6 +57,62 @@ public enum ChildProcesses {
         try launching { try process.launch() }
         input?.childHasIt()
     }
+
+    /// What a child run to its end printed, and how it ended.
+    public struct Finished: Sendable {
+        /// Its exit status (or the signal that ended it).
+        public var status: Int32
+        /// Its standard output.
+        public var output: String
+        /// Its standard error.
+        public var error: String
+    }
+
+    /// Starts `process` with `input` as its standard input (then closed) and waits, off Swift's concurrency pool,
+    /// for it to end; what it printed. Standard error is read by a thread of its own while standard output is read
+    /// here, so neither pipe can fill and stall the child.
+    public static func runToEnd(_ process: ChildProcess, input: String? = nil) async throws -> Finished {
+        try await offThePool { try runToEndNow(process, input: input) }
+    }
+
+    /// ``runToEnd(_:input:)`` on the calling thread, for a test that is not async (XCTest's, on the main thread).
+    @available(*, noasync, message: "blocks a thread of Swift's concurrency pool: await runToEnd(_:input:)")
+    public static func runToEndNow(_ process: ChildProcess, input: String? = nil) throws -> Finished {
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        let stdin = try StandardInput()
+        try run(process, input: stdin, endsWithInput: false)
+        if let input { stdin.write(input) }
+        stdin.close()
+        let errorText = ReadToEnd(error.fileHandleForReading)
+        let out = output.fileHandleForReading.readAllData()
+        process.waitUntilExit()
+        let err = errorText.wait()
+        return Finished(
+            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+            error: String(decoding: err, as: UTF8.self))
+    }
+}
+
+/// A pipe read to its end by a thread of its own, so that the caller can read another pipe of the same child meanwhile.
+private final class ReadToEnd: @unchecked Sendable {  // `data` is written before `ended` is signalled, read after
+    private var data = Data()
+    private let ended = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            data = handle.readAllData()
+            ended.signal()
+        }.start()
+    }
+
+    /// Everything the pipe held, once it has ended.
+    func wait() -> Data {
+        ended.wait()
+        return data
+    }
 }
 
 /// A pipe for a child's standard input whose writing end only this process holds: both ends are close-on-exec from
@@ -131,8 +187,21 @@ public final class CleanUp: Sendable {
 /// Runs blocking work (a child process, a pipe read, a wait for a child's exit) on a thread of its own, so the few
 /// threads Swift's concurrency runs on (two on this machine) stay free for the work the test waits on: a store's
 /// timers and queries, an in-process server. Every blocking wait inside an async test goes through here.
-public func offThePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
+///
+/// Not `DispatchQueue.global()`: on Linux Swift's concurrency runs on that same width-limited pool, so a blocking call
+/// queued there takes one of the two threads as surely as one made in the test. A body that can't fail makes a call
+/// that can't either (typed throws).
+public func offThePool<Value: Sendable, Failure: Error>(
+    _ body: @escaping @Sendable () throws(Failure) -> Value
+) async throws(Failure) -> Value {
+    let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, Failure>, Never>) in
+        Thread {
+            do throws(Failure) {
+                continuation.resume(returning: .success(try body()))
+            } catch {
+                continuation.resume(returning: .failure(error))
+            }
+        }.start()
     }
+    return try result.get()
 }

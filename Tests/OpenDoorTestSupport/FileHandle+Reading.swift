@@ -10,6 +10,7 @@ extension FileHandle {
     /// Unlike `availableData`, a read interrupted by a signal (EINTR, e.g. a child process exiting while a
     /// test waits on a pipe) is tried again: Foundation stops the whole test process on it (seen once at
     /// 23812d3, "FileHandle.swift:231: Fatal error … Interrupted system call").
+    @available(*, noasync, message: "blocks a thread of Swift's concurrency pool: read inside offThePool { }")
     public func nextChunk() -> Data {
         var bytes = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -20,6 +21,7 @@ extension FileHandle {
     }
 
     /// Everything until the end of the stream, read as ``nextChunk()`` does.
+    @available(*, noasync, message: "blocks a thread of Swift's concurrency pool: read inside offThePool { }")
     public func readAllData() -> Data {
         var data = Data()
         while true {

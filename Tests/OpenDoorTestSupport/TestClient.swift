@@ -8,7 +8,8 @@ import Foundation
 
 /// A TCP client that behaves like `nc`: plain blocking sockets, independent of SwiftNIO.
 ///
-/// Every socket call runs on the client's own dispatch queue, never on Swift's cooperative pool (two
+/// Every socket call runs on the client's own serial dispatch queue (a thread of its own, as such queues get), or
+/// for a connect on a new thread (``offThePool(_:)``), never on Swift's cooperative pool (two
 /// threads on a two-core machine), and every read gives up after `timeout`, so a broken server fails a
 /// test instead of hanging it. The timeout is a guard against hangs, not a measure of speed: on a machine at
 /// load average 24 a read that takes a second when quiet can take ten, so it is generous.
@@ -261,10 +262,10 @@ public final class TestClient: @unchecked Sendable {
         }
     }
 
+    /// Connects (and trickles) on a thread of its own: not `DispatchQueue.global()`, whose threads on Linux are the
+    /// ones Swift's concurrency runs on, so four hundred blocking connects queued there starved every test.
     private static func onIOThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
+        try await offThePool(body)
     }
 }
 

@@ -57,7 +57,7 @@ struct ChildProcessTests {
         let data = try #require(ChildProcesses.inheritedEnvironment[Self.helperVariable])
         let server = try OpenDoorProcess(["serve", "--data", data, "--no-text", "--json-port", "0"])
         let port = try #require(
-            server.waitForError(matching: #"json_port=\d+"#).map { $0.dropFirst("json_port=".count) },
+            await server.waitForError(matching: #"json_port=\d+"#).map { $0.dropFirst("json_port=".count) },
             "\(server.errorOutput)")
         try FileHandle.standardOutput.write(contentsOf: Data("\(Self.marker) \(server.process.processIdentifier) \(port)\n".utf8))
         // Killed by the test below long before this ends (a hang guard, should that test fail to kill it).

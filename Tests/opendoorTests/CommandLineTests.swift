@@ -20,18 +20,9 @@ final class CommandLineTests: XCTestCase {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = Self.root
-        let output = Pipe()
-        let error = Pipe()
-        let stdin = try StandardInput()
-        process.standardOutput = output
-        process.standardError = error
-        try ChildProcesses.run(process, input: stdin, endsWithInput: false)
-        if let input { stdin.write(input) }
-        stdin.close()
-        let out = output.fileHandleForReading.readAllData()
-        let err = error.fileHandleForReading.readAllData()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        // XCTest runs this on the main thread, not on Swift's concurrency pool: blocking here holds up no task.
+        let finished = try ChildProcesses.runToEndNow(process, input: input)
+        return (finished.status, finished.output, finished.error)
     }
 
     func testAskJSONHasTheReplyObject() throws {

@@ -90,8 +90,82 @@ final class OpenDoorProcess: @unchecked Sendable {
         input.write(lines.map { $0 + "\n" }.joined())
     }
 
+    // Every wait below (a pipe read, a child's exit, a line in standard error) blocks a thread: each runs on a thread
+    // of its own (``offThePool(_:)``), never on the two Swift's concurrency runs every test on.
+
+    /// The next JSON reply (`chat --json`), or nil at the end of output.
+    func nextReply() async throws -> Reply? {
+        try await offThePool { try self.nextReplyNow() }
+    }
+
+    /// Sends each message and returns the reply to each.
+    func exchange(_ messages: [String]) async throws -> [Reply] {
+        try await offThePool {
+            try messages.map { message in
+                self.send([message])
+                guard let reply = try self.nextReplyNow() else {
+                    throw Failure("no reply to “\(message)”; stderr: \(self.errorOutput)")
+                }
+                return reply
+            }
+        }
+    }
+
+    /// Closes standard input and waits for the process to end and for all it wrote to standard error to be read
+    /// (the pipe is drained by a thread of its own, which may still be behind when the process has exited); returns
+    /// its exit status.
+    @discardableResult
+    func finish() async -> Int32 {
+        await offThePool { self.finishNow() }
+    }
+
+    /// Sends `signal` and waits for the process to end and its standard error to be read to the end.
+    func stop(_ signal: Int32) async {
+        await offThePool {
+            kill(self.process.processIdentifier, signal)
+            self.process.waitUntilExit()
+            self.waitForErrorEndNow()
+        }
+    }
+
+    /// Everything written to standard error so far.
+    var errorOutput: String {
+        sink.condition.lock()
+        defer { sink.condition.unlock() }
+        return String(decoding: sink.text, as: UTF8.self)
+    }
+
+    /// Waits until standard error is closed (the process and its children ended).
+    func waitForErrorEnd() async {
+        await offThePool { self.waitForErrorEndNow() }
+    }
+
+    /// Waits until standard error holds a match of the regular expression `pattern` and returns it, or
+    /// nil when standard error ends without one. Wakes on each write, not on a timer.
+    func waitForError(matching pattern: String) async -> String? {
+        await offThePool { self.waitForErrorNow(matching: pattern) }
+    }
+
+    /// Runs a command to its end: exit status, standard output, standard error.
+    static func run(_ arguments: [String], input: String = "", directory: URL? = nil) async throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        try await offThePool {
+            let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory, endsWithInput: false)
+            child.send(input.isEmpty ? [] : [input])
+            var lines: [String] = []
+            child.input.close()
+            while let line = child.nextLine() { lines.append(line) }
+            child.process.waitUntilExit()
+            child.waitForErrorEndNow()
+            return (child.process.terminationStatus, lines.joined(separator: "\n"), child.errorOutput)
+        }
+    }
+
+    // MARK: - Blocking, on the caller's thread
+
     /// The next line of standard output, or nil at its end.
-    func nextLine() -> String? {
+    private func nextLine() -> String? {
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
@@ -108,8 +182,7 @@ final class OpenDoorProcess: @unchecked Sendable {
         }
     }
 
-    /// The next JSON reply (`chat --json`), or nil at the end of output.
-    func nextReply() throws -> Reply? {
+    private func nextReplyNow() throws -> Reply? {
         guard let line = nextLine() else { return nil }
         do {
             return try JSONDecoder().decode(Reply.self, from: Data(line.utf8))
@@ -118,53 +191,21 @@ final class OpenDoorProcess: @unchecked Sendable {
         }
     }
 
-    /// Sends each message and returns the reply to each.
-    func exchange(_ messages: [String]) throws -> [Reply] {
-        try messages.map { message in
-            send([message])
-            guard let reply = try nextReply() else {
-                throw Failure("no reply to “\(message)”; stderr: \(errorOutput)")
-            }
-            return reply
-        }
-    }
-
-    /// Closes standard input and waits for the process to end and for all it wrote to standard error to be read
-    /// (the pipe is drained by a thread of its own, which may still be behind when the process has exited); returns
-    /// its exit status.
-    @discardableResult
-    func finish() -> Int32 {
+    private func finishNow() -> Int32 {
         input.close()
         while nextLine() != nil {}
         process.waitUntilExit()
-        waitForErrorEnd()
+        waitForErrorEndNow()
         return process.terminationStatus
     }
 
-    /// Sends `signal` and waits for the process to end and its standard error to be read to the end.
-    func stop(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        waitForErrorEnd()
-    }
-
-    /// Everything written to standard error so far.
-    var errorOutput: String {
-        sink.condition.lock()
-        defer { sink.condition.unlock() }
-        return String(decoding: sink.text, as: UTF8.self)
-    }
-
-    /// Waits until standard error is closed (the process and its children ended).
-    func waitForErrorEnd() {
+    private func waitForErrorEndNow() {
         sink.condition.lock()
         defer { sink.condition.unlock() }
         while !sink.ended { sink.condition.wait() }
     }
 
-    /// Waits until standard error holds a match of the regular expression `pattern` and returns it, or
-    /// nil when standard error ends without one. Wakes on each write, not on a timer.
-    func waitForError(matching pattern: String) -> String? {
+    private func waitForErrorNow(matching pattern: String) -> String? {
         sink.condition.lock()
         defer { sink.condition.unlock() }
         while true {
@@ -173,38 +214,6 @@ final class OpenDoorProcess: @unchecked Sendable {
             if sink.ended { return nil }
             sink.condition.wait()
         }
-    }
-
-    /// ``waitForError(matching:)`` for an async test: the wait blocks a thread of its own, not one of the two
-    /// Swift's concurrency runs every test on (``offThePool(_:)``).
-    func awaitError(matching pattern: String) async throws -> String? {
-        try await offThePool { self.waitForError(matching: pattern) }
-    }
-
-    /// ``stop(_:)`` for an async test, off Swift's concurrency pool.
-    func stopped(_ signal: Int32) async throws {
-        try await offThePool { self.stop(signal) }
-    }
-
-    /// ``run(_:input:directory:)`` for an async test, off Swift's concurrency pool.
-    static func running(_ arguments: [String], input: String = "", directory: URL? = nil) async throws -> (
-        status: Int32, output: String, error: String
-    ) {
-        try await offThePool { try run(arguments, input: input, directory: directory) }
-    }
-
-    /// Runs a command to its end: exit status, standard output, standard error.
-    static func run(_ arguments: [String], input: String = "", directory: URL? = nil) throws -> (
-        status: Int32, output: String, error: String
-    ) {
-        let child = try OpenDoorProcess(arguments, knowledge: false, directory: directory, endsWithInput: false)
-        child.send(input.isEmpty ? [] : [input])
-        var lines: [String] = []
-        child.input.close()
-        while let line = child.nextLine() { lines.append(line) }
-        child.process.waitUntilExit()
-        child.waitForErrorEnd()
-        return (child.process.terminationStatus, lines.joined(separator: "\n"), child.errorOutput)
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -224,18 +233,25 @@ private final class ErrorSink: @unchecked Sendable {
 ///
 /// Mounting needs root (CAP_SYS_ADMIN); ``isPermitted`` finds out once, and tests that need it are
 /// skipped with that reason printed when it is false.
-final class ScratchVolume {
+final class ScratchVolume: Sendable {
     let directory: URL
 
-    /// Whether this process may mount a tmpfs (tried once on a probe folder).
+    /// Whether this process may mount a tmpfs (tried once on a probe folder; read by `.enabled(if:)`, before a
+    /// test runs).
     static let isPermitted: Bool = {
         guard let probe = try? ScratchVolume(bytes: 1 << 20) else { return false }
-        probe.unmount()
+        probe.unmountNow()
         return true
     }()
 
+    /// Mounts a tmpfs of `bytes` bytes, off Swift's concurrency pool (`mount` is a child process waited for).
+    static func mounted(bytes: Int) async throws -> ScratchVolume {
+        try await offThePool { try ScratchVolume(bytes: bytes) }
+    }
+
     /// Mounts a tmpfs of `bytes` bytes.
-    init(bytes: Int) throws {
+    @available(*, noasync, message: "waits for mount on a thread of Swift's concurrency pool: await mounted(bytes:)")
+    private init(bytes: Int) throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("opendoor-volume-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -258,18 +274,23 @@ final class ScratchVolume {
         return filler
     }
 
-    /// Remounts read-only, or read-write again.
-    func remount(readOnly: Bool) -> Bool {
-        Self.mount(["-o", readOnly ? "remount,ro" : "remount,rw", directory.path])
+    /// Remounts read-only, or read-write again, off Swift's concurrency pool.
+    func remount(readOnly: Bool) async -> Bool {
+        await offThePool { [directory] in Self.mount(["-o", readOnly ? "remount,ro" : "remount,rw", directory.path]) }
     }
 
-    func unmount() {
+    /// Unmounts and removes the folder, off Swift's concurrency pool. A test that ends early leaves it to `deinit`.
+    func unmount() async {
+        await offThePool { self.unmountNow() }
+    }
+
+    private func unmountNow() {
         _ = Self.mount(["-l", directory.path], command: "/bin/umount")
         try? FileManager.default.removeItem(at: directory)
     }
 
     deinit {
-        unmount()
+        if FileManager.default.fileExists(atPath: directory.path) { unmountNow() }
     }
 
     private static func mount(_ arguments: [String], command: String = "/bin/mount") -> Bool {

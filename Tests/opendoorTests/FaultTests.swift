@@ -44,11 +44,11 @@ struct FaultTests {
     }
 
     /// Saves one request through `chat --json` and returns its reference.
-    static func saveOne(data: URL, phone: String = "470 555 0101") throws -> String {
+    static func saveOne(data: URL, phone: String = "470 555 0101") async throws -> String {
         let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path])
-        _ = try chat.nextReply()
-        let replies = try chat.exchange(script(phone: phone))
-        chat.finish()
+        _ = try await chat.nextReply()
+        let replies = try await chat.exchange(script(phone: phone))
+        await chat.finish()
         guard let last = replies.last, let reference = reference(in: last) else {
             throw OpenDoorProcess.Failure("not saved: \(replies.last?.text ?? "-")")
         }
@@ -68,7 +68,7 @@ struct FaultTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-fault-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         let server = try OpenDoorProcess(["serve", "--data", data.path, "--no-text", "--json-port", "0"])
-        let listening = try await server.awaitError(matching: #"json_port=\d+"#)
+        let listening = await server.waitForError(matching: #"json_port=\d+"#)
         let port = try #require(listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
         // Forty visitors confirming at once, one request each (a conversation sends one): the server is still
         // writing when it is killed.
@@ -85,10 +85,10 @@ struct FaultTests {
             for await reference in group {
                 guard let reference else { continue }
                 acknowledged.append(reference)
-                if acknowledged.count == 10 { try? await server.stopped(SIGKILL) }
+                if acknowledged.count == 10 { await server.stop(SIGKILL) }
             }
         }
-        if acknowledged.count < 10 { try await server.stopped(SIGKILL) }
+        if acknowledged.count < 10 { await server.stop(SIGKILL) }
         #expect(server.process.terminationReason == .uncaughtSignal)
         #expect(acknowledged.count >= 10)
         let stored = try await Self.storedReferences(data)
@@ -100,13 +100,13 @@ struct FaultTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-fault-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         // One request per conversation: the first is saved by an earlier chat.
-        let first = try Self.saveOne(data: data, phone: "470 555 0102")
+        let first = try await Self.saveOne(data: data, phone: "470 555 0102")
         let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path, "--log-level", "error"])
-        _ = try chat.nextReply()
+        _ = try await chat.nextReply()
         for suffix in ["", "-wal", "-shm"] { unlink(data.appendingPathComponent("callbacks.sqlite").path + suffix) }
-        let reply = try #require(chat.exchange(Self.script(phone: "470 555 0103")).last)
+        let reply = try #require(try await chat.exchange(Self.script(phone: "470 555 0103")).last)
         let second = try #require(Self.reference(in: reply), "\(reply.text)")
-        chat.finish()
+        await chat.finish()
         #expect(first != second)
         // The chat's connection still held the deleted file: its request is carried into the new store.
         #expect(Set(try await Self.storedReferences(data)) == [first, second])
@@ -117,16 +117,15 @@ struct FaultTests {
         "a full disk: serve starts and answers, the callback offer becomes the center's number, staff can read",
         .enabled(if: ScratchVolume.isPermitted, mountReason))
     func diskFull() async throws {
-        let volume = try ScratchVolume(bytes: 2 << 20)
-        defer { volume.unmount() }
+        let volume = try await ScratchVolume.mounted(bytes: 2 << 20)
         let data = volume.directory.appendingPathComponent("data")
-        let saved = try Self.saveOne(data: data)
+        let saved = try await Self.saveOne(data: data)
         let filler = volume.fill()
 
         // The server starts, says what is wrong, answers questions, and gives the number for a call.
         let server = try OpenDoorProcess(["serve", "--data", data.path, "--no-text", "--json-port", "0"])
         // `serve` logs to standard error; its port is on the "listening" line.
-        let listening = try await server.awaitError(matching: #"json_port=\d+"#)
+        let listening = await server.waitForError(matching: #"json_port=\d+"#)
         let json = try #require(listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
         #expect(server.errorOutput.contains("is full"), "\(server.errorOutput)")
         let replies = try await Self.exchangeJSON(
@@ -134,53 +133,84 @@ struct FaultTests {
         #expect(replies[0].intent == IntentID(rawValue: "faq_relapse"), "\(replies[0].text)")
         Self.expectCallTheCenter(replies[1])
         Self.expectCallTheCenter(replies[2])
-        try await server.stopped(SIGTERM)
+        await server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0)
 
         // Staff can read what is stored, and are told why it was read-only.
-        let list = try await OpenDoorProcess.running(["callbacks", "list", "--data", data.path])
+        let list = try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
         #expect(list.status == 0, "\(list.error)")
         #expect(list.output.contains(saved))
         #expect(list.error.contains("full"))
 
         // The chat recovers once space is freed: the next request is saved.
         let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path])
-        _ = try chat.nextReply()
-        Self.expectCallTheCenter(try chat.exchange(["can someone call me"])[0])
+        _ = try await chat.nextReply()
+        Self.expectCallTheCenter(try await chat.exchange(["can someone call me"])[0])
         try FileManager.default.removeItem(at: filler)
-        let reply = try #require(chat.exchange(Self.script(phone: "470 555 0104")).last)
+        let reply = try #require(try await chat.exchange(Self.script(phone: "470 555 0104")).last)
         let recovered = try #require(Self.reference(in: reply), "\(reply.text)")
-        chat.finish()
+        await chat.finish()
         #expect(try await Self.storedReferences(data) == [saved, recovered])
+        await volume.unmount()
     }
 
     @Test(
         "a read-only disk: the chat answers and gives the number, staff can list, marking says read-only",
         .enabled(if: ScratchVolume.isPermitted, mountReason))
     func readOnlyStore() async throws {
-        let volume = try ScratchVolume(bytes: 4 << 20)
-        defer { volume.unmount() }
+        let volume = try await ScratchVolume.mounted(bytes: 4 << 20)
         let data = volume.directory.appendingPathComponent("data")
-        let saved = try Self.saveOne(data: data)
-        #expect(volume.remount(readOnly: true))
-        defer { _ = volume.remount(readOnly: false) }
+        let saved = try await Self.saveOne(data: data)
+        #expect(await volume.remount(readOnly: true))
 
         let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path])
-        _ = try chat.nextReply()
-        let replies = try chat.exchange(["will they be mad at me", "i want to come back"])
-        chat.finish()
+        _ = try await chat.nextReply()
+        let replies = try await chat.exchange(["will they be mad at me", "i want to come back"])
+        await chat.finish()
         #expect(replies[0].intent != .fallback, "\(replies[0].text)")
         Self.expectCallTheCenter(replies[1])
         #expect(chat.errorOutput.contains("read-only"), "\(chat.errorOutput)")
 
-        let list = try await OpenDoorProcess.running(["callbacks", "list", "--data", data.path])
+        let list = try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
         #expect(list.status == 0, "\(list.error)")
         #expect(list.output.contains(saved))
-        let mark = try await OpenDoorProcess.running(["callbacks", "mark", saved, "contacted", "--data", data.path])
+        let mark = try await OpenDoorProcess.run(["callbacks", "mark", saved, "contacted", "--data", data.path])
         #expect(mark.status == 1)
         #expect(mark.error.contains("read-only"), "\(mark.error)")
-        #expect(volume.remount(readOnly: false))
+        #expect(await volume.remount(readOnly: false))
         #expect(try await Self.storedReferences(data) == [saved])
+        await volume.unmount()
+    }
+
+    @Test(
+        "the disk fills as the visitor confirms: told so with the number, the request kept; try again saves it once",
+        .enabled(if: ScratchVolume.isPermitted, mountReason))
+    func diskFullAtConfirmation() async throws {
+        let volume = try await ScratchVolume.mounted(bytes: 4 << 20)
+        let data = volume.directory.appendingPathComponent("data")
+        let saved = try await Self.saveOne(data: data)
+
+        let chat = try OpenDoorProcess(["chat", "--json", "--data", data.path])
+        _ = try await chat.nextReply()
+        let script = Self.script(phone: "470 555 0105")
+        let summary = try #require(try await chat.exchange(Array(script.dropLast())).last)
+        #expect(summary.state == .callbackConfirm, "\(summary.text)")
+        // (A read-only remount can't be made under the chat: tmpfs refuses it while the store is open for writing;
+        // the read-only disk is tested from the start in readOnlyStore.)
+        let filler = volume.fill()
+        let failed = try #require(try await chat.exchange(["yes"]).first)
+        #expect(failed.text.contains(Self.centerPhone) && failed.text.contains("nothing was kept"), "\(failed.text)")
+        #expect(Self.reference(in: failed) == nil, "\(failed.text)")
+        #expect(failed.state == .callbackConfirm, "the request waits at the summary")
+        #expect(failed.options.first == "Try again", "\(failed.options)")
+
+        // Once the disk is back, "try again" sends what was typed, without the form.
+        try FileManager.default.removeItem(at: filler)
+        let retried = try #require(try await chat.exchange(["Try again"]).first)
+        let recovered = try #require(Self.reference(in: retried), "\(retried.text)")
+        await chat.finish()
+        #expect(try await Self.storedReferences(data) == [saved, recovered], "one record for the retried request")
+        await volume.unmount()
     }
 
     // MARK: - The server's JSON lines

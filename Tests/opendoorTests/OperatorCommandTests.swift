@@ -8,8 +8,8 @@ import Testing
 @Suite("Operator commands", .serialized)
 struct OperatorCommandTests {
     @Test("--version prints the version; serve logs it when it starts")
-    func version() throws {
-        let result = try OpenDoorProcess.run(["--version"])
+    func version() async throws {
+        let result = try await OpenDoorProcess.run(["--version"])
         #expect(result.status == 0, "\(result.error)")
         let version = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(version.range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression) != nil, "\(version)")
@@ -18,10 +18,10 @@ struct OperatorCommandTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let server = try OpenDoorProcess(["serve", "--data", data.path, "--no-text", "--json-port", "0"])
         // The log line's metadata comes before its message: `… version=0.14.0 [opendoor] opendoor starting`.
-        let started = server.waitForError(matching: #"version=\S+ .*opendoor starting"#)
+        let started = await server.waitForError(matching: #"version=\S+ .*opendoor starting"#)
         #expect(started?.hasPrefix("version=\(version) ") == true, "\(server.errorOutput)")
-        #expect(server.waitForError(matching: #"json_port=\d+"#) != nil, "\(server.errorOutput)")
-        server.stop(SIGTERM)
+        #expect(await server.waitForError(matching: #"json_port=\d+"#) != nil, "\(server.errorOutput)")
+        await server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
     }
 
@@ -31,9 +31,9 @@ struct OperatorCommandTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let server = try OpenDoorProcess(
             ["serve", "--data", data.path, "--no-text", "--json-port", "0", "--metrics-port", "0"])
-        let metricsLine = try await server.awaitError(matching: #"metrics_port=\d+"#)
+        let metricsLine = await server.waitForError(matching: #"metrics_port=\d+"#)
         let metricsPort = try #require(metricsLine.flatMap { Int($0.dropFirst("metrics_port=".count)) })
-        let listening = try await server.awaitError(matching: #"json_port=\d+"#)
+        let listening = await server.waitForError(matching: #"json_port=\d+"#)
         let jsonPort = try #require(
             listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
 
@@ -52,30 +52,30 @@ struct OperatorCommandTests {
         #expect(response.contains(overdose), "\(response)")
         #expect(response.contains(#"opendoor_replies_total{intent="faq_relapse"} 1"#), "\(response)")
         #expect(response.contains("# TYPE opendoor_reply_duration_seconds histogram"), "\(response)")
-        try await server.stopped(SIGTERM)
+        await server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
     }
 
     @Test("--notify-url must be http:// with a host; --metrics-port must be a port")
-    func validation() throws {
-        let https = try OpenDoorProcess.run(["serve", "--notify-url", "https://intake.example/hook"])
+    func validation() async throws {
+        let https = try await OpenDoorProcess.run(["serve", "--notify-url", "https://intake.example/hook"])
         #expect(https.status == 64 && https.error.contains("only http://"), "\(https.error)")
-        let port = try OpenDoorProcess.run(["serve", "--metrics-port", "70000"])
+        let port = try await OpenDoorProcess.run(["serve", "--metrics-port", "70000"])
         #expect(port.status == 64 && port.error.contains("--metrics-port"), "\(port.error)")
     }
 
     @Test("A chat whose webhook can't be reached still saves and gives the reference, then gives the notice up")
-    func chatWithUnreachableWebhook() throws {
+    func chatWithUnreachableWebhook() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("opendoor-ops-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         // Port 9 (discard) on loopback: nothing listens there.
         let chat = try OpenDoorProcess(
             ["chat", "--json", "--data", data.path, "--notify-url", "http://127.0.0.1:9/hook"])
-        _ = try chat.nextReply()
-        let replies = try chat.exchange(FaultTests.script(phone: "470 555 0142"))
+        _ = try await chat.nextReply()
+        let replies = try await chat.exchange(FaultTests.script(phone: "470 555 0142"))
         let reference = try #require(replies.last.flatMap(FaultTests.reference(in:)), "\(replies.last?.text ?? "-")")
-        #expect(chat.finish() == 0)
-        chat.waitForErrorEnd()
+        #expect(await chat.finish() == 0)
+        await chat.waitForErrorEnd()
         let log = chat.errorOutput
         #expect(log.contains("callback notification given up") && log.contains(reference), "\(log)")
         #expect(!log.mentionsPhone("4705550142") && !log.contains("/hook"), "\(log)")
@@ -87,15 +87,15 @@ struct OperatorCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
         _ = try await StaffCommandTests.makeStore(data, count: 1)
-        let list = try await OpenDoorProcess.running(["callbacks", "list", "--data", data.path])
+        let list = try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
         #expect(list.status == 0, "\(list.error)")
         #expect(list.error.contains("Store: \(data.path)") && list.error.contains("chosen by --data"), "\(list.error)")
-        let counts = try await OpenDoorProcess.running(["crisis-counts", "--data", data.path])
+        let counts = try await OpenDoorProcess.run(["crisis-counts", "--data", data.path])
         #expect(counts.status == 0, "\(counts.error)")
         #expect(counts.error.contains("Store: \(data.path)"), "\(counts.error)")
         // The server's PostgreSQL store is the one read (it keeps the counts of every server): when it can't be
         // reached that is said, naming it, and no SQLite folder is read instead.
-        let shared = try await OpenDoorProcess.running(
+        let shared = try await OpenDoorProcess.run(
             ["crisis-counts", "--store", "postgres://opendoor@127.0.0.1:1/opendoor"], directory: folder)
         #expect(shared.status == 1, "\(shared.error)")
         #expect(shared.error.contains("postgres://opendoor@127.0.0.1:1/opendoor") && shared.error.contains("--store"))

@@ -41,10 +41,10 @@ struct StaffCommandTests {
             ["callbacks", "list"], ["callbacks", "export"], ["callbacks", "mark", "K7M-3QP", "contacted"],
             ["callbacks", "purge", "--yes"], ["callbacks", "backup", "copy.sqlite"],
         ])
-    func noStoreNoCreation(_ command: [String]) throws {
+    func noStoreNoCreation(_ command: [String]) async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try OpenDoorProcess.run(command, directory: folder)
+        let result = try await OpenDoorProcess.run(command, directory: folder)
         #expect(result.status == 1)
         #expect(result.error.contains(folder.appendingPathComponent("opendoor-data").path), "\(result.error)")
         #expect(result.error.contains("--data DIR") && result.error.contains("$OPENDOOR_DATA"), "\(result.error)")
@@ -53,7 +53,7 @@ struct StaffCommandTests {
 
         // An empty --data or --store (a variable unset in a service unit) is refused by name, not read as here.
         for option in ["--data", "--store"] {
-            let blank = try OpenDoorProcess.run(command + [option, ""], directory: folder)
+            let blank = try await OpenDoorProcess.run(command + [option, ""], directory: folder)
             #expect(blank.status == 64 && blank.error.contains("\(option) is empty"), "\(blank.error)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
@@ -61,7 +61,7 @@ struct StaffCommandTests {
         // An empty folder given with --data gets no database either.
         let empty = folder.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
-        let given = try OpenDoorProcess.run(command + ["--data", empty.path], directory: folder)
+        let given = try await OpenDoorProcess.run(command + ["--data", empty.path], directory: folder)
         #expect(given.status == 1)
         #expect(given.error.contains("chosen by --data"), "\(given.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
@@ -69,7 +69,7 @@ struct StaffCommandTests {
         // An empty callbacks.sqlite (a `touch`, a crash while creating) is not made into a store (QA18 O4).
         let file = empty.appendingPathComponent("callbacks.sqlite")
         #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
-        let touched = try OpenDoorProcess.run(command + ["--data", empty.path], directory: folder)
+        let touched = try await OpenDoorProcess.run(command + ["--data", empty.path], directory: folder)
         #expect(touched.status == 1)
         #expect(touched.error.contains("holds no OpenDoor callback store"), "\(touched.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path) == ["callbacks.sqlite"])
@@ -77,8 +77,8 @@ struct StaffCommandTests {
     }
 
     @Test("a staff command that can't reach PostgreSQL says so and exits, without promising to retry (QA18 O6)")
-    func unreachablePostgres() throws {
-        let result = try OpenDoorProcess.run(["callbacks", "list", "--store", "postgres://opendoor@127.0.0.1:1/x"])
+    func unreachablePostgres() async throws {
+        let result = try await OpenDoorProcess.run(["callbacks", "list", "--store", "postgres://opendoor@127.0.0.1:1/x"])
         #expect(result.status == 1)
         #expect(result.error.contains("could not be made"), "\(result.error)")
         #expect(!result.error.contains("retrying"), "\(result.error)")
@@ -92,21 +92,21 @@ struct StaffCommandTests {
         let references = try await Self.makeStore(data, count: 3, daysAgo: 3, status: .contacted)
         let purge = ["callbacks", "purge", "--older-than", "2", "--data", data.path]
 
-        let dry = try OpenDoorProcess.run(purge + ["--dry-run"])
+        let dry = try await OpenDoorProcess.run(purge + ["--dry-run"])
         #expect(dry.status == 0, "\(dry.error)")
         #expect(references.allSatisfy { dry.output.contains($0) }, "\(dry.output)")
         #expect(dry.output.contains("Dry run: nothing was deleted."))
 
-        let unconfirmed = try OpenDoorProcess.run(purge)
+        let unconfirmed = try await OpenDoorProcess.run(purge)
         #expect(unconfirmed.status == 1)
         #expect(references.allSatisfy { unconfirmed.output.contains($0) })
         #expect(unconfirmed.error.contains("needs --yes"), "\(unconfirmed.error)")
-        #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
+        #expect(try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
 
-        let confirmed = try OpenDoorProcess.run(purge + ["--yes"])
+        let confirmed = try await OpenDoorProcess.run(purge + ["--yes"])
         #expect(confirmed.status == 0, "\(confirmed.error)")
         #expect(confirmed.output.contains("Deleted 3 request(s)"))
-        let after = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
+        let after = try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
         #expect(!references.contains { after.output.contains($0) })
     }
 
@@ -123,19 +123,19 @@ struct StaffCommandTests {
         let named = "\(references[1]) (row 2): unreadable channel 'fax'"
 
         for command in [["list"], ["export", "--format", "csv"], ["export", "--format", "json"]] {
-            let result = try OpenDoorProcess.run(["callbacks"] + command + ["--data", data.path])
+            let result = try await OpenDoorProcess.run(["callbacks"] + command + ["--data", data.path])
             #expect(result.status == 0, "\(command): \(result.error)")
             #expect(result.output.contains(references[0]) && result.output.contains(references[2]), "\(result.output)")
             #expect(!result.output.contains(references[1]), "\(result.output)")
             #expect(result.error.contains("1 request could not be read and is not shown: \(named)"), "\(result.error)")
             #expect(!result.error.contains("Move the file aside"), "\(result.error)")
         }
-        let dry = try OpenDoorProcess.run(["callbacks", "purge", "--older-than", "2", "--dry-run", "--data", data.path])
+        let dry = try await OpenDoorProcess.run(["callbacks", "purge", "--older-than", "2", "--dry-run", "--data", data.path])
         #expect(dry.status == 0, "\(dry.error)")
         #expect(dry.error.contains(named) && dry.error.contains("Purge leaves such requests in the store"), "\(dry.error)")
-        let purged = try OpenDoorProcess.run(["callbacks", "purge", "--older-than", "2", "--yes", "--data", data.path])
+        let purged = try await OpenDoorProcess.run(["callbacks", "purge", "--older-than", "2", "--yes", "--data", data.path])
         #expect(purged.output.contains("Deleted 2 request(s)"), "\(purged.output)")
-        let left = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
+        let left = try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path])
         #expect(left.error.contains(named), "\(left.error)")
     }
 
@@ -148,18 +148,18 @@ struct StaffCommandTests {
         let called = try await Self.makeStore(data, count: 1, daysAgo: 5, status: .contacted)
         let purge = ["callbacks", "purge", "--older-than", "1", "--data", data.path]
 
-        let kept = try OpenDoorProcess.run(purge + ["--yes"])
+        let kept = try await OpenDoorProcess.run(purge + ["--yes"])
         #expect(kept.status == 0, "\(kept.error)")
         #expect(kept.output.contains("Deleted 1 request(s)"), "\(kept.output)")
         #expect(kept.output.contains("2 still new"), "\(kept.output)")
-        let listed = try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output
+        let listed = try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output
         #expect(waiting.allSatisfy { listed.contains($0) } && !listed.contains(called[0]), "\(listed)")
 
-        let all = try OpenDoorProcess.run(purge + ["--yes", "--include-new"])
+        let all = try await OpenDoorProcess.run(purge + ["--yes", "--include-new"])
         #expect(all.output.contains("Deleted 2 request(s)"), "\(all.output)")
 
         for days in ["0", "-5"] {
-            let refused = try OpenDoorProcess.run(["callbacks", "purge", "--older-than", days, "--data", data.path])
+            let refused = try await OpenDoorProcess.run(["callbacks", "purge", "--older-than", days, "--data", data.path])
             #expect(refused.status == 64)
             #expect(refused.error.contains("--older-than is a number of days, 1 or more"), "\(refused.error)")
         }
@@ -171,10 +171,10 @@ struct StaffCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
         let references = try await Self.makeStore(data, count: 1)
-        let same = try OpenDoorProcess.run(["callbacks", "mark", references[0], "new", "--data", data.path])
+        let same = try await OpenDoorProcess.run(["callbacks", "mark", references[0], "new", "--data", data.path])
         #expect(same.status == 0, "\(same.error)")
         #expect(same.output.contains("\(references[0]) is already new; nothing changed."), "\(same.output)")
-        let changed = try OpenDoorProcess.run(["callbacks", "mark", references[0], "contacted", "--data", data.path])
+        let changed = try await OpenDoorProcess.run(["callbacks", "mark", references[0], "contacted", "--data", data.path])
         #expect(changed.output.contains("\(references[0]) is now contacted."), "\(changed.output)")
     }
 
@@ -190,29 +190,19 @@ struct StaffCommandTests {
         let terminal = ChildProcess()
         terminal.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         terminal.arguments = ["-qec", command.joined(separator: " "), "/dev/null"]
-        let input = try StandardInput()
-        let output = Pipe()
-        terminal.standardOutput = output
-        try ChildProcesses.run(terminal, input: input)
-        input.write("y\n")
-        let said = String(decoding: output.fileHandleForReading.readAllData(), as: UTF8.self)
-        terminal.waitUntilExit()
+        let said = try await ChildProcesses.runToEnd(terminal, input: "y\n").output
         #expect(said.contains("Nothing was deleted"), "\(said)")
-        #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
+        #expect(try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[0]))
 
         let environment = ChildProcess()
         environment.executableURL = OpenDoorProcess.binary
         environment.arguments = ["callbacks", "purge", "--yes", "--data", data.path]
         environment.environment = ChildProcesses.environment(adding: ["OPENDOOR_RETENTION_DAYS": "xyz"])
-        let errors = Pipe()
-        environment.standardError = errors
-        environment.standardOutput = FileHandle.nullDevice
-        try ChildProcesses.run(environment)
-        let error = String(decoding: errors.fileHandleForReading.readAllData(), as: UTF8.self)
-        environment.waitUntilExit()
-        #expect(environment.terminationStatus == 64)
+        let finished = try await ChildProcesses.runToEnd(environment)
+        let error = finished.error
+        #expect(finished.status == 64)
         #expect(error.contains("OPENDOOR_RETENTION_DAYS") && error.contains("xyz"), "\(error)")
-        #expect(try OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[1]))
+        #expect(try await OpenDoorProcess.run(["callbacks", "list", "--data", data.path]).output.contains(references[1]))
     }
 
     @Test("backup writes a complete copy once, into a file or a dated file in a folder, and never overwrites")
@@ -222,22 +212,22 @@ struct StaffCommandTests {
         let data = folder.appendingPathComponent("data")
         let references = try await Self.makeStore(data, count: 4)
         let copy = folder.appendingPathComponent("copy.sqlite")
-        let first = try OpenDoorProcess.run(["callbacks", "backup", copy.path, "--data", data.path])
+        let first = try await OpenDoorProcess.run(["callbacks", "backup", copy.path, "--data", data.path])
         #expect(first.status == 0, "\(first.error)")
         #expect(first.output.contains("Backed up 4 request(s)"))
-        let listed = try OpenDoorProcess.run(["callbacks", "list", "--data", folder.path + "/restored"])
+        let listed = try await OpenDoorProcess.run(["callbacks", "list", "--data", folder.path + "/restored"])
         #expect(listed.status == 1)
         let restored = folder.appendingPathComponent("restored")
         try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: false)
         try FileManager.default.copyItem(at: copy, to: restored.appendingPathComponent("callbacks.sqlite"))
-        let fromCopy = try OpenDoorProcess.run(["callbacks", "list", "--data", restored.path])
+        let fromCopy = try await OpenDoorProcess.run(["callbacks", "list", "--data", restored.path])
         #expect(references.allSatisfy { fromCopy.output.contains($0) }, "\(fromCopy.output) \(fromCopy.error)")
 
-        let again = try OpenDoorProcess.run(["callbacks", "backup", copy.path, "--data", data.path])
+        let again = try await OpenDoorProcess.run(["callbacks", "backup", copy.path, "--data", data.path])
         #expect(again.status == 1)
         #expect(again.error.contains("already there"), "\(again.error)")
 
-        let dated = try OpenDoorProcess.run(["callbacks", "backup", folder.path, "--data", data.path])
+        let dated = try await OpenDoorProcess.run(["callbacks", "backup", folder.path, "--data", data.path])
         #expect(dated.status == 0, "\(dated.error)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(names.contains { $0.wholeMatch(of: /callbacks-\d{4}-\d{2}-\d{2}-\d{6}\.sqlite/) != nil }, "\(names)")
@@ -250,23 +240,23 @@ struct StaffCommandTests {
         let data = folder.appendingPathComponent("data")
         _ = try await Self.makeStore(data, count: 1)
         let missing = folder.appendingPathComponent("backups")
-        let refused = try OpenDoorProcess.run(["callbacks", "backup", missing.path + "/", "--data", data.path])
+        let refused = try await OpenDoorProcess.run(["callbacks", "backup", missing.path + "/", "--data", data.path])
         #expect(refused.status == 1)
         #expect(refused.error.contains("the folder \(missing.path) does not exist"), "\(refused.error)")
         #expect(!FileManager.default.fileExists(atPath: missing.path))
 
         try FileManager.default.createDirectory(at: missing, withIntermediateDirectories: false)
-        let written = try OpenDoorProcess.run(["callbacks", "backup", missing.path + "/", "--data", data.path])
+        let written = try await OpenDoorProcess.run(["callbacks", "backup", missing.path + "/", "--data", data.path])
         #expect(written.status == 0, "\(written.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: missing.path).count == 1)
     }
 
     @Test("without --knowledge or $OPENDOOR_KNOWLEDGE, only ./Knowledge is tried: elsewhere a clear error, never the build tree's")
-    func noHiddenKnowledgeFallback() throws {
+    func noHiddenKnowledgeFallback() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         for command in [["ask", "i want to kill myself"], ["lint"], ["serve", "--port", "0", "--json-port", "0"]] {
-            let result = try OpenDoorProcess.run(command, directory: folder)
+            let result = try await OpenDoorProcess.run(command, directory: folder)
             #expect(result.status == 1, "\(command): \(result.output)")
             #expect(!result.output.contains("Carter"), "answered from some other knowledge: \(result.output)")
             #expect(
@@ -274,7 +264,7 @@ struct StaffCommandTests {
                     + "(chosen by the default, ./Knowledge in the current folder)"), "\(command): \(result.error)")
         }
         // Run from a folder that has ./Knowledge (the repository's root, as the README says), it is found.
-        let here = try OpenDoorProcess.run(["ask", "what are your hours"])
+        let here = try await OpenDoorProcess.run(["ask", "what are your hours"])
         #expect(here.status == 0, "\(here.error)")
     }
 
@@ -287,32 +277,32 @@ struct StaffCommandTests {
         let existing = folder.appendingPathComponent("existing.sqlite")
         try Data().write(to: existing)
 
-        let onExisting = try OpenDoorProcess.run(["callbacks", "backup", existing.path, "--data", data.path])
+        let onExisting = try await OpenDoorProcess.run(["callbacks", "backup", existing.path, "--data", data.path])
         #expect(onExisting.status == 1)
         #expect(onExisting.error.contains("No backup was written") && onExisting.error.contains("already there"))
         #expect(!onExisting.error.contains("--data") && !onExisting.error.contains("Could not open the callback database"))
         #expect(!onExisting.error.contains("error opendoor"), "no raw log line: \(onExisting.error)")
 
-        let missingFolder = try OpenDoorProcess.run(["callbacks", "backup", "/nonexistent/dir/copy.sqlite", "--data", data.path])
+        let missingFolder = try await OpenDoorProcess.run(["callbacks", "backup", "/nonexistent/dir/copy.sqlite", "--data", data.path])
         #expect(missingFolder.status == 1)
         #expect(missingFolder.error.contains("the folder /nonexistent/dir does not exist"), "\(missingFolder.error)")
         #expect(!missingFolder.error.contains("There is no callback database"))
 
-        let knowledge = try OpenDoorProcess.run(["ask", "hello", "--knowledge", "/nonexistent"])
+        let knowledge = try await OpenDoorProcess.run(["ask", "hello", "--knowledge", "/nonexistent"])
         #expect(knowledge.status == 1)
         #expect(knowledge.error.contains("There is no folder here"), "\(knowledge.error)")
 
-        let host = try OpenDoorProcess.run(["serve", "--host", "999.1.1.1", "--port", "0", "--json-port", "0", "--data", data.path])
+        let host = try await OpenDoorProcess.run(["serve", "--host", "999.1.1.1", "--port", "0", "--json-port", "0", "--data", data.path])
         #expect(host.status != 0)
         #expect(host.error.contains("Check --host") && !host.error.contains("Another program"), "\(host.error)")
 
-        let once = try OpenDoorProcess.run(["staff-user", "add", "dana", "--data", data.path], input: "pw-only-once")
+        let once = try await OpenDoorProcess.run(["staff-user", "add", "dana", "--data", data.path], input: "pw-only-once")
         #expect(once.status == 1)
         #expect(once.error.contains("must be given twice"), "\(once.error)")
     }
 
     @Test("a crisis reply naming a fact center.yaml lacks stops ask with safety.yaml:line, its folder included")
-    func crisisReplyPlaceholder() throws {
+    func crisisReplyPlaceholder() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let knowledge = folder.appendingPathComponent("k12")
@@ -322,7 +312,7 @@ struct StaffCommandTests {
         let range = try #require(text.range(of: "{center.name}: {center.phone}."))
         try text.replacingCharacters(in: range, with: "{center.name}: {center.fone}.").write(
             to: safety, atomically: true, encoding: .utf8)
-        let ask = try OpenDoorProcess.run(["ask", "--knowledge", knowledge.path, "i took 30 pills"])
+        let ask = try await OpenDoorProcess.run(["ask", "--knowledge", knowledge.path, "i took 30 pills"])
         #expect(ask.status == 1)
         #expect(!ask.output.contains("{center.fone}"), "shown to a visitor: \(ask.output)")
         #expect(ask.error.contains("\(safety.path):") && ask.error.contains("{center.fone}"), "\(ask.error)")
@@ -333,12 +323,12 @@ struct StaffCommandTests {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
-        let reference = try FaultTests.saveOne(data: data)
+        let reference = try await FaultTests.saveOne(data: data)
         let alone = folder.appendingPathComponent("alone")
         try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: false)
         try FileManager.default.copyItem(
             at: data.appendingPathComponent("callbacks.sqlite"), to: alone.appendingPathComponent("callbacks.sqlite"))
-        let list = try OpenDoorProcess.run(["callbacks", "list", "--data", alone.path])
+        let list = try await OpenDoorProcess.run(["callbacks", "list", "--data", alone.path])
         #expect(list.status == 0, "\(list.error)")
         #expect(list.output.contains(reference))
     }

@@ -14,38 +14,38 @@ struct StaffConsoleCommandTests {
     }
 
     @Test("QA13 D1: with a PostgreSQL store, --data names the accounts' folder; without it staff-user and staff refuse")
-    func accountsWithPostgres() throws {
+    func accountsWithPostgres() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         // Nothing listens on port 1: neither command gets as far as the database.
         let store = "postgres://opendoor@127.0.0.1:1/opendoor"
         for command in [["staff-user", "add", "pgstaff"], ["staff-user", "list"], ["staff", "--port", "0"]] {
-            let refused = try OpenDoorProcess.run(
+            let refused = try await OpenDoorProcess.run(
                 command + ["--store", store], input: "a long password\na long password\n", directory: folder)
             #expect(refused.status == 1, "\(command): \(refused.error)")
             #expect(refused.error.contains("--data DIR next to --store"), "\(refused.error)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "\(command)")
         }
         let accounts = folder.appendingPathComponent("accounts")
-        let added = try OpenDoorProcess.run(
+        let added = try await OpenDoorProcess.run(
             ["staff-user", "add", "pgstaff", "--store", store, "--data", accounts.path, "--create-folder"],
             input: "a long password\na long password\n", directory: folder)
         #expect(added.status == 0, "\(added.error)")
         #expect(added.error.contains("Staff accounts: \(accounts.path)/staff-users (data folder chosen by --data)"))
-        let listed = try OpenDoorProcess.run(["staff-user", "list", "--store", store, "--data", accounts.path])
+        let listed = try await OpenDoorProcess.run(["staff-user", "list", "--store", store, "--data", accounts.path])
         #expect(listed.output == "pgstaff", "\(listed.error)")
         // sqlite:DIR next to --data would be two stores.
-        let two = try OpenDoorProcess.run(["staff-user", "list", "--store", "sqlite:\(folder.path)", "--data", accounts.path])
+        let two = try await OpenDoorProcess.run(["staff-user", "list", "--store", "sqlite:\(folder.path)", "--data", accounts.path])
         #expect(two.status != 0)
         #expect(two.error.contains("give one of them"), "\(two.error)")
     }
 
     @Test("staff-user add reads the password twice, keeps a bcrypt hash in a 0600 file, and says where")
-    func addUser() throws {
+    func addUser() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
-        let added = try OpenDoorProcess.run(
+        let added = try await OpenDoorProcess.run(
             ["staff-user", "add", "dana", "--data", data.path, "--create-folder"], input: "a long password\na long password\n")
         #expect(added.status == 0, "\(added.error)")
         #expect(added.output.contains("Added dana."))
@@ -56,15 +56,15 @@ struct StaffConsoleCommandTests {
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.hasPrefix("dana:$2") && !text.contains("a long password"))
 
-        let differ = try OpenDoorProcess.run(
+        let differ = try await OpenDoorProcess.run(
             ["staff-user", "add", "sam", "--data", data.path], input: "a long password\nanother password\n")
         #expect(differ.status == 1)
         #expect(differ.error.contains("differ"))
 
-        let listed = try OpenDoorProcess.run(["staff-user", "list", "--data", data.path])
+        let listed = try await OpenDoorProcess.run(["staff-user", "list", "--data", data.path])
         #expect(listed.output == "dana")
         #expect(listed.error.contains(data.path))
-        let removed = try OpenDoorProcess.run(["staff-user", "remove", "nobody", "--data", data.path])
+        let removed = try await OpenDoorProcess.run(["staff-user", "remove", "nobody", "--data", data.path])
         #expect(removed.status == 1)
         #expect(removed.error.contains(data.path) && removed.error.contains("no account nobody"))
     }
@@ -75,28 +75,28 @@ struct StaffConsoleCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data")
         try await Self.makeStore(in: data)
-        _ = try OpenDoorProcess.run(
+        _ = try await OpenDoorProcess.run(
             ["staff-user", "add", "dana", "--data", data.path, "--create-folder"], input: "a long password\na long password\n")
         let file = data.appendingPathComponent("staff-users")
         chmod(file.path, 0o644)
         for command in [["staff-user", "list"], ["staff", "--port", "0", "--knowledge", OpenDoorProcess.knowledge.path]] {
-            let result = try OpenDoorProcess.run(command + ["--data", data.path])
+            let result = try await OpenDoorProcess.run(command + ["--data", data.path])
             #expect(result.status == 1)
             #expect(result.error.contains("chmod 600 \(file.path)"), "\(result.error)")
         }
     }
 
     @Test("a --trusted-proxy that is not an address is a usage error that says what to give")
-    func trustedProxyChecked() throws {
+    func trustedProxyChecked() async throws {
         for command in [
             ["staff", "--trusted-proxy", "proxy.internal"],
             ["serve", "--staff-port", "0", "--staff-trusted-proxy", "proxy.internal"],
         ] {
-            let result = try OpenDoorProcess.run(command)
+            let result = try await OpenDoorProcess.run(command)
             #expect(result.status == 64, "\(result.error)")
             #expect(result.error.contains("“proxy.internal” is not an IP address"), "\(result.error)")
         }
-        let alone = try OpenDoorProcess.run(["serve", "--staff-trusted-proxy", "127.0.0.1"])
+        let alone = try await OpenDoorProcess.run(["serve", "--staff-trusted-proxy", "127.0.0.1"])
         #expect(alone.status == 64)
         #expect(alone.error.contains("add --staff-port"), "\(alone.error)")
     }
@@ -108,16 +108,16 @@ struct StaffConsoleCommandTests {
         let data = folder.appendingPathComponent("data")
         try await Self.makeStore(in: data)
         let console = try OpenDoorProcess(["staff", "--port", "0", "--data", data.path])
-        let announced = try #require(console.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(console.errorOutput)")
+        let announced = try #require(await console.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(console.errorOutput)")
         #expect(console.errorOutput.contains("No staff accounts yet"))
         // The log line comes through the buffered log writer: waited for, not assumed to be there already.
-        let loaded = console.waitForError(matching: "[^\n]*knowledge loaded")
+        let loaded = await console.waitForError(matching: "[^\n]*knowledge loaded")
         #expect(loaded?.contains("center=The Carter Treatment Center") == true, "\(console.errorOutput)")
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
         #expect(try await Self.fetch(port: port, path: "/health").status == 200)
         let inbox = try await Self.fetch(port: port, path: "/")
         #expect(inbox.status == 303)
-        console.stop(SIGTERM)
+        await console.stop(SIGTERM)
         #expect(console.process.terminationStatus == 0, "\(console.errorOutput)")
     }
 
@@ -134,9 +134,9 @@ struct StaffConsoleCommandTests {
         let data = folder.appendingPathComponent("data")
         try await Self.makeStore(in: data)
         let first = try OpenDoorProcess(["staff", "--port", "0", "--data", data.path])
-        let announced = try #require(first.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(first.errorOutput)")
+        let announced = try #require(await first.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(first.errorOutput)")
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
-        let second = try OpenDoorProcess.run(
+        let second = try await OpenDoorProcess.run(
             ["staff", "--port", "\(port)", "--data", data.path, "--knowledge", OpenDoorProcess.knowledge.path])
         #expect(second.status == 1)
         #expect(
@@ -144,7 +144,7 @@ struct StaffConsoleCommandTests {
             "\(second.error)")
         #expect(second.error.contains("choose another port with --port"))
         #expect(!second.error.contains("errno"), "\(second.error)")
-        first.stop(SIGTERM)
+        await first.stop(SIGTERM)
     }
 
     @Test("staff on an address beyond loopback without --secure-cookies warns that passwords would travel in clear text")
@@ -154,25 +154,25 @@ struct StaffConsoleCommandTests {
         let data = folder.appendingPathComponent("data")
         try await Self.makeStore(in: data)
         // A documentation address (TEST-NET-1) no machine has: the warning comes, then listening fails.
-        let exposed = try OpenDoorProcess.run(
+        let exposed = try await OpenDoorProcess.run(
             ["staff", "--host", "192.0.2.1", "--port", "0", "--data", data.path, "--knowledge",
              OpenDoorProcess.knowledge.path])
         #expect(exposed.error.contains("Warning: the staff console listens on 192.0.2.1 over plain HTTP"), "\(exposed.error)")
         #expect(exposed.error.contains("put a TLS proxy in front"))
         #expect(exposed.status == 1)
         #expect(exposed.error.contains("Could not listen on 192.0.2.1:0 for the staff console"), "\(exposed.error)")
-        let secure = try OpenDoorProcess.run(
+        let secure = try await OpenDoorProcess.run(
             ["staff", "--host", "192.0.2.1", "--port", "0", "--secure-cookies", "--data", data.path, "--knowledge",
              OpenDoorProcess.knowledge.path])
         #expect(!secure.error.contains("Warning"), "\(secure.error)")
     }
 
     @Test("staff opens an existing store only: a mistyped --data is refused with the folder and what chose it")
-    func staffRefusesMissingStore() throws {
+    func staffRefusesMissingStore() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let typo = folder.appendingPathComponent("dtaa")
-        let result = try OpenDoorProcess.run(["staff", "--port", "0", "--data", typo.path])
+        let result = try await OpenDoorProcess.run(["staff", "--port", "0", "--data", typo.path])
         #expect(result.status == 1)
         #expect(result.error.contains("\(typo.path)/callbacks.sqlite"), "\(result.error)")
         #expect(result.error.contains("chosen by --data"), "\(result.error)")
@@ -180,21 +180,21 @@ struct StaffConsoleCommandTests {
     }
 
     @Test("staff-user add refuses a data folder that isn't there unless --create-folder asks for it")
-    func staffUserRefusesMissingFolder() throws {
+    func staffUserRefusesMissingFolder() async throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let typo = folder.appendingPathComponent("dtaa")
-        let refused = try OpenDoorProcess.run(
+        let refused = try await OpenDoorProcess.run(
             ["staff-user", "add", "dana", "--data", typo.path], input: "a long password\na long password\n")
         #expect(refused.status == 1)
         #expect(refused.error.contains("There is no data folder at \(typo.path)"), "\(refused.error)")
         #expect(refused.error.contains("--create-folder"))
         #expect(!FileManager.default.fileExists(atPath: typo.path), "nothing was created")
-        let created = try OpenDoorProcess.run(
+        let created = try await OpenDoorProcess.run(
             ["staff-user", "add", "dana", "--data", typo.path, "--create-folder"],
             input: "a long password\na long password\n")
         #expect(created.status == 0, "\(created.error)")
-        let again = try OpenDoorProcess.run(
+        let again = try await OpenDoorProcess.run(
             ["staff-user", "add", "sam", "--data", typo.path], input: "a long password\na long password\n")
         #expect(again.status == 0, "an existing folder needs no flag: \(again.error)")
     }
@@ -206,9 +206,9 @@ struct StaffConsoleCommandTests {
         let data = folder.appendingPathComponent("data")
         let server = try OpenDoorProcess(
             ["serve", "--data", data.path, "--no-text", "--json-port", "0", "--staff-port", "0"])
-        let announced = try #require(server.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(server.errorOutput)")
+        let announced = try #require(await server.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(server.errorOutput)")
         let staffPort = try #require(Int(announced.split(separator: ":").last!.dropLast()))
-        let listening = server.waitForError(matching: #"json_port=\d+"#)
+        let listening = await server.waitForError(matching: #"json_port=\d+"#)
         let jsonPort = try #require(
             listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
 
@@ -227,8 +227,25 @@ struct StaffConsoleCommandTests {
         let metrics = try await Self.fetch(port: staffPort, path: "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.head.contains(#"opendoor_replies_total{intent="faq_relapse"} 1"#), "\(metrics.head)")
-        server.stop(SIGTERM)
+        await server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
+    }
+
+    @Test("serve --staff-port opens the callback store once for the chat and the console, and closes it once")
+    func storeOpenedOnce() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        let server = try OpenDoorProcess(
+            ["serve", "--data", data.path, "--no-text", "--json-port", "0", "--staff-port", "0"])
+        #expect(await server.waitForError(matching: "http://127.0.0.1:[0-9]+/") != nil, "\(server.errorOutput)")
+        #expect(await server.waitForError(matching: #"json_port=\d+"#) != nil, "\(server.errorOutput)")
+        await server.stop(SIGTERM)
+        #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
+        // Each open and each close of a SQLite store is one line of the log (the store's own, at info).
+        let log = server.errorOutput
+        #expect(log.components(separatedBy: "Opened the callback store").count - 1 == 1, "\(log)")
+        #expect(log.components(separatedBy: "Closed the callback store").count - 1 == 1, "\(log)")
     }
 
     @Test("SIGHUP to serve --staff-port reloads the console's knowledge too: try-a-message answers from it")
@@ -238,15 +255,15 @@ struct StaffConsoleCommandTests {
         let data = folder.appendingPathComponent("data")
         let knowledge = folder.appendingPathComponent("Knowledge")
         try FileManager.default.copyItem(at: OpenDoorProcess.knowledge, to: knowledge)
-        let added = try OpenDoorProcess.run(
+        let added = try await OpenDoorProcess.run(
             ["staff-user", "add", "dana", "--data", data.path, "--create-folder"], input: "a long password\na long password\n")
         #expect(added.status == 0, "\(added.error)")
         let server = try OpenDoorProcess(
             ["serve", "--knowledge", knowledge.path, "--data", data.path, "--no-text", "--json-port", "0",
              "--staff-port", "0"], knowledge: false)
-        let announced = try #require(server.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(server.errorOutput)")
+        let announced = try #require(await server.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(server.errorOutput)")
         let port = try #require(Int(announced.split(separator: ":").last!.dropLast()))
-        _ = server.waitForError(matching: #"json_port=\d+"#)
+        _ = await server.waitForError(matching: #"json_port=\d+"#)
         var session = try await ConsoleSession.signIn(port: port, account: "dana", password: "a long password")
         let inbox = try await session.get("/")
         #expect(inbox.contains("Requests are read from \(data.path)/callbacks.sqlite (chosen by --data)."), "\(inbox)")
@@ -258,18 +275,18 @@ struct StaffConsoleCommandTests {
         try text.replacingOccurrences(of: old, with: "A reloaded answer about relapse.")
             .write(to: faq, atomically: true, encoding: .utf8)
         // The log says which folder and which center the service answers from, at start and after each reload.
-        let loaded = server.waitForError(matching: "[^\n]*knowledge loaded")
+        let loaded = await server.waitForError(matching: "[^\n]*knowledge loaded")
         #expect(loaded?.contains(knowledge.standardizedFileURL.path) == true, "\(server.errorOutput)")
         let center = knowledge.appendingPathComponent("center.yaml")
         try String(contentsOf: center, encoding: .utf8)
             .replacingOccurrences(of: "name: The Carter Treatment Center", with: "name: Oak House")
             .write(to: center, atomically: true, encoding: .utf8)
         kill(server.process.processIdentifier, SIGHUP)
-        #expect(server.waitForError(matching: "knowledge reloaded") != nil, "\(server.errorOutput)")
-        #expect(server.waitForError(matching: "center=Oak House .*knowledge loaded") != nil, "\(server.errorOutput)")
+        #expect(await server.waitForError(matching: "knowledge reloaded") != nil, "\(server.errorOutput)")
+        #expect(await server.waitForError(matching: "center=Oak House .*knowledge loaded") != nil, "\(server.errorOutput)")
         let reloaded = try await session.tryMessage("what if i relapsed")
         #expect(reloaded.contains("A reloaded answer about relapse."), "\(reloaded)")
-        server.stop(SIGTERM)
+        await server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
     }
 

@@ -16,10 +16,10 @@ struct StaffFloodTests {
             ["serve", "--data", folder.appendingPathComponent("data").path, "--no-text", "--json-port", "0",
              "--staff-port", "0"],
             fileLimit: 256)
-        let announced = try #require(server.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(server.errorOutput)")
+        let announced = try #require(await server.waitForError(matching: "http://127.0.0.1:[0-9]+/"), "\(server.errorOutput)")
         let staffPort = try #require(Int(announced.split(separator: ":").last!.dropLast()))
         let jsonPort = try #require(
-            server.waitForError(matching: #"json_port=\d+"#).flatMap { Int($0.dropFirst("json_port=".count)) },
+            await server.waitForError(matching: #"json_port=\d+"#).flatMap { Int($0.dropFirst("json_port=".count)) },
             "\(server.errorOutput)")
 
         // Every flood connection asks as it connects (on the thread that connected: between a connect and a later
@@ -48,7 +48,7 @@ struct StaffFloodTests {
         #expect(crisis.text?.contains("988") == true, "\(crisis.text ?? "-")")
         await visitor.close()
         for client in flood { await client.close() }
-        server.stop(SIGTERM)
+        await server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
     }
 }

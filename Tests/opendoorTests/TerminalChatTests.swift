@@ -99,16 +99,9 @@ struct TerminalChatTests {
         let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["chat", "--data", data.path, "--knowledge", Self.knowledgeDirectory.path]
-        let input = try StandardInput()
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try ChildProcesses.run(process, input: input)
-        input.write(lines.map { $0 + "\n" }.joined())
-        input.close()
-        let printed = String(decoding: output.fileHandleForReading.readAllData(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let finished = try await ChildProcesses.runToEnd(process, input: lines.map { $0 + "\n" }.joined())
+        let printed = finished.output
+        #expect(finished.status == 0, "\(finished.error)")
 
         // The same conversation held in-process: each reply's text, its numbered options, a blank line.
         let knowledge = try Knowledge.load(from: Self.knowledgeDirectory)

@@ -88,16 +88,8 @@ struct TestWatchdogTests {
         let process = ChildProcess()
         process.executableURL = script
         process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcesses.run(process)
-        return try await offThePool {
-            let data = output.fileHandleForReading.readAllData()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        let finished = try await ChildProcesses.runToEnd(process)
+        return (finished.status, finished.output)
     }
 
     /// Whether `pid` is a process that hasn't ended (not gone, not a zombie).

@@ -21,7 +21,8 @@ extension Conversation {
     /// The reply to one message, saving a confirmed callback request in `store` first when there is one.
     ///
     /// The visitor is told "saved" only after the store has committed the request; if saving fails they
-    /// are told plainly and given the center's number. While the store can't save (see
+    /// are told plainly and given the center's number, and the request is kept for "try again" (see
+    /// ``saveFailed(_:)``). While the store can't save (see
     /// ``CallbackStore/acceptsRequests``), a callback is neither offered nor started: the visitor gets the
     /// center's number at once instead of a request that can't be kept. A crisis reply or check-in is counted
     /// (category, level and day, never the text) in `counts`, or in `store` when it counts crises

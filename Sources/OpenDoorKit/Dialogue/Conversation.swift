@@ -58,6 +58,9 @@ public struct Conversation: Sendable {
     /// The key of a save whose outcome could not be learned (``CallbackStoreError/Code-swift.struct/unconfirmed``):
     /// the visitor's next request in this conversation is saved under it, so one that landed late isn't stored twice.
     var unconfirmedSaveKey: UUID?
+    /// The last save failed and nothing was kept: the request waits at the summary, and "try again" saves it once the
+    /// store is back (the form isn't asked again).
+    var failedSaveKept = false
     var callbackSent: Bool { sentReference != nil }
     /// The reference of the request sent in this conversation, if one was.
     var sentRequest: String? { sentReference }
@@ -405,17 +408,18 @@ public struct Conversation: Sendable {
 
     /// The reply when saving failed: say so plainly and give the center's number. Nothing was kept, unless the
     /// store could not learn the outcome (``CallbackStoreError/Code-swift.struct/unconfirmed``): then the reply says
-    /// just that.
+    /// just that. Either way the request stays at the summary, so "try again" sends it without the form again (a
+    /// request sent with a crisis reply is the exception: that reply has no room for options).
     public mutating func saveFailed(_ error: any Error) -> Reply {
         offerSending = nil
         if crisisWithSend == nil, let error = error as? CallbackStoreError, error.code == .unconfirmed {
             logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
             return saveUnconfirmed()
         }
-        discardDraft()
-        state = .open
         if let crisis = crisisWithSend {
             // The crisis reply stands; the failure is said after it.
+            discardDraft()
+            state = .open
             crisisWithSend = nil
             var reply = crisis
             let unconfirmed = (error as? CallbackStoreError)?.code == .unconfirmed
@@ -427,7 +431,22 @@ public struct Conversation: Sendable {
             return remember(reply)
         }
         logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
-        return remember(ownReply(.saveFailed, options: []))
+        return saveFailedKeeping()
+    }
+
+    /// The reply when saving failed and nothing was kept: said so, with the center's number, and the request kept at
+    /// the summary so that "try again" sends it as it is once the store can save again.
+    private mutating func saveFailedKeeping() -> Reply {
+        state = .callbackConfirm
+        failedSaveKept = true
+        return remember(ownReply(.saveFailedKept, options: [dialogue[.retryOption]] + confirmOptionsButSend()))
+    }
+
+    /// The summary's options other than the one that sends ("Cancel"), after a try that didn't go through.
+    private func confirmOptionsButSend() -> [String] {
+        (dialogue.stepOptions[.callbackConfirm] ?? []).filter {
+            !answers.contains(TextNormalizer.folded($0), .send) && !answers.contains(TextNormalizer.folded($0), .yes)
+        }
     }
 
     /// The reply when the store could not learn whether the request was kept: said so, and the request kept at the
@@ -435,10 +454,7 @@ public struct Conversation: Sendable {
     /// twice (QA22 O6).
     private mutating func saveUnconfirmed() -> Reply {
         state = .callbackConfirm
-        let options = [dialogue[.resendOption]] + (dialogue.stepOptions[.callbackConfirm] ?? []).filter {
-            !answers.contains(TextNormalizer.folded($0), .send) && !answers.contains(TextNormalizer.folded($0), .yes)
-        }
-        return remember(ownReply(.saveUnconfirmed, options: options))
+        return remember(ownReply(.saveUnconfirmed, options: [dialogue[.resendOption]] + confirmOptionsButSend()))
     }
 
     /// `reply` after the honest word that only a call can be asked for, when `text` asked for a text at a step of the
@@ -1490,10 +1506,11 @@ public struct Conversation: Sendable {
 
     private mutating func confirmStep(_ text: String) -> Step {
         if let changed = changeReply(text) { return .reply(remember(changed)) }
-        if unconfirmedSaveKey != nil, answers.contains(text, .resend), !answers.contains(text, .callOff),
+        if unconfirmedSaveKey != nil || failedSaveKept, answers.contains(text, .resend), !answers.contains(text, .callOff),
             !looksLikeQuestion(text), let draft
         {
-            // "try again", "resend" after "I couldn't confirm that your request reached the center": the same request.
+            // "try again", "resend" after "I couldn't confirm that your request reached the center", or after a save
+            // that didn't go through: the same request.
             return .save(draft)
         }
         // "send", "no wait yes send it": the button says "Yes, send it". "dont send it" is a no.
@@ -1692,6 +1709,7 @@ public struct Conversation: Sendable {
 
     /// Forgets the request's details; with `keepingForUndo`, a cancel the visitor may take back at once.
     mutating func discardDraft(keepingForUndo: Bool = false) {
+        failedSaveKept = false
         if keepingForUndo, phone != nil || bestTime != nil || voicemail != nil || name != nil || nameGiven {
             discarded = DiscardedRequest(
                 name: name, nameGiven: nameGiven, phone: phone, bestTime: bestTime, voicemail: voicemail, state: state)

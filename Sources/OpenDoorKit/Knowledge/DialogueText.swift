@@ -47,6 +47,11 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case confirmInvalid = "confirm_invalid"
     case saved
     case saveFailed = "save_failed"
+    /// When a save failed and nothing was kept: the request is kept in the conversation, at the summary, for
+    /// ``retryOption`` once the store is back.
+    case saveFailedKept = "save_failed_kept"
+    /// The option after ``saveFailedKept``: the same request saved again, the form not asked again.
+    case retryOption = "retry_option"
     /// When a save was sent but whether it was stored can't be known (the database held it up): never "nothing was kept".
     case saveUnconfirmed = "save_unconfirmed"
     /// The option after ``saveUnconfirmed``: the same request sent again, under the same key (never stored twice).
