@@ -14,12 +14,13 @@ struct InsertRequestStatement: Sendable {
     static let sql = """
         INSERT INTO callback_request
             (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status,
-             save_key, best_time_said, voicemail, crisis_in_chat)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             save_key, best_time_said, voicemail, crisis_in_chat, backup_phone_e164)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         ON CONFLICT (save_key) DO UPDATE SET
             name = EXCLUDED.name, phone_e164 = EXCLUDED.phone_e164, phone_extension = EXCLUDED.phone_extension,
             best_time = EXCLUDED.best_time, voicemail_ok = EXCLUDED.voicemail_ok, best_time_said = EXCLUDED.best_time_said,
-            voicemail = EXCLUDED.voicemail, crisis_in_chat = EXCLUDED.crisis_in_chat
+            voicemail = EXCLUDED.voicemail, crisis_in_chat = EXCLUDED.crisis_in_chat,
+            backup_phone_e164 = EXCLUDED.backup_phone_e164
             WHERE callback_request.status = 'new'
         RETURNING \(PostgresCallbackStore.columns)
         """
@@ -36,15 +37,15 @@ struct InsertRequestStatement: Sendable {
     /// The INSERT with its values bound (a missing name or extension binds an untyped NULL, which PostgreSQL
     /// types from its column).
     var query: PostgresQuery {
-        var bindings = PostgresBindings(capacity: 13)
+        var bindings = PostgresBindings(capacity: 14)
         Self.bind(request, milliseconds: milliseconds, saveKey: saveKey, to: &bindings)
         // The tag is a UUID's hex digits and dashes: nothing in it can end the comment.
         return PostgresQuery(unsafeSQL: "/* \(Self.tag(saveKey)) */ " + Self.sql, binds: bindings)
     }
 
     /// Appends a request's columns in the order reference, created_ms, name, phone_e164, phone_extension,
-    /// best_time, voicemail_ok, channel, status, [save_key,] best_time_said, voicemail, crisis_in_chat (the save's
-    /// INSERT; a copy's, which has no save key).
+    /// best_time, voicemail_ok, channel, status, [save_key,] best_time_said, voicemail, crisis_in_chat,
+    /// backup_phone_e164 (the save's INSERT; a copy's, which has no save key).
     static func bind(_ request: CallbackRequest, milliseconds: Int64, saveKey: UUID?, to bindings: inout PostgresBindings) {
         bindings.append(request.reference)
         bindings.append(milliseconds)
@@ -59,6 +60,7 @@ struct InsertRequestStatement: Sendable {
         bindings.append(request.bestTimeSaid)
         bindings.append(request.voicemail.rawValue)
         bindings.append(request.crisisInChat)
+        bindings.append(request.backupPhone?.e164)
     }
 
     /// Runs BEGIN, the INSERT and COMMIT on `connection` and returns the inserted row (nil: the save key was

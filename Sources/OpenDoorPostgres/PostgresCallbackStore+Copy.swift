@@ -159,13 +159,14 @@ extension PostgresCallbackStore {
     /// twenty thousand requests took minutes.
     private static func copy(_ requests: [CallbackRequest], on connection: PostgresConnection) async throws -> CopyReport {
         guard !requests.isEmpty else { return CopyReport() }
-        var bindings = PostgresBindings(capacity: requests.count * 12)
+        var bindings = PostgresBindings(capacity: requests.count * 13)
         var rows: [String] = []
         for (index, request) in requests.enumerated() {
-            let first = index * 12
+            let first = index * 13
             InsertRequestStatement.bind(request, milliseconds: milliseconds(request.created), saveKey: nil, to: &bindings)
             let types = [
                 "text", "bigint", "text", "text", "text", "text", "boolean", "text", "text", "text", "text", "boolean",
+                "text",
             ]
             rows.append("(" + types.enumerated().map { "$\(first + $0.offset + 1)::\($0.element)" }.joined(separator: ", ") + ")")
         }
@@ -173,7 +174,7 @@ extension PostgresCallbackStore {
             unsafeSQL: """
                 INSERT INTO callback_request
                     (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok,
-                     channel, status, best_time_said, voicemail, crisis_in_chat)
+                     channel, status, best_time_said, voicemail, crisis_in_chat, backup_phone_e164)
                 VALUES \(rows.joined(separator: ",\n"))
                 ON CONFLICT (reference) DO NOTHING
                 RETURNING reference

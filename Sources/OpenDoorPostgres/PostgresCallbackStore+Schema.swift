@@ -78,6 +78,12 @@ extension PostgresCallbackStore {
                 "DROP INDEX callback_request_on_created",
             ]
         ),
+        // A second number the visitor offered, to try when the first doesn't answer (E.164). Older rows: none. The
+        // same column as the SQLite store.
+        Migration(
+            identifier: "backup_phone",
+            statements: ["ALTER TABLE callback_request ADD COLUMN backup_phone_e164 TEXT"]
+        ),
     ]
 
     /// The newest migration this version knows.
@@ -154,7 +160,7 @@ extension PostgresCallbackStore {
 
     static let columns =
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
-        + "best_time_said, voicemail, crisis_in_chat"
+        + "best_time_said, voicemail, crisis_in_chat, backup_phone_e164"
 
     /// Reads rows of ``columns``, checking every value; throws ``CallbackStoreError/unreadable(_:path:file:line:)``
     /// for a row that can't be read. Errors name the row's reference and column, never its contents.
@@ -191,15 +197,17 @@ extension PostgresCallbackStore {
 
     /// One row of ``columns``, each value nil when NULL.
     static func stored(_ row: PostgresRow) throws -> StoredRequest {
-        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said, choice, crisis) =
+        let (id, reference, milliseconds, name, e164, phoneExtension, bestTime, voicemailOK, channel, status, said, choice, crisis, backup) =
             try row.decode(
-                (Int64?, String?, Int64?, String?, String?, String?, String?, Bool?, String?, String?, String?, String?, Bool?)
-                    .self
+                (
+                    Int64?, String?, Int64?, String?, String?, String?, String?, Bool?, String?, String?, String?, String?,
+                    Bool?, String?
+                ).self
             )
         return StoredRequest(
             id: id, reference: reference, createdMilliseconds: milliseconds, name: name, phoneE164: e164,
             phoneExtension: phoneExtension, bestTime: bestTime, voicemailOK: voicemailOK, channel: channel,
-            status: status, bestTimeSaid: said, voicemail: choice, crisisInChat: crisis)
+            status: status, bestTimeSaid: said, voicemail: choice, crisisInChat: crisis, backupPhoneE164: backup)
     }
 
     /// Whether `error` is the unique constraint on reference codes: another server (or this one) took

@@ -91,9 +91,11 @@ extension SQLiteCallbackStore {
         return try await pool.write { db in
             var count = 0
             for request in requests where try !Self.referenceExists(request.reference, in: db) {
-                let draft = CallbackDraft(
+                var draft = CallbackDraft(
                     name: request.name, phone: request.phone, bestTime: request.bestTime,
                     bestTimeSaid: request.bestTimeSaid, voicemail: request.voicemail)
+                draft.crisisInChat = request.crisisInChat
+                draft.backupPhone = request.backupPhone
                 let milliseconds = Int64((request.created.timeIntervalSince1970 * 1000).rounded())
                 _ = try Self.insert(
                     draft, channel: request.channel, reference: request.reference, milliseconds: milliseconds, in: db)

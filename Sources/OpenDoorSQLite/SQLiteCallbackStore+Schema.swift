@@ -4,7 +4,7 @@ import OpenDoorKit
 
 extension SQLiteCallbackStore {
     /// The newest migration this version knows.
-    static let currentSchema = "crisis_in_chat"
+    static let currentSchema = "backup_phone"
 
     /// The schema's history. Never edit a migration once released: add the next one.
     static let migrator: DatabaseMigrator = {
@@ -59,6 +59,10 @@ extension SQLiteCallbackStore {
                     ALTER TABLE callback_request ADD COLUMN crisis_in_chat INTEGER NOT NULL DEFAULT 0
                         CHECK (crisis_in_chat IN (0, 1))
                     """)
+        }
+        migrator.registerMigration("backup_phone") { db in
+            // A second number the visitor offered, to try when the first doesn't answer (E.164). Older rows: none.
+            try db.execute(sql: "ALTER TABLE callback_request ADD COLUMN backup_phone_e164 TEXT")
         }
         return migrator
     }()
@@ -206,13 +210,13 @@ extension SQLiteCallbackStore {
         try db.execute(
             sql: """
                 UPDATE callback_request SET name = ?, phone_e164 = ?, phone_extension = ?, best_time = ?,
-                    voicemail_ok = ?, best_time_said = ?, voicemail = ?, crisis_in_chat = ?
+                    voicemail_ok = ?, best_time_said = ?, voicemail = ?, crisis_in_chat = ?, backup_phone_e164 = ?
                 WHERE reference = ? AND status = ?
                 """,
             arguments: [
                 request.name, request.phone.e164, request.phone.extensionDigits, request.bestTime.rawValue,
-                request.voicemailOK, request.bestTimeSaid, request.voicemail.rawValue, request.crisisInChat, reference,
-                CallbackStatus.new.rawValue,
+                request.voicemailOK, request.bestTimeSaid, request.voicemail.rawValue, request.crisisInChat,
+                request.backupPhone?.e164, reference, CallbackStatus.new.rawValue,
             ])
         return try fetch(reference: reference, in: db)
     }
@@ -235,13 +239,13 @@ extension SQLiteCallbackStore {
             sql: """
                 INSERT INTO callback_request
                     (reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status,
-                     best_time_said, voicemail, crisis_in_chat)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     best_time_said, voicemail, crisis_in_chat, backup_phone_e164)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 request.reference, milliseconds, request.name, request.phone.e164, request.phone.extensionDigits,
                 request.bestTime.rawValue, request.voicemailOK, request.channel.rawValue, request.status.rawValue,
-                request.bestTimeSaid, request.voicemail.rawValue, request.crisisInChat,
+                request.bestTimeSaid, request.voicemail.rawValue, request.crisisInChat, request.backupPhone?.e164,
             ]
         )
         request.id = db.lastInsertedRowID
@@ -250,7 +254,7 @@ extension SQLiteCallbackStore {
 
     static let columns =
         "id, reference, created_ms, name, phone_e164, phone_extension, best_time, voicemail_ok, channel, status, "
-        + "best_time_said, voicemail, crisis_in_chat"
+        + "best_time_said, voicemail, crisis_in_chat, backup_phone_e164"
 
     /// The requests with `status` (all when nil), newest first; the `limit` newest when given. Rows that can't be
     /// read are skipped and named.
@@ -369,6 +373,7 @@ extension SQLiteCallbackStore {
             id: value("id"), reference: value("reference"), createdMilliseconds: value("created_ms"), name: value("name"),
             phoneE164: value("phone_e164"), phoneExtension: value("phone_extension"), bestTime: value("best_time"),
             voicemailOK: value("voicemail_ok"), channel: value("channel"), status: value("status"),
-            bestTimeSaid: value("best_time_said"), voicemail: value("voicemail"), crisisInChat: value("crisis_in_chat"))
+            bestTimeSaid: value("best_time_said"), voicemail: value("voicemail"), crisisInChat: value("crisis_in_chat"),
+            backupPhoneE164: value("backup_phone_e164"))
     }
 }

@@ -129,6 +129,11 @@ extension StaffRoutes {
         let voicemail = Self.describe(request.voicemail)
         // A crisis reply was given in the chat that asked for the call: staff call with that in mind (no words kept).
         let crisis: Markup = request.crisisInChat ? " <span class=\"crisis\">\(CallbackReport.crisisMarker)</span>" : ""
+        // A second number the visitor offered, to try when the first doesn't answer.
+        let backup: Markup =
+            request.backupPhone.map { number -> Markup in
+                "<br><span class=\"muted\">or</span> <a class=\"backup\" href=\"tel:\(number.e164)\">\(number.display)</a>"
+            } ?? ""
         let actions = Self.actions(for: request.status).map { target, label -> Markup in
             guard let session else { return "" }
             return """
@@ -140,7 +145,7 @@ extension StaffRoutes {
         return """
             <tr class="\(status)" data-reference="\(request.reference)" data-status="\(status)">\
             <td><span class="status \(status)">\(status)</span>\(crisis)</td><td>\(age)</td><td>\(name)</td>\
-            <td class="nowrap"><a href="\(phoneHref)">\(request.phone.display)</a></td><td>\(bestTime)</td>\
+            <td class="nowrap"><a href="\(phoneHref)">\(request.phone.display)</a>\(backup)</td><td>\(bestTime)</td>\
             <td>\(voicemail)</td><td data-channel="\(request.channel.rawValue)">\(Self.describe(request.channel))</td>\
             <td class="nowrap">\(request.reference)</td>\
             <td class="actions">\(actions)</td></tr>

@@ -78,6 +78,8 @@ enum EvaluationReport {
             String(format: "accuracy counting clarify with the right choice: %.3f", evaluation.accuracyCountingClarify))
         lines.append(String(format: "fallback rate on fallback lines (off-topic, unanswered): %.3f", evaluation.fallbackRate))
         lines.append(String(format: "guesses on fallback lines: %.3f", evaluation.guessRate))
+        lines.append(
+            String(format: "guesses (a wrong intent answered, of all messages): %.3f", evaluation.wrongAnswerRate))
         lines.append(String(format: "in-domain lines sent to fallback: %.3f", evaluation.missedRate))
         if totalsOnly { return lines.joined(separator: "\n") }
         lines.append("")

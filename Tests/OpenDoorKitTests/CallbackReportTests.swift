@@ -117,16 +117,32 @@ struct CallbackReportTests {
         let csv = CallbackReport.csv(requests)
         let lines = csv.components(separatedBy: "\r\n")
         #expect(lines.last == "")  // every record ends with CRLF
-        #expect(lines[0] == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day,crisis_in_chat")
-        #expect(lines[1] == "JJJ-JJJ,2025-03-04T14:06:00Z,,(470) 555-0123,morning,yes,web,new,,yes,,no")
-        #expect(lines[2] == "HHH-HHH,2025-03-04T14:05:00Z,'=cmd,(470) 555-0123,morning,yes,web,new,,yes,,no")
+        #expect(lines[0] == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day,crisis_in_chat,backup_phone")
+        #expect(lines[1] == "JJJ-JJJ,2025-03-04T14:06:00Z,,(470) 555-0123,morning,yes,web,new,,yes,,no,")
+        #expect(lines[2] == "HHH-HHH,2025-03-04T14:05:00Z,'=cmd,(470) 555-0123,morning,yes,web,new,,yes,,no,")
         #expect(lines[3].contains(",'-2+3,"))
         #expect(lines[4].contains(",'@SUM(A1),"))
         #expect(lines[5].contains(",'+1-555,"))
         #expect(lines[6].contains(#","Smith, ""Jo""","#))
         #expect(lines[7].contains(#","'=HYPERLINK(""http://evil.example"",""x"")","#))
         #expect(!csv.contains("\u{1B}"))
-        #expect(CallbackReport.csv([]) == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day,crisis_in_chat\r\n")
+        #expect(CallbackReport.csv([]) == "reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day,crisis_in_chat,backup_phone\r\n")
+    }
+
+    @Test("A second number to try is in the table, the CSV and the JSON; none is a dash, empty, null")
+    func backupPhone() {
+        var offered = Self.request(id: 1, name: "Sam", reference: "BBB-BBB")
+        offered.backupPhone = PhoneNumber.parse("706 555 0999")
+        let plain = Self.request(id: 2, name: "Jo", minutesAfterEpoch: 1, reference: "CCC-CCC")
+        let table = CallbackReport.table([offered, plain])
+        #expect(table.contains("BACKUP PHONE"))
+        #expect(table.contains("(706) 555-0999"))
+        let csv = CallbackReport.csv([offered, plain]).components(separatedBy: "\r\n")
+        #expect(csv[1].hasSuffix(",no,"))
+        #expect(csv[2].hasSuffix(",no,(706) 555-0999"))
+        let json = CallbackReport.json([offered, plain])
+        #expect(json.contains("\"e164\" : \"+17065550999\""))
+        #expect(json.contains("\"backupPhone\" : null"))
     }
 
     @Test("JSON has every field, null for no name, sanitized names, newest first")
@@ -170,9 +186,9 @@ struct CallbackReportTests {
             Self.request(id: 3, name: "Cy", minutesAfterEpoch: 2, reference: "CCC-CCC", voicemail: .noVoicemail),
         ]
         let lines = CallbackReport.csv(requests).components(separatedBy: "\r\n")
-        #expect(lines[1].hasPrefix("CCC-CCC") && lines[1].hasSuffix(",no,web,new,,none,,no"))
-        #expect(lines[2].hasPrefix("BBB-BBB") && lines[2].hasSuffix(",no,web,new,,discreet,,no"))
-        #expect(lines[3].hasPrefix("AAA-AAA") && lines[3].hasSuffix(",yes,web,new,,yes,,no"))
+        #expect(lines[1].hasPrefix("CCC-CCC") && lines[1].hasSuffix(",no,web,new,,none,,no,"))
+        #expect(lines[2].hasPrefix("BBB-BBB") && lines[2].hasSuffix(",no,web,new,,discreet,,no,"))
+        #expect(lines[3].hasPrefix("AAA-AAA") && lines[3].hasSuffix(",yes,web,new,,yes,,no,"))
         let decoded = try #require(
             JSONSerialization.jsonObject(with: Data(CallbackReport.json(requests).utf8)) as? [[String: Any]])
         #expect(decoded.map { $0["voicemail"] as? String } == ["none", "discreet", "yes"])
@@ -189,8 +205,8 @@ struct CallbackReportTests {
         let said = Self.request(id: 1, name: "Sam", bestTimeSaid: "after 5 on weekdays, \u{1B}[31mnot fridays")
         let picked = Self.request(id: 2, name: "Jo", minutesAfterEpoch: 1, reference: "CCC-CCC")
         let lines = CallbackReport.csv([said, picked]).components(separatedBy: "\r\n")
-        #expect(lines[1].hasSuffix(",new,,yes,,no"))
-        #expect(lines[2].hasSuffix(#",new,"after 5 on weekdays, not fridays",yes,,no"#))
+        #expect(lines[1].hasSuffix(",new,,yes,,no,"))
+        #expect(lines[2].hasSuffix(#",new,"after 5 on weekdays, not fridays",yes,,no,"#))
         let decoded = try #require(
             JSONSerialization.jsonObject(with: Data(CallbackReport.json([said, picked]).utf8)) as? [[String: Any]]
         )
@@ -206,8 +222,8 @@ struct CallbackReportTests {
         let weekly = Self.request(id: 2, name: "Bo", minutesAfterEpoch: 1, reference: "BBB-BBB", bestTimeSaid: "mondays")
         let utc = try #require(TimeZone(identifier: "UTC"))
         let lines = CallbackReport.csv([tomorrow, weekly], dayTimeZone: utc).components(separatedBy: "\r\n")
-        #expect(lines[1].hasPrefix("BBB-BBB") && lines[1].hasSuffix(",mondays,yes,,no"))
-        #expect(lines[2].hasPrefix("AAA-AAA") && lines[2].hasSuffix(",tomorrow around 4ish,yes,2025-03-05,no"))
+        #expect(lines[1].hasPrefix("BBB-BBB") && lines[1].hasSuffix(",mondays,yes,,no,"))
+        #expect(lines[2].hasPrefix("AAA-AAA") && lines[2].hasSuffix(",tomorrow around 4ish,yes,2025-03-05,no,"))
         let decoded = try #require(
             JSONSerialization.jsonObject(with: Data(CallbackReport.json([tomorrow, weekly], dayTimeZone: utc).utf8))
                 as? [[String: Any]])

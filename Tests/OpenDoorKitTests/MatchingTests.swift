@@ -199,6 +199,14 @@ struct EvaluationTests {
         let evaluation = Evaluation(matcher: Fixtures.matcher, set: set)
         #expect(evaluation.accuracy == 0.5)
         #expect(evaluation.confusions().first?.expected == "privacy")
+        // The privacy line answered with another intent is a guess, counted over all messages.
+        #expect(evaluation.wrongAnswerRate == 0.5)
+        let honest = Evaluation(
+            matcher: Fixtures.matcher,
+            set: try EvaluationSet.parse(
+                "insurance\tdo you take medicaid\nfaq_relapse\twhat if i relapsed\n", file: "y.tsv",
+                knownLabels: ["insurance", "faq_relapse"]))
+        #expect(honest.wrongAnswerRate == 0)
         do {
             _ = try EvaluationSet.parse("# ok\nnot_an_intent\thello\nno tab here\n", file: "x.tsv", knownLabels: ["a"])
             Issue.record("bad lines were accepted")

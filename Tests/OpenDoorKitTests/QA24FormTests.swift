@@ -175,10 +175,16 @@ struct QA24FormTests {
         #expect(request.phone.e164 == e164, "“\(pick)” kept \(request.phone.display)")
     }
 
-    @Test("Two numbers: the visitor is told only one is passed on (S1-7)")
-    func onlyOneSaid() async throws {
-        let run = try await Self.stored(["can someone call me", "yes", "Bo", "my cell is 404-555-0188 or my work 678-555-0177"])
-        #expect(run.replies.last?.text.contains("one number") == true)
+    @Test("Two numbers: the visitor is asked which to try first, and the other is passed on as the second (S1-7)")
+    func otherKeptSecond() async throws {
+        let run = try await Self.stored([
+            "can someone call me", "yes", "Bo", "my cell is 404-555-0188 or my work 678-555-0177", "the cell", "lunch time",
+            "no voicemail", "yes",
+        ])
+        #expect(run.replies.contains { $0.text.contains("the other one") }, "\(run.replies.map(\.text))")
+        let request = try #require(run.requests.first)
+        #expect(request.phone.e164 == "+14045550188")
+        #expect(request.backupPhone?.e164 == "+16785550177")
     }
 
     @Test(
@@ -189,7 +195,11 @@ struct QA24FormTests {
         let reply = try #require(run.replies.last)
         #expect(reply.state == .callbackTime, "“\(said)”: \(reply.text)")
         #expect(reply.text.contains("(706) 555-0134"), "“\(said)”: \(reply.text)")
-        #expect(reply.text.contains("one number"))
+        #expect(reply.text.contains("(706) 555-0999"), "“\(said)”: \(reply.text)")
+        let saved = try await Self.stored(["can someone call me", "yes", "skip", said, "evening", "no voicemail", "yes"])
+        let request = try #require(saved.requests.first, "“\(said)”")
+        #expect(request.phone.e164 == "+17065550134")
+        #expect(request.backupPhone?.e164 == "+17065550999")
     }
 
     // MARK: - S3-7: a hesitant yes to the voicemail is the private choice

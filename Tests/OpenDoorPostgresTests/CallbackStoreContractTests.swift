@@ -163,6 +163,27 @@ struct CallbackStoreContractTests {
         }
     }
 
+    @Test("a second number the visitor offered is kept and read back; a request without one has none", arguments: StoreKind.allCases)
+    func backupPhone(kind: StoreKind) async throws {
+        try await kind.withPlace { place in
+            let store = try await place.open()
+            var offered = Self.draft("Kim")
+            offered.backupPhone = PhoneNumber.parse("706 555 0999")
+            let saved = try await store.save(offered, channel: .socket)
+            let plain = try await store.save(Self.draft("Jo"), channel: .web)
+            #expect(saved.backupPhone?.e164 == "+17065550999")
+            #expect(plain.backupPhone == nil)
+            try await store.close()
+
+            let reopened = try await place.open()
+            let listed = try await reopened.list(status: nil)
+            #expect(listed.first { $0.reference == saved.reference }?.backupPhone?.e164 == "+17065550999")
+            #expect(listed.first { $0.reference == plain.reference }?.backupPhone == nil)
+            #expect(try await reopened.find(reference: saved.reference)?.backupPhone?.e164 == "+17065550999")
+            try await reopened.close()
+        }
+    }
+
     @Test("each voicemail choice (yes, discreet only, none) is kept and read back", arguments: StoreKind.allCases)
     func voicemailChoices(kind: StoreKind) async throws {
         try await kind.withPlace { place in

@@ -37,6 +37,18 @@ struct InboxTests {
         }
     }
 
+    @Test("a second number the visitor offered is shown under the first, with its own tel: link")
+    func backupPhoneShown() async throws {
+        try await withStaffConsole { harness, client in
+            _ = try await harness.saveRequest(name: "Alex", phone: "+14705550111", backupPhone: "+17065550999")
+            _ = try await harness.saveRequest(name: "Chris", phone: "+14705550122")
+            try await client.signIn()
+            let html = try await client.get("/").text
+            #expect(html.contains("href=\"tel:+17065550999\">(706) 555-0999</a>"), "\(html)")
+            #expect(html.components(separatedBy: "class=\"backup\"").count == 2)
+        }
+    }
+
     @Test("a request row written outside OpenDoor is named above the list; every other request is shown (QA20 O3)")
     func unreadableRowNamed() async throws {
         try await withStaffConsole { harness, client in

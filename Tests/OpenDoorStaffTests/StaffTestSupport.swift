@@ -25,13 +25,15 @@ struct StaffHarness: Sendable {
     /// Saves a request as a visitor would have, through the store.
     @discardableResult
     func saveRequest(
-        name: String? = "Sam", phone: String = "+14705550123", voicemail: VoicemailPreference = .allowed
+        name: String? = "Sam", phone: String = "+14705550123", voicemail: VoicemailPreference = .allowed,
+        backupPhone: String? = nil
     ) async throws
         -> CallbackRequest
     {
-        let draft = CallbackDraft(
+        var draft = CallbackDraft(
             name: name, phone: PhoneNumber(e164: phone)!, bestTime: .evening, bestTimeSaid: "after 5 on weekdays",
             voicemail: voicemail)
+        draft.backupPhone = backupPhone.flatMap { PhoneNumber(e164: $0) }
         return try await store.save(draft, channel: .web)
     }
 }

@@ -122,7 +122,7 @@ public enum CallbackReport {
             let zoneName = ["UTC", "GMT"].contains(timeZone.identifier) ? "UTC" : timeZone.identifier
             return [
                 "REFERENCE", "CREATED (\(zoneName))", "NAME", "PHONE", "BEST TIME", "VOICEMAIL", "CHANNEL", "STATUS",
-                "SAFETY",
+                "SAFETY", "BACKUP PHONE",
             ]
         }
 
@@ -140,6 +140,7 @@ public enum CallbackReport {
                 request.channel.rawValue,
                 request.status.rawValue,
                 request.crisisInChat ? CallbackReport.crisisMarker : "-",
+                request.backupPhone?.display ?? "-",
             ]
         }
 
@@ -170,7 +171,8 @@ public enum CallbackReport {
     /// a quote or a line break, quotes doubled.
     ///
     /// Columns: `reference,created,name,phone,best_time,voicemail_ok,channel,status,best_time_said,voicemail,best_day,
-    /// crisis_in_chat` (`yes` when the chat that asked for the call had a crisis reply in it);
+    /// crisis_in_chat,backup_phone` (`yes` when the chat that asked for the call had a crisis reply in it; the second
+    /// number to try, as people write it, empty when the visitor offered none);
     /// `voicemail` is `yes`, `discreet` (a message that doesn't name the center) or `none` (no voicemail at
     /// all), and `voicemail_ok` is `yes` only for the first (kept for sheets made before there were three);
     /// `best_time` is the normalized part for sorting, `best_time_said` the visitor's own words (empty when
@@ -185,7 +187,7 @@ public enum CallbackReport {
     /// ``csv(_:dayTimeZone:)``'s header record.
     public static let csvHeader = [
         "reference", "created", "name", "phone", "best_time", "voicemail_ok", "channel", "status", "best_time_said",
-        "voicemail", "best_day", "crisis_in_chat",
+        "voicemail", "best_day", "crisis_in_chat", "backup_phone",
     ].joined(separator: ",") + "\r\n"
 
     /// ``csv(_:dayTimeZone:)``'s records for `requests`, newest first, without the header: for an export written a
@@ -205,6 +207,7 @@ public enum CallbackReport {
                 request.voicemail.rawValue,
                 request.bestDay(timeZone: dayTimeZone)?.iso ?? "",
                 request.crisisInChat ? "yes" : "no",
+                request.backupPhone?.display ?? "",
             ].map(csvField).joined(separator: ",") + "\r\n"
         }.joined()
     }
@@ -491,6 +494,7 @@ extension CallbackReport {
         var channel: CallbackChannel
         var status: CallbackStatus
         var crisisInChat: Bool
+        var backupPhone: Phone?
 
         init(_ request: CallbackRequest, dayTimeZone: TimeZone) {
             id = request.id
@@ -510,11 +514,12 @@ extension CallbackReport {
             channel = request.channel
             status = request.status
             crisisInChat = request.crisisInChat
+            backupPhone = request.backupPhone.map { Phone(e164: $0.e164, display: $0.display, extension: nil) }
         }
 
         enum CodingKeys: String, CodingKey {
             case id, reference, created, name, phone, bestTime, bestTimeSaid, bestDay, voicemail, voicemailOK, channel
-            case status, crisisInChat
+            case status, crisisInChat, backupPhone
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -532,6 +537,7 @@ extension CallbackReport {
             try container.encode(channel, forKey: .channel)
             try container.encode(status, forKey: .status)
             try container.encode(crisisInChat, forKey: .crisisInChat)
+            try container.encode(backupPhone, forKey: .backupPhone)  // null when the visitor offered none
         }
     }
 }

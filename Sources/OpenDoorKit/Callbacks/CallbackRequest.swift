@@ -114,6 +114,9 @@ public struct CallbackDraft: Sendable, Hashable {
     /// Whether the chat that asked for the call had a crisis reply in it (the visitor told of suicide, an overdose, a
     /// danger): staff see a marker and call with that in mind. Only the fact, never the words or the category.
     public var crisisInChat = false
+    /// A second number the visitor offered ("you can try my moms number too"), tried when ``phone`` doesn't answer;
+    /// its extension isn't kept. Never instead of ``phone``, never logged.
+    public var backupPhone: PhoneNumber?
 
     /// Whether a voicemail may name the center (``voicemail`` is ``VoicemailPreference/allowed``).
     public var voicemailOK: Bool { voicemail == .allowed }
@@ -185,6 +188,9 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
     public var status: CallbackStatus
     /// Whether the chat that asked for the call had a crisis reply in it (see ``CallbackDraft/crisisInChat``).
     public var crisisInChat: Bool
+    /// A second number to try when ``phone`` doesn't answer, when the visitor offered one (see
+    /// ``CallbackDraft/backupPhone``).
+    public var backupPhone: PhoneNumber?
 
     /// Creates a request; stores call this when they save or read one.
     public init(
@@ -198,9 +204,11 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
         channel: CallbackChannel,
         status: CallbackStatus,
         bestTimeSaid: String? = nil,
-        crisisInChat: Bool = false
+        crisisInChat: Bool = false,
+        backupPhone: PhoneNumber? = nil
     ) {
         self.crisisInChat = crisisInChat
+        self.backupPhone = backupPhone
         self.id = id
         self.reference = reference
         self.created = created
@@ -230,13 +238,15 @@ public struct CallbackRequest: Sendable, Hashable, Codable {
             channel: channel,
             status: .new,
             bestTimeSaid: draft.bestTimeSaid.flatMap(CallbackDraft.normalizedTimeSaid),
-            crisisInChat: draft.crisisInChat
+            crisisInChat: draft.crisisInChat,
+            backupPhone: draft.backupPhone
         )
     }
 }
 
 extension CallbackRequest {
-    /// Decodes a request; one encoded before ``crisisInChat`` existed reads as without a crisis.
+    /// Decodes a request; one encoded before ``crisisInChat`` existed reads as without a crisis, one encoded before
+    /// ``backupPhone`` as without a second number.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -250,7 +260,8 @@ extension CallbackRequest {
             channel: try container.decode(CallbackChannel.self, forKey: .channel),
             status: try container.decode(CallbackStatus.self, forKey: .status),
             bestTimeSaid: try container.decodeIfPresent(String.self, forKey: .bestTimeSaid),
-            crisisInChat: try container.decodeIfPresent(Bool.self, forKey: .crisisInChat) ?? false)
+            crisisInChat: try container.decodeIfPresent(Bool.self, forKey: .crisisInChat) ?? false,
+            backupPhone: try container.decodeIfPresent(PhoneNumber.self, forKey: .backupPhone))
     }
 
     /// The order stores list requests in: newest first, and by id (the later save first) when two

@@ -30,13 +30,16 @@ public struct StoredRequest: Sendable {
     public var voicemail: String?
     /// Whether the chat held a full crisis reply; nil (a row from before the column, or NULL) reads as false.
     public var crisisInChat: Bool?
+    /// The second number to try (E.164); nil when none was offered (or the row is from before the column).
+    public var backupPhoneE164: String?
 
     /// A row's values to check, each nil when the row holds NULL or a value of another type.
     public init(
         id: Int64?, reference: String?, createdMilliseconds: Int64?, name: String?, phoneE164: String?,
         phoneExtension: String?, bestTime: String?, voicemailOK: Bool?, channel: String?, status: String?,
-        bestTimeSaid: String?, voicemail: String?, crisisInChat: Bool? = nil
+        bestTimeSaid: String?, voicemail: String?, crisisInChat: Bool? = nil, backupPhoneE164: String? = nil
     ) {
+        self.backupPhoneE164 = backupPhoneE164
         (self.id, self.reference, self.createdMilliseconds, self.name) = (id, reference, createdMilliseconds, name)
         (self.phoneE164, self.phoneExtension, self.bestTime) = (phoneE164, phoneExtension, bestTime)
         (self.voicemailOK, self.channel, self.status) = (voicemailOK, channel, status)
@@ -86,6 +89,13 @@ public struct StoredRequest: Sendable {
         guard let status = self.status.flatMap(CallbackStatus.init(rawValue:)) else {
             return bad("status", self.status)
         }
+        // Never repeated either; a second number that can't be read hides the row like the first would, so staff
+        // never call a number that isn't the visitor's.
+        var backupPhone: PhoneNumber?
+        if let e164 = backupPhoneE164 {
+            guard let number = PhoneNumber(e164: e164) else { return bad("backup phone number") }
+            backupPhone = number
+        }
         return .success(
             CallbackRequest(
                 id: id,
@@ -98,7 +108,8 @@ public struct StoredRequest: Sendable {
                 channel: channel,
                 status: status,
                 bestTimeSaid: bestTimeSaid,
-                crisisInChat: crisisInChat ?? false
+                crisisInChat: crisisInChat ?? false,
+                backupPhone: backupPhone
             ))
     }
 }

@@ -1,14 +1,15 @@
 /// Two numbers typed together ("my cell is 404-555-0188 or my work 678-555-0177"): only one can be passed on, and the
 /// visitor says which, by its place ("the first one") or by what they called it ("the cell") (QA24 S1-7, S2-6).
 extension Conversation {
-    /// Asks which of `numbers` to pass on, or keeps the first when the message already says the other is a backup
-    /// ("its 706 555 0134, but if no answer try 706 555 0999"), and says that only that one is kept.
+    /// Asks which of `numbers` to try first (the other is kept to try second), or keeps them in the order said when the
+    /// message already says the other is a backup ("its 706 555 0134, but if no answer try 706 555 0999"), and says so.
     mutating func twoNumbers(_ numbers: [PhoneNumber], in text: String) -> Reply {
         if answers.contains(text, .backupNumber) {
             phone = numbers[0]
+            backupPhone = Self.backup(numbers[1])
             phoneChoices = []
             phoneChoiceLabels = []
-            return advance(to: nextStep()).prefixed(filled(.phoneFirstKept, phone: numbers[0]))
+            return advance(to: nextStep()).prefixed(backupKept(numbers[1], saying: .phoneFirstKept))
         }
         phoneChoices = numbers
         phoneChoiceLabels = labels(of: numbers, in: text)
@@ -16,6 +17,28 @@ extension Conversation {
         var reply = stepReply(.phoneWhich)
         reply.options = numbers.map(\.display)
         return reply
+    }
+
+    /// A second number as it is kept: its extension isn't (one column holds it, and a backup is rarely a desk line).
+    static func backup(_ number: PhoneNumber) -> PhoneNumber {
+        PhoneNumber(e164: number.e164) ?? number
+    }
+
+    /// Says which number is tried first and which second.
+    func backupKept(_ backup: PhoneNumber, saying key: DialogueKey) -> String {
+        filled(key, phone: phone).replacingOccurrences(of: "{request.backup_phone}", with: backup.display)
+    }
+
+    /// A second number offered once the first is kept, at a later step of the form ("you can try my moms number too
+    /// 706 555 0999"): kept to try second, said so, and the step's question again. Nil when the message doesn't offer
+    /// one (a number without words saying it is another one is a change of the number, handled by the step).
+    mutating func backupNumberReply(_ text: String) -> Reply? {
+        guard let phone, state.isCollectingCallback, state != .callbackPhone, answers.contains(text, .backupNumber)
+        else { return nil }
+        let numbers = PhoneNumber.all(in: text).filter { $0 != phone }
+        guard numbers.count == 1, !isCenterNumber(numbers[0]) else { return nil }
+        backupPhone = Self.backup(numbers[0])
+        return stepReply(Self.prompt(of: state)).prefixed(backupKept(numbers[0], saying: .backupPhoneKept))
     }
 
     /// What the visitor called each number, in order ("cell", "work"): the `phone_label` words between the number

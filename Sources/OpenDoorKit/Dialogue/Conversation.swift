@@ -34,6 +34,8 @@ public struct Conversation: Sendable {
     var name: String?
     var nameGiven = false
     var phone: PhoneNumber?
+    /// A second number the visitor offered, to try when ``phone`` doesn't answer (see ``CallbackDraft/backupPhone``).
+    var backupPhone: PhoneNumber?
     var bestTime: TimeAnswer?
     var voicemail: VoicemailPreference?
     private var failedPhoneAttempts = 0
@@ -281,6 +283,8 @@ public struct Conversation: Sendable {
         // "mornign", "no vociemail", "aftr 5": a step's words mistyped are read as meant (the name step reads names
         // as typed).
         let text = state.isCollectingCallback && state != .callbackName ? FormSpelling.corrected(picked) : picked
+        // "you can try my moms number too 706 555 0999" once the number is kept: a second number, the step again.
+        if let backup = backupNumberReply(text) { return .reply(remember(backup)) }
         // A correction at the summary that names a detail ("no voicemail please", "make it mornings", "the last digit
         // is 8 not 7") is a correction, never a cancel.
         if state == .callbackConfirm, choice == nil, let changed = changeReply(text) { return .reply(remember(changed)) }
@@ -1114,6 +1118,8 @@ public struct Conversation: Sendable {
         phoneChoiceLabels = []
         if !choices.isEmpty, let picked = Self.pickedNumber(text, among: choices) ?? labelledNumber(text, among: choices, labels: labels) {
             phone = picked
+            // The other one offered is kept to try second.
+            backupPhone = choices.first { $0 != picked }.map(Self.backup)
             return advance(to: nextStep())
         }
         // "four seven zero five five five…" is read as the digits it spells.
@@ -1704,6 +1710,7 @@ public struct Conversation: Sendable {
         var draft = CallbackDraft(
             name: name, phone: phone, bestTime: bestTime.time, bestTimeSaid: bestTime.said, voicemail: voicemail)
         draft.crisisInChat = crisisReplied
+        draft.backupPhone = backupPhone.flatMap { $0 == phone ? nil : $0 }
         return draft
     }
 
@@ -1712,11 +1719,13 @@ public struct Conversation: Sendable {
         failedSaveKept = false
         if keepingForUndo, phone != nil || bestTime != nil || voicemail != nil || name != nil || nameGiven {
             discarded = DiscardedRequest(
-                name: name, nameGiven: nameGiven, phone: phone, bestTime: bestTime, voicemail: voicemail, state: state)
+                name: name, nameGiven: nameGiven, phone: phone, bestTime: bestTime, voicemail: voicemail, state: state,
+                backupPhone: backupPhone)
         }
         name = nil
         nameGiven = false
         phone = nil
+        backupPhone = nil
         bestTime = nil
         voicemail = nil
         failedPhoneAttempts = 0
@@ -1735,6 +1744,7 @@ public struct Conversation: Sendable {
         name = request.name
         nameGiven = request.nameGiven
         phone = request.phone
+        backupPhone = request.backupPhone
         bestTime = request.bestTime
         voicemail = request.voicemail
         state = draft != nil ? .callbackConfirm : request.state
@@ -2104,9 +2114,17 @@ public struct Conversation: Sendable {
         (crisisReplied ? dialogue[.summaryCrisisMarked] + "\n\n" : "")
             + template
             .replacingOccurrences(of: "{request.name}", with: name ?? dialogue[.noName])
-            .replacingOccurrences(of: "{request.phone}", with: phone?.display ?? "")
+            .replacingOccurrences(of: "{request.phone}", with: summaryPhone)
             .replacingOccurrences(of: "{request.time}", with: bestTime?.display ?? "")
             .replacingOccurrences(of: "{request.voicemail}", with: voicemailText)
+    }
+
+    /// The number as the summary reads it back, with the second one to try when the visitor offered one.
+    private var summaryPhone: String {
+        guard let phone else { return "" }
+        guard let backupPhone, backupPhone != phone else { return phone.display }
+        return filled(.summaryBackupPhone, phone: phone).replacingOccurrences(
+            of: "{request.backup_phone}", with: backupPhone.display)
     }
 
     /// The voicemail choice as the summary reads it back.
@@ -2310,6 +2328,7 @@ struct DiscardedRequest: Sendable, Hashable {
     var voicemail: VoicemailPreference?
     /// The step the visitor was at.
     var state: ConversationState
+    var backupPhone: PhoneNumber? = nil
 }
 
 /// Details for a callback request found in one line (see ``Conversation/details(in:plainNamesOnly:)``).

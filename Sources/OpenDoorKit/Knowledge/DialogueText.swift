@@ -322,8 +322,12 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     // Session 22 (QA24).
     /// Not giving a number is fine: the center's number, and how to go on or stop (S2-7).
     case phoneRefused = "phone_refused"
-    /// The number said to try first, the other one not passed on (S1-7).
+    /// The number said to try first, and the other one to try second (S1-7).
     case phoneFirstKept = "phone_first_kept"
+    /// A second number offered at a later step of the form, kept to try second.
+    case backupPhoneKept = "backup_phone_kept"
+    /// The number in the summary when there is a second one to try.
+    case summaryBackupPhone = "summary_backup_phone"
     /// The offer of a call when the time was given with the request: only the number is still asked for (S2-5).
     case callbackConsentTime = "callback_consent_time"
     /// An email asked for instead of a call: only a call can be asked for.

@@ -14,7 +14,7 @@ struct KnowledgeLoader {
     static let minimumExamples = 12
 
     /// The request fields the callback steps may name as `{request.KEY}`.
-    static let requestKeys: Set<String> = ["name", "phone", "time", "voicemail", "reference"]
+    static let requestKeys: Set<String> = ["name", "phone", "backup_phone", "time", "voicemail", "reference"]
     /// Ids the engine uses for its own replies; the knowledge can't define intents with them.
     static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .crisisCheck, .welcome, .clarify, .callback]
 

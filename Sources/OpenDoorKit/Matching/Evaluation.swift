@@ -99,6 +99,17 @@ public struct Evaluation: Sendable {
         return ratio(fallbacks.filter { $0.predicted != .fallback && $0.predicted != .clarify }.count, fallbacks.count)
     }
 
+    /// Share of all items answered with a wrong intent: an answer where the right reply was the fallback or another
+    /// intent's answer. A clarify question or a fallback is not a guess (the visitor is asked, or told honestly).
+    public var wrongAnswerRate: Double {
+        ratio(outcomes.count(where: Self.isWrongAnswer), outcomes.count)
+    }
+
+    /// Whether an outcome answered with a wrong intent (see ``wrongAnswerRate``).
+    static func isWrongAnswer(_ outcome: Outcome) -> Bool {
+        outcome.predicted != .fallback && outcome.predicted != .clarify && outcome.predicted != outcome.item.label
+    }
+
     /// Precision and recall for every label in the set, sorted by label.
     public var labelScores: [LabelScore] {
         let labels = Set(outcomes.map(\.item.label)).sorted()
