@@ -41,13 +41,19 @@ struct SafetyQA23Tests {
 
     @Test("After a no, a sign told with everyday words is asked about once more, in other words, never the crisis reply")
     func everydaySignAfterNo() throws {
-        let replies = Self.replies(["whats the point", "no", "i said bye to my sponsor after group"])
+        let replies = Self.replies(["whats the point", "no", "i already said goodbye to my sponsor"])
         let first = try #require(replies.first)
         let reply = try #require(replies.last)
         #expect(reply.intent == .crisisCheck)
         #expect(reply.text.contains("You said no a moment ago"))
         #expect(reply.text.contains("988"))
         #expect(!reply.text.contains(first.text))
+    }
+
+    @Test("After a no, a goodbye given an everyday reason or event is no sign at all (round 23)")
+    func everydayGoodbyeAfterNo() throws {
+        let reply = try #require(Self.replies(["whats the point", "no", "i said bye to my sponsor after group"]).last)
+        #expect(!reply.crisis, "\(reply.text)")
     }
 
     @Test("Before any no, the same sign is asked about: the check-in question")
