@@ -94,7 +94,7 @@ struct StepAnswer {
         wholePhrases = phrases.mapValues { Set($0.map { $0.joined(separator: " ") }) }
         digitNames = dialogue.words[.digitWords] ?? []
         digitIndex = Dictionary(digitNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        precondition(AnswerWord.allCases.count <= 128, "one bit per kind of answer word")
+        precondition(AnswerWord.allCases.count <= KindBits.capacity, "one bit per kind of answer word")
         var kindsByWord: [Substring: WordKinds] = [:]
         for (kind, list) in phrases {
             for phrase in list {
