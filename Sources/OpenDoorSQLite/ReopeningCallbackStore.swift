@@ -14,7 +14,8 @@ import Synchronization
 ///   a `statvfs` call, and opens the store again once it looks writable: saving resumes by itself.
 /// - A database deleted or replaced while open (``CallbackStoreError/Code/replaced``) is reopened at its
 ///   path (a new one is created if it was deleted) and the save is tried once more there, so the request
-///   lands in the file staff read. The event is logged as an error.
+///   lands in the file staff read. Closing the old store first carries the requests only it held into the file at
+///   the path (and keeps a replaced file's content beside it). The event is logged as an error.
 public actor ReopeningCallbackStore: CallbackStore {
     /// How the store is opened and how often opening is retried.
     public struct Configuration: Sendable {
@@ -126,7 +127,13 @@ public actor ReopeningCallbackStore: CallbackStore {
                     logger.error(
                         "The callback database was deleted or replaced while open; opening the one at its path",
                         metadata: ["path": "\(store.path)", "error.reason": "\(error.reason ?? "-")"])
+                    // Written into the old file just as it was replaced: closing it carries the request over, so
+                    // the visitor gets that reference, not a second request.
+                    let committed = await store.committedReference(for: key)
                     await reopen(replacing: store)
+                    if let committed, problem == nil, let found = try? await self.store?.find(reference: committed) {
+                        return found
+                    }
                 }
             } catch let error as CallbackStoreError {
                 if Self.stopsSaving(error) { turnOff(error) }
@@ -182,6 +189,14 @@ public actor ReopeningCallbackStore: CallbackStore {
     func current() async throws -> SQLiteCallbackStore {
         try checkOpen()
         if let reopening { await reopening.value }
+        if let store, await store.isDetached() {
+            // Staff read the file at the path: one moved there (or the path emptied) since the last save is opened
+            // now, with the requests only the old file held carried into it (a `stat` per read).
+            logger.error(
+                "The callback database was deleted or replaced while open; opening the one at its path",
+                metadata: ["path": "\(store.path)"])
+            await reopen(replacing: store)
+        }
         guard let store else { throw problem ?? CallbackStoreError.closed() }
         return store
     }

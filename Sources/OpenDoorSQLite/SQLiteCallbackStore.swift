@@ -158,8 +158,14 @@ public actor SQLiteCallbackStore: CallbackStore {
                         attempts: attempts, in: db)
                 }
             }
-            // A file swapped in while the write ran got nothing: the request went to the old one.
-            try checkIdentity()
+            // A file swapped in while the write ran got nothing: the request went to the old one. It is remembered
+            // under `key`, so the save tried again after reopening finds it carried over instead of storing it twice.
+            do {
+                try checkIdentity()
+            } catch {
+                unconfirmed.remember(request.reference, for: key)
+                throw error
+            }
         } catch {
             throw failure(error, during: .save, event: "Could not save a callback request")
         }
@@ -177,6 +183,12 @@ public actor SQLiteCallbackStore: CallbackStore {
             metadata: ["reference": "\(request.reference)", "channel": "\(channel.rawValue)"]
         )
         return request
+    }
+
+    /// The reference a save under `key` committed without being confirmed (the file replaced as it wrote, or the
+    /// read-back failed), or nil.
+    package func committedReference(for key: UUID) -> String? {
+        unconfirmed.reference(for: key)
     }
 
     public func list(status: CallbackStatus?) async throws -> [CallbackRequest] {
@@ -320,6 +332,10 @@ public actor SQLiteCallbackStore: CallbackStore {
             await salvageAndClose(because: why)
             return
         }
+        // Another file moved over the path while open (a restore done without stopping, QA25 S1-3): the requests
+        // only this file holds are carried into it, after the log is checkpointed below.
+        var carried: ReplacedFile?
+        if !configuration.readOnly { carried = await requestsOfReplacedFile() }
         if !configuration.readOnly {
             // Copy the write-ahead log into the database file and empty it, so that the .sqlite file
             // alone holds every request (a copy of it is a backup). Best effort: another process
@@ -342,6 +358,7 @@ public actor SQLiteCallbackStore: CallbackStore {
         } catch {
             throw failure(error, during: .read, event: "Could not close the callback store")
         }
+        if let carried { await carryOver(carried) }
         logger.info("Closed the callback store")
     }
 
@@ -406,7 +423,8 @@ public actor SQLiteCallbackStore: CallbackStore {
             logger.info("Backed up the callback store", metadata: ["count": "\(count)"])
             return count
         } catch {
-            unlink(target)
+            // The copy and the rollback journal a failed write leaves beside it (QA25 S3-1).
+            for suffix in ["", "-journal"] { unlink(target + suffix) }
             let failure = Self.storeError(
                 error, during: .save, path: target, directory: destination.deletingLastPathComponent().path,
                 busyTimeout: configuration.busyTimeout)
@@ -432,6 +450,12 @@ public actor SQLiteCallbackStore: CallbackStore {
 
     func checkOpen() throws {
         if isClosed { throw CallbackStoreError.closed() }
+    }
+
+    /// Whether the path no longer names the file this store opened (deleted, or another file moved there).
+    package func isDetached() -> Bool {
+        guard !isClosed, !configuration.readOnly else { return false }
+        return (try? checkIdentity()) == nil
     }
 
     /// Throws ``CallbackStoreError/Code/replaced`` when the path no longer names the file opened.

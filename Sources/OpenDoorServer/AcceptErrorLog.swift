@@ -7,10 +7,10 @@ import NIOCore
     import Darwin
 #endif
 
-/// On a listening socket, after NIO's `AcceptBackoffHandler`: logs connections that can't be accepted (the open file
+/// On a listening socket, after ``AcceptPauseHandler``: logs connections that can't be accepted (the open file
 /// limit reached, EMFILE/ENFILE, or the kernel out of buffers) as summaries, and says when accepting works again.
 ///
-/// While it lasts, new visitors wait in the kernel's queue (NIO tries to accept again after a second); before, nothing
+/// While it lasts, new visitors wait in the kernel's queue (accepting pauses, then tries again); before, nothing
 /// was logged about it at all (QA19 O7), and an accept that failed was tried again at once, in a loop. A failure is
 /// logged at once, then at most one line per interval with the count since the last; the first connection accepted
 /// after failures says how many tries failed in that run (also at most once per interval).
@@ -44,7 +44,7 @@ final class AcceptErrorLog: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let code = (error as? IOError)?.errnoCode, [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(code) else {
+        guard let code = (error as? IOError)?.errnoCode, AcceptPauseHandler.isShortage(code) else {
             return context.fireErrorCaught(error)
         }
         failures += 1

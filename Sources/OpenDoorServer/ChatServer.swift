@@ -28,6 +28,14 @@ public actor ChatServer: Service {
     private nonisolated let eventLoopGroup: MultiThreadedEventLoopGroup
     private nonisolated let metrics: any ChatServerMetrics
 
+    /// The open files a server needs beyond one per visitor's place (QA25 S1-4): the connections turned away that
+    /// wait for one line (``ConnectionBook/maximumLingering``), those being told the chat is full right now, the store
+    /// (a few files, or PostgreSQL's pool), the knowledge, the log, the event loops and the listening sockets. `serve`
+    /// keeps its visitor cap this far under the open file limit, so that a chat held full by silent connections
+    /// still has descriptors to answer the next visitor (who is told it is full, with 988 and 911), and accepting
+    /// never fails for want of one.
+    public static let descriptorReserve = 128
+
     /// Who is connected, and the assistant new conversations start with; used from the event loops.
     private nonisolated let book: ConnectionBook
     private var started = false

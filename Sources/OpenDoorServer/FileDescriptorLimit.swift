@@ -6,8 +6,8 @@
 
 /// The process's limit on open files (`RLIMIT_NOFILE`): every connection is one, on every port.
 ///
-/// When the limit is reached, accepting a connection fails with EMFILE; NIO then waits a second before it tries
-/// to accept again (its `AcceptBackoffHandler`, which ``LineListener`` adds), and visitors wait in the kernel's queue
+/// When the limit is reached, accepting a connection fails with EMFILE; accepting then pauses before it is tried
+/// again (``AcceptPauseHandler``, which ``LineListener`` adds), and visitors wait in the kernel's queue
 /// (a backlog of 256) until a descriptor is free: no one is turned away by the error itself, but nobody new is greeted
 /// while it lasts, so `serve` lowers its connection cap to what the limit leaves room for (past the cap, visitors are
 /// told the chat is busy), and ``AcceptErrorLog`` logs it.

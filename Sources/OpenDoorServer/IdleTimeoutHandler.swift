@@ -26,6 +26,8 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
     private var opened = NIODeadline.now()
     /// When the first byte of the line still waiting for its break arrived; nil between lines.
     private var lineStarted: NIODeadline?
+    /// When the WebSocket frame still arriving began (``WebSocketFrameClock``); nil between frames and on other ports.
+    private var frameStarted: NIODeadline?
     /// The line still waiting for its break has more than whitespace.
     private var lineHasContent = false
     /// When a line with content came in that nothing has been written for since: the visitor is waiting
@@ -78,6 +80,18 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
         context.fireChannelRead(data)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event as? PartialFrame {
+        case .started(let at):
+            frameStarted = at
+            schedule(at: at + timeouts.line, context: context)
+        case .ended:
+            frameStarted = nil
+        case nil:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         owedSince = nil
         context.write(data, promise: promise)
@@ -120,7 +134,8 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
     private func timerFired(context: ChannelHandlerContext) {
         guard context.channel.isActive, stop.reason == nil else { return }
         let now = context.eventLoop.now
-        let lineDeadline = lineStarted.map { $0 + timeouts.line }
+        // A line, or a WebSocket frame, must arrive whole within the line timeout of its first byte.
+        let lineDeadline = [lineStarted, frameStarted].compactMap { $0 }.min().map { $0 + timeouts.line }
         if let owed = owedSince, let dropped = stop.lastDropped, dropped >= owed { owedSince = nil }
         let lastActivity = max(opened, stop.lastAnswered ?? opened)
         let idleDeadline = owedSince == nil ? lastActivity + timeouts.idle : nil

@@ -50,13 +50,13 @@ package struct LineListener: Sendable {
     package var port: Int? { channel.localAddress?.port }
 
     /// Binds `host:port` (0 for any free port); every connection accepted gets a pipeline that ends in
-    /// `makeHandler`'s handler. When accepting fails (the open file limit), the next try waits a second, and
+    /// `makeHandler`'s handler. When accepting fails (the open file limit), accepting stops for `acceptPause`, and
     /// `logger` gets summaries (``AcceptErrorLog``). With `webSocket`, each connection starts with a WebSocket
     /// handshake (``WebSocketEndpoint``), which must come within the line timeout, and its pipeline is built on the
     /// open WebSocket.
     package static func bind(
         group: any EventLoopGroup, host: String, port: Int, timeouts: Timeouts, maximumLineLength: Int,
-        webSocket: WebSocketEndpoint? = nil,
+        webSocket: WebSocketEndpoint? = nil, acceptPause: TimeAmount = .milliseconds(100),
         logger: Logger = Logger(label: "opendoor.listener", factory: { _ in SwiftLogNoOpLogHandler() }),
         makeHandler: @escaping MakeHandler
     ) async throws -> LineListener {
@@ -65,11 +65,11 @@ package struct LineListener: Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
-                // The bootstrap's `bind` adds no backoff (only its async variant does): without it a failed accept
-                // is tried again at once, in a loop, for as long as no descriptor is free.
+                // Without a pause a failed accept is tried again at once, in a loop, for as long as no descriptor
+                // is free (NIO's AcceptBackoffHandler doesn't stop that loop: see AcceptPauseHandler).
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: true))
+                    try pipeline.addHandler(AcceptPauseHandler(pause: acceptPause))
                     try pipeline.addHandler(AcceptErrorLog(logger: logger))
                 }
             }

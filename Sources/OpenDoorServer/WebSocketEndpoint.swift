@@ -90,6 +90,8 @@ package struct WebSocketEndpoint: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     pipeline.removeHandler(boundHandshake.value).whenFailure { _ in }
+                    // Before the frame decoder: a frame still arriving counts against the line timeout.
+                    try pipeline.addHandler(WebSocketFrameClock(), position: .first)
                     try pipeline.addHandler(
                         WebSocketBridgeHandler(binary: Self.wantsBinary(head), pingInterval: endpoint.pingInterval))
                     try upgraded(channel, endpoint.client(of: channel, head: head))

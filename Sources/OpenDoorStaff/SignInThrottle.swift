@@ -1,8 +1,14 @@
 import Foundation
 
-/// Refuses sign-in for a while after repeated failures, for the account tried and for the address trying,
-/// so that guessing passwords takes years rather than hours: by default 5 failures in 15 minutes lock the
-/// account name and the address for 15 minutes. A success clears the account's and the address's count.
+/// Refuses sign-in for a while after repeated failures, so that guessing passwords takes years rather than hours,
+/// without letting anyone lock staff out (QA25 S2-3):
+/// - 5 failures in 15 minutes (by default) for one name from one address pause that name from that address, and 5 from
+///   one address (whatever the names) pause that address, for 15 minutes.
+/// - A name is never locked for everyone: five wrong passwords for `dana` from one address leave Dana free to sign in
+///   from hers. A name tried from many addresses (``attackFactor`` times the limit in the window) is slowed instead:
+///   an address that has already failed for it gets no further try until its failures age out, while an address with
+///   no failure for it keeps every try, so a correct password from a clean address always gets through.
+/// - A success clears that name's count from that address and the address's count.
 ///
 /// Each try is counted as a failure *before* its password is checked (``reserve(account:address:)``) and
 /// forgiven only when the password matched: tries sent in parallel can't all be checked before the first of
@@ -40,6 +46,10 @@ actor SignInThrottle {
         var lockedUntil: ContinuousClock.Instant?
     }
 
+    /// How many times ``maximumFailures`` failures for one name, from all addresses in the window, mark it as under
+    /// attack (then each address that failed for it waits).
+    static let attackFactor = 4
+
     private let maximumFailures: Int
     private let window: Duration
     private let maximumChecks: Int
@@ -66,9 +76,17 @@ actor SignInThrottle {
     /// failure at once.
     func reserve(account: String, address: String) -> Reservation {
         let date = uptime()
-        let keys = [Self.key(account: account), Self.key(address: address)]
+        let pair = Self.key(account: account, address: address)
+        let keys = [pair, Self.key(address: address)]
         if let until = keys.compactMap({ records[$0]?.lockedUntil }).filter({ $0 > date }).max() {
             return .locked(until: wallDate(of: until, now: date))
+        }
+        // A name under attack from many addresses: an address that failed for it waits until its failure ages out.
+        let accountFailures = records[Self.key(account: account)]?.failures.filter { date - $0 < window }.count ?? 0
+        if accountFailures >= maximumFailures * Self.attackFactor,
+            let last = records[pair]?.failures.filter({ date - $0 < window }).max()
+        {
+            return .locked(until: wallDate(of: last + window, now: date))
         }
         guard checking < maximumChecks, checkingByAddress[address, default: 0] < maximumChecksPerAddress else {
             return .busy
@@ -76,10 +94,11 @@ actor SignInThrottle {
         checking += 1
         checkingByAddress[address, default: 0] += 1
         var lockEnds: ContinuousClock.Instant?
-        for key in keys {
+        for key in keys + [Self.key(account: account)] {
             var record = records[key] ?? Record()
             record.failures = record.failures.filter { date - $0 < window } + [date]
-            if record.failures.count >= maximumFailures {
+            // The name's own count only marks an attack; it locks nobody.
+            if key != Self.key(account: account), record.failures.count >= maximumFailures {
                 record.lockedUntil = date + window
                 lockEnds = record.lockedUntil
             }
@@ -100,7 +119,9 @@ actor SignInThrottle {
         checkingByAddress[ticket.address] = left > 0 ? left : nil
         switch matched {
         case true?:
-            records[Self.key(account: ticket.account)] = nil
+            // The try was counted for the name too: taken back, while failures from other addresses stay counted.
+            forgive(ticket)
+            records[Self.key(account: ticket.account, address: ticket.address)] = nil
             records[Self.key(address: ticket.address)] = nil
         case false?:
             break
@@ -111,7 +132,11 @@ actor SignInThrottle {
 
     /// Takes back the failure a try was counted as, and the lock it set.
     private func forgive(_ ticket: Ticket) {
-        for key in [Self.key(account: ticket.account), Self.key(address: ticket.address)] {
+        let keys = [
+            Self.key(account: ticket.account, address: ticket.address), Self.key(address: ticket.address),
+            Self.key(account: ticket.account),
+        ]
+        for key in keys {
             guard var record = records[key] else { continue }
             if let index = record.failures.lastIndex(of: ticket.at) { record.failures.remove(at: index) }
             if let ends = ticket.lockEnds, record.lockedUntil == ends { record.lockedUntil = nil }
@@ -132,5 +157,8 @@ actor SignInThrottle {
     }
 
     private static func key(account: String) -> String { "account:" + account.lowercased() }
+    private static func key(account: String, address: String) -> String {
+        "pair:" + address + " " + account.lowercased()
+    }
     private static func key(address: String) -> String { "address:" + address }
 }

@@ -273,6 +273,13 @@ extension OpenDoor.Callbacks {
         @Argument(help: "The new file, or a folder to write a dated file in.")
         var destination: String
 
+        func validate() throws {
+            // "" would be the current folder (QA25 S3-3), as --data "" is refused.
+            if destination.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("The backup's destination is empty: give a new file name or an existing folder.")
+            }
+        }
+
         func run() async throws {
             let logger = logging.bootstrap(label: "opendoor.callbacks", defaultLevel: .critical)
             var target = URL(fileURLWithPath: destination)
@@ -291,7 +298,14 @@ extension OpenDoor.Callbacks {
                 let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
                     .replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "T", with: "-")
                     .replacingOccurrences(of: "Z", with: "")
-                target.appendPathComponent("callbacks-\(stamp).sqlite")
+                // A second backup in the same second gets -2 (then -3 …), not "a file is already there" (QA25 S3-2).
+                let folder = target
+                target = folder.appendingPathComponent("callbacks-\(stamp).sqlite")
+                var number = 2
+                while FileManager.default.fileExists(atPath: target.path), number < 100 {
+                    target = folder.appendingPathComponent("callbacks-\(stamp)-\(number).sqlite")
+                    number += 1
+                }
             }
             if case .postgres = try data.location() {
                 printError("backup copies a SQLite store; back up a PostgreSQL store with pg_dump or its replication.")

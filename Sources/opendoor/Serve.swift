@@ -292,9 +292,9 @@ extension OpenDoor {
             guard let limit = FileDescriptorLimit.raiseToHard() else { return }
             let staff = staffPort == nil ? 0 : StaffConfiguration().connectionLimits.total
             let metrics = metricsPort == nil ? 0 : MetricsEndpoint.connectionLimits.total
-            // The store (a few files, or PostgreSQL's pool of 8), the knowledge, the event loops, the log.
-            // Visitors turned away wait a moment for a crisis line: a few descriptors more.
-            let needed = maxConnections + staff + metrics + 64 + 32
+            // The store (a few files, or PostgreSQL's pool of 8), the knowledge, the event loops, the log, and the
+            // visitors turned away (each is open while told the chat is full): ChatServer.descriptorReserve.
+            let needed = maxConnections + staff + metrics + ChatServer.descriptorReserve
             logger.debug("open file limit", metadata: ["limit": "\(limit)", "needed": "\(needed)"])
             if limit < needed {
                 logger.warning(
@@ -315,7 +315,7 @@ extension OpenDoor {
             }
             let staff = staffPort == nil ? 0 : StaffConfiguration().connectionLimits.total
             let metrics = metricsPort == nil ? 0 : MetricsEndpoint.connectionLimits.total
-            let room = max(1, limit - open - staff - metrics - 16)
+            let room = max(1, limit - open - staff - metrics - ChatServer.descriptorReserve)
             guard room < configuration.maximumConnections else { return configuration }
             var fitted = configuration
             fitted.maximumConnections = room

@@ -203,6 +203,19 @@ struct QA22FormTests {
         #expect(request.phone.display == "(706) 555-0186")
     }
 
+    @Test(
+        "A helpline's number our replies give is never stored as the visitor's; the format example is (QA25 S3-8)",
+        arguments: ["1 800 662 4357", "1-800-222-1222"])
+    func helplineNumber(_ helpline: String) async throws {
+        let run = try await Self.stored([
+            "can someone call me", "yes", "Zoe", helpline, "470 555 0123", "morning", "no voicemail", "yes",
+        ])
+        #expect(run.replies[3].state == .callbackPhone)
+        #expect(run.replies[3].text.contains("helpline"), "\(run.replies[3].text)")
+        let request = try #require(run.requests.first)
+        #expect(request.phone.display == "(470) 555-0123")
+    }
+
     @Test("“whenever ur open” is stored whole (QA C145)")
     func wheneverStored() async throws {
         let run = try await Self.stored(["can someone call me", "yes", "Fay", "404 555 0201", "whenever ur open", "no voicemail", "yes"])

@@ -301,7 +301,8 @@ struct StoreLifecycleTests {
             let afterDelete = try await store.save(Self.draft(), channel: .web)
             #expect(try await store.list(status: nil).map(\.reference) == [afterDelete.reference, first.reference])
 
-            // Replaced by a restored copy: the copy is opened, and the new request lands in it.
+            // Replaced by a restored copy: the copy is opened, the new request lands in it, and the requests only the
+            // replaced file held are carried into it (QA25 S1-3), its content kept beside the path.
             let other = directory.appendingPathComponent("other")
             let restored = try SQLiteCallbackStore(directory: other, logger: quietLogger)
             let old = try await restored.save(Self.draft("Old"), channel: .terminal)
@@ -311,8 +312,73 @@ struct StoreLifecycleTests {
             #expect(store.acceptsRequests)
             try await store.close()
 
-            #expect(Set(try Self.referencesInFileAlone(path)) == [old.reference, afterReplace.reference])
+            #expect(
+                Set(try Self.referencesInFileAlone(path))
+                    == [old.reference, afterReplace.reference, first.reference, afterDelete.reference])
             #expect(logs.all.filter { $0.hasPrefix("error") && $0.contains("deleted or replaced") }.count == 2)
+            #expect(try Self.keptReplacedFiles(data).count == 1)
+        }
+    }
+
+    /// The copies of replaced databases kept in `folder`.
+    static func keptReplacedFiles(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.hasPrefix("callbacks.sqlite.replaced-") && !$0.hasSuffix("-journal")
+        }
+    }
+
+    @Test(
+        "an old backup moved over the store while serving (QA25 S1-3): every acknowledged reference reaches staff, the old file is kept, and the carried references are logged"
+    )
+    func restoreByMoveWhileServing() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data")
+            let logs = CapturedLogs()
+            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let store = ReopeningCallbackStore(directory: data, logger: logger)
+            let path = data.appendingPathComponent("callbacks.sqlite").path
+            let first = try await store.save(Self.draft(), channel: .web).reference
+            // The documented restore step, done without stopping the server: a backup, more requests, then the backup
+            // copied and moved over the store.
+            let backup = directory.appendingPathComponent("bk.sqlite")
+            let staff = try SQLiteCallbackStore(directory: data, logger: quietLogger)
+            _ = try await staff.backup(to: backup)
+            try await staff.close()
+            let since = [
+                try await store.save(Self.draft(), channel: .web).reference,
+                try await store.save(Self.draft(), channel: .socket).reference,
+            ]
+            let staged = directory.appendingPathComponent("tmp.sqlite").path
+            try FileManager.default.copyItem(atPath: backup.path, toPath: staged)
+            #expect(rename(staged, path) == 0)
+
+            // Staff read through the server before any other save: the requests confirmed since the backup are there.
+            let listed = Set(try await store.list(status: nil).map(\.reference))
+            #expect(listed == Set([first] + since))
+            let next = try await store.save(Self.draft(), channel: .web).reference
+            try await store.close()
+            #expect(Set(try Self.referencesInFileAlone(path)) == Set([first, next] + since))
+            #expect(try Self.keptReplacedFiles(data).count == 1)
+            let carried = try #require(logs.all.first { $0.contains("copied into the new one") })
+            #expect(carried.hasPrefix("error"))
+            for reference in since { #expect(carried.contains(reference), "\(carried)") }
+        }
+    }
+
+    @Test("a store closed after its file was replaced, with no save since, carries its requests into the new file")
+    func replacedThenClosed() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data")
+            let store = try SQLiteCallbackStore(directory: data, logger: quietLogger)
+            let saved = try await store.save(Self.draft(), channel: .web).reference
+            let other = try SQLiteCallbackStore(directory: directory.appendingPathComponent("other"), logger: quietLogger)
+            let old = try await other.save(Self.draft("Old"), channel: .terminal).reference
+            try await other.close()
+            #expect(rename(other.path, store.path) == 0)
+            try await store.close()
+            #expect(Set(try Self.referencesInFileAlone(store.path)) == [saved, old])
+            let kept = try #require(try Self.keptReplacedFiles(data).first)
+            #expect(try Self.referencesInFileAlone(data.appendingPathComponent(kept).path) == [saved])
         }
     }
 

@@ -136,6 +136,29 @@ struct WebSocketTests {
         }
     }
 
+    @Test("a frame trickled a byte at a time is closed at the line timeout, as a line on the text port (QA25 S2-2)")
+    func frameTrickle() async throws {
+        let configuration = Self.configuration {
+            $0.lineTimeout = .seconds(1)
+            $0.idleTimeout = .seconds(60)
+        }
+        try await withServer(configuration) { running in
+            let port = try #require(try await running.server.port(for: .webSocket))
+            let handshake =
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: binary\r\n\r\n"
+            // One binary frame of 125 bytes, header and all, a byte every 0.1 s: 13 s to send whole.
+            let frame = WebSocketClient.frame(Array(repeating: UInt8(ascii: "a"), count: 125), opcode: WebSocketClient.binary)
+            let started = ContinuousClock.now
+            let lines = try await TestClient.trickle(
+                port: port, bytes: frame, every: 0.1, limit: 30, first: Array(handshake.utf8))
+            #expect(ContinuousClock.now - started < .seconds(13), "closed before the frame was whole")
+            #expect(lines.first?.hasPrefix("HTTP/1.1 101") == true, "\(lines)")
+            #expect(lines.joined().contains("line_timeout"), "\(lines)")
+        }
+    }
+
     @Test("WebSockets share the chat's per-address cap with the JSON-lines port")
     func sharedPerAddressCap() async throws {
         let configuration = Self.configuration {

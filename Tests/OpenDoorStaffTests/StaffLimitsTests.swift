@@ -32,6 +32,41 @@ struct StaffLimitsTests {
         }
     }
 
+    /// Reserves a try and finishes it as `matched`; whether it was granted.
+    private static func attempt(
+        _ throttle: SignInThrottle, _ account: String, from address: String, matched: Bool = false
+    ) async -> Bool {
+        guard case .granted(let ticket) = await throttle.reserve(account: account, address: address) else { return false }
+        await throttle.finish(ticket, matched: matched)
+        return true
+    }
+
+    @Test("wrong passwords for a name from one address pause that address, not the name: its owner signs in from hers (QA25 S2-3)")
+    func lockoutIsPerAddress() async throws {
+        let throttle = SignInThrottle(maximumFailures: 5, lockout: .seconds(900), now: { Date() })
+        for _ in 0..<5 { #expect(await Self.attempt(throttle, "dana", from: "198.51.100.5")) }
+        #expect(!(await Self.attempt(throttle, "dana", from: "198.51.100.5")), "the guessing address is paused")
+        #expect(!(await Self.attempt(throttle, "sam", from: "198.51.100.5")), "for every name")
+        #expect(await Self.attempt(throttle, "dana", from: "198.51.100.6", matched: true), "Dana, from her own address")
+        // The attacker repeating it from address after address never locks her out either.
+        for host in 10..<40 {
+            for _ in 0..<5 { _ = await Self.attempt(throttle, "dana", from: "203.0.113.\(host)") }
+        }
+        #expect(await Self.attempt(throttle, "dana", from: "198.51.100.6", matched: true))
+    }
+
+    @Test("a name guessed from many addresses: an address that failed for it waits, a clean one still gets through")
+    func distributedGuessingIsSlowed() async throws {
+        let throttle = SignInThrottle(maximumFailures: 5, lockout: .seconds(900), now: { Date() })
+        let attack = 5 * SignInThrottle.attackFactor
+        for host in 0..<attack { #expect(await Self.attempt(throttle, "dana", from: "203.0.113.\(host)")) }
+        // Under attack: each guessing address had its one try for this name in the window.
+        #expect(!(await Self.attempt(throttle, "dana", from: "203.0.113.0")))
+        // Other names from those addresses are not affected; nor is Dana from an address with no failure.
+        #expect(await Self.attempt(throttle, "sam", from: "203.0.113.1", matched: true))
+        #expect(await Self.attempt(throttle, "dana", from: "198.51.100.6", matched: true))
+    }
+
     @Test("only a few passwords are checked at once; the rest are refused at once with Retry-After, per address too")
     func checksAreBounded() async throws {
         let throttle = SignInThrottle(

@@ -67,12 +67,16 @@ public final class TestClient: @unchecked Sendable {
     /// greeting first. Throws if the connection is still open after `limit` seconds.
     ///
     /// All of it runs on one thread of its own: a slowloris client, which a server must not let hold a slot.
+    ///
+    /// `first` is sent at once, before the greeting is read (a WebSocket handshake, whose answer's status line is
+    /// then the "greeting").
     public static func trickle(
-        port: Int, bytes: [UInt8], every interval: TimeInterval, limit: TimeInterval
+        port: Int, bytes: [UInt8], every interval: TimeInterval, limit: TimeInterval, first: [UInt8] = []
     ) async throws -> [String] {
         try await onIOThread {
             let client = TestClient(descriptor: try connectedSocket(port: port, timeout: defaultTimeout))
             defer { client.closeNow() }
+            if !first.isEmpty { try client.sendNow(first) }
             guard let greeting = try client.nextLine() else { throw Failure(description: "no greeting") }
             var lines = [greeting]
             let deadline = Date().addingTimeInterval(limit)

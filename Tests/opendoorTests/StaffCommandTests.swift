@@ -233,6 +233,36 @@ struct StaffCommandTests {
         #expect(names.contains { $0.wholeMatch(of: /callbacks-\d{4}-\d{2}-\d{2}-\d{6}\.sqlite/) != nil }, "\(names)")
     }
 
+    @Test("backups into one folder in the same second each get a file (QA25 S3-2); an empty destination is refused (S3-3)")
+    func backupsInOneSecond() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        _ = try await Self.makeStore(data, count: 1)
+        let copies = folder.appendingPathComponent("copies")
+        try FileManager.default.createDirectory(at: copies, withIntermediateDirectories: false)
+        // The dated names of this second and the next 30 taken already: as if backups had just run, whatever the
+        // clock does while the command starts.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd-HHmmss"
+        let now = Date()
+        for second in 0..<30 {
+            let name = "callbacks-\(formatter.string(from: now.addingTimeInterval(TimeInterval(second)))).sqlite"
+            FileManager.default.createFile(atPath: copies.appendingPathComponent(name).path, contents: Data())
+        }
+        let run = try OpenDoorProcess.run(["callbacks", "backup", copies.path + "/", "--data", data.path])
+        #expect(run.status == 0, "\(run.error)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: copies.path)
+        #expect(names.count == 31, "\(names)")
+        #expect(names.contains { $0.hasSuffix("-2.sqlite") }, "\(names)")
+        #expect(!names.contains { $0.hasSuffix("-journal") }, "\(names)")
+        let empty = try OpenDoorProcess.run(["callbacks", "backup", "", "--data", data.path])
+        #expect(empty.status != 0)
+        #expect(empty.error.contains("destination is empty"), "\(empty.error)")
+    }
+
     @Test("backup DIR/ means a folder: a missing one is an error and nothing is written")
     func backupTrailingSlash() async throws {
         let folder = try Self.temporaryDirectory()

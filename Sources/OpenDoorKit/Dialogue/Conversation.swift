@@ -1130,6 +1130,12 @@ public struct Conversation: Sendable {
                 reply.text = assistant.knowledge.center.fill(dialogue[.centerNumberGiven])
                 return reply
             }
+            // So is a helpline's our replies give (SAMHSA's, in every crisis reply; QA25 S3-8).
+            if isHelplineNumber(number) {
+                var reply = stepReply(.askPhone)
+                reply.text = assistant.knowledge.center.fill(dialogue[.helplineNumberGiven])
+                return reply
+            }
             phone = number
             // "you can reach me at 470-555-0174 any weekday after lunch, and a voicemail is fine if it doesnt say
             // carter": the time and the voicemail wish said with it are kept too, and said back.
@@ -1232,6 +1238,15 @@ public struct Conversation: Sendable {
     /// Whether `number` is the center's own (from center.yaml).
     func isCenterNumber(_ number: PhoneNumber) -> Bool {
         PhoneNumber.parse(assistant.knowledge.center.phone).map { $0.e164 == number.e164 } == true
+    }
+
+    /// Whether `number` is one OpenDoor's own messages give to call (a helpline's, from dialogue.yaml): never the
+    /// visitor's. Read from the messages when a number is given, which is once or twice a request.
+    func isHelplineNumber(_ number: PhoneNumber) -> Bool {
+        // The format examples ("like 470 555 0123") are fictional 555-01xx numbers, which no helpline has.
+        let national = number.e164.suffix(10)
+        if national.dropFirst(3).hasPrefix("55501") { return false }
+        return assistant.knowledge.dialogue.messages.values.contains { PhoneNumber.all(in: $0).contains(number) }
     }
 
     /// A phone number in a message, typed in digits or spelled out in words ("four seven oh, five five five…").

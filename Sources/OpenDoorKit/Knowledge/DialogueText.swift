@@ -334,6 +334,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case emailNotCall = "email_not_call"
     /// The center's own number typed as the visitor's: it is the center's; the visitor's is asked for.
     case centerNumberGiven = "center_number_given"
+    /// A helpline's number that OpenDoor's own words give (SAMHSA's, in every crisis reply) typed as the visitor's
+    /// (QA25 S3-8): it is the helpline's; the visitor's is asked for.
+    case helplineNumberGiven = "helpline_number_given"
     /// A yes to a voicemail typed before the voicemail question ("voicemail ok"): kept.
     case voicemailOKKept = "voicemail_ok_kept"
     // Round 20 (QA22).
