@@ -15,7 +15,7 @@ struct DescriptorStarvationTests {
             ["serve", "--data", folder.appendingPathComponent("data").path, "--no-text", "--json-port", "0"],
             fileLimit: 256)
         let jsonPort = try #require(
-            try await server.awaitError(matching: #"json_port=\d+"#).flatMap { Int($0.dropFirst("json_port=".count)) },
+            await server.waitForError(matching: #"json_port=\d+"#).flatMap { Int($0.dropFirst("json_port=".count)) },
             "\(server.errorOutput)")
 
         // Each flood connection's first line (a greeting, or "the chat is full") says the server has taken it. Those
@@ -35,7 +35,7 @@ struct DescriptorStarvationTests {
         await visitor.close()
         #expect(!server.errorOutput.contains("can't be accepted"), "\(server.errorOutput)")
         for client in flood { await client.close() }
-        try await server.stopped(SIGTERM)
+        await server.stop(SIGTERM)
         #expect(server.process.terminationStatus == 0, "\(server.errorOutput)")
     }
 }

@@ -252,13 +252,13 @@ struct StaffCommandTests {
             let name = "callbacks-\(formatter.string(from: now.addingTimeInterval(TimeInterval(second)))).sqlite"
             FileManager.default.createFile(atPath: copies.appendingPathComponent(name).path, contents: Data())
         }
-        let run = try OpenDoorProcess.run(["callbacks", "backup", copies.path + "/", "--data", data.path])
+        let run = try await OpenDoorProcess.run(["callbacks", "backup", copies.path + "/", "--data", data.path])
         #expect(run.status == 0, "\(run.error)")
         let names = try FileManager.default.contentsOfDirectory(atPath: copies.path)
         #expect(names.count == 31, "\(names)")
         #expect(names.contains { $0.hasSuffix("-2.sqlite") }, "\(names)")
         #expect(!names.contains { $0.hasSuffix("-journal") }, "\(names)")
-        let empty = try OpenDoorProcess.run(["callbacks", "backup", "", "--data", data.path])
+        let empty = try await OpenDoorProcess.run(["callbacks", "backup", "", "--data", data.path])
         #expect(empty.status != 0)
         #expect(empty.error.contains("destination is empty"), "\(empty.error)")
     }

@@ -59,10 +59,11 @@ extension TextNormalizer {
         }
     }
 
-    /// `. - _ * ~ + | / \ "`: the ASCII masking marks (``isMaskingMark(_:)``).
+    /// `. - _ ~ + | / \ "`: the ASCII masking marks (``isMaskingMark(_:)``). Not `*`: it stands for a letter left out
+    /// ("sh*t"), and reading the word without it makes another word.
     private static func isMark(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0x2E, 0x2D, 0x5F, 0x2A, 0x7E, 0x2B, 0x7C, 0x2F, 0x5C, 0x22: true
+        case 0x2E, 0x2D, 0x5F, 0x7E, 0x2B, 0x7C, 0x2F, 0x5C, 0x22: true
         default: false
         }
     }
@@ -75,7 +76,7 @@ extension TextNormalizer {
         scalar.properties.isAlphabetic
     }
 
-    /// A mark a word may be cut with: ASCII `.` `-` `_` `*` `~` `+` `|` `/` `\` and `"`, and any non-ASCII scalar that
+    /// A mark a word may be cut with: ASCII `.` `-` `_` `~` `+` `|` `/` `\` and `"`, and any non-ASCII scalar that
     /// is neither a letter, a digit, a space nor an apostrophe (emoji, their variation selectors and joiners, dashes,
     /// bullets). Apostrophes already join a word's parts ("don’t").
     private static func isMaskingMark(_ scalar: Unicode.Scalar) -> Bool {
