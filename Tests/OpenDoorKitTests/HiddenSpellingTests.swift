@@ -76,7 +76,8 @@ struct MaskedWordTests {
         "i want to k1ll myself", "i want to d1e", "i want to ki11 myself", "i want to k!ll myself",
         "i want to k i l l myself", "i want to d.i.e", "I want to k-i-l-l myself", "k.i.l.l myself tonight",
         "i want to k\u{1F52A}ill myself", "im going to k_i_l_l my$elf", "i w4nt t0 d13", "thinking about $uicide",
-        "i want to d i e", "i took all my p1lls",
+        "i want to d i e", "i took all my p1lls", "i want to k*ll myself", "thinking about s*icide a lot",
+        "i took 4ll my pills", "i think i 0verd0sed",
     ]
 
     @Test("a masked crisis gets a crisis finding", arguments: maskedCrises)
@@ -88,7 +89,8 @@ struct MaskedWordTests {
         "can i come back at 5pm on the 1st", "my number is 404-555-0123", "i take 2.5mg of it, is that ok",
         "i want to come back to IOP in the u.s.", "a b c easy as 1 2 3", "is the 7am group still on",
         "what's the e-mail for intake", "my kid's name is j.j. and he's 4", "help! can i come back",
-        "don’t know if i can come back", "I’m 45 and i left in march",
+        "don’t know if i can come back", "I’m 45 and i left in march", "i *really* want to come back",
+        "im gonna sh*t myself waiting for this call lol", "see you at 5pm, 4ever grateful", "1st time back, 3rd try",
     ]
 
     @Test("ordinary messages with digits, marks and single letters find nothing", arguments: ordinary)
@@ -109,6 +111,10 @@ struct MaskedWordTests {
         #expect(TextNormalizer.hiddenSpellings("hello. how are you") == [], "a sentence end is not inside a word")
         #expect(TextNormalizer.hiddenSpellings("we talked about self-harm") == [], "a compound is a word as usual")
         #expect(TextNormalizer.hiddenSpellings("s.u.i.c.i.d.e") == ["suicide"])
-        #expect(TextNormalizer.hiddenSpellings("im gonna sh*t myself lol") == [], "* stands for a letter left out")
+        #expect(
+            TextNormalizer.hiddenSpellings("im gonna sh*t myself lol") == ["im gonna shit myself lol"],
+            "* stands for a letter left out, never a mark to read through (\"sht\")")
+        #expect(TextNormalizer.hiddenSpellings("i took 4ll my pills") == ["i took all my pills"])
+        #expect(TextNormalizer.hiddenSpellings("i *really* want to come back") == [], "* around a word stays")
     }
 }

@@ -5,8 +5,10 @@ extension TextNormalizer {
     /// - marks or emoji inside a word are left out: `d.i.e`, `k-i-l-l`, `k🔪ill`, `o_d` read `die`, `kill`, `kill`, `od`
     ///   (`'` `,` `!` `?` `:` `;` and brackets are not such marks: they end or join words as usual);
     /// - digits and signs standing for letters inside a word are read as the letters: `0` o, `1` i (`l` beside another
-    ///   `1`: `ki11`), `3` e, `4` a, `5` s, `7` t, `@` a, `$` s, and `!` i before a letter (`k!ll`). A word that starts
-    ///   with digits keeps them (`5pm`, `1st`, `800mg`, `4ever`): there they are a number;
+    ///   `1`: `ki11`), `3` e, `4` a, `5` s, `7` t, `@` a, `$` s, `!` i before a letter (`k!ll`), and `*` i between letters
+    ///   (`k*ll`, `s*icide`: close enough for the check's typo tolerance). A word that starts with digits keeps them
+    ///   (`5pm`, `1st`, `800mg`, `4ever`): there they are a number; unless one sign digit starts letters that are no
+    ///   unit (`4ll`) or digits stand inside its letters too (`0verd0se`);
     /// - three or more single letters in a row are one word: `k i l l`.
     ///
     /// Only the crisis check reads this, beside the text as typed (``hiddenSpellings(_:)``), so it can add a finding
@@ -37,7 +39,7 @@ extension TextNormalizer {
                 return true
             }
             if byte >= 0x80, isASCIILetter(previous) { return true }
-            if before == 0x20, previous == 0x40 || previous == 0x24, isASCIILetter(byte) { return true }
+            if before == 0x20, previous == 0x40 || previous == 0x24 || isSign(previous), isASCIILetter(byte) { return true }
             if byte == 0x20 {
                 singleLetters = wordLength == 1 && isASCIILetter(previous) ? singleLetters + 1 : 0
                 if singleLetters >= 2 { return true }
@@ -51,10 +53,10 @@ extension TextNormalizer {
         return singleLetters >= 1 && wordLength == 1 && isASCIILetter(previous)
     }
 
-    /// `0 1 3 4 5 7 @ $ !`: what ``letterSign(_:)`` reads as a letter.
+    /// `0 1 3 4 5 7 @ $ ! *`: what ``letterSign(_:)`` reads as a letter.
     private static func isSign(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0x30, 0x31, 0x33, 0x34, 0x35, 0x37, 0x40, 0x24, 0x21: true
+        case 0x30, 0x31, 0x33, 0x34, 0x35, 0x37, 0x40, 0x24, 0x21, 0x2A: true
         default: false
         }
     }
@@ -127,6 +129,25 @@ extension TextNormalizer {
         return isPart(index) && !isPart(index + step)
     }
 
+    /// Whether a word that starts with a digit reads as letters from its start: one sign digit then letters that are no
+    /// number's unit ("4ll", "0verd0se"; not "5pm", "1st", "4ever", "7am", "5mg"), or digits inside its letters too.
+    private static func startsWithSignDigit(_ word: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let lead = word.first, letterSign(lead) != nil, lead.properties.numericType != nil else { return false }
+        let rest = word.dropFirst()
+        guard let second = rest.first, isLetter(second) else { return false }
+        if rest.contains(where: { $0.properties.numericType != nil }) { return true }
+        guard rest.count >= 2, rest.allSatisfy(isLetter) else { return false }
+        let tail = String(String.UnicodeScalarView(rest)).lowercased()
+        return !numberUnits.contains(tail)
+    }
+
+    /// What follows a number as its unit or ending, never a word it masks.
+    private static let numberUnits: Set<String> = [
+        "am", "pm", "st", "nd", "rd", "th", "mg", "ml", "mcg", "hr", "hrs", "min", "mins", "yo", "yr", "yrs", "lb", "lbs",
+        "oz", "ever", "eva", "ish", "day", "days", "wk", "wks", "mo", "mos", "kg", "cm", "mm", "km", "mi", "ft", "in",
+        "xl", "gb", "mb", "pack", "pk", "ct", "sec", "secs", "ms", "am.", "pm.",
+    ]
+
     /// The letter a digit or sign may stand for inside a word.
     private static func letterSign(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
         switch scalar {
@@ -139,6 +160,7 @@ extension TextNormalizer {
         case "@": "a"
         case "$": "s"
         case "!": "i"
+        case "*": "i"
         default: nil
         }
     }
@@ -160,12 +182,18 @@ extension TextNormalizer {
         guard scalars[word].contains(where: isLetter) else { return false }
         var first = word.lowerBound
         while first < word.upperBound, scalars[first].properties.numericType != nil { first += 1 }
+        if first > word.lowerBound, startsWithSignDigit(scalars[word]) { first = word.lowerBound }
         let signs = (first..<word.upperBound).filter { index in
             guard letterSign(scalars[index]) != nil else { return false }
-            // `!` only before a letter ("k!ll", not "help!"); `@` and `$` may start a word ("$uicide").
+            // `!` only before a letter ("k!ll", not "help!"); `@` and `$` may start a word ("$uicide"); `*` only
+            // between letters ("k*ll", "s*icide", "k**l"; not "*really*").
+            let previous = index > word.lowerBound ? scalars[index - 1] : " "
             let next = index + 1 < word.upperBound ? scalars[index + 1] : " "
-            if scalars[index] == "!" { return isLetter(next) }
-            return true
+            switch scalars[index] {
+            case "!": return isLetter(next)
+            case "*": return (isLetter(previous) || previous == "*") && (isLetter(next) || next == "*")
+            default: return true
+            }
         }
         guard !signs.isEmpty, signs.count < word.count else { return false }
         let original = scalars
