@@ -229,19 +229,22 @@ struct StaffRoutes: Sendable {
 
     /// What a person reads when their address's tries wait because the name is being guessed from many addresses.
     func slowedNotice(_ until: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm"
-        return "Sign-in for this name is slowed: it has failed from many computers, and from this one several times. "
-            + "You can try again from this computer at \(formatter.string(from: until)), or sign in from another one. "
+        "Sign-in for this name is slowed: it has failed from many computers, and from this one several times. "
+            + "You can try again from this computer at \(Self.clockTime(until)), or sign in from another one. "
             + "If you've forgotten your password, ask whoever runs OpenDoor to set a new one."
     }
 
     func lockedNotice(_ until: Date) -> String {
+        "Too many tries that didn't match. Sign-in is paused for this name and this computer until "
+            + "\(Self.clockTime(until)). If you've forgotten your password, ask whoever runs OpenDoor "
+            + "to set a new one."
+    }
+
+    /// A time as the sign-in page says it: hours and minutes.
+    private static func clockTime(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm"
-        return "Too many tries that didn't match. Sign-in is paused for this name and this computer until "
-            + "\(formatter.string(from: until)). If you've forgotten your password, ask whoever runs OpenDoor "
-            + "to set a new one."
+        return formatter.string(from: date)
     }
 
     /// A name typed at sign-in, fit for a log line: logged only when it is one of the accounts (QA24 S3-4: a password
