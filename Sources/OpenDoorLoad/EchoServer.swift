@@ -36,7 +36,7 @@ public struct EchoServer: Sendable {
         let listener = try await LineListener.bind(
             group: MultiThreadedEventLoopGroup.singleton, host: host, port: port,
             timeouts: .init(ServerConfiguration()), maximumLineLength: maximumLineLength
-        ) { [logger] _, _, _ in EchoHandler(logger: logger) }
+        ) { [logger] _, _ in { _, _ in EchoHandler(logger: logger) } }
         let bound = listener.port ?? port
         onListening(bound)
         logger.info("echo server listening", metadata: ["port": "\(bound)"])

@@ -201,19 +201,38 @@ public actor ChatServer: Service {
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration),
                 maximumLineLength: configuration.maximumLineLength,
                 webSocket: chatProtocol == .webSocket ? WebSocketEndpoint(configuration) : nil, logger: logger
-            ) { [book, store, configuration, logger, metrics] channel, stop, client in
-                // Behind the TLS proxy, the visitor its X-Forwarded-For names (QA23 O2), not the proxy.
-                let address = client ?? channel.remoteAddress?.ipAddress ?? "unknown"
-                let admission = book.admit(address: address, channel: channel, stop: stop)
-                var logger = logger.withCrisisBudget(book.crisisLog)
-                logger[metadataKey: "connection"] = "\(admission.id)"
-                logger[metadataKey: "protocol"] = "\(chatProtocol)"
-                let setup = ChatSession.Setup(
-                    chatProtocol: chatProtocol.lines, assistant: admission.assistant, store: store,
-                    configuration: configuration, logger: logger, metrics: metrics, logsConnection: admission.logged,
-                    budgets: book.budgets, clockWatch: book.clockWatch, clientAddress: client)
-                return ChatSession(setup, stop: stop, admitted: admission.admitted, lingers: admission.lingers) {
-                    book.release(admission)
+            ) { [book, store, configuration, logger, metrics] channel, stop in
+                // Counted from the accept, on every port (QA27 S1-A): a WebSocket holds a place (or a turned-away
+                // connection's wait) through its handshake, so silent handshakes are held to both caps and to the
+                // descriptor reserve; with neither to give, it is closed at once. Once the handshake names the
+                // visitor (behind the TLS proxy, its X-Forwarded-For; QA23 O2), the visitor is admitted as on the
+                // other ports, in place of the reservation.
+                let peer = channel.remoteAddress?.ipAddress ?? "unknown"
+                let ticket: ConnectionBook.Ticket
+                if chatProtocol == .webSocket {
+                    guard let reservation = book.reserve(address: peer, channel: channel, stop: stop) else {
+                        return nil
+                    }
+                    ticket = ConnectionBook.Ticket(book, reserved: reservation)
+                } else {
+                    let admission = book.admit(address: peer, channel: channel, stop: stop)
+                    ticket = ConnectionBook.Ticket(book, admitted: admission)
+                }
+                channel.closeFuture.whenComplete { _ in ticket.release() }
+                return { channel, client in
+                    guard let admission = ticket.admission(address: client ?? peer, channel: channel, stop: stop)
+                    else { throw LineListener.Refused() }
+                    var logger = logger.withCrisisBudget(book.crisisLog)
+                    logger[metadataKey: "connection"] = "\(admission.id)"
+                    logger[metadataKey: "protocol"] = "\(chatProtocol)"
+                    let setup = ChatSession.Setup(
+                        chatProtocol: chatProtocol.lines, assistant: admission.assistant, store: store,
+                        configuration: configuration, logger: logger, metrics: metrics,
+                        logsConnection: admission.logged, budgets: book.budgets, clockWatch: book.clockWatch,
+                        clientAddress: client)
+                    return ChatSession(setup, stop: stop, admitted: admission.admitted, lingers: admission.lingers) {
+                        ticket.release()
+                    }
                 }
             }
         } catch {
@@ -374,9 +393,18 @@ final class ConnectionBook: Sendable {
 
     /// A new connection from `address`: its id, its assistant, and whether it gets a place (perhaps another
     /// connection's, which is then closed).
-    func admit(address: String, channel: any Channel, stop: ConnectionStop, now: NIODeadline = .now()) -> Admission {
+    /// `replacing`: the reservation the connection held until now, given back in the same step.
+    func admit(
+        address: String, channel: any Channel, stop: ConnectionStop, replacing reservation: Reservation? = nil,
+        now: NIODeadline = .now()
+    ) -> Admission {
         let exempt = trustedProxies.contains(address)
         let (admission, evicted) = state.withLock { state -> (Admission, Place?) in
+            switch reservation {
+            case .place(let id)?: removePlace(id, from: &state)
+            case .waiting?: state.lingering -= 1
+            case nil: break
+            }
             state.lastConnectionID += 1
             let id = state.lastConnectionID
             // A trusted proxy carries many visitors: each of its connections is a group of its own.
@@ -413,6 +441,56 @@ final class ConnectionBook: Sendable {
         }
         if let evicted { close(evicted) }
         return admission
+    }
+
+    /// What a WebSocket holds from its accept until its handshake names the visitor (QA27 S1-A): a place counted in the
+    /// total and its address's share (never taken from anyone: a silent handshake makes no room for itself), or, when
+    /// there is none, one of the turned-away connections' waits (``maximumLingering``); nil: neither, and it is closed.
+    enum Reservation: Sendable {
+        case place(UInt64)
+        case waiting
+    }
+
+    /// Holds a place for a WebSocket waiting for its handshake, from `address` (its peer: a trusted proxy's is a
+    /// group of its own); nil when the chat has neither a place nor a wait to give, and it is closed at once.
+    func reserve(
+        address: String, channel: any Channel, stop: ConnectionStop, now: NIODeadline = .now()
+    ) -> Reservation? {
+        let exempt = trustedProxies.contains(address)
+        return state.withLock { state -> Reservation? in
+            state.lastConnectionID += 1
+            let id = state.lastConnectionID
+            let groups = exempt ? ["proxy connection \(id)"] : grouping.groups(of: address)
+            let share = state.byGroup[groups[0], default: 0]
+            if state.places.count < maximumConnections, exempt || share < maximumPerAddress {
+                state.places[id] = Place(
+                    group: groups[0], wider: Array(groups.dropFirst()), opened: now, stop: stop, channel: channel)
+                state.byGroup[groups[0], default: 0] += 1
+                metrics.connectionsOpen(state.places.count)
+                return .place(id)
+            }
+            if state.lingering < Self.maximumLingering {
+                state.lingering += 1
+                return .waiting
+            }
+            state.busyRefusals.refused(
+                exempt ? "busy" : "address", message: Self.busyMessage, logger: logger, metadata: refusalMetadata)
+            metrics.connectionRefused()
+            return nil
+        }
+    }
+
+    /// Gives back what ``reserve(address:channel:stop:now:)`` held.
+    func release(_ reservation: Reservation) {
+        state.withLock { state in
+            switch reservation {
+            case .place(let id):
+                removePlace(id, from: &state)
+                metrics.connectionsOpen(state.places.count)
+            case .waiting:
+                state.lingering -= 1
+            }
+        }
     }
 
     /// Whether `place` may be closed to make room: still open, and not in the form or just told a crisis reply.
@@ -522,7 +600,7 @@ final class ConnectionBook: Sendable {
         state.byGroup[place.group] = left > 0 ? left : nil
     }
 
-    /// A connection ``admit(address:channel:stop:now:)`` let in, or let linger, has closed.
+    /// A connection ``admit(address:channel:stop:replacing:now:)`` let in, or let linger, has closed.
     func release(_ admission: Admission) {
         state.withLock { state in
             guard admission.admitted else {

@@ -280,8 +280,7 @@ final class ChatSession: ChannelInboundHandler {
         lingerEnds?.cancel()
         lingerEnds = nil
         if case .line(let bytes) = frame, let text = VisitorText.decode(bytes),
-            case .message(let message) = ClientInput.parse(text, as: chatProtocol),
-            setup.assistant.safety.assess(message) != nil
+            let message = Self.crisisMessage(in: text, as: chatProtocol, safety: setup.assistant.safety)
         {
             traffic.lines += 1
             answer(message, context: context)
@@ -289,6 +288,18 @@ final class ChatSession: ChannelInboundHandler {
         }
         // Once the answer is written (at once, or when an awaited one is delivered: drain closes then).
         if !awaiting { closeAfterWrites(context: context) }
+    }
+
+    /// The crisis in a line read on a connection turned away: a message that alarms, or one in a line the JSON port
+    /// can't take (``RefusedLine``).
+    private static func crisisMessage(
+        in text: String, as chatProtocol: ChatProtocol, safety: CrisisDetector
+    ) -> String? {
+        switch ClientInput.parse(text, as: chatProtocol) {
+        case .message(let message): safety.assess(message) != nil ? message : nil
+        case .invalid: RefusedLine.crisisText(text, safety: safety)
+        case .hello, .bye, .blank: nil
+        }
     }
 
     /// Takes the lines that waited, in order, until one must be awaited; says goodbye once the input has
@@ -342,7 +353,16 @@ final class ChatSession: ChannelInboundHandler {
                 if !telnet.answer.isEmpty { sendRaw(telnet.answer, context: context) }
             }
             if let text = VisitorText.decode(bytes) {
-                input = ClientInput.parse(text, as: chatProtocol)
+                let parsed = ClientInput.parse(text, as: chatProtocol)
+                if case .invalid(let refusal) = parsed,
+                    let crisis = RefusedLine.crisisText(text, safety: setup.assistant.safety)
+                {
+                    // Not a line the JSON port takes, but a crisis typed into it: answered, with what went wrong.
+                    input = .message(crisis)
+                    note = refusal.message
+                } else {
+                    input = parsed
+                }
             } else if case .message(let text) = ClientInput.parse(String(decoding: bytes.readableBytesView, as: UTF8.self), as: chatProtocol),
                 setup.assistant.safety.assess(text) != nil
             {

@@ -20,19 +20,23 @@ package struct LineListener: Sendable {
         package var line: TimeAmount
         /// How long a connection being closed gets to write its goodbye before it is cut off.
         package var closeGracePeriod: TimeAmount
+        /// The longest a WebSocket's handshake may take from the accept (never longer than ``line``).
+        package var handshake: TimeAmount
 
-        /// Timeouts as given.
-        package init(idle: TimeAmount, line: TimeAmount, closeGracePeriod: TimeAmount) {
+        /// Timeouts as given; the handshake's is the line timeout unless given.
+        package init(idle: TimeAmount, line: TimeAmount, closeGracePeriod: TimeAmount, handshake: TimeAmount? = nil) {
             self.idle = idle
             self.line = line
             self.closeGracePeriod = closeGracePeriod
+            self.handshake = min(handshake ?? line, line)
         }
 
         /// Timeouts from a server configuration.
         package init(_ configuration: ServerConfiguration) {
-            idle = TimeAmount(configuration.idleTimeout)
-            line = TimeAmount(configuration.lineTimeout)
-            closeGracePeriod = TimeAmount(configuration.closeGracePeriod)
+            self.init(
+                idle: TimeAmount(configuration.idleTimeout), line: TimeAmount(configuration.lineTimeout),
+                closeGracePeriod: TimeAmount(configuration.closeGracePeriod),
+                handshake: TimeAmount(configuration.webSocketHandshakeTimeout))
         }
     }
 
@@ -40,11 +44,18 @@ package struct LineListener: Sendable {
     /// connection's event loop. The handler answers, closes the connection when it is done, and, once
     /// ``ConnectionStop/reason`` is set and its input closed, says goodbye and closes. `client` is, on a WebSocket,
     /// the visitor's address a trusted proxy named in its handshake (``WebSocketEndpoint``); nil otherwise.
-    package typealias MakeHandler =
-        @Sendable (_ channel: any Channel, _ stop: ConnectionStop, _ client: String?) throws -> any ChannelHandler
+    package typealias MakeHandler = @Sendable (_ channel: any Channel, _ client: String?) throws -> any ChannelHandler
+
+    /// Called on a connection's event loop as soon as it is accepted, on every port (a WebSocket's handshake hasn't
+    /// come yet): counts the connection in (its `closeFuture` says when it is gone) and returns what makes its last
+    /// handler once its line pipeline is built, or nil to close it at once.
+    package typealias Accept = @Sendable (_ channel: any Channel, _ stop: ConnectionStop) throws -> MakeHandler?
 
     private let channel: any Channel
     private let connections: ConnectionRegistry
+
+    /// Thrown from a new connection's initializer when ``Accept`` refused it: NIO closes it before it is served.
+    struct Refused: Error {}
 
     /// The port bound.
     package var port: Int? { channel.localAddress?.port }
@@ -52,13 +63,13 @@ package struct LineListener: Sendable {
     /// Binds `host:port` (0 for any free port); every connection accepted gets a pipeline that ends in
     /// `makeHandler`'s handler. When accepting fails (the open file limit), accepting stops for `acceptPause`, and
     /// `logger` gets summaries (``AcceptErrorLog``). With `webSocket`, each connection starts with a WebSocket
-    /// handshake (``WebSocketEndpoint``), which must come within the line timeout, and its pipeline is built on the
-    /// open WebSocket.
+    /// handshake (``WebSocketEndpoint``), which must come within the handshake timeout, and its pipeline is built on
+    /// the open WebSocket. `accept` sees every connection when it is accepted, before any handshake.
     package static func bind(
         group: any EventLoopGroup, host: String, port: Int, timeouts: Timeouts, maximumLineLength: Int,
         webSocket: WebSocketEndpoint? = nil, acceptPause: TimeAmount = .milliseconds(100),
         logger: Logger = Logger(label: "opendoor.listener", factory: { _ in SwiftLogNoOpLogHandler() }),
-        makeHandler: @escaping MakeHandler
+        accept: @escaping Accept
     ) async throws -> LineListener {
         let connections = ConnectionRegistry(closeGracePeriod: timeouts.closeGracePeriod)
         let channel = try await ServerBootstrap(group: group)
@@ -83,15 +94,18 @@ package struct LineListener: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let stop = ConnectionStop()
                     try connections.add(channel, stop: stop)
+                    // Counted from the accept on every port (QA27 S1-A): a WebSocket that never finishes its
+                    // handshake holds a descriptor all the same, so it holds a place (or is closed) like any other.
+                    guard let makeHandler = try accept(channel, stop) else { throw Refused() }
                     let lines: @Sendable (any Channel, String?) throws -> Void = { channel, client in
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(IdleTimeoutHandler(stop: stop, timeouts: timeouts))
                         try pipeline.addHandler(LineFramingHandler(maximumLength: maximumLineLength))
-                        try pipeline.addHandler(makeHandler(channel, stop, client))
+                        try pipeline.addHandler(makeHandler(channel, client))
                     }
                     if let webSocket {
-                        // The line pipeline (and the chat's place) only once the handshake is done.
-                        try webSocket.configure(channel, handshakeTimeout: timeouts.line, upgraded: lines)
+                        // The line pipeline only once the handshake is done.
+                        try webSocket.configure(channel, handshakeTimeout: timeouts.handshake, upgraded: lines)
                     } else {
                         try lines(channel, nil)
                     }

@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The longest a line may take to arrive, from its first byte to its line break; a client that trickles
     /// bytes without ever finishing a line is closed after this (and bytes alone never reset the idle time).
     public var lineTimeout: Duration = .seconds(30)
+    /// The longest a WebSocket's handshake may take from the accept (at most ``lineTimeout``). The connection holds
+    /// a place meanwhile, so one that opens and says nothing gives it back soon (QA27 S1-A); a browser's handshake
+    /// through the TLS proxy takes milliseconds.
+    public var webSocketHandshakeTimeout: Duration = .seconds(5)
     /// How many visitors may be connected at once, over both protocols; the next one is told the chat is busy.
     /// An idle connection costs a file descriptor and a few tens of kilobytes (docs/DEPLOYMENT.md has the figures),
     /// so the default leaves a small center ample room against a flood.

@@ -11,7 +11,9 @@ import NIOWebSocket
 /// (``WebSocketEndpoint/pingInterval``; neither counts as the visitor's activity, as the idle timeout sits after this
 /// handler), closes a frame the protocol forbids with 1002 (unmasked, reserved bits, unknown opcode, a continuation
 /// with no message to continue, a new message inside a fragmented one, a close frame whose code is 1 byte long or may
-/// not be sent; QA23 O4), and answers a close frame with one before closing. A connection the server closes (a
+/// not be sent; QA23 O4), and answers a close frame with one before closing. A close frame ends the visitor's input as
+/// a TCP half-close does on the other ports: a last line sent without its line break is answered first (a crisis
+/// typed and sent as the page closes; QA27 S3-2), then the close is answered. A connection the server closes (a
 /// goodbye, the idle timeout, shutdown) gets a close frame first (1000).
 final class WebSocketBridgeHandler: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
@@ -28,6 +30,8 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
     private var lastWrite: EventLoopFuture<Void>?
     /// Whether a data frame without FIN came: only continuations may follow until one with FIN.
     private var fragmented = false
+    /// The code the visitor's close frame is answered with, once one came: nothing it sends after counts.
+    private var closeAnswer: WebSocketErrorCode?
     /// The second counted in and how many pings and empty frames came in it.
     private var emptyFrames: (since: NIODeadline, pings: Int, all: Int) = (.distantPast, 0, 0)
 
@@ -37,6 +41,9 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
     /// The most frames carrying nothing for the chat (pings, pongs, empty data frames) a connection may send in a
     /// second; one more and it is closed with 1008 (policy violation). A browser sends none.
     static let maximumEmptyFramesPerSecond = 50
+    /// How long the chat has, after the visitor's close frame, to answer what it read before the close is answered and
+    /// the connection closed.
+    static let closeAnswerWait = TimeAmount.seconds(10)
 
     init(binary: Bool, pingInterval: TimeAmount?) {
         self.binary = binary
@@ -73,6 +80,8 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
         guard frame.maskKey != nil, !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
             return fail(.protocolError, context: context)
         }
+        // After the visitor's close frame (RFC 6455 5.5.1: it sends no more data), only a broken frame counts.
+        guard closeAnswer == nil else { return }
         switch frame.opcode {
         case .text, .binary, .continuation:
             guard !closeSent else { return }
@@ -94,13 +103,24 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
             guard !closeSent else { return }
             _ = countEmpty(ping: false, context: context)
         case .connectionClose:
-            // The visitor left: answer the close (echoing its code) and close; the chat ends as on a TCP close.
             guard !closeSent else { return context.close(promise: nil) }
-            sendClose(Self.answer(toClose: frame.unmaskedData), context: context)
-            context.close(promise: nil)
+            // The visitor left: its input ends as on a TCP half-close, so the chat answers a last line sent without
+            // its line break (RFC 6455 5.5.1 lets the answer to a close wait for a message being sent), then closes,
+            // and the close is answered then, echoing its code. A chat that takes too long is closed all the same.
+            closeAnswer = Self.answer(toClose: frame.unmaskedData)
+            let channel = context.channel
+            let forced = context.eventLoop.scheduleTask(in: Self.closeAnswerWait) { channel.close(promise: nil) }
+            channel.closeFuture.whenComplete { _ in forced.cancel() }
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         default:
             fail(.protocolError, context: context)
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The visitor's close frame ended the input already: its TCP half-close after it says nothing more.
+        if closeAnswer != nil, event as? ChannelEvent == .inputClosed { return }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -167,7 +187,7 @@ final class WebSocketBridgeHandler: ChannelDuplexHandler {
         // Not waiting for the frame to be written: a close must not wait on a visitor who doesn't read (the forced
         // close after the grace period comes here too). The chat closes once its own writes are out, so the frame
         // goes straight to the socket.
-        sendClose(.normalClosure, context: context)
+        sendClose(closeAnswer ?? .normalClosure, context: context)
         context.close(mode: mode, promise: promise)
     }
 

@@ -6,8 +6,9 @@ import Foundation
 ///   one address (whatever the names) pause that address, for 15 minutes.
 /// - A name is never locked for everyone: five wrong passwords for `dana` from one address leave Dana free to sign in
 ///   from hers. A name tried from many addresses (``attackFactor`` times the limit in the window) is slowed instead:
-///   an address that has already failed for it gets no further try until its failures age out, while an address with
-///   no failure for it keeps every try, so a correct password from a clean address always gets through.
+///   an address that has already failed ``triesUnderAttack`` times for it gets no further try until its failures age
+///   out, while an address with fewer keeps every try: a correct password from an address that failed once (a typo)
+///   or never always gets through, whatever others guess (QA27 S2-2).
 /// - A success clears that name's count from that address and the address's count.
 ///
 /// Each try is counted as a failure *before* its password is checked (``reserve(account:address:)``) and
@@ -25,6 +26,9 @@ actor SignInThrottle {
         case granted(Ticket)
         /// Refused: too many failures; sign-in is refused until this time.
         case locked(until: Date)
+        /// Refused: the name is being guessed from many addresses and this address failed for it
+        /// ``SignInThrottle/triesUnderAttack`` times; its next try waits until this time.
+        case slowed(until: Date)
         /// Refused: as many passwords are being checked as the throttle allows; try again in a moment.
         case busy
     }
@@ -39,6 +43,11 @@ actor SignInThrottle {
         /// When the account or the address became locked by this try being counted, if it did: said to the
         /// person (and logged) if the password then doesn't match.
         let locks: Date?
+        /// This try, counted, made the name one guessed from many addresses (logged once at warning if the password
+        /// then doesn't match).
+        let startsAttack: Bool
+        /// Until when this address's tries for the name wait, if this try made it wait (under attack).
+        let slows: Date?
     }
 
     private struct Record {
@@ -49,6 +58,9 @@ actor SignInThrottle {
     /// How many times ``maximumFailures`` failures for one name, from all addresses in the window, mark it as under
     /// attack (then each address that failed for it waits).
     static let attackFactor = 4
+    /// How many failures for a name under attack an address has before its tries for that name wait: one typo
+    /// never makes a staff member wait for someone else's guessing.
+    static let triesUnderAttack = 3
 
     private let maximumFailures: Int
     private let window: Duration
@@ -81,12 +93,14 @@ actor SignInThrottle {
         if let until = keys.compactMap({ records[$0]?.lockedUntil }).filter({ $0 > date }).max() {
             return .locked(until: wallDate(of: until, now: date))
         }
-        // A name under attack from many addresses: an address that failed for it waits until its failure ages out.
+        // A name under attack from many addresses: an address that failed for it often waits until its failures
+        // age out below that; one with a typo or two is let through.
+        let attackThreshold = maximumFailures * Self.attackFactor
         let accountFailures = records[Self.key(account: account)]?.failures.filter { date - $0 < window }.count ?? 0
-        if accountFailures >= maximumFailures * Self.attackFactor,
-            let last = records[pair]?.failures.filter({ date - $0 < window }).max()
-        {
-            return .locked(until: wallDate(of: last + window, now: date))
+        let pairFailures = (records[pair]?.failures.filter { date - $0 < window } ?? []).sorted()
+        if accountFailures >= attackThreshold, pairFailures.count >= Self.triesUnderAttack {
+            let freed = pairFailures[pairFailures.count - Self.triesUnderAttack]
+            return .slowed(until: wallDate(of: freed + window, now: date))
         }
         guard checking < maximumChecks, checkingByAddress[address, default: 0] < maximumChecksPerAddress else {
             return .busy
@@ -105,10 +119,14 @@ actor SignInThrottle {
             records[key] = record
         }
         if records.count > 10_000 { forgetOld(before: date) }
+        let underAttack = accountFailures + 1 >= attackThreshold
+        let slows = underAttack && pairFailures.count + 1 == Self.triesUnderAttack
+        let freed = slows ? (pairFailures.first ?? date) + window : nil
         return .granted(
             Ticket(
                 account: account, address: address, at: date, lockEnds: lockEnds,
-                locks: lockEnds.map { wallDate(of: $0, now: date) }))
+                locks: lockEnds.map { wallDate(of: $0, now: date) },
+                startsAttack: accountFailures + 1 == attackThreshold, slows: freed.map { wallDate(of: $0, now: date) }))
     }
 
     /// Ends a try: a matched password clears the account's and the address's counts and locks; an unmatched one

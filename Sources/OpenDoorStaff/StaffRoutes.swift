@@ -145,6 +145,11 @@ struct StaffRoutes: Sendable {
             logger.notice(
                 "Sign-in refused while locked", metadata: ["account": "\(safeName(account))", "address": "\(address)"])
             return signInPage(request, context: context, notice: lockedNotice(until), status: .tooManyRequests)
+        case .slowed(let until):
+            logger.notice(
+                "Sign-in refused: the name is being guessed from many addresses",
+                metadata: ["account": "\(safeName(account))", "address": "\(address)"])
+            return signInPage(request, context: context, notice: slowedNotice(until), status: .tooManyRequests)
         case .busy:
             logger.notice(
                 "Sign-in refused: passwords already being checked",
@@ -193,6 +198,7 @@ struct StaffRoutes: Sendable {
                     ])
                 return signInPage(request, context: context, notice: lockedNotice(locked), status: .tooManyRequests)
             }
+            logSlowing(ticket, account: safeName(account, accounts: accounts), address: address)
             return signInPage(
                 request, context: context, notice: "That name and password don't match. Please try again.",
                 status: .unauthorized)
@@ -203,12 +209,42 @@ struct StaffRoutes: Sendable {
         return Response.redirect(to: "/", type: .normal)
     }
 
+    /// The warnings a failed try may call for (QA27 S2-2), once each: the name became one guessed from many addresses
+    /// (its tries are slowed), or this address's tries for it now wait. No password, nothing typed but a known name.
+    private func logSlowing(_ ticket: SignInThrottle.Ticket, account: String, address: String) {
+        if ticket.startsAttack {
+            logger.warning(
+                "Sign-in slowed: a name is failing from many addresses",
+                metadata: [
+                    "account": "\(account)",
+                    "failures": "\(console.configuration.maximumFailures * SignInThrottle.attackFactor)",
+                ])
+        }
+        if let until = ticket.slows {
+            logger.warning(
+                "Sign-in paused for a name guessed from many addresses",
+                metadata: ["account": "\(account)", "address": "\(address)", "until": "\(until.formatted(.iso8601))"])
+        }
+    }
+
+    /// What a person reads when their address's tries wait because the name is being guessed from many addresses.
+    func slowedNotice(_ until: Date) -> String {
+        "Sign-in for this name is slowed: it has failed from many computers, and from this one several times. "
+            + "You can try again from this computer at \(Self.clockTime(until)), or sign in from another one. "
+            + "If you've forgotten your password, ask whoever runs OpenDoor to set a new one."
+    }
+
     func lockedNotice(_ until: Date) -> String {
+        "Too many tries that didn't match. Sign-in is paused for this name and this computer until "
+            + "\(Self.clockTime(until)). If you've forgotten your password, ask whoever runs OpenDoor "
+            + "to set a new one."
+    }
+
+    /// A time as the sign-in page says it: hours and minutes.
+    private static func clockTime(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm"
-        return "Too many tries that didn't match. Sign-in is paused for this name and this computer until "
-            + "\(formatter.string(from: until)). If you've forgotten your password, ask whoever runs OpenDoor "
-            + "to set a new one."
+        return formatter.string(from: date)
     }
 
     /// A name typed at sign-in, fit for a log line: logged only when it is one of the accounts (QA24 S3-4: a password

@@ -278,6 +278,13 @@ extension OpenDoor.Callbacks {
             if destination.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("The backup's destination is empty: give a new file name or an existing folder.")
             }
+            // A line break or another control character in the name is refused: it would be printed as it is, and
+            // could make the output (or a log that keeps it) show a line that isn't there (QA27 S3-3).
+            if destination.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw ValidationError(
+                    "The backup's destination has a line break or another control character in it: "
+                        + "give a file name or folder without one.")
+            }
         }
 
         func run() async throws {

@@ -13,11 +13,20 @@ extension OpenDoor {
         @OptionGroup var data: DataOptions
         @OptionGroup var logging: LogOptions
 
-        @Option(help: "How many days back, today included.")
+        @Option(help: "How many days back, today included (at most \(Self.maximumDays), ten years).")
         var days = 30
+
+        /// The most days asked for: more reaches back before any count could exist, and far enough, a date the
+        /// calendar can't print (QA27 S3-6: 999999999 said "since 4713-01-01").
+        static let maximumDays = 3660
 
         func validate() throws {
             if days < 1 { throw ValidationError("--days must be at least 1.") }
+            if days > Self.maximumDays {
+                throw ValidationError(
+                    "--days is at most \(Self.maximumDays) (ten years): "
+                        + "give a number of days from 1 to \(Self.maximumDays).")
+            }
         }
 
         func run() async throws {

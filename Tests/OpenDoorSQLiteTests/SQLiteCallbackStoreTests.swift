@@ -163,6 +163,8 @@ struct SQLiteCallbackStoreTests {
             let (saved, failure) = await saveUntilFull(store)
             #expect(failure?.code == .diskFull)
             #expect(failure?.description.contains("full") == true)
+            // Log lines carry it as error.reason, never the placeholder `-` (QA27 S3-5).
+            #expect(failure?.reason == CallbackStoreError.diskFullReason)
             #expect(saved > 0)
             #expect(try await store.list(status: nil).count == saved)
             try await store.close()

@@ -45,6 +45,31 @@ struct WebSocketTests {
         }
     }
 
+    @Test(
+        "a last line sent without its line break, then a close frame: answered, then the close (QA27 S3-2)",
+        arguments: [[0x03, 0xE8] as [UInt8], [0x03, 0xE9], []])
+    func lastLineBeforeClose(closePayload: [UInt8]) async throws {
+        try await withServer(Self.configuration()) { running in
+            let port = try #require(try await running.server.port(for: .webSocket))
+            let (_, _, socket) = try await WebSocketClient.open(port: port)
+            _ = try await socket.readJSON()
+            // Both frames in one write, as a page closing right after its last send.
+            let line = Array(#"{"type":"message","text":"i want to kill myself"}"#.utf8)
+            try await socket.send(
+                bytes: WebSocketClient.frame(Array(line[..<40]), opcode: WebSocketClient.binary)
+                    + WebSocketClient.frame(Array(line[40...]), opcode: WebSocketClient.binary)
+                    + WebSocketClient.frame(closePayload, opcode: WebSocketClient.close))
+            let crisis = try await socket.readJSON()
+            #expect(crisis.type == "reply" && crisis.crisis == true, "\(crisis)")
+            #expect(crisis.text?.contains("988") == true, "\(crisis.text ?? "")")
+            let closing = try await socket.readFrame()
+            #expect(closing?.opcode == WebSocketClient.close, "\(String(describing: closing))")
+            #expect(closing?.payload == (closePayload.isEmpty ? [0x03, 0xE8] : closePayload), "its code is echoed")
+            #expect(try await socket.readFrame() == nil)
+            await socket.close()
+        }
+    }
+
     @Test("a server stopping says goodbye over the WebSocket, then sends a close frame and closes")
     func goodbyeOnShutdown() async throws {
         try await withServer(Self.configuration()) { running in
@@ -118,20 +143,26 @@ struct WebSocketTests {
         }
     }
 
-    @Test("a connection that never sends its handshake is closed after the line timeout, holding no chat place")
+    @Test("a connection that never sends its handshake holds a place until the line timeout closes it (QA27 S1-A)")
     func handshakeTimeout() async throws {
         let configuration = Self.configuration {
             $0.lineTimeout = .seconds(1)
             $0.maximumConnections = 1
         }
-        try await withServer(configuration) { running in
+        let places = OpenPlaces()
+        try await withServer(configuration, metrics: places) { running in
             let port = try #require(try await running.server.port(for: .webSocket))
             let silent = try await TestClient.connect(port: port)
-            // Before its handshake it holds no place: a visitor on the JSON port gets in.
-            let visitor = try await running.greetedJSONClient()
-            #expect(try await visitor.hello().type == "hello")
+            try #require(await places.wait(until: 1))
+            // Counted from the accept: the chat is full for a visitor on the JSON port meanwhile.
+            let turnedAway = try await running.jsonClient()
+            #expect(try await turnedAway.readJSON().reason == "busy")
+            await turnedAway.close()
             #expect(try await silent.readLine() == nil, "closed without a word")
             await silent.close()
+            try #require(await places.wait(until: 0))
+            let visitor = try await running.greetedJSONClient()
+            #expect(try await visitor.hello().type == "hello")
             await visitor.close()
         }
     }

@@ -60,11 +60,54 @@ struct StaffLimitsTests {
         let throttle = SignInThrottle(maximumFailures: 5, lockout: .seconds(900), now: { Date() })
         let attack = 5 * SignInThrottle.attackFactor
         for host in 0..<attack { #expect(await Self.attempt(throttle, "dana", from: "203.0.113.\(host)")) }
-        // Under attack: each guessing address had its one try for this name in the window.
-        #expect(!(await Self.attempt(throttle, "dana", from: "203.0.113.0")))
+        // Under attack: each guessing address has a few tries for this name in the window, then waits.
+        for _ in 1..<SignInThrottle.triesUnderAttack {
+            #expect(await Self.attempt(throttle, "dana", from: "203.0.113.0"))
+        }
+        guard case .slowed = await throttle.reserve(account: "dana", address: "203.0.113.0") else {
+            Issue.record("an address that failed \(SignInThrottle.triesUnderAttack) times for a name under attack waits")
+            return
+        }
         // Other names from those addresses are not affected; nor is Dana from an address with no failure.
         #expect(await Self.attempt(throttle, "sam", from: "203.0.113.1", matched: true))
         #expect(await Self.attempt(throttle, "dana", from: "198.51.100.6", matched: true))
+    }
+
+    @Test("a typo, then others guessing from many addresses: the right password from that address gets in (QA27 S2-2)")
+    func typoThenAttackDoesNotPause() async throws {
+        let throttle = SignInThrottle(maximumFailures: 5, lockout: .seconds(900), now: { Date() })
+        #expect(await Self.attempt(throttle, "dana", from: "198.51.100.8"), "Dana's typo")
+        for host in 0..<25 { #expect(await Self.attempt(throttle, "dana", from: "203.0.113.\(host)")) }
+        #expect(await Self.attempt(throttle, "dana", from: "198.51.100.8", matched: true), "Dana, right password")
+    }
+
+    @Test("a name guessed from many addresses is logged at warning once, as is each address made to wait (QA27 S2-2)")
+    func attackIsLoggedAtWarning() async throws {
+        try await LiveConsole.run(configure: { $0.trustedProxies = try! TrustedProxies(["127.0.0.1"]) }) { console in
+            let token = try await console.signInToken()
+            let typo = try await console.signIn(password: "typo", token: token, forwardedFor: "198.51.100.8")
+            #expect(typo.status == 401)
+            let attack = 5 * SignInThrottle.attackFactor
+            for host in 0..<attack {
+                let reply = try await console.signIn(
+                    password: "guess-\(host)", token: token, forwardedFor: "203.0.113.\(host)")
+                #expect(reply.status == 401, "\(reply.head)")
+            }
+            let dana = try await console.signIn(password: testPassword, token: token, forwardedFor: "198.51.100.8")
+            #expect(dana.status == 303, "one typo of her own and an attack by others: \(dana.head)")
+            for _ in 1..<SignInThrottle.triesUnderAttack {
+                _ = try await console.signIn(password: "guess-again", token: token, forwardedFor: "203.0.113.0")
+            }
+            let slowed = try await console.signIn(password: "guess-more", token: token, forwardedFor: "203.0.113.0")
+            #expect(slowed.status == 429, "\(slowed.head)")
+            let warnings = console.logs.all.filter { $0.hasPrefix("warning ") }
+            let slowing = warnings.filter { $0.contains("Sign-in slowed: a name is failing from many addresses") }
+            #expect(slowing.count == 1, "\(warnings)")
+            let paused = warnings.filter { $0.contains("Sign-in paused for a name guessed from many addresses") }
+            #expect(paused.count == 1 && paused.allSatisfy { $0.contains("203.0.113.0") }, "\(warnings)")
+            // No password typed, right or wrong, is in the log.
+            #expect(!console.logs.all.contains { $0.contains("guess-") || $0.contains("typo") || $0.contains(testPassword) })
+        }
     }
 
     @Test("only a few passwords are checked at once; the rest are refused at once with Retry-After, per address too")

@@ -281,6 +281,37 @@ struct StaffCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: missing.path).count == 1)
     }
 
+    @Test("a backup destination with a line break or control character is refused, nothing written (QA27 S3-3)")
+    func backupControlCharacters() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        _ = try await Self.makeStore(data, count: 1)
+        let names = ["new\n2026-12-07T00:00:00+0000 critical fake.sqlite", "new\u{1B}[2Jcopy.sqlite", "tab\tcopy.sqlite"]
+        for name in names {
+            let refused = try await OpenDoorProcess.run(
+                ["callbacks", "backup", folder.appendingPathComponent(name).path, "--data", data.path])
+            #expect(refused.status != 0, "\(refused.output)")
+            #expect(refused.error.contains("control character"), "\(refused.error)")
+            #expect(!refused.output.contains("critical fake") && !refused.error.contains("critical fake"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["data"])
+    }
+
+    @Test("crisis-counts refuses an absurd number of days with what to give instead (QA27 S3-6)")
+    func crisisCountsDays() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        _ = try await Self.makeStore(data, count: 1)
+        let absurd = try await OpenDoorProcess.run(["crisis-counts", "--days", "999999999", "--data", data.path])
+        #expect(absurd.status != 0)
+        #expect(absurd.error.contains("--days is at most 3660"), "\(absurd.error)")
+        #expect(!absurd.output.contains("4713"), "\(absurd.output)")
+        let tenYears = try await OpenDoorProcess.run(["crisis-counts", "--days", "3660", "--data", data.path])
+        #expect(tenYears.status == 0, "\(tenYears.error)")
+    }
+
     @Test("without --knowledge or $OPENDOOR_KNOWLEDGE, only ./Knowledge is tried: elsewhere a clear error, never the build tree's")
     func noHiddenKnowledgeFallback() async throws {
         let folder = try Self.temporaryDirectory()

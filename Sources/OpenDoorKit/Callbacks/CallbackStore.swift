@@ -222,8 +222,12 @@ public struct CallbackStoreError: Error, Hashable, Sendable {
 
     /// The disk holding `path` is full.
     public static func diskFull(path: String? = nil, file: String = #fileID, line: Int = #line) -> Self {
-        Self(.diskFull, path: path, reason: nil, file: file, line: line)
+        // A reason of its own, so that log lines say it rather than `error.reason=-` (QA25 S3-6, QA27 S3-5).
+        Self(.diskFull, path: path, reason: diskFullReason, file: file, line: line)
     }
+
+    /// The reason a full disk gives, in log lines.
+    public static let diskFullReason = "no space left on the disk"
 
     /// Another connection held the database at `path` for longer than `timeout`.
     public static func locked(
