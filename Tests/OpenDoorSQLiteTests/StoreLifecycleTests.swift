@@ -320,6 +320,44 @@ struct StoreLifecycleTests {
         }
     }
 
+    @Test(
+        "a service's store deleted and then replaced while nobody saves or reads: the periodic look notices each, logs it and reopens the file at the path"
+    )
+    func periodicLookNoticesDeleteAndReplace() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data")
+            let logs = LogRecorder()
+            var configuration = ReopeningCallbackStore.Configuration()
+            configuration.fileCheckInterval = .milliseconds(20)
+            let store = ReopeningCallbackStore(directory: data, configuration: configuration, logger: logs.logger())
+            let watching = Task { await store.watchFile() }
+            let path = data.appendingPathComponent("callbacks.sqlite").path
+            let first = try await store.save(Self.draft(), channel: .web)
+
+            // Deleted: noticed by the watch alone (no save, no read meanwhile), and a new file made at the path with
+            // the request only the deleted one held.
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            let noticed = await logs.line(containing: "noticedBy=periodic check")
+            #expect(noticed.hasPrefix("error") && noticed.contains("deleted or replaced"))
+            #expect(try await store.list(status: nil).map(\.reference) == [first.reference])
+            #expect(FileManager.default.fileExists(atPath: path))
+
+            // Replaced by another database moved over it: noticed again, and the file at the path gets the requests.
+            let other = directory.appendingPathComponent("other")
+            let restored = try SQLiteCallbackStore(directory: other, logger: quietLogger)
+            let old = try await restored.save(Self.draft("Old"), channel: .terminal)
+            try await restored.close()
+            #expect(rename(restored.path, path) == 0)
+            _ = await logs.line(containing: "the requests only the old file held were copied")
+            #expect(Set(try await store.list(status: nil).map(\.reference)) == [old.reference, first.reference])
+            #expect(logs.all.filter { $0.contains("noticedBy=periodic check") }.count == 2)
+
+            // The watch ends by itself once the store is closed.
+            try await store.close()
+            await watching.value
+        }
+    }
+
     /// The copies of replaced databases kept in `folder`.
     static func keptReplacedFiles(_ folder: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
