@@ -8,9 +8,9 @@ import Synchronization
 /// The callback store several OpenDoor servers share: one PostgreSQL database.
 ///
 /// The same record and the same promises as the SQLite store:
-/// - ``save(_:channel:)`` returns only after PostgreSQL has committed the request (one `INSERT`,
-///   committed by the server before it answers); then, and only then, may the visitor be told it is
-///   saved. Keep the server's `synchronous_commit` on (its default).
+/// - ``save(_:channel:)`` returns only after PostgreSQL has committed the request (one `CALL` of a procedure that
+///   inserts and commits, answered by the server after the commit); then, and only then, may the visitor be told it
+///   is saved. Keep the server's `synchronous_commit` on (its default).
 /// - Reference codes are unique across every server sharing the database: a unique constraint
 ///   decides, and a save that draws a code another server took draws again.
 /// - A lost or refused connection is tried again on a new one, with pauses that double, for up to
@@ -865,11 +865,11 @@ public actor PostgresCallbackStore: CallbackStore {
             draft: draft,
             channel: channel
         )
-        // In its own transaction, committed by an explicit COMMIT. Sent alone with the extended protocol, the
-        // INSERT is committed only at the Sync that follows its row: a connection lost in between (a backend
-        // terminated, a failover) rolled the row back after it had come back here, and the visitor was told
-        // "sent" for a request that was not stored. PostgreSQL answers a COMMIT only once the commit is
-        // durable, and a failure here is retried with the same save key, which finds a row that did commit.
+        // Committed by the COMMIT inside the procedure the statement calls, before PostgreSQL answers. Sent alone
+        // with the extended protocol, an INSERT is committed only at the Sync that follows its row: a connection
+        // lost in between (a backend terminated, a failover) rolled the row back after it had come back here, and
+        // the visitor was told "sent" for a request that was not stored. A failure here is retried with the same
+        // save key, which finds a row that did commit.
         let statement = InsertRequestStatement(request: request, milliseconds: milliseconds, saveKey: saveKey)
         let asked = timings == nil ? 0 : SaveTimings.now()
         let (inserted, answered) = try await withOpenConnection(client) {

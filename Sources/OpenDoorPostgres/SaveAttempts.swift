@@ -11,7 +11,7 @@ final class SaveAttempts: Sendable {
     private struct State {
         var abandoned = false
         var started = 0
-        /// The tries that ended without their INSERT ever leaving: their BEGIN was never answered.
+        /// The tries that ended without their CALL ever leaving: their connection was closed when it was handed over.
         var neverSent = 0
         /// The tries waiting for their answers, with their connections.
         var running: [Int: PostgresConnection] = [:]
@@ -29,8 +29,8 @@ final class SaveAttempts: Sendable {
         }
     }
 
-    /// Try `number`'s statements have all been answered (or failed); `neverSent`: its connection failed before
-    /// BEGIN was answered, so its INSERT and COMMIT, which a connection sends only after the answer before, never left.
+    /// Try `number`'s statement has been answered (or failed); `neverSent`: its connection was closed already when
+    /// the statement was handed to it, so it never left.
     func end(_ number: Int, neverSent: Bool = false) {
         state.withLock { state in
             if state.running.removeValue(forKey: number) != nil, neverSent { state.neverSent += 1 }
@@ -38,7 +38,7 @@ final class SaveAttempts: Sendable {
     }
 
     /// Gives the save up: no try starts after this. Returns whether any try started that may have reached
-    /// PostgreSQL's COMMIT (a try on a connection already dead, whose BEGIN was never answered, did not).
+    /// PostgreSQL's COMMIT (a try handed to a connection already closed did not).
     func abandon() -> Bool {
         state.withLock { state in
             state.abandoned = true

@@ -15,7 +15,8 @@ import Synchronization
 /// - A database deleted or replaced while open (``CallbackStoreError/Code/replaced``) is reopened at its
 ///   path (a new one is created if it was deleted) and the save is tried once more there, so the request
 ///   lands in the file staff read. Closing the old store first carries the requests only it held into the file at
-///   the path (and keeps a replaced file's content beside it). The event is logged as an error.
+///   the path (and keeps a replaced file's content beside it). The event is logged as an error. A service also
+///   runs ``watchFile()``, which looks for it every few seconds, so a quiet server notices it too (issue 10).
 public actor ReopeningCallbackStore: CallbackStore {
     /// How the store is opened and how often opening is retried.
     public struct Configuration: Sendable {
@@ -27,6 +28,11 @@ public actor ReopeningCallbackStore: CallbackStore {
         /// How long crisis counts wait in memory before they are written together (and between tries while the
         /// store can't be written): a crash loses at most this long's counts, never a reply.
         public var crisisCountInterval: Duration = .seconds(5)
+        /// How often ``watchFile()`` looks whether the path still names the database this store has open (one
+        /// `stat`): a file deleted or replaced while serving is then reopened, and logged, within this long instead of
+        /// at the next save or staff read, which on a quiet night can be hours after the requests it held were lost
+        /// from view. Nil: no looks.
+        public var fileCheckInterval: Duration? = .seconds(5)
 
         /// The defaults.
         public init() {}
@@ -189,16 +195,35 @@ public actor ReopeningCallbackStore: CallbackStore {
     func current() async throws -> SQLiteCallbackStore {
         try checkOpen()
         if let reopening { await reopening.value }
-        if let store, await store.isDetached() {
-            // Staff read the file at the path: one moved there (or the path emptied) since the last save is opened
-            // now, with the requests only the old file held carried into it (a `stat` per read).
-            logger.error(
-                "The callback database was deleted or replaced while open; opening the one at its path",
-                metadata: ["path": "\(store.path)"])
-            await reopen(replacing: store)
-        }
+        // Staff read the file at the path: one moved there (or the path emptied) since the last look is opened now
+        // (a `stat` per read).
+        await reopenIfDetached(noticedBy: "read")
         guard let store else { throw problem ?? CallbackStoreError.closed() }
         return store
+    }
+
+    /// Looks every ``Configuration/fileCheckInterval`` whether the path still names the database this store has
+    /// open, and when it doesn't (deleted, or another file moved there) reopens the store at its path as a save or a
+    /// read that found it would: the requests only the old file held are carried into the new one, and the event is
+    /// logged as an error. Returns when the calling task is cancelled or the store closes; a service runs it for as
+    /// long as it serves.
+    public func watchFile() async {
+        guard let interval = configuration.fileCheckInterval else { return }
+        while !isClosed {
+            do { try await Task.sleep(for: interval) } catch { return }
+            guard !isClosed, reopening == nil else { continue }
+            await reopenIfDetached(noticedBy: "periodic check")
+        }
+    }
+
+    /// Reopens the store at its path when the path no longer names the file it has open; `noticedBy` says, in the
+    /// log, which look found it.
+    private func reopenIfDetached(noticedBy: String) async {
+        guard let store, await store.isDetached() else { return }
+        logger.error(
+            "The callback database was deleted or replaced while open; opening the one at its path",
+            metadata: ["path": "\(store.path)", "noticedBy": "\(noticedBy)"])
+        await reopen(replacing: store)
     }
 
     private func checkOpen() throws {

@@ -29,9 +29,12 @@ extension OpenDoor {
             let logger = logging.bootstrap(label: "opendoor.chat", defaultLevel: .error)
             let assistant = try options.loadAssistant()
             let notifier = try notify.notifier(logger: logger)
-            let store = NotifyOptions.observe(try await data.openForService(logger: logger), notifier: notifier)
+            let opened = try await data.openForService(logger: logger)
+            let store = NotifyOptions.observe(opened, notifier: notifier)
             let delivering = Task { if let notifier { await notifier.run() } }
             defer { delivering.cancel() }
+            let watching = Task { try? await StoreFileWatch(opened)?.run() }
+            defer { watching.cancel() }
             let interactive = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 && !json
             // Stopped by a signal, the chat closes the store as at the end of input: the write-ahead log is
             // checkpointed, so callbacks.sqlite alone holds every saved request. (At a terminal, Ctrl-C only

@@ -269,6 +269,8 @@ extension OpenDoor {
                 .compactMap { $0 }
             var group = ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            // Stopped first: no reopening while the chat closes the store.
+            if let watch = StoreFileWatch(opened) { group.services.append(watch.configuration) }
             group.maximumGracefulShutdownDuration = .seconds(10)
             group.maximumCancellationDuration = .seconds(5)
             do {

@@ -129,7 +129,7 @@ struct BufferedLogHandlerTests {
         logger.info("first")
         logger.info("second")
         let reader = ends[0]
-        let text = try await offThePool {
+        let text = await offThePool {
                 var bytes: [UInt8] = []
                 var chunk = [UInt8](repeating: 0, count: 4096)
                 // A hang guard only: poll gives up after 10 minutes with nothing written.

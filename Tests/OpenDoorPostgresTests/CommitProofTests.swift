@@ -76,4 +76,78 @@ struct CommitProofTests {
             try await reader.close()
         }
     }
+
+    @Test(
+        "a save returns only after its commit: kill -9 of PostgreSQL right after the first reply loses no reply's request",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func repliesSurviveAServerCrash() async throws {
+        try await PrivatePostgres.with { server in
+            let store = try await PostgresCallbackStore.open(server.url, configuration: .forTests, logger: quietLogger)
+            let (replied, reply) = AsyncStream.makeStream(of: CallbackRequest.self)
+            // Saves under way together, so that the crash lands among commits in flight: those it stops fail or are
+            // saved after the restart under their save keys; each one that returned must be there after recovery.
+            let saves = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for number in 0..<12 {
+                        group.addTask {
+                            let draft = CallbackDraft(
+                                name: "Crash \(number)", phone: PhoneNumber(e164: "+1470555\(2_000 + number)")!,
+                                bestTime: .evening, voicemailOK: true)
+                            if let request = try? await store.save(draft, channel: .socket) { reply.yield(request) }
+                        }
+                    }
+                }
+                reply.finish()
+            }
+            var acknowledged: [CallbackRequest] = []
+            for await request in replied {
+                acknowledged.append(request)
+                // Every process of the server killed at once, then started again: only what was on disk survives.
+                if acknowledged.count == 1 { try await server.run("crash") }
+            }
+            await saves.value
+            #expect(!acknowledged.isEmpty)
+            try await store.close()
+
+            let reader = try await PostgresCallbackStore.open(server.url, configuration: .forTests, logger: quietLogger)
+            let stored = Set(try await reader.list(status: nil).map(\.reference))
+            let missing = acknowledged.map(\.reference).filter { !stored.contains($0) }
+            #expect(missing.isEmpty, "replied \"saved\" but lost in the crash: \(missing)")
+            try await reader.close()
+        }
+    }
+
+    @Test(
+        "a commit PostgreSQL refuses is never reported as saved, and nothing of it is kept",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func refusedCommitIsNotSaved() async throws {
+        try await withTestDatabase { url in
+            let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
+            // A check that runs only at COMMIT (a deferred constraint trigger): the INSERT succeeds and returns its row,
+            // and only the commit fails. A save that answered at the INSERT's row would say "saved" here.
+            try await adminQuery(
+                url,
+                """
+                CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.name = 'Refused at commit' THEN RAISE EXCEPTION 'refused at commit'; END IF;
+                    RETURN NULL;
+                END $$
+                """)
+            try await adminQuery(
+                url,
+                """
+                CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON callback_request
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()
+                """)
+            let refused = CallbackDraft(
+                name: "Refused at commit", phone: PhoneNumber(e164: "+14705550188")!, bestTime: .evening, voicemailOK: true)
+            await #expect(throws: CallbackStoreError.self) { try await store.save(refused, channel: .socket) }
+            let saved = try await store.save(sampleDraft, channel: .socket)
+            #expect(try await store.list(status: nil).map(\.reference) == [saved.reference])
+            try await store.close()
+        }
+    }
 }

@@ -116,7 +116,7 @@ extension PostgresOutageTests {
             // The request was kept in the chat: "try again" sends it as it was, the form not asked again.
             let last = try await chat.send("try again")
             #expect(last.text.contains("reference"), "\(last.text)")
-            try await offThePool { chat.stop() }
+            await offThePool { chat.stop() }
 
             let store = try await PostgresCallbackStore.open(server.url, configuration: .forTests, logger: quietLogger)
             let saved = try await store.list(status: nil)

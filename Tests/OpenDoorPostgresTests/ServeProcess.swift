@@ -100,14 +100,14 @@ final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condi
     /// Like ``waitForLog(_:occurrence:)``, off Swift's concurrency pool.
     @discardableResult
     func awaitLog(_ pattern: String, occurrence: Int = 1) async throws -> String? {
-        try await offThePool { self.waitForLog(pattern, occurrence: occurrence) }
+        await offThePool { self.waitForLog(pattern, occurrence: occurrence) }
     }
 
     /// Sends `signal` and waits until the process has ended; returns its exit status.
     @discardableResult
     func stop(_ signal: Int32 = SIGTERM) async throws -> Int32 {
         kill(process.processIdentifier, signal)
-        return try await offThePool {
+        return await offThePool {
             self.process.waitUntilExit()
             return self.process.terminationStatus
         }

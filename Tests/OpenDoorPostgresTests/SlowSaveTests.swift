@@ -125,7 +125,7 @@ struct SlowSaveTests {
             // The request is kept at the summary (QA22 O6): "send it again" resends it under the same key.
             let last = try await chat.send("send it again")
             #expect(last.text.contains("reference"), "\(last.text)")
-            try await offThePool { chat.stop() }
+            await offThePool { chat.stop() }
             let store = try await PostgresCallbackStore.open(url, configuration: .forTests, logger: quietLogger)
             #expect(try await store.list(status: nil).count == 1)
             try await store.close()

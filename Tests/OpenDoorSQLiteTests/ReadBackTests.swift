@@ -101,7 +101,7 @@ struct ReadBackTests {
             var service = ReopeningCallbackStore.Configuration()
             service.store.beforeReadBack = damaged
             let logs = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let logger = logs.logger
             let reopening = ReopeningCallbackStore(
                 directory: directory.appendingPathComponent("service"), configuration: service, logger: logger)
             let unsure = await #expect(throws: CallbackStoreError.self) {
@@ -132,7 +132,7 @@ struct ReadBackTests {
             }
             let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: quietLogger)
             async let saved = store.save(StoreLifecycleTests.draft(), channel: .web)
-            try await offThePool { atReadBack.wait() }
+            await offThePool { atReadBack.wait() }
             #expect(try await store.list(status: nil).count == 1, "committed before the read-back")
             listed.signal()
             _ = try await saved

@@ -251,7 +251,7 @@ struct SQLiteCallbackStoreTests {
     func logsHoldNoPersonalData() async throws {
         try await withTemporaryDirectory { directory in
             let records = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: records) }
+            let logger = records.logger
             var configuration = SQLiteCallbackStore.Configuration()
             configuration.busyTimeout = .milliseconds(100)
             let codes = StoreScriptedCodes(["BBB-BBB", "CCC-CCC", "DDD-DDD", "FFF-FFF"])

@@ -144,7 +144,7 @@ extension StoreFileSafetyTests {
     func fullDiskAtClose() async throws {
         try await withTemporaryDirectory { directory in
             let logs = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let logger = logs.logger
             var configuration = SQLiteCallbackStore.Configuration()
             configuration.beforeCloseCheckpoint = { throw DatabaseError(resultCode: .SQLITE_FULL) }
             let store = try SQLiteCallbackStore(directory: directory, configuration: configuration, logger: logger)

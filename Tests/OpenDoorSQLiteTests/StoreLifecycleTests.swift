@@ -145,7 +145,7 @@ struct StoreLifecycleTests {
     func damagedInPlace(damage: Damage) async throws {
         try await withTemporaryDirectory { directory in
             let logs = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let logger = logs.logger
             let store = ReopeningCallbackStore(directory: directory, logger: logger)
             _ = try await store.save(Self.draft(), channel: .web)
             _ = try await store.save(Self.draft(), channel: .web)
@@ -185,7 +185,7 @@ struct StoreLifecycleTests {
     func truncatedInPlace(reopen: Bool) async throws {
         try await withTemporaryDirectory { directory in
             let logs = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let logger = logs.logger
             var configuration = ReopeningCallbackStore.Configuration()
             configuration.retryInterval = .zero
             let store = ReopeningCallbackStore(directory: directory, configuration: configuration, logger: logger)
@@ -236,7 +236,7 @@ struct StoreLifecycleTests {
         try await withTemporaryDirectory { directory in
             let data = directory.appendingPathComponent("data")
             let logs = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let logger = logs.logger
             var configuration = ReopeningCallbackStore.Configuration()
             configuration.retryInterval = .zero
             let store = ReopeningCallbackStore(directory: data, configuration: configuration, logger: logger)
@@ -268,7 +268,7 @@ struct StoreLifecycleTests {
     func deletedWhileOpen() async throws {
         try await withTemporaryDirectory { directory in
             let logs = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let logger = logs.logger
             let store = try SQLiteCallbackStore(directory: directory, logger: logger)
             _ = try await store.save(Self.draft(), channel: .web)
             for suffix in ["", "-wal", "-shm"] { unlink(store.path + suffix) }
@@ -289,7 +289,7 @@ struct StoreLifecycleTests {
         try await withTemporaryDirectory { directory in
             let data = directory.appendingPathComponent("data")
             let logs = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let logger = logs.logger
             let store = ReopeningCallbackStore(directory: data, logger: logger)
             #expect(store.acceptsRequests)
             let path = data.appendingPathComponent("callbacks.sqlite").path
@@ -303,11 +303,7 @@ struct StoreLifecycleTests {
 
             // Replaced by a restored copy: the copy is opened, the new request lands in it, and the requests only the
             // replaced file held are carried into it (QA25 S1-3), its content kept beside the path.
-            let other = directory.appendingPathComponent("other")
-            let restored = try SQLiteCallbackStore(directory: other, logger: quietLogger)
-            let old = try await restored.save(Self.draft("Old"), channel: .terminal)
-            try await restored.close()
-            #expect(rename(restored.path, path) == 0)
+            let old = try await Self.moveAnotherStore(over: path, from: directory)
             let afterReplace = try await store.save(Self.draft(), channel: .web)
             #expect(store.acceptsRequests)
             try await store.close()
@@ -318,6 +314,50 @@ struct StoreLifecycleTests {
             #expect(logs.all.filter { $0.hasPrefix("error") && $0.contains("deleted or replaced") }.count == 2)
             #expect(try Self.keptReplacedFiles(data).count == 1)
         }
+    }
+
+    @Test(
+        "a service's store deleted and then replaced while nobody saves or reads: the periodic look notices each, logs it and reopens the file at the path"
+    )
+    func periodicLookNoticesDeleteAndReplace() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data")
+            let logs = LogRecorder()
+            var configuration = ReopeningCallbackStore.Configuration()
+            configuration.fileCheckInterval = .milliseconds(20)
+            let store = ReopeningCallbackStore(directory: data, configuration: configuration, logger: logs.logger())
+            let watching = Task { await store.watchFile() }
+            let path = data.appendingPathComponent("callbacks.sqlite").path
+            let first = try await store.save(Self.draft(), channel: .web)
+
+            // Deleted: noticed by the watch alone (no save, no read meanwhile), and a new file made at the path with
+            // the request only the deleted one held.
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            let noticed = await logs.line(containing: "noticedBy=periodic check")
+            #expect(noticed.hasPrefix("error") && noticed.contains("deleted or replaced"))
+            #expect(try await store.list(status: nil).map(\.reference) == [first.reference])
+            #expect(FileManager.default.fileExists(atPath: path))
+
+            // Replaced by another database moved over it: noticed again, and the file at the path gets the requests.
+            let old = try await Self.moveAnotherStore(over: path, from: directory)
+            _ = await logs.line(containing: "the requests only the old file held were copied")
+            #expect(Set(try await store.list(status: nil).map(\.reference)) == [old.reference, first.reference])
+            #expect(logs.all.filter { $0.contains("noticedBy=periodic check") }.count == 2)
+
+            // The watch ends by itself once the store is closed.
+            try await store.close()
+            await watching.value
+        }
+    }
+
+    /// Makes another store in `directory/other` with one request ("Old") and moves its file over `path`, as a restore
+    /// done without stopping the server would; returns that request.
+    static func moveAnotherStore(over path: String, from directory: URL) async throws -> CallbackRequest {
+        let restored = try SQLiteCallbackStore(directory: directory.appendingPathComponent("other"), logger: quietLogger)
+        let old = try await restored.save(draft("Old"), channel: .terminal)
+        try await restored.close()
+        #expect(rename(restored.path, path) == 0)
+        return old
     }
 
     /// The copies of replaced databases kept in `folder`.
@@ -334,7 +374,7 @@ struct StoreLifecycleTests {
         try await withTemporaryDirectory { directory in
             let data = directory.appendingPathComponent("data")
             let logs = CapturedLogs()
-            let logger = Logger(label: "test") { _ in CapturingLogHandler(records: logs) }
+            let logger = logs.logger
             let store = ReopeningCallbackStore(directory: data, logger: logger)
             let path = data.appendingPathComponent("callbacks.sqlite").path
             let first = try await store.save(Self.draft(), channel: .web).reference

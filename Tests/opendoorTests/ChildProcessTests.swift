@@ -35,7 +35,7 @@ struct ChildProcessTests {
         child.standardOutput = output
         child.standardError = FileHandle.nullDevice
         try ChildProcesses.run(child)
-        let listed = try await offThePool { () -> String in
+        let listed = await offThePool { () -> String in
             let data = output.fileHandleForReading.readAllData()
             child.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
@@ -80,7 +80,7 @@ struct ChildProcessTests {
         defer { if helper.isRunning { kill(helper.processIdentifier, SIGKILL) } }
 
         let reading = output.fileHandleForReading
-        let announced = try await offThePool { () -> [Substring]? in
+        let announced = await offThePool { () -> [Substring]? in
             var text = ""
             while true {
                 let chunk = reading.nextChunk()
@@ -97,10 +97,10 @@ struct ChildProcessTests {
         #expect(Self.isRunning(pid), "the server runs while the helper does")
 
         kill(helper.processIdentifier, SIGKILL)
-        try await offThePool { helper.waitUntilExit() }
+        await offThePool { helper.waitUntilExit() }
         // The server was the helper's child, not ours: its end can't be waited for, only seen in /proc. Polled,
         // with a bound far beyond the graceful shutdown's few seconds on a starved machine.
-        let ended = try await offThePool {
+        let ended = await offThePool {
             let deadline = Date().addingTimeInterval(120)
             while Self.isRunning(pid) && Date() < deadline { usleep(50_000) }
             return !Self.isRunning(pid)

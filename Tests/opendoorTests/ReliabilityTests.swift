@@ -54,7 +54,7 @@ struct ReliabilityTests {
         }
         // Blocking reads and the wait for the exit, on a thread of their own: not on Swift's two pool threads.
         let reading = output.fileHandleForReading
-        let (reference, printed) = try await offThePool { () -> (String?, String) in
+        let (reference, printed) = await offThePool { () -> (String?, String) in
             var buffer = Data()
             while true {
                 let chunk = reading.nextChunk()

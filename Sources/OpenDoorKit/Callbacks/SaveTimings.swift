@@ -6,8 +6,8 @@ import Synchronization
 ///
 /// `opendoor load --store postgres://…` starts its chat server with `opendoor serve --save-timings FILE`, which
 /// writes the file at shutdown, and prints it after the run:
-/// the visitor's save latency split into waiting for a task, for a pooled connection, each statement's round trip
-/// (the COMMIT's holds the WAL flush), the way back to the task and the connection's event loop. Durations only:
+/// the visitor's save latency split into waiting for a task, for a pooled connection, the statement's round trip
+/// (it holds the WAL flush), the way back to the task and the connection's event loop. Durations only:
 /// no request, no reference, no phone number. Each phase keeps at most ``capacity`` samples.
 public final class SaveTimings: Sendable {
     /// A step of a save, in the order a save goes through them.
@@ -18,13 +18,11 @@ public final class SaveTimings: Sendable {
         case store
         /// From asking the pool for a connection to having one.
         case connection
-        /// BEGIN handed to the connection to its answer (with any statement queued ahead of it on that connection).
-        case begin
-        /// The INSERT's round trip.
-        case insert
-        /// The COMMIT's round trip: PostgreSQL answers once the commit's WAL is flushed to disk.
+        /// The save's one statement, from its hand-over to the connection to its answer (with any statement queued
+        /// ahead of it on that connection): PostgreSQL's CALL inserts and commits, and answers once the commit's WAL
+        /// is flushed to disk.
         case commit
-        /// From the COMMIT's answer on the database connection's thread to the saving task going on.
+        /// From the statement's answer on the database connection's thread to the saving task going on.
         case resume
         /// From the save's end in the task to the reply written on the visitor's connection.
         case deliver

@@ -21,6 +21,10 @@ public struct Knowledge: Sendable {
     /// Common English words the typo corrector leaves alone (`common-words.txt`, if the folder has it): "woke"
     /// is a word, not a typo of "joke".
     public var commonWords: Set<String> = []
+    /// Each intent's examples read into words by the loader (its duplicate check), for the matcher's index, which
+    /// reads them again only for an intent whose examples changed since (compared with the examples kept here, at
+    /// no cost while they are the same array). Nil for knowledge made from parts.
+    var exampleWords: [ExampleWords]?
     private var positions: [IntentID: Int]
 
     /// Creates knowledge from its parts (the loader checks files; this checks nothing).

@@ -80,15 +80,16 @@ struct KnowledgeLoader {
         // normalizing every example for the duplicate check. Normalizing before, on both cores, left one core idle
         // through the weights and most of the walk.
         let (allIntents, parsedDialogue, incomplete) = (intents, dialogueFile, intentsIncomplete)
-        let ((checked, storedWeights, weightsDiagnostics, commonWords), (dialogue, dialogueDiagnostics)) = concurrently {
+        let ((checked, words, storedWeights, weightsDiagnostics, commonWords), (dialogue, dialogueDiagnostics)) = concurrently {
             var loader = KnowledgeLoader(directory: directory)
             loader.intentsIncomplete = incomplete
-            let keys = allIntents.flatMap(\.examples).map(TextNormalizer.normalize)
-            loader.checkIntents(allIntents, normalizedExamples: keys)
+            // Read into words once, here, for the duplicate check and then the matcher's index.
+            let words = allIntents.map { $0.examples.map(TextWords.init) }
+            loader.checkIntents(allIntents, exampleWords: words)
             let checked = loader.diagnostics
             loader.diagnostics = []
             let weights = loader.loadStoredWeights()
-            return (checked, weights, loader.diagnostics, loader.loadCommonWords())
+            return (checked, words, weights, loader.diagnostics, loader.loadCommonWords())
         } and: {
             var loader = KnowledgeLoader(directory: directory)
             loader.centerFailed = centerFailed
@@ -108,6 +109,7 @@ struct KnowledgeLoader {
         )
         knowledge.storedWeights = storedWeights
         knowledge.commonWords = commonWords
+        knowledge.exampleWords = zip(intents, words).map { ExampleWords(examples: $0.examples, words: $1) }
         return knowledge
     }
 
@@ -419,9 +421,9 @@ struct KnowledgeLoader {
         return line + 1 + index
     }
 
-    /// Checks across files: duplicate ids, the same example under two intents, unknown follow-ups.
-    /// `keys` holds every example normalized, intent after intent.
-    private mutating func checkIntents(_ intents: [Intent], normalizedExamples keys: [String]) {
+    /// Checks across files: duplicate ids, the same example under two intents (the same words once normalized),
+    /// unknown follow-ups. `words` holds each intent's examples read into words.
+    private mutating func checkIntents(_ intents: [Intent], exampleWords words: [[TextWords]]) {
         var ids: [IntentID: SourceLocation] = [:]
         for intent in intents {
             if let first = ids[intent.id] {
@@ -433,13 +435,11 @@ struct KnowledgeLoader {
                 ids[intent.id] = intent.location
             }
         }
-        var examples: [String: (intent: Int, example: Int)] = [:]
-        examples.reserveCapacity(keys.count)
-        var next = 0
+        var examples: [TextWords: (intent: Int, example: Int)] = [:]
+        examples.reserveCapacity(words.reduce(0) { $0 + $1.count })
         for (position, intent) in intents.enumerated() {
             for (number, (example, location)) in zip(intent.examples, intent.exampleLocations).enumerated() {
-                let key = keys[next]
-                next += 1
+                let key = words[position][number]
                 if let earlier = examples[key] {
                     let owner = intents[earlier.intent].id
                     let first = intents[earlier.intent].exampleLocations[earlier.example]
