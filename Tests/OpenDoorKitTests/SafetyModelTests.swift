@@ -250,6 +250,56 @@ struct SafetyModelTests {
         #expect(raised > 0)
     }
 
+    /// A model with every head whose crisis head gives the made-up word a score of about 0.88, with `thresholds`.
+    static func fullModel(thresholds: String) throws -> SafetyModel {
+        let lanes = SafetyModel.headNames.count
+        return try SafetyModel.parse(
+            SafetyModel.sealed("""
+            format\t2
+            features\t\(SafetyModel.recipe)
+            enabled\tyes
+            category\tsuicide
+            heads\t\(SafetyModel.headNames.joined(separator: "\t"))
+            bias\t-9\t0\t0\t0\t0\t0\t0\t-9
+            threshold\t\(thresholds)
+            weights
+            w:zebracorn\t0\t2\t\(Array(repeating: "0", count: lanes - 2).joined(separator: "\t"))
+            """), file: "full.tsv")
+    }
+
+    @Test("Raising a rule's check-in to the crisis reply has its own threshold, the crisis one when the file has none")
+    func raiseThreshold() throws {
+        let ruleCheckIn = CrisisAssessment(
+            category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "suicide/check/@hopeless"))
+        // Crisis reply at 0.5, a rule's check-in raised only at 0.99: the score (0.88) gives the crisis reply where
+        // the rules find nothing, and leaves a rule's check-in as it is.
+        let strict = try Self.fullModel(thresholds: "0.5\t0.5\t0.5\t0.99")
+        #expect(strict.raiseThreshold == 0.99 && strict.crisisThreshold == 0.5)
+        #expect(strict.assess("zebracorn")?.level == .crisis)
+        #expect(strict.assess("zebracorn", after: ruleCheckIn) == ruleCheckIn)
+        // Raised at 0.8: the rule's finding, at the crisis level, with a note saying why.
+        let lower = try Self.fullModel(thresholds: "0.5\t0.5\t0.5\t0.8")
+        let raised = try #require(lower.assess("zebracorn", after: ruleCheckIn))
+        #expect(raised.level == .crisis && raised.ruleID == ruleCheckIn.ruleID && raised.category == .suicide)
+        #expect(raised.note?.hasPrefix(SafetyModel.raisedNote) == true)
+        // Three thresholds (an older file): raising uses the crisis threshold.
+        let older = try Self.fullModel(thresholds: "0.5\t0.5\t0.5")
+        #expect(older.raiseThreshold == 0.5)
+        #expect(older.assess("zebracorn", after: ruleCheckIn)?.level == .crisis)
+        // Five numbers, or a fourth out of range, is an error.
+        for bad in ["0.5\t0.5\t0.5\t0.9\t0.9", "0.5\t0.5\t0.5\t1.2"] {
+            #expect(throws: KnowledgeError.self) { try Self.fullModel(thresholds: bad) }
+        }
+    }
+
+    @Test("The shipped model's threshold for raising a rule's check-in is at or above its crisis threshold")
+    func shippedRaiseThreshold() throws {
+        let model = try #require(Self.rules.model)
+        let crisis = try #require(model.crisisThreshold)
+        let raise = try #require(model.raiseThreshold)
+        #expect(raise >= crisis && raise < 1)
+    }
+
     @Test(
         "The shipped model flags clear danger on its own (the whole check gives the crisis reply), not look-alikes",
         arguments: [
