@@ -252,19 +252,9 @@ struct SafetyModelTests {
 
     /// A model with every head whose crisis head gives the made-up word a score of about 0.88, with `thresholds`.
     static func fullModel(thresholds: String) throws -> SafetyModel {
-        let lanes = SafetyModel.headNames.count
-        return try SafetyModel.parse(
-            SafetyModel.sealed("""
-            format\t2
-            features\t\(SafetyModel.recipe)
-            enabled\tyes
-            category\tsuicide
-            heads\t\(SafetyModel.headNames.joined(separator: "\t"))
-            bias\t-9\t0\t0\t0\t0\t0\t0\t-9
-            threshold\t\(thresholds)
-            weights
-            w:zebracorn\t0\t2\t\(Array(repeating: "0", count: lanes - 2).joined(separator: "\t"))
-            """), file: "full.tsv")
+        let zeros = Array(repeating: "0", count: SafetyModel.headNames.count - 2).joined(separator: "\t")
+        return try SafetyModelCheckLevelTests.eightHeads(
+            bias: "-9\t0\t0\t0\t0\t0\t0\t-9", thresholds: thresholds, weights: ["w:zebracorn\t0\t2\t" + zeros])
     }
 
     @Test("Raising a rule's check-in to the crisis reply has its own threshold, the crisis one when the file has none")
