@@ -135,13 +135,15 @@ struct SafetyModelTests {
 
     @Test(
         "A model cut at a line boundary, with a weight changed, or without its end line is refused (QA22 O3)",
-        arguments: [3000, 1000, 28, 27])
-    func truncatedRefused(keptLines: Int) throws {
+        arguments: [3000, 1000, 1, 0])
+    func truncatedRefused(kept: Int) throws {
         let text = try String(
             contentsOf: RepositoryFiles.knowledgeDirectory.appendingPathComponent(SafetyModel.fileName), encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        // What `head -N` leaves: whole lines, the end line lost.
-        let cut = lines.prefix(keptLines).joined(separator: "\n") + "\n"
+        // What `head -N` leaves: whole lines, the end line lost. Below 100, `kept` counts the weight lines kept after
+        // "weights" (the header's length changes with the trainer's comments).
+        let header = try #require(lines.firstIndex(of: "weights")) + 1
+        let cut = lines.prefix(kept >= 100 ? kept : header + kept).joined(separator: "\n") + "\n"
         let error = #expect(throws: KnowledgeError.self) { try SafetyModel.parse(cut, file: SafetyModel.fileName) }
         #expect(error?.diagnostics.contains { $0.message.contains("no “end” line") && $0.message.contains("cut short") } == true,
             "\(String(describing: error))")
