@@ -173,10 +173,13 @@ enum SafetyReport {
     static func describeModel(_ model: SafetyModel?) -> String {
         guard let model else { return "learned model: not used (the rules alone)" }
         guard model.isEnabled else { return "learned model: \(model.file) is switched off (enabled no)" }
+        let raised = model.raiseThreshold.flatMap {
+            $0 == model.crisisThreshold ? nil : String(format: ", a rule's check-in raised at %.3f or more", $0)
+        }
         return String(
             format: "learned model: %@, %d features, check-in at a score of %.3f or more%@", model.file,
             model.featureCount, model.threshold,
-            model.crisisThreshold.map { String(format: ", crisis reply at %.3f or more", $0) } ?? "")
+            model.crisisThreshold.map { String(format: ", crisis reply at %.3f or more", $0) } ?? "") + (raised ?? "")
     }
 
     static func gate(

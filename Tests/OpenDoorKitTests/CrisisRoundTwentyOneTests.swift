@@ -113,17 +113,23 @@ struct SafetyModelCheckLevelTests {
         let lines = weights.map { feature, weight in
             feature + "\t" + Array(repeating: "0", count: lanes - 1).joined(separator: "\t") + "\t\(weight)"
         }
-        return try SafetyModel.parse(
+        return try eightHeads(
+            bias: "-5\t-5\t0\t0\t0\t0\t0\t-5", thresholds: "0.5\t0.5\t\(levelThreshold)", weights: lines)
+    }
+
+    /// A sealed model file with all eight heads, parsed: `bias` and `thresholds` tab-separated, one weight line each.
+    static func eightHeads(bias: String, thresholds: String, weights: [String]) throws -> SafetyModel {
+        try SafetyModel.parse(
             SafetyModel.sealed("""
             format\t2
             features\t\(SafetyModel.recipe)
             enabled\tyes
             category\tsuicide
             heads\t\(SafetyModel.headNames.joined(separator: "\t"))
-            bias\t-5\t-5\t0\t0\t0\t0\t0\t-5
-            threshold\t0.5\t0.5\t\(levelThreshold)
+            bias\t\(bias)
+            threshold\t\(thresholds)
             weights
-            \(lines.joined(separator: "\n"))
+            \(weights.joined(separator: "\n"))
             """), file: "toy.tsv")
     }
 

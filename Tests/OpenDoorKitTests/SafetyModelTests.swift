@@ -135,13 +135,15 @@ struct SafetyModelTests {
 
     @Test(
         "A model cut at a line boundary, with a weight changed, or without its end line is refused (QA22 O3)",
-        arguments: [3000, 1000, 28, 27])
-    func truncatedRefused(keptLines: Int) throws {
+        arguments: [3000, 1000, 1, 0])
+    func truncatedRefused(kept: Int) throws {
         let text = try String(
             contentsOf: RepositoryFiles.knowledgeDirectory.appendingPathComponent(SafetyModel.fileName), encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        // What `head -N` leaves: whole lines, the end line lost.
-        let cut = lines.prefix(keptLines).joined(separator: "\n") + "\n"
+        // What `head -N` leaves: whole lines, the end line lost. Below 100, `kept` counts the weight lines kept after
+        // "weights" (the header's length changes with the trainer's comments).
+        let header = try #require(lines.firstIndex(of: "weights")) + 1
+        let cut = lines.prefix(kept >= 100 ? kept : header + kept).joined(separator: "\n") + "\n"
         let error = #expect(throws: KnowledgeError.self) { try SafetyModel.parse(cut, file: SafetyModel.fileName) }
         #expect(error?.diagnostics.contains { $0.message.contains("no “end” line") && $0.message.contains("cut short") } == true,
             "\(String(describing: error))")
@@ -248,6 +250,46 @@ struct SafetyModelTests {
             }
         }
         #expect(raised > 0)
+    }
+
+    /// A model with every head whose crisis head gives the made-up word a score of about 0.88, with `thresholds`.
+    static func fullModel(thresholds: String) throws -> SafetyModel {
+        let zeros = Array(repeating: "0", count: SafetyModel.headNames.count - 2).joined(separator: "\t")
+        return try SafetyModelCheckLevelTests.eightHeads(
+            bias: "-9\t0\t0\t0\t0\t0\t0\t-9", thresholds: thresholds, weights: ["w:zebracorn\t0\t2\t" + zeros])
+    }
+
+    @Test("Raising a rule's check-in to the crisis reply has its own threshold, the crisis one when the file has none")
+    func raiseThreshold() throws {
+        let ruleCheckIn = CrisisAssessment(
+            category: .suicide, level: .check, ruleID: SafetyRuleID(rawValue: "suicide/check/@hopeless"))
+        // Crisis reply at 0.5, a rule's check-in raised only at 0.99: the score (0.88) gives the crisis reply where
+        // the rules find nothing, and leaves a rule's check-in as it is.
+        let strict = try Self.fullModel(thresholds: "0.5\t0.5\t0.5\t0.99")
+        #expect(strict.raiseThreshold == 0.99 && strict.crisisThreshold == 0.5)
+        #expect(strict.assess("zebracorn")?.level == .crisis)
+        #expect(strict.assess("zebracorn", after: ruleCheckIn) == ruleCheckIn)
+        // Raised at 0.8: the rule's finding, at the crisis level, with a note saying why.
+        let lower = try Self.fullModel(thresholds: "0.5\t0.5\t0.5\t0.8")
+        let raised = try #require(lower.assess("zebracorn", after: ruleCheckIn))
+        #expect(raised.level == .crisis && raised.ruleID == ruleCheckIn.ruleID && raised.category == .suicide)
+        #expect(raised.note?.hasPrefix(SafetyModel.raisedNote) == true)
+        // Three thresholds (an older file): raising uses the crisis threshold.
+        let older = try Self.fullModel(thresholds: "0.5\t0.5\t0.5")
+        #expect(older.raiseThreshold == 0.5)
+        #expect(older.assess("zebracorn", after: ruleCheckIn)?.level == .crisis)
+        // Five numbers, or a fourth out of range, is an error.
+        for bad in ["0.5\t0.5\t0.5\t0.9\t0.9", "0.5\t0.5\t0.5\t1.2"] {
+            #expect(throws: KnowledgeError.self) { try Self.fullModel(thresholds: bad) }
+        }
+    }
+
+    @Test("The shipped model's threshold for raising a rule's check-in is at or above its crisis threshold")
+    func shippedRaiseThreshold() throws {
+        let model = try #require(Self.rules.model)
+        let crisis = try #require(model.crisisThreshold)
+        let raise = try #require(model.raiseThreshold)
+        #expect(raise >= crisis && raise < 1)
     }
 
     @Test(

@@ -210,15 +210,19 @@ extension SafetyModel {
         var threshold = 0.5
         var crisisThreshold: Double?
         var levelThreshold: Double?
+        var raiseThreshold: Double?
         if let entry = value("threshold") {
             let values = entry.value.split(separator: "\t", omittingEmptySubsequences: false).map { Double($0) }
             let wanted = heads.count == headNames.count ? 3 : heads.count > 1 ? 2 : 1
-            if values.count == wanted, case let numbers = values.compactMap({ $0 }), numbers.count == wanted,
-                numbers.allSatisfy({ $0 > 0 && $0 < 1 })
+            // With every head, a fourth threshold may follow: raising a rule's check-in to the crisis reply.
+            let allowed = wanted == 3 ? [3, 4] : [wanted]
+            if allowed.contains(values.count), case let numbers = values.compactMap({ $0 }),
+                numbers.count == values.count, numbers.allSatisfy({ $0 > 0 && $0 < 1 })
             {
                 threshold = numbers[0]
                 crisisThreshold = numbers.count > 1 ? numbers[1] : nil
                 levelThreshold = numbers.count > 2 ? numbers[2] : nil
+                raiseThreshold = numbers.count > 3 ? numbers[3] : nil
             } else {
                 problem(
                     entry.line,
@@ -226,8 +230,8 @@ extension SafetyModel {
                         ? "threshold is a probability strictly between 0 and 1, e.g. 0.95"
                         : wanted == 2
                             ? "threshold is two probabilities strictly between 0 and 1, check-in then crisis, e.g. 0.9<TAB>0.97"
-                            : "threshold is three probabilities strictly between 0 and 1, check-in, crisis, check level, "
-                                + "e.g. 0.9<TAB>0.97<TAB>0.9")
+                            : "threshold is three or four probabilities strictly between 0 and 1, check-in, crisis, "
+                                + "check level and optionally raising a rule's check-in, e.g. 0.9<TAB>0.97<TAB>0.9<TAB>0.99")
             }
         }
         if weightsLine == nil {
@@ -245,7 +249,8 @@ extension SafetyModel {
         if !problems.isEmpty { throw KnowledgeError(diagnostics: problems) }
         return SafetyModel(
             file: file, isEnabled: isEnabled, category: category, bias: bias, threshold: threshold,
-            crisisThreshold: crisisThreshold, levelThreshold: levelThreshold, hasCategories: heads.count >= headNames.count - 1,
+            crisisThreshold: crisisThreshold, levelThreshold: levelThreshold, raiseThreshold: raiseThreshold,
+            hasCategories: heads.count >= headNames.count - 1,
             hashes: hashes,
             weights: weights)
     }

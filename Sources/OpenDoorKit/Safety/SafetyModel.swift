@@ -7,9 +7,9 @@ import Foundation
 /// messages alone: passive wishes, hopelessness, doubt about one's own safety, vague worry about someone else).
 /// The model can only add to what the rules of `safety.yaml` find, never take away: when the rules find nothing
 /// it may give the check-in (the check-in or the check-level head), or the full crisis reply when the crisis head
-/// is sure; when the rules give a check-in, the crisis head may raise it to the full
-/// reply; a crisis reply of the rules is never touched. A message scores the highest of its whole text, each
-/// sentence and each clause, so a crisis buried in a long message counts on its own.
+/// is sure; when the rules give a check-in, the crisis head may raise it to the full reply at a stricter threshold of
+/// its own (`raiseThreshold`); a crisis reply of the rules is never touched. A message scores the highest of its
+/// whole text, each sentence and each clause, so a crisis buried in a long message counts on its own.
 /// Trained by `Scripts/train-safety-model`; the features are computed exactly as there (a test checks it).
 public struct SafetyModel: Sendable, Hashable {
     /// The rule id a catch by the model carries, in `ask --explain`, `--json`, the logs and `eval-safety`.
@@ -31,6 +31,10 @@ public struct SafetyModel: Sendable, Hashable {
     /// The check-level head's probability at or above which a message gets the check-in, when the file has a
     /// check-level head.
     public let levelThreshold: Double?
+    /// The crisis head's probability at or above which a rule's check-in is raised to the full crisis reply: the
+    /// file's fourth threshold, else the crisis threshold. Chosen by the trainer so that few check-level messages
+    /// (passive wishes, hopelessness) the rules meet with a question get the emergency reply instead.
+    public let raiseThreshold: Double?
     /// How many features the model has.
     public var featureCount: Int { weights.count }
 
@@ -58,6 +62,7 @@ public struct SafetyModel: Sendable, Hashable {
     let logitThreshold: Double
     let logitCrisisThreshold: Double
     let logitLevelThreshold: Double
+    let logitRaiseThreshold: Double
     /// Whether the file has category lanes (else a crisis catch gets `category`).
     let hasCategories: Bool
     let table: FeatureTable
@@ -66,7 +71,8 @@ public struct SafetyModel: Sendable, Hashable {
     /// A model from its features' hashes (`hash(of:)`) and their weights, in the same order.
     init(
         file: String, isEnabled: Bool, category: CrisisCategory, bias: SIMD8<Double>, threshold: Double,
-        crisisThreshold: Double?, levelThreshold: Double? = nil, hasCategories: Bool, hashes: [UInt64],
+        crisisThreshold: Double?, levelThreshold: Double? = nil, raiseThreshold: Double? = nil, hasCategories: Bool,
+        hashes: [UInt64],
         weights: [SIMD8<Double>]
     ) {
         self.file = file
@@ -76,33 +82,38 @@ public struct SafetyModel: Sendable, Hashable {
         self.threshold = threshold
         self.crisisThreshold = crisisThreshold
         self.levelThreshold = levelThreshold
+        self.raiseThreshold = raiseThreshold ?? crisisThreshold
         self.hasCategories = hasCategories
         self.logitThreshold = log(threshold / (1 - threshold))
         self.logitCrisisThreshold = crisisThreshold.map { log($0 / (1 - $0)) } ?? .infinity
         self.logitLevelThreshold = levelThreshold.map { log($0 / (1 - $0)) } ?? .infinity
+        self.logitRaiseThreshold = (raiseThreshold ?? crisisThreshold).map { log($0 / (1 - $0)) } ?? .infinity
         self.weights = weights
         self.table = FeatureTable(keys: hashes)
     }
 
     /// What the model adds to the rules' finding on `message` (`rules`, nil when they found nothing): the full
-    /// crisis reply when the crisis head reaches its threshold, else the check-in when the rules found nothing
+    /// crisis reply when the crisis head reaches its threshold (for a rule's check-in, the stricter
+    /// `raiseThreshold`), else the check-in when the rules found nothing
     /// and the check-in head or the check-level head reaches its own. A crisis reply of the rules comes back unchanged, and so does
     /// everything when the model is switched off.
     public func assess(_ message: String, after rules: CrisisAssessment? = nil) -> CrisisAssessment? {
         guard isEnabled, rules?.level != .crisis else { return rules }
         let logits = self.logits(of: message)
+        if var raised = rules {
+            guard logits.crisis >= logitRaiseThreshold else { return rules }
+            raised.level = .crisis
+            raised.note = String(
+                format: "\(Self.raisedNote), crisis score %.3f at or above %.3f", sigmoid(logits.crisis),
+                raiseThreshold ?? 1)
+            return raised
+        }
         if logits.crisis >= logitCrisisThreshold {
             let score = String(format: "score %.3f at or above %.3f", sigmoid(logits.crisis), crisisThreshold ?? 1)
-            if var raised = rules {
-                raised.level = .crisis
-                raised.note = "\(Self.raisedNote), crisis \(score)"
-                return raised
-            }
             return CrisisAssessment(
                 category: hasCategories ? logits.category : category, level: .crisis, ruleID: Self.ruleID,
                 note: "learned model, crisis \(score)")
         }
-        guard rules == nil else { return rules }
         if logits.check >= logitThreshold {
             return CrisisAssessment(
                 category: category, level: .check, ruleID: Self.ruleID,
