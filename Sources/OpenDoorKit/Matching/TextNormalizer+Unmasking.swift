@@ -244,15 +244,13 @@ extension TextNormalizer {
 
 extension TextNormalizer {
     /// `text` with the spaces between two words taken out where `isSplit(first, second)` says the two are the halves
-    /// of one word split by a space ("kil l", "su icide"), or nil when no two are. Words are runs of ASCII letters,
-    /// given lowercased; only words with nothing but spaces between them are tried, each pair once, in one pass.
-    static func joiningSplitWords(_ text: String, isSplit: (String, String) -> Bool) -> String? {
+    /// of one word split by a space ("kil l", "su icide"), or nil when no two are. Words are runs of ASCII letters, as
+    /// typed; only words with nothing but spaces between them are tried, each pair once, in one pass that builds no
+    /// text unless a pair is joined.
+    static func joiningSplitWords(_ text: String, isSplit: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Bool) -> String? {
         let bytes = Array(text.utf8)
         guard bytes.contains(0x20) else { return nil }
         func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte | 0x20) }
-        func word(_ range: Range<Int>) -> String {
-            String(decoding: bytes[range].lazy.map { $0 | 0x20 }, as: UTF8.self)
-        }
         var cuts: [Range<Int>] = []  // the blanks to take out
         var previous: Range<Int>? = nil
         var index = 0
@@ -266,7 +264,7 @@ extension TextNormalizer {
             while end < bytes.count, isLetter(bytes[end]) { end += 1 }
             // A word inside a longer one ("k1ll", "don't") is no half: digits, apostrophes and marks end it here.
             let whole = (index == 0 || !isWordByte(bytes[index - 1])) && (end == bytes.count || !isWordByte(bytes[end]))
-            if whole, let first = previous, isSplit(word(first), word(index..<end)) {
+            if whole, let first = previous, isSplit(bytes[first], bytes[index..<end]) {
                 cuts.append(first.upperBound..<index)
                 previous = nil
             } else {

@@ -7,28 +7,25 @@
 /// is one more reading for the check (``CrisisDetector``), beside the text as typed, so a split can add a finding
 /// and never take one away.
 struct SplitWords: Sendable {
-    /// "first second" for every split read joined.
-    private let pairs: Set<String>
-    /// The first halves, to look up a pair only after one.
-    private let firstHalves: Set<String>
-    /// The longest crisis word listed, in bytes: two words longer than it together are no split of one.
-    private let longest: Int
+    /// Every split read joined, as ``key(_:_:)`` of its two halves: no text is built for a pair of words that is none.
+    private let pairs: Set<UInt64>
 
     /// The splits of `entries` (`split_words:`) with a half that `isOrdinary(half, entry)` says is no ordinary word.
     init(_ entries: [String], isOrdinary: (String, String) -> Bool) {
-        var pairs = Set<String>()
+        var pairs = Set<UInt64>()
         for entry in entries {
             let bytes = Array(entry.utf8)
             guard bytes.count >= 3 else { continue }
             for cut in 1..<bytes.count {
                 let first = String(decoding: bytes[..<cut], as: UTF8.self)
                 let second = String(decoding: bytes[cut...], as: UTF8.self)
-                if !(isOrdinary(first, entry) && isOrdinary(second, entry)) { pairs.insert(first + " " + second) }
+                guard !(isOrdinary(first, entry) && isOrdinary(second, entry)),
+                    let key = Self.key(bytes[..<cut], bytes[cut...])
+                else { continue }
+                pairs.insert(key)
             }
         }
         self.pairs = pairs
-        self.firstHalves = Set(pairs.map { String($0.prefix { $0 != " " }) })
-        self.longest = pairs.map { $0.utf8.count - 1 }.max() ?? 0
     }
 
     /// Whether no split is read.
@@ -38,8 +35,25 @@ struct SplitWords: Sendable {
     func joined(_ text: String) -> String? {
         guard !pairs.isEmpty else { return nil }
         return TextNormalizer.joiningSplitWords(text) { first, second in
-            first.utf8.count + second.utf8.count <= longest && firstHalves.contains(first)
-                && pairs.contains(first + " " + second)
+            Self.key(first, second).map(pairs.contains) ?? false
         }
+    }
+
+    /// The two halves' letters, lowercased, five bits each, and where the cut is: one number for a split of a word of
+    /// up to 11 letters (nil for a longer one, or for anything but ASCII letters).
+    static func key<First: Collection<UInt8>, Second: Collection<UInt8>>(_ first: First, _ second: Second) -> UInt64? {
+        guard first.count + second.count <= 11 else { return nil }
+        var key = UInt64(first.count)
+        for byte in first {
+            let letter = byte | 0x20
+            guard letter >= 0x61, letter <= 0x7A else { return nil }
+            key = key << 5 | UInt64(letter - 0x60)
+        }
+        for byte in second {
+            let letter = byte | 0x20
+            guard letter >= 0x61, letter <= 0x7A else { return nil }
+            key = key << 5 | UInt64(letter - 0x60)
+        }
+        return key
     }
 }
