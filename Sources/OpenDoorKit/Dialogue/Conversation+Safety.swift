@@ -354,9 +354,14 @@ extension Conversation {
         if answers.contains(message, .childAtRisk), answers.contains(message, .harmThoughts) { return .crisisHarmThoughtsChild }
         // "he said im going to kill you" is a threat told by the one threatened, not the visitor's own intent.
         if answers.contains(message, .harmIntent), words.isDisjoint(with: Self.reportedSpeech) { return .crisisDangerByVisitor }
-        // QA25 S1-1, S1-2: a driver drunk or high (a rule of safety.yaml naming the class @impaired): 911 now, also when
-        // the visitor is the one they would drive ("my mom is high and wants to drive me to school").
-        if assistant.safety.assess(message)?.ruleID.rawValue.contains("@impaired") == true { return .crisisDangerOther }
+        // QA25 S1-1, S1-2, QA26: a driver drunk or high, read from the words of the danger message itself: the visitor
+        // at the wheel gets the driver's reply (don't drive; a ride); anyone else's driving, also with the visitor to
+        // be driven ("my mom is high and wants to drive me to school"), 911 now and not getting in the car.
+        if answers.contains(message, .impairedNow), answers.contains(message, .drivingNow) {
+            let own = answers.contains(message, .drivingMyself)
+                || (answers.contains(message, .selfWords) && !answers.contains(message, .otherPerson))
+            return own ? .crisisImpairedSelf : .crisisDangerOther
+        }
         if answers.contains(message, .childAtRisk), words.isDisjoint(with: ["me", "us", "myself"]) {
             return .crisisDangerOther
         }

@@ -161,6 +161,15 @@ extension Conversation {
             reply.text += "\n\n" + dialogue[.noIntentUnprompted]
             return remember(reply)
         }
+        if case .fallback = result.decision, answers.contains(message, .wantToKnow) {
+            // "dont worry im not gonna do anything stupid, just wondering if the group still meets": a question the
+            // knowledge can't answer is still a question: the honest "I don't know" and a way to a person, then the
+            // thanks (QA26), never the thanks alone.
+            logger.notice("no intent heard, unprompted, with a question not answered")
+            var reply = responder.reply(for: result)
+            reply.text += "\n\n" + dialogue[.noIntentUnprompted]
+            return remember(reply)
+        }
         logger.notice("no intent heard, unprompted")
         return remember(
             Reply(

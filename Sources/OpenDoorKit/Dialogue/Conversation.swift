@@ -618,6 +618,11 @@ public struct Conversation: Sendable {
         reply = withGriefNote(reply, text: text)
         reply = withRegionLine(reply, result.decision, text: text)
         reply = withSecondQuestion(reply, result, text: text)
+        if answers.contains(text, .talkNow), !reply.text.contains("988") {
+            // "r u a real person? is anybody awake", "is anyone there to talk right now": the answer, and who answers
+            // right now, any hour (QA26).
+            reply.text = assistant.knowledge.center.fill(dialogue[.talkNow]) + "\n\n" + reply.text
+        }
         if !callbacksAvailable, let handoff = responder.handoffIntent {
             // No offer of a call while requests can't be saved: the center's number instead.
             reply.options.removeAll { $0 == handoff.label }

@@ -281,6 +281,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case crisisDangerSomeoneElse = "crisis_danger_someone_else"
     /// The visitor says they will hurt someone ("im going to stab my stepdad tonight").
     case crisisDangerByVisitor = "crisis_danger_by_visitor"
+    /// The visitor is drunk or high and about to drive ("im really drunk and about to drive home"): not to drive, a ride
+    /// or someone to call, 911 if anyone is in danger (QA26).
+    case crisisImpairedSelf = "crisis_impaired_self"
     /// Thoughts or fears of harming one's own baby or child ("i keep thinking about hurting my baby") (QA25 S2-1).
     case crisisHarmThoughtsChild = "crisis_harm_thoughts_child"
     /// An urge to use right now ("talk me out of using right now"): 988 and SAMHSA before the offer of a call (QA25 S1-4).
@@ -578,6 +581,13 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case harmToOther = "harm_to_other"
     /// Thoughts or fears of one's own ("keep thinking about", "scared i might"): beside a child named, harm thoughts.
     case harmThoughts = "harm_thoughts"
+    /// Drunk or high now ("wasted", "high af", "been drinking"): beside `drivingNow` in a danger message, an impaired
+    /// driver (QA26), whose reply is the driver's or the bystander's by `drivingMyself`.
+    case impairedNow = "impaired_now"
+    /// Driving or about to ("drive", "behind the wheel", "her keys"): beside `impairedNow`, an impaired driver.
+    case drivingNow = "driving_now"
+    /// The visitor is the one who would drive ("im about to drive", "i have to drive home", "get in my car").
+    case drivingMyself = "driving_myself"
     /// An urge to use now, said so that it can mean nothing else ("talk me out of using", "outside my dealers") (QA25 S1-4).
     case useUrge = "use_urge"
     /// Using soon, said so that it may mean something else ("gonna use", "want to drink"): an urge beside `urgeNow`.

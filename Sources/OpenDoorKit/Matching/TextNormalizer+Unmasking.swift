@@ -241,3 +241,51 @@ extension TextNormalizer {
         return changed
     }
 }
+
+extension TextNormalizer {
+    /// `text` with the spaces between two words taken out where `isSplit(first, second)` says the two are the halves
+    /// of one word split by a space ("kil l", "su icide"), or nil when no two are. Words are runs of ASCII letters, as
+    /// typed; only words with nothing but spaces between them are tried, each pair once, in one pass that builds no
+    /// text unless a pair is joined.
+    static func joiningSplitWords(_ text: String, isSplit: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Bool) -> String? {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(0x20) else { return nil }
+        func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte | 0x20) }
+        var cuts: [Range<Int>] = []  // the blanks to take out
+        var previous: Range<Int>? = nil
+        var index = 0
+        while index < bytes.count {
+            guard isLetter(bytes[index]) else {
+                if bytes[index] != 0x20 { previous = nil }
+                index += 1
+                continue
+            }
+            var end = index
+            while end < bytes.count, isLetter(bytes[end]) { end += 1 }
+            // A word inside a longer one ("k1ll", "don't") is no half: digits, apostrophes and marks end it here.
+            let whole = (index == 0 || !isWordByte(bytes[index - 1])) && (end == bytes.count || !isWordByte(bytes[end]))
+            if whole, let first = previous, isSplit(bytes[first], bytes[index..<end]) {
+                cuts.append(first.upperBound..<index)
+                previous = nil
+            } else {
+                previous = whole ? index..<end : nil
+            }
+            index = end
+        }
+        guard !cuts.isEmpty else { return nil }
+        var joined: [UInt8] = []
+        joined.reserveCapacity(bytes.count)
+        var from = 0
+        for cut in cuts {
+            joined += bytes[from..<cut.lowerBound]
+            from = cut.upperBound
+        }
+        joined += bytes[from...]
+        return String(decoding: joined, as: UTF8.self)
+    }
+
+    /// Whether `byte` continues a word (a letter, a digit, an apostrophe, or a byte of a non-ASCII letter).
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte | 0x20) || (0x30...0x39).contains(byte) || byte == 0x27 || byte >= 0x80
+    }
+}

@@ -7,6 +7,7 @@ public struct CrisisDetector: Sendable {
     /// The rules this detector was built from.
     public let rules: SafetyRules
     private let index: SafetyIndex
+    private let splitWords: SplitWords
     private let replies: [CrisisCategory: String]
     private let checkIns: [CrisisCategory: String]
     private let model: SafetyModel?
@@ -16,7 +17,15 @@ public struct CrisisDetector: Sendable {
     /// Compiles the rules.
     public init(rules: SafetyRules) {
         self.rules = rules
-        self.index = SafetyIndex(rules: rules)
+        let index = SafetyIndex(rules: rules)
+        self.index = index
+        // A half is an ordinary word where the rules know it as a word of two letters or more ("ill", "over"; "a" and
+        // "i" too), other than a spelling of the word split itself ("kil" is read as "kill"): one letter ("k", "l") is
+        // no word in the middle of another.
+        self.splitWords = SplitWords(rules.splitWords) { half, word in
+            (half.utf8.count > 1 || half == "a" || half == "i") && index.knows(half)
+                && rules.spellings[half] != [word]
+        }
         self.model = rules.model?.isEnabled == true ? rules.model : nil
         self.emojiWords = rules.emojiWords
         var replies: [CrisisCategory: String] = [:]
@@ -50,6 +59,12 @@ public struct CrisisDetector: Sendable {
         for spelling in TextNormalizer.hiddenSpellings(message) where found?.level != .crisis {
             guard let other = assessReading(spelling) else { continue }
             if found == nil || other.level == .crisis { found = other }
+        }
+        // A crisis word split by a space ("i want to kil l myself", "su icide"; QA26): read joined too.
+        if found?.level != .crisis, let joined = splitWords.joined(message), let other = assessReading(joined),
+            found == nil || other.level == .crisis
+        {
+            found = other
         }
         return found
     }

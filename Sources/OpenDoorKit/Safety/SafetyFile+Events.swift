@@ -164,6 +164,9 @@ private struct EventReader {
             case "never_correct":
                 guard let words = reader.readStrings() else { return false }
                 file.neverCorrect = words
+            case "split_words":
+                guard let words = reader.readStrings() else { return false }
+                file.splitWords = words
             case "check_in":
                 guard let text = Self.text(reader.next()) else { return false }
                 file.checkIn = text

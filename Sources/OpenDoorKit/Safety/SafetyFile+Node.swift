@@ -15,6 +15,7 @@ extension SafetyFile {
         var exclusions: [PatternEntry] = []
         var denials: [PatternEntry] = []
         var neverCorrect: [String] = []
+        var splitWords: [String] = []
         var history: [PatternEntry] = []
         var current: [PatternEntry] = []
         var present: [PatternEntry] = []
@@ -52,6 +53,9 @@ extension SafetyFile {
             case "never_correct":
                 guard let words = Self.strings(value) else { return nil }
                 neverCorrect = words
+            case "split_words":
+                guard let words = Self.strings(value) else { return nil }
+                splitWords = words
             case "check_in":
                 guard let text = Self.text(value) else { return nil }
                 checkIn = text
@@ -68,6 +72,7 @@ extension SafetyFile {
             history: history, current: current, present: present, story: story, selfReference: selfReference,
             clauses: clauses, checkIn: checkIn, categories: categories)
         self.emoji = emoji
+        self.splitWords = splitWords
         self.doubts = doubts
     }
 

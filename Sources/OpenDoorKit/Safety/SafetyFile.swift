@@ -59,6 +59,8 @@ struct SafetyFile: Decodable, Equatable {
     var denials: [PatternEntry]
     /// Words typo tolerance never reads as another word ("hand" is not a typo of "hang").
     var neverCorrect: [String]
+    /// Crisis words read when a space splits them ("kil l", "su icide").
+    var splitWords: [String] = []
     /// Phrases that tell a crisis as past ("two years ago", "that's why i started").
     var history: [PatternEntry]
     /// Phrases that make something told as history current again ("again", "lately", "right now").
@@ -83,7 +85,7 @@ struct SafetyFile: Decodable, Equatable {
 
     /// The keys a file may have at the top.
     static let topLevelKeys = [
-        "spellings", "lists", "never_correct", "exclusions", "denials", "history", "current", "present", "story",
+        "spellings", "lists", "never_correct", "split_words", "exclusions", "denials", "history", "current", "present", "story",
         "self", "clauses", "doubts", "check_in", "categories", "emoji",
     ]
 
@@ -96,6 +98,7 @@ struct SafetyFile: Decodable, Equatable {
         exclusions = try container.decodeIfPresent([PatternEntry].self, forKey: "exclusions") ?? []
         denials = try container.decodeIfPresent([PatternEntry].self, forKey: "denials") ?? []
         neverCorrect = try container.decodeIfPresent([String].self, forKey: "never_correct") ?? []
+        splitWords = try container.decodeIfPresent([String].self, forKey: "split_words") ?? []
         history = try container.decodeIfPresent([PatternEntry].self, forKey: "history") ?? []
         current = try container.decodeIfPresent([PatternEntry].self, forKey: "current") ?? []
         present = try container.decodeIfPresent([PatternEntry].self, forKey: "present") ?? []

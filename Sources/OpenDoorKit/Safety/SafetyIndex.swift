@@ -618,6 +618,18 @@ struct SafetyIndex: Sendable {
         return childList[Int(entry.firstChild) &+ (entry.symbols & (bit &- 1)).nonzeroBitCount]
     }
 
+    /// Whether the rules know `word` as a word of its own (a pattern's or a list's word, a spelling, a number, a word
+    /// never corrected): for ``SplitWords``, a half of a split that is such a word may be meant as typed.
+    func knows(_ word: String) -> Bool {
+        var node: Int32 = 0
+        for byte in word.utf8 {
+            node = step(node, byte)
+            if node < 0 { return false }
+        }
+        let at = Int(node)
+        return wordAt[at] >= 0 || spellingAt[at] >= 0 || numberAt[at] >= 0 || neverCorrectAt[at]
+    }
+
     /// The child of `node` for `byte`, or -1; while the trie is being built.
     private func buildingStep(_ node: Int32, _ byte: UInt8) -> Int32 {
         let symbol = Self.symbol(byte)

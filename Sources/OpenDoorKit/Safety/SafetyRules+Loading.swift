@@ -212,6 +212,14 @@ private struct SafetyRulesChecker {
             spellings: vocabulary.spellings, history: history, current: current, present: present,
             story: story, selfReference: selfReference, clauses: clauses, neverCorrect: neverCorrect)
         rules.emojiWords = checkEmoji(decoded.emoji)
+        for (index, entry) in decoded.splitWords.enumerated() {
+            let words = SafetyTokenizer.words(in: entry)
+            guard words.count == 1, Self.isPlain(words[0]) else {
+                error(at: [.key("split_words"), .index(index)], "“\(entry)” must be one word in plain letters a–z")
+                continue
+            }
+            rules.splitWords.append(words[0])
+        }
         rules.doubts = doubts
         return rules
     }

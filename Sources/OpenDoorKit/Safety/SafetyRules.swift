@@ -57,6 +57,8 @@ public struct SafetyRules: Sendable, Hashable {
     public internal(set) var doubts: [Pattern] = []
     /// Words typo tolerance never reads as another word.
     let neverCorrect: Set<String>
+    /// Crisis words read when a space splits them in two (`split_words:`, ``SplitWords``).
+    var splitWords: [String] = []
     /// One-word spellings and the words they are read as (`dont` → `do not`), in messages and patterns.
     let spellings: [String: [String]]
     /// Emoji the crisis check reads as words (`💊` as "pills"), by scalar, each word with a space around it.
