@@ -86,20 +86,8 @@ extension OpenDoor {
         @Option(help: ArgumentHelp("Try another number of content tokens at which an unmatched question stops supporting the answer.", visibility: .hidden))
         var unknownQuestionTokens: Int?
 
-        @Option(help: ArgumentHelp("Try another similarity at which a short question of a long message clearly asks a topic the knowledge doesn't answer (above 1 = off).", visibility: .hidden))
-        var clearTopicSimilarity: Double?
-
-        @Option(help: ArgumentHelp("Whether a long message read as a request for a call is checked for its question (true/false).", visibility: .hidden))
-        var questionDecidesHandoff: Bool?
-
-        @Option(help: ArgumentHelp("Whether a long message's vague question that points back is read with the clause before it (true/false).", visibility: .hidden))
-        var referringQuestionsReadWithTold: Bool?
-
         @Option(help: ArgumentHelp("Train the learned weights again in another shuffled order (a seed).", visibility: .hidden))
         var trainingSeed: UInt64?
-
-        @Option(help: ArgumentHelp("Train the learned weights again, averaging this many last epochs.", visibility: .hidden))
-        var averagedEpochs: Int?
 
         func validate() throws {
             if totals && mistakes { throw ValidationError("--totals and --mistakes exclude each other.") }
@@ -133,13 +121,7 @@ extension OpenDoor {
             if let topicOutweighsVague { configuration.topicOutweighsVague = topicOutweighsVague }
             if let otherAnswerConfidence { configuration.otherAnswerConfidence = otherAnswerConfidence }
             if let unknownQuestionTokens { configuration.unknownQuestionTokens = unknownQuestionTokens }
-            if let clearTopicSimilarity { configuration.clearTopicSimilarity = clearTopicSimilarity }
-            if let questionDecidesHandoff { configuration.questionDecidesHandoff = questionDecidesHandoff }
             if let trainingSeed { configuration.trainingSeed = trainingSeed }
-            if let averagedEpochs { configuration.averagedEpochs = averagedEpochs }
-            if let referringQuestionsReadWithTold {
-                configuration.referringQuestionsReadWithTold = referringQuestionsReadWithTold
-            }
             let evaluation: Evaluation
             if let file {
                 let labels = Set(knowledge.intents.map(\.id) + [.fallback])

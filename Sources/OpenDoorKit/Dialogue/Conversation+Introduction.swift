@@ -11,9 +11,12 @@ extension Conversation {
         }
         // The rest is matched without the name's words, which only blur it ("telephone me" and "Eleanor Whitfield").
         let rest = assistant.responder.matcher.match(intro.rest)
-        guard case .answer(let id) = rest.decision, assistant.responder.action(of: id) == .handoff,
-            !answers.contains(intro.rest, .talkNow)
-        else { return nil }
+        let handoff: Bool
+        if case .answer(let id) = rest.decision { handoff = assistant.responder.action(of: id) == .handoff } else {
+            handoff = false
+        }
+        // "Kindly have a counselor contact me. I am Mr. Harold Price.": a call asked for in other words too (QA26).
+        guard handoff || wishesForCall(intro.rest), !answers.contains(intro.rest, .talkNow) else { return nil }
         let reply = beginCallback(phone: spokenOrTypedNumber(in: text), confidence: rest.confidence, request: intro.rest)
         guard state == .callbackConsent, !nameGiven else { return reply }
         name = intro.name

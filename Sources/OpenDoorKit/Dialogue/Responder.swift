@@ -128,6 +128,18 @@ public struct Responder: Sendable {
         }
     }
 
+    /// The reply without the bare "Yes." or "No." its answer opens with, followed by the line that a person at the
+    /// center can say how it works: for a message about a situation the center's answers never speak of ("im drunk rn
+    /// can i still come back tmrw"). Nil when the answer opens with no bare word.
+    public func withoutPromise(_ reply: Reply) -> Reply? {
+        let polar = knowledge.vocabulary.polarOpening
+        guard let bare = polar.bareWords.first(where: { reply.text.hasPrefix($0 + " ") }) else { return nil }
+        var reply = reply
+        reply.text = String(reply.text.dropFirst(bare.count + 1)) + "\n\n"
+            + knowledge.center.fill(knowledge.dialogue[.unspokenCondition])
+        return reply
+    }
+
     /// The answer of an intent, with its follow-ups as options (or the handoff, for an answer with none);
     /// for an intent whose action is `fallback`, the fallback naming it; for an unknown id, the fallback.
     public func answer(_ id: IntentID, confidence: Double = 1) -> Reply {

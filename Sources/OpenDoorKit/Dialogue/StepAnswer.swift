@@ -443,6 +443,10 @@ struct StepAnswer {
         let capitalized = words[0].first?.isUppercase == true
         let short = words.count == 1 && words[0].count <= 3 && capitalized
         if introduced == .bare, !short, BestTime.parse(words.joined(separator: " ")) != nil { return .noName }
+        // "por la mañana", "en la noche", "si por favor": words of Spanish, none of them a name (QA26).
+        if introduced == .bare, lowered.allSatisfy({ phraseLength(of: .spanish, at: 0, in: [$0]) != nil }) {
+            return .noName
+        }
         guard let name = CallbackDraft.normalizedName(words.joined(separator: " ")) else { return .noName }
         return .name(NameAnswer(name: name, introduced: introduced, capitalized: capitalized))
     }

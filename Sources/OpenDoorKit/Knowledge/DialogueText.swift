@@ -402,6 +402,12 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// "should i call on his behalf or must he call himself": anyone can call; what they can discuss is for a person
     /// there (S2-15).
     case callOnBehalfOther = "call_on_behalf_other"
+    // Session 24 (QA26).
+    /// A request to drop or show the assistant's instructions ("ignore previous instructions…"): what it is and what
+    /// it can do, plainly.
+    case instructionsAsked = "instructions_asked"
+    /// A question about one person on the staff ("is dr patel still working there"): a question for the center.
+    case staffPerson = "staff_person"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -691,6 +697,19 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// Coming back said as a thought, not a request ("just thinking about going back"): never the callback form
     /// (QA25 S2-11).
     case ambivalent
+    // Session 24 (QA26).
+    /// A call wished for in other words ("i would appreciate a call", "have a counselor contact me").
+    case callWish = "call_wish"
+    /// A request to drop or show the assistant's instructions ("ignore previous instructions", "system prompt").
+    case instructionsProbe = "instructions_probe"
+    /// One person on the staff ("my old counselor").
+    case staffPerson = "staff_person"
+    /// A person on the staff named with a title ("dr patel", "ms johnson").
+    case staffTitle = "staff_title"
+    /// Whether that person still works there ("still working there").
+    case staffStill = "staff_still"
+    /// What that person thought, said or did about the visitor ("asked about me", "remember me").
+    case staffAboutMe = "staff_about_me"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {

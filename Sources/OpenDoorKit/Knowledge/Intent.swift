@@ -23,6 +23,15 @@ public struct IntentID: RawRepresentable, Hashable, Comparable, Sendable, Codabl
     public static let callback: IntentID = "callback"
     /// The conversation's opening words.
     public static let welcome: IntentID = "welcome"
+    /// Our own answer to someone asking whether to call the center for another person ("should i call for my son or
+    /// does he have to call himself"): anyone can call.
+    public static let callForSomeoneElse: IntentID = "call_for_someone_else"
+    /// Our own answer to someone asking whether another person may call for them ("can my mom call for me").
+    public static let callForMe: IntentID = "call_for_me"
+    /// Our own answer to a request to drop or show the assistant's instructions.
+    public static let instructions: IntentID = "instructions"
+    /// Our own answer to a question about one person on the staff: a question for the center.
+    public static let staffPerson: IntentID = "staff_person"
 
     public var description: String { rawValue }
 

@@ -16,7 +16,10 @@ struct KnowledgeLoader {
     /// The request fields the callback steps may name as `{request.KEY}`.
     static let requestKeys: Set<String> = ["name", "phone", "backup_phone", "time", "voicemail", "reference"]
     /// Ids the engine uses for its own replies; the knowledge can't define intents with them.
-    static let reservedIDs: Set<IntentID> = [.fallback, .crisis, .crisisCheck, .welcome, .clarify, .callback]
+    static let reservedIDs: Set<IntentID> = [
+        .fallback, .crisis, .crisisCheck, .welcome, .clarify, .callback, .callForSomeoneElse, .callForMe, .instructions,
+        .staffPerson,
+    ]
 
     init(directory: URL) {
         self.directory = directory

@@ -200,7 +200,6 @@ extension IntentLogits {
         fingerprint.add(UInt64(training.l2.bitPattern))
         fingerprint.add(UInt64(training.maximumIntents))
         fingerprint.add(training.seed)
-        fingerprint.add(UInt64(training.averagedEpochs))
         fingerprint.add(UInt64(intentCount))
         fingerprint.add(exampleTerms)
         fingerprint.add(exampleValues)

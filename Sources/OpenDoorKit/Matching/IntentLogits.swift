@@ -27,11 +27,6 @@ struct IntentLogits: Sendable {
         var l2: Float = 1e-4
         var maximumIntents = 256
         var seed: UInt64 = 7
-        /// How many of the last epochs' weights are averaged into the result (1 = the last epoch's alone). Plain
-        /// SGD at this step size ends wherever the last examples of its shuffled order pushed it: averaging the
-        /// ends of several epochs (each in another order) leaves weights that depend less on the order and on
-        /// any one example, so editing an example moves the other intents' answers less.
-        var averagedEpochs = 1
         /// Whether terms shared by many intents train as dense rows, four intents at a time. The weights are
         /// the same bit for bit either way (every sum keeps its order); off only to test that.
         var denseRows = true
@@ -103,10 +98,6 @@ struct IntentLogits: Sendable {
         let probabilities = UnsafeMutableBufferPointer(
             start: probabilityBytes.assumingMemoryBound(to: Float.self), count: intentCount)
 
-        // The sums of the averaged epochs' weights (sparse postings and dense rows), when more than one is averaged.
-        let averaged = max(1, min(training.averagedEpochs, training.epochs))
-        var sparseSum = [Float](repeating: 0, count: averaged > 1 ? weights.count : 0)
-        var rowSum = [SIMD4<Float>](repeating: .zero, count: averaged > 1 ? rows.valueCount : 0)
         weights.withUnsafeMutableBufferPointer { weights in
             postingIntents.withUnsafeBufferPointer { targets in
                 postingOffsets.withUnsafeBufferPointer { offsets in
@@ -180,16 +171,6 @@ struct IntentLogits: Sendable {
                                                     }
                                                     for intent in reached { probabilities[Int(intent)] = 0 }
                                                 }
-                                                if averaged > 1, epoch >= training.epochs - averaged {
-                                                    for i in weights.indices { sparseSum[i] += weights[i] }
-                                                    for i in rowValues.indices { rowSum[i] += rowValues[i] }
-                                                }
-                                            }
-                                            if averaged > 1 {
-                                                let share = 1 / Float(averaged)
-                                                for i in weights.indices { weights[i] = sparseSum[i] * share }
-                                                let shares = SIMD4<Float>(repeating: share)
-                                                for i in rowValues.indices { rowValues[i] = rowSum[i] * shares }
                                             }
                                         }
                                     }

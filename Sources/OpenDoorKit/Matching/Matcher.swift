@@ -229,7 +229,7 @@ public struct Matcher: Sendable {
         of parts: MessageParts, into result: inout MatchResult, known: (text: String, reading: Reading)?
     ) {
         guard case .answer(let main) = result.decision, let action = knowledge.intent(main)?.action,
-            action == .answer || (configuration.questionDecidesHandoff && action == .handoff)
+            action == .answer
         else { return }
         var tails = parts.askingTails(last: Self.mostAskingClausesRead)
         // Nothing asks in so many words: the point is the last sentence, as for the focus ("… i need the price").
@@ -248,15 +248,7 @@ public struct Matcher: Sendable {
         var vagueSupport = false
         var clearTopic = false
         for tail in tails {
-            var reading = known.flatMap { RecentText.sameBytes($0.text, tail) ? $0.reading : nil } ?? read(tail)
-            // A question that points back at what was just told ("my doctor wants to put me on naltrexone. does the
-            // center do that") asks about that: it is read with it, not left to the whole story.
-            if configuration.referringQuestionsReadWithTold, Self.refersBack(reading.analysis.words),
-                isVague(reading.analysis, content: contentTokens(of: reading.analysis)),
-                let told = parts.toldBefore(tail, last: Self.mostAskingClausesRead)
-            {
-                reading = read(told + " " + tail)
-            }
+            let reading = known.flatMap { RecentText.sameBytes($0.text, tail) ? $0.reading : nil } ?? read(tail)
             // Accepted when the question supports an answer and the answer speaks to what it asks (Answerability).
             let judged = answerability(of: tail, analysis: reading.analysis, intent: main)
             result.answerability.append(judged)
@@ -429,14 +421,6 @@ public struct Matcher: Sendable {
             return .answered
         case .fallback:
             break
-        }
-        // However few its words, a question that looks clearly like a topic the knowledge doesn't answer asks about
-        // it ("… do you have a program for my husband too"): the story mustn't speak for it.
-        if let first = reading.candidates.first, isFallback(first.intent),
-            first.similarity >= configuration.clearTopicSimilarity,
-            first.confidence >= configuration.alsoUnknownConfidence
-        {
-            return .none
         }
         let content = contentTokens(of: reading.analysis)
         if isVague(reading.analysis, content: content) { return .vague }

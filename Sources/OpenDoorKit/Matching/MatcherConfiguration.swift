@@ -26,11 +26,6 @@ public struct MatcherConfiguration: Sendable, Hashable {
         get { training.seed }
         set { training.seed = newValue }
     }
-    /// How many of the last training epochs' learned weights are averaged (1 = the last one's alone).
-    public var averagedEpochs: Int {
-        get { training.averagedEpochs }
-        set { training.averagedEpochs = newValue }
-    }
     /// How much the closest single example counts against the intent's overall picture (its centroid).
     public var exampleWeight: Double = 0.6
     /// Within the example part, how much the second-closest example counts against the closest: two
@@ -66,16 +61,6 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// this much like it.
     public var unknownQuestionSimilarity: Double = 0.2
     public var unknownQuestionTokens: Int = 4
-    /// A question read alone whose best intent is a topic the knowledge doesn't answer, looking at least this much like
-    /// it (similarity) and with at least ``alsoUnknownConfidence``, asks about that topic however few words it has:
-    /// it is never left to the story as too vague to judge ("… do you have a program for my husband too"). Above 1 = off.
-    public var clearTopicSimilarity: Double = 2
-    /// Whether a long message whose whole reads as a request for a call is checked like one answered from the
-    /// knowledge: "… i want back in. do i have to pay anything up front" asks about cost, not for a call.
-    public var questionDecidesHandoff: Bool = false
-    /// Whether a long message's question that says too little of its own and points back ("does the center do that")
-    /// is read with the clause told just before it, instead of being left to the whole story.
-    public var referringQuestionsReadWithTold: Bool = false
     /// A question of at most this many tokens that are not common words says too little of its own to judge
     /// ("is that ok"): the story speaks for it.
     public var vagueQuestionTokens: Int = 1

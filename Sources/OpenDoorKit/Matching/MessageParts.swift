@@ -334,22 +334,6 @@ public struct MessageParts: Sendable, Hashable {
         return tails.reversed()
     }
 
-    /// The clause told just before the one an asking tail was taken from, when that clause doesn't ask: what a
-    /// question that points back ("does the center do that") points at ("my doctor wants to put me on naltrexone").
-    /// Nil when the tail is none of the last `count` (see ``askingTails(last:)``) or follows no telling clause.
-    public func toldBefore(_ tail: String, last count: Int) -> String? {
-        var found = 0
-        for index in parts.indices.reversed() where found < count {
-            guard let asked = Self.askingTail(of: parts[index].text, startsSentence: parts[index].startsSentence)
-            else { continue }
-            found += 1
-            guard asked == tail else { continue }
-            guard index > 0, !parts[index - 1].isFocus else { return nil }
-            return String(parts[index - 1].text)
-        }
-        return nil
-    }
-
     /// The words of a clause from where it asks (see ``askingTails``), or nil when it doesn't ask by its words.
     static func askingTail(of clause: Substring, startsSentence: Bool = true) -> String? {
         let words = TextNormalizer.words(String(clause))
