@@ -78,6 +78,9 @@ struct MaskedWordTests {
         "i want to k\u{1F52A}ill myself", "im going to k_i_l_l my$elf", "i w4nt t0 d13", "thinking about $uicide",
         "i want to d i e", "i took all my p1lls", "i want to k*ll myself", "thinking about s*icide a lot",
         "i took 4ll my pills", "i think i 0verd0sed",
+        // QA27 ops S1-2: marks set off by blanks between single letters, full-width digits.
+        "gonna d . i . e tonight", "k . i . l . l myself", "i want to d - i - e", "gonna k / i / l / l myself",
+        "\u{FF4B}\u{FF11}\u{FF4C}\u{FF4C} myself", "i want to s . u . i . c . i . d . e",
     ]
 
     @Test("a masked crisis gets a crisis finding", arguments: maskedCrises)
@@ -91,6 +94,8 @@ struct MaskedWordTests {
         "what's the e-mail for intake", "my kid's name is j.j. and he's 4", "help! can i come back",
         "don’t know if i can come back", "I’m 45 and i left in march", "i *really* want to come back",
         "im gonna sh*t myself waiting for this call lol", "see you at 5pm, 4ever grateful", "1st time back, 3rd try",
+        "a - b - c, easy as that", "plan a / b / c for coming back", "group is m - w - f at 5pm",
+        "\u{FF11}\u{FF53}\u{FF54} time back",
     ]
 
     @Test("ordinary messages with digits, marks and single letters find nothing", arguments: ordinary)
@@ -116,5 +121,9 @@ struct MaskedWordTests {
             "* stands for a letter left out, never a mark to read through (\"sht\")")
         #expect(TextNormalizer.hiddenSpellings("i took 4ll my pills") == ["i took all my pills"])
         #expect(TextNormalizer.hiddenSpellings("i *really* want to come back") == [], "* around a word stays")
+        #expect(TextNormalizer.hiddenSpellings("d . i . e") == ["die"], "marks set off by blanks")
+        #expect(TextNormalizer.hiddenSpellings("k - i - l - l me") == ["kill me"])
+        #expect(TextNormalizer.hiddenSpellings("\u{FF4B}\u{FF11}\u{FF4C}\u{FF4C}") == ["kill"], "full-width digits")
+        #expect(TextNormalizer.hiddenSpellings("a - b") == [], "two letters are no word")
     }
 }

@@ -9,12 +9,15 @@ extension TextNormalizer {
     ///   (`k*ll`, `s*icide`: close enough for the check's typo tolerance). A word that starts with digits keeps them
     ///   (`5pm`, `1st`, `800mg`, `4ever`): there they are a number; unless one sign digit starts letters that are no
     ///   unit (`4ll`) or digits stand inside its letters too (`0verd0se`);
-    /// - three or more single letters in a row are one word: `k i l l`.
+    /// - three or more single letters in a row are one word: `k i l l`, also with marks between them set off by blanks
+    ///   (`d . i . e`, `k - i - l - l`);
+    /// - full-width forms are read as ASCII first (`ｋ１ｌｌ` as `k1ll`, then `kill`).
     ///
     /// Only the crisis check reads this, beside the text as typed (``hiddenSpellings(_:)``), so it can add a finding
     /// and never take one away. One pass over the bytes finds almost every message uses none of it; the rest costs
     /// three linear passes.
-    static func unmasked(_ text: String) -> String? {
+    static func unmasked(_ typed: String) -> String? {
+        let text = foldingFullWidth(typed) ?? typed
         guard mayBeMasked(text.utf8) else { return nil }
         var scalars = Array(text.unicodeScalars)
         var changed = droppingMarksInsideWords(&scalars)
@@ -28,12 +31,13 @@ extension TextNormalizer {
 
     /// Whether `bytes` may use one of ``unmasked(_:)``'s hidings: a letter, then a digit, sign or mark, then a letter
     /// or sign; `@` or `$` starting a word before a letter; anything non-ASCII right after a letter (an emoji inside a
-    /// word); or two one-letter words in a row.
+    /// word); or two one-letter words in a row (blanks and words of marks only between them: `d . i . e`).
     private static func mayBeMasked(_ bytes: String.UTF8View) -> Bool {
         var before: UInt8 = 0x20
         var previous: UInt8 = 0x20
         var singleLetters = 0
         var wordLength = 0
+        var wordIsMarks = true
         for byte in bytes {
             if isASCIILetter(before), isSign(previous) || isMark(previous), isASCIILetter(byte) || isSign(byte) {
                 return true
@@ -41,11 +45,16 @@ extension TextNormalizer {
             if byte >= 0x80, isASCIILetter(previous) { return true }
             if before == 0x20, previous == 0x40 || previous == 0x24 || isSign(previous), isASCIILetter(byte) { return true }
             if byte == 0x20 {
-                singleLetters = wordLength == 1 && isASCIILetter(previous) ? singleLetters + 1 : 0
+                // A word of marks only (or of non-ASCII bytes, which may be a dash) stands between one-letter words.
+                if wordLength > 0, !wordIsMarks {
+                    singleLetters = wordLength == 1 && isASCIILetter(previous) ? singleLetters + 1 : 0
+                }
                 if singleLetters >= 2 { return true }
                 wordLength = 0
+                wordIsMarks = true
             } else {
                 wordLength += 1
+                if !isMark(byte), byte < 0x80 { wordIsMarks = false }
             }
             before = previous
             previous = byte
@@ -210,29 +219,63 @@ extension TextNormalizer {
         return true
     }
 
-    /// Joins three or more one-letter words in a row into one word ("k i l l" as "kill").
+    /// `text` with full-width forms (U+FF01–U+FF5E) and the ideographic space read as ASCII, or nil when it has none.
+    private static func foldingFullWidth(_ text: String) -> String? {
+        guard text.utf8.contains(0xEF) || text.utf8.contains(0xE3) else { return nil }
+        var changed = false
+        var view = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if (0xFF01...0xFF5E).contains(scalar.value), let ascii = Unicode.Scalar(scalar.value - 0xFEE0) {
+                view.append(ascii)
+                changed = true
+            } else if scalar.value == 0x3000 {
+                view.append(" ")
+                changed = true
+            } else {
+                view.append(scalar)
+            }
+        }
+        return changed ? String(view) : nil
+    }
+
+    /// Joins three or more one-letter words in a row into one word ("k i l l", "d . i . e", "k - i - l - l" as "kill",
+    /// "die"): between two of them only blanks and at most four masking marks, seven scalars at most.
     private static func joiningSingleLetters(_ scalars: inout [Unicode.Scalar]) -> Bool {
         func isSingleLetter(_ index: Int) -> Bool {
             isLetter(scalars[index]) && (index == 0 || scalars[index - 1].properties.isWhitespace)
                 && (index + 1 == scalars.count || scalars[index + 1].properties.isWhitespace)
+        }
+        func nextSingleLetter(after index: Int) -> Int? {
+            var position = index + 1
+            var marks = 0
+            while position < scalars.count, position - index <= 7 {
+                let scalar = scalars[position]
+                if scalar.properties.isWhitespace {
+                    position += 1
+                } else if isMaskingMark(scalar), marks < 4 {
+                    marks += 1
+                    position += 1
+                } else {
+                    return isSingleLetter(position) ? position : nil
+                }
+            }
+            return nil
         }
         var result: [Unicode.Scalar] = []
         result.reserveCapacity(scalars.count)
         var changed = false
         var index = 0
         while index < scalars.count {
-            // The one-letter words from here, each two scalars after the last: letter, blank, letter …
-            var letters = 0
-            var next = index
-            while next < scalars.count, isSingleLetter(next) {
-                letters += 1
-                next += 2
-            }
-            if letters >= 3 {
-                for position in stride(from: index, to: next, by: 2) { result.append(scalars[position]) }
-                changed = true
-                index = next - 1  // the blank after the last letter, if any, is kept
-                continue
+            // The one-letter words from here: letter, blanks (and marks), letter …
+            if isSingleLetter(index) {
+                var letters = [index]
+                while let next = nextSingleLetter(after: letters[letters.count - 1]) { letters.append(next) }
+                if letters.count >= 3 {
+                    for position in letters { result.append(scalars[position]) }
+                    changed = true
+                    index = letters[letters.count - 1] + 1  // the blank after the last letter, if any, is kept
+                    continue
+                }
             }
             result.append(scalars[index])
             index += 1
