@@ -81,6 +81,8 @@ struct MaskedWordTests {
         // QA27 ops S1-2: marks set off by blanks between single letters, full-width digits.
         "gonna d . i . e tonight", "k . i . l . l myself", "i want to d - i - e", "gonna k / i / l / l myself",
         "\u{FF4B}\u{FF11}\u{FF4C}\u{FF4C} myself", "i want to s . u . i . c . i . d . e",
+        // QA28: marks attached to the letters, `*` between them, and a masked word split by a space.
+        "i want to d- i- e", "i want to d. i. e.", "i want to d * i * e", "i wanna k1ll mys elf",
     ]
 
     @Test("a masked crisis gets a crisis finding", arguments: maskedCrises)
@@ -125,5 +127,7 @@ struct MaskedWordTests {
         #expect(TextNormalizer.hiddenSpellings("k - i - l - l me") == ["kill me"])
         #expect(TextNormalizer.hiddenSpellings("\u{FF4B}\u{FF11}\u{FF4C}\u{FF4C}") == ["kill"], "full-width digits")
         #expect(TextNormalizer.hiddenSpellings("a - b") == [], "two letters are no word")
+        #expect(TextNormalizer.hiddenSpellings("to d- i- e") == ["to die"], "marks attached to the letters")
+        #expect(TextNormalizer.hiddenSpellings("to d * i * e") == ["to die"], "* between single letters")
     }
 }

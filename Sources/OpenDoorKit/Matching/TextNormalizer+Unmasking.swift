@@ -38,6 +38,8 @@ extension TextNormalizer {
         var singleLetters = 0
         var wordLength = 0
         var wordIsMarks = true
+        var wordLetters = 0
+        var wordOthers = 0
         for byte in bytes {
             if isASCIILetter(before), isSign(previous) || isMark(previous), isASCIILetter(byte) || isSign(byte) {
                 return true
@@ -45,21 +47,29 @@ extension TextNormalizer {
             if byte >= 0x80, isASCIILetter(previous) { return true }
             if before == 0x20, previous == 0x40 || previous == 0x24 || isSign(previous), isASCIILetter(byte) { return true }
             if byte == 0x20 {
-                // A word of marks only (or of non-ASCII bytes, which may be a dash) stands between one-letter words.
+                // A word of marks only (or of non-ASCII bytes, which may be a dash) stands between one-letter words;
+                // a letter with marks beside it ("d-", "i.") is a one-letter word.
                 if wordLength > 0, !wordIsMarks {
-                    singleLetters = wordLength == 1 && isASCIILetter(previous) ? singleLetters + 1 : 0
+                    singleLetters = wordLetters == 1 && wordOthers == 0 ? singleLetters + 1 : 0
                 }
                 if singleLetters >= 2 { return true }
                 wordLength = 0
+                wordLetters = 0
+                wordOthers = 0
                 wordIsMarks = true
             } else {
                 wordLength += 1
-                if !isMark(byte), byte < 0x80 { wordIsMarks = false }
+                if isASCIILetter(byte) {
+                    wordLetters += 1
+                } else if !(isMark(byte) || byte == 0x2A || byte >= 0x80) {
+                    wordOthers += 1
+                }
+                if !(isMark(byte) || byte == 0x2A), byte < 0x80 { wordIsMarks = false }
             }
             before = previous
             previous = byte
         }
-        return singleLetters >= 1 && wordLength == 1 && isASCIILetter(previous)
+        return singleLetters >= 1 && wordLetters == 1 && wordOthers == 0
     }
 
     /// `0 1 3 4 5 7 @ $ ! *`: what ``letterSign(_:)`` reads as a letter.
@@ -241,9 +251,13 @@ extension TextNormalizer {
     /// Joins three or more one-letter words in a row into one word ("k i l l", "d . i . e", "k - i - l - l" as "kill",
     /// "die"): between two of them only blanks and at most four masking marks, seven scalars at most.
     private static func joiningSingleLetters(_ scalars: inout [Unicode.Scalar]) -> Bool {
+        // A blank, a masking mark or `*` stands beside a one-letter word ("k i l l", "d- i- e", "d * i * e").
+        func isGap(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isWhitespace || isMaskingMark(scalar) || scalar == "*"
+        }
         func isSingleLetter(_ index: Int) -> Bool {
-            isLetter(scalars[index]) && (index == 0 || scalars[index - 1].properties.isWhitespace)
-                && (index + 1 == scalars.count || scalars[index + 1].properties.isWhitespace)
+            isLetter(scalars[index]) && (index == 0 || isGap(scalars[index - 1]))
+                && (index + 1 == scalars.count || isGap(scalars[index + 1]))
         }
         func nextSingleLetter(after index: Int) -> Int? {
             var position = index + 1
@@ -252,7 +266,7 @@ extension TextNormalizer {
                 let scalar = scalars[position]
                 if scalar.properties.isWhitespace {
                     position += 1
-                } else if isMaskingMark(scalar), marks < 4 {
+                } else if isMaskingMark(scalar) || scalar == "*", marks < 4 {
                     marks += 1
                     position += 1
                 } else {

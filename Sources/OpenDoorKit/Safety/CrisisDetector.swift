@@ -56,14 +56,17 @@ public struct CrisisDetector: Sendable {
         var found = assessReading(message)
         // A message hiding its words (invisible separators, `kiII`, right-to-left override; QA23 O1) is read each
         // way it may show on screen too; the strongest finding wins, so another reading can only add.
-        for spelling in TextNormalizer.hiddenSpellings(message) where found?.level != .crisis {
+        let spellings = TextNormalizer.hiddenSpellings(message)
+        for spelling in spellings where found?.level != .crisis {
             guard let other = assessReading(spelling) else { continue }
             if found == nil || other.level == .crisis { found = other }
         }
-        // A crisis word split by a space ("i want to kil l myself", "su icide"; QA26): read joined too.
-        if found?.level != .crisis, let joined = splitWords.joined(message), let other = assessReading(joined),
-            found == nil || other.level == .crisis
-        {
+        // A crisis word split by a space ("i want to kil l myself", "su icide"; QA26): read joined too, as typed and
+        // in each hidden spelling ("k1ll mys elf" read "kill mys elf"; QA28).
+        for text in [message] + spellings where found?.level != .crisis {
+            guard let joined = splitWords.joined(text), let other = assessReading(joined),
+                found == nil || other.level == .crisis
+            else { continue }
             found = other
         }
         return found
