@@ -530,12 +530,45 @@ public struct Conversation: Sendable {
             let call = offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : []
             return Reply(text: text, intent: .instructions, source: dialogue.heading, options: call, state: state)
         }
+        if answers.contains(text, .ask988) {
+            // "whats 988", "who is 988": what the crisis replies say of it, and nothing invented (QA27).
+            (lastAsked, lastTopic) = (nil, nil)
+            return withContactLine(dialogue[.what988], intent: .crisisLine)
+        }
         // `assistant.responder` rather than `responder`: the computed property copies the responder.
         var result = assistant.responder.matcher.match(Self.numberSignsRead(text))
         if wishesForCall(text), let handoff = responder.handoffIntent, result.decision != .answer(handoff.id) {
             // "I would appreciate a call", "ok maybe a call would help", "kindly have a counselor contact me": a call
             // asked for in other words is the request (QA26).
             result.decision = .answer(handoff.id)
+        }
+        if answers.contains(text, .privacyAsk), assistant.knowledge.intent(Self.privacyIntent) != nil,
+            spokenOrTypedNumber(in: text) == nil
+        {
+            // "what do u do with my info", "where does my phone number go": what happens to what is typed here, not the
+            // passage that shares the word "number" or "information" (QA27).
+            result.decision = .answer(Self.privacyIntent)
+        }
+        if answers.contains(text, .addressAsk), spokenOrTypedNumber(in: text) == nil,
+            result.decision == .answer(Self.contactIntent) || result.decision == .fallback(topic: nil)
+        {
+            // "whats your address", "how far are you from athens ga": no street address or distances here, said so,
+            // with the town and the number (QA27).
+            (lastAsked, lastTopic) = (nil, nil)
+            let text = assistant.knowledge.center.fill(dialogue[.addressUnknown])
+            let call = offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : []
+            return Reply(text: text, intent: .address, source: dialogue.heading, options: call, state: state)
+        }
+        if !callbackSent, answers.contains(text, .callTiming), !answers.contains(text, .hostile),
+            spokenOrTypedNumber(in: text) == nil, !wishesForCall(text),
+            result.decision != responder.handoffIntent.map({ .answer($0.id) })
+        {
+            // "this waiting is killing me lol when will they call": a question about when a call comes, not a fear to
+            // be answered with the article; what the callback reply says, nothing promised (QA27).
+            (lastAsked, lastTopic) = (nil, nil)
+            let text = assistant.knowledge.center.fill(dialogue[.callTimingOpen])
+            let call = offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : []
+            return Reply(text: text, intent: .callback, source: dialogue.heading, options: call, state: state)
         }
         var asked = text
         switch followUp(text, alone: result) {
@@ -751,6 +784,11 @@ public struct Conversation: Sendable {
         let words = TextNormalizer.words(text)
         return words.first.map(Self.requestOpenings.contains) == true && !words.contains { Self.conditionWords.contains($0) }
     }
+
+    /// The intent that says what happens to what is typed here.
+    static let privacyIntent: IntentID = "privacy"
+    /// The intent with the center's number and page.
+    static let contactIntent: IntentID = "contact"
 
     /// Words that open a request put as a question ("could someone contact me").
     private static let requestOpenings: Set<String> = ["can", "could", "would", "will", "please", "pls", "plz", "kindly"]

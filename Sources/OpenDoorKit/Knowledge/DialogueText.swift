@@ -408,6 +408,13 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case instructionsAsked = "instructions_asked"
     /// A question about one person on the staff ("is dr patel still working there"): a question for the center.
     case staffPerson = "staff_person"
+    // Session 24 (QA27).
+    /// "what is 988": what the crisis replies already say of it, nothing more.
+    case what988 = "what_988"
+    /// "whats your address", "how far are you from athens": no address or distances here; the town and the number.
+    case addressUnknown = "address_unknown"
+    /// "when will they call" with no request sent: a call comes at the time chosen in a request; nothing promised.
+    case callTimingOpen = "call_timing_open"
 }
 
 /// Kinds of short answer understood during a callback request.
@@ -710,6 +717,13 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case staffStill = "staff_still"
     /// What that person thought, said or did about the visitor ("asked about me", "remember me").
     case staffAboutMe = "staff_about_me"
+    // Session 24 (QA27).
+    /// What happens to what the visitor gives ("what do u do with my info", "where does my number go").
+    case privacyAsk = "privacy_ask"
+    /// What 988 is ("whats 988", "who is 988").
+    case ask988 = "ask_988"
+    /// The street address or a distance asked for ("whats your address", "how far are you from athens").
+    case addressAsk = "address_ask"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {

@@ -32,6 +32,10 @@ public struct IntentID: RawRepresentable, Hashable, Comparable, Sendable, Codabl
     public static let instructions: IntentID = "instructions"
     /// Our own answer to a question about one person on the staff: a question for the center.
     public static let staffPerson: IntentID = "staff_person"
+    /// Our own answer to "what is 988", from what the crisis replies say of it.
+    public static let crisisLine: IntentID = "crisis_line"
+    /// Our own answer to a question about the street address or a distance: not known here.
+    public static let address: IntentID = "address"
 
     public var description: String { rawValue }
 
