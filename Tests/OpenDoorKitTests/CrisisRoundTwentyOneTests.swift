@@ -80,7 +80,10 @@ struct CrisisRoundTwentyOneTests {
             // …and when there is a check-in, it is the model's, not a rule's.
             #expect(level == nil || safety.assess(example.message)?.ruleID == SafetyModel.ruleID, "\(example.message)")
         } else {
-            #expect(level == example.level, "\(example.message)")
+            // A threat meant: the danger reply, or (round 24: a rule's check-in is raised to the full reply only above
+            // the model's stricter raise threshold) the danger check-in, which asks and gives 911.
+            #expect(level != nil, "\(example.message)")
+            #expect(safety.assess(example.message)?.category == .danger, "\(example.message)")
         }
     }
 

@@ -102,6 +102,7 @@ extension SafetyRules {
         copied.model = model
         copied.doubts = copy(doubts)
         copied.emojiWords = emojiWords
+        copied.splitWords = splitWords
         return copied
     }
 }
