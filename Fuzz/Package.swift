@@ -17,6 +17,7 @@ let serverOnlyFiles = [
     "ChatServer.swift", "ChatServer+Hangup.swift", "ChatSession.swift", "LineListener.swift",
     "IdleTimeoutHandler.swift", "ConnectionHandover.swift", "AcceptedConnection.swift", "EventLoopTaskExecutor.swift",
     "WebSocketEndpoint.swift", "WebSocketHandshakeHandler.swift", "WebSocketBridgeHandler.swift",
+    "ConnectionBook+Ticket.swift",
 ]
 
 let package = Package(
