@@ -20,6 +20,10 @@ struct WebSocketHandshakePlacesTests {
         configuration.maximumConnectionsPerAddress = perAddress
         configuration.trustedProxies = .none
         configuration.silentEvictionAge = nil
+        // Deadlines far beyond a test's run on a loaded machine: silent connections hold their places until the test
+        // closes them (the deadline test sets its own).
+        configuration.lineTimeout = .seconds(600)
+        configuration.webSocketHandshakeTimeout = .seconds(600)
         change(&configuration)
         return configuration
     }
@@ -27,13 +31,7 @@ struct WebSocketHandshakePlacesTests {
     @Test("silent connections to the WebSocket port use the address's share: the next visitor is told it is full")
     func silentHandshakesCountPerAddress() async throws {
         let places = OpenPlaces()
-        // Deadlines far beyond the test's run on a loaded machine: the silent connections must still hold their places
-        // when the later visitors come.
-        let configuration = Self.configuration(total: 10, perAddress: 2) {
-            $0.lineTimeout = .seconds(600)
-            $0.webSocketHandshakeTimeout = .seconds(600)
-        }
-        try await withServer(configuration, metrics: places) { running in
+        try await withServer(Self.configuration(total: 10, perAddress: 2), metrics: places) { running in
             let port = try #require(try await running.server.port(for: .webSocket))
             // Two connections that open the socket and say nothing (no handshake), as QA27's 300 did.
             let silent = [try await TestClient.connect(port: port), try await TestClient.connect(port: port)]
@@ -62,11 +60,7 @@ struct WebSocketHandshakePlacesTests {
     @Test("silent connections to the WebSocket port count against the chat's total, from any address")
     func silentHandshakesCountInTotal() async throws {
         let places = OpenPlaces()
-        let configuration = Self.configuration(total: 2, perAddress: 2) {
-            $0.lineTimeout = .seconds(600)
-            $0.webSocketHandshakeTimeout = .seconds(600)
-        }
-        try await withServer(configuration, metrics: places) { running in
+        try await withServer(Self.configuration(total: 2, perAddress: 2), metrics: places) { running in
             let port = try #require(try await running.server.port(for: .webSocket))
             let silent = [
                 try await TestClient.connect(port: port, from: "127.0.0.2"),
@@ -85,7 +79,6 @@ struct WebSocketHandshakePlacesTests {
     func handshakeDeadline() async throws {
         let places = OpenPlaces()
         let configuration = Self.configuration(total: 10, perAddress: 10) {
-            $0.lineTimeout = .seconds(600)
             $0.webSocketHandshakeTimeout = .milliseconds(200)
         }
         try await withServer(configuration, metrics: places) { running in
