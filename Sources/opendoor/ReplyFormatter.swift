@@ -60,6 +60,16 @@ enum ExplainFormatter {
         }
         lines.append(decision)
         if let other = match.alsoAsked { lines.append("also asked: \(other) (offered as an option)") }
+        // What the visitor reads: a conversation rule may reply other than the matcher decided ("what is iop" is the
+        // matcher's what_return_looks_like, and the reply the own words on what IOP stands for).
+        var replied = "replied:  intent \(reply.intent)"
+        let decided: IntentID? = switch match.decision {
+        case .answer(let id): id
+        case .clarify: IntentID.clarify
+        case .fallback: IntentID.fallback
+        }
+        if reply.intent != decided { replied += " (a rule of the conversation, not the matcher's decision)" }
+        lines.append(replied)
         lines.append("source:   " + reply.source)
         return lines.joined(separator: "\n")
     }

@@ -376,22 +376,23 @@ struct BestTimeParser {
         "morning", "mornings", "mornin", "morn", "breakfast", "sunrise", "forenoon",
     ]
     static let afternoonWords: Set = [
-        "afternoon", "afternoons", "noon", "midday", "lunch", "lunchtime", "arvo", "daytime",
+        "afternoon", "afternoons", "noon", "midday", "lunch", "lunchtime", "arvo", "daytime", "tarde", "tardes",
+        "mediodia",
     ]
     static let eveningWords: Set = [
         "evening", "evenings", "eve", "night", "nights", "nite", "tonight", "dinner", "supper", "dinnertime",
-        "midnight", "bedtime",
+        "midnight", "bedtime", "noche", "noches",
     ]
     /// Words that start a time said by what happens then ("after my kids go to bed", "once the kids are in bed").
     static let eventShapers: Set = ["after", "before", "once", "when", "until", "till", "til", "by"]
     static let anyWords: Set = [
         "any", "anytime", "anything", "whenever", "whatever", "either", "flexible", "always", "asap",
-        "anywhen", "whenevs", "all",
+        "anywhen", "whenevs", "all", "cualquier",
     ]
     static let anyPhrases: [[String]] = [
         ["no", "preference"], ["doesnt", "matter"], ["does", "not", "matter"], ["dont", "care"],
         ["dont", "mind"], ["do", "not", "care"], ["no", "matter"], ["not", "picky"], ["as", "soon", "as"],
-        ["all", "day"], ["any", "time"], ["right", "away"], ["up", "to", "you"],
+        ["all", "day"], ["any", "time"], ["right", "away"], ["up", "to", "you"], ["no", "importa"], ["cuando", "sea"],
     ]
     static let timeWords = morningWords.union(afternoonWords).union(eveningWords)
     static let negations: Set = [
@@ -554,6 +555,11 @@ struct BestTimeParser {
             }
             if token == "am" {
                 // "am" alone is the verb ("I am free"); only a time after a number counts, handled above.
+                continue
+            }
+            // "por la mañana", "en la manana": the morning ("mañana" alone is tomorrow, a day).
+            if token == "mañana" || token == "manana", index > 0, tokens[index - 1] == "la" {
+                add(.morning, at: index)
                 continue
             }
             if Self.morningWords.contains(token) {

@@ -173,7 +173,10 @@ extension Conversation {
     /// (IOP)"), when the message asks what a short form the copy spells out means. Nil for any other message.
     func shortFormReply(_ text: String) -> Reply? {
         guard answers.contains(text, .meaningAsk) else { return nil }
-        let words = TextNormalizer.words(text)
+        // "wat even is iop lol im faded": being high said beside the question is no part of it (the gentle line for
+        // tonight follows the answer).
+        let high = answers.contains(text, .intoxicatedNow)
+        let words = TextNormalizer.words(high ? answers.removing(.intoxicatedNow, from: text) : text)
         for intent in assistant.knowledge.intents {
             for (short, long) in Self.shortForms(in: intent.answer) where words.contains(short.lowercased()) {
                 // Only what it means: "whats the iop like" asks about the program, not the word.
@@ -181,9 +184,10 @@ extension Conversation {
                 let options = dialogue.welcomeOptions.map(responder.label).filter {
                     offersCall && callbacksAvailable || $0 != responder.handoffIntent?.label
                 }
+                let note = high ? "\n\n" + dialogue[.intoxicatedNote] : ""
                 return Reply(
-                    text: "\(short) \(dialogue[.standsFor]) \(long).", intent: .fallback, source: dialogue.heading,
-                    options: options, state: state)
+                    text: "\(short) \(dialogue[.standsFor]) \(long)." + note, intent: .fallback,
+                    source: dialogue.heading, options: options, state: state)
             }
         }
         return nil
@@ -193,6 +197,9 @@ extension Conversation {
     static let meaningWords: Set<String> = [
         "what", "whats", "is", "does", "do", "a", "an", "the", "mean", "means", "meaning", "stand", "stands", "for",
         "short", "even", "exactly", "again", "u", "you", "it", "that", "word",
+        // As typed in a hurry: "wat even is iop lol", "whats iop stand 4".
+        "wat", "wut", "whut", "wats", "4", "r", "lol", "lmao", "tho", "though", "really", "rly", "actually",
+        "yo", "ok", "um", "uh", "hmm", "sorry", "btw",
     ]
 
     /// The short forms a text spells out, written "words (SHORT)" with the words' first letters spelling it:

@@ -41,6 +41,16 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case phoneGiveUp = "phone_give_up"
     case askTime = "ask_time"
     case timeInvalid = "time_invalid"
+    /// A second answer at the time step that says no time: "any time" or skipping it offered (QA28 S1).
+    case timeInvalidAgain = "time_invalid_again"
+    /// The option that skips the time step ("Skip").
+    case skipOption = "skip_option"
+    /// A call asked for in Spanish: a person will call, no promise of a Spanish speaker, the number's question (QA28).
+    case spanishCall = "spanish_call"
+    /// A call asked for in Spanish with the number in it: the number kept, before the next step.
+    case spanishCallNumberKept = "spanish_call_number_kept"
+    /// After an answer to an English question written with a Spanish sentence: only English here, in Spanish.
+    case englishOnlyNote = "english_only_note"
     case askVoicemail = "ask_voicemail"
     case voicemailInvalid = "voicemail_invalid"
     case summary
@@ -402,6 +412,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// "should i call on his behalf or must he call himself": anyone can call; what they can discuss is for a person
     /// there (S2-15).
     case callOnBehalfOther = "call_on_behalf_other"
+    /// Someone else signed up without their say ("can i sign my 16 year old up without her ok"): not known here, and a
+    /// person at the center can tell (QA28).
+    case otherWithoutSay = "other_without_say"
     // Session 24 (QA26).
     /// A request to drop or show the assistant's instructions ("ignore previous instructions…"): what it is and what
     /// it can do, plainly.
@@ -513,6 +526,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// Spanish words: a message mostly made of them gets `english_only`; a crisis message with two of them gets the
     /// numbers in Spanish too (`crisis_spanish`).
     case spanish
+    /// A call asked for in Spanish ("me pueden llamar", "llamenme"): the number's step, with a line in Spanish.
+    case spanishCallAsk = "spanish_call_ask"
     /// A feeling or a hard thing shared ("ugh", "scared", "died"): a fallback for it acknowledges it first.
     case feeling
     /// Good news shared ("it was helpful", "doing better"): after any hard word, a fallback is glad of it instead.
@@ -709,6 +724,16 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case callWish = "call_wish"
     /// A request to drop or show the assistant's instructions ("ignore previous instructions", "system prompt").
     case instructionsProbe = "instructions_probe"
+    /// Signing someone else up or getting them back in ("sign her up again", "make him go"), with
+    /// ``withoutTheirSay``: what the center does without that person's say is not in the knowledge (QA28).
+    case enrollOther = "enroll_other"
+    /// Someone else's use told ("just drinking a lot", "hes using again"), in a message that opens with them.
+    case theirUse = "their_use"
+    /// Asking to know, not for a call ("just want to know how to rejoin", "wondering if"): a request read as ready to
+    /// come back gets the answer instead of the callback form.
+    case asksToKnow = "asks_to_know"
+    /// Without the other person agreeing ("without her ok", "behind his back", "even if he says no").
+    case withoutTheirSay = "without_their_say"
     /// One person on the staff ("my old counselor").
     case staffPerson = "staff_person"
     /// A person on the staff named with a title ("dr patel", "ms johnson").

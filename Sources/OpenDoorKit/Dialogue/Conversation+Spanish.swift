@@ -1,0 +1,58 @@
+import Foundation
+
+/// A visitor who writes in Spanish (QA28): only English is answered here, but a call can still be asked for.
+///
+/// "me pueden llamar", "quiero que me llamen", "llamenme porfa" ask for a call; they used to get only "Lo siento, solo
+/// puedo responder en inglés…", and the form could not be reached. Now a short line in Spanish (and in English) says a
+/// person from the center will call, that the assistant can't promise someone who speaks Spanish (it doesn't know),
+/// and asks for the number; the steps after it read numbers, "sí" and "no", and times said in Spanish ("por la tarde").
+/// The name is not asked (it is optional; the question would be in English).
+extension Conversation {
+    /// The reply to a request for a call written in Spanish; nil when the message asks no call in Spanish.
+    mutating func spanishCallReply(_ text: String) -> Reply? {
+        guard answers.contains(text, .spanishCallAsk), !answersEnglishPart(text) else { return nil }
+        guard callbacksAvailable, offersCall else {
+            // No call can be asked for now (or one was already sent): the center's number, in Spanish too.
+            return Reply(text: dialogue[.englishOnly], intent: .callback, source: dialogue.heading, state: state)
+        }
+        nameGiven = true
+        if let number = spokenOrTypedNumber(in: text) { phone = number }
+        guard phone != nil else {
+            state = .callbackPhone
+            return Reply(text: dialogue[.spanishCall], intent: .callback, source: dialogue.heading, state: state)
+        }
+        // "llamenme al 706 555 0123": the number is kept, and the request goes on.
+        var reply = advance(to: nextStep())
+        reply.text = dialogue[.spanishCallNumberKept] + "\n\n" + reply.text
+        return reply
+    }
+
+    /// The open reply to a message that asks in English and says something in Spanish ("can i come back? mi ingles no
+    /// es muy bueno"): the English part answered, and a line in Spanish that only English is read here, with the
+    /// center's number. Nil when no clause is in Spanish or none is in English.
+    mutating func englishPartReply(_ text: String) -> Reply? {
+        let clauses = text.split(whereSeparator: { ".?!,;\n".contains($0) }).map(String.init)
+        guard clauses.count > 1 else { return nil }
+        let spanish = clauses.filter { TextNormalizer.words($0).count >= 3 && answers.isMostly($0, .spanish) }
+        // Only a Spanish sentence about the language ("mi ingles no es muy bueno") gets the note; a story told in
+        // Spanish before an English question is answered as before (QA24 S2-10).
+        guard spanish.contains(where: { !Set(TextNormalizer.words($0)).isDisjoint(with: Self.languageWords) }) else {
+            return nil
+        }
+        let english = clauses.filter { clause in
+            !spanish.contains(clause) && TextNormalizer.words(clause).count >= 2 && !answers.isMostly(clause, .spanish)
+        }
+        guard !english.isEmpty else { return nil }
+        var asked = text
+        for clause in spanish { asked = asked.replacingOccurrences(of: clause, with: " ") }
+        var reply = openReply(asked.trimmingCharacters(in: CharacterSet.whitespaces.union(.punctuationCharacters)))
+        guard !reply.crisis, !reply.text.contains(dialogue[.englishOnlyNote]) else { return reply }
+        reply.text += "\n\n" + dialogue[.englishOnlyNote]
+        return reply
+    }
+
+    /// Words of a Spanish sentence about the language itself.
+    static let languageWords: Set<String> = [
+        "ingles", "inglés", "español", "espanol", "idioma", "hablo", "entiendo", "traductor", "traducir",
+    ]
+}
