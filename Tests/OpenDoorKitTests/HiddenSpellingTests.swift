@@ -22,6 +22,9 @@ struct HiddenSpellingTests {
         "i want to kiII myself",  // capital I for l
         "i want to ki\u{01C0}\u{01C0} myself",  // ǀ (U+01C0) for l
         "\u{202E}fles ym llik ot tnaw i\u{202C}",  // right-to-left override: shows as "i want to kill myself"
+        "sui\u{200B}ci\u{200B}de",  // two invisible characters inside one word (QA29 S1-2)
+        "su\u{00AD}ic\u{00AD}ide",  // soft hyphens
+        "over\u{2060}do\u{2060}se",  // word joiners
     ]
 
     @Test("a crisis hidden by look-alikes or invisible separators gets the crisis reply", arguments: hiddenCrises)
@@ -39,6 +42,9 @@ struct HiddenSpellingTests {
         #expect(TextNormalizer.hiddenSpellings("what are your hours") == [], "ASCII: nothing to try")
         #expect(TextNormalizer.hiddenSpellings("I want to come back") == [], "a capital I at a word's start stays")
         #expect(TextNormalizer.hiddenSpellings("kiII") == ["kill"])
+        #expect(TextNormalizer.hiddenSpellings("sui\u{200B}ci\u{200B}de") == ["suicide"], "two runs, one word")
+        #expect(TextNormalizer.hiddenSpellings("ki\u{200B}ll") == [], "one run: folding already joins it")
+        #expect(TextNormalizer.hiddenSpellings("i want\u{200B}to\u{200B}go") == [], "spaces: folding drops them")
     }
 
     /// Normal text in the scripts the new look-alikes come from, and Korean, with no crisis in it.

@@ -21,7 +21,25 @@ extension TextNormalizer {
             if let read = readingBarsAsL(shown) { spellings.append(read) }
             if let read = Self.unmasked(shown) { spellings.append(read) }
         }
+        if let joined = droppingInvisibles(text) { spellings.append(joined) }
         return spellings
+    }
+
+    /// `text` with every invisible character dropped, when it has no whitespace and two or more of them: the folded
+    /// reading takes them for word separators (`i<U+200B>want<U+200B>to<U+200B>die`), but they may as well hide one
+    /// word (`sui<U+200B>ci<U+200B>de`, `su<U+00AD>ic<U+00AD>ide`; QA29 S1-2), so the check reads it joined too.
+    static func droppingInvisibles(_ text: String) -> String? {
+        var result = String.UnicodeScalarView()
+        var dropped = 0
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace { return nil }
+            if isInvisible(scalar) {
+                dropped += 1
+            } else {
+                result.append(scalar)
+            }
+        }
+        return dropped >= 2 ? String(result) : nil
     }
 
     /// Whether a scalar is invisible (default-ignorable or a format character).
