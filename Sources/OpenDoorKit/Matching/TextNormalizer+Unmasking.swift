@@ -249,8 +249,7 @@ extension TextNormalizer {
     }
 
     /// Joins three or more one-letter words in a row into one word ("k i l l", "d . i . e", "k - i - l - l" as "kill",
-    /// "die"), or two with a mark between them ("o / d" as "od"; QA28): between two of them only blanks and at most
-    /// four masking marks, seven scalars at most.
+    /// "die"): between two of them only blanks and at most four masking marks, seven scalars at most.
     private static func joiningSingleLetters(_ scalars: inout [Unicode.Scalar]) -> Bool {
         // A blank, a masking mark or `*` stands beside a one-letter word ("k i l l", "d- i- e", "d * i * e").
         func isGap(_ scalar: Unicode.Scalar) -> Bool {
@@ -285,11 +284,7 @@ extension TextNormalizer {
             if isSingleLetter(index) {
                 var letters = [index]
                 while let next = nextSingleLetter(after: letters[letters.count - 1]) { letters.append(next) }
-                // Two are joined only with a mark between them ("o / d", "o - d"): "i a" or "u r" are words.
-                let marked =
-                    letters.count == 2
-                    && scalars[(letters[0] + 1)..<letters[1]].contains { isMaskingMark($0) || $0 == "*" }
-                if letters.count >= 3 || marked {
+                if letters.count >= 3 {
                     for position in letters { result.append(scalars[position]) }
                     changed = true
                     index = letters[letters.count - 1] + 1  // the blank after the last letter, if any, is kept
