@@ -328,6 +328,19 @@ extension Conversation {
         "screams", "texted", "texts", "keeps", "you", "me", "us",
     ]
 
+    /// Words a threat starts with when its "i" is left out, as texting does ("gonna beat my stepdad to death when he
+    /// gets home"; QA28).
+    private static let intentWithoutSubject: Set<String> = ["gonna", "gona", "gunna", "going", "finna", "bout", "about"]
+
+    /// Whether `message` says the visitor will hurt someone (`harm_intent`), also with the "i" left out before it.
+    private func statesHarmIntent(_ message: String) -> Bool {
+        if answers.contains(message, .harmIntent) { return true }
+        guard let first = TextNormalizer.words(message).first, Self.intentWithoutSubject.contains(first) else {
+            return false
+        }
+        return answers.contains("im " + message, .harmIntent)
+    }
+
     /// The dialogue's reply instead of the category's for who is at risk: a danger to someone else or caused by the
     /// visitor; the visitor's own overdose (no lines for someone else's). Nil for the category's reply.
     func replyKey(for category: CrisisCategory, message: String) -> DialogueKey? {
@@ -353,7 +366,7 @@ extension Conversation {
         // the visitor's intent ("im scared im going to hurt my baby" is a fear, not a plan).
         if answers.contains(message, .childAtRisk), answers.contains(message, .harmThoughts) { return .crisisHarmThoughtsChild }
         // "he said im going to kill you" is a threat told by the one threatened, not the visitor's own intent.
-        if answers.contains(message, .harmIntent), words.isDisjoint(with: Self.reportedSpeech) { return .crisisDangerByVisitor }
+        if statesHarmIntent(message), words.isDisjoint(with: Self.reportedSpeech) { return .crisisDangerByVisitor }
         // QA25 S1-1, S1-2, QA26: a driver drunk or high, read from the words of the danger message itself: the visitor
         // at the wheel gets the driver's reply (don't drive; a ride); anyone else's driving, also with the visitor to
         // be driven ("my mom is high and wants to drive me to school"), 911 now and not getting in the car.

@@ -249,7 +249,8 @@ extension TextNormalizer {
     }
 
     /// Joins three or more one-letter words in a row into one word ("k i l l", "d . i . e", "k - i - l - l" as "kill",
-    /// "die"): between two of them only blanks and at most four masking marks, seven scalars at most.
+    /// "die"), or two with a mark between them ("o / d" as "od"; QA28): between two of them only blanks and at most
+    /// four masking marks, seven scalars at most.
     private static func joiningSingleLetters(_ scalars: inout [Unicode.Scalar]) -> Bool {
         // A blank, a masking mark or `*` stands beside a one-letter word ("k i l l", "d- i- e", "d * i * e").
         func isGap(_ scalar: Unicode.Scalar) -> Bool {
@@ -284,7 +285,11 @@ extension TextNormalizer {
             if isSingleLetter(index) {
                 var letters = [index]
                 while let next = nextSingleLetter(after: letters[letters.count - 1]) { letters.append(next) }
-                if letters.count >= 3 {
+                // Two are joined only with a mark between them ("o / d", "o - d"): "i a" or "u r" are words.
+                let marked =
+                    letters.count == 2
+                    && scalars[(letters[0] + 1)..<letters[1]].contains { isMaskingMark($0) || $0 == "*" }
+                if letters.count >= 3 || marked {
                     for position in letters { result.append(scalars[position]) }
                     changed = true
                     index = letters[letters.count - 1] + 1  // the blank after the last letter, if any, is kept

@@ -8,6 +8,7 @@ public struct CrisisDetector: Sendable {
     public let rules: SafetyRules
     private let index: SafetyIndex
     private let splitWords: SplitWords
+    private let maskedWords: MaskedWords
     private let replies: [CrisisCategory: String]
     private let checkIns: [CrisisCategory: String]
     private let model: SafetyModel?
@@ -26,6 +27,8 @@ public struct CrisisDetector: Sendable {
             (half.utf8.count > 1 || half == "a" || half == "i") && index.knows(half)
                 && rules.spellings[half] != [word]
         }
+        // The words people hide behind `*` or `#` are the words they split: `split_words:`.
+        self.maskedWords = MaskedWords(rules.splitWords)
         self.model = rules.model?.isEnabled == true ? rules.model : nil
         self.emojiWords = rules.emojiWords
         var replies: [CrisisCategory: String] = [:]
@@ -63,13 +66,41 @@ public struct CrisisDetector: Sendable {
         }
         // A crisis word split by a space ("i want to kil l myself", "su icide"; QA26): read joined too, as typed and
         // in each hidden spelling ("k1ll mys elf" read "kill mys elf"; QA28).
+        // QA28: a split with a short half that is no word where it stands ("end my li fe", "i want to o d") makes any
+        // word the rules know, not only the listed ones.
         for text in [message] + spellings where found?.level != .crisis {
-            guard let joined = splitWords.joined(text), let other = assessReading(joined),
+            guard let joined = splitWords.joined(text, alsoJoining: joinsShortHalf), let other = assessReading(joined),
                 found == nil || other.level == .crisis
             else { continue }
             found = other
         }
+        // QA28: letters hidden behind `*` or `#` ("k**l", "s**cide"), and words run together ("iwanttodieiwanttodie",
+        // "imgoingtokillmyselftonight"): read as the words they hide, each also with its splits joined.
+        guard found?.level != .crisis else { return found }
+        let hidden = [maskedWords.unmasked(message), RunTogetherWords.separated(message, index: index)]
+        for text in hidden.compactMap({ $0 }) where found?.level != .crisis {
+            for reading in [text, splitWords.joined(text, alsoJoining: joinsShortHalf)].compactMap({ $0 })
+            where found?.level != .crisis {
+                guard let other = assessReading(reading), found == nil || other.level == .crisis else { continue }
+                found = other
+            }
+        }
         return found
+    }
+
+    /// Whether two words with only a space between them are one word split, not listed in `split_words:`: one half of
+    /// one or two letters that the rules know as no word ("li", "fe", "o", "d"; never "a", "i", "im", "od"), joined
+    /// into a word of theirs ("life", "od").
+    private func joinsShortHalf(_ first: ArraySlice<UInt8>, _ second: ArraySlice<UInt8>) -> Bool {
+        let total = first.count + second.count
+        guard first.count <= 2 || second.count <= 2, total >= 3, total <= 24 else { return false }
+        for half in [first, second] where half.count <= 2 {
+            let word = String(decoding: half.lazy.map { $0 | 0x20 }, as: UTF8.self)
+            if word == "a" || word == "i" || index.knows(word) { return false }
+        }
+        var joined = Array(first)
+        joined += second
+        return index.knows(String(decoding: joined.lazy.map { $0 | 0x20 }, as: UTF8.self))
     }
 
     /// ``assess(_:)`` for one spelling of a message.

@@ -630,6 +630,21 @@ struct SafetyIndex: Sendable {
         return wordAt[at] >= 0 || spellingAt[at] >= 0 || numberAt[at] >= 0 || neverCorrectAt[at]
     }
 
+    /// Calls `body` with the length of each word the rules know (as ``knows(_:)``, numbers aside) that `letters`
+    /// (lowercase a–z) starts with, shortest first: one walk down the trie, at most `letters.count` steps.
+    /// For ``RunTogetherWords``.
+    func forEachKnownPrefix(of letters: ArraySlice<UInt8>, _ body: (Int) -> Void) {
+        var node: Int32 = 0
+        var length = 0
+        for byte in letters {
+            node = step(node, byte)
+            if node < 0 { return }
+            length += 1
+            let at = Int(node)
+            if wordAt[at] >= 0 || spellingAt[at] >= 0 || neverCorrectAt[at] { body(length) }
+        }
+    }
+
     /// The child of `node` for `byte`, or -1; while the trie is being built.
     private func buildingStep(_ node: Int32, _ byte: UInt8) -> Int32 {
         let symbol = Self.symbol(byte)

@@ -34,9 +34,22 @@ struct SplitWords: Sendable {
     /// `text` with every listed split joined, or nil when it has none.
     func joined(_ text: String) -> String? {
         guard !pairs.isEmpty else { return nil }
-        return TextNormalizer.joiningSplitWords(text) { first, second in
-            Self.key(first, second).map(pairs.contains) ?? false
+        return TextNormalizer.joiningSplitWords(text) { first, second in contains(first, second) }
+    }
+
+    /// `text` with every listed split joined, and every pair of words `alsoJoins` says is one word split, or nil when
+    /// it has none.
+    func joined(
+        _ text: String, alsoJoining alsoJoins: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Bool
+    ) -> String? {
+        TextNormalizer.joiningSplitWords(text) { first, second in
+            contains(first, second) || alsoJoins(first, second)
         }
+    }
+
+    /// Whether `first` and `second` are the halves of a listed split.
+    func contains(_ first: ArraySlice<UInt8>, _ second: ArraySlice<UInt8>) -> Bool {
+        Self.key(first, second).map(pairs.contains) ?? false
     }
 
     /// The two halves' letters, lowercased, five bits each, and where the cut is: one number for a split of a word of
