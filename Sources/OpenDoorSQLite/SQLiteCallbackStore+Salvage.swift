@@ -50,9 +50,11 @@ extension SQLiteCallbackStore {
             for suffix in ["-wal", "-shm"] { rename(path + suffix, aside + suffix) }
         }
         try? pool.close()
+        // QA29 S3-10: a folder renamed while serving was logged as "damaged"; the file is gone from the path, not hurt.
+        let happened = why == "deleted" ? "deleted or moved away (its folder renamed?)" : "damaged"
         guard let listing else {
             logger.error(
-                "The callback database was damaged while open and its requests could not be read back",
+                "The callback database was \(happened) while open and its requests could not be read back",
                 metadata: [
                     "path": "\(path)", "reason": "\(why)", "movedTo": "\(moved ?? "-")",
                     "advice": "keep \(moved.map { "\($0) and \($0)-wal" } ?? "the files"): they hold the requests",
@@ -66,7 +68,7 @@ extension SQLiteCallbackStore {
             let restored = try await store.restore(listing.requests)
             try await store.close()
             logger.error(
-                "The callback database was damaged while open; its requests were saved into a new database",
+                "The callback database was \(happened) while open; its requests were saved into a new database",
                 metadata: [
                     "path": "\(path)", "reason": "\(why)", "restored": "\(restored)",
                     "unreadable": "\(listing.unreadable.count)", "movedTo": "\(moved ?? "-")",
@@ -75,7 +77,7 @@ extension SQLiteCallbackStore {
             let failure = Self.storeError(
                 error, during: .save, path: path, directory: directory, busyTimeout: configuration.busyTimeout)
             logger.error(
-                "The callback database was damaged while open and a new one could not be written",
+                "The callback database was \(happened) while open and a new one could not be written",
                 metadata: [
                     "path": "\(path)", "reason": "\(why)", "error.code": "\(failure.code)",
                     "error.reason": "\(failure.reason ?? "-")", "movedTo": "\(moved ?? "-")",

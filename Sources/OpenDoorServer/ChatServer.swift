@@ -196,11 +196,13 @@ public actor ChatServer: Service {
     ) {
         let host = configuration.host
         let listener: LineListener
+        let proxyHeaders = configuration.proxyProtocol && chatProtocol != .webSocket ? configuration.trustedProxies : .none
         do {
             listener = try await LineListener.bind(
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration),
                 maximumLineLength: configuration.maximumLineLength,
-                webSocket: chatProtocol == .webSocket ? WebSocketEndpoint(configuration) : nil, logger: logger
+                webSocket: chatProtocol == .webSocket ? WebSocketEndpoint(configuration) : nil,
+                proxyHeaders: proxyHeaders, logger: logger
             ) { [book, store, configuration, logger, metrics] channel, stop in
                 // Counted from the accept, on every port (QA27 S1-A): a WebSocket holds a place (or a turned-away
                 // connection's wait) through its handshake, so silent handshakes are held to both caps and to the
@@ -209,7 +211,8 @@ public actor ChatServer: Service {
                 // other ports, in place of the reservation.
                 let peer = channel.remoteAddress?.ipAddress ?? "unknown"
                 let ticket: ConnectionBook.Ticket
-                if chatProtocol == .webSocket {
+                // A trusted proxy's PROXY header names the visitor too (QA29 S1-3): held as a handshake is, until then.
+                if chatProtocol == .webSocket || proxyHeaders.contains(peer) {
                     guard let reservation = book.reserve(address: peer, channel: channel, stop: stop) else {
                         return nil
                     }
@@ -229,7 +232,7 @@ public actor ChatServer: Service {
                         chatProtocol: chatProtocol.lines, assistant: admission.assistant, store: store,
                         configuration: configuration, logger: logger, metrics: metrics,
                         logsConnection: admission.logged, budgets: book.budgets, clockWatch: book.clockWatch,
-                        clientAddress: client)
+                        lineRefusals: book.lineRefusals[chatProtocol], clientAddress: client)
                     return ChatSession(setup, stop: stop, admitted: admission.admitted, lingers: admission.lingers) {
                         ticket.release()
                     }
@@ -319,6 +322,13 @@ final class ConnectionBook: Sendable {
         var channel: any Channel
     }
 
+    /// A connection in one of the turned-away connections' waits.
+    private struct Waiting {
+        var channel: any Channel
+        var stop: ConnectionStop
+        var since: NIODeadline
+    }
+
     private struct State {
         /// The assistant new conversations start with; a reload replaces it.
         var assistant: Assistant
@@ -326,8 +336,9 @@ final class ConnectionBook: Sendable {
         var places: [UInt64: Place] = [:]
         /// How many places each address group holds.
         var byGroup: [String: Int] = [:]
-        /// Connections turned away that still read a line, for a crisis (at most ``ConnectionBook/maximumLingering``).
-        var lingering = 0
+        /// Connections turned away that still read a line, for a crisis, and WebSockets waiting for their handshake
+        /// without a place (at most ``ConnectionBook/maximumLingering``), by id.
+        var lingering: [UInt64: Waiting] = [:]
         /// Visitors turned away because the chat was full, logged as summaries.
         var busyRefusals: RefusalLog
         /// Silent connections closed to make room, logged as summaries.
@@ -350,7 +361,8 @@ final class ConnectionBook: Sendable {
     }
 
     /// How many connections turned away may wait for their one line at once (each holds a file descriptor for
-    /// ``ServerConfiguration/refusedLineWait``); past it, a refused connection closes right after its goodbye.
+    /// ``ServerConfiguration/refusedLineWait``); past it, the one waiting longest is closed for the newcomer
+    /// (``wait(_:channel:stop:now:in:)``).
     static let maximumLingering = 32
 
     private let state: Mutex<State>
@@ -368,6 +380,8 @@ final class ConnectionBook: Sendable {
     let budgets: PeerBudgets
     /// Tells the log when the wall clock, which dates callback requests, steps.
     let clockWatch = WallClockWatch()
+    /// Lines refused on each port's connections, logged as summaries server-wide (QA29 S2-6).
+    let lineRefusals: [ChatProtocol: SharedRefusalLog]
 
     init(assistant: Assistant, configuration: ServerConfiguration, logger: Logger, metrics: any ChatServerMetrics) {
         state = Mutex(
@@ -386,6 +400,14 @@ final class ConnectionBook: Sendable {
         self.metrics = metrics
         crisisLog = CrisisLog(interval: configuration.refusalLogInterval, budget: configuration.crisisLogBudget)
         budgets = PeerBudgets(capacity: configuration.spentBudgetAddresses)
+        var lineRefusals: [ChatProtocol: SharedRefusalLog] = [:]
+        for chatProtocol in ChatProtocol.allCases {
+            var logger = logger
+            logger[metadataKey: "protocol"] = "\(chatProtocol)"
+            lineRefusals[chatProtocol] = SharedRefusalLog(
+                interval: configuration.refusalLogInterval, logger: logger, message: "lines refused")
+        }
+        self.lineRefusals = lineRefusals
     }
 
     /// The assistant new conversations start with.
@@ -399,10 +421,13 @@ final class ConnectionBook: Sendable {
         now: NIODeadline = .now()
     ) -> Admission {
         let exempt = trustedProxies.contains(address)
+        // A connection that gave its wait up to this one, closed once the lock is given back.
+        var ended: (any Channel)?
+        defer { ended?.close(promise: nil) }
         let (admission, evicted) = state.withLock { state -> (Admission, Place?) in
             switch reservation {
             case .place(let id)?: removePlace(id, from: &state)
-            case .waiting?: state.lingering -= 1
+            case .waiting(let waitID)?: state.lingering[waitID] = nil
             case nil: break
             }
             state.lastConnectionID += 1
@@ -427,8 +452,9 @@ final class ConnectionBook: Sendable {
                 state.busyRefusals.refused(
                     refusal, message: Self.busyMessage, logger: logger, metadata: refusalMetadata)
                 metrics.connectionRefused()
-                let lingers = state.lingering < Self.maximumLingering
-                if lingers { state.lingering += 1 }
+                let wait = Self.wait(id, channel: channel, stop: stop, now: now, in: &state)
+                ended = wait.ended
+                let lingers = wait.waits
                 return (
                     Admission(id: id, assistant: state.assistant, admitted: false, logged: false, lingers: lingers), nil
                 )
@@ -448,7 +474,8 @@ final class ConnectionBook: Sendable {
     /// there is none, one of the turned-away connections' waits (``maximumLingering``); nil: neither, and it is closed.
     enum Reservation: Sendable {
         case place(UInt64)
-        case waiting
+        /// One of the turned-away connections' waits, by the connection's id.
+        case waiting(UInt64)
     }
 
     /// Holds a place for a WebSocket waiting for its handshake, from `address` (its peer: a trusted proxy's is a
@@ -457,6 +484,8 @@ final class ConnectionBook: Sendable {
         address: String, channel: any Channel, stop: ConnectionStop, now: NIODeadline = .now()
     ) -> Reservation? {
         let exempt = trustedProxies.contains(address)
+        var ended: (any Channel)?
+        defer { ended?.close(promise: nil) }
         return state.withLock { state -> Reservation? in
             state.lastConnectionID += 1
             let id = state.lastConnectionID
@@ -469,10 +498,9 @@ final class ConnectionBook: Sendable {
                 metrics.connectionsOpen(state.places.count)
                 return .place(id)
             }
-            if state.lingering < Self.maximumLingering {
-                state.lingering += 1
-                return .waiting
-            }
+            let wait = Self.wait(id, channel: channel, stop: stop, now: now, in: &state)
+            ended = wait.ended
+            if wait.waits { return .waiting(id) }
             state.busyRefusals.refused(
                 exempt ? "busy" : "address", message: Self.busyMessage, logger: logger, metadata: refusalMetadata)
             metrics.connectionRefused()
@@ -487,10 +515,28 @@ final class ConnectionBook: Sendable {
             case .place(let id):
                 removePlace(id, from: &state)
                 metrics.connectionsOpen(state.places.count)
-            case .waiting:
-                state.lingering -= 1
+            case .waiting(let id):
+                state.lingering[id] = nil
             }
         }
+    }
+
+    /// Gives connection `id` one of the turned-away connections' waits. When all are taken, the one waiting longest
+    /// gives its wait up (QA29 S2-8: with the waits kept full by an attacker's connections, a visitor who found the
+    /// chat full and sent a crisis at once got no answer): its channel is returned, to be closed outside the lock. Never
+    /// one answering a crisis (``ConnectionStop/keepsPlace``); when every wait is, none is given.
+    private static func wait(
+        _ id: UInt64, channel: any Channel, stop: ConnectionStop, now: NIODeadline, in state: inout State
+    ) -> (waits: Bool, ended: (any Channel)?) {
+        var ended: (any Channel)?
+        if state.lingering.count >= maximumLingering {
+            let oldest = state.lingering.filter { !$0.value.stop.keepsPlace }.min { $0.value.since < $1.value.since }
+            guard let oldest else { return (false, nil) }
+            state.lingering[oldest.key] = nil
+            ended = oldest.value.channel
+        }
+        state.lingering[id] = Waiting(channel: channel, stop: stop, since: now)
+        return (true, ended)
     }
 
     /// Whether `place` may be closed to make room: still open, and not in the form or just told a crisis reply.
@@ -604,7 +650,7 @@ final class ConnectionBook: Sendable {
     func release(_ admission: Admission) {
         state.withLock { state in
             guard admission.admitted else {
-                if admission.lingers { state.lingering -= 1 }
+                if admission.lingers { state.lingering[admission.id] = nil }
                 return
             }
             removePlace(admission.id, from: &state)
@@ -621,6 +667,7 @@ final class ConnectionBook: Sendable {
             state.busyRefusals.flush(Self.busyMessage, logger: logger, metadata: refusalMetadata)
             state.evictions.flush(Self.evictionMessage, logger: logger, metadata: refusalMetadata)
         }
+        for chatProtocol in ChatProtocol.allCases { lineRefusals[chatProtocol]?.flush() }
         crisisLog.flush(logger: logger)
     }
 

@@ -39,8 +39,10 @@ final class ChatSession: ChannelInboundHandler {
         var budgets: PeerBudgets? = nil
         /// Checked before each save: a step of the wall clock, which dates the request, is logged.
         var clockWatch: WallClockWatch? = nil
-        /// The visitor's address when a trusted proxy named it (a WebSocket behind the TLS proxy), for the rate-limit
-        /// budget; nil: the connection's peer.
+        /// Where refused lines are counted for the log, server-wide; nil: only in the connection's close line.
+        var lineRefusals: SharedRefusalLog? = nil
+        /// The visitor's address when a trusted proxy named it (a WebSocket behind the TLS proxy, a PROXY protocol
+        /// header), for the rate-limit budget; nil: the connection's peer.
         var clientAddress: String? = nil
     }
 
@@ -75,6 +77,8 @@ final class ChatSession: ChannelInboundHandler {
     private var crisisAnswers = MessageRateLimiter(burst: 3, perMinute: 6)
     /// The last line was refused for coming too fast (and the visitor was told so).
     private var refusing = false
+    /// A `hello` or `bye` that carried a crisis: taken once the crisis reply is written.
+    private var afterAnswer: ClientInput?
     private var traffic: Traffic
     /// Asked once: asking the logger copies its handler.
     private let logsReplies: Bool
@@ -112,7 +116,7 @@ final class ChatSession: ChannelInboundHandler {
         conversation = setup.assistant.makeConversation(channel: .socket, logger: setup.logger)
         limiter = MessageRateLimiter(
             burst: setup.configuration.messageBurst, perMinute: setup.configuration.messagesPerMinute)
-        traffic = Traffic(refusals: RefusalLog(interval: setup.configuration.refusalLogInterval))
+        traffic = Traffic()
         logsReplies = setup.logger.logLevel <= .debug
     }
 
@@ -126,8 +130,8 @@ final class ChatSession: ChannelInboundHandler {
         var replyTime = Duration.zero
         /// The longest an answer took.
         var slowestReply = Duration.zero
-        /// Lines refused (over the rate limit, too long, not JSON …), logged as summaries.
-        var refusals: RefusalLog
+        /// Lines refused (over the rate limit, too long, not JSON …); the log has them as server-wide summaries.
+        var refusals = 0
         /// Bytes of too-long lines read and dropped (past each line's first maximum).
         var droppedBytes = 0
 
@@ -243,7 +247,12 @@ final class ChatSession: ChannelInboundHandler {
             }
             return
         }
-        peerAddress = setup.clientAddress ?? context.channel.remoteAddress?.ipAddress
+        // A trusted proxy's connection that names no visitor (no PROXY header, no X-Forwarded-For) may be anyone behind
+        // it: its budget is its own, neither left for the next connection from the proxy nor taken from the last
+        // (QA29 S1-3: one flooder's spent budget went to every visitor behind HAProxy). The proxy in front bounds
+        // how fast one source reconnects (docs/DEPLOYMENT.md).
+        let address = setup.clientAddress ?? context.channel.remoteAddress?.ipAddress
+        peerAddress = address.flatMap { setup.configuration.trustedProxies.contains($0) ? nil : $0 }
         if let peerAddress, let budget = setup.budgets?.budget(for: peerAddress) {
             // The budget a connection from this address left spent: reconnecting doesn't buy a fresh burst.
             limiter = budget.limiter
@@ -283,6 +292,8 @@ final class ChatSession: ChannelInboundHandler {
             let message = Self.crisisMessage(in: text, as: chatProtocol, safety: setup.assistant.safety)
         {
             traffic.lines += 1
+            // Not closed to give its wait to a newcomer while its answer is on the way.
+            stop.keepsPlace(true)
             answer(message, context: context)
             logger.notice("crisis answered on a connection turned away (chat full)")
         }
@@ -298,7 +309,8 @@ final class ChatSession: ChannelInboundHandler {
         switch ClientInput.parse(text, as: chatProtocol) {
         case .message(let message): safety.assess(message) != nil ? message : nil
         case .invalid: RefusedLine.crisisText(text, safety: safety)
-        case .hello, .bye, .blank: nil
+        case .hello, .bye: RefusedLine.crisisText(inGreeting: text, safety: safety)
+        case .blank: nil
         }
     }
 
@@ -360,6 +372,13 @@ final class ChatSession: ChannelInboundHandler {
                     // Not a line the JSON port takes, but a crisis typed into it: answered, with what went wrong.
                     input = .message(crisis)
                     note = refusal.message
+                } else if parsed == .hello || parsed == .bye,
+                    let crisis = RefusedLine.crisisText(inGreeting: text, safety: setup.assistant.safety)
+                {
+                    // A `hello` or `bye` carrying a crisis (QA29 S1-1): the crisis reply first, then the hello or
+                    // the goodbye, once the reply is written.
+                    input = .message(crisis)
+                    afterAnswer = parsed
                 } else {
                     input = parsed
                 }
@@ -391,8 +410,10 @@ final class ChatSession: ChannelInboundHandler {
             if overLimit.allow(cost: cost), case .message(let message) = input,
                 setup.assistant.safety.assess(message) != nil, crisisAnswers.allow()
             {
-                return answer(message, note: note, context: context)
+                answer(message, note: note, context: context)
+                return takeAfterAnswer(context: context)
             }
+            afterAnswer = nil
             // One notice per run of refused lines (it gives the numbers to call); the rest are dropped unanswered,
             // so a flood gets back at most a notice for each line it is allowed, not a reply for every line it sends.
             refuse(.rateLimited(knowledge), reply: !refusing, context: context)
@@ -403,6 +424,19 @@ final class ChatSession: ChannelInboundHandler {
         switch input {
         case .message(let message):
             answer(message, note: note, context: context)
+            takeAfterAnswer(context: context)
+        case .hello, .bye:
+            greetOrLeave(input, context: context)
+        case .invalid(let error):
+            refuse(error, context: context)
+        case .blank:
+            return
+        }
+    }
+
+    /// Answers a `hello` (the limits) or a `bye` (the goodbye, then the close).
+    private func greetOrLeave(_ input: ClientInput, context: ChannelHandlerContext) {
+        switch input {
         case .hello:
             send(.hello(setup.configuration), context: context)
         case .bye:
@@ -410,11 +444,18 @@ final class ChatSession: ChannelInboundHandler {
             send(.bye(.client, text: ServerText.clientBye(knowledge)), context: context)
             logger.info("client said bye")
             closeAfterWrites(context: context)
-        case .invalid(let error):
-            refuse(error, context: context)
-        case .blank:
+        default:
             return
         }
+    }
+
+    /// The `hello` or `bye` whose crisis was just answered, once its answer is written (at once, or when an awaited
+    /// one is delivered): never a goodbye and a close before the crisis reply.
+    private func takeAfterAnswer(context: ChannelHandlerContext) {
+        guard !awaiting, let input = afterAnswer else { return }
+        afterAnswer = nil
+        guard !closing, !closed else { return }
+        greetOrLeave(input, context: context)
     }
 
     /// What is awaited off the event loop for a message.
@@ -470,6 +511,7 @@ final class ChatSession: ChannelInboundHandler {
             session.awaiting = false
             guard !session.closed else { return }
             session.deliver(reply, note: note, started: started, context: context)
+            session.takeAfterAnswer(context: context)
             if let timings {
                 timings.note(.deliver, from: ended)
                 timings.note(.serverTotal, from: turn)
@@ -499,8 +541,10 @@ final class ChatSession: ChannelInboundHandler {
     }
 
     private func refuse(_ error: ProtocolError, reply: Bool = true, context: ChannelHandlerContext) {
-        // A flood of refused lines is a few log lines, not one each: the connection's close line has the total.
-        traffic.refusals.refused("\(error.code)", message: "lines refused", logger: logger)
+        // A flood of refused lines, on one connection or on many, is a few log lines, not one each (nor one per
+        // connection): the connection's close line has its total.
+        traffic.refusals += 1
+        setup.lineRefusals?.refused("\(error.code)")
         if error.code == .rateLimited { setup.metrics.rateLimited() }
         if reply {
             send(.error(error), context: context)
@@ -627,7 +671,7 @@ final class ChatSession: ChannelInboundHandler {
             "reason": "\(stop.reason?.rawValue ?? "client closed")", "lines": "\(traffic.lines)",
             "replies": "\(traffic.replies)", "duration_s": "\(Self.seconds(ContinuousClock.now - opened))",
         ]
-        if traffic.refusals.total > 0 { metadata["refused"] = "\(traffic.refusals.total)" }
+        if traffic.refusals > 0 { metadata["refused"] = "\(traffic.refusals)" }
         if traffic.droppedBytes > 0 { metadata["dropped_kb"] = "\(traffic.droppedBytes / 1024)" }
         if traffic.replies > 0 {
             metadata["latency_ms_avg"] = "\(Self.milliseconds(traffic.replyTime / traffic.replies))"

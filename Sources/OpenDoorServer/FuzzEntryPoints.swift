@@ -32,6 +32,7 @@ package enum FuzzEntryPoints {
                     "a too-long line's kept ends are not bounded")
             }
         }
+        checkProxyHeader(bytes)
         let end = min(bytes.count, droppingFrom ?? bytes.count)
         var offset = 0
         var seed = UInt32(truncatingIfNeeded: max(1, chunk)) &* 2_654_435_761 | 1
@@ -48,6 +49,19 @@ package enum FuzzEntryPoints {
         if droppingFrom != nil { buffer = ByteBuffer() }
         while let frame = try? decoder.decodeLast(buffer: &buffer, seenEOF: true) { take(frame) }
         return lines
+    }
+
+    /// A PROXY protocol header read from a trusted proxy's first bytes (``ProxyHeader``): a header found is never
+    /// longer than the bytes given nor than the longest taken, and more bytes never turn it into something else.
+    static func checkProxyHeader(_ bytes: UnsafeRawBufferPointer) {
+        let buffer = ByteBuffer(bytes: bytes)
+        let reading = ProxyHeader.read(buffer.readableBytesView)
+        if case .header(let length, _) = reading {
+            precondition(length <= bytes.count && length <= ProxyHeader.maximumV2Length, "a PROXY header past its bytes")
+            var longer = buffer
+            longer.writeBytes([0x0A, 0x0D, 0x00])
+            precondition(ProxyHeader.read(longer.readableBytesView) == reading, "bytes after a PROXY header changed it")
+        }
     }
 
     /// When the strict reader takes a line, Foundation must read the same `type` and `text` from it, and so must the

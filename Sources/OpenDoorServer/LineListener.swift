@@ -43,7 +43,8 @@ package struct LineListener: Sendable {
     /// Makes the last handler of a new connection's pipeline, which takes ``LineFrame``s; called on the
     /// connection's event loop. The handler answers, closes the connection when it is done, and, once
     /// ``ConnectionStop/reason`` is set and its input closed, says goodbye and closes. `client` is, on a WebSocket,
-    /// the visitor's address a trusted proxy named in its handshake (``WebSocketEndpoint``); nil otherwise.
+    /// the visitor's address a trusted proxy named in its handshake (``WebSocketEndpoint``), or on another port in its
+    /// PROXY protocol header; nil otherwise.
     package typealias MakeHandler = @Sendable (_ channel: any Channel, _ client: String?) throws -> any ChannelHandler
 
     /// Called on a connection's event loop as soon as it is accepted, on every port (a WebSocket's handshake hasn't
@@ -61,17 +62,24 @@ package struct LineListener: Sendable {
     package var port: Int? { channel.localAddress?.port }
 
     /// Binds `host:port` (0 for any free port); every connection accepted gets a pipeline that ends in
-    /// `makeHandler`'s handler. When accepting fails (the open file limit), accepting stops for `acceptPause`, and
+    /// `makeHandler`'s handler. A connection from one of `proxyHeaders` (text and JSON ports) must begin with a PROXY
+    /// protocol header (``ProxyHeader``), whose visitor is the `client` its handler is made for. When accepting fails (the open file limit), accepting stops for `acceptPause`, and
     /// `logger` gets summaries (``AcceptErrorLog``). With `webSocket`, each connection starts with a WebSocket
     /// handshake (``WebSocketEndpoint``), which must come within the handshake timeout, and its pipeline is built on
     /// the open WebSocket. `accept` sees every connection when it is accepted, before any handshake.
     package static func bind(
         group: any EventLoopGroup, host: String, port: Int, timeouts: Timeouts, maximumLineLength: Int,
-        webSocket: WebSocketEndpoint? = nil, acceptPause: TimeAmount = .milliseconds(100),
+        webSocket: WebSocketEndpoint? = nil, proxyHeaders: TrustedProxies = .none,
+        acceptPause: TimeAmount = .milliseconds(100),
         logger: Logger = Logger(label: "opendoor.listener", factory: { _ in SwiftLogNoOpLogHandler() }),
         accept: @escaping Accept
     ) async throws -> LineListener {
         let connections = ConnectionRegistry(closeGracePeriod: timeouts.closeGracePeriod)
+        let headerFailures = SharedRefusalLog(
+            interval: .seconds(60), logger: logger,
+            message: "connections from a trusted proxy closed: no PROXY protocol header",
+            metadata: ["fix": "give the proxy's server lines send-proxy (or send-proxy-v2), or leave out --proxy-protocol"])
+        let headerFailed: @Sendable () -> Void = { headerFailures.refused("no_proxy_header") }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -106,6 +114,11 @@ package struct LineListener: Sendable {
                     if let webSocket {
                         // The line pipeline only once the handshake is done.
                         try webSocket.configure(channel, handshakeTimeout: timeouts.handshake, upgraded: lines)
+                    } else if let peer = channel.remoteAddress?.ipAddress, proxyHeaders.contains(peer) {
+                        // A trusted proxy's connection names its visitor first (`--proxy-protocol`); the line
+                        // pipeline once it has.
+                        try channel.pipeline.syncOperations.addHandler(
+                            ProxyHeaderHandler(timeout: timeouts.handshake, onFailure: headerFailed, then: lines))
                     } else {
                         try lines(channel, nil)
                     }

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Logs refusals (lines over the rate limit, visitors turned away because the chat is full) as summaries,
 /// so that a flood costs a bounded number of log lines, not one per refused line.
@@ -49,5 +50,34 @@ struct RefusalLog {
         metadata["total"] = "\(total)"
         unlogged = [:]
         logger.notice(message, metadata: metadata)
+    }
+}
+
+/// A ``RefusalLog`` shared by many connections, logging to one logger: lines refused on every connection of a port
+/// (QA29 S2-6: under connection churn, a notice per connection for its first refused line came to 100 KB of log a
+/// second; now a flood of any shape costs at most a line per interval, and each connection's close line still has
+/// its own count), or a listener's connections closed for want of a PROXY header.
+final class SharedRefusalLog: Sendable {
+    private let log: Mutex<RefusalLog>
+    private let logger: Logger
+    private let message: Logger.Message
+    private let metadata: Logger.Metadata
+
+    /// Summaries `message` (with `metadata`) every `interval` at most, to `logger`.
+    init(interval: Duration, logger: Logger, message: Logger.Message, metadata: Logger.Metadata = [:]) {
+        log = Mutex(RefusalLog(interval: interval))
+        self.logger = logger
+        self.message = message
+        self.metadata = metadata
+    }
+
+    /// Counts a refusal with `code`; logs a summary when one is due.
+    func refused(_ code: String) {
+        log.withLock { $0.refused(code, message: message, logger: logger, metadata: metadata) }
+    }
+
+    /// Logs what was counted since the last summary (when the server stops).
+    func flush() {
+        log.withLock { $0.flush(message, logger: logger, metadata: metadata) }
     }
 }

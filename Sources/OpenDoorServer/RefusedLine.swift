@@ -16,4 +16,16 @@ enum RefusedLine {
         }
         return nil
     }
+
+    /// The crisis in a `hello` or `bye` line that carries words (QA29 S1-1: `{"type":"bye","text":"i want to kill
+    /// myself"}`): each top-level string member but `type`, then the whole line; nil when none alarms (a plain
+    /// `{"type":"bye"}` costs one check of its few bytes).
+    static func crisisText(inGreeting line: String, safety: CrisisDetector) -> String? {
+        let fields = JSONLineReader.stringFields(line) ?? [:]
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) where key != "type" {
+            let text = VisitorText.clean(value)
+            if !ClientInput.isBlank(text), safety.assess(text) != nil { return text }
+        }
+        return crisisText(line, safety: safety)
+    }
 }

@@ -53,6 +53,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// ``maximumConnections`` only. By default this machine's loopback addresses, where the bridge runs; such a proxy
     /// needs its own per-source limit in front (docs/DEPLOYMENT.md), since only it sees each visitor's address.
     public var trustedProxies: TrustedProxies = .loopback
+    /// Whether connections to the text and JSON ports from a ``trustedProxies`` address begin with a PROXY protocol
+    /// header (HAProxy's `send-proxy` or `send-proxy-v2`) naming the visitor, who is then the address for the
+    /// per-address cap, the sharing of places and the rate-limit budget (QA29 S1-3). Such a connection without a whole
+    /// header within ``webSocketHandshakeTimeout`` is closed. Off by default: then a trusted proxy's connection is a
+    /// visitor of its own, with a budget of its own.
+    public var proxyProtocol = false
     /// When the chat is full and no address group holds more places than the newcomer's by two or more (a flood from
     /// one group makes room first, see ``ConnectionBook``), a new visitor gets the place of the connection that has
     /// sent no message for longest, if it has been open this long without one (a visitor may read the greeting for a

@@ -37,11 +37,13 @@ extension OpenDoor.Callbacks {
             // and no row saved meanwhile can change a column already written.
             var table = CallbackReport.TableWriter()
             var skipped = CallbackListing(requests: [])
+            let output = StaffOutput("the list")
             try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
-                print(table.add(page.requests), terminator: "")
+                try output.write(table.add(page.requests))
                 skipped.unreadable += page.unreadable
             }
-            print(table.finish(), terminator: "")
+            try output.write(table.finish())
+            try output.finish()
             skipped.warning.map(printError)
             try? await store.close()
         }
@@ -82,16 +84,18 @@ extension OpenDoor.Callbacks {
             // Written a page at a time as it is read: an export of any length in the memory of one page.
             var skipped = CallbackListing(requests: [])
             var json = CallbackReport.JSONArrayWriter()
-            if format == .csv { print(CallbackReport.csvHeader, terminator: "") }
+            let output = StaffOutput("the export")
+            if format == .csv { try output.write(CallbackReport.csvHeader) }
             try await store.forEachPage(status: status, pageSize: paging.pageSize) { page in
                 switch format {
-                case .csv: print(CallbackReport.csvRows(page.requests), terminator: "")
-                case .json: print(json.page(page.requests), terminator: "")
+                case .csv: try output.write(CallbackReport.csvRows(page.requests))
+                case .json: try output.write(json.page(page.requests))
                 }
                 skipped.unreadable += page.unreadable
             }
-            // As before pages: the array's text, then a line end of print's own.
-            if format == .json { print(json.end()) }
+            // As before pages: the array's text, then a line end.
+            if format == .json { try output.write(json.end() + "\n") }
+            try output.finish()
             // On standard error: the export itself stays well-formed.
             skipped.warning.map(printError)
             try? await store.close()

@@ -37,7 +37,9 @@ extension OpenDoor {
             guard let store = opened as? any StaffStore & CrisisCountStore else { throw ExitCode(1) }
             let since = CrisisCount.day(of: Date().addingTimeInterval(-Double(days - 1) * 86_400))
             let counts = try await store.crisisCounts(since: since)
-            print(CrisisCountReport.table(counts, since: since), terminator: "")
+            let output = StaffOutput("the counts")
+            try output.write(CrisisCountReport.table(counts, since: since))
+            try output.finish()
             try? await store.close()
         }
     }

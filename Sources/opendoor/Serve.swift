@@ -93,6 +93,13 @@ extension OpenDoor {
                 valueName: "address"))
         var trustedProxies: [String] = []
 
+        @Flag(
+            help: ArgumentHelp(
+                "Connections to the text and JSON ports from a --trusted-proxy begin with a PROXY protocol header "
+                    + "(HAProxy's send-proxy or send-proxy-v2) naming the visitor, who then has their own place and "
+                    + "rate limit; such a connection without one is closed."))
+        var proxyProtocol = false
+
         @Option(
             help: ArgumentHelp(
                 "When the chat is full and no address holds two places more than the newcomer's (those make room "
@@ -175,7 +182,11 @@ extension OpenDoor {
                 throw ValidationError("--ipv6-prefix is a number of bits from 1 to 128.")
             }
             if evictSilentAfter < 0 { throw ValidationError("--evict-silent-after is a number of seconds (0: never).") }
-            _ = try chatProxies
+            if try chatProxies.isEmpty && proxyProtocol {
+                throw ValidationError(
+                    "--proxy-protocol reads the header only from a --trusted-proxy: name the proxy's address "
+                        + "(--trusted-proxy 127.0.0.1), not none.")
+            }
             if idleTimeout < 1 { throw ValidationError("--idle-timeout is a number of seconds, at least 1.") }
             if lineTimeout < 1 { throw ValidationError("--line-timeout is a number of seconds, at least 1.") }
             if maxLineLength < 64 { throw ValidationError("--max-line-length must be at least 64 bytes.") }
@@ -205,6 +216,7 @@ extension OpenDoor {
             configuration.maximumConnectionsPerAddress = maxConnectionsPerAddress
             configuration.addressGrouping = AddressGrouping(ipv4Prefix: ipv4Prefix, ipv6Prefix: ipv6Prefix)
             configuration.trustedProxies = (try? chatProxies) ?? .loopback
+            configuration.proxyProtocol = proxyProtocol
             configuration.silentEvictionAge = evictSilentAfter > 0 ? .seconds(evictSilentAfter) : nil
             configuration.idleTimeout = .seconds(idleTimeout)
             configuration.lineTimeout = .seconds(lineTimeout)

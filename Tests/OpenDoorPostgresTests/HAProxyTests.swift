@@ -154,11 +154,11 @@ struct HAProxy {
 
     /// Starts HAProxy in front of `backends` (loopback ports); when it can't be started here, cancels the
     /// test with the reason printed.
-    static func startOrSkip(checkInterval: Int, backends: [Int]) async throws -> HAProxy {
+    static func startOrSkip(checkInterval: Int, backends: [Int], options: [String] = []) async throws -> HAProxy {
         let output: String
         do {
             output = try await runRepositoryScript(
-                script, ["start", "--check-interval", "\(checkInterval)"] + backends.map(String.init))
+                script, ["start", "--check-interval", "\(checkInterval)"] + options + backends.map(String.init))
         } catch {
             let reason: Comment = "HAProxy test skipped: Scripts/haproxy could not start HAProxy (\(error))"
             Issue.record(reason, severity: .warning)

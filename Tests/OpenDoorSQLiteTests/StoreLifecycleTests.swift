@@ -312,6 +312,8 @@ struct StoreLifecycleTests {
                 Set(try Self.referencesInFileAlone(path))
                     == [old.reference, afterReplace.reference, first.reference, afterDelete.reference])
             #expect(logs.all.filter { $0.hasPrefix("error") && $0.contains("deleted or replaced") }.count == 2)
+            // QA29 S3-10: a file gone from its path is never called damaged.
+            #expect(!logs.all.contains { $0.contains("was damaged while open") }, "\(logs.all)")
             #expect(try Self.keptReplacedFiles(data).count == 1)
         }
     }

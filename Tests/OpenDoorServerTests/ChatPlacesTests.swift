@@ -1,5 +1,5 @@
 import Foundation
-import OpenDoorServer
+@testable import OpenDoorServer
 import OpenDoorTestSupport
 import Testing
 
@@ -150,6 +150,35 @@ struct ChatPlacesTests {
             #expect(try await other.readJSON().reason == "busy")
             #expect(try await other.isAtEnd())
             await other.close()
+            await holder.close()
+        }
+    }
+
+    @Test("with every turned-away wait taken, a newcomer's crisis after busy is still answered; the longest waiting gives way (QA29 S2-8)")
+    func crisisWithWaitsFull() async throws {
+        var configuration = Self.capped(total: 1, perAddress: 1)
+        configuration.refusedLineWait = .seconds(600)
+        try await withServer(configuration) { server in
+            let holder = try await server.greetedJSONClient()
+            // Every wait taken by connections that read their busy goodbye and say nothing.
+            var waiting: [TestClient] = []
+            for _ in 0..<ConnectionBook.maximumLingering {
+                let client = try await server.jsonClient()
+                #expect(try await client.readJSON().reason == "busy")
+                waiting.append(client)
+            }
+            // A visitor who finds the chat full, reads the goodbye, then sends a crisis: answered.
+            let visitor = try await server.jsonClient()
+            let busy = try await visitor.readJSON()
+            #expect(busy.type == "bye" && busy.reason == "busy")
+            try await visitor.send(#"{"type":"message","text":"i want to kill myself"}"# + "\n")
+            let answer = try await visitor.readJSON()
+            #expect(answer.type == "reply" && answer.crisis == true, "\(answer)")
+            #expect(try await visitor.isAtEnd())
+            // The first to wait gave its wait up for the visitor.
+            #expect(try await waiting[0].isAtEnd())
+            for client in waiting { await client.close() }
+            await visitor.close()
             await holder.close()
         }
     }

@@ -210,10 +210,31 @@ struct LimitsTests {
             await client.close()
         }
         // withServer has waited for the server to stop, so the connection has logged all it will.
-        let summaries = try #require(logs).all.filter { $0.contains("refused") }
-        #expect(summaries.count == 2, "one line at the first refusal, one when the connection closed: \(summaries)")
+        let lines = try #require(logs).all
+        let summaries = lines.filter { $0.contains("lines refused") }
+        #expect(summaries.count == 2, "one line at the first refusal, one with the rest when the server stopped: \(summaries)")
         #expect(summaries.first?.contains("codes=rate_limited") == true)
-        #expect(summaries.last?.contains("refused=98") == true)
+        #expect(summaries.last?.contains("total=98") == true, "\(summaries)")
+        #expect(lines.contains { $0.contains("connection closed") && $0.contains("refused=98") })
+    }
+
+    @Test("Refused lines on many connections are one summary a minute server-wide, not a notice per connection (QA29 S2-6)")
+    func churnLogging() async throws {
+        var logs: LogRecorder?
+        try await withServer { server in
+            logs = server.logs
+            for _ in 0..<20 {
+                let client = try await server.greetedJSONClient()
+                try await client.send("not json\n")
+                #expect(try await client.readJSON().code == "invalid_json")
+                await client.close()
+            }
+            #expect(server.logs.all.count { $0.contains("lines refused") } == 1, "the first refusal only, in the minute")
+        }
+        let summaries = try #require(logs).all.filter { $0.contains("lines refused") }
+        #expect(summaries.count == 2, "the first, and the rest counted when the server stopped: \(summaries)")
+        #expect(summaries.last?.contains("count=19") == true && summaries.last?.contains("total=20") == true, "\(summaries)")
+        #expect(summaries.allSatisfy { $0.contains("protocol=json") }, "\(summaries)")
     }
 
     @Test("Under a flood of connections, opening and closing are logged one by one only up to the budget")

@@ -113,6 +113,18 @@ extension TestClient {
         return try await readJSON()
     }
 
+    /// Reads the answers to `count` lines sent at once, up to and with the first `rate_limited` (the lines after it are
+    /// dropped unanswered): each answer's type, or an error's code.
+    public func answerTypes(count: Int) async throws -> [String] {
+        var types: [String] = []
+        for _ in 0..<count {
+            let line = try await readJSON()
+            types.append(line.type == "error" ? line.code ?? "error" : line.type)
+            if line.code == "rate_limited" { break }
+        }
+        return types
+    }
+
     /// Sends a JSON-lines hello and reads the line answering it: once it is read, the server has finished with
     /// every line sent before it.
     public func hello() async throws -> ServerLine {

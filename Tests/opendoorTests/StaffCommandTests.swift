@@ -393,4 +393,53 @@ struct StaffCommandTests {
         #expect(list.status == 0, "\(list.error)")
         #expect(list.output.contains(reference))
     }
+
+    /// Runs `opendoor ARGUMENTS` through the shell with `redirect` after it (`> /dev/full`), after `limit` (`ulimit -f 1`).
+    static func runRedirected(_ arguments: [String], redirect: String, limit: String = ":") async throws -> (
+        status: Int32, error: String
+    ) {
+        let shell = ChildProcess()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let command = ([OpenDoorProcess.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        shell.arguments = ["-c", "\(limit); exec \(command) \(redirect)"]
+        let finished = try await ChildProcesses.runToEnd(shell)
+        return (finished.status, finished.error)
+    }
+
+    @Test(
+        "an export, list or count that can't be written fails and says so (QA29 S2-5: > /dev/full exited 0)",
+        arguments: [
+            ["callbacks", "export"], ["callbacks", "export", "--format", "json"], ["callbacks", "list"],
+            ["crisis-counts"],
+        ])
+    func writeErrorsFail(_ command: [String]) async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        _ = try await Self.makeStore(data, count: 3)
+        let full = try await Self.runRedirected(command + ["--data", data.path], redirect: "> /dev/full")
+        #expect(full.status == 1, "\(command): \(full.error)")
+        #expect(full.error.contains("Could not write") && full.error.contains("no space left"), "\(full.error)")
+    }
+
+    @Test("an export cut short by the file size limit removes its partial file; one that fits is kept whole")
+    func partialExportRemoved() async throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        _ = try await Self.makeStore(data, count: 500)
+        let file = folder.appendingPathComponent("export.csv")
+        // 64 blocks of 512 bytes: room for the store's 32 KB shared-memory file, not for 500 rows (about 50 KB).
+        let cut = try await Self.runRedirected(
+            ["callbacks", "export", "--data", data.path, "--page-size", "50"], redirect: "> '\(file.path)'",
+            limit: "ulimit -f 64")
+        #expect(cut.status == 1, "\(cut.error)")
+        #expect(cut.error.contains("partial file") && cut.error.contains(file.path), "\(cut.error)")
+        #expect(!FileManager.default.fileExists(atPath: file.path), "the partial export is gone")
+
+        let whole = try await Self.runRedirected(["callbacks", "export", "--data", data.path], redirect: "> '\(file.path)'")
+        #expect(whole.status == 0, "\(whole.error)")
+        let rows = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 501, "the header and 500 rows")
+    }
 }
