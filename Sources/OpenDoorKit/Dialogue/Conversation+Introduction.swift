@@ -39,9 +39,13 @@ extension Conversation {
             }
             kept.append(word)
         }
-        let sentences = kept.joined(separator: " ").split(whereSeparator: { ".!?\n".contains($0) })
+        let sentences = kept.joined(separator: " ").split(whereSeparator: Self.endsSentence)
             .map { String($0).trimmingWhitespace() }.filter { $0.contains(where: \.isLetter) }
         for (index, sentence) in sentences.enumerated() {
+            // A sentence that only says a name is short (6 words at most, the name kept to 60 characters): a longer
+            // one is never read for a name, whose reading compares every word with every phrase, and a 4,000-byte
+            // word under combining marks costs a full normalization per comparison (60 ms a message).
+            guard sentence.utf8.count <= Self.longestNameSentence else { continue }
             let said = TextNormalizer.words(sentence)
             // Only a sentence that says the name and nothing else: "I'm Marisol, 706-555-0140, mornings" is a request
             // with its details, read as one.
@@ -70,6 +74,21 @@ extension Conversation {
             return (found.name, others.joined(separator: ". "))
         }
         return nil
+    }
+
+    /// The most bytes a sentence that only says a name may have: six words of 40 bytes (a name of 13 letters in a
+    /// script of three bytes a letter) and the spaces between them.
+    static let longestNameSentence = 256
+
+    /// Whether a character is `.`, `!`, `?` or a line feed, read from its scalars: comparing a character of
+    /// thousands of combining marks with each of the four normalized it four times (a third of such a message's
+    /// reading). A character of one scalar equals one of them only if that scalar is it; "\r\n" is not "\n".
+    static func endsSentence(_ character: Character) -> Bool {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first, scalars.index(after: scalars.startIndex) == scalars.endIndex else {
+            return false
+        }
+        return first == "." || first == "!" || first == "?" || first == "\n"
     }
 
     /// Titles before a name, set aside.
