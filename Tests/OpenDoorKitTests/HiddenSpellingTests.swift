@@ -25,6 +25,8 @@ struct HiddenSpellingTests {
         "sui\u{200B}ci\u{200B}de",  // two invisible characters inside one word (QA29 S1-2)
         "su\u{00AD}ic\u{00AD}ide",  // soft hyphens
         "over\u{2060}do\u{2060}se",  // word joiners
+        "i want to d , i , e",  // commas between letters spelled out (QA29 S1-4)
+        "k ; i ; l ; l myself",  // semicolons
     ]
 
     @Test("a crisis hidden by look-alikes or invisible separators gets the crisis reply", arguments: hiddenCrises)
@@ -132,7 +134,11 @@ struct MaskedWordTests {
         #expect(TextNormalizer.hiddenSpellings("d . i . e") == ["die"], "marks set off by blanks")
         #expect(TextNormalizer.hiddenSpellings("k - i - l - l me") == ["kill me"])
         #expect(TextNormalizer.hiddenSpellings("\u{FF4B}\u{FF11}\u{FF4C}\u{FF4C}") == ["kill"], "full-width digits")
-        #expect(TextNormalizer.hiddenSpellings("a - b") == [], "two letters are no word")
+        #expect(TextNormalizer.hiddenSpellings("a b") == [], "two letters with only a blank are no word (\"u r\")")
+        #expect(TextNormalizer.hiddenSpellings("o / d") == ["od"], "two letters with a mark between them (QA28)")
+        #expect(TextNormalizer.hiddenSpellings("d , i , e") == ["die"], "commas between letters spelled out (QA29)")
+        #expect(TextNormalizer.hiddenSpellings("d;i;e") == ["die"], "semicolons (QA29)")
+        #expect(TextNormalizer.hiddenSpellings("a, b, or c") == [], "a list of options: the \"or\" ends the run")
         #expect(TextNormalizer.hiddenSpellings("to d- i- e") == ["to die"], "marks attached to the letters")
         #expect(TextNormalizer.hiddenSpellings("to d * i * e") == ["to die"], "* between single letters")
     }

@@ -32,7 +32,7 @@ struct HiddenWordsTests {
     @Test(
         "Words run together are cut into the fewest words the rules know",
         arguments: [
-            ("iwanttodieiwanttodie", 2), ("imgoingtokillmyselftonight", 4), ("idontwanttobealiveanymore", 4),
+            ("iwanttodieiwanttodie", 2), ("imgoingtokillmyselftonight", 3), ("idontwanttobealiveanymore", 4),
         ])
     func runTogetherCut(_ pair: (String, Int)) throws {
         let index = SafetyIndex(rules: ConversationTests.assistant.safety.rules)

@@ -439,7 +439,8 @@ struct StaffCommandTests {
 
         let whole = try await Self.runRedirected(["callbacks", "export", "--data", data.path], redirect: "> '\(file.path)'")
         #expect(whole.status == 0, "\(whole.error)")
-        let rows = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        // CSV rows end in CRLF, one Character in Swift: split at any line break.
+        let rows = try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isNewline)
         #expect(rows.count == 501, "the header and 500 rows")
     }
 }

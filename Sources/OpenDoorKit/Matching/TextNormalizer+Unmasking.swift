@@ -44,6 +44,8 @@ extension TextNormalizer {
             if isASCIILetter(before), isSign(previous) || isMark(previous), isASCIILetter(byte) || isSign(byte) {
                 return true
             }
+            // Letters spelled out with commas or semicolons ("d;i;e", "d , i , e"; QA29 S1-4).
+            if isASCIILetter(before), previous == 0x2C || previous == 0x3B, isASCIILetter(byte) { return true }
             if byte >= 0x80, isASCIILetter(previous) { return true }
             if before == 0x20, previous == 0x40 || previous == 0x24 || isSign(previous), isASCIILetter(byte) { return true }
             if byte == 0x20 {
@@ -61,10 +63,10 @@ extension TextNormalizer {
                 wordLength += 1
                 if isASCIILetter(byte) {
                     wordLetters += 1
-                } else if !(isMark(byte) || byte == 0x2A || byte >= 0x80) {
+                } else if !(isMark(byte) || byte == 0x2A || byte == 0x2C || byte == 0x3B || byte >= 0x80) {
                     wordOthers += 1
                 }
-                if !(isMark(byte) || byte == 0x2A), byte < 0x80 { wordIsMarks = false }
+                if !(isMark(byte) || byte == 0x2A || byte == 0x2C || byte == 0x3B), byte < 0x80 { wordIsMarks = false }
             }
             before = previous
             previous = byte
@@ -252,9 +254,13 @@ extension TextNormalizer {
     /// "die"), or two with a mark between them ("o / d" as "od"; QA28): between two of them only blanks and at most
     /// four masking marks, seven scalars at most.
     private static func joiningSingleLetters(_ scalars: inout [Unicode.Scalar]) -> Bool {
-        // A blank, a masking mark or `*` stands beside a one-letter word ("k i l l", "d- i- e", "d * i * e").
+        // A blank, a masking mark, `*`, or a comma or semicolon between letters spelled out ("d , i , e", "d;i;e";
+        // QA29 S1-4) stands beside a one-letter word ("k i l l", "d- i- e", "d * i * e").
+        func isSpellingMark(_ scalar: Unicode.Scalar) -> Bool {
+            isMaskingMark(scalar) || scalar == "*" || scalar == "," || scalar == ";"
+        }
         func isGap(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.properties.isWhitespace || isMaskingMark(scalar) || scalar == "*"
+            scalar.properties.isWhitespace || isSpellingMark(scalar)
         }
         func isSingleLetter(_ index: Int) -> Bool {
             isLetter(scalars[index]) && (index == 0 || isGap(scalars[index - 1]))
@@ -267,7 +273,7 @@ extension TextNormalizer {
                 let scalar = scalars[position]
                 if scalar.properties.isWhitespace {
                     position += 1
-                } else if isMaskingMark(scalar) || scalar == "*", marks < 4 {
+                } else if isSpellingMark(scalar), marks < 4 {
                     marks += 1
                     position += 1
                 } else {
