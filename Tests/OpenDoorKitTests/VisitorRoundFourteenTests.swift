@@ -168,7 +168,8 @@ struct VisitorRoundFourteenTests {
 
     @Test(
         "QA14 19: a message in Spanish is told, in Spanish, that only English is read here, with the center's number",
-        arguments: ["quiero que me llamen", "hablan español?", "en la tarde", "hola"])
+        // "quiero que me llamen" asks for a call: since round 25 it reaches the form (Conversation+Spanish.swift).
+        arguments: ["puedo volver al programa?", "hablan español?", "en la tarde", "hola"])
     func spanish(_ message: String) {
         let (_, replies) = Self.replies([message])
         #expect(replies[0].text == Self.dialogue[.englishOnly])

@@ -17,7 +17,9 @@ extension TimeAnswer {
         guard tokens.count > shortAnswerWords else { return true }
         let plain = TextNormalizer.words(text)
         if !Reading(text).clocks.isEmpty || twentyFourHourPart(of: plain) != nil { return true }
-        if plain.contains(where: { dayNames.contains($0) && $0 != "today" }) { return true }
+        if plain.contains(where: { (dayNames.contains($0) || tomorrowSpellings.contains($0)) && $0 != "today" }) {
+            return true
+        }
         for (index, token) in tokens.enumerated() {
             if BestTimeParser.timeWords.contains(token) || plainlyAnyTime.contains(token) || spanishParts.contains(token) {
                 return true
@@ -64,6 +66,10 @@ extension TimeAnswer {
     /// Words that say any time will do, whatever stands around them.
     private static let plainlyAnyTime: Set<String> = [
         "anytime", "whenever", "whenevs", "anywhen", "asap", "flexible", "cualquier", "cuando",
+    ]
+    /// "tomorrow" as typed on a phone ("can someone call me tmrw").
+    private static let tomorrowSpellings: Set<String> = [
+        "tmrw", "tmr", "tmw", "tmrow", "tomorow", "tommorow", "tommorrow", "2moro", "2morrow", "2mrw",
     ]
     /// Parts of the day in Spanish ("por la tarde", "en la noche", "en la mañana").
     static let spanishParts: Set<String> = ["tarde", "tardes", "noche", "noches", "madrugada", "mediodia", "mediodía"]
