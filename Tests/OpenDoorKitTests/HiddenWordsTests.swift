@@ -32,12 +32,15 @@ struct HiddenWordsTests {
     @Test(
         "Words run together are cut into the fewest words the rules know",
         arguments: [
-            ("iwanttodieiwanttodie", 2), ("imgoingtokillmyselftonight", 3), ("idontwanttobealiveanymore", 4),
+            // The rules' spellings know "iwanttodie", "imgoingto" and "killmyself" as words: fewest means those.
+            ("iwanttodieiwanttodie", "iwanttodie iwanttodie"),
+            ("imgoingtokillmyselftonight", "imgoingto killmyself tonight"),
+            ("idontwanttobealiveanymore", "i dont want to be alive anymore"),
         ])
-    func runTogetherCut(_ pair: (String, Int)) throws {
+    func runTogetherCut(_ pair: (String, String)) throws {
         let index = SafetyIndex(rules: ConversationTests.assistant.safety.rules)
         let separated = try #require(RunTogetherWords.separated(pair.0, index: index), "\(pair.0)")
-        #expect(separated.split(separator: " ").count >= pair.1, "\(separated)")
+        #expect(separated == pair.1, "\(separated)")
     }
 
     @Test(

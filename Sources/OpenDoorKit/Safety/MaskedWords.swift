@@ -25,8 +25,9 @@ struct MaskedWords: Sendable {
 
     /// `text` with each masked word read as the one crisis word it fits, or nil when none is.
     func unmasked(_ text: String) -> String? {
+        // Almost every message has no mask: look before copying it (this runs on every message the rules pass).
+        guard text.utf8.contains(where: Self.isMask) else { return nil }
         let bytes = Array(text.utf8)
-        guard bytes.contains(where: Self.isMask) else { return nil }
         var read: [UInt8] = []
         var copied = 0
         var start = 0
