@@ -71,7 +71,19 @@ extension String {
     /// Whether the UTF-8 bytes of `needle` are somewhere in the text's: for ASCII letters and marks, which no other
     /// character is canonically equivalent to, a quick test that a pattern of them can't match.
     func holdsBytes(of needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
+        holdsBytes(of: Array(needle.utf8))
+    }
+
+    /// `contains(needle)` (Foundation's search) for a needle of ASCII digits and marks ("988", "#"), which no other
+    /// character is canonically equivalent to, and no character decomposes into: asked of Foundation only when the
+    /// needle's bytes are in the text. A reply's text rarely holds them, and searching it through Foundation on every
+    /// message cost more than the answer's matching (QA s26).
+    func containsSymbols(_ needle: String) -> Bool {
+        holdsBytes(of: needle) && contains(needle)
+    }
+
+    /// ``holdsBytes(of:)`` for the needle's UTF-8 bytes.
+    func holdsBytes(of pattern: [UInt8]) -> Bool {
         guard let first = pattern.first else { return true }
         var text = self
         return text.withUTF8 { bytes in

@@ -33,8 +33,10 @@ extension Conversation {
         // "Mrs. Eleanor Whitfield": the title's period ends no sentence, and the title is no part of the name.
         var kept: [Substring] = []
         for (index, word) in words.enumerated() {
-            let letters = word.lowercased().filter(\.isLetter)
-            if Self.titles.contains(letters), index + 1 < words.count, words[index + 1].first?.isUppercase == true {
+            // The title's letters are read only before a capital: most words are followed by none.
+            if index + 1 < words.count, words[index + 1].first?.isUppercase == true,
+                Self.titles.contains(word.lowercased().filter(\.isLetter))
+            {
                 continue
             }
             kept.append(word)
@@ -48,11 +50,12 @@ extension Conversation {
             guard sentence.utf8.count <= Self.longestNameSentence else { continue }
             let said = TextNormalizer.words(sentence)
             // Only a sentence that says the name and nothing else: "I'm Marisol, 706-555-0140, mornings" is a request
-            // with its details, read as one.
-            let held = details(in: sentence, plainNamesOnly: true)
-            guard said.count <= 6, !sentence.contains(where: \.isNumber), held.time == nil, held.voicemail == nil,
-                !answers.contains(sentence, .hostile), let found = answers.nameAnswer(in: sentence)
+            // with its details, read as one. The cheap tests first: most sentences hold no name, and reading one for
+            // the form's details (a time, a voicemail wish) was a third of answering an ordinary question.
+            guard said.count <= 6, !sentence.contains(where: \.isNumber), let found = answers.nameAnswer(in: sentence)
             else { continue }
+            let held = details(in: sentence, plainNamesOnly: true)
+            guard held.time == nil, held.voicemail == nil, !answers.contains(sentence, .hostile) else { continue }
             let named: Bool
             switch found.introduced {
             case .plain: named = true

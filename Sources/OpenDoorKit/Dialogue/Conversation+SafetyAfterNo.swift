@@ -85,15 +85,15 @@ extension Conversation {
                     && answers.contains(message, .overdoseTold))
             guard overdoseFinding, answers.contains(message, .overdoseSince) else { return nil }
         }
-        // "od'd" reads as the word "odd": said with its apostrophe, it is an overdose.
-        let odApostrophe = message.range(of: #"\bo\.?d\.?['’]e?d\b"#, options: [.regularExpression, .caseInsensitive]) != nil
-        guard state == .open || state == .ended, pendingCheckIn == nil,
-            odApostrophe || answers.contains(message, .overdoseTold), answers.contains(message, .otherPerson),
+        // Someone else and a time gone by first: most messages name neither, and the overdose words (a pattern, for
+        // "od'd") are read only then.
+        guard state == .open || state == .ended, pendingCheckIn == nil, answers.contains(message, .otherPerson),
+            answers.contains(message, .lossPast) || answers.contains(message, .overdoseSince),
+            answers.contains(message, .overdoseTold) || Self.saysODd(message),
             !answers.contains(message, .ownOverdose),
             // "my cousin od'd last weekend… it scared me into wanting to come back. can someone call me": the visitor's
             // own return and call, not a question about the one who overdosed.
             !answers.contains(message, .ownLeaving), !answers.contains(message, .callAsk),
-            answers.contains(message, .lossPast) || answers.contains(message, .overdoseSince),
             !answers.contains(message, .lossTold), !answers.contains(message, .overdoseNow)
         else { return nil }
         let she = answers.contains(message, .sheWords)
@@ -116,6 +116,17 @@ extension Conversation {
                 text: text, intent: .crisisCheck, source: "Safety", options: [], state: state, crisis: true,
                 safety: finding))
     }
+
+    /// Whether the message says "od'd" (or "o.d.'d", "OD’ed"), which reads as the word "odd": said with its apostrophe,
+    /// it is an overdose. The pattern is compiled only for a message with an apostrophe (every match has one): compiled
+    /// for every message, it was a twentieth of answering one.
+    static func saysODd(_ message: String) -> Bool {
+        guard message.utf8.contains(UInt8(ascii: "'")) || message.holdsBytes(of: Self.rightQuote) else { return false }
+        return message.range(of: #"\bo\.?d\.?['’]e?d\b"#, options: [.regularExpression, .caseInsensitive]) != nil
+    }
+
+    /// The UTF-8 bytes of ’ (U+2019).
+    private static let rightQuote = Array("’".utf8)
 
     /// A crisis reply about the visitor's own suicide or self-harm with the question asked on the same line answered
     /// after it ("…but im not going to do anything. can i come back to group"); the reply as it is mid-form, for other

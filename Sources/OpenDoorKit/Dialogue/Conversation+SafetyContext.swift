@@ -46,8 +46,8 @@ extension Conversation {
     /// went to iop. can i come back"), with one gentle 988 line after it; the answer as it is when it has 988 already
     /// or is a safety reply.
     func withPastAttemptNote(_ reply: Reply, message: String) -> Reply {
-        guard !reply.crisis, reply.intent != .crisis, reply.intent != .crisisCheck, !reply.text.contains("988"),
-            answers.contains(message, .pastAttempt)
+        guard !reply.crisis, reply.intent != .crisis, reply.intent != .crisisCheck, answers.contains(message, .pastAttempt),
+            !reply.text.containsSymbols("988")
         else { return reply }
         var noted = reply
         noted.text += "\n\n" + dialogue[.pastAttemptNote]

@@ -702,7 +702,7 @@ public struct Conversation: Sendable {
         reply = withGriefNote(reply, text: text)
         reply = withRegionLine(reply, result.decision, text: text)
         reply = withSecondQuestion(reply, result, text: text)
-        if answers.contains(text, .talkNow), !reply.text.contains("988") {
+        if answers.contains(text, .talkNow), !reply.text.containsSymbols("988") {
             // "r u a real person? is anybody awake", "is anyone there to talk right now": the answer, and who answers
             // right now, any hour (QA26).
             reply.text = assistant.knowledge.center.fill(dialogue[.talkNow]) + "\n\n" + reply.text
@@ -777,7 +777,8 @@ public struct Conversation: Sendable {
     /// The text with a "#" that stands for a word ("wuts the # to call", "what # do i dial") as "number", for the
     /// matcher, which reads only letters and digits; "#2" and "#recovery" as they are (QA26).
     static func numberSignsRead(_ text: String) -> String {
-        guard text.contains("#") else { return text }
+        // No "#" byte, no "#" (nothing else is canonically one): the text as it is, without Foundation's search.
+        guard text.containsSymbols("#") else { return text }
         var read = ""
         var previous: Character = " "
         for (index, character) in zip(text.indices, text) {
@@ -873,7 +874,7 @@ public struct Conversation: Sendable {
     /// Whether a message mostly in Spanish has a sentence in English the knowledge answers ("hola, mi hermano dejo el
     /// programa. can he come back?"): that part is answered, not only "I can only answer in English" (QA24 S2-10).
     func answersEnglishPart(_ text: String) -> Bool {
-        let english = text.split(whereSeparator: { ".?!\n".contains($0) }).contains { part in
+        let english = text.clauses(splitAt: ".?!\n").contains { part in
             TextNormalizer.words(String(part)).count >= 3 && !answers.isMostly(String(part), .spanish)
         }
         guard english, case .answer(let id) = assistant.responder.matcher.match(text).decision else { return false }

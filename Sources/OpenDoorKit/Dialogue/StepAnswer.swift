@@ -23,7 +23,7 @@ struct StepAnswer {
     private let kindsByWord: [Substring: WordKinds]
     /// The ``WordKinds`` of each word of the long texts read lately: a message is read by a dozen checks in one
     /// reply, and looking up each of 2,000 words in every one of them was most of the reply's time.
-    private let recentKinds = RecentReadings<[WordKinds]>()
+    private let recentKinds = RecentReadings<[WordKinds]>(keepsShortInScope: true, capacity: RecentText.shortCapacity)
     /// Whether a long text looks like a question (`Conversation.looksLikeQuestion`), which several replies ask
     /// of the same message; kept here, as the answer depends on this knowledge's filler words.
     let recentAsking = RecentReadings<Bool>()

@@ -6,9 +6,10 @@ import Synchronization
 ///
 /// Texts are matched byte for byte (not by `==`, which compares canonically and would give "é" written with a
 /// combining mark the reading of "é" written as one letter); a few entries are enough for the message and its
-/// clauses while other conversations' messages come and go. Only long texts are kept (`RecentText.shortest`): a
-/// short one is read in less time than a lookup takes. Nothing here is logged or leaves the process, and each entry
-/// is replaced within a few messages.
+/// clauses while other conversations' messages come and go. Only long texts are kept (`RecentText.shortest`), unless
+/// the reading is one a reply asks for dozens of times (`keepsShortInScope`: a message's words, which answer phrases
+/// they start): then a lookup costs less than reading even a short question again. Nothing here is logged or leaves
+/// the process, and each entry is replaced within a few messages.
 ///
 /// Inside ``ReadingScope/reading(_:)`` (one message's reply: `Conversation.receive`) an entry answers only for the same
 /// scope: what one message's reply read is never given to another's, even with the same bytes, so a message sent
@@ -28,6 +29,19 @@ final class RecentReadings<Value: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Whether short texts are kept too, inside a reading (``ReadingScope``): for readings that one reply asks for
+    /// again and again of the same short message (its words, and which answer phrases they start), where looking
+    /// the text up costs less than reading it even for a question of a few words.
+    private let keepsShortInScope: Bool
+    /// How many texts are kept.
+    private let capacity: Int
+
+    /// A store of readings; `keepsShortInScope` keeps short texts too, inside a reading, and then `capacity` should
+    /// hold a message's clauses beside another conversation's.
+    init(keepsShortInScope: Bool = false, capacity: Int = RecentText.capacity) {
+        self.keepsShortInScope = keepsShortInScope
+        self.capacity = capacity
+    }
 
     /// What was kept for exactly these bytes, if anything.
     func value(of text: String) -> Value? {
@@ -41,18 +55,21 @@ final class RecentReadings<Value: Sendable>: Sendable {
     func keep(_ value: Value, of text: String) {
         let entry = Entry(text: text, value: value, scope: ReadingScope.current)
         state.withLock { state in
-            if state.entries.count < RecentText.capacity {
+            if state.entries.count < capacity {
                 state.entries.append(entry)
             } else {
                 state.entries[state.next] = entry
-                state.next = (state.next + 1) % RecentText.capacity
+                state.next = (state.next + 1) % capacity
             }
         }
     }
 
     /// What `read` gives for the text: kept from before when the text is long and was read lately.
     func reading(_ text: String, _ read: (String) -> Value) -> Value {
-        guard text.utf8.count >= RecentText.shortest else { return read(text) }
+        if text.utf8.count < RecentText.shortest {
+            // Outside a reading (a knowledge load, a benchmark's loop) nothing short is kept.
+            guard keepsShortInScope, ReadingScope.current != 0 else { return read(text) }
+        }
         if let known = value(of: text) { return known }
         let value = read(text)
         keep(value, of: text)
@@ -66,6 +83,9 @@ enum RecentText {
     static let shortest = 256
     /// How many texts each kind of reading keeps.
     static let capacity = 8
+    /// How many texts a reading that keeps short texts keeps: a reply reads its message, its clauses and a few texts
+    /// made of them, while another event loop's reply reads its own.
+    static let shortCapacity = 24
 
     /// Whether two texts are the same UTF-8 bytes.
     static func sameBytes(_ a: String, _ b: String) -> Bool {

@@ -12,7 +12,7 @@ public enum TextNormalizer {
         recentWords.reading(text, computeWords)
     }
 
-    private static let recentWords = RecentReadings<[String]>()
+    private static let recentWords = RecentReadings<[String]>(keepsShortInScope: true, capacity: RecentText.shortCapacity)
     private static let recentNormalized = RecentReadings<String>()
 
     /// The words of a text, read now.
