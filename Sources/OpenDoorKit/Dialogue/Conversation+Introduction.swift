@@ -28,14 +28,14 @@ extension Conversation {
     /// ("my name is…", "i go by…"), or with a looser word and a capital ("This is Darnell", "im Tasha"), or a single
     /// word typed as a name that is no common word and answers nothing ("Maria"). Nil when no sentence does.
     func introduction(in text: String) -> (name: String, rest: String)? {
-        let words = text.split(whereSeparator: \.isWhitespace)
+        let words = TimeAnswer.whitespaceWords(text)
         guard words.count <= 40 else { return nil }
         // "Mrs. Eleanor Whitfield": the title's period ends no sentence, and the title is no part of the name.
-        var kept: [Substring] = []
+        var kept: [String] = []
         for (index, word) in words.enumerated() {
             // The title's letters are read only before a capital: most words are followed by none.
             if index + 1 < words.count, words[index + 1].first?.isUppercase == true,
-                Self.titles.contains(word.lowercased().filter(\.isLetter))
+                Self.titles.contains(StepAnswer.lowercaseLetters(of: word))
             {
                 continue
             }

@@ -379,8 +379,8 @@ struct StepAnswer {
     }
 
     private func nameInClause(_ clause: String) -> ClauseName {
-        var words = clause.split(whereSeparator: \.isWhitespace).map(String.init)
-        var lowered = words.map { Substring($0.lowercased().filter(\.isLetter)) }
+        var words = TimeAnswer.whitespaceWords(clause)
+        var lowered = words.map { Substring(Self.lowercaseLetters(of: $0)) }
         // "my names DeShawn but everyone calls me Shawn": the name they go by, said after the "but", is the one to ask for.
         if let but = lowered.indices.dropFirst().first(where: { lowered[$0] == "but" }) {
             for phrase in Self.goesBy {
@@ -432,7 +432,7 @@ struct StepAnswer {
         }
         // "Robert');" is Robert: quotes and brackets around a word are not part of a name; code-like words inside
         // ("=HYPERLINK(\"http://x\"") make no name at all.
-        words = words.map { $0.trimmingCharacters(in: Self.nameEdges) }.filter { !$0.isEmpty }
+        words = words.map(Self.trimmingNameEdges).filter { !$0.isEmpty }
         guard !words.contains(where: { $0.unicodeScalars.contains(where: Self.notInName.contains) }) else { return .noName }
         if words.isEmpty { return relation ? .relationOnly : .noName }
         guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
@@ -449,6 +449,27 @@ struct StepAnswer {
         }
         guard let name = CallbackDraft.normalizedName(words.joined(separator: " ")) else { return .noName }
         return .name(NameAnswer(name: name, introduced: introduced, capitalized: capitalized))
+    }
+
+    /// `word.lowercased().filter(\.isLetter)`, by bytes for an ASCII word (its letters are A–Z and a–z, lowercased
+    /// alone): every word of every short sentence is read so for a name.
+    static func lowercaseLetters(of word: String) -> String {
+        guard word.utf8.allSatisfy({ $0 < 0x80 }) else { return word.lowercased().filter(\.isLetter) }
+        var letters: [UInt8] = []
+        letters.reserveCapacity(word.utf8.count)
+        for byte in word.utf8 where (0x61...0x7A).contains(byte | 0x20) { letters.append(byte | 0x20) }
+        return String(decoding: letters, as: UTF8.self)
+    }
+
+    /// `word.trimmingCharacters(in: nameEdges)`, without Foundation when the word starts and ends with an ASCII letter
+    /// or digit: none of the edges, so nothing is trimmed (most words).
+    private static func trimmingNameEdges(_ word: String) -> String {
+        func plain(_ byte: UInt8?) -> Bool {
+            guard let byte else { return false }
+            return (0x61...0x7A).contains(byte | 0x20) || (0x30...0x39).contains(byte)
+        }
+        if plain(word.utf8.first), plain(word.utf8.last) { return word }
+        return word.trimmingCharacters(in: nameEdges)
     }
 
     /// How the name someone goes by is said after a "but" ("but everyone calls me Shawn", "but i go by Shawn").
