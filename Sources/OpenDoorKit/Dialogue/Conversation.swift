@@ -144,10 +144,10 @@ public struct Conversation: Sendable {
     private var halfAsked: String?
     /// The long answers and the "I don't know"s given so far, as said: the same passage twice reads as a machine that
     /// isn't listening (QA20 V12, V47).
-    private var givenTexts: Set<String> = []
+    private var givenTexts: Set<GivenText> = []
     /// The tokens of the message each long answer was first given to: the short line instead of the answer again is
     /// only for the same question asked again.
-    private var askedFor: [String: Set<String>] = [:]
+    private var askedFor: [GivenText: Set<String>] = [:]
     /// The question the last answer was for (the part that decided it), with its intent: a short follow-up ("and if
     /// i cant make mornings", "what about the counselor") is read with it (QA23 W9).
     var lastAsked: String?
@@ -846,11 +846,12 @@ public struct Conversation: Sendable {
     /// ones. A feeling or good news acknowledged, anger, short answers and clarifying questions stay as they are.
     private mutating func unrepeated(_ reply: Reply, _ decision: MatchDecision, asked: Bool, tokens: [String]) -> Reply {
         let said = reply.text
+        let given = GivenText(said)
         defer {
-            givenTexts.insert(said)
-            if askedFor[said] == nil { askedFor[said] = Set(tokens) }
+            givenTexts.insert(given)
+            if askedFor[given] == nil { askedFor[given] = Set(tokens) }
         }
-        guard givenTexts.contains(said) else { return reply }
+        guard givenTexts.contains(given) else { return reply }
         var reply = reply
         let contact = dialogue[.fallbackContact]
         switch decision {
@@ -858,13 +859,13 @@ public struct Conversation: Sendable {
             // "will i have to see her again" after "will they judge me": another question the same answer was found
             // for is answered again in full; the same question asked again, or more said of the same ("part of me does
             // part of me doesnt" after "idk if i even want to come back"), gets the short line (QA26, QA20 V12).
-            if !asked || Self.asksAgain(Set(tokens), askedFor[said] ?? []) {
+            if !asked || Self.asksAgain(Set(tokens), askedFor[given] ?? []) {
                 reply.text = dialogue[.sameAnswer] + " " + contact
             }
         case .fallback(let topic) where asked && (topic != nil || said.hasPrefix(dialogue[.fallback])):
             let again = [DialogueKey.fallbackAgain, .fallbackAgainShort].map { dialogue[$0] + " " + contact }
-            reply.text = again.first { !givenTexts.contains($0) } ?? again[again.count - 1]
-            givenTexts.insert(reply.text)
+            reply.text = again.first { !givenTexts.contains(GivenText($0)) } ?? again[again.count - 1]
+            givenTexts.insert(GivenText(reply.text))
         default:
             break
         }
@@ -2528,6 +2529,23 @@ public struct Conversation: Sendable {
         return reply
     }
 
+}
+
+/// A reply's text with its hash worked out once: ``Conversation`` looks every answer up in two collections, and hashing
+/// a long answer (normalized, as `String` hashes for canonical equality) four times a message was a thirtieth of
+/// answering it. Equal exactly when the texts are (`==`), as `String` keys were.
+struct GivenText: Hashable, Sendable {
+    let text: String
+    private let hash: Int
+
+    init(_ text: String) {
+        self.text = text
+        hash = text.hashValue
+    }
+
+    static func == (a: GivenText, b: GivenText) -> Bool { a.hash == b.hash && a.text == b.text }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
 
 /// What a cancel discarded, kept in memory for the next message only ("wait no, send it").

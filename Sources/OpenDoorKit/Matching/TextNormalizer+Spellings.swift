@@ -29,6 +29,8 @@ extension TextNormalizer {
     /// reading takes them for word separators (`i<U+200B>want<U+200B>to<U+200B>die`), but they may as well hide one
     /// word (`sui<U+200B>ci<U+200B>de`, `su<U+00AD>ic<U+00AD>ide`; QA29 S1-2), so the check reads it joined too.
     static func droppingInvisibles(_ text: String) -> String? {
+        // An invisible character is never ASCII: an ASCII text has none to drop.
+        guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         var result = String.UnicodeScalarView()
         var dropped = 0
         for scalar in text.unicodeScalars {
@@ -42,6 +44,9 @@ extension TextNormalizer {
         return dropped >= 2 ? String(result) : nil
     }
 
+    /// The UTF-8 bytes of `ǀ` (U+01C0).
+    private static let barBytes = Array("\u{01C0}".utf8)
+
     /// Whether a scalar is invisible (default-ignorable or a format character).
     private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         guard !scalar.isASCII, scalar.value != 0x85 else { return false }
@@ -50,6 +55,9 @@ extension TextNormalizer {
 
     /// `text` with every `I` after a small letter of its word, and every `ǀ` (U+01C0), as `l`; nil when none is.
     static func readingBarsAsL(_ text: String) -> String? {
+        // Only an `I` (0x49) or a `ǀ` (0xC7 0x80) is read otherwise: without their bytes, nothing changes, and the
+        // scalars' properties (the most of this reading) are never looked up.
+        guard text.utf8.contains(0x49) || text.holdsBytes(of: Self.barBytes) else { return nil }
         var result = String.UnicodeScalarView()
         var changed = false
         var afterSmall = false
