@@ -14,6 +14,8 @@ public struct CrisisDetector: Sendable {
     private let model: SafetyModel?
     private let emojiWords: [UInt32: String]
     private let recentAssessments = RecentReadings<CrisisAssessment?>()
+    /// Who drives, for an impaired driver's reply (`ImpairedDriver`).
+    let driverReading: ImpairedDriverReading?
 
     /// Compiles the rules.
     public init(rules: SafetyRules) {
@@ -31,6 +33,7 @@ public struct CrisisDetector: Sendable {
         self.maskedWords = MaskedWords(rules.splitWords)
         self.model = rules.model?.isEnabled == true ? rules.model : nil
         self.emojiWords = rules.emojiWords
+        self.driverReading = ImpairedDriverReading(rules: rules)
         var replies: [CrisisCategory: String] = [:]
         var checkIns: [CrisisCategory: String] = [:]
         for category in rules.categories {
