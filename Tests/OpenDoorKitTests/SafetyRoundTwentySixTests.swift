@@ -22,10 +22,7 @@ struct SafetyRoundTwentySixTests {
             "mi tio esta bien borracho y agarro las llaves para manejar",
         ])
     func someoneElseDriving(_ message: String) {
-        let finding = safety.assess(message)
-        #expect(finding?.category == .danger && finding?.level == .crisis, "\(message): \(String(describing: finding))")
-        #expect(safety.impairedDriver(in: message) == .someoneElse, "\(message)")
-        #expect(conversation().replyKey(for: .danger, message: message) == .crisisDangerOther, "\(message)")
+        expectDanger(message, driver: .someoneElse, reply: .crisisDangerOther)
     }
 
     @Test(
@@ -35,10 +32,15 @@ struct SafetyRoundTwentySixTests {
             "im shitfaced and i just got in my car", "had like 8 beers, driving home now",
         ])
     func visitorDriving(_ message: String) {
+        expectDanger(message, driver: .visitor, reply: .crisisImpairedSelf)
+    }
+
+    /// The danger level for `message`, `driver` at the wheel, and the conversation's `reply` for it.
+    private func expectDanger(_ message: String, driver: ImpairedDriver, reply: DialogueKey) {
         let finding = safety.assess(message)
         #expect(finding?.category == .danger && finding?.level == .crisis, "\(message): \(String(describing: finding))")
-        #expect(safety.impairedDriver(in: message) == .visitor, "\(message)")
-        #expect(conversation().replyKey(for: .danger, message: message) == .crisisImpairedSelf, "\(message)")
+        #expect(safety.impairedDriver(in: message) == driver, "\(message)")
+        #expect(conversation().replyKey(for: .danger, message: message) == reply, "\(message)")
     }
 
     @Test(
@@ -76,5 +78,26 @@ struct SafetyRoundTwentySixTests {
     func spanishLeaving() {
         #expect(safety.assess("un dia de estos me voy para siempre y nadie se va a dar cuenta") != nil)
         #expect(safety.assess("me voy para siempre a mexico con mi familia, puedo llamar antes?") == nil)
+    }
+
+    @Test(
+        "A quoted title followed by its maker is media, no alarm",
+        arguments: ["i love \"suicidal\" by ynw melly", "my ringtone is 'kill myself' by suicideboys lol"])
+    func quotedTitle(_ message: String) {
+        #expect(safety.assess(message) == nil, "\(message): \(String(describing: safety.assess(message)))")
+    }
+
+    @Test(
+        "A quote followed by a time, a person or a way after \"by\" is no title: still caught",
+        arguments: ["i wrote \"goodbye, i want to die\" by hand and left it on the table", "\"i will kill myself\" by tonight"])
+    func quoteNoTitle(_ message: String) {
+        #expect(safety.assess(message) != nil, "\(message)")
+    }
+
+    @Test("Only a quote with \"by\" and a maker is marked")
+    func marking() {
+        #expect(QuotedTitles.marked("i love \"suicidal\" by ynw melly") == "i love  song \"suicidal\" by ynw melly")
+        #expect(QuotedTitles.marked("i love suicidal by ynw melly") == nil)
+        #expect(QuotedTitles.marked("\"end it\" by the bridge") == nil)
     }
 }

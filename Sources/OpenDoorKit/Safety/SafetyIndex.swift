@@ -1375,8 +1375,8 @@ struct SafetyIndex: Sendable {
                 switch patterns[pattern].kind {
                 case .exclusion:
                     // An exclusion with `unless:` (round 26: "thinking about going back", unless to the bridge) sets
-                    // nothing aside when one of its exceptions is in the sentence.
-                    if maskMatches(pattern, in: &passage) && !isCancelled(pattern, in: &passage, candidates: candidates) {
+                    // nothing aside when one of its exceptions is in the sentence (asked first: a match masks words).
+                    if !isCancelled(pattern, in: &passage, candidates: candidates) && maskMatches(pattern, in: &passage) {
                         setAside = true
                     }
                 case .denial:
