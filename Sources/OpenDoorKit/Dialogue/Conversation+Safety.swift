@@ -370,6 +370,11 @@ extension Conversation {
         // QA25 S1-1, S1-2, QA26: a driver drunk or high, read from the words of the danger message itself: the visitor
         // at the wheel gets the driver's reply (don't drive; a ride); anyone else's driving, also with the visitor to
         // be driven ("my mom is high and wants to drive me to school"), 911 now and not getting in the car.
+        // Round 26 (QA30): read first with the safety rules' own words and typo tolerance (`impaired_driving:` in
+        // safety.yaml): "blasted", "took the keys back", a driver with no "i" ("gonna drive home drunk").
+        if let driver = assistant.safety.impairedDriver(in: message) {
+            return driver == .visitor ? .crisisImpairedSelf : .crisisDangerOther
+        }
         if answers.contains(message, .impairedNow), answers.contains(message, .drivingNow) {
             let own = answers.contains(message, .drivingMyself)
                 || (answers.contains(message, .selfWords) && !answers.contains(message, .otherPerson))

@@ -14,6 +14,8 @@ public struct CrisisDetector: Sendable {
     private let model: SafetyModel?
     private let emojiWords: [UInt32: String]
     private let recentAssessments = RecentReadings<CrisisAssessment?>()
+    /// Who drives, for an impaired driver's reply (`ImpairedDriver`).
+    let driverReading: ImpairedDriverReading?
 
     /// Compiles the rules.
     public init(rules: SafetyRules) {
@@ -31,6 +33,7 @@ public struct CrisisDetector: Sendable {
         self.maskedWords = MaskedWords(rules.splitWords)
         self.model = rules.model?.isEnabled == true ? rules.model : nil
         self.emojiWords = rules.emojiWords
+        self.driverReading = ImpairedDriverReading(rules: rules)
         var replies: [CrisisCategory: String] = [:]
         var checkIns: [CrisisCategory: String] = [:]
         for category in rules.categories {
@@ -183,7 +186,9 @@ public struct CrisisDetector: Sendable {
     /// (`TextNormalizer.foldingConfusables`), and the emoji of the rules' `emoji:` table as the words they stand for
     /// ("💊💊 all of them" as " pills  pills  all of them"); other emoji stay, and the tokenizer drops them.
     func reading(_ message: String) -> String {
-        let folded = TextNormalizer.foldingConfusables(TextNormalizer.folded(message))
+        var folded = TextNormalizer.foldingConfusables(TextNormalizer.folded(message))
+        // A quoted title by its maker is read as a song (round 26): "i love \"suicidal\" by ynw melly".
+        if let titled = QuotedTitles.marked(folded) { folded = titled }
         guard !emojiWords.isEmpty, !folded.utf8.allSatisfy({ $0 < 0x80 }),
             folded.unicodeScalars.contains(where: { emojiWords[$0.value] != nil })
         else { return folded }

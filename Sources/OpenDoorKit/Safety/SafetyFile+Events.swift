@@ -148,6 +148,13 @@ private struct EventReader {
                     if key == "lists" { file.lists[name] = words } else { file.emoji[name] = words }
                     return true
                 }
+            case "impaired_driving", "visitor_driving", "others_driving":
+                guard let patterns = reader.readPatterns(at: [.key(key)]) else { return false }
+                switch key {
+                case "impaired_driving": file.impairedDriving = patterns
+                case "visitor_driving": file.visitorDriving = patterns
+                default: file.othersDriving = patterns
+                }
             case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses", "doubts":
                 guard let patterns = reader.readPatterns(at: [.key(key)]) else { return false }
                 switch key {

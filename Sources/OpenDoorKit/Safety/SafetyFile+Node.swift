@@ -23,6 +23,7 @@ extension SafetyFile {
         var selfReference: [PatternEntry] = []
         var clauses: [PatternEntry] = []
         var doubts: [PatternEntry] = []
+        var drivers: [String: [PatternEntry]] = [:]
         var checkIn: String?
         var categories: [CategoryEntry]?
         for (keyNode, value) in top {
@@ -37,6 +38,9 @@ extension SafetyFile {
                     guard let name = Self.text(nameNode), let words = Self.strings(entries) else { return nil }
                     if key == "lists" { lists[name] = words } else { emoji[name] = words }
                 }
+            case "impaired_driving", "visitor_driving", "others_driving":
+                guard let patterns = Self.sequence(value, PatternEntry.init(node:)) else { return nil }
+                drivers[key] = patterns
             case "exclusions", "denials", "history", "current", "present", "story", "self", "clauses", "doubts":
                 guard let patterns = Self.sequence(value, PatternEntry.init(node:)) else { return nil }
                 switch key {
@@ -74,6 +78,9 @@ extension SafetyFile {
         self.emoji = emoji
         self.splitWords = splitWords
         self.doubts = doubts
+        self.impairedDriving = drivers["impaired_driving"] ?? []
+        self.visitorDriving = drivers["visitor_driving"] ?? []
+        self.othersDriving = drivers["others_driving"] ?? []
     }
 
     /// A scalar's text; nil for anything else, and for a null the decoder would read as absent.

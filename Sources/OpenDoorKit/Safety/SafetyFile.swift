@@ -78,6 +78,14 @@ struct SafetyFile: Decodable, Equatable {
     /// Words of doubt ("not sure", "dont think") that, said just before a denial in its own clause, undo it:
     /// "im not sure im safe" is no "im safe".
     var doubts: [PatternEntry] = []
+    /// Phrases that tell someone drunk or high driving now or about to (the keys in hand, at the wheel): with a
+    /// danger finding, the reply for an impaired driver (round 26).
+    var impairedDriving: [PatternEntry] = []
+    /// Phrases that tell the visitor is that driver ("im driving", "i have to drive"): the driver's own reply.
+    var visitorDriving: [PatternEntry] = []
+    /// Phrases that tell someone else is that driver ("my mom is drunk", "she wants to drive"): the bystander's reply.
+    /// Neither said, the driver is the visitor ("gonna drive home drunk").
+    var othersDriving: [PatternEntry] = []
     /// The check-in question, for every category without its own `check_reply:`.
     var checkIn: String?
     /// The categories, most urgent first.
@@ -86,7 +94,8 @@ struct SafetyFile: Decodable, Equatable {
     /// The keys a file may have at the top.
     static let topLevelKeys = [
         "spellings", "lists", "never_correct", "split_words", "exclusions", "denials", "history", "current", "present", "story",
-        "self", "clauses", "doubts", "check_in", "categories", "emoji",
+        "self", "clauses", "doubts", "check_in", "categories", "emoji", "impaired_driving", "visitor_driving",
+        "others_driving",
     ]
 
     init(from decoder: any Decoder) throws {
@@ -106,6 +115,9 @@ struct SafetyFile: Decodable, Equatable {
         selfReference = try container.decodeIfPresent([PatternEntry].self, forKey: "self") ?? []
         clauses = try container.decodeIfPresent([PatternEntry].self, forKey: "clauses") ?? []
         doubts = try container.decodeIfPresent([PatternEntry].self, forKey: "doubts") ?? []
+        impairedDriving = try container.decodeIfPresent([PatternEntry].self, forKey: "impaired_driving") ?? []
+        visitorDriving = try container.decodeIfPresent([PatternEntry].self, forKey: "visitor_driving") ?? []
+        othersDriving = try container.decodeIfPresent([PatternEntry].self, forKey: "others_driving") ?? []
         checkIn = try container.decodeIfPresent(String.self, forKey: "check_in")
         categories = try container.decode([CategoryEntry].self, forKey: "categories")
     }

@@ -1374,7 +1374,11 @@ struct SafetyIndex: Sendable {
                 bits &= bits - 1
                 switch patterns[pattern].kind {
                 case .exclusion:
-                    if maskMatches(pattern, in: &passage) { setAside = true }
+                    // An exclusion with `unless:` (round 26: "thinking about going back", unless to the bridge) sets
+                    // nothing aside when one of its exceptions is in the sentence (asked first: a match masks words).
+                    if !isCancelled(pattern, in: &passage, candidates: candidates) && maskMatches(pattern, in: &passage) {
+                        setAside = true
+                    }
                 case .denial:
                     if !isCancelled(pattern, in: &passage, candidates: candidates)
                         && maskMatches(

@@ -137,7 +137,8 @@ private struct SafetyRulesChecker {
             ([.key("history")], decoded.history), ([.key("current")], decoded.current),
             ([.key("present")], decoded.present), ([.key("story")], decoded.story),
             ([.key("self")], decoded.selfReference), ([.key("clauses")], decoded.clauses),
-            ([.key("doubts")], decoded.doubts),
+            ([.key("doubts")], decoded.doubts), ([.key("impaired_driving")], decoded.impairedDriving),
+            ([.key("visitor_driving")], decoded.visitorDriving), ([.key("others_driving")], decoded.othersDriving),
         ]
         for (index, entry) in decoded.categories.enumerated() {
             sections.append(([.key("categories"), .index(index), .key("patterns")], entry.patterns))
@@ -221,6 +222,10 @@ private struct SafetyRulesChecker {
             rules.splitWords.append(words[0])
         }
         rules.doubts = doubts
+        rules.drivers = SafetyRules.Drivers(
+            impaired: checkPatterns(decoded.impairedDriving, at: [.key("impaired_driving")], vocabulary: vocabulary),
+            visitor: checkPatterns(decoded.visitorDriving, at: [.key("visitor_driving")], vocabulary: vocabulary),
+            others: checkPatterns(decoded.othersDriving, at: [.key("others_driving")], vocabulary: vocabulary))
         return rules
     }
 

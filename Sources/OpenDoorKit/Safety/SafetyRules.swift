@@ -55,6 +55,8 @@ public struct SafetyRules: Sendable, Hashable {
     /// Words of doubt ("not sure", "dont think") that undo a denial said just after them in the same clause:
     /// "im not sure im safe" is no "im safe".
     public internal(set) var doubts: [Pattern] = []
+    /// Who is driving drunk or high, read for the reply to a danger finding (`impaired_driving:` and the two after it).
+    public internal(set) var drivers = Drivers()
     /// Words typo tolerance never reads as another word.
     let neverCorrect: Set<String>
     /// Crisis words read when a space splits them in two (`split_words:`, ``SplitWords``).
@@ -83,6 +85,17 @@ public struct SafetyRules: Sendable, Hashable {
         self.denials = denials
         self.exclusions = exclusions
         self.spellings = spellings
+    }
+
+    /// The phrases that tell an impaired driver and whose driving it is (round 26): the reply to a danger finding is
+    /// the driver's own or a bystander's by these, read with the rules' spellings and typo tolerance.
+    public struct Drivers: Sendable, Hashable {
+        /// Someone drunk or high driving now or about to (`impaired_driving:`).
+        public var impaired: [Pattern] = []
+        /// The visitor is the driver (`visitor_driving:`), checked first.
+        public var visitor: [Pattern] = []
+        /// Someone else is the driver (`others_driving:`); neither said, the driver is the visitor.
+        public var others: [Pattern] = []
     }
 
     /// The category's rules, if the file has it (a loaded file always has all of them).
