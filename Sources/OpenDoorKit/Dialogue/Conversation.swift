@@ -556,6 +556,7 @@ public struct Conversation: Sendable {
             // asked for in other words is the request (QA26).
             result.decision = .answer(handoff.id)
         }
+        if let medical = stoppingAsked(text, result) { return medical }
         if answers.contains(text, .privacyAsk), assistant.knowledge.intent(Self.privacyIntent) != nil,
             spokenOrTypedNumber(in: text) == nil
         {
@@ -757,7 +758,7 @@ public struct Conversation: Sendable {
 
     /// A reply of our own words that ends with the way to a person: the center's number and the offer of a call,
     /// or the number alone once a request was sent or while requests can't be saved.
-    private mutating func withContactLine(_ text: String, intent: IntentID = .fallback) -> Reply {
+    mutating func withContactLine(_ text: String, intent: IntentID = .fallback) -> Reply {
         let handoff = responder.handoffIntent.map { [$0.label] } ?? []
         if !callbacksAvailable {
             return Reply(
@@ -806,6 +807,10 @@ public struct Conversation: Sendable {
 
     /// The intent that says what happens to what is typed here.
     static let privacyIntent: IntentID = "privacy"
+    /// The intent that says honestly that detox and withdrawal are a person's to answer.
+    static let detoxIntent: IntentID = "detox"
+    /// The intent that says honestly that medication is a person's to answer.
+    static let medicationIntent: IntentID = "medication"
     /// The intent with the center's number and page.
     static let contactIntent: IntentID = "contact"
 
@@ -935,6 +940,10 @@ public struct Conversation: Sendable {
             return Reply(text: text, intent: .callback, source: dialogue.heading, confidence: confidence, state: state)
         }
         guard callbacksAvailable else { return ownReply(.callbackUnavailable, options: []) }
+        // "call me at 470-284-1834" with the center's own number, or a helpline's: theirs, never the visitor's; the
+        // request goes on without it and the number is asked for at its step, as there (QA31 S2-4).
+        let ownNumber = early.map { isCenterNumber($0) || isHelplineNumber($0) } == true
+        let early = ownNumber ? nil : early
         if let request, asksCallForSomeoneElse(request) {
             // "can someone call her instead of me? her number is…": the form is for the visitor's own call; no request
             // in someone else's name, and her number is not kept.
@@ -970,7 +979,9 @@ public struct Conversation: Sendable {
                 name = given
                 nameGiven = true
             }
-            if phone == nil, let number = found.phone { phone = number }
+            if phone == nil, let number = found.phone, !isCenterNumber(number), !isHelplineNumber(number) {
+                phone = number
+            }
             // Every detail kept is said back, the time and name as well as the voicemail (QA24 S2-5).
             if let kept = keptNote(time: found.time, name: found.name) { notes.append(kept) }
             if let choice = found.voicemail ?? (answers.contains(request, .phoneWatched) ? .noVoicemail : nil) {
@@ -980,6 +991,7 @@ public struct Conversation: Sendable {
             if answers.contains(request, .textRequest) { notes.insert(dialogue[.textNotCall], at: 0) }
         }
         if let after { notes.append(after) }
+        if ownNumber { notes.insert(dialogue[.ownNumberOpen], at: 0) }
         if consentDeclined {
             // "maybe later", then "actually yes now": the consent question was read already; on to the name.
             consentDeclined = false
@@ -1289,6 +1301,28 @@ public struct Conversation: Sendable {
     }
 
     mutating func phoneReply(_ text: String) -> Reply {
+        let (choices, labels, failed) = (phoneChoices, phoneChoiceLabels, failedPhoneAttempts)
+        var reply = phoneAnswer(text)
+        // "cell 470 555 0172, work 470 555 0173", then "evening" instead of which one: the time is kept, and both
+        // numbers too; which one is asked again (QA31 S2-7). A cancel, a crisis or a new number goes on as usual.
+        guard !choices.isEmpty, state == .callbackPhone, phone == nil, phoneChoices.isEmpty, parked == nil else {
+            return reply
+        }
+        (phoneChoices, phoneChoiceLabels, failedPhoneAttempts) = (choices, labels, failed)
+        let which = dialogue[.phoneWhich]
+        let ask = dialogue[.askPhone]
+        if reply.text.hasSuffix(ask) {
+            reply.text = String(reply.text.dropLast(ask.count)) + which
+        } else if !reply.text.hasSuffix(which) {
+            // "I couldn't read that as a number" says nothing of two numbers given; an answer to a question stays.
+            reply.text = reply.intent == .callback ? which : reply.text + "\n\n" + which
+        }
+        reply.options = choices.map(\.display)
+        return reply
+    }
+
+    /// The answer at the phone step, before two numbers offered are kept for another ask (see ``phoneReply(_:)``).
+    private mutating func phoneAnswer(_ text: String) -> Reply {
         let choices = phoneChoices
         phoneChoices = []
         // "the first one", "the other one" after "Which number should they try first?".
@@ -1923,7 +1957,10 @@ public struct Conversation: Sendable {
     /// Forgets the request's details; with `keepingForUndo`, a cancel the visitor may take back at once.
     mutating func discardDraft(keepingForUndo: Bool = false) {
         failedSaveKept = false
-        if keepingForUndo, phone != nil || bestTime != nil || voicemail != nil || name != nil || nameGiven {
+        // Kept with nothing typed too: "never mind", then "wait, actually yes please" goes on (QA31 S2-3).
+        if keepingForUndo, state.isCollectingCallback || phone != nil || bestTime != nil || voicemail != nil
+            || name != nil || nameGiven
+        {
             discarded = DiscardedRequest(
                 name: name, nameGiven: nameGiven, phone: phone, bestTime: bestTime, voicemail: voicemail, state: state,
                 backupPhone: backupPhone)
@@ -1954,8 +1991,12 @@ public struct Conversation: Sendable {
         bestTime = request.bestTime
         voicemail = request.voicemail
         state = draft != nil ? .callbackConfirm : request.state
+        let typed = request.phone != nil || request.bestTime != nil || request.voicemail != nil || request.name != nil
+            || request.nameGiven
+        // Nothing typed yet, cancelled at the consent question: the yes that takes the cancel back is a yes to it.
+        if !typed, state == .callbackConsent { state = .callbackName }
         var reply = stepReply(Self.prompt(of: state))
-        reply.text = dialogue[.restored] + (state == .callbackConfirm ? "\n\n" : " ") + reply.text
+        if typed { reply.text = dialogue[.restored] + (state == .callbackConfirm ? "\n\n" : " ") + reply.text }
         return reply
     }
 
@@ -2010,6 +2051,7 @@ public struct Conversation: Sendable {
         }
         var loose: String?
         var timeAsked = false
+        var timeClause: Int?
         let clauses = Self.detailClauses(of: text)
         for (index, clause) in clauses.enumerated() where PhoneNumber.find(in: clause) == nil {
             // "is there an evening group", "i work nights": not a time to call; "how soon will they call" asks; "i used
@@ -2017,10 +2059,24 @@ public struct Conversation: Sendable {
             let aboutProgram = answers.contains(clause, .programWords) && !answers.contains(clause, .callAsk)
             // "can they call me only on weekday mornings when hes at work": someone else busy is when to call (QA24 S2-9).
             let othersBusy = answers.contains(clause, .callAsk) && answers.contains(clause, .otherPerson)
+            // "i need it by friday": a deadline for a letter, not when to call (QA31 S2-6).
+            let deadline = answers.contains(clause, .deadline) && !answers.contains(clause, .callAsk)
             if aboutProgram || (Self.busy(clause) && !othersBusy) || Self.asksWhen(clause) || saysNoTimeToCall(clause)
-                || TimeAnswer.toldAsPast(clause, words: answers)
+                || TimeAnswer.toldAsPast(clause, words: answers) || deadline
             {
                 continue
+            }
+            // "mornings are best, before 11 please": a time said right after the time, in a clause of its own, says more
+            // of it; both are kept, as at the time step (QA31 S2-5).
+            if let previous = timeClause, previous == index - 1, !answers.contains(clause, .callAsk),
+                TimeAnswer.timePart(of: clause, words: answers) != nil
+            {
+                let both = clauses[previous] + ", " + clause
+                if let time = readTime(both) {
+                    found.time = time.keptWhole(from: timeWords(of: both), words: answers)
+                    timeClause = nil
+                    continue
+                }
             }
             // The time of the clause asking for the call wins: "theyre here now. can someone call me tomorrow".
             // "best after 1500 hrs": a 24-hour time is a time too (QA24 S2-4).
@@ -2032,6 +2088,7 @@ public struct Conversation: Sendable {
                 // Kept whole when its short form would say something else (QA24 S1-1), without the voicemail words.
                 found.time = time.keptWhole(from: timeWords(of: clause), words: answers)
                 timeAsked = answers.contains(clause, .callAsk)
+                timeClause = index
                 continue
             }
             // "yes im Mike": the yes before the name is set aside.
@@ -2397,6 +2454,14 @@ public struct Conversation: Sendable {
         // "im good" and "nah" lead with a decline; "no problem" with a yes.
         if lead < words.count, words.count <= 14, let decline = answers.phraseLength(of: .decline, at: lead, in: words),
             decline >= answers.phraseLength(of: .yes, at: lead, in: words) ?? 0
+        {
+            return declineOffer()
+        }
+        // "ok, thats all i needed", "sure, ill think about it": an "ok" that closes or puts off lets the offer go; "yes
+        // please, thats all" is still a yes (QA31 S2-9).
+        if words.count <= 14, answers.contains(text, .offerLetGo),
+            !words.contains(where: { ["yes", "yeah", "yea", "yep", "yup", "please", "pls", "plz"].contains($0) }),
+            !answers.contains(text, .callAsk)
         {
             return declineOffer()
         }

@@ -416,9 +416,13 @@ struct StepAnswer {
         var relation = false
         var index = 0
         while index < lowered.count {
-            if phraseLength(of: .relation, at: index, in: lowered) != nil {
+            let owned = index > 0 && Self.possessives.contains(lowered[index - 1])
+            // "Tia", "my name is tia": a word that names a relation with nobody's before it, typed as a name or said
+            // after "my name is", is the name (QA31 S2-8); "its his mom", "tia" are the relation.
+            let named = !owned && lowered.count == 1 && (introduced == .plain || words[index].first?.isUppercase == true)
+            if !named, phraseLength(of: .relation, at: index, in: lowered) != nil {
                 relation = true
-                let from = index > 0 && Self.possessives.contains(lowered[index - 1]) ? index - 1 : index
+                let from = owned ? index - 1 : index
                 words.removeSubrange(from...index)
                 lowered.removeSubrange(from...index)
                 index = from

@@ -347,6 +347,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case emailNotCall = "email_not_call"
     /// The center's own number typed as the visitor's: it is the center's; the visitor's is asked for.
     case centerNumberGiven = "center_number_given"
+    /// The center's own number, or a helpline's, typed in the open chat ("call me at 470-284-1834"): theirs, never kept
+    /// as the visitor's; before the consent question (QA31 S2-4).
+    case ownNumberOpen = "own_number_open"
     /// A helpline's number that OpenDoor's own words give (SAMHSA's, in every crisis reply) typed as the visitor's
     /// (QA25 S3-8): it is the helpline's; the visitor's is asked for.
     case helplineNumberGiven = "helpline_number_given"
@@ -749,6 +752,19 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case ask988 = "ask_988"
     /// The street address or a distance asked for ("whats your address", "how far are you from athens").
     case addressAsk = "address_ask"
+    // Session 26 (QA31 S1-2).
+    /// Stopping a substance, on one's own or at once ("quit opiates cold turkey", "stop drinking on my own").
+    case stopSubstance = "stop_substance"
+    /// Asking whether something is safe or wise ("is it safe", "ok to", "should i"): beside ``stopSubstance``, a medical
+    /// question a person must answer, never the article's "Yes."
+    case asksSafe = "asks_safe"
+    /// A medicine prescribed ("my suboxone", "my meds", "my antidepressants"): stopping it is the medication reply's.
+    case prescribedMed = "prescribed_med"
+    /// Closing or putting off said with an "ok" or "sure" after the offer of a call ("ok, thats all i needed", "sure,
+    /// ill think about it"): the offer let go, never the consent question (QA31 S2-9).
+    case offerLetGo = "offer_let_go"
+    /// A deadline for something else ("i need it by friday", "the letter is due monday"): never a time to call (QA31 S2-6).
+    case deadline
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
