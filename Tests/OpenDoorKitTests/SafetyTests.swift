@@ -299,6 +299,11 @@ struct SafetyTests {
         #expect(CrisisDetector.joiningSentences("one. two!\nthree?") == "one, two,,three,")
         #expect(CrisisDetector.joiningSentences("one sentence, ended. ") == nil)
         #expect(CrisisDetector.joiningSentences("take 2.5") == nil)
+        // Ends are replaced byte by byte, a letter after one may be any script's; a non-letter after one changes nothing.
+        #expect(CrisisDetector.joiningSentences("ça va. élan\r\nfin") == "ça va, élan,,fin")
+        #expect(CrisisDetector.joiningSentences("ok. 😀 🙂!") == nil)
+        #expect(CrisisDetector.joiningSentences("done.Z") == "done,Z")
+        #expect(CrisisDetector.joiningSentences("done.@[`{") == nil)
     }
 
     @Test(

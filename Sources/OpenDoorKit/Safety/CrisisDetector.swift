@@ -71,6 +71,11 @@ public struct CrisisDetector: Sendable {
         // in each hidden spelling ("k1ll mys elf" read "kill mys elf"; QA28).
         // QA28: a split with a short half that is no word where it stands ("end my li fe", "i want to o d") makes any
         // word the rules know, not only the listed ones.
+        // The short-half test captures the index alone: a method of `self` as the closure would copy the whole detector
+        // (a dozen references retained and released) on every message.
+        let joinsShortHalf = { [index] (first: ArraySlice<UInt8>, second: ArraySlice<UInt8>) in
+            Self.joinsShortHalf(first, second, index: index)
+        }
         for text in [message] + spellings where found?.level != .crisis {
             guard let joined = splitWords.joined(text, alsoJoining: joinsShortHalf), let other = assessReading(joined),
                 found == nil || other.level == .crisis
@@ -94,7 +99,9 @@ public struct CrisisDetector: Sendable {
     /// Whether two words with only a space between them are one word split, not listed in `split_words:`: one half of
     /// one or two letters that the rules know as no word ("li", "fe", "o", "d"; never "a", "i", "im", "od"), joined
     /// into a word of theirs ("life", "od").
-    private func joinsShortHalf(_ first: ArraySlice<UInt8>, _ second: ArraySlice<UInt8>) -> Bool {
+    private static func joinsShortHalf(
+        _ first: ArraySlice<UInt8>, _ second: ArraySlice<UInt8>, index: SafetyIndex
+    ) -> Bool {
         let total = first.count + second.count
         guard first.count <= 2 || second.count <= 2, total >= 3, total <= 24 else { return false }
         for half in [first, second] where half.count <= 2 {
@@ -151,22 +158,34 @@ public struct CrisisDetector: Sendable {
     /// `message` with its sentence ends (. ! ? ; line breaks) turned into commas, or nil when it has no sentence end
     /// with words after it (one sentence, read the same either way).
     static func joiningSentences(_ message: String) -> String? {
-        var changed = false
+        // The sentence ends are ASCII, so they are found and replaced byte by byte (an ASCII byte is never part of
+        // another scalar); a letter after one is an ASCII letter, or a non-ASCII scalar asked for its property. Most
+        // messages are one sentence: they are read once and nothing is built.
         var ended = false
-        let scalars = message.unicodeScalars.map { scalar -> Unicode.Scalar in
+        var changed = false
+        scan: for scalar in message.unicodeScalars {
             switch scalar {
             case ".", "!", "?", ";", "\n", "\r":
                 ended = true
-                return ","
             default:
-                if ended && scalar.properties.isAlphabetic { changed = true }
-                return scalar
+                guard ended else { continue }
+                let isLetter =
+                    scalar.isASCII ? (0x61...0x7A).contains(scalar.value | 0x20) : scalar.properties.isAlphabetic
+                if isLetter {
+                    changed = true
+                    break scan
+                }
             }
         }
         guard changed else { return nil }
-        var joined = String.UnicodeScalarView()
-        joined.append(contentsOf: scalars)
-        return String(joined)
+        var bytes = Array(message.utf8)
+        for position in bytes.indices {
+            switch bytes[position] {
+            case 0x2E, 0x21, 0x3F, 0x3B, 0x0A, 0x0D: bytes[position] = 0x2C
+            default: continue
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether the learned model is asked when the rules find nothing.
