@@ -12,7 +12,7 @@ import Synchronization
 /// - A save that fails because the disk is full or read-only turns ``acceptsRequests`` false too.
 /// - ``recheck()`` (called by the conversation while saves are off) looks at the file system, which costs
 ///   a `statvfs` call, and opens the store again once it looks writable: saving resumes by itself.
-/// - A database deleted or replaced while open (``CallbackStoreError/Code/replaced``) is reopened at its
+/// - A database (or its `-wal`) deleted or replaced while open (``CallbackStoreError/Code/replaced``) is reopened at its
 ///   path (a new one is created if it was deleted) and the save is tried once more there, so the request
 ///   lands in the file staff read. Closing the old store first carries the requests only it held into the file at
 ///   the path (and keeps a replaced file's content beside it). The event is logged as an error. A service also
@@ -219,10 +219,10 @@ public actor ReopeningCallbackStore: CallbackStore {
     /// Reopens the store at its path when the path no longer names the file it has open; `noticedBy` says, in the
     /// log, which look found it.
     private func reopenIfDetached(noticedBy: String) async {
-        guard let store, await store.isDetached() else { return }
+        guard let store, let reason = await store.detached() else { return }
         logger.error(
             "The callback database was deleted or replaced while open; opening the one at its path",
-            metadata: ["path": "\(store.path)", "noticedBy": "\(noticedBy)"])
+            metadata: ["path": "\(store.path)", "noticedBy": "\(noticedBy)", "error.reason": "\(reason)"])
         await reopen(replacing: store)
     }
 

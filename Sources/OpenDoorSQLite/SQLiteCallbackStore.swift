@@ -15,9 +15,10 @@ import OpenDoorKit
 /// - SQLite's failures become ``CallbackStoreError``s a person can act on: read-only, disk full,
 ///   permission denied, not found, locked, damaged; an I/O error is explained from the file system
 ///   (read-only, full, not writable).
-/// - The file's identity (device and inode) is checked before and after every write: a database
-///   deleted or replaced while open fails as ``CallbackStoreError/Code/replaced``, loudly, instead of
-///   writing into a file nobody will read.
+/// - The file's identity (device and inode), and its write-ahead log's, is checked before and after every
+///   write: a database or a `-wal` deleted or replaced while open fails as ``CallbackStoreError/Code/replaced``,
+///   loudly, instead of writing into a file nobody will read (a deleted log keeps taking commits through the open
+///   descriptor, which no other connection reads: QA29 S3-10).
 /// - ``close()`` checkpoints the write-ahead log into the database file, so that the `.sqlite` file
 ///   alone holds every request; ``backup(to:)`` writes a consistent copy while others write. A file found
 ///   truncated, overwritten or deleted is never checkpointed into: its requests are read through the store's own
@@ -65,6 +66,9 @@ public actor SQLiteCallbackStore: CallbackStore {
     public nonisolated let readingFallback: String?
     let pool: any DatabaseWriter
     let identity: FileIdentity?
+    /// The identity of the write-ahead log this store's connections write into; nil for a read-only store, or until
+    /// the log is first seen.
+    private var walIdentity: FileIdentity?
     let configuration: Configuration
     let logger: Logger
     private var isClosed = false
@@ -105,6 +109,7 @@ public actor SQLiteCallbackStore: CallbackStore {
                 try Self.tightenPermissions(database: path, logger: logger)
             }
             identity = try? FileIdentity.of(path).get()
+            walIdentity = configuration.readOnly ? nil : try? FileIdentity.of(path + "-wal").get()
         } catch {
             let failure = Self.storeError(
                 error, during: .open, path: path, directory: directory.path, busyTimeout: configuration.busyTimeout)
@@ -175,6 +180,16 @@ public actor SQLiteCallbackStore: CallbackStore {
                 request.reference, path: path, busyTimeout: configuration.busyTimeout,
                 before: configuration.beforeReadBack)
         } catch {
+            // The file or its log went from the path as this save ran (QA29 S3-10: a deleted `-wal` fails the read-back
+            // as a disk I/O error): the request is in this store's own files, which closing checkpoints into the file at
+            // the path. Remembered under `key`, it is read back there after the reopen, not stored twice. A file found
+            // damaged stays damaged (SQLite removes the log of a file truncated to nothing when it opens it).
+            let readBackFailure = Self.storeError(
+                error, during: .read, path: path, directory: directory, busyTimeout: configuration.busyTimeout)
+            if readBackFailure.code != .damaged, let moved = detachment() {
+                unconfirmed.remember(request.reference, for: key)
+                throw failure(moved, during: .save, event: "Saved a callback request as the database's files changed")
+            }
             throw unconfirmedSave(request, key: key, readBackError: error)
         }
         unconfirmed.forget(key)
@@ -452,27 +467,52 @@ public actor SQLiteCallbackStore: CallbackStore {
         if isClosed { throw CallbackStoreError.closed() }
     }
 
-    /// Whether the path no longer names the file this store opened (deleted, or another file moved there).
-    package func isDetached() -> Bool {
-        guard !isClosed, !configuration.readOnly else { return false }
-        return (try? checkIdentity()) == nil
+    /// Why the path no longer names the file this store opened (deleted, or another file moved there), or its
+    /// write-ahead log is no longer the one its connections write into; nil while they are.
+    package func detached() -> String? {
+        guard !isClosed, !configuration.readOnly else { return nil }
+        return detachment().map { $0.reason ?? "deleted or replaced" }
     }
 
-    /// Throws ``CallbackStoreError/Code/replaced`` when the path no longer names the file opened.
+    /// Throws ``CallbackStoreError/Code/replaced`` when the path no longer names the file opened, or its `-wal` the
+    /// log this store writes into.
     private func checkIdentity() throws {
-        guard let identity else { return }
-        let reason: String
+        if let detached = detachment() { throw detached }
+    }
+
+    /// Why the store's files are no longer the ones at the path, or nil while they are.
+    private func detachment() -> CallbackStoreError? {
+        guard let identity else { return nil }
+        if let reason = Self.change(of: path, from: identity) {
+            return .replaced(path: path, reason: reason)
+        }
+        let log = path + "-wal"
+        guard let walIdentity else {
+            // Seen for the first time (it appears with the first read or write).
+            if !configuration.readOnly { walIdentity = try? FileIdentity.of(log).get() }
+            return nil
+        }
+        if let reason = Self.change(of: log, from: walIdentity) {
+            // Commits would go on into the old log through its open descriptor, read by no other connection, and lost
+            // for good if the server stopped before a checkpoint.
+            return .replaced(path: path, reason: "left without its write-ahead log (\(Self.fileNameOf(log)) \(reason))")
+        }
+        return nil
+    }
+
+    /// How the file at `path` differs from `identity` ("deleted", "replaced by another file"), or nil when it is the
+    /// same file.
+    private static func change(of path: String, from identity: FileIdentity) -> String? {
         switch FileIdentity.of(path) {
         case .success(let now) where now == identity:
-            return
+            return nil
         case .success:
-            reason = "replaced by another file"
+            return "replaced by another file"
         case .failure(let error) where error.code == ENOENT:
-            reason = "deleted"
+            return "deleted"
         case .failure(let error):
-            reason = "made unreachable (\(String(cString: strerror(error.code))))"
+            return "made unreachable (\(String(cString: strerror(error.code))))"
         }
-        throw CallbackStoreError.replaced(path: path, reason: reason)
     }
 
     /// Throws when other users may now write in the data folder (``refusal(ofFolder:_:)``); the folder's `stat`

@@ -196,7 +196,7 @@ public actor ChatServer: Service {
     ) {
         let host = configuration.host
         let listener: LineListener
-        let proxyHeaders = configuration.proxyProtocol && chatProtocol != .webSocket ? configuration.trustedProxies : .none
+        let proxyHeaders = configuration.proxyProtocol ? configuration.trustedProxies : .none
         do {
             listener = try await LineListener.bind(
                 group: eventLoopGroup, host: host, port: port, timeouts: .init(configuration),

@@ -62,8 +62,9 @@ package struct LineListener: Sendable {
     package var port: Int? { channel.localAddress?.port }
 
     /// Binds `host:port` (0 for any free port); every connection accepted gets a pipeline that ends in
-    /// `makeHandler`'s handler. A connection from one of `proxyHeaders` (text and JSON ports) must begin with a PROXY
-    /// protocol header (``ProxyHeader``), whose visitor is the `client` its handler is made for. When accepting fails (the open file limit), accepting stops for `acceptPause`, and
+    /// `makeHandler`'s handler. A connection from one of `proxyHeaders` must begin with a PROXY protocol header
+    /// (``ProxyHeader``), whose visitor is the `client` its handler is made for; on the WebSocket port the header is
+    /// read when one comes (a TCP proxy), and its visitor is the peer whose handshake names the client. When accepting fails (the open file limit), accepting stops for `acceptPause`, and
     /// `logger` gets summaries (``AcceptErrorLog``). With `webSocket`, each connection starts with a WebSocket
     /// handshake (``WebSocketEndpoint``), which must come within the handshake timeout, and its pipeline is built on
     /// the open WebSocket. `accept` sees every connection when it is accepted, before any handshake.
@@ -111,14 +112,29 @@ package struct LineListener: Sendable {
                         try pipeline.addHandler(LineFramingHandler(maximumLength: maximumLineLength))
                         try pipeline.addHandler(makeHandler(channel, client))
                     }
-                    if let webSocket {
+                    let proxied = channel.remoteAddress?.ipAddress.map(proxyHeaders.contains) ?? false
+                    if let webSocket, proxied {
+                        // A TCP proxy (HAProxy `mode tcp`) names the visitor before the handshake; an HTTP proxy's
+                        // request comes without a header and names the visitor in X-Forwarded-For, as before.
+                        try channel.pipeline.syncOperations.addHandler(
+                            ProxyHeaderHandler(timeout: timeouts.handshake, optional: true, onFailure: headerFailed) {
+                                channel, introduction in
+                                try webSocket.configure(
+                                    channel, handshakeTimeout: timeouts.handshake, introduction: introduction,
+                                    upgraded: lines)
+                            })
+                    } else if let webSocket {
                         // The line pipeline only once the handshake is done.
                         try webSocket.configure(channel, handshakeTimeout: timeouts.handshake, upgraded: lines)
-                    } else if let peer = channel.remoteAddress?.ipAddress, proxyHeaders.contains(peer) {
+                    } else if proxied {
                         // A trusted proxy's connection names its visitor first (`--proxy-protocol`); the line
                         // pipeline once it has.
                         try channel.pipeline.syncOperations.addHandler(
-                            ProxyHeaderHandler(timeout: timeouts.handshake, onFailure: headerFailed, then: lines))
+                            ProxyHeaderHandler(timeout: timeouts.handshake, onFailure: headerFailed) {
+                                channel, introduction in
+                                guard case .header(let client) = introduction else { throw Refused() }
+                                try lines(channel, client)
+                            })
                     } else {
                         try lines(channel, nil)
                     }

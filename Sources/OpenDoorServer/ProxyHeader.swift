@@ -18,6 +18,21 @@ enum ProxyHeader {
         case header(length: Int, client: String?)
     }
 
+    /// What a connection from a trusted proxy began with.
+    enum Introduction: Equatable, Sendable {
+        /// No PROXY header, where one is optional: an HTTP proxy's request on the WebSocket port.
+        case none
+        /// A header naming the visitor; nil: the proxy's own connection, or a family with no visitor's address.
+        case header(client: String?)
+    }
+
+    /// Whether `bytes` (all that have come) can be the start of a header: they begin as a v1 line or the v2
+    /// signature does. An HTTP request never can ("GET " is not "PROXY ").
+    static func mayBegin(_ bytes: ByteBufferView) -> Bool {
+        let first = Array(bytes.prefix(signature.count))
+        return Array("PROXY ".utf8).starts(with: first.prefix(6)) || signature.starts(with: first)
+    }
+
     /// The v2 signature: `\r\n\r\n\0\r\nQUIT\n`.
     static let signature: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A]
     /// The longest v1 line, its `\r\n` included.
@@ -88,32 +103,37 @@ enum ProxyHeader {
 }
 
 /// The first handler of a connection from a trusted proxy that sends the PROXY protocol: reads the header, then
-/// builds the connection's line pipeline with the visitor it names (`then`), passes on whatever followed the header,
-/// and leaves the pipeline. A connection that sends anything else, or no whole header within `timeout`, is closed.
+/// builds the connection's pipeline with what it says (`then`: the visitor it names), passes on whatever followed the
+/// header, and leaves the pipeline. A connection that sends anything else, or no whole header within `timeout`, is
+/// closed; where the header is `optional` (the WebSocket port, which an HTTP proxy reaches with X-Forwarded-For while
+/// a TCP proxy sends the header), a connection whose first bytes can't begin one goes on without it (``ProxyHeader/Introduction/none``).
 final class ProxyHeaderHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     private let timeout: TimeAmount
-    private let then: (any Channel, String?) throws -> Void
+    private let optional: Bool
+    private let then: (any Channel, ProxyHeader.Introduction) throws -> Void
     private let onFailure: @Sendable () -> Void
     private var buffered: ByteBuffer?
     private var deadline: Scheduled<Void>?
     private var done = false
 
     init(
-        timeout: TimeAmount, onFailure: @escaping @Sendable () -> Void,
-        then: @escaping (any Channel, String?) throws -> Void
+        timeout: TimeAmount, optional: Bool = false, onFailure: @escaping @Sendable () -> Void,
+        then: @escaping (any Channel, ProxyHeader.Introduction) throws -> Void
     ) {
         self.timeout = timeout
+        self.optional = optional
         self.onFailure = onFailure
         self.then = then
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         let channel = context.channel
-        deadline = context.eventLoop.scheduleTask(in: timeout) { [onFailure] in
-            onFailure()
+        deadline = context.eventLoop.scheduleTask(in: timeout) { [onFailure, optional] in
+            // Where the header is optional, a connection silent until now lacks a handshake, not a header.
+            if !optional { onFailure() }
             channel.close(promise: nil)
         }
     }
@@ -132,22 +152,29 @@ final class ProxyHeaderHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch ProxyHeader.read(bytes.readableBytesView) {
         case .incomplete:
             buffered = bytes
+        case .invalid where optional && !ProxyHeader.mayBegin(bytes.readableBytesView):
+            proceed(.none, passing: bytes, context: context)
         case .invalid:
             fail(context: context)
         case .header(let length, let client):
-            done = true
-            deadline?.cancel()
             bytes.moveReaderIndex(forwardBy: length)
-            buffered = nil
-            do {
-                try then(context.channel, client)
-            } catch {
-                return context.close(promise: nil)
-            }
-            if bytes.readableBytes > 0 { context.fireChannelRead(Self.wrapInboundOut(bytes)) }
-            context.fireChannelReadComplete()
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            proceed(.header(client: client), passing: bytes, context: context)
         }
+    }
+
+    /// Builds the pipeline for `introduction`, passes `bytes` (what followed the header) on, and leaves.
+    private func proceed(_ introduction: ProxyHeader.Introduction, passing bytes: ByteBuffer, context: ChannelHandlerContext) {
+        done = true
+        deadline?.cancel()
+        buffered = nil
+        do {
+            try then(context.channel, introduction)
+        } catch {
+            return context.close(promise: nil)
+        }
+        if bytes.readableBytes > 0 { context.fireChannelRead(Self.wrapInboundOut(bytes)) }
+        context.fireChannelReadComplete()
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -56,8 +56,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Whether connections to the text and JSON ports from a ``trustedProxies`` address begin with a PROXY protocol
     /// header (HAProxy's `send-proxy` or `send-proxy-v2`) naming the visitor, who is then the address for the
     /// per-address cap, the sharing of places and the rate-limit budget (QA29 S1-3). Such a connection without a whole
-    /// header within ``webSocketHandshakeTimeout`` is closed. Off by default: then a trusted proxy's connection is a
-    /// visitor of its own, with a budget of its own.
+    /// header within ``webSocketHandshakeTimeout`` is closed. On the WebSocket port the header is read when it comes
+    /// before the handshake (a TCP proxy: HAProxy `mode tcp`), and a connection that starts with its HTTP request is
+    /// an HTTP proxy's, whose `X-Forwarded-For` names the visitor as without the option. Off by default: then a trusted
+    /// proxy's connection is a visitor of its own, with a budget of its own.
     public var proxyProtocol = false
     /// When the chat is full and no address group holds more places than the newcomer's by two or more (a flood from
     /// one group makes room first, see ``ConnectionBook``), a new visitor gets the place of the connection that has

@@ -31,8 +31,20 @@ package struct WebSocketEndpoint: Sendable {
 
     /// The visitor's address on a new WebSocket: from a trusted proxy (the TLS proxy browsers reach the chat through),
     /// the last untrusted hop of `X-Forwarded-For`, or of `Forwarded` when there is none (QA23 O2); else the peer.
-    func client(of channel: any Channel, head: HTTPRequestHead) -> String? {
-        guard let peer = channel.remoteAddress?.ipAddress else { return nil }
+    /// Behind a TCP proxy the peer is the one its PROXY header names (`introduction`): its headers count only when it
+    /// is a trusted proxy too (a TLS proxy in front of HAProxy); a header naming no one leaves the headers unread,
+    /// since through a TCP proxy anyone can write them.
+    func client(of channel: any Channel, head: HTTPRequestHead, introduction: ProxyHeader.Introduction = .none) -> String? {
+        let peer: String
+        switch introduction {
+        case .none:
+            guard let address = channel.remoteAddress?.ipAddress else { return nil }
+            peer = address
+        case .header(let client):
+            // No one named: the proxy's own connection, or a family without an address.
+            guard let client else { return nil }
+            peer = client
+        }
         let hops = TrustedProxies.forwardedHops(
             xForwardedFor: head.headers["X-Forwarded-For"], forwarded: head.headers["Forwarded"])
         return trustedProxies.clientAddress(peer: peer, forwardedFor: hops)
@@ -66,8 +78,9 @@ package struct WebSocketEndpoint: Sendable {
 
     /// Sets up a new connection's pipeline for the handshake; once a WebSocket is open, `upgraded` adds the line
     /// pipeline (timeouts, framing, the chat's handler) after ``WebSocketBridgeHandler``.
+    /// `introduction` is what a trusted TCP proxy's PROXY header said before the handshake (``client(of:head:introduction:)``).
     func configure(
-        _ channel: any Channel, handshakeTimeout: TimeAmount,
+        _ channel: any Channel, handshakeTimeout: TimeAmount, introduction: ProxyHeader.Introduction = .none,
         upgraded: @escaping @Sendable (any Channel, String?) throws -> Void
     ) throws {
         let handshake = WebSocketHandshakeHandler(endpoint: self, timeout: handshakeTimeout)
@@ -94,7 +107,7 @@ package struct WebSocketEndpoint: Sendable {
                     try pipeline.addHandler(WebSocketFrameClock(), position: .first)
                     try pipeline.addHandler(
                         WebSocketBridgeHandler(binary: Self.wantsBinary(head), pingInterval: endpoint.pingInterval))
-                    try upgraded(channel, endpoint.client(of: channel, head: head))
+                    try upgraded(channel, endpoint.client(of: channel, head: head, introduction: introduction))
                 }
             }
         )

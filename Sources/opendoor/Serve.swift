@@ -97,7 +97,8 @@ extension OpenDoor {
             help: ArgumentHelp(
                 "Connections to the text and JSON ports from a --trusted-proxy begin with a PROXY protocol header "
                     + "(HAProxy's send-proxy or send-proxy-v2) naming the visitor, who then has their own place and "
-                    + "rate limit; such a connection without one is closed."))
+                    + "rate limit; such a connection without one is closed. On the WebSocket port the header is read "
+                    + "when it comes before the handshake (HAProxy in mode tcp); without one, X-Forwarded-For as before."))
         var proxyProtocol = false
 
         @Option(

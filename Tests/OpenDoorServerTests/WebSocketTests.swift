@@ -227,11 +227,11 @@ final class WebSocketClient: @unchecked Sendable {  // one test's, one call at a
         self.socket = socket
     }
 
-    /// Connects and sends the handshake (RFC 6455's example key); returns the status line, the headers (lower case)
-    /// (names in lower case) and the client.
+    /// Connects and sends the handshake (RFC 6455's example key), after `prefix` (a TCP proxy's PROXY header) in the
+    /// same write; returns the status line, the headers (names in lower case) and the client.
     static func open(
         port: Int, origin: String? = nil, subprotocol: String? = "binary", method: String = "GET",
-        headers extra: [String] = []
+        headers extra: [String] = [], prefix: [UInt8] = []
     ) async throws -> (String, [String], WebSocketClient) {
         let socket = try await TestClient.connect(port: port)
         var request = "\(method) / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -239,7 +239,7 @@ final class WebSocketClient: @unchecked Sendable {  // one test's, one call at a
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         if let subprotocol { request += "Sec-WebSocket-Protocol: \(subprotocol)\r\n" }
         if let origin { request += "Origin: \(origin)\r\n" }
-        try await socket.send(request + "\r\n")
+        try await socket.send(bytes: prefix + Array((request + "\r\n").utf8))
         let status = try await socket.readLine() ?? ""
         var headers: [String] = []
         while let line = try await socket.readLine(), line != "\r" {

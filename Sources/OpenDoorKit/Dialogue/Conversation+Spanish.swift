@@ -27,28 +27,37 @@ extension Conversation {
         return reply
     }
 
-    /// The open reply to a message that asks in English and says something in Spanish ("can i come back? mi ingles no
-    /// es muy bueno"): the English part answered, and a line in Spanish that only English is read here, with the
-    /// center's number. Nil when no clause is in Spanish or none is in English.
+    /// The open reply to a message that asks in English and speaks of the language, in Spanish ("can i come back? mi
+    /// ingles no es muy bueno") or in English ("puedo regresar al grupo? sorry my english"): the English part answered,
+    /// without a bare "Yes." that would promise the center works in their language (it hasn't said so) and with the
+    /// line that a person can tell them, then a line in Spanish that only English is read here, with the center's
+    /// number; with nothing asked in English, that line alone (QA30 S2-16). Nil when no clause speaks of the language
+    /// or is in Spanish, or when the message is one clause.
     mutating func englishPartReply(_ text: String) -> Reply? {
         // Split by bytes where the text allows it (`clauses(splitAt:)`): walking every message's characters to find its
         // marks was a hundredth of answering it.
         let clauses = text.clauses(splitAt: ".?!,;\n").map(String.init)
         guard clauses.count > 1 else { return nil }
-        let spanish = clauses.filter { TextNormalizer.words($0).count >= 3 && answers.isMostly($0, .spanish) }
-        // Only a Spanish sentence about the language ("mi ingles no es muy bueno") gets the note; a story told in
-        // Spanish before an English question is answered as before (QA24 S2-10).
-        guard spanish.contains(where: { !Set(TextNormalizer.words($0)).isDisjoint(with: Self.languageWords) }) else {
-            return nil
+        let weak = clauses.filter { answers.contains($0, .weakEnglish) }
+        let spanish = clauses.filter {
+            !weak.contains($0) && TextNormalizer.words($0).count >= 3 && answers.isMostly($0, .spanish)
         }
+        // Only a sentence about the language ("mi ingles no es muy bueno", "sorry my english") gets the note; a story
+        // told in Spanish before an English question is answered as before (QA24 S2-10).
+        guard !weak.isEmpty || spanish.contains(where: { !Set(TextNormalizer.words($0)).isDisjoint(with: Self.languageWords) })
+        else { return nil }
         let english = clauses.filter { clause in
-            !spanish.contains(clause) && TextNormalizer.words(clause).count >= 2 && !answers.isMostly(clause, .spanish)
+            !spanish.contains(clause) && !weak.contains(clause) && TextNormalizer.words(clause).count >= 2
+                && !answers.isMostly(clause, .spanish)
         }
-        guard !english.isEmpty else { return nil }
+        guard !english.isEmpty else {
+            return Reply(text: dialogue[.englishOnly], intent: .fallback, source: dialogue.heading, state: state)
+        }
         var asked = text
-        for clause in spanish { asked = asked.replacingOccurrences(of: clause, with: " ") }
+        for clause in spanish + weak { asked = asked.replacingOccurrences(of: clause, with: " ") }
         var reply = openReply(asked.trimmingCharacters(in: CharacterSet.whitespaces.union(.punctuationCharacters)))
         guard !reply.crisis, !reply.text.contains(dialogue[.englishOnlyNote]) else { return reply }
+        if let honest = assistant.responder.withoutPromise(reply) { reply = honest }
         reply.text += "\n\n" + dialogue[.englishOnlyNote]
         return reply
     }

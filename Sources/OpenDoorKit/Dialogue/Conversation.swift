@@ -737,6 +737,10 @@ public struct Conversation: Sendable {
             reply = honest
             reply.text = assistant.knowledge.center.fill(dialogue[.unspokenCondition])
         }
+        if !reply.crisis, case .answer = result.decision, answers.contains(text, .continuedUse) {
+            // "can i come back and keep drinking a little": no "Yes." the center never said for that (QA30 S2-11).
+            reply = assistant.responder.namingPerson(reply)
+        }
         if case .answer = result.decision {
             answersGiven += 1
             if answersGiven >= Self.answersBeforeOffer && !offeredCallback && !callRefused,

@@ -98,8 +98,9 @@ public struct Responder: Sendable {
             // decides, not a story that says "i left without a word".
             let asked = match.analysis.focus.map(TextNormalizer.words) ?? match.analysis.words
             let polar = knowledge.vocabulary.polarOpening
-            // A question turned round ("am i kicked out now") keeps its own bare word.
-            if !polar.asksOtherwise(asked), let rest = polar.unspokenRest(of: reply.text, message: match.analysis.words) {
+            // A question turned round ("am i kicked out now") keeps its own bare word; one with a condition or two
+            // ways ("or do i need my parents permission") has none to keep, and a person is named for the rest.
+            if polar.turnedAt(asked) == nil, let rest = polar.unspokenRest(of: reply.text, message: match.analysis.words) {
                 // "i got kicked out, can i come back", "can i come back part time": no "Yes." the center never said;
                 // what it did say, then that a person can answer the rest.
                 reply.text = rest + "\n\n" + knowledge.center.fill(knowledge.dialogue[.unspokenCondition])
@@ -137,6 +138,16 @@ public struct Responder: Sendable {
         var reply = reply
         reply.text = String(reply.text.dropFirst(bare.count + 1)) + "\n\n"
             + knowledge.center.fill(knowledge.dialogue[.unspokenCondition])
+        return reply
+    }
+
+    /// The reply without the bare "Yes." or "No." it may open with, followed (once) by the line that a person at the
+    /// center can say how it works in their situation: for an answer to a message about drinking or using while
+    /// coming back, which no answer of the center's speaks to.
+    public func namingPerson(_ reply: Reply) -> Reply {
+        var reply = withoutPromise(reply) ?? reply
+        let person = knowledge.center.fill(knowledge.dialogue[.unspokenCondition])
+        if !reply.text.contains(person) { reply.text += "\n\n" + person }
         return reply
     }
 

@@ -505,6 +505,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case ackMarks = "ack_marks"
     /// Drunk or high right now ("sooo drunk rn", "kinda high lol").
     case intoxicatedNow = "intoxicated_now"
+    /// Drinking or using while coming back ("and keep drinking a little"): no bare yes or no, and a person named.
+    case continuedUse = "continued_use"
     /// "Are you there?" on its own.
     case presence
     /// The words for each detail, to change it at the summary ("the time", "my number").
@@ -531,6 +533,9 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case spanish
     /// A call asked for in Spanish ("me pueden llamar", "llamenme"): the number's step, with a line in Spanish.
     case spanishCallAsk = "spanish_call_ask"
+    /// The visitor's English said to be weak, in English or Spanish ("sorry my english", "no hablo ingles"): the
+    /// Spanish line that only English is read here, after the answer to what was asked in English (QA30 S2-16).
+    case weakEnglish = "weak_english"
     /// A feeling or a hard thing shared ("ugh", "scared", "died"): a fallback for it acknowledges it first.
     case feeling
     /// Good news shared ("it was helpful", "doing better"): after any hard word, a fallback is glad of it instead.
