@@ -459,7 +459,7 @@ public actor SQLiteCallbackStore: CallbackStore {
     }
 
     /// Throws ``CallbackStoreError/Code/replaced`` when the path no longer names the file opened.
-    private func checkIdentity() throws {
+    func checkIdentity() throws {
         guard let identity else { return }
         let reason: String
         switch FileIdentity.of(path) {

@@ -71,6 +71,15 @@ public actor InMemoryCallbackStore: CallbackStore {
         return requests[index]
     }
 
+    public func markCrisisInChat(reference: String) throws -> CallbackRequest? {
+        try checkOpen()
+        guard let reference = ReferenceCode.normalized(reference),
+            let index = requests.firstIndex(where: { $0.reference == reference })
+        else { return nil }
+        requests[index].crisisInChat = true
+        return requests[index]
+    }
+
     public func purge(olderThan cutoff: Date) throws -> Int {
         try checkOpen()
         let before = requests.count
