@@ -164,7 +164,7 @@ struct CallbackStoreContractTests {
     }
 
     @Test(
-        "a request already saved is marked crisis in chat by its reference, twice is the same, nothing else changes (QA31 S2-1)",
+        "a saved request is marked crisis in chat by its reference, twice the same, nothing else changes (QA31 S2-1)",
         arguments: StoreKind.allCases)
     func markCrisisInChat(kind: StoreKind) async throws {
         try await kind.withPlace { place in

@@ -98,7 +98,7 @@ struct JSONLinesProtocolTests {
     }
 
     @Test(
-        "A crisis after “Sent.” over a socket gets the crisis reply and marks the request sent, as one before it does (QA31 S2-1)",
+        "A crisis after “Sent.” over a socket gets the crisis reply and marks the request, as before it (QA31 S2-1)",
         arguments: [
             (
                 [
@@ -106,7 +106,13 @@ struct JSONLinesProtocolTests {
                     "thanks. tell them not to bother if i dont pick up, i have a plan for tonight",
                 ], 6, 7
             ),
-            (["i want to come back", "yes", "Zebulon", "i want to die", "470 555 0177", "evening", "no", "yes send it"], 7, 3),
+            (
+                [
+                    "i want to come back", "yes", "Zebulon", "i want to die", "470 555 0177", "evening", "no",
+                    "yes send it",
+                ],
+                7, 3
+            ),
         ])
     func crisisAfterSent(messages: [String], sent: Int, crisis: Int) async throws {
         let store = InMemoryCallbackStore()

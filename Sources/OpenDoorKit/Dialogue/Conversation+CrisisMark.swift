@@ -21,7 +21,8 @@ extension Conversation {
         crisisMarkPending = nil
         do {
             if try await store.markCrisisInChat(reference: reference) == nil {
-                logger.warning("sent callback request not found to mark crisis in chat", metadata: ["reference": "\(reference)"])
+                logger.warning(
+                    "sent callback request not found to mark crisis in chat", metadata: ["reference": "\(reference)"])
             }
             sentMarked = true
         } catch {

@@ -127,7 +127,8 @@ public struct Conversation: Sendable {
     /// The request sent in this conversation is stored marked "crisis in chat": at its save, or since.
     var sentMarked = false
     /// The reference of the request sent in this conversation, to mark "crisis in chat" in the store before this
-    /// message's reply: a crisis reply or check-in came after it was sent (``noteCrisisAfterSending(_:markedBefore:)``).
+    /// message's reply: a crisis reply or check-in came after it was sent
+    /// (``noteCrisisAfterSending(_:markedBefore:)``).
     var crisisMarkPending: String?
     /// The crisis reply to a line that also said to send the request ("send it. i took all my pills"): the request is
     /// saved as asked, and this reply, with the reference, follows the save.
