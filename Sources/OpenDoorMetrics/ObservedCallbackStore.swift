@@ -80,6 +80,9 @@ public struct ObservedCallbackStore: CallbackStore, CrisisCountStore, CrisisCoun
         try await base.mark(reference: reference, as: status)
     }
 
+    public func markCrisisInChat(reference: String) async throws -> CallbackRequest? {
+        try await base.markCrisisInChat(reference: reference)
+    }
     public func purge(olderThan cutoff: Date) async throws -> Int {
         try await base.purge(olderThan: cutoff)
     }

@@ -178,6 +178,9 @@ public actor ReopeningCallbackStore: CallbackStore {
         try await current().mark(reference: reference, as: status)
     }
 
+    public func markCrisisInChat(reference: String) async throws -> CallbackRequest? {
+        try await current().markCrisisInChat(reference: reference)
+    }
     public func purge(olderThan cutoff: Date) async throws -> Int {
         try await current().purge(olderThan: cutoff)
     }

@@ -476,7 +476,7 @@ public actor SQLiteCallbackStore: CallbackStore {
 
     /// Throws ``CallbackStoreError/Code/replaced`` when the path no longer names the file opened, or its `-wal` the
     /// log this store writes into.
-    private func checkIdentity() throws {
+    func checkIdentity() throws {
         if let detached = detachment() { throw detached }
     }
 

@@ -36,6 +36,9 @@ struct ResendTests {
         func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
             try await inner.mark(reference: reference, as: status)
         }
+        func markCrisisInChat(reference: String) async throws -> CallbackRequest? {
+            try await inner.markCrisisInChat(reference: reference)
+        }
         func purge(olderThan cutoff: Date) async throws -> Int { try await inner.purge(olderThan: cutoff) }
         func close() async throws { await inner.close() }
     }

@@ -20,6 +20,9 @@ private final class SwitchableStore: CallbackStore {
     func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
         try await base.mark(reference: reference, as: status)
     }
+    func markCrisisInChat(reference: String) async throws -> CallbackRequest? {
+        try await base.markCrisisInChat(reference: reference)
+    }
     func purge(olderThan cutoff: Date) async throws -> Int { try await base.purge(olderThan: cutoff) }
     func close() async throws {}
 }

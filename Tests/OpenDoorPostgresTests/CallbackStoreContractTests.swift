@@ -163,6 +163,32 @@ struct CallbackStoreContractTests {
         }
     }
 
+    @Test(
+        "a saved request is marked crisis in chat by its reference, twice the same, nothing else changes (QA31 S2-1)",
+        arguments: StoreKind.allCases)
+    func markCrisisInChat(kind: StoreKind) async throws {
+        try await kind.withPlace { place in
+            let store = try await place.open()
+            let saved = try await store.save(Self.draft("Kim"), channel: .socket)
+            let other = try await store.save(Self.draft("Jo"), channel: .web)
+            _ = try await store.mark(reference: saved.reference, as: .contacted)
+            let typed = saved.reference.lowercased().replacingOccurrences(of: "-", with: "")
+            let marked = try #require(try await store.markCrisisInChat(reference: typed))
+            #expect(marked.crisisInChat && marked.id == saved.id)
+            #expect(marked.status == .contacted && marked.name == "Kim" && marked.phone == Self.phone)
+            #expect(try await store.markCrisisInChat(reference: saved.reference) == marked)
+            #expect(try await store.markCrisisInChat(reference: "BBB-BBB") == nil)
+            #expect(try await store.markCrisisInChat(reference: "'; DROP TABLE callback_request; --") == nil)
+            try await store.close()
+
+            let reopened = try await place.open()
+            let listed = try await reopened.list(status: nil)
+            #expect(listed.first { $0.reference == saved.reference }?.crisisInChat == true)
+            #expect(listed.first { $0.reference == other.reference }?.crisisInChat == false)
+            try await reopened.close()
+        }
+    }
+
     @Test("a second number the visitor offered is kept and read back; a request without one has none", arguments: StoreKind.allCases)
     func backupPhone(kind: StoreKind) async throws {
         try await kind.withPlace { place in

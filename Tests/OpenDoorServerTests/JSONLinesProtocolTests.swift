@@ -98,6 +98,43 @@ struct JSONLinesProtocolTests {
     }
 
     @Test(
+        "A crisis after “Sent.” over a socket gets the crisis reply and marks the request, as before it (QA31 S2-1)",
+        arguments: [
+            (
+                [
+                    "i want to come back", "yes", "Zebulon", "470 555 0177", "evening", "no", "yes",
+                    "thanks. tell them not to bother if i dont pick up, i have a plan for tonight",
+                ], 6, 7
+            ),
+            (
+                [
+                    "i want to come back", "yes", "Zebulon", "i want to die", "470 555 0177", "evening", "no",
+                    "yes send it",
+                ],
+                7, 3
+            ),
+        ])
+    func crisisAfterSent(messages: [String], sent: Int, crisis: Int) async throws {
+        let store = InMemoryCallbackStore()
+        try await withServer(store: store) { server in
+            let client = try await server.greetedJSONClient()
+            var replies: [ServerLine] = []
+            for message in messages {
+                try await client.send(#"{"type":"message","text":"\#(message)"}"# + "\n")
+                replies.append(try await client.readJSON())
+            }
+            #expect(replies[sent].text?.contains("reference") == true, "\(replies[sent].text ?? "")")
+            #expect(replies[crisis].text?.contains("988") == true, "\(replies[crisis].text ?? "")")
+            await client.close()
+            let requests = try await store.list(status: nil)
+            #expect(requests.count == 1)
+            #expect(requests.first?.crisisInChat == true)
+            let logs = server.logs.all.joined(separator: "\n")
+            #expect(!logs.contains("plan for tonight") && !logs.contains("want to die") && !logs.contains("0177"))
+        }
+    }
+
+    @Test(
         "Lines sent in one write are answered in order, one reply each, a saved request included; a half-close after them still gets every reply"
     )
     func pipelinedLines() async throws {

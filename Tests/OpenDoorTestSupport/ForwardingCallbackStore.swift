@@ -21,6 +21,9 @@ extension ForwardingCallbackStore {
     public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
         try await base.mark(reference: reference, as: status)
     }
+    public func markCrisisInChat(reference: String) async throws -> CallbackRequest? {
+        try await base.markCrisisInChat(reference: reference)
+    }
     public func purge(olderThan cutoff: Date) async throws -> Int { try await base.purge(olderThan: cutoff) }
     public func close() async throws { try await base.close() }
 }

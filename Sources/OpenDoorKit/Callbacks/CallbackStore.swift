@@ -51,6 +51,12 @@ public protocol CallbackStore: Sendable {
     /// Sets a request's status and returns it updated, or nil when there is no such request.
     func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest?
 
+    /// Marks the request with this reference code as asked for in a chat that had a crisis reply
+    /// (``CallbackRequest/crisisInChat``): a crisis said after the request was sent. Returns it marked, or nil when
+    /// there is no such request. Marking a marked request changes nothing, so it is safe to ask twice. Its status and
+    /// every other detail stay as they are.
+    func markCrisisInChat(reference: String) async throws -> CallbackRequest?
+
     /// Deletes every request created before `cutoff`, whatever its status; returns how many.
     func purge(olderThan cutoff: Date) async throws -> Int
 

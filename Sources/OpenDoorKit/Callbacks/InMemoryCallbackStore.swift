@@ -63,11 +63,20 @@ public actor InMemoryCallbackStore: CallbackStore {
     }
 
     public func mark(reference: String, as status: CallbackStatus) throws -> CallbackRequest? {
+        try update(reference) { $0.status = status }
+    }
+
+    public func markCrisisInChat(reference: String) throws -> CallbackRequest? {
+        try update(reference) { $0.crisisInChat = true }
+    }
+
+    /// The request with `reference` (typed in any case) after `change`, or nil when there is none.
+    private func update(_ reference: String, _ change: (inout CallbackRequest) -> Void) throws -> CallbackRequest? {
         try checkOpen()
         guard let reference = ReferenceCode.normalized(reference),
             let index = requests.firstIndex(where: { $0.reference == reference })
         else { return nil }
-        requests[index].status = status
+        change(&requests[index])
         return requests[index]
     }
 

@@ -54,6 +54,9 @@ extension Conversation {
     /// A crisis reply given with the save ("send it. i took all my pills") is counted as any other, in `counts` or
     /// in `store` when it counts crises.
     public mutating func finish(_ step: Step, store: any CallbackStore, counts: (any CrisisCounting)? = nil) async -> Reply {
+        // A crisis after "Sent.": the request already sent is marked for staff before the reply; the reply is the
+        // crisis reply whatever the store says.
+        await markSentRequest(in: store)
         let reply: Reply
         switch step {
         case .reply(let given):
@@ -94,7 +97,7 @@ extension Conversation {
     ) -> Turn {
         callbacksAvailable = store.acceptsRequests
         let step = receive(message)
-        guard case .reply(let reply) = step else { return .waiting(step) }
+        guard case .reply(let reply) = step, crisisMarkPending == nil else { return .waiting(step) }
         if reply.crisis, let finding = reply.safety, let counter = counts ?? (store as? any CrisisCounting),
             countsCrisis(finding)
         {

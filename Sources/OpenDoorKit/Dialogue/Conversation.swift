@@ -124,6 +124,12 @@ public struct Conversation: Sendable {
     /// Whether a crisis reply or a check-in was given in this conversation: a request sent from it is marked for staff
     /// (the fact only, never the words), and the summary says so.
     var crisisReplied = false
+    /// The request sent in this conversation is stored marked "crisis in chat": at its save, or since.
+    var sentMarked = false
+    /// The reference of the request sent in this conversation, to mark "crisis in chat" in the store before this
+    /// message's reply: a crisis reply or check-in came after it was sent
+    /// (``noteCrisisAfterSending(_:markedBefore:)``).
+    var crisisMarkPending: String?
     /// The crisis reply to a line that also said to send the request ("send it. i took all my pills"): the request is
     /// saved as asked, and this reply, with the reference, follows the save.
     private var crisisWithSend: Reply?
@@ -182,7 +188,10 @@ public struct Conversation: Sendable {
     /// One reading (``ReadingScope``): the checks of this reply share what they read of a long message, and nothing
     /// of it is given to another message's reply.
     public mutating func receive(_ rawMessage: String) -> Step {
-        ReadingScope.reading { receiveRead(rawMessage) }
+        let markedBefore = crisisReplied
+        let step = ReadingScope.reading { receiveRead(rawMessage) }
+        noteCrisisAfterSending(step, markedBefore: markedBefore)
+        return step
     }
 
     /// ``receive(_:)`` inside its reading.
@@ -396,6 +405,7 @@ public struct Conversation: Sendable {
         discardDraft()
         state = .open
         sentReference = request.reference
+        sentMarked = request.crisisInChat
         logger.info("callback saved", metadata: ["reference": "\(request.reference)", "channel": "\(channel)"])
         if let crisis = crisisWithSend {
             // The crisis reply said with "send it": its numbers first, then that the request is in (911 still first
