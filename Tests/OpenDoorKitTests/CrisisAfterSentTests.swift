@@ -24,6 +24,20 @@ struct CrisisAfterSentTests {
         }
     }
 
+    /// A store whose marks never finish (a database that stopped answering), saving and reading as memory does.
+    final class HangingMarkStore: ForwardingCallbackStore {
+        let base = InMemoryCallbackStore()
+        private let (gate, opener) = AsyncStream<Void>.makeStream()
+
+        func markCrisisInChat(reference: String) async throws -> CallbackRequest? {
+            for await _ in gate {}
+            return nil
+        }
+
+        /// Lets the hanging marks end (so the test leaves no task behind).
+        func release() { opener.finish() }
+    }
+
     static let form = ["can someone call me", "yes", "Sam", "404-555-0187", "evening", "no voicemail", "yes send it"]
 
     /// The replies to `form` then `after`, through `store`.
@@ -93,6 +107,19 @@ struct CrisisAfterSentTests {
         // Tried once for the crisis, not again for every calm message after it.
         #expect(store.markAttempts == 1)
         #expect(try await store.list(status: nil).first?.crisisInChat == false)
+    }
+
+    @Test(
+        "A mark that never finishes doesn't hold the crisis reply back (it waits at most crisisMarkWait)",
+        .timeLimit(.minutes(1)))
+    func hangingMarkDoesNotHoldReply() async throws {
+        let store = HangingMarkStore()
+        defer { store.release() }
+        let message = "i want to kill myself"
+        let replies = await Self.run([message, "what time do they call"], store: store)
+        let reply = replies[Self.form.count]
+        #expect(reply.crisis && reply.text.contains("988"), "\(reply.text)")
+        #expect(try await store.list(status: nil).count == 1)
     }
 
     @Test("A request marked before sending is not marked again")

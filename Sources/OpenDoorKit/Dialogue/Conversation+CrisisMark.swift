@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 extension Conversation {
     /// Asks for the request sent in this conversation to be marked "crisis in chat" when this message brought a crisis
@@ -8,28 +9,65 @@ extension Conversation {
     mutating func noteCrisisAfterSending(_ step: Step, markedBefore: Bool) {
         guard case .reply(let reply) = step, let reference = sentRequest, !sentMarked else { return }
         let safetyReply = reply.intent == .crisis || (reply.intent == .crisisCheck && reply.crisis)
-        // A failed mark is tried again at the next crisis reply or check-in, not at every message after it.
+        // A crisis reply or check-in, or the first message of this conversation to bring one (the mark is tried once).
         guard safetyReply || (crisisReplied && !markedBefore) else { return }
         crisisMarkPending = reference
     }
 
-    /// Marks the sent request asked for by ``noteCrisisAfterSending(_:markedBefore:)`` in `store`. Never throws: the
-    /// visitor's reply doesn't depend on it. A mark that can't be written is logged (reference and error code, never
-    /// words).
+    /// How long a crisis reply waits for the mark before it goes out anyway (the mark goes on after it): a store
+    /// that is down or slow retries for seconds, and the crisis reply must not wait for that.
+    static let crisisMarkWait: Duration = .seconds(1)
+
+    /// Marks the sent request asked for by ``noteCrisisAfterSending(_:markedBefore:)`` in `store`, waiting for it at
+    /// most ``crisisMarkWait``. Never throws: the visitor's reply doesn't depend on it. Tried once: a mark that can't
+    /// be written is logged (reference and error code, never words).
     mutating func markSentRequest(in store: any CallbackStore) async {
         guard let reference = crisisMarkPending else { return }
         crisisMarkPending = nil
-        do {
-            if try await store.markCrisisInChat(reference: reference) == nil {
-                logger.warning(
-                    "sent callback request not found to mark crisis in chat", metadata: ["reference": "\(reference)"])
+        sentMarked = true
+        let logger = self.logger
+        let mark = Task {
+            do {
+                if try await store.markCrisisInChat(reference: reference) == nil {
+                    logger.warning(
+                        "sent callback request not found to mark crisis in chat", metadata: ["reference": "\(reference)"])
+                }
+            } catch {
+                let code = (error as? CallbackStoreError).map { "\($0.code)" } ?? "\(type(of: error))"
+                logger.error(
+                    "could not mark the sent callback request crisis in chat",
+                    metadata: ["reference": "\(reference)", "error.code": "\(code)"])
             }
-            sentMarked = true
-        } catch {
-            let code = (error as? CallbackStoreError).map { "\($0.code)" } ?? "\(type(of: error))"
-            logger.error(
-                "could not mark the sent callback request crisis in chat",
-                metadata: ["reference": "\(reference)", "error.code": "\(code)"])
+        }
+        await Self.wait(for: mark, atMost: Self.crisisMarkWait)
+    }
+
+    /// Returns when `task` has finished or `limit` has passed, whichever comes first; `task` goes on either way.
+    static func wait(for task: Task<Void, Never>, atMost limit: Duration) async {
+        let once = ResumeOnce()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                if once.claim() { continuation.resume() }
+            }
+            Task {
+                await task.value
+                if once.claim() { continuation.resume() }
+                timer.cancel()
+            }
+        }
+    }
+}
+
+/// A flag claimed once, from any thread.
+private final class ResumeOnce: Sendable {
+    private let claimed = Mutex(false)
+
+    /// True the first time only.
+    func claim() -> Bool {
+        claimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
         }
     }
 }
