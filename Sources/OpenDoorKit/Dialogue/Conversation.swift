@@ -713,6 +713,13 @@ public struct Conversation: Sendable {
         reply = withGriefNote(reply, text: text)
         reply = withRegionLine(reply, result.decision, text: text)
         reply = withSecondQuestion(reply, result, text: text)
+        if case .fallback(nil) = result.decision, !reply.crisis, answers.contains(text, .asksWhatYouAre) {
+            // "are you a real counselor? can you tell me if i need to go back": what the assistant is and where a person
+            // is, not "I don't have an answer" (QA30).
+            var identity = responder.answer(Self.botIdentityIntent, confidence: reply.confidence)
+            identity.state = reply.state
+            if identity.intent == Self.botIdentityIntent { reply = identity }
+        }
         if answers.contains(text, .talkNow), !reply.text.containsSymbols("988") {
             // "r u a real person? is anybody awake", "is anyone there to talk right now": the answer, and who answers
             // right now, any hour (QA26).
@@ -821,6 +828,8 @@ public struct Conversation: Sendable {
 
     /// The intent that says what happens to what is typed here.
     static let privacyIntent: IntentID = "privacy"
+    /// The assistant's answer about what it is ("are you a real person").
+    static let botIdentityIntent: IntentID = "bot_identity"
     /// The intent that says honestly that detox and withdrawal are a person's to answer.
     static let detoxIntent: IntentID = "detox"
     /// The intent that says honestly that medication is a person's to answer.

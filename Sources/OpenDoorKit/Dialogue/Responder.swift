@@ -100,7 +100,11 @@ public struct Responder: Sendable {
             let polar = knowledge.vocabulary.polarOpening
             // A question turned round ("am i kicked out now") keeps its own bare word; one with a condition or two
             // ways ("or do i need my parents permission") has none to keep, and a person is named for the rest.
-            if polar.turnedAt(asked) == nil, let rest = polar.unspokenRest(of: reply.text, message: match.analysis.words) {
+            // A turn offered as the second of two ways ("can i come back or am i kicked out") is no question turned
+            // round: the situation it names is still one the center never spoke of (QA31 S2-14).
+            if polar.turnedAt(asked) == nil || polar.offersTwoWays(asked),
+                let rest = polar.unspokenRest(of: reply.text, message: match.analysis.words)
+            {
                 // "i got kicked out, can i come back", "can i come back part time": no "Yes." the center never said;
                 // what it did say, then that a person can answer the rest.
                 reply.text = rest + "\n\n" + knowledge.center.fill(knowledge.dialogue[.unspokenCondition])

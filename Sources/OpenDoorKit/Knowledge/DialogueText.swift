@@ -558,6 +558,9 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case phoneWatched = "phone_watched"
     /// A call asked for someone else ("call her instead of me", "her number is"): the call is for the visitor.
     case callForOther = "call_for_other"
+    /// Asking whether the assistant is a counselor or a person ("are you a real counselor?"): beside a question the
+    /// knowledge can't answer, the assistant's own answer instead of the plain fallback (QA30).
+    case asksWhatYouAre = "asks_what_you_are"
     /// A text asked for instead of a call ("text me instead"): only a call can be asked for.
     case textRequest = "text_request"
     /// The visitor reached a crisis line after a crisis reply ("i called 988", "texted the lifeline").
