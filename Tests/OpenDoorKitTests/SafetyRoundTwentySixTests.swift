@@ -89,7 +89,10 @@ struct SafetyRoundTwentySixTests {
 
     @Test(
         "A quote followed by a time, a person or a way after \"by\" is no title: still caught",
-        arguments: ["i wrote \"goodbye, i want to die\" by hand and left it on the table", "\"i will kill myself\" by tonight"])
+        arguments: [
+            "i wrote \"goodbye, i want to die\" by hand and left it on the table", "\"i will kill myself\" by tonight",
+            "gonna \"kill myself\" by 5pm", "im going to \"end it all\" by sundown",
+        ])
     func quoteNoTitle(_ message: String) {
         #expect(safety.assess(message) != nil, "\(message)")
     }

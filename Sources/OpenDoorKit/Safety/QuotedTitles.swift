@@ -15,7 +15,11 @@ enum QuotedTitles {
         for match in pattern.matches(in: message, range: NSRange(location: 0, length: text.length)) {
             let title = text.substring(with: match.range(at: 2))
             let maker = text.substring(with: match.range(at: 3)).lowercased()
-            guard title.split(separator: " ").count <= maximumTitleWords, !notMakers.contains(maker) else { continue }
+            // A number after "by" is a time or a count ("by 5pm", "by 2"), never read as a maker: safer to alarm on a
+            // song by "21 savage" than to set aside "\"kill myself\" by 5pm".
+            guard title.split(separator: " ").count <= maximumTitleWords, !notMakers.contains(maker),
+                maker.first?.isNumber != true
+            else { continue }
             let start = match.range(at: 1).location
             marked += text.substring(with: NSRange(location: last, length: start - last)) + " song "
             last = start
@@ -40,6 +44,7 @@ enum QuotedTitles {
         "herself", "themselves", "tonight", "tomorrow", "today", "tmrw", "morning", "noon", "midnight", "then", "now",
         "next", "this", "that", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "text",
         "texting", "phone", "email", "dm", "message", "mistake", "accident", "force", "hand", "itself", "end",
-        "sunrise", "sunset", "week", "weekend", "christmas", "night", "dawn", "8", "9", "10", "11", "12",
+        "sunrise", "sunset", "week", "weekend", "christmas", "night", "dawn", "sundown", "dark", "lunch", "dinner",
+        "bedtime", "tonite", "2nite", "tmr", "tomorow", "eod", "midnite",
     ]
 }
