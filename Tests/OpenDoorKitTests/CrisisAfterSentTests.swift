@@ -38,6 +38,17 @@ struct CrisisAfterSentTests {
         func release() { opener.finish() }
     }
 
+    /// A store whose marks take longer than the crisis reply waits for them (a database slow to answer), saving and
+    /// reading as memory does.
+    final class SlowMarkStore: ForwardingCallbackStore {
+        let base = InMemoryCallbackStore()
+
+        func markCrisisInChat(reference: String) async throws -> CallbackRequest? {
+            try await Task.sleep(for: Conversation.crisisMarkWait * 2)
+            return try await base.markCrisisInChat(reference: reference)
+        }
+    }
+
     static let form = ["can someone call me", "yes", "Sam", "404-555-0187", "evening", "no voicemail", "yes send it"]
 
     /// The replies to `form` then `after`, through `store`.
@@ -62,12 +73,14 @@ struct CrisisAfterSentTests {
             "i want to kill myself",
         ])
     func marksAfterSent(_ message: String) async throws {
-        let store = InMemoryCallbackStore()
+        let store = MarkWatchingStore(InMemoryCallbackStore())
         let replies = await Self.run([message], store: store)
         #expect(replies[Self.form.count - 1].text.hasPrefix("Sent."), "\(replies[Self.form.count - 1].text)")
         let reply = try #require(replies.last)
         #expect(reply.crisis, "“\(message)”: \(reply.text)")
         #expect(reply.text.contains("988"), "“\(message)”: \(reply.text)")
+        // The reply waits for the mark at most `crisisMarkWait`: the mark is read once it has finished.
+        #expect(await store.marksFinished() == 1)
         let request = try #require(try await store.list(status: nil).first)
         #expect(request.crisisInChat, "“\(message)” left \(request.reference) unmarked")
         #expect(CallbackReport.table([request]).contains(CallbackReport.crisisMarker))
@@ -82,11 +95,12 @@ struct CrisisAfterSentTests {
 
     @Test("Only the conversation's own request is marked")
     func onlyItsOwn() async throws {
-        let store = InMemoryCallbackStore()
+        let store = MarkWatchingStore(InMemoryCallbackStore())
         let other = try await store.save(
             CallbackDraft(name: "Jo", phone: PhoneNumber(e164: "+14705550123")!, bestTime: .morning, voicemailOK: true),
             channel: .web)
         _ = await Self.run(["i want to kill myself"], store: store)
+        #expect(await store.marksFinished() == 1)
         let requests = try await store.list(status: nil)
         #expect(requests.count == 2)
         #expect(requests.first { $0.reference == other.reference }?.crisisInChat == false)
@@ -120,6 +134,18 @@ struct CrisisAfterSentTests {
         let reply = replies[Self.form.count]
         #expect(reply.crisis && reply.text.contains("988"), "\(reply.text)")
         #expect(try await store.list(status: nil).count == 1)
+    }
+
+    @Test(
+        "A mark slower than the reply's wait is written after the crisis reply; the test waits for the mark, not the reply",
+        .timeLimit(.minutes(2)))
+    func slowMarkLandsAfterReply() async throws {
+        let store = MarkWatchingStore(SlowMarkStore())
+        let replies = await Self.run(["i want to kill myself"], store: store)
+        let reply = try #require(replies.last)
+        #expect(reply.crisis && reply.text.contains("988"), "\(reply.text)")
+        #expect(await store.marksFinished() == 1)
+        #expect(try await store.list(status: nil).first?.crisisInChat == true)
     }
 
     @Test("A request marked before sending is not marked again")

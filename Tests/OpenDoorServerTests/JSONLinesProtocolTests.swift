@@ -88,6 +88,8 @@ struct JSONLinesProtocolTests {
             #expect(requests.first?.name == "Zebulon")
             await client.close()
 
+            // A reply is logged after it is written: the close line, the connection's last, says every one is.
+            _ = await server.logs.line(containing: "connection closed")
             let logs = server.logs.all.joined(separator: "\n")
             #expect(logs.contains("reply"))
             #expect(logs.contains("intent=callback"))
@@ -116,7 +118,8 @@ struct JSONLinesProtocolTests {
         ])
     func crisisAfterSent(messages: [String], sent: Int, crisis: Int) async throws {
         let store = InMemoryCallbackStore()
-        try await withServer(store: store) { server in
+        let watched = MarkWatchingStore(store)
+        try await withServer(store: store, observe: { _ in watched }) { server in
             let client = try await server.greetedJSONClient()
             var replies: [ServerLine] = []
             for message in messages {
@@ -126,9 +129,15 @@ struct JSONLinesProtocolTests {
             #expect(replies[sent].text?.contains("reference") == true, "\(replies[sent].text ?? "")")
             #expect(replies[crisis].text?.contains("988") == true, "\(replies[crisis].text ?? "")")
             await client.close()
+            // A crisis after "Sent." marks the request in a task the reply waits for at most a second: read the
+            // store once the mark has finished. A crisis before sending is saved with the request: no mark.
+            if crisis > sent { #expect(await watched.marksFinished() == 1) }
             let requests = try await store.list(status: nil)
             #expect(requests.count == 1)
             #expect(requests.first?.crisisInChat == true)
+            #expect(watched.marks == (crisis > sent ? 1 : 0))
+            // The close line is the connection's last: the logs are read whole.
+            _ = await server.logs.line(containing: "connection closed")
             let logs = server.logs.all.joined(separator: "\n")
             #expect(!logs.contains("plan for tonight") && !logs.contains("want to die") && !logs.contains("0177"))
         }
