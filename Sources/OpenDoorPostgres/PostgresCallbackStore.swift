@@ -626,30 +626,6 @@ public actor PostgresCallbackStore: CallbackStore {
         }
     }
 
-    public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
-        try checkOpen(.save)
-        guard let reference = ReferenceCode.normalized(reference) else { return nil }
-        let client = client
-        // Setting a status twice gives the same row: safe to retry.
-        let request = try await perform(.save, event: "Could not mark a callback request") {
-            try await Self.withOpenConnection(client) { connection in
-                try await Self.requests(
-                    from: connection.query(
-                        """
-                        UPDATE callback_request SET status = \(status.rawValue) WHERE reference = \(reference)
-                        RETURNING \(unescaped: Self.columns)
-                        """,
-                        logger: Self.silent
-                    )
-                ).first
-            }
-        }
-        if request != nil {
-            logger.info("Marked a callback request", metadata: ["reference": "\(reference)", "status": "\(status.rawValue)"])
-        }
-        return request
-    }
-
     public func purge(olderThan cutoff: Date) async throws -> Int {
         try await purge(olderThan: cutoff, includingNew: true)
     }

@@ -259,31 +259,6 @@ public actor SQLiteCallbackStore: CallbackStore {
         }
     }
 
-    public func mark(reference: String, as status: CallbackStatus) async throws -> CallbackRequest? {
-        try checkOpen()
-        guard let reference = ReferenceCode.normalized(reference) else { return nil }
-        do {
-            try checkIdentity()
-            let request = try await pool.write { db -> CallbackRequest? in
-                try db.execute(
-                    sql: "UPDATE callback_request SET status = ? WHERE reference = ?",
-                    arguments: [status.rawValue, reference]
-                )
-                guard db.changesCount > 0 else { return nil }
-                return try Self.fetch(reference: reference, in: db)
-            }
-            if request != nil {
-                logger.info(
-                    "Marked a callback request",
-                    metadata: ["reference": "\(reference)", "status": "\(status.rawValue)"]
-                )
-            }
-            return request
-        } catch {
-            throw failure(error, during: .save, event: "Could not mark a callback request")
-        }
-    }
-
     public func purge(olderThan cutoff: Date) async throws -> Int {
         try await purge(olderThan: cutoff, includingNew: true)
     }
