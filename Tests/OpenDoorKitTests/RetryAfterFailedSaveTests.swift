@@ -47,6 +47,20 @@ struct RetryAfterFailedSaveTests {
         #expect(failed.options == ["Try again", "Cancel"], "\(failed.options)")
     }
 
+    @Test("the failure is logged with the store's error code, never what was typed")
+    func failureLogsItsCode() async throws {
+        let recorder = LogRecorder()
+        var conversation = ConversationTests.assistant.makeConversation(channel: .terminal, logger: recorder.logger())
+        _ = conversation.start()
+        let store = OutageStore()
+        for message in ResendTests.form { _ = await conversation.respond(to: message, store: store) }
+        store.fail()
+        _ = await conversation.respond(to: "yes send it", store: store)
+        let line = await recorder.line(containing: "callback save failed")
+        #expect(line.contains("error.code=saveFailed"), "\(line)")
+        #expect(!recorder.all.contains { $0.contains("0187") || $0.contains("disk is full") })
+    }
+
     @Test("once the store is back, Try again saves the same request once", arguments: ["Try again", "try again", "1", "yes"])
     func retrySavesOnce(_ message: String) async throws {
         var (conversation, store, _) = await Self.failedAtConfirmation()

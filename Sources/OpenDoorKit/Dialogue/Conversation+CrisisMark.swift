@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 extension Conversation {
     /// Asks for the request sent in this conversation to be marked "crisis in chat" when this message brought a crisis
@@ -33,10 +32,9 @@ extension Conversation {
                         "sent callback request not found to mark crisis in chat", metadata: ["reference": "\(reference)"])
                 }
             } catch {
-                let code = (error as? CallbackStoreError).map { "\($0.code)" } ?? "\(type(of: error))"
                 logger.error(
                     "could not mark the sent callback request crisis in chat",
-                    metadata: ["reference": "\(reference)", "error.code": "\(code)"])
+                    metadata: ["reference": "\(reference)", "error.code": "\(CallbackStoreError.logCode(of: error))"])
             }
         }
         await Self.wait(for: mark, atMost: Self.crisisMarkWait)
@@ -44,30 +42,17 @@ extension Conversation {
 
     /// Returns when `task` has finished or `limit` has passed, whichever comes first; `task` goes on either way.
     static func wait(for task: Task<Void, Never>, atMost limit: Duration) async {
-        let once = ResumeOnce()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let timer = Task {
-                try? await Task.sleep(for: limit)
-                if once.claim() { continuation.resume() }
-            }
-            Task {
-                await task.value
-                if once.claim() { continuation.resume() }
-                timer.cancel()
-            }
+        // Whichever ends the stream first wakes the wait; finishing it again does nothing.
+        let (ended, end) = AsyncStream<Never>.makeStream()
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            end.finish()
         }
-    }
-}
-
-/// A flag claimed once, from any thread.
-private final class ResumeOnce: Sendable {
-    private let claimed = Mutex(false)
-
-    /// True the first time only.
-    func claim() -> Bool {
-        claimed.withLock { claimed in
-            defer { claimed = true }
-            return !claimed
+        Task {
+            await task.value
+            end.finish()
         }
+        for await _ in ended {}
+        timer.cancel()
     }
 }

@@ -438,7 +438,7 @@ public struct Conversation: Sendable {
     public mutating func saveFailed(_ error: any Error) -> Reply {
         offerSending = nil
         if crisisWithSend == nil, let error = error as? CallbackStoreError, error.code == .unconfirmed {
-            logger.error("callback save unconfirmed", metadata: ["error": "\(type(of: error))"])
+            logger.error("callback save unconfirmed", metadata: ["error.code": "\(CallbackStoreError.logCode(of: error))"])
             return saveUnconfirmed()
         }
         if let crisis = crisisWithSend {
@@ -452,10 +452,10 @@ public struct Conversation: Sendable {
                 + dialogue[unconfirmed ? .saveUnconfirmed : .saveFailed]
             reply.state = state
             reply.options = []
-            logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
+            logger.error("callback save failed", metadata: ["error.code": "\(CallbackStoreError.logCode(of: error))"])
             return remember(reply)
         }
-        logger.error("callback save failed", metadata: ["error": "\(type(of: error))"])
+        logger.error("callback save failed", metadata: ["error.code": "\(CallbackStoreError.logCode(of: error))"])
         return saveFailedKeeping()
     }
 
