@@ -25,9 +25,10 @@ public struct PolarOpening: Sendable, Hashable {
     /// turns it round ("is it too late", "am i banned") is answered by the other bare word ("No."), so the answer
     /// still says yes or no to what was asked (QA23 W21). Empty: the bare word is only left out.
     public var turnedStarts: Set<String>
-    /// Words that, right after "or", start a second question ("…or do i have to call first"): a question offering
-    /// two ways is not answered by a bare yes (QA23 W13).
-    public var alternativeStarts: Set<String>
+    /// Words that, right after "or", offer no second way ("is it too late or whatever", "or not"): any other word
+    /// after "or" starts an alternative, and a question offering two ways is not answered by a bare yes or no
+    /// (QA23 W13, QA31 S2-14).
+    public var emptyAlternatives: Set<String>
     /// Words that open a question no yes or no answers ("how do i do that"): the bare word is left out when one of
     /// the first two words is one of them.
     public var openStarts: Set<String>
@@ -40,7 +41,7 @@ public struct PolarOpening: Sendable, Hashable {
     public init(
         bareWords: [String] = [], tooWords: Set<String> = [], invertingWords: Set<String> = [],
         turningWords: Set<String> = [], conditionWords: Set<String> = [], turnedStarts: Set<String> = [],
-        alternativeStarts: Set<String> = [], openStarts: Set<String> = [], unspoken: [[String]] = []
+        emptyAlternatives: Set<String> = [], openStarts: Set<String> = [], unspoken: [[String]] = []
     ) {
         self.bareWords = bareWords
         self.tooWords = tooWords
@@ -48,7 +49,7 @@ public struct PolarOpening: Sendable, Hashable {
         self.turningWords = turningWords
         self.conditionWords = conditionWords
         self.turnedStarts = turnedStarts
-        self.alternativeStarts = alternativeStarts
+        self.emptyAlternatives = emptyAlternatives
         self.openStarts = openStarts
         self.unspoken = unspoken.filter { !$0.isEmpty }
     }
@@ -111,8 +112,21 @@ public struct PolarOpening: Sendable, Hashable {
         return nil
     }
 
-    /// Whether the message asks which of two ways ("can i just show up or do i have to call first").
+    /// Whether the message offers two ways: "or" and an alternative after it, whatever its first word ("can i just
+    /// show up or do i have to call first", "can i come back or am i kicked out", "r they done with me or can i come
+    /// back"). A bare yes or no answers neither way, and a word that would turn the question round ("kicked",
+    /// "too late") may stand in either of them, so the bare word is left out, never turned (QA31 S2-14). "or" with
+    /// nothing after it but words that offer nothing ("or whatever", "or not", "or nah") leaves one question.
     func offersTwoWays(_ words: [String]) -> Bool {
-        words.indices.contains { words[$0] == "or" && $0 + 1 < words.count && alternativeStarts.contains(words[$0 + 1]) }
+        // From the end: an "or" with a word that offers something anywhere after it. One pass, however many "or"s.
+        var offered = false
+        for word in words.reversed() {
+            if word == "or" {
+                if offered { return true }
+            } else if !emptyAlternatives.contains(word) {
+                offered = true
+            }
+        }
+        return false
     }
 }

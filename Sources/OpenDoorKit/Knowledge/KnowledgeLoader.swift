@@ -312,7 +312,7 @@ struct KnowledgeLoader {
     private func loadPolarOpening(_ node: YAMLNode?, reader: inout YAMLReader, in parent: YAMLNode) -> PolarOpening {
         guard let node else { return PolarOpening() }
         let keys = [
-            "bare", "too", "inverting", "turning", "condition", "unspoken", "turned_starts", "alternative_starts",
+            "bare", "too", "inverting", "turning", "condition", "unspoken", "turned_starts", "empty_alternatives",
             "open_starts",
         ]
         guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
@@ -325,7 +325,7 @@ struct KnowledgeLoader {
         return PolarOpening(
             bareWords: bare, tooWords: words("too"), invertingWords: words("inverting"), turningWords: words("turning"),
             conditionWords: words("condition"), turnedStarts: words("turned_starts"),
-            alternativeStarts: words("alternative_starts"), openStarts: words("open_starts"),
+            emptyAlternatives: words("empty_alternatives"), openStarts: words("open_starts"),
             unspoken: reader.textList(fields["unspoken"], key: "unspoken", in: node, required: false).map {
                 TextNormalizer.words(TextNormalizer.normalize($0.text))
             })
