@@ -54,6 +54,19 @@ struct PolarAlternativeTests {
         #expect(Self.fitted(message) == opening + Self.rest, "“\(message)”")
     }
 
+    /// An "or" in the story is no second way to answer: counts ("2 or 3 weeks", "a month or two", "once or twice")
+    /// and an "or" before any question word ("my mom or my sister") leave the question's own "Yes." in place.
+    @Test(
+        "“or” in the story, between counts or before the question, leaves one question",
+        arguments: [
+            "i missed 2 or 3 weeks can i come back", "been gone a month or two, can i come back",
+            "skipped once or twice, can i still come back", "my mom or my sister would drive me, can i come back",
+            "after 3 or 4 relapses can i still come back",
+        ])
+    func storyOrKeepsAnswer(_ message: String) {
+        #expect(Self.fitted(message) == Self.answer, "“\(message)”")
+    }
+
     @Test("Whole replies: the rejoin answer without a bare “Yes.” or “No.” in front", arguments: alternatives.prefix(6))
     func wholeReplies(_ message: String) {
         let reply = MatcherRoundNineteenTests.replies([message])[0]

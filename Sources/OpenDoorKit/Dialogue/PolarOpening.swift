@@ -29,6 +29,12 @@ public struct PolarOpening: Sendable, Hashable {
     /// after "or" starts an alternative, and a question offering two ways is not answered by a bare yes or no
     /// (QA23 W13, QA31 S2-14).
     public var emptyAlternatives: Set<String>
+    /// Words that count ("two", "couple", "once"): an "or" between two counts ("2 or 3 weeks", "a month or two",
+    /// "once or twice") is a story's estimate, not a second way to answer.
+    public var countWords: Set<String>
+    /// Words that open a yes/no question ("can", "do", "r"): an "or" offers a second way only after one of them
+    /// ("i missed 2 or 3 weeks, my mom or my sister drove me… can i come back" asks one thing). Empty: any "or".
+    public var questionStarts: Set<String>
     /// Words that open a question no yes or no answers ("how do i do that"): the bare word is left out when one of
     /// the first two words is one of them.
     public var openStarts: Set<String>
@@ -41,7 +47,8 @@ public struct PolarOpening: Sendable, Hashable {
     public init(
         bareWords: [String] = [], tooWords: Set<String> = [], invertingWords: Set<String> = [],
         turningWords: Set<String> = [], conditionWords: Set<String> = [], turnedStarts: Set<String> = [],
-        emptyAlternatives: Set<String> = [], openStarts: Set<String> = [], unspoken: [[String]] = []
+        emptyAlternatives: Set<String> = [], openStarts: Set<String> = [], unspoken: [[String]] = [],
+        countWords: Set<String> = [], questionStarts: Set<String> = []
     ) {
         self.bareWords = bareWords
         self.tooWords = tooWords
@@ -50,6 +57,8 @@ public struct PolarOpening: Sendable, Hashable {
         self.conditionWords = conditionWords
         self.turnedStarts = turnedStarts
         self.emptyAlternatives = emptyAlternatives
+        self.countWords = countWords
+        self.questionStarts = questionStarts
         self.openStarts = openStarts
         self.unspoken = unspoken.filter { !$0.isEmpty }
     }
@@ -120,13 +129,28 @@ public struct PolarOpening: Sendable, Hashable {
     func offersTwoWays(_ words: [String]) -> Bool {
         // From the end: an "or" with a word that offers something anywhere after it. One pass, however many "or"s.
         var offered = false
-        for word in words.reversed() {
+        for (position, word) in zip(words.indices, words).reversed() {
             if word == "or" {
-                if offered { return true }
+                if offered, !betweenCounts(words, at: position), askedBefore(words, position) { return true }
             } else if !emptyAlternatives.contains(word) {
                 offered = true
             }
         }
         return false
+    }
+
+    /// Whether the "or" at `position` stands between two counts ("2 or 3", "a week or two", "once or twice").
+    private func betweenCounts(_ words: [String], at position: Int) -> Bool {
+        func isCount(_ index: Int) -> Bool {
+            guard words.indices.contains(index) else { return false }
+            let word = words[index]
+            return countWords.contains(word) || (!word.isEmpty && word.unicodeScalars.allSatisfy { ("0"..."9").contains($0) })
+        }
+        return isCount(position + 1) && (isCount(position - 1) || isCount(position - 2))
+    }
+
+    /// Whether a word that opens a yes/no question stands before the "or" at `position` (always, with no such words).
+    private func askedBefore(_ words: [String], _ position: Int) -> Bool {
+        questionStarts.isEmpty || words[..<position].contains(where: questionStarts.contains)
     }
 }

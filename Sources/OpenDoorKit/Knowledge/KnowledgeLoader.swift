@@ -313,7 +313,7 @@ struct KnowledgeLoader {
         guard let node else { return PolarOpening() }
         let keys = [
             "bare", "too", "inverting", "turning", "condition", "unspoken", "turned_starts", "empty_alternatives",
-            "open_starts",
+            "open_starts", "count_words", "question_starts",
         ]
         guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
             return PolarOpening()
@@ -328,7 +328,8 @@ struct KnowledgeLoader {
             emptyAlternatives: words("empty_alternatives"), openStarts: words("open_starts"),
             unspoken: reader.textList(fields["unspoken"], key: "unspoken", in: node, required: false).map {
                 TextNormalizer.words(TextNormalizer.normalize($0.text))
-            })
+            },
+            countWords: words("count_words"), questionStarts: words("question_starts"))
     }
 
     // MARK: - intents/*.yaml
