@@ -16,6 +16,11 @@ struct StepAnswerTests {
         }
     }
 
+    @Test("a kind's ordinal, which the tables of kinds are indexed by, is its place in allCases")
+    func ordinals() {
+        for (index, kind) in AnswerWord.allCases.enumerated() { #expect(kind.ordinal == index, "\(kind)") }
+    }
+
     @Test(
         "Yes, no, a discreet yes and no voicemail at all, wherever they stand",
         arguments: [

@@ -10,11 +10,14 @@ import Foundation
 struct StepAnswer {
     /// The phrases of each kind, their words joined by single spaces: what ``isOnly(_:_:)`` compares a message's
     /// normalized words with, in one set lookup (it runs for every message).
-    private let wholePhrases: [AnswerWord: Set<String>]
+    /// Indexed by ``AnswerWord/ordinal``, as every table of kinds here: a dictionary keyed by the kind hashed its raw
+    /// string on every lookup (a String-backed enum hashes its `rawValue`), some 3% of answering a question. Nil for a
+    /// kind `dialogue.yaml` has no `words` for.
+    private let wholePhrases: [Set<String>?]
     /// The phrases of each kind by their first word, in their order: at each word of a message only the phrases
     /// that start with it are tried (one lookup instead of comparing every phrase: a 4,000-byte line at a callback
     /// step took milliseconds).
-    private let phrasesByFirstWord: [AnswerWord: [Substring: [[Substring]]]]
+    private let phrasesByFirstWord: [[Substring: [[Substring]]]]
     /// `digit_words` in their order, zero to nine.
     private let digitNames: [String]
     /// Each of `digitNames` with its first place: `digitNames.firstIndex(of:)` in one lookup.
@@ -68,11 +71,9 @@ struct StepAnswer {
         }
     }
 
-    /// Each kind's bit in ``WordKinds``.
-    private static let bits: [AnswerWord: KindBits] = Dictionary(
-        uniqueKeysWithValues: AnswerWord.allCases.enumerated().map { ($1, KindBits($0)) })
-
-    private static func bit(_ kind: AnswerWord) -> KindBits { bits[kind] ?? KindBits() }
+    /// Each kind's bit in ``WordKinds``: its place in `AnswerWord.allCases`.
+    @inline(__always)
+    private static func bit(_ kind: AnswerWord) -> KindBits { KindBits(kind.ordinal) }
 
     private static func bits(_ kinds: [AnswerWord]) -> KindBits {
         var set = KindBits()
@@ -90,8 +91,15 @@ struct StepAnswer {
         for (kind, list) in dialogue.words {
             phrases[kind] = list.map { $0.split(separator: " ") }.filter { !$0.isEmpty }
         }
-        phrasesByFirstWord = phrases.mapValues { Dictionary(grouping: $0, by: { $0[0] }) }
-        wholePhrases = phrases.mapValues { Set($0.map { $0.joined(separator: " ") }) }
+        precondition(
+            AnswerWord.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal },
+            "AnswerWord.ordinal is each kind's place in allCases")
+        phrasesByFirstWord = AnswerWord.allCases.map { kind in
+            phrases[kind].map { Dictionary(grouping: $0, by: { $0[0] }) } ?? [:]
+        }
+        wholePhrases = AnswerWord.allCases.map { kind in
+            phrases[kind].map { Set($0.map { $0.joined(separator: " ") }) }
+        }
         digitNames = dialogue.words[.digitWords] ?? []
         digitIndex = Dictionary(digitNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         precondition(AnswerWord.allCases.count <= KindBits.capacity, "one bit per kind of answer word")
@@ -122,7 +130,8 @@ struct StepAnswer {
     /// Whether a phrase of `kind` starts at word `i` (``phraseLength(of:at:in:)`` is not nil), for the words of a
     /// message as they are.
     private func startsPhrase(of kind: AnswerWord, at i: Int, in words: [String]) -> Bool {
-        for phrase in phrasesByFirstWord[kind]?[Substring(words[i])] ?? [] where i + phrase.count <= words.count {
+        let candidates = phrasesByFirstWord[kind.ordinal][Substring(words[i])] ?? []
+        for phrase in candidates where i + phrase.count <= words.count {
             if zip(words[i..<(i + phrase.count)], phrase).allSatisfy({ $0 == $1 }) { return true }
         }
         return false
@@ -158,7 +167,7 @@ struct StepAnswer {
         let words = TextNormalizer.words(message).map { Substring($0) }
         guard !words.isEmpty else { return false }
         let lead = leadingFillers(in: words)
-        let cancelPhrases = phrasesByFirstWord[.cancel] ?? [:]
+        let cancelPhrases = phrasesByFirstWord[AnswerWord.cancel.ordinal]
         let starts = wordKinds(of: message)
         let cancel = Self.bit(.cancel)
         for start in words.indices where starts[start].starts.intersects(cancel) {
@@ -185,7 +194,7 @@ struct StepAnswer {
     /// The length of the longest phrase of `kind` at `i`, if one starts there.
     func phraseLength(of kind: AnswerWord, at i: Int, in words: [Substring]) -> Int? {
         var best: Int?
-        for phrase in phrasesByFirstWord[kind]?[words[i]] ?? []
+        for phrase in phrasesByFirstWord[kind.ordinal][words[i]] ?? []
         where phrase.count > (best ?? 0) && i + phrase.count <= words.count {
             if words[i..<(i + phrase.count)].elementsEqual(phrase) { best = phrase.count }
         }
@@ -276,7 +285,7 @@ struct StepAnswer {
     /// Whether most of the message's words (half or more) are phrases of `kind`, one word each: a message in
     /// Spanish ("quiero que me llamen", "en la tarde").
     func isMostly(_ message: String, _ kind: AnswerWord) -> Bool {
-        guard wholePhrases[kind] != nil else { return false }
+        guard wholePhrases[kind.ordinal] != nil else { return false }
         // A word is in `wholePhrases[kind]` exactly when it is a phrase of `kind` on its own.
         let words = wordKinds(of: message)
         guard !words.isEmpty else { return false }
@@ -595,7 +604,7 @@ struct StepAnswer {
     /// The same as comparing the message's words with each phrase's: words never hold a space nor are empty, so
     /// two lists of words are equal exactly when their words joined by spaces are.
     func isOnly(_ message: String, _ kind: AnswerWord) -> Bool {
-        guard let whole = wholePhrases[kind], !whole.isEmpty else { return false }
+        guard let whole = wholePhrases[kind.ordinal], !whole.isEmpty else { return false }
         return whole.contains(TextNormalizer.normalize(message))
     }
 
@@ -613,7 +622,8 @@ struct StepAnswer {
             }
             var best: (kind: AnswerWord, length: Int)?
             for kind in kinds {
-                for phrase in phrasesByFirstWord[kind]?[words[i]] ?? [] where phrase.count > (best?.length ?? 0) {
+                let candidates = phrasesByFirstWord[kind.ordinal][words[i]] ?? []
+                for phrase in candidates where phrase.count > (best?.length ?? 0) {
                     if i + phrase.count <= words.count, words[i..<(i + phrase.count)].elementsEqual(phrase) {
                         best = (kind, phrase.count)
                     }

@@ -8,6 +8,10 @@ import Foundation
 enum QuotedTitles {
     /// `message` with "song" read before each quoted title followed by "by" and a maker, or nil when it has none.
     static func marked(_ message: String) -> String? {
+        // Bytes first: " by" and a quote's byte (" or ', or the lead byte 0xE2 of “ ” ‘ ’) are in every message the
+        // checks below let through, and in few others. `contains(" by ")` goes through Foundation, and cost 2.6% of
+        // answering an ordinary question for the messages that have no " by " at all (round 27).
+        guard Self.mayHaveTitle(message.utf8) else { return nil }
         guard message.contains(" by "), message.contains(where: { quotes.contains($0) }) else { return nil }
         let text = message as NSString
         var marked = ""
@@ -26,6 +30,20 @@ enum QuotedTitles {
         }
         guard last > 0 else { return nil }
         return marked + text.substring(from: last)
+    }
+
+    /// Whether `bytes` hold " by" and a byte a quotation mark starts with (`"`, `'`, or 0xE2 for “ ” ‘ ’).
+    private static func mayHaveTitle(_ bytes: String.UTF8View) -> Bool {
+        var quote = false
+        var by = false
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in bytes {
+            if byte == 0x22 || byte == 0x27 || byte == 0xE2 { quote = true }
+            if byte == 0x79 && previous == (0x20, 0x62) { by = true }  // " by"
+            if quote && by { return true }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     /// The quotation marks a title may be written between.

@@ -81,6 +81,36 @@ struct SafetyIndex: Sendable {
         var endSlot: Int32
         var firstUnless: Int32
         var endUnless: Int32
+        /// The ids its required positions open with, one ``AtomBits`` per such position:
+        /// `requiredOpeners[firstRequired..<endRequired]` (see ``mayMatch(_:in:)``).
+        var firstRequired: Int32 = 0
+        var endRequired: Int32 = 0
+    }
+
+    /// A set of ids folded into 256 bits (`id & 255`): what a passage's words are (``Passage/atomBits``), or what one
+    /// of a pattern's required positions can open with.
+    struct AtomBits: Sendable {
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var c: UInt64 = 0
+        var d: UInt64 = 0
+
+        @inline(__always)
+        mutating func insert(_ atom: Int32) {
+            let bit: UInt64 = 1 << UInt64(truncatingIfNeeded: atom & 63)
+            switch (atom >> 6) & 3 {
+            case 0: a |= bit
+            case 1: b |= bit
+            case 2: c |= bit
+            default: d |= bit
+            }
+        }
+
+        /// Whether the two sets share a bit.
+        @inline(__always)
+        func intersects(_ other: AtomBits) -> Bool {
+            (a & other.a) | (b & other.b) | (c & other.c) | (d & other.d) != 0
+        }
     }
 
     /// The words of one message, with what each word is in the trie.
@@ -165,11 +195,20 @@ struct SafetyIndex: Sendable {
         var masked: [Bool] = []
         /// Whether matching honours `masked` (conditions look at the whole passage).
         var useMask = true
+        /// Every id of the passage's words (typos included).
+        let atomBits: AtomBits
 
         init(_ words: Words, _ range: Range<Int>) {
             self.words = words
             self.lower = range.lowerBound
             self.upper = range.upperBound
+            var bits = AtomBits()
+            if range.upperBound > range.lowerBound {
+                for position in words.firstAtom(range.lowerBound)..<Int(words.ends[range.upperBound - 1]) {
+                    bits.insert(words.atoms[position] >> 1)
+                }
+            }
+            self.atomBits = bits
         }
     }
 
@@ -276,6 +315,8 @@ struct SafetyIndex: Sendable {
     private var openers: [Int32] = []
     /// The `unless` conditions of every pattern, pattern after pattern.
     private var unlessList: [Int32] = []
+    /// What each pattern's required positions open with (see ``Pattern/firstRequired``).
+    private var requiredOpeners: [AtomBits] = []
     /// The patterns that open a clause (`clauses:`).
     private var clausePatterns: Range<Int> = 0..<0
     /// The patterns of doubt that undo a denial just after them (`doubts:`).
@@ -566,6 +607,19 @@ struct SafetyIndex: Sendable {
             filled[Int(anchor.atom)] += 1
         }
 
+        // Per pattern, the ids each of its required positions can open with (a position that may open with a number
+        // can open on any word, and tells nothing).
+        for index in patterns.indices {
+            patterns[index].firstRequired = Int32(requiredOpeners.count)
+            for slot in slots[Int(patterns[index].firstSlot)..<Int(patterns[index].endSlot)]
+            where !slot.isOptional && !slot.isEnd && slot.firstOpener >= 0 {
+                var bits = AtomBits()
+                for opener in openers[Int(slot.firstOpener)..<Int(slot.endOpener)] { bits.insert(opener) }
+                requiredOpeners.append(bits)
+            }
+            patterns[index].endRequired = Int32(requiredOpeners.count)
+        }
+
         // The compact trie messages are walked in: the same children, found by rank among the node's symbols.
         (nodes, childList) = edges.laidOut(prefixAt: prefixAt)
         edges = EdgeTable()
@@ -624,6 +678,21 @@ struct SafetyIndex: Sendable {
         var node: Int32 = 0
         for byte in word.utf8 {
             node = step(node, byte)
+            if node < 0 { return false }
+        }
+        let at = Int(node)
+        return wordAt[at] >= 0 || spellingAt[at] >= 0 || numberAt[at] >= 0 || neverCorrectAt[at]
+    }
+
+    /// ``knows(_:)`` of the text `first` then `second` spell with each byte ORed with 0x20 (A–Z read as a–z).
+    func knows(lowercasing first: ArraySlice<UInt8>, then second: ArraySlice<UInt8> = []) -> Bool {
+        var node: Int32 = 0
+        for byte in first {
+            node = step(node, byte | 0x20)
+            if node < 0 { return false }
+        }
+        for byte in second {
+            node = step(node, byte | 0x20)
             if node < 0 { return false }
         }
         let at = Int(node)
@@ -1051,8 +1120,24 @@ struct SafetyIndex: Sendable {
         return match(Int(entry.firstSlot), Int(entry.endSlot), start, 0, passage)
     }
 
+    /// Whether each required position of `pattern` can open on a word of the passage: a position is tried only on a
+    /// word with one of its opening ids (`mayOpen`), so a pattern with a position none of the passage's words can open
+    /// never matches there. Most candidate patterns (anchored on one common word) fail this, in a few ANDs, where
+    /// trying them walked their positions from every word: a third of the crisis check (round 27).
+    @inline(__always)
+    private func mayMatch(_ pattern: Int, in passage: Passage) -> Bool {
+        let entry = patterns[pattern]
+        var required = Int(entry.firstRequired)
+        while required < Int(entry.endRequired) {
+            if !requiredOpeners[required].intersects(passage.atomBits) { return false }
+            required += 1
+        }
+        return true
+    }
+
     /// Whether `pattern` matches anywhere in the passage.
     private func isFound(_ pattern: Int, in passage: Passage) -> Bool {
+        guard mayMatch(pattern, in: passage) else { return false }
         let opening = openingMask(of: pattern)
         for start in passage.lower..<passage.upper
         where (opening == nil || passage.words.masks[start] & opening! != 0)
@@ -1093,6 +1178,7 @@ struct SafetyIndex: Sendable {
     private func maskMatches(
         _ pattern: Int, in passage: inout Passage, withinClause: Bool = false, candidates: [UInt64]? = nil
     ) -> Bool {
+        guard mayMatch(pattern, in: passage) else { return false }
         var start = passage.lower
         var matched = false
         let opening = openingMask(of: pattern)
@@ -1376,11 +1462,13 @@ struct SafetyIndex: Sendable {
                 case .exclusion:
                     // An exclusion with `unless:` (round 26: "thinking about going back", unless to the bridge) sets
                     // nothing aside when one of its exceptions is in the sentence (asked first: a match masks words).
-                    if !isCancelled(pattern, in: &passage, candidates: candidates) && maskMatches(pattern, in: &passage) {
+                    if mayMatch(pattern, in: passage) && !isCancelled(pattern, in: &passage, candidates: candidates)
+                        && maskMatches(pattern, in: &passage)
+                    {
                         setAside = true
                     }
                 case .denial:
-                    if !isCancelled(pattern, in: &passage, candidates: candidates)
+                    if mayMatch(pattern, in: passage) && !isCancelled(pattern, in: &passage, candidates: candidates)
                         && maskMatches(
                             pattern, in: &passage, withinClause: staysInClause(pattern), candidates: candidates)
                     {

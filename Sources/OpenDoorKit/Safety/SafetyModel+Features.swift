@@ -131,10 +131,9 @@ extension SafetyModel {
         // more, in that order: the first highest crisis segment gives the category, as in the script.
         // Each distinct feature counts once per segment: a stamp per feature says in which segment it was last
         // added. Hits come in message order, so a sentence's (and a clause's) hits are consecutive.
-        var stamps = [UInt32](repeating: 0, count: weights.count)
+        var stamps = FeatureStamps(hits: hits.count)
         var whole = bias
-        for hit in hits where stamps[Int(hit.index)] == 0 {
-            stamps[Int(hit.index)] = 1
+        for hit in hits where stamps.stamp(hit.index, epoch: 1) {
             whole += weights[Int(hit.index)]
         }
         var epoch: UInt32 = 1
@@ -178,7 +177,7 @@ extension SafetyModel {
     /// Adds each hit's weights to the sums of its group (sentence or clause), each distinct feature once per
     /// group. Groups only grow along the message, so a new group is a new epoch of the stamps: no sorting.
     private static func addGrouped(
-        _ weights: [SIMD8<Double>], _ hits: [Hit], bySentence: Bool, stamps: inout [UInt32], epoch: inout UInt32,
+        _ weights: [SIMD8<Double>], _ hits: [Hit], bySentence: Bool, stamps: inout FeatureStamps, epoch: inout UInt32,
         into sums: inout [SIMD8<Double>]
     ) {
         var current: Int32 = -1
@@ -189,11 +188,35 @@ extension SafetyModel {
                 current = group
                 epoch += 1
             }
-            let index = Int(hit.index)
-            if stamps[index] != epoch {
-                stamps[index] = epoch
-                sums[Int(group)] += weights[index]
-            }
+            if stamps.stamp(hit.index, epoch: epoch) { sums[Int(group)] += weights[Int(hit.index)] }
+        }
+    }
+
+    /// Per feature found in a message, the last segment (epoch) it was added to: a small open-addressing table sized
+    /// by the message's hits, not an array of every feature the model knows (6,900 stamps zeroed for each message
+    /// read, for the ~100 features a short message finds).
+    struct FeatureStamps {
+        private var keys: [Int32]
+        private var epochs: [UInt32]
+        private let mask: Int
+
+        init(hits: Int) {
+            var capacity = 16
+            while capacity < hits * 2 { capacity <<= 1 }
+            keys = [Int32](repeating: -1, count: capacity)
+            epochs = [UInt32](repeating: 0, count: capacity)
+            mask = capacity - 1
+        }
+
+        /// Marks feature `index` as added in `epoch` (epochs start at 1); false when it already was.
+        @inline(__always)
+        mutating func stamp(_ index: Int32, epoch: UInt32) -> Bool {
+            var slot = Int(truncatingIfNeeded: UInt32(bitPattern: index) &* 0x9E37_79B1) & mask
+            while keys[slot] >= 0 && keys[slot] != index { slot = (slot + 1) & mask }
+            keys[slot] = index
+            guard epochs[slot] != epoch else { return false }
+            epochs[slot] = epoch
+            return true
         }
     }
 
