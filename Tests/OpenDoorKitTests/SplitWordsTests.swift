@@ -35,14 +35,27 @@ struct SplitWordsTests {
     }
 
     @Test(
-        "The crisis check reads a split crisis word as the word",
-        arguments: ["i want to kil l myself", "ki ll myself", "k ill myself", "i just want to kil l my self"])
+        "The crisis check reads a split crisis word as the word (round 27: also beside a lone letter, or a misspelled stem)",
+        arguments: [
+            "i want to kil l myself", "ki ll myself", "k ill myself", "i just want to kil l my self",
+            "gonna e nd it all tonight", "gonna e nd it al l tonight",
+            "i keep thinking about kil ling myself", "i o d'd on my moms pills an hour ago",
+            "i think i o d’d, my chest feels weird",
+        ])
     func crisisFound(_ message: String) throws {
         let found = try #require(safety.assess(message), "\(message)")
         #expect(found.level == .crisis, "\(message)")
     }
 
-    @Test("A split that makes no crisis word stays calm", arguments: ["i want to work on my s kill s in group"])
+    @Test(
+        "A split that makes no crisis word stays calm; ordinary words split or spelled out too (round 27)",
+        arguments: [
+            "i want to work on my s kill s in group", "o k ill be there at 5", "k ill be there at 6, save me a seat",
+            "k ill try to make it tuesday", "s kill issue lol, can i come back",
+            "got an o d d schedule this week, is there a late group", "is the e nd of the month ok for intake",
+            "pill ow fight at sober living last night lol", "my d i e t is going well, can i still come to group",
+            "we had a s u i c i d e prevention talk in group",
+        ])
     func calm(_ message: String) {
         #expect(safety.assess(message) == nil, "\(message)")
     }

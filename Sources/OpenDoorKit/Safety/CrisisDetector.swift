@@ -23,11 +23,12 @@ public struct CrisisDetector: Sendable {
         let index = SafetyIndex(rules: rules)
         self.index = index
         // A half is an ordinary word where the rules know it as a word of two letters or more ("ill", "over"; "a" and
-        // "i" too), other than a spelling of the word split itself ("kil" is read as "kill"): one letter ("k", "l") is
-        // no word in the middle of another.
+        // "i" too), other than a spelling of the word split or of its stem ("kil" is read as "kill", so "kil ling" is
+        // "killing"; round 27): one letter ("k", "l") is no word in the middle of another.
         self.splitWords = SplitWords(rules.splitWords) { half, word in
-            (half.utf8.count > 1 || half == "a" || half == "i") && index.knows(half)
-                && rules.spellings[half] != [word]
+            guard (half.utf8.count > 1 || half == "a" || half == "i") && index.knows(half) else { return false }
+            guard let spelled = rules.spellings[half], spelled.count == 1 else { return true }
+            return !word.hasPrefix(spelled[0])
         }
         // The words people hide behind `*` or `#` are the words they split: `split_words:`.
         self.maskedWords = MaskedWords(rules.splitWords)
@@ -98,7 +99,9 @@ public struct CrisisDetector: Sendable {
 
     /// Whether two words with only a space between them are one word split, not listed in `split_words:`: one half of
     /// one or two letters that the rules know as no word ("li", "fe", "o", "d"; never "a", "i", "im", "od"), joined
-    /// into a word of theirs ("life", "od").
+    /// into a word of theirs ("life", "od"). Beside a lone letter that is no word in texting ("e", "l", "d"; never
+    /// "u", "r", "k", "o" and the like), the other half may be a short word the rules know ("e nd", "en d", "al l";
+    /// round 27, QA30): a stray letter is part of a word.
     private static func joinsShortHalf(
         _ first: ArraySlice<UInt8>, _ second: ArraySlice<UInt8>, index: SafetyIndex
     ) -> Bool {
@@ -107,12 +110,22 @@ public struct CrisisDetector: Sendable {
         // The halves and the joined word are walked in the trie as bytes: a String and an array built for each pair of
         // words was a twentieth of the crisis check (round 27). `knows` of the text decoded from these bytes is the
         // same: a byte other than a–z and 0–9 (a repaired one included) is in no word the trie holds.
-        for half in [first, second] where half.count <= 2 {
-            if half.count == 1, half.first! | 0x20 == 0x61 || half.first! | 0x20 == 0x69 { return false }  // "a", "i"
-            if index.knows(lowercasing: half) { return false }
+        func isWord(_ half: ArraySlice<UInt8>) -> Bool {
+            if half.count == 1, half.first! | 0x20 == 0x61 || half.first! | 0x20 == 0x69 { return true }  // "a", "i"
+            return index.knows(lowercasing: half)
+        }
+        func isStray(_ half: ArraySlice<UInt8>) -> Bool {
+            half.count == 1 && !Self.singleLetterWords.contains(half[half.startIndex] | 0x20)
+        }
+        let strayLetter = (isStray(first) && second.count > 1) || (isStray(second) && first.count > 1)
+        for half in [first, second] where half.count <= 2 && !(strayLetter && half.count == 2) {
+            if isWord(half) { return false }
         }
         return index.knows(lowercasing: first, then: second)
     }
+
+    /// The letters that are words alone in texting ("a", "i", "u" for you, "r" for are, "k" for ok, "o" for oh…).
+    private static let singleLetterWords = Set("aiurnkbcyxow".utf8)
 
     /// ``assess(_:)`` for one spelling of a message.
     private func assessReading(_ message: String) -> CrisisAssessment? {
