@@ -161,6 +161,30 @@ extension Conversation {
             || !words.isDisjoint(with: ["someone", "somebody", "friend", "else"])
     }
 
+    /// Whether a message gives someone else's name ("his name is Tony", "my brothers name is Tony", "she goes by
+    /// Dee"): at the consent question, never the visitor's name nor a yes (QA33 S2-22).
+    func namesSomeoneElse(_ text: String) -> Bool {
+        let words = TextNormalizer.words(text)
+        for (index, word) in words.enumerated() {
+            let before = index > 0 ? words[index - 1] : ""
+            let next = index + 1 < words.count ? words[index + 1] : ""
+            if word == "name" || word == "names",
+                ["his", "her", "their"].contains(before)
+                    || (index > 1 && words[index - 2] == "my" && before.hasSuffix("s") && before.count > 3)
+            {
+                return true
+            }
+            // "he goes by T", "shes called Dee".
+            let after = index + 2 < words.count ? words[index + 2] : ""
+            if ["he", "she", "hes", "shes"].contains(word),
+                (next == "goes" && after == "by") || next == "called" || (next == "is" && after == "called")
+            {
+                return true
+            }
+        }
+        return false
+    }
+
     // MARK: - A crisis said once a number was given
 
     /// The offer to send the request now, made after a crisis reply mid-form once a number was given (QA23 W16).

@@ -291,7 +291,8 @@ public struct Conversation: Sendable {
         {
             return .reply(remember(pickReply()))
         }
-        var picked = choice?.picked ?? message
+        // "can I come back period": a mark said aloud to dictation is the mark (QA33 S2-12).
+        var picked = choice?.picked ?? SpokenMarks.read(message)
         // "👍", "✅" to "Shall we do that?" or "Shall I send it?": a yes (QA24 S2-8).
         if state == .callbackConsent || state == .callbackConfirm, dialogue.isOnlyMarks(picked, .yesMarks) {
             picked = "yes"
@@ -529,6 +530,13 @@ public struct Conversation: Sendable {
         let sends = answers.contains(text, .sendToOthers)
             && (looksLikeQuestion(text) || TextNormalizer.words(text).contains { Self.askingWords.contains($0) })
             && !TextNormalizer.words(text).contains { ["number", "phone", "call", "callback"].contains($0) }
+        if callbacksAvailable, asksCallForSomeoneElse(text),
+            answers.contains(text, .callAsk) || spokenOrTypedNumber(in: text) != nil
+        {
+            // "can someone call my brother? he wont call himself": the center calls the one who asks, said plainly,
+            // never a "Yes" to a question not asked (QA33 S2-22).
+            return beginCallback(phone: nil, confidence: 1, request: text)
+        }
         if callsForOther {
             (lastAsked, lastTopic) = (nil, nil)
             return withContactLine(dialogue[.callOnBehalfOther], intent: .callForSomeoneElse)
@@ -632,6 +640,29 @@ public struct Conversation: Sendable {
             (lastAsked, lastTopic) = (nil, nil)
         }
         let early = spokenOrTypedNumber(in: text)
+        if case .answer(let id) = result.decision, assistant.responder.action(of: id) == .handoff, early == nil,
+            text.hasQuestionMark, TextNormalizer.words(text).count <= 3,
+            !TextNormalizer.words(text).contains(where: { Self.callWords.contains($0) }),
+            let asked = result.candidates.dropFirst().first(where: { assistant.responder.action(of: $0.intent) == .answer }),
+            asked.confidence >= 0.3
+        {
+            // "come back?", "rejoin?", "back in?": a question in a word or two asks whether, never "call me" (QA33 S2-9).
+            result.decision = .answer(asked.intent)
+        }
+        if case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer, early == nil,
+            answers.contains(text, .accusation), !looksLikeQuestion(text),
+            assistant.knowledge.intent(Self.frustratedIntent) != nil
+        {
+            // "YOU PEOPLE DONT CARE": the calm word for it, never a passage that shares its words (QA33 S2-15).
+            result.decision = .fallback(topic: Self.frustratedIntent)
+        }
+        if case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer, early == nil,
+            let topic = unansweredTopic(text)
+        {
+            // "dead tired since i stopped drinking, is that normal", "do you give out test strips": what the knowledge
+            // doesn't answer gets the honest word, never the passage that shares a word (QA33 S2-16, S2-17).
+            result.decision = .fallback(topic: topic)
+        }
         if case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer, early == nil,
             asksAboutOneStaffMember(text)
         {
@@ -830,6 +861,25 @@ public struct Conversation: Sendable {
     static let privacyIntent: IntentID = "privacy"
     /// The assistant's answer about what it is ("are you a real person").
     static let botIdentityIntent: IntentID = "bot_identity"
+    /// The knowledge's calm answer to frustration ("this is stupid").
+    static let frustratedIntent: IntentID = "frustrated"
+    /// The knowledge's honest word about a service it doesn't describe.
+    static let otherServicesIntent: IntentID = "other_services"
+
+    /// The topic the knowledge knows it doesn't answer that a message asks about by its words: a symptom since
+    /// stopping (detox and withdrawal), or harm-reduction supplies (other services). Nil for anything else, or when
+    /// the knowledge has no such topic.
+    func unansweredTopic(_ text: String) -> IntentID? {
+        let topic: IntentID? =
+            if answers.contains(text, .bodySymptom) && answers.contains(text, .sinceStopping) {
+                Self.detoxIntent
+            } else if answers.contains(text, .harmReduction) {
+                Self.otherServicesIntent
+            } else {
+                nil
+            }
+        return topic.flatMap { assistant.knowledge.intent($0) != nil ? $0 : nil }
+    }
     /// The intent that says honestly that detox and withdrawal are a person's to answer.
     static let detoxIntent: IntentID = "detox"
     /// The intent that says honestly that medication is a person's to answer.
@@ -1058,6 +1108,12 @@ public struct Conversation: Sendable {
         }
         // "skip" here is "not now", never a yes without a name.
         if Self.onlySkip(text) { return declineConsent() }
+        // "his name is Tony": someone else's name is no yes and no question to leave the request for (QA33 S2-22).
+        if namesSomeoneElse(text), spokenOrTypedNumber(in: text) == nil {
+            var reply = stepReply(.callbackConsent)
+            reply.text = assistant.knowledge.center.fill(dialogue[.otherNameAtConsent])
+            return reply
+        }
         if let short = shortNumberReply(text) { return short }
         if let two = twoNumbersReply(text) { return two }
         // "yes my number is 770 555 0100, call after lunch, its ana", "seven oh six five five five…", "no name": a
@@ -1125,6 +1181,12 @@ public struct Conversation: Sendable {
                 name = given
                 nameGiven = true
                 return advance(to: nextStep()).prefixed(filled(.consentNameKept, name: given))
+            }
+            // "call me", "just call me": the call asked for in so many words is a yes (QA33 S2-8).
+            if answers.contains(text, .callAsk), !looksLikeQuestion(text), !answers.contains(text, .callForOther),
+                TextNormalizer.words(text).count <= 4
+            {
+                return advance(to: nextStep())
             }
             return consentSetAside(text)
         }
@@ -1520,6 +1582,14 @@ public struct Conversation: Sendable {
             voicemail = choice
             note = Self.keptKey(choice)
             rest = answers.removing(.noVoicemail, from: answers.removing(.discreet, from: text))
+        } else if state == .callbackTime || state == .callbackVoicemail, let number = spokenOrTypedNumber(in: text),
+            !isCenterNumber(number), !isHelplineNumber(number)
+        {
+            // "wait no, my number is 706 555 0132": a new number replaces the old, whatever "no" or "yes" it starts
+            // with; that "no" is the number's, never the voicemail's (QA33 S1-5). The step is asked again.
+            phone = number
+            note = .phoneChanged
+            rest = ""
         } else if state == .callbackTime
             || (state == .callbackVoicemail && answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) == nil)
         {
@@ -2258,17 +2328,25 @@ public struct Conversation: Sendable {
         case .answer(let id) where assistant.knowledge.intent(id)?.action == .answer && (question || !hostile):
             return responder.answer(id, confidence: result.confidence)
         case .fallback(let topic) where question && !hostile:
-            // The visitor is already asking for a call: the center's number, never "…or I can ask someone to call
-            // you" (QA25 S3-8).
-            var reply = responder.fallback(topic: topic, confidence: result.confidence)
-            let contact = dialogue[.fallbackContact]
-            if reply.text.hasSuffix(contact) {
-                reply.text = String(reply.text.dropLast(contact.count)) + dialogue[.fallbackContactNoCallback]
-            }
-            return reply
+            return formFallback(topic: topic, confidence: result.confidence)
+        case .answer where question && !hostile, .clarify where question && !hostile:
+            // "will the person calling be a counselor or a receptionist?": a question about the call the knowledge
+            // doesn't answer gets the honest word, never only the step's question again (QA33 S2-13).
+            return formFallback(topic: nil, confidence: result.confidence)
         default:
             return hostile ? Reply(text: dialogue[.hostileMidForm], intent: .fallback, source: dialogue.heading) : nil
         }
+    }
+
+    /// The fallback for a topic asked about mid-request: the visitor is already asking for a call, so the center's
+    /// number, never "…or I can ask someone to call you" (QA25 S3-8).
+    private func formFallback(topic: IntentID?, confidence: Double) -> Reply {
+        var reply = responder.fallback(topic: topic, confidence: confidence)
+        let contact = dialogue[.fallbackContact]
+        if reply.text.hasSuffix(contact) {
+            reply.text = String(reply.text.dropLast(contact.count)) + dialogue[.fallbackContactNoCallback]
+        }
+        return reply
     }
 
     /// A question or a thank-you instead of an answer to the consent question ("what can i do to help him", "thank
@@ -2356,10 +2434,24 @@ public struct Conversation: Sendable {
         let lead = answers.leadingFillers(in: words.map { Substring($0) })
         let first = lead < words.count ? words[lead] : ""
         let second = lead + 1 < words.count ? words[lead + 1] : ""
+        if Self.conditionStarters.contains(first), lead + 2 < words.count {
+            // "if i come back will they make me detox": the question after its condition asks (QA33 S2-21).
+            return (lead + 2..<words.count - 1).contains { index in
+                Self.questionVerbs.contains(words[index]) && Self.questionSubjects.contains(words[index + 1])
+            }
+        }
         return Self.questionStarters.contains(first)
             && (isFirst || Self.questionSubjects.contains(second)
                 || ["what", "whats", "how", "who", "when", "where", "why"].contains(first))
     }
+
+    /// Words that open a condition before a question ("if i come back, will they…").
+    private static let conditionStarters: Set<String> = ["if", "once", "after", "before", "since"]
+
+    /// Words that open a yes/no question after a condition ("…will they", "…do i").
+    private static let questionVerbs: Set<String> = [
+        "will", "can", "could", "do", "does", "is", "are", "would", "should", "am",
+    ]
 
     /// The marks ``looksLikeQuestion(_:)`` splits a text into clauses at.
     private static let askingMarks = ",.;!\n"

@@ -195,6 +195,8 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case afterCrisisYesDanger = "after_crisis_yes_danger"
     /// A call asked for someone else ("can someone call her instead of me"): the call is for the visitor.
     case callForSomeoneElse = "call_for_someone_else"
+    /// Someone else's name given at the consent question ("his name is Tony"): the call is for the visitor, asked again.
+    case otherNameAtConsent = "other_name_at_consent"
     /// A text asked for instead of a call: only a call can be asked for.
     case textNotCall = "text_not_call"
     /// "yes send it" after the number couldn't be read and the request was set aside: nothing was sent.
@@ -481,6 +483,17 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// Hostility ("this is stupid", "you people are useless"): in the middle of a request, a calm word and the
     /// step's question again, never a name or an unreadable number.
     case hostile
+    /// An accusation that the center or the assistant doesn't care ("YOU PEOPLE DONT CARE", "you guys never cared
+    /// about me"): with no question, the calm fallback, never an article passage (QA33 S2-15).
+    case accusation
+    /// How the body feels ("dead tired", "cant sleep", "shaky") and words that tie it to stopping ("since i quit",
+    /// "withdrawal", "is that normal"): with both, a medical question the knowledge doesn't answer; the honest word
+    /// about detox and withdrawal, never an article passage (QA33 S2-16).
+    case bodySymptom = "body_symptom"
+    case sinceStopping = "since_stopping"
+    /// Harm-reduction supplies ("fentanyl test strips", "narcan"): whether the center gives them out is not in the
+    /// knowledge; never the article's "IOP isn't a test" (QA33 S2-17).
+    case harmReduction = "harm_reduction"
     /// The program's groups and sessions: at the time step, a question with one of these ("are there evening
     /// groups?") is about the program, not a time offered ("evenings work?").
     case programWords = "program_words"
