@@ -213,8 +213,9 @@ struct SafetyModelTests {
 
     @Test("The crisis head raises a rule's check-in to the crisis reply, never lowers a rule, and picks the category")
     func crisisHead() throws {
-        // Flags every message at both levels, and always picks overdose.
-        let everything = try SafetyModel.parse(
+        // Flags every message at both levels, and always picks overdose; every lift to the crisis reply allowed (round
+        // 24's model: SafetyModelEvidenceTests checks the lift the rules' evidence backs).
+        var everything = try SafetyModel.parse(
             SafetyModel.sealed("""
             format\t2
             features\t\(SafetyModel.recipe)
@@ -226,6 +227,7 @@ struct SafetyModelTests {
             weights
             w:zebracorn\t1\t1\t0\t0\t0\t0\t0
             """), file: "all.tsv")
+        everything.crisisLift = .always
         let plain = CrisisDetector(rules: Self.rules.withoutModel())
         let withModel = CrisisDetector(rules: Self.rules(with: everything))
         let set = try SafetyEvalSet.load(from: RepositoryFiles.path("Knowledge/eval/safety.tsv"))

@@ -37,6 +37,12 @@ public struct SafetyModel: Sendable, Hashable {
     public let raiseThreshold: Double?
     /// How many features the model has.
     public var featureCount: Int { weights.count }
+    /// When the model's vote may give the full crisis reply (issue 9: it may add catches, the crisis level is the
+    /// rules' call): by default only where the rules see a crisis component in the message (``evidenceClasses``).
+    public var crisisLift: CrisisLift = .withEvidence
+    /// The word classes of `safety.yaml` (`lists:`) one of which the rules must find in a message, read as they read
+    /// every pattern (typos, exclusions, denials, history), for the model to lift it to the full crisis reply.
+    public var evidenceClasses: [String] = SafetyModel.defaultEvidenceClasses
 
     /// The model's scores for one message.
     public struct Scores: Sendable, Hashable {
