@@ -58,8 +58,8 @@ struct SafetyModelEvidenceTests {
     @Test(
         "A crisis component the rules see (read with their typos) backs the model's crisis vote",
         arguments: [
-            ("i have the pills here", "@"), ("got the rope in the garage", "@"), ("the gun is in my truck", "@"),
-            ("my buddy keeps nodding off", "@"), ("i have a bunch of pils here", "@"),
+            ("i have the pills here", "@means"), ("my buddy keeps nodding off", "@od_signs"),
+            ("i have a bunch of pils here", "@means"),
         ])
     func evidenceBacksTheVote(_ example: (message: String, seen: String)) throws {
         #expect(Self.plain.assess(example.message)?.level != .crisis)
