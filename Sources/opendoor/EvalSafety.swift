@@ -44,6 +44,12 @@ extension OpenDoor {
         @Flag(help: "Measure the rules alone, without the learned model (safety-model.tsv).")
         var noModel = false
 
+        @Option(help: "When the learned model may give the full crisis reply: never, evidence (the default: where the rules see a crisis component) or always (round 24).")
+        var modelLift: String?
+
+        @Option(help: "The word classes (lists: of safety.yaml, comma-separated) that back the model's full crisis reply.")
+        var modelEvidence: String?
+
         func validate() throws {
             if files.isEmpty { throw ValidationError("Give at least one labeled file, e.g. Knowledge/eval/safety.tsv.") }
             for (name, value) in [
@@ -59,9 +65,19 @@ extension OpenDoor {
         func run() async throws {
             let detector: CrisisDetector
             do {
-                let rules = try SafetyRules.load(from: options.directory.appendingPathComponent("safety.yaml"))
+                var rules = try SafetyRules.load(from: options.directory.appendingPathComponent("safety.yaml"))
+                if modelLift != nil || modelEvidence != nil {
+                    guard let lift = SafetyModel.CrisisLift(rawValue: modelLift ?? "evidence") else {
+                        throw ValidationError("--model-lift is never, evidence or always.")
+                    }
+                    rules = rules.withModelLift(lift, evidence: modelEvidence?.split(separator: ",").map(String.init))
+                }
                 detector = CrisisDetector(rules: noModel ? rules.withoutModel() : rules)
                 print(SafetyReport.describeModel(noModel ? nil : rules.model))
+                if !noModel, let model = rules.model {
+                    print("learned model's full crisis reply: \(model.crisisLift.rawValue)"
+                        + (model.crisisLift == .withEvidence ? " (\(model.evidenceClasses.joined(separator: ", ")))" : ""))
+                }
             } catch let error as KnowledgeError {
                 printError(error.description)
                 throw ExitCode(1)

@@ -213,19 +213,9 @@ struct SafetyModelTests {
 
     @Test("The crisis head raises a rule's check-in to the crisis reply, never lowers a rule, and picks the category")
     func crisisHead() throws {
-        // Flags every message at both levels, and always picks overdose.
-        let everything = try SafetyModel.parse(
-            SafetyModel.sealed("""
-            format\t2
-            features\t\(SafetyModel.recipe)
-            enabled\tyes
-            category\tsuicide
-            heads\t\(SafetyModel.headNames.prefix(7).joined(separator: "\t"))
-            bias\t5\t5\t0\t1\t0\t0\t0
-            threshold\t0.5\t0.5
-            weights
-            w:zebracorn\t1\t1\t0\t0\t0\t0\t0
-            """), file: "all.tsv")
+        // Flags every message at both levels, and always picks overdose; every lift to the crisis reply allowed (round
+        // 24's model: SafetyModelEvidenceTests checks the lift the rules' evidence backs).
+        let everything = try SafetyModelEvidenceTests.everything(.always)
         let plain = CrisisDetector(rules: Self.rules.withoutModel())
         let withModel = CrisisDetector(rules: Self.rules(with: everything))
         let set = try SafetyEvalSet.load(from: RepositoryFiles.path("Knowledge/eval/safety.tsv"))

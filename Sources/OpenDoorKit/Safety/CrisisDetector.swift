@@ -12,6 +12,9 @@ public struct CrisisDetector: Sendable {
     private let replies: [CrisisCategory: String]
     private let checkIns: [CrisisCategory: String]
     private let model: SafetyModel?
+    /// The rules' word classes that back the model's vote to the full crisis reply (``SafetyModel/evidenceClasses``),
+    /// when the model's lift asks for them.
+    private let evidence: SafetyIndex?
     private let emojiWords: [UInt32: String]
     private let recentAssessments = RecentReadings<CrisisAssessment?>()
     /// Who drives, for an impaired driver's reply (`ImpairedDriver`).
@@ -33,6 +36,11 @@ public struct CrisisDetector: Sendable {
         // The words people hide behind `*` or `#` are the words they split: `split_words:`.
         self.maskedWords = MaskedWords(rules.splitWords)
         self.model = rules.model?.isEnabled == true ? rules.model : nil
+        if let model, model.crisisLift == .withEvidence, let evidenceRules = rules.evidenceRules(model.evidenceClasses) {
+            self.evidence = SafetyIndex(rules: evidenceRules)
+        } else {
+            self.evidence = nil
+        }
         self.emojiWords = rules.emojiWords
         self.driverReading = ImpairedDriverReading(rules: rules)
         var replies: [CrisisCategory: String] = [:]
@@ -148,9 +156,19 @@ public struct CrisisDetector: Sendable {
         let judged = model.assess(message, after: found)
         // Words an exclusion set aside as a look-alike ("dying my hair", "ill handle the dishes by myself tonight") are
         // set aside for the model too: where the rules found nothing, the model reads only the other sentences.
-        guard found == nil, judged != nil, sentences.setAside else { return judged }
+        guard found == nil, judged != nil, sentences.setAside else {
+            return model.backed(judged, after: found) { evidence(in: message) }
+        }
         guard let rest = sentencesNotSetAside(message) else { return nil }
-        return model.assess(rest, after: nil)
+        return model.backed(model.assess(rest, after: nil), after: nil) { evidence(in: rest) }
+    }
+
+    /// The word class of the model's evidence the rules find in `message` (`@means`), or nil (round 27: the model may
+    /// lift a message to the full crisis reply only where the rules see a crisis component in it).
+    private func evidence(in message: String) -> String? {
+        guard let evidence, let finding = evidence.evaluate(message).crisis else { return nil }
+        let id = finding.ruleID.rawValue
+        return id.firstIndex(of: "/").map { String(id[id.index(after: $0)...]) } ?? id
     }
 
     /// The sentences of `message` (split where the learned model splits them: . ! ? ; and line breaks) in which the

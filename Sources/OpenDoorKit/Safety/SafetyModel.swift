@@ -8,7 +8,9 @@ import Foundation
 /// The model can only add to what the rules of `safety.yaml` find, never take away: when the rules find nothing
 /// it may give the check-in (the check-in or the check-level head), or the full crisis reply when the crisis head
 /// is sure; when the rules give a check-in, the crisis head may raise it to the full reply at a stricter threshold of
-/// its own (`raiseThreshold`); a crisis reply of the rules is never touched. A message scores the highest of its
+/// its own (`raiseThreshold`); a crisis reply of the rules is never touched. Since round 27 (issue 9: the model "may
+/// only add catches (check-in level)"), `CrisisDetector` lets either vote for the full reply count only where the rules
+/// see a crisis component in the message (`crisisLift`, `evidenceClasses`, `SafetyModel+Evidence.swift`). A message scores the highest of its
 /// whole text, each sentence and each clause, so a crisis buried in a long message counts on its own.
 /// Trained by `Scripts/train-safety-model`; the features are computed exactly as there (a test checks it).
 public struct SafetyModel: Sendable, Hashable {
@@ -37,6 +39,12 @@ public struct SafetyModel: Sendable, Hashable {
     public let raiseThreshold: Double?
     /// How many features the model has.
     public var featureCount: Int { weights.count }
+    /// When the model's vote may give the full crisis reply (issue 9: it may add catches, the crisis level is the
+    /// rules' call): by default only where the rules see a crisis component in the message (``evidenceClasses``).
+    public var crisisLift: CrisisLift = .withEvidence
+    /// The word classes of `safety.yaml` (`lists:`) one of which the rules must find in a message, read as they read
+    /// every pattern (typos, exclusions, denials, history), for the model to lift it to the full crisis reply.
+    public var evidenceClasses: [String] = SafetyModel.defaultEvidenceClasses
 
     /// The model's scores for one message.
     public struct Scores: Sendable, Hashable {

@@ -222,11 +222,24 @@ private struct SafetyRulesChecker {
             rules.splitWords.append(words[0])
         }
         rules.doubts = doubts
+        rules.wordClasses = wordClasses(vocabulary)
         rules.drivers = SafetyRules.Drivers(
             impaired: checkPatterns(decoded.impairedDriving, at: [.key("impaired_driving")], vocabulary: vocabulary),
             visitor: checkPatterns(decoded.visitorDriving, at: [.key("visitor_driving")], vocabulary: vocabulary),
             others: checkPatterns(decoded.othersDriving, at: [.key("others_driving")], vocabulary: vocabulary))
         return rules
+    }
+
+    /// Each list as the pattern `@name`, for the learned model's evidence (``SafetyRules/wordClasses``).
+    private mutating func wordClasses(_ vocabulary: SafetyPattern.Vocabulary) -> [String: SafetyRules.Pattern] {
+        var classes: [String: SafetyRules.Pattern] = [:]
+        for name in vocabulary.lists.keys {
+            let source = "@" + name
+            guard let parsed = try? SafetyPattern(parsing: source, vocabulary: vocabulary, cache: &parsedPositions)
+            else { continue }
+            classes[name] = SafetyRules.Pattern(source: source, unless: [], line: nil, parsed: parsed, parsedUnless: [])
+        }
+        return classes
     }
 
     /// The `emoji:` section as one scalar each (a variation selector after it dropped, as the check's reading

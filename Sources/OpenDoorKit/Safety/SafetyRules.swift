@@ -35,7 +35,7 @@ public struct SafetyRules: Sendable, Hashable {
     /// The file the rules came from, as given to the loader.
     public let file: String
     /// The categories in priority order: when a message matches several, the first wins.
-    public let categories: [Category]
+    public internal(set) var categories: [Category]
     /// Phrases that mean "I'm not in crisis, you misunderstood".
     public let denials: [Pattern]
     /// Phrases whose words are ignored by every crisis pattern ("suicide prevention").
@@ -65,6 +65,9 @@ public struct SafetyRules: Sendable, Hashable {
     let spellings: [String: [String]]
     /// Emoji the crisis check reads as words (`💊` as "pills"), by scalar, each word with a space around it.
     var emojiWords: [UInt32: String] = [:]
+    /// Each `lists:` entry as the one-position pattern `@name` (its words, spellings and typo tolerance): the word
+    /// classes the learned model's vote to the full crisis reply needs one of (``SafetyModel/evidenceClasses``).
+    var wordClasses: [String: Pattern] = [:]
     /// The learned check read from `safety-model.tsv` beside the rules, if there is one (see `SafetyModel`).
     public internal(set) var model: SafetyModel? = nil
 
