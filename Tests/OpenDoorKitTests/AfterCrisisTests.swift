@@ -206,7 +206,7 @@ struct AfterCrisisTests {
         "When the visitor speaks of their own crisis too, the reply is for the visitor",
         arguments: [
             "my mom died and i want to die too", "i told my sister i want to kill myself",
-            "my bf left and now i want to end it all", "she said i should just kill myself",
+            "my bf left and now i want to end it all",
             "my son is gone and theres no point living anymore", "i gave my dog to my sister. figured i wont need them",
             "tell my mom im sorry",
         ])
@@ -216,6 +216,15 @@ struct AfterCrisisTests {
         #expect(answer.crisis, "\(message)")
         #expect(answer.safety?.note != "someone else at risk", "\(message)")
         #expect(!answer.text.contains(dialogue[.otherSafeShe]), "\(message)")
+    }
+
+    /// Round 27 (QA31 S2-10): someone else's insult ("she said i should just kill myself") is their words, not the
+    /// visitor's wish: never the full crisis reply (a kind check-in would be better still; see the README).
+    @Test("Someone else's insult is no full crisis reply", arguments: ["she said i should just kill myself"])
+    func insultNotOwnCrisis(_ message: String) {
+        var conversation = conversation()
+        let answer = reply(conversation.receive(message))
+        #expect(answer.intent != .crisis, "\(message)")
     }
 
     @Test("A line of hundreds of sentences is not checked sentence by sentence for someone else: the visitor's own reply")

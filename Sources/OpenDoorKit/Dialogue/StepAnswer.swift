@@ -551,6 +551,9 @@ struct StepAnswer {
                 return no || reassured ? .reassuring : .unclear
             }
             if no && !yes && !reassured { return .worrying }
+            // "no she is safe", "no, the doctors say hes going to be ok": the no answers "is anything wrong?", the words
+            // after it say safe (a reassurance negated, "she is not safe", is read as doubt above).
+            if no && reassured && !yes { return .reassuring }
             return (yes || reassured) && !no ? .reassuring : .unclear
         }
     }
