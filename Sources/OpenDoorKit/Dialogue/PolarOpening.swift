@@ -104,11 +104,6 @@ public struct PolarOpening: Sendable, Hashable {
         return rest
     }
 
-    /// Whether a bare yes or no would answer something else than the message asks.
-    func asksOtherwise(_ words: [String]) -> Bool {
-        turnedAt(words) != nil || words.contains(where: conditionWords.contains) || offersTwoWays(words)
-    }
-
     /// Where a word turns the question round ("too late", "banned", "turn me away"), if one does.
     func turnedAt(_ words: [String]) -> Int? {
         for (position, word) in words.enumerated() {
@@ -128,10 +123,12 @@ public struct PolarOpening: Sendable, Hashable {
     /// nothing after it but words that offer nothing ("or whatever", "or not", "or nah") leaves one question.
     func offersTwoWays(_ words: [String]) -> Bool {
         // From the end: an "or" with a word that offers something anywhere after it. One pass, however many "or"s.
+        // Where the first word opening a yes/no question stands, found once: an "or" before it is the story's.
+        let asked = questionStarts.isEmpty ? -1 : words.firstIndex(where: questionStarts.contains) ?? words.count
         var offered = false
         for (position, word) in zip(words.indices, words).reversed() {
             if word == "or" {
-                if offered, !betweenCounts(words, at: position), askedBefore(words, position) { return true }
+                if offered, asked < position, !betweenCounts(words, at: position) { return true }
             } else if !emptyAlternatives.contains(word) {
                 offered = true
             }
@@ -147,10 +144,5 @@ public struct PolarOpening: Sendable, Hashable {
             return countWords.contains(word) || (!word.isEmpty && word.unicodeScalars.allSatisfy { ("0"..."9").contains($0) })
         }
         return isCount(position + 1) && (isCount(position - 1) || isCount(position - 2))
-    }
-
-    /// Whether a word that opens a yes/no question stands before the "or" at `position` (always, with no such words).
-    private func askedBefore(_ words: [String], _ position: Int) -> Bool {
-        questionStarts.isEmpty || words[..<position].contains(where: questionStarts.contains)
     }
 }
