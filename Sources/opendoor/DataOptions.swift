@@ -301,6 +301,9 @@ extension PostgresCallbackStore.Configuration {
         var configuration = Self()
         configuration.createIfMissing = creating
         configuration.openRetry = RetryPolicy(window: .seconds(3))
+        // A staff command isn't a visitor waiting on a reply: a page of a purge or a copy on a busy database may take
+        // longer than a visitor's save is allowed (4 s a try), and failing it halfway helps nobody.
+        configuration.retry = RetryPolicy(window: .seconds(60), attemptTimeout: .seconds(30))
         return configuration
     }
 }

@@ -21,6 +21,12 @@ extension ServerConfiguration {
         configuration.trustedProxies = .loopback
         // A visitor turned away is closed right after the goodbye, unless a test waits for a line from one.
         configuration.refusedLineWait = .zero
+        // Deadlines a loaded machine can miss are long here (a busy 2-core machine has stalled a test process for over a
+        // minute): a WebSocket's handshake, a line, the interval between refusal summaries. The tests of these set
+        // their own values.
+        configuration.webSocketHandshakeTimeout = .seconds(600)
+        configuration.lineTimeout = .seconds(600)
+        configuration.refusalLogInterval = .seconds(3600)
         return configuration
     }
 }
