@@ -136,13 +136,13 @@ struct Visitor: Sendable {
 
     /// Connects, reads the greeting, sends each message and reads its reply; returns the replies. Throws
     /// when the connection can't be made or ends before the last reply.
-    func converse(_ messages: [String], timeout: Int = 60) async throws -> [ServerLine] {
+    func converse(_ messages: [String], timeout: Int = 180) async throws -> [ServerLine] {
         try await offThePool { try converseBlocking(messages, timeout: timeout) }
     }
 
     /// The same, on the calling thread; `afterEach` sees each reply as it comes.
     func converseBlocking(
-        _ messages: [String], timeout: Int = 60, afterEach: (ServerLine) -> Void = { _ in }
+        _ messages: [String], timeout: Int = 180, afterEach: (ServerLine) -> Void = { _ in }
     ) throws -> [ServerLine] {
         let connection = try open(timeout: timeout)
         defer { connection.close() }
@@ -155,7 +155,7 @@ struct Visitor: Sendable {
 
     /// Connects and reads the greeting, for a conversation held open across events (use it from one thread
     /// at a time, off Swift's concurrency pool).
-    func open(timeout: Int = 60) throws -> Connection {
+    func open(timeout: Int = 180) throws -> Connection {
         let connection = Connection(socket: try TestClient.connectedSocket(port: port, timeout: TimeInterval(timeout)))
         guard try connection.lines.next() != nil else {
             connection.close()
