@@ -1650,7 +1650,7 @@ public struct Conversation: Sendable {
     /// Whether what is left of a line beside another step's answer may be a name: two words at most ("Kim please"),
     /// or one said as a name ("my name is Kim"); "my husband would hear" is a reason, not a name.
     private func nameLike(_ rest: String) -> Bool {
-        TextNormalizer.words(rest).count <= 2 || answers.nameAnswer(in: rest)?.introduced == .plain
+        TextNormalizer.words(rest).count <= 2 || answers.nameAnswer(in: rest, plainOnly: true)?.introduced == .plain
             || answers.contains(rest, .anonymous) || answers.refusesName(rest)
     }
 

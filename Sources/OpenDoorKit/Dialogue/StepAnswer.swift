@@ -364,15 +364,18 @@ struct StepAnswer {
         var capitalized: Bool
     }
 
-    /// The name in an answer, with how it was introduced (see ``name(in:)``).
-    func nameAnswer(in text: String) -> NameAnswer? {
+    /// The name in an answer, with how it was introduced (see ``name(in:)``). With `plainOnly`, for a reader that
+    /// takes only a name said plainly: a clause that names nobody plainly is no name (nil where another reading would
+    /// give a `.bare` or `.loose` name), read without the checks only a name kept needs (a time, a known word, the
+    /// name's own normalizing).
+    func nameAnswer(in text: String, plainOnly: Bool = false) -> NameAnswer? {
         guard !text.hasQuestionMark else { return nil }
         // The first clause that says something: "its Jo, thanks" and "hi, its Ana" are Jo and Ana; a clause that only
         // says who the caller is to someone ("its his mom, maria") leaves the name to the next.
         for clause in text.clauses(splitAt: ",.;!\n") {
             let words = TextNormalizer.words(String(clause)).map { Substring($0) }
             guard leadingFillers(in: words) < words.count else { continue }
-            switch nameInClause(String(clause)) {
+            switch nameInClause(String(clause), plainOnly: plainOnly) {
             case .name(let answer): return answer
             case .relationOnly: continue
             case .noName: return nil
@@ -387,7 +390,7 @@ struct StepAnswer {
         case noName
     }
 
-    private func nameInClause(_ clause: String) -> ClauseName {
+    private func nameInClause(_ clause: String, plainOnly: Bool) -> ClauseName {
         var words = TimeAnswer.whitespaceWords(clause)
         var lowered = words.map { Substring(Self.lowercaseLetters(of: $0)) }
         // "my names DeShawn but everyone calls me Shawn": the name they go by, said after the "but", is the one to ask for.
@@ -448,6 +451,7 @@ struct StepAnswer {
         words = words.map(Self.trimmingNameEdges).filter { !$0.isEmpty }
         guard !words.contains(where: { $0.unicodeScalars.contains(where: Self.notInName.contains) }) else { return .noName }
         if words.isEmpty { return relation ? .relationOnly : .noName }
+        if plainOnly, introduced != .plain { return .noName }
         guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
             !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil }), !spellsDigits(lowered)
         else { return .noName }
