@@ -269,6 +269,8 @@ struct StepAnswer {
         let starts = wordKinds(of: message)
         let bit = Self.bit(kind)
         guard let first = starts.firstIndex(where: { $0.starts.intersects(bit) }) else { return false }
+        // A word that is a phrase of the kind on its own is found without looking its phrases up.
+        if starts[first...].contains(where: { $0.alone.intersects(bit) }) { return true }
         let words = TextNormalizer.words(message)
         return words.indices[first...].contains { starts[$0].starts.intersects(bit) && startsPhrase(of: kind, at: $0, in: words) }
     }
@@ -612,6 +614,9 @@ struct StepAnswer {
     /// two lists of words are equal exactly when their words joined by spaces are.
     func isOnly(_ message: String, _ kind: AnswerWord) -> Bool {
         guard let whole = wholePhrases[kind.ordinal], !whole.isEmpty else { return false }
+        // A message that is a phrase of the kind starts with the phrase's first word: most messages are passed on the
+        // kinds of their words, read once for the reply, without normalizing them again for each kind asked.
+        guard let first = wordKinds(of: message).first, first.starts.intersects(Self.bit(kind)) else { return false }
         return whole.contains(TextNormalizer.normalize(message))
     }
 
