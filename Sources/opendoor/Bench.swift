@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OpenDoorKit
+import OpenDoorLoad
 
 extension OpenDoor {
     /// `opendoor bench`: load time, matching latency on the shipped and a 100× knowledge, peak memory.
@@ -22,6 +23,13 @@ extension OpenDoor {
 
         @Flag(help: "Time only the crisis check (its rules' load, and per message).")
         var safetyOnly = false
+
+        @Flag(
+            help: """
+                Time only the conversation: the load benchmark's questions through Conversation.receive, in turn, \
+                200 to a conversation (what the server spends on a message beside its sockets).
+                """)
+        var conversationOnly = false
 
         func validate() throws {
             if rounds < 1 { throw ValidationError("--rounds must be at least 1.") }
@@ -48,6 +56,10 @@ extension OpenDoor {
                 try Self.benchSafety(directory: options.directory, messages: texts, rounds: rounds)
                 return
             }
+            if conversationOnly {
+                try benchConversation()
+                return
+            }
             let load = try MatcherBenchmark.loadMilliseconds(directory: options.directory, rounds: 20)
             print(
                 String(
@@ -68,6 +80,7 @@ extension OpenDoor {
                     format: "growth at %dx: p50 %.1fx, p99 %.1fx", scale, scaled.latency.p50 / shipped.latency.p50,
                     scaled.latency.p99 / shipped.latency.p99))
             try Self.benchSafety(directory: options.directory, messages: texts, rounds: rounds)
+            try benchConversation()
             if let peak = MatcherBenchmark.peakMemoryMiB() {
                 print(String(format: "peak memory (VmHWM): %.1f MiB", peak))
             }
@@ -100,6 +113,19 @@ extension OpenDoor {
                 String(
                     format: "safety check on worst-case 4,000-byte lines: p50 %.1f µs, p99 %.1f µs (%d checks)",
                     worst.p50, worst.p99, worst.samples))
+        }
+
+        /// The conversation per message, on the paced load's questions (``LoadGenerator/visitorQuestions``) sent in
+        /// turn to one conversation, 200 to a conversation as `opendoor load --phase paced` sends them.
+        func benchConversation() throws {
+            let questions = LoadGenerator.visitorQuestions
+            let run = ConversationBenchmark.run(
+                assistant: try options.loadAssistant(), messages: questions, turns: 200, rounds: rounds)
+            print(
+                String(
+                    format:
+                        "conversation per message (the paced load's %d questions in turn, 200 to a conversation): mean %.2f µs, p50 %.2f µs, p99 %.2f µs (%d messages)",
+                    questions.count, run.mean, run.latency.p50, run.latency.p99, run.latency.samples))
         }
 
         static func describe(_ name: String, _ run: MatcherBenchmark.Run) -> String {

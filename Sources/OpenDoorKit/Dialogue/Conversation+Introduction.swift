@@ -52,7 +52,11 @@ extension Conversation {
             // Only a sentence that says the name and nothing else: "I'm Marisol, 706-555-0140, mornings" is a request
             // with its details, read as one. The cheap tests first: most sentences hold no name, and reading one for
             // the form's details (a time, a voicemail wish) was a third of answering an ordinary question.
-            guard said.count <= 6, !sentence.contains(where: \.isNumber), let found = answers.nameAnswer(in: sentence)
+            // A name introduced loosely or bare counts only typed with a capital: a sentence of ASCII with no capital
+            // (most messages) is read for a plain name only.
+            let uncapitalized = sentence.utf8.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) }
+            guard said.count <= 6, !sentence.contains(where: \.isNumber),
+                let found = answers.nameAnswer(in: sentence, plainOnly: uncapitalized)
             else { continue }
             let held = details(in: sentence, plainNamesOnly: true)
             guard held.time == nil, held.voicemail == nil, !answers.contains(sentence, .hostile) else { continue }

@@ -13,10 +13,6 @@
 /// - Someone else's suicidal words ("my daughter texted me she wants to die") get the reply for a visitor worried
 ///   about another person, and the question is asked about them.
 extension Conversation {
-    /// Whether a crisis was told recently, or a safety question waits for its answer: a goodbye then gives 988 and
-    /// 911 again, and never says first that no one will call.
-    public var safetyOpen: Bool { situation != nil || pendingCheckIn != nil }
-
     /// The reply to a message in the light of safety: the crisis reply or the check-in for a worrying message,
     /// or the reading of a message right after one. Nil when the message goes on as usual.
     ///

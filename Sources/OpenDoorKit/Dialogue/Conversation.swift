@@ -44,11 +44,16 @@ public struct Conversation: Sendable {
     /// What the last crisis reply was about, until the next message is read in its light.
     var afterCrisis: CrisisContext?
     /// The safety question waiting for an answer, if one was just asked.
-    var pendingCheckIn: PendingCheckIn?
+    var pendingCheckIn: PendingCheckIn? { didSet { safetyOpen = situation != nil || pendingCheckIn != nil } }
     /// The highest level of crisis event counted in this conversation (see ``countsCrisis(_:)``).
     var countedCrisisLevel: SafetyLevel?
     /// The crisis the visitor told of, kept for a few messages: their questions about it are answered in its light.
-    var situation: CrisisSituation?
+    var situation: CrisisSituation? { didSet { safetyOpen = situation != nil || pendingCheckIn != nil } }
+    /// Whether a crisis was told recently, or a safety question waits for its answer (`situation` or
+    /// `pendingCheckIn` is set): a goodbye then gives 988 and 911 again, and never says first that no one will call.
+    /// Stored beside the two, not computed: the server reads it after every reply, and a computed property of a
+    /// conversation held by its session (a class) is read from a copy of the whole conversation (1% of a message).
+    public private(set) var safetyOpen = false
     /// Whether "I'm asking because it matters" was said: once is enough.
     var explainedAsking = false
     private var lastOptions: [String] = []
@@ -379,21 +384,30 @@ public struct Conversation: Sendable {
             }
             // "can i come back? mi ingles no es muy bueno": the English part answered, and only English said in Spanish.
             if let mixed = englishPartReply(text) { return .reply(remember(withPastAttemptNote(mixed, message: text))) }
-            return .reply(remember(withPastAttemptNote(openReply(text), message: text)))
+            // The step's reply first, then the note: a mutating reply given as the argument of a reading of `self`
+            // made Swift copy the whole conversation to read it from (4% of a message, with the one below); the
+            // notes read only the knowledge and the reply.
+            let reply = openReply(text)
+            return .reply(remember(withPastAttemptNote(reply, message: text)))
         case .callbackConsent:
-            return .reply(remember(textNoted(consentReply(text), text)))
+            let reply = consentReply(text)
+            return .reply(remember(textNoted(reply, text)))
         case .callbackName:
-            return .reply(remember(textNoted(nameReply(text), text)))
+            let reply = nameReply(text)
+            return .reply(remember(textNoted(reply, text)))
         case .callbackPhone:
-            return .reply(remember(textNoted(phoneReply(text), text)))
+            let reply = phoneReply(text)
+            return .reply(remember(textNoted(reply, text)))
         case .callbackTime:
-            return .reply(remember(textNoted(timeReply(text), text)))
+            let reply = timeReply(text)
+            return .reply(remember(textNoted(reply, text)))
         case .callbackVoicemail:
             // "can you text instead?": answered honestly, and the voicemail question asked again (no choice guessed).
             if answers.contains(text, .textRequest), looksLikeQuestion(text) {
                 return .reply(remember(stepReply(.askVoicemail).prefixed(dialogue[.textNotCallForm])))
             }
-            return .reply(remember(textNoted(voicemailReply(text), text)))
+            let reply = voicemailReply(text)
+            return .reply(remember(textNoted(reply, text)))
         case .callbackConfirm:
             let step = confirmStep(text)
             if case .reply(let reply) = step { return .reply(textNoted(reply, text)) }
@@ -738,7 +752,9 @@ public struct Conversation: Sendable {
         }
         // "cn i cme bck…": a question typed in shorthand is a question, read with its words unfolded (QA23 W21).
         let expansions = assistant.knowledge.vocabulary.expansions
-        if !looksLikeQuestion(result.analysis.words.map { expansions[$0] ?? $0 }.joined(separator: " ")) {
+        // Unfolded before the question is asked of it: built inside the call, Swift copied the conversation first.
+        let unfolded = result.analysis.words.map { expansions[$0] ?? $0 }.joined(separator: " ")
+        if !looksLikeQuestion(unfolded) {
             reply = toldNotAsked(reply, result.decision, text: text)
         }
         reply = withGriefNote(reply, text: text)
@@ -1650,7 +1666,7 @@ public struct Conversation: Sendable {
     /// Whether what is left of a line beside another step's answer may be a name: two words at most ("Kim please"),
     /// or one said as a name ("my name is Kim"); "my husband would hear" is a reason, not a name.
     private func nameLike(_ rest: String) -> Bool {
-        TextNormalizer.words(rest).count <= 2 || answers.nameAnswer(in: rest)?.introduced == .plain
+        TextNormalizer.words(rest).count <= 2 || answers.nameAnswer(in: rest, plainOnly: true)?.introduced == .plain
             || answers.contains(rest, .anonymous) || answers.refusesName(rest)
     }
 

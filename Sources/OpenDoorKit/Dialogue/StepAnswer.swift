@@ -269,6 +269,8 @@ struct StepAnswer {
         let starts = wordKinds(of: message)
         let bit = Self.bit(kind)
         guard let first = starts.firstIndex(where: { $0.starts.intersects(bit) }) else { return false }
+        // A word that is a phrase of the kind on its own is found without looking its phrases up.
+        if starts[first...].contains(where: { $0.alone.intersects(bit) }) { return true }
         let words = TextNormalizer.words(message)
         return words.indices[first...].contains { starts[$0].starts.intersects(bit) && startsPhrase(of: kind, at: $0, in: words) }
     }
@@ -364,15 +366,18 @@ struct StepAnswer {
         var capitalized: Bool
     }
 
-    /// The name in an answer, with how it was introduced (see ``name(in:)``).
-    func nameAnswer(in text: String) -> NameAnswer? {
+    /// The name in an answer, with how it was introduced (see ``name(in:)``). With `plainOnly`, for a reader that
+    /// takes only a name said plainly: a clause that names nobody plainly is no name (nil where another reading would
+    /// give a `.bare` or `.loose` name), read without the checks only a name kept needs (a time, a known word, the
+    /// name's own normalizing).
+    func nameAnswer(in text: String, plainOnly: Bool = false) -> NameAnswer? {
         guard !text.hasQuestionMark else { return nil }
         // The first clause that says something: "its Jo, thanks" and "hi, its Ana" are Jo and Ana; a clause that only
         // says who the caller is to someone ("its his mom, maria") leaves the name to the next.
         for clause in text.clauses(splitAt: ",.;!\n") {
             let words = TextNormalizer.words(String(clause)).map { Substring($0) }
             guard leadingFillers(in: words) < words.count else { continue }
-            switch nameInClause(String(clause)) {
+            switch nameInClause(String(clause), plainOnly: plainOnly) {
             case .name(let answer): return answer
             case .relationOnly: continue
             case .noName: return nil
@@ -387,7 +392,7 @@ struct StepAnswer {
         case noName
     }
 
-    private func nameInClause(_ clause: String) -> ClauseName {
+    private func nameInClause(_ clause: String, plainOnly: Bool) -> ClauseName {
         var words = TimeAnswer.whitespaceWords(clause)
         var lowered = words.map { Substring(Self.lowercaseLetters(of: $0)) }
         // "my names DeShawn but everyone calls me Shawn": the name they go by, said after the "but", is the one to ask for.
@@ -448,6 +453,7 @@ struct StepAnswer {
         words = words.map(Self.trimmingNameEdges).filter { !$0.isEmpty }
         guard !words.contains(where: { $0.unicodeScalars.contains(where: Self.notInName.contains) }) else { return .noName }
         if words.isEmpty { return relation ? .relationOnly : .noName }
+        if plainOnly, introduced != .plain { return .noName }
         guard (1...3).contains(words.count), !words.joined().contains(where: \.isNumber),
             !lowered.contains(where: { phraseLength(of: .notName, at: 0, in: [$0]) != nil }), !spellsDigits(lowered)
         else { return .noName }
@@ -608,6 +614,9 @@ struct StepAnswer {
     /// two lists of words are equal exactly when their words joined by spaces are.
     func isOnly(_ message: String, _ kind: AnswerWord) -> Bool {
         guard let whole = wholePhrases[kind.ordinal], !whole.isEmpty else { return false }
+        // A message that is a phrase of the kind starts with the phrase's first word: most messages are passed on the
+        // kinds of their words, read once for the reply, without normalizing them again for each kind asked.
+        guard let first = wordKinds(of: message).first, first.starts.intersects(Self.bit(kind)) else { return false }
         return whole.contains(TextNormalizer.normalize(message))
     }
 
