@@ -55,8 +55,8 @@ extension OpenDoor {
             let url = directory.appendingPathComponent("safety.yaml")
             let exists = FileManager.default.fileExists(atPath: url.path)
             do {
-                _ = try SafetyRules.load(from: url)
-                return []
+                // Round 28: a misspelling written into a pattern switches off typo correction for it: a warning.
+                return try SafetyRules.load(from: url).misspelledPatternWords()
             } catch let error as KnowledgeError where !exists {
                 // Named as the loader names it (the folder given, as `ask` says it), with why it matters.
                 return error.diagnostics.map {
