@@ -3,11 +3,12 @@ extension SafetyRules {
     ///
     /// A word written into a pattern becomes a word the rules know, and a known word is never read as a typo: "sucidal"
     /// written into one pattern made "im sucidal" a miss, since it was no longer read as "suicidal" by the patterns
-    /// that name that word. A pattern word (5+ letters, not under `never_correct:`) one edit from a word used by more
-    /// patterns, with the edit before its last letter (so that "pill"/"pills" or "overdose"/"overdosed" are no
-    /// misspellings), is named with its line; write the misspelling under `spellings:` instead, or drop it (typo
-    /// tolerance reads it).
-    public func misspelledPatternWords() -> [KnowledgeDiagnostic] {
+    /// that name that word. A pattern word (5+ letters, neither under `never_correct:` nor among `realWords`) one edit
+    /// from a word used by more patterns, with the edit before its last letter (so that "pill"/"pills" or
+    /// "overdose"/"overdosed" are no misspellings), is named with its line; write the misspelling under `spellings:`
+    /// instead, or drop it (typo tolerance reads it). `realWords` are words known to be spelled right (the knowledge's
+    /// common words and its own texts: "doing" is no slip of "dying", "grandma" none of "grandpa").
+    public func misspelledPatternWords(realWords: Set<String> = []) -> [KnowledgeDiagnostic] {
         var uses: [String: Int] = [:]
         var firstLine: [String: Int] = [:]
         for category in categories {
@@ -28,7 +29,9 @@ extension SafetyRules {
         var byLength: [Int: [String]] = [:]
         for word in uses.keys { byLength[word.utf8.count, default: []].append(word) }
         var found: [KnowledgeDiagnostic] = []
-        for (word, count) in uses where word.utf8.count >= Self.shortestLintedMisspelling && !neverCorrect.contains(word) {
+        for (word, count) in uses
+        where word.utf8.count >= Self.shortestLintedMisspelling && !neverCorrect.contains(word) && !realWords.contains(word)
+        {
             let letters = Array(word.utf8)
             var likely: String?
             for length in letters.count - 1...letters.count + 1 {
