@@ -30,16 +30,7 @@ struct SafetyRoundTwentyEightTests {
           - id: overdose
             reply: "Call 911 now. Call or text 988."
             patterns: [took all my pills]
-          - id: self_harm
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [cut myself]
-          - id: withdrawal
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [seizure]
-          - id: danger
-            reply: "Call or text 988. Call 911 in an emergency."
-            patterns: [he hit me]
-
+        \(SafetyLoadingTests.otherCategories)
         """
 
     /// The same rules with the check-in exclusion first, so that it takes the words.
