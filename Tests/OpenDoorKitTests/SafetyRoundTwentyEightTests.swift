@@ -12,7 +12,8 @@ struct SafetyRoundTwentyEightTests {
         lists:
           close: [ex, mom]
         exclusions:
-          - "@close told me to *2 kys|die"
+          - match: "@close told me to *2 kys|die"
+            unless: [i might]
           - match: "my ex|mom told me to *2 kys|die"
             unless: [i might]
             check_in: suicide
@@ -37,7 +38,8 @@ struct SafetyRoundTwentyEightTests {
     static var checkingFirst: String {
         yaml.replacingOccurrences(
             of: """
-                  - "@close told me to *2 kys|die"
+                  - match: "@close told me to *2 kys|die"
+                    unless: [i might]
                   - match: "my ex|mom told me to *2 kys|die"
                     unless: [i might]
                     check_in: suicide
@@ -46,7 +48,8 @@ struct SafetyRoundTwentyEightTests {
                   - match: "my ex|mom told me to *2 kys|die"
                     unless: [i might]
                     check_in: suicide
-                  - "@close told me to *2 kys|die"
+                  - match: "@close told me to *2 kys|die"
+                    unless: [i might]
                 """)
     }
 
