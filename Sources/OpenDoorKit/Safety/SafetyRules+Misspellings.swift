@@ -24,12 +24,8 @@ extension SafetyRules {
                     }
                     words.formUnion(choices)
                     for word in choices where word.utf8.count >= Self.shortestLintedMisspelling {
-                        for other in choices
-                        where other != word && other.utf8.first == word.utf8.first
-                            && abs(other.utf8.count - word.utf8.count) <= 1
-                            && Self.oneEditBeforeLastLetter(Array(word.utf8), Array(other.utf8))
-                        {
-                            pairs.insert([word, other])
+                        for other in choices where other != word && other.utf8.first == word.utf8.first {
+                            if Self.oneEditBeforeLastLetter(Array(word.utf8), Array(other.utf8)) { pairs.insert([word, other]) }
                         }
                     }
                 }
