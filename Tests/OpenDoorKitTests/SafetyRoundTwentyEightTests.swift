@@ -27,7 +27,7 @@ struct SafetyRoundTwentyEightTests {
               - want to die
               - suicidal
             check:
-              - suicidal|sucidal thoughts
+              - sucidal thoughts
           - id: overdose
             reply: "Call 911 now. Call or text 988."
             patterns: [took all my pills]
@@ -86,11 +86,11 @@ struct SafetyRoundTwentyEightTests {
         #expect(throws: KnowledgeError.self) { _ = try SafetyRules.parse(yaml: misplaced, file: "test.yaml") }
     }
 
-    @Test("lint names a pattern word written beside a crisis word one slip from it that more patterns use, not its forms")
+    @Test("lint names a pattern word one slip from a crisis word more patterns use, not a word's other forms")
     func misspelledPatternWords() throws {
         let rules = try SafetyRules.parse(
             yaml: Self.yaml.replacingOccurrences(
-                of: "      - suicidal\n", with: "      - suicidal\n      - im suicidal\n      - pills|pill bottle\n      - dying|doing\n"),
+                of: "      - suicidal\n", with: "      - suicidal\n      - im suicidal\n      - pills\n      - pill bottle\n"),
             file: "test.yaml")
         let warnings = rules.misspelledPatternWords()
         #expect(warnings.count == 1)

@@ -3,30 +3,20 @@ extension SafetyRules {
     ///
     /// A word written into a pattern becomes a word the rules know, and a known word is never read as a typo: "sucidal"
     /// written into one pattern made "im sucidal" a miss, since it was no longer read as "suicidal" by the patterns
-    /// that name that word. A pattern word (5+ letters, neither under `never_correct:` nor among `realWords`) written as
-    /// a choice beside a word one edit from it that more patterns use, the edit before its last letter ("pill"/"pills"
-    /// or "overdose"/"overdosed" are forms, not slips), is named with its line; write the misspelling under
-    /// `spellings:` instead, or drop it (typo tolerance reads it). `realWords` are words known to be spelled right (the
-    /// knowledge's common words and its own texts: "grandma" is no slip of "grandpa").
+    /// that name that word. A pattern word (5+ letters, neither under `never_correct:` nor among `realWords`) one edit
+    /// from a word used by more patterns, with the edit before its last letter (so that "pill"/"pills" or
+    /// "overdose"/"overdosed" are no misspellings), is named with its line; write the misspelling under `spellings:`
+    /// instead, or drop it (typo tolerance reads it). `realWords` are words known to be spelled right (the knowledge's
+    /// common words and its own texts: "doing" is no slip of "dying", "grandma" none of "grandpa").
     public func misspelledPatternWords(realWords: Set<String> = []) -> [KnowledgeDiagnostic] {
         var uses: [String: Int] = [:]
         var firstLine: [String: Int] = [:]
-        // Misspellings are written as a choice beside the word they spell ("suicidal|sucidal"): only words of one
-        // position are compared ("doing" and "dying", never written as choices of one place, are no pair).
-        var pairs: Set<[String]> = []
         for category in categories {
             for pattern in category.patterns + category.checkPatterns {
                 var words: Set<String> = []
                 for slot in pattern.parsed.slots {
-                    var choices: [String] = []
-                    for alternative in slot.alternatives where alternative.count == 1 {
-                        if case .word(let word, _) = alternative[0] { choices.append(word) }
-                    }
-                    words.formUnion(choices)
-                    for word in choices where word.utf8.count >= Self.shortestLintedMisspelling {
-                        for other in choices where other != word && other.utf8.first == word.utf8.first {
-                            if Self.oneEditBeforeLastLetter(Array(word.utf8), Array(other.utf8)) { pairs.insert([word, other]) }
-                        }
+                    for alternative in slot.alternatives {
+                        for case .word(let word, _) in alternative { words.insert(word) }
                     }
                 }
                 for word in words {
@@ -35,11 +25,24 @@ extension SafetyRules {
                 }
             }
         }
+        // Words by their length, so each word is compared only with words one letter shorter, as long or longer.
+        var byLength: [Int: [String]] = [:]
+        for word in uses.keys { byLength[word.utf8.count, default: []].append(word) }
         var found: [KnowledgeDiagnostic] = []
-        for pair in pairs {
-            let (word, likely) = (pair[0], pair[1])
-            let count = uses[word] ?? 0
-            guard (uses[likely] ?? 0) > count, !neverCorrect.contains(word), !realWords.contains(word) else { continue }
+        for (word, count) in uses
+        where word.utf8.count >= Self.shortestLintedMisspelling && !neverCorrect.contains(word) && !realWords.contains(word)
+        {
+            let letters = Array(word.utf8)
+            var likely: String?
+            for length in letters.count - 1...letters.count + 1 {
+                for other in byLength[length] ?? [] where other != word && (uses[other] ?? 0) > count {
+                    let otherLetters = Array(other.utf8)
+                    guard otherLetters.first == letters.first, Self.oneEditBeforeLastLetter(letters, otherLetters)
+                    else { continue }
+                    if likely == nil || (uses[other] ?? 0) > (uses[likely!] ?? 0) { likely = other }
+                }
+            }
+            guard let likely else { continue }
             found.append(
                 KnowledgeDiagnostic(
                     .warning, file: file, line: firstLine[word],
