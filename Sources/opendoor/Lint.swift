@@ -29,6 +29,8 @@ extension OpenDoor {
                 try Self.summarize(intents: nil, diagnostics, strict: strict)
                 return
             }
+            // Round 28: a misspelling written into a safety pattern switches off typo correction for it: a warning.
+            diagnostics += Self.misspelledSafetyWords(in: options.directory, knowledge: knowledge)
             // The loader's warnings are known now; the linter lists them first, then what its example checks find.
             Self.show(knowledge.warnings)
             let found = KnowledgeLinter(knowledge: knowledge).check()
@@ -48,6 +50,19 @@ extension OpenDoor {
             let counted = intents.map { "\($0) intents, " } ?? "The knowledge did not load: "
             print("\(counted)\(errors) error(s), \(warnings) warning(s)")
             if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }
+        }
+
+        /// safety.yaml's pattern words that look like a misspelling of a crisis word (`misspelledPatternWords`), shown as
+        /// found; words of the knowledge's own texts and its common words are real words. Nothing when it doesn't load.
+        static func misspelledSafetyWords(in directory: URL, knowledge: Knowledge) -> [KnowledgeDiagnostic] {
+            guard let rules = try? SafetyRules.load(from: directory.appendingPathComponent("safety.yaml")) else { return [] }
+            var real = knowledge.commonWords
+            for intent in knowledge.intents {
+                for text in intent.examples + [intent.answer] { real.formUnion(TextNormalizer.words(text)) }
+            }
+            let found = rules.misspelledPatternWords(realWords: real)
+            show(found)
+            return found
         }
 
         /// Every problem loading `safety.yaml` would stop `ask` and `serve` with, a missing file included.

@@ -86,7 +86,7 @@ extension SafetyRules {
             patterns.map {
                 Pattern(
                     source: $0.source, unless: $0.unless, line: $0.line, parsed: copy($0.parsed),
-                    parsedUnless: $0.parsedUnless.map(copy))
+                    parsedUnless: $0.parsedUnless.map(copy), checkIn: $0.checkIn)
             }
         }
         var copied = SafetyRules(

@@ -24,7 +24,11 @@ extension Conversation {
             !reply.text.hasPrefix(dialogue[.fallbackFeeling]), answers.contains(text, .griefTold)
         else { return reply }
         var noted = reply
-        noted.text = dialogue[.griefNote] + "\n\n" + reply.text
+        // QA34 S3-2: "my sister took her own life in 2020 and group really helped me through it": sorrow, then the help
+        // heard as help through a loss, never "That's good to hear" of it.
+        let glad = dialogue[.fallbackGlad]
+        let text = reply.text.hasPrefix(glad) ? dialogue[.fallbackGladAfterLoss] + reply.text.dropFirst(glad.count) : reply.text
+        noted.text = dialogue[.griefNote] + "\n\n" + text
         return noted
     }
 

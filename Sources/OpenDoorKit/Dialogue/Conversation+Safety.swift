@@ -22,7 +22,12 @@ extension Conversation {
     /// never saw the order on screen).
     mutating func safetyFirst(_ message: String, typed: String) -> Reply? {
         // "i dont want to die but i kinda do": a denial taken back is the check-in (Conversation+SafetyTurns).
-        let finding = assistant.safety.assess(typed) ?? denialTakenBack(message)
+        var finding = assistant.safety.assess(typed) ?? denialTakenBack(message)
+        if finding?.ruleID.isExclusionCheckIn == true, pendingCheckIn != nil || afterCrisis != nil {
+            // "no, my ex just keeps telling me to kys" in answer to a safety question: someone else's words are no
+            // sign of the visitor's own; the answer is read as one (round 28).
+            finding = nil
+        }
         let dropped = dropsRequest(message, worrying: finding != nil)
         let told = situation
         situation = told?.older
@@ -205,6 +210,8 @@ extension Conversation {
         let pending = pendingCheckIn
         pendingCheckIn = nil
         let context = afterCrisis
+        // "my ex told me to kys": being told it, asked about kindly; never the reply for someone else at risk.
+        if finding.ruleID.isExclusionCheckIn { return checkInReply(finding, message: message) }
         // The learned model's check-in on "my son overdosed last week, hes home now" may carry another category: the
         // overdose survived by someone close is read before the person at risk (QA23 W6).
         if pending == nil, context == nil, finding.ruleID == SafetyModel.ruleID,
@@ -469,9 +476,12 @@ extension Conversation {
         let anger = finding.category == .danger
             && (answers.contains(message, .ownAnger) || answers.contains(message, .harmIntent))
         // "im so mad at my counselor i could kill him": whether anyone is in danger, not the hotline for victims.
+        // "my ex told me to kys": that it hurts, then the question (an exclusion's check-in: the words were theirs).
         let text =
             anger
-            ? dialogue[.angerCheckIn] : assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
+            ? dialogue[.angerCheckIn]
+            : finding.ruleID.isExclusionCheckIn
+                ? dialogue[.insultCheckIn] : assistant.knowledge.center.fill(assistant.safety.checkIn(for: finding.category))
         // "he checks my phone, can someone call me? no voicemail": the request waits for the answer about safety,
         // and goes on (with no voicemail) once the visitor says they are safe.
         let call = !state.isCollectingCallback && offersCall && asksForCall(message) ? message : nil
@@ -556,13 +566,23 @@ extension Conversation {
             told.someoneElse = true
         }
         guard let (followUp, phrase) = followUp(for: message, in: told) else { return nil }
+        if followUp.settles {
+            // "is he ok?" or "i dont know if hes ok" is no word that the emergency is over.
+            let said = Self.clauses(of: message).first { TextNormalizer.normalize($0).contains(phrase) } ?? message
+            if looksLikeQuestion(said) || answers.contains(message, .dontKnow) { return nil }
+        }
         pendingCheckIn = nil
         // The next message is read in the light of the visitor's own crisis; "are you safe right now?" is not asked
         // of someone worried about another person.
-        afterCrisis = told.someoneElse ? nil : CrisisContext(category: told.category)
-        situation = CrisisSituation(
-            category: told.category, someoneElse: told.someoneElse, fullReplyGiven: told.fullReplyGiven,
-            otherNamed: told.otherNamed, toldIn: told.toldIn)
+        afterCrisis = told.someoneElse || followUp.settles ? nil : CrisisContext(category: told.category)
+        // QA34 S2-2/S2-3: "he made it, hes home and resting" settles someone else's emergency: what comes next ("what
+        // can i do to help him come back to the program") is read as usual, never as a call for first aid.
+        situation =
+            followUp.settles
+            ? nil
+            : CrisisSituation(
+                category: told.category, someoneElse: told.someoneElse, fullReplyGiven: told.fullReplyGiven,
+                otherNamed: told.otherNamed, toldIn: told.toldIn)
         let rule = SafetyRuleID(rawValue: "after_crisis/follow_up")
         let assessment = CrisisAssessment(
             category: told.category, level: .crisis, ruleID: rule, note: told.someoneElse ? "someone else at risk" : nil)
@@ -576,8 +596,9 @@ extension Conversation {
             // program's words to a dropout.
             // QA24 S2-14: "hes breathing but barely, what do i do": a clause that asks about the crisis itself ("what
             // do i do") is answered by the follow-up, never by the knowledge's "what I can answer".
-            guard !told.someoneElse || looksLikeQuestion(other), self.followUp(for: other, in: told) == nil,
-                let answer = clearAnswer(to: other)
+            // Once the emergency is settled ("hes home now, how can he come back to group"), a question is the program's.
+            guard !told.someoneElse || looksLikeQuestion(other),
+                followUp.settles || self.followUp(for: other, in: told) == nil, let answer = clearAnswer(to: other)
             else { continue }
             text += "\n\n" + answer.text
             break
@@ -897,8 +918,11 @@ extension Conversation {
             case .callbackName: _ = nameReply(clause)
             default: _ = timeReply(clause)
             }
-            // Only an answer the step takes (it moves on) is kept: a question or anything unclear is set aside.
-            if state == before.state || !state.isCollectingCallback {
+            // Only an answer the step takes (it moves on) is kept: a question or anything unclear is set aside. A
+            // skipped name ("doesnt matter, i wont be around much longer") on a line that is itself worrying is no answer
+            // to the step: the crisis keeps it, and the name is asked again after the safety question.
+            let skippedName = step == .callbackName && name == nil && assistant.safety.assess(message) != nil
+            if state == before.state || !state.isCollectingCallback || skippedName {
                 self = before
             } else {
                 kept = true

@@ -1606,6 +1606,12 @@ public struct Conversation: Sendable {
             phone = number
             note = .phoneChanged
             rest = ""
+        } else if state == .callbackTime || state == .callbackVoicemail, let corrected = numberWithEnding(text) {
+            // "no, the number should end in 32 not 23": the last digits changed, said back (QA34 S3-5); that "no" is
+            // the number's, never the voicemail's.
+            phone = corrected
+            note = .phoneChanged
+            rest = ""
         } else if state == .callbackTime
             || (state == .callbackVoicemail && answers.read(text, among: [.noVoicemail, .discreet, .no, .yes]) == nil)
         {
@@ -1749,8 +1755,9 @@ public struct Conversation: Sendable {
             let part = answerPart(of: text) ?? text
             bestTime = time.keptWhole(from: TimeAnswer.setAsideBounds(text, kept: part) ? text : part, words: answers)
             var reply = advance(to: nextStep())
-            // "right now", "asap": the call isn't right away, said plainly, with who answers now (QA24 S3-8).
-            if answers.contains(text, .callNow) {
+            // "right now", "asap", "now" first ("now works"): the call isn't right away, said plainly, with who answers
+            // now (QA24 S3-8). A "now" later in the line is no time asked for ("im free now and then").
+            if answers.contains(text, .callNow) || TextNormalizer.words(text).first == "now" {
                 reply = reply.prefixed(assistant.knowledge.center.fill(dialogue[.callNotImmediate]))
             }
             // "any time but not at night my husband doesnt know": heard, and the private choices named (QA22 W7).

@@ -256,6 +256,10 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case overdoseLoss = "overdose_loss"
     /// The visitor's own anger at someone ("i could kill him"): whether anyone is in danger, no hotline for victims.
     case angerCheckIn = "anger_check_in"
+    /// After a loss told, help that carried the visitor through it ("group really helped me through it"): glad they had it.
+    case fallbackGladAfterLoss = "fallback_glad_after_loss"
+    /// The check-in when someone else told the visitor to die ("my ex told me to kys"): that it hurts, and the question.
+    case insultCheckIn = "insult_check_in"
     /// Someone else's suicidal words with a weapon at hand ("hes got his dads gun and hes done"): 911 first.
     case crisisOtherPersonWeapon = "crisis_other_person_weapon"
     /// After a question answered on the line of someone else's overdose ("should i let her sleep it off"): the other

@@ -9,7 +9,7 @@ extension KnowledgeLoader {
         }
         var followUps: [SafetyFollowUp] = []
         for item in sequence {
-            guard let fields = reader.mapping(item, allowedKeys: ["after", "asks", "reply"], what: "a safety follow-up")
+            guard let fields = reader.mapping(item, allowedKeys: ["after", "asks", "reply", "settles"], what: "a safety follow-up")
             else { continue }
             var kinds: [SafetySituationKind] = []
             for entry in reader.textList(fields["after"], key: "after", in: item, required: true) {
@@ -29,8 +29,16 @@ extension KnowledgeLoader {
                 reader.error(fields["reply"], "A safety follow-up's reply must give 911 or 988 (the numbers come again).")
             }
             let reply = renderChecked(text, node: fields["reply"], center: center, reader: &reader)
+            var settles = false
+            if let node = fields["settles"] {
+                switch reader.text(node, key: "settles", in: item, required: false) {
+                case "true": settles = true
+                case "false": settles = false
+                default: reader.error(node, "`settles` must be true or false.")
+                }
+            }
             guard !kinds.isEmpty, !asks.isEmpty else { continue }
-            followUps.append(SafetyFollowUp(after: kinds, asks: asks, reply: reply))
+            followUps.append(SafetyFollowUp(after: kinds, asks: asks, reply: reply, settles: settles))
         }
         return followUps
     }

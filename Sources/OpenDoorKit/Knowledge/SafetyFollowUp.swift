@@ -8,12 +8,16 @@ public struct SafetyFollowUp: Sendable, Hashable {
     public var asks: [String]
     /// The reply, center facts filled in.
     public var reply: String
+    /// Whether the reply closes the crisis told (`settles: true`: "he made it, hes home and resting" after someone
+    /// else's overdose): the messages after it are read as usual, not as follow-ups of the emergency.
+    public var settles: Bool
 
     /// Creates a follow-up.
-    public init(after: [SafetySituationKind], asks: [String], reply: String) {
+    public init(after: [SafetySituationKind], asks: [String], reply: String, settles: Bool = false) {
         self.after = after
         self.asks = asks
         self.reply = reply
+        self.settles = settles
     }
 }
 

@@ -152,7 +152,7 @@ public struct CrisisDetector: Sendable {
             across.note = across.note ?? Self.acrossSentencesNote
             found = across
         }
-        guard let model, found?.level != .crisis else { return found }
+        guard let model, found?.level != .crisis, found?.ruleID.isExclusionCheckIn != true else { return found }
         let judged = model.assess(message, after: found)
         // Words an exclusion set aside as a look-alike ("dying my hair", "ill handle the dishes by myself tonight") are
         // set aside for the model too: where the rules found nothing, the model reads only the other sentences.
@@ -166,7 +166,9 @@ public struct CrisisDetector: Sendable {
     /// The word class of the model's evidence the rules find in `message` (`@means`), or nil (round 27: the model may
     /// lift a message to the full crisis reply only where the rules see a crisis component in it).
     private func evidence(in message: String) -> String? {
-        guard let evidence, let finding = evidence.evaluate(message).crisis else { return nil }
+        // An exclusion's check-in ("my ex told me to kys") is no crisis component: its words are someone else's.
+        guard let evidence, let finding = evidence.evaluate(message).crisis, !finding.ruleID.isExclusionCheckIn
+        else { return nil }
         let id = finding.ruleID.rawValue
         return id.firstIndex(of: "/").map { String(id[id.index(after: $0)...]) } ?? id
     }

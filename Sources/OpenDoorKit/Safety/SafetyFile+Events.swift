@@ -97,6 +97,7 @@ private struct EventReader {
                 var match: String?
                 var matchLine: Int?
                 var unless: [String] = []
+                var checkIn: String?
                 let read = reader.readMapping { reader, key in
                     switch key {
                     case "match":
@@ -109,13 +110,17 @@ private struct EventReader {
                         guard let words = reader.readStrings() else { return false }
                         unless = words
                         return true
+                    case "check_in":
+                        guard let text = Self.text(reader.next()) else { return false }
+                        checkIn = text
+                        return true
                     default:
                         return false
                     }
                 }
                 guard read, let match else { return nil }
                 itemLines.append(matchLine)
-                return SafetyFile.PatternEntry(match: match, unless: unless)
+                return SafetyFile.PatternEntry(match: match, unless: unless, checkIn: checkIn)
             default:
                 return nil
             }
@@ -252,9 +257,10 @@ extension SafetyFile {
 }
 
 extension SafetyFile.PatternEntry {
-    fileprivate init(match: String, unless: [String]) {
+    fileprivate init(match: String, unless: [String], checkIn: String? = nil) {
         self.match = match
         self.unless = unless
+        self.checkIn = checkIn
     }
 }
 

@@ -118,18 +118,23 @@ extension SafetyFile.PatternEntry {
         guard let mapping = node.mapping else { return nil }
         var match: String?
         var unless: [String] = []
+        var checkIn: String?
         for (keyNode, value) in mapping {
             switch SafetyFile.text(keyNode) {
             case "match": match = SafetyFile.text(value)
             case "unless":
                 guard let words = SafetyFile.strings(value) else { return nil }
                 unless = words
+            case "check_in":
+                guard let text = SafetyFile.text(value) else { return nil }
+                checkIn = text
             default: return nil
             }
         }
         guard let match else { return nil }
         self.match = match
         self.unless = unless
+        self.checkIn = checkIn
     }
 }
 

@@ -9,6 +9,8 @@ struct SafetyFile: Decodable, Equatable {
         var match: String
         /// Exceptions that cancel it.
         var unless: [String]
+        /// For an exclusion: the category whose check-in its match gives instead of silence (`check_in: suicide`).
+        var checkIn: String? = nil
 
         init(from decoder: any Decoder) throws {
             if let container = try? decoder.singleValueContainer(), let text = try? container.decode(String.self) {
@@ -17,9 +19,10 @@ struct SafetyFile: Decodable, Equatable {
                 return
             }
             let container = try decoder.container(keyedBy: SafetyFileKey.self)
-            try container.rejectUnknownKeys(allowed: ["match", "unless"])
+            try container.rejectUnknownKeys(allowed: ["match", "unless", "check_in"])
             match = try container.decode(String.self, forKey: "match")
             unless = try container.decodeIfPresent([String].self, forKey: "unless") ?? []
+            checkIn = try container.decodeIfPresent(String.self, forKey: "check_in")
         }
     }
 

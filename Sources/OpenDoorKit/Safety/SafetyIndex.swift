@@ -451,7 +451,16 @@ struct SafetyIndex: Sendable {
                 conditions.append((patterns.count - 1, source, condition))
             }
         }
-        for pattern in rules.exclusions { add(pattern, kind: .exclusion) }
+        // An exclusion with `check_in:` carries the check-in its match gives where nothing else is found.
+        for pattern in rules.exclusions {
+            add(
+                pattern, kind: .exclusion,
+                assessment: pattern.checkIn.map {
+                    CrisisAssessment(
+                        category: $0, level: .check, ruleID: .exclusionCheckIn(pattern.source),
+                        note: "someone else's words, set aside; a check-in")
+                })
+        }
         for pattern in rules.denials { add(pattern, kind: .denial) }
         // Crisis-level patterns before check-level ones: the first that matches is the strongest finding.
         for category in rules.categories {
@@ -1451,6 +1460,9 @@ struct SafetyIndex: Sendable {
         var story = false
         var selfReference = false
         var setAside = false
+        // Whether `found` is the check-in of an exclusion with `check_in:` that took words out: any crisis pattern
+        // that matches the rest of the sentence is found instead.
+        var lowered = false
         // Where `clauses:` phrases open a clause, found only when an `unless` cancels a crisis pattern.
         var bounds: [Int]?
         scan: for block in candidates.indices {
@@ -1466,6 +1478,12 @@ struct SafetyIndex: Sendable {
                         && maskMatches(pattern, in: &passage)
                     {
                         setAside = true
+                        // Round 28: "my ex told me to kys": the words are theirs (set aside), and being told it gets
+                        // a kind check-in where no crisis pattern finds anything else (exclusions come first).
+                        if found == nil, let check = assessments[pattern] {
+                            found = check
+                            lowered = true
+                        }
                     }
                 case .denial:
                     if mayMatch(pattern, in: passage) && !isCancelled(pattern, in: &passage, candidates: candidates)
@@ -1475,11 +1493,12 @@ struct SafetyIndex: Sendable {
                         denied = true
                     }
                 case .crisis:
-                    if found == nil && isFound(pattern, in: passage)
+                    if (found == nil || lowered) && isFound(pattern, in: passage)
                         && (!isCancelled(pattern, in: &passage, candidates: candidates)
                             || matchesInUncancelledClause(pattern, in: &passage, candidates: candidates, bounds: &bounds))
                     {
                         found = assessments[pattern]
+                        lowered = false
                     }
                 case .history:
                     if found == nil && !context { break scan }

@@ -28,4 +28,13 @@ public struct SafetyRuleID: RawRepresentable, Sendable, Hashable, Codable, Custo
 
     /// Ids longer than this (in UTF-8 bytes) are shortened in log lines.
     static let longestLogged = 40
+
+    /// The check-in of an exclusion with `check_in:` for the pattern `source` (round 28).
+    static func exclusionCheckIn(_ source: String) -> SafetyRuleID {
+        SafetyRuleID(rawValue: "exclusion/check_in/" + source)
+    }
+
+    /// Whether it is the check-in of an exclusion with `check_in:` ("my ex told me to kys"): someone else's words, set
+    /// aside as no wish of the visitor's and asked about kindly; never raised to the crisis reply by the learned model.
+    public var isExclusionCheckIn: Bool { rawValue.hasPrefix("exclusion/check_in/") }
 }

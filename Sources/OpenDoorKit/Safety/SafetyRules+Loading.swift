@@ -414,8 +414,22 @@ private struct SafetyRulesChecker {
             }
         }
         guard parsedUnless.count == entry.unless.count else { return nil }
+        var checkIn: CrisisCategory?
+        if let written = entry.checkIn {
+            guard path.first == .key("exclusions") else {
+                self.error(line: line, "`check_in:` is for exclusions only (the check-in their match gives instead of silence)")
+                return nil
+            }
+            guard let category = CrisisCategory(rawValue: written) else {
+                let known = CrisisCategory.allCases.map(\.rawValue).joined(separator: ", ")
+                self.error(line: line, "`check_in: \(written)` is no category; use one of: \(known)")
+                return nil
+            }
+            checkIn = category
+        }
         return SafetyRules.Pattern(
-            source: entry.match, unless: entry.unless, line: line, parsed: parsed, parsedUnless: parsedUnless)
+            source: entry.match, unless: entry.unless, line: line, parsed: parsed, parsedUnless: parsedUnless,
+            checkIn: checkIn)
     }
 
     /// A reply may name only `{center.KEY}` facts center.yaml defines: anything else would reach a person in

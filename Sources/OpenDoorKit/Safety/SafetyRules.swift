@@ -16,6 +16,9 @@ public struct SafetyRules: Sendable, Hashable {
         public let line: Int?
         let parsed: SafetyPattern
         let parsedUnless: [SafetyPattern]
+        /// For an exclusion: the category whose check-in its match gives, instead of silence (`check_in:`; round 28:
+        /// someone else's "kys" said to the visitor is no wish of theirs, but being told it can hurt).
+        public var checkIn: CrisisCategory? = nil
     }
 
     /// One crisis category: its reply and the patterns that point to it.
