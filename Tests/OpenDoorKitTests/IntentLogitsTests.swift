@@ -46,6 +46,26 @@ struct IntentLogitsTests {
         }
     }
 
+    @Test("Weights trained in several orders are the average of one training per order, the same on every load")
+    func ordersAverage() {
+        var one = MatcherConfiguration()
+        one.training.orders = 1
+        var three = MatcherConfiguration()
+        three.training.orders = 3
+        let knowledge = Fixtures.knowledge
+        let averaged = Matcher(knowledge: knowledge, configuration: three).index.logits.weights
+        #expect(averaged.map(\.bitPattern) == Matcher(knowledge: knowledge, configuration: three).index.logits.weights.map(\.bitPattern))
+        var sum = [Float](repeating: 0, count: averaged.count)
+        for order in 0..<3 {
+            var seeded = one
+            seeded.training.seed = one.training.seed + UInt64(order)
+            let weights = Matcher(knowledge: knowledge, configuration: seeded).index.logits.weights
+            for i in sum.indices { sum[i] += weights[i] }
+        }
+        #expect(averaged.map(\.bitPattern) == sum.map { $0 * (1 / Float(3)) }.map(\.bitPattern))
+        #expect(averaged != Matcher(knowledge: knowledge, configuration: one).index.logits.weights)
+    }
+
     @Test("Probabilities over touched intents and the untouched rest sum to one")
     func softmax() {
         var logits: [Float] = [2, 0, -1, 0, 0]

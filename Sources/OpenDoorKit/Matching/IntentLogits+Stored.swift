@@ -200,6 +200,7 @@ extension IntentLogits {
         fingerprint.add(UInt64(training.l2.bitPattern))
         fingerprint.add(UInt64(training.maximumIntents))
         fingerprint.add(training.seed)
+        if training.orders > 1 { fingerprint.add(UInt64(training.orders)) }
         fingerprint.add(UInt64(intentCount))
         fingerprint.add(exampleTerms)
         fingerprint.add(exampleValues)

@@ -84,16 +84,20 @@ public struct Matcher: Sendable {
     }
 
     /// The same matcher without one example (for leave-one-out), reusing the analyzer and token lists:
-    /// only the index is rebuilt.
+    /// only the index is rebuilt. Its weights are trained in one shuffled order, not averaged over
+    /// ``IntentLogits/Training/orders``: a leave-one-out trains once per example, and eight orders each would
+    /// make `opendoor lint` eight times slower for a check that looks for examples far from their intent.
     func leavingOut(intent position: Int, example: Int) -> Matcher {
         var reduced = knowledge
         reduced.intents[position].examples.remove(at: example)
         reduced.intents[position].exampleLocations.remove(at: example)
         var lists = tokenLists
         lists[position].remove(at: example)
+        var single = configuration
+        single.training.orders = 1
         return Matcher(
             knowledge: reduced, configuration: configuration, analyzer: analyzer, tokenLists: lists,
-            index: Self.index(lists, lexicon: analyzer.lexicon, configuration: configuration))
+            index: Self.index(lists, lexicon: analyzer.lexicon, configuration: single))
     }
 
     /// Every example matched by a matcher built without it, in knowledge order: on every core, or, in a server
@@ -212,7 +216,45 @@ public struct Matcher: Sendable {
         } else if let parts, case .fallback(let topic?) = result.decision {
             answerStoryBesideTopic(topic, statements: parts.statements, into: &result)
         }
+        letQuestionDecide(over: parts, of: message, into: &result)
         return result
+    }
+
+    /// The intents that are an aside beside a real question: a greeting ("yo", "hi"), and a question about the
+    /// assistant itself ("r u a real person?").
+    static let asides: Set<IntentID> = ["greeting", "bot_identity"]
+
+    /// A greeting or a question about the assistant beside a real question doesn't decide the message: the
+    /// question does (issue 11, "the question decides"). When the whole message goes to an aside, and one of its
+    /// asking parts, read alone, goes clearly to the intent the whole message ranked second, that intent decides:
+    /// "yo can i just like show back up monday or do i gotta call first" is about coming back, "r u a real
+    /// person? what are your hours" gets the honest line about hours. Beside a question about the assistant, only
+    /// a topic the knowledge doesn't answer takes over: "are you a real counselor? idk if i should go back" is
+    /// answered by what the assistant is, which already says where a person is.
+    /// A short message is split here too (`parts` is nil below ``MatcherConfiguration/storyLength``): an aside and
+    /// a question fit in a few words.
+    private func letQuestionDecide(over parts: MessageParts?, of message: String, into result: inout MatchResult) {
+        guard case .answer(let main) = result.decision, Self.asides.contains(main), result.candidates.count > 1
+        else { return }
+        let second = result.candidates[1].intent
+        guard !Self.asides.contains(second) else { return }
+        for tail in (parts ?? MessageParts(message)).askingTails(last: Self.mostAskingClausesRead) {
+            let reading = read(tail)
+            guard let first = reading.candidates.first, first.intent == second else { continue }
+            switch reading.decision {
+            case .answer(second) where main == "greeting" && knowledge.intent(second)?.action == .answer:
+                result.decision = .answer(second)
+            case .fallback(second?)
+            where isFallback(second) && first.confidence >= configuration.alsoUnknownConfidence:
+                result.decision = .fallback(topic: second)
+            default:
+                continue
+            }
+            result.candidates.swapAt(0, 1)
+            if result.alsoAsked == second { result.alsoAsked = nil }
+            if result.alsoUnknown == second { result.alsoUnknown = nil }
+            return
+        }
     }
 
     /// The most asking clauses of one message ``checkQuestions(of:into:)`` reads on their own (the last ones).
