@@ -65,116 +65,122 @@ extension SafetyModel {
     private func logits(
         ofBytes bytes: UnsafeBufferPointer<UInt8>
     ) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
-        var hits: [Hit] = []
-        hits.reserveCapacity(bytes.count * 3 + 16)
-        let marks = Self.wordMarks
-        // The padded word " w " for its slices: a space, the first `maxWordForSlices` letters, a space.
-        var padded = [UInt8](repeating: 32, count: Self.maxWordForSlices + 2)
-        var length = 0  // the whole word's letters, however many were kept for the slices
-        var last: UInt8 = 0  // the word's last two letters, for "a letter typed three times or more is kept twice"
-        var beforeLast: UInt8 = 0
-        var unigram = Self.wordPrefix  // the running hashes of `w:word`, `w:previous word` and `n:word`
-        var bigram: UInt64 = 0
-        var negated = Self.negationPrefix
-        var previousWord: UInt64? = nil  // hash of `w:previous`, for the bigram
-        var previousSentence: Int32 = -1
-        var previousClause: Int32 = -1
-        var sentence: Int32 = 0
-        var clause: Int32 = 0
-        var scope = 0
         // The sentences with words, in order, and for each clause with words its sentence.
         var sentences: [Int32] = []
         var clauses: [Clause] = []
-        let table = self.table
-        let knownWords = self.knownWords
+        var sentence: Int32 = 0
+        var clause: Int32 = 0
+        // Every probe writes its hit and counts it only when the feature is the model's: no branch on a probe's
+        // outcome, so the probes of a word (most of them misses in a table larger than a core's cache) overlap.
+        // At most 3 slices per letter, 5 more features per word, one marker per "?": 8 per byte is room enough.
+        let hits = [Hit](unsafeUninitializedCapacity: bytes.count * 8 + 16) { buffer, count in
+            let marks = Self.wordMarks
+            // The padded word " w " for its slices: a space, the first `maxWordForSlices` letters, a space.
+            var padded = [UInt8](repeating: 32, count: Self.maxWordForSlices + 2)
+            var length = 0  // the whole word's letters, however many were kept for the slices
+            var last: UInt8 = 0  // the word's last two letters, for "a letter typed three times or more is kept twice"
+            var beforeLast: UInt8 = 0
+            var unigram = Self.wordPrefix  // the running hashes of `w:word`, `w:previous word` and `n:word`
+            var bigram: UInt64 = 0
+            var negated = Self.negationPrefix
+            var previousWord: UInt64? = nil  // hash of `w:previous`, for the bigram
+            var previousSentence: Int32 = -1
+            var previousClause: Int32 = -1
+            var scope = 0
+            let table = self.table
+            let knownWords = self.knownWords
 
-        func endWord() {
-            guard length > 0 else { return }
-            if sentences.last != sentence { sentences.append(sentence) }
-            if clauses.last?.clause != clause { clauses.append(Clause(clause: clause, sentence: sentence)) }
-            let known = knownWords.word(unigram)
-            if let known {
-                hits.append(Hit(index: known.index, sentence: sentence, clause: clause))
-            } else {
-                record(unigram, sentence, clause)
-            }
-            let mark = marks.mark(of: unigram)
-            if mark & WordMarks.firstPerson != 0 { record(Self.firstPersonMarker, sentence, clause) }
-            if mark & WordMarks.past != 0 { record(Self.pastMarker, sentence, clause) }
-            if previousWord != nil {
-                record(bigram, previousSentence == sentence ? sentence : -1, previousClause == clause ? clause : -1)
-            }
-            if clause != previousClause { scope = 0 }
-            if scope > 0 {
-                record(negated, sentence, clause)
-                scope -= 1
-            }
-            if mark & WordMarks.negation != 0 { scope = Self.negationScope }
-            previousWord = unigram
-            previousSentence = sentence
-            previousClause = clause
-            if let known {
-                for slice in knownWords.slices[Int(known.first)..<Int(known.end)] {
-                    hits.append(Hit(index: slice, sentence: sentence, clause: clause))
+            func endWord() {
+                guard length > 0 else { return }
+                if sentences.last != sentence { sentences.append(sentence) }
+                if clauses.last?.clause != clause { clauses.append(Clause(clause: clause, sentence: sentence)) }
+                let known = knownWords.word(unigram)
+                if let known {
+                    buffer[count] = Hit(index: known.index, sentence: sentence, clause: clause)
+                    count += 1
+                } else {
+                    record(unigram, sentence, clause)
                 }
-            } else {
-                padded[min(length, Self.maxWordForSlices) + 1] = 32
-                Self.forEachSlice(of: padded, length: length) { record($0, sentence, clause) }
+                let mark = marks.mark(of: unigram)
+                if mark & WordMarks.firstPerson != 0 { record(Self.firstPersonMarker, sentence, clause) }
+                if mark & WordMarks.past != 0 { record(Self.pastMarker, sentence, clause) }
+                if previousWord != nil {
+                    record(bigram, previousSentence == sentence ? sentence : -1, previousClause == clause ? clause : -1)
+                }
+                if clause != previousClause { scope = 0 }
+                if scope > 0 {
+                    record(negated, sentence, clause)
+                    scope -= 1
+                }
+                if mark & WordMarks.negation != 0 { scope = Self.negationScope }
+                previousWord = unigram
+                previousSentence = sentence
+                previousClause = clause
+                if let known {
+                    for slice in knownWords.slices[Int(known.first)..<Int(known.end)] {
+                        buffer[count] = Hit(index: slice, sentence: sentence, clause: clause)
+                        count += 1
+                    }
+                } else {
+                    padded[min(length, Self.maxWordForSlices) + 1] = 32
+                    Self.forEachSlice(of: padded, length: length) { record($0, sentence, clause) }
+                }
+                length = 0
+                unigram = Self.wordPrefix
+                negated = Self.negationPrefix
             }
-            length = 0
-            unigram = Self.wordPrefix
-            negated = Self.negationPrefix
-        }
 
-        func record(_ hash: UInt64, _ sentence: Int32, _ clause: Int32) {
-            let index = table.index(of: hash)
-            if index >= 0 { hits.append(Hit(index: index, sentence: sentence, clause: clause)) }
-        }
+            func record(_ hash: UInt64, _ sentence: Int32, _ clause: Int32) {
+                let index = table.index(of: hash)
+                buffer[count] = Hit(index: index, sentence: sentence, clause: clause)
+                count += index >= 0 ? 1 : 0
+            }
 
-        // A letter typed three times or more is kept twice.
-        func add(_ letter: UInt8) {
-            if length >= 2 && last == letter && beforeLast == letter { return }
-            if length == 0, let previousWord { bigram = (previousWord ^ 32) &* Self.fnvPrime }
-            if length < Self.maxWordForSlices { padded[length + 1] = letter }
-            length += 1
-            beforeLast = last
-            last = letter
-            let byte = UInt64(letter)
-            unigram = (unigram ^ byte) &* Self.fnvPrime
-            bigram = (bigram ^ byte) &* Self.fnvPrime
-            negated = (negated ^ byte) &* Self.fnvPrime
-        }
+            // A letter typed three times or more is kept twice.
+            func add(_ letter: UInt8) {
+                if length >= 2 && last == letter && beforeLast == letter { return }
+                if length == 0, let previousWord { bigram = (previousWord ^ 32) &* Self.fnvPrime }
+                if length < Self.maxWordForSlices { padded[length + 1] = letter }
+                length += 1
+                beforeLast = last
+                last = letter
+                let byte = UInt64(letter)
+                unigram = (unigram ^ byte) &* Self.fnvPrime
+                bigram = (bigram ^ byte) &* Self.fnvPrime
+                negated = (negated ^ byte) &* Self.fnvPrime
+            }
 
-        var position = 0
-        while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
-            switch byte {
-            case 65...90: add(byte + 32)
-            case 97...122, 48...57: add(byte)
-            case 39, 96: continue
-            case 46, 33, 63, 59, 10:
-                endWord()
-                if byte == 63 { record(Self.questionMarker, sentence, clause) }
-                sentence += 1
-                clause += 1
-            case 44, 58, 40, 41, 34:
-                endWord()
-                clause += 1
-            case 0x80...0xBF: continue  // the rest of a scalar read at its first byte
-            case 0xE2 where position + 1 < bytes.count && bytes[position] == 0x80:
-                // U+2018 and U+2019 (quotes) are apostrophes, U+2013 and U+2014 (dashes) end a clause.
-                switch bytes[position + 1] {
-                case 0x98, 0x99: continue
-                case 0x93, 0x94:
+            var position = 0
+            while position < bytes.count {
+                let byte = bytes[position]
+                position += 1
+                switch byte {
+                case 65...90: add(byte + 32)
+                case 97...122, 48...57: add(byte)
+                case 39, 96: continue
+                case 46, 33, 63, 59, 10:
+                    endWord()
+                    if byte == 63 { record(Self.questionMarker, sentence, clause) }
+                    sentence += 1
+                    clause += 1
+                case 44, 58, 40, 41, 34:
                     endWord()
                     clause += 1
+                case 0x80...0xBF: continue  // the rest of a scalar read at its first byte
+                case 0xE2 where position + 1 < bytes.count && bytes[position] == 0x80:
+                    // U+2018 and U+2019 (quotes) are apostrophes, U+2013 and U+2014 (dashes) end a clause.
+                    switch bytes[position + 1] {
+                    case 0x98, 0x99: continue
+                    case 0x93, 0x94:
+                        endWord()
+                        clause += 1
+                    default: endWord()
+                    }
                 default: endWord()
                 }
-            default: endWord()
             }
+            endWord()
         }
-        endWord()
 
         // The whole message, then each sentence (when two or more), then each clause of a sentence with two or
         // more, in that order: the first highest crisis segment gives the category, as in the script.
