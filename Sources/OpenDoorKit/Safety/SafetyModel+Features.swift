@@ -363,70 +363,46 @@ struct WordMarks: Sendable {
 /// core's cache, most of them no feature): for a word the model knows, they are looked up once, when the model
 /// loads, not for every message. A word's entry is found by the hash of `w:word`, as its unigram always was.
 struct KnownWords: Sendable, Hashable {
-    /// A word's feature index and where its slices' indices are in ``slices``; `index` is -1 in an empty slot.
+    /// A word's feature index and where its slices' indices are in ``slices``.
     struct Word: Sendable, Hashable {
-        var key: UInt64
         var index: Int32
         var first: Int32
         var end: Int32
     }
 
-    private let entries: [Word]
-    private let shift: UInt64
+    /// The words by the hash of `w:word`: the position of each in ``words``.
+    private let table: FeatureTable
+    private let words: [Word]
     /// The slices' feature indices of every word, word after word.
     let slices: [Int32]
 
-    /// The words (their bytes, as `logits` reads them) among the features of `table`.
-    init(_ words: [[UInt8]], table: FeatureTable) {
+    /// The words (their bytes, as `logits` reads them) among the features of `features`.
+    init(_ words: [[UInt8]], table features: FeatureTable) {
+        var keys: [UInt64] = []
         var found: [Word] = []
         var slices: [Int32] = []
         for word in words where !word.isEmpty {
             let key = SafetyModel.fnv(word, from: SafetyModel.wordPrefix)
-            let index = table.index(of: key)
+            let index = features.index(of: key)
             guard index >= 0 else { continue }
             let first = Int32(slices.count)
             let padded: [UInt8] = [32] + Array(word.prefix(SafetyModel.maxWordForSlices)) + [32]
             SafetyModel.forEachSlice(of: padded, length: word.count) { hash in
-                let slice = table.index(of: hash)
+                let slice = features.index(of: hash)
                 if slice >= 0 { slices.append(slice) }
             }
-            found.append(Word(key: key, index: index, first: first, end: Int32(slices.count)))
+            keys.append(key)
+            found.append(Word(index: index, first: first, end: Int32(slices.count)))
         }
-        var bits: UInt64 = 4
-        while (1 << bits) < found.count * 2 { bits += 1 }
-        let capacity = 1 << Int(bits)
-        let shift = 64 - bits
-        var entries = [Word](repeating: Word(key: 0, index: -1, first: 0, end: 0), count: capacity)
-        for word in found {
-            var slot = Self.slot(of: word.key, shift: shift)
-            while entries[slot].index >= 0 {
-                if entries[slot].key == word.key { break }
-                slot = (slot + 1) & (capacity - 1)
-            }
-            if entries[slot].index < 0 { entries[slot] = word }
-        }
-        self.entries = entries
-        self.shift = shift
+        self.table = FeatureTable(keys: keys)
+        self.words = found
         self.slices = slices
-    }
-
-    @inline(__always)
-    private static func slot(of key: UInt64, shift: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// The known word whose `w:word` hashes to `key`, or nil.
     @inline(__always)
     func word(_ key: UInt64) -> Word? {
-        entries.withUnsafeBufferPointer { entries in
-            let mask = entries.count - 1
-            var slot = Self.slot(of: key, shift: shift)
-            while true {
-                let entry = entries[slot]
-                if entry.index < 0 { return nil }
-                if entry.key == key { return entry }
-                slot = (slot + 1) & mask
-            }
-        }
+        let position = table.index(of: key)
+        return position >= 0 ? words[Int(position)] : nil
     }
 }
