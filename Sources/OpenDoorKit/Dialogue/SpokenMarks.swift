@@ -6,7 +6,7 @@ enum SpokenMarks {
     /// "the", "my" and the like is a word ("my period is late", "a question mark over it"), and so is one with
     /// "of", "is" or "was" after it ("a period of time", "period was late"); both stay as typed.
     static func read(_ text: String) -> String {
-        if asciiHoldsFirstWord(text) == false { return text }
+        guard mayNameMark(text) else { return text }
         let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
         guard tokens.count > 1, tokens.contains(where: { Self.firstWords.contains(plain($0)) }) else { return text }
         var out: [String] = []
@@ -45,51 +45,67 @@ enum SpokenMarks {
         return said
     }
 
-    /// Whether an ASCII text has a word whose ``plain(_:)`` letters are one of `firstWords`, read from its bytes; nil
-    /// for a text that isn't ASCII (read as `read` does). For ASCII text the words split at whitespace and their
-    /// lowercased letters and digits are the same by bytes: most messages say no mark, and reading each of their words
-    /// into a `String` to ask was 5% of answering a question.
-    private static func asciiHoldsFirstWord(_ text: String) -> Bool? {
-        // A word's letters and digits, lowercased, packed eight bytes to a word; longer than 16 is no first word.
-        var low: UInt64 = 0
-        var high: UInt64 = 0
+    /// Whether a token of `text` may be, read `plain`, the first word of a spoken mark: false only when none is.
+    ///
+    /// Every message passes here, and splitting it into `Character`s and lowercasing each token was an eighth of a
+    /// worst-case message's reply (round 28). In ASCII text a token's plain form is its letters and digits lowercased,
+    /// read here from the bytes. Otherwise a token's plain form can only be a first word when the text's ASCII
+    /// letters hold that word's letters in order (a letter of another script, a letter with a mark, lowercases to no
+    /// ASCII letter of these words: only the Kelvin sign lowercases to one, "k"), so that is asked first.
+    static func mayNameMark(_ text: String) -> Bool {
+        var plain: (UInt64, UInt64) = (0, 0)  // a token's first 16 plain bytes, lowercased
         var count = 0
-        var found = false
-        func endWord() {
-            if count > 0, count <= 16, firstWordBytes.contains(where: { $0.low == low && $0.high == high }) {
-                found = true
+        var ascii = true
+        // For text that isn't ASCII: how far each first word's letters have been seen in order.
+        var seen = [Int](repeating: 0, count: firstWordBytes.count)
+        func tokenEnded() -> Bool {
+            defer {
+                plain = (0, 0)
+                count = 0
             }
-            low = 0
-            high = 0
-            count = 0
+            return count <= 16 && firstWordKeys.contains { $0 == plain }
         }
         for byte in text.utf8 {
-            if byte >= 0x80 { return nil }
-            if byte == 0x20 || (0x09...0x0D).contains(byte) {
-                endWord()
+            var letter = byte
+            switch byte {
+            case 0x41...0x5A: letter = byte | 0x20
+            case 0x61...0x7A, 0x30...0x39: break
+            case 0x09...0x0D, 0x20:
+                if ascii, tokenEnded() { return true }
                 continue
+            case 0x80...:
+                ascii = false
+                continue
+            default: continue  // ASCII marks: dropped from the token
             }
-            let lowered = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-            guard (0x61...0x7A).contains(lowered) || (0x30...0x39).contains(lowered) else { continue }
-            if count < 8 {
-                low |= UInt64(lowered) << (8 * UInt64(count))
-            } else if count < 16 {
-                high |= UInt64(lowered) << (8 * UInt64(count - 8))
+            if count < 16 {
+                if count < 8 {
+                    plain.0 |= UInt64(letter) << (8 * count)
+                } else {
+                    plain.1 |= UInt64(letter) << (8 * (count - 8))
+                }
             }
             count += 1
+            for (word, letters) in firstWordBytes.enumerated() where seen[word] < letters.count {
+                if letters[seen[word]] == letter { seen[word] += 1 }
+            }
         }
-        endWord()
-        return found
+        if ascii { return tokenEnded() }
+        return zip(seen, firstWordBytes).contains { $0 == $1.count }
     }
 
-    /// `firstWords` packed as ``asciiHoldsFirstWord(_:)`` packs a word's bytes.
-    private static let firstWordBytes: [(low: UInt64, high: UInt64)] = firstWords.map { word in
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        for (index, byte) in word.utf8.enumerated() {
-            if index < 8 { low |= UInt64(byte) << (8 * UInt64(index)) } else { high |= UInt64(byte) << (8 * UInt64(index - 8)) }
+    /// The first words' bytes, and the same packed as `mayNameMark` packs a token.
+    private static let firstWordBytes = firstWords.map { Array($0.utf8) }
+    private static let firstWordKeys: [(UInt64, UInt64)] = firstWordBytes.map { letters in
+        var key: (UInt64, UInt64) = (0, 0)
+        for (position, letter) in letters.enumerated() {
+            if position < 8 {
+                key.0 |= UInt64(letter) << (8 * position)
+            } else {
+                key.1 |= UInt64(letter) << (8 * (position - 8))
+            }
         }
-        return (low, high)
+        return key
     }
 
     /// A token lowercased, without the marks typed around it.

@@ -83,6 +83,7 @@ extension SafetyModel {
         }
         var header: [String: (value: String, line: Int)] = [:]
         var hashes: [UInt64] = []
+        var words: [[UInt8]] = []
         var weights: [SIMD8<Double>] = []
         var headCount = 1
         var seen = Set<UInt64>()
@@ -153,6 +154,7 @@ extension SafetyModel {
                 continue
             }
             hashes.append(hash)
+            if feature.starts(with: "w:".utf8), !feature.contains(32) { words.append(Array(feature.dropFirst(2))) }
             var weight = SIMD8<Double>()
             for (lane, value) in values.enumerated() { weight[lane] = value }
             weights.append(weight)
@@ -252,7 +254,7 @@ extension SafetyModel {
             crisisThreshold: crisisThreshold, levelThreshold: levelThreshold, raiseThreshold: raiseThreshold,
             hasCategories: heads.count >= headNames.count - 1,
             hashes: hashes,
-            weights: weights)
+            weights: weights, words: words)
     }
 
     /// Adds a problem unless `end` (the integrity line's value and line) matches the weight lines read and their

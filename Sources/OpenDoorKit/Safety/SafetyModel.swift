@@ -74,14 +74,18 @@ public struct SafetyModel: Sendable, Hashable {
     /// Whether the file has category lanes (else a crisis catch gets `category`).
     let hasCategories: Bool
     let table: FeatureTable
+    /// The words of the `w:` features, each with its slices' features found once (``KnownWords``).
+    var knownWords: KnownWords
     let weights: [SIMD8<Double>]
 
-    /// A model from its features' hashes (`hash(of:)`) and their weights, in the same order.
+    /// A model from its features' hashes (`hash(of:)`) and their weights, in the same order, and the words of its `w:`
+    /// features (without `w:`; none is as right, only slower).
     init(
         file: String, isEnabled: Bool, category: CrisisCategory, bias: SIMD8<Double>, threshold: Double,
         crisisThreshold: Double?, levelThreshold: Double? = nil, raiseThreshold: Double? = nil, hasCategories: Bool,
         hashes: [UInt64],
-        weights: [SIMD8<Double>]
+        weights: [SIMD8<Double>],
+        words: [[UInt8]] = []
     ) {
         self.file = file
         self.isEnabled = isEnabled
@@ -98,6 +102,7 @@ public struct SafetyModel: Sendable, Hashable {
         self.logitRaiseThreshold = (raiseThreshold ?? crisisThreshold).map { log($0 / (1 - $0)) } ?? .infinity
         self.weights = weights
         self.table = FeatureTable(keys: hashes)
+        self.knownWords = KnownWords(words, table: table)
     }
 
     /// What the model adds to the rules' finding on `message` (`rules`, nil when they found nothing): the full

@@ -58,16 +58,30 @@ public enum SafetyFileSeal {
         text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
     }
 
+    /// The last of `text`'s lines (``lines(_:)``) with more than white space, read from the end: the whole file split
+    /// into lines was a tenth of `ask`'s start-up (round 28). Its line number is counted only for a diagnostic.
+    private static func lastLineWithText(_ text: String) -> Substring? {
+        var end = text.endIndex
+        while true {
+            let start = text[..<end].lastIndex(where: isLineBreak).map(text.index(after:)) ?? text.startIndex
+            let candidate = text[start..<end]
+            if !candidate.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return candidate }
+            guard start > text.startIndex else { return nil }
+            end = text.index(before: start)
+        }
+    }
+
+    private static func isLineBreak(_ character: Character) -> Bool { character == "\n" || character == "\r\n" }
+
     /// The problem with `text`'s end line for `rules`, as a diagnostic of `file` at its line; nil when it is right.
     public static func problem(in text: String, rules: SafetyRules, file: String) -> KnowledgeDiagnostic? {
-        let lines = Self.lines(text)
-        guard let index = lines.lastIndex(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty })
-        else { return nil }
-        let last = lines[index].trimmingCharacters(in: .whitespaces)
+        guard let lastLine = lastLineWithText(text) else { return nil }
+        let last = lastLine.trimmingCharacters(in: .whitespaces)
+        func lineNumber() -> Int { text[..<lastLine.startIndex].reduce(1) { isLineBreak($1) ? $0 + 1 : $0 } }
         let fix = "if it was edited on purpose, run `opendoor seal-safety` to count again; else copy it again whole"
         guard last.hasPrefix(marker) else {
             return KnowledgeDiagnostic(
-                .error, file: file, line: index + 1,
+                .error, file: file, line: lineNumber(),
                 "the file doesn't end with its “\(marker) …” line: it may have been cut short while being copied, and "
                     + "a cut in the last category's patterns still loads with fewer of them (\(fix))")
         }
@@ -84,7 +98,7 @@ public enum SafetyFileSeal {
         }
         let detail = differences.isEmpty ? "it should read “\(expected)”" : differences.joined(separator: "; ")
         return KnowledgeDiagnostic(
-            .error, file: file, line: index + 1,
+            .error, file: file, line: lineNumber(),
             "the end line's counts are not the file's (\(detail)): it may have been cut short or edited (\(fix))")
     }
 }
