@@ -26,7 +26,8 @@ extension Conversation {
     /// never saw the order on screen).
     mutating func safetyFirst(_ message: String, typed: String) -> Reply? {
         // "i dont want to die but i kinda do": a denial taken back is the check-in (Conversation+SafetyTurns).
-        let finding = assistant.safety.assess(typed) ?? denialTakenBack(message)
+        // "911" alone at the phone step is a number tried (Conversation+EmergencyNumber), answered by the step.
+        let finding = isEmergencyNumberAtPhoneStep(message) ? nil : assistant.safety.assess(typed) ?? denialTakenBack(message)
         let dropped = dropsRequest(message, worrying: finding != nil)
         let told = situation
         situation = told?.older
