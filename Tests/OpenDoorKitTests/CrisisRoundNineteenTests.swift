@@ -27,7 +27,10 @@ struct CrisisRoundNineteenTests {
                 patterns: ["pills pills", "coffin tonight", "the end $"]
             """ + Self.otherCategories
         let detector = CrisisDetector(rules: try SafetyRules.parse(yaml: yaml, file: "test.yaml"))
-        #expect(detector.reading("💊💊") == " pills  pills ")
+        // Emoji alone are read after the word that marks them (round 28, QA35 S1-5); with words, as they stand.
+        #expect(detector.reading("💊💊") == "emojionly  pills  pills ")
+        #expect(detector.reading("💊💊 all of them") == " pills  pills  all of them")
+        #expect(detector.reading("💊 x2") == " pills  x2")
         #expect(detector.reading("plain text stays") == "plain text stays")
         #expect(detector.reading("😂 🙏") == "😂 🙏")
         #expect(detector.assess("💊💊")?.level == .crisis)

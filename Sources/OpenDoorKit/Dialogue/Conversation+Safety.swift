@@ -22,7 +22,8 @@ extension Conversation {
     /// never saw the order on screen).
     mutating func safetyFirst(_ message: String, typed: String) -> Reply? {
         // "i dont want to die but i kinda do": a denial taken back is the check-in (Conversation+SafetyTurns).
-        var finding = assistant.safety.assess(typed) ?? denialTakenBack(message)
+        // "911" alone at the phone step is a number tried (Conversation+EmergencyNumber), answered by the step.
+        var finding = isEmergencyNumberAtPhoneStep(message) ? nil : assistant.safety.assess(typed) ?? denialTakenBack(message)
         if finding?.ruleID.isExclusionCheckIn == true, pendingCheckIn != nil || afterCrisis != nil {
             // "no, my ex just keeps telling me to kys" in answer to a safety question: someone else's words are no
             // sign of the visitor's own; the answer is read as one (round 28).

@@ -1403,7 +1403,12 @@ public struct Conversation: Sendable {
 
     mutating func phoneReply(_ text: String) -> Reply {
         let (choices, labels, failed) = (phoneChoices, phoneChoiceLabels, failedPhoneAttempts)
+        let emergencyNumber = isEmergencyNumberAtPhoneStep(text)
         var reply = phoneAnswer(text)
+        if emergencyNumber {
+            // "911" alone: not the visitor's number, and the number to call if help is needed now (QA35 S2-4).
+            reply.text = dialogue[.phoneEmergencyNumber] + " " + reply.text
+        }
         // "cell 470 555 0172, work 470 555 0173", then "evening" instead of which one: the time is kept, and both
         // numbers too; which one is asked again (QA31 S2-7). A cancel, a crisis or a new number goes on as usual.
         guard !choices.isEmpty, state == .callbackPhone, phone == nil, phoneChoices.isEmpty, parked == nil else {

@@ -38,6 +38,8 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case askName = "ask_name"
     case askPhone = "ask_phone"
     case phoneInvalid = "phone_invalid"
+    /// "911" alone typed at the phone step (round 28, QA35 S2-4): not a number to call back, and 911 if help is needed now.
+    case phoneEmergencyNumber = "phone_emergency_number"
     case phoneGiveUp = "phone_give_up"
     case askTime = "ask_time"
     case timeInvalid = "time_invalid"

@@ -254,8 +254,16 @@ public struct CrisisDetector: Sendable {
                 read.unicodeScalars.append(scalar)
             }
         }
+        // Round 28 (QA35 S1-5): a message of emoji alone ("💊💊💊⚰️", "🔫") says nothing else; the rules see it
+        // by the word `emojionly` before the emoji's words, so that it may be a check-in where a typed "gun" isn't.
+        if !folded.unicodeScalars.contains(where: { $0.properties.isAlphabetic || ("0"..."9").contains($0) }) {
+            return Self.emojiOnlyMark + read
+        }
         return read
     }
+
+    /// The word that opens the reading of a message of emoji alone (round 28); `safety.yaml` patterns name it.
+    static let emojiOnlyMark = "emojionly "
 
     /// The check-in question for `category`, with `{center.name}` and `{center.phone}` left for the caller.
     public func checkIn(for category: CrisisCategory) -> String {
