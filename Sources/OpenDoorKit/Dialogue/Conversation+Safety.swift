@@ -44,6 +44,7 @@ extension Conversation {
             // "you misread that, im on the bridge crew": before any follow-up its words might pick ("the bridge").
             return reply
         }
+        if !dropped, let reply = itsMeReply(message, told: told, finding: finding) { return reply }
         if let told, let reply = followUpReply(message, in: told, finding: finding) {
             return droppedNote(reply, dropped: dropped)
         }
@@ -547,6 +548,19 @@ extension Conversation {
     /// How many words of the `spanish` list make a message Spanish.
     static let spanishWordsNeeded = 2
 
+    /// QA35 S1-2: "ok its me" or "the friend is me" after a crisis told of someone else ("asking for a friend, what if
+    /// they had a bottle of pills…"): the crisis was the visitor's own all along, and so is the reply (988, and 911 for
+    /// them), never "Are they safe right now?". Nil when no crisis of someone else's was told or asked about.
+    private mutating func itsMeReply(_ message: String, told: CrisisSituation?, finding: CrisisAssessment?) -> Reply? {
+        guard told?.someoneElse == true || pendingCheckIn?.person != nil, answers.contains(message, .itsMe),
+            let category = finding?.level == .crisis ? finding?.category : (told?.category ?? pendingCheckIn?.category)
+        else { return nil }
+        pendingCheckIn = nil
+        situation = nil
+        let rule = SafetyRuleID(rawValue: "conversation/its_me")
+        return crisisReply(CrisisAssessment(category: category, level: .crisis, ruleID: rule))
+    }
+
     // MARK: - Questions about the crisis told
 
     /// The answer to a question about the crisis told ("should i let him sleep it off", "where can i go tonight"),
@@ -564,6 +578,14 @@ extension Conversation {
         {
             // "hes not answering his phone what do i do" after a crisis reply to his texts: the crisis was his; the
             // answer is for the visitor worried about him, and so is what follows.
+            told.someoneElse = true
+        }
+        if !told.someoneElse, told.category == .overdose || told.category == .withdrawal, speaksOfThem(message),
+            followUp(for: message, in: told) == nil,
+            followUp(for: message, in: CrisisSituation(category: told.category, someoneElse: true)) != nil
+        {
+            // QA35 S1-1: "can i just let him sleep" after the overdose reply for either of them: the emergency is his,
+            // and so is the answer (never the program's "Yes. It's more common…").
             told.someoneElse = true
         }
         guard let (followUp, phrase) = followUp(for: message, in: told) else { return nil }

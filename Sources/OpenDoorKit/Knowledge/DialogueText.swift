@@ -612,6 +612,8 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// How a worried visitor tells what they saw or fear ("i think", "i saw", "im worried"): set aside before asking
     /// whether a sentence speaks of the visitor's own state.
     case witnessing
+    /// The visitor saying a crisis told of a friend was their own all along ("ok its me", "the friend is me").
+    case itsMe = "its_me"
     /// The visitor's own anger at someone ("i could kill him", "so mad at"): the plain question about danger.
     case ownAnger = "own_anger"
     /// A weapon named ("gun", "rifle", "knife"): someone else's suicidal words with one get 911 first.
