@@ -914,6 +914,9 @@ extension Conversation {
             _ = advance(to: .callbackConfirm)
             return true
         }
+        // Whether the whole line is itself worrying, read once when a skipped name asks (never once per clause: a long
+        // line of short clauses would read the whole line again for each).
+        var lineWorries: Bool?
         for clause in Self.clauses(of: message) where PhoneNumber.find(in: clause) == nil {
             guard state == step, step == .callbackName || step == .callbackTime else { break }
             if step == .callbackName, let name = introducedName(in: clause) {
@@ -944,7 +947,11 @@ extension Conversation {
             // Only an answer the step takes (it moves on) is kept: a question or anything unclear is set aside. A
             // skipped name ("doesnt matter, i wont be around much longer") on a line that is itself worrying is no answer
             // to the step: the crisis keeps it, and the name is asked again after the safety question.
-            let skippedName = step == .callbackName && name == nil && assistant.safety.assess(message) != nil
+            var skippedName = false
+            if step == .callbackName, name == nil {
+                if lineWorries == nil { lineWorries = assistant.safety.assess(message) != nil }
+                skippedName = lineWorries == true
+            }
             if state == before.state || !state.isCollectingCallback || skippedName {
                 self = before
             } else {
