@@ -185,6 +185,12 @@ public actor PostgresCallbackStore: CallbackStore {
         configuration: Configuration = Configuration(),
         logger: Logger
     ) async throws -> PostgresCallbackStore {
+        var configuration = configuration
+        if let seconds = url.saveTimeout {
+            // The URL's `save_timeout=SECONDS`: a try without an answer is made again after a third of it (at
+            // least the default's 4 s), as the default makes it again after 4 s of its 5.
+            configuration.retry = RetryPolicy(window: .seconds(seconds), attemptTimeout: .seconds(max(4, seconds / 3)))
+        }
         let store = connecting(url: url, configuration: configuration, logger: logger)
         do {
             try await store.migrate(under: configuration.serviceStartRetry)

@@ -3,7 +3,7 @@ import OpenDoorKit
 import PostgresNIO
 
 /// Where a ``PostgresCallbackStore`` connects:
-/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE][&connections=N]`.
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE][&connections=N][&save_timeout=SECONDS]`.
 ///
 /// - `postgresql://` is accepted too; the port defaults to 5432.
 /// - `sslmode` is `disable`, `prefer` (the default: TLS when the server offers it) or `require`, as
@@ -11,7 +11,11 @@ import PostgresNIO
 /// - `connections` is how many connections the store opens and keeps open (1–1000), so that that many saves
 ///   commit at once, sharing PostgreSQL's disk flushes, none waiting for a connection or for one to start.
 ///   Without it the store opens up to ``PostgresCallbackStore/Configuration/maximumConnections`` as saves need
-///   them and keeps ``PostgresCallbackStore/Configuration/minimumConnections`` open. A host name that starts with `/` (`postgres://me@%2Fvar%2Frun%2Fpostgresql/db`)
+///   them and keeps ``PostgresCallbackStore/Configuration/minimumConnections`` open.
+/// - `save_timeout` is how long a service's save (a visitor's confirmed request) keeps trying, in seconds (1–600;
+///   default 5, ``PostgresCallbackStore/Configuration/retry``): after it the visitor is told the request could not be
+///   saved and is given the center's number. Raise it where a database is known to answer slowly at times (a
+///   database far away, or a test machine shared with many jobs); staff commands keep their own, longer window. A host name that starts with `/` (`postgres://me@%2Fvar%2Frun%2Fpostgresql/db`)
 ///   is a Unix socket folder.
 /// - ``description`` never shows the password: it is what logs and error messages print.
 public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
@@ -39,6 +43,9 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
     public var tls: TLSMode
     /// The connections the store opens and keeps open (`connections=N`); nil: the store's configuration decides.
     public var connections: Int?
+    /// How long a service's save keeps trying, in seconds (`save_timeout=SECONDS`); nil: the store's configuration
+    /// decides.
+    public var saveTimeout: Int?
 
     /// Reads a URL, or throws a ``CallbackStoreError/cannotOpen(path:reason:file:line:)`` that says
     /// what is missing (the message never repeats a password).
@@ -69,6 +76,7 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
         }
         var tls = TLSMode.prefer
         var connections: Int?
+        var saveTimeout: Int?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -81,8 +89,14 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
                     throw invalid("connections must be a number from 1 to 1000")
                 }
                 connections = count
+            case "save_timeout":
+                guard let seconds = item.value.flatMap({ Int($0) }), (1...600).contains(seconds) else {
+                    throw invalid("save_timeout must be a number of seconds from 1 to 600")
+                }
+                saveTimeout = seconds
             default:
-                throw invalid("unknown parameter \(item.name); only sslmode and connections are understood")
+                throw invalid(
+                    "unknown parameter \(item.name); only sslmode, connections and save_timeout are understood")
             }
         }
         self.host = host
@@ -92,6 +106,7 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
         self.database = database
         self.tls = tls
         self.connections = connections
+        self.saveTimeout = saveTimeout
     }
 
     /// Whether `text` names a PostgreSQL store (`postgres://` or `postgresql://`), as opposed to a
@@ -107,7 +122,9 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
             host.hasPrefix("/")
             ? host.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? host
             : host.contains(":") ? "[\(host)]" : host
-        let parameters = (tls == .prefer ? [] : ["sslmode=\(tls.rawValue)"]) + (connections.map { ["connections=\($0)"] } ?? [])
+        let parameters =
+            (tls == .prefer ? [] : ["sslmode=\(tls.rawValue)"]) + (connections.map { ["connections=\($0)"] } ?? [])
+            + (saveTimeout.map { ["save_timeout=\($0)"] } ?? [])
         let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
         return "postgres://\(user)@\(hostPart):\(port)/\(database)\(query)"
     }

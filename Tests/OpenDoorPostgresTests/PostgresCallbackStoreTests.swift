@@ -35,6 +35,15 @@ struct PostgresCallbackStoreTests {
         #expect(try PostgresStoreURL(url.description).connections == 64)
     }
 
+    @Test("save_timeout=SECONDS is read and printed back; without it the store's configuration decides")
+    func saveTimeoutParameter() throws {
+        let url = try PostgresStoreURL("postgres://me@db:6543/calls?connections=8&save_timeout=60")
+        #expect(url.saveTimeout == 60 && url.connections == 8)
+        #expect(url.description == "postgres://me@db:6543/calls?connections=8&save_timeout=60")
+        #expect(try PostgresStoreURL(url.description).saveTimeout == 60)
+        #expect(try PostgresStoreURL("postgres://me@db/calls").saveTimeout == nil)
+    }
+
     @Test(
         "a URL that cannot work says what is wrong, without its password",
         arguments: [
@@ -45,6 +54,8 @@ struct PostgresCallbackStoreTests {
             ("postgres://me@host:5432/db?pool=3", "unknown parameter"),
             ("postgres://me@host:5432/db?connections=0", "connections must be a number from 1 to 1000"),
             ("postgres://me@host:5432/db?connections=many", "connections must be a number from 1 to 1000"),
+            ("postgres://me@host:5432/db?save_timeout=0", "save_timeout must be a number of seconds from 1 to 600"),
+            ("postgres://me@host:5432/db?save_timeout=2s", "save_timeout must be a number of seconds from 1 to 600"),
         ]
     )
     func rejectsURLs(text: String, reason: String) throws {

@@ -60,6 +60,28 @@ struct SlowSaveTests {
     }
 
     @Test(
+        "a service store's save_timeout=N (its URL) is how long a visitor's save keeps trying, and the failure says so",
+        .enabled(if: testPostgresURL != nil, postgresMissing)
+    )
+    func saveTimeoutFromTheURL() async throws {
+        try await withTestDatabase { url in
+            // The tests' own window is 60 s: a failure that says 2 s came from the URL.
+            var configuration = PostgresCallbackStore.Configuration.forTests
+            configuration.confirmWindow = .seconds(10)
+            // Migrated before it returns (a service starts without its database after 2 s, and migrates later).
+            configuration.serviceStartRetry = configuration.openRetry
+            let store = try await PostgresCallbackStore.openForService(
+                url: try PostgresStoreURL(url + "?save_timeout=2"), configuration: configuration, logger: quietLogger)
+            let error = try await Self.whileLocked(url, "EXCLUSIVE") {
+                await #expect(throws: CallbackStoreError.self) { try await store.save(sampleDraft, channel: .web) }
+            }
+            #expect(error?.description.contains("took longer than 2 s") == true, "\(String(describing: error))")
+            #expect(try await store.list(status: nil).isEmpty)
+            try await store.close()
+        }
+    }
+
+    @Test(
         "a save held up by a lock is ended and found absent: nothing kept, said as a lock, not as an outage",
         .enabled(if: testPostgresURL != nil, postgresMissing)
     )
