@@ -86,11 +86,15 @@ struct SafetyRoundTwentyEightTests {
         #expect(throws: KnowledgeError.self) { _ = try SafetyRules.parse(yaml: misplaced, file: "test.yaml") }
     }
 
-    @Test("lint names a pattern word one slip from a crisis word more patterns use, not a word's other forms")
+    @Test("lint names a pattern word one slip from a crisis word written beside it, not a word's other forms")
     func misspelledPatternWords() throws {
+        // Round 29: only a slip written as an alternative of the word it misspells counts ("im suicidal|sucidal");
+        // "sucidal thoughts" alone, "snort|short" (used alike, both real) and "pill|pills" (a form) are not named.
         let rules = try SafetyRules.parse(
             yaml: Self.yaml.replacingOccurrences(
-                of: "      - suicidal\n", with: "      - suicidal\n      - im suicidal\n      - pills\n      - pill bottle\n"),
+                of: "      - suicidal\n",
+                with: "      - suicidal\n      - im suicidal|sucidal\n      - feel suicidal\n      - pill|pills bottle\n"
+                    + "      - snort|short it\n"),
             file: "test.yaml")
         let warnings = rules.misspelledPatternWords()
         #expect(warnings.count == 1)

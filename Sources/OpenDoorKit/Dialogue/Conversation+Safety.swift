@@ -552,7 +552,8 @@ extension Conversation {
     /// they had a bottle of pills…"): the crisis was the visitor's own all along, and so is the reply (988, and 911 for
     /// them), never "Are they safe right now?". Nil when no crisis of someone else's was told or asked about.
     private mutating func itsMeReply(_ message: String, told: CrisisSituation?, finding: CrisisAssessment?) -> Reply? {
-        guard told?.someoneElse == true || pendingCheckIn?.person != nil, answers.contains(message, .itsMe),
+        guard told?.someoneElse == true || pendingCheckIn?.person != nil,
+            answers.contains(answers.removing(.itsMeAgain, from: message), .itsMe),
             let category = finding?.level == .crisis ? finding?.category : (told?.category ?? pendingCheckIn?.category)
         else { return nil }
         pendingCheckIn = nil

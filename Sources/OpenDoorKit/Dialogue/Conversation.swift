@@ -129,6 +129,11 @@ public struct Conversation: Sendable {
     /// Whether a crisis reply or a check-in was given in this conversation: a request sent from it is marked for staff
     /// (the fact only, never the words), and the summary says so.
     var crisisReplied = false
+    /// Whether the visitor said in this conversation that they served (a veteran, deployed, "did two tours"): a crisis
+    /// reply or a check-in then gives the Veterans Crisis Line too (Conversation+SafetyNotes). Never the words.
+    var servedTold = false
+    /// How many safety replies gave the Veterans Crisis Line: the first check-in and crisis reply, not every one.
+    var veteranLinesGiven = 0
     /// The request sent in this conversation is stored marked "crisis in chat": at its save, or since.
     var sentMarked = false
     /// The reference of the request sent in this conversation, to mark "crisis in chat" in the store before this
@@ -267,7 +272,8 @@ public struct Conversation: Sendable {
         }
         // Safety first, in every state, before anything else; then a message read in the light of a crisis reply or
         // a check-in just given (Conversation+Safety.swift).
-        if let reply = safetyFirst(message, typed: rawMessage) {
+        if !servedTold, answers.contains(message, .served) { servedTold = true }
+        if let reply = safetyFirst(message, typed: rawMessage).map({ withSafetyNotes($0, message: message) }) {
             // "send it. i took all my pills anyway": the crisis reply first, and the request sent as asked.
             if state == .callbackConfirm, reply.intent == .crisis, answers.contains(message, .send),
                 !answers.contains(message, .callOff), !answers.contains(message, .wait), let draft

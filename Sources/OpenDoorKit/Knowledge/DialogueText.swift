@@ -141,6 +141,10 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case safeHeard = "safe_heard"
     /// After a crisis reply or a check-in to a message in Spanish: the numbers in Spanish.
     case crisisSpanish = "crisis_spanish"
+    /// After a crisis reply or a check-in, once the visitor said they served: the Veterans Crisis Line (988, press 1).
+    case crisisVeteran = "crisis_veteran"
+    /// After the visitor's own crisis reply or check-in that names a gun: putting distance between them and it.
+    case crisisGunDistance = "crisis_gun_distance"
     /// For a visitor worried about someone else's suicidal words (988 helps them too, 911, stay with them).
     case crisisOtherPerson = "crisis_other_person"
     /// The question after it, about the person at risk.
@@ -614,6 +618,12 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case witnessing
     /// The visitor saying a crisis told of a friend was their own all along ("ok its me", "the friend is me").
     case itsMe = "its_me"
+    /// "its me again", "hi its me from yesterday": a visitor coming back, never a crisis told of a friend owned up to.
+    case itsMeAgain = "its_me_again"
+    /// Saying one served ("im a vet", "did two tours", "i was in the army"): crisis replies add the Veterans Crisis Line.
+    case served
+    /// A firearm named ("gun", "pistol", "rifle"): the visitor's own crisis reply adds putting distance from it.
+    case firearm
     /// The visitor's own anger at someone ("i could kill him", "so mad at"): the plain question about danger.
     case ownAnger = "own_anger"
     /// A weapon named ("gun", "rifle", "knife"): someone else's suicidal words with one get 911 first.

@@ -1,23 +1,35 @@
 extension SafetyRules {
-    /// Lint warnings for pattern words that look like a misspelling of a crisis word other patterns use (round 28).
+    /// Lint warnings for pattern words that look like a misspelling of a crisis word written beside them (rounds 28-29).
     ///
     /// A word written into a pattern becomes a word the rules know, and a known word is never read as a typo: "sucidal"
     /// written into one pattern made "im sucidal" a miss, since it was no longer read as "suicidal" by the patterns
-    /// that name that word. A pattern word (5+ letters, neither under `never_correct:` nor among `realWords`) one edit
-    /// from a word used by more patterns, with the edit before its last letter (so that "pill"/"pills" or
-    /// "overdose"/"overdosed" are no misspellings), is named with its line; write the misspelling under `spellings:`
-    /// instead, or drop it (typo tolerance reads it). `realWords` are words known to be spelled right (the knowledge's
-    /// common words and its own texts: "doing" is no slip of "dying", "grandma" none of "grandpa").
+    /// that name that word. Round 28 named every pattern word one edit from a more used one, anywhere in the file: ~70
+    /// warnings on the shipped rules, most of them real words ("snort"/"short", "choke"/"coke"). Round 29 names only
+    /// what a writer put in as a slip: a pattern word (5+ letters, neither under `never_correct:` nor among
+    /// `realWords`) written as an alternative of the same place as the word it is one edit from ("overdose|overdos"),
+    /// with the edit before its last letter (so that "pill|pills" or "overdose|overdosed" are forms, not misspellings).
+    /// Write the misspelling under `spellings:` instead, or drop it (typo tolerance reads it). `realWords` are words
+    /// known to be spelled right (the knowledge's common words and its own texts: "doing" is no slip of "dying").
     public func misspelledPatternWords(realWords: Set<String> = []) -> [KnowledgeDiagnostic] {
         var uses: [String: Int] = [:]
+        // Each word with the words written beside it at the same place of a pattern, and the first line it is on.
+        var beside: [String: Set<String>] = [:]
         var firstLine: [String: Int] = [:]
         for category in categories {
             for pattern in category.patterns + category.checkPatterns {
                 var words: Set<String> = []
                 for slot in pattern.parsed.slots {
+                    var place: [String] = []
                     for alternative in slot.alternatives {
-                        for case .word(let word, _) in alternative { words.insert(word) }
+                        // A one-word alternative: a phrase's words are not choices of each other.
+                        guard alternative.count == 1, case .word(let word, _) = alternative[0] else {
+                            for case .word(let word, _) in alternative { words.insert(word) }
+                            continue
+                        }
+                        place.append(word)
+                        words.insert(word)
                     }
+                    for word in place { beside[word, default: []].formUnion(place.filter { $0 != word }) }
                 }
                 for word in words {
                     uses[word, default: 0] += 1
@@ -25,30 +37,31 @@ extension SafetyRules {
                 }
             }
         }
-        // Words by their length, so each word is compared only with words one letter shorter, as long or longer.
-        var byLength: [Int: [String]] = [:]
-        for word in uses.keys { byLength[word.utf8.count, default: []].append(word) }
         var found: [KnowledgeDiagnostic] = []
-        for (word, count) in uses
+        for (word, others) in beside
         where word.utf8.count >= Self.shortestLintedMisspelling && !neverCorrect.contains(word) && !realWords.contains(word)
         {
             let letters = Array(word.utf8)
             var likely: String?
-            for length in letters.count - 1...letters.count + 1 {
-                for other in byLength[length] ?? [] where other != word && (uses[other] ?? 0) > count {
-                    let otherLetters = Array(other.utf8)
-                    guard otherLetters.first == letters.first, Self.oneEditBeforeLastLetter(letters, otherLetters)
-                    else { continue }
-                    if likely == nil || (uses[other] ?? 0) > (uses[likely!] ?? 0) { likely = other }
-                }
+            for other in others.sorted() where abs(other.utf8.count - letters.count) <= 1 {
+                let otherLetters = Array(other.utf8)
+                // The slip is the word less used, or the one no real word when both are used alike.
+                let count = uses[word] ?? 0
+                let otherCount = uses[other] ?? 0
+                guard otherLetters.first == letters.first, otherCount > count
+                    || (otherCount == count && realWords.contains(other)),
+                    Self.oneEditBeforeLastLetter(letters, otherLetters)
+                else { continue }
+                if likely == nil || otherCount > (uses[likely!] ?? 0) { likely = other }
             }
             guard let likely else { continue }
             found.append(
                 KnowledgeDiagnostic(
                     .warning, file: file, line: firstLine[word],
-                    "pattern word “\(word)” (\(count) pattern(s)) is one letter from “\(likely)” (\(uses[likely] ?? 0)): "
-                        + "a word written in a pattern is no longer read as a typo, so “\(word)” in a message stops "
-                        + "matching the patterns of “\(likely)”; if it is a misspelling, list it under spellings: instead"))
+                    "pattern word “\(word)” (\(uses[word] ?? 0) pattern(s)) is written beside “\(likely)” "
+                        + "(\(uses[likely] ?? 0)), one letter from it: a word written in a pattern is no longer read as a "
+                        + "typo, so “\(word)” in a message stops matching the patterns of “\(likely)”; if it is a "
+                        + "misspelling, list it under spellings: instead"))
         }
         return found.sorted { ($0.line ?? 0, $0.message) < ($1.line ?? 0, $1.message) }
     }
