@@ -99,6 +99,33 @@ struct CompatibilityFoldingTests {
         #expect(matcher.match("\u{1D430}\u{1D421}\u{1D41A}\u{1D42D} \u{1D422}\u{1D41F} \u{1D422} relapsed").decision == plain)
     }
 
+    /// `text` with `mark` after every letter, as strikethrough and underline generators write it.
+    static func decorated(_ text: String, with mark: Unicode.Scalar) -> String {
+        text.map { $0 == " " ? " " : "\($0)\(Character(mark))" }.joined()
+    }
+
+    @Test(
+        "strikethrough, slashed and underlined text reads as its letters (QA36): the same question, the same crisis",
+        arguments: [0x0336, 0x0335, 0x0334, 0x0337, 0x0338, 0x0332, 0x0333, 0x0305] as [UInt32]
+    )
+    func decorationMarks(mark: UInt32) {
+        let scalar = Unicode.Scalar(mark)!
+        #expect(TextNormalizer.folded(Self.decorated("can i come back", with: scalar)) == "can i come back")
+        let matcher = Self.assistant.responder.matcher
+        #expect(
+            matcher.match(Self.decorated("can i come back", with: scalar)).decision
+                == matcher.match("can i come back").decision)
+        var conversation = Self.assistant.makeConversation(channel: .terminal)
+        _ = conversation.start()
+        guard case .reply(let reply) = conversation.receive(Self.decorated("i want to kill myself", with: scalar)) else {
+            Issue.record("no reply")
+            return
+        }
+        #expect(reply.crisis && reply.text.contains("988"), "\(reply.intent)")
+        // Accents are letters' own marks: kept.
+        #expect(TextNormalizer.folded("cafe\u{301} \(Character(scalar))") == "café ")
+    }
+
     @Test("ASCII text is returned as it is; other text keeps everything else")
     func folding() {
         #expect(TextNormalizer.folded("i want to kill myself") == "i want to kill myself")

@@ -126,10 +126,23 @@ extension TextNormalizer {
     }
 
     @inline(__always)
+    /// Whether `scalar` is a combining mark that decorates letters rather than spelling them: the strokes, slashes,
+    /// tildes and lines that "strikethrough" and "underline" text generators put after every letter
+    /// (`c\u{336}a\u{336}n\u{336}`). No alphabet spells a word with them; kept, each one split the word into letters
+    /// ("c̶a̶n̶ ̶i̶ ̶c̶o̶m̶e̶ ̶b̶a̶c̶k̶" was read as "c n c o m e b c", and as a "no" to a question, QA36).
+    /// Accents (U+0301 …) are letters' marks and stay.
+    static func isDecoration(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0305, 0x0332, 0x0333, 0x0334...0x0338, 0x033F, 0x20D2, 0x20D3, 0x20E5, 0x20E6, 0x20EB: true
+        default: false
+        }
+    }
+
     private static func folding(_ scalar: Unicode.Scalar) -> Folding {
         if scalar.value == 0x85 { return .space }
         let properties = scalar.properties
         if properties.isDefaultIgnorableCodePoint || properties.generalCategory == .format { return .drop }
+        if isDecoration(scalar) { return .drop }
         // Changes_When_NFKC_Casefolded holds for every scalar NFKC changes (and for capitals, which NFKC keeps:
         // looking at them costs a little time on such text, never a wrong result).
         return properties.changesWhenNFKCCaseFolded ? .compatibility : .keep
