@@ -359,6 +359,7 @@ public struct Matcher: Sendable {
         }
         guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
         var answered: [IntentID] = []
+        var firstAnswer: MatchCandidate?
         var unknown: [IntentID] = []
         // Each question is analysed and ranked on its own: a line of hundreds of "is it ok?" must not cost hundreds
         // of rankings. The last ones asked are the ones a reply can still take up.
@@ -368,6 +369,7 @@ public struct Matcher: Sendable {
             switch reading.decision {
             case .answer(let id) where knowledge.intent(id)?.action == .answer:
                 if !answered.contains(id) { answered.append(id) }
+                if firstAnswer == nil, candidates.first?.intent == id { firstAnswer = candidates.first }
             // Said out loud beside the answer only when the question is clearly about the topic ("is it possible
             // to be placed in a different group" shares words with the hours topic, and is not about hours).
             case .fallback(let topic?)
@@ -377,6 +379,18 @@ public struct Matcher: Sendable {
             default:
                 break
             }
+        }
+        // A short list of questions with a topic the knowledge doesn't answer among them ("can i come back, will i
+        // have the same counselor, and do you take medicaid?"): the first question answered decides, the topic is
+        // said honestly, and the whole message's answer is offered, as when the whole message leans to the topic
+        // (``answerBesideTopic(_:questions:into:)``). The reply doesn't hang on which of the two the words of three
+        // questions summed lean to by a hair.
+        if let topic = unknown.first, let first = firstAnswer, first.intent != main,
+            result.analysis.words.count <= Self.mostWordsBesideTopic
+        {
+            answerWith(first, besideTopic: topic, into: &result)
+            result.alsoAsked = main
+            return
         }
         // The question asked last is usually the new one ("… can i still come back? and will it be the same
         // counselor?").
