@@ -557,7 +557,8 @@ public struct Matcher: Sendable {
     /// An intent that ends the conversation (`action: goodbye`) answers only a message that is a farewell:
     /// every word of it is one the intent's examples share, or it looks enough like them
     /// (``MatcherConfiguration/endingSimilarity``). "im done pretending im fine" shares "done" with "im done"
-    /// but is not a goodbye: the other candidates decide.
+    /// but is not a goodbye: the other candidates decide. One weak known word among unknown ones is no answer
+    /// (``MatcherConfiguration/loneWordConfidence``).
     func decide(_ candidates: [MatchCandidate], analysis: Analysis) -> MatchDecision {
         if let first = candidates.first, knowledge.intent(first.intent)?.action == .goodbye,
             first.similarity < configuration.endingSimilarity
@@ -567,7 +568,29 @@ public struct Matcher: Sendable {
                 return decide(Array(candidates.dropFirst()), words: analysis.words.count)
             }
         }
+        if let first = candidates.first, first.confidence < configuration.loneWordConfidence,
+            isLoneKnownWord(analysis.tokens)
+        {
+            return .fallback(topic: nil)
+        }
         return decide(candidates, words: analysis.words.count)
+    }
+
+    /// Whether the message's tokens hold one known word (perhaps repeated) beside at least one word the knowledge
+    /// has never seen (``MatcherConfiguration/loneWordConfidence``).
+    func isLoneKnownWord(_ tokens: [String]) -> Bool {
+        var known: String?
+        var unknown = false
+        for token in tokens {
+            if index.unigrams[token] == nil {
+                unknown = true
+            } else if let seen = known, seen != token {
+                return false
+            } else {
+                known = token
+            }
+        }
+        return known != nil && unknown
     }
 
     /// The similarity the best intent needs before it may answer a message of this many words: lower for long
