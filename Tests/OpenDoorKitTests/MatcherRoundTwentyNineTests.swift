@@ -10,7 +10,7 @@ struct MatcherRoundTwentyNineTests {
         "One weak known word among words the knowledge never saw is no answer (QA35 S2-8)",
         arguments: [
             "\u{202E}evil\u{202C} text \u{01} zero\u{200B}width", "zxqv text blorp", "flurbo call snazzle",
-            "\u{202E}txet\u{202C} text \u{2066}qqq\u{2069}",
+            "\u{200B}glorpy text\u{200D} vrrmx",
         ])
     func loneWeakWord(message: String) {
         let result = Fixtures.matcher.match(message)
