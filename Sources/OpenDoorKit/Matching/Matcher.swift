@@ -359,6 +359,7 @@ public struct Matcher: Sendable {
         }
         guard case .answer(let main) = result.decision, knowledge.intent(main)?.action == .answer else { return }
         var answered: [IntentID] = []
+        var firstAnswer: MatchCandidate?
         var unknown: [IntentID] = []
         // Each question is analysed and ranked on its own: a line of hundreds of "is it ok?" must not cost hundreds
         // of rankings. The last ones asked are the ones a reply can still take up.
@@ -368,6 +369,7 @@ public struct Matcher: Sendable {
             switch reading.decision {
             case .answer(let id) where knowledge.intent(id)?.action == .answer:
                 if !answered.contains(id) { answered.append(id) }
+                if firstAnswer == nil, candidates.first?.intent == id { firstAnswer = candidates.first }
             // Said out loud beside the answer only when the question is clearly about the topic ("is it possible
             // to be placed in a different group" shares words with the hours topic, and is not about hours).
             case .fallback(let topic?)
@@ -377,6 +379,18 @@ public struct Matcher: Sendable {
             default:
                 break
             }
+        }
+        // A short list of questions with a topic the knowledge doesn't answer among them ("can i come back, will i
+        // have the same counselor, and do you take medicaid?"): the first question answered decides, the topic is
+        // said honestly, and the whole message's answer is offered, as when the whole message leans to the topic
+        // (``answerBesideTopic(_:questions:into:)``). The reply doesn't hang on which of the two the words of three
+        // questions summed lean to by a hair.
+        if let topic = unknown.first, let first = firstAnswer, first.intent != main,
+            result.analysis.words.count <= Self.mostWordsBesideTopic
+        {
+            answerWith(first, besideTopic: topic, into: &result)
+            result.alsoAsked = main
+            return
         }
         // The question asked last is usually the new one ("… can i still come back? and will it be the same
         // counselor?").
@@ -543,7 +557,8 @@ public struct Matcher: Sendable {
     /// An intent that ends the conversation (`action: goodbye`) answers only a message that is a farewell:
     /// every word of it is one the intent's examples share, or it looks enough like them
     /// (``MatcherConfiguration/endingSimilarity``). "im done pretending im fine" shares "done" with "im done"
-    /// but is not a goodbye: the other candidates decide.
+    /// but is not a goodbye: the other candidates decide. One weak known word among unknown ones is no answer
+    /// (``MatcherConfiguration/loneWordConfidence``).
     func decide(_ candidates: [MatchCandidate], analysis: Analysis) -> MatchDecision {
         if let first = candidates.first, knowledge.intent(first.intent)?.action == .goodbye,
             first.similarity < configuration.endingSimilarity
@@ -553,7 +568,29 @@ public struct Matcher: Sendable {
                 return decide(Array(candidates.dropFirst()), words: analysis.words.count)
             }
         }
+        if let first = candidates.first, first.confidence < configuration.loneWordConfidence,
+            isLoneKnownWord(analysis.tokens)
+        {
+            return .fallback(topic: nil)
+        }
         return decide(candidates, words: analysis.words.count)
+    }
+
+    /// Whether the message's tokens hold one known word (perhaps repeated) beside at least one word the knowledge
+    /// has never seen (``MatcherConfiguration/loneWordConfidence``).
+    func isLoneKnownWord(_ tokens: [String]) -> Bool {
+        var known: String?
+        var unknown = false
+        for token in tokens {
+            if index.unigrams[token] == nil {
+                unknown = true
+            } else if let seen = known, seen != token {
+                return false
+            } else {
+                known = token
+            }
+        }
+        return known != nil && unknown
     }
 
     /// The similarity the best intent needs before it may answer a message of this many words: lower for long

@@ -17,6 +17,12 @@ public struct MatcherConfiguration: Sendable, Hashable {
     public var clarifyMargin: Double = 0.03
     /// Below this confidence the matcher isn't sure enough of any intent to answer: the fallback.
     public var confidenceFloor: Double = 0.27
+    /// A message whose only word the knowledge knows is one word, among words it has never seen ("evil text
+    /// zerowidth" among control characters and zero-width marks, "flurbo call snazzle"), answers only when the best
+    /// intent is at least this sure (confidence): the unknown words may say anything, and a weak word ("text",
+    /// "call", shared by several intents) is no evidence of what is asked (QA35 S2-8); a strong one ("relapsed on
+    /// kratom") still answers. A known word alone, or with other known words, is judged as before.
+    public var loneWordConfidence: Double = 0.5
     /// How much the learned probability counts in the confidence against the similarity.
     public var learnedWeight: Double = 0.6
     /// How the learned weights are trained.
