@@ -46,12 +46,19 @@ extension SafetyModel {
     }
 
     /// The check-in, crisis and check-level logits of the highest-scoring segments, and the category read on the
-    /// crisis one.
-    func logits(of message: String) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
-        if let logits = message.utf8.withContiguousStorageIfAvailable({ logits(ofBytes: $0) }) { return logits }
+    /// crisis one when its logit is at or above `categoryAtOrAbove` (else the model's `category`: the category lanes
+    /// are read only for the catch that needs them).
+    func logits(
+        of message: String, categoryAtOrAbove: Double = -.infinity
+    ) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
+        if let logits = message.utf8.withContiguousStorageIfAvailable({
+            logits(ofBytes: $0, categoryAtOrAbove: categoryAtOrAbove)
+        }) {
+            return logits
+        }
         var text = message
         text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { logits(ofBytes: $0) }!
+        return text.utf8.withContiguousStorageIfAvailable { logits(ofBytes: $0, categoryAtOrAbove: categoryAtOrAbove) }!
     }
 
     /// ``logits(of:)`` over the message's UTF-8 bytes (a valid encoding, as every `String`'s).
@@ -63,7 +70,7 @@ extension SafetyModel {
     /// same, found in the same order, so the sums are the same to the bit (round 28: the model was ~6 of the crisis
     /// check's 14.6 µs).
     private func logits(
-        ofBytes bytes: UnsafeBufferPointer<UInt8>
+        ofBytes bytes: UnsafeBufferPointer<UInt8>, categoryAtOrAbove: Double
     ) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
         // The sentences with words, in order, and for each clause with words its sentence.
         var sentences: [Int32] = []
@@ -186,47 +193,82 @@ extension SafetyModel {
         // more, in that order: the first highest crisis segment gives the category, as in the script.
         // Each distinct feature counts once per segment: a stamp per feature says in which segment it was last
         // added. Hits come in message order, so a sentence's (and a clause's) hits are consecutive.
+        // The segments are scored on the check-in, crisis and check-level lanes alone (`scored`); the category's lanes
+        // are summed afterwards for the one segment that needs them, adding the same weights in the same order.
+        let lanes = (check: 0, crisis: 1, level: 2)
         var stamps = FeatureStamps(hits: hits.count)
-        var whole = bias
+        var whole = scoredBias
         for hit in hits where stamps.stamp(hit.index, epoch: 1) {
-            whole += weights[Int(hit.index)]
+            whole += scored[Int(hit.index)]
         }
         var epoch: UInt32 = 1
-        var check = whole[Self.checkLane]
-        var level = whole[Self.levelLane]
-        var best = whole
-        func consider(_ sums: SIMD8<Double>) {
-            check = max(check, sums[Self.checkLane])
-            level = max(level, sums[Self.levelLane])
-            if sums[Self.crisisLane] > best[Self.crisisLane] { best = sums }
+        var check = whole[lanes.check]
+        var level = whole[lanes.level]
+        var crisis = whole[lanes.crisis]
+        var best = Segment.whole
+        func consider(_ sums: SIMD4<Double>, _ segment: Segment) {
+            check = max(check, sums[lanes.check])
+            level = max(level, sums[lanes.level])
+            if sums[lanes.crisis] > crisis {
+                crisis = sums[lanes.crisis]
+                best = segment
+            }
         }
         if sentences.count > 1 || clauses.count > sentences.count {
-            var perSentence = [SIMD8<Double>](repeating: bias, count: Int(sentence) + 1)
-            var perClause = [SIMD8<Double>](repeating: bias, count: Int(clause) + 1)
-            Self.addGrouped(weights, hits, bySentence: true, stamps: &stamps, epoch: &epoch, into: &perSentence)
-            Self.addGrouped(weights, hits, bySentence: false, stamps: &stamps, epoch: &epoch, into: &perClause)
+            var perSentence = [SIMD4<Double>](repeating: scoredBias, count: Int(sentence) + 1)
+            var perClause = [SIMD4<Double>](repeating: scoredBias, count: Int(clause) + 1)
+            Self.addGrouped(scored, hits, bySentence: true, stamps: &stamps, epoch: &epoch, into: &perSentence)
+            Self.addGrouped(scored, hits, bySentence: false, stamps: &stamps, epoch: &epoch, into: &perClause)
             if sentences.count > 1 {
-                for sentence in sentences { consider(perSentence[Int(sentence)]) }
+                for sentence in sentences { consider(perSentence[Int(sentence)], .sentence(sentence)) }
             }
             var start = clauses.startIndex
             while start < clauses.endIndex {
                 var end = start
                 while end < clauses.endIndex && clauses[end].sentence == clauses[start].sentence { end += 1 }
                 if end - start > 1 {
-                    for position in start..<end { consider(perClause[Int(clauses[position].clause)]) }
+                    for position in start..<end {
+                        consider(perClause[Int(clauses[position].clause)], .clause(clauses[position].clause))
+                    }
                 }
                 start = end
             }
         }
         var category = self.category
-        if hasCategories {
+        if hasCategories && crisis >= categoryAtOrAbove {
+            let sums = Self.sums(weights, bias: bias, hits: hits, in: best)
             var top = -Double.infinity
-            for (lane, candidate) in Self.categoryOrder.enumerated() where best[Self.firstCategoryLane + lane] > top {
-                top = best[Self.firstCategoryLane + lane]
+            for (lane, candidate) in Self.categoryOrder.enumerated() where sums[Self.firstCategoryLane + lane] > top {
+                top = sums[Self.firstCategoryLane + lane]
                 category = candidate
             }
         }
-        return (check, best[Self.crisisLane], category, level)
+        return (check, crisis, category, level)
+    }
+
+    /// A segment of a message: the whole of it, a sentence or a clause (by its number).
+    private enum Segment {
+        case whole
+        case sentence(Int32)
+        case clause(Int32)
+    }
+
+    /// The sums of `weights` over the distinct features of one segment's hits, from `bias`, added in message order as
+    /// the segments are scored.
+    private static func sums(
+        _ weights: [SIMD8<Double>], bias: SIMD8<Double>, hits: [Hit], in segment: Segment
+    ) -> SIMD8<Double> {
+        var stamps = FeatureStamps(hits: hits.count)
+        var sums = bias
+        for hit in hits {
+            switch segment {
+            case .whole: break
+            case .sentence(let sentence): guard hit.sentence == sentence else { continue }
+            case .clause(let clause): guard hit.clause == clause else { continue }
+            }
+            if stamps.stamp(hit.index, epoch: 1) { sums += weights[Int(hit.index)] }
+        }
+        return sums
     }
 
     /// Calls `body` with the hash of each `c:` slice of a word, in order: `padded` is " word " (a space, the word's first
@@ -247,8 +289,8 @@ extension SafetyModel {
     /// Adds each hit's weights to the sums of its group (sentence or clause), each distinct feature once per
     /// group. Groups only grow along the message, so a new group is a new epoch of the stamps: no sorting.
     private static func addGrouped(
-        _ weights: [SIMD8<Double>], _ hits: [Hit], bySentence: Bool, stamps: inout FeatureStamps, epoch: inout UInt32,
-        into sums: inout [SIMD8<Double>]
+        _ weights: [SIMD4<Double>], _ hits: [Hit], bySentence: Bool, stamps: inout FeatureStamps, epoch: inout UInt32,
+        into sums: inout [SIMD4<Double>]
     ) {
         var current: Int32 = -1
         for hit in hits {
