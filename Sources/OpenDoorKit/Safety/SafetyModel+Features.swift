@@ -32,19 +32,6 @@ extension SafetyModel {
     static let pastMarker = hash(of: "s:past")
     static let questionMarker = hash(of: "s:q")
 
-    /// One known feature found in a message, with the sentence and clause it belongs to (-1: to none).
-    private struct Hit {
-        var index: Int32
-        var sentence: Int32
-        var clause: Int32
-    }
-
-    /// A clause with words, and its sentence.
-    private struct Clause {
-        var clause: Int32
-        var sentence: Int32
-    }
-
     /// The check-in, crisis and check-level logits of the highest-scoring segments, and the category read on the
     /// crisis one when its logit is at or above `categoryAtOrAbove` (else the model's `category`: the category lanes
     /// are read only for the catch that needs them).
@@ -61,133 +48,20 @@ extension SafetyModel {
         return text.utf8.withContiguousStorageIfAvailable { logits(ofBytes: $0, categoryAtOrAbove: categoryAtOrAbove) }!
     }
 
-    /// ``logits(of:)`` over the message's UTF-8 bytes (a valid encoding, as every `String`'s).
-    ///
-    /// A word's features are hashed as its letters are read (the word, the bigram with the word before and the
-    /// negated word, each FNV-1a from its own prefix), with only its first 24 letters kept, for the slices: no array
-    /// grows or empties per word, and the words of the visitor's own, of the past and of negation are told apart by
-    /// one probe of a small table (`WordMarks`) rather than three `Set` lookups with SipHash. The features are the
-    /// same, found in the same order, so the sums are the same to the bit (round 28: the model was ~6 of the crisis
-    /// check's 14.6 µs).
+    /// ``logits(of:)`` over the message's UTF-8 bytes (a valid encoding, as every `String`'s), read by a
+    /// ``FeatureReader``. The features are the same, found in the same order, so the sums are the same to the bit
+    /// (round 28: the model was ~6 of the crisis check's 14.6 µs).
     private func logits(
         ofBytes bytes: UnsafeBufferPointer<UInt8>, categoryAtOrAbove: Double
     ) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
-        // The sentences with words, in order, and for each clause with words its sentence.
-        var sentences: [Int32] = []
-        var clauses: [Clause] = []
-        var sentence: Int32 = 0
-        var clause: Int32 = 0
-        // Every probe writes its hit and counts it only when the feature is the model's: no branch on a probe's
-        // outcome, so the probes of a word (most of them misses in a table larger than a core's cache) overlap.
-        // At most 3 slices per letter, 5 more features per word, one marker per "?": 8 per byte is room enough.
-        let hits = [Hit](unsafeUninitializedCapacity: bytes.count * 8 + 16) { buffer, count in
-            let marks = Self.wordMarks
-            // The padded word " w " for its slices: a space, the first `maxWordForSlices` letters, a space.
-            var padded = [UInt8](repeating: 32, count: Self.maxWordForSlices + 2)
-            var length = 0  // the whole word's letters, however many were kept for the slices
-            var last: UInt8 = 0  // the word's last two letters, for "a letter typed three times or more is kept twice"
-            var beforeLast: UInt8 = 0
-            var unigram = Self.wordPrefix  // the running hashes of `w:word`, `w:previous word` and `n:word`
-            var bigram: UInt64 = 0
-            var negated = Self.negationPrefix
-            var previousWord: UInt64? = nil  // hash of `w:previous`, for the bigram
-            var previousSentence: Int32 = -1
-            var previousClause: Int32 = -1
-            var scope = 0
-            let table = self.table
-            let knownWords = self.knownWords
-
-            func endWord() {
-                guard length > 0 else { return }
-                if sentences.last != sentence { sentences.append(sentence) }
-                if clauses.last?.clause != clause { clauses.append(Clause(clause: clause, sentence: sentence)) }
-                let known = knownWords.word(unigram)
-                if let known {
-                    buffer[count] = Hit(index: known.index, sentence: sentence, clause: clause)
-                    count += 1
-                } else {
-                    record(unigram, sentence, clause)
-                }
-                let mark = marks.mark(of: unigram)
-                if mark & WordMarks.firstPerson != 0 { record(Self.firstPersonMarker, sentence, clause) }
-                if mark & WordMarks.past != 0 { record(Self.pastMarker, sentence, clause) }
-                if previousWord != nil {
-                    record(bigram, previousSentence == sentence ? sentence : -1, previousClause == clause ? clause : -1)
-                }
-                if clause != previousClause { scope = 0 }
-                if scope > 0 {
-                    record(negated, sentence, clause)
-                    scope -= 1
-                }
-                if mark & WordMarks.negation != 0 { scope = Self.negationScope }
-                previousWord = unigram
-                previousSentence = sentence
-                previousClause = clause
-                if let known {
-                    for slice in knownWords.slices[Int(known.first)..<Int(known.end)] {
-                        buffer[count] = Hit(index: slice, sentence: sentence, clause: clause)
-                        count += 1
-                    }
-                } else {
-                    padded[min(length, Self.maxWordForSlices) + 1] = 32
-                    Self.forEachSlice(of: padded, length: length) { record($0, sentence, clause) }
-                }
-                length = 0
-                unigram = Self.wordPrefix
-                negated = Self.negationPrefix
-            }
-
-            func record(_ hash: UInt64, _ sentence: Int32, _ clause: Int32) {
-                let index = table.index(of: hash)
-                buffer[count] = Hit(index: index, sentence: sentence, clause: clause)
-                count += index >= 0 ? 1 : 0
-            }
-
-            // A letter typed three times or more is kept twice.
-            func add(_ letter: UInt8) {
-                if length >= 2 && last == letter && beforeLast == letter { return }
-                if length == 0, let previousWord { bigram = (previousWord ^ 32) &* Self.fnvPrime }
-                if length < Self.maxWordForSlices { padded[length + 1] = letter }
-                length += 1
-                beforeLast = last
-                last = letter
-                let byte = UInt64(letter)
-                unigram = (unigram ^ byte) &* Self.fnvPrime
-                bigram = (bigram ^ byte) &* Self.fnvPrime
-                negated = (negated ^ byte) &* Self.fnvPrime
-            }
-
-            var position = 0
-            while position < bytes.count {
-                let byte = bytes[position]
-                position += 1
-                switch byte {
-                case 65...90: add(byte + 32)
-                case 97...122, 48...57: add(byte)
-                case 39, 96: continue
-                case 46, 33, 63, 59, 10:
-                    endWord()
-                    if byte == 63 { record(Self.questionMarker, sentence, clause) }
-                    sentence += 1
-                    clause += 1
-                case 44, 58, 40, 41, 34:
-                    endWord()
-                    clause += 1
-                case 0x80...0xBF: continue  // the rest of a scalar read at its first byte
-                case 0xE2 where position + 1 < bytes.count && bytes[position] == 0x80:
-                    // U+2018 and U+2019 (quotes) are apostrophes, U+2013 and U+2014 (dashes) end a clause.
-                    switch bytes[position + 1] {
-                    case 0x98, 0x99: continue
-                    case 0x93, 0x94:
-                        endWord()
-                        clause += 1
-                    default: endWord()
-                    }
-                default: endWord()
-                }
-            }
-            endWord()
-        }
+        var reader = FeatureReader(model: self, bytes: bytes.count)
+        defer { reader.deallocate() }
+        reader.read(bytes)
+        let hits = UnsafeBufferPointer(start: reader.hits, count: reader.count)
+        let sentences = reader.sentences
+        let clauses = reader.clauses
+        let sentence = reader.sentence
+        let clause = reader.clause
 
         // The whole message, then each sentence (when two or more), then each clause of a sentence with two or
         // more, in that order: the first highest crisis segment gives the category, as in the script.
@@ -256,7 +130,7 @@ extension SafetyModel {
     /// The sums of `weights` over the distinct features of one segment's hits, from `bias`, added in message order as
     /// the segments are scored.
     private static func sums(
-        _ weights: [SIMD8<Double>], bias: SIMD8<Double>, hits: [Hit], in segment: Segment
+        _ weights: [SIMD8<Double>], bias: SIMD8<Double>, hits: UnsafeBufferPointer<Hit>, in segment: Segment
     ) -> SIMD8<Double> {
         var stamps = FeatureStamps(hits: hits.count)
         var sums = bias
@@ -289,8 +163,8 @@ extension SafetyModel {
     /// Adds each hit's weights to the sums of its group (sentence or clause), each distinct feature once per
     /// group. Groups only grow along the message, so a new group is a new epoch of the stamps: no sorting.
     private static func addGrouped(
-        _ weights: [SIMD4<Double>], _ hits: [Hit], bySentence: Bool, stamps: inout FeatureStamps, epoch: inout UInt32,
-        into sums: inout [SIMD4<Double>]
+        _ weights: [SIMD4<Double>], _ hits: UnsafeBufferPointer<Hit>, bySentence: Bool, stamps: inout FeatureStamps,
+        epoch: inout UInt32, into sums: inout [SIMD4<Double>]
     ) {
         var current: Int32 = -1
         for hit in hits {
@@ -308,26 +182,28 @@ extension SafetyModel {
     /// by the message's hits, not an array of every feature the model knows (6,900 stamps zeroed for each message
     /// read, for the ~100 features a short message finds).
     struct FeatureStamps {
-        private var keys: [Int32]
-        private var epochs: [UInt32]
+        /// Each slot: the feature's index in the high 32 bits (all ones: empty), its epoch in the low 32; one array, so
+        /// one allocation a message.
+        private var slots: [UInt64]
         private let mask: Int
 
         init(hits: Int) {
             var capacity = 16
             while capacity < hits * 2 { capacity <<= 1 }
-            keys = [Int32](repeating: -1, count: capacity)
-            epochs = [UInt32](repeating: 0, count: capacity)
+            slots = [UInt64](repeating: Self.empty, count: capacity)
             mask = capacity - 1
         }
+
+        private static let empty: UInt64 = 0xFFFF_FFFF_0000_0000
 
         /// Marks feature `index` as added in `epoch` (epochs start at 1); false when it already was.
         @inline(__always)
         mutating func stamp(_ index: Int32, epoch: UInt32) -> Bool {
+            let key = UInt64(UInt32(bitPattern: index)) << 32
             var slot = Int(truncatingIfNeeded: UInt32(bitPattern: index) &* 0x9E37_79B1) & mask
-            while keys[slot] >= 0 && keys[slot] != index { slot = (slot + 1) & mask }
-            keys[slot] = index
-            guard epochs[slot] != epoch else { return false }
-            epochs[slot] = epoch
+            while slots[slot] & Self.empty != Self.empty && slots[slot] & Self.empty != key { slot = (slot + 1) & mask }
+            guard slots[slot] != key | UInt64(epoch) else { return false }
+            slots[slot] = key | UInt64(epoch)
             return true
         }
     }
