@@ -6,21 +6,9 @@ import Testing
 /// whole key: it answers exactly what a dictionary of the keys answers.
 @Suite("Feature table")
 struct FeatureTableTests {
-    /// A reproducible stream of 64-bit values (SplitMix64).
-    struct Values {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("Every key is found at its index, a repeated key at its first, and 200,000 other keys are not found")
     func sameAsDictionary() {
-        var values = Values(state: 29)
+        var values = SplitMix64(seed: 29)
         var keys = (0..<6_900).map { _ in values.next() }
         keys.append(keys[17])  // a repeated key keeps its first index
         let table = FeatureTable(keys: keys)
