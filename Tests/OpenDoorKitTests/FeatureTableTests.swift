@@ -33,7 +33,7 @@ struct FeatureTableTests {
             for _ in 0..<6 { x = x &* (2 &- 0x9E37_79B9_7F4A_7C15 &* x) }
             return x
         }()
-        let mixed: [UInt64] = (0..<8).map { 0x1234_5678_0000_0000 | (UInt64(1) << (33 + UInt64($0))) | 0xABCD }
+        let mixed: [UInt64] = (0..<8).map { 0x1000_0000_0000_0000 | (UInt64(1) << (33 + UInt64($0))) | 0xABCD }
         let keys = mixed.map { $0 &* inverse }
         #expect(keys.map { $0 &* 0x9E37_79B9_7F4A_7C15 } == mixed)
         let table = FeatureTable(keys: Array(keys.prefix(4)))
