@@ -157,10 +157,20 @@ public struct CrisisDetector: Sendable {
         // Words an exclusion set aside as a look-alike ("dying my hair", "ill handle the dishes by myself tonight") are
         // set aside for the model too: where the rules found nothing, the model reads only the other sentences.
         guard found == nil, judged != nil, sentences.setAside else {
-            return model.backed(judged, after: found) { evidence(in: message) }
+            return backed(judged, after: found, in: message, by: model)
         }
         guard let rest = sentencesNotSetAside(message) else { return nil }
-        return model.backed(model.assess(rest, after: nil), after: nil) { evidence(in: rest) }
+        return backed(model.assess(rest, after: nil), after: nil, in: rest, by: model)
+    }
+
+    /// `model.backed(judged, after: found)` with the rules' evidence in `message`; the model's check-ins and silences
+    /// come back as they are without making the closure, which copied the whole detector (a retain and a release of
+    /// each of its references: a third of the model's own time on every message, round 29's `perf record`).
+    private func backed(
+        _ judged: CrisisAssessment?, after found: CrisisAssessment?, in message: String, by model: SafetyModel
+    ) -> CrisisAssessment? {
+        guard judged?.level == .crisis else { return judged }
+        return model.backed(judged, after: found) { evidence(in: message) }
     }
 
     /// The word class of the model's evidence the rules find in `message` (`@means`), or nil (round 27: the model may

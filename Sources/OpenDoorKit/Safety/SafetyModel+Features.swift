@@ -32,201 +32,117 @@ extension SafetyModel {
     static let pastMarker = hash(of: "s:past")
     static let questionMarker = hash(of: "s:q")
 
-    /// One known feature found in a message, with the sentence and clause it belongs to (-1: to none).
-    private struct Hit {
-        var index: Int32
-        var sentence: Int32
-        var clause: Int32
-    }
-
-    /// A clause with words, and its sentence.
-    private struct Clause {
-        var clause: Int32
-        var sentence: Int32
-    }
-
     /// The check-in, crisis and check-level logits of the highest-scoring segments, and the category read on the
-    /// crisis one.
-    func logits(of message: String) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
-        if let logits = message.utf8.withContiguousStorageIfAvailable({ logits(ofBytes: $0) }) { return logits }
+    /// crisis one when its logit is at or above `categoryAtOrAbove` (else the model's `category`: the category lanes
+    /// are read only for the catch that needs them).
+    func logits(
+        of message: String, categoryAtOrAbove: Double = -.infinity
+    ) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
+        if let logits = message.utf8.withContiguousStorageIfAvailable({
+            logits(ofBytes: $0, categoryAtOrAbove: categoryAtOrAbove)
+        }) {
+            return logits
+        }
         var text = message
         text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { logits(ofBytes: $0) }!
+        return text.utf8.withContiguousStorageIfAvailable { logits(ofBytes: $0, categoryAtOrAbove: categoryAtOrAbove) }!
     }
 
-    /// ``logits(of:)`` over the message's UTF-8 bytes (a valid encoding, as every `String`'s).
-    ///
-    /// A word's features are hashed as its letters are read (the word, the bigram with the word before and the
-    /// negated word, each FNV-1a from its own prefix), with only its first 24 letters kept, for the slices: no array
-    /// grows or empties per word, and the words of the visitor's own, of the past and of negation are told apart by
-    /// one probe of a small table (`WordMarks`) rather than three `Set` lookups with SipHash. The features are the
-    /// same, found in the same order, so the sums are the same to the bit (round 28: the model was ~6 of the crisis
-    /// check's 14.6 µs).
+    /// ``logits(of:)`` over the message's UTF-8 bytes (a valid encoding, as every `String`'s), read by a
+    /// ``FeatureReader``. The features are the same, found in the same order, so the sums are the same to the bit
+    /// (round 28: the model was ~6 of the crisis check's 14.6 µs).
     private func logits(
-        ofBytes bytes: UnsafeBufferPointer<UInt8>
+        ofBytes bytes: UnsafeBufferPointer<UInt8>, categoryAtOrAbove: Double
     ) -> (check: Double, crisis: Double, category: CrisisCategory, level: Double) {
-        // The sentences with words, in order, and for each clause with words its sentence.
-        var sentences: [Int32] = []
-        var clauses: [Clause] = []
-        var sentence: Int32 = 0
-        var clause: Int32 = 0
-        // Every probe writes its hit and counts it only when the feature is the model's: no branch on a probe's
-        // outcome, so the probes of a word (most of them misses in a table larger than a core's cache) overlap.
-        // At most 3 slices per letter, 5 more features per word, one marker per "?": 8 per byte is room enough.
-        let hits = [Hit](unsafeUninitializedCapacity: bytes.count * 8 + 16) { buffer, count in
-            let marks = Self.wordMarks
-            // The padded word " w " for its slices: a space, the first `maxWordForSlices` letters, a space.
-            var padded = [UInt8](repeating: 32, count: Self.maxWordForSlices + 2)
-            var length = 0  // the whole word's letters, however many were kept for the slices
-            var last: UInt8 = 0  // the word's last two letters, for "a letter typed three times or more is kept twice"
-            var beforeLast: UInt8 = 0
-            var unigram = Self.wordPrefix  // the running hashes of `w:word`, `w:previous word` and `n:word`
-            var bigram: UInt64 = 0
-            var negated = Self.negationPrefix
-            var previousWord: UInt64? = nil  // hash of `w:previous`, for the bigram
-            var previousSentence: Int32 = -1
-            var previousClause: Int32 = -1
-            var scope = 0
-            let table = self.table
-            let knownWords = self.knownWords
-
-            func endWord() {
-                guard length > 0 else { return }
-                if sentences.last != sentence { sentences.append(sentence) }
-                if clauses.last?.clause != clause { clauses.append(Clause(clause: clause, sentence: sentence)) }
-                let known = knownWords.word(unigram)
-                if let known {
-                    buffer[count] = Hit(index: known.index, sentence: sentence, clause: clause)
-                    count += 1
-                } else {
-                    record(unigram, sentence, clause)
-                }
-                let mark = marks.mark(of: unigram)
-                if mark & WordMarks.firstPerson != 0 { record(Self.firstPersonMarker, sentence, clause) }
-                if mark & WordMarks.past != 0 { record(Self.pastMarker, sentence, clause) }
-                if previousWord != nil {
-                    record(bigram, previousSentence == sentence ? sentence : -1, previousClause == clause ? clause : -1)
-                }
-                if clause != previousClause { scope = 0 }
-                if scope > 0 {
-                    record(negated, sentence, clause)
-                    scope -= 1
-                }
-                if mark & WordMarks.negation != 0 { scope = Self.negationScope }
-                previousWord = unigram
-                previousSentence = sentence
-                previousClause = clause
-                if let known {
-                    for slice in knownWords.slices[Int(known.first)..<Int(known.end)] {
-                        buffer[count] = Hit(index: slice, sentence: sentence, clause: clause)
-                        count += 1
-                    }
-                } else {
-                    padded[min(length, Self.maxWordForSlices) + 1] = 32
-                    Self.forEachSlice(of: padded, length: length) { record($0, sentence, clause) }
-                }
-                length = 0
-                unigram = Self.wordPrefix
-                negated = Self.negationPrefix
-            }
-
-            func record(_ hash: UInt64, _ sentence: Int32, _ clause: Int32) {
-                let index = table.index(of: hash)
-                buffer[count] = Hit(index: index, sentence: sentence, clause: clause)
-                count += index >= 0 ? 1 : 0
-            }
-
-            // A letter typed three times or more is kept twice.
-            func add(_ letter: UInt8) {
-                if length >= 2 && last == letter && beforeLast == letter { return }
-                if length == 0, let previousWord { bigram = (previousWord ^ 32) &* Self.fnvPrime }
-                if length < Self.maxWordForSlices { padded[length + 1] = letter }
-                length += 1
-                beforeLast = last
-                last = letter
-                let byte = UInt64(letter)
-                unigram = (unigram ^ byte) &* Self.fnvPrime
-                bigram = (bigram ^ byte) &* Self.fnvPrime
-                negated = (negated ^ byte) &* Self.fnvPrime
-            }
-
-            var position = 0
-            while position < bytes.count {
-                let byte = bytes[position]
-                position += 1
-                switch byte {
-                case 65...90: add(byte + 32)
-                case 97...122, 48...57: add(byte)
-                case 39, 96: continue
-                case 46, 33, 63, 59, 10:
-                    endWord()
-                    if byte == 63 { record(Self.questionMarker, sentence, clause) }
-                    sentence += 1
-                    clause += 1
-                case 44, 58, 40, 41, 34:
-                    endWord()
-                    clause += 1
-                case 0x80...0xBF: continue  // the rest of a scalar read at its first byte
-                case 0xE2 where position + 1 < bytes.count && bytes[position] == 0x80:
-                    // U+2018 and U+2019 (quotes) are apostrophes, U+2013 and U+2014 (dashes) end a clause.
-                    switch bytes[position + 1] {
-                    case 0x98, 0x99: continue
-                    case 0x93, 0x94:
-                        endWord()
-                        clause += 1
-                    default: endWord()
-                    }
-                default: endWord()
-                }
-            }
-            endWord()
-        }
+        var reader = FeatureReader(model: self, bytes: bytes.count)
+        defer { reader.deallocate() }
+        reader.read(bytes)
+        let hits = UnsafeBufferPointer(start: reader.hits, count: reader.count)
+        let sentences = reader.sentences
+        let clauses = reader.clauses
+        let sentence = reader.sentence
+        let clause = reader.clause
 
         // The whole message, then each sentence (when two or more), then each clause of a sentence with two or
         // more, in that order: the first highest crisis segment gives the category, as in the script.
         // Each distinct feature counts once per segment: a stamp per feature says in which segment it was last
         // added. Hits come in message order, so a sentence's (and a clause's) hits are consecutive.
+        // The segments are scored on the check-in, crisis and check-level lanes alone (`scored`); the category's lanes
+        // are summed afterwards for the one segment that needs them, adding the same weights in the same order.
+        let lanes = (check: 0, crisis: 1, level: 2)
         var stamps = FeatureStamps(hits: hits.count)
-        var whole = bias
+        var whole = scoredBias
         for hit in hits where stamps.stamp(hit.index, epoch: 1) {
-            whole += weights[Int(hit.index)]
+            whole += scored[Int(hit.index)]
         }
         var epoch: UInt32 = 1
-        var check = whole[Self.checkLane]
-        var level = whole[Self.levelLane]
-        var best = whole
-        func consider(_ sums: SIMD8<Double>) {
-            check = max(check, sums[Self.checkLane])
-            level = max(level, sums[Self.levelLane])
-            if sums[Self.crisisLane] > best[Self.crisisLane] { best = sums }
+        var check = whole[lanes.check]
+        var level = whole[lanes.level]
+        var crisis = whole[lanes.crisis]
+        var best = Segment.whole
+        func consider(_ sums: SIMD4<Double>, _ segment: Segment) {
+            check = max(check, sums[lanes.check])
+            level = max(level, sums[lanes.level])
+            if sums[lanes.crisis] > crisis {
+                crisis = sums[lanes.crisis]
+                best = segment
+            }
         }
         if sentences.count > 1 || clauses.count > sentences.count {
-            var perSentence = [SIMD8<Double>](repeating: bias, count: Int(sentence) + 1)
-            var perClause = [SIMD8<Double>](repeating: bias, count: Int(clause) + 1)
-            Self.addGrouped(weights, hits, bySentence: true, stamps: &stamps, epoch: &epoch, into: &perSentence)
-            Self.addGrouped(weights, hits, bySentence: false, stamps: &stamps, epoch: &epoch, into: &perClause)
+            var perSentence = [SIMD4<Double>](repeating: scoredBias, count: Int(sentence) + 1)
+            var perClause = [SIMD4<Double>](repeating: scoredBias, count: Int(clause) + 1)
+            Self.addGrouped(scored, hits, bySentence: true, stamps: &stamps, epoch: &epoch, into: &perSentence)
+            Self.addGrouped(scored, hits, bySentence: false, stamps: &stamps, epoch: &epoch, into: &perClause)
             if sentences.count > 1 {
-                for sentence in sentences { consider(perSentence[Int(sentence)]) }
+                for sentence in sentences { consider(perSentence[Int(sentence)], .sentence(sentence)) }
             }
             var start = clauses.startIndex
             while start < clauses.endIndex {
                 var end = start
                 while end < clauses.endIndex && clauses[end].sentence == clauses[start].sentence { end += 1 }
                 if end - start > 1 {
-                    for position in start..<end { consider(perClause[Int(clauses[position].clause)]) }
+                    for position in start..<end {
+                        consider(perClause[Int(clauses[position].clause)], .clause(clauses[position].clause))
+                    }
                 }
                 start = end
             }
         }
         var category = self.category
-        if hasCategories {
+        if hasCategories && crisis >= categoryAtOrAbove {
+            let sums = Self.sums(weights, bias: bias, hits: hits, in: best)
             var top = -Double.infinity
-            for (lane, candidate) in Self.categoryOrder.enumerated() where best[Self.firstCategoryLane + lane] > top {
-                top = best[Self.firstCategoryLane + lane]
+            for (lane, candidate) in Self.categoryOrder.enumerated() where sums[Self.firstCategoryLane + lane] > top {
+                top = sums[Self.firstCategoryLane + lane]
                 category = candidate
             }
         }
-        return (check, best[Self.crisisLane], category, level)
+        return (check, crisis, category, level)
+    }
+
+    /// A segment of a message: the whole of it, a sentence or a clause (by its number).
+    private enum Segment {
+        case whole
+        case sentence(Int32)
+        case clause(Int32)
+    }
+
+    /// The sums of `weights` over the distinct features of one segment's hits, from `bias`, added in message order as
+    /// the segments are scored.
+    private static func sums(
+        _ weights: [SIMD8<Double>], bias: SIMD8<Double>, hits: UnsafeBufferPointer<Hit>, in segment: Segment
+    ) -> SIMD8<Double> {
+        var stamps = FeatureStamps(hits: hits.count)
+        var sums = bias
+        for hit in hits {
+            switch segment {
+            case .whole: break
+            case .sentence(let sentence): guard hit.sentence == sentence else { continue }
+            case .clause(let clause): guard hit.clause == clause else { continue }
+            }
+            if stamps.stamp(hit.index, epoch: 1) { sums += weights[Int(hit.index)] }
+        }
+        return sums
     }
 
     /// Calls `body` with the hash of each `c:` slice of a word, in order: `padded` is " word " (a space, the word's first
@@ -247,8 +163,8 @@ extension SafetyModel {
     /// Adds each hit's weights to the sums of its group (sentence or clause), each distinct feature once per
     /// group. Groups only grow along the message, so a new group is a new epoch of the stamps: no sorting.
     private static func addGrouped(
-        _ weights: [SIMD8<Double>], _ hits: [Hit], bySentence: Bool, stamps: inout FeatureStamps, epoch: inout UInt32,
-        into sums: inout [SIMD8<Double>]
+        _ weights: [SIMD4<Double>], _ hits: UnsafeBufferPointer<Hit>, bySentence: Bool, stamps: inout FeatureStamps,
+        epoch: inout UInt32, into sums: inout [SIMD4<Double>]
     ) {
         var current: Int32 = -1
         for hit in hits {
@@ -266,26 +182,28 @@ extension SafetyModel {
     /// by the message's hits, not an array of every feature the model knows (6,900 stamps zeroed for each message
     /// read, for the ~100 features a short message finds).
     struct FeatureStamps {
-        private var keys: [Int32]
-        private var epochs: [UInt32]
+        /// Each slot: the feature's index in the high 32 bits (all ones: empty), its epoch in the low 32; one array, so
+        /// one allocation a message.
+        private var slots: [UInt64]
         private let mask: Int
 
         init(hits: Int) {
             var capacity = 16
             while capacity < hits * 2 { capacity <<= 1 }
-            keys = [Int32](repeating: -1, count: capacity)
-            epochs = [UInt32](repeating: 0, count: capacity)
+            slots = [UInt64](repeating: Self.empty, count: capacity)
             mask = capacity - 1
         }
+
+        private static let empty: UInt64 = 0xFFFF_FFFF_0000_0000
 
         /// Marks feature `index` as added in `epoch` (epochs start at 1); false when it already was.
         @inline(__always)
         mutating func stamp(_ index: Int32, epoch: UInt32) -> Bool {
+            let key = UInt64(UInt32(bitPattern: index)) << 32
             var slot = Int(truncatingIfNeeded: UInt32(bitPattern: index) &* 0x9E37_79B1) & mask
-            while keys[slot] >= 0 && keys[slot] != index { slot = (slot + 1) & mask }
-            keys[slot] = index
-            guard epochs[slot] != epoch else { return false }
-            epochs[slot] = epoch
+            while slots[slot] & Self.empty != Self.empty && slots[slot] & Self.empty != key { slot = (slot + 1) & mask }
+            guard slots[slot] != key | UInt64(epoch) else { return false }
+            slots[slot] = key | UInt64(epoch)
             return true
         }
     }

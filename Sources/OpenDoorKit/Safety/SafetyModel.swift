@@ -76,7 +76,14 @@ public struct SafetyModel: Sendable, Hashable {
     let table: FeatureTable
     /// The words of the `w:` features, each with its slices' features found once (``KnownWords``).
     var knownWords: KnownWords
+    /// Every head's weights, feature by feature, in the lanes above: read for the category of the one segment the
+    /// crisis head scores highest, when a catch needs it.
     let weights: [SIMD8<Double>]
+    /// The lanes every segment is scored on (check-in, crisis, check level; the fourth is 0), feature by feature: a
+    /// half of `weights`' 441 KB, so that they stay in a core's cache with the table (round 29). Each lane's sums are
+    /// the same to the bit: a lane of a SIMD sum is the sum of that lane.
+    let scored: [SIMD4<Double>]
+    let scoredBias: SIMD4<Double>
 
     /// A model from its features' hashes (`hash(of:)`) and their weights, in the same order, and the words of its `w:`
     /// features (without `w:`; none is as right, only slower).
@@ -101,8 +108,15 @@ public struct SafetyModel: Sendable, Hashable {
         self.logitLevelThreshold = levelThreshold.map { log($0 / (1 - $0)) } ?? .infinity
         self.logitRaiseThreshold = (raiseThreshold ?? crisisThreshold).map { log($0 / (1 - $0)) } ?? .infinity
         self.weights = weights
+        self.scored = weights.map(Self.scoredLanes)
+        self.scoredBias = Self.scoredLanes(bias)
         self.table = FeatureTable(keys: hashes)
         self.knownWords = KnownWords(words, table: table)
+    }
+
+    /// The check-in, crisis and check-level lanes of a weight vector, in that order, and 0.
+    static func scoredLanes(_ weights: SIMD8<Double>) -> SIMD4<Double> {
+        SIMD4(weights[checkLane], weights[crisisLane], weights[levelLane], 0)
     }
 
     /// What the model adds to the rules' finding on `message` (`rules`, nil when they found nothing): the full
@@ -112,7 +126,8 @@ public struct SafetyModel: Sendable, Hashable {
     /// everything when the model is switched off.
     public func assess(_ message: String, after rules: CrisisAssessment? = nil) -> CrisisAssessment? {
         guard isEnabled, rules?.level != .crisis else { return rules }
-        let logits = self.logits(of: message)
+        // The category is read only for a catch of the model's own at the crisis level.
+        let logits = self.logits(of: message, categoryAtOrAbove: rules == nil ? logitCrisisThreshold : .infinity)
         if var raised = rules {
             guard logits.crisis >= logitRaiseThreshold else { return rules }
             raised.level = .crisis
@@ -143,7 +158,7 @@ public struct SafetyModel: Sendable, Hashable {
 
     /// The probability the check-in head gives `message`: the highest of the whole message and each segment.
     public func score(of message: String) -> Double {
-        sigmoid(logits(of: message).check)
+        sigmoid(logits(of: message, categoryAtOrAbove: .infinity).check)
     }
 
     /// The probabilities of both heads and the category the model picks for `message`.
@@ -156,61 +171,5 @@ public struct SafetyModel: Sendable, Hashable {
 
     private func sigmoid(_ logit: Double) -> Double {
         1 / (1 + exp(-logit))
-    }
-}
-
-/// An open-addressing table from a feature's 64-bit hash to its index in the weights.
-///
-/// A dictionary of strings would hash every n-gram's text; this hashes its bytes once, as they are read,
-/// and probes a flat array: about 150 probes for an ordinary message. Each entry holds its key and its index side by
-/// side, so a probe reads one cache line, not one in each of two arrays: the tables are larger than a core's cache
-/// (most of a short message's features are not the model's, and each probe for one is a miss), and the learned model
-/// was a third of the crisis check (round 27). Half full at most; the slot is the top bits of the key times a Fibonacci
-/// constant (FNV's low bits alone left runs of neighbours).
-struct FeatureTable: Sendable, Hashable {
-    /// A key and its weight index; `index` is -1 in an empty slot.
-    struct Entry: Sendable, Hashable {
-        var key: UInt64
-        var index: Int32
-    }
-
-    private let entries: [Entry]
-    private let shift: UInt64
-
-    init(keys: [UInt64]) {
-        var bits: UInt64 = 4
-        while (1 << bits) < keys.count * 2 { bits += 1 }
-        let capacity = 1 << Int(bits)
-        let shift = 64 - bits
-        var entries = [Entry](repeating: Entry(key: 0, index: -1), count: capacity)
-        for (index, key) in keys.enumerated() {
-            var slot = Self.slot(of: key, shift: shift)
-            while entries[slot].index >= 0 {
-                if entries[slot].key == key { break }  // a 64-bit collision: keep the first
-                slot = (slot + 1) & (capacity - 1)
-            }
-            if entries[slot].index < 0 { entries[slot] = Entry(key: key, index: Int32(index)) }
-        }
-        self.entries = entries
-        self.shift = shift
-    }
-
-    @inline(__always)
-    private static func slot(of key: UInt64, shift: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-    }
-
-    /// The weight index of the feature with this hash, or -1.
-    @inline(__always)
-    func index(of key: UInt64) -> Int32 {
-        entries.withUnsafeBufferPointer { entries in
-            let mask = entries.count - 1
-            var slot = Self.slot(of: key, shift: shift)
-            while true {
-                let entry = entries[slot]
-                if entry.index < 0 || entry.key == key { return entry.index }
-                slot = (slot + 1) & mask
-            }
-        }
     }
 }
