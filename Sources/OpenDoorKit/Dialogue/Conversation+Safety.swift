@@ -111,8 +111,15 @@ extension Conversation {
     /// request, right after a crisis reply or a check-in or on a line that brings one (`worrying`): then the request
     /// is dropped at once, and true returned.
     private mutating func dropsRequest(_ message: String, worrying: Bool) -> Bool {
-        guard state.isCollectingCallback, worrying || pendingCheckIn != nil || afterCrisis != nil,
+        // "cancel it", "actually please cancel that request, he might be home" while a safety question waits: a cancel
+        // as the form hears one is not wanting the call either (QA35 S2-3); "dont cancel it" is none.
+        // A cancel on the line that brings the safety reply is held instead (`cancelHeld`).
+        let waiting = pendingCheckIn != nil || afterCrisis != nil
+        guard state.isCollectingCallback, worrying || waiting,
             answers.contains(message, .callOff)
+                || (waiting && answers.cancels(message) && !answers.contains(message, .undo)
+                    && !Set(TextNormalizer.words(message)).isDisjoint(with: Self.cancelWords)
+                    && !answers.contains(message, .anonymous) && !cancelGivesDetail(message))
         else { return false }
         discardDraft()
         state = .open
@@ -120,6 +127,10 @@ extension Conversation {
         logger.info("callback request dropped after a safety reply")
         return true
     }
+
+    /// The words by which a cancel said while a safety question waits is about the request ("cancel it"), never the
+    /// question ("never mind, im fine", "stop asking me that").
+    private static let cancelWords: Set<String> = ["cancel", "cancelled", "canceled", "cancell", "cancle", "cancelar"]
 
     /// `reply` with the word that the request was dropped, when it was: after the reply, never as its first words
     /// (the numbers and the question come first). No offer of a call either way.
@@ -939,7 +950,14 @@ extension Conversation {
             else { continue }
             // QA21: "doesnt matter, ill be dead by then" is no "any time": only a time that names one is kept from a
             // line about a crisis, and the time is asked again after the safety question.
-            if step == .callbackTime, readTime(clause)?.time == .any { continue }
+            // "whenever" or "any time" said as such, on a line that brings only the check-in, is a time, kept like
+            // "mornings" (QA35 S2-5); with a crisis reply ("whenever, might just finish off my pills tonight") the
+            // time is asked again once the crisis is handled.
+            if step == .callbackTime, readTime(clause)?.time == .any,
+                !TimeAnswer.saysAnyTime(clause) || assistant.safety.assess(message)?.level == .crisis
+            {
+                continue
+            }
             let before = self
             switch state {
             case .callbackName: _ = nameReply(clause)

@@ -16,6 +16,8 @@ extension Conversation {
             return Reply(text: dialogue[.englishOnly], intent: .callback, source: dialogue.heading, state: state)
         }
         nameGiven = true
+        spokeSpanish = true
+        spanishForm = true
         if let number = spokenOrTypedNumber(in: text) { phone = number }
         guard phone != nil else {
             state = .callbackPhone
@@ -60,6 +62,35 @@ extension Conversation {
         if let honest = assistant.responder.withoutPromise(reply) { reply = honest }
         reply.text += "\n\n" + dialogue[.englishOnlyNote]
         return reply
+    }
+
+    /// Whether a message is in Spanish: mostly Spanish words; or a third of its words and three of them ("me da
+    /// verguenza volver, me van a juzgar?", whose "me" and "a" are English words too); or, once the visitor has
+    /// written Spanish here, a third and two (QA35 S2-1: later Spanish messages fell through to English replies).
+    func writtenInSpanish(_ text: String) -> Bool {
+        let (spanish, words) = answers.wordCount(of: .spanish, in: text)
+        guard words > 0 else { return false }
+        if spanish * 2 >= words { return true }
+        return spanish * 3 >= words && spanish >= (spokeSpanish ? 2 : 3)
+    }
+
+    /// A reply of the form asked for in Spanish, with the step's Spanish line first: the number again, the time, the
+    /// voicemail, the summary. A crisis reply, a reply out of the form, or one already in Spanish stays as it is.
+    func inSpanishForm(_ reply: Reply) -> Reply {
+        guard !reply.crisis, reply.intent == .callback else { return reply }
+        let key: DialogueKey
+        switch reply.state {
+        case .callbackPhone: key = .spanishAskPhone
+        case .callbackTime: key = .spanishAskTime
+        case .callbackVoicemail: key = .spanishAskVoicemail
+        case .callbackConfirm: key = .spanishSummary
+        default: return reply
+        }
+        let spanish = assistant.knowledge.center.fill(dialogue[key])
+        guard !reply.text.contains(spanish), !reply.text.contains(dialogue[.spanishCall]) else { return reply }
+        var noted = reply
+        noted.text = spanish + "\n\n" + reply.text
+        return noted
     }
 
     /// Words of a Spanish sentence about the language itself.

@@ -36,7 +36,12 @@ public struct Conversation: Sendable {
     var phone: PhoneNumber?
     /// A second number the visitor offered, to try when ``phone`` doesn't answer (see ``CallbackDraft/backupPhone``).
     var backupPhone: PhoneNumber?
-    var bestTime: TimeAnswer?
+    var bestTime: TimeAnswer? {
+        // The time a change replaced, for "wait no, mornings was right" and "the first one was fine" (round 29).
+        didSet { earlierTime = bestTime == nil ? nil : oldValue.flatMap { $0 == bestTime ? earlierTime : $0 } }
+    }
+    /// The best time before the last change to it, while the request is open.
+    var earlierTime: TimeAnswer?
     var voicemail: VoicemailPreference?
     private var failedPhoneAttempts = 0
     private var answersGiven = 0
@@ -75,6 +80,11 @@ public struct Conversation: Sendable {
     var sentRequest: String? { sentReference }
     /// The visitor said not to call them ("dont call anyone" after a crisis reply): no call is offered again.
     var callRefused = false
+    /// The visitor wrote in Spanish and was told so in Spanish: a later message with fewer Spanish words is read as
+    /// Spanish too (QA35 S2-1).
+    var spokeSpanish = false
+    /// The call was asked for in Spanish: each later step of the form has its Spanish line first (QA35 S2-1).
+    var spanishForm = false
     /// Whether a call may be offered (as an option) now.
     var offersCall: Bool { !callbackSent && !callRefused }
     /// A detail is being changed from the summary: once it is given, the summary is shown again.
@@ -199,8 +209,12 @@ public struct Conversation: Sendable {
     /// of it is given to another message's reply.
     public mutating func receive(_ rawMessage: String) -> Step {
         let markedBefore = crisisReplied
-        let step = ReadingScope.reading { receiveRead(rawMessage) }
+        var step = ReadingScope.reading { receiveRead(rawMessage) }
         noteCrisisAfterSending(step, markedBefore: markedBefore)
+        if spanishForm, case .reply(let reply) = step {
+            step = .reply(inSpanishForm(reply))
+            if !state.isCollectingCallback { spanishForm = false }
+        }
         return step
     }
 
@@ -383,8 +397,9 @@ public struct Conversation: Sendable {
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             // "me pueden llamar", "llamenme porfa": a call asked for in Spanish goes to the number's step (QA28).
             if let spanishCall = spanishCallReply(text) { return .reply(remember(spanishCall)) }
-            if answers.isMostly(text, .spanish), !answersEnglishPart(text) {
+            if writtenInSpanish(text), !answersEnglishPart(text) {
                 // Counted as what it is for the center: a message the assistant couldn't answer.
+                spokeSpanish = true
                 return .reply(
                     remember(Reply(text: dialogue[.englishOnly], intent: .fallback, source: dialogue.heading, state: state)))
             }
@@ -448,7 +463,14 @@ public struct Conversation: Sendable {
             let text = dialogue[key].replacingOccurrences(of: "{request.reference}", with: request.reference)
             return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state, crisis: true))
         }
-        let text = dialogue[.saved].replacingOccurrences(of: "{request.reference}", with: request.reference)
+        var text = dialogue[.saved].replacingOccurrences(of: "{request.reference}", with: request.reference)
+        if spanishForm {
+            // Asked for in Spanish: the reference in Spanish first, then as always.
+            spanishForm = false
+            let spanish = assistant.knowledge.center.fill(dialogue[.spanishSaved])
+                .replacingOccurrences(of: "{request.reference}", with: request.reference)
+            text = spanish + "\n\n" + text
+        }
         return remember(Reply(text: text, intent: .callback, source: dialogue.heading, state: state))
     }
 
@@ -1822,6 +1844,13 @@ public struct Conversation: Sendable {
     }
 
     private mutating func voicemailReply(_ text: String) -> Reply {
+        // "hmm no keep it mornings", "actually the first time was fine": the time put back, never a voicemail "no".
+        if let time = restoredTime(text) {
+            bestTime = time
+            var reply = stepReply(.askVoicemail)
+            reply.text = filled(.detailChanged, time: time) + " " + reply.text
+            return reply
+        }
         if let asked = questionFirst(text, prompt: .askVoicemail) { return asked }
         // "actually make it evening": the time given before is changed, and the voicemail question asked again.
         if let other = otherDetailReply(text) { return other }
@@ -1941,6 +1970,12 @@ public struct Conversation: Sendable {
     /// detail and show the summary again; "the name is wrong" asks for that detail again, then the summary. Nil when
     /// the message names no detail, or says again what the summary already holds with a "send".
     private mutating func changeReply(_ text: String) -> Reply? {
+        // "no keep it mornings", "nah the first one was right": the time put back, never a cancel ("mornings was
+        // right, send it" with mornings kept sends).
+        if let time = restoredTime(text), time != bestTime || !saysSend(text) {
+            bestTime = time
+            return stepReply(.summary)
+        }
         if let number = spokenOrTypedNumber(in: text) {
             phone = number
             return stepReply(.summary)

@@ -287,12 +287,17 @@ struct StepAnswer {
     /// Whether most of the message's words (half or more) are phrases of `kind`, one word each: a message in
     /// Spanish ("quiero que me llamen", "en la tarde").
     func isMostly(_ message: String, _ kind: AnswerWord) -> Bool {
-        guard wholePhrases[kind.ordinal] != nil else { return false }
+        let (kinds, words) = wordCount(of: kind, in: message)
+        return words > 0 && kinds * 2 >= words
+    }
+
+    /// How many of the message's words are each a phrase of `kind` on its own, and how many words it has.
+    func wordCount(of kind: AnswerWord, in message: String) -> (kind: Int, words: Int) {
+        guard wholePhrases[kind.ordinal] != nil else { return (0, 0) }
         // A word is in `wholePhrases[kind]` exactly when it is a phrase of `kind` on its own.
         let words = wordKinds(of: message)
-        guard !words.isEmpty else { return false }
         let bit = Self.bit(kind)
-        return words.count(where: { $0.alone.intersects(bit) }) * 2 >= words.count
+        return (words.count(where: { $0.alone.intersects(bit) }), words.count)
     }
 
     /// Whether the message refuses a name in so many words ("im not giving my name", "none of your business"): a

@@ -67,6 +67,14 @@ extension TimeAnswer {
     private static let plainlyAnyTime: Set<String> = [
         "anytime", "whenever", "whenevs", "anywhen", "asap", "flexible", "cualquier", "cuando",
     ]
+    /// Whether `text` says any time in words that name it ("whenever", "any time is fine", "anytime"), not only
+    /// that it doesn't matter ("doesnt matter, ill be dead by then" names no time: QA21).
+    static func saysAnyTime(_ text: String) -> Bool {
+        let tokens = BestTimeParser(text).tokens
+        if tokens.contains(where: { ["anytime", "whenever", "whenevs", "anywhen"].contains($0) }) { return true }
+        return zip(tokens, tokens.dropFirst()).contains { $0 == "any" && ["time", "hour", "day", "times"].contains($1) }
+    }
+
     /// "tomorrow" as typed on a phone ("can someone call me tmrw").
     private static let tomorrowSpellings: Set<String> = [
         "tmrw", "tmr", "tmw", "tmrow", "tomorow", "tommorow", "tommorrow", "2moro", "2morrow", "2mrw",

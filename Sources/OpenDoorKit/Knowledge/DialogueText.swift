@@ -51,6 +51,13 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case spanishCall = "spanish_call"
     /// A call asked for in Spanish with the number in it: the number kept, before the next step.
     case spanishCallNumberKept = "spanish_call_number_kept"
+    /// The form's steps after a call asked for in Spanish, in Spanish before the English (round 29, QA35 S2-1): the
+    /// number again, the time, the voicemail, the summary, and the reference once it is sent.
+    case spanishAskPhone = "spanish_ask_phone"
+    case spanishAskTime = "spanish_ask_time"
+    case spanishAskVoicemail = "spanish_ask_voicemail"
+    case spanishSummary = "spanish_summary"
+    case spanishSaved = "spanish_saved"
     /// After an answer to an English question written with a Spanish sentence: only English here, in Spanish.
     case englishOnlyNote = "english_only_note"
     case askVoicemail = "ask_voicemail"
@@ -804,6 +811,12 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case offerLetGo = "offer_let_go"
     /// A deadline for something else ("i need it by friday", "the letter is due monday"): never a time to call (QA31 S2-6).
     case deadline
+    /// A time said again as the one that stands ("mornings was right", "keep it mornings", "stick with evenings"):
+    /// with a time named, that time, never a "no" to anything (round 29, QA35 S2-2).
+    case timeKept = "time_kept"
+    /// A time named only as the one said before ("the first one was right", "go back to what i said before"): the
+    /// time a change replaced is put back.
+    case timeBefore = "time_before"
 
     /// Whether dialogue.yaml must list this kind (the others may be left out).
     public var isRequired: Bool {
