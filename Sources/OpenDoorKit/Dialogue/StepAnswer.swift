@@ -569,8 +569,25 @@ struct StepAnswer {
         }
     }
 
-    /// The yes, no, reassurance, doubt and alarm an answer to a check-in holds, each read with the words before it.
+    /// The yes, no, reassurance, doubt and alarm an answer to a check-in holds, each read with the words before it in
+    /// its own clause: in "no im not, just tired" the "not" answers the question and doesn't negate "just tired" (read
+    /// as one run of words it was "not just tired", doubt, and the visitor got the crisis reply for a no).
     func checkInWords(_ message: String) -> CheckInWords {
+        let clauses = message.split(whereSeparator: { ",;.!?".contains($0) })
+        guard clauses.count > 1 else { return clauseCheckInWords(message) }
+        return clauses.reduce(into: CheckInWords()) { words, clause in
+            let read = clauseCheckInWords(String(clause))
+            words.yes = words.yes || read.yes
+            words.no = words.no || read.no
+            words.reassured = words.reassured || read.reassured
+            words.unsure = words.unsure || read.unsure
+            words.alarm = words.alarm || read.alarm
+            words.when = words.when || read.when
+        }
+    }
+
+    /// ``checkInWords(_:)`` of one clause.
+    private func clauseCheckInWords(_ message: String) -> CheckInWords {
         let words = TextNormalizer.words(message).map { Substring($0) }
         let kinds: [AnswerWord] = [.alarm, .unsure, .reassure, .checkNo, .checkYes, .checkWhen]
         // Only the words a phrase of these kinds starts with are looked at for one.
