@@ -614,7 +614,8 @@ public struct Conversation: Sendable {
         }
         if !callbackSent, answers.contains(text, .callTiming), !answers.contains(text, .hostile),
             spokenOrTypedNumber(in: text) == nil, !wishesForCall(text),
-            result.decision != responder.handoffIntent.map({ .answer($0.id) })
+            result.decision != responder.handoffIntent.map({ .answer($0.id) }),
+            result.decision != .answer(Self.rejoinIntent) || answers.contains(text, .callAsk)
         {
             // "this waiting is killing me lol when will they call": a question about when a call comes, not a fear to
             // be answered with the article; what the callback reply says, nothing promised (QA27).
@@ -881,6 +882,9 @@ public struct Conversation: Sendable {
 
     /// The intent that says what happens to what is typed here.
     static let privacyIntent: IntentID = "privacy"
+    /// The answer about coming back: "how fast can i get back in" asks how soon one can return, not when a call comes
+    /// (QA36 S3-4), unless a call is named ("how soon will they call me back").
+    static let rejoinIntent: IntentID = "faq_rejoin"
     /// The assistant's answer about what it is ("are you a real person").
     static let botIdentityIntent: IntentID = "bot_identity"
     /// The knowledge's calm answer to frustration ("this is stupid").
