@@ -2664,7 +2664,11 @@ public struct Conversation: Sendable {
         guard callbacksAvailable, !callbackSent, answers.contains(text, .discreetCall) else { return nil }
         let words = Set(TextNormalizer.words(text))
         let aboutCalls = !words.isDisjoint(with: Self.callWords) || answers.contains(text, .voicemailField)
-        let strong = !words.isDisjoint(with: ["say", "mention", "discreet", "discreetly", "discretely", "home"])
+        // "discreet" about being seen coming in ("scared a parent will see me in the waiting room. any way to be
+        // discreet") is no question about a call: what the building is like is for a person there (QA36 S2-4).
+        let inPerson = !words.isDisjoint(with: Self.inPersonWords)
+        let strong = !words.isDisjoint(with: ["say", "mention", "home"])
+            || (!inPerson && !words.isDisjoint(with: ["discreet", "discreetly", "discretely"]))
         guard aboutCalls || strong || explained else { return nil }
         if answers.contains(text, .callAsk), details(in: text, plainNamesOnly: true).voicemail != nil {
             // "ok can you have them call but not say the name": the request, with the voicemail wish kept.
@@ -2678,6 +2682,12 @@ public struct Conversation: Sendable {
         let key: DialogueKey = explained && !aboutCalls && !strong ? .discreetCallAgain : .discreetCall
         return Reply(text: dialogue[key], intent: .callback, source: dialogue.heading, options: call, state: state)
     }
+
+    /// Words of being seen in person, coming in: the waiting room, the door, the lot.
+    private static let inPersonWords: Set<String> = [
+        "waiting", "lobby", "entrance", "door", "parking", "building", "walk", "walking", "seen", "see", "sees",
+        "recognize", "recognized", "spot",
+    ]
 
     private static let callWords: Set<String> = [
         "call", "calls", "calling", "called", "phone", "callback", "voicemail", "message", "cell", "number", "ring",
