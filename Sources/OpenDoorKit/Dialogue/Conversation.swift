@@ -636,7 +636,8 @@ public struct Conversation: Sendable {
         }
         if !callbackSent, answers.contains(text, .callTiming), !answers.contains(text, .hostile),
             spokenOrTypedNumber(in: text) == nil, !wishesForCall(text),
-            result.decision != responder.handoffIntent.map({ .answer($0.id) })
+            result.decision != responder.handoffIntent.map({ .answer($0.id) }),
+            result.decision != .answer(Self.rejoinIntent) || answers.contains(text, .callAsk)
         {
             // "this waiting is killing me lol when will they call": a question about when a call comes, not a fear to
             // be answered with the article; what the callback reply says, nothing promised (QA27).
@@ -903,6 +904,9 @@ public struct Conversation: Sendable {
 
     /// The intent that says what happens to what is typed here.
     static let privacyIntent: IntentID = "privacy"
+    /// The answer about coming back: "how fast can i get back in" asks how soon one can return, not when a call comes
+    /// (QA36 S3-4), unless a call is named ("how soon will they call me back").
+    static let rejoinIntent: IntentID = "faq_rejoin"
     /// The assistant's answer about what it is ("are you a real person").
     static let botIdentityIntent: IntentID = "bot_identity"
     /// The knowledge's calm answer to frustration ("this is stupid").
@@ -2695,7 +2699,11 @@ public struct Conversation: Sendable {
         guard callbacksAvailable, !callbackSent, answers.contains(text, .discreetCall) else { return nil }
         let words = Set(TextNormalizer.words(text))
         let aboutCalls = !words.isDisjoint(with: Self.callWords) || answers.contains(text, .voicemailField)
-        let strong = !words.isDisjoint(with: ["say", "mention", "discreet", "discreetly", "discretely", "home"])
+        // "discreet" about being seen coming in ("scared a parent will see me in the waiting room. any way to be
+        // discreet") is no question about a call: what the building is like is for a person there (QA36 S2-4).
+        let inPerson = !words.isDisjoint(with: Self.inPersonWords)
+        let strong = !words.isDisjoint(with: ["say", "mention", "home"])
+            || (!inPerson && !words.isDisjoint(with: ["discreet", "discreetly", "discretely"]))
         guard aboutCalls || strong || explained else { return nil }
         if answers.contains(text, .callAsk), details(in: text, plainNamesOnly: true).voicemail != nil {
             // "ok can you have them call but not say the name": the request, with the voicemail wish kept.
@@ -2709,6 +2717,12 @@ public struct Conversation: Sendable {
         let key: DialogueKey = explained && !aboutCalls && !strong ? .discreetCallAgain : .discreetCall
         return Reply(text: dialogue[key], intent: .callback, source: dialogue.heading, options: call, state: state)
     }
+
+    /// Words of being seen in person, coming in: the waiting room, the door, the lot.
+    private static let inPersonWords: Set<String> = [
+        "waiting", "lobby", "entrance", "door", "parking", "building", "walk", "walking", "seen", "see", "sees",
+        "recognize", "recognized", "spot",
+    ]
 
     private static let callWords: Set<String> = [
         "call", "calls", "calling", "called", "phone", "callback", "voicemail", "message", "cell", "number", "ring",

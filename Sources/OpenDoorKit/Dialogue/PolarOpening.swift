@@ -42,14 +42,19 @@ public struct PolarOpening: Sendable, Hashable {
     /// said anywhere in a message, in the story as well as in the question, a bare yes or no would promise what the
     /// center hasn't said (QA25 S2-13).
     public var unspoken: [[String]]
+    /// Openings that answer a question ("Possibly—but not always."), each followed by a space and the rest of the
+    /// answer: said to a message that asks nothing ("i dont want to see my old counselor again") they answer a
+    /// question never asked, and the reply starts with the sentence after them (QA36 S3-5).
+    public var questionOnly: [String]
 
     /// Word lists as written in vocabulary.yaml (normalized, as the analyzer reads words).
     public init(
         bareWords: [String] = [], tooWords: Set<String> = [], invertingWords: Set<String> = [],
         turningWords: Set<String> = [], conditionWords: Set<String> = [], turnedStarts: Set<String> = [],
         emptyAlternatives: Set<String> = [], openStarts: Set<String> = [], unspoken: [[String]] = [],
-        countWords: Set<String> = [], questionStarts: Set<String> = []
+        countWords: Set<String> = [], questionStarts: Set<String> = [], questionOnly: [String] = []
     ) {
+        self.questionOnly = questionOnly
         self.bareWords = bareWords
         self.tooWords = tooWords
         self.invertingWords = invertingWords
@@ -61,6 +66,13 @@ public struct PolarOpening: Sendable, Hashable {
         self.questionStarts = questionStarts
         self.openStarts = openStarts
         self.unspoken = unspoken.filter { !$0.isEmpty }
+    }
+
+    /// The answer without an opening that only answers a question (``questionOnly``), when it opens with one; nil
+    /// otherwise.
+    public func questionOnlyRest(of answer: String) -> String? {
+        guard let opening = questionOnly.first(where: { answer.hasPrefix($0 + " ") }) else { return nil }
+        return String(answer.dropFirst(opening.count + 1))
     }
 
     /// The answer without its bare opening word, when it opens with one and the message (all of its words, the story

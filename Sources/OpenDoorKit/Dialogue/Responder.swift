@@ -111,6 +111,10 @@ public struct Responder: Sendable {
             } else {
                 reply.text = polar.fitted(reply.text, to: asked)
             }
+            if match.asksNothing, let rest = polar.questionOnlyRest(of: reply.text) {
+                // "i dont want to see my old counselor again": no "Possibly—but not always." to a question never asked.
+                reply.text = rest
+            }
             if let other = match.alsoAsked, !reply.options.contains(label(other)) {
                 // The message asked two things: the other is one tap away.
                 reply.options.insert(label(other), at: 0)

@@ -313,7 +313,7 @@ struct KnowledgeLoader {
         guard let node else { return PolarOpening() }
         let keys = [
             "bare", "too", "inverting", "turning", "condition", "unspoken", "turned_starts", "empty_alternatives",
-            "open_starts", "count_words", "question_starts",
+            "open_starts", "count_words", "question_starts", "question_only",
         ]
         guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
             return PolarOpening()
@@ -329,7 +329,9 @@ struct KnowledgeLoader {
             unspoken: reader.textList(fields["unspoken"], key: "unspoken", in: node, required: false).map {
                 TextNormalizer.words(TextNormalizer.normalize($0.text))
             },
-            countWords: words("count_words"), questionStarts: words("question_starts"))
+            countWords: words("count_words"), questionStarts: words("question_starts"),
+            questionOnly: reader.textList(fields["question_only"], key: "question_only", in: node, required: false)
+                .map(\.text))
     }
 
     // MARK: - intents/*.yaml

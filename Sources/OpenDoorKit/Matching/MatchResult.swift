@@ -49,6 +49,10 @@ public struct MatchResult: Sendable, Hashable {
     /// ``Answerability``), for explanations: empty when the message wasn't checked.
     public var answerability: [Answerability] = []
 
+    /// Whether the message asks nothing: no question mark, and no clause that asks by its words ("i dont want to see
+    /// my old counselor again"). An answer's opening that only answers a question is left out then (QA36 S3-5).
+    public var asksNothing = false
+
     /// The best candidate's confidence, or 0.
     public var confidence: Double { candidates.first?.confidence ?? 0 }
 }

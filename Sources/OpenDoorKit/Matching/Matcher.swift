@@ -217,6 +217,8 @@ public struct Matcher: Sendable {
             answerStoryBesideTopic(topic, statements: parts.statements, into: &result)
         }
         letQuestionDecide(over: parts, of: message, into: &result)
+        result.asksNothing =
+            !message.utf8.contains(UInt8(ascii: "?")) && (parts ?? MessageParts(message)).askingTails(last: 1).isEmpty
         return result
     }
 
@@ -437,8 +439,12 @@ public struct Matcher: Sendable {
         else { return }
         for statement in statements.suffix(Self.mostQuestionsRead) {
             let reading = read(statement)
+            // The statement must look like the answer's examples, not only share a word or two with one: "im on the
+            // road all week" shares "all week" with the start-over answer ("do i have to do all the weeks again") and
+            // is only why a virtual group is asked for (QA36 S2-5).
             if case .answer(let id) = reading.decision, knowledge.intent(id)?.action == .answer,
-                let first = reading.candidates.first, first.confidence >= configuration.alsoUnknownConfidence
+                let first = reading.candidates.first, first.confidence >= configuration.alsoUnknownConfidence,
+                first.similarity >= configuration.storyBesideTopicSimilarity
             {
                 answerWith(first, besideTopic: topic, into: &result)
                 return

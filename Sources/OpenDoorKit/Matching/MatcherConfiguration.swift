@@ -56,6 +56,10 @@ public struct MatcherConfiguration: Sendable, Hashable {
     /// A second question of a message is said to be a topic the knowledge doesn't answer (beside the answer
     /// to the first) only when, read alone, it is that topic with at least this confidence.
     public var alsoUnknownConfidence: Double = 0.5
+    /// A short message's statement is answered beside the topic its question asks about ("i relapsed hard. are they
+    /// gonna drug test me") only when, read alone, it looks at least this much like its answer's examples
+    /// (similarity): "im on the road all week" (0.37, "all week") is only why "is there a virtual option" is asked.
+    public var storyBesideTopicSimilarity: Double = 0.45
     /// Whether a long message's questions, read without the story, must support its answer: when none does
     /// (each is a topic the knowledge doesn't answer, or something it knows nothing of), the reply is the
     /// fallback, however many words the story shares with an answer.
