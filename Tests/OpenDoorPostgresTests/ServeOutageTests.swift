@@ -18,7 +18,7 @@ struct ServeOutageTests {
     func outages() async throws {
         try await PrivatePostgres.with { database in
             try await database.run("pause")
-            let server = try await offThePool { try ServeProcess(store: database.url) }
+            let server = try await offThePool { try ServeProcess(store: database.url, reachable: false) }
             #expect(server.logText.contains("runs without saving callback requests"), "\(server.logText)")
 
             // Questions are answered; a call is not offered, the center's number is given instead.

@@ -22,8 +22,9 @@ final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condi
     private var logEnded = false
 
     /// Starts `opendoor serve --store STORE --no-text --json-port 0` with rate limits raised (and `arguments`), and
-    /// waits until it listens.
-    init(store: String, arguments: [String] = [], limit: TimeInterval = 240) throws {
+    /// waits until it listens; with `reachable`, also until its store is reached (a test that starts it with the
+    /// database away passes false).
+    init(store: String, arguments: [String] = [], reachable: Bool = true, limit: TimeInterval = 240) throws {
         let binary = PrivatePostgres.root.appendingPathComponent(".build/debug/opendoor")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CallbackStoreError.cannotOpen(path: binary.path, reason: "build first: swift build")
@@ -60,6 +61,15 @@ final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condi
             throw CallbackStoreError.cannotOpen(path: store, reason: "serve did not listen; its log: \(logText)")
         }
         self.port = port
+        // The store is opened before the port: on a starved machine its first connection can take longer than
+        // the service's start window, and the server then starts without the database (visitors get the center's
+        // number) while the store keeps trying. The tests are about a reachable store: wait until it is reached.
+        if reachable, logText.contains("The callback store can't be reached"),
+            waitForLog("The callback store can be reached again") == nil
+        {
+            kill(process.processIdentifier, SIGKILL)
+            throw CallbackStoreError.cannotOpen(path: store, reason: "the store was never reached; its log: \(logText)")
+        }
     }
 
     deinit {
