@@ -111,8 +111,9 @@ public struct Responder: Sendable {
             } else {
                 reply.text = polar.fitted(reply.text, to: asked)
             }
-            if match.asksNothing, let rest = polar.questionOnlyRest(of: reply.text) {
+            if let rest = polar.questionOnlyRest(of: reply.text), match.asksNothing {
                 // "i dont want to see my old counselor again": no "Possibly—but not always." to a question never asked.
+                // (Whether it asks is read only for such an answer: it walks the message's clauses.)
                 reply.text = rest
             }
             if let other = match.alsoAsked, !reply.options.contains(label(other)) {

@@ -49,9 +49,16 @@ public struct MatchResult: Sendable, Hashable {
     /// ``Answerability``), for explanations: empty when the message wasn't checked.
     public var answerability: [Answerability] = []
 
+    /// The message as the matcher read it (``TextNormalizer/folded(_:)``): what ``asksNothing`` reads.
+    var folded = ""
+
     /// Whether the message asks nothing: no question mark, and no clause that asks by its words ("i dont want to see
     /// my old counselor again"). An answer's opening that only answers a question is left out then (QA36 S3-5).
-    public var asksNothing = false
+    /// Worked out when asked: only a reply whose answer opens with a `question_only` word needs it, and it walks the
+    /// message's clauses (``MessageParts``), a cost no other message should pay.
+    public var asksNothing: Bool {
+        !folded.utf8.contains(UInt8(ascii: "?")) && MessageParts(folded).askingTails(last: 1).isEmpty
+    }
 
     /// The best candidate's confidence, or 0.
     public var confidence: Double { candidates.first?.confidence ?? 0 }

@@ -217,8 +217,7 @@ public struct Matcher: Sendable {
             answerStoryBesideTopic(topic, statements: parts.statements, into: &result)
         }
         letQuestionDecide(over: parts, of: message, into: &result)
-        result.asksNothing =
-            !message.utf8.contains(UInt8(ascii: "?")) && (parts ?? MessageParts(message)).askingTails(last: 1).isEmpty
+        result.folded = message
         return result
     }
 

@@ -18,7 +18,7 @@ extension TextNormalizer {
         var latin = 0
         var other = 0
         var any = false
-        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+        for scalar in text.unicodeScalars where isAlphabetic(scalar) {
             if latinConfusables[scalar.value] != nil {
                 any = true
             } else if isLatinLetter(scalar) {
@@ -36,7 +36,7 @@ extension TextNormalizer {
             var hasLatin = false
             var hasOther = false
             var hasConfusable = false
-            for scalar in word where scalar.properties.isAlphabetic {
+            for scalar in word where isAlphabetic(scalar) {
                 if latinConfusables[scalar.value] != nil {
                     hasConfusable = true
                 } else if isLatinLetter(scalar) {
@@ -50,7 +50,7 @@ extension TextNormalizer {
             word.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {
-            if scalar.properties.isAlphabetic || isMark(scalar) {
+            if isAlphabetic(scalar) || isMark(scalar) {
                 word.append(scalar)
             } else {
                 flush()

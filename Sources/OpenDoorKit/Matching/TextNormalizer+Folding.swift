@@ -100,7 +100,7 @@ extension TextNormalizer {
         var pending = false
         var last: Unicode.Scalar?
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace { return false }
+            if isWhitespace(scalar) { return false }
             if !scalar.isASCII, case .drop = folding(scalar) {
                 pending = true
                 continue
@@ -122,7 +122,7 @@ extension TextNormalizer {
 
     @inline(__always)
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        isAlphabetic(scalar) || isNumeric(scalar)
     }
 
     @inline(__always)

@@ -34,7 +34,7 @@ extension TextNormalizer {
         var result = String.UnicodeScalarView()
         var dropped = 0
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace { return nil }
+            if isWhitespace(scalar) { return nil }
             if isInvisible(scalar) {
                 dropped += 1
             } else {
@@ -67,9 +67,9 @@ extension TextNormalizer {
                 changed = true
                 continue
             }
-            if scalar.properties.isLowercase {
+            if isLowercase(scalar) {
                 afterSmall = true
-            } else if !scalar.properties.isAlphabetic && !isInvisible(scalar) {
+            } else if !isAlphabetic(scalar) && !isInvisible(scalar) {
                 afterSmall = false
             }
             result.append(scalar)

@@ -96,7 +96,7 @@ extension TextNormalizer {
     }
 
     private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isAlphabetic
+        isAlphabetic(scalar)
     }
 
     /// A mark a word may be cut with: ASCII `.` `-` `_` `~` `+` `|` `/` `\` and `"`, and any non-ASCII scalar that
@@ -153,10 +153,10 @@ extension TextNormalizer {
     /// Whether a word that starts with a digit reads as letters from its start: one sign digit then letters that are no
     /// number's unit ("4ll", "0verd0se"; not "5pm", "1st", "4ever", "7am", "5mg"), or digits inside its letters too.
     private static func startsWithSignDigit(_ word: ArraySlice<Unicode.Scalar>) -> Bool {
-        guard let lead = word.first, letterSign(lead) != nil, lead.properties.numericType != nil else { return false }
+        guard let lead = word.first, letterSign(lead) != nil, isNumeric(lead) else { return false }
         let rest = word.dropFirst()
         guard let second = rest.first, isLetter(second) else { return false }
-        if rest.contains(where: { $0.properties.numericType != nil }) { return true }
+        if rest.contains(where: isNumeric) { return true }
         guard rest.count >= 2, rest.allSatisfy(isLetter) else { return false }
         let tail = String(String.UnicodeScalarView(rest)).lowercased()
         return !numberUnits.contains(tail)
@@ -192,7 +192,7 @@ extension TextNormalizer {
         var start = 0
         while start < scalars.count {
             var end = start
-            while end < scalars.count, !scalars[end].properties.isWhitespace { end += 1 }
+            while end < scalars.count, !isWhitespace(scalars[end]) { end += 1 }
             changed = readingSignsAsLetters(&scalars, in: start..<end) || changed
             start = end + 1
         }
@@ -202,7 +202,7 @@ extension TextNormalizer {
     private static func readingSignsAsLetters(_ scalars: inout [Unicode.Scalar], in word: Range<Int>) -> Bool {
         guard scalars[word].contains(where: isLetter) else { return false }
         var first = word.lowerBound
-        while first < word.upperBound, scalars[first].properties.numericType != nil { first += 1 }
+        while first < word.upperBound, isNumeric(scalars[first]) { first += 1 }
         if first > word.lowerBound, startsWithSignDigit(scalars[word]) { first = word.lowerBound }
         let signs = (first..<word.upperBound).filter { index in
             guard letterSign(scalars[index]) != nil else { return false }
@@ -260,7 +260,7 @@ extension TextNormalizer {
             isMaskingMark(scalar) || scalar == "*" || scalar == "," || scalar == ";"
         }
         func isGap(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.properties.isWhitespace || isSpellingMark(scalar)
+            isWhitespace(scalar) || isSpellingMark(scalar)
         }
         func isSingleLetter(_ index: Int) -> Bool {
             isLetter(scalars[index]) && (index == 0 || isGap(scalars[index - 1]))
@@ -271,7 +271,7 @@ extension TextNormalizer {
             var marks = 0
             while position < scalars.count, position - index <= 7 {
                 let scalar = scalars[position]
-                if scalar.properties.isWhitespace {
+                if isWhitespace(scalar) {
                     position += 1
                 } else if isSpellingMark(scalar), marks < 4 {
                     marks += 1

@@ -80,13 +80,8 @@ public struct CrisisDetector: Sendable {
         // in each hidden spelling ("k1ll mys elf" read "kill mys elf"; QA28).
         // QA28: a split with a short half that is no word where it stands ("end my li fe", "i want to o d") makes any
         // word the rules know, not only the listed ones.
-        // The short-half test captures the index alone: a method of `self` as the closure would copy the whole detector
-        // (a dozen references retained and released) on every message.
-        let joinsShortHalf = { [index] (first: ArraySlice<UInt8>, second: ArraySlice<UInt8>) in
-            Self.joinsShortHalf(first, second, index: index)
-        }
         for text in [message] + spellings where found?.level != .crisis {
-            guard let joined = splitWords.joined(text, alsoJoining: joinsShortHalf), let other = assessReading(joined),
+            guard let joined = joiningSplits(text), let other = assessReading(joined),
                 found == nil || other.level == .crisis
             else { continue }
             found = other
@@ -96,13 +91,23 @@ public struct CrisisDetector: Sendable {
         guard found?.level != .crisis else { return found }
         let hidden = [maskedWords.unmasked(message), RunTogetherWords.separated(message, index: index)]
         for text in hidden.compactMap({ $0 }) where found?.level != .crisis {
-            for reading in [text, splitWords.joined(text, alsoJoining: joinsShortHalf)].compactMap({ $0 })
+            for reading in [text, joiningSplits(text)].compactMap({ $0 })
             where found?.level != .crisis {
                 guard let other = assessReading(reading), found == nil || other.level == .crisis else { continue }
                 found = other
             }
         }
         return found
+    }
+
+    /// `text` with its words split by a space joined (`split_words:`, and a short half, ``joinsShortHalf(_:_:index:)``),
+    /// or nil when none is.
+    private func joiningSplits(_ text: String) -> String? {
+        // The short-half test is a closure written here, passed on without escaping: it reads the index where it is.
+        // A closure kept in a variable (round 29: capturing `[index]`) copied the whole index into a heap box, every
+        // array of it retained and released, on every message (round 30's `perf record`); a method of `self` as the
+        // closure copied the whole detector.
+        splitWords.joined(text) { first, second in Self.joinsShortHalf(first, second, index: index) }
     }
 
     /// Whether two words with only a space between them are one word split, not listed in `split_words:`: one half of
