@@ -140,11 +140,10 @@ extension TextNormalizer {
 
     private static func folding(_ scalar: Unicode.Scalar) -> Folding {
         if scalar.value == 0x85 { return .space }
-        let properties = scalar.properties
-        if properties.isDefaultIgnorableCodePoint || properties.generalCategory == .format { return .drop }
+        if isIgnorableOrFormat(scalar) { return .drop }
         if isDecoration(scalar) { return .drop }
         // Changes_When_NFKC_Casefolded holds for every scalar NFKC changes (and for capitals, which NFKC keeps:
         // looking at them costs a little time on such text, never a wrong result).
-        return properties.changesWhenNFKCCaseFolded ? .compatibility : .keep
+        return changesWhenNFKCCaseFolded(scalar) ? .compatibility : .keep
     }
 }

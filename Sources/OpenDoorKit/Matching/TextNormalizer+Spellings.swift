@@ -50,7 +50,7 @@ extension TextNormalizer {
     /// Whether a scalar is invisible (default-ignorable or a format character).
     private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         guard !scalar.isASCII, scalar.value != 0x85 else { return false }
-        return scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.generalCategory == .format
+        return isIgnorableOrFormat(scalar)
     }
 
     /// `text` with every `I` after a small letter of its word, and every `ǀ` (U+01C0), as `l`; nil when none is.

@@ -108,8 +108,7 @@ extension TextNormalizer {
         case 0x2018, 0x2019, 0x201B, 0x02BC, 0x00B4: return false
         default: break
         }
-        let properties = scalar.properties
-        return !properties.isAlphabetic && !properties.isWhitespace && properties.numericType == nil
+        return !isAlphabetic(scalar) && !isWhitespace(scalar) && !isNumeric(scalar)
     }
 
     /// Leaves out runs of at most four masking marks between two letters, or a letter and a sign read as one (never

@@ -90,7 +90,7 @@ public enum TextNormalizer {
                 case 0x2018, 0x2019, 0x02BC:  // curly and modifier apostrophes join the word
                     continue
                 default:
-                    if scalar.properties.isAlphabetic {
+                    if isAlphabetic(scalar) {
                         // The same bytes as the mapping's scalars one by one, without a String for each.
                         current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
                     } else {

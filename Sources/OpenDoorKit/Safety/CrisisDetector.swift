@@ -218,9 +218,7 @@ public struct CrisisDetector: Sendable {
                 ended = true
             default:
                 guard ended else { continue }
-                let isLetter =
-                    scalar.isASCII ? (0x61...0x7A).contains(scalar.value | 0x20) : scalar.properties.isAlphabetic
-                if isLetter {
+                if TextNormalizer.isAlphabetic(scalar) {
                     changed = true
                     break scan
                 }
@@ -271,7 +269,7 @@ public struct CrisisDetector: Sendable {
         }
         // Round 28 (QA35 S1-5): a message of emoji alone ("💊💊💊⚰️", "🔫") says nothing else; the rules see it
         // by the word `emojionly` before the emoji's words, so that it may be a check-in where a typed "gun" isn't.
-        if !folded.unicodeScalars.contains(where: { $0.properties.isAlphabetic || ("0"..."9").contains($0) }) {
+        if !folded.unicodeScalars.contains(where: { TextNormalizer.isAlphabetic($0) || ("0"..."9").contains($0) }) {
             return Self.emojiOnlyMark + read
         }
         return read

@@ -116,7 +116,7 @@ enum SafetyTokenizer {
                     // written in a–z match it and typo tolerance applies.
                     append(folded.0, kind: 1, plain: true)
                     if folded.1 != 0 { append(folded.1, kind: 1, plain: true) }
-                } else if scalar.properties.isAlphabetic {
+                } else if TextNormalizer.isAlphabetic(scalar) {
                     for byte in scalar.properties.lowercaseMapping.utf8 {
                         append(byte, kind: 1, plain: false)
                     }
