@@ -120,12 +120,12 @@ private struct BidiLevels {
         case 0x200F, 0x061C: return .strong(.right)  // RLM, ALM
         case 0x0590...0x08FF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF, 0x10800...0x10FFF, 0x1E800...0x1EFFF:
             // Hebrew, Arabic, Syriac, Thaana, N'Ko … and their presentation forms; their digits are numbers.
-            return isNumeric(scalar) ? .number : .strong(.right)
+            return TextNormalizer.isNumeric(scalar) ? .number : .strong(.right)
         default:
-            if isNumeric(scalar), scalar.properties.generalCategory == .decimalNumber {
+            if TextNormalizer.isNumeric(scalar), scalar.properties.generalCategory == .decimalNumber {
                 return .number
             }
-            return isAlphabetic(scalar) ? .strong(.left) : .neutral
+            return TextNormalizer.isAlphabetic(scalar) ? .strong(.left) : .neutral
         }
     }
 
