@@ -553,6 +553,13 @@ struct StepAnswer {
         /// suicide, nothing to "are you safe right now?" ("tonight" there is no "I'm safe").
         var when = false
 
+        /// What this and `other` hold together: each kind of word said in either (two clauses of one answer).
+        func merging(_ other: CheckInWords) -> CheckInWords {
+            CheckInWords(
+                yes: yes || other.yes, no: no || other.no, reassured: reassured || other.reassured,
+                unsure: unsure || other.unsure, alarm: alarm || other.alarm, when: when || other.when)
+        }
+
         /// The reading after a question whose worrying answer is `worrying`.
         func reading(worrying: AnswerWord) -> CheckInReading {
             if alarm || unsure { return .worrying }
@@ -575,15 +582,7 @@ struct StepAnswer {
     func checkInWords(_ message: String) -> CheckInWords {
         let clauses = message.split(whereSeparator: { ",;.!?".contains($0) })
         guard clauses.count > 1 else { return clauseCheckInWords(message) }
-        return clauses.reduce(into: CheckInWords()) { words, clause in
-            let read = clauseCheckInWords(String(clause))
-            words.yes = words.yes || read.yes
-            words.no = words.no || read.no
-            words.reassured = words.reassured || read.reassured
-            words.unsure = words.unsure || read.unsure
-            words.alarm = words.alarm || read.alarm
-            words.when = words.when || read.when
-        }
+        return clauses.reduce(CheckInWords()) { words, clause in words.merging(clauseCheckInWords(String(clause))) }
     }
 
     /// ``checkInWords(_:)`` of one clause.
