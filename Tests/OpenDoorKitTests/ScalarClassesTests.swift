@@ -9,7 +9,9 @@ import Testing
 struct ScalarClassesTests {
     @Test("Every scalar of the table and a few beyond it: the same answer as its Unicode properties")
     func sameAsProperties() {
-        let beyond: [UInt32] = [0x2100, 0x2460, 0x3000, 0x3164, 0x4F60, 0xFE00, 0xFEFF, 0xFF11, 0x1D422, 0x1F600, 0xE0001]
+        let beyond: [UInt32] = [
+            0x2100, 0x2460, 0x3000, 0x3164, 0x4F60, 0xFE00, 0xFEFF, 0xFF11, 0x1D422, 0x1F600, 0xE0001,
+        ]
         var differing: [String] = []
         for value in Array(0..<TextNormalizer.tabledScalars) + beyond {
             guard let scalar = Unicode.Scalar(value) else { continue }

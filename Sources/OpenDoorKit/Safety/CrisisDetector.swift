@@ -100,8 +100,8 @@ public struct CrisisDetector: Sendable {
         return found
     }
 
-    /// `text` with its words split by a space joined (`split_words:`, and a short half, ``joinsShortHalf(_:_:index:)``),
-    /// or nil when none is.
+    /// `text` with its words split by a space joined (`split_words:`, and a short half:
+    /// ``joinsShortHalf(_:_:index:)``), or nil when none is.
     private func joiningSplits(_ text: String) -> String? {
         // The short-half test is a closure written here, passed on without escaping: it reads the index where it is.
         // A closure kept in a variable (round 29: capturing `[index]`) copied the whole index into a heap box, every
