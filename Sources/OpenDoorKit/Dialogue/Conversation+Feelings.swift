@@ -28,7 +28,30 @@ extension Conversation {
         // heard as help through a loss, never "That's good to hear" of it.
         let glad = dialogue[.fallbackGlad]
         let text = reply.text.hasPrefix(glad) ? dialogue[.fallbackGladAfterLoss] + reply.text.dropFirst(glad.count) : reply.text
-        noted.text = dialogue[.griefNote] + "\n\n" + text
+        noted.text = dialogue[.griefNote] + "\n\n" + withoutPresumedThoughts(text)
+        return noted
+    }
+
+    /// The center's copy without the opening lines that tell the visitor what they thought ("You told yourself it
+    /// didn't help…"): after a loss told, they would tell a grieving person what they thought (QA36 S3-1). The rest of
+    /// the copy is kept as written; a copy of one line is kept whole.
+    private func withoutPresumedThoughts(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        while lines.count > 1, let first = lines.first, answers.contains(String(first), .presumedThoughts) {
+            lines.removeFirst()
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The honest medication answer with Poison Control only when the message tells of too much or a dose taken twice
+    /// ("how much tylenol is too much", "i took my meds twice by accident"): a routine question about a medication
+    /// ("can i get suboxone there", "will my meds be the same") gets no overdose line (QA36 S3-6).
+    func withPoisonControl(_ reply: Reply, _ decision: MatchDecision, text: String) -> Reply {
+        guard decision == .answer(Self.medicationIntent) || decision == .fallback(topic: Self.medicationIntent),
+            !reply.crisis, answers.contains(text, .amountTaken)
+        else { return reply }
+        var noted = reply
+        noted.text += (reply.text.hasSuffix("\n") ? "" : " ") + dialogue[.medicationPoisonControl]
         return noted
     }
 

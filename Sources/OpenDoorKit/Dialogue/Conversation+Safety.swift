@@ -1239,7 +1239,12 @@ extension Conversation {
             return answeringQuestionToo(
                 crisisReply(CrisisAssessment(category: category, level: .crisis, ruleID: rule)), message: message)
         case .reassuring:
-            let reply = backFromCheckIn(message, lead: dialogue[.checkInAnswered], deferred: pending.deferred)
+            // A "no" to the danger check-in: 911 and the domestic violence hotline stay in view, since the danger
+            // may be in the same home as the screen (lead's list after QA36).
+            let danger = pending.category == .danger
+            var reply = backFromCheckIn(
+                message, lead: dialogue[danger ? .checkInAnsweredDanger : .checkInAnswered], deferred: pending.deferred)
+            if danger { reply.crisis = true }
             if pending.worrying == .yes, pending.person == nil {
                 // "no" to the question about suicide: a yes soon after changes the answer (QA22 W13); a bare yes only
                 // when the reply to the "no" asked nothing else.

@@ -72,6 +72,12 @@ extension Conversation {
                 // "he locked me in the bathroom": the visitor's own danger.
                 guard Set(TextNormalizer.words(part)).isDisjoint(with: Self.visitorWords) else { return nil }
             } else if found.category == .suicide || found.category == .selfHarm, suicidal == nil {
+                // "he checks my phone and i just want to disappear": the visitor's own words, never someone else's
+                // risk; and a clause only the learned model rates, with "me" in it, may be the visitor's too (lead's list
+                // after QA36). A rule's finding with "me" as the one told ("texted me he wants to die") still counts.
+                let partWords = Set(TextNormalizer.words(part))
+                if !partWords.isDisjoint(with: Self.visitorSubjects) { continue }
+                if found.ruleID == SafetyModel.ruleID, !partWords.isDisjoint(with: Self.visitorWords) { continue }
                 suicidal = found
             }
         }
@@ -83,6 +89,8 @@ extension Conversation {
 
     /// How the visitor speaks of themselves in a danger ("locked me in").
     private static let visitorWords: Set<String> = ["i", "me", "us", "we", "myself", "im"]
+    /// How the visitor speaks of themselves as the one who feels or does something ("i just want to disappear").
+    private static let visitorSubjects: Set<String> = ["i", "im", "myself", "ive", "id", "ill"]
     /// Clauses read at most, one by one, for someone else's crisis: beside a danger, or in a sentence told of them.
     static let mostPartsRead = 16
 

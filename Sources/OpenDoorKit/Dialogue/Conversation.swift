@@ -787,6 +787,7 @@ public struct Conversation: Sendable {
             reply = toldNotAsked(reply, result.decision, text: text)
         }
         reply = withGriefNote(reply, text: text)
+        reply = withPoisonControl(reply, result.decision, text: text)
         reply = withRegionLine(reply, result.decision, text: text)
         reply = withSecondQuestion(reply, result, text: text)
         if case .fallback(nil) = result.decision, !reply.crisis, answers.contains(text, .asksWhatYouAre) {

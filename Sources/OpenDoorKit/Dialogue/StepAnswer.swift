@@ -552,18 +552,23 @@ struct StepAnswer {
         /// A yes said only as when or how often ("tonight", "all the time"): a yes to the question about thoughts of
         /// suicide, nothing to "are you safe right now?" ("tonight" there is no "I'm safe").
         var when = false
+        /// A hedging no ("not really") said after a pause ("no... not really"): doubt, not a no (lead's list, QA36).
+        var hedged = false
 
         /// What this and `other` hold together: each kind of word said in either (two clauses of one answer).
         func merging(_ other: CheckInWords) -> CheckInWords {
             CheckInWords(
                 yes: yes || other.yes, no: no || other.no, reassured: reassured || other.reassured,
-                unsure: unsure || other.unsure, alarm: alarm || other.alarm, when: when || other.when)
+                unsure: unsure || other.unsure, alarm: alarm || other.alarm, when: when || other.when,
+                hedged: hedged || other.hedged)
         }
 
         /// The reading after a question whose worrying answer is `worrying`.
         func reading(worrying: AnswerWord) -> CheckInReading {
             if alarm || unsure { return .worrying }
             if worrying == .yes {
+                // "no... not really": the question is asked again; with an everyday reason it is a no.
+                if hedged && !reassured && !yes && !when { return .unclear }
                 let yes = yes || when
                 if yes { return no || reassured ? .unclear : .worrying }
                 return no || reassured ? .reassuring : .unclear
@@ -581,8 +586,16 @@ struct StepAnswer {
     /// as one run of words it was "not just tired", doubt, and the visitor got the crisis reply for a no).
     func checkInWords(_ message: String) -> CheckInWords {
         let clauses = message.split(whereSeparator: { ",;.!?".contains($0) })
-        guard clauses.count > 1 else { return clauseCheckInWords(message) }
-        return clauses.reduce(CheckInWords()) { words, clause in words.merging(clauseCheckInWords(String(clause))) }
+        // A pause ("no... not really", "not really…") makes a hedge doubt.
+        let paused = message.contains("..") || message.contains("…")
+        guard clauses.count > 1 else {
+            var words = clauseCheckInWords(message)
+            words.hedged = words.hedged && paused
+            return words
+        }
+        var read = clauses.reduce(CheckInWords()) { words, clause in words.merging(clauseCheckInWords(String(clause))) }
+        read.hedged = read.hedged && paused
+        return read
     }
 
     /// ``checkInWords(_:)`` of one clause.
@@ -592,7 +605,7 @@ struct StepAnswer {
         // Only the words a phrase of these kinds starts with are looked at for one.
         let starts = wordKinds(of: message)
         let mask = Self.bits(kinds)
-        var yes = false, no = false, reassured = false, unsure = false, alarm = false, when = false
+        var yes = false, no = false, reassured = false, unsure = false, alarm = false, when = false, hedge = false
         var i = 0
         while i < words.count {
             guard starts[i].starts.intersects(mask), let best = longestPhrase(at: i, in: words, of: kinds) else {
@@ -606,8 +619,13 @@ struct StepAnswer {
                 // "i dont have a plan", "i would never take the pills": set aside.
                 if !words[max(0, i - 3)..<i].contains(where: Self.negations.contains) { alarm = true }
             case .unsure: unsure = true
-            case .reassure: if negated { unsure = true } else { reassured = true }
-            case .checkNo: no = true
+            case .reassure:
+                // "no im not just tired": the "not" answers the question ("no, im not"), it doesn't negate "just tired";
+                // "im not just tired" alone still doubts.
+                if negated && !Self.notOfDenial(words, before: i) { unsure = true } else { reassured = true }
+            case .checkNo:
+                no = true
+                if Self.hedges.contains(Array(phrase)) { hedge = true }
             case .checkWhen where !negated: when = true
             default:
                 // "i dont think about it" is no; "not all the time" still says it happens.
@@ -621,8 +639,34 @@ struct StepAnswer {
             }
             i += best.length
         }
-        return CheckInWords(yes: yes, no: no, reassured: reassured, unsure: unsure, alarm: alarm, when: when)
+        return CheckInWords(
+            yes: yes, no: no, reassured: reassured, unsure: unsure, alarm: alarm, when: when, hedged: hedge)
     }
+
+    /// Whether the negation just before `index` is the "not" of a "no, im not" said first in the clause ("no im not
+    /// just tired", "nah i am not just tired"): a no word, "im" or "i am", then "not".
+    private static func notOfDenial(_ words: [Substring], before index: Int) -> Bool {
+        guard index >= 3, words[index - 1] == "not" else { return false }
+        let subject: Int
+        if words[index - 2] == "im" {
+            subject = index - 2
+        } else if words[index - 2] == "am", words[index - 3] == "i" {
+            subject = index - 3
+        } else {
+            return false
+        }
+        guard subject >= 1 else { return false }
+        return words[..<subject].allSatisfy(Self.plainNoWords.contains)
+    }
+
+    /// The words of a plain no said before "im not" ("no", "nah", "nope").
+    private static let plainNoWords: Set<Substring> = ["no", "nah", "naw", "nope", "nop", "n", "noo", "nooo"]
+
+    /// The no phrases that hedge ("not really", "i guess not"): after a pause ("no... not really") the answer is asked
+    /// again, as doubt; said plainly ("no not really, just tired") they are the no they say.
+    private static let hedges: Set<[Substring]> = [
+        ["not", "really"], ["not", "rly"], ["not", "exactly"], ["i", "guess", "not"], ["not", "really", "no"],
+    ]
 
     /// Words by which a yes says how often: negated, they still say it happens ("not every day").
     private static let often: Set<Substring> = [

@@ -81,6 +81,10 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case resume
     case crisisCheckIn = "crisis_check_in"
     case checkInAnswered = "check_in_answered"
+    /// A "no" to the danger check-in: thanks, with 911 and the domestic violence hotline still in view.
+    case checkInAnsweredDanger = "check_in_answered_danger"
+    /// After the honest medication answer, when the message tells of too much or a dose taken twice: Poison Control.
+    case medicationPoisonControl = "medication_poison_control"
     case empty
     case goodbye
     case noName = "no_name"
@@ -704,6 +708,12 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     /// A death of someone close told ("my husband died", "she passed away", "lost my mom"): a word of sorrow before
     /// the answer.
     case griefTold = "grief_told"
+    /// How the center's copy opens when it tells the visitor what they thought ("You told yourself…"): left out after
+    /// a loss told, where it would tell a grieving person what they thought.
+    case presumedThoughts = "presumed_thoughts"
+    /// Too much of a medicine, or a dose taken twice or by mistake ("how much tylenol is too much", "took my meds
+    /// twice"): the medication answer adds Poison Control.
+    case amountTaken = "amount_taken"
     /// Feeling alone or uncared for ("nobody cares", "i feel so alone", "i have no one").
     case lonelyTold = "lonely_told"
     /// A call asked for at once ("call me right now"): a call from the center isn't immediate, and that is said.
