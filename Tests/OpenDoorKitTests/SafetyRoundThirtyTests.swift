@@ -11,11 +11,7 @@ import Testing
 struct SafetyRoundThirtyTests {
     private static let answers = CheckInAnswerTests.answers
 
-    private func conversation() -> Conversation {
-        var conversation = ConversationTests.assistant.makeConversation(channel: .terminal)
-        _ = conversation.start()
-        return conversation
-    }
+    private func conversation() -> Conversation { AfterCrisisTests().conversation() }
 
     private func say(_ messages: [String], to conversation: inout Conversation) -> Reply {
         var last = Reply(text: "", intent: .fallback, source: "")
@@ -27,6 +23,7 @@ struct SafetyRoundThirtyTests {
         "A plain no, then an everyday reason, closes the question about suicide; 'im not just tired' alone doubts",
         arguments: [
             ("no im not just tired", StepAnswer.CheckInReading.reassuring),
+            ("nah i am not just tired", .reassuring),
             ("nah im good just tired", .reassuring),
             ("no, just exhausted from work", .reassuring),
             ("no not really, just tired", .reassuring),
@@ -55,7 +52,7 @@ struct SafetyRoundThirtyTests {
         #expect(question.intent == .crisisCheck && question.text.contains("1-800-799-7233"))
         #expect(!question.text.contains("ending your life"))
         let reply = say([answer], to: &chat)
-        #expect(reply.crisis, "“\(answer)”")
+        #expect(!reply.crisis, "“\(answer)”: a no gets no emergency card")
         #expect(reply.text.contains("911") && reply.text.contains("1-800-799-7233"), "“\(answer)”")
     }
 

@@ -1239,12 +1239,10 @@ extension Conversation {
             return answeringQuestionToo(
                 crisisReply(CrisisAssessment(category: category, level: .crisis, ruleID: rule)), message: message)
         case .reassuring:
-            // A "no" to the danger check-in: 911 and the domestic violence hotline stay in view, since the danger
-            // may be in the same home as the screen (lead's list after QA36).
-            let danger = pending.category == .danger
-            var reply = backFromCheckIn(
-                message, lead: dialogue[danger ? .checkInAnsweredDanger : .checkInAnswered], deferred: pending.deferred)
-            if danger { reply.crisis = true }
+            // A "no" to the danger check-in: 911 and the domestic violence hotline stay in the words, since the danger
+            // may be in the same home as the screen (lead's list after QA36); no emergency card for a "no".
+            let lead = pending.category == .danger ? DialogueKey.checkInAnsweredDanger : .checkInAnswered
+            let reply = backFromCheckIn(message, lead: dialogue[lead], deferred: pending.deferred)
             if pending.worrying == .yes, pending.person == nil {
                 // "no" to the question about suicide: a yes soon after changes the answer (QA22 W13); a bare yes only
                 // when the reply to the "no" asked nothing else.

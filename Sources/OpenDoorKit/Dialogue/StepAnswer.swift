@@ -628,8 +628,11 @@ struct StepAnswer {
                 if Self.hedges.contains(Array(phrase)) { hedge = true }
             case .checkWhen where !negated: when = true
             default:
-                // "i dont think about it" is no; "not all the time" still says it happens.
-                if !negated {
+                // "i dont think about it" is no; "not all the time" still says it happens; "i am not" is no.
+                let notAfter = i + best.length < words.count && words[i + best.length] == "not"
+                if notAfter && phrase.count > 1 {
+                    no = true
+                } else if !negated {
                     yes = true
                 } else if phrase.contains(where: Self.often.contains) {
                     unsure = true
