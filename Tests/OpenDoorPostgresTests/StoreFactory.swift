@@ -119,12 +119,13 @@ func terminateConnections(_ url: String) async throws {
     )
 }
 
-/// Returns once a statement on the database of `connection` (other than its own) waits for a lock; fails after a
-/// minute, or as soon as `ended` says why the statement will never come.
+/// Returns once a statement on the database of `connection` (other than its own) waits for a lock; fails after five
+/// minutes (a hang guard, as ``testConnectionLimit``: a minute is not one on a starved machine, where the statement's
+/// own connection can take that long to start), or as soon as `ended` says why the statement will never come.
 func waitForLockWait(
     on connection: PostgresConnection, of what: String, ended: () -> String? = { nil }
 ) async throws {
-    let deadline = ContinuousClock.now + .seconds(60)
+    let deadline = ContinuousClock.now + testConnectionLimit
     while ContinuousClock.now < deadline {
         if let reason = ended() {
             Issue.record("\(reason)")
