@@ -1,3 +1,4 @@
+import OpenDoorTestSupport
 import Testing
 
 @testable import OpenDoorKit
@@ -74,15 +75,18 @@ struct HiddenWordsTests {
 
     @Test("A message of one 4,000-letter word or 2,000 masked letters is read in bounded time")
     func worstCases() {
-        let clock = ContinuousClock()
+        // Loaded before anything is measured (the first test to ask loads the shipped knowledge).
+        let safety = self.safety
         for message in [
             String(repeating: "a", count: 4000), String(repeating: "k*", count: 2000),
             String(repeating: "iwanttodie ", count: 360), String(repeating: "o / ", count: 1000),
             String(repeating: "li fe ", count: 660),
         ] {
-            let elapsed = clock.measure { _ = safety.assess(message) }
-            // Generous: a debug build on a shared machine; the timing floor itself is `opendoor load --phase worst`.
-            #expect(elapsed < .seconds(2), "\(message.prefix(20)): \(elapsed)")
+            // The thread's CPU time, not the wall clock: under CI's load the thread waits for a core for seconds,
+            // which says nothing about the work. Generous: a debug build; the timing floor itself is
+            // `opendoor load --phase worst`.
+            let spent = threadCPUTime { _ = safety.assess(message) }
+            #expect(spent < .seconds(2), "\(message.prefix(20)): \(spent) of CPU")
         }
     }
 }

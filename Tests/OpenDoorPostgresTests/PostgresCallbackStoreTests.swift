@@ -84,9 +84,10 @@ struct PostgresCallbackStoreTests {
                     .collect().map { try $0.decode(String.self) }
             }
             #expect(Set(stored) == Set(references))
-            // … and the pool opens its six connections (in the background: looked at until they are there, for at
-            // most 20 s) and keeps them idle, none left inside a transaction.
-            let deadline = ContinuousClock.now + .seconds(20)
+            // … and the pool opens its six connections (in the background: looked at until they are there; five
+            // minutes is a hang guard, as 20 s was not on a starved machine, where one connection can take seconds)
+            // and keeps them idle, none left inside a transaction.
+            let deadline = ContinuousClock.now + .seconds(300)
             let states = try await withConnection(url) { connection in
                 var states: [String] = []
                 repeat {
@@ -97,6 +98,7 @@ struct PostgresCallbackStoreTests {
                         """,
                         logger: quietLogger
                     ).collect().map { try $0.decode(String.self) }
+                    if states.count < 6 { try await Task.sleep(for: .milliseconds(20)) }
                 } while states.count < 6 && ContinuousClock.now < deadline
                 return states
             }

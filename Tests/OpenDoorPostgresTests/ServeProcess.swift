@@ -10,7 +10,9 @@ import OpenDoorTestSupport
 ///
 /// Its log (standard error) is read by a thread of its own as it is written: ``waitForLog(_:)`` wakes on
 /// each write, never on a timer. A watchdog kills the process after `limit`, so a hung server fails the
-/// test instead of hanging it.
+/// test instead of hanging it. A hang guard, not a measure: 15 minutes (the test run's own bound is 25), as the
+/// whole of a test that runs two servers and 200 visitors (or waits out HAProxy's checks) on a starved machine
+/// must fit under it: a server killed by its watchdog mid-test looks like a server that failed.
 final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condition`
     let process = ChildProcess()
     /// Its standard input: while this process holds it, the server runs (it exits when the test process dies).
@@ -24,7 +26,7 @@ final class ServeProcess: @unchecked Sendable {  // the log is guarded by `condi
     /// Starts `opendoor serve --store STORE --no-text --json-port 0` with rate limits raised (and `arguments`), and
     /// waits until it listens; with `reachable`, also until its store is reached (a test that starts it with the
     /// database away passes false).
-    init(store: String, arguments: [String] = [], reachable: Bool = true, limit: TimeInterval = 240) throws {
+    init(store: String, arguments: [String] = [], reachable: Bool = true, limit: TimeInterval = 900) throws {
         let binary = PrivatePostgres.root.appendingPathComponent(".build/debug/opendoor")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CallbackStoreError.cannotOpen(path: binary.path, reason: "build first: swift build")

@@ -119,12 +119,13 @@ func terminateConnections(_ url: String) async throws {
     )
 }
 
-/// Returns once a statement on the database of `connection` (other than its own) waits for a lock; fails after a
-/// minute, or as soon as `ended` says why the statement will never come.
+/// Returns once a statement on the database of `connection` (other than its own) waits for a lock; fails after five
+/// minutes (a hang guard, as ``testConnectionLimit``: a minute is not one on a starved machine, where the statement's
+/// own connection can take that long to start), or as soon as `ended` says why the statement will never come.
 func waitForLockWait(
     on connection: PostgresConnection, of what: String, ended: () -> String? = { nil }
 ) async throws {
-    let deadline = ContinuousClock.now + .seconds(60)
+    let deadline = ContinuousClock.now + testConnectionLimit
     while ContinuousClock.now < deadline {
         if let reason = ended() {
             Issue.record("\(reason)")
@@ -191,7 +192,12 @@ extension PostgresCallbackStore.Configuration {
         // An attempt's bound kept: without it, a query the pool wrote to a connection PostgreSQL had just closed
         // waited out the whole window (60 s) and then failed, where the default store tries again on another.
         configuration.retry = RetryPolicy(window: .seconds(60), attemptTimeout: .seconds(20))
-        configuration.openRetry = RetryPolicy(window: .seconds(60))
+        // Opening as `patientToOpen` does, and longer: a minute per connection, five minutes in all (a hang guard).
+        // In a loaded run (load average 28, every PostgreSQL suite starting together) four stores failed to open:
+        // the migrations' one try waited out the whole 60 s ("did not answer in time, for one statement"), most
+        // likely for a connection, which the pool tries again silently when one isn't made within 3 s.
+        configuration.connectTimeout = .seconds(60)
+        configuration.openRetry = RetryPolicy(window: testConnectionLimit)
         return configuration
     }
 }

@@ -14,7 +14,9 @@ import Testing
 /// server stops reading it until a line can be taken again, so new visitors are greeted and a crisis is answered
 /// whatever the flooders send (QA18 O1: 90 flooding connections delayed a new visitor's greeting by 12 s, because
 /// every refused line was still read, framed and decoded at full speed). How fast is the load benchmark's
-/// business; here, what the server does.
+/// business; here, what the server does. Each test's time limit is a hang guard, not a measure: 10 minutes, as a
+/// test that takes seconds on a quiet machine waits for the cooperative pool's two threads behind the whole suite
+/// on a loaded one (3 minutes was too close).
 @Suite("Flooding connections")
 struct FloodTests {
     /// The refused lines taken at once before a connection is held (ChatSession's budget).
@@ -30,7 +32,7 @@ struct FloodTests {
 
     @Test(
         "flooders are held after a bounded number of lines; a new visitor is greeted and their crisis answered",
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(10)))
     func floodWhileAVisitorConnects() async throws {
         var configuration = Self.floodConfiguration
         // A flooder's last write may end mid-line; the line timeout is not what this test is about.
@@ -44,6 +46,7 @@ struct FloodTests {
                 (server.jsonPort, "not json"), (server.textPort, "what if i relapsed"),
             ]
             var sent: [Int] = []
+            var floodStarted: [ContinuousClock.Instant] = []
             // Kept open to the end: a client closing with its greeting unread resets the connection.
             var flooders: [Flooder] = []
             for (index, flood) in floods.enumerated() {
@@ -51,13 +54,17 @@ struct FloodTests {
                 flooders.append(flooder)
                 // Connection ids follow the order the server admits them in.
                 _ = await server.logs.line(containing: "connection opened connection=\(index + 1) ")
+                floodStarted.append(ContinuousClock.now)
                 sent.append(try await flooder.flood(line: flood.line, lines: 20_000))
             }
             for (index, lines) in sent.enumerated() {
                 let held = await server.logs.line(containing: "reads held: over the rate limit connection=\(index + 1) ")
                 let taken = try #require(Self.number("lines", in: held))
-                // The burst, the budget of refused lines, and what refilled meanwhile: nowhere near what was sent.
-                #expect(taken <= Self.burst + Self.refusedBeforeHold + 20, "\(held)")
+                // The burst, the budget of refused lines, and what refilled meanwhile (10 lines a second, counted in
+                // the seconds since the flood started, which bound those before the hold: a starved server takes
+                // seconds to read its first hundred lines): nowhere near what was sent.
+                let seconds = Self.secondsSince(floodStarted[index])
+                #expect(taken <= Self.burst + Self.refusedBeforeHold + 10 * seconds + 20, "\(held) after \(seconds) s")
                 #expect(lines >= 1000, "\(taken) lines taken of \(lines) sent: \(held)")
             }
 
@@ -84,7 +91,7 @@ struct FloodTests {
 
     @Test(
         "a flood of blank lines is held like any other; a held flooder that closes costs no more lines",
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(10)))
     func blankFlood() async throws {
         let configuration = Self.floodConfiguration
         try await withServer(configuration) { server in
@@ -99,7 +106,11 @@ struct FloodTests {
                 let lines = try await flooder.flood(line: "", lines: 50_000)
                 let held = await server.logs.line(containing: "reads held: over the rate limit connection=\(index + 1) ")
                 let taken = try #require(Self.number("lines", in: held))
-                #expect(taken <= Self.burst + Self.refusedBeforeHold + 20 && lines >= 1000, "\(lines) sent: \(held)")
+                // What refilled before the hold is bounded by the seconds since the flood started (as below).
+                let refilled = 10 * Self.secondsSince(floodStarted)
+                #expect(
+                    taken <= Self.burst + Self.refusedBeforeHold + refilled + 20 && lines >= 1000,
+                    "\(lines) sent: \(held)")
                 // NIO reads a closing connection's input to its end: what was held back is dropped, not taken.
                 try await flooder.finishSending()
                 let closed = await server.logs.line(containing: "connection closed connection=\(index + 1) ")
@@ -115,7 +126,7 @@ struct FloodTests {
 
     @Test(
         "a line that never ends is read only as fast as the budget refills; a new visitor's crisis is answered meanwhile",
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(10)))
     func endlessLine() async throws {
         var configuration = ServerConfiguration.forTests
         configuration.lineTimeout = .seconds(600)
@@ -159,6 +170,11 @@ struct FloodTests {
         let crisis = try await json.ask("i want to kill myself tonight")
         #expect(crisis.crisis == true && crisis.text?.contains("988") == true, "\(crisis)")
         return json
+    }
+
+    /// Whole seconds since `start`, rounded up.
+    static func secondsSince(_ start: ContinuousClock.Instant) -> Int {
+        Int((ContinuousClock.now - start).components.seconds) + 1
     }
 
     /// The value of `key=` in a log line.

@@ -174,8 +174,8 @@ struct WebSocketTests {
     func frameTrickle() async throws {
         let configuration = Self.configuration {
             // The handshake must come within the line timeout too (sent at once, but read whenever a loaded machine
-            // gets to it): 5 s, well inside the 13 s the frame takes.
-            $0.lineTimeout = .seconds(5)
+            // gets to it; 5 s was no margin for a starved server): 20 s, well inside the 50 s the frame takes.
+            $0.lineTimeout = .seconds(20)
             $0.idleTimeout = .seconds(600)
         }
         try await withServer(configuration) { running in
@@ -184,10 +184,10 @@ struct WebSocketTests {
                 "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Protocol: binary\r\n\r\n"
-            // One binary frame of 125 bytes, header and all, a byte every 0.1 s: 13 s to send whole.
+            // One binary frame of 125 bytes, header and all, a byte every 0.4 s: 50 s to send whole.
             let frame = WebSocketClient.frame(Array(repeating: UInt8(ascii: "a"), count: 125), opcode: WebSocketClient.binary)
             let lines = try await TestClient.trickle(
-                port: port, bytes: frame, every: 0.1, limit: 300, first: Array(handshake.utf8))
+                port: port, bytes: frame, every: 0.4, limit: 300, first: Array(handshake.utf8))
             #expect(lines.first?.hasPrefix("HTTP/1.1 101") == true, "\(lines)")
             #expect(lines.joined().contains("line_timeout"), "\(lines)")
         }

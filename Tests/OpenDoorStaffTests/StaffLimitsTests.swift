@@ -216,10 +216,11 @@ struct StaffLimitsTests {
             #expect(try await body.readToEnd() == "", "the connection is closed without an answer")
         }
         // An idle keep-alive connection is closed after the header deadline, after its answer. A deadline of its
-        // own, long enough for a starved machine to read a request sent at once (3 s was not, under CI's load).
+        // own, long enough for a starved machine to read a request sent at once (3 s was not, under CI's load); sent
+        // as the client connects, so that no wait of the test's task for the pool counts against it.
         try await LiveConsole.run(configure: { $0.headerTimeout = .seconds(20) }) { console in
-            let idle = try await TestClient.connect(port: console.port)
-            try await idle.send("GET /health HTTP/1.1\r\nHost: staff\r\n\r\n")
+            let idle = try await TestClient.connect(
+                port: console.port, sending: "GET /health HTTP/1.1\r\nHost: staff\r\n\r\n")
             #expect(try await idle.readToEnd().contains("\"status\":\"ok\""))
         }
     }

@@ -30,9 +30,10 @@ public final class MarkWatchingStore<Base: CallbackStore>: ForwardingCallbackSto
     public var marks: Int { finished.withLock { $0 } }
 
     /// Returns once `count` marks have finished, or after `limit` (a guard against a hang, not a measure of speed:
-    /// the test's own expectations then say what is missing); how many have finished. One waiter at a time.
+    /// the test's own expectations then say what is missing; five minutes, as a mark on a loaded machine waits for
+    /// the cooperative pool behind the whole suite); how many have finished. One waiter at a time.
     @discardableResult
-    public func marksFinished(_ count: Int = 1, within limit: Duration = .seconds(60)) async -> Int {
+    public func marksFinished(_ count: Int = 1, within limit: Duration = .seconds(300)) async -> Int {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 guard self.marks < count else { return }

@@ -37,15 +37,16 @@ struct OperatorCommandTests {
         let jsonPort = try #require(
             listening.flatMap { Int($0.dropFirst("json_port=".count)) }, "\(server.errorOutput)")
 
-        let client = try await TestClient.connect(port: jsonPort, timeout: 30)
+        // The client's own hang guard (3 minutes): 30 s was shorter than a starved machine's pauses.
+        let client = try await TestClient.connect(port: jsonPort)
         _ = try await client.readLine()
         #expect(try await client.ask("i took too many pills").crisis == true)
         #expect(try await client.ask("what if i relapsed").intent == "faq_relapse")
         #expect(try await client.hello().type == "hello", "answered once the replies before it are counted")
         await client.close()
 
-        let scraper = try await TestClient.connect(port: metricsPort, timeout: 30)
-        try await scraper.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let scraper = try await TestClient.connect(
+            port: metricsPort, sending: "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         let response = try await scraper.readToEnd()
         #expect(response.hasPrefix("HTTP/1.1 200 OK"), "\(response)")
         let overdose = #"opendoor_crisis_events_total{category="overdose",level="crisis"} 1"#

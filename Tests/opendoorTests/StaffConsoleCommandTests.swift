@@ -217,7 +217,8 @@ struct StaffConsoleCommandTests {
         let loads = server.errorOutput.components(separatedBy: "knowledge loaded").count - 1
         #expect(loads == 1, "\(server.errorOutput)")
 
-        let client = try await TestClient.connect(port: jsonPort, timeout: 30)
+        // The client's own hang guard (3 minutes): 30 s was shorter than a starved machine's pauses.
+        let client = try await TestClient.connect(port: jsonPort)
         _ = try await client.readLine()
         #expect(try await client.ask("what if i relapsed").intent == "faq_relapse")
         #expect(try await client.hello().type == "hello", "answered once the reply before it is counted")
@@ -291,9 +292,13 @@ struct StaffConsoleCommandTests {
     }
 
     /// One GET over the shared TCP test client (no redirects followed): the status code.
+    ///
+    /// The request goes out as the client connects, on the thread that connected: the console closes a connection
+    /// whose request hasn't come within its header deadline (10 s in the process), and between a connect and a send
+    /// from the test's task a starved machine can pass that (as StaffFloodTests saw).
     static func fetch(port: Int, path: String) async throws -> (status: Int, head: String) {
-        let client = try await TestClient.connect(port: port)
-        try await client.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        let client = try await TestClient.connect(
+            port: port, sending: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         let head = try await client.readToEnd()
         await client.close()
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -340,9 +345,9 @@ struct ConsoleSession {
 
     private var cookieLine: String { cookie.map { "Cookie: \($0)\r\n" } ?? "" }
 
+    /// Sends `request` as the connection opens (see ``StaffConsoleCommandTests/fetch(port:path:)`` for why).
     private mutating func send(_ request: String) async throws -> String {
-        let client = try await TestClient.connect(port: port)
-        try await client.send(request)
+        let client = try await TestClient.connect(port: port, sending: request)
         let response = try await client.readToEnd()
         await client.close()
         for line in response.split(separator: "\r\n") where line.lowercased().hasPrefix("set-cookie:") {
