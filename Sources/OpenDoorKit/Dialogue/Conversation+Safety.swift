@@ -501,8 +501,14 @@ extension Conversation {
         // "day 2 off dope… is it ok to come back to iop like this?": the question is answered after a no.
         // The worrying words are not the question ("whats the point anymore").
         // The first few questions only: each is checked for safety on its own.
-        let questionsAsked = Self.clausesRead(Self.clauses(of: message), where: { looksLikeQuestion($0) }).filter {
+        var questionsAsked = Self.clausesRead(Self.clauses(of: message), where: { looksLikeQuestion($0) }).filter {
             assistant.safety.assess($0) == nil
+        }
+        if questionsAsked.isEmpty, let tail = calmAskingTail(of: message) {
+            // "…some nights i think everyone would be better off without me but anyway do i have to call first or can
+            // i just show up": one run-on clause, worrying as a whole; its question is kept for after the answer
+            // (QA36 S3-2).
+            questionsAsked = [tail]
         }
         let asked = (state == .open || state == .ended) && !questionsAsked.isEmpty
             ? questionsAsked.joined(separator: ". ") : nil
@@ -873,6 +879,28 @@ extension Conversation {
         }
         return remember(reply)
     }
+
+    /// The question at the end of a clause that is worrying as a whole ("…better off without me but anyway do i have
+    /// to call first or can i just show up"): from the first word that opens a yes/no question with its subject ("do
+    /// i", "can i", "is there") to the clause's end, when that part is not worrying itself and asks. Nil otherwise.
+    func calmAskingTail(of message: String) -> String? {
+        for clause in Self.clauses(of: message).suffix(Self.mostClausesForTail) {
+            let words = clause.split(whereSeparator: \.isWhitespace)
+            guard words.count <= Self.mostWordsForTail else { continue }
+            let lower = words.map { StepAnswer.lowercaseLetters(of: String($0)) }
+            for k in lower.indices.dropFirst() where k + 2 < lower.count {
+                guard MessageParts.opensYesNo(lower[k], subject: lower[k + 1]) else { continue }
+                let tail = words[k...].joined(separator: " ")
+                if looksLikeQuestion(tail), assistant.safety.assess(tail) == nil { return tail }
+                break
+            }
+        }
+        return nil
+    }
+
+    /// The last clauses, and the most words of one, read for a question at a worrying clause's end.
+    static let mostClausesForTail = 3
+    static let mostWordsForTail = 120
 
     /// The questions of a message besides its answer to a safety question, joined; nil when there are none.
     private func questions(in message: String) -> String? {

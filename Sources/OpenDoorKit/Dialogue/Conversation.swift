@@ -85,6 +85,11 @@ public struct Conversation: Sendable {
     var spokeSpanish = false
     /// The call was asked for in Spanish: each later step of the form has its Spanish line first (QA35 S2-1).
     var spanishForm = false
+    /// Whether the message being answered held invisible characters (zero-width, format or control characters) before
+    /// they were folded away.
+    var typedInvisibles = false
+    /// Whether the calm word for frustration was last said in its other words (``DialogueKey/frustratedAgain``).
+    var frustratedVaried = false
     /// Whether a call may be offered (as an option) now.
     var offersCall: Bool { !callbackSent && !callRefused }
     /// A detail is being changed from the summary: once it is given, the summary is shown again.
@@ -264,8 +269,10 @@ public struct Conversation: Sendable {
 
     /// ``receive(_:)`` before a cancel said with a crisis, and a safety question let go, are seen to.
     private mutating func receiveMessage(_ rawMessage: String) -> Step {
-        // Every check below reads the same text: full-width letters and invisible characters folded first.
-        let message = Self.trimmed(TextNormalizer.folded(rawMessage))
+        // Every check below reads the same text: full-width letters and invisible characters folded first, and HTML
+        // tags read as spaces (QA36 S3-7).
+        let message = Self.withoutMarkup(Self.trimmed(TextNormalizer.folded(rawMessage)))
+        typedInvisibles = Self.holdsInvisibles(rawMessage)
         let offered = offerShown
         let asked = offerAsked
         let clarified = clarifyShown
@@ -397,6 +404,16 @@ public struct Conversation: Sendable {
             if !offered, let small = smallTalkReply(text) { return .reply(remember(small)) }
             // "me pueden llamar", "llamenme porfa": a call asked for in Spanish goes to the number's step (QA28).
             if let spanishCall = spanishCallReply(text) { return .reply(remember(spanishCall)) }
+            if answers.isOnly(text, .thanks), let thanks = assistant.knowledge.intent(Self.thanksIntent),
+                thanks.action == .answer
+            {
+                // "ok gracias" after an English answer: a thank-you, never the apology that only English is read here
+                // (QA36 S2-7).
+                if callbackSent { return .reply(remember(openReply(text))) }
+                var welcome = responder.answer(thanks.id, confidence: 1)
+                welcome.state = state
+                return .reply(remember(welcome))
+            }
             if writtenInSpanish(text), !answersEnglishPart(text) {
                 // Counted as what it is for the center: a message the assistant couldn't answer.
                 spokeSpanish = true
@@ -673,6 +690,12 @@ public struct Conversation: Sendable {
             // "wondering if i can come back" ask to know, not for a call: the answer (QA28).
             result.decision = .answer(unsure.intent)
         }
+        if let asked = shortQuestionTopic(text, result) {
+            // "im dead tired from double shifts, can i do evening group": a short story and a question about a topic the
+            // knowledge doesn't answer; the question decides, not the article the story's words lean to (QA36, the
+            // lead's notes: below the matcher's `questionCheckWords`).
+            result.decision = .fallback(topic: asked)
+        }
         if let story = storyAsked(text, result) {
             // "my therapist said i should come back to iop, how do i do that": the question points back to the story.
             result = story
@@ -725,6 +748,12 @@ public struct Conversation: Sendable {
                 return Reply(
                     text: dialogue[key], intent: .callForSomeoneElse, source: dialogue.heading, options: call,
                     state: state)
+            case .handoff where early == nil && typedInvisibles && Self.isBareContactWord(text):
+                // "text" or "call" alone among invisible characters (a paste, a stray key), read as plain text: no
+                // request started on one word nobody may have meant; the way to ask is said (QA36, the lead's notes).
+                let call = offersCall && callbacksAvailable ? (responder.handoffIntent.map { [$0.label] } ?? []) : []
+                return Reply(
+                    text: dialogue[.openNudge], intent: .welcome, source: dialogue.heading, options: call, state: state)
             case .handoff:
                 var reply = beginCallback(phone: early, confidence: result.confidence, request: text)
                 if answers.contains(text, .talkNow) {
@@ -790,6 +819,7 @@ public struct Conversation: Sendable {
         reply = withPoisonControl(reply, result.decision, text: text)
         reply = withRegionLine(reply, result.decision, text: text)
         reply = withSecondQuestion(reply, result, text: text)
+        if let joined = joinedQuestionsReply(reply, result, text: text) { reply = joined }
         if case .fallback(nil) = result.decision, !reply.crisis, answers.contains(text, .asksWhatYouAre) {
             // "are you a real counselor? can you tell me if i need to go back": what the assistant is and where a person
             // is, not "I don't have an answer" (QA30).
@@ -910,6 +940,81 @@ public struct Conversation: Sendable {
     static let rejoinIntent: IntentID = "faq_rejoin"
     /// The assistant's answer about what it is ("are you a real person").
     static let botIdentityIntent: IntentID = "bot_identity"
+    /// Whether a text holds a character that shows nothing: a format character (zero-width space, joiner, mark of
+    /// direction, byte order mark) or a control character other than tab, line feed and carriage return.
+    static func holdsInvisibles(_ text: String) -> Bool {
+        // Plain printable ASCII (most messages): none, without walking scalars.
+        if text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) { return false }
+        return text.unicodeScalars.contains { scalar in
+            scalar.properties.generalCategory == .format
+                || (scalar.properties.generalCategory == .control && ![0x09, 0x0A, 0x0D].contains(scalar.value))
+        }
+    }
+
+    /// The part of a request that says when to call as a condition ("when my husband is at work", "while the kids are
+    /// at school", "only after my shift"): from its "when", "while" or "after" to the clause's end, when it names
+    /// where someone is or a shift. Nil for anything else ("when will they call", "call me when you can").
+    static func timeCondition(in request: String) -> String? {
+        for clause in clauses(of: request) {
+            let words = clause.split(whereSeparator: \.isWhitespace).map(String.init)
+            let lower = words.map { StepAnswer.lowercaseLetters(of: $0) }
+            guard let start = lower.firstIndex(where: { conditionStarts.contains($0) }), start + 2 < lower.count else {
+                continue
+            }
+            let rest = " " + lower[start...].joined(separator: " ") + " "
+            guard conditionPlaces.contains(where: { rest.contains(" \($0) ") }),
+                !["will", "would", "do", "does", "can", "should"].contains(lower[start + 1])
+            else { continue }
+            return words[start...].joined(separator: " ").trimmingCharacters(in: .punctuationCharacters)
+        }
+        return nil
+    }
+
+    /// Words that open a time said as a condition.
+    static let conditionStarts: Set<String> = ["when", "while", "whenever", "after", "before"]
+    /// Where someone is, or a shift, in a time said as a condition.
+    static let conditionPlaces = [
+        "at work", "at school", "at church", "at the gym", "asleep", "not home", "not around", "out of the house",
+        "my shift", "his shift", "her shift", "off work", "leaves for work", "goes to work", "at his job", "at her job",
+    ]
+
+    /// The topic the knowledge doesn't answer that the question of a short message asks about, when the story before
+    /// it won the answer: a message under the matcher's question check (``MatcherConfiguration/questionCheckWords``)
+    /// of two or three clauses, only the last of which asks, answered with an article while that question read alone
+    /// is a confident "I don't know" of a topic. Nil for anything else ("i relapsed last week, can i still come back":
+    /// its question has the same answer).
+    func shortQuestionTopic(_ text: String, _ result: MatchResult) -> IntentID? {
+        guard case .answer(let id) = result.decision, assistant.responder.action(of: id) == .answer,
+            result.alsoUnknown == nil
+        else { return nil }
+        let words = TextNormalizer.words(text)
+        guard words.count < assistant.responder.matcher.configuration.questionCheckWords else { return nil }
+        let clauses = Self.clauses(of: text)
+        guard (2...3).contains(clauses.count), let last = clauses.last, looksLikeQuestion(last),
+            !clauses.dropLast().contains(where: { looksLikeQuestion($0) })
+        else { return nil }
+        let read = assistant.responder.matcher.match(last)
+        guard case .fallback(let topic?) = read.decision, read.confidence >= Self.secondQuestionConfidence,
+            topic != Self.frustratedIntent, topic != Self.offTopicIntent
+        else { return nil }
+        return topic
+    }
+
+    /// Whether a message is one word that alone names a way to be reached: "text", "call".
+    static func isBareContactWord(_ text: String) -> Bool {
+        let words = TextNormalizer.words(text)
+        return words.count == 1 && ["text", "call"].contains(words[0])
+    }
+
+    /// The knowledge's honest word for a question off the topic.
+    static let offTopicIntent: IntentID = "off_topic"
+    /// Words of coming back to the program, beside someone close named ("get my husband to go back").
+    static let returnWords = [
+        "go back", "come back", "going back", "coming back", "back to", "back in", "back into", "return", "rejoin",
+        "re enroll", "reenroll", "sign back up",
+    ]
+    /// The knowledge's answer to a thank-you.
+    static let thanksIntent: IntentID = "thanks"
     /// The knowledge's calm answer to frustration ("this is stupid").
     static let frustratedIntent: IntentID = "frustrated"
     /// The knowledge's honest word about a service it doesn't describe.
@@ -989,6 +1094,15 @@ public struct Conversation: Sendable {
             if !asked || Self.asksAgain(Set(tokens), askedFor[given] ?? []) {
                 reply.text = dialogue[.sameAnswer] + " " + contact
             }
+        case .fallback(let topic?) where topic == Self.frustratedIntent:
+            // "this is stupid", then "you people never called me back": the calm word again in other words, never the
+            // same lines twice in a row (QA36 S3-8); a third time, the first words again.
+            guard let first = assistant.knowledge.intent(Self.frustratedIntent)?.answer
+                .trimmingCharacters(in: .whitespacesAndNewlines), said.contains(first)
+            else { break }
+            frustratedVaried.toggle()
+            guard frustratedVaried else { break }
+            reply.text = said.replacingOccurrences(of: first, with: dialogue[.frustratedAgain])
         case .fallback(let topic) where asked && (topic != nil || said.hasPrefix(dialogue[.fallback])):
             let again = [DialogueKey.fallbackAgain, .fallbackAgainShort].map { dialogue[$0] + " " + contact }
             reply.text = again.first { !givenTexts.contains(GivenText($0)) } ?? again[again.count - 1]
@@ -1017,6 +1131,11 @@ public struct Conversation: Sendable {
         switch decision {
         case .fallback(nil), .clarify:
             break
+        case .fallback(let topic?) where topic == Self.offTopicIntent:
+            // "how do i get my husband to go back": someone close coming back, not a question off the topic (QA36).
+            guard answers.contains(text, .familyMember),
+                Self.returnWords.contains(where: { " \(TextNormalizer.words(text).joined(separator: " ")) ".contains(" \($0) ") })
+            else { return false }
         case .answer(let id):
             let intents = assistant.knowledge.intents
             guard let intent = assistant.knowledge.intent(id), intent.action == .answer,
@@ -1095,7 +1214,10 @@ public struct Conversation: Sendable {
             // "can someone call me, evenings only", "call me but no voicemail, he checks my phone": what was said with
             // the request is kept.
             let found = details(in: FormSpelling.corrected(request), plainNamesOnly: true)
-            if let time = found.time { bestTime = time }
+            // "can someone call me, but it has to be when my husband is at work": a time said as a condition, kept as
+            // said (staff read the words), never asked for again as if nothing was said (QA36 S3-3).
+            let time = found.time ?? Self.timeCondition(in: request).map { TimeAnswer(whole: $0, time: .asSaid) }
+            if let time { bestTime = time }
             // "my name is jo and my number is 404-555-3434": the name and number too, never asked for again.
             if let given = found.name {
                 name = given
@@ -1105,7 +1227,7 @@ public struct Conversation: Sendable {
                 phone = number
             }
             // Every detail kept is said back, the time and name as well as the voicemail (QA24 S2-5).
-            if let kept = keptNote(time: found.time, name: found.name) { notes.append(kept) }
+            if let kept = keptNote(time: time, name: found.name) { notes.append(kept) }
             if let choice = found.voicemail ?? (answers.contains(request, .phoneWatched) ? .noVoicemail : nil) {
                 voicemail = choice
                 notes.append(dialogue[Self.keptKey(choice)])

@@ -182,6 +182,10 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     /// Instead of an "I don't know" already given in the conversation, word for word (QA20 V47); then the short one.
     case fallbackAgain = "fallback_again"
     case fallbackAgainShort = "fallback_again_short"
+    /// Instead of the calm word for frustration already given in the conversation, word for word (QA36 S3-8).
+    case frustratedAgain = "frustrated_again"
+    /// Before the "I don't know" of a second question joined to an answered one, naming it (QA36 S2-6).
+    case alsoAskedNamed = "also_asked_named"
     /// After the answer to a visitor who says they are drunk or high right now (QA20 V42).
     case intoxicatedNote = "intoxicated_note"
     /// "u there?" in the open conversation.
