@@ -1473,7 +1473,7 @@ public struct Conversation: Sendable {
             return advance(to: nextStep())
         }
         // "four seven zero five five five…" is read as the digits it spells.
-        if let number = PhoneNumber.parse(text) ?? PhoneNumber.parse(answers.spelledDigits(in: text) ?? "") {
+        if let number = withSpokenExtension(text, reading: { PhoneNumber.parse($0) ?? PhoneNumber.parse(answers.spelledDigits(in: $0) ?? "") }) {
             // The center's own number is the center's: the visitor's is asked for (QA22 W24).
             if isCenterNumber(number) {
                 var reply = stepReply(.askPhone)
@@ -1601,7 +1601,18 @@ public struct Conversation: Sendable {
 
     /// A phone number in a message, typed in digits or spelled out in words ("four seven oh, five five five…").
     func spokenOrTypedNumber(in text: String) -> PhoneNumber? {
-        PhoneNumber.find(in: text) ?? answers.spelledDigits(in: text).flatMap(PhoneNumber.parse)
+        withSpokenExtension(text) { PhoneNumber.find(in: $0) ?? answers.spelledDigits(in: $0).flatMap(PhoneNumber.parse) }
+    }
+
+    /// The number `reading` finds in `text`, with an extension said in words after it ("… extension twelve", "ext one
+    /// two", "then press 3") kept as its digits, as a typed "ext 12" is; read without it, "four seven oh … ext 5" was
+    /// one digit too many and no number at all (QA37 S2-4).
+    func withSpokenExtension(_ text: String, reading: (String) -> PhoneNumber?) -> PhoneNumber? {
+        let number = reading(text)
+        guard number?.extensionDigits == nil, let spoken = answers.spokenExtension(in: text),
+            let before = reading(spoken.before), number == nil || before == number
+        else { return number }
+        return PhoneNumber(e164: before.e164, extensionDigits: spoken.digits) ?? number
     }
 
     /// In the open conversation after a request was set aside for an unreadable number: a number goes on with the
