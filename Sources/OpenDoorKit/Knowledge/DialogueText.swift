@@ -79,6 +79,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case cancelledUnconfirmed = "cancelled_unconfirmed"
     case cancelled
     case resume
+    /// A call asked for again inside the form ("can someone call me", "i just want someone to call me"): the form is
+    /// that call, said so before the step's question (QA37 S2-5).
+    case callUnderWay = "call_under_way"
     case crisisCheckIn = "crisis_check_in"
     case checkInAnswered = "check_in_answered"
     case empty
