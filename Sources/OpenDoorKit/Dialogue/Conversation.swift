@@ -376,6 +376,10 @@ public struct Conversation: Sendable {
             let step = stepReply(resumePrompt)
             return .reply(remember(step.prefixed(dialogue[.resume])))
         }
+        if asksForTheCallAgain(text) {
+            // "can someone call me" typed at the number's step: that is what the form does, and its question again.
+            return .reply(remember(stepReply(resumePrompt).prefixed(dialogue[.callUnderWay])))
+        }
         if state.isCollectingCallback, answers.contains(text, .emailRequest), spokenOrTypedNumber(in: text) == nil {
             // "can you email me instead": honest that only a call can be asked for, and the step again (QA22 W24).
             return .reply(remember(stepReply(resumePrompt).prefixed(dialogue[.emailNotCall])))
@@ -1596,7 +1600,7 @@ public struct Conversation: Sendable {
             return advance(to: nextStep())
         }
         // "four seven zero five five five…" is read as the digits it spells.
-        if let number = PhoneNumber.parse(text) ?? PhoneNumber.parse(answers.spelledDigits(in: text) ?? "") {
+        if let number = withSpokenExtension(text, reading: { PhoneNumber.parse($0) ?? PhoneNumber.parse(answers.spelledDigits(in: $0) ?? "") }) {
             // The center's own number is the center's: the visitor's is asked for (QA22 W24).
             if isCenterNumber(number) {
                 var reply = stepReply(.askPhone)
@@ -1722,9 +1726,51 @@ public struct Conversation: Sendable {
         return assistant.knowledge.dialogue.messages.values.contains { PhoneNumber.all(in: $0).contains(number) }
     }
 
+    /// Whether a line at the name, number, time or voicemail step only asks for a call ("can someone call me", "i
+    /// just want someone to call me", "please just have someone call me"): nothing in it answers a step (no number,
+    /// time, voicemail wish or name for someone else), and it is no question about the call (QA37 S2-5).
+    func asksForTheCallAgain(_ text: String) -> Bool {
+        guard [.callbackName, .callbackPhone, .callbackTime, .callbackVoicemail].contains(state),
+            answers.contains(text, .callAsk)
+        else { return false }
+        let words = TextNormalizer.words(text)
+        // Someone asked to call ("can someone call me", "have them call me"): "just say its a callback" at the
+        // voicemail step names no caller.
+        guard words.count <= 8, words.contains(where: Self.callers.contains) else { return false }
+        // "call me" ends the ask: "just call me Jay" is a name, "call me at idk" a try at the number.
+        if let me = words.indices.first(where: { words[$0] == "call" && $0 + 1 < words.count && words[$0 + 1] == "me" }),
+            !words[(me + 2)...].allSatisfy(Self.afterCallMe.contains)
+        {
+            return false
+        }
+        return !answers.contains(text, .callForOther) && !answers.contains(text, .callTiming)
+            && !answers.contains(text, .textRequest) && !answers.contains(text, .discreetCall)
+            && spokenOrTypedNumber(in: text) == nil && voicemailChoice(in: text) == nil && readTime(text) == nil
+    }
+
+    /// Words that name whoever would call.
+    private static let callers: Set<String> = [
+        "someone", "somebody", "some", "anyone", "anybody", "they", "them", "you", "u", "yall", "person", "people",
+    ]
+    /// Words that may follow "call me" in a bare ask for the call.
+    private static let afterCallMe: Set<String> = [
+        "please", "pls", "plz", "back", "asap", "already", "today", "soon", "ok", "okay", "thanks", "thx", "lol",
+    ]
+
     /// A phone number in a message, typed in digits or spelled out in words ("four seven oh, five five five…").
     func spokenOrTypedNumber(in text: String) -> PhoneNumber? {
-        PhoneNumber.find(in: text) ?? answers.spelledDigits(in: text).flatMap(PhoneNumber.parse)
+        withSpokenExtension(text) { PhoneNumber.find(in: $0) ?? answers.spelledDigits(in: $0).flatMap(PhoneNumber.parse) }
+    }
+
+    /// The number `reading` finds in `text`, with an extension said in words after it ("… extension twelve", "ext one
+    /// two", "then press 3") kept as its digits, as a typed "ext 12" is; read without it, "four seven oh … ext 5" was
+    /// one digit too many and no number at all (QA37 S2-4).
+    func withSpokenExtension(_ text: String, reading: (String) -> PhoneNumber?) -> PhoneNumber? {
+        let number = reading(text)
+        guard number?.extensionDigits == nil, let spoken = answers.spokenExtension(in: text),
+            let before = reading(spoken.before), number == nil || before == number
+        else { return number }
+        return PhoneNumber(e164: before.e164, extensionDigits: spoken.digits) ?? number
     }
 
     /// In the open conversation after a request was set aside for an unreadable number: a number goes on with the
@@ -2347,7 +2393,13 @@ public struct Conversation: Sendable {
             // again last night" tells a story ("please call me tomorrow about getting back into iop" asks for a call).
             let aboutProgram = answers.contains(clause, .programWords) && !answers.contains(clause, .callAsk)
             // "can they call me only on weekday mornings when hes at work": someone else busy is when to call (QA24 S2-9).
-            let othersBusy = answers.contains(clause, .callAsk) && answers.contains(clause, .otherPerson)
+            // Said as when they are away, with a time of its own, at the consent question or any step ("weekdays
+            // between 9 and 11 when hes at work"), it is the safe time too (QA37 S2-6); "my husband works nights" stays
+            // a story.
+            let othersBusy = answers.contains(clause, .otherPerson)
+                && (answers.contains(clause, .callAsk)
+                    || (Self.whileAway(clause, answers: answers) != nil
+                        && TimeAnswer.timePart(of: clause, words: answers) != nil))
             // "i need it by friday": a deadline for a letter, not when to call (QA31 S2-6).
             let deadline = answers.contains(clause, .deadline) && !answers.contains(clause, .callAsk)
             if aboutProgram || (Self.busy(clause) && !othersBusy) || Self.asksWhen(clause) || saysNoTimeToCall(clause)
@@ -2376,7 +2428,19 @@ public struct Conversation: Sendable {
             {
                 // Kept whole when its short form would say something else (QA24 S1-1), without the voicemail words.
                 found.time = time.keptWhole(from: timeWords(of: clause), words: answers)
+                // "weekdays between 9 and 11 when hes at work": when someone else is away is kept with the hours, as
+                // said; for her it is the safe time (QA37 S2-6).
+                if othersBusy, Self.whileAway(clause, answers: answers) != nil {
+                    found.time = TimeAnswer(whole: timeWords(of: clause), time: time.time)
+                }
                 timeAsked = answers.contains(clause, .callAsk)
+                timeClause = index
+                continue
+            }
+            // "can someone call me when hes at work", "while shes asleep": the time someone else is away, kept as said
+            // for the time step, never dropped (QA37 S2-6).
+            if found.time == nil, othersBusy, let away = Self.whileAway(clause, answers: answers) {
+                found.time = TimeAnswer(whole: away, time: .asSaid)
                 timeClause = index
                 continue
             }
@@ -2475,6 +2539,21 @@ public struct Conversation: Sendable {
             name = nil
             nameGiven = true
         }
+    }
+
+    /// The words from "when" or "while" on, when someone else is what follows ("when hes at work", "while my wife is
+    /// asleep"): when to call, said as the visitor said it. Nil otherwise.
+    static func whileAway(_ clause: String, answers: StepAnswer) -> String? {
+        let raw = clause.split(whereSeparator: \.isWhitespace)
+        guard
+            let start = raw.indices.first(where: { index in
+                ["when", "while", "whenever", "whilst"].contains(TextNormalizer.normalize(String(raw[index])))
+                    && index + 1 < raw.count
+                    && answers.contains(raw[(index + 1)...].prefix(2).joined(separator: " "), .otherPerson)
+            })
+        else { return nil }
+        let away = raw[start...].joined(separator: " ").trimmingCharacters(in: .punctuationCharacters)
+        return away.count <= TimeAnswer.maximumLength ? away : nil
     }
 
     /// Whether a clause speaks of when the visitor is busy ("i work nights", "i have class in the morning"): its time

@@ -19,6 +19,10 @@ public struct PolarOpening: Sendable, Hashable {
     public var invertingWords: Set<String>
     /// Words that, a word or two before "away", turn a question round: "will they turn me away".
     public var turningWords: Set<String>
+    /// Words that turn a question round when it is asked of "it" or "that" ("is it weird to come back", "would it be
+    /// strange"): a yes to them is a no to coming back (QA37 S2-2). Told of something else ("my group was weird")
+    /// they turn nothing.
+    public var strangeWords: Set<String>
     /// Words that put a condition on the question the center's answer doesn't speak to.
     public var conditionWords: Set<String>
     /// Words that open a yes/no question ("is", "am", "do"): a question they open a few words before the word that
@@ -57,8 +61,10 @@ public struct PolarOpening: Sendable, Hashable {
         bareWords: [String] = [], tooWords: Set<String> = [], invertingWords: Set<String> = [],
         turningWords: Set<String> = [], conditionWords: Set<String> = [], turnedStarts: Set<String> = [],
         emptyAlternatives: Set<String> = [], openStarts: Set<String> = [], unspoken: [[String]] = [],
-        countWords: Set<String> = [], questionStarts: Set<String> = [], questionOnly: [String] = []
+        countWords: Set<String> = [], questionStarts: Set<String> = [], questionOnly: [String] = [],
+        strangeWords: Set<String> = []
     ) {
+        self.strangeWords = strangeWords
         self.questionOnly = questionOnly
         self.bareWords = bareWords
         self.tooWords = tooWords
@@ -130,12 +136,24 @@ public struct PolarOpening: Sendable, Hashable {
     func turnedAt(_ words: [String]) -> Int? {
         for (position, word) in words.enumerated() {
             if invertingWords.contains(word) { return position }
+            if strangeWords.contains(word), askedOfIt(words, before: position) { return position }
             if word == "too", position + 1 < words.count, tooWords.contains(words[position + 1]) { return position }
             if word == "away", words[max(0, position - 2)..<position].contains(where: turningWords.contains) {
                 return position
             }
         }
         return nil
+    }
+
+    /// Whether "it" or "that" stands up to four words before `position`, right after a word that opens a question
+    /// ("is it", "would it be", "wouldnt it be"): "is it weird to come back" asks it, "it felt weird to leave" tells.
+    private func askedOfIt(_ words: [String], before position: Int) -> Bool {
+        let window = words[max(0, position - 4)..<position]
+        guard let it = window.lastIndex(where: { $0 == "it" || $0 == "that" }), it > words.startIndex else {
+            return false
+        }
+        let opening = words[it - 1]
+        return questionStarts.contains(opening) || turnedStarts.contains(opening) || opening == "not"
     }
 
     /// Whether the message offers two ways: "or" and an alternative after it, whatever its first word ("can i just

@@ -22,6 +22,9 @@ struct StepAnswer {
     private let digitNames: [String]
     /// Each of `digitNames` with its first place: `digitNames.firstIndex(of:)` in one lookup.
     private let digitIndex: [String: Int]
+    /// `teen_words` (ten to nineteen) and `tens_words` (twenty to ninety), in their order.
+    private let teenNames: [String]
+    private let tensNames: [String]
     /// What each word that starts a phrase, or is one, says (see ``WordKinds``).
     private let kindsByWord: [Substring: WordKinds]
     /// The ``WordKinds`` of each word of the long texts read lately: a message is read by a dozen checks in one
@@ -102,6 +105,8 @@ struct StepAnswer {
         }
         digitNames = dialogue.words[.digitWords] ?? []
         digitIndex = Dictionary(digitNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        teenNames = dialogue.words[.teenWords] ?? []
+        tensNames = dialogue.words[.tensWords] ?? []
         precondition(AnswerWord.allCases.count <= KindBits.capacity, "one bit per kind of answer word")
         var kindsByWord: [Substring: WordKinds] = [:]
         for (kind, list) in phrases {
@@ -332,6 +337,46 @@ struct StepAnswer {
             }
         }
         return digits.count >= 7 ? digits : nil
+    }
+
+    /// An extension said after a number, in words or digits ("… extension twelve", "ext one two", "then press 3",
+    /// "… ext 5" after a number spelled out): the text before its marker, and the extension's digits. Nil when the
+    /// message has no marker, or what follows the last one is no number of 1 to 6 digits (QA37 S2-4).
+    func spokenExtension(in message: String) -> (before: String, digits: String)? {
+        let markers = wholePhrases[AnswerWord.extensionWords.ordinal] ?? []
+        guard !markers.isEmpty else { return nil }
+        let words = TextNormalizer.words(message)
+        guard let marker = words.lastIndex(where: markers.contains), marker > 0 else { return nil }
+        var digits = ""
+        var tens: Int?
+        for word in words[(marker + 1)...] {
+            if let ten = tensNames.firstIndex(of: word) {
+                if let pending = tens { digits += String(pending) + "0" }
+                tens = ten + 2
+                continue
+            }
+            let value: String?
+            if let digit = digitIndex[word] ?? ((word == "oh" || word == "o") ? 0 : nil) {
+                value = String(digit)
+            } else if let teen = teenNames.firstIndex(of: word) {
+                value = String(teen + 10)
+            } else if Self.allNumbers(word) {
+                value = word
+            } else {
+                value = nil
+            }
+            guard let value else { break }
+            if let pending = tens {
+                // "twenty three" is 23; "twenty twelve" is 20 then 12.
+                digits += value.count == 1 && value != "0" ? String(pending) + value : String(pending) + "0" + value
+                tens = nil
+            } else {
+                digits += value
+            }
+        }
+        if let pending = tens { digits += String(pending) + "0" }
+        guard (1...PhoneNumber.maximumExtensionLength).contains(digits.count) else { return nil }
+        return (words[..<marker].joined(separator: " "), digits)
     }
 
     /// Whether words are digits spelled out ("four zero four", "oh one"): never a name (QA22 W3), as digits

@@ -79,6 +79,9 @@ public enum DialogueKey: String, Sendable, Hashable, CaseIterable {
     case cancelledUnconfirmed = "cancelled_unconfirmed"
     case cancelled
     case resume
+    /// A call asked for again inside the form ("can someone call me", "i just want someone to call me"): the form is
+    /// that call, said so before the step's question (QA37 S2-5).
+    case callUnderWay = "call_under_way"
     case crisisCheckIn = "crisis_check_in"
     case checkInAnswered = "check_in_answered"
     /// A "no" to the danger check-in: thanks, with 911 and the domestic violence hotline still in view.
@@ -592,6 +595,13 @@ public enum AnswerWord: String, Sendable, Hashable, CaseIterable {
     case shortReply = "short_reply"
     /// The digits as words, zero to nine in that order, to read a number spelled out at the phone step.
     case digitWords = "digit_words"
+    /// Ten to nineteen as words, in that order, and twenty to ninety: an extension said in words ("extension twelve",
+    /// "ext twenty three") is read as its digits (QA37 S2-4).
+    case teenWords = "teen_words"
+    case tensWords = "tens_words"
+    /// Words that say an extension follows the number ("extension", "ext", "press"): the digits or number
+    /// words after one are the extension, never more of the number.
+    case extensionWords = "extension_words"
     /// Someone may see the visitor's phone ("he checks my phone"): a call asked for with it leaves no voicemail.
     case phoneWatched = "phone_watched"
     /// A call asked for someone else ("call her instead of me", "her number is"): the call is for the visitor.

@@ -313,7 +313,7 @@ struct KnowledgeLoader {
         guard let node else { return PolarOpening() }
         let keys = [
             "bare", "too", "inverting", "turning", "condition", "unspoken", "turned_starts", "empty_alternatives",
-            "open_starts", "count_words", "question_starts", "question_only",
+            "open_starts", "count_words", "question_starts", "question_only", "strange",
         ]
         guard let fields = reader.mapping(node, allowedKeys: Set(keys), what: "`polar_openings`") else {
             return PolarOpening()
@@ -331,7 +331,8 @@ struct KnowledgeLoader {
             },
             countWords: words("count_words"), questionStarts: words("question_starts"),
             questionOnly: reader.textList(fields["question_only"], key: "question_only", in: node, required: false)
-                .map(\.text))
+                .map(\.text),
+            strangeWords: words("strange"))
     }
 
     // MARK: - intents/*.yaml
