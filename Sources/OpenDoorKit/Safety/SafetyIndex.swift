@@ -1371,7 +1371,11 @@ struct SafetyIndex: Sendable {
             let pair = ranges[told.number].lowerBound..<ranges[told.number + 1].upperBound
             guard pair.count <= Self.windowWords else { continue }
             let read = evaluateSegment(words, pair, context: true, candidates: &candidates)
-            guard var finding = read.crisis, !read.toldAsHistory, !read.excused else { continue }
+            // The same finding only: a pattern reaching over the two sentences ("this time i want to do it right. how
+            // soon can i start") is no topic taken up.
+            guard var finding = read.crisis, !read.toldAsHistory, !read.excused,
+                finding.ruleID == told.excusedFinding?.ruleID
+            else { continue }
             finding.level = .check
             finding.note = "told as a topic, taken up as the visitor's own in the next sentence"
             found.append(Segment(crisis: finding, toldAsHistory: true, number: told.number))
