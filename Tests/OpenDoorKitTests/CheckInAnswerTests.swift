@@ -57,6 +57,21 @@ struct CheckInAnswerTests {
         #expect(Self.answers.checkIn(message, worrying: .yes) == .unclear, "“\(message)”")
     }
 
+    @Test(
+        "What must be done, said with “i do” or “i have”, is no yes (QA37 S2-1)",
+        arguments: [
+            "i do have to start over though right", "and do i have to start over", "i have to work at 5 tho",
+            "i have to go pick up my kid", "do i need to redo intake",
+        ])
+    func obligationIsNoYes(_ message: String) {
+        #expect(Self.answers.checkIn(message, worrying: .yes) != .worrying, "“\(message)”")
+    }
+
+    @Test("“i do” and “i have” are still a yes when nothing to be done follows", arguments: ["i do", "i do, every day", "i have, a lot", "yes i do have them"])
+    func doAndHaveStillYes(_ message: String) {
+        #expect(Self.answers.checkIn(message, worrying: .yes) == .worrying, "“\(message)”")
+    }
+
     @Test("To “are you safe right now?” a no is worrying and a yes reassuring")
     func areYouSafe() {
         #expect(Self.answers.checkIn("no", worrying: .no) == .worrying)

@@ -268,6 +268,27 @@ struct SafetyTests {
         #expect(detector.assess("i want to die, i am used to it")?.level == .crisis)
     }
 
+    @Test("A topic told as history, taken up as the visitor's own in the very next sentence, is the check-in (QA37 S1-3)")
+    func topicTakenUpInNextSentence() throws {
+        let extra = """
+            history:
+              - match: talk about
+                unless: [thats me]
+              - years ago
+            current:
+              - again
+            """
+        let detector = try SafetyRulesText.detector([.suicide: ["wanting to die"]], extra: extra)
+        #expect(detector.assess("do groups talk about wanting to die?") == nil)
+        // At least the check-in (read as one sentence afterwards, the crisis pattern may give the crisis reply).
+        #expect(detector.assess("do groups talk about wanting to die? thats me") != nil)
+        // Only the next sentence takes it up; the phrase before it, or two sentences later, doesn't.
+        #expect(detector.assess("thats me. do groups talk about wanting to die?") == nil)
+        #expect(detector.assess("do groups talk about wanting to die? asking for group. thats me") == nil)
+        // Told as history with the next sentence too, it stays excused whatever is current there.
+        #expect(detector.assess("years ago i was wanting to die. i want structure again") == nil)
+    }
+
     @Test("A denial written with narrow gaps stays inside its clause: 'never, im ending it tonight' is no denial")
     func denialStaysInClause() throws {
         let extra = """

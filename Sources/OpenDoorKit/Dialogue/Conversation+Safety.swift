@@ -1370,7 +1370,17 @@ extension Conversation {
         // "will i have to start over?" asks, whatever its words ("i have"); "yes?" and "no. why" answer.
         let asks = looksLikeQuestion(opening.replacingOccurrences(of: "?", with: ""))
             || answers.checkIn(opening, worrying: pending.worrying) == .unclear
-        guard looksLikeQuestion(message), asks, !dontKnows(opening), !asksForCall(message), let answer = questionAnswer(askedQuestion(in: message) ?? message)
+        guard looksLikeQuestion(message), asks, !dontKnows(opening), !asksForCall(message) else { return nil }
+        // QA37 S2-1: "do i have to come every day" asks; its "every day" says how often of the program, no yes. A
+        // question the knowledge can't place still gets the honest "I don't have an answer" and the safety question,
+        // never the crisis reply. A question about the visitor's own thoughts ("is it normal that i think about it
+        // every day") is a yes, and keeps the crisis reply with its answer.
+        let question = askedQuestion(in: message) ?? message
+        let howOftenOnly = heard.when && !heard.yes && !heard.unsure
+            && !TextNormalizer.words(message).contains(where: Self.thoughtWords.contains)
+        guard
+            let answer = questionAnswer(question)
+                ?? (howOftenOnly ? assistant.responder.fallback(topic: nil, confidence: 0) : nil)
         else { return nil }
         // Asked twice already, or "are you safe right now?" left for a question of their own ("can i rejoin tho"):
         // the answer, 988 once more, and no more asking.
@@ -1414,6 +1424,11 @@ extension Conversation {
         else { return nil }
         return assistant.responder.reply(for: result)
     }
+
+    /// Words by which a question speaks of the visitor's own thoughts ("is it normal that i think about it a lot").
+    private static let thoughtWords: Set<String> = [
+        "think", "thinking", "thought", "thoughts", "mind", "feel", "feeling", "want", "wanting", "wish", "admit",
+    ]
 
     /// The fewest words of a clause ``clearAnswer(to:)`` reads.
     static let clearAnswerWords = 4

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lines a counselor would add to a safety reply for what the visitor told (round 29, QA35 S3-3): the Veterans Crisis
 /// Line once the visitor said they served, and distance from a gun named in their own crisis. The wording is the
 /// knowledge's (`crisis_veteran`, `crisis_gun_distance` in dialogue.yaml); only the fact that a line was given is kept.
@@ -12,7 +14,7 @@ extension Conversation {
         let own = reply.safety?.note != Self.someoneElseNote
         let category = reply.safety?.category
         if own, category == .suicide || category == .selfHarm, answers.contains(message, .firearm),
-            !reply.text.contains(dialogue[.crisisGunDistance])
+            !reply.text.contains(dialogue[.crisisGunDistance]), !givesMeansDistance(reply.text)
         {
             noted.text = Self.inserting(dialogue[.crisisGunDistance], beforeLastLineOf: noted.text)
         }
@@ -22,6 +24,16 @@ extension Conversation {
             noted.text = Self.inserting(dialogue[.crisisVeteran], afterLineWith: "988", in: noted.text)
         }
         return noted
+    }
+
+    /// Whether `text` already is the knowledge's answer to a means named after a crisis reply (the safety follow-up
+    /// picked by "i have a gun", "the gun is in the truck": distance from it, someone to hold it): the gun line would
+    /// say it twice (QA37 S3-2).
+    private func givesMeansDistance(_ text: String) -> Bool {
+        dialogue.followUps.contains { followUp in
+            followUp.asks.contains { answers.contains($0, .firearm) }
+                && text.contains(followUp.reply.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
     }
 
     /// `text` with `line` before its last line (the close: "I’m still here", "Yes or no is fine"), or after it when it

@@ -2706,7 +2706,10 @@ public struct Conversation: Sendable {
     /// Whether a clause with these words asks: a question word first (after fillers), and after the first clause
     /// of a message, "will they", "do i", "is it": a question word with a subject after it.
     private func asks(_ words: [String], first isFirst: Bool) -> Bool {
-        let lead = answers.leadingFillers(in: words.map { Substring($0) })
+        var lead = answers.leadingFillers(in: words.map { Substring($0) })
+        // QA37 S2-1: "and do i have to start over", "but can i still come back": a joining word before the question
+        // word still asks.
+        while lead + 1 < words.count, Self.questionJoiners.contains(words[lead]) { lead += 1 }
         let first = lead < words.count ? words[lead] : ""
         let second = lead + 1 < words.count ? words[lead + 1] : ""
         if Self.conditionStarters.contains(first), lead + 2 < words.count {
@@ -2719,6 +2722,9 @@ public struct Conversation: Sendable {
             && (isFirst || Self.questionSubjects.contains(second)
                 || ["what", "whats", "how", "who", "when", "where", "why"].contains(first))
     }
+
+    /// Words that join a question to what was said before it ("and do i have to…", "but will they…").
+    private static let questionJoiners: Set<String> = ["and", "but", "also", "plus", "or", "so"]
 
     /// Words that open a condition before a question ("if i come back, will they…").
     private static let conditionStarters: Set<String> = ["if", "once", "after", "before", "since"]

@@ -673,7 +673,9 @@ struct StepAnswer {
                 if Self.hedges.contains(Array(phrase)) { hedge = true }
             case .checkWhen where !negated: when = true
             default:
-                // "i dont think about it" is no; "not all the time" still says it happens; "i am not" is no.
+                // "i dont think about it" is no; "not all the time" still says it happens; "i am not" is no. "i do have
+                // to start over" and "i have to work" say what must be done, no yes (QA37 S2-1).
+                if Self.obliges(words, after: i + best.length) { break }
                 let notAfter = i + best.length < words.count && words[i + best.length] == "not"
                 if notAfter && phrase.count > 1 {
                     no = true
@@ -715,6 +717,15 @@ struct StepAnswer {
     private static let hedges: Set<[Substring]> = [
         ["not", "really"], ["not", "rly"], ["not", "exactly"], ["i", "guess", "not"], ["not", "really", "no"],
     ]
+
+    /// Whether the words from `index` on say what must be done ("to", "have to", "need to", "got to"): after "i do"
+    /// or "i have" they are no yes to a check-in ("i do have to start over though right", "i have to work at 5").
+    static func obliges(_ words: [Substring], after index: Int) -> Bool {
+        guard index < words.count else { return false }
+        if words[index] == "to" || words[index] == "gotta" { return true }
+        guard index + 1 < words.count, words[index + 1] == "to" else { return false }
+        return ["have", "need", "got"].contains(words[index])
+    }
 
     /// Words by which a yes says how often: negated, they still say it happens ("not every day").
     private static let often: Set<Substring> = [

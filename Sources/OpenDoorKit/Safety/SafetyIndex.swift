@@ -1341,10 +1341,14 @@ struct SafetyIndex: Sendable {
         var histories: [Int] = []
         var stories: [Int] = []
         var current = false
+        // QA37 S1-3: the findings told as a topic or as history in their own sentence, for a topic the visitor takes up
+        // as their own in the next sentence.
+        var toldAsTopic: [Segment] = []
+        let ranges = segments(of: words)
         // A window with the same words as one already checked has the same result: a line that repeats a phrase
         // (a flood, or a paste) costs one window per distinct phrase, not one per repetition.
         var checked: [Int: [Range<Int>]] = [:]
-        for (number, segment) in segments(of: words).enumerated() {
+        for (number, segment) in ranges.enumerated() {
             let hash = words.hash(segment)
             if let same = checked[hash], same.contains(where: { words.same($0, as: segment) }) { continue }
             checked[hash, default: []].append(segment)
@@ -1357,6 +1361,24 @@ struct SafetyIndex: Sendable {
             if result.history { histories.append(number) }
             if result.story { stories.append(number) }
             if result.crisis != nil { found.append(result) }
+            if result.excusedFinding != nil { toldAsTopic.append(result) }
+        }
+        // "do groups ever talk about wanting to die? because thats me every day lately", "…? cuz same", "…? i think
+        // about it a lot": the topic asked about, read with the very next sentence, is no topic any more when the
+        // phrase that told it as one has an exception there (`unless: ["@taken_up"]`): the check-in. Told as history
+        // with that sentence too ("years ago i wanted to die. now i just want structure again"), it stays excused.
+        for told in toldAsTopic where told.number + 1 < ranges.count {
+            let pair = ranges[told.number].lowerBound..<ranges[told.number + 1].upperBound
+            guard pair.count <= Self.windowWords else { continue }
+            let read = evaluateSegment(words, pair, context: true, candidates: &candidates)
+            // The same finding only: a pattern reaching over the two sentences ("this time i want to do it right. how
+            // soon can i start") is no topic taken up.
+            guard var finding = read.crisis, !read.toldAsHistory, !read.excused,
+                finding.ruleID == told.excusedFinding?.ruleID
+            else { continue }
+            finding.level = .check
+            finding.note = "told as a topic, taken up as the visitor's own in the next sentence"
+            found.append(Segment(crisis: finding, toldAsHistory: true, number: told.number))
         }
         var best: CrisisAssessment?
         for segment in found {
@@ -1429,6 +1451,8 @@ struct SafetyIndex: Sendable {
         var toldAsHistory = false
         /// A finding was there, and told as history in this very sentence with nothing current: no finding is left.
         var excused = false
+        /// The finding `excused` left out, for a next sentence that takes it up as the visitor's own.
+        var excusedFinding: CrisisAssessment?
         /// An exclusion took words out: a look-alike.
         var setAside = false
         /// Its place in the message.
@@ -1562,6 +1586,7 @@ struct SafetyIndex: Sendable {
             segment.toldAsHistory = true
             guard current else {
                 segment.excused = true
+                segment.excusedFinding = finding
                 return segment
             }
             finding.level = .check
