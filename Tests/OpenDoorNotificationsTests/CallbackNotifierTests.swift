@@ -118,9 +118,14 @@ struct CallbackNotifierTests {
 
     @Test("Nothing listening: the attempts are spent, then it is given up and counted")
     func nobodyListening() async throws {
-        let receiver = try await WebhookReceiver.start { _ in .status(.ok) }
-        let config = try webhookConfiguration(receiver, attempts: 3)
-        await receiver.stop()
+        // A bound port that never listens: a receiver stopped first freed its port, which a server of another test
+        // running at the same time could be given (it answered once under CI's load, and nothing was given up).
+        let refusing = try RefusingPort()
+        var config = WebhookConfiguration(url: try WebhookURL("http://127.0.0.1:\(refusing.port)/hooks/opendoor"))
+        config.attempts = 3
+        config.timeout = .seconds(300)
+        config.firstRetryDelay = .milliseconds(5)
+        config.longestRetryDelay = .milliseconds(20)
         let registry = MetricsRegistry()
         let logs = LogRecorder()
         let notifier = CallbackNotifier(configuration: config, logger: logs.logger(), factory: registry.factory)
@@ -130,6 +135,7 @@ struct CallbackNotifierTests {
         #expect(metrics.contains("opendoor_notification_retries_total 2"), "\(metrics)")
         let line = await logs.line(containing: "given up")
         #expect(line.contains("attempts=3") || line.contains("attempts: 3") || line.contains("3"), "\(line)")
+        withExtendedLifetime(refusing) {}
     }
 
     @Test("Webhook URLs: http only, with a host; logs name the host and port, never the path")
