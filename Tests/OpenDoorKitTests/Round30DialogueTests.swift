@@ -28,6 +28,20 @@ struct Round30DialogueTests {
         #expect(Conversation.withoutMarkup(typed) == typed, "“\(typed)”")
     }
 
+    @Test("Long runs of brackets and tags are read in one pass, with the same reading as short ones")
+    func longRuns() {
+        // Each "<" used to be searched to the line's end for a ">", and each "<script>" for its closing tag.
+        let brackets = "can i come back " + String(repeating: "<", count: 4_000)
+        #expect(Conversation.withoutMarkup(brackets) == brackets)
+        // Only the last "<b" closes: it alone is a tag, read as a space.
+        let openings = String(repeating: "<b", count: 2_000) + "> can i come back"
+        #expect(Conversation.withoutMarkup(openings) == String(repeating: "<b", count: 1_999) + "  can i come back")
+        let scripts = String(repeating: "<script>x=1;", count: 300) + "</script>can i come back"
+        #expect(Conversation.withoutMarkup(scripts) == "can i come back")
+        let unclosed = String(repeating: "<script>", count: 500) + "can i come back"
+        #expect(Conversation.withoutMarkup(unclosed) == "can i come back")
+    }
+
     @Test(
         "A time said as a condition is found; a question about a call is not",
         arguments: [

@@ -16,10 +16,15 @@ extension Conversation {
         var read = ""
         var rest = message[...]
         var found = false
+        // Closing tags looked for and not found: each is looked for once (a line of "<script>"s stays linear).
+        var unclosed: Set<String> = []
+        var closing: [String: String.Index] = [:]
         while let open = rest.firstIndex(of: "<") {
             read += rest[..<open]
             let after = rest[rest.index(after: open)...]
-            guard let close = after.firstIndex(of: ">"), isTag(after[..<close]) else {
+            // A tag ends before the next "<": the search stops there, so a line of "<"s is read once, not once per "<".
+            let end = after.firstIndex { $0 == ">" || $0 == "<" }
+            guard let close = end, after[close] == ">", isTag(after[..<close]) else {
                 read.append("<")
                 rest = after
                 continue
@@ -29,11 +34,15 @@ extension Conversation {
             rest = after[after.index(after: close)...]
             // "<script>alert(1)</script>": code between script or style tags is no one's words; words there are kept.
             let name = after[..<close].prefix { $0.isLetter }.lowercased()
-            if ["script", "style"].contains(name), let end = rest.range(of: "</" + name, options: .caseInsensitive),
-                rest[..<end.lowerBound].contains(where: { "(){};=".contains($0) })
-            {
-                rest = rest[end.lowerBound...]
+            guard ["script", "style"].contains(name), !unclosed.contains(name) else { continue }
+            // The closing tag found for an earlier opening one is still ahead: not looked for again.
+            let ahead = closing[name].flatMap { $0 >= rest.startIndex ? $0 : nil }
+            guard let end = ahead ?? rest.range(of: "</" + name, options: .caseInsensitive)?.lowerBound else {
+                unclosed.insert(name)
+                continue
             }
+            closing[name] = end
+            if rest[..<end].contains(where: { "(){};=".contains($0) }) { rest = rest[end...] }
         }
         read += rest
         guard found, read.contains(where: \.isLetter) else { return message }
